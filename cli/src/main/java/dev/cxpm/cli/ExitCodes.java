@@ -1,0 +1,34 @@
+package dev.cxpm.cli;
+
+import dev.cxpm.core.UserError;
+
+/** The exit codes cxpm documents in README.md, and the one place a failure becomes one. */
+final class ExitCodes {
+    static final int OK = 0;
+    /** The input is invalid (validate found an error) or the command failed on it. */
+    static final int INVALID = 1;
+    /** Bad usage: unknown option, missing or malformed argument. */
+    static final int USAGE = 2;
+    static final int NOT_FOUND = 3;
+    static final int NETWORK = 4;
+    static final int INTEGRITY = 5;
+    static final int CONFLICT = 6;
+    static final int IO = 7;
+    /** A bug in cxpm: an unexpected exception. */
+    static final int INTERNAL = 70;
+
+    private ExitCodes() {
+    }
+
+    static int of(UserError.Kind kind) {
+        return switch (kind) {
+            case INVALID_INPUT -> INVALID;
+            case USAGE -> USAGE;
+            case NOT_FOUND -> NOT_FOUND;
+            case NETWORK -> NETWORK;
+            case INTEGRITY -> INTEGRITY;
+            case CONFLICT -> CONFLICT;
+            case IO -> IO;
+        };
+    }
+}

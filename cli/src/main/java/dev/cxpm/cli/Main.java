@@ -1,0 +1,98 @@
+package dev.cxpm.cli;
+
+import dev.cxpm.core.UserError;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.Properties;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** The {@code cxpm} command: its global options and the list of subcommands. */
+@Command(name = "cxpm",
+        description = "Package manager and registry for Codex plugins.",
+        mixinStandardHelpOptions = true,
+        versionProvider = Main.Version.class,
+        subcommands = {CommandLine.HelpCommand.class},
+        footer = {"", "Exit codes: 0 ok, 1 invalid input or failed check, 2 bad usage, 3 not found,",
+                "4 network, 5 integrity, 6 conflict or locked, 7 file system, 70 internal error."})
+public final class Main implements Runnable {
+
+    @Option(names = "--debug", description = "Show stack traces of internal errors.", scope = CommandLine.ScopeType.INHERIT)
+    boolean debug;
+
+    final Env env;
+
+    Main(Env env) {
+        this.env = env;
+    }
+
+    @Override
+    public void run() {
+        env.out().println(new CommandLine(this).getUsageMessage());
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(Env.system(), args));
+    }
+
+    /** Runs cxpm as the shell would, with the given environment; returns the exit code. */
+    public static int run(Env env, String... args) {
+        Main root = new Main(env);
+        CommandLine cl = new CommandLine(root);
+        cl.setOut(env.out());
+        cl.setErr(env.err());
+        cl.setExecutionExceptionHandler((ex, line, parseResult) -> handle(root, ex));
+        cl.setParameterExceptionHandler((ex, args1) -> {
+            env.err().println("error: " + ex.getMessage());
+            CommandLine failed = ex.getCommandLine();
+            env.err().println("Run '" + failed.getCommandSpec().qualifiedName() + " --help' for usage.");
+            env.err().flush();
+            return ExitCodes.USAGE;
+        });
+        int code = cl.execute(args);
+        env.out().flush();
+        env.err().flush();
+        return code;
+    }
+
+    private static int handle(Main root, Exception ex) {
+        Env env = root.env;
+        if (ex instanceof UserError ue) {
+            env.err().println("error: " + ue.getMessage());
+            if (ue.hint() != null) {
+                env.err().println("hint: " + ue.hint());
+            }
+            if (root.debug && ue.getCause() != null) {
+                ue.getCause().printStackTrace(env.err());
+            }
+            env.err().flush();
+            return ExitCodes.of(ue.kind());
+        }
+        if (ex instanceof UncheckedIOException io) {
+            env.err().println("error: " + io.getCause().getMessage());
+            env.err().flush();
+            return ExitCodes.IO;
+        }
+        env.err().println("internal error: " + ex + " (this is a bug in cxpm; run with --debug for details)");
+        if (root.debug) {
+            ex.printStackTrace(env.err());
+        }
+        env.err().flush();
+        return ExitCodes.INTERNAL;
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() throws IOException {
+            Properties p = new Properties();
+            try (InputStream in = Main.class.getResourceAsStream("/cxpm-version.properties")) {
+                if (in != null) {
+                    p.load(in);
+                }
+            }
+            return new String[] {"cxpm " + p.getProperty("version", "unknown")};
+        }
+    }
+}

@@ -1,0 +1,30 @@
+package dev.cxpm.cli;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.HashMap;
+import java.util.Map;
+
+/** Runs the real {@code cxpm} main in-process against a temp dir and captures what it printed. */
+record CliRun(int exitCode, String stdout, String stderr) {
+
+    static CliRun in(Path cwd, String... args) {
+        return in(cwd, Map.of(), args);
+    }
+
+    static CliRun in(Path cwd, Map<String, String> vars, String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        Map<String, String> env = new HashMap<>(vars);
+        env.putIfAbsent("HOME", cwd.resolve("home").toString());
+        env.putIfAbsent("PATH", System.getenv("PATH"));
+        Env e = new Env(env, cwd, new PrintWriter(out, true), new PrintWriter(err, true),
+                Clock.fixed(Instant.parse("2026-11-25T00:00:00Z"), ZoneOffset.UTC));
+        int code = Main.run(e, args);
+        return new CliRun(code, out.toString(), err.toString());
+    }
+}
