@@ -1,0 +1,105 @@
+package dev.cxpm.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cxpm.core.UserError;
+import dev.cxpm.core.pack.Packer;
+import dev.cxpm.core.pack.Sizes;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code cxpm pack}: the plugin as a reproducible .tgz, with its integrity. */
+@Command(name = "pack", mixinStandardHelpOptions = true,
+        description = {"Pack a plugin into a reproducible .tgz and print its size and sha512 integrity.",
+                "Leaves out .git, what .cxpmignore lists, symlinks leaving the plugin; refuses files over 64 MiB."})
+public final class PackCommand implements Callable<Integer> {
+
+    @CommandLine.ParentCommand
+    Main root;
+
+    @Parameters(index = "0", arity = "0..1", paramLabel = "DIR", description = "Plugin directory (default: current).")
+    String dir;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Archive to write (default: <name>-<version>.tgz in the current directory).")
+    String output;
+
+    @Option(names = "--json", description = "Print the result as JSON.")
+    boolean json;
+
+    @Override
+    public Integer call() throws IOException {
+        Env env = root.env;
+        Path pluginDir = env.resolve(dir == null ? "." : dir);
+        if (!Files.isDirectory(pluginDir)) {
+            throw new UserError(UserError.Kind.NOT_FOUND, "no plugin directory at " + pluginDir);
+        }
+        NameAndVersion nv = readNameAndVersion(pluginDir);
+        Path out = output != null ? env.resolve(output) : env.cwd().resolve(nv.name() + "-" + nv.version() + ".tgz");
+        Packer.Result r = new Packer().pack(pluginDir, out);
+        if (json) {
+            ObjectMapper om = new ObjectMapper();
+            ObjectNode o = om.createObjectNode();
+            o.put("name", nv.name());
+            o.put("version", nv.version());
+            o.put("file", r.file().toString());
+            o.put("size", r.size());
+            o.put("integrity", r.integrity().toString());
+            o.put("unpackedSize", r.listing().totalBytes());
+            ArrayNode files = o.putArray("files");
+            r.listing().entries().forEach(e -> files.addObject().put("path", e.path()).put("size", e.size())
+                    .put("mode", e.executable() ? "0755" : "0644"));
+            ArrayNode excluded = o.putArray("excluded");
+            r.listing().excluded().forEach(e -> excluded.addObject().put("path", e.path()).put("reason", e.reason()));
+            env.out().println(om.writerWithDefaultPrettyPrinter().writeValueAsString(o));
+        } else {
+            env.out().println("packed " + nv.name() + "@" + nv.version() + " -> " + displayPath(env, r.file()));
+            env.out().println("  files:     " + r.listing().entries().size() + " (" + Sizes.human(r.listing().totalBytes()) + " unpacked)");
+            env.out().println("  size:      " + r.size() + " bytes (" + Sizes.human(r.size()) + ")");
+            env.out().println("  integrity: " + r.integrity());
+            for (var e : r.listing().excluded()) {
+                env.out().println("  left out:  " + e.path() + " (" + e.reason() + ")");
+            }
+        }
+        return ExitCodes.OK;
+    }
+
+    private static String displayPath(Env env, Path file) {
+        return file.startsWith(env.cwd()) ? env.cwd().relativize(file).toString() : file.toString();
+    }
+
+    record NameAndVersion(String name, String version) {
+    }
+
+    // Temporary: the format package (dev.cxpm.core.format) replaces this read when it lands.
+    private static NameAndVersion readNameAndVersion(Path pluginDir) {
+        Path manifest = pluginDir.resolve(".codex-plugin/plugin.json");
+        if (!Files.isRegularFile(manifest)) {
+            throw new UserError(UserError.Kind.INVALID_INPUT, "no plugin manifest at " + manifest,
+                    "run 'cxpm init' to create one");
+        }
+        JsonNode root;
+        try {
+            root = new ObjectMapper().readTree(manifest.toFile());
+        } catch (IOException e) {
+            throw new UserError(UserError.Kind.INVALID_INPUT, "cannot parse " + manifest + ": " + e.getMessage());
+        }
+        String name = root.path("name").asText("").trim();
+        if (name.isEmpty()) {
+            name = pluginDir.toAbsolutePath().normalize().getFileName().toString();
+        }
+        String version = root.path("version").asText("").trim();
+        if (version.isEmpty()) {
+            throw new UserError(UserError.Kind.INVALID_INPUT, manifest + " has no version",
+                    "add \"version\": \"0.1.0\" to the manifest");
+        }
+        return new NameAndVersion(name, version);
+    }
+}

@@ -1,0 +1,84 @@
+package dev.cxpm.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cxpm.core.pack.Integrity;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PackCommandTest {
+    @TempDir
+    Path dir;
+
+    Path plugin(String manifest) throws IOException {
+        Path p = dir.resolve("demo");
+        Files.createDirectories(p.resolve(".codex-plugin"));
+        Files.writeString(p.resolve(".codex-plugin/plugin.json"), manifest);
+        Files.createDirectories(p.resolve("skills/hello"));
+        Files.writeString(p.resolve("skills/hello/SKILL.md"), "---\nname: hello\ndescription: Says hello.\n---\nSay hello.\n");
+        return p;
+    }
+
+    @Test
+    void packWritesNameVersionTgzInTheCurrentDirectoryAndPrintsItsIntegrity() throws IOException {
+        plugin("{\"name\":\"demo\",\"version\":\"1.2.3\",\"description\":\"Demo.\"}");
+        CliRun r = CliRun.in(dir, "pack", "demo");
+        assertThat(r.exitCode()).as(r.stderr()).isZero();
+        Path tgz = dir.resolve("demo-1.2.3.tgz");
+        assertThat(tgz).exists();
+        assertThat(r.stdout()).contains("demo-1.2.3.tgz").contains(Integrity.sha512(tgz).toString())
+                .contains(Files.size(tgz) + " bytes");
+    }
+
+    @Test
+    void packJsonGivesFileSizeIntegrityAndFiles() throws IOException {
+        plugin("{\"name\":\"demo\",\"version\":\"1.2.3\"}");
+        CliRun r = CliRun.in(dir, "pack", "demo", "-o", "out/x.tgz", "--json");
+        assertThat(r.exitCode()).as(r.stderr()).isZero();
+        JsonNode j = new ObjectMapper().readTree(r.stdout());
+        Path tgz = dir.resolve("out/x.tgz");
+        assertThat(j.get("file").asText()).isEqualTo(tgz.toString());
+        assertThat(j.get("size").asLong()).isEqualTo(Files.size(tgz));
+        assertThat(j.get("integrity").asText()).isEqualTo(Integrity.sha512(tgz).toString());
+        assertThat(j.get("files")).extracting(f -> f.get("path").asText())
+                .containsExactly(".codex-plugin/plugin.json", "skills/hello/SKILL.md");
+    }
+
+    @Test
+    void packingTwiceFromTheCliGivesTheSameIntegrity() throws IOException {
+        plugin("{\"name\":\"demo\",\"version\":\"1.2.3\"}");
+        CliRun a = CliRun.in(dir, "pack", "demo", "-o", "a.tgz", "--json");
+        CliRun b = CliRun.in(dir, "pack", "demo", "-o", "b.tgz", "--json");
+        assertThat(new ObjectMapper().readTree(a.stdout()).get("integrity"))
+                .isEqualTo(new ObjectMapper().readTree(b.stdout()).get("integrity"));
+    }
+
+    @Test
+    void aMissingPluginIsNotFoundAndAMissingManifestIsInvalid() throws IOException {
+        assertThat(CliRun.in(dir, "pack", "nope").exitCode()).isEqualTo(3);
+        Files.createDirectories(dir.resolve("empty"));
+        CliRun r = CliRun.in(dir, "pack", "empty");
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.stderr()).contains("manifest");
+        assertThat(dir.resolve("empty")).isEmptyDirectory();
+    }
+
+    @Test
+    void anOversizedFileIsRefusedWithItsName() throws IOException {
+        Path p = plugin("{\"name\":\"demo\",\"version\":\"1.2.3\"}");
+        try (var ch = Files.newByteChannel(p.resolve("huge.bin"), java.nio.file.StandardOpenOption.CREATE_NEW,
+                java.nio.file.StandardOpenOption.WRITE, java.nio.file.StandardOpenOption.SPARSE)) {
+            ch.position((65L << 20));
+            ch.write(java.nio.ByteBuffer.wrap(new byte[] {1}));
+        }
+        CliRun r = CliRun.in(dir, "pack", "demo");
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.stderr()).contains("huge.bin").contains("64.0 MiB").contains(".cxpmignore");
+        assertThat(dir.resolve("demo-1.2.3.tgz")).doesNotExist();
+    }
+}

@@ -1,0 +1,122 @@
+package dev.cxpm.core.pack;
+
+import dev.cxpm.core.UserError;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Base64;
+import java.util.Locale;
+
+/**
+ * A content hash in the Subresource Integrity form npm uses ({@code sha512-<base64>}): what pack prints,
+ * what a lockfile records and what install verifies. Parsed once, so code past the edge holds a value
+ * that cannot be malformed. sha256 and sha384 are read too (other tools write them); cxpm writes sha512.
+ */
+public record Integrity(String algorithm, String base64) {
+
+    public static final String SHA512 = "sha512";
+
+    public Integrity {
+        if (!isSupported(algorithm)) {
+            throw new IllegalArgumentException("unsupported integrity algorithm " + algorithm);
+        }
+        byte[] digest;
+        try {
+            digest = Base64.getDecoder().decode(base64);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("integrity digest is not base64: " + base64, e);
+        }
+        if (digest.length != digestLength(algorithm)) {
+            throw new IllegalArgumentException("a " + algorithm + " digest has " + digestLength(algorithm)
+                    + " bytes, not " + digest.length);
+        }
+    }
+
+    /** Reads {@code sha512-<base64>}; a malformed value is the user's input, so it is a UserError. */
+    public static Integrity parse(String text) {
+        String t = text == null ? "" : text.trim();
+        int dash = t.indexOf('-');
+        if (dash <= 0) {
+            throw new UserError(UserError.Kind.INVALID_INPUT, "malformed integrity '" + text + "'",
+                    "expected the form sha512-<base64>");
+        }
+        try {
+            return new Integrity(t.substring(0, dash).toLowerCase(Locale.ROOT), t.substring(dash + 1));
+        } catch (IllegalArgumentException e) {
+            throw new UserError(UserError.Kind.INVALID_INPUT, "malformed integrity '" + text + "': " + e.getMessage(),
+                    "expected the form sha512-<base64>");
+        }
+    }
+
+    /** The integrity of a digest already computed with {@link #newSha512()}. */
+    public static Integrity of(MessageDigest digest) {
+        String algo = digest.getAlgorithm().toLowerCase(Locale.ROOT).replace("-", "");
+        return new Integrity(algo, Base64.getEncoder().encodeToString(digest.digest()));
+    }
+
+    public static Integrity sha512(byte[] content) {
+        MessageDigest md = newSha512();
+        md.update(content);
+        return of(md);
+    }
+
+    public static Integrity sha512(Path file) {
+        return ofFile(SHA512, file);
+    }
+
+    public static MessageDigest newSha512() {
+        return newDigest(SHA512);
+    }
+
+    /** True when the file's content hashes to this value (computed with this value's algorithm). */
+    public boolean matches(Path file) {
+        return ofFile(algorithm, file).equals(this);
+    }
+
+    /** Throws an INTEGRITY error naming the file unless it matches. */
+    public void verify(Path file) {
+        Integrity actual = ofFile(algorithm, file);
+        if (!actual.equals(this)) {
+            throw new UserError(UserError.Kind.INTEGRITY, "integrity mismatch for " + file + ": expected " + this
+                    + ", got " + actual, "the file is corrupt or was changed; fetch it again");
+        }
+    }
+
+    @Override
+    public String toString() {
+        return algorithm + "-" + base64;
+    }
+
+    private static Integrity ofFile(String algorithm, Path file) {
+        MessageDigest md = newDigest(algorithm);
+        byte[] buf = new byte[64 * 1024];
+        try (InputStream in = Files.newInputStream(file)) {
+            for (int n; (n = in.read(buf)) > 0; ) {
+                md.update(buf, 0, n);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return new Integrity(algorithm, Base64.getEncoder().encodeToString(md.digest()));
+    }
+
+    private static MessageDigest newDigest(String algorithm) {
+        try {
+            return MessageDigest.getInstance("SHA-" + algorithm.substring(3));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JDK lacks " + algorithm, e);
+        }
+    }
+
+    private static boolean isSupported(String algorithm) {
+        return "sha256".equals(algorithm) || "sha384".equals(algorithm) || SHA512.equals(algorithm);
+    }
+
+    private static int digestLength(String algorithm) {
+        return Integer.parseInt(algorithm.substring(3)) / 8;
+    }
+}

@@ -1,0 +1,17 @@
+package dev.cxpm.core.pack;
+
+/**
+ * How big a package may be, for both sides: pack refuses to make what unpack would refuse to read.
+ * The defaults are generous for plugins (skills, manifests, small MCP server bundles) and small enough
+ * that an untrusted archive cannot fill a disk: 64 MiB per file, 256 MiB in all, 20,000 files.
+ */
+public record PackLimits(long maxFileBytes, long maxTotalBytes, int maxEntries) {
+
+    public static final PackLimits DEFAULT = new PackLimits(64L << 20, 256L << 20, 20_000);
+
+    public PackLimits {
+        if (maxFileBytes <= 0 || maxTotalBytes <= 0 || maxEntries <= 0) {
+            throw new IllegalArgumentException("limits must be positive");
+        }
+    }
+}

@@ -1,0 +1,234 @@
+package dev.cxpm.core.pack;
+
+import dev.cxpm.core.UserError;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.zip.Deflater;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+
+/**
+ * Packs a plugin directory into a {@code .tgz} whose bytes depend only on the files' paths, contents and
+ * executable bits. Entries are regular files only (no directory entries, as in npm), under a
+ * {@code package/} prefix (as npm does, so npm-style tools and {@link Unpacker} read it alike), sorted by
+ * path, with a fixed time (npm's 1985-10-26T08:15:00Z), uid/gid 0, empty owner names, mode 0644 or 0755
+ * (when the owner may execute the file), and a gzip header without time, name or OS.
+ *
+ * <p>What is left out, and why, is returned in {@link Listing#excluded()}: anything matched by
+ * {@link IgnoreRules} ({@code .cxpmignore}), {@code .git} always, symlinks whose target leaves the plugin,
+ * broken or looping symlinks, symlinks to directories (not followed, so a link cannot duplicate or loop
+ * the tree), and special files (fifos, sockets, devices). A symlink to a file inside the plugin is packed
+ * as a regular file with the target's content: archives never contain links. A file over
+ * {@link PackLimits#maxFileBytes()} is refused with an error that names it, as are packages over the
+ * total size or file count (so whatever pack makes, unpack accepts).
+ */
+public final class Packer {
+    /** npm's fixed mtime for packed entries, so our archives look like npm's to tools that care. */
+    public static final Instant FIXED_TIME = Instant.parse("1985-10-26T08:15:00Z");
+    public static final String PREFIX = "package/";
+    public static final String IGNORE_FILE = ".cxpmignore";
+
+    /** One file to pack: its path in the archive (without prefix), the file to read, and whether executable. */
+    public record Entry(String path, Path source, long size, boolean executable) {
+    }
+
+    public record Excluded(String path, String reason) {
+    }
+
+    /** What a pack would contain and what it leaves out. */
+    public record Listing(Path root, List<Entry> entries, List<Excluded> excluded) {
+        public long totalBytes() {
+            return entries.stream().mapToLong(Entry::size).sum();
+        }
+    }
+
+    public record Result(Path file, long size, Integrity integrity, Listing listing) {
+    }
+
+    private final PackLimits limits;
+
+    public Packer(PackLimits limits) {
+        this.limits = limits;
+    }
+
+    public Packer() {
+        this(PackLimits.DEFAULT);
+    }
+
+    /** Lists what {@link #pack} would put in the archive; refuses (UserError) oversized content. */
+    public Listing list(Path pluginRoot) {
+        Path root = pluginRoot.toAbsolutePath().normalize();
+        try {
+            Path realRoot = root.toRealPath();
+            Path ignoreFile = root.resolve(IGNORE_FILE);
+            String ignoreText = Files.isRegularFile(ignoreFile) ? Files.readString(ignoreFile, StandardCharsets.UTF_8) : null;
+            IgnoreRules rules = IgnoreRules.parse(ignoreText);
+            List<Entry> entries = new ArrayList<>();
+            List<Excluded> excluded = new ArrayList<>();
+            walk(root, realRoot, "", rules, entries, excluded);
+            entries.sort(Comparator.comparing(Entry::path));
+            excluded.sort(Comparator.comparing(Excluded::path));
+            checkLimits(entries);
+            return new Listing(root, List.copyOf(entries), List.copyOf(excluded));
+        } catch (IOException e) {
+            throw new UserError(UserError.Kind.IO, "cannot read " + root + ": " + e.getMessage(), null, e);
+        }
+    }
+
+    /** Packs the plugin into {@code out} (written to a temp file beside it, then moved into place). */
+    public Result pack(Path pluginRoot, Path out) {
+        Listing listing = list(pluginRoot);
+        Path target = out.toAbsolutePath().normalize();
+        try {
+            Files.createDirectories(target.getParent());
+            Path tmp = Files.createTempFile(target.getParent(), ".cxpm-pack-", ".tmp");
+            try {
+                MessageDigest sha = Integrity.newSha512();
+                try (OutputStream file = new BufferedOutputStream(Files.newOutputStream(tmp), 256 * 1024);
+                     DigestOutputStream digesting = new DigestOutputStream(file, sha)) {
+                    write(listing, digesting);
+                }
+                long size = Files.size(tmp);
+                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                return new Result(target, size, Integrity.of(sha), listing);
+            } finally {
+                Files.deleteIfExists(tmp);
+            }
+        } catch (IOException e) {
+            throw new UserError(UserError.Kind.IO, "cannot write " + target + ": " + e.getMessage(), null, e);
+        }
+    }
+
+    /** Writes the listing as a deterministic tar.gz to {@code out} (not closed). */
+    static void write(Listing listing, OutputStream out) throws IOException {
+        StableGzipOutputStream gz = new StableGzipOutputStream(out, Deflater.DEFAULT_COMPRESSION);
+        TarArchiveOutputStream tar = new TarArchiveOutputStream(gz, StandardCharsets.UTF_8.name());
+        tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
+        tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
+        tar.setAddPaxHeadersForNonAsciiNames(true);
+        for (Entry e : listing.entries()) {
+            TarArchiveEntry te = new TarArchiveEntry(PREFIX + e.path(), true);
+            te.setSize(e.size());
+            te.setModTime(FIXED_TIME.toEpochMilli());
+            te.setMode(TarArchiveEntry.DEFAULT_FILE_MODE & ~0777 | (e.executable() ? 0755 : 0644));
+            te.setIds(0, 0);
+            te.setUserName("");
+            te.setGroupName("");
+            tar.putArchiveEntry(te);
+            try (InputStream in = Files.newInputStream(e.source())) {
+                long copied = in.transferTo(tar);
+                if (copied != e.size()) {
+                    throw new IOException(e.path() + " changed while packing");
+                }
+            }
+            tar.closeArchiveEntry();
+        }
+        tar.finish();
+        gz.finish();
+        gz.flush();
+    }
+
+    private void walk(Path dir, Path realRoot, String relDir, IgnoreRules rules, List<Entry> entries,
+                      List<Excluded> excluded) throws IOException {
+        List<Path> children = new ArrayList<>();
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
+            ds.forEach(children::add);
+        }
+        for (Path child : children) {
+            String name = child.getFileName().toString();
+            String rel = relDir + name;
+            BasicFileAttributes attrs = Files.readAttributes(child, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            if (name.equals(".git")) {
+                excluded.add(new Excluded(rel, ".git is never packed"));
+                continue;
+            }
+            if (attrs.isSymbolicLink()) {
+                symlink(child, realRoot, rel, rules, entries, excluded);
+            } else if (attrs.isDirectory()) {
+                if (rules.ignores(rel, true)) {
+                    excluded.add(new Excluded(rel + "/", "ignored by " + IGNORE_FILE + " or defaults"));
+                } else {
+                    walk(child, realRoot, rel + "/", rules, entries, excluded);
+                }
+            } else if (attrs.isRegularFile()) {
+                if (rules.ignores(rel, false)) {
+                    excluded.add(new Excluded(rel, "ignored by " + IGNORE_FILE + " or defaults"));
+                } else {
+                    entries.add(new Entry(rel, child, attrs.size(), ownerExecutable(child)));
+                }
+            } else {
+                excluded.add(new Excluded(rel, "not a regular file (fifo, socket or device)"));
+            }
+        }
+    }
+
+    private static void symlink(Path link, Path realRoot, String rel, IgnoreRules rules, List<Entry> entries,
+                                List<Excluded> excluded) throws IOException {
+        Path real;
+        try {
+            real = link.toRealPath();
+        } catch (IOException e) {
+            excluded.add(new Excluded(rel, "broken or looping symlink"));
+            return;
+        }
+        if (!real.startsWith(realRoot)) {
+            excluded.add(new Excluded(rel, "symlink leaves the plugin (-> " + Files.readSymbolicLink(link) + ")"));
+        } else if (Files.isDirectory(real)) {
+            excluded.add(new Excluded(rel, "symlink to a directory is not followed"));
+        } else if (!Files.isRegularFile(real)) {
+            excluded.add(new Excluded(rel, "symlink to something other than a file"));
+        } else if (rules.ignores(rel, false)) {
+            excluded.add(new Excluded(rel, "ignored by " + IGNORE_FILE + " or defaults"));
+        } else {
+            entries.add(new Entry(rel, real, Files.size(real), ownerExecutable(real)));
+        }
+    }
+
+    private static boolean ownerExecutable(Path file) throws IOException {
+        try {
+            return Files.readAttributes(file, PosixFileAttributes.class).permissions()
+                    .contains(PosixFilePermission.OWNER_EXECUTE);
+        } catch (UnsupportedOperationException e) {
+            return Files.isExecutable(file);
+        }
+    }
+
+    private void checkLimits(List<Entry> entries) {
+        List<String> tooBig = entries.stream().filter(e -> e.size() > limits.maxFileBytes())
+                .map(e -> e.path() + " (" + Sizes.human(e.size()) + ")").toList();
+        if (!tooBig.isEmpty()) {
+            throw new UserError(UserError.Kind.INVALID_INPUT,
+                    "file" + (tooBig.size() > 1 ? "s" : "") + " over the " + Sizes.human(limits.maxFileBytes())
+                            + " limit for one packed file: " + String.join(", ", tooBig),
+                    "add " + (tooBig.size() > 1 ? "them" : "it") + " to " + IGNORE_FILE + ", or make "
+                            + (tooBig.size() > 1 ? "them" : "it") + " smaller");
+        }
+        if (entries.size() > limits.maxEntries()) {
+            throw new UserError(UserError.Kind.INVALID_INPUT, "the plugin has " + entries.size()
+                    + " files, over the limit of " + limits.maxEntries(), "exclude files with " + IGNORE_FILE);
+        }
+        long total = entries.stream().mapToLong(Entry::size).sum();
+        if (total > limits.maxTotalBytes()) {
+            throw new UserError(UserError.Kind.INVALID_INPUT, "the plugin's files total " + Sizes.human(total)
+                    + ", over the limit of " + Sizes.human(limits.maxTotalBytes()), "exclude files with " + IGNORE_FILE);
+        }
+    }
+}

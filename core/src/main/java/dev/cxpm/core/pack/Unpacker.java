@@ -1,0 +1,289 @@
+package dev.cxpm.core.pack;
+
+import dev.cxpm.core.UserError;
+import java.io.BufferedInputStream;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipException;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+
+/**
+ * Extracts an untrusted {@code .tgz} (a cxpm pack or an npm package tarball) without letting it write
+ * anywhere but the destination. The whole listing is checked first, and nothing is written unless every
+ * entry passes; then the files go into a temp dir beside the destination, which is moved into place.
+ *
+ * <p>Rules: the first path component is stripped, as npm does ({@code package/} in cxpm and npm packs);
+ * only regular files and directories are accepted, so symbolic links, hard links, devices and fifos are
+ * refused (cxpm packs never contain links); paths must be relative, without {@code ..}, backslashes or NUL,
+ * and unique; at most {@link PackLimits#maxEntries()} entries, {@link PackLimits#maxFileBytes()} per file and
+ * {@link PackLimits#maxTotalBytes()} in all (also enforced on the bytes actually decompressed, so a lying
+ * header or a gzip bomb stops early). Files get mode 0644, or 0755 when the archive marks them executable.
+ */
+public final class Unpacker {
+
+    private final PackLimits limits;
+
+    public Unpacker(PackLimits limits) {
+        this.limits = limits;
+    }
+
+    public Unpacker() {
+        this(PackLimits.DEFAULT);
+    }
+
+    /** A file the archive holds, after stripping the first component. */
+    public record FileEntry(String path, long size, boolean executable) {
+    }
+
+    /** Checks the whole archive and returns its files; throws UserError(INVALID_INPUT) naming the bad entry. */
+    public List<FileEntry> check(Path tgz) {
+        List<FileEntry> files = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        Set<String> dirs = new HashSet<>();
+        long total = 0;
+        int count = 0;
+        try (TarArchiveInputStream tar = open(tgz)) {
+            for (TarArchiveEntry e; (e = tar.getNextEntry()) != null; ) {
+                if (++count > limits.maxEntries()) {
+                    throw refused(tgz, "it has more than " + limits.maxEntries() + " entries");
+                }
+                String rel = safeRelativePath(tgz, e.getName());
+                if (e.isDirectory()) {
+                    if (!rel.isEmpty()) {
+                        dirs.add(rel);
+                    }
+                    continue;
+                }
+                if (!isRegularFile(e)) {
+                    throw refused(tgz, "entry " + e.getName() + " is a " + typeName(e) + "; only files and directories are allowed");
+                }
+                if (rel.isEmpty()) {
+                    throw refused(tgz, "entry " + e.getName() + " is a file outside the archive's top directory");
+                }
+                if (!seen.add(rel)) {
+                    throw refused(tgz, "entry " + e.getName() + " appears twice");
+                }
+                if (e.getSize() > limits.maxFileBytes()) {
+                    throw refused(tgz, "entry " + e.getName() + " is " + Sizes.human(e.getSize()) + ", over the "
+                            + Sizes.human(limits.maxFileBytes()) + " limit for one file");
+                }
+                total += e.getSize();
+                if (total > limits.maxTotalBytes()) {
+                    throw refused(tgz, "its files total more than " + Sizes.human(limits.maxTotalBytes()));
+                }
+                files.add(new FileEntry(rel, e.getSize(), (e.getMode() & 0100) != 0));
+            }
+        } catch (IOException | IllegalArgumentException e) {
+            throw refused(tgz, "it is not a readable tar.gz (" + e.getMessage() + ")");
+        }
+        // A file whose path is also a directory (or a parent of another file) cannot be extracted.
+        for (FileEntry f : files) {
+            for (int i = f.path().indexOf('/'); i > 0; i = f.path().indexOf('/', i + 1)) {
+                dirs.add(f.path().substring(0, i));
+            }
+        }
+        for (FileEntry f : files) {
+            if (dirs.contains(f.path())) {
+                throw refused(tgz, "entry " + f.path() + " is both a file and a directory");
+            }
+        }
+        return files;
+    }
+
+    /**
+     * Extracts into {@code dest}, which must not exist yet; its parent is created if needed. On any
+     * failure nothing is left at {@code dest}.
+     */
+    public List<FileEntry> unpack(Path tgz, Path dest) {
+        List<FileEntry> files = check(tgz);
+        Path target = dest.toAbsolutePath().normalize();
+        if (Files.exists(target)) {
+            throw new UserError(UserError.Kind.CONFLICT, "cannot unpack into " + target + ": it already exists");
+        }
+        Path tmp = null;
+        try {
+            Files.createDirectories(target.getParent());
+            tmp = Files.createTempDirectory(target.getParent(), ".cxpm-unpack-");
+            extract(tgz, tmp);
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+            tmp = null;
+            return files;
+        } catch (FileAlreadyExistsException e) {
+            throw new UserError(UserError.Kind.CONFLICT, "cannot unpack into " + target + ": it already exists");
+        } catch (IOException e) {
+            throw new UserError(UserError.Kind.IO, "cannot unpack into " + target + ": " + e.getMessage(), null, e);
+        } finally {
+            if (tmp != null) {
+                deleteTree(tmp);
+            }
+        }
+    }
+
+    private void extract(Path tgz, Path into) throws IOException {
+        try (TarArchiveInputStream tar = open(tgz)) {
+            byte[] buf = new byte[64 * 1024];
+            for (TarArchiveEntry e; (e = tar.getNextEntry()) != null; ) {
+                String rel = safeRelativePath(tgz, e.getName());
+                if (rel.isEmpty()) {
+                    continue;
+                }
+                Path p = into.resolve(rel);
+                if (!p.normalize().startsWith(into)) {
+                    throw refused(tgz, "entry " + e.getName() + " leaves the destination");
+                }
+                if (e.isDirectory()) {
+                    Files.createDirectories(p);
+                    continue;
+                }
+                Files.createDirectories(p.getParent());
+                long written = 0;
+                try (OutputStream out = Files.newOutputStream(p, java.nio.file.StandardOpenOption.CREATE_NEW)) {
+                    for (int n; (n = tar.read(buf)) > 0; ) {
+                        written += n;
+                        if (written > limits.maxFileBytes()) {
+                            throw refused(tgz, "entry " + e.getName() + " holds more bytes than its header says");
+                        }
+                        out.write(buf, 0, n);
+                    }
+                }
+                boolean exec = (e.getMode() & 0100) != 0;
+                try {
+                    Files.setPosixFilePermissions(p, PosixFilePermissions.fromString(exec ? "rwxr-xr-x" : "rw-r--r--"));
+                } catch (UnsupportedOperationException ignored) {
+                    // not a POSIX file system: the default permissions are the best we can do
+                }
+            }
+        }
+    }
+
+    private TarArchiveInputStream open(Path tgz) throws IOException {
+        InputStream raw = new BufferedInputStream(Files.newInputStream(tgz), 64 * 1024);
+        try {
+            // Tar headers and padding add at most 1.5 KiB per entry (plus long-name records); anything beyond
+            // that over the byte limit is a bomb.
+            long budget = limits.maxTotalBytes() + (long) limits.maxEntries() * 4096 + (1 << 20);
+            return new TarArchiveInputStream(new Bounded(new GZIPInputStream(raw, 64 * 1024), budget), "UTF-8");
+        } catch (ZipException e) {
+            raw.close();
+            throw new IOException("not gzip: " + e.getMessage(), e);
+        }
+    }
+
+    private static String safeRelativePath(Path tgz, String name) {
+        if (name.indexOf('\0') >= 0 || name.indexOf('\\') >= 0) {
+            throw refused(tgz, "entry " + printable(name) + " has a NUL or backslash in its path");
+        }
+        if (name.startsWith("/") || name.matches("^[A-Za-z]:.*")) {
+            throw refused(tgz, "entry " + name + " has an absolute path");
+        }
+        List<String> parts = new ArrayList<>();
+        for (String seg : name.split("/")) {
+            if (seg.equals("..")) {
+                throw refused(tgz, "entry " + name + " contains '..'");
+            }
+            if (!seg.isEmpty() && !seg.equals(".")) {
+                parts.add(seg);
+            }
+        }
+        if (parts.isEmpty()) {
+            return "";
+        }
+        return String.join("/", parts.subList(1, parts.size()));
+    }
+
+    private static boolean isRegularFile(TarArchiveEntry e) {
+        return e.isFile() && !e.isLink() && !e.isSymbolicLink() && !e.isCharacterDevice() && !e.isBlockDevice()
+                && !e.isFIFO();
+    }
+
+    private static String typeName(TarArchiveEntry e) {
+        if (e.isSymbolicLink()) {
+            return "symbolic link (to " + e.getLinkName() + ")";
+        }
+        if (e.isLink()) {
+            return "hard link (to " + e.getLinkName() + ")";
+        }
+        if (e.isCharacterDevice() || e.isBlockDevice()) {
+            return "device file";
+        }
+        if (e.isFIFO()) {
+            return "fifo";
+        }
+        return "special entry (type '" + (char) e.getLinkFlag() + "')";
+    }
+
+    private static String printable(String s) {
+        return s.replace("\0", "\\0");
+    }
+
+    private static UserError refused(Path tgz, String why) {
+        return new UserError(UserError.Kind.INVALID_INPUT, "refusing to unpack " + tgz.getFileName() + ": " + why,
+                "the archive is corrupt or hostile; nothing was written");
+    }
+
+    private static void deleteTree(Path dir) {
+        try (Stream<Path> s = Files.walk(dir)) {
+            s.sorted(Comparator.reverseOrder()).forEach(p -> {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException ignored) {
+                    // best effort: a leftover temp dir is harmless, it is hidden and never read
+                }
+            });
+        } catch (IOException ignored) {
+            // same
+        }
+    }
+
+    /** Stops reading once more than {@code budget} bytes came out of the decompressor. */
+    private static final class Bounded extends FilterInputStream {
+        private long left;
+
+        Bounded(InputStream in, long budget) {
+            super(in);
+            this.left = budget;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            if (b >= 0 && --left < 0) {
+                throw new IOException("decompressed size over the limit");
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = super.read(b, off, len);
+            if (n > 0 && (left -= n) < 0) {
+                throw new IOException("decompressed size over the limit");
+            }
+            return n;
+        }
+
+        @Override
+        public long skip(long n) throws IOException {
+            long s = super.skip(n);
+            if ((left -= s) < 0) {
+                throw new IOException("decompressed size over the limit");
+            }
+            return s;
+        }
+    }
+}

@@ -1,0 +1,180 @@
+package dev.cxpm.core.pack;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.cxpm.core.UserError;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.zip.GZIPInputStream;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PackerTest {
+    @TempDir
+    Path tmp;
+
+    static Path plugin(Path dir) throws IOException {
+        write(dir.resolve(".codex-plugin/plugin.json"), "{\"name\":\"demo\",\"version\":\"1.0.0\"}\n");
+        write(dir.resolve("skills/hello/SKILL.md"), "---\nname: hello\ndescription: says hello\n---\nHi\n");
+        write(dir.resolve(".mcp.json"), "{\"mcpServers\":{}}\n");
+        write(dir.resolve("bin/run.sh"), "#!/bin/sh\necho hi\n");
+        Files.setPosixFilePermissions(dir.resolve("bin/run.sh"), PosixFilePermissions.fromString("rwxr-xr-x"));
+        return dir;
+    }
+
+    static void write(Path p, String s) throws IOException {
+        Files.createDirectories(p.getParent());
+        Files.writeString(p, s);
+    }
+
+    static List<TarArchiveEntry> entries(Path tgz) throws IOException {
+        List<TarArchiveEntry> list = new ArrayList<>();
+        try (InputStream in = new GZIPInputStream(Files.newInputStream(tgz));
+             TarArchiveInputStream tar = new TarArchiveInputStream(in)) {
+            for (TarArchiveEntry e; (e = tar.getNextEntry()) != null; ) {
+                list.add(e);
+            }
+        }
+        return list;
+    }
+
+    @Test
+    void packingTwiceGivesTheSameBytes() throws IOException {
+        Path dir = plugin(tmp.resolve("p"));
+        Packer.Result a = new Packer().pack(dir, tmp.resolve("a.tgz"));
+        Packer.Result b = new Packer().pack(dir, tmp.resolve("b.tgz"));
+        assertThat(Files.readAllBytes(a.file())).isEqualTo(Files.readAllBytes(b.file()));
+        assertThat(a.integrity()).isEqualTo(b.integrity()).isEqualTo(Integrity.sha512(a.file()));
+        assertThat(a.size()).isEqualTo(Files.size(a.file()));
+    }
+
+    @Test
+    void sameContentInDirectoriesWithDifferentTimesAndPermissionsGivesTheSameBytes() throws IOException {
+        Path one = plugin(tmp.resolve("one"));
+        Path two = plugin(tmp.resolve("two"));
+        // Different mtimes, group/other bits (what a different umask gives) and creation order.
+        try (var s = Files.walk(two)) {
+            for (Path p : s.toList()) {
+                Files.setLastModifiedTime(p, FileTime.from(Instant.parse("2001-02-03T04:05:06Z")));
+            }
+        }
+        Files.setPosixFilePermissions(two.resolve(".mcp.json"), PosixFilePermissions.fromString("rw-------"));
+        Files.setPosixFilePermissions(two.resolve("bin/run.sh"), PosixFilePermissions.fromString("rwx------"));
+        write(two.resolve("zz/late.txt"), "x");
+        write(one.resolve("zz/late.txt"), "x");
+        Packer.Result a = new Packer().pack(one, tmp.resolve("one.tgz"));
+        Packer.Result b = new Packer().pack(two, tmp.resolve("two.tgz"));
+        assertThat(a.integrity()).isEqualTo(b.integrity());
+        assertThat(Files.readAllBytes(a.file())).isEqualTo(Files.readAllBytes(b.file()));
+    }
+
+    @Test
+    void entriesAreSortedNormalisedAndUnderPackagePrefix() throws IOException {
+        Path dir = plugin(tmp.resolve("p"));
+        Packer.Result r = new Packer().pack(dir, tmp.resolve("p.tgz"));
+        List<TarArchiveEntry> es = entries(r.file());
+        assertThat(es).extracting(TarArchiveEntry::getName).containsExactly(
+                "package/.codex-plugin/plugin.json", "package/.mcp.json", "package/bin/run.sh",
+                "package/skills/hello/SKILL.md");
+        for (TarArchiveEntry e : es) {
+            assertThat(e.getModTime().toInstant()).isEqualTo(Packer.FIXED_TIME);
+            assertThat(e.getLongUserId()).isZero();
+            assertThat(e.getLongGroupId()).isZero();
+            assertThat(e.getUserName()).isEmpty();
+            assertThat(e.getGroupName()).isEmpty();
+            assertThat(e.getMode() & 07777).isEqualTo(e.getName().endsWith(".sh") ? 0755 : 0644);
+        }
+    }
+
+    @Test
+    void gzipHeaderCarriesNoTimeNameOrOs() throws IOException {
+        Packer.Result r = new Packer().pack(plugin(tmp.resolve("p")), tmp.resolve("p.tgz"));
+        byte[] b = Files.readAllBytes(r.file());
+        assertThat(new byte[] {b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9]})
+                .containsExactly(0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff);
+    }
+
+    @Test
+    void neverPacksGitAndHonoursTheIgnoreFile() throws IOException {
+        Path dir = plugin(tmp.resolve("p"));
+        write(dir.resolve(".git/config"), "[core]");
+        write(dir.resolve("skills/hello/.git"), "gitdir: elsewhere");
+        write(dir.resolve("notes/draft.md"), "draft");
+        write(dir.resolve("skills/hello/debug.log"), "log");
+        write(dir.resolve("skills/hello/keep.log"), "log");
+        write(dir.resolve("old-0.9.0.tgz"), "old pack");
+        write(dir.resolve(".cxpmignore"), "# comment\nnotes/\n*.log\n!keep.log\n.git\n");
+        List<String> paths = new Packer().list(dir).entries().stream().map(Packer.Entry::path).toList();
+        assertThat(paths).containsExactly(".codex-plugin/plugin.json", ".mcp.json", "bin/run.sh",
+                "skills/hello/SKILL.md", "skills/hello/keep.log");
+        assertThat(new Packer().list(dir).excluded()).extracting(Packer.Excluded::path)
+                .contains(".git", "skills/hello/.git", "notes/", "skills/hello/debug.log", "old-0.9.0.tgz", ".cxpmignore");
+    }
+
+    @Test
+    void gitCannotBeReincludedByTheIgnoreFile() throws IOException {
+        Path dir = plugin(tmp.resolve("p"));
+        write(dir.resolve(".git/HEAD"), "ref");
+        write(dir.resolve(".cxpmignore"), "!.git\n!.git/**\n");
+        assertThat(new Packer().list(dir).entries()).extracting(Packer.Entry::path).noneMatch(p -> p.contains(".git/"));
+    }
+
+    @Test
+    void symlinksLeavingThePluginAreLeftOutAndInternalOnesBecomeFiles() throws IOException {
+        Path dir = plugin(tmp.resolve("p"));
+        write(tmp.resolve("secret.txt"), "secret");
+        Files.createSymbolicLink(dir.resolve("escape.txt"), tmp.resolve("secret.txt"));
+        Files.createSymbolicLink(dir.resolve("up"), Path.of(".."));
+        Files.createSymbolicLink(dir.resolve("broken"), Path.of("nowhere"));
+        Files.createSymbolicLink(dir.resolve("alias.md"), Path.of("skills/hello/SKILL.md"));
+        Files.createSymbolicLink(dir.resolve("skills-link"), Path.of("skills"));
+        Packer.Listing l = new Packer().list(dir);
+        assertThat(l.entries()).extracting(Packer.Entry::path).contains("alias.md")
+                .doesNotContain("escape.txt", "up", "broken", "skills-link");
+        assertThat(l.excluded()).extracting(Packer.Excluded::path).contains("escape.txt", "up", "broken", "skills-link");
+        Path out = new Packer().pack(dir, tmp.resolve("p.tgz")).file();
+        assertThat(entries(out)).allMatch(TarArchiveEntry::isFile);
+    }
+
+    @Test
+    void aFileOverTheSizeLimitIsRefusedByName() throws IOException {
+        Path dir = plugin(tmp.resolve("p"));
+        Files.write(dir.resolve("big.bin"), new byte[2048]);
+        Packer small = new Packer(new PackLimits(1024, 1 << 20, 100));
+        assertThatThrownBy(() -> small.pack(dir, tmp.resolve("p.tgz")))
+                .isInstanceOf(UserError.class).hasMessageContaining("big.bin").hasMessageContaining("1.0 KiB limit");
+        assertThat(tmp.resolve("p.tgz")).doesNotExist();
+        Files.write(dir.resolve(".cxpmignore"), "big.bin\n".getBytes());
+        assertThat(small.pack(dir, tmp.resolve("p.tgz")).file()).exists();
+    }
+
+    @Test
+    void tooManyFilesOrBytesAreRefused() throws IOException {
+        Path dir = plugin(tmp.resolve("p"));
+        assertThatThrownBy(() -> new Packer(new PackLimits(1 << 20, 1 << 20, 3)).list(dir))
+                .isInstanceOf(UserError.class).hasMessageContaining("4 files");
+        assertThatThrownBy(() -> new Packer(new PackLimits(1 << 20, 10, 100)).list(dir))
+                .isInstanceOf(UserError.class).hasMessageContaining("total");
+    }
+
+    @Test
+    void whatPackMakesUnpackRestores() throws IOException {
+        Path dir = plugin(tmp.resolve("p"));
+        Path tgz = new Packer().pack(dir, tmp.resolve("p.tgz")).file();
+        Path out = tmp.resolve("out");
+        new Unpacker().unpack(tgz, out);
+        assertThat(out.resolve("skills/hello/SKILL.md")).hasSameTextualContentAs(dir.resolve("skills/hello/SKILL.md"));
+        assertThat(Files.isExecutable(out.resolve("bin/run.sh"))).isTrue();
+        assertThat(Files.getPosixFilePermissions(out.resolve(".mcp.json"))).isEqualTo(PosixFilePermissions.fromString("rw-r--r--"));
+    }
+}
