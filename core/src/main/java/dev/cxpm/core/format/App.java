@@ -1,0 +1,7 @@
+package dev.cxpm.core.format;
+
+import java.util.Optional;
+
+/** An app connector from {@code .app.json}: its key and its {@code id} ({@code asdk_app_…}). */
+public record App(String key, Optional<String> id) {
+}

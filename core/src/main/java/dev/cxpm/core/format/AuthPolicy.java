@@ -1,0 +1,4 @@
+package dev.cxpm.core.format;
+
+/** A marketplace entry's {@code policy.authentication}; Codex's default is ON_INSTALL. */
+public enum AuthPolicy { ON_INSTALL, ON_USE }

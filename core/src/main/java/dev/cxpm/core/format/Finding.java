@@ -1,0 +1,10 @@
+package dev.cxpm.core.format;
+
+import java.nio.file.Path;
+
+/**
+ * Something the format model noticed while reading a file the way Codex does: a reason Codex rejects the
+ * whole file, or skips an entry. Carries a stable code so validation reports can use it as is.
+ */
+public record Finding(String code, Path file, int line, String message, String hint) {
+}

@@ -1,0 +1,344 @@
+package dev.cxpm.core.format;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cxpm.core.UserError;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A JSON file parsed once, keeping its exact text and where every value sits in it (line and character
+ * span, by JSON Pointer such as {@code /interface/displayName}). The spans let a caller rewrite one value
+ * in place ({@link #replace}) and leave every other byte of the file as the author wrote it.
+ *
+ * <p>Parsing is as strict as the real Codex CLI's serde_json: no comments, no trailing commas, no
+ * trailing content, no byte-order mark, nesting at most {@value #MAX_DEPTH} deep (serde_json's recursion
+ * limit), and at most {@value #MAX_BYTES} bytes. A duplicated key keeps its last value (as JSON.parse
+ * does) and is remembered in {@link #duplicateKeys()}.
+ */
+public final class JsonFile {
+    /** serde_json's default recursion limit: deeper documents are rejected by Codex. */
+    public static final int MAX_DEPTH = 128;
+    /** Manifests are small; anything bigger is hostile or a mistake. */
+    public static final int MAX_BYTES = 8 * 1024 * 1024;
+
+    private static final JsonFactory FACTORY = JsonFactory.builder()
+            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH + 1).build())
+            .build();
+
+    /** Where a value is: 1-based line and column of its first character, and its [start, end) char span. */
+    public record Span(int line, int column, int start, int end) {
+    }
+
+    private final Path path;
+    private final String text;
+    private final JsonNode root;
+    private final Map<String, Span> spans;
+    private final List<String> duplicateKeys;
+
+    private JsonFile(Path path, String text, JsonNode root, Map<String, Span> spans, List<String> duplicateKeys) {
+        this.path = path;
+        this.text = text;
+        this.root = root;
+        this.spans = spans;
+        this.duplicateKeys = duplicateKeys;
+    }
+
+    /** Reads and parses a file; bad JSON is an INVALID_INPUT error naming file, line and column. */
+    public static JsonFile read(Path file) {
+        return switch (tryRead(file)) {
+            case Parsed p -> p.file();
+            case Failed f -> throw f.failure().toUserError();
+        };
+    }
+
+    /** Parses text that came from (or will go to) file; bad JSON is an INVALID_INPUT error. */
+    public static JsonFile parse(Path file, String text) {
+        try {
+            return doParse(file, text);
+        } catch (Fail f) {
+            throw f.failure.toUserError();
+        }
+    }
+
+    /** Reads a UTF-8 text file of at most maxBytes; anything else is a clear user error. */
+    static String readText(Path file, int maxBytes) {
+        try {
+            return doReadText(file, maxBytes);
+        } catch (Fail f) {
+            throw f.failure.toUserError();
+        }
+    }
+
+    private static String doReadText(Path file, int maxBytes) {
+        try {
+            if (Files.isDirectory(file)) {
+                throw new Fail(new Failure(file, UserError.Kind.INVALID_INPUT, "is a directory, expected a file", 0, 0, null));
+            }
+            long size = Files.size(file);
+            if (size > maxBytes) {
+                throw new Fail(new Failure(file, UserError.Kind.INVALID_INPUT,
+                        "file is " + size + " bytes, larger than the " + maxBytes + " bytes cxpm reads", 0, 0,
+                        "manifests are small; check that the right file is named"));
+            }
+            byte[] bytes = Files.readAllBytes(file);
+            try {
+                return StandardCharsets.UTF_8.newDecoder()
+                        .onMalformedInput(CodingErrorAction.REPORT)
+                        .onUnmappableCharacter(CodingErrorAction.REPORT)
+                        .decode(ByteBuffer.wrap(bytes)).toString();
+            } catch (CharacterCodingException e) {
+                throw new Fail(new Failure(file, UserError.Kind.INVALID_INPUT, "not UTF-8 text (binary content?)", 0, 0,
+                        "save the file as UTF-8 text"));
+            }
+        } catch (NoSuchFileException e) {
+            throw new Fail(new Failure(file, UserError.Kind.NOT_FOUND, "no such file", 0, 0, null));
+        } catch (IOException e) {
+            throw new Fail(new Failure(file, UserError.Kind.IO, "cannot read: " + e, 0, 0, null));
+        }
+    }
+
+    private static JsonFile doParse(Path file, String text) {
+        if (text.length() > MAX_BYTES) {
+            throw new Fail(new Failure(file, UserError.Kind.INVALID_INPUT, "larger than " + MAX_BYTES + " bytes", 0, 0, null));
+        }
+        if (!text.isEmpty() && text.charAt(0) == '\uFEFF') {
+            throw new Fail(syntax(file, "expected value (the file starts with a byte-order mark)", 1, 1));
+        }
+        Builder b = new Builder(text);
+        try (JsonParser p = FACTORY.createParser(text)) {
+            JsonToken first = p.nextToken();
+            if (first == null) {
+                throw new Fail(syntax(file, "EOF while parsing a value", lineCount(text), 0));
+            }
+            JsonNode root = b.value(p, "", 0);
+            JsonToken trailing = p.nextToken();
+            if (trailing != null) {
+                JsonLocation at = p.currentTokenLocation();
+                throw new Fail(syntax(file, "trailing characters", at.getLineNr(), at.getColumnNr()));
+            }
+            return new JsonFile(file, text, root, b.spans, b.duplicates);
+        } catch (DepthException e) {
+            throw new Fail(new Failure(file, UserError.Kind.INVALID_INPUT,
+                    "JSON nested deeper than " + MAX_DEPTH + " levels", e.line, 0,
+                    "Codex rejects such files (recursion limit exceeded); flatten the structure"));
+        } catch (JsonProcessingException e) {
+            JsonLocation at = e.getLocation();
+            String msg = e.getOriginalMessage();
+            if (msg.contains("nesting depth")) {
+                throw new Fail(new Failure(file, UserError.Kind.INVALID_INPUT,
+                        "JSON nested deeper than " + MAX_DEPTH + " levels", at == null ? 0 : at.getLineNr(), 0,
+                        "Codex rejects such files (recursion limit exceeded); flatten the structure"));
+            }
+            int nl = msg.indexOf('\n');
+            if (nl > 0) {
+                msg = msg.substring(0, nl);
+            }
+            throw new Fail(syntax(file, msg, at == null ? 0 : at.getLineNr(), at == null ? 0 : at.getColumnNr()));
+        } catch (IOException e) {
+            throw new Fail(new Failure(file, UserError.Kind.IO, "cannot read: " + e, 0, 0, null));
+        }
+    }
+
+    private static int lineCount(String text) {
+        int lines = 1;
+        for (int i = 0; i < text.length(); i++) {
+            if (text.charAt(i) == '\n') {
+                lines++;
+            }
+        }
+        return lines;
+    }
+
+    private static Failure syntax(Path file, String message, int line, int column) {
+        return new Failure(file, UserError.Kind.INVALID_INPUT, "invalid JSON: " + message, line, column,
+                "fix the JSON syntax (no comments, no trailing commas)");
+    }
+
+    /**
+     * Why a file could not be read as JSON: what a validation report shows (message without the file name,
+     * line and column when known) or, through {@link #toUserError()}, what a command reports.
+     */
+    public record Failure(Path file, UserError.Kind kind, String message, int line, int column, String hint) {
+        public UserError toUserError() {
+            String where = line > 0 ? " at line " + line + " column " + column : "";
+            return new UserError(kind, file + ": " + message + where, hint);
+        }
+    }
+
+    /** The outcome of {@link #tryRead}: a parsed file or why not. */
+    public sealed interface Outcome permits Parsed, Failed {
+    }
+
+    public record Parsed(JsonFile file) implements Outcome {
+    }
+
+    public record Failed(Failure failure) implements Outcome {
+    }
+
+    private static final class Fail extends RuntimeException {
+        final transient Failure failure;
+
+        Fail(Failure failure) {
+            super(failure.message(), null, false, false);
+            this.failure = failure;
+        }
+    }
+
+    /** Reads and parses a file without throwing for bad content (validation collects it instead). */
+    public static Outcome tryRead(Path file) {
+        try {
+            return new Parsed(doParse(file, doReadText(file, MAX_BYTES)));
+        } catch (Fail f) {
+            return new Failed(f.failure);
+        }
+    }
+
+    public Path path() {
+        return path;
+    }
+
+    public String text() {
+        return text;
+    }
+
+    public JsonNode root() {
+        return root;
+    }
+
+    /** 1-based line of the value at jsonPointer, 0 when there is no such value. */
+    public int lineOf(String jsonPointer) {
+        Span s = spans.get(jsonPointer);
+        return s == null ? 0 : s.line();
+    }
+
+    /** Line of the value at jsonPointer, or of its nearest existing parent; 0 when none. */
+    public int lineNear(String jsonPointer) {
+        for (String p = jsonPointer; ; p = p.substring(0, p.lastIndexOf('/'))) {
+            Span s = spans.get(p);
+            if (s != null) {
+                return s.line();
+            }
+            if (p.isEmpty()) {
+                return 0;
+            }
+        }
+    }
+
+    public Optional<Span> spanOf(String jsonPointer) {
+        return Optional.ofNullable(spans.get(jsonPointer));
+    }
+
+    /** Pointers of object keys that appear more than once in the same object (the last value is kept). */
+    public List<String> duplicateKeys() {
+        return duplicateKeys;
+    }
+
+    /**
+     * The file's text with the value at jsonPointer replaced by jsonLiteral (already JSON, e.g. {@code "\"1.2.0\""}),
+     * every other character unchanged. Throws IllegalArgumentException when there is no such value.
+     */
+    public String replace(String jsonPointer, String jsonLiteral) {
+        Span s = spans.get(jsonPointer);
+        if (s == null) {
+            throw new IllegalArgumentException("no value at " + jsonPointer + " in " + path);
+        }
+        return text.substring(0, s.start()) + jsonLiteral + text.substring(s.end());
+    }
+
+    /** The same file after {@link #replace}, parsed again. */
+    public JsonFile with(String jsonPointer, String jsonLiteral) {
+        return parse(path, replace(jsonPointer, jsonLiteral));
+    }
+
+    /** Escapes a key for use in a JSON Pointer (RFC 6901). */
+    public static String pointerKey(String key) {
+        return key.replace("~", "~0").replace("/", "~1");
+    }
+
+    private static final class DepthException extends RuntimeException {
+        final int line;
+
+        DepthException(int line) {
+            super(null, null, false, false);
+            this.line = line;
+        }
+    }
+
+    /** Builds the tree from the token stream, recording each value's span. */
+    private static final class Builder {
+        final JsonNodeFactory nodes = JsonNodeFactory.instance;
+        final Map<String, Span> spans = new HashMap<>();
+        final List<String> duplicates = new ArrayList<>();
+        final String text;
+
+        Builder(String text) {
+            this.text = text;
+        }
+
+        JsonNode value(JsonParser p, String pointer, int depth) throws IOException {
+            JsonLocation start = p.currentTokenLocation();
+            if (depth > MAX_DEPTH) {
+                throw new DepthException(start.getLineNr());
+            }
+            JsonNode node = switch (p.currentToken()) {
+                case START_OBJECT -> {
+                    ObjectNode o = nodes.objectNode();
+                    while (p.nextToken() == JsonToken.FIELD_NAME) {
+                        String key = p.currentName();
+                        p.nextToken();
+                        String child = pointer + "/" + pointerKey(key);
+                        JsonNode v = value(p, child, depth + 1);
+                        if (o.has(key)) {
+                            duplicates.add(child);
+                        }
+                        o.set(key, v);
+                    }
+                    yield o;
+                }
+                case START_ARRAY -> {
+                    ArrayNode a = nodes.arrayNode();
+                    int i = 0;
+                    while (p.nextToken() != JsonToken.END_ARRAY) {
+                        a.add(value(p, pointer + "/" + i, depth + 1));
+                        i++;
+                    }
+                    yield a;
+                }
+                case VALUE_STRING -> nodes.textNode(p.getText());
+                case VALUE_NUMBER_INT -> switch (p.getNumberType()) {
+                    case INT -> nodes.numberNode(p.getIntValue());
+                    case LONG -> nodes.numberNode(p.getLongValue());
+                    default -> nodes.numberNode(p.getBigIntegerValue());
+                };
+                case VALUE_NUMBER_FLOAT -> nodes.numberNode(p.getDecimalValue());
+                case VALUE_TRUE -> nodes.booleanNode(true);
+                case VALUE_FALSE -> nodes.booleanNode(false);
+                case VALUE_NULL -> nodes.nullNode();
+                default -> throw new IllegalStateException("unexpected token " + p.currentToken());
+            };
+            int end = (int) p.currentLocation().getCharOffset();
+            spans.put(pointer, new Span(start.getLineNr(), start.getColumnNr(), (int) start.getCharOffset(), end));
+            return node;
+        }
+    }
+}

@@ -1,0 +1,359 @@
+package dev.cxpm.core.format;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.cxpm.core.UserError;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * A plugin directory read leniently, the way the real Codex CLI installs it: the manifest is found per
+ * {@link ManifestLocation}, unknown fields are ignored, optional fields of the wrong type are treated as
+ * absent, components ({@code skills/}, {@code .mcp.json}, {@code .app.json}) are read without failing on
+ * malformed content. Whether Codex would <em>reject</em> the plugin is the validator's business; this class
+ * only says what a plugin offers.
+ *
+ * <p>Reading is bounded: only the manifest, the named component files and one level of skill directories are
+ * looked at (never a recursive walk), at most {@value #MAX_SKILL_DIRS} entries per skills directory,
+ * files are size-capped and paths that leave the plugin root through {@code ..} or symlinks are not followed.
+ */
+public final class Plugin {
+    static final int MAX_SKILL_DIRS = 10_000;
+    static final int MAX_SKILL_BYTES = 1024 * 1024;
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+    private final Path root;
+    private final ManifestLocation manifest;
+    private final JsonFile manifestJson;
+    private List<Skill> skills;
+    private McpConfig mcp;
+    private Map<String, App> apps;
+
+    private Plugin(Path root, ManifestLocation manifest, JsonFile manifestJson) {
+        this.root = root;
+        this.manifest = manifest;
+        this.manifestJson = manifestJson;
+    }
+
+    /** Loads the plugin at pluginRoot; INVALID_INPUT when it has no manifest or the manifest is not JSON. */
+    public static Plugin load(Path pluginRoot) {
+        Path root = pluginRoot.toAbsolutePath().normalize();
+        if (!Files.isDirectory(root)) {
+            throw new UserError(UserError.Kind.NOT_FOUND, root + ": no such plugin directory");
+        }
+        ManifestLocation location = ManifestLocation.find(root).orElseThrow(() -> new UserError(
+                UserError.Kind.INVALID_INPUT, root + ": missing plugin.json",
+                "create .codex-plugin/plugin.json (cxpm init does it)"));
+        return new Plugin(root, location, JsonFile.read(location.file()));
+    }
+
+    /** A plugin whose manifest was already found and parsed (by the validator). */
+    public static Plugin of(Path pluginRoot, ManifestLocation location, JsonFile manifestJson) {
+        return new Plugin(pluginRoot.toAbsolutePath().normalize(), location, manifestJson);
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    public ManifestLocation manifest() {
+        return manifest;
+    }
+
+    public JsonFile manifestJson() {
+        return manifestJson;
+    }
+
+    private JsonNode field(String name) {
+        return manifestJson.root().path(name);
+    }
+
+    private static Optional<String> text(JsonNode node) {
+        return node.isTextual() && !node.asText().isBlank() ? Optional.of(node.asText()) : Optional.empty();
+    }
+
+    private static List<String> strings(JsonNode node) {
+        if (!node.isArray()) {
+            return List.of();
+        }
+        List<String> out = new ArrayList<>();
+        node.forEach(n -> {
+            if (n.isTextual()) {
+                out.add(n.asText());
+            }
+        });
+        return List.copyOf(out);
+    }
+
+    /** The manifest's non-blank {@code name}. */
+    public Optional<String> name() {
+        return text(field("name"));
+    }
+
+    /** The name Codex installs the plugin under: the manifest name, else the directory name. */
+    public String effectiveName() {
+        return name().orElseGet(() -> root.getFileName() == null ? "" : root.getFileName().toString());
+    }
+
+    /** The trimmed manifest version; empty when absent or blank. A JSON array manifest is read positionally. */
+    public Optional<String> version() {
+        JsonNode root = manifestJson.root();
+        JsonNode v = root.isArray() ? root.path(0) : root.path("version");
+        return v.isTextual() && !v.asText().isBlank() ? Optional.of(v.asText().trim()) : Optional.empty();
+    }
+
+    public Optional<String> description() {
+        return text(field("description"));
+    }
+
+    public List<String> keywords() {
+        return strings(field("keywords"));
+    }
+
+    public PluginInterface pluginInterface() {
+        JsonNode i = field("interface");
+        if (!i.isObject()) {
+            return PluginInterface.empty();
+        }
+        return new PluginInterface(text(i.path("displayName")), text(i.path("shortDescription")),
+                text(i.path("longDescription")), text(i.path("developerName")), text(i.path("category")),
+                strings(i.path("capabilities")), text(i.path("brandColor")), defaultPrompts(i.path("defaultPrompt")));
+    }
+
+    /** Codex keeps at most 3 prompts, each non-empty and at most 128 characters, whitespace collapsed. */
+    static List<String> defaultPrompts(JsonNode node) {
+        List<String> raw = node.isTextual() ? List.of(node.asText()) : strings(node);
+        List<String> out = new ArrayList<>();
+        for (String p : raw) {
+            String collapsed = p.trim().replaceAll("\\s+", " ");
+            if (!collapsed.isEmpty() && collapsed.length() <= 128 && out.size() < 3) {
+                out.add(collapsed);
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    /** cxpm's {@code prerequisites} field; empty maps when absent or ill-typed. */
+    public Prerequisites prerequisites() {
+        JsonNode p = field("prerequisites");
+        return new Prerequisites(stringMap(p.path("commands")), stringMap(p.path("env")));
+    }
+
+    private static Map<String, String> stringMap(JsonNode node) {
+        if (!node.isObject()) {
+            return Map.of();
+        }
+        Map<String, String> out = new TreeMap<>();
+        node.properties().forEach(e -> out.put(e.getKey(), e.getValue().isValueNode() ? e.getValue().asText() : ""));
+        return Collections.unmodifiableMap(out);
+    }
+
+    /** The manifest's path values for a field that is a string or an array of strings (others ignored). */
+    public List<String> pathValues(String fieldName) {
+        JsonNode node = field(fieldName);
+        if (node.isTextual()) {
+            return List.of(node.asText());
+        }
+        return strings(node);
+    }
+
+    /** Directories that hold skills: {@code skills/} and the manifest's {@code skills} paths, inside the root. */
+    public List<Path> skillRoots() {
+        Set<Path> roots = new LinkedHashSet<>();
+        Path def = root.resolve("skills");
+        if (Files.isDirectory(def) && PluginPaths.isInside(root, def)) {
+            roots.add(def);
+        }
+        for (String p : pathValues("skills")) {
+            PluginPaths.resolveInside(root, p).filter(Files::isDirectory).ifPresent(roots::add);
+        }
+        return List.copyOf(roots);
+    }
+
+    /** Every skill: a directory with a {@code SKILL.md}, either a skills root itself or one level below it. */
+    public List<Skill> skills() {
+        if (skills == null) {
+            Map<Path, Skill> found = new LinkedHashMap<>();
+            for (Path dir : skillRoots()) {
+                Path direct = dir.resolve("SKILL.md");
+                if (Files.isRegularFile(direct)) {
+                    found.putIfAbsent(direct.normalize(), readSkill(dir));
+                    continue;
+                }
+                try (DirectoryStream<Path> children = Files.newDirectoryStream(dir)) {
+                    int seen = 0;
+                    List<Path> sorted = new ArrayList<>();
+                    for (Path child : children) {
+                        if (++seen > MAX_SKILL_DIRS) {
+                            break;
+                        }
+                        sorted.add(child);
+                    }
+                    Collections.sort(sorted);
+                    for (Path child : sorted) {
+                        Path md = child.resolve("SKILL.md");
+                        if (Files.isRegularFile(md) && PluginPaths.isInside(root, md)) {
+                            found.putIfAbsent(md.normalize(), readSkill(child));
+                        }
+                    }
+                } catch (IOException e) {
+                    // an unreadable skills directory offers no skills; the validator reports unreadable paths
+                }
+            }
+            skills = List.copyOf(found.values());
+        }
+        return skills;
+    }
+
+    private Skill readSkill(Path dir) {
+        Path file = dir.resolve("SKILL.md");
+        String id = dir.getFileName().toString();
+        String text;
+        try {
+            text = JsonFile.readText(file, MAX_SKILL_BYTES);
+        } catch (UserError e) {
+            return new Skill(id, file, Optional.empty(), Optional.empty(), Optional.of(e.getMessage()));
+        }
+        FrontMatter fm = FrontMatter.parse(text);
+        if (fm.error().isPresent()) {
+            return new Skill(id, file, Optional.empty(), Optional.empty(), fm.error());
+        }
+        return new Skill(id, file, text(fm.yaml().path("name")), text(fm.yaml().path("description")), Optional.empty());
+    }
+
+    /** A SKILL.md's YAML front matter: the parsed mapping, or why it could not be read. */
+    public record FrontMatter(JsonNode yaml, Optional<String> error, int endLine) {
+        public static FrontMatter parse(String text) {
+            String t = text.startsWith("\uFEFF") ? text.substring(1) : text;
+            String[] lines = t.split("\r?\n", -1);
+            if (lines.length == 0 || !lines[0].trim().equals("---")) {
+                return failed("no YAML front matter (the file must start with a `---` line)");
+            }
+            int end = -1;
+            for (int i = 1; i < lines.length; i++) {
+                if (lines[i].trim().equals("---")) {
+                    end = i;
+                    break;
+                }
+            }
+            if (end < 0) {
+                return failed("front matter is not closed by a `---` line");
+            }
+            String yaml = String.join("\n", java.util.Arrays.asList(lines).subList(1, end));
+            try {
+                JsonNode node = YAML.readTree(yaml);
+                if (node == null || node.isMissingNode() || node.isNull()) {
+                    return new FrontMatter(YAML.createObjectNode(), Optional.empty(), end + 1);
+                }
+                if (!node.isObject()) {
+                    return failed("front matter is not a YAML mapping");
+                }
+                return new FrontMatter(node, Optional.empty(), end + 1);
+            } catch (IOException | RuntimeException | StackOverflowError e) {
+                String msg = String.valueOf(e.getMessage());
+                int nl = msg.indexOf('\n');
+                return failed("front matter is not valid YAML: " + (nl > 0 ? msg.substring(0, nl) : msg));
+            }
+        }
+
+        private static FrontMatter failed(String why) {
+            return new FrontMatter(YAML.createObjectNode(), Optional.of(why), 0);
+        }
+    }
+
+    /** Where the MCP servers were read from: a JSON file and the pointer of the server map in it. */
+    public record McpConfig(Optional<JsonFile> json, String pointer, Optional<JsonFile.Failure> failure) {
+    }
+
+    /**
+     * The MCP configuration Codex uses: the manifest's {@code mcpServers} (an inline object, or a {@code ./path}
+     * to a JSON file), else {@code ./.mcp.json}. A file may hold {@code {"mcpServers": {...}}} or the map itself.
+     */
+    public McpConfig mcpConfig() {
+        if (mcp == null) {
+            JsonNode declared = field("mcpServers");
+            if (declared.isObject()) {
+                mcp = new McpConfig(Optional.of(manifestJson), "/mcpServers", Optional.empty());
+            } else {
+                Optional<Path> file = declared.isTextual()
+                        ? PluginPaths.resolveInside(root, declared.asText())
+                        : Optional.of(root.resolve(".mcp.json")).filter(p -> PluginPaths.isInside(root, p));
+                mcp = file.filter(Files::isRegularFile).map(Plugin::mcpFrom)
+                        .orElse(new McpConfig(Optional.empty(), "", Optional.empty()));
+            }
+        }
+        return mcp;
+    }
+
+    private static McpConfig mcpFrom(Path file) {
+        return switch (JsonFile.tryRead(file)) {
+            case JsonFile.Parsed p -> new McpConfig(Optional.of(p.file()),
+                    p.file().root().path("mcpServers").isObject() ? "/mcpServers" : "", Optional.empty());
+            case JsonFile.Failed f -> new McpConfig(Optional.empty(), "", Optional.of(f.failure()));
+        };
+    }
+
+    /** The MCP servers by name (sorted); malformed configurations offer none, malformed servers are skipped. */
+    public Map<String, McpServer> mcpServers() {
+        McpConfig config = mcpConfig();
+        if (config.json().isEmpty()) {
+            return Map.of();
+        }
+        JsonNode map = config.json().get().root().at(config.pointer());
+        if (!map.isObject()) {
+            return Map.of();
+        }
+        Map<String, McpServer> out = new TreeMap<>();
+        map.properties().forEach(e -> {
+            JsonNode s = e.getValue();
+            if (s.isObject()) {
+                Map<String, String> env = new TreeMap<>();
+                s.path("env").properties().forEach(v -> env.put(v.getKey(), v.getValue().isValueNode() ? v.getValue().asText() : v.getValue().toString()));
+                out.put(e.getKey(), new McpServer(e.getKey(), text(s.path("command")), strings(s.path("args")),
+                        Collections.unmodifiableMap(env), text(s.path("url"))));
+            }
+        });
+        return Collections.unmodifiableMap(out);
+    }
+
+    /** The apps file: the manifest's {@code apps} path, else {@code ./.app.json}, when it exists inside the root. */
+    public Optional<Path> appsFile() {
+        JsonNode declared = field("apps");
+        Optional<Path> file = declared.isTextual()
+                ? PluginPaths.resolveInside(root, declared.asText())
+                : Optional.of(root.resolve(".app.json")).filter(p -> PluginPaths.isInside(root, p));
+        return file.filter(Files::isRegularFile);
+    }
+
+    /** App connectors by key (sorted), from {@code {"apps": {key: {"id": ...}}}}; malformed files offer none. */
+    public Map<String, App> apps() {
+        if (apps == null) {
+            Map<String, App> out = new TreeMap<>();
+            appsFile().ifPresent(f -> {
+                if (JsonFile.tryRead(f) instanceof JsonFile.Parsed p) {
+                    p.file().root().path("apps").properties().forEach(e ->
+                            out.put(e.getKey(), new App(e.getKey(), text(e.getValue().path("id")))));
+                }
+            });
+            apps = Collections.unmodifiableMap(out);
+        }
+        return apps;
+    }
+
+    @Override
+    public String toString() {
+        return "Plugin[" + effectiveName() + " at " + root + "]";
+    }
+}

@@ -1,0 +1,76 @@
+package dev.cxpm.core.format;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * The path rules of plugin manifests (SPEC.md §4): a path field must start with {@code ./}, must not be
+ * just {@code ./} and must not contain {@code ..}. Resolution also follows symlinks and refuses targets
+ * outside the plugin root, so a hostile plugin cannot make cxpm read elsewhere; a symlink loop is simply
+ * "not there" (the OS reports it at once, nothing recurses).
+ */
+public final class PluginPaths {
+    private PluginPaths() {
+    }
+
+    /** Why Codex ignores this manifest path, or empty when the path is acceptable. */
+    public static Optional<String> ruleViolation(String path) {
+        if (!path.startsWith("./")) {
+            return Optional.of("path must start with `./` relative to plugin root");
+        }
+        if (path.equals("./")) {
+            return Optional.of("path must not be the plugin root itself");
+        }
+        for (String part : path.split("[/\\\\]")) {
+            if (part.equals("..")) {
+                return Optional.of("path must not contain '..'");
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The existing file or directory a manifest path names, when it follows the rules and stays inside root. */
+    public static Optional<Path> resolveInside(Path root, String path) {
+        if (ruleViolation(path).isPresent()) {
+            return Optional.empty();
+        }
+        Path p = root.resolve(path.substring(2)).normalize();
+        return isInside(root, p) ? Optional.of(p) : Optional.empty();
+    }
+
+    /** True when p exists and, following every symlink, is root or below it. */
+    public static boolean isInside(Path root, Path p) {
+        try {
+            Path realRoot = root.toRealPath();
+            Path real = p.toRealPath();
+            return real.startsWith(realRoot);
+        } catch (IOException | SecurityException e) {
+            return false;
+        }
+    }
+
+    /** True when p exists (following links) but its real location is outside root. */
+    public static boolean leavesRoot(Path root, Path p) {
+        return Files.exists(p) && !isInside(root, p);
+    }
+
+    /** True when p is a symlink whose target cannot be resolved (missing, or a loop). */
+    public static boolean isBrokenLink(Path p) {
+        if (!Files.isSymbolicLink(p)) {
+            return false;
+        }
+        try {
+            p.toRealPath();
+            return false;
+        } catch (IOException e) {
+            return true;
+        }
+    }
+
+    static boolean isRegularFileNoFollow(Path p) {
+        return Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS);
+    }
+}
