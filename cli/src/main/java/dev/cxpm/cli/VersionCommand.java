@@ -1,0 +1,111 @@
+package dev.cxpm.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cxpm.core.UserError;
+import dev.cxpm.core.version.ManifestVersionEdit;
+import dev.cxpm.core.version.VersionBump;
+import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.semver4j.Semver;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code cxpm version}: bump the manifest's version, touching nothing but its characters. */
+@Command(name = "version", mixinStandardHelpOptions = true,
+        description = {"Bump the plugin manifest's SemVer version (npm's rules for pre-releases).",
+                "Only the version string changes; the rest of the file stays byte-identical."})
+public final class VersionCommand implements Callable<Integer> {
+
+    @CommandLine.ParentCommand
+    Main root;
+
+    @Parameters(index = "0", paramLabel = "BUMP", description = "major, minor, patch, prerelease, or an explicit version X.Y.Z.")
+    String bump;
+
+    @Parameters(index = "1", arity = "0..1", paramLabel = "DIR", description = "Plugin directory (default: current).")
+    String dir;
+
+    @Option(names = "--preid", paramLabel = "ID", description = "Pre-release identifier for prerelease (e.g. beta).")
+    String preid;
+
+    @Option(names = "--json", description = "Print the result as JSON.")
+    boolean json;
+
+    @Override
+    public Integer call() throws IOException {
+        Env env = root.env;
+        Path pluginDir = env.resolve(dir == null ? "." : dir);
+        Path manifest = manifestOf(pluginDir);
+        String where = pluginDir.relativize(manifest).toString();
+        String text;
+        try {
+            text = StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(Files.readAllBytes(manifest))).toString();
+        } catch (CharacterCodingException e) {
+            throw new UserError(UserError.Kind.INVALID_INPUT, manifest + " is not UTF-8");
+        }
+        ManifestVersionEdit.Span span = ManifestVersionEdit.find(text, where);
+        if (span == null) {
+            throw new UserError(UserError.Kind.INVALID_INPUT, where + " has no \"version\" string",
+                    "add \"version\": \"0.1.0\" to the manifest, then run cxpm version again");
+        }
+        Semver from = VersionBump.parse(span.value(), where);
+        Semver to = VersionBump.next(from, bump, preid);
+        if (to.toString().equals(from.toString())) {
+            throw new UserError(UserError.Kind.USAGE, "the version is already " + from, null);
+        }
+        List<String> warnings = new java.util.ArrayList<>();
+        if (to.compareTo(from) < 0) {
+            warnings.add(to + " is lower than the current " + from);
+        }
+        writeAtomically(manifest, ManifestVersionEdit.replace(text, span, to.toString()));
+        if (json) {
+            ObjectMapper om = new ObjectMapper();
+            ObjectNode o = om.createObjectNode();
+            o.put("manifest", manifest.toString());
+            o.put("from", from.toString());
+            o.put("to", to.toString());
+            warnings.forEach(o.putArray("warnings")::add);
+            env.out().println(om.writerWithDefaultPrettyPrinter().writeValueAsString(o));
+        } else {
+            env.out().println(from + " -> " + to + " (" + where + ")");
+            warnings.forEach(w -> env.err().println("warning: " + w));
+        }
+        return ExitCodes.OK;
+    }
+
+    // Temporary: the format package's ManifestLocation replaces this lookup when it lands.
+    private static Path manifestOf(Path pluginDir) {
+        for (String candidate : List.of(".codex-plugin/plugin.json", ".claude-plugin/plugin.json", ".cursor-plugin/plugin.json")) {
+            Path p = pluginDir.resolve(candidate);
+            if (Files.isRegularFile(p)) {
+                return p;
+            }
+        }
+        throw new UserError(UserError.Kind.NOT_FOUND, "no plugin manifest in " + pluginDir,
+                "run it in a plugin directory, or name one: cxpm version patch DIR");
+    }
+
+    private static void writeAtomically(Path file, String text) throws IOException {
+        Path tmp = Files.createTempFile(file.getParent(), ".cxpm-version-", ".tmp");
+        try {
+            Files.writeString(tmp, text, StandardCharsets.UTF_8);
+            try {
+                Files.setPosixFilePermissions(tmp, Files.getPosixFilePermissions(file));
+            } catch (UnsupportedOperationException ignored) {
+                // not POSIX: keep the default permissions
+            }
+            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+}

@@ -1,0 +1,71 @@
+package dev.cxpm.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class VersionCommandTest {
+    @TempDir
+    Path dir;
+
+    static final String MANIFEST = "{\n    \"name\": \"demo\",\n    \"version\": \"1.2.3\",\n"
+            + "    \"author\": {\"name\": \"Ann\"},\n    \"interface\": {\"displayName\": \"Demo\"}\n}";
+
+    Path manifest(String text) throws IOException {
+        Path m = dir.resolve("demo/.codex-plugin/plugin.json");
+        Files.createDirectories(m.getParent());
+        Files.writeString(m, text);
+        return m;
+    }
+
+    @Test
+    void minorBumpChangesOnlyTheVersionCharacters() throws IOException {
+        Path m = manifest(MANIFEST);
+        Files.setPosixFilePermissions(m, PosixFilePermissions.fromString("rw-rw-r--"));
+        CliRun r = CliRun.in(dir, "version", "minor", "demo");
+        assertThat(r.exitCode()).as(r.stderr()).isZero();
+        assertThat(r.stdout()).contains("1.2.3 -> 1.3.0");
+        assertThat(Files.readString(m)).isEqualTo(MANIFEST.replace("1.2.3", "1.3.0"));
+        assertThat(Files.getPosixFilePermissions(m)).isEqualTo(PosixFilePermissions.fromString("rw-rw-r--"));
+    }
+
+    @Test
+    void explicitVersionAndJsonOutput() throws IOException {
+        Path m = manifest(MANIFEST);
+        CliRun r = CliRun.in(dir.resolve("demo"), "version", "2.0.0-rc.1", "--json");
+        assertThat(r.exitCode()).as(r.stderr()).isZero();
+        assertThat(r.stdout()).contains("\"from\" : \"1.2.3\"").contains("\"to\" : \"2.0.0-rc.1\"");
+        assertThat(Files.readString(m)).contains("\"version\": \"2.0.0-rc.1\"");
+    }
+
+    @Test
+    void badRequestsAreUsageErrorsAndLeaveTheFileAlone() throws IOException {
+        Path m = manifest(MANIFEST);
+        CliRun r = CliRun.in(dir, "version", "huge", "demo");
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.stderr()).contains("huge");
+        assertThat(CliRun.in(dir, "version", "1.2.3", "demo").exitCode()).isEqualTo(2);
+        assertThat(Files.readString(m)).isEqualTo(MANIFEST);
+    }
+
+    @Test
+    void aMissingOrInvalidVersionIsInvalidInput() throws IOException {
+        Path m = manifest("{\"name\": \"demo\"}");
+        CliRun r = CliRun.in(dir, "version", "patch", "demo");
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.stderr()).contains("no \"version\"");
+        manifest("{\"name\": \"demo\", \"version\": \"1.0\"}");
+        assertThat(CliRun.in(dir, "version", "patch", "demo").stderr()).contains("not SemVer");
+        assertThat(Files.readString(m)).isEqualTo("{\"name\": \"demo\", \"version\": \"1.0\"}");
+    }
+
+    @Test
+    void noManifestIsNotFound() {
+        assertThat(CliRun.in(dir, "version", "patch").exitCode()).isEqualTo(3);
+    }
+}
