@@ -1,0 +1,118 @@
+package dev.cxpm.core.codexhome;
+
+import dev.cxpm.core.UserError;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * An inter-process lock on a Codex home, held while cxpm changes it, so parallel cxpm runs never
+ * interleave their edits of config.toml and the plugin cache. An OS file lock on
+ * {@code $CODEX_HOME/.cxpm.lock} (released by the OS if the process dies), plus an in-process lock
+ * because the JVM refuses a second file lock on the same file from another thread.
+ */
+public final class HomeLock implements AutoCloseable {
+    private static final ConcurrentHashMap<Path, ReentrantLock> IN_PROCESS = new ConcurrentHashMap<>();
+
+    private final ReentrantLock threadLock;
+    private final FileChannel channel;
+    private final FileLock lock;
+
+    private HomeLock(ReentrantLock threadLock, FileChannel channel, FileLock lock) {
+        this.threadLock = threadLock;
+        this.channel = channel;
+        this.lock = lock;
+    }
+
+    /** Waits up to timeout for the lock; then fails with a CONFLICT error naming the lock file. */
+    public static HomeLock acquire(CodexHome home, Duration timeout) {
+        Path file = home.lockFile();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        ReentrantLock threadLock = IN_PROCESS.computeIfAbsent(file, f -> new ReentrantLock());
+        try {
+            if (!threadLock.tryLock(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
+                throw held(file, timeout);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw held(file, timeout);
+        }
+        FileChannel channel = null;
+        try {
+            Files.createDirectories(home.dir());
+            channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            while (true) {
+                FileLock l;
+                try {
+                    l = channel.tryLock();
+                } catch (OverlappingFileLockException e) {
+                    l = null;
+                }
+                if (l != null) {
+                    return new HomeLock(threadLock, channel, l);
+                }
+                if (System.nanoTime() >= deadline) {
+                    throw held(file, timeout);
+                }
+                Thread.sleep(20);
+            }
+        } catch (IOException e) {
+            release(threadLock, channel);
+            throw new UserError(UserError.Kind.IO, "cannot lock " + file + ": " + e.getMessage(), null, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            release(threadLock, channel);
+            throw held(file, timeout);
+        } catch (RuntimeException e) {
+            release(threadLock, channel);
+            throw e;
+        }
+    }
+
+    /** The wait from {@code CXPM_LOCK_TIMEOUT} (seconds), default 60 s. */
+    public static Duration timeoutFrom(String value) {
+        if (value == null || value.isBlank()) {
+            return Duration.ofSeconds(60);
+        }
+        try {
+            return Duration.ofMillis((long) (Double.parseDouble(value.trim()) * 1000));
+        } catch (NumberFormatException e) {
+            throw new UserError(UserError.Kind.USAGE, "CXPM_LOCK_TIMEOUT must be a number of seconds, got '" + value + "'");
+        }
+    }
+
+    private static UserError held(Path file, Duration timeout) {
+        return new UserError(UserError.Kind.CONFLICT,
+                "another cxpm is changing this Codex home (lock " + file + " held for more than " + timeout.toSeconds() + " s)",
+                "wait for it to finish and retry, or raise CXPM_LOCK_TIMEOUT (seconds)");
+    }
+
+    private static void release(ReentrantLock threadLock, FileChannel channel) {
+        if (channel != null) {
+            try {
+                channel.close();
+            } catch (IOException ignored) {
+                // closing a lock channel we could not use; nothing to recover
+            }
+        }
+        threadLock.unlock();
+    }
+
+    @Override
+    public void close() {
+        try {
+            lock.release();
+        } catch (IOException ignored) {
+            // the OS drops the lock when the channel closes below
+        }
+        release(threadLock, channel);
+    }
+}

@@ -1,0 +1,130 @@
+package dev.cxpm.core.codexhome;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.cxpm.core.UserError;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CodexConfigTest {
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void readsMarketplacesAndPluginsWrittenByCodex() {
+        CodexConfig cfg = CodexConfig.parse(tmp.resolve("config.toml"), """
+                [marketplaces.fx]
+                source_type = "git"
+                source = "https://git.example.test/team/mk.git"
+                ref = "main"
+                sparse_paths = [".agents", "plugins/demo"]
+
+                [plugins."demo@fx"]
+                enabled = false
+
+                [plugins."other@fx"]
+                """);
+        assertThat(cfg.marketplaces()).containsExactly(Map.entry("fx", new CodexConfig.MarketplaceEntry("git",
+                "https://git.example.test/team/mk.git", Optional.of("main"), java.util.List.of(".agents", "plugins/demo"))));
+        assertThat(cfg.plugins()).containsExactly(Map.entry("demo@fx", false), Map.entry("other@fx", true));
+    }
+
+    @Test
+    void missingFileIsAnEmptyConfig() {
+        CodexConfig cfg = CodexConfig.read(tmp.resolve("nope/config.toml"));
+        assertThat(cfg.text()).isEmpty();
+        assertThat(cfg.marketplaces()).isEmpty();
+    }
+
+    @Test
+    void invalidTomlIsRefusedWithItsLine() {
+        assertThatThrownBy(() -> CodexConfig.parse(tmp.resolve("config.toml"), "a = 1\nb = = 2\n"))
+                .isInstanceOf(UserError.class)
+                .hasMessageContaining("config.toml:2:")
+                .extracting(e -> ((UserError) e).kind()).isEqualTo(UserError.Kind.INVALID_INPUT);
+    }
+
+    @Test
+    void inlineMarketplacesTableIsNotEditedBehindTheUsersBack() {
+        CodexConfig cfg = CodexConfig.parse(tmp.resolve("config.toml"), "marketplaces = { fx = { source_type = \"local\", source = \"/x\" } }\n");
+        assertThatThrownBy(() -> cfg.withMarketplace("fy", CodexConfig.MarketplaceEntry.local("/y")))
+                .isInstanceOf(UserError.class)
+                .extracting(e -> ((UserError) e).kind()).isEqualTo(UserError.Kind.CONFLICT);
+    }
+
+    @Test
+    void gitMarketplaceWritesRefAndSparsePathsOnlyWhenGiven() {
+        CodexConfig cfg = CodexConfig.parse(tmp.resolve("c.toml"), "")
+                .withMarketplace("a", CodexConfig.MarketplaceEntry.git("https://h/a.git", Optional.empty()))
+                .withMarketplace("b", new CodexConfig.MarketplaceEntry("git", "https://h/b.git", Optional.of("v1"), java.util.List.of("p")));
+        assertThat(cfg.text()).isEqualTo("""
+                [marketplaces.a]
+                source_type = "git"
+                source = "https://h/a.git"
+
+                [marketplaces.b]
+                source_type = "git"
+                source = "https://h/b.git"
+                ref = "v1"
+                sparse_paths = ["p"]
+                """);
+    }
+
+    @Test
+    void disablingKeepsTheRestOfTheTable() {
+        CodexConfig cfg = CodexConfig.parse(tmp.resolve("c.toml"), "[plugins.\"demo@fx\"]\nenabled = true # keep\nx = 1\n")
+                .withPlugin("demo@fx", false);
+        assertThat(cfg.text()).isEqualTo("[plugins.\"demo@fx\"]\nenabled = false # keep\nx = 1\n");
+    }
+
+    @Test
+    void writeReplacesTheFileAndLeavesNoTempFiles() throws Exception {
+        Path file = tmp.resolve("config.toml");
+        Files.writeString(file, "a = 1\n");
+        CodexConfig.read(file).withPlugin("demo@fx", true).write();
+        assertThat(Files.readString(file)).isEqualTo("a = 1\n\n[plugins.\"demo@fx\"]\nenabled = true\n");
+        try (var files = Files.list(tmp)) {
+            assertThat(files).containsExactly(file);
+        }
+    }
+
+    @Test
+    void homeLockHeldElsewhereFailsWithConflictAfterTheTimeout() {
+        CodexHome home = new CodexHome(tmp.resolve("ch"));
+        try (HomeLock held = HomeLock.acquire(home, Duration.ofSeconds(5))) {
+            UserError[] seen = new UserError[1];
+            Thread other = Thread.ofPlatform().start(() -> {
+                try {
+                    HomeLock.acquire(home, Duration.ofMillis(100)).close();
+                } catch (UserError e) {
+                    seen[0] = e;
+                }
+            });
+            try {
+                other.join();
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+            assertThat(seen[0]).isNotNull();
+            assertThat(seen[0].kind()).isEqualTo(UserError.Kind.CONFLICT);
+            assertThat(seen[0].getMessage()).contains(".cxpm.lock");
+        }
+        try (HomeLock again = HomeLock.acquire(home, Duration.ofMillis(100))) {
+            assertThat(again).isNotNull();
+        }
+    }
+
+    @Test
+    void codexHomeComesFromCodexHomeElseHome() {
+        assertThat(CodexHome.resolve(Map.of("CODEX_HOME", "/x/ch", "HOME", "/h"), Path.of("/")).dir()).isEqualTo(Path.of("/x/ch"));
+        assertThat(CodexHome.resolve(Map.of("HOME", "/h"), Path.of("/")).dir()).isEqualTo(Path.of("/h/.codex"));
+        assertThatThrownBy(() -> CodexHome.resolve(Map.of(), Path.of("/"))).isInstanceOf(UserError.class);
+    }
+}
