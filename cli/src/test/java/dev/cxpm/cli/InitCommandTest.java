@@ -13,6 +13,8 @@ import java.util.HexFormat;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
+import dev.cxpm.core.format.Plugin;
+import dev.cxpm.core.format.Skill;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -198,6 +200,16 @@ class InitCommandTest {
     }
 
     @Test
+    void rootPluginJsonWithTheAgentPluginsSchemaCountsAsAnExistingManifest() throws IOException {
+        Path plugin = Files.createDirectories(dir.resolve("demo"));
+        Files.writeString(plugin.resolve("plugin.json"),
+                "{\"$schema\": \"https://agent-plugins.org/schemas/1.0.0/plugin.schema.json\", \"name\": \"demo\"}");
+        assertThat(CliRun.in(dir, "init", "demo").exitCode()).isEqualTo(6);
+        Files.writeString(plugin.resolve("plugin.json"), "{\"name\": \"not-a-manifest\"}");
+        assertThat(CliRun.in(dir, "init", "demo").exitCode()).isZero();
+    }
+
+    @Test
     void flatSkillDoesNotShadowASkillDirectoryOfTheSameName() throws IOException {
         Files.createDirectories(dir.resolve("src/skills/a"));
         Files.writeString(dir.resolve("src/skills/a/SKILL.md"), "---\nname: a\ndescription: real\n---\n");
@@ -312,7 +324,7 @@ class InitCommandTest {
         Files.writeString(src.resolve(".mcp.json"), "{\n  \"mcpServers\": {\n    \"a\": {\"command\": \"npx\",}\n  }\n}\n");
         CliRun r = CliRun.in(dir, "init", "p", "--from", "src");
         assertThat(r.exitCode()).isEqualTo(1);
-        assertThat(r.stderr()).contains(src.resolve(".mcp.json") + ":3:").doesNotContain("Exception");
+        assertThat(r.stderr()).contains(src.resolve(".mcp.json") + ": ").contains("at line 3").doesNotContain("Exception");
         assertThat(dir.resolve("p")).doesNotExist();
     }
 
@@ -331,7 +343,7 @@ class InitCommandTest {
         Files.write(src.resolve(".app.json"), new byte[] {0, (byte) 0xff, 0x13, 0x7f, 'x'});
         CliRun r = CliRun.in(dir, "init", "p", "--from", "src");
         assertThat(r.exitCode()).isEqualTo(1);
-        assertThat(r.stderr()).contains(".app.json:1:").doesNotContain("Exception");
+        assertThat(r.stderr()).contains(".app.json: not UTF-8 text").doesNotContain("Exception");
     }
 
     @Test
@@ -362,6 +374,36 @@ class InitCommandTest {
         CliRun r = CliRun.in(dir, "init", "--help");
         assertThat(r.exitCode()).isZero();
         assertThat(r.stdout()).contains("--from").contains("--name").contains("--json");
+    }
+
+    @Test
+    void formatModelReadsTheAdoptedPluginWithItsSkillsServersAndPrerequisites() throws IOException {
+        CliRun r = CliRun.in(dir, "init", "p", "--from", seedProject().toString());
+        assertThat(r.exitCode()).as(r.stderr()).isZero();
+        Plugin plugin = Plugin.load(dir.resolve("p"));
+        assertThat(plugin.name()).contains("p");
+        assertThat(plugin.version()).contains("0.1.0");
+        assertThat(plugin.skills()).extracting(Skill::id).containsExactly("code-gen", "testing");
+        assertThat(plugin.skills()).allSatisfy(s -> {
+            assertThat(s.frontMatterError()).isEmpty();
+            assertThat(s.name()).isPresent();
+            assertThat(s.description()).isPresent();
+        });
+        assertThat(plugin.mcpServers()).containsOnlyKeys("github", "slack");
+        assertThat(plugin.mcpServers().get("github").env()).containsEntry("GITHUB_TOKEN", "${GITHUB_TOKEN}");
+        assertThat(plugin.apps()).containsOnlyKeys("jira");
+        assertThat(plugin.prerequisites().commands()).containsOnlyKeys("npx");
+        assertThat(plugin.prerequisites().env()).containsOnlyKeys("GITHUB_TOKEN", "SLACK_BOT_TOKEN");
+    }
+
+    @Test
+    void formatModelReadsTheScaffold() {
+        assertThat(CliRun.in(dir, "init", "demo").exitCode()).isZero();
+        Plugin plugin = Plugin.load(dir.resolve("demo"));
+        assertThat(plugin.skills()).extracting(Skill::id).containsExactly("example");
+        assertThat(plugin.skills().get(0).description()).isPresent();
+        assertThat(plugin.pluginInterface().displayName()).contains("Demo");
+        assertThat(plugin.prerequisites().isEmpty()).isTrue();
     }
 
     // ---- helpers ----

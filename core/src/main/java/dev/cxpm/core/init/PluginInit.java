@@ -10,6 +10,8 @@ import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cxpm.core.UserError;
+import dev.cxpm.core.format.JsonFile;
+import dev.cxpm.core.format.ManifestLocation;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -30,16 +32,13 @@ import java.util.stream.Stream;
  * {@code cxpm init}: writes a new plugin, either a scaffold (manifest, an example skill, a README)
  * or one adopted from a project's scattered {@code .mcp.json}, {@code .app.json} and {@code skills/}.
  *
- * <p>Everything is read and checked before the first write, files are written atomically and the
+ * <p>Source JSON is read with the format model ({@link JsonFile}). Everything is read and checked before the first write, files are written atomically and the
  * manifest last, so a failure leaves no half-made plugin that {@code init} would then refuse. The
  * source of an adoption is only read: a file that would land on an existing, different file is a
  * conflict, never an overwrite.
  */
 public final class PluginInit {
     static final String MANIFEST = ".codex-plugin/plugin.json";
-    /** Manifests Codex would read instead of or beside ours (SPEC.md §4): init never writes over a plugin. */
-    private static final List<String> EXISTING_MANIFESTS = List.of(MANIFEST, ".claude-plugin/plugin.json",
-            ".cursor-plugin/plugin.json");
     private static final Pattern SKILL_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
     /** Limits on an adopted skills/ tree, so a pathological source fails clearly instead of filling memory. */
     static final int MAX_FILES = 10_000;
@@ -138,13 +137,16 @@ public final class PluginInit {
         }
         if (Files.isDirectory(root)) {
             root = realPath(root);
-            for (String existing : EXISTING_MANIFESTS) {
-                if (Files.exists(root.resolve(existing), LinkOption.NOFOLLOW_LINKS)) {
-                    throw new UserError(UserError.Kind.CONFLICT,
-                            root + " is already a plugin: " + existing + " exists; init does not overwrite it",
-                            "edit " + root.resolve(existing) + " by hand and check it with 'cxpm validate "
-                                    + root + "', or run init in a new directory");
-                }
+            Optional<Path> existing = ManifestLocation.find(root).map(ManifestLocation::file);
+            if (existing.isEmpty() && Files.exists(root.resolve(MANIFEST), LinkOption.NOFOLLOW_LINKS)) {
+                existing = Optional.of(root.resolve(MANIFEST)); // not a regular file, but still in the way
+            }
+            if (existing.isPresent()) {
+                String rel = slashes(root.relativize(existing.get()));
+                throw new UserError(UserError.Kind.CONFLICT,
+                        root + " is already a plugin: " + rel + " exists; init does not overwrite it",
+                        "edit " + existing.get() + " by hand and check it with 'cxpm validate "
+                                + root + "', or run init in a new directory");
             }
         }
         return root;
@@ -594,23 +596,9 @@ public final class PluginInit {
         }
     }
 
-    /** Reads a JSON file of the source; malformed JSON names the file, line and column. */
+    /** Reads a JSON file of the source with the format model; malformed JSON names the file, line and column. */
     private static JsonNode readJson(Path file) {
-        try {
-            JsonNode node = JSON.readTree(readBytes(file));
-            if (node == null || node.isMissingNode()) {
-                throw new UserError(UserError.Kind.INVALID_INPUT, file + ": empty file, expected JSON", "fix it or move it aside");
-            }
-            return node;
-        } catch (JsonProcessingException e) {
-            var loc = e.getLocation();
-            throw new UserError(UserError.Kind.INVALID_INPUT,
-                    file + (loc == null ? "" : ":" + loc.getLineNr() + ":" + loc.getColumnNr()) + ": invalid JSON: "
-                            + e.getOriginalMessage(),
-                    "fix the JSON in " + file + ", then run init again");
-        } catch (IOException e) {
-            throw new UserError(UserError.Kind.IO, "cannot read " + file + ": " + e.getMessage(), null, e);
-        }
+        return JsonFile.read(file).root();
     }
 
     private static byte[] readBytes(Path file) {

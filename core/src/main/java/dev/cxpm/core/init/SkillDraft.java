@@ -3,7 +3,7 @@ package dev.cxpm.core.init;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.cxpm.core.format.Plugin;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -11,10 +11,10 @@ import java.util.regex.Pattern;
  * Gives an adopted skill the YAML front matter Codex reads ({@code name}, {@code description}),
  * drafting what is missing from the text itself. A front matter that already has both is left
  * byte for byte; one that lacks a key gets it added before its closing {@code ---}, so the
- * author's other keys and comments survive.
+ * author's other keys and comments survive. The YAML is read by the format model's
+ * {@link Plugin.FrontMatter}, so init and validate agree on what a front matter says.
  */
 final class SkillDraft {
-    private static final YAMLMapper YAML = new YAMLMapper();
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern PLAIN_SCALAR = Pattern.compile("[A-Za-z0-9][A-Za-z0-9 ._()/,-]*");
     private static final int MAX_DESCRIPTION = 200;
@@ -35,18 +35,11 @@ final class SkillDraft {
                     + "description: " + scalar(describe(skillId, text)) + nl + "---" + nl + text;
             return new Drafted(fresh, Optional.of("front matter drafted"));
         }
-        JsonNode yaml;
-        try {
-            yaml = fm.yaml().isBlank() ? YAML.createObjectNode() : YAML.readTree(fm.yaml());
-        } catch (JsonProcessingException e) {
-            return new Drafted(original, Optional.of("front matter is not valid YAML; copied unchanged, fix it by hand"));
+        Plugin.FrontMatter parsed = Plugin.FrontMatter.parse(text); // read as validate reads it
+        if (parsed.error().isPresent()) {
+            return new Drafted(original, Optional.of(parsed.error().get() + "; copied unchanged, fix it by hand"));
         }
-        if (yaml == null || yaml.isMissingNode() || yaml.isNull()) {
-            yaml = YAML.createObjectNode();
-        }
-        if (!yaml.isObject()) {
-            return new Drafted(original, Optional.of("front matter is not a YAML mapping; copied unchanged, fix it by hand"));
-        }
+        JsonNode yaml = parsed.yaml();
         boolean hasName = hasText(yaml, "name");
         boolean hasDescription = hasText(yaml, "description");
         if (hasName && hasDescription) {
@@ -133,7 +126,7 @@ final class SkillDraft {
                 int end = text.indexOf('\n', pos);
                 String line = end < 0 ? text.substring(pos) : text.substring(pos, end);
                 String trimmed = line.strip();
-                if (trimmed.equals("---") || trimmed.equals("...")) {
+                if (trimmed.equals("---")) {
                     int after = end < 0 ? text.length() : end + 1;
                     return new FrontMatter(text.substring(0, firstEnd + 1), text.substring(firstEnd + 1, pos),
                             text.substring(pos, after), text.substring(after));
