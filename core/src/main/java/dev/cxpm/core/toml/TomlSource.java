@@ -1,0 +1,252 @@
+package dev.cxpm.core.toml;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.dataformat.toml.TomlMapper;
+import dev.cxpm.core.UserError;
+import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A TOML file parsed once, remembering on which line each key was written, so that every problem
+ * found later in its values can name the file and line. Jackson's TOML module does the parsing (it
+ * knows all of TOML 1.0 and reports syntax errors with line and column); it forgets locations, so a
+ * light scan of the text maps key paths ({@code plugins/github/version}, {@code plugin/0/name}) to
+ * lines. Keys inside an inline table map to the line of the table, which is where a user looks.
+ */
+public final class TomlSource {
+
+    private static final TomlMapper MAPPER = new TomlMapper();
+
+    private final Path path;
+    private final String text;
+    private final JsonNode root;
+    private final Map<String, Integer> lines;
+
+    private TomlSource(Path path, String text, JsonNode root, Map<String, Integer> lines) {
+        this.path = path;
+        this.text = text;
+        this.root = root;
+        this.lines = lines;
+    }
+
+    /** Reads and parses the file; a missing file is NOT_FOUND, bad TOML is INVALID_INPUT with line and column. */
+    public static TomlSource read(Path file, String fixHint) {
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            throw new UserError(UserError.Kind.NOT_FOUND, file + " does not exist", fixHint);
+        } catch (IOException e) {
+            throw new UserError(UserError.Kind.IO, "cannot read " + file + ": " + e.getMessage(), null, e);
+        }
+        String text;
+        try {
+            text = StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            throw new UserError(UserError.Kind.INVALID_INPUT, file + " is not UTF-8 text", fixHint);
+        }
+        return parse(file, text, fixHint);
+    }
+
+    public static TomlSource parse(Path file, String text, String fixHint) {
+        JsonNode root;
+        try {
+            root = MAPPER.readTree(text);
+        } catch (JsonProcessingException e) {
+            JsonLocation at = e.getLocation();
+            String where = at == null ? file.toString() : file + ":" + at.getLineNr() + ":" + at.getColumnNr();
+            throw new UserError(UserError.Kind.INVALID_INPUT,
+                    where + ": not valid TOML: " + e.getOriginalMessage(), fixHint, e);
+        } catch (RuntimeException e) {
+            // The TOML lexer signals a few malformed inputs (e.g. a truncated escape) with unchecked exceptions.
+            throw new UserError(UserError.Kind.INVALID_INPUT, file + ": not valid TOML: " + e.getMessage(), fixHint, e);
+        }
+        if (root == null || root.isMissingNode()) {
+            root = MAPPER.createObjectNode();
+        }
+        return new TomlSource(file, text, root, indexLines(text));
+    }
+
+    public Path path() {
+        return path;
+    }
+
+    public String text() {
+        return text;
+    }
+
+    public JsonNode root() {
+        return root;
+    }
+
+    /**
+     * The line where the value at this key path was written, or where its nearest enclosing table
+     * or inline table was; 0 when unknown. Array-of-tables elements are addressed by index.
+     */
+    public int lineOf(String... keyPath) {
+        for (int n = keyPath.length; n > 0; n--) {
+            Integer line = lines.get(String.join("\u0000", java.util.Arrays.copyOf(keyPath, n)));
+            if (line != null) {
+                return line;
+            }
+        }
+        return 0;
+    }
+
+    /** "file:line" or just the file when the line is unknown. */
+    public String where(String... keyPath) {
+        int line = lineOf(keyPath);
+        return line > 0 ? path + ":" + line : path.toString();
+    }
+
+    // --- line index ----------------------------------------------------------------------------
+
+    private static Map<String, Integer> indexLines(String text) {
+        Map<String, Integer> lines = new HashMap<>();
+        Map<String, Integer> arrayCounts = new HashMap<>();
+        List<String> table = List.of();
+        String[] all = text.split("\n", -1);
+        int skipDepth = 0;
+        boolean inMultiline = false;
+        for (int i = 0; i < all.length; i++) {
+            String line = all[i].strip();
+            int lineNr = i + 1;
+            if (inMultiline) {
+                if (line.contains("\"\"\"") || line.contains("'''")) {
+                    inMultiline = false;
+                }
+                continue;
+            }
+            if (skipDepth > 0) {
+                skipDepth += bracketBalance(line);
+                continue;
+            }
+            if (line.isEmpty() || line.startsWith("#")) {
+                continue;
+            }
+            if (line.startsWith("[[")) {
+                List<String> header = keyParts(line.substring(2, closing(line, 2)));
+                String key = String.join("\u0000", header);
+                int index = arrayCounts.merge(key, 1, Integer::sum) - 1;
+                List<String> path = new ArrayList<>(header);
+                path.add(Integer.toString(index));
+                table = path;
+                lines.put(key, lines.getOrDefault(key, lineNr));
+                lines.put(String.join("\u0000", path), lineNr);
+                continue;
+            }
+            if (line.startsWith("[")) {
+                table = keyParts(line.substring(1, closing(line, 1)));
+                lines.putIfAbsent(String.join("\u0000", table), lineNr);
+                continue;
+            }
+            int eq = equalsOutsideQuotes(line);
+            if (eq < 0) {
+                continue;
+            }
+            List<String> path = new ArrayList<>(table);
+            path.addAll(keyParts(line.substring(0, eq)));
+            lines.put(String.join("\u0000", path), lineNr);
+            String value = line.substring(eq + 1).strip();
+            if ((value.startsWith("\"\"\"") && value.indexOf("\"\"\"", 3) < 0)
+                    || (value.startsWith("'''") && value.indexOf("'''", 3) < 0)) {
+                inMultiline = true;
+            } else if (value.startsWith("[") || value.startsWith("{")) {
+                skipDepth = bracketBalance(value);
+            }
+        }
+        return lines;
+    }
+
+    private static int closing(String line, int from) {
+        int end = line.indexOf(']', from);
+        return end < 0 ? line.length() : end;
+    }
+
+    private static int equalsOutsideQuotes(String line) {
+        char quote = 0;
+        for (int i = 0; i < line.length(); i++) {
+            char c = line.charAt(i);
+            if (quote != 0) {
+                if (c == '\\' && quote == '"') {
+                    i++;
+                } else if (c == quote) {
+                    quote = 0;
+                }
+            } else if (c == '"' || c == '\'') {
+                quote = c;
+            } else if (c == '=') {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** Net count of opening minus closing brackets/braces outside strings and comments. */
+    private static int bracketBalance(String s) {
+        int depth = 0;
+        char quote = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (quote != 0) {
+                if (c == '\\' && quote == '"') {
+                    i++;
+                } else if (c == quote) {
+                    quote = 0;
+                }
+            } else if (c == '"' || c == '\'') {
+                quote = c;
+            } else if (c == '#') {
+                break;
+            } else if (c == '[' || c == '{') {
+                depth++;
+            } else if (c == ']' || c == '}') {
+                depth--;
+            }
+        }
+        return depth;
+    }
+
+    /** Splits a dotted key ({@code a."b.c".d}) into its parts, unquoting quoted parts. */
+    static List<String> keyParts(String key) {
+        List<String> parts = new ArrayList<>();
+        StringBuilder cur = new StringBuilder();
+        char quote = 0;
+        for (int i = 0; i < key.length(); i++) {
+            char c = key.charAt(i);
+            if (quote != 0) {
+                if (c == '\\' && quote == '"' && i + 1 < key.length()) {
+                    cur.append(key.charAt(++i));
+                } else if (c == quote) {
+                    quote = 0;
+                } else {
+                    cur.append(c);
+                }
+            } else if (c == '"' || c == '\'') {
+                quote = c;
+            } else if (c == '.') {
+                parts.add(cur.toString().strip());
+                cur.setLength(0);
+            } else if (!Character.isWhitespace(c)) {
+                cur.append(c);
+            }
+        }
+        parts.add(cur.toString().strip());
+        return parts;
+    }
+}
