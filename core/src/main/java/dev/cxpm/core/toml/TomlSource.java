@@ -223,6 +223,10 @@ public final class TomlSource {
     }
 
     /** Splits a dotted key ({@code a."b.c".d}) into its parts, unquoting quoted parts. */
+    public static List<String> keyPartsOf(String key) {
+        return keyParts(key);
+    }
+
     static List<String> keyParts(String key) {
         List<String> parts = new ArrayList<>();
         StringBuilder cur = new StringBuilder();

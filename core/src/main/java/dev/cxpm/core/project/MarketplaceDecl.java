@@ -1,0 +1,7 @@
+package dev.cxpm.core.project;
+
+import java.util.Optional;
+
+/** A marketplace the project uses: {@code team = { source = "https://...git", ref = "main" }} in cxpm.toml. */
+public record MarketplaceDecl(String name, String source, Optional<String> ref, int line) {
+}

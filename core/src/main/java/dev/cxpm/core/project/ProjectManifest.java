@@ -1,0 +1,226 @@
+package dev.cxpm.core.project;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.cxpm.core.UserError;
+import dev.cxpm.core.resolve.VersionRange;
+import dev.cxpm.core.toml.TomlSource;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+
+/**
+ * {@code cxpm.toml}, the project's committed list of marketplaces and plugins:
+ * <pre>
+ * [marketplaces]
+ * team = "https://github.com/acme/codex-plugins.git"      # or { source = "...", ref = "v2" }
+ *
+ * [plugins]
+ * github = "^1.2"
+ * linter = { version = "~2.0", marketplace = "team", enabled = false }
+ * </pre>
+ * Read once into valid types; every problem in the file is reported together, each with its line.
+ */
+public final class ProjectManifest {
+
+    public static final String FILE_NAME = "cxpm.toml";
+
+    /** Plugin names Codex accepts in a marketplace (no spaces), see SPEC.md §3. */
+    static final Pattern PLUGIN_NAME = Pattern.compile("[A-Za-z0-9._-]+");
+    /** Marketplace names Codex accepts: ASCII letters, digits, `_` and `-`. */
+    static final Pattern MARKETPLACE_NAME = Pattern.compile("[A-Za-z0-9_-]+");
+
+    private static final Set<String> TOP_LEVEL = Set.of("marketplaces", "plugins");
+    private static final Set<String> PLUGIN_FIELDS = Set.of("version", "marketplace", "enabled");
+    private static final Set<String> MARKETPLACE_FIELDS = Set.of("source", "ref");
+
+    private final Path file;
+    private final String text;
+    private final SortedMap<String, MarketplaceDecl> marketplaces;
+    private final SortedMap<String, PluginRequirement> plugins;
+
+    private ProjectManifest(Path file, String text, SortedMap<String, MarketplaceDecl> marketplaces,
+            SortedMap<String, PluginRequirement> plugins) {
+        this.file = file;
+        this.text = text;
+        this.marketplaces = Collections.unmodifiableSortedMap(marketplaces);
+        this.plugins = Collections.unmodifiableSortedMap(plugins);
+    }
+
+    /** Reads {@code cxpm.toml} in this directory; NOT_FOUND when there is none. */
+    public static ProjectManifest read(Path projectDir) {
+        Path file = projectDir.resolve(FILE_NAME);
+        return from(TomlSource.read(file, "create one with `cxpm add PLUGIN` in the project's root directory"));
+    }
+
+    public static ProjectManifest parse(Path file, String text) {
+        return from(TomlSource.parse(file, text, null));
+    }
+
+    static ProjectManifest from(TomlSource toml) {
+        List<String> problems = new ArrayList<>();
+        SortedMap<String, MarketplaceDecl> marketplaces = new TreeMap<>();
+        SortedMap<String, PluginRequirement> plugins = new TreeMap<>();
+        JsonNode root = toml.root();
+        for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
+            String key = it.next();
+            if (!TOP_LEVEL.contains(key)) {
+                problems.add(toml.where(key) + ": unknown key `" + key + "` (cxpm.toml has [marketplaces] and [plugins])");
+            }
+        }
+        JsonNode mks = root.path("marketplaces");
+        if (!mks.isMissingNode() && !mks.isObject()) {
+            problems.add(toml.where("marketplaces") + ": `marketplaces` must be a table");
+        }
+        for (var e : iterable(mks)) {
+            String name = e.getKey();
+            JsonNode v = e.getValue();
+            String where = toml.where("marketplaces", name);
+            if (!MARKETPLACE_NAME.matcher(name).matches()) {
+                problems.add(where + ": invalid marketplace name `" + name + "`: only ASCII letters, digits, `_` and `-` are allowed");
+                continue;
+            }
+            if (v.isTextual()) {
+                marketplaces.put(name, new MarketplaceDecl(name, v.asText(), Optional.empty(), toml.lineOf("marketplaces", name)));
+                continue;
+            }
+            if (!v.isObject()) {
+                problems.add(where + ": marketplace `" + name + "` must be a source string or a table with `source`");
+                continue;
+            }
+            unknownFields(toml, v, MARKETPLACE_FIELDS, problems, "marketplaces", name);
+            Optional<String> source = text(toml, v, "source", problems, "marketplaces", name);
+            Optional<String> ref = text(toml, v, "ref", problems, "marketplaces", name);
+            if (source.isEmpty()) {
+                if (!v.has("source")) {
+                    problems.add(where + ": marketplace `" + name + "` has no `source`");
+                }
+                continue;
+            }
+            marketplaces.put(name, new MarketplaceDecl(name, source.get(), ref, toml.lineOf("marketplaces", name)));
+        }
+        JsonNode pls = root.path("plugins");
+        if (!pls.isMissingNode() && !pls.isObject()) {
+            problems.add(toml.where("plugins") + ": `plugins` must be a table");
+        }
+        for (var e : iterable(pls)) {
+            String name = e.getKey();
+            JsonNode v = e.getValue();
+            String where = toml.where("plugins", name);
+            int line = toml.lineOf("plugins", name);
+            if (!PLUGIN_NAME.matcher(name).matches()) {
+                problems.add(where + ": invalid plugin name `" + name + "`: only ASCII letters, digits, `.`, `_` and `-` are allowed");
+                continue;
+            }
+            if (v.isTextual()) {
+                range(toml, name, v.asText(), problems).ifPresent(r ->
+                        plugins.put(name, new PluginRequirement(name, r, Optional.empty(), true, line)));
+                continue;
+            }
+            if (!v.isObject()) {
+                problems.add(where + ": plugin `" + name + "` must be a version range string or a table with `version`");
+                continue;
+            }
+            unknownFields(toml, v, PLUGIN_FIELDS, problems, "plugins", name);
+            Optional<String> version = text(toml, v, "version", problems, "plugins", name);
+            Optional<String> marketplace = text(toml, v, "marketplace", problems, "plugins", name);
+            boolean enabled = true;
+            if (v.has("enabled")) {
+                if (v.get("enabled").isBoolean()) {
+                    enabled = v.get("enabled").asBoolean();
+                } else {
+                    problems.add(toml.where("plugins", name, "enabled") + ": `enabled` of plugin `" + name + "` must be true or false");
+                }
+            }
+            if (marketplace.isPresent() && !MARKETPLACE_NAME.matcher(marketplace.get()).matches()) {
+                problems.add(where + ": invalid marketplace name `" + marketplace.get() + "` for plugin `" + name + "`");
+                continue;
+            }
+            Optional<VersionRange> range = version.isPresent() ? range(toml, name, version.get(), problems)
+                    : v.has("version") ? Optional.empty() : Optional.of(VersionRange.ANY);
+            if (range.isPresent()) {
+                plugins.put(name, new PluginRequirement(name, range.get(), marketplace, enabled, line));
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new UserError(UserError.Kind.INVALID_INPUT,
+                    toml.path() + " has " + problems.size() + (problems.size() == 1 ? " problem" : " problems") + ":\n  "
+                            + String.join("\n  ", problems),
+                    "fix the lines named above; ranges are npm-style: ^1.2, ~1.2.3, 1.x, >=1 <2, 1.2.3 or *");
+        }
+        return new ProjectManifest(toml.path(), toml.text(), marketplaces, plugins);
+    }
+
+    private static Optional<VersionRange> range(TomlSource toml, String plugin, String text, List<String> problems) {
+        Optional<VersionRange> r = VersionRange.parse(text);
+        if (r.isEmpty()) {
+            problems.add(toml.where("plugins", plugin) + ": `" + text + "` is not a version range (plugin `" + plugin + "`)");
+        }
+        return r;
+    }
+
+    private static Optional<String> text(TomlSource toml, JsonNode table, String field, List<String> problems, String... at) {
+        JsonNode v = table.get(field);
+        if (v == null) {
+            return Optional.empty();
+        }
+        if (!v.isTextual()) {
+            String[] path = java.util.Arrays.copyOf(at, at.length + 1);
+            path[at.length] = field;
+            problems.add(toml.where(path) + ": `" + field + "` of `" + at[at.length - 1] + "` must be a string");
+            return Optional.empty();
+        }
+        return Optional.of(v.asText());
+    }
+
+    private static void unknownFields(TomlSource toml, JsonNode table, Set<String> known, List<String> problems, String... at) {
+        for (Iterator<String> it = table.fieldNames(); it.hasNext(); ) {
+            String f = it.next();
+            if (!known.contains(f)) {
+                String[] path = java.util.Arrays.copyOf(at, at.length + 1);
+                path[at.length] = f;
+                problems.add(toml.where(path) + ": unknown field `" + f + "` in `" + at[at.length - 1]
+                        + "` (known: " + String.join(", ", sorted(known)) + ")");
+            }
+        }
+    }
+
+    private static List<String> sorted(Set<String> s) {
+        return s.stream().sorted().toList();
+    }
+
+    private static Iterable<Map.Entry<String, JsonNode>> iterable(JsonNode node) {
+        return node.isObject() ? node::fields : List.of();
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    /** The file's text as read, for surgical edits by {@link ProjectManifestEditor}. */
+    public String text() {
+        return text;
+    }
+
+    public SortedMap<String, MarketplaceDecl> marketplaces() {
+        return marketplaces;
+    }
+
+    public SortedMap<String, PluginRequirement> plugins() {
+        return plugins;
+    }
+
+    /** Plugin name to range, the resolver's input. */
+    public Map<String, VersionRange> ranges() {
+        Map<String, VersionRange> m = new TreeMap<>();
+        plugins.forEach((k, v) -> m.put(k, v.range()));
+        return m;
+    }
+}
