@@ -1,0 +1,253 @@
+package dev.cxpm.core.lock;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.cxpm.core.UserError;
+import dev.cxpm.core.resolve.PluginRelease;
+import dev.cxpm.core.resolve.PluginVersion;
+import dev.cxpm.core.resolve.Resolution;
+import dev.cxpm.core.resolve.Requirement;
+import dev.cxpm.core.resolve.VersionRange;
+import dev.cxpm.core.toml.TomlSource;
+import dev.cxpm.core.toml.TomlStrings;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/**
+ * {@code cxpm.lock}: the exact plugins a project installs, written by cxpm only. TOML like Cargo.lock,
+ * one {@code [[plugin]]} table per plugin sorted by name, fields in a fixed order, so a change in code
+ * review is a few lines. Reading is strict: a lockfile that was edited, truncated or has fields this
+ * cxpm does not know is refused with its file, line and how to recover, before anything is touched.
+ */
+public final class Lockfile {
+
+    public static final String FILE_NAME = "cxpm.lock";
+    public static final int FORMAT = 1;
+
+    static final String HEADER = """
+            # This file is written by cxpm (`cxpm sync`, `cxpm update`, `cxpm add`): do not edit it by hand.
+            # It pins every plugin of cxpm.toml to an exact version and content, so each clone installs the same bytes.
+            """;
+    static final String RECOVER = "cxpm.lock is written by cxpm only: restore it from version control "
+            + "(`git checkout -- cxpm.lock`), or delete it and run `cxpm sync` to resolve it again";
+
+    private static final Set<String> TOP_LEVEL = Set.of("version", "plugin");
+    private static final Set<String> PLUGIN_FIELDS = Set.of("name", "version", "marketplace", "source", "integrity", "dependencies");
+
+    private final SortedMap<String, LockedPlugin> plugins;
+
+    public Lockfile(Collection<LockedPlugin> plugins) {
+        SortedMap<String, LockedPlugin> m = new TreeMap<>();
+        plugins.forEach(p -> m.put(p.name(), p));
+        this.plugins = Collections.unmodifiableSortedMap(m);
+    }
+
+    public SortedMap<String, LockedPlugin> plugins() {
+        return plugins;
+    }
+
+    /** The lockfile in this project directory, or empty when it has none. */
+    public static Optional<Lockfile> readIfPresent(Path projectDir) {
+        Path file = projectDir.resolve(FILE_NAME);
+        return Files.exists(file) ? Optional.of(read(file)) : Optional.empty();
+    }
+
+    public static Lockfile read(Path file) {
+        return from(TomlSource.read(file, RECOVER));
+    }
+
+    public static Lockfile parse(Path file, String text) {
+        return from(TomlSource.parse(file, text, RECOVER));
+    }
+
+    private static Lockfile from(TomlSource toml) {
+        List<String> problems = new ArrayList<>();
+        JsonNode root = toml.root();
+        for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
+            String key = it.next();
+            if (!TOP_LEVEL.contains(key)) {
+                problems.add(toml.where(key) + ": unknown key `" + key + "`");
+            }
+        }
+        JsonNode version = root.get("version");
+        if (version == null) {
+            problems.add(toml.path() + ": no `version = " + FORMAT + "` line (is the file truncated?)");
+        } else if (!version.isInt() || version.asInt() != FORMAT) {
+            problems.add(toml.where("version") + ": lockfile format `" + version + "` is not " + FORMAT
+                    + " (written by another cxpm version?)");
+        }
+        JsonNode array = root.path("plugin");
+        if (!array.isMissingNode() && !array.isArray()) {
+            problems.add(toml.where("plugin") + ": `plugin` must be [[plugin]] tables");
+        }
+        SortedMap<String, LockedPlugin> plugins = new TreeMap<>();
+        for (int i = 0; array.isArray() && i < array.size(); i++) {
+            readPlugin(toml, array.get(i), i, problems).ifPresent(p -> {
+                if (plugins.putIfAbsent(p.name(), p) != null) {
+                    problems.add(toml.where("plugin", Integer.toString(plugins.size())) + ": plugin `" + p.name() + "` is locked twice");
+                }
+            });
+        }
+        for (LockedPlugin p : problems.isEmpty() ? plugins.values() : List.<LockedPlugin>of()) {
+            for (String dep : p.dependencies().keySet()) {
+                if (!plugins.containsKey(dep)) {
+                    problems.add(toml.path() + ": `" + p.id() + "` depends on `" + dep + "`, which is not locked (is the file truncated?)");
+                }
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new UserError(UserError.Kind.INVALID_INPUT,
+                    toml.path() + " cannot be used (" + problems.size() + (problems.size() == 1 ? " problem" : " problems")
+                            + "):\n  " + String.join("\n  ", problems),
+                    RECOVER);
+        }
+        return new Lockfile(plugins.values());
+    }
+
+    private static Optional<LockedPlugin> readPlugin(TomlSource toml, JsonNode t, int index, List<String> problems) {
+        String idx = Integer.toString(index);
+        if (!t.isObject()) {
+            problems.add(toml.where("plugin", idx) + ": [[plugin]] entry " + (index + 1) + " is not a table");
+            return Optional.empty();
+        }
+        int before = problems.size();
+        for (Iterator<String> it = t.fieldNames(); it.hasNext(); ) {
+            String f = it.next();
+            if (!PLUGIN_FIELDS.contains(f)) {
+                problems.add(toml.where("plugin", idx, f) + ": unknown field `" + f + "` in [[plugin]]");
+            }
+        }
+        String name = string(toml, t, idx, "name", problems);
+        String version = string(toml, t, idx, "version", problems);
+        String marketplace = string(toml, t, idx, "marketplace", problems);
+        String sourceText = string(toml, t, idx, "source", problems);
+        String integrityText = string(toml, t, idx, "integrity", problems);
+        String label = name == null ? "[[plugin]] entry " + (index + 1) : "plugin `" + name + "`";
+        Optional<ResolvedSource> source = Optional.empty();
+        if (sourceText != null) {
+            source = ResolvedSource.parse(sourceText);
+            if (source.isEmpty()) {
+                problems.add(toml.where("plugin", idx, "source") + ": " + label + " has an unreadable source `" + sourceText + "`");
+            }
+        }
+        Optional<Integrity> integrity = Optional.empty();
+        if (integrityText != null) {
+            integrity = Integrity.parse(integrityText);
+            if (integrity.isEmpty()) {
+                problems.add(toml.where("plugin", idx, "integrity") + ": " + label
+                        + " has a malformed integrity (expected sha512- and the base64 of 64 bytes)");
+            }
+        }
+        SortedMap<String, VersionRange> deps = new TreeMap<>();
+        JsonNode d = t.get("dependencies");
+        if (d == null) {
+            problems.add(toml.where("plugin", idx) + ": [[plugin]] " + nameOf(t) + "has no `dependencies` (is the file truncated?)");
+        } else {
+            if (!d.isObject()) {
+                problems.add(toml.where("plugin", idx, "dependencies") + ": `dependencies` of " + label + " must be a table of ranges");
+            } else {
+                for (var e : (Iterable<Map.Entry<String, JsonNode>>) d::fields) {
+                    Optional<VersionRange> r = e.getValue().isTextual() ? VersionRange.parse(e.getValue().asText()) : Optional.empty();
+                    if (r.isEmpty()) {
+                        problems.add(toml.where("plugin", idx, "dependencies") + ": dependency `" + e.getKey() + "` of " + label
+                                + " has no valid range");
+                    } else {
+                        deps.put(e.getKey(), r.get());
+                    }
+                }
+            }
+        }
+        if (problems.size() > before || name == null || version == null || marketplace == null
+                || source.isEmpty() || integrity.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new LockedPlugin(name, PluginVersion.of(version), marketplace, source.get(), integrity.get(), deps));
+    }
+
+    /** The string field, or null (with a problem noted) when missing or not a string. */
+    private static String string(TomlSource toml, JsonNode t, String idx, String field, List<String> problems) {
+        JsonNode v = t.get(field);
+        if (v == null) {
+            problems.add(toml.where("plugin", idx) + ": [[plugin]] " + nameOf(t) + "has no `" + field + "` (is the file truncated?)");
+            return null;
+        }
+        if (!v.isTextual() || v.asText().isBlank()) {
+            problems.add(toml.where("plugin", idx, field) + ": `" + field + "` of [[plugin]] " + nameOf(t) + "must be a non-empty string");
+            return null;
+        }
+        return v.asText();
+    }
+
+    private static String nameOf(JsonNode t) {
+        JsonNode n = t.get("name");
+        return n != null && n.isTextual() ? "`" + n.asText() + "` " : "";
+    }
+
+    // --- writing ---------------------------------------------------------------------------------
+
+    /** The file's text: same plugins, same bytes. */
+    public String toText() {
+        StringBuilder b = new StringBuilder(HEADER).append("version = ").append(FORMAT).append('\n');
+        for (LockedPlugin p : plugins.values()) {
+            b.append("\n[[plugin]]\n");
+            b.append("name = ").append(TomlStrings.quote(p.name())).append('\n');
+            b.append("version = ").append(TomlStrings.quote(p.version().text())).append('\n');
+            b.append("marketplace = ").append(TomlStrings.quote(p.marketplace())).append('\n');
+            b.append("source = ").append(TomlStrings.quote(p.source().toString())).append('\n');
+            b.append("integrity = ").append(TomlStrings.quote(p.integrity().toString())).append('\n');
+            // Always written, and last: a file cut anywhere inside a table then misses a required field.
+            List<String> deps = new ArrayList<>();
+            p.dependencies().forEach((k, v) -> deps.add(TomlStrings.key(k) + " = " + TomlStrings.quote(v.text())));
+            b.append(deps.isEmpty() ? "dependencies = {}\n" : "dependencies = { " + String.join(", ", deps) + " }\n");
+        }
+        return b.toString();
+    }
+
+    /** Writes cxpm.lock atomically (temp file in the same directory, then a move). */
+    public void write(Path projectDir) {
+        Path file = projectDir.resolve(FILE_NAME);
+        try {
+            Path tmp = Files.createTempFile(projectDir, ".cxpm.lock", ".tmp");
+            try {
+                Files.writeString(tmp, toText(), StandardCharsets.UTF_8);
+                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } finally {
+                Files.deleteIfExists(tmp);
+            }
+        } catch (IOException e) {
+            throw new UserError(UserError.Kind.IO, "cannot write " + file + ": " + e.getMessage(), null, e);
+        }
+    }
+
+    /**
+     * The locked plugins seen as a resolution of the project's declarations, so {@code why} works from
+     * the two committed files alone. Plugins the project no longer reaches get no requirement.
+     */
+    public Resolution asResolution(Map<String, VersionRange> project) {
+        SortedMap<String, PluginRelease> selected = new TreeMap<>();
+        plugins.values().forEach(p -> selected.put(p.name(), release(p)));
+        Map<String, List<Requirement>> reqs = new TreeMap<>();
+        project.forEach((name, range) -> reqs.computeIfAbsent(name, k -> new ArrayList<>()).add(Requirement.fromProject(name, range)));
+        for (PluginRelease r : selected.values()) {
+            r.dependencies().forEach((dep, range) ->
+                    reqs.computeIfAbsent(dep, k -> new ArrayList<>()).add(Requirement.fromRelease(dep, range, r)));
+        }
+        return new Resolution(selected, reqs);
+    }
+
+    public static PluginRelease release(LockedPlugin p) {
+        return new PluginRelease(p.name(), p.version(), p.dependencies(), p.marketplace());
+    }
+}

@@ -1,0 +1,83 @@
+package dev.cxpm.core.lock;
+
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * Where a locked plugin's bytes come from, written as one string in the lockfile (as Cargo.lock does):
+ * <ul>
+ * <li>{@code path+./plugins/github}: a directory inside a local marketplace</li>
+ * <li>{@code git+https://host/repo.git?path=plugins/x#<commit>}: a git commit, optionally a subdirectory</li>
+ * <li>{@code npm+@scope/pkg@1.2.3}: an npm package version</li>
+ * <li>{@code registry+https://registry.example/…}: a cxpm registry's blob URL</li>
+ * </ul>
+ */
+public sealed interface ResolvedSource {
+
+    Pattern COMMIT = Pattern.compile("[0-9a-f]{40}([0-9a-f]{24})?");
+
+    record LocalPath(String path) implements ResolvedSource {
+        @Override
+        public String toString() {
+            return "path+" + path;
+        }
+    }
+
+    record GitCommit(String url, Optional<String> subdir, String commit) implements ResolvedSource {
+        @Override
+        public String toString() {
+            return "git+" + url + subdir.map(s -> "?path=" + s).orElse("") + "#" + commit;
+        }
+    }
+
+    record Npm(String packageName, String version) implements ResolvedSource {
+        @Override
+        public String toString() {
+            return "npm+" + packageName + "@" + version;
+        }
+    }
+
+    record Registry(String url) implements ResolvedSource {
+        @Override
+        public String toString() {
+            return "registry+" + url;
+        }
+    }
+
+    /** The source, or empty when the text is none of the forms above. */
+    static Optional<ResolvedSource> parse(String text) {
+        int plus = text.indexOf('+');
+        if (plus < 0) {
+            return Optional.empty();
+        }
+        String rest = text.substring(plus + 1);
+        if (rest.isBlank() || rest.chars().anyMatch(c -> c < 0x20)) {
+            return Optional.empty();
+        }
+        return switch (text.substring(0, plus)) {
+            case "path" -> rest.startsWith("./") && !rest.contains("..") ? Optional.of(new LocalPath(rest)) : Optional.empty();
+            case "git" -> {
+                int hash = rest.lastIndexOf('#');
+                if (hash < 0 || !COMMIT.matcher(rest.substring(hash + 1)).matches()) {
+                    yield Optional.empty();
+                }
+                String url = rest.substring(0, hash);
+                Optional<String> sub = Optional.empty();
+                int q = url.indexOf("?path=");
+                if (q >= 0) {
+                    sub = Optional.of(url.substring(q + "?path=".length()));
+                    url = url.substring(0, q);
+                }
+                yield url.isEmpty() ? Optional.empty() : Optional.of(new GitCommit(url, sub, rest.substring(hash + 1)));
+            }
+            case "npm" -> {
+                int at = rest.lastIndexOf('@');
+                yield at <= 0 || at == rest.length() - 1 ? Optional.empty()
+                        : Optional.of(new Npm(rest.substring(0, at), rest.substring(at + 1)));
+            }
+            case "registry" -> rest.startsWith("https://") || rest.startsWith("http://")
+                    ? Optional.of(new Registry(rest)) : Optional.empty();
+            default -> Optional.empty();
+        };
+    }
+}
