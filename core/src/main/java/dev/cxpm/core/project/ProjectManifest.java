@@ -54,6 +54,20 @@ public final class ProjectManifest {
         this.plugins = Collections.unmodifiableSortedMap(plugins);
     }
 
+    /**
+     * The project directory for a working directory: the nearest one, upwards, holding cxpm.toml
+     * (as cargo and npm find theirs); NOT_FOUND when there is none.
+     */
+    public static Path findProjectDir(Path cwd) {
+        for (Path d = cwd.toAbsolutePath().normalize(); d != null; d = d.getParent()) {
+            if (java.nio.file.Files.isRegularFile(d.resolve(FILE_NAME))) {
+                return d;
+            }
+        }
+        throw new UserError(UserError.Kind.NOT_FOUND, "no " + FILE_NAME + " in " + cwd + " or any parent directory",
+                "run cxpm in your project, or start one with `cxpm add PLUGIN`");
+    }
+
     /** Reads {@code cxpm.toml} in this directory; NOT_FOUND when there is none. */
     public static ProjectManifest read(Path projectDir) {
         Path file = projectDir.resolve(FILE_NAME);
