@@ -1,5 +1,6 @@
 package dev.cxpm.core.lock;
 
+import dev.cxpm.core.pack.Integrity;
 import dev.cxpm.core.resolve.PluginVersion;
 import dev.cxpm.core.resolve.VersionRange;
 import java.util.Collections;

@@ -2,6 +2,7 @@ package dev.cxpm.core.lock;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cxpm.core.UserError;
+import dev.cxpm.core.pack.Integrity;
 import dev.cxpm.core.resolve.PluginRelease;
 import dev.cxpm.core.resolve.PluginVersion;
 import dev.cxpm.core.resolve.Resolution;
@@ -144,10 +145,14 @@ public final class Lockfile {
         }
         Optional<Integrity> integrity = Optional.empty();
         if (integrityText != null) {
-            integrity = Integrity.parse(integrityText);
+            try {
+                integrity = Optional.of(Integrity.parse(integrityText));
+            } catch (UserError e) {
+                integrity = Optional.empty();
+            }
             if (integrity.isEmpty()) {
                 problems.add(toml.where("plugin", idx, "integrity") + ": " + label
-                        + " has a malformed integrity (expected sha512- and the base64 of 64 bytes)");
+                        + " has a malformed integrity (expected sha512- and the base64 of its 64 bytes)");
             }
         }
         SortedMap<String, VersionRange> deps = new TreeMap<>();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cxpm.core.UserError;
+import dev.cxpm.core.pack.Integrity;
 import dev.cxpm.core.project.ProjectManifest;
 import dev.cxpm.core.resolve.PluginVersion;
 import dev.cxpm.core.resolve.VersionRange;
@@ -21,8 +22,8 @@ class LockfileTest {
     @TempDir
     Path dir;
 
-    static final Integrity A_SUM = Integrity.of("a".getBytes(StandardCharsets.UTF_8));
-    static final Integrity B_SUM = Integrity.of("b".getBytes(StandardCharsets.UTF_8));
+    static final Integrity A_SUM = Integrity.sha512("a".getBytes(StandardCharsets.UTF_8));
+    static final Integrity B_SUM = Integrity.sha512("b".getBytes(StandardCharsets.UTF_8));
 
     static Lockfile sample() {
         return new Lockfile(List.of(
