@@ -1,0 +1,41 @@
+package dev.cxpm.registry;
+
+import java.util.List;
+
+/**
+ * Who is making a request, as proven by a token: a user name and the token's scopes.
+ * Scopes: {@code admin} (everything), {@code owner} (publish and yank every plugin the user owns,
+ * create new plugins, make tokens for themselves), {@code publish:NAME} (publish and yank NAME
+ * only; creates NAME when it does not exist yet).
+ */
+public record Caller(String user, List<String> scopes, String tokenId) {
+
+    public static final String ADMIN = "admin";
+    public static final String OWNER = "owner";
+    public static final String PUBLISH_PREFIX = "publish:";
+
+    public boolean isAdmin() {
+        return scopes.contains(ADMIN);
+    }
+
+    /** Whether the token's scope covers publishing this plugin (ownership is checked separately). */
+    public boolean mayPublish(String plugin) {
+        return isAdmin() || scopes.contains(OWNER) || scopes.contains(PUBLISH_PREFIX + plugin);
+    }
+
+    /** Whether this caller may hand out a token with the given scope. */
+    public boolean mayGrant(String scope) {
+        if (isAdmin()) {
+            return true;
+        }
+        if (scope.equals(ADMIN)) {
+            return false;
+        }
+        return scopes.contains(OWNER) || scopes.contains(scope);
+    }
+
+    static boolean isValidScope(String scope) {
+        return scope.equals(ADMIN) || scope.equals(OWNER)
+                || (scope.startsWith(PUBLISH_PREFIX) && PublishedPlugin.NAME.matcher(scope.substring(PUBLISH_PREFIX.length())).matches());
+    }
+}

@@ -1,0 +1,326 @@
+package dev.cxpm.registry;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cxpm.registry.RegistryDatabase.PluginRow;
+import dev.cxpm.registry.RegistryDatabase.PublishOutcome;
+import dev.cxpm.registry.RegistryDatabase.SearchPage;
+import dev.cxpm.registry.RegistryDatabase.SearchQuery;
+import dev.cxpm.registry.RegistryDatabase.Summary;
+import dev.cxpm.registry.RegistryDatabase.TokenRow;
+import dev.cxpm.registry.RegistryDatabase.VersionRow;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The registry's rules, shared by every storage setup: who may publish what, how an upload is
+ * checked before anything is stored, the order of writes that keeps a crash harmless (blob
+ * first, version row after; orphan blobs swept at start), tokens, the index document and search.
+ * The HTTP layer ({@link RegistryServer}) only maps requests to these calls.
+ */
+public final class Registry implements AutoCloseable {
+
+    /** How clients find a blob: relative to the registry's root URL. */
+    public static final String BLOB_PATH = "/api/v1/blobs/";
+
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private final RegistryDatabase db;
+    private final BlobStore blobs;
+    private final Clock clock;
+    private final SecureRandom random = new SecureRandom();
+
+    public Registry(RegistryDatabase db, BlobStore blobs, Clock clock) {
+        this.db = db;
+        this.blobs = blobs;
+        this.clock = clock;
+    }
+
+    /**
+     * The embedded setup: {@code DIR/registry.db} (SQLite) and {@code DIR/blobs/}. Does not sweep
+     * orphan blobs: {@code cxpm token create --data} opens a live server's directory too, and a
+     * sweep there could take the blob of a publish in flight; the server sweeps before it serves.
+     */
+    public static Registry embedded(Path dataDir, Clock clock) {
+        try {
+            Files.createDirectories(dataDir);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return new Registry(SqliteDatabase.open(dataDir.resolve("registry.db")), new FileBlobStore(dataDir.resolve("blobs")), clock);
+    }
+
+    // ---- tokens ----------------------------------------------------------------------------
+
+    public record CreatedToken(String id, String token, String user, List<String> scopes, Instant expiresAt) {
+    }
+
+    /**
+     * Makes a token. {@code grantor} is null for {@code cxpm token create --data DIR}, run by whoever
+     * can read the server's data directory, which is as good as admin.
+     */
+    public CreatedToken createToken(Caller grantor, String user, List<String> scopes, Duration ttl, String description) {
+        if (scopes.isEmpty()) {
+            throw new RegistryException(400, "invalid-scope", "a token needs at least one scope (admin, owner or publish:PLUGIN)");
+        }
+        for (String s : scopes) {
+            if (!Caller.isValidScope(s)) {
+                throw new RegistryException(400, "invalid-scope", "unknown scope '" + s + "': use admin, owner or publish:PLUGIN");
+            }
+            if (grantor != null && !grantor.mayGrant(s)) {
+                throw new RegistryException(403, "forbidden", "your token may not grant the scope '" + s + "'");
+            }
+        }
+        if (user == null || !user.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,63}")) {
+            throw new RegistryException(400, "invalid-user", "a user name is 1-64 letters, digits, '.', '_' or '-'");
+        }
+        if (grantor != null && !grantor.isAdmin() && !grantor.user().equals(user)) {
+            throw new RegistryException(403, "forbidden", "only an admin token may create tokens for another user");
+        }
+        byte[] secret = new byte[32];
+        random.nextBytes(secret);
+        String id = HexFormat.of().formatHex(secret, 0, 6);
+        String token = "cxpm_" + Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
+        Instant now = clock.instant();
+        Instant expires = ttl == null ? null : now.plus(ttl);
+        db.insertToken(new TokenRow(id, user, sha256(token), List.copyOf(scopes), description, now, expires, null));
+        return new CreatedToken(id, token, user, List.copyOf(scopes), expires);
+    }
+
+    /** The caller behind an {@code Authorization: Bearer ...} header; 401 when there is none or it is not valid now. */
+    public Caller authenticate(String authorization) {
+        if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            throw new RegistryException(401, "unauthorized", "this needs a token: send 'Authorization: Bearer <token>' (cxpm login)");
+        }
+        String token = authorization.substring(7).trim();
+        TokenRow t = db.tokenBySecretHash(sha256(token))
+                .orElseThrow(() -> new RegistryException(401, "unauthorized", "unknown token"));
+        if (t.revokedAt() != null) {
+            throw new RegistryException(401, "unauthorized", "this token was revoked");
+        }
+        if (t.expiresAt() != null && !clock.instant().isBefore(t.expiresAt())) {
+            throw new RegistryException(401, "unauthorized", "this token expired at " + t.expiresAt());
+        }
+        return new Caller(t.user(), t.scopes(), t.id());
+    }
+
+    public void revokeToken(Caller caller, String id) {
+        boolean own = db.tokens(caller.user()).stream().anyMatch(t -> t.id().equals(id));
+        if (!own && !caller.isAdmin()) {
+            throw new RegistryException(404, "not-found", "no token " + id + " of yours");
+        }
+        if (!db.revokeToken(id, clock.instant())) {
+            throw new RegistryException(404, "not-found", "no active token " + id);
+        }
+    }
+
+    public List<TokenRow> tokens(Caller caller) {
+        return db.tokens(caller.user());
+    }
+
+    static String sha256(String s) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    // ---- publish and yank ------------------------------------------------------------------
+
+    public record Published(String name, String version, Integrity integrity, long size) {
+    }
+
+    /**
+     * Checks the upload completely, then stores the blob, then the version row. Nothing is stored
+     * for a refused upload; a lost race (same version published at the same time) removes the
+     * blob again unless a version points to it.
+     */
+    public Published publish(Caller caller, byte[] tgz) {
+        PublishedPlugin.Checked checked = PublishedPlugin.check(PluginArchive.read(tgz));
+        if (!checked.ok()) {
+            throw new RegistryException(400, "invalid-plugin", "the plugin cannot be published: "
+                    + checked.problems().size() + " problem(s)", checked.problems());
+        }
+        PublishedPlugin p = checked.plugin();
+        if (!caller.mayPublish(p.name())) {
+            throw new RegistryException(403, "forbidden", "your token may not publish '" + p.name() + "' (scopes: " + String.join(" ", caller.scopes()) + ")");
+        }
+        Integrity integrity = Integrity.of(tgz);
+        // cheap refusals first, so a doomed upload writes nothing; insertVersion re-checks atomically
+        refuseOutcome(precheck(caller, p), p);
+        blobs.put(integrity, tgz);
+        VersionRow row = new VersionRow(p.name(), p.version(), integrity, tgz.length, p.manifest().toString(),
+                p.dependenciesJson(), false, caller.user(), clock.instant());
+        PublishOutcome outcome;
+        try {
+            outcome = db.insertVersion(row, new Summary(p.displayName(), p.description(), p.category(), p.keywords(), p.capabilities()), caller.isAdmin());
+        } catch (RuntimeException e) {
+            dropIfUnreferenced(integrity);
+            throw e;
+        }
+        if (outcome != PublishOutcome.PUBLISHED) {
+            dropIfUnreferenced(integrity);
+            refuseOutcome(outcome, p);
+        }
+        return new Published(p.name(), p.version(), integrity, tgz.length);
+    }
+
+    private PublishOutcome precheck(Caller caller, PublishedPlugin p) {
+        Optional<PluginRow> existing = db.plugin(p.name());
+        if (existing.isEmpty()) {
+            // a plugin of another case holds the name: insertVersion reports it precisely
+            return PublishOutcome.PUBLISHED;
+        }
+        if (!caller.isAdmin() && !db.owners(p.name()).contains(caller.user())) {
+            return PublishOutcome.NOT_OWNER;
+        }
+        return db.version(p.name(), p.version()).isPresent() ? PublishOutcome.VERSION_EXISTS : PublishOutcome.PUBLISHED;
+    }
+
+    private static void refuseOutcome(PublishOutcome outcome, PublishedPlugin p) {
+        switch (outcome) {
+            case PUBLISHED -> { }
+            case VERSION_EXISTS -> throw new RegistryException(409, "version-exists",
+                    p.name() + "@" + p.version() + " is already published; versions are immutable: bump the version (cxpm version patch)");
+            case NOT_OWNER -> throw new RegistryException(403, "not-owner", "you are not an owner of '" + p.name() + "'");
+            case NAME_TAKEN -> throw new RegistryException(409, "name-taken", "the name '" + p.name() + "' is taken by a plugin that differs only in case");
+        }
+    }
+
+    private void dropIfUnreferenced(Integrity integrity) {
+        if (!db.integrities().contains(integrity)) {
+            blobs.delete(integrity);
+        }
+    }
+
+    public void yank(Caller caller, String plugin, String version, boolean yanked) {
+        if (db.version(plugin, version).isEmpty()) {
+            throw new RegistryException(404, "not-found", "no version " + plugin + "@" + version);
+        }
+        if (!caller.mayPublish(plugin) || (!caller.isAdmin() && !db.owners(plugin).contains(caller.user()))) {
+            throw new RegistryException(403, "forbidden", "your token may not yank versions of '" + plugin + "'");
+        }
+        db.setYanked(plugin, version, yanked);
+    }
+
+    // ---- reading ---------------------------------------------------------------------------
+
+    /** The per-plugin index document and its strong ETag (a hash of its bytes). */
+    public record IndexDocument(byte[] json, String etag) {
+    }
+
+    public Optional<IndexDocument> index(String plugin) {
+        Optional<PluginRow> row = db.plugin(plugin);
+        if (row.isEmpty()) {
+            return Optional.empty();
+        }
+        PluginRow p = row.get();
+        ObjectNode doc = JSON.createObjectNode();
+        doc.put("name", p.name());
+        doc.put("latest", p.latestVersion());
+        doc.put("description", p.description());
+        if (p.displayName() != null) {
+            doc.put("displayName", p.displayName());
+        }
+        if (p.category() != null) {
+            doc.put("category", p.category());
+        }
+        ArrayNode versions = doc.putArray("versions");
+        List<VersionRow> rows = new ArrayList<>(db.versions(plugin));
+        rows.sort((a, b) -> Versions.ORDER.compare(a.version(), b.version()));
+        for (VersionRow v : rows) {
+            ObjectNode o = versions.addObject();
+            o.put("version", v.version());
+            o.put("integrity", v.integrity().sri());
+            o.put("size", v.size());
+            o.put("tarball", BLOB_PATH + v.integrity().hex());
+            o.set("dependencies", parse(v.dependencies()));
+            o.put("yanked", v.yanked());
+            o.put("publishedAt", v.publishedAt().toString());
+        }
+        try {
+            byte[] bytes = JSON.writeValueAsBytes(doc);
+            return Optional.of(new IndexDocument(bytes, "\"" + sha256(new String(bytes, StandardCharsets.UTF_8)).substring(0, 32) + "\""));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static JsonNode parse(String json) {
+        try {
+            return JSON.readTree(json);
+        } catch (IOException e) {
+            return JSON.createObjectNode();
+        }
+    }
+
+    public Optional<PluginRow> plugin(String name) {
+        return db.plugin(name);
+    }
+
+    public List<VersionRow> versions(String plugin) {
+        return db.versions(plugin);
+    }
+
+    public List<String> owners(String plugin) {
+        return db.owners(plugin);
+    }
+
+    public Optional<InputStream> blob(Integrity integrity) {
+        return blobs.open(integrity);
+    }
+
+    public record SearchResult(long total, int page, int perPage, List<PluginRow> plugins) {
+    }
+
+    public static final int MAX_PER_PAGE = 100;
+
+    public SearchResult search(String text, String category, int page, int perPage) {
+        int pg = Math.max(1, page);
+        int per = Math.min(MAX_PER_PAGE, Math.max(1, perPage));
+        SearchPage r = db.search(new SearchQuery(text, category, pg, per));
+        return new SearchResult(r.total(), pg, per, r.plugins());
+    }
+
+    /**
+     * Deletes blobs no version points to: what a crash between the blob write and the version
+     * row leaves behind. Run at start, before requests are served.
+     */
+    public int sweepOrphanBlobs() {
+        Set<Integrity> referenced = new HashSet<>(db.integrities());
+        int n = 0;
+        for (Integrity i : blobs.list()) {
+            if (!referenced.contains(i)) {
+                blobs.delete(i);
+                n++;
+            }
+        }
+        return n;
+    }
+
+    @Override
+    public void close() {
+        db.close();
+    }
+}

@@ -1,0 +1,89 @@
+package dev.cxpm.registry;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The registry's metadata: plugins, their versions, owners and tokens. Everything a request
+ * decides is decided above this interface ({@link Registry}); an implementation only stores and
+ * answers, but makes {@link #insertVersion} atomic, because two publishers may race. The
+ * embedded implementation is {@link SqliteDatabase}.
+ */
+public interface RegistryDatabase extends AutoCloseable {
+
+    /** What a plugin looks like in search results and pages, taken from its latest version. */
+    record PluginRow(String name, String displayName, String description, String category,
+            List<String> keywords, List<String> capabilities, String latestVersion, Instant createdAt, Instant updatedAt) {
+    }
+
+    /** One published version. {@code manifest} and {@code dependencies} are JSON text. */
+    record VersionRow(String plugin, String version, Integrity integrity, long size, String manifest,
+            String dependencies, boolean yanked, String publishedBy, Instant publishedAt) {
+    }
+
+    /** The searchable summary a new version brings (applied to the plugin when it becomes its latest). */
+    record Summary(String displayName, String description, String category, List<String> keywords, List<String> capabilities) {
+    }
+
+    record TokenRow(String id, String user, String secretHash, List<String> scopes, String description,
+            Instant createdAt, Instant expiresAt, Instant revokedAt) {
+    }
+
+    record SearchQuery(String text, String category, int page, int perPage) {
+    }
+
+    record SearchPage(long total, List<PluginRow> plugins) {
+    }
+
+    enum PublishOutcome {
+        PUBLISHED,
+        /** This exact version exists: versions are immutable. */
+        VERSION_EXISTS,
+        /** The plugin exists and the publisher is not among its owners. */
+        NOT_OWNER,
+        /** Another plugin holds this name in a different case. */
+        NAME_TAKEN
+    }
+
+    Optional<PluginRow> plugin(String name);
+
+    /** Versions of a plugin in publication order; empty when the plugin does not exist. */
+    List<VersionRow> versions(String plugin);
+
+    Optional<VersionRow> version(String plugin, String version);
+
+    /**
+     * In one transaction: creates the plugin (owned by the publisher) when new, refuses when the
+     * publisher does not own it (unless {@code anyOwner}), inserts the version unless it exists,
+     * and refreshes the plugin's latest version and search entry.
+     */
+    PublishOutcome insertVersion(VersionRow version, Summary summary, boolean anyOwner);
+
+    /** Sets the yanked flag; false when there is no such version. */
+    boolean setYanked(String plugin, String version, boolean yanked);
+
+    List<String> owners(String plugin);
+
+    void addOwner(String plugin, String user);
+
+    boolean removeOwner(String plugin, String user);
+
+    /** Plugins matching the text (ranked) or all (by name) when the text is blank. */
+    SearchPage search(SearchQuery query);
+
+    /** Every integrity a version points to, for the start-up sweep of orphan blobs. */
+    List<Integrity> integrities();
+
+    void insertToken(TokenRow token);
+
+    Optional<TokenRow> tokenBySecretHash(String secretHash);
+
+    /** Marks a token revoked; false when there is no such token. */
+    boolean revokeToken(String id, Instant at);
+
+    List<TokenRow> tokens(String user);
+
+    @Override
+    void close();
+}

@@ -1,0 +1,26 @@
+package dev.cxpm.registry;
+
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.Optional;
+import org.semver4j.Semver;
+
+/** SemVer rules the registry applies: what a valid version is, and which one is the latest. */
+final class Versions {
+
+    private Versions() {
+    }
+
+    static boolean isValid(String version) {
+        return version != null && Semver.isValid(version);
+    }
+
+    static final Comparator<String> ORDER = Comparator.comparing(Semver::parse);
+
+    /** The highest release among the given versions, or the highest pre-release when there is no release. */
+    static Optional<String> latest(Collection<String> versions) {
+        Optional<String> release = versions.stream().filter(Versions::isValid)
+                .filter(v -> Semver.parse(v).getPreRelease().isEmpty()).max(ORDER);
+        return release.isPresent() ? release : versions.stream().filter(Versions::isValid).max(ORDER);
+    }
+}

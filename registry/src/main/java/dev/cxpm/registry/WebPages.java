@@ -1,0 +1,179 @@
+package dev.cxpm.registry;
+
+import dev.cxpm.registry.RegistryDatabase.PluginRow;
+import dev.cxpm.registry.RegistryDatabase.VersionRow;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * The web UI: server-rendered HTML, no scripts but the copy button, no build step. Pages read
+ * what the API reads; a plugin page also opens its latest archive to list skills and
+ * components (cached by integrity, since a blob never changes).
+ */
+final class WebPages {
+
+    private static final Pattern COLOR = Pattern.compile("#[0-9A-Fa-f]{3,8}");
+    private static final int PER_PAGE = 20;
+
+    private final Registry registry;
+    private final Map<Integrity, PublishedPlugin> details = Collections.synchronizedMap(new LinkedHashMap<>(64, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Integrity, PublishedPlugin> e) {
+            return size() > 256;
+        }
+    });
+
+    WebPages(Registry registry) {
+        this.registry = registry;
+    }
+
+    String home(String q, String category, int page) {
+        Registry.SearchResult r = registry.search(q, category, page, PER_PAGE);
+        StringBuilder b = new StringBuilder();
+        b.append("<form class=search action=\"/\" method=get role=search>")
+                .append("<input type=search name=q aria-label=\"Search plugins\" placeholder=\"Search plugins\" value=\"").append(esc(q)).append("\">");
+        if (category != null && !category.isBlank()) {
+            b.append("<input type=hidden name=category value=\"").append(esc(category)).append("\">");
+        }
+        b.append("<button type=submit>Search</button></form>");
+        b.append("<p class=count>").append(r.total()).append(r.total() == 1 ? " plugin" : " plugins");
+        if (category != null && !category.isBlank()) {
+            b.append(" in <b>").append(esc(category)).append("</b> (<a href=\"/?q=").append(url(q)).append("\">all categories</a>)");
+        }
+        b.append("</p><ul class=results>");
+        for (PluginRow p : r.plugins()) {
+            b.append("<li><a class=name href=\"/plugins/").append(url(p.name())).append("\">")
+                    .append(esc(p.displayName() != null ? p.displayName() : p.name())).append("</a> <span class=version>")
+                    .append(esc(p.latestVersion())).append("</span>");
+            if (p.category() != null) {
+                b.append(" <a class=category href=\"/?category=").append(url(p.category())).append("\">").append(esc(p.category())).append("</a>");
+            }
+            b.append("<p>").append(esc(p.description())).append("</p></li>");
+        }
+        b.append("</ul>");
+        if (r.total() > (long) r.page() * r.perPage()) {
+            b.append("<a class=next href=\"/?q=").append(url(q)).append("&category=").append(url(category))
+                    .append("&page=").append(r.page() + 1).append("\">Next page</a>");
+        }
+        return layout("cxpm registry", null, b.toString());
+    }
+
+    Optional<String> plugin(String name) {
+        Optional<PluginRow> row = registry.plugin(name);
+        if (row.isEmpty()) {
+            return Optional.empty();
+        }
+        PluginRow p = row.get();
+        List<VersionRow> versions = new ArrayList<>(registry.versions(name));
+        versions.sort((a, b) -> Versions.ORDER.compare(b.version(), a.version()));
+        PublishedPlugin latest = versions.stream().filter(v -> v.version().equals(p.latestVersion())).findFirst()
+                .map(this::details).orElse(null);
+        String color = latest != null && latest.brandColor() != null && COLOR.matcher(latest.brandColor()).matches() ? latest.brandColor() : null;
+        StringBuilder b = new StringBuilder();
+        b.append("<header class=plugin").append(color != null ? " style=\"border-color:" + color + "\"" : "").append(">")
+                .append("<h1>").append(esc(p.displayName() != null ? p.displayName() : p.name())).append("</h1>")
+                .append("<p class=meta><code>").append(esc(p.name())).append("</code> ").append(esc(p.latestVersion()));
+        if (p.category() != null) {
+            b.append(" · <a href=\"/?category=").append(url(p.category())).append("\">").append(esc(p.category())).append("</a>");
+        }
+        b.append("</p><p>").append(esc(p.description())).append("</p></header>");
+        String install = "cxpm install " + p.name();
+        b.append("<h2>Install</h2><div class=install><code id=install-command>").append(esc(install)).append("</code>")
+                .append("<button type=button id=copy onclick=\"navigator.clipboard.writeText(document.getElementById('install-command').textContent)")
+                .append(".then(()=>this.textContent='Copied')\">Copy</button></div>");
+        if (latest != null) {
+            b.append("<h2>Skills</h2>");
+            list(b, latest.skills().stream().map(s -> "<b>" + esc(s.name() != null ? s.name() : s.id()) + "</b> " + esc(s.description())).toList());
+            b.append("<h2>MCP servers</h2>");
+            list(b, latest.mcpServers().entrySet().stream().map(e -> "<b>" + esc(e.getKey()) + "</b> <code>" + esc(e.getValue()) + "</code>").toList());
+            b.append("<h2>Apps</h2>");
+            list(b, latest.apps().stream().map(WebPages::esc).toList());
+            if (!latest.dependencies().isEmpty()) {
+                b.append("<h2>Dependencies</h2>");
+                list(b, latest.dependencies().entrySet().stream().map(e -> esc(e.getKey()) + " " + esc(e.getValue())).toList());
+            }
+        }
+        b.append("<h2>Versions</h2><table class=versions><tr><th>version</th><th>published</th><th>integrity</th></tr>");
+        for (VersionRow v : versions) {
+            b.append("<tr").append(v.yanked() ? " class=yanked" : "").append("><td>").append(esc(v.version()))
+                    .append(v.yanked() ? " (yanked)" : "").append("</td><td>").append(v.publishedAt().toString(), 0, 10)
+                    .append("</td><td><a href=\"").append(Registry.BLOB_PATH).append(v.integrity().hex()).append("\"><code>")
+                    .append(esc(v.integrity().sri().substring(0, 20))).append("…</code></a></td></tr>");
+        }
+        b.append("</table><h2>Owners</h2>");
+        list(b, registry.owners(name).stream().map(WebPages::esc).toList());
+        return Optional.of(layout(p.name() + " · cxpm registry", color, b.toString()));
+    }
+
+    private PublishedPlugin details(VersionRow v) {
+        return details.computeIfAbsent(v.integrity(), i -> {
+            try (InputStream in = registry.blob(i).orElse(null)) {
+                return in == null ? null : PublishedPlugin.check(PluginArchive.read(in.readAllBytes())).plugin();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+    }
+
+    String notFound(String what) {
+        return layout("Not found · cxpm registry", null, "<h1>Not found</h1><p>Nothing at <code>" + esc(what) + "</code>. <a href=\"/\">Search plugins</a></p>");
+    }
+
+    private static void list(StringBuilder b, List<String> items) {
+        if (items.isEmpty()) {
+            b.append("<p class=none>none</p>");
+            return;
+        }
+        b.append("<ul>");
+        items.forEach(i -> b.append("<li>").append(i).append("</li>"));
+        b.append("</ul>");
+    }
+
+    private static String layout(String title, String color, String body) {
+        String accent = color != null ? color : "#3b5bdb";
+        return "<!doctype html><html lang=en><head><meta charset=utf-8><meta name=viewport content=\"width=device-width,initial-scale=1\">"
+                + "<title>" + esc(title) + "</title><style>"
+                + ":root{--accent:" + accent + "}body{font:16px/1.5 system-ui,sans-serif;max-width:52rem;margin:0 auto;padding:1rem;color:#222}"
+                + "a{color:var(--accent)}nav{display:flex;gap:1rem;align-items:center;border-bottom:1px solid #ddd;padding-bottom:.5rem}"
+                + ".search{display:flex;gap:.5rem;margin:1rem 0}.search input{flex:1;padding:.5rem;font-size:1rem}"
+                + "button{padding:.5rem 1rem;background:var(--accent);color:#fff;border:0;border-radius:4px;cursor:pointer}"
+                + ".results{list-style:none;padding:0}.results li{border-bottom:1px solid #eee;padding:.5rem 0}.results p{margin:.25rem 0}"
+                + ".name{font-weight:600}.version,.meta{color:#666}.category{font-size:.85rem}"
+                + "header.plugin{border-left:6px solid var(--accent);padding-left:1rem}"
+                + ".install{display:flex;gap:.5rem;align-items:center}.install code{background:#f4f4f4;padding:.5rem;flex:1}"
+                + "table{border-collapse:collapse}td,th{text-align:left;padding:.25rem .75rem .25rem 0}.yanked{color:#999;text-decoration:line-through}"
+                + "</style></head><body><nav><a href=\"/\"><b>cxpm</b> registry</a></nav><main>" + body + "</main></body></html>";
+    }
+
+    static String esc(String s) {
+        if (s == null) {
+            return "";
+        }
+        StringBuilder b = new StringBuilder(s.length());
+        for (char c : s.toCharArray()) {
+            switch (c) {
+                case '<' -> b.append("&lt;");
+                case '>' -> b.append("&gt;");
+                case '&' -> b.append("&amp;");
+                case '"' -> b.append("&quot;");
+                case '\'' -> b.append("&#39;");
+                default -> b.append(c);
+            }
+        }
+        return b.toString();
+    }
+
+    private static String url(String s) {
+        return s == null ? "" : URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+}
