@@ -1,0 +1,58 @@
+package dev.cxpm.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cxpm.core.UserError;
+import dev.cxpm.core.registry.RegistryClient;
+import dev.cxpm.registry.TarGz;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code cxpm publish}: uploads a plugin (a directory, packed on the fly, or a packed .tgz) to a registry. */
+@Command(name = "publish", mixinStandardHelpOptions = true,
+        description = {"Publish a plugin to a registry. The registry checks it and refuses it with every problem found;",
+                "a published version never changes (publishing it again is refused: bump the version)."})
+final class PublishCommand implements Runnable {
+
+    @CommandLine.ParentCommand
+    Main root;
+
+    @Parameters(arity = "0..1", paramLabel = "PATH", description = "Plugin directory or packed .tgz (default: current directory).")
+    String path;
+
+    @Option(names = "--registry", paramLabel = "URL", description = "Registry URL (default: the one you logged in to).")
+    String registry;
+
+    @Option(names = "--json", description = "Print JSON: {name, version, integrity, size, registry}.")
+    boolean json;
+
+    @Override
+    public void run() {
+        Env env = root.env;
+        Path p = env.resolve(path == null ? "." : path);
+        byte[] archive;
+        try {
+            if (Files.isDirectory(p)) {
+                archive = TarGz.ofDirectory(p);
+            } else if (Files.isRegularFile(p)) {
+                archive = Files.readAllBytes(p);
+            } else {
+                throw new UserError(UserError.Kind.NOT_FOUND, "no plugin at " + p);
+            }
+        } catch (IOException e) {
+            throw new UserError(UserError.Kind.IO, "cannot read " + p + ": " + e.getMessage());
+        }
+        RegistryLogin login = RegistryLogin.require(env, registry);
+        RegistryClient.Published r = login.client().publish(archive);
+        if (json) {
+            env.out().println(new ObjectMapper().createObjectNode().put("name", r.name()).put("version", r.version())
+                    .put("integrity", r.integrity()).put("size", r.size()).put("registry", login.url().toString()).toPrettyString());
+        } else {
+            env.out().println("published " + r.name() + "@" + r.version() + " to " + login.url() + " (" + r.size() + " bytes, " + r.integrity() + ")");
+        }
+    }
+}

@@ -1,0 +1,47 @@
+package dev.cxpm.cli;
+
+import dev.cxpm.core.UserError;
+import dev.cxpm.core.registry.Credentials;
+import dev.cxpm.core.registry.RegistryClient;
+import java.net.URI;
+import java.nio.file.Path;
+
+/**
+ * Which registry a client command talks to and with which token. The URL: {@code --registry},
+ * else {@code $CXPM_REGISTRY}, else the default saved by {@code cxpm login}. The token:
+ * {@code $CXPM_TOKEN} (for CI), else the one saved for that URL.
+ */
+record RegistryLogin(URI url, String token) {
+
+    static Path credentialsFile(Env env) {
+        return Credentials.defaultFile(env.var("XDG_CONFIG_HOME"), env.var("HOME"));
+    }
+
+    static URI url(Env env, String option) {
+        if (option != null) {
+            return RegistryClient.parseUrl(option);
+        }
+        String fromEnv = env.var("CXPM_REGISTRY");
+        if (fromEnv != null && !fromEnv.isBlank()) {
+            return RegistryClient.parseUrl(fromEnv);
+        }
+        return Credentials.load(credentialsFile(env)).defaultRegistry().map(RegistryClient::parseUrl)
+                .orElseThrow(() -> new UserError(UserError.Kind.USAGE, "which registry? none given and none logged in to",
+                        "cxpm login --registry URL, or pass --registry URL"));
+    }
+
+    /** The registry and a token for it; USAGE error with the login command when there is no token. */
+    static RegistryLogin require(Env env, String option) {
+        URI url = url(env, option);
+        String token = env.var("CXPM_TOKEN");
+        if (token == null || token.isBlank()) {
+            token = Credentials.load(credentialsFile(env)).token(url.toString()).orElseThrow(() -> new UserError(UserError.Kind.USAGE,
+                    "not logged in to " + url, "cxpm login --registry " + url + " (or set CXPM_TOKEN)"));
+        }
+        return new RegistryLogin(url, token.strip());
+    }
+
+    RegistryClient client() {
+        return new RegistryClient(url, token);
+    }
+}

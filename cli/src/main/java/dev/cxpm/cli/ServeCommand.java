@@ -1,0 +1,77 @@
+package dev.cxpm.cli;
+
+import dev.cxpm.core.UserError;
+import dev.cxpm.registry.Caller;
+import dev.cxpm.registry.DemoPlugins;
+import dev.cxpm.registry.Registry;
+import dev.cxpm.registry.RegistryServer;
+import java.io.IOException;
+import java.net.BindException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code cxpm serve}: runs the registry (API and web UI) on embedded storage until stopped. */
+@Command(name = "serve", mixinStandardHelpOptions = true,
+        description = {"Run a plugin registry: JSON API and web UI, SQLite and a blob directory under --data.",
+                "Make the first admin token with 'cxpm token create --data DIR'."})
+final class ServeCommand implements Runnable {
+
+    @CommandLine.ParentCommand
+    Main root;
+
+    @Option(names = "--port", description = "Port to listen on (0 picks a free one). Default: ${DEFAULT-VALUE}.", defaultValue = "8686")
+    int port;
+
+    @Option(names = "--host", description = "Address to bind. Default: ${DEFAULT-VALUE}.", defaultValue = "127.0.0.1")
+    String host;
+
+    @Option(names = "--data", paramLabel = "DIR", description = "Data directory (default: $XDG_DATA_HOME/cxpm/registry).")
+    String data;
+
+    @Option(names = "--demo", description = "Seed a few example plugins (once) so there is something to see.")
+    boolean demo;
+
+    @Override
+    public void run() {
+        Env env = root.env;
+        Path dir = RegistryData.resolve(env, data);
+        Registry registry = Registry.embedded(dir, env.clock());
+        int swept = registry.sweepOrphanBlobs();
+        if (demo) {
+            int n = DemoPlugins.seed(registry, new Caller("cxpm-demo", List.of(Caller.ADMIN), null));
+            env.out().println("demo: seeded " + n + " example plugin version(s)");
+        }
+        RegistryServer server;
+        try {
+            server = RegistryServer.start(registry, host, port);
+        } catch (BindException e) {
+            registry.close();
+            throw new UserError(UserError.Kind.CONFLICT, "cannot listen on " + host + ":" + port + ": " + e.getMessage(),
+                    "another process uses the port; pick another with --port");
+        } catch (IOException e) {
+            registry.close();
+            throw new UserError(UserError.Kind.IO, "cannot start the server: " + e.getMessage());
+        }
+        if (swept > 0) {
+            env.err().println("removed " + swept + " blob(s) left by an interrupted publish");
+        }
+        env.out().println("cxpm registry serving " + server.url() + " (data: " + dir + ")");
+        env.out().println("first admin token: cxpm token create --data " + dir);
+        env.out().flush();
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.close();
+            registry.close();
+            stopped.countDown();
+        }));
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

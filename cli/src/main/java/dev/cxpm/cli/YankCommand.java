@@ -1,0 +1,36 @@
+package dev.cxpm.cli;
+
+import dev.cxpm.core.UserError;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code cxpm yank}: hides a published version from new resolution; lockfiles that name it keep working. */
+@Command(name = "yank", mixinStandardHelpOptions = true,
+        description = "Yank a published version (--undo to restore it). It stays downloadable for lockfiles that pin it.")
+final class YankCommand implements Runnable {
+
+    @CommandLine.ParentCommand
+    Main root;
+
+    @Parameters(paramLabel = "PLUGIN@VERSION")
+    String spec;
+
+    @Option(names = "--undo", description = "Un-yank the version.")
+    boolean undo;
+
+    @Option(names = "--registry", paramLabel = "URL", description = "Registry URL (default: the one you logged in to).")
+    String registry;
+
+    @Override
+    public void run() {
+        int at = spec.lastIndexOf('@');
+        if (at <= 0 || at == spec.length() - 1) {
+            throw new UserError(UserError.Kind.USAGE, "expected PLUGIN@VERSION, got '" + spec + "'");
+        }
+        RegistryLogin login = RegistryLogin.require(root.env, registry);
+        login.client().yank(spec.substring(0, at), spec.substring(at + 1), undo);
+        root.env.out().println((undo ? "restored " : "yanked ") + spec + " on " + login.url());
+    }
+}

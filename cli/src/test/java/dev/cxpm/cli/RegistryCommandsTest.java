@@ -1,0 +1,184 @@
+package dev.cxpm.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cxpm.registry.Registry;
+import dev.cxpm.registry.RegistryServer;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The registry's client commands against a real server on 127.0.0.1, and {@code cxpm serve} as a real process. */
+class RegistryCommandsTest {
+
+    @TempDir
+    Path tmp;
+    Path data;
+    Registry registry;
+    RegistryServer server;
+    String url;
+
+    @BeforeEach
+    void start() throws Exception {
+        data = tmp.resolve("data");
+        registry = Registry.embedded(data, Clock.systemUTC());
+        server = RegistryServer.start(registry, "127.0.0.1", 0);
+        url = server.url().toString();
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+        registry.close();
+    }
+
+    Path plugin(String name, String version) throws Exception {
+        Path dir = tmp.resolve(name + "-" + version);
+        Files.createDirectories(dir.resolve(".codex-plugin"));
+        Files.writeString(dir.resolve(".codex-plugin/plugin.json"),
+                "{\"name\":\"" + name + "\",\"version\":\"" + version + "\",\"description\":\"Test plugin.\"}");
+        Files.createDirectories(dir.resolve("skills/hi"));
+        Files.writeString(dir.resolve("skills/hi/SKILL.md"), "---\nname: hi\ndescription: Greets.\n---\n");
+        return dir;
+    }
+
+    String adminToken() {
+        CliRun r = CliRun.in(tmp, "token", "create", "--data", data.toString());
+        assertThat(r.exitCode()).as(r.stderr()).isZero();
+        return r.stdout().strip();
+    }
+
+    CliRun login(String token) {
+        return CliRun.in(tmp, "login", "--registry", url, "--token", token);
+    }
+
+    @Test
+    void tokenCreatedOfflineOnTheDataDirLogsInAndPublishesADirectory() throws Exception {
+        String token = adminToken();
+        assertThat(token).startsWith("cxpm_");
+        CliRun in = login(token);
+        assertThat(in.exitCode()).as(in.stderr()).isZero();
+        assertThat(in.stdout()).contains("as admin");
+
+        CliRun pub = CliRun.in(tmp, "publish", plugin("hello", "1.0.0").toString(), "--json");
+        assertThat(pub.exitCode()).as(pub.stderr()).isZero();
+        JsonNode j = new ObjectMapper().readTree(pub.stdout());
+        assertThat(j.path("name").asText()).isEqualTo("hello");
+        assertThat(j.path("integrity").asText()).startsWith("sha512-");
+        assertThat(registry.index("hello")).isPresent();
+    }
+
+    @Test
+    void credentialsFileIsPrivate() throws Exception {
+        login(adminToken());
+        Path creds = tmp.resolve("home/.config/cxpm/credentials.toml");
+        assertThat(Files.getPosixFilePermissions(creds)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
+        assertThat(Files.readString(creds)).contains("[registries.\"" + url + "\"]");
+    }
+
+    @Test
+    void loginWithAWrongTokenFailsAndSavesNothing() {
+        CliRun r = login("cxpm_wrong");
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.stderr()).contains("refused the token").contains("hint: cxpm login");
+        assertThat(tmp.resolve("home/.config/cxpm/credentials.toml")).doesNotExist();
+    }
+
+    @Test
+    void publishWithoutLoginIsAUsageErrorNamingTheFix() throws Exception {
+        CliRun r = CliRun.in(tmp, "publish", plugin("hello", "1.0.0").toString(), "--registry", url);
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.stderr()).contains("not logged in").contains("cxpm login --registry " + url);
+    }
+
+    @Test
+    void republishingIsAConflictAndAnInvalidPluginShowsEveryProblem() throws Exception {
+        login(adminToken());
+        Path dir = plugin("hello", "1.0.0");
+        assertThat(CliRun.in(tmp, "publish", dir.toString()).exitCode()).isZero();
+        CliRun again = CliRun.in(tmp, "publish", dir.toString());
+        assertThat(again.exitCode()).isEqualTo(6);
+        assertThat(again.stderr()).contains("already published");
+
+        Path bad = plugin("bad", "1.0.0");
+        Files.writeString(bad.resolve(".codex-plugin/plugin.json"), "{\"name\":\"bad\",\"version\":\"v1\"}");
+        CliRun r = CliRun.in(tmp, "publish", bad.toString());
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.stderr()).contains("invalid-version").contains("missing-description");
+    }
+
+    @Test
+    void yankAndUndoThroughTheCli() throws Exception {
+        login(adminToken());
+        CliRun.in(tmp, "publish", plugin("hello", "1.0.0").toString());
+        CliRun y = CliRun.in(tmp, "yank", "hello@1.0.0");
+        assertThat(y.exitCode()).as(y.stderr()).isZero();
+        assertThat(registry.versions("hello").get(0).yanked()).isTrue();
+        assertThat(CliRun.in(tmp, "yank", "hello@1.0.0", "--undo").exitCode()).isZero();
+        assertThat(registry.versions("hello").get(0).yanked()).isFalse();
+        assertThat(CliRun.in(tmp, "yank", "hello@9.9.9").exitCode()).isEqualTo(3);
+        assertThat(CliRun.in(tmp, "yank", "hello").exitCode()).isEqualTo(2);
+    }
+
+    @Test
+    void scopedTokenMadeThroughTheApiCanOnlyPublishItsPlugin() throws Exception {
+        login(adminToken());
+        CliRun t = CliRun.in(tmp, "token", "create", "--scope", "publish:only-this", "--user", "ci");
+        assertThat(t.exitCode()).as(t.stderr()).isZero();
+        Map<String, String> ci = Map.of("CXPM_TOKEN", t.stdout().strip(), "CXPM_REGISTRY", url);
+        assertThat(CliRun.in(tmp, ci, "publish", plugin("only-this", "1.0.0").toString()).exitCode()).isZero();
+        CliRun other = CliRun.in(tmp, ci, "publish", plugin("something-else", "1.0.0").toString());
+        assertThat(other.exitCode()).isEqualTo(1);
+        assertThat(other.stderr()).contains("not allowed");
+    }
+
+    @Test
+    void tokenCreateOnADirectoryWithoutARegistryIsNotFound() {
+        CliRun r = CliRun.in(tmp, "token", "create", "--data", tmp.resolve("nothing").toString());
+        assertThat(r.exitCode()).isEqualTo(3);
+    }
+
+    @Test
+    void serveRunsAsAProcessPrintsItsUrlAndServesTheDemoPlugins() throws Exception {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        Process p = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+                "dev.cxpm.cli.Main", "serve", "--port", "0", "--data", tmp.resolve("served").toString(), "--demo")
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            String served = null;
+            while ((line = out.readLine()) != null) {
+                if (line.startsWith("cxpm registry serving ")) {
+                    served = line.split(" ")[3];
+                    break;
+                }
+            }
+            assertThat(served).isNotNull().startsWith("http://127.0.0.1:");
+            HttpResponse<String> r = HttpClient.newHttpClient().send(
+                    HttpRequest.newBuilder(URI.create(served + "/api/v1/search?q=github")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(r.statusCode()).isEqualTo(200);
+            assertThat(new ObjectMapper().readTree(r.body()).path("results").get(0).path("name").asText()).isEqualTo("github-triage");
+        } finally {
+            p.destroy();
+            p.waitFor();
+        }
+        List<String> tables = List.of("registry.db");
+        assertThat(tmp.resolve("served").resolve(tables.get(0))).exists();
+    }
+}
