@@ -1,10 +1,13 @@
 package dev.cxpm.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cxpm.core.UserError;
+import dev.cxpm.core.format.Plugin;
+import dev.cxpm.core.surface.LastPack;
+import dev.cxpm.core.surface.Surface;
+import dev.cxpm.core.version.VersionBump;
 import dev.cxpm.core.pack.Packer;
 import dev.cxpm.core.pack.Sizes;
 import java.io.IOException;
@@ -19,7 +22,8 @@ import picocli.CommandLine.Parameters;
 /** {@code cxpm pack}: the plugin as a reproducible .tgz, with its integrity. */
 @Command(name = "pack", mixinStandardHelpOptions = true,
         description = {"Pack a plugin into a reproducible .tgz and print its size and sha512 integrity.",
-                "Leaves out .git, what .cxpmignore lists, symlinks leaving the plugin; refuses files over 64 MiB."})
+                "Leaves out .git, what .cxpmignore lists, symlinks leaving the plugin; refuses files over 64 MiB.",
+                "Records what it packed in DIR/.cxpm/last-pack.json (for cxpm version's check)."})
 public final class PackCommand implements Callable<Integer> {
 
     @CommandLine.ParentCommand
@@ -41,9 +45,11 @@ public final class PackCommand implements Callable<Integer> {
         if (!Files.isDirectory(pluginDir)) {
             throw new UserError(UserError.Kind.NOT_FOUND, "no plugin directory at " + pluginDir);
         }
-        NameAndVersion nv = readNameAndVersion(pluginDir);
+        Plugin plugin = Plugin.load(pluginDir);
+        NameAndVersion nv = nameAndVersion(plugin);
         Path out = output != null ? env.resolve(output) : env.cwd().resolve(nv.name() + "-" + nv.version() + ".tgz");
         Packer.Result r = new Packer().pack(pluginDir, out);
+        new LastPack(r.file().toString(), r.integrity(), Surface.of(plugin, r.contentDigest())).write(plugin.root());
         if (json) {
             ObjectMapper om = new ObjectMapper();
             ObjectNode o = om.createObjectNode();
@@ -75,31 +81,15 @@ public final class PackCommand implements Callable<Integer> {
         return file.startsWith(env.cwd()) ? env.cwd().relativize(file).toString() : file.toString();
     }
 
-    record NameAndVersion(String name, String version) {
+    /** The plugin's name and SemVer version: a package without a valid version cannot be versioned. */
+    private static NameAndVersion nameAndVersion(Plugin plugin) {
+        String where = plugin.root().relativize(plugin.manifest().file()).toString();
+        String version = plugin.version().orElseThrow(() -> new UserError(UserError.Kind.INVALID_INPUT,
+                where + " has no version", "add \"version\": \"0.1.0\" to the manifest"));
+        VersionBump.parse(version, where);
+        return new NameAndVersion(plugin.effectiveName(), version);
     }
 
-    // Temporary: the format package (dev.cxpm.core.format) replaces this read when it lands.
-    private static NameAndVersion readNameAndVersion(Path pluginDir) {
-        Path manifest = pluginDir.resolve(".codex-plugin/plugin.json");
-        if (!Files.isRegularFile(manifest)) {
-            throw new UserError(UserError.Kind.INVALID_INPUT, "no plugin manifest at " + manifest,
-                    "run 'cxpm init' to create one");
-        }
-        JsonNode root;
-        try {
-            root = new ObjectMapper().readTree(manifest.toFile());
-        } catch (IOException e) {
-            throw new UserError(UserError.Kind.INVALID_INPUT, "cannot parse " + manifest + ": " + e.getMessage());
-        }
-        String name = root.path("name").asText("").trim();
-        if (name.isEmpty()) {
-            name = pluginDir.toAbsolutePath().normalize().getFileName().toString();
-        }
-        String version = root.path("version").asText("").trim();
-        if (version.isEmpty()) {
-            throw new UserError(UserError.Kind.INVALID_INPUT, manifest + " has no version",
-                    "add \"version\": \"0.1.0\" to the manifest");
-        }
-        return new NameAndVersion(name, version);
+    record NameAndVersion(String name, String version) {
     }
 }

@@ -3,6 +3,11 @@ package dev.cxpm.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cxpm.core.UserError;
+import dev.cxpm.core.format.ManifestLocation;
+import dev.cxpm.core.surface.LastPack;
+import dev.cxpm.core.surface.Surface;
+import dev.cxpm.core.surface.SurfaceDiff;
+import dev.cxpm.core.version.BumpLevel;
 import dev.cxpm.core.version.ManifestVersionEdit;
 import dev.cxpm.core.version.VersionBump;
 import java.io.IOException;
@@ -12,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.semver4j.Semver;
 import picocli.CommandLine;
@@ -22,7 +28,8 @@ import picocli.CommandLine.Parameters;
 /** {@code cxpm version}: bump the manifest's version, touching nothing but its characters. */
 @Command(name = "version", mixinStandardHelpOptions = true,
         description = {"Bump the plugin manifest's SemVer version (npm's rules for pre-releases).",
-                "Only the version string changes; the rest of the file stays byte-identical."})
+                "Only the version string changes; the rest of the file stays byte-identical.",
+                "Warns when the bump is smaller than the surface changes since the last 'cxpm pack' require."})
 public final class VersionCommand implements Callable<Integer> {
 
     @CommandLine.ParentCommand
@@ -66,6 +73,10 @@ public final class VersionCommand implements Callable<Integer> {
         if (to.compareTo(from) < 0) {
             warnings.add(to + " is lower than the current " + from);
         }
+        String underBump = underBumpWarning(pluginDir, to);
+        if (underBump != null) {
+            warnings.add(underBump);
+        }
         writeAtomically(manifest, ManifestVersionEdit.replace(text, span, to.toString()));
         if (json) {
             ObjectMapper om = new ObjectMapper();
@@ -82,16 +93,39 @@ public final class VersionCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
-    // Temporary: the format package's ManifestLocation replaces this lookup when it lands.
     private static Path manifestOf(Path pluginDir) {
-        for (String candidate : List.of(".codex-plugin/plugin.json", ".claude-plugin/plugin.json", ".cursor-plugin/plugin.json")) {
-            Path p = pluginDir.resolve(candidate);
-            if (Files.isRegularFile(p)) {
-                return p;
-            }
+        if (!Files.isDirectory(pluginDir)) {
+            throw new UserError(UserError.Kind.NOT_FOUND, pluginDir + ": no such plugin directory");
         }
-        throw new UserError(UserError.Kind.NOT_FOUND, "no plugin manifest in " + pluginDir,
-                "run it in a plugin directory, or name one: cxpm version patch DIR");
+        return ManifestLocation.find(pluginDir).map(ManifestLocation::file).orElseThrow(() -> new UserError(
+                UserError.Kind.NOT_FOUND, "no plugin manifest in " + pluginDir,
+                "run it in a plugin directory, or name one: cxpm version patch DIR"));
+    }
+
+    /**
+     * When the plugin was packed before, the bump from that packed version to the new one must be at
+     * least what the surface changes since then require; otherwise say so (the bump still happens).
+     */
+    private static String underBumpWarning(Path pluginDir, Semver to) {
+        Optional<LastPack> last = LastPack.read(pluginDir);
+        if (last.isEmpty() || last.get().surface().version() == null) {
+            return null;
+        }
+        Semver packed = Semver.parse(last.get().surface().version());
+        if (packed == null) {
+            return null;
+        }
+        SurfaceDiff diff = SurfaceDiff.between(last.get().surface(), Surface.of(pluginDir));
+        BumpLevel declared = BumpLevel.between(packed, to);
+        if (declared.compareTo(diff.required()) >= 0) {
+            return null;
+        }
+        SurfaceDiff.Change why = diff.biggest();
+        return "since " + packed + " was packed, " + (why == null ? "the content changed"
+                : why.component().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ') + " " + why.name() + " was "
+                + why.kind().name().toLowerCase(java.util.Locale.ROOT)) + ": SemVer requires a " + diff.required().word()
+                + " bump from " + packed + ", but " + to + " is " + (declared == BumpLevel.NONE ? "not higher" : "a " + declared.word() + " one")
+                + " (see: cxpm diff " + last.get().file() + " .)";
     }
 
     private static void writeAtomically(Path file, String text) throws IOException {

@@ -64,7 +64,7 @@ class PackCommandTest {
         Files.createDirectories(dir.resolve("empty"));
         CliRun r = CliRun.in(dir, "pack", "empty");
         assertThat(r.exitCode()).isEqualTo(1);
-        assertThat(r.stderr()).contains("manifest");
+        assertThat(r.stderr()).contains("missing plugin.json");
         assertThat(dir.resolve("empty")).isEmptyDirectory();
     }
 

@@ -68,4 +68,34 @@ class VersionCommandTest {
     void noManifestIsNotFound() {
         assertThat(CliRun.in(dir, "version", "patch").exitCode()).isEqualTo(3);
     }
+
+    @Test
+    void warnsWhenTheBumpIsSmallerThanTheChangesSinceTheLastPackRequire() throws IOException {
+        Path m = manifest(MANIFEST);
+        Path skill = dir.resolve("demo/skills/hello/SKILL.md");
+        Files.createDirectories(skill.getParent());
+        Files.writeString(skill, "---\nname: hello\ndescription: Says hello.\n---\nHi.\n");
+        assertThat(CliRun.in(dir, "pack", "demo", "-o", "demo-1.2.3.tgz").exitCode()).isZero();
+        assertThat(dir.resolve("demo/.cxpm/last-pack.json")).exists();
+        Files.delete(skill);
+        CliRun r = CliRun.in(dir, "version", "minor", "demo");
+        assertThat(r.exitCode()).as(r.stderr()).isZero();
+        assertThat(r.stderr()).contains("warning: since 1.2.3 was packed, skill hello was removed: SemVer requires a major bump");
+        assertThat(Files.readString(m)).contains("\"1.3.0\"");
+        CliRun major = CliRun.in(dir, "version", "major", "demo");
+        assertThat(major.stderr()).doesNotContain("warning");
+    }
+
+    @Test
+    void noWarningWhenTheBumpCoversTheChanges() throws IOException {
+        manifest(MANIFEST);
+        assertThat(CliRun.in(dir, "pack", "demo").exitCode()).isZero();
+        Path skill = dir.resolve("demo/skills/new/SKILL.md");
+        Files.createDirectories(skill.getParent());
+        Files.writeString(skill, "---\nname: new\ndescription: New.\n---\nNew.\n");
+        CliRun patch = CliRun.in(dir, "version", "patch", "demo", "--json");
+        assertThat(patch.stdout()).contains("requires a minor bump");
+        CliRun minor = CliRun.in(dir, "version", "1.3.0", "demo");
+        assertThat(minor.stderr()).doesNotContain("warning");
+    }
 }

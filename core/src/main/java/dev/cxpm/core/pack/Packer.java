@@ -20,6 +20,7 @@ import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.zip.Deflater;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
@@ -60,7 +61,11 @@ public final class Packer {
         }
     }
 
-    public record Result(Path file, long size, Integrity integrity, Listing listing) {
+    /**
+     * {@code contentDigest} is {@link #contentDigest(Listing)} of what was packed, computed while packing
+     * (hex SHA-256 over paths, executable bits and contents; independent of gzip and tar framing).
+     */
+    public record Result(Path file, long size, Integrity integrity, Listing listing, String contentDigest) {
     }
 
     private final PackLimits limits;
@@ -102,13 +107,14 @@ public final class Packer {
             Path tmp = Files.createTempFile(target.getParent(), ".cxpm-pack-", ".tmp");
             try {
                 MessageDigest sha = Integrity.newSha512();
+                MessageDigest content = newSha256();
                 try (OutputStream file = new BufferedOutputStream(Files.newOutputStream(tmp), 256 * 1024);
                      DigestOutputStream digesting = new DigestOutputStream(file, sha)) {
-                    write(listing, digesting);
+                    write(listing, digesting, content);
                 }
                 long size = Files.size(tmp);
                 Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-                return new Result(target, size, Integrity.of(sha), listing);
+                return new Result(target, size, Integrity.of(sha), listing, HexFormat.of().formatHex(content.digest()));
             } finally {
                 Files.deleteIfExists(tmp);
             }
@@ -117,8 +123,46 @@ public final class Packer {
         }
     }
 
-    /** Writes the listing as a deterministic tar.gz to {@code out} (not closed). */
-    static void write(Listing listing, OutputStream out) throws IOException {
+    /**
+     * A digest of exactly what would be packed (paths, executable bits, contents), without compressing:
+     * equal digests mean equal packs, whatever the files' times or the directory's name.
+     */
+    public static String contentDigest(Listing listing) {
+        MessageDigest md = newSha256();
+        byte[] buf = new byte[BUFFER];
+        try {
+            for (Entry e : listing.entries()) {
+                digestHeader(md, e);
+                try (InputStream in = Files.newInputStream(e.source())) {
+                    for (int n; (n = in.read(buf)) > 0; ) {
+                        md.update(buf, 0, n);
+                    }
+                }
+                md.update((byte) 0);
+            }
+        } catch (IOException e) {
+            throw new UserError(UserError.Kind.IO, "cannot read " + listing.root() + ": " + e.getMessage(), null, e);
+        }
+        return HexFormat.of().formatHex(md.digest());
+    }
+
+    private static void digestHeader(MessageDigest md, Entry e) {
+        md.update((e.path() + "\0" + (e.executable() ? "x" : "-") + "\0").getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static MessageDigest newSha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static final int BUFFER = 64 * 1024;
+
+    /** Writes the listing as a deterministic tar.gz to {@code out} (not closed), feeding {@code content}. */
+    static void write(Listing listing, OutputStream out, MessageDigest content) throws IOException {
+        byte[] buf = new byte[BUFFER];
         StableGzipOutputStream gz = new StableGzipOutputStream(out, Deflater.DEFAULT_COMPRESSION);
         TarArchiveOutputStream tar = new TarArchiveOutputStream(gz, StandardCharsets.UTF_8.name());
         tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
@@ -133,8 +177,15 @@ public final class Packer {
             te.setUserName("");
             te.setGroupName("");
             tar.putArchiveEntry(te);
+            digestHeader(content, e);
             try (InputStream in = Files.newInputStream(e.source())) {
-                long copied = in.transferTo(tar);
+                long copied = 0;
+                for (int n; (n = in.read(buf)) > 0; ) {
+                    content.update(buf, 0, n);
+                    tar.write(buf, 0, n);
+                    copied += n;
+                }
+                content.update((byte) 0);
                 if (copied != e.size()) {
                     throw new IOException(e.path() + " changed while packing");
                 }

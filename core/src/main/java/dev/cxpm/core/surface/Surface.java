@@ -1,0 +1,190 @@
+package dev.cxpm.core.surface;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cxpm.core.UserError;
+import dev.cxpm.core.format.Plugin;
+import dev.cxpm.core.format.Skill;
+import dev.cxpm.core.pack.Packer;
+import dev.cxpm.core.pack.Unpacker;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+
+/**
+ * What a plugin offers its users, the part SemVer is about: skills (with a hash of each SKILL.md, to
+ * recognise a renamed one), MCP servers and their commands, apps and interface capabilities, plus a digest
+ * of all packed content (to tell "nothing changed" from "only internals changed"). Read from a directory
+ * or a packed {@code .tgz}, and saved as JSON (pack records the last packed surface for {@code version}).
+ */
+public record Surface(String name, String version, SortedMap<String, SkillFace> skills,
+        SortedMap<String, McpFace> mcpServers, SortedMap<String, AppFace> apps, List<String> capabilities,
+        String contentDigest) {
+
+    public record SkillFace(String id, String name, String description, String contentSha) {
+    }
+
+    public record McpFace(String name, String command, List<String> args, String url) {
+        /** The command line (or url) as a user reads it. */
+        public String invocation() {
+            if (command == null) {
+                return url == null ? "(none)" : url;
+            }
+            return args.isEmpty() ? command : command + " " + String.join(" ", args);
+        }
+    }
+
+    public record AppFace(String key, String id) {
+    }
+
+    /** The surface of a plugin directory. */
+    public static Surface of(Path pluginDir) {
+        return of(Plugin.load(pluginDir));
+    }
+
+    public static Surface of(Plugin plugin) {
+        return of(plugin, contentDigest(plugin.root()));
+    }
+
+    /** The surface of a plugin whose content digest is already known (pack computes it while packing). */
+    public static Surface of(Plugin plugin, String contentDigest) {
+        SortedMap<String, SkillFace> skills = new TreeMap<>();
+        for (Skill s : plugin.skills()) {
+            skills.putIfAbsent(s.id(), new SkillFace(s.id(), s.name().orElse(null), s.description().orElse(null),
+                    sha256(s.file())));
+        }
+        SortedMap<String, McpFace> mcp = new TreeMap<>();
+        plugin.mcpServers().forEach((k, v) -> mcp.put(k, new McpFace(k, v.command().orElse(null), List.copyOf(v.args()),
+                v.url().orElse(null))));
+        SortedMap<String, AppFace> apps = new TreeMap<>();
+        plugin.apps().forEach((k, v) -> apps.put(k, new AppFace(k, v.id().orElse(null))));
+        List<String> caps = List.copyOf(new TreeSet<>(plugin.pluginInterface().capabilities()));
+        return new Surface(plugin.effectiveName(), plugin.version().orElse(null), skills, mcp, apps, caps,
+                contentDigest);
+    }
+
+    /**
+     * The surface of a packed plugin: unpacked safely into a temp dir (named after the archive, so a plugin
+     * without a manifest name gets a sensible one), read, then deleted.
+     */
+    public static Surface ofArchive(Path tgz) {
+        Path tmp = null;
+        try {
+            tmp = Files.createTempDirectory("cxpm-surface-");
+            String base = tgz.getFileName().toString().replaceFirst("\\.(tgz|tar\\.gz)$", "");
+            Path dir = tmp.resolve(base.isBlank() ? "plugin" : base);
+            new Unpacker().unpack(tgz, dir);
+            return of(dir);
+        } catch (IOException e) {
+            throw new UserError(UserError.Kind.IO, "cannot unpack " + tgz + ": " + e.getMessage(), null, e);
+        } finally {
+            if (tmp != null) {
+                deleteTree(tmp);
+            }
+        }
+    }
+
+    /** A directory or a .tgz file, whichever the path is. */
+    public static Surface ofPath(Path path) {
+        if (Files.isDirectory(path)) {
+            return of(path);
+        }
+        if (Files.isRegularFile(path)) {
+            return ofArchive(path);
+        }
+        throw new UserError(UserError.Kind.NOT_FOUND, path + ": no such plugin directory or archive");
+    }
+
+    /** The digest {@link Packer#contentDigest} gives for what pack would put in the archive. */
+    static String contentDigest(Path pluginDir) {
+        return Packer.contentDigest(new Packer().list(pluginDir));
+    }
+
+    private static String sha256(Path file) {
+        try {
+            MessageDigest md = newDigest();
+            return HexFormat.of().formatHex(md.digest(Files.readAllBytes(file)));
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private static MessageDigest newDigest() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    // --- JSON form, stable field names (written by pack into .cxpm/last-pack.json) ---
+
+    public ObjectNode toJson(ObjectMapper om) {
+        ObjectNode o = om.createObjectNode();
+        o.put("name", name);
+        o.put("version", version);
+        ObjectNode sk = o.putObject("skills");
+        skills.values().forEach(s -> sk.putObject(s.id()).put("name", s.name()).put("description", s.description())
+                .put("contentSha", s.contentSha()));
+        ObjectNode mc = o.putObject("mcpServers");
+        mcpServers.values().forEach(m -> {
+            ObjectNode n = mc.putObject(m.name()).put("command", m.command()).put("url", m.url());
+            m.args().forEach(n.putArray("args")::add);
+        });
+        ObjectNode ap = o.putObject("apps");
+        apps.values().forEach(a -> ap.putObject(a.key()).put("id", a.id()));
+        capabilities.forEach(o.putArray("capabilities")::add);
+        o.put("contentDigest", contentDigest);
+        return o;
+    }
+
+    public static Surface fromJson(JsonNode o) {
+        SortedMap<String, SkillFace> skills = new TreeMap<>();
+        o.path("skills").properties().forEach(e -> skills.put(e.getKey(), new SkillFace(e.getKey(),
+                str(e.getValue(), "name"), str(e.getValue(), "description"), str(e.getValue(), "contentSha"))));
+        SortedMap<String, McpFace> mcp = new TreeMap<>();
+        o.path("mcpServers").properties().forEach(e -> {
+            List<String> args = new ArrayList<>();
+            e.getValue().path("args").forEach(a -> args.add(a.asText()));
+            mcp.put(e.getKey(), new McpFace(e.getKey(), str(e.getValue(), "command"), List.copyOf(args),
+                    str(e.getValue(), "url")));
+        });
+        SortedMap<String, AppFace> apps = new TreeMap<>();
+        o.path("apps").properties().forEach(e -> apps.put(e.getKey(), new AppFace(e.getKey(), str(e.getValue(), "id"))));
+        List<String> caps = new ArrayList<>();
+        o.path("capabilities").forEach(c -> caps.add(c.asText()));
+        return new Surface(str(o, "name"), str(o, "version"), skills, mcp, apps, List.copyOf(caps), str(o, "contentDigest"));
+    }
+
+    private static String str(JsonNode n, String field) {
+        JsonNode v = n.path(field);
+        return v.isTextual() ? v.asText() : null;
+    }
+
+    static void deleteTree(Path dir) {
+        try (Stream<Path> s = Files.walk(dir)) {
+            s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException ignored) {
+            // a leftover temp dir is harmless
+        }
+    }
+
+    /** For tests and callers that build a surface by hand. */
+    public static Surface of(String name, String version, Map<String, SkillFace> skills, Map<String, McpFace> mcp,
+                             Map<String, AppFace> apps, List<String> capabilities, String contentDigest) {
+        return new Surface(name, version, new TreeMap<>(skills), new TreeMap<>(mcp), new TreeMap<>(apps),
+                List.copyOf(capabilities), contentDigest);
+    }
+}
