@@ -1,0 +1,34 @@
+package dev.cxpm.cli;
+
+import dev.cxpm.core.codexhome.CodexHome;
+import dev.cxpm.core.codexhome.HomeLock;
+import dev.cxpm.core.project.ProjectManifest;
+import dev.cxpm.core.sync.ProjectSync;
+import dev.cxpm.core.sync.Store;
+import java.nio.file.Path;
+
+/** The project (nearest cxpm.toml upwards), Codex home and store a team command works on, from its Env. */
+record ProjectContext(Env env, Path projectDir, CodexHome home, Store store) {
+
+    /** For commands that need an existing cxpm.toml. */
+    static ProjectContext of(Env env) {
+        return at(env, ProjectManifest.findProjectDir(env.cwd()));
+    }
+
+    /** For commands that may create cxpm.toml: the existing project, else the working directory. */
+    static ProjectContext orHere(Env env) {
+        try {
+            return of(env);
+        } catch (dev.cxpm.core.UserError e) {
+            return at(env, env.cwd());
+        }
+    }
+
+    private static ProjectContext at(Env env, Path dir) {
+        return new ProjectContext(env, dir, CodexHome.resolve(env.vars(), env.cwd()), Store.resolve(env.vars(), env.cwd()));
+    }
+
+    ProjectSync sync() {
+        return new ProjectSync(projectDir, home, store, HomeLock.timeoutFrom(env.var("CXPM_LOCK_TIMEOUT")));
+    }
+}

@@ -1,0 +1,44 @@
+package dev.cxpm.cli;
+
+import dev.cxpm.core.UserError;
+import dev.cxpm.core.project.ProjectManifest;
+import dev.cxpm.core.project.ProjectManifestEditor;
+import dev.cxpm.core.sync.ProjectSync;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code cxpm remove PLUGIN}: take a plugin out of cxpm.toml and sync (uninstalls it unless still needed). */
+@Command(name = "remove", mixinStandardHelpOptions = true,
+        description = "Remove a plugin from cxpm.toml, then sync (it is uninstalled unless another plugin still needs it).")
+public final class RemoveCommand implements Callable<Integer> {
+
+    @CommandLine.ParentCommand
+    Main root;
+
+    @Parameters(paramLabel = "PLUGIN", description = "The plugin, as named in cxpm.toml.")
+    String name;
+
+    @Option(names = "--json", description = "Print the sync result as JSON (see `cxpm sync --help`).")
+    boolean json;
+
+    @Override
+    public Integer call() {
+        ProjectContext ctx = ProjectContext.of(root.env);
+        ProjectManifestEditor editor = ProjectManifestEditor.open(ctx.projectDir());
+        if (!editor.removePlugin(name)) {
+            throw new UserError(UserError.Kind.NOT_FOUND, "`" + name + "` is not in " + ctx.projectDir().resolve(ProjectManifest.FILE_NAME),
+                    "`cxpm why " + name + "` tells which plugin brings it in");
+        }
+        ProjectManifest next = ProjectManifest.parse(ctx.projectDir().resolve(ProjectManifest.FILE_NAME), editor.text());
+        ProjectSync.Result r = ctx.sync().sync(next, ProjectSync.Options.plain());
+        editor.write();
+        if (!json) {
+            root.env.out().println("Removed " + name + " from cxpm.toml.");
+        }
+        SyncReport.print(root.env, r, json);
+        return ExitCodes.OK;
+    }
+}

@@ -1,0 +1,69 @@
+package dev.cxpm.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.cxpm.core.sync.ProjectSync;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Prints what a sync changed, for people or (with --json) for programs; shared by sync, add, remove, update. */
+final class SyncReport {
+
+    private SyncReport() {
+    }
+
+    static void print(Env env, ProjectSync.Result r, boolean json) {
+        if (json) {
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("lockfileWritten", r.lockWritten());
+            List<Map<String, Object>> lock = new ArrayList<>();
+            for (ProjectSync.LockChange c : r.lockChanges()) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("plugin", c.plugin());
+                m.put("from", c.from().orElse(null));
+                m.put("to", c.to().orElse(null));
+                lock.add(m);
+            }
+            out.put("lockChanges", lock);
+            List<Map<String, Object>> changes = new ArrayList<>();
+            for (ProjectSync.Change c : r.changes()) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("action", c.action().name().toLowerCase(java.util.Locale.ROOT));
+                m.put("pluginId", c.id());
+                m.put("from", c.from().orElse(null));
+                m.put("to", c.to().orElse(null));
+                changes.add(m);
+            }
+            out.put("changes", changes);
+            out.put("plugins", r.lock().plugins().size());
+            try {
+                env.out().println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(out));
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new UncheckedIOException(e);
+            }
+            return;
+        }
+        for (ProjectSync.Change c : r.changes()) {
+            String what = switch (c.action()) {
+                case INSTALL -> "+ " + c.id() + " " + c.to().orElse("");
+                case UPDATE -> "~ " + c.id() + " " + c.from().orElse("?") + " -> " + c.to().orElse("");
+                case REPAIR -> "! " + c.id() + " " + c.to().orElse("") + " (files were edited; reinstalled)";
+                case REMOVE -> "- " + c.id() + " " + c.from().orElse("");
+                case ENABLE -> "  " + c.id() + " enabled";
+                case DISABLE -> "  " + c.id() + " disabled";
+            };
+            env.out().println(what);
+        }
+        if (r.changes().isEmpty()) {
+            env.out().println("Already in sync: " + r.lock().plugins().size() + " plugin(s) from cxpm.lock.");
+        } else {
+            env.out().println("Synced " + r.lock().plugins().size() + " plugin(s) from cxpm.lock.");
+        }
+        if (r.lockWritten()) {
+            env.out().println("Wrote cxpm.lock.");
+        }
+    }
+}

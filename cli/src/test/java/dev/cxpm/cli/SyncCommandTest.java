@@ -1,0 +1,146 @@
+package dev.cxpm.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.cxpm.testkit.CodexClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SyncCommandTest {
+
+    @TempDir
+    Path dir;
+
+    private TeamFixture team() {
+        return new TeamFixture(dir)
+                .plugin("app", "1.2.0", "util", "^2")
+                .plugin("util", "2.0.5")
+                .plugin("lone", "0.3.0")
+                .needs("app", "^1");
+    }
+
+    @Test
+    void syncWithoutLockfileResolvesWritesItAndCodexSeesThePluginsInstalled() {
+        TeamFixture t = team();
+        CliRun r = t.cxpm("sync");
+        assertThat(r.exitCode()).as(r.stderr()).isZero();
+        assertThat(r.stdout()).contains("+ app@fx 1.2.0", "+ util@fx 2.0.5", "Wrote cxpm.lock.");
+        String lock = t.read(t.project.resolve("cxpm.lock"));
+        assertThat(lock).contains("name = \"app\"", "dependencies = { util = \"^2\" }", "name = \"util\"", "source = \"path+./plugins/util\"")
+                .doesNotContain("name = \"lone\"");
+
+        CodexClient codex = new CodexClient(t.codexHome(), dir.resolve("home"));
+        CodexClient.Result list = codex.run("plugin", "list", "--json");
+        assertThat(list.exitCode()).as(list.output()).isZero();
+        assertThat(list.stdout()).contains("\"pluginId\": \"app@fx\"", "\"pluginId\": \"util@fx\"", "\"enabled\": true")
+                .doesNotContain("\"pluginId\": \"lone@fx\"");
+    }
+
+    @Test
+    void secondSyncChangesNothing() {
+        TeamFixture t = team();
+        assertThat(t.cxpm("sync").exitCode()).isZero();
+        String lock = t.read(t.project.resolve("cxpm.lock"));
+        String config = t.read(t.codexHome().resolve("config.toml"));
+        CliRun again = t.cxpm("sync");
+        assertThat(again.exitCode()).isZero();
+        assertThat(again.stdout()).isEqualTo("Already in sync: 2 plugin(s) from cxpm.lock.\n");
+        assertThat(t.read(t.project.resolve("cxpm.lock"))).isEqualTo(lock);
+        assertThat(t.read(t.codexHome().resolve("config.toml"))).isEqualTo(config);
+    }
+
+    @Test
+    void twoClonesOnTwoEmptyHomesInstallByteIdenticalPlugins() throws Exception {
+        TeamFixture t = team();
+        assertThat(t.cxpm("sync").exitCode()).isZero();
+        Path clone = dir.resolve("clone/project");
+        Files.createDirectories(clone);
+        Files.copy(t.project.resolve("cxpm.toml"), clone.resolve("cxpm.toml"));
+        Files.copy(t.project.resolve("cxpm.lock"), clone.resolve("cxpm.lock"));
+        Files.createDirectories(dir.resolve("clone"));
+        Files.createSymbolicLink(dir.resolve("clone/market"), t.market);
+        var env = t.env("other-home");
+        env.put("CXPM_STORE", dir.resolve("other-store").toString());
+        CliRun r = CliRun.in(clone, env, "sync", "--frozen");
+        assertThat(r.exitCode()).as(r.stderr()).isZero();
+        assertThat(TeamFixture.tree(dir.resolve("other-home/plugins/cache")))
+                .isNotEmpty()
+                .isEqualTo(TeamFixture.tree(t.codexHome().resolve("plugins/cache")));
+    }
+
+    @Test
+    void frozenFailsChangingNothingWhenTomlAndLockDisagree() {
+        TeamFixture t = team();
+        assertThat(t.cxpm("sync").exitCode()).isZero();
+        String lock = t.read(t.project.resolve("cxpm.lock"));
+        t.needs("app", "^1", "lone", "*");
+        CliRun r = t.cxpmIn(t.project, "fresh-home", "sync", "--frozen");
+        assertThat(r.exitCode()).isEqualTo(5);
+        assertThat(r.stderr()).contains("`lone` is in cxpm.toml but not in cxpm.lock").contains("without --frozen");
+        assertThat(t.read(t.project.resolve("cxpm.lock"))).isEqualTo(lock);
+        assertThat(dir.resolve("fresh-home")).doesNotExist();
+    }
+
+    @Test
+    void frozenFailsWhenThePluginChangedWithoutANewVersion() throws Exception {
+        TeamFixture t = team();
+        assertThat(t.cxpm("sync").exitCode()).isZero();
+        Files.writeString(t.market.resolve("plugins/util/skills/util-skill/SKILL.md"), "---\nname: x\ndescription: tampered\n---\n");
+        var env = t.env("fresh-home");
+        env.put("CXPM_STORE", dir.resolve("empty-store").toString());
+        CliRun r = CliRun.in(t.project, env, "sync", "--frozen");
+        assertThat(r.exitCode()).isEqualTo(5);
+        assertThat(r.stderr()).contains("integrity mismatch for util@2.0.5").contains("cxpm update util");
+        assertThat(dir.resolve("fresh-home/plugins")).doesNotExist();
+    }
+
+    @Test
+    void editedIntegrityInTheLockfileIsCaughtAndNothingIsInstalled() throws Exception {
+        TeamFixture t = team();
+        assertThat(t.cxpm("sync").exitCode()).isZero();
+        Path lockFile = t.project.resolve("cxpm.lock");
+        String other = dev.cxpm.core.pack.Integrity.sha512("evil".getBytes()).toString();
+        String lock = t.read(lockFile);
+        String edited = lock.replaceFirst("integrity = \"[^\"]+\"", "integrity = \"" + other + "\"");
+        Files.writeString(lockFile, edited);
+        var env = t.env("fresh-home");
+        env.put("CXPM_STORE", dir.resolve("empty-store").toString());
+        CliRun r = CliRun.in(t.project, env, "sync");
+        assertThat(r.exitCode()).isEqualTo(5);
+        assertThat(r.stderr()).contains("integrity mismatch for app@1.2.0");
+        assertThat(t.read(lockFile)).isEqualTo(edited);
+        assertThat(dir.resolve("fresh-home/plugins")).doesNotExist();
+    }
+
+    @Test
+    void syncWorksOfflineFromTheStoreOnceTheMarketplaceIsGone() throws Exception {
+        TeamFixture t = team();
+        assertThat(t.cxpm("sync").exitCode()).isZero();
+        ProjectFiles.deleteTree(t.market);
+        CliRun r = t.cxpmIn(t.project, "fresh-home", "sync", "--frozen");
+        assertThat(r.exitCode()).as(r.stderr()).isZero();
+        assertThat(dir.resolve("fresh-home/plugins/cache/fx/app/1.2.0/.codex-plugin/plugin.json")).exists();
+    }
+
+    @Test
+    void disabledInTomlIsDisabledInCodexAndRestoredWhenFlippedBehindCxpmsBack() throws Exception {
+        TeamFixture t = team();
+        t.toml("[marketplaces]\nfx = \"../market\"\n\n[plugins]\nlone = { version = \"*\", enabled = false }\n");
+        assertThat(t.cxpm("sync").exitCode()).isZero();
+        Path config = t.codexHome().resolve("config.toml");
+        assertThat(t.read(config)).contains("[plugins.\"lone@fx\"]\nenabled = false");
+        Files.writeString(config, t.read(config).replace("enabled = false", "enabled = true"));
+        CliRun r = t.cxpm("sync");
+        assertThat(r.stdout()).contains("lone@fx disabled");
+        assertThat(t.read(config)).contains("enabled = false");
+    }
+
+    @Test
+    void syncOutsideAProjectSaysHowToStart() {
+        CliRun r = CliRun.in(dir, "sync");
+        assertThat(r.exitCode()).isEqualTo(3);
+        assertThat(r.stderr()).contains("no cxpm.toml");
+    }
+}

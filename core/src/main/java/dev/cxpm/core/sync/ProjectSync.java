@@ -1,0 +1,425 @@
+package dev.cxpm.core.sync;
+
+import dev.cxpm.core.UserError;
+import dev.cxpm.core.codexhome.CodexConfig;
+import dev.cxpm.core.codexhome.CodexHome;
+import dev.cxpm.core.codexhome.HomeLock;
+import dev.cxpm.core.format.Marketplace;
+import dev.cxpm.core.lock.LockCheck;
+import dev.cxpm.core.lock.LockedPlugin;
+import dev.cxpm.core.lock.Lockfile;
+import dev.cxpm.core.pack.Integrity;
+import dev.cxpm.core.pack.Unpacker;
+import dev.cxpm.core.project.MarketplaceDecl;
+import dev.cxpm.core.project.PluginRequirement;
+import dev.cxpm.core.project.ProjectManifest;
+import dev.cxpm.core.resolve.PluginRelease;
+import dev.cxpm.core.resolve.PluginVersion;
+import dev.cxpm.core.resolve.Resolution;
+import dev.cxpm.core.resolve.Resolver;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+/**
+ * Makes a Codex home match a project's cxpm.toml and cxpm.lock. In three phases, so that a failure
+ * changes nothing: (1) resolve, when the lockfile is missing, disagrees with cxpm.toml or an update
+ * was asked for; (2) bring every plugin that is not installed yet into the store and check its
+ * integrity against the lockfile; (3) under the Codex home lock, move the unpacked plugins into
+ * Codex's cache, set their {@code [plugins."id"]} tables, remove what this project installed and no
+ * longer needs, then write the lockfile. Plugins installed some other way are left alone.
+ */
+public final class ProjectSync {
+
+    public enum Action { INSTALL, UPDATE, REMOVE, ENABLE, DISABLE, REPAIR }
+
+    /** One change made to the Codex home. */
+    public record Change(Action action, String plugin, String marketplace, Optional<String> from, Optional<String> to) {
+        public String id() {
+            return plugin + "@" + marketplace;
+        }
+    }
+
+    /** How the lockfile changed: versions before and after (empty for added/removed plugins). */
+    public record LockChange(String plugin, Optional<String> from, Optional<String> to) {
+    }
+
+    /**
+     * @param frozen    fail, changing nothing, unless cxpm.lock answers cxpm.toml and every integrity matches
+     * @param update    plugins to move to the newest version in range (their locked version is not preferred)
+     * @param updateAll move every plugin
+     * @param verify    re-check the files of installed plugins and reinstall the ones edited by hand
+     */
+    public record Options(boolean frozen, Set<String> update, boolean updateAll, boolean verify) {
+        public static Options plain() {
+            return new Options(false, Set.of(), false, false);
+        }
+    }
+
+    public record Result(Lockfile lock, boolean lockWritten, List<LockChange> lockChanges, List<Change> changes) {
+    }
+
+    private final Path projectDir;
+    private final CodexHome home;
+    private final Store store;
+    private final Duration lockTimeout;
+
+    public ProjectSync(Path projectDir, CodexHome home, Store store, Duration lockTimeout) {
+        this.projectDir = projectDir.toAbsolutePath().normalize();
+        this.home = home;
+        this.store = store;
+        this.lockTimeout = lockTimeout;
+    }
+
+    public Result sync(Options options) {
+        return sync(ProjectManifest.read(projectDir), options);
+    }
+
+    /** Syncs to the given manifest (which {@code cxpm add} has not written yet). */
+    public Result sync(ProjectManifest project, Options options) {
+        Optional<Lockfile> existing = Lockfile.readIfPresent(projectDir);
+        List<String> disagreements = existing.map(l -> LockCheck.disagreements(project, l))
+                .orElse(List.of("there is no cxpm.lock yet"));
+        if (options.frozen() && !disagreements.isEmpty()) {
+            throw new UserError(UserError.Kind.INTEGRITY,
+                    "cxpm.lock does not match cxpm.toml (--frozen changes nothing):\n  " + String.join("\n  ", disagreements),
+                    "run `cxpm sync` without --frozen and commit the updated cxpm.lock");
+        }
+        ProjectIndex[] index = {null};
+        java.util.function.Supplier<ProjectIndex> lazyIndex = () -> {
+            if (index[0] == null) {
+                index[0] = index(project);
+            }
+            return index[0];
+        };
+        Lockfile lock;
+        if (!disagreements.isEmpty() || options.updateAll() || !options.update().isEmpty()) {
+            for (String name : options.update()) {
+                if (!existing.map(l -> l.plugins().containsKey(name)).orElse(false) && !project.plugins().containsKey(name)) {
+                    throw new UserError(UserError.Kind.NOT_FOUND, "`" + name + "` is not a plugin of this project",
+                            "see cxpm.toml and `cxpm outdated`");
+                }
+            }
+            lock = resolve(project, existing, lazyIndex.get(), options);
+        } else {
+            lock = existing.orElseThrow();
+        }
+
+        // Phase 2: everything the home lacks is in the store with the locked integrity, or we stop here.
+        SyncState state = SyncState.read(home);
+        CodexConfig config = home.config();
+        List<LockedPlugin> toInstall = new ArrayList<>();
+        Set<String> repairs = new HashSet<>();
+        for (LockedPlugin p : lock.plugins().values()) {
+            String id = id(p);
+            SyncState.Entry s = state.plugins().get(id);
+            Path versionDir = versionDir(p);
+            boolean installed = s != null && s.version().equals(p.version().text())
+                    && s.integrity().equals(p.integrity().toString()) && Files.isDirectory(versionDir);
+            if (installed && options.verify() && !contentMatches(versionDir, p.integrity())) {
+                installed = false;
+                repairs.add(id);
+            }
+            if (!installed) {
+                ensureInStore(p, lazyIndex);
+                toInstall.add(p);
+            }
+        }
+        List<LockChange> lockChanges = lockChanges(existing, lock);
+
+        // Phase 3: apply, under the home lock.
+        List<Change> changes = new ArrayList<>();
+        try (HomeLock ignored = HomeLock.acquire(home, lockTimeout)) {
+            config = home.config();
+            String before = config.text();
+            config = ensureMarketplaces(project, config, lazyIndex);
+            Map<String, Boolean> enabled = config.plugins();
+            for (LockedPlugin p : toInstall) {
+                SyncState.Entry s = state.plugins().get(id(p));
+                Path pluginDir = home.pluginDir(p.marketplace(), p.name());
+                Optional<String> from = s != null ? Optional.of(s.version()) : installedVersion(pluginDir);
+                place(p);
+                Action action = repairs.contains(id(p)) ? Action.REPAIR : from.isPresent() ? Action.UPDATE : Action.INSTALL;
+                changes.add(new Change(action, p.name(), p.marketplace(), from, Optional.of(p.version().text())));
+                state.put(id(p), new SyncState.Entry(p.version().text(), p.integrity().toString(), projectDir.toString()));
+            }
+            for (LockedPlugin p : lock.plugins().values()) {
+                boolean want = Optional.ofNullable(project.plugins().get(p.name())).map(PluginRequirement::enabled).orElse(true);
+                Boolean current = enabled.get(id(p));
+                if (current == null || current != want) {
+                    config = config.withPlugin(id(p), want);
+                    boolean installedNow = toInstall.contains(p);
+                    if (current != null && !installedNow) {
+                        changes.add(new Change(want ? Action.ENABLE : Action.DISABLE, p.name(), p.marketplace(), Optional.empty(), Optional.empty()));
+                    }
+                }
+                SyncState.Entry s = state.plugins().get(id(p));
+                if (s == null || !s.project().equals(projectDir.toString())) {
+                    state.put(id(p), new SyncState.Entry(p.version().text(), p.integrity().toString(), projectDir.toString()));
+                }
+            }
+            Set<String> lockedIds = new HashSet<>();
+            lock.plugins().values().forEach(p -> lockedIds.add(id(p)));
+            for (var e : new TreeMap<>(state.plugins()).entrySet()) {
+                if (!e.getValue().project().equals(projectDir.toString()) || lockedIds.contains(e.getKey())) {
+                    continue;
+                }
+                int at = e.getKey().lastIndexOf('@');
+                String name = e.getKey().substring(0, at);
+                String mk = e.getKey().substring(at + 1);
+                deleteTree(home.pluginDir(mk, name));
+                config = config.withoutPlugin(e.getKey());
+                state.remove(e.getKey());
+                changes.add(new Change(Action.REMOVE, name, mk, Optional.of(e.getValue().version()), Optional.empty()));
+            }
+            if (!config.text().equals(before)) {
+                config.write();
+            }
+            state.write();
+        }
+        boolean written = false;
+        if (existing.isEmpty() || !existing.get().toText().equals(lock.toText())) {
+            lock.write(projectDir);
+            written = true;
+        }
+        return new Result(lock, written, lockChanges, changes);
+    }
+
+    /** The releases this project can see (cxpm.toml's marketplaces, then the Codex home's). */
+    public ProjectIndex index(ProjectManifest project) {
+        List<ProjectIndex.Source> sources = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        for (MarketplaceDecl decl : project.marketplaces().values()) {
+            Path root = rootOf(decl);
+            Marketplace m = Marketplace.load(root);
+            if (!m.name().equals(decl.name())) {
+                throw new UserError(UserError.Kind.INVALID_INPUT,
+                        project.file() + ":" + decl.line() + ": marketplace `" + decl.name() + "` is called `" + m.name()
+                                + "` in its own manifest (" + m.manifestFile() + ")",
+                        "rename the key in cxpm.toml to `" + m.name() + "`: Codex knows a marketplace by its manifest name");
+            }
+            sources.add(source(decl.name(), m, isGit(decl.source()) ? Optional.of(decl.source()) : Optional.empty()));
+            seen.add(decl.name());
+        }
+        for (var e : home.config().marketplaces().entrySet()) {
+            if (seen.contains(e.getKey())) {
+                continue;
+            }
+            Path root = e.getValue().isGit() ? home.marketplaceClone(e.getKey()) : Path.of(e.getValue().source());
+            try {
+                sources.add(source(e.getKey(), Marketplace.load(root),
+                        e.getValue().isGit() ? Optional.of(e.getValue().source()) : Optional.empty()));
+            } catch (UserError ignored) {
+                // a broken marketplace of the user's is not this project's concern unless it needs it
+            }
+        }
+        Map<String, String> pins = new HashMap<>();
+        project.plugins().values().forEach(p -> p.marketplace().ifPresent(m -> pins.put(p.name(), m)));
+        return new ProjectIndex(sources, pins);
+    }
+
+    // --- phase 1 ---------------------------------------------------------------------------------
+
+    private Lockfile resolve(ProjectManifest project, Optional<Lockfile> existing, ProjectIndex index, Options options) {
+        Map<String, PluginVersion> prefer = new HashMap<>();
+        if (!options.updateAll()) {
+            existing.ifPresent(l -> l.plugins().values().forEach(p -> {
+                if (!options.update().contains(p.name())) {
+                    prefer.put(p.name(), p.version());
+                }
+            }));
+        }
+        Resolution resolution = Resolver.resolve(project.ranges(), prefer, index);
+        List<LockedPlugin> locked = new ArrayList<>();
+        for (PluginRelease r : resolution.selected().values()) {
+            ProjectIndex.Found f = index.find(r);
+            LockedPlugin old = existing.map(l -> l.plugins().get(r.name())).orElse(null);
+            boolean keep = old != null && old.version().equals(r.version()) && old.marketplace().equals(r.origin())
+                    && old.source().equals(f.source()) && !options.updateAll() && !options.update().contains(r.name());
+            Integrity integrity = keep ? old.integrity() : store.add(f.dir());
+            locked.add(new LockedPlugin(r.name(), r.version(), r.origin(), f.source(), integrity,
+                    new java.util.TreeMap<>(r.dependencies())));
+        }
+        return new Lockfile(locked);
+    }
+
+    private static List<LockChange> lockChanges(Optional<Lockfile> before, Lockfile after) {
+        Map<String, LockChange> out = new TreeMap<>();
+        Map<String, LockedPlugin> old = before.map(Lockfile::plugins).orElse(new TreeMap<>());
+        for (LockedPlugin p : after.plugins().values()) {
+            LockedPlugin o = old.get(p.name());
+            if (o == null || !o.version().equals(p.version()) || !o.integrity().equals(p.integrity())) {
+                out.put(p.name(), new LockChange(p.name(), Optional.ofNullable(o).map(x -> x.version().text()),
+                        Optional.of(p.version().text())));
+            }
+        }
+        for (LockedPlugin o : old.values()) {
+            if (!after.plugins().containsKey(o.name())) {
+                out.put(o.name(), new LockChange(o.name(), Optional.of(o.version().text()), Optional.empty()));
+            }
+        }
+        return List.copyOf(out.values());
+    }
+
+    // --- phase 2 ---------------------------------------------------------------------------------
+
+    private void ensureInStore(LockedPlugin p, java.util.function.Supplier<ProjectIndex> index) {
+        if (store.has(p.integrity()) && p.integrity().matches(store.blob(p.integrity()))) {
+            return;
+        }
+        ProjectIndex.Found found = index.get().found(p.name()).stream()
+                .filter(f -> f.release().origin().equals(p.marketplace()) && f.release().version().equals(p.version()))
+                .findFirst()
+                .orElseThrow(() -> new UserError(UserError.Kind.NOT_FOUND,
+                        p.id() + " (cxpm.lock) is not in marketplace `" + p.marketplace() + "` any more, and not in the store",
+                        "run `cxpm update " + p.name() + "` to lock a version that is available"));
+        Integrity actual = store.add(found.dir());
+        if (!actual.equals(p.integrity())) {
+            throw new UserError(UserError.Kind.INTEGRITY,
+                    "integrity mismatch for " + p.id() + " from marketplace `" + p.marketplace() + "`: cxpm.lock has "
+                            + p.integrity() + ", its files (" + found.dir() + ") give " + actual + "; nothing was changed",
+                    "the plugin changed without a new version: if you trust the change, run `cxpm update " + p.name() + "`");
+        }
+    }
+
+    private boolean contentMatches(Path installed, Integrity expected) {
+        try {
+            Path tmp = Files.createTempFile("cxpm-verify", ".tgz");
+            try {
+                return new dev.cxpm.core.pack.Packer().pack(installed, tmp).integrity().equals(expected);
+            } finally {
+                Files.deleteIfExists(tmp);
+            }
+        } catch (IOException | UserError e) {
+            return false;
+        }
+    }
+
+    // --- phase 3 ---------------------------------------------------------------------------------
+
+    private CodexConfig ensureMarketplaces(ProjectManifest project, CodexConfig config, java.util.function.Supplier<ProjectIndex> index) {
+        for (MarketplaceDecl decl : project.marketplaces().values()) {
+            if (config.marketplaces().containsKey(decl.name())) {
+                continue;
+            }
+            if (isGit(decl.source())) {
+                continue; // a clone only exists once `cxpm marketplace add` made it; index() said so already
+            }
+            config = config.withMarketplace(decl.name(), CodexConfig.MarketplaceEntry.local(rootOf(decl).toString()));
+        }
+        return config;
+    }
+
+    /** Unpacks the stored blob next to the cache and renames it into place, replacing older versions. */
+    private void place(LockedPlugin p) {
+        Path pluginDir = home.pluginDir(p.marketplace(), p.name());
+        Path staging = home.installStaging().resolve(UUID.randomUUID().toString());
+        try {
+            Files.createDirectories(home.installStaging());
+            Path fresh = staging.resolve("new");
+            new Unpacker().unpack(store.blob(p.integrity()), fresh);
+            if (Files.exists(pluginDir)) {
+                Files.move(pluginDir, staging.resolve("old"), StandardCopyOption.ATOMIC_MOVE);
+            }
+            Files.createDirectories(pluginDir);
+            Files.move(fresh, versionDir(p), StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UserError(UserError.Kind.IO, "cannot install " + p.id() + " into " + pluginDir + ": " + e.getMessage(),
+                    "check free space and permissions, then run `cxpm sync` again", e);
+        } finally {
+            deleteTree(staging);
+        }
+    }
+
+    private Path versionDir(LockedPlugin p) {
+        return home.pluginDir(p.marketplace(), p.name()).resolve(p.version().text());
+    }
+
+    private static Optional<String> installedVersion(Path pluginDir) {
+        if (!Files.isDirectory(pluginDir)) {
+            return Optional.empty();
+        }
+        try (Stream<Path> s = Files.list(pluginDir)) {
+            return s.map(x -> x.getFileName().toString()).sorted(Comparator.reverseOrder()).findFirst();
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    static void deleteTree(Path dir) {
+        if (!Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            for (Path x : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(x);
+            }
+        } catch (IOException e) {
+            throw new UserError(UserError.Kind.IO, "cannot delete " + dir + ": " + e.getMessage(), null, e);
+        }
+    }
+
+    // --- marketplaces ----------------------------------------------------------------------------
+
+    static boolean isGit(String source) {
+        return source.startsWith("https://") || source.startsWith("http://") || source.startsWith("ssh://")
+                || source.startsWith("git@");
+    }
+
+    private Path rootOf(MarketplaceDecl decl) {
+        if (isGit(decl.source())) {
+            Path clone = home.marketplaceClone(decl.name());
+            if (!Files.isDirectory(clone)) {
+                throw new UserError(UserError.Kind.NOT_FOUND,
+                        "marketplace `" + decl.name() + "` (" + decl.source() + ") is not cloned in " + home.dir(),
+                        "run `cxpm marketplace add " + decl.source() + decl.ref().map(r -> " --ref " + r).orElse("") + "`, then sync again");
+            }
+            return clone;
+        }
+        return projectDir.resolve(decl.source()).normalize();
+    }
+
+    private ProjectIndex.Source source(String name, Marketplace m, Optional<String> gitUrl) {
+        Optional<String> commit = gitUrl.isPresent() ? headCommit(m.root()) : Optional.empty();
+        return new ProjectIndex.Source(name, m, gitUrl, commit);
+    }
+
+    private static Optional<String> headCommit(Path repo) {
+        try {
+            Process p = new ProcessBuilder("git", "-C", repo.toString(), "rev-parse", "HEAD").redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+            return p.waitFor() == 0 && out.matches("[0-9a-f]{40}([0-9a-f]{24})?") ? Optional.of(out) : Optional.empty();
+        } catch (IOException e) {
+            return Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        }
+    }
+
+    private static String id(LockedPlugin p) {
+        return p.name() + "@" + p.marketplace();
+    }
+
+    /** For commands that show a plan: the plugin ids a lockfile installs, with their version directories. */
+    public Map<String, Path> installedDirs(Lockfile lock) {
+        Map<String, Path> out = new LinkedHashMap<>();
+        lock.plugins().values().forEach(p -> out.put(id(p), versionDir(p)));
+        return out;
+    }
+}

@@ -1,0 +1,72 @@
+package dev.cxpm.core.sync;
+
+import dev.cxpm.core.UserError;
+import dev.cxpm.core.pack.Integrity;
+import dev.cxpm.core.pack.Packer;
+import java.io.IOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.Map;
+
+/**
+ * Packed plugins addressed by the sha512 of their bytes ({@code sha512/<hex>.tgz}), shared by every
+ * project and Codex home of the user: a plugin whose content is already here is installed from here,
+ * offline. Blobs are written to a temp file and renamed, so a blob present is a blob complete.
+ */
+public record Store(Path dir) {
+
+    /** {@code $CXPM_STORE}, else {@code $XDG_CACHE_HOME/cxpm/store}, else {@code ~/.cache/cxpm/store}. */
+    public static Store resolve(Map<String, String> env, Path cwd) {
+        String s = env.get("CXPM_STORE");
+        if (s != null && !s.isBlank()) {
+            return new Store(cwd.resolve(s).toAbsolutePath().normalize());
+        }
+        String xdg = env.get("XDG_CACHE_HOME");
+        if (xdg != null && !xdg.isBlank()) {
+            return new Store(Path.of(xdg).resolve("cxpm").resolve("store"));
+        }
+        String home = env.getOrDefault("HOME", cwd.toString());
+        return new Store(Path.of(home).resolve(".cache").resolve("cxpm").resolve("store"));
+    }
+
+    public Path blob(Integrity integrity) {
+        byte[] digest = Base64.getDecoder().decode(integrity.base64());
+        return dir.resolve(integrity.algorithm()).resolve(HexFormat.of().formatHex(digest) + ".tgz");
+    }
+
+    public boolean has(Integrity integrity) {
+        return Files.isRegularFile(blob(integrity));
+    }
+
+    /** Packs the plugin directory (deterministically) into the store; returns its integrity. */
+    public Integrity add(Path pluginDir) {
+        try {
+            Files.createDirectories(dir);
+            Path tmp = Files.createTempFile(dir, ".pack", ".tgz");
+            try {
+                Integrity integrity = new Packer().pack(pluginDir, tmp).integrity();
+                Path target = blob(integrity);
+                if (!Files.exists(target)) {
+                    Files.createDirectories(target.getParent());
+                    try {
+                        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+                    } catch (AtomicMoveNotSupportedException e) {
+                        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+                    } catch (java.nio.file.FileAlreadyExistsException e) {
+                        // another cxpm stored the same bytes meanwhile
+                    }
+                }
+                return integrity;
+            } finally {
+                Files.deleteIfExists(tmp);
+            }
+        } catch (IOException e) {
+            throw new UserError(UserError.Kind.IO, "cannot write to the store " + dir + ": " + e.getMessage(),
+                    "check free space and permissions, or point CXPM_STORE elsewhere", e);
+        }
+    }
+}
