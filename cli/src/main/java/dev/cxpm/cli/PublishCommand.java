@@ -3,7 +3,7 @@ package dev.cxpm.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cxpm.core.UserError;
 import dev.cxpm.core.registry.RegistryClient;
-import dev.cxpm.registry.TarGz;
+import dev.cxpm.core.pack.Packer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code cxpm publish}: uploads a plugin (a directory, packed on the fly, or a packed .tgz) to a registry. */
+/** {@code cxpm publish}: uploads a plugin (a directory, packed as {@code cxpm pack} does, or a packed .tgz) to a registry. */
 @Command(name = "publish", mixinStandardHelpOptions = true,
         description = {"Publish a plugin to a registry. The registry checks it and refuses it with every problem found;",
                 "a published version never changes (publishing it again is refused: bump the version)."})
@@ -37,7 +37,12 @@ final class PublishCommand implements Runnable {
         byte[] archive;
         try {
             if (Files.isDirectory(p)) {
-                archive = TarGz.ofDirectory(p);
+                Path tmp = Files.createTempFile("cxpm-publish-", ".tgz");
+                try {
+                    archive = Files.readAllBytes(new Packer().pack(p, tmp).file());
+                } finally {
+                    Files.deleteIfExists(tmp);
+                }
             } else if (Files.isRegularFile(p)) {
                 archive = Files.readAllBytes(p);
             } else {

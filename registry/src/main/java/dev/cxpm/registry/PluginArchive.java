@@ -21,8 +21,8 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 /**
  * An uploaded {@code .tgz} read in memory, entry by entry, before anything is stored. Hostile
  * archives are refused here: absolute paths, {@code ..}, links, devices, duplicate entries, too
- * many files or bytes. Files are kept by their path inside the plugin (a single top-level
- * directory such as npm's {@code package/} is stripped when the manifest sits under it).
+ * many files or bytes. Files are kept by their path inside the plugin: the archive's one top
+ * directory ({@code package/}, as cxpm pack and npm write it) is stripped, as installers do.
  */
 public final class PluginArchive {
 
@@ -135,17 +135,23 @@ public final class PluginArchive {
         return parts.isEmpty() ? null : String.join("/", parts);
     }
 
+    /**
+     * Every file must sit under one top directory ({@code package/}, as cxpm pack and npm write it),
+     * because installers strip that first component; it is stripped here the same way.
+     */
     private static PluginArchive stripTopDirectory(PluginArchive a) {
-        if (a.manifestPath().isPresent() || a.paths.isEmpty()) {
+        if (a.paths.isEmpty()) {
+            if (a.problems.isEmpty()) {
+                a.problems.add(new Problem("empty-archive", null, "the archive holds no files"));
+            }
             return a;
         }
         String first = a.paths.get(0);
         int slash = first.indexOf('/');
-        if (slash < 0) {
-            return a;
-        }
-        String prefix = first.substring(0, slash + 1);
-        if (!a.paths.stream().allMatch(p -> p.startsWith(prefix))) {
+        String prefix = slash < 0 ? null : first.substring(0, slash + 1);
+        if (prefix == null || !a.paths.stream().allMatch(p -> p.startsWith(prefix))) {
+            a.problems.add(new Problem("archive-layout", null,
+                    "every file must be under one top directory (package/), as 'cxpm pack' writes it"));
             return a;
         }
         Map<String, byte[]> kept = new LinkedHashMap<>();

@@ -4,19 +4,16 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.stream.Stream;
 import java.util.zip.GZIPOutputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 
 /**
- * Writes a plugin's files as a deterministic {@code .tgz} (sorted, fixed time, owner and mode):
- * the demo plugins, tests, and {@code cxpm publish DIR} until the foundation's packer
- * ({@code dev.cxpm.core.pack}) is there to take over.
+ * Writes files given in memory as a deterministic {@code .tgz} under {@code package/}, the layout
+ * of the foundation's {@code Packer} (which {@code Unpacker} strips): the demo plugins and tests.
+ * Plugins on disk are packed by {@code dev.cxpm.core.pack.Packer}.
  */
 public final class TarGz {
 
@@ -34,7 +31,7 @@ public final class TarGz {
         try (TarArchiveOutputStream tar = new TarArchiveOutputStream(new GZIPOutputStream(buf))) {
             tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
             for (Map.Entry<String, byte[]> f : new TreeMap<>(files).entrySet()) {
-                TarArchiveEntry e = new TarArchiveEntry(f.getKey());
+                TarArchiveEntry e = new TarArchiveEntry("package/" + f.getKey());
                 e.setSize(f.getValue().length);
                 e.setMode(0644);
                 e.setModTime(0);
@@ -48,23 +45,5 @@ public final class TarGz {
             throw new UncheckedIOException(e);
         }
         return buf.toByteArray();
-    }
-
-    /** Every regular file under dir except {@code .git}; symbolic links are not followed. */
-    public static byte[] ofDirectory(Path dir) {
-        Map<String, byte[]> files = new TreeMap<>();
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : (Iterable<Path>) walk::iterator) {
-                Path rel = dir.relativize(p);
-                if (rel.toString().isEmpty() || rel.getName(0).toString().equals(".git")
-                        || !Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-                    continue;
-                }
-                files.put(rel.toString().replace('\\', '/'), Files.readAllBytes(p));
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return ofBytes(files);
     }
 }

@@ -278,6 +278,32 @@ class RegistryServerTest {
     }
 
     @Test
+    void archiveWithoutOneTopDirectoryIsRefusedBecauseInstallersStripIt() throws Exception {
+        Map<String, String> files = new LinkedHashMap<>();
+        files.put(".codex-plugin/plugin.json", "{\"name\":\"flat\",\"version\":\"1.0.0\",\"description\":\"x\"}");
+        files.put("skills/a/SKILL.md", "---\nname: a\ndescription: b\n---\n");
+        HttpResponse<String> r = publish(admin, flatTar(files));
+        assertThat(r.statusCode()).isEqualTo(400);
+        assertThat(r.body()).contains("archive-layout");
+        assertThat(blobCount()).isZero();
+    }
+
+    static byte[] flatTar(Map<String, String> files) throws IOException {
+        java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
+        try (TarArchiveOutputStream tar = new TarArchiveOutputStream(new java.util.zip.GZIPOutputStream(buf))) {
+            for (Map.Entry<String, String> f : files.entrySet()) {
+                TarArchiveEntry e = new TarArchiveEntry(f.getKey());
+                byte[] b = f.getValue().getBytes(StandardCharsets.UTF_8);
+                e.setSize(b.length);
+                tar.putArchiveEntry(e);
+                tar.write(b);
+                tar.closeArchiveEntry();
+            }
+        }
+        return buf.toByteArray();
+    }
+
+    @Test
     void garbageBodyIsRefusedAsCorruptArchive() throws Exception {
         HttpResponse<String> r = publish(admin, "this is not gzip".getBytes(StandardCharsets.UTF_8));
         assertThat(r.statusCode()).isEqualTo(400);
