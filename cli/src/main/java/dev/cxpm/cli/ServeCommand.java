@@ -32,6 +32,10 @@ final class ServeCommand implements Runnable {
     @Option(names = "--data", paramLabel = "DIR", description = "Data directory (default: $XDG_DATA_HOME/cxpm/registry).")
     String data;
 
+    @Option(names = "--marketplace-name", paramLabel = "NAME", description = "Name of the Codex marketplace view (URL/codex/marketplace.git). Default: ${DEFAULT-VALUE}.",
+            defaultValue = RegistryServer.Options.DEFAULT_MARKETPLACE_NAME)
+    String marketplaceName;
+
     @Option(names = "--demo", description = "Seed a few example plugins (once) so there is something to see.")
     boolean demo;
 
@@ -47,7 +51,8 @@ final class ServeCommand implements Runnable {
         }
         RegistryServer server;
         try {
-            server = RegistryServer.start(registry, host, port);
+            server = RegistryServer.start(registry, host, port,
+                    new RegistryServer.Options(dir.resolve("codex-marketplace.git"), marketplaceName));
         } catch (BindException e) {
             registry.close();
             throw new UserError(UserError.Kind.CONFLICT, "cannot listen on " + host + ":" + port + ": " + e.getMessage(),
@@ -61,6 +66,7 @@ final class ServeCommand implements Runnable {
         }
         env.out().println("cxpm registry serving " + server.url() + " (data: " + dir + ")");
         env.out().println("first admin token: cxpm token create --data " + dir);
+        env.out().println("Codex CLI: codex plugin marketplace add " + server.url() + "/codex/marketplace.git");
         env.out().flush();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -38,7 +38,7 @@ class RegistryCommandsTest {
     void start() throws Exception {
         data = tmp.resolve("data");
         registry = Registry.embedded(data, Clock.systemUTC());
-        server = RegistryServer.start(registry, "127.0.0.1", 0);
+        server = RegistryServer.start(registry, "127.0.0.1", 0, new RegistryServer.Options(data.resolve("codex-marketplace.git"), "cxpm-registry"));
         url = server.url().toString();
     }
 

@@ -49,6 +49,7 @@ public final class Registry implements AutoCloseable {
     private final BlobStore blobs;
     private final Clock clock;
     private final SecureRandom random = new SecureRandom();
+    private final List<Runnable> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public Registry(RegistryDatabase db, BlobStore blobs, Clock clock) {
         this.db = db;
@@ -68,6 +69,15 @@ public final class Registry implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         return new Registry(SqliteDatabase.open(dataDir.resolve("registry.db")), new FileBlobStore(dataDir.resolve("blobs")), clock);
+    }
+
+    /** Runs after every publish or yank in this process (views derived from the registry mark themselves stale). */
+    public void onChange(Runnable listener) {
+        listeners.add(listener);
+    }
+
+    private void changed() {
+        listeners.forEach(Runnable::run);
     }
 
     // ---- tokens ----------------------------------------------------------------------------
@@ -183,6 +193,7 @@ public final class Registry implements AutoCloseable {
             dropIfUnreferenced(integrity);
             refuseOutcome(outcome, p);
         }
+        changed();
         return new Published(p.name(), p.version(), integrity, tgz.length);
     }
 
@@ -222,6 +233,7 @@ public final class Registry implements AutoCloseable {
             throw new RegistryException(403, "forbidden", "your token may not yank versions of '" + plugin + "'");
         }
         db.setYanked(plugin, version, yanked);
+        changed();
     }
 
     // ---- reading ---------------------------------------------------------------------------

@@ -13,6 +13,7 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLDecoder;
+import java.nio.file.Path;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -44,17 +45,24 @@ public final class RegistryServer implements AutoCloseable {
     private final HttpServer server;
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
     private final WebPages pages;
+    private final CodexMarketplace codex;
 
-    private RegistryServer(Registry registry, HttpServer server) {
+    private RegistryServer(Registry registry, HttpServer server, CodexMarketplace codex) {
         this.registry = registry;
         this.server = server;
-        this.pages = new WebPages(registry);
+        this.codex = codex;
+        this.pages = new WebPages(registry, codex.name());
+    }
+
+    /** How a server is set up beyond storage: the Codex marketplace view's repository and name. */
+    public record Options(Path codexRepository, String marketplaceName) {
+        public static final String DEFAULT_MARKETPLACE_NAME = "cxpm-registry";
     }
 
     /** Starts serving on host:port (port 0 picks a free one). */
-    public static RegistryServer start(Registry registry, String host, int port) throws IOException {
+    public static RegistryServer start(Registry registry, String host, int port, Options options) throws IOException {
         HttpServer http = HttpServer.create(new InetSocketAddress(host, port), 128);
-        RegistryServer s = new RegistryServer(registry, http);
+        RegistryServer s = new RegistryServer(registry, http, new CodexMarketplace(registry, options.codexRepository(), options.marketplaceName()));
         http.createContext("/", s::handle);
         http.setExecutor(s.executor);
         http.start();
@@ -125,13 +133,19 @@ public final class RegistryServer implements AutoCloseable {
             Caller c = registry.authenticate(ex.getRequestHeaders().getFirst("Authorization"));
             registry.revokeToken(c, m.group(1));
             sendJson(ex, 200, JSON.createObjectNode().put("id", m.group(1)).put("revoked", true));
+        } else if (path.startsWith(CodexMarketplace.URL_PATH + "/") && isRead(method)) {
+            Path f = codex.file(path.substring(CodexMarketplace.URL_PATH.length() + 1))
+                    .orElseThrow(() -> new RegistryException(404, "not-found", "no such file in the marketplace repository"));
+            // plain content type: git then uses the "dumb" protocol, which static files can serve
+            send(ex, 200, "application/octet-stream", CodexMarketplace.read(f));
         } else if (path.equals("/health")) {
             sendJson(ex, 200, JSON.createObjectNode().put("status", "ok"));
         } else if (path.equals("/") && isRead(method)) {
             Map<String, String> q = query(ex);
             sendHtml(ex, 200, pages.home(q.get("q"), q.get("category"), intParam(q, "page", 1)));
         } else if ((m = PAGE.matcher(path)).matches() && isRead(method)) {
-            Optional<String> html = pages.plugin(decode(m.group(1)));
+            String host = Optional.ofNullable(ex.getRequestHeaders().getFirst("Host")).orElse(url().getAuthority());
+            Optional<String> html = pages.plugin(decode(m.group(1)), "http://" + host);
             if (html.isPresent()) {
                 sendHtml(ex, 200, html.get());
             } else {

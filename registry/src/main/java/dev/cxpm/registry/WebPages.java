@@ -33,8 +33,11 @@ final class WebPages {
         }
     });
 
-    WebPages(Registry registry) {
+    private final String marketplaceName;
+
+    WebPages(Registry registry, String marketplaceName) {
         this.registry = registry;
+        this.marketplaceName = marketplaceName;
     }
 
     String home(String q, String category, int page) {
@@ -68,7 +71,7 @@ final class WebPages {
         return layout("cxpm registry", null, b.toString());
     }
 
-    Optional<String> plugin(String name) {
+    Optional<String> plugin(String name, String baseUrl) {
         Optional<PluginRow> row = registry.plugin(name);
         if (row.isEmpty()) {
             return Optional.empty();
@@ -90,7 +93,9 @@ final class WebPages {
         String install = "cxpm install " + p.name();
         b.append("<h2>Install</h2><div class=install><code id=install-command>").append(esc(install)).append("</code>")
                 .append("<button type=button id=copy onclick=\"navigator.clipboard.writeText(document.getElementById('install-command').textContent)")
-                .append(".then(()=>this.textContent='Copied')\">Copy</button></div>");
+                .append(".then(()=>this.textContent='Copied')\">Copy</button></div>")
+                .append("<p>With the Codex CLI alone:</p><pre><code>codex plugin marketplace add ").append(esc(baseUrl)).append(CodexMarketplace.URL_PATH)
+                .append("\ncodex plugin add ").append(esc(p.name())).append('@').append(esc(marketplaceName)).append("</code></pre>");
         if (latest != null) {
             b.append("<h2>Skills</h2>");
             list(b, latest.skills().stream().map(s -> "<b>" + esc(s.name() != null ? s.name() : s.id()) + "</b> " + esc(s.description())).toList());

@@ -45,7 +45,7 @@ class RegistryServerTest {
     @BeforeEach
     void start() throws IOException {
         registry = Registry.embedded(data, Clock.systemUTC());
-        server = RegistryServer.start(registry, "127.0.0.1", 0);
+        server = RegistryServer.start(registry, "127.0.0.1", 0, new RegistryServer.Options(data.resolve("codex-marketplace.git"), "cxpm-registry"));
         admin = registry.createToken(null, "alice", List.of("admin"), null, "test").token();
     }
 
@@ -417,7 +417,7 @@ class RegistryServerTest {
 
         registry = Registry.embedded(data, Clock.systemUTC());
         assertThat(registry.sweepOrphanBlobs()).isEqualTo(1);
-        server = RegistryServer.start(registry, "127.0.0.1", 0);
+        server = RegistryServer.start(registry, "127.0.0.1", 0, new RegistryServer.Options(data.resolve("codex-marketplace.git"), "cxpm-registry"));
         assertThat(blobCount()).isEqualTo(1);
         assertThat(json(get("/api/v1/plugins/demo")).path("latest").asText()).isEqualTo("1.0.0");
         assertThat(get("/api/v1/plugins/ghost").statusCode()).isEqualTo(404);
@@ -445,6 +445,33 @@ class RegistryServerTest {
         assertThat(json(get("/api/v1/search")).path("total").asLong()).isEqualTo(3);
         assertThat(json(get("/api/v1/plugins/github-triage")).path("latest").asText()).isEqualTo("1.0.0");
         assertThat(get("/plugins/postgres-explorer").body()).contains("explain-plan").contains("uvx");
+    }
+
+    @Test
+    void realCodexCliAddsTheRegistryAsAMarketplaceAndInstallsAPluginFromIt() throws Exception {
+        publish(admin, plugin("demo", "1.0.0"));
+        publish(admin, plugin("other", "2.0.0"));
+        dev.cxpm.testkit.CodexClient codex = new dev.cxpm.testkit.CodexClient(data.resolve("codex-home"), data.resolve("home"));
+        String mk = server.url() + "/codex/marketplace.git";
+
+        dev.cxpm.testkit.CodexClient.Result add = codex.run("plugin", "marketplace", "add", mk);
+        assertThat(add.exitCode()).as(add.output()).isZero();
+        assertThat(add.stdout()).contains("cxpm-registry");
+        dev.cxpm.testkit.CodexClient.Result install = codex.run("plugin", "add", "demo@cxpm-registry");
+        assertThat(install.exitCode()).as(install.output()).isZero();
+        dev.cxpm.testkit.CodexClient.Result list = codex.run("plugin", "list", "--json");
+        JsonNode installed = JSON.readTree(list.stdout()).path("installed");
+        assertThat(installed).hasSize(1);
+        assertThat(installed.get(0).path("name").asText()).isEqualTo("demo");
+        assertThat(installed.get(0).path("version").asText()).isEqualTo("1.0.0");
+        assertThat(data.resolve("codex-home/plugins/cache/cxpm-registry/demo/1.0.0/skills/hello/SKILL.md")).exists();
+
+        // a new version reaches Codex through marketplace upgrade
+        publish(admin, plugin("demo", "1.1.0"));
+        dev.cxpm.testkit.CodexClient.Result up = codex.run("plugin", "marketplace", "upgrade", "cxpm-registry");
+        assertThat(up.exitCode()).as(up.output()).isZero();
+        assertThat(codex.run("plugin", "add", "demo@cxpm-registry").exitCode()).isZero();
+        assertThat(data.resolve("codex-home/plugins/cache/cxpm-registry/demo/1.1.0/.codex-plugin/plugin.json")).exists();
     }
 
     /** A tar.gz written entry by entry, so that it can hold what TarGz refuses to write: escapes and links. */
