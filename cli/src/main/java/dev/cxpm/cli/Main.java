@@ -14,7 +14,7 @@ import picocli.CommandLine.Option;
         description = "Package manager and registry for Codex plugins.",
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
-        subcommands = {CommandLine.HelpCommand.class, PackCommand.class, VersionCommand.class, InitCommand.class, WhyCommand.class,
+        subcommands = {CommandLine.HelpCommand.class, MarketplaceCommand.class, PackCommand.class, VersionCommand.class, InitCommand.class, WhyCommand.class,
                 ServeCommand.class, TokenCommand.class, LoginCommand.class, PublishCommand.class, YankCommand.class,
                 DiffCommand.class,
                 SyncCommand.class, AddCommand.class, RemoveCommand.class},

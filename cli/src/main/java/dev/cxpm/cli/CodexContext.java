@@ -1,0 +1,20 @@
+package dev.cxpm.cli;
+
+import dev.cxpm.core.codexhome.CodexHome;
+import dev.cxpm.core.codexhome.HomeLock;
+import dev.cxpm.core.marketplace.GitCli;
+import dev.cxpm.core.marketplace.Marketplaces;
+import java.time.Duration;
+
+/** The Codex home a command works on, and the services over it, built from the command's Env. */
+record CodexContext(Env env, CodexHome home, GitCli git, Duration lockTimeout) {
+
+    static CodexContext of(Env env) {
+        return new CodexContext(env, CodexHome.resolve(env.vars(), env.cwd()), new GitCli(env.vars()),
+                HomeLock.timeoutFrom(env.var("CXPM_LOCK_TIMEOUT")));
+    }
+
+    Marketplaces marketplaces() {
+        return new Marketplaces(home, git, lockTimeout);
+    }
+}

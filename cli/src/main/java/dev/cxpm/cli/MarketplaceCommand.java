@@ -1,0 +1,205 @@
+package dev.cxpm.cli;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cxpm.core.marketplace.MarketplaceSource;
+import dev.cxpm.core.marketplace.Marketplaces;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code cxpm marketplace add|list|update|remove}: the same marketplaces {@code codex plugin marketplace} sees. */
+@Command(name = "marketplace", mixinStandardHelpOptions = true,
+        description = "Add, list, update and remove plugin marketplaces (shared with the Codex CLI).",
+        subcommands = {MarketplaceCommand.Add.class, MarketplaceCommand.ListCmd.class,
+                MarketplaceCommand.Update.class, MarketplaceCommand.Remove.class})
+final class MarketplaceCommand implements Runnable {
+    @ParentCommand
+    Main root;
+
+    @Override
+    public void run() {
+        root.env.out().println(new picocli.CommandLine(this).getUsageMessage());
+    }
+
+    CodexContext context() {
+        return CodexContext.of(root.env);
+    }
+
+    @Command(name = "add", mixinStandardHelpOptions = true,
+            description = "Add a marketplace: a local directory, owner/repo (GitHub) or a git URL.")
+    static final class Add implements Runnable {
+        @ParentCommand
+        MarketplaceCommand parent;
+
+        @Parameters(paramLabel = "SOURCE", description = "Local directory, owner/repo[@ref], or https://, ssh:// or git@host: URL.")
+        String source;
+
+        @Option(names = "--ref", paramLabel = "REF", description = "Git branch, tag or commit to check out.")
+        String ref;
+
+        @Option(names = "--name", paramLabel = "NAME", description = "Fail unless the marketplace's manifest is called NAME.")
+        String name;
+
+        @Option(names = "--json", description = "Print a JSON object.")
+        boolean json;
+
+        @Override
+        public void run() {
+            CodexContext ctx = parent.context();
+            MarketplaceSource src = MarketplaceSource.parse(source, ctx.env().cwd(), Optional.ofNullable(ref));
+            Marketplaces.Added added = ctx.marketplaces().add(src, Optional.ofNullable(name));
+            Env env = ctx.env();
+            if (json) {
+                ObjectNode o = JsonOutput.object();
+                o.put("marketplaceName", added.name());
+                o.put("installedRoot", added.root().toString());
+                o.put("alreadyAdded", added.alreadyAdded());
+                env.out().println(JsonOutput.pretty(o));
+            } else {
+                env.out().println(added.alreadyAdded()
+                        ? "Marketplace `" + added.name() + "` is already added from " + added.entry().source() + "."
+                        : "Added marketplace `" + added.name() + "` from " + added.entry().source() + ".");
+                env.out().println("Installed marketplace root: " + added.root());
+            }
+        }
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List configured marketplaces.")
+    static final class ListCmd implements Runnable {
+        @ParentCommand
+        MarketplaceCommand parent;
+
+        @Option(names = "--json", description = "Print a JSON object.")
+        boolean json;
+
+        @Override
+        public void run() {
+            CodexContext ctx = parent.context();
+            List<Marketplaces.Configured> all = ctx.marketplaces().list();
+            Env env = ctx.env();
+            Instant now = env.clock().instant();
+            if (json) {
+                ObjectNode o = JsonOutput.object();
+                ArrayNode arr = o.putArray("marketplaces");
+                for (Marketplaces.Configured c : all) {
+                    ObjectNode m = arr.addObject();
+                    m.put("name", c.name());
+                    m.put("root", c.root().toString());
+                    ObjectNode s = m.putObject("marketplaceSource");
+                    s.put("sourceType", c.entry().sourceType());
+                    s.put("source", c.entry().source());
+                    c.entry().ref().ifPresent(r -> s.put("ref", r));
+                    m.put("plugins", c.manifest().map(x -> x.plugins().size()).orElse(0));
+                    c.fetchedAt().ifPresent(t -> m.put("fetchedAt", t.toString()));
+                    c.problem().ifPresent(p -> m.put("problem", p));
+                }
+                env.out().println(JsonOutput.pretty(o));
+                return;
+            }
+            if (all.isEmpty()) {
+                env.out().println("No plugin marketplaces in scope.");
+                return;
+            }
+            Table t = new Table("MARKETPLACE", "SOURCE", "PLUGINS", "UPDATED", "ROOT");
+            for (Marketplaces.Configured c : all) {
+                t.row(c.name(), c.entry().sourceType(), c.manifest().map(x -> String.valueOf(x.plugins().size())).orElse("-"),
+                        c.fetchedAt().map(f -> age(Duration.between(f, now))).orElse("-"),
+                        c.root() + c.problem().map(p -> "  (unreadable: " + p + ")").orElse(""));
+            }
+            t.print(env.out());
+        }
+    }
+
+    @Command(name = "update", aliases = "upgrade", mixinStandardHelpOptions = true,
+            description = "Fetch the latest commit of git marketplaces (all, or NAME).")
+    static final class Update implements Runnable {
+        @ParentCommand
+        MarketplaceCommand parent;
+
+        @Parameters(paramLabel = "NAME", arity = "0..1", description = "Only this marketplace.")
+        String name;
+
+        @Option(names = "--json", description = "Print a JSON object.")
+        boolean json;
+
+        @Override
+        public void run() {
+            CodexContext ctx = parent.context();
+            Marketplaces.Upgraded up = ctx.marketplaces().upgrade(Optional.ofNullable(name));
+            Env env = ctx.env();
+            if (json) {
+                ObjectNode o = JsonOutput.object();
+                ArrayNode sel = o.putArray("selectedMarketplaces");
+                up.selected().forEach(sel::add);
+                ArrayNode roots = o.putArray("upgradedRoots");
+                up.upgradedRoots().forEach(r -> roots.add(r.toString()));
+                ArrayNode errs = o.putArray("errors");
+                up.errors().forEach(errs::add);
+                env.out().println(JsonOutput.pretty(o));
+            } else if (up.upgradedRoots().isEmpty() && up.errors().isEmpty()) {
+                env.out().println("All configured Git marketplaces are already up to date.");
+            } else {
+                env.out().println("Upgraded " + up.upgradedRoots().size() + " marketplace(s).");
+                up.upgradedRoots().forEach(r -> env.out().println("Installed marketplace root: " + r));
+                up.errors().forEach(e -> env.err().println("error: " + e));
+            }
+            if (!up.errors().isEmpty()) {
+                throw new dev.cxpm.core.UserError(dev.cxpm.core.UserError.Kind.NETWORK,
+                        up.errors().size() + " marketplace(s) could not be updated", "the others were updated; retry when the remote is reachable");
+            }
+        }
+    }
+
+    @Command(name = "remove", mixinStandardHelpOptions = true,
+            description = "Remove a marketplace (installed plugins stay installed, as with Codex).")
+    static final class Remove implements Runnable {
+        @ParentCommand
+        MarketplaceCommand parent;
+
+        @Parameters(paramLabel = "NAME")
+        String name;
+
+        @Option(names = "--json", description = "Print a JSON object.")
+        boolean json;
+
+        @Override
+        public void run() {
+            CodexContext ctx = parent.context();
+            Marketplaces.Removed r = ctx.marketplaces().remove(name);
+            Env env = ctx.env();
+            if (json) {
+                ObjectNode o = JsonOutput.object();
+                o.put("marketplaceName", r.name());
+                if (r.cloneDir().isPresent()) {
+                    o.put("installedRoot", r.cloneDir().get().toString());
+                } else {
+                    o.putNull("installedRoot");
+                }
+                env.out().println(JsonOutput.pretty(o));
+            } else {
+                env.out().println("Removed marketplace `" + r.name() + "`.");
+            }
+        }
+    }
+
+    /** "3 min ago", "2 h ago", "5 days ago": how old a cached index is. */
+    static String age(Duration d) {
+        long s = Math.max(0, d.getSeconds());
+        if (s < 60) {
+            return "just now";
+        }
+        if (s < 3600) {
+            return s / 60 + " min ago";
+        }
+        if (s < 86_400) {
+            return s / 3600 + " h ago";
+        }
+        return s / 86_400 + " days ago";
+    }
+}

@@ -1,0 +1,76 @@
+package dev.cxpm.core.codexhome;
+
+import dev.cxpm.core.UserError;
+import java.io.IOException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
+
+/** Whole-directory operations that never follow symbolic links out of the tree they work on. */
+public final class Trees {
+    private Trees() {
+    }
+
+    /** Deletes dir and everything under it; links are deleted, not followed. Missing is fine. */
+    public static void delete(Path dir) {
+        if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try {
+            Files.walkFileTree(dir, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                    Files.deleteIfExists(file);
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult visitFileFailed(Path file, IOException exc) throws IOException {
+                    if (exc instanceof NoSuchFileException) {
+                        return FileVisitResult.CONTINUE;
+                    }
+                    throw exc;
+                }
+
+                @Override
+                public FileVisitResult postVisitDirectory(Path d, IOException exc) throws IOException {
+                    Files.deleteIfExists(d);
+                    return FileVisitResult.CONTINUE;
+                }
+            });
+        } catch (IOException e) {
+            throw new UserError(UserError.Kind.IO, "cannot delete " + dir + ": " + e.getMessage(), null, e);
+        }
+    }
+
+    /** Copies the tree at src to dst (which must not exist); symbolic links are copied as links. */
+    public static void copy(Path src, Path dst) {
+        try {
+            Files.walkFileTree(src, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes attrs) throws IOException {
+                    Files.createDirectories(dst.resolve(src.relativize(d).toString()));
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                    Path target = dst.resolve(src.relativize(file).toString());
+                    if (attrs.isSymbolicLink()) {
+                        Files.createSymbolicLink(target, Files.readSymbolicLink(file));
+                    } else if (attrs.isRegularFile()) {
+                        Files.copy(file, target, StandardCopyOption.COPY_ATTRIBUTES);
+                    }
+                    return FileVisitResult.CONTINUE;
+                }
+            });
+        } catch (IOException e) {
+            throw new UserError(UserError.Kind.IO, "cannot copy " + src + " to " + dst + ": " + e.getMessage(), null, e);
+        }
+    }
+}

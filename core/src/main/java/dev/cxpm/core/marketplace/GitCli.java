@@ -1,0 +1,72 @@
+package dev.cxpm.core.marketplace;
+
+import dev.cxpm.core.UserError;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The system {@code git}, as Codex uses it: it honours the user's {@code ~/.gitconfig} (credentials,
+ * {@code url.insteadOf}) and is fast. A missing git is a clear error, not a stack trace.
+ */
+public final class GitCli {
+    private final Map<String, String> env;
+
+    /** env: the variables git runs with (HOME decides which .gitconfig applies). */
+    public GitCli(Map<String, String> env) {
+        this.env = env;
+    }
+
+    /** Runs git in dir (null: no dir) and returns its stdout, trimmed; NETWORK error on failure. */
+    public String run(Path dir, String... args) {
+        Path gitExe = dev.cxpm.core.install.Executables.find("git", env.get("PATH")).orElseThrow(() -> new UserError(
+                UserError.Kind.NETWORK, "git is not installed (not found on PATH); it is needed for git marketplaces and plugin sources",
+                "install git (e.g. apt-get install git) or use a local marketplace directory"));
+        List<String> cmd = new ArrayList<>();
+        cmd.add(gitExe.toString());
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        if (dir != null) {
+            pb.directory(dir.toFile());
+        }
+        Map<String, String> penv = pb.environment();
+        penv.clear();
+        penv.putAll(env);
+        penv.put("GIT_TERMINAL_PROMPT", "0");
+        penv.putIfAbsent("GIT_ASKPASS", "echo");
+        try {
+            Path out = Files.createTempFile("cxpm-git", ".out");
+            Path err = Files.createTempFile("cxpm-git", ".err");
+            try {
+                pb.redirectOutput(out.toFile()).redirectError(err.toFile()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+                Process p;
+                try {
+                    p = pb.start();
+                } catch (IOException e) {
+                    throw new UserError(UserError.Kind.NETWORK, "git is not installed (or not on PATH); it is needed for git marketplaces and plugin sources",
+                            "install git (e.g. apt-get install git) or use a local marketplace directory", e);
+                }
+                int code = p.waitFor();
+                String stdout = Files.readString(out, StandardCharsets.UTF_8);
+                if (code != 0) {
+                    String stderr = Files.readString(err, StandardCharsets.UTF_8).strip();
+                    throw new UserError(UserError.Kind.NETWORK, "git " + String.join(" ", args) + " failed with exit status " + code
+                            + (stderr.isEmpty() ? "" : ":\n" + stderr), "check the URL, the ref and your network or git credentials");
+                }
+                return stdout.strip();
+            } finally {
+                Files.deleteIfExists(out);
+                Files.deleteIfExists(err);
+            }
+        } catch (IOException e) {
+            throw new UserError(UserError.Kind.IO, "cannot run git: " + e.getMessage(), null, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new UserError(UserError.Kind.IO, "interrupted while running git", null, e);
+        }
+    }
+}

@@ -1,0 +1,70 @@
+package dev.cxpm.core.marketplace;
+
+import dev.cxpm.core.UserError;
+import dev.cxpm.core.codexhome.CodexConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Where a marketplace comes from, parsed from what the user typed exactly as {@code codex plugin
+ * marketplace add} parses it: {@code owner/repo[@ref]} is GitHub shorthand (even when such a directory
+ * exists; write {@code ./owner/repo} for that), {@code http(s)://}, {@code ssh://} and {@code git@host:}
+ * are git URLs, {@code file://} is refused, anything else is a local directory. New kinds (a cxpm
+ * registry) are new records here and a case in {@link Marketplaces}.
+ */
+public sealed interface MarketplaceSource {
+
+    /** A directory used in place: nothing is copied. */
+    record Local(Path root) implements MarketplaceSource {
+    }
+
+    /** A git repository cloned into the Codex home. */
+    record Git(String url, Optional<String> ref) implements MarketplaceSource {
+    }
+
+    Pattern SHORTHAND = Pattern.compile("([A-Za-z0-9_.-]+)/([A-Za-z0-9_.-]+?)(?:\\.git)?(?:@([^@\\s]+))?");
+
+    static MarketplaceSource parse(String text, Path cwd, Optional<String> ref) {
+        String s = text.trim();
+        if (s.isEmpty() || s.startsWith("file:")) {
+            throw invalid();
+        }
+        if (s.startsWith("https://") || s.startsWith("http://") || s.startsWith("ssh://") || s.matches("[A-Za-z0-9_.-]+@[^:/\\s]+:.+")) {
+            return new Git(s, ref);
+        }
+        if (s.contains("://")) {
+            throw invalid();
+        }
+        Matcher m = SHORTHAND.matcher(s);
+        if (!s.startsWith(".") && m.matches()) {
+            Optional<String> r = ref.isPresent() ? ref : Optional.ofNullable(m.group(3));
+            return new Git("https://github.com/" + m.group(1) + "/" + m.group(2) + ".git", r);
+        }
+        Path dir = cwd.resolve(s).toAbsolutePath().normalize();
+        if (!Files.isDirectory(dir)) {
+            throw new UserError(UserError.Kind.NOT_FOUND, "marketplace directory " + dir + " does not exist",
+                    "give a local marketplace directory, owner/repo or a git URL");
+        }
+        if (ref.isPresent()) {
+            throw new UserError(UserError.Kind.USAGE, "--ref applies to git marketplaces only, and " + dir + " is a local directory");
+        }
+        return new Local(dir);
+    }
+
+    private static UserError invalid() {
+        return new UserError(UserError.Kind.USAGE,
+                "invalid marketplace source format; expected owner/repo, a git URL, or a local marketplace path",
+                "file:// URLs are not accepted (as in Codex); give the directory path instead");
+    }
+
+    /** The config.toml entry Codex writes for this source. */
+    default CodexConfig.MarketplaceEntry entry() {
+        return switch (this) {
+            case Local l -> CodexConfig.MarketplaceEntry.local(l.root().toString());
+            case Git g -> CodexConfig.MarketplaceEntry.git(g.url(), g.ref());
+        };
+    }
+}

@@ -1,0 +1,320 @@
+package dev.cxpm.core.marketplace;
+
+import dev.cxpm.core.UserError;
+import dev.cxpm.core.codexhome.CodexConfig;
+import dev.cxpm.core.codexhome.CodexHome;
+import dev.cxpm.core.codexhome.HomeLock;
+import dev.cxpm.core.codexhome.Trees;
+import dev.cxpm.core.format.Marketplace;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * The marketplaces configured in a Codex home, managed the way {@code codex plugin marketplace} does:
+ * one {@code [marketplaces.<name>]} table each in config.toml, local ones used in place, git ones
+ * cloned to {@code $CODEX_HOME/.tmp/marketplaces/<name>/}. A marketplace is known by the name in its
+ * manifest. Changes hold the home lock; clones are staged and renamed into place.
+ */
+public final class Marketplaces {
+
+    /** A configured marketplace; manifest is empty (and problem set) when its root cannot be read. */
+    public record Configured(String key, CodexConfig.MarketplaceEntry entry, Path root, Optional<Marketplace> manifest,
+            Optional<String> problem) {
+        /** The manifest name, or the config key when the manifest cannot be read. */
+        public String name() {
+            return manifest.map(Marketplace::name).orElse(key);
+        }
+
+        /** When the local copy was last fetched (git) or the manifest last changed (local). */
+        public Optional<Instant> fetchedAt() {
+            try {
+                Path stamp = entry.isGit()
+                        ? (Files.exists(root.resolve(INSTALL_RECORD)) ? root.resolve(INSTALL_RECORD) : root.resolve(".git/HEAD"))
+                        : manifest.map(Marketplace::manifestFile).orElse(root);
+                return Optional.of(Files.getLastModifiedTime(stamp).toInstant());
+            } catch (IOException e) {
+                return Optional.empty();
+            }
+        }
+    }
+
+    public record Added(String name, Path root, boolean alreadyAdded, CodexConfig.MarketplaceEntry entry) {
+    }
+
+    public record Upgraded(List<String> selected, List<Path> upgradedRoots, List<String> errors) {
+    }
+
+    public record Removed(String name, Optional<Path> cloneDir) {
+    }
+
+    /** What Codex records in a git marketplace's root on upgrade, to know whether it is up to date. */
+    static final String INSTALL_RECORD = ".codex-marketplace-install.json";
+
+    private final CodexHome home;
+    private final GitCli git;
+    private final Duration lockTimeout;
+
+    public Marketplaces(CodexHome home, GitCli git, Duration lockTimeout) {
+        this.home = home;
+        this.git = git;
+        this.lockTimeout = lockTimeout;
+    }
+
+    public CodexHome home() {
+        return home;
+    }
+
+    public Added add(MarketplaceSource source, Optional<String> expectedName) {
+        try (HomeLock lock = HomeLock.acquire(home, lockTimeout)) {
+            return switch (source) {
+                case MarketplaceSource.Local local -> addLocal(local, expectedName);
+                case MarketplaceSource.Git g -> addGit(g, expectedName);
+            };
+        }
+    }
+
+    private Added addLocal(MarketplaceSource.Local local, Optional<String> expectedName) {
+        Marketplace m = Marketplace.load(local.root());
+        checkName(m.name(), expectedName);
+        return record(m.name(), source(local), local.root());
+    }
+
+    private Added addGit(MarketplaceSource.Git g, Optional<String> expectedName) {
+        Path staged = cloneToStaging(g);
+        try {
+            Marketplace m = Marketplace.load(staged);
+            checkName(m.name(), expectedName);
+            CodexConfig.MarketplaceEntry entry = source(g);
+            CodexConfig cfg = home.config();
+            CodexConfig.MarketplaceEntry existing = cfg.marketplaces().get(m.name());
+            Path dest = home.marketplaceClone(m.name());
+            if (existing != null && sameSource(existing, entry) && Files.isDirectory(dest)) {
+                return new Added(m.name(), dest, true, entry);
+            }
+            refuseDifferentSource(m.name(), existing, entry);
+            Path old = home.marketplaceStaging().resolve("old-" + UUID.randomUUID());
+            if (Files.exists(dest)) {
+                move(dest, old);
+            }
+            move(staged, dest);
+            Trees.delete(old);
+            cfg.withMarketplace(m.name(), entry).write();
+            return new Added(m.name(), dest, false, entry);
+        } finally {
+            Trees.delete(staged.getParent());
+        }
+    }
+
+    private Added record(String name, CodexConfig.MarketplaceEntry entry, Path root) {
+        CodexConfig cfg = home.config();
+        CodexConfig.MarketplaceEntry existing = cfg.marketplaces().get(name);
+        if (existing != null && sameSource(existing, entry)) {
+            return new Added(name, root, true, entry);
+        }
+        refuseDifferentSource(name, existing, entry);
+        cfg.withMarketplace(name, entry).write();
+        return new Added(name, root, false, entry);
+    }
+
+    /** Codex replaces an entry whose source is gone, and refuses to shadow one that still works. */
+    private void refuseDifferentSource(String name, CodexConfig.MarketplaceEntry existing, CodexConfig.MarketplaceEntry entry) {
+        if (existing == null) {
+            return;
+        }
+        Path existingRoot = rootOf(name, existing);
+        if (Marketplace.findManifest(existingRoot).isPresent()) {
+            throw new UserError(UserError.Kind.CONFLICT,
+                    "marketplace '" + name + "' is already added from a different source; remove it before adding this source",
+                    "run: cxpm marketplace remove " + name + "   (it is configured from " + existing.source() + ")");
+        }
+    }
+
+    private static boolean sameSource(CodexConfig.MarketplaceEntry a, CodexConfig.MarketplaceEntry b) {
+        return a.sourceType().equals(b.sourceType()) && a.source().equals(b.source()) && a.ref().equals(b.ref());
+    }
+
+    private static CodexConfig.MarketplaceEntry source(MarketplaceSource s) {
+        return s.entry();
+    }
+
+    private static void checkName(String actual, Optional<String> expected) {
+        if (expected.isPresent() && !expected.get().equals(actual)) {
+            throw new UserError(UserError.Kind.CONFLICT, "the marketplace is named `" + actual + "`, not `" + expected.get() + "`",
+                    "Codex knows a marketplace by the name in its manifest; drop --name or pass --name " + actual);
+        }
+    }
+
+    /** Clones into a fresh staging dir and checks out the ref; returns the checkout. */
+    private Path cloneToStaging(MarketplaceSource.Git g) {
+        Path dir = home.marketplaceStaging().resolve("cxpm-" + UUID.randomUUID());
+        Path checkout = dir.resolve("checkout");
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UserError(UserError.Kind.IO, "cannot create " + dir + ": " + e.getMessage(), null, e);
+        }
+        try {
+            git.run(null, "clone", "--quiet", g.url(), checkout.toString());
+            if (g.ref().isPresent()) {
+                git.run(checkout, "checkout", "--quiet", g.ref().get());
+            }
+            return checkout;
+        } catch (RuntimeException e) {
+            Trees.delete(dir);
+            throw e;
+        }
+    }
+
+    /** Every configured marketplace, in config order of names (sorted). */
+    public List<Configured> list() {
+        List<Configured> out = new ArrayList<>();
+        for (Map.Entry<String, CodexConfig.MarketplaceEntry> e : home.config().marketplaces().entrySet()) {
+            Path root = rootOf(e.getKey(), e.getValue());
+            try {
+                out.add(new Configured(e.getKey(), e.getValue(), root, Optional.of(Marketplace.load(root)), Optional.empty()));
+            } catch (UserError err) {
+                out.add(new Configured(e.getKey(), e.getValue(), root, Optional.empty(), Optional.of(err.getMessage())));
+            }
+        }
+        return out;
+    }
+
+    /** The marketplace whose manifest is called name (how Codex resolves {@code plugin@marketplace}). */
+    public Optional<Configured> find(String name) {
+        return list().stream().filter(c -> c.manifest().isPresent() && c.name().equals(name)).findFirst();
+    }
+
+    public Path rootOf(String key, CodexConfig.MarketplaceEntry entry) {
+        return entry.isGit() ? home.marketplaceClone(key) : Path.of(entry.source());
+    }
+
+    /** Re-clones git marketplaces whose remote moved (all, or the one named). */
+    public Upgraded upgrade(Optional<String> name) {
+        try (HomeLock lock = HomeLock.acquire(home, lockTimeout)) {
+            Map<String, CodexConfig.MarketplaceEntry> all = home.config().marketplaces();
+            List<String> selected = new ArrayList<>();
+            if (name.isPresent()) {
+                CodexConfig.MarketplaceEntry e = all.get(name.get());
+                if (e == null || !e.isGit()) {
+                    throw new UserError(UserError.Kind.NOT_FOUND, "marketplace `" + name.get() + "` is not configured as a Git marketplace",
+                            "local marketplaces are read in place and need no update; see: cxpm marketplace list");
+                }
+                selected.add(name.get());
+            } else {
+                all.forEach((k, e) -> {
+                    if (e.isGit()) {
+                        selected.add(k);
+                    }
+                });
+            }
+            List<Path> upgraded = new ArrayList<>();
+            List<String> errors = new ArrayList<>();
+            for (String key : selected) {
+                try {
+                    upgradeOne(key, all.get(key)).ifPresent(upgraded::add);
+                } catch (UserError e) {
+                    if (name.isPresent()) {
+                        throw e;
+                    }
+                    errors.add(key + ": " + e.getMessage());
+                }
+            }
+            return new Upgraded(selected, upgraded, errors);
+        }
+    }
+
+    private Optional<Path> upgradeOne(String key, CodexConfig.MarketplaceEntry entry) {
+        Path root = home.marketplaceClone(key);
+        String remote = git.run(null, "ls-remote", entry.source(), entry.ref().orElse("HEAD"));
+        String remoteSha = remote.isEmpty() ? "" : remote.lines().findFirst().orElse("").split("\\s+")[0];
+        Optional<String> recorded = recordedRevision(root);
+        if (Files.isDirectory(root) && recorded.isPresent() && recorded.get().equals(remoteSha)) {
+            return Optional.empty();
+        }
+        Path staged = cloneToStaging(new MarketplaceSource.Git(entry.source(), entry.ref()));
+        try {
+            String revision = git.run(staged, "rev-parse", "HEAD");
+            writeInstallRecord(staged, entry, revision);
+            Path old = home.marketplaceStaging().resolve("old-" + UUID.randomUUID());
+            if (Files.exists(root)) {
+                move(root, old);
+            }
+            move(staged, root);
+            Trees.delete(old);
+            return Optional.of(root);
+        } finally {
+            Trees.delete(staged.getParent());
+        }
+    }
+
+    private static Optional<String> recordedRevision(Path root) {
+        try {
+            String text = Files.readString(root.resolve(INSTALL_RECORD));
+            var node = new com.fasterxml.jackson.databind.ObjectMapper().readTree(text).path("revision");
+            return node.isTextual() ? Optional.of(node.asText()) : Optional.empty();
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static void writeInstallRecord(Path root, CodexConfig.MarketplaceEntry entry, String revision) {
+        String json = "{\n"
+                + "  \"source_type\": \"git\",\n"
+                + "  \"source\": " + jsonString(entry.source()) + ",\n"
+                + "  \"ref_name\": " + entry.ref().map(Marketplaces::jsonString).orElse("null") + ",\n"
+                + "  \"sparse_paths\": [],\n"
+                + "  \"revision\": " + jsonString(revision) + "\n"
+                + "}";
+        try {
+            Files.writeString(root.resolve(INSTALL_RECORD), json, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UserError(UserError.Kind.IO, "cannot write " + root.resolve(INSTALL_RECORD) + ": " + e.getMessage(), null, e);
+        }
+    }
+
+    private static String jsonString(String s) {
+        try {
+            return new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(s);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Removes the config table (and the clone of a git marketplace); installed plugins stay, as in Codex. */
+    public Removed remove(String name) {
+        try (HomeLock lock = HomeLock.acquire(home, lockTimeout)) {
+            CodexConfig cfg = home.config();
+            CodexConfig.MarketplaceEntry entry = cfg.marketplaces().get(name);
+            if (entry == null) {
+                throw new UserError(UserError.Kind.NOT_FOUND, "marketplace `" + name + "` is not configured or installed",
+                        "see the configured ones: cxpm marketplace list");
+            }
+            cfg.withoutMarketplace(name).write();
+            if (entry.isGit()) {
+                Path clone = home.marketplaceClone(name);
+                Trees.delete(clone);
+                return new Removed(name, Optional.of(clone));
+            }
+            return new Removed(name, Optional.empty());
+        }
+    }
+
+    private static void move(Path from, Path to) {
+        try {
+            Files.createDirectories(to.getParent());
+            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UserError(UserError.Kind.IO, "cannot move " + from + " to " + to + ": " + e.getMessage(), null, e);
+        }
+    }
+}
