@@ -244,6 +244,8 @@ public final class Packer {
             excluded.add(new Excluded(rel, "symlink leaves the plugin (-> " + Files.readSymbolicLink(link) + ")"));
         } else if (Files.isDirectory(real)) {
             excluded.add(new Excluded(rel, "symlink to a directory is not followed"));
+        } else if (insideGit(realRoot.relativize(real))) {
+            excluded.add(new Excluded(rel, "symlink into .git"));
         } else if (!Files.isRegularFile(real)) {
             excluded.add(new Excluded(rel, "symlink to something other than a file"));
         } else if (rules.ignores(rel, false)) {
@@ -251,6 +253,15 @@ public final class Packer {
         } else {
             entries.add(new Entry(rel, real, Files.size(real), ownerExecutable(real)));
         }
+    }
+
+    private static boolean insideGit(Path relative) {
+        for (Path part : relative) {
+            if (part.toString().equals(".git")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean ownerExecutable(Path file) throws IOException {

@@ -138,10 +138,13 @@ class PackerTest {
         Files.createSymbolicLink(dir.resolve("broken"), Path.of("nowhere"));
         Files.createSymbolicLink(dir.resolve("alias.md"), Path.of("skills/hello/SKILL.md"));
         Files.createSymbolicLink(dir.resolve("skills-link"), Path.of("skills"));
+        write(dir.resolve(".git/config"), "[remote] url = https://token@example");
+        Files.createSymbolicLink(dir.resolve("git-config"), Path.of(".git/config"));
         Packer.Listing l = new Packer().list(dir);
         assertThat(l.entries()).extracting(Packer.Entry::path).contains("alias.md")
-                .doesNotContain("escape.txt", "up", "broken", "skills-link");
-        assertThat(l.excluded()).extracting(Packer.Excluded::path).contains("escape.txt", "up", "broken", "skills-link");
+                .doesNotContain("escape.txt", "up", "broken", "skills-link", "git-config");
+        assertThat(l.excluded()).extracting(Packer.Excluded::path)
+                .contains("escape.txt", "up", "broken", "skills-link", "git-config");
         Path out = new Packer().pack(dir, tmp.resolve("p.tgz")).file();
         assertThat(entries(out)).allMatch(TarArchiveEntry::isFile);
     }
