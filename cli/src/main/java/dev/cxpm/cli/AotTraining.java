@@ -1,0 +1,67 @@
+package dev.cxpm.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * The training run for the JDK 25 AOT cache ({@code -XX:AOTCacheOutput}) that {@code ./cxpm} makes
+ * once after each build: it runs the everyday commands in one JVM, in a temp dir, so the classes they
+ * load (picocli's model, Jackson, the format model, validation) are parsed, linked and profiled
+ * ahead of time. Not a user command; commands that do not exist yet just fail as usage errors here.
+ */
+public final class AotTraining {
+    private AotTraining() {
+    }
+
+    public static void main(String[] args) throws IOException {
+        Path dir = Files.createTempDirectory("cxpm-aot-training");
+        try {
+            Path project = Files.createDirectories(dir.resolve("project/skills"));
+            Files.writeString(project.resolve("review.md"), "# Review\n\nReview the diff.\n", StandardCharsets.UTF_8);
+            Files.writeString(dir.resolve("project/.mcp.json"),
+                    "{\"mcpServers\": {\"gh\": {\"command\": \"npx\", \"env\": {\"GITHUB_TOKEN\": \"${GITHUB_TOKEN}\"}}}}",
+                    StandardCharsets.UTF_8);
+            String[][] runs = {
+                {"--version"}, {"--help"}, {"init", "--help"},
+                {"init", "demo"}, {"init", "adopted", "--from", "project", "--json"},
+                {"validate", "demo"}, {"validate", "--json", "adopted"}, {"validate", "--strict", "demo"},
+                {"pack", "demo", "-o", "demo.tgz"}, {"version", "patch", "demo"},
+                {"no-such-command"},
+            };
+            for (String[] run : runs) {
+                try {
+                    Main.run(env(dir), run);
+                } catch (RuntimeException e) {
+                    // training only records what ran; a failing command still loaded its classes
+                }
+            }
+        } finally {
+            deleteTree(dir);
+        }
+    }
+
+    private static Env env(Path cwd) {
+        Map<String, String> vars = new HashMap<>(System.getenv());
+        vars.put("HOME", cwd.resolve("home").toString());
+        vars.put("CODEX_HOME", cwd.resolve("codex-home").toString());
+        PrintWriter sink = new PrintWriter(Writer.nullWriter());
+        return new Env(vars, cwd, sink, sink, Clock.systemUTC());
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        try (Stream<Path> walk = Files.walk(dir)) {
+            for (Path p : (Iterable<Path>) walk.sorted(Comparator.reverseOrder())::iterator) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+}
