@@ -17,7 +17,8 @@ import picocli.CommandLine.Option;
         subcommands = {CommandLine.HelpCommand.class, MarketplaceCommand.class, PackCommand.class, VersionCommand.class, InitCommand.class, WhyCommand.class,
                 ServeCommand.class, TokenCommand.class, LoginCommand.class, PublishCommand.class, YankCommand.class,
                 DiffCommand.class,
-                SyncCommand.class, AddCommand.class, RemoveCommand.class},
+                SyncCommand.class, AddCommand.class, RemoveCommand.class, OutdatedCommand.class, UpdateCommand.class,
+                DoctorCommand.class},
         footer = {"", "Exit codes: 0 ok, 1 invalid input or failed check, 2 bad usage, 3 not found,",
                 "4 network, 5 integrity, 6 conflict or locked, 7 file system, 70 internal error."})
 public final class Main implements Runnable {

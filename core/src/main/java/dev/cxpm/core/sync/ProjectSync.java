@@ -244,11 +244,27 @@ public final class ProjectSync {
                 }
             }));
         }
-        Resolution resolution = Resolver.resolve(project.ranges(), prefer, index);
+        // A marketplace offers one version at a time; the locked one stays a candidate while its bytes are in the store.
+        Map<String, LockedPlugin> lockedNow = existing.map(Lockfile::plugins).orElse(new TreeMap<>());
+        dev.cxpm.core.resolve.PluginIndex withLocked = name -> {
+            List<PluginRelease> list = new ArrayList<>(index.releases(name));
+            LockedPlugin old = lockedNow.get(name);
+            if (old != null && store.has(old.integrity()) && list.stream()
+                    .noneMatch(r -> r.version().equals(old.version()) && r.origin().equals(old.marketplace()))) {
+                list.add(Lockfile.release(old));
+            }
+            return list;
+        };
+        Resolution resolution = Resolver.resolve(project.ranges(), prefer, withLocked);
         List<LockedPlugin> locked = new ArrayList<>();
         for (PluginRelease r : resolution.selected().values()) {
-            ProjectIndex.Found f = index.find(r);
-            LockedPlugin old = existing.map(l -> l.plugins().get(r.name())).orElse(null);
+            LockedPlugin old = lockedNow.get(r.name());
+            Optional<ProjectIndex.Found> offered = index.found(r.name()).stream().filter(f -> f.release().equals(r)).findFirst();
+            if (offered.isEmpty()) {
+                locked.add(old); // only the locked release (from the store) had this version
+                continue;
+            }
+            ProjectIndex.Found f = offered.get();
             boolean keep = old != null && old.version().equals(r.version()) && old.marketplace().equals(r.origin())
                     && old.source().equals(f.source()) && !options.updateAll() && !options.update().contains(r.name());
             Integrity integrity = keep ? old.integrity() : store.add(f.dir());

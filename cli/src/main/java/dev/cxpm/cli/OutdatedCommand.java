@@ -1,0 +1,77 @@
+package dev.cxpm.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.cxpm.core.lock.Lockfile;
+import dev.cxpm.core.project.ProjectManifest;
+import dev.cxpm.core.sync.Outdated;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code cxpm outdated}: current, wanted (newest in range) and latest version of each plugin. */
+@Command(name = "outdated", mixinStandardHelpOptions = true,
+        description = "Show each plugin's locked version, the newest its ranges allow (wanted) and the newest available (latest).")
+public final class OutdatedCommand implements Callable<Integer> {
+
+    @CommandLine.ParentCommand
+    Main root;
+
+    @Option(names = "--json", description = "Print {plugins:[{plugin, marketplace, current, wanted, latest, direct, outdated}]}.")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+        ProjectContext ctx = ProjectContext.of(root.env);
+        ProjectManifest project = ProjectManifest.read(ctx.projectDir());
+        List<Outdated.Row> rows = Outdated.of(project, Lockfile.readIfPresent(ctx.projectDir()), ctx.sync().index(project));
+        if (json) {
+            List<Map<String, Object>> out = new ArrayList<>();
+            for (Outdated.Row r : rows) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("plugin", r.plugin());
+                m.put("marketplace", r.marketplace().orElse(null));
+                m.put("current", r.current().orElse(null));
+                m.put("wanted", r.wanted().orElse(null));
+                m.put("latest", r.latest().orElse(null));
+                m.put("direct", r.direct());
+                m.put("outdated", r.outdated());
+                out.add(m);
+            }
+            root.env.out().println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+                    .writeValueAsString(Map.of("plugins", out)));
+            return ExitCodes.OK;
+        }
+        List<String[]> table = new ArrayList<>();
+        table.add(new String[] {"PLUGIN", "CURRENT", "WANTED", "LATEST", "MARKETPLACE"});
+        for (Outdated.Row r : rows) {
+            if (r.outdated()) {
+                table.add(new String[] {r.plugin() + (r.direct() ? "" : " (dependency)"), r.current().orElse("-"),
+                        r.wanted().orElse("-"), r.latest().orElse("-"), r.marketplace().orElse("-")});
+            }
+        }
+        if (table.size() == 1) {
+            root.env.out().println("All " + rows.size() + " plugin(s) are up to date.");
+            return ExitCodes.OK;
+        }
+        int[] w = new int[5];
+        for (String[] row : table) {
+            for (int i = 0; i < 5; i++) {
+                w[i] = Math.max(w[i], row[i].length());
+            }
+        }
+        for (String[] row : table) {
+            StringBuilder b = new StringBuilder();
+            for (int i = 0; i < 5; i++) {
+                b.append(i == 4 ? row[i] : String.format("%-" + (w[i] + 2) + "s", row[i]));
+            }
+            root.env.out().println(b.toString().stripTrailing());
+        }
+        return ExitCodes.OK;
+    }
+}

@@ -1,0 +1,156 @@
+package dev.cxpm.core.sync;
+
+import dev.cxpm.core.codexhome.CodexConfig;
+import dev.cxpm.core.codexhome.CodexHome;
+import dev.cxpm.core.format.Plugin;
+import dev.cxpm.core.format.Prerequisites;
+import dev.cxpm.core.lock.LockCheck;
+import dev.cxpm.core.lock.LockedPlugin;
+import dev.cxpm.core.lock.Lockfile;
+import dev.cxpm.core.pack.Packer;
+import dev.cxpm.core.project.PluginRequirement;
+import dev.cxpm.core.project.ProjectManifest;
+import dev.cxpm.core.UserError;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Finds where the Codex home has drifted from the project's lockfile, and says which command fixes
+ * each: plugins missing or edited by hand (their files re-packed and compared with the locked
+ * integrity), enabled/disabled behind cxpm's back, missing prerequisites, stale git marketplace clones.
+ */
+public final class Doctor {
+
+    /** One finding: what is wrong and the command that fixes it. */
+    public record Finding(String code, String plugin, String problem, String fix) {
+    }
+
+    static final Duration STALE = Duration.ofDays(7);
+
+    private Doctor() {
+    }
+
+    public static List<Finding> examine(ProjectManifest project, Optional<Lockfile> lockOpt, CodexHome home,
+            Map<String, String> env, Instant now) {
+        List<Finding> out = new ArrayList<>();
+        if (lockOpt.isEmpty()) {
+            out.add(new Finding("no-lockfile", null, "cxpm.toml has no cxpm.lock yet", "cxpm sync"));
+            return out;
+        }
+        Lockfile lock = lockOpt.get();
+        for (String d : LockCheck.disagreements(project, lock)) {
+            out.add(new Finding("lock-outdated", null, d, "cxpm sync (then commit cxpm.lock)"));
+        }
+        CodexConfig config = home.config();
+        Map<String, Boolean> enabled = config.plugins();
+        for (LockedPlugin p : lock.plugins().values()) {
+            String id = p.name() + "@" + p.marketplace();
+            Path dir = home.pluginDir(p.marketplace(), p.name()).resolve(p.version().text());
+            if (!Files.isDirectory(dir)) {
+                out.add(new Finding("missing", id, id + " " + p.version() + " is not installed in " + home.dir(), "cxpm sync"));
+                continue;
+            }
+            if (!sameContent(dir, p)) {
+                out.add(new Finding("edited", id, "files of " + id + " in " + dir + " differ from cxpm.lock (edited by hand?)",
+                        "cxpm sync --verify"));
+            }
+            boolean want = Optional.ofNullable(project.plugins().get(p.name())).map(PluginRequirement::enabled).orElse(true);
+            Boolean actual = enabled.get(id);
+            if (actual == null) {
+                out.add(new Finding("not-configured", id, id + " has no [plugins.\"" + id + "\"] table in config.toml", "cxpm sync"));
+            } else if (actual != want) {
+                out.add(new Finding(want ? "disabled" : "enabled", id,
+                        id + " is " + (actual ? "enabled" : "disabled") + " in config.toml but cxpm.toml wants it "
+                                + (want ? "enabled" : "disabled"),
+                        "cxpm sync (or change `enabled` in cxpm.toml)"));
+            }
+            prerequisites(dir, id, env, out);
+        }
+        for (var e : config.marketplaces().entrySet()) {
+            if (!e.getValue().isGit()) {
+                continue;
+            }
+            Path clone = home.marketplaceClone(e.getKey());
+            Optional<Instant> fetched = lastFetch(clone);
+            if (fetched.isPresent() && Duration.between(fetched.get(), now).compareTo(STALE) > 0) {
+                long days = Duration.between(fetched.get(), now).toDays();
+                out.add(new Finding("stale-marketplace", null,
+                        "marketplace `" + e.getKey() + "` was last fetched " + days + " days ago", "cxpm marketplace update " + e.getKey()));
+            }
+        }
+        return out;
+    }
+
+    private static boolean sameContent(Path dir, LockedPlugin p) {
+        try {
+            Path tmp = Files.createTempFile("cxpm-doctor", ".tgz");
+            try {
+                return new Packer().pack(dir, tmp).integrity().equals(p.integrity());
+            } finally {
+                Files.deleteIfExists(tmp);
+            }
+        } catch (IOException | UserError e) {
+            return false;
+        }
+    }
+
+    private static void prerequisites(Path dir, String id, Map<String, String> env, List<Finding> out) {
+        Prerequisites pre;
+        try {
+            pre = Plugin.load(dir).prerequisites();
+        } catch (UserError e) {
+            return;
+        }
+        pre.commands().forEach((cmd, hint) -> {
+            if (!onPath(cmd, env.get("PATH"))) {
+                out.add(new Finding("missing-command", id, id + " needs the command `" + cmd + "`, which is not on PATH",
+                        hint == null || hint.isBlank() ? "install " + cmd : hint));
+            }
+        });
+        pre.env().forEach((var, hint) -> {
+            String v = env.get(var);
+            if (v == null || v.isBlank()) {
+                out.add(new Finding("missing-env", id, id + " needs the environment variable " + var + ", which is not set",
+                        "export " + var + "=..." + (hint == null || hint.isBlank() ? "" : " (" + hint + ")")));
+            }
+        });
+    }
+
+    static boolean onPath(String command, String path) {
+        if (command.contains("/")) {
+            return Files.isExecutable(Path.of(command));
+        }
+        if (path == null) {
+            return false;
+        }
+        for (String d : path.split(File.pathSeparator)) {
+            if (!d.isEmpty() && Files.isExecutable(Path.of(d, command))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** When git last fetched into the clone (FETCH_HEAD, else HEAD), if it is a clone. */
+    private static Optional<Instant> lastFetch(Path clone) {
+        for (String f : new String[] {".git/FETCH_HEAD", ".git/HEAD"}) {
+            Path p = clone.resolve(f);
+            if (Files.exists(p)) {
+                try {
+                    return Optional.of(Files.getLastModifiedTime(p).toInstant());
+                } catch (IOException e) {
+                    return Optional.empty();
+                }
+            }
+        }
+        return Optional.empty();
+    }
+}

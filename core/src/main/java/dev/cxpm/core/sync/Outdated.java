@@ -1,0 +1,59 @@
+package dev.cxpm.core.sync;
+
+import dev.cxpm.core.lock.LockedPlugin;
+import dev.cxpm.core.lock.Lockfile;
+import dev.cxpm.core.project.ProjectManifest;
+import dev.cxpm.core.resolve.PluginRelease;
+import dev.cxpm.core.resolve.PluginVersion;
+import dev.cxpm.core.resolve.Requirement;
+import dev.cxpm.core.resolve.Resolution;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * For each plugin of the project: the locked version, the newest one every range allows
+ * ("wanted", what {@code cxpm update} would move to) and the newest one at all ("latest").
+ */
+public final class Outdated {
+
+    public record Row(String plugin, Optional<String> marketplace, Optional<String> current, Optional<String> wanted,
+            Optional<String> latest, boolean direct) {
+        public boolean outdated() {
+            return !current.equals(wanted) || !current.equals(latest);
+        }
+    }
+
+    private Outdated() {
+    }
+
+    public static List<Row> of(ProjectManifest project, Optional<Lockfile> lock, ProjectIndex index) {
+        Resolution locked = lock.map(l -> l.asResolution(project.ranges())).orElse(null);
+        Set<String> names = new TreeSet<>(project.plugins().keySet());
+        lock.ifPresent(l -> names.addAll(l.plugins().keySet()));
+        List<Row> rows = new ArrayList<>();
+        for (String name : names) {
+            Optional<LockedPlugin> current = lock.map(l -> l.plugins().get(name));
+            List<Requirement> reqs = locked != null ? locked.requirements().getOrDefault(name, List.of())
+                    : project.plugins().containsKey(name)
+                            ? List.of(Requirement.fromProject(name, project.plugins().get(name).range())) : List.of();
+            List<PluginRelease> releases = index.releases(name).stream()
+                    .filter(r -> current.isEmpty() || r.origin().equals(current.get().marketplace()))
+                    .toList();
+            Optional<PluginVersion> latest = releases.stream().map(PluginRelease::version).max(Comparator.naturalOrder());
+            // A marketplace offers one version at a time: the locked one still counts as available (it is in the store).
+            Optional<PluginVersion> wanted = java.util.stream.Stream.concat(releases.stream().map(PluginRelease::version),
+                            current.map(LockedPlugin::version).stream())
+                    .filter(v -> reqs.stream().allMatch(r -> r.range().includes(v)))
+                    .max(Comparator.naturalOrder());
+            rows.add(new Row(name,
+                    current.map(LockedPlugin::marketplace).or(() -> releases.stream().findFirst().map(PluginRelease::origin)),
+                    current.map(p -> p.version().text()), wanted.map(PluginVersion::text), latest.map(PluginVersion::text),
+                    project.plugins().containsKey(name)));
+        }
+        return rows;
+    }
+}
