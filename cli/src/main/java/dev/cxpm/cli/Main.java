@@ -16,6 +16,7 @@ import picocli.CommandLine.Option;
         versionProvider = Main.Version.class,
         subcommands = {CommandLine.HelpCommand.class, MarketplaceCommand.class, PackCommand.class, VersionCommand.class, InitCommand.class, WhyCommand.class,
                 ServeCommand.class, TokenCommand.class, LoginCommand.class, PublishCommand.class, YankCommand.class,
+                DeprecateCommand.class, OwnerCommand.class,
                 DiffCommand.class,
                 SyncCommand.class, AddCommand.class, RemoveCommand.class, OutdatedCommand.class, UpdateCommand.class,
                 DoctorCommand.class},

@@ -149,6 +149,24 @@ class RegistryCommandsTest {
     }
 
     @Test
+    void deprecateAndOwnerCommands() throws Exception {
+        login(adminToken());
+        CliRun.in(tmp, "publish", plugin("hello", "1.0.0").toString());
+        CliRun.in(tmp, "publish", plugin("hello", "2.0.0").toString());
+        CliRun d = CliRun.in(tmp, "deprecate", "hello@<2", "use 2.x");
+        assertThat(d.exitCode()).as(d.stderr()).isZero();
+        assertThat(d.stdout()).contains("deprecated hello 1.0.0");
+        assertThat(registry.versions("hello").get(0).deprecated()).isEqualTo("use 2.x");
+
+        CliRun add = CliRun.in(tmp, "owner", "add", "hello", "bob");
+        assertThat(add.exitCode()).as(add.stderr()).isZero();
+        assertThat(add.stdout()).contains("hello owners: admin, bob");
+        assertThat(CliRun.in(tmp, "owner", "list", "hello").stdout()).contains("admin, bob");
+        assertThat(CliRun.in(tmp, "owner", "remove", "hello", "admin").exitCode()).isZero();
+        assertThat(CliRun.in(tmp, "owner", "remove", "hello", "bob").exitCode()).as("last owner stays").isEqualTo(6);
+    }
+
+    @Test
     void tokenCreateOnADirectoryWithoutARegistryIsNotFound() {
         CliRun r = CliRun.in(tmp, "token", "create", "--data", tmp.resolve("nothing").toString());
         assertThat(r.exitCode()).isEqualTo(3);

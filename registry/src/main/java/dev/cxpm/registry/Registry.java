@@ -76,9 +76,24 @@ public final class Registry implements AutoCloseable {
         listeners.add(listener);
     }
 
-    private void changed() {
+    private void changed(String plugin) {
+        generation.incrementAndGet();
+        indexCache.remove(plugin);
         listeners.forEach(Runnable::run);
     }
+
+    /**
+     * Index documents are read far more often than written: kept in memory, dropped when this
+     * process publishes or yanks, and after {@link #INDEX_CACHE_TTL} in any case, so that several
+     * processes sharing one database see each other's changes within that time.
+     */
+    static final Duration INDEX_CACHE_TTL = Duration.ofSeconds(5);
+    private record Cached(IndexDocument doc, long at) {
+    }
+    private final java.util.concurrent.ConcurrentHashMap<String, Cached> indexCache = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Bumped by every change, so a document built while a publish ran is not cached over it. */
+    private final java.util.concurrent.atomic.AtomicLong generation = new java.util.concurrent.atomic.AtomicLong();
+    private static final int INDEX_CACHE_MAX = 50_000;
 
     // ---- tokens ----------------------------------------------------------------------------
 
@@ -181,7 +196,7 @@ public final class Registry implements AutoCloseable {
         refuseOutcome(precheck(caller, p), p);
         blobs.put(integrity, tgz);
         VersionRow row = new VersionRow(p.name(), p.version(), integrity, tgz.length, p.manifest().toString(),
-                p.dependenciesJson(), false, caller.user(), clock.instant());
+                p.dependenciesJson(), false, caller.user(), clock.instant(), null);
         PublishOutcome outcome;
         try {
             outcome = db.insertVersion(row, new Summary(p.displayName(), p.description(), p.category(), p.keywords(), p.capabilities()), caller.isAdmin());
@@ -193,14 +208,22 @@ public final class Registry implements AutoCloseable {
             dropIfUnreferenced(integrity);
             refuseOutcome(outcome, p);
         }
-        changed();
+        changed(p.name());
         return new Published(p.name(), p.version(), integrity, tgz.length);
     }
 
     private PublishOutcome precheck(Caller caller, PublishedPlugin p) {
         Optional<PluginRow> existing = db.plugin(p.name());
         if (existing.isEmpty()) {
-            // a plugin of another case holds the name: insertVersion reports it precisely
+            if (!caller.isAdmin()) {
+                var others = db.pluginOwners().entrySet().stream()
+                        .filter(e -> !e.getValue().contains(caller.user())).map(java.util.Map.Entry::getKey).toList();
+                LookAlikeNames.confusableWith(p.name(), others).ifPresent(similar -> {
+                    throw new RegistryException(409, "name-confusable", "the name '" + p.name() + "' is too close to the existing plugin '"
+                            + similar + "' (same letters once separators and look-alike characters are folded, or one typo away); "
+                            + "pick a more distinct name, or ask a registry admin to publish it");
+                });
+            }
             return PublishOutcome.PUBLISHED;
         }
         if (!caller.isAdmin() && !db.owners(p.name()).contains(caller.user())) {
@@ -233,7 +256,62 @@ public final class Registry implements AutoCloseable {
             throw new RegistryException(403, "forbidden", "your token may not yank versions of '" + plugin + "'");
         }
         db.setYanked(plugin, version, yanked);
-        changed();
+        changed(plugin);
+    }
+
+    /** Owners and admins may change a plugin's versions and owners; 404 before 403 so names do not leak scopes. */
+    private void requireOwner(Caller caller, String plugin, String action) {
+        if (db.plugin(plugin).isEmpty()) {
+            throw new RegistryException(404, "not-found", "no plugin '" + plugin + "'");
+        }
+        if (!caller.mayPublish(plugin) || (!caller.isAdmin() && !db.owners(plugin).contains(caller.user()))) {
+            throw new RegistryException(403, "forbidden", "your token may not " + action + " '" + plugin + "'");
+        }
+    }
+
+    /**
+     * Marks every version in the range (all when null) deprecated with the message, or clears it
+     * when the message is blank. Returns the versions changed.
+     */
+    public List<String> deprecate(Caller caller, String plugin, String range, String message) {
+        requireOwner(caller, plugin, "deprecate versions of");
+        String msg = message == null || message.isBlank() ? null : message.strip();
+        dev.cxpm.core.resolve.VersionRange r = range == null || range.isBlank() ? dev.cxpm.core.resolve.VersionRange.ANY
+                : dev.cxpm.core.resolve.VersionRange.parse(range).filter(x -> x.ranges() != null)
+                        .orElseThrow(() -> new RegistryException(400, "invalid-range", "not a version range: " + range));
+        List<String> changed = new ArrayList<>();
+        for (VersionRow v : db.versions(plugin)) {
+            boolean inRange = r.includes(dev.cxpm.core.resolve.PluginVersion.of(v.version()));
+            if (inRange && db.setDeprecated(plugin, v.version(), msg)) {
+                changed.add(v.version());
+            }
+        }
+        changed(plugin);
+        return changed;
+    }
+
+    public void addOwner(Caller caller, String plugin, String user) {
+        requireOwner(caller, plugin, "change the owners of");
+        if (user == null || !user.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,63}")) {
+            throw new RegistryException(400, "invalid-user", "a user name is 1-64 letters, digits, '.', '_' or '-'");
+        }
+        db.addOwner(plugin, user);
+    }
+
+    public void removeOwner(Caller caller, String plugin, String user) {
+        requireOwner(caller, plugin, "change the owners of");
+        List<String> owners = db.owners(plugin);
+        if (!owners.contains(user)) {
+            throw new RegistryException(404, "not-found", user + " is not an owner of '" + plugin + "'");
+        }
+        if (owners.size() == 1) {
+            throw new RegistryException(409, "last-owner", "'" + plugin + "' would have no owner left; add another owner first");
+        }
+        db.removeOwner(plugin, user);
+    }
+
+    public List<String> ownedBy(String user) {
+        return db.ownedBy(user);
     }
 
     // ---- reading ---------------------------------------------------------------------------
@@ -243,6 +321,23 @@ public final class Registry implements AutoCloseable {
     }
 
     public Optional<IndexDocument> index(String plugin) {
+        Cached c = indexCache.get(plugin);
+        long now = System.nanoTime();
+        if (c != null && now - c.at() < INDEX_CACHE_TTL.toNanos()) {
+            return Optional.of(c.doc());
+        }
+        long gen = generation.get();
+        Optional<IndexDocument> doc = buildIndex(plugin);
+        if (doc.isPresent() && generation.get() == gen) {
+            if (indexCache.size() >= INDEX_CACHE_MAX) {
+                indexCache.clear();
+            }
+            indexCache.put(plugin, new Cached(doc.get(), now));
+        }
+        return doc;
+    }
+
+    private Optional<IndexDocument> buildIndex(String plugin) {
         Optional<PluginRow> row = db.plugin(plugin);
         if (row.isEmpty()) {
             return Optional.empty();
@@ -269,6 +364,9 @@ public final class Registry implements AutoCloseable {
             o.put("tarball", BLOB_PATH + v.integrity().hex());
             o.set("dependencies", parse(v.dependencies()));
             o.put("yanked", v.yanked());
+            if (v.deprecated() != null) {
+                o.put("deprecated", v.deprecated());
+            }
             o.put("publishedAt", v.publishedAt().toString());
         }
         try {
@@ -311,9 +409,27 @@ public final class Registry implements AutoCloseable {
     public SearchResult search(String text, String category, int page, int perPage) {
         int pg = Math.max(1, page);
         int per = Math.min(MAX_PER_PAGE, Math.max(1, perPage));
-        SearchPage r = db.search(new SearchQuery(text, category, pg, per));
-        return new SearchResult(r.total(), pg, per, r.plugins());
+        SearchQuery q = new SearchQuery(text == null ? null : text.strip(), category, pg, per);
+        // same policy as index documents: dropped on any change here, at most INDEX_CACHE_TTL old
+        long now = System.nanoTime();
+        long gen = generation.get();
+        CachedSearch c = searchCache.get(q);
+        if (c != null && c.generation() == gen && now - c.at() < INDEX_CACHE_TTL.toNanos()) {
+            return c.result();
+        }
+        SearchPage r = db.search(q);
+        SearchResult result = new SearchResult(r.total(), pg, per, r.plugins());
+        if (searchCache.size() >= SEARCH_CACHE_MAX) {
+            searchCache.clear();
+        }
+        searchCache.put(q, new CachedSearch(result, gen, now));
+        return result;
     }
+
+    private record CachedSearch(SearchResult result, long generation, long at) {
+    }
+    private static final int SEARCH_CACHE_MAX = 10_000;
+    private final java.util.concurrent.ConcurrentHashMap<SearchQuery, CachedSearch> searchCache = new java.util.concurrent.ConcurrentHashMap<>();
 
     /**
      * Deletes blobs no version points to: what a crash between the blob write and the version

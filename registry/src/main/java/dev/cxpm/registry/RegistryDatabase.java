@@ -19,7 +19,7 @@ public interface RegistryDatabase extends AutoCloseable {
 
     /** One published version. {@code manifest} and {@code dependencies} are JSON text. */
     record VersionRow(String plugin, String version, Integrity integrity, long size, String manifest,
-            String dependencies, boolean yanked, String publishedBy, Instant publishedAt) {
+            String dependencies, boolean yanked, String publishedBy, Instant publishedAt, String deprecated) {
     }
 
     /** The searchable summary a new version brings (applied to the plugin when it becomes its latest). */
@@ -48,6 +48,9 @@ public interface RegistryDatabase extends AutoCloseable {
 
     Optional<PluginRow> plugin(String name);
 
+    /** Every plugin name with its owners, for the look-alike check of a new name. */
+    java.util.Map<String, List<String>> pluginOwners();
+
     /** Versions of a plugin in publication order; empty when the plugin does not exist. */
     List<VersionRow> versions(String plugin);
 
@@ -63,7 +66,13 @@ public interface RegistryDatabase extends AutoCloseable {
     /** Sets the yanked flag; false when there is no such version. */
     boolean setYanked(String plugin, String version, boolean yanked);
 
+    /** Sets (or, with null, clears) a version's deprecation message; false when there is no such version. */
+    boolean setDeprecated(String plugin, String version, String message);
+
     List<String> owners(String plugin);
+
+    /** Names of the plugins a user owns, sorted. */
+    List<String> ownedBy(String user);
 
     void addOwner(String plugin, String user);
 

@@ -40,6 +40,10 @@ public final class RegistryServer implements AutoCloseable {
     private static final Pattern BLOB = Pattern.compile("/api/v1/blobs/([0-9a-f]{128})(?:\\.tgz)?");
     private static final Pattern TOKEN = Pattern.compile("/api/v1/tokens/([0-9a-f]+)");
     private static final Pattern PAGE = Pattern.compile("/plugins/([^/]+)");
+    private static final Pattern OWNER_PAGE = Pattern.compile("/owners/([^/]+)");
+    private static final Pattern DEPRECATION = Pattern.compile("/api/v1/plugins/([^/]+)/deprecation");
+    private static final Pattern OWNERS = Pattern.compile("/api/v1/plugins/([^/]+)/owners");
+    private static final Pattern OWNER = Pattern.compile("/api/v1/plugins/([^/]+)/owners/([^/]+)");
 
     private final Registry registry;
     private final HttpServer server;
@@ -105,6 +109,33 @@ public final class RegistryServer implements AutoCloseable {
             ObjectNode o = JSON.createObjectNode().put("name", decode(m.group(1))).put("version", decode(m.group(2)))
                     .put("yanked", method.equals("POST"));
             sendJson(ex, 200, o);
+        } else if ((m = DEPRECATION.matcher(path)).matches() && method.equals("PUT")) {
+            Caller c = registry.authenticate(ex.getRequestHeaders().getFirst("Authorization"));
+            JsonNode body = jsonBody(ex);
+            String range = body.path("range").isTextual() ? body.path("range").asText() : null;
+            List<String> changed = registry.deprecate(c, decode(m.group(1)), range, body.path("message").asText(""));
+            ObjectNode o = JSON.createObjectNode().put("name", decode(m.group(1)));
+            changed.forEach(o.putArray("versions")::add);
+            sendJson(ex, 200, o);
+        } else if ((m = OWNERS.matcher(path)).matches() && isRead(method)) {
+            String name = decode(m.group(1));
+            if (registry.plugin(name).isEmpty()) {
+                throw new RegistryException(404, "not-found", "no plugin '" + name + "'");
+            }
+            ObjectNode o = JSON.createObjectNode().put("name", name);
+            registry.owners(name).forEach(o.putArray("owners")::add);
+            sendJson(ex, 200, o);
+        } else if ((m = OWNER.matcher(path)).matches() && (method.equals("PUT") || method.equals("DELETE"))) {
+            Caller c = registry.authenticate(ex.getRequestHeaders().getFirst("Authorization"));
+            String name = decode(m.group(1));
+            if (method.equals("PUT")) {
+                registry.addOwner(c, name, decode(m.group(2)));
+            } else {
+                registry.removeOwner(c, name, decode(m.group(2)));
+            }
+            ObjectNode o = JSON.createObjectNode().put("name", name);
+            registry.owners(name).forEach(o.putArray("owners")::add);
+            sendJson(ex, 200, o);
         } else if ((m = PLUGIN.matcher(path)).matches() && isRead(method)) {
             index(ex, decode(m.group(1)));
         } else if ((m = BLOB.matcher(path)).matches() && isRead(method)) {
@@ -151,6 +182,8 @@ public final class RegistryServer implements AutoCloseable {
             } else {
                 sendHtml(ex, 404, pages.notFound(decode(m.group(1))));
             }
+        } else if ((m = OWNER_PAGE.matcher(path)).matches() && isRead(method)) {
+            sendHtml(ex, 200, pages.owner(decode(m.group(1))));
         } else if (path.startsWith("/api/")) {
             throw new RegistryException(404, "not-found", "no route " + method + " " + path);
         } else {
@@ -247,17 +280,22 @@ public final class RegistryServer implements AutoCloseable {
         sendJson(ex, 200, o);
     }
 
-    private void createToken(HttpExchange ex) throws IOException {
-        Caller c = registry.authenticate(ex.getRequestHeaders().getFirst("Authorization"));
+    private static JsonNode jsonBody(HttpExchange ex) throws IOException {
         JsonNode body;
         try {
             body = JSON.readTree(readBody(ex, 64 * 1024));
-        } catch (IOException e) {
-            throw new RegistryException(400, "invalid-json", "the body must be JSON: " + e.getMessage());
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new RegistryException(400, "invalid-json", "the body must be JSON: " + e.getOriginalMessage());
         }
         if (body == null || !body.isObject()) {
             throw new RegistryException(400, "invalid-json", "the body must be a JSON object");
         }
+        return body;
+    }
+
+    private void createToken(HttpExchange ex) throws IOException {
+        Caller c = registry.authenticate(ex.getRequestHeaders().getFirst("Authorization"));
+        JsonNode body = jsonBody(ex);
         List<String> scopes = new ArrayList<>();
         body.path("scopes").forEach(s -> scopes.add(s.asText()));
         String user = body.path("user").asText(c.user());

@@ -26,7 +26,7 @@ import java.util.stream.Collectors;
  */
 public final class SqliteDatabase implements RegistryDatabase {
 
-    private static final int READERS = 4;
+    private static final int READERS = 8;
 
     private final Connection writer;
     private final ReentrantLock writeLock = new ReentrantLock();
@@ -134,12 +134,29 @@ public final class SqliteDatabase implements RegistryDatabase {
         });
     }
 
+    @Override
+    public java.util.Map<String, List<String>> pluginOwners() {
+        return read(c -> {
+            java.util.Map<String, List<String>> out = new java.util.HashMap<>();
+            try (PreparedStatement p = c.prepareStatement("SELECT p.name, o.user_name FROM plugins p LEFT JOIN owners o ON o.plugin_id = p.id");
+                 ResultSet rs = p.executeQuery()) {
+                while (rs.next()) {
+                    List<String> owners = out.computeIfAbsent(rs.getString(1), k -> new ArrayList<>());
+                    if (rs.getString(2) != null) {
+                        owners.add(rs.getString(2));
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
     private static final String VERSION_COLUMNS =
-            "p.name, v.version, v.integrity, v.size, v.manifest, v.dependencies, v.yanked, v.published_by, v.published_at";
+            "p.name, v.version, v.integrity, v.size, v.manifest, v.dependencies, v.yanked, v.published_by, v.published_at, v.deprecated";
 
     private static VersionRow versionRow(ResultSet rs) throws SQLException {
         return new VersionRow(rs.getString(1), rs.getString(2), new Integrity(rs.getString(3)), rs.getLong(4),
-                rs.getString(5), rs.getString(6), rs.getInt(7) != 0, rs.getString(8), Instant.parse(rs.getString(9)));
+                rs.getString(5), rs.getString(6), rs.getInt(7) != 0, rs.getString(8), Instant.parse(rs.getString(9)), rs.getString(10));
     }
 
     @Override
@@ -270,6 +287,19 @@ public final class SqliteDatabase implements RegistryDatabase {
                 return rs.next() ? rs.getLong(1) : null;
             }
         }
+    }
+
+    @Override
+    public boolean setDeprecated(String plugin, String version, String message) {
+        return write(c -> {
+            Long id = pluginId(c, plugin);
+            return id != null && update(c, "UPDATE versions SET deprecated = ? WHERE plugin_id = ? AND version = ?", message, id, version) > 0;
+        });
+    }
+
+    @Override
+    public List<String> ownedBy(String user) {
+        return read(c -> strings(c, "SELECT p.name FROM owners o JOIN plugins p ON p.id = o.plugin_id WHERE o.user_name = ? ORDER BY p.name", user));
     }
 
     @Override

@@ -111,12 +111,13 @@ final class WebPages {
         b.append("<h2>Versions</h2><table class=versions><tr><th>version</th><th>published</th><th>integrity</th></tr>");
         for (VersionRow v : versions) {
             b.append("<tr").append(v.yanked() ? " class=yanked" : "").append("><td>").append(esc(v.version()))
-                    .append(v.yanked() ? " (yanked)" : "").append("</td><td>").append(v.publishedAt().toString(), 0, 10)
+                    .append(v.yanked() ? " (yanked)" : "").append(v.deprecated() != null ? " (deprecated: " + esc(v.deprecated()) + ")" : "")
+                    .append("</td><td>").append(v.publishedAt().toString(), 0, 10)
                     .append("</td><td><a href=\"").append(Registry.BLOB_PATH).append(v.integrity().hex()).append("\"><code>")
                     .append(esc(v.integrity().sri().substring(0, 20))).append("…</code></a></td></tr>");
         }
         b.append("</table><h2>Owners</h2>");
-        list(b, registry.owners(name).stream().map(WebPages::esc).toList());
+        list(b, registry.owners(name).stream().map(o -> "<a href=\"/owners/" + url(o) + "\">" + esc(o) + "</a>").toList());
         return Optional.of(layout(p.name() + " · cxpm registry", color, b.toString()));
     }
 
@@ -128,6 +129,17 @@ final class WebPages {
                 throw new UncheckedIOException(e);
             }
         });
+    }
+
+    String owner(String user) {
+        StringBuilder b = new StringBuilder("<h1>").append(esc(user)).append("</h1><h2>Plugins</h2>");
+        List<String> items = new ArrayList<>();
+        for (String name : registry.ownedBy(user)) {
+            registry.plugin(name).ifPresent(p -> items.add("<a class=name href=\"/plugins/" + url(p.name()) + "\">" + esc(p.name())
+                    + "</a> <span class=version>" + esc(p.latestVersion()) + "</span><p>" + esc(p.description()) + "</p>"));
+        }
+        list(b, items);
+        return layout(user + " · cxpm registry", null, b.toString());
     }
 
     String notFound(String what) {

@@ -244,6 +244,24 @@ class RegistryServerTest {
     }
 
     @Test
+    void lookAlikeOfAnotherOwnersPluginIsRefusedButItsOwnerAndAdminsMayUseIt() throws Exception {
+        String bob = registry.createToken(null, "bob", List.of("owner"), null, null).token();
+        String carol = registry.createToken(null, "carol", List.of("owner"), null, null).token();
+        assertThat(publish(bob, plugin("github-triage", "1.0.0")).statusCode()).isEqualTo(201);
+
+        HttpResponse<String> squat = publish(carol, plugin("github_triage", "1.0.0"));
+        assertThat(squat.statusCode()).isEqualTo(409);
+        assertThat(json(squat).path("error").asText()).isEqualTo("name-confusable");
+        assertThat(json(squat).path("message").asText()).contains("github-triage");
+        assertThat(publish(carol, plugin("g1thub-triage", "1.0.0")).statusCode()).isEqualTo(409);
+        assertThat(blobCount()).isEqualTo(1);
+
+        assertThat(publish(bob, plugin("github_triage", "1.0.0")).statusCode()).as("the owner may hold variants").isEqualTo(201);
+        assertThat(publish(carol, plugin("gitlab-triage", "1.0.0")).statusCode()).isEqualTo(201);
+        assertThat(publish(admin, plugin("github.triage", "1.0.0")).statusCode()).isEqualTo(201);
+    }
+
+    @Test
     void invalidPluginIsRefusedWithEveryProblemAndNothingIsStored() throws Exception {
         byte[] bad = TarGz.of(Map.of(
                 ".codex-plugin/plugin.json", "{\"name\": \"Bad Name\", \"version\": \"one\"}",
@@ -353,6 +371,44 @@ class RegistryServerTest {
         assertThat(send("POST", "/api/v1/plugins/demo/versions/1.0.0/yank", bob, null).statusCode()).isEqualTo(403);
         assertThat(send("POST", "/api/v1/plugins/demo/versions/9.9.9/yank", admin, null).statusCode()).isEqualTo(404);
         assertThat(send("POST", "/api/v1/plugins/demo/versions/1.0.0/yank", null, null).statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void deprecationOfARangeShowsInTheIndexAndCanBeLifted() throws Exception {
+        publish(admin, plugin("demo", "1.0.0"));
+        publish(admin, plugin("demo", "1.1.0"));
+        publish(admin, plugin("demo", "2.0.0"));
+        HttpResponse<String> r = send("PUT", "/api/v1/plugins/demo/deprecation", admin, "{\"range\":\"<2\",\"message\":\"use 2.x\"}");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertThat(json(r).path("versions").toString()).isEqualTo("[\"1.0.0\",\"1.1.0\"]");
+        JsonNode versions = json(get("/api/v1/plugins/demo")).path("versions");
+        assertThat(versions.get(0).path("deprecated").asText()).isEqualTo("use 2.x");
+        assertThat(versions.get(2).has("deprecated")).isFalse();
+        assertThat(get("/plugins/demo").body()).contains("deprecated: use 2.x");
+
+        send("PUT", "/api/v1/plugins/demo/deprecation", admin, "{\"message\":\"\"}");
+        assertThat(json(get("/api/v1/plugins/demo")).path("versions").get(0).has("deprecated")).isFalse();
+        assertThat(send("PUT", "/api/v1/plugins/demo/deprecation", admin, "{\"range\":\"not a range!!\",\"message\":\"x\"}").statusCode())
+                .isEqualTo(400);
+    }
+
+    @Test
+    void ownersAddRemoveOnlyByOwnersAndNeverTheLastOne() throws Exception {
+        String bob = registry.createToken(null, "bob", List.of("owner"), null, null).token();
+        String carol = registry.createToken(null, "carol", List.of("owner"), null, null).token();
+        publish(bob, plugin("demo", "1.0.0"));
+        assertThat(send("PUT", "/api/v1/plugins/demo/owners/dave", carol, null).statusCode()).isEqualTo(403);
+        assertThat(send("DELETE", "/api/v1/plugins/demo/owners/bob", bob, null).statusCode()).isEqualTo(409);
+
+        HttpResponse<String> add = send("PUT", "/api/v1/plugins/demo/owners/carol", bob, null);
+        assertThat(add.statusCode()).isEqualTo(200);
+        assertThat(json(add).path("owners").toString()).isEqualTo("[\"bob\",\"carol\"]");
+        assertThat(publish(carol, plugin("demo", "1.1.0")).statusCode()).isEqualTo(201);
+
+        assertThat(send("DELETE", "/api/v1/plugins/demo/owners/bob", carol, null).statusCode()).isEqualTo(200);
+        assertThat(publish(bob, plugin("demo", "1.2.0")).statusCode()).isEqualTo(403);
+        assertThat(json(get("/api/v1/plugins/demo/owners")).path("owners").toString()).isEqualTo("[\"carol\"]");
+        assertThat(get("/owners/carol").body()).contains("href=\"/plugins/demo\"");
     }
 
     @Test

@@ -80,6 +80,27 @@ public final class RegistryClient {
         send(undo ? b.DELETE() : b.POST(HttpRequest.BodyPublishers.noBody()));
     }
 
+    /** Deprecates the versions in the range (all when null), or clears it with a blank message; returns the versions changed. */
+    public List<String> deprecate(String plugin, String range, String message) {
+        ObjectNode body = JSON.createObjectNode().put("message", message);
+        if (range != null) {
+            body.put("range", range);
+        }
+        JsonNode r = send(request("/api/v1/plugins/" + enc(plugin) + "/deprecation").header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(body.toString())));
+        return strings(r.path("versions"));
+    }
+
+    public List<String> owners(String plugin) {
+        return strings(send(request("/api/v1/plugins/" + enc(plugin) + "/owners").GET()).path("owners"));
+    }
+
+    /** Adds or removes an owner; returns the owners after the change. */
+    public List<String> changeOwner(String plugin, String user, boolean add) {
+        HttpRequest.Builder b = request("/api/v1/plugins/" + enc(plugin) + "/owners/" + enc(user));
+        return strings(send(add ? b.PUT(HttpRequest.BodyPublishers.noBody()) : b.DELETE()).path("owners"));
+    }
+
     public record Token(String id, String token, String user, List<String> scopes, String expiresAt) {
     }
 

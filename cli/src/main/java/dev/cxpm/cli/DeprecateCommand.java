@@ -1,0 +1,45 @@
+package dev.cxpm.cli;
+
+import dev.cxpm.core.UserError;
+import java.util.List;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code cxpm deprecate}: attaches a message to published versions (installs still work, and show it). */
+@Command(name = "deprecate", mixinStandardHelpOptions = true,
+        description = {"Deprecate the versions of a plugin in a range (all versions without @RANGE) with a message.",
+                "An empty message (\"\") lifts the deprecation."})
+final class DeprecateCommand implements Runnable {
+
+    @CommandLine.ParentCommand
+    Main root;
+
+    @Parameters(index = "0", paramLabel = "PLUGIN[@RANGE]")
+    String spec;
+
+    @Parameters(index = "1", paramLabel = "MESSAGE", description = "Why, and what to use instead.")
+    String message;
+
+    @Option(names = "--registry", paramLabel = "URL", description = "Registry URL (default: the one you logged in to).")
+    String registry;
+
+    @Override
+    public void run() {
+        int at = spec.indexOf('@');
+        String plugin = at < 0 ? spec : spec.substring(0, at);
+        String range = at < 0 ? null : spec.substring(at + 1);
+        if (plugin.isEmpty() || (range != null && range.isBlank())) {
+            throw new UserError(UserError.Kind.USAGE, "expected PLUGIN or PLUGIN@RANGE, got '" + spec + "'");
+        }
+        RegistryLogin login = RegistryLogin.require(root.env, registry);
+        List<String> changed = login.client().deprecate(plugin, range, message);
+        if (changed.isEmpty()) {
+            root.env.out().println("no version of " + plugin + " matches " + range);
+        } else {
+            root.env.out().println((message.isBlank() ? "lifted the deprecation of " : "deprecated ") + plugin + " "
+                    + String.join(", ", changed) + " on " + login.url());
+        }
+    }
+}

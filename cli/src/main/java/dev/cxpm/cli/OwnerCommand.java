@@ -1,0 +1,82 @@
+package dev.cxpm.cli;
+
+import dev.cxpm.core.registry.RegistryClient;
+import java.util.List;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code cxpm owner}: who may publish a plugin on a registry. */
+@Command(name = "owner", mixinStandardHelpOptions = true,
+        description = "List, add or remove the owners of a plugin on a registry.",
+        subcommands = {OwnerCommand.ListOwners.class, OwnerCommand.Add.class, OwnerCommand.Remove.class})
+final class OwnerCommand implements Runnable {
+
+    @CommandLine.ParentCommand
+    Main root;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        root.env.out().println(spec.commandLine().getUsageMessage());
+    }
+
+    static void print(Env env, String plugin, List<String> owners) {
+        env.out().println(plugin + " owners: " + String.join(", ", owners));
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "Show a plugin's owners (no login needed).")
+    static final class ListOwners implements Runnable {
+        @CommandLine.ParentCommand
+        OwnerCommand parent;
+        @Parameters(paramLabel = "PLUGIN")
+        String plugin;
+        @Option(names = "--registry", paramLabel = "URL", description = "Registry URL (default: the one you logged in to).")
+        String registry;
+
+        @Override
+        public void run() {
+            Env env = parent.root.env;
+            print(env, plugin, new RegistryClient(RegistryLogin.url(env, registry), null).owners(plugin));
+        }
+    }
+
+    @Command(name = "add", mixinStandardHelpOptions = true, description = "Let USER publish PLUGIN too.")
+    static final class Add implements Runnable {
+        @CommandLine.ParentCommand
+        OwnerCommand parent;
+        @Parameters(index = "0", paramLabel = "PLUGIN")
+        String plugin;
+        @Parameters(index = "1", paramLabel = "USER")
+        String user;
+        @Option(names = "--registry", paramLabel = "URL", description = "Registry URL (default: the one you logged in to).")
+        String registry;
+
+        @Override
+        public void run() {
+            Env env = parent.root.env;
+            print(env, plugin, RegistryLogin.require(env, registry).client().changeOwner(plugin, user, true));
+        }
+    }
+
+    @Command(name = "remove", mixinStandardHelpOptions = true, description = "Stop USER from publishing PLUGIN (the last owner stays).")
+    static final class Remove implements Runnable {
+        @CommandLine.ParentCommand
+        OwnerCommand parent;
+        @Parameters(index = "0", paramLabel = "PLUGIN")
+        String plugin;
+        @Parameters(index = "1", paramLabel = "USER")
+        String user;
+        @Option(names = "--registry", paramLabel = "URL", description = "Registry URL (default: the one you logged in to).")
+        String registry;
+
+        @Override
+        public void run() {
+            Env env = parent.root.env;
+            print(env, plugin, RegistryLogin.require(env, registry).client().changeOwner(plugin, user, false));
+        }
+    }
+}
