@@ -2,6 +2,7 @@ package dev.cxpm.cli;
 
 import dev.cxpm.core.codexhome.CodexHome;
 import dev.cxpm.core.codexhome.HomeLock;
+import dev.cxpm.core.install.Installer;
 import dev.cxpm.core.marketplace.GitCli;
 import dev.cxpm.core.marketplace.Marketplaces;
 import java.time.Duration;
@@ -16,5 +17,9 @@ record CodexContext(Env env, CodexHome home, GitCli git, Duration lockTimeout) {
 
     Marketplaces marketplaces() {
         return new Marketplaces(home, git, lockTimeout);
+    }
+
+    Installer installer() {
+        return new Installer(home, marketplaces(), git, env.vars(), lockTimeout);
     }
 }

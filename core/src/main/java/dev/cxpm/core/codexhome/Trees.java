@@ -50,10 +50,18 @@ public final class Trees {
 
     /** Copies the tree at src to dst (which must not exist); symbolic links are copied as links. */
     public static void copy(Path src, Path dst) {
+        copy(src, dst, java.util.Set.of());
+    }
+
+    /** As {@link #copy(Path, Path)}, leaving out the top-level entries named in excluded (e.g. {@code .git}). */
+    public static void copy(Path src, Path dst, java.util.Set<String> excluded) {
         try {
             Files.walkFileTree(src, new SimpleFileVisitor<>() {
                 @Override
                 public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes attrs) throws IOException {
+                    if (!d.equals(src) && excluded.contains(src.relativize(d).getName(0).toString())) {
+                        return FileVisitResult.SKIP_SUBTREE;
+                    }
                     Files.createDirectories(dst.resolve(src.relativize(d).toString()));
                     return FileVisitResult.CONTINUE;
                 }
@@ -61,6 +69,9 @@ public final class Trees {
                 @Override
                 public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
                     Path target = dst.resolve(src.relativize(file).toString());
+                    if (excluded.contains(src.relativize(file).getName(0).toString())) {
+                        return FileVisitResult.CONTINUE;
+                    }
                     if (attrs.isSymbolicLink()) {
                         Files.createSymbolicLink(target, Files.readSymbolicLink(file));
                     } else if (attrs.isRegularFile()) {

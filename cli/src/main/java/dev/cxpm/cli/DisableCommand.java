@@ -1,0 +1,28 @@
+package dev.cxpm.cli;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code cxpm disable PLUGIN@MARKETPLACE}: sets {@code enabled = false}; the files stay installed. */
+@Command(name = "disable", mixinStandardHelpOptions = true,
+        description = "Disable an installed plugin (Codex stops loading it; files stay).")
+final class DisableCommand implements Runnable {
+    @ParentCommand
+    Main root;
+
+    @Parameters(paramLabel = "PLUGIN[@MARKETPLACE]")
+    String plugin;
+
+    @Option(names = {"-m", "--marketplace"}, paramLabel = "NAME", description = "Marketplace, when PLUGIN has no @MARKETPLACE.")
+    String marketplace;
+
+    @Option(names = "--json", description = "Print a JSON object.")
+    boolean json;
+
+    @Override
+    public void run() {
+        EnableCommand.toggle(root.env, plugin, marketplace, false, true, json);
+    }
+}

@@ -1,0 +1,49 @@
+package dev.cxpm.cli;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cxpm.core.install.Installer;
+import java.util.Optional;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code cxpm enable PLUGIN@MARKETPLACE}: sets {@code enabled = true}, after checking prerequisites. */
+@Command(name = "enable", mixinStandardHelpOptions = true,
+        description = "Enable an installed plugin (checks its prerequisites first).")
+final class EnableCommand implements Runnable {
+    @ParentCommand
+    Main root;
+
+    @Parameters(paramLabel = "PLUGIN[@MARKETPLACE]")
+    String plugin;
+
+    @Option(names = {"-m", "--marketplace"}, paramLabel = "NAME", description = "Marketplace, when PLUGIN has no @MARKETPLACE.")
+    String marketplace;
+
+    @Option(names = "--ignore-prerequisites", description = "Enable even when prerequisites are missing.")
+    boolean ignorePrerequisites;
+
+    @Option(names = "--json", description = "Print a JSON object.")
+    boolean json;
+
+    @Override
+    public void run() {
+        toggle(root.env, plugin, marketplace, true, ignorePrerequisites, json);
+    }
+
+    static void toggle(Env env, String plugin, String marketplace, boolean enabled, boolean ignorePrerequisites, boolean json) {
+        CodexContext ctx = CodexContext.of(env);
+        Installer.PluginId id = Installer.PluginId.parse(plugin, Optional.ofNullable(marketplace));
+        Installer.InstalledPlugin p = ctx.installer().setEnabled(id, enabled, ignorePrerequisites);
+        if (json) {
+            ObjectNode o = JsonOutput.object();
+            o.put("pluginId", id.toString());
+            o.put("version", p.version());
+            o.put("enabled", p.enabled());
+            env.out().println(JsonOutput.pretty(o));
+        } else {
+            env.out().println((enabled ? "Enabled" : "Disabled") + " plugin `" + id.plugin() + "` from marketplace `" + id.marketplace() + "`.");
+        }
+    }
+}

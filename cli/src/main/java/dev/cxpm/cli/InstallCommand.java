@@ -1,0 +1,65 @@
+package dev.cxpm.cli;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cxpm.core.install.Installer;
+import dev.cxpm.core.install.Prerequisite;
+import dev.cxpm.core.install.VersionRange;
+import java.util.Optional;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code cxpm install PLUGIN@MARKETPLACE}: what {@code codex plugin add} does, plus ranges and prerequisite checks. */
+@Command(name = "install", mixinStandardHelpOptions = true,
+        description = {"Install a plugin from a configured marketplace into the Codex home (as `codex plugin add`).",
+                "Checks that its MCP servers' commands are on PATH and their environment variables are set."})
+final class InstallCommand implements Runnable {
+    @ParentCommand
+    Main root;
+
+    @Parameters(paramLabel = "PLUGIN[@MARKETPLACE]")
+    String plugin;
+
+    @Option(names = {"-m", "--marketplace"}, paramLabel = "NAME", description = "Marketplace, when PLUGIN has no @MARKETPLACE.")
+    String marketplace;
+
+    @Option(names = "--version", paramLabel = "RANGE", description = "npm-style range the version must satisfy: ^1.2, ~1.2.3, 1.x, 1.4.0.")
+    String range;
+
+    @Option(names = "--ignore-prerequisites", description = "Install and enable even when prerequisites are missing.")
+    boolean ignorePrerequisites;
+
+    @Option(names = "--json", description = "Print a JSON object.")
+    boolean json;
+
+    @Override
+    public void run() {
+        CodexContext ctx = CodexContext.of(root.env);
+        Installer.PluginId id = Installer.PluginId.parse(plugin, Optional.ofNullable(marketplace));
+        Optional<VersionRange> r = Optional.ofNullable(range).map(VersionRange::parse);
+        Installer.Installed in = ctx.installer().install(id, r, ignorePrerequisites);
+        Env env = ctx.env();
+        for (Prerequisite p : in.missingPrerequisites()) {
+            env.err().println("warning: " + p.describe());
+        }
+        if (json) {
+            ObjectNode o = JsonOutput.object();
+            o.put("pluginId", id.toString());
+            o.put("name", id.plugin());
+            o.put("marketplaceName", id.marketplace());
+            o.put("version", in.version());
+            o.put("installedPath", in.installedPath().toString());
+            o.put("authPolicy", in.authPolicy().name());
+            o.put("integrity", in.integrity().toString());
+            o.put("unchanged", in.unchanged());
+            ArrayNode missing = o.putArray("missingPrerequisites");
+            in.missingPrerequisites().forEach(p -> missing.add(p.describe()));
+            env.out().println(JsonOutput.pretty(o));
+        } else {
+            env.out().println("Added plugin `" + id.plugin() + "` from marketplace `" + id.marketplace() + "`.");
+            env.out().println("Installed plugin root: " + in.installedPath());
+        }
+    }
+}

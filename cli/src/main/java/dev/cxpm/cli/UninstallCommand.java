@@ -1,0 +1,46 @@
+package dev.cxpm.cli;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cxpm.core.install.Installer;
+import java.util.Optional;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code cxpm uninstall PLUGIN@MARKETPLACE}: what {@code codex plugin remove} does. */
+@Command(name = "uninstall", mixinStandardHelpOptions = true,
+        description = "Remove an installed plugin: its config entry, then its files (as `codex plugin remove`).")
+final class UninstallCommand implements Runnable {
+    @ParentCommand
+    Main root;
+
+    @Parameters(paramLabel = "PLUGIN[@MARKETPLACE]")
+    String plugin;
+
+    @Option(names = {"-m", "--marketplace"}, paramLabel = "NAME", description = "Marketplace, when PLUGIN has no @MARKETPLACE.")
+    String marketplace;
+
+    @Option(names = "--json", description = "Print a JSON object.")
+    boolean json;
+
+    @Override
+    public void run() {
+        CodexContext ctx = CodexContext.of(root.env);
+        Installer.PluginId id = Installer.PluginId.parse(plugin, Optional.ofNullable(marketplace));
+        boolean removed = ctx.installer().uninstall(id);
+        Env env = ctx.env();
+        if (json) {
+            ObjectNode o = JsonOutput.object();
+            o.put("pluginId", id.toString());
+            o.put("name", id.plugin());
+            o.put("marketplaceName", id.marketplace());
+            o.put("wasInstalled", removed);
+            env.out().println(JsonOutput.pretty(o));
+        } else {
+            env.out().println(removed
+                    ? "Removed plugin `" + id.plugin() + "` from marketplace `" + id.marketplace() + "`."
+                    : "Plugin `" + id.plugin() + "` from marketplace `" + id.marketplace() + "` was not installed.");
+        }
+    }
+}

@@ -1,0 +1,308 @@
+package dev.cxpm.core.install;
+
+import dev.cxpm.core.UserError;
+import dev.cxpm.core.codexhome.CodexConfig;
+import dev.cxpm.core.codexhome.CodexHome;
+import dev.cxpm.core.codexhome.HomeLock;
+import dev.cxpm.core.codexhome.Trees;
+import dev.cxpm.core.format.AuthPolicy;
+import dev.cxpm.core.format.InstallPolicy;
+import dev.cxpm.core.format.Marketplace;
+import dev.cxpm.core.format.MarketplaceEntry;
+import dev.cxpm.core.format.Plugin;
+import dev.cxpm.core.format.PluginSource;
+import dev.cxpm.core.marketplace.GitCli;
+import dev.cxpm.core.marketplace.Marketplaces;
+import dev.cxpm.core.pack.Integrity;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+/**
+ * Installs plugins into a Codex home exactly as {@code codex plugin add} does: the whole plugin
+ * directory lands in {@code plugins/cache/<marketplace>/<plugin>/<version|local>/} and config.toml gets
+ * {@code [plugins."<plugin>@<marketplace>"] enabled = true}.
+ *
+ * <p>Crash safety: the copy is staged under {@code plugins/.cxpm-staging/} (same filesystem), verified
+ * against the source's digest, then renamed into place beside any previous version; Codex shows the
+ * highest version directory, so a reader sees the old or the new plugin, never a half-copied one. The
+ * config is replaced atomically afterwards, and only then are older version directories removed.
+ * Uninstall removes the config entry first, then the files. All of it under the Codex home lock.
+ */
+public final class Installer {
+    private static final Set<String> NOT_COPIED_FROM_GIT = Set.of(".git");
+
+    private final CodexHome home;
+    private final Marketplaces marketplaces;
+    private final GitCli git;
+    private final Map<String, String> vars;
+    private final Duration lockTimeout;
+
+    public Installer(CodexHome home, Marketplaces marketplaces, GitCli git, Map<String, String> vars, Duration lockTimeout) {
+        this.home = home;
+        this.marketplaces = marketplaces;
+        this.git = git;
+        this.vars = vars;
+        this.lockTimeout = lockTimeout;
+    }
+
+    /** {@code plugin@marketplace}, as Codex parses it: exactly one {@code @}. */
+    public record PluginId(String plugin, String marketplace) {
+        public static PluginId parse(String text, Optional<String> marketplaceOption) {
+            int at = text.indexOf('@');
+            if (at < 0 && marketplaceOption.isPresent()) {
+                return new PluginId(text, marketplaceOption.get());
+            }
+            if (at <= 0 || at != text.lastIndexOf('@') || at == text.length() - 1) {
+                throw new UserError(UserError.Kind.USAGE, "plugin requires --marketplace unless passed as <plugin>@<marketplace>",
+                        "e.g. cxpm install demo@my-marketplace; cxpm marketplace list shows the marketplaces");
+            }
+            return new PluginId(text.substring(0, at), text.substring(at + 1));
+        }
+
+        @Override
+        public String toString() {
+            return plugin + "@" + marketplace;
+        }
+    }
+
+    public record Installed(PluginId id, String version, Path installedPath, AuthPolicy authPolicy, boolean unchanged,
+            Integrity integrity, List<Prerequisite> missingPrerequisites) {
+    }
+
+    /** An installed plugin: a config entry plus its files in the plugin cache. */
+    public record InstalledPlugin(PluginId id, String version, boolean enabled, Path path, boolean marketplaceConfigured) {
+    }
+
+    public Installed install(PluginId id, Optional<VersionRange> range, boolean ignorePrerequisites) {
+        try (HomeLock lock = HomeLock.acquire(home, lockTimeout)) {
+            Marketplaces.Configured mk = marketplaces.find(id.marketplace()).orElseThrow(() -> notFound(id));
+            Marketplace m = mk.manifest().orElseThrow();
+            MarketplaceEntry entry = m.plugin(id.plugin()).orElseThrow(() -> notFound(id));
+            if (entry.installPolicy() == InstallPolicy.NOT_AVAILABLE) {
+                throw new UserError(UserError.Kind.CONFLICT, "plugin `" + id.plugin() + "` is not available for install in marketplace `"
+                        + id.marketplace() + "`", "the marketplace marks it policy.installation NOT_AVAILABLE");
+            }
+            Path work = home.installStaging().resolve(UUID.randomUUID().toString());
+            try {
+                Path source = fetch(entry.source(), m, work);
+                CodexInstallRules.Accepted accepted = CodexInstallRules.check(source, id.plugin());
+                String version = accepted.version();
+                if (range.isPresent() && !range.get().matches(version)) {
+                    throw new UserError(UserError.Kind.NOT_FOUND, "no version of " + id + " matches " + range.get().text()
+                            + " (the marketplace offers " + (accepted.plugin().version().isPresent() ? version : "an unversioned plugin") + ")",
+                            "drop --version, or pick a range that includes " + version);
+                }
+                List<Prerequisite> missing = Prerequisite.missing(accepted.plugin(), vars);
+                if (!missing.isEmpty() && !ignorePrerequisites) {
+                    throw missingPrerequisites(id, missing);
+                }
+                Set<String> excluded = entry.source() instanceof PluginSource.Local ? Set.of() : NOT_COPIED_FROM_GIT;
+                Integrity digest = TreeDigest.of(source, excluded);
+                Path pluginDir = home.pluginDir(id.marketplace(), id.plugin());
+                Path target = pluginDir.resolve(version);
+                boolean unchanged = Files.isDirectory(target) && TreeDigest.of(target, Set.of()).equals(digest);
+                if (!unchanged) {
+                    Path staged = work.resolve("tree");
+                    Trees.copy(source, staged, excluded);
+                    Integrity stagedDigest = TreeDigest.of(staged, Set.of());
+                    if (!stagedDigest.equals(digest)) {
+                        throw new UserError(UserError.Kind.INTEGRITY, "the copy of " + id + " does not match its source (" + stagedDigest
+                                + " vs " + digest + ")", "the source changed while installing, or the disk is failing; retry");
+                    }
+                    CodexInstallRules.check(staged, id.plugin());
+                    createDirectories(pluginDir);
+                    if (Files.exists(target)) {
+                        move(target, work.resolve("replaced"));
+                    }
+                    move(staged, target);
+                }
+                CodexConfig cfg = home.config();
+                if (!Boolean.TRUE.equals(cfg.plugins().get(id.toString()))) {
+                    cfg.withPlugin(id.toString(), true).write();
+                }
+                removeOtherVersions(pluginDir, version, work);
+                return new Installed(id, version, target, entry.authPolicy(), unchanged, digest, missing);
+            } finally {
+                Trees.delete(work);
+            }
+        }
+    }
+
+    /** Removes the config entry, then the files; true when there was something to remove. */
+    public boolean uninstall(PluginId id) {
+        try (HomeLock lock = HomeLock.acquire(home, lockTimeout)) {
+            CodexConfig cfg = home.config();
+            boolean configured = cfg.plugins().containsKey(id.toString());
+            if (configured) {
+                cfg.withoutPlugin(id.toString()).write();
+            }
+            Path dir = home.pluginDir(id.marketplace(), id.plugin());
+            boolean files = Files.exists(dir);
+            if (files) {
+                Path trash = home.installStaging().resolve("removed-" + UUID.randomUUID());
+                move(dir, trash);
+                Trees.delete(trash);
+            }
+            return configured || files;
+        }
+    }
+
+    /** Sets {@code enabled}; enabling checks prerequisites first unless told not to. */
+    public InstalledPlugin setEnabled(PluginId id, boolean enabled, boolean ignorePrerequisites) {
+        try (HomeLock lock = HomeLock.acquire(home, lockTimeout)) {
+            InstalledPlugin p = list().stream().filter(i -> i.id().equals(id)).findFirst().orElseThrow(() -> new UserError(
+                    UserError.Kind.NOT_FOUND, "plugin " + id + " is not installed", "install it first: cxpm install " + id));
+            if (enabled && !ignorePrerequisites) {
+                List<Prerequisite> missing = Prerequisite.missing(Plugin.load(p.path()), vars);
+                if (!missing.isEmpty()) {
+                    throw missingPrerequisites(id, missing);
+                }
+            }
+            home.config().withPlugin(id.toString(), enabled).write();
+            return new InstalledPlugin(id, p.version(), enabled, p.path(), p.marketplaceConfigured());
+        }
+    }
+
+    /** Installed plugins (config entry and files present), sorted by id. */
+    public List<InstalledPlugin> list() {
+        CodexConfig cfg = home.config();
+        Set<String> configuredMarketplaces = cfg.marketplaces().keySet();
+        List<InstalledPlugin> out = new ArrayList<>();
+        for (Map.Entry<String, Boolean> e : cfg.plugins().entrySet()) {
+            PluginId id;
+            try {
+                id = PluginId.parse(e.getKey(), Optional.empty());
+            } catch (UserError bad) {
+                continue;
+            }
+            Optional<String> version = installedVersion(home.pluginDir(id.marketplace(), id.plugin()));
+            if (version.isPresent()) {
+                out.add(new InstalledPlugin(id, version.get(), e.getValue(),
+                        home.pluginDir(id.marketplace(), id.plugin()).resolve(version.get()),
+                        configuredMarketplaces.contains(id.marketplace())));
+            }
+        }
+        return out;
+    }
+
+    /** The version directory Codex uses when there are several: {@code local} first, then the highest version. */
+    static Optional<String> installedVersion(Path pluginDir) {
+        if (!Files.isDirectory(pluginDir)) {
+            return Optional.empty();
+        }
+        try (Stream<Path> s = Files.list(pluginDir)) {
+            return s.filter(Files::isDirectory).map(p -> p.getFileName().toString())
+                    .filter(n -> !n.startsWith("."))
+                    .max(Installer::compareVersions);
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    static int compareVersions(String a, String b) {
+        if (a.equals(b)) {
+            return 0;
+        }
+        if (a.equals(CodexInstallRules.LOCAL_VERSION)) {
+            return 1;
+        }
+        if (b.equals(CodexInstallRules.LOCAL_VERSION)) {
+            return -1;
+        }
+        Optional<org.semver4j.Semver> va = VersionRange.semver(a);
+        Optional<org.semver4j.Semver> vb = VersionRange.semver(b);
+        if (va.isPresent() && vb.isPresent()) {
+            return va.get().compareTo(vb.get());
+        }
+        return Comparator.<String>naturalOrder().compare(a, b);
+    }
+
+    private void removeOtherVersions(Path pluginDir, String keep, Path work) {
+        try (Stream<Path> s = Files.list(pluginDir)) {
+            for (Path p : s.toList()) {
+                if (!p.getFileName().toString().equals(keep)) {
+                    Path trash = work.resolve("old-" + p.getFileName());
+                    move(p, trash);
+                }
+            }
+        } catch (IOException e) {
+            throw new UserError(UserError.Kind.IO, "cannot list " + pluginDir + ": " + e.getMessage(), null, e);
+        }
+    }
+
+    /** The plugin directory for an entry: in the marketplace for local sources, a fresh checkout for git ones. */
+    private Path fetch(PluginSource source, Marketplace m, Path work) {
+        return switch (source) {
+            case PluginSource.Local local -> {
+                Path dir = m.localPluginDir(local);
+                if (!Files.isDirectory(dir)) {
+                    throw new UserError(UserError.Kind.INVALID_INPUT, "missing plugin.json",
+                            "the marketplace entry points to " + dir + ", which does not exist");
+                }
+                yield dir;
+            }
+            case PluginSource.Git g -> {
+                Path checkout = work.resolve("checkout");
+                git.run(null, "clone", "--quiet", g.url(), checkout.toString());
+                if (g.ref().isPresent()) {
+                    git.run(checkout, "checkout", "--quiet", g.ref().get());
+                }
+                yield checkout;
+            }
+            case PluginSource.GitSubdir g -> {
+                Path checkout = work.resolve("checkout");
+                git.run(null, "clone", "--quiet", "--filter=blob:none", "--sparse", "--no-checkout", g.url(), checkout.toString());
+                git.run(checkout, "sparse-checkout", "set", "--no-cone", "/" + g.path().replaceAll("^\\./", "").replaceAll("/$", "") + "/");
+                git.run(checkout, "checkout", "--quiet", g.ref().orElse("HEAD"));
+                Path dir = checkout.resolve(g.path()).normalize();
+                if (!dir.startsWith(checkout) || !Files.isDirectory(dir)) {
+                    throw new UserError(UserError.Kind.INVALID_INPUT, "missing plugin.json", g.path() + " is not a directory of " + g.url());
+                }
+                yield dir;
+            }
+            case PluginSource.Npm npm -> throw new UserError(UserError.Kind.INVALID_INPUT,
+                    "npm plugin sources are not supported by this cxpm yet (" + npm.packageName() + ")",
+                    "install it with codex plugin add, or ask the marketplace for a git or local source");
+        };
+    }
+
+    private static UserError notFound(PluginId id) {
+        return new UserError(UserError.Kind.NOT_FOUND, "plugin `" + id.plugin() + "` was not found in marketplace `" + id.marketplace() + "`",
+                "cxpm search " + id.plugin() + " lists matching plugins; cxpm marketplace list the marketplaces");
+    }
+
+    private static UserError missingPrerequisites(PluginId id, List<Prerequisite> missing) {
+        StringBuilder sb = new StringBuilder(id + " needs what this machine lacks:");
+        missing.forEach(p -> sb.append("\n  - ").append(p.describe()));
+        return new UserError(UserError.Kind.INVALID_INPUT, sb.toString(),
+                "install or set them, then retry; or pass --ignore-prerequisites to go on anyway");
+    }
+
+    private static void createDirectories(Path dir) {
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UserError(UserError.Kind.IO, "cannot create " + dir + ": " + e.getMessage(), null, e);
+        }
+    }
+
+    private static void move(Path from, Path to) {
+        try {
+            Files.createDirectories(to.getParent());
+            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UserError(UserError.Kind.IO, "cannot move " + from + " to " + to + ": " + e.getMessage(), null, e);
+        }
+    }
+}
