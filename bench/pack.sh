@@ -79,4 +79,10 @@ a=$(sha "$work/out/a.tgz"); b=$(sha "$work/out/b.tgz"); c=$(sha "$work/out/c.tgz
 echo "determinism: pack 1 sha512-$a"
 echo "             pack 2 sha512-$b"
 echo "             copy   sha512-$c"
+# The same check for npm pack, for comparison (reported, not required).
+mkdir -p "$work/npm2" "$work/npm3"
+npm pack "$plugin" --pack-destination "$work/npm2" --silent >/dev/null
+npm pack "$work/copy" --pack-destination "$work/npm3" --silent >/dev/null
+n1=$(sha "$work"/npm/*.tgz); n2=$(sha "$work"/npm2/*.tgz); n3=$(sha "$work"/npm3/*.tgz)
+echo "npm pack: same dir twice $([[ "$n1" == "$n2" ]] && echo identical || echo DIFFERENT), copy $([[ "$n1" == "$n3" ]] && echo identical || echo DIFFERENT)"
 if [[ "$a" == "$b" && "$a" == "$c" ]]; then echo "determinism: OK (identical bytes)"; else echo "determinism: FAILED"; exit 1; fi

@@ -180,4 +180,16 @@ class PackerTest {
         assertThat(Files.isExecutable(out.resolve("bin/run.sh"))).isTrue();
         assertThat(Files.getPosixFilePermissions(out.resolve(".mcp.json"))).isEqualTo(PosixFilePermissions.fromString("rw-r--r--"));
     }
+
+    @Test
+    void tenThousandFilesPackAndUnpack() throws IOException {
+        Path dir = plugin(tmp.resolve("p"));
+        for (int i = 0; i < 10_000; i++) {
+            write(dir.resolve("many/d" + (i % 100) + "/f" + i + ".txt"), "file " + i);
+        }
+        Packer.Result r = new Packer().pack(dir, tmp.resolve("p.tgz"));
+        assertThat(r.listing().entries()).hasSize(10_004);
+        assertThat(new Unpacker().unpack(r.file(), tmp.resolve("out"))).hasSize(10_004);
+        assertThat(tmp.resolve("out/many/d42/f9942.txt")).hasContent("file 9942");
+    }
 }
