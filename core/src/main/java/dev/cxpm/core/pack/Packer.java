@@ -164,37 +164,41 @@ public final class Packer {
     static void write(Listing listing, OutputStream out, MessageDigest content) throws IOException {
         byte[] buf = new byte[BUFFER];
         StableGzipOutputStream gz = new StableGzipOutputStream(out, Deflater.DEFAULT_COMPRESSION);
-        TarArchiveOutputStream tar = new TarArchiveOutputStream(gz, StandardCharsets.UTF_8.name());
-        tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
-        tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
-        tar.setAddPaxHeadersForNonAsciiNames(true);
-        for (Entry e : listing.entries()) {
-            TarArchiveEntry te = new TarArchiveEntry(PREFIX + e.path(), true);
-            te.setSize(e.size());
-            te.setModTime(FIXED_TIME.toEpochMilli());
-            te.setMode(TarArchiveEntry.DEFAULT_FILE_MODE & ~0777 | (e.executable() ? 0755 : 0644));
-            te.setIds(0, 0);
-            te.setUserName("");
-            te.setGroupName("");
-            tar.putArchiveEntry(te);
-            digestHeader(content, e);
-            try (InputStream in = Files.newInputStream(e.source())) {
-                long copied = 0;
-                for (int n; (n = in.read(buf)) > 0; ) {
-                    content.update(buf, 0, n);
-                    tar.write(buf, 0, n);
-                    copied += n;
+        try {
+            TarArchiveOutputStream tar = new TarArchiveOutputStream(gz, StandardCharsets.UTF_8.name());
+            tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
+            tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
+            tar.setAddPaxHeadersForNonAsciiNames(true);
+            for (Entry e : listing.entries()) {
+                TarArchiveEntry te = new TarArchiveEntry(PREFIX + e.path(), true);
+                te.setSize(e.size());
+                te.setModTime(FIXED_TIME.toEpochMilli());
+                te.setMode(TarArchiveEntry.DEFAULT_FILE_MODE & ~0777 | (e.executable() ? 0755 : 0644));
+                te.setIds(0, 0);
+                te.setUserName("");
+                te.setGroupName("");
+                tar.putArchiveEntry(te);
+                digestHeader(content, e);
+                try (InputStream in = Files.newInputStream(e.source())) {
+                    long copied = 0;
+                    for (int n; (n = in.read(buf)) > 0; ) {
+                        content.update(buf, 0, n);
+                        tar.write(buf, 0, n);
+                        copied += n;
+                    }
+                    content.update((byte) 0);
+                    if (copied != e.size()) {
+                        throw new IOException(e.path() + " changed while packing");
+                    }
                 }
-                content.update((byte) 0);
-                if (copied != e.size()) {
-                    throw new IOException(e.path() + " changed while packing");
-                }
+                tar.closeArchiveEntry();
             }
-            tar.closeArchiveEntry();
+            tar.finish();
+            gz.finish();
+            gz.flush();
+        } finally {
+            gz.release();
         }
-        tar.finish();
-        gz.finish();
-        gz.flush();
     }
 
     private void walk(Path dir, Path realRoot, String relDir, IgnoreRules rules, List<Entry> entries,

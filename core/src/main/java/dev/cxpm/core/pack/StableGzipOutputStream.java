@@ -1,46 +1,178 @@
 package dev.cxpm.core.pack;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.io.OutputStream;
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.zip.CRC32;
 import java.util.zip.Deflater;
-import java.util.zip.DeflaterOutputStream;
 
 /**
- * A gzip writer whose header never varies: no time, no file name, OS byte 255 ("unknown"), no extra
- * flags. The JDK's GZIPOutputStream changed its OS byte between releases, and other writers put the time
- * in; either would make two packs of the same content differ. The deflate stream comes from the JDK's
- * zlib, so identical bytes are guaranteed for one cxpm build on one JDK (zlib output is stable in
- * practice across versions, but no format promises it).
+ * A gzip writer whose bytes depend only on the input: the header has no time, no file name and OS byte
+ * 255 ("unknown") (the JDK's GZIPOutputStream changed its OS byte between releases; other writers put the
+ * time in). The input is cut into fixed 128 KiB blocks compressed in parallel, each primed with the
+ * previous 32 KiB as its dictionary and ended with a sync flush, then joined in order into one deflate
+ * stream (pigz's method): the ratio stays that of a single stream, and the output is the same whatever the
+ * number of threads, since only the fixed block boundaries shape it. The deflate bytes come from the JDK's
+ * zlib, so identical output is guaranteed for one cxpm build on one JDK (zlib is stable in practice, but no
+ * format promises it).
  */
-final class StableGzipOutputStream extends DeflaterOutputStream {
+final class StableGzipOutputStream extends OutputStream {
     private static final byte[] HEADER = {0x1f, (byte) 0x8b, Deflater.DEFLATED, 0, 0, 0, 0, 0, 0, (byte) 0xff};
+    static final int BLOCK = 128 * 1024;
+    private static final int DICT = 32 * 1024;
 
+    private final OutputStream out;
+    private final int level;
+    private final ExecutorService pool;
+    private final int maxInFlight;
+    private final ArrayDeque<Future<byte[]>> inFlight = new ArrayDeque<>();
     private final CRC32 crc = new CRC32();
+    private byte[] block = new byte[BLOCK];
+    private int filled;
+    private byte[] dictionary;
+    private long total;
     private boolean finished;
 
     StableGzipOutputStream(OutputStream out, int level) throws IOException {
-        super(out, new Deflater(level, true), 64 * 1024);
+        this(out, level, Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors())));
+    }
+
+    StableGzipOutputStream(OutputStream out, int level, int threads) throws IOException {
+        this.out = out;
+        this.level = level;
+        this.pool = threads == 1 ? null : Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "cxpm-gzip");
+            t.setDaemon(true);
+            return t;
+        });
+        this.maxInFlight = threads * 2;
         out.write(HEADER);
     }
 
     @Override
-    public void write(byte[] b, int off, int len) throws IOException {
-        super.write(b, off, len);
-        crc.update(b, off, len);
+    public void write(int b) throws IOException {
+        write(new byte[] {(byte) b}, 0, 1);
     }
 
     @Override
-    public void finish() throws IOException {
+    public void write(byte[] b, int off, int len) throws IOException {
+        if (finished) {
+            throw new IOException("gzip stream already finished");
+        }
+        crc.update(b, off, len);
+        total += len;
+        while (len > 0) {
+            int n = Math.min(len, BLOCK - filled);
+            System.arraycopy(b, off, block, filled, n);
+            filled += n;
+            off += n;
+            len -= n;
+            if (filled == BLOCK) {
+                submit(false);
+            }
+        }
+    }
+
+    /** Compresses what is buffered, writes the trailer; the underlying stream stays open. */
+    void finish() throws IOException {
         if (finished) {
             return;
         }
         finished = true;
-        super.finish();
-        long size = def.getBytesRead();
-        writeLe32(crc.getValue());
-        writeLe32(size);
-        def.end();
+        try {
+            submit(true);
+            while (!inFlight.isEmpty()) {
+                drainOne();
+            }
+            writeLe32(crc.getValue());
+            writeLe32(total);
+        } finally {
+            if (pool != null) {
+                pool.shutdownNow();
+            }
+        }
+    }
+
+    /** Stops the worker threads of an abandoned stream (finish does it for a completed one). */
+    void release() {
+        if (pool != null) {
+            pool.shutdownNow();
+        }
+    }
+
+    @Override
+    public void flush() throws IOException {
+        out.flush();
+    }
+
+    @Override
+    public void close() throws IOException {
+        try {
+            finish();
+        } finally {
+            out.close();
+        }
+    }
+
+    private void submit(boolean last) throws IOException {
+        byte[] input = filled == BLOCK ? block : Arrays.copyOf(block, filled);
+        byte[] dict = dictionary;
+        dictionary = Arrays.copyOfRange(input, Math.max(0, input.length - DICT), input.length);
+        if (pool == null) {
+            out.write(compress(input, dict, last, level));
+        } else {
+            inFlight.add(pool.submit(() -> compress(input, dict, last, level)));
+            while (inFlight.size() >= maxInFlight) {
+                drainOne();
+            }
+        }
+        block = new byte[BLOCK];
+        filled = 0;
+    }
+
+    private void drainOne() throws IOException {
+        try {
+            out.write(inFlight.removeFirst().get());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while compressing");
+        } catch (ExecutionException e) {
+            throw new IOException("compression failed", e.getCause());
+        }
+    }
+
+    private static byte[] compress(byte[] input, byte[] dict, boolean last, int level) {
+        Deflater d = new Deflater(level, true);
+        try {
+            if (dict != null && dict.length > 0) {
+                d.setDictionary(dict);
+            }
+            d.setInput(input);
+            ByteArrayOutputStream buf = new ByteArrayOutputStream(input.length / 2 + 64);
+            byte[] chunk = new byte[64 * 1024];
+            if (last) {
+                d.finish();
+                while (!d.finished()) {
+                    buf.write(chunk, 0, d.deflate(chunk));
+                }
+            } else {
+                int n;
+                do {
+                    n = d.deflate(chunk, 0, chunk.length, Deflater.SYNC_FLUSH);
+                    buf.write(chunk, 0, n);
+                } while (n == chunk.length);
+            }
+            return buf.toByteArray();
+        } finally {
+            d.end();
+        }
     }
 
     private void writeLe32(long v) throws IOException {

@@ -135,6 +135,7 @@ public final class Unpacker {
     }
 
     private void extract(Path tgz, Path into) throws IOException {
+        Set<Path> made = new HashSet<>();
         try (TarArchiveInputStream tar = open(tgz)) {
             byte[] buf = new byte[64 * 1024];
             for (TarArchiveEntry e; (e = tar.getNextEntry()) != null; ) {
@@ -150,7 +151,9 @@ public final class Unpacker {
                     Files.createDirectories(p);
                     continue;
                 }
-                Files.createDirectories(p.getParent());
+                if (made.add(p.getParent())) {
+                    Files.createDirectories(p.getParent());
+                }
                 long written = 0;
                 try (OutputStream out = Files.newOutputStream(p, java.nio.file.StandardOpenOption.CREATE_NEW)) {
                     for (int n; (n = tar.read(buf)) > 0; ) {

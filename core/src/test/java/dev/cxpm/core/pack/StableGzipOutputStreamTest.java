@@ -1,0 +1,80 @@
+package dev.cxpm.core.pack;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Random;
+import java.util.zip.GZIPInputStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class StableGzipOutputStreamTest {
+    @TempDir
+    Path tmp;
+
+    static byte[] mixed(int size) {
+        byte[] b = new byte[size];
+        Random r = new Random(7);
+        for (int i = 0; i < size; i++) {
+            // runs of text-like bytes and runs of noise
+            b[i] = (i / 50_000) % 2 == 0 ? (byte) ("abc def ghi\n".charAt(r.nextInt(12))) : (byte) r.nextInt();
+        }
+        return b;
+    }
+
+    static byte[] gzip(byte[] input, int threads) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        StableGzipOutputStream gz = new StableGzipOutputStream(out, 6, threads);
+        // odd write sizes, so block boundaries never line up with writes
+        for (int off = 0; off < input.length; off += 7_777) {
+            gz.write(input, off, Math.min(7_777, input.length - off));
+        }
+        gz.finish();
+        return out.toByteArray();
+    }
+
+    static byte[] gunzip(byte[] gz) throws IOException {
+        try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(gz))) {
+            return in.readAllBytes();
+        }
+    }
+
+    @Test
+    void outputIsTheSameWhateverTheNumberOfThreads() throws IOException {
+        byte[] input = mixed(1_000_003);
+        byte[] one = gzip(input, 1);
+        assertThat(gzip(input, 2)).isEqualTo(one);
+        assertThat(gzip(input, 4)).isEqualTo(one);
+        assertThat(gunzip(one)).isEqualTo(input);
+    }
+
+    @Test
+    void emptyAndBlockAlignedInputsRoundTrip() throws IOException {
+        assertThat(gunzip(gzip(new byte[0], 2))).isEmpty();
+        byte[] aligned = mixed(StableGzipOutputStream.BLOCK * 3);
+        assertThat(gunzip(gzip(aligned, 2))).isEqualTo(aligned);
+    }
+
+    @Test
+    void theSystemGzipAcceptsIt() throws IOException, InterruptedException {
+        Path f = tmp.resolve("x.gz");
+        Files.write(f, gzip(mixed(600_000), 3));
+        Process p = new ProcessBuilder("gzip", "-t", f.toString()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertThat(p.waitFor()).as(out).isZero();
+    }
+
+    @Test
+    void parallelBlocksCompressAboutAsWellAsOneStream() throws IOException {
+        byte[] input = mixed(2_000_000);
+        ByteArrayOutputStream single = new ByteArrayOutputStream();
+        try (java.util.zip.GZIPOutputStream g = new java.util.zip.GZIPOutputStream(single)) {
+            g.write(input);
+        }
+        assertThat((double) gzip(input, 2).length).isLessThan(single.size() * 1.01);
+    }
+}
