@@ -37,6 +37,21 @@ public final class AotTraining {
                 {"pack", "demo", "-o", "demo.tgz"}, {"version", "patch", "demo"},
                 {"no-such-command"},
             };
+            // The team commands: a two-plugin marketplace and a project that needs one (which needs the other).
+            for (String[] plugin : new String[][] {{"app", "\"dep\": \"^1\""}, {"dep", ""}}) {
+                Path p = Files.createDirectories(dir.resolve("market/plugins/" + plugin[0] + "/.codex-plugin"));
+                Files.writeString(p.resolve("plugin.json"), "{\"name\": \"" + plugin[0]
+                        + "\", \"version\": \"1.0.0\", \"dependencies\": {" + plugin[1] + "}}", StandardCharsets.UTF_8);
+            }
+            Files.createDirectories(dir.resolve("market/.agents/plugins"));
+            Files.writeString(dir.resolve("market/.agents/plugins/marketplace.json"), "{\"name\": \"fx\", \"plugins\": ["
+                    + "{\"name\": \"app\", \"source\": \"./plugins/app\"}, {\"name\": \"dep\", \"source\": \"./plugins/dep\"}]}",
+                    StandardCharsets.UTF_8);
+            Files.writeString(dir.resolve("cxpm.toml"), "[marketplaces]\nfx = \"./market\"\n\n[plugins]\napp = \"^1\"\n",
+                    StandardCharsets.UTF_8);
+            String[][] team = {{"sync"}, {"sync"}, {"sync", "--frozen"}, {"why", "dep"}, {"outdated"}, {"doctor"}};
+            runs = java.util.Arrays.copyOf(runs, runs.length + team.length);
+            System.arraycopy(team, 0, runs, runs.length - team.length, team.length);
             for (String[] run : runs) {
                 try {
                     Main.run(env(dir), run);
@@ -53,6 +68,7 @@ public final class AotTraining {
         Map<String, String> vars = new HashMap<>(System.getenv());
         vars.put("HOME", cwd.resolve("home").toString());
         vars.put("CODEX_HOME", cwd.resolve("codex-home").toString());
+        vars.put("CXPM_STORE", cwd.resolve("store").toString());
         PrintWriter sink = new PrintWriter(Writer.nullWriter());
         return new Env(vars, cwd, sink, sink, Clock.systemUTC());
     }

@@ -142,6 +142,14 @@ public final class ProjectSync {
         }
         List<LockChange> lockChanges = lockChanges(existing, lock);
 
+        if (toInstall.isEmpty() && nothingToChange(project, lock, state, config)) {
+            boolean written = existing.isEmpty() || !existing.get().toText().equals(lock.toText());
+            if (written) {
+                lock.write(projectDir);
+            }
+            return new Result(lock, written, lockChanges, List.of()); // the no-op path: no lock, no writes
+        }
+
         // Phase 3: apply, under the home lock.
         List<Change> changes = new ArrayList<>();
         try (HomeLock ignored = HomeLock.acquire(home, lockTimeout)) {
@@ -198,6 +206,31 @@ public final class ProjectSync {
             written = true;
         }
         return new Result(lock, written, lockChanges, changes);
+    }
+
+    /** True when the home already has every flag and marketplace the project wants, and nothing to remove. */
+    private boolean nothingToChange(ProjectManifest project, Lockfile lock, SyncState state, CodexConfig config) {
+        Map<String, Boolean> enabled = config.plugins();
+        Set<String> lockedIds = new HashSet<>();
+        for (LockedPlugin p : lock.plugins().values()) {
+            lockedIds.add(id(p));
+            boolean want = Optional.ofNullable(project.plugins().get(p.name())).map(PluginRequirement::enabled).orElse(true);
+            SyncState.Entry s = state.plugins().get(id(p));
+            if (!Boolean.valueOf(want).equals(enabled.get(id(p))) || s == null || !s.project().equals(projectDir.toString())) {
+                return false;
+            }
+        }
+        for (var e : state.plugins().entrySet()) {
+            if (e.getValue().project().equals(projectDir.toString()) && !lockedIds.contains(e.getKey())) {
+                return false;
+            }
+        }
+        for (MarketplaceDecl decl : project.marketplaces().values()) {
+            if (!isGit(decl.source()) && !config.marketplaces().containsKey(decl.name())) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The releases this project can see (cxpm.toml's marketplaces, then the Codex home's). */
