@@ -29,6 +29,8 @@ record ProjectContext(Env env, Path projectDir, CodexHome home, Store store) {
     }
 
     ProjectSync sync() {
-        return new ProjectSync(projectDir, home, store, HomeLock.timeoutFrom(env.var("CXPM_LOCK_TIMEOUT")));
+        java.time.Duration timeout = HomeLock.timeoutFrom(env.var("CXPM_LOCK_TIMEOUT"));
+        return new ProjectSync(projectDir, home, store, timeout,
+                new dev.cxpm.core.marketplace.Marketplaces(home, new dev.cxpm.core.marketplace.GitCli(env.vars()), timeout));
     }
 }

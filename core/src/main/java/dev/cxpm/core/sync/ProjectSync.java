@@ -6,6 +6,8 @@ import dev.cxpm.core.codexhome.CodexHome;
 import dev.cxpm.core.codexhome.HomeLock;
 import dev.cxpm.core.format.Marketplace;
 import dev.cxpm.core.lock.LockCheck;
+import dev.cxpm.core.marketplace.MarketplaceSource;
+import dev.cxpm.core.marketplace.Marketplaces;
 import dev.cxpm.core.lock.LockedPlugin;
 import dev.cxpm.core.lock.Lockfile;
 import dev.cxpm.core.pack.Integrity;
@@ -78,12 +80,15 @@ public final class ProjectSync {
     private final CodexHome home;
     private final Store store;
     private final Duration lockTimeout;
+    private final Marketplaces marketplaces;
 
-    public ProjectSync(Path projectDir, CodexHome home, Store store, Duration lockTimeout) {
+    /** marketplaces: clones the git marketplaces cxpm.toml declares that the home lacks, as `marketplace add` does. */
+    public ProjectSync(Path projectDir, CodexHome home, Store store, Duration lockTimeout, Marketplaces marketplaces) {
         this.projectDir = projectDir.toAbsolutePath().normalize();
         this.home = home;
         this.store = store;
         this.lockTimeout = lockTimeout;
+        this.marketplaces = marketplaces;
     }
 
     public Result sync(Options options) {
@@ -246,7 +251,7 @@ public final class ProjectSync {
                                 + "` in its own manifest (" + m.manifestFile() + ")",
                         "rename the key in cxpm.toml to `" + m.name() + "`: Codex knows a marketplace by its manifest name");
             }
-            sources.add(source(decl.name(), m, isGit(decl.source()) ? Optional.of(decl.source()) : Optional.empty()));
+            sources.add(source(decl.name(), m, isGit(decl.source()) ? Optional.of(gitUrl(decl)) : Optional.empty()));
             seen.add(decl.name());
         }
         for (var e : home.config().marketplaces().entrySet()) {
@@ -425,18 +430,24 @@ public final class ProjectSync {
 
     // --- marketplaces ----------------------------------------------------------------------------
 
+    /** A git source as `codex plugin marketplace add` reads one: URL, ssh, git@host: or owner/repo shorthand. */
     static boolean isGit(String source) {
-        return source.startsWith("https://") || source.startsWith("http://") || source.startsWith("ssh://")
-                || source.startsWith("git@");
+        String s = source.strip();
+        return s.startsWith("https://") || s.startsWith("http://") || s.startsWith("ssh://")
+                || s.matches("[A-Za-z0-9_.-]+@[^:/\\s]+:.+")
+                || !s.startsWith(".") && !s.startsWith("/") && MarketplaceSource.SHORTHAND.matcher(s).matches();
+    }
+
+    private String gitUrl(MarketplaceDecl decl) {
+        return ((MarketplaceSource.Git) MarketplaceSource.parse(decl.source(), projectDir, decl.ref())).url();
     }
 
     private Path rootOf(MarketplaceDecl decl) {
         if (isGit(decl.source())) {
             Path clone = home.marketplaceClone(decl.name());
             if (!Files.isDirectory(clone)) {
-                throw new UserError(UserError.Kind.NOT_FOUND,
-                        "marketplace `" + decl.name() + "` (" + decl.source() + ") is not cloned in " + home.dir(),
-                        "run `cxpm marketplace add " + decl.source() + decl.ref().map(r -> " --ref " + r).orElse("") + "`, then sync again");
+                // Cloned exactly as `codex plugin marketplace add` would, so Codex lists it too.
+                marketplaces.add(MarketplaceSource.parse(decl.source(), projectDir, decl.ref()), Optional.of(decl.name()));
             }
             return clone;
         }
