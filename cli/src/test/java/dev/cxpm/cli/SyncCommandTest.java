@@ -138,6 +138,33 @@ class SyncCommandTest {
     }
 
     @Test
+    void frozenWithoutALockfileFailsAndWritesNone() {
+        TeamFixture t = team();
+        CliRun r = t.cxpm("sync", "--frozen");
+        assertThat(r.exitCode()).isEqualTo(5);
+        assertThat(r.stderr()).contains("there is no cxpm.lock yet");
+        assertThat(t.project.resolve("cxpm.lock")).doesNotExist();
+        assertThat(t.codexHome()).doesNotExist();
+    }
+
+    @Test
+    void truncatedLockfileIsRefusedWithItsLineAndNothingChanges() throws Exception {
+        TeamFixture t = team();
+        assertThat(t.cxpm("sync").exitCode()).isZero();
+        Path lockFile = t.project.resolve("cxpm.lock");
+        String lock = t.read(lockFile);
+        String cut = lock.substring(0, lock.indexOf("integrity", lock.lastIndexOf("[[plugin]]")));
+        Files.writeString(lockFile, cut);
+        String config = t.read(t.codexHome().resolve("config.toml"));
+        CliRun r = t.cxpm("sync");
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.stderr()).contains("cxpm.lock:13: [[plugin]] `util` has no `integrity` (is the file truncated?)",
+                "hint: cxpm.lock is written by cxpm only");
+        assertThat(t.read(lockFile)).isEqualTo(cut);
+        assertThat(t.read(t.codexHome().resolve("config.toml"))).isEqualTo(config);
+    }
+
+    @Test
     void syncOutsideAProjectSaysHowToStart() {
         CliRun r = CliRun.in(dir, "sync");
         assertThat(r.exitCode()).isEqualTo(3);

@@ -162,6 +162,8 @@ public final class ProjectSync {
             String before = config.text();
             config = ensureMarketplaces(project, config, lazyIndex);
             Map<String, Boolean> enabled = config.plugins();
+            Set<String> installedIds = new HashSet<>();
+            toInstall.forEach(p -> installedIds.add(id(p)));
             for (LockedPlugin p : toInstall) {
                 SyncState.Entry s = state.plugins().get(id(p));
                 Path pluginDir = home.pluginDir(p.marketplace(), p.name());
@@ -176,7 +178,7 @@ public final class ProjectSync {
                 Boolean current = enabled.get(id(p));
                 if (current == null || current != want) {
                     config = config.withPlugin(id(p), want);
-                    boolean installedNow = toInstall.contains(p);
+                    boolean installedNow = installedIds.contains(id(p));
                     if (current != null && !installedNow) {
                         changes.add(new Change(want ? Action.ENABLE : Action.DISABLE, p.name(), p.marketplace(), Optional.empty(), Optional.empty()));
                     }
