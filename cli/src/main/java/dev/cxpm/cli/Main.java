@@ -14,7 +14,7 @@ import picocli.CommandLine.Option;
         description = "Package manager and registry for Codex plugins.",
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
-        subcommands = {CommandLine.HelpCommand.class, MarketplaceCommand.class, InstallCommand.class, UninstallCommand.class, ListCommand.class, EnableCommand.class, DisableCommand.class, PackCommand.class, VersionCommand.class, InitCommand.class, WhyCommand.class,
+        subcommands = {CommandLine.HelpCommand.class, MarketplaceCommand.class, InstallCommand.class, UninstallCommand.class, ListCommand.class, EnableCommand.class, DisableCommand.class, SearchCommand.class, InfoCommand.class, PackCommand.class, VersionCommand.class, InitCommand.class, WhyCommand.class,
                 ServeCommand.class, TokenCommand.class, LoginCommand.class, PublishCommand.class, YankCommand.class,
                 DeprecateCommand.class, OwnerCommand.class,
                 DiffCommand.class,

@@ -1,0 +1,169 @@
+package dev.cxpm.core.marketplace;
+
+import dev.cxpm.core.format.Marketplace;
+import dev.cxpm.core.format.MarketplaceEntry;
+import dev.cxpm.core.format.Plugin;
+import dev.cxpm.core.format.PluginInterface;
+import dev.cxpm.core.format.PluginSource;
+import dev.cxpm.core.UserError;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * Every plugin offered by the configured marketplaces, read from their local copies (the directory
+ * itself, or the git clone in the Codex home), so search and info work offline. A plugin whose source
+ * is local to its marketplace is read in full; for git and npm sources only the marketplace entry is
+ * known until it is installed.
+ */
+public final class Catalog {
+
+    /** One offered plugin; plugin is empty when its content is not local (git, npm) or unreadable. */
+    public record Item(Marketplaces.Configured marketplace, MarketplaceEntry entry, Optional<Plugin> plugin) {
+        public String id() {
+            return entry.name() + "@" + marketplace.name();
+        }
+
+        public Optional<String> version() {
+            return plugin.flatMap(Plugin::version).or(entry::version);
+        }
+
+        public Optional<String> description() {
+            return plugin.flatMap(p -> p.pluginInterface().shortDescription()).or(() -> plugin.flatMap(Plugin::description))
+                    .or(entry::description);
+        }
+
+        public Optional<String> displayName() {
+            return plugin.flatMap(p -> p.pluginInterface().displayName());
+        }
+
+        public List<String> keywords() {
+            return plugin.map(Plugin::keywords).orElse(List.of());
+        }
+
+        public List<String> capabilities() {
+            return plugin.map(p -> p.pluginInterface().capabilities()).orElse(List.of());
+        }
+
+        public Optional<String> category() {
+            return entry.category().or(() -> plugin.flatMap(p -> p.pluginInterface().category()));
+        }
+    }
+
+    /** A search hit and its score (higher is better). */
+    public record Hit(Item item, int score) {
+    }
+
+    private final List<Item> items;
+    private final List<Marketplaces.Configured> marketplaces;
+
+    private Catalog(List<Marketplaces.Configured> marketplaces, List<Item> items) {
+        this.marketplaces = marketplaces;
+        this.items = items;
+    }
+
+    public static Catalog of(Marketplaces ms) {
+        List<Marketplaces.Configured> all = ms.list();
+        List<Item> items = new ArrayList<>();
+        for (Marketplaces.Configured c : all) {
+            if (c.manifest().isEmpty()) {
+                continue;
+            }
+            Marketplace m = c.manifest().get();
+            for (MarketplaceEntry e : m.plugins()) {
+                Optional<Plugin> plugin = Optional.empty();
+                if (e.source() instanceof PluginSource.Local l) {
+                    Path dir = m.localPluginDir(l);
+                    if (Files.isDirectory(dir)) {
+                        try {
+                            plugin = Optional.of(Plugin.load(dir));
+                        } catch (UserError ignored) {
+                            // listed from its marketplace entry alone; info says why it cannot be read
+                        }
+                    }
+                }
+                items.add(new Item(c, e, plugin));
+            }
+        }
+        return new Catalog(all, items);
+    }
+
+    public List<Item> items() {
+        return items;
+    }
+
+    public List<Marketplaces.Configured> marketplaces() {
+        return marketplaces;
+    }
+
+    /** Items named name, in any marketplace (or only in marketplace when given). */
+    public List<Item> named(String name, Optional<String> marketplace) {
+        return items.stream().filter(i -> i.entry().name().equals(name))
+                .filter(i -> marketplace.isEmpty() || i.marketplace().name().equals(marketplace.get())).toList();
+    }
+
+    /**
+     * Ranked matches: every word of the query must occur in some field; a word scores by where it
+     * occurs (exact name 100, name prefix 60, name 40, display name 30, keyword 25, capability 15,
+     * category 15, description 10). Ties break by name, then marketplace.
+     */
+    public List<Hit> search(String query) {
+        List<String> words = List.of(query.toLowerCase(Locale.ROOT).trim().split("\\s+"));
+        List<Hit> hits = new ArrayList<>();
+        for (Item item : items) {
+            int total = 0;
+            boolean all = true;
+            for (String w : words) {
+                if (w.isEmpty()) {
+                    continue;
+                }
+                int s = score(item, w);
+                if (s == 0) {
+                    all = false;
+                    break;
+                }
+                total += s;
+            }
+            if (all) {
+                hits.add(new Hit(item, total));
+            }
+        }
+        hits.sort(Comparator.comparingInt(Hit::score).reversed()
+                .thenComparing(h -> h.item().entry().name())
+                .thenComparing(h -> h.item().marketplace().name()));
+        return hits;
+    }
+
+    private static int score(Item item, String w) {
+        String name = item.entry().name().toLowerCase(Locale.ROOT);
+        int best = 0;
+        if (name.equals(w)) {
+            best = 100;
+        } else if (name.startsWith(w)) {
+            best = 60;
+        } else if (name.contains(w)) {
+            best = 40;
+        }
+        best = Math.max(best, contains(item.displayName(), w) ? 30 : 0);
+        best = Math.max(best, item.keywords().stream().anyMatch(k -> k.toLowerCase(Locale.ROOT).contains(w)) ? 25 : 0);
+        best = Math.max(best, item.capabilities().stream().anyMatch(k -> k.toLowerCase(Locale.ROOT).contains(w)) ? 15 : 0);
+        best = Math.max(best, contains(item.category(), w) ? 15 : 0);
+        best = Math.max(best, contains(item.description(), w) ? 10 : 0);
+        best = Math.max(best, item.plugin().map(p -> p.pluginInterface().longDescription()).flatMap(x -> x)
+                .filter(d -> d.toLowerCase(Locale.ROOT).contains(w)).isPresent() ? 5 : 0);
+        return best;
+    }
+
+    private static boolean contains(Optional<String> field, String w) {
+        return field.map(f -> f.toLowerCase(Locale.ROOT).contains(w)).orElse(false);
+    }
+
+    /** Unused interface fields kept visible for info: a helper so CLI code reads one place. */
+    public static PluginInterface interfaceOf(Item item) {
+        return item.plugin().map(Plugin::pluginInterface).orElse(null);
+    }
+}
