@@ -31,6 +31,6 @@ record ProjectContext(Env env, Path projectDir, CodexHome home, Store store) {
     ProjectSync sync() {
         java.time.Duration timeout = HomeLock.timeoutFrom(env.var("CXPM_LOCK_TIMEOUT"));
         return new ProjectSync(projectDir, home, store, timeout,
-                new dev.cxpm.core.marketplace.Marketplaces(home, new dev.cxpm.core.marketplace.GitCli(env.vars()), timeout));
+                new dev.cxpm.core.marketplace.Marketplaces(home, new dev.cxpm.core.marketplace.GitCli(env.vars()), timeout), env.vars());
     }
 }

@@ -39,6 +39,16 @@ final class SyncReport {
             }
             out.put("changes", changes);
             out.put("plugins", r.lock().plugins().size());
+            List<Map<String, Object>> warnings = new ArrayList<>();
+            r.warnings().forEach(w -> {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("code", w.code());
+                m.put("pluginId", w.plugin());
+                m.put("problem", w.problem());
+                m.put("fix", w.fix());
+                warnings.add(m);
+            });
+            out.put("warnings", warnings);
             try {
                 env.out().println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(out));
             } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
@@ -64,6 +74,10 @@ final class SyncReport {
         }
         if (r.lockWritten()) {
             env.out().println("Wrote cxpm.lock.");
+        }
+        for (var w : r.warnings()) {
+            env.err().println("warning: " + w.problem());
+            env.err().println("  fix: " + w.fix());
         }
     }
 }

@@ -96,7 +96,9 @@ class UpdateOutdatedDoctorTest {
                  "prerequisites": {"commands": {"no-such-cmd-xyz": "get it from https://example.test/xyz"},
                                    "env": {"GH_TEAM_TOKEN": "a token with repo scope"}}}
                 """);
-        assertThat(t.cxpm("sync").exitCode()).isZero();
+        CliRun sync = t.cxpm("sync");
+        assertThat(sync.exitCode()).isZero();
+        assertThat(sync.stderr()).contains("warning: gh@fx needs the command `no-such-cmd-xyz`", "warning: gh@fx needs the environment variable GH_TEAM_TOKEN");
         CliRun r = t.cxpm("doctor", "--json");
         assertThat(r.exitCode()).isEqualTo(1);
         assertThat(r.stdout()).contains("\"healthy\" : false", "\"code\" : \"missing-command\"", "get it from https://example.test/xyz",

@@ -102,6 +102,13 @@ public final class Doctor {
         }
     }
 
+    /** What the installed plugin needs on this machine and is missing (commands on PATH, environment variables). */
+    public static List<Finding> missingPrerequisites(Path dir, String id, Map<String, String> env) {
+        List<Finding> out = new ArrayList<>();
+        prerequisites(dir, id, env, out);
+        return out;
+    }
+
     private static void prerequisites(Path dir, String id, Map<String, String> env, List<Finding> out) {
         Prerequisites pre;
         try {

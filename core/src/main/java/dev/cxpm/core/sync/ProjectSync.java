@@ -73,7 +73,9 @@ public final class ProjectSync {
         }
     }
 
-    public record Result(Lockfile lock, boolean lockWritten, List<LockChange> lockChanges, List<Change> changes) {
+    /** warnings: what newly installed plugins need on this machine and is missing (they are installed all the same). */
+    public record Result(Lockfile lock, boolean lockWritten, List<LockChange> lockChanges, List<Change> changes,
+            List<Doctor.Finding> warnings) {
     }
 
     private final Path projectDir;
@@ -81,9 +83,15 @@ public final class ProjectSync {
     private final Store store;
     private final Duration lockTimeout;
     private final Marketplaces marketplaces;
+    private final Map<String, String> env;
 
-    /** marketplaces: clones the git marketplaces cxpm.toml declares that the home lacks, as `marketplace add` does. */
-    public ProjectSync(Path projectDir, CodexHome home, Store store, Duration lockTimeout, Marketplaces marketplaces) {
+    /**
+     * @param marketplaces clones the git marketplaces cxpm.toml declares that the home lacks, as `marketplace add` does
+     * @param env          the environment prerequisites are checked against (PATH, variables)
+     */
+    public ProjectSync(Path projectDir, CodexHome home, Store store, Duration lockTimeout, Marketplaces marketplaces,
+            Map<String, String> env) {
+        this.env = env;
         this.projectDir = projectDir.toAbsolutePath().normalize();
         this.home = home;
         this.store = store;
@@ -152,7 +160,7 @@ public final class ProjectSync {
             if (written) {
                 lock.write(projectDir);
             }
-            return new Result(lock, written, lockChanges, List.of()); // the no-op path: no lock, no writes
+            return new Result(lock, written, lockChanges, List.of(), List.of()); // the no-op path: no lock, no writes
         }
 
         // Phase 3: apply, under the home lock.
@@ -212,7 +220,11 @@ public final class ProjectSync {
             lock.write(projectDir);
             written = true;
         }
-        return new Result(lock, written, lockChanges, changes);
+        List<Doctor.Finding> warnings = new ArrayList<>();
+        for (LockedPlugin p : toInstall) {
+            warnings.addAll(Doctor.missingPrerequisites(versionDir(p), id(p), env));
+        }
+        return new Result(lock, written, lockChanges, changes, warnings);
     }
 
     /** True when the home already has every flag and marketplace the project wants, and nothing to remove. */
