@@ -45,7 +45,7 @@ public final class Main implements Runnable {
     /** Runs cxpm as the shell would, with the given environment; returns the exit code. */
     public static int run(Env env, String... args) {
         Main root = new Main(env);
-        CommandLine cl = new CommandLine(root);
+        CommandLine cl = CommandTree.forArgs(root, args);
         cl.setOut(env.out());
         cl.setErr(env.err());
         cl.setExecutionExceptionHandler((ex, line, parseResult) -> handle(root, ex));
