@@ -47,7 +47,7 @@ final class CommandTree {
         CommandLine rootLine = leanRoot(root);
         CommandLine subLine = new CommandLine(sub);
         injectParent(subLine.getCommandSpec().userObject(), root);
-        rootLine.addSubcommand(first, subLine);
+        rootLine.addSubcommand(sub.getAnnotation(Command.class).name(), subLine); // its aliases come along
         return rootLine;
     }
 

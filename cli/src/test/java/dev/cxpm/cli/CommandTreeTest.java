@@ -23,7 +23,20 @@ class CommandTreeTest {
     void helpUnknownOrMissingCommandsGetTheFullTree() {
         int all = Main.class.getAnnotation(Command.class).subcommands().length;
         for (String[] args : new String[][] {{}, {"--help"}, {"help", "init"}, {"no-such"}, {"--debug"}, {"--version", "init"}}) {
-            assertThat(CommandTree.forArgs(new Main(null), args).getSubcommands()).as(String.join(" ", args)).hasSize(all);
+            assertThat(new java.util.HashSet<>(CommandTree.forArgs(new Main(null), args).getSubcommands().values()))
+                    .as(String.join(" ", args)).hasSize(all);
+        }
+    }
+
+    @Test
+    void anAliasGetsItsCommandUnderItsOwnName() {
+        for (Class<?> sub : Main.class.getAnnotation(Command.class).subcommands()) {
+            Command c = sub.getAnnotation(Command.class);
+            for (String alias : c.aliases()) {
+                CommandLine cl = CommandTree.forArgs(new Main(null), new String[] {alias});
+                assertThat(cl.getSubcommands()).containsKeys(c.name(), alias);
+                assertThat(cl.getSubcommands().get(alias).getCommandName()).isEqualTo(c.name());
+            }
         }
     }
 
