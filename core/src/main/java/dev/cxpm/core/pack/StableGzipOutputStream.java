@@ -19,7 +19,8 @@ import java.util.zip.Deflater;
  * time in). The input is cut into fixed 128 KiB blocks compressed in parallel, each primed with the
  * previous 32 KiB as its dictionary and ended with a sync flush, then joined in order into one deflate
  * stream (pigz's method): the ratio stays that of a single stream, and the output is the same whatever the
- * number of threads, since only the fixed block boundaries shape it. The deflate bytes come from the JDK's
+ * number of threads, since only the fixed block boundaries shape it. Blocks that look incompressible are
+ * stored rather than deflated (see {@link #looksIncompressible}). The deflate bytes come from the JDK's
  * zlib, so identical output is guaranteed for one cxpm build on one JDK (zlib is stable in practice, but no
  * format promises it).
  */
@@ -149,7 +150,7 @@ final class StableGzipOutputStream extends OutputStream {
     }
 
     private static byte[] compress(byte[] input, byte[] dict, boolean last, int level) {
-        Deflater d = new Deflater(level, true);
+        Deflater d = new Deflater(looksIncompressible(input) ? Deflater.NO_COMPRESSION : level, true);
         try {
             if (dict != null && dict.length > 0) {
                 d.setDictionary(dict);
@@ -174,6 +175,32 @@ final class StableGzipOutputStream extends OutputStream {
             d.end();
         }
     }
+
+    /**
+     * Whether a block is already compressed or random (images, archives, binaries' packed sections): its
+     * byte entropy is near 8 bits, where deflate spends most of its time for a gain under 1%. Such blocks
+     * are stored. The choice depends only on the block's bytes, so the output stays deterministic.
+     */
+    static boolean looksIncompressible(byte[] input) {
+        if (input.length < 4096) {
+            return false;
+        }
+        int[] counts = new int[256];
+        for (byte b : input) {
+            counts[b & 0xff]++;
+        }
+        double bits = 0;
+        double n = input.length;
+        for (int c : counts) {
+            if (c > 0) {
+                double p = c / n;
+                bits -= p * Math.log(p);
+            }
+        }
+        return bits / Math.log(2) > INCOMPRESSIBLE_BITS;
+    }
+
+    static final double INCOMPRESSIBLE_BITS = 7.97;
 
     private void writeLe32(long v) throws IOException {
         out.write((int) (v & 0xff));

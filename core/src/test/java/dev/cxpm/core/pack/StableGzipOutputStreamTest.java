@@ -77,4 +77,17 @@ class StableGzipOutputStreamTest {
         }
         assertThat((double) gzip(input, 2).length).isLessThan(single.size() * 1.01);
     }
+
+    @Test
+    void randomBlocksAreStoredAndTextIsCompressed() throws IOException {
+        byte[] noise = new byte[StableGzipOutputStream.BLOCK * 2];
+        new Random(3).nextBytes(noise);
+        assertThat(StableGzipOutputStream.looksIncompressible(noise)).isTrue();
+        byte[] text = "the plugin server runs the skill when asked\n".repeat(6000).getBytes();
+        assertThat(StableGzipOutputStream.looksIncompressible(text)).isFalse();
+        byte[] stored = gzip(noise, 2);
+        assertThat(stored.length).isBetween(noise.length, noise.length + 100);
+        assertThat(gunzip(stored)).isEqualTo(noise);
+        assertThat(gzip(text, 2).length).isLessThan(text.length / 20);
+    }
 }
