@@ -38,6 +38,9 @@ public final class PackCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the result as JSON.")
     boolean json;
 
+    @Option(names = "--dry-run", description = "List what would be packed and left out; write nothing.")
+    boolean dryRun;
+
     @Override
     public Integer call() throws IOException {
         Env env = root.env;
@@ -48,31 +51,50 @@ public final class PackCommand implements Callable<Integer> {
         Plugin plugin = Plugin.load(pluginDir);
         NameAndVersion nv = nameAndVersion(plugin);
         Path out = output != null ? env.resolve(output) : env.cwd().resolve(nv.name() + "-" + nv.version() + ".tgz");
-        Packer.Result r = new Packer().pack(pluginDir, out);
-        new LastPack(r.file().toString(), r.integrity(), Surface.of(plugin, r.contentDigest())).write(plugin.root());
+        Packer packer = new Packer();
+        Packer.Listing listing;
+        Packer.Result r = null;
+        if (dryRun) {
+            listing = packer.list(pluginDir);
+        } else {
+            r = packer.pack(pluginDir, out);
+            listing = r.listing();
+            new LastPack(r.file().toString(), r.integrity(), Surface.of(plugin, r.contentDigest())).write(plugin.root());
+        }
         if (json) {
             ObjectMapper om = new ObjectMapper();
             ObjectNode o = om.createObjectNode();
             o.put("name", nv.name());
             o.put("version", nv.version());
-            o.put("file", r.file().toString());
-            o.put("size", r.size());
-            o.put("integrity", r.integrity().toString());
-            o.put("unpackedSize", r.listing().totalBytes());
+            o.put("dryRun", dryRun);
+            o.put("file", out.toString());
+            if (r != null) {
+                o.put("size", r.size());
+                o.put("integrity", r.integrity().toString());
+            }
+            o.put("unpackedSize", listing.totalBytes());
             ArrayNode files = o.putArray("files");
-            r.listing().entries().forEach(e -> files.addObject().put("path", e.path()).put("size", e.size())
+            listing.entries().forEach(e -> files.addObject().put("path", e.path()).put("size", e.size())
                     .put("mode", e.executable() ? "0755" : "0644"));
             ArrayNode excluded = o.putArray("excluded");
-            r.listing().excluded().forEach(e -> excluded.addObject().put("path", e.path()).put("reason", e.reason()));
+            listing.excluded().forEach(e -> excluded.addObject().put("path", e.path()).put("reason", e.reason()));
             env.out().println(om.writerWithDefaultPrettyPrinter().writeValueAsString(o));
+            return ExitCodes.OK;
+        }
+        if (r == null) {
+            env.out().println("would pack " + nv.name() + "@" + nv.version() + " -> " + displayPath(env, out));
+            listing.entries().forEach(e -> env.out().println("  " + (e.executable() ? "0755 " : "0644 ") + e.path()
+                    + " (" + Sizes.human(e.size()) + ")"));
         } else {
             env.out().println("packed " + nv.name() + "@" + nv.version() + " -> " + displayPath(env, r.file()));
-            env.out().println("  files:     " + r.listing().entries().size() + " (" + Sizes.human(r.listing().totalBytes()) + " unpacked)");
+        }
+        env.out().println("  files:     " + listing.entries().size() + " (" + Sizes.human(listing.totalBytes()) + " unpacked)");
+        if (r != null) {
             env.out().println("  size:      " + r.size() + " bytes (" + Sizes.human(r.size()) + ")");
             env.out().println("  integrity: " + r.integrity());
-            for (var e : r.listing().excluded()) {
-                env.out().println("  left out:  " + e.path() + " (" + e.reason() + ")");
-            }
+        }
+        for (var e : listing.excluded()) {
+            env.out().println("  left out:  " + e.path() + " (" + e.reason() + ")");
         }
         return ExitCodes.OK;
     }

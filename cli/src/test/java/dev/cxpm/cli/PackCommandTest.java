@@ -81,4 +81,17 @@ class PackCommandTest {
         assertThat(r.stderr()).contains("huge.bin").contains("64.0 MiB").contains(".cxpmignore");
         assertThat(dir.resolve("demo-1.2.3.tgz")).doesNotExist();
     }
+
+    @Test
+    void dryRunListsFilesAndExclusionsAndWritesNothing() throws IOException {
+        Path p = plugin("{\"name\":\"demo\",\"version\":\"1.2.3\"}");
+        Files.writeString(p.resolve(".cxpmignore"), "*.log\n");
+        Files.writeString(p.resolve("debug.log"), "x");
+        CliRun r = CliRun.in(dir, "pack", "demo", "--dry-run");
+        assertThat(r.exitCode()).as(r.stderr()).isZero();
+        assertThat(r.stdout()).contains("would pack demo@1.2.3").contains("0644 skills/hello/SKILL.md")
+                .contains("left out:  debug.log");
+        assertThat(dir.resolve("demo-1.2.3.tgz")).doesNotExist();
+        assertThat(p.resolve(".cxpm")).doesNotExist();
+    }
 }
