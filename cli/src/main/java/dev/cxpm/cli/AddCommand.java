@@ -69,6 +69,15 @@ public final class AddCommand implements Callable<Integer> {
                 editor.setMarketplace(marketplace.get(), source, entry.ref());
             }
         }
+        try {
+            return add(ctx, editor, sync, tomlFile, name, marketplace);
+        } finally {
+            sync.close();
+        }
+    }
+
+    private int add(ProjectContext ctx, ProjectManifestEditor editor, ProjectSync sync, Path tomlFile, String name,
+            Optional<String> marketplace) {
         String range = version;
         if (range == null) {
             ProjectManifest draft = ProjectManifest.parse(tomlFile, editor.setPlugin(name, "*", marketplace, !disabled).text());

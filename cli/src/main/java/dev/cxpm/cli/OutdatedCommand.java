@@ -29,7 +29,13 @@ public final class OutdatedCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         ProjectContext ctx = ProjectContext.of(root.env);
         ProjectManifest project = ProjectManifest.read(ctx.projectDir());
-        List<Outdated.Row> rows = Outdated.of(project, Lockfile.readIfPresent(ctx.projectDir()), ctx.sync().index(project));
+        dev.cxpm.core.sync.ProjectSync sync = ctx.sync();
+        List<Outdated.Row> rows;
+        try {
+            rows = Outdated.of(project, Lockfile.readIfPresent(ctx.projectDir()), sync.index(project));
+        } finally {
+            sync.close();
+        }
         if (json) {
             List<Map<String, Object>> out = new ArrayList<>();
             for (Outdated.Row r : rows) {

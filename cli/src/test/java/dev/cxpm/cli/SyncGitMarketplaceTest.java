@@ -43,4 +43,34 @@ class SyncGitMarketplaceTest {
         assertThat(TeamFixture.tree(dir.resolve("mate-home/plugins/cache")))
                 .isEqualTo(TeamFixture.tree(t.codexHome().resolve("plugins/cache")));
     }
+
+    @Test
+    void pluginsWithGitSourcesAreClonedResolvedAndLockedToTheirCommit() throws Exception {
+        Path home = dir.resolve("home");
+        // Two plugins live in their own repositories: one whole ("url"), one in a subdirectory ("git-subdir").
+        Path whole = dir.resolve("repos/whole");
+        TeamFixture.write(whole.resolve(".codex-plugin/plugin.json"),
+                "{\"name\": \"whole\", \"version\": \"3.1.0\", \"dependencies\": {\"part\": \"^1\"}}");
+        String wholeUrl = Fixtures.gitRepo(whole, home, "whole");
+        Path mono = dir.resolve("repos/mono");
+        TeamFixture.write(mono.resolve("plugins/part/.codex-plugin/plugin.json"), "{\"name\": \"part\", \"version\": \"1.4.0\"}");
+        TeamFixture.write(mono.resolve("README.md"), "not part of the plugin\n");
+        String monoUrl = Fixtures.gitRepo(mono, home, "mono");
+        String monoCommit = Fixtures.git(mono, "rev-parse", "HEAD");
+
+        TeamFixture t = new TeamFixture(dir);
+        TeamFixture.write(t.market.resolve(".agents/plugins/marketplace.json"), """
+                {"name": "fx", "plugins": [
+                  {"name": "whole", "source": {"source": "url", "url": "%s"}},
+                  {"name": "part", "source": {"source": "git-subdir", "url": "%s", "path": "plugins/part"}}]}
+                """.formatted(wholeUrl, monoUrl));
+        t.needs("whole", "^3");
+        CliRun r = t.cxpm("sync");
+        assertThat(r.exitCode()).as(r.stderr()).isZero();
+        String lock = t.read(t.project.resolve("cxpm.lock"));
+        assertThat(lock).contains("source = \"git+" + monoUrl + "?path=plugins/part#" + monoCommit + "\"",
+                "source = \"git+" + wholeUrl + "#", "dependencies = { part = \"^1\" }");
+        assertThat(t.codexHome().resolve("plugins/cache/fx/part/1.4.0/.codex-plugin/plugin.json")).exists();
+        assertThat(t.codexHome().resolve("plugins/cache/fx/whole/3.1.0/.git")).doesNotExist();
+    }
 }

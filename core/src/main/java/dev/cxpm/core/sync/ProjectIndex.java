@@ -21,7 +21,7 @@ import java.util.Optional;
  * The releases a project can choose from: every plugin of the marketplaces it can see (those in
  * cxpm.toml and those configured in the Codex home). A marketplace offers one version of each
  * plugin, the one its directory holds; a plugin pinned to a marketplace in cxpm.toml is looked up
- * there only. Plugins whose source Codex fetches at install time (git, npm) are not offered yet.
+ * there only. Plugins with a git source ("url", "git-subdir") are cloned to read them; npm sources are not offered yet.
  */
 public final class ProjectIndex implements PluginIndex {
 
@@ -35,11 +35,14 @@ public final class ProjectIndex implements PluginIndex {
 
     private final List<Source> sources;
     private final Map<String, String> pins;
+    private final GitSources git;
     private final Map<String, List<Found>> cache = new HashMap<>();
 
-    public ProjectIndex(List<Source> sources, Map<String, String> pins) {
+    /** git: fetches plugins whose marketplace entry has a git source; null to offer local entries only. */
+    public ProjectIndex(List<Source> sources, Map<String, String> pins, GitSources git) {
         this.sources = List.copyOf(sources);
         this.pins = Map.copyOf(pins);
+        this.git = git;
     }
 
     public List<Source> sources() {
@@ -73,10 +76,24 @@ public final class ProjectIndex implements PluginIndex {
             if (entry.isEmpty() || entry.get().installPolicy() == InstallPolicy.NOT_AVAILABLE) {
                 continue;
             }
-            if (!(entry.get().source() instanceof PluginSource.Local local)) {
-                continue;
+            Path dir;
+            ResolvedSource source;
+            if (entry.get().source() instanceof PluginSource.Local local) {
+                dir = s.marketplace().localPluginDir(local);
+                source = s.gitUrl().isPresent() && s.commit().isPresent()
+                        ? new ResolvedSource.GitCommit(s.gitUrl().get(), Optional.of(local.path().substring(2)), s.commit().get())
+                        : new ResolvedSource.LocalPath(local.path());
+            } else if (git != null && (entry.get().source() instanceof PluginSource.Git
+                    || entry.get().source() instanceof PluginSource.GitSubdir)) {
+                GitSources.Checkout c = git.checkout(entry.get().source()).orElseThrow();
+                dir = c.dir();
+                Optional<String> sub = entry.get().source() instanceof PluginSource.GitSubdir gs
+                        ? Optional.of(gs.path().startsWith("./") ? gs.path().substring(2) : gs.path()) : Optional.empty();
+                String url = entry.get().source() instanceof PluginSource.Git g ? g.url() : ((PluginSource.GitSubdir) entry.get().source()).url();
+                source = new ResolvedSource.GitCommit(url, sub, c.commit());
+            } else {
+                continue; // npm sources are not offered yet
             }
-            Path dir = s.marketplace().localPluginDir(local);
             Plugin p;
             try {
                 p = Plugin.load(dir);
@@ -85,9 +102,6 @@ public final class ProjectIndex implements PluginIndex {
             }
             String version = p.version().orElse("local");
             PluginRelease release = new PluginRelease(plugin, PluginVersion.of(version), PluginDependencies.of(p), s.name());
-            ResolvedSource source = s.gitUrl().isPresent() && s.commit().isPresent()
-                    ? new ResolvedSource.GitCommit(s.gitUrl().get(), Optional.of(local.path().substring(2)), s.commit().get())
-                    : new ResolvedSource.LocalPath(local.path());
             out.add(new Found(release, dir, source));
         }
         return out;

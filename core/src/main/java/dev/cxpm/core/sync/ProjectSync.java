@@ -84,6 +84,7 @@ public final class ProjectSync {
     private final Duration lockTimeout;
     private final Marketplaces marketplaces;
     private final Map<String, String> env;
+    private final GitSources gitSources;
 
     /**
      * @param marketplaces clones the git marketplaces cxpm.toml declares that the home lacks, as `marketplace add` does
@@ -92,6 +93,7 @@ public final class ProjectSync {
     public ProjectSync(Path projectDir, CodexHome home, Store store, Duration lockTimeout, Marketplaces marketplaces,
             Map<String, String> env) {
         this.env = env;
+        this.gitSources = new GitSources(new dev.cxpm.core.marketplace.GitCli(env));
         this.projectDir = projectDir.toAbsolutePath().normalize();
         this.home = home;
         this.store = store;
@@ -105,6 +107,19 @@ public final class ProjectSync {
 
     /** Syncs to the given manifest (which {@code cxpm add} has not written yet). */
     public Result sync(ProjectManifest project, Options options) {
+        try {
+            return doSync(project, options);
+        } finally {
+            gitSources.close();
+        }
+    }
+
+    /** Releases git checkouts made while reading plugin sources (sync does it itself). */
+    public void close() {
+        gitSources.close();
+    }
+
+    private Result doSync(ProjectManifest project, Options options) {
         Optional<Lockfile> existing = Lockfile.readIfPresent(projectDir);
         List<String> disagreements = existing.map(l -> LockCheck.disagreements(project, l))
                 .orElse(List.of("there is no cxpm.lock yet"));
@@ -282,7 +297,7 @@ public final class ProjectSync {
         }
         Map<String, String> pins = new HashMap<>();
         project.plugins().values().forEach(p -> p.marketplace().ifPresent(m -> pins.put(p.name(), m)));
-        return new ProjectIndex(sources, pins);
+        return new ProjectIndex(sources, pins, gitSources);
     }
 
     // --- phase 1 ---------------------------------------------------------------------------------
