@@ -259,6 +259,24 @@ class InitCommandTest {
     }
 
     @Test
+    void remoteServerHeadersGiveTheirVariablesAndLoseTheirLiteralTokens() throws IOException {
+        Path src = Files.createDirectories(dir.resolve("src"));
+        Files.writeString(src.resolve(".mcp.json"), """
+                {"mcpServers": {
+                  "docs": {"url": "https://example.com/mcp", "headers": {"Authorization": "Bearer ${DOCS_TOKEN}"}},
+                  "crm": {"url": "https://crm.example.com/mcp", "headers": {"Authorization": "Bearer s3cr3t-v4lue-123"}}
+                }}""");
+        CliRun r = CliRun.in(dir, "init", "p", "--from", "src", "--json");
+        assertThat(r.exitCode()).as(r.stderr()).isZero();
+        JsonNode out = JSON.readTree(r.stdout());
+        assertThat(out.at("/prerequisites/env").has("DOCS_TOKEN")).isTrue();
+        assertThat(out.at("/prerequisites/env").has("CRM_TOKEN")).isTrue();
+        assertThat(out.at("/secretsNotCopied/0/env").asText()).isEqualTo("CRM_TOKEN");
+        String mcp = Files.readString(dir.resolve("p/.mcp.json"));
+        assertThat(mcp).doesNotContain("s3cr3t-v4lue-123").contains("Bearer ${CRM_TOKEN}").contains("Bearer ${DOCS_TOKEN}");
+    }
+
+    @Test
     void sourceTreeIsByteIdenticalAfterAdoption() throws IOException {
         Path src = seedProject();
         Map<String, String> before = hashes(src);

@@ -340,6 +340,7 @@ public final class PluginInit {
                         }
                     }
                 }
+                changed |= adoptHeaders(server, def);
                 JsonNode envNode = def.get("env");
                 if (envNode != null && envNode.isObject()) {
                     ObjectNode vars = (ObjectNode) envNode;
@@ -365,6 +366,37 @@ public final class PluginInit {
             taken.add(new InitReport.Taken("mcp", ".mcp.json", ".mcp.json",
                     Optional.of(plural(mcpServers.size(), "MCP server") + (mcpServers.isEmpty() ? "" : ": " + String.join(", ", mcpServers))
                             + (changed ? "; " + plural(scrubbed.size(), "literal secret") + " replaced by ${NAME}" : ""))));
+        }
+
+        /**
+         * A remote server's {@code headers} may reference variables ({@code "Bearer ${API_TOKEN}"}): those are
+         * prerequisites. A literal credential there is replaced by {@code ${<SERVER>_TOKEN}}, like an env secret.
+         */
+        private boolean adoptHeaders(String server, ObjectNode def) {
+            JsonNode headersNode = def.get("headers");
+            if (headersNode == null || !headersNode.isObject()) {
+                return false;
+            }
+            boolean changed = false;
+            ObjectNode headers = (ObjectNode) headersNode;
+            for (Iterator<Map.Entry<String, JsonNode>> hs = headers.fields(); hs.hasNext();) {
+                Map.Entry<String, JsonNode> h = hs.next();
+                if (!h.getValue().isTextual()) {
+                    continue;
+                }
+                String value = h.getValue().asText();
+                Optional<String> secret = Secrets.headerSecret(h.getKey(), value);
+                if (secret.isPresent()) {
+                    String var = server.toUpperCase(java.util.Locale.ROOT).replaceAll("[^A-Z0-9]+", "_") + "_TOKEN";
+                    h.setValue(JSON.getNodeFactory().textNode(value.replace(secret.get(), "${" + var + "}")));
+                    scrubbed.add(new InitReport.ScrubbedSecret(".mcp.json", server, var));
+                    env.put(var, secretHint(var, server).replace("(set it", "(header " + h.getKey() + "; set it"));
+                    changed = true;
+                } else {
+                    Secrets.references(value).forEach(r -> env.putIfAbsent(r, usedBy(r, server)));
+                }
+            }
+            return changed;
         }
 
         private void adoptApps(Path file) {

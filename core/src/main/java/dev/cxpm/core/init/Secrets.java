@@ -82,6 +82,24 @@ final class Secrets {
         return bits;
     }
 
+    /**
+     * The credential inside an HTTP header value ({@code Authorization: Bearer abc...}, {@code X-Api-Key: ...}),
+     * or empty when the value is a reference or not a credential.
+     */
+    static Optional<String> headerSecret(String header, String value) {
+        if (value == null || REFERENCE.matcher(value).find()) {
+            return Optional.empty();
+        }
+        String v = value.strip();
+        String credential = v.replaceFirst("(?i)^(bearer|basic|token)\\s+", "");
+        boolean authHeader = header.equalsIgnoreCase("authorization") || header.equalsIgnoreCase("proxy-authorization")
+                || SECRET_NAME.matcher(header.toUpperCase(Locale.ROOT).replace('-', '_')).find();
+        if (credential.length() >= 8 && (authHeader || TOKEN_PREFIX.matcher(credential).find() || looksRandom(credential))) {
+            return Optional.of(credential);
+        }
+        return Optional.empty();
+    }
+
     /** The first token-like literal inside free text (an argument such as {@code --token=ghp_...}), if any. */
     static Optional<String> tokenIn(String text) {
         if (text == null) {

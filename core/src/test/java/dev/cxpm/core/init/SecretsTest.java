@@ -52,4 +52,12 @@ class SecretsTest {
         assertThat(Secrets.tokenIn("--token=ghp_abcdefghijklmnop")).contains("ghp_abcdefghijklmnop");
         assertThat(Secrets.tokenIn("--verbose")).isEmpty();
     }
+
+    @Test
+    void credentialInAnAuthorizationHeaderIsFoundWithoutItsScheme() {
+        assertThat(Secrets.headerSecret("Authorization", "Bearer abcdef123456")).contains("abcdef123456");
+        assertThat(Secrets.headerSecret("X-Api-Key", "k3yk3yk3yk3y")).contains("k3yk3yk3yk3y");
+        assertThat(Secrets.headerSecret("Authorization", "Bearer ${API_TOKEN}")).isEmpty();
+        assertThat(Secrets.headerSecret("Accept", "application/json")).isEmpty();
+    }
 }
