@@ -32,6 +32,11 @@ final class ServeCommand implements Runnable {
     @Option(names = "--data", paramLabel = "DIR", description = "Data directory (default: $XDG_DATA_HOME/cxpm/registry).")
     String data;
 
+    @Option(names = "--database", paramLabel = "JDBC_URL",
+            description = "Metadata in PostgreSQL instead of SQLite, e.g. jdbc:postgresql://db:5432/cxpm?user=cxpm&password=... "
+                    + "(several servers may share it; blobs stay under --data).")
+    String database;
+
     @Option(names = "--marketplace-name", paramLabel = "NAME", description = "Name of the Codex marketplace view (URL/codex/marketplace.git). Default: ${DEFAULT-VALUE}.",
             defaultValue = RegistryServer.Options.DEFAULT_MARKETPLACE_NAME)
     String marketplaceName;
@@ -43,7 +48,14 @@ final class ServeCommand implements Runnable {
     public void run() {
         Env env = root.env;
         Path dir = RegistryData.resolve(env, data);
-        Registry registry = Registry.embedded(dir, env.clock());
+        Registry registry;
+        if (database == null) {
+            registry = Registry.embedded(dir, env.clock());
+        } else if (database.startsWith("jdbc:postgresql:")) {
+            registry = Registry.postgres(database, dir, env.clock());
+        } else {
+            throw new UserError(UserError.Kind.USAGE, "--database must be a jdbc:postgresql:// URL", "omit it for the embedded SQLite database");
+        }
         int swept = registry.sweepOrphanBlobs();
         if (demo) {
             int n = DemoPlugins.seed(registry, new Caller("cxpm-demo", List.of(Caller.ADMIN), null));

@@ -68,7 +68,7 @@ public final class Registry implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return new Registry(SqliteDatabase.open(dataDir.resolve("registry.db")), new FileBlobStore(dataDir.resolve("blobs")), clock);
+        return new Registry(JdbcDatabase.sqlite(dataDir.resolve("registry.db")), new FileBlobStore(dataDir.resolve("blobs")), clock);
     }
 
     /** Runs after every publish or yank in this process (views derived from the registry mark themselves stale). */
@@ -94,6 +94,11 @@ public final class Registry implements AutoCloseable {
     /** Bumped by every change, so a document built while a publish ran is not cached over it. */
     private final java.util.concurrent.atomic.AtomicLong generation = new java.util.concurrent.atomic.AtomicLong();
     private static final int INDEX_CACHE_MAX = 50_000;
+
+    /** Metadata in PostgreSQL, blobs under {@code DIR/blobs/}. */
+    public static Registry postgres(String jdbcUrl, Path dataDir, Clock clock) {
+        return new Registry(JdbcDatabase.postgres(jdbcUrl), new FileBlobStore(dataDir.resolve("blobs")), clock);
+    }
 
     // ---- tokens ----------------------------------------------------------------------------
 

@@ -8,7 +8,7 @@ import java.util.Optional;
  * The registry's metadata: plugins, their versions, owners and tokens. Everything a request
  * decides is decided above this interface ({@link Registry}); an implementation only stores and
  * answers, but makes {@link #insertVersion} atomic, because two publishers may race. The
- * embedded implementation is {@link SqliteDatabase}.
+ * implementation is {@link JdbcDatabase} (SQLite embedded, PostgreSQL for scale-out).
  */
 public interface RegistryDatabase extends AutoCloseable {
 

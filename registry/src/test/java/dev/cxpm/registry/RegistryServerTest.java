@@ -33,6 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** The registry as a client sees it: a real server on 127.0.0.1, real SQLite and blob files in a temp dir. */
 class RegistryServerTest {
 
+
     private static final ObjectMapper JSON = new ObjectMapper();
     private final HttpClient http = HttpClient.newHttpClient();
 
@@ -42,9 +43,14 @@ class RegistryServerTest {
     RegistryServer server;
     String admin;
 
+    /** The storage under test: SQLite and a blob directory here; PostgreSQL in {@link PostgresRegistryServerTest}. */
+    protected Registry open() {
+        return Registry.embedded(data, Clock.systemUTC());
+    }
+
     @BeforeEach
     void start() throws IOException {
-        registry = Registry.embedded(data, Clock.systemUTC());
+        registry = open();
         server = RegistryServer.start(registry, "127.0.0.1", 0, new RegistryServer.Options(data.resolve("codex-marketplace.git"), "cxpm-registry"));
         admin = registry.createToken(null, "alice", List.of("admin"), null, "test").token();
     }
@@ -454,11 +460,17 @@ class RegistryServerTest {
     @Test
     void tokensAreStoredHashed() throws Exception {
         String token = registry.createToken(null, "bob", List.of("owner"), null, null).token();
-        registry.close();
-        byte[] db = Files.readAllBytes(data.resolve("registry.db"));
-        String wal = Files.exists(data.resolve("registry.db-wal")) ? Files.readString(data.resolve("registry.db-wal"), StandardCharsets.ISO_8859_1) : "";
-        assertThat(new String(db, StandardCharsets.ISO_8859_1) + wal).doesNotContain(token.substring(5));
-        registry = Registry.embedded(data, Clock.systemUTC());
+        Caller bob = registry.authenticate("Bearer " + token);
+        assertThat(registry.tokens(bob)).singleElement().satisfies(t -> {
+            assertThat(t.secretHash()).isEqualTo(Registry.sha256(token)).doesNotContain(token.substring(5));
+        });
+        if (Files.exists(data.resolve("registry.db"))) {
+            registry.close();
+            byte[] db = Files.readAllBytes(data.resolve("registry.db"));
+            String wal = Files.exists(data.resolve("registry.db-wal")) ? Files.readString(data.resolve("registry.db-wal"), StandardCharsets.ISO_8859_1) : "";
+            assertThat(new String(db, StandardCharsets.ISO_8859_1) + wal).doesNotContain(token.substring(5));
+            registry = open();
+        }
     }
 
     @Test
@@ -471,7 +483,7 @@ class RegistryServerTest {
         new FileBlobStore(data.resolve("blobs")).put(Integrity.of(orphan), orphan);
         assertThat(blobCount()).isEqualTo(2);
 
-        registry = Registry.embedded(data, Clock.systemUTC());
+        registry = open();
         assertThat(registry.sweepOrphanBlobs()).isEqualTo(1);
         server = RegistryServer.start(registry, "127.0.0.1", 0, new RegistryServer.Options(data.resolve("codex-marketplace.git"), "cxpm-registry"));
         assertThat(blobCount()).isEqualTo(1);

@@ -19,12 +19,14 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Collectors;
 
 /**
- * The embedded metadata store: one SQLite file in WAL mode. Writes go through one connection
- * under a lock (SQLite has one writer anyway, and queuing here beats SQLITE_BUSY retries);
- * reads share a small pool of connections, which WAL lets run beside the writer. Search uses
- * an FTS5 table kept in step with {@code plugins} by {@link #insertVersion}.
+ * The metadata store over JDBC, one class for both setups: the embedded SQLite file (WAL mode,
+ * FTS5 search) and PostgreSQL for scale-out (tsvector search); the {@link Dialect} holds the few
+ * statements that differ. Writes go through one connection under a lock (SQLite has one writer
+ * anyway, and queuing here beats SQLITE_BUSY retries); reads share a small pool. Across processes
+ * (PostgreSQL), a publish takes a transaction-scoped advisory lock on the plugin's name, and the
+ * unique keys on names and versions stand behind it.
  */
-public final class SqliteDatabase implements RegistryDatabase {
+public final class JdbcDatabase implements RegistryDatabase {
 
     private static final int READERS = 8;
 
@@ -32,33 +34,44 @@ public final class SqliteDatabase implements RegistryDatabase {
     private final ReentrantLock writeLock = new ReentrantLock();
     private final BlockingQueue<Connection> readers = new ArrayBlockingQueue<>(READERS);
 
-    public static SqliteDatabase open(Path file) {
+    private final Dialect dialect;
+
+    /** The embedded database: one SQLite file. */
+    public static JdbcDatabase sqlite(Path file) {
+        return open("jdbc:sqlite:" + file.toAbsolutePath(), Dialect.SQLITE);
+    }
+
+    /** A PostgreSQL database, e.g. {@code jdbc:postgresql://host:5432/cxpm?user=..&password=..}. */
+    public static JdbcDatabase postgres(String jdbcUrl) {
+        return open(jdbcUrl, Dialect.POSTGRES);
+    }
+
+    private static JdbcDatabase open(String url, Dialect dialect) {
         try {
-            return new SqliteDatabase("jdbc:sqlite:" + file.toAbsolutePath());
+            return new JdbcDatabase(url, dialect);
         } catch (SQLException e) {
-            throw new IllegalStateException("cannot open the registry database " + file + ": " + e.getMessage(), e);
+            throw new IllegalStateException("cannot open the registry database " + url.replaceAll("password=[^&]*", "password=***")
+                    + ": " + e.getMessage(), e);
         }
     }
 
-    private SqliteDatabase(String url) throws SQLException {
+    private JdbcDatabase(String url, Dialect dialect) throws SQLException {
+        this.dialect = dialect;
         writer = connect(url);
-        try (Statement s = writer.createStatement()) {
-            s.execute("PRAGMA journal_mode=WAL");
+        if (dialect == Dialect.SQLITE) {
+            try (Statement s = writer.createStatement()) {
+                s.execute("PRAGMA journal_mode=WAL");
+            }
         }
-        Migrations.apply(writer, "sqlite");
+        dialect.migrate(writer);
         for (int i = 0; i < READERS; i++) {
             readers.add(connect(url));
         }
     }
 
-    private static Connection connect(String url) throws SQLException {
+    private Connection connect(String url) throws SQLException {
         Connection c = DriverManager.getConnection(url);
-        try (Statement s = c.createStatement()) {
-            s.execute("PRAGMA busy_timeout=10000");
-            s.execute("PRAGMA foreign_keys=ON");
-            // FULL: a version row that was acknowledged survives a power cut, like its blob
-            s.execute("PRAGMA synchronous=FULL");
-        }
+        dialect.configure(c);
         return c;
     }
 
@@ -194,6 +207,7 @@ public final class SqliteDatabase implements RegistryDatabase {
     public PublishOutcome insertVersion(VersionRow v, Summary summary, boolean anyOwner) {
         return write(c -> {
             String now = v.publishedAt().toString();
+            dialect.lockName(c, v.plugin().toLowerCase(Locale.ROOT));
             Long id = null;
             try (PreparedStatement p = c.prepareStatement("SELECT id, name FROM plugins WHERE name_key = ?")) {
                 p.setString(1, v.plugin().toLowerCase(Locale.ROOT));
@@ -207,18 +221,11 @@ public final class SqliteDatabase implements RegistryDatabase {
                 }
             }
             if (id == null) {
-                try (PreparedStatement p = c.prepareStatement(
-                        "INSERT INTO plugins (name, name_key, created_at, updated_at) VALUES (?, ?, ?, ?)",
-                        Statement.RETURN_GENERATED_KEYS)) {
-                    p.setString(1, v.plugin());
-                    p.setString(2, v.plugin().toLowerCase(Locale.ROOT));
-                    p.setString(3, now);
-                    p.setString(4, now);
-                    p.executeUpdate();
-                    try (ResultSet keys = p.getGeneratedKeys()) {
-                        keys.next();
-                        id = keys.getLong(1);
-                    }
+                try (PreparedStatement p = prepare(c, "INSERT INTO plugins (name, name_key, created_at, updated_at) VALUES (?, ?, ?, ?) RETURNING id",
+                        v.plugin(), v.plugin().toLowerCase(Locale.ROOT), now, now);
+                     ResultSet keys = p.executeQuery()) {
+                    keys.next();
+                    id = keys.getLong(1);
                 }
                 update(c, "INSERT INTO owners (plugin_id, user_name) VALUES (?, ?)", id, v.publishedBy());
             } else if (!anyOwner && !exists(c, "SELECT 1 FROM owners WHERE plugin_id = ? AND user_name = ?", id, v.publishedBy())) {
@@ -235,9 +242,7 @@ public final class SqliteDatabase implements RegistryDatabase {
                 update(c, "UPDATE plugins SET display_name = ?, description = ?, category = ?, keywords = ?, capabilities = ? WHERE id = ?",
                         summary.displayName(), summary.description(), summary.category(),
                         joinWords(summary.keywords()), joinWords(summary.capabilities()), id);
-                update(c, "DELETE FROM plugin_search WHERE rowid = ?", id);
-                update(c, "INSERT INTO plugin_search (rowid, name, display_name, keywords, description, capabilities) VALUES (?, ?, ?, ?, ?, ?)",
-                        id, splitName(v.plugin()), summary.displayName(), String.join(" ", summary.keywords()),
+                dialect.index(c, id, splitName(v.plugin()), summary.displayName(), String.join(" ", summary.keywords()),
                         summary.description(), String.join(" ", summary.capabilities()));
             }
             return PublishOutcome.PUBLISHED;
@@ -312,7 +317,9 @@ public final class SqliteDatabase implements RegistryDatabase {
         write(c -> {
             Long id = pluginId(c, plugin);
             if (id != null) {
-                update(c, "INSERT OR IGNORE INTO owners (plugin_id, user_name) VALUES (?, ?)", id, user);
+                if (!exists(c, "SELECT 1 FROM owners WHERE plugin_id = ? AND user_name = ?", id, user)) {
+                    update(c, "INSERT INTO owners (plugin_id, user_name) VALUES (?, ?)", id, user);
+                }
             }
             return null;
         });
@@ -328,13 +335,13 @@ public final class SqliteDatabase implements RegistryDatabase {
 
     @Override
     public SearchPage search(SearchQuery q) {
-        String match = ftsQuery(q.text());
+        String match = dialect.searchQuery(q.text());
         String category = q.category() == null || q.category().isBlank() ? null : q.category().toLowerCase(Locale.ROOT);
         int offset = Math.max(0, (q.page() - 1) * q.perPage());
         return read(c -> {
             String from = match == null
                     ? " FROM plugins p WHERE p.latest_version IS NOT NULL"
-                    : " FROM plugin_search s JOIN plugins p ON p.id = s.rowid WHERE plugin_search MATCH ? AND p.latest_version IS NOT NULL";
+                    : dialect.searchFrom() + " AND p.latest_version IS NOT NULL";
             if (category != null) {
                 from += " AND lower(p.category) = ?";
             }
@@ -352,8 +359,7 @@ public final class SqliteDatabase implements RegistryDatabase {
                     total = rs.getLong(1);
                 }
             }
-            // bm25 weights follow the column order: a hit in the name counts most, then display name, keywords
-            String order = match == null ? " ORDER BY p.name" : " ORDER BY bm25(plugin_search, 10.0, 6.0, 4.0, 1.0, 2.0), p.name";
+            String order = match == null ? " ORDER BY p.name" : dialect.searchOrder();
             args.add(q.perPage());
             args.add(offset);
             List<PluginRow> rows = new ArrayList<>();
@@ -366,20 +372,6 @@ public final class SqliteDatabase implements RegistryDatabase {
             }
             return new SearchPage(total, rows);
         });
-    }
-
-    /** The user's words as FTS5 prefix terms, all required; quotes keep FTS syntax out of user text. */
-    static String ftsQuery(String text) {
-        if (text == null) {
-            return null;
-        }
-        List<String> terms = new ArrayList<>();
-        for (String word : text.toLowerCase(Locale.ROOT).split("[^\\p{L}\\p{N}]+")) {
-            if (!word.isEmpty()) {
-                terms.add("\"" + word + "\"*");
-            }
-        }
-        return terms.isEmpty() ? null : String.join(" ", terms);
     }
 
     @Override
@@ -434,7 +426,7 @@ public final class SqliteDatabase implements RegistryDatabase {
         });
     }
 
-    private static PreparedStatement prepare(Connection c, String sql, Object... args) throws SQLException {
+    static PreparedStatement prepare(Connection c, String sql, Object... args) throws SQLException {
         PreparedStatement p = c.prepareStatement(sql);
         for (int i = 0; i < args.length; i++) {
             p.setObject(i + 1, args[i]);
@@ -442,7 +434,7 @@ public final class SqliteDatabase implements RegistryDatabase {
         return p;
     }
 
-    private static int update(Connection c, String sql, Object... args) throws SQLException {
+    static int update(Connection c, String sql, Object... args) throws SQLException {
         try (PreparedStatement p = prepare(c, sql, args)) {
             return p.executeUpdate();
         }

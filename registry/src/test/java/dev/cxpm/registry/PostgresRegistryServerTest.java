@@ -1,0 +1,45 @@
+package dev.cxpm.registry;
+
+import static org.assertj.core.api.Assumptions.assumeThat;
+
+import dev.cxpm.testkit.PostgresServer;
+import java.time.Clock;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+
+/**
+ * Every registry test again on a real PostgreSQL server (one cluster for the class, a fresh
+ * database per test). Skipped only where PostgreSQL is not installed and CXPM_REQUIRE_POSTGRES
+ * is unset; .ci/run installs it and sets the variable, so CI never skips.
+ */
+class PostgresRegistryServerTest extends RegistryServerTest {
+
+    private static PostgresServer pg;
+    private static final AtomicInteger DATABASES = new AtomicInteger();
+    private String database;
+
+    @BeforeAll
+    static void startPostgres() {
+        if (System.getenv("CXPM_REQUIRE_POSTGRES") == null) {
+            assumeThat(PostgresServer.binaries()).as("PostgreSQL installed").isPresent();
+        }
+        pg = PostgresServer.start();
+    }
+
+    @AfterAll
+    static void stopPostgres() {
+        if (pg != null) {
+            pg.close();
+        }
+    }
+
+    @Override
+    protected Registry open() {
+        if (database == null) {
+            database = "registry_test_" + DATABASES.incrementAndGet();
+            pg.createDatabase(database);
+        }
+        return new Registry(JdbcDatabase.postgres(pg.jdbcUrl(database)), new FileBlobStore(data.resolve("blobs")), Clock.systemUTC());
+    }
+}
