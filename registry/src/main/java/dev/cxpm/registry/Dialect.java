@@ -113,6 +113,14 @@ enum Dialect {
 
     abstract void configure(Connection c) throws SQLException;
 
+    /**
+     * Read connections per process: SQLite reads in-process, so more readers is more parallelism;
+     * a PostgreSQL server is shared by every registry process, so each keeps a few.
+     */
+    int readers() {
+        return this == SQLITE ? 8 : 4;
+    }
+
     abstract void lockName(Connection c, String nameKey) throws SQLException;
 
     /** Refreshes the plugin's search entry. */

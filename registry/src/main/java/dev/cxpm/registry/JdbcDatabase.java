@@ -28,11 +28,10 @@ import java.util.stream.Collectors;
  */
 public final class JdbcDatabase implements RegistryDatabase {
 
-    private static final int READERS = 8;
 
     private final Connection writer;
     private final ReentrantLock writeLock = new ReentrantLock();
-    private final BlockingQueue<Connection> readers = new ArrayBlockingQueue<>(READERS);
+    private final BlockingQueue<Connection> readers;
 
     private final Dialect dialect;
 
@@ -64,7 +63,8 @@ public final class JdbcDatabase implements RegistryDatabase {
             }
         }
         dialect.migrate(writer);
-        for (int i = 0; i < READERS; i++) {
+        readers = new ArrayBlockingQueue<>(dialect.readers());
+        for (int i = 0; i < dialect.readers(); i++) {
             readers.add(connect(url));
         }
     }

@@ -60,6 +60,8 @@ public final class PostgresServer implements AutoCloseable {
                 port = s.getLocalPort();
             }
             PostgresServer pg = new PostgresServer(bin, dir, port, root);
+            // a test JVM that dies without close() must not leave a server running
+            Runtime.getRuntime().addShutdownHook(new Thread(pg::stopQuietly));
             pg.run(60, "initdb", "-D", dir.resolve("data").toString(), "-A", "trust", "-U", "postgres", "-E", "UTF8", "--no-sync");
             pg.run(60, "pg_ctl", "-D", dir.resolve("data").toString(), "-w", "-l", dir.resolve("log").toString(), "-o",
                     "-p " + port + " -h 127.0.0.1 -k " + dir + " -F -c fsync=off -c max_connections=200", "start");
@@ -72,6 +74,33 @@ public final class PostgresServer implements AutoCloseable {
     /** A JDBC URL for the named database on this server (created by {@link #createDatabase}). */
     public String jdbcUrl(String database) {
         return "jdbc:postgresql://127.0.0.1:" + port + "/" + database + "?user=postgres";
+    }
+
+    /**
+     * A JDBC URL whose tables live in a fresh schema of the {@code postgres} database: far cheaper
+     * than a database per test, and as isolated for code that names no schema.
+     */
+    public String freshSchemaUrl(String schema) {
+        if (!schema.matches("[a-z0-9_]+")) {
+            throw new IllegalArgumentException("schema name: " + schema);
+        }
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(jdbcUrl("postgres"));
+             java.sql.Statement s = c.createStatement()) {
+            s.execute("CREATE SCHEMA " + schema);
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException("cannot create schema " + schema + ": " + e.getMessage(), e);
+        }
+        return jdbcUrl("postgres") + "&currentSchema=" + schema;
+    }
+
+    private void stopQuietly() {
+        if (Files.exists(dir.resolve("data/postmaster.pid"))) {
+            try {
+                run(30, "pg_ctl", "-D", dir.resolve("data").toString(), "-m", "immediate", "stop");
+            } catch (RuntimeException e) {
+                // shutting down anyway
+            }
+        }
     }
 
     /** Creates a database (name: letters, digits, underscores) over JDBC, faster than a createdb process. */
@@ -117,7 +146,7 @@ public final class PostgresServer implements AutoCloseable {
     @Override
     public void close() {
         try {
-            run(60, "pg_ctl", "-D", dir.resolve("data").toString(), "-m", "immediate", "stop");
+            stopQuietly();
         } finally {
             try (Stream<Path> s = Files.walk(dir)) {
                 for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
