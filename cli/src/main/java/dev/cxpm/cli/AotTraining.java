@@ -30,11 +30,17 @@ public final class AotTraining {
             Files.writeString(dir.resolve("project/.mcp.json"),
                     "{\"mcpServers\": {\"gh\": {\"command\": \"npx\", \"env\": {\"GITHUB_TOKEN\": \"${GITHUB_TOKEN}\"}}}}",
                     StandardCharsets.UTF_8);
+            // A marketplace at the training root offering the plugin "init demo" makes, for install/list/search.
+            Files.createDirectories(dir.resolve(".agents/plugins"));
+            Files.writeString(dir.resolve(".agents/plugins/marketplace.json"),
+                    "{\"name\": \"aot-training\", \"plugins\": [{\"name\": \"demo\", \"source\": \"./demo\"}]}", StandardCharsets.UTF_8);
             String[][] runs = {
                 {"--version"}, {"--help"}, {"init", "--help"},
                 {"init", "demo"}, {"init", "adopted", "--from", "project", "--json"},
                 {"validate", "demo"}, {"validate", "--json", "adopted"}, {"validate", "--strict", "demo"},
                 {"pack", "demo", "-o", "demo.tgz"}, {"version", "patch", "demo"},
+                {"marketplace", "add", "."}, {"marketplace", "list"}, {"install", "demo@aot-training"}, {"list"},
+                {"list", "--json"}, {"search", "demo"}, {"info", "demo", "--json"}, {"uninstall", "demo@aot-training"},
                 {"no-such-command"},
             };
             // The team commands: a two-plugin marketplace and a project that needs one (which needs the other).

@@ -20,6 +20,6 @@ record CodexContext(Env env, CodexHome home, GitCli git, Duration lockTimeout) {
     }
 
     Installer installer() {
-        return new Installer(home, marketplaces(), git, env.vars(), lockTimeout);
+        return new Installer(home, marketplaces(), git, env.vars(), lockTimeout, env.cwd());
     }
 }

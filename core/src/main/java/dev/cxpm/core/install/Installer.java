@@ -41,14 +41,25 @@ import java.util.stream.Stream;
  */
 public final class Installer {
     private static final Set<String> NOT_COPIED_FROM_GIT = Set.of(".git");
+    /** Staging dirs this class owns (others, e.g. sync's, are left to their owners). */
+    private static final String WORK_PREFIX = "install-";
+    private static final String TARGET_MARKER = "target";
+    private static final String REPLACED = "replaced";
 
     private final CodexHome home;
     private final Marketplaces marketplaces;
     private final GitCli git;
     private final Map<String, String> vars;
     private final Duration lockTimeout;
+    private final Path cwd;
 
     public Installer(CodexHome home, Marketplaces marketplaces, GitCli git, Map<String, String> vars, Duration lockTimeout) {
+        this(home, marketplaces, git, vars, lockTimeout, Path.of("").toAbsolutePath());
+    }
+
+    /** cwd: where a project's {@code .npmrc} is looked for. */
+    public Installer(CodexHome home, Marketplaces marketplaces, GitCli git, Map<String, String> vars, Duration lockTimeout, Path cwd) {
+        this.cwd = cwd;
         this.home = home;
         this.marketplaces = marketplaces;
         this.git = git;
@@ -93,8 +104,10 @@ public final class Installer {
                 throw new UserError(UserError.Kind.CONFLICT, "plugin `" + id.plugin() + "` is not available for install in marketplace `"
                         + id.marketplace() + "`", "the marketplace marks it policy.installation NOT_AVAILABLE");
             }
-            Path work = home.installStaging().resolve(UUID.randomUUID().toString());
+            recoverStaging();
+            Path work = home.installStaging().resolve(WORK_PREFIX + UUID.randomUUID());
             try {
+                createDirectories(work);
                 Path source = fetch(entry.source(), m, work);
                 CodexInstallRules.Accepted accepted = CodexInstallRules.check(source, id.plugin());
                 String version = accepted.version();
@@ -123,7 +136,8 @@ public final class Installer {
                     CodexInstallRules.check(staged, id.plugin());
                     createDirectories(pluginDir);
                     if (Files.exists(target)) {
-                        move(target, work.resolve("replaced"));
+                        writeString(work.resolve(TARGET_MARKER), target.toString());
+                        move(target, work.resolve(REPLACED));
                     }
                     move(staged, target);
                 }
@@ -142,6 +156,7 @@ public final class Installer {
     /** Removes the config entry, then the files; true when there was something to remove. */
     public boolean uninstall(PluginId id) {
         try (HomeLock lock = HomeLock.acquire(home, lockTimeout)) {
+            recoverStaging();
             CodexConfig cfg = home.config();
             boolean configured = cfg.plugins().containsKey(id.toString());
             if (configured) {
@@ -150,7 +165,7 @@ public final class Installer {
             Path dir = home.pluginDir(id.marketplace(), id.plugin());
             boolean files = Files.exists(dir);
             if (files) {
-                Path trash = home.installStaging().resolve("removed-" + UUID.randomUUID());
+                Path trash = home.installStaging().resolve(WORK_PREFIX + "removed-" + UUID.randomUUID());
                 move(dir, trash);
                 Trees.delete(trash);
             }
@@ -241,6 +256,41 @@ public final class Installer {
         }
     }
 
+    /**
+     * Cleans up after runs that were killed. Called with the lock held, so no live run owns these dirs.
+     * A reinstall of the same version moves the old copy aside for an instant; if it died right there,
+     * the old copy is put back. Everything else left in our staging dirs is garbage.
+     */
+    private void recoverStaging() {
+        Path staging = home.installStaging();
+        if (!Files.isDirectory(staging)) {
+            return;
+        }
+        try (Stream<Path> s = Files.list(staging)) {
+            for (Path work : s.filter(p -> p.getFileName().toString().startsWith(WORK_PREFIX)).toList()) {
+                Path marker = work.resolve(TARGET_MARKER);
+                Path replaced = work.resolve(REPLACED);
+                if (Files.isRegularFile(marker) && Files.isDirectory(replaced)) {
+                    Path target = Path.of(Files.readString(marker).strip());
+                    if (target.startsWith(home.pluginCache()) && !Files.exists(target)) {
+                        move(replaced, target);
+                    }
+                }
+                Trees.delete(work);
+            }
+        } catch (IOException e) {
+            throw new UserError(UserError.Kind.IO, "cannot clean " + staging + ": " + e.getMessage(), null, e);
+        }
+    }
+
+    private static void writeString(Path file, String text) {
+        try {
+            Files.writeString(file, text);
+        } catch (IOException e) {
+            throw new UserError(UserError.Kind.IO, "cannot write " + file + ": " + e.getMessage(), null, e);
+        }
+    }
+
     /** The plugin directory for an entry: in the marketplace for local sources, a fresh checkout for git ones. */
     private Path fetch(PluginSource source, Marketplace m, Path work) {
         return switch (source) {
@@ -271,9 +321,7 @@ public final class Installer {
                 }
                 yield dir;
             }
-            case PluginSource.Npm npm -> throw new UserError(UserError.Kind.INVALID_INPUT,
-                    "npm plugin sources are not supported by this cxpm yet (" + npm.packageName() + ")",
-                    "install it with codex plugin add, or ask the marketplace for a git or local source");
+            case PluginSource.Npm npm -> new NpmFetcher(vars, cwd).fetch(npm, work);
         };
     }
 
