@@ -44,6 +44,9 @@ final class InstallCommand implements Runnable {
         for (Prerequisite p : in.missingPrerequisites()) {
             env.err().println("warning: " + p.describe());
         }
+        if (in.origin().equals("store-offline")) {
+            env.err().println("note: the source could not be reached; installed the copy kept in the cxpm store");
+        }
         if (json) {
             ObjectNode o = JsonOutput.object();
             o.put("pluginId", id.toString());
@@ -54,6 +57,7 @@ final class InstallCommand implements Runnable {
             o.put("authPolicy", in.authPolicy().name());
             o.put("integrity", in.integrity().toString());
             o.put("unchanged", in.unchanged());
+            o.put("origin", in.origin());
             ArrayNode missing = o.putArray("missingPrerequisites");
             in.missingPrerequisites().forEach(p -> missing.add(p.describe()));
             env.out().println(JsonOutput.pretty(o));

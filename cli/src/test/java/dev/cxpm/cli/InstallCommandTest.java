@@ -185,6 +185,28 @@ class InstallCommandTest {
     }
 
     @Test
+    void gitSourcedPluginInstallsFromTheStoreWhenItsRepositoryIsUnreachable() throws Exception {
+        Path repo = Fixtures.plugin(tmp.resolve("gitplugin"), "{\"name\": \"gp\", \"version\": \"3.0.0\"}");
+        String url = Fixtures.gitRepo(repo, home, "gp");
+        Path m = tmp.resolve("gm");
+        Files.createDirectories(m.resolve(".agents/plugins"));
+        Files.writeString(m.resolve(".agents/plugins/marketplace.json"),
+                "{\"name\": \"gm\", \"plugins\": [{\"name\": \"gp\", \"source\": {\"source\": \"url\", \"url\": \"" + url + "\"}}]}");
+        assertThat(cxpm("marketplace", "add", "gm").exitCode()).isZero();
+        CliRun first = cxpm("install", "gp@gm", "--json");
+        assertThat(first.exitCode()).as(first.stderr()).isZero();
+        assertThat(first.stdout()).contains("\"origin\": \"source\"");
+        assertThat(codexHome.resolve("plugins/cache/gm/gp/3.0.0/.git")).doesNotExist();
+        cxpm("uninstall", "gp@gm");
+
+        dev.cxpm.core.codexhome.Trees.delete(tmp.resolve("gp.git"));
+        CliRun offline = cxpm("install", "gp@gm", "--json");
+        assertThat(offline.exitCode()).as(offline.stderr()).isZero();
+        assertThat(offline.stdout()).contains("\"origin\": \"store-offline\"");
+        assertThat(codex.run("plugin", "list", "--json").stdout()).contains("\"pluginId\": \"gp@gm\"", "\"version\": \"3.0.0\"");
+    }
+
+    @Test
     void lockedHomeFailsWithConflictAndChangesNothing() throws Exception {
         CountDownLatch held = new CountDownLatch(1);
         CountDownLatch done = new CountDownLatch(1);

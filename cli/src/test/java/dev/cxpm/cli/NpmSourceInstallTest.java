@@ -129,6 +129,35 @@ class NpmSourceInstallTest {
     }
 
     @Test
+    void pinnedNpmVersionIsInstalledAgainFromTheStoreWithoutNetwork() throws Exception {
+        Files.writeString(tmp.resolve("mk/.agents/plugins/marketplace.json"), """
+                {"name": "fx", "plugins": [{"name": "demo", "source": {"source": "npm", "package": "@team/demo-plugin", "version": "1.2.0"}}]}
+                """);
+        Packer.Result packed = packPlugin("1.2.0");
+        publish("1.2.0", Files.readAllBytes(packed.file()), packed.integrity().toString());
+        assertThat(CliRun.in(tmp, env, "install", "demo@fx").exitCode()).isZero();
+        assertThat(CliRun.in(tmp, env, "uninstall", "demo@fx").exitCode()).isZero();
+        server.stop(0);
+        CliRun again = CliRun.in(tmp, env, "install", "demo@fx", "--json");
+        assertThat(again.exitCode()).as(again.stderr()).isZero();
+        assertThat(again.stdout()).contains("\"origin\": \"store\"");
+        assertThat(codexHome.resolve("plugins/cache/fx/demo/1.2.0/skills/hello/SKILL.md")).exists();
+    }
+
+    @Test
+    void rangeSourceFallsBackToTheStoreWhenTheRegistryIsDown() throws Exception {
+        Packer.Result packed = packPlugin("1.2.0");
+        publish("1.2.0", Files.readAllBytes(packed.file()), packed.integrity().toString());
+        assertThat(CliRun.in(tmp, env, "install", "demo@fx").exitCode()).isZero();
+        CliRun.in(tmp, env, "uninstall", "demo@fx");
+        server.stop(0);
+        CliRun again = CliRun.in(tmp, env, "install", "demo@fx", "--json");
+        assertThat(again.exitCode()).as(again.stderr()).isZero();
+        assertThat(again.stdout()).contains("\"origin\": \"store-offline\"");
+        assertThat(again.stderr()).contains("installed the copy kept in the cxpm store");
+    }
+
+    @Test
     void unreachableRegistryIsANetworkError() throws Exception {
         server.stop(0);
         CliRun r = CliRun.in(tmp, env, "install", "demo@fx");

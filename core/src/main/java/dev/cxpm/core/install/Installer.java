@@ -52,6 +52,7 @@ public final class Installer {
     private final Map<String, String> vars;
     private final Duration lockTimeout;
     private final Path cwd;
+    private final SourceCache sources;
 
     public Installer(CodexHome home, Marketplaces marketplaces, GitCli git, Map<String, String> vars, Duration lockTimeout) {
         this(home, marketplaces, git, vars, lockTimeout, Path.of("").toAbsolutePath());
@@ -60,6 +61,7 @@ public final class Installer {
     /** cwd: where a project's {@code .npmrc} is looked for. */
     public Installer(CodexHome home, Marketplaces marketplaces, GitCli git, Map<String, String> vars, Duration lockTimeout, Path cwd) {
         this.cwd = cwd;
+        this.sources = new SourceCache(dev.cxpm.core.sync.Store.resolve(vars, cwd));
         this.home = home;
         this.marketplaces = marketplaces;
         this.git = git;
@@ -88,7 +90,7 @@ public final class Installer {
     }
 
     public record Installed(PluginId id, String version, Path installedPath, AuthPolicy authPolicy, boolean unchanged,
-            Integrity integrity, List<Prerequisite> missingPrerequisites) {
+            Integrity integrity, List<Prerequisite> missingPrerequisites, String origin) {
     }
 
     /** An installed plugin: a config entry plus its files in the plugin cache. */
@@ -108,7 +110,10 @@ public final class Installer {
             Path work = home.installStaging().resolve(WORK_PREFIX + UUID.randomUUID());
             try {
                 createDirectories(work);
-                Path source = fetch(entry.source(), m, work);
+                SourceCache.Fetched fetched = entry.source() instanceof PluginSource.Local
+                        ? new SourceCache.Fetched(fetch(entry.source(), m, work), SourceCache.Origin.SOURCE)
+                        : sources.get(entry.source(), work, () -> fetch(entry.source(), m, work));
+                Path source = fetched.dir();
                 CodexInstallRules.Accepted accepted = CodexInstallRules.check(source, id.plugin());
                 String version = accepted.version();
                 if (range.isPresent() && !range.get().matches(version)) {
@@ -146,7 +151,8 @@ public final class Installer {
                     cfg.withPlugin(id.toString(), true).write();
                 }
                 removeOtherVersions(pluginDir, version, work);
-                return new Installed(id, version, target, entry.authPolicy(), unchanged, digest, missing);
+                return new Installed(id, version, target, entry.authPolicy(), unchanged, digest, missing,
+                        fetched.origin().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
             } finally {
                 Trees.delete(work);
             }
