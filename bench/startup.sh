@@ -40,9 +40,10 @@ oldcp="$out/startup/oldpico/cxpm-nopicocli.jar:$pico:$(ls "$root"/cli/target/lib
 "$J" "${fast[@]}" -XX:AOTCacheOutput="$out/startup/oldpico.aot" -cp "$oldcp" dev.cxpm.cli.AotTraining >/dev/null 2>&1
 
 # the real Codex CLI through its npm launcher, on an empty home
+shared="${CXPM_SHARED:-$root/../shared}"
 codex_home="$(mktemp -d)"; codex_user="$(mktemp -d)"
-CODEX_HOME="$codex_home" HOME="$codex_user" /work/shared/compat/codex/codex-client.sh plugin list >/dev/null 2>&1 || true
-codex="env CODEX_CLIENT_LAUNCHER=1 CODEX_HOME=$codex_home HOME=$codex_user $root/../shared/compat/codex/codex-client.sh plugin list"
+CODEX_HOME="$codex_home" HOME="$codex_user" "$shared/compat/codex/codex-client.sh" plugin list >/dev/null 2>&1 || true
+codex="env CODEX_CLIENT_LAUNCHER=1 CODEX_HOME=$codex_home HOME=$codex_user $shared/compat/codex/codex-client.sh plugin list"
 
 has_validate=1
 ./cxpm --help | grep -qE '^ +validate ' || has_validate=0
