@@ -5,10 +5,10 @@
 #
 #   default        java -jar cxpm.jar                         (no flags)
 #   auto-cds       the previous launcher: SerialGC, C1 only, -XX:+AutoCreateSharedArchive (made by the first run)
-#   trained-cds    SerialGC, C1 only, class-data archive from the training run (./cxpm on JDK 21-24)
-#   aot            SerialGC, C1 only, JDK 25 AOT cache from the training run (./cxpm on JDK 25+)
+#   trained-cds    SerialGC, C1 only, class-data archive from the training run (what ./cxpm uses)
+#   aot            SerialGC, C1 only, JDK 25 AOT cache (-XX:AOTCacheOutput) from the same training run
 #   aot-oldpicocli as aot, but with Maven Central's picocli jar (Java 5 bytecode: the JVM will not cache it)
-#   ./cxpm         the launcher as users run it (bash + JDK lookup + staleness check + aot)
+#   ./cxpm         the launcher as users run it (bash + JDK lookup + staleness check + trained-cds)
 #   codex          codex plugin list, through the npm launcher (node bin/codex.js), temp CODEX_HOME
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,7 +18,7 @@ out="$root/bench/out"
 mkdir -p "$out"
 command -v hyperfine >/dev/null || { apt-get install -y -qq hyperfine >/dev/null || { apt-get update -qq && apt-get install -y -qq hyperfine >/dev/null; }; }
 
-./cxpm --version >/dev/null # builds the jar and its AOT cache when missing or stale
+./cxpm --version >/dev/null # builds the jar and its class-data archive when missing or stale
 J="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/java"
 [[ -x "$J" ]] || J="$(ls -d /usr/lib/jvm/temurin-25*/bin/java | head -1)"
 jar="$root/cli/target/cxpm.jar"
