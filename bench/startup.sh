@@ -80,5 +80,15 @@ if [[ $has_validate == 1 ]]; then
 else
   echo "(cxpm validate is not on this branch yet: skipped)"
 fi
+# hyperfine runs one set-up after the other, so a load that changes meanwhile favours some; the two
+# closest set-ups again, interleaved
+echo; echo "## trained-cds vs aot, interleaved"
+v=(--version); [[ $has_validate == 1 ]] && v+=(validate)
+for a in "${v[@]}"; do
+  [[ $a == validate ]] && a="validate $out/startup/small"
+  python3 "$root/bench/interleave.py" "$runs" \
+    "trained-cds $a=$J ${fast[*]} -XX:SharedArchiveFile=$out/startup/trained.jsa -cp $jar dev.cxpm.cli.Main $a" \
+    "aot $a=$J ${fast[*]} -XX:AOTCache=$out/startup/trained.aot -cp $jar dev.cxpm.cli.Main $a" | sed "s|$out/startup/||"
+done
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 rm -rf "$codex_home" "$codex_user"
