@@ -84,11 +84,11 @@ fi
 # closest set-ups again, interleaved
 echo; echo "## trained-cds vs aot, interleaved"
 v=(--version); [[ $has_validate == 1 ]] && v+=(validate)
-for a in "${v[@]}"; do
-  [[ $a == validate ]] && a="validate $out/startup/small"
+for label in "${v[@]}"; do
+  a="$label"; [[ $a == validate ]] && a="validate $out/startup/small"
   python3 "$root/bench/interleave.py" "$runs" \
-    "trained-cds $a=$J ${fast[*]} -XX:SharedArchiveFile=$out/startup/trained.jsa -cp $jar dev.cxpm.cli.Main $a" \
-    "aot $a=$J ${fast[*]} -XX:AOTCache=$out/startup/trained.aot -cp $jar dev.cxpm.cli.Main $a" | sed "s|$out/startup/||"
+    "trained-cds $label=$J ${fast[*]} -XX:SharedArchiveFile=$out/startup/trained.jsa -cp $jar dev.cxpm.cli.Main $a" \
+    "aot $label=$J ${fast[*]} -XX:AOTCache=$out/startup/trained.aot -cp $jar dev.cxpm.cli.Main $a"
 done
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 rm -rf "$codex_home" "$codex_user"
