@@ -138,6 +138,25 @@ class SyncCommandTest {
     }
 
     @Test
+    void aPluginRemovedWithTheRealCodexIsReportedByDoctorAndReinstalledBySync() {
+        TeamFixture t = team();
+        assertThat(t.cxpm("sync").exitCode()).isZero();
+        CodexClient codex = new CodexClient(t.codexHome(), dir.resolve("home"));
+        CodexClient.Result removed = codex.run("plugin", "remove", "util@fx");
+        assertThat(removed.exitCode()).as(removed.output()).isZero();
+
+        CliRun doctor = t.cxpm("doctor");
+        assertThat(doctor.exitCode()).isEqualTo(1);
+        assertThat(doctor.stdout()).contains("util@fx 2.0.5 is not installed", "fix: cxpm sync");
+        CliRun sync = t.cxpm("sync", "--json");
+        assertThat(sync.exitCode()).as(sync.stderr()).isZero();
+        assertThat(sync.stdout()).contains("\"action\" : \"install\"", "\"pluginId\" : \"util@fx\"", "\"lockfileWritten\" : false");
+        CodexClient.Result list = codex.run("plugin", "list", "--json");
+        assertThat(list.stdout()).contains("\"pluginId\": \"util@fx\"");
+        assertThat(t.cxpm("doctor").exitCode()).isZero();
+    }
+
+    @Test
     void frozenWithoutALockfileFailsAndWritesNone() {
         TeamFixture t = team();
         CliRun r = t.cxpm("sync", "--frozen");

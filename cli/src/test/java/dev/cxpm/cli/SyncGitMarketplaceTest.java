@@ -73,4 +73,23 @@ class SyncGitMarketplaceTest {
         assertThat(t.codexHome().resolve("plugins/cache/fx/part/1.4.0/.codex-plugin/plugin.json")).exists();
         assertThat(t.codexHome().resolve("plugins/cache/fx/whole/3.1.0/.git")).doesNotExist();
     }
+
+    @Test
+    void doctorReportsAGitMarketplaceCloneNotFetchedForAWeek() throws Exception {
+        TeamFixture t = new TeamFixture(dir).plugin("app", "1.0.0");
+        String url = Fixtures.gitRepo(t.market, dir.resolve("home"), "mk");
+        t.toml("[marketplaces]\nfx = \"" + url + "\"\n\n[plugins]\napp = \"*\"\n");
+        assertThat(t.cxpm("sync").exitCode()).isZero();
+        assertThat(t.cxpm("doctor").exitCode()).isZero(); // CliRun's clock is 2026-11-25T00:00Z
+        Path clone = t.codexHome().resolve(".tmp/marketplaces/fx/.git");
+        for (String f : new String[] {"FETCH_HEAD", "HEAD"}) {
+            if (java.nio.file.Files.exists(clone.resolve(f))) {
+                java.nio.file.Files.setLastModifiedTime(clone.resolve(f),
+                        java.nio.file.attribute.FileTime.from(java.time.Instant.parse("2026-11-10T00:00:00Z")));
+            }
+        }
+        CliRun r = t.cxpm("doctor");
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.stdout()).contains("marketplace `fx` was last fetched 15 days ago", "fix: cxpm marketplace update fx");
+    }
 }

@@ -190,7 +190,8 @@ public final class ProjectSync {
             for (LockedPlugin p : toInstall) {
                 SyncState.Entry s = state.plugins().get(id(p));
                 Path pluginDir = home.pluginDir(p.marketplace(), p.name());
-                Optional<String> from = s != null ? Optional.of(s.version()) : installedVersion(pluginDir);
+                Optional<String> from = !Files.isDirectory(pluginDir) ? Optional.empty()
+                        : s != null ? Optional.of(s.version()) : installedVersion(pluginDir);
                 place(p);
                 Action action = repairs.contains(id(p)) ? Action.REPAIR : from.isPresent() ? Action.UPDATE : Action.INSTALL;
                 changes.add(new Change(action, p.name(), p.marketplace(), from, Optional.of(p.version().text())));
