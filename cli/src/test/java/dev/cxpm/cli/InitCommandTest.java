@@ -365,6 +365,29 @@ class InitCommandTest {
     }
 
     @Test
+    void deeplyNestedMcpJsonIsAClearErrorNotACrash() throws IOException {
+        Path src = Files.createDirectories(dir.resolve("src"));
+        Files.writeString(src.resolve(".mcp.json"), "{\"mcpServers\": " + "[".repeat(5000) + "]".repeat(5000) + "}");
+        CliRun r = CliRun.in(dir, "init", "p", "--from", "src");
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.stderr()).contains(".mcp.json").doesNotContain("Exception").doesNotContain("internal error");
+        assertThat(dir.resolve("p")).doesNotExist();
+    }
+
+    @Test
+    void skillsTreeOverTheFileLimitIsRefusedBeforeAnythingIsWritten() throws IOException {
+        Path big = Files.createDirectories(dir.resolve("src/skills/big"));
+        Files.writeString(big.resolve("SKILL.md"), "---\nname: big\ndescription: d\n---\n");
+        for (int i = 0; i < 10_001; i++) {
+            Files.writeString(big.resolve("f" + i + ".txt"), "x");
+        }
+        CliRun r = CliRun.in(dir, "init", "p", "--from", "src");
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.stderr()).contains("too large to adopt").contains("10000 files");
+        assertThat(dir.resolve("p")).doesNotExist();
+    }
+
+    @Test
     void symlinkOutOfTheSkillsDirectoryIsNotFollowed() throws IOException {
         Path src = Files.createDirectories(dir.resolve("src/skills"));
         Path secret = Files.writeString(dir.resolve("secret.md"), "top secret\n");
