@@ -59,7 +59,12 @@ public final class PackCommand implements Callable<Integer> {
         } else {
             r = packer.pack(pluginDir, out);
             listing = r.listing();
-            new LastPack(r.file().toString(), r.integrity(), Surface.of(plugin, r.contentDigest())).write(plugin.root());
+            try {
+                new LastPack(r.file().toString(), r.integrity(), Surface.of(plugin, r.contentDigest())).write(plugin.root());
+            } catch (IOException e) {
+                // The archive is made; only version's under-bump check loses its reference point.
+                env.err().println("warning: could not record the pack in " + LastPack.fileOf(plugin.root()) + ": " + e.getMessage());
+            }
         }
         if (json) {
             ObjectMapper om = new ObjectMapper();

@@ -73,7 +73,13 @@ public final class VersionCommand implements Callable<Integer> {
         if (to.compareTo(from) < 0) {
             warnings.add(to + " is lower than the current " + from);
         }
-        String underBump = underBumpWarning(pluginDir, to);
+        String underBump;
+        try {
+            underBump = underBumpWarning(pluginDir, to);
+        } catch (UserError e) {
+            // The check is advice: a plugin that cannot be read for it still gets its version bumped.
+            underBump = "could not compare with the last pack: " + e.getMessage();
+        }
         if (underBump != null) {
             warnings.add(underBump);
         }

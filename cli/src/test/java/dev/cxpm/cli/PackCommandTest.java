@@ -94,4 +94,14 @@ class PackCommandTest {
         assertThat(dir.resolve("demo-1.2.3.tgz")).doesNotExist();
         assertThat(p.resolve(".cxpm")).doesNotExist();
     }
+
+    @Test
+    void aPluginDirectoryThatCannotRecordTheLastPackStillGetsItsArchive() throws IOException {
+        Path p = plugin("{\"name\":\"demo\",\"version\":\"1.2.3\"}");
+        Files.writeString(p.resolve(".cxpm"), "a file where the .cxpm directory would go");
+        CliRun r = CliRun.in(dir, "pack", "demo");
+        assertThat(r.exitCode()).as(r.stderr()).isZero();
+        assertThat(r.stderr()).contains("warning: could not record the pack");
+        assertThat(dir.resolve("demo-1.2.3.tgz")).exists();
+    }
 }

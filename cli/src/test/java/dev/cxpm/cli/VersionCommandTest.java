@@ -98,4 +98,19 @@ class VersionCommandTest {
         CliRun minor = CliRun.in(dir, "version", "1.3.0", "demo");
         assertThat(minor.stderr()).doesNotContain("warning");
     }
+
+    @Test
+    void aPluginThatCannotBeComparedStillGetsItsVersionBumpedWithAWarning() throws IOException {
+        Path m = manifest(MANIFEST);
+        assertThat(CliRun.in(dir, "pack", "demo").exitCode()).isZero();
+        try (var ch = Files.newByteChannel(dir.resolve("demo/huge.bin"), java.nio.file.StandardOpenOption.CREATE_NEW,
+                java.nio.file.StandardOpenOption.WRITE, java.nio.file.StandardOpenOption.SPARSE)) {
+            ch.position(65L << 20);
+            ch.write(java.nio.ByteBuffer.wrap(new byte[] {1}));
+        }
+        CliRun r = CliRun.in(dir, "version", "patch", "demo");
+        assertThat(r.exitCode()).as(r.stderr()).isZero();
+        assertThat(r.stderr()).contains("could not compare with the last pack").contains("huge.bin");
+        assertThat(Files.readString(m)).contains("\"1.2.4\"");
+    }
 }
