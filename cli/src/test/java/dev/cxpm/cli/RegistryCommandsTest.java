@@ -172,6 +172,91 @@ class RegistryCommandsTest {
         assertThat(r.exitCode()).isEqualTo(3);
     }
 
+    /** Starts {@code cxpm serve} as a real process on DIR and returns it with the URL it printed. */
+    record Served(Process process, String url) {
+    }
+
+    static Served serve(Path dir, String... extra) throws Exception {
+        String javaBin = ProcessHandle.current().info().command().orElse("java");
+        List<String> cmd = new java.util.ArrayList<>(List.of(javaBin, "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+                "dev.cxpm.cli.Main", "serve", "--port", "0", "--data", dir.toString()));
+        cmd.addAll(List.of(extra));
+        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+        for (String line; (line = out.readLine()) != null; ) {
+            if (line.startsWith("cxpm registry serving ")) {
+                // keep draining stdout so the server never blocks on a full pipe
+                Thread.ofVirtual().start(() -> {
+                    try {
+                        out.transferTo(java.io.Writer.nullWriter());
+                    } catch (java.io.IOException ignored) {
+                        // the process is gone
+                    }
+                });
+                return new Served(p, line.split(" ")[3]);
+            }
+        }
+        p.destroyForcibly();
+        throw new IllegalStateException("cxpm serve printed no URL");
+    }
+
+    @Test
+    void serverKilledDuringPublishesLeavesNoVersionWithoutBlobAndRestartLeavesNoBlobWithoutVersion() throws Exception {
+        Path dir = tmp.resolve("killed");
+        HttpClient http = HttpClient.newHttpClient();
+        String token = null;
+        for (int round = 0; round < 3; round++) {
+            Served s = serve(dir);
+            if (token == null) {
+                token = CliRun.in(tmp, "token", "create", "--data", dir.toString()).stdout().strip();
+            }
+            String t = token;
+            int r = round;
+            java.util.concurrent.atomic.AtomicInteger published = new java.util.concurrent.atomic.AtomicInteger();
+            java.util.concurrent.CountDownLatch enough = new java.util.concurrent.CountDownLatch(6);
+            List<Thread> publishers = new java.util.ArrayList<>();
+            for (int w = 0; w < 3; w++) {
+                int worker = w;
+                publishers.add(Thread.ofPlatform().start(() -> {
+                    for (int i = 0; i < 1000; i++) {
+                        byte[] archive = dev.cxpm.registry.TarGz.of(Map.of(".codex-plugin/plugin.json",
+                                "{\"name\":\"k" + worker + "\",\"version\":\"" + r + "." + i + ".0\",\"description\":\"" + "x".repeat(20_000) + i + "\"}"));
+                        try {
+                            HttpResponse<String> resp = http.send(HttpRequest.newBuilder(URI.create(s.url() + "/api/v1/plugins"))
+                                    .PUT(HttpRequest.BodyPublishers.ofByteArray(archive)).header("Authorization", "Bearer " + t).build(),
+                                    HttpResponse.BodyHandlers.ofString());
+                            if (resp.statusCode() == 201) {
+                                published.incrementAndGet();
+                                enough.countDown();
+                            }
+                        } catch (Exception e) {
+                            return; // the server was killed under us
+                        }
+                    }
+                }));
+            }
+            enough.await();
+            s.process().destroyForcibly().waitFor();
+            for (Thread p : publishers) {
+                p.join();
+            }
+            assertThat(published.get()).isGreaterThanOrEqualTo(6);
+            // what a restart finds before it sweeps: every version row points to a stored blob
+            try (dev.cxpm.registry.JdbcDatabase db = dev.cxpm.registry.JdbcDatabase.sqlite(dir.resolve("registry.db"))) {
+                java.util.Set<dev.cxpm.registry.Integrity> blobs = new dev.cxpm.registry.FileBlobStore(dir.resolve("blobs")).list();
+                assertThat(blobs).containsAll(db.integrities());
+            }
+        }
+        // a restart sweeps what the kills left: afterwards blobs and versions match exactly
+        Served last = serve(dir);
+        last.process().destroy();
+        last.process().waitFor();
+        try (dev.cxpm.registry.JdbcDatabase db = dev.cxpm.registry.JdbcDatabase.sqlite(dir.resolve("registry.db"))) {
+            assertThat(new dev.cxpm.registry.FileBlobStore(dir.resolve("blobs")).list())
+                    .containsExactlyInAnyOrderElementsOf(db.integrities());
+        }
+    }
+
     @Test
     void serveRunsAsAProcessPrintsItsUrlAndServesTheDemoPlugins() throws Exception {
         String java = ProcessHandle.current().info().command().orElse("java");
