@@ -1,0 +1,428 @@
+package dev.cxpm.core.validate;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.cxpm.core.format.Finding;
+import dev.cxpm.core.format.InstallPolicy;
+import dev.cxpm.core.format.JsonFile;
+import dev.cxpm.core.format.ManifestKind;
+import dev.cxpm.core.format.ManifestLocation;
+import dev.cxpm.core.format.Marketplace;
+import dev.cxpm.core.format.MarketplaceEntry;
+import dev.cxpm.core.format.McpServer;
+import dev.cxpm.core.format.Plugin;
+import dev.cxpm.core.format.PluginPaths;
+import dev.cxpm.core.format.PluginSource;
+import dev.cxpm.core.format.Prerequisites;
+import dev.cxpm.core.format.Skill;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.semver4j.Semver;
+
+/**
+ * Validates a plugin directory against three judges, reporting every problem at once:
+ * <ol>
+ * <li>the real Codex CLI ({@code codex plugin add}, SPEC.md §4 and fixtures/INDEX.md): what it rejects is an
+ * error, including what the plugin's own marketplace says (an entry marked {@code NOT_AVAILABLE}, a name that
+ * differs from the entry);</li>
+ * <li>Claude Code's {@code claude plugin validate}, when the plugin carries {@code .claude-plugin/plugin.json}
+ * ({@link ClaudeRules});</li>
+ * <li>cxpm's stricter rules (paths, SKILL.md metadata, SemVer, hidden Unicode, prerequisites): warnings,
+ * errors under {@code --strict}. Literal secrets in MCP env values are errors always.</li>
+ * </ol>
+ * A plugin that has only a {@code .claude-plugin} manifest is judged by Claude Code: Codex's rejections become
+ * warnings there, matching the reference verdicts of the corpus sample.
+ */
+public final class PluginValidator {
+    private static final Pattern VERSION_CHARS = Pattern.compile("[A-Za-z0-9.+_-]+");
+    private static final Pattern NAME_CHARS = Pattern.compile("[A-Za-z0-9._-]+");
+    private static final List<String> INTERFACE_STRINGS = List.of("displayName", "shortDescription", "longDescription",
+            "developerName", "category", "websiteURL", "privacyPolicyURL", "termsOfServiceURL", "websiteUrl",
+            "privacyPolicyUrl", "termsOfServiceUrl", "brandColor", "composerIcon", "logo", "logoDark");
+    private static final List<String> INTERFACE_ASSETS = List.of("composerIcon", "logo", "logoDark");
+    /** Variables the host provides to MCP servers; a plugin need not declare them. */
+    private static final Set<String> HOST_VARS = Set.of("CLAUDE_PLUGIN_ROOT", "CLAUDE_PLUGIN_DATA", "CLAUDE_PROJECT_DIR",
+            "PLUGIN_ROOT", "CODEX_HOME", "HOME", "PATH", "PWD", "USER", "TMPDIR");
+    private static final int MAX_MARKETPLACE_LEVELS = 6;
+
+    private final boolean strict;
+
+    public PluginValidator(boolean strict) {
+        this.strict = strict;
+    }
+
+    public ValidationReport report(Path pluginRoot) {
+        return new ValidationReport(pluginRoot, "plugin", validate(pluginRoot));
+    }
+
+    public List<Problem> validate(Path pluginRoot) {
+        Path root = pluginRoot.toAbsolutePath().normalize();
+        Problems p = new Problems(strict);
+        Optional<ManifestLocation> location = ManifestLocation.find(root);
+        Path claudeManifest = root.resolve(ManifestKind.CLAUDE.relativePath());
+        boolean hasCodexManifest = Files.isRegularFile(root.resolve(ManifestKind.CODEX.relativePath()));
+        // Claude-only plugins are judged by Claude Code; Codex's rejections are then only warnings.
+        boolean codexJudges = !(location.isPresent() && location.get().kind() == ManifestKind.CLAUDE && !hasCodexManifest);
+        Codex codex = new Codex(p, codexJudges);
+
+        if (Files.isRegularFile(claudeManifest)) {
+            new ClaudeRules(p, root).plugin(claudeManifest);
+        }
+        if (location.isEmpty()) {
+            p.error("manifest.missing", root, 0, "missing plugin.json: no .codex-plugin/plugin.json, "
+                    + ".claude-plugin/plugin.json, .cursor-plugin/plugin.json or agent-plugins plugin.json",
+                    "create .codex-plugin/plugin.json (cxpm init does it)");
+            return p.list();
+        }
+        Path file = location.get().file();
+        JsonFile json;
+        switch (JsonFile.tryRead(file)) {
+            case JsonFile.Parsed parsed -> json = parsed.file();
+            case JsonFile.Failed failed -> {
+                JsonFile.Failure f = failed.failure();
+                if (location.get().kind() != ManifestKind.CLAUDE) {
+                    codex.reject("manifest.invalid-json", file, f.line(), "failed to parse plugin.json: " + f.message()
+                            + (f.line() > 0 ? " at line " + f.line() + " column " + f.column() : ""), f.hint());
+                }
+                return p.list();
+            }
+        }
+        if (!codexManifest(json, codex, p)) {
+            return p.list();
+        }
+        Plugin plugin = Plugin.of(root, location.get(), json);
+        marketplaceContext(plugin, codex);
+        cxpmRules(plugin, p);
+        return p.list();
+    }
+
+    /** Reports with Codex's verdict: an error when Codex judges this plugin, a warning otherwise. */
+    record Codex(Problems p, boolean judges) {
+        void reject(String code, Path file, int line, String message, String hint) {
+            if (judges) {
+                p.error(code, file, line, message, hint);
+            } else {
+                p.warning(code, file, line, "Codex would reject this: " + message, hint);
+            }
+        }
+    }
+
+    /** Codex's checks of the manifest it reads; false when nothing more can be read from it. */
+    private boolean codexManifest(JsonFile json, Codex codex, Problems p) {
+        Path file = json.path();
+        JsonNode root = json.root();
+        if (root.isArray()) {
+            // serde reads a JSON array positionally: the first element is the version
+            checkVersion(json, "/0", codex, p);
+            return true;
+        }
+        if (!root.isObject()) {
+            codex.reject("manifest.not-object", file, 1, "missing or invalid plugin.json: the manifest is a "
+                    + Text.typeName(root) + ", not an object", "write the manifest as a JSON object { ... }");
+            return false;
+        }
+        for (String field : List.of("name", "description", "apps")) {
+            typed(json, "/" + field, root.path(field), JsonNode::isTextual, "a string", codex);
+        }
+        JsonNode name = root.path("name");
+        if (name.isTextual() && !name.asText().isBlank() && !NAME_CHARS.matcher(name.asText()).matches()) {
+            codex.reject("name.invalid", file, json.lineOf("/name"), "plugin name `" + name.asText()
+                    + "` can not be listed in a Codex marketplace: only ASCII letters, digits, `.`, `_` and `-` are allowed",
+                    "use a name like \"" + name.asText().trim().replaceAll("[^A-Za-z0-9._-]+", "-") + "\"");
+        }
+        checkVersion(json, "/version", codex, p);
+        typed(json, "/keywords", root.path("keywords"), Text::isStringArray, "an array of strings", codex);
+        JsonNode iface = root.path("interface");
+        if (typed(json, "/interface", iface, JsonNode::isObject, "an object", codex) && iface.isObject()) {
+            for (String f : INTERFACE_STRINGS) {
+                typed(json, "/interface/" + f, iface.path(f), JsonNode::isTextual, "a string", codex);
+            }
+            for (String f : List.of("capabilities", "screenshots")) {
+                typed(json, "/interface/" + f, iface.path(f), Text::isStringArray, "an array of strings", codex);
+            }
+            JsonNode prompt = iface.path("defaultPrompt");
+            if (present(prompt) && !prompt.isTextual() && !Text.isStringArray(prompt)) {
+                p.strict("manifest.ignored-field", file, json.lineOf("/interface/defaultPrompt"),
+                        "Codex ignores `interface.defaultPrompt`: expected a string or an array of strings, got "
+                                + Text.typeName(prompt), "use an array of up to 3 prompts");
+            } else if (Text.isStringArray(prompt)) {
+                if (prompt.size() > 3) {
+                    p.strict("manifest.default-prompt", file, json.lineOf("/interface/defaultPrompt/3"),
+                            "Codex keeps only the first 3 default prompts", "remove the extra prompts");
+                }
+                for (int i = 0; i < prompt.size(); i++) {
+                    String s = prompt.get(i).asText().trim();
+                    if (s.isEmpty() || s.length() > 128) {
+                        p.strict("manifest.default-prompt", file, json.lineOf("/interface/defaultPrompt/" + i),
+                                "Codex ignores a default prompt that is empty or longer than 128 characters",
+                                "shorten the prompt");
+                    }
+                }
+            }
+        }
+        ignoredUnlessTyped(json, "skills", n -> n.isTextual() || Text.isStringArray(n), "a string or an array of strings", p);
+        ignoredUnlessTyped(json, "mcpServers", n -> n.isTextual() || n.isObject(), "a path string or an object", p);
+        ignoredUnlessTyped(json, "hooks", n -> n.isTextual() || n.isObject() || n.isArray(), "a path, an object or an array", p);
+        return true;
+    }
+
+    private static boolean present(JsonNode n) {
+        return !n.isMissingNode() && !n.isNull();
+    }
+
+    /** A typed field Codex deserializes strictly: a wrong type makes the whole manifest invalid. */
+    private static boolean typed(JsonFile json, String pointer, JsonNode node, java.util.function.Predicate<JsonNode> ok,
+            String expected, Codex codex) {
+        if (present(node) && !ok.test(node)) {
+            codex.reject("manifest.field-type", json.path(), json.lineOf(pointer), "missing or invalid plugin.json: `"
+                    + pointer.substring(1).replace('/', '.') + "` must be " + expected + ", not " + Text.typeName(node),
+                    "fix the type of `" + pointer.substring(1).replace('/', '.') + "` or remove it");
+            return false;
+        }
+        return true;
+    }
+
+    private static void ignoredUnlessTyped(JsonFile json, String field, java.util.function.Predicate<JsonNode> ok,
+            String expected, Problems p) {
+        JsonNode node = json.root().path(field);
+        if (present(node) && !ok.test(node)) {
+            p.strict("manifest.ignored-field", json.path(), json.lineOf("/" + field), "Codex ignores `" + field
+                    + "`: expected " + expected + ", got " + Text.typeName(node), "fix the type of `" + field + "`");
+        }
+    }
+
+    private static void checkVersion(JsonFile json, String pointer, Codex codex, Problems p) {
+        JsonNode v = json.root().at(pointer);
+        Path file = json.path();
+        int line = json.lineOf(pointer);
+        if (!present(v)) {
+            p.strict("version.missing", file, json.lineOf(""), "no `version`: Codex installs it as version `local` and "
+                    + "nothing can pin or update it", "add \"version\": \"0.1.0\"");
+            return;
+        }
+        if (!v.isTextual()) {
+            codex.reject("version.not-string", file, line, "invalid plugin version in plugin.json: expected string",
+                    "write the version as a string, e.g. \"1.0.0\"");
+            return;
+        }
+        String s = v.asText().trim();
+        if (s.isEmpty()) {
+            codex.reject("version.blank", file, line, "invalid plugin version in plugin.json: must not be blank",
+                    "set a SemVer version such as \"1.0.0\" or remove the field");
+            return;
+        }
+        if (!VERSION_CHARS.matcher(s).matches()) {
+            codex.reject("version.invalid-chars", file, line,
+                    "invalid plugin version: only ASCII letters, digits, `.`, `+`, `_`, and `-` are allowed",
+                    "use a SemVer version such as \"1.0.0\"");
+            return;
+        }
+        if (Semver.parse(s) == null) {
+            p.strict("version.not-semver", file, line, "version `" + s + "` is not SemVer (MAJOR.MINOR.PATCH)",
+                    "use a version such as \"" + s.replaceAll("[^0-9.]", "") + "\" in MAJOR.MINOR.PATCH form");
+        }
+    }
+
+    /** Codex installs a plugin through its marketplace: the entry's policy and name decide too. */
+    private void marketplaceContext(Plugin plugin, Codex codex) {
+        Path dir = plugin.root();
+        for (int level = 0; level < MAX_MARKETPLACE_LEVELS && dir != null; level++, dir = dir.getParent()) {
+            Optional<Path> file = Marketplace.findManifest(dir);
+            if (file.isEmpty() || !(JsonFile.tryRead(file.get()) instanceof JsonFile.Parsed parsed)) {
+                continue;
+            }
+            Marketplace m = Marketplace.read(dir, parsed.file());
+            if (!m.fileErrors().isEmpty()) {
+                continue;
+            }
+            for (MarketplaceEntry e : m.plugins()) {
+                if (e.source() instanceof PluginSource.Local local && sameDir(m.localPluginDir(local), plugin.root())) {
+                    int line = entryLine(m, e.name());
+                    if (e.installPolicy() == InstallPolicy.NOT_AVAILABLE) {
+                        codex.reject("marketplace.not-available", m.manifestFile(), line, "plugin `" + e.name()
+                                + "` is not available for install in marketplace `" + m.name()
+                                + "` (policy.installation is NOT_AVAILABLE)",
+                                "set \"installation\": \"AVAILABLE\" in the marketplace entry to let users install it");
+                    }
+                    if (plugin.name().isPresent() && !plugin.name().get().equals(e.name())) {
+                        codex.reject("name.marketplace-mismatch", plugin.manifest().file(),
+                                plugin.manifestJson().lineOf("/name"), "plugin.json name `" + plugin.name().get()
+                                        + "` does not match marketplace plugin name `" + e.name() + "`",
+                                "use the same name in plugin.json and in " + m.manifestFile().getFileName());
+                    }
+                    return;
+                }
+            }
+        }
+    }
+
+    static int entryLine(Marketplace m, String name) {
+        JsonNode list = m.json().root().path("plugins");
+        for (int i = 0; i < list.size(); i++) {
+            if (name.equals(list.get(i).path("name").asText(null))) {
+                return m.json().lineOf("/plugins/" + i);
+            }
+        }
+        return 0;
+    }
+
+    static boolean sameDir(Path a, Path b) {
+        try {
+            return Files.isDirectory(a) && Files.isSameFile(a, b);
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** cxpm's own rules, on what Codex would install. */
+    private void cxpmRules(Plugin plugin, Problems p) {
+        Path root = plugin.root();
+        JsonFile json = plugin.manifestJson();
+        Path file = json.path();
+        for (String field : List.of("skills", "mcpServers", "apps", "hooks")) {
+            JsonNode node = json.root().path(field);
+            if (node.isTextual()) {
+                checkPath(root, json, "/" + field, node.asText(), p);
+            } else if (node.isArray()) {
+                for (int i = 0; i < node.size(); i++) {
+                    if (node.get(i).isTextual()) {
+                        checkPath(root, json, "/" + field + "/" + i, node.get(i).asText(), p);
+                    }
+                }
+            }
+        }
+        JsonNode iface = json.root().path("interface");
+        for (String f : INTERFACE_ASSETS) {
+            if (iface.path(f).isTextual()) {
+                checkPath(root, json, "/interface/" + f, iface.path(f).asText(), p);
+            }
+        }
+        JsonNode shots = iface.path("screenshots");
+        for (int i = 0; shots.isArray() && i < shots.size(); i++) {
+            if (shots.get(i).isTextual()) {
+                checkPath(root, json, "/interface/screenshots/" + i, shots.get(i).asText(), p);
+            }
+        }
+        skills(plugin, p);
+        mcp(plugin, p);
+        JsonNode pre = json.root().path("prerequisites");
+        if (present(pre) && (!pre.isObject() || (present(pre.path("commands")) && !pre.path("commands").isObject())
+                || (present(pre.path("env")) && !pre.path("env").isObject()))) {
+            p.strict("prerequisites.invalid", file, json.lineOf("/prerequisites"),
+                    "`prerequisites` must be {\"commands\": {NAME: hint}, \"env\": {NAME: hint}}", null);
+        }
+    }
+
+    private static void checkPath(Path root, JsonFile json, String pointer, String value, Problems p) {
+        Path file = json.path();
+        int line = json.lineOf(pointer);
+        String field = pointer.substring(1).replace('/', '.');
+        Optional<String> rule = PluginPaths.ruleViolation(value);
+        if (rule.isPresent()) {
+            p.strict("path.invalid", file, line, "Codex ignores `" + field + "` (\"" + value + "\"): " + rule.get(),
+                    "write it as \"./" + value.replaceFirst("^(\\./|/)+", "").replace("../", "") + "\" inside the plugin");
+            return;
+        }
+        Path target = root.resolve(value.substring(2)).normalize();
+        if (!Files.exists(target)) {
+            p.strict("path.missing", file, line, "`" + field + "` names \"" + value + "\", which does not exist",
+                    "create it or fix the path");
+        } else if (!PluginPaths.isInside(root, target)) {
+            p.strict("path.outside", file, line, "`" + field + "` (\"" + value + "\") leads outside the plugin (symlink)",
+                    "copy the file into the plugin instead of linking to it");
+        }
+    }
+
+    private static void skills(Plugin plugin, Problems p) {
+        for (Skill s : plugin.skills()) {
+            if (s.frontMatterError().isPresent()) {
+                p.strict("skill.frontmatter", s.file(), 1, "SKILL.md front matter: " + s.frontMatterError().get(),
+                        "start the file with ---, name: ..., description: ..., ---");
+            } else {
+                if (s.name().isEmpty()) {
+                    p.strict("skill.name-missing", s.file(), 1, "SKILL.md has no `name` in its front matter",
+                            "add name: " + s.id());
+                }
+                if (s.description().isEmpty()) {
+                    p.strict("skill.description-missing", s.file(), 1,
+                            "SKILL.md has no `description`: Codex cannot tell when to use the skill",
+                            "add description: <when to use this skill>");
+                }
+            }
+            try {
+                if (Files.size(s.file()) <= 1024 * 1024) {
+                    String text = Files.readString(s.file());
+                    Text.firstHiddenChar(text).ifPresent(h -> p.strict("skill.hidden-unicode", s.file(), h.line(),
+                            "hidden or bidirectional Unicode character " + h.describe()
+                                    + " (text the user cannot see can steer the model)",
+                            "remove the invisible character"));
+                }
+            } catch (IOException | RuntimeException e) {
+                // unreadable (binary or gone): front matter check above already reports it
+            }
+        }
+    }
+
+    private static void mcp(Plugin plugin, Problems p) {
+        Plugin.McpConfig config = plugin.mcpConfig();
+        config.failure().ifPresent(f -> p.strict("mcp.invalid-json", f.file(), f.line(),
+                "MCP configuration cannot be read: " + f.message(), f.hint()));
+        if (config.json().isEmpty()) {
+            return;
+        }
+        JsonFile json = config.json().get();
+        JsonNode servers = json.root().at(config.pointer());
+        Prerequisites pre = plugin.prerequisites();
+        Path prereqFile = plugin.manifestJson().path();
+        Set<String> reported = new java.util.HashSet<>();
+        for (Map.Entry<String, McpServer> e : plugin.mcpServers().entrySet()) {
+            String at = config.pointer() + "/" + JsonFile.pointerKey(e.getKey());
+            McpServer server = e.getValue();
+            JsonNode env = servers.path(e.getKey()).path("env");
+            for (Map.Entry<String, JsonNode> v : env.properties()) {
+                if (v.getValue().isTextual()) {
+                    Text.literalSecret(v.getKey(), v.getValue().asText()).ifPresent(why -> p.error("mcp.secret-literal",
+                            json.path(), json.lineOf(at + "/env/" + JsonFile.pointerKey(v.getKey())),
+                            "MCP server `" + e.getKey() + "` env: " + why + "; it would be shared with everyone who installs the plugin",
+                            "write \"" + v.getKey() + "\": \"${" + v.getKey() + "}\" and declare it in prerequisites.env"));
+                }
+            }
+            for (int i = 0; i < server.args().size(); i++) {
+                int idx = i;
+                Text.literalSecret(null, server.args().get(i)).ifPresent(why -> p.error("mcp.secret-literal",
+                        json.path(), json.lineOf(at + "/args/" + idx), "MCP server `" + e.getKey() + "` args: " + why,
+                        "pass it through an environment variable declared in prerequisites.env"));
+            }
+            server.command().ifPresent(cmd -> {
+                String c = cmd.trim();
+                boolean local = c.contains("/") || c.contains("\\") || c.startsWith("$");
+                if (!local && !c.isEmpty() && !pre.commands().containsKey(c) && reported.add("command " + c)) {
+                    p.strict("prereq.command-undeclared", prereqFile, plugin.manifestJson().lineNear("/prerequisites/commands"),
+                            "MCP server `" + e.getKey() + "` runs `" + c + "`, which is not declared in prerequisites.commands"
+                                    + " (users would not know to install it)",
+                            "add \"prerequisites\": {\"commands\": {\"" + c + "\": \"how to install " + c + "\"}}");
+                }
+            });
+            for (String value : server.env().values()) {
+                for (String var : Text.envReferences(value)) {
+                    if (!HOST_VARS.contains(var) && !pre.env().containsKey(var) && reported.add("env " + var)) {
+                        p.strict("prereq.env-undeclared", prereqFile, plugin.manifestJson().lineNear("/prerequisites/env"),
+                                "MCP server `" + e.getKey() + "` needs environment variable " + var
+                                        + ", which is not declared in prerequisites.env",
+                                "add \"prerequisites\": {\"env\": {\"" + var + "\": \"where to get it\"}}");
+                    }
+                }
+            }
+        }
+    }
+
+    /** Turns a format finding into an error (used by callers that already hold findings). */
+    static Problem toProblem(Finding f, Severity severity) {
+        return new Problem(severity, f.code(), f.file(), f.line(), f.message(), f.hint());
+    }
+}
