@@ -18,6 +18,7 @@ import picocli.CommandLine.Option;
                 ServeCommand.class, TokenCommand.class, LoginCommand.class, PublishCommand.class, YankCommand.class,
                 DeprecateCommand.class, OwnerCommand.class,
                 DiffCommand.class,
+                ValidateCommand.class,
                 SyncCommand.class, AddCommand.class, RemoveCommand.class, OutdatedCommand.class, UpdateCommand.class,
                 DoctorCommand.class},
         footer = {"", "Exit codes: 0 ok, 1 invalid input or failed check, 2 bad usage, 3 not found,",
