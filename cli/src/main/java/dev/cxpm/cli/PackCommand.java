@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cxpm.core.UserError;
 import dev.cxpm.core.format.Plugin;
 import dev.cxpm.core.surface.LastPack;
+import dev.cxpm.core.validate.PluginValidator;
+import dev.cxpm.core.validate.Problem;
 import dev.cxpm.core.surface.Surface;
 import dev.cxpm.core.version.VersionBump;
 import dev.cxpm.core.pack.Packer;
@@ -13,6 +15,8 @@ import dev.cxpm.core.pack.Sizes;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -22,6 +26,7 @@ import picocli.CommandLine.Parameters;
 /** {@code cxpm pack}: the plugin as a reproducible .tgz, with its integrity. */
 @Command(name = "pack", mixinStandardHelpOptions = true,
         description = {"Pack a plugin into a reproducible .tgz and print its size and sha512 integrity.",
+                "Refuses a plugin with errors under strict validation (cxpm validate --strict), showing them.",
                 "Leaves out .git, what .cxpmignore lists, symlinks leaving the plugin; refuses files over 64 MiB.",
                 "Records what it packed in DIR/.cxpm/last-pack.json (for cxpm version's check)."})
 public final class PackCommand implements Callable<Integer> {
@@ -48,6 +53,12 @@ public final class PackCommand implements Callable<Integer> {
         if (!Files.isDirectory(pluginDir)) {
             throw new UserError(UserError.Kind.NOT_FOUND, "no plugin directory at " + pluginDir);
         }
+        // Strict validation first: what pack makes is what gets shared, so cxpm's own rules are errors here.
+        List<Problem> problems = new PluginValidator(true).validate(pluginDir);
+        if (problems.stream().anyMatch(Problem::isError)) {
+            printRefusal(env, pluginDir, problems);
+            return ExitCodes.INVALID;
+        }
         Plugin plugin = Plugin.load(pluginDir);
         NameAndVersion nv = nameAndVersion(plugin);
         Path out = output != null ? env.resolve(output) : env.cwd().resolve(nv.name() + "-" + nv.version() + ".tgz");
@@ -71,6 +82,7 @@ public final class PackCommand implements Callable<Integer> {
             ObjectNode o = om.createObjectNode();
             o.put("name", nv.name());
             o.put("version", nv.version());
+            o.put("packed", r != null);
             o.put("dryRun", dryRun);
             o.put("file", out.toString());
             if (r != null) {
@@ -83,9 +95,11 @@ public final class PackCommand implements Callable<Integer> {
                     .put("mode", e.executable() ? "0755" : "0644"));
             ArrayNode excluded = o.putArray("excluded");
             listing.excluded().forEach(e -> excluded.addObject().put("path", e.path()).put("reason", e.reason()));
+            problemsJson(o, problems);
             env.out().println(om.writerWithDefaultPrettyPrinter().writeValueAsString(o));
             return ExitCodes.OK;
         }
+        problems.forEach(p -> env.err().println(describe(env, p)));
         if (r == null) {
             env.out().println("would pack " + nv.name() + "@" + nv.version() + " -> " + displayPath(env, out));
             listing.entries().forEach(e -> env.out().println("  " + (e.executable() ? "0755 " : "0644 ") + e.path()
@@ -102,6 +116,37 @@ public final class PackCommand implements Callable<Integer> {
             env.out().println("  left out:  " + e.path() + " (" + e.reason() + ")");
         }
         return ExitCodes.OK;
+    }
+
+    private void printRefusal(Env env, Path pluginDir, List<Problem> problems) throws IOException {
+        long errors = problems.stream().filter(Problem::isError).count();
+        if (json) {
+            ObjectMapper om = new ObjectMapper();
+            ObjectNode o = om.createObjectNode();
+            o.put("packed", false);
+            o.put("path", pluginDir.toString());
+            problemsJson(o, problems);
+            env.out().println(om.writerWithDefaultPrettyPrinter().writeValueAsString(o));
+            return;
+        }
+        problems.forEach(p -> env.err().println(describe(env, p)));
+        env.err().println("error: not packed: " + errors + " error" + (errors == 1 ? "" : "s")
+                + " under strict validation (see above; 'cxpm validate --strict' shows the same)");
+    }
+
+    private static void problemsJson(ObjectNode o, List<Problem> problems) {
+        ArrayNode list = o.putArray("problems");
+        for (Problem p : problems) {
+            list.addObject().put("severity", p.severity().name().toLowerCase(Locale.ROOT)).put("code", p.code())
+                    .put("file", p.file() == null ? null : p.file().toString()).put("line", p.line())
+                    .put("message", p.message()).put("hint", p.hint());
+        }
+    }
+
+    private static String describe(Env env, Problem p) {
+        String where = p.file() == null ? "" : displayPath(env, p.file()) + (p.line() > 0 ? ":" + p.line() : "") + ": ";
+        return where + p.severity().name().toLowerCase(Locale.ROOT) + " [" + p.code() + "] " + p.message()
+                + (p.hint() == null ? "" : "\n  hint: " + p.hint());
     }
 
     private static String displayPath(Env env, Path file) {

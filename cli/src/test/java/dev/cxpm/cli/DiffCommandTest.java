@@ -21,7 +21,8 @@ class DiffCommandTest {
 
     Path plugin(String name, String version) throws IOException {
         Path p = dir.resolve(name);
-        write(p.resolve(".codex-plugin/plugin.json"), "{\"name\":\"demo\",\"version\":\"" + version + "\"}");
+        write(p.resolve(".codex-plugin/plugin.json"), "{\"name\":\"demo\",\"version\":\"" + version + "\","
+                + "\"prerequisites\":{\"commands\":{\"npx\":\"Node.js 18+\"}}}");
         write(p.resolve("skills/hello/SKILL.md"), "---\nname: hello\ndescription: Says hello.\n---\nSay hello.\n");
         write(p.resolve(".mcp.json"), "{\"mcpServers\":{\"gh\":{\"command\":\"npx\",\"args\":[\"gh-mcp\"]}}}");
         return p;

@@ -104,4 +104,40 @@ class PackCommandTest {
         assertThat(r.stderr()).contains("warning: could not record the pack");
         assertThat(dir.resolve("demo-1.2.3.tgz")).exists();
     }
+
+    @Test
+    void aPluginThatFailsStrictValidationIsRefusedWithItsProblems() throws IOException {
+        Path p = plugin("{\"name\":\"demo\",\"version\":\"1.2.3\"}");
+        Files.writeString(p.resolve("skills/hello/SKILL.md"), "---\nname: hello\n---\nNo description.\n");
+        Files.writeString(p.resolve(".mcp.json"), "{\"mcpServers\":{\"gh\":{\"command\":\"npx\",\"args\":[\"gh-mcp\"]}}}");
+        CliRun r = CliRun.in(dir, "pack", "demo");
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.stderr()).contains("SKILL.md").contains("npx").contains("not packed");
+        assertThat(dir.resolve("demo-1.2.3.tgz")).doesNotExist();
+        assertThat(p.resolve(".cxpm")).doesNotExist();
+
+        CliRun j = CliRun.in(dir, "pack", "demo", "--json");
+        assertThat(j.exitCode()).isEqualTo(1);
+        JsonNode o = new ObjectMapper().readTree(j.stdout());
+        assertThat(o.get("packed").asBoolean()).isFalse();
+        assertThat(o.get("problems")).isNotEmpty().allSatisfy(n -> assertThat(n.has("code")).isTrue());
+    }
+
+    @Test
+    void aVersionThatIsNotSemVerIsRefused() throws IOException {
+        plugin("{\"name\":\"demo\",\"version\":\"1.2\"}");
+        CliRun r = CliRun.in(dir, "pack", "demo");
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.stderr()).contains("1.2");
+        assertThat(dir.resolve("demo-1.2.tgz")).doesNotExist();
+    }
+
+    @Test
+    void declaredPrerequisitesMakeTheSamePluginPackable() throws IOException {
+        Path p = plugin("{\"name\":\"demo\",\"version\":\"1.2.3\",\"prerequisites\":{\"commands\":{\"npx\":\"Node.js 18+\"}}}");
+        Files.writeString(p.resolve(".mcp.json"), "{\"mcpServers\":{\"gh\":{\"command\":\"npx\",\"args\":[\"gh-mcp\"]}}}");
+        CliRun r = CliRun.in(dir, "pack", "demo");
+        assertThat(r.exitCode()).as(r.stderr()).isZero();
+        assertThat(dir.resolve("demo-1.2.3.tgz")).exists();
+    }
 }
