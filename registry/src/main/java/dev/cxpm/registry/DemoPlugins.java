@@ -59,6 +59,10 @@ public final class DemoPlugins {
 
     private static byte[] plugin(String name, String version, String display, String category, String color, String description,
             List<String> keywords, Map<String, String> skills, String mcp, String app) {
+        // what the MCP servers need on the user's machine, declared as 'validate --strict' requires
+        String prerequisites = mcp == null ? "{}" : mcp.contains("npx")
+                ? "{\"commands\": {\"npx\": \"Node.js 18+ from https://nodejs.org\"}, \"env\": {\"GITHUB_TOKEN\": \"a GitHub token: https://github.com/settings/tokens\"}}"
+                : "{\"commands\": {\"uvx\": \"uv from https://docs.astral.sh/uv/\"}, \"env\": {\"DATABASE_URL\": \"postgresql://user@host/db of the database to explore\"}}";
         Map<String, String> files = new LinkedHashMap<>();
         StringBuilder kw = new StringBuilder();
         keywords.forEach(k -> kw.append(kw.isEmpty() ? "" : ", ").append('"').append(k).append('"'));
@@ -68,6 +72,7 @@ public final class DemoPlugins {
                   "version": "%s",
                   "description": "%s",
                   "keywords": [%s],
+                  "prerequisites": %s,
                   "interface": {
                     "displayName": "%s",
                     "shortDescription": "%s",
@@ -77,7 +82,7 @@ public final class DemoPlugins {
                     "brandColor": "%s"
                   }
                 }
-                """.formatted(name, version, description, kw, display, description, category, color));
+                """.formatted(name, version, description, kw, prerequisites, display, description, category, color));
         skills.forEach((id, desc) -> files.put("skills/" + id + "/SKILL.md",
                 "---\nname: " + id + "\ndescription: " + desc + "\n---\n\n# " + id + "\n\n" + desc + "\n"));
         if (mcp != null) {

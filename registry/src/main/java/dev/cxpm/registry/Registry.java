@@ -192,6 +192,11 @@ public final class Registry implements AutoCloseable {
             throw new RegistryException(400, "invalid-plugin", "the plugin cannot be published: "
                     + checked.problems().size() + " problem(s)", checked.problems());
         }
+        List<Problem> strict = StrictRules.errors(tgz);
+        if (!strict.isEmpty()) {
+            throw new RegistryException(400, "invalid-plugin", "the plugin cannot be published: "
+                    + strict.size() + " problem(s) found by 'cxpm validate --strict'", strict);
+        }
         PublishedPlugin p = checked.plugin();
         if (!caller.mayPublish(p.name())) {
             throw new RegistryException(403, "forbidden", "your token may not publish '" + p.name() + "' (scopes: " + String.join(" ", caller.scopes()) + ")");

@@ -281,6 +281,23 @@ class RegistryServerTest {
     }
 
     @Test
+    void foundationStrictValidationRefusesUndeclaredMcpPrerequisitesAndStoresNothing() throws Exception {
+        Map<String, String> files = new LinkedHashMap<>();
+        files.put(".codex-plugin/plugin.json", "{\"name\":\"mcp-demo\",\"version\":\"1.0.0\",\"description\":\"Talks to a server.\"}");
+        files.put(".mcp.json", "{\"mcpServers\":{\"s\":{\"command\":\"npx\",\"args\":[\"srv\"],\"env\":{\"API_TOKEN\":\"${API_TOKEN}\"}}}}");
+        HttpResponse<String> r = publish(admin, TarGz.of(files));
+        assertThat(r.statusCode()).isEqualTo(400);
+        assertThat(json(r).path("message").asText()).contains("validate --strict");
+        assertThat(r.body()).contains("npx").contains("API_TOKEN");
+        assertThat(blobCount()).isZero();
+
+        files.put(".codex-plugin/plugin.json", "{\"name\":\"mcp-demo\",\"version\":\"1.0.0\",\"description\":\"Talks to a server.\","
+                + "\"prerequisites\":{\"commands\":{\"npx\":\"Node.js\"},\"env\":{\"API_TOKEN\":\"a token\"}}}");
+        HttpResponse<String> ok = publish(admin, TarGz.of(files));
+        assertThat(ok.statusCode()).as(ok.body()).isEqualTo(201);
+    }
+
+    @Test
     void archiveWithoutManifestIsRefused() throws Exception {
         HttpResponse<String> r = publish(admin, TarGz.of(Map.of("README.md", "hi")));
         assertThat(r.statusCode()).isEqualTo(400);

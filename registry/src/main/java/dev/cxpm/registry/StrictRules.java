@@ -1,0 +1,60 @@
+package dev.cxpm.registry;
+
+import dev.cxpm.core.UserError;
+import dev.cxpm.core.pack.Unpacker;
+import dev.cxpm.core.validate.PluginValidator;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * The foundation's {@code validate --strict}, run on the server against an upload that already
+ * passed {@link PluginArchive}'s safety checks: unpacked with the foundation's Unpacker into a
+ * temp dir (deleted after), every error becomes a publish problem. Warnings do not refuse.
+ */
+final class StrictRules {
+
+    private StrictRules() {
+    }
+
+    static List<Problem> errors(byte[] tgz) {
+        Path dir = null;
+        try {
+            dir = Files.createTempDirectory("cxpm-publish-");
+            Path archive = dir.resolve("upload.tgz");
+            Files.write(archive, tgz);
+            Path root = dir.resolve("plugin");
+            try {
+                new Unpacker().unpack(archive, root);
+            } catch (UserError e) {
+                return List.of(new Problem("archive-refused", null, e.getMessage()));
+            }
+            List<Problem> out = new ArrayList<>();
+            for (var p : new PluginValidator(true).validate(root)) {
+                if (p.isError()) {
+                    String file = p.file() == null ? null : root.relativize(p.file().toAbsolutePath().normalize()).toString();
+                    String where = file == null || file.isEmpty() ? null : p.line() > 0 ? file + ":" + p.line() : file;
+                    out.add(new Problem(p.code(), where, p.hint() == null ? p.message() : p.message() + " (" + p.hint() + ")"));
+                }
+            }
+            return out;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            if (dir != null) {
+                try (Stream<Path> s = Files.walk(dir)) {
+                    for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+                        Files.deleteIfExists(p);
+                    }
+                } catch (IOException ignored) {
+                    // a temp dir left behind: harmless
+                }
+            }
+        }
+    }
+}
