@@ -153,6 +153,8 @@ public final class JsonFile {
             if (nl > 0) {
                 msg = msg.substring(0, nl);
             }
+            // Jackson names where an unclosed object began as "[Source: REDACTED (...); line: L, column: C]"
+            msg = msg.replaceAll("\\[Source: .*?; line: (\\d+), column: (\\d+)\\]", "line $1 column $2");
             throw new Fail(syntax(file, msg, at == null ? 0 : at.getLineNr(), at == null ? 0 : at.getColumnNr()));
         } catch (IOException e) {
             throw new Fail(new Failure(file, UserError.Kind.IO, "cannot read: " + e, 0, 0, null));

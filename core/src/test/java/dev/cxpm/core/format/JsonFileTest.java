@@ -94,4 +94,13 @@ class JsonFileTest {
         assertThat(f.root().path("name").asText()).isEqualTo("b");
         assertThat(f.duplicateKeys()).containsExactly("/name");
     }
+
+    @Test
+    void unclosedObjectIsReportedWithoutJacksonInternals() {
+        assertThatThrownBy(() -> JsonFile.parse(F, "{\"name\": \"x\", \"version\": 1"))
+                .isInstanceOf(UserError.class)
+                .hasMessageContaining("line 1 column 1")
+                .hasMessageNotContaining("Source:")
+                .hasMessageNotContaining("StreamReadFeature");
+    }
 }
