@@ -2,9 +2,10 @@ package dev.cxpm.cli;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cxpm.core.UserError;
 import dev.cxpm.core.install.Installer;
 import dev.cxpm.core.install.Prerequisite;
-import dev.cxpm.core.install.VersionRange;
+import dev.cxpm.core.resolve.VersionRange;
 import java.util.Optional;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -38,7 +39,7 @@ final class InstallCommand implements Runnable {
     public void run() {
         CodexContext ctx = CodexContext.of(root.env);
         Installer.PluginId id = Installer.PluginId.parse(plugin, Optional.ofNullable(marketplace));
-        Optional<VersionRange> r = Optional.ofNullable(range).map(VersionRange::parse);
+        Optional<VersionRange> r = Optional.ofNullable(range).map(InstallCommand::parseRange);
         Installer.Installed in = ctx.installer().install(id, r, ignorePrerequisites);
         Env env = ctx.env();
         for (Prerequisite p : in.missingPrerequisites()) {
@@ -65,5 +66,15 @@ final class InstallCommand implements Runnable {
             env.out().println("Added plugin `" + id.plugin() + "` from marketplace `" + id.marketplace() + "`.");
             env.out().println("Installed plugin root: " + in.installedPath());
         }
+    }
+
+    /** Install picks among SemVer releases only, so a bare non-SemVer text is not a range here. */
+    private static VersionRange parseRange(String text) {
+        String hint = "examples: ^1.2, ~1.2.3, 1.x, 1.4.0";
+        if (text.isBlank()) {
+            throw new UserError(UserError.Kind.USAGE, "empty version range", hint);
+        }
+        return VersionRange.parse(text).filter(r -> r.ranges() != null)
+                .orElseThrow(() -> new UserError(UserError.Kind.USAGE, "invalid version range '" + text + "'", hint));
     }
 }

@@ -14,6 +14,8 @@ import dev.cxpm.core.format.PluginSource;
 import dev.cxpm.core.marketplace.GitCli;
 import dev.cxpm.core.marketplace.Marketplaces;
 import dev.cxpm.core.pack.Integrity;
+import dev.cxpm.core.resolve.PluginVersion;
+import dev.cxpm.core.resolve.VersionRange;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -116,7 +118,7 @@ public final class Installer {
                 Path source = fetched.dir();
                 CodexInstallRules.Accepted accepted = CodexInstallRules.check(source, id.plugin());
                 String version = accepted.version();
-                if (range.isPresent() && !range.get().matches(version)) {
+                if (range.isPresent() && !matches(range.get(), version)) {
                     throw new UserError(UserError.Kind.NOT_FOUND, "no version of " + id + " matches " + range.get().text()
                             + " (the marketplace offers " + (accepted.plugin().version().isPresent() ? version : "an unversioned plugin") + ")",
                             "drop --version, or pick a range that includes " + version);
@@ -231,6 +233,12 @@ public final class Installer {
         }
     }
 
+    /** Versions that are not SemVer (or absent: Codex's {@code local}) never satisfy a range, so a range skips them. */
+    private static boolean matches(VersionRange range, String version) {
+        PluginVersion v = PluginVersion.of(version);
+        return v.isSemver() && range.includes(v);
+    }
+
     static int compareVersions(String a, String b) {
         if (a.equals(b)) {
             return 0;
@@ -241,10 +249,10 @@ public final class Installer {
         if (b.equals(CodexInstallRules.LOCAL_VERSION)) {
             return -1;
         }
-        Optional<org.semver4j.Semver> va = VersionRange.semver(a);
-        Optional<org.semver4j.Semver> vb = VersionRange.semver(b);
-        if (va.isPresent() && vb.isPresent()) {
-            return va.get().compareTo(vb.get());
+        PluginVersion va = PluginVersion.of(a);
+        PluginVersion vb = PluginVersion.of(b);
+        if (va.isSemver() && vb.isSemver()) {
+            return va.semver().compareTo(vb.semver());
         }
         return Comparator.<String>naturalOrder().compare(a, b);
     }
