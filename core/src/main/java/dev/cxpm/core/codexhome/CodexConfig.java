@@ -1,5 +1,9 @@
 package dev.cxpm.core.codexhome;
 
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.dataformat.toml.TomlMapper;
 import dev.cxpm.core.UserError;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -16,11 +20,6 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.tomlj.Toml;
-import org.tomlj.TomlArray;
-import org.tomlj.TomlParseError;
-import org.tomlj.TomlParseResult;
-import org.tomlj.TomlTable;
 
 /**
  * {@code $CODEX_HOME/config.toml}, shared with the real Codex CLI. Values are read with a real TOML
@@ -50,11 +49,13 @@ public final class CodexConfig {
         }
     }
 
+    private static final TomlMapper MAPPER = new TomlMapper();
+
     private final Path file;
     private final String text;
-    private final TomlParseResult toml;
+    private final JsonNode toml;
 
-    private CodexConfig(Path file, String text, TomlParseResult toml) {
+    private CodexConfig(Path file, String text, JsonNode toml) {
         this.file = file;
         this.text = text;
         this.toml = toml;
@@ -71,15 +72,24 @@ public final class CodexConfig {
         }
     }
 
+    private static final String HAND_FIX = "fix config.toml by hand; cxpm and Codex both refuse to edit a file they cannot parse";
+
+    private static JsonNode readTree(String text) throws JsonProcessingException {
+        JsonNode root = MAPPER.readTree(text);
+        return root == null || root.isMissingNode() ? MAPPER.createObjectNode() : root;
+    }
+
     public static CodexConfig parse(Path file, String text) {
-        TomlParseResult toml = Toml.parse(text);
-        if (toml.hasErrors()) {
-            TomlParseError e = toml.errors().getFirst();
-            throw new UserError(UserError.Kind.INVALID_INPUT,
-                    file + ":" + e.position().line() + ":" + e.position().column() + ": invalid TOML: " + e.getMessage(),
-                    "fix config.toml by hand; cxpm and Codex both refuse to edit a file they cannot parse");
+        try {
+            return new CodexConfig(file, text, readTree(text));
+        } catch (JsonProcessingException e) {
+            JsonLocation at = e.getLocation();
+            String where = at == null ? file.toString() : file + ":" + at.getLineNr() + ":" + at.getColumnNr();
+            throw new UserError(UserError.Kind.INVALID_INPUT, where + ": invalid TOML: " + e.getOriginalMessage(), HAND_FIX, e);
+        } catch (RuntimeException e) {
+            // The TOML lexer signals a few malformed inputs (e.g. a truncated escape) with unchecked exceptions.
+            throw new UserError(UserError.Kind.INVALID_INPUT, file + ": invalid TOML: " + e.getMessage(), HAND_FIX, e);
         }
-        return new CodexConfig(file, text, toml);
     }
 
     public Path file() {
@@ -93,19 +103,14 @@ public final class CodexConfig {
     /** The configured marketplaces by name, sorted. */
     public Map<String, MarketplaceEntry> marketplaces() {
         Map<String, MarketplaceEntry> out = new TreeMap<>();
-        TomlTable all = table(toml, "marketplaces");
-        if (all == null) {
-            return out;
-        }
-        for (String name : all.keySet()) {
-            Object v = all.get(List.of(name));
-            if (v instanceof TomlTable t) {
+        for (Map.Entry<String, JsonNode> e : toml.path("marketplaces").properties()) {
+            String name = e.getKey();
+            JsonNode t = e.getValue();
+            if (t.isObject()) {
                 List<String> sparse = new ArrayList<>();
-                if (t.get("sparse_paths") instanceof TomlArray arr) {
-                    for (int i = 0; i < arr.size(); i++) {
-                        if (arr.get(i) instanceof String s) {
-                            sparse.add(s);
-                        }
+                for (JsonNode s : t.path("sparse_paths")) {
+                    if (s.isTextual()) {
+                        sparse.add(s.asText());
                     }
                 }
                 out.put(name, new MarketplaceEntry(string(t, "source_type").orElse("local"),
@@ -118,13 +123,10 @@ public final class CodexConfig {
     /** Plugin ids ({@code plugin@marketplace}) with their {@code enabled} flag, sorted. */
     public Map<String, Boolean> plugins() {
         Map<String, Boolean> out = new TreeMap<>();
-        TomlTable all = table(toml, "plugins");
-        if (all == null) {
-            return out;
-        }
-        for (String id : all.keySet()) {
-            if (all.get(List.of(id)) instanceof TomlTable t) {
-                out.put(id, !(t.get("enabled") instanceof Boolean b) || b);
+        for (Map.Entry<String, JsonNode> e : toml.path("plugins").properties()) {
+            JsonNode t = e.getValue();
+            if (t.isObject()) {
+                out.put(e.getKey(), !t.path("enabled").isBoolean() || t.path("enabled").asBoolean());
             }
         }
         return Collections.unmodifiableMap(out);
@@ -216,21 +218,17 @@ public final class CodexConfig {
     }
 
     private CodexConfig checked(String newText) {
-        TomlParseResult parsed = Toml.parse(newText);
-        if (parsed.hasErrors()) {
+        try {
+            return new CodexConfig(file, newText, readTree(newText));
+        } catch (JsonProcessingException | RuntimeException e) {
             // The file defines these tables in a form cxpm does not edit (inline or dotted keys).
-            throw new UserError(UserError.Kind.CONFLICT,
-                    "cannot edit " + file + " safely: " + parsed.errors().getFirst().getMessage(),
+            String why = e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
+            throw new UserError(UserError.Kind.CONFLICT, "cannot edit " + file + " safely: " + why,
                     "the marketplaces/plugins tables are written as inline tables or dotted keys; rewrite them as [marketplaces.NAME] / [plugins.\"ID\"] tables");
         }
-        return new CodexConfig(file, newText, parsed);
     }
 
-    private static TomlTable table(TomlTable t, String key) {
-        return t.get(List.of(key)) instanceof TomlTable sub ? sub : null;
-    }
-
-    private static Optional<String> string(TomlTable t, String key) {
-        return t.get(List.of(key)) instanceof String s ? Optional.of(s) : Optional.empty();
+    private static Optional<String> string(JsonNode t, String key) {
+        return t.path(key).isTextual() ? Optional.of(t.path(key).asText()) : Optional.empty();
     }
 }
