@@ -67,6 +67,8 @@ public final class CodexConfig {
             return parse(file, Files.readString(file, StandardCharsets.UTF_8));
         } catch (NoSuchFileException e) {
             return parse(file, "");
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new UserError(UserError.Kind.INVALID_INPUT, file + " is not UTF-8 text, so it is not TOML", HAND_FIX, e);
         } catch (IOException e) {
             throw new UserError(UserError.Kind.IO, "cannot read " + file + ": " + e.getMessage(), null, e);
         }

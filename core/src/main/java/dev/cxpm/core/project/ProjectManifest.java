@@ -71,7 +71,7 @@ public final class ProjectManifest {
     /** Reads {@code cxpm.toml} in this directory; NOT_FOUND when there is none. */
     public static ProjectManifest read(Path projectDir) {
         Path file = projectDir.resolve(FILE_NAME);
-        return from(TomlSource.read(file, "create one with `cxpm add PLUGIN` in the project's root directory"));
+        return from(TomlSource.read(file, "fix it, or delete it and run `cxpm add PLUGIN` in the project's root directory to write a new one"));
     }
 
     public static ProjectManifest parse(Path file, String text) {

@@ -127,4 +127,16 @@ class CodexConfigTest {
         assertThat(CodexHome.resolve(Map.of("HOME", "/h"), Path.of("/")).dir()).isEqualTo(Path.of("/h/.codex"));
         assertThatThrownBy(() -> CodexHome.resolve(Map.of(), Path.of("/"))).isInstanceOf(UserError.class);
     }
+
+    @Test
+    void binaryJunkInConfigTomlIsAnInvalidInputErrorNamingTheFile(@TempDir Path junkDir) throws Exception {
+        Path file = junkDir.resolve("config.toml");
+        Files.write(file, new byte[] {(byte) 0xff, (byte) 0xfe, 0x00, (byte) 0xc3, 0x28});
+        assertThatThrownBy(() -> CodexConfig.read(file))
+                .isInstanceOf(UserError.class)
+                .hasMessageContaining(file.toString())
+                .hasMessageContaining("not UTF-8")
+                .satisfies(e -> assertThat(((UserError) e).kind()).isEqualTo(UserError.Kind.INVALID_INPUT));
+        assertThat(Files.readAllBytes(file)).hasSize(5);
+    }
 }
