@@ -68,6 +68,19 @@ class InstallCommandTest {
     }
 
     @Test
+    void installFromAMarketplaceWhoseFileBrokeSaysSoAndChangesNothing() throws Exception {
+        Path file = market.resolve(".agents/plugins/marketplace.json");
+        Files.writeString(file, "{\"name\": \"fx\", \"plugins\": [");
+        Path config = codexHome.resolve("config.toml");
+        String before = Files.readString(config);
+        CliRun r = cxpm("install", "demo@fx");
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.stderr()).contains("plugin `demo` was not found in marketplace `fx`", "marketplace file cannot be read");
+        assertThat(Files.readString(config)).isEqualTo(before);
+        assertThat(codexHome.resolve("plugins/cache/fx/demo")).doesNotExist();
+    }
+
+    @Test
     void unversionedPluginIsInstalledAsLocalLikeCodex() {
         CliRun r = cxpm("install", "nover@fx", "--json");
         assertThat(r.exitCode()).isZero();

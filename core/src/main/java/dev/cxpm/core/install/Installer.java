@@ -101,7 +101,7 @@ public final class Installer {
 
     public Installed install(PluginId id, Optional<VersionRange> range, boolean ignorePrerequisites) {
         try (HomeLock lock = HomeLock.acquire(home, lockTimeout)) {
-            Marketplaces.Configured mk = marketplaces.find(id.marketplace()).orElseThrow(() -> notFound(id));
+            Marketplaces.Configured mk = marketplaces.find(id.marketplace()).orElseThrow(() -> unreadableOrNotFound(marketplaces, id));
             Marketplace m = mk.manifest().orElseThrow();
             MarketplaceEntry entry = m.plugin(id.plugin()).orElseThrow(() -> notFound(id));
             if (entry.installPolicy() == InstallPolicy.NOT_AVAILABLE) {
@@ -337,6 +337,17 @@ public final class Installer {
             }
             case PluginSource.Npm npm -> new NpmFetcher(vars, cwd).fetch(npm, work);
         };
+    }
+
+    /** Codex says "not found" here too; we also say when the cause is a marketplace file that no longer parses. */
+    private static UserError unreadableOrNotFound(Marketplaces marketplaces, PluginId id) {
+        return marketplaces.list().stream()
+                .filter(c -> c.name().equals(id.marketplace()) && c.problem().isPresent())
+                .findFirst()
+                .map(c -> new UserError(UserError.Kind.INVALID_INPUT, "plugin `" + id.plugin() + "` was not found in marketplace `"
+                        + id.marketplace() + "`: its marketplace file cannot be read: " + c.problem().get(),
+                        "fix the marketplace file, or run cxpm marketplace update " + id.marketplace() + " for a git marketplace"))
+                .orElseGet(() -> notFound(id));
     }
 
     private static UserError notFound(PluginId id) {
