@@ -2,7 +2,7 @@ package dev.cxpm.cli;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.ParentCommand;
 
 /** {@code cxpm disable PLUGIN@MARKETPLACE}: sets {@code enabled = false}; the files stay installed. */
@@ -12,17 +12,14 @@ final class DisableCommand implements Runnable {
     @ParentCommand
     Main root;
 
-    @Parameters(paramLabel = "PLUGIN[@MARKETPLACE]")
-    String plugin;
-
-    @Option(names = {"-m", "--marketplace"}, paramLabel = "NAME", description = "Marketplace, when PLUGIN has no @MARKETPLACE.")
-    String marketplace;
+    @Mixin
+    PluginIdArgs target;
 
     @Option(names = "--json", description = "Print a JSON object.")
     boolean json;
 
     @Override
     public void run() {
-        EnableCommand.toggle(root.env, plugin, marketplace, false, true, json);
+        EnableCommand.toggle(root.env, target.id(), false, true, json);
     }
 }

@@ -2,10 +2,9 @@ package dev.cxpm.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cxpm.core.install.Installer;
-import java.util.Optional;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.ParentCommand;
 
 /** {@code cxpm enable PLUGIN@MARKETPLACE}: sets {@code enabled = true}, after checking prerequisites. */
@@ -15,11 +14,8 @@ final class EnableCommand implements Runnable {
     @ParentCommand
     Main root;
 
-    @Parameters(paramLabel = "PLUGIN[@MARKETPLACE]")
-    String plugin;
-
-    @Option(names = {"-m", "--marketplace"}, paramLabel = "NAME", description = "Marketplace, when PLUGIN has no @MARKETPLACE.")
-    String marketplace;
+    @Mixin
+    PluginIdArgs target;
 
     @Option(names = "--ignore-prerequisites", description = "Enable even when prerequisites are missing.")
     boolean ignorePrerequisites;
@@ -29,12 +25,11 @@ final class EnableCommand implements Runnable {
 
     @Override
     public void run() {
-        toggle(root.env, plugin, marketplace, true, ignorePrerequisites, json);
+        toggle(root.env, target.id(), true, ignorePrerequisites, json);
     }
 
-    static void toggle(Env env, String plugin, String marketplace, boolean enabled, boolean ignorePrerequisites, boolean json) {
+    static void toggle(Env env, Installer.PluginId id, boolean enabled, boolean ignorePrerequisites, boolean json) {
         CodexContext ctx = CodexContext.of(env);
-        Installer.PluginId id = Installer.PluginId.parse(plugin, Optional.ofNullable(marketplace));
         Installer.InstalledPlugin p = ctx.installer().setEnabled(id, enabled, ignorePrerequisites);
         if (json) {
             ObjectNode o = JsonOutput.object();

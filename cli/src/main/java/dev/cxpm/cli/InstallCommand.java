@@ -9,7 +9,7 @@ import dev.cxpm.core.resolve.VersionRange;
 import java.util.Optional;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.ParentCommand;
 
 /** {@code cxpm install PLUGIN@MARKETPLACE}: what {@code codex plugin add} does, plus ranges and prerequisite checks. */
@@ -20,11 +20,8 @@ final class InstallCommand implements Runnable {
     @ParentCommand
     Main root;
 
-    @Parameters(paramLabel = "PLUGIN[@MARKETPLACE]")
-    String plugin;
-
-    @Option(names = {"-m", "--marketplace"}, paramLabel = "NAME", description = "Marketplace, when PLUGIN has no @MARKETPLACE.")
-    String marketplace;
+    @Mixin
+    PluginIdArgs target;
 
     @Option(names = "--version", paramLabel = "RANGE", description = "npm-style range the version must satisfy: ^1.2, ~1.2.3, 1.x, 1.4.0.")
     String range;
@@ -38,7 +35,7 @@ final class InstallCommand implements Runnable {
     @Override
     public void run() {
         CodexContext ctx = CodexContext.of(root.env);
-        Installer.PluginId id = Installer.PluginId.parse(plugin, Optional.ofNullable(marketplace));
+        Installer.PluginId id = target.id();
         Optional<VersionRange> r = Optional.ofNullable(range).map(InstallCommand::parseRange);
         Installer.Installed in = ctx.installer().install(id, r, ignorePrerequisites);
         Env env = ctx.env();

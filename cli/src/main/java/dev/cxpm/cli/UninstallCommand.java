@@ -2,10 +2,9 @@ package dev.cxpm.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cxpm.core.install.Installer;
-import java.util.Optional;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.ParentCommand;
 
 /** {@code cxpm uninstall PLUGIN@MARKETPLACE}: what {@code codex plugin remove} does. */
@@ -15,11 +14,8 @@ final class UninstallCommand implements Runnable {
     @ParentCommand
     Main root;
 
-    @Parameters(paramLabel = "PLUGIN[@MARKETPLACE]")
-    String plugin;
-
-    @Option(names = {"-m", "--marketplace"}, paramLabel = "NAME", description = "Marketplace, when PLUGIN has no @MARKETPLACE.")
-    String marketplace;
+    @Mixin
+    PluginIdArgs target;
 
     @Option(names = "--json", description = "Print a JSON object.")
     boolean json;
@@ -27,7 +23,7 @@ final class UninstallCommand implements Runnable {
     @Override
     public void run() {
         CodexContext ctx = CodexContext.of(root.env);
-        Installer.PluginId id = Installer.PluginId.parse(plugin, Optional.ofNullable(marketplace));
+        Installer.PluginId id = target.id();
         boolean removed = ctx.installer().uninstall(id);
         Env env = ctx.env();
         if (json) {

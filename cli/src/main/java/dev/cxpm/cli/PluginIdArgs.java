@@ -1,0 +1,19 @@
+package dev.cxpm.cli;
+
+import dev.cxpm.core.install.Installer;
+import java.util.Optional;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code PLUGIN[@MARKETPLACE] [-m NAME]}, as {@code codex plugin add/remove} take them: shared by the install-side commands. */
+final class PluginIdArgs {
+    @Parameters(paramLabel = "PLUGIN[@MARKETPLACE]")
+    String plugin;
+
+    @Option(names = {"-m", "--marketplace"}, paramLabel = "NAME", description = "Marketplace, when PLUGIN has no @MARKETPLACE.")
+    String marketplace;
+
+    Installer.PluginId id() {
+        return Installer.PluginId.parse(plugin, Optional.ofNullable(marketplace));
+    }
+}
