@@ -1,0 +1,118 @@
+package dev.cxpm.registry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
+
+import com.microsoft.playwright.Browser;
+import com.microsoft.playwright.BrowserContext;
+import com.microsoft.playwright.BrowserType;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.Playwright;
+import com.microsoft.playwright.options.AriaRole;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Clock;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The web UI in a real browser: the system Chromium, driven headless by Playwright, against a
+ * real server on 127.0.0.1 seeded with the demo plugins. Skipped only where /usr/bin/chromium is
+ * absent and CXPM_REQUIRE_BROWSER is unset; .ci/run installs Chromium and sets the variable, so CI
+ * never skips. Screenshots land in target/screenshots/ as the test's report.
+ */
+class WebUiBrowserTest {
+
+    private static final Path CHROMIUM = Paths.get("/usr/bin/chromium");
+    private static final Path SCREENSHOTS = Paths.get("target", "screenshots");
+
+    private static Playwright playwright;
+    private static Browser browser;
+
+    @TempDir
+    Path data;
+    Registry registry;
+    RegistryServer server;
+
+    @BeforeAll
+    static void launchBrowser() {
+        if (System.getenv("CXPM_REQUIRE_BROWSER") == null) {
+            assumeThat(Files.isExecutable(CHROMIUM))
+                    .as("Chromium at " + CHROMIUM + " (apt-get install chromium); the browser test is skipped without it")
+                    .isTrue();
+        }
+        playwright = Playwright.create();
+        browser = playwright.chromium().launch(new BrowserType.LaunchOptions()
+                .setExecutablePath(CHROMIUM)
+                .setHeadless(true)
+                .setArgs(List.of("--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                        "--disable-component-update", "--no-first-run", "--disable-sync")));
+    }
+
+    @AfterAll
+    static void closeBrowser() {
+        if (browser != null) {
+            browser.close();
+        }
+        if (playwright != null) {
+            playwright.close();
+        }
+    }
+
+    @BeforeEach
+    void start() throws IOException {
+        registry = Registry.embedded(data, Clock.systemUTC());
+        DemoPlugins.seed(registry, new Caller("cxpm-demo", List.of(Caller.ADMIN), null));
+        server = RegistryServer.start(registry, "127.0.0.1", 0,
+                new RegistryServer.Options(data.resolve("codex-marketplace.git"), "cxpm-registry"));
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+        registry.close();
+    }
+
+    @Test
+    void aUserSearchesOpensAPluginPageAndCopiesItsInstallCommand() throws Exception {
+        Files.createDirectories(SCREENSHOTS);
+        String origin = server.url().toString().replaceAll("/$", "");
+        try (BrowserContext context = browser.newContext(new Browser.NewContextOptions().setViewportSize(1000, 900))) {
+            context.grantPermissions(List.of("clipboard-read", "clipboard-write"), new BrowserContext.GrantPermissionsOptions().setOrigin(origin));
+            Page page = context.newPage();
+
+            page.navigate(origin + "/");
+            assertThat(page.locator("a.name").allTextContents()).hasSize(3);
+            page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve("1-home.png")).setFullPage(true));
+
+            page.getByRole(AriaRole.SEARCHBOX, new Page.GetByRoleOptions().setName("Search plugins")).fill("postgres");
+            page.getByRole(AriaRole.SEARCHBOX, new Page.GetByRoleOptions().setName("Search plugins")).press("Enter");
+            page.waitForURL("**/?q=postgres*");
+            assertThat(page.locator("a.name").allTextContents()).containsExactly("Postgres Explorer");
+            page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve("2-search.png")).setFullPage(true));
+
+            page.locator("a.name").first().click();
+            page.waitForURL("**/plugins/postgres-explorer");
+            String body = page.locator("main").innerText();
+            assertThat(page.locator("h1").innerText()).isEqualTo("Postgres Explorer");
+            assertThat(body).contains("Explore a PostgreSQL database: schemas, query plans and safe read-only queries.")
+                    .contains("explain-plan").contains("Read an EXPLAIN ANALYZE plan and point at the slow node.")
+                    .contains("postgres").contains("uvx");
+            assertThat(page.locator("#install-command").innerText()).isEqualTo("cxpm install postgres-explorer");
+
+            // The real clipboard: 127.0.0.1 is a secure context and the permissions are granted above,
+            // so headless Chromium lets the button write and the test read navigator.clipboard back.
+            page.locator("#copy").click();
+            page.waitForFunction("document.getElementById('copy').textContent === 'Copied'");
+            assertThat(page.evaluate("navigator.clipboard.readText()")).isEqualTo("cxpm install postgres-explorer");
+            page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve("3-plugin.png")).setFullPage(true));
+        }
+    }
+}
