@@ -1,0 +1,93 @@
+package dev.cxpm.registry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.time.Clock;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.gaul.s3proxy.AuthenticationType;
+import org.gaul.s3proxy.S3Proxy;
+import org.jclouds.ContextBuilder;
+import org.jclouds.blobstore.BlobStoreContext;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every registry test again with blobs in S3 (SQLite for metadata): a real S3 endpoint, S3Proxy
+ * over an in-memory jclouds store, on 127.0.0.1, reached over HTTP with Signature V4. One proxy
+ * for the class, a fresh bucket per test.
+ */
+class S3RegistryServerTest extends RegistryServerTest {
+
+    private static final String ACCESS = "cxpm-test-access";
+    private static final String SECRET = "cxpm-test-secret";
+    private static final AtomicInteger BUCKETS = new AtomicInteger();
+    private static S3Proxy proxy;
+    private static BlobStoreContext context;
+    private static URI endpoint;
+    private String bucket;
+
+    @BeforeAll
+    static void startS3() throws Exception {
+        context = ContextBuilder.newBuilder("transient").overrides(new Properties()).build(BlobStoreContext.class);
+        proxy = S3Proxy.builder()
+                .blobStore(context.getBlobStore())
+                .endpoint(URI.create("http://127.0.0.1:0"))
+                .awsAuthentication(AuthenticationType.AWS_V4, ACCESS, SECRET)
+                .build();
+        proxy.start();
+        while (!proxy.getState().equals("STARTED")) {
+            Thread.sleep(5); // start() returns before Jetty is listening
+        }
+        endpoint = URI.create("http://127.0.0.1:" + proxy.getPort());
+    }
+
+    @AfterAll
+    static void stopS3() throws Exception {
+        if (proxy != null) {
+            proxy.stop();
+        }
+        if (context != null) {
+            context.close();
+        }
+    }
+
+    @Override
+    protected BlobStore blobs() {
+        if (bucket == null) {
+            bucket = "cxpm-test-" + BUCKETS.incrementAndGet();
+            context.getBlobStore().createContainerInLocation(null, bucket);
+        }
+        return new S3BlobStore("s3://" + bucket + "/registry/blobs", endpoint, "us-east-1", ACCESS, SECRET);
+    }
+
+    @Override
+    protected Registry open() {
+        return new Registry(JdbcDatabase.sqlite(data.resolve("registry.db")), blobs(), Clock.systemUTC());
+    }
+
+    @Test
+    void blobsAreObjectsUnderThePrefixAndAMissingOneIsAbsentNotAnError() {
+        BlobStore s3 = blobs();
+        byte[] content = "hello".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        Integrity i = Integrity.of(content);
+        assertThat(s3.exists(i)).isFalse();
+        assertThat(s3.open(i)).isEmpty();
+        s3.put(i, content);
+        s3.put(i, content); // idempotent
+        assertThat(context.getBlobStore().blobExists(bucket, "registry/blobs/" + i.hex() + ".tgz")).isTrue();
+        assertThat(s3.list()).containsExactly(i);
+        s3.delete(i);
+        s3.delete(i); // deleting what is gone is fine
+        assertThat(s3.exists(i)).isFalse();
+    }
+
+    @Test
+    void wrongSecretIsRefusedBySignatureCheck() {
+        blobs();
+        BlobStore bad = new S3BlobStore("s3://" + bucket + "/x", endpoint, "us-east-1", ACCESS, "wrong");
+        org.assertj.core.api.Assertions.assertThatThrownBy(bad::list).hasMessageContaining("403");
+    }
+}
