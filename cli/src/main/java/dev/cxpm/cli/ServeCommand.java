@@ -1,12 +1,17 @@
 package dev.cxpm.cli;
 
 import dev.cxpm.core.UserError;
+import dev.cxpm.registry.BlobStore;
 import dev.cxpm.registry.Caller;
 import dev.cxpm.registry.DemoPlugins;
+import dev.cxpm.registry.FileBlobStore;
 import dev.cxpm.registry.Registry;
 import dev.cxpm.registry.RegistryServer;
+import dev.cxpm.registry.S3BlobStore;
 import java.io.IOException;
 import java.net.BindException;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -37,6 +42,17 @@ final class ServeCommand implements Runnable {
                     + "(several servers may share it; blobs stay under --data).")
     String database;
 
+    @Option(names = "--blobs", paramLabel = "s3://BUCKET/PREFIX",
+            description = "Blobs in an S3-compatible store instead of DIR/blobs (path-style; credentials from "
+                    + "AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY).")
+    String blobs;
+
+    @Option(names = "--s3-endpoint", paramLabel = "URL", description = "S3 endpoint, e.g. http://127.0.0.1:9000 (default: AWS for --s3-region).")
+    String s3Endpoint;
+
+    @Option(names = "--s3-region", paramLabel = "REGION", description = "Region used in request signing. Default: ${DEFAULT-VALUE}.", defaultValue = "us-east-1")
+    String s3Region;
+
     @Option(names = "--marketplace-name", paramLabel = "NAME", description = "Name of the Codex marketplace view (URL/codex/marketplace.git). Default: ${DEFAULT-VALUE}.",
             defaultValue = RegistryServer.Options.DEFAULT_MARKETPLACE_NAME)
     String marketplaceName;
@@ -48,15 +64,23 @@ final class ServeCommand implements Runnable {
     public void run() {
         Env env = root.env;
         Path dir = RegistryData.resolve(env, data);
+        BlobStore blobStore = blobs == null ? new FileBlobStore(dir.resolve("blobs")) : s3(env);
         Registry registry;
         if (database == null) {
-            registry = Registry.embedded(dir, env.clock());
+            registry = Registry.embedded(dir, blobStore, env.clock());
         } else if (database.startsWith("jdbc:postgresql:")) {
-            registry = Registry.postgres(database, dir, env.clock());
+            registry = Registry.postgres(database, blobStore, env.clock());
         } else {
             throw new UserError(UserError.Kind.USAGE, "--database must be a jdbc:postgresql:// URL", "omit it for the embedded SQLite database");
         }
-        int swept = registry.sweepOrphanBlobs();
+        int swept;
+        try {
+            swept = registry.sweepOrphanBlobs();
+        } catch (java.io.UncheckedIOException e) {
+            registry.close();
+            throw new UserError(UserError.Kind.NETWORK, "cannot read the blob store: " + e.getCause().getMessage(),
+                    blobs == null ? null : "check --blobs, --s3-endpoint and AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY");
+        }
         if (demo) {
             int n = DemoPlugins.seed(registry, new Caller("cxpm-demo", List.of(Caller.ADMIN), null));
             env.out().println("demo: seeded " + n + " example plugin version(s)");
@@ -76,7 +100,7 @@ final class ServeCommand implements Runnable {
         if (swept > 0) {
             env.err().println("removed " + swept + " blob(s) left by an interrupted publish");
         }
-        env.out().println("cxpm registry serving " + server.url() + " (data: " + dir + ")");
+        env.out().println("cxpm registry serving " + server.url() + " (data: " + dir + (blobs == null ? "" : ", blobs: " + blobs) + ")");
         env.out().println("first admin token: cxpm token create --data " + dir);
         env.out().println("Codex CLI: codex plugin marketplace add " + server.url() + "/codex/marketplace.git");
         env.out().flush();
@@ -91,5 +115,30 @@ final class ServeCommand implements Runnable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    private BlobStore s3(Env env) {
+        if (!blobs.startsWith("s3://") || blobs.length() <= 5 || blobs.charAt(5) == '/') {
+            throw new UserError(UserError.Kind.USAGE, "--blobs must be s3://BUCKET or s3://BUCKET/PREFIX, not " + blobs,
+                    "omit it to keep blobs under --data");
+        }
+        String access = env.var("AWS_ACCESS_KEY_ID");
+        String secret = env.var("AWS_SECRET_ACCESS_KEY");
+        if (access == null || access.isBlank() || secret == null || secret.isBlank()) {
+            throw new UserError(UserError.Kind.USAGE, "--blobs " + blobs + " needs credentials",
+                    "set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY");
+        }
+        URI endpoint = null;
+        if (s3Endpoint != null) {
+            try {
+                endpoint = new URI(s3Endpoint);
+            } catch (URISyntaxException e) {
+                endpoint = null;
+            }
+            if (endpoint == null || endpoint.getHost() == null || !("http".equals(endpoint.getScheme()) || "https".equals(endpoint.getScheme()))) {
+                throw new UserError(UserError.Kind.USAGE, "--s3-endpoint must be an http(s)://HOST[:PORT] URL, not " + s3Endpoint, null);
+            }
+        }
+        return new S3BlobStore(blobs, endpoint, s3Region, access, secret);
     }
 }

@@ -97,7 +97,22 @@ public final class Registry implements AutoCloseable {
 
     /** Metadata in PostgreSQL, blobs under {@code DIR/blobs/}. */
     public static Registry postgres(String jdbcUrl, Path dataDir, Clock clock) {
-        return new Registry(JdbcDatabase.postgres(jdbcUrl), new FileBlobStore(dataDir.resolve("blobs")), clock);
+        return postgres(jdbcUrl, new FileBlobStore(dataDir.resolve("blobs")), clock);
+    }
+
+    /** Metadata in PostgreSQL, blobs where {@code blobs} keeps them (e.g. {@link S3BlobStore}). */
+    public static Registry postgres(String jdbcUrl, BlobStore blobs, Clock clock) {
+        return new Registry(JdbcDatabase.postgres(jdbcUrl), blobs, clock);
+    }
+
+    /** Metadata in {@code DIR/registry.db} (SQLite), blobs where {@code blobs} keeps them. */
+    public static Registry embedded(Path dataDir, BlobStore blobs, Clock clock) {
+        try {
+            Files.createDirectories(dataDir);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return new Registry(JdbcDatabase.sqlite(dataDir.resolve("registry.db")), blobs, clock);
     }
 
     // ---- tokens ----------------------------------------------------------------------------
