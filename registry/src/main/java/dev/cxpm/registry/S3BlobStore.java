@@ -1,6 +1,5 @@
 package dev.cxpm.registry;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -82,12 +81,21 @@ public final class S3BlobStore implements BlobStore {
 
     @Override
     public Optional<InputStream> open(Integrity integrity) {
-        HttpResponse<byte[]> r = send("GET", key(integrity), Map.of(), null);
+        // streamed: a download never holds the whole blob in memory
+        HttpResponse<InputStream> r = send("GET", key(integrity), Map.of(), null, HttpResponse.BodyHandlers.ofInputStream());
+        if (r.statusCode() / 100 == 2) {
+            return Optional.of(r.body());
+        }
+        byte[] error;
+        try (InputStream in = r.body()) {
+            error = in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         if (r.statusCode() == 404) {
             return Optional.empty();
         }
-        check(r, "GET");
-        return Optional.of(new ByteArrayInputStream(r.body()));
+        throw failure("GET", r.uri(), r.statusCode(), error);
     }
 
     @Override
@@ -141,14 +149,22 @@ public final class S3BlobStore implements BlobStore {
 
     private void check(HttpResponse<byte[]> r, String what) {
         if (r.statusCode() / 100 != 2) {
-            String body = r.body() == null ? "" : new String(r.body(), StandardCharsets.UTF_8);
-            throw new UncheckedIOException(new IOException("S3 " + what + " " + r.uri() + " answered " + r.statusCode() + ": "
-                    + body.substring(0, Math.min(300, body.length()))));
+            throw failure(what, r.uri(), r.statusCode(), r.body());
         }
+    }
+
+    private static UncheckedIOException failure(String what, URI uri, int status, byte[] error) {
+        String body = error == null ? "" : new String(error, StandardCharsets.UTF_8);
+        return new UncheckedIOException(new IOException("S3 " + what + " " + uri + " answered " + status + ": "
+                + body.substring(0, Math.min(300, body.length()))));
     }
 
     /** One signed request; {@code key} null addresses the bucket itself (listing). */
     private HttpResponse<byte[]> send(String method, String key, Map<String, String> query, byte[] body) {
+        return send(method, key, query, body, HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    private <T> HttpResponse<T> send(String method, String key, Map<String, String> query, byte[] body, HttpResponse.BodyHandler<T> handler) {
         String path = endpoint.getRawPath().replaceAll("/+$", "") + "/" + encode(bucket, false) + (key == null ? "" : "/" + encode(key, true));
         StringBuilder q = new StringBuilder();
         new TreeMap<>(query).forEach((k, v) -> q.append(q.isEmpty() ? "" : "&").append(encode(k, false)).append('=').append(encode(v, false)));
@@ -176,7 +192,7 @@ public final class S3BlobStore implements BlobStore {
                         + ", SignedHeaders=" + signedHeaders + ", Signature=" + signature)
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
         try {
-            return http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+            return http.send(b.build(), handler);
         } catch (IOException e) {
             throw new UncheckedIOException(new IOException("S3 " + method + " " + uri + ": " + e.getMessage(), e));
         } catch (InterruptedException e) {
