@@ -6,8 +6,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 n="${1:-10000}"; dur="${2:-10s}"; port=18686
 command -v wrk >/dev/null || { echo "needs wrk (apt-get install wrk)" >&2; exit 1; }
-./mvnw -q -B -o -pl registry -am test-compile >/dev/null
-cp_file="$(mktemp)"; ./mvnw -q -B -o -pl registry dependency:build-classpath -Dmdep.outputFile="$cp_file" >/dev/null
+# One reactor run, so registry's reactor dependencies (core, testkit) resolve to their target/classes
+# (a separate `-pl registry dependency:build-classpath` fails: they are not installed in ~/.m2).
+cp_file="$(mktemp)"; ./mvnw -q -B -o -pl registry -am test-compile dependency:build-classpath -Dmdep.outputFile="$cp_file" >/dev/null
 cp="registry/target/test-classes:registry/target/classes:core/target/classes:$(cat "$cp_file")"
 java_home="$(ls -d /usr/lib/jvm/temurin-25* 2>/dev/null | head -1)"; java="${java_home:-$JAVA_HOME}/bin/java"
 data="$(mktemp -d)"
