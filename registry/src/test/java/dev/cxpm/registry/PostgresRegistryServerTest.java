@@ -5,11 +5,10 @@ import static org.assertj.core.api.Assumptions.assumeThat;
 import dev.cxpm.testkit.PostgresServer;
 import java.time.Clock;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
 /**
- * Every registry test again on a real PostgreSQL server (one cluster for the class, a fresh
+ * Every registry test again on a real PostgreSQL server (one cluster shared by the test JVM, a fresh
  * schema per test). Skipped only where PostgreSQL is not installed and CXPM_REQUIRE_POSTGRES
  * is unset; .ci/run installs it and sets the variable, so CI never skips.
  */
@@ -24,14 +23,7 @@ class PostgresRegistryServerTest extends RegistryServerTest {
         if (System.getenv("CXPM_REQUIRE_POSTGRES") == null) {
             assumeThat(PostgresServer.binaries()).as("PostgreSQL installed").isPresent();
         }
-        pg = PostgresServer.start();
-    }
-
-    @AfterAll
-    static void stopPostgres() {
-        if (pg != null) {
-            pg.close();
-        }
+        pg = PostgresServer.shared();
     }
 
     @Override

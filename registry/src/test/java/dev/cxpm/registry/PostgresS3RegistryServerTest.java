@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assumptions.assumeThat;
 import dev.cxpm.testkit.PostgresServer;
 import java.time.Clock;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
 /**
@@ -24,14 +23,7 @@ class PostgresS3RegistryServerTest extends S3RegistryServerTest {
         if (System.getenv("CXPM_REQUIRE_POSTGRES") == null) {
             assumeThat(PostgresServer.binaries()).as("PostgreSQL installed").isPresent();
         }
-        pg = PostgresServer.start();
-    }
-
-    @AfterAll
-    static void stopPostgres() {
-        if (pg != null) {
-            pg.close();
-        }
+        pg = PostgresServer.shared();
     }
 
     @Override

@@ -44,6 +44,22 @@ public final class PostgresServer implements AutoCloseable {
         }
     }
 
+    private static PostgresServer shared;
+
+    /**
+     * One cluster for the whole test JVM, shared by every test class that needs PostgreSQL (each
+     * takes fresh schemas from it): starting a cluster costs seconds, so it is done once. It is
+     * stopped and deleted when the JVM exits.
+     */
+    public static synchronized PostgresServer shared() {
+        if (shared == null) {
+            PostgresServer pg = start();
+            Runtime.getRuntime().addShutdownHook(new Thread(pg::close));
+            shared = pg;
+        }
+        return shared;
+    }
+
     public static PostgresServer start() {
         Path bin = binaries().orElseThrow(() -> new IllegalStateException(
                 "PostgreSQL server binaries not found under /usr/lib/postgresql (apt-get install postgresql)"));
