@@ -7,8 +7,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Something a plugin's MCP servers need on this machine: a command on PATH or an environment variable.
@@ -19,7 +17,6 @@ public record Prerequisite(Kind kind, String name, String hint) {
 
     public enum Kind { COMMAND, ENV }
 
-    private static final Pattern ENV_REF = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)}|\\$([A-Za-z_][A-Za-z0-9_]*)");
 
     /** Everything the plugin needs, commands first, in a stable order. */
     public static List<Prerequisite> of(Plugin plugin) {
@@ -30,9 +27,7 @@ public record Prerequisite(Kind kind, String name, String hint) {
             s.command().filter(c -> !c.isBlank() && !c.contains("/")).ifPresent(c ->
                     commands.putIfAbsent(c, "needed by MCP server `" + s.name() + "`"));
             for (String value : s.env().values()) {
-                Matcher m = ENV_REF.matcher(value);
-                while (m.find()) {
-                    String name = m.group(1) != null ? m.group(1) : m.group(2);
+                for (String name : McpServer.requiredEnv(value)) {
                     env.putIfAbsent(name, "needed by MCP server `" + s.name() + "`");
                 }
             }

@@ -409,7 +409,7 @@ public final class PluginValidator {
                 }
             });
             for (String value : server.env().values()) {
-                for (String var : Text.envReferences(value)) {
+                for (String var : McpServer.requiredEnv(value)) {
                     if (!HOST_VARS.contains(var) && !pre.env().containsKey(var) && reported.add("env " + var)) {
                         p.strict("prereq.env-undeclared", prereqFile, plugin.manifestJson().lineNear("/prerequisites/env"),
                                 "MCP server `" + e.getKey() + "` needs environment variable " + var

@@ -68,22 +68,6 @@ final class Text {
         return Optional.empty();
     }
 
-    private static final Pattern ENV_REF = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(:?-[^}]*)?}|\\$([A-Za-z_][A-Za-z0-9_]*)");
-
-    /** Environment variables a value requires: {@code ${NAME}} or {@code $NAME}, not those with a default. */
-    static java.util.List<String> envReferences(String value) {
-        java.util.List<String> out = new java.util.ArrayList<>();
-        Matcher m = ENV_REF.matcher(value);
-        while (m.find()) {
-            if (m.group(1) != null && m.group(2) == null) {
-                out.add(m.group(1));
-            } else if (m.group(3) != null) {
-                out.add(m.group(3));
-            }
-        }
-        return out;
-    }
-
     static String typeName(JsonNode n) {
         if (n.isObject()) {
             return "object";
