@@ -46,8 +46,19 @@ public final class UserError extends RuntimeException {
         return kind;
     }
 
-    /** How to fix it, or null. */
+    /** How to fix it, or null. File system failures without a hint of their own get one from their cause. */
     public String hint() {
-        return hint;
+        if (hint != null || kind != Kind.IO) {
+            return hint;
+        }
+        for (Throwable t = getCause(); t != null; t = t.getCause()) {
+            if (t instanceof java.nio.file.AccessDeniedException) {
+                return "check that you may write there (file permissions, or a read-only file system)";
+            }
+            if (t instanceof java.nio.file.FileSystemException fs && fs.getReason() != null && fs.getReason().contains("No space left")) {
+                return "the disk is full: free some space and run the command again";
+            }
+        }
+        return null;
     }
 }

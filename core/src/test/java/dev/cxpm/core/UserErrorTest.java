@@ -1,0 +1,26 @@
+package dev.cxpm.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import org.junit.jupiter.api.Test;
+
+class UserErrorTest {
+
+    @Test
+    void fileSystemFailuresWithoutAHintGetOneFromTheirCause() {
+        UserError full = new UserError(UserError.Kind.IO, "cannot copy a to b", null,
+                new java.io.UncheckedIOException(new FileSystemException("a", "b", "No space left on device")));
+        assertThat(full.hint()).startsWith("the disk is full");
+        UserError denied = new UserError(UserError.Kind.IO, "cannot write x", null, new AccessDeniedException("x"));
+        assertThat(denied.hint()).contains("permissions");
+    }
+
+    @Test
+    void aHintGivenByTheCallerOrAnotherKindIsLeftAlone() {
+        assertThat(new UserError(UserError.Kind.IO, "m", "do this", new AccessDeniedException("x")).hint()).isEqualTo("do this");
+        assertThat(new UserError(UserError.Kind.NETWORK, "m", null, new AccessDeniedException("x")).hint()).isNull();
+        assertThat(new UserError(UserError.Kind.IO, "m", null, new FileSystemException("x", null, "Input/output error")).hint()).isNull();
+    }
+}
