@@ -185,6 +185,32 @@ class InstallCommandTest {
     }
 
     @Test
+    void manifestThatIsNotAnObjectIsRefusedByInstallAsByValidateAndTheRealCodex() throws Exception {
+        // Install's own copy of Codex's rules accepted this as version `local`; validate and Codex refuse it.
+        Files.writeString(market.resolve("plugins/demo/.codex-plugin/plugin.json"), "\"demo\"\n");
+        CliRun r = cxpm("install", "demo@fx");
+        assertThat(r.exitCode()).as(r.stderr()).isEqualTo(1);
+        assertThat(r.stderr()).contains("failed to parse plugin.json: invalid type: string");
+        assertThat(codexHome.resolve("plugins/cache/fx/demo")).doesNotExist();
+        assertThat(cxpm("validate", market.resolve("plugins/demo").toString()).stdout())
+                .contains("error [manifest.not-object] failed to parse plugin.json: invalid type: string");
+        CodexClient.Result real = codex.run("plugin", "add", "demo@fx");
+        assertThat(real.exitCode()).isNotZero();
+        assertThat(real.stderr()).contains("failed to parse plugin.json: invalid type: string");
+    }
+
+    @Test
+    void installPrintsEveryProblemCodexRefusesAPluginForAndNoStrictWarning() throws Exception {
+        Files.writeString(market.resolve("plugins/demo/.codex-plugin/plugin.json"),
+                "{\"name\": \"demo\", \"version\": \" \", \"keywords\": \"a\", \"skills\": \"skills\"}\n");
+        CliRun r = cxpm("install", "demo@fx");
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.stderr()).contains("invalid plugin version in plugin.json: must not be blank",
+                "missing or invalid plugin.json: `keywords` must be an array of strings")
+                .doesNotContain("Codex ignores");
+    }
+
+    @Test
     void notAvailablePolicyIsRefused() throws Exception {
         Path m = tmp.resolve("na");
         Fixtures.marketplace(m, "na", "demo", "1.0.0");

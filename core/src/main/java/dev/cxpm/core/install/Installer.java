@@ -16,6 +16,8 @@ import dev.cxpm.core.marketplace.Marketplaces;
 import dev.cxpm.core.pack.Integrity;
 import dev.cxpm.core.resolve.PluginVersion;
 import dev.cxpm.core.resolve.VersionRange;
+import dev.cxpm.core.validate.PluginValidator;
+import dev.cxpm.core.validate.Problem;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,6 +44,8 @@ import java.util.stream.Stream;
  * Uninstall removes the config entry first, then the files. All of it under the Codex home lock.
  */
 public final class Installer {
+    /** Codex's directory name for a plugin whose manifest has no version. */
+    public static final String LOCAL_VERSION = "local";
     private static final Set<String> NOT_COPIED_FROM_GIT = Set.of(".git");
     /** Staging dirs this class owns (others, e.g. sync's, are left to their owners). */
     private static final String WORK_PREFIX = "install-";
@@ -116,14 +120,14 @@ public final class Installer {
                         ? new SourceCache.Fetched(fetch(entry.source(), m, work), SourceCache.Origin.SOURCE)
                         : sources.get(entry.source(), work, () -> fetch(entry.source(), m, work));
                 Path source = fetched.dir();
-                CodexInstallRules.Accepted accepted = CodexInstallRules.check(source, id.plugin());
-                String version = accepted.version();
+                Plugin plugin = codexAccepts(source, id);
+                String version = plugin.version().orElse(LOCAL_VERSION);
                 if (range.isPresent() && !matches(range.get(), version)) {
                     throw new UserError(UserError.Kind.NOT_FOUND, "no version of " + id + " matches " + range.get().text()
-                            + " (the marketplace offers " + (accepted.plugin().version().isPresent() ? version : "an unversioned plugin") + ")",
+                            + " (the marketplace offers " + (plugin.version().isPresent() ? version : "an unversioned plugin") + ")",
                             "drop --version, or pick a range that includes " + version);
                 }
-                List<Prerequisite> missing = Prerequisite.missing(accepted.plugin(), vars);
+                List<Prerequisite> missing = Prerequisite.missing(plugin, vars);
                 if (!missing.isEmpty() && !ignorePrerequisites) {
                     throw missingPrerequisites(id, missing);
                 }
@@ -140,7 +144,7 @@ public final class Installer {
                         throw new UserError(UserError.Kind.INTEGRITY, "the copy of " + id + " does not match its source (" + stagedDigest
                                 + " vs " + digest + ")", "the source changed while installing, or the disk is failing; retry");
                     }
-                    CodexInstallRules.check(staged, id.plugin());
+                    codexAccepts(staged, id);
                     createDirectories(pluginDir);
                     if (Files.exists(target)) {
                         writeString(work.resolve(TARGET_MARKER), target.toString());
@@ -233,6 +237,20 @@ public final class Installer {
         }
     }
 
+    /**
+     * The plugin at dir, when the real Codex CLI would install it as id; otherwise every problem Codex refuses
+     * it for, found by the same rules as {@code cxpm validate} (SPEC.md §4).
+     */
+    private static Plugin codexAccepts(Path dir, PluginId id) {
+        List<Problem> refused = PluginValidator.installRejections(dir, id.plugin());
+        if (!refused.isEmpty()) {
+            StringBuilder all = new StringBuilder(refused.getFirst().message());
+            refused.stream().skip(1).forEach(p -> all.append('\n').append(p.message()));
+            throw new UserError(UserError.Kind.INVALID_INPUT, all.toString(), refused.getFirst().hint());
+        }
+        return Plugin.load(dir);
+    }
+
     /** Versions that are not SemVer (or absent: Codex's {@code local}) never satisfy a range, so a range skips them. */
     private static boolean matches(VersionRange range, String version) {
         PluginVersion v = PluginVersion.of(version);
@@ -243,10 +261,10 @@ public final class Installer {
         if (a.equals(b)) {
             return 0;
         }
-        if (a.equals(CodexInstallRules.LOCAL_VERSION)) {
+        if (a.equals(LOCAL_VERSION)) {
             return 1;
         }
-        if (b.equals(CodexInstallRules.LOCAL_VERSION)) {
+        if (b.equals(LOCAL_VERSION)) {
             return -1;
         }
         PluginVersion va = PluginVersion.of(a);

@@ -61,16 +61,33 @@ public final class PluginValidator {
     }
 
     public List<Problem> validate(Path pluginRoot) {
+        return run(pluginRoot, null);
+    }
+
+    /**
+     * What {@code codex plugin add} refuses when it installs the plugin at pluginRoot as marketplace entry
+     * entryName (SPEC.md §4), as errors: the same Codex rules {@code validate} reports, always judged by Codex
+     * (it reads a Claude-only manifest too), without Claude Code's or cxpm's stricter rules. Empty: Codex
+     * would install it.
+     */
+    public static List<Problem> installRejections(Path pluginRoot, String entryName) {
+        return new PluginValidator(false).run(pluginRoot, entryName).stream().filter(Problem::isError).toList();
+    }
+
+    /** installEntry: the marketplace entry name when checking for install, null for validate. */
+    private List<Problem> run(Path pluginRoot, String installEntry) {
+        boolean install = installEntry != null;
         Path root = pluginRoot.toAbsolutePath().normalize();
         Problems p = new Problems(strict);
         Optional<ManifestLocation> location = ManifestLocation.find(root);
         Path claudeManifest = root.resolve(ManifestKind.CLAUDE.relativePath());
         boolean hasCodexManifest = Files.isRegularFile(root.resolve(ManifestKind.CODEX.relativePath()));
         // Claude-only plugins are judged by Claude Code; Codex's rejections are then only warnings.
-        boolean codexJudges = !(location.isPresent() && location.get().kind() == ManifestKind.CLAUDE && !hasCodexManifest);
+        boolean codexJudges = install
+                || !(location.isPresent() && location.get().kind() == ManifestKind.CLAUDE && !hasCodexManifest);
         Codex codex = new Codex(p, codexJudges);
 
-        if (Files.isRegularFile(claudeManifest)) {
+        if (!install && Files.isRegularFile(claudeManifest)) {
             new ClaudeRules(p, root).plugin(claudeManifest);
         }
         if (location.isEmpty()) {
@@ -85,7 +102,7 @@ public final class PluginValidator {
             case JsonFile.Parsed parsed -> json = parsed.file();
             case JsonFile.Failed failed -> {
                 JsonFile.Failure f = failed.failure();
-                if (location.get().kind() != ManifestKind.CLAUDE) {
+                if (install || location.get().kind() != ManifestKind.CLAUDE) { // else ClaudeRules reported it
                     codex.reject("manifest.invalid-json", file, f.line(), "failed to parse plugin.json: " + f.message()
                             + (f.line() > 0 ? " at line " + f.line() + " column " + f.column() : ""), f.hint());
                 }
@@ -96,6 +113,10 @@ public final class PluginValidator {
             return p.list();
         }
         Plugin plugin = Plugin.of(root, location.get(), json);
+        if (install) {
+            nameMismatch(plugin, installEntry, "the marketplace", codex);
+            return p.list();
+        }
         marketplaceContext(plugin, codex);
         cxpmRules(plugin, p);
         return p.list();
@@ -122,8 +143,8 @@ public final class PluginValidator {
             return true;
         }
         if (!root.isObject()) {
-            codex.reject("manifest.not-object", file, 1, "missing or invalid plugin.json: the manifest is a "
-                    + Text.typeName(root) + ", not an object", "write the manifest as a JSON object { ... }");
+            codex.reject("manifest.not-object", file, 1, "failed to parse plugin.json: invalid type: "
+                    + Text.typeName(root) + ", expected an object", "write the manifest as a JSON object { ... }");
             return false;
         }
         for (String field : List.of("name", "description", "apps")) {
@@ -249,15 +270,20 @@ public final class PluginValidator {
                                 + "` (policy.installation is NOT_AVAILABLE)",
                                 "set \"installation\": \"AVAILABLE\" in the marketplace entry to let users install it");
                     }
-                    if (plugin.name().isPresent() && !plugin.name().get().equals(e.name())) {
-                        codex.reject("name.marketplace-mismatch", plugin.manifest().file(),
-                                plugin.manifestJson().lineOf("/name"), "plugin.json name `" + plugin.name().get()
-                                        + "` does not match marketplace plugin name `" + e.name() + "`",
-                                "use the same name in plugin.json and in " + m.manifestFile().getFileName());
-                    }
+                    nameMismatch(plugin, e.name(), m.manifestFile().getFileName().toString(), codex);
                     return;
                 }
             }
+        }
+    }
+
+    /** Codex installs a plugin under its marketplace entry's name; a manifest naming it otherwise is refused. */
+    private static void nameMismatch(Plugin plugin, String entryName, String marketplaceFile, Codex codex) {
+        if (plugin.name().isPresent() && !plugin.name().get().equals(entryName)) {
+            codex.reject("name.marketplace-mismatch", plugin.manifest().file(),
+                    plugin.manifestJson().lineOf("/name"), "plugin.json name `" + plugin.name().get()
+                            + "` does not match marketplace plugin name `" + entryName + "`",
+                    "use the same name in plugin.json and in " + marketplaceFile);
         }
     }
 

@@ -89,6 +89,19 @@ class PluginValidatorTest {
     }
 
     @Test
+    void installRejectionsAreCodexErrorsOnlyAndJudgeAClaudeOnlyManifestToo() {
+        Path claudeOnly = plugin(".claude-plugin/plugin.json", "{\"name\": \"p\", \"version\": 1}");
+        assertThat(errors(check(claudeOnly))).doesNotContain("version.not-string"); // Claude Code judges validate
+        assertThat(PluginValidator.installRejections(claudeOnly, "p")).extracting(Problem::code)
+                .containsExactly("version.not-string"); // but Codex reads this manifest when it installs
+        Path loose = codex("{\"name\": \"p\"}", ".mcp.json", "{\"mcpServers\": {\"s\": {\"command\": \"npx\", "
+                + "\"env\": {\"GITHUB_TOKEN\": \"ghp_abcdefghijklmnopqrstuvwxyz0123456789\"}}}}");
+        assertThat(PluginValidator.installRejections(loose, "p")).isEmpty(); // no SemVer, secret: cxpm's rules, not Codex's
+        assertThat(PluginValidator.installRejections(loose, "other")).extracting(Problem::code)
+                .containsExactly("name.marketplace-mismatch");
+    }
+
+    @Test
     void typedFieldsOfTheWrongTypeAreErrors() {
         assertThat(errors(check(codex("{\"name\": \"p\", \"version\": \"1.0.0\", \"keywords\": \"a\"}"))))
                 .containsExactly("manifest.field-type");
