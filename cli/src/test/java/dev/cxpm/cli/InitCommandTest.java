@@ -259,6 +259,25 @@ class InitCommandTest {
     }
 
     @Test
+    void variablesWithAFallbackAndCommandsThatArePathsOrVariablesAreNotDraftedAsPrerequisites() throws IOException {
+        // init drafted LOG_LEVEL from ${LOG_LEVEL:-info}, which validate says is not needed and install then demanded.
+        Path src = Files.createDirectories(dir.resolve("src"));
+        Files.writeString(src.resolve(".mcp.json"), """
+                {"mcpServers": {
+                  "a": {"command": "${SERVER_BIN}", "env": {"LEVEL": "${LOG_LEVEL:-info}", "KEY": "${API_TOKEN}"}},
+                  "b": {"command": "C:\\\\tools\\\\srv.exe"}
+                }}""");
+        CliRun r = CliRun.in(dir, "init", "p", "--from", "src", "--json");
+        assertThat(r.exitCode()).as(r.stderr()).isZero();
+        JsonNode out = JSON.readTree(r.stdout());
+        assertThat(out.at("/prerequisites/env").size()).isEqualTo(1);
+        assertThat(out.at("/prerequisites/env").has("API_TOKEN")).isTrue();
+        assertThat(out.at("/prerequisites/commands").isEmpty()).isTrue();
+        CliRun strict = CliRun.in(dir, "validate", "p", "--strict");
+        assertThat(strict.exitCode()).as(strict.stdout()).isZero();
+    }
+
+    @Test
     void remoteServerHeadersGiveTheirVariablesAndLoseTheirLiteralTokens() throws IOException {
         Path src = Files.createDirectories(dir.resolve("src"));
         Files.writeString(src.resolve(".mcp.json"), """

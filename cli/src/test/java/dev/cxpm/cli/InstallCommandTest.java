@@ -211,6 +211,20 @@ class InstallCommandTest {
     }
 
     @Test
+    void commandsThatArePathsOrVariablesAndVariablesWithAFallbackAreNotPrerequisites() throws Exception {
+        // install asked for a command `${SERVER_BIN}` on PATH, which validate --strict does not ask to declare.
+        Path p = market.resolve("plugins/demo");
+        Files.writeString(p.resolve(".mcp.json"), """
+                {"mcpServers": {"a": {"command": "${SERVER_BIN}", "env": {"LEVEL": "${CXPM_TEST_LEVEL:-info}"}},
+                                "b": {"command": "C:\\\\tools\\\\srv.exe"}, "c": {"command": "./bin/srv"}}}
+                """);
+        CliRun r = cxpm("install", "demo@fx");
+        assertThat(r.exitCode()).as(r.stderr()).isZero();
+        assertThat(r.stderr()).doesNotContain("not found on PATH", "is not set");
+        assertThat(cxpm("validate", p.toString(), "--strict").stdout()).doesNotContain("prereq.");
+    }
+
+    @Test
     void notAvailablePolicyIsRefused() throws Exception {
         Path m = tmp.resolve("na");
         Fixtures.marketplace(m, "na", "demo", "1.0.0");

@@ -1,7 +1,6 @@
 package dev.cxpm.core.init;
 
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * How a user gets the command an MCP server runs, for the drafted {@code prerequisites.commands}:
@@ -29,18 +28,6 @@ final class CommandHints {
             Map.entry("dotnet", ".NET from https://dotnet.microsoft.com/download"));
 
     private CommandHints() {
-    }
-
-    /**
-     * The prerequisite command for an MCP server's {@code command}, or empty when it is a path
-     * (a file shipped in the plugin or an absolute path is not something to find on PATH).
-     */
-    static Optional<String> commandName(String command) {
-        if (command == null || command.isBlank() || command.contains("/") || command.contains("\\")
-                || command.startsWith("$")) {
-            return Optional.empty();
-        }
-        return Optional.of(command.strip());
     }
 
     static String hintFor(String command) {

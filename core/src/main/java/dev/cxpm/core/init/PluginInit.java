@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cxpm.core.UserError;
+import dev.cxpm.core.format.McpServer;
 import dev.cxpm.core.format.JsonFile;
 import dev.cxpm.core.format.ManifestLocation;
 import java.io.IOException;
@@ -325,14 +326,14 @@ public final class PluginInit {
                 ObjectNode def = (ObjectNode) e.getValue();
                 JsonNode command = def.get("command");
                 if (command != null && command.isTextual()) {
-                    CommandHints.commandName(command.asText())
+                    McpServer.pathCommand(command.asText())
                             .ifPresent(c -> commands.putIfAbsent(c, CommandHints.hintFor(c)));
                 }
                 JsonNode args = def.get("args");
                 if (args != null && args.isArray()) {
                     for (JsonNode arg : args) {
                         if (arg.isTextual()) {
-                            Secrets.references(arg.asText()).forEach(v -> env.putIfAbsent(v, usedBy(v, server)));
+                            McpServer.requiredEnv(arg.asText()).forEach(v -> env.putIfAbsent(v, usedBy(v, server)));
                             if (Secrets.tokenIn(arg.asText()).isPresent()) {
                                 notes.add(".mcp.json: an argument of server `" + server
                                         + "` looks like a secret; it was copied, remove it before sharing the plugin");
@@ -356,7 +357,7 @@ public final class PluginInit {
                             env.put(v.getKey(), secretHint(v.getKey(), server));
                             changed = true;
                         } else {
-                            Secrets.references(value).forEach(r -> env.putIfAbsent(r, usedBy(r, server)));
+                            McpServer.requiredEnv(value).forEach(r -> env.putIfAbsent(r, usedBy(r, server)));
                         }
                     }
                 }
@@ -393,7 +394,7 @@ public final class PluginInit {
                     env.put(var, secretHint(var, server).replace("(set it", "(header " + h.getKey() + "; set it"));
                     changed = true;
                 } else {
-                    Secrets.references(value).forEach(r -> env.putIfAbsent(r, usedBy(r, server)));
+                    McpServer.requiredEnv(value).forEach(r -> env.putIfAbsent(r, usedBy(r, server)));
                 }
             }
             return changed;

@@ -1,10 +1,10 @@
 package dev.cxpm.core.init;
 
+import dev.cxpm.core.format.EnvReference;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -19,15 +19,13 @@ final class Secrets {
                     + "|glpat-|npm_|AIza|ya29\\.|pypi-|hf_|Bearer\\s)");
     private static final Pattern SECRET_NAME = Pattern.compile(
             "(TOKEN|SECRET|PASSWORD|PASSWD|PASSPHRASE|CREDENTIAL|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|AUTH|(^|_)KEY($|_)|(^|_)PAT($|_))");
-    /** {@code ${NAME}}, {@code ${NAME:-default}} or {@code $NAME}: a reference, not a literal. */
-    private static final Pattern REFERENCE = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)[^}]*}|\\$([A-Za-z_][A-Za-z0-9_]*)");
 
     private Secrets() {
     }
 
     /** True when {@code value}, the value of environment variable {@code name}, is a literal secret. */
     static boolean isLiteralSecret(String name, String value) {
-        if (value == null || value.isBlank() || REFERENCE.matcher(value).find()) {
+        if (value == null || value.isBlank() || EnvReference.any(value)) {
             return false; // empty, or it references the user's environment: nothing literal to leak
         }
         String v = value.strip();
@@ -38,19 +36,6 @@ final class Secrets {
             return true;
         }
         return looksRandom(v);
-    }
-
-    /** Environment variables a value references as {@code ${NAME}} or {@code $NAME}, in order. */
-    static java.util.List<String> references(String value) {
-        java.util.List<String> names = new java.util.ArrayList<>();
-        if (value == null) {
-            return names;
-        }
-        Matcher m = REFERENCE.matcher(value);
-        while (m.find()) {
-            names.add(m.group(1) != null ? m.group(1) : m.group(2));
-        }
-        return names;
     }
 
     /** Values that are obviously not credentials even under a secret-sounding name ("AUTH_MODE": "oauth"). */
@@ -87,7 +72,7 @@ final class Secrets {
      * or empty when the value is a reference or not a credential.
      */
     static Optional<String> headerSecret(String header, String value) {
-        if (value == null || REFERENCE.matcher(value).find()) {
+        if (value == null || EnvReference.any(value)) {
             return Optional.empty();
         }
         String v = value.strip();

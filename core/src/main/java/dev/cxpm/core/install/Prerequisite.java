@@ -24,7 +24,7 @@ public record Prerequisite(Kind kind, String name, String hint) {
         Map<String, String> commands = new LinkedHashMap<>();
         Map<String, String> env = new LinkedHashMap<>();
         for (McpServer s : plugin.mcpServers().values()) {
-            s.command().filter(c -> !c.isBlank() && !c.contains("/")).ifPresent(c ->
+            s.pathCommand().ifPresent(c ->
                     commands.putIfAbsent(c, "needed by MCP server `" + s.name() + "`"));
             for (String value : s.env().values()) {
                 for (String name : McpServer.requiredEnv(value)) {

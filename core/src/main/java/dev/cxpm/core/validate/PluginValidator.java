@@ -424,10 +424,8 @@ public final class PluginValidator {
                         json.path(), json.lineOf(at + "/args/" + idx), "MCP server `" + e.getKey() + "` args: " + why,
                         "pass it through an environment variable declared in prerequisites.env"));
             }
-            server.command().ifPresent(cmd -> {
-                String c = cmd.trim();
-                boolean local = c.contains("/") || c.contains("\\") || c.startsWith("$");
-                if (!local && !c.isEmpty() && !pre.commands().containsKey(c) && reported.add("command " + c)) {
+            server.pathCommand().ifPresent(c -> {
+                if (!pre.commands().containsKey(c) && reported.add("command " + c)) {
                     p.strict("prereq.command-undeclared", prereqFile, plugin.manifestJson().lineNear("/prerequisites/commands"),
                             "MCP server `" + e.getKey() + "` runs `" + c + "`, which is not declared in prerequisites.commands"
                                     + " (users would not know to install it)",

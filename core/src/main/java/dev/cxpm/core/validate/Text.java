@@ -1,6 +1,7 @@
 package dev.cxpm.core.validate;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.cxpm.core.format.EnvReference;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -45,7 +46,6 @@ final class Text {
                     + "|npm_[A-Za-z0-9]{36}|-----BEGIN [A-Z ]*PRIVATE KEY-----|(sk|rk)_live_[A-Za-z0-9]{16,}");
     private static final Pattern SECRET_NAME = Pattern.compile(
             "(?i).*(TOKEN|SECRET|PASSWORD|PASSWD|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|CREDENTIAL|AUTH).*");
-    private static final Pattern REFERENCE = Pattern.compile("\\$\\{?[A-Za-z_][A-Za-z0-9_]*");
     private static final Pattern PLACEHOLDER = Pattern.compile(
             "(?i).*(your|xxx|<|>|changeme|placeholder|example|dummy|replace|here|todo|\\*\\*\\*).*");
 
@@ -58,7 +58,7 @@ final class Text {
         if (known.find()) {
             return Optional.of("looks like a literal token or key");
         }
-        if (REFERENCE.matcher(value).find() || PLACEHOLDER.matcher(value).matches()) {
+        if (EnvReference.any(value) || PLACEHOLDER.matcher(value).matches()) {
             return Optional.empty();
         }
         if (name != null && SECRET_NAME.matcher(name).matches() && value.length() >= 8 && !value.contains(" ")

@@ -42,12 +42,6 @@ class SecretsTest {
     }
 
     @Test
-    void referencesAreFoundInBothForms() {
-        assertThat(Secrets.references("${A} and $B_2 and ${C:-x}")).containsExactly("A", "B_2", "C");
-        assertThat(Secrets.references("plain")).isEmpty();
-    }
-
-    @Test
     void tokenInsideAnArgumentIsFound() {
         assertThat(Secrets.tokenIn("--token=ghp_abcdefghijklmnop")).contains("ghp_abcdefghijklmnop");
         assertThat(Secrets.tokenIn("--verbose")).isEmpty();
