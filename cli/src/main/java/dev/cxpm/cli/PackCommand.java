@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cxpm.core.UserError;
 import dev.cxpm.core.format.Plugin;
-import dev.cxpm.core.surface.LastPack;
+import dev.cxpm.core.surface.LastRelease;
 import dev.cxpm.core.validate.PluginValidator;
 import dev.cxpm.core.validate.Problem;
 import dev.cxpm.core.surface.Surface;
@@ -28,7 +28,7 @@ import picocli.CommandLine.Parameters;
         description = {"Pack a plugin into a reproducible .tgz and print its size and sha512 integrity.",
                 "Refuses a plugin with errors under strict validation (cxpm validate --strict), showing them.",
                 "Leaves out .git, what .cxpmignore lists, symlinks leaving the plugin; refuses files over 64 MiB.",
-                "Records what it packed in DIR/.cxpm/last-pack.json (for cxpm version's check)."})
+                "Records what it packed in DIR/.cxpm/last-release.json (for cxpm version's check)."})
 public final class PackCommand implements Callable<Integer> {
 
     @CommandLine.ParentCommand
@@ -71,10 +71,10 @@ public final class PackCommand implements Callable<Integer> {
             r = packer.pack(pluginDir, out);
             listing = r.listing();
             try {
-                new LastPack(r.file().toString(), r.integrity(), Surface.of(plugin, r.contentDigest())).write(plugin.root());
+                LastRelease.packed(r.file().toString(), r.integrity(), Surface.of(plugin, r.contentDigest())).write(plugin.root());
             } catch (IOException e) {
                 // The archive is made; only version's under-bump check loses its reference point.
-                env.err().println("warning: could not record the pack in " + LastPack.fileOf(plugin.root()) + ": " + e.getMessage());
+                env.err().println("warning: could not record the pack in " + LastRelease.fileOf(plugin.root()) + ": " + e.getMessage());
             }
         }
         if (json) {

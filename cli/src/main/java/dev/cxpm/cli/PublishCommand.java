@@ -3,7 +3,10 @@ package dev.cxpm.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cxpm.core.UserError;
 import dev.cxpm.core.registry.RegistryClient;
+import dev.cxpm.core.format.Plugin;
 import dev.cxpm.core.pack.Packer;
+import dev.cxpm.core.surface.LastRelease;
+import dev.cxpm.core.surface.Surface;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,7 +18,8 @@ import picocli.CommandLine.Parameters;
 /** {@code cxpm publish}: uploads a plugin (a directory, packed as {@code cxpm pack} does, or a packed .tgz) to a registry. */
 @Command(name = "publish", mixinStandardHelpOptions = true,
         description = {"Publish a plugin to a registry. The registry checks it and refuses it with every problem found;",
-                "a published version never changes (publishing it again is refused: bump the version)."})
+                "a published version never changes (publishing it again is refused: bump the version).",
+                "Publishing a directory records the release in DIR/.cxpm/last-release.json (for cxpm version's check)."})
 final class PublishCommand implements Runnable {
 
     @CommandLine.ParentCommand
@@ -35,11 +39,13 @@ final class PublishCommand implements Runnable {
         Env env = root.env;
         Path p = env.resolve(path == null ? "." : path);
         byte[] archive;
+        Packer.Result packed = null;
         try {
             if (Files.isDirectory(p)) {
                 Path tmp = Files.createTempFile("cxpm-publish-", ".tgz");
                 try {
-                    archive = Files.readAllBytes(new Packer().pack(p, tmp).file());
+                    packed = new Packer().pack(p, tmp);
+                    archive = Files.readAllBytes(packed.file());
                 } finally {
                     Files.deleteIfExists(tmp);
                 }
@@ -53,6 +59,14 @@ final class PublishCommand implements Runnable {
         }
         RegistryLogin login = RegistryLogin.require(env, registry);
         RegistryClient.Published r = login.client().publish(archive);
+        if (packed != null) {
+            try {
+                LastRelease.published(login.url().toString(), packed.integrity(), Surface.of(Plugin.load(p), packed.contentDigest())).write(p);
+            } catch (IOException | UserError e) {
+                // Published all the same; only version's under-bump check loses its reference point.
+                env.err().println("warning: could not record the publish in " + LastRelease.fileOf(p) + ": " + e.getMessage());
+            }
+        }
         if (json) {
             env.out().println(new ObjectMapper().createObjectNode().put("name", r.name()).put("version", r.version())
                     .put("integrity", r.integrity()).put("size", r.size()).put("registry", login.url().toString()).toPrettyString());

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cxpm.core.UserError;
 import dev.cxpm.core.format.ManifestLocation;
-import dev.cxpm.core.surface.LastPack;
+import dev.cxpm.core.surface.LastRelease;
 import dev.cxpm.core.surface.Surface;
 import dev.cxpm.core.surface.SurfaceDiff;
 import dev.cxpm.core.version.BumpLevel;
@@ -29,7 +29,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "version", mixinStandardHelpOptions = true,
         description = {"Bump the plugin manifest's SemVer version (npm's rules for pre-releases).",
                 "Only the version string changes; the rest of the file stays byte-identical.",
-                "Warns when the bump is smaller than the surface changes since the last 'cxpm pack' require."})
+                "Warns when the bump is smaller than the surface changes since the last 'cxpm pack' or 'cxpm publish' require."})
 public final class VersionCommand implements Callable<Integer> {
 
     @CommandLine.ParentCommand
@@ -78,7 +78,7 @@ public final class VersionCommand implements Callable<Integer> {
             underBump = underBumpWarning(pluginDir, to);
         } catch (UserError e) {
             // The check is advice: a plugin that cannot be read for it still gets its version bumped.
-            underBump = "could not compare with the last pack: " + e.getMessage();
+            underBump = "could not compare with the last packed or published version: " + e.getMessage();
         }
         if (underBump != null) {
             warnings.add(underBump);
@@ -109,29 +109,29 @@ public final class VersionCommand implements Callable<Integer> {
     }
 
     /**
-     * When the plugin was packed before, the bump from that packed version to the new one must be at
+     * When the plugin was packed or published before, the bump from that version to the new one must be at
      * least what the surface changes since then require; otherwise say so (the bump still happens).
      */
     private static String underBumpWarning(Path pluginDir, Semver to) {
-        Optional<LastPack> last = LastPack.read(pluginDir);
+        Optional<LastRelease> last = LastRelease.read(pluginDir);
         if (last.isEmpty() || last.get().surface().version() == null) {
             return null;
         }
-        Semver packed = Semver.parse(last.get().surface().version());
-        if (packed == null) {
+        Semver released = Semver.parse(last.get().surface().version());
+        if (released == null) {
             return null;
         }
         SurfaceDiff diff = SurfaceDiff.between(last.get().surface(), Surface.of(pluginDir));
-        BumpLevel declared = BumpLevel.between(packed, to);
+        BumpLevel declared = BumpLevel.between(released, to);
         if (declared.compareTo(diff.required()) >= 0) {
             return null;
         }
         SurfaceDiff.Change why = diff.biggest();
-        return "since " + packed + " was packed, " + (why == null ? "the content changed"
+        return "since " + released + " was " + last.get().how() + ", " + (why == null ? "the content changed"
                 : why.component().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ') + " " + why.name() + " was "
                 + why.kind().name().toLowerCase(java.util.Locale.ROOT)) + ": SemVer requires a " + diff.required().word()
-                + " bump from " + packed + ", but " + to + " is " + (declared == BumpLevel.NONE ? "not higher" : "a " + declared.word() + " one")
-                + " (see: cxpm diff " + last.get().file() + " .)";
+                + " bump from " + released + ", but " + to + " is " + (declared == BumpLevel.NONE ? "not higher" : "a " + declared.word() + " one")
+                + (last.get().file() == null ? "" : " (see: cxpm diff " + last.get().file() + " .)");
     }
 
     private static void writeAtomically(Path file, String text) throws IOException {

@@ -96,7 +96,7 @@ class PackCommandTest {
     }
 
     @Test
-    void aPluginDirectoryThatCannotRecordTheLastPackStillGetsItsArchive() throws IOException {
+    void aPluginDirectoryThatCannotRecordTheLastReleaseStillGetsItsArchive() throws IOException {
         Path p = plugin("{\"name\":\"demo\",\"version\":\"1.2.3\"}");
         Files.writeString(p.resolve(".cxpm"), "a file where the .cxpm directory would go");
         CliRun r = CliRun.in(dir, "pack", "demo");

@@ -85,6 +85,31 @@ class RegistryCommandsTest {
     }
 
     @Test
+    void versionWarnsWhenTheBumpIsSmallerThanTheChangesSinceThePublishedVersion() throws Exception {
+        login(adminToken());
+        Path dir = plugin("hello", "1.0.0");
+        assertThat(CliRun.in(tmp, "publish", dir.toString()).exitCode()).isZero();
+        assertThat(dir.resolve(".cxpm/last-release.json")).content().contains("\"publishedTo\" : \"" + url);
+        Files.createDirectories(dir.resolve("skills/bye"));
+        Files.writeString(dir.resolve("skills/bye/SKILL.md"), "---\nname: bye\ndescription: Says bye.\n---\n");
+        deleteTree(dir.resolve("skills/hi"));
+
+        CliRun minor = CliRun.in(tmp, "version", "minor", dir.toString());
+        assertThat(minor.exitCode()).as(minor.stderr()).isZero();
+        assertThat(minor.stderr()).contains("warning: since 1.0.0 was published to " + url + ", skill hi was removed: SemVer requires a major bump");
+        CliRun major = CliRun.in(tmp, "version", "2.0.0", dir.toString());
+        assertThat(major.stderr()).doesNotContain("warning");
+    }
+
+    private static void deleteTree(Path p) throws java.io.IOException {
+        try (var s = Files.walk(p)) {
+            for (Path f : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(f);
+            }
+        }
+    }
+
+    @Test
     void credentialsFileIsPrivate() throws Exception {
         login(adminToken());
         Path creds = tmp.resolve("home/.config/cxpm/credentials.toml");

@@ -70,13 +70,13 @@ class VersionCommandTest {
     }
 
     @Test
-    void warnsWhenTheBumpIsSmallerThanTheChangesSinceTheLastPackRequire() throws IOException {
+    void warnsWhenTheBumpIsSmallerThanTheChangesSinceTheLastReleaseRequire() throws IOException {
         Path m = manifest(MANIFEST);
         Path skill = dir.resolve("demo/skills/hello/SKILL.md");
         Files.createDirectories(skill.getParent());
         Files.writeString(skill, "---\nname: hello\ndescription: Says hello.\n---\nHi.\n");
         assertThat(CliRun.in(dir, "pack", "demo", "-o", "demo-1.2.3.tgz").exitCode()).isZero();
-        assertThat(dir.resolve("demo/.cxpm/last-pack.json")).exists();
+        assertThat(dir.resolve("demo/.cxpm/last-release.json")).exists();
         Files.delete(skill);
         CliRun r = CliRun.in(dir, "version", "minor", "demo");
         assertThat(r.exitCode()).as(r.stderr()).isZero();

@@ -129,7 +129,7 @@ public record Surface(String name, String version, SortedMap<String, SkillFace> 
         }
     }
 
-    // --- JSON form, stable field names (written by pack into .cxpm/last-pack.json) ---
+    // --- JSON form, stable field names (written by pack into .cxpm/last-release.json) ---
 
     public ObjectNode toJson(ObjectMapper om) {
         ObjectNode o = om.createObjectNode();
