@@ -179,27 +179,28 @@ public final class TomlSource {
     }
 
     private static int equalsOutsideQuotes(String line) {
-        char quote = 0;
-        for (int i = 0; i < line.length(); i++) {
-            char c = line.charAt(i);
-            if (quote != 0) {
-                if (c == '\\' && quote == '"') {
-                    i++;
-                } else if (c == quote) {
-                    quote = 0;
-                }
-            } else if (c == '"' || c == '\'') {
-                quote = c;
-            } else if (c == '=') {
-                return i;
-            }
-        }
-        return -1;
+        return firstOutsideStrings(line, c -> c == '=');
     }
 
     /** Net count of opening minus closing brackets/braces outside strings and comments. */
     private static int bracketBalance(String s) {
-        int depth = 0;
+        int[] depth = {0};
+        firstOutsideStrings(s, c -> {
+            if (c == '[' || c == '{') {
+                depth[0]++;
+            } else if (c == ']' || c == '}') {
+                depth[0]--;
+            }
+            return c == '#';
+        });
+        return depth[0];
+    }
+
+    /**
+     * The index of the first character outside TOML strings ({@code "..."} with escapes, {@code '...'} literal)
+     * for which stop is true, or -1: the one quote scanner both line scans use.
+     */
+    private static int firstOutsideStrings(String s, java.util.function.IntPredicate stop) {
         char quote = 0;
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
@@ -211,15 +212,11 @@ public final class TomlSource {
                 }
             } else if (c == '"' || c == '\'') {
                 quote = c;
-            } else if (c == '#') {
-                break;
-            } else if (c == '[' || c == '{') {
-                depth++;
-            } else if (c == ']' || c == '}') {
-                depth--;
+            } else if (stop.test(c)) {
+                return i;
             }
         }
-        return depth;
+        return -1;
     }
 
     /** Splits a dotted key ({@code a."b.c".d}) into its parts, unquoting quoted parts. */
