@@ -36,6 +36,6 @@ public record Caller(String user, List<String> scopes, String tokenId) {
 
     static boolean isValidScope(String scope) {
         return scope.equals(ADMIN) || scope.equals(OWNER)
-                || (scope.startsWith(PUBLISH_PREFIX) && PublishedPlugin.NAME.matcher(scope.substring(PUBLISH_PREFIX.length())).matches());
+                || (scope.startsWith(PUBLISH_PREFIX) && PublishedPlugin.isName(scope.substring(PUBLISH_PREFIX.length())));
     }
 }

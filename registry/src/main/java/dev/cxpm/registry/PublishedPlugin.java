@@ -1,5 +1,6 @@
 package dev.cxpm.registry;
 
+import dev.cxpm.core.format.CodexNames;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -8,7 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.regex.Pattern;
 
 /**
  * What the registry learns from an uploaded archive's manifest and components, after the
@@ -30,8 +30,13 @@ public record PublishedPlugin(String name, String version, String description, S
         }
     }
 
-    /** Registry names: lower case so that names differing only by case cannot coexist; Codex accepts these. */
-    static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");
+    /**
+     * Registry names: a name cxpm writes ({@link CodexNames#isPortablePluginName}), in lower case so that names
+     * differing only by case cannot coexist.
+     */
+    static boolean isName(String name) {
+        return CodexNames.isPortablePluginName(name) && name.equals(name.toLowerCase(java.util.Locale.ROOT));
+    }
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final YAMLMapper YAML = new YAMLMapper();
 
@@ -53,7 +58,7 @@ public record PublishedPlugin(String name, String version, String description, S
         String name = text(m, "name");
         if (name == null || name.isBlank()) {
             problems.add(new Problem("missing-name", manifestPath, "\"name\" is required to publish"));
-        } else if (!NAME.matcher(name).matches()) {
+        } else if (!isName(name)) {
             problems.add(new Problem("invalid-name", manifestPath, "\"name\" must be 1-64 characters of a-z, 0-9, '.', '_' or '-', starting with a letter or digit"));
         }
         String version = text(m, "version");

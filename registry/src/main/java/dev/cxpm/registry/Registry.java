@@ -1,5 +1,6 @@
 package dev.cxpm.registry;
 
+import dev.cxpm.core.format.CodexNames;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -136,9 +137,7 @@ public final class Registry implements AutoCloseable {
                 throw new RegistryException(403, "forbidden", "your token may not grant the scope '" + s + "'");
             }
         }
-        if (user == null || !user.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,63}")) {
-            throw new RegistryException(400, "invalid-user", "a user name is 1-64 letters, digits, '.', '_' or '-'");
-        }
+        requireUserName(user);
         if (grantor != null && !grantor.isAdmin() && !grantor.user().equals(user)) {
             throw new RegistryException(403, "forbidden", "only an admin token may create tokens for another user");
         }
@@ -315,11 +314,16 @@ public final class Registry implements AutoCloseable {
         return changed;
     }
 
-    public void addOwner(Caller caller, String plugin, String user) {
-        requireOwner(caller, plugin, "change the owners of");
-        if (user == null || !user.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,63}")) {
+    /** User names follow the rule for plugin names cxpm writes: safe in URLs, paths and token records. */
+    private static void requireUserName(String user) {
+        if (!CodexNames.isPortablePluginName(user)) {
             throw new RegistryException(400, "invalid-user", "a user name is 1-64 letters, digits, '.', '_' or '-'");
         }
+    }
+
+    public void addOwner(Caller caller, String plugin, String user) {
+        requireOwner(caller, plugin, "change the owners of");
+        requireUserName(user);
         db.addOwner(plugin, user);
     }
 

@@ -9,7 +9,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * A marketplace manifest read as the real Codex CLI reads it (SPEC.md §3). Codex rejects a whole file for
@@ -27,8 +26,6 @@ public final class Marketplace {
             ".claude-plugin/marketplace.json",
             ".cursor-plugin/marketplace.json");
     static final Set<String> RESERVED_NAMES = Set.of("openai-curated");
-    static final Pattern MARKETPLACE_NAME = Pattern.compile("[A-Za-z0-9_-]+");
-    static final Pattern PLUGIN_NAME = Pattern.compile("[A-Za-z0-9._-]+");
 
     private final Path root;
     private final JsonFile json;
@@ -106,10 +103,10 @@ public final class Marketplace {
                     "invalid type: " + typeName(n) + ", expected a string for `name`", null));
         } else {
             name = n.asText();
-            if (!MARKETPLACE_NAME.matcher(name).matches()) {
+            if (!CodexNames.isMarketplaceName(name)) {
                 errors.add(new Finding("marketplace.name-invalid", file, json.lineOf("/name"),
                         "invalid marketplace name: only ASCII letters, digits, `_`, and `-` are allowed",
-                        "rename it, e.g. \"" + name.replaceAll("[^A-Za-z0-9_-]+", "-") + "\""));
+                        "rename it, e.g. \"" + CodexNames.asMarketplaceName(name) + "\""));
             } else if (RESERVED_NAMES.contains(name)) {
                 errors.add(new Finding("marketplace.name-reserved", file, json.lineOf("/name"),
                         "marketplace `" + name + "` is reserved and cannot be added from this source", "choose another name"));
@@ -188,7 +185,7 @@ public final class Marketplace {
         if (fileError) {
             return Optional.empty();
         }
-        if (!PLUGIN_NAME.matcher(name).matches()) {
+        if (!CodexNames.isPluginName(name)) {
             skipped.add(new Finding("marketplace.entry-name-invalid", file, json.lineOf(at + "/name"),
                     "plugin `" + name + "` is skipped: invalid plugin name (only ASCII letters, digits, `.`, `_`, `-`)",
                     "rename the plugin without spaces or other characters"));

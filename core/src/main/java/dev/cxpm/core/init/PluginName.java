@@ -1,8 +1,8 @@
 package dev.cxpm.core.init;
 
 import dev.cxpm.core.UserError;
+import dev.cxpm.core.format.CodexNames;
 import java.util.Locale;
-import java.util.regex.Pattern;
 
 /**
  * A plugin name that {@code cxpm init} may write. The real Codex CLI accepts ASCII letters, digits,
@@ -11,11 +11,10 @@ import java.util.regex.Pattern;
  * characters, so the name is safe as the {@code plugins/cache/<marketplace>/<name>/} directory.
  */
 public record PluginName(String value) {
-    private static final Pattern VALID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
     private static final String FALLBACK = "my-plugin";
 
     public PluginName {
-        if (value == null || !VALID.matcher(value).matches()) {
+        if (!CodexNames.isPortablePluginName(value)) {
             throw invalid(value);
         }
     }

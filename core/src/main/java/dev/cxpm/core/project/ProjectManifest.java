@@ -2,6 +2,7 @@ package dev.cxpm.core.project;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cxpm.core.UserError;
+import dev.cxpm.core.format.CodexNames;
 import dev.cxpm.core.resolve.VersionRange;
 import dev.cxpm.core.toml.TomlSource;
 import java.nio.file.Path;
@@ -14,7 +15,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
-import java.util.regex.Pattern;
 
 /**
  * {@code cxpm.toml}, the project's committed list of marketplaces and plugins:
@@ -32,10 +32,6 @@ public final class ProjectManifest {
 
     public static final String FILE_NAME = "cxpm.toml";
 
-    /** Plugin names Codex accepts in a marketplace (no spaces), see SPEC.md §3. */
-    static final Pattern PLUGIN_NAME = Pattern.compile("[A-Za-z0-9._-]+");
-    /** Marketplace names Codex accepts: ASCII letters, digits, `_` and `-`. */
-    static final Pattern MARKETPLACE_NAME = Pattern.compile("[A-Za-z0-9_-]+");
 
     private static final Set<String> TOP_LEVEL = Set.of("marketplaces", "plugins");
     private static final Set<String> PLUGIN_FIELDS = Set.of("version", "marketplace", "enabled");
@@ -97,7 +93,7 @@ public final class ProjectManifest {
             String name = e.getKey();
             JsonNode v = e.getValue();
             String where = toml.where("marketplaces", name);
-            if (!MARKETPLACE_NAME.matcher(name).matches()) {
+            if (!CodexNames.isMarketplaceName(name)) {
                 problems.add(where + ": invalid marketplace name `" + name + "`: only ASCII letters, digits, `_` and `-` are allowed");
                 continue;
             }
@@ -129,7 +125,7 @@ public final class ProjectManifest {
             JsonNode v = e.getValue();
             String where = toml.where("plugins", name);
             int line = toml.lineOf("plugins", name);
-            if (!PLUGIN_NAME.matcher(name).matches()) {
+            if (!CodexNames.isPluginName(name)) {
                 problems.add(where + ": invalid plugin name `" + name + "`: only ASCII letters, digits, `.`, `_` and `-` are allowed");
                 continue;
             }
@@ -153,7 +149,7 @@ public final class ProjectManifest {
                     problems.add(toml.where("plugins", name, "enabled") + ": `enabled` of plugin `" + name + "` must be true or false");
                 }
             }
-            if (marketplace.isPresent() && !MARKETPLACE_NAME.matcher(marketplace.get()).matches()) {
+            if (marketplace.isPresent() && !CodexNames.isMarketplaceName(marketplace.get())) {
                 problems.add(where + ": invalid marketplace name `" + marketplace.get() + "` for plugin `" + name + "`");
                 continue;
             }

@@ -14,8 +14,6 @@ public record VersionRange(String text, RangeList ranges) {
 
     public static final VersionRange ANY = parse("*").orElseThrow();
 
-    private static final java.util.regex.Pattern VERSION_TEXT = java.util.regex.Pattern.compile("[A-Za-z0-9.+_-]+");
-
     /**
      * The range, or empty when the text is neither a range semver4j understands nor a plain
      * version text (a non-SemVer version such as {@code local} is a range matching only itself).
@@ -33,7 +31,7 @@ public record VersionRange(String text, RangeList ranges) {
         } catch (RuntimeException e) {
             // not a SemVer range: maybe a plain version text below
         }
-        return VERSION_TEXT.matcher(t).matches() && Semver.parse(t) == null
+        return dev.cxpm.core.format.CodexNames.isVersion(t) && Semver.parse(t) == null
                 ? Optional.of(new VersionRange(t, null))
                 : Optional.empty();
     }

@@ -1,6 +1,7 @@
 package dev.cxpm.core.validate;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.cxpm.core.format.CodexNames;
 import dev.cxpm.core.format.Finding;
 import dev.cxpm.core.format.InstallPolicy;
 import dev.cxpm.core.format.JsonFile;
@@ -21,7 +22,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Pattern;
 import org.semver4j.Semver;
 
 /**
@@ -39,8 +39,6 @@ import org.semver4j.Semver;
  * warnings there, matching the reference verdicts of the corpus sample.
  */
 public final class PluginValidator {
-    private static final Pattern VERSION_CHARS = Pattern.compile("[A-Za-z0-9.+_-]+");
-    private static final Pattern NAME_CHARS = Pattern.compile("[A-Za-z0-9._-]+");
     private static final List<String> INTERFACE_STRINGS = List.of("displayName", "shortDescription", "longDescription",
             "developerName", "category", "websiteURL", "privacyPolicyURL", "termsOfServiceURL", "websiteUrl",
             "privacyPolicyUrl", "termsOfServiceUrl", "brandColor", "composerIcon", "logo", "logoDark");
@@ -151,10 +149,10 @@ public final class PluginValidator {
             typed(json, "/" + field, root.path(field), JsonNode::isTextual, "a string", codex);
         }
         JsonNode name = root.path("name");
-        if (name.isTextual() && !name.asText().isBlank() && !NAME_CHARS.matcher(name.asText()).matches()) {
+        if (name.isTextual() && !name.asText().isBlank() && !CodexNames.isPluginName(name.asText())) {
             codex.reject("name.invalid", file, json.lineOf("/name"), "plugin name `" + name.asText()
                     + "` can not be listed in a Codex marketplace: only ASCII letters, digits, `.`, `_` and `-` are allowed",
-                    "use a name like \"" + name.asText().trim().replaceAll("[^A-Za-z0-9._-]+", "-") + "\"");
+                    "use a name like \"" + CodexNames.asPluginName(name.asText().trim()) + "\"");
         }
         checkVersion(json, "/version", codex, p);
         typed(json, "/keywords", root.path("keywords"), Text::isStringArray, "an array of strings", codex);
@@ -237,7 +235,7 @@ public final class PluginValidator {
                     "set a SemVer version such as \"1.0.0\" or remove the field");
             return;
         }
-        if (!VERSION_CHARS.matcher(s).matches()) {
+        if (!CodexNames.isVersion(s)) {
             codex.reject("version.invalid-chars", file, line,
                     "invalid plugin version: only ASCII letters, digits, `.`, `+`, `_`, and `-` are allowed",
                     "use a SemVer version such as \"1.0.0\"");

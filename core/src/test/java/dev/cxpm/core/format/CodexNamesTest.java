@@ -1,0 +1,40 @@
+package dev.cxpm.core.format;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class CodexNamesTest {
+    @Test
+    void pluginNamesAreAsciiLettersDigitsDotUnderscoreAndDash() {
+        assertThat(CodexNames.isPluginName("My_plugin.v2-x")).isTrue();
+        assertThat(CodexNames.isPluginName("my plugin")).isFalse();
+        assertThat(CodexNames.isPluginName("é")).isFalse();
+        assertThat(CodexNames.isPluginName("")).isFalse();
+        assertThat(CodexNames.isPluginName(null)).isFalse();
+        assertThat(CodexNames.asPluginName("my plugin!")).isEqualTo("my-plugin-");
+    }
+
+    @Test
+    void marketplaceNamesHaveNoDot() {
+        assertThat(CodexNames.isMarketplaceName("team_tools-2")).isTrue();
+        assertThat(CodexNames.isMarketplaceName("team.tools")).isFalse();
+        assertThat(CodexNames.asMarketplaceName("team.tools")).isEqualTo("team-tools");
+    }
+
+    @Test
+    void versionsMayHoldPlusButNoSpaceOrSlash() {
+        assertThat(CodexNames.isVersion("2.1.0-beta.1+build.5")).isTrue();
+        assertThat(CodexNames.isVersion("1.0 beta")).isFalse();
+        assertThat(CodexNames.isVersion("../1")).isFalse();
+    }
+
+    @Test
+    void portableNamesStartWithALetterOrDigitAndHaveAtMost64Characters() {
+        assertThat(CodexNames.isPortablePluginName("a" + "b".repeat(63))).isTrue();
+        assertThat(CodexNames.isPortablePluginName("a".repeat(65))).isFalse();
+        assertThat(CodexNames.isPortablePluginName(".hidden")).isFalse();
+        assertThat(CodexNames.isPortablePluginName("-opt")).isFalse();
+        assertThat(CodexNames.isPortablePluginName(null)).isFalse();
+    }
+}
