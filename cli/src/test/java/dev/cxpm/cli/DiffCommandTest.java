@@ -45,6 +45,26 @@ class DiffCommandTest {
     }
 
     @Test
+    void diffReportsAddedAndRemovedHooksAndSlashCommandsWithTheirBump() throws IOException {
+        Path v1 = plugin("v1", "1.0.0");
+        write(v1.resolve("commands/deploy.md"), "---\ndescription: Deploys.\n---\nDeploy.\n");
+        Path v2 = plugin("v2", "1.1.0");
+        write(v2.resolve("commands/review.md"), "Review.\n");
+        write(v2.resolve("hooks/hooks.json"), "{\"hooks\":{\"PreToolUse\":[{\"matcher\":\"Bash\",\"hooks\":"
+                + "[{\"type\":\"command\",\"command\":\"./guard.sh\"}]}]}}");
+        CliRun r = CliRun.in(dir, "diff", "v1", "v2");
+        assertThat(r.exitCode()).as(r.stderr()).isZero();
+        assertThat(r.stdout()).contains("- command /deploy: removed  [major]")
+                .contains("+ command /review: added  [minor]")
+                .contains("+ hook PreToolUse [Bash]: added (runs `./guard.sh`)  [minor]")
+                .contains("required bump: major");
+        CliRun json = CliRun.in(dir, "diff", "v1", "v2", "--json");
+        JsonNode j = new ObjectMapper().readTree(json.stdout());
+        assertThat(j.at("/changes/2/component").asText()).isEqualTo("hook");
+        assertThat(j.at("/changes/0/component").asText()).isEqualTo("command");
+    }
+
+    @Test
     void diffJsonHasAStableShape() throws IOException {
         plugin("v1", "1.0.0");
         Path v2 = plugin("v2", "1.1.0");

@@ -21,8 +21,8 @@ import java.util.TreeMap;
 /**
  * A plugin directory read leniently, the way the real Codex CLI installs it: the manifest is found per
  * {@link ManifestLocation}, unknown fields are ignored, optional fields of the wrong type are treated as
- * absent, components ({@code skills/}, {@code .mcp.json}, {@code .app.json}) are read without failing on
- * malformed content. Whether Codex would <em>reject</em> the plugin is the validator's business; this class
+ * absent, components ({@code skills/}, {@code .mcp.json}, {@code .app.json}, Claude Code's hooks and
+ * commands) are read without failing on malformed content. Whether Codex would <em>reject</em> the plugin is the validator's business; this class
  * only says what a plugin offers.
  *
  * <p>Reading is bounded: only the manifest, the named component files and one level of skill directories are
@@ -40,6 +40,8 @@ public final class Plugin {
     private List<Skill> skills;
     private McpConfig mcp;
     private Map<String, App> apps;
+    private List<Hook> hooks;
+    private Map<String, SlashCommand> commands;
 
     private Plugin(Path root, ManifestLocation manifest, JsonFile manifestJson) {
         this.root = root;
@@ -326,6 +328,138 @@ public final class Plugin {
             }
         });
         return Collections.unmodifiableMap(out);
+    }
+
+    /**
+     * The hooks, by {@link Hook#key()} (sorted): from {@code hooks/hooks.json} and from the manifest's {@code hooks}
+     * (a {@code ./path} to such a file, an array of them, or the configuration inline). Malformed files and
+     * entries offer none.
+     */
+    public List<Hook> hooks() {
+        if (hooks == null) {
+            Map<String, Hook> out = new TreeMap<>();
+            List<JsonNode> configs = new ArrayList<>();
+            Set<Path> files = new LinkedHashSet<>();
+            Path def = root.resolve("hooks/hooks.json");
+            if (PluginPaths.isInside(root, def)) {
+                files.add(def.normalize());
+            }
+            JsonNode declared = field("hooks");
+            List<JsonNode> values = declared.isArray() ? toList(declared) : List.of(declared);
+            for (JsonNode v : values) {
+                if (v.isTextual()) {
+                    PluginPaths.resolveInside(root, v.asText()).ifPresent(f -> files.add(f.normalize()));
+                } else if (v.isObject()) {
+                    configs.add(v);
+                }
+            }
+            for (Path f : files) {
+                if (Files.isRegularFile(f) && JsonFile.tryRead(f) instanceof JsonFile.Parsed p) {
+                    configs.add(p.file().root());
+                }
+            }
+            for (JsonNode config : configs) {
+                // a hooks file is {"hooks": {EVENT: [...]}}; inline in a manifest the {EVENT: [...]} map may stand alone
+                JsonNode events = config.path("hooks").isObject() ? config.path("hooks") : config;
+                events.properties().forEach(e -> {
+                    for (JsonNode entry : e.getValue()) {
+                        if (!entry.isObject()) {
+                            continue;
+                        }
+                        String matcher = entry.path("matcher").isTextual() ? entry.path("matcher").asText() : "";
+                        List<String> commands = new ArrayList<>();
+                        entry.path("hooks").forEach(h -> {
+                            if (h.path("command").isTextual()) {
+                                commands.add(h.path("command").asText());
+                            }
+                        });
+                        Hook h = new Hook(e.getKey(), matcher, List.of());
+                        Hook prev = out.getOrDefault(h.key(), h);
+                        List<String> all = new ArrayList<>(prev.commands());
+                        commands.stream().filter(c -> !all.contains(c)).forEach(all::add);
+                        out.put(h.key(), new Hook(e.getKey(), matcher, List.copyOf(all)));
+                    }
+                });
+            }
+            hooks = List.copyOf(out.values());
+        }
+        return hooks;
+    }
+
+    private static List<JsonNode> toList(JsonNode array) {
+        List<JsonNode> out = new ArrayList<>();
+        array.forEach(out::add);
+        return out;
+    }
+
+    /**
+     * The slash commands, by name (sorted): Markdown files in {@code commands/} and one level of subdirectories,
+     * and those the manifest's {@code commands} names (a {@code ./path} to a file or directory, an array of them,
+     * or an object of name to {@code {"source": "./path"}}).
+     */
+    public Map<String, SlashCommand> commands() {
+        if (commands == null) {
+            Map<String, SlashCommand> out = new TreeMap<>();
+            Path def = root.resolve("commands");
+            if (Files.isDirectory(def) && PluginPaths.isInside(root, def)) {
+                commandsIn(def, "", 1, out);
+            }
+            JsonNode declared = field("commands");
+            if (declared.isObject()) {
+                declared.properties().forEach(e -> {
+                    JsonNode source = e.getValue().isTextual() ? e.getValue() : e.getValue().path("source");
+                    if (source.isTextual()) {
+                        PluginPaths.resolveInside(root, source.asText()).filter(Files::isRegularFile)
+                                .ifPresent(f -> out.putIfAbsent(e.getKey(), readCommand(e.getKey(), f)));
+                    }
+                });
+            }
+            for (String p : pathValues("commands")) {
+                PluginPaths.resolveInside(root, p).ifPresent(f -> {
+                    if (Files.isDirectory(f)) {
+                        commandsIn(f, "", 1, out);
+                    } else if (Files.isRegularFile(f) && f.getFileName().toString().endsWith(".md")) {
+                        String name = f.getFileName().toString().replaceFirst("\\.md$", "");
+                        out.putIfAbsent(name, readCommand(name, f));
+                    }
+                });
+            }
+            commands = Collections.unmodifiableMap(out);
+        }
+        return commands;
+    }
+
+    private void commandsIn(Path dir, String prefix, int depth, Map<String, SlashCommand> out) {
+        try (DirectoryStream<Path> children = Files.newDirectoryStream(dir)) {
+            int seen = 0;
+            for (Path c : children) {
+                if (++seen > MAX_SKILL_DIRS) {
+                    break;
+                }
+                String n = c.getFileName().toString();
+                if (!PluginPaths.isInside(root, c)) {
+                    continue;
+                }
+                if (Files.isDirectory(c, java.nio.file.LinkOption.NOFOLLOW_LINKS) && depth > 0) {
+                    commandsIn(c, prefix + n + ":", depth - 1, out);
+                } else if (n.endsWith(".md") && Files.isRegularFile(c)) {
+                    String name = prefix + n.substring(0, n.length() - 3);
+                    out.putIfAbsent(name, readCommand(name, c));
+                }
+            }
+        } catch (IOException e) {
+            // an unreadable commands directory offers no commands
+        }
+    }
+
+    private static SlashCommand readCommand(String name, Path file) {
+        try {
+            String text = JsonFile.readText(file, MAX_SKILL_BYTES);
+            FrontMatter fm = FrontMatter.parse(text);
+            return new SlashCommand(name, file, fm.error().isPresent() ? Optional.empty() : text(fm.yaml().path("description")));
+        } catch (UserError e) {
+            return new SlashCommand(name, file, Optional.empty());
+        }
     }
 
     /** The apps file: the manifest's {@code apps} path, else {@code ./.app.json}, when it exists inside the root. */

@@ -17,7 +17,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -25,13 +24,14 @@ import java.util.stream.Stream;
 
 /**
  * What a plugin offers its users, the part SemVer is about: skills (with a hash of each SKILL.md, to
- * recognise a renamed one), MCP servers and their commands, apps and interface capabilities, plus a digest
+ * recognise a renamed one), MCP servers and their commands, apps, interface capabilities, and Claude Code's
+ * slash commands and hooks (a hook runs by itself, so adding or removing one changes what users get), plus a digest
  * of all packed content (to tell "nothing changed" from "only internals changed"). Read from a directory
  * or a packed {@code .tgz}, and saved as JSON (pack records the last packed surface for {@code version}).
  */
 public record Surface(String name, String version, SortedMap<String, SkillFace> skills,
         SortedMap<String, McpFace> mcpServers, SortedMap<String, AppFace> apps, List<String> capabilities,
-        String contentDigest) {
+        SortedMap<String, CommandFace> commands, SortedMap<String, HookFace> hooks, String contentDigest) {
 
     public record SkillFace(String id, String name, String description, String contentSha) {
     }
@@ -47,6 +47,14 @@ public record Surface(String name, String version, SortedMap<String, SkillFace> 
     }
 
     public record AppFace(String key, String id) {
+    }
+
+    /** A slash command: its name ({@code /name}) and a hash of its Markdown file. */
+    public record CommandFace(String name, String contentSha) {
+    }
+
+    /** A hook: event and matcher ({@link dev.cxpm.core.format.Hook#key()}) and the commands it runs. */
+    public record HookFace(String key, List<String> commands) {
     }
 
     /** The surface of a plugin directory. */
@@ -71,8 +79,12 @@ public record Surface(String name, String version, SortedMap<String, SkillFace> 
         SortedMap<String, AppFace> apps = new TreeMap<>();
         plugin.apps().forEach((k, v) -> apps.put(k, new AppFace(k, v.id().orElse(null))));
         List<String> caps = List.copyOf(new TreeSet<>(plugin.pluginInterface().capabilities()));
+        SortedMap<String, CommandFace> commands = new TreeMap<>();
+        plugin.commands().forEach((k, v) -> commands.put(k, new CommandFace(k, sha256(v.file()))));
+        SortedMap<String, HookFace> hooks = new TreeMap<>();
+        plugin.hooks().forEach(h -> hooks.put(h.key(), new HookFace(h.key(), h.commands())));
         return new Surface(plugin.effectiveName(), plugin.version().orElse(null), skills, mcp, apps, caps,
-                contentDigest);
+                commands, hooks, contentDigest);
     }
 
     /**
@@ -146,6 +158,10 @@ public record Surface(String name, String version, SortedMap<String, SkillFace> 
         ObjectNode ap = o.putObject("apps");
         apps.values().forEach(a -> ap.putObject(a.key()).put("id", a.id()));
         capabilities.forEach(o.putArray("capabilities")::add);
+        ObjectNode cm = o.putObject("commands");
+        commands.values().forEach(c -> cm.putObject(c.name()).put("contentSha", c.contentSha()));
+        ObjectNode hk = o.putObject("hooks");
+        hooks.values().forEach(h -> h.commands().forEach(hk.putObject(h.key()).putArray("commands")::add));
         o.put("contentDigest", contentDigest);
         return o;
     }
@@ -165,7 +181,17 @@ public record Surface(String name, String version, SortedMap<String, SkillFace> 
         o.path("apps").properties().forEach(e -> apps.put(e.getKey(), new AppFace(e.getKey(), str(e.getValue(), "id"))));
         List<String> caps = new ArrayList<>();
         o.path("capabilities").forEach(c -> caps.add(c.asText()));
-        return new Surface(str(o, "name"), str(o, "version"), skills, mcp, apps, List.copyOf(caps), str(o, "contentDigest"));
+        SortedMap<String, CommandFace> commands = new TreeMap<>();
+        o.path("commands").properties().forEach(e -> commands.put(e.getKey(), new CommandFace(e.getKey(),
+                str(e.getValue(), "contentSha"))));
+        SortedMap<String, HookFace> hooks = new TreeMap<>();
+        o.path("hooks").properties().forEach(e -> {
+            List<String> run = new ArrayList<>();
+            e.getValue().path("commands").forEach(c -> run.add(c.asText()));
+            hooks.put(e.getKey(), new HookFace(e.getKey(), List.copyOf(run)));
+        });
+        return new Surface(str(o, "name"), str(o, "version"), skills, mcp, apps, List.copyOf(caps), commands, hooks,
+                str(o, "contentDigest"));
     }
 
     private static String str(JsonNode n, String field) {
@@ -179,12 +205,5 @@ public record Surface(String name, String version, SortedMap<String, SkillFace> 
         } catch (IOException ignored) {
             // a leftover temp dir is harmless
         }
-    }
-
-    /** For tests and callers that build a surface by hand. */
-    public static Surface of(String name, String version, Map<String, SkillFace> skills, Map<String, McpFace> mcp,
-                             Map<String, AppFace> apps, List<String> capabilities, String contentDigest) {
-        return new Surface(name, version, new TreeMap<>(skills), new TreeMap<>(mcp), new TreeMap<>(apps),
-                List.copyOf(capabilities), contentDigest);
     }
 }

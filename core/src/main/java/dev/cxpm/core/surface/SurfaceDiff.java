@@ -12,13 +12,14 @@ import java.util.TreeSet;
 /**
  * What changed in a plugin's surface between two versions, and the smallest SemVer bump that says so
  * honestly: something removed or renamed is major (a user's prompt or config may name it), something
- * added is minor, anything else (a changed MCP command, a changed app id, other content) is patch, and
+ * added is minor, anything else (a changed MCP command, a changed app id, a changed slash command or the
+ * commands a hook runs, other content) is patch, and
  * identical packed content needs no bump. A skill is "renamed" when a removed and an added skill have
  * the same SKILL.md bytes or the same non-empty description.
  */
 public record SurfaceDiff(Surface before, Surface after, List<Change> changes, boolean contentChanged) {
 
-    public enum Component { NAME, SKILL, MCP_SERVER, APP, CAPABILITY }
+    public enum Component { NAME, SKILL, MCP_SERVER, APP, CAPABILITY, COMMAND, HOOK }
 
     public enum Kind { ADDED, REMOVED, RENAMED, CHANGED }
 
@@ -36,6 +37,8 @@ public record SurfaceDiff(Surface before, Surface after, List<Change> changes, b
         mcp(before.mcpServers(), after.mcpServers(), changes);
         apps(before.apps(), after.apps(), changes);
         capabilities(before.capabilities(), after.capabilities(), changes);
+        commands(before.commands(), after.commands(), changes);
+        hooks(before.hooks(), after.hooks(), changes);
         changes.sort(Comparator.comparing(Change::component).thenComparing(Change::name));
         return new SurfaceDiff(before, after, List.copyOf(changes),
                 !Objects.equals(before.contentDigest(), after.contentDigest()));
@@ -115,6 +118,37 @@ public record SurfaceDiff(Surface before, Surface after, List<Change> changes, b
         }
         after.values().stream().filter(a -> !before.containsKey(a.key()))
                 .forEach(a -> changes.add(new Change(Component.APP, Kind.ADDED, a.key(), "added", BumpLevel.MINOR)));
+    }
+
+    private static void commands(Map<String, Surface.CommandFace> before, Map<String, Surface.CommandFace> after,
+                                 List<Change> changes) {
+        for (var b : before.values()) {
+            Surface.CommandFace a = after.get(b.name());
+            if (a == null) {
+                changes.add(new Change(Component.COMMAND, Kind.REMOVED, "/" + b.name(), "removed", BumpLevel.MAJOR));
+            } else if (!Objects.equals(a.contentSha(), b.contentSha())) {
+                changes.add(new Change(Component.COMMAND, Kind.CHANGED, "/" + a.name(), "command file changed", BumpLevel.PATCH));
+            }
+        }
+        after.values().stream().filter(a -> !before.containsKey(a.name()))
+                .forEach(a -> changes.add(new Change(Component.COMMAND, Kind.ADDED, "/" + a.name(), "added", BumpLevel.MINOR)));
+    }
+
+    private static void hooks(Map<String, Surface.HookFace> before, Map<String, Surface.HookFace> after, List<Change> changes) {
+        for (var b : before.values()) {
+            Surface.HookFace a = after.get(b.key());
+            if (a == null) {
+                changes.add(new Change(Component.HOOK, Kind.REMOVED, b.key(), "removed (ran " + runs(b) + ")", BumpLevel.MAJOR));
+            } else if (!a.commands().equals(b.commands())) {
+                changes.add(new Change(Component.HOOK, Kind.CHANGED, a.key(), runs(b) + " -> " + runs(a), BumpLevel.PATCH));
+            }
+        }
+        after.values().stream().filter(a -> !before.containsKey(a.key())).forEach(a -> changes.add(
+                new Change(Component.HOOK, Kind.ADDED, a.key(), "added (runs " + runs(a) + ")", BumpLevel.MINOR)));
+    }
+
+    private static String runs(Surface.HookFace h) {
+        return h.commands().isEmpty() ? "nothing" : "`" + String.join("`, `", h.commands()) + "`";
     }
 
     private static void capabilities(List<String> before, List<String> after, List<Change> changes) {

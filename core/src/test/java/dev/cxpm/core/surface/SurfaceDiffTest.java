@@ -130,6 +130,67 @@ class SurfaceDiffTest {
         assertThat(d.required()).isEqualTo(BumpLevel.MAJOR);
     }
 
+    static final String HOOKS = "{\"hooks\":{\"PreToolUse\":[{\"matcher\":\"Bash\",\"hooks\":[{\"type\":\"command\","
+            + "\"command\":\"./guard.sh\"}]}]}}";
+
+    @Test
+    void slashCommandsAddedRemovedAndChangedBumpLikeSkills() throws IOException {
+        write(old.resolve("commands/deploy.md"), "---\ndescription: Deploys.\n---\nDeploy.\n");
+        write(old.resolve("commands/git/commit.md"), "Commit.\n");
+        write(neu.resolve("commands/deploy.md"), "---\ndescription: Deploys.\n---\nDeploy twice.\n");
+        write(neu.resolve("commands/review.md"), "Review.\n");
+        SurfaceDiff d = diff();
+        assertThat(d.changes()).extracting(Change::component, Change::kind, Change::name, Change::level).containsExactly(
+                org.assertj.core.groups.Tuple.tuple(Component.COMMAND, Kind.CHANGED, "/deploy", BumpLevel.PATCH),
+                org.assertj.core.groups.Tuple.tuple(Component.COMMAND, Kind.REMOVED, "/git:commit", BumpLevel.MAJOR),
+                org.assertj.core.groups.Tuple.tuple(Component.COMMAND, Kind.ADDED, "/review", BumpLevel.MINOR));
+        assertThat(d.required()).isEqualTo(BumpLevel.MAJOR);
+        Files.delete(neu.resolve("commands/deploy.md"));
+        write(neu.resolve("commands/deploy.md"), "---\ndescription: Deploys.\n---\nDeploy.\n");
+        write(neu.resolve("commands/git/commit.md"), "Commit.\n");
+        assertThat(diff().changes()).extracting(Change::kind).containsExactly(Kind.ADDED);
+        assertThat(diff().required()).isEqualTo(BumpLevel.MINOR);
+    }
+
+    @Test
+    void hooksAddedRemovedAndChangedFromTheDefaultFileAndTheManifest() throws IOException {
+        write(neu.resolve("hooks/hooks.json"), HOOKS);
+        assertThat(diff().changes()).singleElement().satisfies(c -> {
+            assertThat(c.component()).isEqualTo(Component.HOOK);
+            assertThat(c.kind()).isEqualTo(Kind.ADDED);
+            assertThat(c.name()).isEqualTo("PreToolUse [Bash]");
+            assertThat(c.detail()).isEqualTo("added (runs `./guard.sh`)");
+        });
+        assertThat(diff().required()).isEqualTo(BumpLevel.MINOR);
+
+        write(old.resolve("hooks/hooks.json"), HOOKS);
+        write(neu.resolve("hooks/hooks.json"), HOOKS.replace("guard.sh", "guard2.sh"));
+        assertThat(diff().changes()).singleElement().satisfies(c -> {
+            assertThat(c.kind()).isEqualTo(Kind.CHANGED);
+            assertThat(c.level()).isEqualTo(BumpLevel.PATCH);
+        });
+
+        // the manifest may name another file (Claude's "hooks": "./path"); the default one is read as well
+        Files.delete(neu.resolve("hooks/hooks.json"));
+        write(neu.resolve("extra/stop.json"), "{\"hooks\":{\"Stop\":[{\"hooks\":[{\"type\":\"command\",\"command\":\"./done.sh\"}]}]}}");
+        write(neu.resolve(".codex-plugin/plugin.json"), "{\"name\":\"demo\",\"version\":\"1.0.0\",\"hooks\":\"./extra/stop.json\","
+                + "\"interface\":{\"capabilities\":[\"Read\",\"Write\"]}}");
+        assertThat(diff().changes()).extracting(Change::kind, Change::name).containsExactly(
+                org.assertj.core.groups.Tuple.tuple(Kind.REMOVED, "PreToolUse [Bash]"),
+                org.assertj.core.groups.Tuple.tuple(Kind.ADDED, "Stop"));
+        assertThat(diff().required()).isEqualTo(BumpLevel.MAJOR);
+    }
+
+    @Test
+    void surfaceWithCommandsAndHooksSurvivesItsJsonForm() throws IOException {
+        write(old.resolve("commands/deploy.md"), "Deploy.\n");
+        write(old.resolve("hooks/hooks.json"), HOOKS);
+        Surface s = Surface.of(old);
+        assertThat(s.commands()).containsOnlyKeys("deploy");
+        assertThat(s.hooks()).containsOnlyKeys("PreToolUse [Bash]");
+        assertThat(Surface.fromJson(s.toJson(new com.fasterxml.jackson.databind.ObjectMapper()))).isEqualTo(s);
+    }
+
     @Test
     void aPackedPluginHasTheSameSurfaceAsItsDirectory() throws IOException {
         Path tgz = new Packer().pack(old, tmp.resolve("demo-1.0.0.tgz")).file();
