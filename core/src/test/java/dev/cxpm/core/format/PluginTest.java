@@ -36,6 +36,32 @@ class PluginTest {
     }
 
     @Test
+    void hooksAreReadFromTheDefaultFileAFileTheManifestNamesAndInlineAndMergedByEventAndMatcher() {
+        String bash = "{\"matcher\": \"Bash\", \"hooks\": [{\"type\": \"command\", \"command\": \"./a.sh\"}]}";
+        TestFiles.write(dir, "p/hooks/hooks.json", "{\"hooks\": {\"PreToolUse\": [" + bash + "]}}");
+        TestFiles.write(dir, "p/more.json", "{\"hooks\": {\"PreToolUse\": [" + bash.replace("a.sh", "b.sh") + "], \"Stop\": \"junk\"}}");
+        TestFiles.write(dir, "p/.claude-plugin/plugin.json", "{\"name\": \"p\", \"hooks\": [\"./more.json\", "
+                + "{\"SessionStart\": [{\"hooks\": [{\"type\": \"command\", \"command\": \"./hi.sh\"}]}]}, \"../out.json\"]}");
+        List<Hook> hooks = Plugin.load(dir.resolve("p")).hooks();
+        assertThat(hooks).containsExactly(new Hook("PreToolUse", "Bash", List.of("./a.sh", "./b.sh")),
+                new Hook("SessionStart", "", List.of("./hi.sh")));
+        assertThat(hooks.getFirst().key()).isEqualTo("PreToolUse [Bash]");
+    }
+
+    @Test
+    void slashCommandsComeFromCommandsDirSubdirectoriesAndTheManifest() {
+        TestFiles.write(dir, "p/commands/deploy.md", "---\ndescription: Deploys it.\n---\nDeploy.\n");
+        TestFiles.write(dir, "p/commands/git/commit.md", "Commit.\n");
+        TestFiles.write(dir, "p/commands/notes.txt", "not a command");
+        TestFiles.write(dir, "p/extra/review.md", "Review.\n");
+        TestFiles.write(dir, "p/.claude-plugin/plugin.json", "{\"name\": \"p\", \"commands\": [\"./extra/review.md\", \"../x.md\"]}");
+        Plugin plugin = Plugin.load(dir.resolve("p"));
+        assertThat(plugin.commands()).containsOnlyKeys("deploy", "git:commit", "review");
+        assertThat(plugin.commands().get("deploy").description()).contains("Deploys it.");
+        assertThat(plugin.commands().get("review").description()).isEmpty();
+    }
+
+    @Test
     void invalidCodexManifestHidesAValidClaudeOne() {
         Path root = fixturePlugin("manifest-codex-invalid-claude-valid");
         assertThat(ManifestLocation.find(root).orElseThrow().kind()).isEqualTo(ManifestKind.CODEX);
