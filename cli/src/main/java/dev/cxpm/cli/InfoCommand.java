@@ -12,6 +12,8 @@ import dev.cxpm.core.format.Skill;
 import dev.cxpm.core.install.Installer;
 import dev.cxpm.core.install.Prerequisite;
 import dev.cxpm.core.marketplace.Catalog;
+import dev.cxpm.core.marketplace.RegistryMarketplaces;
+import dev.cxpm.core.registry.RegistryIndex;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.List;
@@ -96,12 +98,23 @@ final class InfoCommand implements Runnable {
         Optional<Plugin> p = content(i, inst);
         out.println(i.id() + (i.version().map(v -> " " + v).orElse(" (no version: installs as `local`)")));
         i.description().ifPresent(d -> out.println("  " + SearchCommand.oneLine(d)));
-        out.println("  marketplace: " + i.marketplace().name() + " (" + i.marketplace().entry().sourceType() + " "
-                + i.marketplace().entry().source() + ", local copy "
+        out.println("  marketplace: " + i.marketplace().name() + " (" + i.marketplace().sourceType() + " "
+                + i.marketplace().source() + ", local copy "
                 + i.marketplace().fetchedAt().map(f -> MarketplaceCommand.age(Duration.between(f, env.clock().instant()))).orElse("of unknown age") + ")");
         out.println("  source: " + source(i.entry().source()));
         out.println("  policy: install " + i.entry().installPolicy() + ", auth " + i.entry().authPolicy());
-        out.println("  versions available: " + i.version().orElse("local"));
+        Optional<RegistryMarketplaces.Indexed> idx = registryIndex(ctx, i);
+        if (idx.isPresent()) {
+            RegistryMarketplaces.Indexed x = idx.get();
+            out.println("  versions (" + x.index().releases().size() + ", index " + (x.offline() ? "cached " : "fetched ")
+                    + MarketplaceCommand.age(Duration.between(x.fetchedAt(), env.clock().instant()))
+                    + (x.offline() ? ", the registry could not be reached" : "") + "):");
+            for (RegistryIndex.Release r : x.index().releases()) {
+                out.println("    " + r.version() + (r.yanked() ? "  [yanked]" : "") + r.deprecated().map(d -> "  [deprecated: " + d + "]").orElse(""));
+            }
+        } else {
+            out.println("  versions available: " + i.version().orElse("local"));
+        }
         out.println("  installed: " + inst.map(x -> x.version() + (x.enabled() ? ", enabled" : ", disabled")).orElse("no"));
         if (p.isEmpty()) {
             out.println("  components: not known until installed (the plugin is fetched from its source at install)");
@@ -134,6 +147,19 @@ final class InfoCommand implements Runnable {
         }
     }
 
+    /** For a registry marketplace, the plugin's index document (fresh, else cached); empty when neither is to be had. */
+    private static Optional<RegistryMarketplaces.Indexed> registryIndex(CodexContext ctx, Catalog.Item i) {
+        if (i.marketplace().registry().isEmpty()) {
+            return Optional.empty();
+        }
+        RegistryMarketplaces regs = ctx.marketplaces().registries();
+        try {
+            return Optional.of(regs.index(i.marketplace().name(), i.marketplace().registry().get(), i.entry().name()));
+        } catch (UserError e) {
+            return regs.cached(i.marketplace().name(), i.entry().name());
+        }
+    }
+
     private static String mcp(McpServer s) {
         if (s.command().isPresent()) {
             return s.command().get() + (s.args().isEmpty() ? "" : " " + String.join(" ", s.args()));
@@ -148,14 +174,30 @@ final class InfoCommand implements Runnable {
         n.put("marketplaceName", i.marketplace().name());
         SearchCommand.putOpt(n, "version", i.version().orElse(null));
         ArrayNode versions = n.putArray("versionsAvailable");
-        versions.add(i.version().orElse("local"));
+        Optional<RegistryMarketplaces.Indexed> idx = registryIndex(ctx, i);
+        if (idx.isPresent()) {
+            idx.get().index().available().forEach(versions::add);
+            ArrayNode all = n.putArray("versions");
+            for (RegistryIndex.Release r : idx.get().index().releases()) {
+                ObjectNode v = all.addObject();
+                v.put("version", r.version().text());
+                v.put("integrity", r.integrity().toString());
+                v.put("yanked", r.yanked());
+                SearchCommand.putOpt(v, "deprecated", r.deprecated().orElse(null));
+            }
+            ObjectNode ix = n.putObject("index");
+            ix.put("fetchedAt", idx.get().fetchedAt().toString());
+            ix.put("offline", idx.get().offline());
+        } else {
+            versions.add(i.version().orElse("local"));
+        }
         SearchCommand.putOpt(n, "description", i.description().orElse(null));
         n.put("source", source(i.entry().source()));
         n.put("installPolicy", i.entry().installPolicy().name());
         n.put("authPolicy", i.entry().authPolicy().name());
         ObjectNode mk = n.putObject("marketplace");
-        mk.put("sourceType", i.marketplace().entry().sourceType());
-        mk.put("source", i.marketplace().entry().source());
+        mk.put("sourceType", i.marketplace().sourceType());
+        mk.put("source", i.marketplace().source());
         i.marketplace().fetchedAt().ifPresent(t -> mk.put("fetchedAt", t.toString()));
         if (inst.isPresent()) {
             ObjectNode in = n.putObject("installed");

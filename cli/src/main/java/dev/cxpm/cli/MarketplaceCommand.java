@@ -32,12 +32,13 @@ final class MarketplaceCommand implements Runnable {
     }
 
     @Command(name = "add", mixinStandardHelpOptions = true,
-            description = "Add a marketplace: a local directory, owner/repo (GitHub) or a git URL.")
+            description = {"Add a marketplace: a local directory, owner/repo (GitHub), a git URL or a cxpm registry URL.",
+                    "A registry (http(s)://host[:port]) is recorded for Codex as its git view; cxpm resolves against its API."})
     static final class Add implements Runnable {
         @ParentCommand
         MarketplaceCommand parent;
 
-        @Parameters(paramLabel = "SOURCE", description = "Local directory, owner/repo[@ref], or https://, ssh:// or git@host: URL.")
+        @Parameters(paramLabel = "SOURCE", description = "Local directory, owner/repo[@ref], https://, ssh:// or git@host: git URL, or a cxpm registry's http(s) URL.")
         String source;
 
         @Option(names = "--ref", paramLabel = "REF", description = "Git branch, tag or commit to check out.")
@@ -60,11 +61,14 @@ final class MarketplaceCommand implements Runnable {
                 o.put("marketplaceName", added.name());
                 o.put("installedRoot", added.root().toString());
                 o.put("alreadyAdded", added.alreadyAdded());
+                added.registry().ifPresent(u -> o.put("registry", u.toString()));
                 env.out().println(JsonOutput.pretty(o));
             } else {
+                String from = added.registry().map(u -> "the cxpm registry " + u + " (Codex uses its git view " + added.entry().source() + ")")
+                        .orElse(added.entry().source());
                 env.out().println(added.alreadyAdded()
-                        ? "Marketplace `" + added.name() + "` is already added from " + added.entry().source() + "."
-                        : "Added marketplace `" + added.name() + "` from " + added.entry().source() + ".");
+                        ? "Marketplace `" + added.name() + "` is already added from " + from + "."
+                        : "Added marketplace `" + added.name() + "` from " + from + ".");
                 env.out().println("Installed marketplace root: " + added.root());
             }
         }
@@ -95,6 +99,7 @@ final class MarketplaceCommand implements Runnable {
                     s.put("sourceType", c.entry().sourceType());
                     s.put("source", c.entry().source());
                     c.entry().ref().ifPresent(r -> s.put("ref", r));
+                    c.registry().ifPresent(u -> m.put("registry", u.toString()));
                     m.put("plugins", c.manifest().map(x -> x.plugins().size()).orElse(0));
                     c.fetchedAt().ifPresent(t -> m.put("fetchedAt", t.toString()));
                     c.problem().ifPresent(p -> m.put("problem", p));
@@ -108,7 +113,7 @@ final class MarketplaceCommand implements Runnable {
             }
             Table t = new Table("MARKETPLACE", "SOURCE", "PLUGINS", "UPDATED", "ROOT");
             for (Marketplaces.Configured c : all) {
-                t.row(c.name(), c.entry().sourceType(), c.manifest().map(x -> String.valueOf(x.plugins().size())).orElse("-"),
+                t.row(c.name(), c.sourceType(), c.manifest().map(x -> String.valueOf(x.plugins().size())).orElse("-"),
                         c.fetchedAt().map(f -> age(Duration.between(f, now))).orElse("-"),
                         c.root() + c.problem().map(p -> "  (unreadable: " + p + ")").orElse(""));
             }

@@ -169,6 +169,10 @@ public final class RegistryServer implements AutoCloseable {
                     .orElseThrow(() -> new RegistryException(404, "not-found", "no such file in the marketplace repository"));
             // plain content type: git then uses the "dumb" protocol, which static files can serve
             send(ex, 200, "application/octet-stream", CodexMarketplace.read(f));
+        } else if (path.equals("/api/v1/registry") && isRead(method)) {
+            // what a client probes to tell a cxpm registry from a git host at the same URL
+            sendJson(ex, 200, JSON.createObjectNode().put("registry", "cxpm").put("api", 1)
+                    .put("marketplace", codex.name()).put("codexMarketplace", CodexMarketplace.URL_PATH));
         } else if (path.equals("/health")) {
             sendJson(ex, 200, JSON.createObjectNode().put("status", "ok"));
         } else if (path.equals("/") && isRead(method)) {

@@ -13,6 +13,9 @@ import dev.cxpm.core.format.Plugin;
 import dev.cxpm.core.format.PluginSource;
 import dev.cxpm.core.marketplace.GitCli;
 import dev.cxpm.core.marketplace.Marketplaces;
+import dev.cxpm.core.marketplace.RegistryMarketplaces;
+import dev.cxpm.core.registry.RegistryIndex;
+import java.net.URI;
 import dev.cxpm.core.pack.Integrity;
 import dev.cxpm.core.resolve.PluginVersion;
 import dev.cxpm.core.resolve.VersionRange;
@@ -59,6 +62,7 @@ public final class Installer {
     private final Duration lockTimeout;
     private final Path cwd;
     private final SourceCache sources;
+    private final dev.cxpm.core.sync.Store store;
 
     public Installer(CodexHome home, Marketplaces marketplaces, GitCli git, Map<String, String> vars, Duration lockTimeout) {
         this(home, marketplaces, git, vars, lockTimeout, Path.of("").toAbsolutePath());
@@ -67,7 +71,8 @@ public final class Installer {
     /** cwd: where a project's {@code .npmrc} is looked for. */
     public Installer(CodexHome home, Marketplaces marketplaces, GitCli git, Map<String, String> vars, Duration lockTimeout, Path cwd) {
         this.cwd = cwd;
-        this.sources = new SourceCache(dev.cxpm.core.sync.Store.resolve(vars, cwd));
+        this.store = dev.cxpm.core.sync.Store.resolve(vars, cwd);
+        this.sources = new SourceCache(store);
         this.home = home;
         this.marketplaces = marketplaces;
         this.git = git;
@@ -106,6 +111,9 @@ public final class Installer {
     public Installed install(PluginId id, Optional<VersionRange> range, boolean ignorePrerequisites) {
         try (HomeLock lock = HomeLock.acquire(home, lockTimeout)) {
             Marketplaces.Configured mk = marketplaces.find(id.marketplace()).orElseThrow(() -> unreadableOrNotFound(marketplaces, id));
+            if (mk.registry().isPresent()) {
+                return installFromRegistry(id, mk, range, ignorePrerequisites);
+            }
             Marketplace m = mk.manifest().orElseThrow();
             MarketplaceEntry entry = m.plugin(id.plugin()).orElseThrow(() -> notFound(id));
             if (entry.installPolicy() == InstallPolicy.NOT_AVAILABLE) {
@@ -119,50 +127,87 @@ public final class Installer {
                 SourceCache.Fetched fetched = entry.source() instanceof PluginSource.Local
                         ? new SourceCache.Fetched(fetch(entry.source(), m, work), SourceCache.Origin.SOURCE)
                         : sources.get(entry.source(), work, () -> fetch(entry.source(), m, work));
-                Path source = fetched.dir();
-                Plugin plugin = codexAccepts(source, id);
-                String version = plugin.version().orElse(LOCAL_VERSION);
-                if (range.isPresent() && !matches(range.get(), version)) {
-                    throw new UserError(UserError.Kind.NOT_FOUND, "no version of " + id + " matches " + range.get().text()
-                            + " (the marketplace offers " + (plugin.version().isPresent() ? version : "an unversioned plugin") + ")",
-                            "drop --version, or pick a range that includes " + version);
-                }
-                List<Prerequisite> missing = Prerequisite.missing(plugin, vars);
-                if (!missing.isEmpty() && !ignorePrerequisites) {
-                    throw missingPrerequisites(id, missing);
-                }
                 Set<String> excluded = entry.source() instanceof PluginSource.Local ? Set.of() : NOT_COPIED_FROM_GIT;
-                Integrity digest = TreeDigest.of(source, excluded);
-                Path pluginDir = home.pluginDir(id.marketplace(), id.plugin());
-                Path target = pluginDir.resolve(version);
-                boolean unchanged = Files.isDirectory(target) && TreeDigest.of(target, Set.of()).equals(digest);
-                if (!unchanged) {
-                    Path staged = work.resolve("tree");
-                    Trees.copy(source, staged, excluded);
-                    Integrity stagedDigest = TreeDigest.of(staged, Set.of());
-                    if (!stagedDigest.equals(digest)) {
-                        throw new UserError(UserError.Kind.INTEGRITY, "the copy of " + id + " does not match its source (" + stagedDigest
-                                + " vs " + digest + ")", "the source changed while installing, or the disk is failing; retry");
-                    }
-                    codexAccepts(staged, id);
-                    createDirectories(pluginDir);
-                    if (Files.exists(target)) {
-                        writeString(work.resolve(TARGET_MARKER), target.toString());
-                        move(target, work.resolve(REPLACED));
-                    }
-                    move(staged, target);
-                }
-                CodexConfig cfg = home.config();
-                if (!Boolean.TRUE.equals(cfg.plugins().get(id.toString()))) {
-                    cfg.withPlugin(id.toString(), true).write();
-                }
-                removeOtherVersions(pluginDir, version, work);
-                return new Installed(id, version, target, entry.authPolicy(), unchanged, digest, missing,
-                        fetched.origin().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
+                return place(id, fetched, excluded, range, entry.authPolicy(), ignorePrerequisites, work);
             } finally {
                 Trees.delete(work);
             }
         }
+    }
+
+    /**
+     * Installs one release of a plugin from a cxpm registry marketplace: picked from ALL its published
+     * versions by the index document (yanked ones skipped), the blob taken from the store or downloaded
+     * and checked against its sha512 integrity, unpacked with the archive safety rules, then placed
+     * exactly as any other install.
+     */
+    private Installed installFromRegistry(PluginId id, Marketplaces.Configured mk, Optional<VersionRange> range, boolean ignorePrerequisites) {
+        URI url = mk.registry().orElseThrow();
+        RegistryMarketplaces.Indexed indexed = marketplaces.registries().index(mk.name(), url, id.plugin());
+        RegistryIndex.Release release = indexed.index().pick(range).orElseThrow(() -> new UserError(UserError.Kind.NOT_FOUND,
+                "no version of " + id + " matches " + range.map(VersionRange::text).orElse("any version") + " (the registry offers "
+                        + (indexed.index().available().isEmpty() ? "no version that is not yanked" : String.join(", ", indexed.index().available())) + ")",
+                "drop --version, or pick a range that includes one of them"));
+        return installRelease(id, mk, release, indexed.offline(), ignorePrerequisites);
+    }
+
+    private Installed installRelease(PluginId id, Marketplaces.Configured mk, RegistryIndex.Release release, boolean offline,
+            boolean ignorePrerequisites) {
+        AuthPolicy auth = mk.manifest().flatMap(m -> m.plugin(id.plugin())).map(MarketplaceEntry::authPolicy).orElse(AuthPolicy.ON_INSTALL);
+        recoverStaging();
+        Path work = home.installStaging().resolve(WORK_PREFIX + UUID.randomUUID());
+        try {
+            createDirectories(work);
+            SourceCache.Fetched fetched = new RegistryBlobs(store).fetch(mk.registry().orElseThrow(), id, release, work, offline);
+            // the manifest inside the blob must carry the version the index promised
+            return place(id, fetched, Set.of(), Optional.of(VersionRange.exactly(release.version())), auth, ignorePrerequisites, work);
+        } finally {
+            Trees.delete(work);
+        }
+    }
+
+    /** Checks a fetched plugin directory as Codex does, then stages, verifies and moves it into the plugin cache and enables it. */
+    private Installed place(PluginId id, SourceCache.Fetched fetched, Set<String> excluded, Optional<VersionRange> range, AuthPolicy authPolicy,
+            boolean ignorePrerequisites, Path work) {
+        Path source = fetched.dir();
+        Plugin plugin = codexAccepts(source, id);
+        String version = plugin.version().orElse(LOCAL_VERSION);
+        if (range.isPresent() && !matches(range.get(), version)) {
+            throw new UserError(UserError.Kind.NOT_FOUND, "no version of " + id + " matches " + range.get().text()
+                    + " (the marketplace offers " + (plugin.version().isPresent() ? version : "an unversioned plugin") + ")",
+                    "drop --version, or pick a range that includes " + version);
+        }
+        List<Prerequisite> missing = Prerequisite.missing(plugin, vars);
+        if (!missing.isEmpty() && !ignorePrerequisites) {
+            throw missingPrerequisites(id, missing);
+        }
+        Integrity digest = TreeDigest.of(source, excluded);
+        Path pluginDir = home.pluginDir(id.marketplace(), id.plugin());
+        Path target = pluginDir.resolve(version);
+        boolean unchanged = Files.isDirectory(target) && TreeDigest.of(target, Set.of()).equals(digest);
+        if (!unchanged) {
+            Path staged = work.resolve("tree");
+            Trees.copy(source, staged, excluded);
+            Integrity stagedDigest = TreeDigest.of(staged, Set.of());
+            if (!stagedDigest.equals(digest)) {
+                throw new UserError(UserError.Kind.INTEGRITY, "the copy of " + id + " does not match its source (" + stagedDigest
+                        + " vs " + digest + ")", "the source changed while installing, or the disk is failing; retry");
+            }
+            codexAccepts(staged, id);
+            createDirectories(pluginDir);
+            if (Files.exists(target)) {
+                writeString(work.resolve(TARGET_MARKER), target.toString());
+                move(target, work.resolve(REPLACED));
+            }
+            move(staged, target);
+        }
+        CodexConfig cfg = home.config();
+        if (!Boolean.TRUE.equals(cfg.plugins().get(id.toString()))) {
+            cfg.withPlugin(id.toString(), true).write();
+        }
+        removeOtherVersions(pluginDir, version, work);
+        return new Installed(id, version, target, authPolicy, unchanged, digest, missing,
+                fetched.origin().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
     }
 
     /** Removes the config entry, then the files; true when there was something to remove. */

@@ -2,6 +2,8 @@ package dev.cxpm.core.marketplace;
 
 import dev.cxpm.core.UserError;
 import dev.cxpm.core.codexhome.CodexConfig;
+import dev.cxpm.core.registry.RegistryClient;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -24,6 +26,16 @@ public sealed interface MarketplaceSource {
     /** A git repository cloned into the Codex home. */
     record Git(String url, Optional<String> ref) implements MarketplaceSource {
     }
+
+    /**
+     * A cxpm registry: config.toml records it as a git source on the registry's Codex git view
+     * (so the real Codex CLI uses it too); cxpm resolves against the registry's JSON API.
+     */
+    record Registry(URI url, URI codexMarketplace) implements MarketplaceSource {
+    }
+
+    /** Where a registry serves its Codex git view; a git URL ending so is probed as a registry too. */
+    String CODEX_VIEW_PATH = "/codex/marketplace.git";
 
     Pattern SHORTHAND = Pattern.compile("([A-Za-z0-9_.-]+)/([A-Za-z0-9_.-]+?)(?:\\.git)?(?:@([^@\\s]+))?");
 
@@ -54,6 +66,38 @@ public sealed interface MarketplaceSource {
         return new Local(dir);
     }
 
+    /**
+     * A git source whose http(s) URL a cxpm registry answers becomes a {@link Registry}. URLs ending
+     * in {@code .git} are git repositories (no probe, no round trip) unless they end in the registry's
+     * Codex view path; anything else is probed with {@code GET URL/api/v1/registry}, and when something
+     * other than a registry answers, the URL stays a git URL exactly as before.
+     */
+    static MarketplaceSource recognise(MarketplaceSource source) {
+        if (!(source instanceof Git g) || g.ref().isPresent() || !(g.url().startsWith("http://") || g.url().startsWith("https://"))) {
+            return source;
+        }
+        String url = g.url();
+        while (url.endsWith("/")) {
+            url = url.substring(0, url.length() - 1);
+        }
+        String base;
+        if (url.endsWith(CODEX_VIEW_PATH)) {
+            base = url.substring(0, url.length() - CODEX_VIEW_PATH.length());
+        } else if (url.endsWith(".git")) {
+            return source;
+        } else {
+            base = url;
+        }
+        URI baseUrl;
+        try {
+            baseUrl = RegistryClient.parseUrl(base);
+        } catch (UserError e) {
+            return source;
+        }
+        Optional<RegistryClient.Probe> probe = new RegistryClient(baseUrl, null).probe();
+        return probe.<MarketplaceSource>map(p -> new Registry(baseUrl, p.codexMarketplace())).orElse(source);
+    }
+
     private static UserError invalid() {
         return new UserError(UserError.Kind.USAGE,
                 "invalid marketplace source format; expected owner/repo, a git URL, or a local marketplace path",
@@ -65,6 +109,7 @@ public sealed interface MarketplaceSource {
         return switch (this) {
             case Local l -> CodexConfig.MarketplaceEntry.local(l.root().toString());
             case Git g -> CodexConfig.MarketplaceEntry.git(g.url(), g.ref());
+            case Registry r -> CodexConfig.MarketplaceEntry.git(r.codexMarketplace().toString(), Optional.empty());
         };
     }
 }

@@ -29,7 +29,17 @@ public final class Marketplaces {
 
     /** A configured marketplace; manifest is empty (and problem set) when its root cannot be read. */
     public record Configured(String key, CodexConfig.MarketplaceEntry entry, Path root, Optional<Marketplace> manifest,
-            Optional<String> problem) {
+            Optional<String> problem, Optional<java.net.URI> registry) {
+        /** How the user knows the source: {@code registry} for a cxpm registry, else config.toml's source type. */
+        public String sourceType() {
+            return registry.isPresent() ? "registry" : entry.sourceType();
+        }
+
+        /** The registry URL for a registry, else config.toml's source. */
+        public String source() {
+            return registry.map(Object::toString).orElse(entry.source());
+        }
+
         /** The manifest name, or the config key when the manifest cannot be read. */
         public String name() {
             return manifest.map(Marketplace::name).orElse(key);
@@ -48,7 +58,11 @@ public final class Marketplaces {
         }
     }
 
-    public record Added(String name, Path root, boolean alreadyAdded, CodexConfig.MarketplaceEntry entry) {
+    /** registry: the cxpm registry's URL when the source is one (config.toml then holds its Codex git view). */
+    public record Added(String name, Path root, boolean alreadyAdded, CodexConfig.MarketplaceEntry entry, Optional<java.net.URI> registry) {
+        public Added(String name, Path root, boolean alreadyAdded, CodexConfig.MarketplaceEntry entry) {
+            this(name, root, alreadyAdded, entry, Optional.empty());
+        }
     }
 
     public record Upgraded(List<String> selected, List<Path> upgradedRoots, List<String> errors) {
@@ -63,9 +77,11 @@ public final class Marketplaces {
     private final CodexHome home;
     private final GitCli git;
     private final Duration lockTimeout;
+    private final RegistryMarketplaces registries;
 
     public Marketplaces(CodexHome home, GitCli git, Duration lockTimeout) {
         this.home = home;
+        this.registries = new RegistryMarketplaces(home);
         this.git = git;
         this.lockTimeout = lockTimeout;
     }
@@ -74,14 +90,33 @@ public final class Marketplaces {
         return home;
     }
 
+    public RegistryMarketplaces registries() {
+        return registries;
+    }
+
+    /** Adds a marketplace; an http(s) URL a cxpm registry answers is added as a registry (see {@link MarketplaceSource#recognise}). */
     public Added add(MarketplaceSource source, Optional<String> expectedName) {
+        MarketplaceSource recognised = MarketplaceSource.recognise(source);
         try (HomeLock lock = HomeLock.acquire(home, lockTimeout)) {
-            return switch (source) {
+            return switch (recognised) {
                 case MarketplaceSource.Local local -> addLocal(local, expectedName);
                 case MarketplaceSource.Git g -> addGit(g, expectedName);
+                case MarketplaceSource.Registry r -> addRegistry(r, expectedName);
             };
         }
     }
+
+    /** Codex gets the registry's git view (so it lists and installs from it); cxpm remembers the registry and caches its indexes. */
+    private Added addRegistry(MarketplaceSource.Registry r, Optional<String> expectedName) {
+        Added added = addGit(new MarketplaceSource.Git(r.codexMarketplace().toString(), Optional.empty()), expectedName);
+        registries.remember(added.name(), r.url(), r.codexMarketplace());
+        List<String> plugins = Marketplace.load(added.root()).plugins().stream().map(e -> e.name()).limit(PREFETCHED_INDEXES).toList();
+        registries.refresh(added.name(), r.url(), plugins);
+        return new Added(added.name(), added.root(), added.alreadyAdded(), added.entry(), Optional.of(r.url()));
+    }
+
+    /** Index documents fetched when a registry is added or updated, so info and install work offline; others are fetched on use. */
+    private static final int PREFETCHED_INDEXES = 500;
 
     private Added addLocal(MarketplaceSource.Local local, Optional<String> expectedName) {
         Marketplace m = Marketplace.load(local.root());
@@ -181,9 +216,11 @@ public final class Marketplaces {
         for (Map.Entry<String, CodexConfig.MarketplaceEntry> e : home.config().marketplaces().entrySet()) {
             Path root = rootOf(e.getKey(), e.getValue());
             try {
-                out.add(new Configured(e.getKey(), e.getValue(), root, Optional.of(Marketplace.load(root)), Optional.empty()));
+                Marketplace m = Marketplace.load(root);
+                out.add(new Configured(e.getKey(), e.getValue(), root, Optional.of(m), Optional.empty(), registryOf(e.getKey(), e.getValue())));
             } catch (UserError err) {
-                out.add(new Configured(e.getKey(), e.getValue(), root, Optional.empty(), Optional.of(err.getMessage())));
+                out.add(new Configured(e.getKey(), e.getValue(), root, Optional.empty(), Optional.of(err.getMessage()),
+                        registryOf(e.getKey(), e.getValue())));
             }
         }
         return out;
@@ -192,6 +229,26 @@ public final class Marketplaces {
     /** The marketplace whose manifest is called name (how Codex resolves {@code plugin@marketplace}). */
     public Optional<Configured> find(String name) {
         return list().stream().filter(c -> c.manifest().isPresent() && c.name().equals(name)).findFirst();
+    }
+
+    /** A git marketplace cxpm recorded as a registry, when config.toml still points at that registry's git view. */
+    private Optional<java.net.URI> registryOf(String key, CodexConfig.MarketplaceEntry entry) {
+        if (!entry.isGit()) {
+            return Optional.empty();
+        }
+        try {
+            Optional<java.net.URI> recorded = registries.url(key).filter(u -> entry.source().equals(u + MarketplaceSource.CODEX_VIEW_PATH));
+            if (recorded.isPresent()) {
+                return recorded;
+            }
+            // added by the real Codex CLI from a registry's git view: the path names the registry
+            String s = entry.source();
+            return (s.startsWith("http://") || s.startsWith("https://")) && s.endsWith(MarketplaceSource.CODEX_VIEW_PATH)
+                    ? Optional.of(java.net.URI.create(s.substring(0, s.length() - MarketplaceSource.CODEX_VIEW_PATH.length())))
+                    : Optional.empty();
+        } catch (UserError | IllegalArgumentException e) {
+            return Optional.empty();
+        }
     }
 
     public Path rootOf(String key, CodexConfig.MarketplaceEntry entry) {
@@ -222,6 +279,12 @@ public final class Marketplaces {
             for (String key : selected) {
                 try {
                     upgradeOne(key, all.get(key)).ifPresent(upgraded::add);
+                    Optional<java.net.URI> registry = registryOf(key, all.get(key));
+                    if (registry.isPresent()) {
+                        List<String> plugins = Marketplace.load(home.marketplaceClone(key)).plugins().stream().map(e -> e.name())
+                                .limit(PREFETCHED_INDEXES).toList();
+                        registries.refresh(key, registry.get(), plugins).forEach(err -> errors.add(key + ": " + err));
+                    }
                 } catch (UserError e) {
                     if (name.isPresent()) {
                         throw e;
@@ -300,6 +363,7 @@ public final class Marketplaces {
                         "see the configured ones: cxpm marketplace list");
             }
             cfg.withoutMarketplace(name).write();
+            registries.forget(name);
             if (entry.isGit()) {
                 Path clone = home.marketplaceClone(name);
                 Trees.delete(clone);

@@ -15,6 +15,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
+import java.nio.file.Path;
 
 /**
  * A cxpm registry's JSON API seen from the client side (JDK HttpClient). Each refusal of the
@@ -131,6 +133,70 @@ public final class RegistryClient {
         return send(request("/api/v1/plugins/" + enc(plugin)).GET());
     }
 
+    /** What {@code GET /api/v1/registry} says: the registry's marketplace name and its Codex git view. */
+    public record Probe(String marketplace, URI codexMarketplace) {
+    }
+
+    /**
+     * Asks whether a cxpm registry answers at the base URL. Empty when something else answers (a git
+     * host, a web server: anything but the registry's JSON); a NETWORK error when nothing answers.
+     */
+    public Optional<Probe> probe() {
+        HttpResponse<byte[]> r = exchange(request("/api/v1/registry").timeout(Duration.ofSeconds(20)).GET());
+        if (r.statusCode() != 200) {
+            return Optional.empty();
+        }
+        try {
+            JsonNode body = JSON.readTree(r.body());
+            if (!"cxpm".equals(body.path("registry").asText()) || !body.path("marketplace").isTextual()) {
+                return Optional.empty();
+            }
+            return Optional.of(new Probe(body.path("marketplace").asText(), URI.create(base + body.path("codexMarketplace").asText())));
+        } catch (IOException | IllegalArgumentException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** An index document's bytes and ETag, or notModified when the cached ETag still holds. */
+    public record IndexFetch(boolean notModified, byte[] json, String etag) {
+    }
+
+    public IndexFetch index(String plugin, Optional<String> etag) {
+        HttpRequest.Builder b = request("/api/v1/plugins/" + enc(plugin)).GET();
+        etag.ifPresent(e -> b.header("If-None-Match", e));
+        HttpResponse<byte[]> r = exchange(b);
+        if (r.statusCode() == 304) {
+            return new IndexFetch(true, new byte[0], etag.orElse(""));
+        }
+        if (r.statusCode() == 404) {
+            throw new UserError(UserError.Kind.NOT_FOUND, "plugin `" + plugin + "` was not found in the registry at " + base,
+                    "cxpm search " + plugin + " lists matching plugins");
+        }
+        if (r.statusCode() != 200) {
+            throw refuse(r);
+        }
+        return new IndexFetch(false, r.body(), r.headers().firstValue("ETag").orElse(""));
+    }
+
+    /** Downloads a blob (a path from an index document, e.g. {@code /api/v1/blobs/HEX}) to dest, unverified. */
+    public void download(String tarball, Path dest) {
+        URI u = tarball.startsWith("http://") || tarball.startsWith("https://") ? URI.create(tarball) : URI.create(base + tarball);
+        HttpResponse<Path> r;
+        try {
+            r = http.send(HttpRequest.newBuilder(u).timeout(Duration.ofMinutes(10)).GET().build(), HttpResponse.BodyHandlers.ofFile(dest));
+        } catch (IOException e) {
+            throw unreachable(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new UserError(UserError.Kind.NETWORK, "interrupted talking to " + base);
+        }
+        if (r.statusCode() != 200) {
+            throw r.statusCode() == 404
+                    ? new UserError(UserError.Kind.NOT_FOUND, "the registry at " + base + " has no blob " + tarball)
+                    : new UserError(UserError.Kind.NETWORK, "the registry at " + base + " failed (HTTP " + r.statusCode() + ") sending " + tarball);
+        }
+    }
+
     public JsonNode search(String query, String category, int page, int perPage) {
         StringBuilder q = new StringBuilder("/api/v1/search?page=").append(page).append("&perPage=").append(perPage);
         if (query != null) {
@@ -151,16 +217,30 @@ public final class RegistryClient {
         return b;
     }
 
-    private JsonNode send(HttpRequest.Builder b) {
-        HttpResponse<byte[]> r;
+    private HttpResponse<byte[]> exchange(HttpRequest.Builder b) {
         try {
-            r = http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+            return http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
         } catch (IOException e) {
-            throw new UserError(UserError.Kind.NETWORK, "cannot reach the registry at " + base + ": " + e, "is 'cxpm serve' running there?", e);
+            throw unreachable(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new UserError(UserError.Kind.NETWORK, "interrupted talking to " + base);
         }
+    }
+
+    private UserError unreachable(IOException e) {
+        return new UserError(UserError.Kind.NETWORK, "cannot reach the registry at " + base + ": " + e, "is 'cxpm serve' running there?", e);
+    }
+
+    private JsonNode send(HttpRequest.Builder b) {
+        HttpResponse<byte[]> r = exchange(b);
+        if (r.statusCode() >= 200 && r.statusCode() < 300) {
+            return parse(r);
+        }
+        throw refuse(r);
+    }
+
+    private JsonNode parse(HttpResponse<byte[]> r) {
         JsonNode body;
         try {
             body = r.body().length == 0 ? JSON.createObjectNode() : JSON.readTree(r.body());
@@ -168,10 +248,12 @@ public final class RegistryClient {
             throw new UserError(UserError.Kind.NETWORK, base + " answered " + r.statusCode() + " with something that is not JSON",
                     "is this a cxpm registry?");
         }
+        return body;
+    }
+
+    private UserError refuse(HttpResponse<byte[]> r) {
+        JsonNode body = parse(r);
         int s = r.statusCode();
-        if (s >= 200 && s < 300) {
-            return body;
-        }
         String message = body.path("message").asText("HTTP " + s);
         List<String> lines = new ArrayList<>();
         lines.add(message);
@@ -180,7 +262,7 @@ public final class RegistryClient {
             lines.add("  " + p.path("code").asText() + file + " " + p.path("message").asText());
         }
         String text = String.join("\n", lines);
-        throw switch (s) {
+        return switch (s) {
             case 400, 413 -> new UserError(UserError.Kind.INVALID_INPUT, text);
             case 401 -> new UserError(UserError.Kind.INVALID_INPUT, "the registry refused the token: " + text, "cxpm login --registry " + base);
             case 403 -> new UserError(UserError.Kind.INVALID_INPUT, "not allowed: " + text, "ask an owner for a token with the right scope");

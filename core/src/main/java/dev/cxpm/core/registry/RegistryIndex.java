@@ -1,0 +1,76 @@
+package dev.cxpm.core.registry;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cxpm.core.UserError;
+import dev.cxpm.core.pack.Integrity;
+import dev.cxpm.core.resolve.PluginVersion;
+import dev.cxpm.core.resolve.VersionRange;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A plugin's index document from a cxpm registry ({@code GET /api/v1/plugins/NAME}), parsed once:
+ * every published version with its integrity, blob path, dependencies and yanked/deprecated marks.
+ * New resolution never picks a yanked version; a lockfile's exact version is found yanked or not.
+ */
+public record RegistryIndex(String name, Optional<String> description, List<Release> releases) {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** One published version. */
+    public record Release(PluginVersion version, Integrity integrity, long size, String tarball, Map<String, String> dependencies,
+            boolean yanked, Optional<String> deprecated) {
+    }
+
+    public static RegistryIndex parse(byte[] json, String where) {
+        try {
+            JsonNode doc = JSON.readTree(json);
+            List<Release> out = new ArrayList<>();
+            for (JsonNode v : doc.path("versions")) {
+                Map<String, String> deps = new LinkedHashMap<>();
+                v.path("dependencies").properties().forEach(e -> deps.put(e.getKey(), e.getValue().asText()));
+                out.add(new Release(PluginVersion.of(v.path("version").asText()), Integrity.parse(v.path("integrity").asText()),
+                        v.path("size").asLong(), v.path("tarball").asText(), Map.copyOf(deps), v.path("yanked").asBoolean(false),
+                        v.path("deprecated").isTextual() ? Optional.of(v.path("deprecated").asText()) : Optional.empty()));
+            }
+            out.sort(Comparator.comparing(Release::version));
+            if (!doc.path("name").isTextual()) {
+                throw new IOException("no name");
+            }
+            return new RegistryIndex(doc.path("name").asText(),
+                    doc.path("description").isTextual() ? Optional.of(doc.path("description").asText()) : Optional.empty(), List.copyOf(out));
+        } catch (IOException | UserError e) {
+            throw new UserError(UserError.Kind.NETWORK, "the index document from " + where + " cannot be read: " + e.getMessage(),
+                    "is this a cxpm registry? retry, or run cxpm marketplace update");
+        }
+    }
+
+    /**
+     * The newest release new resolution may pick: not yanked, SemVer, inside the range. Without a
+     * range the newest non-prerelease, or the newest prerelease when there is nothing else (npm's latest).
+     */
+    public Optional<Release> pick(Optional<VersionRange> range) {
+        List<Release> candidates = releases.stream().filter(r -> !r.yanked() && r.version().isSemver()).toList();
+        if (range.isPresent()) {
+            return candidates.stream().filter(r -> range.get().includes(r.version())).max(Comparator.comparing(Release::version));
+        }
+        return candidates.stream().filter(r -> VersionRange.ANY.includes(r.version())).max(Comparator.comparing(Release::version))
+                .or(() -> candidates.stream().max(Comparator.comparing(Release::version)));
+    }
+
+    /** The release with exactly this version, yanked or not (what a lockfile pins). */
+    public Optional<Release> exactly(String version) {
+        return releases.stream().filter(r -> r.version().text().equals(version)).findFirst();
+    }
+
+    /** Version texts of releases new resolution may use, oldest first. */
+    public List<String> available() {
+        return releases.stream().filter(r -> !r.yanked()).map(r -> r.version().text()).toList();
+    }
+}
