@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cxpm.core.pack.Integrity;
+import dev.cxpm.core.pack.Packer;
 import dev.cxpm.registry.Registry;
 import dev.cxpm.registry.RegistryServer;
 import java.io.BufferedReader;
@@ -244,7 +246,7 @@ class RegistryCommandsTest {
                 int worker = w;
                 publishers.add(Thread.ofPlatform().start(() -> {
                     for (int i = 0; i < 1000; i++) {
-                        byte[] archive = dev.cxpm.registry.TarGz.of(Map.of(".codex-plugin/plugin.json",
+                        byte[] archive = Packer.archive(Map.of(".codex-plugin/plugin.json",
                                 "{\"name\":\"k" + worker + "\",\"version\":\"" + r + "." + i + ".0\",\"description\":\"" + "x".repeat(20_000) + i + "\"}"));
                         try {
                             HttpResponse<String> resp = http.send(HttpRequest.newBuilder(URI.create(s.url() + "/api/v1/plugins"))
@@ -268,7 +270,7 @@ class RegistryCommandsTest {
             assertThat(published.get()).isGreaterThanOrEqualTo(6);
             // what a restart finds before it sweeps: every version row points to a stored blob
             try (dev.cxpm.registry.JdbcDatabase db = dev.cxpm.registry.JdbcDatabase.sqlite(dir.resolve("registry.db"))) {
-                java.util.Set<dev.cxpm.registry.Integrity> blobs = new dev.cxpm.registry.FileBlobStore(dir.resolve("blobs")).list();
+                java.util.Set<Integrity> blobs = new dev.cxpm.registry.FileBlobStore(dir.resolve("blobs")).list();
                 assertThat(blobs).containsAll(db.integrities());
             }
         }

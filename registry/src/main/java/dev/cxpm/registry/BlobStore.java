@@ -1,5 +1,6 @@
 package dev.cxpm.registry;
 
+import dev.cxpm.core.pack.Integrity;
 import java.io.InputStream;
 import java.util.Optional;
 import java.util.Set;

@@ -1,5 +1,6 @@
 package dev.cxpm.registry;
 
+import dev.cxpm.core.pack.Packer;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -92,6 +93,6 @@ public final class DemoPlugins {
             files.put(".app.json", app);
         }
         files.put("README.md", "# " + display + "\n\n" + description + "\n");
-        return TarGz.of(files);
+        return Packer.archive(files);
     }
 }

@@ -1,5 +1,6 @@
 package dev.cxpm.registry;
 
+import dev.cxpm.core.pack.Integrity;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -86,10 +87,7 @@ public final class FileBlobStore implements BlobStore {
             files.filter(Files::isRegularFile).forEach(f -> {
                 String n = f.getFileName().toString();
                 if (n.endsWith(".tgz")) {
-                    Integrity i = Integrity.parse(n.substring(0, n.length() - 4));
-                    if (i != null) {
-                        all.add(i);
-                    }
+                    Integrity.ofHex(n.substring(0, n.length() - 4)).ifPresent(all::add);
                 } else if (n.startsWith(".put-")) {
                     // a temp file left by a crash mid-write: never referenced, safe to drop
                     try {

@@ -1,5 +1,6 @@
 package dev.cxpm.registry;
 
+import dev.cxpm.core.pack.Integrity;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -168,7 +169,7 @@ public final class JdbcDatabase implements RegistryDatabase {
             "p.name, v.version, v.integrity, v.size, v.manifest, v.dependencies, v.yanked, v.published_by, v.published_at, v.deprecated";
 
     private static VersionRow versionRow(ResultSet rs) throws SQLException {
-        return new VersionRow(rs.getString(1), rs.getString(2), new Integrity(rs.getString(3)), rs.getLong(4),
+        return new VersionRow(rs.getString(1), rs.getString(2), Integrity.fromHex(rs.getString(3)), rs.getLong(4),
                 rs.getString(5), rs.getString(6), rs.getInt(7) != 0, rs.getString(8), Instant.parse(rs.getString(9)), rs.getString(10));
     }
 
@@ -376,7 +377,7 @@ public final class JdbcDatabase implements RegistryDatabase {
 
     @Override
     public List<Integrity> integrities() {
-        return read(c -> strings(c, "SELECT integrity FROM versions").stream().map(Integrity::new).toList());
+        return read(c -> strings(c, "SELECT integrity FROM versions").stream().map(Integrity::fromHex).toList());
     }
 
     @Override

@@ -1,10 +1,10 @@
 package dev.cxpm.registry;
 
-import dev.cxpm.core.format.CodexNames;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.cxpm.core.format.CodexNames;
+import dev.cxpm.core.format.Plugin;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -38,7 +38,6 @@ public record PublishedPlugin(String name, String version, String description, S
         return CodexNames.isPortablePluginName(name) && name.equals(name.toLowerCase(java.util.Locale.ROOT));
     }
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final YAMLMapper YAML = new YAMLMapper();
 
     public static Checked check(PluginArchive archive) {
         List<Problem> problems = new ArrayList<>(archive.problems());
@@ -114,21 +113,9 @@ public record PublishedPlugin(String name, String version, String description, S
         return out;
     }
 
+    /** The YAML front matter, read by the foundation's parser (the one validate uses); empty when it has none. */
     private static JsonNode frontMatter(String text) {
-        String t = text.replace("\r\n", "\n");
-        if (!t.startsWith("---\n")) {
-            return JSON.createObjectNode();
-        }
-        int end = t.indexOf("\n---", 4);
-        if (end < 0) {
-            return JSON.createObjectNode();
-        }
-        try {
-            JsonNode n = YAML.readTree(t.substring(4, end));
-            return n == null ? JSON.createObjectNode() : n;
-        } catch (Exception e) {
-            return JSON.createObjectNode();
-        }
+        return Plugin.FrontMatter.parse(text).yaml();
     }
 
     /** MCP servers by name with their command (or URL), from the manifest or {@code .mcp.json}. */

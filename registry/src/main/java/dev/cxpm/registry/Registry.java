@@ -1,11 +1,12 @@
 package dev.cxpm.registry;
 
-import dev.cxpm.core.format.CodexNames;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cxpm.core.format.CodexNames;
+import dev.cxpm.core.pack.Integrity;
 import dev.cxpm.registry.RegistryDatabase.PluginRow;
 import dev.cxpm.registry.RegistryDatabase.PublishOutcome;
 import dev.cxpm.registry.RegistryDatabase.SearchPage;
@@ -215,7 +216,7 @@ public final class Registry implements AutoCloseable {
         if (!caller.mayPublish(p.name())) {
             throw new RegistryException(403, "forbidden", "your token may not publish '" + p.name() + "' (scopes: " + String.join(" ", caller.scopes()) + ")");
         }
-        Integrity integrity = Integrity.of(tgz);
+        Integrity integrity = Integrity.sha512(tgz);
         // cheap refusals first, so a doomed upload writes nothing; insertVersion re-checks atomically
         refuseOutcome(precheck(caller, p), p);
         blobs.put(integrity, tgz);

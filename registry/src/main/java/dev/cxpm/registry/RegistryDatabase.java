@@ -1,5 +1,6 @@
 package dev.cxpm.registry;
 
+import dev.cxpm.core.pack.Integrity;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.cxpm.core.pack.Integrity;
 import dev.cxpm.registry.RegistryDatabase.PluginRow;
 import java.io.IOException;
 import java.io.InputStream;
@@ -139,7 +140,7 @@ public final class RegistryServer implements AutoCloseable {
         } else if ((m = PLUGIN.matcher(path)).matches() && isRead(method)) {
             index(ex, decode(m.group(1)));
         } else if ((m = BLOB.matcher(path)).matches() && isRead(method)) {
-            blob(ex, new Integrity(m.group(1)));
+            blob(ex, Integrity.fromHex(m.group(1)));
         } else if (path.equals("/api/v1/search") && isRead(method)) {
             search(ex);
         } else if (path.equals("/api/v1/me") && isRead(method)) {

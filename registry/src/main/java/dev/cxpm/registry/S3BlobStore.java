@@ -1,5 +1,6 @@
 package dev.cxpm.registry;
 
+import dev.cxpm.core.pack.Integrity;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -131,10 +132,7 @@ public final class S3BlobStore implements BlobStore {
             while (k.find()) {
                 String name = unescape(k.group(1)).substring(prefix.length());
                 if (name.endsWith(".tgz") && name.indexOf('/') < 0) {
-                    Integrity i = Integrity.parse(name.substring(0, name.length() - 4));
-                    if (i != null) {
-                        all.add(i);
-                    }
+                    Integrity.ofHex(name.substring(0, name.length() - 4)).ifPresent(all::add);
                 }
             }
             Matcher n = NEXT.matcher(xml);

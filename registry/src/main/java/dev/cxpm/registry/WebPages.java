@@ -1,5 +1,6 @@
 package dev.cxpm.registry;
 
+import dev.cxpm.core.pack.Integrity;
 import dev.cxpm.registry.RegistryDatabase.PluginRow;
 import dev.cxpm.registry.RegistryDatabase.VersionRow;
 import java.io.IOException;

@@ -1,5 +1,6 @@
 package dev.cxpm.registry;
 
+import dev.cxpm.core.pack.Packer;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -43,7 +44,7 @@ public final class RegistryBench {
                  "interface": {"displayName": "%s %s %d", "category": "%s", "capabilities": ["Read"]}}
                 """.formatted(name, version, a, b, i, a, b, a, b, i, CATEGORIES[i % CATEGORIES.length]));
         files.put("skills/main/SKILL.md", "---\nname: main\ndescription: Works with " + a + ".\n---\nBody " + i + "\n");
-        return TarGz.of(files);
+        return Packer.archive(files);
     }
 
     static void seed(Path dir, int n) throws Exception {

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cxpm.core.pack.Integrity;
+import dev.cxpm.core.pack.Packer;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -76,7 +78,7 @@ class RegistryServerTest {
                  "interface": {"displayName": "%s", "category": "%s", "brandColor": "#112233"}}
                 """.formatted(name, version, description, name.toUpperCase(), category));
         files.put("skills/hello/SKILL.md", "---\nname: hello\ndescription: Says hello.\n---\nHello.\n");
-        return TarGz.of(files);
+        return Packer.archive(files);
     }
 
     HttpResponse<String> publish(String token, byte[] archive) throws Exception {
@@ -118,12 +120,12 @@ class RegistryServerTest {
         byte[] archive = plugin("demo", "1.0.0");
         HttpResponse<String> r = publish(admin, archive);
         assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
-        assertThat(json(r).path("integrity").asText()).isEqualTo(Integrity.of(archive).sri());
+        assertThat(json(r).path("integrity").asText()).isEqualTo(Integrity.sha512(archive).sri());
 
         JsonNode index = json(get("/api/v1/plugins/demo"));
         assertThat(index.path("latest").asText()).isEqualTo("1.0.0");
         JsonNode v = index.path("versions").get(0);
-        assertThat(v.path("integrity").asText()).isEqualTo(Integrity.of(archive).sri());
+        assertThat(v.path("integrity").asText()).isEqualTo(Integrity.sha512(archive).sri());
         assertThat(v.path("yanked").asBoolean()).isFalse();
         assertThat(v.path("dependencies").isObject()).isTrue();
 
@@ -162,7 +164,7 @@ class RegistryServerTest {
         assertThat(again.statusCode()).isEqualTo(409);
         assertThat(json(again).path("error").asText()).isEqualTo("version-exists");
         assertThat(json(get("/api/v1/plugins/demo")).path("versions").get(0).path("integrity").asText())
-                .isEqualTo(Integrity.of(first).sri());
+                .isEqualTo(Integrity.sha512(first).sri());
         assertThat(blobCount()).isEqualTo(1);
     }
 
@@ -271,7 +273,7 @@ class RegistryServerTest {
 
     @Test
     void invalidPluginIsRefusedWithEveryProblemAndNothingIsStored() throws Exception {
-        byte[] bad = TarGz.of(Map.of(
+        byte[] bad = Packer.archive(Map.of(
                 ".codex-plugin/plugin.json", "{\"name\": \"Bad Name\", \"version\": \"one\"}",
                 "skills/x/SKILL.md", "no front matter"));
         HttpResponse<String> r = publish(admin, bad);
@@ -287,7 +289,7 @@ class RegistryServerTest {
         Map<String, String> files = new LinkedHashMap<>();
         files.put(".codex-plugin/plugin.json", "{\"name\":\"mcp-demo\",\"version\":\"1.0.0\",\"description\":\"Talks to a server.\"}");
         files.put(".mcp.json", "{\"mcpServers\":{\"s\":{\"command\":\"npx\",\"args\":[\"srv\"],\"env\":{\"API_TOKEN\":\"${API_TOKEN}\"}}}}");
-        HttpResponse<String> r = publish(admin, TarGz.of(files));
+        HttpResponse<String> r = publish(admin, Packer.archive(files));
         assertThat(r.statusCode()).isEqualTo(400);
         assertThat(json(r).path("message").asText()).contains("validate --strict");
         assertThat(r.body()).contains("npx").contains("API_TOKEN");
@@ -295,13 +297,13 @@ class RegistryServerTest {
 
         files.put(".codex-plugin/plugin.json", "{\"name\":\"mcp-demo\",\"version\":\"1.0.0\",\"description\":\"Talks to a server.\","
                 + "\"prerequisites\":{\"commands\":{\"npx\":\"Node.js\"},\"env\":{\"API_TOKEN\":\"a token\"}}}");
-        HttpResponse<String> ok = publish(admin, TarGz.of(files));
+        HttpResponse<String> ok = publish(admin, Packer.archive(files));
         assertThat(ok.statusCode()).as(ok.body()).isEqualTo(201);
     }
 
     @Test
     void archiveWithoutManifestIsRefused() throws Exception {
-        HttpResponse<String> r = publish(admin, TarGz.of(Map.of("README.md", "hi")));
+        HttpResponse<String> r = publish(admin, Packer.archive(Map.of("README.md", "hi")));
         assertThat(r.statusCode()).isEqualTo(400);
         assertThat(r.body()).contains("missing-manifest");
     }
@@ -370,7 +372,7 @@ class RegistryServerTest {
                 .header("Content-Type", "multipart/form-data; boundary=" + boundary)
                 .header("Authorization", "Bearer " + admin).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
-        assertThat(json(r).path("integrity").asText()).isEqualTo(Integrity.of(archive).sri());
+        assertThat(json(r).path("integrity").asText()).isEqualTo(Integrity.sha512(archive).sri());
     }
 
     @Test
@@ -499,7 +501,7 @@ class RegistryServerTest {
         registry.close();
         // what a crash between the blob write and the version row leaves behind
         byte[] orphan = plugin("ghost", "1.0.0");
-        blobs().put(Integrity.of(orphan), orphan);
+        blobs().put(Integrity.sha512(orphan), orphan);
         assertThat(blobCount()).isEqualTo(2);
 
         registry = open();
@@ -561,7 +563,7 @@ class RegistryServerTest {
         assertThat(data.resolve("codex-home/plugins/cache/cxpm-registry/demo/1.1.0/.codex-plugin/plugin.json")).exists();
     }
 
-    /** A tar.gz written entry by entry, so that it can hold what TarGz refuses to write: escapes and links. */
+    /** A tar.gz written entry by entry, so that it can hold what Packer.archive never writes: escapes and links. */
     static byte[] rawTar(Map<String, String> files, String symlinkName, String symlinkTarget) throws IOException {
         java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
         try (TarArchiveOutputStream tar = new TarArchiveOutputStream(new java.util.zip.GZIPOutputStream(buf))) {

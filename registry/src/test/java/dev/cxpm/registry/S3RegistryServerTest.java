@@ -2,6 +2,7 @@ package dev.cxpm.registry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.cxpm.core.pack.Integrity;
 import java.net.URI;
 import java.time.Clock;
 import java.util.Properties;
@@ -72,7 +73,7 @@ class S3RegistryServerTest extends RegistryServerTest {
     void blobsAreObjectsUnderThePrefixAndAMissingOneIsAbsentNotAnError() {
         BlobStore s3 = blobs();
         byte[] content = "hello".getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        Integrity i = Integrity.of(content);
+        Integrity i = Integrity.sha512(content);
         assertThat(s3.exists(i)).isFalse();
         assertThat(s3.open(i)).isEmpty();
         s3.put(i, content);

@@ -9,16 +9,21 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
+import java.util.HexFormat;
 import java.util.Locale;
+import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * A content hash in the Subresource Integrity form npm uses ({@code sha512-<base64>}): what pack prints,
  * what a lockfile records and what install verifies. Parsed once, so code past the edge holds a value
  * that cannot be malformed. sha256 and sha384 are read too (other tools write them); cxpm writes sha512.
+ * The registry addresses its blobs by the same value, written in hex ({@link #hex()}).
  */
 public record Integrity(String algorithm, String base64) {
 
     public static final String SHA512 = "sha512";
+    private static final Pattern SHA512_HEX = Pattern.compile("[0-9a-f]{128}");
 
     public Integrity {
         if (!isSupported(algorithm)) {
@@ -66,6 +71,32 @@ public record Integrity(String algorithm, String base64) {
 
     public static Integrity sha512(Path file) {
         return ofFile(SHA512, file);
+    }
+
+    /**
+     * The sha512 integrity whose digest is written as 128 lower-case hex digits: the form the registry uses in
+     * blob URLs, file and object names, where base64's {@code /} and {@code +} would need escaping.
+     */
+    public static Integrity fromHex(String hex) {
+        if (hex == null || !SHA512_HEX.matcher(hex).matches()) {
+            throw new IllegalArgumentException("not a sha512 hex digest: " + hex);
+        }
+        return new Integrity(SHA512, Base64.getEncoder().encodeToString(HexFormat.of().parseHex(hex)));
+    }
+
+    /** {@link #fromHex} when text is a sha512 hex digest, else empty (a stray file name, say). */
+    public static Optional<Integrity> ofHex(String text) {
+        return text != null && SHA512_HEX.matcher(text).matches() ? Optional.of(fromHex(text)) : Optional.empty();
+    }
+
+    /** The digest as lower-case hex (see {@link #fromHex}). */
+    public String hex() {
+        return HexFormat.of().formatHex(Base64.getDecoder().decode(base64));
+    }
+
+    /** The Subresource Integrity form, {@code sha512-<base64>}, as index documents and lockfiles write it. */
+    public String sri() {
+        return toString();
     }
 
     public static MessageDigest newSha512() {

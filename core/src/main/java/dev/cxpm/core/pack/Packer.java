@@ -2,6 +2,7 @@ package dev.cxpm.core.pack;
 
 import dev.cxpm.core.UserError;
 import java.io.BufferedOutputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -22,6 +23,8 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.zip.Deflater;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
@@ -160,24 +163,61 @@ public final class Packer {
 
     private static final int BUFFER = 64 * 1024;
 
+    /**
+     * A {@code .tgz} of files given in memory (path inside the plugin to UTF-8 text), laid out and stamped exactly
+     * as {@link #pack} lays out a directory: for plugins made by code (the registry's demo plugins) and tests.
+     */
+    public static byte[] archive(Map<String, String> files) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try {
+            StableGzipOutputStream gz = new StableGzipOutputStream(bytes, Deflater.DEFAULT_COMPRESSION);
+            try {
+                TarArchiveOutputStream tar = newTar(gz);
+                for (Map.Entry<String, String> f : new TreeMap<>(files).entrySet()) {
+                    byte[] content = f.getValue().getBytes(StandardCharsets.UTF_8);
+                    tar.putArchiveEntry(header(f.getKey(), content.length, false));
+                    tar.write(content);
+                    tar.closeArchiveEntry();
+                }
+                tar.finish();
+                gz.finish();
+                gz.flush();
+            } finally {
+                gz.release();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // in memory: not expected
+        }
+        return bytes.toByteArray();
+    }
+
+    private static TarArchiveOutputStream newTar(OutputStream gz) {
+        TarArchiveOutputStream tar = new TarArchiveOutputStream(gz, StandardCharsets.UTF_8.name());
+        tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
+        tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
+        tar.setAddPaxHeadersForNonAsciiNames(true);
+        return tar;
+    }
+
+    private static TarArchiveEntry header(String path, long size, boolean executable) {
+        TarArchiveEntry te = new TarArchiveEntry(PREFIX + path, true);
+        te.setSize(size);
+        te.setModTime(FIXED_TIME.toEpochMilli());
+        te.setMode(TarArchiveEntry.DEFAULT_FILE_MODE & ~0777 | (executable ? 0755 : 0644));
+        te.setIds(0, 0);
+        te.setUserName("");
+        te.setGroupName("");
+        return te;
+    }
+
     /** Writes the listing as a deterministic tar.gz to {@code out} (not closed), feeding {@code content}. */
     static void write(Listing listing, OutputStream out, MessageDigest content) throws IOException {
         byte[] buf = new byte[BUFFER];
         StableGzipOutputStream gz = new StableGzipOutputStream(out, Deflater.DEFAULT_COMPRESSION);
         try {
-            TarArchiveOutputStream tar = new TarArchiveOutputStream(gz, StandardCharsets.UTF_8.name());
-            tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
-            tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
-            tar.setAddPaxHeadersForNonAsciiNames(true);
+            TarArchiveOutputStream tar = newTar(gz);
             for (Entry e : listing.entries()) {
-                TarArchiveEntry te = new TarArchiveEntry(PREFIX + e.path(), true);
-                te.setSize(e.size());
-                te.setModTime(FIXED_TIME.toEpochMilli());
-                te.setMode(TarArchiveEntry.DEFAULT_FILE_MODE & ~0777 | (e.executable() ? 0755 : 0644));
-                te.setIds(0, 0);
-                te.setUserName("");
-                te.setGroupName("");
-                tar.putArchiveEntry(te);
+                tar.putArchiveEntry(header(e.path(), e.size(), e.executable()));
                 digestHeader(content, e);
                 try (InputStream in = Files.newInputStream(e.source())) {
                     long copied = 0;

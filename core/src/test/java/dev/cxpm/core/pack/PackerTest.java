@@ -59,6 +59,22 @@ class PackerTest {
     }
 
     @Test
+    void filesGivenInMemoryPackToTheSameBytesAsTheSameFilesOnDisk() throws IOException {
+        java.util.Map<String, String> files = java.util.Map.of(".codex-plugin/plugin.json", "{\"name\": \"m\", \"version\": \"1.0.0\"}",
+                "skills/hi/SKILL.md", "---\nname: hi\ndescription: Hi.\n---\nHi.\n");
+        Path dir = tmp.resolve("m");
+        files.forEach((k, v) -> {
+            try {
+                write(dir.resolve(k), v);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        Packer.Result r = new Packer().pack(dir, tmp.resolve("m.tgz"));
+        assertThat(Packer.archive(files)).isEqualTo(Files.readAllBytes(r.file()));
+    }
+
+    @Test
     void sameContentInDirectoriesWithDifferentTimesAndPermissionsGivesTheSameBytes() throws IOException {
         Path one = plugin(tmp.resolve("one"));
         Path two = plugin(tmp.resolve("two"));
