@@ -147,7 +147,7 @@ class RegistryCommandsTest {
         Files.writeString(bad.resolve(".codex-plugin/plugin.json"), "{\"name\":\"bad\",\"version\":\"v1\"}");
         CliRun r = CliRun.in(tmp, "publish", bad.toString());
         assertThat(r.exitCode()).isEqualTo(1);
-        assertThat(r.stderr()).contains("invalid-version").contains("missing-description");
+        assertThat(r.stderr()).contains("version.not-semver").contains("missing-description");
     }
 
     @Test

@@ -23,10 +23,14 @@ public record PublishedPlugin(String name, String version, String description, S
     public record SkillInfo(String id, String name, String description) {
     }
 
-    /** Either the plugin or the full list of reasons it is refused. */
-    public record Checked(PublishedPlugin plugin, List<Problem> problems) {
+    /**
+     * Either the plugin or the registry's reasons to refuse it. {@code manifestRead}: the archive is safe and its
+     * manifest a JSON object, so the foundation's {@code validate --strict} ({@link StrictRules}) can judge the rest;
+     * the registry checks only what it needs beyond that (a lower-case name, a description, dependencies).
+     */
+    public record Checked(PublishedPlugin plugin, List<Problem> problems, boolean manifestRead) {
         public boolean ok() {
-            return problems.isEmpty();
+            return plugin != null && problems.isEmpty();
         }
     }
 
@@ -47,12 +51,12 @@ public record PublishedPlugin(String name, String version, String description, S
                 problems.add(new Problem("missing-manifest", null,
                         "no plugin manifest: expected .codex-plugin/plugin.json (or .claude-plugin/plugin.json) in the archive"));
             }
-            return new Checked(null, problems);
+            return new Checked(null, problems, false);
         }
         JsonNode m = archive.json(manifestPath);
         if (m == null || !m.isObject()) {
             problems.add(new Problem("invalid-manifest", manifestPath, "the manifest is not a JSON object"));
-            return new Checked(null, problems);
+            return new Checked(null, problems, false);
         }
         String name = text(m, "name");
         if (name == null || name.isBlank()) {
@@ -62,11 +66,8 @@ public record PublishedPlugin(String name, String version, String description, S
         }
         String version = text(m, "version");
         version = version == null ? null : version.trim();
-        if (version == null || version.isEmpty()) {
-            problems.add(new Problem("missing-version", manifestPath, "\"version\" is required to publish (SemVer, e.g. 1.0.0)"));
-        } else if (!Versions.isValid(version)) {
-            problems.add(new Problem("invalid-version", manifestPath, "\"version\" " + version + " is not SemVer (e.g. 1.0.0)"));
-        }
+        // a missing or non-SemVer version is validate --strict's to report (version.missing, version.not-semver)
+        boolean publishable = Versions.isValid(version) && archive.problems().isEmpty();
         String description = text(m, "description");
         if (description == null || description.isBlank()) {
             problems.add(new Problem("missing-description", manifestPath, "\"description\" is required to publish: search and the web page show it"));
@@ -86,17 +87,18 @@ public record PublishedPlugin(String name, String version, String description, S
         } else if (!d.isMissingNode() && !d.isNull()) {
             problems.add(new Problem("invalid-dependencies", manifestPath, "\"dependencies\" must be an object of plugin name to version range"));
         }
-        List<SkillInfo> skills = skills(archive, problems);
+        List<SkillInfo> skills = skills(archive); // SKILL.md metadata: validate --strict's skill.* rules
         Map<String, String> servers = mcpServers(archive, m);
         List<String> apps = apps(archive, m);
-        if (!problems.isEmpty()) {
-            return new Checked(null, problems);
+        boolean read = archive.problems().isEmpty();
+        if (!problems.isEmpty() || !publishable) {
+            return new Checked(null, problems, read);
         }
         return new Checked(new PublishedPlugin(name, version, description.strip(), text(iface, "displayName"), text(iface, "category"),
-                keywords, strings(iface.path("capabilities")), text(iface, "brandColor"), deps, skills, servers, apps, m), List.of());
+                keywords, strings(iface.path("capabilities")), text(iface, "brandColor"), deps, skills, servers, apps, m), List.of(), read);
     }
 
-    private static List<SkillInfo> skills(PluginArchive archive, List<Problem> problems) {
+    private static List<SkillInfo> skills(PluginArchive archive) {
         List<SkillInfo> out = new ArrayList<>();
         for (String p : archive.paths()) {
             String[] parts = p.split("/");
@@ -104,9 +106,6 @@ public record PublishedPlugin(String name, String version, String description, S
                 JsonNode front = frontMatter(archive.text(p).orElse(""));
                 String n = text(front, "name");
                 String desc = text(front, "description");
-                if (n == null || desc == null) {
-                    problems.add(new Problem("skill-front-matter", p, "a SKILL.md needs YAML front matter with name and description"));
-                }
                 out.add(new SkillInfo(parts[1], n, desc));
             }
         }

@@ -203,14 +203,16 @@ public final class Registry implements AutoCloseable {
      */
     public Published publish(Caller caller, byte[] tgz) {
         PublishedPlugin.Checked checked = PublishedPlugin.check(PluginArchive.read(tgz));
-        if (!checked.ok()) {
-            throw new RegistryException(400, "invalid-plugin", "the plugin cannot be published: "
-                    + checked.problems().size() + " problem(s)", checked.problems());
+        // every problem in one answer: the registry's own and, when the archive can be read, validate --strict's
+        List<Problem> problems = new ArrayList<>(checked.problems());
+        List<Problem> strict = checked.manifestRead() ? StrictRules.errors(tgz) : List.of();
+        problems.addAll(strict);
+        if (!checked.ok() && problems.isEmpty()) { // validate --strict reports a bad version; this is a safety net
+            problems.add(new Problem("version.not-semver", null, "\"version\" must be SemVer to publish (e.g. 1.0.0)"));
         }
-        List<Problem> strict = StrictRules.errors(tgz);
-        if (!strict.isEmpty()) {
-            throw new RegistryException(400, "invalid-plugin", "the plugin cannot be published: "
-                    + strict.size() + " problem(s) found by 'cxpm validate --strict'", strict);
+        if (!problems.isEmpty()) {
+            throw new RegistryException(400, "invalid-plugin", "the plugin cannot be published: " + problems.size()
+                    + " problem(s)" + (strict.isEmpty() ? "" : ", " + strict.size() + " found by 'cxpm validate --strict'"), problems);
         }
         PublishedPlugin p = checked.plugin();
         if (!caller.mayPublish(p.name())) {
