@@ -170,21 +170,14 @@ public final class Packer {
     public static byte[] archive(Map<String, String> files) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try {
-            StableGzipOutputStream gz = new StableGzipOutputStream(bytes, Deflater.DEFAULT_COMPRESSION);
-            try {
-                TarArchiveOutputStream tar = newTar(gz);
+            writeTgz(bytes, tar -> {
                 for (Map.Entry<String, String> f : new TreeMap<>(files).entrySet()) {
                     byte[] content = f.getValue().getBytes(StandardCharsets.UTF_8);
                     tar.putArchiveEntry(header(f.getKey(), content.length, false));
                     tar.write(content);
                     tar.closeArchiveEntry();
                 }
-                tar.finish();
-                gz.finish();
-                gz.flush();
-            } finally {
-                gz.release();
-            }
+            });
         } catch (IOException e) {
             throw new UncheckedIOException(e); // in memory: not expected
         }
@@ -210,12 +203,28 @@ public final class Packer {
         return te;
     }
 
-    /** Writes the listing as a deterministic tar.gz to {@code out} (not closed), feeding {@code content}. */
-    static void write(Listing listing, OutputStream out, MessageDigest content) throws IOException {
-        byte[] buf = new byte[BUFFER];
+    /** Writes the entries as a deterministic tar.gz to {@code out} (not closed): the one writer pack and archive share. */
+    private static void writeTgz(OutputStream out, TarBody body) throws IOException {
         StableGzipOutputStream gz = new StableGzipOutputStream(out, Deflater.DEFAULT_COMPRESSION);
         try {
             TarArchiveOutputStream tar = newTar(gz);
+            body.writeTo(tar);
+            tar.finish();
+            gz.finish();
+            gz.flush();
+        } finally {
+            gz.release();
+        }
+    }
+
+    private interface TarBody {
+        void writeTo(TarArchiveOutputStream tar) throws IOException;
+    }
+
+    /** Writes the listing as a deterministic tar.gz to {@code out} (not closed), feeding {@code content}. */
+    static void write(Listing listing, OutputStream out, MessageDigest content) throws IOException {
+        byte[] buf = new byte[BUFFER];
+        writeTgz(out, tar -> {
             for (Entry e : listing.entries()) {
                 tar.putArchiveEntry(header(e.path(), e.size(), e.executable()));
                 digestHeader(content, e);
@@ -233,12 +242,7 @@ public final class Packer {
                 }
                 tar.closeArchiveEntry();
             }
-            tar.finish();
-            gz.finish();
-            gz.flush();
-        } finally {
-            gz.release();
-        }
+        });
     }
 
     private void walk(Path dir, Path realRoot, String relDir, IgnoreRules rules, List<Entry> entries,
