@@ -13,34 +13,48 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 
 /**
- * A registry release's blob through the content-addressed {@link Store}: a blob already stored (and
- * still hashing to its address) is used without any network; otherwise it is downloaded beside the
- * store, checked against the integrity the index document names, and only then renamed into the
- * store. A blob that does not match is refused (INTEGRITY) and never stored or unpacked.
+ * A registry release's blob, kept in the user's store directory as the registry published it
+ * ({@code registry/<sha512 hex>.tgz}, addressed by the integrity the index document names): a blob
+ * already kept (and still hashing to its address) is used without any network; otherwise it is
+ * downloaded beside it, checked against that integrity, and only then renamed into place. A blob
+ * that does not match is refused (INTEGRITY) and never kept or unpacked.
  */
-final class RegistryBlobs {
+public final class RegistryBlobs {
 
     private final Store store;
 
-    RegistryBlobs(Store store) {
+    public RegistryBlobs(Store store) {
         this.store = store;
     }
 
     /** The release unpacked (archive safety rules) into {@code work/from-registry}. */
     SourceCache.Fetched fetch(URI registry, Installer.PluginId id, RegistryIndex.Release release, Path work, boolean indexOffline) {
-        Integrity integrity = release.integrity();
-        Path blob = store.blob(integrity);
-        SourceCache.Origin origin = indexOffline ? SourceCache.Origin.STORE_OFFLINE : SourceCache.Origin.STORE;
-        if (!(Files.isRegularFile(blob) && integrity.matches(blob))) {
-            download(registry, id, release, blob);
-            origin = SourceCache.Origin.SOURCE;
-        }
-        Path dir = work.resolve("from-registry");
-        new Unpacker().unpack(blob, dir);
-        return new SourceCache.Fetched(dir, origin);
+        boolean kept = kept(release.integrity());
+        Path dir = unpack(registry, id.plugin(), release, work.resolve("from-registry"));
+        return new SourceCache.Fetched(dir, !kept ? SourceCache.Origin.SOURCE
+                : indexOffline ? SourceCache.Origin.STORE_OFFLINE : SourceCache.Origin.STORE);
     }
 
-    private void download(URI registry, Installer.PluginId id, RegistryIndex.Release release, Path blob) {
+    /** The release unpacked into dest (which must not exist), from the kept blob or downloaded and verified first. */
+    public Path unpack(URI registry, String plugin, RegistryIndex.Release release, Path dest) {
+        if (!kept(release.integrity())) {
+            download(registry, plugin, release, blob(release.integrity()));
+        }
+        new Unpacker().unpack(blob(release.integrity()), dest);
+        return dest;
+    }
+
+    private boolean kept(Integrity integrity) {
+        Path blob = blob(integrity);
+        return Files.isRegularFile(blob) && integrity.matches(blob);
+    }
+
+    private Path blob(Integrity integrity) {
+        String hex = java.util.HexFormat.of().formatHex(java.util.Base64.getDecoder().decode(integrity.base64()));
+        return store.dir().resolve("registry").resolve(integrity.algorithm() + "-" + hex + ".tgz");
+    }
+
+    private void download(URI registry, String plugin, RegistryIndex.Release release, Path blob) {
         Path tmp;
         try {
             Files.createDirectories(blob.getParent());
@@ -53,7 +67,7 @@ final class RegistryBlobs {
             new RegistryClient(registry, null).download(release.tarball(), tmp);
             Integrity actual = Integrity.sha512(tmp);
             if (!actual.equals(release.integrity())) {
-                throw new UserError(UserError.Kind.INTEGRITY, "the blob of " + id.plugin() + " " + release.version() + " from " + registry
+                throw new UserError(UserError.Kind.INTEGRITY, "the blob of " + plugin + " " + release.version() + " from " + registry
                         + " does not match its integrity: expected " + release.integrity() + ", got " + actual,
                         "nothing was installed; the registry's copy is corrupt or was tampered with, tell its operators");
             }
