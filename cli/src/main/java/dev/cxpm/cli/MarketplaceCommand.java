@@ -6,6 +6,7 @@ import dev.cxpm.core.marketplace.MarketplaceSource;
 import dev.cxpm.core.marketplace.Marketplaces;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import picocli.CommandLine.Command;
@@ -44,6 +45,10 @@ final class MarketplaceCommand implements Runnable {
         @Option(names = "--ref", paramLabel = "REF", description = "Git branch, tag or commit to check out.")
         String ref;
 
+        @Option(names = "--sparse", paramLabel = "PATH", description = {"Check out only this path of a git marketplace (repeatable;",
+                "top-level files always come along), from a partial clone, as Codex's --sparse does."})
+        List<String> sparse = new ArrayList<>();
+
         @Option(names = "--name", paramLabel = "NAME", description = "Fail unless the marketplace's manifest is called NAME.")
         String name;
 
@@ -53,7 +58,7 @@ final class MarketplaceCommand implements Runnable {
         @Override
         public void run() {
             CodexContext ctx = parent.context();
-            MarketplaceSource src = MarketplaceSource.parse(source, ctx.env().cwd(), Optional.ofNullable(ref));
+            MarketplaceSource src = MarketplaceSource.parse(source, ctx.env().cwd(), Optional.ofNullable(ref), sparse);
             Marketplaces.Added added = ctx.marketplaces().add(src, Optional.ofNullable(name));
             Env env = ctx.env();
             if (json) {
@@ -99,6 +104,9 @@ final class MarketplaceCommand implements Runnable {
                     s.put("sourceType", c.entry().sourceType());
                     s.put("source", c.entry().source());
                     c.entry().ref().ifPresent(r -> s.put("ref", r));
+                    if (!c.entry().sparsePaths().isEmpty()) {
+                        c.entry().sparsePaths().forEach(s.putArray("sparsePaths")::add);
+                    }
                     c.registry().ifPresent(u -> m.put("registry", u.toString()));
                     m.put("plugins", c.manifest().map(x -> x.plugins().size()).orElse(0));
                     c.fetchedAt().ifPresent(t -> m.put("fetchedAt", t.toString()));

@@ -152,6 +152,60 @@ class MarketplaceCommandTest {
     }
 
     @Test
+    void sparseGitMarketplaceChecksOutWhatCodexChecksOutAndWritesTheSameConfig() throws Exception {
+        Path repo = Fixtures.marketplace(tmp.resolve("repo"), "fx", "demo", "1.0.0", "other", "1.0.0");
+        Files.createDirectories(repo.resolve("docs"));
+        Files.writeString(repo.resolve("docs/guide.md"), "guide\n");
+        Files.writeString(repo.resolve("README.md"), "top\n");
+        String url = Fixtures.gitRepo(repo, home, "mk");
+
+        CliRun add = cxpm("marketplace", "add", url, "--sparse", ".agents", "--sparse", "plugins/demo");
+        assertThat(add.exitCode()).as(add.stderr()).isZero();
+        Path clone = codexHome.resolve(".tmp/marketplaces/fx");
+        assertThat(clone.resolve(".agents/plugins/marketplace.json")).exists();
+        assertThat(clone.resolve("plugins/demo/.codex-plugin/plugin.json")).exists();
+        assertThat(clone.resolve("README.md")).as("cone mode keeps top-level files").exists();
+        assertThat(clone.resolve("plugins/other")).doesNotExist();
+        assertThat(clone.resolve("docs")).doesNotExist();
+        String ours = Files.readString(codexHome.resolve("config.toml"));
+        assertThat(ours).contains("sparse_paths = [\".agents\", \"plugins/demo\"]");
+        assertThat(cxpm("marketplace", "list", "--json").stdout()).contains("\"sparsePaths\": [\n          \".agents\",\n          \"plugins/demo\"\n        ]");
+
+        // The real client, on its own home, writes the same config.toml bytes and checks out the same files.
+        Path codexHome2 = tmp.resolve("codex-home-2");
+        CodexClient codex2 = new CodexClient(codexHome2, home);
+        assertThat(codex2.run("plugin", "marketplace", "add", url, "--sparse", ".agents", "--sparse", "plugins/demo").exitCode()).isZero();
+        assertThat(Files.readString(codexHome2.resolve("config.toml"))).isEqualTo(ours);
+        assertThat(codexHome2.resolve(".tmp/marketplaces/fx/plugins/other")).doesNotExist();
+
+        // Codex installs from our sparse clone what was checked out, and refuses what was not.
+        assertThat(codex.run("plugin", "add", "demo@fx").exitCode()).isZero();
+        assertThat(codex.run("plugin", "add", "other@fx").output()).contains("missing plugin.json");
+        assertThat(cxpm("install", "other@fx").stderr()).contains("missing plugin.json");
+
+        // Adding it again with other paths is another source; update keeps the sparse paths.
+        assertThat(cxpm("marketplace", "add", url).stderr()).contains("already added from a different source");
+        Files.writeString(repo.resolve("docs/guide.md"), "guide 2\n");
+        Fixtures.commitAll(repo, "second");
+        Fixtures.push(repo, "mk");
+        assertThat(cxpm("marketplace", "update", "fx").exitCode()).isZero();
+        assertThat(clone.resolve("docs")).doesNotExist();
+        assertThat(Files.readString(clone.resolve(".codex-marketplace-install.json")))
+                .contains("\"sparse_paths\": [\n    \".agents\",\n    \"plugins/demo\"\n  ],");
+    }
+
+    @Test
+    void sparseIsOnlyForGitSources() throws Exception {
+        Fixtures.marketplace(tmp.resolve("mk"), "fx", "demo", "1.0.0");
+        CliRun r = cxpm("marketplace", "add", "mk", "--sparse", ".agents");
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.stderr()).contains("--sparse is only supported for git marketplace sources");
+        assertThat(cxpm("marketplace", "add", "https://git.example.test/x.git", "--sparse", "../up").stderr())
+                .contains("is not a path inside the repository");
+        assertThat(codexHome.resolve("config.toml")).doesNotExist();
+    }
+
+    @Test
     void gitMarketplaceAddedByCodexIsUpdatedByCxpm() throws Exception {
         Path repo = Fixtures.marketplace(tmp.resolve("repo"), "fx", "demo", "1.0.0");
         String url = Fixtures.gitRepo(repo, home, "mk");

@@ -6,6 +6,7 @@ import dev.cxpm.core.registry.RegistryClient;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -23,8 +24,18 @@ public sealed interface MarketplaceSource {
     record Local(Path root) implements MarketplaceSource {
     }
 
-    /** A git repository cloned into the Codex home. */
-    record Git(String url, Optional<String> ref) implements MarketplaceSource {
+    /**
+     * A git repository cloned into the Codex home; with sparse paths only those (plus the top-level
+     * files) are checked out, from a partial clone, as {@code codex plugin marketplace add --sparse} does.
+     */
+    record Git(String url, Optional<String> ref, List<String> sparsePaths) implements MarketplaceSource {
+        public Git {
+            sparsePaths = List.copyOf(sparsePaths);
+        }
+
+        public Git(String url, Optional<String> ref) {
+            this(url, ref, List.of());
+        }
     }
 
     /**
@@ -40,6 +51,29 @@ public sealed interface MarketplaceSource {
     Pattern SHORTHAND = Pattern.compile("([A-Za-z0-9_.-]+)/([A-Za-z0-9_.-]+?)(?:\\.git)?(?:@([^@\\s]+))?");
 
     static MarketplaceSource parse(String text, Path cwd, Optional<String> ref) {
+        return parse(text, cwd, ref, List.of());
+    }
+
+    /** As {@link #parse(String, Path, Optional)}, with {@code --sparse} paths, which only a git source takes (as in Codex). */
+    static MarketplaceSource parse(String text, Path cwd, Optional<String> ref, List<String> sparsePaths) {
+        MarketplaceSource source = parseSource(text, cwd, ref);
+        if (sparsePaths.isEmpty()) {
+            return source;
+        }
+        if (!(source instanceof Git g)) {
+            throw new UserError(UserError.Kind.USAGE, "--sparse is only supported for git marketplace sources",
+                    "drop --sparse for a local directory: it is used in place, nothing is checked out");
+        }
+        for (String p : sparsePaths) {
+            if (p.isBlank() || p.startsWith("/") || p.startsWith("-") || Path.of(p).normalize().startsWith("..")) {
+                throw new UserError(UserError.Kind.USAGE, "--sparse " + p + " is not a path inside the repository",
+                        "give directories relative to the repository root, e.g. --sparse .agents --sparse plugins/demo");
+            }
+        }
+        return new Git(g.url(), g.ref(), sparsePaths);
+    }
+
+    private static MarketplaceSource parseSource(String text, Path cwd, Optional<String> ref) {
         String s = text.trim();
         if (s.isEmpty() || s.startsWith("file:")) {
             throw invalid();
@@ -73,7 +107,7 @@ public sealed interface MarketplaceSource {
      * other than a registry answers, the URL stays a git URL exactly as before.
      */
     static MarketplaceSource recognise(MarketplaceSource source) {
-        if (!(source instanceof Git g) || g.ref().isPresent() || !(g.url().startsWith("http://") || g.url().startsWith("https://"))) {
+        if (!(source instanceof Git g) || g.ref().isPresent() || !g.sparsePaths().isEmpty() || !(g.url().startsWith("http://") || g.url().startsWith("https://"))) {
             return source;
         }
         String url = g.url();
@@ -108,7 +142,7 @@ public sealed interface MarketplaceSource {
     default CodexConfig.MarketplaceEntry entry() {
         return switch (this) {
             case Local l -> CodexConfig.MarketplaceEntry.local(l.root().toString());
-            case Git g -> CodexConfig.MarketplaceEntry.git(g.url(), g.ref());
+            case Git g -> new CodexConfig.MarketplaceEntry("git", g.url(), g.ref(), g.sparsePaths());
             case Registry r -> CodexConfig.MarketplaceEntry.git(r.codexMarketplace().toString(), Optional.empty());
         };
     }

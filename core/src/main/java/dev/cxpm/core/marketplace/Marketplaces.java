@@ -175,7 +175,8 @@ public final class Marketplaces {
     }
 
     private static boolean sameSource(CodexConfig.MarketplaceEntry a, CodexConfig.MarketplaceEntry b) {
-        return a.sourceType().equals(b.sourceType()) && a.source().equals(b.source()) && a.ref().equals(b.ref());
+        return a.sourceType().equals(b.sourceType()) && a.source().equals(b.source()) && a.ref().equals(b.ref())
+                && a.sparsePaths().equals(b.sparsePaths());
     }
 
     private static CodexConfig.MarketplaceEntry source(MarketplaceSource s) {
@@ -199,10 +200,19 @@ public final class Marketplaces {
             throw new UserError(UserError.Kind.IO, "cannot create " + dir + ": " + e.getMessage(), null, e);
         }
         try {
-            git.run(null, "clone", "--quiet", g.url(), checkout.toString());
-            if (g.ref().isPresent()) {
-                git.run(checkout, "checkout", "--quiet", g.ref().get());
+            if (g.sparsePaths().isEmpty()) {
+                git.run(null, "clone", "--quiet", g.url(), checkout.toString());
+                if (g.ref().isPresent()) {
+                    git.run(checkout, "checkout", "--quiet", g.ref().get());
+                }
+                return checkout;
             }
+            // What Codex does for --sparse: a blobless partial clone, cone-mode sparse checkout of the paths.
+            git.run(null, "clone", "--quiet", "--filter=blob:none", "--sparse", "--no-checkout", g.url(), checkout.toString());
+            List<String> set = new ArrayList<>(List.of("sparse-checkout", "set"));
+            set.addAll(g.sparsePaths());
+            git.run(checkout, set.toArray(String[]::new));
+            git.run(checkout, "checkout", "--quiet", g.ref().orElse("HEAD"));
             return checkout;
         } catch (RuntimeException e) {
             Trees.delete(dir);
@@ -304,7 +314,7 @@ public final class Marketplaces {
         if (Files.isDirectory(root) && recorded.isPresent() && recorded.get().equals(remoteSha)) {
             return Optional.empty();
         }
-        Path staged = cloneToStaging(new MarketplaceSource.Git(entry.source(), entry.ref()));
+        Path staged = cloneToStaging(new MarketplaceSource.Git(entry.source(), entry.ref(), entry.sparsePaths()));
         try {
             String revision = git.run(staged, "rev-parse", "HEAD");
             writeInstallRecord(staged, entry, revision);
@@ -335,7 +345,7 @@ public final class Marketplaces {
                 + "  \"source_type\": \"git\",\n"
                 + "  \"source\": " + jsonString(entry.source()) + ",\n"
                 + "  \"ref_name\": " + entry.ref().map(Marketplaces::jsonString).orElse("null") + ",\n"
-                + "  \"sparse_paths\": [],\n"
+                + "  \"sparse_paths\": " + jsonArray(entry.sparsePaths()) + ",\n"
                 + "  \"revision\": " + jsonString(revision) + "\n"
                 + "}";
         try {
@@ -343,6 +353,14 @@ public final class Marketplaces {
         } catch (IOException e) {
             throw new UserError(UserError.Kind.IO, "cannot write " + root.resolve(INSTALL_RECORD) + ": " + e.getMessage(), null, e);
         }
+    }
+
+    /** serde_json's pretty form: {@code []} when empty, else one element per line, indented for the record's second level. */
+    private static String jsonArray(List<String> items) {
+        if (items.isEmpty()) {
+            return "[]";
+        }
+        return "[\n" + String.join(",\n", items.stream().map(i -> "    " + jsonString(i)).toList()) + "\n  ]";
     }
 
     private static String jsonString(String s) {
