@@ -24,7 +24,6 @@ import dev.cxpm.core.validate.Problem;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -32,7 +31,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 import java.util.stream.Stream;
 
 /**
@@ -50,10 +48,6 @@ public final class Installer {
     /** Codex's directory name for a plugin whose manifest has no version. */
     public static final String LOCAL_VERSION = "local";
     private static final Set<String> NOT_COPIED_FROM_GIT = Set.of(".git");
-    /** Staging dirs this class owns (others, e.g. sync's, are left to their owners). */
-    private static final String WORK_PREFIX = "install-";
-    private static final String TARGET_MARKER = "target";
-    private static final String REPLACED = "replaced";
 
     private final CodexHome home;
     private final Marketplaces marketplaces;
@@ -63,6 +57,7 @@ public final class Installer {
     private final Path cwd;
     private final SourceCache sources;
     private final dev.cxpm.core.sync.Store store;
+    private final PluginCache cache;
 
     public Installer(CodexHome home, Marketplaces marketplaces, GitCli git, Map<String, String> vars, Duration lockTimeout) {
         this(home, marketplaces, git, vars, lockTimeout, Path.of("").toAbsolutePath());
@@ -74,6 +69,7 @@ public final class Installer {
         this.store = dev.cxpm.core.sync.Store.resolve(vars, cwd);
         this.sources = new SourceCache(store);
         this.home = home;
+        this.cache = new PluginCache(home);
         this.marketplaces = marketplaces;
         this.git = git;
         this.vars = vars;
@@ -120,17 +116,16 @@ public final class Installer {
                 throw new UserError(UserError.Kind.CONFLICT, "plugin `" + id.plugin() + "` is not available for install in marketplace `"
                         + id.marketplace() + "`", "the marketplace marks it policy.installation NOT_AVAILABLE");
             }
-            recoverStaging();
-            Path work = home.installStaging().resolve(WORK_PREFIX + UUID.randomUUID());
+            cache.recover();
+            Path work = cache.newWork();
             try {
-                createDirectories(work);
                 SourceCache.Fetched fetched = entry.source() instanceof PluginSource.Local
                         ? new SourceCache.Fetched(fetch(entry.source(), m, work), SourceCache.Origin.SOURCE)
                         : sources.get(entry.source(), work, () -> fetch(entry.source(), m, work));
                 Set<String> excluded = entry.source() instanceof PluginSource.Local ? Set.of() : NOT_COPIED_FROM_GIT;
                 return place(id, fetched, excluded, range, entry.authPolicy(), ignorePrerequisites, work);
             } finally {
-                Trees.delete(work);
+                cache.discard(work);
             }
         }
     }
@@ -154,15 +149,14 @@ public final class Installer {
     private Installed installRelease(PluginId id, Marketplaces.Configured mk, RegistryIndex.Release release, boolean offline,
             boolean ignorePrerequisites) {
         AuthPolicy auth = mk.manifest().flatMap(m -> m.plugin(id.plugin())).map(MarketplaceEntry::authPolicy).orElse(AuthPolicy.ON_INSTALL);
-        recoverStaging();
-        Path work = home.installStaging().resolve(WORK_PREFIX + UUID.randomUUID());
+        cache.recover();
+        Path work = cache.newWork();
         try {
-            createDirectories(work);
             SourceCache.Fetched fetched = new RegistryBlobs(store).fetch(mk.registry().orElseThrow(), id, release, work, offline);
             // the manifest inside the blob must carry the version the index promised
             return place(id, fetched, Set.of(), Optional.of(VersionRange.exactly(release.version())), auth, ignorePrerequisites, work);
         } finally {
-            Trees.delete(work);
+            cache.discard(work);
         }
     }
 
@@ -194,18 +188,13 @@ public final class Installer {
                         + " vs " + digest + ")", "the source changed while installing, or the disk is failing; retry");
             }
             codexAccepts(staged, id);
-            createDirectories(pluginDir);
-            if (Files.exists(target)) {
-                writeString(work.resolve(TARGET_MARKER), target.toString());
-                move(target, work.resolve(REPLACED));
-            }
-            move(staged, target);
+            cache.put(staged, target, work);
         }
         CodexConfig cfg = home.config();
         if (!Boolean.TRUE.equals(cfg.plugins().get(id.toString()))) {
             cfg.withPlugin(id.toString(), true).write();
         }
-        removeOtherVersions(pluginDir, version, work);
+        cache.removeOtherVersions(pluginDir, version, work);
         return new Installed(id, version, target, authPolicy, unchanged, digest, missing,
                 fetched.origin().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
     }
@@ -213,19 +202,13 @@ public final class Installer {
     /** Removes the config entry, then the files; true when there was something to remove. */
     public boolean uninstall(PluginId id) {
         try (HomeLock lock = HomeLock.acquire(home, lockTimeout)) {
-            recoverStaging();
+            cache.recover();
             CodexConfig cfg = home.config();
             boolean configured = cfg.plugins().containsKey(id.toString());
             if (configured) {
                 cfg.withoutPlugin(id.toString()).write();
             }
-            Path dir = home.pluginDir(id.marketplace(), id.plugin());
-            boolean files = Files.exists(dir);
-            if (files) {
-                Path trash = home.installStaging().resolve(WORK_PREFIX + "removed-" + UUID.randomUUID());
-                move(dir, trash);
-                Trees.delete(trash);
-            }
+            boolean files = cache.remove(home.pluginDir(id.marketplace(), id.plugin()));
             return configured || files;
         }
     }
@@ -258,7 +241,7 @@ public final class Installer {
             } catch (UserError bad) {
                 continue;
             }
-            Optional<String> version = installedVersion(home.pluginDir(id.marketplace(), id.plugin()));
+            Optional<String> version = PluginCache.shownVersion(home.pluginDir(id.marketplace(), id.plugin()));
             if (version.isPresent()) {
                 out.add(new InstalledPlugin(id, version.get(), e.getValue(),
                         home.pluginDir(id.marketplace(), id.plugin()).resolve(version.get()),
@@ -266,20 +249,6 @@ public final class Installer {
             }
         }
         return out;
-    }
-
-    /** The version directory Codex uses when there are several: {@code local} first, then the highest version. */
-    static Optional<String> installedVersion(Path pluginDir) {
-        if (!Files.isDirectory(pluginDir)) {
-            return Optional.empty();
-        }
-        try (Stream<Path> s = Files.list(pluginDir)) {
-            return s.filter(Files::isDirectory).map(p -> p.getFileName().toString())
-                    .filter(n -> !n.startsWith("."))
-                    .max(Installer::compareVersions);
-        } catch (IOException e) {
-            return Optional.empty();
-        }
     }
 
     /**
@@ -300,72 +269,6 @@ public final class Installer {
     private static boolean matches(VersionRange range, String version) {
         PluginVersion v = PluginVersion.of(version);
         return v.isSemver() && range.includes(v);
-    }
-
-    static int compareVersions(String a, String b) {
-        if (a.equals(b)) {
-            return 0;
-        }
-        if (a.equals(LOCAL_VERSION)) {
-            return 1;
-        }
-        if (b.equals(LOCAL_VERSION)) {
-            return -1;
-        }
-        PluginVersion va = PluginVersion.of(a);
-        PluginVersion vb = PluginVersion.of(b);
-        if (va.isSemver() && vb.isSemver()) {
-            return va.semver().compareTo(vb.semver());
-        }
-        return Comparator.<String>naturalOrder().compare(a, b);
-    }
-
-    private void removeOtherVersions(Path pluginDir, String keep, Path work) {
-        try (Stream<Path> s = Files.list(pluginDir)) {
-            for (Path p : s.toList()) {
-                if (!p.getFileName().toString().equals(keep)) {
-                    Path trash = work.resolve("old-" + p.getFileName());
-                    move(p, trash);
-                }
-            }
-        } catch (IOException e) {
-            throw new UserError(UserError.Kind.IO, "cannot list " + pluginDir + ": " + e.getMessage(), null, e);
-        }
-    }
-
-    /**
-     * Cleans up after runs that were killed. Called with the lock held, so no live run owns these dirs.
-     * A reinstall of the same version moves the old copy aside for an instant; if it died right there,
-     * the old copy is put back. Everything else left in our staging dirs is garbage.
-     */
-    private void recoverStaging() {
-        Path staging = home.installStaging();
-        if (!Files.isDirectory(staging)) {
-            return;
-        }
-        try (Stream<Path> s = Files.list(staging)) {
-            for (Path work : s.filter(p -> p.getFileName().toString().startsWith(WORK_PREFIX)).toList()) {
-                Path marker = work.resolve(TARGET_MARKER);
-                Path replaced = work.resolve(REPLACED);
-                if (Files.isRegularFile(marker) && Files.isDirectory(replaced)) {
-                    Path target = Path.of(Files.readString(marker).strip());
-                    if (target.startsWith(home.pluginCache()) && !Files.exists(target)) {
-                        move(replaced, target);
-                    }
-                }
-                Trees.delete(work);
-            }
-        } catch (IOException e) {
-            throw new UserError(UserError.Kind.IO, "cannot clean " + staging + ": " + e.getMessage(), null, e);
-        }
-    }
-
-    private static void writeString(Path file, String text) {
-        try {
-            Files.writeString(file, text);
-        } catch (IOException e) {
-            throw new UserError(UserError.Kind.IO, "cannot write " + file + ": " + e.getMessage(), null, e);
-        }
     }
 
     /** The plugin directory for an entry: in the marketplace for local sources, a fresh checkout for git ones. */
@@ -423,22 +326,5 @@ public final class Installer {
         missing.forEach(p -> sb.append("\n  - ").append(p.describe()));
         return new UserError(UserError.Kind.INVALID_INPUT, sb.toString(),
                 "install or set them, then retry; or pass --ignore-prerequisites to go on anyway");
-    }
-
-    private static void createDirectories(Path dir) {
-        try {
-            Files.createDirectories(dir);
-        } catch (IOException e) {
-            throw new UserError(UserError.Kind.IO, "cannot create " + dir + ": " + e.getMessage(), null, e);
-        }
-    }
-
-    private static void move(Path from, Path to) {
-        try {
-            Files.createDirectories(to.getParent());
-            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw new UserError(UserError.Kind.IO, "cannot move " + from + " to " + to + ": " + e.getMessage(), null, e);
-        }
     }
 }

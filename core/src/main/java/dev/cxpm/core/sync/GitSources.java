@@ -77,7 +77,7 @@ public final class GitSources implements AutoCloseable {
     @Override
     public void close() {
         if (workDir != null) {
-            ProjectSync.deleteTree(workDir);
+            dev.cxpm.core.codexhome.Trees.delete(workDir);
             workDir = null;
         }
     }

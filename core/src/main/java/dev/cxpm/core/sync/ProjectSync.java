@@ -5,6 +5,7 @@ import dev.cxpm.core.codexhome.CodexConfig;
 import dev.cxpm.core.codexhome.CodexHome;
 import dev.cxpm.core.codexhome.HomeLock;
 import dev.cxpm.core.format.Marketplace;
+import dev.cxpm.core.install.PluginCache;
 import dev.cxpm.core.lock.LockCheck;
 import dev.cxpm.core.marketplace.MarketplaceSource;
 import dev.cxpm.core.marketplace.Marketplaces;
@@ -23,7 +24,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -35,7 +35,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.UUID;
 import java.util.stream.Stream;
 
 /**
@@ -85,6 +84,7 @@ public final class ProjectSync {
     private final Marketplaces marketplaces;
     private final Map<String, String> env;
     private final GitSources gitSources;
+    private final PluginCache cache;
 
     /**
      * @param marketplaces clones the git marketplaces cxpm.toml declares that the home lacks, as `marketplace add` does
@@ -96,6 +96,7 @@ public final class ProjectSync {
         this.gitSources = new GitSources(new dev.cxpm.core.marketplace.GitCli(env));
         this.projectDir = projectDir.toAbsolutePath().normalize();
         this.home = home;
+        this.cache = new PluginCache(home);
         this.store = store;
         this.lockTimeout = lockTimeout;
         this.marketplaces = marketplaces;
@@ -157,8 +158,10 @@ public final class ProjectSync {
             String id = id(p);
             SyncState.Entry s = state.plugins().get(id);
             Path versionDir = versionDir(p);
+            // installed: sync finished placing this exact content, and it is the version Codex shows
             boolean installed = s != null && s.version().equals(p.version().text())
-                    && s.integrity().equals(p.integrity().toString()) && Files.isDirectory(versionDir);
+                    && s.integrity().equals(p.integrity().toString())
+                    && PluginCache.shownVersion(versionDir.getParent()).filter(p.version().text()::equals).isPresent();
             if (installed && options.verify() && !contentMatches(versionDir, p.integrity())) {
                 installed = false;
                 repairs.add(id);
@@ -178,58 +181,18 @@ public final class ProjectSync {
             return new Result(lock, written, lockChanges, List.of(), List.of()); // the no-op path: no lock, no writes
         }
 
-        // Phase 3: apply, under the home lock.
+        // Phase 3: apply, under the home lock. New version directories are renamed in beside the old ones,
+        // then config.toml is replaced once, and only then are old versions and removed plugins deleted: a
+        // run killed anywhere leaves each plugin wholly old or wholly new, and the next sync finishes the job.
         List<Change> changes = new ArrayList<>();
         try (HomeLock ignored = HomeLock.acquire(home, lockTimeout)) {
-            config = home.config();
-            String before = config.text();
-            config = ensureMarketplaces(project, config, lazyIndex);
-            Map<String, Boolean> enabled = config.plugins();
-            Set<String> installedIds = new HashSet<>();
-            toInstall.forEach(p -> installedIds.add(id(p)));
-            for (LockedPlugin p : toInstall) {
-                SyncState.Entry s = state.plugins().get(id(p));
-                Path pluginDir = home.pluginDir(p.marketplace(), p.name());
-                Optional<String> from = !Files.isDirectory(pluginDir) ? Optional.empty()
-                        : s != null ? Optional.of(s.version()) : installedVersion(pluginDir);
-                place(p);
-                Action action = repairs.contains(id(p)) ? Action.REPAIR : from.isPresent() ? Action.UPDATE : Action.INSTALL;
-                changes.add(new Change(action, p.name(), p.marketplace(), from, Optional.of(p.version().text())));
-                state.put(id(p), new SyncState.Entry(p.version().text(), p.integrity().toString(), projectDir.toString()));
+            cache.recover();
+            Path work = cache.newWork();
+            try {
+                apply(project, lock, toInstall, repairs, state, changes, lazyIndex, work);
+            } finally {
+                cache.discard(work);
             }
-            for (LockedPlugin p : lock.plugins().values()) {
-                boolean want = Optional.ofNullable(project.plugins().get(p.name())).map(PluginRequirement::enabled).orElse(true);
-                Boolean current = enabled.get(id(p));
-                if (current == null || current != want) {
-                    config = config.withPlugin(id(p), want);
-                    boolean installedNow = installedIds.contains(id(p));
-                    if (current != null && !installedNow) {
-                        changes.add(new Change(want ? Action.ENABLE : Action.DISABLE, p.name(), p.marketplace(), Optional.empty(), Optional.empty()));
-                    }
-                }
-                SyncState.Entry s = state.plugins().get(id(p));
-                if (s == null || !s.project().equals(projectDir.toString())) {
-                    state.put(id(p), new SyncState.Entry(p.version().text(), p.integrity().toString(), projectDir.toString()));
-                }
-            }
-            Set<String> lockedIds = new HashSet<>();
-            lock.plugins().values().forEach(p -> lockedIds.add(id(p)));
-            for (var e : new TreeMap<>(state.plugins()).entrySet()) {
-                if (!e.getValue().project().equals(projectDir.toString()) || lockedIds.contains(e.getKey())) {
-                    continue;
-                }
-                int at = e.getKey().lastIndexOf('@');
-                String name = e.getKey().substring(0, at);
-                String mk = e.getKey().substring(at + 1);
-                deleteTree(home.pluginDir(mk, name));
-                config = config.withoutPlugin(e.getKey());
-                state.remove(e.getKey());
-                changes.add(new Change(Action.REMOVE, name, mk, Optional.of(e.getValue().version()), Optional.empty()));
-            }
-            if (!config.text().equals(before)) {
-                config.write();
-            }
-            state.write();
         }
         boolean written = false;
         if (existing.isEmpty() || !existing.get().toText().equals(lock.toText())) {
@@ -241,6 +204,71 @@ public final class ProjectSync {
             warnings.addAll(Doctor.missingPrerequisites(versionDir(p), id(p), env));
         }
         return new Result(lock, written, lockChanges, changes, warnings);
+    }
+
+    private void apply(ProjectManifest project, Lockfile lock, List<LockedPlugin> toInstall, Set<String> repairs, SyncState state,
+            List<Change> changes, java.util.function.Supplier<ProjectIndex> lazyIndex, Path work) {
+        CodexConfig config = home.config();
+        String before = config.text();
+        config = ensureMarketplaces(project, config, lazyIndex);
+        Map<String, Boolean> enabled = config.plugins();
+        Set<String> installedIds = new HashSet<>();
+        toInstall.forEach(p -> installedIds.add(id(p)));
+        Map<String, Optional<String>> shownBefore = new HashMap<>();
+        for (LockedPlugin p : toInstall) {
+            shownBefore.put(id(p), PluginCache.shownVersion(home.pluginDir(p.marketplace(), p.name())));
+            // Named before anything moves, with no integrity yet (so "not installed"): a sync after a kill still
+            // knows these are this project's to finish or remove.
+            state.put(id(p), new SyncState.Entry(p.version().text(), "", projectDir.toString()));
+        }
+        if (!toInstall.isEmpty()) {
+            state.write();
+        }
+        for (LockedPlugin p : toInstall) {
+            place(p, work);
+            Optional<String> from = shownBefore.get(id(p));
+            Action action = repairs.contains(id(p)) ? Action.REPAIR : from.isPresent() ? Action.UPDATE : Action.INSTALL;
+            changes.add(new Change(action, p.name(), p.marketplace(), from, Optional.of(p.version().text())));
+        }
+        for (LockedPlugin p : lock.plugins().values()) {
+            boolean want = Optional.ofNullable(project.plugins().get(p.name())).map(PluginRequirement::enabled).orElse(true);
+            Boolean current = enabled.get(id(p));
+            if (current == null || current != want) {
+                config = config.withPlugin(id(p), want);
+                if (current != null && !installedIds.contains(id(p))) {
+                    changes.add(new Change(want ? Action.ENABLE : Action.DISABLE, p.name(), p.marketplace(), Optional.empty(), Optional.empty()));
+                }
+            }
+            SyncState.Entry s = state.plugins().get(id(p));
+            if (s == null || !s.project().equals(projectDir.toString())) {
+                state.put(id(p), new SyncState.Entry(p.version().text(), p.integrity().toString(), projectDir.toString()));
+            }
+        }
+        Set<String> lockedIds = new HashSet<>();
+        lock.plugins().values().forEach(p -> lockedIds.add(id(p)));
+        List<Path> removed = new ArrayList<>();
+        for (var e : new TreeMap<>(state.plugins()).entrySet()) {
+            if (!e.getValue().project().equals(projectDir.toString()) || lockedIds.contains(e.getKey())) {
+                continue;
+            }
+            int at = e.getKey().lastIndexOf('@');
+            String name = e.getKey().substring(0, at);
+            String mk = e.getKey().substring(at + 1);
+            removed.add(home.pluginDir(mk, name));
+            config = config.withoutPlugin(e.getKey());
+            state.remove(e.getKey());
+            changes.add(new Change(Action.REMOVE, name, mk, Optional.of(e.getValue().version()), Optional.empty()));
+        }
+        if (!config.text().equals(before)) {
+            config.write();
+        }
+        // Codex now names the new versions (and no longer the removed plugins): the old files can go.
+        for (LockedPlugin p : toInstall) {
+            cache.removeOtherVersions(home.pluginDir(p.marketplace(), p.name()), p.version().text(), work);
+        }
+        removed.forEach(cache::remove);
+        toInstall.forEach(p -> state.put(id(p), new SyncState.Entry(p.version().text(), p.integrity().toString(), projectDir.toString())));
+        state.write();
     }
 
     /** True when the home already has every flag and marketplace the project wants, and nothing to remove. */
@@ -409,53 +437,15 @@ public final class ProjectSync {
         return config;
     }
 
-    /** Unpacks the stored blob next to the cache and renames it into place, replacing older versions. */
-    private void place(LockedPlugin p) {
-        Path pluginDir = home.pluginDir(p.marketplace(), p.name());
-        Path staging = home.installStaging().resolve(UUID.randomUUID().toString());
-        try {
-            Files.createDirectories(home.installStaging());
-            Path fresh = staging.resolve("new");
-            new Unpacker().unpack(store.blob(p.integrity()), fresh);
-            if (Files.exists(pluginDir)) {
-                Files.move(pluginDir, staging.resolve("old"), StandardCopyOption.ATOMIC_MOVE);
-            }
-            Files.createDirectories(pluginDir);
-            Files.move(fresh, versionDir(p), StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw new UserError(UserError.Kind.IO, "cannot install " + p.id() + " into " + pluginDir + ": " + e.getMessage(),
-                    "check free space and permissions, then run `cxpm sync` again", e);
-        } finally {
-            deleteTree(staging);
-        }
+    /** Unpacks the stored blob into the work directory and renames it into Codex's cache beside older versions. */
+    private void place(LockedPlugin p, Path work) {
+        Path fresh = work.resolve(id(p));
+        new Unpacker().unpack(store.blob(p.integrity()), fresh);
+        cache.put(fresh, versionDir(p), work);
     }
 
     private Path versionDir(LockedPlugin p) {
         return home.pluginDir(p.marketplace(), p.name()).resolve(p.version().text());
-    }
-
-    private static Optional<String> installedVersion(Path pluginDir) {
-        if (!Files.isDirectory(pluginDir)) {
-            return Optional.empty();
-        }
-        try (Stream<Path> s = Files.list(pluginDir)) {
-            return s.map(x -> x.getFileName().toString()).sorted(Comparator.reverseOrder()).findFirst();
-        } catch (IOException e) {
-            return Optional.empty();
-        }
-    }
-
-    static void deleteTree(Path dir) {
-        if (!Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path x : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(x);
-            }
-        } catch (IOException e) {
-            throw new UserError(UserError.Kind.IO, "cannot delete " + dir + ": " + e.getMessage(), null, e);
-        }
     }
 
     // --- marketplaces ----------------------------------------------------------------------------

@@ -1,0 +1,180 @@
+package dev.cxpm.core.install;
+
+import dev.cxpm.core.UserError;
+import dev.cxpm.core.codexhome.CodexHome;
+import dev.cxpm.core.codexhome.Trees;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import dev.cxpm.core.resolve.PluginVersion;
+import java.util.Comparator;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+/**
+ * Codex's plugin cache ({@code plugins/cache/<marketplace>/<plugin>/<version>/}) as install and sync
+ * change it, crash-safely. Every change is prepared in a work directory under
+ * {@code plugins/.cxpm-staging/} (same filesystem, so moves are renames): a new version directory is
+ * renamed in beside the old ones (Codex shows the highest, so a reader sees the old or the new plugin,
+ * never a half-copied one); a version being replaced by itself is first moved into the work directory
+ * with a marker naming its place, and {@link #recover()} puts it back if the run died right there;
+ * what is removed is renamed into the work directory before it is deleted. Callers hold the home lock.
+ */
+public final class PluginCache {
+    private static final String WORK_PREFIX = "install-";
+    private static final String REPLACED_PREFIX = "replaced-";
+    private static final String TARGET_MARKER = "target";
+    private static final String TREE = "tree";
+
+    private final CodexHome home;
+
+    public PluginCache(CodexHome home) {
+        this.home = home;
+    }
+
+    /** A fresh work directory; delete it with {@link #discard} once the change is complete. */
+    public Path newWork() {
+        Path work = home.installStaging().resolve(WORK_PREFIX + UUID.randomUUID());
+        try {
+            Files.createDirectories(work);
+        } catch (IOException e) {
+            throw new UserError(UserError.Kind.IO, "cannot create " + work + ": " + e.getMessage(),
+                    "check free space and permissions of the Codex home", e);
+        }
+        return work;
+    }
+
+    public void discard(Path work) {
+        Trees.delete(work);
+    }
+
+    /** Renames a staged tree (inside work) to its version directory, moving a previous copy of that version aside. */
+    public void put(Path staged, Path versionDir, Path work) {
+        try {
+            Files.createDirectories(versionDir.getParent());
+        } catch (IOException e) {
+            throw new UserError(UserError.Kind.IO, "cannot create " + versionDir.getParent() + ": " + e.getMessage(),
+                    "check free space and permissions of the Codex home", e);
+        }
+        if (Files.exists(versionDir)) {
+            Path aside = work.resolve(REPLACED_PREFIX + UUID.randomUUID());
+            try {
+                Files.createDirectories(aside);
+                Files.writeString(aside.resolve(TARGET_MARKER), versionDir.toString());
+            } catch (IOException e) {
+                throw new UserError(UserError.Kind.IO, "cannot write " + aside.resolve(TARGET_MARKER) + ": " + e.getMessage(),
+                        "check free space and permissions of the Codex home", e);
+            }
+            move(versionDir, aside.resolve(TREE));
+        }
+        move(staged, versionDir);
+    }
+
+    /** Moves every version directory of the plugin but {@code keep} into work (deleted with it). */
+    public void removeOtherVersions(Path pluginDir, String keep, Path work) {
+        if (!Files.isDirectory(pluginDir)) {
+            return;
+        }
+        try (Stream<Path> s = Files.list(pluginDir)) {
+            for (Path p : s.toList()) {
+                if (!p.getFileName().toString().equals(keep)) {
+                    move(p, work.resolve("old-" + UUID.randomUUID()));
+                }
+            }
+        } catch (IOException e) {
+            throw new UserError(UserError.Kind.IO, "cannot list " + pluginDir + ": " + e.getMessage(), null, e);
+        }
+    }
+
+    /** Removes a plugin's whole directory: one rename out of Codex's sight, then the delete. True when there was one. */
+    public boolean remove(Path pluginDir) {
+        if (!Files.exists(pluginDir)) {
+            return false;
+        }
+        Path work = home.installStaging().resolve(WORK_PREFIX + "removed-" + UUID.randomUUID());
+        move(pluginDir, work);
+        Trees.delete(work);
+        return true;
+    }
+
+    /**
+     * Cleans up after runs that were killed. Called with the lock held, so no live run owns these dirs.
+     * A version replaced by itself was moved aside for an instant; if the run died right there, it is put
+     * back. Everything else left in the work directories is garbage.
+     */
+    public void recover() {
+        Path staging = home.installStaging();
+        if (!Files.isDirectory(staging)) {
+            return;
+        }
+        try (Stream<Path> s = Files.list(staging)) {
+            for (Path work : s.toList()) {
+                if (Files.isDirectory(work, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                    try (Stream<Path> children = Files.list(work)) {
+                        for (Path aside : children.filter(c -> c.getFileName().toString().startsWith(REPLACED_PREFIX)).toList()) {
+                            putBack(aside);
+                        }
+                    }
+                }
+                Trees.delete(work);
+            }
+        } catch (IOException e) {
+            throw new UserError(UserError.Kind.IO, "cannot clean " + staging + ": " + e.getMessage(), null, e);
+        }
+    }
+
+    /** The version directory Codex shows when there are several: {@code local} first, then the highest version. */
+    public static Optional<String> shownVersion(Path pluginDir) {
+        if (!Files.isDirectory(pluginDir)) {
+            return Optional.empty();
+        }
+        try (Stream<Path> s = Files.list(pluginDir)) {
+            return s.filter(Files::isDirectory).map(p -> p.getFileName().toString())
+                    .filter(n -> !n.startsWith("."))
+                    .max(PluginCache::compareVersions);
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    static int compareVersions(String a, String b) {
+        if (a.equals(b)) {
+            return 0;
+        }
+        if (a.equals(Installer.LOCAL_VERSION)) {
+            return 1;
+        }
+        if (b.equals(Installer.LOCAL_VERSION)) {
+            return -1;
+        }
+        PluginVersion va = PluginVersion.of(a);
+        PluginVersion vb = PluginVersion.of(b);
+        if (va.isSemver() && vb.isSemver()) {
+            return va.semver().compareTo(vb.semver());
+        }
+        return Comparator.<String>naturalOrder().compare(a, b);
+    }
+
+    private void putBack(Path aside) throws IOException {
+        Path marker = aside.resolve(TARGET_MARKER);
+        Path tree = aside.resolve(TREE);
+        if (Files.isRegularFile(marker) && Files.isDirectory(tree)) {
+            Path target = Path.of(Files.readString(marker).strip()).normalize();
+            if (target.startsWith(home.pluginCache()) && !Files.exists(target)) {
+                move(tree, target);
+            }
+        }
+    }
+
+    private static void move(Path from, Path to) {
+        try {
+            Files.createDirectories(to.getParent());
+            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UserError(UserError.Kind.IO, "cannot move " + from + " to " + to + ": " + e.getMessage(),
+                    "check free space and permissions of the Codex home", e);
+        }
+    }
+}
