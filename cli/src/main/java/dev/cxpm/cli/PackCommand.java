@@ -88,6 +88,7 @@ public final class PackCommand implements Callable<Integer> {
             if (r != null) {
                 o.put("size", r.size());
                 o.put("integrity", r.integrity().toString());
+                o.put("contentIntegrity", r.contentIntegrity().toString());
             }
             o.put("unpackedSize", listing.totalBytes());
             ArrayNode files = o.putArray("files");

@@ -45,6 +45,7 @@ class PackCommandTest {
         assertThat(j.get("file").asText()).isEqualTo(tgz.toString());
         assertThat(j.get("size").asLong()).isEqualTo(Files.size(tgz));
         assertThat(j.get("integrity").asText()).isEqualTo(Integrity.sha512(tgz).toString());
+        assertThat(j.get("contentIntegrity").asText()).isEqualTo(dev.cxpm.core.pack.Packer.contentIntegrityOfArchive(tgz).toString());
         assertThat(j.get("files")).extracting(f -> f.get("path").asText())
                 .containsExactly(".codex-plugin/plugin.json", "skills/hello/SKILL.md");
     }

@@ -24,7 +24,7 @@ class WhyCommandTest {
                 util = ">=2"
                 """);
         Files.writeString(project.resolve("cxpm.lock"), """
-                version = 1
+                version = 2
 
                 [[plugin]]
                 name = "app"

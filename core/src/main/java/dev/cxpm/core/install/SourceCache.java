@@ -117,7 +117,10 @@ final class SourceCache {
     /** The stored pack, checked against its address, unpacked with the archive safety rules. */
     private Path unpack(Integrity integrity, Path work) {
         Path blob = store.blob(integrity);
-        integrity.verify(blob);
+        if (!store.holds(integrity)) {
+            throw new UserError(UserError.Kind.INTEGRITY, "the store's copy " + blob + " does not match its address " + integrity,
+                    "delete it (the store is a cache) and retry with the network");
+        }
         Path dir = work.resolve("from-store");
         new Unpacker().unpack(blob, dir);
         return dir;

@@ -35,7 +35,8 @@ import java.util.TreeMap;
 public final class Lockfile {
 
     public static final String FILE_NAME = "cxpm.lock";
-    public static final int FORMAT = 1;
+    /** 2: integrity is the content's (paths, modes, bytes), not the archive's; format 1 hashed gzip output, which differs between zlib builds. */
+    public static final int FORMAT = 2;
 
     static final String HEADER = """
             # This file is written by cxpm (`cxpm sync`, `cxpm update`, `cxpm add`): do not edit it by hand.
@@ -87,7 +88,9 @@ public final class Lockfile {
             problems.add(toml.path() + ": no `version = " + FORMAT + "` line (is the file truncated?)");
         } else if (!version.isInt() || version.asInt() != FORMAT) {
             problems.add(toml.where("version") + ": lockfile format `" + version + "` is not " + FORMAT
-                    + " (written by another cxpm version?)");
+                    + (version.isInt() && version.asInt() == 1
+                            ? " (format 1 pinned the gzip bytes of each plugin, which another zlib compresses differently: delete cxpm.lock and run `cxpm sync` to lock the same versions by content)"
+                            : " (written by another cxpm version?)"));
         }
         JsonNode array = root.path("plugin");
         if (!array.isMissingNode() && !array.isArray()) {

@@ -65,10 +65,12 @@ public final class Packer {
     }
 
     /**
-     * {@code contentDigest} is {@link #contentDigest(Listing)} of what was packed, computed while packing
-     * (hex SHA-256 over paths, executable bits and contents; independent of gzip and tar framing).
+     * {@code integrity} is the sha512 of the archive's bytes (what a registry serves and npm would pin).
+     * {@code contentIntegrity} and {@code contentDigest} are computed while packing over the same stream of
+     * paths, executable bits and contents (sha512, and the hex SHA-256 of {@link #contentDigest(Listing)}):
+     * independent of gzip and tar framing, so they stay the same on a JDK whose zlib compresses differently.
      */
-    public record Result(Path file, long size, Integrity integrity, Listing listing, String contentDigest) {
+    public record Result(Path file, long size, Integrity integrity, Listing listing, String contentDigest, Integrity contentIntegrity) {
     }
 
     private final PackLimits limits;
@@ -111,13 +113,15 @@ public final class Packer {
             try {
                 MessageDigest sha = Integrity.newSha512();
                 MessageDigest content = newSha256();
+                MessageDigest content512 = Integrity.newSha512();
                 try (OutputStream file = new BufferedOutputStream(Files.newOutputStream(tmp), 256 * 1024);
                      DigestOutputStream digesting = new DigestOutputStream(file, sha)) {
-                    write(listing, digesting, content);
+                    write(listing, digesting, content, content512);
                 }
                 long size = Files.size(tmp);
                 Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-                return new Result(target, size, Integrity.of(sha), listing, HexFormat.of().formatHex(content.digest()));
+                return new Result(target, size, Integrity.of(sha), listing, HexFormat.of().formatHex(content.digest()),
+                        Integrity.of(content512));
             } finally {
                 Files.deleteIfExists(tmp);
             }
@@ -131,7 +135,15 @@ public final class Packer {
      * equal digests mean equal packs, whatever the files' times or the directory's name.
      */
     public static String contentDigest(Listing listing) {
-        MessageDigest md = newSha256();
+        return HexFormat.of().formatHex(digestContent(listing, newSha256()).digest());
+    }
+
+    /** The content integrity pack would give the directory (see {@link Result}), without writing an archive. */
+    public Integrity contentIntegrity(Path pluginRoot) {
+        return Integrity.of(digestContent(list(pluginRoot), Integrity.newSha512()));
+    }
+
+    private static MessageDigest digestContent(Listing listing, MessageDigest md) {
         byte[] buf = new byte[BUFFER];
         try {
             for (Entry e : listing.entries()) {
@@ -146,11 +158,45 @@ public final class Packer {
         } catch (IOException e) {
             throw new UserError(UserError.Kind.IO, "cannot read " + listing.root() + ": " + e.getMessage(), null, e);
         }
-        return HexFormat.of().formatHex(md.digest());
+        return md;
     }
 
     private static void digestHeader(MessageDigest md, Entry e) {
-        md.update((e.path() + "\0" + (e.executable() ? "x" : "-") + "\0").getBytes(StandardCharsets.UTF_8));
+        digestHeader(md, e.path(), e.executable());
+    }
+
+    private static void digestHeader(MessageDigest md, String path, boolean executable) {
+        md.update((path + "\0" + (executable ? "x" : "-") + "\0").getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * The {@link Result#contentIntegrity} of a packed plugin, read back from the archive: sha512 over each
+     * file's path (without the {@code package/} prefix), executable bit and content, in archive order. Equal
+     * to the value pack gave for the directory, whatever compressed the bytes.
+     */
+    public static Integrity contentIntegrityOfArchive(Path tgz) {
+        MessageDigest md = Integrity.newSha512();
+        byte[] buf = new byte[BUFFER];
+        try (InputStream file = Files.newInputStream(tgz);
+             InputStream gz = new java.util.zip.GZIPInputStream(new java.io.BufferedInputStream(file, BUFFER), BUFFER);
+             org.apache.commons.compress.archivers.tar.TarArchiveInputStream tar =
+                     new org.apache.commons.compress.archivers.tar.TarArchiveInputStream(gz, StandardCharsets.UTF_8.name())) {
+            for (TarArchiveEntry e; (e = tar.getNextEntry()) != null; ) {
+                if (!e.isFile()) {
+                    continue;
+                }
+                String name = e.getName().startsWith(PREFIX) ? e.getName().substring(PREFIX.length()) : e.getName();
+                digestHeader(md, name, (e.getMode() & 0100) != 0);
+                for (int n; (n = tar.read(buf)) > 0; ) {
+                    md.update(buf, 0, n);
+                }
+                md.update((byte) 0);
+            }
+        } catch (IOException e) {
+            throw new UserError(UserError.Kind.INTEGRITY, "cannot read the packed plugin " + tgz + ": " + e.getMessage(),
+                    "the file is damaged; delete it (it is only a cache) and retry", e);
+        }
+        return Integrity.of(md);
     }
 
     private static MessageDigest newSha256() {
@@ -222,20 +268,26 @@ public final class Packer {
     }
 
     /** Writes the listing as a deterministic tar.gz to {@code out} (not closed), feeding {@code content}. */
-    static void write(Listing listing, OutputStream out, MessageDigest content) throws IOException {
+    static void write(Listing listing, OutputStream out, MessageDigest... content) throws IOException {
         byte[] buf = new byte[BUFFER];
         writeTgz(out, tar -> {
             for (Entry e : listing.entries()) {
                 tar.putArchiveEntry(header(e.path(), e.size(), e.executable()));
-                digestHeader(content, e);
+                for (MessageDigest md : content) {
+                    digestHeader(md, e);
+                }
                 try (InputStream in = Files.newInputStream(e.source())) {
                     long copied = 0;
                     for (int n; (n = in.read(buf)) > 0; ) {
-                        content.update(buf, 0, n);
+                        for (MessageDigest md : content) {
+                            md.update(buf, 0, n);
+                        }
                         tar.write(buf, 0, n);
                         copied += n;
                     }
-                    content.update((byte) 0);
+                    for (MessageDigest md : content) {
+                        md.update((byte) 0);
+                    }
                     if (copied != e.size()) {
                         throw new IOException(e.path() + " changed while packing");
                     }

@@ -91,13 +91,8 @@ public final class Doctor {
 
     private static boolean sameContent(Path dir, LockedPlugin p) {
         try {
-            Path tmp = Files.createTempFile("cxpm-doctor", ".tgz");
-            try {
-                return new Packer().pack(dir, tmp).integrity().equals(p.integrity());
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
-        } catch (IOException | UserError e) {
+            return new Packer().contentIntegrity(dir).equals(p.integrity());
+        } catch (UserError e) {
             return false;
         }
     }

@@ -391,7 +391,7 @@ public final class ProjectSync {
     // --- phase 2 ---------------------------------------------------------------------------------
 
     private void ensureInStore(LockedPlugin p, java.util.function.Supplier<ProjectIndex> index) {
-        if (store.has(p.integrity()) && p.integrity().matches(store.blob(p.integrity()))) {
+        if (store.holds(p.integrity())) {
             return;
         }
         ProjectIndex.Found found = index.get().found(p.name()).stream()
@@ -411,13 +411,8 @@ public final class ProjectSync {
 
     private boolean contentMatches(Path installed, Integrity expected) {
         try {
-            Path tmp = Files.createTempFile("cxpm-verify", ".tgz");
-            try {
-                return new dev.cxpm.core.pack.Packer().pack(installed, tmp).integrity().equals(expected);
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
-        } catch (IOException | UserError e) {
+            return new dev.cxpm.core.pack.Packer().contentIntegrity(installed).equals(expected);
+        } catch (UserError e) {
             return false;
         }
     }

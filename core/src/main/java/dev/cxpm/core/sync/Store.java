@@ -13,9 +13,11 @@ import java.util.HexFormat;
 import java.util.Map;
 
 /**
- * Packed plugins addressed by the sha512 of their bytes ({@code sha512/<hex>.tgz}), shared by every
+ * Packed plugins addressed by their content integrity ({@code sha512/<hex>.tgz}, the sha512 of their
+ * files' paths, executable bits and contents: {@link Packer.Result#contentIntegrity}), shared by every
  * project and Codex home of the user: a plugin whose content is already here is installed from here,
- * offline. Blobs are written to a temp file and renamed, so a blob present is a blob complete.
+ * offline. The address does not depend on how the bytes were compressed, so lockfiles made on a JDK
+ * with another zlib agree. Blobs are written to a temp file and renamed, so a blob present is a blob complete.
  */
 public record Store(Path dir) {
 
@@ -42,13 +44,25 @@ public record Store(Path dir) {
         return Files.isRegularFile(blob(integrity));
     }
 
-    /** Packs the plugin directory (deterministically) into the store; returns its integrity. */
+    /** True when the blob is here and its content still hashes to its address. */
+    public boolean holds(Integrity integrity) {
+        if (!has(integrity)) {
+            return false;
+        }
+        try {
+            return Packer.contentIntegrityOfArchive(blob(integrity)).equals(integrity);
+        } catch (UserError damaged) {
+            return false;
+        }
+    }
+
+    /** Packs the plugin directory (deterministically) into the store; returns its content integrity. */
     public Integrity add(Path pluginDir) {
         try {
             Files.createDirectories(dir);
             Path tmp = Files.createTempFile(dir, ".pack", ".tgz");
             try {
-                Integrity integrity = new Packer().pack(pluginDir, tmp).integrity();
+                Integrity integrity = new Packer().pack(pluginDir, tmp).contentIntegrity();
                 Path target = blob(integrity);
                 if (!Files.exists(target)) {
                     Files.createDirectories(target.getParent());

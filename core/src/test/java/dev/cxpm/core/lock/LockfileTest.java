@@ -48,7 +48,7 @@ class LockfileTest {
     @Test
     void writesOnePluginTablePerEntrySortedByName() {
         assertThat(sample().toText()).isEqualTo(Lockfile.HEADER + """
-                version = 1
+                version = 2
 
                 [[plugin]]
                 name = "app"
@@ -120,8 +120,14 @@ class LockfileTest {
 
     @Test
     void unsupportedFormatVersionIsRefused() {
-        assertThat(refused(sample().toText().replace("version = 1\n", "version = 7\n")).getMessage())
-                .contains("cxpm.lock:3: lockfile format `7` is not 1");
+        assertThat(refused(sample().toText().replace("version = 2\n", "version = 7\n")).getMessage())
+                .contains("cxpm.lock:3: lockfile format `7` is not 2");
+    }
+
+    @Test
+    void aFormat1LockfileIsRefusedWithHowToLockAgain() {
+        assertThat(refused(sample().toText().replace("version = 2\n", "version = 1\n")).getMessage())
+                .contains("cxpm.lock:3: lockfile format `1` is not 2", "delete cxpm.lock and run `cxpm sync`");
     }
 
     @Test

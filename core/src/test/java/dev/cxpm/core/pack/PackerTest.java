@@ -59,6 +59,40 @@ class PackerTest {
     }
 
     @Test
+    void contentIntegrityDoesNotDependOnHowTheArchiveWasCompressed() throws IOException {
+        Path dir = plugin(tmp.resolve("p"));
+        Packer.Result packed = new Packer().pack(dir, tmp.resolve("a.tgz"));
+        // The same tar, gzipped by another compressor setting (as another zlib build would): other bytes, same content.
+        Path other = tmp.resolve("b.tgz");
+        byte[] tar;
+        try (InputStream in = new GZIPInputStream(Files.newInputStream(packed.file()))) {
+            tar = in.readAllBytes();
+        }
+        try (var out = new java.util.zip.GZIPOutputStream(Files.newOutputStream(other)) {
+            { def.setLevel(java.util.zip.Deflater.BEST_SPEED); }
+        }) {
+            out.write(tar);
+        }
+        assertThat(Integrity.sha512(other)).isNotEqualTo(packed.integrity());
+        assertThat(Packer.contentIntegrityOfArchive(other)).isEqualTo(packed.contentIntegrity())
+                .isEqualTo(Packer.contentIntegrityOfArchive(packed.file()))
+                .isEqualTo(new Packer().contentIntegrity(dir));
+    }
+
+    @Test
+    void contentIntegrityChangesWithAByteAPathOrAnExecutableBit() throws IOException {
+        Path dir = plugin(tmp.resolve("p"));
+        Integrity before = new Packer().contentIntegrity(dir);
+        write(dir.resolve("skills/hello/SKILL.md"), "---\nname: hello\ndescription: says hello\n---\nHo\n");
+        Integrity edited = new Packer().contentIntegrity(dir);
+        Files.move(dir.resolve("bin/run.sh"), dir.resolve("bin/go.sh"));
+        Integrity renamed = new Packer().contentIntegrity(dir);
+        Files.setPosixFilePermissions(dir.resolve("bin/go.sh"), PosixFilePermissions.fromString("rw-r--r--"));
+        Integrity notExecutable = new Packer().contentIntegrity(dir);
+        assertThat(List.of(before, edited, renamed, notExecutable)).doesNotHaveDuplicates();
+    }
+
+    @Test
     void filesGivenInMemoryPackToTheSameBytesAsTheSameFilesOnDisk() throws IOException {
         java.util.Map<String, String> files = java.util.Map.of(".codex-plugin/plugin.json", "{\"name\": \"m\", \"version\": \"1.0.0\"}",
                 "skills/hi/SKILL.md", "---\nname: hi\ndescription: Hi.\n---\nHi.\n");
