@@ -297,4 +297,49 @@ class RegistryMarketplaceTest {
         assertThat(installedList.get(0).path("version").asText()).isEqualTo("1.0.0");
         assertThat(installedList.get(0).path("enabled").asBoolean()).isTrue();
     }
+
+    @Test
+    void projectLocksRegistryPluginsByRangeAndSyncsThemOnOtherHomesEvenYankedAndOffline() throws Exception {
+        publish("demo", "1.0.0");
+        publish("demo", "1.1.0");
+        publish("demo", "2.0.0");
+        Path project = Files.createDirectories(tmp.resolve("project"));
+        Files.writeString(project.resolve("cxpm.toml"), "[marketplaces]\ncxpm-registry = \"" + url + "\"\n\n[plugins]\ndemo = \"^1\"\n");
+
+        CliRun sync = CliRun.in(project, env, "sync");
+        assertThat(sync.exitCode()).as(sync.stderr()).isZero();
+        String lock = Files.readString(project.resolve("cxpm.lock"));
+        assertThat(lock).contains("version = \"1.1.0\"", "marketplace = \"cxpm-registry\"", "source = \"registry+" + url + "/api/v1/blobs/");
+        JsonNode codexList = JSON.readTree(new CodexClient(codexHome, home).run("plugin", "list", "--json").stdout()).path("installed");
+        assertThat(codexList).hasSize(1);
+        assertThat(codexList.get(0).path("pluginId").asText()).isEqualTo("demo@cxpm-registry");
+        assertThat(codexList.get(0).path("version").asText()).isEqualTo("1.1.0");
+
+        // Yanked after locking: new resolution skips it, the lockfile still gets it, on a teammate's empty home and store.
+        assertThat(cxpm("yank", "demo@1.1.0").exitCode()).isZero();
+        Map<String, String> teammate = new HashMap<>(Fixtures.env(tmp.resolve("codex-home-2"), tmp.resolve("home-2")));
+        teammate.put("CXPM_STORE", tmp.resolve("store-2").toString());
+        CliRun frozen = CliRun.in(project, teammate, "sync", "--frozen");
+        assertThat(frozen.exitCode()).as(frozen.stderr()).isZero();
+        assertThat(TeamFixture.tree(tmp.resolve("codex-home-2/plugins/cache/cxpm-registry/demo/1.1.0")))
+                .isEqualTo(TeamFixture.tree(installed("demo", "1.1.0")));
+        assertThat(Files.readString(project.resolve("cxpm.lock"))).isEqualTo(lock);
+
+        CliRun outdated = CliRun.in(project, env, "outdated", "--json");
+        assertThat(outdated.exitCode()).as(outdated.stderr()).isZero();
+        assertThat(outdated.stdout()).contains("\"latest\"").contains("2.0.0");
+        CliRun update = CliRun.in(project, env, "update");
+        assertThat(update.exitCode()).as(update.stderr()).isZero();
+        assertThat(Files.readString(project.resolve("cxpm.lock"))).contains("version = \"1.0.0\"").doesNotContain("1.1.0");
+        assertThat(installed("demo", "1.0.0")).isDirectory();
+
+        // The registry gone: a third home syncs from the store, offline.
+        server.close();
+        Map<String, String> offline = new HashMap<>(Fixtures.env(tmp.resolve("codex-home-3"), tmp.resolve("home-3")));
+        offline.put("CXPM_STORE", home.resolve(".cache/cxpm/store").toString()); // the first home's warm store
+        CliRun fromStore = CliRun.in(project, offline, "sync", "--frozen");
+        assertThat(fromStore.exitCode()).as(fromStore.stderr()).isZero();
+        assertThat(TeamFixture.tree(tmp.resolve("codex-home-3/plugins/cache/cxpm-registry/demo/1.0.0")))
+                .isEqualTo(TeamFixture.tree(installed("demo", "1.0.0")));
+    }
 }

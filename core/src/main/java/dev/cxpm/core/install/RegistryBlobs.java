@@ -37,11 +37,16 @@ public final class RegistryBlobs {
 
     /** The release unpacked into dest (which must not exist), from the kept blob or downloaded and verified first. */
     public Path unpack(URI registry, String plugin, RegistryIndex.Release release, Path dest) {
+        new Unpacker().unpack(keep(registry, plugin, release), dest);
+        return dest;
+    }
+
+    /** The release's blob as published, kept (downloaded and checked against its integrity first when it is not). */
+    public Path keep(URI registry, String plugin, RegistryIndex.Release release) {
         if (!kept(release.integrity())) {
             download(registry, plugin, release, blob(release.integrity()));
         }
-        new Unpacker().unpack(blob(release.integrity()), dest);
-        return dest;
+        return blob(release.integrity());
     }
 
     private boolean kept(Integrity integrity) {

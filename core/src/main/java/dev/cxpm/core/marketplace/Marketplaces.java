@@ -242,7 +242,7 @@ public final class Marketplaces {
     }
 
     /** A git marketplace cxpm recorded as a registry, when config.toml still points at that registry's git view. */
-    private Optional<java.net.URI> registryOf(String key, CodexConfig.MarketplaceEntry entry) {
+    public Optional<java.net.URI> registryOf(String key, CodexConfig.MarketplaceEntry entry) {
         if (!entry.isGit()) {
             return Optional.empty();
         }

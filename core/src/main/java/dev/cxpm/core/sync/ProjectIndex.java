@@ -10,6 +10,10 @@ import dev.cxpm.core.lock.ResolvedSource;
 import dev.cxpm.core.resolve.PluginIndex;
 import dev.cxpm.core.resolve.PluginRelease;
 import dev.cxpm.core.resolve.PluginVersion;
+import dev.cxpm.core.resolve.VersionRange;
+import dev.cxpm.core.marketplace.RegistryMarketplaces;
+import dev.cxpm.core.registry.RegistryIndex;
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -20,38 +24,58 @@ import java.util.Optional;
 /**
  * The releases a project can choose from: every plugin of the marketplaces it can see (those in
  * cxpm.toml and those configured in the Codex home). A marketplace offers one version of each
- * plugin, the one its directory holds; a plugin pinned to a marketplace in cxpm.toml is looked up
- * there only. Plugins with a git source ("url", "git-subdir") are cloned to read them; npm sources are not offered yet.
+ * plugin, the one its directory holds; a cxpm registry offers every version it published (from its
+ * index document; yanked ones only to the lockfile that already pins them). A plugin pinned to a
+ * marketplace in cxpm.toml is looked up there only. Plugins with a git source ("url", "git-subdir")
+ * are cloned to read them; npm sources are not offered yet.
  */
 public final class ProjectIndex implements PluginIndex {
 
-    /** A marketplace as the index reads it; {@code gitUrl}/{@code commit} set for git clones. */
-    public record Source(String name, Marketplace marketplace, Optional<String> gitUrl, Optional<String> commit) {
+    /**
+     * A marketplace as the index reads it; {@code gitUrl}/{@code commit} set for git clones, {@code registry}
+     * for a cxpm registry (whose {@code marketplace} is its Codex git view).
+     */
+    public record Source(String name, Marketplace marketplace, Optional<String> gitUrl, Optional<String> commit, Optional<URI> registry) {
     }
 
-    /** A release and where its files are. */
-    public record Found(PluginRelease release, Path dir, ResolvedSource source) {
+    /** Where a release's files are: a directory (a local marketplace or a git checkout), or a registry's published blob. */
+    public sealed interface Content {
+        record Directory(Path dir) implements Content {
+        }
+
+        record RegistryBlob(URI registry, String plugin, RegistryIndex.Release release) implements Content {
+        }
+    }
+
+    /** A release, where its files are and how the lockfile names that; yanked releases are offered to their lockfile only. */
+    public record Found(PluginRelease release, Content content, ResolvedSource source, boolean yanked) {
     }
 
     private final List<Source> sources;
     private final Map<String, String> pins;
     private final GitSources git;
+    private final RegistryMarketplaces registries;
     private final Map<String, List<Found>> cache = new HashMap<>();
 
-    /** git: fetches plugins whose marketplace entry has a git source; null to offer local entries only. */
-    public ProjectIndex(List<Source> sources, Map<String, String> pins, GitSources git) {
+    /**
+     * git: fetches plugins whose marketplace entry has a git source; null to offer local entries only.
+     * registries: reads (and caches) registry index documents.
+     */
+    public ProjectIndex(List<Source> sources, Map<String, String> pins, GitSources git, RegistryMarketplaces registries) {
         this.sources = List.copyOf(sources);
         this.pins = Map.copyOf(pins);
         this.git = git;
+        this.registries = registries;
     }
 
     public List<Source> sources() {
         return sources;
     }
 
+    /** What new resolution may pick: every release found, yanked ones excepted. */
     @Override
     public List<PluginRelease> releases(String plugin) {
-        return found(plugin).stream().map(Found::release).toList();
+        return found(plugin).stream().filter(f -> !f.yanked()).map(Found::release).toList();
     }
 
     /** The files of a release this index offered. */
@@ -73,6 +97,13 @@ public final class ProjectIndex implements PluginIndex {
                 continue;
             }
             Optional<MarketplaceEntry> entry = s.marketplace().plugin(plugin);
+            if (s.registry().isPresent()) {
+                // the git view lists what was published when it was fetched; a plugin pinned here is asked for anyway
+                if (entry.isPresent() || s.name().equals(pin)) {
+                    out.addAll(fromRegistry(s, plugin));
+                }
+                continue;
+            }
             if (entry.isEmpty() || entry.get().installPolicy() == InstallPolicy.NOT_AVAILABLE) {
                 continue;
             }
@@ -102,7 +133,37 @@ public final class ProjectIndex implements PluginIndex {
             }
             String version = p.version().orElse("local");
             PluginRelease release = new PluginRelease(plugin, PluginVersion.of(version), PluginDependencies.of(p), s.name());
-            out.add(new Found(release, dir, source));
+            out.add(new Found(release, new Content.Directory(dir), source, false));
+        }
+        return out;
+    }
+
+    /** Every release the registry published, from its index document (fresh, or the cached copy when it cannot be reached). */
+    private List<Found> fromRegistry(Source s, String plugin) {
+        URI url = s.registry().orElseThrow();
+        RegistryIndex index;
+        try {
+            index = registries.index(s.name(), url, plugin).index();
+        } catch (UserError e) {
+            if (e.kind() == UserError.Kind.NOT_FOUND) {
+                return List.of();
+            }
+            throw e;
+        }
+        List<Found> out = new ArrayList<>();
+        for (RegistryIndex.Release r : index.releases()) {
+            if (!r.version().isSemver()) {
+                continue;
+            }
+            Map<String, VersionRange> deps = new java.util.TreeMap<>();
+            for (var d : r.dependencies().entrySet()) {
+                deps.put(d.getKey(), VersionRange.parse(d.getValue()).orElseThrow(() -> new UserError(UserError.Kind.INVALID_INPUT,
+                        plugin + " " + r.version() + " from " + url + " declares dependency `" + d.getKey() + "` with an invalid range `"
+                                + d.getValue() + "`", "ask the plugin's owners to publish a fixed version, or pin another in cxpm.toml")));
+            }
+            PluginRelease release = new PluginRelease(plugin, r.version(), deps, s.name());
+            out.add(new Found(release, new Content.RegistryBlob(url, plugin, r),
+                    new ResolvedSource.Registry(url.resolve(r.tarball()).toString()), r.yanked()));
         }
         return out;
     }

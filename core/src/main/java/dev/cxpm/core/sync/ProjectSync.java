@@ -309,7 +309,10 @@ public final class ProjectSync {
                                 + "` in its own manifest (" + m.manifestFile() + ")",
                         "rename the key in cxpm.toml to `" + m.name() + "`: Codex knows a marketplace by its manifest name");
             }
-            sources.add(source(decl.name(), m, isGit(decl.source()) ? Optional.of(gitUrl(decl)) : Optional.empty()));
+            Optional<java.net.URI> registry = isGit(decl.source())
+                    ? Optional.ofNullable(home.config().marketplaces().get(decl.name())).flatMap(e -> marketplaces.registryOf(decl.name(), e))
+                    : Optional.empty();
+            sources.add(source(decl.name(), m, isGit(decl.source()) && registry.isEmpty() ? Optional.of(gitUrl(decl)) : Optional.empty(), registry));
             seen.add(decl.name());
         }
         for (var e : home.config().marketplaces().entrySet()) {
@@ -318,15 +321,16 @@ public final class ProjectSync {
             }
             Path root = e.getValue().isGit() ? home.marketplaceClone(e.getKey()) : Path.of(e.getValue().source());
             try {
+                Optional<java.net.URI> registry = marketplaces.registryOf(e.getKey(), e.getValue());
                 sources.add(source(e.getKey(), Marketplace.load(root),
-                        e.getValue().isGit() ? Optional.of(e.getValue().source()) : Optional.empty()));
+                        e.getValue().isGit() && registry.isEmpty() ? Optional.of(e.getValue().source()) : Optional.empty(), registry));
             } catch (UserError ignored) {
                 // a broken marketplace of the user's is not this project's concern unless it needs it
             }
         }
         Map<String, String> pins = new HashMap<>();
         project.plugins().values().forEach(p -> p.marketplace().ifPresent(m -> pins.put(p.name(), m)));
-        return new ProjectIndex(sources, pins, gitSources);
+        return new ProjectIndex(sources, pins, gitSources, marketplaces.registries());
     }
 
     // --- phase 1 ---------------------------------------------------------------------------------
@@ -340,12 +344,16 @@ public final class ProjectSync {
                 }
             }));
         }
-        // A marketplace offers one version at a time; the locked one stays a candidate while its bytes are in the store.
+        // A marketplace offers one version at a time, and a registry hides yanked ones from new resolution: the
+        // locked version stays a candidate while its bytes can be had (store or registry), unless it is being updated.
         Map<String, LockedPlugin> lockedNow = existing.map(Lockfile::plugins).orElse(new TreeMap<>());
         dev.cxpm.core.resolve.PluginIndex withLocked = name -> {
             List<PluginRelease> list = new ArrayList<>(index.releases(name));
             LockedPlugin old = lockedNow.get(name);
-            if (old != null && store.has(old.integrity()) && list.stream()
+            boolean updating = options.updateAll() || options.update().contains(name);
+            boolean lockedIsHere = old != null && !updating && (store.has(old.integrity()) || index.found(name).stream()
+                    .anyMatch(f -> f.release().version().equals(old.version()) && f.release().origin().equals(old.marketplace())));
+            if (lockedIsHere && list.stream()
                     .noneMatch(r -> r.version().equals(old.version()) && r.origin().equals(old.marketplace()))) {
                 list.add(Lockfile.release(old));
             }
@@ -363,7 +371,7 @@ public final class ProjectSync {
             ProjectIndex.Found f = offered.get();
             boolean keep = old != null && old.version().equals(r.version()) && old.marketplace().equals(r.origin())
                     && old.source().equals(f.source()) && !options.updateAll() && !options.update().contains(r.name());
-            Integrity integrity = keep ? old.integrity() : store.add(f.dir());
+            Integrity integrity = keep ? old.integrity() : intoStore(f);
             locked.add(new LockedPlugin(r.name(), r.version(), r.origin(), f.source(), integrity,
                     new java.util.TreeMap<>(r.dependencies())));
         }
@@ -400,13 +408,26 @@ public final class ProjectSync {
                 .orElseThrow(() -> new UserError(UserError.Kind.NOT_FOUND,
                         p.id() + " (cxpm.lock) is not in marketplace `" + p.marketplace() + "` any more, and not in the store",
                         "run `cxpm update " + p.name() + "` to lock a version that is available"));
-        Integrity actual = store.add(found.dir());
+        Integrity actual = intoStore(found);
         if (!actual.equals(p.integrity())) {
+            String where = switch (found.content()) {
+                case ProjectIndex.Content.Directory d -> "its files (" + d.dir() + ")";
+                case ProjectIndex.Content.RegistryBlob b -> "the registry's blob (" + found.source() + ")";
+            };
             throw new UserError(UserError.Kind.INTEGRITY,
                     "integrity mismatch for " + p.id() + " from marketplace `" + p.marketplace() + "`: cxpm.lock has "
-                            + p.integrity() + ", its files (" + found.dir() + ") give " + actual + "; nothing was changed",
+                            + p.integrity() + ", " + where + " give " + actual + "; nothing was changed",
                     "the plugin changed without a new version: if you trust the change, run `cxpm update " + p.name() + "`");
         }
+    }
+
+    /** Brings a release's content into the store; returns its content integrity. */
+    private Integrity intoStore(ProjectIndex.Found found) {
+        return switch (found.content()) {
+            case ProjectIndex.Content.Directory d -> store.add(d.dir());
+            case ProjectIndex.Content.RegistryBlob b ->
+                    store.addArchive(new dev.cxpm.core.install.RegistryBlobs(store).keep(b.registry(), b.plugin(), b.release()));
+        };
     }
 
     private boolean contentMatches(Path installed, Integrity expected) {
@@ -469,9 +490,9 @@ public final class ProjectSync {
         return projectDir.resolve(decl.source()).normalize();
     }
 
-    private ProjectIndex.Source source(String name, Marketplace m, Optional<String> gitUrl) {
+    private ProjectIndex.Source source(String name, Marketplace m, Optional<String> gitUrl, Optional<java.net.URI> registry) {
         Optional<String> commit = gitUrl.isPresent() ? headCommit(m.root()) : Optional.empty();
-        return new ProjectIndex.Source(name, m, gitUrl, commit);
+        return new ProjectIndex.Source(name, m, gitUrl, commit, registry);
     }
 
     private static Optional<String> headCommit(Path repo) {

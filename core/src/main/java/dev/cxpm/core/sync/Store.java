@@ -56,6 +56,30 @@ public record Store(Path dir) {
         }
     }
 
+    /** Keeps a copy of a packed plugin (a registry's blob, already checked against its own integrity); returns its content integrity. */
+    public Integrity addArchive(Path tgz) {
+        Integrity integrity = Packer.contentIntegrityOfArchive(tgz);
+        if (holds(integrity)) {
+            return integrity;
+        }
+        try {
+            Files.createDirectories(dir);
+            Path tmp = Files.createTempFile(dir, ".copy", ".tgz");
+            try {
+                Files.copy(tgz, tmp, StandardCopyOption.REPLACE_EXISTING);
+                Path target = blob(integrity);
+                Files.createDirectories(target.getParent());
+                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                return integrity;
+            } finally {
+                Files.deleteIfExists(tmp);
+            }
+        } catch (IOException e) {
+            throw new UserError(UserError.Kind.IO, "cannot write to the store " + dir + ": " + e.getMessage(),
+                    "check free space and permissions, or point CXPM_STORE elsewhere", e);
+        }
+    }
+
     /** Packs the plugin directory (deterministically) into the store; returns its content integrity. */
     public Integrity add(Path pluginDir) {
         try {
