@@ -164,4 +164,36 @@ class NpmSourceInstallTest {
         assertThat(r.exitCode()).isEqualTo(4);
         assertThat(r.stderr()).contains("cannot reach the npm registry");
     }
+
+    @Test
+    void syncLocksAnNpmSourceToItsPackageVersionAndReproducesItOfflineFromTheStore() throws Exception {
+        Packer.Result v12 = packPlugin("1.2.0");
+        publish("1.2.0", Files.readAllBytes(v12.file()), v12.integrity().toString());
+        Path project = Files.createDirectories(tmp.resolve("project"));
+        Files.writeString(project.resolve("cxpm.toml"), "[marketplaces]\nfx = \"../mk\"\n\n[plugins]\ndemo = \"^1\"\n");
+
+        CliRun sync = CliRun.in(project, env, "sync");
+        assertThat(sync.exitCode()).as(sync.stderr()).isZero();
+        String lock = Files.readString(project.resolve("cxpm.lock"));
+        assertThat(lock).contains("version = \"1.2.0\"", "source = \"npm+@team/demo-plugin@1.2.0\"");
+        assertThat(new CodexClient(codexHome, home).run("plugin", "list", "--json").stdout())
+                .contains("\"pluginId\": \"demo@fx\"", "\"version\": \"1.2.0\"", "\"enabled\": true");
+
+        // A newer package: the lockfile holds the team at 1.2.0 until someone runs update.
+        Packer.Result v13 = packPlugin("1.3.0");
+        publish("1.3.0", Files.readAllBytes(v13.file()), v13.integrity().toString());
+        assertThat(CliRun.in(project, env, "sync", "--frozen").stdout()).startsWith("Already in sync");
+        CliRun update = CliRun.in(project, env, "update");
+        assertThat(update.exitCode()).as(update.stderr()).isZero();
+        assertThat(Files.readString(project.resolve("cxpm.lock"))).contains("source = \"npm+@team/demo-plugin@1.3.0\"");
+        assertThat(codexHome.resolve("plugins/cache/fx/demo/1.3.0/skills/hello/SKILL.md")).exists();
+
+        // The npm registry gone: another Codex home syncs the locked package from the store alone.
+        server.stop(0);
+        Map<String, String> other = new java.util.HashMap<>(Fixtures.env(tmp.resolve("codex-home-2"), home));
+        CliRun offline = CliRun.in(project, other, "sync", "--frozen");
+        assertThat(offline.exitCode()).as(offline.stderr()).isZero();
+        assertThat(TeamFixture.tree(tmp.resolve("codex-home-2/plugins/cache/fx/demo/1.3.0")))
+                .isEqualTo(TeamFixture.tree(codexHome.resolve("plugins/cache/fx/demo/1.3.0")));
+    }
 }

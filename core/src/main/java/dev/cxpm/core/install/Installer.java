@@ -301,7 +301,7 @@ public final class Installer {
                 }
                 yield dir;
             }
-            case PluginSource.Npm npm -> new NpmFetcher(vars, cwd).fetch(npm, work);
+            case PluginSource.Npm npm -> new NpmFetcher(vars, cwd).fetch(npm, work).dir();
         };
     }
 

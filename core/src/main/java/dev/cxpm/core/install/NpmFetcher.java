@@ -31,18 +31,22 @@ import org.semver4j.Semver;
  * (exact or range) or {@code latest}, the tarball is checked against the packument's {@code integrity}
  * before it is unpacked with the archive safety rules of {@link Unpacker}.
  */
-final class NpmFetcher {
+public final class NpmFetcher {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final Map<String, String> vars;
     private final Path cwd;
 
-    NpmFetcher(Map<String, String> vars, Path cwd) {
+    public NpmFetcher(Map<String, String> vars, Path cwd) {
         this.vars = vars;
         this.cwd = cwd;
     }
 
-    /** Downloads, verifies and unpacks into work/npm-package; returns that directory. */
-    Path fetch(PluginSource.Npm npm, Path work) {
+    /** An unpacked package and the exact version its range picked. */
+    public record Fetched(Path dir, String version) {
+    }
+
+    /** Downloads, verifies and unpacks into work/npm-package. */
+    public Fetched fetch(PluginSource.Npm npm, Path work) {
         Map<String, String> rc = npmrc();
         String pkg = npm.packageName();
         String registry = npm.registry().orElseGet(() -> registryFor(pkg, rc));
@@ -78,7 +82,7 @@ final class NpmFetcher {
         }
         Path dir = work.resolve("npm-package");
         new Unpacker().unpack(tgz, dir);
-        return dir;
+        return new Fetched(dir, version);
     }
 
     private String registryFor(String pkg, Map<String, String> rc) {

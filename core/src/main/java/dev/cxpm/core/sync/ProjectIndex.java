@@ -27,7 +27,7 @@ import java.util.Optional;
  * plugin, the one its directory holds; a cxpm registry offers every version it published (from its
  * index document; yanked ones only to the lockfile that already pins them). A plugin pinned to a
  * marketplace in cxpm.toml is looked up there only. Plugins with a git source ("url", "git-subdir")
- * are cloned to read them; npm sources are not offered yet.
+ * are cloned, and npm ones ({@code "npm"}) downloaded, to read them.
  */
 public final class ProjectIndex implements PluginIndex {
 
@@ -53,18 +53,18 @@ public final class ProjectIndex implements PluginIndex {
 
     private final List<Source> sources;
     private final Map<String, String> pins;
-    private final GitSources git;
+    private final RemoteSources remote;
     private final RegistryMarketplaces registries;
     private final Map<String, List<Found>> cache = new HashMap<>();
 
     /**
-     * git: fetches plugins whose marketplace entry has a git source; null to offer local entries only.
+     * remote: fetches plugins whose marketplace entry has a git or npm source; null to offer local entries only.
      * registries: reads (and caches) registry index documents.
      */
-    public ProjectIndex(List<Source> sources, Map<String, String> pins, GitSources git, RegistryMarketplaces registries) {
+    public ProjectIndex(List<Source> sources, Map<String, String> pins, RemoteSources remote, RegistryMarketplaces registries) {
         this.sources = List.copyOf(sources);
         this.pins = Map.copyOf(pins);
-        this.git = git;
+        this.remote = remote;
         this.registries = registries;
     }
 
@@ -114,16 +114,20 @@ public final class ProjectIndex implements PluginIndex {
                 source = s.gitUrl().isPresent() && s.commit().isPresent()
                         ? new ResolvedSource.GitCommit(s.gitUrl().get(), Optional.of(local.path().substring(2)), s.commit().get())
                         : new ResolvedSource.LocalPath(local.path());
-            } else if (git != null && (entry.get().source() instanceof PluginSource.Git
+            } else if (remote != null && entry.get().source() instanceof PluginSource.Npm n) {
+                RemoteSources.NpmPackage pkg = remote.npm(n);
+                dir = pkg.dir();
+                source = new ResolvedSource.Npm(pkg.packageName(), pkg.version());
+            } else if (remote != null && (entry.get().source() instanceof PluginSource.Git
                     || entry.get().source() instanceof PluginSource.GitSubdir)) {
-                GitSources.Checkout c = git.checkout(entry.get().source()).orElseThrow();
+                RemoteSources.Checkout c = remote.checkout(entry.get().source()).orElseThrow();
                 dir = c.dir();
                 Optional<String> sub = entry.get().source() instanceof PluginSource.GitSubdir gs
                         ? Optional.of(gs.path().startsWith("./") ? gs.path().substring(2) : gs.path()) : Optional.empty();
                 String url = entry.get().source() instanceof PluginSource.Git g ? g.url() : ((PluginSource.GitSubdir) entry.get().source()).url();
                 source = new ResolvedSource.GitCommit(url, sub, c.commit());
             } else {
-                continue; // npm sources are not offered yet
+                continue; // an index without remote sources offers local entries only
             }
             Plugin p;
             try {

@@ -83,7 +83,7 @@ public final class ProjectSync {
     private final Duration lockTimeout;
     private final Marketplaces marketplaces;
     private final Map<String, String> env;
-    private final GitSources gitSources;
+    private final RemoteSources remoteSources;
     private final PluginCache cache;
 
     /**
@@ -93,7 +93,7 @@ public final class ProjectSync {
     public ProjectSync(Path projectDir, CodexHome home, Store store, Duration lockTimeout, Marketplaces marketplaces,
             Map<String, String> env) {
         this.env = env;
-        this.gitSources = new GitSources(new dev.cxpm.core.marketplace.GitCli(env));
+        this.remoteSources = new RemoteSources(new dev.cxpm.core.marketplace.GitCli(env), env, projectDir);
         this.projectDir = projectDir.toAbsolutePath().normalize();
         this.home = home;
         this.cache = new PluginCache(home);
@@ -111,13 +111,13 @@ public final class ProjectSync {
         try {
             return doSync(project, options);
         } finally {
-            gitSources.close();
+            remoteSources.close();
         }
     }
 
     /** Releases git checkouts made while reading plugin sources (sync does it itself). */
     public void close() {
-        gitSources.close();
+        remoteSources.close();
     }
 
     private Result doSync(ProjectManifest project, Options options) {
@@ -330,7 +330,7 @@ public final class ProjectSync {
         }
         Map<String, String> pins = new HashMap<>();
         project.plugins().values().forEach(p -> p.marketplace().ifPresent(m -> pins.put(p.name(), m)));
-        return new ProjectIndex(sources, pins, gitSources, marketplaces.registries());
+        return new ProjectIndex(sources, pins, remoteSources, marketplaces.registries());
     }
 
     // --- phase 1 ---------------------------------------------------------------------------------
