@@ -1,6 +1,7 @@
 package dev.cxpm.cli;
 
 import dev.cxpm.core.sync.ProjectSync;
+import dev.cxpm.core.sync.SyncStamp;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -29,6 +30,14 @@ public final class SyncCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         ProjectContext ctx = ProjectContext.of(root.env);
+        if (!json && !verify) {
+            // Nothing changed since the last sync finished: say so without reading any file as TOML or JSON.
+            java.util.Optional<Integer> unchanged = SyncStamp.upToDate(ctx.projectDir(), ctx.home());
+            if (unchanged.isPresent()) {
+                root.env.out().println(SyncReport.alreadyInSync(unchanged.get()));
+                return ExitCodes.OK;
+            }
+        }
         ProjectSync.Result r = ctx.sync().sync(new ProjectSync.Options(frozen, Set.of(), false, verify));
         SyncReport.print(root.env, r, json);
         return ExitCodes.OK;

@@ -68,7 +68,7 @@ final class SyncReport {
             env.out().println(what);
         }
         if (r.changes().isEmpty()) {
-            env.out().println("Already in sync: " + r.lock().plugins().size() + " plugin(s) from cxpm.lock.");
+            env.out().println(alreadyInSync(r.lock().plugins().size()));
         } else {
             env.out().println("Synced " + r.lock().plugins().size() + " plugin(s) from cxpm.lock.");
         }
@@ -79,5 +79,9 @@ final class SyncReport {
             env.err().println("warning: " + w.problem());
             env.err().println("  fix: " + w.fix());
         }
+    }
+
+    static String alreadyInSync(int plugins) {
+        return "Already in sync: " + plugins + " plugin(s) from cxpm.lock.";
     }
 }

@@ -178,7 +178,8 @@ public final class ProjectSync {
             if (written) {
                 lock.write(projectDir);
             }
-            return new Result(lock, written, lockChanges, List.of(), List.of()); // the no-op path: no lock, no writes
+            SyncStamp.write(projectDir, home, lock);
+            return new Result(lock, written, lockChanges, List.of(), List.of()); // the no-op path: no home lock, no home writes
         }
 
         // Phase 3: apply, under the home lock. New version directories are renamed in beside the old ones,
@@ -186,6 +187,7 @@ public final class ProjectSync {
         // run killed anywhere leaves each plugin wholly old or wholly new, and the next sync finishes the job.
         List<Change> changes = new ArrayList<>();
         try (HomeLock ignored = HomeLock.acquire(home, lockTimeout)) {
+            SyncStamp.forget(projectDir, home);
             cache.recover();
             Path work = cache.newWork();
             try {
@@ -199,6 +201,7 @@ public final class ProjectSync {
             lock.write(projectDir);
             written = true;
         }
+        SyncStamp.write(projectDir, home, lock);
         List<Doctor.Finding> warnings = new ArrayList<>();
         for (LockedPlugin p : toInstall) {
             warnings.addAll(Doctor.missingPrerequisites(versionDir(p), id(p), env));

@@ -1,0 +1,131 @@
+package dev.cxpm.core.sync;
+
+import dev.cxpm.core.codexhome.CodexHome;
+import dev.cxpm.core.lock.LockedPlugin;
+import dev.cxpm.core.lock.Lockfile;
+import dev.cxpm.core.project.ProjectManifest;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * What a finished sync leaves behind so that the next one can tell, without parsing anything, that
+ * there is nothing to do (yarn's integrity file, pnpm's {@code .modules.yaml}): a digest of the bytes of
+ * cxpm.toml, cxpm.lock, config.toml and the sync state as they were when sync last finished, and the
+ * version directory of every locked plugin. While all four files are byte-identical and each directory
+ * is still the only version of its plugin, the home is as that sync left it. Anything else (an edit by
+ * hand or by Codex, {@code cxpm install}, a removed plugin) makes the stamp stale and the full check runs.
+ * Kept per project in {@code $CODEX_HOME/.cxpm/sync-stamps/}; written last, so a sync that failed or
+ * was killed never leaves a stamp that vouches for its half-done state.
+ */
+public final class SyncStamp {
+    private static final String HEADER = "cxpm sync stamp 1";
+
+    private SyncStamp() {
+    }
+
+    /** The number of locked plugins when the home is exactly as the last sync of this project left it. */
+    public static Optional<Integer> upToDate(Path projectDir, CodexHome home) {
+        try {
+            List<String> lines = Files.readAllLines(file(projectDir, home), StandardCharsets.UTF_8);
+            if (lines.size() < 2 || !lines.get(0).equals(HEADER) || !lines.get(1).equals(digest(projectDir, home))) {
+                return Optional.empty();
+            }
+            List<String> dirs = lines.subList(2, lines.size());
+            for (String d : dirs) {
+                Path versionDir = Path.of(d);
+                if (!isTheOnlyVersion(versionDir)) {
+                    return Optional.empty();
+                }
+            }
+            return Optional.of(dirs.size());
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty(); // no stamp, or an unreadable one: the full check decides
+        }
+    }
+
+    /** Records the home as it is now, after a sync of this project finished. Best effort: a stamp only saves time. */
+    static void write(Path projectDir, CodexHome home, Lockfile lock) {
+        try {
+            StringBuilder b = new StringBuilder(HEADER).append('\n').append(digest(projectDir, home)).append('\n');
+            for (LockedPlugin p : lock.plugins().values()) {
+                b.append(home.pluginDir(p.marketplace(), p.name()).resolve(p.version().text())).append('\n');
+            }
+            Path file = file(projectDir, home);
+            Files.createDirectories(file.getParent());
+            Path tmp = Files.createTempFile(file.getParent(), ".stamp", ".tmp");
+            try {
+                Files.writeString(tmp, b, StandardCharsets.UTF_8);
+                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } finally {
+                Files.deleteIfExists(tmp);
+            }
+        } catch (IOException | RuntimeException e) {
+            forget(projectDir, home);
+        }
+    }
+
+    /** Drops the stamp (before a sync changes anything, so a failure cannot leave it vouching for the old state). */
+    static void forget(Path projectDir, CodexHome home) {
+        try {
+            Files.deleteIfExists(file(projectDir, home));
+        } catch (IOException e) {
+            // a stale stamp is harmless: its digest no longer matches the files a sync changes
+        }
+    }
+
+    private static boolean isTheOnlyVersion(Path versionDir) throws IOException {
+        if (!Files.isDirectory(versionDir)) {
+            return false;
+        }
+        try (Stream<Path> s = Files.list(versionDir.getParent())) {
+            return s.filter(p -> !p.getFileName().toString().startsWith(".")).count() == 1;
+        }
+    }
+
+    private static Path file(Path projectDir, CodexHome home) {
+        return home.dir().resolve(".cxpm").resolve("sync-stamps").resolve(sha256(projectDir.toAbsolutePath().normalize().toString()
+                .getBytes(StandardCharsets.UTF_8)).substring(0, 32));
+    }
+
+    private static String digest(Path projectDir, CodexHome home) throws IOException {
+        MessageDigest md = newSha256();
+        List<Path> files = new ArrayList<>(List.of(projectDir.resolve(ProjectManifest.FILE_NAME), projectDir.resolve(Lockfile.FILE_NAME),
+                home.configFile(), SyncState.fileOf(home)));
+        for (Path f : files) {
+            byte[] bytes;
+            try {
+                bytes = Files.readAllBytes(f);
+            } catch (NoSuchFileException e) {
+                bytes = null;
+            }
+            md.update((f + (bytes == null ? " absent" : " " + bytes.length) + "\n").getBytes(StandardCharsets.UTF_8));
+            if (bytes != null) {
+                md.update(bytes);
+            }
+        }
+        return HexFormat.of().formatHex(md.digest());
+    }
+
+    private static String sha256(byte[] bytes) {
+        return HexFormat.of().formatHex(newSha256().digest(bytes));
+    }
+
+    private static MessageDigest newSha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

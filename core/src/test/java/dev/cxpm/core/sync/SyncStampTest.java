@@ -1,0 +1,76 @@
+package dev.cxpm.core.sync;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.cxpm.core.codexhome.CodexHome;
+import dev.cxpm.core.lock.LockedPlugin;
+import dev.cxpm.core.lock.Lockfile;
+import dev.cxpm.core.lock.ResolvedSource;
+import dev.cxpm.core.pack.Integrity;
+import dev.cxpm.core.resolve.PluginVersion;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.TreeMap;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SyncStampTest {
+    @TempDir
+    Path tmp;
+    Path project;
+    CodexHome home;
+    Lockfile lock;
+
+    @BeforeEach
+    void aSyncedProject() throws IOException {
+        project = Files.createDirectories(tmp.resolve("project"));
+        home = new CodexHome(Files.createDirectories(tmp.resolve("codex-home")));
+        Files.writeString(project.resolve("cxpm.toml"), "[plugins]\napp = \"^1\"\n");
+        lock = new Lockfile(List.of(new LockedPlugin("app", PluginVersion.of("1.0.0"), "fx", new ResolvedSource.LocalPath("./plugins/app"),
+                Integrity.sha512(new byte[] {1}), new TreeMap<>())));
+        lock.write(project);
+        Files.writeString(home.configFile(), "[plugins.\"app@fx\"]\nenabled = true\n");
+        Files.createDirectories(SyncState.fileOf(home).getParent());
+        Files.writeString(SyncState.fileOf(home), "{}");
+        Files.createDirectories(home.pluginDir("fx", "app").resolve("1.0.0"));
+        SyncStamp.write(project, home, lock);
+    }
+
+    @Test
+    void aHomeLeftAsTheLastSyncLeftItIsUpToDate() {
+        assertThat(SyncStamp.upToDate(project, home)).contains(1);
+    }
+
+    @Test
+    void anyByteOfTheFourFilesMakesItStale() throws IOException {
+        for (Path f : List.of(project.resolve("cxpm.toml"), project.resolve("cxpm.lock"), home.configFile(), SyncState.fileOf(home))) {
+            String before = Files.readString(f);
+            Files.writeString(f, before + " ");
+            assertThat(SyncStamp.upToDate(project, home)).as(f.toString()).isEmpty();
+            Files.writeString(f, before);
+            assertThat(SyncStamp.upToDate(project, home)).as(f.toString()).contains(1);
+        }
+        Files.delete(home.configFile());
+        assertThat(SyncStamp.upToDate(project, home)).isEmpty();
+    }
+
+    @Test
+    void aMissingOrExtraVersionDirectoryMakesItStale() throws IOException {
+        Files.createDirectories(home.pluginDir("fx", "app").resolve("2.0.0"));
+        assertThat(SyncStamp.upToDate(project, home)).isEmpty();
+        Files.delete(home.pluginDir("fx", "app").resolve("2.0.0"));
+        Files.delete(home.pluginDir("fx", "app").resolve("1.0.0"));
+        assertThat(SyncStamp.upToDate(project, home)).isEmpty();
+    }
+
+    @Test
+    void anotherProjectHasItsOwnStampAndAForgottenOneIsGone() {
+        assertThat(SyncStamp.upToDate(tmp.resolve("elsewhere"), home)).isEqualTo(Optional.empty());
+        SyncStamp.forget(project, home);
+        assertThat(SyncStamp.upToDate(project, home)).isEmpty();
+    }
+}
