@@ -8,7 +8,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code cxpm serve --blobs s3://...}: what is refused before the server starts (S3 itself is tested in the registry module). */
+/** {@code cxpm serve --blobs s3://...}: what is refused before the server starts (S3 itself: the registry module's tests, and ServeS3EndToEndTest). */
 class ServeS3OptionsTest {
 
     @TempDir
