@@ -39,7 +39,7 @@ final class ServeCommand implements Runnable {
 
     @Option(names = "--database", paramLabel = "JDBC_URL",
             description = "Metadata in PostgreSQL instead of SQLite, e.g. jdbc:postgresql://db:5432/cxpm?user=cxpm&password=... "
-                    + "(several servers may share it; blobs stay under --data).")
+                    + "(several servers may share it; blobs stay under --data unless --blobs is given).")
     String database;
 
     @Option(names = "--blobs", paramLabel = "s3://BUCKET/PREFIX",
