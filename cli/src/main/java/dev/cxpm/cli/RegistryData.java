@@ -1,8 +1,19 @@
 package dev.cxpm.cli;
 
+import dev.cxpm.core.UserError;
+import dev.cxpm.registry.BlobStore;
+import dev.cxpm.registry.JdbcDatabase;
+import dev.cxpm.registry.Registry;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.util.function.Supplier;
 
-/** Where a registry keeps its data when {@code --data} is not given: the user's XDG data directory. */
+/**
+ * Where a registry keeps its data, as {@code cxpm serve} and {@code cxpm token create} both take it:
+ * the data directory ({@code --data}, default the user's XDG data directory) and, with
+ * {@code --database}, the metadata in PostgreSQL instead of {@code DIR/registry.db}. One place, so
+ * both commands accept the same URLs and fail the same way on them.
+ */
 final class RegistryData {
 
     private RegistryData() {
@@ -15,5 +26,43 @@ final class RegistryData {
         String xdg = env.var("XDG_DATA_HOME");
         Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(env.var("HOME"), ".local", "share");
         return base.resolve("cxpm").resolve("registry");
+    }
+
+    /** {@code cxpm serve --database}: metadata in PostgreSQL, blobs in {@code blobs}. */
+    static Registry postgres(String database, BlobStore blobs, Clock clock) {
+        String url = postgresUrl(database);
+        return connecting(() -> Registry.postgres(url, blobs, clock));
+    }
+
+    /** {@code cxpm token create --database}: only the metadata, so it runs wherever the database can be reached. */
+    static Registry postgresMetadata(String database, Clock clock) {
+        String url = postgresUrl(database);
+        return connecting(() -> Registry.postgresMetadataOnly(url, clock));
+    }
+
+    /** {@code --database} as the operator should see it again (in logs, in hints): without its password. */
+    static String shown(String database) {
+        return JdbcDatabase.redacted(database);
+    }
+
+    /**
+     * The URL goes to the PostgreSQL driver as given: user and password are its parameters, read by
+     * the driver the same way for every command.
+     */
+    private static String postgresUrl(String database) {
+        if (!database.startsWith("jdbc:postgresql:")) {
+            throw new UserError(UserError.Kind.USAGE, "--database must be a jdbc:postgresql:// URL",
+                    "e.g. jdbc:postgresql://HOST:5432/DB?user=U&password=P; omit it for SQLite under --data DIR");
+        }
+        return database;
+    }
+
+    private static Registry connecting(Supplier<Registry> open) {
+        try {
+            return open.get();
+        } catch (JdbcDatabase.CannotConnect e) {
+            throw new UserError(UserError.Kind.NETWORK, e.getMessage(),
+                    "check the host, port, database, user and password in --database, and that PostgreSQL runs there", e);
+        }
     }
 }

@@ -22,7 +22,7 @@ import picocli.CommandLine.Option;
 /** {@code cxpm serve}: runs the registry (API and web UI) on embedded storage until stopped. */
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = {"Run a plugin registry: JSON API and web UI, SQLite and a blob directory under --data.",
-                "Make the first admin token with 'cxpm token create --data DIR'."})
+                "Make the first admin token with 'cxpm token create --data DIR' (with --database: 'cxpm token create --database JDBC_URL')."})
 final class ServeCommand implements Runnable {
 
     @CommandLine.ParentCommand
@@ -68,10 +68,8 @@ final class ServeCommand implements Runnable {
         Registry registry;
         if (database == null) {
             registry = Registry.embedded(dir, blobStore, env.clock());
-        } else if (database.startsWith("jdbc:postgresql:")) {
-            registry = Registry.postgres(database, blobStore, env.clock());
         } else {
-            throw new UserError(UserError.Kind.USAGE, "--database must be a jdbc:postgresql:// URL", "omit it for the embedded SQLite database");
+            registry = RegistryData.postgres(database, blobStore, env.clock());
         }
         int swept;
         try {
@@ -101,7 +99,8 @@ final class ServeCommand implements Runnable {
             env.err().println("removed " + swept + " blob(s) left by an interrupted publish");
         }
         env.out().println("cxpm registry serving " + server.url() + " (data: " + dir + (blobs == null ? "" : ", blobs: " + blobs) + ")");
-        env.out().println("first admin token: cxpm token create --data " + dir);
+        env.out().println("first admin token: cxpm token create "
+                + (database == null ? "--data " + dir : "--database '" + RegistryData.shown(database) + "'"));
         env.out().println("Codex CLI: codex plugin marketplace add " + server.url() + "/codex/marketplace.git");
         env.out().flush();
         CountDownLatch stopped = new CountDownLatch(1);

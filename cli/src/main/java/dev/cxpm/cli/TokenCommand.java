@@ -14,7 +14,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code cxpm token}: registry tokens, offline on a server's data directory or through the API. */
+/** {@code cxpm token}: registry tokens, offline on a server's data directory or database, or through the API. */
 @Command(name = "token", mixinStandardHelpOptions = true,
         description = "Create registry tokens.",
         subcommands = {TokenCommand.Create.class})
@@ -32,8 +32,8 @@ final class TokenCommand implements Runnable {
     }
 
     @Command(name = "create", mixinStandardHelpOptions = true,
-            description = {"Create a token. With --data, offline on the registry's data directory (how the first admin token is made);",
-                    "otherwise through the registry with your login's token."})
+            description = {"Create a token. With --data or --database (as given to 'cxpm serve'), offline on the registry's storage,",
+                    "which is how the first admin token is made; otherwise through the registry with your login's token."})
     static final class Create implements Runnable {
 
         @CommandLine.ParentCommand
@@ -42,13 +42,18 @@ final class TokenCommand implements Runnable {
         @Option(names = "--data", paramLabel = "DIR", description = "The registry's data directory (no network, no token needed).")
         String data;
 
+        @Option(names = "--database", paramLabel = "JDBC_URL",
+                description = "The registry's PostgreSQL database, as given to 'cxpm serve --database', e.g. "
+                        + "jdbc:postgresql://db:5432/cxpm?user=cxpm&password=... (the registry's API is not used, no token needed, nor --data).")
+        String database;
+
         @Option(names = "--registry", paramLabel = "URL", description = "Registry URL (default: the one you logged in to).")
         String registryUrl;
 
-        @Option(names = "--user", description = "User the token acts as (default: admin with --data, yourself otherwise).")
+        @Option(names = "--user", description = "User the token acts as (default: admin with --data or --database, yourself otherwise).")
         String user;
 
-        @Option(names = "--scope", paramLabel = "SCOPE", description = "admin, owner or publish:PLUGIN; repeatable. Default: admin with --data, owner otherwise.")
+        @Option(names = "--scope", paramLabel = "SCOPE", description = "admin, owner or publish:PLUGIN; repeatable. Default: admin with --data or --database, owner otherwise.")
         List<String> scopes;
 
         @Option(names = "--expires-in-days", paramLabel = "N", description = "Expire after N days (default: never).")
@@ -67,23 +72,38 @@ final class TokenCommand implements Runnable {
             if (expiresInDays != null && expiresInDays <= 0) {
                 throw new UserError(UserError.Kind.USAGE, "--expires-in-days must be positive");
             }
+            if (registryUrl != null && (data != null || database != null)) {
+                throw new UserError(UserError.Kind.USAGE, "--registry goes through the API, --data and --database do not: give one or the other",
+                        "drop --registry to make the token offline on the server's storage, or --data/--database to make it through the API");
+            }
             RegistryClient.Token t;
-            if (data != null) {
+            if (database != null) {
+                // serve keeps the metadata in the database even when --data is given too (DIR then holds
+                // only blobs and the git view), so the token goes there and DIR is not needed
+                try (Registry registry = RegistryData.postgresMetadata(database, env.clock())) {
+                    t = offline(registry, ttl);
+                }
+            } else if (data != null) {
                 Path dir = env.resolve(data);
                 if (!Files.isRegularFile(dir.resolve("registry.db"))) {
                     throw new UserError(UserError.Kind.NOT_FOUND, "no registry data in " + dir,
-                            "pass the directory 'cxpm serve --data' uses");
+                            "pass the directory 'cxpm serve --data' uses (or --database JDBC_URL if it runs on PostgreSQL)");
                 }
                 try (Registry registry = Registry.embedded(dir, env.clock())) {
-                    Registry.CreatedToken c = registry.createToken(null, user == null ? "admin" : user,
-                            scopes == null ? List.of("admin") : scopes, ttl, description);
-                    t = new RegistryClient.Token(c.id(), c.token(), c.user(), c.scopes(),
-                            c.expiresAt() == null ? null : c.expiresAt().toString());
-                } catch (RegistryException e) {
-                    throw new UserError(UserError.Kind.USAGE, e.getMessage());
+                    t = offline(registry, ttl);
                 }
             } else {
-                RegistryLogin login = RegistryLogin.require(env, registryUrl);
+                RegistryLogin login;
+                try {
+                    login = RegistryLogin.require(env, registryUrl);
+                } catch (UserError e) {
+                    if (registryUrl != null || e.kind() != UserError.Kind.USAGE) {
+                        throw e;
+                    }
+                    // not logged in: most likely the first admin token, which no login can make
+                    String offline = "for the first admin token, run offline on the server's storage: --data DIR or --database JDBC_URL";
+                    throw new UserError(e.kind(), e.getMessage(), e.hint() == null ? offline : e.hint() + "; " + offline);
+                }
                 t = login.client().createToken(user, scopes == null ? List.of("owner") : scopes, expiresInDays, description);
             }
             if (json) {
@@ -97,6 +117,17 @@ final class TokenCommand implements Runnable {
                         + (t.expiresAt() == null ? ", no expiry" : ", expires " + t.expiresAt())
                         + ". It is shown once: keep it (cxpm login --token -).");
             }
+        }
+
+        /** The token made directly in the registry's storage: no grantor, so admin by default. */
+        private RegistryClient.Token offline(Registry registry, Duration ttl) {
+            Registry.CreatedToken c;
+            try {
+                c = registry.createToken(null, user == null ? "admin" : user, scopes == null ? List.of("admin") : scopes, ttl, description);
+            } catch (RegistryException e) {
+                throw new UserError(UserError.Kind.USAGE, e.getMessage());
+            }
+            return new RegistryClient.Token(c.id(), c.token(), c.user(), c.scopes(), c.expiresAt() == null ? null : c.expiresAt().toString());
         }
     }
 }

@@ -46,12 +46,27 @@ public final class JdbcDatabase implements RegistryDatabase {
         return open(jdbcUrl, Dialect.POSTGRES);
     }
 
+    /**
+     * No connection to the database could be made (server down, wrong host or port, credentials or
+     * database refused): nothing was read or written. Callers tell an operator to check the URL
+     * instead of reporting a bug.
+     */
+    public static final class CannotConnect extends IllegalStateException {
+        CannotConnect(String message, SQLException cause) {
+            super(message, cause);
+        }
+    }
+
+    /** A JDBC URL as it may be shown or logged: its password replaced by {@code ***}. */
+    public static String redacted(String url) {
+        return url.replaceAll("password=[^&]*", "password=***");
+    }
+
     private static JdbcDatabase open(String url, Dialect dialect) {
         try {
             return new JdbcDatabase(url, dialect);
         } catch (SQLException e) {
-            throw new IllegalStateException("cannot open the registry database " + url.replaceAll("password=[^&]*", "password=***")
-                    + ": " + e.getMessage(), e);
+            throw new IllegalStateException("cannot open the registry database " + redacted(url) + ": " + e.getMessage(), e);
         }
     }
 
@@ -71,7 +86,12 @@ public final class JdbcDatabase implements RegistryDatabase {
     }
 
     private Connection connect(String url) throws SQLException {
-        Connection c = DriverManager.getConnection(url);
+        Connection c;
+        try {
+            c = DriverManager.getConnection(url);
+        } catch (SQLException e) {
+            throw new CannotConnect("cannot connect to the registry database " + redacted(url) + ": " + e.getMessage(), e);
+        }
         dialect.configure(c);
         return c;
     }

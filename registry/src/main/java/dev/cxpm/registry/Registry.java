@@ -107,6 +107,46 @@ public final class Registry implements AutoCloseable {
         return new Registry(JdbcDatabase.postgres(jdbcUrl), blobs, clock);
     }
 
+    /**
+     * Metadata in PostgreSQL and no blob store, for what needs only the database: {@code cxpm token
+     * create --database} may run on any machine that reaches it, which need not hold (or be allowed
+     * to reach) the blobs. Anything that reads or writes a blob fails.
+     */
+    public static Registry postgresMetadataOnly(String jdbcUrl, Clock clock) {
+        return new Registry(JdbcDatabase.postgres(jdbcUrl), NO_BLOBS, clock);
+    }
+
+    private static final BlobStore NO_BLOBS = new BlobStore() {
+        @Override
+        public void put(Integrity integrity, byte[] content) {
+            throw none();
+        }
+
+        @Override
+        public Optional<InputStream> open(Integrity integrity) {
+            throw none();
+        }
+
+        @Override
+        public boolean exists(Integrity integrity) {
+            throw none();
+        }
+
+        @Override
+        public void delete(Integrity integrity) {
+            throw none();
+        }
+
+        @Override
+        public Set<Integrity> list() {
+            throw none();
+        }
+
+        private IllegalStateException none() {
+            return new IllegalStateException("this registry was opened for its metadata only: it has no blob store");
+        }
+    };
+
     /** Metadata in {@code DIR/registry.db} (SQLite), blobs where {@code blobs} keeps them. */
     public static Registry embedded(Path dataDir, BlobStore blobs, Clock clock) {
         try {
@@ -123,8 +163,9 @@ public final class Registry implements AutoCloseable {
     }
 
     /**
-     * Makes a token. {@code grantor} is null for {@code cxpm token create --data DIR}, run by whoever
-     * can read the server's data directory, which is as good as admin.
+     * Makes a token. {@code grantor} is null for {@code cxpm token create --data DIR} or
+     * {@code --database JDBC_URL}, run by whoever can write the server's data directory or database,
+     * which is as good as admin.
      */
     public CreatedToken createToken(Caller grantor, String user, List<String> scopes, Duration ttl, String description) {
         if (scopes.isEmpty()) {
