@@ -7,8 +7,6 @@ import static org.assertj.core.api.Assumptions.assumeThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cxpm.core.pack.Integrity;
-import dev.cxpm.registry.Registry;
-import dev.cxpm.registry.S3BlobStore;
 import dev.cxpm.testkit.PostgresServer;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -18,7 +16,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -40,8 +37,8 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code cxpm serve --blobs s3://BUCKET/PREFIX --s3-endpoint URL} as an operator runs it: the real
  * command in its own JVM, credentials only in its environment, against a real S3 endpoint (S3Proxy
  * over a filesystem-backed store in the test's temp dir, so the bucket can be looked at as files);
- * then the README's flow with the real client commands: token create on the data directory, init,
- * login, publish, marketplace add, install into a fresh Codex home.
+ * then the README's flow with the real client commands: token create on the data directory (or on
+ * the database), init, login, publish, marketplace add, install into a fresh Codex home.
  */
 class ServeS3EndToEndTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -163,15 +160,10 @@ class ServeS3EndToEndTest {
         }
         String database = PostgresServer.shared().freshSchemaUrl("serve_s3_e2e");
         serve("--database", database);
-        // 'cxpm token create --data' only opens SQLite (DIR/registry.db), so with --database there is no
-        // CLI way to the first admin token yet: made here with the same call, on the server's database.
-        String token;
-        try (Registry registry = Registry.postgres(database,
-                new S3BlobStore("s3://" + BUCKET + "/" + PREFIX, URI.create(s3Endpoint), "us-east-1", ACCESS, SECRET), Clock.systemUTC())) {
-            token = registry.createToken(null, "admin", List.of("admin"), null, "first admin").token();
-        }
+        CliRun token = cxpm("token", "create", "--database", database);
+        assertThat(token.exitCode()).as(token.stderr()).isZero();
 
-        publishAndInstall(token);
+        publishAndInstall(token.stdout().strip());
         assertThat(data.resolve("registry.db")).as("metadata in PostgreSQL, not SQLite").doesNotExist();
     }
 
