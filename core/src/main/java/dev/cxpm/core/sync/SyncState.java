@@ -24,7 +24,10 @@ public final class SyncState {
     public record Entry(String version, String integrity, String project) {
     }
 
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    /** Made on first read or write only: {@link #fileOf} is on the no-op sync path, which must not pay for Jackson. */
+    private static final class Json {
+        static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    }
 
     private final Path file;
     private final Map<String, Entry> plugins;
@@ -44,7 +47,7 @@ public final class SyncState {
         Map<String, Entry> plugins = new TreeMap<>();
         if (Files.isRegularFile(file)) {
             try {
-                JsonNode root = JSON.readTree(file.toFile());
+                JsonNode root = Json.MAPPER.readTree(file.toFile());
                 for (var e : (Iterable<Map.Entry<String, JsonNode>>) root.path("plugins")::fields) {
                     JsonNode v = e.getValue();
                     plugins.put(e.getKey(), new Entry(v.path("version").asText(), v.path("integrity").asText(), v.path("project").asText()));
@@ -69,14 +72,14 @@ public final class SyncState {
     }
 
     public void write() {
-        ObjectNode root = JSON.createObjectNode();
+        ObjectNode root = Json.MAPPER.createObjectNode();
         ObjectNode ps = root.putObject("plugins");
         plugins.forEach((id, e) -> ps.putObject(id).put("version", e.version()).put("integrity", e.integrity()).put("project", e.project()));
         try {
             Files.createDirectories(file.getParent());
             Path tmp = Files.createTempFile(file.getParent(), ".sync-state", ".tmp");
             try {
-                JSON.writeValue(tmp.toFile(), root);
+                Json.MAPPER.writeValue(tmp.toFile(), root);
                 Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } finally {
                 Files.deleteIfExists(tmp);
