@@ -8,7 +8,7 @@ n="${1:-10000}"; dur="${2:-10s}"; port=18686
 command -v wrk >/dev/null || { echo "needs wrk (apt-get install wrk)" >&2; exit 1; }
 # One reactor run, so registry's reactor dependencies (core, testkit) resolve to their target/classes
 # (a separate `-pl registry dependency:build-classpath` fails: they are not installed in ~/.m2).
-cp_file="$(mktemp)"; ./mvnw -q -B -o -pl registry -am test-compile dependency:build-classpath -Dmdep.outputFile="$cp_file" >/dev/null
+cp_file="$(mktemp)"; ./mvnw -q -B -pl registry -am test-compile dependency:build-classpath -Dmdep.outputFile="$cp_file" >/dev/null
 cp="registry/target/test-classes:registry/target/classes:core/target/classes:$(cat "$cp_file")"
 java_home="$(ls -d /usr/lib/jvm/temurin-25* 2>/dev/null | head -1)"; java="${java_home:-$JAVA_HOME}/bin/java"
 data="$(mktemp -d)"
@@ -30,6 +30,7 @@ slua="$(mktemp --suffix=.lua)"
   echo 'request = function() return wrk.format("GET", "/api/v1/search?q=" .. w[math.random(1, #w)] .. "&perPage=20") end'; } >"$slua"
 echo "== warm-up"; wrk -t2 -c32 -d3s -s "$lua" "http://127.0.0.1:$port" >/dev/null
 echo "== index document, random plugin of $n (wrk -t2 -c64 -d$dur)"; wrk -t2 -c64 -d"$dur" --latency -s "$lua" "http://127.0.0.1:$port" | grep -E "Requests/sec|Latency|  50%|  99%|Non-2xx"
+echo "== index document, random plugin of $n, fewer connections (wrk -t2 -c16 -d$dur, as the search run)"; wrk -t2 -c16 -d"$dur" --latency -s "$lua" "http://127.0.0.1:$port" | grep -E "Requests/sec|Latency|  50%|  99%|Non-2xx"
 echo "== index with If-None-Match (304)"
 etag="$(curl -sI "http://127.0.0.1:$port/api/v1/plugins/plugin-00001" | tr -d '\r' | sed -n 's/^[Ee][Tt]ag: //p')"
 wrk -t2 -c64 -d"$dur" --latency -H "If-None-Match: $etag" "http://127.0.0.1:$port/api/v1/plugins/plugin-00001" | grep -E "Requests/sec|  99%|Non-2xx"

@@ -68,7 +68,7 @@ vpid=$!
 # --- cxpm: the same seed/serve as bench/registry-load.sh, -Xmx256m
 # One reactor run: registry's reactor dependencies (core, testkit) resolve to their target/classes, which a
 # separate `-pl registry dependency:build-classpath` cannot do without them installed in ~/.m2.
-./mvnw -q -B -o -pl registry -am test-compile dependency:build-classpath -Dmdep.outputFile="$cp_file" >/dev/null
+./mvnw -q -B -pl registry -am test-compile dependency:build-classpath -Dmdep.outputFile="$cp_file" >/dev/null
 cp="registry/target/test-classes:registry/target/classes:core/target/classes:$(cat "$cp_file")"
 java_home="$(ls -d /usr/lib/jvm/temurin-25* 2>/dev/null | head -1)"; java="${java_home:-$JAVA_HOME}/bin/java"
 timeout 600 "$java" --enable-native-access=ALL-UNNAMED -cp "$cp" dev.cxpm.registry.RegistryBench seed "$data/cxpm" "$n"
