@@ -4,7 +4,6 @@ import dev.cxpm.core.UserError;
 import dev.cxpm.core.pack.Integrity;
 import dev.cxpm.core.pack.Packer;
 import java.io.IOException;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -62,42 +61,31 @@ public record Store(Path dir) {
         if (holds(integrity)) {
             return integrity;
         }
-        try {
-            Files.createDirectories(dir);
-            Path tmp = Files.createTempFile(dir, ".copy", ".tgz");
-            try {
-                Files.copy(tgz, tmp, StandardCopyOption.REPLACE_EXISTING);
-                Path target = blob(integrity);
-                Files.createDirectories(target.getParent());
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-                return integrity;
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
-        } catch (IOException e) {
-            throw new UserError(UserError.Kind.IO, "cannot write to the store " + dir + ": " + e.getMessage(),
-                    "check free space and permissions, or point CXPM_STORE elsewhere", e);
-        }
+        return write(tmp -> {
+            Files.copy(tgz, tmp, StandardCopyOption.REPLACE_EXISTING);
+            return integrity;
+        });
     }
 
     /** Packs the plugin directory (deterministically) into the store; returns its content integrity. */
     public Integrity add(Path pluginDir) {
+        return write(tmp -> new Packer().pack(pluginDir, tmp).contentIntegrity());
+    }
+
+    private interface Fill {
+        Integrity into(Path tmp) throws IOException;
+    }
+
+    /** Fills a temp file in the store, then renames it to the address the filling returned. */
+    private Integrity write(Fill fill) {
         try {
             Files.createDirectories(dir);
-            Path tmp = Files.createTempFile(dir, ".pack", ".tgz");
+            Path tmp = Files.createTempFile(dir, ".blob", ".tgz");
             try {
-                Integrity integrity = new Packer().pack(pluginDir, tmp).contentIntegrity();
+                Integrity integrity = fill.into(tmp);
                 Path target = blob(integrity);
-                if (!Files.exists(target)) {
-                    Files.createDirectories(target.getParent());
-                    try {
-                        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-                    } catch (AtomicMoveNotSupportedException e) {
-                        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-                    } catch (java.nio.file.FileAlreadyExistsException e) {
-                        // another cxpm stored the same bytes meanwhile
-                    }
-                }
+                Files.createDirectories(target.getParent());
+                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
                 return integrity;
             } finally {
                 Files.deleteIfExists(tmp);
