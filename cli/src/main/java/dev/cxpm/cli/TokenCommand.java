@@ -16,8 +16,8 @@ import picocli.CommandLine.Option;
 
 /** {@code cxpm token}: registry tokens, offline on a server's data directory or database, or through the API. */
 @Command(name = "token", mixinStandardHelpOptions = true,
-        description = "Create registry tokens.",
-        subcommands = {TokenCommand.Create.class})
+        description = "Create, list and revoke registry tokens.",
+        subcommands = {TokenCommand.Create.class, TokenCommand.ListTokens.class, TokenCommand.Revoke.class})
 final class TokenCommand implements Runnable {
 
     @CommandLine.ParentCommand
@@ -128,6 +128,72 @@ final class TokenCommand implements Runnable {
                 throw new UserError(UserError.Kind.USAGE, e.getMessage());
             }
             return new RegistryClient.Token(c.id(), c.token(), c.user(), c.scopes(), c.expiresAt() == null ? null : c.expiresAt().toString());
+        }
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true,
+            description = "List your tokens on the registry (never their secrets), revoked and expired ones included.")
+    static final class ListTokens implements Runnable {
+
+        @CommandLine.ParentCommand
+        TokenCommand parent;
+
+        @Option(names = "--registry", paramLabel = "URL", description = "Registry URL (default: the one you logged in to).")
+        String registryUrl;
+
+        @Option(names = "--json", description = "Print JSON: {tokens: [{id, user, scopes, description, createdAt, expiresAt, revokedAt}]}.")
+        boolean json;
+
+        @Override
+        public void run() {
+            Env env = parent.root.env;
+            List<RegistryClient.TokenInfo> tokens = RegistryLogin.require(env, registryUrl).client().tokens();
+            if (json) {
+                ObjectNode root = new ObjectMapper().createObjectNode();
+                var arr = root.putArray("tokens");
+                for (RegistryClient.TokenInfo t : tokens) {
+                    ObjectNode o = arr.addObject().put("id", t.id()).put("user", t.user());
+                    t.scopes().forEach(o.putArray("scopes")::add);
+                    o.put("description", t.description()).put("createdAt", t.createdAt()).put("expiresAt", t.expiresAt())
+                            .put("revokedAt", t.revokedAt());
+                }
+                env.out().println(root.toPrettyString());
+                return;
+            }
+            if (tokens.isEmpty()) {
+                env.out().println("No tokens.");
+                return;
+            }
+            Table table = new Table("ID", "USER", "SCOPES", "CREATED", "STATUS", "DESCRIPTION");
+            for (RegistryClient.TokenInfo t : tokens) {
+                String status = t.revokedAt() != null ? "revoked " + t.revokedAt()
+                        : t.expiresAt() == null ? "active"
+                        : java.time.Instant.parse(t.expiresAt()).isBefore(env.clock().instant()) ? "expired " + t.expiresAt()
+                        : "expires " + t.expiresAt();
+                table.row(t.id(), t.user(), String.join(" ", t.scopes()), t.createdAt(), status, t.description() == null ? "" : t.description());
+            }
+            table.print(env.out());
+        }
+    }
+
+    @Command(name = "revoke", mixinStandardHelpOptions = true,
+            description = "Revoke a token by its id (see 'cxpm token list'): the registry refuses it from then on.")
+    static final class Revoke implements Runnable {
+
+        @CommandLine.ParentCommand
+        TokenCommand parent;
+
+        @CommandLine.Parameters(paramLabel = "ID", description = "The token's id, as 'cxpm token list' shows it.")
+        String id;
+
+        @Option(names = "--registry", paramLabel = "URL", description = "Registry URL (default: the one you logged in to).")
+        String registryUrl;
+
+        @Override
+        public void run() {
+            Env env = parent.root.env;
+            RegistryLogin.require(env, registryUrl).client().revokeToken(id);
+            env.out().println("revoked token " + id);
         }
     }
 }

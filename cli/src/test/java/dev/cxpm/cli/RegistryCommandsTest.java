@@ -176,6 +176,37 @@ class RegistryCommandsTest {
     }
 
     @Test
+    void tokensAreListedWithoutTheirSecretsAndARevokedOneIsRefused() throws Exception {
+        login(adminToken());
+        CliRun made = CliRun.in(tmp, "token", "create", "--description", "laptop", "--json");
+        assertThat(made.exitCode()).as(made.stderr()).isZero();
+        JsonNode token = new ObjectMapper().readTree(made.stdout());
+        String id = token.path("id").asText();
+        String secret = token.path("token").asText();
+
+        CliRun list = CliRun.in(tmp, "token", "list");
+        assertThat(list.exitCode()).as(list.stderr()).isZero();
+        assertThat(list.stdout()).contains(id, "laptop", "active").doesNotContain(secret);
+        assertThat(CliRun.in(tmp, Map.of("CXPM_TOKEN", secret, "CXPM_REGISTRY", url), "token", "list").exitCode()).isZero();
+
+        CliRun revoke = CliRun.in(tmp, "token", "revoke", id);
+        assertThat(revoke.exitCode()).as(revoke.stderr()).isZero();
+        JsonNode after = new ObjectMapper().readTree(CliRun.in(tmp, "token", "list", "--json").stdout());
+        JsonNode listed = null;
+        for (JsonNode t : after.path("tokens")) {
+            if (t.path("id").asText().equals(id)) {
+                listed = t;
+            }
+        }
+        assertThat(listed).isNotNull();
+        assertThat(listed.path("revokedAt").isTextual()).isTrue();
+        CliRun refused = CliRun.in(tmp, Map.of("CXPM_TOKEN", secret, "CXPM_REGISTRY", url), "token", "list");
+        assertThat(refused.exitCode()).isNotZero();
+        assertThat(refused.stderr()).contains("refused the token");
+        assertThat(CliRun.in(tmp, "token", "revoke", "0123abcd").exitCode()).isEqualTo(3);
+    }
+
+    @Test
     void deprecateAndOwnerCommands() throws Exception {
         login(adminToken());
         CliRun.in(tmp, "publish", plugin("hello", "1.0.0").toString());

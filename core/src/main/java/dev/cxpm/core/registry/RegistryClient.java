@@ -128,6 +128,23 @@ public final class RegistryClient {
         send(request("/api/v1/tokens/" + enc(id)).DELETE());
     }
 
+    /** A token as the registry lists it: never its secret. revokedAt and expiresAt are null when not set. */
+    public record TokenInfo(String id, String user, List<String> scopes, String description, String createdAt, String expiresAt,
+            String revokedAt) {
+    }
+
+    /** The calling user's tokens, revoked ones included. */
+    public List<TokenInfo> tokens() {
+        List<TokenInfo> out = new java.util.ArrayList<>();
+        for (JsonNode t : send(request("/api/v1/tokens").GET()).path("tokens")) {
+            out.add(new TokenInfo(t.path("id").asText(), t.path("user").asText(), strings(t.path("scopes")),
+                    t.path("description").isTextual() ? t.path("description").asText() : null, t.path("createdAt").asText(),
+                    t.path("expiresAt").isTextual() ? t.path("expiresAt").asText() : null,
+                    t.path("revokedAt").isTextual() ? t.path("revokedAt").asText() : null));
+        }
+        return out;
+    }
+
     /** The plugin's index document: all versions with integrity, dependencies and yanked flag. */
     public JsonNode index(String plugin) {
         return send(request("/api/v1/plugins/" + enc(plugin)).GET());
