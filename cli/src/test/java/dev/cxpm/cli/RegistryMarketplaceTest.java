@@ -342,4 +342,34 @@ class RegistryMarketplaceTest {
         assertThat(TeamFixture.tree(tmp.resolve("codex-home-3/plugins/cache/cxpm-registry/demo/1.0.0")))
                 .isEqualTo(TeamFixture.tree(installed("demo", "1.0.0")));
     }
+
+    @Test
+    void syncOfATamperedRegistryBlobIsExitFiveAndAnUnreachableRegistryWithNothingCachedIsExitFour() throws Exception {
+        publish("demo", "1.0.0");
+        Path project = Files.createDirectories(tmp.resolve("project"));
+        Files.writeString(project.resolve("cxpm.toml"), "[marketplaces]\ncxpm-registry = \"" + url + "\"\n\n[plugins]\ndemo = \"^1\"\n");
+        assertThat(CliRun.in(project, env, "sync").exitCode()).isZero();
+        String lock = Files.readString(project.resolve("cxpm.lock"));
+
+        // The registry's copy altered after locking: a teammate's empty store downloads it, and nothing is installed.
+        String hex = lock.replaceAll("(?s).*/api/v1/blobs/([0-9a-f]+).*", "$1");
+        Path blob = data.resolve("blobs").resolve(hex.substring(0, 2)).resolve(hex + ".tgz");
+        byte[] bytes = Files.readAllBytes(blob);
+        bytes[bytes.length / 2] ^= 0x5a;
+        Files.write(blob, bytes);
+        Map<String, String> teammate = new HashMap<>(Fixtures.env(tmp.resolve("codex-home-2"), tmp.resolve("home-2")));
+        CliRun tampered = CliRun.in(project, teammate, "sync", "--frozen");
+        assertThat(tampered.exitCode()).as(tampered.stderr()).isEqualTo(5);
+        assertThat(tampered.stderr()).contains("does not match its integrity");
+        assertThat(tmp.resolve("codex-home-2/plugins/cache/cxpm-registry/demo")).doesNotExist();
+        assertThat(Files.readString(project.resolve("cxpm.lock"))).isEqualTo(lock);
+
+        // No registry and nothing in the store or the index cache: a network error naming the registry.
+        server.close();
+        Map<String, String> third = new HashMap<>(Fixtures.env(tmp.resolve("codex-home-3"), tmp.resolve("home-3")));
+        CliRun unreachable = CliRun.in(project, third, "sync", "--frozen");
+        assertThat(unreachable.exitCode()).as(unreachable.stderr()).isEqualTo(4);
+        assertThat(unreachable.stderr()).contains("127.0.0.1").doesNotContain("Exception");
+        assertThat(tmp.resolve("codex-home-3/plugins")).doesNotExist();
+    }
 }

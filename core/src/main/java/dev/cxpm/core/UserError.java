@@ -61,4 +61,15 @@ public final class UserError extends RuntimeException {
         }
         return null;
     }
+
+    /** What an I/O failure means in the user's words: the JDK often gives no message, only an exception type. */
+    public static String reason(java.io.IOException e) {
+        return switch (e) {
+            case java.net.ConnectException c -> "connection refused";
+            case java.net.http.HttpConnectTimeoutException t -> "connection timed out";
+            case java.net.http.HttpTimeoutException t -> "no answer in time";
+            case java.net.UnknownHostException u -> "unknown host " + u.getMessage();
+            default -> e.getMessage() != null && !e.getMessage().isBlank() ? e.getMessage() : e.getClass().getSimpleName();
+        };
+    }
 }

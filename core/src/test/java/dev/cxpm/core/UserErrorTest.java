@@ -23,4 +23,13 @@ class UserErrorTest {
         assertThat(new UserError(UserError.Kind.NETWORK, "m", null, new AccessDeniedException("x")).hint()).isNull();
         assertThat(new UserError(UserError.Kind.IO, "m", null, new FileSystemException("x", null, "Input/output error")).hint()).isNull();
     }
+
+    @Test
+    void networkFailuresAreNamedInWordsNotExceptionTypes() {
+        assertThat(UserError.reason(new java.net.ConnectException())).isEqualTo("connection refused");
+        assertThat(UserError.reason(new java.net.http.HttpConnectTimeoutException("HTTP connect timed out"))).isEqualTo("connection timed out");
+        assertThat(UserError.reason(new java.net.UnknownHostException("registry.invalid"))).isEqualTo("unknown host registry.invalid");
+        assertThat(UserError.reason(new java.io.IOException("stream closed"))).isEqualTo("stream closed");
+        assertThat(UserError.reason(new java.io.EOFException())).isEqualTo("EOFException");
+    }
 }

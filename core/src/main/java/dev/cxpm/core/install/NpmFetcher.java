@@ -199,7 +199,7 @@ public final class NpmFetcher {
             }
             return r.body();
         } catch (IOException e) {
-            throw new UserError(UserError.Kind.NETWORK, "cannot reach the npm registry at " + uri + ": " + e, "check your network and .npmrc", e);
+            throw new UserError(UserError.Kind.NETWORK, "cannot reach the npm registry at " + uri + ": " + UserError.reason(e), "check your network and .npmrc", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new UserError(UserError.Kind.NETWORK, "interrupted while fetching " + uri, null, e);
@@ -213,7 +213,7 @@ public final class NpmFetcher {
                 throw new UserError(UserError.Kind.NETWORK, "npm registry answered " + r.statusCode() + " for the tarball of " + pkg + " (" + uri + ")", null);
             }
         } catch (IOException e) {
-            throw new UserError(UserError.Kind.NETWORK, "cannot download " + uri + ": " + e, "check your network and .npmrc", e);
+            throw new UserError(UserError.Kind.NETWORK, "cannot download " + uri + ": " + UserError.reason(e), "check your network and .npmrc", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new UserError(UserError.Kind.NETWORK, "interrupted while fetching " + uri, null, e);

@@ -246,7 +246,7 @@ public final class RegistryClient {
     }
 
     private UserError unreachable(IOException e) {
-        return new UserError(UserError.Kind.NETWORK, "cannot reach the registry at " + base + ": " + e, "is 'cxpm serve' running there?", e);
+        return new UserError(UserError.Kind.NETWORK, "cannot reach the registry at " + base + ": " + UserError.reason(e), "is 'cxpm serve' running there?", e);
     }
 
     private JsonNode send(HttpRequest.Builder b) {
