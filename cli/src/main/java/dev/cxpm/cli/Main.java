@@ -45,6 +45,11 @@ public final class Main implements Runnable {
 
     /** Runs cxpm as the shell would, with the given environment; returns the exit code. */
     public static int run(Env env, String... args) {
+        java.util.Optional<Integer> noOp = SyncCommand.quickNoOp(env, args);
+        if (noOp.isPresent()) {
+            env.out().flush();
+            return noOp.get();
+        }
         Main root = new Main(env);
         CommandLine cl = CommandTree.forArgs(root, args);
         cl.setOut(env.out());

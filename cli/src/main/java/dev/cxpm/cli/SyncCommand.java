@@ -30,16 +30,35 @@ public final class SyncCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         ProjectContext ctx = ProjectContext.of(root.env);
-        if (!json && !verify) {
-            // Nothing changed since the last sync finished: say so without reading any file as TOML or JSON.
-            java.util.Optional<Integer> unchanged = SyncStamp.upToDate(ctx.projectDir(), ctx.home());
-            if (unchanged.isPresent()) {
-                root.env.out().println(SyncReport.alreadyInSync(unchanged.get()));
-                return ExitCodes.OK;
-            }
+        if (!json && !verify && answeredFromStamp(root.env, ctx)) {
+            return ExitCodes.OK;
         }
         ProjectSync.Result r = ctx.sync().sync(new ProjectSync.Options(frozen, Set.of(), false, verify));
         SyncReport.print(root.env, r, json);
         return ExitCodes.OK;
+    }
+
+    /**
+     * {@code cxpm sync} or {@code cxpm sync --frozen} typed as such, in a project whose Codex home is as its last sync
+     * left it: answered before picocli builds anything (its model of a command costs more than the check; Main asks
+     * first). Empty when the arguments are anything else or there is something to do: the command then runs as usual.
+     */
+    static java.util.Optional<Integer> quickNoOp(Env env, String... args) {
+        boolean plain = args.length == 1 || args.length == 2 && args[1].equals("--frozen");
+        if (!plain || !args[0].equals("sync")) {
+            return java.util.Optional.empty();
+        }
+        try {
+            return answeredFromStamp(env, ProjectContext.of(env)) ? java.util.Optional.of(ExitCodes.OK) : java.util.Optional.empty();
+        } catch (dev.cxpm.core.UserError e) {
+            return java.util.Optional.empty(); // no project here: the command says so itself
+        }
+    }
+
+    /** Nothing changed since the last sync finished: says so without reading any file as TOML or JSON. */
+    private static boolean answeredFromStamp(Env env, ProjectContext ctx) {
+        java.util.Optional<Integer> unchanged = SyncStamp.upToDate(ctx.projectDir(), ctx.home());
+        unchanged.ifPresent(n -> env.out().println(SyncReport.alreadyInSync(n)));
+        return unchanged.isPresent();
     }
 }

@@ -52,6 +52,22 @@ class SyncCommandTest {
     }
 
     @Test
+    void aNoOpAnswersFromTheStampOnlyWhileNothingChanged() throws Exception {
+        TeamFixture t = team();
+        assertThat(t.cxpm("sync").exitCode()).isZero();
+        try (var stamps = Files.list(t.codexHome().resolve(".cxpm/sync-stamps"))) {
+            assertThat(stamps).hasSize(1);
+        }
+        assertThat(t.cxpm("sync", "--frozen").stdout()).isEqualTo("Already in sync: 2 plugin(s) from cxpm.lock.\n");
+        // config.toml broken by hand: the stamp no longer vouches, and the full check reports the file
+        Path config = t.codexHome().resolve("config.toml");
+        Files.writeString(config, Files.readString(config) + "[oops\n");
+        CliRun broken = t.cxpm("sync");
+        assertThat(broken.exitCode()).isEqualTo(1);
+        assertThat(broken.stderr()).contains("config.toml");
+    }
+
+    @Test
     void twoClonesOnTwoEmptyHomesInstallByteIdenticalPlugins() throws Exception {
         TeamFixture t = team();
         assertThat(t.cxpm("sync").exitCode()).isZero();
