@@ -4,6 +4,7 @@ import dev.cxpm.core.UserError;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.util.Optional;
 import java.util.Properties;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -45,7 +46,7 @@ public final class Main implements Runnable {
 
     /** Runs cxpm as the shell would, with the given environment; returns the exit code. */
     public static int run(Env env, String... args) {
-        java.util.Optional<Integer> noOp = SyncCommand.quickNoOp(env, args);
+        Optional<Integer> noOp = SyncCommand.quickNoOp(env, args); // the commonest team command, before picocli
         if (noOp.isPresent()) {
             env.out().flush();
             return noOp.get();

@@ -1,7 +1,9 @@
 package dev.cxpm.cli;
 
+import dev.cxpm.core.UserError;
 import dev.cxpm.core.sync.ProjectSync;
 import dev.cxpm.core.sync.SyncStamp;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -43,21 +45,21 @@ public final class SyncCommand implements Callable<Integer> {
      * left it: answered before picocli builds anything (its model of a command costs more than the check; Main asks
      * first). Empty when the arguments are anything else or there is something to do: the command then runs as usual.
      */
-    static java.util.Optional<Integer> quickNoOp(Env env, String... args) {
+    static Optional<Integer> quickNoOp(Env env, String... args) {
         boolean plain = args.length == 1 || args.length == 2 && args[1].equals("--frozen");
         if (!plain || !args[0].equals("sync")) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         try {
-            return answeredFromStamp(env, ProjectContext.of(env)) ? java.util.Optional.of(ExitCodes.OK) : java.util.Optional.empty();
-        } catch (dev.cxpm.core.UserError e) {
-            return java.util.Optional.empty(); // no project here: the command says so itself
+            return answeredFromStamp(env, ProjectContext.of(env)) ? Optional.of(ExitCodes.OK) : Optional.empty();
+        } catch (UserError e) {
+            return Optional.empty(); // no project here: the command says so itself
         }
     }
 
     /** Nothing changed since the last sync finished: says so without reading any file as TOML or JSON. */
     private static boolean answeredFromStamp(Env env, ProjectContext ctx) {
-        java.util.Optional<Integer> unchanged = SyncStamp.upToDate(ctx.projectDir(), ctx.home());
+        Optional<Integer> unchanged = SyncStamp.upToDate(ctx.projectDir(), ctx.home());
         unchanged.ifPresent(n -> env.out().println(SyncReport.alreadyInSync(n)));
         return unchanged.isPresent();
     }
