@@ -65,7 +65,9 @@ public final class AddCommand implements Callable<Integer> {
         if (marketplace.isPresent() && !declared) {
             CodexConfig.MarketplaceEntry entry = ctx.home().config().marketplaces().get(marketplace.get());
             if (entry != null) {
-                String source = entry.isGit() ? entry.source() : relativeIfInside(ctx.projectDir(), Path.of(entry.source()));
+                // a registry is declared by its own URL (config.toml holds its Codex git view, which sync understands too)
+                String source = !entry.isGit() ? relativeIfInside(ctx.projectDir(), Path.of(entry.source()))
+                        : ctx.marketplaces().registryOf(marketplace.get(), entry).map(Object::toString).orElse(entry.source());
                 editor.setMarketplace(marketplace.get(), source, entry.ref());
             }
         }

@@ -29,8 +29,14 @@ record ProjectContext(Env env, Path projectDir, CodexHome home, Store store) {
     }
 
     ProjectSync sync() {
-        java.time.Duration timeout = HomeLock.timeoutFrom(env.var("CXPM_LOCK_TIMEOUT"));
-        return new ProjectSync(projectDir, home, store, timeout,
-                new dev.cxpm.core.marketplace.Marketplaces(home, new dev.cxpm.core.marketplace.GitCli(env.vars()), timeout), env.vars());
+        return new ProjectSync(projectDir, home, store, lockTimeout(), marketplaces(), env.vars());
+    }
+
+    dev.cxpm.core.marketplace.Marketplaces marketplaces() {
+        return new dev.cxpm.core.marketplace.Marketplaces(home, new dev.cxpm.core.marketplace.GitCli(env.vars()), lockTimeout());
+    }
+
+    private java.time.Duration lockTimeout() {
+        return HomeLock.timeoutFrom(env.var("CXPM_LOCK_TIMEOUT"));
     }
 }

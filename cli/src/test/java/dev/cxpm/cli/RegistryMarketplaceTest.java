@@ -372,4 +372,19 @@ class RegistryMarketplaceTest {
         assertThat(unreachable.stderr()).contains("127.0.0.1").doesNotContain("Exception");
         assertThat(tmp.resolve("codex-home-3/plugins")).doesNotExist();
     }
+
+    @Test
+    void addDeclaresARegistryByItsUrlAndATeammateSyncsIt() throws Exception {
+        publish("demo", "1.0.0");
+        addRegistry();
+        Path project = Files.createDirectories(tmp.resolve("project"));
+        CliRun add = CliRun.in(project, env, "add", "demo@cxpm-registry");
+        assertThat(add.exitCode()).as(add.stderr()).isZero();
+        assertThat(Files.readString(project.resolve("cxpm.toml"))).contains("cxpm-registry = \"" + url + "\"")
+                .contains("demo = { version = \"^1.0.0\", marketplace = \"cxpm-registry\" }");
+        Map<String, String> teammate = new HashMap<>(Fixtures.env(tmp.resolve("codex-home-2"), tmp.resolve("home-2")));
+        CliRun sync = CliRun.in(project, teammate, "sync", "--frozen");
+        assertThat(sync.exitCode()).as(sync.stderr()).isZero();
+        assertThat(tmp.resolve("codex-home-2/plugins/cache/cxpm-registry/demo/1.0.0/skills/hello/SKILL.md")).exists();
+    }
 }
