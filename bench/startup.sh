@@ -8,7 +8,9 @@
 #   trained-cds    SerialGC, C1 only, class-data archive from the training run (what ./cxpm uses)
 #   aot            SerialGC, C1 only, JDK 25 AOT cache (-XX:AOTCacheOutput) from the same training run
 #   aot-oldpicocli as aot, but with Maven Central's picocli jar (Java 5 bytecode: the JVM will not cache it)
-#   ./cxpm         the launcher as users run it (bash + JDK lookup + staleness check + trained-cds)
+#   ./cxpm         the launcher as users run it (bash + JDK lookup + staleness check + trained-cds); `validate` and `--version` run
+#                  in its warm daemon (README)
+#   ./cxpm (CXPM_DAEMON=0)  the launcher with the daemon turned off: a JVM per command
 #   codex          codex plugin list, through the npm launcher (node bin/codex.js), temp CODEX_HOME
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -27,6 +29,8 @@ fast=(-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xlog:cds=off -Xlog:cds+dynamic=o
 # a small plugin to validate
 rm -rf "$out/startup" "$out/startup-hyperfine.log" && mkdir -p "$out/startup"
 ./cxpm init "$out/startup/small" >/dev/null
+daemon_file="${XDG_RUNTIME_DIR:-$HOME/.cache}/cxpm/daemon-${root//[^A-Za-z0-9]/_}" # the warm daemon init started
+for _ in $(seq 100); do [[ -f "$daemon_file" ]] && break; sleep 0.1; done
 
 # the caches each set-up uses, made fresh from this build
 rm -f "$out"/startup/*.jsa "$out"/startup/*.aot
@@ -58,6 +62,7 @@ bench() { # name, cxpm args...
     -n aot "$J ${fast[*]} -XX:AOTCache=$out/startup/trained.aot -cp $jar dev.cxpm.cli.Main $a" \
     -n aot-oldpicocli "$J ${fast[*]} -XX:AOTCache=$out/startup/oldpico.aot -cp $oldcp dev.cxpm.cli.Main $a" \
     -n ./cxpm "$root/cxpm $a" \
+    -n "./cxpm (CXPM_DAEMON=0)" "env CXPM_DAEMON=0 $root/cxpm $a" \
     -n "codex plugin list (npm launcher)" "$codex" >/dev/null 2>>"$out/startup-hyperfine.log"
 }
 summary() { # name: one line per set-up with wall min/median and CPU (user+sys) mean

@@ -6,6 +6,7 @@
 # The peer in the same run: pnpm (npm i -E pnpm@$PNPM_VERSION, default 12.4.2, into ~/.cache/cxpm-bench/ on first use) on 50 local
 # package tarballs with the same files, `pnpm install --frozen-lockfile --offline` with node_modules in place (no-op)
 # and with node_modules removed (warm store). PNPM=0 skips it.
+# cxpm runs through its warm daemon (the launcher's default, README) and, in the same run, with CXPM_DAEMON=0.
 # Usage: bench/sync.sh [RUNS]. Results: bench/out/sync.md and stdout. Needs hyperfine (apt-get install hyperfine).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -44,6 +45,10 @@ export CXPM_STORE="$work/store" HOME="$work/home"
 cd "$project"
 CODEX_HOME="$work/home-a" "$root/cxpm" sync >/dev/null            # resolves, fills the store, writes cxpm.lock
 [[ "$(grep -c '^\[\[plugin\]\]' cxpm.lock)" == 50 ]] || { echo "expected 50 locked plugins" >&2; exit 1; }
+daemon_file="$HOME/.cache/cxpm/daemon-${root//[^A-Za-z0-9]/_}"
+trap "pkill -f '$daemon_file' 2>/dev/null || true; rm -rf '$work'" EXIT
+for _ in $(seq 100); do [[ -f "$daemon_file" ]] && break; sleep 0.1; done
+[[ -f "$daemon_file" ]] || { echo "the cxpm daemon did not start" >&2; exit 1; }
 
 peer=()
 if [[ "${PNPM:-1}" != 0 ]] && command -v npm >/dev/null; then
@@ -70,7 +75,9 @@ if [[ "${PNPM:-1}" != 0 ]] && command -v npm >/dev/null; then
 fi
 
 hyperfine -N -w 3 -r "$runs" --export-markdown "$out/sync.md" --export-json "$out/sync.json" \
-  --prepare true -n "no-op sync (50 installed)" "env CODEX_HOME=$work/home-a $root/cxpm sync" \
-  -n "sync --frozen into an empty home (warm store)" --prepare "rm -rf $work/home-b" "env CODEX_HOME=$work/home-b $root/cxpm sync --frozen" \
+  --prepare true -n "no-op sync (50 installed, daemon)" "env CODEX_HOME=$work/home-a $root/cxpm sync" \
+  --prepare true -n "no-op sync (50 installed, CXPM_DAEMON=0)" "env CODEX_HOME=$work/home-a CXPM_DAEMON=0 $root/cxpm sync" \
+  -n "sync --frozen into an empty home (warm store, daemon)" --prepare "rm -rf $work/home-b" "env CODEX_HOME=$work/home-b $root/cxpm sync --frozen" \
+  -n "sync --frozen into an empty home (warm store, CXPM_DAEMON=0)" --prepare "rm -rf $work/home-b" "env CODEX_HOME=$work/home-b CXPM_DAEMON=0 $root/cxpm sync --frozen" \
   "${peer[@]}"
 cat "$out/sync.md"
