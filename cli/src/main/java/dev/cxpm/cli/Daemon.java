@@ -37,12 +37,14 @@ import java.util.concurrent.Semaphore;
  * it later commands over a socket on 127.0.0.1, as Gradle's daemon does. It runs them with the same
  * {@link Main#run} the tests run, with the caller's working directory and environment, one at a time.
  *
- * <p>Protocol (what the launcher's bash speaks): the request is NUL-terminated fields (secret, working
- * directory, argument count, arguments, variable count, {@code NAME=value} variables). The answer is a
- * line: {@code BUSY} or {@code STALE} (nothing ran: the launcher runs the command itself), or
- * {@code ACCEPTED} and, once the command finished, {@code DONE <exit code> <stderr bytes>} followed by
- * stderr's then stdout's bytes. The secret, in a file only the user can read, keeps other local users
- * out. It exits after {@link #IDLE} without a command, or when the jar it was started from changes.
+ * <p>Protocol (what the launcher's bash speaks): the daemon greets with a line holding its proof; only
+ * then does the launcher send the request, as NUL-terminated fields (secret, working directory, argument
+ * count, arguments, variable count, {@code NAME=value} variables). The answer is a line: {@code BUSY} or
+ * {@code STALE} (nothing ran: the launcher runs the command itself), or {@code ACCEPTED} and, once the
+ * command finished, {@code DONE <exit code> <stderr bytes>} followed by stderr's then stdout's bytes.
+ * Proof and secret are in a file only the user can read: the secret keeps other local users from running
+ * commands as them, the proof keeps the launcher from sending its environment to a process that took the
+ * port of a daemon that died. It exits after {@link #IDLE} without a command, or when its jar changes.
  */
 public final class Daemon {
     static final Duration IDLE = Duration.ofMinutes(10);
@@ -53,14 +55,22 @@ public final class Daemon {
     private final Path jar;
     private final FileTime jarTime;
     private final String secret;
+    private final String proof;
     private final Semaphore oneAtATime = new Semaphore(1);
     private volatile boolean stop;
 
-    private Daemon(Path file, Path jar, String secret) throws IOException {
+    private Daemon(Path file, Path jar) throws IOException {
         this.file = file;
         this.jar = jar;
         this.jarTime = Files.getLastModifiedTime(jar);
-        this.secret = secret;
+        this.secret = random();
+        this.proof = random();
+    }
+
+    private static String random() {
+        byte[] bytes = new byte[16];
+        new SecureRandom().nextBytes(bytes);
+        return HexFormat.of().formatHex(bytes);
     }
 
     /** args: the daemon file to write ({@code port secret}), the jar the launcher runs. */
@@ -73,9 +83,9 @@ public final class Daemon {
             if (lock == null) {
                 return; // another daemon for this checkout is starting or running
             }
-            byte[] random = new byte[16];
-            new SecureRandom().nextBytes(random);
-            new Daemon(file, Path.of(args[1]), HexFormat.of().formatHex(random)).serve();
+            Daemon daemon = new Daemon(file, Path.of(args[1]));
+            Runtime.getRuntime().addShutdownHook(new Thread(daemon::forgetFile)); // SIGTERM: no file naming a dead port
+            daemon.serve();
         }
     }
 
@@ -83,7 +93,7 @@ public final class Daemon {
         try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
             Path tmp = Files.createTempFile(file.getParent(), ".daemon", ".tmp",
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            Files.writeString(tmp, server.getLocalPort() + " " + secret + "\n");
+            Files.writeString(tmp, server.getLocalPort() + " " + secret + " " + proof + "\n");
             Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             server.setSoTimeout((int) CHECK.toMillis());
             long lastCommand = System.nanoTime();
@@ -109,6 +119,8 @@ public final class Daemon {
     private void answer(Socket socket) {
         try (socket; InputStream in = new BufferedInputStream(socket.getInputStream()); OutputStream out = socket.getOutputStream()) {
             socket.setSoTimeout((int) Duration.ofSeconds(10).toMillis()); // the request comes at once; the command itself is not timed
+            out.write((proof + "\n").getBytes(StandardCharsets.US_ASCII));
+            out.flush();
             Request request = Request.read(in);
             if (!MessageDigest.isEqual(request.secret().getBytes(StandardCharsets.UTF_8), secret.getBytes(StandardCharsets.UTF_8))) {
                 return; // not the user's launcher: say nothing

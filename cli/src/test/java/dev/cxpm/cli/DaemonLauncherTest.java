@@ -141,6 +141,30 @@ class DaemonLauncherTest {
         });
     }
 
+    @Test
+    void aProcessOnTheDaemonsPortThatCannotGreetWithItsProofIsSentNothing() throws Exception {
+        Files.createDirectories(daemonFile.getParent());
+        try (java.net.ServerSocket impostor = new java.net.ServerSocket(0, 5, java.net.InetAddress.getLoopbackAddress())) {
+            Files.writeString(daemonFile, impostor.getLocalPort() + " the-secret the-proof\n");
+            java.util.concurrent.CompletableFuture<byte[]> received = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                try (java.net.Socket s = impostor.accept()) {
+                    s.getOutputStream().write("not-the-proof\n".getBytes(StandardCharsets.US_ASCII));
+                    s.setSoTimeout(30_000);
+                    return s.getInputStream().readAllBytes();
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            Map<String, String> noJvm = new HashMap<>(env);
+            noJvm.put("JAVA_HOME", fakeJdk.toString());
+            noJvm.put("CXPM_TOKEN", "do-not-leak");
+            Run r = cxpm(noJvm, "list");
+            assertThat(r.code()).as("ran in a JVM of its own").isEqualTo(99);
+            assertThat(received.get(30, TimeUnit.SECONDS)).as("nothing sent to the impostor").isEmpty();
+            assertThat(daemonFile).as("the file naming that port is dropped").doesNotExist();
+        }
+    }
+
     private record Run(int code, String out, String err) {
     }
 
