@@ -57,6 +57,8 @@ class DaemonLauncherTest {
         try (OutputStream out = Files.newOutputStream(jar); JarOutputStream j = new JarOutputStream(out, m)) {
             j.flush();
         }
+        // built an hour ago, so that every daemon file written by the test is plainly newer (bash's -nt)
+        Files.setLastModifiedTime(jar, java.nio.file.attribute.FileTime.from(java.time.Instant.now().minusSeconds(3600)));
         Path home = Files.createDirectories(tmp.resolve("home"));
         daemonFile = home.resolve(".cache/cxpm/daemon-" + root.toString().replaceAll("[^A-Za-z0-9]", "_"));
         coldMark = tmp.resolve("cold-jvm-started");
