@@ -22,8 +22,8 @@ final class DeprecateCommand implements Runnable {
     @Parameters(index = "1", paramLabel = "MESSAGE", description = "Why, and what to use instead.")
     String message;
 
-    @Option(names = "--registry", paramLabel = "URL", description = "Registry URL (default: the one you logged in to).")
-    String registry;
+    @CommandLine.Mixin
+    RegistryOption registry;
 
     @Override
     public void run() {
@@ -33,7 +33,7 @@ final class DeprecateCommand implements Runnable {
         if (plugin.isEmpty() || (range != null && range.isBlank())) {
             throw new UserError(UserError.Kind.USAGE, "expected PLUGIN or PLUGIN@RANGE, got '" + spec + "'");
         }
-        RegistryLogin login = RegistryLogin.require(root.env, registry);
+        RegistryLogin login = registry.login(root.env);
         List<String> changed = login.client().deprecate(plugin, range, message);
         if (changed.isEmpty()) {
             root.env.out().println("no version of " + plugin + " matches " + range);

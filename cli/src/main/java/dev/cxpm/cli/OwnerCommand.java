@@ -34,13 +34,13 @@ final class OwnerCommand implements Runnable {
         OwnerCommand parent;
         @Parameters(paramLabel = "PLUGIN")
         String plugin;
-        @Option(names = "--registry", paramLabel = "URL", description = "Registry URL (default: the one you logged in to).")
-        String registry;
+        @CommandLine.Mixin
+        RegistryOption registry;
 
         @Override
         public void run() {
             Env env = parent.root.env;
-            print(env, plugin, new RegistryClient(RegistryLogin.url(env, registry), null).owners(plugin));
+            print(env, plugin, new RegistryClient(RegistryLogin.url(env, registry.url), null).owners(plugin));
         }
     }
 
@@ -52,13 +52,13 @@ final class OwnerCommand implements Runnable {
         String plugin;
         @Parameters(index = "1", paramLabel = "USER")
         String user;
-        @Option(names = "--registry", paramLabel = "URL", description = "Registry URL (default: the one you logged in to).")
-        String registry;
+        @CommandLine.Mixin
+        RegistryOption registry;
 
         @Override
         public void run() {
             Env env = parent.root.env;
-            print(env, plugin, RegistryLogin.require(env, registry).client().changeOwner(plugin, user, true));
+            print(env, plugin, registry.login(env).client().changeOwner(plugin, user, true));
         }
     }
 
@@ -70,13 +70,13 @@ final class OwnerCommand implements Runnable {
         String plugin;
         @Parameters(index = "1", paramLabel = "USER")
         String user;
-        @Option(names = "--registry", paramLabel = "URL", description = "Registry URL (default: the one you logged in to).")
-        String registry;
+        @CommandLine.Mixin
+        RegistryOption registry;
 
         @Override
         public void run() {
             Env env = parent.root.env;
-            print(env, plugin, RegistryLogin.require(env, registry).client().changeOwner(plugin, user, false));
+            print(env, plugin, registry.login(env).client().changeOwner(plugin, user, false));
         }
     }
 }

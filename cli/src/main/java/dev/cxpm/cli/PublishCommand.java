@@ -28,8 +28,8 @@ final class PublishCommand implements Runnable {
     @Parameters(arity = "0..1", paramLabel = "PATH", description = "Plugin directory or packed .tgz (default: current directory).")
     String path;
 
-    @Option(names = "--registry", paramLabel = "URL", description = "Registry URL (default: the one you logged in to).")
-    String registry;
+    @CommandLine.Mixin
+    RegistryOption registry;
 
     @Option(names = "--json", description = "Print JSON: {name, version, integrity, size, registry}.")
     boolean json;
@@ -57,7 +57,7 @@ final class PublishCommand implements Runnable {
         } catch (IOException e) {
             throw new UserError(UserError.Kind.IO, "cannot read " + p + ": " + e.getMessage());
         }
-        RegistryLogin login = RegistryLogin.require(env, registry);
+        RegistryLogin login = registry.login(env);
         RegistryClient.Published r = login.client().publish(archive);
         if (packed != null) {
             try {

@@ -47,8 +47,8 @@ final class TokenCommand implements Runnable {
                         + "jdbc:postgresql://db:5432/cxpm?user=cxpm&password=... (the registry's API is not used, no token needed, nor --data).")
         String database;
 
-        @Option(names = "--registry", paramLabel = "URL", description = "Registry URL (default: the one you logged in to).")
-        String registryUrl;
+        @CommandLine.Mixin
+        RegistryOption registry;
 
         @Option(names = "--user", description = "User the token acts as (default: admin with --data or --database, yourself otherwise).")
         String user;
@@ -72,7 +72,7 @@ final class TokenCommand implements Runnable {
             if (expiresInDays != null && expiresInDays <= 0) {
                 throw new UserError(UserError.Kind.USAGE, "--expires-in-days must be positive");
             }
-            if (registryUrl != null && (data != null || database != null)) {
+            if (registry.url != null && (data != null || database != null)) {
                 throw new UserError(UserError.Kind.USAGE, "--registry goes through the API, --data and --database do not: give one or the other",
                         "drop --registry to make the token offline on the server's storage, or --data/--database to make it through the API");
             }
@@ -80,8 +80,8 @@ final class TokenCommand implements Runnable {
             if (database != null) {
                 // serve keeps the metadata in the database even when --data is given too (DIR then holds
                 // only blobs and the git view), so the token goes there and DIR is not needed
-                try (Registry registry = RegistryData.postgresMetadata(database, env.clock())) {
-                    t = offline(registry, ttl);
+                try (Registry server = RegistryData.postgresMetadata(database, env.clock())) {
+                    t = offline(server, ttl);
                 }
             } else if (data != null) {
                 Path dir = env.resolve(data);
@@ -89,15 +89,15 @@ final class TokenCommand implements Runnable {
                     throw new UserError(UserError.Kind.NOT_FOUND, "no registry data in " + dir,
                             "pass the directory 'cxpm serve --data' uses (or --database JDBC_URL if it runs on PostgreSQL)");
                 }
-                try (Registry registry = Registry.embedded(dir, env.clock())) {
-                    t = offline(registry, ttl);
+                try (Registry server = Registry.embedded(dir, env.clock())) {
+                    t = offline(server, ttl);
                 }
             } else {
                 RegistryLogin login;
                 try {
-                    login = RegistryLogin.require(env, registryUrl);
+                    login = registry.login(env);
                 } catch (UserError e) {
-                    if (registryUrl != null || e.kind() != UserError.Kind.USAGE) {
+                    if (registry.url != null || e.kind() != UserError.Kind.USAGE) {
                         throw e;
                     }
                     // not logged in: most likely the first admin token, which no login can make
@@ -120,10 +120,10 @@ final class TokenCommand implements Runnable {
         }
 
         /** The token made directly in the registry's storage: no grantor, so admin by default. */
-        private RegistryClient.Token offline(Registry registry, Duration ttl) {
+        private RegistryClient.Token offline(Registry server, Duration ttl) {
             Registry.CreatedToken c;
             try {
-                c = registry.createToken(null, user == null ? "admin" : user, scopes == null ? List.of("admin") : scopes, ttl, description);
+                c = server.createToken(null, user == null ? "admin" : user, scopes == null ? List.of("admin") : scopes, ttl, description);
             } catch (RegistryException e) {
                 throw new UserError(UserError.Kind.USAGE, e.getMessage());
             }
@@ -138,8 +138,8 @@ final class TokenCommand implements Runnable {
         @CommandLine.ParentCommand
         TokenCommand parent;
 
-        @Option(names = "--registry", paramLabel = "URL", description = "Registry URL (default: the one you logged in to).")
-        String registryUrl;
+        @CommandLine.Mixin
+        RegistryOption registry;
 
         @Option(names = "--json", description = "Print JSON: {tokens: [{id, user, scopes, description, createdAt, expiresAt, revokedAt}]}.")
         boolean json;
@@ -147,7 +147,7 @@ final class TokenCommand implements Runnable {
         @Override
         public void run() {
             Env env = parent.root.env;
-            List<RegistryClient.TokenInfo> tokens = RegistryLogin.require(env, registryUrl).client().tokens();
+            List<RegistryClient.TokenInfo> tokens = registry.login(env).client().tokens();
             if (json) {
                 ObjectNode root = new ObjectMapper().createObjectNode();
                 var arr = root.putArray("tokens");
@@ -186,13 +186,13 @@ final class TokenCommand implements Runnable {
         @CommandLine.Parameters(paramLabel = "ID", description = "The token's id, as 'cxpm token list' shows it.")
         String id;
 
-        @Option(names = "--registry", paramLabel = "URL", description = "Registry URL (default: the one you logged in to).")
-        String registryUrl;
+        @CommandLine.Mixin
+        RegistryOption registry;
 
         @Override
         public void run() {
             Env env = parent.root.env;
-            RegistryLogin.require(env, registryUrl).client().revokeToken(id);
+            registry.login(env).client().revokeToken(id);
             env.out().println("revoked token " + id);
         }
     }

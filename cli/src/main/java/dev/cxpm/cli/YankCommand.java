@@ -20,8 +20,8 @@ final class YankCommand implements Runnable {
     @Option(names = "--undo", description = "Un-yank the version.")
     boolean undo;
 
-    @Option(names = "--registry", paramLabel = "URL", description = "Registry URL (default: the one you logged in to).")
-    String registry;
+    @CommandLine.Mixin
+    RegistryOption registry;
 
     @Override
     public void run() {
@@ -29,7 +29,7 @@ final class YankCommand implements Runnable {
         if (at <= 0 || at == spec.length() - 1) {
             throw new UserError(UserError.Kind.USAGE, "expected PLUGIN@VERSION, got '" + spec + "'");
         }
-        RegistryLogin login = RegistryLogin.require(root.env, registry);
+        RegistryLogin login = registry.login(root.env);
         login.client().yank(spec.substring(0, at), spec.substring(at + 1), undo);
         root.env.out().println((undo ? "restored " : "yanked ") + spec + " on " + login.url());
     }
