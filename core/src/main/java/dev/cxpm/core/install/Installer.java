@@ -21,17 +21,14 @@ import dev.cxpm.core.resolve.PluginVersion;
 import dev.cxpm.core.resolve.VersionRange;
 import dev.cxpm.core.validate.PluginValidator;
 import dev.cxpm.core.validate.Problem;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.stream.Stream;
 
 /**
  * Installs plugins into a Codex home exactly as {@code codex plugin add} does: the whole plugin

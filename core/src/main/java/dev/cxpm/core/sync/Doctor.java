@@ -7,6 +7,7 @@ import dev.cxpm.core.format.Prerequisites;
 import dev.cxpm.core.lock.LockCheck;
 import dev.cxpm.core.lock.LockedPlugin;
 import dev.cxpm.core.lock.Lockfile;
+import dev.cxpm.core.pack.Integrity;
 import dev.cxpm.core.pack.Packer;
 import dev.cxpm.core.project.PluginRequirement;
 import dev.cxpm.core.project.ProjectManifest;
@@ -58,7 +59,7 @@ public final class Doctor {
                 out.add(new Finding("missing", id, id + " " + p.version() + " is not installed in " + home.dir(), "cxpm sync"));
                 continue;
             }
-            if (!sameContent(dir, p)) {
+            if (!sameContent(dir, p.integrity())) {
                 out.add(new Finding("edited", id, "files of " + id + " in " + dir + " differ from cxpm.lock (edited by hand?)",
                         "cxpm sync --verify"));
             }
@@ -89,9 +90,10 @@ public final class Doctor {
         return out;
     }
 
-    private static boolean sameContent(Path dir, LockedPlugin p) {
+    /** True when the files under dir are exactly the locked content (what `doctor` and `sync --verify` check). */
+    static boolean sameContent(Path dir, Integrity expected) {
         try {
-            return new Packer().contentIntegrity(dir).equals(p.integrity());
+            return new Packer().contentIntegrity(dir).equals(expected);
         } catch (UserError e) {
             return false;
         }

@@ -26,7 +26,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -35,7 +34,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.stream.Stream;
 
 /**
  * Makes a Codex home match a project's cxpm.toml and cxpm.lock. In three phases, so that a failure
@@ -162,7 +160,7 @@ public final class ProjectSync {
             boolean installed = s != null && s.version().equals(p.version().text())
                     && s.integrity().equals(p.integrity().toString())
                     && PluginCache.shownVersion(versionDir.getParent()).filter(p.version().text()::equals).isPresent();
-            if (installed && options.verify() && !contentMatches(versionDir, p.integrity())) {
+            if (installed && options.verify() && !Doctor.sameContent(versionDir, p.integrity())) {
                 installed = false;
                 repairs.add(id);
             }
@@ -431,14 +429,6 @@ public final class ProjectSync {
             case ProjectIndex.Content.RegistryBlob b ->
                     store.addArchive(new dev.cxpm.core.install.RegistryBlobs(store).keep(b.registry(), b.plugin(), b.release()));
         };
-    }
-
-    private boolean contentMatches(Path installed, Integrity expected) {
-        try {
-            return new dev.cxpm.core.pack.Packer().contentIntegrity(installed).equals(expected);
-        } catch (UserError e) {
-            return false;
-        }
     }
 
     // --- phase 3 ---------------------------------------------------------------------------------
