@@ -32,19 +32,12 @@ public final class RegistryServer implements AutoCloseable {
     private final List<Route> routes;
     private final WebHandlers web;
 
-    /** Who may call a route. */
-    enum Access {
-        /** No token needed. */
-        ANYONE,
-        /** A valid token; what it may do is checked by {@link Registry}. */
-        TOKEN
-    }
-
-    private interface Handler {
+    interface Handler {
         void handle(Request r) throws IOException;
     }
 
-    private record Route(Set<String> methods, Pattern path, Access access, Handler handler) {
+    /** A route: the methods and path it answers, who may call it, what answers. */
+    record Route(Set<String> methods, Pattern path, Access access, Handler handler) {
     }
 
     private static Route route(Set<String> methods, String path, Access access, Handler handler) {
@@ -59,18 +52,18 @@ public final class RegistryServer implements AutoCloseable {
         this.web = new WebHandlers(new WebPages(registry, codex.name()), url().getAuthority());
         String plugin = "/api/v1/plugins/([^/]+)";
         this.routes = List.of(
-                route(Set.of("PUT", "POST"), "/api/v1/plugins", Access.TOKEN, api::publish),
-                route(Set.of("POST", "DELETE"), plugin + "/versions/([^/]+)/yank", Access.TOKEN, api::yank),
-                route(Set.of("PUT"), plugin + "/deprecation", Access.TOKEN, api::deprecate),
+                route(Set.of("PUT", "POST"), "/api/v1/plugins", Access.PUBLISH, api::publish),
+                route(Set.of("POST", "DELETE"), plugin + "/versions/([^/]+)/yank", Access.PUBLISH_PLUGIN, api::yank),
+                route(Set.of("PUT"), plugin + "/deprecation", Access.PUBLISH_PLUGIN, api::deprecate),
                 route(READ, plugin + "/owners", Access.ANYONE, api::owners),
-                route(Set.of("PUT", "DELETE"), plugin + "/owners/([^/]+)", Access.TOKEN, api::changeOwner),
+                route(Set.of("PUT", "DELETE"), plugin + "/owners/([^/]+)", Access.OWNER, api::changeOwner),
                 route(READ, plugin, Access.ANYONE, api::index),
                 route(READ, "/api/v1/blobs/([0-9a-f]{128})(?:\\.tgz)?", Access.ANYONE, api::blob),
                 route(READ, "/api/v1/search", Access.ANYONE, api::search),
                 route(READ, "/api/v1/me", Access.TOKEN, api::me),
-                route(Set.of("POST"), "/api/v1/tokens", Access.TOKEN, api::createToken),
-                route(READ, "/api/v1/tokens", Access.TOKEN, api::tokens),
-                route(Set.of("DELETE"), "/api/v1/tokens/([0-9a-f]+)", Access.TOKEN, api::revokeToken),
+                route(Set.of("POST"), "/api/v1/tokens", Access.OWNER, api::createToken),
+                route(READ, "/api/v1/tokens", Access.OWNER, api::tokens),
+                route(Set.of("DELETE"), "/api/v1/tokens/([0-9a-f]+)", Access.OWNER_OR_THIS_TOKEN, api::revokeToken),
                 route(READ, Pattern.quote(CodexMarketplace.URL_PATH) + "/(.*)", Access.ANYONE, this::codexFile),
                 route(READ, "/api/v1/registry", Access.ANYONE, api::probe),
                 route(Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"), "/health", Access.ANYONE, api::health),
@@ -92,6 +85,11 @@ public final class RegistryServer implements AutoCloseable {
         http.setExecutor(s.executor);
         http.start();
         return s;
+    }
+
+    /** Every route this server answers (the scope test checks it covers them all). */
+    List<Route> routes() {
+        return routes;
     }
 
     public URI url() {
@@ -125,8 +123,12 @@ public final class RegistryServer implements AutoCloseable {
         for (Route route : routes) {
             Matcher m = route.path().matcher(path);
             if (route.methods().contains(method) && m.matches()) {
-                Caller caller = route.access() == Access.ANYONE ? null : registry.authenticate(ex.getRequestHeaders().getFirst("Authorization"));
-                route.handler().handle(new Request(ex, m, caller));
+                Caller caller = route.access().needsToken() ? registry.authenticate(ex.getRequestHeaders().getFirst("Authorization")) : null;
+                Request request = new Request(ex, m, caller);
+                if (caller != null) {
+                    route.access().check(caller, request);
+                }
+                route.handler().handle(request);
                 return;
             }
         }
