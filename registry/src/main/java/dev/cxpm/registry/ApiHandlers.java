@@ -28,10 +28,11 @@ final class ApiHandlers {
     }
 
     void publish(Request r) throws IOException {
-        byte[] body = r.body(PluginArchive.MAX_COMPRESSED_BYTES);
         String type = Optional.ofNullable(r.header("Content-Type")).orElse("");
-        if (type.startsWith("multipart/form-data")) {
-            body = Multipart.firstFile(body, type);
+        String boundary = type.startsWith("multipart/form-data") ? Multipart.boundary(type) : null;
+        byte[] body = r.body(PluginArchive.MAX_COMPRESSED_BYTES);
+        if (boundary != null) {
+            body = Multipart.firstFile(body, boundary);
         }
         Registry.Published p = registry.publish(r.caller(), body);
         ObjectNode o = JSON.createObjectNode().put("name", p.name()).put("version", p.version())

@@ -110,11 +110,20 @@ public final class RegistryServer implements AutoCloseable {
             try {
                 route(ex);
             } catch (RegistryException e) {
-                plain.sendError(e);
+                if (isPage(ex.getRequestURI().getRawPath())) {
+                    web.refused(plain, e);
+                } else {
+                    plain.sendError(e);
+                }
             } catch (RuntimeException e) {
                 plain.sendError(new RegistryException(500, "internal", "internal error: " + e));
             }
         }
+    }
+
+    /** Web pages answer a refusal with a page; the API and the git view with JSON. */
+    private static boolean isPage(String path) {
+        return !path.startsWith("/api/") && !path.startsWith(CodexMarketplace.URL_PATH + "/") && !path.equals("/health");
     }
 
     private void route(HttpExchange ex) throws IOException {

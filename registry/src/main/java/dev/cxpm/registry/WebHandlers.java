@@ -34,6 +34,10 @@ final class WebHandlers {
         r.sendHtml(200, pages.owner(r.param(1)));
     }
 
+    void refused(Request r, RegistryException e) throws IOException {
+        r.sendHtml(e.status(), pages.refused(e.getMessage()));
+    }
+
     void notFound(Request r) throws IOException {
         r.sendHtml(404, pages.notFound(r.exchange().getRequestURI().getRawPath()));
     }

@@ -143,6 +143,11 @@ final class WebPages {
         return layout(user + " · cxpm registry", null, b.toString());
     }
 
+    /** A refused page request (a bad query, say), as a page rather than the API's JSON. */
+    String refused(String message) {
+        return layout("Cannot show this · cxpm registry", null, "<h1>Cannot show this</h1><p>" + esc(message) + "</p><p><a href=\"/\">Search plugins</a></p>");
+    }
+
     String notFound(String what) {
         return layout("Not found · cxpm registry", null, "<h1>Not found</h1><p>Nothing at <code>" + esc(what) + "</code>. <a href=\"/\">Search plugins</a></p>");
     }
