@@ -69,7 +69,11 @@ public final class RegistryServer implements AutoCloseable {
                 route(Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"), "/health", Access.ANYONE, api::health),
                 route(READ, "/", Access.ANYONE, web::home),
                 route(READ, "/plugins/([^/]+)", Access.ANYONE, web::plugin),
-                route(READ, "/owners/([^/]+)", Access.ANYONE, web::owner));
+                route(READ, "/owners/([^/]+)", Access.ANYONE, web::owner),
+                route(READ, "/assets/registry.css", Access.ANYONE, WebAssets::stylesheet),
+                route(READ, "/assets/registry.js", Access.ANYONE, WebAssets::script),
+                route(READ, "/assets/icon.svg", Access.ANYONE, WebAssets::icon),
+                route(READ, "/assets/accent/([0-9A-Fa-f]{3,8})\\.css", Access.ANYONE, WebAssets::accent));
     }
 
     /** How a server is set up beyond storage: the Codex marketplace view's repository and name. */
@@ -104,8 +108,20 @@ public final class RegistryServer implements AutoCloseable {
         executor.close();
     }
 
+    /**
+     * On every answer, pages and blobs alike: no type sniffing (a blob or a JSON answer is never
+     * run as a page), no framing (no clickjacking of the copy button), and pages load only this
+     * origin's stylesheet and script (an injected tag or handler does nothing).
+     */
+    static final String CONTENT_SECURITY_POLICY = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
+            + "form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+
     private void handle(HttpExchange ex) throws IOException {
         try (ex) {
+            var headers = ex.getResponseHeaders();
+            headers.set("X-Content-Type-Options", "nosniff");
+            headers.set("X-Frame-Options", "DENY");
+            headers.set("Content-Security-Policy", CONTENT_SECURITY_POLICY);
             Request plain = new Request(ex, null, null);
             try {
                 route(ex);

@@ -119,7 +119,11 @@ class TokenScopesTest {
                 new Row("GET /health", () -> call("GET", "/health"), anyone),
                 new Row("GET /", () -> call("GET", "/?q=demo"), anyone),
                 new Row("GET /plugins/demo", () -> call("GET", "/plugins/demo"), anyone),
-                new Row("GET /owners/bob", () -> call("GET", "/owners/bob"), anyone));
+                new Row("GET /owners/bob", () -> call("GET", "/owners/bob"), anyone),
+                new Row("GET /assets/registry.css", () -> call("GET", "/assets/registry.css"), anyone),
+                new Row("GET /assets/registry.js", () -> call("GET", "/assets/registry.js"), anyone),
+                new Row("GET /assets/icon.svg", () -> call("GET", "/assets/icon.svg"), anyone),
+                new Row("GET /assets/accent/112233.css", () -> call("GET", "/assets/accent/112233.css"), anyone));
     }
 
     @Test
