@@ -25,7 +25,7 @@ public record Caller(String user, List<String> scopes, String tokenId) {
 
     /** Whether the token's scope covers publishing this plugin (ownership is checked separately). */
     public boolean mayPublish(String plugin) {
-        return isAdmin() || scopes.contains(OWNER) || scopes.contains(PUBLISH_PREFIX + plugin);
+        return isAdmin() || isOwner() || scopes.contains(PUBLISH_PREFIX + plugin);
     }
 
     /** Whether this caller may hand out a token with the given scope. */

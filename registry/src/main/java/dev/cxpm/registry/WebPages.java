@@ -18,9 +18,8 @@ import java.util.regex.Pattern;
 
 /**
  * The web UI: server-rendered HTML, no scripts but the copy button's served file, no inline
- * script or style, no build step. Pages read
- * what the API reads; a plugin page also opens its latest archive to list skills and
- * components (cached by integrity, since a blob never changes).
+ * script or style, no build step. Pages read what the API reads; a plugin page also opens its
+ * latest archive to list skills and components (cached by integrity, since a blob never changes).
  */
 final class WebPages {
 
