@@ -4,9 +4,10 @@ import java.util.List;
 
 /**
  * Who is making a request, as proven by a token: a user name and the token's scopes.
- * Scopes: {@code admin} (everything), {@code owner} (publish and yank every plugin the user owns,
- * create new plugins, make tokens for themselves), {@code publish:NAME} (publish and yank NAME
- * only; creates NAME when it does not exist yet).
+ * Scopes: {@code admin} (everything), {@code owner} (the user's account: publish, yank and
+ * deprecate every plugin the user owns, create new plugins, change owners, make, list and
+ * revoke the user's tokens), {@code publish:NAME} (publish, yank and deprecate NAME only;
+ * creates NAME when it does not exist yet). {@link Access} maps them onto the routes.
  */
 public record Caller(String user, List<String> scopes, String tokenId) {
 
@@ -18,9 +19,13 @@ public record Caller(String user, List<String> scopes, String tokenId) {
         return scopes.contains(ADMIN);
     }
 
+    public boolean isOwner() {
+        return scopes.contains(OWNER);
+    }
+
     /** Whether the token's scope covers publishing this plugin (ownership is checked separately). */
     public boolean mayPublish(String plugin) {
-        return isAdmin() || scopes.contains(OWNER) || scopes.contains(PUBLISH_PREFIX + plugin);
+        return isAdmin() || isOwner() || scopes.contains(PUBLISH_PREFIX + plugin);
     }
 
     /** Whether this caller may hand out a token with the given scope. */
@@ -31,7 +36,7 @@ public record Caller(String user, List<String> scopes, String tokenId) {
         if (scope.equals(ADMIN)) {
             return false;
         }
-        return scopes.contains(OWNER) || scopes.contains(scope);
+        return isOwner();
     }
 
     static boolean isValidScope(String scope) {

@@ -320,20 +320,23 @@ public final class Registry implements AutoCloseable {
         if (db.version(plugin, version).isEmpty()) {
             throw new RegistryException(404, "not-found", "no version " + plugin + "@" + version);
         }
-        if (!caller.mayPublish(plugin) || (!caller.isAdmin() && !db.owners(plugin).contains(caller.user()))) {
-            throw new RegistryException(403, "forbidden", "your token may not yank versions of '" + plugin + "'");
+        if (!caller.isAdmin() && !db.owners(plugin).contains(caller.user())) {
+            throw new RegistryException(403, "not-owner", "you are not an owner of '" + plugin + "'");
         }
         db.setYanked(plugin, version, yanked);
         changed(plugin);
     }
 
-    /** Owners and admins may change a plugin's versions and owners; 404 before 403 so names do not leak scopes. */
+    /**
+     * Owners and admins may change a plugin's versions and owners. Whether the token's scope
+     * allows the action was checked before (RegistryServer's Access); this is about the user.
+     */
     private void requireOwner(Caller caller, String plugin, String action) {
         if (db.plugin(plugin).isEmpty()) {
             throw new RegistryException(404, "not-found", "no plugin '" + plugin + "'");
         }
-        if (!caller.mayPublish(plugin) || (!caller.isAdmin() && !db.owners(plugin).contains(caller.user()))) {
-            throw new RegistryException(403, "forbidden", "your token may not " + action + " '" + plugin + "'");
+        if (!caller.isAdmin() && !db.owners(plugin).contains(caller.user())) {
+            throw new RegistryException(403, "not-owner", "you are not an owner of '" + plugin + "', so you may not " + action + " it");
         }
     }
 
@@ -478,31 +481,46 @@ public final class Registry implements AutoCloseable {
     }
 
     public static final int MAX_PER_PAGE = 100;
+    /** Longer queries (or category filters) are refused: no name or description search needs more. */
+    public static final int MAX_QUERY_CHARS = 256;
+    public static final int MAX_QUERY_TERMS = 16;
 
     public SearchResult search(String text, String category, int page, int perPage) {
-        int pg = Math.max(1, page);
-        int per = Math.min(MAX_PER_PAGE, Math.max(1, perPage));
-        SearchQuery q = new SearchQuery(text == null ? null : text.strip(), category, pg, per);
+        SearchQuery q = searchQuery(text, category, page, perPage);
         // same policy as index documents: dropped on any change here, at most INDEX_CACHE_TTL old
-        long now = System.nanoTime();
         long gen = generation.get();
-        CachedSearch c = searchCache.get(q);
-        if (c != null && c.generation() == gen && now - c.at() < INDEX_CACHE_TTL.toNanos()) {
-            return c.result();
+        Optional<SearchResult> cached = searchCache.get(q, gen);
+        if (cached.isPresent()) {
+            return cached.get();
         }
         SearchPage r = db.search(q);
-        SearchResult result = new SearchResult(r.total(), pg, per, r.plugins());
-        if (searchCache.size() >= SEARCH_CACHE_MAX) {
-            searchCache.clear();
-        }
-        searchCache.put(q, new CachedSearch(result, gen, now));
+        SearchResult result = new SearchResult(r.total(), q.page(), q.perPage(), r.plugins());
+        searchCache.put(q, result, gen);
         return result;
     }
 
-    private record CachedSearch(SearchResult result, long generation, long at) {
+    /**
+     * A search in the form the database reads it (lower-case words, category in lower case), so
+     * that what the cache keys on is bounded and one query spelled two ways is one entry.
+     */
+    private static SearchQuery searchQuery(String text, String category, int page, int perPage) {
+        if (text != null && text.strip().length() > MAX_QUERY_CHARS || category != null && category.strip().length() > MAX_QUERY_CHARS) {
+            throw new RegistryException(400, "query-too-long", "a search query or category is at most " + MAX_QUERY_CHARS + " characters");
+        }
+        List<String> words = Dialect.words(text);
+        if (words.size() > MAX_QUERY_TERMS) {
+            throw new RegistryException(400, "query-too-long", "a search query has at most " + MAX_QUERY_TERMS + " words");
+        }
+        String cat = category == null || category.isBlank() ? null : category.toLowerCase(java.util.Locale.ROOT);
+        return new SearchQuery(String.join(" ", words), cat, Math.max(1, page), Math.min(MAX_PER_PAGE, Math.max(1, perPage)));
     }
-    private static final int SEARCH_CACHE_MAX = 10_000;
-    private final java.util.concurrent.ConcurrentHashMap<SearchQuery, CachedSearch> searchCache = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** What the search cache holds, in bytes of queries and answers. */
+    long searchCacheBytes() {
+        return searchCache.retainedBytes();
+    }
+
+    private final SearchCache searchCache = new SearchCache(SearchCache.MAX_BYTES);
 
     /**
      * Deletes blobs no version points to: what a crash between the blob write and the version

@@ -17,9 +17,9 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * The web UI: server-rendered HTML, no scripts but the copy button, no build step. Pages read
- * what the API reads; a plugin page also opens its latest archive to list skills and
- * components (cached by integrity, since a blob never changes).
+ * The web UI: server-rendered HTML, no scripts but the copy button's served file, no inline
+ * script or style, no build step. Pages read what the API reads; a plugin page also opens its
+ * latest archive to list skills and components (cached by integrity, since a blob never changes).
  */
 final class WebPages {
 
@@ -84,7 +84,7 @@ final class WebPages {
                 .map(this::details).orElse(null);
         String color = latest != null && latest.brandColor() != null && COLOR.matcher(latest.brandColor()).matches() ? latest.brandColor() : null;
         StringBuilder b = new StringBuilder();
-        b.append("<header class=plugin").append(color != null ? " style=\"border-color:" + color + "\"" : "").append(">")
+        b.append("<header class=plugin>")
                 .append("<h1>").append(esc(p.displayName() != null ? p.displayName() : p.name())).append("</h1>")
                 .append("<p class=meta><code>").append(esc(p.name())).append("</code> ").append(esc(p.latestVersion()));
         if (p.category() != null) {
@@ -93,8 +93,7 @@ final class WebPages {
         b.append("</p><p>").append(esc(p.description())).append("</p></header>");
         String install = "cxpm install " + p.name();
         b.append("<h2>Install</h2><div class=install><code id=install-command>").append(esc(install)).append("</code>")
-                .append("<button type=button id=copy onclick=\"navigator.clipboard.writeText(document.getElementById('install-command').textContent)")
-                .append(".then(()=>this.textContent='Copied')\">Copy</button></div>")
+                .append("<button type=button id=copy>Copy</button></div>")
                 .append("<p>With the Codex CLI alone:</p><pre><code>codex plugin marketplace add ").append(esc(baseUrl)).append(CodexMarketplace.URL_PATH)
                 .append("\ncodex plugin add ").append(esc(p.name())).append('@').append(esc(marketplaceName)).append("</code></pre>");
         if (latest != null) {
@@ -119,6 +118,7 @@ final class WebPages {
         }
         b.append("</table><h2>Owners</h2>");
         list(b, registry.owners(name).stream().map(o -> "<a href=\"/owners/" + url(o) + "\">" + esc(o) + "</a>").toList());
+        b.append("<script src=\"/assets/registry.js\" defer></script>");
         return Optional.of(layout(p.name() + " · cxpm registry", color, b.toString()));
     }
 
@@ -143,6 +143,11 @@ final class WebPages {
         return layout(user + " · cxpm registry", null, b.toString());
     }
 
+    /** A refused page request (a bad query, say), as a page rather than the API's JSON. */
+    String refused(String message) {
+        return layout("Cannot show this · cxpm registry", null, "<h1>Cannot show this</h1><p>" + esc(message) + "</p><p><a href=\"/\">Search plugins</a></p>");
+    }
+
     String notFound(String what) {
         return layout("Not found · cxpm registry", null, "<h1>Not found</h1><p>Nothing at <code>" + esc(what) + "</code>. <a href=\"/\">Search plugins</a></p>");
     }
@@ -157,20 +162,12 @@ final class WebPages {
         b.append("</ul>");
     }
 
+    /** No inline style or script: the Content-Security-Policy allows this origin's files only (see {@link WebAssets}). */
     private static String layout(String title, String color, String body) {
-        String accent = color != null ? color : "#3b5bdb";
         return "<!doctype html><html lang=en><head><meta charset=utf-8><meta name=viewport content=\"width=device-width,initial-scale=1\">"
-                + "<title>" + esc(title) + "</title><style>"
-                + ":root{--accent:" + accent + "}body{font:16px/1.5 system-ui,sans-serif;max-width:52rem;margin:0 auto;padding:1rem;color:#222}"
-                + "a{color:var(--accent)}nav{display:flex;gap:1rem;align-items:center;border-bottom:1px solid #ddd;padding-bottom:.5rem}"
-                + ".search{display:flex;gap:.5rem;margin:1rem 0}.search input{flex:1;padding:.5rem;font-size:1rem}"
-                + "button{padding:.5rem 1rem;background:var(--accent);color:#fff;border:0;border-radius:4px;cursor:pointer}"
-                + ".results{list-style:none;padding:0}.results li{border-bottom:1px solid #eee;padding:.5rem 0}.results p{margin:.25rem 0}"
-                + ".name{font-weight:600}.version,.meta{color:#666}.category{font-size:.85rem}"
-                + "header.plugin{border-left:6px solid var(--accent);padding-left:1rem}"
-                + ".install{display:flex;gap:.5rem;align-items:center}.install code{background:#f4f4f4;padding:.5rem;flex:1}"
-                + "table{border-collapse:collapse}td,th{text-align:left;padding:.25rem .75rem .25rem 0}.yanked{color:#999;text-decoration:line-through}"
-                + "</style></head><body><nav><a href=\"/\"><b>cxpm</b> registry</a></nav><main>" + body + "</main></body></html>";
+                + "<title>" + esc(title) + "</title><link rel=icon href=\"/assets/icon.svg\"><link rel=stylesheet href=\"/assets/registry.css\">"
+                + (color != null ? "<link rel=stylesheet href=\"/assets/accent/" + color.substring(1) + ".css\">" : "")
+                + "</head><body><nav><a href=\"/\"><b>cxpm</b> registry</a></nav><main>" + body + "</main></body></html>";
     }
 
     static String esc(String s) {

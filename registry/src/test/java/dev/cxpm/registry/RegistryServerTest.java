@@ -523,7 +523,7 @@ class RegistryServerTest {
 
         HttpResponse<String> page = get("/plugins/demo");
         assertThat(page.statusCode()).isEqualTo(200);
-        assertThat(page.body()).contains("cxpm install demo").contains("id=copy").contains("#112233")
+        assertThat(page.body()).contains("cxpm install demo").contains("id=copy").contains("/assets/accent/112233.css")
                 .contains("<b>hello</b> Says hello.").contains("1.0.0");
         assertThat(get("/plugins/nope").statusCode()).isEqualTo(404);
     }

@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -86,9 +87,22 @@ class WebUiBrowserTest {
         String origin = server.url().toString().replaceAll("/$", "");
         try (BrowserContext context = browser.newContext(new Browser.NewContextOptions().setViewportSize(1000, 900))) {
             context.grantPermissions(List.of("clipboard-read", "clipboard-write"), new BrowserContext.GrantPermissionsOptions().setOrigin(origin));
+            // what the browser refuses under the pages' Content-Security-Policy, seen two ways: the
+            // console (where Chromium reports a blocked inline script or style) and the DOM event
+            List<String> console = new ArrayList<>();
+            context.addInitScript("window.cspViolations = [];"
+                    + "document.addEventListener('securitypolicyviolation', e => window.cspViolations.push(e.violatedDirective + ' ' + e.blockedURI));");
             Page page = context.newPage();
+            page.onConsoleMessage(m -> {
+                if (m.type().equals("error") || m.type().equals("warning")) {
+                    console.add(m.type() + ": " + m.text());
+                }
+            });
+            page.onPageError(e -> console.add("page error: " + e));
 
             page.navigate(origin + "/");
+            assertThat(page.evaluate("getComputedStyle(document.querySelector('button')).borderTopLeftRadius"))
+                    .as("the served stylesheet applies").isEqualTo("4px");
             assertThat(page.locator("a.name").allTextContents()).hasSize(3);
             page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve("1-home.png")).setFullPage(true));
 
@@ -106,6 +120,8 @@ class WebUiBrowserTest {
                     .contains("explain-plan").contains("Read an EXPLAIN ANALYZE plan and point at the slow node.")
                     .contains("postgres").contains("uvx");
             assertThat(page.locator("#install-command").innerText()).isEqualTo("cxpm install postgres-explorer");
+            assertThat(page.evaluate("getComputedStyle(document.getElementById('copy')).backgroundColor"))
+                    .as("the plugin's brand colour, from its accent stylesheet").isEqualTo("rgb(51, 103, 145)");
 
             // The real clipboard: 127.0.0.1 is a secure context and the permissions are granted above,
             // so headless Chromium lets the button write and the test read navigator.clipboard back.
@@ -113,6 +129,9 @@ class WebUiBrowserTest {
             page.waitForFunction("document.getElementById('copy').textContent === 'Copied'");
             assertThat(page.evaluate("navigator.clipboard.readText()")).isEqualTo("cxpm install postgres-explorer");
             page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve("3-plugin.png")).setFullPage(true));
+
+            assertThat(page.evaluate("window.cspViolations")).as("Content-Security-Policy violations").isEqualTo(List.of());
+            assertThat(console).as("console errors and warnings").isEmpty();
         }
     }
 }

@@ -1,0 +1,78 @@
+package dev.cxpm.registry;
+
+import dev.cxpm.registry.RegistryDatabase.PluginRow;
+import dev.cxpm.registry.RegistryDatabase.SearchQuery;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Recent search answers, bounded by the bytes they hold (queries and results), not by their
+ * number: anyone may search, so what a stranger can make the server keep must be small whatever
+ * they send. Least recently used entries go first; an entry is good for {@link
+ * Registry#INDEX_CACHE_TTL} and until the registry changes (its generation moves).
+ */
+final class SearchCache {
+
+    static final long MAX_BYTES = 16L << 20;
+    /** Roughly what a Java object and its header cost beyond its characters. */
+    private static final int OVERHEAD = 64;
+
+    private record Entry(Registry.SearchResult result, long generation, long at, long bytes) {
+    }
+
+    private final long maxBytes;
+    private final LinkedHashMap<SearchQuery, Entry> entries = new LinkedHashMap<>(64, 0.75f, true);
+    private long bytes;
+
+    SearchCache(long maxBytes) {
+        this.maxBytes = maxBytes;
+    }
+
+    synchronized Optional<Registry.SearchResult> get(SearchQuery q, long generation) {
+        Entry e = entries.get(q);
+        if (e == null || e.generation() != generation || System.nanoTime() - e.at() >= Registry.INDEX_CACHE_TTL.toNanos()) {
+            return Optional.empty();
+        }
+        return Optional.of(e.result());
+    }
+
+    synchronized void put(SearchQuery q, Registry.SearchResult result, long generation) {
+        long size = size(q, result);
+        if (size > maxBytes / 8) {
+            return; // one answer may not push out most of the others
+        }
+        Entry old = entries.put(q, new Entry(result, generation, System.nanoTime(), size));
+        bytes += size - (old == null ? 0 : old.bytes());
+        Iterator<Map.Entry<SearchQuery, Entry>> eldest = entries.entrySet().iterator();
+        while (bytes > maxBytes && eldest.hasNext()) {
+            bytes -= eldest.next().getValue().bytes();
+            eldest.remove();
+        }
+    }
+
+    /** What the cache holds now, in (estimated) bytes of keys and values. */
+    synchronized long retainedBytes() {
+        return bytes;
+    }
+
+    private static long size(SearchQuery q, Registry.SearchResult result) {
+        long n = OVERHEAD * 3 + chars(q.text()) + chars(q.category());
+        for (PluginRow p : result.plugins()) {
+            n += OVERHEAD * 4 + chars(p.name()) + chars(p.displayName()) + chars(p.description()) + chars(p.category())
+                    + chars(p.latestVersion());
+            for (String k : p.keywords()) {
+                n += OVERHEAD + chars(k);
+            }
+            for (String c : p.capabilities()) {
+                n += OVERHEAD + chars(c);
+            }
+        }
+        return n;
+    }
+
+    private static long chars(String s) {
+        return s == null ? 0 : OVERHEAD + 2L * s.length();
+    }
+}
