@@ -7,6 +7,8 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * cxpm.toml, cxpm.lock and {@code $CODEX_HOME/.cxpm/sync-state.json} are untrusted: a name in them that
@@ -55,6 +57,94 @@ class HostileProjectFilesTest {
         assertNothingElseChanged();
         // cxpm's own hint: restore the lockfile and sync again
         TeamFixture.write(t.project.resolve("cxpm.lock"), goodLock);
+        CliRun again = t.cxpm("sync");
+        assertThat(again.exitCode()).as(again.stderr()).isZero();
+        assertNothingElseChanged();
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "name        | app   | ..",
+            "name        | app   | ../app",
+            "name        | app   | .",
+            "marketplace | fx    | ..",
+            "marketplace | fx    | ../../somewhere",
+            "marketplace | fx    | fx/../..",
+            "version     | 1.2.0 | ..",
+            "version     | 1.2.0 | ../../../../somewhere"})
+    void aLockedNameOrVersionThatIsPathSyntaxIsRefusedWithItsLineAndChangesNothing(String field, String from, String to) {
+        lockWith(field, from, to);
+        String config = t.read(t.codexHome().resolve("config.toml"));
+        String state = t.read(t.codexHome().resolve(".cxpm/sync-state.json"));
+        for (String[] args : new String[][] {{"sync"}, {"sync", "--frozen"}, {"doctor"}, {"outdated"}, {"update"}}) {
+            CliRun r = t.cxpm(args);
+            assertThat(r.exitCode()).as(String.join(" ", args) + ": " + r.stdout() + r.stderr()).isEqualTo(1);
+            assertThat(r.stderr()).as(String.join(" ", args))
+                    .contains("cxpm.lock:", "`" + field + "`", "`" + to + "`", "git checkout -- cxpm.lock");
+        }
+        assertThat(t.read(t.codexHome().resolve("config.toml"))).isEqualTo(config);
+        assertThat(t.read(t.codexHome().resolve(".cxpm/sync-state.json"))).isEqualTo(state);
+        assertNothingElseChanged();
+    }
+
+    @Test
+    void aLockedDependencyNamedLikeAPathIsRefused() {
+        TeamFixture.write(t.project.resolve("cxpm.lock"), goodLock.replaceFirst("dependencies = \\{}", "dependencies = { \\\"..\\\" = \\\"*\\\" }"));
+        CliRun r = t.cxpm("sync");
+        assertThat(r.exitCode()).as(r.stderr()).isEqualTo(1);
+        assertThat(r.stderr()).contains("cxpm.lock:", "invalid plugin name `..`: path traversal is not allowed");
+        assertNothingElseChanged();
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "[plugins]\\n\"..\" = \"*\"\\n                        | invalid plugin name `..`",
+            "[plugins]\\n\"a/b\" = \"*\"\\n                       | invalid plugin name `a/b`",
+            "[plugins]\\napp = { version = \"*\", marketplace = \"..\" }\\n | invalid marketplace name `..`",
+            "[marketplaces]\\n\"..\" = \"../market\"\\n            | invalid marketplace name `..`"})
+    void cxpmTomlNamesThatArePathSyntaxAreRefusedWithTheirLine(String toml, String message) {
+        t.toml(toml.replace("\\n", "\n"));
+        CliRun r = t.cxpm("sync");
+        assertThat(r.exitCode()).as(r.stderr()).isEqualTo(1);
+        assertThat(r.stderr()).contains("cxpm.toml:", message);
+        assertNothingElseChanged();
+    }
+
+    @Test
+    void aPluginDependencyNamedLikeAPathIsRefusedWithItsManifestAndLine() {
+        t.plugin("app", "1.3.0", "..", "*");
+        CliRun r = t.cxpm("update");
+        assertThat(r.exitCode()).as(r.stderr()).isEqualTo(1);
+        assertThat(r.stderr()).contains("plugin.json:", "invalid plugin name `..`: path traversal is not allowed");
+        assertNothingElseChanged();
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "app@../../../somewhere | 1.2.0",
+            "app@..                 | 1.2.0",
+            "..@fx                  | 1.2.0",
+            "../../somewhere/app@fx | 1.2.0",
+            "app@fx@x               | 1.2.0",
+            "app@fx                 | ../../.."})
+    void aSyncStateNamingPathsIsRefusedAndNothingOutsideTheHomeIsDeleted(String id, String version) throws Exception {
+        Path stateFile = t.codexHome().resolve(".cxpm/sync-state.json");
+        String state = t.read(stateFile);
+        String hostile = state.replace("\"plugins\" : {", "\"plugins\" : {\n    \"" + id + "\" : { \"version\" : \"" + version
+                + "\", \"integrity\" : \"\", \"project\" : \"" + t.project.toAbsolutePath().normalize() + "\" },");
+        if (id.equals("app@fx")) {
+            hostile = state.replace("\"version\" : \"1.2.0\"", "\"version\" : \"" + version + "\"");
+        }
+        assertThat(hostile).isNotEqualTo(state);
+        Files.writeString(stateFile, hostile);
+        String config = t.read(t.codexHome().resolve("config.toml"));
+        CliRun r = t.cxpm("sync");
+        assertThat(r.exitCode()).as(r.stdout() + r.stderr()).isEqualTo(1);
+        assertThat(r.stderr()).contains(stateFile.toString(), "delete it and run `cxpm sync` again");
+        assertThat(t.read(t.codexHome().resolve("config.toml"))).isEqualTo(config);
+        assertNothingElseChanged();
+        // the fix the message gives works, and still deletes nothing outside
+        Files.delete(stateFile);
         CliRun again = t.cxpm("sync");
         assertThat(again.exitCode()).as(again.stderr()).isZero();
         assertNothingElseChanged();
