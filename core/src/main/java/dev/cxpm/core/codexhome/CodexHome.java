@@ -79,7 +79,7 @@ public record CodexHome(Path dir) {
      */
     public Path pluginPath(Path path, int depth) {
         Path p = inside(pluginCache(), path);
-        Path rel = pluginCache().relativize(p);
+        Path rel = pluginCache().toAbsolutePath().normalize().relativize(p);
         boolean named = rel.getNameCount() == depth
                 && MarketplaceName.problem(rel.getName(0).toString()).isEmpty()
                 && PluginName.problem(rel.getName(1).toString()).isEmpty()
@@ -112,7 +112,7 @@ public record CodexHome(Path dir) {
 
     private static UserError outside(Path path, Path root) {
         return new UserError(UserError.Kind.INVALID_INPUT, "refusing to write or delete " + path + ": it is not a place cxpm builds inside "
-                + root, "a name or version that is path syntax reached cxpm; this is a bug if no file above named one");
+                + root, "cxpm builds these paths only from names Codex accepts: please report this as a bug, with the command you ran");
     }
 
     /** cxpm's staging area for installs: inside the Codex home so the final move is a rename. */

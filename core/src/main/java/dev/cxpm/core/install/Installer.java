@@ -95,9 +95,10 @@ public final class Installer {
                 }
                 return new PluginId(text, marketplaceOption.get());
             }
-            Optional<String> problem = at <= 0 || at != text.lastIndexOf('@') || at == text.length() - 1 ? Optional.empty()
+            boolean oneAt = at > 0 && at == text.lastIndexOf('@') && at < text.length() - 1;
+            Optional<String> problem = !oneAt ? Optional.empty()
                     : PluginName.problem(text.substring(0, at)).or(() -> MarketplaceName.problem(text.substring(at + 1)));
-            if (at <= 0 || at != text.lastIndexOf('@') || at == text.length() - 1 || problem.isPresent()) {
+            if (!oneAt || problem.isPresent()) { // Codex gives this one message for both
                 throw new UserError(UserError.Kind.USAGE, "plugin requires --marketplace unless passed as <plugin>@<marketplace>",
                         problem.map(p -> p + "; ").orElse("")
                                 + "e.g. cxpm install demo@my-marketplace; cxpm marketplace list shows the marketplaces");
