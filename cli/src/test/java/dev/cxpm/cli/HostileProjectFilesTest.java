@@ -149,4 +149,19 @@ class HostileProjectFilesTest {
         assertThat(again.exitCode()).as(again.stderr()).isZero();
         assertNothingElseChanged();
     }
+
+    @Test
+    void aConfigMarketplaceKeyThatIsPathSyntaxIsReportedByDoctorAndIgnoredBySync() throws Exception {
+        Path config = t.codexHome().resolve("config.toml");
+        Files.writeString(config, t.read(config) + "\n[marketplaces.\"../../../somewhere\"]\nsource_type = \"git\"\nsource = \"https://git.example.test/x.git\"\n");
+        CliRun doctor = t.cxpm("doctor");
+        assertThat(doctor.exitCode()).as(doctor.stdout() + doctor.stderr()).isEqualTo(1);
+        assertThat(doctor.stdout() + doctor.stderr()).contains("invalid marketplace name `../../../somewhere`", "remove its [marketplaces] table");
+        t.needs("app", "^1");
+        CliRun sync = t.cxpm("sync");
+        assertThat(sync.exitCode()).as(sync.stderr()).isZero();
+        assertThat(sentinel.resolve("app/keep.txt")).hasContent("keep");
+        assertThat(t.codexHome().resolve("plugins/cache/fx/app/1.2.0/.codex-plugin/plugin.json")).exists();
+        assertThat(t.codexHome().resolve("plugins/cache/fx/util")).doesNotExist(); // removed inside the home, as asked
+    }
 }
