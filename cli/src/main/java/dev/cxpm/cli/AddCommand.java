@@ -1,6 +1,8 @@
 package dev.cxpm.cli;
 
 import dev.cxpm.core.UserError;
+import dev.cxpm.core.codexhome.MarketplaceName;
+import dev.cxpm.core.codexhome.PluginName;
 import dev.cxpm.core.codexhome.CodexConfig;
 import dev.cxpm.core.project.ProjectManifest;
 import dev.cxpm.core.project.ProjectManifestEditor;
@@ -50,6 +52,10 @@ public final class AddCommand implements Callable<Integer> {
         Optional<String> marketplace = at < 0 ? Optional.empty() : Optional.of(spec.substring(at + 1));
         if (name.isBlank() || marketplace.map(String::isBlank).orElse(false) || spec.indexOf('@', at + 1) >= 0) {
             throw new UserError(UserError.Kind.USAGE, "expected PLUGIN or PLUGIN@MARKETPLACE, got `" + spec + "`");
+        }
+        Optional<String> invalid = PluginName.problem(name).or(() -> marketplace.flatMap(MarketplaceName::problem));
+        if (invalid.isPresent()) {
+            throw new UserError(UserError.Kind.USAGE, invalid.get(), "e.g. cxpm add demo@my-marketplace");
         }
         if (version != null && VersionRange.parse(version).isEmpty()) {
             throw new UserError(UserError.Kind.USAGE, "`" + version + "` is not a version range",

@@ -1,6 +1,7 @@
 package dev.cxpm.core.codexhome;
 
 import dev.cxpm.core.UserError;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -8,6 +9,10 @@ import java.util.Map;
  * The Codex home directory and where things live in it, as the real Codex CLI lays it out:
  * {@code config.toml}, git marketplace clones under {@code .tmp/marketplaces/<name>/} and installed
  * plugins under {@code plugins/cache/<marketplace>/<plugin>/<version>/}.
+ *
+ * <p>The one place a name becomes a path: names come in only as {@link MarketplaceName}, {@link PluginName} and
+ * {@link VersionDir}, which cannot hold path syntax, and every path built from them, or handed back to be
+ * written or deleted ({@link #pluginPath}), is checked to stay inside its root ({@link #inside}).
  */
 public record CodexHome(Path dir) {
 
@@ -34,8 +39,18 @@ public record CodexHome(Path dir) {
     }
 
     /** Where Codex clones a git marketplace. */
-    public Path marketplaceClone(String name) {
-        return dir.resolve(".tmp").resolve("marketplaces").resolve(name);
+    public Path marketplaceClone(MarketplaceName name) {
+        return inside(marketplaceClones(), marketplaceClones().resolve(name.text()));
+    }
+
+    private Path marketplaceClones() {
+        return dir.resolve(".tmp").resolve("marketplaces");
+    }
+
+    /** cxpm's record of a registry marketplace and its cached index documents. */
+    public Path registryDir(MarketplaceName name) {
+        Path registries = dir.resolve(".cxpm").resolve("registries");
+        return inside(registries, registries.resolve(name.text()));
     }
 
     /** Where Codex stages a clone before moving it into place. */
@@ -48,8 +63,56 @@ public record CodexHome(Path dir) {
     }
 
     /** {@code plugins/cache/<marketplace>/<plugin>}: every installed version of one plugin. */
-    public Path pluginDir(String marketplace, String plugin) {
-        return pluginCache().resolve(marketplace).resolve(plugin);
+    public Path pluginDir(MarketplaceName marketplace, PluginName plugin) {
+        return inside(pluginCache(), pluginCache().resolve(marketplace.text()).resolve(plugin.text()));
+    }
+
+    /** {@code plugins/cache/<marketplace>/<plugin>/<version>}: one installed version. */
+    public Path versionDir(MarketplaceName marketplace, PluginName plugin, VersionDir version) {
+        return inside(pluginCache(), pluginDir(marketplace, plugin).resolve(version.text()));
+    }
+
+    /**
+     * path, when it is a plugin directory ({@code depth} 2) or a version directory ({@code depth} 3) of the plugin
+     * cache whose names are ones {@link #pluginDir}/{@link #versionDir} build; otherwise a UserError. What install
+     * and sync are about to write or delete is checked here, whoever computed it.
+     */
+    public Path pluginPath(Path path, int depth) {
+        Path p = inside(pluginCache(), path);
+        Path rel = pluginCache().toAbsolutePath().normalize().relativize(p);
+        boolean named = rel.getNameCount() == depth
+                && MarketplaceName.problem(rel.getName(0).toString()).isEmpty()
+                && PluginName.problem(rel.getName(1).toString()).isEmpty()
+                && (depth == 2 || VersionDir.problem(rel.getName(2).toString()).isEmpty());
+        if (!named) {
+            throw outside(path, pluginCache());
+        }
+        return p;
+    }
+
+    /**
+     * path, normalized, when it lies strictly inside root (which is this home or inside it) and no directory
+     * between root and path is a symbolic link (which could lead anywhere); otherwise a UserError, before
+     * anything is written or deleted there.
+     */
+    public Path inside(Path root, Path path) {
+        Path r = root.toAbsolutePath().normalize();
+        Path p = path.toAbsolutePath().normalize();
+        if (!r.startsWith(dir.toAbsolutePath().normalize()) || !p.startsWith(r) || p.equals(r)) {
+            throw outside(path, root);
+        }
+        for (Path d = p.getParent(); d != null && !d.equals(r); d = d.getParent()) {
+            if (Files.isSymbolicLink(d)) {
+                throw new UserError(UserError.Kind.CONFLICT, "refusing to write or delete " + p + ": " + d + " is a symbolic link",
+                        "cxpm only changes real directories inside the Codex home; replace the link with a directory");
+            }
+        }
+        return p;
+    }
+
+    private static UserError outside(Path path, Path root) {
+        return new UserError(UserError.Kind.INVALID_INPUT, "refusing to write or delete " + path + ": it is not a place cxpm builds inside "
+                + root, "cxpm builds these paths only from names Codex accepts: please report this as a bug, with the command you ran");
     }
 
     /** cxpm's staging area for installs: inside the Codex home so the final move is a rename. */

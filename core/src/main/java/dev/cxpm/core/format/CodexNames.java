@@ -1,15 +1,20 @@
 package dev.cxpm.core.format;
 
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * The characters the real Codex CLI allows in names and versions (SPEC.md §3 and §4), defined once for the
- * format readers, the validator, install, init, cxpm.toml and the registry: a plugin name is ASCII letters,
- * digits, {@code .}, {@code _} and {@code -}; a marketplace name the same without {@code .}; a version
- * (trimmed) letters, digits, {@code .}, {@code +}, {@code _} and {@code -}.
+ * The names and versions the real Codex CLI allows (SPEC.md §3 and §4, checked against codex 0.171.0), defined
+ * once for the format readers, the validator, install, init, cxpm.toml, cxpm.lock and the registry. Each becomes
+ * a directory name ({@code plugins/cache/<marketplace>/<plugin>/<version>/}), so none may be path syntax:
+ * a plugin name is ASCII letters, digits, {@code _} and {@code -} in segments separated by single dots (so never
+ * {@code .}, {@code ..}, nor a leading or trailing dot); a marketplace name the same without any dot; a version
+ * (trimmed) letters, digits, {@code .}, {@code +}, {@code _} and {@code -}, but not {@code .} or {@code ..}.
+ * The problem texts are Codex's own messages.
  */
 public final class CodexNames {
-    private static final Pattern PLUGIN_NAME = Pattern.compile("[A-Za-z0-9._-]+");
+    private static final Pattern PLUGIN_CHARS = Pattern.compile("[A-Za-z0-9._-]+");
+    private static final Pattern PLUGIN_NAME = Pattern.compile("[A-Za-z0-9_-]+(\\.[A-Za-z0-9_-]+)*");
     private static final Pattern MARKETPLACE_NAME = Pattern.compile("[A-Za-z0-9_-]+");
     private static final Pattern VERSION = Pattern.compile("[A-Za-z0-9.+_-]+");
 
@@ -17,21 +22,53 @@ public final class CodexNames {
     }
 
     public static boolean isPluginName(String s) {
-        return s != null && PLUGIN_NAME.matcher(s).matches();
+        return pluginNameProblem(s).isEmpty();
+    }
+
+    /** Why Codex refuses s as a plugin name, in its words; empty when it accepts it. */
+    public static Optional<String> pluginNameProblem(String s) {
+        if (s == null || s.equals(".") || s.equals("..")) {
+            return Optional.of("invalid plugin name: path traversal is not allowed");
+        }
+        if (!PLUGIN_CHARS.matcher(s).matches()) {
+            return Optional.of("invalid plugin name: only ASCII letters, digits, `.`, `_`, and `-` are allowed");
+        }
+        if (!PLUGIN_NAME.matcher(s).matches()) {
+            return Optional.of("invalid plugin name: dots must separate non-empty name segments");
+        }
+        return Optional.empty();
     }
 
     public static boolean isMarketplaceName(String s) {
         return s != null && MARKETPLACE_NAME.matcher(s).matches();
     }
 
+    /** Why Codex refuses s as a marketplace name, in its words; empty when it accepts it. */
+    public static Optional<String> marketplaceNameProblem(String s) {
+        return isMarketplaceName(s) ? Optional.empty()
+                : Optional.of("invalid marketplace name: only ASCII letters, digits, `_`, and `-` are allowed");
+    }
+
     /** A version text Codex installs under (it is the cache directory's name); SemVer is not required. */
     public static boolean isVersion(String s) {
-        return s != null && VERSION.matcher(s).matches();
+        return versionProblem(s).isEmpty();
+    }
+
+    /** Why Codex refuses s (trimmed) as a plugin version, in its words; empty when it accepts it. */
+    public static Optional<String> versionProblem(String s) {
+        if (s == null || !VERSION.matcher(s).matches()) {
+            return Optional.of("invalid plugin version: only ASCII letters, digits, `.`, `+`, `_`, and `-` are allowed");
+        }
+        if (s.equals(".") || s.equals("..")) {
+            return Optional.of("invalid plugin version: path traversal is not allowed");
+        }
+        return Optional.empty();
     }
 
     /** s with each run of characters a plugin name may not hold replaced by {@code -}, for a hint. */
     public static String asPluginName(String s) {
-        return s.replaceAll("[^A-Za-z0-9._-]+", "-");
+        String t = s.replaceAll("[^A-Za-z0-9._-]+", "-").replaceAll("\\.{2,}", ".").replaceAll("^\\.+|\\.+$", "");
+        return t.isEmpty() ? "my-plugin" : t;
     }
 
     /** s with each run of characters a marketplace name may not hold replaced by {@code -}, for a hint. */

@@ -187,8 +187,8 @@ public final class Marketplace {
         }
         if (!CodexNames.isPluginName(name)) {
             skipped.add(new Finding("marketplace.entry-name-invalid", file, json.lineOf(at + "/name"),
-                    "plugin `" + name + "` is skipped: invalid plugin name (only ASCII letters, digits, `.`, `_`, `-`)",
-                    "rename the plugin without spaces or other characters"));
+                    "plugin `" + name + "` is skipped: " + CodexNames.pluginNameProblem(name).orElseThrow(),
+                    "rename the plugin: ASCII letters, digits, `_` and `-`, in segments separated by single dots"));
             return Optional.empty();
         }
         Optional<PluginSource> source = readSource(json, at + "/source", name, skipped);

@@ -4,6 +4,9 @@ import dev.cxpm.core.UserError;
 import dev.cxpm.core.codexhome.CodexConfig;
 import dev.cxpm.core.codexhome.CodexHome;
 import dev.cxpm.core.codexhome.HomeLock;
+import dev.cxpm.core.codexhome.MarketplaceName;
+import dev.cxpm.core.codexhome.PluginName;
+import dev.cxpm.core.codexhome.VersionDir;
 import dev.cxpm.core.codexhome.Trees;
 import dev.cxpm.core.format.AuthPolicy;
 import dev.cxpm.core.format.InstallPolicy;
@@ -73,18 +76,47 @@ public final class Installer {
         this.lockTimeout = lockTimeout;
     }
 
-    /** {@code plugin@marketplace}, as Codex parses it: exactly one {@code @}. */
+    /**
+     * {@code plugin@marketplace}, as Codex parses it: exactly one {@code @}, and names Codex accepts, so never
+     * path syntax ({@code ..@fx} is refused as Codex refuses it).
+     */
     public record PluginId(String plugin, String marketplace) {
+        public PluginId {
+            PluginName.of(plugin);
+            MarketplaceName.of(marketplace);
+        }
+
         public static PluginId parse(String text, Optional<String> marketplaceOption) {
             int at = text.indexOf('@');
             if (at < 0 && marketplaceOption.isPresent()) {
+                Optional<String> problem = PluginName.problem(text).or(() -> MarketplaceName.problem(marketplaceOption.get()));
+                if (problem.isPresent()) {
+                    throw new UserError(UserError.Kind.USAGE, problem.get(), "e.g. cxpm install demo --marketplace my-marketplace");
+                }
                 return new PluginId(text, marketplaceOption.get());
             }
-            if (at <= 0 || at != text.lastIndexOf('@') || at == text.length() - 1) {
+            boolean oneAt = at > 0 && at == text.lastIndexOf('@') && at < text.length() - 1;
+            Optional<String> problem = !oneAt ? Optional.empty()
+                    : PluginName.problem(text.substring(0, at)).or(() -> MarketplaceName.problem(text.substring(at + 1)));
+            if (!oneAt || problem.isPresent()) { // Codex gives this one message for both
                 throw new UserError(UserError.Kind.USAGE, "plugin requires --marketplace unless passed as <plugin>@<marketplace>",
-                        "e.g. cxpm install demo@my-marketplace; cxpm marketplace list shows the marketplaces");
+                        problem.map(p -> p + "; ").orElse("")
+                                + "e.g. cxpm install demo@my-marketplace; cxpm marketplace list shows the marketplaces");
             }
             return new PluginId(text.substring(0, at), text.substring(at + 1));
+        }
+
+        public PluginName pluginName() {
+            return PluginName.of(plugin);
+        }
+
+        public MarketplaceName marketplaceName() {
+            return MarketplaceName.of(marketplace);
+        }
+
+        /** {@code plugins/cache/<marketplace>/<plugin>} in home. */
+        public Path dirIn(CodexHome home) {
+            return home.pluginDir(marketplaceName(), pluginName());
         }
 
         @Override
@@ -173,8 +205,8 @@ public final class Installer {
             throw missingPrerequisites(id, missing);
         }
         Integrity digest = TreeDigest.of(source, excluded);
-        Path pluginDir = home.pluginDir(id.marketplace(), id.plugin());
-        Path target = pluginDir.resolve(version);
+        Path pluginDir = id.dirIn(home);
+        Path target = home.versionDir(id.marketplaceName(), id.pluginName(), VersionDir.of(version));
         boolean unchanged = Files.isDirectory(target) && TreeDigest.of(target, Set.of()).equals(digest);
         if (!unchanged) {
             Path staged = work.resolve("tree");
@@ -205,7 +237,7 @@ public final class Installer {
             if (configured) {
                 cfg.withoutPlugin(id.toString()).write();
             }
-            boolean files = cache.remove(home.pluginDir(id.marketplace(), id.plugin()));
+            boolean files = cache.remove(id.dirIn(home));
             return configured || files;
         }
     }
@@ -238,10 +270,10 @@ public final class Installer {
             } catch (UserError bad) {
                 continue;
             }
-            Optional<String> version = PluginCache.shownVersion(home.pluginDir(id.marketplace(), id.plugin()));
+            Optional<String> version = PluginCache.shownVersion(id.dirIn(home));
             if (version.isPresent()) {
                 out.add(new InstalledPlugin(id, version.get(), e.getValue(),
-                        home.pluginDir(id.marketplace(), id.plugin()).resolve(version.get()),
+                        home.versionDir(id.marketplaceName(), id.pluginName(), VersionDir.of(version.get())),
                         configuredMarketplaces.contains(id.marketplace())));
             }
         }

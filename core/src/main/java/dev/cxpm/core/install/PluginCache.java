@@ -3,6 +3,7 @@ package dev.cxpm.core.install;
 import dev.cxpm.core.UserError;
 import dev.cxpm.core.codexhome.CodexHome;
 import dev.cxpm.core.codexhome.Trees;
+import dev.cxpm.core.codexhome.VersionDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,7 +52,8 @@ public final class PluginCache {
     }
 
     /** Renames a staged tree (inside work) to its version directory, moving a previous copy of that version aside. */
-    public void put(Path staged, Path versionDir, Path work) {
+    public void put(Path staged, Path target, Path work) {
+        Path versionDir = home.pluginPath(target, 3);
         try {
             Files.createDirectories(versionDir.getParent());
         } catch (IOException e) {
@@ -73,8 +75,9 @@ public final class PluginCache {
     }
 
     /** Moves every version directory of the plugin but {@code keep} into work (deleted with it). */
-    public void removeOtherVersions(Path pluginDir, String keep, Path work) {
-        if (!Files.isDirectory(pluginDir)) {
+    public void removeOtherVersions(Path plugin, String keep, Path work) {
+        Path pluginDir = home.pluginPath(plugin, 2);
+        if (!Files.isDirectory(pluginDir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
             return;
         }
         try (Stream<Path> s = Files.list(pluginDir)) {
@@ -89,8 +92,9 @@ public final class PluginCache {
     }
 
     /** Removes a plugin's whole directory: one rename out of Codex's sight, then the delete. True when there was one. */
-    public boolean remove(Path pluginDir) {
-        if (!Files.exists(pluginDir)) {
+    public boolean remove(Path plugin) {
+        Path pluginDir = home.pluginPath(plugin, 2);
+        if (!Files.exists(pluginDir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
             return false;
         }
         Path work = home.installStaging().resolve(WORK_PREFIX + "removed-" + UUID.randomUUID());
@@ -132,7 +136,7 @@ public final class PluginCache {
         }
         try (Stream<Path> s = Files.list(pluginDir)) {
             return s.filter(Files::isDirectory).map(p -> p.getFileName().toString())
-                    .filter(n -> !n.startsWith("."))
+                    .filter(n -> !n.startsWith(".") && VersionDir.problem(n).isEmpty())
                     .max(PluginCache::compareVersions);
         } catch (IOException e) {
             return Optional.empty();
@@ -162,8 +166,14 @@ public final class PluginCache {
         Path tree = aside.resolve(TREE);
         if (Files.isRegularFile(marker) && Files.isDirectory(tree)) {
             Path target = Path.of(Files.readString(marker).strip()).normalize();
-            if (target.startsWith(home.pluginCache()) && !Files.exists(target)) {
-                move(tree, target);
+            Optional<Path> place;
+            try {
+                place = Optional.of(home.pluginPath(target, 3));
+            } catch (UserError notAPlaceWeBuild) {
+                place = Optional.empty(); // the marker was not written by cxpm: the tree goes with the work directory
+            }
+            if (place.isPresent() && !Files.exists(place.get(), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                move(tree, place.get());
             }
         }
     }

@@ -1,21 +1,42 @@
 package dev.cxpm.core.lock;
 
+import dev.cxpm.core.codexhome.CodexHome;
+import dev.cxpm.core.codexhome.MarketplaceName;
+import dev.cxpm.core.codexhome.PluginName;
+import dev.cxpm.core.codexhome.VersionDir;
 import dev.cxpm.core.pack.Integrity;
 import dev.cxpm.core.resolve.PluginVersion;
 import dev.cxpm.core.resolve.VersionRange;
+import java.nio.file.Path;
 import java.util.Collections;
 import java.util.SortedMap;
 import java.util.TreeMap;
 
-/** One {@code [[plugin]]} of cxpm.lock: exactly what to install and how to check it. */
+/**
+ * One {@code [[plugin]]} of cxpm.lock: exactly what to install and how to check it. Its name, marketplace
+ * and version become directories of the Codex home, so it cannot hold one that is path syntax.
+ */
 public record LockedPlugin(String name, PluginVersion version, String marketplace, ResolvedSource source,
         Integrity integrity, SortedMap<String, VersionRange> dependencies) {
 
     public LockedPlugin {
+        PluginName.of(name);
+        MarketplaceName.of(marketplace);
+        VersionDir.of(version.text());
         dependencies = Collections.unmodifiableSortedMap(new TreeMap<>(dependencies));
     }
 
     public String id() {
         return name + "@" + version;
+    }
+
+    /** {@code plugins/cache/<marketplace>/<name>} in home: every installed version of this plugin. */
+    public Path pluginDirIn(CodexHome home) {
+        return home.pluginDir(MarketplaceName.of(marketplace), PluginName.of(name));
+    }
+
+    /** {@code plugins/cache/<marketplace>/<name>/<version>} in home. */
+    public Path versionDirIn(CodexHome home) {
+        return home.versionDir(MarketplaceName.of(marketplace), PluginName.of(name), VersionDir.of(version.text()));
     }
 }

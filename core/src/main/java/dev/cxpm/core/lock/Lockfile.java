@@ -2,6 +2,9 @@ package dev.cxpm.core.lock;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cxpm.core.UserError;
+import dev.cxpm.core.codexhome.MarketplaceName;
+import dev.cxpm.core.codexhome.PluginName;
+import dev.cxpm.core.codexhome.VersionDir;
 import dev.cxpm.core.pack.Integrity;
 import dev.cxpm.core.resolve.PluginRelease;
 import dev.cxpm.core.resolve.PluginVersion;
@@ -138,6 +141,10 @@ public final class Lockfile {
         String marketplace = string(toml, t, idx, "marketplace", problems);
         String sourceText = string(toml, t, idx, "source", problems);
         String integrityText = string(toml, t, idx, "integrity", problems);
+        // each becomes a directory of the Codex home (plugins/cache/<marketplace>/<name>/<version>/): never path syntax
+        name = named(toml, idx, "name", name, PluginName.problem(name), problems);
+        marketplace = named(toml, idx, "marketplace", marketplace, MarketplaceName.problem(marketplace), problems);
+        version = named(toml, idx, "version", version, version == null ? Optional.empty() : VersionDir.problem(version.strip()), problems);
         String label = name == null ? "[[plugin]] entry " + (index + 1) : "plugin `" + name + "`";
         Optional<ResolvedSource> source = Optional.empty();
         if (sourceText != null) {
@@ -167,6 +174,11 @@ public final class Lockfile {
                 problems.add(toml.where("plugin", idx, "dependencies") + ": `dependencies` of " + label + " must be a table of ranges");
             } else {
                 for (var e : (Iterable<Map.Entry<String, JsonNode>>) d::fields) {
+                    Optional<String> badName = PluginName.problem(e.getKey());
+                    if (badName.isPresent()) {
+                        problems.add(toml.where("plugin", idx, "dependencies") + ": dependency of " + label + ": " + badName.get());
+                        continue;
+                    }
                     Optional<VersionRange> r = e.getValue().isTextual() ? VersionRange.parse(e.getValue().asText()) : Optional.empty();
                     if (r.isEmpty()) {
                         problems.add(toml.where("plugin", idx, "dependencies") + ": dependency `" + e.getKey() + "` of " + label
@@ -182,6 +194,15 @@ public final class Lockfile {
             return Optional.empty();
         }
         return Optional.of(new LockedPlugin(name, PluginVersion.of(version), marketplace, source.get(), integrity.get(), deps));
+    }
+
+    /** value, or null with the problem noted (file, line, field) when it cannot name a directory. */
+    private static String named(TomlSource toml, String idx, String field, String value, Optional<String> problem, List<String> problems) {
+        if (value == null || problem.isEmpty()) {
+            return value;
+        }
+        problems.add(toml.where("plugin", idx, field) + ": `" + field + "`: " + problem.get());
+        return null;
     }
 
     /** The string field, or null (with a problem noted) when missing or not a string. */

@@ -4,6 +4,7 @@ import dev.cxpm.core.UserError;
 import dev.cxpm.core.codexhome.CodexConfig;
 import dev.cxpm.core.codexhome.CodexHome;
 import dev.cxpm.core.codexhome.HomeLock;
+import dev.cxpm.core.codexhome.MarketplaceName;
 import dev.cxpm.core.codexhome.Trees;
 import dev.cxpm.core.format.Marketplace;
 import java.io.IOException;
@@ -132,7 +133,7 @@ public final class Marketplaces {
             CodexConfig.MarketplaceEntry entry = source(g);
             CodexConfig cfg = home.config();
             CodexConfig.MarketplaceEntry existing = cfg.marketplaces().get(m.name());
-            Path dest = home.marketplaceClone(m.name());
+            Path dest = home.marketplaceClone(MarketplaceName.of(m.name()));
             if (existing != null && sameSource(existing, entry) && Files.isDirectory(dest)) {
                 return new Added(m.name(), dest, true, entry);
             }
@@ -224,7 +225,14 @@ public final class Marketplaces {
     public List<Configured> list() {
         List<Configured> out = new ArrayList<>();
         for (Map.Entry<String, CodexConfig.MarketplaceEntry> e : home.config().marketplaces().entrySet()) {
-            Path root = rootOf(e.getKey(), e.getValue());
+            Path root;
+            try {
+                root = rootOf(e.getKey(), e.getValue());
+            } catch (UserError badKey) {
+                out.add(new Configured(e.getKey(), e.getValue(), home.configFile(), Optional.empty(), Optional.of(badKey.getMessage()),
+                        Optional.empty()));
+                continue;
+            }
             try {
                 Marketplace m = Marketplace.load(root);
                 out.add(new Configured(e.getKey(), e.getValue(), root, Optional.of(m), Optional.empty(), registryOf(e.getKey(), e.getValue())));
@@ -261,8 +269,19 @@ public final class Marketplaces {
         }
     }
 
+    /** Where a configured marketplace is read from; a git one's config key names its clone, so a key Codex refuses names none. */
     public Path rootOf(String key, CodexConfig.MarketplaceEntry entry) {
-        return entry.isGit() ? home.marketplaceClone(key) : Path.of(entry.source());
+        return entry.isGit() ? home.marketplaceClone(configured(key)) : Path.of(entry.source());
+    }
+
+    /** A marketplace name read back from config.toml (its table key), refused with the file when Codex would refuse it. */
+    private MarketplaceName configured(String key) {
+        Optional<String> problem = MarketplaceName.problem(key);
+        if (problem.isPresent()) {
+            throw new UserError(UserError.Kind.INVALID_INPUT, home.configFile() + ": " + problem.get(),
+                    "remove or rename its [marketplaces] table in config.toml (Codex refuses to list any marketplace while it is there)");
+        }
+        return MarketplaceName.of(key);
     }
 
     /** Re-clones git marketplaces whose remote moved (all, or the one named). */
@@ -291,7 +310,7 @@ public final class Marketplaces {
                     upgradeOne(key, all.get(key)).ifPresent(upgraded::add);
                     Optional<java.net.URI> registry = registryOf(key, all.get(key));
                     if (registry.isPresent()) {
-                        List<String> plugins = Marketplace.load(home.marketplaceClone(key)).plugins().stream().map(e -> e.name())
+                        List<String> plugins = Marketplace.load(home.marketplaceClone(configured(key))).plugins().stream().map(e -> e.name())
                                 .limit(PREFETCHED_INDEXES).toList();
                         registries.refresh(key, registry.get(), plugins).forEach(err -> errors.add(key + ": " + err));
                     }
@@ -307,7 +326,7 @@ public final class Marketplaces {
     }
 
     private Optional<Path> upgradeOne(String key, CodexConfig.MarketplaceEntry entry) {
-        Path root = home.marketplaceClone(key);
+        Path root = home.marketplaceClone(configured(key));
         String remote = git.run(null, "ls-remote", entry.source(), entry.ref().orElse("HEAD"));
         String remoteSha = remote.isEmpty() ? "" : remote.lines().findFirst().orElse("").split("\\s+")[0];
         Optional<String> recorded = recordedRevision(root);
@@ -373,6 +392,10 @@ public final class Marketplaces {
 
     /** Removes the config table (and the clone of a git marketplace); installed plugins stay, as in Codex. */
     public Removed remove(String name) {
+        Optional<String> invalid = MarketplaceName.problem(name);
+        if (invalid.isPresent()) {
+            throw new UserError(UserError.Kind.USAGE, invalid.get(), "see the configured ones: cxpm marketplace list");
+        }
         try (HomeLock lock = HomeLock.acquire(home, lockTimeout)) {
             CodexConfig cfg = home.config();
             CodexConfig.MarketplaceEntry entry = cfg.marketplaces().get(name);
@@ -383,7 +406,7 @@ public final class Marketplaces {
             cfg.withoutMarketplace(name).write();
             registries.forget(name);
             if (entry.isGit()) {
-                Path clone = home.marketplaceClone(name);
+                Path clone = home.marketplaceClone(MarketplaceName.of(name));
                 Trees.delete(clone);
                 return new Removed(name, Optional.of(clone));
             }

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cxpm.core.UserError;
 import dev.cxpm.core.codexhome.CodexHome;
+import dev.cxpm.core.codexhome.MarketplaceName;
+import dev.cxpm.core.codexhome.PluginName;
 import dev.cxpm.core.codexhome.Trees;
 import dev.cxpm.core.registry.RegistryClient;
 import dev.cxpm.core.registry.RegistryIndex;
@@ -18,7 +20,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
  * Which configured marketplaces are cxpm registries, and their cached index documents. config.toml
@@ -30,7 +31,6 @@ import java.util.regex.Pattern;
 public final class RegistryMarketplaces {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Pattern SAFE_NAME = Pattern.compile("[A-Za-z0-9_-][A-Za-z0-9._-]*");
 
     /** An index document and when it was fetched; offline when the registry could not be reached and the cache answered. */
     public record Indexed(RegistryIndex index, Instant fetchedAt, boolean offline) {
@@ -43,10 +43,7 @@ public final class RegistryMarketplaces {
     }
 
     private Path dir(String marketplace) {
-        if (!SAFE_NAME.matcher(marketplace).matches()) {
-            throw new UserError(UserError.Kind.INVALID_INPUT, "invalid marketplace name `" + marketplace + "`");
-        }
-        return home.dir().resolve(".cxpm").resolve("registries").resolve(marketplace);
+        return home.registryDir(MarketplaceName.of(marketplace));
     }
 
     /** The registry URL behind a marketplace, when it is one cxpm added as a registry. */
@@ -118,7 +115,7 @@ public final class RegistryMarketplaces {
         if (Files.isDirectory(idx)) {
             try (var s = Files.list(idx)) {
                 s.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".json")).map(n -> n.substring(0, n.length() - 5))
-                        .filter(n -> !names.contains(n)).forEach(names::add);
+                        .filter(n -> PluginName.problem(n).isEmpty() && !names.contains(n)).forEach(names::add);
             } catch (IOException e) {
                 // only costs a refetch later
             }
@@ -138,8 +135,7 @@ public final class RegistryMarketplaces {
     }
 
     private Path indexFile(String marketplace, String plugin) {
-        String file = SAFE_NAME.matcher(plugin).matches() ? plugin : "_" + Integer.toHexString(plugin.hashCode());
-        return dir(marketplace).resolve("index").resolve(file + ".json");
+        return dir(marketplace).resolve("index").resolve(PluginName.of(plugin).text() + ".json");
     }
 
     private static Optional<String> read(Path f) {

@@ -2,6 +2,8 @@ package dev.cxpm.core.project;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cxpm.core.UserError;
+import dev.cxpm.core.codexhome.MarketplaceName;
+import dev.cxpm.core.codexhome.PluginName;
 import dev.cxpm.core.format.CodexNames;
 import dev.cxpm.core.resolve.VersionRange;
 import dev.cxpm.core.toml.TomlSource;
@@ -94,7 +96,7 @@ public final class ProjectManifest {
             JsonNode v = e.getValue();
             String where = toml.where("marketplaces", name);
             if (!CodexNames.isMarketplaceName(name)) {
-                problems.add(where + ": invalid marketplace name `" + name + "`: only ASCII letters, digits, `_` and `-` are allowed");
+                problems.add(where + ": " + MarketplaceName.problem(name).orElseThrow());
                 continue;
             }
             if (v.isTextual()) {
@@ -126,7 +128,7 @@ public final class ProjectManifest {
             String where = toml.where("plugins", name);
             int line = toml.lineOf("plugins", name);
             if (!CodexNames.isPluginName(name)) {
-                problems.add(where + ": invalid plugin name `" + name + "`: only ASCII letters, digits, `.`, `_` and `-` are allowed");
+                problems.add(where + ": " + PluginName.problem(name).orElseThrow());
                 continue;
             }
             if (v.isTextual()) {
@@ -150,7 +152,7 @@ public final class ProjectManifest {
                 }
             }
             if (marketplace.isPresent() && !CodexNames.isMarketplaceName(marketplace.get())) {
-                problems.add(where + ": invalid marketplace name `" + marketplace.get() + "` for plugin `" + name + "`");
+                problems.add(where + ": plugin `" + name + "`: " + MarketplaceName.problem(marketplace.get()).orElseThrow());
                 continue;
             }
             Optional<VersionRange> range = version.isPresent() ? range(toml, name, version.get(), problems)

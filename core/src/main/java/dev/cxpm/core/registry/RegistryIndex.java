@@ -3,6 +3,8 @@ package dev.cxpm.core.registry;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cxpm.core.UserError;
+import dev.cxpm.core.codexhome.PluginName;
+import dev.cxpm.core.codexhome.VersionDir;
 import dev.cxpm.core.pack.Integrity;
 import dev.cxpm.core.resolve.PluginVersion;
 import dev.cxpm.core.resolve.VersionRange;
@@ -29,6 +31,7 @@ public record RegistryIndex(String name, Optional<String> description, List<Rele
     }
 
     public static RegistryIndex parse(byte[] json, String where) {
+        RegistryIndex index;
         try {
             JsonNode doc = JSON.readTree(json);
             List<Release> out = new ArrayList<>();
@@ -43,12 +46,22 @@ public record RegistryIndex(String name, Optional<String> description, List<Rele
             if (!doc.path("name").isTextual()) {
                 throw new IOException("no name");
             }
-            return new RegistryIndex(doc.path("name").asText(),
+            index = new RegistryIndex(doc.path("name").asText(),
                     doc.path("description").isTextual() ? Optional.of(doc.path("description").asText()) : Optional.empty(), List.copyOf(out));
         } catch (IOException | UserError e) {
             throw new UserError(UserError.Kind.NETWORK, "the index document from " + where + " cannot be read: " + e.getMessage(),
                     "is this a cxpm registry? retry, or run cxpm marketplace update");
         }
+        // names and versions become directories of the Codex home: a registry answering path syntax is not trusted with any
+        Optional<String> hostile = PluginName.problem(index.name()).or(() -> index.releases().stream()
+                .flatMap(r -> VersionDir.problem(r.version().text()).or(() -> r.dependencies().keySet().stream()
+                        .flatMap(d -> PluginName.problem(d).stream()).findFirst()).stream())
+                .findFirst());
+        if (hostile.isPresent()) {
+            throw new UserError(UserError.Kind.INVALID_INPUT, "the index document from " + where + " is refused: " + hostile.get(),
+                    "nothing was installed; a cxpm registry never publishes such a name: tell the registry's operators");
+        }
+        return index;
     }
 
     /**

@@ -96,7 +96,8 @@ public record Surface(String name, String version, SortedMap<String, SkillFace> 
         try {
             tmp = Files.createTempDirectory("cxpm-surface-");
             String base = tgz.getFileName().toString().replaceFirst("\\.(tgz|tar\\.gz)$", "");
-            Path dir = tmp.resolve(base.isBlank() ? "plugin" : base);
+            // the file's name is the fallback plugin name; one Codex would refuse (`..tgz`) must not leave tmp
+            Path dir = tmp.resolve(dev.cxpm.core.format.CodexNames.isPluginName(base) ? base : "plugin");
             new Unpacker().unpack(tgz, dir);
             return of(dir);
         } catch (IOException e) {

@@ -2,6 +2,7 @@ package dev.cxpm.core.sync;
 
 import dev.cxpm.core.codexhome.CodexConfig;
 import dev.cxpm.core.codexhome.CodexHome;
+import dev.cxpm.core.codexhome.MarketplaceName;
 import dev.cxpm.core.format.Plugin;
 import dev.cxpm.core.format.Prerequisites;
 import dev.cxpm.core.lock.LockCheck;
@@ -54,7 +55,7 @@ public final class Doctor {
         Map<String, Boolean> enabled = config.plugins();
         for (LockedPlugin p : lock.plugins().values()) {
             String id = p.name() + "@" + p.marketplace();
-            Path dir = home.pluginDir(p.marketplace(), p.name()).resolve(p.version().text());
+            Path dir = p.versionDirIn(home);
             if (!Files.isDirectory(dir)) {
                 out.add(new Finding("missing", id, id + " " + p.version() + " is not installed in " + home.dir(), "cxpm sync"));
                 continue;
@@ -79,7 +80,13 @@ public final class Doctor {
             if (!e.getValue().isGit()) {
                 continue;
             }
-            Path clone = home.marketplaceClone(e.getKey());
+            Optional<String> invalid = MarketplaceName.problem(e.getKey());
+            if (invalid.isPresent()) {
+                out.add(new Finding("invalid-marketplace-name", null, home.configFile() + ": " + invalid.get()
+                        + " (Codex refuses to list any marketplace while it is there)", "remove its [marketplaces] table from config.toml"));
+                continue;
+            }
+            Path clone = home.marketplaceClone(MarketplaceName.of(e.getKey()));
             Optional<Instant> fetched = lastFetch(clone);
             if (fetched.isPresent() && Duration.between(fetched.get(), now).compareTo(STALE) > 0) {
                 long days = Duration.between(fetched.get(), now).toDays();

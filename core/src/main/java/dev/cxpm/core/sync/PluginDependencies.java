@@ -2,6 +2,7 @@ package dev.cxpm.core.sync;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cxpm.core.UserError;
+import dev.cxpm.core.codexhome.PluginName;
 import dev.cxpm.core.format.Plugin;
 import dev.cxpm.core.resolve.VersionRange;
 import java.util.ArrayList;
@@ -36,7 +37,10 @@ public final class PluginDependencies {
             for (Map.Entry<String, JsonNode> e : (Iterable<Map.Entry<String, JsonNode>>) deps::fields) {
                 String pointer = "/dependencies/" + e.getKey().replace("~", "~0").replace("/", "~1");
                 Optional<VersionRange> r = e.getValue().isTextual() ? VersionRange.parse(e.getValue().asText()) : Optional.empty();
-                if (r.isEmpty()) {
+                Optional<String> badName = PluginName.problem(e.getKey());
+                if (badName.isPresent()) {
+                    problems.add(file + ":" + plugin.manifestJson().lineOf(pointer) + ": dependency: " + badName.get());
+                } else if (r.isEmpty()) {
                     problems.add(file + ":" + plugin.manifestJson().lineOf(pointer) + ": dependency `" + e.getKey()
                             + "` needs a version range string such as \"^1.2\"");
                 } else {

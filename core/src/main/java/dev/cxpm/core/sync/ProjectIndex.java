@@ -1,6 +1,7 @@
 package dev.cxpm.core.sync;
 
 import dev.cxpm.core.UserError;
+import dev.cxpm.core.codexhome.PluginName;
 import dev.cxpm.core.format.Marketplace;
 import dev.cxpm.core.format.MarketplaceEntry;
 import dev.cxpm.core.format.InstallPolicy;
@@ -86,6 +87,9 @@ public final class ProjectIndex implements PluginIndex {
 
     /** Every release of the plugin, or of the one with this name in the given marketplace. */
     public List<Found> found(String plugin) {
+        if (PluginName.problem(plugin).isPresent()) {
+            return List.of(); // no marketplace lists it, and a registry is not asked for a name that is path syntax
+        }
         return cache.computeIfAbsent(plugin, this::load);
     }
 

@@ -4,6 +4,8 @@ import dev.cxpm.core.UserError;
 import dev.cxpm.core.codexhome.CodexConfig;
 import dev.cxpm.core.codexhome.CodexHome;
 import dev.cxpm.core.codexhome.HomeLock;
+import dev.cxpm.core.codexhome.MarketplaceName;
+import dev.cxpm.core.codexhome.PluginName;
 import dev.cxpm.core.format.Marketplace;
 import dev.cxpm.core.install.PluginCache;
 import dev.cxpm.core.lock.LockCheck;
@@ -217,7 +219,7 @@ public final class ProjectSync {
         toInstall.forEach(p -> installedIds.add(id(p)));
         Map<String, Optional<String>> shownBefore = new HashMap<>();
         for (LockedPlugin p : toInstall) {
-            shownBefore.put(id(p), PluginCache.shownVersion(home.pluginDir(p.marketplace(), p.name())));
+            shownBefore.put(id(p), PluginCache.shownVersion(p.pluginDirIn(home)));
             // Named before anything moves, with no integrity yet (so "not installed"): a sync after a kill still
             // knows these are this project's to finish or remove.
             state.put(id(p), new SyncState.Entry(p.version().text(), "", projectDir.toString()));
@@ -255,7 +257,7 @@ public final class ProjectSync {
             int at = e.getKey().lastIndexOf('@');
             String name = e.getKey().substring(0, at);
             String mk = e.getKey().substring(at + 1);
-            removed.add(home.pluginDir(mk, name));
+            removed.add(home.pluginDir(MarketplaceName.of(mk), PluginName.of(name)));
             config = config.withoutPlugin(e.getKey());
             state.remove(e.getKey());
             changes.add(new Change(Action.REMOVE, name, mk, Optional.of(e.getValue().version()), Optional.empty()));
@@ -265,7 +267,7 @@ public final class ProjectSync {
         }
         // Codex now names the new versions (and no longer the removed plugins): the old files can go.
         for (LockedPlugin p : toInstall) {
-            cache.removeOtherVersions(home.pluginDir(p.marketplace(), p.name()), p.version().text(), work);
+            cache.removeOtherVersions(p.pluginDirIn(home), p.version().text(), work);
         }
         removed.forEach(cache::remove);
         toInstall.forEach(p -> state.put(id(p), new SyncState.Entry(p.version().text(), p.integrity().toString(), projectDir.toString())));
@@ -320,8 +322,8 @@ public final class ProjectSync {
             if (seen.contains(e.getKey())) {
                 continue;
             }
-            Path root = e.getValue().isGit() ? home.marketplaceClone(e.getKey()) : Path.of(e.getValue().source());
             try {
+                Path root = marketplaces.rootOf(e.getKey(), e.getValue());
                 Optional<java.net.URI> registry = marketplaces.registryOf(e.getKey(), e.getValue());
                 sources.add(source(e.getKey(), Marketplace.load(root),
                         e.getValue().isGit() && registry.isEmpty() ? Optional.of(e.getValue().source()) : Optional.empty(), registry));
@@ -454,7 +456,7 @@ public final class ProjectSync {
     }
 
     private Path versionDir(LockedPlugin p) {
-        return home.pluginDir(p.marketplace(), p.name()).resolve(p.version().text());
+        return p.versionDirIn(home);
     }
 
     // --- marketplaces ----------------------------------------------------------------------------
@@ -473,7 +475,7 @@ public final class ProjectSync {
 
     private Path rootOf(MarketplaceDecl decl) {
         if (isGit(decl.source())) {
-            Path clone = home.marketplaceClone(decl.name());
+            Path clone = home.marketplaceClone(MarketplaceName.of(decl.name()));
             if (!Files.isDirectory(clone)) {
                 // Cloned exactly as `codex plugin marketplace add` would, so Codex lists it too.
                 marketplaces.add(MarketplaceSource.parse(decl.source(), projectDir, decl.ref()), Optional.of(decl.name()));

@@ -59,7 +59,7 @@ public final class SyncStamp {
         try {
             StringBuilder b = new StringBuilder(HEADER).append('\n').append(digest(projectDir, home)).append('\n');
             for (LockedPlugin p : lock.plugins().values()) {
-                b.append(home.pluginDir(p.marketplace(), p.name()).resolve(p.version().text())).append('\n');
+                b.append(p.versionDirIn(home)).append('\n');
             }
             Path file = file(projectDir, home);
             Files.createDirectories(file.getParent());

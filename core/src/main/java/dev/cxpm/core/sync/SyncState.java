@@ -6,11 +6,17 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cxpm.core.UserError;
 import dev.cxpm.core.codexhome.CodexHome;
+import dev.cxpm.core.codexhome.MarketplaceName;
+import dev.cxpm.core.codexhome.PluginName;
+import dev.cxpm.core.codexhome.VersionDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /**
@@ -56,7 +62,25 @@ public final class SyncState {
                 plugins.clear();
             }
         }
+        List<String> hostile = new ArrayList<>();
+        plugins.forEach((id, e) -> problem(id, e).ifPresent(p -> hostile.add("`" + id.replaceAll("\\p{Cntrl}", "?") + "`: " + p)));
+        if (!hostile.isEmpty()) {
+            // sync deletes what this file says it installed: a name here that is path syntax would delete outside the cache
+            throw new UserError(UserError.Kind.INVALID_INPUT, file + " names plugins no cxpm wrote, so sync will not act on it:\n  "
+                    + String.join("\n  ", hostile.subList(0, Math.min(hostile.size(), 10))),
+                    "this file is written by cxpm only: delete it and run `cxpm sync` again (plugins it listed are then left installed)");
+        }
         return new SyncState(file, plugins);
+    }
+
+    /** Why an entry cannot be one sync wrote: its id is not {@code plugin@marketplace} with names Codex accepts, or its version is path syntax. */
+    private static Optional<String> problem(String id, Entry e) {
+        int at = id.lastIndexOf('@');
+        if (at <= 0 || at == id.length() - 1 || at != id.indexOf('@')) {
+            return Optional.of("not a plugin@marketplace id");
+        }
+        return PluginName.problem(id.substring(0, at)).or(() -> MarketplaceName.problem(id.substring(at + 1)))
+                .or(() -> VersionDir.problem(e.version()));
     }
 
     public Map<String, Entry> plugins() {

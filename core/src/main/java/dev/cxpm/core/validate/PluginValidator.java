@@ -150,8 +150,8 @@ public final class PluginValidator {
         }
         JsonNode name = root.path("name");
         if (name.isTextual() && !name.asText().isBlank() && !CodexNames.isPluginName(name.asText())) {
-            codex.reject("name.invalid", file, json.lineOf("/name"), "plugin name `" + name.asText()
-                    + "` can not be listed in a Codex marketplace: only ASCII letters, digits, `.`, `_` and `-` are allowed",
+            codex.reject("name.invalid", file, json.lineOf("/name"), CodexNames.pluginNameProblem(name.asText()).orElseThrow()
+                    + " (`" + name.asText() + "`): Codex refuses to install it or list it in a marketplace",
                     "use a name like \"" + CodexNames.asPluginName(name.asText().trim()) + "\"");
         }
         checkVersion(json, "/version", codex, p);
@@ -236,8 +236,7 @@ public final class PluginValidator {
             return;
         }
         if (!CodexNames.isVersion(s)) {
-            codex.reject("version.invalid-chars", file, line,
-                    "invalid plugin version: only ASCII letters, digits, `.`, `+`, `_`, and `-` are allowed",
+            codex.reject("version.invalid-chars", file, line, CodexNames.versionProblem(s).orElseThrow(),
                     "use a SemVer version such as \"1.0.0\"");
             return;
         }

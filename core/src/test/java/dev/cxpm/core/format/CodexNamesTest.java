@@ -37,4 +37,25 @@ class CodexNamesTest {
         assertThat(CodexNames.isPortablePluginName("-opt")).isFalse();
         assertThat(CodexNames.isPortablePluginName(null)).isFalse();
     }
+
+    /** What codex 0.171.0 answers to {@code codex plugin add NAME -m fx} and to such a plugin.json version. */
+    @Test
+    void namesAndVersionsThatArePathSyntaxAreRefusedInCodexsWords() {
+        assertThat(CodexNames.pluginNameProblem("..")).hasValue("invalid plugin name: path traversal is not allowed");
+        assertThat(CodexNames.pluginNameProblem(".")).hasValue("invalid plugin name: path traversal is not allowed");
+        assertThat(CodexNames.pluginNameProblem("a/b")).hasValue("invalid plugin name: only ASCII letters, digits, `.`, `_`, and `-` are allowed");
+        assertThat(CodexNames.pluginNameProblem("a\\b")).isPresent();
+        assertThat(CodexNames.pluginNameProblem("a\u0000b")).isPresent();
+        for (String dots : new String[] {"..a", "a..b", ".hidden", "a."}) {
+            assertThat(CodexNames.pluginNameProblem(dots)).as(dots).hasValue("invalid plugin name: dots must separate non-empty name segments");
+        }
+        assertThat(CodexNames.isPluginName("-dash")).isTrue(); // Codex lists it too
+        assertThat(CodexNames.isMarketplaceName("..")).isFalse();
+        assertThat(CodexNames.versionProblem("..")).hasValue("invalid plugin version: path traversal is not allowed");
+        assertThat(CodexNames.versionProblem(".")).hasValue("invalid plugin version: path traversal is not allowed");
+        assertThat(CodexNames.isVersion("...")).isTrue(); // Codex installs it: a plain directory name
+        assertThat(CodexNames.isVersion("1..2")).isTrue();
+        assertThat(CodexNames.asPluginName("..")).isEqualTo("my-plugin");
+        assertThat(CodexNames.asPluginName("a..b.")).isEqualTo("a.b");
+    }
 }

@@ -200,6 +200,20 @@ class SurfaceDiffTest {
     }
 
     @Test
+    void anArchiveNamedDotDotIsReadAndUnpackedOnlyInsideItsTemporaryDirectory() throws IOException {
+        Path tgz = new Packer().pack(old, tmp.resolve("..tgz")).file();
+        Path systemTmp = Path.of(System.getProperty("java.io.tmpdir"));
+        java.util.Set<String> before;
+        try (var s = Files.list(systemTmp)) {
+            before = s.map(p -> p.getFileName().toString()).collect(java.util.stream.Collectors.toSet());
+        }
+        assertThat(Surface.ofArchive(tgz)).isEqualTo(Surface.of(old));
+        try (var s = Files.list(systemTmp)) {
+            assertThat(s.map(p -> p.getFileName().toString()).filter(n -> !before.contains(n))).doesNotContain(".codex-plugin", "skills");
+        }
+    }
+
+    @Test
     void theSurfaceSurvivesItsJsonForm() {
         Surface s = Surface.of(old);
         assertThat(Surface.fromJson(s.toJson(new com.fasterxml.jackson.databind.ObjectMapper()))).isEqualTo(s);

@@ -1,5 +1,7 @@
 package dev.cxpm.core.sync;
 
+import dev.cxpm.core.codexhome.MarketplaceName;
+import dev.cxpm.core.codexhome.PluginName;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cxpm.core.codexhome.CodexHome;
@@ -36,7 +38,7 @@ class SyncStampTest {
         Files.writeString(home.configFile(), "[plugins.\"app@fx\"]\nenabled = true\n");
         Files.createDirectories(SyncState.fileOf(home).getParent());
         Files.writeString(SyncState.fileOf(home), "{}");
-        Files.createDirectories(home.pluginDir("fx", "app").resolve("1.0.0"));
+        Files.createDirectories(home.pluginDir(MarketplaceName.of("fx"), PluginName.of("app")).resolve("1.0.0"));
         SyncStamp.write(project, home, lock);
     }
 
@@ -60,10 +62,10 @@ class SyncStampTest {
 
     @Test
     void aMissingOrExtraVersionDirectoryMakesItStale() throws IOException {
-        Files.createDirectories(home.pluginDir("fx", "app").resolve("2.0.0"));
+        Files.createDirectories(home.pluginDir(MarketplaceName.of("fx"), PluginName.of("app")).resolve("2.0.0"));
         assertThat(SyncStamp.upToDate(project, home)).isEmpty();
-        Files.delete(home.pluginDir("fx", "app").resolve("2.0.0"));
-        Files.delete(home.pluginDir("fx", "app").resolve("1.0.0"));
+        Files.delete(home.pluginDir(MarketplaceName.of("fx"), PluginName.of("app")).resolve("2.0.0"));
+        Files.delete(home.pluginDir(MarketplaceName.of("fx"), PluginName.of("app")).resolve("1.0.0"));
         assertThat(SyncStamp.upToDate(project, home)).isEmpty();
     }
 

@@ -1,0 +1,91 @@
+package dev.cxpm.core.codexhome;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.cxpm.core.UserError;
+import dev.cxpm.core.install.PluginCache;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The one checked place where names become paths: the name types refuse path syntax, and the plugin cache
+ * refuses to write or delete any path that is not one CodexHome builds, whoever computed it.
+ */
+class CodexHomePathsTest {
+
+    @TempDir
+    Path tmp;
+    CodexHome home;
+    Path sentinel;
+    Path installed;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        home = new CodexHome(tmp.resolve("codex-home"));
+        sentinel = Files.createDirectories(tmp.resolve("sentinel"));
+        Files.writeString(sentinel.resolve("keep.txt"), "keep");
+        installed = Files.createDirectories(home.pluginCache().resolve("fx/demo/1.0.0"));
+        Files.writeString(installed.resolve("plugin.txt"), "demo");
+    }
+
+    @Test
+    void nameTypesRefusePathSyntax() {
+        for (String bad : new String[] {".", "..", "a/b", "a\\b", "a\u0000b", "", "../x", "x/.."}) {
+            assertThatThrownBy(() -> PluginName.of(bad)).as(bad).isInstanceOf(UserError.class);
+            assertThatThrownBy(() -> MarketplaceName.of(bad)).as(bad).isInstanceOf(UserError.class);
+            assertThatThrownBy(() -> VersionDir.of(bad)).as(bad).isInstanceOf(UserError.class);
+        }
+        assertThat(PluginName.problem("a\u0000b")).hasValue("invalid plugin name `a\\x00b`: only ASCII letters, digits, `.`, `_`, and `-` are allowed");
+        assertThat(home.versionDir(MarketplaceName.of("fx"), PluginName.of("demo"), VersionDir.of("1.0.0"))).isEqualTo(installed);
+    }
+
+    @Test
+    void thePluginCacheRemovesNothingButAPluginDirectoryCodexHomeBuilds() throws Exception {
+        PluginCache cache = new PluginCache(home);
+        for (Path outside : new Path[] {sentinel, home.pluginCache().resolve("fx/../../../sentinel"), home.pluginCache(),
+                home.pluginCache().resolve("fx"), home.pluginCache().resolve("fx/demo/1.0.0"), home.dir(), home.configFile()}) {
+            assertThatThrownBy(() -> cache.remove(outside)).as(outside.toString()).isInstanceOf(UserError.class)
+                    .hasMessageContaining("refusing to write or delete");
+            Path work = cache.newWork();
+            assertThatThrownBy(() -> cache.removeOtherVersions(outside, "1.0.0", work)).as(outside.toString()).isInstanceOf(UserError.class);
+            Path staged = Files.createDirectories(work.resolve("tree"));
+            if (!outside.endsWith("1.0.0")) { // the one version directory put may write
+                assertThatThrownBy(() -> cache.put(staged, outside, work)).as(outside.toString()).isInstanceOf(UserError.class);
+            }
+            assertThatThrownBy(() -> cache.put(staged, outside.resolve("../x/1.0.0"), work)).as(outside.toString()).isInstanceOf(UserError.class);
+            cache.discard(work);
+        }
+        assertThat(sentinel.resolve("keep.txt")).hasContent("keep");
+        assertThat(installed.resolve("plugin.txt")).hasContent("demo");
+        assertThat(cache.remove(home.pluginCache().resolve("fx/demo"))).isTrue();
+        assertThat(home.pluginCache().resolve("fx/demo")).doesNotExist();
+    }
+
+    @Test
+    void aMarketplaceDirectoryThatIsALinkElsewhereIsNeverWrittenThroughOrDeletedThrough() throws Exception {
+        Files.createSymbolicLink(home.pluginCache().resolve("evil"), sentinel);
+        Files.createDirectories(sentinel.resolve("demo"));
+        PluginCache cache = new PluginCache(home);
+        assertThatThrownBy(() -> home.pluginDir(MarketplaceName.of("evil"), PluginName.of("demo"))).isInstanceOf(UserError.class)
+                .hasMessageContaining("is a symbolic link");
+        assertThatThrownBy(() -> cache.remove(home.pluginCache().resolve("evil/demo"))).isInstanceOf(UserError.class);
+        assertThat(sentinel.resolve("demo")).isDirectory();
+        assertThat(sentinel.resolve("keep.txt")).hasContent("keep");
+    }
+
+    @Test
+    void recoveryNeverMovesATreeToWhereAForgedMarkerPoints() throws Exception {
+        PluginCache cache = new PluginCache(home);
+        Path work = cache.newWork();
+        Path aside = Files.createDirectories(work.resolve("replaced-x/tree"));
+        Files.writeString(aside.resolve("payload.txt"), "payload");
+        Files.writeString(work.resolve("replaced-x/target"), home.pluginCache().resolve("fx/..").toString());
+        cache.recover();
+        assertThat(home.pluginCache().resolve("payload.txt")).doesNotExist();
+        assertThat(installed.resolve("plugin.txt")).hasContent("demo");
+    }
+}
