@@ -177,10 +177,7 @@ public final class Unpacker {
     private TarArchiveInputStream open(Path tgz) throws IOException {
         InputStream raw = new BufferedInputStream(Files.newInputStream(tgz), 64 * 1024);
         try {
-            // Tar headers and padding add at most 1.5 KiB per entry (plus long-name records); anything beyond
-            // that over the byte limit is a bomb.
-            long budget = limits.maxTotalBytes() + (long) limits.maxEntries() * 4096 + (1 << 20);
-            return new TarArchiveInputStream(new Bounded(new GZIPInputStream(raw, 64 * 1024), budget), "UTF-8");
+            return new TarArchiveInputStream(new Bounded(new GZIPInputStream(raw, 64 * 1024), limits.maxArchiveBytes()), "UTF-8");
         } catch (ZipException e) {
             raw.close();
             throw new IOException("not gzip: " + e.getMessage(), e);
