@@ -52,11 +52,107 @@ class CodexConfigTest {
     }
 
     @Test
-    void inlineMarketplacesTableIsNotEditedBehindTheUsersBack() {
-        CodexConfig cfg = CodexConfig.parse(tmp.resolve("config.toml"), "marketplaces = { fx = { source_type = \"local\", source = \"/x\" } }\n");
-        assertThatThrownBy(() -> cfg.withMarketplace("fy", CodexConfig.MarketplaceEntry.local("/y")))
+    void inlineMarketplacesTableBecomesATableBeforeANewMarketplaceIsAdded() {
+        CodexConfig cfg = CodexConfig.parse(tmp.resolve("config.toml"), "marketplaces = { fx = { source_type = \"local\", source = \"/x\" } }\n")
+                .withMarketplace("fy", CodexConfig.MarketplaceEntry.local("/y"));
+        assertThat(cfg.text()).isEqualTo("""
+                [marketplaces]
+                fx = { source_type = "local", source = "/x" }
+
+                [marketplaces.fy]
+                source_type = "local"
+                source = "/y"
+                """);
+        assertThat(cfg.marketplaces()).containsOnlyKeys("fx", "fy");
+    }
+
+    @Test
+    void byteOrderMarkIsReadAndDroppedOnWriteAsCodexDoes() {
+        CodexConfig cfg = CodexConfig.parse(tmp.resolve("config.toml"), "\uFEFF[plugins.\"other@fx\"]\nenabled = false\n");
+        assertThat(cfg.plugins()).containsExactly(Map.entry("other@fx", false));
+        assertThat(cfg.withPlugin("demo@fx", true).text())
+                .isEqualTo("[plugins.\"other@fx\"]\nenabled = false\n\n[plugins.\"demo@fx\"]\nenabled = true\n");
+    }
+
+    @Test
+    void inlinePluginsTableBecomesATableWhenAPluginIsAdded() {
+        CodexConfig cfg = CodexConfig.parse(tmp.resolve("config.toml"), """
+                plugins = {"other@fx" = {enabled = false}} # gone with the inline table, as Codex drops it
+
+                [marketplaces.fx]
+                source = "/m"
+                """).withPlugin("demo@fx", true);
+        assertThat(cfg.text()).isEqualTo("""
+                [plugins]
+                "other@fx" = {enabled = false}
+
+                [plugins."demo@fx"]
+                enabled = true
+
+                [marketplaces.fx]
+                source = "/m"
+                """);
+        assertThat(cfg.plugins()).containsExactly(Map.entry("demo@fx", true), Map.entry("other@fx", false));
+    }
+
+    @Test
+    void pluginWrittenAsAnInlineTableIsEnabledAsATableKeepingItsOtherKeys() {
+        CodexConfig cfg = CodexConfig.parse(tmp.resolve("config.toml"), """
+                [plugins]
+                "other@fx" = { enabled = true } # keep
+                "demo@fx" = { enabled = false, note = "x, y" }
+                """).withPlugin("demo@fx", true);
+        assertThat(cfg.text()).isEqualTo("""
+                [plugins]
+                "other@fx" = { enabled = true } # keep
+
+                [plugins."demo@fx"]
+                enabled = true
+                note = "x, y"
+                """);
+    }
+
+    @Test
+    void dottedEnabledIsEditedInPlaceKeepingItsComment() {
+        String text = "model = \"o3\"\nplugins.\"demo@fx\".enabled = false # off for now\n\n[tui]\nx = 1\n";
+        CodexConfig cfg = CodexConfig.parse(tmp.resolve("config.toml"), text).withPlugin("demo@fx", true);
+        assertThat(cfg.text()).isEqualTo(text.replace("enabled = false", "enabled = true"));
+        CodexConfig inPlugins = CodexConfig.parse(tmp.resolve("config.toml"), "[plugins]\n\"demo@fx\".enabled=true\n")
+                .withPlugin("demo@fx", false);
+        assertThat(inPlugins.text()).isEqualTo("[plugins]\n\"demo@fx\".enabled=false\n");
+    }
+
+    @Test
+    void removingAPluginWrittenInlineOrDottedRemovesOnlyIt() {
+        CodexConfig inline = CodexConfig.parse(tmp.resolve("config.toml"),
+                "[plugins]\n\"demo@fx\" = { enabled = true } # mine\n\"other@fx\" = { enabled = true }\n").withoutPlugin("demo@fx");
+        assertThat(inline.text()).isEqualTo("[plugins]\n\"other@fx\" = { enabled = true }\n");
+        CodexConfig dotted = CodexConfig.parse(tmp.resolve("config.toml"),
+                "plugins.\"demo@fx\".enabled = true\nplugins.\"demo@fx\".note = \"n\"\nplugins.\"other@fx\".enabled = true\n").withoutPlugin("demo@fx");
+        assertThat(dotted.text()).isEqualTo("plugins.\"other@fx\".enabled = true\n");
+        CodexConfig rootInline = CodexConfig.parse(tmp.resolve("config.toml"),
+                "plugins = { \"demo@fx\" = { enabled = true }, \"other@fx\" = { enabled = false } }\n").withoutPlugin("demo@fx");
+        assertThat(rootInline.plugins()).containsExactly(Map.entry("other@fx", false));
+    }
+
+    @Test
+    void pluginDefinedByDottedKeysWithoutEnabledIsRefusedWithItsLineAndTheFix() {
+        CodexConfig cfg = CodexConfig.parse(tmp.resolve("config.toml"), "model = \"o3\"\nplugins.\"demo@fx\".note = \"n\"\n");
+        assertThatThrownBy(() -> cfg.withPlugin("demo@fx", true))
                 .isInstanceOf(UserError.class)
-                .extracting(e -> ((UserError) e).kind()).isEqualTo(UserError.Kind.CONFLICT);
+                .hasMessageContaining("config.toml:2")
+                .satisfies(e -> assertThat(((UserError) e).hint()).contains("[plugins.\"demo@fx\"]"))
+                .extracting(e -> ((UserError) e).kind()).isEqualTo(UserError.Kind.INVALID_INPUT);
+    }
+
+    @Test
+    void marketplaceDefinedByDottedKeysIsRemovedButNotRewritten() {
+        String text = "marketplaces.fx.source_type = \"local\"\nmarketplaces.fx.source = \"/x\"\nmodel = \"o3\"\n";
+        assertThat(CodexConfig.parse(tmp.resolve("config.toml"), text).withoutMarketplace("fx").text()).isEqualTo("model = \"o3\"\n");
+        assertThatThrownBy(() -> CodexConfig.parse(tmp.resolve("config.toml"), text).withMarketplace("fx", CodexConfig.MarketplaceEntry.local("/y")))
+                .isInstanceOf(UserError.class)
+                .hasMessageContaining("config.toml:1")
+                .extracting(e -> ((UserError) e).kind()).isEqualTo(UserError.Kind.INVALID_INPUT);
     }
 
     @Test
