@@ -75,6 +75,13 @@ class ConfigShapesInteropTest {
         assertThat(uninstall.exitCode()).as(uninstall.stderr()).isZero();
         assertThat(installed(codex)).containsExactly(Map.entry("other@fx", true));
         assertThat(Files.readString(config)).doesNotContain("demo@fx");
+
+        Path second = Fixtures.marketplace(dir.resolve("market2"), "fy", "demo", "1.0.0");
+        CliRun add = CliRun.in(dir, env, "marketplace", "add", second.toString());
+        assertThat(add.exitCode()).as(add.stderr()).isZero();
+        CodexClient.Result list = codex.run("plugin", "marketplace", "list", "--json");
+        assertThat(list.exitCode()).as(list.output()).isZero();
+        assertThat(list.stdout()).contains("\"name\": \"fx\"", "\"name\": \"fy\"");
     }
 
     private static Map<String, Boolean> installed(CodexClient codex) throws IOException {

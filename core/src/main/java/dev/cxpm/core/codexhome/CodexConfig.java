@@ -212,7 +212,11 @@ public final class CodexConfig {
         }
     }
 
-    /** Replaces the file atomically (temp file in the same directory, then an atomic move). */
+    /**
+     * Replaces the file atomically (temp file in the same directory, then an atomic move). The file is
+     * 0600, as Codex writes it: it may hold MCP servers' tokens, so it does not follow the umask as
+     * cxpm's other files do.
+     */
     public void write() {
         try {
             Files.createDirectories(file.toAbsolutePath().getParent());
