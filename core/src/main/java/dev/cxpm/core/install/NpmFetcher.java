@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cxpm.core.UserError;
 import dev.cxpm.core.format.PluginSource;
+import dev.cxpm.core.pack.ArchiveDownload;
 import dev.cxpm.core.pack.Integrity;
 import dev.cxpm.core.pack.PackLimits;
 import dev.cxpm.core.pack.Sizes;
@@ -237,7 +238,10 @@ public final class NpmFetcher {
                         throw new UserError(UserError.Kind.NETWORK, "npm registry answered " + status + " for " + what + " of " + pkg + " (" + at + ")",
                                 "check the registry URL and your token in .npmrc");
                     }
-                    copyCapped(body, to, max, () -> what + " of " + pkg + " at " + uri);
+                    if (!ArchiveDownload.save(body, to, max)) {
+                        throw new UserError(UserError.Kind.INVALID_INPUT, what + " of " + pkg + " at " + uri + " is more than " + Sizes.human(max)
+                                + ", the most cxpm downloads for a package", "nothing was installed; a plugin that large is not a plugin cxpm installs");
+                    }
                     return;
                 }
             }
@@ -250,24 +254,6 @@ public final class NpmFetcher {
             throw new UserError(UserError.Kind.NETWORK, "interrupted while fetching " + at, null, e);
         } catch (IllegalArgumentException e) {
             throw new UserError(UserError.Kind.INVALID_INPUT, "the npm registry redirected " + uri + " to an invalid URL", null, e);
-        }
-    }
-
-    private static void copyCapped(InputStream in, Path to, long max, java.util.function.Supplier<String> what) throws IOException {
-        long total = 0;
-        byte[] buf = new byte[64 * 1024];
-        try (OutputStream out = Files.newOutputStream(to)) {
-            for (int n; (n = in.read(buf)) >= 0; ) {
-                total += n;
-                if (total > max) {
-                    throw new UserError(UserError.Kind.INVALID_INPUT, what.get() + " is more than " + Sizes.human(max)
-                            + ", the most cxpm downloads for a package", "nothing was installed; a plugin that large is not a plugin cxpm installs");
-                }
-                out.write(buf, 0, n);
-            }
-        } catch (UserError | IOException e) {
-            deleteQuietly(to);
-            throw e;
         }
     }
 
