@@ -166,7 +166,12 @@ final class TomlLayout {
     /** Removes the tables at and under path and the dotted or inline keys that define them, as toml_edit's remove does. */
     void removeAll(List<String> path) {
         remove(path);
-        for (Entry e = definingFromAbove(path); e != null; e = definingFromAbove(path)) {
+        // One line at a time, as each removal renumbers the lines after it; bounded, however the file looks.
+        for (int left = entries().size(); left > 0; left--) {
+            Entry e = definingFromAbove(path);
+            if (e == null) {
+                return;
+            }
             replace(e, "");
         }
     }

@@ -7,6 +7,7 @@ import dev.cxpm.core.UserError;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -143,6 +144,43 @@ class CodexConfigTest {
                 .hasMessageContaining("config.toml:2")
                 .satisfies(e -> assertThat(((UserError) e).hint()).contains("[plugins.\"demo@fx\"]"))
                 .extracting(e -> ((UserError) e).kind()).isEqualTo(UserError.Kind.INVALID_INPUT);
+    }
+
+    @Test
+    void everyValidShapeIsEditedToWhatWasAskedOrRefusedAsInvalidInputNeverCorrupted() {
+        List<String> shapes = List.of(
+                "plugins = {}\n",
+                "plugins = { \"demo@fx\" = {} }\n",
+                "[plugins]\n\"demo@fx\" = {}\n\"other@fx\" = { enabled = false }\n",
+                "plugins.\"demo@fx\" = { enabled = false }\nplugins.\"other@fx\".enabled = false\n",
+                "[plugins.\"demo@fx\"]\nenabled = false\n[plugins.\"demo@fx\".extra]\nx = 1\n",
+                "a = \"\"\"\n[plugins.\"demo@fx\"]\nenabled = false\n\"\"\"\n[plugins.\"other@fx\"]\nenabled = false\n",
+                "'plugins' = { 'demo@fx' = { 'enabled' = false }, 'other@fx' = { enabled = false } }\n",
+                "plugins = { \"demo@fx\".enabled = false, \"other@fx\" = { enabled = false } }\n",
+                "[plugins]\n\"demo@fx\" = { enabled = false } # c\n[[other]]\nx = 1\n[marketplaces.fx]\nsource = \"/m\"\n",
+                "\uFEFF[marketplaces]\r\nfx = { source_type = \"local\", source = \"/m\" } # c\r\n[plugins]\r\n\"other@fx\".enabled = false\r\n",
+                "marketplaces.fx = { source = \"/m\" }\n[plugins.\"demo@fx\"] # why\nenabled = false # off\n");
+        for (String shape : shapes) {
+            CodexConfig cfg = CodexConfig.parse(tmp.resolve("config.toml"), shape);
+            Boolean other = cfg.plugins().get("other@fx");
+            for (boolean enabled : new boolean[] {true, false}) {
+                CodexConfig edited = cfg.withPlugin("demo@fx", enabled);
+                assertThat(edited.plugins()).as(shape).containsEntry("demo@fx", enabled);
+                assertThat(edited.plugins().get("other@fx")).as(shape).isEqualTo(other);
+            }
+            CodexConfig removed = cfg.withoutPlugin("demo@fx");
+            assertThat(removed.plugins()).as(shape).doesNotContainKey("demo@fx");
+            assertThat(removed.plugins().get("other@fx")).as(shape).isEqualTo(other);
+            try {
+                CodexConfig mk = cfg.withMarketplace("fx", CodexConfig.MarketplaceEntry.local("/n")).withMarketplace("fy", CodexConfig.MarketplaceEntry.local("/y"));
+                assertThat(mk.marketplaces().get("fx").source()).as(shape).isEqualTo("/n");
+                assertThat(mk.plugins()).as(shape).isEqualTo(cfg.plugins());
+            } catch (UserError e) {
+                assertThat(e.kind()).as(shape + ": " + e.getMessage()).isEqualTo(UserError.Kind.INVALID_INPUT);
+                assertThat(e.getMessage()).contains("config.toml:");
+            }
+            assertThat(cfg.withoutMarketplace("fx").marketplaces()).as(shape).doesNotContainKey("fx");
+        }
     }
 
     @Test
