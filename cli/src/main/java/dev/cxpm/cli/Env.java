@@ -12,7 +12,7 @@ import java.util.Map;
 public record Env(Map<String, String> vars, Path cwd, PrintWriter out, PrintWriter err, Clock clock) {
 
     public static Env system() {
-        return new Env(System.getenv(), Path.of("").toAbsolutePath(),
+        return new Env(System.getenv(), PathNames.processDirectory(),
                 new PrintWriter(System.out, true), new PrintWriter(System.err, true), Clock.systemUTC());
     }
 

@@ -41,11 +41,27 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
-        System.exit(run(Env.system(), args));
+        Env env;
+        try {
+            env = Env.system();
+        } catch (UserError e) {
+            System.err.println("error: " + e.getMessage());
+            System.err.println("hint: " + e.hint());
+            System.exit(ExitCodes.of(e.kind()));
+            return;
+        }
+        System.exit(run(env, args));
     }
 
     /** Runs cxpm as the shell would, with the given environment; returns the exit code. */
     public static int run(Env env, String... args) {
+        Optional<UserError> unnamed = PathNames.undecodable(env, args);
+        if (unnamed.isPresent()) {
+            env.err().println("error: " + unnamed.get().getMessage());
+            env.err().println("hint: " + unnamed.get().hint());
+            env.err().flush();
+            return ExitCodes.of(unnamed.get().kind());
+        }
         Optional<Integer> noOp = SyncCommand.quickNoOp(env, args); // the commonest team command, before picocli
         if (noOp.isPresent()) {
             env.out().flush();

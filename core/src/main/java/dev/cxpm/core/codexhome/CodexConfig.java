@@ -18,8 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * {@code $CODEX_HOME/config.toml}, shared with the real Codex CLI. Values are read with a real TOML
@@ -82,6 +80,10 @@ public final class CodexConfig {
     }
 
     public static CodexConfig parse(Path file, String text) {
+        // Codex reads a file that starts with a UTF-8 byte order mark and writes it back without one.
+        if (text.startsWith("\uFEFF")) {
+            text = text.substring(1);
+        }
         try {
             return new CodexConfig(file, text, readTree(text));
         } catch (JsonProcessingException e) {
@@ -145,53 +147,76 @@ public final class CodexConfig {
                     .append(String.join(", ", entry.sparsePaths().stream().map(TomlLayout::formatString).toList()))
                     .append("]\n");
         }
-        TomlLayout layout = editableLayout();
         List<String> path = List.of("marketplaces", name);
+        TomlLayout layout = editableLayout();
+        layout.inlineToTables(path);
         TomlLayout.Table existing = layout.find(path);
         if (existing != null) {
             existing.body = body.toString();
         } else {
+            refuseDottedDefinition(layout, path, "[marketplaces." + TomlLayout.formatKey(name) + "] table");
             layout.insert(path, body.toString());
         }
         return checked(layout.text());
     }
 
     public CodexConfig withoutMarketplace(String name) {
-        TomlLayout layout = editableLayout();
-        layout.remove(List.of("marketplaces", name));
-        return checked(layout.text());
+        return without("marketplaces", name);
     }
 
-    private static final Pattern ENABLED = Pattern.compile("(?m)^([ \\t]*(?:enabled|\"enabled\"|'enabled')[ \\t]*=[ \\t]*)(true|false)");
-
     /**
-     * Adds {@code [plugins."<id>"]} with {@code enabled}, or sets the flag of the existing table, keeping
-     * its spacing and comments (as Codex does when a plugin is added again).
+     * Adds {@code [plugins."<id>"]} with {@code enabled}, or sets the flag where the file already sets it
+     * (a table, a dotted key, an inline table made a table first), keeping its spacing and comments, as
+     * Codex does when a plugin is added again.
      */
     public CodexConfig withPlugin(String id, boolean enabled) {
-        TomlLayout layout = editableLayout();
         List<String> path = List.of("plugins", id);
-        TomlLayout.Table existing = layout.find(path);
-        if (existing == null) {
-            layout.insert(path, "enabled = " + enabled + "\n");
-        } else {
-            Matcher m = ENABLED.matcher(existing.body);
-            if (m.find()) {
-                existing.body = existing.body.substring(0, m.start(2)) + enabled + existing.body.substring(m.end(2));
-            } else {
+        TomlLayout layout = editableLayout();
+        layout.inlineToTables(path);
+        List<String> flag = List.of("plugins", id, "enabled");
+        if (!layout.setValue(flag, String.valueOf(enabled))) {
+            TomlLayout.Table existing = layout.find(path);
+            if (existing != null) {
                 existing.body = existing.body + "enabled = " + enabled + "\n";
+            } else {
+                refuseDottedDefinition(layout, path, "[plugins." + TomlLayout.formatKey(id) + "] table with enabled = " + enabled);
+                layout.insert(path, "enabled = " + enabled + "\n");
             }
         }
         return checked(layout.text());
     }
 
     public CodexConfig withoutPlugin(String id) {
+        return without("plugins", id);
+    }
+
+    private CodexConfig without(String section, String name) {
         TomlLayout layout = editableLayout();
-        layout.remove(List.of("plugins", id));
+        if (toml.path(section).isObject() && toml.path(section).has(name)) {
+            layout.inlineToTables(List.of(section));
+        }
+        layout.removeAll(List.of(section, name));
         return checked(layout.text());
     }
 
-    /** Replaces the file atomically (temp file in the same directory, then an atomic move). */
+    /**
+     * A table defined by dotted keys ({@code plugins."x@y".note = 1}) cannot get a [header] or new keys
+     * without guessing where they go: refused with the line, and the form that cxpm and Codex both edit.
+     */
+    private void refuseDottedDefinition(TomlLayout layout, List<String> path, String form) {
+        TomlLayout.Entry e = layout.definingFromAbove(path);
+        if (e != null) {
+            throw new UserError(UserError.Kind.INVALID_INPUT, "cannot edit " + file + ":" + e.line() + " safely: "
+                    + String.join(".", path.stream().map(TomlLayout::formatKey).toList()) + " is defined there by dotted keys",
+                    "write it as a " + form + ", then run the command again");
+        }
+    }
+
+    /**
+     * Replaces the file atomically (temp file in the same directory, then an atomic move). The file is
+     * 0600, as Codex writes it: it may hold MCP servers' tokens, so it does not follow the umask as
+     * cxpm's other files do.
+     */
     public void write() {
         try {
             Files.createDirectories(file.toAbsolutePath().getParent());
@@ -223,10 +248,10 @@ public final class CodexConfig {
         try {
             return new CodexConfig(file, newText, readTree(newText));
         } catch (JsonProcessingException | RuntimeException e) {
-            // The file defines these tables in a form cxpm does not edit (inline or dotted keys).
+            // The edit would not parse: the file defines these tables in a form cxpm does not edit; nothing is written.
             String why = e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
-            throw new UserError(UserError.Kind.CONFLICT, "cannot edit " + file + " safely: " + why,
-                    "the marketplaces/plugins tables are written as inline tables or dotted keys; rewrite them as [marketplaces.NAME] / [plugins.\"ID\"] tables");
+            throw new UserError(UserError.Kind.INVALID_INPUT, "cannot edit " + file + " safely: " + why,
+                    "rewrite the marketplaces and plugins entries as [marketplaces.NAME] and [plugins.\"ID\"] tables, then run the command again");
         }
     }
 

@@ -1,5 +1,7 @@
 package dev.cxpm.core.codexhome;
 
+import dev.cxpm.core.codexhome.TomlLines.Item;
+import dev.cxpm.core.codexhome.TomlLines.Kind;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,7 +18,12 @@ import java.util.Objects;
  * at its last key/value. Removing a table drops exactly that; a new table is written as toml_edit
  * writes one: after the last existing table that precedes it in the document tree, preceded by one
  * blank line unless it is the first thing in the file. Lines end in LF (toml_edit normalises CRLF).
- * Only header-defined tables are edited; tables made by dotted keys or inline tables are left alone.
+ *
+ * <p>Tables TOML lets a user write other ways are handled as Codex handles them: an inline table
+ * ({@code plugins = { ... }}) that is to be edited becomes a {@code [header]} table first (toml_edit's
+ * {@code into_table}, which drops the line's comment too), a value set by a dotted key
+ * ({@code plugins."x@y".enabled = false}) is changed where it is, and removing a table also removes the
+ * dotted or inline keys that define it.
  */
 final class TomlLayout {
 
@@ -27,16 +34,13 @@ final class TomlLayout {
         String body;
         final List<String> path;
         final boolean arrayOfTables;
-        /** Key prefixes of dotted keys in the body ({@code a.b.c = 1} gives {@code [a, b]}), relative to path. */
-        final List<List<String>> dottedKeys;
 
-        Table(String prefix, String header, String body, List<String> path, boolean arrayOfTables, List<List<String>> dottedKeys) {
+        Table(String prefix, String header, String body, List<String> path, boolean arrayOfTables) {
             this.prefix = prefix;
             this.header = header;
             this.body = body;
             this.path = List.copyOf(path);
             this.arrayOfTables = arrayOfTables;
-            this.dottedKeys = dottedKeys;
         }
 
         String text() {
@@ -44,14 +48,28 @@ final class TomlLayout {
         }
     }
 
+    /**
+     * A key/value line of the root (table null) or of a table's body: the full key path it sets (the
+     * table's path and its dotted key), its 1-based line in the file and its index among the lines of
+     * that body.
+     */
+    record Entry(Table table, Item item, List<String> keys, int line, int index) {
+        boolean under(List<String> path) {
+            return keys.size() >= path.size() && keys.subList(0, path.size()).equals(path);
+        }
+
+        /** Set by a dotted or inline key rather than by a [header] of path or of a table under it. */
+        boolean definesFromAbove(List<String> path) {
+            return under(path) && (table == null || table.path.size() < path.size());
+        }
+    }
+
     String root;
-    final List<List<String>> rootDottedKeys;
     final List<Table> tables;
     String trailing;
 
-    private TomlLayout(String root, List<List<String>> rootDottedKeys, List<Table> tables, String trailing) {
+    private TomlLayout(String root, List<Table> tables, String trailing) {
         this.root = root;
-        this.rootDottedKeys = rootDottedKeys;
         this.tables = tables;
         this.trailing = trailing;
     }
@@ -82,8 +100,111 @@ final class TomlLayout {
     void insert(List<String> path, String body) {
         int after = insertionPoint(path);
         boolean first = after == 0 && !hasKeyValues(root);
-        String header = "[" + String.join(".", path.stream().map(TomlLayout::formatKey).toList()) + "]\n";
-        tables.add(after, new Table(first ? "" : "\n", header, body, path, false, List.of()));
+        tables.add(after, new Table(first ? "" : "\n", header(path), body, path, false));
+    }
+
+    private static String header(List<String> path) {
+        return "[" + String.join(".", path.stream().map(TomlLayout::formatKey).toList()) + "]\n";
+    }
+
+    /** Every key/value of the root and of each [header] table, in file order. */
+    List<Entry> entries() {
+        List<Entry> out = new ArrayList<>();
+        int line = collect(null, root, 1, out);
+        for (Table t : tables) {
+            line += lines(t.prefix) + lines(t.header);
+            line = t.arrayOfTables ? line + lines(t.body) : collect(t, t.body, line, out);
+        }
+        return out;
+    }
+
+    private static int collect(Table t, String text, int line, List<Entry> out) {
+        List<Item> items = new TomlLines(text).items();
+        for (int k = 0; k < items.size(); k++) {
+            Item it = items.get(k);
+            if (it.kind() == Kind.KEY_VALUE) {
+                List<String> keys = new ArrayList<>(t == null ? List.of() : t.path);
+                keys.addAll(it.keys());
+                out.add(new Entry(t, it, List.copyOf(keys), line, k));
+            }
+            line += lines(it.text());
+        }
+        return line;
+    }
+
+    private static int lines(String text) {
+        return (int) text.chars().filter(c -> c == '\n').count();
+    }
+
+    /** Replaces the entry's line (with its comment and line end) by text; "" removes it. */
+    void replace(Entry e, String text) {
+        List<Item> items = new TomlLines(e.table == null ? root : e.table.body).items();
+        StringBuilder sb = new StringBuilder();
+        for (int k = 0; k < items.size(); k++) {
+            sb.append(k == e.index ? text : items.get(k).text());
+        }
+        if (e.table == null) {
+            root = sb.toString();
+        } else {
+            e.table.body = sb.toString();
+        }
+    }
+
+    /** Sets the value of the key/value at exactly keys, keeping its spacing and comment; false when none. */
+    boolean setValue(List<String> keys, String value) {
+        for (Entry e : entries()) {
+            if (e.keys.equals(keys)) {
+                String text = e.item.text();
+                int from = e.item.valueStart();
+                replace(e, text.substring(0, from) + value + text.substring(from + e.item.value().length()));
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Removes the tables at and under path and the dotted or inline keys that define them, as toml_edit's remove does. */
+    void removeAll(List<String> path) {
+        remove(path);
+        // One line at a time, as each removal renumbers the lines after it; bounded, however the file looks.
+        for (int left = entries().size(); left > 0; left--) {
+            Entry e = definingFromAbove(path);
+            if (e == null) {
+                return;
+            }
+            replace(e, "");
+        }
+    }
+
+    /** The first key/value that defines path or something under it with a dotted or inline key, or null. */
+    Entry definingFromAbove(List<String> path) {
+        return entries().stream().filter(e -> e.definesFromAbove(path)).findFirst().orElse(null);
+    }
+
+    /**
+     * Makes each inline table on the way to path ({@code plugins = {...}}, then {@code "x@y" = {...}} in
+     * it) a [header] table holding the same keys, as toml_edit's into_table does before Codex edits one.
+     */
+    void inlineToTables(List<String> path) {
+        for (int n = 1; n <= path.size(); n++) {
+            List<String> at = path.subList(0, n);
+            for (Entry e : entries()) {
+                if (e.keys.equals(at) && e.item.value().startsWith("{")) {
+                    StringBuilder body = new StringBuilder();
+                    for (String[] kv : TomlLines.inlineTable(e.item.value())) {
+                        body.append(kv[0]).append(" = ").append(kv[1]).append('\n');
+                    }
+                    replace(e, "");
+                    if (e.table == null) {
+                        // Keys after a [header] belong to it, so the table comes right after the root's keys.
+                        tables.add(0, new Table(hasKeyValues(root) ? "\n" : "", header(at), body.toString(), at, false));
+                    } else {
+                        tables.add(insertionPoint(at), new Table("\n", header(at), body.toString(), at, false));
+                    }
+                    break;
+                }
+            }
+        }
     }
 
     /**
@@ -94,13 +215,13 @@ final class TomlLayout {
     private int insertionPoint(List<String> path) {
         Node rootNode = new Node(false);
         rootNode.positions.add(0);
-        addDotted(rootNode, List.of(), rootDottedKeys);
+        addDotted(rootNode, List.of(), dottedKeys(root));
         for (int i = 0; i < tables.size(); i++) {
             Table t = tables.get(i);
             Node n = descend(rootNode, t.path, false);
             n.dotted = false;
             n.positions.add(i + 1);
-            addDotted(rootNode, t.path, t.dottedKeys);
+            addDotted(rootNode, t.path, t.arrayOfTables ? List.of() : dottedKeys(t.body));
         }
         Node fresh = descend(rootNode, path, false);
         fresh.isNew = true;
@@ -155,44 +276,38 @@ final class TomlLayout {
 
     // ---- parsing ----
 
-    private enum Kind { BLANK, COMMENT, HEADER, KEY_VALUE }
-
-    private record Item(Kind kind, String text, List<String> keys, boolean arrayOfTables) {
-    }
-
     static TomlLayout parse(String input) {
         String s = input.replace("\r\n", "\n");
-        List<Item> items = new Scanner(s).items();
+        List<Item> items = new TomlLines(s).items();
         // Root body: up to its last key/value; later blank/comment lines go to the next header.
         int i = 0;
         int lastKv = -1;
-        while (i < items.size() && items.get(i).kind != Kind.HEADER) {
-            if (items.get(i).kind == Kind.KEY_VALUE) {
+        while (i < items.size() && items.get(i).kind() != Kind.HEADER) {
+            if (items.get(i).kind() == Kind.KEY_VALUE) {
                 lastKv = i;
             }
             i++;
         }
         String root = join(items, 0, lastKv + 1);
-        List<List<String>> rootDotted = dottedKeys(items, 0, lastKv + 1);
         int pending = lastKv + 1;
         List<Table> tables = new ArrayList<>();
         while (i < items.size()) {
             Item header = items.get(i);
             int j = i + 1;
             int bodyEnd = j;
-            while (j < items.size() && items.get(j).kind != Kind.HEADER) {
-                if (items.get(j).kind == Kind.KEY_VALUE) {
+            while (j < items.size() && items.get(j).kind() != Kind.HEADER) {
+                if (items.get(j).kind() == Kind.KEY_VALUE) {
                     bodyEnd = j + 1;
                 }
                 j++;
             }
-            tables.add(new Table(join(items, pending, i), withNewline(header.text), join(items, i + 1, bodyEnd),
-                    header.keys, header.arrayOfTables, dottedKeys(items, i + 1, bodyEnd)));
+            tables.add(new Table(join(items, pending, i), withNewline(header.text()), join(items, i + 1, bodyEnd),
+                    header.keys(), header.arrayOfTables()));
             pending = bodyEnd;
             i = j;
         }
         String trailing = join(items, pending, items.size());
-        return new TomlLayout(root, rootDotted, tables, trailing);
+        return new TomlLayout(root, tables, trailing);
     }
 
     private static String join(List<Item> items, int from, int to) {
@@ -200,17 +315,17 @@ final class TomlLayout {
         for (int k = from; k < to; k++) {
             Item it = items.get(k);
             // toml_edit ends every key/value and header it writes with a newline, even the file's last.
-            sb.append(it.kind == Kind.KEY_VALUE ? withNewline(it.text) : it.text);
+            sb.append(it.kind() == Kind.KEY_VALUE ? withNewline(it.text()) : it.text());
         }
         return sb.toString();
     }
 
-    private static List<List<String>> dottedKeys(List<Item> items, int from, int to) {
+    /** Key prefixes of the dotted keys in a body ({@code a.b.c = 1} gives {@code [a, b]}), relative to its table. */
+    private static List<List<String>> dottedKeys(String body) {
         List<List<String>> out = new ArrayList<>();
-        for (int k = from; k < to; k++) {
-            Item it = items.get(k);
-            if (it.kind == Kind.KEY_VALUE && it.keys.size() > 1) {
-                out.add(it.keys.subList(0, it.keys.size() - 1));
+        for (Item it : new TomlLines(body).items()) {
+            if (it.kind() == Kind.KEY_VALUE && it.keys().size() > 1) {
+                out.add(it.keys().subList(0, it.keys().size() - 1));
             }
         }
         return out;
@@ -221,7 +336,7 @@ final class TomlLayout {
     }
 
     private static boolean hasKeyValues(String rootText) {
-        return new Scanner(rootText).items().stream().anyMatch(it -> it.kind == Kind.KEY_VALUE);
+        return new TomlLines(rootText).items().stream().anyMatch(it -> it.kind() == Kind.KEY_VALUE);
     }
 
     /** A key as toml_edit writes a new one: bare when it can be, else a basic string. */
@@ -259,189 +374,6 @@ final class TomlLayout {
             }
         }
         return sb.append('"').toString();
-    }
-
-    /**
-     * Cuts TOML text into logical lines: blank, comment, header, key/value (a key/value may span lines
-     * through multi-line strings and arrays). Lenient: the file was already checked by a real parser.
-     */
-    private static final class Scanner {
-        private final String s;
-        private int p;
-
-        Scanner(String s) {
-            this.s = s;
-        }
-
-        List<Item> items() {
-            List<Item> out = new ArrayList<>();
-            while (p < s.length()) {
-                int start = p;
-                skipSpaces();
-                if (p >= s.length() || s.charAt(p) == '\n') {
-                    endLine();
-                    out.add(new Item(Kind.BLANK, s.substring(start, p), List.of(), false));
-                } else if (s.charAt(p) == '#') {
-                    endLine();
-                    out.add(new Item(Kind.COMMENT, s.substring(start, p), List.of(), false));
-                } else if (s.charAt(p) == '[') {
-                    p++;
-                    boolean array = p < s.length() && s.charAt(p) == '[';
-                    if (array) {
-                        p++;
-                    }
-                    List<String> keys = keys();
-                    endLine();
-                    out.add(new Item(Kind.HEADER, s.substring(start, p), keys, array));
-                } else {
-                    List<String> keys = keys();
-                    value();
-                    out.add(new Item(Kind.KEY_VALUE, s.substring(start, p), keys, false));
-                }
-            }
-            return out;
-        }
-
-        private void skipSpaces() {
-            while (p < s.length() && (s.charAt(p) == ' ' || s.charAt(p) == '\t')) {
-                p++;
-            }
-        }
-
-        /** To just after the next LF (or the end). */
-        private void endLine() {
-            int nl = s.indexOf('\n', p);
-            p = nl < 0 ? s.length() : nl + 1;
-        }
-
-        private List<String> keys() {
-            List<String> keys = new ArrayList<>();
-            while (p < s.length()) {
-                skipSpaces();
-                if (p >= s.length()) {
-                    break;
-                }
-                char c = s.charAt(p);
-                if (c == '"') {
-                    keys.add(basicString());
-                } else if (c == '\'') {
-                    int end = s.indexOf('\'', p + 1);
-                    end = end < 0 ? s.length() : end;
-                    keys.add(s.substring(p + 1, end));
-                    p = Math.min(s.length(), end + 1);
-                } else {
-                    int from = p;
-                    while (p < s.length() && isBare(s.charAt(p))) {
-                        p++;
-                    }
-                    keys.add(s.substring(from, p));
-                }
-                skipSpaces();
-                if (p < s.length() && s.charAt(p) == '.') {
-                    p++;
-                } else {
-                    break;
-                }
-            }
-            return keys;
-        }
-
-        private static boolean isBare(char c) {
-            return c < 128 && (Character.isLetterOrDigit(c) || c == '_' || c == '-');
-        }
-
-        private String basicString() {
-            StringBuilder sb = new StringBuilder();
-            p++;
-            while (p < s.length() && s.charAt(p) != '"' && s.charAt(p) != '\n') {
-                char c = s.charAt(p);
-                if (c == '\\' && p + 1 < s.length()) {
-                    char e = s.charAt(p + 1);
-                    p += 2;
-                    switch (e) {
-                        case 'n' -> sb.append('\n');
-                        case 't' -> sb.append('\t');
-                        case 'r' -> sb.append('\r');
-                        case 'b' -> sb.append('\b');
-                        case 'f' -> sb.append('\f');
-                        case 'u', 'U' -> {
-                            int len = e == 'u' ? 4 : 8;
-                            int end = Math.min(s.length(), p + len);
-                            try {
-                                sb.appendCodePoint(Integer.parseInt(s.substring(p, end), 16));
-                            } catch (IllegalArgumentException ex) {
-                                sb.append('?');
-                            }
-                            p = end;
-                        }
-                        default -> sb.append(e);
-                    }
-                } else {
-                    sb.append(c);
-                    p++;
-                }
-            }
-            p = Math.min(s.length(), p + 1);
-            return sb.toString();
-        }
-
-        /** From after the key to after the value's line end, through multi-line strings and arrays. */
-        private void value() {
-            int depth = 0;
-            while (p < s.length()) {
-                char c = s.charAt(p);
-                if (c == '\n') {
-                    p++;
-                    if (depth <= 0) {
-                        return;
-                    }
-                } else if (c == '#') {
-                    int nl = s.indexOf('\n', p);
-                    p = nl < 0 ? s.length() : nl;
-                } else if (s.startsWith("\"\"\"", p) || s.startsWith("'''", p)) {
-                    String q = s.substring(p, p + 3);
-                    int end = q.equals("\"\"\"") ? closingMultiBasic(p + 3) : s.indexOf(q, p + 3);
-                    p = end < 0 ? s.length() : end + 3;
-                    while (p < s.length() && s.charAt(p) == q.charAt(0)) {
-                        p++; // up to two quotes may end the content
-                    }
-                } else if (c == '"') {
-                    p++;
-                    while (p < s.length() && s.charAt(p) != '"' && s.charAt(p) != '\n') {
-                        p += s.charAt(p) == '\\' ? 2 : 1;
-                    }
-                    if (p < s.length() && s.charAt(p) == '"') {
-                        p++;
-                    }
-                } else if (c == '\'') {
-                    int end = s.indexOf('\'', p + 1);
-                    int nl = s.indexOf('\n', p + 1);
-                    p = end < 0 || (nl >= 0 && nl < end) ? (nl < 0 ? s.length() : nl) : end + 1;
-                } else {
-                    if (c == '[' || c == '{') {
-                        depth++;
-                    } else if (c == ']' || c == '}') {
-                        depth--;
-                    }
-                    p++;
-                }
-            }
-        }
-
-        private int closingMultiBasic(int from) {
-            int k = from;
-            while (k < s.length()) {
-                char c = s.charAt(k);
-                if (c == '\\') {
-                    k += 2;
-                } else if (s.startsWith("\"\"\"", k)) {
-                    return k;
-                } else {
-                    k++;
-                }
-            }
-            return -1;
-        }
     }
 
     @Override

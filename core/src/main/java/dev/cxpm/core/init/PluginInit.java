@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cxpm.core.TempPaths;
 import dev.cxpm.core.UserError;
 import dev.cxpm.core.format.McpServer;
 import dev.cxpm.core.format.JsonFile;
@@ -616,7 +617,7 @@ public final class PluginInit {
     private static void writeAtomically(Path file, byte[] bytes) {
         try {
             Files.createDirectories(file.getParent());
-            Path tmp = Files.createTempFile(file.getParent(), "." + file.getFileName(), ".tmp");
+            Path tmp = TempPaths.file(file.getParent(), "." + file.getFileName(), ".tmp");
             try {
                 Files.write(tmp, bytes);
                 Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE,

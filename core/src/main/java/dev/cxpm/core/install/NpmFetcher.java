@@ -4,9 +4,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cxpm.core.UserError;
 import dev.cxpm.core.format.PluginSource;
+import dev.cxpm.core.pack.ArchiveDownload;
 import dev.cxpm.core.pack.Integrity;
+import dev.cxpm.core.pack.PackLimits;
+import dev.cxpm.core.pack.Sizes;
 import dev.cxpm.core.pack.Unpacker;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -27,9 +32,11 @@ import org.semver4j.Semver;
 /**
  * Fetches an {@code npm} plugin source the way {@code npm pack} would: the registry comes from the
  * user's npm configuration ({@code npm_config_registry}, then {@code .npmrc} in the working directory
- * and in HOME, with {@code @scope:registry} and {@code //host/:_authToken}), the version is the entry's
- * (exact or range) or {@code latest}, the tarball is checked against the packument's {@code integrity}
- * before it is unpacked with the archive safety rules of {@link Unpacker}.
+ * and in HOME, with {@code @scope:registry} and {@code //host[:port]/path/:_authToken}, each token sent only to
+ * URLs under its host, port and path, as npm does), the version is the entry's (exact or range) or
+ * {@code latest}, the tarball is streamed to disk (cut off at {@link PackLimits#maxArchiveBytes()}, with or
+ * without an integrity) and checked against the packument's {@code integrity} before it is unpacked with
+ * the archive safety rules of {@link Unpacker}.
  */
 public final class NpmFetcher {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -53,13 +60,16 @@ public final class NpmFetcher {
         if (!registry.endsWith("/")) {
             registry = registry + "/";
         }
-        Optional<String> token = token(registry, rc);
         String encoded = pkg.startsWith("@") ? "@" + URLEncoder.encode(pkg.substring(1), StandardCharsets.UTF_8) : pkg;
         JsonNode packument;
+        Path json = work.resolve("npm-packument.json");
         try {
-            packument = JSON.readTree(getString(URI.create(registry + encoded), token, pkg));
+            get(URI.create(registry + encoded), rc, json, PackLimits.DEFAULT.maxFileBytes(), pkg, "the packument");
+            packument = JSON.readTree(json.toFile());
         } catch (IOException e) {
             throw new UserError(UserError.Kind.NETWORK, "the npm registry " + registry + " answered with invalid JSON for " + pkg, null, e);
+        } finally {
+            deleteQuietly(json);
         }
         String version = pickVersion(packument, npm.version(), pkg);
         JsonNode dist = packument.path("versions").path(version).path("dist");
@@ -68,7 +78,13 @@ public final class NpmFetcher {
             throw new UserError(UserError.Kind.INVALID_INPUT, "the registry lists no tarball for " + pkg + "@" + version, null);
         }
         Path tgz = work.resolve("npm-package.tgz");
-        download(URI.create(tarball), token, tgz, pkg);
+        URI tarballUri;
+        try {
+            tarballUri = URI.create(tarball);
+        } catch (IllegalArgumentException e) {
+            throw new UserError(UserError.Kind.INVALID_INPUT, "the registry lists an invalid tarball URL for " + pkg + "@" + version, null, e);
+        }
+        get(tarballUri, rc, tgz, PackLimits.DEFAULT.maxArchiveBytes(), pkg, "the tarball");
         String integrity = dist.path("integrity").asText("");
         if (!integrity.isEmpty()) {
             Integrity.parse(integrity).verify(tgz);
@@ -100,12 +116,24 @@ public final class NpmFetcher {
         return rc.getOrDefault("registry", "https://registry.npmjs.org/");
     }
 
-    private static Optional<String> token(String registry, Map<String, String> rc) {
-        String hostPath = registry.replaceFirst("^https?:", "");
-        for (Map.Entry<String, String> e : rc.entrySet()) {
-            if (e.getKey().endsWith(":_authToken") && hostPath.startsWith(e.getKey().substring(0, e.getKey().length() - ":_authToken".length()))) {
-                return Optional.of(e.getValue());
+    /**
+     * The token npm would send to url: the {@code //host[:port]/path/:_authToken} whose host and port are
+     * the URL's and whose path is the longest one the URL's path starts with, walking up as npm does
+     * (npm-registry-fetch's regKeyFromURI). A token is never sent to another host, port or path.
+     */
+    static Optional<String> token(URI url, Map<String, String> rc) {
+        if (url.getHost() == null) {
+            return Optional.empty();
+        }
+        int port = url.getPort();
+        boolean defaultPort = port == -1 || (port == 443 && "https".equals(url.getScheme())) || (port == 80 && "http".equals(url.getScheme()));
+        String key = "//" + url.getHost() + (defaultPort ? "" : ":" + port) + (url.getRawPath() == null ? "" : url.getRawPath());
+        while (key.length() > 2) {
+            String token = rc.get(key + ":_authToken");
+            if (token != null && !token.isEmpty()) {
+                return Optional.of(token);
             }
+            key = key.replaceFirst("([^/]+|/)$", "");
         }
         return Optional.empty();
     }
@@ -178,52 +206,71 @@ public final class NpmFetcher {
         }
     }
 
-    private static HttpClient client() {
-        return HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(15)).followRedirects(HttpClient.Redirect.NORMAL).build();
-    }
+    // Redirects are followed here, not by the client, so that each hop gets the token of its own URL.
+    private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(15))
+            .followRedirects(HttpClient.Redirect.NEVER).build();
+    private static final int MAX_REDIRECTS = 10;
 
-    private static HttpRequest.Builder request(URI uri, Optional<String> token) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(60)).header("Accept", "application/json");
-        token.ifPresent(t -> b.header("Authorization", "Bearer " + t));
-        return b;
-    }
-
-    private static String getString(URI uri, Optional<String> token, String pkg) {
+    /**
+     * GETs uri into the file to, streamed, and refuses (deleting what was written) an answer of more than
+     * max bytes, whatever its Content-Length said; what names the thing fetched in messages.
+     */
+    private static void get(URI uri, Map<String, String> rc, Path to, long max, String pkg, String what) {
+        URI at = uri;
         try {
-            HttpResponse<String> r = client().send(request(uri, token).build(), HttpResponse.BodyHandlers.ofString());
-            if (r.statusCode() == 404) {
-                throw new UserError(UserError.Kind.NOT_FOUND, "npm package " + pkg + " was not found at " + uri, "check the package name and your .npmrc registry");
+            for (int hop = 0; ; hop++) {
+                HttpRequest.Builder b = HttpRequest.newBuilder(at).timeout(Duration.ofSeconds(60))
+                        .header("Accept", "application/json");
+                token(at, rc).ifPresent(t -> b.header("Authorization", "Bearer " + t));
+                HttpResponse<InputStream> r = CLIENT.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
+                try (InputStream body = r.body()) {
+                    int status = r.statusCode();
+                    Optional<String> location = r.headers().firstValue("Location");
+                    if (status >= 300 && status < 400 && location.isPresent() && hop < MAX_REDIRECTS) {
+                        at = at.resolve(location.get());
+                        continue;
+                    }
+                    if (status == 404) {
+                        throw new UserError(UserError.Kind.NOT_FOUND, "npm package " + pkg + " was not found at " + at,
+                                "check the package name and your .npmrc registry");
+                    }
+                    if (status != 200) {
+                        throw new UserError(UserError.Kind.NETWORK, "npm registry answered " + status + " for " + what + " of " + pkg + " (" + at + ")",
+                                "check the registry URL and your token in .npmrc");
+                    }
+                    if (!ArchiveDownload.save(body, to, max)) {
+                        throw new UserError(UserError.Kind.INVALID_INPUT, what + " of " + pkg + " at " + uri + " is more than " + Sizes.human(max)
+                                + ", the most cxpm downloads for a package", "nothing was installed; a plugin that large is not a plugin cxpm installs");
+                    }
+                    return;
+                }
             }
-            if (r.statusCode() != 200) {
-                throw new UserError(UserError.Kind.NETWORK, "npm registry answered " + r.statusCode() + " for " + uri, "check the registry URL and your token in .npmrc");
-            }
-            return r.body();
         } catch (IOException e) {
-            throw new UserError(UserError.Kind.NETWORK, "cannot reach the npm registry at " + uri + ": " + UserError.reason(e), "check your network and .npmrc", e);
+            deleteQuietly(to);
+            throw new UserError(UserError.Kind.NETWORK, "cannot reach the npm registry at " + at + ": " + UserError.reason(e), "check your network and .npmrc", e);
         } catch (InterruptedException e) {
+            deleteQuietly(to);
             Thread.currentThread().interrupt();
-            throw new UserError(UserError.Kind.NETWORK, "interrupted while fetching " + uri, null, e);
+            throw new UserError(UserError.Kind.NETWORK, "interrupted while fetching " + at, null, e);
+        } catch (IllegalArgumentException e) {
+            throw new UserError(UserError.Kind.INVALID_INPUT, "the npm registry redirected " + uri + " to an invalid URL", null, e);
         }
     }
 
-    private static void download(URI uri, Optional<String> token, Path to, String pkg) {
+    private static void deleteQuietly(Path p) {
         try {
-            HttpResponse<Path> r = client().send(request(uri, token).build(), HttpResponse.BodyHandlers.ofFile(to));
-            if (r.statusCode() != 200) {
-                throw new UserError(UserError.Kind.NETWORK, "npm registry answered " + r.statusCode() + " for the tarball of " + pkg + " (" + uri + ")", null);
-            }
-        } catch (IOException e) {
-            throw new UserError(UserError.Kind.NETWORK, "cannot download " + uri + ": " + UserError.reason(e), "check your network and .npmrc", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new UserError(UserError.Kind.NETWORK, "interrupted while fetching " + uri, null, e);
+            Files.deleteIfExists(p);
+        } catch (IOException ignored) {
+            // a leftover in the work directory, which its owner removes
         }
     }
 
     private static String sha1Hex(Path file) {
         try {
             java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-1");
-            md.update(Files.readAllBytes(file));
+            try (InputStream in = new java.security.DigestInputStream(Files.newInputStream(file), md)) {
+                in.transferTo(OutputStream.nullOutputStream());
+            }
             return java.util.HexFormat.of().formatHex(md.digest());
         } catch (IOException | java.security.NoSuchAlgorithmException e) {
             throw new UserError(UserError.Kind.IO, "cannot hash " + file, null, e);

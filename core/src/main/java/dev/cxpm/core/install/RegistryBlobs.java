@@ -1,5 +1,6 @@
 package dev.cxpm.core.install;
 
+import dev.cxpm.core.TempPaths;
 import dev.cxpm.core.UserError;
 import dev.cxpm.core.pack.Integrity;
 import dev.cxpm.core.pack.Unpacker;
@@ -63,7 +64,7 @@ public final class RegistryBlobs {
         Path tmp;
         try {
             Files.createDirectories(blob.getParent());
-            tmp = Files.createTempFile(blob.getParent(), ".download", ".tgz");
+            tmp = TempPaths.file(blob.getParent(), ".download", ".tgz");
         } catch (IOException e) {
             throw new UserError(UserError.Kind.IO, "cannot write to the store " + store.dir() + ": " + e.getMessage(),
                     "check free space and permissions, or point CXPM_STORE elsewhere", e);

@@ -1,5 +1,6 @@
 package dev.cxpm.core.install;
 
+import dev.cxpm.core.TempPaths;
 import dev.cxpm.core.UserError;
 import dev.cxpm.core.format.PluginSource;
 import dev.cxpm.core.pack.Integrity;
@@ -106,7 +107,7 @@ final class SourceCache {
         Path f = record(key);
         try {
             Files.createDirectories(f.getParent());
-            Path tmp = Files.createTempFile(f.getParent(), ".source", ".tmp");
+            Path tmp = TempPaths.file(f.getParent(), ".source", ".tmp");
             Files.writeString(tmp, integrity + "\n");
             Files.move(tmp, f, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {

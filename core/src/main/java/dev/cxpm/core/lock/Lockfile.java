@@ -1,6 +1,7 @@
 package dev.cxpm.core.lock;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.cxpm.core.TempPaths;
 import dev.cxpm.core.UserError;
 import dev.cxpm.core.codexhome.MarketplaceName;
 import dev.cxpm.core.codexhome.PluginName;
@@ -248,7 +249,7 @@ public final class Lockfile {
     public void write(Path projectDir) {
         Path file = projectDir.resolve(FILE_NAME);
         try {
-            Path tmp = Files.createTempFile(projectDir, ".cxpm.lock", ".tmp");
+            Path tmp = TempPaths.file(projectDir, ".cxpm.lock", ".tmp");
             try {
                 Files.writeString(tmp, toText(), StandardCharsets.UTF_8);
                 Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

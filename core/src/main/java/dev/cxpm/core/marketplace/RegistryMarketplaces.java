@@ -2,6 +2,7 @@ package dev.cxpm.core.marketplace;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cxpm.core.TempPaths;
 import dev.cxpm.core.UserError;
 import dev.cxpm.core.codexhome.CodexHome;
 import dev.cxpm.core.codexhome.MarketplaceName;
@@ -157,7 +158,7 @@ public final class RegistryMarketplaces {
     private static void write(Path f, byte[] bytes) {
         try {
             Files.createDirectories(f.getParent());
-            Path tmp = Files.createTempFile(f.getParent(), ".cxpm", ".tmp");
+            Path tmp = TempPaths.file(f.getParent(), ".cxpm", ".tmp");
             Files.write(tmp, bytes);
             Files.move(tmp, f, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {

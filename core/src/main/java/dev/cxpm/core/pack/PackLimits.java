@@ -14,4 +14,13 @@ public record PackLimits(long maxFileBytes, long maxTotalBytes, int maxEntries) 
             throw new IllegalArgumentException("limits must be positive");
         }
     }
+
+    /**
+     * The most bytes an archive within these limits can take, compressed or not: the files plus tar's
+     * headers and padding (at most 1.5 KiB an entry, more with long names) plus slack. A download is cut
+     * off there, and an archive that inflates past it is a bomb.
+     */
+    public long maxArchiveBytes() {
+        return maxTotalBytes + (long) maxEntries * 4096 + (1 << 20);
+    }
 }

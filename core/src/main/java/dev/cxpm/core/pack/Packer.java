@@ -1,5 +1,6 @@
 package dev.cxpm.core.pack;
 
+import dev.cxpm.core.TempPaths;
 import dev.cxpm.core.UserError;
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
@@ -109,7 +110,7 @@ public final class Packer {
         Path target = out.toAbsolutePath().normalize();
         try {
             Files.createDirectories(target.getParent());
-            Path tmp = Files.createTempFile(target.getParent(), ".cxpm-pack-", ".tmp");
+            Path tmp = TempPaths.file(target.getParent(), ".cxpm-pack-", ".tmp");
             try {
                 MessageDigest sha = Integrity.newSha512();
                 MessageDigest content = newSha256();

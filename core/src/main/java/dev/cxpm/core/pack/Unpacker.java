@@ -1,5 +1,6 @@
 package dev.cxpm.core.pack;
 
+import dev.cxpm.core.TempPaths;
 import dev.cxpm.core.UserError;
 import java.io.BufferedInputStream;
 import java.io.FilterInputStream;
@@ -10,9 +11,10 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -118,7 +120,7 @@ public final class Unpacker {
         Path tmp = null;
         try {
             Files.createDirectories(target.getParent());
-            tmp = Files.createTempDirectory(target.getParent(), ".cxpm-unpack-");
+            tmp = TempPaths.directory(target.getParent(), ".cxpm-unpack-");
             extract(tgz, tmp);
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
             tmp = null;
@@ -164,23 +166,39 @@ public final class Unpacker {
                         out.write(buf, 0, n);
                     }
                 }
-                boolean exec = (e.getMode() & 0100) != 0;
-                try {
-                    Files.setPosixFilePermissions(p, PosixFilePermissions.fromString(exec ? "rwxr-xr-x" : "rw-r--r--"));
-                } catch (UnsupportedOperationException ignored) {
-                    // not a POSIX file system: the default permissions are the best we can do
+                if ((e.getMode() & 0100) != 0) {
+                    allowExecution(p);
                 }
             }
+        }
+    }
+
+    /**
+     * chmod +x as the shell does it: execute for whoever the umask let read the new file (0644 becomes
+     * 0755, 0600 becomes 0700), so a packed executable runs and the user's umask still holds.
+     */
+    private static void allowExecution(Path p) throws IOException {
+        try {
+            Set<PosixFilePermission> mode = EnumSet.copyOf(Files.getPosixFilePermissions(p));
+            if (mode.contains(PosixFilePermission.OWNER_READ)) {
+                mode.add(PosixFilePermission.OWNER_EXECUTE);
+            }
+            if (mode.contains(PosixFilePermission.GROUP_READ)) {
+                mode.add(PosixFilePermission.GROUP_EXECUTE);
+            }
+            if (mode.contains(PosixFilePermission.OTHERS_READ)) {
+                mode.add(PosixFilePermission.OTHERS_EXECUTE);
+            }
+            Files.setPosixFilePermissions(p, mode);
+        } catch (UnsupportedOperationException ignored) {
+            // not a POSIX file system: there is no execute bit to keep
         }
     }
 
     private TarArchiveInputStream open(Path tgz) throws IOException {
         InputStream raw = new BufferedInputStream(Files.newInputStream(tgz), 64 * 1024);
         try {
-            // Tar headers and padding add at most 1.5 KiB per entry (plus long-name records); anything beyond
-            // that over the byte limit is a bomb.
-            long budget = limits.maxTotalBytes() + (long) limits.maxEntries() * 4096 + (1 << 20);
-            return new TarArchiveInputStream(new Bounded(new GZIPInputStream(raw, 64 * 1024), budget), "UTF-8");
+            return new TarArchiveInputStream(new Bounded(new GZIPInputStream(raw, 64 * 1024), limits.maxArchiveBytes()), "UTF-8");
         } catch (ZipException e) {
             raw.close();
             throw new IOException("not gzip: " + e.getMessage(), e);

@@ -1,5 +1,6 @@
 package dev.cxpm.core.project;
 
+import dev.cxpm.core.TempPaths;
 import dev.cxpm.core.UserError;
 import dev.cxpm.core.toml.TomlStrings;
 import java.io.IOException;
@@ -87,7 +88,7 @@ public final class ProjectManifestEditor {
         String text = text();
         ProjectManifest parsed = ProjectManifest.parse(file, text);
         try {
-            Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), ".cxpm.toml", ".tmp");
+            Path tmp = TempPaths.file(file.toAbsolutePath().getParent(), ".cxpm.toml", ".tmp");
             try {
                 Files.writeString(tmp, text, StandardCharsets.UTF_8);
                 Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

@@ -4,7 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cxpm.core.UserError;
+import dev.cxpm.core.pack.ArchiveDownload;
+import dev.cxpm.core.pack.PackLimits;
+import dev.cxpm.core.pack.Sizes;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -195,22 +199,32 @@ public final class RegistryClient {
         return new IndexFetch(false, r.body(), r.headers().firstValue("ETag").orElse(""));
     }
 
-    /** Downloads a blob (a path from an index document, e.g. {@code /api/v1/blobs/HEX}) to dest, unverified. */
+    /**
+     * Downloads a blob (a path from an index document, e.g. {@code /api/v1/blobs/HEX}) to dest, unverified,
+     * streamed and cut off at the archive size limit.
+     */
     public void download(String tarball, Path dest) {
         URI u = tarball.startsWith("http://") || tarball.startsWith("https://") ? URI.create(tarball) : URI.create(base + tarball);
-        HttpResponse<Path> r;
+        long max = PackLimits.DEFAULT.maxArchiveBytes();
         try {
-            r = http.send(HttpRequest.newBuilder(u).timeout(Duration.ofMinutes(10)).GET().build(), HttpResponse.BodyHandlers.ofFile(dest));
+            HttpResponse<InputStream> r = http.send(HttpRequest.newBuilder(u).timeout(Duration.ofMinutes(10)).GET().build(),
+                    HttpResponse.BodyHandlers.ofInputStream());
+            try (InputStream body = r.body()) {
+                if (r.statusCode() != 200) {
+                    throw r.statusCode() == 404
+                            ? new UserError(UserError.Kind.NOT_FOUND, "the registry at " + base + " has no blob " + tarball)
+                            : new UserError(UserError.Kind.NETWORK, "the registry at " + base + " failed (HTTP " + r.statusCode() + ") sending " + tarball);
+                }
+                if (!ArchiveDownload.save(body, dest, max)) {
+                    throw new UserError(UserError.Kind.INVALID_INPUT, "the registry at " + base + " sent more than " + Sizes.human(max) + " for " + tarball,
+                            "nothing was installed; no plugin cxpm installs is that large, tell the registry's operators");
+                }
+            }
         } catch (IOException e) {
             throw unreachable(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new UserError(UserError.Kind.NETWORK, "interrupted talking to " + base);
-        }
-        if (r.statusCode() != 200) {
-            throw r.statusCode() == 404
-                    ? new UserError(UserError.Kind.NOT_FOUND, "the registry at " + base + " has no blob " + tarball)
-                    : new UserError(UserError.Kind.NETWORK, "the registry at " + base + " failed (HTTP " + r.statusCode() + ") sending " + tarball);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.cxpm.core.surface;
 
+import dev.cxpm.core.TempPaths;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -73,7 +74,7 @@ public record LastRelease(String file, Integrity integrity, Surface surface, Str
         }
         o.put("integrity", integrity.toString());
         o.set("surface", surface.toJson(JSON));
-        Path tmp = Files.createTempFile(f.getParent(), ".last-release-", ".tmp");
+        Path tmp = TempPaths.file(f.getParent(), ".last-release-", ".tmp");
         try {
             Files.writeString(tmp, JSON.writeValueAsString(o) + "\n");
             Files.move(tmp, f, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

@@ -1,5 +1,6 @@
 package dev.cxpm.core.sync;
 
+import dev.cxpm.core.TempPaths;
 import dev.cxpm.core.UserError;
 import dev.cxpm.core.pack.Integrity;
 import dev.cxpm.core.pack.Packer;
@@ -80,7 +81,7 @@ public record Store(Path dir) {
     private Integrity write(Fill fill) {
         try {
             Files.createDirectories(dir);
-            Path tmp = Files.createTempFile(dir, ".blob", ".tgz");
+            Path tmp = TempPaths.file(dir, ".blob", ".tgz");
             try {
                 Integrity integrity = fill.into(tmp);
                 Path target = blob(integrity);

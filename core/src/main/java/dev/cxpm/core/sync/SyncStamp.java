@@ -1,5 +1,6 @@
 package dev.cxpm.core.sync;
 
+import dev.cxpm.core.TempPaths;
 import dev.cxpm.core.codexhome.CodexHome;
 import dev.cxpm.core.lock.LockedPlugin;
 import dev.cxpm.core.lock.Lockfile;
@@ -63,7 +64,7 @@ public final class SyncStamp {
             }
             Path file = file(projectDir, home);
             Files.createDirectories(file.getParent());
-            Path tmp = Files.createTempFile(file.getParent(), ".stamp", ".tmp");
+            Path tmp = TempPaths.file(file.getParent(), ".stamp", ".tmp");
             try {
                 Files.writeString(tmp, b, StandardCharsets.UTF_8);
                 Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cxpm.core.TempPaths;
 import dev.cxpm.core.UserError;
 import dev.cxpm.core.codexhome.CodexHome;
 import dev.cxpm.core.codexhome.MarketplaceName;
@@ -101,7 +102,7 @@ public final class SyncState {
         plugins.forEach((id, e) -> ps.putObject(id).put("version", e.version()).put("integrity", e.integrity()).put("project", e.project()));
         try {
             Files.createDirectories(file.getParent());
-            Path tmp = Files.createTempFile(file.getParent(), ".sync-state", ".tmp");
+            Path tmp = TempPaths.file(file.getParent(), ".sync-state", ".tmp");
             try {
                 Json.MAPPER.writeValue(tmp.toFile(), root);
                 Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

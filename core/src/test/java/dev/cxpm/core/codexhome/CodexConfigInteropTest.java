@@ -62,6 +62,13 @@ class CodexConfigInteropTest {
                         "[plugins.\"demo@fx\"]\nenabled  =  false # why\nextra = 1\n", List.of("mk+ fx", "add demo@fx")),
                 new Case("crlf becomes lf", "a = 1\r\n\r\n[x]\r\nb = 2\r\n", List.of("mk+ fx")),
                 new Case("dotted plugin keys in root", "plugins.\"z@fx\".enabled = true\n", List.of("mk+ fx", "add demo@fx")),
+                new Case("byte order mark is dropped", "\uFEFF# top\n[plugins.\"old@zz\"]\nenabled = false\n", List.of("mk+ fx", "add demo@fx")),
+                new Case("dotted enabled edited in place", "plugins.\"demo@fx\".enabled = false # off\n", List.of("mk+ fx", "add demo@fx")),
+                new Case("crlf and comments after values", "a = 1 # c\r\n\r\n[plugins.\"demo@fx\"]\r\nenabled = false # why\r\n",
+                        List.of("mk+ fx", "add demo@fx")),
+                new Case("inline plugin entry removed alone",
+                        "[plugins]\n\"demo@fx\" = { enabled = true } # mine\n\"old@zz\" = { enabled = true }\n", List.of("mk+ fx", "rm demo@fx")),
+                new Case("dotted plugin in [plugins] removed", "[plugins]\n\"demo@fx\".enabled = true # c\n", List.of("mk+ fx", "rm demo@fx")),
                 new Case("multi-line array before tables", "arr = [\n  \"[not a header]\",\n  2, # c\n]\ns = \"\"\"\n[nor this]\n\"\"\"\n", List.of("mk+ fx", "add demo@fx")));
     }
 

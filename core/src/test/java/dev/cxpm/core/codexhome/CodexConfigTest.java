@@ -7,6 +7,7 @@ import dev.cxpm.core.UserError;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -52,11 +53,144 @@ class CodexConfigTest {
     }
 
     @Test
-    void inlineMarketplacesTableIsNotEditedBehindTheUsersBack() {
-        CodexConfig cfg = CodexConfig.parse(tmp.resolve("config.toml"), "marketplaces = { fx = { source_type = \"local\", source = \"/x\" } }\n");
-        assertThatThrownBy(() -> cfg.withMarketplace("fy", CodexConfig.MarketplaceEntry.local("/y")))
+    void inlineMarketplacesTableBecomesATableBeforeANewMarketplaceIsAdded() {
+        CodexConfig cfg = CodexConfig.parse(tmp.resolve("config.toml"), "marketplaces = { fx = { source_type = \"local\", source = \"/x\" } }\n")
+                .withMarketplace("fy", CodexConfig.MarketplaceEntry.local("/y"));
+        assertThat(cfg.text()).isEqualTo("""
+                [marketplaces]
+                fx = { source_type = "local", source = "/x" }
+
+                [marketplaces.fy]
+                source_type = "local"
+                source = "/y"
+                """);
+        assertThat(cfg.marketplaces()).containsOnlyKeys("fx", "fy");
+    }
+
+    @Test
+    void byteOrderMarkIsReadAndDroppedOnWriteAsCodexDoes() {
+        CodexConfig cfg = CodexConfig.parse(tmp.resolve("config.toml"), "\uFEFF[plugins.\"other@fx\"]\nenabled = false\n");
+        assertThat(cfg.plugins()).containsExactly(Map.entry("other@fx", false));
+        assertThat(cfg.withPlugin("demo@fx", true).text())
+                .isEqualTo("[plugins.\"other@fx\"]\nenabled = false\n\n[plugins.\"demo@fx\"]\nenabled = true\n");
+    }
+
+    @Test
+    void inlinePluginsTableBecomesATableWhenAPluginIsAdded() {
+        CodexConfig cfg = CodexConfig.parse(tmp.resolve("config.toml"), """
+                plugins = {"other@fx" = {enabled = false}} # gone with the inline table, as Codex drops it
+
+                [marketplaces.fx]
+                source = "/m"
+                """).withPlugin("demo@fx", true);
+        assertThat(cfg.text()).isEqualTo("""
+                [plugins]
+                "other@fx" = {enabled = false}
+
+                [plugins."demo@fx"]
+                enabled = true
+
+                [marketplaces.fx]
+                source = "/m"
+                """);
+        assertThat(cfg.plugins()).containsExactly(Map.entry("demo@fx", true), Map.entry("other@fx", false));
+    }
+
+    @Test
+    void pluginWrittenAsAnInlineTableIsEnabledAsATableKeepingItsOtherKeys() {
+        CodexConfig cfg = CodexConfig.parse(tmp.resolve("config.toml"), """
+                [plugins]
+                "other@fx" = { enabled = true } # keep
+                "demo@fx" = { enabled = false, note = "x, y" }
+                """).withPlugin("demo@fx", true);
+        assertThat(cfg.text()).isEqualTo("""
+                [plugins]
+                "other@fx" = { enabled = true } # keep
+
+                [plugins."demo@fx"]
+                enabled = true
+                note = "x, y"
+                """);
+    }
+
+    @Test
+    void dottedEnabledIsEditedInPlaceKeepingItsComment() {
+        String text = "model = \"o3\"\nplugins.\"demo@fx\".enabled = false # off for now\n\n[tui]\nx = 1\n";
+        CodexConfig cfg = CodexConfig.parse(tmp.resolve("config.toml"), text).withPlugin("demo@fx", true);
+        assertThat(cfg.text()).isEqualTo(text.replace("enabled = false", "enabled = true"));
+        CodexConfig inPlugins = CodexConfig.parse(tmp.resolve("config.toml"), "[plugins]\n\"demo@fx\".enabled=true\n")
+                .withPlugin("demo@fx", false);
+        assertThat(inPlugins.text()).isEqualTo("[plugins]\n\"demo@fx\".enabled=false\n");
+    }
+
+    @Test
+    void removingAPluginWrittenInlineOrDottedRemovesOnlyIt() {
+        CodexConfig inline = CodexConfig.parse(tmp.resolve("config.toml"),
+                "[plugins]\n\"demo@fx\" = { enabled = true } # mine\n\"other@fx\" = { enabled = true }\n").withoutPlugin("demo@fx");
+        assertThat(inline.text()).isEqualTo("[plugins]\n\"other@fx\" = { enabled = true }\n");
+        CodexConfig dotted = CodexConfig.parse(tmp.resolve("config.toml"),
+                "plugins.\"demo@fx\".enabled = true\nplugins.\"demo@fx\".note = \"n\"\nplugins.\"other@fx\".enabled = true\n").withoutPlugin("demo@fx");
+        assertThat(dotted.text()).isEqualTo("plugins.\"other@fx\".enabled = true\n");
+        CodexConfig rootInline = CodexConfig.parse(tmp.resolve("config.toml"),
+                "plugins = { \"demo@fx\" = { enabled = true }, \"other@fx\" = { enabled = false } }\n").withoutPlugin("demo@fx");
+        assertThat(rootInline.plugins()).containsExactly(Map.entry("other@fx", false));
+    }
+
+    @Test
+    void pluginDefinedByDottedKeysWithoutEnabledIsRefusedWithItsLineAndTheFix() {
+        CodexConfig cfg = CodexConfig.parse(tmp.resolve("config.toml"), "model = \"o3\"\nplugins.\"demo@fx\".note = \"n\"\n");
+        assertThatThrownBy(() -> cfg.withPlugin("demo@fx", true))
                 .isInstanceOf(UserError.class)
-                .extracting(e -> ((UserError) e).kind()).isEqualTo(UserError.Kind.CONFLICT);
+                .hasMessageContaining("config.toml:2")
+                .satisfies(e -> assertThat(((UserError) e).hint()).contains("[plugins.\"demo@fx\"]"))
+                .extracting(e -> ((UserError) e).kind()).isEqualTo(UserError.Kind.INVALID_INPUT);
+    }
+
+    @Test
+    void everyValidShapeIsEditedToWhatWasAskedOrRefusedAsInvalidInputNeverCorrupted() {
+        List<String> shapes = List.of(
+                "plugins = {}\n",
+                "plugins = { \"demo@fx\" = {} }\n",
+                "[plugins]\n\"demo@fx\" = {}\n\"other@fx\" = { enabled = false }\n",
+                "plugins.\"demo@fx\" = { enabled = false }\nplugins.\"other@fx\".enabled = false\n",
+                "[plugins.\"demo@fx\"]\nenabled = false\n[plugins.\"demo@fx\".extra]\nx = 1\n",
+                "a = \"\"\"\n[plugins.\"demo@fx\"]\nenabled = false\n\"\"\"\n[plugins.\"other@fx\"]\nenabled = false\n",
+                "'plugins' = { 'demo@fx' = { 'enabled' = false }, 'other@fx' = { enabled = false } }\n",
+                "plugins = { \"demo@fx\".enabled = false, \"other@fx\" = { enabled = false } }\n",
+                "[plugins]\n\"demo@fx\" = { enabled = false } # c\n[[other]]\nx = 1\n[marketplaces.fx]\nsource = \"/m\"\n",
+                "\uFEFF[marketplaces]\r\nfx = { source_type = \"local\", source = \"/m\" } # c\r\n[plugins]\r\n\"other@fx\".enabled = false\r\n",
+                "marketplaces.fx = { source = \"/m\" }\n[plugins.\"demo@fx\"] # why\nenabled = false # off\n");
+        for (String shape : shapes) {
+            CodexConfig cfg = CodexConfig.parse(tmp.resolve("config.toml"), shape);
+            Boolean other = cfg.plugins().get("other@fx");
+            for (boolean enabled : new boolean[] {true, false}) {
+                CodexConfig edited = cfg.withPlugin("demo@fx", enabled);
+                assertThat(edited.plugins()).as(shape).containsEntry("demo@fx", enabled);
+                assertThat(edited.plugins().get("other@fx")).as(shape).isEqualTo(other);
+            }
+            CodexConfig removed = cfg.withoutPlugin("demo@fx");
+            assertThat(removed.plugins()).as(shape).doesNotContainKey("demo@fx");
+            assertThat(removed.plugins().get("other@fx")).as(shape).isEqualTo(other);
+            try {
+                CodexConfig mk = cfg.withMarketplace("fx", CodexConfig.MarketplaceEntry.local("/n")).withMarketplace("fy", CodexConfig.MarketplaceEntry.local("/y"));
+                assertThat(mk.marketplaces().get("fx").source()).as(shape).isEqualTo("/n");
+                assertThat(mk.plugins()).as(shape).isEqualTo(cfg.plugins());
+            } catch (UserError e) {
+                assertThat(e.kind()).as(shape + ": " + e.getMessage()).isEqualTo(UserError.Kind.INVALID_INPUT);
+                assertThat(e.getMessage()).contains("config.toml:");
+            }
+            assertThat(cfg.withoutMarketplace("fx").marketplaces()).as(shape).doesNotContainKey("fx");
+        }
+    }
+
+    @Test
+    void marketplaceDefinedByDottedKeysIsRemovedButNotRewritten() {
+        String text = "marketplaces.fx.source_type = \"local\"\nmarketplaces.fx.source = \"/x\"\nmodel = \"o3\"\n";
+        assertThat(CodexConfig.parse(tmp.resolve("config.toml"), text).withoutMarketplace("fx").text()).isEqualTo("model = \"o3\"\n");
+        assertThatThrownBy(() -> CodexConfig.parse(tmp.resolve("config.toml"), text).withMarketplace("fx", CodexConfig.MarketplaceEntry.local("/y")))
+                .isInstanceOf(UserError.class)
+                .hasMessageContaining("config.toml:1")
+                .extracting(e -> ((UserError) e).kind()).isEqualTo(UserError.Kind.INVALID_INPUT);
     }
 
     @Test
