@@ -166,6 +166,7 @@ public final class ProjectSync {
             }
             if (!installed) {
                 ensureInStore(p, lazyIndex);
+                LockedContent.check(p, store);
                 toInstall.add(p);
             }
         }
@@ -409,6 +410,7 @@ public final class ProjectSync {
                 .orElseThrow(() -> new UserError(UserError.Kind.NOT_FOUND,
                         p.id() + " (cxpm.lock) is not in marketplace `" + p.marketplace() + "` any more, and not in the store",
                         "run `cxpm update " + p.name() + "` to lock a version that is available"));
+        LockedContent.checkSource(p, found.source());
         Integrity actual = intoStore(found);
         if (!actual.equals(p.integrity())) {
             String where = switch (found.content()) {
