@@ -20,7 +20,8 @@ public final class SyncCommand implements Callable<Integer> {
     @CommandLine.ParentCommand
     Main root;
 
-    @Option(names = "--frozen", description = "For CI: fail, changing nothing, if cxpm.toml and cxpm.lock disagree or an integrity does not match.")
+    @Option(names = "--frozen", description = "For CI: fail, changing nothing, if cxpm.toml and cxpm.lock disagree, an integrity does not match, "
+            + "or installed files were edited, added or deleted (with --verify too: reported, not repaired).")
     boolean frozen;
 
     @Option(names = "--verify", description = "Also re-check installed plugins' files and reinstall those edited by hand.")
@@ -32,7 +33,7 @@ public final class SyncCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         ProjectContext ctx = ProjectContext.of(root.env);
-        if (!json && !verify && answeredFromStamp(root.env, ctx)) {
+        if (!json && !verify && !frozen && answeredFromStamp(root.env, ctx)) {
             return ExitCodes.OK;
         }
         ProjectSync.Result r = ctx.sync().sync(new ProjectSync.Options(frozen, Set.of(), false, verify));
@@ -41,13 +42,12 @@ public final class SyncCommand implements Callable<Integer> {
     }
 
     /**
-     * {@code cxpm sync} or {@code cxpm sync --frozen} typed as such, in a project whose Codex home is as its last sync
+     * {@code cxpm sync} typed as such, in a project whose Codex home is as its last sync
      * left it: answered before picocli builds anything (its model of a command costs more than the check; Main asks
      * first). Empty when the arguments are anything else or there is something to do: the command then runs as usual.
      */
     static Optional<Integer> quickNoOp(Env env, String... args) {
-        boolean plain = args.length == 1 || args.length == 2 && args[1].equals("--frozen");
-        if (!plain || !args[0].equals("sync")) {
+        if (args.length != 1 || !args[0].equals("sync")) {
             return Optional.empty();
         }
         try {
@@ -57,10 +57,17 @@ public final class SyncCommand implements Callable<Integer> {
         }
     }
 
-    /** Nothing changed since the last sync finished: says so without reading any file as TOML or JSON. */
+    /**
+     * Nothing changed since the last sync finished: says so without reading any file as TOML or JSON. The stamp
+     * does not vouch for the installed files' bytes (reading them is what it saves), so --frozen never answers
+     * from it, and the answer says which command does read them.
+     */
     private static boolean answeredFromStamp(Env env, ProjectContext ctx) {
         Optional<Integer> unchanged = SyncStamp.upToDate(ctx.projectDir(), ctx.home());
-        unchanged.ifPresent(n -> env.out().println(SyncReport.alreadyInSync(n)));
+        unchanged.ifPresent(n -> {
+            env.out().println(SyncReport.alreadyInSync(n));
+            env.out().println("(installed files were not re-read: `cxpm sync --verify` checks their contents)");
+        });
         return unchanged.isPresent();
     }
 }

@@ -152,6 +152,7 @@ public final class ProjectSync {
         CodexConfig config = home.config();
         List<LockedPlugin> toInstall = new ArrayList<>();
         Set<String> repairs = new HashSet<>();
+        Map<String, Path> drifted = new TreeMap<>();
         for (LockedPlugin p : lock.plugins().values()) {
             String id = id(p);
             SyncState.Entry s = state.plugins().get(id);
@@ -160,7 +161,11 @@ public final class ProjectSync {
             boolean installed = s != null && s.version().equals(p.version().text())
                     && s.integrity().equals(p.integrity().toString())
                     && PluginCache.shownVersion(versionDir.getParent()).filter(p.version().text()::equals).isPresent();
-            if (installed && options.verify() && !Doctor.sameContent(versionDir, p.integrity())) {
+            if (installed && (options.verify() || options.frozen()) && !Doctor.sameContent(versionDir, p.integrity())) {
+                if (options.frozen()) {
+                    drifted.put(id, versionDir);
+                    continue;
+                }
                 installed = false;
                 repairs.add(id);
             }
@@ -169,6 +174,9 @@ public final class ProjectSync {
                 LockedContent.check(p, store);
                 toInstall.add(p);
             }
+        }
+        if (!drifted.isEmpty()) {
+            throw drift(lock, drifted);
         }
         List<LockChange> lockChanges = lockChanges(existing, lock);
 
@@ -431,6 +439,25 @@ public final class ProjectSync {
             case ProjectIndex.Content.RegistryBlob b ->
                     store.addArchive(new dev.cxpm.core.install.RegistryBlobs(store).keep(b.registry(), b.plugin(), b.release()));
         };
+    }
+
+    /** --frozen's answer to installed files that are no longer the locked content: each plugin with what differs. */
+    private UserError drift(Lockfile lock, Map<String, Path> drifted) {
+        StringBuilder b = new StringBuilder("installed files differ from cxpm.lock (--frozen changes nothing):");
+        for (LockedPlugin p : lock.plugins().values()) {
+            Path dir = drifted.get(id(p));
+            if (dir == null) {
+                continue;
+            }
+            b.append("\n  ").append(id(p)).append(' ').append(p.version()).append(" in ").append(dir);
+            List<String> what = store.holds(p.integrity()) ? InstalledFiles.differences(dir, store.blob(p.integrity())) : List.of();
+            what.stream().limit(20).forEach(w -> b.append("\n    ").append(w));
+            if (what.size() > 20) {
+                b.append("\n    ... and ").append(what.size() - 20).append(" more");
+            }
+        }
+        return new UserError(UserError.Kind.INTEGRITY, b.toString(),
+                "run `cxpm sync --verify` to reinstall the locked content (or find out who changed it first)");
     }
 
     // --- phase 3 ---------------------------------------------------------------------------------
