@@ -33,7 +33,7 @@ public final class SyncCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         ProjectContext ctx = ProjectContext.of(root.env);
-        if (!json && !verify && !frozen && answeredFromStamp(root.env, ctx)) {
+        if (!json && !verify && answeredFromStamp(root.env, ctx, frozen)) {
             return ExitCodes.OK;
         }
         ProjectSync.Result r = ctx.sync().sync(new ProjectSync.Options(frozen, Set.of(), false, verify));
@@ -42,31 +42,35 @@ public final class SyncCommand implements Callable<Integer> {
     }
 
     /**
-     * {@code cxpm sync} typed as such, in a project whose Codex home is as its last sync
+     * {@code cxpm sync} or {@code cxpm sync --frozen} typed as such, in a project whose Codex home is as its last sync
      * left it: answered before picocli builds anything (its model of a command costs more than the check; Main asks
      * first). Empty when the arguments are anything else or there is something to do: the command then runs as usual.
      */
     static Optional<Integer> quickNoOp(Env env, String... args) {
-        if (args.length != 1 || !args[0].equals("sync")) {
+        boolean plain = args.length == 1;
+        boolean frozen = args.length == 2 && args[1].equals("--frozen");
+        if (!plain && !frozen || !args[0].equals("sync")) {
             return Optional.empty();
         }
         try {
-            return answeredFromStamp(env, ProjectContext.of(env)) ? Optional.of(ExitCodes.OK) : Optional.empty();
+            return answeredFromStamp(env, ProjectContext.of(env), frozen) ? Optional.of(ExitCodes.OK) : Optional.empty();
         } catch (UserError e) {
             return Optional.empty(); // no project here: the command says so itself
         }
     }
 
     /**
-     * Nothing changed since the last sync finished: says so without reading any file as TOML or JSON. The stamp
-     * does not vouch for the installed files' bytes (reading them is what it saves), so --frozen never answers
-     * from it, and the answer says which command does read them.
+     * Nothing changed since the last sync finished: says so without reading any file as TOML or JSON. Plain sync
+     * trusts the installed files' bytes (not reading them is what the stamp saves) and says which command reads
+     * them; --frozen reads them (each tree hashed once) and goes the full way, which names the drift, if any differ.
      */
-    private static boolean answeredFromStamp(Env env, ProjectContext ctx) {
-        Optional<Integer> unchanged = SyncStamp.upToDate(ctx.projectDir(), ctx.home());
+    private static boolean answeredFromStamp(Env env, ProjectContext ctx, boolean frozen) {
+        Optional<Integer> unchanged = SyncStamp.upToDate(ctx.projectDir(), ctx.home(), frozen);
         unchanged.ifPresent(n -> {
             env.out().println(SyncReport.alreadyInSync(n));
-            env.out().println("(installed files were not re-read: `cxpm sync --verify` checks their contents)");
+            if (!frozen) {
+                env.out().println("(installed files were not re-read: `cxpm sync --verify` checks their contents)");
+            }
         });
         return unchanged.isPresent();
     }
