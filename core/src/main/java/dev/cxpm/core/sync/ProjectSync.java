@@ -70,7 +70,10 @@ public final class ProjectSync {
         }
     }
 
-    /** warnings: what newly installed plugins need on this machine and is missing (they are installed all the same). */
+    /**
+     * warnings: what newly installed plugins need on this machine and is missing (they are installed all the same), and
+     * links left out of plugins brought into the store.
+     */
     public record Result(Lockfile lock, boolean lockWritten, List<LockChange> lockChanges, List<Change> changes,
             List<Doctor.Finding> warnings) {
     }
@@ -83,6 +86,7 @@ public final class ProjectSync {
     private final Map<String, String> env;
     private final RemoteSources remoteSources;
     private final PluginCache cache;
+    private final List<Doctor.Finding> leftOut = new ArrayList<>();
 
     /**
      * @param marketplaces clones the git marketplaces cxpm.toml declares that the home lacks, as `marketplace add` does
@@ -186,7 +190,7 @@ public final class ProjectSync {
                 lock.write(projectDir);
             }
             SyncStamp.write(projectDir, home, lock);
-            return new Result(lock, written, lockChanges, List.of(), List.of()); // the no-op path: no home lock, no home writes
+            return new Result(lock, written, lockChanges, List.of(), List.copyOf(leftOut)); // the no-op path: no home lock, no home writes
         }
 
         // Phase 3: apply, under the home lock. New version directories are renamed in beside the old ones,
@@ -209,7 +213,7 @@ public final class ProjectSync {
             written = true;
         }
         SyncStamp.write(projectDir, home, lock);
-        List<Doctor.Finding> warnings = new ArrayList<>();
+        List<Doctor.Finding> warnings = new ArrayList<>(leftOut);
         for (LockedPlugin p : toInstall) {
             warnings.addAll(Doctor.missingPrerequisites(versionDir(p), id(p), env));
         }
@@ -435,7 +439,14 @@ public final class ProjectSync {
     /** Brings a release's content into the store; returns its content integrity. */
     private Integrity intoStore(ProjectIndex.Found found) {
         return switch (found.content()) {
-            case ProjectIndex.Content.Directory d -> store.add(d.dir());
+            case ProjectIndex.Content.Directory d -> {
+                // what pack leaves out of a directory (links leaving the plugin, loops, ...) is not installed: say so
+                new dev.cxpm.core.pack.Packer().list(d.dir()).excluded().stream().filter(e -> e.reason().contains("symlink"))
+                        .forEach(e -> leftOut.add(new Doctor.Finding("link-left-out", found.release().name() + "@" + found.release().origin(),
+                                found.release().name() + " " + found.release().version() + ": " + e.path() + " is not installed (" + e.reason() + ")",
+                                "nothing installed is a link: replace it with the file it names, or remove it")));
+                yield store.add(d.dir());
+            }
             case ProjectIndex.Content.RegistryBlob b ->
                     store.addArchive(new dev.cxpm.core.install.RegistryBlobs(store).keep(b.registry(), b.plugin(), b.release()));
         };
