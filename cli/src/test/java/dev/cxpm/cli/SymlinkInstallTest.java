@@ -189,4 +189,25 @@ class SymlinkInstallTest {
         assertThat(t.codexHome().resolve("plugins/cache/fx/part")).doesNotExist();
         assertNoSecretIn(t.codexHome());
     }
+
+    @Test
+    void aManifestThatIsALinkIsMissingAsForCodex() throws Exception {
+        TeamFixture t = new TeamFixture(dir).plugin("lone", "1.0.0");
+        Path manifest = t.market.resolve("plugins/lone/.codex-plugin/plugin.json");
+        Files.move(manifest, t.market.resolve("plugins/lone/real.json"));
+        Files.createSymbolicLink(manifest, Path.of("../real.json"));
+        assertThat(t.cxpm("marketplace", "add", t.market.toString()).exitCode()).isZero();
+
+        CliRun cxpm = t.cxpm("install", "lone@fx");
+        CodexClient.Result codex = new CodexClient(dir.resolve("codex-home-2"), dir.resolve("home")).run("plugin", "marketplace", "add",
+                t.market.toString());
+        assertThat(codex.exitCode()).as(codex.output()).isZero();
+        CodexClient.Result codexAdd = new CodexClient(dir.resolve("codex-home-2"), dir.resolve("home")).run("plugin", "add", "lone@fx");
+
+        assertThat(codexAdd.exitCode()).isEqualTo(1);
+        assertThat(codexAdd.output()).contains("missing plugin.json");
+        assertThat(cxpm.exitCode()).as(cxpm.stdout() + cxpm.stderr()).isEqualTo(1);
+        assertThat(cxpm.stderr()).contains("missing plugin.json");
+        assertThat(t.codexHome().resolve("plugins/cache/fx/lone")).doesNotExist();
+    }
 }
