@@ -42,6 +42,9 @@ final class InstallCommand implements Runnable {
         for (Prerequisite p : in.missingPrerequisites()) {
             env.err().println("warning: " + p.describe());
         }
+        for (var d : in.notInstalled()) {
+            env.err().println("warning: not installed: " + d);
+        }
         if (in.origin().equals("store-offline")) {
             env.err().println("note: the source could not be reached; installed the copy kept in the cxpm store");
         }
@@ -56,6 +59,8 @@ final class InstallCommand implements Runnable {
             o.put("integrity", in.integrity().toString());
             o.put("unchanged", in.unchanged());
             o.put("origin", in.origin());
+            ArrayNode dropped = o.putArray("notInstalled");
+            in.notInstalled().forEach(d -> dropped.add(d.toString()));
             ArrayNode missing = o.putArray("missingPrerequisites");
             in.missingPrerequisites().forEach(p -> missing.add(p.describe()));
             env.out().println(JsonOutput.pretty(o));

@@ -20,7 +20,8 @@ public final class SyncCommand implements Callable<Integer> {
     @CommandLine.ParentCommand
     Main root;
 
-    @Option(names = "--frozen", description = "For CI: fail, changing nothing, if cxpm.toml and cxpm.lock disagree or an integrity does not match.")
+    @Option(names = "--frozen", description = "For CI: fail, changing nothing, if cxpm.toml and cxpm.lock disagree, an integrity does not match, "
+            + "or installed files were edited, added or deleted (with --verify too: reported, not repaired).")
     boolean frozen;
 
     @Option(names = "--verify", description = "Also re-check installed plugins' files and reinstall those edited by hand.")
@@ -32,7 +33,7 @@ public final class SyncCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         ProjectContext ctx = ProjectContext.of(root.env);
-        if (!json && !verify && answeredFromStamp(root.env, ctx)) {
+        if (!json && !verify && answeredFromStamp(root.env, ctx, frozen)) {
             return ExitCodes.OK;
         }
         ProjectSync.Result r = ctx.sync().sync(new ProjectSync.Options(frozen, Set.of(), false, verify));
@@ -46,21 +47,31 @@ public final class SyncCommand implements Callable<Integer> {
      * first). Empty when the arguments are anything else or there is something to do: the command then runs as usual.
      */
     static Optional<Integer> quickNoOp(Env env, String... args) {
-        boolean plain = args.length == 1 || args.length == 2 && args[1].equals("--frozen");
-        if (!plain || !args[0].equals("sync")) {
+        boolean plain = args.length == 1;
+        boolean frozen = args.length == 2 && args[1].equals("--frozen");
+        if (!plain && !frozen || !args[0].equals("sync")) {
             return Optional.empty();
         }
         try {
-            return answeredFromStamp(env, ProjectContext.of(env)) ? Optional.of(ExitCodes.OK) : Optional.empty();
+            return answeredFromStamp(env, ProjectContext.of(env), frozen) ? Optional.of(ExitCodes.OK) : Optional.empty();
         } catch (UserError e) {
             return Optional.empty(); // no project here: the command says so itself
         }
     }
 
-    /** Nothing changed since the last sync finished: says so without reading any file as TOML or JSON. */
-    private static boolean answeredFromStamp(Env env, ProjectContext ctx) {
-        Optional<Integer> unchanged = SyncStamp.upToDate(ctx.projectDir(), ctx.home());
-        unchanged.ifPresent(n -> env.out().println(SyncReport.alreadyInSync(n)));
+    /**
+     * Nothing changed since the last sync finished: says so without reading any file as TOML or JSON. Plain sync
+     * trusts the installed files' bytes (not reading them is what the stamp saves) and says which command reads
+     * them; --frozen reads them (each tree hashed once) and goes the full way, which names the drift, if any differ.
+     */
+    private static boolean answeredFromStamp(Env env, ProjectContext ctx, boolean frozen) {
+        Optional<Integer> unchanged = SyncStamp.upToDate(ctx.projectDir(), ctx.home(), frozen);
+        unchanged.ifPresent(n -> {
+            env.out().println(SyncReport.alreadyInSync(n));
+            if (!frozen) {
+                env.out().println("(installed files were not re-read: `cxpm sync --verify` checks their contents)");
+            }
+        });
         return unchanged.isPresent();
     }
 }

@@ -46,7 +46,8 @@ class SyncCommandTest {
         String config = t.read(t.codexHome().resolve("config.toml"));
         CliRun again = t.cxpm("sync");
         assertThat(again.exitCode()).isZero();
-        assertThat(again.stdout()).isEqualTo("Already in sync: 2 plugin(s) from cxpm.lock.\n");
+        assertThat(again.stdout()).isEqualTo("Already in sync: 2 plugin(s) from cxpm.lock.\n"
+                + "(installed files were not re-read: `cxpm sync --verify` checks their contents)\n");
         assertThat(t.read(t.project.resolve("cxpm.lock"))).isEqualTo(lock);
         assertThat(t.read(t.codexHome().resolve("config.toml"))).isEqualTo(config);
     }

@@ -17,7 +17,8 @@ public record ManifestLocation(ManifestKind kind, Path file) {
     public static Optional<ManifestLocation> find(Path pluginRoot) {
         for (ManifestKind kind : ManifestKind.values()) {
             Path file = pluginRoot.resolve(kind.relativePath());
-            if (!Files.isRegularFile(file)) {
+            // Codex does not read a manifest through a link ("missing plugin.json"), and never installs one
+            if (!Files.isRegularFile(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
                 continue;
             }
             if (kind != ManifestKind.AGENT_PLUGINS_ROOT || hasAgentPluginsSchema(file)) {

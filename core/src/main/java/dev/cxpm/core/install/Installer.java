@@ -126,7 +126,7 @@ public final class Installer {
     }
 
     public record Installed(PluginId id, String version, Path installedPath, AuthPolicy authPolicy, boolean unchanged,
-            Integrity integrity, List<Prerequisite> missingPrerequisites, String origin) {
+            Integrity integrity, List<Prerequisite> missingPrerequisites, String origin, List<PluginTree.Dropped> notInstalled) {
     }
 
     /** An installed plugin: a config entry plus its files in the plugin cache. */
@@ -152,7 +152,8 @@ public final class Installer {
                         ? new SourceCache.Fetched(fetch(entry.source(), m, work), SourceCache.Origin.SOURCE)
                         : sources.get(entry.source(), work, () -> fetch(entry.source(), m, work));
                 Set<String> excluded = entry.source() instanceof PluginSource.Local ? Set.of() : NOT_COPIED_FROM_GIT;
-                return place(id, fetched, excluded, range, entry.authPolicy(), ignorePrerequisites, work);
+                Path boundary = entry.source() instanceof PluginSource.Local ? m.root() : work;
+                return place(id, fetched, boundary, excluded, range, entry.authPolicy(), ignorePrerequisites, work);
             } finally {
                 cache.discard(work);
             }
@@ -183,14 +184,18 @@ public final class Installer {
         try {
             SourceCache.Fetched fetched = new RegistryBlobs(store).fetch(mk.registry().orElseThrow(), id, release, work, offline);
             // the manifest inside the blob must carry the version the index promised
-            return place(id, fetched, Set.of(), Optional.of(VersionRange.exactly(release.version())), auth, ignorePrerequisites, work);
+            return place(id, fetched, work, Set.of(), Optional.of(VersionRange.exactly(release.version())), auth, ignorePrerequisites, work);
         } finally {
             cache.discard(work);
         }
     }
 
-    /** Checks a fetched plugin directory as Codex does, then stages, verifies and moves it into the plugin cache and enables it. */
-    private Installed place(PluginId id, SourceCache.Fetched fetched, Set<String> excluded, Optional<VersionRange> range, AuthPolicy authPolicy,
+    /**
+     * Checks a fetched plugin directory as Codex does, then stages, verifies and moves it into the plugin cache and enables it.
+     * boundary: where the plugin directory must really be (its marketplace, the work directory a checkout went to).
+     */
+    private Installed place(PluginId id, SourceCache.Fetched fetched, Path boundary, Set<String> excluded, Optional<VersionRange> range,
+            AuthPolicy authPolicy,
             boolean ignorePrerequisites, Path work) {
         Path source = fetched.dir();
         Plugin plugin = codexAccepts(source, id);
@@ -204,13 +209,14 @@ public final class Installer {
         if (!missing.isEmpty() && !ignorePrerequisites) {
             throw missingPrerequisites(id, missing);
         }
-        Integrity digest = TreeDigest.of(source, excluded);
+        PluginTree.Listing listing = PluginTree.list(source, boundary, excluded);
+        Integrity digest = TreeDigest.of(listing.installed());
         Path pluginDir = id.dirIn(home);
         Path target = home.versionDir(id.marketplaceName(), id.pluginName(), VersionDir.of(version));
         boolean unchanged = Files.isDirectory(target) && TreeDigest.of(target, Set.of()).equals(digest);
         if (!unchanged) {
             Path staged = work.resolve("tree");
-            Trees.copy(source, staged, excluded);
+            PluginTree.copy(listing, staged);
             Integrity stagedDigest = TreeDigest.of(staged, Set.of());
             if (!stagedDigest.equals(digest)) {
                 throw new UserError(UserError.Kind.INTEGRITY, "the copy of " + id + " does not match its source (" + stagedDigest
@@ -225,7 +231,7 @@ public final class Installer {
         }
         cache.removeOtherVersions(pluginDir, version, work);
         return new Installed(id, version, target, authPolicy, unchanged, digest, missing,
-                fetched.origin().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
+                fetched.origin().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'), listing.dropped());
     }
 
     /** Removes the config entry, then the files; true when there was something to remove. */
@@ -325,7 +331,7 @@ public final class Installer {
                 git.run(checkout, "sparse-checkout", "set", "--no-cone", "/" + g.path().replaceAll("^\\./", "").replaceAll("/$", "") + "/");
                 git.run(checkout, "checkout", "--quiet", g.ref().orElse("HEAD"));
                 Path dir = checkout.resolve(g.path()).normalize();
-                if (!dir.startsWith(checkout) || !Files.isDirectory(dir)) {
+                if (!dir.startsWith(checkout) || !Files.isDirectory(dir) || !PluginTree.inside(dir, checkout)) {
                     throw new UserError(UserError.Kind.INVALID_INPUT, "missing plugin.json", g.path() + " is not a directory of " + g.url());
                 }
                 yield dir;

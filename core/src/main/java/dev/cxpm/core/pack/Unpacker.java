@@ -108,6 +108,29 @@ public final class Unpacker {
     }
 
     /**
+     * The bytes of the named files (paths after stripping the first component), read without extracting
+     * anything: for looking at one manifest in a stored pack. A name the archive lacks is absent from the map.
+     */
+    public java.util.Map<String, byte[]> read(Path tgz, Set<String> paths) {
+        java.util.Map<String, byte[]> out = new java.util.HashMap<>();
+        try (TarArchiveInputStream tar = open(tgz)) {
+            for (TarArchiveEntry e; (e = tar.getNextEntry()) != null; ) {
+                String rel = safeRelativePath(tgz, e.getName());
+                if (!paths.contains(rel) || !isRegularFile(e) || out.containsKey(rel)) {
+                    continue;
+                }
+                if (e.getSize() > limits.maxFileBytes()) {
+                    throw refused(tgz, "entry " + e.getName() + " is over the " + Sizes.human(limits.maxFileBytes()) + " limit for one file");
+                }
+                out.put(rel, tar.readNBytes((int) e.getSize()));
+            }
+        } catch (IOException | IllegalArgumentException e) {
+            throw refused(tgz, "it is not a readable tar.gz (" + e.getMessage() + ")");
+        }
+        return out;
+    }
+
+    /**
      * Extracts into {@code dest}, which must not exist yet; its parent is created if needed. On any
      * failure nothing is left at {@code dest}.
      */

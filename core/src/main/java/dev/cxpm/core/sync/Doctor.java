@@ -9,7 +9,6 @@ import dev.cxpm.core.lock.LockCheck;
 import dev.cxpm.core.lock.LockedPlugin;
 import dev.cxpm.core.lock.Lockfile;
 import dev.cxpm.core.pack.Integrity;
-import dev.cxpm.core.pack.Packer;
 import dev.cxpm.core.project.PluginRequirement;
 import dev.cxpm.core.project.ProjectManifest;
 import dev.cxpm.core.UserError;
@@ -99,11 +98,7 @@ public final class Doctor {
 
     /** True when the files under dir are exactly the locked content (what `doctor` and `sync --verify` check). */
     static boolean sameContent(Path dir, Integrity expected) {
-        try {
-            return new Packer().contentIntegrity(dir).equals(expected);
-        } catch (UserError e) {
-            return false;
-        }
+        return InstalledFiles.integrity(dir).filter(expected::equals).isPresent();
     }
 
     /** What the installed plugin needs on this machine and is missing (commands on PATH, environment variables). */

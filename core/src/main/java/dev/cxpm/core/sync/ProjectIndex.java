@@ -6,6 +6,7 @@ import dev.cxpm.core.format.Marketplace;
 import dev.cxpm.core.format.MarketplaceEntry;
 import dev.cxpm.core.format.InstallPolicy;
 import dev.cxpm.core.format.Plugin;
+import dev.cxpm.core.install.PluginTree;
 import dev.cxpm.core.format.PluginSource;
 import dev.cxpm.core.lock.ResolvedSource;
 import dev.cxpm.core.resolve.PluginIndex;
@@ -15,6 +16,7 @@ import dev.cxpm.core.resolve.VersionRange;
 import dev.cxpm.core.marketplace.RegistryMarketplaces;
 import dev.cxpm.core.registry.RegistryIndex;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -115,6 +117,11 @@ public final class ProjectIndex implements PluginIndex {
             ResolvedSource source;
             if (entry.get().source() instanceof PluginSource.Local local) {
                 dir = s.marketplace().localPluginDir(local);
+                if (Files.exists(dir) && !PluginTree.inside(dir, s.marketplace().root())) {
+                    // packed from where it points, it would take files from outside the marketplace into the store
+                    throw new UserError(UserError.Kind.INVALID_INPUT, "refusing " + plugin + " from marketplace `" + s.name() + "`: "
+                            + dir + " is a link to a place outside the marketplace", "copy the plugin into the marketplace instead of linking it");
+                }
                 source = s.gitUrl().isPresent() && s.commit().isPresent()
                         ? new ResolvedSource.GitCommit(s.gitUrl().get(), Optional.of(local.path().substring(2)), s.commit().get())
                         : new ResolvedSource.LocalPath(local.path());

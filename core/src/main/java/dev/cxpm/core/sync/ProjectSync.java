@@ -72,7 +72,10 @@ public final class ProjectSync {
         }
     }
 
-    /** warnings: what newly installed plugins need on this machine and is missing (they are installed all the same). */
+    /**
+     * warnings: what newly installed plugins need on this machine and is missing (they are installed all the same), and
+     * links left out of plugins brought into the store.
+     */
     public record Result(Lockfile lock, boolean lockWritten, List<LockChange> lockChanges, List<Change> changes,
             List<Doctor.Finding> warnings) {
     }
@@ -85,6 +88,7 @@ public final class ProjectSync {
     private final Map<String, String> env;
     private final RemoteSources remoteSources;
     private final PluginCache cache;
+    private final List<Doctor.Finding> leftOut = new ArrayList<>();
 
     /**
      * @param marketplaces clones the git marketplaces cxpm.toml declares that the home lacks, as `marketplace add` does
@@ -154,6 +158,7 @@ public final class ProjectSync {
         CodexConfig config = home.config();
         List<LockedPlugin> toInstall = new ArrayList<>();
         Set<String> repairs = new HashSet<>();
+        Map<String, Path> drifted = new TreeMap<>();
         for (LockedPlugin p : lock.plugins().values()) {
             String id = id(p);
             SyncState.Entry s = state.plugins().get(id);
@@ -162,14 +167,22 @@ public final class ProjectSync {
             boolean installed = s != null && s.version().equals(p.version().text())
                     && s.integrity().equals(p.integrity().toString())
                     && PluginCache.shownVersion(versionDir.getParent()).filter(p.version().text()::equals).isPresent();
-            if (installed && options.verify() && !Doctor.sameContent(versionDir, p.integrity())) {
+            if (installed && (options.verify() || options.frozen()) && !Doctor.sameContent(versionDir, p.integrity())) {
+                if (options.frozen()) {
+                    drifted.put(id, versionDir);
+                    continue;
+                }
                 installed = false;
                 repairs.add(id);
             }
             if (!installed) {
                 ensureInStore(p, lazyIndex);
+                LockedContent.check(p, store);
                 toInstall.add(p);
             }
+        }
+        if (!drifted.isEmpty()) {
+            throw drift(lock, drifted);
         }
         List<LockChange> lockChanges = lockChanges(existing, lock);
 
@@ -179,7 +192,7 @@ public final class ProjectSync {
                 lock.write(projectDir);
             }
             SyncStamp.write(projectDir, home, lock);
-            return new Result(lock, written, lockChanges, List.of(), List.of()); // the no-op path: no home lock, no home writes
+            return new Result(lock, written, lockChanges, List.of(), List.copyOf(leftOut)); // the no-op path: no home lock, no home writes
         }
 
         // Phase 3: apply, under the home lock. New version directories are renamed in beside the old ones,
@@ -202,7 +215,7 @@ public final class ProjectSync {
             written = true;
         }
         SyncStamp.write(projectDir, home, lock);
-        List<Doctor.Finding> warnings = new ArrayList<>();
+        List<Doctor.Finding> warnings = new ArrayList<>(leftOut);
         for (LockedPlugin p : toInstall) {
             warnings.addAll(Doctor.missingPrerequisites(versionDir(p), id(p), env));
         }
@@ -411,6 +424,7 @@ public final class ProjectSync {
                 .orElseThrow(() -> new UserError(UserError.Kind.NOT_FOUND,
                         p.id() + " (cxpm.lock) is not in marketplace `" + p.marketplace() + "` any more, and not in the store",
                         "run `cxpm update " + p.name() + "` to lock a version that is available"));
+        LockedContent.checkSource(p, found.source());
         Integrity actual = intoStore(found);
         if (!actual.equals(p.integrity())) {
             String where = switch (found.content()) {
@@ -427,10 +441,36 @@ public final class ProjectSync {
     /** Brings a release's content into the store; returns its content integrity. */
     private Integrity intoStore(ProjectIndex.Found found) {
         return switch (found.content()) {
-            case ProjectIndex.Content.Directory d -> store.add(d.dir());
+            case ProjectIndex.Content.Directory d -> {
+                // what pack leaves out of a directory (links leaving the plugin, loops, ...) is not installed: say so
+                new dev.cxpm.core.pack.Packer().list(d.dir()).excluded().stream().filter(e -> e.reason().contains("symlink"))
+                        .forEach(e -> leftOut.add(new Doctor.Finding("link-left-out", found.release().name() + "@" + found.release().origin(),
+                                found.release().name() + " " + found.release().version() + ": " + e.path() + " is not installed (" + e.reason() + ")",
+                                "nothing installed is a link: replace it with the file it names, or remove it")));
+                yield store.add(d.dir());
+            }
             case ProjectIndex.Content.RegistryBlob b ->
                     store.addArchive(new dev.cxpm.core.install.RegistryBlobs(store).keep(b.registry(), b.plugin(), b.release()));
         };
+    }
+
+    /** --frozen's answer to installed files that are no longer the locked content: each plugin with what differs. */
+    private UserError drift(Lockfile lock, Map<String, Path> drifted) {
+        StringBuilder b = new StringBuilder("installed files differ from cxpm.lock (--frozen changes nothing):");
+        for (LockedPlugin p : lock.plugins().values()) {
+            Path dir = drifted.get(id(p));
+            if (dir == null) {
+                continue;
+            }
+            b.append("\n  ").append(id(p)).append(' ').append(p.version()).append(" in ").append(dir);
+            List<String> what = store.holds(p.integrity()) ? InstalledFiles.differences(dir, store.blob(p.integrity())) : List.of();
+            what.stream().limit(20).forEach(w -> b.append("\n    ").append(w));
+            if (what.size() > 20) {
+                b.append("\n    ... and ").append(what.size() - 20).append(" more");
+            }
+        }
+        return new UserError(UserError.Kind.INTEGRITY, b.toString(),
+                "run `cxpm sync --verify` to reinstall the locked content (or find out who changed it first)");
     }
 
     // --- phase 3 ---------------------------------------------------------------------------------

@@ -86,7 +86,7 @@ public final class RemoteSources implements AutoCloseable {
         Path repo = clones.computeIfAbsent(key, k -> fetch(url, ref));
         String sub = subdir.startsWith("./") ? subdir.substring(2) : subdir;
         Path dir = sub.isEmpty() ? repo : repo.resolve(sub).normalize();
-        if (!dir.startsWith(repo) || !Files.isDirectory(dir)) {
+        if (!dir.startsWith(repo) || !Files.isDirectory(dir) || !dev.cxpm.core.install.PluginTree.inside(dir, repo)) {
             throw new UserError(UserError.Kind.NOT_FOUND, "`" + subdir + "` is not a directory of " + url + ref.map(r -> " at " + r).orElse(""),
                     "ask the marketplace's maintainer to fix the plugin's source path");
         }

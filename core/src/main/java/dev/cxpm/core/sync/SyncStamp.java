@@ -4,6 +4,7 @@ import dev.cxpm.core.TempPaths;
 import dev.cxpm.core.codexhome.CodexHome;
 import dev.cxpm.core.lock.LockedPlugin;
 import dev.cxpm.core.lock.Lockfile;
+import dev.cxpm.core.pack.Integrity;
 import dev.cxpm.core.project.ProjectManifest;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -23,29 +24,39 @@ import java.util.stream.Stream;
  * What a finished sync leaves behind so that the next one can tell, without parsing anything, that
  * there is nothing to do (yarn's integrity file, pnpm's {@code .modules.yaml}): a digest of the bytes of
  * cxpm.toml, cxpm.lock, config.toml and the sync state as they were when sync last finished, and the
- * version directory of every locked plugin. While all four files are byte-identical and each directory
+ * version directory of every locked plugin with its integrity (which {@code --frozen} checks the files against). While all four files are byte-identical and each directory
  * is still the only version of its plugin, the home is as that sync left it. Anything else (an edit by
  * hand or by Codex, {@code cxpm install}, a removed plugin) makes the stamp stale and the full check runs.
  * Kept per project in {@code $CODEX_HOME/.cxpm/sync-stamps/}; written last, so a sync that failed or
  * was killed never leaves a stamp that vouches for its half-done state.
  */
 public final class SyncStamp {
-    private static final String HEADER = "cxpm sync stamp 1";
+    private static final String HEADER = "cxpm sync stamp 2";
 
     private SyncStamp() {
     }
 
     /** The number of locked plugins when the home is exactly as the last sync of this project left it. */
     public static Optional<Integer> upToDate(Path projectDir, CodexHome home) {
+        return upToDate(projectDir, home, false);
+    }
+
+    /**
+     * As {@link #upToDate(Path, CodexHome)}; with readContents, also every installed file is re-read and must
+     * still be the locked content (each tree hashed once, for {@code sync --frozen}).
+     */
+    public static Optional<Integer> upToDate(Path projectDir, CodexHome home, boolean readContents) {
         try {
             List<String> lines = Files.readAllLines(file(projectDir, home), StandardCharsets.UTF_8);
             if (lines.size() < 2 || !lines.get(0).equals(HEADER) || !lines.get(1).equals(digest(projectDir, home))) {
                 return Optional.empty();
             }
             List<String> dirs = lines.subList(2, lines.size());
-            for (String d : dirs) {
-                Path versionDir = Path.of(d);
-                if (!isTheOnlyVersion(versionDir)) {
+            for (String line : dirs) {
+                int tab = line.lastIndexOf('\t');
+                Path versionDir = Path.of(line.substring(0, tab));
+                if (!isTheOnlyVersion(versionDir) || readContents
+                        && !Doctor.sameContent(versionDir, Integrity.parse(line.substring(tab + 1)))) {
                     return Optional.empty();
                 }
             }
@@ -60,7 +71,7 @@ public final class SyncStamp {
         try {
             StringBuilder b = new StringBuilder(HEADER).append('\n').append(digest(projectDir, home)).append('\n');
             for (LockedPlugin p : lock.plugins().values()) {
-                b.append(p.versionDirIn(home)).append('\n');
+                b.append(p.versionDirIn(home)).append('\t').append(p.integrity()).append('\n');
             }
             Path file = file(projectDir, home);
             Files.createDirectories(file.getParent());

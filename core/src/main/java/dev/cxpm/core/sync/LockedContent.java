@@ -1,0 +1,85 @@
+package dev.cxpm.core.sync;
+
+import dev.cxpm.core.UserError;
+import dev.cxpm.core.format.JsonFile;
+import dev.cxpm.core.format.ManifestKind;
+import dev.cxpm.core.format.ManifestLocation;
+import dev.cxpm.core.format.Plugin;
+import dev.cxpm.core.lock.LockedPlugin;
+import dev.cxpm.core.lock.ResolvedSource;
+import dev.cxpm.core.pack.PackLimits;
+import dev.cxpm.core.pack.Unpacker;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Whether a cxpm.lock entry tells the truth about the content its integrity names. The integrity is the
+ * store's address, so it alone decides which bytes are installed; the entry's name and version decide
+ * where (Codex's {@code cache/<marketplace>/<name>/<version>/}) and its source where they came from. A
+ * hand-edited lockfile that changed only the version would put 1.1.0's files under {@code 1.0.0/}: so the
+ * manifest inside the locked content must carry the entry's name and version, and a source cxpm fetched
+ * from must be the entry's. Checked before the Codex home is touched, so a refused lockfile changes nothing.
+ */
+final class LockedContent {
+    private static final Set<String> MANIFESTS = Arrays.stream(ManifestKind.values()).map(ManifestKind::relativePath)
+            .collect(Collectors.toSet());
+    private static final Unpacker MANIFEST_READER = new Unpacker(new PackLimits(JsonFile.MAX_BYTES,
+            PackLimits.DEFAULT.maxTotalBytes(), PackLimits.DEFAULT.maxEntries()));
+
+    private LockedContent() {
+    }
+
+    /** Refuses (INVALID_INPUT) an entry whose name or version is not its stored content's. */
+    static void check(LockedPlugin p, Store store) {
+        Map<String, byte[]> files = MANIFEST_READER.read(store.blob(p.integrity()), MANIFESTS);
+        Plugin plugin = null;
+        for (ManifestKind kind : ManifestKind.values()) {
+            byte[] bytes = files.get(kind.relativePath());
+            if (bytes == null) {
+                continue;
+            }
+            Path file = Path.of(kind.relativePath());
+            JsonFile json = JsonFile.parse(file, new String(bytes, StandardCharsets.UTF_8));
+            Plugin candidate = Plugin.of(Path.of(p.name()), new ManifestLocation(kind, file), json);
+            if (kind != ManifestKind.AGENT_PLUGINS_ROOT
+                    || json.root().path("$schema").asText("").startsWith(ManifestLocation.AGENT_PLUGINS_SCHEMA)) {
+                plugin = candidate;
+                break;
+            }
+        }
+        if (plugin == null) {
+            throw edited(p, "its locked content (" + p.integrity() + ") has no plugin manifest");
+        }
+        String name = plugin.effectiveName();
+        String version = plugin.version().orElse("local");
+        if (!name.equals(p.name())) {
+            throw edited(p, "cxpm.lock names it `" + p.name() + "`, but its locked content (" + p.integrity() + ") is plugin `" + name + "`");
+        }
+        if (!version.equals(p.version().text())) {
+            throw edited(p, "cxpm.lock says " + p.name() + " " + p.version() + ", but its locked content (" + p.integrity()
+                    + ") is " + p.name() + " " + version);
+        }
+    }
+
+    /** Refuses an entry whose source is not where its marketplace offers that version from. */
+    static void checkSource(LockedPlugin p, ResolvedSource offered) {
+        // a git marketplace that moved on offers the same version from a newer commit: the integrity decides that one
+        boolean same = offered instanceof ResolvedSource.GitCommit o && p.source() instanceof ResolvedSource.GitCommit l
+                ? o.url().equals(l.url()) && o.subdir().equals(l.subdir())
+                : offered.equals(p.source());
+        if (!same) {
+            throw edited(p, "cxpm.lock says " + p.id() + " comes from " + p.source() + ", but marketplace `" + p.marketplace()
+                    + "` offers that version from " + offered);
+        }
+    }
+
+    private static UserError edited(LockedPlugin p, String what) {
+        return new UserError(UserError.Kind.INVALID_INPUT, "cxpm.lock does not describe " + p.name() + "@" + p.marketplace()
+                + ": " + what + " (edited by hand?); nothing was changed",
+                "restore cxpm.lock from version control, or delete its [[plugin]] entry for " + p.name() + " and run `cxpm sync`");
+    }
+}
