@@ -93,9 +93,24 @@ public final class RegistryServer implements AutoCloseable {
             } catch (RegistryException e) {
                 sendError(ex, e);
             } catch (RuntimeException e) {
-                sendError(ex, new RegistryException(500, "internal", "internal error: " + e));
+                sendError(ex, internalError(ex, e));
             }
         }
+    }
+
+    private static final System.Logger LOG = System.getLogger(RegistryServer.class.getName());
+    private static final java.security.SecureRandom REQUEST_IDS = new java.security.SecureRandom();
+
+    /**
+     * A failure of the server itself: the details (paths, SQL, exception text) go to the log under a
+     * random request id, and the client sees only that id.
+     */
+    private static RegistryException internalError(HttpExchange ex, RuntimeException e) {
+        byte[] random = new byte[6];
+        REQUEST_IDS.nextBytes(random);
+        String id = java.util.HexFormat.of().formatHex(random);
+        LOG.log(System.Logger.Level.ERROR, "request " + id + " (" + ex.getRequestMethod() + " " + ex.getRequestURI().getRawPath() + ") failed", e);
+        return new RegistryException(500, "internal", "internal error (request " + id + "); the server log has the details");
     }
 
     private void route(HttpExchange ex) throws IOException {
