@@ -64,7 +64,7 @@ public final class PluginArchive {
         Map<String, byte[]> kept = new LinkedHashMap<>();
         List<String> paths = new ArrayList<>();
         if (tgz.length > MAX_COMPRESSED_BYTES) {
-            problems.add(new Problem("archive-too-large", null, "the archive is " + tgz.length + " bytes; the limit is " + MAX_COMPRESSED_BYTES));
+            problems.limit(new Problem("archive-too-large", null, "the archive is " + tgz.length + " bytes; the limit is " + MAX_COMPRESSED_BYTES));
             return new PluginArchive(kept, paths, problems.list());
         }
         Set<String> seen = new HashSet<>();
@@ -75,7 +75,7 @@ public final class PluginArchive {
             TarArchiveEntry e;
             while ((e = tar.getNextEntry()) != null) {
                 if (++entries > MAX_ENTRIES) {
-                    problems.add(new Problem("too-many-entries", null, "the archive has more than " + MAX_ENTRIES + " entries"));
+                    problems.limit(new Problem("too-many-entries", null, "the archive has more than " + MAX_ENTRIES + " entries"));
                     break;
                 }
                 String path = cleanPath(e.getName(), problems);
@@ -99,7 +99,7 @@ public final class PluginArchive {
                 }
                 total += e.getSize();
                 if (total > MAX_CONTENT_BYTES) {
-                    problems.add(new Problem("content-too-large", null, "the archive unpacks to more than " + MAX_CONTENT_BYTES + " bytes"));
+                    problems.limit(new Problem("content-too-large", null, "the archive unpacks to more than " + MAX_CONTENT_BYTES + " bytes"));
                     break;
                 }
                 paths.add(path);
@@ -107,14 +107,14 @@ public final class PluginArchive {
                 if (keep < 0) {
                     problems.add(new Problem("file-too-large", path, "the registry reads this file whole; it may hold at most " + MAX_KEPT_FILE + " bytes"));
                 } else if (keep > 0 && (keptBytes += keep) > MAX_KEPT_BYTES) {
-                    problems.add(new Problem("metadata-too-large", null, "manifests and SKILL.md files hold more than " + MAX_KEPT_BYTES + " bytes together"));
+                    problems.limit(new Problem("metadata-too-large", null, "manifests and SKILL.md files hold more than " + MAX_KEPT_BYTES + " bytes together"));
                     break;
                 } else if (keep > 0) {
                     kept.put(path, tar.readNBytes(keep));
                 }
             }
         } catch (Budget.Exceeded e) {
-            problems.add(new Problem("content-too-large", null, "the archive unpacks to more than " + MAX_CONTENT_BYTES + " bytes"));
+            problems.limit(new Problem("content-too-large", null, "the archive unpacks to more than " + MAX_CONTENT_BYTES + " bytes"));
         } catch (IOException | IllegalArgumentException e) {
             problems.add(new Problem("corrupt-archive", null, "not a readable .tgz: " + shown(String.valueOf(e.getMessage()))));
         }
@@ -243,10 +243,18 @@ public final class PluginArchive {
         }
     }
 
-    /** The first {@link #MAX_PROBLEMS} problems, then one that counts the rest: an answer stays small. */
+    /**
+     * The first {@link #MAX_PROBLEMS} problems, then one that counts the rest: an answer stays small. The limit
+     * that stopped reading is always listed, last, as it explains why there may be more.
+     */
     static final class Problems {
         private final List<Problem> list = new ArrayList<>();
         private int more;
+        private Problem limit;
+
+        void limit(Problem p) {
+            limit = p;
+        }
 
         void add(Problem p) {
             if (list.size() < MAX_PROBLEMS) {
@@ -260,6 +268,9 @@ public final class PluginArchive {
             List<Problem> out = new ArrayList<>(list);
             if (more > 0) {
                 out.add(new Problem("more-problems", null, "and " + more + " more problem(s) of the same kinds"));
+            }
+            if (limit != null) {
+                out.add(limit);
             }
             return out;
         }

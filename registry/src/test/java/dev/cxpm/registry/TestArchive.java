@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.zip.GZIPOutputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import org.apache.commons.compress.archivers.tar.TarConstants;
 
 /**
  * A {@code .tgz} written entry by entry, so a test can hold what {@code cxpm pack} never writes: names git
@@ -58,6 +59,19 @@ final class TestArchive {
         TarArchiveEntry e = new TarArchiveEntry(name, TarArchiveEntry.LF_SYMLINK, true);
         e.setLinkName(target);
         return entry(e, 0, out -> { });
+    }
+
+    /** A GNU long-name record of {@code size} bytes (a name no file system allows), then a small file it names. */
+    TestArchive longName(long size) {
+        TarArchiveEntry e = new TarArchiveEntry("././@LongLink", TarConstants.LF_GNUTYPE_LONGNAME, true);
+        entry(e, size, out -> {
+            byte[] a = new byte[64 * 1024];
+            java.util.Arrays.fill(a, (byte) 'a');
+            for (long left = size; left > 0; left -= a.length) {
+                out.write(a, 0, (int) Math.min(a.length, left));
+            }
+        });
+        return file("package/short-name.md", "x");
     }
 
     private interface Body {
