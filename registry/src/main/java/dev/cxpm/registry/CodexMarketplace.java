@@ -19,7 +19,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.zip.GZIPInputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 
@@ -191,7 +190,7 @@ final class CodexMarketplace {
 
     private static TarArchiveInputStream open(InputStream blob) throws Uncarried {
         try {
-            return new TarArchiveInputStream(new GZIPInputStream(blob, 64 * 1024), "UTF-8");
+            return PluginArchive.tar(blob);
         } catch (IOException e) {
             throw new Uncarried("not gzip");
         }

@@ -71,7 +71,7 @@ public final class PluginArchive {
         long total = 0;
         long keptBytes = 0;
         int entries = 0;
-        try (TarArchiveInputStream tar = new BoundedTar(new Budget(new GZIPInputStream(new ByteArrayInputStream(tgz), 64 * 1024)))) {
+        try (TarArchiveInputStream tar = tar(new ByteArrayInputStream(tgz))) {
             TarArchiveEntry e;
             while ((e = tar.getNextEntry()) != null) {
                 if (++entries > MAX_ENTRIES) {
@@ -119,6 +119,14 @@ public final class PluginArchive {
             problems.add(new Problem("corrupt-archive", null, "not a readable .tgz: " + shown(String.valueOf(e.getMessage()))));
         }
         return stripTopDirectory(new PluginArchive(kept, paths, problems.list()));
+    }
+
+    /**
+     * A {@code .tgz} as tar entries, at a bounded cost: decompression stops past the content budget, and long
+     * names or PAX headers bigger than a page are refused unread. Also how the Codex view reads stored archives.
+     */
+    static TarArchiveInputStream tar(InputStream tgz) throws IOException {
+        return new BoundedTar(new Budget(new GZIPInputStream(tgz, 64 * 1024)));
     }
 
     /**
@@ -318,16 +326,30 @@ public final class PluginArchive {
         }
     }
 
-    /** A tar reader that refuses a GNU long name or link of more than a page instead of reading it all into memory. */
+    /**
+     * A tar reader that refuses a GNU long name or link, or a PAX extended header, bigger than {@link #MAX_META}
+     * instead of reading it all into memory (the library keeps them whole; it reads them through this stream).
+     */
     private static final class BoundedTar extends TarArchiveInputStream {
+        private static final int MAX_META = 64 * 1024;
+
         BoundedTar(InputStream in) {
             super(in, "UTF-8");
         }
 
         @Override
+        public int read(byte[] buf, int offset, int length) throws IOException {
+            TarArchiveEntry e = getCurrentEntry();
+            if (e != null && (e.isPaxHeader() || e.isGlobalPaxHeader()) && e.getSize() > MAX_META) {
+                throw new IOException("a PAX header of " + e.getSize() + " bytes");
+            }
+            return super.read(buf, offset, length);
+        }
+
+        @Override
         protected byte[] getLongNameData() throws IOException {
             TarArchiveEntry e = getCurrentEntry();
-            if (e != null && e.getSize() > 4 * MAX_PATH) {
+            if (e != null && e.getSize() > MAX_META) {
                 throw new IOException("a long name of " + e.getSize() + " bytes");
             }
             return super.getLongNameData();

@@ -74,6 +74,22 @@ final class TestArchive {
         return file("package/short-name.md", "x");
     }
 
+    /** A PAX extended header of {@code size} bytes, one {@code path=aaa...} record, then a small file it renames. */
+    TestArchive paxName(int size) {
+        String prefix = size + " path=";
+        TarArchiveEntry e = new TarArchiveEntry("././@PaxHeader", TarConstants.LF_PAX_EXTENDED_HEADER_LC, true);
+        entry(e, size, out -> {
+            out.write(prefix.getBytes(StandardCharsets.US_ASCII));
+            byte[] a = new byte[64 * 1024];
+            java.util.Arrays.fill(a, (byte) 'a');
+            for (long left = size - prefix.length() - 1; left > 0; left -= a.length) {
+                out.write(a, 0, (int) Math.min(a.length, left));
+            }
+            out.write('\n');
+        });
+        return file("package/renamed.md", "x");
+    }
+
     private interface Body {
         void write(OutputStream out) throws IOException;
     }
