@@ -34,6 +34,8 @@ public final class PluginArchive {
     public static final int MAX_COMPRESSED_BYTES = 50 * 1024 * 1024;
     public static final long MAX_CONTENT_BYTES = 200L * 1024 * 1024;
     public static final int MAX_ENTRIES = 10_000;
+    /** What an install accepts for one file (the foundation's Unpacker): a registry must not serve what no client installs. */
+    public static final long MAX_FILE_BYTES = dev.cxpm.core.pack.PackLimits.DEFAULT.maxFileBytes();
     /** Problems listed in one answer; the rest are counted in a last one. */
     static final int MAX_PROBLEMS = 100;
     private static final int MAX_PATH = 1024;
@@ -96,6 +98,10 @@ public final class PluginArchive {
                 if (!seen.add(path)) {
                     problems.add(new Problem("duplicate-entry", path, "the archive holds this path twice"));
                     continue;
+                }
+                if (e.getSize() > MAX_FILE_BYTES) {
+                    problems.add(new Problem("file-too-large", path, "the file is " + e.getSize() + " bytes; cxpm installs files of at most "
+                            + MAX_FILE_BYTES + " bytes"));
                 }
                 total += e.getSize();
                 if (total > MAX_CONTENT_BYTES) {

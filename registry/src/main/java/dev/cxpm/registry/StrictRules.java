@@ -24,7 +24,7 @@ final class StrictRules {
     }
 
     /** The publish limits (README), not the looser defaults of an install. */
-    private static final PackLimits LIMITS = new PackLimits(PluginArchive.MAX_CONTENT_BYTES, PluginArchive.MAX_CONTENT_BYTES, PluginArchive.MAX_ENTRIES);
+    private static final PackLimits LIMITS = new PackLimits(PluginArchive.MAX_FILE_BYTES, PluginArchive.MAX_CONTENT_BYTES, PluginArchive.MAX_ENTRIES);
 
     /** A message as the publisher may see it: the server's temp directory never shows. */
     private static String hidePaths(String message, Path dir) {

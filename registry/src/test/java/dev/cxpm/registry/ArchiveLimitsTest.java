@@ -58,6 +58,13 @@ class ArchiveLimitsTest {
     }
 
     @Test
+    void aFileBiggerThanAnInstallAcceptsIsRefusedAtPublish() throws Exception {
+        HttpResponse<String> res = r.publish(r.admin, TestArchive.plugin("bigfile", "1.0.0").zeros("package/data.bin", (64L << 20) + 1).bytes());
+        assertThat(res.statusCode()).as(res.body()).isEqualTo(400);
+        assertThat(res.body()).contains("file-too-large").contains("package/data.bin");
+    }
+
+    @Test
     void aFloodOfLinksIsCutAtTheEntryLimitWithAShortProblemList() throws Exception {
         TestArchive a = TestArchive.plugin("links", "1.0.0");
         for (int i = 0; i < 50_000; i++) {
