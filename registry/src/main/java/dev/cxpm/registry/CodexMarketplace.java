@@ -86,6 +86,9 @@ final class CodexMarketplace {
             String previous = output("rev-parse", "-q", "--verify", "refs/heads/main^{tree}");
             writeSnapshot();
             String tree = output("rev-parse", "--verify", SNAPSHOT + "^{tree}");
+            if (tree.isEmpty()) {
+                throw new IllegalStateException("git fast-import left no snapshot for the Codex marketplace view");
+            }
             if (!tree.equals(previous)) {
                 String commit = previous.isEmpty() ? output("commit-tree", "-m", "registry snapshot", tree)
                         : output("commit-tree", "-p", "refs/heads/main", "-m", "registry snapshot", tree);
