@@ -169,7 +169,8 @@ public final class PluginArchive {
             }
             if (GitReservedNames.isReserved(part)) {
                 problems.add(new Problem("git-reserved-name", name, "'" + part + "' is a name git treats specially (.git, .gitmodules,"
-                        + " .gitattributes or a look-alike); the registry serves plugins through git, so none may hold one"));
+                        + " .gitattributes or a look-alike); the registry serves plugins through git, so none may hold one:"
+                        + " delete it or list it in .cxpmignore"));
                 return null;
             }
             if (!part.isEmpty() && !part.equals(".")) {
