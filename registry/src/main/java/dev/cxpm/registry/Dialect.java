@@ -32,6 +32,11 @@ enum Dialect {
         }
 
         @Override
+        void lockNewNames(Connection c) {
+            // same: every write transaction of the one process runs alone
+        }
+
+        @Override
         void index(Connection c, long id, String name, String displayName, String keywords, String description,
                 String capabilities) throws SQLException {
             JdbcDatabase.update(c, "DELETE FROM plugin_search WHERE rowid = ?", id);
@@ -67,6 +72,14 @@ enum Dialect {
         void lockName(Connection c, String nameKey) throws SQLException {
             // held until the transaction ends: two registry processes publishing one name take turns
             try (var p = JdbcDatabase.prepare(c, "SELECT pg_advisory_xact_lock(hashtext(?))", nameKey); var rs = p.executeQuery()) {
+                rs.next();
+            }
+        }
+
+        @Override
+        void lockNewNames(Connection c) throws SQLException {
+            // one key for all new names: creating a plugin is rare, and each must see the names created before it
+            try (var p = JdbcDatabase.prepare(c, "SELECT pg_advisory_xact_lock(?)", NEW_NAMES_LOCK); var rs = p.executeQuery()) {
                 rs.next();
             }
         }
@@ -122,6 +135,15 @@ enum Dialect {
     }
 
     abstract void lockName(Connection c, String nameKey) throws SQLException;
+
+    /**
+     * Held until the transaction ends, by a publish that creates a plugin: the look-alike check of a new name
+     * and its insert are one step across every process (taken after {@link #lockName}, never before it).
+     */
+    abstract void lockNewNames(Connection c) throws SQLException;
+
+    /** The advisory lock key of {@link #lockNewNames} (a 64-bit key; {@link #lockName} uses 32-bit hashes). */
+    private static final long NEW_NAMES_LOCK = 0x6378706d4e45574eL;
 
     /** Refreshes the plugin's search entry. */
     abstract void index(Connection c, long id, String name, String displayName, String keywords, String description,

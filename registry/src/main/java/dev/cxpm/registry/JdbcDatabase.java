@@ -170,19 +170,21 @@ public final class JdbcDatabase implements RegistryDatabase {
 
     @Override
     public java.util.Map<String, List<String>> pluginOwners() {
-        return read(c -> {
-            java.util.Map<String, List<String>> out = new java.util.HashMap<>();
-            try (PreparedStatement p = c.prepareStatement("SELECT p.name, o.user_name FROM plugins p LEFT JOIN owners o ON o.plugin_id = p.id");
-                 ResultSet rs = p.executeQuery()) {
-                while (rs.next()) {
-                    List<String> owners = out.computeIfAbsent(rs.getString(1), k -> new ArrayList<>());
-                    if (rs.getString(2) != null) {
-                        owners.add(rs.getString(2));
-                    }
+        return read(JdbcDatabase::pluginOwners);
+    }
+
+    private static java.util.Map<String, List<String>> pluginOwners(Connection c) throws SQLException {
+        java.util.Map<String, List<String>> out = new java.util.HashMap<>();
+        try (PreparedStatement p = c.prepareStatement("SELECT p.name, o.user_name FROM plugins p LEFT JOIN owners o ON o.plugin_id = p.id");
+             ResultSet rs = p.executeQuery()) {
+            while (rs.next()) {
+                List<String> owners = out.computeIfAbsent(rs.getString(1), k -> new ArrayList<>());
+                if (rs.getString(2) != null) {
+                    owners.add(rs.getString(2));
                 }
             }
-            return out;
-        });
+        }
+        return out;
     }
 
     private static final String VERSION_COLUMNS =
@@ -225,7 +227,7 @@ public final class JdbcDatabase implements RegistryDatabase {
     }
 
     @Override
-    public PublishOutcome insertVersion(VersionRow v, Summary summary, boolean anyOwner) {
+    public PublishOutcome insertVersion(VersionRow v, Summary summary, boolean anyOwner, NewNameRule newName) {
         return write(c -> {
             String now = v.publishedAt().toString();
             dialect.lockName(c, v.plugin().toLowerCase(Locale.ROOT));
@@ -242,6 +244,11 @@ public final class JdbcDatabase implements RegistryDatabase {
                 }
             }
             if (id == null) {
+                // a new name is judged against every other name, so new names are decided one at a time
+                dialect.lockNewNames(c);
+                if (newName.confusableWith(v.plugin(), pluginOwners(c)).isPresent()) {
+                    return PublishOutcome.NAME_CONFUSABLE;
+                }
                 try (PreparedStatement p = prepare(c, "INSERT INTO plugins (name, name_key, created_at, updated_at) VALUES (?, ?, ?, ?) RETURNING id",
                         v.plugin(), v.plugin().toLowerCase(Locale.ROOT), now, now);
                      ResultSet keys = p.executeQuery()) {
@@ -252,12 +259,13 @@ public final class JdbcDatabase implements RegistryDatabase {
             } else if (!anyOwner && !exists(c, "SELECT 1 FROM owners WHERE plugin_id = ? AND user_name = ?", id, v.publishedBy())) {
                 return PublishOutcome.NOT_OWNER;
             }
-            if (exists(c, "SELECT 1 FROM versions WHERE plugin_id = ? AND version = ?", id, v.version())) {
+            String release = Versions.withoutBuild(v.version());
+            if (exists(c, "SELECT 1 FROM versions WHERE plugin_id = ? AND version_release = ?", id, release)) {
                 return PublishOutcome.VERSION_EXISTS;
             }
-            update(c, "INSERT INTO versions (plugin_id, version, seq, integrity, size, manifest, dependencies, yanked, published_by, published_at)"
-                    + " VALUES (?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM versions WHERE plugin_id = ?), ?, ?, ?, ?, 0, ?, ?)",
-                    id, v.version(), id, v.integrity().hex(), v.size(), v.manifest(), v.dependencies(), v.publishedBy(), now);
+            update(c, "INSERT INTO versions (plugin_id, version, version_release, seq, integrity, size, manifest, dependencies, yanked, published_by, published_at)"
+                    + " VALUES (?, ?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM versions WHERE plugin_id = ?), ?, ?, ?, ?, 0, ?, ?)",
+                    id, v.version(), release, id, v.integrity().hex(), v.size(), v.manifest(), v.dependencies(), v.publishedBy(), now);
             String latest = refreshLatest(c, id, now);
             if (v.version().equals(latest)) {
                 update(c, "UPDATE plugins SET display_name = ?, description = ?, category = ?, keywords = ?, capabilities = ? WHERE id = ?",

@@ -3,7 +3,7 @@ package dev.cxpm.registry;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -19,10 +19,14 @@ import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 
 /**
- * An uploaded {@code .tgz} read in memory, entry by entry, before anything is stored. Hostile
- * archives are refused here: absolute paths, {@code ..}, links, devices, duplicate entries, too
- * many files or bytes. Files are kept by their path inside the plugin: the archive's one top
- * directory ({@code package/}, as cxpm pack and npm write it) is stripped, as installers do.
+ * An uploaded {@code .tgz} read entry by entry, before anything is stored. Hostile archives are refused
+ * here: absolute paths, {@code ..}, backslashes and control characters, names git treats specially
+ * ({@link GitReservedNames}), links, devices, duplicate entries, too many entries or bytes. What it costs
+ * is bounded whatever the upload holds: reading stops at the first limit exceeded (entries counted as they
+ * come, bytes as they are decompressed), only the few files the registry reads are kept (manifests, the
+ * head of each SKILL.md, within {@link #MAX_KEPT_BYTES}), and at most {@link #MAX_PROBLEMS} problems are
+ * listed. Files are kept by their path inside the plugin: the archive's one top directory
+ * ({@code package/}, as cxpm pack and npm write it) is stripped, as installers do.
  */
 public final class PluginArchive {
 
@@ -30,9 +34,19 @@ public final class PluginArchive {
     public static final int MAX_COMPRESSED_BYTES = 50 * 1024 * 1024;
     public static final long MAX_CONTENT_BYTES = 200L * 1024 * 1024;
     public static final int MAX_ENTRIES = 10_000;
+    /** What an install accepts for one file (the foundation's Unpacker): a registry must not serve what no client installs. */
+    public static final long MAX_FILE_BYTES = dev.cxpm.core.pack.PackLimits.DEFAULT.maxFileBytes();
+    /** Problems listed in one answer; the rest are counted in a last one. */
+    static final int MAX_PROBLEMS = 100;
     private static final int MAX_PATH = 1024;
-    /** Only these files are kept in memory: what the server reads (manifests, skills, README). */
-    private static final long MAX_KEPT_FILE = 1024 * 1024;
+    /** A manifest or component file the server parses whole. */
+    private static final int MAX_KEPT_FILE = 1024 * 1024;
+    /** Of a SKILL.md only the head is kept: its front matter is all the registry reads. */
+    private static final int SKILL_HEAD = 64 * 1024;
+    /** Everything kept in memory for one upload. */
+    static final long MAX_KEPT_BYTES = 16L * 1024 * 1024;
+    /** Tar headers and padding beside the content: a stream decompressing to more than this is a bomb. */
+    private static final long MAX_DECOMPRESSED = MAX_CONTENT_BYTES + (long) MAX_ENTRIES * 4096 + (1 << 20);
 
     static final List<String> MANIFESTS = List.of(".codex-plugin/plugin.json", ".claude-plugin/plugin.json", ".cursor-plugin/plugin.json");
 
@@ -48,35 +62,36 @@ public final class PluginArchive {
 
     /** Reads the archive; never throws on bad input, the problems say what is wrong. */
     public static PluginArchive read(byte[] tgz) {
-        List<Problem> problems = new ArrayList<>();
+        Problems problems = new Problems();
         Map<String, byte[]> kept = new LinkedHashMap<>();
         List<String> paths = new ArrayList<>();
         if (tgz.length > MAX_COMPRESSED_BYTES) {
-            problems.add(new Problem("archive-too-large", null, "the archive is " + tgz.length + " bytes; the limit is " + MAX_COMPRESSED_BYTES));
-            return new PluginArchive(kept, paths, problems);
+            problems.limit(new Problem("archive-too-large", null, "the archive is " + tgz.length + " bytes; the limit is " + MAX_COMPRESSED_BYTES));
+            return new PluginArchive(kept, paths, problems.list());
         }
         Set<String> seen = new HashSet<>();
         long total = 0;
-        try (TarArchiveInputStream tar = new TarArchiveInputStream(new GZIPInputStream(new ByteArrayInputStream(tgz)))) {
+        long keptBytes = 0;
+        int entries = 0;
+        try (TarArchiveInputStream tar = tar(new ByteArrayInputStream(tgz))) {
             TarArchiveEntry e;
             while ((e = tar.getNextEntry()) != null) {
-                String name = e.getName();
-                if (paths.size() + 1 > MAX_ENTRIES) {
-                    problems.add(new Problem("too-many-entries", null, "the archive has more than " + MAX_ENTRIES + " entries"));
+                if (++entries > MAX_ENTRIES) {
+                    problems.limit(new Problem("too-many-entries", null, "the archive has more than " + MAX_ENTRIES + " entries"));
                     break;
                 }
-                String path = cleanPath(name, problems);
+                String path = cleanPath(e.getName(), problems);
                 if (path == null) {
                     continue;
                 }
                 if (e.isSymbolicLink() || e.isLink()) {
-                    problems.add(new Problem("link-entry", path, "links are not allowed in a published plugin (" + e.getLinkName() + ")"));
+                    problems.add(new Problem("link-entry", path, "links are not allowed in a published plugin (" + shown(e.getLinkName()) + ")"));
                     continue;
                 }
                 if (e.isDirectory()) {
                     continue;
                 }
-                if (!e.isFile()) {
+                if (!e.isFile() || e.isGNUSparse()) {
                     problems.add(new Problem("special-entry", path, "only regular files and directories are allowed (device, fifo or other special entry)"));
                     continue;
                 }
@@ -84,48 +99,78 @@ public final class PluginArchive {
                     problems.add(new Problem("duplicate-entry", path, "the archive holds this path twice"));
                     continue;
                 }
+                if (e.getSize() > MAX_FILE_BYTES) {
+                    problems.add(new Problem("file-too-large", path, "the file is " + e.getSize() + " bytes; cxpm installs files of at most "
+                            + MAX_FILE_BYTES + " bytes"));
+                }
                 total += e.getSize();
                 if (total > MAX_CONTENT_BYTES) {
-                    problems.add(new Problem("content-too-large", null, "the archive unpacks to more than " + MAX_CONTENT_BYTES + " bytes"));
+                    problems.limit(new Problem("content-too-large", null, "the archive unpacks to more than " + MAX_CONTENT_BYTES + " bytes"));
                     break;
                 }
                 paths.add(path);
-                if (e.getSize() <= MAX_KEPT_FILE && worthKeeping(path)) {
-                    kept.put(path, readAll(tar, e.getSize()));
+                int keep = keptSize(path, e.getSize());
+                if (keep < 0) {
+                    problems.add(new Problem("file-too-large", path, "the registry reads this file whole; it may hold at most " + MAX_KEPT_FILE + " bytes"));
+                } else if (keep > 0 && (keptBytes += keep) > MAX_KEPT_BYTES) {
+                    problems.limit(new Problem("metadata-too-large", null, "manifests and SKILL.md files hold more than " + MAX_KEPT_BYTES + " bytes together"));
+                    break;
+                } else if (keep > 0) {
+                    kept.put(path, tar.readNBytes(keep));
                 }
             }
+        } catch (Budget.Exceeded e) {
+            problems.limit(new Problem("content-too-large", null, "the archive unpacks to more than " + MAX_CONTENT_BYTES + " bytes"));
         } catch (IOException | IllegalArgumentException e) {
-            problems.add(new Problem("corrupt-archive", null, "not a readable .tgz: " + e.getMessage()));
+            problems.add(new Problem("corrupt-archive", null, "not a readable .tgz: " + shown(String.valueOf(e.getMessage()))));
         }
-        return stripTopDirectory(new PluginArchive(kept, paths, problems));
+        return stripTopDirectory(new PluginArchive(kept, paths, problems.list()));
     }
 
-    private static byte[] readAll(InputStream in, long size) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream((int) size);
-        in.transferTo(out);
-        return out.toByteArray();
+    /**
+     * A {@code .tgz} as tar entries, at a bounded cost: decompression stops past the content budget, and long
+     * names or PAX headers bigger than a page are refused unread. Also how the Codex view reads stored archives.
+     */
+    static TarArchiveInputStream tar(InputStream tgz) throws IOException {
+        return new BoundedTar(new Budget(new GZIPInputStream(tgz, 64 * 1024)));
     }
 
-    private static boolean worthKeeping(String path) {
-        return path.endsWith("plugin.json") || path.endsWith("SKILL.md") || path.endsWith("README.md")
-                || path.endsWith(".mcp.json") || path.endsWith(".app.json");
+    /**
+     * How many bytes of this file to keep: what the server reads (manifests, component files at the plugin
+     * root, the head of each skill's SKILL.md), 0 for the rest, -1 for a file it must read whole that is too big.
+     */
+    private static int keptSize(String path, long size) {
+        int slash = path.indexOf('/');
+        String inPlugin = slash < 0 ? path : path.substring(slash + 1);
+        if (inPlugin.matches("skills/[^/]+/SKILL\\.md")) {
+            return (int) Math.min(size, SKILL_HEAD);
+        }
+        if (MANIFESTS.contains(inPlugin) || inPlugin.equals("plugin.json") || inPlugin.equals(".mcp.json") || inPlugin.equals(".app.json")) {
+            return size > MAX_KEPT_FILE ? -1 : (int) size;
+        }
+        return 0;
     }
 
-    /** The entry's path inside the plugin, or null (with a problem) when it escapes or is absolute. */
-    private static String cleanPath(String name, List<Problem> problems) {
-        String p = name.replace('\\', '/');
-        if (p.startsWith("/") || p.matches("^[A-Za-z]:/.*")) {
+    /** The entry's path as written (backslashes and control characters refused), or null with a problem. */
+    private static String cleanPath(String name, Problems problems) {
+        if (name.length() > MAX_PATH || name.chars().anyMatch(c -> c < 0x20 || c == 0x7f) || name.indexOf('\\') >= 0) {
+            problems.add(new Problem("bad-path", shown(name), "path too long, or with a backslash or a control character"));
+            return null;
+        }
+        if (name.startsWith("/") || name.matches("^[A-Za-z]:.*")) {
             problems.add(new Problem("absolute-path", name, "absolute paths are not allowed in an archive"));
             return null;
         }
-        if (p.length() > MAX_PATH || p.indexOf('\0') >= 0) {
-            problems.add(new Problem("bad-path", name.substring(0, Math.min(80, name.length())), "path too long or with a NUL byte"));
-            return null;
-        }
         List<String> parts = new ArrayList<>();
-        for (String part : p.split("/")) {
+        for (String part : name.split("/")) {
             if (part.equals("..")) {
                 problems.add(new Problem("path-traversal", name, "'..' is not allowed in archive paths"));
+                return null;
+            }
+            if (GitReservedNames.isReserved(part)) {
+                problems.add(new Problem("git-reserved-name", name, "'" + part + "' is a name git treats specially (.git, .gitmodules,"
+                        + " .gitattributes or a look-alike); the registry serves plugins through git, so none may hold one:"
+                        + " delete it or list it in .cxpmignore"));
                 return null;
             }
             if (!part.isEmpty() && !part.equals(".")) {
@@ -133,6 +178,14 @@ public final class PluginArchive {
             }
         }
         return parts.isEmpty() ? null : String.join("/", parts);
+    }
+
+    /** A name from a tar header as a problem may show it: bounded, control characters escaped. */
+    private static String shown(String s) {
+        String t = s.length() > 200 ? s.substring(0, 200) + "..." : s;
+        StringBuilder b = new StringBuilder(t.length());
+        t.chars().forEach(c -> b.append(c < 0x20 || c == 0x7f ? String.format("\\x%02x", c) : String.valueOf((char) c)));
+        return b.toString();
     }
 
     /**
@@ -202,6 +255,111 @@ public final class PluginArchive {
             return JSON.readTree(b);
         } catch (IOException e) {
             return null;
+        }
+    }
+
+    /**
+     * The first {@link #MAX_PROBLEMS} problems, then one that counts the rest: an answer stays small. The limit
+     * that stopped reading is always listed, last, as it explains why there may be more.
+     */
+    static final class Problems {
+        private final List<Problem> list = new ArrayList<>();
+        private int more;
+        private Problem limit;
+
+        void limit(Problem p) {
+            limit = p;
+        }
+
+        void add(Problem p) {
+            if (list.size() < MAX_PROBLEMS) {
+                list.add(p);
+            } else {
+                more++;
+            }
+        }
+
+        List<Problem> list() {
+            List<Problem> out = new ArrayList<>(list);
+            if (more > 0) {
+                out.add(new Problem("more-problems", null, "and " + more + " more problem(s) of the same kinds"));
+            }
+            if (limit != null) {
+                out.add(limit);
+            }
+            return out;
+        }
+    }
+
+    /** Stops decompressing once more than {@link #MAX_DECOMPRESSED} bytes came out: a bomb ends early. */
+    private static final class Budget extends FilterInputStream {
+        static final class Exceeded extends IOException {
+            Exceeded() {
+                super("decompressed size over the limit");
+            }
+        }
+
+        private long left = MAX_DECOMPRESSED;
+
+        Budget(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            if (b >= 0 && --left < 0) {
+                throw new Exceeded();
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = super.read(b, off, len);
+            if (n > 0 && (left -= n) < 0) {
+                throw new Exceeded();
+            }
+            return n;
+        }
+
+        @Override
+        public long skip(long n) throws IOException {
+            long s = super.skip(n);
+            if ((left -= s) < 0) {
+                throw new Exceeded();
+            }
+            return s;
+        }
+    }
+
+    /**
+     * A tar reader that refuses a GNU long name or link, or a PAX extended header, bigger than {@link #MAX_META}
+     * instead of reading it all into memory (the library keeps them whole; it reads them through this stream).
+     */
+    private static final class BoundedTar extends TarArchiveInputStream {
+        private static final int MAX_META = 64 * 1024;
+
+        BoundedTar(InputStream in) {
+            super(in, "UTF-8");
+        }
+
+        @Override
+        public int read(byte[] buf, int offset, int length) throws IOException {
+            TarArchiveEntry e = getCurrentEntry();
+            if (e != null && (e.isPaxHeader() || e.isGlobalPaxHeader()) && e.getSize() > MAX_META) {
+                throw new IOException("a PAX header of " + e.getSize() + " bytes");
+            }
+            return super.read(buf, offset, length);
+        }
+
+        @Override
+        protected byte[] getLongNameData() throws IOException {
+            TarArchiveEntry e = getCurrentEntry();
+            if (e != null && e.getSize() > MAX_META) {
+                throw new IOException("a long name of " + e.getSize() + " bytes");
+            }
+            return super.getLongNameData();
         }
     }
 }

@@ -8,10 +8,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cxpm.core.format.CodexNames;
 import dev.cxpm.core.pack.Integrity;
 import dev.cxpm.registry.RegistryDatabase.PluginRow;
-import dev.cxpm.registry.RegistryDatabase.PublishOutcome;
 import dev.cxpm.registry.RegistryDatabase.SearchPage;
 import dev.cxpm.registry.RegistryDatabase.SearchQuery;
-import dev.cxpm.registry.RegistryDatabase.Summary;
 import dev.cxpm.registry.RegistryDatabase.TokenRow;
 import dev.cxpm.registry.RegistryDatabase.VersionRow;
 import java.io.IOException;
@@ -52,11 +50,13 @@ public final class Registry implements AutoCloseable {
     private final Clock clock;
     private final SecureRandom random = new SecureRandom();
     private final List<Runnable> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final Publishing publishing;
 
     public Registry(RegistryDatabase db, BlobStore blobs, Clock clock) {
         this.db = db;
         this.blobs = blobs;
         this.clock = clock;
+        this.publishing = new Publishing(db, blobs, clock);
     }
 
     /**
@@ -238,82 +238,12 @@ public final class Registry implements AutoCloseable {
     }
 
     /**
-     * Checks the upload completely, then stores the blob, then the version row. Nothing is stored
-     * for a refused upload; a lost race (same version published at the same time) removes the
-     * blob again unless a version points to it.
+     * Checks the upload completely, then stores the blob, then the version row ({@link Publishing}).
      */
     public Published publish(Caller caller, byte[] tgz) {
-        PublishedPlugin.Checked checked = PublishedPlugin.check(PluginArchive.read(tgz));
-        // every problem in one answer: the registry's own and, when the archive can be read, validate --strict's
-        List<Problem> problems = new ArrayList<>(checked.problems());
-        List<Problem> strict = checked.manifestRead() ? StrictRules.errors(tgz) : List.of();
-        problems.addAll(strict);
-        if (!checked.ok() && problems.isEmpty()) { // validate --strict reports a bad version; this is a safety net
-            problems.add(new Problem("version.not-semver", null, "\"version\" must be SemVer to publish (e.g. 1.0.0)"));
-        }
-        if (!problems.isEmpty()) {
-            throw new RegistryException(400, "invalid-plugin", "the plugin cannot be published: " + problems.size()
-                    + " problem(s)" + (strict.isEmpty() ? "" : ", " + strict.size() + " found by 'cxpm validate --strict'"), problems);
-        }
-        PublishedPlugin p = checked.plugin();
-        if (!caller.mayPublish(p.name())) {
-            throw new RegistryException(403, "forbidden", "your token may not publish '" + p.name() + "' (scopes: " + String.join(" ", caller.scopes()) + ")");
-        }
-        Integrity integrity = Integrity.sha512(tgz);
-        // cheap refusals first, so a doomed upload writes nothing; insertVersion re-checks atomically
-        refuseOutcome(precheck(caller, p), p);
-        blobs.put(integrity, tgz);
-        VersionRow row = new VersionRow(p.name(), p.version(), integrity, tgz.length, p.manifest().toString(),
-                p.dependenciesJson(), false, caller.user(), clock.instant(), null);
-        PublishOutcome outcome;
-        try {
-            outcome = db.insertVersion(row, new Summary(p.displayName(), p.description(), p.category(), p.keywords(), p.capabilities()), caller.isAdmin());
-        } catch (RuntimeException e) {
-            dropIfUnreferenced(integrity);
-            throw e;
-        }
-        if (outcome != PublishOutcome.PUBLISHED) {
-            dropIfUnreferenced(integrity);
-            refuseOutcome(outcome, p);
-        }
+        Published p = publishing.publish(caller, tgz);
         changed(p.name());
-        return new Published(p.name(), p.version(), integrity, tgz.length);
-    }
-
-    private PublishOutcome precheck(Caller caller, PublishedPlugin p) {
-        Optional<PluginRow> existing = db.plugin(p.name());
-        if (existing.isEmpty()) {
-            if (!caller.isAdmin()) {
-                var others = db.pluginOwners().entrySet().stream()
-                        .filter(e -> !e.getValue().contains(caller.user())).map(java.util.Map.Entry::getKey).toList();
-                LookAlikeNames.confusableWith(p.name(), others).ifPresent(similar -> {
-                    throw new RegistryException(409, "name-confusable", "the name '" + p.name() + "' is too close to the existing plugin '"
-                            + similar + "' (same letters once separators and look-alike characters are folded, or one typo away); "
-                            + "pick a more distinct name, or ask a registry admin to publish it");
-                });
-            }
-            return PublishOutcome.PUBLISHED;
-        }
-        if (!caller.isAdmin() && !db.owners(p.name()).contains(caller.user())) {
-            return PublishOutcome.NOT_OWNER;
-        }
-        return db.version(p.name(), p.version()).isPresent() ? PublishOutcome.VERSION_EXISTS : PublishOutcome.PUBLISHED;
-    }
-
-    private static void refuseOutcome(PublishOutcome outcome, PublishedPlugin p) {
-        switch (outcome) {
-            case PUBLISHED -> { }
-            case VERSION_EXISTS -> throw new RegistryException(409, "version-exists",
-                    p.name() + "@" + p.version() + " is already published; versions are immutable: bump the version (cxpm version patch)");
-            case NOT_OWNER -> throw new RegistryException(403, "not-owner", "you are not an owner of '" + p.name() + "'");
-            case NAME_TAKEN -> throw new RegistryException(409, "name-taken", "the name '" + p.name() + "' is taken by a plugin that differs only in case");
-        }
-    }
-
-    private void dropIfUnreferenced(Integrity integrity) {
-        if (!db.integrities().contains(integrity)) {
-            blobs.delete(integrity);
-        }
+        return p;
     }
 
     public void yank(Caller caller, String plugin, String version, boolean yanked) {

@@ -44,7 +44,15 @@ public interface RegistryDatabase extends AutoCloseable {
         /** The plugin exists and the publisher is not among its owners. */
         NOT_OWNER,
         /** Another plugin holds this name in a different case. */
-        NAME_TAKEN
+        NAME_TAKEN,
+        /** The name is new and {@link NewNameRule} refuses it beside an existing one. */
+        NAME_CONFUSABLE
+    }
+
+    /** Whether a new plugin name may be created beside the existing names (each with its owners): the similar one, if any. */
+    @FunctionalInterface
+    interface NewNameRule {
+        Optional<String> confusableWith(String name, java.util.Map<String, List<String>> existing);
     }
 
     Optional<PluginRow> plugin(String name);
@@ -58,11 +66,12 @@ public interface RegistryDatabase extends AutoCloseable {
     Optional<VersionRow> version(String plugin, String version);
 
     /**
-     * In one transaction: creates the plugin (owned by the publisher) when new, refuses when the
-     * publisher does not own it (unless {@code anyOwner}), inserts the version unless it exists,
-     * and refreshes the plugin's latest version and search entry.
+     * In one transaction: creates the plugin (owned by the publisher) when new and {@code newName} allows it
+     * beside every name existing at that moment (no two new names are decided at once), refuses when the
+     * publisher does not own it (unless {@code anyOwner}), inserts the version unless one of the same
+     * precedence (equal but for build metadata) exists, and refreshes the plugin's latest version and search entry.
      */
-    PublishOutcome insertVersion(VersionRow version, Summary summary, boolean anyOwner);
+    PublishOutcome insertVersion(VersionRow version, Summary summary, boolean anyOwner, NewNameRule newName);
 
     /** Sets the yanked flag; false when there is no such version. */
     boolean setYanked(String plugin, String version, boolean yanked);

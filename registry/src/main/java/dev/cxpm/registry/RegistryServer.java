@@ -132,7 +132,7 @@ public final class RegistryServer implements AutoCloseable {
                     plain.sendError(e);
                 }
             } catch (RuntimeException e) {
-                plain.sendError(new RegistryException(500, "internal", "internal error: " + e));
+                plain.sendError(internalError(ex, e));
             }
         }
     }
@@ -140,6 +140,21 @@ public final class RegistryServer implements AutoCloseable {
     /** Web pages answer a refusal with a page; the API and the git view with JSON. */
     private static boolean isPage(String path) {
         return !path.startsWith("/api/") && !path.startsWith(CodexMarketplace.URL_PATH + "/") && !path.equals("/health");
+    }
+
+    private static final System.Logger LOG = System.getLogger(RegistryServer.class.getName());
+    private static final java.security.SecureRandom REQUEST_IDS = new java.security.SecureRandom();
+
+    /**
+     * A failure of the server itself: the details (paths, SQL, exception text) go to the log under a
+     * random request id, and the client sees only that id.
+     */
+    private static RegistryException internalError(HttpExchange ex, RuntimeException e) {
+        byte[] random = new byte[6];
+        REQUEST_IDS.nextBytes(random);
+        String id = java.util.HexFormat.of().formatHex(random);
+        LOG.log(System.Logger.Level.ERROR, "request " + id + " (" + ex.getRequestMethod() + " " + ex.getRequestURI().getRawPath() + ") failed", e);
+        return new RegistryException(500, "internal", "internal error (request " + id + "); the server log has the details");
     }
 
     private void route(HttpExchange ex) throws IOException {

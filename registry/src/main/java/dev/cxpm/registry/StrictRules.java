@@ -1,6 +1,7 @@
 package dev.cxpm.registry;
 
 import dev.cxpm.core.UserError;
+import dev.cxpm.core.pack.PackLimits;
 import dev.cxpm.core.pack.Unpacker;
 import dev.cxpm.core.validate.PluginValidator;
 import java.io.IOException;
@@ -22,6 +23,14 @@ final class StrictRules {
     private StrictRules() {
     }
 
+    /** The publish limits (README), not the looser defaults of an install. */
+    private static final PackLimits LIMITS = new PackLimits(PluginArchive.MAX_FILE_BYTES, PluginArchive.MAX_CONTENT_BYTES, PluginArchive.MAX_ENTRIES);
+
+    /** A message as the publisher may see it: the server's temp directory never shows. */
+    private static String hidePaths(String message, Path dir) {
+        return message.replace(dir + "/", "").replace(dir.toString(), ".");
+    }
+
     static List<Problem> errors(byte[] tgz) {
         Path dir = null;
         try {
@@ -30,16 +39,19 @@ final class StrictRules {
             Files.write(archive, tgz);
             Path root = dir.resolve("plugin");
             try {
-                new Unpacker().unpack(archive, root);
+                new Unpacker(LIMITS).unpack(archive, root);
             } catch (UserError e) {
-                return List.of(new Problem("archive-refused", null, e.getMessage()));
+                if (e.kind() != UserError.Kind.INVALID_INPUT) {
+                    throw e; // the server's own failure (disk full, ...): a 500 whose details stay in the log
+                }
+                return List.of(new Problem("archive-refused", null, hidePaths(e.getMessage(), dir)));
             }
             List<Problem> out = new ArrayList<>();
             for (var p : new PluginValidator(true).validate(root)) {
                 if (p.isError()) {
                     String file = p.file() == null ? null : root.relativize(p.file().toAbsolutePath().normalize()).toString();
                     String where = file == null || file.isEmpty() ? null : p.line() > 0 ? file + ":" + p.line() : file;
-                    out.add(new Problem(p.code(), where, p.hint() == null ? p.message() : p.message() + " (" + p.hint() + ")"));
+                    out.add(new Problem(p.code(), where, hidePaths(p.hint() == null ? p.message() : p.message() + " (" + p.hint() + ")", root)));
                 }
             }
             return out;

@@ -15,6 +15,15 @@ final class Versions {
         return version != null && Semver.isValid(version);
     }
 
+    /**
+     * The version without its build metadata ({@code 1.0.0+rebuilt} is {@code 1.0.0}): SemVer gives both the
+     * same precedence, so the registry holds at most one of them.
+     */
+    static String withoutBuild(String version) {
+        int plus = version.indexOf('+');
+        return plus < 0 ? version : version.substring(0, plus);
+    }
+
     static final Comparator<String> ORDER = Comparator.comparing(Semver::parse);
 
     /** The highest release among the given versions, or the highest pre-release when there is no release. */

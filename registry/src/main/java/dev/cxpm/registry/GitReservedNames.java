@@ -1,0 +1,33 @@
+package dev.cxpm.registry;
+
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+/**
+ * File names git gives a meaning of its own, which no published plugin may hold, because the registry's
+ * Codex view is a git repository of every plugin's files: {@code .git} (a repository inside the view),
+ * {@code .gitmodules} and {@code .gitattributes} (they change how clients check out and fsck the view).
+ * Matched as git's own {@code verify_path} and fsck do, so look-alikes are caught too: any case, trailing
+ * dots and spaces and NTFS stream suffixes ({@code .git.}, {@code .GIT::$INDEX_ALLOCATION}), code points
+ * HFS+ ignores ({@code .g\u200Cit}) and NTFS 8.3 short names ({@code git~1}, {@code gitmod~1}).
+ * {@code .github} and {@code .gitignore} are ordinary files.
+ */
+final class GitReservedNames {
+
+    private static final Pattern HFS_IGNORED = Pattern.compile("[\u200C-\u200F\u202A-\u202E\u206A-\u206F\uFEFF]");
+    private static final Pattern SHORT_NAME = Pattern.compile("(git|gitmod|gi7eba|gitatt|gi7d29)~[0-9]+");
+
+    private GitReservedNames() {
+    }
+
+    /** Whether one path component (between slashes) is a name git treats specially. */
+    static boolean isReserved(String component) {
+        String s = HFS_IGNORED.matcher(component).replaceAll("").toLowerCase(Locale.ROOT);
+        int colon = s.indexOf(':');
+        if (colon >= 0) {
+            s = s.substring(0, colon);
+        }
+        s = s.replaceFirst("[. ]+$", "");
+        return s.equals(".git") || s.equals(".gitmodules") || s.equals(".gitattributes") || SHORT_NAME.matcher(s).matches();
+    }
+}

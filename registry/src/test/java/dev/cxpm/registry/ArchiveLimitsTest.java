@@ -1,0 +1,136 @@
+package dev.cxpm.registry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What one upload may cost the server is bounded whatever it holds: archives small on the wire and huge
+ * expanded, or with hundreds of thousands of entries, are refused quickly with a short answer, and a server
+ * with a 64 MiB heap survives them all and keeps publishing.
+ */
+class ArchiveLimitsTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path data;
+    RunningRegistry r;
+
+    @BeforeEach
+    void start() throws IOException {
+        r = RunningRegistry.embedded(data);
+    }
+
+    @AfterEach
+    void stop() {
+        r.close();
+    }
+
+    @Test
+    void entriesBeyondTheDocumentedLimitAreRefusedEvenWhenTheyAreDirectories() throws Exception {
+        TestArchive a = TestArchive.plugin("many", "1.0.0");
+        for (int i = 0; i < 15_000; i++) {
+            a.dir("package/d" + i);
+        }
+        HttpResponse<String> res = r.publish(r.admin, a.bytes());
+        assertThat(res.statusCode()).as(res.body()).isEqualTo(400);
+        assertThat(res.body()).contains("too-many-entries").contains("10000");
+        assertThat(r.get("/api/v1/plugins/many").statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void aFileBiggerThanAnInstallAcceptsIsRefusedAtPublish() throws Exception {
+        HttpResponse<String> res = r.publish(r.admin, TestArchive.plugin("bigfile", "1.0.0").zeros("package/data.bin", (64L << 20) + 1).bytes());
+        assertThat(res.statusCode()).as(res.body()).isEqualTo(400);
+        assertThat(res.body()).contains("file-too-large").contains("package/data.bin");
+    }
+
+    @Test
+    void aFloodOfLinksIsCutAtTheEntryLimitWithAShortProblemList() throws Exception {
+        TestArchive a = TestArchive.plugin("links", "1.0.0");
+        for (int i = 0; i < 50_000; i++) {
+            a.symlink("package/l" + i, "/etc/passwd");
+        }
+        byte[] upload = a.bytes();
+        long start = System.nanoTime();
+        HttpResponse<String> res = r.publish(r.admin, upload);
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+        assertThat(res.statusCode()).isEqualTo(400);
+        JsonNode problems = JSON.readTree(res.body()).path("problems");
+        assertThat(problems.size()).isEqualTo(PluginArchive.MAX_PROBLEMS + 2);
+        assertThat(problems.get(PluginArchive.MAX_PROBLEMS).path("message").asText()).matches("and \\d+ more problem.*");
+        assertThat(problems.get(PluginArchive.MAX_PROBLEMS + 1).path("code").asText()).isEqualTo("too-many-entries");
+        assertThat(res.body().length()).isLessThan(32 * 1024);
+        assertThat(took).isLessThan(Duration.ofSeconds(10));
+    }
+
+    @Test
+    void hugeGnuLongNamesAndPaxHeadersAreRefusedWithoutReadingThem() throws Exception {
+        HttpResponse<String> res = r.publish(r.admin, TestArchive.plugin("longname", "1.0.0").longName(100L << 20).bytes());
+        assertThat(res.statusCode()).as(res.body()).isEqualTo(400);
+        assertThat(res.body()).contains("corrupt-archive").contains("long name");
+        HttpResponse<String> pax = r.publish(r.admin, TestArchive.plugin("pax", "1.0.0").paxName(100 << 20).bytes());
+        assertThat(pax.statusCode()).as(pax.body()).isEqualTo(400);
+        assertThat(pax.body()).contains("corrupt-archive").contains("PAX header");
+    }
+
+    /** The numbers: 190 files of 1 MiB in 205 KB, a million links in 2.2 MB; 100 MiB names; one 64 MiB heap. */
+    @Test
+    void aServerWithA64MiBHeapSurvivesBombsAndKeepsPublishing(@TempDir Path own) throws Exception {
+        TestArchive zeros = TestArchive.plugin("zeros", "1.0.0");
+        for (int i = 0; i < 190; i++) {
+            zeros.zeros("package/skills/s" + i + "/SKILL.md", 1 << 20);
+        }
+        TestArchive links = TestArchive.plugin("links", "1.0.0");
+        for (int i = 0; i < 1_000_000; i++) {
+            links.symlink("package/l" + i, "x");
+        }
+        List<byte[]> bombs = List.of(zeros.bytes(), links.bytes(), TestArchive.plugin("longname", "1.0.0").longName(100L << 20).bytes(),
+                TestArchive.plugin("pax", "1.0.0").paxName(100 << 20).bytes());
+
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx64m",
+                "-XX:+ExitOnOutOfMemoryError", "-cp", System.getProperty("java.class.path"), SmallHeapRegistry.class.getName(), own.toString())
+                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            URI url = URI.create(out.readLine().substring(4));
+            String token = out.readLine().substring(6);
+            HttpClient http = HttpClient.newHttpClient();
+            List<Integer> codes = new ArrayList<>();
+            for (byte[] bomb : bombs) {
+                codes.add(http.send(HttpRequest.newBuilder(url.resolve("/api/v1/plugins")).PUT(HttpRequest.BodyPublishers.ofByteArray(bomb))
+                        .header("Authorization", "Bearer " + token).timeout(Duration.ofMinutes(2)).build(),
+                        HttpResponse.BodyHandlers.ofString()).statusCode());
+            }
+            assertThat(codes).containsExactly(400, 400, 400, 400);
+            HttpResponse<String> ok = http.send(HttpRequest.newBuilder(url.resolve("/api/v1/plugins"))
+                    .PUT(HttpRequest.BodyPublishers.ofByteArray(TestArchive.plugin("fine", "1.0.0").bytes()))
+                    .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(ok.statusCode()).as(ok.body()).isEqualTo(201);
+            assertThat(p.isAlive()).as("the 64 MiB server is still up (it exits on OutOfMemoryError)").isTrue();
+        } finally {
+            p.getOutputStream().close();
+            if (!p.waitFor(30, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+            }
+        }
+    }
+}
