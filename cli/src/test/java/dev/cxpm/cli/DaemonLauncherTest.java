@@ -33,8 +33,8 @@ class DaemonLauncherTest {
     }
 
     @AfterEach
-    void stopDaemons() {
-        c.stopDaemons();
+    void cleanUp() throws Exception {
+        c.cleanUp();
     }
 
     @Test

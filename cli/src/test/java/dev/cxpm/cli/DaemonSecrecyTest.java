@@ -40,8 +40,8 @@ class DaemonSecrecyTest {
     }
 
     @AfterEach
-    void stopDaemons() {
-        c.stopDaemons();
+    void cleanUp() throws Exception {
+        c.cleanUp();
     }
 
     @Test

@@ -137,6 +137,14 @@ final class LauncherCheckout {
         daemons().forEach(ProcessHandle::destroy);
     }
 
+    /** After a test: no daemon left, nor its files in the shared per-user directory. */
+    void cleanUp() throws Exception {
+        stopDaemons();
+        waitUntil(() -> daemons().isEmpty());
+        Files.deleteIfExists(daemonFile);
+        Files.deleteIfExists(daemonFile.resolveSibling(daemonFile.getFileName() + ".lock"));
+    }
+
     int port() throws IOException {
         return Integer.parseInt(Files.readString(daemonFile).strip().split(" ")[0]);
     }
