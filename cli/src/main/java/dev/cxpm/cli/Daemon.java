@@ -126,10 +126,7 @@ public final class Daemon {
 
     private void serve() throws IOException {
         try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-            Path tmp = Files.createTempFile(file.getParent(), ".daemon", ".tmp",
-                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            Files.writeString(tmp, server.getLocalPort() + " " + secret + "\n");
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            writeFile(server.getLocalPort());
             server.setSoTimeout((int) CHECK.toMillis());
             while (!stop) {
                 Socket socket;
@@ -139,6 +136,9 @@ public final class Daemon {
                     boolean idle = System.nanoTime() - lastCommand > IDLE.toNanos() && oneAtATime.availablePermits() == 1;
                     if (idle || !Files.getLastModifiedTime(jar).equals(jarTime)) {
                         break; // idle, or rebuilt: the launcher starts a daemon of the new jar
+                    }
+                    if (Files.notExists(file, LinkOption.NOFOLLOW_LINKS)) {
+                        writeFile(server.getLocalPort()); // a launcher that got no answer (say, while strangers held every handshake) dropped it
                     }
                     continue;
                 }
@@ -151,6 +151,13 @@ public final class Daemon {
         } finally {
             forgetFile();
         }
+    }
+
+    private void writeFile(int port) throws IOException {
+        Path tmp = Files.createTempFile(file.getParent(), ".daemon", ".tmp",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(tmp, port + " " + secret + "\n");
+        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 
     private void answer(Socket socket) {

@@ -11,6 +11,33 @@ import java.util.Map;
  */
 public record Env(Map<String, String> vars, Path cwd, PrintWriter out, PrintWriter err, Clock clock) {
 
+    public Env {
+        vars = withCallersPath(vars, cwd);
+    }
+
+    /**
+     * Relative PATH entries are the caller's directory's, as in their shell: made absolute once here, so
+     * that no lookup (git, prerequisites) and no subprocess resolves them against the JVM's directory,
+     * which in the warm daemon is not the caller's.
+     */
+    private static Map<String, String> withCallersPath(Map<String, String> vars, Path cwd) {
+        String path = vars.get("PATH");
+        if (path == null) {
+            return vars;
+        }
+        java.util.List<String> entries = new java.util.ArrayList<>();
+        for (String entry : path.split(java.io.File.pathSeparator, -1)) {
+            entries.add(entry.isEmpty() || entry.startsWith("/") ? entry : cwd.resolve(entry).normalize().toString());
+        }
+        String absolute = String.join(java.io.File.pathSeparator, entries);
+        if (absolute.equals(path)) {
+            return vars;
+        }
+        Map<String, String> out = new java.util.LinkedHashMap<>(vars);
+        out.put("PATH", absolute);
+        return java.util.Collections.unmodifiableMap(out);
+    }
+
     public static Env system() {
         return new Env(System.getenv(), Path.of("").toAbsolutePath(),
                 new PrintWriter(System.out, true), new PrintWriter(System.err, true), Clock.systemUTC());
