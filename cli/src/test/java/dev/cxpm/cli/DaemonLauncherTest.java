@@ -115,7 +115,11 @@ class DaemonLauncherTest {
             Files.writeString(git, "#!/bin/sh\necho \"$WHO $*\" >> '" + tmp.resolve("git-" + who + ".log") + "'\nexec '" + realGit + "' \"$@\"\n");
             Files.setPosixFilePermissions(git, PosixFilePermissions.fromString("rwxr-xr-x"));
         }
-        c.startDaemon();
+        Map<String, String> starter = new HashMap<>(c.env);
+        starter.put("CXPM_TOKEN", "the-first-callers-token");
+        c.startDaemon(starter);
+        assertThat(Files.readString(Path.of("/proc/" + c.daemons().get(0).pid() + "/environ")))
+                .as("the daemon keeps nothing of the caller that started it").doesNotContain("the-first-callers-token");
 
         Map<String, String> one = c.noJvm();
         one.putAll(Map.of("HOME", home.toString(), "CODEX_HOME", tmp.resolve("codex-one").toString(), "WHO", "one",

@@ -122,7 +122,11 @@ final class LauncherCheckout {
 
     /** Runs a first command in a JVM of its own, which starts the daemon, and waits for the daemon. */
     void startDaemon() throws Exception {
-        Run first = cxpm(env, "list");
+        startDaemon(env);
+    }
+
+    void startDaemon(Map<String, String> vars) throws Exception {
+        Run first = cxpm(vars, "list");
         assertThat(first.code()).as(first.err()).isZero();
         waitUntil(() -> Files.isRegularFile(daemonFile));
     }
