@@ -64,6 +64,7 @@ public final class Daemon {
     /** Connections that have not proved the secret yet: more are closed unread, so strangers cost little. */
     private static final int MAX_HANDSHAKES = 8;
     private static final int NONCE_BYTES = 16;
+    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final Path file;
     private final Path jar;
@@ -88,8 +89,6 @@ public final class Daemon {
         return HexFormat.of().formatHex(b);
     }
 
-    private static final SecureRandom RANDOM = new SecureRandom();
-
     /**
      * args: the daemon file to write ({@code port secret}), the jar the launcher runs. The file's directory
      * is the launcher's per-user one (not under HOME, so one daemon per user and checkout): it must be
@@ -112,7 +111,7 @@ public final class Daemon {
         }
     }
 
-    static boolean isPrivateDirectory(Path dir) throws IOException {
+    private static boolean isPrivateDirectory(Path dir) throws IOException {
         try {
             Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         } catch (FileAlreadyExistsException made) {

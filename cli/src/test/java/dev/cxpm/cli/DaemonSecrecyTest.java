@@ -16,8 +16,11 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -114,6 +117,26 @@ class DaemonSecrecyTest {
             }).as("the daemon hangs up instead of reading it").isInstanceOf(IOException.class);
         }
         assertThat(c.cxpm(c.noJvm(), "list").code()).as("and still serves the user").isZero();
+    }
+
+    @Test
+    void noDaemonStartsInADirectoryThatIsALinkOrThatOthersCanOpen() throws Exception {
+        Path open = Files.createDirectories(tmp.resolve("open"));
+        Files.setPosixFilePermissions(open, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path link = Files.createSymbolicLink(tmp.resolve("link"),
+                Files.createDirectories(tmp.resolve("private"), PosixFilePermissions.asFileAttribute(
+                        PosixFilePermissions.fromString("rwx------"))));
+        for (Path dir : List.of(open, link)) {
+            Path file = dir.resolve("daemon-test");
+            CompletableFuture.runAsync(() -> {
+                try {
+                    Daemon.main(new String[] {file.toString(), c.jar.toString()});
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }).get(20, TimeUnit.SECONDS); // returns at once instead of serving
+            assertThat(file).as(dir.toString()).doesNotExist();
+        }
     }
 
     @Test
