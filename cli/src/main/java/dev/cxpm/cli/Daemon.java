@@ -49,10 +49,11 @@ import java.util.concurrent.Semaphore;
  * launcher checks A and sends the second half as a line. What one side reveals never lets anyone answer
  * the other side's next challenge. (SHA-256 of the secret and fixed-length fields, not HMAC, because
  * bash has only {@code sha256sum} on every machine; with fixed-length input the length-extension weakness
- * of that construction does not apply.) Only then come the request's NUL-terminated fields (working
+ * of that construction does not apply.) Only then come the request's NUL-terminated fields (umask, working
  * directory, argument count, arguments, variable count, {@code NAME=value} variables), at most
- * {@link #MAX_REQUEST} bytes together. The answer is a line: {@code BUSY} or {@code STALE} (nothing
- * ran: the launcher runs the command itself), or {@code ACCEPTED} and, once the command finished,
+ * {@link #MAX_REQUEST} bytes together. The answer is a line: {@code BUSY}, {@code UMASK} (the
+ * caller's differs from the daemon's, which every file it writes would get: a JVM cannot change it per
+ * command) or {@code STALE} (nothing ran: the launcher runs the command itself), or {@code ACCEPTED} and, once the command finished,
  * {@code DONE <exit code> <stderr bytes>} followed by stderr's then stdout's bytes. Anything else, and the
  * daemon hangs up. It exits after {@link #IDLE} without a command, or when its jar changes.
  */
@@ -68,6 +69,7 @@ public final class Daemon {
 
     private final Path file;
     private final Path jar;
+    private final String umask;
     private final FileTime jarTime;
     private final String secret;
     private final Semaphore oneAtATime = new Semaphore(1);
@@ -76,9 +78,10 @@ public final class Daemon {
     /** When a client last proved the secret: strangers that only connect do not keep the daemon alive. */
     private volatile long lastCommand = System.nanoTime();
 
-    private Daemon(Path file, Path jar) throws IOException {
+    private Daemon(Path file, Path jar, String umask) throws IOException {
         this.file = file;
         this.jar = jar;
+        this.umask = umask;
         this.jarTime = Files.getLastModifiedTime(jar);
         this.secret = random(32);
     }
@@ -90,7 +93,7 @@ public final class Daemon {
     }
 
     /**
-     * args: the daemon file to write ({@code port secret}), the jar the launcher runs. The file's directory
+     * args: the daemon file to write ({@code port secret}), the jar the launcher runs, the umask it runs with. The file's directory
      * is the launcher's per-user one (not under HOME, so one daemon per user and checkout): it must be
      * this user's, mode 0700 and not a link, or no daemon starts and every command runs in its own JVM.
      */
@@ -105,7 +108,7 @@ public final class Daemon {
             if (lock == null) {
                 return; // another daemon for this checkout is starting or running
             }
-            Daemon daemon = new Daemon(file, Path.of(args[1]));
+            Daemon daemon = new Daemon(file, Path.of(args[1]), args[2]);
             Runtime.getRuntime().addShutdownHook(new Thread(daemon::forgetFile)); // SIGTERM: no file naming a dead port
             daemon.serve();
         }
@@ -177,6 +180,10 @@ public final class Daemon {
                 out.write("STALE\n".getBytes(StandardCharsets.US_ASCII));
                 stop = true;
                 forgetFile();
+                return;
+            }
+            if (!request.umask().equals(umask)) {
+                out.write("UMASK\n".getBytes(StandardCharsets.US_ASCII));
                 return;
             }
             if (!oneAtATime.tryAcquire()) {
@@ -258,9 +265,10 @@ public final class Daemon {
     }
 
     /** What the launcher sent. */
-    record Request(Path cwd, List<String> args, Map<String, String> vars) {
+    record Request(String umask, Path cwd, List<String> args, Map<String, String> vars) {
         static Request read(InputStream in, int maxBytes) throws IOException {
             Fields f = new Fields(in, maxBytes);
+            String umask = f.next();
             Path cwd = Path.of(f.next());
             int argc = Integer.parseInt(f.next());
             List<String> args = new ArrayList<>();
@@ -279,7 +287,7 @@ public final class Daemon {
             if (!cwd.isAbsolute()) {
                 throw new IOException("working directory is not absolute");
             }
-            return new Request(cwd, List.copyOf(args), Map.copyOf(vars));
+            return new Request(umask, cwd, List.copyOf(args), Map.copyOf(vars));
         }
     }
 

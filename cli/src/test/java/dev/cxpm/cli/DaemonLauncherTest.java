@@ -142,6 +142,14 @@ class DaemonLauncherTest {
     }
 
     @Test
+    void aCallerWhoseUmaskIsNotTheDaemonsRunsInItsOwnJvmSoItsFilesGetItsModes() throws Exception {
+        String mask = new String(new ProcessBuilder("bash", "-c", "umask").start().getInputStream().readAllBytes()).strip();
+        c.startDaemon();
+        assertThat(c.cxpmIn(tmp, mask, c.noJvm(), "list").code()).as("the daemon's umask").isZero();
+        assertThat(c.cxpmIn(tmp, mask.equals("0077") ? "0022" : "0077", c.noJvm(), "list").code()).as("another umask").isEqualTo(99);
+    }
+
+    @Test
     void oneDaemonPerUserAndCheckoutWhateverHomeIs() throws Exception {
         c.startDaemon();
         for (int i = 0; i < 4; i++) {

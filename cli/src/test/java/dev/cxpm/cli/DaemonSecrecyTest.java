@@ -147,7 +147,7 @@ class DaemonSecrecyTest {
             byte[] field = new byte[64 * 1024];
             Arrays.fill(field, (byte) 'a');
             field[field.length - 1] = 0;
-            out.write(("/\0" + "40\0").getBytes(StandardCharsets.US_ASCII));
+            out.write(("0022\0" + "/\0" + "40\0").getBytes(StandardCharsets.US_ASCII));
             try {
                 for (int i = 0; i < 40; i++) { // 2.5 MiB of arguments
                     out.write(field);

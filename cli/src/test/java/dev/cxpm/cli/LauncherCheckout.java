@@ -107,7 +107,13 @@ final class LauncherCheckout {
     }
 
     Run cxpmIn(Path dir, Map<String, String> vars, String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of("bash", launcher.toString()));
+        return cxpmIn(dir, null, vars, args);
+    }
+
+    /** umask: the caller's file mode mask (null: this JVM's). */
+    Run cxpmIn(Path dir, String umask, Map<String, String> vars, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(umask == null ? List.of("bash", launcher.toString())
+                : List.of("bash", "-c", "umask " + umask + " && exec bash \"$0\" \"$@\"", launcher.toString()));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile());
         pb.environment().clear();
