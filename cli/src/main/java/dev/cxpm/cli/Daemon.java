@@ -44,8 +44,7 @@ import java.util.concurrent.Semaphore;
  * after a daemon dies anyone can take its port, so each side proves it knows the secret in the user's
  * 0600 daemon file on values fresh for this connection, and the launcher sends nothing else until the
  * daemon has: the launcher sends a line with its random challenge C; the daemon answers a line
- * {@code N A} with its own random N and A, the first half of SHA-256("secret C N
-") in hex; the
+ * {@code N A} with its own random N and A, the first half of SHA-256("secret C N\n") in hex; the
  * launcher checks A and sends the second half as a line. What one side reveals never lets anyone answer
  * the other side's next challenge. (SHA-256 of the secret and fixed-length fields, not HMAC, because
  * bash has only {@code sha256sum} on every machine; with fixed-length input the length-extension weakness
@@ -53,9 +52,9 @@ import java.util.concurrent.Semaphore;
  * directory, argument count, arguments, variable count, {@code NAME=value} variables), at most
  * {@link #MAX_REQUEST} bytes together. The answer is a line: {@code BUSY}, {@code UMASK} (the
  * caller's differs from the daemon's, which every file it writes would get: a JVM cannot change it per
- * command) or {@code STALE} (nothing ran: the launcher runs the command itself), or {@code ACCEPTED} and, once the command finished,
- * {@code DONE <exit code> <stderr bytes>} followed by stderr's then stdout's bytes. Anything else, and the
- * daemon hangs up. It exits after {@link #IDLE} without a command, or when its jar changes.
+ * command) or {@code STALE} (nothing ran: the launcher runs the command itself), or {@code ACCEPTED}
+ * and, once the command finished, {@code DONE <exit code> <stderr bytes>} followed by stderr's then
+ * stdout's bytes. Anything else, and the daemon hangs up. It exits after {@link #IDLE} without a command, or when its jar changes.
  */
 public final class Daemon {
     static final Duration IDLE = Duration.ofMinutes(10);
@@ -93,9 +92,9 @@ public final class Daemon {
     }
 
     /**
-     * args: the daemon file to write ({@code port secret}), the jar the launcher runs, the umask it runs with. The file's directory
-     * is the launcher's per-user one (not under HOME, so one daemon per user and checkout): it must be
-     * this user's, mode 0700 and not a link, or no daemon starts and every command runs in its own JVM.
+     * args: the daemon file to write ({@code port secret}), the jar the launcher runs, the umask it runs
+     * with. The file's directory is the launcher's per-user one (not under HOME, so one daemon per user and
+     * checkout): it must be this user's, mode 0700 and not a link, or no daemon starts and every command runs in its own JVM.
      */
     public static void main(String[] args) throws IOException {
         Path file = Path.of(args[0]);
@@ -140,7 +139,8 @@ public final class Daemon {
                         break; // idle, or rebuilt: the launcher starts a daemon of the new jar
                     }
                     if (Files.notExists(file, LinkOption.NOFOLLOW_LINKS)) {
-                        writeFile(server.getLocalPort()); // a launcher that got no answer (say, while strangers held every handshake) dropped it
+                        // a launcher that got no answer (say, while strangers held every handshake) dropped it
+                        writeFile(server.getLocalPort());
                     }
                     continue;
                 }

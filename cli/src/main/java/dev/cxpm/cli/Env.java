@@ -1,8 +1,13 @@
 package dev.cxpm.cli;
 
+import java.io.File;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -25,17 +30,17 @@ public record Env(Map<String, String> vars, Path cwd, PrintWriter out, PrintWrit
         if (path == null) {
             return vars;
         }
-        java.util.List<String> entries = new java.util.ArrayList<>();
-        for (String entry : path.split(java.io.File.pathSeparator, -1)) {
+        List<String> entries = new ArrayList<>();
+        for (String entry : path.split(File.pathSeparator, -1)) {
             entries.add(entry.isEmpty() || entry.startsWith("/") ? entry : cwd.resolve(entry).normalize().toString());
         }
-        String absolute = String.join(java.io.File.pathSeparator, entries);
+        String absolute = String.join(File.pathSeparator, entries);
         if (absolute.equals(path)) {
             return vars;
         }
-        Map<String, String> out = new java.util.LinkedHashMap<>(vars);
+        Map<String, String> out = new LinkedHashMap<>(vars);
         out.put("PATH", absolute);
-        return java.util.Collections.unmodifiableMap(out);
+        return Collections.unmodifiableMap(out);
     }
 
     public static Env system() {

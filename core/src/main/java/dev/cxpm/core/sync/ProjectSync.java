@@ -20,8 +20,6 @@ import dev.cxpm.core.resolve.PluginRelease;
 import dev.cxpm.core.resolve.PluginVersion;
 import dev.cxpm.core.resolve.Resolution;
 import dev.cxpm.core.resolve.Resolver;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
