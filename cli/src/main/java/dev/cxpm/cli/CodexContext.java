@@ -11,7 +11,7 @@ import java.time.Duration;
 record CodexContext(Env env, CodexHome home, GitCli git, Duration lockTimeout) {
 
     static CodexContext of(Env env) {
-        return new CodexContext(env, CodexHome.resolve(env.vars(), env.cwd()), new GitCli(env.vars()),
+        return new CodexContext(env, CodexHome.resolve(env.vars(), env.cwd()), new GitCli(env.vars(), env.cwd()),
                 HomeLock.timeoutFrom(env.var("CXPM_LOCK_TIMEOUT")));
     }
 

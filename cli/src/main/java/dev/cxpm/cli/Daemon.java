@@ -14,11 +14,14 @@ import java.net.SocketTimeoutException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
@@ -37,66 +40,95 @@ import java.util.concurrent.Semaphore;
  * it later commands over a socket on 127.0.0.1, as Gradle's daemon does. It runs them with the same
  * {@link Main#run} the tests run, with the caller's working directory and environment, one at a time.
  *
- * <p>Protocol (what the launcher's bash speaks): the daemon greets with a line holding its proof; only
- * then does the launcher send the request, as NUL-terminated fields (secret, working directory, argument
- * count, arguments, variable count, {@code NAME=value} variables). The answer is a line: {@code BUSY} or
- * {@code STALE} (nothing ran: the launcher runs the command itself), or {@code ACCEPTED} and, once the
- * command finished, {@code DONE <exit code> <stderr bytes>} followed by stderr's then stdout's bytes.
- * Proof and secret are in a file only the user can read: the secret keeps other local users from running
- * commands as them, the proof keeps the launcher from sending its environment to a process that took the
- * port of a daemon that died. It exits after {@link #IDLE} without a command, or when its jar changes.
+ * <p>Protocol (what the launcher's bash speaks). Anyone on the machine can connect to 127.0.0.1, and
+ * after a daemon dies anyone can take its port, so each side proves it knows the secret in the user's
+ * 0600 daemon file on values fresh for this connection, and the launcher sends nothing else until the
+ * daemon has: the launcher sends a line with its random challenge C; the daemon answers a line
+ * {@code N A} with its own random N and A, the first half of SHA-256("secret C N\n") in hex; the
+ * launcher checks A and sends the second half as a line. What one side reveals never lets anyone answer
+ * the other side's next challenge. (SHA-256 of the secret and fixed-length fields, not HMAC, because
+ * bash has only {@code sha256sum} on every machine; with fixed-length input the length-extension weakness
+ * of that construction does not apply.) Only then come the request's NUL-terminated fields (umask, working
+ * directory, argument count, arguments, variable count, {@code NAME=value} variables), at most
+ * {@link #MAX_REQUEST} bytes together. The answer is a line: {@code BUSY}, {@code UMASK} (the
+ * caller's differs from the daemon's, which every file it writes would get: a JVM cannot change it per
+ * command) or {@code STALE} (nothing ran: the launcher runs the command itself), or {@code ACCEPTED}
+ * and, once the command finished, {@code DONE <exit code> <stderr bytes>} followed by stderr's then
+ * stdout's bytes. Anything else, and the daemon hangs up. It exits after {@link #IDLE} without a command, or when its jar changes.
  */
 public final class Daemon {
     static final Duration IDLE = Duration.ofMinutes(10);
     private static final Duration CHECK = Duration.ofSeconds(20);
-    private static final int MAX_FIELD = 1 << 20;
+    /** Working directory, arguments and environment together: a shell's are a few KB, the kernel's limit 2 MiB. */
+    static final int MAX_REQUEST = 1 << 20;
+    /** Connections that have not proved the secret yet: more are closed unread, so strangers cost little. */
+    private static final int MAX_HANDSHAKES = 8;
+    private static final int NONCE_BYTES = 16;
+    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final Path file;
     private final Path jar;
+    private final String umask;
     private final FileTime jarTime;
     private final String secret;
-    private final String proof;
     private final Semaphore oneAtATime = new Semaphore(1);
+    private final Semaphore handshakes = new Semaphore(MAX_HANDSHAKES);
     private volatile boolean stop;
+    /** When a client last proved the secret: strangers that only connect do not keep the daemon alive. */
+    private volatile long lastCommand = System.nanoTime();
 
-    private Daemon(Path file, Path jar) throws IOException {
+    private Daemon(Path file, Path jar, String umask) throws IOException {
         this.file = file;
         this.jar = jar;
+        this.umask = umask;
         this.jarTime = Files.getLastModifiedTime(jar);
-        this.secret = random();
-        this.proof = random();
+        this.secret = random(32);
     }
 
-    private static String random() {
-        byte[] bytes = new byte[16];
-        new SecureRandom().nextBytes(bytes);
-        return HexFormat.of().formatHex(bytes);
+    private static String random(int bytes) {
+        byte[] b = new byte[bytes];
+        RANDOM.nextBytes(b);
+        return HexFormat.of().formatHex(b);
     }
 
-    /** args: the daemon file to write ({@code port secret}), the jar the launcher runs. */
+    /**
+     * args: the daemon file to write ({@code port secret}), the jar the launcher runs, the umask it runs
+     * with. The file's directory is the launcher's per-user one (not under HOME, so one daemon per user and
+     * checkout): it must be this user's, mode 0700 and not a link, or no daemon starts and every command runs in its own JVM.
+     */
     public static void main(String[] args) throws IOException {
         Path file = Path.of(args[0]);
-        Files.createDirectories(file.getParent(), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        if (!isPrivateDirectory(file.getParent())) {
+            return;
+        }
         try (FileChannel lockFile = FileChannel.open(file.resolveSibling(file.getFileName() + ".lock"),
-                StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                StandardOpenOption.CREATE, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
              FileLock lock = lockFile.tryLock()) {
             if (lock == null) {
                 return; // another daemon for this checkout is starting or running
             }
-            Daemon daemon = new Daemon(file, Path.of(args[1]));
+            Daemon daemon = new Daemon(file, Path.of(args[1]), args[2]);
             Runtime.getRuntime().addShutdownHook(new Thread(daemon::forgetFile)); // SIGTERM: no file naming a dead port
             daemon.serve();
         }
     }
 
+    private static boolean isPrivateDirectory(Path dir) throws IOException {
+        try {
+            Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        } catch (FileAlreadyExistsException made) {
+            // by an earlier daemon or the launcher; checked below like any other
+        }
+        PosixFileAttributes a = Files.readAttributes(dir, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        Object me = Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+        return a.isDirectory() && me.equals(Files.getAttribute(dir, "unix:uid", LinkOption.NOFOLLOW_LINKS))
+                && a.permissions().equals(PosixFilePermissions.fromString("rwx------"));
+    }
+
     private void serve() throws IOException {
         try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-            Path tmp = Files.createTempFile(file.getParent(), ".daemon", ".tmp",
-                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            Files.writeString(tmp, server.getLocalPort() + " " + secret + " " + proof + "\n");
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            writeFile(server.getLocalPort());
             server.setSoTimeout((int) CHECK.toMillis());
-            long lastCommand = System.nanoTime();
             while (!stop) {
                 Socket socket;
                 try {
@@ -106,9 +138,16 @@ public final class Daemon {
                     if (idle || !Files.getLastModifiedTime(jar).equals(jarTime)) {
                         break; // idle, or rebuilt: the launcher starts a daemon of the new jar
                     }
+                    if (Files.notExists(file, LinkOption.NOFOLLOW_LINKS)) {
+                        // a launcher that got no answer (say, while strangers held every handshake) dropped it
+                        writeFile(server.getLocalPort());
+                    }
                     continue;
                 }
-                lastCommand = System.nanoTime();
+                if (!handshakes.tryAcquire()) {
+                    socket.close(); // the launcher that gets this runs its command in a JVM of its own
+                    continue;
+                }
                 Thread.ofVirtual().start(() -> answer(socket));
             }
         } finally {
@@ -116,19 +155,35 @@ public final class Daemon {
         }
     }
 
+    private void writeFile(int port) throws IOException {
+        Path tmp = Files.createTempFile(file.getParent(), ".daemon", ".tmp",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(tmp, port + " " + secret + "\n");
+        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
     private void answer(Socket socket) {
-        try (socket; InputStream in = new BufferedInputStream(socket.getInputStream()); OutputStream out = socket.getOutputStream()) {
+        try (socket; InputStream raw = socket.getInputStream(); OutputStream out = socket.getOutputStream()) {
             socket.setSoTimeout((int) Duration.ofSeconds(10).toMillis()); // the request comes at once; the command itself is not timed
-            out.write((proof + "\n").getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-            Request request = Request.read(in);
-            if (!MessageDigest.isEqual(request.secret().getBytes(StandardCharsets.UTF_8), secret.getBytes(StandardCharsets.UTF_8))) {
-                return; // not the user's launcher: say nothing
+            boolean proved;
+            try {
+                proved = handshake(raw, out);
+            } finally {
+                handshakes.release();
             }
+            if (!proved) {
+                return; // not the user's launcher: say nothing more
+            }
+            lastCommand = System.nanoTime();
+            Request request = Request.read(new BufferedInputStream(raw), MAX_REQUEST);
             if (!Files.getLastModifiedTime(jar).equals(jarTime)) {
                 out.write("STALE\n".getBytes(StandardCharsets.US_ASCII));
                 stop = true;
                 forgetFile();
+                return;
+            }
+            if (!request.umask().equals(umask)) {
+                out.write("UMASK\n".getBytes(StandardCharsets.US_ASCII));
                 return;
             }
             if (!oneAtATime.tryAcquire()) {
@@ -144,6 +199,40 @@ public final class Daemon {
             }
         } catch (IOException | RuntimeException e) {
             // the launcher went away or sent garbage: nothing ran, or the command's own outcome stands
+        }
+    }
+
+    /** True when the client proved the secret on this connection's fresh nonce; reads at most two short lines. */
+    private boolean handshake(InputStream in, OutputStream out) throws IOException {
+        String theirs = nonce(in);
+        String ours = random(NONCE_BYTES);
+        String mac = sha256(secret + " " + theirs + " " + ours + "\n");
+        out.write((ours + " " + mac.substring(0, 32) + "\n").getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        return MessageDigest.isEqual(nonce(in).getBytes(StandardCharsets.US_ASCII), mac.substring(32).getBytes(StandardCharsets.US_ASCII));
+    }
+
+    /** A line of 32 lowercase hex digits, read a byte at a time so that nothing past it is taken from the socket. */
+    private static String nonce(InputStream in) throws IOException {
+        byte[] line = new byte[2 * NONCE_BYTES];
+        for (int i = 0; i < line.length; i++) {
+            int c = in.read();
+            if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f')) {
+                throw new IOException("not a nonce");
+            }
+            line[i] = (byte) c;
+        }
+        if (in.read() != '\n') {
+            throw new IOException("not a nonce");
+        }
+        return new String(line, StandardCharsets.US_ASCII);
+    }
+
+    private static String sha256(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.US_ASCII)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
         }
     }
 
@@ -176,19 +265,20 @@ public final class Daemon {
     }
 
     /** What the launcher sent. */
-    record Request(String secret, Path cwd, List<String> args, Map<String, String> vars) {
-        static Request read(InputStream in) throws IOException {
-            String secret = field(in);
-            Path cwd = Path.of(field(in));
-            int argc = Integer.parseInt(field(in));
+    record Request(String umask, Path cwd, List<String> args, Map<String, String> vars) {
+        static Request read(InputStream in, int maxBytes) throws IOException {
+            Fields f = new Fields(in, maxBytes);
+            String umask = f.next();
+            Path cwd = Path.of(f.next());
+            int argc = Integer.parseInt(f.next());
             List<String> args = new ArrayList<>();
             for (int i = 0; i < argc; i++) {
-                args.add(field(in));
+                args.add(f.next());
             }
-            int varc = Integer.parseInt(field(in));
+            int varc = Integer.parseInt(f.next());
             Map<String, String> vars = new LinkedHashMap<>();
             for (int i = 0; i < varc; i++) {
-                String v = field(in);
+                String v = f.next();
                 int eq = v.indexOf('=');
                 if (eq > 0) {
                     vars.put(v.substring(0, eq), v.substring(eq + 1));
@@ -197,18 +287,35 @@ public final class Daemon {
             if (!cwd.isAbsolute()) {
                 throw new IOException("working directory is not absolute");
             }
-            return new Request(secret, cwd, List.copyOf(args), Map.copyOf(vars));
+            return new Request(umask, cwd, List.copyOf(args), Map.copyOf(vars));
+        }
+    }
+
+    /** NUL-terminated fields, at most maxBytes of them in all (every field costs at least its NUL). */
+    private static final class Fields {
+        private final InputStream in;
+        private int left;
+
+        Fields(InputStream in, int maxBytes) {
+            this.in = in;
+            this.left = maxBytes;
         }
 
-        private static String field(InputStream in) throws IOException {
+        String next() throws IOException {
             ByteArrayOutputStream b = new ByteArrayOutputStream();
-            for (int c; (c = in.read()) != 0; ) {
-                if (c < 0 || b.size() > MAX_FIELD) {
+            while (true) {
+                int c = in.read();
+                if (c < 0) {
                     throw new IOException("truncated request");
+                }
+                if (--left < 0) {
+                    throw new IOException("request larger than " + MAX_REQUEST + " bytes");
+                }
+                if (c == 0) {
+                    return b.toString(StandardCharsets.UTF_8);
                 }
                 b.write(c);
             }
-            return b.toString(StandardCharsets.UTF_8);
         }
     }
 }

@@ -139,7 +139,7 @@ final class InfoCommand implements Runnable {
         out.println("  apps (" + plugin.apps().size() + "):");
         plugin.apps().values().forEach(a -> out.println("    " + a.key() + a.id().map(x -> " (" + x + ")").orElse("")));
         List<Prerequisite> prereqs = Prerequisite.of(plugin);
-        List<Prerequisite> missing = Prerequisite.missing(plugin, env.vars());
+        List<Prerequisite> missing = Prerequisite.missing(plugin, env.vars(), env.cwd());
         out.println("  prerequisites (" + prereqs.size() + "):");
         for (Prerequisite q : prereqs) {
             out.println("    " + (q.kind() == Prerequisite.Kind.COMMAND ? "command " : "env ") + q.name()
@@ -245,7 +245,7 @@ final class InfoCommand implements Runnable {
             SearchCommand.putOpt(o, "id", a.id().orElse(null));
         }
         ArrayNode prereqs = n.putArray("prerequisites");
-        List<Prerequisite> missing = Prerequisite.missing(plugin, ctx.env().vars());
+        List<Prerequisite> missing = Prerequisite.missing(plugin, ctx.env().vars(), ctx.env().cwd());
         for (Prerequisite q : Prerequisite.of(plugin)) {
             ObjectNode o = prereqs.addObject();
             o.put("kind", q.kind().name().toLowerCase(java.util.Locale.ROOT));

@@ -29,11 +29,15 @@ record ProjectContext(Env env, Path projectDir, CodexHome home, Store store) {
     }
 
     ProjectSync sync() {
-        return new ProjectSync(projectDir, home, store, lockTimeout(), marketplaces(), env.vars());
+        return new ProjectSync(projectDir, home, store, lockTimeout(), marketplaces(), git(), env.vars());
     }
 
     dev.cxpm.core.marketplace.Marketplaces marketplaces() {
-        return new dev.cxpm.core.marketplace.Marketplaces(home, new dev.cxpm.core.marketplace.GitCli(env.vars()), lockTimeout());
+        return new dev.cxpm.core.marketplace.Marketplaces(home, git(), lockTimeout());
+    }
+
+    private dev.cxpm.core.marketplace.GitCli git() {
+        return new dev.cxpm.core.marketplace.GitCli(env.vars(), env.cwd());
     }
 
     private java.time.Duration lockTimeout() {

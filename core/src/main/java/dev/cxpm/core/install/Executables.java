@@ -14,9 +14,10 @@ public final class Executables {
     private Executables() {
     }
 
-    public static Optional<Path> find(String command, String pathVar) {
+    /** The command's file as a shell in directory cwd finds it: relative PATH entries are relative to cwd. */
+    public static Optional<Path> find(String command, String pathVar, Path cwd) {
         if (command.contains("/")) {
-            Path p = Path.of(command);
+            Path p = cwd.resolve(command);
             return Files.isRegularFile(p) && Files.isExecutable(p) ? Optional.of(p) : Optional.empty();
         }
         if (pathVar == null) {
@@ -26,7 +27,7 @@ public final class Executables {
             if (dir.isEmpty()) {
                 continue;
             }
-            Path p = Path.of(dir).resolve(command);
+            Path p = cwd.resolve(dir).resolve(command);
             if (Files.isRegularFile(p) && Files.isExecutable(p)) {
                 return Optional.of(p);
             }

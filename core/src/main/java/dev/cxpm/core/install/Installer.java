@@ -205,7 +205,7 @@ public final class Installer {
                     + " (the marketplace offers " + (plugin.version().isPresent() ? version : "an unversioned plugin") + ")",
                     "drop --version, or pick a range that includes " + version);
         }
-        List<Prerequisite> missing = Prerequisite.missing(plugin, vars);
+        List<Prerequisite> missing = Prerequisite.missing(plugin, vars, cwd);
         if (!missing.isEmpty() && !ignorePrerequisites) {
             throw missingPrerequisites(id, missing);
         }
@@ -254,7 +254,7 @@ public final class Installer {
             InstalledPlugin p = list().stream().filter(i -> i.id().equals(id)).findFirst().orElseThrow(() -> new UserError(
                     UserError.Kind.NOT_FOUND, "plugin " + id + " is not installed", "install it first: cxpm install " + id));
             if (enabled && !ignorePrerequisites) {
-                List<Prerequisite> missing = Prerequisite.missing(Plugin.load(p.path()), vars);
+                List<Prerequisite> missing = Prerequisite.missing(Plugin.load(p.path()), vars, cwd);
                 if (!missing.isEmpty()) {
                     throw missingPrerequisites(id, missing);
                 }

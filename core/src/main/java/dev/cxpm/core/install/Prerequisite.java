@@ -40,12 +40,12 @@ public record Prerequisite(Kind kind, String name, String hint) {
         return out;
     }
 
-    /** Those not satisfied in the given environment (PATH and variables). */
-    public static List<Prerequisite> missing(Plugin plugin, Map<String, String> vars) {
+    /** Those not satisfied in the given environment (PATH and variables) of a caller in directory cwd. */
+    public static List<Prerequisite> missing(Plugin plugin, Map<String, String> vars, java.nio.file.Path cwd) {
         List<Prerequisite> out = new ArrayList<>();
         for (Prerequisite p : of(plugin)) {
             boolean ok = switch (p.kind) {
-                case COMMAND -> Executables.find(p.name, vars.get("PATH")).isPresent();
+                case COMMAND -> Executables.find(p.name, vars.get("PATH"), cwd).isPresent();
                 case ENV -> vars.get(p.name) != null && !vars.get(p.name).isEmpty();
             };
             if (!ok) {

@@ -11,28 +11,29 @@ import java.util.Map;
 
 /**
  * The system {@code git}, as Codex uses it: it honours the user's {@code ~/.gitconfig} (credentials,
- * {@code url.insteadOf}) and is fast. A missing git is a clear error, not a stack trace.
+ * {@code url.insteadOf}) and is fast. A missing git is a clear error, not a stack trace. It runs wholly
+ * in the caller's environment and directory, never the JVM's: in the warm daemon (cli/Daemon) the JVM's
+ * are those of whoever started it.
  */
 public final class GitCli {
     private final Map<String, String> env;
+    private final Path cwd;
 
-    /** env: the variables git runs with (HOME decides which .gitconfig applies). */
-    public GitCli(Map<String, String> env) {
-        this.env = env;
+    /** env: the variables git runs with (PATH finds it, HOME decides which .gitconfig applies); cwd: the caller's directory. */
+    public GitCli(Map<String, String> env, Path cwd) {
+        this.env = Map.copyOf(env);
+        this.cwd = cwd.toAbsolutePath();
     }
 
-    /** Runs git in dir (null: no dir) and returns its stdout, trimmed; NETWORK error on failure. */
+    /** Runs git in dir (null: the caller's directory) and returns its stdout, trimmed; NETWORK error on failure. */
     public String run(Path dir, String... args) {
-        Path gitExe = dev.cxpm.core.install.Executables.find("git", env.get("PATH")).orElseThrow(() -> new UserError(
+        Path gitExe = dev.cxpm.core.install.Executables.find("git", env.get("PATH"), cwd).orElseThrow(() -> new UserError(
                 UserError.Kind.NETWORK, "git is not installed (not found on PATH); it is needed for git marketplaces and plugin sources",
                 "install git (e.g. apt-get install git) or use a local marketplace directory"));
         List<String> cmd = new ArrayList<>();
         cmd.add(gitExe.toString());
         cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd);
-        if (dir != null) {
-            pb.directory(dir.toFile());
-        }
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(cwd.resolve(dir == null ? Path.of("") : dir).toFile());
         Map<String, String> penv = pb.environment();
         penv.clear();
         penv.putAll(env);

@@ -22,8 +22,6 @@ import dev.cxpm.core.resolve.PluginRelease;
 import dev.cxpm.core.resolve.PluginVersion;
 import dev.cxpm.core.resolve.Resolution;
 import dev.cxpm.core.resolve.Resolver;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -87,17 +85,20 @@ public final class ProjectSync {
     private final Marketplaces marketplaces;
     private final Map<String, String> env;
     private final RemoteSources remoteSources;
+    private final dev.cxpm.core.marketplace.GitCli git;
     private final PluginCache cache;
     private final List<Doctor.Finding> leftOut = new ArrayList<>();
 
     /**
      * @param marketplaces clones the git marketplaces cxpm.toml declares that the home lacks, as `marketplace add` does
+     * @param git          git in the caller's environment and directory, for plugin sources and the locked commits
      * @param env          the environment prerequisites are checked against (PATH, variables)
      */
     public ProjectSync(Path projectDir, CodexHome home, Store store, Duration lockTimeout, Marketplaces marketplaces,
-            Map<String, String> env) {
+            dev.cxpm.core.marketplace.GitCli git, Map<String, String> env) {
         this.env = env;
-        this.remoteSources = new RemoteSources(new dev.cxpm.core.marketplace.GitCli(env), env, projectDir);
+        this.git = git;
+        this.remoteSources = new RemoteSources(git, env, projectDir);
         this.projectDir = projectDir.toAbsolutePath().normalize();
         this.home = home;
         this.cache = new PluginCache(home);
@@ -530,15 +531,11 @@ public final class ProjectSync {
         return new ProjectIndex.Source(name, m, gitUrl, commit, registry);
     }
 
-    private static Optional<String> headCommit(Path repo) {
+    private Optional<String> headCommit(Path repo) {
         try {
-            Process p = new ProcessBuilder("git", "-C", repo.toString(), "rev-parse", "HEAD").redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-            return p.waitFor() == 0 && out.matches("[0-9a-f]{40}([0-9a-f]{24})?") ? Optional.of(out) : Optional.empty();
-        } catch (IOException e) {
-            return Optional.empty();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            String out = git.run(repo, "rev-parse", "HEAD");
+            return out.matches("[0-9a-f]{40}([0-9a-f]{24})?") ? Optional.of(out) : Optional.empty();
+        } catch (UserError e) {
             return Optional.empty();
         }
     }
