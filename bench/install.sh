@@ -12,7 +12,7 @@ client="$root/../shared/compat/codex/codex-client.sh"
 runs="${RUNS:-15}"
 command -v hyperfine >/dev/null || { echo "needs hyperfine (apt-get install hyperfine)" >&2; exit 2; }
 t="$(mktemp -d)"
-daemon_file="$t/home/.cache/cxpm/daemon-${root//[^A-Za-z0-9]/_}"
+daemon_file="$(CXPM_DAEMON=where "$root/cxpm")"
 trap 'pkill -f "$daemon_file" 2>/dev/null || true; rm -rf "$t"' EXIT
 mkdir -p "$t/mk/.agents/plugins" "$t/mk/plugins/demo/.codex-plugin" "$t/mk/plugins/demo/skills/hello" "$t/home" "$t/codex" "$t/cxpm"
 echo '{"name": "fx", "plugins": [{"name": "demo", "source": {"source": "local", "path": "./plugins/demo"}}]}' > "$t/mk/.agents/plugins/marketplace.json"

@@ -29,7 +29,7 @@ fast=(-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xlog:cds=off -Xlog:cds+dynamic=o
 # a small plugin to validate
 rm -rf "$out/startup" "$out/startup-hyperfine.log" && mkdir -p "$out/startup"
 ./cxpm init "$out/startup/small" >/dev/null
-daemon_file="${XDG_RUNTIME_DIR:-$HOME/.cache}/cxpm/daemon-${root//[^A-Za-z0-9]/_}" # the warm daemon init started
+daemon_file="$(CXPM_DAEMON=where "$root/cxpm")" # the warm daemon init started
 for _ in $(seq 100); do [[ -f "$daemon_file" ]] && break; sleep 0.1; done
 
 # the caches each set-up uses, made fresh from this build

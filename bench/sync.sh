@@ -45,7 +45,7 @@ export CXPM_STORE="$work/store" HOME="$work/home"
 cd "$project"
 CODEX_HOME="$work/home-a" "$root/cxpm" sync >/dev/null            # resolves, fills the store, writes cxpm.lock
 [[ "$(grep -c '^\[\[plugin\]\]' cxpm.lock)" == 50 ]] || { echo "expected 50 locked plugins" >&2; exit 1; }
-daemon_file="$HOME/.cache/cxpm/daemon-${root//[^A-Za-z0-9]/_}"
+daemon_file="$(CXPM_DAEMON=where "$root/cxpm")"
 trap "pkill -f '$daemon_file' 2>/dev/null || true; rm -rf '$work'" EXIT
 for _ in $(seq 100); do [[ -f "$daemon_file" ]] && break; sleep 0.1; done
 [[ -f "$daemon_file" ]] || { echo "the cxpm daemon did not start" >&2; exit 1; }
