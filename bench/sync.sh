@@ -2,6 +2,7 @@
 # Sync benchmark: a generated local marketplace of 50 plugins (every fifth depends on the next one), a
 # project whose cxpm.toml needs all 50, then two figures with hyperfine:
 #   no-op      `cxpm sync` with the 50 locked plugins already installed (target <= 150 ms)
+#   frozen     `cxpm sync --frozen` with the 50 installed: it re-reads every installed file against the lock (issue 10)
 #   empty-home `cxpm sync --frozen` into an empty Codex home, every plugin already in the store (target <= 1 s)
 # The peer in the same run: pnpm (npm i -E pnpm@$PNPM_VERSION, default 12.4.2, into ~/.cache/cxpm-bench/ on first use) on 50 local
 # package tarballs with the same files, `pnpm install --frozen-lockfile --offline` with node_modules in place (no-op)
@@ -77,6 +78,8 @@ fi
 hyperfine -N -w 3 -r "$runs" --export-markdown "$out/sync.md" --export-json "$out/sync.json" \
   --prepare true -n "no-op sync (50 installed, daemon)" "env CODEX_HOME=$work/home-a $root/cxpm sync" \
   --prepare true -n "no-op sync (50 installed, CXPM_DAEMON=0)" "env CODEX_HOME=$work/home-a CXPM_DAEMON=0 $root/cxpm sync" \
+  --prepare true -n "sync --frozen, 50 installed (re-reads every file, daemon)" "env CODEX_HOME=$work/home-a $root/cxpm sync --frozen" \
+  --prepare true -n "sync --frozen, 50 installed (re-reads every file, CXPM_DAEMON=0)" "env CODEX_HOME=$work/home-a CXPM_DAEMON=0 $root/cxpm sync --frozen" \
   -n "sync --frozen into an empty home (warm store, daemon)" --prepare "rm -rf $work/home-b" "env CODEX_HOME=$work/home-b $root/cxpm sync --frozen" \
   -n "sync --frozen into an empty home (warm store, CXPM_DAEMON=0)" --prepare "rm -rf $work/home-b" "env CODEX_HOME=$work/home-b CXPM_DAEMON=0 $root/cxpm sync --frozen" \
   "${peer[@]}"
