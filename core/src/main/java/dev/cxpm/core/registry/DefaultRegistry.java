@@ -1,0 +1,57 @@
+package dev.cxpm.core.registry;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.cxpm.core.UserError;
+import dev.cxpm.core.toml.TomlSource;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The registry a command uses when none is given on its command line, one rule for every command:
+ * {@code $CXPM_REGISTRY}, else {@code registry = "URL"} in cxpm's config file
+ * ({@code $XDG_CONFIG_HOME/cxpm/config.toml}, else {@code ~/.config/cxpm/config.toml}), else the
+ * default {@code cxpm login} saved in credentials.toml. A value that is not an http(s) URL is an
+ * error naming where it came from, never silently skipped.
+ */
+public final class DefaultRegistry {
+
+    private DefaultRegistry() {
+    }
+
+    /** {@code $XDG_CONFIG_HOME/cxpm/config.toml}, else {@code $HOME/.config/cxpm/config.toml}, beside credentials.toml. */
+    public static Path configFile(Map<String, String> vars) {
+        return Credentials.defaultFile(vars.get("XDG_CONFIG_HOME"), vars.get("HOME")).resolveSibling("config.toml");
+    }
+
+    public static Optional<URI> of(Map<String, String> vars) {
+        String fromEnv = vars.get("CXPM_REGISTRY");
+        if (fromEnv != null && !fromEnv.isBlank()) {
+            return Optional.of(parse(fromEnv, "$CXPM_REGISTRY"));
+        }
+        Path config = configFile(vars);
+        if (Files.exists(config)) {
+            TomlSource toml = TomlSource.read(config, "fix the file, or remove its registry line");
+            JsonNode registry = toml.root().path("registry");
+            if (!registry.isMissingNode()) {
+                if (!registry.isTextual()) {
+                    throw new UserError(UserError.Kind.INVALID_INPUT, toml.where("registry") + ": registry must be a string",
+                            "write registry = \"https://host\"");
+                }
+                return Optional.of(parse(registry.asText(), toml.where("registry")));
+            }
+        }
+        Path credentials = Credentials.defaultFile(vars.get("XDG_CONFIG_HOME"), vars.get("HOME"));
+        return Credentials.load(credentials).defaultRegistry().map(u -> parse(u, credentials + " (default)"));
+    }
+
+    private static URI parse(String url, String where) {
+        try {
+            return RegistryClient.parseUrl(url);
+        } catch (UserError e) {
+            throw new UserError(UserError.Kind.INVALID_INPUT, where + ": " + e.getMessage(), e.hint());
+        }
+    }
+}
