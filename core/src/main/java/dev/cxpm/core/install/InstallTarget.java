@@ -80,15 +80,20 @@ public final class InstallTarget {
             return new Installer.PluginId(name, having.get(0));
         }
         if (having.size() > 1) {
-            throw new UserError(UserError.Kind.USAGE, "plugin `" + name + "` is in " + having.size() + " marketplaces; say which:\n"
-                    + having.stream().map(m -> "  " + name + "@" + m).collect(Collectors.joining("\n")),
-                    "e.g. cxpm install " + name + "@" + having.get(0));
+            throw inSeveral(name, having, "install");
         }
         Optional<URI> fallback = defaultRegistry.get();
         if (fallback.isPresent()) {
             return fromRegistry(fallback.get(), name, Optional.empty(), all);
         }
         throw notFound(name, all, Optional.empty());
+    }
+
+    /** A bare name several marketplaces have: the candidates, one {@code NAME@MARKETPLACE} a line, to copy one. */
+    public static UserError inSeveral(String name, List<String> marketplaces, String command) {
+        return new UserError(UserError.Kind.USAGE, "plugin `" + name + "` is in " + marketplaces.size() + " marketplaces; say which:\n"
+                + marketplaces.stream().map(m -> "  " + name + "@" + m).collect(Collectors.joining("\n")),
+                "e.g. cxpm " + command + " " + name + "@" + marketplaces.get(0));
     }
 
     /**
