@@ -132,6 +132,27 @@ class OneCommandInstallTest {
     }
 
     @Test
+    void configSetRegistryKeepsTheFilesOtherLinesAndIsTheDefaultForInstall() throws Exception {
+        Path config = home.resolve(".config/cxpm/config.toml");
+        Files.createDirectories(config.getParent());
+        Files.writeString(config, "# mine\nregistry = \"http://old.example\"\n");
+        CliRun set = cxpm("config", "set", "registry", url);
+        assertThat(set.exitCode()).as(set.stderr()).isZero();
+        assertThat(Files.readString(config)).isEqualTo("# mine\nregistry = \"" + url + "\"\n");
+        assertThat(cxpm("config", "get", "registry").stdout().strip()).isEqualTo(url);
+        CliRun r = cxpm("install", "team-tools");
+        assertThat(r.exitCode()).as(r.stderr()).isZero();
+        assertCodexSeesTeamToolsEnabled();
+
+        assertThat(cxpm("config", "unset", "registry").exitCode()).isZero();
+        assertThat(Files.readString(config)).isEqualTo("# mine\n");
+        assertThat(cxpm("config", "get", "registry").exitCode()).isEqualTo(3);
+        assertThat(cxpm("config", "set", "registry", "ftp://x").exitCode()).isEqualTo(2);
+        assertThat(cxpm("config", "set", "colour", "red").exitCode()).isEqualTo(2);
+        assertThat(Files.readString(config)).isEqualTo("# mine\n");
+    }
+
+    @Test
     void cxpmRegistryInTheEnvironmentIsTheDefaultRegistryAsForPublish() throws Exception {
         env.put("CXPM_REGISTRY", url);
         CliRun r = cxpm("install", "team-tools");
