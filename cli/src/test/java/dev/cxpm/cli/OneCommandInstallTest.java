@@ -180,6 +180,16 @@ class OneCommandInstallTest {
     }
 
     @Test
+    void servesPublicUrlMustBeOneAShellReadsAsOneWord() {
+        for (String bad : new String[] {"https://x$(id).example", "https://plugins.example.com/x';reboot;'"}) {
+            CliRun r = cxpm("serve", "--port", "0", "--data", tmp.resolve("other-data").toString(), "--public-url", bad);
+            assertThat(r.exitCode()).as(r.stderr()).isEqualTo(2);
+            assertThat(r.stderr()).contains(bad);
+            assertThat(tmp.resolve("other-data")).doesNotExist();
+        }
+    }
+
+    @Test
     void aUrlWhereNoRegistryAnswersIsRefusedAndAddsNothing() throws Exception {
         CliRun r = cxpm("install", "team-tools", "--registry", url + "/nothing-here");
         assertThat(r.exitCode()).as(r.stderr()).isEqualTo(3);
