@@ -4,6 +4,7 @@ import dev.cxpm.core.UserError;
 import dev.cxpm.core.codexhome.MarketplaceName;
 import dev.cxpm.core.codexhome.PluginName;
 import dev.cxpm.core.codexhome.CodexConfig;
+import dev.cxpm.core.install.InstallTarget;
 import dev.cxpm.core.project.ProjectManifest;
 import dev.cxpm.core.project.ProjectManifestEditor;
 import dev.cxpm.core.resolve.PluginRelease;
@@ -13,6 +14,7 @@ import dev.cxpm.core.sync.ProjectSync;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -87,9 +89,13 @@ public final class AddCommand implements Callable<Integer> {
     private int add(ProjectContext ctx, ProjectManifestEditor editor, ProjectSync sync, Path tomlFile, String name,
             Optional<String> marketplace) {
         String range = version;
+        ProjectManifest draft = ProjectManifest.parse(tomlFile, editor.setPlugin(name, "*", marketplace, !disabled).text());
+        ProjectIndex index = sync.index(draft);
+        List<String> offering = index.marketplacesOffering(name);
+        if (marketplace.isEmpty() && offering.size() > 1) {
+            throw InstallTarget.inSeveral(name, offering, "add");
+        }
         if (range == null) {
-            ProjectManifest draft = ProjectManifest.parse(tomlFile, editor.setPlugin(name, "*", marketplace, !disabled).text());
-            ProjectIndex index = sync.index(draft);
             PluginRelease newest = index.releases(name).stream().max(Comparator.comparing(PluginRelease::version))
                     .orElseThrow(() -> new UserError(UserError.Kind.NOT_FOUND,
                             "plugin `" + name + "` is not in " + marketplace.map(m -> "marketplace `" + m + "`").orElse("any marketplace the project uses"),

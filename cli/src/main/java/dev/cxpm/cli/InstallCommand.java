@@ -3,8 +3,10 @@ package dev.cxpm.cli;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cxpm.core.UserError;
+import dev.cxpm.core.install.InstallTarget;
 import dev.cxpm.core.install.Installer;
 import dev.cxpm.core.install.Prerequisite;
+import dev.cxpm.core.registry.DefaultRegistry;
 import dev.cxpm.core.resolve.VersionRange;
 import java.util.Optional;
 import picocli.CommandLine.Command;
@@ -12,7 +14,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.ParentCommand;
 
-/** {@code cxpm install PLUGIN@MARKETPLACE}: what {@code codex plugin add} does, plus ranges and prerequisite checks. */
+/**
+ * {@code cxpm install PLUGIN[@MARKETPLACE]}: what {@code codex plugin add} does, plus ranges and prerequisite checks;
+ * a bare PLUGIN, {@code --registry URL} and a registry page's address are resolved by {@link InstallTarget}.
+ */
 @Command(name = "install", mixinStandardHelpOptions = true,
         description = {"Install a plugin from a configured marketplace into the Codex home (as `codex plugin add`).",
                 "Checks that its MCP servers' commands are on PATH and their environment variables are set."})
@@ -32,11 +37,16 @@ final class InstallCommand implements Runnable {
     @Option(names = "--json", description = "Print a JSON object.")
     boolean json;
 
+    @Option(names = "--registry", paramLabel = "URL", description = {"Add this cxpm registry as a marketplace first (as `cxpm marketplace add URL`;",
+            "nothing changes when it is already added), then install from it."})
+    String registry;
+
     @Override
     public void run() {
         CodexContext ctx = CodexContext.of(root.env);
-        Installer.PluginId id = target.id();
         Optional<VersionRange> r = Optional.ofNullable(range).map(InstallCommand::parseRange);
+        Installer.PluginId id = new InstallTarget(ctx.marketplaces(), () -> DefaultRegistry.of(root.env.vars()))
+                .resolve(new InstallTarget.Request(target.plugin, Optional.ofNullable(target.marketplace), Optional.ofNullable(registry)));
         Installer.Installed in = ctx.installer().install(id, r, ignorePrerequisites);
         Env env = ctx.env();
         for (Prerequisite p : in.missingPrerequisites()) {

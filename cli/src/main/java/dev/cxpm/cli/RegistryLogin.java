@@ -2,13 +2,14 @@ package dev.cxpm.cli;
 
 import dev.cxpm.core.UserError;
 import dev.cxpm.core.registry.Credentials;
+import dev.cxpm.core.registry.DefaultRegistry;
 import dev.cxpm.core.registry.RegistryClient;
 import java.net.URI;
 import java.nio.file.Path;
 
 /**
  * Which registry a client command talks to and with which token. The URL: {@code --registry},
- * else {@code $CXPM_REGISTRY}, else the default saved by {@code cxpm login}. The token:
+ * else {@link DefaultRegistry} ({@code $CXPM_REGISTRY}, cxpm's config.toml, the default saved by {@code cxpm login}). The token:
  * {@code $CXPM_TOKEN} (for CI), else the one saved for that URL.
  */
 record RegistryLogin(URI url, String token) {
@@ -21,13 +22,9 @@ record RegistryLogin(URI url, String token) {
         if (option != null) {
             return RegistryClient.parseUrl(option);
         }
-        String fromEnv = env.var("CXPM_REGISTRY");
-        if (fromEnv != null && !fromEnv.isBlank()) {
-            return RegistryClient.parseUrl(fromEnv);
-        }
-        return Credentials.load(credentialsFile(env)).defaultRegistry().map(RegistryClient::parseUrl)
+        return DefaultRegistry.of(env.vars())
                 .orElseThrow(() -> new UserError(UserError.Kind.USAGE, "which registry? none given and none logged in to",
-                        "cxpm login --registry URL, or pass --registry URL"));
+                        "cxpm login --registry URL, or pass --registry URL, or set registry = \"URL\" in " + DefaultRegistry.configFile(env.vars())));
     }
 
     /** The registry and a token for it; USAGE error with the login command when there is no token. */

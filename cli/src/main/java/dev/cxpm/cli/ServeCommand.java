@@ -13,6 +13,7 @@ import java.net.BindException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
@@ -57,12 +58,17 @@ final class ServeCommand implements Runnable {
             defaultValue = RegistryServer.Options.DEFAULT_MARKETPLACE_NAME)
     String marketplaceName;
 
+    @Option(names = "--public-url", paramLabel = "URL", description = {"The address users reach this registry at, when it is not the one it",
+            "listens on (behind a proxy, with TLS): the install command its pages show uses it."})
+    String publicUrl;
+
     @Option(names = "--demo", description = "Seed a few example plugins (once) so there is something to see.")
     boolean demo;
 
     @Override
     public void run() {
         Env env = root.env;
+        Optional<URI> shownUrl = Optional.ofNullable(publicUrl).map(ServeCommand::publicUrl);
         Path dir = RegistryData.resolve(env, data);
         BlobStore blobStore = blobs == null ? new FileBlobStore(dir.resolve("blobs")) : s3(env);
         Registry registry;
@@ -86,7 +92,7 @@ final class ServeCommand implements Runnable {
         RegistryServer server;
         try {
             server = RegistryServer.start(registry, host, port,
-                    new RegistryServer.Options(dir.resolve("codex-marketplace.git"), marketplaceName));
+                    new RegistryServer.Options(dir.resolve("codex-marketplace.git"), marketplaceName, shownUrl));
         } catch (BindException e) {
             registry.close();
             throw new UserError(UserError.Kind.CONFLICT, "cannot listen on " + host + ":" + port + ": " + e.getMessage(),
@@ -101,7 +107,9 @@ final class ServeCommand implements Runnable {
         env.out().println("cxpm registry serving " + server.url() + " (data: " + dir + (blobs == null ? "" : ", blobs: " + blobs) + ")");
         env.out().println("first admin token: cxpm token create "
                 + (database == null ? "--data " + dir : "--database '" + RegistryData.shown(database) + "'"));
-        env.out().println("Codex CLI: codex plugin marketplace add " + server.url() + "/codex/marketplace.git");
+        String base = shownUrl.map(Object::toString).orElse(server.url().toString());
+        env.out().println("Codex CLI: codex plugin marketplace add " + base + "/codex/marketplace.git");
+        env.out().println("cxpm: cxpm install PLUGIN --registry " + base);
         env.out().flush();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -139,5 +147,15 @@ final class ServeCommand implements Runnable {
             }
         }
         return new S3BlobStore(blobs, endpoint, s3Region, access, secret);
+    }
+
+    /** A URL the pages can show in a command to paste: plain http(s)://host[:port][/path], nothing a shell reads specially. */
+    private static URI publicUrl(String text) {
+        URI u = dev.cxpm.core.registry.RegistryClient.parseUrl(text);
+        if (!RegistryServer.Options.showable(u)) {
+            throw new UserError(UserError.Kind.USAGE, "--public-url " + text + " is not a plain http(s)://host[:port][/path] URL",
+                    "e.g. --public-url https://plugins.example.com");
+        }
+        return u;
     }
 }

@@ -53,6 +53,24 @@ class AddRemoveCommandTest {
     }
 
     @Test
+    void addOfABareNameSeveralMarketplacesHaveListsThemAndChangesNothing() throws Exception {
+        TeamFixture t = new TeamFixture(dir).plugin("app", "1.0.0");
+        Fixtures.marketplace(dir.resolve("other"), "other", "app", "9.0.0");
+        t.toml("[marketplaces]\nfx = \"../market\"\nother = \"../other\"\n");
+        String toml = t.read(t.project.resolve("cxpm.toml"));
+        for (String[] args : new String[][] {{"add", "app"}, {"add", "app", "--version", "*"}}) {
+            CliRun r = t.cxpm(args);
+            assertThat(r.exitCode()).as(r.stderr()).isEqualTo(2);
+            assertThat(r.stderr()).contains("plugin `app` is in 2 marketplaces; say which:\n  app@fx\n  app@other");
+            assertThat(t.read(t.project.resolve("cxpm.toml"))).isEqualTo(toml);
+            assertThat(t.project.resolve("cxpm.lock")).doesNotExist();
+        }
+        CliRun pinned = t.cxpm("add", "app@other");
+        assertThat(pinned.exitCode()).as(pinned.stderr()).isZero();
+        assertThat(pinned.stdout()).contains("+ app@other 9.0.0");
+    }
+
+    @Test
     void addRejectsABadRangeAsUsage() {
         TeamFixture t = new TeamFixture(dir).plugin("app", "1.0.0").needs();
         assertThat(t.cxpm("add", "app", "--version", "not a range!").exitCode()).isEqualTo(2);

@@ -146,10 +146,10 @@ class InstallCommandTest {
     }
 
     @Test
-    void pluginWithoutMarketplaceIsBadUsage() {
+    void pluginWithoutMarketplaceIsInstalledFromTheOneMarketplaceThatHasIt() {
         CliRun r = cxpm("install", "demo");
-        assertThat(r.exitCode()).isEqualTo(2);
-        assertThat(r.stderr()).contains("plugin requires --marketplace unless passed as <plugin>@<marketplace>");
+        assertThat(r.exitCode()).as(r.stderr()).isZero();
+        assertThat(r.stdout()).contains("Added plugin `demo` from marketplace `fx`.");
         assertThat(cxpm("install", "demo", "-m", "fx").exitCode()).isZero();
     }
 

@@ -7,6 +7,7 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -44,12 +45,12 @@ public final class RegistryServer implements AutoCloseable {
         return new Route(methods, Pattern.compile(path), access, handler);
     }
 
-    private RegistryServer(Registry registry, HttpServer server, CodexMarketplace codex) {
+    private RegistryServer(Registry registry, HttpServer server, CodexMarketplace codex, Optional<URI> publicUrl) {
         this.registry = registry;
         this.server = server;
         this.codex = codex;
         ApiHandlers api = new ApiHandlers(registry, codex.name());
-        this.web = new WebHandlers(new WebPages(registry, codex.name()), url().getAuthority());
+        this.web = new WebHandlers(new WebPages(registry, codex.name()), url(), publicUrl);
         String plugin = "/api/v1/plugins/([^/]+)";
         this.routes = List.of(
                 route(Set.of("PUT", "POST"), "/api/v1/plugins", Access.PUBLISH, api::publish),
@@ -76,15 +77,36 @@ public final class RegistryServer implements AutoCloseable {
                 route(READ, "/assets/accent/([0-9A-Fa-f]{3,8})\\.css", Access.ANYONE, WebAssets::accent));
     }
 
-    /** How a server is set up beyond storage: the Codex marketplace view's repository and name. */
-    public record Options(Path codexRepository, String marketplaceName) {
+    /**
+     * How a server is set up beyond storage: the Codex marketplace view's repository and name, and the
+     * address users reach it at when that is not the one it listens on (behind a proxy, with TLS).
+     */
+    public record Options(Path codexRepository, String marketplaceName, Optional<URI> publicUrl) {
         public static final String DEFAULT_MARKETPLACE_NAME = "cxpm-registry";
+
+        public Options {
+            publicUrl.ifPresent(u -> {
+                if (!showable(u)) {
+                    throw new IllegalArgumentException("not a plain http(s)://host[:port][/path] URL: " + u);
+                }
+            });
+        }
+
+        /** Whether pages can show this URL in a command to paste: plain http(s)://host[:port][/path], nothing a shell reads specially. */
+        public static boolean showable(URI url) {
+            return WebHandlers.shownSafely(url.toString());
+        }
+
+        public Options(Path codexRepository, String marketplaceName) {
+            this(codexRepository, marketplaceName, Optional.empty());
+        }
     }
 
     /** Starts serving on host:port (port 0 picks a free one). */
     public static RegistryServer start(Registry registry, String host, int port, Options options) throws IOException {
         HttpServer http = HttpServer.create(new InetSocketAddress(host, port), 128);
-        RegistryServer s = new RegistryServer(registry, http, new CodexMarketplace(registry, options.codexRepository(), options.marketplaceName()));
+        RegistryServer s = new RegistryServer(registry, http, new CodexMarketplace(registry, options.codexRepository(), options.marketplaceName()),
+                options.publicUrl());
         http.createContext("/", s::handle);
         http.setExecutor(s.executor);
         http.start();

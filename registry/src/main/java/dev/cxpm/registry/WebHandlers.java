@@ -1,18 +1,50 @@
 package dev.cxpm.registry;
 
 import java.io.IOException;
+import java.net.URI;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /** The web UI's routes: each renders a {@link WebPages} page. */
 final class WebHandlers {
 
     private final WebPages pages;
-    private final String defaultHost;
+    private final URI listening;
+    private final Optional<URI> publicUrl;
 
-    WebHandlers(WebPages pages, String defaultHost) {
+    WebHandlers(WebPages pages, URI listening, Optional<URI> publicUrl) {
         this.pages = pages;
-        this.defaultHost = defaultHost;
+        this.listening = listening;
+        this.publicUrl = publicUrl;
+    }
+
+    /**
+     * What a page may show as a command to paste into a shell: scheme, host (name, IPv4 or [IPv6]),
+     * port and a plain path, nothing a shell would read as more than one word ({@code $( )}, quotes,
+     * {@code ;}, spaces are all valid in a URL's host per RFC 3986, and a Host header is the client's to choose).
+     */
+    private static final Pattern SHOWN = Pattern.compile("https?://(?:[A-Za-z0-9.-]+|\\[[0-9A-Fa-f:.]+\\])(?::[0-9]{1,5})?(?:/[A-Za-z0-9._~/-]*)?");
+
+    static boolean shownSafely(String url) {
+        return SHOWN.matcher(url).matches();
+    }
+
+    /**
+     * The registry's address as its users reach it, for the commands a page shows: the public URL the
+     * operator gave, else the Host the browser asked for when it is a plain host[:port] (the server
+     * only speaks http), else the address it listens on.
+     */
+    private String baseUrl(Request r) {
+        if (publicUrl.isPresent()) {
+            return strip(publicUrl.get().toString());
+        }
+        String asked = "http://" + Optional.ofNullable(r.header("Host")).orElse("").strip();
+        return shownSafely(asked) && !asked.substring("http://".length()).contains("/") ? asked : strip(listening.toString());
+    }
+
+    private static String strip(String url) {
+        return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
     }
 
     void home(Request r) throws IOException {
@@ -21,8 +53,7 @@ final class WebHandlers {
     }
 
     void plugin(Request r) throws IOException {
-        String host = Optional.ofNullable(r.header("Host")).orElse(defaultHost);
-        Optional<String> html = pages.plugin(r.param(1), "http://" + host);
+        Optional<String> html = pages.plugin(r.param(1), baseUrl(r));
         if (html.isPresent()) {
             r.sendHtml(200, html.get());
         } else {

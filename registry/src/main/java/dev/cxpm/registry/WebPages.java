@@ -91,7 +91,7 @@ final class WebPages {
             b.append(" · <a href=\"/?category=").append(url(p.category())).append("\">").append(esc(p.category())).append("</a>");
         }
         b.append("</p><p>").append(esc(p.description())).append("</p></header>");
-        String install = "cxpm install " + p.name();
+        String install = "cxpm install " + p.name() + " --registry " + baseUrl; // works where this registry was never added
         b.append("<h2>Install</h2><div class=install><code id=install-command>").append(esc(install)).append("</code>")
                 .append("<button type=button id=copy>Copy</button></div>")
                 .append("<p>With the Codex CLI alone:</p><pre><code>codex plugin marketplace add ").append(esc(baseUrl)).append(CodexMarketplace.URL_PATH)

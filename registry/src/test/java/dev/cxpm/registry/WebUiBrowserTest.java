@@ -119,7 +119,7 @@ class WebUiBrowserTest {
             assertThat(body).contains("Explore a PostgreSQL database: schemas, query plans and safe read-only queries.")
                     .contains("explain-plan").contains("Read an EXPLAIN ANALYZE plan and point at the slow node.")
                     .contains("postgres").contains("uvx");
-            assertThat(page.locator("#install-command").innerText()).isEqualTo("cxpm install postgres-explorer");
+            assertThat(page.locator("#install-command").innerText()).isEqualTo("cxpm install postgres-explorer --registry " + origin);
             assertThat(page.evaluate("getComputedStyle(document.getElementById('copy')).backgroundColor"))
                     .as("the plugin's brand colour, from its accent stylesheet").isEqualTo("rgb(51, 103, 145)");
 
@@ -127,7 +127,7 @@ class WebUiBrowserTest {
             // so headless Chromium lets the button write and the test read navigator.clipboard back.
             page.locator("#copy").click();
             page.waitForFunction("document.getElementById('copy').textContent === 'Copied'");
-            assertThat(page.evaluate("navigator.clipboard.readText()")).isEqualTo("cxpm install postgres-explorer");
+            assertThat(page.evaluate("navigator.clipboard.readText()")).isEqualTo("cxpm install postgres-explorer --registry " + origin);
             page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve("3-plugin.png")).setFullPage(true));
 
             assertThat(page.evaluate("window.cspViolations")).as("Content-Security-Policy violations").isEqualTo(List.of());

@@ -81,6 +81,11 @@ public final class ProjectIndex implements PluginIndex {
         return found(plugin).stream().filter(f -> !f.yanked()).map(Found::release).toList();
     }
 
+    /** The marketplaces offering the plugin, sorted: a bare name must be in exactly one of them (see {@code add}). */
+    public List<String> marketplacesOffering(String plugin) {
+        return releases(plugin).stream().map(PluginRelease::origin).distinct().sorted().toList();
+    }
+
     /** The files of a release this index offered. */
     public Found find(PluginRelease release) {
         return found(release.name()).stream().filter(f -> f.release().equals(release)).findFirst()

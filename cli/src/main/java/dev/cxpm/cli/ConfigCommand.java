@@ -1,0 +1,69 @@
+package dev.cxpm.cli;
+
+import dev.cxpm.core.UserError;
+import dev.cxpm.core.registry.DefaultRegistry;
+import dev.cxpm.core.registry.RegistryClient;
+import java.util.Optional;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/**
+ * {@code cxpm config get|set|unset registry [URL]}: cxpm's own settings, in {@code ~/.config/cxpm/config.toml}
+ * (one so far: the default registry that {@code install NAME}, {@code publish} and the other client
+ * commands use when none is given; {@code $CXPM_REGISTRY} still wins over it).
+ */
+@Command(name = "config", mixinStandardHelpOptions = true,
+        description = {"Show or change cxpm's settings in ~/.config/cxpm/config.toml.",
+                "registry: the default registry (install NAME falls back to it; publish, login and token use it); $CXPM_REGISTRY overrides it."})
+final class ConfigCommand implements Runnable {
+    @ParentCommand
+    Main root;
+
+    @Parameters(index = "0", paramLabel = "get|set|unset")
+    String action;
+
+    @Parameters(index = "1", paramLabel = "KEY", description = "The setting: registry.")
+    String key;
+
+    @Parameters(index = "2", arity = "0..1", paramLabel = "VALUE", description = "For set: the registry's http(s) URL.")
+    String value;
+
+    @Override
+    public void run() {
+        Env env = root.env;
+        if (!key.equals("registry")) {
+            throw new UserError(UserError.Kind.USAGE, "unknown setting `" + key.replaceAll("\\p{Cntrl}", "?") + "`", "the settings are: registry");
+        }
+        switch (action) {
+            case "get" -> {
+                noValue();
+                Optional<String> url = DefaultRegistry.configured(env.vars()).map(Object::toString);
+                if (url.isEmpty()) {
+                    throw new UserError(UserError.Kind.NOT_FOUND, "registry is not set in " + DefaultRegistry.configFile(env.vars()),
+                            "cxpm config set registry URL");
+                }
+                env.out().println(url.get());
+            }
+            case "set" -> {
+                if (value == null) {
+                    throw new UserError(UserError.Kind.USAGE, "set needs a value", "e.g. cxpm config set registry https://plugins.example.com");
+                }
+                var url = RegistryClient.parseUrl(value);
+                env.out().println("registry = " + url + " (in " + DefaultRegistry.save(env.vars(), Optional.of(url)) + ")");
+            }
+            case "unset" -> {
+                noValue();
+                env.out().println("registry unset (in " + DefaultRegistry.save(env.vars(), Optional.empty()) + ")");
+            }
+            default -> throw new UserError(UserError.Kind.USAGE, "expected get, set or unset, got `" + action.replaceAll("\\p{Cntrl}", "?") + "`",
+                    "e.g. cxpm config set registry https://plugins.example.com");
+        }
+    }
+
+    private void noValue() {
+        if (value != null) {
+            throw new UserError(UserError.Kind.USAGE, action + " takes no value", "cxpm config " + action + " registry");
+        }
+    }
+}

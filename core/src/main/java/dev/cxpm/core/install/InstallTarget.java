@@ -1,0 +1,197 @@
+package dev.cxpm.core.install;
+
+import dev.cxpm.core.UserError;
+import dev.cxpm.core.codexhome.MarketplaceName;
+import dev.cxpm.core.codexhome.PluginName;
+import dev.cxpm.core.format.MarketplaceEntry;
+import dev.cxpm.core.marketplace.MarketplaceSource;
+import dev.cxpm.core.marketplace.Marketplaces;
+import dev.cxpm.core.registry.RegistryClient;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * Which {@code plugin@marketplace} {@code cxpm install} means when the user typed less: a bare
+ * {@code NAME} is looked up in every configured marketplace and must be in exactly one; with a registry
+ * ({@code --registry URL}, a registry page's address {@code URL/plugins/NAME}, or, for a bare name no
+ * configured marketplace has, the default registry) the registry is added first exactly as
+ * {@code cxpm marketplace add URL} adds it (nothing changes when it is already added) and the plugin is
+ * taken from it. What the user typed is untrusted: names are checked as Codex checks them before they
+ * name anything, and a URL becomes a registry only when a cxpm registry answers there.
+ */
+public final class InstallTarget {
+
+    /** A registry page's address: {@code BASE/plugins/NAME}, BASE being the registry (possibly under a path). */
+    private static final Pattern PAGE = Pattern.compile("(https?://[^?#]+?)/plugins/([^/?#]+)/?");
+
+    /** What was asked, as typed: {@code PLUGIN[@MARKETPLACE]} or a page URL, {@code -m NAME}, {@code --registry URL}. */
+    public record Request(String plugin, Optional<String> marketplace, Optional<String> registry) {
+    }
+
+    private final Marketplaces marketplaces;
+    private final Supplier<Optional<URI>> defaultRegistry;
+
+    /** defaultRegistry: where a bare name no configured marketplace has is looked for last (read only then, see {@code DefaultRegistry}). */
+    public InstallTarget(Marketplaces marketplaces, Supplier<Optional<URI>> defaultRegistry) {
+        this.marketplaces = marketplaces;
+        this.defaultRegistry = defaultRegistry;
+    }
+
+    /** The plugin to install; a registry it names is added as a marketplace on the way. */
+    public Installer.PluginId resolve(Request req) {
+        String text = req.plugin().strip();
+        Optional<URI> registry = req.registry().map(RegistryClient::parseUrl);
+        if (text.startsWith("http://") || text.startsWith("https://")) {
+            Matcher page = PAGE.matcher(text);
+            if (!page.matches()) {
+                throw new UserError(UserError.Kind.USAGE, "`" + shown(text) + "` is not a plugin's page on a registry",
+                        "give the page's address, e.g. cxpm install https://host/plugins/NAME, or cxpm install NAME --registry https://host");
+            }
+            if (registry.isPresent() || req.marketplace().isPresent()) {
+                throw new UserError(UserError.Kind.USAGE, "the page's address already names the registry",
+                        "drop --registry and --marketplace, or give the plugin by name: cxpm install NAME --registry URL");
+            }
+            return fromRegistry(RegistryClient.parseUrl(page.group(1)), page.group(2), Optional.empty(), List.of());
+        }
+        if (registry.isPresent()) {
+            int at = text.indexOf('@');
+            Optional<String> named = at < 0 ? req.marketplace() : Optional.of(text.substring(at + 1));
+            return fromRegistry(registry.get(), at < 0 ? text : text.substring(0, at), named, List.of());
+        }
+        if (text.indexOf('@') >= 0 || req.marketplace().isPresent()) {
+            return Installer.PluginId.parse(text, req.marketplace());
+        }
+        return onlyMarketplaceWith(name(text));
+    }
+
+    /** A bare name: the one configured marketplace that lists it, else the default registry, else not found. */
+    private Installer.PluginId onlyMarketplaceWith(String name) {
+        List<Marketplaces.Configured> all = marketplaces.list();
+        List<String> having = all.stream().filter(c -> c.manifest().flatMap(m -> m.plugin(name)).isPresent())
+                .map(Marketplaces.Configured::name).distinct().sorted().toList();
+        if (having.size() == 1) {
+            return new Installer.PluginId(name, having.get(0));
+        }
+        if (having.size() > 1) {
+            throw inSeveral(name, having, "install");
+        }
+        Optional<URI> fallback = defaultRegistry.get();
+        if (fallback.isPresent()) {
+            return fromRegistry(fallback.get(), name, Optional.empty(), all);
+        }
+        throw notFound(name, all, Optional.empty());
+    }
+
+    /** A bare name several marketplaces have: the candidates, one {@code NAME@MARKETPLACE} a line, to copy one. */
+    public static UserError inSeveral(String name, List<String> marketplaces, String command) {
+        return new UserError(UserError.Kind.USAGE, "plugin `" + name + "` is in " + marketplaces.size() + " marketplaces; say which:\n"
+                + marketplaces.stream().map(m -> "  " + name + "@" + m).collect(Collectors.joining("\n")),
+                "e.g. cxpm " + command + " " + name + "@" + marketplaces.get(0));
+    }
+
+    /**
+     * Adds the registry as {@code cxpm marketplace add URL} does (unchanged when already added) and names the
+     * plugin in it. Nothing is added unless a cxpm registry answers there and has the plugin.
+     */
+    private Installer.PluginId fromRegistry(URI url, String plugin, Optional<String> expectedMarketplace, List<Marketplaces.Configured> searched) {
+        String name = name(plugin);
+        expectedMarketplace.flatMap(MarketplaceName::problem).ifPresent(p -> {
+            throw new UserError(UserError.Kind.USAGE, p, "e.g. cxpm install " + name + " --registry " + url);
+        });
+        MarketplaceSource source = MarketplaceSource.recognise(new MarketplaceSource.Git(url.toString(), Optional.empty()));
+        if (!(source instanceof MarketplaceSource.Registry registry)) {
+            throw new UserError(UserError.Kind.NOT_FOUND, "no cxpm registry answers at " + url,
+                    "check the address (a registry's plugin page shows the command to copy); a git marketplace is added with cxpm marketplace add URL");
+        }
+        try {
+            new RegistryClient(registry.url(), null).index(name, Optional.empty());
+        } catch (UserError e) {
+            throw e.kind() == UserError.Kind.NOT_FOUND ? notFound(name, searched, Optional.of(registry.url())) : e;
+        }
+        Marketplaces.Added added = marketplaces.add(source, expectedMarketplace);
+        return new Installer.PluginId(name, added.name());
+    }
+
+    private static String name(String text) {
+        Optional<String> problem = PluginName.problem(text);
+        if (problem.isPresent()) {
+            throw new UserError(UserError.Kind.USAGE, problem.get(), "e.g. cxpm install demo, or cxpm install demo@my-marketplace");
+        }
+        return text;
+    }
+
+    /** Says where cxpm looked, and the nearest names it saw there (as git and cargo suggest commands). */
+    private static UserError notFound(String name, List<Marketplaces.Configured> searched, Optional<URI> registry) {
+        List<String> where = searched.stream().map(c -> "marketplace `" + c.name() + "`").distinct().sorted().collect(Collectors.toCollection(ArrayList::new));
+        registry.ifPresent(u -> where.add("the registry at " + u));
+        String message = where.isEmpty()
+                ? "plugin `" + name + "` was not found: no marketplace is configured, and no default registry is set"
+                : "plugin `" + name + "` was not found; searched " + String.join(", ", where);
+        List<String> near = nearest(name, searched);
+        String hint = (near.isEmpty() ? "" : "did you mean " + String.join(", ", near) + "? ")
+                + (registry.isPresent() || !where.isEmpty() ? "cxpm search " + name + " lists matching plugins; " : "")
+                + "to install from a registry: cxpm install " + name + " --registry URL (a registry's page shows the command)";
+        return new UserError(UserError.Kind.NOT_FOUND, message, hint);
+    }
+
+    private static final int MAX_SUGGESTIONS = 3;
+
+    /** Listed plugins within a third of the name's length in edit distance (at least 1, at most 3 edits), closest first. */
+    static List<String> nearest(String name, List<Marketplaces.Configured> searched) {
+        int limit = Math.max(1, Math.min(3, name.length() / 3));
+        record Near(String id, int distance) {
+        }
+        List<Near> near = new ArrayList<>();
+        for (Marketplaces.Configured c : searched) {
+            for (MarketplaceEntry e : c.manifest().map(m -> m.plugins()).orElse(List.of())) {
+                int d = distance(name.toLowerCase(java.util.Locale.ROOT), e.name().toLowerCase(java.util.Locale.ROOT), limit);
+                if (d <= limit && PluginName.problem(e.name()).isEmpty()) {
+                    near.add(new Near(e.name() + "@" + c.name(), d));
+                }
+            }
+        }
+        return near.stream().sorted(Comparator.comparingInt(Near::distance).thenComparing(Near::id)).map(Near::id).distinct()
+                .limit(MAX_SUGGESTIONS).toList();
+    }
+
+    /** Levenshtein distance, giving up (returning limit + 1) as soon as it must exceed limit. */
+    static int distance(String a, String b, int limit) {
+        if (Math.abs(a.length() - b.length()) > limit) {
+            return limit + 1;
+        }
+        int[] prev = new int[b.length() + 1];
+        int[] cur = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            prev[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            cur[0] = i;
+            int rowMin = cur[0];
+            for (int j = 1; j <= b.length(); j++) {
+                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
+                rowMin = Math.min(rowMin, cur[j]);
+            }
+            if (rowMin > limit) {
+                return limit + 1;
+            }
+            int[] t = prev;
+            prev = cur;
+            cur = t;
+        }
+        return prev[b.length()];
+    }
+
+    private static String shown(String text) {
+        String s = text.codePoints().limit(120).filter(c -> c >= 0x20 && c != 0x7f)
+                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
+        return s.length() < text.length() ? s + "..." : s;
+    }
+}
