@@ -40,10 +40,9 @@ public record SemverCheck(String previous, String next, SurfaceDiff diff, BumpLe
         if (n == null) {
             return Optional.empty();
         }
-        return published.stream().filter(r -> !r.yanked())
-                .map(r -> Semver.parse(r.version())).filter(v -> v != null && v.getPreRelease().isEmpty())
-                .filter(v -> v.compareTo(n) < 0)
-                .max(Semver::compareTo).map(Semver::getVersion);
+        return published.stream().filter(r -> !r.yanked() && Semver.isValid(r.version()))
+                .filter(r -> Semver.parse(r.version()).getPreRelease().isEmpty() && Semver.parse(r.version()).compareTo(n) < 0)
+                .max((a, b) -> Semver.parse(a.version()).compareTo(Semver.parse(b.version()))).map(Release::version);
     }
 
     /**
