@@ -406,6 +406,15 @@ public final class Registry implements AutoCloseable {
         return db.versions(plugin);
     }
 
+    /**
+     * Each version's surface changes since its previous release ("removed skill `review`"), by version; a first
+     * release (and one whose surfaces cannot be read) is absent, one that changed no skill, MCP server or app maps to
+     * an empty list.
+     */
+    public Map<String, List<String>> surfaceChanges(String plugin) {
+        return surfaces.changes(plugin, db.versions(plugin));
+    }
+
     public List<String> owners(String plugin) {
         return db.owners(plugin);
     }

@@ -13,7 +13,6 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -117,6 +116,11 @@ class SemverGateTest {
         assertThat(v2.path("version").asText()).isEqualTo("2.0.0");
         assertThat(v2.path("changes").toString()).isEqualTo("[\"removed skill `review`\"]");
         assertThat(index().path("versions").get(0).has("changes")).isFalse(); // a first release has nothing to compare with
+
+        String page = http.send(HttpRequest.newBuilder(server.url().resolve("/plugins/demo")).GET().build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        assertThat(page).contains("<th>changes since the previous release</th>")
+                .contains("<ul class=changes><li>removed skill `review`</li></ul>");
     }
 
     @Test
@@ -177,11 +181,5 @@ class SemverGateTest {
         assertThat(refused(plugin("1.0.1", "hello"))).startsWith("removing skill `review` is a breaking change since 1.0.0");
         published(plugin("2.0.0", "hello"));
         assertThat(index().path("versions").get(1).path("changes").toString()).isEqualTo("[\"removed skill `review`\"]");
-    }
-
-    static List<String> texts(JsonNode array) {
-        List<String> out = new ArrayList<>();
-        array.forEach(n -> out.add(n.asText()));
-        return out;
     }
 }
