@@ -1,14 +1,12 @@
 package dev.cxpm.registry;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.cxpm.core.UserError;
 import dev.cxpm.core.surface.SemverCheck;
 import dev.cxpm.core.surface.Surface;
 import dev.cxpm.core.surface.SurfaceDiff;
 import dev.cxpm.registry.RegistryDatabase.VersionRow;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -111,8 +109,14 @@ final class SemverGate {
         }
         Optional<Surface> read = fromBlob(row);
         read.ifPresent(s -> {
-            db.setSurface(row.plugin(), row.version(), s.toJson(JSON).toString());
-            stored.put(row.version(), s.toJson(JSON).toString());
+            String text = s.toJson(JSON).toString();
+            stored.put(row.version(), text);
+            try {
+                db.setSurface(row.plugin(), row.version(), text);
+            } catch (RuntimeException e) {
+                // only a cache fill: the next request reads the blob again
+                LOG.log(System.Logger.Level.WARNING, "surface of " + row.plugin() + "@" + row.version() + " not stored: " + e.getMessage());
+            }
         });
         return read;
     }
@@ -133,7 +137,8 @@ final class SemverGate {
                 }
             }
             return Optional.of(Surface.ofArchive(tmp));
-        } catch (IOException | UserError | UncheckedIOException e) {
+        } catch (IOException | RuntimeException e) {
+            // also a blob store that fails (S3 down): the index document and the page must not fail with it
             LOG.log(System.Logger.Level.WARNING, "surface of " + row.plugin() + "@" + row.version() + " not readable from its blob: " + e.getMessage());
             return Optional.empty();
         } finally {

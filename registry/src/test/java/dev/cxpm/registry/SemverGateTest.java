@@ -173,6 +173,19 @@ class SemverGateTest {
     }
 
     @Test
+    void anOldReleaseWhoseBlobIsGoneSkipsTheCheckAndTheIndexIsStillServed() throws Exception {
+        published(plugin("1.0.0", "hello", "review"));
+        try (Connection c = DriverManager.getConnection(jdbcUrl()); Statement s = c.createStatement()) {
+            s.executeUpdate("UPDATE versions SET surface = NULL");
+        }
+        String sri = index().path("versions").get(0).path("integrity").asText();
+        new FileBlobStore(data.resolve("blobs")).delete(dev.cxpm.core.pack.Integrity.parse(sri));
+        published(plugin("1.0.1", "hello")); // nothing to compare with: skipped, with a warning in the server's log
+        assertThat(index().path("versions")).hasSize(2);
+        assertThat(index().path("versions").get(1).has("changes")).isFalse();
+    }
+
+    @Test
     void aReleaseStoredBeforeSurfacesWereIsReadFromItsBlob() throws Exception {
         published(plugin("1.0.0", "hello", "review"));
         try (Connection c = DriverManager.getConnection(jdbcUrl()); Statement s = c.createStatement()) {
