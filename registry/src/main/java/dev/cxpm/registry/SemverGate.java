@@ -35,32 +35,67 @@ final class SemverGate {
         this.blobs = blobs;
     }
 
-    /** Refuses the new version when its bump is too small for its surface changes since the previous release. */
+    /**
+     * Refuses the new version when its bump is too small for its surface changes since the previous release, or
+     * when it would slip in below an already published release whose bump from it would then be too small (1.3.0
+     * adding a skill that the published 1.3.1 lacks: users of ^1.3.0 would lose it in a patch).
+     */
     void check(String plugin, String version, Surface uploaded) {
         List<VersionRow> rows = db.versions(plugin);
+        List<String> taken = rows.stream().map(VersionRow::version).toList();
         Optional<String> previous = SemverCheck.previousRelease(version, releases(rows));
-        if (previous.isEmpty()) {
-            return; // the first release of the plugin (or of everything below it): nothing to compare with
+        Optional<VersionRow> following = following(version, rows);
+        if (previous.isEmpty() && following.isEmpty()) {
+            return; // the first release of the plugin: nothing to compare with
         }
         if (uploaded == null) {
             throw new RegistryException(422, "semver-bump-too-small", "the registry could not read the plugin's skills, MCP servers"
-                    + " and apps to compare them with " + plugin + "@" + previous.get() + "; run 'cxpm diff' against that version");
+                    + " and apps to compare them with its published versions; run 'cxpm diff' against the previous one");
         }
-        VersionRow prev = rows.stream().filter(r -> r.version().equals(previous.get())).findFirst().orElseThrow();
-        Optional<Surface> before = surface(prev, db.surfaces(plugin));
-        if (before.isEmpty()) {
-            LOG.log(System.Logger.Level.WARNING, "SemVer check of " + plugin + "@" + version + " skipped: the surface of "
-                    + prev.version() + " cannot be read from its blob");
-            return;
+        Map<String, String> stored = db.surfaces(plugin);
+        if (previous.isPresent()) {
+            VersionRow prev = rows.stream().filter(r -> r.version().equals(previous.get())).findFirst().orElseThrow();
+            Optional<Surface> before = surface(prev, stored);
+            if (before.isEmpty()) {
+                LOG.log(System.Logger.Level.WARNING, "SemVer check of " + plugin + "@" + version + " skipped: the surface of "
+                        + prev.version() + " cannot be read from its blob");
+            } else {
+                SemverCheck c = SemverCheck.of(prev.version(), before.get(), version, uploaded, taken);
+                if (!c.ok()) {
+                    throw new RegistryException(422, "semver-bump-too-small", c.refusal("publish"), problems(c));
+                }
+            }
         }
-        SemverCheck c = SemverCheck.of(prev.version(), before.get(), version, uploaded, rows.stream().map(VersionRow::version).toList());
-        if (!c.ok()) {
-            List<Problem> changes = c.diff().changes().stream().filter(ch -> ch.level().compareTo(c.declared()) > 0)
-                    .map(ch -> new Problem("surface." + ch.component().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-')
-                            + "-" + ch.kind().name().toLowerCase(java.util.Locale.ROOT), null, SemverCheck.line(ch) + " (needs a "
-                            + ch.level().word() + " bump)")).toList();
-            throw new RegistryException(422, "semver-bump-too-small", c.refusal("publish"), changes);
+        if (following.isPresent()) {
+            Optional<Surface> after = surface(following.get(), stored);
+            if (after.isPresent()) {
+                SemverCheck next = SemverCheck.of(version, uploaded, following.get().version(), after.get(), taken);
+                if (!next.ok()) {
+                    SemverCheck above = SemverCheck.of(following.get().version(), after.get(), version, uploaded, taken);
+                    throw new RegistryException(422, "semver-bump-too-small", following.get().version() + " is already published, and "
+                            + next.reason() + ": " + version + " cannot come before it; publish " + above.suggested() + ", not " + version,
+                            problems(next));
+                }
+            }
         }
+    }
+
+    /** The release that would have the new version as its previous one: the smallest above it, neither yanked nor a pre-release. */
+    private static Optional<VersionRow> following(String version, List<VersionRow> rows) {
+        org.semver4j.Semver v = org.semver4j.Semver.parse(version);
+        if (v == null || !v.getPreRelease().isEmpty()) {
+            return Optional.empty(); // a pre-release is never a baseline
+        }
+        return rows.stream().filter(r -> !r.yanked() && Versions.isValid(r.version()))
+                .filter(r -> org.semver4j.Semver.parse(r.version()).getPreRelease().isEmpty() && org.semver4j.Semver.parse(r.version()).compareTo(v) > 0)
+                .min((a, b) -> Versions.ORDER.compare(a.version(), b.version()));
+    }
+
+    private static List<Problem> problems(SemverCheck c) {
+        return c.diff().changes().stream().filter(ch -> ch.level().compareTo(c.declared()) > 0)
+                .map(ch -> new Problem("surface." + ch.component().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-')
+                        + "-" + ch.kind().name().toLowerCase(java.util.Locale.ROOT), null, SemverCheck.line(ch) + " (needs a "
+                        + ch.level().word() + " bump)")).toList();
     }
 
     /** Records the surface of a version just published. */

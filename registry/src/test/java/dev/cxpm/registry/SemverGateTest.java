@@ -164,6 +164,18 @@ class SemverGateTest {
     }
 
     @Test
+    void aVersionSlippedInBelowAPublishedOneMayNotMakeThatOneBreaking() throws Exception {
+        published(plugin("1.2.0", "hello"));
+        published(plugin("1.3.1", "hello", "extra"));
+        // 1.3.0 is a fine minor of 1.2.0, but 1.3.1 lacks its `more`: users of ^1.3.0 would lose it in a patch
+        assertThat(refused(plugin("1.3.0", "hello", "extra", "more")))
+                .startsWith("1.3.1 is already published, and removing skill `more` is a breaking change since 1.3.0: 1.3.0 cannot come before it;"
+                        + " publish 1.4.0, not 1.3.0");
+        published(plugin("1.3.0", "hello", "extra"));
+        published(plugin("1.4.0", "hello", "extra", "more"));
+    }
+
+    @Test
     void aPreReleaseIsHeldToTheVersionItAnnounces() throws Exception {
         published(plugin("1.2.3", "hello", "review"));
         assertThat(refused(plugin("1.2.4-beta.1", "hello"))).contains("publish 2.0.0-beta.1, not 1.2.4-beta.1");
