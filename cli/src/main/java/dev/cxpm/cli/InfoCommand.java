@@ -111,6 +111,7 @@ final class InfoCommand implements Runnable {
                     + (x.offline() ? ", the registry could not be reached" : "") + "):");
             for (RegistryIndex.Release r : x.index().releases()) {
                 out.println("    " + r.version() + (r.yanked() ? "  [yanked]" : "") + r.deprecated().map(d -> "  [deprecated: " + d + "]").orElse(""));
+                r.changes().forEach(c -> out.println("      " + c)); // surface changes since the previous release
             }
         } else {
             out.println("  versions available: " + i.version().orElse("local"));
@@ -184,6 +185,7 @@ final class InfoCommand implements Runnable {
                 v.put("integrity", r.integrity().toString());
                 v.put("yanked", r.yanked());
                 SearchCommand.putOpt(v, "deprecated", r.deprecated().orElse(null));
+                r.changes().forEach(v.putArray("changes")::add);
             }
             ObjectNode ix = n.putObject("index");
             ix.put("fetchedAt", idx.get().fetchedAt().toString());

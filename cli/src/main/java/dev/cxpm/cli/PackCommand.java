@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cxpm.core.UserError;
 import dev.cxpm.core.format.Plugin;
 import dev.cxpm.core.surface.LastRelease;
+import dev.cxpm.core.surface.SemverCheck;
 import dev.cxpm.core.validate.PluginValidator;
 import dev.cxpm.core.validate.Problem;
 import dev.cxpm.core.surface.Surface;
@@ -17,6 +18,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
+import org.semver4j.Semver;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -65,22 +68,30 @@ public final class PackCommand implements Callable<Integer> {
         Packer packer = new Packer();
         Packer.Listing listing;
         Packer.Result r = null;
+        Optional<LastRelease> previous = LastRelease.read(plugin.root());
+        Surface surface;
         if (dryRun) {
             listing = packer.list(pluginDir);
+            surface = Surface.of(plugin, Packer.contentDigest(listing));
         } else {
             r = packer.pack(pluginDir, out);
             listing = r.listing();
+            surface = Surface.of(plugin, r.contentDigest());
             try {
-                LastRelease.packed(r.file().toString(), r.integrity(), Surface.of(plugin, r.contentDigest())).write(plugin.root());
+                LastRelease.packed(r.file().toString(), r.integrity(), surface).write(plugin.root());
             } catch (IOException e) {
                 // The archive is made; only version's under-bump check loses its reference point.
                 env.err().println("warning: could not record the pack in " + LastRelease.fileOf(plugin.root()) + ": " + e.getMessage());
             }
         }
+        String semver = semverWarning(previous, surface, nv.version());
         if (json) {
             ObjectMapper om = new ObjectMapper();
             ObjectNode o = om.createObjectNode();
             o.put("name", nv.name());
+            if (semver != null) {
+                o.put("semverWarning", semver);
+            }
             o.put("version", nv.version());
             o.put("packed", r != null);
             o.put("dryRun", dryRun);
@@ -101,6 +112,9 @@ public final class PackCommand implements Callable<Integer> {
             return ExitCodes.OK;
         }
         problems.forEach(p -> env.err().println(describe(env, p)));
+        if (semver != null) {
+            env.err().println("warning: " + semver);
+        }
         if (r == null) {
             env.out().println("would pack " + nv.name() + "@" + nv.version() + " -> " + displayPath(env, out));
             listing.entries().forEach(e -> env.out().println("  " + (e.executable() ? "0755 " : "0644 ") + e.path()
@@ -152,6 +166,19 @@ public final class PackCommand implements Callable<Integer> {
 
     private static String displayPath(Env env, Path file) {
         return file.startsWith(env.cwd()) ? env.cwd().relativize(file).toString() : file.toString();
+    }
+
+    /**
+     * Pack only warns when the version is too small for the surface changes since the last pack or publish
+     * ({@link SemverCheck}): 'cxpm version' and the registry are the ones that refuse.
+     */
+    private static String semverWarning(Optional<LastRelease> previous, Surface now, String version) {
+        if (previous.isEmpty() || previous.get().surface().version() == null || !Semver.isValid(previous.get().surface().version())) {
+            return null;
+        }
+        SemverCheck c = SemverCheck.of(previous.get().surface().version(), previous.get().surface(), version, now, List.of());
+        return c.ok() ? null : c.refusal("use") + "; " + c.previous() + " was " + previous.get().how()
+                + " (cxpm version " + c.suggested() + "; the registry refuses " + version + ")";
     }
 
     /** The plugin's name and SemVer version: a package without a valid version cannot be versioned. */

@@ -5,8 +5,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cxpm.core.UserError;
 import dev.cxpm.core.format.ManifestLocation;
 import dev.cxpm.core.surface.LastRelease;
+import dev.cxpm.core.surface.SemverCheck;
 import dev.cxpm.core.surface.Surface;
-import dev.cxpm.core.surface.SurfaceDiff;
 import dev.cxpm.core.version.BumpLevel;
 import dev.cxpm.core.version.ManifestVersionEdit;
 import dev.cxpm.core.version.VersionBump;
@@ -29,7 +29,8 @@ import picocli.CommandLine.Parameters;
 @Command(name = "version", mixinStandardHelpOptions = true,
         description = {"Bump the plugin manifest's SemVer version (npm's rules for pre-releases).",
                 "Only the version string changes; the rest of the file stays byte-identical.",
-                "Warns when the bump is smaller than the surface changes since the last 'cxpm pack' or 'cxpm publish' require."})
+                "Refuses (exit 1) a bump smaller than the surface changes since the last 'cxpm pack' or 'cxpm publish' require",
+                "(a skill removed in a patch), naming the version to use, as the registry would; --force bumps anyway."})
 public final class VersionCommand implements Callable<Integer> {
 
     @CommandLine.ParentCommand
@@ -46,6 +47,9 @@ public final class VersionCommand implements Callable<Integer> {
 
     @Option(names = "--json", description = "Print the result as JSON.")
     boolean json;
+
+    @Option(names = "--force", description = "Bump even when the surface changes need a bigger bump (a warning instead of exit 1).")
+    boolean force;
 
     @Override
     public Integer call() throws IOException {
@@ -73,15 +77,23 @@ public final class VersionCommand implements Callable<Integer> {
         if (to.compareTo(from) < 0) {
             warnings.add(to + " is lower than the current " + from);
         }
-        String underBump;
+        Optional<LastRelease> last = LastRelease.read(pluginDir);
+        SemverCheck check = null;
         try {
-            underBump = underBumpWarning(pluginDir, to);
+            check = sinceLastRelease(last, pluginDir, to);
         } catch (UserError e) {
-            // The check is advice: a plugin that cannot be read for it still gets its version bumped.
-            underBump = "could not compare with the last packed or published version: " + e.getMessage();
+            // The comparison is advice: a plugin that cannot be read for it still gets its version bumped.
+            warnings.add("could not compare with the last packed or published version: " + e.getMessage());
         }
-        if (underBump != null) {
-            warnings.add(underBump);
+        if (check != null && !check.ok()) {
+            String why = check.refusal("use") + "; " + check.previous() + " was " + last.get().how();
+            if (!force) {
+                throw new UserError(UserError.Kind.INVALID_INPUT, why, "cxpm version " + check.suggested() + " (or --force to bump to "
+                        + to + " anyway)" + (last.get().file() == null ? "" : "; see: cxpm diff " + last.get().file() + " ."));
+            }
+            warnings.add(why + " (bumped anyway: --force)");
+        } else if (check != null && check.declared() == BumpLevel.NONE && check.diff().contentChanged()) {
+            warnings.add(check.previous() + " was " + last.get().how() + " with other content, and " + to + " is not higher");
         }
         writeAtomically(manifest, ManifestVersionEdit.replace(text, span, to.toString()));
         if (json) {
@@ -109,29 +121,16 @@ public final class VersionCommand implements Callable<Integer> {
     }
 
     /**
-     * When the plugin was packed or published before, the bump from that version to the new one must be at
-     * least what the surface changes since then require; otherwise say so (the bump still happens).
+     * When the plugin was packed or published before, the check of the new version against that release
+     * ({@link SemverCheck}, the registry's rule); null when there is no such record. A bump smaller than the surface
+     * changes need is refused with the version to use, or, with {@code --force}, made with a warning; a version not
+     * above the released one is only warned about (the registry refuses it anyway).
      */
-    private static String underBumpWarning(Path pluginDir, Semver to) {
-        Optional<LastRelease> last = LastRelease.read(pluginDir);
-        if (last.isEmpty() || last.get().surface().version() == null) {
+    private static SemverCheck sinceLastRelease(Optional<LastRelease> last, Path pluginDir, Semver to) {
+        if (last.isEmpty() || last.get().surface().version() == null || Semver.parse(last.get().surface().version()) == null) {
             return null;
         }
-        Semver released = Semver.parse(last.get().surface().version());
-        if (released == null) {
-            return null;
-        }
-        SurfaceDiff diff = SurfaceDiff.between(last.get().surface(), Surface.of(pluginDir));
-        BumpLevel declared = BumpLevel.between(released, to);
-        if (declared.compareTo(diff.required()) >= 0) {
-            return null;
-        }
-        SurfaceDiff.Change why = diff.biggest();
-        return "since " + released + " was " + last.get().how() + ", " + (why == null ? "the content changed"
-                : why.component().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ') + " " + why.name() + " was "
-                + why.kind().name().toLowerCase(java.util.Locale.ROOT)) + ": SemVer requires a " + diff.required().word()
-                + " bump from " + released + ", but " + to + " is " + (declared == BumpLevel.NONE ? "not higher" : "a " + declared.word() + " one")
-                + (last.get().file() == null ? "" : " (see: cxpm diff " + last.get().file() + " .)");
+        return SemverCheck.of(last.get().surface().version(), last.get().surface(), to.toString(), Surface.of(pluginDir), List.of());
     }
 
     private static void writeAtomically(Path file, String text) throws IOException {

@@ -87,7 +87,7 @@ class RegistryCommandsTest {
     }
 
     @Test
-    void versionWarnsWhenTheBumpIsSmallerThanTheChangesSinceThePublishedVersion() throws Exception {
+    void versionRefusesABumpSmallerThanTheChangesSinceThePublishedVersion() throws Exception {
         login(adminToken());
         Path dir = plugin("hello", "1.0.0");
         assertThat(CliRun.in(tmp, "publish", dir.toString()).exitCode()).isZero();
@@ -97,8 +97,9 @@ class RegistryCommandsTest {
         deleteTree(dir.resolve("skills/hi"));
 
         CliRun minor = CliRun.in(tmp, "version", "minor", dir.toString());
-        assertThat(minor.exitCode()).as(minor.stderr()).isZero();
-        assertThat(minor.stderr()).contains("warning: since 1.0.0 was published to " + url + ", skill hi was removed: SemVer requires a major bump");
+        assertThat(minor.exitCode()).as(minor.stderr()).isEqualTo(1);
+        assertThat(minor.stderr()).contains("removing skill `hi` is a breaking change since 1.0.0: use 2.0.0, not 1.1.0")
+                .contains("1.0.0 was published to " + url);
         CliRun major = CliRun.in(tmp, "version", "2.0.0", dir.toString());
         assertThat(major.stderr()).doesNotContain("warning");
     }

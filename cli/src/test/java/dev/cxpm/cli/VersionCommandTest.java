@@ -70,7 +70,7 @@ class VersionCommandTest {
     }
 
     @Test
-    void warnsWhenTheBumpIsSmallerThanTheChangesSinceTheLastReleaseRequire() throws IOException {
+    void aPatchAfterRemovingASkillIsRefusedWithTheVersionToUseUnlessForced() throws IOException {
         Path m = manifest(MANIFEST);
         Path skill = dir.resolve("demo/skills/hello/SKILL.md");
         Files.createDirectories(skill.getParent());
@@ -78,25 +78,50 @@ class VersionCommandTest {
         assertThat(CliRun.in(dir, "pack", "demo", "-o", "demo-1.2.3.tgz").exitCode()).isZero();
         assertThat(dir.resolve("demo/.cxpm/last-release.json")).exists();
         Files.delete(skill);
-        CliRun r = CliRun.in(dir, "version", "minor", "demo");
-        assertThat(r.exitCode()).as(r.stderr()).isZero();
-        assertThat(r.stderr()).contains("warning: since 1.2.3 was packed, skill hello was removed: SemVer requires a major bump");
-        assertThat(Files.readString(m)).contains("\"1.3.0\"");
+        CliRun r = CliRun.in(dir, "version", "patch", "demo");
+        assertThat(r.exitCode()).as(r.stderr()).isEqualTo(1);
+        assertThat(r.stderr()).contains("removing skill `hello` is a breaking change since 1.2.3: use 2.0.0, not 1.2.4")
+                .contains("1.2.3 was packed").contains("cxpm version 2.0.0 (or --force to bump to 1.2.4 anyway)");
+        assertThat(Files.readString(m)).contains("\"1.2.3\"");
+        assertThat(CliRun.in(dir, "version", "minor", "demo").exitCode()).isEqualTo(1);
+
+        CliRun forced = CliRun.in(dir, "version", "patch", "demo", "--force");
+        assertThat(forced.exitCode()).as(forced.stderr()).isZero();
+        assertThat(forced.stderr()).contains("warning: removing skill `hello` is a breaking change since 1.2.3: use 2.0.0, not 1.2.4")
+                .contains("(bumped anyway: --force)");
+        assertThat(Files.readString(m)).contains("\"1.2.4\"");
         CliRun major = CliRun.in(dir, "version", "major", "demo");
+        assertThat(major.exitCode()).isZero();
         assertThat(major.stderr()).doesNotContain("warning");
     }
 
     @Test
-    void noWarningWhenTheBumpCoversTheChanges() throws IOException {
+    void aPatchAfterAddingASkillIsRefusedAndTheMinorPasses() throws IOException {
         manifest(MANIFEST);
         assertThat(CliRun.in(dir, "pack", "demo").exitCode()).isZero();
         Path skill = dir.resolve("demo/skills/new/SKILL.md");
         Files.createDirectories(skill.getParent());
         Files.writeString(skill, "---\nname: new\ndescription: New.\n---\nNew.\n");
-        CliRun patch = CliRun.in(dir, "version", "patch", "demo", "--json");
-        assertThat(patch.stdout()).contains("requires a minor bump");
+        CliRun patch = CliRun.in(dir, "version", "patch", "demo");
+        assertThat(patch.exitCode()).isEqualTo(1);
+        assertThat(patch.stderr()).contains("adding skill `new` is a new feature since 1.2.3: use 1.3.0, not 1.2.4");
         CliRun minor = CliRun.in(dir, "version", "1.3.0", "demo");
+        assertThat(minor.exitCode()).isZero();
         assertThat(minor.stderr()).doesNotContain("warning");
+    }
+
+    @Test
+    void belowOneAMinorMayRemoveASkill() throws IOException {
+        manifest(MANIFEST.replace("1.2.3", "0.3.0"));
+        Path skill = dir.resolve("demo/skills/hello/SKILL.md");
+        Files.createDirectories(skill.getParent());
+        Files.writeString(skill, "---\nname: hello\ndescription: Says hello.\n---\nHi.\n");
+        assertThat(CliRun.in(dir, "pack", "demo").exitCode()).isZero();
+        Files.delete(skill);
+        CliRun patch = CliRun.in(dir, "version", "patch", "demo");
+        assertThat(patch.exitCode()).isEqualTo(1);
+        assertThat(patch.stderr()).contains("use 0.4.0, not 0.3.1");
+        assertThat(CliRun.in(dir, "version", "minor", "demo").exitCode()).isZero();
     }
 
     @Test

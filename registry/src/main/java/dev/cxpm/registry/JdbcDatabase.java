@@ -300,6 +300,29 @@ public final class JdbcDatabase implements RegistryDatabase {
     }
 
     @Override
+    public java.util.Map<String, String> surfaces(String plugin) {
+        return read(c -> {
+            java.util.Map<String, String> out = new java.util.HashMap<>();
+            try (PreparedStatement p = prepare(c, "SELECT v.version, v.surface FROM versions v JOIN plugins p ON p.id = v.plugin_id"
+                    + " WHERE p.name = ? AND v.surface IS NOT NULL", plugin); ResultSet rs = p.executeQuery()) {
+                while (rs.next()) {
+                    out.put(rs.getString(1), rs.getString(2));
+                }
+            }
+            return out;
+        });
+    }
+
+    @Override
+    public void setSurface(String plugin, String version, String surfaceJson) {
+        write(c -> {
+            Long id = pluginId(c, plugin);
+            return id == null ? 0 : update(c, "UPDATE versions SET surface = ? WHERE plugin_id = ? AND version = ? AND surface IS NULL",
+                    surfaceJson, id, version);
+        });
+    }
+
+    @Override
     public boolean setYanked(String plugin, String version, boolean yanked) {
         return write(c -> {
             Long id = pluginId(c, plugin);

@@ -22,18 +22,21 @@ final class Publishing {
     private final RegistryDatabase db;
     private final BlobStore blobs;
     private final Clock clock;
+    private final SemverGate semver;
 
     Publishing(RegistryDatabase db, BlobStore blobs, Clock clock) {
         this.db = db;
         this.blobs = blobs;
         this.clock = clock;
+        this.semver = new SemverGate(db, blobs);
     }
 
     Registry.Published publish(Caller caller, byte[] tgz) {
         PublishedPlugin.Checked checked = PublishedPlugin.check(PluginArchive.read(tgz));
         // every problem in one answer: the registry's own and, when the archive can be read, validate --strict's
         List<Problem> problems = new ArrayList<>(checked.problems());
-        List<Problem> strict = checked.manifestRead() ? StrictRules.errors(tgz) : List.of();
+        StrictRules.Checked strictCheck = checked.manifestRead() ? StrictRules.check(tgz) : new StrictRules.Checked(List.of(), null);
+        List<Problem> strict = strictCheck.errors();
         problems.addAll(strict);
         if (!checked.ok() && problems.isEmpty()) { // validate --strict reports a bad version; this is a safety net
             problems.add(new Problem("version.not-semver", null, "\"version\" must be SemVer to publish (e.g. 1.0.0)"));
@@ -50,6 +53,7 @@ final class Publishing {
         RegistryDatabase.NewNameRule rule = newNameRule(caller);
         // cheap refusals first, so a doomed upload writes nothing; insertVersion decides again atomically
         refuse(precheck(caller, p, rule), p);
+        semver.check(p.name(), p.version(), strictCheck.surface());
         blobs.put(integrity, tgz);
         VersionRow row = new VersionRow(p.name(), p.version(), integrity, tgz.length, p.manifest().toString(),
                 p.dependenciesJson(), false, caller.user(), clock.instant(), null);
@@ -65,6 +69,7 @@ final class Publishing {
             dropIfUnreferenced(integrity);
             refuse(outcome, p);
         }
+        semver.record(p.name(), p.version(), strictCheck.surface());
         return new Registry.Published(p.name(), p.version(), integrity, tgz.length);
     }
 

@@ -29,6 +29,7 @@ import java.util.Base64;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -51,12 +52,14 @@ public final class Registry implements AutoCloseable {
     private final SecureRandom random = new SecureRandom();
     private final List<Runnable> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final Publishing publishing;
+    private final SemverGate surfaces;
 
     public Registry(RegistryDatabase db, BlobStore blobs, Clock clock) {
         this.db = db;
         this.blobs = blobs;
         this.clock = clock;
         this.publishing = new Publishing(db, blobs, clock);
+        this.surfaces = new SemverGate(db, blobs);
     }
 
     /**
@@ -362,6 +365,7 @@ public final class Registry implements AutoCloseable {
         ArrayNode versions = doc.putArray("versions");
         List<VersionRow> rows = new ArrayList<>(db.versions(plugin));
         rows.sort((a, b) -> Versions.ORDER.compare(a.version(), b.version()));
+        Map<String, List<String>> changes = surfaces.changes(plugin, rows);
         for (VersionRow v : rows) {
             ObjectNode o = versions.addObject();
             o.put("version", v.version());
@@ -374,6 +378,9 @@ public final class Registry implements AutoCloseable {
                 o.put("deprecated", v.deprecated());
             }
             o.put("publishedAt", v.publishedAt().toString());
+            if (changes.containsKey(v.version())) {
+                changes.get(v.version()).forEach(o.putArray("changes")::add);
+            }
         }
         try {
             byte[] bytes = JSON.writeValueAsBytes(doc);
@@ -397,6 +404,15 @@ public final class Registry implements AutoCloseable {
 
     public List<VersionRow> versions(String plugin) {
         return db.versions(plugin);
+    }
+
+    /**
+     * Each version's surface changes since its previous release ("removed skill `review`"), by version; a first
+     * release (and one whose surfaces cannot be read) is absent, one that changed no skill, MCP server or app maps to
+     * an empty list.
+     */
+    public Map<String, List<String>> surfaceChanges(String plugin) {
+        return surfaces.changes(plugin, db.versions(plugin));
     }
 
     public List<String> owners(String plugin) {

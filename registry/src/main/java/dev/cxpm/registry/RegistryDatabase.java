@@ -73,6 +73,15 @@ public interface RegistryDatabase extends AutoCloseable {
      */
     PublishOutcome insertVersion(VersionRow version, Summary summary, boolean anyOwner, NewNameRule newName);
 
+    /**
+     * The stored surface of each version of a plugin (core's {@code Surface} as JSON text), by version; versions
+     * published before surfaces were stored are absent until {@link #setSurface} records theirs.
+     */
+    java.util.Map<String, String> surfaces(String plugin);
+
+    /** Records a version's surface (JSON text); a version's surface never changes, so this only fills it in. */
+    void setSurface(String plugin, String version, String surfaceJson);
+
     /** Sets the yanked flag; false when there is no such version. */
     boolean setYanked(String plugin, String version, boolean yanked);
 

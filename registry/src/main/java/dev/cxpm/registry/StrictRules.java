@@ -3,6 +3,7 @@ package dev.cxpm.registry;
 import dev.cxpm.core.UserError;
 import dev.cxpm.core.pack.PackLimits;
 import dev.cxpm.core.pack.Unpacker;
+import dev.cxpm.core.surface.Surface;
 import dev.cxpm.core.validate.PluginValidator;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -31,7 +32,28 @@ final class StrictRules {
         return message.replace(dir + "/", "").replace(dir.toString(), ".");
     }
 
+    /** Null when the valid plugin's surface still cannot be read: the SemVer check then refuses rather than guesses. */
+    private static Surface surface(Path root) {
+        try {
+            return Surface.of(root);
+        } catch (UserError | java.io.UncheckedIOException e) {
+            return null;
+        }
+    }
+
     static List<Problem> errors(byte[] tgz) {
+        return check(tgz).errors();
+    }
+
+    /**
+     * What validate --strict finds, and the plugin's surface read from the same unpacked tree by the foundation's
+     * {@link Surface} (so the registry's SemVer check sees exactly what {@code cxpm diff} and {@code cxpm version}
+     * see: skills wherever the manifest puts them, slash commands, hooks); {@code surface} is null when there are errors.
+     */
+    record Checked(List<Problem> errors, Surface surface) {
+    }
+
+    static Checked check(byte[] tgz) {
         Path dir = null;
         try {
             dir = Files.createTempDirectory("cxpm-publish-");
@@ -44,7 +66,7 @@ final class StrictRules {
                 if (e.kind() != UserError.Kind.INVALID_INPUT) {
                     throw e; // the server's own failure (disk full, ...): a 500 whose details stay in the log
                 }
-                return List.of(new Problem("archive-refused", null, hidePaths(e.getMessage(), dir)));
+                return new Checked(List.of(new Problem("archive-refused", null, hidePaths(e.getMessage(), dir))), null);
             }
             List<Problem> out = new ArrayList<>();
             for (var p : new PluginValidator(true).validate(root)) {
@@ -54,7 +76,7 @@ final class StrictRules {
                     out.add(new Problem(p.code(), where, hidePaths(p.hint() == null ? p.message() : p.message() + " (" + p.hint() + ")", root)));
                 }
             }
-            return out;
+            return new Checked(out, out.isEmpty() ? surface(root) : null);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {

@@ -108,11 +108,16 @@ final class WebPages {
                 list(b, latest.dependencies().entrySet().stream().map(e -> esc(e.getKey()) + " " + esc(e.getValue())).toList());
             }
         }
-        b.append("<h2>Versions</h2><table class=versions><tr><th>version</th><th>published</th><th>integrity</th></tr>");
+        Map<String, List<String>> changes = registry.surfaceChanges(name);
+        b.append("<h2>Versions</h2><table class=versions><tr><th>version</th><th>published</th><th>changes since the previous release</th>"
+                + "<th>integrity</th></tr>");
         for (VersionRow v : versions) {
+            List<String> changed = changes.get(v.version());
             b.append("<tr").append(v.yanked() ? " class=yanked" : "").append("><td>").append(esc(v.version()))
                     .append(v.yanked() ? " (yanked)" : "").append(v.deprecated() != null ? " (deprecated: " + esc(v.deprecated()) + ")" : "")
-                    .append("</td><td>").append(v.publishedAt().toString(), 0, 10)
+                    .append("</td><td>").append(v.publishedAt().toString(), 0, 10).append("</td><td>")
+                    .append(changed == null ? "" : changed.isEmpty() ? "no surface change"
+                            : "<ul class=changes>" + changed.stream().map(c -> "<li>" + esc(c) + "</li>").collect(java.util.stream.Collectors.joining()) + "</ul>")
                     .append("</td><td><a href=\"").append(Registry.BLOB_PATH).append(v.integrity().hex()).append("\"><code>")
                     .append(esc(v.integrity().sri().substring(0, 20))).append("…</code></a></td></tr>");
         }

@@ -294,7 +294,7 @@ public final class RegistryClient {
         }
         String text = String.join("\n", lines);
         return switch (s) {
-            case 400, 413 -> new UserError(UserError.Kind.INVALID_INPUT, text);
+            case 400, 413, 422 -> new UserError(UserError.Kind.INVALID_INPUT, text);
             case 401 -> new UserError(UserError.Kind.INVALID_INPUT, "the registry refused the token: " + text, "cxpm login --registry " + base);
             case 403 -> new UserError(UserError.Kind.INVALID_INPUT, "not allowed: " + text, "ask an owner for a token with the right scope");
             case 404 -> new UserError(UserError.Kind.NOT_FOUND, text);

@@ -25,9 +25,31 @@ public record RegistryIndex(String name, Optional<String> description, List<Rele
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** One published version. */
+    /**
+     * One published version; {@code changes} are its surface changes since the previous release as the registry
+     * words them ("removed skill `review`"), control characters replaced and bounded, since a terminal shows them.
+     */
     public record Release(PluginVersion version, Integrity integrity, long size, String tarball, Map<String, String> dependencies,
-            boolean yanked, Optional<String> deprecated) {
+            boolean yanked, Optional<String> deprecated, List<String> changes) {
+    }
+
+    private static final int MAX_CHANGES = 50;
+    private static final int MAX_CHANGE_CHARS = 200;
+
+    private static List<String> changes(JsonNode array) {
+        List<String> out = new ArrayList<>();
+        for (JsonNode c : array) {
+            if (out.size() == MAX_CHANGES) {
+                out.add("and " + (array.size() - MAX_CHANGES) + " more");
+                break;
+            }
+            String t = c.asText();
+            t = t.length() > MAX_CHANGE_CHARS ? t.substring(0, MAX_CHANGE_CHARS) + "..." : t;
+            StringBuilder b = new StringBuilder(t.length());
+            t.codePoints().forEach(cp -> b.appendCodePoint(Character.isISOControl(cp) || Character.getType(cp) == Character.FORMAT ? '?' : cp));
+            out.add(b.toString());
+        }
+        return List.copyOf(out);
     }
 
     public static RegistryIndex parse(byte[] json, String where) {
@@ -40,7 +62,8 @@ public record RegistryIndex(String name, Optional<String> description, List<Rele
                 v.path("dependencies").properties().forEach(e -> deps.put(e.getKey(), e.getValue().asText()));
                 out.add(new Release(PluginVersion.of(v.path("version").asText()), Integrity.parse(v.path("integrity").asText()),
                         v.path("size").asLong(), v.path("tarball").asText(), Map.copyOf(deps), v.path("yanked").asBoolean(false),
-                        v.path("deprecated").isTextual() ? Optional.of(v.path("deprecated").asText()) : Optional.empty()));
+                        v.path("deprecated").isTextual() ? Optional.of(v.path("deprecated").asText()) : Optional.empty(),
+                        changes(v.path("changes"))));
             }
             out.sort(Comparator.comparing(Release::version));
             if (!doc.path("name").isTextual()) {

@@ -5,7 +5,8 @@ import org.semver4j.Semver;
 /**
  * How big a version change is, in SemVer's terms, ordered from none to major. {@link #between} reads
  * it off two versions the way npm's caret ranges see it: below 1.0.0 a minor step is breaking
- * ({@code ^0.2.0} does not accept 0.3.0), so it counts as major, and a patch step counts as minor.
+ * ({@code ^0.2.0} does not accept 0.3.0), so it counts as major, and a patch step counts as minor; below 0.1.0
+ * every step is breaking ({@code ^0.0.3} accepts 0.0.3 only), so it counts as major.
  */
 public enum BumpLevel {
     NONE, PATCH, MINOR, MAJOR;
@@ -25,7 +26,10 @@ public enum BumpLevel {
             return from.getMajor() == 0 ? MAJOR : MINOR;
         }
         if (to.getPatch() != from.getPatch()) {
-            return from.getMajor() == 0 ? MINOR : PATCH;
+            if (from.getMajor() == 0) {
+                return from.getMinor() == 0 ? MAJOR : MINOR;
+            }
+            return PATCH;
         }
         // Only the pre-release part moved (1.0.0-beta -> 1.0.0, or -beta.1 -> -beta.2): as npm, a patch.
         return PATCH;

@@ -43,7 +43,8 @@ class VersionBumpTest {
 
     @ParameterizedTest
     @CsvSource({"1.2.3, 2.0.0, MAJOR", "1.2.3, 1.3.0, MINOR", "1.2.3, 1.2.4, PATCH", "1.2.3, 1.2.3, NONE",
-            "1.2.3, 1.0.0, NONE", "0.2.3, 0.3.0, MAJOR", "0.2.3, 0.2.4, MINOR", "1.0.0-rc.1, 1.0.0, PATCH"})
+            "1.2.3, 1.0.0, NONE", "0.2.3, 0.3.0, MAJOR", "0.2.3, 0.2.4, MINOR", "1.0.0-rc.1, 1.0.0, PATCH",
+            "0.0.3, 0.0.4, MAJOR"})
     void levelBetweenVersionsFollowsCaretRanges(String from, String to, BumpLevel level) {
         assertThat(BumpLevel.between(new Semver(from), new Semver(to))).isEqualTo(level);
     }
