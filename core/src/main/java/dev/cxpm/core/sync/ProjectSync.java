@@ -89,6 +89,8 @@ public final class ProjectSync {
     private final dev.cxpm.core.marketplace.GitCli git;
     private final PluginCache cache;
     private final List<Doctor.Finding> leftOut = new ArrayList<>();
+    /** The project's marketplaces could not be read this run: no source is compared (see {@link #offered}). */
+    private boolean marketplacesUnreadable;
 
     /**
      * @param marketplaces clones the git marketplaces cxpm.toml declares that the home lacks, as `marketplace add` does
@@ -450,8 +452,18 @@ public final class ProjectSync {
      * design: sync works offline once the store holds what the lock names).
      */
     private Optional<ProjectIndex.Found> offered(LockedPlugin p, java.util.function.Supplier<ProjectIndex> index) {
+        if (marketplacesUnreadable) {
+            return Optional.empty();
+        }
+        ProjectIndex read;
         try {
-            return index.get().found(p.name()).stream()
+            read = index.get();
+        } catch (UserError e) {
+            marketplacesUnreadable = true; // gone or offline; what needs them (a fetch, a resolution) says so itself
+            return Optional.empty();
+        }
+        try {
+            return read.found(p.name()).stream()
                     .filter(f -> f.release().origin().equals(p.marketplace()) && f.release().version().equals(p.version()))
                     .findFirst();
         } catch (UserError e) {
