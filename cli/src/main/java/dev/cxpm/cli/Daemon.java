@@ -33,6 +33,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A warm cxpm for the launcher: most of a command's time on a fresh JVM is start-up (picocli's model,
@@ -45,7 +46,9 @@ import java.util.concurrent.Semaphore;
  * 0600 daemon file on values fresh for this connection, and the launcher sends nothing else until the
  * daemon has: the launcher sends a line with its random challenge C; the daemon answers a line
  * {@code N A} with its own random N and A, the first half of SHA-256("secret C N\n") in hex; the
- * launcher checks A and sends the second half as a line. What one side reveals never lets anyone answer
+ * launcher checks A and sends the second half as a line, all within {@link #HANDSHAKE}; at most
+ * {@link #MAX_HANDSHAKES} connections may be at it at once (more are closed unread, and their launchers run the
+ * command in a JVM of their own). What one side reveals never lets anyone answer
  * the other side's next challenge. (SHA-256 of the secret and fixed-length fields, not HMAC, because
  * bash has only {@code sha256sum} on every machine; with fixed-length input the length-extension weakness
  * of that construction does not apply.) Only then come the request's NUL-terminated fields (umask, working
@@ -63,6 +66,11 @@ public final class Daemon {
     static final int MAX_REQUEST = 1 << 20;
     /** Connections that have not proved the secret yet: more are closed unread, so strangers cost little. */
     private static final int MAX_HANDSHAKES = 8;
+    /**
+     * How long a connection may take to prove the secret, in all (the launcher takes milliseconds): a timeout per
+     * read alone would let a client that sends a byte now and then hold a handshake slot for many minutes.
+     */
+    static final Duration HANDSHAKE = Duration.ofSeconds(5);
     private static final int NONCE_BYTES = 16;
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -164,16 +172,16 @@ public final class Daemon {
 
     private void answer(Socket socket) {
         try (socket; InputStream raw = socket.getInputStream(); OutputStream out = socket.getOutputStream()) {
-            socket.setSoTimeout((int) Duration.ofSeconds(10).toMillis()); // the request comes at once; the command itself is not timed
             boolean proved;
             try {
-                proved = handshake(raw, out);
+                proved = handshake(new Deadline(socket, System.nanoTime() + HANDSHAKE.toNanos()), raw, out);
             } finally {
                 handshakes.release();
             }
             if (!proved) {
                 return; // not the user's launcher: say nothing more
             }
+            socket.setSoTimeout((int) Duration.ofSeconds(10).toMillis()); // the request comes at once; the command itself is not timed
             lastCommand = System.nanoTime();
             Request request = Request.read(new BufferedInputStream(raw), MAX_REQUEST);
             if (!Files.getLastModifiedTime(jar).equals(jarTime)) {
@@ -203,29 +211,41 @@ public final class Daemon {
     }
 
     /** True when the client proved the secret on this connection's fresh nonce; reads at most two short lines. */
-    private boolean handshake(InputStream in, OutputStream out) throws IOException {
-        String theirs = nonce(in);
+    private boolean handshake(Deadline deadline, InputStream in, OutputStream out) throws IOException {
+        String theirs = nonce(deadline, in);
         String ours = random(NONCE_BYTES);
         String mac = sha256(secret + " " + theirs + " " + ours + "\n");
         out.write((ours + " " + mac.substring(0, 32) + "\n").getBytes(StandardCharsets.US_ASCII));
         out.flush();
-        return MessageDigest.isEqual(nonce(in).getBytes(StandardCharsets.US_ASCII), mac.substring(32).getBytes(StandardCharsets.US_ASCII));
+        return MessageDigest.isEqual(nonce(deadline, in).getBytes(StandardCharsets.US_ASCII), mac.substring(32).getBytes(StandardCharsets.US_ASCII));
     }
 
     /** A line of 32 lowercase hex digits, read a byte at a time so that nothing past it is taken from the socket. */
-    private static String nonce(InputStream in) throws IOException {
+    private static String nonce(Deadline deadline, InputStream in) throws IOException {
         byte[] line = new byte[2 * NONCE_BYTES];
         for (int i = 0; i < line.length; i++) {
-            int c = in.read();
+            int c = deadline.read(in);
             if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f')) {
                 throw new IOException("not a nonce");
             }
             line[i] = (byte) c;
         }
-        if (in.read() != '\n') {
+        if (deadline.read(in) != '\n') {
             throw new IOException("not a nonce");
         }
         return new String(line, StandardCharsets.US_ASCII);
+    }
+
+    /** Reads from a socket until a moment, whatever pace the bytes come at. */
+    private record Deadline(Socket socket, long nanos) {
+        int read(InputStream in) throws IOException {
+            long left = TimeUnit.NANOSECONDS.toMillis(nanos - System.nanoTime());
+            if (left <= 0) {
+                throw new SocketTimeoutException("handshake took longer than " + HANDSHAKE);
+            }
+            socket.setSoTimeout((int) left);
+            return in.read();
+        }
     }
 
     private static String sha256(String text) {

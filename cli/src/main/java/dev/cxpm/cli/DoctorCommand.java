@@ -32,7 +32,7 @@ public final class DoctorCommand implements Callable<Integer> {
         ProjectContext ctx = ProjectContext.of(root.env);
         ProjectManifest project = ProjectManifest.read(ctx.projectDir());
         List<Doctor.Finding> findings = Doctor.examine(project, Lockfile.readIfPresent(ctx.projectDir()), ctx.home(),
-                root.env.vars(), root.env.clock().instant());
+                root.env.vars(), root.env.cwd(), root.env.clock().instant());
         if (json) {
             List<Map<String, Object>> out = new ArrayList<>();
             for (Doctor.Finding f : findings) {

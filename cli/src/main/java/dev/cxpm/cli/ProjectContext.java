@@ -29,7 +29,7 @@ record ProjectContext(Env env, Path projectDir, CodexHome home, Store store) {
     }
 
     ProjectSync sync() {
-        return new ProjectSync(projectDir, home, store, lockTimeout(), marketplaces(), git(), env.vars());
+        return new ProjectSync(projectDir, home, store, lockTimeout(), marketplaces(), git(), env.vars(), env.cwd());
     }
 
     dev.cxpm.core.marketplace.Marketplaces marketplaces() {

@@ -19,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -168,5 +169,71 @@ class DaemonSecrecyTest {
         }
         assertThat(c.cxpm(big, "list").code()).as("run in a JVM of its own").isEqualTo(99);
         assertThat(c.cxpm(c.noJvm(), "list").code()).as("the daemon still serves the user").isZero();
+    }
+    @Test
+    void strangersHoldingEveryHandshakeDelayNoCommandAndAreHungUpOnWithinSeconds() throws Exception {
+        c.startDaemon();
+        int port = c.port();
+        CliRun expected = CliRun.in(tmp, c.env, "list", "--json");
+        List<Socket> strangers = new java.util.ArrayList<>();
+        List<CompletableFuture<Duration>> hungUpAfter = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < 12; i++) { // 8 hold every handshake slot, the rest are closed unread
+                Socket s = new Socket(InetAddress.getLoopbackAddress(), port);
+                long connected = System.nanoTime();
+                strangers.add(s);
+                hungUpAfter.add(CompletableFuture.supplyAsync(() -> {
+                    try {
+                        s.setSoTimeout(60_000);
+                        assertThat(s.getInputStream().read()).as("hung up on without a word").isEqualTo(-1);
+                    } catch (IOException reset) {
+                        // hung up on all the same
+                    }
+                    return Duration.ofNanos(System.nanoTime() - connected);
+                }));
+            }
+            Run r = c.cxpm(c.env, "list", "--json");
+            assertThat(r.code()).as(r.err()).isEqualTo(expected.exitCode()).isZero();
+            assertThat(r.out()).as("the right answer, in a JVM of its own").isEqualTo(expected.stdout());
+
+            for (CompletableFuture<Duration> f : hungUpAfter) {
+                assertThat(f.get(90, TimeUnit.SECONDS)).as("a stranger holds a handshake slot a few seconds at most")
+                        .isLessThan(Duration.ofSeconds(8));
+            }
+        } finally {
+            for (Socket s : strangers) {
+                s.close();
+            }
+        }
+        LauncherCheckout.waitUntil(() -> Files.isRegularFile(c.daemonFile)); // the launcher dropped it; the daemon writes it again
+        assertThat(c.cxpm(c.noJvm(), "list").code()).as("the daemon serves again").isZero();
+    }
+
+    @Test
+    void aSlowLorisThatTricklesItsChallengeIsHungUpOnWithinSeconds() throws Exception {
+        c.startDaemon();
+        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), c.port())) {
+            OutputStream out = s.getOutputStream();
+            long started = System.nanoTime();
+            boolean hungUp = false;
+            try {
+                for (int i = 0; i < 32 && !hungUp; i++) { // one hex digit a second: each read is quick, the whole is not
+                    out.write('a');
+                    out.flush();
+                    Thread.sleep(1_000);
+                    s.setSoTimeout(1);
+                    try {
+                        hungUp = s.getInputStream().read() == -1;
+                    } catch (SocketTimeoutException stillOpen) {
+                        // nothing said and not closed: go on trickling
+                    }
+                }
+            } catch (IOException reset) {
+                hungUp = true;
+            }
+            assertThat(hungUp).as("hung up on before the challenge was complete").isTrue();
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(10));
+        }
+        assertThat(c.cxpm(c.noJvm(), "list").code()).as("and the daemon still serves the user").isZero();
     }
 }

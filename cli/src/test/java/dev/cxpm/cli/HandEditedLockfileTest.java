@@ -99,4 +99,45 @@ class HandEditedLockfileTest {
         assertThat(t.read(lockFile)).isEqualTo(lock);
         assertThat(dir.resolve("fresh-home/plugins")).doesNotExist();
     }
+    @Test
+    void aSourceEditedByHandIsRefusedWhenTheStoreAlreadyHoldsTheContent() throws Exception {
+        TeamFixture t = lockedAt110();
+        t.plugin("util", "1.1.0");
+        Path lockFile = t.project.resolve("cxpm.lock");
+        Files.writeString(lockFile, t.read(lockFile).replace("path+./plugins/lone", "path+./plugins/util"));
+        String lock = t.read(lockFile);
+
+        CliRun r = t.cxpmIn(t.project, "fresh-home", "sync"); // the store (shared) holds lone 1.1.0: nothing to fetch
+
+        assertThat(r.exitCode()).as(r.stdout() + r.stderr()).isEqualTo(1);
+        assertThat(r.stderr()).contains("path+./plugins/util", "path+./plugins/lone", "nothing was changed");
+        assertThat(t.read(lockFile)).isEqualTo(lock);
+        assertThat(dir.resolve("fresh-home")).doesNotExist();
+    }
+
+    @Test
+    void aSourceEditedByHandIsRefusedWhenThePluginIsAlreadyInstalled() throws Exception {
+        TeamFixture t = lockedAt110();
+        t.plugin("util", "1.1.0");
+        Path lockFile = t.project.resolve("cxpm.lock");
+        Files.writeString(lockFile, t.read(lockFile).replace("path+./plugins/lone", "path+./plugins/util"));
+        Map<String, String> before = everything(t);
+
+        CliRun r = t.cxpm("sync");
+
+        assertThat(r.exitCode()).as(r.stdout() + r.stderr()).isEqualTo(1);
+        assertThat(r.stderr()).contains("path+./plugins/util", "path+./plugins/lone");
+        assertThat(everything(t)).isEqualTo(before);
+    }
+
+    @Test
+    void aLockedVersionTheMarketplaceNoLongerOffersIsInstalledFromTheStoreWithoutASourceCheck() throws Exception {
+        TeamFixture t = lockedAt110();
+        t.plugin("lone", "1.2.0"); // the marketplace moved on: nothing to compare the locked source with
+
+        CliRun r = t.cxpmIn(t.project, "fresh-home", "sync");
+
+        assertThat(r.exitCode()).as(r.stdout() + r.stderr()).isZero();
+        assertThat(dir.resolve("fresh-home/plugins/cache/fx/lone/1.1.0")).isDirectory();
+    }
 }

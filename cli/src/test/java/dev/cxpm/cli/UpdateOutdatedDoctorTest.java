@@ -106,4 +106,29 @@ class UpdateOutdatedDoctorTest {
         ProjectFiles.deleteTree(t.codexHome().resolve("plugins/cache/fx/gh"));
         assertThat(t.cxpm("doctor").stdout()).contains("gh@fx 1.0.0 is not installed", "fix: cxpm sync");
     }
+    @Test
+    void doctorAndSyncFindCommandsAsTheCallersShellWould() throws Exception {
+        TeamFixture t = new TeamFixture(dir).plugin("gh", "1.0.0").needs("gh", "*");
+        TeamFixture.write(t.market.resolve("plugins/gh/.codex-plugin/plugin.json"), """
+                {"name": "gh", "version": "1.0.0", "prerequisites": {"commands": {"team-tool-xyz": "make tools",
+                 "team-dir-xyz": "make dirs"}}}
+                """);
+        Path tool = t.project.resolve("tools/team-tool-xyz");
+        TeamFixture.write(tool, "#!/bin/sh\n");
+        Files.setPosixFilePermissions(tool, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        Files.createDirectories(t.project.resolve("tools/team-dir-xyz")); // a directory on PATH is not a command a shell runs
+        var env = t.env("codex-home");
+        env.put("PATH", "tools:" + System.getenv("PATH")); // relative: a shell in the project finds tools/team-tool-xyz
+
+        CliRun sync = CliRun.in(t.project, env, "sync");
+        assertThat(sync.exitCode()).as(sync.stderr()).isZero();
+        assertThat(sync.stderr()).contains("gh@fx needs the command `team-dir-xyz`").doesNotContain("team-tool-xyz");
+        CliRun doctor = CliRun.in(t.project, env, "doctor");
+        assertThat(doctor.exitCode()).as(doctor.stdout()).isEqualTo(1);
+        assertThat(doctor.stdout()).contains("gh@fx needs the command `team-dir-xyz`", "make dirs").doesNotContain("team-tool-xyz");
+
+        env.put("PATH", System.getenv("PATH"));
+        CliRun elsewhere = CliRun.in(t.project, env, "doctor");
+        assertThat(elsewhere.stdout()).contains("gh@fx needs the command `team-tool-xyz`", "make tools");
+    }
 }

@@ -38,7 +38,8 @@ import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
  * (when the owner may execute the file), and a gzip header without time, name or OS.
  *
  * <p>What is left out, and why, is returned in {@link Listing#excluded()}: anything matched by
- * {@link IgnoreRules} ({@code .cxpmignore}), {@code .git} always, symlinks whose target leaves the plugin,
+ * {@link IgnoreRules} ({@code .cxpmignore}), {@code .git} always, other names git treats specially
+ * ({@link GitReservedNames}: registries refuse them at publish), symlinks whose target leaves the plugin,
  * broken or looping symlinks, symlinks to directories (not followed, so a link cannot duplicate or loop
  * the tree), and special files (fifos, sockets, devices). A symlink to a file inside the plugin is packed
  * as a regular file with the target's content: archives never contain links. A file over
@@ -86,6 +87,13 @@ public final class Packer {
 
     /** Lists what {@link #pack} would put in the archive; refuses (UserError) oversized content. */
     public Listing list(Path pluginRoot) {
+        Listing listing = scan(pluginRoot);
+        checkLimits(listing.entries());
+        return listing;
+    }
+
+    /** What {@link #list} gives, without refusing oversized content (for validate, which reports rather than packs). */
+    public static Listing scan(Path pluginRoot) {
         Path root = pluginRoot.toAbsolutePath().normalize();
         try {
             Path realRoot = root.toRealPath();
@@ -97,7 +105,6 @@ public final class Packer {
             walk(root, realRoot, "", rules, entries, excluded);
             entries.sort(Comparator.comparing(Entry::path));
             excluded.sort(Comparator.comparing(Excluded::path));
-            checkLimits(entries);
             return new Listing(root, List.copyOf(entries), List.copyOf(excluded));
         } catch (IOException e) {
             throw new UserError(UserError.Kind.IO, "cannot read " + root + ": " + e.getMessage(), null, e);
@@ -298,7 +305,7 @@ public final class Packer {
         });
     }
 
-    private void walk(Path dir, Path realRoot, String relDir, IgnoreRules rules, List<Entry> entries,
+    private static void walk(Path dir, Path realRoot, String relDir, IgnoreRules rules, List<Entry> entries,
                       List<Excluded> excluded) throws IOException {
         List<Path> children = new ArrayList<>();
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
@@ -310,6 +317,10 @@ public final class Packer {
             BasicFileAttributes attrs = Files.readAttributes(child, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
             if (name.equals(".git")) {
                 excluded.add(new Excluded(rel, ".git is never packed"));
+                continue;
+            }
+            if (GitReservedNames.isReserved(name) && !rules.ignores(rel, attrs.isDirectory())) {
+                excluded.add(new Excluded(rel, GitReservedNames.LEFT_OUT));
                 continue;
             }
             if (attrs.isSymbolicLink()) {
@@ -358,7 +369,7 @@ public final class Packer {
 
     private static boolean insideGit(Path relative) {
         for (Path part : relative) {
-            if (part.toString().equals(".git")) {
+            if (GitReservedNames.isReserved(part.toString())) {
                 return true;
             }
         }

@@ -5,6 +5,7 @@ import dev.cxpm.core.codexhome.CodexHome;
 import dev.cxpm.core.codexhome.MarketplaceName;
 import dev.cxpm.core.format.Plugin;
 import dev.cxpm.core.format.Prerequisites;
+import dev.cxpm.core.install.Executables;
 import dev.cxpm.core.lock.LockCheck;
 import dev.cxpm.core.lock.LockedPlugin;
 import dev.cxpm.core.lock.Lockfile;
@@ -12,7 +13,6 @@ import dev.cxpm.core.pack.Integrity;
 import dev.cxpm.core.project.PluginRequirement;
 import dev.cxpm.core.project.ProjectManifest;
 import dev.cxpm.core.UserError;
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,8 +39,9 @@ public final class Doctor {
     private Doctor() {
     }
 
+    /** env and cwd: the caller's environment and directory, where a shell would look for a plugin's commands. */
     public static List<Finding> examine(ProjectManifest project, Optional<Lockfile> lockOpt, CodexHome home,
-            Map<String, String> env, Instant now) {
+            Map<String, String> env, Path cwd, Instant now) {
         List<Finding> out = new ArrayList<>();
         if (lockOpt.isEmpty()) {
             out.add(new Finding("no-lockfile", null, "cxpm.toml has no cxpm.lock yet", "cxpm sync"));
@@ -73,7 +74,7 @@ public final class Doctor {
                                 + (want ? "enabled" : "disabled"),
                         "cxpm sync (or change `enabled` in cxpm.toml)"));
             }
-            prerequisites(dir, id, env, out);
+            prerequisites(dir, id, env, cwd, out);
         }
         for (var e : config.marketplaces().entrySet()) {
             if (!e.getValue().isGit()) {
@@ -101,14 +102,17 @@ public final class Doctor {
         return InstalledFiles.integrity(dir).filter(expected::equals).isPresent();
     }
 
-    /** What the installed plugin needs on this machine and is missing (commands on PATH, environment variables). */
-    public static List<Finding> missingPrerequisites(Path dir, String id, Map<String, String> env) {
+    /**
+     * What the installed plugin needs on this machine and is missing (commands on the caller's PATH, relative
+     * entries from the caller's directory cwd, as a shell there finds them; environment variables).
+     */
+    public static List<Finding> missingPrerequisites(Path dir, String id, Map<String, String> env, Path cwd) {
         List<Finding> out = new ArrayList<>();
-        prerequisites(dir, id, env, out);
+        prerequisites(dir, id, env, cwd, out);
         return out;
     }
 
-    private static void prerequisites(Path dir, String id, Map<String, String> env, List<Finding> out) {
+    private static void prerequisites(Path dir, String id, Map<String, String> env, Path cwd, List<Finding> out) {
         Prerequisites pre;
         try {
             pre = Plugin.load(dir).prerequisites();
@@ -116,7 +120,7 @@ public final class Doctor {
             return;
         }
         pre.commands().forEach((cmd, hint) -> {
-            if (!onPath(cmd, env.get("PATH"))) {
+            if (Executables.find(cmd, env.get("PATH"), cwd).isEmpty()) {
                 out.add(new Finding("missing-command", id, id + " needs the command `" + cmd + "`, which is not on PATH",
                         hint == null || hint.isBlank() ? "install " + cmd : hint));
             }
@@ -128,21 +132,6 @@ public final class Doctor {
                         "export " + var + "=..." + (hint == null || hint.isBlank() ? "" : " (" + hint + ")")));
             }
         });
-    }
-
-    static boolean onPath(String command, String path) {
-        if (command.contains("/")) {
-            return Files.isExecutable(Path.of(command));
-        }
-        if (path == null) {
-            return false;
-        }
-        for (String d : path.split(File.pathSeparator)) {
-            if (!d.isEmpty() && Files.isExecutable(Path.of(d, command))) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** When git last fetched into the clone (FETCH_HEAD, else HEAD), if it is a clone. */

@@ -84,19 +84,24 @@ public final class ProjectSync {
     private final Duration lockTimeout;
     private final Marketplaces marketplaces;
     private final Map<String, String> env;
+    private final Path callerDir;
     private final RemoteSources remoteSources;
     private final dev.cxpm.core.marketplace.GitCli git;
     private final PluginCache cache;
     private final List<Doctor.Finding> leftOut = new ArrayList<>();
+    /** The project's marketplaces could not be read this run: no source is compared (see {@link #offered}). */
+    private boolean marketplacesUnreadable;
 
     /**
      * @param marketplaces clones the git marketplaces cxpm.toml declares that the home lacks, as `marketplace add` does
      * @param git          git in the caller's environment and directory, for plugin sources and the locked commits
-     * @param env          the environment prerequisites are checked against (PATH, variables)
+     * @param env          the caller's environment, which prerequisites are checked against (PATH, variables)
+     * @param callerDir    the caller's directory, against which relative PATH entries are found
      */
     public ProjectSync(Path projectDir, CodexHome home, Store store, Duration lockTimeout, Marketplaces marketplaces,
-            dev.cxpm.core.marketplace.GitCli git, Map<String, String> env) {
+            dev.cxpm.core.marketplace.GitCli git, Map<String, String> env, Path callerDir) {
         this.env = env;
+        this.callerDir = callerDir;
         this.git = git;
         this.remoteSources = new RemoteSources(git, env, projectDir);
         this.projectDir = projectDir.toAbsolutePath().normalize();
@@ -161,6 +166,7 @@ public final class ProjectSync {
         Set<String> repairs = new HashSet<>();
         Map<String, Path> drifted = new TreeMap<>();
         for (LockedPlugin p : lock.plugins().values()) {
+            offered(p, lazyIndex).ifPresent(f -> LockedContent.checkSource(p, f.source()));
             String id = id(p);
             SyncState.Entry s = state.plugins().get(id);
             Path versionDir = versionDir(p);
@@ -218,7 +224,7 @@ public final class ProjectSync {
         SyncStamp.write(projectDir, home, lock);
         List<Doctor.Finding> warnings = new ArrayList<>(leftOut);
         for (LockedPlugin p : toInstall) {
-            warnings.addAll(Doctor.missingPrerequisites(versionDir(p), id(p), env));
+            warnings.addAll(Doctor.missingPrerequisites(versionDir(p), id(p), env, callerDir));
         }
         return new Result(lock, written, lockChanges, changes, warnings);
     }
@@ -425,7 +431,6 @@ public final class ProjectSync {
                 .orElseThrow(() -> new UserError(UserError.Kind.NOT_FOUND,
                         p.id() + " (cxpm.lock) is not in marketplace `" + p.marketplace() + "` any more, and not in the store",
                         "run `cxpm update " + p.name() + "` to lock a version that is available"));
-        LockedContent.checkSource(p, found.source());
         Integrity actual = intoStore(found);
         if (!actual.equals(p.integrity())) {
             String where = switch (found.content()) {
@@ -436,6 +441,36 @@ public final class ProjectSync {
                     "integrity mismatch for " + p.id() + " from marketplace `" + p.marketplace() + "`: cxpm.lock has "
                             + p.integrity() + ", " + where + " give " + actual + "; nothing was changed",
                     "the plugin changed without a new version: if you trust the change, run `cxpm update " + p.name() + "`");
+        }
+    }
+
+    /**
+     * The release of p's version its marketplace offers now (the marketplace's directory, or a registry's fresh or
+     * cached index), whose source a true lock entry names, whether or not its content has to be fetched. Empty when
+     * the marketplace no longer offers that version, or cannot be read (offline, or gone): the content is then the
+     * one the integrity names, from the store or the home, and there is nothing to compare the source with (by
+     * design: sync works offline once the store holds what the lock names).
+     */
+    private Optional<ProjectIndex.Found> offered(LockedPlugin p, java.util.function.Supplier<ProjectIndex> index) {
+        if (marketplacesUnreadable) {
+            return Optional.empty();
+        }
+        ProjectIndex read;
+        try {
+            read = index.get();
+        } catch (UserError e) {
+            marketplacesUnreadable = true; // gone or offline; what needs them (a fetch, a resolution) says so itself
+            return Optional.empty();
+        }
+        try {
+            return read.found(p.name()).stream()
+                    .filter(f -> f.release().origin().equals(p.marketplace()) && f.release().version().equals(p.version()))
+                    .findFirst();
+        } catch (UserError e) {
+            if (e.kind() == UserError.Kind.NETWORK || e.kind() == UserError.Kind.NOT_FOUND) {
+                return Optional.empty(); // if the content must be fetched, ensureInStore says why it cannot be
+            }
+            throw e;
         }
     }
 

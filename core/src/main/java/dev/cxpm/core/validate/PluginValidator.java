@@ -333,6 +333,7 @@ public final class PluginValidator {
         }
         skills(plugin, p);
         mcp(plugin, p);
+        PackWarnings.check(root, p);
         JsonNode pre = json.root().path("prerequisites");
         if (present(pre) && (!pre.isObject() || (present(pre.path("commands")) && !pre.path("commands").isObject())
                 || (present(pre.path("env")) && !pre.path("env").isObject()))) {

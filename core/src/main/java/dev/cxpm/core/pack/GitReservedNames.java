@@ -1,4 +1,4 @@
-package dev.cxpm.registry;
+package dev.cxpm.core.pack;
 
 import java.util.Locale;
 import java.util.regex.Pattern;
@@ -11,17 +11,24 @@ import java.util.regex.Pattern;
  * dots and spaces and NTFS stream suffixes ({@code .git.}, {@code .GIT::$INDEX_ALLOCATION}), code points
  * HFS+ ignores ({@code .g\u200Cit}) and NTFS 8.3 short names ({@code git~1}, {@code gitmod~1}).
  * {@code .github} and {@code .gitignore} are ordinary files.
+ *
+ * <p>The one rule for both sides: a registry refuses at publish an archive holding such a name, and
+ * {@code cxpm pack} leaves such entries out, so what pack makes is what a registry accepts.
  */
-final class GitReservedNames {
+public final class GitReservedNames {
 
     private static final Pattern HFS_IGNORED = Pattern.compile("[\u200C-\u200F\u202A-\u202E\u206A-\u206F\uFEFF]");
     private static final Pattern SHORT_NAME = Pattern.compile("(git|gitmod|gi7eba|gitatt|gi7d29)~[0-9]+");
+
+    /** Why {@link Packer} leaves such an entry out (its {@code excluded} reason, also shown by {@code validate}). */
+    public static final String LEFT_OUT = "a name git treats specially (.git, .gitmodules, .gitattributes or a look-alike),"
+            + " which registries refuse because they serve plugins through git";
 
     private GitReservedNames() {
     }
 
     /** Whether one path component (between slashes) is a name git treats specially. */
-    static boolean isReserved(String component) {
+    public static boolean isReserved(String component) {
         String s = HFS_IGNORED.matcher(component).replaceAll("").toLowerCase(Locale.ROOT);
         int colon = s.indexOf(':');
         if (colon >= 0) {
