@@ -26,12 +26,15 @@ import picocli.CommandLine.Parameters;
  * marketplace named here that the Codex home knows but cxpm.toml does not is declared too, so a teammate's
  * sync finds it. cxpm.toml is only written when the sync succeeded.
  */
-@Command(name = "add", mixinStandardHelpOptions = true,
+@Command(name = "add",
         description = "Add a plugin to cxpm.toml, then sync (install it and lock it).")
 public final class AddCommand implements Callable<Integer> {
 
     @CommandLine.ParentCommand
     Main root;
+
+    @CommandLine.Mixin
+    HelpOption help;
 
     @Parameters(paramLabel = "PLUGIN[@MARKETPLACE]", description = "The plugin, optionally pinned to a marketplace.")
     String spec;

@@ -13,7 +13,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.ParentCommand;
 
 /** {@code cxpm install PLUGIN@MARKETPLACE}: what {@code codex plugin add} does, plus ranges and prerequisite checks. */
-@Command(name = "install", mixinStandardHelpOptions = true,
+@Command(name = "install",
         description = {"Install a plugin from a configured marketplace into the Codex home (as `codex plugin add`).",
                 "Checks that its MCP servers' commands are on PATH and their environment variables are set."})
 final class InstallCommand implements Runnable {
@@ -22,6 +22,9 @@ final class InstallCommand implements Runnable {
 
     @Mixin
     PluginIdArgs target;
+
+    @Mixin
+    HelpOption help;
 
     @Option(names = "--version", paramLabel = "RANGE", description = "npm-style range the version must satisfy: ^1.2, ~1.2.3, 1.x, 1.4.0.")
     String range;
