@@ -50,6 +50,9 @@ public final class AddCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        PluginSpec typed = PluginSpec.parse(spec, version, "add");
+        String spec = typed.plugin();
+        String version = typed.range().orElse(null);
         int at = spec.indexOf('@');
         String name = at < 0 ? spec : spec.substring(0, at);
         Optional<String> marketplace = at < 0 ? Optional.empty() : Optional.of(spec.substring(at + 1));
@@ -81,14 +84,14 @@ public final class AddCommand implements Callable<Integer> {
             }
         }
         try {
-            return add(ctx, editor, sync, tomlFile, name, marketplace);
+            return add(ctx, editor, sync, tomlFile, name, marketplace, version);
         } finally {
             sync.close();
         }
     }
 
     private int add(ProjectContext ctx, ProjectManifestEditor editor, ProjectSync sync, Path tomlFile, String name,
-            Optional<String> marketplace) {
+            Optional<String> marketplace, String version) {
         String range = version;
         if (range == null) {
             ProjectManifest draft = ProjectManifest.parse(tomlFile, editor.setPlugin(name, "*", marketplace, !disabled).text());

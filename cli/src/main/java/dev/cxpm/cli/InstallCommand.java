@@ -38,8 +38,9 @@ final class InstallCommand implements Runnable {
     @Override
     public void run() {
         CodexContext ctx = CodexContext.of(root.env);
-        Installer.PluginId id = target.id();
-        Optional<VersionRange> r = Optional.ofNullable(range).map(InstallCommand::parseRange);
+        PluginSpec typed = PluginSpec.parse(target.plugin, range, "install");
+        Installer.PluginId id = target.id(typed.plugin());
+        Optional<VersionRange> r = typed.range().map(InstallCommand::parseRange);
         Installer.Installed in = ctx.installer().install(id, r, ignorePrerequisites);
         Env env = ctx.env();
         for (Prerequisite p : in.missingPrerequisites()) {
