@@ -24,7 +24,13 @@ final class DidYouMean {
     record Report(String error, Optional<String> hint) {
     }
 
+    /** The message with what the user typed made visible: no terminal escape or carriage return from argv reaches the terminal. */
     static Report of(CommandLine.ParameterException ex) {
+        Report r = unescaped(ex);
+        return new Report(shown(r.error()), r.hint());
+    }
+
+    private static Report unescaped(CommandLine.ParameterException ex) {
         CommandLine failed = ex.getCommandLine();
         CommandSpec spec = failed.getCommandSpec();
         if (!(ex instanceof CommandLine.UnmatchedArgumentException unmatched) || unmatched.getUnmatched().isEmpty()) {
@@ -51,6 +57,9 @@ final class DidYouMean {
     /** The candidate fewest edits away from {@code typed}, if one is near enough; leading dashes are not counted. */
     static Optional<String> nearest(String typed, Collection<String> candidates) {
         String word = undashed(typed);
+        if (word.length() > 64) {
+            return Optional.empty(); // no name is that long: skip a quadratic table over a hostile argument
+        }
         String best = null;
         int bestDistance = Integer.MAX_VALUE;
         for (String candidate : candidates) {
@@ -61,6 +70,18 @@ final class DidYouMean {
             }
         }
         return bestDistance <= MAX_EDITS && bestDistance < word.length() ? Optional.of(best) : Optional.empty();
+    }
+
+    private static String shown(String text) {
+        StringBuilder b = new StringBuilder();
+        text.codePoints().forEach(c -> {
+            if ((c < 0x20 && c != '\n') || (c >= 0x7f && c < 0xa0)) {
+                b.append(String.format("\\x%02x", c));
+            } else {
+                b.appendCodePoint(c);
+            }
+        });
+        return b.toString();
     }
 
     private static String undashed(String s) {

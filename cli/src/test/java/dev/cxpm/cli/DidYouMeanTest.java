@@ -55,4 +55,15 @@ class DidYouMeanTest {
         assertThat(DidYouMean.nearest("isntal", List.of("install", "uninstall", "list"))).contains("install");
         assertThat(DidYouMean.nearest("xy", List.of("ls", "add"))).isEmpty();
     }
+
+    @Test
+    void whatTheUserTypedIsShownWithoutTerminalEscapes() {
+        CliRun r = CliRun.in(dir, "inst\u001b[2Jall\r");
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.stderr()).doesNotContain("\u001b").doesNotContain("\r").contains("\\x1b[2J");
+        CliRun option = CliRun.in(dir, "sync", "--fro\u001b]0;pwned\u0007");
+        assertThat(option.stderr()).doesNotContain("\u001b").doesNotContain("\u0007");
+        CliRun huge = CliRun.in(dir, "x".repeat(200_000));
+        assertThat(huge.exitCode()).isEqualTo(2);
+    }
 }
