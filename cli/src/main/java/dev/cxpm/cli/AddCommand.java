@@ -28,12 +28,15 @@ import picocli.CommandLine.Parameters;
  * marketplace named here that the Codex home knows but cxpm.toml does not is declared too, so a teammate's
  * sync finds it. cxpm.toml is only written when the sync succeeded.
  */
-@Command(name = "add", mixinStandardHelpOptions = true,
+@Command(name = "add",
         description = "Add a plugin to cxpm.toml, then sync (install it and lock it).")
 public final class AddCommand implements Callable<Integer> {
 
     @CommandLine.ParentCommand
     Main root;
+
+    @CommandLine.Mixin
+    HelpOption help;
 
     @Parameters(paramLabel = "PLUGIN[@MARKETPLACE]", description = "The plugin, optionally pinned to a marketplace.")
     String spec;
@@ -49,6 +52,9 @@ public final class AddCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        PluginSpec typed = PluginSpec.parse(spec, version, "add");
+        String spec = typed.plugin();
+        String version = typed.range().orElse(null);
         int at = spec.indexOf('@');
         String name = at < 0 ? spec : spec.substring(0, at);
         Optional<String> marketplace = at < 0 ? Optional.empty() : Optional.of(spec.substring(at + 1));
@@ -80,14 +86,14 @@ public final class AddCommand implements Callable<Integer> {
             }
         }
         try {
-            return add(ctx, editor, sync, tomlFile, name, marketplace);
+            return add(ctx, editor, sync, tomlFile, name, marketplace, version);
         } finally {
             sync.close();
         }
     }
 
     private int add(ProjectContext ctx, ProjectManifestEditor editor, ProjectSync sync, Path tomlFile, String name,
-            Optional<String> marketplace) {
+            Optional<String> marketplace, String version) {
         String range = version;
         ProjectManifest draft = ProjectManifest.parse(tomlFile, editor.setPlugin(name, "*", marketplace, !disabled).text());
         ProjectIndex index = sync.index(draft);

@@ -18,7 +18,7 @@ import picocli.CommandLine.ParentCommand;
  * {@code cxpm install PLUGIN[@MARKETPLACE]}: what {@code codex plugin add} does, plus ranges and prerequisite checks;
  * a bare PLUGIN, {@code --registry URL} and a registry page's address are resolved by {@link InstallTarget}.
  */
-@Command(name = "install", mixinStandardHelpOptions = true,
+@Command(name = "install",
         description = {"Install a plugin from a configured marketplace into the Codex home (as `codex plugin add`).",
                 "Checks that its MCP servers' commands are on PATH and their environment variables are set."})
 final class InstallCommand implements Runnable {
@@ -27,6 +27,9 @@ final class InstallCommand implements Runnable {
 
     @Mixin
     PluginIdArgs target;
+
+    @Mixin
+    HelpOption help;
 
     @Option(names = "--version", paramLabel = "RANGE", description = "npm-style range the version must satisfy: ^1.2, ~1.2.3, 1.x, 1.4.0.")
     String range;
@@ -44,9 +47,10 @@ final class InstallCommand implements Runnable {
     @Override
     public void run() {
         CodexContext ctx = CodexContext.of(root.env);
-        Optional<VersionRange> r = Optional.ofNullable(range).map(InstallCommand::parseRange);
+        PluginSpec typed = PluginSpec.parse(target.plugin, range, "install");
+        Optional<VersionRange> r = typed.range().map(InstallCommand::parseRange);
         Installer.PluginId id = new InstallTarget(ctx.marketplaces(), () -> DefaultRegistry.of(root.env.vars()))
-                .resolve(new InstallTarget.Request(target.plugin, Optional.ofNullable(target.marketplace), Optional.ofNullable(registry)));
+                .resolve(new InstallTarget.Request(typed.plugin(), Optional.ofNullable(target.marketplace), Optional.ofNullable(registry)));
         Installer.Installed in = ctx.installer().install(id, r, ignorePrerequisites);
         Env env = ctx.env();
         for (Prerequisite p : in.missingPrerequisites()) {

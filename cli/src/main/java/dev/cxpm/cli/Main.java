@@ -73,7 +73,9 @@ public final class Main implements Runnable {
         cl.setErr(env.err());
         cl.setExecutionExceptionHandler((ex, line, parseResult) -> handle(root, ex));
         cl.setParameterExceptionHandler((ex, args1) -> {
-            env.err().println("error: " + ex.getMessage());
+            DidYouMean.Report report = DidYouMean.of(ex);
+            env.err().println("error: " + report.error());
+            report.hint().ifPresent(h -> env.err().println("hint: " + h));
             CommandLine failed = ex.getCommandLine();
             env.err().println("Run '" + failed.getCommandSpec().qualifiedName() + " --help' for usage.");
             env.err().flush();

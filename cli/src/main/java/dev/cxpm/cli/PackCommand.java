@@ -57,6 +57,7 @@ public final class PackCommand implements Callable<Integer> {
         if (!Files.isDirectory(pluginDir)) {
             throw new UserError(UserError.Kind.NOT_FOUND, "no plugin directory at " + pluginDir);
         }
+        PluginDirectory.requireManifest(pluginDir, "pack");
         // Strict validation first: what pack makes is what gets shared, so cxpm's own rules are errors here.
         List<Problem> problems = new PluginValidator(true).validate(pluginDir);
         if (problems.stream().anyMatch(Problem::isError)) {
@@ -166,7 +167,7 @@ public final class PackCommand implements Callable<Integer> {
     }
 
     private static String displayPath(Env env, Path file) {
-        return file.startsWith(env.cwd()) ? env.cwd().relativize(file).toString() : file.toString();
+        return file.equals(env.cwd()) ? "." : file.startsWith(env.cwd()) ? env.cwd().relativize(file).toString() : file.toString();
     }
 
     /**

@@ -14,6 +14,11 @@ final class PluginIdArgs {
     String marketplace;
 
     Installer.PluginId id() {
-        return Installer.PluginId.parse(plugin, Optional.ofNullable(marketplace));
+        return id(plugin);
+    }
+
+    /** The id from {@code text} (PLUGIN[@MARKETPLACE], e.g. with install's @RANGE taken off) and {@code -m}. */
+    Installer.PluginId id(String text) {
+        return Installer.PluginId.parse(text, Optional.ofNullable(marketplace));
     }
 }

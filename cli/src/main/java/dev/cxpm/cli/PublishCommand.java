@@ -38,6 +38,9 @@ final class PublishCommand implements Runnable {
     public void run() {
         Env env = root.env;
         Path p = env.resolve(path == null ? "." : path);
+        if (Files.isDirectory(p)) {
+            PluginDirectory.requireManifest(p, "publish");
+        }
         byte[] archive;
         Packer.Result packed = null;
         try {

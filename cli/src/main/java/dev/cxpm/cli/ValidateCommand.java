@@ -35,7 +35,7 @@ public final class ValidateCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print {\"valid\", \"kind\", \"path\", \"problems\"} (one line per PATH when several).")
     boolean json;
 
-    @Option(names = "--strict", description = "Treat cxpm's own rules (paths, SemVer, SKILL.md metadata, prerequisites, ...) as errors.")
+    @Option(names = "--strict", description = "Treat cxpm's own rules (paths, SemVer, SKILL.md metadata, prerequisites, ...) and what Codex would install but not use (unreadable .mcp.json, app without id) as errors.")
     boolean strict;
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -91,7 +91,11 @@ public final class ValidateCommand implements Callable<Integer> {
             }
         }
         String what = r.kind() + " " + display(env, r.path());
-        if (r.valid()) {
+        if (r.valid() && r.unusableCount() > 0) {
+            // Codex accepts it (so does the JSON verdict), but calling it valid would hide what it silently drops
+            env.out().println("⚠ " + what + ": Codex installs it but cannot use all of it (" + r.warningCount() + " warning"
+                    + (r.warningCount() == 1 ? "" : "s") + "; `--strict` makes them errors)");
+        } else if (r.valid()) {
             env.out().println("✔ " + what + " is valid" + (r.warningCount() > 0 ? " (" + r.warningCount() + " warning"
                     + (r.warningCount() == 1 ? "" : "s") + ")" : ""));
         } else {

@@ -333,6 +333,7 @@ public final class PluginValidator {
         }
         skills(plugin, p);
         mcp(plugin, p);
+        apps(plugin, p);
         PackWarnings.check(root, p);
         JsonNode pre = json.root().path("prerequisites");
         if (present(pre) && (!pre.isObject() || (present(pre.path("commands")) && !pre.path("commands").isObject())
@@ -395,7 +396,8 @@ public final class PluginValidator {
     private static void mcp(Plugin plugin, Problems p) {
         Plugin.McpConfig config = plugin.mcpConfig();
         config.failure().ifPresent(f -> p.strict("mcp.invalid-json", f.file(), f.line(),
-                "MCP configuration cannot be read: " + f.message(), f.hint()));
+                "MCP configuration cannot be read: " + f.message()
+                        + "; Codex installs the plugin but starts none of its MCP servers", f.hint()));
         if (config.json().isEmpty()) {
             return;
         }
@@ -439,6 +441,39 @@ public final class PluginValidator {
                                 "add \"prerequisites\": {\"env\": {\"" + var + "\": \"where to get it\"}}");
                     }
                 }
+            }
+        }
+    }
+
+    /** Codex connects an app by its id ({@code asdk_app_...}); an apps file it cannot read connects none. */
+    private static void apps(Plugin plugin, Problems p) {
+        Optional<Path> file = plugin.appsFile();
+        if (file.isEmpty()) {
+            return;
+        }
+        String shape = "{\"apps\": {\"name\": {\"id\": \"asdk_app_...\"}}}";
+        JsonFile json;
+        switch (JsonFile.tryRead(file.get())) {
+            case JsonFile.Failed f -> {
+                p.strict("app.invalid-json", f.failure().file(), f.failure().line(), "apps file cannot be read: "
+                        + f.failure().message() + "; Codex installs the plugin but connects none of its apps", f.failure().hint());
+                return;
+            }
+            case JsonFile.Parsed parsed -> json = parsed.file();
+        }
+        JsonNode apps = json.root().path("apps");
+        if (!apps.isObject()) {
+            p.strict("app.no-apps", json.path(), json.lineNear("/apps"),
+                    "no \"apps\" object, so Codex finds no app to connect", "write it as " + shape);
+            return;
+        }
+        for (Map.Entry<String, JsonNode> e : apps.properties()) {
+            JsonNode id = e.getValue().path("id");
+            if (!id.isTextual() || id.asText().isBlank()) {
+                String at = "/apps/" + JsonFile.pointerKey(e.getKey());
+                p.strict("app.missing-id", json.path(), json.lineOf(at),
+                        "app `" + e.getKey() + "` has no \"id\"; Codex connects an app by its id, so it cannot connect this one",
+                        "add \"id\": \"asdk_app_...\" (the connector's id) to `" + e.getKey() + "`");
             }
         }
     }

@@ -1,13 +1,27 @@
 package dev.cxpm.core.validate;
 
 import java.nio.file.Path;
+import java.util.Set;
 
 /**
  * One thing wrong with a plugin or marketplace: a stable {@code code} (programs match on it, e.g.
  * {@code version.blank}), the file and 1-based line where known (0 otherwise), what is wrong and how to fix it.
  */
 public record Problem(Severity severity, String code, Path file, int line, String message, String hint) {
+    /**
+     * What the real Codex CLI installs without a word and then cannot use (checked with codex 0.171:
+     * {@code plugin add} accepts a .mcp.json that is not JSON, then starts none of its servers). Codex's verdict
+     * stays "accepted", so these are warnings unless {@code --strict}, but never summed up as "valid".
+     */
+    private static final Set<String> UNUSABLE_BY_CODEX = Set.of(
+            "mcp.invalid-json", "app.invalid-json", "app.no-apps", "app.missing-id");
+
     public boolean isError() {
         return severity == Severity.ERROR;
+    }
+
+    /** A part of the plugin Codex would install and then silently not use. */
+    public boolean unusableByCodex() {
+        return UNUSABLE_BY_CODEX.contains(code);
     }
 }

@@ -26,6 +26,11 @@ public record ValidationReport(Path path, String kind, List<Problem> problems) {
         return problems.stream().filter(Problem::isError).count();
     }
 
+    /** Problems (warnings unless {@code --strict}) naming a part Codex would install but not use. */
+    public long unusableCount() {
+        return problems.stream().filter(Problem::unusableByCodex).count();
+    }
+
     public long warningCount() {
         return problems.size() - errorCount();
     }

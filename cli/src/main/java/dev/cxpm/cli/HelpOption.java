@@ -1,0 +1,13 @@
+package dev.cxpm.cli;
+
+import picocli.CommandLine.Option;
+
+/**
+ * {@code -h/--help} alone, for the commands whose own {@code --version RANGE} (npm's spelling) takes the name
+ * that picocli's {@code mixinStandardHelpOptions} would give to cxpm's version: with both, picocli cannot
+ * parse even {@code --help}. {@code cxpm --version} still prints cxpm's version.
+ */
+final class HelpOption {
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
+    boolean help;
+}
