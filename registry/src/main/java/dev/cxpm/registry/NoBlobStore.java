@@ -2,6 +2,7 @@ package dev.cxpm.registry;
 
 import dev.cxpm.core.pack.Integrity;
 import java.io.InputStream;
+import java.nio.file.Path;
 import java.util.Optional;
 import java.util.Set;
 
@@ -18,6 +19,11 @@ final class NoBlobStore implements BlobStore {
 
     @Override
     public void put(Integrity integrity, byte[] content) {
+        throw none();
+    }
+
+    @Override
+    public void put(Integrity integrity, Path file) {
         throw none();
     }
 

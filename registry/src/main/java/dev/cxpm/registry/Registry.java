@@ -150,10 +150,30 @@ public final class Registry implements AutoCloseable {
     /**
      * Checks the upload completely, then stores the blob, then the version row ({@link Publishing}).
      */
-    public Published publish(Caller caller, byte[] tgz) {
+    public Published publish(Caller caller, Path tgz) {
         Published p = publishing.publish(caller, tgz);
         changed(p.name());
         return p;
+    }
+
+    /** The same for an archive in memory (demo plugins, tests). */
+    public Published publish(Caller caller, byte[] tgz) {
+        Path file = null;
+        try {
+            file = Files.createTempFile("cxpm-publish-", ".tgz");
+            Files.write(file, tgz);
+            return publish(caller, file);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            if (file != null) {
+                try {
+                    Files.deleteIfExists(file);
+                } catch (IOException ignored) {
+                    // a temp file left behind: harmless
+                }
+            }
+        }
     }
 
     public void yank(Caller caller, String plugin, String version, boolean yanked) {

@@ -44,11 +44,11 @@ public final class RegistryServer implements AutoCloseable {
         return new Route(methods, Pattern.compile(path), access, handler);
     }
 
-    private RegistryServer(Registry registry, HttpServer server, CodexMarketplace codex) {
+    private RegistryServer(Registry registry, HttpServer server, CodexMarketplace codex, Uploads uploads) {
         this.registry = registry;
         this.server = server;
         this.codex = codex;
-        ApiHandlers api = new ApiHandlers(registry, codex.name());
+        ApiHandlers api = new ApiHandlers(registry, codex.name(), uploads);
         this.web = new WebHandlers(new WebPages(registry, codex.name()), url().getAuthority());
         String plugin = "/api/v1/plugins/([^/]+)";
         this.routes = List.of(
@@ -76,15 +76,26 @@ public final class RegistryServer implements AutoCloseable {
                 route(READ, "/assets/accent/([0-9A-Fa-f]{3,8})\\.css", Access.ANYONE, WebAssets::accent));
     }
 
-    /** How a server is set up beyond storage: the Codex marketplace view's repository and name. */
-    public record Options(Path codexRepository, String marketplaceName) {
+    /**
+     * How a server is set up beyond storage: the Codex marketplace view's repository and name, the directory
+     * publish bodies are spooled to, and how many uploads it receives at once (each may take 50 MiB of that
+     * directory and up to 16 MiB of heap for the manifests and SKILL.md heads it checks).
+     */
+    public record Options(Path codexRepository, String marketplaceName, Path uploads, int maxUploads) {
         public static final String DEFAULT_MARKETPLACE_NAME = "cxpm-registry";
+        public static final int DEFAULT_MAX_UPLOADS = 4;
+
+        /** Uploads spooled beside the view's repository, in the data directory. */
+        public Options(Path codexRepository, String marketplaceName) {
+            this(codexRepository, marketplaceName, codexRepository.resolveSibling("uploads"), DEFAULT_MAX_UPLOADS);
+        }
     }
 
     /** Starts serving on host:port (port 0 picks a free one). */
     public static RegistryServer start(Registry registry, String host, int port, Options options) throws IOException {
         HttpServer http = HttpServer.create(new InetSocketAddress(host, port), 128);
-        RegistryServer s = new RegistryServer(registry, http, new CodexMarketplace(registry, options.codexRepository(), options.marketplaceName()));
+        RegistryServer s = new RegistryServer(registry, http, new CodexMarketplace(registry, options.codexRepository(), options.marketplaceName()),
+                new Uploads(options.uploads(), options.maxUploads()));
         http.createContext("/", s::handle);
         http.setExecutor(s.executor);
         http.start();

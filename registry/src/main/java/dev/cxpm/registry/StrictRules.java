@@ -31,12 +31,10 @@ final class StrictRules {
         return message.replace(dir + "/", "").replace(dir.toString(), ".");
     }
 
-    static List<Problem> errors(byte[] tgz) {
+    static List<Problem> errors(Path archive) {
         Path dir = null;
         try {
             dir = Files.createTempDirectory("cxpm-publish-");
-            Path archive = dir.resolve("upload.tgz");
-            Files.write(archive, tgz);
             Path root = dir.resolve("plugin");
             try {
                 new Unpacker(LIMITS).unpack(archive, root);
@@ -44,7 +42,7 @@ final class StrictRules {
                 if (e.kind() != UserError.Kind.INVALID_INPUT) {
                     throw e; // the server's own failure (disk full, ...): a 500 whose details stay in the log
                 }
-                return List.of(new Problem("archive-refused", null, hidePaths(e.getMessage(), dir)));
+                return List.of(new Problem("archive-refused", null, hidePaths(e.getMessage().replace(archive.toString(), "the upload"), dir)));
             }
             List<Problem> out = new ArrayList<>();
             for (var p : new PluginValidator(true).validate(root)) {
