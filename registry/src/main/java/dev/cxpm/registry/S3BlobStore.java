@@ -45,7 +45,7 @@ public final class S3BlobStore implements BlobStore {
     private final String region;
     private final String accessKey;
     private final String secretKey;
-    private final HttpClient http = HttpClient.newHttpClient();
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(java.time.Duration.ofSeconds(10)).build();
 
     /**
      * @param location {@code s3://bucket} or {@code s3://bucket/prefix}
@@ -214,7 +214,8 @@ public final class S3BlobStore implements BlobStore {
         k = hmac(k, "aws4_request");
         String signature = hex(hmac(k, toSign));
         URI uri = URI.create(endpoint.getScheme() + "://" + host + path + (q.isEmpty() ? "" : "?" + q));
-        HttpRequest.Builder b = HttpRequest.newBuilder(uri)
+        // until the answer's headers: a store that accepts the connection and then says nothing fails the request
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(java.time.Duration.ofMinutes(2))
                 .header("x-amz-date", amzDate)
                 .header("x-amz-content-sha256", payloadHash)
                 .header("Authorization", "AWS4-HMAC-SHA256 Credential=" + accessKey + "/" + scope
