@@ -21,20 +21,21 @@ final class ApiHandlers {
 
     private final Registry registry;
     private final String marketplaceName;
+    private final Uploads uploads;
 
-    ApiHandlers(Registry registry, String marketplaceName) {
+    ApiHandlers(Registry registry, String marketplaceName, Uploads uploads) {
         this.registry = registry;
         this.marketplaceName = marketplaceName;
+        this.uploads = uploads;
     }
 
     void publish(Request r) throws IOException {
         String type = Optional.ofNullable(r.header("Content-Type")).orElse("");
         String boundary = type.startsWith("multipart/form-data") ? Multipart.boundary(type) : null;
-        byte[] body = r.body(PluginArchive.MAX_COMPRESSED_BYTES);
-        if (boundary != null) {
-            body = Multipart.firstFile(body, boundary);
+        Registry.Published p;
+        try (Uploads.Upload upload = uploads.receive(r, boundary, PluginArchive.MAX_COMPRESSED_BYTES)) {
+            p = registry.publish(r.caller(), upload.file());
         }
-        Registry.Published p = registry.publish(r.caller(), body);
         ObjectNode o = JSON.createObjectNode().put("name", p.name()).put("version", p.version())
                 .put("integrity", p.integrity().sri()).put("size", p.size())
                 .put("tarball", Registry.BLOB_PATH + p.integrity().hex());

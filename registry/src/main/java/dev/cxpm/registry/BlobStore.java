@@ -2,6 +2,7 @@ package dev.cxpm.registry;
 
 import dev.cxpm.core.pack.Integrity;
 import java.io.InputStream;
+import java.nio.file.Path;
 import java.util.Optional;
 import java.util.Set;
 
@@ -14,6 +15,9 @@ public interface BlobStore {
 
     /** Stores the bytes under their integrity, completely or not at all (a crash leaves no partial blob). */
     void put(Integrity integrity, byte[] content);
+
+    /** The same for content in a file (an upload), read as a stream. */
+    void put(Integrity integrity, Path file);
 
     /** The blob's bytes, or empty when there is none. The caller closes the stream. */
     Optional<InputStream> open(Integrity integrity);

@@ -37,6 +37,19 @@ public final class FileBlobStore implements BlobStore {
 
     @Override
     public void put(Integrity integrity, byte[] content) {
+        write(integrity, tmp -> Files.write(tmp, content));
+    }
+
+    @Override
+    public void put(Integrity integrity, Path file) {
+        write(integrity, tmp -> Files.copy(file, tmp, StandardCopyOption.REPLACE_EXISTING));
+    }
+
+    private interface Content {
+        void writeTo(Path tmp) throws IOException;
+    }
+
+    private void write(Integrity integrity, Content content) {
         Path target = file(integrity);
         if (Files.exists(target)) {
             return;
@@ -45,7 +58,7 @@ public final class FileBlobStore implements BlobStore {
             Files.createDirectories(target.getParent());
             Path tmp = Files.createTempFile(target.getParent(), ".put-", ".tmp");
             try {
-                Files.write(tmp, content);
+                content.writeTo(tmp);
                 Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } finally {
                 Files.deleteIfExists(tmp);

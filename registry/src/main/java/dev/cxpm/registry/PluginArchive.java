@@ -3,10 +3,14 @@ package dev.cxpm.registry;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cxpm.core.pack.GitReservedNames;
+import java.io.BufferedInputStream;
 import java.io.ByteArrayInputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -63,18 +67,32 @@ public final class PluginArchive {
 
     /** Reads the archive; never throws on bad input, the problems say what is wrong. */
     public static PluginArchive read(byte[] tgz) {
+        return read(new ByteArrayInputStream(tgz), tgz.length);
+    }
+
+    /** Reads the archive in a file as a stream: what it costs in memory is what {@link #read(InputStream, long)} keeps. */
+    public static PluginArchive read(Path tgz) {
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(tgz), 64 * 1024)) {
+            return read(in, Files.size(tgz));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Reads {@code size} bytes of archive from the stream, keeping only manifests and SKILL.md heads (16 MiB at most). */
+    static PluginArchive read(InputStream tgz, long size) {
         Problems problems = new Problems();
         Map<String, byte[]> kept = new LinkedHashMap<>();
         List<String> paths = new ArrayList<>();
-        if (tgz.length > MAX_COMPRESSED_BYTES) {
-            problems.limit(new Problem("archive-too-large", null, "the archive is " + tgz.length + " bytes; the limit is " + MAX_COMPRESSED_BYTES));
+        if (size > MAX_COMPRESSED_BYTES) {
+            problems.limit(new Problem("archive-too-large", null, "the archive is " + size + " bytes; the limit is " + MAX_COMPRESSED_BYTES));
             return new PluginArchive(kept, paths, problems.list());
         }
         Set<String> seen = new HashSet<>();
         long total = 0;
         long keptBytes = 0;
         int entries = 0;
-        try (TarArchiveInputStream tar = tar(new ByteArrayInputStream(tgz))) {
+        try (TarArchiveInputStream tar = tar(tgz)) {
             TarArchiveEntry e;
             while ((e = tar.getNextEntry()) != null) {
                 if (++entries > MAX_ENTRIES) {

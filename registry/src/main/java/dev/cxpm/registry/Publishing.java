@@ -4,6 +4,10 @@ import dev.cxpm.core.pack.Integrity;
 import dev.cxpm.registry.RegistryDatabase.PublishOutcome;
 import dev.cxpm.registry.RegistryDatabase.Summary;
 import dev.cxpm.registry.RegistryDatabase.VersionRow;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,7 +35,8 @@ final class Publishing {
         this.semver = new SemverGate(db, blobs);
     }
 
-    Registry.Published publish(Caller caller, byte[] tgz) {
+    /** {@code tgz} is the upload spooled to a file (the caller deletes it): it is read as a stream, never whole. */
+    Registry.Published publish(Caller caller, Path tgz) {
         PublishedPlugin.Checked checked = PublishedPlugin.check(PluginArchive.read(tgz));
         // every problem in one answer: the registry's own and, when the archive can be read, validate --strict's
         List<Problem> problems = new ArrayList<>(checked.problems());
@@ -54,8 +59,9 @@ final class Publishing {
         // cheap refusals first, so a doomed upload writes nothing; insertVersion decides again atomically
         refuse(precheck(caller, p, rule), p);
         semver.check(p.name(), p.version(), strictCheck.surface());
+        long size = size(tgz);
         blobs.put(integrity, tgz);
-        VersionRow row = new VersionRow(p.name(), p.version(), integrity, tgz.length, p.manifest().toString(),
+        VersionRow row = new VersionRow(p.name(), p.version(), integrity, size, p.manifest().toString(),
                 p.dependenciesJson(), false, caller.user(), clock.instant(), null);
         PublishOutcome outcome;
         try {
@@ -70,7 +76,15 @@ final class Publishing {
             refuse(outcome, p);
         }
         semver.record(p.name(), p.version(), strictCheck.surface());
-        return new Registry.Published(p.name(), p.version(), integrity, tgz.length);
+        return new Registry.Published(p.name(), p.version(), integrity, size);
+    }
+
+    private static long size(Path file) {
+        try {
+            return Files.size(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /**

@@ -1,11 +1,5 @@
 package dev.cxpm.registry;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.cxpm.core.format.CodexNames;
 import dev.cxpm.core.pack.Integrity;
 import dev.cxpm.registry.RegistryDatabase.PluginRow;
 import dev.cxpm.registry.RegistryDatabase.SearchPage;
@@ -15,19 +9,13 @@ import dev.cxpm.registry.RegistryDatabase.VersionRow;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -36,7 +24,8 @@ import java.util.Set;
 /**
  * The registry's rules, shared by every storage setup: who may publish what, how an upload is
  * checked before anything is stored, the order of writes that keeps a crash harmless (blob
- * first, version row after; orphan blobs swept at start), tokens, the index document and search.
+ * first, version row after; orphan blobs swept at start), tokens ({@link Tokens}), the index document
+ * ({@link IndexDocuments}) and search.
  * The HTTP layer ({@link RegistryServer}) only maps requests to these calls.
  */
 public final class Registry implements AutoCloseable {
@@ -44,15 +33,14 @@ public final class Registry implements AutoCloseable {
     /** How clients find a blob: relative to the registry's root URL. */
     public static final String BLOB_PATH = "/api/v1/blobs/";
 
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private final RegistryDatabase db;
     private final BlobStore blobs;
     private final Clock clock;
-    private final SecureRandom random = new SecureRandom();
     private final List<Runnable> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final Publishing publishing;
     private final SemverGate surfaces;
+    private final Tokens tokens;
 
     public Registry(RegistryDatabase db, BlobStore blobs, Clock clock) {
         this.db = db;
@@ -60,6 +48,7 @@ public final class Registry implements AutoCloseable {
         this.clock = clock;
         this.publishing = new Publishing(db, blobs, clock);
         this.surfaces = new SemverGate(db, blobs);
+        this.tokens = new Tokens(db, clock);
     }
 
     /**
@@ -116,39 +105,8 @@ public final class Registry implements AutoCloseable {
      * to reach) the blobs. Anything that reads or writes a blob fails.
      */
     public static Registry postgresMetadataOnly(String jdbcUrl, Clock clock) {
-        return new Registry(JdbcDatabase.postgres(jdbcUrl), NO_BLOBS, clock);
+        return new Registry(JdbcDatabase.postgres(jdbcUrl), NoBlobStore.INSTANCE, clock);
     }
-
-    private static final BlobStore NO_BLOBS = new BlobStore() {
-        @Override
-        public void put(Integrity integrity, byte[] content) {
-            throw none();
-        }
-
-        @Override
-        public Optional<InputStream> open(Integrity integrity) {
-            throw none();
-        }
-
-        @Override
-        public boolean exists(Integrity integrity) {
-            throw none();
-        }
-
-        @Override
-        public void delete(Integrity integrity) {
-            throw none();
-        }
-
-        @Override
-        public Set<Integrity> list() {
-            throw none();
-        }
-
-        private IllegalStateException none() {
-            return new IllegalStateException("this registry was opened for its metadata only: it has no blob store");
-        }
-    };
 
     /** Metadata in {@code DIR/registry.db} (SQLite), blobs where {@code blobs} keeps them. */
     public static Registry embedded(Path dataDir, BlobStore blobs, Clock clock) {
@@ -171,68 +129,20 @@ public final class Registry implements AutoCloseable {
      * which is as good as admin.
      */
     public CreatedToken createToken(Caller grantor, String user, List<String> scopes, Duration ttl, String description) {
-        if (scopes.isEmpty()) {
-            throw new RegistryException(400, "invalid-scope", "a token needs at least one scope (admin, owner or publish:PLUGIN)");
-        }
-        for (String s : scopes) {
-            if (!Caller.isValidScope(s)) {
-                throw new RegistryException(400, "invalid-scope", "unknown scope '" + s + "': use admin, owner or publish:PLUGIN");
-            }
-            if (grantor != null && !grantor.mayGrant(s)) {
-                throw new RegistryException(403, "forbidden", "your token may not grant the scope '" + s + "'");
-            }
-        }
-        requireUserName(user);
-        if (grantor != null && !grantor.isAdmin() && !grantor.user().equals(user)) {
-            throw new RegistryException(403, "forbidden", "only an admin token may create tokens for another user");
-        }
-        byte[] secret = new byte[32];
-        random.nextBytes(secret);
-        String id = HexFormat.of().formatHex(secret, 0, 6);
-        String token = "cxpm_" + Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
-        Instant now = clock.instant();
-        Instant expires = ttl == null ? null : now.plus(ttl);
-        db.insertToken(new TokenRow(id, user, sha256(token), List.copyOf(scopes), description, now, expires, null));
-        return new CreatedToken(id, token, user, List.copyOf(scopes), expires);
+        return tokens.create(grantor, user, scopes, ttl, description);
     }
 
     /** The caller behind an {@code Authorization: Bearer ...} header; 401 when there is none or it is not valid now. */
     public Caller authenticate(String authorization) {
-        if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            throw new RegistryException(401, "unauthorized", "this needs a token: send 'Authorization: Bearer <token>' (cxpm login)");
-        }
-        String token = authorization.substring(7).trim();
-        TokenRow t = db.tokenBySecretHash(sha256(token))
-                .orElseThrow(() -> new RegistryException(401, "unauthorized", "unknown token"));
-        if (t.revokedAt() != null) {
-            throw new RegistryException(401, "unauthorized", "this token was revoked");
-        }
-        if (t.expiresAt() != null && !clock.instant().isBefore(t.expiresAt())) {
-            throw new RegistryException(401, "unauthorized", "this token expired at " + t.expiresAt());
-        }
-        return new Caller(t.user(), t.scopes(), t.id());
+        return tokens.authenticate(authorization);
     }
 
     public void revokeToken(Caller caller, String id) {
-        boolean own = db.tokens(caller.user()).stream().anyMatch(t -> t.id().equals(id));
-        if (!own && !caller.isAdmin()) {
-            throw new RegistryException(404, "not-found", "no token " + id + " of yours");
-        }
-        if (!db.revokeToken(id, clock.instant())) {
-            throw new RegistryException(404, "not-found", "no active token " + id);
-        }
+        tokens.revoke(caller, id);
     }
 
     public List<TokenRow> tokens(Caller caller) {
-        return db.tokens(caller.user());
-    }
-
-    static String sha256(String s) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return tokens.of(caller);
     }
 
     // ---- publish and yank ------------------------------------------------------------------
@@ -243,10 +153,30 @@ public final class Registry implements AutoCloseable {
     /**
      * Checks the upload completely, then stores the blob, then the version row ({@link Publishing}).
      */
-    public Published publish(Caller caller, byte[] tgz) {
+    public Published publish(Caller caller, Path tgz) {
         Published p = publishing.publish(caller, tgz);
         changed(p.name());
         return p;
+    }
+
+    /** The same for an archive in memory (demo plugins, tests). */
+    public Published publish(Caller caller, byte[] tgz) {
+        Path file = null;
+        try {
+            file = Files.createTempFile("cxpm-publish-", ".tgz");
+            Files.write(file, tgz);
+            return publish(caller, file);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            if (file != null) {
+                try {
+                    Files.deleteIfExists(file);
+                } catch (IOException ignored) {
+                    // a temp file left behind: harmless
+                }
+            }
+        }
     }
 
     public void yank(Caller caller, String plugin, String version, boolean yanked) {
@@ -294,16 +224,9 @@ public final class Registry implements AutoCloseable {
         return changed;
     }
 
-    /** User names follow the rule for plugin names cxpm writes: safe in URLs, paths and token records. */
-    private static void requireUserName(String user) {
-        if (!CodexNames.isPortablePluginName(user)) {
-            throw new RegistryException(400, "invalid-user", "a user name is 1-64 letters, digits, '.', '_' or '-'");
-        }
-    }
-
     public void addOwner(Caller caller, String plugin, String user) {
         requireOwner(caller, plugin, "change the owners of");
-        requireUserName(user);
+        Tokens.requireUserName(user);
         db.addOwner(plugin, user);
     }
 
@@ -336,7 +259,7 @@ public final class Registry implements AutoCloseable {
             return Optional.of(c.doc());
         }
         long gen = generation.get();
-        Optional<IndexDocument> doc = buildIndex(plugin);
+        Optional<IndexDocument> doc = IndexDocuments.build(db, surfaces, plugin);
         if (doc.isPresent() && generation.get() == gen) {
             if (indexCache.size() >= INDEX_CACHE_MAX) {
                 indexCache.clear();
@@ -344,58 +267,6 @@ public final class Registry implements AutoCloseable {
             indexCache.put(plugin, new Cached(doc.get(), now));
         }
         return doc;
-    }
-
-    private Optional<IndexDocument> buildIndex(String plugin) {
-        Optional<PluginRow> row = db.plugin(plugin);
-        if (row.isEmpty()) {
-            return Optional.empty();
-        }
-        PluginRow p = row.get();
-        ObjectNode doc = JSON.createObjectNode();
-        doc.put("name", p.name());
-        doc.put("latest", p.latestVersion());
-        doc.put("description", p.description());
-        if (p.displayName() != null) {
-            doc.put("displayName", p.displayName());
-        }
-        if (p.category() != null) {
-            doc.put("category", p.category());
-        }
-        ArrayNode versions = doc.putArray("versions");
-        List<VersionRow> rows = new ArrayList<>(db.versions(plugin));
-        rows.sort((a, b) -> Versions.ORDER.compare(a.version(), b.version()));
-        Map<String, List<String>> changes = surfaces.changes(plugin, rows);
-        for (VersionRow v : rows) {
-            ObjectNode o = versions.addObject();
-            o.put("version", v.version());
-            o.put("integrity", v.integrity().sri());
-            o.put("size", v.size());
-            o.put("tarball", BLOB_PATH + v.integrity().hex());
-            o.set("dependencies", parse(v.dependencies()));
-            o.put("yanked", v.yanked());
-            if (v.deprecated() != null) {
-                o.put("deprecated", v.deprecated());
-            }
-            o.put("publishedAt", v.publishedAt().toString());
-            if (changes.containsKey(v.version())) {
-                changes.get(v.version()).forEach(o.putArray("changes")::add);
-            }
-        }
-        try {
-            byte[] bytes = JSON.writeValueAsBytes(doc);
-            return Optional.of(new IndexDocument(bytes, "\"" + sha256(new String(bytes, StandardCharsets.UTF_8)).substring(0, 32) + "\""));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static JsonNode parse(String json) {
-        try {
-            return JSON.readTree(json);
-        } catch (IOException e) {
-            return JSON.createObjectNode();
-        }
     }
 
     public Optional<PluginRow> plugin(String name) {

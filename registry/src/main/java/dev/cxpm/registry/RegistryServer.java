@@ -45,11 +45,11 @@ public final class RegistryServer implements AutoCloseable {
         return new Route(methods, Pattern.compile(path), access, handler);
     }
 
-    private RegistryServer(Registry registry, HttpServer server, CodexMarketplace codex, Optional<URI> publicUrl) {
+    private RegistryServer(Registry registry, HttpServer server, CodexMarketplace codex, Optional<URI> publicUrl, Uploads uploads) {
         this.registry = registry;
         this.server = server;
         this.codex = codex;
-        ApiHandlers api = new ApiHandlers(registry, codex.name());
+        ApiHandlers api = new ApiHandlers(registry, codex.name(), uploads);
         this.web = new WebHandlers(new WebPages(registry, codex.name()), url(), publicUrl);
         String plugin = "/api/v1/plugins/([^/]+)";
         this.routes = List.of(
@@ -78,11 +78,14 @@ public final class RegistryServer implements AutoCloseable {
     }
 
     /**
-     * How a server is set up beyond storage: the Codex marketplace view's repository and name, and the
-     * address users reach it at when that is not the one it listens on (behind a proxy, with TLS).
+     * How a server is set up beyond storage: the Codex marketplace view's repository and name, the
+     * address users reach it at when that is not the one it listens on (behind a proxy, with TLS), the
+     * directory publish bodies are spooled to, and how many uploads it receives at once (each may take
+     * 50 MiB of that directory and up to 16 MiB of heap for the manifests and SKILL.md heads it checks).
      */
-    public record Options(Path codexRepository, String marketplaceName, Optional<URI> publicUrl) {
+    public record Options(Path codexRepository, String marketplaceName, Optional<URI> publicUrl, Path uploads, int maxUploads) {
         public static final String DEFAULT_MARKETPLACE_NAME = "cxpm-registry";
+        public static final int DEFAULT_MAX_UPLOADS = 4;
 
         public Options {
             publicUrl.ifPresent(u -> {
@@ -97,6 +100,11 @@ public final class RegistryServer implements AutoCloseable {
             return WebHandlers.shownSafely(url.toString());
         }
 
+        /** Uploads spooled beside the view's repository, in the data directory. */
+        public Options(Path codexRepository, String marketplaceName, Optional<URI> publicUrl) {
+            this(codexRepository, marketplaceName, publicUrl, codexRepository.resolveSibling("uploads"), DEFAULT_MAX_UPLOADS);
+        }
+
         public Options(Path codexRepository, String marketplaceName) {
             this(codexRepository, marketplaceName, Optional.empty());
         }
@@ -106,7 +114,7 @@ public final class RegistryServer implements AutoCloseable {
     public static RegistryServer start(Registry registry, String host, int port, Options options) throws IOException {
         HttpServer http = HttpServer.create(new InetSocketAddress(host, port), 128);
         RegistryServer s = new RegistryServer(registry, http, new CodexMarketplace(registry, options.codexRepository(), options.marketplaceName()),
-                options.publicUrl());
+                options.publicUrl(), new Uploads(options.uploads(), options.maxUploads()));
         http.createContext("/", s::handle);
         http.setExecutor(s.executor);
         http.start();

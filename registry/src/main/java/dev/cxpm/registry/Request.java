@@ -101,15 +101,13 @@ final class Request {
         }
     }
 
+    /** A small body (JSON) read into memory, at most {@code limit} bytes; uploads go through {@link Uploads} instead. */
     byte[] body(int limit) throws IOException {
-        String length = header("Content-Length");
-        if (length != null && Long.parseLong(length.trim()) > limit) {
-            throw new RegistryException(413, "too-large", "the upload is larger than " + limit + " bytes");
-        }
+        Uploads.checkDeclaredLength(header("Content-Length"), limit);
         try (InputStream in = ex.getRequestBody()) {
             byte[] b = in.readNBytes(limit + 1);
             if (b.length > limit) {
-                throw new RegistryException(413, "too-large", "the upload is larger than " + limit + " bytes");
+                throw Uploads.tooLarge(limit);
             }
             return b;
         }

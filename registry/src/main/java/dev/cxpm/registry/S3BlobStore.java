@@ -9,6 +9,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.time.Instant;
@@ -43,7 +45,7 @@ public final class S3BlobStore implements BlobStore {
     private final String region;
     private final String accessKey;
     private final String secretKey;
-    private final HttpClient http = HttpClient.newHttpClient();
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(java.time.Duration.ofSeconds(10)).build();
 
     /**
      * @param location {@code s3://bucket} or {@code s3://bucket/prefix}
@@ -81,9 +83,39 @@ public final class S3BlobStore implements BlobStore {
     }
 
     @Override
+    public void put(Integrity integrity, Path file) {
+        if (exists(integrity)) {
+            return;
+        }
+        // streamed from the file twice (its hash signs the request, then the body): never whole in memory
+        Payload payload;
+        try (InputStream in = Files.newInputStream(file)) {
+            MessageDigest d = MessageDigest.getInstance("SHA-256");
+            byte[] buf = new byte[64 * 1024];
+            for (int n; (n = in.read(buf)) > 0; ) {
+                d.update(buf, 0, n);
+            }
+            payload = new Payload(hex(d.digest()), HttpRequest.BodyPublishers.ofFile(file));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+        check(send("PUT", key(integrity), Map.of(), payload, HttpResponse.BodyHandlers.ofByteArray()), "PUT");
+    }
+
+    /** A request body and the hex SHA-256 that signs it. */
+    private record Payload(String sha256, HttpRequest.BodyPublisher publisher) {
+        static Payload of(byte[] body) {
+            return new Payload(hex(S3BlobStore.sha256(body == null ? new byte[0] : body)),
+                    body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+        }
+    }
+
+    @Override
     public Optional<InputStream> open(Integrity integrity) {
         // streamed: a download never holds the whole blob in memory
-        HttpResponse<InputStream> r = send("GET", key(integrity), Map.of(), null, HttpResponse.BodyHandlers.ofInputStream());
+        HttpResponse<InputStream> r = send("GET", key(integrity), Map.of(), Payload.of(null), HttpResponse.BodyHandlers.ofInputStream());
         if (r.statusCode() / 100 == 2) {
             return Optional.of(r.body());
         }
@@ -159,16 +191,15 @@ public final class S3BlobStore implements BlobStore {
 
     /** One signed request; {@code key} null addresses the bucket itself (listing). */
     private HttpResponse<byte[]> send(String method, String key, Map<String, String> query, byte[] body) {
-        return send(method, key, query, body, HttpResponse.BodyHandlers.ofByteArray());
+        return send(method, key, query, Payload.of(body), HttpResponse.BodyHandlers.ofByteArray());
     }
 
-    private <T> HttpResponse<T> send(String method, String key, Map<String, String> query, byte[] body, HttpResponse.BodyHandler<T> handler) {
+    private <T> HttpResponse<T> send(String method, String key, Map<String, String> query, Payload body, HttpResponse.BodyHandler<T> handler) {
         String path = endpoint.getRawPath().replaceAll("/+$", "") + "/" + encode(bucket, false) + (key == null ? "" : "/" + encode(key, true));
         StringBuilder q = new StringBuilder();
         new TreeMap<>(query).forEach((k, v) -> q.append(q.isEmpty() ? "" : "&").append(encode(k, false)).append('=').append(encode(v, false)));
         String host = endpoint.getHost() + (endpoint.getPort() == -1 ? "" : ":" + endpoint.getPort());
-        byte[] payload = body == null ? new byte[0] : body;
-        String payloadHash = hex(sha256(payload));
+        String payloadHash = body.sha256();
         String amzDate = AMZ_DATE.format(Instant.now());
         String day = amzDate.substring(0, 8);
         String signedHeaders = "host;x-amz-content-sha256;x-amz-date";
@@ -183,12 +214,13 @@ public final class S3BlobStore implements BlobStore {
         k = hmac(k, "aws4_request");
         String signature = hex(hmac(k, toSign));
         URI uri = URI.create(endpoint.getScheme() + "://" + host + path + (q.isEmpty() ? "" : "?" + q));
-        HttpRequest.Builder b = HttpRequest.newBuilder(uri)
+        // until the answer's headers: a store that accepts the connection and then says nothing fails the request
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(java.time.Duration.ofMinutes(2))
                 .header("x-amz-date", amzDate)
                 .header("x-amz-content-sha256", payloadHash)
                 .header("Authorization", "AWS4-HMAC-SHA256 Credential=" + accessKey + "/" + scope
                         + ", SignedHeaders=" + signedHeaders + ", Signature=" + signature)
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+                .method(method, body.publisher());
         try {
             return http.send(b.build(), handler);
         } catch (IOException e) {

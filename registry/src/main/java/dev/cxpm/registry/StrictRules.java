@@ -41,8 +41,8 @@ final class StrictRules {
         }
     }
 
-    static List<Problem> errors(byte[] tgz) {
-        return check(tgz).errors();
+    static List<Problem> errors(Path archive) {
+        return check(archive).errors();
     }
 
     /**
@@ -53,12 +53,10 @@ final class StrictRules {
     record Checked(List<Problem> errors, Surface surface) {
     }
 
-    static Checked check(byte[] tgz) {
+    static Checked check(Path archive) {
         Path dir = null;
         try {
             dir = Files.createTempDirectory("cxpm-publish-");
-            Path archive = dir.resolve("upload.tgz");
-            Files.write(archive, tgz);
             Path root = dir.resolve("plugin");
             try {
                 new Unpacker(LIMITS).unpack(archive, root);
@@ -66,7 +64,7 @@ final class StrictRules {
                 if (e.kind() != UserError.Kind.INVALID_INPUT) {
                     throw e; // the server's own failure (disk full, ...): a 500 whose details stay in the log
                 }
-                return new Checked(List.of(new Problem("archive-refused", null, hidePaths(e.getMessage(), dir))), null);
+                return new Checked(List.of(new Problem("archive-refused", null, hidePaths(e.getMessage().replace(archive.toString(), "the upload"), dir))), null);
             }
             List<Problem> out = new ArrayList<>();
             for (var p : new PluginValidator(true).validate(root)) {

@@ -130,7 +130,7 @@ final class WebPages {
     private PublishedPlugin details(VersionRow v) {
         return details.computeIfAbsent(v.integrity(), i -> {
             try (InputStream in = registry.blob(i).orElse(null)) {
-                return in == null ? null : PublishedPlugin.check(PluginArchive.read(in.readAllBytes())).plugin();
+                return in == null ? null : PublishedPlugin.check(PluginArchive.read(new java.io.BufferedInputStream(in, 64 * 1024), v.size())).plugin();
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

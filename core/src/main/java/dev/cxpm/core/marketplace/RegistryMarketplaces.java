@@ -99,8 +99,8 @@ public final class RegistryMarketplaces {
     public Optional<Indexed> cached(String marketplace, String plugin) {
         Path json = indexFile(marketplace, plugin);
         try {
-            if (!Files.isRegularFile(json)) {
-                return Optional.empty();
+            if (!Files.isRegularFile(json) || Files.size(json) > RegistryClient.MAX_INDEX_BYTES) {
+                return Optional.empty(); // what no registry answer could have written is no cache: fetched again
             }
             RegistryIndex index = RegistryIndex.parse(Files.readAllBytes(json), json.toString());
             return Optional.of(new Indexed(index, Files.getLastModifiedTime(json).toInstant(), true));

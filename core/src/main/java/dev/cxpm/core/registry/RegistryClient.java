@@ -32,14 +32,28 @@ public final class RegistryClient {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /** The most an index document may hold: thousands of versions with their dependencies fit in far less. */
+    public static final int MAX_INDEX_BYTES = 32 << 20;
+    /** Search pages, token and owner lists, refusals: a page of 100 results is well under this. */
+    static final int MAX_ANSWER_BYTES = 4 << 20;
+    /** What {@code GET /api/v1/registry} answers is a few names. */
+    static final int MAX_PROBE_BYTES = 64 << 10;
+
     private final URI base;
     private final String token;
     private final HttpClient http;
+    private final Duration answerTime;
 
     public RegistryClient(URI base, String token) {
+        this(base, token, Duration.ofMinutes(2));
+    }
+
+    /** {@code answerTime}: how long a JSON request may take in all, answer body included. */
+    RegistryClient(URI base, String token, Duration answerTime) {
         this.base = base;
         this.token = token;
         this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+        this.answerTime = answerTime;
     }
 
     public URI base() {
@@ -151,7 +165,7 @@ public final class RegistryClient {
 
     /** The plugin's index document: all versions with integrity, dependencies and yanked flag. */
     public JsonNode index(String plugin) {
-        return send(request("/api/v1/plugins/" + enc(plugin)).GET());
+        return send(request("/api/v1/plugins/" + enc(plugin)).GET(), MAX_INDEX_BYTES);
     }
 
     /** What {@code GET /api/v1/registry} says: the registry's marketplace name and its Codex git view. */
@@ -163,7 +177,7 @@ public final class RegistryClient {
      * host, a web server: anything but the registry's JSON); a NETWORK error when nothing answers.
      */
     public Optional<Probe> probe() {
-        HttpResponse<byte[]> r = exchange(request("/api/v1/registry").timeout(Duration.ofSeconds(20)).GET());
+        HttpResponse<byte[]> r = exchange(request("/api/v1/registry").timeout(Duration.ofSeconds(20)).GET(), MAX_PROBE_BYTES);
         if (r.statusCode() != 200) {
             return Optional.empty();
         }
@@ -185,7 +199,7 @@ public final class RegistryClient {
     public IndexFetch index(String plugin, Optional<String> etag) {
         HttpRequest.Builder b = request("/api/v1/plugins/" + enc(plugin)).GET();
         etag.ifPresent(e -> b.header("If-None-Match", e));
-        HttpResponse<byte[]> r = exchange(b);
+        HttpResponse<byte[]> r = exchange(b, MAX_INDEX_BYTES);
         if (r.statusCode() == 304) {
             return new IndexFetch(true, new byte[0], etag.orElse(""));
         }
@@ -248,12 +262,28 @@ public final class RegistryClient {
         return b;
     }
 
-    private HttpResponse<byte[]> exchange(HttpRequest.Builder b) {
+    /**
+     * One request whose answer is read into memory: at most {@code max} bytes (more is refused without reading
+     * it), and all of it within {@code answerTime} (the request's own timeout ends when the headers arrive).
+     */
+    private HttpResponse<byte[]> exchange(HttpRequest.Builder b, int max) {
+        HttpRequest request = b.build();
+        var answer = http.sendAsync(request, CappedBody.handler(max));
         try {
-            return http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
-        } catch (IOException e) {
-            throw unreachable(e);
+            return answer.get(answerTime.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof CappedBody.TooLarge) {
+                throw new UserError(UserError.Kind.INVALID_INPUT, "the registry at " + base + " sent more than " + Sizes.human(max)
+                        + " for " + request.uri().getRawPath() + "; no cxpm registry answer is that large", "tell the registry's operators");
+            }
+            throw unreachable(cause instanceof IOException io ? io : new IOException(cause));
+        } catch (java.util.concurrent.TimeoutException e) {
+            answer.cancel(true);
+            throw new UserError(UserError.Kind.NETWORK, "the registry at " + base + " did not finish answering " + request.uri().getRawPath()
+                    + " within " + answerTime.toSeconds() + " seconds", "try again; is the registry overloaded?");
         } catch (InterruptedException e) {
+            answer.cancel(true);
             Thread.currentThread().interrupt();
             throw new UserError(UserError.Kind.NETWORK, "interrupted talking to " + base);
         }
@@ -264,7 +294,11 @@ public final class RegistryClient {
     }
 
     private JsonNode send(HttpRequest.Builder b) {
-        HttpResponse<byte[]> r = exchange(b);
+        return send(b, MAX_ANSWER_BYTES);
+    }
+
+    private JsonNode send(HttpRequest.Builder b, int max) {
+        HttpResponse<byte[]> r = exchange(b, max);
         if (r.statusCode() >= 200 && r.statusCode() < 300) {
             return parse(r);
         }
@@ -299,6 +333,8 @@ public final class RegistryClient {
             case 403 -> new UserError(UserError.Kind.INVALID_INPUT, "not allowed: " + text, "ask an owner for a token with the right scope");
             case 404 -> new UserError(UserError.Kind.NOT_FOUND, text);
             case 409 -> new UserError(UserError.Kind.CONFLICT, text);
+            case 503 -> new UserError(UserError.Kind.NETWORK, "the registry at " + base + " is busy: " + text,
+                    "try again in " + r.headers().firstValue("Retry-After").orElse("a few") + " seconds");
             default -> new UserError(UserError.Kind.NETWORK, "the registry failed (HTTP " + s + "): " + text);
         };
     }

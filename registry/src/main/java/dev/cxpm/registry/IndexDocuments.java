@@ -1,0 +1,80 @@
+package dev.cxpm.registry;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cxpm.registry.RegistryDatabase.PluginRow;
+import dev.cxpm.registry.RegistryDatabase.VersionRow;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A plugin's index document as clients read it: every version, oldest first, with its integrity,
+ * size, tarball, dependencies, yanked and deprecated state, surface changes since its previous release, and a strong ETag (a hash of the bytes).
+ */
+final class IndexDocuments {
+
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private IndexDocuments() {
+    }
+
+    static Optional<Registry.IndexDocument> build(RegistryDatabase db, SemverGate surfaces, String plugin) {
+        Optional<PluginRow> row = db.plugin(plugin);
+        if (row.isEmpty()) {
+            return Optional.empty();
+        }
+        PluginRow p = row.get();
+        ObjectNode doc = JSON.createObjectNode();
+        doc.put("name", p.name());
+        doc.put("latest", p.latestVersion());
+        doc.put("description", p.description());
+        if (p.displayName() != null) {
+            doc.put("displayName", p.displayName());
+        }
+        if (p.category() != null) {
+            doc.put("category", p.category());
+        }
+        ArrayNode versions = doc.putArray("versions");
+        List<VersionRow> rows = new ArrayList<>(db.versions(plugin));
+        rows.sort((a, b) -> Versions.ORDER.compare(a.version(), b.version()));
+        Map<String, List<String>> changes = surfaces.changes(plugin, rows);
+        for (VersionRow v : rows) {
+            ObjectNode o = versions.addObject();
+            o.put("version", v.version());
+            o.put("integrity", v.integrity().sri());
+            o.put("size", v.size());
+            o.put("tarball", Registry.BLOB_PATH + v.integrity().hex());
+            o.set("dependencies", parse(v.dependencies()));
+            o.put("yanked", v.yanked());
+            if (v.deprecated() != null) {
+                o.put("deprecated", v.deprecated());
+            }
+            o.put("publishedAt", v.publishedAt().toString());
+            if (changes.containsKey(v.version())) {
+                changes.get(v.version()).forEach(o.putArray("changes")::add);
+            }
+        }
+        try {
+            byte[] bytes = JSON.writeValueAsBytes(doc);
+            return Optional.of(new Registry.IndexDocument(bytes, "\"" + Tokens.sha256(new String(bytes, StandardCharsets.UTF_8)).substring(0, 32) + "\""));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static JsonNode parse(String json) {
+        try {
+            return JSON.readTree(json);
+        } catch (IOException e) {
+            return JSON.createObjectNode();
+        }
+    }
+}

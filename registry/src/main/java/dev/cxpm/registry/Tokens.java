@@ -1,0 +1,102 @@
+package dev.cxpm.registry;
+
+import dev.cxpm.core.format.CodexNames;
+import dev.cxpm.registry.RegistryDatabase.TokenRow;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+
+/**
+ * API tokens: made with a random secret shown once and stored only as its SHA-256, checked on every
+ * request that needs one (revoked and expired tokens refused), revoked by their owner or an admin.
+ * Which scopes a caller may grant is {@link Caller}'s rule; which routes a scope reaches is {@link Access}'s.
+ */
+final class Tokens {
+
+    private final RegistryDatabase db;
+    private final Clock clock;
+    private final SecureRandom random = new SecureRandom();
+
+    Tokens(RegistryDatabase db, Clock clock) {
+        this.db = db;
+        this.clock = clock;
+    }
+
+    Registry.CreatedToken create(Caller grantor, String user, List<String> scopes, Duration ttl, String description) {
+        if (scopes.isEmpty()) {
+            throw new RegistryException(400, "invalid-scope", "a token needs at least one scope (admin, owner or publish:PLUGIN)");
+        }
+        for (String s : scopes) {
+            if (!Caller.isValidScope(s)) {
+                throw new RegistryException(400, "invalid-scope", "unknown scope '" + s + "': use admin, owner or publish:PLUGIN");
+            }
+            if (grantor != null && !grantor.mayGrant(s)) {
+                throw new RegistryException(403, "forbidden", "your token may not grant the scope '" + s + "'");
+            }
+        }
+        requireUserName(user);
+        if (grantor != null && !grantor.isAdmin() && !grantor.user().equals(user)) {
+            throw new RegistryException(403, "forbidden", "only an admin token may create tokens for another user");
+        }
+        byte[] secret = new byte[32];
+        random.nextBytes(secret);
+        String id = HexFormat.of().formatHex(secret, 0, 6);
+        String token = "cxpm_" + Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
+        Instant now = clock.instant();
+        Instant expires = ttl == null ? null : now.plus(ttl);
+        db.insertToken(new TokenRow(id, user, sha256(token), List.copyOf(scopes), description, now, expires, null));
+        return new Registry.CreatedToken(id, token, user, List.copyOf(scopes), expires);
+    }
+
+    Caller authenticate(String authorization) {
+        if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            throw new RegistryException(401, "unauthorized", "this needs a token: send 'Authorization: Bearer <token>' (cxpm login)");
+        }
+        String token = authorization.substring(7).trim();
+        TokenRow t = db.tokenBySecretHash(sha256(token))
+                .orElseThrow(() -> new RegistryException(401, "unauthorized", "unknown token"));
+        if (t.revokedAt() != null) {
+            throw new RegistryException(401, "unauthorized", "this token was revoked");
+        }
+        if (t.expiresAt() != null && !clock.instant().isBefore(t.expiresAt())) {
+            throw new RegistryException(401, "unauthorized", "this token expired at " + t.expiresAt());
+        }
+        return new Caller(t.user(), t.scopes(), t.id());
+    }
+
+    void revoke(Caller caller, String id) {
+        boolean own = db.tokens(caller.user()).stream().anyMatch(t -> t.id().equals(id));
+        if (!own && !caller.isAdmin()) {
+            throw new RegistryException(404, "not-found", "no token " + id + " of yours");
+        }
+        if (!db.revokeToken(id, clock.instant())) {
+            throw new RegistryException(404, "not-found", "no active token " + id);
+        }
+    }
+
+    List<TokenRow> of(Caller caller) {
+        return db.tokens(caller.user());
+    }
+
+    /** User names follow the rule for plugin names cxpm writes: safe in URLs, paths and token records. */
+    static void requireUserName(String user) {
+        if (!CodexNames.isPortablePluginName(user)) {
+            throw new RegistryException(400, "invalid-user", "a user name is 1-64 letters, digits, '.', '_' or '-'");
+        }
+    }
+
+    static String sha256(String s) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
