@@ -1,0 +1,174 @@
+package dev.cxpm.core.sync;
+
+import dev.cxpm.core.codexhome.CodexConfig;
+import dev.cxpm.core.codexhome.CodexHome;
+import dev.cxpm.core.codexhome.HomeLock;
+import dev.cxpm.core.codexhome.MarketplaceName;
+import dev.cxpm.core.codexhome.PluginName;
+import dev.cxpm.core.install.PluginCache;
+import dev.cxpm.core.lock.LockedPlugin;
+import dev.cxpm.core.lock.Lockfile;
+import dev.cxpm.core.pack.Unpacker;
+import dev.cxpm.core.project.MarketplaceDecl;
+import dev.cxpm.core.project.PluginRequirement;
+import dev.cxpm.core.project.ProjectManifest;
+import dev.cxpm.core.sync.ProjectSync.Action;
+import dev.cxpm.core.sync.ProjectSync.Change;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Sync's phase 3: under the Codex home lock, moves the unpacked plugins into Codex's cache, sets their
+ * {@code [plugins."id"]} tables and removes what this project installed and no longer needs.
+ */
+final class HomeApply {
+
+    private final Path projectDir;
+    private final CodexHome home;
+    private final Store store;
+    private final Duration lockTimeout;
+    private final PluginCache cache;
+    private final ProjectMarketplaces sources;
+
+    HomeApply(Path projectDir, CodexHome home, Store store, Duration lockTimeout, ProjectMarketplaces sources) {
+        this.projectDir = projectDir;
+        this.home = home;
+        this.cache = new PluginCache(home);
+        this.store = store;
+        this.lockTimeout = lockTimeout;
+        this.sources = sources;
+    }
+
+    /** Applies the plan under the home lock; returns what changed in the home. */
+    List<Change> underHomeLock(ProjectManifest project, Lockfile lock, List<LockedPlugin> toInstall, Set<String> repairs,
+            SyncState state, java.util.function.Supplier<ProjectIndex> lazyIndex) {
+        // Phase 3: apply, under the home lock. New version directories are renamed in beside the old ones,
+        // then config.toml is replaced once, and only then are old versions and removed plugins deleted: a
+        // run killed anywhere leaves each plugin wholly old or wholly new, and the next sync finishes the job.
+        List<Change> changes = new ArrayList<>();
+        try (HomeLock ignored = HomeLock.acquire(home, lockTimeout)) {
+            SyncStamp.forget(projectDir, home);
+            cache.recover();
+            Path work = cache.newWork();
+            try {
+                apply(project, lock, toInstall, repairs, state, changes, lazyIndex, work);
+            } finally {
+                cache.discard(work);
+            }
+        }
+        return changes;
+    }
+
+    private void apply(ProjectManifest project, Lockfile lock, List<LockedPlugin> toInstall, Set<String> repairs, SyncState state,
+            List<Change> changes, java.util.function.Supplier<ProjectIndex> lazyIndex, Path work) {
+        CodexConfig config = home.config();
+        String before = config.text();
+        config = sources.ensureMarketplaces(project, config, lazyIndex);
+        Map<String, Boolean> enabled = config.plugins();
+        Set<String> installedIds = new HashSet<>();
+        toInstall.forEach(p -> installedIds.add(id(p)));
+        Map<String, Optional<String>> shownBefore = new HashMap<>();
+        for (LockedPlugin p : toInstall) {
+            shownBefore.put(id(p), PluginCache.shownVersion(p.pluginDirIn(home)));
+            // Named before anything moves, with no integrity yet (so "not installed"): a sync after a kill still
+            // knows these are this project's to finish or remove.
+            state.put(id(p), new SyncState.Entry(p.version().text(), "", projectDir.toString()));
+        }
+        if (!toInstall.isEmpty()) {
+            state.write();
+        }
+        for (LockedPlugin p : toInstall) {
+            place(p, work);
+            Optional<String> from = shownBefore.get(id(p));
+            Action action = repairs.contains(id(p)) ? Action.REPAIR : from.isPresent() ? Action.UPDATE : Action.INSTALL;
+            changes.add(new Change(action, p.name(), p.marketplace(), from, Optional.of(p.version().text())));
+        }
+        for (LockedPlugin p : lock.plugins().values()) {
+            boolean want = Optional.ofNullable(project.plugins().get(p.name())).map(PluginRequirement::enabled).orElse(true);
+            Boolean current = enabled.get(id(p));
+            if (current == null || current != want) {
+                config = config.withPlugin(id(p), want);
+                if (current != null && !installedIds.contains(id(p))) {
+                    changes.add(new Change(want ? Action.ENABLE : Action.DISABLE, p.name(), p.marketplace(), Optional.empty(), Optional.empty()));
+                }
+            }
+            SyncState.Entry s = state.plugins().get(id(p));
+            if (s == null || !s.project().equals(projectDir.toString())) {
+                state.put(id(p), new SyncState.Entry(p.version().text(), p.integrity().toString(), projectDir.toString()));
+            }
+        }
+        Set<String> lockedIds = new HashSet<>();
+        lock.plugins().values().forEach(p -> lockedIds.add(id(p)));
+        List<Path> removed = new ArrayList<>();
+        for (var e : new TreeMap<>(state.plugins()).entrySet()) {
+            if (!e.getValue().project().equals(projectDir.toString()) || lockedIds.contains(e.getKey())) {
+                continue;
+            }
+            int at = e.getKey().lastIndexOf('@');
+            String name = e.getKey().substring(0, at);
+            String mk = e.getKey().substring(at + 1);
+            removed.add(home.pluginDir(MarketplaceName.of(mk), PluginName.of(name)));
+            config = config.withoutPlugin(e.getKey());
+            state.remove(e.getKey());
+            changes.add(new Change(Action.REMOVE, name, mk, Optional.of(e.getValue().version()), Optional.empty()));
+        }
+        if (!config.text().equals(before)) {
+            config.write();
+        }
+        // Codex now names the new versions (and no longer the removed plugins): the old files can go.
+        for (LockedPlugin p : toInstall) {
+            cache.removeOtherVersions(p.pluginDirIn(home), p.version().text(), work);
+        }
+        removed.forEach(cache::remove);
+        toInstall.forEach(p -> state.put(id(p), new SyncState.Entry(p.version().text(), p.integrity().toString(), projectDir.toString())));
+        state.write();
+    }
+
+    /** True when the home already has every flag and marketplace the project wants, and nothing to remove. */
+    boolean nothingToChange(ProjectManifest project, Lockfile lock, SyncState state, CodexConfig config) {
+        Map<String, Boolean> enabled = config.plugins();
+        Set<String> lockedIds = new HashSet<>();
+        for (LockedPlugin p : lock.plugins().values()) {
+            lockedIds.add(id(p));
+            boolean want = Optional.ofNullable(project.plugins().get(p.name())).map(PluginRequirement::enabled).orElse(true);
+            SyncState.Entry s = state.plugins().get(id(p));
+            if (!Boolean.valueOf(want).equals(enabled.get(id(p))) || s == null || !s.project().equals(projectDir.toString())) {
+                return false;
+            }
+        }
+        for (var e : state.plugins().entrySet()) {
+            if (e.getValue().project().equals(projectDir.toString()) && !lockedIds.contains(e.getKey())) {
+                return false;
+            }
+        }
+        for (MarketplaceDecl decl : project.marketplaces().values()) {
+            if (!ProjectMarketplaces.isGit(decl.source()) && !config.marketplaces().containsKey(decl.name())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Unpacks the stored blob into the work directory and renames it into Codex's cache beside older versions. */
+    private void place(LockedPlugin p, Path work) {
+        Path fresh = work.resolve(id(p));
+        new Unpacker().unpack(store.blob(p.integrity()), fresh);
+        cache.put(fresh, versionDir(p), work);
+    }
+
+    private Path versionDir(LockedPlugin p) {
+        return p.versionDirIn(home);
+    }
+
+    private static String id(LockedPlugin p) {
+        return ProjectSync.id(p);
+    }
+}

@@ -1,0 +1,103 @@
+package dev.cxpm.core.sync;
+
+import dev.cxpm.core.UserError;
+import dev.cxpm.core.lock.LockedPlugin;
+import dev.cxpm.core.lock.Lockfile;
+import dev.cxpm.core.pack.Integrity;
+import dev.cxpm.core.project.ProjectManifest;
+import dev.cxpm.core.resolve.PluginRelease;
+import dev.cxpm.core.resolve.PluginVersion;
+import dev.cxpm.core.resolve.Resolution;
+import dev.cxpm.core.resolve.Resolver;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * Sync's phase 1: a new lockfile, resolved when cxpm.lock is missing, disagrees with cxpm.toml or an update was
+ * asked for. Locked versions are preferred unless updated; new content goes into the store to be hashed.
+ */
+final class LockResolution {
+
+    private final Store store;
+    private final StoreFill fill;
+
+    LockResolution(Store store, StoreFill fill) {
+        this.store = store;
+        this.fill = fill;
+    }
+
+    /** Refuses, before anything is read, an update of a plugin the project does not have. */
+    static void checkUpdated(ProjectManifest project, Optional<Lockfile> existing, ProjectSync.Options options) {
+        for (String name : options.update()) {
+            if (!existing.map(l -> l.plugins().containsKey(name)).orElse(false) && !project.plugins().containsKey(name)) {
+                throw new UserError(UserError.Kind.NOT_FOUND, "`" + name + "` is not a plugin of this project",
+                        "see cxpm.toml and `cxpm outdated`");
+            }
+        }
+    }
+
+    Lockfile resolve(ProjectManifest project, Optional<Lockfile> existing, ProjectIndex index, ProjectSync.Options options) {
+        Map<String, PluginVersion> prefer = new HashMap<>();
+        if (!options.updateAll()) {
+            existing.ifPresent(l -> l.plugins().values().forEach(p -> {
+                if (!options.update().contains(p.name())) {
+                    prefer.put(p.name(), p.version());
+                }
+            }));
+        }
+        // A marketplace offers one version at a time, and a registry hides yanked ones from new resolution: the
+        // locked version stays a candidate while its bytes can be had (store or registry), unless it is being updated.
+        Map<String, LockedPlugin> lockedNow = existing.map(Lockfile::plugins).orElse(new TreeMap<>());
+        dev.cxpm.core.resolve.PluginIndex withLocked = name -> {
+            List<PluginRelease> list = new ArrayList<>(index.releases(name));
+            LockedPlugin old = lockedNow.get(name);
+            boolean updating = options.updateAll() || options.update().contains(name);
+            boolean lockedIsHere = old != null && !updating && (store.has(old.integrity()) || index.found(name).stream()
+                    .anyMatch(f -> f.release().version().equals(old.version()) && f.release().origin().equals(old.marketplace())));
+            if (lockedIsHere && list.stream()
+                    .noneMatch(r -> r.version().equals(old.version()) && r.origin().equals(old.marketplace()))) {
+                list.add(Lockfile.release(old));
+            }
+            return list;
+        };
+        Resolution resolution = Resolver.resolve(project.ranges(), prefer, withLocked);
+        List<LockedPlugin> locked = new ArrayList<>();
+        for (PluginRelease r : resolution.selected().values()) {
+            LockedPlugin old = lockedNow.get(r.name());
+            Optional<ProjectIndex.Found> offered = index.found(r.name()).stream().filter(f -> f.release().equals(r)).findFirst();
+            if (offered.isEmpty()) {
+                locked.add(old); // only the locked release (from the store) had this version
+                continue;
+            }
+            ProjectIndex.Found f = offered.get();
+            boolean keep = old != null && old.version().equals(r.version()) && old.marketplace().equals(r.origin())
+                    && old.source().equals(f.source()) && !options.updateAll() && !options.update().contains(r.name());
+            Integrity integrity = keep ? old.integrity() : fill.intoStore(f);
+            locked.add(new LockedPlugin(r.name(), r.version(), r.origin(), f.source(), integrity,
+                    new java.util.TreeMap<>(r.dependencies())));
+        }
+        return new Lockfile(locked);
+    }
+
+    static List<ProjectSync.LockChange> lockChanges(Optional<Lockfile> before, Lockfile after) {
+        Map<String, ProjectSync.LockChange> out = new TreeMap<>();
+        Map<String, LockedPlugin> old = before.map(Lockfile::plugins).orElse(new TreeMap<>());
+        for (LockedPlugin p : after.plugins().values()) {
+            LockedPlugin o = old.get(p.name());
+            if (o == null || !o.version().equals(p.version()) || !o.integrity().equals(p.integrity())) {
+                out.put(p.name(), new ProjectSync.LockChange(p.name(), Optional.ofNullable(o).map(x -> x.version().text()),
+                        Optional.of(p.version().text())));
+            }
+        }
+        for (LockedPlugin o : old.values()) {
+            if (!after.plugins().containsKey(o.name())) {
+                out.put(o.name(), new ProjectSync.LockChange(o.name(), Optional.of(o.version().text()), Optional.empty()));
+            }
+        }
+        return List.copyOf(out.values());
+    }
+}

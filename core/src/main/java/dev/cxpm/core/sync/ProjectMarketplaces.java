@@ -1,0 +1,127 @@
+package dev.cxpm.core.sync;
+
+import dev.cxpm.core.UserError;
+import dev.cxpm.core.codexhome.CodexConfig;
+import dev.cxpm.core.codexhome.CodexHome;
+import dev.cxpm.core.codexhome.MarketplaceName;
+import dev.cxpm.core.format.Marketplace;
+import dev.cxpm.core.marketplace.MarketplaceSource;
+import dev.cxpm.core.marketplace.Marketplaces;
+import dev.cxpm.core.project.MarketplaceDecl;
+import dev.cxpm.core.project.ProjectManifest;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/** The marketplaces a project sees: cxpm.toml's (cloned on first use), then the Codex home's. */
+final class ProjectMarketplaces {
+
+    private final Path projectDir;
+    private final CodexHome home;
+    private final Marketplaces marketplaces;
+    private final dev.cxpm.core.marketplace.GitCli git;
+    private final RemoteSources remoteSources;
+
+    ProjectMarketplaces(Path projectDir, CodexHome home, Marketplaces marketplaces, dev.cxpm.core.marketplace.GitCli git,
+            RemoteSources remoteSources) {
+        this.projectDir = projectDir;
+        this.home = home;
+        this.marketplaces = marketplaces;
+        this.git = git;
+        this.remoteSources = remoteSources;
+    }
+
+    /** The releases this project can see (cxpm.toml's marketplaces, then the Codex home's). */
+    ProjectIndex index(ProjectManifest project) {
+        List<ProjectIndex.Source> sources = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        for (MarketplaceDecl decl : project.marketplaces().values()) {
+            Path root = rootOf(decl);
+            Marketplace m = Marketplace.load(root);
+            if (!m.name().equals(decl.name())) {
+                throw new UserError(UserError.Kind.INVALID_INPUT,
+                        project.file() + ":" + decl.line() + ": marketplace `" + decl.name() + "` is called `" + m.name()
+                                + "` in its own manifest (" + m.manifestFile() + ")",
+                        "rename the key in cxpm.toml to `" + m.name() + "`: Codex knows a marketplace by its manifest name");
+            }
+            Optional<java.net.URI> registry = isGit(decl.source())
+                    ? Optional.ofNullable(home.config().marketplaces().get(decl.name())).flatMap(e -> marketplaces.registryOf(decl.name(), e))
+                    : Optional.empty();
+            sources.add(source(decl.name(), m, isGit(decl.source()) && registry.isEmpty() ? Optional.of(gitUrl(decl)) : Optional.empty(), registry));
+            seen.add(decl.name());
+        }
+        for (var e : home.config().marketplaces().entrySet()) {
+            if (seen.contains(e.getKey())) {
+                continue;
+            }
+            try {
+                Path root = marketplaces.rootOf(e.getKey(), e.getValue());
+                Optional<java.net.URI> registry = marketplaces.registryOf(e.getKey(), e.getValue());
+                sources.add(source(e.getKey(), Marketplace.load(root),
+                        e.getValue().isGit() && registry.isEmpty() ? Optional.of(e.getValue().source()) : Optional.empty(), registry));
+            } catch (UserError ignored) {
+                // a broken marketplace of the user's is not this project's concern unless it needs it
+            }
+        }
+        Map<String, String> pins = new HashMap<>();
+        project.plugins().values().forEach(p -> p.marketplace().ifPresent(m -> pins.put(p.name(), m)));
+        return new ProjectIndex(sources, pins, remoteSources, marketplaces.registries());
+    }
+
+    CodexConfig ensureMarketplaces(ProjectManifest project, CodexConfig config, java.util.function.Supplier<ProjectIndex> index) {
+        for (MarketplaceDecl decl : project.marketplaces().values()) {
+            if (config.marketplaces().containsKey(decl.name())) {
+                continue;
+            }
+            if (isGit(decl.source())) {
+                continue; // a clone only exists once `cxpm marketplace add` made it; index() said so already
+            }
+            config = config.withMarketplace(decl.name(), CodexConfig.MarketplaceEntry.local(rootOf(decl).toString()));
+        }
+        return config;
+    }
+
+    /** A git source as `codex plugin marketplace add` reads one: URL, ssh, git@host: or owner/repo shorthand. */
+    static boolean isGit(String source) {
+        String s = source.strip();
+        return s.startsWith("https://") || s.startsWith("http://") || s.startsWith("ssh://")
+                || s.matches("[A-Za-z0-9_.-]+@[^:/\\s]+:.+")
+                || !s.startsWith(".") && !s.startsWith("/") && MarketplaceSource.SHORTHAND.matcher(s).matches();
+    }
+
+    private String gitUrl(MarketplaceDecl decl) {
+        return ((MarketplaceSource.Git) MarketplaceSource.parse(decl.source(), projectDir, decl.ref())).url();
+    }
+
+    private Path rootOf(MarketplaceDecl decl) {
+        if (isGit(decl.source())) {
+            Path clone = home.marketplaceClone(MarketplaceName.of(decl.name()));
+            if (!Files.isDirectory(clone)) {
+                // Cloned exactly as `codex plugin marketplace add` would, so Codex lists it too.
+                marketplaces.add(MarketplaceSource.parse(decl.source(), projectDir, decl.ref()), Optional.of(decl.name()));
+            }
+            return clone;
+        }
+        return projectDir.resolve(decl.source()).normalize();
+    }
+
+    private ProjectIndex.Source source(String name, Marketplace m, Optional<String> gitUrl, Optional<java.net.URI> registry) {
+        Optional<String> commit = gitUrl.isPresent() ? headCommit(m.root()) : Optional.empty();
+        return new ProjectIndex.Source(name, m, gitUrl, commit, registry);
+    }
+
+    private Optional<String> headCommit(Path repo) {
+        try {
+            String out = git.run(repo, "rev-parse", "HEAD");
+            return out.matches("[0-9a-f]{40}([0-9a-f]{24})?") ? Optional.of(out) : Optional.empty();
+        } catch (UserError e) {
+            return Optional.empty();
+        }
+    }
+}

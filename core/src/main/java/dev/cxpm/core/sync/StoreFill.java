@@ -1,0 +1,169 @@
+package dev.cxpm.core.sync;
+
+import dev.cxpm.core.UserError;
+import dev.cxpm.core.codexhome.CodexHome;
+import dev.cxpm.core.install.PluginCache;
+import dev.cxpm.core.lock.LockedPlugin;
+import dev.cxpm.core.lock.Lockfile;
+import dev.cxpm.core.pack.Integrity;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Supplier;
+
+/**
+ * Sync's phase 2: everything the home lacks is brought into the store and checked against the lockfile's
+ * integrity (and its source against what the marketplace offers now) before anything in the home changes.
+ */
+final class StoreFill {
+
+    /** What phase 3 has to place: plugins not installed (or edited by hand, under --verify), and which were repairs. */
+    record Plan(List<LockedPlugin> toInstall, Set<String> repairs) {
+    }
+
+    private final CodexHome home;
+    private final Store store;
+    /** Links left out of plugins brought into the store, reported as warnings. */
+    final List<Doctor.Finding> leftOut = new ArrayList<>();
+    /** The project's marketplaces could not be read this run: no source is compared (see {@link #offered}). */
+    private boolean marketplacesUnreadable;
+
+    StoreFill(CodexHome home, Store store) {
+        this.home = home;
+        this.store = store;
+    }
+
+    Plan fill(Lockfile lock, SyncState state, ProjectSync.Options options, Supplier<ProjectIndex> lazyIndex) {
+        List<LockedPlugin> toInstall = new ArrayList<>();
+        Set<String> repairs = new HashSet<>();
+        Map<String, Path> drifted = new TreeMap<>();
+        for (LockedPlugin p : lock.plugins().values()) {
+            offered(p, lazyIndex).ifPresent(f -> LockedContent.checkSource(p, f.source()));
+            String id = id(p);
+            SyncState.Entry s = state.plugins().get(id);
+            Path versionDir = versionDir(p);
+            // installed: sync finished placing this exact content, and it is the version Codex shows
+            boolean installed = s != null && s.version().equals(p.version().text())
+                    && s.integrity().equals(p.integrity().toString())
+                    && PluginCache.shownVersion(versionDir.getParent()).filter(p.version().text()::equals).isPresent();
+            if (installed && (options.verify() || options.frozen()) && !Doctor.sameContent(versionDir, p.integrity())) {
+                if (options.frozen()) {
+                    drifted.put(id, versionDir);
+                    continue;
+                }
+                installed = false;
+                repairs.add(id);
+            }
+            if (!installed) {
+                ensureInStore(p, lazyIndex);
+                LockedContent.check(p, store);
+                toInstall.add(p);
+            }
+        }
+        if (!drifted.isEmpty()) {
+            throw drift(lock, drifted);
+        }
+        return new Plan(toInstall, repairs);
+    }
+
+    private void ensureInStore(LockedPlugin p, java.util.function.Supplier<ProjectIndex> index) {
+        if (store.holds(p.integrity())) {
+            return;
+        }
+        ProjectIndex.Found found = index.get().found(p.name()).stream()
+                .filter(f -> f.release().origin().equals(p.marketplace()) && f.release().version().equals(p.version()))
+                .findFirst()
+                .orElseThrow(() -> new UserError(UserError.Kind.NOT_FOUND,
+                        p.id() + " (cxpm.lock) is not in marketplace `" + p.marketplace() + "` any more, and not in the store",
+                        "run `cxpm update " + p.name() + "` to lock a version that is available"));
+        Integrity actual = intoStore(found);
+        if (!actual.equals(p.integrity())) {
+            String where = switch (found.content()) {
+                case ProjectIndex.Content.Directory d -> "its files (" + d.dir() + ")";
+                case ProjectIndex.Content.RegistryBlob b -> "the registry's blob (" + found.source() + ")";
+            };
+            throw new UserError(UserError.Kind.INTEGRITY,
+                    "integrity mismatch for " + p.id() + " from marketplace `" + p.marketplace() + "`: cxpm.lock has "
+                            + p.integrity() + ", " + where + " give " + actual + "; nothing was changed",
+                    "the plugin changed without a new version: if you trust the change, run `cxpm update " + p.name() + "`");
+        }
+    }
+
+    /**
+     * The release of p's version its marketplace offers now (the marketplace's directory, or a registry's fresh or
+     * cached index), whose source a true lock entry names, whether or not its content has to be fetched. Empty when
+     * the marketplace no longer offers that version, or cannot be read (offline, or gone): the content is then the
+     * one the integrity names, from the store or the home, and there is nothing to compare the source with (by
+     * design: sync works offline once the store holds what the lock names).
+     */
+    private Optional<ProjectIndex.Found> offered(LockedPlugin p, java.util.function.Supplier<ProjectIndex> index) {
+        if (marketplacesUnreadable) {
+            return Optional.empty();
+        }
+        ProjectIndex read;
+        try {
+            read = index.get();
+        } catch (UserError e) {
+            marketplacesUnreadable = true; // gone or offline; what needs them (a fetch, a resolution) says so itself
+            return Optional.empty();
+        }
+        try {
+            return read.found(p.name()).stream()
+                    .filter(f -> f.release().origin().equals(p.marketplace()) && f.release().version().equals(p.version()))
+                    .findFirst();
+        } catch (UserError e) {
+            if (e.kind() == UserError.Kind.NETWORK || e.kind() == UserError.Kind.NOT_FOUND) {
+                return Optional.empty(); // if the content must be fetched, ensureInStore says why it cannot be
+            }
+            throw e;
+        }
+    }
+
+    /** Brings a release's content into the store; returns its content integrity. */
+    Integrity intoStore(ProjectIndex.Found found) {
+        return switch (found.content()) {
+            case ProjectIndex.Content.Directory d -> {
+                // what pack leaves out of a directory (links leaving the plugin, loops, ...) is not installed: say so
+                new dev.cxpm.core.pack.Packer().list(d.dir()).excluded().stream().filter(e -> e.reason().contains("symlink"))
+                        .forEach(e -> leftOut.add(new Doctor.Finding("link-left-out", found.release().name() + "@" + found.release().origin(),
+                                found.release().name() + " " + found.release().version() + ": " + e.path() + " is not installed (" + e.reason() + ")",
+                                "nothing installed is a link: replace it with the file it names, or remove it")));
+                yield store.add(d.dir());
+            }
+            case ProjectIndex.Content.RegistryBlob b ->
+                    store.addArchive(new dev.cxpm.core.install.RegistryBlobs(store).keep(b.registry(), b.plugin(), b.release()));
+        };
+    }
+
+    /** --frozen's answer to installed files that are no longer the locked content: each plugin with what differs. */
+    private UserError drift(Lockfile lock, Map<String, Path> drifted) {
+        StringBuilder b = new StringBuilder("installed files differ from cxpm.lock (--frozen changes nothing):");
+        for (LockedPlugin p : lock.plugins().values()) {
+            Path dir = drifted.get(id(p));
+            if (dir == null) {
+                continue;
+            }
+            b.append("\n  ").append(id(p)).append(' ').append(p.version()).append(" in ").append(dir);
+            List<String> what = store.holds(p.integrity()) ? InstalledFiles.differences(dir, store.blob(p.integrity())) : List.of();
+            what.stream().limit(20).forEach(w -> b.append("\n    ").append(w));
+            if (what.size() > 20) {
+                b.append("\n    ... and ").append(what.size() - 20).append(" more");
+            }
+        }
+        return new UserError(UserError.Kind.INTEGRITY, b.toString(),
+                "run `cxpm sync --verify` to reinstall the locked content (or find out who changed it first)");
+    }
+
+    private Path versionDir(LockedPlugin p) {
+        return p.versionDirIn(home);
+    }
+
+    private static String id(LockedPlugin p) {
+        return ProjectSync.id(p);
+    }
+}
