@@ -11,7 +11,7 @@ import java.util.Locale;
  * What differs between the embedded SQLite database and PostgreSQL: connection settings, the
  * migrations folder, how names are locked across processes, and full-text search (an FTS5
  * table ranked by bm25 vs. a weighted tsvector column ranked by ts_rank). Everything else in
- * {@link JdbcDatabase} is plain SQL both run.
+ * {@link JdbcDatabase} and its row classes is plain SQL both run.
  */
 enum Dialect {
 
@@ -39,8 +39,8 @@ enum Dialect {
         @Override
         void index(Connection c, long id, String name, String displayName, String keywords, String description,
                 String capabilities) throws SQLException {
-            JdbcDatabase.update(c, "DELETE FROM plugin_search WHERE rowid = ?", id);
-            JdbcDatabase.update(c, "INSERT INTO plugin_search (rowid, name, display_name, keywords, description, capabilities)"
+            Sql.update(c, "DELETE FROM plugin_search WHERE rowid = ?", id);
+            Sql.update(c, "INSERT INTO plugin_search (rowid, name, display_name, keywords, description, capabilities)"
                     + " VALUES (?, ?, ?, ?, ?, ?)", id, name, displayName, keywords, description, capabilities);
         }
 
@@ -71,7 +71,7 @@ enum Dialect {
         @Override
         void lockName(Connection c, String nameKey) throws SQLException {
             // held until the transaction ends: two registry processes publishing one name take turns
-            try (var p = JdbcDatabase.prepare(c, "SELECT pg_advisory_xact_lock(hashtext(?))", nameKey); var rs = p.executeQuery()) {
+            try (var p = Sql.prepare(c, "SELECT pg_advisory_xact_lock(hashtext(?))", nameKey); var rs = p.executeQuery()) {
                 rs.next();
             }
         }
@@ -79,7 +79,7 @@ enum Dialect {
         @Override
         void lockNewNames(Connection c) throws SQLException {
             // one key for all new names: creating a plugin is rare, and each must see the names created before it
-            try (var p = JdbcDatabase.prepare(c, "SELECT pg_advisory_xact_lock(?)", NEW_NAMES_LOCK); var rs = p.executeQuery()) {
+            try (var p = Sql.prepare(c, "SELECT pg_advisory_xact_lock(?)", NEW_NAMES_LOCK); var rs = p.executeQuery()) {
                 rs.next();
             }
         }
@@ -87,7 +87,7 @@ enum Dialect {
         @Override
         void index(Connection c, long id, String name, String displayName, String keywords, String description,
                 String capabilities) throws SQLException {
-            JdbcDatabase.update(c, "UPDATE plugins SET search ="
+            Sql.update(c, "UPDATE plugins SET search ="
                     + " setweight(to_tsvector('simple', coalesce(?, '')), 'A') || setweight(to_tsvector('simple', coalesce(?, '')), 'B')"
                     + " || setweight(to_tsvector('simple', coalesce(?, '')), 'B') || setweight(to_tsvector('simple', coalesce(?, '')), 'C')"
                     + " || setweight(to_tsvector('simple', coalesce(?, '')), 'D') WHERE id = ?",

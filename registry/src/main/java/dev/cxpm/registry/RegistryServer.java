@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -45,10 +46,13 @@ public final class RegistryServer implements AutoCloseable {
         return new Route(methods, Pattern.compile(path), access, handler);
     }
 
+    private final Uploads uploads;
+
     private RegistryServer(Registry registry, HttpServer server, CodexMarketplace codex, Optional<URI> publicUrl, Uploads uploads) {
         this.registry = registry;
         this.server = server;
         this.codex = codex;
+        this.uploads = uploads;
         ApiHandlers api = new ApiHandlers(registry, codex.name(), uploads);
         this.web = new WebHandlers(new WebPages(registry, codex.name()), url(), publicUrl);
         String plugin = "/api/v1/plugins/([^/]+)";
@@ -83,9 +87,16 @@ public final class RegistryServer implements AutoCloseable {
      * directory publish bodies are spooled to, and how many uploads it receives at once (each may take
      * 50 MiB of that directory and up to 16 MiB of heap for the manifests and SKILL.md heads it checks).
      */
-    public record Options(Path codexRepository, String marketplaceName, Optional<URI> publicUrl, Path uploads, int maxUploads) {
+    public record Options(Path codexRepository, String marketplaceName, Optional<URI> publicUrl, Path uploads, int maxUploads,
+                          Duration maxUploadTime) {
         public static final String DEFAULT_MARKETPLACE_NAME = "cxpm-registry";
         public static final int DEFAULT_MAX_UPLOADS = 4;
+        /** A 50 MiB body takes this long only below ~3.5 Mbit/s; past it, a stalled client stops holding a place. */
+        public static final Duration DEFAULT_MAX_UPLOAD_TIME = Duration.ofMinutes(2);
+
+        public Options(Path codexRepository, String marketplaceName, Optional<URI> publicUrl, Path uploads, int maxUploads) {
+            this(codexRepository, marketplaceName, publicUrl, uploads, maxUploads, DEFAULT_MAX_UPLOAD_TIME);
+        }
 
         public Options {
             publicUrl.ifPresent(u -> {
@@ -114,7 +125,7 @@ public final class RegistryServer implements AutoCloseable {
     public static RegistryServer start(Registry registry, String host, int port, Options options) throws IOException {
         HttpServer http = HttpServer.create(new InetSocketAddress(host, port), 128);
         RegistryServer s = new RegistryServer(registry, http, new CodexMarketplace(registry, options.codexRepository(), options.marketplaceName()),
-                options.publicUrl(), new Uploads(options.uploads(), options.maxUploads()));
+                options.publicUrl(), new Uploads(options.uploads(), options.maxUploads(), options.maxUploadTime()));
         http.createContext("/", s::handle);
         http.setExecutor(s.executor);
         http.start();
@@ -136,6 +147,7 @@ public final class RegistryServer implements AutoCloseable {
     public void close() {
         server.stop(0);
         executor.close();
+        uploads.close();
     }
 
     /**

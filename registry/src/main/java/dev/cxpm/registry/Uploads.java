@@ -9,8 +9,13 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 
 /**
@@ -29,11 +34,22 @@ final class Uploads {
 
     private final Path dir;
     private final Semaphore inFlight;
+    private final Duration maxReceiveTime;
+    /**
+     * Reads of a body block, and a client that stalls mid-body would hold its place for as long as its TCP
+     * connection lives: this closes the connection of an upload still arriving after {@code maxReceiveTime}.
+     */
+    private final ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "cxpm-upload-watchdog");
+        t.setDaemon(true);
+        return t;
+    });
 
     /** The spool at {@code dir}; files a crash left there are deleted now, before anything is served. */
-    Uploads(Path dir, int maxInFlight) {
+    Uploads(Path dir, int maxInFlight, Duration maxReceiveTime) {
         this.dir = dir;
         this.inFlight = new Semaphore(maxInFlight);
+        this.maxReceiveTime = maxReceiveTime;
         try {
             Files.createDirectories(dir);
             try (Stream<Path> old = Files.list(dir)) {
@@ -91,6 +107,11 @@ final class Uploads {
                     + RETRY_AFTER + " seconds");
         }
         Path file = null;
+        AtomicBoolean timedOut = new AtomicBoolean();
+        ScheduledFuture<?> deadline = watchdog.schedule(() -> {
+            timedOut.set(true);
+            r.exchange().close(); // no answer sent yet, so this closes the connection and the blocked read fails
+        }, maxReceiveTime.toMillis(), TimeUnit.MILLISECONDS);
         try {
             file = Files.createTempFile(dir, "upload-", ".tgz");
             try (InputStream in = new BufferedInputStream(new Limited(r.exchange().getRequestBody(), limit), 64 * 1024);
@@ -101,8 +122,13 @@ final class Uploads {
                     Multipart.copyFirstFile(in, boundary, out);
                 }
             }
+            deadline.cancel(false);
+            if (timedOut.get()) {
+                throw timedOut();
+            }
             return new Upload(file, inFlight);
         } catch (IOException | RuntimeException e) {
+            deadline.cancel(false);
             try {
                 if (file != null) {
                     Files.deleteIfExists(file);
@@ -110,8 +136,20 @@ final class Uploads {
             } finally {
                 inFlight.release();
             }
+            if (timedOut.get()) {
+                throw timedOut();
+            }
             throw e;
         }
+    }
+
+    private RegistryException timedOut() {
+        return new RegistryException(408, "upload-timeout", "the upload did not arrive within " + maxReceiveTime.toSeconds() + " seconds");
+    }
+
+    /** Stops the watchdog; uploads still arriving are not timed any more. */
+    void close() {
+        watchdog.shutdownNow();
     }
 
     /** Refuses a Content-Length that is not a number of bytes (400) or is past the limit (413); absent means chunked. */

@@ -208,6 +208,31 @@ class UploadLimitsTest {
     }
 
     @Test
+    void aClientThatStallsMidUploadIsCutOffAndItsPlaceFreed(@TempDir Path own) throws Exception {
+        server.close();
+        // one place, so a stalled client that kept it would turn the next publish into a 503
+        server = RegistryServer.start(registry, "127.0.0.1", 0, new RegistryServer.Options(own.resolve("codex-marketplace.git"),
+                "cxpm-registry", java.util.Optional.empty(), own.resolve("uploads"), 1, java.time.Duration.ofSeconds(1)));
+        try (Socket stalled = connect()) {
+            stalled.setSoTimeout(15_000);
+            stalled.getOutputStream().write(head("Content-Length: 1000000").getBytes(StandardCharsets.ISO_8859_1));
+            stalled.getOutputStream().write(new byte[1000]);
+            stalled.getOutputStream().flush();
+            long start = System.nanoTime();
+            Answer cut = read(stalled.getInputStream());
+            assertThat(cut.status()).as("408 or the connection closed without an answer").isIn(408, -1);
+            assertThat(cut.head()).as("no answer but a timeout").doesNotContain("HTTP/1.1 2", "HTTP/1.1 5");
+            assertThat(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start)).isLessThan(10);
+            byte[] plugin = RegistryServerTest.plugin("demo", "1.0.0");
+            Answer ok = send(head("Content-Length: " + plugin.length), plugin);
+            assertThat(ok.status()).as("%s", ok.json()).isEqualTo(201);
+        }
+        try (Stream<Path> left = Files.list(own.resolve("uploads"))) {
+            assertThat(left.toList()).as("the stalled upload's file is deleted").isEmpty();
+        }
+    }
+
+    @Test
     void aRefusedUploadLeavesNoFileBehind() throws Exception {
         Answer bad = send(head("Content-Length: 5"), "hello".getBytes(StandardCharsets.US_ASCII));
         assertThat(bad.status()).isEqualTo(400);
