@@ -238,6 +238,30 @@ class RegistryCommandsTest {
     }
 
     @Test
+    void loginAndOwnerTellScriptsWhatTheyDidInJson() throws Exception {
+        String token = adminToken();
+        ObjectMapper om = new ObjectMapper();
+        CliRun in = CliRun.in(tmp, "login", "--registry", url, "--token", token, "--json");
+        assertThat(in.exitCode()).as(in.stderr()).isZero();
+        JsonNode me = om.readTree(in.stdout());
+        assertThat(me.path("registry").asText()).isEqualTo(url);
+        assertThat(me.path("user").asText()).isEqualTo("admin");
+        assertThat(me.path("scopes").isArray()).isTrue();
+        assertThat(in.stdout()).doesNotContain(token);
+        CliRun.in(tmp, "publish", plugin("hello", "1.0.0").toString());
+
+        for (String[] args : List.of(new String[] {"owner", "add", "hello", "bob", "--json"}, new String[] {"owner", "list", "hello", "--json"})) {
+            CliRun r = CliRun.in(tmp, args);
+            assertThat(r.exitCode()).as(r.stderr()).isZero();
+            JsonNode owners = om.readTree(r.stdout());
+            assertThat(owners.path("plugin").asText()).isEqualTo("hello");
+            assertThat(owners.path("owners").toString()).isEqualTo("[\"admin\",\"bob\"]");
+        }
+        CliRun last = CliRun.in(tmp, "owner", "remove", "hello", "admin", "--json");
+        assertThat(om.readTree(last.stdout()).path("owners").toString()).isEqualTo("[\"bob\"]");
+    }
+
+    @Test
     void deprecateAndOwnerCommands() throws Exception {
         login(adminToken());
         CliRun.in(tmp, "publish", plugin("hello", "1.0.0").toString());
