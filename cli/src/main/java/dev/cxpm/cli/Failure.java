@@ -28,11 +28,15 @@ record Failure(String code, String message, String hint) {
         return Arrays.stream(args).takeWhile(a -> !a.equals("--")).anyMatch(a -> a.equals("--json"));
     }
 
+    /** Adds the {@code error} member to a command's own JSON report, so that stdout stays one JSON object. */
+    ObjectNode addTo(ObjectNode report) {
+        report.putObject("error").put("code", code).put("message", message).put("hint", hint);
+        return report;
+    }
+
     void print(Env env, boolean json) {
         if (json) {
-            ObjectNode error = JsonOutput.object();
-            error.putObject("error").put("code", code).put("message", message).put("hint", hint);
-            env.out().println(JsonOutput.pretty(error));
+            env.out().println(JsonOutput.pretty(addTo(JsonOutput.object())));
             env.out().flush();
             return;
         }

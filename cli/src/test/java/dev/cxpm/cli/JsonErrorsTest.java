@@ -113,6 +113,18 @@ class JsonErrorsTest {
     }
 
     @Test
+    void aReportThatEndsInAnErrorIsStillOneJsonObject() throws Exception {
+        Path repo = Fixtures.marketplace(tmp.resolve("repo"), "gx", "demo", "1.0.0");
+        String url = Fixtures.gitRepo(repo, tmp.resolve("home"), "remote");
+        assertThat(cxpm("marketplace", "add", url).exitCode()).isZero();
+        Files.move(tmp.resolve("remote.git"), tmp.resolve("moved-away.git")); // the remote is gone
+        CliRun r = cxpm("marketplace", "update", "--json");
+        JsonNode error = jsonError(r, 4, "network");
+        assertThat(error.path("message").asText()).contains("could not be updated");
+        assertThat(new ObjectMapper().readTree(r.stdout()).path("errors").size()).isEqualTo(1);
+    }
+
+    @Test
     void withoutJsonErrorsStayHumanOnStderr() {
         CliRun r = cxpm("install", "nope@fx");
         assertThat(r.stdout()).isEmpty();
