@@ -1,5 +1,6 @@
 package dev.cxpm.cli;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cxpm.core.UserError;
 import java.util.List;
 import picocli.CommandLine;
@@ -22,6 +23,9 @@ final class DeprecateCommand implements Runnable {
     @Parameters(index = "1", paramLabel = "MESSAGE", description = "Why, and what to use instead.")
     String message;
 
+    @Option(names = "--json", description = "Print JSON: {plugin, range, message, versions, registry} (versions: those changed).")
+    boolean json;
+
     @CommandLine.Mixin
     RegistryOption registry;
 
@@ -35,6 +39,12 @@ final class DeprecateCommand implements Runnable {
         }
         RegistryLogin login = registry.login(root.env);
         List<String> changed = login.client().deprecate(plugin, range, message);
+        if (json) {
+            ObjectNode o = JsonOutput.object().put("plugin", plugin).put("range", range).put("message", message);
+            changed.forEach(o.putArray("versions")::add);
+            root.env.out().println(JsonOutput.pretty(o.put("registry", login.url().toString())));
+            return;
+        }
         if (changed.isEmpty()) {
             root.env.out().println("no version of " + plugin + " matches " + range);
         } else {

@@ -31,4 +31,17 @@ final class ExitCodes {
             case IO -> IO;
         };
     }
+
+    /** The stable name scripts read in {@code --json} errors ({@code error.code}), one per exit code. */
+    static String name(UserError.Kind kind) {
+        return switch (kind) {
+            case INVALID_INPUT -> "invalid-input";
+            case USAGE -> "usage";
+            case NOT_FOUND -> "not-found";
+            case NETWORK -> "network";
+            case INTEGRITY -> "integrity";
+            case CONFLICT -> "conflict";
+            case IO -> "io";
+        };
+    }
 }

@@ -1,5 +1,6 @@
 package dev.cxpm.cli;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cxpm.core.UserError;
 import dev.cxpm.core.registry.Credentials;
 import dev.cxpm.core.registry.RegistryClient;
@@ -27,6 +28,9 @@ final class LoginCommand implements Runnable {
     @Option(names = "--token", paramLabel = "TOKEN", description = "The token, or '-' to read it from standard input (default: '-').", defaultValue = "-")
     String token;
 
+    @Option(names = "--json", description = "Print JSON: {registry, user, scopes} (never the token).")
+    boolean json;
+
     @Override
     public void run() {
         Env env = root.env;
@@ -46,6 +50,12 @@ final class LoginCommand implements Runnable {
         Credentials c = Credentials.load(RegistryLogin.credentialsFile(env));
         c.put(url.toString(), t.strip(), true);
         c.save();
+        if (json) {
+            ObjectNode o = JsonOutput.object().put("registry", url.toString()).put("user", me.user());
+            me.scopes().forEach(o.putArray("scopes")::add);
+            env.out().println(JsonOutput.pretty(o));
+            return;
+        }
         env.out().println("logged in to " + url + " as " + me.user() + " (scopes: " + String.join(" ", me.scopes()) + ")");
     }
 }

@@ -71,13 +71,19 @@ public final class Main implements Runnable {
         CommandLine cl = CommandTree.forArgs(root, args);
         cl.setOut(env.out());
         cl.setErr(env.err());
-        cl.setExecutionExceptionHandler((ex, line, parseResult) -> handle(root, ex));
+        cl.setExecutionExceptionHandler((ex, line, parseResult) -> handle(root, ex, Failure.jsonAsked(line, args)));
         cl.setParameterExceptionHandler((ex, args1) -> {
             DidYouMean.Report report = DidYouMean.of(ex);
+            CommandLine failed = ex.getCommandLine();
+            String help = failed.getCommandSpec().qualifiedName() + " --help";
+            if (Failure.jsonAsked(failed, args)) {
+                String hint = report.hint().orElse("run '" + help + "' for usage");
+                new Failure(ExitCodes.name(UserError.Kind.USAGE), report.error(), hint).print(env, true);
+                return ExitCodes.USAGE;
+            }
             env.err().println("error: " + report.error());
             report.hint().ifPresent(h -> env.err().println("hint: " + h));
-            CommandLine failed = ex.getCommandLine();
-            env.err().println("Run '" + failed.getCommandSpec().qualifiedName() + " --help' for usage.");
+            env.err().println("Run '" + help + "' for usage.");
             env.err().flush();
             return ExitCodes.USAGE;
         });
@@ -87,13 +93,10 @@ public final class Main implements Runnable {
         return code;
     }
 
-    private static int handle(Main root, Exception ex) {
+    private static int handle(Main root, Exception ex, boolean json) {
         Env env = root.env;
         if (ex instanceof UserError ue) {
-            env.err().println("error: " + ue.getMessage());
-            if (ue.hint() != null) {
-                env.err().println("hint: " + ue.hint());
-            }
+            Failure.of(ue).print(env, json);
             if (root.debug && ue.getCause() != null) {
                 ue.getCause().printStackTrace(env.err());
             }
@@ -101,11 +104,15 @@ public final class Main implements Runnable {
             return ExitCodes.of(ue.kind());
         }
         if (ex instanceof UncheckedIOException io) {
-            env.err().println("error: " + io.getCause().getMessage());
-            env.err().flush();
+            new Failure(ExitCodes.name(UserError.Kind.IO), io.getCause().getMessage(), null).print(env, json);
             return ExitCodes.IO;
         }
-        env.err().println("internal error: " + ex + " (this is a bug in cxpm; run with --debug for details)");
+        String bug = "this is a bug in cxpm; run with --debug for details";
+        if (json) {
+            new Failure("internal", "internal error: " + ex, bug).print(env, true);
+        } else {
+            env.err().println("internal error: " + ex + " (" + bug + ")");
+        }
         if (root.debug) {
             ex.printStackTrace(env.err());
         }

@@ -131,7 +131,7 @@ final class MarketplaceCommand implements Runnable {
 
     @Command(name = "update", aliases = "upgrade", mixinStandardHelpOptions = true,
             description = "Fetch the latest commit of git marketplaces (all, or NAME).")
-    static final class Update implements Runnable {
+    static final class Update implements java.util.concurrent.Callable<Integer> {
         @ParentCommand
         MarketplaceCommand parent;
 
@@ -142,10 +142,12 @@ final class MarketplaceCommand implements Runnable {
         boolean json;
 
         @Override
-        public void run() {
+        public Integer call() {
             CodexContext ctx = parent.context();
             Marketplaces.Upgraded up = ctx.marketplaces().upgrade(Optional.ofNullable(name));
             Env env = ctx.env();
+            dev.cxpm.core.UserError failed = up.errors().isEmpty() ? null : new dev.cxpm.core.UserError(dev.cxpm.core.UserError.Kind.NETWORK,
+                    up.errors().size() + " marketplace(s) could not be updated", "the others were updated; retry when the remote is reachable");
             if (json) {
                 ObjectNode o = JsonOutput.object();
                 ArrayNode sel = o.putArray("selectedMarketplaces");
@@ -154,7 +156,11 @@ final class MarketplaceCommand implements Runnable {
                 up.upgradedRoots().forEach(r -> roots.add(r.toString()));
                 ArrayNode errs = o.putArray("errors");
                 up.errors().forEach(errs::add);
+                if (failed != null) {
+                    Failure.of(failed).addTo(o); // one JSON object on stdout: the report and why it failed
+                }
                 env.out().println(JsonOutput.pretty(o));
+                return failed == null ? ExitCodes.OK : ExitCodes.of(failed.kind());
             } else if (up.upgradedRoots().isEmpty() && up.errors().isEmpty()) {
                 env.out().println("All configured Git marketplaces are already up to date.");
             } else {
@@ -162,10 +168,10 @@ final class MarketplaceCommand implements Runnable {
                 up.upgradedRoots().forEach(r -> env.out().println("Installed marketplace root: " + r));
                 up.errors().forEach(e -> env.err().println("error: " + e));
             }
-            if (!up.errors().isEmpty()) {
-                throw new dev.cxpm.core.UserError(dev.cxpm.core.UserError.Kind.NETWORK,
-                        up.errors().size() + " marketplace(s) could not be updated", "the others were updated; retry when the remote is reachable");
+            if (failed != null) {
+                throw failed;
             }
+            return ExitCodes.OK;
         }
     }
 

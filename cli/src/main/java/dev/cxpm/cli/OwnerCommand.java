@@ -1,5 +1,6 @@
 package dev.cxpm.cli;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cxpm.core.registry.RegistryClient;
 import java.util.List;
 import picocli.CommandLine;
@@ -24,7 +25,13 @@ final class OwnerCommand implements Runnable {
         root.env.out().println(spec.commandLine().getUsageMessage());
     }
 
-    static void print(Env env, String plugin, List<String> owners) {
+    static void print(Env env, String plugin, List<String> owners, boolean json) {
+        if (json) {
+            ObjectNode o = JsonOutput.object().put("plugin", plugin);
+            owners.forEach(o.putArray("owners")::add);
+            env.out().println(JsonOutput.pretty(o));
+            return;
+        }
         env.out().println(plugin + " owners: " + String.join(", ", owners));
     }
 
@@ -34,13 +41,15 @@ final class OwnerCommand implements Runnable {
         OwnerCommand parent;
         @Parameters(paramLabel = "PLUGIN")
         String plugin;
+        @Option(names = "--json", description = "Print JSON: {plugin, owners}.")
+        boolean json;
         @CommandLine.Mixin
         RegistryOption registry;
 
         @Override
         public void run() {
             Env env = parent.root.env;
-            print(env, plugin, new RegistryClient(RegistryLogin.url(env, registry.url), null).owners(plugin));
+            print(env, plugin, new RegistryClient(RegistryLogin.url(env, registry.url), null).owners(plugin), json);
         }
     }
 
@@ -52,13 +61,15 @@ final class OwnerCommand implements Runnable {
         String plugin;
         @Parameters(index = "1", paramLabel = "USER")
         String user;
+        @Option(names = "--json", description = "Print JSON: {plugin, owners}.")
+        boolean json;
         @CommandLine.Mixin
         RegistryOption registry;
 
         @Override
         public void run() {
             Env env = parent.root.env;
-            print(env, plugin, registry.login(env).client().changeOwner(plugin, user, true));
+            print(env, plugin, registry.login(env).client().changeOwner(plugin, user, true), json);
         }
     }
 
@@ -70,13 +81,15 @@ final class OwnerCommand implements Runnable {
         String plugin;
         @Parameters(index = "1", paramLabel = "USER")
         String user;
+        @Option(names = "--json", description = "Print JSON: {plugin, owners}.")
+        boolean json;
         @CommandLine.Mixin
         RegistryOption registry;
 
         @Override
         public void run() {
             Env env = parent.root.env;
-            print(env, plugin, registry.login(env).client().changeOwner(plugin, user, false));
+            print(env, plugin, registry.login(env).client().changeOwner(plugin, user, false), json);
         }
     }
 }

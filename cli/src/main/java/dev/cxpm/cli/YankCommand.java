@@ -20,6 +20,9 @@ final class YankCommand implements Runnable {
     @Option(names = "--undo", description = "Un-yank the version.")
     boolean undo;
 
+    @Option(names = "--json", description = "Print JSON: {plugin, version, yanked, registry}.")
+    boolean json;
+
     @CommandLine.Mixin
     RegistryOption registry;
 
@@ -30,7 +33,14 @@ final class YankCommand implements Runnable {
             throw new UserError(UserError.Kind.USAGE, "expected PLUGIN@VERSION, got '" + spec + "'");
         }
         RegistryLogin login = registry.login(root.env);
-        login.client().yank(spec.substring(0, at), spec.substring(at + 1), undo);
+        String plugin = spec.substring(0, at);
+        String version = spec.substring(at + 1);
+        login.client().yank(plugin, version, undo);
+        if (json) {
+            root.env.out().println(JsonOutput.pretty(JsonOutput.object().put("plugin", plugin).put("version", version)
+                    .put("yanked", !undo).put("registry", login.url().toString())));
+            return;
+        }
         root.env.out().println((undo ? "restored " : "yanked ") + spec + " on " + login.url());
     }
 }

@@ -208,6 +208,60 @@ class RegistryCommandsTest {
     }
 
     @Test
+    void yankAndDeprecateTellScriptsWhatTheyDidInJson() throws Exception {
+        login(adminToken());
+        CliRun.in(tmp, "publish", plugin("hello", "1.0.0").toString());
+        CliRun.in(tmp, "publish", plugin("hello", "2.0.0").toString());
+        ObjectMapper om = new ObjectMapper();
+
+        CliRun y = CliRun.in(tmp, "yank", "hello@1.0.0", "--json");
+        assertThat(y.exitCode()).as(y.stderr()).isZero();
+        JsonNode yanked = om.readTree(y.stdout());
+        assertThat(yanked.path("plugin").asText()).isEqualTo("hello");
+        assertThat(yanked.path("version").asText()).isEqualTo("1.0.0");
+        assertThat(yanked.path("yanked").asBoolean()).isTrue();
+        assertThat(yanked.path("registry").asText()).isEqualTo(url);
+        assertThat(om.readTree(CliRun.in(tmp, "yank", "hello@1.0.0", "--undo", "--json").stdout()).path("yanked").asBoolean()).isFalse();
+        assertThat(registry.versions("hello").get(0).yanked()).isFalse();
+
+        CliRun d = CliRun.in(tmp, "deprecate", "hello@<2", "use 2.x", "--json");
+        assertThat(d.exitCode()).as(d.stderr()).isZero();
+        JsonNode deprecated = om.readTree(d.stdout());
+        assertThat(deprecated.path("plugin").asText()).isEqualTo("hello");
+        assertThat(deprecated.path("message").asText()).isEqualTo("use 2.x");
+        assertThat(deprecated.path("versions").toString()).isEqualTo("[\"1.0.0\"]");
+        assertThat(registry.versions("hello").get(0).deprecated()).isEqualTo("use 2.x");
+
+        CliRun missing = CliRun.in(tmp, "yank", "hello@9.9.9", "--json");
+        assertThat(missing.exitCode()).isEqualTo(3);
+        assertThat(om.readTree(missing.stdout()).path("error").path("code").asText()).isEqualTo("not-found");
+    }
+
+    @Test
+    void loginAndOwnerTellScriptsWhatTheyDidInJson() throws Exception {
+        String token = adminToken();
+        ObjectMapper om = new ObjectMapper();
+        CliRun in = CliRun.in(tmp, "login", "--registry", url, "--token", token, "--json");
+        assertThat(in.exitCode()).as(in.stderr()).isZero();
+        JsonNode me = om.readTree(in.stdout());
+        assertThat(me.path("registry").asText()).isEqualTo(url);
+        assertThat(me.path("user").asText()).isEqualTo("admin");
+        assertThat(me.path("scopes").isArray()).isTrue();
+        assertThat(in.stdout()).doesNotContain(token);
+        CliRun.in(tmp, "publish", plugin("hello", "1.0.0").toString());
+
+        for (String[] args : List.of(new String[] {"owner", "add", "hello", "bob", "--json"}, new String[] {"owner", "list", "hello", "--json"})) {
+            CliRun r = CliRun.in(tmp, args);
+            assertThat(r.exitCode()).as(r.stderr()).isZero();
+            JsonNode owners = om.readTree(r.stdout());
+            assertThat(owners.path("plugin").asText()).isEqualTo("hello");
+            assertThat(owners.path("owners").toString()).isEqualTo("[\"admin\",\"bob\"]");
+        }
+        CliRun last = CliRun.in(tmp, "owner", "remove", "hello", "admin", "--json");
+        assertThat(om.readTree(last.stdout()).path("owners").toString()).isEqualTo("[\"bob\"]");
+    }
+
+    @Test
     void deprecateAndOwnerCommands() throws Exception {
         login(adminToken());
         CliRun.in(tmp, "publish", plugin("hello", "1.0.0").toString());

@@ -1,0 +1,49 @@
+package dev.cxpm.cli;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cxpm.core.UserError;
+import java.util.Arrays;
+import picocli.CommandLine;
+
+/**
+ * A failure as the user sees it: {@code error:} and {@code hint:} lines on stderr, or, when they asked the
+ * command for {@code --json}, one {@code {"error": {"code", "message", "hint"}}} object on stdout, so a script
+ * that parses stdout reads its failures too. The exit code is the same either way; {@code code} is the stable
+ * name of that exit code's kind (README's exit-code table).
+ */
+record Failure(String code, String message, String hint) {
+
+    static Failure of(UserError e) {
+        return new Failure(ExitCodes.name(e.kind()), e.getMessage(), e.hint());
+    }
+
+    /**
+     * The failed command has a {@code --json} option and the user typed it (before any {@code --}). Read from
+     * the arguments, not the parse result, because a usage error has no complete parse result.
+     */
+    static boolean jsonAsked(CommandLine failed, String[] args) {
+        if (failed == null || failed.getCommandSpec().findOption("--json") == null) {
+            return false;
+        }
+        return Arrays.stream(args).takeWhile(a -> !a.equals("--")).anyMatch(a -> a.equals("--json"));
+    }
+
+    /** Adds the {@code error} member to a command's own JSON report, so that stdout stays one JSON object. */
+    ObjectNode addTo(ObjectNode report) {
+        report.putObject("error").put("code", code).put("message", message).put("hint", hint);
+        return report;
+    }
+
+    void print(Env env, boolean json) {
+        if (json) {
+            env.out().println(JsonOutput.pretty(addTo(JsonOutput.object())));
+            env.out().flush();
+            return;
+        }
+        env.err().println("error: " + message);
+        if (hint != null) {
+            env.err().println("hint: " + hint);
+        }
+        env.err().flush();
+    }
+}
