@@ -69,6 +69,20 @@ class SearchInfoCommandTest {
     }
 
     @Test
+    void searchToleratesATypoButRanksItBelowExactMatches() throws Exception {
+        Path c = Fixtures.marketplace(tmp.resolve("c"), "typos", "github-triage", "1.0.0", "nodes", "1.0.0");
+        assertThat(cxpm("marketplace", "add", c.toString()).exitCode()).isZero();
+        CliRun typo = cxpm("search", "githb");
+        assertThat(typo.exitCode()).isZero();
+        assertThat(typo.stdout()).contains("github-triage@typos", "github-tools@team").doesNotContain("No plugin matches");
+        String ranked = cxpm("search", "notes", "--json").stdout();
+        assertThat(ranked.indexOf("\"notes@team\"")).isPositive().isLessThan(ranked.indexOf("\"nodes@typos\""));
+        assertThat(cxpm("search", "xyz").stdout()).contains("No plugin matches 'xyz'.");
+        assertThat(cxpm("search", "xyzzyq").stdout()).contains("No plugin matches 'xyzzyq'.");
+        assertThat(cxpm("search", "g".repeat(100_000)).stdout()).contains("No plugin matches");
+    }
+
+    @Test
     void infoShowsComponentsPrerequisitesAndSource() {
         Map<String, String> noToken = new HashMap<>(env);
         noToken.remove("GITHUB_TOKEN");

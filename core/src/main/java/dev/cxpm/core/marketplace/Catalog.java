@@ -5,6 +5,7 @@ import dev.cxpm.core.format.MarketplaceEntry;
 import dev.cxpm.core.format.Plugin;
 import dev.cxpm.core.format.PluginInterface;
 import dev.cxpm.core.format.PluginSource;
+import dev.cxpm.core.EditDistance;
 import dev.cxpm.core.UserError;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,6 +14,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * Every plugin offered by the configured marketplaces, read from their local copies (the directory
@@ -109,7 +111,9 @@ public final class Catalog {
     /**
      * Ranked matches: every word of the query must occur in some field; a word scores by where it
      * occurs (exact name 100, name prefix 60, name 40, display name 30, keyword 25, capability 15,
-     * category 15, description 10). Ties break by name, then marketplace.
+     * category 15, description 10, long description 5). A word found nowhere may still be a typo of a
+     * word of the name, display name or a keyword (one edit for 4-7 letters, two when longer): it scores 1,
+     * below every real match. Ties break by name, then marketplace.
      */
     public List<Hit> search(String query) {
         List<String> words = List.of(query.toLowerCase(Locale.ROOT).trim().split("\\s+"));
@@ -122,6 +126,9 @@ public final class Catalog {
                     continue;
                 }
                 int s = score(item, w);
+                if (s == 0 && nearlyMatches(item, w)) {
+                    s = TYPO_SCORE;
+                }
                 if (s == 0) {
                     all = false;
                     break;
@@ -156,6 +163,33 @@ public final class Catalog {
         best = Math.max(best, item.plugin().map(p -> p.pluginInterface().longDescription()).flatMap(x -> x)
                 .filter(d -> d.toLowerCase(Locale.ROOT).contains(w)).isPresent() ? 5 : 0);
         return best;
+    }
+
+    private static final int TYPO_SCORE = 1;
+    private static final int LONGEST_TYPO_CHECKED = 64;
+    private static final Pattern WORD_BREAK = Pattern.compile("[^\\p{L}\\p{N}]+");
+
+    /**
+     * Whether w is a typo of a word of the name, display name or a keyword. Words under 4 letters are never
+     * "corrected" (too many near neighbours), and a word over 64 letters is no name anyone typed: skipping it
+     * keeps the cost per plugin bounded, so search stays linear in the number of plugins.
+     */
+    private static boolean nearlyMatches(Item item, String w) {
+        if (w.length() < 4 || w.length() > LONGEST_TYPO_CHECKED) {
+            return false;
+        }
+        int allowed = w.length() <= 7 ? 1 : 2;
+        List<String> fields = new ArrayList<>(item.keywords());
+        fields.add(item.entry().name());
+        item.displayName().ifPresent(fields::add);
+        for (String field : fields) {
+            for (String word : WORD_BREAK.split(field.toLowerCase(Locale.ROOT))) {
+                if (Math.abs(word.length() - w.length()) <= allowed && EditDistance.between(w, word) <= allowed) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private static boolean contains(Optional<String> field, String w) {
