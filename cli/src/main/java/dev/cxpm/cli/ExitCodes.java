@@ -9,6 +9,8 @@ final class ExitCodes {
     static final int INVALID = 1;
     /** Bad usage: unknown option, missing or malformed argument. */
     static final int USAGE = 2;
+    /** {@code outdated} found something newer: npm's convention, so a CI step can fail on it. */
+    static final int OUTDATED = 1;
     static final int NOT_FOUND = 3;
     static final int NETWORK = 4;
     static final int INTEGRITY = 5;

@@ -156,13 +156,18 @@ final class MarketplaceCommand implements Runnable {
                 up.upgradedRoots().forEach(r -> roots.add(r.toString()));
                 ArrayNode errs = o.putArray("errors");
                 up.errors().forEach(errs::add);
+                o.put("changed", !up.upgradedRoots().isEmpty()); // a script need not compare roots to know nothing moved
                 if (failed != null) {
                     Failure.of(failed).addTo(o); // one JSON object on stdout: the report and why it failed
                 }
                 env.out().println(JsonOutput.pretty(o));
                 return failed == null ? ExitCodes.OK : ExitCodes.of(failed.kind());
+            } else if (up.selected().isEmpty()) {
+                env.out().println("No Git marketplace to update: local marketplaces are read in place.");
             } else if (up.upgradedRoots().isEmpty() && up.errors().isEmpty()) {
-                env.out().println("All configured Git marketplaces are already up to date.");
+                env.out().println(up.selected().size() == 1
+                        ? "Git marketplace `" + up.selected().get(0) + "` is already up to date."
+                        : "All " + up.selected().size() + " Git marketplaces are already up to date.");
             } else {
                 env.out().println("Upgraded " + up.upgradedRoots().size() + " marketplace(s).");
                 up.upgradedRoots().forEach(r -> env.out().println("Installed marketplace root: " + r));

@@ -16,7 +16,8 @@ import picocli.CommandLine.Option;
 
 /** {@code cxpm outdated}: current, wanted (newest in range) and latest version of each plugin. */
 @Command(name = "outdated", mixinStandardHelpOptions = true,
-        description = "Show each plugin's locked version, the newest its ranges allow (wanted) and the newest available (latest).")
+        description = {"Show each plugin's locked version, the newest its ranges allow (wanted) and the newest available (latest).",
+                "Exits 1 when a plugin is outdated, 0 when all are up to date (as npm outdated)."})
 public final class OutdatedCommand implements Callable<Integer> {
 
     @CommandLine.ParentCommand
@@ -36,6 +37,7 @@ public final class OutdatedCommand implements Callable<Integer> {
         } finally {
             sync.close();
         }
+        int exit = rows.stream().anyMatch(Outdated.Row::outdated) ? ExitCodes.OUTDATED : ExitCodes.OK;
         if (json) {
             List<Map<String, Object>> out = new ArrayList<>();
             for (Outdated.Row r : rows) {
@@ -51,7 +53,7 @@ public final class OutdatedCommand implements Callable<Integer> {
             }
             root.env.out().println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
                     .writeValueAsString(Map.of("plugins", out)));
-            return ExitCodes.OK;
+            return exit;
         }
         List<String[]> table = new ArrayList<>();
         table.add(new String[] {"PLUGIN", "CURRENT", "WANTED", "LATEST", "MARKETPLACE"});
@@ -78,6 +80,6 @@ public final class OutdatedCommand implements Callable<Integer> {
             }
             root.env.out().println(b.toString().stripTrailing());
         }
-        return ExitCodes.OK;
+        return exit;
     }
 }

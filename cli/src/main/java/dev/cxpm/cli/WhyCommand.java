@@ -3,6 +3,7 @@ package dev.cxpm.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.cxpm.core.UserError;
+import dev.cxpm.core.codexhome.MarketplaceName;
 import dev.cxpm.core.lock.LockedPlugin;
 import dev.cxpm.core.lock.Lockfile;
 import dev.cxpm.core.project.PluginRequirement;
@@ -21,7 +22,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code cxpm why PLUGIN}: which cxpm.toml declaration or which locked plugin's dependency brought it in. */
+/** {@code cxpm why PLUGIN[@MARKETPLACE]}: which cxpm.toml declaration or which locked plugin's dependency brought it in. */
 @Command(name = "why", mixinStandardHelpOptions = true,
         description = "Show which cxpm.toml declaration or plugin dependency brought a plugin in.")
 public final class WhyCommand implements Callable<Integer> {
@@ -29,7 +30,9 @@ public final class WhyCommand implements Callable<Integer> {
     @CommandLine.ParentCommand
     Main root;
 
-    @Parameters(paramLabel = "PLUGIN", description = "Plugin name.")
+    @Parameters(paramLabel = "PLUGIN[@MARKETPLACE]", description = "Plugin name, or the id `cxpm list` prints.")
+    String argument;
+
     String plugin;
 
     @Option(names = "--json", description = "Print one JSON object: {plugin, version, locked, chains:[[{requirer, plugin, range}]]}.")
@@ -41,7 +44,19 @@ public final class WhyCommand implements Callable<Integer> {
         Path dir = ProjectManifest.findProjectDir(env.cwd());
         ProjectManifest project = ProjectManifest.read(dir);
         Optional<Lockfile> lock = Lockfile.readIfPresent(dir);
+        int at = argument.indexOf('@');
+        plugin = at < 0 ? argument : argument.substring(0, at);
         Optional<LockedPlugin> locked = lock.map(l -> l.plugins().get(plugin));
+        if (at >= 0) {
+            MarketplaceName asked = MarketplaceName.of(argument.substring(at + 1));
+            Optional<String> from = locked.map(LockedPlugin::marketplace)
+                    .or(() -> Optional.ofNullable(project.plugins().get(plugin)).flatMap(PluginRequirement::marketplace));
+            if (from.isPresent() && !from.get().equals(asked.text())) {
+                throw new UserError(UserError.Kind.NOT_FOUND,
+                        "`" + plugin + "` is " + (locked.isPresent() ? "locked" : "declared") + " from marketplace `" + from.get() + "`, not `" + asked + "`",
+                        "run `cxpm why " + plugin + "@" + from.get() + "` or `cxpm why " + plugin + "`");
+            }
+        }
         List<List<Requirement>> chains;
         if (lock.isPresent()) {
             Resolution r = lock.get().asResolution(project.ranges());

@@ -114,6 +114,17 @@ class MarketplaceCommandTest {
     }
 
     @Test
+    void updateWithOnlyLocalMarketplacesSaysThereIsNothingToUpdate() throws Exception {
+        Fixtures.marketplace(tmp.resolve("mk"), "fx", "demo", "1.0.0");
+        assertThat(cxpm("marketplace", "add", "mk").exitCode()).isZero();
+        CliRun r = cxpm("marketplace", "update");
+        assertThat(r.exitCode()).as(r.stderr()).isZero();
+        assertThat(r.stdout()).isEqualTo("No Git marketplace to update: local marketplaces are read in place.\n");
+        CliRun json = cxpm("marketplace", "update", "--json");
+        assertThat(json.stdout()).contains("\"selectedMarketplaces\": []", "\"changed\": false");
+    }
+
+    @Test
     void nameOptionRefusesAMarketplaceCalledOtherwise() throws Exception {
         Fixtures.marketplace(tmp.resolve("mk"), "fx", "demo", "1.0.0");
         assertThat(cxpm("marketplace", "add", "mk", "--name", "other").exitCode()).isEqualTo(6);
@@ -136,14 +147,17 @@ class MarketplaceCommandTest {
         assertThat(codexAdd.exitCode()).as(codexAdd.output()).isZero();
 
         assertThat(cxpm("marketplace", "update").stdout()).contains("Upgraded 1 marketplace(s).");
-        assertThat(cxpm("marketplace", "update", "fx").stdout()).contains("already up to date");
+        assertThat(cxpm("marketplace", "update", "fx").stdout()).isEqualTo("Git marketplace `fx` is already up to date.\n");
+        CliRun same = cxpm("marketplace", "update", "--json");
+        assertThat(same.exitCode()).as(same.stderr()).isZero();
+        assertThat(same.stdout()).contains("\"changed\": false", "\"upgradedRoots\": []");
         assertThat(codex.run("plugin", "marketplace", "upgrade").stdout()).contains("already up to date");
 
         Files.writeString(repo.resolve("NEW.md"), "new\n");
         Fixtures.commitAll(repo, "second");
         Fixtures.push(repo, "mk");
         CliRun up = cxpm("marketplace", "update", "--json");
-        assertThat(up.stdout()).contains("\"upgradedRoots\": [", clone.toString());
+        assertThat(up.stdout()).contains("\"changed\": true", "\"upgradedRoots\": [", clone.toString());
         assertThat(clone.resolve("NEW.md")).exists();
 
         CliRun rm = cxpm("marketplace", "remove", "fx");

@@ -22,17 +22,23 @@ class UpdateOutdatedDoctorTest {
     @Test
     void outdatedShowsCurrentWantedAndLatest() {
         TeamFixture t = synced();
-        assertThat(t.cxpm("outdated").stdout()).isEqualTo("All 2 plugin(s) are up to date.\n");
+        CliRun current = t.cxpm("outdated");
+        assertThat(current.exitCode()).as(current.stderr()).isZero();
+        assertThat(current.stdout()).isEqualTo("All 2 plugin(s) are up to date.\n");
+        CliRun currentJson = t.cxpm("outdated", "--json");
+        assertThat(currentJson.exitCode()).as(currentJson.stderr()).isZero();
+        assertThat(currentJson.stdout()).contains("\"outdated\" : false").doesNotContain("\"outdated\" : true");
         t.plugin("app", "2.0.0", "util", "^2");
         t.plugin("util", "2.1.0");
         CliRun r = t.cxpm("outdated");
-        assertThat(r.exitCode()).isZero();
+        assertThat(r.exitCode()).as("npm's convention: exit 1 when something is outdated").isEqualTo(1);
         assertThat(r.stdout()).isEqualTo("""
                 PLUGIN             CURRENT  WANTED  LATEST  MARKETPLACE
                 app                1.2.0    1.2.0   2.0.0   fx
                 util (dependency)  2.0.5    2.1.0   2.1.0   fx
                 """);
         CliRun json = t.cxpm("outdated", "--json");
+        assertThat(json.exitCode()).isEqualTo(1);
         assertThat(json.stdout()).contains("\"plugin\" : \"util\"", "\"wanted\" : \"2.1.0\"", "\"direct\" : false", "\"outdated\" : true");
     }
 

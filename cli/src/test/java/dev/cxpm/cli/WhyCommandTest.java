@@ -74,6 +74,27 @@ class WhyCommandTest {
     }
 
     @Test
+    void whyAcceptsTheIdListPrints() {
+        CliRun r = CliRun.in(project, "why", "lib@fx");
+        assertThat(r.exitCode()).as(r.stderr()).isZero();
+        assertThat(r.stdout()).startsWith("lib@1.3.0 is needed by:");
+    }
+
+    @Test
+    void whyOfAPluginFromAnotherMarketplaceIsNotFound() {
+        CliRun r = CliRun.in(project, "why", "lib@other");
+        assertThat(r.exitCode()).isEqualTo(3);
+        assertThat(r.stderr()).contains("`lib` is locked from marketplace `fx`, not `other`");
+    }
+
+    @Test
+    void whyRefusesAMarketplaceThatCannotBeOne() {
+        CliRun r = CliRun.in(project, "why", "lib@../x");
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.stderr()).contains("invalid marketplace name `../x`");
+    }
+
+    @Test
     void whyOfAPluginTheProjectDoesNotUseIsNotFound() {
         CliRun r = CliRun.in(project, "why", "ghost");
         assertThat(r.exitCode()).isEqualTo(3);
