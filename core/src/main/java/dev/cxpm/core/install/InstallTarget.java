@@ -1,5 +1,6 @@
 package dev.cxpm.core.install;
 
+import dev.cxpm.core.EditDistance;
 import dev.cxpm.core.UserError;
 import dev.cxpm.core.codexhome.MarketplaceName;
 import dev.cxpm.core.codexhome.PluginName;
@@ -143,7 +144,7 @@ public final class InstallTarget {
 
     private static final int MAX_SUGGESTIONS = 3;
 
-    /** Listed plugins within a third of the name's length in edit distance (at least 1, at most 3 edits), closest first. */
+    /** Listed plugins within a third of the name's length in edit distance ({@link EditDistance}, as did-you-mean and search) (at least 1, at most 3 edits), closest first. */
     static List<String> nearest(String name, List<Marketplaces.Configured> searched) {
         int limit = Math.max(1, Math.min(3, name.length() / 3));
         record Near(String id, int distance) {
@@ -151,7 +152,11 @@ public final class InstallTarget {
         List<Near> near = new ArrayList<>();
         for (Marketplaces.Configured c : searched) {
             for (MarketplaceEntry e : c.manifest().map(m -> m.plugins()).orElse(List.of())) {
-                int d = distance(name.toLowerCase(java.util.Locale.ROOT), e.name().toLowerCase(java.util.Locale.ROOT), limit);
+                String typed = name.toLowerCase(java.util.Locale.ROOT);
+                String listed = e.name().toLowerCase(java.util.Locale.ROOT);
+                // names whose lengths differ by more than the limit are skipped before any table is built, so a
+                // huge typed name costs nothing per listed plugin
+                int d = Math.abs(typed.length() - listed.length()) > limit ? limit + 1 : EditDistance.between(typed, listed);
                 if (d <= limit && PluginName.problem(e.name()).isEmpty()) {
                     near.add(new Near(e.name() + "@" + c.name(), d));
                 }
@@ -159,34 +164,6 @@ public final class InstallTarget {
         }
         return near.stream().sorted(Comparator.comparingInt(Near::distance).thenComparing(Near::id)).map(Near::id).distinct()
                 .limit(MAX_SUGGESTIONS).toList();
-    }
-
-    /** Levenshtein distance, giving up (returning limit + 1) as soon as it must exceed limit. */
-    static int distance(String a, String b, int limit) {
-        if (Math.abs(a.length() - b.length()) > limit) {
-            return limit + 1;
-        }
-        int[] prev = new int[b.length() + 1];
-        int[] cur = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) {
-            prev[j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            cur[0] = i;
-            int rowMin = cur[0];
-            for (int j = 1; j <= b.length(); j++) {
-                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
-                rowMin = Math.min(rowMin, cur[j]);
-            }
-            if (rowMin > limit) {
-                return limit + 1;
-            }
-            int[] t = prev;
-            prev = cur;
-            cur = t;
-        }
-        return prev[b.length()];
     }
 
     private static String shown(String text) {
