@@ -155,13 +155,9 @@ public final class Packer {
         byte[] buf = new byte[BUFFER];
         try {
             for (Entry e : listing.entries()) {
-                digestHeader(md, e);
                 try (InputStream in = Files.newInputStream(e.source())) {
-                    for (int n; (n = in.read(buf)) > 0; ) {
-                        md.update(buf, 0, n);
-                    }
+                    digestFile(md, e.path(), e.executable(), in, buf);
                 }
-                md.update((byte) 0);
             }
         } catch (IOException e) {
             throw new UserError(UserError.Kind.IO, "cannot read " + listing.root() + ": " + e.getMessage(), null, e);
@@ -175,6 +171,18 @@ public final class Packer {
 
     private static void digestHeader(MessageDigest md, String path, boolean executable) {
         md.update((path + "\0" + (executable ? "x" : "-") + "\0").getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * One file's share of a content integrity: its path, executable bit and bytes. The one encoding that pack, the
+     * archive read-back and the installed-files check ({@code sync --frozen}) all hash, so they can never disagree.
+     */
+    public static void digestFile(MessageDigest md, String path, boolean executable, InputStream content, byte[] buf) throws IOException {
+        digestHeader(md, path, executable);
+        for (int n; (n = content.read(buf)) > 0; ) {
+            md.update(buf, 0, n);
+        }
+        md.update((byte) 0);
     }
 
     /**
@@ -194,11 +202,7 @@ public final class Packer {
                     continue;
                 }
                 String name = e.getName().startsWith(PREFIX) ? e.getName().substring(PREFIX.length()) : e.getName();
-                digestHeader(md, name, (e.getMode() & 0100) != 0);
-                for (int n; (n = tar.read(buf)) > 0; ) {
-                    md.update(buf, 0, n);
-                }
-                md.update((byte) 0);
+                digestFile(md, name, (e.getMode() & 0100) != 0, tar, buf);
             }
         } catch (IOException e) {
             throw new UserError(UserError.Kind.INTEGRITY, "cannot read the packed plugin " + tgz + ": " + e.getMessage(),

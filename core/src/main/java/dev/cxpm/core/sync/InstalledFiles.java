@@ -48,13 +48,9 @@ final class InstalledFiles {
         byte[] buf = new byte[BUFFER];
         try {
             for (var e : files.entrySet()) {
-                md.update((e.getKey() + "\0" + (executable(e.getValue()) ? "x" : "-") + "\0").getBytes(StandardCharsets.UTF_8));
                 try (InputStream in = Files.newInputStream(e.getValue())) {
-                    for (int n; (n = in.read(buf)) > 0; ) {
-                        md.update(buf, 0, n);
-                    }
+                    Packer.digestFile(md, e.getKey(), executable(e.getValue()), in, buf);
                 }
-                md.update((byte) 0);
             }
         } catch (IOException e) {
             return Optional.empty();
