@@ -11,7 +11,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -33,17 +32,19 @@ class RequestLimitsTest {
     RegistryServer server;
     String admin;
 
+    RunningRegistry running;
+
     @BeforeEach
     void start() throws Exception {
-        registry = Registry.embedded(data, Clock.systemUTC());
-        server = RegistryServer.start(registry, "127.0.0.1", 0, new RegistryServer.Options(data.resolve("codex-marketplace.git"), "cxpm-registry"));
-        admin = registry.createToken(null, "alice", List.of(Caller.ADMIN), null, null).token();
+        running = RunningRegistry.embedded(data);
+        registry = running.registry;
+        server = running.server;
+        admin = running.admin;
     }
 
     @AfterEach
     void stop() {
-        server.close();
-        registry.close();
+        running.close();
     }
 
     private HttpResponse<String> multipart(String boundary, byte[] body) throws Exception {

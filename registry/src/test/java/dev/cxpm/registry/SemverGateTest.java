@@ -14,7 +14,6 @@ import java.sql.DriverManager;
 import java.sql.Statement;
 import java.time.Clock;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -46,17 +45,19 @@ class SemverGateTest {
         return "jdbc:sqlite:" + data.resolve("registry.db");
     }
 
+    RunningRegistry running;
+
     @BeforeEach
     void start() throws Exception {
-        registry = open();
-        server = RegistryServer.start(registry, "127.0.0.1", 0, new RegistryServer.Options(data.resolve("codex-marketplace.git"), "cxpm-registry"));
-        admin = registry.createToken(null, "alice", List.of("admin"), null, "test").token();
+        running = new RunningRegistry(data, open());
+        registry = running.registry;
+        server = running.server;
+        admin = running.admin;
     }
 
     @AfterEach
     void stop() {
-        server.close();
-        registry.close();
+        running.close();
     }
 
     /** A plugin with these skills (and, for names starting with '/', these slash commands). */
