@@ -41,10 +41,6 @@ final class StrictRules {
         }
     }
 
-    static List<Problem> errors(Path archive) {
-        return check(archive).errors();
-    }
-
     /**
      * What validate --strict finds, and the plugin's surface read from the same unpacked tree by the foundation's
      * {@link Surface} (so the registry's SemVer check sees exactly what {@code cxpm diff} and {@code cxpm version}
