@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cxpm.core.pack.GitReservedNames;
-import dev.cxpm.registry.RegistryDatabase.PluginRow;
+import dev.cxpm.registry.storage.RegistryDatabase.PluginRow;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;

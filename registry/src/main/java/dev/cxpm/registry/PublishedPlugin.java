@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cxpm.core.format.CodexNames;
 import dev.cxpm.core.format.Plugin;
+import dev.cxpm.registry.storage.Versions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

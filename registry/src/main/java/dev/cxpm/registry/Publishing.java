@@ -1,9 +1,12 @@
 package dev.cxpm.registry;
 
 import dev.cxpm.core.pack.Integrity;
-import dev.cxpm.registry.RegistryDatabase.PublishOutcome;
-import dev.cxpm.registry.RegistryDatabase.Summary;
-import dev.cxpm.registry.RegistryDatabase.VersionRow;
+import dev.cxpm.registry.storage.RegistryDatabase;
+import dev.cxpm.registry.storage.RegistryDatabase.PublishOutcome;
+import dev.cxpm.registry.storage.RegistryDatabase.Summary;
+import dev.cxpm.registry.storage.RegistryDatabase.VersionRow;
+import dev.cxpm.registry.storage.Versions;
+import dev.cxpm.registry.storage.blob.BlobStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

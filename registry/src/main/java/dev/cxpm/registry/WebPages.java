@@ -1,8 +1,9 @@
 package dev.cxpm.registry;
 
 import dev.cxpm.core.pack.Integrity;
-import dev.cxpm.registry.RegistryDatabase.PluginRow;
-import dev.cxpm.registry.RegistryDatabase.VersionRow;
+import dev.cxpm.registry.storage.RegistryDatabase.PluginRow;
+import dev.cxpm.registry.storage.RegistryDatabase.VersionRow;
+import dev.cxpm.registry.storage.Versions;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

@@ -1,10 +1,10 @@
-package dev.cxpm.registry;
+package dev.cxpm.registry.storage;
 
-import static dev.cxpm.registry.Sql.prepare;
+import static dev.cxpm.registry.storage.Sql.prepare;
 
-import dev.cxpm.registry.RegistryDatabase.PluginRow;
-import dev.cxpm.registry.RegistryDatabase.SearchPage;
-import dev.cxpm.registry.RegistryDatabase.SearchQuery;
+import dev.cxpm.registry.storage.RegistryDatabase.PluginRow;
+import dev.cxpm.registry.storage.RegistryDatabase.SearchPage;
+import dev.cxpm.registry.storage.RegistryDatabase.SearchQuery;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

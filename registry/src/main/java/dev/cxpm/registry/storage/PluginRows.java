@@ -1,13 +1,13 @@
-package dev.cxpm.registry;
+package dev.cxpm.registry.storage;
 
-import static dev.cxpm.registry.Sql.exists;
-import static dev.cxpm.registry.Sql.prepare;
-import static dev.cxpm.registry.Sql.strings;
-import static dev.cxpm.registry.Sql.update;
+import static dev.cxpm.registry.storage.Sql.exists;
+import static dev.cxpm.registry.storage.Sql.prepare;
+import static dev.cxpm.registry.storage.Sql.strings;
+import static dev.cxpm.registry.storage.Sql.update;
 
 import dev.cxpm.core.pack.Integrity;
-import dev.cxpm.registry.RegistryDatabase.PluginRow;
-import dev.cxpm.registry.RegistryDatabase.VersionRow;
+import dev.cxpm.registry.storage.RegistryDatabase.PluginRow;
+import dev.cxpm.registry.storage.RegistryDatabase.VersionRow;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

@@ -1,4 +1,4 @@
-package dev.cxpm.registry;
+package dev.cxpm.registry.storage;
 
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -13,7 +13,7 @@ import java.util.Locale;
  * table ranked by bm25 vs. a weighted tsvector column ranked by ts_rank). Everything else in
  * {@link JdbcDatabase} and its row classes is plain SQL both run.
  */
-enum Dialect {
+public enum Dialect {
 
     SQLITE {
         @Override
@@ -162,7 +162,7 @@ enum Dialect {
     }
 
     /** Letters and digits only: user text never reaches the query syntax of either engine. */
-    static List<String> words(String text) {
+    public static List<String> words(String text) {
         List<String> out = new ArrayList<>();
         if (text != null) {
             for (String w : text.toLowerCase(Locale.ROOT).split("[^\\p{L}\\p{N}]+")) {

@@ -1,4 +1,4 @@
-package dev.cxpm.registry;
+package dev.cxpm.registry.storage;
 
 import dev.cxpm.core.pack.Integrity;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package dev.cxpm.registry;
+package dev.cxpm.registry.storage.blob;
 
 import dev.cxpm.core.pack.Integrity;
 import java.io.InputStream;
@@ -10,9 +10,9 @@ import java.util.Set;
  * The blob store of a registry opened for its metadata only ({@code cxpm token create --database} on a
  * machine that need not reach the blobs): every use is a bug, so every call fails.
  */
-final class NoBlobStore implements BlobStore {
+public final class NoBlobStore implements BlobStore {
 
-    static final NoBlobStore INSTANCE = new NoBlobStore();
+    public static final NoBlobStore INSTANCE = new NoBlobStore();
 
     private NoBlobStore() {
     }

@@ -1,9 +1,9 @@
-package dev.cxpm.registry;
+package dev.cxpm.registry.storage;
 
-import static dev.cxpm.registry.Sql.prepare;
-import static dev.cxpm.registry.Sql.update;
+import static dev.cxpm.registry.storage.Sql.prepare;
+import static dev.cxpm.registry.storage.Sql.update;
 
-import dev.cxpm.registry.RegistryDatabase.TokenRow;
+import dev.cxpm.registry.storage.RegistryDatabase.TokenRow;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

@@ -1,4 +1,4 @@
-package dev.cxpm.registry;
+package dev.cxpm.registry.storage;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,6 +1,7 @@
-package dev.cxpm.registry;
+package dev.cxpm.registry.storage;
 
 import dev.cxpm.core.pack.Integrity;
+import dev.cxpm.registry.Registry;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;

@@ -1,4 +1,4 @@
-package dev.cxpm.registry;
+package dev.cxpm.registry.storage;
 
 import java.sql.Connection;
 import java.sql.DriverManager;

@@ -1,4 +1,4 @@
-package dev.cxpm.registry;
+package dev.cxpm.registry.storage;
 
 import java.util.Collection;
 import java.util.Comparator;
@@ -6,12 +6,12 @@ import java.util.Optional;
 import org.semver4j.Semver;
 
 /** SemVer rules the registry applies: what a valid version is, and which one is the latest. */
-final class Versions {
+public final class Versions {
 
     private Versions() {
     }
 
-    static boolean isValid(String version) {
+    public static boolean isValid(String version) {
         return version != null && Semver.isValid(version);
     }
 
@@ -19,15 +19,15 @@ final class Versions {
      * The version without its build metadata ({@code 1.0.0+rebuilt} is {@code 1.0.0}): SemVer gives both the
      * same precedence, so the registry holds at most one of them.
      */
-    static String withoutBuild(String version) {
+    public static String withoutBuild(String version) {
         int plus = version.indexOf('+');
         return plus < 0 ? version : version.substring(0, plus);
     }
 
-    static final Comparator<String> ORDER = Comparator.comparing(Semver::parse);
+    public static final Comparator<String> ORDER = Comparator.comparing(Semver::parse);
 
     /** The highest release among the given versions, or the highest pre-release when there is no release. */
-    static Optional<String> latest(Collection<String> versions) {
+    public static Optional<String> latest(Collection<String> versions) {
         Optional<String> release = versions.stream().filter(Versions::isValid)
                 .filter(v -> Semver.parse(v).getPreRelease().isEmpty()).max(ORDER);
         return release.isPresent() ? release : versions.stream().filter(Versions::isValid).max(ORDER);
