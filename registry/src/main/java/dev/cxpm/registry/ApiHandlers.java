@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cxpm.core.pack.Integrity;
+import dev.cxpm.registry.publish.PluginArchive;
 import dev.cxpm.registry.storage.RegistryDatabase.PluginRow;
 import java.io.IOException;
 import java.io.InputStream;

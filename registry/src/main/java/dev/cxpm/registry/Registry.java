@@ -1,6 +1,8 @@
 package dev.cxpm.registry;
 
 import dev.cxpm.core.pack.Integrity;
+import dev.cxpm.registry.publish.Publishing;
+import dev.cxpm.registry.publish.SemverGate;
 import dev.cxpm.registry.storage.Dialect;
 import dev.cxpm.registry.storage.JdbcDatabase;
 import dev.cxpm.registry.storage.RegistryDatabase;

@@ -1,6 +1,8 @@
 package dev.cxpm.registry;
 
 import dev.cxpm.core.pack.Integrity;
+import dev.cxpm.registry.publish.PluginArchive;
+import dev.cxpm.registry.publish.PublishedPlugin;
 import dev.cxpm.registry.storage.RegistryDatabase.PluginRow;
 import dev.cxpm.registry.storage.RegistryDatabase.VersionRow;
 import dev.cxpm.registry.storage.Versions;

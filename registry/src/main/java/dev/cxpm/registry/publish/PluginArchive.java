@@ -1,17 +1,18 @@
-package dev.cxpm.registry;
+package dev.cxpm.registry.publish;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cxpm.core.pack.GitReservedNames;
+import dev.cxpm.registry.Problem;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayInputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -42,7 +43,7 @@ public final class PluginArchive {
     /** What an install accepts for one file (the foundation's Unpacker): a registry must not serve what no client installs. */
     public static final long MAX_FILE_BYTES = dev.cxpm.core.pack.PackLimits.DEFAULT.maxFileBytes();
     /** Problems listed in one answer; the rest are counted in a last one. */
-    static final int MAX_PROBLEMS = 100;
+    public static final int MAX_PROBLEMS = 100;
     private static final int MAX_PATH = 1024;
     /** A manifest or component file the server parses whole. */
     private static final int MAX_KEPT_FILE = 1024 * 1024;
@@ -80,7 +81,7 @@ public final class PluginArchive {
     }
 
     /** Reads {@code size} bytes of archive from the stream, keeping only manifests and SKILL.md heads (16 MiB at most). */
-    static PluginArchive read(InputStream tgz, long size) {
+    public static PluginArchive read(InputStream tgz, long size) {
         Problems problems = new Problems();
         Map<String, byte[]> kept = new LinkedHashMap<>();
         List<String> paths = new ArrayList<>();
@@ -150,7 +151,7 @@ public final class PluginArchive {
      * A {@code .tgz} as tar entries, at a bounded cost: decompression stops past the content budget, and long
      * names or PAX headers bigger than a page are refused unread. Also how the Codex view reads stored archives.
      */
-    static TarArchiveInputStream tar(InputStream tgz) throws IOException {
+    public static TarArchiveInputStream tar(InputStream tgz) throws IOException {
         return new BoundedTar(new Budget(new GZIPInputStream(tgz, 64 * 1024)));
     }
 

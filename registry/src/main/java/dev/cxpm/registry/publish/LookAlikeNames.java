@@ -1,4 +1,4 @@
-package dev.cxpm.registry;
+package dev.cxpm.registry.publish;
 
 import java.util.Collection;
 import java.util.Locale;

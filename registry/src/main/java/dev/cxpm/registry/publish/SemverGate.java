@@ -1,9 +1,11 @@
-package dev.cxpm.registry;
+package dev.cxpm.registry.publish;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cxpm.core.surface.SemverCheck;
 import dev.cxpm.core.surface.Surface;
 import dev.cxpm.core.surface.SurfaceDiff;
+import dev.cxpm.registry.Problem;
+import dev.cxpm.registry.RegistryException;
 import dev.cxpm.registry.storage.RegistryDatabase;
 import dev.cxpm.registry.storage.RegistryDatabase.VersionRow;
 import dev.cxpm.registry.storage.Versions;
@@ -25,7 +27,7 @@ import java.util.Optional;
  * passed the publish limits, and is unpacked by the foundation's bounded Unpacker) and stored then. When even that
  * fails, the check is skipped with a logged note rather than blocking the plugin forever.
  */
-final class SemverGate {
+public final class SemverGate {
 
     private static final System.Logger LOG = System.getLogger(SemverGate.class.getName());
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -33,7 +35,7 @@ final class SemverGate {
     private final RegistryDatabase db;
     private final BlobStore blobs;
 
-    SemverGate(RegistryDatabase db, BlobStore blobs) {
+    public SemverGate(RegistryDatabase db, BlobStore blobs) {
         this.db = db;
         this.blobs = blobs;
     }
@@ -112,7 +114,7 @@ final class SemverGate {
      * What each version changed since its previous release ({@link SemverCheck#previousRelease}), as lines
      * ("removed skill `review`"); absent for a first release and for a version whose surfaces cannot be read.
      */
-    Map<String, List<String>> changes(String plugin, List<VersionRow> rows) {
+    public Map<String, List<String>> changes(String plugin, List<VersionRow> rows) {
         Map<String, String> stored = db.surfaces(plugin);
         Map<String, List<String>> out = new LinkedHashMap<>();
         List<SemverCheck.Release> releases = releases(rows);

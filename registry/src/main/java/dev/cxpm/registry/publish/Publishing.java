@@ -1,6 +1,10 @@
-package dev.cxpm.registry;
+package dev.cxpm.registry.publish;
 
 import dev.cxpm.core.pack.Integrity;
+import dev.cxpm.registry.Caller;
+import dev.cxpm.registry.Problem;
+import dev.cxpm.registry.Registry;
+import dev.cxpm.registry.RegistryException;
 import dev.cxpm.registry.storage.RegistryDatabase;
 import dev.cxpm.registry.storage.RegistryDatabase.PublishOutcome;
 import dev.cxpm.registry.storage.RegistryDatabase.Summary;
@@ -24,14 +28,14 @@ import java.util.Optional;
  * of the same precedence, a look-alike of a name created meanwhile). A lost race removes the blob again unless
  * a version points to it.
  */
-final class Publishing {
+public final class Publishing {
 
     private final RegistryDatabase db;
     private final BlobStore blobs;
     private final Clock clock;
     private final SemverGate semver;
 
-    Publishing(RegistryDatabase db, BlobStore blobs, Clock clock) {
+    public Publishing(RegistryDatabase db, BlobStore blobs, Clock clock) {
         this.db = db;
         this.blobs = blobs;
         this.clock = clock;
@@ -39,7 +43,7 @@ final class Publishing {
     }
 
     /** {@code tgz} is the upload spooled to a file (the caller deletes it): it is read as a stream, never whole. */
-    Registry.Published publish(Caller caller, Path tgz) {
+    public Registry.Published publish(Caller caller, Path tgz) {
         PublishedPlugin.Checked checked = PublishedPlugin.check(PluginArchive.read(tgz));
         // every problem in one answer: the registry's own and, when the archive can be read, validate --strict's
         List<Problem> problems = new ArrayList<>(checked.problems());

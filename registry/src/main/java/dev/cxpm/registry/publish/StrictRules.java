@@ -1,10 +1,11 @@
-package dev.cxpm.registry;
+package dev.cxpm.registry.publish;
 
 import dev.cxpm.core.UserError;
 import dev.cxpm.core.pack.PackLimits;
 import dev.cxpm.core.pack.Unpacker;
 import dev.cxpm.core.surface.Surface;
 import dev.cxpm.core.validate.PluginValidator;
+import dev.cxpm.registry.Problem;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -1,10 +1,11 @@
-package dev.cxpm.registry;
+package dev.cxpm.registry.publish;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cxpm.core.format.CodexNames;
 import dev.cxpm.core.format.Plugin;
+import dev.cxpm.registry.Problem;
 import dev.cxpm.registry.storage.Versions;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,7 +40,7 @@ public record PublishedPlugin(String name, String version, String description, S
      * Registry names: a name cxpm writes ({@link CodexNames#isPortablePluginName}), in lower case so that names
      * differing only by case cannot coexist.
      */
-    static boolean isName(String name) {
+    public static boolean isName(String name) {
         return CodexNames.isPortablePluginName(name) && name.equals(name.toLowerCase(java.util.Locale.ROOT));
     }
     private static final ObjectMapper JSON = new ObjectMapper();
