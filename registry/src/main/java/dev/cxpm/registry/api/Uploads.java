@@ -1,5 +1,6 @@
-package dev.cxpm.registry;
+package dev.cxpm.registry.api;
 
+import dev.cxpm.registry.RegistryException;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.FilterInputStream;
@@ -24,7 +25,7 @@ import java.util.stream.Stream;
  * whatever clients send. Past that, a publish waits a moment for a place, then is refused with 503 and
  * {@code Retry-After}, its body unread.
  */
-final class Uploads {
+public final class Uploads {
 
     /** Seconds a client refused for being one upload too many waits before it tries again. */
     static final String RETRY_AFTER = "5";
@@ -46,7 +47,7 @@ final class Uploads {
     });
 
     /** The spool at {@code dir}; files a crash left there are deleted now, before anything is served. */
-    Uploads(Path dir, int maxInFlight, Duration maxReceiveTime) {
+    public Uploads(Path dir, int maxInFlight, Duration maxReceiveTime) {
         this.dir = dir;
         this.inFlight = new Semaphore(maxInFlight);
         this.maxReceiveTime = maxReceiveTime;
@@ -148,7 +149,7 @@ final class Uploads {
     }
 
     /** Stops the watchdog; uploads still arriving are not timed any more. */
-    void close() {
+    public void close() {
         watchdog.shutdownNow();
     }
 

@@ -1,5 +1,7 @@
-package dev.cxpm.registry;
+package dev.cxpm.registry.web;
 
+import dev.cxpm.registry.RegistryException;
+import dev.cxpm.registry.api.Request;
 import java.io.IOException;
 import java.net.URI;
 import java.util.Map;
@@ -7,13 +9,13 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /** The web UI's routes: each renders a {@link WebPages} page. */
-final class WebHandlers {
+public final class WebHandlers {
 
     private final WebPages pages;
     private final URI listening;
     private final Optional<URI> publicUrl;
 
-    WebHandlers(WebPages pages, URI listening, Optional<URI> publicUrl) {
+    public WebHandlers(WebPages pages, URI listening, Optional<URI> publicUrl) {
         this.pages = pages;
         this.listening = listening;
         this.publicUrl = publicUrl;
@@ -26,7 +28,7 @@ final class WebHandlers {
      */
     private static final Pattern SHOWN = Pattern.compile("https?://(?:[A-Za-z0-9.-]+|\\[[0-9A-Fa-f:.]+\\])(?::[0-9]{1,5})?(?:/[A-Za-z0-9._~/-]*)?");
 
-    static boolean shownSafely(String url) {
+    public static boolean shownSafely(String url) {
         return SHOWN.matcher(url).matches();
     }
 
@@ -47,12 +49,12 @@ final class WebHandlers {
         return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
     }
 
-    void home(Request r) throws IOException {
+    public void home(Request r) throws IOException {
         Map<String, String> q = r.query();
         r.sendHtml(200, pages.home(q.get("q"), q.get("category"), Request.intParam(q, "page", 1)));
     }
 
-    void plugin(Request r) throws IOException {
+    public void plugin(Request r) throws IOException {
         Optional<String> html = pages.plugin(r.param(1), baseUrl(r));
         if (html.isPresent()) {
             r.sendHtml(200, html.get());
@@ -61,15 +63,15 @@ final class WebHandlers {
         }
     }
 
-    void owner(Request r) throws IOException {
+    public void owner(Request r) throws IOException {
         r.sendHtml(200, pages.owner(r.param(1)));
     }
 
-    void refused(Request r, RegistryException e) throws IOException {
+    public void refused(Request r, RegistryException e) throws IOException {
         r.sendHtml(e.status(), pages.refused(e.getMessage()));
     }
 
-    void notFound(Request r) throws IOException {
+    public void notFound(Request r) throws IOException {
         r.sendHtml(404, pages.notFound(r.exchange().getRequestURI().getRawPath()));
     }
 }

@@ -1,6 +1,8 @@
-package dev.cxpm.registry;
+package dev.cxpm.registry.web;
 
 import dev.cxpm.core.pack.Integrity;
+import dev.cxpm.registry.Registry;
+import dev.cxpm.registry.codex.CodexMarketplace;
 import dev.cxpm.registry.publish.PluginArchive;
 import dev.cxpm.registry.publish.PublishedPlugin;
 import dev.cxpm.registry.storage.RegistryDatabase.PluginRow;
@@ -24,7 +26,7 @@ import java.util.regex.Pattern;
  * script or style, no build step. Pages read what the API reads; a plugin page also opens its
  * latest archive to list skills and components (cached by integrity, since a blob never changes).
  */
-final class WebPages {
+public final class WebPages {
 
     private static final Pattern COLOR = Pattern.compile("#[0-9A-Fa-f]{3,8}");
     private static final int PER_PAGE = 20;
@@ -39,7 +41,7 @@ final class WebPages {
 
     private final String marketplaceName;
 
-    WebPages(Registry registry, String marketplaceName) {
+    public WebPages(Registry registry, String marketplaceName) {
         this.registry = registry;
         this.marketplaceName = marketplaceName;
     }

@@ -1,10 +1,13 @@
-package dev.cxpm.registry;
+package dev.cxpm.registry.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
+import dev.cxpm.registry.Caller;
+import dev.cxpm.registry.Problem;
+import dev.cxpm.registry.RegistryException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -18,7 +21,7 @@ import java.util.regex.Matcher;
  * One HTTP request as the handlers see it: the route's path parameters (decoded), the query, a
  * bounded body, the caller the router authenticated, and the ways to answer.
  */
-final class Request {
+public final class Request {
 
     static final ObjectMapper JSON = new ObjectMapper();
 
@@ -26,17 +29,17 @@ final class Request {
     private final Matcher path;
     private final Caller caller;
 
-    Request(HttpExchange ex, Matcher path, Caller caller) {
+    public Request(HttpExchange ex, Matcher path, Caller caller) {
         this.ex = ex;
         this.path = path;
         this.caller = caller;
     }
 
-    HttpExchange exchange() {
+    public HttpExchange exchange() {
         return ex;
     }
 
-    String method() {
+    public String method() {
         return ex.getRequestMethod();
     }
 
@@ -45,12 +48,12 @@ final class Request {
     }
 
     /** The route's n-th path parameter, percent-decoded. */
-    String param(int n) {
+    public String param(int n) {
         return decode(path.group(n));
     }
 
     /** The route's n-th path parameter as sent (for values the pattern already limits to safe characters). */
-    String rawParam(int n) {
+    public String rawParam(int n) {
         return path.group(n);
     }
 
@@ -62,11 +65,11 @@ final class Request {
         return caller;
     }
 
-    String header(String name) {
+    public String header(String name) {
         return ex.getRequestHeaders().getFirst(name);
     }
 
-    Map<String, String> query() {
+    public Map<String, String> query() {
         Map<String, String> out = new HashMap<>();
         String raw = ex.getRequestURI().getRawQuery();
         if (raw == null) {
@@ -81,7 +84,7 @@ final class Request {
         return out;
     }
 
-    static int intParam(Map<String, String> q, String name, int dflt) {
+    public static int intParam(Map<String, String> q, String name, int dflt) {
         String v = q.get(name);
         if (v == null || v.isBlank()) {
             return dflt;
@@ -130,11 +133,11 @@ final class Request {
         send(status, "application/json", JSON.writeValueAsBytes(body));
     }
 
-    void sendHtml(int status, String html) throws IOException {
+    public void sendHtml(int status, String html) throws IOException {
         send(status, "text/html; charset=utf-8", html.getBytes(StandardCharsets.UTF_8));
     }
 
-    void send(int status, String type, byte[] body) throws IOException {
+    public void send(int status, String type, byte[] body) throws IOException {
         ex.getResponseHeaders().set("Content-Type", type);
         if (isHead()) {
             ex.sendResponseHeaders(status, -1);
@@ -149,7 +152,7 @@ final class Request {
     }
 
     /** A refusal as JSON {@code {"error", "message", "problems"}} with the exception's status. */
-    void sendError(RegistryException e) throws IOException {
+    public void sendError(RegistryException e) throws IOException {
         ObjectNode o = JSON.createObjectNode().put("error", e.code()).put("message", e.getMessage());
         if (!e.problems().isEmpty()) {
             ArrayNode arr = o.putArray("problems");

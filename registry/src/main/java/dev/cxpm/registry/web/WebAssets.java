@@ -1,5 +1,6 @@
-package dev.cxpm.registry;
+package dev.cxpm.registry.web;
 
+import dev.cxpm.registry.api.Request;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -10,7 +11,7 @@ import java.nio.charset.StandardCharsets;
  * Content-Security-Policy allows nothing inline; a plugin's brand colour is a one-rule stylesheet
  * whose path is the colour's hex digits, so no page needs an inline style or a per-page policy.
  */
-final class WebAssets {
+public final class WebAssets {
 
     static final String CSS = "text/css; charset=utf-8";
     static final String JS = "text/javascript; charset=utf-8";
@@ -23,21 +24,21 @@ final class WebAssets {
     private WebAssets() {
     }
 
-    static void stylesheet(Request r) throws IOException {
+    public static void stylesheet(Request r) throws IOException {
         send(r, CSS, STYLESHEET);
     }
 
-    static void script(Request r) throws IOException {
+    public static void script(Request r) throws IOException {
         send(r, JS, SCRIPT);
     }
 
     /** Linked from every page, so the browser does not ask for a missing /favicon.ico. */
-    static void icon(Request r) throws IOException {
+    public static void icon(Request r) throws IOException {
         send(r, SVG, ICON);
     }
 
     /** {@code /assets/accent/HEX.css}; the route's pattern admits 3 to 8 hex digits only. */
-    static void accent(Request r) throws IOException {
+    public static void accent(Request r) throws IOException {
         send(r, CSS, (":root{--accent:#" + r.rawParam(1) + "}\n").getBytes(StandardCharsets.US_ASCII));
     }
 
@@ -47,9 +48,9 @@ final class WebAssets {
     }
 
     private static byte[] resource(String name) {
-        try (InputStream in = WebAssets.class.getResourceAsStream("web/" + name)) {
+        try (InputStream in = WebAssets.class.getResourceAsStream(name)) {
             if (in == null) {
-                throw new IllegalStateException("missing resource web/" + name);
+                throw new IllegalStateException("missing resource " + name);
             }
             return in.readAllBytes();
         } catch (IOException e) {

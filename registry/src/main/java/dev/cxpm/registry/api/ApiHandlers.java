@@ -1,11 +1,15 @@
-package dev.cxpm.registry;
+package dev.cxpm.registry.api;
 
-import static dev.cxpm.registry.Request.JSON;
+import static dev.cxpm.registry.api.Request.JSON;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cxpm.core.pack.Integrity;
+import dev.cxpm.registry.Caller;
+import dev.cxpm.registry.Registry;
+import dev.cxpm.registry.RegistryException;
+import dev.cxpm.registry.codex.CodexMarketplace;
 import dev.cxpm.registry.publish.PluginArchive;
 import dev.cxpm.registry.storage.RegistryDatabase.PluginRow;
 import java.io.IOException;
@@ -18,19 +22,19 @@ import java.util.Map;
 import java.util.Optional;
 
 /** The JSON API under {@code /api/v1}: each handler maps one route onto {@link Registry}. */
-final class ApiHandlers {
+public final class ApiHandlers {
 
     private final Registry registry;
     private final String marketplaceName;
     private final Uploads uploads;
 
-    ApiHandlers(Registry registry, String marketplaceName, Uploads uploads) {
+    public ApiHandlers(Registry registry, String marketplaceName, Uploads uploads) {
         this.registry = registry;
         this.marketplaceName = marketplaceName;
         this.uploads = uploads;
     }
 
-    void publish(Request r) throws IOException {
+    public void publish(Request r) throws IOException {
         String type = Optional.ofNullable(r.header("Content-Type")).orElse("");
         String boundary = type.startsWith("multipart/form-data") ? Multipart.boundary(type) : null;
         Registry.Published p;
@@ -43,13 +47,13 @@ final class ApiHandlers {
         r.sendJson(201, o);
     }
 
-    void yank(Request r) throws IOException {
+    public void yank(Request r) throws IOException {
         boolean yanked = r.method().equals("POST");
         registry.yank(r.caller(), r.param(1), r.param(2), yanked);
         r.sendJson(200, JSON.createObjectNode().put("name", r.param(1)).put("version", r.param(2)).put("yanked", yanked));
     }
 
-    void deprecate(Request r) throws IOException {
+    public void deprecate(Request r) throws IOException {
         JsonNode body = r.jsonBody();
         String range = body.path("range").isTextual() ? body.path("range").asText() : null;
         List<String> changed = registry.deprecate(r.caller(), r.param(1), range, body.path("message").asText(""));
@@ -58,7 +62,7 @@ final class ApiHandlers {
         r.sendJson(200, o);
     }
 
-    void owners(Request r) throws IOException {
+    public void owners(Request r) throws IOException {
         String name = r.param(1);
         if (registry.plugin(name).isEmpty()) {
             throw new RegistryException(404, "not-found", "no plugin '" + name + "'");
@@ -66,7 +70,7 @@ final class ApiHandlers {
         sendOwners(r, name);
     }
 
-    void changeOwner(Request r) throws IOException {
+    public void changeOwner(Request r) throws IOException {
         String name = r.param(1);
         if (r.method().equals("PUT")) {
             registry.addOwner(r.caller(), name, r.param(2));
@@ -82,7 +86,7 @@ final class ApiHandlers {
         r.sendJson(200, o);
     }
 
-    void index(Request r) throws IOException {
+    public void index(Request r) throws IOException {
         String name = r.param(1);
         Registry.IndexDocument doc = registry.index(name)
                 .orElseThrow(() -> new RegistryException(404, "not-found", "no plugin '" + name + "'"));
@@ -107,7 +111,7 @@ final class ApiHandlers {
         return false;
     }
 
-    void blob(Request r) throws IOException {
+    public void blob(Request r) throws IOException {
         Integrity integrity = Integrity.fromHex(r.rawParam(1));
         Optional<InputStream> in = registry.blob(integrity);
         if (in.isEmpty()) {
@@ -129,7 +133,7 @@ final class ApiHandlers {
         }
     }
 
-    void search(Request r) throws IOException {
+    public void search(Request r) throws IOException {
         Map<String, String> q = r.query();
         Registry.SearchResult result = registry.search(q.get("q"), q.get("category"),
                 Request.intParam(q, "page", 1), Request.intParam(q, "perPage", 20));
@@ -143,14 +147,14 @@ final class ApiHandlers {
         r.sendJson(200, o);
     }
 
-    void me(Request r) throws IOException {
+    public void me(Request r) throws IOException {
         Caller c = r.caller();
         ObjectNode o = JSON.createObjectNode().put("user", c.user()).put("tokenId", c.tokenId());
         c.scopes().forEach(o.putArray("scopes")::add);
         r.sendJson(200, o);
     }
 
-    void createToken(Request r) throws IOException {
+    public void createToken(Request r) throws IOException {
         Caller c = r.caller();
         JsonNode body = r.jsonBody();
         List<String> scopes = new ArrayList<>();
@@ -164,7 +168,7 @@ final class ApiHandlers {
         r.sendJson(201, o);
     }
 
-    void tokens(Request r) throws IOException {
+    public void tokens(Request r) throws IOException {
         ArrayNode arr = JSON.createArrayNode();
         for (var t : registry.tokens(r.caller())) {
             ObjectNode o = arr.addObject().put("id", t.id()).put("user", t.user()).put("description", t.description())
@@ -176,18 +180,18 @@ final class ApiHandlers {
         r.sendJson(200, JSON.createObjectNode().set("tokens", arr));
     }
 
-    void revokeToken(Request r) throws IOException {
+    public void revokeToken(Request r) throws IOException {
         registry.revokeToken(r.caller(), r.rawParam(1));
         r.sendJson(200, JSON.createObjectNode().put("id", r.rawParam(1)).put("revoked", true));
     }
 
     /** What a client probes to tell a cxpm registry from a git host at the same URL. */
-    void probe(Request r) throws IOException {
+    public void probe(Request r) throws IOException {
         r.sendJson(200, JSON.createObjectNode().put("registry", "cxpm").put("api", 1)
                 .put("marketplace", marketplaceName).put("codexMarketplace", CodexMarketplace.URL_PATH));
     }
 
-    void health(Request r) throws IOException {
+    public void health(Request r) throws IOException {
         r.sendJson(200, JSON.createObjectNode().put("status", "ok"));
     }
 }

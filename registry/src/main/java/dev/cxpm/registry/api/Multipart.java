@@ -1,5 +1,6 @@
-package dev.cxpm.registry;
+package dev.cxpm.registry.api;
 
+import dev.cxpm.registry.RegistryException;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -1,10 +1,12 @@
-package dev.cxpm.registry;
+package dev.cxpm.registry.codex;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cxpm.core.pack.GitReservedNames;
+import dev.cxpm.registry.Registry;
+import dev.cxpm.registry.RegistryException;
 import dev.cxpm.registry.publish.PluginArchive;
 import dev.cxpm.registry.publish.PublishedPlugin;
 import dev.cxpm.registry.storage.RegistryDatabase.PluginRow;
@@ -35,9 +37,9 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
  * {@code git fast-import} from the stored archives, so no publisher's file is ever read by git as its own), so
  * {@code codex plugin marketplace upgrade} fast-forwards. Needs the {@code git} command.
  */
-final class CodexMarketplace {
+public final class CodexMarketplace {
 
-    static final String URL_PATH = "/codex/marketplace.git";
+    public static final String URL_PATH = "/codex/marketplace.git";
 
     private static final System.Logger LOG = System.getLogger(CodexMarketplace.class.getName());
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -47,19 +49,19 @@ final class CodexMarketplace {
     private final String name;
     private final AtomicBoolean dirty = new AtomicBoolean(true);
 
-    CodexMarketplace(Registry registry, Path repo, String name) {
+    public CodexMarketplace(Registry registry, Path repo, String name) {
         this.registry = registry;
         this.repo = repo;
         this.name = name;
         registry.onChange(() -> dirty.set(true));
     }
 
-    String name() {
+    public String name() {
         return name;
     }
 
     /** A file of the bare repository (after a rebuild when something changed), or empty. */
-    Optional<Path> file(String relative) {
+    public Optional<Path> file(String relative) {
         if (relative.isEmpty() || relative.contains("..") || relative.startsWith("/") || relative.contains("\\")) {
             return Optional.empty();
         }
@@ -335,7 +337,7 @@ final class CodexMarketplace {
         }
     }
 
-    static byte[] read(Path file) {
+    public static byte[] read(Path file) {
         try {
             return Files.readAllBytes(file);
         } catch (IOException e) {
