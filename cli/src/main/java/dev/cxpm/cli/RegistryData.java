@@ -1,9 +1,9 @@
 package dev.cxpm.cli;
 
 import dev.cxpm.core.UserError;
-import dev.cxpm.registry.BlobStore;
-import dev.cxpm.registry.JdbcDatabase;
 import dev.cxpm.registry.Registry;
+import dev.cxpm.registry.storage.JdbcDatabase;
+import dev.cxpm.registry.storage.blob.BlobStore;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.function.Supplier;

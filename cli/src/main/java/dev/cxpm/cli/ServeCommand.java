@@ -1,20 +1,20 @@
 package dev.cxpm.cli;
 
 import dev.cxpm.core.UserError;
-import dev.cxpm.registry.BlobStore;
 import dev.cxpm.registry.Caller;
 import dev.cxpm.registry.DemoPlugins;
-import dev.cxpm.registry.FileBlobStore;
 import dev.cxpm.registry.Registry;
 import dev.cxpm.registry.RegistryServer;
-import dev.cxpm.registry.S3BlobStore;
+import dev.cxpm.registry.storage.blob.BlobStore;
+import dev.cxpm.registry.storage.blob.FileBlobStore;
+import dev.cxpm.registry.storage.blob.S3BlobStore;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
-import java.util.Optional;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;

@@ -355,8 +355,8 @@ class RegistryCommandsTest {
             }
             assertThat(published.get()).isGreaterThanOrEqualTo(6);
             // what a restart finds before it sweeps: every version row points to a stored blob
-            try (dev.cxpm.registry.JdbcDatabase db = dev.cxpm.registry.JdbcDatabase.sqlite(dir.resolve("registry.db"))) {
-                java.util.Set<Integrity> blobs = new dev.cxpm.registry.FileBlobStore(dir.resolve("blobs")).list();
+            try (dev.cxpm.registry.storage.JdbcDatabase db = dev.cxpm.registry.storage.JdbcDatabase.sqlite(dir.resolve("registry.db"))) {
+                java.util.Set<Integrity> blobs = new dev.cxpm.registry.storage.blob.FileBlobStore(dir.resolve("blobs")).list();
                 assertThat(blobs).containsAll(db.integrities());
             }
         }
@@ -364,8 +364,8 @@ class RegistryCommandsTest {
         Served last = serve(dir);
         last.process().destroy();
         last.process().waitFor();
-        try (dev.cxpm.registry.JdbcDatabase db = dev.cxpm.registry.JdbcDatabase.sqlite(dir.resolve("registry.db"))) {
-            assertThat(new dev.cxpm.registry.FileBlobStore(dir.resolve("blobs")).list())
+        try (dev.cxpm.registry.storage.JdbcDatabase db = dev.cxpm.registry.storage.JdbcDatabase.sqlite(dir.resolve("registry.db"))) {
+            assertThat(new dev.cxpm.registry.storage.blob.FileBlobStore(dir.resolve("blobs")).list())
                     .containsExactlyInAnyOrderElementsOf(db.integrities());
         }
     }

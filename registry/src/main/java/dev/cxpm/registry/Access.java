@@ -1,5 +1,6 @@
 package dev.cxpm.registry;
 
+import dev.cxpm.registry.api.Request;
 import java.util.function.BiPredicate;
 
 /**

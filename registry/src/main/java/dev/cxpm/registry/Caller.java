@@ -1,5 +1,6 @@
 package dev.cxpm.registry;
 
+import dev.cxpm.registry.publish.PublishedPlugin;
 import java.util.List;
 
 /**

@@ -5,7 +5,7 @@ package dev.cxpm.registry;
  * known, or null) and a message, which is the {@code problems} shape of the publish API. Not the foundation's
  * {@code validate.Problem} on purpose: {@code file} here is the name an untrusted tar header gave, which may be
  * no valid path on this machine (a NUL byte, {@code ..}, an absolute name) and must be shown as written;
- * {@link StrictRules} turns the foundation's problems into this shape.
+ * {@code publish.StrictRules} turns the foundation's problems into this shape.
  */
 public record Problem(String code, String file, String message) {
 }

@@ -1,11 +1,20 @@
 package dev.cxpm.registry;
 
 import dev.cxpm.core.pack.Integrity;
-import dev.cxpm.registry.RegistryDatabase.PluginRow;
-import dev.cxpm.registry.RegistryDatabase.SearchPage;
-import dev.cxpm.registry.RegistryDatabase.SearchQuery;
-import dev.cxpm.registry.RegistryDatabase.TokenRow;
-import dev.cxpm.registry.RegistryDatabase.VersionRow;
+import dev.cxpm.registry.publish.Publishing;
+import dev.cxpm.registry.publish.SemverGate;
+import dev.cxpm.registry.storage.Dialect;
+import dev.cxpm.registry.storage.JdbcDatabase;
+import dev.cxpm.registry.storage.RegistryDatabase;
+import dev.cxpm.registry.storage.RegistryDatabase.PluginRow;
+import dev.cxpm.registry.storage.RegistryDatabase.SearchPage;
+import dev.cxpm.registry.storage.RegistryDatabase.SearchQuery;
+import dev.cxpm.registry.storage.RegistryDatabase.TokenRow;
+import dev.cxpm.registry.storage.RegistryDatabase.VersionRow;
+import dev.cxpm.registry.storage.blob.BlobStore;
+import dev.cxpm.registry.storage.blob.FileBlobStore;
+import dev.cxpm.registry.storage.blob.NoBlobStore;
+import dev.cxpm.registry.storage.blob.S3BlobStore;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

@@ -2,6 +2,13 @@ package dev.cxpm.registry;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.cxpm.registry.api.ApiHandlers;
+import dev.cxpm.registry.api.Request;
+import dev.cxpm.registry.api.Uploads;
+import dev.cxpm.registry.codex.CodexMarketplace;
+import dev.cxpm.registry.web.WebAssets;
+import dev.cxpm.registry.web.WebHandlers;
+import dev.cxpm.registry.web.WebPages;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;

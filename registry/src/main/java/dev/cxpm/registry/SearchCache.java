@@ -1,7 +1,7 @@
 package dev.cxpm.registry;
 
-import dev.cxpm.registry.RegistryDatabase.PluginRow;
-import dev.cxpm.registry.RegistryDatabase.SearchQuery;
+import dev.cxpm.registry.storage.RegistryDatabase.PluginRow;
+import dev.cxpm.registry.storage.RegistryDatabase.SearchQuery;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -1,7 +1,8 @@
 package dev.cxpm.registry;
 
 import dev.cxpm.core.format.CodexNames;
-import dev.cxpm.registry.RegistryDatabase.TokenRow;
+import dev.cxpm.registry.storage.RegistryDatabase;
+import dev.cxpm.registry.storage.RegistryDatabase.TokenRow;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;

@@ -3,6 +3,9 @@ package dev.cxpm.registry;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cxpm.core.pack.Integrity;
+import dev.cxpm.registry.storage.JdbcDatabase;
+import dev.cxpm.registry.storage.RegistryDatabase;
+import dev.cxpm.registry.storage.blob.FileBlobStore;
 import dev.cxpm.testkit.CodexClient;
 import java.io.IOException;
 import java.net.http.HttpResponse;

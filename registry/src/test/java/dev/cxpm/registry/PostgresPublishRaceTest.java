@@ -3,6 +3,8 @@ package dev.cxpm.registry;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
+import dev.cxpm.registry.storage.JdbcDatabase;
+import dev.cxpm.registry.storage.blob.FileBlobStore;
 import dev.cxpm.testkit.PostgresServer;
 import java.nio.file.Path;
 import java.time.Clock;

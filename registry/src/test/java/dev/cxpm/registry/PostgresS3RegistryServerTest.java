@@ -2,6 +2,7 @@ package dev.cxpm.registry;
 
 import static org.assertj.core.api.Assumptions.assumeThat;
 
+import dev.cxpm.registry.storage.JdbcDatabase;
 import dev.cxpm.testkit.PostgresServer;
 import java.time.Clock;
 import java.util.concurrent.atomic.AtomicInteger;

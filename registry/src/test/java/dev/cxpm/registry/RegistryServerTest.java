@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cxpm.core.pack.Integrity;
 import dev.cxpm.core.pack.Packer;
+import dev.cxpm.registry.storage.blob.BlobStore;
+import dev.cxpm.registry.storage.blob.FileBlobStore;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -3,6 +3,9 @@ package dev.cxpm.registry;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cxpm.core.pack.Integrity;
+import dev.cxpm.registry.storage.JdbcDatabase;
+import dev.cxpm.registry.storage.blob.BlobStore;
+import dev.cxpm.registry.storage.blob.S3BlobStore;
 import java.net.URI;
 import java.time.Clock;
 import java.util.Properties;

@@ -1,0 +1,197 @@
+package dev.cxpm.registry.api;
+
+import static dev.cxpm.registry.api.Request.JSON;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cxpm.core.pack.Integrity;
+import dev.cxpm.registry.Caller;
+import dev.cxpm.registry.Registry;
+import dev.cxpm.registry.RegistryException;
+import dev.cxpm.registry.codex.CodexMarketplace;
+import dev.cxpm.registry.publish.PluginArchive;
+import dev.cxpm.registry.storage.RegistryDatabase.PluginRow;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** The JSON API under {@code /api/v1}: each handler maps one route onto {@link Registry}. */
+public final class ApiHandlers {
+
+    private final Registry registry;
+    private final String marketplaceName;
+    private final Uploads uploads;
+
+    public ApiHandlers(Registry registry, String marketplaceName, Uploads uploads) {
+        this.registry = registry;
+        this.marketplaceName = marketplaceName;
+        this.uploads = uploads;
+    }
+
+    public void publish(Request r) throws IOException {
+        String type = Optional.ofNullable(r.header("Content-Type")).orElse("");
+        String boundary = type.startsWith("multipart/form-data") ? Multipart.boundary(type) : null;
+        Registry.Published p;
+        try (Uploads.Upload upload = uploads.receive(r, boundary, PluginArchive.MAX_COMPRESSED_BYTES)) {
+            p = registry.publish(r.caller(), upload.file());
+        }
+        ObjectNode o = JSON.createObjectNode().put("name", p.name()).put("version", p.version())
+                .put("integrity", p.integrity().sri()).put("size", p.size())
+                .put("tarball", Registry.BLOB_PATH + p.integrity().hex());
+        r.sendJson(201, o);
+    }
+
+    public void yank(Request r) throws IOException {
+        boolean yanked = r.method().equals("POST");
+        registry.yank(r.caller(), r.param(1), r.param(2), yanked);
+        r.sendJson(200, JSON.createObjectNode().put("name", r.param(1)).put("version", r.param(2)).put("yanked", yanked));
+    }
+
+    public void deprecate(Request r) throws IOException {
+        JsonNode body = r.jsonBody();
+        String range = body.path("range").isTextual() ? body.path("range").asText() : null;
+        List<String> changed = registry.deprecate(r.caller(), r.param(1), range, body.path("message").asText(""));
+        ObjectNode o = JSON.createObjectNode().put("name", r.param(1));
+        changed.forEach(o.putArray("versions")::add);
+        r.sendJson(200, o);
+    }
+
+    public void owners(Request r) throws IOException {
+        String name = r.param(1);
+        if (registry.plugin(name).isEmpty()) {
+            throw new RegistryException(404, "not-found", "no plugin '" + name + "'");
+        }
+        sendOwners(r, name);
+    }
+
+    public void changeOwner(Request r) throws IOException {
+        String name = r.param(1);
+        if (r.method().equals("PUT")) {
+            registry.addOwner(r.caller(), name, r.param(2));
+        } else {
+            registry.removeOwner(r.caller(), name, r.param(2));
+        }
+        sendOwners(r, name);
+    }
+
+    private void sendOwners(Request r, String name) throws IOException {
+        ObjectNode o = JSON.createObjectNode().put("name", name);
+        registry.owners(name).forEach(o.putArray("owners")::add);
+        r.sendJson(200, o);
+    }
+
+    public void index(Request r) throws IOException {
+        String name = r.param(1);
+        Registry.IndexDocument doc = registry.index(name)
+                .orElseThrow(() -> new RegistryException(404, "not-found", "no plugin '" + name + "'"));
+        r.exchange().getResponseHeaders().set("ETag", doc.etag());
+        // revalidate each time: a publish or yank changes the document, the ETag makes it cheap
+        r.exchange().getResponseHeaders().set("Cache-Control", "public, no-cache");
+        String inm = r.header("If-None-Match");
+        if (inm != null && matches(inm, doc.etag())) {
+            r.exchange().sendResponseHeaders(304, -1);
+            return;
+        }
+        r.send(200, "application/json", doc.json());
+    }
+
+    private static boolean matches(String ifNoneMatch, String etag) {
+        for (String t : ifNoneMatch.split(",")) {
+            String v = t.trim();
+            if (v.equals("*") || v.equals(etag) || v.equals("W/" + etag)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    public void blob(Request r) throws IOException {
+        Integrity integrity = Integrity.fromHex(r.rawParam(1));
+        Optional<InputStream> in = registry.blob(integrity);
+        if (in.isEmpty()) {
+            throw new RegistryException(404, "not-found", "no blob " + integrity.sri());
+        }
+        try (InputStream stream = in.get()) {
+            var headers = r.exchange().getResponseHeaders();
+            headers.set("Content-Type", "application/gzip");
+            headers.set("Cache-Control", "public, max-age=31536000, immutable");
+            headers.set("ETag", "\"" + integrity.hex().substring(0, 32) + "\"");
+            if (r.isHead()) {
+                r.exchange().sendResponseHeaders(200, -1);
+                return;
+            }
+            r.exchange().sendResponseHeaders(200, 0);
+            try (OutputStream out = r.exchange().getResponseBody()) {
+                stream.transferTo(out);
+            }
+        }
+    }
+
+    public void search(Request r) throws IOException {
+        Map<String, String> q = r.query();
+        Registry.SearchResult result = registry.search(q.get("q"), q.get("category"),
+                Request.intParam(q, "page", 1), Request.intParam(q, "perPage", 20));
+        ObjectNode o = JSON.createObjectNode().put("total", result.total()).put("page", result.page()).put("perPage", result.perPage());
+        ArrayNode arr = o.putArray("results");
+        for (PluginRow p : result.plugins()) {
+            ObjectNode e = arr.addObject().put("name", p.name()).put("version", p.latestVersion())
+                    .put("displayName", p.displayName()).put("description", p.description()).put("category", p.category());
+            p.keywords().forEach(e.putArray("keywords")::add);
+        }
+        r.sendJson(200, o);
+    }
+
+    public void me(Request r) throws IOException {
+        Caller c = r.caller();
+        ObjectNode o = JSON.createObjectNode().put("user", c.user()).put("tokenId", c.tokenId());
+        c.scopes().forEach(o.putArray("scopes")::add);
+        r.sendJson(200, o);
+    }
+
+    public void createToken(Request r) throws IOException {
+        Caller c = r.caller();
+        JsonNode body = r.jsonBody();
+        List<String> scopes = new ArrayList<>();
+        body.path("scopes").forEach(s -> scopes.add(s.asText()));
+        String user = body.path("user").asText(c.user());
+        Duration ttl = body.path("expiresInDays").canConvertToInt() ? Duration.ofDays(body.path("expiresInDays").asInt()) : null;
+        Registry.CreatedToken t = registry.createToken(c, user, scopes, ttl, body.path("description").asText(null));
+        ObjectNode o = JSON.createObjectNode().put("id", t.id()).put("token", t.token()).put("user", t.user())
+                .put("expiresAt", t.expiresAt() == null ? null : t.expiresAt().toString());
+        t.scopes().forEach(o.putArray("scopes")::add);
+        r.sendJson(201, o);
+    }
+
+    public void tokens(Request r) throws IOException {
+        ArrayNode arr = JSON.createArrayNode();
+        for (var t : registry.tokens(r.caller())) {
+            ObjectNode o = arr.addObject().put("id", t.id()).put("user", t.user()).put("description", t.description())
+                    .put("createdAt", t.createdAt().toString())
+                    .put("expiresAt", t.expiresAt() == null ? null : t.expiresAt().toString())
+                    .put("revokedAt", t.revokedAt() == null ? null : t.revokedAt().toString());
+            t.scopes().forEach(o.putArray("scopes")::add);
+        }
+        r.sendJson(200, JSON.createObjectNode().set("tokens", arr));
+    }
+
+    public void revokeToken(Request r) throws IOException {
+        registry.revokeToken(r.caller(), r.rawParam(1));
+        r.sendJson(200, JSON.createObjectNode().put("id", r.rawParam(1)).put("revoked", true));
+    }
+
+    /** What a client probes to tell a cxpm registry from a git host at the same URL. */
+    public void probe(Request r) throws IOException {
+        r.sendJson(200, JSON.createObjectNode().put("registry", "cxpm").put("api", 1)
+                .put("marketplace", marketplaceName).put("codexMarketplace", CodexMarketplace.URL_PATH));
+    }
+
+    public void health(Request r) throws IOException {
+        r.sendJson(200, JSON.createObjectNode().put("status", "ok"));
+    }
+}

@@ -1,0 +1,194 @@
+package dev.cxpm.registry.publish;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cxpm.core.surface.SemverCheck;
+import dev.cxpm.core.surface.Surface;
+import dev.cxpm.core.surface.SurfaceDiff;
+import dev.cxpm.registry.Problem;
+import dev.cxpm.registry.RegistryException;
+import dev.cxpm.registry.storage.RegistryDatabase;
+import dev.cxpm.registry.storage.RegistryDatabase.VersionRow;
+import dev.cxpm.registry.storage.Versions;
+import dev.cxpm.registry.storage.blob.BlobStore;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The registry's half of SemVer ({@link SemverCheck}, the same rule {@code cxpm version} and {@code cxpm publish}
+ * apply): a version whose surface changed more than its bump from the previous release says is refused with 422
+ * {@code semver-bump-too-small}, the changes and the version to use, whatever client sent it. Each release's surface
+ * is stored at publish; one published before surfaces were stored is read from its blob when first needed (the blob
+ * passed the publish limits, and is unpacked by the foundation's bounded Unpacker) and stored then. When even that
+ * fails, the check is skipped with a logged note rather than blocking the plugin forever.
+ */
+public final class SemverGate {
+
+    private static final System.Logger LOG = System.getLogger(SemverGate.class.getName());
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final RegistryDatabase db;
+    private final BlobStore blobs;
+
+    public SemverGate(RegistryDatabase db, BlobStore blobs) {
+        this.db = db;
+        this.blobs = blobs;
+    }
+
+    /**
+     * Refuses the new version when its bump is too small for its surface changes since the previous release, or
+     * when it would slip in below an already published release whose bump from it would then be too small (1.3.0
+     * adding a skill that the published 1.3.1 lacks: users of ^1.3.0 would lose it in a patch).
+     */
+    void check(String plugin, String version, Surface uploaded) {
+        List<VersionRow> rows = db.versions(plugin);
+        List<String> taken = rows.stream().map(VersionRow::version).toList();
+        Optional<String> previous = SemverCheck.previousRelease(version, releases(rows));
+        Optional<VersionRow> following = following(version, rows);
+        if (previous.isEmpty() && following.isEmpty()) {
+            return; // the first release of the plugin: nothing to compare with
+        }
+        if (uploaded == null) {
+            throw new RegistryException(422, "semver-bump-too-small", "the registry could not read the plugin's skills, MCP servers"
+                    + " and apps to compare them with its published versions; run 'cxpm diff' against the previous one");
+        }
+        Map<String, String> stored = db.surfaces(plugin);
+        if (previous.isPresent()) {
+            VersionRow prev = rows.stream().filter(r -> r.version().equals(previous.get())).findFirst().orElseThrow();
+            Optional<Surface> before = surface(prev, stored);
+            if (before.isEmpty()) {
+                LOG.log(System.Logger.Level.WARNING, "SemVer check of " + plugin + "@" + version + " skipped: the surface of "
+                        + prev.version() + " cannot be read from its blob");
+            } else {
+                SemverCheck c = SemverCheck.of(prev.version(), before.get(), version, uploaded, taken);
+                if (!c.ok()) {
+                    throw new RegistryException(422, "semver-bump-too-small", c.refusal("publish"), problems(c));
+                }
+            }
+        }
+        if (following.isPresent()) {
+            Optional<Surface> after = surface(following.get(), stored);
+            if (after.isPresent()) {
+                SemverCheck next = SemverCheck.of(version, uploaded, following.get().version(), after.get(), taken);
+                if (!next.ok()) {
+                    SemverCheck above = SemverCheck.of(following.get().version(), after.get(), version, uploaded, taken);
+                    throw new RegistryException(422, "semver-bump-too-small", following.get().version() + " is already published, and "
+                            + next.reason() + ": " + version + " cannot come before it; publish " + above.suggested() + ", not " + version,
+                            problems(next));
+                }
+            }
+        }
+    }
+
+    /** The release that would have the new version as its previous one: the smallest above it, neither yanked nor a pre-release. */
+    private static Optional<VersionRow> following(String version, List<VersionRow> rows) {
+        org.semver4j.Semver v = org.semver4j.Semver.parse(version);
+        if (v == null || !v.getPreRelease().isEmpty()) {
+            return Optional.empty(); // a pre-release is never a baseline
+        }
+        return rows.stream().filter(r -> !r.yanked() && Versions.isValid(r.version()))
+                .filter(r -> org.semver4j.Semver.parse(r.version()).getPreRelease().isEmpty() && org.semver4j.Semver.parse(r.version()).compareTo(v) > 0)
+                .min((a, b) -> Versions.ORDER.compare(a.version(), b.version()));
+    }
+
+    private static List<Problem> problems(SemverCheck c) {
+        return c.diff().changes().stream().filter(ch -> ch.level().compareTo(c.declared()) > 0)
+                .map(ch -> new Problem("surface." + ch.component().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-')
+                        + "-" + ch.kind().name().toLowerCase(java.util.Locale.ROOT), null, SemverCheck.line(ch) + " (needs a "
+                        + ch.level().word() + " bump)")).toList();
+    }
+
+    /** Records the surface of a version just published. */
+    void record(String plugin, String version, Surface surface) {
+        if (surface != null) {
+            db.setSurface(plugin, version, surface.toJson(JSON).toString());
+        }
+    }
+
+    /**
+     * What each version changed since its previous release ({@link SemverCheck#previousRelease}), as lines
+     * ("removed skill `review`"); absent for a first release and for a version whose surfaces cannot be read.
+     */
+    public Map<String, List<String>> changes(String plugin, List<VersionRow> rows) {
+        Map<String, String> stored = db.surfaces(plugin);
+        Map<String, List<String>> out = new LinkedHashMap<>();
+        List<SemverCheck.Release> releases = releases(rows);
+        for (VersionRow v : rows) {
+            Optional<String> prev = SemverCheck.previousRelease(v.version(), releases);
+            if (prev.isEmpty()) {
+                continue;
+            }
+            VersionRow p = rows.stream().filter(r -> r.version().equals(prev.get())).findFirst().orElseThrow();
+            Optional<Surface> before = surface(p, stored);
+            Optional<Surface> after = surface(v, stored);
+            if (before.isPresent() && after.isPresent()) {
+                out.put(v.version(), SemverCheck.lines(SurfaceDiff.between(before.get(), after.get())));
+            }
+        }
+        return out;
+    }
+
+    private static List<SemverCheck.Release> releases(List<VersionRow> rows) {
+        return rows.stream().map(r -> new SemverCheck.Release(r.version(), r.yanked())).toList();
+    }
+
+    /** The stored surface, or the one read from the blob (then stored); empty when neither can be had. */
+    private Optional<Surface> surface(VersionRow row, Map<String, String> stored) {
+        String json = stored.get(row.version());
+        if (json != null) {
+            try {
+                return Optional.of(Surface.fromJson(JSON.readTree(json)));
+            } catch (IOException e) {
+                LOG.log(System.Logger.Level.WARNING, "stored surface of " + row.plugin() + "@" + row.version() + " unreadable; reading the blob");
+            }
+        }
+        Optional<Surface> read = fromBlob(row);
+        read.ifPresent(s -> {
+            String text = s.toJson(JSON).toString();
+            stored.put(row.version(), text);
+            try {
+                db.setSurface(row.plugin(), row.version(), text);
+            } catch (RuntimeException e) {
+                // only a cache fill: the next request reads the blob again
+                LOG.log(System.Logger.Level.WARNING, "surface of " + row.plugin() + "@" + row.version() + " not stored: " + e.getMessage());
+            }
+        });
+        return read;
+    }
+
+    private Optional<Surface> fromBlob(VersionRow row) {
+        Path tmp = null;
+        try {
+            Optional<InputStream> in = blobs.open(row.integrity());
+            if (in.isEmpty()) {
+                return Optional.empty();
+            }
+            tmp = Files.createTempFile("cxpm-surface-", ".tgz");
+            try (InputStream s = in.get()) {
+                // the blob passed the publish limits; the copy is bounded by them all the same
+                long n = Files.copy(new java.io.BufferedInputStream(s), tmp, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                if (n > PluginArchive.MAX_COMPRESSED_BYTES) {
+                    return Optional.empty();
+                }
+            }
+            return Optional.of(Surface.ofArchive(tmp));
+        } catch (IOException | RuntimeException e) {
+            // also a blob store that fails (S3 down): the index document and the page must not fail with it
+            LOG.log(System.Logger.Level.WARNING, "surface of " + row.plugin() + "@" + row.version() + " not readable from its blob: " + e.getMessage());
+            return Optional.empty();
+        } finally {
+            if (tmp != null) {
+                try {
+                    Files.deleteIfExists(tmp);
+                } catch (IOException ignored) {
+                    // a temp file left behind: harmless
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,89 @@
+package dev.cxpm.registry.publish;
+
+import dev.cxpm.core.UserError;
+import dev.cxpm.core.pack.PackLimits;
+import dev.cxpm.core.pack.Unpacker;
+import dev.cxpm.core.surface.Surface;
+import dev.cxpm.core.validate.PluginValidator;
+import dev.cxpm.registry.Problem;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * The foundation's {@code validate --strict}, run on the server against an upload that already
+ * passed {@link PluginArchive}'s safety checks: unpacked with the foundation's Unpacker into a
+ * temp dir (deleted after), every error becomes a publish problem. Warnings do not refuse.
+ */
+final class StrictRules {
+
+    private StrictRules() {
+    }
+
+    /** The publish limits (README), not the looser defaults of an install. */
+    private static final PackLimits LIMITS = new PackLimits(PluginArchive.MAX_FILE_BYTES, PluginArchive.MAX_CONTENT_BYTES, PluginArchive.MAX_ENTRIES);
+
+    /** A message as the publisher may see it: the server's temp directory never shows. */
+    private static String hidePaths(String message, Path dir) {
+        return message.replace(dir + "/", "").replace(dir.toString(), ".");
+    }
+
+    /** Null when the valid plugin's surface still cannot be read: the SemVer check then refuses rather than guesses. */
+    private static Surface surface(Path root) {
+        try {
+            return Surface.of(root);
+        } catch (UserError | java.io.UncheckedIOException e) {
+            return null;
+        }
+    }
+
+    /**
+     * What validate --strict finds, and the plugin's surface read from the same unpacked tree by the foundation's
+     * {@link Surface} (so the registry's SemVer check sees exactly what {@code cxpm diff} and {@code cxpm version}
+     * see: skills wherever the manifest puts them, slash commands, hooks); {@code surface} is null when there are errors.
+     */
+    record Checked(List<Problem> errors, Surface surface) {
+    }
+
+    static Checked check(Path archive) {
+        Path dir = null;
+        try {
+            dir = Files.createTempDirectory("cxpm-publish-");
+            Path root = dir.resolve("plugin");
+            try {
+                new Unpacker(LIMITS).unpack(archive, root);
+            } catch (UserError e) {
+                if (e.kind() != UserError.Kind.INVALID_INPUT) {
+                    throw e; // the server's own failure (disk full, ...): a 500 whose details stay in the log
+                }
+                return new Checked(List.of(new Problem("archive-refused", null, hidePaths(e.getMessage().replace(archive.toString(), "the upload"), dir))), null);
+            }
+            List<Problem> out = new ArrayList<>();
+            for (var p : new PluginValidator(true).validate(root)) {
+                if (p.isError()) {
+                    String file = p.file() == null ? null : root.relativize(p.file().toAbsolutePath().normalize()).toString();
+                    String where = file == null || file.isEmpty() ? null : p.line() > 0 ? file + ":" + p.line() : file;
+                    out.add(new Problem(p.code(), where, hidePaths(p.hint() == null ? p.message() : p.message() + " (" + p.hint() + ")", root)));
+                }
+            }
+            return new Checked(out, out.isEmpty() ? surface(root) : null);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            if (dir != null) {
+                try (Stream<Path> s = Files.walk(dir)) {
+                    for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+                        Files.deleteIfExists(p);
+                    }
+                } catch (IOException ignored) {
+                    // a temp dir left behind: harmless
+                }
+            }
+        }
+    }
+}

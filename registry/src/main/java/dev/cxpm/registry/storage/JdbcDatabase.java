@@ -1,0 +1,161 @@
+package dev.cxpm.registry.storage;
+
+import dev.cxpm.core.pack.Integrity;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The metadata store over JDBC, one class for both setups: the embedded SQLite file (WAL mode,
+ * FTS5 search) and PostgreSQL for scale-out (tsvector search); the {@link Dialect} holds the few
+ * statements that differ. {@link JdbcConnections} holds the connections and transactions, and
+ * the statements live by table: {@link PluginRows}, {@link PublishTransaction}, {@link SearchRows},
+ * {@link TokenRows}.
+ */
+public final class JdbcDatabase implements RegistryDatabase {
+
+    private final JdbcConnections db;
+    private final Dialect dialect;
+
+    /** The embedded database: one SQLite file. */
+    public static JdbcDatabase sqlite(Path file) {
+        return open("jdbc:sqlite:" + file.toAbsolutePath(), Dialect.SQLITE);
+    }
+
+    /** A PostgreSQL database, e.g. {@code jdbc:postgresql://host:5432/cxpm?user=..&password=..}. */
+    public static JdbcDatabase postgres(String jdbcUrl) {
+        return open(jdbcUrl, Dialect.POSTGRES);
+    }
+
+    /**
+     * No connection to the database could be made (server down, wrong host or port, credentials or
+     * database refused): nothing was read or written. Callers tell an operator to check the URL
+     * instead of reporting a bug.
+     */
+    public static final class CannotConnect extends IllegalStateException {
+        CannotConnect(String message, SQLException cause) {
+            super(message, cause);
+        }
+    }
+
+    /** A JDBC URL as it may be shown or logged: its password replaced by {@code ***}. */
+    public static String redacted(String url) {
+        return url.replaceAll("password=[^&]*", "password=***");
+    }
+
+    private static JdbcDatabase open(String url, Dialect dialect) {
+        try {
+            return new JdbcDatabase(new JdbcConnections(url, dialect), dialect);
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot open the registry database " + redacted(url) + ": " + e.getMessage(), e);
+        }
+    }
+
+    private JdbcDatabase(JdbcConnections db, Dialect dialect) {
+        this.db = db;
+        this.dialect = dialect;
+    }
+
+    @Override
+    public Optional<PluginRow> plugin(String name) {
+        return db.read(c -> PluginRows.plugin(c, name));
+    }
+
+    @Override
+    public Map<String, List<String>> pluginOwners() {
+        return db.read(PluginRows::pluginOwners);
+    }
+
+    @Override
+    public List<VersionRow> versions(String plugin) {
+        return db.read(c -> PluginRows.versions(c, plugin));
+    }
+
+    @Override
+    public Optional<VersionRow> version(String plugin, String version) {
+        return db.read(c -> PluginRows.version(c, plugin, version));
+    }
+
+    @Override
+    public PublishOutcome insertVersion(VersionRow v, Summary summary, boolean anyOwner, NewNameRule newName) {
+        return db.write(c -> PublishTransaction.insertVersion(c, dialect, v, summary, anyOwner, newName));
+    }
+
+    @Override
+    public Map<String, String> surfaces(String plugin) {
+        return db.read(c -> PluginRows.surfaces(c, plugin));
+    }
+
+    @Override
+    public void setSurface(String plugin, String version, String surfaceJson) {
+        db.write(c -> PluginRows.setSurface(c, plugin, version, surfaceJson));
+    }
+
+    @Override
+    public boolean setYanked(String plugin, String version, boolean yanked) {
+        return db.write(c -> PluginRows.setYanked(c, plugin, version, yanked));
+    }
+
+    @Override
+    public boolean setDeprecated(String plugin, String version, String message) {
+        return db.write(c -> PluginRows.setDeprecated(c, plugin, version, message));
+    }
+
+    @Override
+    public List<String> ownedBy(String user) {
+        return db.read(c -> PluginRows.ownedBy(c, user));
+    }
+
+    @Override
+    public List<String> owners(String plugin) {
+        return db.read(c -> PluginRows.owners(c, plugin));
+    }
+
+    @Override
+    public void addOwner(String plugin, String user) {
+        db.write(c -> PluginRows.addOwner(c, plugin, user));
+    }
+
+    @Override
+    public boolean removeOwner(String plugin, String user) {
+        return db.write(c -> PluginRows.removeOwner(c, plugin, user));
+    }
+
+    @Override
+    public SearchPage search(SearchQuery q) {
+        return db.read(c -> SearchRows.search(c, dialect, q));
+    }
+
+    @Override
+    public List<Integrity> integrities() {
+        return db.read(PluginRows::integrities);
+    }
+
+    @Override
+    public void insertToken(TokenRow t) {
+        db.write(c -> TokenRows.insert(c, t));
+    }
+
+    @Override
+    public Optional<TokenRow> tokenBySecretHash(String secretHash) {
+        return db.read(c -> TokenRows.bySecretHash(c, secretHash));
+    }
+
+    @Override
+    public boolean revokeToken(String id, Instant at) {
+        return db.write(c -> TokenRows.revoke(c, id, at));
+    }
+
+    @Override
+    public List<TokenRow> tokens(String user) {
+        return db.read(c -> TokenRows.ofUser(c, user));
+    }
+
+    @Override
+    public void close() {
+        db.close();
+    }
+}

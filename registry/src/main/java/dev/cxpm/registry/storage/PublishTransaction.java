@@ -1,0 +1,82 @@
+package dev.cxpm.registry.storage;
+
+import static dev.cxpm.registry.storage.Sql.exists;
+import static dev.cxpm.registry.storage.Sql.prepare;
+import static dev.cxpm.registry.storage.Sql.update;
+
+import dev.cxpm.registry.storage.RegistryDatabase.NewNameRule;
+import dev.cxpm.registry.storage.RegistryDatabase.PublishOutcome;
+import dev.cxpm.registry.storage.RegistryDatabase.Summary;
+import dev.cxpm.registry.storage.RegistryDatabase.VersionRow;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Locale;
+
+/**
+ * One publish, inside the caller's write transaction: across processes (PostgreSQL) it takes a
+ * transaction-scoped advisory lock on the plugin's name, and the unique keys on names and
+ * versions stand behind it.
+ */
+final class PublishTransaction {
+
+    private PublishTransaction() {
+    }
+
+    static PublishOutcome insertVersion(Connection c, Dialect dialect, VersionRow v, Summary summary, boolean anyOwner,
+                                        NewNameRule newName) throws SQLException {
+        String now = v.publishedAt().toString();
+        dialect.lockName(c, v.plugin().toLowerCase(Locale.ROOT));
+        Long id = null;
+        try (PreparedStatement p = c.prepareStatement("SELECT id, name FROM plugins WHERE name_key = ?")) {
+            p.setString(1, v.plugin().toLowerCase(Locale.ROOT));
+            try (ResultSet rs = p.executeQuery()) {
+                if (rs.next()) {
+                    if (!rs.getString(2).equals(v.plugin())) {
+                        return PublishOutcome.NAME_TAKEN;
+                    }
+                    id = rs.getLong(1);
+                }
+            }
+        }
+        if (id == null) {
+            // a new name is judged against every other name, so new names are decided one at a time
+            dialect.lockNewNames(c);
+            if (newName.confusableWith(v.plugin(), PluginRows.pluginOwners(c)).isPresent()) {
+                return PublishOutcome.NAME_CONFUSABLE;
+            }
+            try (PreparedStatement p = prepare(c, "INSERT INTO plugins (name, name_key, created_at, updated_at) VALUES (?, ?, ?, ?) RETURNING id",
+                    v.plugin(), v.plugin().toLowerCase(Locale.ROOT), now, now);
+                 ResultSet keys = p.executeQuery()) {
+                keys.next();
+                id = keys.getLong(1);
+            }
+            update(c, "INSERT INTO owners (plugin_id, user_name) VALUES (?, ?)", id, v.publishedBy());
+        } else if (!anyOwner && !exists(c, "SELECT 1 FROM owners WHERE plugin_id = ? AND user_name = ?", id, v.publishedBy())) {
+            return PublishOutcome.NOT_OWNER;
+        }
+        String release = Versions.withoutBuild(v.version());
+        if (exists(c, "SELECT 1 FROM versions WHERE plugin_id = ? AND version_release = ?", id, release)) {
+            return PublishOutcome.VERSION_EXISTS;
+        }
+        update(c, "INSERT INTO versions (plugin_id, version, version_release, seq, integrity, size, manifest, dependencies, yanked, published_by, published_at)"
+                + " VALUES (?, ?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM versions WHERE plugin_id = ?), ?, ?, ?, ?, 0, ?, ?)",
+                id, v.version(), release, id, v.integrity().hex(), v.size(), v.manifest(), v.dependencies(), v.publishedBy(), now);
+        String latest = PluginRows.refreshLatest(c, id, now);
+        if (v.version().equals(latest)) {
+            update(c, "UPDATE plugins SET display_name = ?, description = ?, category = ?, keywords = ?, capabilities = ? WHERE id = ?",
+                    summary.displayName(), summary.description(), summary.category(),
+                    PluginRows.joinWords(summary.keywords()), PluginRows.joinWords(summary.capabilities()), id);
+            dialect.index(c, id, splitName(v.plugin()), summary.displayName(), String.join(" ", summary.keywords()),
+                    summary.description(), String.join(" ", summary.capabilities()));
+        }
+        return PublishOutcome.PUBLISHED;
+    }
+
+    /** "github-issues" is also found by "github" and "issues": the tokenizer keeps words, not names. */
+    private static String splitName(String name) {
+        String spaced = name.replaceAll("[._-]+", " ");
+        return spaced.equals(name) ? name : name + " " + spaced;
+    }
+}

@@ -1,0 +1,118 @@
+package dev.cxpm.registry.storage;
+
+import dev.cxpm.core.pack.Integrity;
+import dev.cxpm.registry.Registry;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The registry's metadata: plugins, their versions, owners and tokens. Everything a request
+ * decides is decided above this interface ({@link Registry}); an implementation only stores and
+ * answers, but makes {@link #insertVersion} atomic, because two publishers may race. The
+ * implementation is {@link JdbcDatabase} (SQLite embedded, PostgreSQL for scale-out).
+ */
+public interface RegistryDatabase extends AutoCloseable {
+
+    /** What a plugin looks like in search results and pages, taken from its latest version. */
+    record PluginRow(String name, String displayName, String description, String category,
+            List<String> keywords, List<String> capabilities, String latestVersion, Instant createdAt, Instant updatedAt) {
+    }
+
+    /** One published version. {@code manifest} and {@code dependencies} are JSON text. */
+    record VersionRow(String plugin, String version, Integrity integrity, long size, String manifest,
+            String dependencies, boolean yanked, String publishedBy, Instant publishedAt, String deprecated) {
+    }
+
+    /** The searchable summary a new version brings (applied to the plugin when it becomes its latest). */
+    record Summary(String displayName, String description, String category, List<String> keywords, List<String> capabilities) {
+    }
+
+    record TokenRow(String id, String user, String secretHash, List<String> scopes, String description,
+            Instant createdAt, Instant expiresAt, Instant revokedAt) {
+    }
+
+    record SearchQuery(String text, String category, int page, int perPage) {
+    }
+
+    record SearchPage(long total, List<PluginRow> plugins) {
+    }
+
+    enum PublishOutcome {
+        PUBLISHED,
+        /** This exact version exists: versions are immutable. */
+        VERSION_EXISTS,
+        /** The plugin exists and the publisher is not among its owners. */
+        NOT_OWNER,
+        /** Another plugin holds this name in a different case. */
+        NAME_TAKEN,
+        /** The name is new and {@link NewNameRule} refuses it beside an existing one. */
+        NAME_CONFUSABLE
+    }
+
+    /** Whether a new plugin name may be created beside the existing names (each with its owners): the similar one, if any. */
+    @FunctionalInterface
+    interface NewNameRule {
+        Optional<String> confusableWith(String name, java.util.Map<String, List<String>> existing);
+    }
+
+    Optional<PluginRow> plugin(String name);
+
+    /** Every plugin name with its owners, for the look-alike check of a new name. */
+    java.util.Map<String, List<String>> pluginOwners();
+
+    /** Versions of a plugin in publication order; empty when the plugin does not exist. */
+    List<VersionRow> versions(String plugin);
+
+    Optional<VersionRow> version(String plugin, String version);
+
+    /**
+     * In one transaction: creates the plugin (owned by the publisher) when new and {@code newName} allows it
+     * beside every name existing at that moment (no two new names are decided at once), refuses when the
+     * publisher does not own it (unless {@code anyOwner}), inserts the version unless one of the same
+     * precedence (equal but for build metadata) exists, and refreshes the plugin's latest version and search entry.
+     */
+    PublishOutcome insertVersion(VersionRow version, Summary summary, boolean anyOwner, NewNameRule newName);
+
+    /**
+     * The stored surface of each version of a plugin (core's {@code Surface} as JSON text), by version; versions
+     * published before surfaces were stored are absent until {@link #setSurface} records theirs.
+     */
+    java.util.Map<String, String> surfaces(String plugin);
+
+    /** Records a version's surface (JSON text); a version's surface never changes, so this only fills it in. */
+    void setSurface(String plugin, String version, String surfaceJson);
+
+    /** Sets the yanked flag; false when there is no such version. */
+    boolean setYanked(String plugin, String version, boolean yanked);
+
+    /** Sets (or, with null, clears) a version's deprecation message; false when there is no such version. */
+    boolean setDeprecated(String plugin, String version, String message);
+
+    List<String> owners(String plugin);
+
+    /** Names of the plugins a user owns, sorted. */
+    List<String> ownedBy(String user);
+
+    void addOwner(String plugin, String user);
+
+    boolean removeOwner(String plugin, String user);
+
+    /** Plugins matching the text (ranked) or all (by name) when the text is blank. */
+    SearchPage search(SearchQuery query);
+
+    /** Every integrity a version points to, for the start-up sweep of orphan blobs. */
+    List<Integrity> integrities();
+
+    void insertToken(TokenRow token);
+
+    Optional<TokenRow> tokenBySecretHash(String secretHash);
+
+    /** Marks a token revoked; false when there is no such token. */
+    boolean revokeToken(String id, Instant at);
+
+    List<TokenRow> tokens(String user);
+
+    @Override
+    void close();
+}

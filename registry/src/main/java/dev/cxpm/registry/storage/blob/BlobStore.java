@@ -1,0 +1,31 @@
+package dev.cxpm.registry.storage.blob;
+
+import dev.cxpm.core.pack.Integrity;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Where packed plugins live, addressed by their integrity. Content-addressed, so a put is
+ * idempotent and a blob never changes once written. The embedded store is a directory
+ * ({@link FileBlobStore}); a scale-out one talks to an S3-compatible service.
+ */
+public interface BlobStore {
+
+    /** Stores the bytes under their integrity, completely or not at all (a crash leaves no partial blob). */
+    void put(Integrity integrity, byte[] content);
+
+    /** The same for content in a file (an upload), read as a stream. */
+    void put(Integrity integrity, Path file);
+
+    /** The blob's bytes, or empty when there is none. The caller closes the stream. */
+    Optional<InputStream> open(Integrity integrity);
+
+    boolean exists(Integrity integrity);
+
+    void delete(Integrity integrity);
+
+    /** Every blob stored, for the start-up sweep of blobs no version points to. */
+    Set<Integrity> list();
+}

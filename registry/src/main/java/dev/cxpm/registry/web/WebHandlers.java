@@ -1,0 +1,77 @@
+package dev.cxpm.registry.web;
+
+import dev.cxpm.registry.RegistryException;
+import dev.cxpm.registry.api.Request;
+import java.io.IOException;
+import java.net.URI;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/** The web UI's routes: each renders a {@link WebPages} page. */
+public final class WebHandlers {
+
+    private final WebPages pages;
+    private final URI listening;
+    private final Optional<URI> publicUrl;
+
+    public WebHandlers(WebPages pages, URI listening, Optional<URI> publicUrl) {
+        this.pages = pages;
+        this.listening = listening;
+        this.publicUrl = publicUrl;
+    }
+
+    /**
+     * What a page may show as a command to paste into a shell: scheme, host (name, IPv4 or [IPv6]),
+     * port and a plain path, nothing a shell would read as more than one word ({@code $( )}, quotes,
+     * {@code ;}, spaces are all valid in a URL's host per RFC 3986, and a Host header is the client's to choose).
+     */
+    private static final Pattern SHOWN = Pattern.compile("https?://(?:[A-Za-z0-9.-]+|\\[[0-9A-Fa-f:.]+\\])(?::[0-9]{1,5})?(?:/[A-Za-z0-9._~/-]*)?");
+
+    public static boolean shownSafely(String url) {
+        return SHOWN.matcher(url).matches();
+    }
+
+    /**
+     * The registry's address as its users reach it, for the commands a page shows: the public URL the
+     * operator gave, else the Host the browser asked for when it is a plain host[:port] (the server
+     * only speaks http), else the address it listens on.
+     */
+    private String baseUrl(Request r) {
+        if (publicUrl.isPresent()) {
+            return strip(publicUrl.get().toString());
+        }
+        String asked = "http://" + Optional.ofNullable(r.header("Host")).orElse("").strip();
+        return shownSafely(asked) && !asked.substring("http://".length()).contains("/") ? asked : strip(listening.toString());
+    }
+
+    private static String strip(String url) {
+        return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+    }
+
+    public void home(Request r) throws IOException {
+        Map<String, String> q = r.query();
+        r.sendHtml(200, pages.home(q.get("q"), q.get("category"), Request.intParam(q, "page", 1)));
+    }
+
+    public void plugin(Request r) throws IOException {
+        Optional<String> html = pages.plugin(r.param(1), baseUrl(r));
+        if (html.isPresent()) {
+            r.sendHtml(200, html.get());
+        } else {
+            r.sendHtml(404, pages.notFound(r.param(1)));
+        }
+    }
+
+    public void owner(Request r) throws IOException {
+        r.sendHtml(200, pages.owner(r.param(1)));
+    }
+
+    public void refused(Request r, RegistryException e) throws IOException {
+        r.sendHtml(e.status(), pages.refused(e.getMessage()));
+    }
+
+    public void notFound(Request r) throws IOException {
+        r.sendHtml(404, pages.notFound(r.exchange().getRequestURI().getRawPath()));
+    }
+}
