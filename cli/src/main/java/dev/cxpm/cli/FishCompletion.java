@@ -72,7 +72,7 @@ final class FishCompletion {
         spec.subcommands().forEach((name, sub) -> {
             if (!sub.getCommandSpec().usageMessage().hidden()) {
                 out.append("complete -c cxpm").append(when).append(" -a ").append(quote(name))
-                        .append(" -d ").append(quote(summary(sub.getCommandSpec().usageMessage().description()))).append('\n');
+                        .append(" -d ").append(quote(firstSentence(ManPages.summary(sub.getCommandSpec())))).append('\n');
             }
         });
         for (OptionSpec option : spec.options()) {
@@ -117,10 +117,11 @@ final class FishCompletion {
 
     /** The first sentence of a description, as fish shows one short line beside each candidate. */
     private static String summary(String[] description) {
-        if (description.length == 0) {
-            return "";
-        }
-        String first = description[0].strip();
+        return description.length == 0 ? "" : firstSentence(description[0]);
+    }
+
+    private static String firstSentence(String text) {
+        String first = text.replace("%n", " ").strip();
         int end = first.indexOf(". ");
         return end < 0 ? first : first.substring(0, end + 1);
     }
