@@ -38,7 +38,7 @@ final class InstallCommand implements Runnable {
     @Mixin
     HelpOption help;
 
-    @Option(names = "--version", paramLabel = "RANGE", description = "npm-style range the version must satisfy: ^1.2, ~1.2.3, 1.x, 1.4.0.")
+    @Option(names = "--version", paramLabel = "RANGE", description = "The npm-style range the version must satisfy, such as ^1.2, ~1.2.3, 1.x or 1.4.0.")
     String range;
 
     @Option(names = "--ignore-prerequisites", description = "Install and enable even when prerequisites are missing.")

@@ -44,7 +44,7 @@ final class ServeCommand implements Runnable {
     String data;
 
     @Option(names = "--database", paramLabel = "JDBC_URL",
-            description = "Metadata in PostgreSQL instead of SQLite, e.g. jdbc:postgresql://db:5432/cxpm?user=cxpm&password=... "
+            description = "Metadata in PostgreSQL instead of SQLite, for example jdbc:postgresql://db/cxpm?user=cxpm "
                     + "(several servers may share it; blobs stay under --data unless --blobs is given).")
     String database;
 

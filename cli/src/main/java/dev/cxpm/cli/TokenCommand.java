@@ -54,8 +54,8 @@ final class TokenCommand implements Runnable {
         String data;
 
         @Option(names = "--database", paramLabel = "JDBC_URL",
-                description = "The registry's PostgreSQL database, as given to 'cxpm serve --database', e.g. "
-                        + "jdbc:postgresql://db:5432/cxpm?user=cxpm&password=... (the registry's API is not used, no token needed, nor --data).")
+                description = "The registry's PostgreSQL database, as given to 'cxpm serve --database' (the registry's API is not used, "
+                        + "no token needed, nor --data). For example: jdbc:postgresql://db/cxpm?user=cxpm.")
         String database;
 
         @CommandLine.Mixin

@@ -81,6 +81,30 @@ class HelpEverywhereTest {
     }
 
     @Test
+    void noWordOfADescriptionIsBrokenAcrossLines() {
+        // picocli wraps at the line-break opportunities of java.text.BreakIterator, which include a dot or colon
+        // inside a word: "~1.2.3" could print as "~1." and "2.3" on the next line
+        List<String> broken = new ArrayList<>();
+        for (List<String> path : commandPaths()) {
+            List<String> args = new ArrayList<>(path);
+            args.add("--help");
+            String out = CliRun.in(dir, args.toArray(String[]::new)).stdout();
+            CommandSpec spec = spec(path);
+            List<String> texts = new ArrayList<>(List.of(spec.usageMessage().description()));
+            spec.options().forEach(o -> texts.addAll(List.of(o.description())));
+            spec.positionalParameters().forEach(p -> texts.addAll(List.of(p.description())));
+            for (String text : texts) {
+                for (String word : text.split("\\s+")) {
+                    if (word.length() > 1 && !word.contains("%") && !out.contains(word)) {
+                        broken.add(String.join(" ", args) + ": " + word);
+                    }
+                }
+            }
+        }
+        assertThat(broken).isEmpty();
+    }
+
+    @Test
     void noHelpLineIsTruncated() {
         for (List<String> path : commandPaths()) {
             List<String> args = new ArrayList<>(path);
