@@ -27,10 +27,10 @@ final class ConfigCommand implements Runnable {
     @ParentCommand
     Main root;
 
-    @Parameters(index = "0", paramLabel = "get|set|unset")
+    @Parameters(index = "0", paramLabel = "get|set|unset", completionCandidates = CompletionValues.ConfigActions.class)
     String action;
 
-    @Parameters(index = "1", paramLabel = "KEY", description = "The setting: registry.")
+    @Parameters(index = "1", paramLabel = "KEY", completionCandidates = CompletionValues.ConfigKeys.class, description = "The setting: registry.")
     String key;
 
     @Parameters(index = "2", arity = "0..1", paramLabel = "VALUE", description = "For set: the registry's http(s) URL.")

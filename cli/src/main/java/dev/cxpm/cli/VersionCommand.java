@@ -43,7 +43,7 @@ public final class VersionCommand implements Callable<Integer> {
     @CommandLine.ParentCommand
     Main root;
 
-    @Parameters(index = "0", paramLabel = "BUMP", description = "major, minor, patch, prerelease, or the exact version to set (X.Y.Z).")
+    @Parameters(index = "0", paramLabel = "BUMP", completionCandidates = CompletionValues.Bumps.class, description = "major, minor, patch, prerelease, or the exact version to set (X.Y.Z).")
     String bump;
 
     @Parameters(index = "1", arity = "0..1", paramLabel = "DIR", description = "Plugin directory (default: current).")

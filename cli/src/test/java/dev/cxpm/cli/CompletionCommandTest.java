@@ -27,6 +27,8 @@ class CompletionCommandTest {
         assertThat(bash(script, "cxpm", "marketplace", "")).contains("add", "list", "update", "remove");
         assertThat(bash(script, "cxpm", "install", "--reg")).containsExactly("--registry");
         assertThat(bash(script, "cxpm", "completion", "")).containsExactlyInAnyOrder("bash", "zsh", "fish");
+        assertThat(bash(script, "cxpm", "config", "")).containsExactlyInAnyOrder("get", "set", "unset");
+        assertThat(bash(script, "cxpm", "version", "pa")).containsExactly("patch");
     }
 
     @Test
@@ -52,6 +54,7 @@ class CompletionCommandTest {
                 .noneMatch(l -> l.startsWith("--registry")); // install's option, not marketplace add's
         assertThat(fish(script, "cxpm install --")).anyMatch(l -> l.startsWith("--registry\t"));
         assertThat(fish(script, "cxpm ls --")).anyMatch(l -> l.startsWith("--json\t")); // an alias
+        assertThat(fish(script, "cxpm version p")).anyMatch(l -> l.startsWith("patch\t")).anyMatch(l -> l.startsWith("prerelease\t"));
         assertThat(fish(script, "cxpm completion ")).containsExactlyInAnyOrder("bash\tbash, zsh or fish.",
                 "zsh\tbash, zsh or fish.", "fish\tbash, zsh or fish.");
     }
