@@ -29,7 +29,12 @@ import picocli.CommandLine.Parameters;
  * sync finds it. cxpm.toml is only written when the sync succeeded.
  */
 @Command(name = "add",
-        description = "Add a plugin to cxpm.toml, then sync (install it and lock it).")
+        description = "Add a plugin to cxpm.toml, then sync (install it and lock it).",
+        footerHeading = Examples.HEADING,
+        footer = {"  cxpm add github-triage@team",
+                "      Declare it in cxpm.toml with ^ of its newest version, then sync.",
+                "  cxpm add linter --version ~2.0 --disabled",
+                "      Declare linter 2.0.x, installed but disabled."})
 public final class AddCommand implements Callable<Integer> {
 
     @CommandLine.ParentCommand

@@ -35,20 +35,30 @@ final class CommandTree {
             break;
         }
         if (first == null) {
-            return versionOnly ? leanRoot(root) : new CommandLine(root);
+            return versionOnly ? leanRoot(root) : full(root);
         }
         if (versionOnly) {
-            return new CommandLine(root);
+            return full(root);
         }
         Class<?> sub = subcommands().get(first);
         if (sub == null) {
-            return new CommandLine(root);
+            return full(root);
         }
         CommandLine rootLine = leanRoot(root);
         CommandLine subLine = new CommandLine(sub);
         injectParent(subLine.getCommandSpec().userObject(), root);
         rootLine.addSubcommand(sub.getAnnotation(Command.class).name(), subLine); // its aliases come along
         return rootLine;
+    }
+
+    /** Every command, as help, completion and the man pages describe them. */
+    static CommandLine full(Main root) {
+        CommandLine cl = new CommandLine(root);
+        // picocli's own help command, whose class cannot carry our examples
+        cl.getSubcommands().get("help").getCommandSpec().usageMessage()
+                .footerHeading(Examples.HEADING)
+                .footer("  cxpm help install", "      Show the help of install, as cxpm install --help does.");
+        return cl;
     }
 
     /** Names and aliases of Main's subcommands, read from the annotations alone (cheap), {@code help} excluded. */

@@ -15,15 +15,22 @@ import picocli.CommandLine.ParentCommand;
  */
 @Command(name = "config", mixinStandardHelpOptions = true,
         description = {"Show or change cxpm's settings in ~/.config/cxpm/config.toml.",
-                "registry: the default registry (install NAME falls back to it; publish, login and token use it); $CXPM_REGISTRY overrides it."})
+                "registry: the default registry (install NAME falls back to it; publish, login and token use it); $CXPM_REGISTRY overrides it."},
+        footerHeading = Examples.HEADING,
+        footer = {"  cxpm config set registry https://plugins.example.test",
+                "      Make that the registry install NAME falls back to.",
+                "  cxpm config get registry",
+                "      Show the default registry.",
+                "  cxpm config unset registry",
+                "      Forget it."})
 final class ConfigCommand implements Runnable {
     @ParentCommand
     Main root;
 
-    @Parameters(index = "0", paramLabel = "get|set|unset")
+    @Parameters(index = "0", paramLabel = "get|set|unset", completionCandidates = CompletionValues.ConfigActions.class)
     String action;
 
-    @Parameters(index = "1", paramLabel = "KEY", description = "The setting: registry.")
+    @Parameters(index = "1", paramLabel = "KEY", completionCandidates = CompletionValues.ConfigKeys.class, description = "The setting: registry.")
     String key;
 
     @Parameters(index = "2", arity = "0..1", paramLabel = "VALUE", description = "For set: the registry's http(s) URL.")

@@ -11,7 +11,12 @@ import picocli.CommandLine.Parameters;
 /** {@code cxpm deprecate}: attaches a message to published versions (installs still work, and show it). */
 @Command(name = "deprecate", mixinStandardHelpOptions = true,
         description = {"Deprecate the versions of a plugin in a range (all versions without @RANGE) with a message.",
-                "An empty message (\"\") lifts the deprecation."})
+                "An empty message (\"\") lifts the deprecation."},
+        footerHeading = Examples.HEADING,
+        footer = {"  cxpm deprecate demo@1.x \"Use 2.x: 1.x no longer works with Codex.\"",
+                "      Warn whoever installs a 1.x version.",
+                "  cxpm deprecate demo@1.x \"\"",
+                "      Lift the deprecation."})
 final class DeprecateCommand implements Runnable {
 
     @CommandLine.ParentCommand

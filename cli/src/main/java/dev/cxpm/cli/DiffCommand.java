@@ -17,9 +17,14 @@ import picocli.CommandLine.Parameters;
 
 /** {@code cxpm diff}: what changed in a plugin's surface, and the SemVer bump that requires. */
 @Command(name = "diff", mixinStandardHelpOptions = true,
-        description = {"Compare two versions of a plugin (directories or packed .tgz files): skills, MCP servers,",
-                "apps and capabilities added, removed, renamed or changed, and the smallest SemVer bump required",
-                "(removal or rename = major, addition = minor, anything else = patch)."})
+        description = {"Compare two versions of a plugin (directories or packed .tgz files) and the SemVer bump required.",
+                "Shows skills, MCP servers, apps and capabilities added, removed, renamed or changed, and the smallest "
+                        + "bump they require (removal or rename = major, addition = minor, anything else = patch)."},
+        footerHeading = Examples.HEADING,
+        footer = {"  cxpm diff demo-1.0.0.tgz ./demo",
+                "      What changed since the packed 1.0.0, and the bump it requires.",
+                "  cxpm diff old/ new/ --json",
+                "      The same for two directories, as JSON."})
 public final class DiffCommand implements Callable<Integer> {
 
     @CommandLine.ParentCommand

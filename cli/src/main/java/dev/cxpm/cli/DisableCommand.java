@@ -7,7 +7,10 @@ import picocli.CommandLine.ParentCommand;
 
 /** {@code cxpm disable PLUGIN@MARKETPLACE}: sets {@code enabled = false}; the files stay installed. */
 @Command(name = "disable", mixinStandardHelpOptions = true,
-        description = "Disable an installed plugin (Codex stops loading it; files stay).")
+        description = "Disable an installed plugin (Codex stops loading it; files stay).",
+        footerHeading = Examples.HEADING,
+        footer = {"  cxpm disable github-triage@team",
+                "      Stop Codex loading it; its files stay."})
 final class DisableCommand implements Runnable {
     @ParentCommand
     Main root;

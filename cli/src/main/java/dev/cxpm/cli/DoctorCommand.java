@@ -18,7 +18,12 @@ import picocli.CommandLine.Option;
 @Command(name = "doctor", mixinStandardHelpOptions = true,
         description = {"Report drift between cxpm.lock and the Codex home (plugins missing or edited by hand, enabled or "
                 + "disabled behind cxpm's back, missing prerequisites, stale marketplace clones) and the command that fixes each.",
-                "Exit 0 when all is well, 1 when something needs fixing."})
+                "Exit 0 when all is well, 1 when something needs fixing."},
+        footerHeading = Examples.HEADING,
+        footer = {"  cxpm doctor",
+                "      Show what differs from cxpm.lock, each with the command that fixes it.",
+                "  cxpm doctor --json",
+                "      The same as JSON, for scripts."})
 public final class DoctorCommand implements Callable<Integer> {
 
     @CommandLine.ParentCommand

@@ -9,7 +9,10 @@ import picocli.CommandLine.ParentCommand;
 
 /** {@code cxpm enable PLUGIN@MARKETPLACE}: sets {@code enabled = true}, after checking prerequisites. */
 @Command(name = "enable", mixinStandardHelpOptions = true,
-        description = "Enable an installed plugin (checks its prerequisites first).")
+        description = "Enable an installed plugin (checks its prerequisites first).",
+        footerHeading = Examples.HEADING,
+        footer = {"  cxpm enable github-triage@team",
+                "      Let Codex load it again, once its prerequisites are checked."})
 final class EnableCommand implements Runnable {
     @ParentCommand
     Main root;

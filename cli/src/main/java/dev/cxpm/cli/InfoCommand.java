@@ -25,7 +25,12 @@ import picocli.CommandLine.ParentCommand;
 
 /** {@code cxpm info PLUGIN[@MARKETPLACE]}: everything known about a plugin before (or after) installing it. */
 @Command(name = "info", mixinStandardHelpOptions = true,
-        description = "Show a plugin's versions, components (skills, MCP servers, apps), prerequisites, interface and source.")
+        description = "Show a plugin's versions, components (skills, MCP servers, apps), prerequisites, interface and source.",
+        footerHeading = Examples.HEADING,
+        footer = {"  cxpm info github-triage",
+                "      Show its versions, skills, MCP servers, apps and prerequisites.",
+                "  cxpm info github-triage@team --json",
+                "      The same for the one in the marketplace team, as JSON."})
 final class InfoCommand implements Runnable {
     @ParentCommand
     Main root;

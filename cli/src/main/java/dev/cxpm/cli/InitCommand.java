@@ -21,7 +21,12 @@ import picocli.CommandLine.Parameters;
         description = {"Create a Codex plugin in DIR (default: the current directory).",
                 "With --from, adopt an existing project's .mcp.json, .app.json and skills/ (both skills/<n>/SKILL.md "
                         + "and flat skills/<n>.md) into it, drafting prerequisites from its MCP servers. "
-                        + "The source is never modified; literal secrets are not copied."})
+                        + "The source is never modified; literal secrets are not copied."},
+        footerHeading = Examples.HEADING,
+        footer = {"  cxpm init demo",
+                "      Create a valid plugin in the new directory demo.",
+                "  cxpm init --from ../my-project",
+                "      Make the current directory a plugin of that project's skills and servers."})
 public final class InitCommand implements Runnable {
     @CommandLine.ParentCommand
     Main root;

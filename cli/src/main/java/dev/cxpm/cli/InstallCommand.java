@@ -20,7 +20,14 @@ import picocli.CommandLine.ParentCommand;
  */
 @Command(name = "install",
         description = {"Install a plugin from a configured marketplace into the Codex home (as `codex plugin add`).",
-                "Checks that its MCP servers' commands are on PATH and their environment variables are set."})
+                "Checks that its MCP servers' commands are on PATH and their environment variables are set."},
+        footerHeading = Examples.HEADING,
+        footer = {"  cxpm install github-triage",
+                "      Install from the one configured marketplace that has it.",
+                "  cxpm install github-triage@team --version ^1.2",
+                "      Install the newest 1.x (at least 1.2) from the marketplace team.",
+                "  cxpm install demo --registry http://127.0.0.1:8686",
+                "      Add that registry as a marketplace, then install demo from it."})
 final class InstallCommand implements Runnable {
     @ParentCommand
     Main root;
@@ -31,7 +38,7 @@ final class InstallCommand implements Runnable {
     @Mixin
     HelpOption help;
 
-    @Option(names = "--version", paramLabel = "RANGE", description = "npm-style range the version must satisfy: ^1.2, ~1.2.3, 1.x, 1.4.0.")
+    @Option(names = "--version", paramLabel = "RANGE", description = "The npm-style range the version must satisfy, such as ^1.2, ~1.2.3, 1.x or 1.4.0.")
     String range;
 
     @Option(names = "--ignore-prerequisites", description = "Install and enable even when prerequisites are missing.")
@@ -40,8 +47,8 @@ final class InstallCommand implements Runnable {
     @Option(names = "--json", description = "Print a JSON object.")
     boolean json;
 
-    @Option(names = "--registry", paramLabel = "URL", description = {"Add this cxpm registry as a marketplace first (as `cxpm marketplace add URL`;",
-            "nothing changes when it is already added), then install from it."})
+    @Option(names = "--registry", paramLabel = "URL", description = "Add this cxpm registry as a marketplace first (as `cxpm marketplace add URL`; "
+            + "nothing changes when it is already added), then install from it.")
     String registry;
 
     @Override

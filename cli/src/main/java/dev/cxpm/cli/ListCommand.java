@@ -10,7 +10,12 @@ import picocli.CommandLine.ParentCommand;
 
 /** {@code cxpm list}: the plugins installed in the Codex home, whoever installed them. */
 @Command(name = "list", aliases = "ls", mixinStandardHelpOptions = true,
-        description = "List installed plugins (installed by cxpm or by `codex plugin add`).")
+        description = "List installed plugins (installed by cxpm or by `codex plugin add`).",
+        footerHeading = Examples.HEADING,
+        footer = {"  cxpm list",
+                "      Show installed plugins, whoever installed them.",
+                "  cxpm list --json",
+                "      The same as JSON, for scripts."})
 final class ListCommand implements Runnable {
     @ParentCommand
     Main root;

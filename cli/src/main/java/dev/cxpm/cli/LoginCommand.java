@@ -16,7 +16,12 @@ import picocli.CommandLine.Option;
 /** {@code cxpm login}: checks a token against a registry and saves it (0600) for later commands. */
 @Command(name = "login", mixinStandardHelpOptions = true,
         description = {"Save a registry token for publish, yank and token commands.",
-                "The token is checked with the registry first; it is stored in ~/.config/cxpm/credentials.toml (mode 0600)."})
+                "The token is checked with the registry first; it is then stored (mode 0600) in ~/.config/cxpm/credentials.toml."},
+        footerHeading = Examples.HEADING,
+        footer = {"  cxpm login --registry http://127.0.0.1:8686",
+                "      Read a token from standard input, check it and save it.",
+                "  cxpm login --registry https://plugins.example.test --token -",
+                "      The same, saying so explicitly (the token never goes in the command line)."})
 final class LoginCommand implements Runnable {
 
     @CommandLine.ParentCommand

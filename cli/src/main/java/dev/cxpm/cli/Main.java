@@ -21,8 +21,15 @@ import picocli.CommandLine.Option;
                 DiffCommand.class,
                 ValidateCommand.class,
                 SyncCommand.class, AddCommand.class, RemoveCommand.class, OutdatedCommand.class, UpdateCommand.class,
-                DoctorCommand.class, ConfigCommand.class},
-        footer = {"", "Exit codes: 0 ok, 1 invalid input or failed check, 2 bad usage, 3 not found,",
+                DoctorCommand.class, ConfigCommand.class, CompletionCommand.class},
+        footerHeading = Examples.HEADING,
+        footer = {"  cxpm install github-triage@team",
+                "      Install a plugin from the marketplace named team.",
+                "  cxpm search review",
+                "      Find plugins about review in every configured marketplace.",
+                "  cxpm help sync",
+                "      Show what a command does, its options and examples.",
+                "", "Exit codes: 0 ok, 1 invalid input or failed check, 2 bad usage, 3 not found,",
                 "4 network, 5 integrity, 6 conflict or locked, 7 file system, 70 internal error."})
 public final class Main implements Runnable {
 

@@ -18,7 +18,12 @@ import picocli.CommandLine.ParentCommand;
 @Command(name = "marketplace", mixinStandardHelpOptions = true,
         description = "Add, list, update and remove plugin marketplaces (shared with the Codex CLI).",
         subcommands = {MarketplaceCommand.Add.class, MarketplaceCommand.ListCmd.class,
-                MarketplaceCommand.Update.class, MarketplaceCommand.Remove.class})
+                MarketplaceCommand.Update.class, MarketplaceCommand.Remove.class},
+        footerHeading = Examples.HEADING,
+        footer = {"  cxpm marketplace add acme/codex-plugins",
+                "      Add the marketplace of a GitHub repository, as Codex would.",
+                "  cxpm marketplace list",
+                "      Show each marketplace, its plugin count and how old its copy is."})
 final class MarketplaceCommand implements Runnable {
     @ParentCommand
     Main root;
@@ -34,7 +39,14 @@ final class MarketplaceCommand implements Runnable {
 
     @Command(name = "add", mixinStandardHelpOptions = true,
             description = {"Add a marketplace: a local directory, owner/repo (GitHub), a git URL or a cxpm registry URL.",
-                    "A registry (http(s)://host[:port]) is recorded for Codex as its git view; cxpm resolves against its API."})
+                    "A registry (http(s)://host[:port]) is recorded for Codex as its git view; cxpm resolves against its API."},
+            footerHeading = Examples.HEADING,
+            footer = {"  cxpm marketplace add acme/codex-plugins --ref v2",
+                    "      Add the marketplace of a GitHub repository, at its tag v2.",
+                    "  cxpm marketplace add ./plugins",
+                    "      Add a marketplace from a local directory.",
+                    "  cxpm marketplace add https://plugins.example.test",
+                    "      Add a cxpm registry: its plugins then install by name."})
     static final class Add implements Runnable {
         @ParentCommand
         MarketplaceCommand parent;
@@ -45,8 +57,8 @@ final class MarketplaceCommand implements Runnable {
         @Option(names = "--ref", paramLabel = "REF", description = "Git branch, tag or commit to check out.")
         String ref;
 
-        @Option(names = "--sparse", paramLabel = "PATH", description = {"Check out only this path of a git marketplace (repeatable;",
-                "top-level files always come along), from a partial clone, as Codex's --sparse does."})
+        @Option(names = "--sparse", paramLabel = "PATH", description = "Check out only this path of a git marketplace (repeatable; "
+                + "top-level files always come along), from a partial clone, as Codex's --sparse does.")
         List<String> sparse = new ArrayList<>();
 
         @Option(names = "--name", paramLabel = "NAME", description = "Fail unless the marketplace's manifest is called NAME.")
@@ -79,7 +91,12 @@ final class MarketplaceCommand implements Runnable {
         }
     }
 
-    @Command(name = "list", mixinStandardHelpOptions = true, description = "List configured marketplaces.")
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List configured marketplaces.",
+            footerHeading = Examples.HEADING,
+            footer = {"  cxpm marketplace list",
+                    "      Show each marketplace, its plugin count and how old its copy is.",
+                    "  cxpm marketplace list --json",
+                    "      The same as JSON, for scripts."})
     static final class ListCmd implements Runnable {
         @ParentCommand
         MarketplaceCommand parent;
@@ -130,7 +147,12 @@ final class MarketplaceCommand implements Runnable {
     }
 
     @Command(name = "update", aliases = "upgrade", mixinStandardHelpOptions = true,
-            description = "Fetch the latest commit of git marketplaces (all, or NAME).")
+            description = "Fetch the latest commit of git marketplaces (all, or NAME).",
+            footerHeading = Examples.HEADING,
+            footer = {"  cxpm marketplace update",
+                    "      Fetch every git marketplace whose remote moved.",
+                    "  cxpm marketplace update team",
+                    "      Fetch only the marketplace named team."})
     static final class Update implements java.util.concurrent.Callable<Integer> {
         @ParentCommand
         MarketplaceCommand parent;
@@ -181,7 +203,10 @@ final class MarketplaceCommand implements Runnable {
     }
 
     @Command(name = "remove", mixinStandardHelpOptions = true,
-            description = "Remove a marketplace (installed plugins stay installed, as with Codex).")
+            description = "Remove a marketplace (installed plugins stay installed, as with Codex).",
+            footerHeading = Examples.HEADING,
+            footer = {"  cxpm marketplace remove team",
+                    "      Remove the marketplace team; its installed plugins stay."})
     static final class Remove implements Runnable {
         @ParentCommand
         MarketplaceCommand parent;

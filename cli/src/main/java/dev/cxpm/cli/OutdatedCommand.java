@@ -17,7 +17,12 @@ import picocli.CommandLine.Option;
 /** {@code cxpm outdated}: current, wanted (newest in range) and latest version of each plugin. */
 @Command(name = "outdated", mixinStandardHelpOptions = true,
         description = {"Show each plugin's locked version, the newest its ranges allow (wanted) and the newest available (latest).",
-                "Exits 1 when a plugin is outdated, 0 when all are up to date (as npm outdated)."})
+                "Exits 1 when a plugin is outdated, 0 when all are up to date (as npm outdated)."},
+        footerHeading = Examples.HEADING,
+        footer = {"  cxpm outdated",
+                "      Show locked, wanted and latest versions; exit 1 if any is outdated.",
+                "  cxpm outdated --json",
+                "      The same as JSON, for scripts."})
 public final class OutdatedCommand implements Callable<Integer> {
 
     @CommandLine.ParentCommand

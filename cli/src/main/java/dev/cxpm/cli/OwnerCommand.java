@@ -11,7 +11,12 @@ import picocli.CommandLine.Parameters;
 /** {@code cxpm owner}: who may publish a plugin on a registry. */
 @Command(name = "owner", mixinStandardHelpOptions = true,
         description = "List, add or remove the owners of a plugin on a registry.",
-        subcommands = {OwnerCommand.ListOwners.class, OwnerCommand.Add.class, OwnerCommand.Remove.class})
+        subcommands = {OwnerCommand.ListOwners.class, OwnerCommand.Add.class, OwnerCommand.Remove.class},
+        footerHeading = Examples.HEADING,
+        footer = {"  cxpm owner list demo",
+                "      Show who may publish demo.",
+                "  cxpm owner add demo alice",
+                "      Let alice publish demo too."})
 final class OwnerCommand implements Runnable {
 
     @CommandLine.ParentCommand
@@ -35,7 +40,12 @@ final class OwnerCommand implements Runnable {
         env.out().println(plugin + " owners: " + String.join(", ", owners));
     }
 
-    @Command(name = "list", mixinStandardHelpOptions = true, description = "Show a plugin's owners (no login needed).")
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "Show a plugin's owners (no login needed).",
+            footerHeading = Examples.HEADING,
+            footer = {"  cxpm owner list demo",
+                    "      Show who may publish demo (no login needed).",
+                    "  cxpm owner list demo --json",
+                    "      The same as JSON, for scripts."})
     static final class ListOwners implements Runnable {
         @CommandLine.ParentCommand
         OwnerCommand parent;
@@ -53,7 +63,10 @@ final class OwnerCommand implements Runnable {
         }
     }
 
-    @Command(name = "add", mixinStandardHelpOptions = true, description = "Let USER publish PLUGIN too.")
+    @Command(name = "add", mixinStandardHelpOptions = true, description = "Let USER publish PLUGIN too.",
+            footerHeading = Examples.HEADING,
+            footer = {"  cxpm owner add demo alice",
+                    "      Let alice publish demo too."})
     static final class Add implements Runnable {
         @CommandLine.ParentCommand
         OwnerCommand parent;
@@ -73,7 +86,10 @@ final class OwnerCommand implements Runnable {
         }
     }
 
-    @Command(name = "remove", mixinStandardHelpOptions = true, description = "Stop USER from publishing PLUGIN (the last owner stays).")
+    @Command(name = "remove", mixinStandardHelpOptions = true, description = "Stop USER from publishing PLUGIN (the last owner stays).",
+            footerHeading = Examples.HEADING,
+            footer = {"  cxpm owner remove demo alice",
+                    "      Stop alice publishing demo."})
     static final class Remove implements Runnable {
         @CommandLine.ParentCommand
         OwnerCommand parent;

@@ -30,9 +30,16 @@ import picocli.CommandLine.Parameters;
 @Command(name = "pack", mixinStandardHelpOptions = true,
         description = {"Pack a plugin into a reproducible .tgz and print its size and sha512 integrity.",
                 "Refuses a plugin with errors under strict validation (cxpm validate --strict), showing them.",
-                "Leaves out .git, .gitattributes, .gitmodules (registries refuse them), what .cxpmignore lists,",
-                "symlinks leaving the plugin; refuses files over 64 MiB.",
-                "Records what it packed in DIR/.cxpm/last-release.json (for cxpm version's check)."})
+                "Leaves out .git, .gitattributes and .gitmodules (registries refuse them), what the .cxpmignore file lists "
+                        + "and symlinks leaving the plugin; refuses files over 64 MiB.",
+                "Records what it packed in DIR/.cxpm/last-release.json (for cxpm version's check)."},
+        footerHeading = Examples.HEADING,
+        footer = {"  cxpm pack",
+                "      Pack the plugin in the current directory into NAME-VERSION.tgz.",
+                "  cxpm pack ./demo -o dist/demo.tgz",
+                "      Pack the plugin in ./demo into dist/demo.tgz.",
+                "  cxpm pack --dry-run",
+                "      List what would be packed and left out, writing nothing."})
 public final class PackCommand implements Callable<Integer> {
 
     @CommandLine.ParentCommand

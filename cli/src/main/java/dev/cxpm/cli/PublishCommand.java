@@ -17,9 +17,14 @@ import picocli.CommandLine.Parameters;
 
 /** {@code cxpm publish}: uploads a plugin (a directory, packed as {@code cxpm pack} does, or a packed .tgz) to a registry. */
 @Command(name = "publish", mixinStandardHelpOptions = true,
-        description = {"Publish a plugin to a registry. The registry checks it and refuses it with every problem found;",
-                "a published version never changes (publishing it again is refused: bump the version).",
-                "Publishing a directory records the release in DIR/.cxpm/last-release.json (for cxpm version's check)."})
+        description = {"Publish a plugin to a registry, which checks it and refuses it with every problem found.",
+                "A published version never changes (publishing it again is refused: bump the version).",
+                "Publishing a directory records the release in DIR/.cxpm/last-release.json (for cxpm version's check)."},
+        footerHeading = Examples.HEADING,
+        footer = {"  cxpm publish",
+                "      Pack the plugin in the current directory and publish it.",
+                "  cxpm publish demo-1.0.0.tgz --registry https://plugins.example.test",
+                "      Publish an archive made by cxpm pack to that registry."})
 final class PublishCommand implements Runnable {
 
     @CommandLine.ParentCommand

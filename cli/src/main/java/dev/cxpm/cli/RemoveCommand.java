@@ -12,7 +12,10 @@ import picocli.CommandLine.Parameters;
 
 /** {@code cxpm remove PLUGIN}: take a plugin out of cxpm.toml and sync (uninstalls it unless still needed). */
 @Command(name = "remove", mixinStandardHelpOptions = true,
-        description = "Remove a plugin from cxpm.toml, then sync (it is uninstalled unless another plugin still needs it).")
+        description = "Remove a plugin from cxpm.toml, then sync (it is uninstalled unless another plugin still needs it).",
+        footerHeading = Examples.HEADING,
+        footer = {"  cxpm remove linter",
+                "      Take linter out of cxpm.toml and uninstall it, unless still needed."})
 public final class RemoveCommand implements Callable<Integer> {
 
     @CommandLine.ParentCommand

@@ -15,7 +15,12 @@ import picocli.CommandLine.ParentCommand;
 /** {@code cxpm search QUERY}: ranked matches across every configured marketplace, from local copies. */
 @Command(name = "search", mixinStandardHelpOptions = true,
         description = {"Search the plugins of all configured marketplaces (works offline: reads the local copies).",
-                "Ranked by name, display name, keywords, capabilities, category and description."})
+                "Ranked by name, display name, keywords, capabilities, category and description."},
+        footerHeading = Examples.HEADING,
+        footer = {"  cxpm search review",
+                "      Find plugins about review in every configured marketplace.",
+                "  cxpm search github triage --json",
+                "      Plugins matching both words, as JSON."})
 final class SearchCommand implements Runnable {
     @ParentCommand
     Main root;

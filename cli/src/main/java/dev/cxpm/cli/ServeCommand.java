@@ -23,7 +23,12 @@ import picocli.CommandLine.Option;
 /** {@code cxpm serve}: runs the registry (API and web UI) on embedded storage until stopped. */
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = {"Run a plugin registry: JSON API and web UI, SQLite and a blob directory under --data.",
-                "Make the first admin token with 'cxpm token create --data DIR' (with --database: 'cxpm token create --database JDBC_URL')."})
+                "Make the first admin token with 'cxpm token create --data DIR' (with --database: 'cxpm token create --database JDBC_URL')."},
+        footerHeading = Examples.HEADING,
+        footer = {"  cxpm serve --demo",
+                "      Run a registry with example plugins on http://127.0.0.1:8686.",
+                "  cxpm serve --data /srv/cxpm --public-url https://plugins.example.test",
+                "      Run one behind a TLS proxy, its data in /srv/cxpm."})
 final class ServeCommand implements Runnable {
 
     @CommandLine.ParentCommand
@@ -39,7 +44,7 @@ final class ServeCommand implements Runnable {
     String data;
 
     @Option(names = "--database", paramLabel = "JDBC_URL",
-            description = "Metadata in PostgreSQL instead of SQLite, e.g. jdbc:postgresql://db:5432/cxpm?user=cxpm&password=... "
+            description = "Metadata in PostgreSQL instead of SQLite, for example jdbc:postgresql://db/cxpm?user=cxpm "
                     + "(several servers may share it; blobs stay under --data unless --blobs is given).")
     String database;
 
@@ -58,8 +63,8 @@ final class ServeCommand implements Runnable {
             defaultValue = RegistryServer.Options.DEFAULT_MARKETPLACE_NAME)
     String marketplaceName;
 
-    @Option(names = "--public-url", paramLabel = "URL", description = {"The address users reach this registry at, when it is not the one it",
-            "listens on (behind a proxy, with TLS): the install command its pages show uses it."})
+    @Option(names = "--public-url", paramLabel = "URL", description = "The address users reach this registry at, when it is not the one it "
+            + "listens on (behind a proxy, with TLS): the install command its pages show uses it.")
     String publicUrl;
 
     @Option(names = "--demo", description = "Seed a few example plugins (once) so there is something to see.")

@@ -13,8 +13,13 @@ import picocli.CommandLine.Option;
 /** {@code cxpm sync [--frozen]}: make the Codex home match cxpm.lock (resolving and writing it when needed). */
 @Command(name = "sync", mixinStandardHelpOptions = true,
         description = {"Make the Codex home match cxpm.lock: install what is missing, update what differs, remove what the "
-                + "project installed and no longer needs, leave everything else alone. Without a lockfile (or when it "
-                + "no longer matches cxpm.toml), resolve and write one."})
+                + "project installed and no longer needs, leave everything else alone. Without a lockfile, or when "
+                + "cxpm.toml no longer matches it, resolve and write one."},
+        footerHeading = Examples.HEADING,
+        footer = {"  cxpm sync",
+                "      Install what cxpm.lock lists (resolving it first when needed).",
+                "  cxpm sync --frozen",
+                "      In CI: fail, changing nothing, on any drift from cxpm.lock."})
 public final class SyncCommand implements Callable<Integer> {
 
     @CommandLine.ParentCommand

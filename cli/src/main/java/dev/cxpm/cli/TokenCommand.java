@@ -17,7 +17,12 @@ import picocli.CommandLine.Option;
 /** {@code cxpm token}: registry tokens, offline on a server's data directory or database, or through the API. */
 @Command(name = "token", mixinStandardHelpOptions = true,
         description = "Create, list and revoke registry tokens.",
-        subcommands = {TokenCommand.Create.class, TokenCommand.ListTokens.class, TokenCommand.Revoke.class})
+        subcommands = {TokenCommand.Create.class, TokenCommand.ListTokens.class, TokenCommand.Revoke.class},
+        footerHeading = Examples.HEADING,
+        footer = {"  cxpm token create --data ~/.local/share/cxpm/registry",
+                "      Make the first admin token, offline on the registry's data.",
+                "  cxpm token list",
+                "      Show your tokens on the registry you logged in to."})
 final class TokenCommand implements Runnable {
 
     @CommandLine.ParentCommand
@@ -32,8 +37,14 @@ final class TokenCommand implements Runnable {
     }
 
     @Command(name = "create", mixinStandardHelpOptions = true,
-            description = {"Create a token. With --data or --database (as given to 'cxpm serve'), offline on the registry's storage,",
-                    "which is how the first admin token is made; otherwise through the registry with your login's token."})
+            description = {"Create a token, through the registry or offline on its storage.",
+                    "With --data or --database (as given to 'cxpm serve'), offline on the registry's storage, "
+                            + "which is how the first admin token is made; otherwise through the registry with your login's token."},
+            footerHeading = Examples.HEADING,
+            footer = {"  cxpm token create --data ~/.local/share/cxpm/registry",
+                    "      Make the first admin token, offline on the registry's data.",
+                    "  cxpm token create --scope publish:demo --expires-in-days 30",
+                    "      A token that may publish demo only, for 30 days (say for CI)."})
     static final class Create implements Runnable {
 
         @CommandLine.ParentCommand
@@ -43,8 +54,8 @@ final class TokenCommand implements Runnable {
         String data;
 
         @Option(names = "--database", paramLabel = "JDBC_URL",
-                description = "The registry's PostgreSQL database, as given to 'cxpm serve --database', e.g. "
-                        + "jdbc:postgresql://db:5432/cxpm?user=cxpm&password=... (the registry's API is not used, no token needed, nor --data).")
+                description = "The registry's PostgreSQL database, as given to 'cxpm serve --database' (the registry's API is not used, "
+                        + "no token needed, nor --data). For example: jdbc:postgresql://db/cxpm?user=cxpm.")
         String database;
 
         @CommandLine.Mixin
@@ -132,7 +143,12 @@ final class TokenCommand implements Runnable {
     }
 
     @Command(name = "list", mixinStandardHelpOptions = true,
-            description = "List your tokens on the registry (never their secrets), revoked and expired ones included.")
+            description = "List your tokens on the registry (never their secrets), revoked and expired ones included.",
+            footerHeading = Examples.HEADING,
+            footer = {"  cxpm token list",
+                    "      Show your tokens: id, scopes, created, whether still active.",
+                    "  cxpm token list --json",
+                    "      The same as JSON, for scripts."})
     static final class ListTokens implements Runnable {
 
         @CommandLine.ParentCommand
@@ -177,7 +193,10 @@ final class TokenCommand implements Runnable {
     }
 
     @Command(name = "revoke", mixinStandardHelpOptions = true,
-            description = "Revoke a token by its id (see 'cxpm token list'): the registry refuses it from then on.")
+            description = "Revoke a token by its id (see 'cxpm token list'): the registry refuses it from then on.",
+            footerHeading = Examples.HEADING,
+            footer = {"  cxpm token revoke 3f9a1c2b7d40",
+                    "      Revoke the token with that id; the registry refuses it from then on."})
     static final class Revoke implements Runnable {
 
         @CommandLine.ParentCommand

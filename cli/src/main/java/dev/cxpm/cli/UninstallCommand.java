@@ -9,7 +9,10 @@ import picocli.CommandLine.ParentCommand;
 
 /** {@code cxpm uninstall PLUGIN@MARKETPLACE}: what {@code codex plugin remove} does. */
 @Command(name = "uninstall", mixinStandardHelpOptions = true,
-        description = "Remove an installed plugin: its config entry, then its files (as `codex plugin remove`).")
+        description = "Remove an installed plugin: its config entry, then its files (as `codex plugin remove`).",
+        footerHeading = Examples.HEADING,
+        footer = {"  cxpm uninstall github-triage@team",
+                "      Remove its entry from config.toml, then its files."})
 final class UninstallCommand implements Runnable {
     @ParentCommand
     Main root;

@@ -22,7 +22,12 @@ import picocli.CommandLine.Parameters;
  * apps added or removed) from the packed contents before and after.
  */
 @Command(name = "update", mixinStandardHelpOptions = true,
-        description = "Move plugins (all, or those named) to the newest versions within their ranges; rewrite cxpm.lock and show what changed.")
+        description = "Move plugins (all, or those named) to the newest versions within their ranges; rewrite cxpm.lock and show what changed.",
+        footerHeading = Examples.HEADING,
+        footer = {"  cxpm update",
+                "      Move every plugin to the newest version its range allows.",
+                "  cxpm update github-triage",
+                "      Move only github-triage."})
 public final class UpdateCommand implements Callable<Integer> {
 
     @CommandLine.ParentCommand

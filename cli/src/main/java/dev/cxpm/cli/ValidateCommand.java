@@ -24,7 +24,14 @@ import picocli.CommandLine.Parameters;
 @Command(name = "validate", mixinStandardHelpOptions = true,
         description = {"Validate a plugin or marketplace directory, or a manifest file inside one (default: the current directory).",
                 "A directory holding both a plugin and a marketplace manifest is validated as both; naming a manifest "
-                        + "file picks one. Exit 0 when there is no error, 1 when there is one."})
+                        + "file picks one. Exit 0 when there is no error, 1 when there is one."},
+        footerHeading = Examples.HEADING,
+        footer = {"  cxpm validate",
+                "      Check the plugin or marketplace in the current directory.",
+                "  cxpm validate ./demo --strict",
+                "      Check ./demo, counting warnings as errors (exit 1).",
+                "  cxpm validate .agents/plugins/marketplace.json",
+                "      Check a marketplace by its manifest file."})
 public final class ValidateCommand implements Callable<Integer> {
     @CommandLine.ParentCommand
     Main root;

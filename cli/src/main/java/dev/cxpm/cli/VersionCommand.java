@@ -29,14 +29,21 @@ import picocli.CommandLine.Parameters;
 @Command(name = "version", mixinStandardHelpOptions = true,
         description = {"Bump the plugin manifest's SemVer version (npm's rules for pre-releases).",
                 "Only the version string changes; the rest of the file stays byte-identical.",
-                "Refuses (exit 1) a bump smaller than the surface changes since the last 'cxpm pack' or 'cxpm publish' require",
-                "(a skill removed in a patch), naming the version to use, as the registry would; --force bumps anyway."})
+                "Refuses (exit 1) a bump smaller than the surface changes since the last 'cxpm pack' or 'cxpm publish' require "
+                        + "(a skill removed in a patch), naming the version to use, as the registry would; --force bumps anyway."},
+        footerHeading = Examples.HEADING,
+        footer = {"  cxpm version patch",
+                "      Bump 1.2.3 to 1.2.4 in the manifest of the current directory.",
+                "  cxpm version prerelease --preid beta",
+                "      Bump 1.2.3 to 1.2.4-beta.0.",
+                "  cxpm version 2.0.0 ./demo",
+                "      Set the version of the plugin in ./demo to 2.0.0."})
 public final class VersionCommand implements Callable<Integer> {
 
     @CommandLine.ParentCommand
     Main root;
 
-    @Parameters(index = "0", paramLabel = "BUMP", description = "major, minor, patch, prerelease, or an explicit version X.Y.Z.")
+    @Parameters(index = "0", paramLabel = "BUMP", completionCandidates = CompletionValues.Bumps.class, description = "major, minor, patch, prerelease, or the exact version to set (X.Y.Z).")
     String bump;
 
     @Parameters(index = "1", arity = "0..1", paramLabel = "DIR", description = "Plugin directory (default: current).")

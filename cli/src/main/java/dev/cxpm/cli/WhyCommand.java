@@ -24,7 +24,12 @@ import picocli.CommandLine.Parameters;
 
 /** {@code cxpm why PLUGIN[@MARKETPLACE]}: which cxpm.toml declaration or which locked plugin's dependency brought it in. */
 @Command(name = "why", mixinStandardHelpOptions = true,
-        description = "Show which cxpm.toml declaration or plugin dependency brought a plugin in.")
+        description = "Show which cxpm.toml declaration or plugin dependency brought a plugin in.",
+        footerHeading = Examples.HEADING,
+        footer = {"  cxpm why github-triage",
+                "      Show the cxpm.toml line or the plugin that brought it in.",
+                "  cxpm why github-triage@team --json",
+                "      The same, for the id cxpm list prints, as JSON."})
 public final class WhyCommand implements Callable<Integer> {
 
     @CommandLine.ParentCommand

@@ -8,7 +8,12 @@ import picocli.CommandLine.Parameters;
 
 /** {@code cxpm yank}: hides a published version from new resolution; lockfiles that name it keep working. */
 @Command(name = "yank", mixinStandardHelpOptions = true,
-        description = "Yank a published version (--undo to restore it). It stays downloadable for lockfiles that pin it.")
+        description = "Yank a published version (--undo to restore it). It stays downloadable for lockfiles that pin it.",
+        footerHeading = Examples.HEADING,
+        footer = {"  cxpm yank demo@1.0.1",
+                "      Hide 1.0.1 from new installs; lockfiles that pin it still get it.",
+                "  cxpm yank demo@1.0.1 --undo",
+                "      Make 1.0.1 installable again."})
 final class YankCommand implements Runnable {
 
     @CommandLine.ParentCommand

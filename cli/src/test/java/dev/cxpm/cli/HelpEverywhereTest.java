@@ -1,6 +1,7 @@
 package dev.cxpm.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -8,11 +9,13 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
+import picocli.CommandLine.Model.ArgSpec;
+import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code --help} works on every command and subcommand, walked from picocli's own model of {@link Main}, so a
  * command added later (or an option that collides with {@code -h/--help/-V/--version}) is covered without
- * anyone remembering to list it here.
+ * anyone remembering to list it here. Each help ends with examples that parse, and no sentence is cut.
  */
 class HelpEverywhereTest {
     @TempDir
@@ -20,10 +23,7 @@ class HelpEverywhereTest {
 
     @Test
     void everyCommandAndSubcommandPrintsItsUsageAndExitsZero() {
-        List<List<String>> paths = new ArrayList<>();
-        walk(new CommandLine(new Main(null)), new ArrayList<>(), paths);
-        assertThat(paths).as("the walk found the commands").hasSizeGreaterThan(30);
-        for (List<String> path : paths) {
+        for (List<String> path : commandPaths()) {
             List<String> args = new ArrayList<>(path);
             args.add("--help");
             CliRun r = CliRun.in(dir, args.toArray(String[]::new));
@@ -31,6 +31,142 @@ class HelpEverywhereTest {
             assertThat(r.exitCode()).as(shown + "\nstderr: " + r.stderr()).isZero();
             assertThat(r.stdout()).as(shown).contains("Usage: " + String.join(" ", qualified(path)));
         }
+    }
+
+    @Test
+    void everyHelpShowsOneToThreeExamplesOfThatCommandThatParse() {
+        CommandLine parser = CommandTree.full(new Main(null)); // picocli clears what a parse set before the next one
+        for (List<String> path : commandPaths()) {
+            List<String> args = new ArrayList<>(path);
+            args.add("--help");
+            CliRun r = CliRun.in(dir, args.toArray(String[]::new));
+            String shown = "cxpm " + String.join(" ", args);
+            assertThat(r.stdout()).as(shown).contains("\nExamples:\n");
+            List<String> examples = Examples.of(spec(path)).stream().map(Examples.Example::commandLine).toList();
+            assertThat(examples).as(shown).hasSizeBetween(1, 3);
+            String self = String.join(" ", qualified(path));
+            for (String example : examples) {
+                assertThat(r.stdout()).as(shown).contains(example);
+                List<String> words = words(example);
+                assertThat(String.join(" ", words) + " ").as(example).startsWith(self + " ");
+                // each example parses as the real command line would: a wrong option or command name fails here
+                assertThatCode(() -> parser.parseArgs(words.subList(1, words.size()).toArray(String[]::new)))
+                        .as(example).doesNotThrowAnyException();
+            }
+        }
+    }
+
+    @Test
+    void noDescriptionIsCutMidSentence() {
+        List<String> cut = new ArrayList<>();
+        for (List<String> path : commandPaths()) {
+            CommandSpec spec = spec(path);
+            String self = String.join(" ", qualified(path));
+            for (String line : spec.usageMessage().description()) {
+                if (!endsASentence(line)) {
+                    cut.add(self + ": " + line);
+                }
+            }
+            List<ArgSpec> args = new ArrayList<>(spec.options());
+            args.addAll(spec.positionalParameters());
+            for (ArgSpec arg : args) {
+                for (String line : arg.description()) {
+                    if (!endsASentence(line)) {
+                        cut.add(self + " " + arg.paramLabel() + ": " + line);
+                    }
+                }
+            }
+        }
+        assertThat(cut).as("description lines that stop mid-sentence (the command list shows only the first)").isEmpty();
+    }
+
+    @Test
+    void noWordOfADescriptionIsBrokenAcrossLines() {
+        // picocli wraps at the line-break opportunities of java.text.BreakIterator, which include a dot or colon
+        // inside a word: "~1.2.3" could print as "~1." and "2.3" on the next line
+        List<String> broken = new ArrayList<>();
+        for (List<String> path : commandPaths()) {
+            List<String> args = new ArrayList<>(path);
+            args.add("--help");
+            String out = CliRun.in(dir, args.toArray(String[]::new)).stdout();
+            CommandSpec spec = spec(path);
+            List<String> texts = new ArrayList<>(List.of(spec.usageMessage().description()));
+            spec.options().forEach(o -> texts.addAll(List.of(o.description())));
+            spec.positionalParameters().forEach(p -> texts.addAll(List.of(p.description())));
+            for (String text : texts) {
+                for (String word : text.split("\\s+")) {
+                    if (word.length() > 1 && !word.contains("%") && !out.contains(word)) {
+                        broken.add(String.join(" ", args) + ": " + word);
+                    }
+                }
+            }
+        }
+        assertThat(broken).isEmpty();
+    }
+
+    @Test
+    void noHelpLineIsTruncated() {
+        for (List<String> path : commandPaths()) {
+            List<String> args = new ArrayList<>(path);
+            args.add("--help");
+            String out = CliRun.in(dir, args.toArray(String[]::new)).stdout();
+            // "QUERY..." is picocli's sign of a repeatable parameter, "password=..." a placeholder; "word..." is text cut short
+            assertThat(out.lines().filter(l -> l.stripTrailing().matches(".*[a-z,;]\\.\\.\\.")).toList()).as(String.join(" ", args)).isEmpty();
+        }
+    }
+
+    /** The words a shell would pass to cxpm: quotes removed, up to a redirection, pipe or comment. */
+    static List<String> words(String commandLine) {
+        List<String> words = new ArrayList<>();
+        StringBuilder word = null;
+        char quote = 0;
+        for (char c : commandLine.toCharArray()) {
+            if (quote != 0) {
+                if (c == quote) {
+                    quote = 0;
+                } else {
+                    word.append(c);
+                }
+            } else if (c == '\'' || c == '"') {
+                quote = c;
+                word = word == null ? new StringBuilder() : word;
+            } else if (Character.isWhitespace(c)) {
+                if (word != null) {
+                    words.add(word.toString());
+                    word = null;
+                }
+            } else if (word == null && (c == '>' || c == '|' || c == '<' || c == '#')) {
+                break;
+            } else {
+                word = word == null ? new StringBuilder() : word;
+                word.append(c);
+            }
+        }
+        if (word != null && quote == 0) {
+            words.add(word.toString());
+        }
+        assertThat(quote).as("quotes closed in " + commandLine).isEqualTo((char) 0);
+        return words;
+    }
+
+    private static boolean endsASentence(String line) {
+        String s = line.replace("%n", "").strip(); // picocli's line break
+        return s.isEmpty() || s.matches("(?s).*[.:!?][)\"'`]*");
+    }
+
+    private static CommandSpec spec(List<String> path) {
+        CommandLine cl = CommandTree.full(new Main(null));
+        for (String name : path) {
+            cl = cl.getSubcommands().get(name);
+        }
+        return cl.getCommandSpec();
+    }
+
+    static List<List<String>> commandPaths() {
+        List<List<String>> paths = new ArrayList<>();
+        walk(CommandTree.full(new Main(null)), new ArrayList<>(), paths);
+        assertThat(paths).as("the walk found the commands").hasSizeGreaterThan(30);
+        return paths;
     }
 
     private static List<String> qualified(List<String> path) {

@@ -1,0 +1,43 @@
+package dev.cxpm.cli;
+
+import java.util.List;
+
+/**
+ * The fixed words some arguments take, for the completion scripts (picocli's {@code completionCandidates}): an
+ * argument that is a String in its command, so picocli cannot list its values from an enum.
+ */
+final class CompletionValues {
+    private CompletionValues() {
+    }
+
+    static final class ConfigActions extends Words {
+        ConfigActions() {
+            super("get", "set", "unset");
+        }
+    }
+
+    static final class ConfigKeys extends Words {
+        ConfigKeys() {
+            super("registry");
+        }
+    }
+
+    static final class Bumps extends Words {
+        Bumps() {
+            super("major", "minor", "patch", "prerelease");
+        }
+    }
+
+    abstract static class Words implements Iterable<String> {
+        private final List<String> words;
+
+        Words(String... words) {
+            this.words = List.of(words);
+        }
+
+        @Override
+        public java.util.Iterator<String> iterator() {
+            return words.iterator();
+        }
+    }
+}

@@ -1,0 +1,43 @@
+package dev.cxpm.cli;
+
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * The examples a command shows under "Examples:" at the end of its {@code --help}: each a {@code "  cxpm ..."}
+ * line of its footer, followed by an indented line that says what it does. Written once, in the command's
+ * class, and read from there by the help, the man pages ({@link ManPages}) and the test that parses each one.
+ */
+final class Examples {
+    static final String HEADING = "%nExamples:%n";
+
+    record Example(String commandLine, String explanation) {
+    }
+
+    private Examples() {
+    }
+
+    static List<Example> of(CommandSpec spec) {
+        List<Example> examples = new ArrayList<>();
+        String command = null;
+        List<String> explanation = new ArrayList<>();
+        for (String line : spec.usageMessage().footer()) {
+            if (line.startsWith("  cxpm")) {
+                if (command != null) {
+                    examples.add(new Example(command, String.join(" ", explanation)));
+                }
+                command = line.strip();
+                explanation.clear();
+            } else if (command != null && line.startsWith("    ") && !line.isBlank()) {
+                explanation.add(line.strip());
+            } else if (command != null) {
+                break; // the examples end where the footer's other text (Main's exit codes) starts
+            }
+        }
+        if (command != null) {
+            examples.add(new Example(command, String.join(" ", explanation)));
+        }
+        return examples;
+    }
+}
