@@ -14,7 +14,8 @@ import picocli.CommandLine.Option;
 @Command(name = "sync", mixinStandardHelpOptions = true,
         description = {"Make the Codex home match cxpm.lock: install what is missing, update what differs, remove what the "
                 + "project installed and no longer needs, leave everything else alone. Without a lockfile (or when it "
-                + "no longer matches cxpm.toml), resolve and write one."})
+                + "no longer matches cxpm.toml), resolve and write one.",
+                PrerequisitesOption.RULE + " Plugins the sync installs enabled or enables are checked, also with --frozen."})
 public final class SyncCommand implements Callable<Integer> {
 
     @CommandLine.ParentCommand
@@ -27,6 +28,9 @@ public final class SyncCommand implements Callable<Integer> {
     @Option(names = "--verify", description = "Also re-check installed plugins' files and reinstall those edited by hand.")
     boolean verify;
 
+    @CommandLine.Mixin
+    PrerequisitesOption prerequisites;
+
     @Option(names = "--json", description = "Print {lockfileWritten, lockChanges:[{plugin,from,to}], changes:[{action,pluginId,from,to}], plugins}.")
     boolean json;
 
@@ -36,7 +40,7 @@ public final class SyncCommand implements Callable<Integer> {
         if (!json && !verify && answeredFromStamp(root.env, ctx, frozen)) {
             return ExitCodes.OK;
         }
-        ProjectSync.Result r = ctx.sync().sync(new ProjectSync.Options(frozen, Set.of(), false, verify));
+        ProjectSync.Result r = ctx.sync().sync(new ProjectSync.Options(frozen, Set.of(), false, verify, prerequisites.ignore));
         SyncReport.print(root.env, r, json);
         return ExitCodes.OK;
     }
