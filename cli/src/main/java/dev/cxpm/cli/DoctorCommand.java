@@ -22,7 +22,7 @@ import picocli.CommandLine.Option;
         description = {"Report drift between cxpm.lock and the Codex home (plugins missing or edited by hand, enabled or "
                 + "disabled behind cxpm's back, stale marketplace clones) and the command that fixes each; then, as warnings, "
                 + "the prerequisites the enabled plugins lack here (a command on PATH, an environment variable) and how to get each.",
-                "Exit 0 when there is no drift (missing prerequisites too with --strict), 1 when something needs fixing."})
+                "Exit 0 when there is no drift (and, with --strict, no missing prerequisite), 1 otherwise."})
 public final class DoctorCommand implements Callable<Integer> {
 
     @CommandLine.ParentCommand

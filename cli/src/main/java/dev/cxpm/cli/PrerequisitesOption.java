@@ -12,7 +12,8 @@ final class PrerequisitesOption {
 
     /** The sentence each of those commands' help states the rule with. */
     static final String RULE = "A plugin that lacks a prerequisite here (a command on PATH or an environment variable its MCP servers need) "
-            + "is refused, exit 1, before anything is written, each missing one named with what needs it and how to get it.";
+            + "is refused, exit 1, before anything is written, each missing one named with what needs it and how to get it; "
+            + MissingPrerequisites.OVERRIDE + " goes on with the same list as a warning.";
 
     @Option(names = MissingPrerequisites.OVERRIDE, description = "Go on when prerequisites are missing: a warning instead of the refusal "
             + "(the plugin is installed and enabled; its MCP servers fail until they are there).")

@@ -31,7 +31,9 @@ public final class SyncCommand implements Callable<Integer> {
     @CommandLine.Mixin
     PrerequisitesOption prerequisites;
 
-    @Option(names = "--json", description = "Print {lockfileWritten, lockChanges:[{plugin,from,to}], changes:[{action,pluginId,from,to}], plugins}.")
+    @Option(names = "--json", description = "Print {lockfileWritten, lockChanges:[{plugin,from,to}], changes:[{action,pluginId,from,to}], plugins, "
+            + "warnings:[{code,pluginId,problem,fix}], missingPrerequisites:[\"PLUGIN@MARKETPLACE: what is missing: how to get it\"]} "
+            + "(missingPrerequisites: what --ignore-prerequisites went on without).")
     boolean json;
 
     @Override

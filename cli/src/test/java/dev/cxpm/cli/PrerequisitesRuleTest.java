@@ -159,6 +159,22 @@ class PrerequisitesRuleTest {
     }
 
     @Test
+    void syncReadsTheMcpConfigurationTheManifestNamesFromTheStoredPlugin() {
+        TeamFixture t = new TeamFixture(dir).plugin("gh", "1.0.0").needs("gh", "*");
+        TeamFixture.write(t.market.resolve("plugins/gh/.codex-plugin/plugin.json"),
+                "{\"name\": \"gh\", \"version\": \"1.0.0\", \"mcpServers\": \"./config/mcp.json\"}\n");
+        TeamFixture.write(t.market.resolve("plugins/gh/config/mcp.json"), """
+                {"mcpServers": {"gh": {"command": "cxpm-test-no-such-cmd", "env": {"TOKEN": "${CXPM_TEST_TOKEN}"}}}}
+                """);
+        Snapshot before = Snapshot.of(t);
+        CliRun r = t.cxpm("sync");
+        assertThat(r.exitCode()).as(r.stderr()).isEqualTo(1);
+        assertThat(r.stderr()).contains("gh@fx needs what this machine lacks:", "command `cxpm-test-no-such-cmd` not found on PATH (MCP server `gh` runs it)",
+                "environment variable CXPM_TEST_TOKEN is not set (MCP server `gh` reads it)");
+        assertThat(Snapshot.of(t)).isEqualTo(before);
+    }
+
+    @Test
     void aMachineThatHasThePrerequisitesIsNotWarned() throws Exception {
         TeamFixture t = team().needs("gh", "*");
         CliRun r = CliRun.in(t.project, provided(t), "sync");
