@@ -175,6 +175,26 @@ class PrerequisitesRuleTest {
     }
 
     @Test
+    void updateToAVersionThatNeedsWhatThisMachineLacksIsRefusedByTheSameRule() {
+        TeamFixture t = new TeamFixture(dir).plugin("gh", "1.0.0").needs("gh", "^1");
+        assertThat(t.cxpm("sync").exitCode()).isZero();
+        // 1.1.0 gains an MCP server that needs a command and a variable
+        TeamFixture.write(t.market.resolve("plugins/gh/.codex-plugin/plugin.json"), """
+                {"name": "gh", "version": "1.1.0", "prerequisites": {"commands": {"cxpm-test-no-such-cmd": "get it from https://example.test/cmd"},
+                 "env": {"CXPM_TEST_TOKEN": "a token with repo scope"}}}
+                """);
+        TeamFixture.write(t.market.resolve("plugins/gh/.mcp.json"), """
+                {"mcpServers": {"gh": {"command": "cxpm-test-no-such-cmd", "args": [], "env": {"TOKEN": "${CXPM_TEST_TOKEN}"}}}}
+                """);
+        Snapshot before = Snapshot.of(t);
+        assertRefused(t.cxpm("update"), t, before);
+        CliRun forced = t.cxpm("update", "--ignore-prerequisites");
+        assertThat(forced.exitCode()).as(forced.stderr()).isZero();
+        assertThat(forced.stderr()).isEqualTo(WARNING);
+        assertThat(t.codexHome().resolve("plugins/cache/fx/gh/1.1.0/.mcp.json")).exists();
+    }
+
+    @Test
     void aMachineThatHasThePrerequisitesIsNotWarned() throws Exception {
         TeamFixture t = team().needs("gh", "*");
         CliRun r = CliRun.in(t.project, provided(t), "sync");
