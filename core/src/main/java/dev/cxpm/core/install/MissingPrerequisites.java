@@ -62,9 +62,11 @@ public record MissingPrerequisites(Map<String, List<Prerequisite>> byPlugin) {
 
     /** What every one of the four commands says, word for word, when it refuses. */
     public UserError refusal() {
+        boolean commands = byPlugin.values().stream().flatMap(List::stream).anyMatch(p -> p.kind() == Prerequisite.Kind.COMMAND);
+        boolean variables = byPlugin.values().stream().flatMap(List::stream).anyMatch(p -> p.kind() == Prerequisite.Kind.ENV);
+        String what = commands && variables ? "install the commands and set the variables" : commands ? "install the commands" : "set the variables";
         return new UserError(UserError.Kind.INVALID_INPUT, message(),
-                "install the commands and set the variables, then run the command again; or pass " + OVERRIDE
-                        + " to go on anyway (the plugin's MCP servers fail until they are there)");
+                what + ", then run the command again; or pass " + OVERRIDE + " to go on anyway (the plugin's MCP servers fail until they are there)");
     }
 
     /** "gh@fx needs what this machine lacks:" and one line per missing command or variable, for each plugin. */
