@@ -29,7 +29,8 @@ import picocli.CommandLine.Parameters;
  * sync finds it. cxpm.toml is only written when the sync succeeded.
  */
 @Command(name = "add",
-        description = "Add a plugin to cxpm.toml, then sync (install it and lock it).",
+        description = {"Add a plugin to cxpm.toml, then sync (install it and lock it); cxpm.toml is written only when the sync succeeded.",
+                PrerequisitesOption.RULE},
         footerHeading = Examples.HEADING,
         footer = {"  cxpm add github-triage@team",
                 "      Declare it in cxpm.toml with ^ of its newest version, then sync.",
@@ -51,6 +52,9 @@ public final class AddCommand implements Callable<Integer> {
 
     @Option(names = "--disabled", description = "Install it disabled (enabled = false in cxpm.toml).")
     boolean disabled;
+
+    @CommandLine.Mixin
+    PrerequisitesOption prerequisites;
 
     @Option(names = "--json", description = "Print the sync result as JSON (see `cxpm sync --help`).")
     boolean json;
@@ -115,7 +119,7 @@ public final class AddCommand implements Callable<Integer> {
         }
         editor.setPlugin(name, range, marketplace, !disabled);
         ProjectManifest next = ProjectManifest.parse(tomlFile, editor.text());
-        ProjectSync.Result r = sync.sync(next, ProjectSync.Options.plain());
+        ProjectSync.Result r = sync.sync(next, ProjectSync.Options.plain().ignoringPrerequisites(prerequisites.ignore));
         editor.write();
         if (!json) {
             root.env.out().println("Added " + name + " " + range + " to cxpm.toml.");

@@ -9,7 +9,7 @@ import picocli.CommandLine.ParentCommand;
 
 /** {@code cxpm enable PLUGIN@MARKETPLACE}: sets {@code enabled = true}, after checking prerequisites. */
 @Command(name = "enable", mixinStandardHelpOptions = true,
-        description = "Enable an installed plugin (checks its prerequisites first).",
+        description = {"Enable an installed plugin.", PrerequisitesOption.RULE},
         footerHeading = Examples.HEADING,
         footer = {"  cxpm enable github-triage@team",
                 "      Let Codex load it again, once its prerequisites are checked."})
@@ -20,25 +20,29 @@ final class EnableCommand implements Runnable {
     @Mixin
     PluginIdArgs target;
 
-    @Option(names = "--ignore-prerequisites", description = "Enable even when prerequisites are missing.")
-    boolean ignorePrerequisites;
+    @Mixin
+    PrerequisitesOption prerequisites;
 
     @Option(names = "--json", description = "Print a JSON object.")
     boolean json;
 
     @Override
     public void run() {
-        toggle(root.env, target.id(), true, ignorePrerequisites, json);
+        toggle(root.env, target.id(), true, prerequisites.ignore, json);
     }
 
     static void toggle(Env env, Installer.PluginId id, boolean enabled, boolean ignorePrerequisites, boolean json) {
         CodexContext ctx = CodexContext.of(env);
-        Installer.InstalledPlugin p = ctx.installer().setEnabled(id, enabled, ignorePrerequisites);
+        Installer.Toggled toggled = ctx.installer().setEnabled(id, enabled, ignorePrerequisites);
+        Installer.InstalledPlugin p = toggled.plugin();
+        PrerequisitesOption.warn(env, toggled.missingPrerequisites());
         if (json) {
             ObjectNode o = JsonOutput.object();
             o.put("pluginId", id.toString());
             o.put("version", p.version());
             o.put("enabled", p.enabled());
+            var missing = o.putArray("missingPrerequisites");
+            toggled.missingPrerequisites().lines().forEach(missing::add);
             env.out().println(JsonOutput.pretty(o));
         } else {
             env.out().println((enabled ? "Enabled" : "Disabled") + " plugin `" + id.plugin() + "` from marketplace `" + id.marketplace() + "`.");

@@ -149,7 +149,7 @@ final class InfoCommand implements Runnable {
         out.println("  prerequisites (" + prereqs.size() + "):");
         for (Prerequisite q : prereqs) {
             out.println("    " + (q.kind() == Prerequisite.Kind.COMMAND ? "command " : "env ") + q.name()
-                    + (missing.contains(q) ? "  [missing]" : "  [ok]") + (q.hint().isBlank() ? "" : " - " + q.hint()));
+                    + (missing.contains(q) ? "  [missing]" : "  [ok]") + (q.note().isBlank() ? "" : " - " + q.note()));
         }
     }
 
@@ -257,7 +257,7 @@ final class InfoCommand implements Runnable {
             ObjectNode o = prereqs.addObject();
             o.put("kind", q.kind().name().toLowerCase(java.util.Locale.ROOT));
             o.put("name", q.name());
-            o.put("hint", q.hint());
+            o.put("hint", q.note());
             o.put("missing", missing.contains(q));
         }
         return n;

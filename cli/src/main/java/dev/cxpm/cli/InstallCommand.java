@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cxpm.core.UserError;
 import dev.cxpm.core.install.InstallTarget;
 import dev.cxpm.core.install.Installer;
-import dev.cxpm.core.install.Prerequisite;
 import dev.cxpm.core.registry.DefaultRegistry;
 import dev.cxpm.core.resolve.VersionRange;
 import java.util.Optional;
@@ -20,7 +19,7 @@ import picocli.CommandLine.ParentCommand;
  */
 @Command(name = "install",
         description = {"Install a plugin from a configured marketplace into the Codex home (as `codex plugin add`).",
-                "Checks that its MCP servers' commands are on PATH and their environment variables are set."},
+                PrerequisitesOption.RULE},
         footerHeading = Examples.HEADING,
         footer = {"  cxpm install github-triage",
                 "      Install from the one configured marketplace that has it.",
@@ -41,8 +40,8 @@ final class InstallCommand implements Runnable {
     @Option(names = "--version", paramLabel = "RANGE", description = "The npm-style range the version must satisfy, such as ^1.2, ~1.2.3, 1.x or 1.4.0.")
     String range;
 
-    @Option(names = "--ignore-prerequisites", description = "Install and enable even when prerequisites are missing.")
-    boolean ignorePrerequisites;
+    @Mixin
+    PrerequisitesOption prerequisites;
 
     @Option(names = "--json", description = "Print a JSON object.")
     boolean json;
@@ -58,11 +57,9 @@ final class InstallCommand implements Runnable {
         Optional<VersionRange> r = typed.range().map(InstallCommand::parseRange);
         Installer.PluginId id = new InstallTarget(ctx.marketplaces(), () -> DefaultRegistry.of(root.env.vars()))
                 .resolve(new InstallTarget.Request(typed.plugin(), Optional.ofNullable(target.marketplace), Optional.ofNullable(registry)));
-        Installer.Installed in = ctx.installer().install(id, r, ignorePrerequisites);
+        Installer.Installed in = ctx.installer().install(id, r, prerequisites.ignore);
         Env env = ctx.env();
-        for (Prerequisite p : in.missingPrerequisites()) {
-            env.err().println("warning: " + p.describe());
-        }
+        PrerequisitesOption.warn(env, in.missingPrerequisites());
         for (var d : in.notInstalled()) {
             env.err().println("warning: not installed: " + d);
         }
@@ -83,7 +80,7 @@ final class InstallCommand implements Runnable {
             ArrayNode dropped = o.putArray("notInstalled");
             in.notInstalled().forEach(d -> dropped.add(d.toString()));
             ArrayNode missing = o.putArray("missingPrerequisites");
-            in.missingPrerequisites().forEach(p -> missing.add(p.describe()));
+            in.missingPrerequisites().lines().forEach(missing::add);
             env.out().println(JsonOutput.pretty(o));
         } else {
             env.out().println("Added plugin `" + id.plugin() + "` from marketplace `" + id.marketplace() + "`.");

@@ -12,7 +12,8 @@ import picocli.CommandLine.Parameters;
 
 /** {@code cxpm remove PLUGIN}: take a plugin out of cxpm.toml and sync (uninstalls it unless still needed). */
 @Command(name = "remove", mixinStandardHelpOptions = true,
-        description = "Remove a plugin from cxpm.toml, then sync (it is uninstalled unless another plugin still needs it).",
+        description = {"Remove a plugin from cxpm.toml, then sync (it is uninstalled unless another plugin still needs it).",
+                "The sync applies `cxpm sync`'s prerequisite rule to what it installs or enables."},
         footerHeading = Examples.HEADING,
         footer = {"  cxpm remove linter",
                 "      Take linter out of cxpm.toml and uninstall it, unless still needed."})
@@ -23,6 +24,9 @@ public final class RemoveCommand implements Callable<Integer> {
 
     @Parameters(paramLabel = "PLUGIN", description = "The plugin, as named in cxpm.toml.")
     String name;
+
+    @CommandLine.Mixin
+    PrerequisitesOption prerequisites;
 
     @Option(names = "--json", description = "Print the sync result as JSON (see `cxpm sync --help`).")
     boolean json;
@@ -36,7 +40,7 @@ public final class RemoveCommand implements Callable<Integer> {
                     "`cxpm why " + name + "` tells which plugin brings it in");
         }
         ProjectManifest next = ProjectManifest.parse(ctx.projectDir().resolve(ProjectManifest.FILE_NAME), editor.text());
-        ProjectSync.Result r = ctx.sync().sync(next, ProjectSync.Options.plain());
+        ProjectSync.Result r = ctx.sync().sync(next, ProjectSync.Options.plain().ignoringPrerequisites(prerequisites.ignore));
         editor.write();
         if (!json) {
             root.env.out().println("Removed " + name + " from cxpm.toml.");

@@ -14,7 +14,8 @@ import picocli.CommandLine.Option;
 @Command(name = "sync", mixinStandardHelpOptions = true,
         description = {"Make the Codex home match cxpm.lock: install what is missing, update what differs, remove what the "
                 + "project installed and no longer needs, leave everything else alone. Without a lockfile, or when "
-                + "cxpm.toml no longer matches it, resolve and write one."},
+                + "cxpm.toml no longer matches it, resolve and write one.",
+                PrerequisitesOption.RULE + " Plugins the sync installs enabled or enables are checked, also with --frozen."},
         footerHeading = Examples.HEADING,
         footer = {"  cxpm sync",
                 "      Install what cxpm.lock lists (resolving it first when needed).",
@@ -32,7 +33,12 @@ public final class SyncCommand implements Callable<Integer> {
     @Option(names = "--verify", description = "Also re-check installed plugins' files and reinstall those edited by hand.")
     boolean verify;
 
-    @Option(names = "--json", description = "Print {lockfileWritten, lockChanges:[{plugin,from,to}], changes:[{action,pluginId,from,to}], plugins}.")
+    @CommandLine.Mixin
+    PrerequisitesOption prerequisites;
+
+    @Option(names = "--json", description = "Print a JSON object: lockfileWritten, lockChanges [{plugin, from, to}], changes [{action, pluginId, from, "
+            + "to}], plugins, warnings [{code, pluginId, problem, fix}] and missingPrerequisites (each \"PLUGIN@MARKETPLACE: what is "
+            + "missing: how to get it\", what --ignore-prerequisites went on without).")
     boolean json;
 
     @Override
@@ -41,7 +47,7 @@ public final class SyncCommand implements Callable<Integer> {
         if (!json && !verify && answeredFromStamp(root.env, ctx, frozen)) {
             return ExitCodes.OK;
         }
-        ProjectSync.Result r = ctx.sync().sync(new ProjectSync.Options(frozen, Set.of(), false, verify));
+        ProjectSync.Result r = ctx.sync().sync(new ProjectSync.Options(frozen, Set.of(), false, verify, prerequisites.ignore));
         SyncReport.print(root.env, r, json);
         return ExitCodes.OK;
     }

@@ -49,6 +49,7 @@ final class SyncReport {
                 warnings.add(m);
             });
             out.put("warnings", warnings);
+            out.put("missingPrerequisites", r.missingPrerequisites().lines());
             try {
                 env.out().println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(out));
             } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
@@ -79,6 +80,7 @@ final class SyncReport {
             env.err().println("warning: " + w.problem());
             env.err().println("  fix: " + w.fix());
         }
+        PrerequisitesOption.warn(env, r.missingPrerequisites());
     }
 
     static String alreadyInSync(int plugins) {

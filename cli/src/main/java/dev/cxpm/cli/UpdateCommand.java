@@ -22,7 +22,8 @@ import picocli.CommandLine.Parameters;
  * apps added or removed) from the packed contents before and after.
  */
 @Command(name = "update", mixinStandardHelpOptions = true,
-        description = "Move plugins (all, or those named) to the newest versions within their ranges; rewrite cxpm.lock and show what changed.",
+        description = {"Move plugins (all, or those named) to the newest versions within their ranges; rewrite cxpm.lock and show what changed.",
+                PrerequisitesOption.RULE},
         footerHeading = Examples.HEADING,
         footer = {"  cxpm update",
                 "      Move every plugin to the newest version its range allows.",
@@ -36,6 +37,9 @@ public final class UpdateCommand implements Callable<Integer> {
     @Parameters(paramLabel = "PLUGIN", arity = "0..*", description = "Plugins to update (default: all).")
     List<String> plugins = List.of();
 
+    @CommandLine.Mixin
+    PrerequisitesOption prerequisites;
+
     @Option(names = "--json", description = "Print the sync result as JSON (see `cxpm sync --help`).")
     boolean json;
 
@@ -44,7 +48,7 @@ public final class UpdateCommand implements Callable<Integer> {
         ProjectContext ctx = ProjectContext.of(root.env);
         Optional<Lockfile> before = Lockfile.readIfPresent(ctx.projectDir());
         ProjectSync.Result r = ctx.sync().sync(
-                new ProjectSync.Options(false, new LinkedHashSet<>(plugins), plugins.isEmpty(), false));
+                new ProjectSync.Options(false, new LinkedHashSet<>(plugins), plugins.isEmpty(), false, prerequisites.ignore));
         if (json) {
             SyncReport.print(root.env, r, true);
             return ExitCodes.OK;

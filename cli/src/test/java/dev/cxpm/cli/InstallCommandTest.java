@@ -166,13 +166,14 @@ class InstallCommandTest {
                 """);
         CliRun r = cxpm("install", "demo@fx");
         assertThat(r.exitCode()).isEqualTo(1);
-        assertThat(r.stderr()).contains("command `cxpm-test-no-such-cmd` not found on PATH: get it from https://example.test/cmd",
-                "environment variable CXPM_TEST_TOKEN is not set: a token from https://example.test/tokens", "--ignore-prerequisites");
+        assertThat(r.stderr()).contains("command `cxpm-test-no-such-cmd` not found on PATH (MCP server `srv` runs it): get it from https://example.test/cmd",
+                "environment variable CXPM_TEST_TOKEN is not set (MCP server `srv` reads it): a token from https://example.test/tokens; "
+                        + "then export CXPM_TEST_TOKEN=...", "--ignore-prerequisites");
         assertThat(codexHome.resolve("plugins/cache/fx/demo")).doesNotExist();
 
         CliRun forced = cxpm("install", "demo@fx", "--ignore-prerequisites");
         assertThat(forced.exitCode()).isZero();
-        assertThat(forced.stderr()).contains("warning: command `cxpm-test-no-such-cmd` not found");
+        assertThat(forced.stderr()).contains("warning: demo@fx needs what this machine lacks:", "command `cxpm-test-no-such-cmd` not found");
 
         cxpm("disable", "demo@fx");
         assertThat(cxpm("enable", "demo@fx").exitCode()).isEqualTo(1);

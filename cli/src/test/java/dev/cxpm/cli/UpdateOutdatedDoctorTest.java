@@ -102,10 +102,11 @@ class UpdateOutdatedDoctorTest {
                  "prerequisites": {"commands": {"no-such-cmd-xyz": "get it from https://example.test/xyz"},
                                    "env": {"GH_TEAM_TOKEN": "a token with repo scope"}}}
                 """);
-        CliRun sync = t.cxpm("sync");
+        CliRun sync = t.cxpm("sync", "--ignore-prerequisites");
         assertThat(sync.exitCode()).isZero();
-        assertThat(sync.stderr()).contains("warning: gh@fx needs the command `no-such-cmd-xyz`", "warning: gh@fx needs the environment variable GH_TEAM_TOKEN");
-        CliRun r = t.cxpm("doctor", "--json");
+        assertThat(sync.stderr()).contains("warning: gh@fx needs what this machine lacks:", "command `no-such-cmd-xyz` not found on PATH",
+                "environment variable GH_TEAM_TOKEN is not set");
+        CliRun r = t.cxpm("doctor", "--json", "--strict");
         assertThat(r.exitCode()).isEqualTo(1);
         assertThat(r.stdout()).contains("\"healthy\" : false", "\"code\" : \"missing-command\"", "get it from https://example.test/xyz",
                 "\"code\" : \"missing-env\"", "export GH_TEAM_TOKEN=");
@@ -126,15 +127,18 @@ class UpdateOutdatedDoctorTest {
         var env = t.env("codex-home");
         env.put("PATH", "tools:" + System.getenv("PATH")); // relative: a shell in the project finds tools/team-tool-xyz
 
-        CliRun sync = CliRun.in(t.project, env, "sync");
+        CliRun refused = CliRun.in(t.project, env, "sync");
+        assertThat(refused.exitCode()).isEqualTo(1);
+        assertThat(refused.stderr()).contains("command `team-dir-xyz` not found on PATH: make dirs").doesNotContain("team-tool-xyz");
+        CliRun sync = CliRun.in(t.project, env, "sync", "--ignore-prerequisites");
         assertThat(sync.exitCode()).as(sync.stderr()).isZero();
-        assertThat(sync.stderr()).contains("gh@fx needs the command `team-dir-xyz`").doesNotContain("team-tool-xyz");
-        CliRun doctor = CliRun.in(t.project, env, "doctor");
+        assertThat(sync.stderr()).contains("command `team-dir-xyz` not found on PATH").doesNotContain("team-tool-xyz");
+        CliRun doctor = CliRun.in(t.project, env, "doctor", "--strict");
         assertThat(doctor.exitCode()).as(doctor.stdout()).isEqualTo(1);
-        assertThat(doctor.stdout()).contains("gh@fx needs the command `team-dir-xyz`", "make dirs").doesNotContain("team-tool-xyz");
+        assertThat(doctor.stdout()).contains("gh@fx: command `team-dir-xyz` not found on PATH", "make dirs").doesNotContain("team-tool-xyz");
 
         env.put("PATH", System.getenv("PATH"));
         CliRun elsewhere = CliRun.in(t.project, env, "doctor");
-        assertThat(elsewhere.stdout()).contains("gh@fx needs the command `team-tool-xyz`", "make tools");
+        assertThat(elsewhere.stdout()).contains("gh@fx: command `team-tool-xyz` not found on PATH", "make tools");
     }
 }

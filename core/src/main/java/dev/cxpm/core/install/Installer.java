@@ -126,11 +126,15 @@ public final class Installer {
     }
 
     public record Installed(PluginId id, String version, Path installedPath, AuthPolicy authPolicy, boolean unchanged,
-            Integrity integrity, List<Prerequisite> missingPrerequisites, String origin, List<PluginTree.Dropped> notInstalled) {
+            Integrity integrity, MissingPrerequisites missingPrerequisites, String origin, List<PluginTree.Dropped> notInstalled) {
     }
 
     /** An installed plugin: a config entry plus its files in the plugin cache. */
     public record InstalledPlugin(PluginId id, String version, boolean enabled, Path path, boolean marketplaceConfigured) {
+    }
+
+    /** What enable or disable left: the plugin, and what it lacks when enabled under --ignore-prerequisites. */
+    public record Toggled(InstalledPlugin plugin, MissingPrerequisites missingPrerequisites) {
     }
 
     public Installed install(PluginId id, Optional<VersionRange> range, boolean ignorePrerequisites) {
@@ -205,10 +209,7 @@ public final class Installer {
                     + " (the marketplace offers " + (plugin.version().isPresent() ? version : "an unversioned plugin") + ")",
                     "drop --version, or pick a range that includes " + version);
         }
-        List<Prerequisite> missing = Prerequisite.missing(plugin, vars, cwd);
-        if (!missing.isEmpty() && !ignorePrerequisites) {
-            throw missingPrerequisites(id, missing);
-        }
+        MissingPrerequisites missing = MissingPrerequisites.check(id.toString(), plugin, vars, cwd).enforce(ignorePrerequisites);
         PluginTree.Listing listing = PluginTree.list(source, boundary, excluded);
         Integrity digest = TreeDigest.of(listing.installed());
         Path pluginDir = id.dirIn(home);
@@ -248,19 +249,16 @@ public final class Installer {
         }
     }
 
-    /** Sets {@code enabled}; enabling checks prerequisites first unless told not to. */
-    public InstalledPlugin setEnabled(PluginId id, boolean enabled, boolean ignorePrerequisites) {
+    /** Sets {@code enabled}; enabling applies the prerequisite rule ({@link MissingPrerequisites}) first. */
+    public Toggled setEnabled(PluginId id, boolean enabled, boolean ignorePrerequisites) {
         try (HomeLock lock = HomeLock.acquire(home, lockTimeout)) {
             InstalledPlugin p = list().stream().filter(i -> i.id().equals(id)).findFirst().orElseThrow(() -> new UserError(
                     UserError.Kind.NOT_FOUND, "plugin " + id + " is not installed", "install it first: cxpm install " + id));
-            if (enabled && !ignorePrerequisites) {
-                List<Prerequisite> missing = Prerequisite.missing(Plugin.load(p.path()), vars, cwd);
-                if (!missing.isEmpty()) {
-                    throw missingPrerequisites(id, missing);
-                }
-            }
+            MissingPrerequisites missing = enabled
+                    ? MissingPrerequisites.check(id.toString(), Plugin.load(p.path()), vars, cwd).enforce(ignorePrerequisites)
+                    : MissingPrerequisites.none();
             home.config().withPlugin(id.toString(), enabled).write();
-            return new InstalledPlugin(id, p.version(), enabled, p.path(), p.marketplaceConfigured());
+            return new Toggled(new InstalledPlugin(id, p.version(), enabled, p.path(), p.marketplaceConfigured()), missing);
         }
     }
 
@@ -354,12 +352,5 @@ public final class Installer {
     private static UserError notFound(PluginId id) {
         return new UserError(UserError.Kind.NOT_FOUND, "plugin `" + id.plugin() + "` was not found in marketplace `" + id.marketplace() + "`",
                 "cxpm search " + id.plugin() + " lists matching plugins; cxpm marketplace list the marketplaces");
-    }
-
-    private static UserError missingPrerequisites(PluginId id, List<Prerequisite> missing) {
-        StringBuilder sb = new StringBuilder(id + " needs what this machine lacks:");
-        missing.forEach(p -> sb.append("\n  - ").append(p.describe()));
-        return new UserError(UserError.Kind.INVALID_INPUT, sb.toString(),
-                "install or set them, then retry; or pass --ignore-prerequisites to go on anyway");
     }
 }

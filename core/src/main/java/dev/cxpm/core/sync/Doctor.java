@@ -4,8 +4,7 @@ import dev.cxpm.core.codexhome.CodexConfig;
 import dev.cxpm.core.codexhome.CodexHome;
 import dev.cxpm.core.codexhome.MarketplaceName;
 import dev.cxpm.core.format.Plugin;
-import dev.cxpm.core.format.Prerequisites;
-import dev.cxpm.core.install.Executables;
+import dev.cxpm.core.install.Prerequisite;
 import dev.cxpm.core.lock.LockCheck;
 import dev.cxpm.core.lock.LockedPlugin;
 import dev.cxpm.core.lock.Lockfile;
@@ -26,12 +25,22 @@ import java.util.Optional;
 /**
  * Finds where the Codex home has drifted from the project's lockfile, and says which command fixes
  * each: plugins missing or edited by hand (their files re-packed and compared with the locked
- * integrity), enabled/disabled behind cxpm's back, missing prerequisites, stale git marketplace clones.
+ * integrity), enabled/disabled behind cxpm's back, stale git marketplace clones. Apart from the drift, what
+ * the enabled plugins lack on this machine (their prerequisites): not the home's fault, so a warning for
+ * {@code doctor} unless {@code --strict}.
  */
 public final class Doctor {
 
     /** One finding: what is wrong and the command that fixes it. */
     public record Finding(String code, String plugin, String problem, String fix) {
+    }
+
+    /** drift: where the home differs from cxpm.lock; missingPrerequisites: what enabled plugins lack on this machine. */
+    public record Report(List<Finding> drift, List<Finding> missingPrerequisites) {
+        public Report {
+            drift = List.copyOf(drift);
+            missingPrerequisites = List.copyOf(missingPrerequisites);
+        }
     }
 
     static final Duration STALE = Duration.ofDays(7);
@@ -40,12 +49,13 @@ public final class Doctor {
     }
 
     /** env and cwd: the caller's environment and directory, where a shell would look for a plugin's commands. */
-    public static List<Finding> examine(ProjectManifest project, Optional<Lockfile> lockOpt, CodexHome home,
+    public static Report examine(ProjectManifest project, Optional<Lockfile> lockOpt, CodexHome home,
             Map<String, String> env, Path cwd, Instant now) {
         List<Finding> out = new ArrayList<>();
+        List<Finding> lacking = new ArrayList<>();
         if (lockOpt.isEmpty()) {
             out.add(new Finding("no-lockfile", null, "cxpm.toml has no cxpm.lock yet", "cxpm sync"));
-            return out;
+            return new Report(out, lacking);
         }
         Lockfile lock = lockOpt.get();
         for (String d : LockCheck.disagreements(project, lock)) {
@@ -74,7 +84,9 @@ public final class Doctor {
                                 + (want ? "enabled" : "disabled"),
                         "cxpm sync (or change `enabled` in cxpm.toml)"));
             }
-            prerequisites(dir, id, env, cwd, out);
+            if (want) {
+                prerequisites(dir, id, env, cwd, lacking);
+            }
         }
         for (var e : config.marketplaces().entrySet()) {
             if (!e.getValue().isGit()) {
@@ -94,7 +106,7 @@ public final class Doctor {
                         "marketplace `" + e.getKey() + "` was last fetched " + days + " days ago", "cxpm marketplace update " + e.getKey()));
             }
         }
-        return out;
+        return new Report(out, lacking);
     }
 
     /** True when the files under dir are exactly the locked content (what `doctor` and `sync --verify` check). */
@@ -102,36 +114,18 @@ public final class Doctor {
         return InstalledFiles.integrity(dir).filter(expected::equals).isPresent();
     }
 
-    /**
-     * What the installed plugin needs on this machine and is missing (commands on the caller's PATH, relative
-     * entries from the caller's directory cwd, as a shell there finds them; environment variables).
-     */
-    public static List<Finding> missingPrerequisites(Path dir, String id, Map<String, String> env, Path cwd) {
-        List<Finding> out = new ArrayList<>();
-        prerequisites(dir, id, env, cwd, out);
-        return out;
-    }
-
+    /** What an installed plugin that cxpm.toml wants enabled lacks here, by the rule install and sync apply. */
     private static void prerequisites(Path dir, String id, Map<String, String> env, Path cwd, List<Finding> out) {
-        Prerequisites pre;
+        Plugin plugin;
         try {
-            pre = Plugin.load(dir).prerequisites();
+            plugin = Plugin.load(dir);
         } catch (UserError e) {
-            return;
+            return; // its files are reported as drift when they are not the locked ones
         }
-        pre.commands().forEach((cmd, hint) -> {
-            if (Executables.find(cmd, env.get("PATH"), cwd).isEmpty()) {
-                out.add(new Finding("missing-command", id, id + " needs the command `" + cmd + "`, which is not on PATH",
-                        hint == null || hint.isBlank() ? "install " + cmd : hint));
-            }
-        });
-        pre.env().forEach((var, hint) -> {
-            String v = env.get(var);
-            if (v == null || v.isBlank()) {
-                out.add(new Finding("missing-env", id, id + " needs the environment variable " + var + ", which is not set",
-                        "export " + var + "=..." + (hint == null || hint.isBlank() ? "" : " (" + hint + ")")));
-            }
-        });
+        for (Prerequisite p : Prerequisite.missing(plugin, env, cwd)) {
+            out.add(new Finding(p.kind() == Prerequisite.Kind.COMMAND ? "missing-command" : "missing-env", id,
+                    id + ": " + p.problem(), p.fix()));
+        }
     }
 
     /** When git last fetched into the clone (FETCH_HEAD, else HEAD), if it is a clone. */

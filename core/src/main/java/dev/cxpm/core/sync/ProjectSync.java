@@ -3,6 +3,7 @@ package dev.cxpm.core.sync;
 import dev.cxpm.core.UserError;
 import dev.cxpm.core.codexhome.CodexConfig;
 import dev.cxpm.core.codexhome.CodexHome;
+import dev.cxpm.core.install.MissingPrerequisites;
 import dev.cxpm.core.lock.LockCheck;
 import dev.cxpm.core.lock.LockedPlugin;
 import dev.cxpm.core.lock.Lockfile;
@@ -45,19 +46,25 @@ public final class ProjectSync {
      * @param update    plugins to move to the newest version in range (their locked version is not preferred)
      * @param updateAll move every plugin
      * @param verify    re-check the files of installed plugins and reinstall the ones edited by hand
+     * @param ignorePrerequisites install and enable plugins that lack prerequisites, with a warning, instead of refusing
+     *                  ({@link MissingPrerequisites})
      */
-    public record Options(boolean frozen, Set<String> update, boolean updateAll, boolean verify) {
+    public record Options(boolean frozen, Set<String> update, boolean updateAll, boolean verify, boolean ignorePrerequisites) {
         public static Options plain() {
-            return new Options(false, Set.of(), false, false);
+            return new Options(false, Set.of(), false, false, false);
+        }
+
+        public Options ignoringPrerequisites(boolean ignore) {
+            return new Options(frozen, update, updateAll, verify, ignore);
         }
     }
 
     /**
-     * warnings: what newly installed plugins need on this machine and is missing (they are installed all the same), and
-     * links left out of plugins brought into the store.
+     * warnings: links left out of plugins brought into the store. missingPrerequisites: what plugins this sync installed
+     * or enabled lack on this machine, when {@link Options#ignorePrerequisites} let it go on.
      */
     public record Result(Lockfile lock, boolean lockWritten, List<LockChange> lockChanges, List<Change> changes,
-            List<Doctor.Finding> warnings) {
+            List<Doctor.Finding> warnings, MissingPrerequisites missingPrerequisites) {
     }
 
     private final Path projectDir;
@@ -144,8 +151,12 @@ public final class ProjectSync {
                 lock.write(projectDir);
             }
             SyncStamp.write(projectDir, home, lock);
-            return new Result(lock, written, lockChanges, List.of(), List.copyOf(fill.leftOut)); // the no-op path: no home lock, no home writes
+            return new Result(lock, written, lockChanges, List.of(), List.copyOf(fill.leftOut), MissingPrerequisites.none()); // the no-op path: no home lock, no home writes
         }
+
+        // Before phase 3 writes anything: the prerequisite rule install and enable apply too.
+        MissingPrerequisites missing = new SyncPrerequisites(home, fill.store(), env, callerDir)
+                .check(project, lock, toInstall, config).enforce(options.ignorePrerequisites());
 
         // Phase 3: apply, under the home lock.
         List<Change> changes = apply.underHomeLock(project, lock, toInstall, plan.repairs(), state, lazyIndex);
@@ -155,11 +166,7 @@ public final class ProjectSync {
             written = true;
         }
         SyncStamp.write(projectDir, home, lock);
-        List<Doctor.Finding> warnings = new ArrayList<>(fill.leftOut);
-        for (LockedPlugin p : toInstall) {
-            warnings.addAll(Doctor.missingPrerequisites(versionDir(p), id(p), env, callerDir));
-        }
-        return new Result(lock, written, lockChanges, changes, warnings);
+        return new Result(lock, written, lockChanges, changes, List.copyOf(fill.leftOut), missing);
     }
 
     /** The releases this project can see (cxpm.toml's marketplaces, then the Codex home's). */

@@ -38,6 +38,10 @@ final class StoreFill {
         this.store = store;
     }
 
+    Store store() {
+        return store;
+    }
+
     Plan fill(Lockfile lock, SyncState state, ProjectSync.Options options, Supplier<ProjectIndex> lazyIndex) {
         List<LockedPlugin> toInstall = new ArrayList<>();
         Set<String> repairs = new HashSet<>();
