@@ -54,10 +54,10 @@ final class InstallCommand implements Runnable {
         Installer.Installed in = ctx.installer().install(id, r, ignorePrerequisites);
         Env env = ctx.env();
         for (Prerequisite p : in.missingPrerequisites()) {
-            env.err().println("warning: " + p.describe());
+            Terminal.of(env).warning(p.describe());
         }
         for (var d : in.notInstalled()) {
-            env.err().println("warning: not installed: " + d);
+            Terminal.of(env).warning("not installed: " + d);
         }
         if (in.origin().equals("store-offline")) {
             env.err().println("note: the source could not be reached; installed the copy kept in the cxpm store");

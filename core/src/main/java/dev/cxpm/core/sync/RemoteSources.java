@@ -97,11 +97,11 @@ public final class RemoteSources implements AutoCloseable {
         Path dest = work().resolve(Integer.toString(clones.size()));
         boolean commitRef = ref.isPresent() && ref.get().matches("[0-9a-f]{7,64}");
         if (ref.isEmpty()) {
-            git.run(null, "clone", "--quiet", "--depth", "1", url, dest.toString());
+            git.transfer("cloning " + url, null, "clone", "--quiet", "--depth", "1", url, dest.toString());
         } else if (!commitRef) {
-            git.run(null, "clone", "--quiet", "--depth", "1", "--branch", ref.get(), url, dest.toString());
+            git.transfer("cloning " + url, null, "clone", "--quiet", "--depth", "1", "--branch", ref.get(), url, dest.toString());
         } else {
-            git.run(null, "clone", "--quiet", url, dest.toString());
+            git.transfer("cloning " + url, null, "clone", "--quiet", url, dest.toString());
             git.run(dest, "checkout", "--quiet", ref.get());
         }
         commits.put(dest, git.run(dest, "rev-parse", "HEAD"));
