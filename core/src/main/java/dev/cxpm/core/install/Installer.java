@@ -345,7 +345,7 @@ public final class Installer {
                 }
                 yield dir;
             }
-            case PluginSource.Npm npm -> new NpmFetcher(vars, cwd).fetch(npm, work).dir();
+            case PluginSource.Npm npm -> new NpmFetcher(vars, cwd, progress).fetch(npm, work).dir();
         };
     }
 

@@ -58,16 +58,17 @@ public final class GitCli {
             loud.add(a.equals("--quiet") ? "--progress" : a);
         }
         try (Progress.Step step = progress.begin(CREDENTIALS.matcher(what).replaceAll("$1"))) {
-            return run(dir, step, loud.toArray(String[]::new));
+            return run(dir, step, args, loud.toArray(String[]::new));
         }
     }
 
     /** Runs git in dir (null: the caller's directory) and returns its stdout, trimmed; NETWORK error on failure. */
     public String run(Path dir, String... args) {
-        return run(dir, null, args);
+        return run(dir, null, args, args);
     }
 
-    private String run(Path dir, Progress.Step step, String... args) {
+    /** typed: the command as the caller wrote it, for messages (the same whether or not progress was asked for). */
+    private String run(Path dir, Progress.Step step, String[] typed, String[] args) {
         Path gitExe = dev.cxpm.core.install.Executables.find("git", env.get("PATH"), cwd).orElseThrow(() -> new UserError(
                 UserError.Kind.NETWORK, "git is not installed (not found on PATH); it is needed for git marketplaces and plugin sources",
                 "install git (e.g. apt-get install git) or use a local marketplace directory"));
@@ -96,7 +97,7 @@ public final class GitCli {
                 String stdout = Files.readString(out, StandardCharsets.UTF_8);
                 if (code != 0) {
                     String stderr = step == null ? Files.readString(err, StandardCharsets.UTF_8).strip() : withoutProgress(err);
-                    throw new UserError(UserError.Kind.NETWORK, "git " + String.join(" ", args) + " failed with exit status " + code
+                    throw new UserError(UserError.Kind.NETWORK, "git " + String.join(" ", typed) + " failed with exit status " + code
                             + (stderr.isEmpty() ? "" : ":\n" + stderr), "check the URL, the ref and your network or git credentials");
                 }
                 return stdout.strip();
@@ -146,8 +147,8 @@ public final class GitCli {
         StringBuilder b = new StringBuilder();
         for (String line : Files.readString(err, StandardCharsets.UTF_8).split("\n")) {
             String shown = line.substring(line.lastIndexOf('\r') + 1); // what a terminal would show of a redrawn line
-            if (!shown.isBlank() && !PROGRESS.matcher(shown.strip()).matches()) {
-                b.append(shown.strip()).append('\n');
+            if (!PROGRESS.matcher(shown.strip()).matches()) {
+                b.append(shown.stripTrailing()).append('\n');
             }
         }
         return b.toString().strip();

@@ -87,7 +87,7 @@ public final class ProjectSync {
             dev.cxpm.core.marketplace.GitCli git, Map<String, String> env, Path callerDir, Progress progress) {
         this.env = env;
         this.callerDir = callerDir;
-        this.remoteSources = new RemoteSources(git, env, projectDir);
+        this.remoteSources = new RemoteSources(git, env, projectDir, progress);
         this.projectDir = projectDir.toAbsolutePath().normalize();
         this.home = home;
         this.sources = new ProjectMarketplaces(this.projectDir, home, marketplaces, git, remoteSources);
