@@ -80,6 +80,18 @@ class DaemonTerminalTest {
         assertThat(onTerminal(noColour, "install", "nope@fx")).contains("error: plugin `nope`").doesNotContain("\033");
     }
 
+    @Test
+    void aFreshJvmTellsATerminalFromAPipeByItself() throws Exception {
+        Map<String, String> fresh = new HashMap<>(c.env); // the real JDK: no daemon, each command in a JVM of its own
+        fresh.put("CXPM_DAEMON", "0");
+        fresh.put("TERM", "xterm");
+        assertThat(onTerminal(fresh, "install", "nope@fx")).contains(RED_ERROR + "plugin `nope` was not found");
+        Run piped = c.cxpm(fresh, "install", "nope@fx");
+        assertThat(piped.code()).isEqualTo(3);
+        assertThat(piped.err()).startsWith("error: plugin `nope` was not found").doesNotContain("\033");
+        assertThat(c.daemons()).isEmpty();
+    }
+
     /** What the terminal showed (stdout and stderr together, as a person sees them) of the command run by the launcher. */
     private String onTerminal(Map<String, String> vars, String... args) throws Exception {
         List<String> words = new ArrayList<>(List.of("bash", c.launcher.toString()));

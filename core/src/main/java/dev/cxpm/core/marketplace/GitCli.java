@@ -121,7 +121,10 @@ public final class GitCli {
         return p.exitValue();
     }
 
-    /** The last complete line of git's progress (ended by \r or \n), from the file's last few KiB only. */
+    /**
+     * The last line of git's progress report, from the file's last few KiB only: git redraws a report line by
+     * ending it with \r, so a line ended by \r is progress, and one ended by \n a message (an error's words are not a status).
+     */
     private static Optional<String> lastReport(Path err) throws IOException {
         try (SeekableByteChannel ch = Files.newByteChannel(err)) {
             long size = ch.size();
@@ -131,11 +134,11 @@ public final class GitCli {
                 // read the tail whole
             }
             String text = new String(tail.array(), 0, tail.position(), StandardCharsets.UTF_8);
-            String[] lines = text.split("[\r\n]");
-            boolean complete = text.endsWith("\r") || text.endsWith("\n");
-            for (int i = lines.length - (complete ? 1 : 2); i >= 0; i--) {
-                if (!lines[i].isBlank()) {
-                    return Optional.of(lines[i].strip());
+            for (int end = text.lastIndexOf('\r'); end > 0; end = text.lastIndexOf('\r', end - 1)) {
+                int start = Math.max(text.lastIndexOf('\r', end - 1), text.lastIndexOf('\n', end - 1)) + 1;
+                String line = text.substring(start, end).strip();
+                if (!line.isEmpty()) {
+                    return Optional.of(line);
                 }
             }
             return Optional.empty();
