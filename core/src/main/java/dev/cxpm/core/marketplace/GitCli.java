@@ -22,8 +22,12 @@ import java.util.regex.Pattern;
  * are those of whoever started it.
  */
 public final class GitCli {
-    /** A progress report of git's ({@code Receiving objects:  45% (450/1000)}), or the line that begins one: not an error's words. */
-    private static final Pattern PROGRESS = Pattern.compile("^(remote: )?([^:]{1,60}: +\\d{1,3}% .*|Cloning into .*)$");
+    /**
+     * What git prints with {@code --progress} and not with {@code --quiet} ({@code Receiving objects:  45% (450/1000)},
+     * {@code remote: Enumerating objects: 3, done.}, {@code remote: Total 3 ...}, {@code Cloning into ...}): not an error's words.
+     */
+    private static final Pattern PROGRESS = Pattern.compile(
+            "^(remote: )?([^:]{1,60}: +(\\d{1,3}% .*|\\d+(, done\\.)?)|Total \\d+ .*|Cloning into .*)$");
 
     /** The user:password@ of a URL: a token in a remote's URL is not for the screen. */
     private static final Pattern CREDENTIALS = Pattern.compile("([A-Za-z][A-Za-z0-9+.-]*://)[^/@\\s]*@");
