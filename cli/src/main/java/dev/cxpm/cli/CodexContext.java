@@ -1,5 +1,6 @@
 package dev.cxpm.cli;
 
+import dev.cxpm.core.Progress;
 import dev.cxpm.core.codexhome.CodexHome;
 import dev.cxpm.core.codexhome.HomeLock;
 import dev.cxpm.core.install.Installer;
@@ -8,11 +9,12 @@ import dev.cxpm.core.marketplace.Marketplaces;
 import java.time.Duration;
 
 /** The Codex home a command works on, and the services over it, built from the command's Env. */
-record CodexContext(Env env, CodexHome home, GitCli git, Duration lockTimeout) {
+record CodexContext(Env env, CodexHome home, GitCli git, Duration lockTimeout, Progress progress) {
 
     static CodexContext of(Env env) {
-        return new CodexContext(env, CodexHome.resolve(env.vars(), env.cwd()), new GitCli(env.vars(), env.cwd()),
-                HomeLock.timeoutFrom(env.var("CXPM_LOCK_TIMEOUT")));
+        Progress progress = Terminal.of(env).progress();
+        return new CodexContext(env, CodexHome.resolve(env.vars(), env.cwd()), new GitCli(env.vars(), env.cwd(), progress),
+                HomeLock.timeoutFrom(env.var("CXPM_LOCK_TIMEOUT")), progress);
     }
 
     Marketplaces marketplaces() {
@@ -20,6 +22,6 @@ record CodexContext(Env env, CodexHome home, GitCli git, Duration lockTimeout) {
     }
 
     Installer installer() {
-        return new Installer(home, marketplaces(), git, env.vars(), lockTimeout, env.cwd());
+        return new Installer(home, marketplaces(), git, env.vars(), lockTimeout, env.cwd(), progress);
     }
 }

@@ -51,13 +51,16 @@ import java.util.concurrent.TimeUnit;
  * command in a JVM of their own). What one side reveals never lets anyone answer
  * the other side's next challenge. (SHA-256 of the secret and fixed-length fields, not HMAC, because
  * bash has only {@code sha256sum} on every machine; with fixed-length input the length-extension weakness
- * of that construction does not apply.) Only then come the request's NUL-terminated fields (umask, working
- * directory, argument count, arguments, variable count, {@code NAME=value} variables), at most
- * {@link #MAX_REQUEST} bytes together. The answer is a line: {@code BUSY}, {@code UMASK} (the
+ * of that construction does not apply.) Only then come the request's NUL-terminated fields (umask, whether
+ * the caller's stderr is a terminal ({@code 1} or {@code 0}: the daemon has none, and colour and progress
+ * depend on it), working directory, argument count, arguments, variable count, {@code NAME=value}
+ * variables), at most {@link #MAX_REQUEST} bytes together. The answer is a line: {@code BUSY}, {@code UMASK} (the
  * caller's differs from the daemon's, which every file it writes would get: a JVM cannot change it per
  * command) or {@code STALE} (nothing ran: the launcher runs the command itself), or {@code ACCEPTED}
- * and, once the command finished, {@code DONE <exit code> <stderr bytes>} followed by stderr's then
- * stdout's bytes. Anything else, and the daemon hangs up. It exits after {@link #IDLE} without a command, or when its jar changes.
+ * and then, while the command runs, {@code ERR <n>} lines each followed by n bytes of its stderr as it
+ * writes them (a progress line is drawn as the work goes, not at the end), and once it finished {@code
+ * DONE <exit code>} followed by stdout's bytes. Anything else, and the daemon hangs up. It exits after
+ * {@link #IDLE} without a command, or when its jar changes.
  */
 public final class Daemon {
     static final Duration IDLE = Duration.ofMinutes(10);
@@ -258,22 +261,67 @@ public final class Daemon {
 
     private static void run(Request request, OutputStream socketOut) throws IOException {
         ByteArrayOutputStream stdout = new ByteArrayOutputStream();
-        ByteArrayOutputStream stderr = new ByteArrayOutputStream();
+        LiveStderr stderr = new LiveStderr(socketOut);
         PrintWriter out = new PrintWriter(new OutputStreamWriter(stdout, StandardCharsets.UTF_8), true);
         PrintWriter err = new PrintWriter(new OutputStreamWriter(stderr, StandardCharsets.UTF_8), true);
+        Env.Stderr caller = request.terminal() ? Env.Stderr.TERMINAL : Env.Stderr.OTHER;
         int code;
         try {
-            code = Main.run(new Env(request.vars(), request.cwd(), out, err, Clock.systemUTC()), request.args().toArray(String[]::new));
+            code = Main.run(new Env(request.vars(), request.cwd(), out, err, Clock.systemUTC(), caller), request.args().toArray(String[]::new));
         } catch (RuntimeException | Error e) {
             err.println("internal error: " + e + " (this is a bug in cxpm; rerun with --debug for details)");
             code = ExitCodes.INTERNAL;
         }
         out.flush();
         err.flush();
-        socketOut.write(("DONE " + code + " " + stderr.size() + "\n").getBytes(StandardCharsets.US_ASCII));
-        stderr.writeTo(socketOut);
-        stdout.writeTo(socketOut);
-        socketOut.flush();
+        synchronized (socketOut) {
+            socketOut.write(("DONE " + code + "\n").getBytes(StandardCharsets.US_ASCII));
+            stdout.writeTo(socketOut);
+            socketOut.flush();
+        }
+    }
+
+    /**
+     * A command's stderr, sent to the launcher in an {@code ERR <n>} frame at each flush. A launcher that went away
+     * (Ctrl-C) must not stop the command half-way: what it can no longer be shown is dropped.
+     */
+    private static final class LiveStderr extends OutputStream {
+        private final OutputStream socket;
+        private final ByteArrayOutputStream pending = new ByteArrayOutputStream();
+        private boolean gone;
+
+        LiveStderr(OutputStream socket) {
+            this.socket = socket;
+        }
+
+        @Override
+        public synchronized void write(int b) {
+            pending.write(b);
+        }
+
+        @Override
+        public synchronized void write(byte[] b, int off, int len) {
+            pending.write(b, off, len);
+        }
+
+        @Override
+        public synchronized void flush() {
+            if (pending.size() == 0) {
+                return;
+            }
+            if (!gone) {
+                synchronized (socket) {
+                    try {
+                        socket.write(("ERR " + pending.size() + "\n").getBytes(StandardCharsets.US_ASCII));
+                        pending.writeTo(socket);
+                        socket.flush();
+                    } catch (IOException e) {
+                        gone = true;
+                    }
+                }
+            }
+            pending.reset();
+        }
     }
 
     private void forgetFile() {
@@ -285,10 +333,11 @@ public final class Daemon {
     }
 
     /** What the launcher sent. */
-    record Request(String umask, Path cwd, List<String> args, Map<String, String> vars) {
+    record Request(String umask, boolean terminal, Path cwd, List<String> args, Map<String, String> vars) {
         static Request read(InputStream in, int maxBytes) throws IOException {
             Fields f = new Fields(in, maxBytes);
             String umask = f.next();
+            boolean terminal = f.next().equals("1");
             Path cwd = Path.of(f.next());
             int argc = Integer.parseInt(f.next());
             List<String> args = new ArrayList<>();
@@ -307,7 +356,7 @@ public final class Daemon {
             if (!cwd.isAbsolute()) {
                 throw new IOException("working directory is not absolute");
             }
-            return new Request(umask, cwd, List.copyOf(args), Map.copyOf(vars));
+            return new Request(umask, terminal, cwd, List.copyOf(args), Map.copyOf(vars));
         }
     }
 

@@ -1,7 +1,9 @@
 package dev.cxpm.cli;
 
 import java.io.File;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -12,12 +14,33 @@ import java.util.Map;
 
 /**
  * Everything a command takes from outside the process: environment variables, working directory,
- * output streams and the clock. Passed in so tests run the real commands in a temp dir.
+ * output streams, the clock, and what the caller's stderr is. Passed in so tests run the real commands
+ * in a temp dir (and can say "this is a terminal" without one), and so the warm daemon runs a command
+ * exactly as a fresh JVM in the caller's shell would.
  */
-public record Env(Map<String, String> vars, Path cwd, PrintWriter out, PrintWriter err, Clock clock) {
+public record Env(Map<String, String> vars, Path cwd, PrintWriter out, PrintWriter err, Clock clock, Stderr stderr) {
+
+    /** What the caller's stderr is, which decides whether colour and a progress line may be drawn on it ({@link Terminal}). */
+    public enum Stderr {
+        /** A terminal a person watches. */
+        TERMINAL,
+        /** A pipe or a file. */
+        OTHER,
+        /** The command was asked for {@code --json}: output for a program, nothing decorated whatever the variables say. */
+        JSON
+    }
 
     public Env {
         vars = withCallersPath(vars, cwd);
+    }
+
+    /** An Env whose stderr is not a terminal, as in tests and pipes. */
+    public Env(Map<String, String> vars, Path cwd, PrintWriter out, PrintWriter err, Clock clock) {
+        this(vars, cwd, out, err, clock, Stderr.OTHER);
+    }
+
+    Env with(Stderr what) {
+        return new Env(vars, cwd, out, err, clock, what);
     }
 
     /**
@@ -45,7 +68,22 @@ public record Env(Map<String, String> vars, Path cwd, PrintWriter out, PrintWrit
 
     public static Env system() {
         return new Env(System.getenv(), PathNames.processDirectory(),
-                new PrintWriter(System.out, true), new PrintWriter(System.err, true), Clock.systemUTC());
+                new PrintWriter(System.out, true), new PrintWriter(System.err, true), Clock.systemUTC(),
+                stderrIsTerminal() ? Stderr.TERMINAL : Stderr.OTHER);
+    }
+
+    /**
+     * Whether this process's stderr (fd 2) is a terminal: the JDK only answers for stdin and stdout together
+     * ({@code System.console()}), so ask Linux which file fd 2 is. A pseudo-terminal or a console is a
+     * terminal; a pipe, a file or {@code /dev/null} is not.
+     */
+    static boolean stderrIsTerminal() {
+        try {
+            String target = Files.readSymbolicLink(Path.of("/proc/self/fd/2")).toString();
+            return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty") || target.equals("/dev/console");
+        } catch (IOException | UnsupportedOperationException | SecurityException e) {
+            return false;
+        }
     }
 
     /** A path the user typed, resolved against the working directory. */

@@ -40,10 +40,10 @@ record Failure(String code, String message, String hint) {
             env.out().flush();
             return;
         }
-        env.err().println("error: " + message);
+        Terminal terminal = Terminal.of(env);
+        terminal.error(message);
         if (hint != null) {
-            env.err().println("hint: " + hint);
+            terminal.hint(hint);
         }
-        env.err().flush();
     }
 }

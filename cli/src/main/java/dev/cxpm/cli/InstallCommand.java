@@ -61,7 +61,7 @@ final class InstallCommand implements Runnable {
         Env env = ctx.env();
         PrerequisitesOption.warn(env, in.missingPrerequisites());
         for (var d : in.notInstalled()) {
-            env.err().println("warning: not installed: " + d);
+            Terminal.of(env).warning("not installed: " + d);
         }
         if (in.origin().equals("store-offline")) {
             env.err().println("note: the source could not be reached; installed the copy kept in the cxpm store");

@@ -4,6 +4,7 @@ import dev.cxpm.core.UserError;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.util.Arrays;
 import java.util.Optional;
 import java.util.Properties;
 import picocli.CommandLine;
@@ -64,11 +65,16 @@ public final class Main implements Runnable {
     public static int run(Env env, String... args) {
         Optional<UserError> unnamed = PathNames.undecodable(env, args);
         if (unnamed.isPresent()) {
-            env.err().println("error: " + unnamed.get().getMessage());
-            env.err().println("hint: " + unnamed.get().hint());
-            env.err().flush();
+            Failure.of(unnamed.get()).print(env, false);
             return ExitCodes.of(unnamed.get().kind());
         }
+        if (Arrays.stream(args).takeWhile(a -> !a.equals("--")).anyMatch(a -> a.equals("--json"))) {
+            env = env.with(Env.Stderr.JSON); // output for a program: no colour, no progress line
+        }
+        return parseAndRun(env, args);
+    }
+
+    private static int parseAndRun(Env env, String... args) {
         Optional<Integer> noOp = SyncCommand.quickNoOp(env, args); // the commonest team command, before picocli
         if (noOp.isPresent()) {
             env.out().flush();
@@ -88,8 +94,9 @@ public final class Main implements Runnable {
                 new Failure(ExitCodes.name(UserError.Kind.USAGE), report.error(), hint).print(env, true);
                 return ExitCodes.USAGE;
             }
-            env.err().println("error: " + report.error());
-            report.hint().ifPresent(h -> env.err().println("hint: " + h));
+            Terminal terminal = Terminal.of(env);
+            terminal.error(report.error());
+            report.hint().ifPresent(terminal::hint);
             env.err().println("Run '" + help + "' for usage.");
             env.err().flush();
             return ExitCodes.USAGE;
@@ -118,7 +125,7 @@ public final class Main implements Runnable {
         if (json) {
             new Failure("internal", "internal error: " + ex, bug).print(env, true);
         } else {
-            env.err().println("internal error: " + ex + " (" + bug + ")");
+            Terminal.of(env).internalError(ex + " (" + bug + ")");
         }
         if (root.debug) {
             ex.printStackTrace(env.err());

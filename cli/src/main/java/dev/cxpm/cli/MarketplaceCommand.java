@@ -193,7 +193,7 @@ final class MarketplaceCommand implements Runnable {
             } else {
                 env.out().println("Upgraded " + up.upgradedRoots().size() + " marketplace(s).");
                 up.upgradedRoots().forEach(r -> env.out().println("Installed marketplace root: " + r));
-                up.errors().forEach(e -> env.err().println("error: " + e));
+                up.errors().forEach(Terminal.of(env)::error);
             }
             if (failed != null) {
                 throw failed;

@@ -90,7 +90,7 @@ public final class PackCommand implements Callable<Integer> {
                 LastRelease.packed(r.file().toString(), r.integrity(), surface).write(plugin.root());
             } catch (IOException e) {
                 // The archive is made; only version's under-bump check loses its reference point.
-                env.err().println("warning: could not record the pack in " + LastRelease.fileOf(plugin.root()) + ": " + e.getMessage());
+                Terminal.of(env).warning("could not record the pack in " + LastRelease.fileOf(plugin.root()) + ": " + e.getMessage());
             }
         }
         String semver = semverWarning(previous, surface, nv.version());
@@ -122,7 +122,7 @@ public final class PackCommand implements Callable<Integer> {
         }
         problems.forEach(p -> env.err().println(describe(env, p)));
         if (semver != null) {
-            env.err().println("warning: " + semver);
+            Terminal.of(env).warning(semver);
         }
         if (r == null) {
             env.out().println("would pack " + nv.name() + "@" + nv.version() + " -> " + displayPath(env, out));
@@ -154,7 +154,7 @@ public final class PackCommand implements Callable<Integer> {
             return;
         }
         problems.forEach(p -> env.err().println(describe(env, p)));
-        env.err().println("error: not packed: " + errors + " error" + (errors == 1 ? "" : "s")
+        Terminal.of(env).error("not packed: " + errors + " error" + (errors == 1 ? "" : "s")
                 + " under strict validation (see above; 'cxpm validate --strict' shows the same)");
     }
 

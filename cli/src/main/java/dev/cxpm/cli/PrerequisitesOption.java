@@ -24,7 +24,7 @@ final class PrerequisitesOption {
         if (ignored.isEmpty()) {
             return;
         }
-        env.err().println("warning: " + ignored.message());
+        Terminal.of(env).warning(ignored.message());
         env.err().println("  (went on because of " + MissingPrerequisites.OVERRIDE + ")");
     }
 }

@@ -1,5 +1,6 @@
 package dev.cxpm.cli;
 
+import dev.cxpm.core.Progress;
 import dev.cxpm.core.codexhome.CodexHome;
 import dev.cxpm.core.codexhome.HomeLock;
 import dev.cxpm.core.project.ProjectManifest;
@@ -8,7 +9,7 @@ import dev.cxpm.core.sync.Store;
 import java.nio.file.Path;
 
 /** The project (nearest cxpm.toml upwards), Codex home and store a team command works on, from its Env. */
-record ProjectContext(Env env, Path projectDir, CodexHome home, Store store) {
+record ProjectContext(Env env, Path projectDir, CodexHome home, Store store, Progress progress) {
 
     /** For commands that need an existing cxpm.toml. */
     static ProjectContext of(Env env) {
@@ -25,11 +26,12 @@ record ProjectContext(Env env, Path projectDir, CodexHome home, Store store) {
     }
 
     private static ProjectContext at(Env env, Path dir) {
-        return new ProjectContext(env, dir, CodexHome.resolve(env.vars(), env.cwd()), Store.resolve(env.vars(), env.cwd()));
+        return new ProjectContext(env, dir, CodexHome.resolve(env.vars(), env.cwd()), Store.resolve(env.vars(), env.cwd()),
+                Terminal.of(env).progress());
     }
 
     ProjectSync sync() {
-        return new ProjectSync(projectDir, home, store, lockTimeout(), marketplaces(), git(), env.vars(), env.cwd());
+        return new ProjectSync(projectDir, home, store, lockTimeout(), marketplaces(), git(), env.vars(), env.cwd(), progress);
     }
 
     dev.cxpm.core.marketplace.Marketplaces marketplaces() {
@@ -37,7 +39,7 @@ record ProjectContext(Env env, Path projectDir, CodexHome home, Store store) {
     }
 
     private dev.cxpm.core.marketplace.GitCli git() {
-        return new dev.cxpm.core.marketplace.GitCli(env.vars(), env.cwd());
+        return new dev.cxpm.core.marketplace.GitCli(env.vars(), env.cwd(), progress);
     }
 
     private java.time.Duration lockTimeout() {

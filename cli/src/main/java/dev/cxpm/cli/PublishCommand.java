@@ -66,13 +66,13 @@ final class PublishCommand implements Runnable {
             throw new UserError(UserError.Kind.IO, "cannot read " + p + ": " + e.getMessage());
         }
         RegistryLogin login = registry.login(env);
-        RegistryClient.Published r = login.client().publish(archive);
+        RegistryClient.Published r = login.client(Terminal.of(env).progress()).publish(archive);
         if (packed != null) {
             try {
                 LastRelease.published(login.url().toString(), packed.integrity(), Surface.of(Plugin.load(p), packed.contentDigest())).write(p);
             } catch (IOException | UserError e) {
                 // Published all the same; only version's under-bump check loses its reference point.
-                env.err().println("warning: could not record the publish in " + LastRelease.fileOf(p) + ": " + e.getMessage());
+                Terminal.of(env).warning("could not record the publish in " + LastRelease.fileOf(p) + ": " + e.getMessage());
             }
         }
         if (json) {

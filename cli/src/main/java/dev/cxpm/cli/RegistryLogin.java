@@ -41,4 +41,9 @@ record RegistryLogin(URI url, String token) {
     RegistryClient client() {
         return new RegistryClient(url, token);
     }
+
+    /** A client whose uploads report to progress. */
+    RegistryClient client(dev.cxpm.core.Progress progress) {
+        return new RegistryClient(url, token, progress);
+    }
 }

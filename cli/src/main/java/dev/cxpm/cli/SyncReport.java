@@ -77,7 +77,7 @@ final class SyncReport {
             env.out().println("Wrote cxpm.lock.");
         }
         for (var w : r.warnings()) {
-            env.err().println("warning: " + w.problem());
+            Terminal.of(env).warning(w.problem());
             env.err().println("  fix: " + w.fix());
         }
         PrerequisitesOption.warn(env, r.missingPrerequisites());

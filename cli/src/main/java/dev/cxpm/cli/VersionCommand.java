@@ -113,7 +113,7 @@ public final class VersionCommand implements Callable<Integer> {
             env.out().println(om.writerWithDefaultPrettyPrinter().writeValueAsString(o));
         } else {
             env.out().println(from + " -> " + to + " (" + where + ")");
-            warnings.forEach(w -> env.err().println("warning: " + w));
+            warnings.forEach(Terminal.of(env)::warning);
         }
         return ExitCodes.OK;
     }

@@ -17,13 +17,17 @@ record CliRun(int exitCode, String stdout, String stderr) {
     }
 
     static CliRun in(Path cwd, Map<String, String> vars, String... args) {
+        return in(cwd, vars, Env.Stderr.OTHER, Clock.fixed(Instant.parse("2026-11-25T00:00:00Z"), ZoneOffset.UTC), args);
+    }
+
+    /** As a shell whose stderr is (or is not) a terminal would run it, with this clock. */
+    static CliRun in(Path cwd, Map<String, String> vars, Env.Stderr stderr, Clock clock, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         Map<String, String> env = new HashMap<>(vars);
         env.putIfAbsent("HOME", cwd.resolve("home").toString());
         env.putIfAbsent("PATH", System.getenv("PATH"));
-        Env e = new Env(env, cwd, new PrintWriter(out, true), new PrintWriter(err, true),
-                Clock.fixed(Instant.parse("2026-11-25T00:00:00Z"), ZoneOffset.UTC));
+        Env e = new Env(env, cwd, new PrintWriter(out, true), new PrintWriter(err, true), clock, stderr);
         int code = Main.run(e, args);
         return new CliRun(code, out.toString(), err.toString());
     }

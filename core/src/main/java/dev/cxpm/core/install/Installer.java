@@ -1,5 +1,6 @@
 package dev.cxpm.core.install;
 
+import dev.cxpm.core.Progress;
 import dev.cxpm.core.UserError;
 import dev.cxpm.core.codexhome.CodexConfig;
 import dev.cxpm.core.codexhome.CodexHome;
@@ -58,6 +59,7 @@ public final class Installer {
     private final SourceCache sources;
     private final dev.cxpm.core.sync.Store store;
     private final PluginCache cache;
+    private final Progress progress;
 
     public Installer(CodexHome home, Marketplaces marketplaces, GitCli git, Map<String, String> vars, Duration lockTimeout) {
         this(home, marketplaces, git, vars, lockTimeout, Path.of("").toAbsolutePath());
@@ -65,6 +67,13 @@ public final class Installer {
 
     /** cwd: where a project's {@code .npmrc} is looked for. */
     public Installer(CodexHome home, Marketplaces marketplaces, GitCli git, Map<String, String> vars, Duration lockTimeout, Path cwd) {
+        this(home, marketplaces, git, vars, lockTimeout, cwd, Progress.NONE);
+    }
+
+    /** progress: where downloads from a registry report their bytes (git's clones report through {@code git}). */
+    public Installer(CodexHome home, Marketplaces marketplaces, GitCli git, Map<String, String> vars, Duration lockTimeout, Path cwd,
+            Progress progress) {
+        this.progress = progress;
         this.cwd = cwd;
         this.store = dev.cxpm.core.sync.Store.resolve(vars, cwd);
         this.sources = new SourceCache(store);
@@ -186,7 +195,7 @@ public final class Installer {
         cache.recover();
         Path work = cache.newWork();
         try {
-            SourceCache.Fetched fetched = new RegistryBlobs(store).fetch(mk.registry().orElseThrow(), id, release, work, offline);
+            SourceCache.Fetched fetched = new RegistryBlobs(store, progress).fetch(mk.registry().orElseThrow(), id, release, work, offline);
             // the manifest inside the blob must carry the version the index promised
             return place(id, fetched, work, Set.of(), Optional.of(VersionRange.exactly(release.version())), auth, ignorePrerequisites, work);
         } finally {
@@ -317,7 +326,7 @@ public final class Installer {
             }
             case PluginSource.Git g -> {
                 Path checkout = work.resolve("checkout");
-                git.run(null, "clone", "--quiet", g.url(), checkout.toString());
+                git.transfer("cloning " + g.url(), null, "clone", "--quiet", g.url(), checkout.toString());
                 if (g.ref().isPresent()) {
                     git.run(checkout, "checkout", "--quiet", g.ref().get());
                 }
@@ -325,16 +334,16 @@ public final class Installer {
             }
             case PluginSource.GitSubdir g -> {
                 Path checkout = work.resolve("checkout");
-                git.run(null, "clone", "--quiet", "--filter=blob:none", "--sparse", "--no-checkout", g.url(), checkout.toString());
+                git.transfer("cloning " + g.url(), null, "clone", "--quiet", "--filter=blob:none", "--sparse", "--no-checkout", g.url(), checkout.toString());
                 git.run(checkout, "sparse-checkout", "set", "--no-cone", "/" + g.path().replaceAll("^\\./", "").replaceAll("/$", "") + "/");
-                git.run(checkout, "checkout", "--quiet", g.ref().orElse("HEAD"));
+                git.transfer("fetching the files of " + g.url(), checkout, "checkout", "--quiet", g.ref().orElse("HEAD")); // a blobless clone fetches them now
                 Path dir = checkout.resolve(g.path()).normalize();
                 if (!dir.startsWith(checkout) || !Files.isDirectory(dir) || !PluginTree.inside(dir, checkout)) {
                     throw new UserError(UserError.Kind.INVALID_INPUT, "missing plugin.json", g.path() + " is not a directory of " + g.url());
                 }
                 yield dir;
             }
-            case PluginSource.Npm npm -> new NpmFetcher(vars, cwd).fetch(npm, work).dir();
+            case PluginSource.Npm npm -> new NpmFetcher(vars, cwd, progress).fetch(npm, work).dir();
         };
     }
 

@@ -2,6 +2,7 @@ package dev.cxpm.core.install;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cxpm.core.Progress;
 import dev.cxpm.core.UserError;
 import dev.cxpm.core.format.PluginSource;
 import dev.cxpm.core.pack.ArchiveDownload;
@@ -42,10 +43,17 @@ public final class NpmFetcher {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final Map<String, String> vars;
     private final Path cwd;
+    private final Progress progress;
 
     public NpmFetcher(Map<String, String> vars, Path cwd) {
+        this(vars, cwd, Progress.NONE);
+    }
+
+    /** progress: where the download of a package's tarball reports its bytes. */
+    public NpmFetcher(Map<String, String> vars, Path cwd, Progress progress) {
         this.vars = vars;
         this.cwd = cwd;
+        this.progress = progress;
     }
 
     /** An unpacked package and the exact version its range picked. */
@@ -64,7 +72,7 @@ public final class NpmFetcher {
         JsonNode packument;
         Path json = work.resolve("npm-packument.json");
         try {
-            get(URI.create(registry + encoded), rc, json, PackLimits.DEFAULT.maxFileBytes(), pkg, "the packument");
+            get(URI.create(registry + encoded), rc, json, PackLimits.DEFAULT.maxFileBytes(), pkg, "the packument", Progress.NONE);
             packument = JSON.readTree(json.toFile());
         } catch (IOException e) {
             throw new UserError(UserError.Kind.NETWORK, "the npm registry " + registry + " answered with invalid JSON for " + pkg, null, e);
@@ -84,7 +92,7 @@ public final class NpmFetcher {
         } catch (IllegalArgumentException e) {
             throw new UserError(UserError.Kind.INVALID_INPUT, "the registry lists an invalid tarball URL for " + pkg + "@" + version, null, e);
         }
-        get(tarballUri, rc, tgz, PackLimits.DEFAULT.maxArchiveBytes(), pkg, "the tarball");
+        get(tarballUri, rc, tgz, PackLimits.DEFAULT.maxArchiveBytes(), pkg, "the tarball", progress);
         String integrity = dist.path("integrity").asText("");
         if (!integrity.isEmpty()) {
             Integrity.parse(integrity).verify(tgz);
@@ -215,7 +223,7 @@ public final class NpmFetcher {
      * GETs uri into the file to, streamed, and refuses (deleting what was written) an answer of more than
      * max bytes, whatever its Content-Length said; what names the thing fetched in messages.
      */
-    private static void get(URI uri, Map<String, String> rc, Path to, long max, String pkg, String what) {
+    private static void get(URI uri, Map<String, String> rc, Path to, long max, String pkg, String what, Progress progress) {
         URI at = uri;
         try {
             for (int hop = 0; ; hop++) {
@@ -223,7 +231,7 @@ public final class NpmFetcher {
                         .header("Accept", "application/json");
                 token(at, rc).ifPresent(t -> b.header("Authorization", "Bearer " + t));
                 HttpResponse<InputStream> r = CLIENT.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
-                try (InputStream body = r.body()) {
+                try (InputStream body = r.body(); Progress.Step step = progress.begin("downloading " + pkg)) {
                     int status = r.statusCode();
                     Optional<String> location = r.headers().firstValue("Location");
                     if (status >= 300 && status < 400 && location.isPresent() && hop < MAX_REDIRECTS) {
@@ -238,7 +246,9 @@ public final class NpmFetcher {
                         throw new UserError(UserError.Kind.NETWORK, "npm registry answered " + status + " for " + what + " of " + pkg + " (" + at + ")",
                                 "check the registry URL and your token in .npmrc");
                     }
-                    if (!ArchiveDownload.save(body, to, max)) {
+                    long announced = r.headers().firstValueAsLong("Content-Length").orElse(-1); // the server's word: shown only
+                    long total = announced > 0 && announced <= max ? announced : -1;
+                    if (!ArchiveDownload.save(body, to, max, done -> step.transferred(done, total))) {
                         throw new UserError(UserError.Kind.INVALID_INPUT, what + " of " + pkg + " at " + uri + " is more than " + Sizes.human(max)
                                 + ", the most cxpm downloads for a package", "nothing was installed; a plugin that large is not a plugin cxpm installs");
                     }

@@ -1,5 +1,6 @@
 package dev.cxpm.core.install;
 
+import dev.cxpm.core.Progress;
 import dev.cxpm.core.TempPaths;
 import dev.cxpm.core.UserError;
 import dev.cxpm.core.pack.Integrity;
@@ -23,9 +24,16 @@ import java.nio.file.StandardCopyOption;
 public final class RegistryBlobs {
 
     private final Store store;
+    private final Progress progress;
 
     public RegistryBlobs(Store store) {
+        this(store, Progress.NONE);
+    }
+
+    /** progress: where a download reports its bytes. */
+    public RegistryBlobs(Store store, Progress progress) {
         this.store = store;
+        this.progress = progress;
     }
 
     /** The release unpacked (archive safety rules) into {@code work/from-registry}. */
@@ -70,7 +78,7 @@ public final class RegistryBlobs {
                     "check free space and permissions, or point CXPM_STORE elsewhere", e);
         }
         try {
-            new RegistryClient(registry, null).download(release.tarball(), tmp);
+            new RegistryClient(registry, null, progress).download(release.tarball(), tmp, "downloading " + plugin + " " + release.version());
             Integrity actual = Integrity.sha512(tmp);
             if (!actual.equals(release.integrity())) {
                 throw new UserError(UserError.Kind.INTEGRITY, "the blob of " + plugin + " " + release.version() + " from " + registry

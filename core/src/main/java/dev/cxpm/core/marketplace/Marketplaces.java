@@ -202,18 +202,18 @@ public final class Marketplaces {
         }
         try {
             if (g.sparsePaths().isEmpty()) {
-                git.run(null, "clone", "--quiet", g.url(), checkout.toString());
+                git.transfer("cloning " + g.url(), null, "clone", "--quiet", g.url(), checkout.toString());
                 if (g.ref().isPresent()) {
                     git.run(checkout, "checkout", "--quiet", g.ref().get());
                 }
                 return checkout;
             }
             // What Codex does for --sparse: a blobless partial clone, cone-mode sparse checkout of the paths.
-            git.run(null, "clone", "--quiet", "--filter=blob:none", "--sparse", "--no-checkout", g.url(), checkout.toString());
+            git.transfer("cloning " + g.url(), null, "clone", "--quiet", "--filter=blob:none", "--sparse", "--no-checkout", g.url(), checkout.toString());
             List<String> set = new ArrayList<>(List.of("sparse-checkout", "set"));
             set.addAll(g.sparsePaths());
             git.run(checkout, set.toArray(String[]::new));
-            git.run(checkout, "checkout", "--quiet", g.ref().orElse("HEAD"));
+            git.transfer("fetching the files of " + g.url(), checkout, "checkout", "--quiet", g.ref().orElse("HEAD")); // a blobless clone fetches them now
             return checkout;
         } catch (RuntimeException e) {
             Trees.delete(dir);

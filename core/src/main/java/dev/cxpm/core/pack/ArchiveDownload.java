@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.function.LongConsumer;
 
 /**
  * A download of an archive, streamed to a file and cut off at {@link PackLimits#maxArchiveBytes()}:
@@ -17,6 +18,12 @@ public final class ArchiveDownload {
 
     /** Writes in to file (replacing it); false, with nothing left at file, when in holds more than max bytes. */
     public static boolean save(InputStream in, Path file, long max) throws IOException {
+        return save(in, file, max, done -> {
+        });
+    }
+
+    /** As {@link #save(InputStream, Path, long)}, telling {@code saved} the bytes written so far after each chunk. */
+    public static boolean save(InputStream in, Path file, long max, LongConsumer saved) throws IOException {
         long total = 0;
         byte[] buf = new byte[64 * 1024];
         boolean done = false;
@@ -27,6 +34,7 @@ public final class ArchiveDownload {
                     return false;
                 }
                 out.write(buf, 0, n);
+                saved.accept(total);
             }
             done = true;
             return true;

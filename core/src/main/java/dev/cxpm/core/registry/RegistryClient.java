@@ -3,10 +3,12 @@ package dev.cxpm.core.registry;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cxpm.core.Progress;
 import dev.cxpm.core.UserError;
 import dev.cxpm.core.pack.ArchiveDownload;
 import dev.cxpm.core.pack.PackLimits;
 import dev.cxpm.core.pack.Sizes;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -43,17 +45,28 @@ public final class RegistryClient {
     private final String token;
     private final HttpClient http;
     private final Duration answerTime;
+    private final Progress progress;
 
     public RegistryClient(URI base, String token) {
-        this(base, token, Duration.ofMinutes(2));
+        this(base, token, Duration.ofMinutes(2), Progress.NONE);
+    }
+
+    /** progress: where blob downloads and publish uploads report their bytes. */
+    public RegistryClient(URI base, String token, Progress progress) {
+        this(base, token, Duration.ofMinutes(2), progress);
     }
 
     /** {@code answerTime}: how long a JSON request may take in all, answer body included. */
     RegistryClient(URI base, String token, Duration answerTime) {
+        this(base, token, answerTime, Progress.NONE);
+    }
+
+    private RegistryClient(URI base, String token, Duration answerTime, Progress progress) {
         this.base = base;
         this.token = token;
         this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
         this.answerTime = answerTime;
+        this.progress = progress;
     }
 
     public URI base() {
@@ -90,8 +103,13 @@ public final class RegistryClient {
     }
 
     public Published publish(byte[] tgz) {
-        JsonNode r = send(request("/api/v1/plugins").header("Content-Type", "application/gzip")
-                .PUT(HttpRequest.BodyPublishers.ofByteArray(tgz)));
+        JsonNode r;
+        try (Progress.Step step = progress.begin("uploading " + Sizes.human(tgz.length) + " to " + base)) {
+            // counted as the client reads it, which is as it sends it; with its length, so that it is not sent chunked
+            HttpRequest.BodyPublisher body = HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofInputStream(
+                    () -> new CountingInputStream(new ByteArrayInputStream(tgz), sent -> step.transferred(sent, tgz.length))), tgz.length);
+            r = send(request("/api/v1/plugins").header("Content-Type", "application/gzip").PUT(body));
+        }
         return new Published(r.path("name").asText(), r.path("version").asText(), r.path("integrity").asText(), r.path("size").asLong());
     }
 
@@ -218,18 +236,26 @@ public final class RegistryClient {
      * streamed and cut off at the archive size limit.
      */
     public void download(String tarball, Path dest) {
+        download(tarball, dest, "downloading " + tarball);
+    }
+
+    /** As {@link #download(String, Path)}; {@code what} is what the progress line calls it ({@code downloading demo 1.2.3}). */
+    public void download(String tarball, Path dest, String what) {
         URI u = tarball.startsWith("http://") || tarball.startsWith("https://") ? URI.create(tarball) : URI.create(base + tarball);
         long max = PackLimits.DEFAULT.maxArchiveBytes();
         try {
             HttpResponse<InputStream> r = http.send(HttpRequest.newBuilder(u).timeout(Duration.ofMinutes(10)).GET().build(),
                     HttpResponse.BodyHandlers.ofInputStream());
-            try (InputStream body = r.body()) {
+            try (InputStream body = r.body(); Progress.Step step = progress.begin(what)) {
                 if (r.statusCode() != 200) {
                     throw r.statusCode() == 404
                             ? new UserError(UserError.Kind.NOT_FOUND, "the registry at " + base + " has no blob " + tarball)
                             : new UserError(UserError.Kind.NETWORK, "the registry at " + base + " failed (HTTP " + r.statusCode() + ") sending " + tarball);
                 }
-                if (!ArchiveDownload.save(body, dest, max)) {
+                // the announced length is the server's word: shown only when it is one a download may have
+                long announced = r.headers().firstValueAsLong("Content-Length").orElse(-1);
+                long total = announced > 0 && announced <= max ? announced : -1;
+                if (!ArchiveDownload.save(body, dest, max, done -> step.transferred(done, total))) {
                     throw new UserError(UserError.Kind.INVALID_INPUT, "the registry at " + base + " sent more than " + Sizes.human(max) + " for " + tarball,
                             "nothing was installed; no plugin cxpm installs is that large, tell the registry's operators");
                 }

@@ -1,5 +1,6 @@
 package dev.cxpm.core.sync;
 
+import dev.cxpm.core.Progress;
 import dev.cxpm.core.codexhome.CodexConfig;
 import dev.cxpm.core.codexhome.CodexHome;
 import dev.cxpm.core.codexhome.HomeLock;
@@ -38,7 +39,10 @@ final class HomeApply {
     private final PluginCache cache;
     private final ProjectMarketplaces sources;
 
-    HomeApply(Path projectDir, CodexHome home, Store store, Duration lockTimeout, ProjectMarketplaces sources) {
+    private final Progress progress;
+
+    HomeApply(Path projectDir, CodexHome home, Store store, Duration lockTimeout, ProjectMarketplaces sources, Progress progress) {
+        this.progress = progress;
         this.projectDir = projectDir;
         this.home = home;
         this.cache = new PluginCache(home);
@@ -85,11 +89,15 @@ final class HomeApply {
         if (!toInstall.isEmpty()) {
             state.write();
         }
-        for (LockedPlugin p : toInstall) {
-            place(p, work);
-            Optional<String> from = shownBefore.get(id(p));
-            Action action = repairs.contains(id(p)) ? Action.REPAIR : from.isPresent() ? Action.UPDATE : Action.INSTALL;
-            changes.add(new Change(action, p.name(), p.marketplace(), from, Optional.of(p.version().text())));
+        try (Progress.Step step = progress.begin("installing " + toInstall.size() + " plugins")) {
+            int n = 0;
+            for (LockedPlugin p : toInstall) {
+                step.item(++n, toInstall.size(), "installing " + id(p) + " " + p.version());
+                place(p, work);
+                Optional<String> from = shownBefore.get(id(p));
+                Action action = repairs.contains(id(p)) ? Action.REPAIR : from.isPresent() ? Action.UPDATE : Action.INSTALL;
+                changes.add(new Change(action, p.name(), p.marketplace(), from, Optional.of(p.version().text())));
+            }
         }
         for (LockedPlugin p : lock.plugins().values()) {
             boolean want = Optional.ofNullable(project.plugins().get(p.name())).map(PluginRequirement::enabled).orElse(true);

@@ -1,5 +1,6 @@
 package dev.cxpm.core.sync;
 
+import dev.cxpm.core.Progress;
 import dev.cxpm.core.UserError;
 import dev.cxpm.core.codexhome.CodexConfig;
 import dev.cxpm.core.codexhome.CodexHome;
@@ -85,15 +86,21 @@ public final class ProjectSync {
      */
     public ProjectSync(Path projectDir, CodexHome home, Store store, Duration lockTimeout, Marketplaces marketplaces,
             dev.cxpm.core.marketplace.GitCli git, Map<String, String> env, Path callerDir) {
+        this(projectDir, home, store, lockTimeout, marketplaces, git, env, callerDir, Progress.NONE);
+    }
+
+    /** progress: where the plugins being fetched and installed, and the downloads, are reported (clones report through git). */
+    public ProjectSync(Path projectDir, CodexHome home, Store store, Duration lockTimeout, Marketplaces marketplaces,
+            dev.cxpm.core.marketplace.GitCli git, Map<String, String> env, Path callerDir, Progress progress) {
         this.env = env;
         this.callerDir = callerDir;
-        this.remoteSources = new RemoteSources(git, env, projectDir);
+        this.remoteSources = new RemoteSources(git, env, projectDir, progress);
         this.projectDir = projectDir.toAbsolutePath().normalize();
         this.home = home;
         this.sources = new ProjectMarketplaces(this.projectDir, home, marketplaces, git, remoteSources);
-        this.fill = new StoreFill(home, store);
+        this.fill = new StoreFill(home, store, progress);
         this.resolution = new LockResolution(store, fill);
-        this.apply = new HomeApply(this.projectDir, home, store, lockTimeout, sources);
+        this.apply = new HomeApply(this.projectDir, home, store, lockTimeout, sources, progress);
     }
 
     public Result sync(Options options) {

@@ -3,6 +3,7 @@ package dev.cxpm.core.sync;
 import dev.cxpm.core.UserError;
 import dev.cxpm.core.format.PluginSource;
 import dev.cxpm.core.install.NpmFetcher;
+import dev.cxpm.core.Progress;
 import dev.cxpm.core.marketplace.GitCli;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -38,8 +39,13 @@ public final class RemoteSources implements AutoCloseable {
 
     /** env and projectDir: where npm's configuration ({@code .npmrc}, {@code npm_config_registry}) is read. */
     public RemoteSources(GitCli git, Map<String, String> env, Path projectDir) {
+        this(git, env, projectDir, Progress.NONE);
+    }
+
+    /** progress: where npm downloads report their bytes (git's clones report through {@code git}). */
+    public RemoteSources(GitCli git, Map<String, String> env, Path projectDir, Progress progress) {
         this.git = git;
-        this.npm = new NpmFetcher(env, projectDir);
+        this.npm = new NpmFetcher(env, projectDir, progress);
     }
 
     /** The package an npm source names, at the version its range picks, unpacked (once per run). */
@@ -97,11 +103,11 @@ public final class RemoteSources implements AutoCloseable {
         Path dest = work().resolve(Integer.toString(clones.size()));
         boolean commitRef = ref.isPresent() && ref.get().matches("[0-9a-f]{7,64}");
         if (ref.isEmpty()) {
-            git.run(null, "clone", "--quiet", "--depth", "1", url, dest.toString());
+            git.transfer("cloning " + url, null, "clone", "--quiet", "--depth", "1", url, dest.toString());
         } else if (!commitRef) {
-            git.run(null, "clone", "--quiet", "--depth", "1", "--branch", ref.get(), url, dest.toString());
+            git.transfer("cloning " + url, null, "clone", "--quiet", "--depth", "1", "--branch", ref.get(), url, dest.toString());
         } else {
-            git.run(null, "clone", "--quiet", url, dest.toString());
+            git.transfer("cloning " + url, null, "clone", "--quiet", url, dest.toString());
             git.run(dest, "checkout", "--quiet", ref.get());
         }
         commits.put(dest, git.run(dest, "rev-parse", "HEAD"));

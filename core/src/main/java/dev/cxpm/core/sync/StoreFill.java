@@ -1,5 +1,6 @@
 package dev.cxpm.core.sync;
 
+import dev.cxpm.core.Progress;
 import dev.cxpm.core.UserError;
 import dev.cxpm.core.codexhome.CodexHome;
 import dev.cxpm.core.install.PluginCache;
@@ -33,9 +34,12 @@ final class StoreFill {
     /** The project's marketplaces could not be read this run: no source is compared (see {@link #offered}). */
     private boolean marketplacesUnreadable;
 
-    StoreFill(CodexHome home, Store store) {
+    private final Progress progress;
+
+    StoreFill(CodexHome home, Store store, Progress progress) {
         this.home = home;
         this.store = store;
+        this.progress = progress;
     }
 
     Store store() {
@@ -46,27 +50,33 @@ final class StoreFill {
         List<LockedPlugin> toInstall = new ArrayList<>();
         Set<String> repairs = new HashSet<>();
         Map<String, Path> drifted = new TreeMap<>();
-        for (LockedPlugin p : lock.plugins().values()) {
-            offered(p, lazyIndex).ifPresent(f -> LockedContent.checkSource(p, f.source()));
-            String id = id(p);
-            SyncState.Entry s = state.plugins().get(id);
-            Path versionDir = versionDir(p);
-            // installed: sync finished placing this exact content, and it is the version Codex shows
-            boolean installed = s != null && s.version().equals(p.version().text())
-                    && s.integrity().equals(p.integrity().toString())
-                    && PluginCache.shownVersion(versionDir.getParent()).filter(p.version().text()::equals).isPresent();
-            if (installed && (options.verify() || options.frozen()) && !Doctor.sameContent(versionDir, p.integrity())) {
-                if (options.frozen()) {
-                    drifted.put(id, versionDir);
-                    continue;
+        int n = 0;
+        int count = lock.plugins().size();
+        try (Progress.Step step = progress.begin("checking " + count + " plugins")) {
+            for (LockedPlugin p : lock.plugins().values()) {
+                step.item(++n, count, "checking " + id(p) + " " + p.version());
+                offered(p, lazyIndex).ifPresent(f -> LockedContent.checkSource(p, f.source()));
+                String id = id(p);
+                SyncState.Entry s = state.plugins().get(id);
+                Path versionDir = versionDir(p);
+                // installed: sync finished placing this exact content, and it is the version Codex shows
+                boolean installed = s != null && s.version().equals(p.version().text())
+                        && s.integrity().equals(p.integrity().toString())
+                        && PluginCache.shownVersion(versionDir.getParent()).filter(p.version().text()::equals).isPresent();
+                if (installed && (options.verify() || options.frozen()) && !Doctor.sameContent(versionDir, p.integrity())) {
+                    if (options.frozen()) {
+                        drifted.put(id, versionDir);
+                        continue;
+                    }
+                    installed = false;
+                    repairs.add(id);
                 }
-                installed = false;
-                repairs.add(id);
-            }
-            if (!installed) {
-                ensureInStore(p, lazyIndex);
-                LockedContent.check(p, store);
-                toInstall.add(p);
+                if (!installed) {
+                    step.item(n, count, "fetching " + id(p) + " " + p.version());
+                    ensureInStore(p, lazyIndex);
+                    LockedContent.check(p, store);
+                    toInstall.add(p);
+                }
             }
         }
         if (!drifted.isEmpty()) {
@@ -140,7 +150,7 @@ final class StoreFill {
                 yield store.add(d.dir());
             }
             case ProjectIndex.Content.RegistryBlob b ->
-                    store.addArchive(new dev.cxpm.core.install.RegistryBlobs(store).keep(b.registry(), b.plugin(), b.release()));
+                    store.addArchive(new dev.cxpm.core.install.RegistryBlobs(store, progress).keep(b.registry(), b.plugin(), b.release()));
         };
     }
 
