@@ -1,5 +1,6 @@
 package dev.cxpm.registry.web;
 
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -69,20 +70,27 @@ final class Markdown {
                     children(node); // a relative or scripted target: its text only
                     return;
                 }
-                html.tag("a", Map.of("href", context.encodeUrl(link.getDestination().strip()), "rel", "nofollow ugc noopener"));
+                html.tag("a", link(link.getDestination()));
                 children(node);
                 html.tag("/a");
             } else if (node instanceof Image image) {
                 String alt = altText(image);
                 boolean web = safeLink(image.getDestination()) && !image.getDestination().startsWith("#");
                 if (web) {
-                    html.tag("a", Map.of("href", context.encodeUrl(image.getDestination().strip()), "rel", "nofollow ugc noopener"));
+                    html.tag("a", link(image.getDestination()));
                 }
                 html.text("[image" + (alt.isBlank() ? "" : ": " + alt) + "]");
                 if (web) {
                     html.tag("/a");
                 }
             }
+        }
+
+        private Map<String, String> link(String destination) {
+            Map<String, String> attrs = new LinkedHashMap<>();
+            attrs.put("href", context.encodeUrl(destination.strip()));
+            attrs.put("rel", "nofollow ugc noopener");
+            return attrs;
         }
 
         private void children(Node parent) {
