@@ -46,9 +46,14 @@ class PluginPageTest {
     RegistryServer server;
     final Caller alice = new Caller("alice", List.of(Caller.ADMIN), null);
 
+    /** The storage under test: SQLite here, PostgreSQL in {@link PostgresPluginPageTest}; reopened on the same data. */
+    protected Registry open() {
+        return Registry.embedded(data, Clock.systemUTC());
+    }
+
     @BeforeEach
     void start() throws IOException {
-        registry = Registry.embedded(data, Clock.systemUTC());
+        registry = open();
         server = RegistryServer.start(registry, "127.0.0.1", 0, new RegistryServer.Options(data.resolve("codex-marketplace.git"), "cxpm-registry"));
     }
 
