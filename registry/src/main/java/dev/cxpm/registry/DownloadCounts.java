@@ -46,6 +46,16 @@ final class DownloadCounts implements AutoCloseable {
         return (a == null ? 0 : a.sum()) + writing.getOrDefault(blob, 0L);
     }
 
+    /** Each version's downloads: what the database holds plus what is not written yet. */
+    Map<String, Long> byVersion(String plugin) {
+        Map<String, Long> stored = db.downloads(plugin);
+        Map<String, Long> out = new HashMap<>();
+        for (RegistryDatabase.VersionRow v : db.versions(plugin)) {
+            out.put(v.version(), stored.getOrDefault(v.version(), 0L) + pending(v.integrity()));
+        }
+        return out;
+    }
+
     synchronized void flush() {
         Map<Integrity, Long> batch = new HashMap<>();
         for (Integrity i : pending.keySet()) {

@@ -317,12 +317,7 @@ public final class Registry implements AutoCloseable {
 
     /** Downloads of each version of a plugin, by version, including those not yet written to the database. */
     public Map<String, Long> downloads(String plugin) {
-        Map<String, Long> stored = db.downloads(plugin);
-        Map<String, Long> out = new java.util.HashMap<>();
-        for (VersionRow v : db.versions(plugin)) {
-            out.put(v.version(), stored.getOrDefault(v.version(), 0L) + downloads.pending(v.integrity()));
-        }
-        return out;
+        return downloads.byVersion(plugin);
     }
 
     /** What a version's page shows, stored at publish (or computed once from the blob for older versions). */
@@ -366,16 +361,7 @@ public final class Registry implements AutoCloseable {
 
     /** {@link #search}, and when it finds nothing, the same with misspelt words corrected ({@link TypoSearch}). */
     public TolerantSearch searchTolerant(String text, String category, int page, int perPage) {
-        SearchResult exact = search(text, category, page, perPage);
-        if (exact.total() > 0 || text == null || text.isBlank()) {
-            return new TolerantSearch(exact, Optional.empty());
-        }
-        Optional<String> corrected = typos.correct(text);
-        if (corrected.isEmpty()) {
-            return new TolerantSearch(exact, Optional.empty());
-        }
-        SearchResult r = search(corrected.get(), category, page, perPage);
-        return r.total() == 0 ? new TolerantSearch(exact, Optional.empty()) : new TolerantSearch(r, corrected);
+        return typos.search(text, t -> search(t, category, page, perPage));
     }
 
     /**

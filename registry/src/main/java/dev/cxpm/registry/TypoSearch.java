@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * Search that tolerates a typo, as the client's search does ({@code githb} finds github-triage): only when the
@@ -25,6 +26,17 @@ final class TypoSearch {
 
     TypoSearch(RegistryDatabase db) {
         this.db = db;
+    }
+
+    /** Runs the search as typed, and when it finds nothing and a word can be corrected, again with the corrections. */
+    Registry.TolerantSearch search(String text, Function<String, Registry.SearchResult> search) {
+        Registry.SearchResult exact = search.apply(text);
+        if (exact.total() > 0 || text == null || text.isBlank()) {
+            return new Registry.TolerantSearch(exact, Optional.empty());
+        }
+        Optional<String> corrected = correct(text);
+        Optional<Registry.SearchResult> found = corrected.map(search).filter(r -> r.total() > 0);
+        return found.isPresent() ? new Registry.TolerantSearch(found.get(), corrected) : new Registry.TolerantSearch(exact, Optional.empty());
     }
 
     /** The query with its misspelt words corrected, or empty when no word could be (or needed to be). */

@@ -23,7 +23,9 @@ public record PageData(String displayName, String description, String category, 
 
     static final int MAX_FIELD = 2048;
     static final int MAX_ITEMS = 200;
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** A page stored by a newer registry (more fields) still reads here, during a rolling upgrade of several servers. */
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .configure(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
     /** The page fields of a checked plugin's manifest, and its README as extracted. */
     static PageData of(PublishedPlugin p, PageExtract.Readme readme) {
