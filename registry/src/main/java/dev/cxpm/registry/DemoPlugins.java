@@ -73,6 +73,7 @@ public final class DemoPlugins {
                   "version": "%s",
                   "description": "%s",
                   "keywords": [%s],
+                  "license": "Apache-2.0",
                   "prerequisites": %s,
                   "interface": {
                     "displayName": "%s",
@@ -92,7 +93,10 @@ public final class DemoPlugins {
         if (app != null) {
             files.put(".app.json", app);
         }
-        files.put("README.md", "# " + display + "\n\n" + description + "\n");
+        StringBuilder readme = new StringBuilder("# ").append(display).append("\n\n").append(description).append("\n\n## Skills\n\n");
+        skills.forEach((id, desc) -> readme.append("- `").append(id).append("`: ").append(desc).append('\n'));
+        readme.append("\n## Install\n\n```sh\ncxpm install ").append(name).append("\n```\n");
+        files.put("README.md", readme.toString());
         return Packer.archive(files);
     }
 }

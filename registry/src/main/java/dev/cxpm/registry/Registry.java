@@ -3,6 +3,7 @@ package dev.cxpm.registry;
 import dev.cxpm.core.pack.Integrity;
 import dev.cxpm.registry.publish.Publishing;
 import dev.cxpm.registry.publish.SemverGate;
+import dev.cxpm.registry.publish.VersionPages;
 import dev.cxpm.registry.storage.Dialect;
 import dev.cxpm.registry.storage.JdbcDatabase;
 import dev.cxpm.registry.storage.RegistryDatabase;
@@ -50,12 +51,18 @@ public final class Registry implements AutoCloseable {
     private final Publishing publishing;
     private final SemverGate surfaces;
     private final Tokens tokens;
+    private final VersionPages pages;
+    private final DownloadCounts downloads;
+    private final TypoSearch typos;
 
     public Registry(RegistryDatabase db, BlobStore blobs, Clock clock) {
         this.db = db;
         this.blobs = blobs;
         this.clock = clock;
-        this.publishing = new Publishing(db, blobs, clock);
+        this.pages = new VersionPages(db, blobs);
+        this.downloads = new DownloadCounts(db);
+        this.typos = new TypoSearch(db);
+        this.publishing = new Publishing(db, blobs, clock, pages);
         this.surfaces = new SemverGate(db, blobs);
         this.tokens = new Tokens(db, clock);
     }
@@ -303,6 +310,29 @@ public final class Registry implements AutoCloseable {
         return blobs.open(integrity);
     }
 
+    /** A blob was served to a client: counted for its version's downloads ({@link DownloadCounts}). */
+    public void countDownload(Integrity integrity) {
+        downloads.count(integrity);
+    }
+
+    /** Downloads of each version of a plugin, by version, including those not yet written to the database. */
+    public Map<String, Long> downloads(String plugin) {
+        return downloads.byVersion(plugin);
+    }
+
+    /** What a version's page shows, stored at publish (or computed once from the blob for older versions). */
+    public Optional<VersionPages.Shown> page(VersionRow version) {
+        return pages.page(version);
+    }
+
+    public Optional<RegistryDatabase.Icon> icon(String plugin, String version) {
+        return db.icon(plugin, version);
+    }
+
+    public List<PluginRow> pluginsOwnedBy(String user) {
+        return db.pluginsOwnedBy(user);
+    }
+
     public record SearchResult(long total, int page, int perPage, List<PluginRow> plugins) {
     }
 
@@ -323,6 +353,15 @@ public final class Registry implements AutoCloseable {
         SearchResult result = new SearchResult(r.total(), q.page(), q.perPage(), r.plugins());
         searchCache.put(q, result, gen);
         return result;
+    }
+
+    /** A search's answer, and the query it answers when the one typed found nothing and a typo was corrected. */
+    public record TolerantSearch(SearchResult result, Optional<String> corrected) {
+    }
+
+    /** {@link #search}, and when it finds nothing, the same with misspelt words corrected ({@link TypoSearch}). */
+    public TolerantSearch searchTolerant(String text, String category, int page, int perPage) {
+        return typos.search(text, t -> search(t, category, page, perPage));
     }
 
     /**
@@ -366,6 +405,7 @@ public final class Registry implements AutoCloseable {
 
     @Override
     public void close() {
+        downloads.close();
         db.close();
     }
 }

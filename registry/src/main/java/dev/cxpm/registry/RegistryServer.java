@@ -8,7 +8,6 @@ import dev.cxpm.registry.api.Uploads;
 import dev.cxpm.registry.codex.CodexMarketplace;
 import dev.cxpm.registry.web.WebAssets;
 import dev.cxpm.registry.web.WebHandlers;
-import dev.cxpm.registry.web.WebPages;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -61,7 +60,7 @@ public final class RegistryServer implements AutoCloseable {
         this.codex = codex;
         this.uploads = uploads;
         ApiHandlers api = new ApiHandlers(registry, codex.name(), uploads);
-        this.web = new WebHandlers(new WebPages(registry, codex.name()), url(), publicUrl);
+        this.web = new WebHandlers(registry, codex.name(), url(), publicUrl);
         String plugin = "/api/v1/plugins/([^/]+)";
         this.routes = List.of(
                 route(Set.of("PUT", "POST"), "/api/v1/plugins", Access.PUBLISH, api::publish),
@@ -81,6 +80,8 @@ public final class RegistryServer implements AutoCloseable {
                 route(Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"), "/health", Access.ANYONE, api::health),
                 route(READ, "/", Access.ANYONE, web::home),
                 route(READ, "/plugins/([^/]+)", Access.ANYONE, web::plugin),
+                route(READ, "/plugins/([^/]+)/([^/]+)", Access.ANYONE, web::version),
+                route(READ, "/plugins/([^/]+)/([^/]+)/icon", Access.ANYONE, web::icon),
                 route(READ, "/owners/([^/]+)", Access.ANYONE, web::owner),
                 route(READ, "/assets/registry.css", Access.ANYONE, WebAssets::stylesheet),
                 route(READ, "/assets/registry.js", Access.ANYONE, WebAssets::script),

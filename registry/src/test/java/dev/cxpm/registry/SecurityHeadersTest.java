@@ -51,7 +51,8 @@ class SecurityHeadersTest {
     @Test
     void pagesBlobsAndApiAnswersForbidSniffingFramingAndForeignContent() throws Exception {
         String blob = "/api/v1/blobs/" + registry.versions("demo").getFirst().integrity().hex();
-        for (String path : List.of("/", "/?q=postgres", "/plugins/demo", "/plugins/postgres-explorer", "/owners/alice", "/plugins/nope",
+        for (String path : List.of("/", "/?q=postgres", "/?q=postgrs", "/plugins/demo", "/plugins/postgres-explorer", "/plugins/demo/1.0.0",
+                "/plugins/demo/1.0.0/icon", "/owners/alice", "/owners/nobody", "/plugins/nope",
                 "/no/such/page", "/?q=" + "x".repeat(300), blob, "/api/v1/plugins/demo", "/api/v1/search?q=demo", "/api/v1/nope",
                 "/codex/marketplace.git/HEAD", "/assets/registry.css", "/assets/registry.js")) {
             HttpResponse<String> r = get(path);
@@ -66,7 +67,8 @@ class SecurityHeadersTest {
 
     @Test
     void pagesHaveNoInlineScriptOrStyleAndTheirAssetsAreServedWithTheRightTypes() throws Exception {
-        for (String path : List.of("/", "/plugins/demo", "/plugins/postgres-explorer", "/owners/alice", "/plugins/nope", "/?q=" + "x".repeat(300))) {
+        for (String path : List.of("/", "/plugins/demo", "/plugins/postgres-explorer", "/plugins/postgres-explorer/2.1.0", "/owners/alice",
+                "/owners/nobody", "/plugins/nope", "/?q=postgrs", "/?q=" + "x".repeat(300))) {
             String html = get(path).body();
             assertThat(INLINE.matcher(html).find()).as(path + ": " + html).isFalse();
             assertThat(html).as(path).contains("<link rel=stylesheet href=\"/assets/registry.css\">");

@@ -119,6 +119,9 @@ class TokenScopesTest {
                 new Row("GET /health", () -> call("GET", "/health"), anyone),
                 new Row("GET /", () -> call("GET", "/?q=demo"), anyone),
                 new Row("GET /plugins/demo", () -> call("GET", "/plugins/demo"), anyone),
+                new Row("GET /plugins/demo/1.0.0", () -> call("GET", "/plugins/demo/1.0.0"), anyone),
+                // demo has no icon: what matters is that no caller gets more than another
+                new Row("GET /plugins/demo/1.0.0/icon", () -> call("GET", "/plugins/demo/1.0.0/icon"), 404, 404, 404, 404, 404, 404, 404, 404, 404),
                 new Row("GET /owners/bob", () -> call("GET", "/owners/bob"), anyone),
                 new Row("GET /assets/registry.css", () -> call("GET", "/assets/registry.css"), anyone),
                 new Row("GET /assets/registry.js", () -> call("GET", "/assets/registry.js"), anyone),

@@ -130,14 +130,17 @@ public final class ApiHandlers {
             try (OutputStream out = r.exchange().getResponseBody()) {
                 stream.transferTo(out);
             }
+            registry.countDownload(integrity); // a whole blob was sent
         }
     }
 
     public void search(Request r) throws IOException {
         Map<String, String> q = r.query();
-        Registry.SearchResult result = registry.search(q.get("q"), q.get("category"),
+        Registry.TolerantSearch found = registry.searchTolerant(q.get("q"), q.get("category"),
                 Request.intParam(q, "page", 1), Request.intParam(q, "perPage", 20));
+        Registry.SearchResult result = found.result();
         ObjectNode o = JSON.createObjectNode().put("total", result.total()).put("page", result.page()).put("perPage", result.perPage());
+        found.corrected().ifPresent(c -> o.put("correctedQuery", c));
         ArrayNode arr = o.putArray("results");
         for (PluginRow p : result.plugins()) {
             ObjectNode e = arr.addObject().put("name", p.name()).put("version", p.latestVersion())

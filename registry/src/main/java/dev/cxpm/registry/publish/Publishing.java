@@ -34,12 +34,14 @@ public final class Publishing {
     private final BlobStore blobs;
     private final Clock clock;
     private final SemverGate semver;
+    private final VersionPages pages;
 
-    public Publishing(RegistryDatabase db, BlobStore blobs, Clock clock) {
+    public Publishing(RegistryDatabase db, BlobStore blobs, Clock clock, VersionPages pages) {
         this.db = db;
         this.blobs = blobs;
         this.clock = clock;
         this.semver = new SemverGate(db, blobs);
+        this.pages = pages;
     }
 
     /** {@code tgz} is the upload spooled to a file (the caller deletes it): it is read as a stream, never whole. */
@@ -83,6 +85,7 @@ public final class Publishing {
             refuse(outcome, p);
         }
         semver.record(p.name(), p.version(), strictCheck.surface());
+        pages.record(p, tgz);
         return new Registry.Published(p.name(), p.version(), integrity, size);
     }
 

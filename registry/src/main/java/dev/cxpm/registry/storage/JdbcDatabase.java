@@ -57,6 +57,48 @@ public final class JdbcDatabase implements RegistryDatabase {
     private JdbcDatabase(JdbcConnections db, Dialect dialect) {
         this.db = db;
         this.dialect = dialect;
+        // plugins published before search_words existed, in short transactions so publishes are not held up
+        for (long after = 0; after >= 0; ) {
+            long from = after;
+            after = db.write(c -> SearchWords.backfill(c, from));
+        }
+    }
+
+    @Override
+    public Optional<StoredPage> page(String plugin, String version) {
+        return db.read(c -> PageRows.page(c, plugin, version));
+    }
+
+    @Override
+    public void setPage(String plugin, String version, String json, byte[] icon, String iconType) {
+        db.write(c -> PageRows.setPage(c, plugin, version, json, icon, iconType));
+    }
+
+    @Override
+    public Optional<Icon> icon(String plugin, String version) {
+        return db.read(c -> PageRows.icon(c, plugin, version));
+    }
+
+    @Override
+    public Map<String, Long> downloads(String plugin) {
+        return db.read(c -> PageRows.downloads(c, plugin));
+    }
+
+    @Override
+    public void addDownloads(Map<Integrity, Long> counts) {
+        if (!counts.isEmpty()) {
+            db.write(c -> PageRows.addDownloads(c, counts));
+        }
+    }
+
+    @Override
+    public List<PluginRow> pluginsOwnedBy(String user) {
+        return db.read(c -> PageRows.ownedBy(c, user));
+    }
+
+    @Override
+    public List<String> wordsNear(String word, int lengthDelta, int limit) {
+        return word.isEmpty() ? List.of() : db.read(c -> PageRows.wordsNear(c, word, lengthDelta, limit));
     }
 
     @Override

@@ -70,6 +70,7 @@ final class PublishTransaction {
                     PluginRows.joinWords(summary.keywords()), PluginRows.joinWords(summary.capabilities()), id);
             dialect.index(c, id, splitName(v.plugin()), summary.displayName(), String.join(" ", summary.keywords()),
                     summary.description(), String.join(" ", summary.capabilities()));
+            SearchWords.index(c, id, SearchWords.of(v.plugin(), summary.displayName(), summary.keywords()));
         }
         return PublishOutcome.PUBLISHED;
     }

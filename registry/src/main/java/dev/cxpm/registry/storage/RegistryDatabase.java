@@ -83,6 +83,36 @@ public interface RegistryDatabase extends AutoCloseable {
     /** Records a version's surface (JSON text); a version's surface never changes, so this only fills it in. */
     void setSurface(String plugin, String version, String surfaceJson);
 
+    /** A version's page as stored at publish ({@code PageData} as JSON) and its icon's type (null: no icon). */
+    record StoredPage(String json, String iconType) {
+    }
+
+    record Icon(byte[] bytes, String type) {
+    }
+
+    /** The stored page of a version; empty when there is no such version or its page was never computed. */
+    Optional<StoredPage> page(String plugin, String version);
+
+    /** Records a version's page and icon (null: none); a version's page never changes, so this only fills it in. */
+    void setPage(String plugin, String version, String json, byte[] icon, String iconType);
+
+    Optional<Icon> icon(String plugin, String version);
+
+    /** Blob downloads of each version of a plugin, by version, as flushed so far. */
+    java.util.Map<String, Long> downloads(String plugin);
+
+    /** Adds downloads to the versions whose blob has each integrity (an atomic increment per blob). */
+    void addDownloads(java.util.Map<Integrity, Long> counts);
+
+    /** The plugins a user owns that have a live version, sorted by name. */
+    List<PluginRow> pluginsOwnedBy(String user);
+
+    /**
+     * Words of plugin names, display names and keywords that could be what a misspelt word meant: the same first
+     * letter and a length within {@code lengthDelta}, at most {@code limit} of them.
+     */
+    List<String> wordsNear(String word, int lengthDelta, int limit);
+
     /** Sets the yanked flag; false when there is no such version. */
     boolean setYanked(String plugin, String version, boolean yanked);
 

@@ -1,5 +1,6 @@
 package dev.cxpm.registry.web;
 
+import dev.cxpm.registry.Registry;
 import dev.cxpm.registry.RegistryException;
 import dev.cxpm.registry.api.Request;
 import java.io.IOException;
@@ -11,12 +12,14 @@ import java.util.regex.Pattern;
 /** The web UI's routes: each renders a {@link WebPages} page. */
 public final class WebHandlers {
 
+    private final Registry registry;
     private final WebPages pages;
     private final URI listening;
     private final Optional<URI> publicUrl;
 
-    public WebHandlers(WebPages pages, URI listening, Optional<URI> publicUrl) {
-        this.pages = pages;
+    public WebHandlers(Registry registry, String marketplaceName, URI listening, Optional<URI> publicUrl) {
+        this.registry = registry;
+        this.pages = new WebPages(registry, marketplaceName);
         this.listening = listening;
         this.publicUrl = publicUrl;
     }
@@ -63,8 +66,33 @@ public final class WebHandlers {
         }
     }
 
+    public void version(Request r) throws IOException {
+        Optional<String> html = pages.version(r.param(1), r.param(2), baseUrl(r));
+        if (html.isPresent()) {
+            r.sendHtml(200, html.get());
+        } else {
+            r.sendHtml(404, pages.notFound(r.param(1) + "@" + r.param(2)));
+        }
+    }
+
     public void owner(Request r) throws IOException {
-        r.sendHtml(200, pages.owner(r.param(1)));
+        Optional<String> html = pages.owner(r.param(1));
+        if (html.isPresent()) {
+            r.sendHtml(200, html.get());
+        } else {
+            r.sendHtml(404, pages.notFound("/owners/" + r.param(1)));
+        }
+    }
+
+    /**
+     * A version's icon, as stored at publish: at most {@code PageExtract.MAX_ICON_BYTES}, and only bytes that are a
+     * PNG, JPEG, GIF or WebP image, served as that type (never an SVG, which could carry script).
+     */
+    public void icon(Request r) throws IOException {
+        var icon = registry.icon(r.param(1), r.param(2))
+                .orElseThrow(() -> new RegistryException(404, "not-found", "no icon for " + r.param(1) + "@" + r.param(2)));
+        r.exchange().getResponseHeaders().set("Cache-Control", "public, max-age=86400");
+        r.send(200, icon.type(), icon.bytes());
     }
 
     public void refused(Request r, RegistryException e) throws IOException {

@@ -1,0 +1,108 @@
+package dev.cxpm.registry.storage;
+
+import static dev.cxpm.registry.storage.Sql.prepare;
+import static dev.cxpm.registry.storage.Sql.strings;
+import static dev.cxpm.registry.storage.Sql.update;
+
+import dev.cxpm.core.pack.Integrity;
+import dev.cxpm.registry.storage.RegistryDatabase.Icon;
+import dev.cxpm.registry.storage.RegistryDatabase.PluginRow;
+import dev.cxpm.registry.storage.RegistryDatabase.StoredPage;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** What pages read beside the plugin rows: each version's stored page and icon, download counts, an owner's plugins. */
+final class PageRows {
+
+    private PageRows() {
+    }
+
+    private static final String OF_VERSION = " FROM versions v JOIN plugins p ON p.id = v.plugin_id WHERE p.name = ? AND v.version = ?";
+
+    static Optional<StoredPage> page(Connection c, String plugin, String version) throws SQLException {
+        try (PreparedStatement p = prepare(c, "SELECT v.page, v.icon_type" + OF_VERSION + " AND v.page IS NOT NULL", plugin, version);
+             ResultSet rs = p.executeQuery()) {
+            return rs.next() ? Optional.of(new StoredPage(rs.getString(1), rs.getString(2))) : Optional.empty();
+        }
+    }
+
+    static Optional<Icon> icon(Connection c, String plugin, String version) throws SQLException {
+        try (PreparedStatement p = prepare(c, "SELECT v.icon, v.icon_type" + OF_VERSION + " AND v.icon IS NOT NULL", plugin, version);
+             ResultSet rs = p.executeQuery()) {
+            return rs.next() ? Optional.of(new Icon(rs.getBytes(1), rs.getString(2))) : Optional.empty();
+        }
+    }
+
+    /** A version's page never changes, so this only fills it in (two requests computing it at once store it once). */
+    static int setPage(Connection c, String plugin, String version, String json, byte[] icon, String iconType) throws SQLException {
+        Long id = PluginRows.pluginId(c, plugin);
+        if (id == null) {
+            return 0;
+        }
+        try (PreparedStatement p = c.prepareStatement("UPDATE versions SET page = ?, icon = ?, icon_type = ?"
+                + " WHERE plugin_id = ? AND version = ? AND page IS NULL")) {
+            p.setString(1, json);
+            p.setBytes(2, icon);
+            p.setString(3, icon == null ? null : iconType);
+            p.setLong(4, id);
+            p.setString(5, version);
+            return p.executeUpdate();
+        }
+    }
+
+    static Map<String, Long> downloads(Connection c, String plugin) throws SQLException {
+        Map<String, Long> out = new HashMap<>();
+        try (PreparedStatement p = prepare(c, "SELECT v.version, v.downloads FROM versions v JOIN plugins p ON p.id = v.plugin_id WHERE p.name = ?",
+                plugin); ResultSet rs = p.executeQuery()) {
+            while (rs.next()) {
+                out.put(rs.getString(1), rs.getLong(2));
+            }
+        }
+        return out;
+    }
+
+    /** One relative update per blob: concurrent batches from several processes add up, none overwrites another. */
+    static Void addDownloads(Connection c, Map<Integrity, Long> counts) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement("UPDATE versions SET downloads = downloads + ? WHERE integrity = ?")) {
+            for (Map.Entry<Integrity, Long> e : counts.entrySet()) {
+                p.setLong(1, e.getValue());
+                p.setString(2, e.getKey().hex());
+                p.addBatch();
+            }
+            p.executeBatch();
+        }
+        return null;
+    }
+
+    /** The plugins a user owns that have a live version, by name, in one query. */
+    static List<PluginRow> ownedBy(Connection c, String user) throws SQLException {
+        List<PluginRow> out = new ArrayList<>();
+        try (PreparedStatement p = prepare(c, "SELECT " + PluginRows.PLUGIN_COLUMNS + " FROM owners o JOIN plugins p ON p.id = o.plugin_id"
+                + " WHERE o.user_name = ? AND p.latest_version IS NOT NULL ORDER BY p.name", user); ResultSet rs = p.executeQuery()) {
+            while (rs.next()) {
+                out.add(PluginRows.pluginRow(rs));
+            }
+        }
+        return out;
+    }
+
+    /** Words of plugin names, display names and keywords that start with the word's first letter and are about its length. */
+    static List<String> wordsNear(Connection c, String word, int lengthDelta, int limit) throws SQLException {
+        int first = word.codePointAt(0);
+        String from = new String(Character.toChars(first));
+        String to = new String(Character.toChars(first + 1));
+        return strings(c, "SELECT DISTINCT word FROM search_words WHERE word >= ? AND word < ? AND length(word) BETWEEN ? AND ? LIMIT ?",
+                from, to, word.length() - lengthDelta, word.length() + lengthDelta, limit);
+    }
+
+    static int deleteWords(Connection c, long pluginId) throws SQLException {
+        return update(c, "DELETE FROM search_words WHERE plugin_id = ?", pluginId);
+    }
+}

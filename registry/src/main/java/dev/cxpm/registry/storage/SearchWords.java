@@ -1,0 +1,82 @@
+package dev.cxpm.registry.storage;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The vocabulary typo-tolerant search corrects against ({@code search_words}): the words of a plugin's name,
+ * display name and keywords, lower case, refreshed with its search entry. Words shorter than 3 or longer than 66
+ * letters are left out: search never corrects a word under 4 or over 64 letters, and allows at most two edits.
+ */
+final class SearchWords {
+
+    static final int MIN = 3;
+    static final int MAX = 66;
+    private static final int MAX_PER_PLUGIN = 64;
+    private static final int BACKFILL_BATCH = 500;
+
+    private SearchWords() {
+    }
+
+    static Set<String> of(String name, String displayName, List<String> keywords) {
+        Set<String> out = new LinkedHashSet<>();
+        List<String> fields = new ArrayList<>(keywords);
+        fields.add(0, name);
+        fields.add(1, displayName);
+        for (String f : fields) {
+            for (String w : Dialect.words(f)) {
+                if (w.length() >= MIN && w.length() <= MAX && out.size() < MAX_PER_PLUGIN) {
+                    out.add(w);
+                }
+            }
+        }
+        return out;
+    }
+
+    static void index(Connection c, long pluginId, Set<String> words) throws SQLException {
+        PageRows.deleteWords(c, pluginId);
+        insert(c, pluginId, words);
+    }
+
+    private static void insert(Connection c, long pluginId, Set<String> words) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement("INSERT INTO search_words (word, plugin_id) VALUES (?, ?) ON CONFLICT DO NOTHING")) {
+            for (String w : words) {
+                p.setString(1, w);
+                p.setLong(2, pluginId);
+                p.addBatch();
+            }
+            p.executeBatch();
+        }
+    }
+
+    /**
+     * Fills in the words of up to {@value #BACKFILL_BATCH} live plugins that have none (published before the table
+     * existed), those with an id above {@code after}; returns the last id looked at (-1: none left), so start-up
+     * repeats it in short transactions, each beginning where the previous one stopped.
+     */
+    static long backfill(Connection c, long after) throws SQLException {
+        record Row(long id, String name, String displayName, String keywords) {
+        }
+        List<Row> rows = new ArrayList<>();
+        try (PreparedStatement p = c.prepareStatement("SELECT p.id, p.name, p.display_name, p.keywords FROM plugins p"
+                + " WHERE p.id > ? AND p.latest_version IS NOT NULL AND NOT EXISTS (SELECT 1 FROM search_words w WHERE w.plugin_id = p.id)"
+                + " ORDER BY p.id LIMIT " + BACKFILL_BATCH)) {
+            p.setLong(1, after);
+            try (ResultSet rs = p.executeQuery()) {
+            while (rs.next()) {
+                rows.add(new Row(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4)));
+                }
+            }
+        }
+        for (Row r : rows) {
+            insert(c, r.id(), of(r.name(), r.displayName(), r.keywords() == null ? List.of() : List.of(r.keywords().split("\n"))));
+        }
+        return rows.isEmpty() ? -1 : rows.getLast().id();
+    }
+}
