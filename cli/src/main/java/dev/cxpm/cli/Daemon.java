@@ -84,6 +84,8 @@ public final class Daemon {
     private volatile boolean stop;
     /** When a client last proved the secret: strangers that only connect do not keep the daemon alive. */
     private volatile long lastCommand = System.nanoTime();
+    /** Whether a command ran since the last collection the daemon asked for while idle. */
+    private volatile boolean commandsSinceCollection = true;
 
     private Daemon(Path file, Path jar, String umask) throws IOException {
         this.file = file;
@@ -135,6 +137,9 @@ public final class Daemon {
 
     private void serve() throws IOException {
         try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            // A daemon that announced itself cold would answer its first commands at a fresh JVM's pace: so the
+            // everyday commands run once here first, in a temp dir, and only then does the launcher learn the port.
+            AotTraining.train();
             writeFile(server.getLocalPort());
             server.setSoTimeout((int) CHECK.toMillis());
             while (!stop) {
@@ -142,6 +147,12 @@ public final class Daemon {
                 try {
                     socket = server.accept();
                 } catch (SocketTimeoutException quiet) {
+                    if (commandsSinceCollection) {
+                        // The serial collector gives memory back to the system only after a full collection, and an
+                        // idle daemon would never run one: so it runs one itself once commands have stopped coming.
+                        commandsSinceCollection = false;
+                        System.gc();
+                    }
                     boolean idle = System.nanoTime() - lastCommand > IDLE.toNanos() && oneAtATime.availablePermits() == 1;
                     if (idle || !Files.getLastModifiedTime(jar).equals(jarTime)) {
                         break; // idle, or rebuilt: the launcher starts a daemon of the new jar
@@ -183,6 +194,7 @@ public final class Daemon {
             }
             socket.setSoTimeout((int) Duration.ofSeconds(10).toMillis()); // the request comes at once; the command itself is not timed
             lastCommand = System.nanoTime();
+            commandsSinceCollection = true;
             Request request = Request.read(new BufferedInputStream(raw), MAX_REQUEST);
             if (!Files.getLastModifiedTime(jar).equals(jarTime)) {
                 out.write("STALE\n".getBytes(StandardCharsets.US_ASCII));
