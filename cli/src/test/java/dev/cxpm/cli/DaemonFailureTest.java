@@ -72,7 +72,7 @@ class DaemonFailureTest {
     void theDaemonRunsWithACappedHeapAndExitsWhenItRunsOut() throws Exception {
         c.startDaemon();
         List<String> args = c.daemons().getFirst().info().arguments().map(List::of).orElseThrow();
-        assertThat(args).contains("-Xmx128m", "-XX:+ExitOnOutOfMemoryError");
+        assertThat(args).anyMatch(a -> a.startsWith("-Xmx")).contains("-XX:+ExitOnOutOfMemoryError");
     }
 
     /**
