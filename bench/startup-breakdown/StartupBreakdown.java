@@ -2,6 +2,10 @@
  * Where a cold `cxpm list` spends its time after the JVM is up, step by step, with the trained class-data
  * archive in use (this class is appended to the archive's class path, so the archived classes still load
  * from it). Not part of cxpm: run by bench/startup-breakdown.sh.
+ *
+ * Without arguments: the steps in order, in one JVM. With one argument: only that step, so that
+ * bench/startup-breakdown.sh can time each alone in a fresh JVM against a bare one ("hello"): what each would
+ * cost a command that needed only it, and what removing it would save.
  */
 public class StartupBreakdown {
     private static long t0;
@@ -13,6 +17,10 @@ public class StartupBreakdown {
     }
 
     public static void main(String[] args) throws Exception {
+        if (args.length == 1) {
+            alone(args[0]);
+            return;
+        }
         t0 = System.nanoTime();
         Class<?> list = Class.forName("dev.cxpm.cli.ListCommand");
         lap("load ListCommand (archived)");
@@ -28,5 +36,25 @@ public class StartupBreakdown {
         lap("TomlMapper");
         toml.readTree("[plugins.\"demo@fx\"]\nenabled = true\n");
         lap("first TOML read");
+    }
+
+    private static void alone(String step) throws Exception {
+        switch (step) {
+            case "hello" -> { }
+            case "annotation" -> Class.forName("dev.cxpm.cli.ListCommand").getAnnotation(picocli.CommandLine.Command.class);
+            case "picocli-annotated" -> new picocli.CommandLine(Class.forName("dev.cxpm.cli.ListCommand")).parseArgs("--json");
+            case "picocli-programmatic" -> { // the same command built without annotations or reflection
+                picocli.CommandLine.Model.CommandSpec spec = picocli.CommandLine.Model.CommandSpec.create()
+                        .name("list").mixinStandardHelpOptions(true);
+                spec.addOption(picocli.CommandLine.Model.OptionSpec.builder("--json").arity("0").type(boolean.class)
+                        .description("Print a JSON object.").build());
+                new picocli.CommandLine(spec).parseArgs("--json");
+            }
+            case "date-format" -> new java.text.SimpleDateFormat("EEE, dd MMM yyyy HH:mm:ss zzz", java.util.Locale.US);
+            case "object-mapper" -> new com.fasterxml.jackson.databind.ObjectMapper();
+            case "toml-read" -> new com.fasterxml.jackson.dataformat.toml.TomlMapper().readTree("[plugins.\"demo@fx\"]\nenabled = true\n");
+            case "list" -> dev.cxpm.cli.Main.main(new String[] {"list"});
+            default -> throw new IllegalArgumentException(step);
+        }
     }
 }

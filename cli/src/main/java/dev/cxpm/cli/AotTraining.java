@@ -13,16 +13,22 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * The training run for the JDK 25 AOT cache ({@code -XX:AOTCacheOutput}) that {@code ./cxpm} makes
- * once after each build: it runs the everyday commands in one JVM, in a temp dir, so the classes they
- * load (picocli's model, Jackson, the format model, validation) are parsed, linked and profiled
- * ahead of time. Not a user command; commands that do not exist yet just fail as usage errors here.
+ * The training run for the class-data archive that {@code ./cxpm} makes once after each build: it runs
+ * the everyday commands in one JVM, in a temp dir, so the classes they load (picocli's model, Jackson,
+ * the format model, validation) are parsed and linked ahead of time. The daemon runs it too before it
+ * announces itself, so that its first commands find the JIT warm. Not a user command; commands that do
+ * not exist yet just fail as usage errors here.
  */
 public final class AotTraining {
     private AotTraining() {
     }
 
     public static void main(String[] args) throws IOException {
+        train();
+    }
+
+    /** Runs the everyday commands once, in a temp dir removed afterwards; also how the daemon warms up at spawn. */
+    static void train() throws IOException {
         Path dir = Files.createTempDirectory("cxpm-aot-training");
         try {
             Path project = Files.createDirectories(dir.resolve("project/skills"));

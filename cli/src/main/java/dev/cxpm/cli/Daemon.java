@@ -87,6 +87,8 @@ public final class Daemon {
     private volatile boolean stop;
     /** When a client last proved the secret: strangers that only connect do not keep the daemon alive. */
     private volatile long lastCommand = System.nanoTime();
+    /** Whether a command ran since the last collection the daemon asked for while idle. */
+    private volatile boolean commandsSinceCollection = true;
 
     private Daemon(Path file, Path jar, String umask) throws IOException {
         this.file = file;
@@ -138,6 +140,7 @@ public final class Daemon {
 
     private void serve() throws IOException {
         try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            warmUp(server);
             writeFile(server.getLocalPort());
             server.setSoTimeout((int) CHECK.toMillis());
             while (!stop) {
@@ -145,6 +148,12 @@ public final class Daemon {
                 try {
                     socket = server.accept();
                 } catch (SocketTimeoutException quiet) {
+                    if (commandsSinceCollection) {
+                        // The serial collector gives memory back to the system only after a full collection, and an
+                        // idle daemon would never run one: so it runs one itself once commands have stopped coming.
+                        commandsSinceCollection = false;
+                        System.gc();
+                    }
                     boolean idle = System.nanoTime() - lastCommand > IDLE.toNanos() && oneAtATime.availablePermits() == 1;
                     if (idle || !Files.getLastModifiedTime(jar).equals(jarTime)) {
                         break; // idle, or rebuilt: the launcher starts a daemon of the new jar
@@ -164,6 +173,40 @@ public final class Daemon {
         } finally {
             forgetFile();
         }
+    }
+
+    /**
+     * A daemon that announced itself cold would answer its first commands at a fresh JVM's pace: so the everyday
+     * commands run once first, in a temp dir, and then one request comes over the socket as the launcher sends it
+     * (virtual thread, handshake, request, answer), before the launcher learns the port.
+     */
+    private void warmUp(ServerSocket server) throws IOException {
+        AotTraining.train();
+        Thread caller = Thread.ofVirtual().start(() -> {
+            try (Socket s = new Socket(server.getInetAddress(), server.getLocalPort());
+                 InputStream in = s.getInputStream(); OutputStream out = s.getOutputStream()) {
+                String ours = random(NONCE_BYTES);
+                out.write((ours + "\n").getBytes(StandardCharsets.US_ASCII));
+                String theirs = new String(in.readNBytes(2 * NONCE_BYTES), StandardCharsets.US_ASCII);
+                String mac = sha256(secret + " " + ours + " " + theirs + "\n");
+                String request = String.join("\0", umask, "0", "/", "1", "--version", "0") + "\0"; // umask, not a terminal, cwd, argc, args, no variables
+                out.write((mac.substring(32) + "\n").getBytes(StandardCharsets.US_ASCII));
+                out.write(request.getBytes(StandardCharsets.UTF_8));
+                out.flush();
+                in.transferTo(OutputStream.nullOutputStream());
+            } catch (IOException e) {
+                // a warm-up that failed leaves the daemon as cold as before, no worse
+            }
+        });
+        server.setSoTimeout((int) HANDSHAKE.toMillis());
+        try {
+            handshakes.acquireUninterruptibly();
+            answer(server.accept());
+            caller.join(HANDSHAKE.toMillis());
+        } catch (SocketTimeoutException | InterruptedException e) {
+            // as above
+        }
+        lastCommand = System.nanoTime();
     }
 
     private void writeFile(int port) throws IOException {
@@ -186,6 +229,7 @@ public final class Daemon {
             }
             socket.setSoTimeout((int) Duration.ofSeconds(10).toMillis()); // the request comes at once; the command itself is not timed
             lastCommand = System.nanoTime();
+            commandsSinceCollection = true;
             Request request = Request.read(new BufferedInputStream(raw), MAX_REQUEST);
             if (!Files.getLastModifiedTime(jar).equals(jarTime)) {
                 out.write("STALE\n".getBytes(StandardCharsets.US_ASCII));

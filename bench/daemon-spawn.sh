@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# The commands right after the daemon is gone (issue 12): the first runs in a JVM of its own and starts the daemon;
+# the second, once the daemon has announced itself, is its first command. Steady state: the median of the next 20.
+# Repeated ROUNDS times (default 5); prints each round and the medians, and the ratio second / steady.
+# Usage: bench/daemon-spawn.sh [ROUNDS] [CXPM_ROOT=this checkout]. Runs `cxpm list` on a temp Codex home.
+set -euo pipefail
+root="${2:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}"
+rounds="${1:-5}"
+"$root/cxpm" --version >/dev/null # builds the jar and its start-up cache when missing or stale
+t="$(mktemp -d)"
+daemon_file="$(CXPM_DAEMON=where "$root/cxpm")"
+daemon_pid() { pgrep -f "dev.cxpm.cli.Daemon $daemon_file" | head -1; }
+stop_daemon() { local p; p="$(daemon_pid)"; [[ -z "$p" ]] || kill "$p"; for _ in $(seq 50); do [[ -z "$(daemon_pid)" ]] && break; sleep 0.1; done; }
+trap 'stop_daemon 2>/dev/null || true; rm -rf "$t"' EXIT
+export HOME="$t/home" CODEX_HOME="$t/codex"; unset CI; mkdir -p "$HOME"
+ms() { local s e; s=$(date +%s%N); "$root/cxpm" "$@" >/dev/null; e=$(date +%s%N); echo $(( (e - s) / 1000000 )); }
+median() { sort -n | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}'; }
+firsts=(); seconds=(); steadies=()
+for ((r = 1; r <= rounds; r++)); do
+  stop_daemon
+  first=$(ms list)
+  for _ in $(seq 600); do [[ -f "$daemon_file" ]] && break; sleep 0.05; done
+  second=$(ms list)
+  steady=$(for _ in $(seq 20); do ms list; done | median)
+  echo "round $r: first (own JVM) ${first} ms, second (the new daemon's first) ${second} ms, steady ${steady} ms"
+  firsts+=("$first"); seconds+=("$second"); steadies+=("$steady")
+done
+f=$(printf '%s\n' "${firsts[@]}" | median); s=$(printf '%s\n' "${seconds[@]}" | median); st=$(printf '%s\n' "${steadies[@]}" | median)
+echo "medians: first ${f} ms, second ${s} ms, steady ${st} ms; second / steady = $(awk -v a="$s" -v b="$st" 'BEGIN {printf "%.2f", a / b}')  (load average $(cut -d' ' -f1 /proc/loadavg))"

@@ -1,0 +1,86 @@
+package dev.cxpm.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.cxpm.cli.LauncherCheckout.Run;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The launcher's first build (issue 11: half a minute or more of Maven): it says what it is doing and about how
+ * long, module by module, in plain lines when its output is not a terminal, and a failed build shows Maven's errors.
+ * Maven is played by a script in the checkout that prints what Maven prints.
+ */
+class LauncherBuildTest {
+
+    @TempDir
+    Path tmp;
+    LauncherCheckout c;
+
+    @BeforeEach
+    void checkout() throws IOException {
+        c = new LauncherCheckout(tmp);
+        Path source = Files.createDirectories(c.root.resolve("cli/src/main/java")).resolve("Changed.java");
+        Files.writeString(source, "class Changed {}\n"); // newer than the jar: the launcher builds first
+    }
+
+    @AfterEach
+    void cleanUp() throws Exception {
+        c.cleanUp();
+    }
+
+    @Test
+    void aBuildSaysWhatItDoesModuleByModuleInPlainLines() throws Exception {
+        maven("""
+                echo '[INFO] Scanning for projects...'
+                for m in 'cxpm core' 'cxpm cli'; do
+                  echo "[INFO] Building $m 0.1.0-SNAPSHOT                                 [$((++i))/2]"
+                  echo '[INFO] --- compiler:3.13.0:compile (default-compile) ---'
+                done
+                touch cli/target/cxpm.jar
+                echo '[INFO] BUILD SUCCESS'
+                """);
+        Run run = c.cxpm(withoutCi(), "--version");
+        assertThat(run.err()).contains(
+                "cxpm: building from source with Maven (first use or sources changed), about 30 s...\n",
+                "cxpm: [1/2] cxpm core (", "cxpm: [2/2] cxpm cli (", "cxpm: built in ");
+        assertThat(run.err()).as("no terminal: no spinner, no escapes").doesNotContain("\r", "\033", "compiler:");
+        assertThat(c.cxpm(withoutCi(), "--version").err()).as("the second run does not build").doesNotContain("building");
+    }
+
+    @Test
+    void aFailedBuildShowsMavensErrorsAndWhereItsOutputIs() throws Exception {
+        maven("""
+                echo '[INFO] Building cxpm cli 0.1.0-SNAPSHOT                                 [1/1]'
+                echo '[ERROR] /src/cli/Foo.java:[3,5] cannot find symbol'
+                echo '[ERROR] -> [Help 1]'
+                exit 1
+                """);
+        Run run = c.cxpm(withoutCi(), "--version");
+        assertThat(run.code()).isEqualTo(ExitCodes.INTERNAL);
+        assertThat(run.err()).contains("cxpm: the build failed after ", "[ERROR] /src/cli/Foo.java:[3,5] cannot find symbol",
+                c.root.resolve("cli/target/build.log").toString());
+        assertThat(run.err()).doesNotContain("[Help 1]");
+        assertThat(c.coldMark).as("nothing ran").doesNotExist();
+    }
+
+    private void maven(String script) throws IOException {
+        Path mvnw = c.root.resolve("mvnw");
+        Files.writeString(mvnw, "#!/usr/bin/env bash\n" + script);
+        Files.setPosixFilePermissions(mvnw, PosixFilePermissions.fromString("rwxr-xr-x"));
+    }
+
+    private Map<String, String> withoutCi() {
+        Map<String, String> vars = new HashMap<>(c.noJvm());
+        vars.put("CXPM_DAEMON", "0");
+        return vars;
+    }
+}
