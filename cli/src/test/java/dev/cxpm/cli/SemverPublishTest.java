@@ -100,6 +100,30 @@ class SemverPublishTest {
         assertThat(v2.path("changes").toString()).isEqualTo("[\"removed skill `review`\"]");
     }
 
+    @Test
+    void undoingAYankThatWouldMakeALaterPatchBreakingIsRefusedWithTheReason() throws Exception {
+        Path dir = tmp.resolve("team-tools");
+        Files.createDirectories(dir.resolve(".codex-plugin"));
+        Files.writeString(dir.resolve(".codex-plugin/plugin.json"),
+                "{\n  \"name\": \"team-tools\",\n  \"version\": \"1.0.0\",\n  \"description\": \"Team tools.\"\n}\n");
+        skill(dir, "hello");
+        assertThat(cxpm("publish", dir.toString()).exitCode()).isZero();
+        skill(dir, "extra");
+        assertThat(cxpm("version", "minor", dir.toString()).exitCode()).isZero();
+        assertThat(cxpm("publish", dir.toString()).exitCode()).isZero();
+        assertThat(cxpm("yank", "team-tools@1.1.0").exitCode()).isZero();
+        deleteTree(dir.resolve("skills/extra"));
+        assertThat(cxpm("version", "1.1.1", dir.toString(), "--force").exitCode()).isZero();
+        CliRun patch = cxpm("publish", dir.toString()); // compared with 1.0.0 while 1.1.0 is yanked
+        assertThat(patch.exitCode()).as(patch.stderr()).isZero();
+
+        CliRun undo = cxpm("yank", "team-tools@1.1.0", "--undo");
+        assertThat(undo.exitCode()).as(undo.stderr()).isEqualTo(1);
+        assertThat(undo.stderr()).contains("cannot restore team-tools@1.1.0: 1.1.1 is already published, and removing skill `extra`"
+                + " is a breaking change since 1.1.0");
+        assertThat(JSON.readTree(registry.index("team-tools").orElseThrow().json()).path("versions").get(1).path("yanked").asBoolean()).isTrue();
+    }
+
     private static void deleteTree(Path p) throws java.io.IOException {
         try (var s = Files.walk(p)) {
             for (Path f : s.sorted(java.util.Comparator.reverseOrder()).toList()) {

@@ -202,7 +202,7 @@ public final class Registry implements AutoCloseable {
         if (!caller.isAdmin() && !db.owners(plugin).contains(caller.user())) {
             throw new RegistryException(403, "not-owner", "you are not an owner of '" + plugin + "'");
         }
-        db.setYanked(plugin, version, yanked);
+        db.setYanked(plugin, version, yanked, yanked ? RegistryDatabase.VersionRule.NONE : surfaces.restore(plugin, version));
         changed(plugin);
     }
 

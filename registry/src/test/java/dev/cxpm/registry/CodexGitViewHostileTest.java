@@ -116,7 +116,8 @@ class CodexGitViewHostileTest {
         try (JdbcDatabase db = JdbcDatabase.sqlite(data.resolve("registry.db"))) {
             db.insertVersion(new RegistryDatabase.VersionRow(name, "1.0.0", integrity, tgz.length,
                             "{\"name\":\"" + name + "\"}", "{}", false, "alice", Instant.now(), null),
-                    new RegistryDatabase.Summary(null, "A plugin for " + name + ".", null, List.of(), List.of()), true, (n, existing) -> java.util.Optional.empty());
+                    new RegistryDatabase.Summary(null, "A plugin for " + name + ".", null, List.of(), List.of()), true, (n, existing) -> java.util.Optional.empty(),
+                    RegistryDatabase.VersionRule.NONE, null);
         }
         // the view has not been built yet (no git request so far), so its first build reads this version
     }

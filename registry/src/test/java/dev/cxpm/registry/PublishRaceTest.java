@@ -20,7 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * One name, one version, whatever arrives at the same moment: build metadata does not make a second
  * {@code 1.0.0} (SemVer precedence ignores it), and of several look-alike names published at once by
- * different users exactly one is created. SQLite here; PostgreSQL in {@link PostgresPublishRaceTest}.
+ * different users exactly one is created; of two versions of one plugin published at once, the second is
+ * held to SemVer against the first. SQLite here; PostgreSQL in {@link PostgresPublishRaceTest}.
  */
 class PublishRaceTest {
 
@@ -96,6 +97,28 @@ class PublishRaceTest {
             assertThat(codes).as("round " + round).filteredOn(c -> c == 409).hasSize(names.size() - 1);
             assertThat(JSON.readTree(r.get("/api/v1/search").body()).path("total").asInt()).isEqualTo(1);
         }
+    }
+
+    @Test
+    void ofTwoVersionsPublishedAtTheSameMomentTheSecondIsComparedWithTheFirst() throws Exception {
+        // 1.1.0 adds `extra`, 1.1.1 lacks it: whichever lands second makes a patch that removes a skill
+        for (int round = 0; round < 6; round++) {
+            String name = "semver-race-" + round;
+            assertThat(r.publish(r.admin, withSkills(name, "1.0.0", "hello")).statusCode()).isEqualTo(201);
+            List<byte[]> archives = List.of(withSkills(name, "1.1.0", "hello", "extra"), withSkills(name, "1.1.1", "hello"));
+            List<Integer> codes = race(archives, i -> r.admin);
+            assertThat(codes).as("round " + round).containsExactlyInAnyOrder(201, 422);
+            assertThat(JSON.readTree(r.get("/api/v1/plugins/" + name).body()).path("versions")).as("round " + round).hasSize(2);
+        }
+    }
+
+    private static byte[] withSkills(String name, String version, String... skills) {
+        java.util.Map<String, String> files = new java.util.LinkedHashMap<>();
+        files.put(".codex-plugin/plugin.json", "{\"name\": \"" + name + "\", \"version\": \"" + version + "\", \"description\": \"A demo.\"}");
+        for (String skill : skills) {
+            files.put("skills/" + skill + "/SKILL.md", "---\nname: " + skill + "\ndescription: Does " + skill + ".\n---\n" + skill + "\n");
+        }
+        return dev.cxpm.core.pack.Packer.archive(files);
     }
 
     private List<Integer> race(List<byte[]> archives, java.util.function.IntFunction<String> token) throws Exception {

@@ -159,6 +159,30 @@ class SemverGateTest {
     }
 
     @Test
+    void restoringAYankedReleaseThatWouldMakeItsNeighbourBreakingIsRefused() throws Exception {
+        published(plugin("1.0.0", "hello"));
+        published(plugin("1.1.0", "hello", "extra"));
+        assertThat(yank("1.1.0", "POST").statusCode()).isEqualTo(200);
+        published(plugin("1.1.1", "hello")); // compared with 1.0.0 while 1.1.0 is yanked
+        HttpResponse<String> restore = yank("1.1.0", "DELETE");
+        assertThat(restore.statusCode()).as(restore.body()).isEqualTo(422);
+        JsonNode body = JSON.readTree(restore.body());
+        assertThat(body.path("error").asText()).isEqualTo("semver-bump-too-small");
+        assertThat(body.path("message").asText()).startsWith("cannot restore demo@1.1.0: 1.1.1 is already published, and removing skill"
+                + " `extra` is a breaking change since 1.1.0");
+        assertThat(index().path("versions").get(1).path("yanked").asBoolean()).as("still yanked").isTrue();
+        assertThat(yank("1.1.1", "POST").statusCode()).isEqualTo(200);
+        assertThat(yank("1.1.0", "DELETE").statusCode()).as("with 1.1.1 yanked nothing follows 1.1.0").isEqualTo(200);
+        assertThat(index().path("versions").get(1).path("yanked").asBoolean()).isFalse();
+    }
+
+    HttpResponse<String> yank(String version, String method) throws Exception {
+        return http.send(HttpRequest.newBuilder(server.url().resolve("/api/v1/plugins/demo/versions/" + version + "/yank"))
+                .method(method, HttpRequest.BodyPublishers.noBody()).header("Authorization", "Bearer " + admin).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
     void theFirstReleaseOfALineBelowTheOthersHasNothingToCompareWith() throws Exception {
         published(plugin("2.0.0", "hello", "review"));
         published(plugin("1.0.0", "other"));

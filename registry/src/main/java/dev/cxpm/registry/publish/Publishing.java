@@ -25,7 +25,7 @@ import java.util.Optional;
  * A publish, in the order that keeps a crash and a race harmless: the upload is checked completely, cheap
  * refusals are answered before anything is written, then the blob is stored, then the version row is inserted
  * in one transaction that re-decides everything a concurrent publish could change (owner, an existing version
- * of the same precedence, a look-alike of a name created meanwhile). A lost race removes the blob again unless
+ * of the same precedence, a look-alike of a name created meanwhile, the SemVer check against a version published meanwhile). A lost race removes the blob again unless
  * a version points to it.
  */
 public final class Publishing {
@@ -75,7 +75,7 @@ public final class Publishing {
         PublishOutcome outcome;
         try {
             outcome = db.insertVersion(row, new Summary(p.displayName(), p.description(), p.category(), p.keywords(), p.capabilities()),
-                    caller.isAdmin(), rule);
+                    caller.isAdmin(), rule, semver.rule(p.name(), p.version(), strictCheck.surface()), SemverGate.json(strictCheck.surface()));
         } catch (RuntimeException e) {
             dropIfUnreferenced(integrity);
             throw e;
@@ -84,7 +84,6 @@ public final class Publishing {
             dropIfUnreferenced(integrity);
             refuse(outcome, p);
         }
-        semver.record(p.name(), p.version(), strictCheck.surface());
         pages.record(p, tgz);
         return new Registry.Published(p.name(), p.version(), integrity, size);
     }

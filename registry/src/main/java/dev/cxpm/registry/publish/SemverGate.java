@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * The registry's half of SemVer ({@link SemverCheck}, the same rule {@code cxpm version} and {@code cxpm publish}
@@ -43,10 +44,52 @@ public final class SemverGate {
     /**
      * Refuses the new version when its bump is too small for its surface changes since the previous release, or
      * when it would slip in below an already published release whose bump from it would then be too small (1.3.0
-     * adding a skill that the published 1.3.1 lacks: users of ^1.3.0 would lose it in a patch).
+     * adding a skill that the published 1.3.1 lacks: users of ^1.3.0 would lose it in a patch). Asked before the
+     * upload is stored, so a doomed one writes nothing, and again by {@link #rule} inside the insert's transaction.
      */
     void check(String plugin, String version, Surface uploaded) {
-        List<VersionRow> rows = db.versions(plugin);
+        Map<String, String> stored = db.surfaces(plugin);
+        check(plugin, version, uploaded, db.versions(plugin), row -> surface(row, stored));
+    }
+
+    /**
+     * {@link #check} on the versions as the insert's transaction sees them, under the plugin's lock, so of two
+     * versions published at the same moment the second is compared with the first. A surface missing there (a
+     * release from before surfaces were stored, not read by the first check) is read from its blob, not stored:
+     * the transaction holds the only writer.
+     */
+    RegistryDatabase.VersionRule rule(String plugin, String version, Surface uploaded) {
+        return (rows, stored) -> check(plugin, version, uploaded, rows,
+                row -> parse(row, stored.get(row.version())).or(() -> fromBlob(row)));
+    }
+
+    /**
+     * Restoring a yanked version makes it a previous release again, so it is held to the rule as if published now,
+     * against the versions as they are (one published while it was yanked was compared without it).
+     */
+    public RegistryDatabase.VersionRule restore(String plugin, String version) {
+        return (rows, stored) -> {
+            Optional<VersionRow> restored = rows.stream().filter(r -> r.version().equals(version) && r.yanked()).findFirst();
+            if (restored.isEmpty()) {
+                return; // not yanked (or gone): nothing changes
+            }
+            Function<VersionRow, Optional<Surface>> surfaceOf = row -> parse(row, stored.get(row.version())).or(() -> fromBlob(row));
+            Optional<Surface> itself = surfaceOf.apply(restored.get());
+            if (itself.isEmpty()) {
+                LOG.log(System.Logger.Level.WARNING, "SemVer check of restoring " + plugin + "@" + version + " skipped: its surface cannot be read");
+                return;
+            }
+            List<VersionRow> others = rows.stream().filter(r -> !r.version().equals(version)).toList();
+            try {
+                check(plugin, version, itself.get(), others, surfaceOf);
+            } catch (RegistryException e) {
+                throw new RegistryException(e.status(), e.code(), "cannot restore " + plugin + "@" + version + ": " + e.getMessage()
+                        + " (or yank the release it conflicts with first)", e.problems());
+            }
+        };
+    }
+
+    private void check(String plugin, String version, Surface uploaded, List<VersionRow> rows, Function<VersionRow, Optional<Surface>> surfaceOf) {
         List<String> taken = rows.stream().map(VersionRow::version).toList();
         Optional<String> previous = SemverCheck.previousRelease(version, releases(rows));
         Optional<VersionRow> following = following(version, rows);
@@ -57,10 +100,9 @@ public final class SemverGate {
             throw new RegistryException(422, "semver-bump-too-small", "the registry could not read the plugin's skills, MCP servers"
                     + " and apps to compare them with its published versions; run 'cxpm diff' against the previous one");
         }
-        Map<String, String> stored = db.surfaces(plugin);
         if (previous.isPresent()) {
             VersionRow prev = rows.stream().filter(r -> r.version().equals(previous.get())).findFirst().orElseThrow();
-            Optional<Surface> before = surface(prev, stored);
+            Optional<Surface> before = surfaceOf.apply(prev);
             if (before.isEmpty()) {
                 LOG.log(System.Logger.Level.WARNING, "SemVer check of " + plugin + "@" + version + " skipped: the surface of "
                         + prev.version() + " cannot be read from its blob");
@@ -72,7 +114,7 @@ public final class SemverGate {
             }
         }
         if (following.isPresent()) {
-            Optional<Surface> after = surface(following.get(), stored);
+            Optional<Surface> after = surfaceOf.apply(following.get());
             if (after.isPresent()) {
                 SemverCheck next = SemverCheck.of(version, uploaded, following.get().version(), after.get(), taken);
                 if (!next.ok()) {
@@ -103,11 +145,9 @@ public final class SemverGate {
                         + ch.level().word() + " bump)")).toList();
     }
 
-    /** Records the surface of a version just published. */
-    void record(String plugin, String version, Surface surface) {
-        if (surface != null) {
-            db.setSurface(plugin, version, surface.toJson(JSON).toString());
-        }
+    /** The surface as stored with a version (core's Surface as JSON), null when the upload's could not be read. */
+    static String json(Surface surface) {
+        return surface == null ? null : surface.toJson(JSON).toString();
     }
 
     /**
@@ -139,13 +179,9 @@ public final class SemverGate {
 
     /** The stored surface, or the one read from the blob (then stored); empty when neither can be had. */
     private Optional<Surface> surface(VersionRow row, Map<String, String> stored) {
-        String json = stored.get(row.version());
-        if (json != null) {
-            try {
-                return Optional.of(Surface.fromJson(JSON.readTree(json)));
-            } catch (IOException e) {
-                LOG.log(System.Logger.Level.WARNING, "stored surface of " + row.plugin() + "@" + row.version() + " unreadable; reading the blob");
-            }
+        Optional<Surface> parsed = parse(row, stored.get(row.version()));
+        if (parsed.isPresent()) {
+            return parsed;
         }
         Optional<Surface> read = fromBlob(row);
         read.ifPresent(s -> {
@@ -159,6 +195,17 @@ public final class SemverGate {
             }
         });
         return read;
+    }
+
+    private static Optional<Surface> parse(VersionRow row, String json) {
+        if (json != null) {
+            try {
+                return Optional.of(Surface.fromJson(JSON.readTree(json)));
+            } catch (IOException e) {
+                LOG.log(System.Logger.Level.WARNING, "stored surface of " + row.plugin() + "@" + row.version() + " unreadable; reading the blob");
+            }
+        }
+        return Optional.empty();
     }
 
     private Optional<Surface> fromBlob(VersionRow row) {

@@ -122,8 +122,9 @@ public final class JdbcDatabase implements RegistryDatabase {
     }
 
     @Override
-    public PublishOutcome insertVersion(VersionRow v, Summary summary, boolean anyOwner, NewNameRule newName) {
-        return db.write(c -> PublishTransaction.insertVersion(c, dialect, v, summary, anyOwner, newName));
+    public PublishOutcome insertVersion(VersionRow v, Summary summary, boolean anyOwner, NewNameRule newName, VersionRule rule,
+                                        String surfaceJson) {
+        return db.write(c -> PublishTransaction.insertVersion(c, dialect, v, summary, anyOwner, newName, rule, surfaceJson));
     }
 
     @Override
@@ -137,8 +138,12 @@ public final class JdbcDatabase implements RegistryDatabase {
     }
 
     @Override
-    public boolean setYanked(String plugin, String version, boolean yanked) {
-        return db.write(c -> PluginRows.setYanked(c, plugin, version, yanked));
+    public boolean setYanked(String plugin, String version, boolean yanked, VersionRule rule) {
+        return db.write(c -> {
+            dialect.lockName(c, plugin.toLowerCase(java.util.Locale.ROOT));
+            rule.check(PluginRows.versions(c, plugin), PluginRows.surfaces(c, plugin));
+            return PluginRows.setYanked(c, plugin, version, yanked);
+        });
     }
 
     @Override

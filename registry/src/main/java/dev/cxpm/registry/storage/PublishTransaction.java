@@ -16,8 +16,8 @@ import java.util.Locale;
 
 /**
  * One publish, inside the caller's write transaction: across processes (PostgreSQL) it takes a
- * transaction-scoped advisory lock on the plugin's name, and the unique keys on names and
- * versions stand behind it.
+ * transaction-scoped advisory lock on the plugin's name (SQLite has one writer), and the unique keys on names and
+ * versions stand behind it. The SemVer rule is asked under that lock, so it sees every version published before.
  */
 final class PublishTransaction {
 
@@ -25,7 +25,7 @@ final class PublishTransaction {
     }
 
     static PublishOutcome insertVersion(Connection c, Dialect dialect, VersionRow v, Summary summary, boolean anyOwner,
-                                        NewNameRule newName) throws SQLException {
+                                        NewNameRule newName, RegistryDatabase.VersionRule rule, String surfaceJson) throws SQLException {
         String now = v.publishedAt().toString();
         dialect.lockName(c, v.plugin().toLowerCase(Locale.ROOT));
         Long id = null;
@@ -60,9 +60,11 @@ final class PublishTransaction {
         if (exists(c, "SELECT 1 FROM versions WHERE plugin_id = ? AND version_release = ?", id, release)) {
             return PublishOutcome.VERSION_EXISTS;
         }
-        update(c, "INSERT INTO versions (plugin_id, version, version_release, seq, integrity, size, manifest, dependencies, yanked, published_by, published_at)"
-                + " VALUES (?, ?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM versions WHERE plugin_id = ?), ?, ?, ?, ?, 0, ?, ?)",
-                id, v.version(), release, id, v.integrity().hex(), v.size(), v.manifest(), v.dependencies(), v.publishedBy(), now);
+        // under the plugin's lock: a version published meanwhile is among these, with its surface
+        rule.check(PluginRows.versions(c, v.plugin()), PluginRows.surfaces(c, v.plugin()));
+        update(c, "INSERT INTO versions (plugin_id, version, version_release, seq, integrity, size, manifest, dependencies, yanked, published_by, published_at, surface)"
+                + " VALUES (?, ?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM versions WHERE plugin_id = ?), ?, ?, ?, ?, 0, ?, ?, ?)",
+                id, v.version(), release, id, v.integrity().hex(), v.size(), v.manifest(), v.dependencies(), v.publishedBy(), now, surfaceJson);
         String latest = PluginRows.refreshLatest(c, id, now);
         if (v.version().equals(latest)) {
             update(c, "UPDATE plugins SET display_name = ?, description = ?, category = ?, keywords = ?, capabilities = ? WHERE id = ?",

@@ -56,6 +56,18 @@ public interface RegistryDatabase extends AutoCloseable {
         Optional<String> confusableWith(String name, java.util.Map<String, List<String>> existing);
     }
 
+    /**
+     * Whether a version may join (or, restored, rejoin) the plugin's versions, decided on the versions and stored
+     * surfaces as they are inside the transaction that changes them, after the plugin is locked: so of two at the same
+     * moment the second is judged with the first in place. It refuses by throwing, which rolls the transaction back.
+     */
+    @FunctionalInterface
+    interface VersionRule {
+        VersionRule NONE = (published, surfaces) -> { };
+
+        void check(List<VersionRow> published, java.util.Map<String, String> surfaces);
+    }
+
     Optional<PluginRow> plugin(String name);
 
     /** Every plugin name with its owners, for the look-alike check of a new name. */
@@ -70,9 +82,11 @@ public interface RegistryDatabase extends AutoCloseable {
      * In one transaction: creates the plugin (owned by the publisher) when new and {@code newName} allows it
      * beside every name existing at that moment (no two new names are decided at once), refuses when the
      * publisher does not own it (unless {@code anyOwner}), inserts the version unless one of the same
-     * precedence (equal but for build metadata) exists, and refreshes the plugin's latest version and search entry.
+     * precedence (equal but for build metadata) exists, then asks {@code rule}, inserts the version with its surface
+     * ({@code surfaceJson}, null when unknown), and refreshes the plugin's latest version and search entry.
      */
-    PublishOutcome insertVersion(VersionRow version, Summary summary, boolean anyOwner, NewNameRule newName);
+    PublishOutcome insertVersion(VersionRow version, Summary summary, boolean anyOwner, NewNameRule newName, VersionRule rule,
+                                 String surfaceJson);
 
     /**
      * The stored surface of each version of a plugin (core's {@code Surface} as JSON text), by version; versions
@@ -113,8 +127,8 @@ public interface RegistryDatabase extends AutoCloseable {
      */
     List<String> wordsNear(String word, int lengthDelta, int limit);
 
-    /** Sets the yanked flag; false when there is no such version. */
-    boolean setYanked(String plugin, String version, boolean yanked);
+    /** Sets the yanked flag, once {@code rule} allows it in the same transaction; false when there is no such version. */
+    boolean setYanked(String plugin, String version, boolean yanked, VersionRule rule);
 
     /** Sets (or, with null, clears) a version's deprecation message; false when there is no such version. */
     boolean setDeprecated(String plugin, String version, String message);

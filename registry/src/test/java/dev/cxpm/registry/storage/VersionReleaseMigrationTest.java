@@ -43,7 +43,7 @@ class VersionReleaseMigrationTest {
             RegistryDatabase.VersionRow again = new RegistryDatabase.VersionRow("demo", "1.1.0", db.versions("demo").get(0).integrity(), 1,
                     "{}", "{}", false, "alice", java.time.Instant.now(), null);
             assertThat(db.insertVersion(again, new RegistryDatabase.Summary(null, "d", null, List.of(), List.of()), true,
-                    (n, existing) -> java.util.Optional.empty())).isEqualTo(RegistryDatabase.PublishOutcome.VERSION_EXISTS);
+                    (n, existing) -> java.util.Optional.empty(), RegistryDatabase.VersionRule.NONE, null)).isEqualTo(RegistryDatabase.PublishOutcome.VERSION_EXISTS);
         }
     }
 
