@@ -57,9 +57,7 @@ public final class Main implements Runnable {
     public static int run(Env env, String... args) {
         Optional<UserError> unnamed = PathNames.undecodable(env, args);
         if (unnamed.isPresent()) {
-            env.err().println("error: " + unnamed.get().getMessage());
-            env.err().println("hint: " + unnamed.get().hint());
-            env.err().flush();
+            Failure.of(unnamed.get()).print(env, Failure.jsonTyped(args));
             return ExitCodes.of(unnamed.get().kind());
         }
         Optional<Integer> noOp = SyncCommand.quickNoOp(env, args); // the commonest team command, before picocli
@@ -76,7 +74,7 @@ public final class Main implements Runnable {
             DidYouMean.Report report = DidYouMean.of(ex);
             CommandLine failed = ex.getCommandLine();
             String help = failed.getCommandSpec().qualifiedName() + " --help";
-            if (Failure.jsonAsked(failed, args)) {
+            if (Failure.jsonTyped(args)) {
                 String hint = report.hint().orElse("run '" + help + "' for usage");
                 new Failure(ExitCodes.name(UserError.Kind.USAGE), report.error(), hint).print(env, true);
                 return ExitCodes.USAGE;
