@@ -151,7 +151,7 @@ public final class PackCommand implements Callable<Integer> {
                 + " under strict validation (see above; 'cxpm validate --strict' shows the same)");
     }
 
-    private static void problemsJson(ObjectNode o, List<Problem> problems) {
+    static void problemsJson(ObjectNode o, List<Problem> problems) {
         ArrayNode list = o.putArray("problems");
         for (Problem p : problems) {
             list.addObject().put("severity", p.severity().name().toLowerCase(Locale.ROOT)).put("code", p.code())
@@ -163,7 +163,7 @@ public final class PackCommand implements Callable<Integer> {
         }
     }
 
-    private static String describe(Env env, Problem p) {
+    static String describe(Env env, Problem p) {
         String where = p.file() == null ? "" : p.where(displayPath(env, p.file())) + ": ";
         return where + p.severity().name().toLowerCase(Locale.ROOT) + " [" + p.code() + "] " + p.message()
                 + (p.hint() == null ? "" : "\n  hint: " + p.hint());

@@ -10,6 +10,10 @@ import dev.cxpm.core.surface.Surface;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cxpm.core.validate.PluginValidator;
+import dev.cxpm.core.validate.Problem;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -20,7 +24,7 @@ import picocli.CommandLine.Parameters;
         description = {"Publish a plugin to a registry. The registry checks it and refuses it with every problem found;",
                 "a published version never changes (publishing it again is refused: bump the version).",
                 "Publishing a directory records the release in DIR/.cxpm/last-release.json (for cxpm version's check)."})
-final class PublishCommand implements Runnable {
+final class PublishCommand implements java.util.concurrent.Callable<Integer> {
 
     @CommandLine.ParentCommand
     Main root;
@@ -35,11 +39,14 @@ final class PublishCommand implements Runnable {
     boolean json;
 
     @Override
-    public void run() {
+    public Integer call() {
         Env env = root.env;
         Path p = env.resolve(path == null ? "." : path);
         if (Files.isDirectory(p)) {
             PluginDirectory.requireManifest(p, "publish");
+            if (refused(env, p)) {
+                return ExitCodes.INVALID;
+            }
         }
         byte[] archive;
         Packer.Result packed = null;
@@ -76,5 +83,36 @@ final class PublishCommand implements Runnable {
         } else {
             env.out().println("published " + r.name() + "@" + r.version() + " to " + login.url() + " (" + r.size() + " bytes, " + r.integrity() + ")");
         }
+        return ExitCodes.OK;
+    }
+
+    /** What makes the manifest unreadable: the registry could only say that it is, not where. */
+    private static final java.util.Set<String> UNREADABLE = java.util.Set.of(
+            "manifest.invalid-json", "manifest.duplicate-key", "manifest.not-object", "claude.invalid-json");
+
+    /**
+     * A manifest that does not parse is refused here, before anything is packed or sent, as validate reports it
+     * (file, line, column, code, hint). Every other problem is left to the registry, which reports all of its
+     * rules together (a description is required to publish, which validate does not require), so that a user
+     * fixes a plugin in one round.
+     */
+    private boolean refused(Env env, Path dir) {
+        List<Problem> problems = new PluginValidator(true).validate(dir).stream()
+                .filter(pr -> pr.isError() && UNREADABLE.contains(pr.code())).toList();
+        long errors = problems.size();
+        if (errors == 0) {
+            return false;
+        }
+        Failure refusal = new Failure(ExitCodes.name(UserError.Kind.INVALID_INPUT), "not published: the registry cannot read the manifest"
+                + (json ? "" : " (see above)"), "'cxpm validate " + dir + "' shows the same; fix it and publish again");
+        if (json) {
+            ObjectNode o = JsonOutput.object().put("published", false).put("path", dir.toString());
+            PackCommand.problemsJson(o, problems);
+            env.out().println(JsonOutput.pretty(refusal.addTo(o)));
+        } else {
+            problems.forEach(pr -> env.err().println(PackCommand.describe(env, pr)));
+            refusal.print(env, false);
+        }
+        return true;
     }
 }

@@ -80,6 +80,19 @@ public final class JsonFile {
         }
     }
 
+    /**
+     * Why text is not JSON as Codex reads it, named by source (which need not be a path on this machine: an entry of
+     * an uploaded archive), or empty when it parses.
+     */
+    public static Optional<SyntaxError> syntaxError(String source, String text) {
+        try {
+            doParse(Path.of("unnamed.json"), text);
+            return Optional.empty();
+        } catch (Fail f) {
+            return Optional.of(new SyntaxError(source, f.failure.line(), f.failure.column(), f.failure.message(), f.failure.hint()));
+        }
+    }
+
     /** Reads a UTF-8 text file of at most maxBytes; anything else is a clear user error. */
     static String readText(Path file, int maxBytes) {
         try {
