@@ -57,7 +57,7 @@ public final class ProjectSync {
      * links left out of plugins brought into the store.
      */
     public record Result(Lockfile lock, boolean lockWritten, List<LockChange> lockChanges, List<Change> changes,
-            List<Doctor.Finding> warnings) {
+            List<Doctor.Finding> warnings, List<ProjectIndex.Unreachable> unreachable) {
     }
 
     private final Path projectDir;
@@ -144,7 +144,7 @@ public final class ProjectSync {
                 lock.write(projectDir);
             }
             SyncStamp.write(projectDir, home, lock);
-            return new Result(lock, written, lockChanges, List.of(), List.copyOf(fill.leftOut)); // the no-op path: no home lock, no home writes
+            return new Result(lock, written, lockChanges, List.of(), List.copyOf(fill.leftOut), unreachable(index[0])); // the no-op path: no home lock, no home writes
         }
 
         // Phase 3: apply, under the home lock.
@@ -159,7 +159,12 @@ public final class ProjectSync {
         for (LockedPlugin p : toInstall) {
             warnings.addAll(Doctor.missingPrerequisites(versionDir(p), id(p), env, callerDir));
         }
-        return new Result(lock, written, lockChanges, changes, warnings);
+        return new Result(lock, written, lockChanges, changes, warnings, unreachable(index[0]));
+    }
+
+    /** What the index read from a cache because its registry could not be reached: never a silent success. */
+    private static List<ProjectIndex.Unreachable> unreachable(ProjectIndex index) {
+        return index == null ? List.of() : index.unreachable();
     }
 
     /** The releases this project can see (cxpm.toml's marketplaces, then the Codex home's). */
