@@ -11,6 +11,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
+import dev.cxpm.core.registry.SemverBeforeUpload;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cxpm.core.validate.PluginValidator;
 import dev.cxpm.core.validate.Problem;
@@ -67,11 +69,18 @@ final class PublishCommand implements java.util.concurrent.Callable<Integer> {
         } catch (IOException e) {
             throw new UserError(UserError.Kind.IO, "cannot read " + p + ": " + e.getMessage());
         }
+        Surface surface = surfaceOf(p, packed);
         RegistryLogin login = registry.login(env);
+        if (surface != null) {
+            Optional<UserError> tooSmall = SemverBeforeUpload.refusal(login.client(), surface);
+            if (tooSmall.isPresent()) {
+                throw tooSmall.get();
+            }
+        }
         RegistryClient.Published r = login.client().publish(archive);
-        if (packed != null) {
+        if (packed != null && surface != null) {
             try {
-                LastRelease.published(login.url().toString(), packed.integrity(), Surface.of(Plugin.load(p), packed.contentDigest())).write(p);
+                LastRelease.published(login.url().toString(), packed.integrity(), surface).write(p);
             } catch (IOException | UserError e) {
                 // Published all the same; only version's under-bump check loses its reference point.
                 env.err().println("warning: could not record the publish in " + LastRelease.fileOf(p) + ": " + e.getMessage());
@@ -84,6 +93,15 @@ final class PublishCommand implements java.util.concurrent.Callable<Integer> {
             env.out().println("published " + r.name() + "@" + r.version() + " to " + login.url() + " (" + r.size() + " bytes, " + r.integrity() + ")");
         }
         return ExitCodes.OK;
+    }
+
+    /** What users of the release will see, for the SemVer check before upload; null when unreadable (the registry says why). */
+    private static Surface surfaceOf(Path p, Packer.Result packed) {
+        try {
+            return packed != null ? Surface.of(Plugin.load(p), packed.contentDigest()) : Surface.ofArchive(p);
+        } catch (UserError e) {
+            return null;
+        }
     }
 
     /** What makes the manifest unreadable: the registry could only say that it is, not where. */
