@@ -247,7 +247,7 @@ public final class CodexConfig {
         } catch (JsonProcessingException | RuntimeException e) {
             // The edit would not parse: the file defines these tables in a form cxpm does not edit; nothing is written.
             String why = SyntaxError.toml(file.toString(), newText, e, null).problem();
-            throw new UserError(UserError.Kind.INVALID_INPUT, "cannot edit " + file + " safely: the edited file would not be valid TOML (" + why + ")",
+            throw new UserError(UserError.Kind.INVALID_INPUT, "cannot edit " + file + " safely: the edited text would not parse (" + why + ")",
                     "rewrite the marketplaces and plugins entries as [marketplaces.NAME] and [plugins.\"ID\"] tables, then run the command again");
         }
     }

@@ -52,10 +52,10 @@ public record SyntaxError(String source, int line, int column, String problem, S
             // reported where the parser stood once the whole line was read: at the start of the next one
             int back = column > 1 ? line : previousContentLine(lines, line);
             if (back > 0 && back <= lines.length) {
-                return new SyntaxError(source, back, 1, tomlWords(msg, keyOf(lines[back - 1])), hint);
+                return new SyntaxError(source, back, 1, "not valid TOML: " + tomlWords(msg, keyOf(lines[back - 1])), hint);
             }
         }
-        return new SyntaxError(source, Math.min(line, lines.length), column, tomlWords(msg, null), hint);
+        return new SyntaxError(source, Math.min(line, lines.length), column, "not valid TOML: " + tomlWords(msg, null), hint);
     }
 
     // --- JSON ----------------------------------------------------------------------------------

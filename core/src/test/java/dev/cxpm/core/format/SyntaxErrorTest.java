@@ -72,10 +72,10 @@ class SyntaxErrorTest {
 
     @Test
     void tomlFailuresAreInPlainWords() {
-        assertThat(toml("[plugins\nx = 1\n")).startsWith("cxpm.toml:1:9: the line ends too early");
-        assertThat(toml("[plugins]\nx = \"1\"\nx = \"2\"\n")).isEqualTo("cxpm.toml:3:1: `x` is set twice (TOML allows each key once)");
+        assertThat(toml("[plugins\nx = 1\n")).startsWith("cxpm.toml:1:9: not valid TOML: the line ends too early");
+        assertThat(toml("[plugins]\nx = \"1\"\nx = \"2\"\n")).isEqualTo("cxpm.toml:3:1: not valid TOML: `x` is set twice (TOML allows each key once)");
         assertThat(toml("[plugins]\nx = \"1\"\nx = \"2\"")).startsWith("cxpm.toml:3:");
-        assertThat(toml("[a]\nx = 1\n[a]\ny = 2\n")).startsWith("cxpm.toml:3:1: table `a` is defined twice");
+        assertThat(toml("[a]\nx = 1\n[a]\ny = 2\n")).startsWith("cxpm.toml:3:1: not valid TOML: table `a` is defined twice");
         assertThat(toml("x = \"a\\qb\"\n")).contains("not an escape TOML knows");
         assertThat(toml("x = [1, 2\n")).startsWith("cxpm.toml:").contains("too early");
         assertThat(toml("x = yes\n")).startsWith("cxpm.toml:1:");
