@@ -25,6 +25,15 @@ record Failure(String code, String message, String hint) {
         if (failed == null || failed.getCommandSpec().findOption("--json") == null) {
             return false;
         }
+        return jsonTyped(args);
+    }
+
+    /**
+     * The user typed {@code --json} anywhere before {@code --}: what decides the shape of a failure found before
+     * picocli knows the command (a name that is not UTF-8, an unknown command or option), since a script that
+     * asked for JSON parses stdout whichever command turned out to fail.
+     */
+    static boolean jsonTyped(String[] args) {
         return Arrays.stream(args).takeWhile(a -> !a.equals("--")).anyMatch(a -> a.equals("--json"));
     }
 

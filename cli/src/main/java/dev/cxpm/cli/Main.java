@@ -65,7 +65,7 @@ public final class Main implements Runnable {
     public static int run(Env env, String... args) {
         Optional<UserError> unnamed = PathNames.undecodable(env, args);
         if (unnamed.isPresent()) {
-            Failure.of(unnamed.get()).print(env, false);
+            Failure.of(unnamed.get()).print(env, Failure.jsonTyped(args));
             return ExitCodes.of(unnamed.get().kind());
         }
         if (Arrays.stream(args).takeWhile(a -> !a.equals("--")).anyMatch(a -> a.equals("--json"))) {
@@ -89,7 +89,7 @@ public final class Main implements Runnable {
             DidYouMean.Report report = DidYouMean.of(ex);
             CommandLine failed = ex.getCommandLine();
             String help = failed.getCommandSpec().qualifiedName() + " --help";
-            if (Failure.jsonAsked(failed, args)) {
+            if (Failure.jsonTyped(args)) {
                 String hint = report.hint().orElse("run '" + help + "' for usage");
                 new Failure(ExitCodes.name(UserError.Kind.USAGE), report.error(), hint).print(env, true);
                 return ExitCodes.USAGE;

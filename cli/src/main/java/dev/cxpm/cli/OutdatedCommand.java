@@ -37,8 +37,11 @@ public final class OutdatedCommand implements Callable<Integer> {
         ProjectManifest project = ProjectManifest.read(ctx.projectDir());
         dev.cxpm.core.sync.ProjectSync sync = ctx.sync();
         List<Outdated.Row> rows;
+        List<dev.cxpm.core.sync.ProjectIndex.Unreachable> unreachable;
         try {
-            rows = Outdated.of(project, Lockfile.readIfPresent(ctx.projectDir()), sync.index(project));
+            dev.cxpm.core.sync.ProjectIndex index = sync.index(project);
+            rows = Outdated.of(project, Lockfile.readIfPresent(ctx.projectDir()), index);
+            unreachable = index.unreachable();
         } finally {
             sync.close();
         }
@@ -56,10 +59,13 @@ public final class OutdatedCommand implements Callable<Integer> {
                 m.put("outdated", r.outdated());
                 out.add(m);
             }
-            root.env.out().println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
-                    .writeValueAsString(Map.of("plugins", out)));
+            Map<String, Object> doc = new LinkedHashMap<>();
+            doc.put("plugins", out);
+            doc.put("warnings", SyncReport.unreachableJson(root.env, unreachable));
+            root.env.out().println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(doc));
             return exit;
         }
+        SyncReport.printUnreachable(root.env, unreachable);
         List<String[]> table = new ArrayList<>();
         table.add(new String[] {"PLUGIN", "CURRENT", "WANTED", "LATEST", "MARKETPLACE"});
         for (Outdated.Row r : rows) {

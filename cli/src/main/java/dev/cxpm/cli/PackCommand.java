@@ -158,17 +158,20 @@ public final class PackCommand implements Callable<Integer> {
                 + " under strict validation (see above; 'cxpm validate --strict' shows the same)");
     }
 
-    private static void problemsJson(ObjectNode o, List<Problem> problems) {
+    static void problemsJson(ObjectNode o, List<Problem> problems) {
         ArrayNode list = o.putArray("problems");
         for (Problem p : problems) {
             list.addObject().put("severity", p.severity().name().toLowerCase(Locale.ROOT)).put("code", p.code())
                     .put("file", p.file() == null ? null : p.file().toString()).put("line", p.line())
                     .put("message", p.message()).put("hint", p.hint());
+            if (p.column() > 0) {
+                ((ObjectNode) list.get(list.size() - 1)).put("column", p.column());
+            }
         }
     }
 
-    private static String describe(Env env, Problem p) {
-        String where = p.file() == null ? "" : displayPath(env, p.file()) + (p.line() > 0 ? ":" + p.line() : "") + ": ";
+    static String describe(Env env, Problem p) {
+        String where = p.file() == null ? "" : p.where(displayPath(env, p.file())) + ": ";
         return where + p.severity().name().toLowerCase(Locale.ROOT) + " [" + p.code() + "] " + p.message()
                 + (p.hint() == null ? "" : "\n  hint: " + p.hint());
     }

@@ -10,6 +10,12 @@ import dev.cxpm.core.surface.Surface;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import dev.cxpm.core.registry.SemverBeforeUpload;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cxpm.core.validate.PluginValidator;
+import dev.cxpm.core.validate.Problem;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -25,7 +31,7 @@ import picocli.CommandLine.Parameters;
                 "      Pack the plugin in the current directory and publish it.",
                 "  cxpm publish demo-1.0.0.tgz --registry https://plugins.example.test",
                 "      Publish an archive made by cxpm pack to that registry."})
-final class PublishCommand implements Runnable {
+final class PublishCommand implements java.util.concurrent.Callable<Integer> {
 
     @CommandLine.ParentCommand
     Main root;
@@ -40,11 +46,14 @@ final class PublishCommand implements Runnable {
     boolean json;
 
     @Override
-    public void run() {
+    public Integer call() {
         Env env = root.env;
         Path p = env.resolve(path == null ? "." : path);
         if (Files.isDirectory(p)) {
             PluginDirectory.requireManifest(p, "publish");
+            if (refused(env, p)) {
+                return ExitCodes.INVALID;
+            }
         }
         byte[] archive;
         Packer.Result packed = null;
@@ -65,11 +74,18 @@ final class PublishCommand implements Runnable {
         } catch (IOException e) {
             throw new UserError(UserError.Kind.IO, "cannot read " + p + ": " + e.getMessage());
         }
+        Surface surface = surfaceOf(p, packed);
         RegistryLogin login = registry.login(env);
+        if (surface != null) {
+            Optional<UserError> tooSmall = SemverBeforeUpload.refusal(login.client(), surface);
+            if (tooSmall.isPresent()) {
+                throw tooSmall.get();
+            }
+        }
         RegistryClient.Published r = login.client(Terminal.of(env).progress()).publish(archive);
-        if (packed != null) {
+        if (packed != null && surface != null) {
             try {
-                LastRelease.published(login.url().toString(), packed.integrity(), Surface.of(Plugin.load(p), packed.contentDigest())).write(p);
+                LastRelease.published(login.url().toString(), packed.integrity(), surface).write(p);
             } catch (IOException | UserError e) {
                 // Published all the same; only version's under-bump check loses its reference point.
                 Terminal.of(env).warning("could not record the publish in " + LastRelease.fileOf(p) + ": " + e.getMessage());
@@ -81,5 +97,45 @@ final class PublishCommand implements Runnable {
         } else {
             env.out().println("published " + r.name() + "@" + r.version() + " to " + login.url() + " (" + r.size() + " bytes, " + r.integrity() + ")");
         }
+        return ExitCodes.OK;
+    }
+
+    /** What users of the release will see, for the SemVer check before upload; null when unreadable (the registry says why). */
+    private static Surface surfaceOf(Path p, Packer.Result packed) {
+        try {
+            return packed != null ? Surface.of(Plugin.load(p), packed.contentDigest()) : Surface.ofArchive(p);
+        } catch (UserError e) {
+            return null;
+        }
+    }
+
+    /** What makes the manifest unreadable: the registry could only say that it is, not where. */
+    private static final java.util.Set<String> UNREADABLE = java.util.Set.of(
+            "manifest.invalid-json", "manifest.duplicate-key", "manifest.not-object", "claude.invalid-json");
+
+    /**
+     * A manifest that does not parse is refused here, before anything is packed or sent, as validate reports it
+     * (file, line, column, code, hint). Every other problem is left to the registry, which reports all of its
+     * rules together (a description is required to publish, which validate does not require), so that a user
+     * fixes a plugin in one round.
+     */
+    private boolean refused(Env env, Path dir) {
+        List<Problem> problems = new PluginValidator(true).validate(dir).stream()
+                .filter(pr -> pr.isError() && UNREADABLE.contains(pr.code())).toList();
+        long errors = problems.size();
+        if (errors == 0) {
+            return false;
+        }
+        Failure refusal = new Failure(ExitCodes.name(UserError.Kind.INVALID_INPUT), "not published: the registry cannot read the manifest"
+                + (json ? "" : " (see above)"), "'cxpm validate " + dir + "' shows the same; fix it and publish again");
+        if (json) {
+            ObjectNode o = JsonOutput.object().put("published", false).put("path", dir.toString());
+            PackCommand.problemsJson(o, problems);
+            env.out().println(JsonOutput.pretty(refusal.addTo(o)));
+        } else {
+            problems.forEach(pr -> env.err().println(PackCommand.describe(env, pr)));
+            refusal.print(env, false);
+        }
+        return true;
     }
 }

@@ -48,6 +48,7 @@ final class SyncReport {
                 m.put("fix", w.fix());
                 warnings.add(m);
             });
+            warnings.addAll(unreachableJson(env, r.unreachable()));
             out.put("warnings", warnings);
             out.put("missingPrerequisites", r.missingPrerequisites().lines());
             try {
@@ -81,6 +82,38 @@ final class SyncReport {
             env.err().println("  fix: " + w.fix());
         }
         PrerequisitesOption.warn(env, r.missingPrerequisites());
+        printUnreachable(env, r.unreachable());
+    }
+
+    /** "could not reach URL (why); using the copy of its index cached 3 days ago": a cached answer is never silent. */
+    static String unreachable(Env env, dev.cxpm.core.sync.ProjectIndex.Unreachable u) {
+        return "could not reach " + u.url() + " (" + u.why() + "); using the copy of its index cached "
+                + MarketplaceCommand.age(java.time.Duration.between(u.cachedAt(), env.clock().instant()));
+    }
+
+    static final String UNREACHABLE_FIX = "check the address and your network; the versions shown may be out of date";
+
+    static void printUnreachable(Env env, List<dev.cxpm.core.sync.ProjectIndex.Unreachable> list) {
+        for (var u : list) {
+            Terminal.of(env).warning(unreachable(env, u));
+            env.err().println("  fix: " + UNREACHABLE_FIX);
+        }
+    }
+
+    /** The same as --json warnings: {code: registry-unreachable, marketplace, url, problem, fix, cachedAt}. */
+    static List<Map<String, Object>> unreachableJson(Env env, List<dev.cxpm.core.sync.ProjectIndex.Unreachable> list) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (var u : list) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("code", "registry-unreachable");
+            m.put("marketplace", u.marketplace());
+            m.put("url", u.url().toString());
+            m.put("problem", unreachable(env, u));
+            m.put("fix", UNREACHABLE_FIX);
+            m.put("cachedAt", u.cachedAt().toString());
+            out.add(m);
+        }
+        return out;
     }
 
     static String alreadyInSync(int plugins) {

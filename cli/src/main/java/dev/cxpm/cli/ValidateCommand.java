@@ -77,6 +77,9 @@ public final class ValidateCommand implements Callable<Integer> {
             n.put("code", p.code());
             n.put("file", p.file() == null ? null : p.file().toString());
             n.put("line", p.line());
+            if (p.column() > 0) {
+                n.put("column", p.column());
+            }
             n.put("message", p.message());
             n.put("hint", p.hint());
         }
@@ -91,7 +94,7 @@ public final class ValidateCommand implements Callable<Integer> {
 
     private static void printHuman(Env env, ValidationReport r) {
         for (Problem p : r.problems()) {
-            String where = display(env, p.file()) + (p.line() > 0 ? ":" + p.line() : "");
+            String where = p.where(display(env, p.file()));
             env.out().println(where + ": " + p.severity().name().toLowerCase(Locale.ROOT) + " [" + p.code() + "] " + p.message());
             if (p.hint() != null) {
                 env.out().println("  hint: " + p.hint());

@@ -361,7 +361,7 @@ class InitCommandTest {
         Files.writeString(src.resolve(".mcp.json"), "{\n  \"mcpServers\": {\n    \"a\": {\"command\": \"npx\",}\n  }\n}\n");
         CliRun r = CliRun.in(dir, "init", "p", "--from", "src");
         assertThat(r.exitCode()).isEqualTo(1);
-        assertThat(r.stderr()).contains(src.resolve(".mcp.json") + ": ").contains("at line 3").doesNotContain("Exception");
+        assertThat(r.stderr()).contains(src.resolve(".mcp.json") + ":3:28: invalid JSON: a comma before `}`").doesNotContain("Exception");
         assertThat(dir.resolve("p")).doesNotExist();
     }
 

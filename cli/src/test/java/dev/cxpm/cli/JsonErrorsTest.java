@@ -125,6 +125,41 @@ class JsonErrorsTest {
     }
 
     @Test
+    void anArgumentThatIsNotUtf8IsRefusedInJsonUnderJson() throws Exception {
+        CliRun human = cxpm("validate", "bad\uFFFDname");
+        assertThat(human.exitCode()).isEqualTo(2);
+        JsonNode error = jsonError(cxpm("validate", "bad\uFFFDname", "--json"), 2, "usage");
+        assertThat(error.path("message").asText()).contains("is not valid UTF-8 text");
+    }
+
+    @Test
+    void aWorkingDirectoryThatIsNotUtf8IsRefusedInJsonUnderJson() throws Exception {
+        Path cwd = tmp.resolve("bad\uFFFDdir");
+        assertThat(CliRun.in(cwd, env, "list").exitCode()).isEqualTo(7);
+        JsonNode error = jsonError(CliRun.in(cwd, env, "list", "--json"), 7, "io");
+        assertThat(error.path("message").asText()).contains("working directory");
+    }
+
+    @Test
+    void anUnknownCommandIsAUsageErrorInJsonWhenJsonIsTyped() throws Exception {
+        assertThat(cxpm("instal", "demo@fx").exitCode()).isEqualTo(2);
+        JsonNode error = jsonError(cxpm("instal", "demo@fx", "--json"), 2, "usage");
+        assertThat(error.path("hint").asText()).contains("install");
+    }
+
+    @Test
+    void aMissingArgumentIsAUsageErrorInJson() throws Exception {
+        JsonNode error = jsonError(cxpm("why", "--json"), 2, "usage");
+        assertThat(error.path("message").asText()).containsIgnoringCase("missing");
+    }
+
+    @Test
+    void jsonOnACommandWithoutJsonOutputIsStillAJsonUsageError() throws Exception {
+        JsonNode error = jsonError(cxpm("serve", "--json", "--port", "nope"), 2, "usage");
+        assertThat(error.path("message").asText()).isNotBlank();
+    }
+
+    @Test
     void withoutJsonErrorsStayHumanOnStderr() {
         CliRun r = cxpm("install", "nope@fx");
         assertThat(r.stdout()).isEmpty();

@@ -124,6 +124,38 @@ class SemverPublishTest {
         assertThat(JSON.readTree(registry.index("team-tools").orElseThrow().json()).path("versions").get(1).path("yanked").asBoolean()).isTrue();
     }
 
+    /**
+     * The client refuses before uploading: with a token the registry would refuse (401), the answer is still the
+     * SemVer refusal with the diff and the version to use, read from the registry's index document and the previous
+     * release's archive; the archive is never sent.
+     */
+    @Test
+    void publishRefusesATooSmallBumpBeforeUploading() throws Exception {
+        Path dir = tmp.resolve("team-tools");
+        Files.createDirectories(dir.resolve(".codex-plugin"));
+        Files.writeString(dir.resolve(".codex-plugin/plugin.json"),
+                "{\n  \"name\": \"team-tools\",\n  \"version\": \"1.2.3\",\n  \"description\": \"Team tools.\"\n}\n");
+        skill(dir, "hello");
+        skill(dir, "review");
+        assertThat(cxpm("publish", dir.toString()).exitCode()).isZero();
+        deleteTree(dir.resolve("skills/review"));
+        assertThat(cxpm("version", "patch", dir.toString(), "--force").exitCode()).isZero();
+
+        env.put("CXPM_TOKEN", "not-a-token-the-registry-knows");
+        CliRun publish = cxpm("publish", dir.toString());
+        assertThat(publish.exitCode()).as(publish.stderr()).isEqualTo(1);
+        assertThat(publish.stderr()).contains("removing skill `review` is a breaking change since 1.2.3: publish 2.0.0, not 1.2.4")
+                .contains("removed skill `review` (needs a major bump)").contains("nothing was uploaded")
+                .doesNotContain("refused the token");
+        CliRun tgz = cxpm("pack", dir.toString(), "-o", tmp.resolve("team-tools-1.2.4.tgz").toString());
+        assertThat(tgz.exitCode()).isZero();
+        CliRun archive = cxpm("publish", tmp.resolve("team-tools-1.2.4.tgz").toString(), "--json");
+        assertThat(archive.exitCode()).isEqualTo(1);
+        JsonNode error = JSON.readTree(archive.stdout()).path("error");
+        assertThat(error.path("message").asText()).contains("publish 2.0.0, not 1.2.4");
+        assertThat(archive.stdout()).doesNotContain("refused the token");
+    }
+
     private static void deleteTree(Path p) throws java.io.IOException {
         try (var s = Files.walk(p)) {
             for (Path f : s.sorted(java.util.Comparator.reverseOrder()).toList()) {

@@ -64,11 +64,24 @@ public final class UserError extends RuntimeException {
 
     /** What an I/O failure means in the user's words: the JDK often gives no message, only an exception type. */
     public static String reason(java.io.IOException e) {
+        return reason(e, null);
+    }
+
+    /**
+     * The same, naming host when the name did not resolve: the JDK's HTTP client reports an unknown host as a
+     * ConnectException with no message around an UnresolvedAddressException, which would read "connection refused".
+     */
+    public static String reason(java.io.IOException e, String host) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.nio.channels.UnresolvedAddressException || t instanceof java.net.UnknownHostException) {
+                String name = host != null ? host : t.getMessage();
+                return name == null || name.isBlank() ? "unknown host" : "unknown host " + name;
+            }
+        }
         return switch (e) {
-            case java.net.ConnectException c -> "connection refused";
             case java.net.http.HttpConnectTimeoutException t -> "connection timed out";
             case java.net.http.HttpTimeoutException t -> "no answer in time";
-            case java.net.UnknownHostException u -> "unknown host " + u.getMessage();
+            case java.net.ConnectException c -> "connection refused";
             default -> e.getMessage() != null && !e.getMessage().isBlank() ? e.getMessage() : e.getClass().getSimpleName();
         };
     }

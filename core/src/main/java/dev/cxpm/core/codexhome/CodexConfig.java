@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.toml.TomlMapper;
 import dev.cxpm.core.UserError;
+import dev.cxpm.core.format.SyntaxError;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -86,13 +87,9 @@ public final class CodexConfig {
         }
         try {
             return new CodexConfig(file, text, readTree(text));
-        } catch (JsonProcessingException e) {
-            JsonLocation at = e.getLocation();
-            String where = at == null ? file.toString() : file + ":" + at.getLineNr() + ":" + at.getColumnNr();
-            throw new UserError(UserError.Kind.INVALID_INPUT, where + ": invalid TOML: " + e.getOriginalMessage(), HAND_FIX, e);
-        } catch (RuntimeException e) {
+        } catch (JsonProcessingException | RuntimeException e) {
             // The TOML lexer signals a few malformed inputs (e.g. a truncated escape) with unchecked exceptions.
-            throw new UserError(UserError.Kind.INVALID_INPUT, file + ": invalid TOML: " + e.getMessage(), HAND_FIX, e);
+            throw new UserError(UserError.Kind.INVALID_INPUT, SyntaxError.toml(file.toString(), text, e, HAND_FIX).message(), HAND_FIX, e);
         }
     }
 
@@ -249,8 +246,8 @@ public final class CodexConfig {
             return new CodexConfig(file, newText, readTree(newText));
         } catch (JsonProcessingException | RuntimeException e) {
             // The edit would not parse: the file defines these tables in a form cxpm does not edit; nothing is written.
-            String why = e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
-            throw new UserError(UserError.Kind.INVALID_INPUT, "cannot edit " + file + " safely: " + why,
+            String why = SyntaxError.toml(file.toString(), newText, e, null).problem();
+            throw new UserError(UserError.Kind.INVALID_INPUT, "cannot edit " + file + " safely: the edited text would not parse (" + why + ")",
                     "rewrite the marketplaces and plugins entries as [marketplaces.NAME] and [plugins.\"ID\"] tables, then run the command again");
         }
     }

@@ -80,6 +80,19 @@ public final class JsonFile {
         }
     }
 
+    /**
+     * Why text is not JSON as Codex reads it, named by source (which need not be a path on this machine: an entry of
+     * an uploaded archive), or empty when it parses.
+     */
+    public static Optional<SyntaxError> syntaxError(String source, String text) {
+        try {
+            doParse(Path.of("unnamed.json"), text);
+            return Optional.empty();
+        } catch (Fail f) {
+            return Optional.of(new SyntaxError(source, f.failure.line(), f.failure.column(), f.failure.message(), f.failure.hint()));
+        }
+    }
+
     /** Reads a UTF-8 text file of at most maxBytes; anything else is a clear user error. */
     static String readText(Path file, int maxBytes) {
         try {
@@ -128,7 +141,7 @@ public final class JsonFile {
         try (JsonParser p = FACTORY.createParser(text)) {
             JsonToken first = p.nextToken();
             if (first == null) {
-                throw new Fail(syntax(file, "EOF while parsing a value", lineCount(text), 0));
+                throw new Fail(syntax(file, "the file is empty: expected a JSON value", lineCount(text), 0));
             }
             JsonNode root = b.value(p, "", 0);
             JsonToken trailing = p.nextToken();
@@ -143,19 +156,13 @@ public final class JsonFile {
                     "Codex rejects such files (recursion limit exceeded); flatten the structure"));
         } catch (JsonProcessingException e) {
             JsonLocation at = e.getLocation();
-            String msg = e.getOriginalMessage();
-            if (msg.contains("nesting depth")) {
+            if (String.valueOf(e.getOriginalMessage()).contains("nesting depth")) {
                 throw new Fail(new Failure(file, UserError.Kind.INVALID_INPUT,
                         "JSON nested deeper than " + MAX_DEPTH + " levels", at == null ? 0 : at.getLineNr(), 0,
                         "Codex rejects such files (recursion limit exceeded); flatten the structure"));
             }
-            int nl = msg.indexOf('\n');
-            if (nl > 0) {
-                msg = msg.substring(0, nl);
-            }
-            // Jackson names where an unclosed object began as "[Source: REDACTED (...); line: L, column: C]"
-            msg = msg.replaceAll("\\[Source: .*?; line: (\\d+), column: (\\d+)\\]", "line $1 column $2");
-            throw new Fail(syntax(file, msg, at == null ? 0 : at.getLineNr(), at == null ? 0 : at.getColumnNr()));
+            SyntaxError words = SyntaxError.json(file.toString(), e, null);
+            throw new Fail(syntax(file, words.problem(), words.line(), words.column()));
         } catch (IOException e) {
             throw new Fail(new Failure(file, UserError.Kind.IO, "cannot read: " + e, 0, 0, null));
         }
@@ -172,8 +179,7 @@ public final class JsonFile {
     }
 
     private static Failure syntax(Path file, String message, int line, int column) {
-        return new Failure(file, UserError.Kind.INVALID_INPUT, "invalid JSON: " + message, line, column,
-                "fix the JSON syntax (no comments, no trailing commas)");
+        return new Failure(file, UserError.Kind.INVALID_INPUT, "invalid JSON: " + message, line, column, SyntaxError.JSON_HINT);
     }
 
     /**
@@ -182,8 +188,7 @@ public final class JsonFile {
      */
     public record Failure(Path file, UserError.Kind kind, String message, int line, int column, String hint) {
         public UserError toUserError() {
-            String where = line > 0 ? " at line " + line + " column " + column : "";
-            return new UserError(kind, file + ": " + message + where, hint);
+            return new UserError(kind, new SyntaxError(file.toString(), line, column, message, hint).message(), hint);
         }
     }
 

@@ -257,7 +257,7 @@ public final class NpmFetcher {
             }
         } catch (IOException e) {
             deleteQuietly(to);
-            throw new UserError(UserError.Kind.NETWORK, "cannot reach the npm registry at " + at + ": " + UserError.reason(e), "check your network and .npmrc", e);
+            throw new UserError(UserError.Kind.NETWORK, "cannot reach the npm registry at " + at + ": " + UserError.reason(e, at.getHost()), "check your network and .npmrc", e);
         } catch (InterruptedException e) {
             deleteQuietly(to);
             Thread.currentThread().interrupt();

@@ -33,8 +33,14 @@ public final class RegistryMarketplaces {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** An index document and when it was fetched; offline when the registry could not be reached and the cache answered. */
-    public record Indexed(RegistryIndex index, Instant fetchedAt, boolean offline) {
+    /**
+     * An index document and when it was fetched; offline when the registry could not be reached and the cache answered,
+     * then unreachable says why ("connection refused", "unknown host NAME"), else it is null.
+     */
+    public record Indexed(RegistryIndex index, Instant fetchedAt, boolean offline, String unreachable) {
+        Indexed(RegistryIndex index, Instant fetchedAt, boolean offline) {
+            this(index, fetchedAt, offline, null);
+        }
     }
 
     private final CodexHome home;
@@ -81,7 +87,9 @@ public final class RegistryMarketplaces {
             fetched = new RegistryClient(url, null).index(plugin, etag);
         } catch (UserError e) {
             if (e.kind() == UserError.Kind.NETWORK && cached.isPresent()) {
-                return new Indexed(cached.get().index(), cached.get().fetchedAt(), true);
+                java.util.regex.Matcher m = java.util.regex.Pattern.compile("^cannot reach the registry at \\S+: (.*)$").matcher(e.getMessage());
+                String why = m.matches() ? m.group(1) : e.getMessage();
+                return new Indexed(cached.get().index(), cached.get().fetchedAt(), true, why);
             }
             throw e;
         }

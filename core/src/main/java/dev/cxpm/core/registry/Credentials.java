@@ -76,7 +76,8 @@ public final class Credentials {
                     c.tokens.put(table, value);
                 }
             } else {
-                throw new UserError(UserError.Kind.INVALID_INPUT, file + ":" + n + ": cannot read this line",
+                throw new UserError(UserError.Kind.INVALID_INPUT, file + ":" + n + ":1: cxpm cannot read this line"
+                        + " (it writes only [registries.\"URL\"] tables with token = \"...\", and default = \"...\")",
                         "fix or delete the file, then cxpm login again");
             }
         }

@@ -316,7 +316,9 @@ public final class RegistryClient {
     }
 
     private UserError unreachable(IOException e) {
-        return new UserError(UserError.Kind.NETWORK, "cannot reach the registry at " + base + ": " + UserError.reason(e), "is 'cxpm serve' running there?", e);
+        String why = UserError.reason(e, base.getHost());
+        return new UserError(UserError.Kind.NETWORK, "cannot reach the registry at " + base + ": " + why,
+                why.startsWith("unknown host") ? "check the registry's address and your network" : "is 'cxpm serve' running there?", e);
     }
 
     private JsonNode send(HttpRequest.Builder b) {

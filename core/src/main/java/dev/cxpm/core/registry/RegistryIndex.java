@@ -71,6 +71,9 @@ public record RegistryIndex(String name, Optional<String> description, List<Rele
             }
             index = new RegistryIndex(doc.path("name").asText(),
                     doc.path("description").isTextual() ? Optional.of(doc.path("description").asText()) : Optional.empty(), List.copyOf(out));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new UserError(UserError.Kind.NETWORK, "the index document is not JSON: "
+                    + dev.cxpm.core.format.SyntaxError.json(where, e, null).message(), "is this a cxpm registry? retry, or run cxpm marketplace update");
         } catch (IOException | UserError e) {
             throw new UserError(UserError.Kind.NETWORK, "the index document from " + where + " cannot be read: " + e.getMessage(),
                     "is this a cxpm registry? retry, or run cxpm marketplace update");

@@ -59,6 +59,11 @@ public final class ProjectIndex implements PluginIndex {
     private final RemoteSources remote;
     private final RegistryMarketplaces registries;
     private final Map<String, List<Found>> cache = new HashMap<>();
+    private final Map<String, Unreachable> unreachable = new java.util.LinkedHashMap<>();
+
+    /** A registry that could not be reached, whose cached index document (fetched at cachedAt) answered instead. */
+    public record Unreachable(String marketplace, URI url, String why, java.time.Instant cachedAt) {
+    }
 
     /**
      * remote: fetches plugins whose marketplace entry has a git or npm source; null to offer local entries only.
@@ -73,6 +78,11 @@ public final class ProjectIndex implements PluginIndex {
 
     public List<Source> sources() {
         return sources;
+    }
+
+    /** The registries read from their cache so far because they could not be reached, one per marketplace. */
+    public List<Unreachable> unreachable() {
+        return List.copyOf(unreachable.values());
     }
 
     /** What new resolution may pick: every release found, yanked ones excepted. */
@@ -163,7 +173,11 @@ public final class ProjectIndex implements PluginIndex {
         URI url = s.registry().orElseThrow();
         RegistryIndex index;
         try {
-            index = registries.index(s.name(), url, plugin).index();
+            RegistryMarketplaces.Indexed indexed = registries.index(s.name(), url, plugin);
+            if (indexed.offline() && indexed.unreachable() != null) {
+                unreachable.putIfAbsent(s.name(), new Unreachable(s.name(), url, indexed.unreachable(), indexed.fetchedAt()));
+            }
+            index = indexed.index();
         } catch (UserError e) {
             if (e.kind() == UserError.Kind.NOT_FOUND) {
                 return List.of();

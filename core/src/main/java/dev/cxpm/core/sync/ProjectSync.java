@@ -65,7 +65,7 @@ public final class ProjectSync {
      * or enabled lack on this machine, when {@link Options#ignorePrerequisites} let it go on.
      */
     public record Result(Lockfile lock, boolean lockWritten, List<LockChange> lockChanges, List<Change> changes,
-            List<Doctor.Finding> warnings, MissingPrerequisites missingPrerequisites) {
+            List<Doctor.Finding> warnings, MissingPrerequisites missingPrerequisites, List<ProjectIndex.Unreachable> unreachable) {
     }
 
     private final Path projectDir;
@@ -158,7 +158,8 @@ public final class ProjectSync {
                 lock.write(projectDir);
             }
             SyncStamp.write(projectDir, home, lock);
-            return new Result(lock, written, lockChanges, List.of(), List.copyOf(fill.leftOut), MissingPrerequisites.none()); // the no-op path: no home lock, no home writes
+            return new Result(lock, written, lockChanges, List.of(), List.copyOf(fill.leftOut), MissingPrerequisites.none(),
+                    unreachable(index[0])); // the no-op path: no home lock, no home writes
         }
 
         // Before phase 3 writes anything: the prerequisite rule install and enable apply too.
@@ -173,7 +174,12 @@ public final class ProjectSync {
             written = true;
         }
         SyncStamp.write(projectDir, home, lock);
-        return new Result(lock, written, lockChanges, changes, List.copyOf(fill.leftOut), missing);
+        return new Result(lock, written, lockChanges, changes, List.copyOf(fill.leftOut), missing, unreachable(index[0]));
+    }
+
+    /** What the index read from a cache because its registry could not be reached: never a silent success. */
+    private static List<ProjectIndex.Unreachable> unreachable(ProjectIndex index) {
+        return index == null ? List.of() : index.unreachable();
     }
 
     /** The releases this project can see (cxpm.toml's marketplaces, then the Codex home's). */

@@ -1,10 +1,10 @@
 package dev.cxpm.core.toml;
 
-import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.toml.TomlMapper;
 import dev.cxpm.core.UserError;
+import dev.cxpm.core.format.SyntaxError;
 import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -67,14 +67,10 @@ public final class TomlSource {
         JsonNode root;
         try {
             root = MAPPER.readTree(text);
-        } catch (JsonProcessingException e) {
-            JsonLocation at = e.getLocation();
-            String where = at == null ? file.toString() : file + ":" + at.getLineNr() + ":" + at.getColumnNr();
-            throw new UserError(UserError.Kind.INVALID_INPUT,
-                    where + ": not valid TOML: " + e.getOriginalMessage(), fixHint, e);
-        } catch (RuntimeException e) {
+        } catch (JsonProcessingException | RuntimeException e) {
             // The TOML lexer signals a few malformed inputs (e.g. a truncated escape) with unchecked exceptions.
-            throw new UserError(UserError.Kind.INVALID_INPUT, file + ": not valid TOML: " + e.getMessage(), fixHint, e);
+            SyntaxError words = SyntaxError.toml(file.toString(), text, e, fixHint);
+            throw new UserError(UserError.Kind.INVALID_INPUT, words.message(), fixHint, e);
         }
         if (root == null || root.isMissingNode()) {
             root = MAPPER.createObjectNode();

@@ -45,8 +45,7 @@ final class ClaudeRules {
             case JsonFile.Parsed parsed -> parsed.file();
             case JsonFile.Failed failed -> {
                 JsonFile.Failure f = failed.failure();
-                p.error("claude.invalid-json", file, f.line(), "invalid JSON syntax: " + f.message()
-                        + (f.line() > 0 ? " at line " + f.line() + " column " + f.column() : ""), f.hint());
+                p.unparsable(Severity.ERROR, "claude.invalid-json", f, "invalid JSON syntax");
                 yield null;
             }
         };

@@ -53,8 +53,7 @@ public final class MarketplaceValidator {
             case JsonFile.Failed failed -> {
                 JsonFile.Failure f = failed.failure();
                 if (!claudeOnly) {
-                    p.error("marketplace.invalid-json", file, f.line(), "invalid marketplace file: " + f.message()
-                            + (f.line() > 0 ? " at line " + f.line() + " column " + f.column() : ""), f.hint());
+                    p.unparsable(Severity.ERROR, "marketplace.invalid-json", f, "invalid marketplace file");
                 }
                 return p.list();
             }

@@ -101,12 +101,16 @@ public final class PluginValidator {
             case JsonFile.Failed failed -> {
                 JsonFile.Failure f = failed.failure();
                 if (install || location.get().kind() != ManifestKind.CLAUDE) { // else ClaudeRules reported it
-                    codex.reject("manifest.invalid-json", file, f.line(), "failed to parse plugin.json: " + f.message()
-                            + (f.line() > 0 ? " at line " + f.line() + " column " + f.column() : ""), f.hint());
+                    if (codex.judges()) {
+                        p.unparsable(Severity.ERROR, "manifest.invalid-json", f, "failed to parse plugin.json");
+                    } else {
+                        p.unparsable(Severity.WARNING, "manifest.invalid-json", f, "Codex would reject this: failed to parse plugin.json");
+                    }
                 }
                 return p.list();
             }
         }
+        duplicateKeys(json, codex, p);
         if (!codexManifest(json, codex, p)) {
             return p.list();
         }
@@ -127,6 +131,27 @@ public final class PluginValidator {
                 p.error(code, file, line, message, hint);
             } else {
                 p.warning(code, file, line, "Codex would reject this: " + message, hint);
+            }
+        }
+    }
+
+    /**
+     * A key written twice: JsonFile keeps the last value as JSON.parse does, but Codex's serde refuses a manifest
+     * field given twice ("duplicate field `version` at line 4 column 11", checked with codex 0.171), so at the top
+     * level it is Codex's refusal; deeper (maps such as mcpServers keep the last) a warning naming both.
+     */
+    private static void duplicateKeys(JsonFile json, Codex codex, Problems p) {
+        for (String pointer : json.duplicateKeys()) {
+            String key = pointer.substring(pointer.lastIndexOf('/') + 1).replace("~1", "/").replace("~0", "~");
+            JsonFile.Span at = json.spanOf(pointer).orElseThrow();
+            String hint = "keep one `" + key + "`: the file gives it twice";
+            if (pointer.lastIndexOf('/') == 0) {
+                JsonFile.Failure f = new JsonFile.Failure(json.path(), dev.cxpm.core.UserError.Kind.INVALID_INPUT,
+                        "duplicate field `" + key + "`", at.line(), at.column(), hint);
+                p.unparsable(codex.judges() ? Severity.ERROR : Severity.WARNING, "manifest.duplicate-key", f,
+                        codex.judges() ? "failed to parse plugin.json" : "Codex would reject this: failed to parse plugin.json");
+            } else {
+                p.warning("manifest.duplicate-key", json.path(), at.line(), "`" + pointer + "` is given twice; the last value is used", hint);
             }
         }
     }
@@ -395,9 +420,8 @@ public final class PluginValidator {
 
     private static void mcp(Plugin plugin, Problems p) {
         Plugin.McpConfig config = plugin.mcpConfig();
-        config.failure().ifPresent(f -> p.strict("mcp.invalid-json", f.file(), f.line(),
-                "MCP configuration cannot be read: " + f.message()
-                        + "; Codex installs the plugin but starts none of its MCP servers", f.hint()));
+        config.failure().ifPresent(f -> p.unparsable(p.strictSeverity(), "mcp.invalid-json", f,
+                "Codex installs the plugin but starts none of its MCP servers, as this MCP configuration cannot be read"));
         if (config.json().isEmpty()) {
             return;
         }
@@ -455,8 +479,8 @@ public final class PluginValidator {
         JsonFile json;
         switch (JsonFile.tryRead(file.get())) {
             case JsonFile.Failed f -> {
-                p.strict("app.invalid-json", f.failure().file(), f.failure().line(), "apps file cannot be read: "
-                        + f.failure().message() + "; Codex installs the plugin but connects none of its apps", f.failure().hint());
+                p.unparsable(p.strictSeverity(), "app.invalid-json", f.failure(),
+                        "Codex installs the plugin but connects none of its apps, as this apps file cannot be read");
                 return;
             }
             case JsonFile.Parsed parsed -> json = parsed.file();

@@ -1,6 +1,7 @@
 package dev.cxpm.core.validate;
 
 import dev.cxpm.core.format.Finding;
+import dev.cxpm.core.format.JsonFile;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,6 +32,15 @@ final class Problems {
 
     void warning(String code, Path file, int line, String message, String hint) {
         list.add(new Problem(Severity.WARNING, code, file, line, message, hint));
+    }
+
+    /** A file that does not parse, at its line and column; under --strict only when strictOnly. */
+    void unparsable(Severity severity, String code, JsonFile.Failure f, String what) {
+        list.add(new Problem(severity, code, f.file(), f.line(), f.column(), what + ": " + f.message(), f.hint()));
+    }
+
+    Severity strictSeverity() {
+        return strict ? Severity.ERROR : Severity.WARNING;
     }
 
     void error(Finding f) {

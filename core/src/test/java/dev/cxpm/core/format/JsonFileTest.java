@@ -50,8 +50,7 @@ class JsonFileTest {
     void rejectsATrailingCommaWithLineAndColumn() {
         assertThatThrownBy(() -> JsonFile.parse(F, "{\"name\": \"demo\",\n \"version\": \"1.0.0\",}"))
                 .isInstanceOf(UserError.class)
-                .hasMessageContaining("plugin.json: invalid JSON")
-                .hasMessageContaining("line 2");
+                .hasMessageStartingWith("plugin.json:2:21: invalid JSON: a comma before `}`");
     }
 
     @Test
@@ -60,7 +59,7 @@ class JsonFileTest {
         assertThatThrownBy(() -> JsonFile.parse(F, "{\"a\": 1} // c")).isInstanceOf(UserError.class);
         assertThatThrownBy(() -> JsonFile.parse(F, "{\"a\": 1} {}")).hasMessageContaining("trailing characters");
         assertThatThrownBy(() -> JsonFile.parse(F, "\uFEFF{\"a\": 1}")).hasMessageContaining("byte-order mark");
-        assertThatThrownBy(() -> JsonFile.parse(F, "")).hasMessageContaining("EOF while parsing a value");
+        assertThatThrownBy(() -> JsonFile.parse(F, "")).hasMessageContaining("the file is empty");
         assertThatThrownBy(() -> JsonFile.parse(F, "{\"a\": ")).hasMessageContaining("invalid JSON");
     }
 

@@ -45,6 +45,10 @@ public record PublishedPlugin(String name, String version, String description, S
     }
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    private static String kind(JsonNode n) {
+        return n == null ? "empty" : n.isArray() ? "an array" : n.isTextual() ? "a string" : n.isNumber() ? "a number" : "`" + n + "`";
+    }
+
     public static Checked check(PluginArchive archive) {
         List<Problem> problems = new ArrayList<>(archive.problems());
         String manifestPath = archive.manifestPath().orElse(null);
@@ -57,7 +61,11 @@ public record PublishedPlugin(String name, String version, String description, S
         }
         JsonNode m = archive.json(manifestPath);
         if (m == null || !m.isObject()) {
-            problems.add(new Problem("invalid-manifest", manifestPath, "the manifest is not a JSON object"));
+            // where and what, as validate says it, rather than only that something is wrong
+            var syntax = dev.cxpm.core.format.JsonFile.syntaxError(manifestPath, archive.text(manifestPath).orElse(""));
+            problems.add(syntax.map(e -> new Problem("invalid-manifest", manifestPath + ":" + e.line() + ":" + e.column(), e.problem()))
+                    .orElseGet(() -> new Problem("invalid-manifest", manifestPath + ":1:1",
+                            "the manifest must be a JSON object ({\"name\": ..., \"version\": ...}), not " + kind(m))));
             return new Checked(null, problems, false);
         }
         String name = text(m, "name");
