@@ -46,7 +46,7 @@ public final class Registry implements AutoCloseable {
     private final RegistryDatabase db;
     private final BlobStore blobs;
     private final Clock clock;
-    private final List<Runnable> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<java.util.function.Consumer<String>> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final Publishing publishing;
     private final SemverGate surfaces;
     private final Tokens tokens;
@@ -74,15 +74,18 @@ public final class Registry implements AutoCloseable {
         return new Registry(JdbcDatabase.sqlite(dataDir.resolve("registry.db")), new FileBlobStore(dataDir.resolve("blobs")), clock);
     }
 
-    /** Runs after every publish or yank in this process (views derived from the registry mark themselves stale). */
-    public void onChange(Runnable listener) {
+    /**
+     * Runs after every publish, yank or deprecation in this process, in the thread that made it, with the plugin's
+     * name (views derived from the registry update or mark themselves stale).
+     */
+    public void onChange(java.util.function.Consumer<String> listener) {
         listeners.add(listener);
     }
 
     private void changed(String plugin) {
         generation.incrementAndGet();
         indexCache.remove(plugin);
-        listeners.forEach(Runnable::run);
+        listeners.forEach(l -> l.accept(plugin));
     }
 
     /**
