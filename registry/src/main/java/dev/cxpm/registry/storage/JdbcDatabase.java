@@ -57,6 +57,7 @@ public final class JdbcDatabase implements RegistryDatabase {
     private JdbcDatabase(JdbcConnections db, Dialect dialect) {
         this.db = db;
         this.dialect = dialect;
+        db.write(PluginRows::fileMissingNameVariants);
     }
 
     @Override
@@ -65,8 +66,8 @@ public final class JdbcDatabase implements RegistryDatabase {
     }
 
     @Override
-    public Map<String, List<String>> pluginOwners() {
-        return db.read(PluginRows::pluginOwners);
+    public Map<String, List<String>> namesNear(String name) {
+        return db.read(c -> PluginRows.namesNear(c, name));
     }
 
     @Override
