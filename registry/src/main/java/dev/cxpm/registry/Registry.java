@@ -285,6 +285,11 @@ public final class Registry implements AutoCloseable {
         return db.plugin(name);
     }
 
+    /** Every plugin with a live version, by name, a page at a time: up to {@code limit} after {@code after} (null: the first page). */
+    public List<PluginRow> pluginsAfter(String after, int limit) {
+        return db.pluginsAfter(after, limit);
+    }
+
     public List<VersionRow> versions(String plugin) {
         return db.versions(plugin);
     }

@@ -47,6 +47,7 @@ public final class CodexMarketplace implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(CodexMarketplace.class.getName());
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final ObjectMapper COMPACT = new ObjectMapper();
     private static final String MAIN = "refs/heads/main";
     private static final String MANIFEST = ".agents/plugins/marketplace.json";
     /** Packs beyond this are merged into one, so a fresh clone does not fetch an index per publish. */
@@ -75,7 +76,7 @@ public final class CodexMarketplace implements AutoCloseable {
     private long built;
 
     // the builder thread's own: the view's entries by plugin name (null: read them from the repository)
-    private TreeMap<String, ObjectNode> entries;
+    private TreeMap<String, byte[]> entries;
     /** name to version of archives found uncarriable, not tried again until the plugin changes. */
     private final Map<String, String> leftOut = new HashMap<>();
 
@@ -258,15 +259,42 @@ public final class CodexMarketplace implements AutoCloseable {
         if (row == null || row.latestVersion() == null || !PublishedPlugin.isName(plugin)) {
             return !entries.containsKey(plugin);
         }
-        return entry(row).equals(entries.get(plugin)) || row.latestVersion().equals(leftOut.get(plugin));
+        return java.util.Arrays.equals(entry(row), entries.get(plugin)) || row.latestVersion().equals(leftOut.get(plugin));
     }
 
-    private ObjectNode entry(PluginRow row) {
-        ObjectNode e = JSON.createObjectNode().put("name", row.name()).put("source", "./plugins/" + row.name());
+    /** The plugin's line in marketplace.json: compact, so the view holds a few hundred bytes per plugin. */
+    private static byte[] entry(PluginRow row) {
+        ObjectNode e = COMPACT.createObjectNode().put("name", row.name()).put("source", "./plugins/" + row.name());
         if (row.category() != null) {
             e.put("category", row.category());
         }
-        return e.put("description", row.description()).put("version", row.latestVersion());
+        return compact(e.put("description", row.description()).put("version", row.latestVersion()));
+    }
+
+    private static byte[] compact(JsonNode node) {
+        try {
+            return COMPACT.writeValueAsBytes(node);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The whole marketplace.json, one plugin a line (a change rewrites one line, which git stores as a small delta). */
+    private byte[] manifest() throws IOException {
+        ObjectNode head = JSON.createObjectNode().put("name", name);
+        head.putObject("interface").put("displayName", "cxpm registry");
+        String top = JSON.writeValueAsString(head);
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(64 + entries.size() * 200);
+        out.write(top.substring(0, top.lastIndexOf('}')).stripTrailing().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        out.write(",\n  \"plugins\" : [".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        String sep = "\n    ";
+        for (byte[] e : entries.values()) {
+            out.write(sep.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            out.write(e);
+            sep = ",\n    ";
+        }
+        out.write("\n  ]\n}\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return out.toByteArray();
     }
 
     private void writeCommit(Map<String, PluginRow> changes, boolean hasMain) throws IOException {
@@ -288,10 +316,7 @@ public final class CodexMarketplace implements AutoCloseable {
                     }
                 }
             }
-            ObjectNode manifest = JSON.createObjectNode().put("name", name);
-            manifest.putObject("interface").put("displayName", "cxpm registry");
-            manifest.putArray("plugins").addAll(entries.values());
-            out.file(MANIFEST, JSON.writeValueAsBytes(manifest));
+            out.file(MANIFEST, manifest());
             out.done();
         } catch (IOException | RuntimeException e) {
             p.destroyForcibly();
@@ -324,15 +349,15 @@ public final class CodexMarketplace implements AutoCloseable {
     }
 
     /** The entries of the view's current marketplace.json: what the view holds, by plugin. */
-    private TreeMap<String, ObjectNode> readEntries() throws IOException {
-        TreeMap<String, ObjectNode> out = new TreeMap<>();
+    private TreeMap<String, byte[]> readEntries() throws IOException {
+        TreeMap<String, byte[]> out = new TreeMap<>();
         byte[] json = git.output("cat-file", "blob", MAIN + ":" + MANIFEST);
         if (json.length == 0) {
             return out;
         }
         for (JsonNode e : JSON.readTree(json).path("plugins")) {
             if (e instanceof ObjectNode o && o.path("name").isTextual()) {
-                out.put(o.get("name").asText(), o);
+                out.put(o.get("name").asText(), compact(o));
             }
         }
         return out;
@@ -353,13 +378,11 @@ public final class CodexMarketplace implements AutoCloseable {
 
     private List<PluginRow> allPlugins() {
         List<PluginRow> all = new java.util.ArrayList<>();
-        for (int page = 1; ; page++) {
-            Registry.SearchResult r = registry.search(null, null, page, Registry.MAX_PER_PAGE);
-            all.addAll(r.plugins());
-            if ((long) page * r.perPage() >= r.total()) {
-                return all;
-            }
+        for (List<PluginRow> page = registry.pluginsAfter(null, 1000); !page.isEmpty();
+                page = registry.pluginsAfter(page.get(page.size() - 1).name(), 1000)) {
+            all.addAll(page);
         }
+        return all;
     }
 
     @Override

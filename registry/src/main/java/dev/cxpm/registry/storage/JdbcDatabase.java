@@ -126,8 +126,13 @@ public final class JdbcDatabase implements RegistryDatabase {
     }
 
     @Override
+    public List<PluginRow> pluginsAfter(String after, int limit) {
+        return db.read(c -> PluginRows.pluginsAfter(c, after, limit));
+    }
+
+    @Override
     public SearchPage search(SearchQuery q) {
-        return db.read(c -> SearchRows.search(c, dialect, q));
+        return db.search(c -> SearchRows.search(c, dialect, q));
     }
 
     @Override

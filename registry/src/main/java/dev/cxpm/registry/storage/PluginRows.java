@@ -53,6 +53,17 @@ final class PluginRows {
         }
     }
 
+    static List<PluginRow> pluginsAfter(Connection c, String after, int limit) throws SQLException {
+        List<PluginRow> out = new ArrayList<>();
+        try (PreparedStatement p = prepare(c, "SELECT " + PLUGIN_COLUMNS + " FROM plugins p WHERE p.latest_version IS NOT NULL AND p.name > ?"
+                + " ORDER BY p.name LIMIT ?", after == null ? "" : after, limit); ResultSet rs = p.executeQuery()) {
+            while (rs.next()) {
+                out.add(pluginRow(rs));
+            }
+        }
+        return out;
+    }
+
     /** The names sharing a {@link NameVariants} key with this one, with their owners: one indexed query. */
     static Map<String, List<String>> namesNear(Connection c, String name) throws SQLException {
         List<String> variants = NameVariants.of(name);

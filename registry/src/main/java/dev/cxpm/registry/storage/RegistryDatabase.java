@@ -101,6 +101,9 @@ public interface RegistryDatabase extends AutoCloseable {
 
     boolean removeOwner(String plugin, String user);
 
+    /** Up to {@code limit} plugins with a live version, by name, after {@code after} (null: from the first): a listing in pages. */
+    List<PluginRow> pluginsAfter(String after, int limit);
+
     /** Plugins matching the text (ranked) or all (by name) when the text is blank. */
     SearchPage search(SearchQuery query);
 
