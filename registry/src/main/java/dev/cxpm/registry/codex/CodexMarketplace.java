@@ -50,8 +50,6 @@ public final class CodexMarketplace implements AutoCloseable {
     private static final ObjectMapper COMPACT = new ObjectMapper();
     private static final String MAIN = "refs/heads/main";
     private static final String MANIFEST = ".agents/plugins/marketplace.json";
-    /** Packs beyond this are merged into one, so a fresh clone does not fetch an index per publish. */
-    private static final int MAX_PACKS = 64;
 
     private final Registry registry;
     private final GitRepository git;
@@ -325,7 +323,6 @@ public final class CodexMarketplace implements AutoCloseable {
         if (GitRepository.waitFor(p) != 0) {
             throw new IllegalStateException("git fast-import failed building the Codex marketplace view");
         }
-        mergePacksWhenMany();
     }
 
     /** Streams the plugin's latest version into the commit; false when it cannot be carried. */
@@ -361,19 +358,6 @@ public final class CodexMarketplace implements AutoCloseable {
             }
         }
         return out;
-    }
-
-    /**
-     * One pack per commit would make a fresh clone fetch an index per publish. Packs are merged geometrically (each
-     * object is rewritten O(log n) times over n commits, not once per merge). Merging deletes the old packs:
-     * a client that listed them just before may have to fetch again, which is rare and what dumb HTTP allows.
-     */
-    private void mergePacksWhenMany() throws IOException {
-        try (var packs = Files.list(git.dir.resolve("objects/pack"))) {
-            if (packs.filter(f -> f.toString().endsWith(".pack")).count() > MAX_PACKS) {
-                git.run("repack", "-d", "-q", "--geometric=2");
-            }
-        }
     }
 
     private List<PluginRow> allPlugins() {
