@@ -1,41 +1,97 @@
 #!/usr/bin/env bash
-# Registry load benchmark: 10,000 generated plugins in SQLite + blob files, then wrk on 127.0.0.1 against
-# the index document and search, with the server capped at -Xmx256m. Prints the figures docs/BENCHMARKS.md records.
-# Usage: bench/registry-load.sh [N=10000] [DURATION=10s]   (needs wrk: apt-get install wrk)
+# Registry load benchmark (issue 12): N generated plugins, served by the real `./cxpm serve` with the flags users get
+# (the launcher's defaults, or CXPM_SERVE_JAVA_OPTS), driven by wrk on 127.0.0.1: index documents, index reads beside
+# concurrent searches, searches with random words AND random page sizes (so the search cache cannot answer), the web
+# pages, blobs, the Codex git view (first request after start, a clone, a publish seen by a fetch), and admin and
+# non-admin concurrent publishers. Prints every figure and the server's RSS (VmRSS) after the runs.
+# Usage: bench/registry-load.sh [N=10000] [DURATION=10s] [SEEDED_DIR]   (needs wrk and git)
+# Seeding publishes every plugin through the real Registry in-process (RegistryBench seed), in a tmpfs when there is
+# one (the fsyncs of 10,000 publishes on a shared disk take far longer than the runs); the data is then copied to
+# disk, where the server runs. A SEEDED_DIR from an earlier run (copied, never changed) skips the seeding.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-n="${1:-10000}"; dur="${2:-10s}"; port=18686
+n="${1:-10000}"; dur="${2:-10s}"; seeded="${3:-}"; port=18686; users=4
 command -v wrk >/dev/null || { echo "needs wrk (apt-get install wrk)" >&2; exit 1; }
-# One reactor run, so registry's reactor dependencies (core, testkit) resolve to their target/classes
-# (a separate `-pl registry dependency:build-classpath` fails: they are not installed in ~/.m2).
+java_home="$(ls -d /usr/lib/jvm/temurin-25* 2>/dev/null | head -1)"; java="${java_home:-$JAVA_HOME}/bin/java"
 cp_file="$(mktemp)"; ./mvnw -q -B -pl registry -am test-compile dependency:build-classpath -Dmdep.outputFile="$cp_file" >/dev/null
 cp="registry/target/test-classes:registry/target/classes:core/target/classes:$(cat "$cp_file")"
-java_home="$(ls -d /usr/lib/jvm/temurin-25* 2>/dev/null | head -1)"; java="${java_home:-$JAVA_HOME}/bin/java"
 data="$(mktemp -d)"
 trap 'kill "${pid:-}" 2>/dev/null || true; rm -rf "$data" "$cp_file"' EXIT
-"$java" --enable-native-access=ALL-UNNAMED -cp "$cp" dev.cxpm.registry.RegistryBench seed "$data" "$n"
-"$java" --enable-native-access=ALL-UNNAMED -Xmx256m -cp "$cp" dev.cxpm.registry.RegistryBench serve "$data" "$port" &
-pid=$!
-for _ in $(seq 50); do curl -sf "http://127.0.0.1:$port/health" >/dev/null && break; sleep 0.2; done
-lua="$(mktemp --suffix=.lua)"
-cat >"$lua" <<LUA
+if [[ -z "$seeded" ]]; then
+  shm="$(mktemp -d -p /dev/shm 2>/dev/null || mktemp -d)"
+  echo "== seeding $n plugins (RegistryBench seed, through Registry.publish as admin)"
+  "$java" -Djava.io.tmpdir="$shm" --enable-native-access=ALL-UNNAMED -cp "$cp" dev.cxpm.registry.RegistryBench seed "$shm/data" "$n" "$users"
+  seeded="$shm/data"
+fi
+cp -a "$seeded/." "$data/"
+serve() {
+  CXPM_DAEMON=0 ./cxpm serve --data "$data" --port "$port" >/dev/null 2>&1 &
+  pid=$!
+  for _ in $(seq 300); do curl -sf "http://127.0.0.1:$port/health" >/dev/null && break; sleep 0.2; done
+}
+rss() { awk '/VmRSS/ {printf "%.0f MB\n", $2 / 1024}' "/proc/$pid/status"; }
+url="http://127.0.0.1:$port"
+serve
+echo "== server: ./cxpm serve (flags: ${CXPM_SERVE_JAVA_OPTS-launcher default}); RSS after start: $(rss)"
+if [[ ! -d "$data/codex-marketplace.git" ]]; then
+  echo "== Codex view: first request ever (no view on disk: waits for the first, whole build)"
+  /usr/bin/time -f "  %e s" curl -s -o /dev/null -w "  HTTP %{http_code}\n" "$url/codex/marketplace.git/info/refs"
+  kill "$pid"; wait "$pid" 2>/dev/null || true; serve
+fi
+echo "== Codex view: first request after a restart (the view on disk is served; the check against the database runs behind)"
+/usr/bin/time -f "  %e s" curl -s -o /dev/null -w "  HTTP %{http_code}\n" "$url/codex/marketplace.git/info/refs"
+lua() { local f; f="$(mktemp --suffix=.lua)"; cat >"$f"; echo "$f"; }
+index_lua="$(lua <<LUA
 math.randomseed(42)
+request = function() return wrk.format("GET", string.format("/api/v1/plugins/plugin-%05d", math.random(0, $n - 1))) end
+LUA
+)"
+words=(github postgres slack design review deploy docs search kubernetes terraform jira notion figma sentry linear stripe aws gcp azure redis)
+search_lua="$(lua <<LUA
+math.randomseed(7)
+local w = {$(printf '"%s",' "${words[@]}")}
 request = function()
-  return wrk.format("GET", string.format("/api/v1/plugins/plugin-%05d", math.random(0, $n - 1)))
+  local q = w[math.random(1, #w)]
+  if math.random() < 0.5 then q = q .. "+" .. w[math.random(1, #w)] end
+  return wrk.format("GET", "/api/v1/search?q=" .. q .. "&perPage=" .. math.random(1, 100) .. "&page=" .. math.random(1, 3))
 end
 LUA
-words=(github postgres slack design review deploy docs search kubernetes terraform jira notion figma sentry linear stripe aws gcp azure redis)
-slua="$(mktemp --suffix=.lua)"
-{ echo 'math.randomseed(7)'; printf 'local w = {'; printf '"%s",' "${words[@]}"; echo '}'
-  echo 'request = function() return wrk.format("GET", "/api/v1/search?q=" .. w[math.random(1, #w)] .. "&perPage=20") end'; } >"$slua"
-echo "== warm-up"; wrk -t2 -c32 -d3s -s "$lua" "http://127.0.0.1:$port" >/dev/null
-echo "== index document, random plugin of $n (wrk -t2 -c64 -d$dur)"; wrk -t2 -c64 -d"$dur" --latency -s "$lua" "http://127.0.0.1:$port" | grep -E "Requests/sec|Latency|  50%|  99%|Non-2xx"
-for c in 32 16; do
-  echo "== index document, random plugin of $n, fewer connections (wrk -t2 -c$c -d$dur)"; wrk -t2 -c"$c" -d"$dur" --latency -s "$lua" "http://127.0.0.1:$port" | grep -E "Requests/sec|Latency|  50%|  99%|Non-2xx"
+)"
+page_lua="$(lua <<LUA
+math.randomseed(11)
+request = function() return wrk.format("GET", string.format("/plugins/plugin-%05d", math.random(0, $n - 1))) end
+LUA
+)"
+blob_lua="$(lua <<LUA
+local paths = {}
+for line in io.lines("$data/bench/blobs.txt") do paths[#paths + 1] = line end
+math.randomseed(5)
+request = function() return wrk.format("GET", paths[math.random(1, #paths)]) end
+LUA
+)"
+show() { grep -E "Requests/sec|Latency|  50%|  99%|Non-2xx|Socket errors" | sed 's/^/  /'; }
+echo "== warm-up"; wrk -t2 -c32 -d3s -s "$index_lua" "$url" >/dev/null
+for c in 64 16; do
+  echo "== index document, random plugin of $n (wrk -t2 -c$c -d$dur --latency)"; wrk -t2 -c"$c" -d"$dur" --latency -s "$index_lua" "$url" | show
 done
-echo "== index with If-None-Match (304)"
-etag="$(curl -sI "http://127.0.0.1:$port/api/v1/plugins/plugin-00001" | tr -d '\r' | sed -n 's/^[Ee][Tt]ag: //p')"
-wrk -t2 -c64 -d"$dur" --latency -H "If-None-Match: $etag" "http://127.0.0.1:$port/api/v1/plugins/plugin-00001" | grep -E "Requests/sec|  99%|Non-2xx"
-echo "== search, random word (wrk -t2 -c16 -d$dur)"; wrk -t2 -c16 -d"$dur" --latency -s "$slua" "http://127.0.0.1:$port" | grep -E "Requests/sec|Latency|  50%|  99%|Non-2xx"
-echo "== server heap after the runs (-Xmx256m)"; jcmd_bin="$(dirname "$java")/jcmd"; "$jcmd_bin" "$pid" GC.heap_info | head -3
-rm -f "$lua" "$slua"
+echo "== search, random words, random perPage 1-100 and page 1-3: no cache hits (wrk -t2 -c16 -d$dur --latency)"
+wrk -t2 -c16 -d"$dur" --latency -s "$search_lua" "$url" | show
+echo "== index document (wrk -t1 -c16) while searches run beside it (wrk -t1 -c16), both $dur"
+wrk -t1 -c16 -d"$dur" --latency -s "$search_lua" "$url" > "$data/beside.txt" &
+wpid=$!
+wrk -t1 -c16 -d"$dur" --latency -s "$index_lua" "$url" | show
+wait "$wpid"; echo "  (the searches beside it:)"; show < "$data/beside.txt"
+echo "== web: home page (wrk -t2 -c16 -d$dur)"; wrk -t2 -c16 -d"$dur" --latency "$url/" | show
+echo "== web: plugin page, random plugin (wrk -t2 -c16 -d$dur)"; wrk -t2 -c16 -d"$dur" --latency -s "$page_lua" "$url" | show
+echo "== blobs, 500 random archives (wrk -t2 -c16 -d$dur)"; wrk -t2 -c16 -d"$dur" --latency -s "$blob_lua" "$url" | show
+echo "== Codex view: info/refs (wrk -t2 -c16 -d$dur)"; wrk -t2 -c16 -d"$dur" --latency "$url/codex/marketplace.git/info/refs" | show
+echo "== Codex view: git clone (dumb HTTP) of the whole view"
+/usr/bin/time -f "  %e s" git clone -q "$url/codex/marketplace.git" "$data/clone"
+echo "== publishers over HTTP (RegistryBench publish): admin, then non-admin (look-alike check), $users at once"
+"$java" -cp "$cp" dev.cxpm.registry.RegistryBench publish "$url" "$data" "$users" 25 admin | sed 's/^/  /'
+"$java" -cp "$cp" dev.cxpm.registry.RegistryBench publish "$url" "$data" "$users" 25 owner | sed 's/^/  /'
+echo "== Codex view after the publishes: git pull (fast-forward)"
+/usr/bin/time -f "  %e s" git -C "$data/clone" pull -q --ff-only
+echo "  plugins in the view: $(grep -c '"source"' "$data/clone/.agents/plugins/marketplace.json")"
+echo "== server RSS after the runs (VmRSS): $(rss)"
+rm -f "$index_lua" "$search_lua" "$page_lua" "$blob_lua"

@@ -47,7 +47,7 @@ public final class Registry implements AutoCloseable {
     private final RegistryDatabase db;
     private final BlobStore blobs;
     private final Clock clock;
-    private final List<Runnable> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<java.util.function.Consumer<String>> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final Publishing publishing;
     private final SemverGate surfaces;
     private final Tokens tokens;
@@ -81,15 +81,18 @@ public final class Registry implements AutoCloseable {
         return new Registry(JdbcDatabase.sqlite(dataDir.resolve("registry.db")), new FileBlobStore(dataDir.resolve("blobs")), clock);
     }
 
-    /** Runs after every publish or yank in this process (views derived from the registry mark themselves stale). */
-    public void onChange(Runnable listener) {
+    /**
+     * Runs after every publish, yank or deprecation in this process, in the thread that made it, with the plugin's
+     * name (views derived from the registry update or mark themselves stale).
+     */
+    public void onChange(java.util.function.Consumer<String> listener) {
         listeners.add(listener);
     }
 
     private void changed(String plugin) {
         generation.incrementAndGet();
         indexCache.remove(plugin);
-        listeners.forEach(Runnable::run);
+        listeners.forEach(l -> l.accept(plugin));
     }
 
     /**
@@ -287,6 +290,11 @@ public final class Registry implements AutoCloseable {
 
     public Optional<PluginRow> plugin(String name) {
         return db.plugin(name);
+    }
+
+    /** Every plugin with a live version, by name, a page at a time: up to {@code limit} after {@code after} (null: the first page). */
+    public List<PluginRow> pluginsAfter(String after, int limit) {
+        return db.pluginsAfter(after, limit);
     }
 
     public List<VersionRow> versions(String plugin) {

@@ -154,6 +154,7 @@ public final class RegistryServer implements AutoCloseable {
     @Override
     public void close() {
         server.stop(0);
+        codex.close();
         executor.close();
         uploads.close();
     }
@@ -229,9 +230,9 @@ public final class RegistryServer implements AutoCloseable {
     }
 
     private void codexFile(Request r) throws IOException {
-        Path f = codex.file(r.rawParam(1))
+        byte[] f = codex.file(r.rawParam(1))
                 .orElseThrow(() -> new RegistryException(404, "not-found", "no such file in the marketplace repository"));
         // plain content type: git then uses the "dumb" protocol, which static files can serve
-        r.send(200, "application/octet-stream", CodexMarketplace.read(f));
+        r.send(200, "application/octet-stream", f);
     }
 }

@@ -5,6 +5,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -12,11 +13,18 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
- * The registry load benchmark's server side (bench/registry-load.sh drives it with wrk):
- * {@code seed DIR N} publishes N generated plugins in-process and then measures publish latency
- * over HTTP; {@code serve DIR PORT} serves DIR until killed. Not a test: run by the script.
+ * The registry load benchmark's helpers (bench/registry-load.sh serves with the real {@code ./cxpm serve} and drives
+ * it with wrk): {@code seed DIR N USERS} publishes N generated plugins in-process through the real {@link Registry}
+ * (the same rows and blobs as publishes over HTTP, without the HTTP round trips) and writes an admin token, USERS
+ * owner tokens and sample blob paths under {@code DIR/bench/}; {@code publish URL DIR USERS EACH admin|owner} has
+ * USERS concurrent publishers each publish EACH new plugins over HTTP and prints throughput and latency.
+ * Not a test: run by the script.
  */
 public final class RegistryBench {
 
@@ -25,18 +33,16 @@ public final class RegistryBench {
     private static final String[] CATEGORIES = {"Coding", "Data", "Design", "Productivity", "Operations"};
 
     public static void main(String[] args) throws Exception {
-        Path dir = Path.of(args[1]);
         switch (args[0]) {
-            case "seed" -> seed(dir, Integer.parseInt(args[2]));
-            case "serve" -> serve(dir, Integer.parseInt(args[2]));
-            default -> throw new IllegalArgumentException("seed DIR N | serve DIR PORT");
+            case "seed" -> seed(Path.of(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]));
+            case "publish" -> publish(URI.create(args[1]), Path.of(args[2]), Integer.parseInt(args[3]), Integer.parseInt(args[4]), args[5]);
+            default -> throw new IllegalArgumentException("seed DIR N USERS | publish URL DIR USERS EACH admin|owner");
         }
     }
 
-    static byte[] archive(int i, String version) {
+    static byte[] archive(String name, int i, String version) {
         String a = WORDS[i % WORDS.length];
         String b = WORDS[(i / WORDS.length) % WORDS.length];
-        String name = String.format("plugin-%05d", i);
         Map<String, String> files = new LinkedHashMap<>();
         files.put(".codex-plugin/plugin.json", """
                 {"name": "%s", "version": "%s", "description": "Connects Codex to %s and %s: plugin number %d.",
@@ -47,44 +53,71 @@ public final class RegistryBench {
         return Packer.archive(files);
     }
 
-    static void seed(Path dir, int n) throws Exception {
+    static void seed(Path dir, int n, int users) throws Exception {
+        Path bench = Files.createDirectories(dir.resolve("bench"));
         try (Registry r = Registry.embedded(dir, Clock.systemUTC())) {
             Caller admin = new Caller("bench", List.of(Caller.ADMIN), null);
             long t0 = System.nanoTime();
             for (int i = 0; i < n; i++) {
-                r.publish(admin, archive(i, "1.0.0"));
+                r.publish(admin, archive(String.format("plugin-%05d", i), i, "1.0.0"));
             }
             double s = (System.nanoTime() - t0) / 1e9;
             System.out.printf("seeded %d plugins in-process in %.1f s (%.2f ms each)%n", n, s, s * 1000 / n);
-            String token = r.createToken(null, "bench", List.of(Caller.ADMIN), null, "bench").token();
-            try (RegistryServer server = RegistryServer.start(r, "127.0.0.1", 0,
-                    new RegistryServer.Options(dir.resolve("codex-marketplace.git"), "bench"))) {
-                HttpClient http = HttpClient.newHttpClient();
-                List<Double> ms = new ArrayList<>();
-                for (int i = 0; i < 220; i++) {
-                    byte[] body = archive(i, "1.0." + (i + 1));
-                    long s0 = System.nanoTime();
-                    HttpResponse<String> resp = http.send(HttpRequest.newBuilder(URI.create(server.url() + "/api/v1/plugins"))
-                            .PUT(HttpRequest.BodyPublishers.ofByteArray(body)).header("Authorization", "Bearer " + token).build(),
-                            HttpResponse.BodyHandlers.ofString());
-                    if (resp.statusCode() != 201) {
-                        throw new IllegalStateException(resp.body());
-                    }
-                    if (i >= 20) {
-                        ms.add((System.nanoTime() - s0) / 1e6);
-                    }
-                }
-                Collections.sort(ms);
-                System.out.printf("publish over HTTP (200 after 20 warm-up): median %.1f ms, p99 %.1f ms%n",
-                        ms.get(ms.size() / 2), ms.get((int) (ms.size() * 0.99)));
+            List<String> tokens = new ArrayList<>(List.of(r.createToken(null, "bench", List.of(Caller.ADMIN), null, "bench").token()));
+            for (int u = 0; u < users; u++) {
+                tokens.add(r.createToken(null, "user" + u, List.of("owner"), null, "bench").token());
             }
+            Files.write(bench.resolve("tokens.txt"), tokens);
+            Random random = new Random(3);
+            List<String> blobs = new ArrayList<>();
+            for (int k = 0; k < 500; k++) {
+                String name = String.format("plugin-%05d", random.nextInt(n));
+                blobs.add(Registry.BLOB_PATH + r.versions(name).get(0).integrity().hex());
+            }
+            Files.write(bench.resolve("blobs.txt"), blobs);
         }
     }
 
-    static void serve(Path dir, int port) throws Exception {
-        Registry r = Registry.embedded(dir, Clock.systemUTC());
-        RegistryServer.start(r, "127.0.0.1", port, new RegistryServer.Options(dir.resolve("codex-marketplace.git"), "bench"));
-        System.out.println("serving on " + port);
-        Thread.currentThread().join();
+    /** Each publisher's plugins have names far from every other name (random letters), so the look-alike check passes. */
+    static void publish(URI url, Path dir, int users, int each, String who) throws Exception {
+        List<String> tokens = Files.readAllLines(dir.resolve("bench/tokens.txt"));
+        HttpClient http = HttpClient.newHttpClient();
+        long stamp = System.nanoTime();
+        List<Double> ms = Collections.synchronizedList(new ArrayList<>());
+        long t0 = System.nanoTime();
+        try (ExecutorService pool = Executors.newFixedThreadPool(users)) {
+            List<Future<?>> jobs = new ArrayList<>();
+            for (int u = 0; u < users; u++) {
+                int user = u;
+                String token = who.equals("admin") ? tokens.get(0) : tokens.get(1 + u);
+                jobs.add(pool.submit(() -> {
+                    Random random = new Random(stamp + user);
+                    for (int i = 0; i < each; i++) {
+                        StringBuilder name = new StringBuilder("p");
+                        for (int c = 0; c < 12; c++) {
+                            name.append((char) ('a' + random.nextInt(26)));
+                        }
+                        byte[] body = archive(name.toString(), i, "1.0.0");
+                        long s0 = System.nanoTime();
+                        HttpResponse<String> resp = http.send(HttpRequest.newBuilder(url.resolve("/api/v1/plugins"))
+                                .PUT(HttpRequest.BodyPublishers.ofByteArray(body)).header("Authorization", "Bearer " + token).build(),
+                                HttpResponse.BodyHandlers.ofString());
+                        if (resp.statusCode() != 201) {
+                            throw new IllegalStateException(resp.statusCode() + " " + resp.body());
+                        }
+                        ms.add((System.nanoTime() - s0) / 1e6);
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> j : jobs) {
+                j.get();
+            }
+        }
+        double s = (System.nanoTime() - t0) / 1e9;
+        List<Double> sorted = new ArrayList<>(ms);
+        Collections.sort(sorted);
+        System.out.printf("%d %s publishers x %d new plugins over HTTP: %.0f publishes/s, median %.1f ms, p99 %.1f ms%n", users, who, each,
+                sorted.size() / s, sorted.get(sorted.size() / 2), sorted.get((int) (sorted.size() * 0.99)));
     }
 }

@@ -1,31 +1,29 @@
 package dev.cxpm.registry.codex;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.cxpm.core.pack.GitReservedNames;
 import dev.cxpm.registry.Registry;
-import dev.cxpm.registry.RegistryException;
-import dev.cxpm.registry.publish.PluginArchive;
 import dev.cxpm.registry.publish.PublishedPlugin;
 import dev.cxpm.registry.storage.RegistryDatabase.PluginRow;
+import dev.cxpm.registry.storage.RegistryDatabase.VersionRow;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 /**
  * The registry as a Codex marketplace, for a real Codex CLI with no cxpm installed. Codex adds
@@ -33,319 +31,349 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
  * repository ({@code DIR/codex-marketplace.git}) holding {@code .agents/plugins/marketplace.json}
  * and the latest non-yanked version of every plugin under {@code plugins/NAME}, served read-only
  * over git's "dumb" HTTP protocol: {@code codex plugin marketplace add URL/codex/marketplace.git}.
- * It is rebuilt lazily, on the first git request after a publish or yank, as a new commit (written with
- * {@code git fast-import} from the stored archives, so no publisher's file is ever read by git as its own), so
- * {@code codex plugin marketplace upgrade} fast-forwards. Needs the {@code git} command.
+ *
+ * <p>Each change is a new commit written by {@code git fast-import} from the previous one with only the changed
+ * plugin's paths ({@link FastImportStream}), so {@code codex plugin marketplace upgrade} fast-forwards and one
+ * plugin's change costs that plugin (and the one marketplace.json). Commits are written by one background
+ * thread; readers never wait for it: they get the last finished view, whose {@code info/refs} is held in memory
+ * and replaced only once the new commit's objects are all in place (objects are only ever added). The first git
+ * request after start serves the view left on disk and checks it against the database in the background; only a
+ * registry that never had a view waits for its first one. A publish or yank returns once the view shows it, so
+ * the publisher (not the readers) pays for the change. Needs the {@code git} command.
  */
-public final class CodexMarketplace {
+public final class CodexMarketplace implements AutoCloseable {
 
     public static final String URL_PATH = "/codex/marketplace.git";
 
     private static final System.Logger LOG = System.getLogger(CodexMarketplace.class.getName());
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final ObjectMapper COMPACT = new ObjectMapper();
+    private static final String MAIN = "refs/heads/main";
+    private static final String MANIFEST = ".agents/plugins/marketplace.json";
 
     private final Registry registry;
-    private final Path repo;
+    private final GitRepository git;
     private final String name;
-    private final AtomicBoolean dirty = new AtomicBoolean(true);
+    private final ExecutorService builder = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "codex-view-builder");
+        t.setDaemon(true);
+        return t;
+    });
+
+    /** The {@code info/refs} of the last finished view; null until there is one. */
+    private volatile byte[] refs;
+    private volatile RuntimeException lastFailure;
+
+    // guarded by lock: what the builder has to do, and how far it got
+    private final Object lock = new Object();
+    private final Set<String> pending = new HashSet<>();
+    private boolean started;
+    private boolean rescan = true;
+    private boolean scheduled;
+    private long requested;
+    private long built;
+
+    // the builder thread's own: the view's entries by plugin name (null: read them from the repository)
+    private TreeMap<String, byte[]> entries;
+    /** name to version of archives found uncarriable, not tried again until the plugin changes. */
+    private final Map<String, String> leftOut = new HashMap<>();
 
     public CodexMarketplace(Registry registry, Path repo, String name) {
         this.registry = registry;
-        this.repo = repo;
+        this.git = new GitRepository(repo);
         this.name = name;
-        registry.onChange(() -> dirty.set(true));
+        registry.onChange(this::changed);
     }
 
     public String name() {
         return name;
     }
 
-    /** A file of the bare repository (after a rebuild when something changed), or empty. */
-    public Optional<Path> file(String relative) {
+    /** A file of the bare repository as of the last finished view, or empty. */
+    public Optional<byte[]> file(String relative) {
         if (relative.isEmpty() || relative.contains("..") || relative.startsWith("/") || relative.contains("\\")) {
             return Optional.empty();
         }
-        refresh();
-        Path f = repo.resolve(relative).normalize();
-        return f.startsWith(repo) && Files.isRegularFile(f) ? Optional.of(f) : Optional.empty();
-    }
-
-    private synchronized void refresh() {
-        if (!dirty.getAndSet(false)) {
-            return;
+        byte[] current = view();
+        if (relative.equals("info/refs")) {
+            return Optional.of(current);
+        }
+        Path f = git.dir.resolve(relative).normalize();
+        if (!f.startsWith(git.dir) || !Files.isRegularFile(f)) {
+            return Optional.empty();
         }
         try {
-            rebuild();
-        } catch (RuntimeException e) {
-            dirty.set(true);
-            throw e;
-        }
-    }
-
-    private void rebuild() {
-        try {
-            if (!Files.isDirectory(repo.resolve("objects"))) {
-                Files.createDirectories(repo);
-                git("init", "-q", "--bare", "-b", "main", repo.toString());
-            }
-            String previous = output("rev-parse", "-q", "--verify", "refs/heads/main^{tree}");
-            writeSnapshot();
-            String tree = output("rev-parse", "--verify", SNAPSHOT + "^{tree}");
-            if (tree.isEmpty()) {
-                throw new IllegalStateException("git fast-import left no snapshot for the Codex marketplace view");
-            }
-            if (!tree.equals(previous)) {
-                String commit = previous.isEmpty() ? output("commit-tree", "-m", "registry snapshot", tree)
-                        : output("commit-tree", "-p", "refs/heads/main", "-m", "registry snapshot", tree);
-                git("update-ref", "refs/heads/main", commit);
-            }
-            git("update-ref", "-d", SNAPSHOT);
-            git("update-server-info");
+            return Optional.of(Files.readAllBytes(f));
+        } catch (java.nio.file.NoSuchFileException e) {
+            return Optional.empty(); // a pack merged away between the check and the read
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    /** Where {@link #writeSnapshot} puts its parentless commit, compared with main's tree and then dropped. */
-    private static final String SNAPSHOT = "refs/cxpm/snapshot";
+    /** The current view's refs: the one on disk at first, the first build's when there is none. */
+    private byte[] view() {
+        long wait;
+        synchronized (lock) {
+            if (!started) {
+                started = true;
+                refs = onDisk();
+                schedule();
+            } else if (lastFailure != null && !scheduled) {
+                schedule(); // try again, in the background
+            }
+            wait = requested;
+        }
+        if (refs == null) {
+            awaitBuilt(wait);
+        }
+        byte[] r = refs;
+        if (r == null) {
+            RuntimeException failure = lastFailure;
+            throw failure != null ? failure : new IllegalStateException("the Codex marketplace view is not built");
+        }
+        return r;
+    }
 
-    /**
-     * The whole view as one {@code git fast-import} stream: every file is written from the stored archive
-     * by a path this class builds, never by git reading a directory a publisher filled ({@code git add} on
-     * an unpacked {@code .git/} made every git request fail). A plugin whose archive cannot be carried
-     * (a name git treats specially, a link, a broken archive: possible only in archives stored before the
-     * publish rules refused them) is left out, with a line in the log, and the others are served.
-     */
-    private void writeSnapshot() throws IOException {
-        ProcessBuilder pb = gitProcess("fast-import", "--quiet", "--force", "--done");
-        pb.redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.INHERIT);
-        Process p = pb.start();
-        try (OutputStream out = new BufferedOutputStream(p.getOutputStream(), 64 * 1024)) {
-            byte[] message = "registry snapshot".getBytes(StandardCharsets.UTF_8);
-            out.write(("commit " + SNAPSHOT + "\ncommitter cxpm registry <registry@cxpm.invalid> 0 +0000\ndata "
-                    + message.length + "\n").getBytes(StandardCharsets.UTF_8));
-            out.write(message);
-            out.write('\n');
-            ObjectNode manifest = JSON.createObjectNode().put("name", name);
-            manifest.putObject("interface").put("displayName", "cxpm registry");
-            ArrayNode plugins = manifest.putArray("plugins");
-            for (PluginRow row : allPlugins()) {
-                if (writePlugin(out, row)) {
-                    ObjectNode e = plugins.addObject().put("name", row.name()).put("source", "./plugins/" + row.name());
-                    if (row.category() != null) {
-                        e.put("category", row.category());
-                    }
-                    e.put("description", row.description()).put("version", row.latestVersion());
+    private byte[] onDisk() {
+        try {
+            Path info = git.dir.resolve("info/refs");
+            return Files.isDirectory(git.dir.resolve("objects")) && Files.isRegularFile(info) && Files.size(info) > 0
+                    ? Files.readAllBytes(info) : null;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /** After a publish or yank: once the view is live, returns when it shows the change. */
+    private void changed(String plugin) {
+        long wait;
+        synchronized (lock) {
+            pending.add(plugin);
+            if (!started) {
+                return; // nobody has asked for the view yet: its first build reads everything
+            }
+            schedule();
+            wait = requested;
+        }
+        awaitBuilt(wait);
+    }
+
+    /** Waits until the build that takes what was asked for so far has finished (this is never a reader's wait once a view exists). */
+    private void awaitBuilt(long generation) {
+        synchronized (lock) {
+            while (built < generation && !builder.isShutdown()) {
+                try {
+                    lock.wait();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
                 }
             }
-            byte[] json = JSON.writeValueAsBytes(manifest);
-            fileHeader(out, ".agents/plugins/marketplace.json", false, json.length);
-            out.write(json);
-            out.write("\ndone\n".getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    // guarded by lock
+    private void schedule() {
+        requested++;
+        if (!scheduled) {
+            scheduled = true;
+            builder.execute(this::buildWhileAsked);
+        }
+    }
+
+    private void buildWhileAsked() {
+        while (true) {
+            Set<String> todo;
+            boolean all;
+            long target;
+            synchronized (lock) {
+                if (built >= requested) {
+                    scheduled = false;
+                    return;
+                }
+                todo = new HashSet<>(pending);
+                pending.clear();
+                all = rescan;
+                rescan = false;
+                target = requested;
+            }
+            try {
+                build(all, todo);
+                lastFailure = null;
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.ERROR, "building the Codex marketplace view failed", e);
+                lastFailure = e;
+                entries = null;
+                synchronized (lock) {
+                    pending.addAll(todo);
+                    rescan = true;
+                }
+            }
+            synchronized (lock) {
+                built = target;
+                lock.notifyAll();
+            }
+        }
+    }
+
+    /** Writes a commit with what changed among {@code names} (among all plugins when {@code all}), then serves it. */
+    private void build(boolean all, Set<String> names) {
+        try {
+            if (!Files.isDirectory(git.dir.resolve("objects"))) {
+                Files.createDirectories(git.dir);
+                git.run("init", "-q", "--bare", "-b", "main", git.dir.toString());
+            }
+            boolean hasMain = !git.text("rev-parse", "-q", "--verify", MAIN).isEmpty();
+            if (entries == null) {
+                entries = hasMain ? readEntries() : new TreeMap<>();
+                all = true;
+            }
+            Map<String, PluginRow> wanted = new TreeMap<>();
+            if (all) {
+                for (PluginRow row : allPlugins()) {
+                    wanted.put(row.name(), row);
+                }
+                for (String gone : entries.keySet()) {
+                    wanted.putIfAbsent(gone, null);
+                }
+            } else {
+                names.forEach(n -> wanted.put(n, registry.plugin(n).orElse(null)));
+            }
+            wanted.entrySet().removeIf(e -> unchanged(e.getKey(), e.getValue()));
+            if (!wanted.isEmpty() || !hasMain) {
+                writeCommit(wanted, hasMain);
+            } else if (refs != null) {
+                return;
+            }
+            git.run("update-server-info");
+            refs = Files.readAllBytes(git.dir.resolve("info/refs"));
         } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private boolean unchanged(String plugin, PluginRow row) {
+        if (row == null || row.latestVersion() == null || !PublishedPlugin.isName(plugin)) {
+            return !entries.containsKey(plugin);
+        }
+        return java.util.Arrays.equals(entry(row), entries.get(plugin)) || row.latestVersion().equals(leftOut.get(plugin));
+    }
+
+    /** The plugin's line in marketplace.json: compact, so the view holds a few hundred bytes per plugin. */
+    private static byte[] entry(PluginRow row) {
+        ObjectNode e = COMPACT.createObjectNode().put("name", row.name()).put("source", "./plugins/" + row.name());
+        if (row.category() != null) {
+            e.put("category", row.category());
+        }
+        return compact(e.put("description", row.description()).put("version", row.latestVersion()));
+    }
+
+    private static byte[] compact(JsonNode node) {
+        try {
+            return COMPACT.writeValueAsBytes(node);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The whole marketplace.json, one plugin a line (a change rewrites one line, which git stores as a small delta). */
+    private byte[] manifest() throws IOException {
+        ObjectNode head = JSON.createObjectNode().put("name", name);
+        head.putObject("interface").put("displayName", "cxpm registry");
+        String top = JSON.writeValueAsString(head);
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(64 + entries.size() * 200);
+        out.write(top.substring(0, top.lastIndexOf('}')).stripTrailing().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        out.write(",\n  \"plugins\" : [".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        String sep = "\n    ";
+        for (byte[] e : entries.values()) {
+            out.write(sep.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            out.write(e);
+            sep = ",\n    ";
+        }
+        out.write("\n  ]\n}\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return out.toByteArray();
+    }
+
+    private void writeCommit(Map<String, PluginRow> changes, boolean hasMain) throws IOException {
+        Process p = git.start("fast-import", "--quiet", "--done");
+        try (OutputStream raw = new BufferedOutputStream(p.getOutputStream(), 64 * 1024)) {
+            FastImportStream out = new FastImportStream(raw);
+            out.commit(MAIN, hasMain, System.currentTimeMillis() / 1000);
+            for (var change : changes.entrySet()) {
+                String plugin = change.getKey();
+                out.delete("plugins/" + plugin);
+                entries.remove(plugin);
+                leftOut.remove(plugin);
+                PluginRow row = change.getValue();
+                if (row != null && row.latestVersion() != null && PublishedPlugin.isName(plugin)) {
+                    if (writePlugin(out, row)) {
+                        entries.put(plugin, entry(row));
+                    } else {
+                        leftOut.put(plugin, row.latestVersion());
+                    }
+                }
+            }
+            out.file(MANIFEST, manifest());
+            out.done();
+        } catch (IOException | RuntimeException e) {
             p.destroyForcibly();
             throw e;
         }
-        if (waitFor(p) != 0) {
+        if (GitRepository.waitFor(p) != 0) {
             throw new IllegalStateException("git fast-import failed building the Codex marketplace view");
         }
     }
 
-    /** Streams the plugin's latest version into the snapshot; false (and its files removed again) when it cannot be carried. */
-    private boolean writePlugin(OutputStream out, PluginRow row) throws IOException {
-        if (!PublishedPlugin.isName(row.name())) {
-            return false;
-        }
-        var version = registry.versions(row.name()).stream().filter(v -> v.version().equals(row.latestVersion())).findFirst();
+    /** Streams the plugin's latest version into the commit; false when it cannot be carried. */
+    private boolean writePlugin(FastImportStream out, PluginRow row) throws IOException {
+        Optional<VersionRow> version = registry.versions(row.name()).stream().filter(v -> v.version().equals(row.latestVersion())).findFirst();
         if (version.isEmpty()) {
             return false;
         }
-        String dir = "plugins/" + row.name() + "/";
         try (InputStream blob = registry.blob(version.get().integrity()).orElse(null)) {
             if (blob == null) {
                 LOG.log(System.Logger.Level.WARNING, "Codex view: no blob for " + row.name() + "@" + row.latestVersion() + "; left out");
                 return false;
             }
-            TarArchiveInputStream tar = open(blob);
-            int entries = 0;
-            long bytes = 0;
-            for (TarArchiveEntry e; (e = next(tar)) != null; ) {
-                String path = pathInPlugin(e.getName());
-                if (++entries > PluginArchive.MAX_ENTRIES || path == null || (bytes += e.getSize()) > PluginArchive.MAX_CONTENT_BYTES
-                        || !(e.isDirectory() || (e.isFile() && !e.isSymbolicLink() && !e.isLink() && !e.isGNUSparse()))) {
-                    throw new Uncarried("entry " + e.getName().replaceAll("\\p{Cntrl}", "?"));
-                }
-                if (e.isFile() && !path.isEmpty()) {
-                    fileHeader(out, dir + path, (e.getMode() & 0100) != 0, e.getSize());
-                    copyExactly(tar, out, e.getSize());
-                }
-            }
+            out.plugin("plugins/" + row.name(), blob);
             return true;
-        } catch (Uncarried e) {
+        } catch (FastImportStream.Uncarried e) {
             LOG.log(System.Logger.Level.WARNING, "Codex view: " + row.name() + "@" + row.latestVersion()
                     + " left out, its archive cannot be carried by git (" + e.getMessage() + ")");
-            out.write(("D " + quoted(dir.substring(0, dir.length() - 1)) + "\n").getBytes(StandardCharsets.UTF_8));
             return false;
         }
     }
 
-    /** Thrown for an archive the view cannot carry: its plugin is left out, the rest of the view is built. */
-    private static final class Uncarried extends IOException {
-        Uncarried(String why) {
-            super(why);
+    /** The entries of the view's current marketplace.json: what the view holds, by plugin. */
+    private TreeMap<String, byte[]> readEntries() throws IOException {
+        TreeMap<String, byte[]> out = new TreeMap<>();
+        byte[] json = git.output("cat-file", "blob", MAIN + ":" + MANIFEST);
+        if (json.length == 0) {
+            return out;
         }
-    }
-
-    private static TarArchiveInputStream open(InputStream blob) throws Uncarried {
-        try {
-            return PluginArchive.tar(blob);
-        } catch (IOException e) {
-            throw new Uncarried("not gzip");
-        }
-    }
-
-    private static TarArchiveEntry next(TarArchiveInputStream tar) throws Uncarried {
-        try {
-            return tar.getNextEntry();
-        } catch (IOException | IllegalArgumentException e) {
-            throw new Uncarried("unreadable archive");
-        }
-    }
-
-    /** The entry's path below the archive's top directory ("" for the top itself), or null when git could not carry it. */
-    private static String pathInPlugin(String name) {
-        String[] parts = name.split("/");
-        StringBuilder b = new StringBuilder();
-        for (int i = 0; i < parts.length; i++) {
-            String part = parts[i];
-            if (part.isEmpty() || part.equals(".")) {
-                continue;
-            }
-            if (part.equals("..") || GitReservedNames.isReserved(part) || part.chars().anyMatch(c -> c < 0x20 || c == 0x7f || c == '\\')) {
-                return null;
-            }
-            if (i > 0) {
-                b.append(b.isEmpty() ? "" : "/").append(part);
+        for (JsonNode e : JSON.readTree(json).path("plugins")) {
+            if (e instanceof ObjectNode o && o.path("name").isTextual()) {
+                out.put(o.get("name").asText(), compact(o));
             }
         }
-        return name.startsWith("/") ? null : b.toString();
-    }
-
-    private static void fileHeader(OutputStream out, String path, boolean executable, long size) throws IOException {
-        out.write(("M " + (executable ? "100755" : "100644") + " inline " + quoted(path) + "\ndata " + size + "\n")
-                .getBytes(StandardCharsets.UTF_8));
-    }
-
-    /** A path in fast-import's C-style quotes (control characters never reach here). */
-    private static String quoted(String path) {
-        return "\"" + path.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
-    }
-
-    /**
-     * Exactly the {@code size} bytes fast-import was promised. A short or broken archive is padded with zeros
-     * so the stream stays well-formed, then reported, and its plugin's files are removed from the snapshot.
-     */
-    private static void copyExactly(InputStream in, OutputStream out, long size) throws IOException {
-        byte[] buf = new byte[64 * 1024];
-        long left = size;
-        String broken = null;
-        while (left > 0) {
-            int n;
-            try {
-                n = in.read(buf, 0, (int) Math.min(buf.length, left));
-            } catch (IOException e) {
-                n = -1;
-            }
-            if (n < 0) {
-                broken = "truncated archive";
-                java.util.Arrays.fill(buf, (byte) 0);
-                n = (int) Math.min(buf.length, left);
-            }
-            out.write(buf, 0, n);
-            left -= n;
-        }
-        out.write('\n');
-        if (broken != null) {
-            throw new Uncarried(broken);
-        }
+        return out;
     }
 
     private List<PluginRow> allPlugins() {
-        List<PluginRow> all = new ArrayList<>();
-        for (int page = 1; ; page++) {
-            Registry.SearchResult r = registry.search(null, null, page, Registry.MAX_PER_PAGE);
-            all.addAll(r.plugins());
-            if ((long) page * r.perPage() >= r.total()) {
-                return all;
-            }
+        List<PluginRow> all = new java.util.ArrayList<>();
+        for (List<PluginRow> page = registry.pluginsAfter(null, 1000); !page.isEmpty();
+                page = registry.pluginsAfter(page.get(page.size() - 1).name(), 1000)) {
+            all.addAll(page);
         }
+        return all;
     }
 
-    private void git(String... args) {
-        try {
-            if (waitFor(gitProcess(args).redirectOutput(ProcessBuilder.Redirect.DISCARD).start()) != 0) {
-                throw new IllegalStateException("git " + args[0] + " failed building the Codex marketplace view");
-            }
-        } catch (IOException e) {
-            throw noGit(e);
+    @Override
+    public void close() {
+        builder.shutdownNow();
+        synchronized (lock) {
+            lock.notifyAll();
         }
-    }
-
-    /** What the git command printed, trimmed; empty when it failed. */
-    private String output(String... args) {
-        try {
-            Process p = gitProcess(args).redirectOutput(ProcessBuilder.Redirect.PIPE).start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-            return waitFor(p) == 0 ? out : "";
-        } catch (IOException e) {
-            throw noGit(e);
-        }
-    }
-
-    private static RegistryException noGit(IOException e) {
-        LOG.log(System.Logger.Level.ERROR, "the Codex marketplace view needs the git command", e);
-        return new RegistryException(503, "git-missing", "the Codex marketplace view needs the git command on the server");
-    }
-
-    /** git on the view's repository, with no system or user configuration and a fixed identity. */
-    private ProcessBuilder gitProcess(String... args) {
-        List<String> cmd = new ArrayList<>(List.of("git", "--git-dir=" + repo));
-        cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd).directory(repo.getParent().toFile()).redirectError(ProcessBuilder.Redirect.INHERIT);
-        Map<String, String> env = pb.environment();
-        env.put("GIT_CONFIG_NOSYSTEM", "1");
-        env.put("GIT_CONFIG_GLOBAL", "/dev/null");
-        env.put("GIT_TERMINAL_PROMPT", "0");
-        env.put("GIT_AUTHOR_NAME", "cxpm registry");
-        env.put("GIT_AUTHOR_EMAIL", "registry@cxpm.invalid");
-        env.put("GIT_COMMITTER_NAME", "cxpm registry");
-        env.put("GIT_COMMITTER_EMAIL", "registry@cxpm.invalid");
-        return pb;
-    }
-
-    private static int waitFor(Process p) {
-        try {
-            if (!p.waitFor(5, TimeUnit.MINUTES)) {
-                p.destroyForcibly();
-                return -1;
-            }
-            return p.exitValue();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            p.destroyForcibly();
-            return -1;
-        }
-    }
-
-    public static byte[] read(Path file) {
-        try {
-            return Files.readAllBytes(file);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    static String text(Path file) {
-        return new String(read(file), StandardCharsets.UTF_8);
     }
 }

@@ -1,7 +1,7 @@
 package dev.cxpm.registry.publish;
 
+import dev.cxpm.registry.storage.NameVariants;
 import java.util.Collection;
-import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -9,7 +9,8 @@ import java.util.Optional;
  * popular name): equal once separators are dropped and confusable characters folded
  * ({@code github-triage}, {@code github_triage}, {@code g1thub-triage} are one name), or one
  * typo away on names long enough for a typo to be the likely story (6+ characters).
- * Applied only against plugins the publisher does not own, and not to admins.
+ * Applied only against plugins the publisher does not own, and not to admins. The storage files every name under
+ * its {@link NameVariants}, so only the few names sharing one are compared here.
  */
 final class LookAlikeNames {
 
@@ -20,22 +21,7 @@ final class LookAlikeNames {
 
     /** Lower case, separators dropped, digits and letter pairs that read alike folded to one letter. */
     static String skeleton(String name) {
-        String s = name.toLowerCase(Locale.ROOT).replaceAll("[-._]", "");
-        s = s.replace("rn", "m").replace("vv", "w").replace("cl", "d");
-        StringBuilder b = new StringBuilder(s.length());
-        for (char c : s.toCharArray()) {
-            b.append(switch (c) {
-                case '0' -> 'o';
-                case '1', 'i' -> 'l';
-                case '3' -> 'e';
-                case '5' -> 's';
-                case '4' -> 'a';
-                case '7' -> 't';
-                case '8' -> 'b';
-                default -> c;
-            });
-        }
-        return b.toString();
+        return NameVariants.skeleton(name);
     }
 
     /** The first existing name the candidate could pass for, if any (the candidate itself excluded). */

@@ -110,7 +110,7 @@ public final class Publishing {
 
     private PublishOutcome precheck(Caller caller, PublishedPlugin p, RegistryDatabase.NewNameRule rule) {
         if (db.plugin(p.name()).isEmpty()) {
-            return rule.confusableWith(p.name(), db.pluginOwners()).isPresent() ? PublishOutcome.NAME_CONFUSABLE : PublishOutcome.PUBLISHED;
+            return rule.confusableWith(p.name(), db.namesNear(p.name())).isPresent() ? PublishOutcome.NAME_CONFUSABLE : PublishOutcome.PUBLISHED;
         }
         if (!caller.isAdmin() && !db.owners(p.name()).contains(caller.user())) {
             return PublishOutcome.NOT_OWNER;
@@ -135,7 +135,7 @@ public final class Publishing {
             case NOT_OWNER -> throw new RegistryException(403, "not-owner", "you are not an owner of '" + p.name() + "'");
             case NAME_TAKEN -> throw new RegistryException(409, "name-taken", "the name '" + p.name() + "' is taken by a plugin that differs only in case");
             case NAME_CONFUSABLE -> {
-                String similar = LookAlikeNames.confusableWith(p.name(), db.pluginOwners().keySet()).orElse("another plugin");
+                String similar = LookAlikeNames.confusableWith(p.name(), db.namesNear(p.name()).keySet()).orElse("another plugin");
                 throw new RegistryException(409, "name-confusable", "the name '" + p.name() + "' is too close to the existing plugin '"
                         + similar + "' (same letters once separators and look-alike characters are folded, or one typo away); "
                         + "pick a more distinct name, or ask a registry admin to publish it");

@@ -52,13 +52,15 @@ public enum Dialect {
 
         @Override
         String searchFrom() {
-            return " FROM plugin_search s JOIN plugins p ON p.id = s.rowid WHERE plugin_search MATCH ?";
+            // bm25 weights follow the column order: a hit in the name counts most, then display name, keywords. Scored in a
+            // subquery: FTS5's bm25 cannot be called where the page's window count (SearchRows) is computed
+            return " FROM (SELECT rowid AS hit, bm25(plugin_search, 10.0, 6.0, 4.0, 1.0, 2.0) AS score FROM plugin_search"
+                    + " WHERE plugin_search MATCH ?) s JOIN plugins p ON p.id = s.hit WHERE 1 = 1";
         }
 
         @Override
         String searchOrder() {
-            // bm25 weights follow the column order: a hit in the name counts most, then display name, keywords
-            return " ORDER BY bm25(plugin_search, 10.0, 6.0, 4.0, 1.0, 2.0), p.name";
+            return " ORDER BY s.score, p.name";
         }
     },
 
@@ -132,6 +134,14 @@ public enum Dialect {
      */
     int readers() {
         return this == SQLITE ? 8 : 4;
+    }
+
+    /**
+     * Search connections per process, apart from {@link #readers}: a search costs far more than an index read, and on
+     * a small machine more searches at once only take the cores index reads need.
+     */
+    int searchers() {
+        return Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
     }
 
     abstract void lockName(Connection c, String nameKey) throws SQLException;

@@ -11,13 +11,16 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * The connections behind {@link JdbcDatabase}: writes go through one connection under a lock
  * (SQLite has one writer anyway, and queuing here beats SQLITE_BUSY retries); reads share a
- * small pool. Opening migrates the schema before any reader exists.
+ * small pool, and searches (each a full-text match over many rows) have their own, smaller one, so that a burst of
+ * searches queues behind itself instead of taking every connection from index reads. Opening migrates the schema
+ * before any reader exists.
  */
 final class JdbcConnections {
 
     private final Connection writer;
     private final ReentrantLock writeLock = new ReentrantLock();
     private final BlockingQueue<Connection> readers;
+    private final BlockingQueue<Connection> searchers;
 
     private final Dialect dialect;
 
@@ -33,6 +36,10 @@ final class JdbcConnections {
         readers = new ArrayBlockingQueue<>(dialect.readers());
         for (int i = 0; i < dialect.readers(); i++) {
             readers.add(connect(url));
+        }
+        searchers = new ArrayBlockingQueue<>(dialect.searchers());
+        for (int i = 0; i < dialect.searchers(); i++) {
+            searchers.add(connect(url));
         }
     }
 
@@ -53,9 +60,17 @@ final class JdbcConnections {
     }
 
     <T> T read(Work<T> work) {
+        return take(readers, work);
+    }
+
+    <T> T search(Work<T> work) {
+        return take(searchers, work);
+    }
+
+    private static <T> T take(BlockingQueue<Connection> pool, Work<T> work) {
         Connection c;
         try {
-            c = readers.take();
+            c = pool.take();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted waiting for a database connection", e);
@@ -65,7 +80,7 @@ final class JdbcConnections {
         } catch (SQLException e) {
             throw new IllegalStateException("database read failed: " + e.getMessage(), e);
         } finally {
-            readers.add(c);
+            pool.add(c);
         }
     }
 
@@ -95,6 +110,9 @@ final class JdbcConnections {
         try {
             writer.close();
             for (Connection c : readers) {
+                c.close();
+            }
+            for (Connection c : searchers) {
                 c.close();
             }
         } catch (SQLException e) {

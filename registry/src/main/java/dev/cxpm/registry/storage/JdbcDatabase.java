@@ -62,6 +62,7 @@ public final class JdbcDatabase implements RegistryDatabase {
             long from = after;
             after = db.write(c -> SearchWords.backfill(c, from));
         }
+        db.write(PluginRows::fileMissingNameVariants);
     }
 
     @Override
@@ -107,8 +108,8 @@ public final class JdbcDatabase implements RegistryDatabase {
     }
 
     @Override
-    public Map<String, List<String>> pluginOwners() {
-        return db.read(PluginRows::pluginOwners);
+    public Map<String, List<String>> namesNear(String name) {
+        return db.read(c -> PluginRows.namesNear(c, name));
     }
 
     @Override
@@ -172,8 +173,13 @@ public final class JdbcDatabase implements RegistryDatabase {
     }
 
     @Override
+    public List<PluginRow> pluginsAfter(String after, int limit) {
+        return db.read(c -> PluginRows.pluginsAfter(c, after, limit));
+    }
+
+    @Override
     public SearchPage search(SearchQuery q) {
-        return db.read(c -> SearchRows.search(c, dialect, q));
+        return db.search(c -> SearchRows.search(c, dialect, q));
     }
 
     @Override

@@ -53,10 +53,24 @@ final class PluginRows {
         }
     }
 
-    static Map<String, List<String>> pluginOwners(Connection c) throws SQLException {
+    static List<PluginRow> pluginsAfter(Connection c, String after, int limit) throws SQLException {
+        List<PluginRow> out = new ArrayList<>();
+        try (PreparedStatement p = prepare(c, "SELECT " + PLUGIN_COLUMNS + " FROM plugins p WHERE p.latest_version IS NOT NULL AND p.name > ?"
+                + " ORDER BY p.name LIMIT ?", after == null ? "" : after, limit); ResultSet rs = p.executeQuery()) {
+            while (rs.next()) {
+                out.add(pluginRow(rs));
+            }
+        }
+        return out;
+    }
+
+    /** The names sharing a {@link NameVariants} key with this one, with their owners: one indexed query. */
+    static Map<String, List<String>> namesNear(Connection c, String name) throws SQLException {
+        List<String> variants = NameVariants.of(name);
         Map<String, List<String>> out = new HashMap<>();
-        try (PreparedStatement p = c.prepareStatement("SELECT p.name, o.user_name FROM plugins p LEFT JOIN owners o ON o.plugin_id = p.id");
-             ResultSet rs = p.executeQuery()) {
+        try (PreparedStatement p = prepare(c, "SELECT p.name, o.user_name FROM plugins p LEFT JOIN owners o ON o.plugin_id = p.id"
+                + " WHERE p.id IN (SELECT plugin_id FROM name_variants WHERE variant IN (" + "?, ".repeat(variants.size() - 1) + "?))",
+                variants.toArray()); ResultSet rs = p.executeQuery()) {
             while (rs.next()) {
                 List<String> owners = out.computeIfAbsent(rs.getString(1), k -> new ArrayList<>());
                 if (rs.getString(2) != null) {
@@ -65,6 +79,32 @@ final class PluginRows {
             }
         }
         return out;
+    }
+
+    static void fileNameVariants(Connection c, long id, String name) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement("INSERT INTO name_variants (variant, plugin_id) VALUES (?, ?) ON CONFLICT DO NOTHING")) {
+            for (String variant : NameVariants.of(name)) {
+                p.setString(1, variant);
+                p.setLong(2, id);
+                p.addBatch();
+            }
+            p.executeBatch();
+        }
+    }
+
+    /** Files the plugins created before name_variants existed (or by an older cxpm sharing the database); returns how many. */
+    static int fileMissingNameVariants(Connection c) throws SQLException {
+        Map<Long, String> missing = new HashMap<>();
+        try (PreparedStatement p = c.prepareStatement("SELECT id, name FROM plugins p WHERE NOT EXISTS (SELECT 1 FROM name_variants n WHERE n.plugin_id = p.id)");
+             ResultSet rs = p.executeQuery()) {
+            while (rs.next()) {
+                missing.put(rs.getLong(1), rs.getString(2));
+            }
+        }
+        for (var e : missing.entrySet()) {
+            fileNameVariants(c, e.getKey(), e.getValue());
+        }
+        return missing.size();
     }
 
     private static final String VERSION_COLUMNS =

@@ -41,9 +41,9 @@ final class PublishTransaction {
             }
         }
         if (id == null) {
-            // a new name is judged against every other name, so new names are decided one at a time
+            // a new name is judged against the names near it, so new names are decided one at a time
             dialect.lockNewNames(c);
-            if (newName.confusableWith(v.plugin(), PluginRows.pluginOwners(c)).isPresent()) {
+            if (newName.confusableWith(v.plugin(), PluginRows.namesNear(c, v.plugin())).isPresent()) {
                 return PublishOutcome.NAME_CONFUSABLE;
             }
             try (PreparedStatement p = prepare(c, "INSERT INTO plugins (name, name_key, created_at, updated_at) VALUES (?, ?, ?, ?) RETURNING id",
@@ -53,6 +53,7 @@ final class PublishTransaction {
                 id = keys.getLong(1);
             }
             update(c, "INSERT INTO owners (plugin_id, user_name) VALUES (?, ?)", id, v.publishedBy());
+            PluginRows.fileNameVariants(c, id, v.plugin());
         } else if (!anyOwner && !exists(c, "SELECT 1 FROM owners WHERE plugin_id = ? AND user_name = ?", id, v.publishedBy())) {
             return PublishOutcome.NOT_OWNER;
         }

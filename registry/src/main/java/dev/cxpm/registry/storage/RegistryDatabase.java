@@ -50,7 +50,7 @@ public interface RegistryDatabase extends AutoCloseable {
         NAME_CONFUSABLE
     }
 
-    /** Whether a new plugin name may be created beside the existing names (each with its owners): the similar one, if any. */
+    /** Whether a new plugin name may be created beside the existing names near it (each with its owners): the similar one, if any. */
     @FunctionalInterface
     interface NewNameRule {
         Optional<String> confusableWith(String name, java.util.Map<String, List<String>> existing);
@@ -70,8 +70,11 @@ public interface RegistryDatabase extends AutoCloseable {
 
     Optional<PluginRow> plugin(String name);
 
-    /** Every plugin name with its owners, for the look-alike check of a new name. */
-    java.util.Map<String, List<String>> pluginOwners();
+    /**
+     * The plugin names filed under one of this name's {@link NameVariants} (every name it could pass for, and a few
+     * more), with their owners: the look-alike check of a new name reads these, not every name.
+     */
+    java.util.Map<String, List<String>> namesNear(String name);
 
     /** Versions of a plugin in publication order; empty when the plugin does not exist. */
     List<VersionRow> versions(String plugin);
@@ -80,7 +83,7 @@ public interface RegistryDatabase extends AutoCloseable {
 
     /**
      * In one transaction: creates the plugin (owned by the publisher) when new and {@code newName} allows it
-     * beside every name existing at that moment (no two new names are decided at once), refuses when the
+     * beside the names near it at that moment (no two new names are decided at once), refuses when the
      * publisher does not own it (unless {@code anyOwner}), inserts the version unless one of the same
      * precedence (equal but for build metadata) exists, then asks {@code rule}, inserts the version with its surface
      * ({@code surfaceJson}, null when unknown), and refreshes the plugin's latest version and search entry.
@@ -141,6 +144,9 @@ public interface RegistryDatabase extends AutoCloseable {
     void addOwner(String plugin, String user);
 
     boolean removeOwner(String plugin, String user);
+
+    /** Up to {@code limit} plugins with a live version, by name, after {@code after} (null: from the first): a listing in pages. */
+    List<PluginRow> pluginsAfter(String after, int limit);
 
     /** Plugins matching the text (ranked) or all (by name) when the text is blank. */
     SearchPage search(SearchQuery query);

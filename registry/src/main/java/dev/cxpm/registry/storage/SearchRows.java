@@ -36,22 +36,24 @@ final class SearchRows {
         if (category != null) {
             args.add(category);
         }
-        long total;
-        try (PreparedStatement p = prepare(c, "SELECT COUNT(*)" + from, args.toArray())) {
-            try (ResultSet rs = p.executeQuery()) {
-                rs.next();
-                total = rs.getLong(1);
+        // one pass over the matches: the page and, beside each of its rows, how many matched in all
+        String order = match == null ? " ORDER BY p.name" : dialect.searchOrder();
+        List<Object> pageArgs = new ArrayList<>(args);
+        pageArgs.add(q.perPage());
+        pageArgs.add(offset);
+        List<PluginRow> rows = new ArrayList<>();
+        long total = 0;
+        try (PreparedStatement p = prepare(c, "SELECT " + PluginRows.PLUGIN_COLUMNS + ", COUNT(*) OVER ()" + from + order + " LIMIT ? OFFSET ?",
+                pageArgs.toArray()); ResultSet rs = p.executeQuery()) {
+            while (rs.next()) {
+                rows.add(PluginRows.pluginRow(rs));
+                total = rs.getLong(10);
             }
         }
-        String order = match == null ? " ORDER BY p.name" : dialect.searchOrder();
-        args.add(q.perPage());
-        args.add(offset);
-        List<PluginRow> rows = new ArrayList<>();
-        try (PreparedStatement p = prepare(c, "SELECT " + PluginRows.PLUGIN_COLUMNS + from + order + " LIMIT ? OFFSET ?", args.toArray())) {
-            try (ResultSet rs = p.executeQuery()) {
-                while (rs.next()) {
-                    rows.add(PluginRows.pluginRow(rs));
-                }
+        if (rows.isEmpty() && offset > 0) { // a page past the end still says how many there are
+            try (PreparedStatement p = prepare(c, "SELECT COUNT(*)" + from, args.toArray()); ResultSet rs = p.executeQuery()) {
+                rs.next();
+                total = rs.getLong(1);
             }
         }
         return new SearchPage(total, rows);

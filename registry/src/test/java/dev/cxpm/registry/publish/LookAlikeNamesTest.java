@@ -39,4 +39,40 @@ class LookAlikeNamesTest {
         assertThat(LookAlikeNames.withinOneEdit("abcdef", "abxdxf")).isFalse();
         assertThat(LookAlikeNames.withinOneEdit("abcdef", "abcdefgh")).isFalse();
     }
+
+    /** The storage finds the names a new one could pass for by their shared variant: every look-alike pair must share one. */
+    @Test
+    void everyLookAlikePairSharesAStoredVariant() {
+        java.util.Random random = new java.util.Random(12);
+        String letters = "abcdefghijklmnopqrstuvwxyz0123456789-";
+        int pairs = 0;
+        for (int n = 0; n < 20_000; n++) {
+            StringBuilder b = new StringBuilder("p");
+            for (int i = random.nextInt(10); i >= 0; i--) {
+                b.append(letters.charAt(random.nextInt(letters.length())));
+            }
+            String a = b.toString();
+            StringBuilder t = new StringBuilder(a);
+            int at = 1 + random.nextInt(t.length() - 1);
+            switch (random.nextInt(4)) {
+                case 0 -> t.setCharAt(at, letters.charAt(random.nextInt(letters.length())));
+                case 1 -> t.insert(at, letters.charAt(random.nextInt(letters.length())));
+                case 2 -> t.deleteCharAt(at);
+                default -> {
+                    if (at < t.length() - 1) {
+                        char c = t.charAt(at);
+                        t.setCharAt(at, t.charAt(at + 1));
+                        t.setCharAt(at + 1, c);
+                    }
+                }
+            }
+            String other = t.toString();
+            if (LookAlikeNames.confusableWith(other, List.of(a)).isPresent()) {
+                pairs++;
+                assertThat(dev.cxpm.registry.storage.NameVariants.of(other)).as(other + " / " + a)
+                        .containsAnyElementsOf(dev.cxpm.registry.storage.NameVariants.of(a));
+            }
+        }
+        assertThat(pairs).isGreaterThan(1000);
+    }
 }
