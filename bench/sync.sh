@@ -1,86 +1,127 @@
 #!/usr/bin/env bash
-# Sync benchmark: a generated local marketplace of 50 plugins (every fifth depends on the next one), a
-# project whose cxpm.toml needs all 50, then two figures with hyperfine:
-#   no-op      `cxpm sync` with the 50 locked plugins already installed (target <= 150 ms)
-#   frozen     `cxpm sync --frozen` with the 50 installed: it re-reads every installed file against the lock (issue 10)
-#   empty-home `cxpm sync --frozen` into an empty Codex home, every plugin already in the store (target <= 1 s)
-# The peer in the same run: pnpm (npm i -E pnpm@$PNPM_VERSION, default 12.4.2, into ~/.cache/cxpm-bench/ on first use) on 50 local
-# package tarballs with the same files, `pnpm install --frozen-lockfile --offline` with node_modules in place (no-op)
-# and with node_modules removed (warm store). PNPM=0 skips it.
-# cxpm runs through its warm daemon (the launcher's default, README) and, in the same run, with CXPM_DAEMON=0.
-# Usage: bench/sync.sh [RUNS]. Results: bench/out/sync.md and stdout. Needs hyperfine (apt-get install hyperfine).
+# Sync at N (issue 12): for each N in SIZES (default 50 200 1000 2000), a generated local marketplace of N
+# plugins (every fifth depends on the next one; each a SKILL.md of 2 kB and a .mcp.json), a project whose
+# cxpm.toml needs all N, and three situations, each timed for cxpm through its warm daemon (the launcher's
+# default), cold (CXPM_DAEMON=0: a fresh JVM per command, as in CI) and pnpm on N local package tarballs
+# with the same files:
+#   first   no lockfile, empty home, empty store: resolve, fetch, write the lockfile, install
+#           (pnpm: `pnpm install` with no lockfile, no node_modules and an empty store)
+#   frozen  `sync --frozen` into an empty Codex home, every plugin already in the store
+#           (pnpm: `install --frozen-lockfile --offline`, node_modules removed, warm store)
+#   no-op   `sync` with everything installed (pnpm: the same install with node_modules in place)
+# Runs are interleaved (cxpm daemon, cxpm cold, pnpm, then again) so a loaded machine hits each alike; set-up
+# steps (removing the home, the store, node_modules) are not timed. Prints medians, the ratios to pnpm and the
+# cost per plugin (median / N), which stays flat when the work grows as N.
+# pnpm: npm i -E pnpm@$PNPM_VERSION (default 12.4.2) into ~/.cache/cxpm-bench/ on first use.
+# Usage: bench/sync.sh [RUNS] (default 5). SIZES="50 200" bench/sync.sh 3. Results: bench/out/sync.md and stdout.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root="$PWD"
-runs="${1:-20}"
+runs="${1:-5}"
+sizes="${SIZES:-50 200 1000 2000}"
 out="$root/bench/out"
 mkdir -p "$out"
-command -v hyperfine >/dev/null || { apt-get install -y -qq hyperfine >/dev/null || { apt-get update -qq && apt-get install -y -qq hyperfine >/dev/null; }; }
 ./cxpm --version >/dev/null # builds the jar and its start-up cache when missing or stale
+
+pnpm_version="${PNPM_VERSION:-12.4.2}"
+pnpm_dir="$HOME/.cache/cxpm-bench/pnpm-$pnpm_version"
+[[ -x "$pnpm_dir/node_modules/.bin/pnpm" ]] || { mkdir -p "$pnpm_dir" && (cd "$pnpm_dir" && echo '{"private": true}' > package.json \
+  && npm install -E "pnpm@$pnpm_version" --no-audit --no-fund >/dev/null 2>&1); }
+pnpm="$pnpm_dir/node_modules/.bin/pnpm"
 
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
-market="$work/market"; project="$work/project"
-mkdir -p "$market/.agents/plugins" "$project"
-entries=""
-toml=$'[marketplaces]\nfx = "../market"\n\n[plugins]\n'
-for i in $(seq -w 1 50); do
-  name="plugin-$i"
-  deps=""
-  if (( 10#$i % 5 == 0 && 10#$i < 50 )); then deps="\"plugin-$(printf '%02d' $((10#$i + 1)))\": \"^1\""; fi
-  mkdir -p "$market/plugins/$name/.codex-plugin" "$market/plugins/$name/skills/$name-skill"
-  cat > "$market/plugins/$name/.codex-plugin/plugin.json" <<JSON
-{"name": "$name", "version": "1.$((10#$i)).0", "description": "Generated plugin $i.", "dependencies": {$deps}}
-JSON
-  printf -- '---\nname: %s-skill\ndescription: Skill of plugin %s.\n---\n%s\n' "$name" "$i" "$(head -c 2000 /dev/zero | tr '\0' 'x')" \
-    > "$market/plugins/$name/skills/$name-skill/SKILL.md"
-  printf '{"mcpServers": {"%s": {"command": "npx", "args": ["-y", "@example/%s"]}}}\n' "$name" "$name" > "$market/plugins/$name/.mcp.json"
-  entries+="${entries:+, }{\"name\": \"$name\", \"source\": \"./plugins/$name\"}"
-  toml+="$name = \"^1\""$'\n'
-done
-printf '{"name": "fx", "plugins": [%s]}\n' "$entries" > "$market/.agents/plugins/marketplace.json"
-printf '%s' "$toml" > "$project/cxpm.toml"
-
 HOME_REAL="$HOME"
-export CXPM_STORE="$work/store" HOME="$work/home"
-cd "$project"
-CODEX_HOME="$work/home-a" "$root/cxpm" sync >/dev/null            # resolves, fills the store, writes cxpm.lock
-[[ "$(grep -c '^\[\[plugin\]\]' cxpm.lock)" == 50 ]] || { echo "expected 50 locked plugins" >&2; exit 1; }
+export HOME="$work/user-home"
+mkdir -p "$HOME"
+
+# generate N DIR: the marketplace, the cxpm project and the pnpm project of N plugins under DIR
+generate() {
+  local n="$1" dir="$2" i name deps width entries="" toml pkgdeps=""
+  width="${#n}"
+  mkdir -p "$dir/market/.agents/plugins" "$dir/project" "$dir/npm-project" "$dir/tarballs"
+  toml=$'[marketplaces]\nfx = "../market"\n\n[plugins]\n'
+  for i in $(seq 1 "$n"); do
+    name="plugin-$(printf "%0${width}d" "$i")"
+    deps=""
+    if (( i % 5 == 0 && i < n )); then deps="\"plugin-$(printf "%0${width}d" $((i + 1)))\": \"^1\""; fi
+    mkdir -p "$dir/market/plugins/$name/.codex-plugin" "$dir/market/plugins/$name/skills/$name-skill"
+    printf '{"name": "%s", "version": "1.%d.0", "description": "Generated plugin %d.", "dependencies": {%s}}\n' \
+      "$name" "$i" "$i" "$deps" > "$dir/market/plugins/$name/.codex-plugin/plugin.json"
+    printf -- '---\nname: %s-skill\ndescription: Skill of plugin %s.\n---\n%s\n' "$name" "$i" "$(head -c 2000 /dev/zero | tr '\0' 'x')" \
+      > "$dir/market/plugins/$name/skills/$name-skill/SKILL.md"
+    printf '{"mcpServers": {"%s": {"command": "npx", "args": ["-y", "@example/%s"]}}}\n' "$name" "$name" > "$dir/market/plugins/$name/.mcp.json"
+    entries+="${entries:+, }{\"name\": \"$name\", \"source\": \"./plugins/$name\"}"
+    toml+="$name = \"^1\""$'\n'
+    # the same files as an npm package
+    local pkg="$dir/npm-src/$name/package"
+    mkdir -p "$pkg"
+    cp -r "$dir/market/plugins/$name/." "$pkg/"
+    printf '{"name": "%s", "version": "1.%d.0"}\n' "$name" "$i" > "$pkg/package.json"
+    tar -C "$dir/npm-src/$name" -czf "$dir/tarballs/$name.tgz" package
+    pkgdeps+="${pkgdeps:+, }\"$name\": \"file:../tarballs/$name.tgz\""
+  done
+  printf '{"name": "fx", "plugins": [%s]}\n' "$entries" > "$dir/market/.agents/plugins/marketplace.json"
+  printf '%s' "$toml" > "$dir/project/cxpm.toml"
+  printf '{"name": "bench", "private": true, "dependencies": {%s}}\n' "$pkgdeps" > "$dir/npm-project/package.json"
+  cp -r "$dir/project" "$dir/project-first"
+  cp -r "$dir/npm-project" "$dir/npm-first"
+}
+
+scenarios="$work/scenarios.tsv" # N, situation, runner, set-up command, timed command
+: > "$scenarios"
+for n in $sizes; do
+  d="$work/n$n"
+  echo "generating $n plugins..." >&2
+  generate "$n" "$d"
+  (cd "$d/project" && CXPM_STORE="$d/store" CODEX_HOME="$d/home-a" "$root/cxpm" sync >/dev/null) # lock, store, home-a
+  [[ "$(grep -c '^\[\[plugin\]\]' "$d/project/cxpm.lock")" == "$n" ]] || { echo "expected $n locked plugins" >&2; exit 1; }
+  (cd "$d/npm-project" && "$pnpm" install --store-dir "$d/pnpm-store" --reporter=silent >/dev/null)
+  [[ -f "$d/npm-project/pnpm-lock.yaml" ]] || { echo "pnpm did not write pnpm-lock.yaml" >&2; exit 1; }
+  for mode in daemon cold; do
+    envs="CXPM_STORE=$d/store"; [[ "$mode" == cold ]] && envs+=" CXPM_DAEMON=0"
+    printf '%s\tfirst\tcxpm %s\t%s\t%s\n' "$n" "$mode" "rm -rf $d/home-f-$mode $d/store-f-$mode $d/project-first/cxpm.lock" \
+      "cd $d/project-first && env CXPM_STORE=$d/store-f-$mode CODEX_HOME=$d/home-f-$mode ${envs#CXPM_STORE=$d/store} $root/cxpm sync" >> "$scenarios"
+    printf '%s\tfrozen\tcxpm %s\t%s\t%s\n' "$n" "$mode" "rm -rf $d/home-b" \
+      "cd $d/project && env $envs CODEX_HOME=$d/home-b $root/cxpm sync --frozen" >> "$scenarios"
+    printf '%s\tno-op\tcxpm %s\t%s\t%s\n' "$n" "$mode" "true" \
+      "cd $d/project && env $envs CODEX_HOME=$d/home-a $root/cxpm sync" >> "$scenarios"
+  done
+  p="$pnpm install --reporter=silent"
+  printf '%s\tfirst\tpnpm\t%s\t%s\n' "$n" "rm -rf $d/npm-first/node_modules $d/npm-first/pnpm-lock.yaml $d/pnpm-store-first" \
+    "cd $d/npm-first && $p --store-dir $d/pnpm-store-first" >> "$scenarios"
+  printf '%s\tfrozen\tpnpm\t%s\t%s\n' "$n" "rm -rf $d/npm-project/node_modules" \
+    "cd $d/npm-project && $p --frozen-lockfile --offline --store-dir $d/pnpm-store" >> "$scenarios"
+  printf '%s\tno-op\tpnpm\t%s\t%s\n' "$n" "true" \
+    "cd $d/npm-project && $p --frozen-lockfile --offline --store-dir $d/pnpm-store" >> "$scenarios"
+done
 daemon_file="$(CXPM_DAEMON=where "$root/cxpm")"
-trap "pkill -f '$daemon_file' 2>/dev/null || true; rm -rf '$work'" EXIT
 for _ in $(seq 100); do [[ -f "$daemon_file" ]] && break; sleep 0.1; done
 [[ -f "$daemon_file" ]] || { echo "the cxpm daemon did not start" >&2; exit 1; }
 
-peer=()
-if [[ "${PNPM:-1}" != 0 ]] && command -v npm >/dev/null; then
-  pnpm_version="${PNPM_VERSION:-12.4.2}"
-  pnpm_dir="$HOME_REAL/.cache/cxpm-bench/pnpm-$pnpm_version"
-  [[ -x "$pnpm_dir/node_modules/.bin/pnpm" ]] || { mkdir -p "$pnpm_dir" && (cd "$pnpm_dir" && echo '{"private": true}' > package.json \
-    && npm install -E "pnpm@$pnpm_version" --no-audit --no-fund >/dev/null 2>&1); }
-  pnpm="$pnpm_dir/node_modules/.bin/pnpm"
-  npmp="$work/npm-project"; mkdir -p "$npmp" "$work/tarballs"
-  deps=""
-  for i in $(seq -w 1 50); do
-    name="plugin-$i"; pkg="$work/npm-src/$name/package"; mkdir -p "$pkg"
-    cp -r "$market/plugins/$name/." "$pkg/"
-    printf '{"name": "%s", "version": "1.%d.0"}\n' "$name" "$((10#$i))" > "$pkg/package.json"
-    tar -C "$work/npm-src/$name" -czf "$work/tarballs/$name.tgz" package
-    deps+="${deps:+, }\"$name\": \"file:../tarballs/$name.tgz\""
-  done
-  printf '{"name": "bench", "private": true, "dependencies": {%s}}\n' "$deps" > "$npmp/package.json"
-  (cd "$npmp" && "$pnpm" install --store-dir "$work/pnpm-store" --reporter=silent >/dev/null)
-  [[ -f "$npmp/pnpm-lock.yaml" ]] || { echo "pnpm did not write pnpm-lock.yaml" >&2; exit 1; }
-  peer=(--prepare true -n "pnpm $pnpm_version install, no-op (50 installed)" "sh -c 'cd $npmp && $pnpm install --frozen-lockfile --offline --store-dir $work/pnpm-store --reporter=silent'"
-    -n "pnpm $pnpm_version install --frozen-lockfile into an empty node_modules (warm store)" --prepare "rm -rf $npmp/node_modules"
-    "sh -c 'cd $npmp && $pnpm install --frozen-lockfile --offline --store-dir $work/pnpm-store --reporter=silent'")
-fi
-
-hyperfine -N -w 3 -r "$runs" --export-markdown "$out/sync.md" --export-json "$out/sync.json" \
-  --prepare true -n "no-op sync (50 installed, daemon)" "env CODEX_HOME=$work/home-a $root/cxpm sync" \
-  --prepare true -n "no-op sync (50 installed, CXPM_DAEMON=0)" "env CODEX_HOME=$work/home-a CXPM_DAEMON=0 $root/cxpm sync" \
-  --prepare true -n "sync --frozen, 50 installed (re-reads every file, daemon)" "env CODEX_HOME=$work/home-a $root/cxpm sync --frozen" \
-  --prepare true -n "sync --frozen, 50 installed (re-reads every file, CXPM_DAEMON=0)" "env CODEX_HOME=$work/home-a CXPM_DAEMON=0 $root/cxpm sync --frozen" \
-  -n "sync --frozen into an empty home (warm store, daemon)" --prepare "rm -rf $work/home-b" "env CODEX_HOME=$work/home-b $root/cxpm sync --frozen" \
-  -n "sync --frozen into an empty home (warm store, CXPM_DAEMON=0)" --prepare "rm -rf $work/home-b" "env CODEX_HOME=$work/home-b CXPM_DAEMON=0 $root/cxpm sync --frozen" \
-  "${peer[@]}"
-cat "$out/sync.md"
+python3 - "$runs" "$scenarios" "$out/sync.md" <<'PY'
+import os, statistics, subprocess, sys, time
+runs, table, report = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+rows = [line.rstrip("\n").split("\t") for line in open(table)]
+times = {}
+for i in range(runs + 1):  # round 0 warms the page cache and the daemon: not counted
+    for n, situation, runner, setup, cmd in rows:
+        subprocess.run(setup, shell=True, check=True)
+        t0 = time.perf_counter()
+        r = subprocess.run(cmd, shell=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        t1 = time.perf_counter()
+        if r.returncode != 0:
+            sys.exit(f"failed ({r.returncode}): {cmd}\n{r.stderr.decode()}")
+        if i > 0:
+            times.setdefault((int(n), situation, runner), []).append((t1 - t0) * 1000)
+med = {k: statistics.median(v) for k, v in times.items()}
+lines = [f"{runs} interleaved runs per figure, medians in ms; per plugin = median / N in ms; load average at the end {os.getloadavg()[0]:.1f}", "",
+         "| N | situation | cxpm daemon | cxpm cold | pnpm | daemon / pnpm | cold / pnpm | per plugin: daemon, cold, pnpm |",
+         "| ---: | --- | ---: | ---: | ---: | ---: | ---: | --- |"]
+for n in sorted({k[0] for k in med}):
+    for s in ("first", "frozen", "no-op"):
+        d, c, p = med[(n, s, "cxpm daemon")], med[(n, s, "cxpm cold")], med[(n, s, "pnpm")]
+        lines.append(f"| {n} | {s} | {d:.0f} | {c:.0f} | {p:.0f} | {d / p:.2f}x | {c / p:.2f}x | {d / n:.2f}, {c / n:.2f}, {p / n:.2f} |")
+open(report, "w").write("\n".join(lines) + "\n")
+print("\n".join(lines))
+PY

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
 import picocli.CommandLine;
@@ -61,8 +62,23 @@ public final class Main implements Runnable {
         System.exit(run(env, args));
     }
 
-    /** Runs cxpm as the shell would, with the given environment; returns the exit code. */
+    /**
+     * Runs cxpm as the shell would, with the given environment; returns the exit code. Never throws: whatever
+     * escapes a command, an {@link Error} too (a stack overflow, running out of memory), is an internal error
+     * (exit 70) told in one line, its stack trace only with {@code --debug}.
+     */
     public static int run(Env env, String... args) {
+        try {
+            return runCommand(env, args);
+        } catch (Throwable t) {
+            // Thrown before picocli ran a command (or by its handlers): only the arguments say what was asked.
+            List<String> options = Arrays.stream(args).takeWhile(a -> !a.equals("--")).toList();
+            String command = "cxpm" + (args.length > 0 && !args[0].startsWith("-") ? " " + args[0] : "");
+            return internalError(env, t, command, options.contains("--json"), options.contains("--debug"));
+        }
+    }
+
+    private static int runCommand(Env env, String... args) {
         Optional<UserError> unnamed = PathNames.undecodable(env, args);
         if (unnamed.isPresent()) {
             Failure.of(unnamed.get()).print(env, Failure.jsonTyped(args));
@@ -84,7 +100,7 @@ public final class Main implements Runnable {
         CommandLine cl = CommandTree.forArgs(root, args);
         cl.setOut(env.out());
         cl.setErr(env.err());
-        cl.setExecutionExceptionHandler((ex, line, parseResult) -> handle(root, ex, Failure.jsonAsked(line, args)));
+        cl.setExecutionExceptionHandler((ex, line, parseResult) -> handle(root, ex, line, Failure.jsonAsked(line, args)));
         cl.setParameterExceptionHandler((ex, args1) -> {
             DidYouMean.Report report = DidYouMean.of(ex);
             CommandLine failed = ex.getCommandLine();
@@ -101,13 +117,20 @@ public final class Main implements Runnable {
             env.err().flush();
             return ExitCodes.USAGE;
         });
-        int code = cl.execute(args);
+        int code;
+        try {
+            code = cl.execute(args);
+        } catch (Throwable t) {
+            // picocli hands only Exceptions to the handler above; an Error (StackOverflowError, OutOfMemoryError) ends here.
+            CommandLine failed = failedCommand(cl);
+            return internalError(env, t, failed.getCommandSpec().qualifiedName(), Failure.jsonAsked(failed, args), root.debug);
+        }
         env.out().flush();
         env.err().flush();
         return code;
     }
 
-    private static int handle(Main root, Exception ex, boolean json) {
+    private static int handle(Main root, Exception ex, CommandLine failed, boolean json) {
         Env env = root.env;
         if (ex instanceof UserError ue) {
             Failure.of(ue).print(env, json);
@@ -121,16 +144,44 @@ public final class Main implements Runnable {
             new Failure(ExitCodes.name(UserError.Kind.IO), io.getCause().getMessage(), null).print(env, json);
             return ExitCodes.IO;
         }
-        String bug = "this is a bug in cxpm; run with --debug for details";
-        if (json) {
-            new Failure("internal", "internal error: " + ex, bug).print(env, true);
-        } else {
-            Terminal.of(env).internalError(ex + " (" + bug + ")");
+        return internalError(env, ex, failed.getCommandSpec().qualifiedName(), json, root.debug);
+    }
+
+    /** The subcommand picocli was running (the root when parsing never got that far). */
+    private static CommandLine failedCommand(CommandLine root) {
+        CommandLine.ParseResult r = root.getParseResult();
+        if (r == null) {
+            return root;
         }
-        if (root.debug) {
-            ex.printStackTrace(env.err());
+        while (r.hasSubcommand()) {
+            r = r.subcommand();
         }
-        env.err().flush();
+        return r.commandSpec().commandLine();
+    }
+
+    /**
+     * A bug in cxpm, or the JVM giving out (a stack overflow, no memory left): one line naming the command and
+     * what was thrown, a hint to report it, exit 70; the stack trace only with --debug. Printing is best effort:
+     * after an OutOfMemoryError even that may fail, and the exit code must still be 70.
+     */
+    static int internalError(Env env, Throwable t, String command, boolean json, boolean debug) {
+        try {
+            String what = "`" + command + "` threw " + t.toString().replaceAll("\\s*\\R\\s*", " ");
+            String hint = "this is a bug in cxpm: please report it with what `" + command + " --debug` prints";
+            if (json) {
+                new Failure("internal", "internal error: " + what, hint).print(env, true);
+            } else {
+                Terminal.of(env).internalError(what);
+                Terminal.of(env).hint(hint);
+            }
+            if (debug) {
+                t.printStackTrace(env.err());
+            }
+            env.out().flush();
+            env.err().flush();
+        } catch (Throwable ignored) {
+            // nothing more can be said; the exit code still says it
+        }
         return ExitCodes.INTERNAL;
     }
 

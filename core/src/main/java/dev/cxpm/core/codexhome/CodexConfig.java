@@ -14,10 +14,13 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.SequencedMap;
 import java.util.TreeMap;
 
 /**
@@ -167,8 +170,62 @@ public final class CodexConfig {
      * Codex does when a plugin is added again.
      */
     public CodexConfig withPlugin(String id, boolean enabled) {
-        List<String> path = List.of("plugins", id);
         TomlLayout layout = editableLayout();
+        setPlugin(layout, id, enabled);
+        return checked(layout.text());
+    }
+
+    /**
+     * {@link #withPlugin} for each plugin in order, in one edit: the same bytes, but the file is cut up,
+     * indexed and re-parsed once, so setting N plugins costs N rather than N times the file (a sync of
+     * 1,000 plugins spent most of its time re-reading config.toml once per plugin).
+     */
+    public CodexConfig withPlugins(SequencedMap<String, Boolean> flags) {
+        if (flags.isEmpty()) {
+            return this;
+        }
+        TomlLayout layout = editableLayout();
+        layout.inlineToTables(List.of("plugins"));
+        TomlLayout.Index index = layout.index();
+        List<List<String>> fresh = new ArrayList<>();
+        List<String> bodies = new ArrayList<>();
+        Map<TomlLayout.Entry, String> values = new HashMap<>();
+        for (var f : flags.entrySet()) {
+            List<String> path = List.of("plugins", f.getKey());
+            String enabled = String.valueOf(f.getValue());
+            TomlLayout.Entry inline = index.entry(path);
+            if (inline != null && inline.item().value().startsWith("{") || index.crowded(path)) {
+                // An inline table to make a [header] first, or a table under this one: rare shapes, edited on
+                // their own as withPlugin does, in their turn; the index is then read again.
+                layout.replaceAll(values);
+                layout.insertSiblings(fresh, bodies);
+                values.clear();
+                fresh.clear();
+                bodies.clear();
+                setPlugin(layout, f.getKey(), f.getValue());
+                index = layout.index();
+                continue;
+            }
+            TomlLayout.Entry flag = index.entry(List.of("plugins", f.getKey(), "enabled"));
+            TomlLayout.Table existing = index.table(path);
+            if (flag != null) {
+                values.put(flag, TomlLayout.withValue(flag, enabled));
+            } else if (existing != null) {
+                existing.body = existing.body + "enabled = " + enabled + "\n";
+            } else {
+                refuseDottedDefinition(index.definingFromAbove(path), path,
+                        "[plugins." + TomlLayout.formatKey(f.getKey()) + "] table with enabled = " + enabled);
+                fresh.add(path);
+                bodies.add("enabled = " + enabled + "\n");
+            }
+        }
+        layout.replaceAll(values);
+        layout.insertSiblings(fresh, bodies);
+        return checked(layout.text());
+    }
+
+    private void setPlugin(TomlLayout layout, String id, boolean enabled) {
+        List<String> path = List.of("plugins", id);
         layout.inlineToTables(path);
         List<String> flag = List.of("plugins", id, "enabled");
         if (!layout.setValue(flag, String.valueOf(enabled))) {
@@ -180,11 +237,27 @@ public final class CodexConfig {
                 layout.insert(path, "enabled = " + enabled + "\n");
             }
         }
-        return checked(layout.text());
     }
 
     public CodexConfig withoutPlugin(String id) {
         return without("plugins", id);
+    }
+
+    /** {@link #withoutPlugin} for each, in one edit (see {@link #withPlugins}). */
+    public CodexConfig withoutPlugins(Collection<String> ids) {
+        List<List<String>> present = new ArrayList<>();
+        for (String id : ids) {
+            if (toml.path("plugins").isObject() && toml.path("plugins").has(id)) {
+                present.add(List.of("plugins", id));
+            }
+        }
+        if (present.isEmpty()) {
+            return this;
+        }
+        TomlLayout layout = editableLayout();
+        layout.inlineToTables(List.of("plugins"));
+        layout.removeEach(present);
+        return checked(layout.text());
     }
 
     private CodexConfig without(String section, String name) {
@@ -201,7 +274,10 @@ public final class CodexConfig {
      * without guessing where they go: refused with the line, and the form that cxpm and Codex both edit.
      */
     private void refuseDottedDefinition(TomlLayout layout, List<String> path, String form) {
-        TomlLayout.Entry e = layout.definingFromAbove(path);
+        refuseDottedDefinition(layout.definingFromAbove(path), path, form);
+    }
+
+    private void refuseDottedDefinition(TomlLayout.Entry e, List<String> path, String form) {
         if (e != null) {
             throw new UserError(UserError.Kind.INVALID_INPUT, "cannot edit " + file + ":" + e.line() + " safely: "
                     + String.join(".", path.stream().map(TomlLayout::formatKey).toList()) + " is defined there by dotted keys",

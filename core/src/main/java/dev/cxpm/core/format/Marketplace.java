@@ -6,7 +6,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -345,9 +347,20 @@ public final class Marketplace {
         return plugins;
     }
 
+    /** The first entry with this name, as Codex takes it; looked up, not scanned, as sync asks once per plugin. */
     public Optional<MarketplaceEntry> plugin(String pluginName) {
-        return plugins.stream().filter(p -> p.name().equals(pluginName)).findFirst();
+        Map<String, MarketplaceEntry> index = byName;
+        if (index == null) {
+            index = new HashMap<>();
+            for (MarketplaceEntry p : plugins) {
+                index.putIfAbsent(p.name(), p);
+            }
+            byName = index;
+        }
+        return Optional.ofNullable(index.get(pluginName));
     }
+
+    private volatile Map<String, MarketplaceEntry> byName;
 
     /** Why Codex would reject the whole file; empty when it accepts it. */
     public List<Finding> fileErrors() {

@@ -25,31 +25,39 @@ public record Resolution(SortedMap<String, PluginRelease> selected, Map<String, 
      * [cxpm.toml needs a ^1, a@1.2.0 needs b ^2]. Empty when the plugin is not in the resolution.
      */
     public List<List<Requirement>> why(String plugin) {
-        Map<String, List<Requirement>> shortest = shortestChains();
+        Map<String, Requirement> reachedBy = shortestLinks();
         List<List<Requirement>> chains = new ArrayList<>();
         for (Requirement r : requirements.getOrDefault(plugin, List.of())) {
-            List<Requirement> chain = new ArrayList<>();
+            Deque<Requirement> chain = new ArrayDeque<>();
+            chain.add(r);
             if (r.by().isPresent()) {
-                List<Requirement> up = shortest.get(r.by().get().name());
-                if (up == null) {
+                String up = r.by().get().name();
+                if (!reachedBy.containsKey(up)) {
                     continue; // a requirer that is not reachable from the project (cannot happen after resolve)
                 }
-                chain.addAll(up);
+                for (Requirement link = reachedBy.get(up); ; link = reachedBy.get(link.by().get().name())) {
+                    chain.addFirst(link);
+                    if (link.by().isEmpty()) {
+                        break;
+                    }
+                }
             }
-            chain.add(r);
-            chains.add(chain);
+            chains.add(List.copyOf(chain));
         }
         return chains;
     }
 
-    /** For each selected plugin, the shortest chain of requirements from the project to it (BFS). */
-    private Map<String, List<Requirement>> shortestChains() {
-        Map<String, List<Requirement>> chains = new HashMap<>();
+    /**
+     * For each selected plugin, the last requirement of the shortest chain from the project to it (BFS);
+     * a chain is read back through each requirer's own link, so a long chain is not copied at every step.
+     */
+    private Map<String, Requirement> shortestLinks() {
+        Map<String, Requirement> links = new HashMap<>();
         Deque<String> queue = new ArrayDeque<>();
         for (var e : requirements.entrySet()) {
             for (Requirement r : e.getValue()) {
-                if (r.by().isEmpty() && !chains.containsKey(e.getKey())) {
-                    chains.put(e.getKey(), List.of(r));
+                if (r.by().isEmpty() && !links.containsKey(e.getKey())) {
+                    links.put(e.getKey(), r);
                     queue.add(e.getKey());
                 }
             }
@@ -61,14 +69,12 @@ public record Resolution(SortedMap<String, PluginRelease> selected, Map<String, 
                 continue;
             }
             for (var dep : release.dependencies().entrySet()) {
-                if (!chains.containsKey(dep.getKey())) {
-                    List<Requirement> chain = new ArrayList<>(chains.get(name));
-                    chain.add(Requirement.fromRelease(dep.getKey(), dep.getValue(), release));
-                    chains.put(dep.getKey(), chain);
+                if (!links.containsKey(dep.getKey())) {
+                    links.put(dep.getKey(), Requirement.fromRelease(dep.getKey(), dep.getValue(), release));
                     queue.add(dep.getKey());
                 }
             }
         }
-        return chains;
+        return links;
     }
 }

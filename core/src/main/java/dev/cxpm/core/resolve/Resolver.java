@@ -1,14 +1,19 @@
 package dev.cxpm.core.resolve;
 
 import dev.cxpm.core.UserError;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.Deque;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 
 /**
@@ -18,8 +23,11 @@ import java.util.stream.Collectors;
  * with what is already chosen. When nothing fits, the first clash met is explained as a chain
  * ("a@1.2.0 needs b ^2, c@3.0.0 needs b ^1").
  *
- * <p>Plugin ecosystems are small (tens of plugins, a few versions each); the step limit only
- * guards against pathological indexes.
+ * <p>The search keeps its own stack of choices rather than recursing, so a project of thousands of
+ * plugins needs no deeper thread stack than one of ten. Each open plugin's candidates are kept and
+ * narrowed as requirements arrive (and restored as they are taken back), with the open plugins ordered
+ * by how many candidates they have left: a step costs what it changes, not the size of the project.
+ * The step limit only guards against pathological indexes.
  */
 public final class Resolver {
 
@@ -30,6 +38,13 @@ public final class Resolver {
     private final Map<String, List<PluginRelease>> releases = new HashMap<>();
     private final LinkedHashMap<String, PluginRelease> selected = new LinkedHashMap<>();
     private final Map<String, List<Requirement>> requirements = new TreeMap<>();
+    /** For each required plugin not selected yet: its releases satisfying every requirement, best first. */
+    private final Map<String, List<PluginRelease>> candidates = new HashMap<>();
+    /** The candidate lists a requirement narrowed, newest last, to restore when it is taken back. */
+    private final Map<String, Deque<List<PluginRelease>>> narrowed = new HashMap<>();
+    /** The open plugins, fewest candidates first, then by name: the next one to settle is the first. */
+    private final TreeSet<String> open = new TreeSet<>(
+            Comparator.comparingInt((String name) -> candidates.get(name).size()).thenComparing(Comparator.naturalOrder()));
     private Conflict firstConflict;
     private int steps;
 
@@ -65,38 +80,101 @@ public final class Resolver {
     }
 
     private void require(Requirement r) {
-        requirements.computeIfAbsent(r.plugin(), k -> new ArrayList<>()).add(r);
+        String name = r.plugin();
+        requirements.computeIfAbsent(name, k -> new ArrayList<>()).add(r);
+        if (selected.containsKey(name)) {
+            return; // checked against the chosen release by the caller; its candidates matter again only once it is unchosen
+        }
+        List<PluginRelease> before = candidates.get(name);
+        List<PluginRelease> after = before == null ? ranked(name, r) : before.stream().filter(rel -> r.range().includes(rel.version())).toList();
+        if (before != null) {
+            open.remove(name);
+            narrowed.computeIfAbsent(name, k -> new ArrayDeque<>()).push(before);
+        }
+        candidates.put(name, after);
+        open.add(name);
     }
 
+    /** Takes back the newest requirement on its plugin; requirements come and go in stack order. */
     private void unrequire(Requirement r) {
-        List<Requirement> list = requirements.get(r.plugin());
+        String name = r.plugin();
+        List<Requirement> list = requirements.get(name);
         list.remove(list.size() - 1);
         if (list.isEmpty()) {
-            requirements.remove(r.plugin());
+            requirements.remove(name);
+        }
+        if (selected.containsKey(name)) {
+            return;
+        }
+        open.remove(name);
+        if (list.isEmpty()) {
+            candidates.remove(name);
+        } else {
+            candidates.put(name, narrowed.get(name).pop());
+            open.add(name);
+        }
+    }
+
+    private void choose(String name, PluginRelease release) {
+        open.remove(name);
+        selected.put(name, release);
+    }
+
+    private void unchoose(String name) {
+        selected.remove(name);
+        open.add(name);
+    }
+
+    /** One settled plugin on the search's stack: the candidates it had and which one is being tried. */
+    private static final class Choice {
+        final String plugin;
+        final List<PluginRelease> candidates;
+        int next;
+        List<Requirement> added = List.of();
+
+        Choice(String plugin, List<PluginRelease> candidates) {
+            this.plugin = plugin;
+            this.candidates = candidates;
         }
     }
 
     private boolean solve() {
-        String next = null;
-        List<PluginRelease> nextCandidates = null;
-        for (String name : requirements.keySet()) {
-            if (selected.containsKey(name)) {
-                continue;
+        Deque<Choice> stack = new ArrayDeque<>();
+        while (true) {
+            if (open.isEmpty()) {
+                return true;
             }
-            List<PluginRelease> c = candidates(name);
-            if (next == null || c.size() < nextCandidates.size()) {
-                next = name;
-                nextCandidates = c;
+            String next = open.first();
+            List<PluginRelease> nextCandidates = candidates.get(next);
+            if (nextCandidates.isEmpty()) {
+                noteConflict(next, requirements.get(next));
+            } else {
+                Choice c = new Choice(next, nextCandidates);
+                stack.push(c);
+                if (tryNext(c)) {
+                    continue;
+                }
+                stack.pop();
+            }
+            // Back out: the choice below tries its next candidate, or is itself abandoned.
+            while (true) {
+                Choice c = stack.peek();
+                if (c == null) {
+                    return false;
+                }
+                undo(c);
+                if (tryNext(c)) {
+                    break;
+                }
+                stack.pop();
             }
         }
-        if (next == null) {
-            return true;
-        }
-        if (nextCandidates.isEmpty()) {
-            noteConflict(next, requirements.get(next));
-            return false;
-        }
-        for (PluginRelease candidate : nextCandidates) {
+    }
+
+    /** Chooses the choice's next candidate whose dependencies agree with what is chosen; false when none is left. */
+    private boolean tryNext(Choice c) {
+        while (c.next < c.candidates.size()) {
+            PluginRelease candidate = c.candidates.get(c.next++);
             if (++steps > STEP_LIMIT) {
                 throw new UserError(UserError.Kind.CONFLICT,
                         "gave up resolving after " + STEP_LIMIT + " steps: the plugin dependencies are too tangled",
@@ -119,25 +197,28 @@ public final class Resolver {
             if (clash) {
                 continue;
             }
-            selected.put(next, candidate);
+            choose(c.plugin, candidate);
             added.forEach(this::require);
-            if (solve()) {
-                return true;
-            }
-            for (int i = added.size() - 1; i >= 0; i--) {
-                unrequire(added.get(i));
-            }
-            selected.remove(next);
+            c.added = added;
+            return true;
         }
         return false;
     }
 
-    /** Releases satisfying every current requirement: the locked one first, then newest first. */
-    private List<PluginRelease> candidates(String name) {
-        List<Requirement> reqs = requirements.get(name);
+    /** Takes back the choice's current candidate and the requirements it brought. */
+    private void undo(Choice c) {
+        for (int i = c.added.size() - 1; i >= 0; i--) {
+            unrequire(c.added.get(i));
+        }
+        c.added = List.of();
+        unchoose(c.plugin);
+    }
+
+    /** Releases satisfying the plugin's first requirement: the locked one first, then newest first. */
+    private List<PluginRelease> ranked(String name, Requirement first) {
         PluginVersion lockedVersion = locked.get(name);
         return all(name).stream()
-                .filter(rel -> reqs.stream().allMatch(r -> r.range().includes(rel.version())))
+                .filter(rel -> first.range().includes(rel.version()))
                 .sorted(Comparator.comparing((PluginRelease rel) -> !rel.version().equals(lockedVersion))
                         .thenComparing(PluginRelease::version, Comparator.reverseOrder())
                         .thenComparing(PluginRelease::origin))
@@ -158,17 +239,17 @@ public final class Resolver {
     private List<String> chainsTo(List<Requirement> reqs) {
         List<String> chains = new ArrayList<>();
         for (Requirement r : reqs) {
-            List<String> links = new ArrayList<>();
+            Deque<String> links = new ArrayDeque<>();
             links.add(r.toString());
             Optional<PluginRelease> by = r.by();
-            java.util.Set<String> seen = new java.util.HashSet<>();
+            Set<String> seen = new HashSet<>();
             while (by.isPresent() && seen.add(by.get().name())) {
                 List<Requirement> up = requirements.getOrDefault(by.get().name(), List.of());
                 if (up.isEmpty()) {
                     break;
                 }
                 Requirement first = up.get(0);
-                links.add(0, first.toString());
+                links.addFirst(first.toString());
                 by = first.by();
             }
             chains.add(String.join(" -> ", links));

@@ -12,6 +12,8 @@ import org.semver4j.range.RangeListFactory;
  */
 public record VersionRange(String text, RangeList ranges) {
 
+    private static final int PARSED_LIMIT = 4096;
+    private static final java.util.concurrent.ConcurrentHashMap<String, Optional<VersionRange>> PARSED = new java.util.concurrent.ConcurrentHashMap<>();
     public static final VersionRange ANY = parse("*").orElseThrow();
 
     /**
@@ -19,6 +21,20 @@ public record VersionRange(String text, RangeList ranges) {
      * version text (a non-SemVer version such as {@code local} is a range matching only itself).
      */
     public static Optional<VersionRange> parse(String text) {
+        // A project of N plugins writes the same few ranges N times (cxpm.toml, the lockfile, manifests), and
+        // semver4j's parse is costly: each distinct text is parsed once. Bounded, as the warm daemon lives long.
+        Optional<VersionRange> known = PARSED.get(text);
+        if (known != null) {
+            return known;
+        }
+        Optional<VersionRange> parsed = parseOnce(text);
+        if (PARSED.size() < PARSED_LIMIT) {
+            PARSED.put(text, parsed);
+        }
+        return parsed;
+    }
+
+    private static Optional<VersionRange> parseOnce(String text) {
         String t = text.strip();
         if (t.isEmpty()) {
             t = "*";

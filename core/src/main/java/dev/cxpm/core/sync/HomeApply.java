@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -99,11 +100,13 @@ final class HomeApply {
                 changes.add(new Change(action, p.name(), p.marketplace(), from, Optional.of(p.version().text())));
             }
         }
+        // Every flag and removal goes into config.toml in one edit each: cut up and re-parsed once, not once per plugin.
+        LinkedHashMap<String, Boolean> flags = new LinkedHashMap<>();
         for (LockedPlugin p : lock.plugins().values()) {
             boolean want = Optional.ofNullable(project.plugins().get(p.name())).map(PluginRequirement::enabled).orElse(true);
             Boolean current = enabled.get(id(p));
             if (current == null || current != want) {
-                config = config.withPlugin(id(p), want);
+                flags.put(id(p), want);
                 if (current != null && !installedIds.contains(id(p))) {
                     changes.add(new Change(want ? Action.ENABLE : Action.DISABLE, p.name(), p.marketplace(), Optional.empty(), Optional.empty()));
                 }
@@ -113,9 +116,11 @@ final class HomeApply {
                 state.put(id(p), new SyncState.Entry(p.version().text(), p.integrity().toString(), projectDir.toString()));
             }
         }
+        config = config.withPlugins(flags);
         Set<String> lockedIds = new HashSet<>();
         lock.plugins().values().forEach(p -> lockedIds.add(id(p)));
         List<Path> removed = new ArrayList<>();
+        List<String> removedIds = new ArrayList<>();
         for (var e : new TreeMap<>(state.plugins()).entrySet()) {
             if (!e.getValue().project().equals(projectDir.toString()) || lockedIds.contains(e.getKey())) {
                 continue;
@@ -124,10 +129,11 @@ final class HomeApply {
             String name = e.getKey().substring(0, at);
             String mk = e.getKey().substring(at + 1);
             removed.add(home.pluginDir(MarketplaceName.of(mk), PluginName.of(name)));
-            config = config.withoutPlugin(e.getKey());
+            removedIds.add(e.getKey());
             state.remove(e.getKey());
             changes.add(new Change(Action.REMOVE, name, mk, Optional.of(e.getValue().version()), Optional.empty()));
         }
+        config = config.withoutPlugins(removedIds);
         if (!config.text().equals(before)) {
             config.write();
         }

@@ -69,6 +69,11 @@ class CodexConfigInteropTest {
                 new Case("inline plugin entry removed alone",
                         "[plugins]\n\"demo@fx\" = { enabled = true } # mine\n\"old@zz\" = { enabled = true }\n", List.of("mk+ fx", "rm demo@fx")),
                 new Case("dotted plugin in [plugins] removed", "[plugins]\n\"demo@fx\".enabled = true # c\n", List.of("mk+ fx", "rm demo@fx")),
+                // One edit for many plugins (sync's) against Codex adding or removing them one at a time.
+                new Case("several plugins added in one edit", "[tui]\nx = 1\n", List.of("mk+ fx", "mk+ fy", "add* demo@fx,demo@fy")),
+                new Case("several plugins removed in one edit",
+                        "[plugins]\n\"old@zz\" = { enabled = true }\n\n[plugins.\"a@b\"]\nenabled = true\n# c\n\n[tui]\nx = 1\n",
+                        List.of("mk+ fx", "mk+ fy", "add* demo@fx,demo@fy", "rm* old@zz,demo@fx")),
                 new Case("multi-line array before tables", "arr = [\n  \"[not a header]\",\n  2, # c\n]\ns = \"\"\"\n[nor this]\n\"\"\"\n", List.of("mk+ fx", "add demo@fx")));
     }
 
@@ -117,6 +122,26 @@ class CodexConfigInteropTest {
                 case "add" -> {
                     cfg = cfg.withPlugin(arg, true);
                     yield codex.run("plugin", "add", arg);
+                }
+                case "add*" -> {
+                    java.util.LinkedHashMap<String, Boolean> flags = new java.util.LinkedHashMap<>();
+                    CodexClient.Result last = null;
+                    for (String id : arg.split(",")) {
+                        flags.put(id, true);
+                        last = codex.run("plugin", "add", id);
+                        assertThat(last.exitCode()).as("codex add %s: %s", id, last.output()).isZero();
+                    }
+                    cfg = cfg.withPlugins(flags);
+                    yield last;
+                }
+                case "rm*" -> {
+                    CodexClient.Result last = null;
+                    for (String id : arg.split(",")) {
+                        last = codex.run("plugin", "remove", id);
+                        assertThat(last.exitCode()).as("codex remove %s: %s", id, last.output()).isZero();
+                    }
+                    cfg = cfg.withoutPlugins(List.of(arg.split(",")));
+                    yield last;
                 }
                 case "rm" -> {
                     cfg = cfg.withoutPlugin(arg);
