@@ -55,25 +55,30 @@ final class PublishCommand implements java.util.concurrent.Callable<Integer> {
                 return ExitCodes.INVALID;
             }
         }
-        byte[] archive;
+        // the archive stays on disk and is streamed from there: memory is bounded whatever it holds (issue 12)
         Packer.Result packed = null;
+        Path tmp = null;
         try {
+            Path archive;
             if (Files.isDirectory(p)) {
-                Path tmp = Files.createTempFile("cxpm-publish-", ".tgz");
-                try {
-                    packed = new Packer().pack(p, tmp);
-                    archive = Files.readAllBytes(packed.file());
-                } finally {
-                    Files.deleteIfExists(tmp);
-                }
+                tmp = Files.createTempFile("cxpm-publish-", ".tgz");
+                packed = new Packer().pack(p, tmp);
+                archive = packed.file();
             } else if (Files.isRegularFile(p)) {
-                archive = Files.readAllBytes(p);
+                archive = p;
             } else {
                 throw new UserError(UserError.Kind.NOT_FOUND, "no plugin at " + p);
             }
+            RegistryClient.uploadSize(archive); // too big: refused before the SemVer check talks to the registry
+            return publish(env, p, archive, packed);
         } catch (IOException e) {
             throw new UserError(UserError.Kind.IO, "cannot read " + p + ": " + e.getMessage());
+        } finally {
+            deleteQuietly(tmp);
         }
+    }
+
+    private int publish(Env env, Path p, Path archive, Packer.Result packed) {
         Surface surface = surfaceOf(p, packed);
         RegistryLogin login = registry.login(env);
         if (surface != null) {
@@ -98,6 +103,16 @@ final class PublishCommand implements java.util.concurrent.Callable<Integer> {
             env.out().println("published " + r.name() + "@" + r.version() + " to " + login.url() + " (" + r.size() + " bytes, " + r.integrity() + ")");
         }
         return ExitCodes.OK;
+    }
+
+    private static void deleteQuietly(Path tmp) {
+        if (tmp != null) {
+            try {
+                Files.deleteIfExists(tmp);
+            } catch (IOException ignored) {
+                // a temp file left behind: harmless
+            }
+        }
     }
 
     /** What users of the release will see, for the SemVer check before upload; null when unreadable (the registry says why). */

@@ -8,7 +8,6 @@ import dev.cxpm.core.UserError;
 import dev.cxpm.core.pack.ArchiveDownload;
 import dev.cxpm.core.pack.PackLimits;
 import dev.cxpm.core.pack.Sizes;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -22,6 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -102,15 +102,48 @@ public final class RegistryClient {
     public record Published(String name, String version, String integrity, long size) {
     }
 
-    public Published publish(byte[] tgz) {
+    /**
+     * Uploads the archive in the file, streamed from disk so that memory stays bounded whatever its size; one over
+     * {@link PackLimits#maxArchiveBytes()} is refused before anything is sent (see {@link #uploadSize}).
+     */
+    public Published publish(Path tgz) {
+        long size = uploadSize(tgz);
         JsonNode r;
-        try (Progress.Step step = progress.begin("uploading " + Sizes.human(tgz.length) + " to " + base)) {
+        try (Progress.Step step = progress.begin("uploading " + Sizes.human(size) + " to " + base)) {
             // counted as the client reads it, which is as it sends it; with its length, so that it is not sent chunked
+            // (and a file that changes size meanwhile fails the request rather than sending something else)
             HttpRequest.BodyPublisher body = HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofInputStream(
-                    () -> new CountingInputStream(new ByteArrayInputStream(tgz), sent -> step.transferred(sent, tgz.length))), tgz.length);
+                    () -> new CountingInputStream(open(tgz), sent -> step.transferred(sent, size))), size);
             r = send(request("/api/v1/plugins").header("Content-Type", "application/gzip").PUT(body));
         }
         return new Published(r.path("name").asText(), r.path("version").asText(), r.path("integrity").asText(), r.path("size").asLong());
+    }
+
+    /**
+     * The size of the archive publish would send: an INVALID_INPUT error when it is over the archive size limit
+     * (which the registry refuses too, after the upload), so a caller can check before talking to the registry at all.
+     */
+    public static long uploadSize(Path tgz) {
+        long size;
+        try {
+            size = Files.size(tgz);
+        } catch (IOException e) {
+            throw new UserError(UserError.Kind.IO, "cannot read " + tgz + ": " + UserError.reason(e), null, e);
+        }
+        long max = PackLimits.DEFAULT.maxArchiveBytes();
+        if (size > max) {
+            throw new UserError(UserError.Kind.INVALID_INPUT, tgz + " is " + Sizes.human(size) + ", over the limit of " + Sizes.human(max)
+                    + " for a published archive", "nothing was sent; no registry takes an archive that large");
+        }
+        return size;
+    }
+
+    private static InputStream open(Path file) {
+        try {
+            return Files.newInputStream(file);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     public void yank(String plugin, String version, boolean undo) {
