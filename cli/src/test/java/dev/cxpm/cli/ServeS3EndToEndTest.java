@@ -155,10 +155,9 @@ class ServeS3EndToEndTest {
 
     @Test
     void withPostgresMetadataTooTheBlobIsStillInTheBucketAndInstalls() throws Exception {
-        if (System.getenv("CXPM_REQUIRE_POSTGRES") == null) {
-            assumeThat(PostgresServer.binaries()).as("PostgreSQL installed").isPresent();
-        }
-        String database = PostgresServer.shared().freshSchemaUrl("serve_s3_e2e");
+        PostgresServer pg = PostgresServer.forTests().orElse(null);
+        assumeThat(pg).as("PostgreSQL installed").isNotNull();
+        String database = pg.freshSchemaUrlNamed("serve_s3_e2e");
         serve("--database", database);
         CliRun token = cxpm("token", "create", "--database", database);
         assertThat(token.exitCode()).as(token.stderr()).isZero();

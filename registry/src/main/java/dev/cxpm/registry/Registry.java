@@ -24,7 +24,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -34,8 +33,8 @@ import java.util.Set;
 /**
  * The registry's rules, shared by every storage setup: who may publish what, how an upload is
  * checked before anything is stored, the order of writes that keeps a crash harmless (blob
- * first, version row after; orphan blobs swept at start), tokens ({@link Tokens}), the index document
- * ({@link IndexDocuments}) and search.
+ * first, version row after; orphan blobs swept at start), tokens ({@link Tokens}), what owners may
+ * change ({@link Owners}), the index document ({@link IndexDocuments}) and search.
  * The HTTP layer ({@link RegistryServer}) only maps requests to these calls.
  */
 public final class Registry implements AutoCloseable {
@@ -51,6 +50,7 @@ public final class Registry implements AutoCloseable {
     private final Publishing publishing;
     private final SemverGate surfaces;
     private final Tokens tokens;
+    private final Owners owners;
     private final VersionPages pages;
     private final DownloadCounts downloads;
     private final TypoSearch typos;
@@ -65,6 +65,7 @@ public final class Registry implements AutoCloseable {
         this.publishing = new Publishing(db, blobs, clock, pages);
         this.surfaces = new SemverGate(db, blobs);
         this.tokens = new Tokens(db, clock);
+        this.owners = new Owners(db, surfaces);
     }
 
     /**
@@ -164,7 +165,7 @@ public final class Registry implements AutoCloseable {
         return tokens.of(caller);
     }
 
-    // ---- publish and yank ------------------------------------------------------------------
+    // ---- publish, yank, owners --------------------------------------------------------------
 
     public record Published(String name, String version, Integrity integrity, long size) {
     }
@@ -198,28 +199,10 @@ public final class Registry implements AutoCloseable {
         }
     }
 
+    /** Yanking, deprecating and owner changes are for the plugin's owners and admins ({@link Owners}). */
     public void yank(Caller caller, String plugin, String version, boolean yanked) {
-        if (db.version(plugin, version).isEmpty()) {
-            throw new RegistryException(404, "not-found", "no version " + plugin + "@" + version);
-        }
-        if (!caller.isAdmin() && !db.owners(plugin).contains(caller.user())) {
-            throw new RegistryException(403, "not-owner", "you are not an owner of '" + plugin + "'");
-        }
-        db.setYanked(plugin, version, yanked, yanked ? RegistryDatabase.VersionRule.NONE : surfaces.restore(plugin, version));
+        owners.yank(caller, plugin, version, yanked);
         changed(plugin);
-    }
-
-    /**
-     * Owners and admins may change a plugin's versions and owners. Whether the token's scope
-     * allows the action was checked before (RegistryServer's Access); this is about the user.
-     */
-    private void requireOwner(Caller caller, String plugin, String action) {
-        if (db.plugin(plugin).isEmpty()) {
-            throw new RegistryException(404, "not-found", "no plugin '" + plugin + "'");
-        }
-        if (!caller.isAdmin() && !db.owners(plugin).contains(caller.user())) {
-            throw new RegistryException(403, "not-owner", "you are not an owner of '" + plugin + "', so you may not " + action + " it");
-        }
     }
 
     /**
@@ -227,38 +210,17 @@ public final class Registry implements AutoCloseable {
      * when the message is blank. Returns the versions changed.
      */
     public List<String> deprecate(Caller caller, String plugin, String range, String message) {
-        requireOwner(caller, plugin, "deprecate versions of");
-        String msg = message == null || message.isBlank() ? null : message.strip();
-        dev.cxpm.core.resolve.VersionRange r = range == null || range.isBlank() ? dev.cxpm.core.resolve.VersionRange.ANY
-                : dev.cxpm.core.resolve.VersionRange.parse(range).filter(x -> x.ranges() != null)
-                        .orElseThrow(() -> new RegistryException(400, "invalid-range", "not a version range: " + range));
-        List<String> changed = new ArrayList<>();
-        for (VersionRow v : db.versions(plugin)) {
-            boolean inRange = r.includes(dev.cxpm.core.resolve.PluginVersion.of(v.version()));
-            if (inRange && db.setDeprecated(plugin, v.version(), msg)) {
-                changed.add(v.version());
-            }
-        }
+        List<String> changed = owners.deprecate(caller, plugin, range, message);
         changed(plugin);
         return changed;
     }
 
     public void addOwner(Caller caller, String plugin, String user) {
-        requireOwner(caller, plugin, "change the owners of");
-        Tokens.requireUserName(user);
-        db.addOwner(plugin, user);
+        owners.add(caller, plugin, user);
     }
 
     public void removeOwner(Caller caller, String plugin, String user) {
-        requireOwner(caller, plugin, "change the owners of");
-        List<String> owners = db.owners(plugin);
-        if (!owners.contains(user)) {
-            throw new RegistryException(404, "not-found", user + " is not an owner of '" + plugin + "'");
-        }
-        if (owners.size() == 1) {
-            throw new RegistryException(409, "last-owner", "'" + plugin + "' would have no owner left; add another owner first");
-        }
-        db.removeOwner(plugin, user);
+        owners.remove(caller, plugin, user);
     }
 
     public List<String> ownedBy(String user) {

@@ -14,7 +14,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,20 +25,17 @@ import org.junit.jupiter.api.io.TempDir;
 class PostgresPublishRaceTest extends PublishRaceTest {
 
     private static PostgresServer pg;
-    private static final AtomicInteger SCHEMAS = new AtomicInteger();
     private String url;
 
     @BeforeAll
     static void startPostgres() {
-        if (System.getenv("CXPM_REQUIRE_POSTGRES") == null) {
-            assumeThat(PostgresServer.binaries()).as("PostgreSQL installed").isPresent();
-        }
-        pg = PostgresServer.shared();
+        pg = PostgresServer.forTests().orElse(null);
+        assumeThat(pg).as("PostgreSQL installed").isNotNull();
     }
 
     @Override
     protected Registry open(Path dir) {
-        url = pg.freshSchemaUrl("publish_race_" + SCHEMAS.incrementAndGet());
+        url = pg.freshSchemaUrlNamed("publish_race");
         return new Registry(JdbcDatabase.postgres(url), new FileBlobStore(dir.resolve("blobs")), Clock.systemUTC());
     }
 

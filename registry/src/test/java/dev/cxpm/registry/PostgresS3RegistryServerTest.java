@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assumptions.assumeThat;
 import dev.cxpm.registry.storage.JdbcDatabase;
 import dev.cxpm.testkit.PostgresServer;
 import java.time.Clock;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeAll;
 
 /**
@@ -16,21 +15,18 @@ import org.junit.jupiter.api.BeforeAll;
 class PostgresS3RegistryServerTest extends S3RegistryServerTest {
 
     private static PostgresServer pg;
-    private static final AtomicInteger SCHEMAS = new AtomicInteger();
     private String url;
 
     @BeforeAll
     static void startPostgres() {
-        if (System.getenv("CXPM_REQUIRE_POSTGRES") == null) {
-            assumeThat(PostgresServer.binaries()).as("PostgreSQL installed").isPresent();
-        }
-        pg = PostgresServer.shared();
+        pg = PostgresServer.forTests().orElse(null);
+        assumeThat(pg).as("PostgreSQL installed").isNotNull();
     }
 
     @Override
     protected Registry open() {
         if (url == null) {
-            url = pg.freshSchemaUrl("registry_s3_test_" + SCHEMAS.incrementAndGet());
+            url = pg.freshSchemaUrlNamed("registry_s3_test");
         }
         return new Registry(JdbcDatabase.postgres(url), blobs(), Clock.systemUTC());
     }

@@ -6,28 +6,24 @@ import dev.cxpm.registry.storage.JdbcDatabase;
 import dev.cxpm.registry.storage.blob.FileBlobStore;
 import dev.cxpm.testkit.PostgresServer;
 import java.time.Clock;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeAll;
 
 /** The SemVer gate again on a real PostgreSQL server (a fresh schema per test); CI never skips it (CXPM_REQUIRE_POSTGRES). */
 class PostgresSemverGateTest extends SemverGateTest {
 
     private static PostgresServer pg;
-    private static final AtomicInteger SCHEMAS = new AtomicInteger();
     private String url;
 
     @BeforeAll
     static void startPostgres() {
-        if (System.getenv("CXPM_REQUIRE_POSTGRES") == null) {
-            assumeThat(PostgresServer.binaries()).as("PostgreSQL installed").isPresent();
-        }
-        pg = PostgresServer.shared();
+        pg = PostgresServer.forTests().orElse(null);
+        assumeThat(pg).as("PostgreSQL installed").isNotNull();
     }
 
     @Override
     protected Registry open() {
         if (url == null) {
-            url = pg.freshSchemaUrl("semver_gate_" + SCHEMAS.incrementAndGet());
+            url = pg.freshSchemaUrlNamed("semver_gate");
         }
         return new Registry(JdbcDatabase.postgres(url), new FileBlobStore(data.resolve("blobs")), Clock.systemUTC());
     }

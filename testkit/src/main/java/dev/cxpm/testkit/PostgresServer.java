@@ -12,6 +12,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
 /**
@@ -58,6 +59,23 @@ public final class PostgresServer implements AutoCloseable {
             shared = pg;
         }
         return shared;
+    }
+
+    /**
+     * The {@link #shared} server for a test that needs PostgreSQL, or empty where PostgreSQL is not
+     * installed and CXPM_REQUIRE_POSTGRES is unset (the test then skips itself). CI sets the variable,
+     * so there a missing server fails the test rather than letting it skip unseen.
+     */
+    public static Optional<PostgresServer> forTests() {
+        boolean required = System.getenv("CXPM_REQUIRE_POSTGRES") != null;
+        if (binaries().isEmpty()) {
+            if (required) {
+                throw new IllegalStateException("CXPM_REQUIRE_POSTGRES is set but no PostgreSQL server binaries are under "
+                        + "/usr/lib/postgresql (apt-get install postgresql)");
+            }
+            return Optional.empty();
+        }
+        return Optional.of(shared());
     }
 
     public static PostgresServer start() {
@@ -107,6 +125,13 @@ public final class PostgresServer implements AutoCloseable {
             throw new IllegalStateException("cannot create schema " + schema + ": " + e.getMessage(), e);
         }
         return jdbcUrl("postgres") + "&currentSchema=" + schema;
+    }
+
+    private static final AtomicInteger SCHEMAS = new AtomicInteger();
+
+    /** {@link #freshSchemaUrl} for a schema named {@code prefix_N}, N counting the schemas made in this JVM. */
+    public String freshSchemaUrlNamed(String prefix) {
+        return freshSchemaUrl(prefix + "_" + SCHEMAS.incrementAndGet());
     }
 
     private void stopQuietly() {

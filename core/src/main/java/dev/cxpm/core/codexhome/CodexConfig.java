@@ -186,41 +186,41 @@ public final class CodexConfig {
         }
         TomlLayout layout = editableLayout();
         layout.inlineToTables(List.of("plugins"));
-        TomlLayout.Index index = layout.index();
+        TomlBatchEdit batch = new TomlBatchEdit(layout);
         List<List<String>> fresh = new ArrayList<>();
         List<String> bodies = new ArrayList<>();
         Map<TomlLayout.Entry, String> values = new HashMap<>();
         for (var f : flags.entrySet()) {
             List<String> path = List.of("plugins", f.getKey());
             String enabled = String.valueOf(f.getValue());
-            TomlLayout.Entry inline = index.entry(path);
-            if (inline != null && inline.item().value().startsWith("{") || index.crowded(path)) {
+            TomlLayout.Entry inline = batch.entry(path);
+            if (inline != null && inline.item().value().startsWith("{") || batch.crowded(path)) {
                 // An inline table to make a [header] first, or a table under this one: rare shapes, edited on
-                // their own as withPlugin does, in their turn; the index is then read again.
-                layout.replaceAll(values);
-                layout.insertSiblings(fresh, bodies);
+                // their own as withPlugin does, in their turn; the batch is then indexed again.
+                batch.replaceAll(values);
+                batch.insertSiblings(fresh, bodies);
                 values.clear();
                 fresh.clear();
                 bodies.clear();
                 setPlugin(layout, f.getKey(), f.getValue());
-                index = layout.index();
+                batch = new TomlBatchEdit(layout);
                 continue;
             }
-            TomlLayout.Entry flag = index.entry(List.of("plugins", f.getKey(), "enabled"));
-            TomlLayout.Table existing = index.table(path);
+            TomlLayout.Entry flag = batch.entry(List.of("plugins", f.getKey(), "enabled"));
+            TomlLayout.Table existing = batch.table(path);
             if (flag != null) {
-                values.put(flag, TomlLayout.withValue(flag, enabled));
+                values.put(flag, flag.withValue(enabled));
             } else if (existing != null) {
                 existing.body = existing.body + "enabled = " + enabled + "\n";
             } else {
-                refuseDottedDefinition(index.definingFromAbove(path), path,
+                refuseDottedDefinition(batch.definingFromAbove(path), path,
                         "[plugins." + TomlLayout.formatKey(f.getKey()) + "] table with enabled = " + enabled);
                 fresh.add(path);
                 bodies.add("enabled = " + enabled + "\n");
             }
         }
-        layout.replaceAll(values);
-        layout.insertSiblings(fresh, bodies);
+        batch.replaceAll(values);
+        batch.insertSiblings(fresh, bodies);
         return checked(layout.text());
     }
 
@@ -256,7 +256,7 @@ public final class CodexConfig {
         }
         TomlLayout layout = editableLayout();
         layout.inlineToTables(List.of("plugins"));
-        layout.removeEach(present);
+        TomlBatchEdit.removeEach(layout, present);
         return checked(layout.text());
     }
 

@@ -3,16 +3,10 @@ package dev.cxpm.core.codexhome;
 import dev.cxpm.core.codexhome.TomlLines.Item;
 import dev.cxpm.core.codexhome.TomlLines.Kind;
 import java.util.ArrayList;
-import java.util.Collection;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * The text of a TOML file cut into the pieces the real Codex CLI's TOML editor (Rust toml_edit) works
@@ -68,6 +62,13 @@ final class TomlLayout {
         boolean definesFromAbove(List<String> path) {
             return under(path) && (table == null || table.path.size() < path.size());
         }
+
+        /** This line with its value replaced, keeping its spacing and comment. */
+        String withValue(String value) {
+            String text = item.text();
+            int from = item.valueStart();
+            return text.substring(0, from) + value + text.substring(from + item.value().length());
+        }
     }
 
     String root;
@@ -109,7 +110,7 @@ final class TomlLayout {
         tables.add(after, new Table(first ? "" : "\n", header(path), body, path, false));
     }
 
-    private static String header(List<String> path) {
+    static String header(List<String> path) {
         return "[" + String.join(".", path.stream().map(TomlLayout::formatKey).toList()) + "]\n";
     }
 
@@ -144,25 +145,29 @@ final class TomlLayout {
 
     /** Replaces the entry's line (with its comment and line end) by text; "" removes it. */
     void replace(Entry e, String text) {
-        List<Item> items = new TomlLines(e.table == null ? root : e.table.body).items();
+        Map<Integer, String> change = Map.of(e.index, text);
+        if (e.table == null) {
+            root = rebuilt(root, change);
+        } else {
+            e.table.body = rebuilt(e.table.body, change);
+        }
+    }
+
+    /** body with the lines at the given indexes replaced; cut up and rebuilt once, however many change. */
+    static String rebuilt(String body, Map<Integer, String> changes) {
+        List<Item> items = new TomlLines(body).items();
         StringBuilder sb = new StringBuilder();
         for (int k = 0; k < items.size(); k++) {
-            sb.append(k == e.index ? text : items.get(k).text());
+            sb.append(changes.getOrDefault(k, items.get(k).text()));
         }
-        if (e.table == null) {
-            root = sb.toString();
-        } else {
-            e.table.body = sb.toString();
-        }
+        return sb.toString();
     }
 
     /** Sets the value of the key/value at exactly keys, keeping its spacing and comment; false when none. */
     boolean setValue(List<String> keys, String value) {
         for (Entry e : entries()) {
             if (e.keys.equals(keys)) {
-                String text = e.item.text();
-                int from = e.item.valueStart();
-                replace(e, text.substring(0, from) + value + text.substring(from + e.item.value().length()));
+                replace(e, e.withValue(value));
                 return true;
             }
         }
@@ -185,134 +190,6 @@ final class TomlLayout {
     /** The first key/value that defines path or something under it with a dotted or inline key, or null. */
     Entry definingFromAbove(List<String> path) {
         return entries().stream().filter(e -> e.definesFromAbove(path)).findFirst().orElse(null);
-    }
-
-    /**
-     * The file's key/values and tables looked up by path, built in one pass, for a batch of edits that
-     * must not rescan the file for each one (a sync sets the flags of hundreds of plugins at once). Valid
-     * until the layout changes other than through the batch methods below.
-     */
-    Index index() {
-        return new Index(this);
-    }
-
-    static final class Index {
-        private final Map<List<String>, Entry> entries = new HashMap<>();
-        private final Map<List<String>, Entry> fromAbove = new HashMap<>();
-        private final Map<List<String>, Table> tables = new HashMap<>();
-        /** Paths with a table under them or an array of tables at them: a new [header] there is not simply the next sibling. */
-        private final Set<List<String>> crowded = new HashSet<>();
-
-        private Index(TomlLayout layout) {
-            for (Entry e : layout.entries()) {
-                entries.putIfAbsent(e.keys, e);
-                int from = e.table == null ? 1 : e.table.path.size() + 1;
-                for (int n = from; n <= e.keys.size(); n++) {
-                    fromAbove.putIfAbsent(e.keys.subList(0, n), e);
-                }
-            }
-            for (Table t : layout.tables) {
-                if (!t.arrayOfTables) {
-                    tables.putIfAbsent(t.path, t);
-                } else {
-                    crowded.add(t.path);
-                }
-                for (int n = 1; n < t.path.size(); n++) {
-                    crowded.add(t.path.subList(0, n));
-                }
-            }
-        }
-
-        /** The first key/value setting exactly keys, or null (as {@link #setValue} finds it). */
-        Entry entry(List<String> keys) {
-            return entries.get(keys);
-        }
-
-        /** The [header] table at path, or null (as {@link #find}). */
-        Table table(List<String> path) {
-            return tables.get(path);
-        }
-
-        /** As {@link #definingFromAbove}. */
-        Entry definingFromAbove(List<String> path) {
-            return fromAbove.get(path);
-        }
-
-        boolean crowded(List<String> path) {
-            return crowded.contains(path);
-        }
-    }
-
-    /** The entry's line with its value replaced, keeping its spacing and comment. */
-    static String withValue(Entry e, String value) {
-        String text = e.item.text();
-        int from = e.item.valueStart();
-        return text.substring(0, from) + value + text.substring(from + e.item.value().length());
-    }
-
-    /**
-     * Replaces several entries' lines at once (each as {@link #replace} would; "" removes it): each body
-     * is cut up and rebuilt once, however many of its lines change.
-     */
-    void replaceAll(Map<Entry, String> lines) {
-        Map<Table, Map<Integer, String>> byBody = new IdentityHashMap<>();
-        Map<Integer, String> inRoot = new HashMap<>();
-        lines.forEach((e, text) -> (e.table == null ? inRoot : byBody.computeIfAbsent(e.table, t -> new HashMap<>())).put(e.index, text));
-        if (!inRoot.isEmpty()) {
-            root = rebuilt(root, inRoot);
-        }
-        byBody.forEach((t, changes) -> t.body = rebuilt(t.body, changes));
-    }
-
-    private static String rebuilt(String body, Map<Integer, String> changes) {
-        List<Item> items = new TomlLines(body).items();
-        StringBuilder sb = new StringBuilder();
-        for (int k = 0; k < items.size(); k++) {
-            sb.append(changes.getOrDefault(k, items.get(k).text()));
-        }
-        return sb.toString();
-    }
-
-    /**
-     * Adds new sibling tables (same parent, none of them in the file or crowded by a table under it) in
-     * order, as {@link #insert} called for each would: toml_edit puts the first after the last positioned
-     * table before it in its walk of the document, and each next one right after the one before, so only
-     * the first needs that walk.
-     */
-    void insertSiblings(List<List<String>> paths, List<String> bodies) {
-        if (paths.isEmpty()) {
-            return;
-        }
-        int after = insertionPoint(paths.get(0));
-        boolean first = after == 0 && !hasKeyValues(root);
-        List<Table> fresh = new ArrayList<>(paths.size());
-        for (int k = 0; k < paths.size(); k++) {
-            fresh.add(new Table(first && k == 0 ? "" : "\n", header(paths.get(k)), bodies.get(k), paths.get(k), false));
-        }
-        tables.addAll(after, fresh);
-    }
-
-    /** Removes the tables at and under each path and every key/value defining one from above, as {@link #removeAll} for each would. */
-    void removeEach(Collection<List<String>> paths) {
-        Set<List<String>> gone = new HashSet<>(paths);
-        Set<Integer> depths = new TreeSet<>();
-        paths.forEach(p -> depths.add(p.size()));
-        java.util.function.BiPredicate<List<String>, Integer> under = (keys, tableDepth) -> {
-            for (int d : depths) {
-                if (keys.size() >= d && d > tableDepth && gone.contains(keys.subList(0, d))) {
-                    return true;
-                }
-            }
-            return false;
-        };
-        tables.removeIf(t -> under.test(t.path, -1));
-        Map<Entry, String> dropped = new HashMap<>();
-        for (Entry e : entries()) {
-            if (under.test(e.keys, e.table == null ? 0 : e.table.path.size())) {
-                dropped.put(e, "");
-            }
-        }
-        replaceAll(dropped);
     }
 
     /**
@@ -346,7 +223,7 @@ final class TomlLayout {
      * table takes the position of the nearest positioned table before it in a depth-first walk of the
      * document tree (children in first-seen order), so it lands after that table, stably.
      */
-    private int insertionPoint(List<String> path) {
+    int insertionPoint(List<String> path) {
         Node rootNode = new Node(false);
         rootNode.positions.add(0);
         addDotted(rootNode, List.of(), dottedKeys(root));
@@ -469,7 +346,7 @@ final class TomlLayout {
         return text.endsWith("\n") ? text : text + "\n";
     }
 
-    private static boolean hasKeyValues(String rootText) {
+    static boolean hasKeyValues(String rootText) {
         return new TomlLines(rootText).items().stream().anyMatch(it -> it.kind() == Kind.KEY_VALUE);
     }
 

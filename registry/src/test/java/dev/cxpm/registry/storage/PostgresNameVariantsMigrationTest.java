@@ -12,15 +12,13 @@ class PostgresNameVariantsMigrationTest extends NameVariantsMigrationTest {
 
     @BeforeAll
     static void startPostgres() {
-        if (System.getenv("CXPM_REQUIRE_POSTGRES") == null) {
-            assumeThat(PostgresServer.binaries()).as("PostgreSQL installed").isPresent();
-        }
-        pg = PostgresServer.shared();
+        pg = PostgresServer.forTests().orElse(null);
+        assumeThat(pg).as("PostgreSQL installed").isNotNull();
     }
 
     @Override
     protected String emptyDatabase() {
-        return pg.freshSchemaUrl("name_variants_" + System.nanoTime());
+        return pg.freshSchemaUrlNamed("name_variants");
     }
 
     @Override

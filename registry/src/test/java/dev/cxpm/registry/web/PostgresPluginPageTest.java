@@ -7,7 +7,6 @@ import dev.cxpm.registry.storage.JdbcDatabase;
 import dev.cxpm.registry.storage.blob.FileBlobStore;
 import dev.cxpm.testkit.PostgresServer;
 import java.time.Clock;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeAll;
 
 /**
@@ -17,21 +16,18 @@ import org.junit.jupiter.api.BeforeAll;
 class PostgresPluginPageTest extends PluginPageTest {
 
     private static PostgresServer pg;
-    private static final AtomicInteger SCHEMAS = new AtomicInteger();
     private String url;
 
     @BeforeAll
     static void startPostgres() {
-        if (System.getenv("CXPM_REQUIRE_POSTGRES") == null) {
-            assumeThat(PostgresServer.binaries()).as("PostgreSQL installed").isPresent();
-        }
-        pg = PostgresServer.shared();
+        pg = PostgresServer.forTests().orElse(null);
+        assumeThat(pg).as("PostgreSQL installed").isNotNull();
     }
 
     @Override
     protected Registry open() {
         if (url == null) {
-            url = pg.freshSchemaUrl("page_test_" + SCHEMAS.incrementAndGet());
+            url = pg.freshSchemaUrlNamed("page_test");
         }
         return new Registry(JdbcDatabase.postgres(url), new FileBlobStore(data.resolve("blobs")), Clock.systemUTC());
     }
