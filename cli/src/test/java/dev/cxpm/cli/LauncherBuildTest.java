@@ -72,6 +72,28 @@ class LauncherBuildTest {
         assertThat(c.coldMark).as("nothing ran").doesNotExist();
     }
 
+    /**
+     * Maven runs on the JDK the launcher chose, where no toolchain is selected (it already matches), so the man pages'
+     * step forks {@code java} from PATH: an older default java first on PATH (Debian's 17) failed the first build.
+     */
+    @Test
+    void theBuildFindsTheLaunchersJdkOnPathBeforeAnOlderDefaultJava() throws Exception {
+        Path old = Files.createDirectories(tmp.resolve("old-jdk/bin"));
+        Files.writeString(old.resolve("java"), "#!/bin/sh\nexit 1\n");
+        Files.setPosixFilePermissions(old.resolve("java"), PosixFilePermissions.fromString("rwxr-xr-x"));
+        maven("""
+                if [ "$(command -v java)" != "$JAVA_HOME/bin/java" ]; then
+                  echo "[ERROR] java on PATH is $(command -v java), not $JAVA_HOME/bin/java"; exit 1
+                fi
+                touch cli/target/cxpm.jar
+                echo '[INFO] BUILD SUCCESS'
+                """);
+        Map<String, String> vars = withoutCi();
+        vars.put("PATH", old + ":" + vars.get("PATH"));
+        Run run = c.cxpm(vars, "--version");
+        assertThat(run.err()).contains("cxpm: built in ").doesNotContain("[ERROR]");
+    }
+
     private void maven(String script) throws IOException {
         Path mvnw = c.root.resolve("mvnw");
         Files.writeString(mvnw, "#!/usr/bin/env bash\n" + script);
