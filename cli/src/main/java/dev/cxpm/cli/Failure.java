@@ -34,7 +34,12 @@ record Failure(String code, String message, String hint) {
      * asked for JSON parses stdout whichever command turned out to fail.
      */
     static boolean jsonTyped(String[] args) {
-        return Arrays.stream(args).takeWhile(a -> !a.equals("--")).anyMatch(a -> a.equals("--json"));
+        return typed(args, "--json");
+    }
+
+    /** Whether the option was typed as an option (before a {@code --} that ends them), whichever command it follows. */
+    static boolean typed(String[] args, String option) {
+        return Arrays.stream(args).takeWhile(a -> !a.equals("--")).anyMatch(a -> a.equals(option));
     }
 
     /** Adds the {@code error} member to a command's own JSON report, so that stdout stays one JSON object. */

@@ -4,8 +4,6 @@ import dev.cxpm.core.UserError;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.util.Arrays;
-import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
 import picocli.CommandLine;
@@ -72,9 +70,8 @@ public final class Main implements Runnable {
             return runCommand(env, args);
         } catch (Throwable t) {
             // Thrown before picocli ran a command (or by its handlers): only the arguments say what was asked.
-            List<String> options = Arrays.stream(args).takeWhile(a -> !a.equals("--")).toList();
             String command = "cxpm" + (args.length > 0 && !args[0].startsWith("-") ? " " + args[0] : "");
-            return internalError(env, t, command, options.contains("--json"), options.contains("--debug"));
+            return internalError(env, t, command, Failure.jsonTyped(args), Failure.typed(args, "--debug"));
         }
     }
 
@@ -84,7 +81,7 @@ public final class Main implements Runnable {
             Failure.of(unnamed.get()).print(env, Failure.jsonTyped(args));
             return ExitCodes.of(unnamed.get().kind());
         }
-        if (Arrays.stream(args).takeWhile(a -> !a.equals("--")).anyMatch(a -> a.equals("--json"))) {
+        if (Failure.jsonTyped(args)) {
             env = env.with(Env.Stderr.JSON); // output for a program: no colour, no progress line
         }
         return parseAndRun(env, args);
