@@ -9,6 +9,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
  * Blob downloads, counted in memory and added to the database in one batch every {@link #FLUSH_SECONDS} seconds
@@ -23,8 +24,11 @@ final class DownloadCounts implements AutoCloseable {
 
     private final RegistryDatabase db;
     private final ConcurrentHashMap<Integrity, LongAdder> pending = new ConcurrentHashMap<>();
-    /** The batch being written: still counted by {@link #pending} until it is in the database. */
-    private volatile Map<Integrity, Long> writing = Map.of();
+    /**
+     * Held to read (stored + pending) and, exclusively, to move a batch from pending into the database, so a page
+     * never sees a batch twice (in the database and still pending) or not at all (reset, not yet written).
+     */
+    private final ReentrantReadWriteLock moving = new ReentrantReadWriteLock();
     private final ScheduledExecutorService flusher = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "cxpm-download-counts");
         t.setDaemon(true);
@@ -43,20 +47,34 @@ final class DownloadCounts implements AutoCloseable {
     /** Downloads of this blob served but not yet in the database. */
     long pending(Integrity blob) {
         LongAdder a = pending.get(blob);
-        return (a == null ? 0 : a.sum()) + writing.getOrDefault(blob, 0L);
+        return a == null ? 0 : a.sum();
     }
 
     /** Each version's downloads: what the database holds plus what is not written yet. */
     Map<String, Long> byVersion(String plugin) {
-        Map<String, Long> stored = db.downloads(plugin);
-        Map<String, Long> out = new HashMap<>();
-        for (RegistryDatabase.VersionRow v : db.versions(plugin)) {
-            out.put(v.version(), stored.getOrDefault(v.version(), 0L) + pending(v.integrity()));
+        moving.readLock().lock();
+        try {
+            Map<String, Long> stored = db.downloads(plugin);
+            Map<String, Long> out = new HashMap<>();
+            for (RegistryDatabase.VersionRow v : db.versions(plugin)) {
+                out.put(v.version(), stored.getOrDefault(v.version(), 0L) + pending(v.integrity()));
+            }
+            return out;
+        } finally {
+            moving.readLock().unlock();
         }
-        return out;
     }
 
-    synchronized void flush() {
+    void flush() {
+        moving.writeLock().lock();
+        try {
+            moveToDatabase();
+        } finally {
+            moving.writeLock().unlock();
+        }
+    }
+
+    private void moveToDatabase() {
         Map<Integrity, Long> batch = new HashMap<>();
         for (Integrity i : pending.keySet()) {
             LongAdder a = pending.get(i);
@@ -65,15 +83,12 @@ final class DownloadCounts implements AutoCloseable {
                 batch.put(i, n);
             }
         }
-        writing = batch;
         try {
             db.addDownloads(batch);
         } catch (RuntimeException e) {
             // the database is away: keep the counts for the next batch rather than lose them
             batch.forEach((i, n) -> pending.computeIfAbsent(i, b -> new LongAdder()).add(n));
             LOG.log(System.Logger.Level.WARNING, "download counts not stored yet: " + e.getMessage());
-        } finally {
-            writing = Map.of();
         }
     }
 

@@ -129,8 +129,10 @@ public final class ApiHandlers {
             r.exchange().sendResponseHeaders(200, 0);
             try (OutputStream out = r.exchange().getResponseBody()) {
                 stream.transferTo(out);
+                // counted before the last chunk closes the body: a client that has read the whole blob then sees its
+                // download on the page; one that broke off mid-transfer never reaches here
+                registry.countDownload(integrity);
             }
-            registry.countDownload(integrity); // a whole blob was sent
         }
     }
 
