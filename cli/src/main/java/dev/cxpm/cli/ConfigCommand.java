@@ -26,8 +26,6 @@ import picocli.CommandLine.ParentCommand;
                 "      Make that the registry install NAME falls back to.",
                 "  cxpm config get registry",
                 "      Show the default registry.",
-                "  cxpm config unset registry",
-                "      Forget it.",
                 "  cxpm config set min-release-age 3d",
                 "      Install only versions published at least three days ago."})
 final class ConfigCommand implements Runnable {
