@@ -146,7 +146,7 @@ class MinReleaseAgeTest {
         assertThat(sync.exitCode()).as(sync.stdout()).isEqualTo(3);
         assertThat(sync.stderr()).contains("demo", "2.0.0 (eligible 2026-11-27T22:00:00Z)", "2.1.0 (eligible 2026-11-27T23:00:00Z)",
                 "min-release-age 3d", "cxpm.toml:1");
-        assertThat(sync.stderr()).contains("hint: wait until 2026-11-27T22:00:00Z");
+        assertThat(sync.stderr()).contains("hint: wait until 2026-11-27T22:00:00Z", "; old enough: 1.0.0");
         assertThat(project.resolve("cxpm.lock")).doesNotExist();
     }
 
@@ -210,9 +210,25 @@ class MinReleaseAgeTest {
         assertThat(young.exitCode()).isEqualTo(3);
         assertThat(young.stderr()).contains("1.1.0 (eligible 2026-11-26T19:00:00Z)", "min-release-age 2d", "config.toml:1");
 
+        assertThat(young.stderr()).contains("the versions of demo@cxpm-registry matching ^1.1 are too young");
+
         assertThat(cxpm(tmp, "config", "unset", "min-release-age").exitCode()).isZero();
         CliRun now = cxpm(tmp, "install", "demo", "--json");
         assertThat(JSON.readTree(now.stdout()).path("version").asText()).isEqualTo("1.1.0");
+    }
+
+    @Test
+    void theVersionInstalledNowStaysWhenTheAgeIsSetLater() throws Exception {
+        publish("demo", "1.0.0", NOW.minus(Duration.ofDays(10)));
+        publish("demo", "1.1.0", NOW.minus(Duration.ofHours(5)));
+        CliRun first = cxpm(tmp, "install", "demo", "--json");
+        assertThat(JSON.readTree(first.stdout()).path("version").asText()).isEqualTo("1.1.0");
+
+        assertThat(cxpm(tmp, "config", "set", "min-release-age", "1w").exitCode()).isZero();
+        CliRun again = cxpm(tmp, "install", "demo", "--json");
+        assertThat(again.exitCode()).as(again.stderr()).isZero();
+        assertThat(JSON.readTree(again.stdout()).path("version").asText()).isEqualTo("1.1.0");
+        assertThat(JSON.readTree(again.stdout()).path("unchanged").asBoolean()).isTrue();
     }
 
     @Test

@@ -207,8 +207,8 @@ public final class Installer {
                     .sorted(java.util.Comparator.comparing(HeldBack::eligibleAt)).toList();
             if (!tooYoung.isEmpty()) {
                 MinReleaseAge rule = tooYoung.get(0).rule();
-                throw new UserError(UserError.Kind.NOT_FOUND, "no version of " + id + " matching " + range.map(VersionRange::text).orElse("any version")
-                        + " is old enough for " + rule + ": " + tooYoung.stream().map(HeldBack::describe).collect(java.util.stream.Collectors.joining(", ")),
+                throw new UserError(UserError.Kind.NOT_FOUND, "the versions of " + id + (range.isPresent() ? " matching " + range.get().text() : "")
+                        + " are too young for " + rule + ": " + tooYoung.stream().map(HeldBack::describe).collect(java.util.stream.Collectors.joining(", ")),
                         "wait until " + ReleaseAge.shown(tooYoung.get(0).eligibleAt()) + ", pick an older version with --version, or lower "
                                 + "min-release-age at " + rule.setBy() + " if you trust this release");
             }

@@ -289,10 +289,10 @@ public final class Resolver {
             MinReleaseAge rule = tooYoung.get(0).rule();
             String oldEnough = available.stream().map(PluginRelease::version).distinct().sorted()
                     .map(PluginVersion::toString).collect(Collectors.joining(", "));
-            return new UserError(UserError.Kind.NOT_FOUND, "no version of `" + plugin + "` that "
-                    + requirements.stream().map(Requirement::toString).collect(Collectors.joining(", ")) + " allows is old enough for "
+            return new UserError(UserError.Kind.NOT_FOUND, "the versions of `" + plugin + "` that satisfy every requirement ("
+                    + requirements.stream().map(Requirement::toString).collect(Collectors.joining(", ")) + ") are too young for "
                     + rule + ": " + tooYoung.stream().map(HeldBack::describe).collect(Collectors.joining(", "))
-                    + (oldEnough.isEmpty() ? "" : " (old enough: " + oldEnough + ")"),
+                    + (oldEnough.isEmpty() ? "" : "; old enough: " + oldEnough),
                     "wait until " + ReleaseAge.shown(tooYoung.get(0).eligibleAt()) + ", pick a range that includes an older version, or lower "
                             + "min-release-age at " + rule.setBy() + " if you trust this release");
         }
