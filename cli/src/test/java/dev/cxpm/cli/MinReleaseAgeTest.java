@@ -120,6 +120,18 @@ class MinReleaseAgeTest {
     }
 
     @Test
+    void addWithoutARangeWritesTheNewestVersionOldEnough() throws Exception {
+        publish("demo", "1.0.0", NOW.minus(Duration.ofDays(10)));
+        publish("demo", "1.1.0", NOW.minus(Duration.ofDays(2)));
+        Files.writeString(project.resolve("cxpm.toml"), "min-release-age = \"3d\"\n[marketplaces]\ncxpm-registry = \"" + url + "\"\n");
+
+        CliRun add = cxpm(project, "add", "demo@cxpm-registry");
+        assertThat(add.exitCode()).as(add.stderr()).isZero();
+        assertThat(Files.readString(project.resolve("cxpm.toml"))).contains("demo = { version = \"^1.0.0\"");
+        assertThat(locked()).isEqualTo("1.0.0");
+    }
+
+    @Test
     void aLockedVersionStaysEvenWhenItIsYoungerThanTheMinimumAge() throws Exception {
         publish("demo", "1.0.0", NOW.minus(Duration.ofDays(10)));
         publish("demo", "1.1.0", NOW.minus(Duration.ofDays(2)));
