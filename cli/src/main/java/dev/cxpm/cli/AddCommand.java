@@ -111,7 +111,12 @@ public final class AddCommand implements Callable<Integer> {
             throw InstallTarget.inSeveral(name, offering, "add");
         }
         if (range == null) {
-            PluginRelease newest = index.releases(name).stream().max(Comparator.comparing(PluginRelease::version))
+            // the newest old enough for the minimum release age; when none is, the newest, for sync to explain the wait
+            dev.cxpm.core.resolve.ReleaseAge age = ctx.releaseAge(draft);
+            List<PluginRelease> offered = index.releases(name);
+            PluginRelease newest = index.found(name).stream().filter(f -> !f.yanked() && age.heldUntil(f.publishedAt()).isEmpty())
+                    .map(ProjectIndex.Found::release).max(Comparator.comparing(PluginRelease::version))
+                    .or(() -> offered.stream().max(Comparator.comparing(PluginRelease::version)))
                     .orElseThrow(() -> new UserError(UserError.Kind.NOT_FOUND,
                             "plugin `" + name + "` is not in " + marketplace.map(m -> "marketplace `" + m + "`").orElse("any marketplace the project uses"),
                             "check the name with `cxpm search`, or add the marketplace that has it with `cxpm marketplace add`"));

@@ -6,7 +6,10 @@ import dev.cxpm.core.UserError;
 import dev.cxpm.core.install.InstallTarget;
 import dev.cxpm.core.install.Installer;
 import dev.cxpm.core.registry.DefaultRegistry;
+import dev.cxpm.core.registry.UserConfig;
+import dev.cxpm.core.resolve.ReleaseAge;
 import dev.cxpm.core.resolve.VersionRange;
+import java.util.List;
 import java.util.Optional;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -55,9 +58,11 @@ final class InstallCommand implements Runnable {
         CodexContext ctx = CodexContext.of(root.env);
         PluginSpec typed = PluginSpec.parse(target.plugin, range, "install");
         Optional<VersionRange> r = typed.range().map(InstallCommand::parseRange);
+        // read before InstallTarget may add a registry: a broken setting changes nothing
+        ReleaseAge age = ReleaseAge.strictest(root.env.clock(), List.of(UserConfig.minReleaseAge(root.env.vars())));
         Installer.PluginId id = new InstallTarget(ctx.marketplaces(), () -> DefaultRegistry.of(root.env.vars()))
                 .resolve(new InstallTarget.Request(typed.plugin(), Optional.ofNullable(target.marketplace), Optional.ofNullable(registry)));
-        Installer.Installed in = ctx.installer().install(id, r, prerequisites.ignore);
+        Installer.Installed in = ctx.installer().install(id, r, age, prerequisites.ignore);
         Env env = ctx.env();
         PrerequisitesOption.warn(env, in.missingPrerequisites());
         for (var d : in.notInstalled()) {

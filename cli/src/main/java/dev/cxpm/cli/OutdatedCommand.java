@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.cxpm.core.lock.Lockfile;
 import dev.cxpm.core.project.ProjectManifest;
+import dev.cxpm.core.resolve.ReleaseAge;
 import dev.cxpm.core.sync.Outdated;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -17,6 +18,7 @@ import picocli.CommandLine.Option;
 /** {@code cxpm outdated}: current, wanted (newest in range) and latest version of each plugin. */
 @Command(name = "outdated", mixinStandardHelpOptions = true,
         description = {"Show each plugin's locked version, the newest its ranges allow (wanted) and the newest available (latest).",
+                "Versions younger than min-release-age are shown as held back, with when they may be picked.",
                 "Exits 1 when a plugin is outdated, 0 when all are up to date (as npm outdated)."},
         footerHeading = Examples.HEADING,
         footer = {"  cxpm outdated",
@@ -28,7 +30,7 @@ public final class OutdatedCommand implements Callable<Integer> {
     @CommandLine.ParentCommand
     Main root;
 
-    @Option(names = "--json", description = "Print {plugins:[{plugin, marketplace, current, wanted, latest, direct, outdated}]}.")
+    @Option(names = "--json", description = "Print {plugins:[{plugin, marketplace, current, wanted, latest, direct, outdated, heldBack:[{version, until}]}]}.")
     boolean json;
 
     @Override
@@ -40,7 +42,7 @@ public final class OutdatedCommand implements Callable<Integer> {
         List<dev.cxpm.core.sync.ProjectIndex.Unreachable> unreachable;
         try {
             dev.cxpm.core.sync.ProjectIndex index = sync.index(project);
-            rows = Outdated.of(project, Lockfile.readIfPresent(ctx.projectDir()), index);
+            rows = Outdated.of(project, Lockfile.readIfPresent(ctx.projectDir()), index, ctx.releaseAge(project));
             unreachable = index.unreachable();
         } finally {
             sync.close();
@@ -57,6 +59,14 @@ public final class OutdatedCommand implements Callable<Integer> {
                 m.put("latest", r.latest().orElse(null));
                 m.put("direct", r.direct());
                 m.put("outdated", r.outdated());
+                List<Map<String, Object>> held = new ArrayList<>();
+                for (Outdated.HeldBack h : r.heldBack()) {
+                    Map<String, Object> hm = new LinkedHashMap<>();
+                    hm.put("version", h.version());
+                    hm.put("until", ReleaseAge.shown(h.until()));
+                    held.add(hm);
+                }
+                m.put("heldBack", held);
                 out.add(m);
             }
             Map<String, Object> doc = new LinkedHashMap<>();
@@ -67,27 +77,31 @@ public final class OutdatedCommand implements Callable<Integer> {
         }
         SyncReport.printUnreachable(root.env, unreachable);
         List<String[]> table = new ArrayList<>();
-        table.add(new String[] {"PLUGIN", "CURRENT", "WANTED", "LATEST", "MARKETPLACE"});
+        boolean anyHeld = rows.stream().anyMatch(r -> !r.heldBack().isEmpty());
+        table.add(new String[] {"PLUGIN", "CURRENT", "WANTED", "LATEST", "MARKETPLACE", "HELD BACK"});
         for (Outdated.Row r : rows) {
-            if (r.outdated()) {
+            if (r.outdated() || !r.heldBack().isEmpty()) {
                 table.add(new String[] {r.plugin() + (r.direct() ? "" : " (dependency)"), r.current().orElse("-"),
-                        r.wanted().orElse("-"), r.latest().orElse("-"), r.marketplace().orElse("-")});
+                        r.wanted().orElse("-"), r.latest().orElse("-"), r.marketplace().orElse("-"),
+                        r.heldBack().stream().map(h -> h.version() + " until " + ReleaseAge.shown(h.until()))
+                                .collect(java.util.stream.Collectors.joining(", "))});
             }
         }
+        int columns = anyHeld ? 6 : 5;
         if (table.size() == 1) {
             root.env.out().println("All " + rows.size() + " plugin(s) are up to date.");
             return ExitCodes.OK;
         }
-        int[] w = new int[5];
+        int[] w = new int[columns];
         for (String[] row : table) {
-            for (int i = 0; i < 5; i++) {
+            for (int i = 0; i < columns; i++) {
                 w[i] = Math.max(w[i], row[i].length());
             }
         }
         for (String[] row : table) {
             StringBuilder b = new StringBuilder();
-            for (int i = 0; i < 5; i++) {
-                b.append(i == 4 ? row[i] : String.format("%-" + (w[i] + 2) + "s", row[i]));
+            for (int i = 0; i < columns; i++) {
+                b.append(i == columns - 1 ? row[i] : String.format("%-" + (w[i] + 2) + "s", row[i]));
             }
             root.env.out().println(b.toString().stripTrailing());
         }

@@ -4,9 +4,11 @@ import dev.cxpm.core.Progress;
 import dev.cxpm.core.codexhome.CodexHome;
 import dev.cxpm.core.codexhome.HomeLock;
 import dev.cxpm.core.project.ProjectManifest;
+import dev.cxpm.core.resolve.ReleaseAge;
 import dev.cxpm.core.sync.ProjectSync;
 import dev.cxpm.core.sync.Store;
 import java.nio.file.Path;
+import java.util.List;
 
 /** The project (nearest cxpm.toml upwards), Codex home and store a team command works on, from its Env. */
 record ProjectContext(Env env, Path projectDir, CodexHome home, Store store, Progress progress) {
@@ -31,7 +33,13 @@ record ProjectContext(Env env, Path projectDir, CodexHome home, Store store, Pro
     }
 
     ProjectSync sync() {
-        return new ProjectSync(projectDir, home, store, lockTimeout(), marketplaces(), git(), env.vars(), env.cwd(), progress);
+        return new ProjectSync(projectDir, home, store, lockTimeout(), marketplaces(), git(), env.vars(), env.cwd(), progress,
+                this::releaseAge);
+    }
+
+    /** The minimum release age a project resolves under: the strictest of those that apply, on the command's clock. */
+    ReleaseAge releaseAge(ProjectManifest project) {
+        return ReleaseAge.strictest(env.clock(), List.of(project.minReleaseAge()));
     }
 
     dev.cxpm.core.marketplace.Marketplaces marketplaces() {

@@ -21,7 +21,11 @@ import dev.cxpm.core.marketplace.RegistryMarketplaces;
 import dev.cxpm.core.registry.RegistryIndex;
 import java.net.URI;
 import dev.cxpm.core.pack.Integrity;
+import dev.cxpm.core.resolve.HeldBack;
+import dev.cxpm.core.resolve.MinReleaseAge;
+import dev.cxpm.core.resolve.PluginRelease;
 import dev.cxpm.core.resolve.PluginVersion;
+import dev.cxpm.core.resolve.ReleaseAge;
 import dev.cxpm.core.resolve.VersionRange;
 import dev.cxpm.core.validate.PluginValidator;
 import dev.cxpm.core.validate.Problem;
@@ -147,10 +151,18 @@ public final class Installer {
     }
 
     public Installed install(PluginId id, Optional<VersionRange> range, boolean ignorePrerequisites) {
+        return install(id, range, ReleaseAge.none(java.time.Clock.systemUTC()), ignorePrerequisites);
+    }
+
+    /**
+     * age: registry versions published more recently are not picked, unless it is the version installed now
+     * (as a locked version stays in a project); marketplaces have no publish time, so it does not apply to them.
+     */
+    public Installed install(PluginId id, Optional<VersionRange> range, ReleaseAge age, boolean ignorePrerequisites) {
         try (HomeLock lock = HomeLock.acquire(home, lockTimeout)) {
             Marketplaces.Configured mk = marketplaces.find(id.marketplace()).orElseThrow(() -> unreadableOrNotFound(marketplaces, id));
             if (mk.registry().isPresent()) {
-                return installFromRegistry(id, mk, range, ignorePrerequisites);
+                return installFromRegistry(id, mk, range, age, ignorePrerequisites);
             }
             Marketplace m = mk.manifest().orElseThrow();
             MarketplaceEntry entry = m.plugin(id.plugin()).orElseThrow(() -> notFound(id));
@@ -179,10 +191,29 @@ public final class Installer {
      * and checked against its sha512 integrity, unpacked with the archive safety rules, then placed
      * exactly as any other install.
      */
-    private Installed installFromRegistry(PluginId id, Marketplaces.Configured mk, Optional<VersionRange> range, boolean ignorePrerequisites) {
+    private Installed installFromRegistry(PluginId id, Marketplaces.Configured mk, Optional<VersionRange> range, ReleaseAge age,
+            boolean ignorePrerequisites) {
         URI url = mk.registry().orElseThrow();
         RegistryMarketplaces.Indexed indexed = marketplaces.registries().index(mk.name(), url, id.plugin());
-        RegistryIndex.Release release = indexed.index().pick(range).orElseThrow(() -> new UserError(UserError.Kind.NOT_FOUND,
+        Optional<String> installed = PluginCache.shownVersion(id.dirIn(home));
+        java.util.function.Function<RegistryIndex.Release, Optional<java.time.Instant>> heldUntil = r ->
+                installed.equals(Optional.of(r.version().text())) ? Optional.empty() : age.heldUntil(Optional.of(r.publishedAt()));
+        Optional<RegistryIndex.Release> picked = indexed.index().pick(range, r -> heldUntil.apply(r).isEmpty());
+        if (picked.isEmpty()) {
+            List<HeldBack> tooYoung = indexed.index().releases().stream()
+                    .filter(r -> !r.yanked() && r.version().isSemver() && range.map(x -> x.includes(r.version())).orElse(true))
+                    .flatMap(r -> heldUntil.apply(r).map(until -> new HeldBack(new PluginRelease(id.plugin(), r.version(), Map.of(),
+                            id.marketplace()), until, age.setting().orElseThrow())).stream())
+                    .sorted(java.util.Comparator.comparing(HeldBack::eligibleAt)).toList();
+            if (!tooYoung.isEmpty()) {
+                MinReleaseAge rule = tooYoung.get(0).rule();
+                throw new UserError(UserError.Kind.NOT_FOUND, "the versions of " + id + (range.isPresent() ? " matching " + range.get().text() : "")
+                        + " are too young for " + rule + ": " + tooYoung.stream().map(HeldBack::describe).collect(java.util.stream.Collectors.joining(", ")),
+                        "wait until " + ReleaseAge.shown(tooYoung.get(0).eligibleAt()) + ", pick an older version with --version, or lower "
+                                + "min-release-age at " + rule.setBy() + " if you trust this release");
+            }
+        }
+        RegistryIndex.Release release = picked.orElseThrow(() -> new UserError(UserError.Kind.NOT_FOUND,
                 "no version of " + id + " matches " + range.map(VersionRange::text).orElse("any version") + " (the registry offers "
                         + (indexed.index().available().isEmpty() ? "no version that is not yanked" : String.join(", ", indexed.index().available())) + ")",
                 "drop --version, or pick a range that includes one of them"));

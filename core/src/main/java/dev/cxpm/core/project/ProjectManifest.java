@@ -5,6 +5,7 @@ import dev.cxpm.core.UserError;
 import dev.cxpm.core.codexhome.MarketplaceName;
 import dev.cxpm.core.codexhome.PluginName;
 import dev.cxpm.core.format.CodexNames;
+import dev.cxpm.core.resolve.MinReleaseAge;
 import dev.cxpm.core.resolve.VersionRange;
 import dev.cxpm.core.toml.TomlSource;
 import java.nio.file.Path;
@@ -21,6 +22,8 @@ import java.util.TreeMap;
 /**
  * {@code cxpm.toml}, the project's committed list of marketplaces and plugins:
  * <pre>
+ * min-release-age = "3d"                                 # optional: skip versions published less than 3 days ago
+ *
  * [marketplaces]
  * team = "https://github.com/acme/codex-plugins.git"      # or { source = "...", ref = "v2" }
  *
@@ -35,7 +38,7 @@ public final class ProjectManifest {
     public static final String FILE_NAME = "cxpm.toml";
 
 
-    private static final Set<String> TOP_LEVEL = Set.of("marketplaces", "plugins");
+    private static final Set<String> TOP_LEVEL = Set.of("min-release-age", "marketplaces", "plugins");
     private static final Set<String> PLUGIN_FIELDS = Set.of("version", "marketplace", "enabled");
     private static final Set<String> MARKETPLACE_FIELDS = Set.of("source", "ref");
 
@@ -43,9 +46,11 @@ public final class ProjectManifest {
     private final String text;
     private final SortedMap<String, MarketplaceDecl> marketplaces;
     private final SortedMap<String, PluginRequirement> plugins;
+    private final Optional<MinReleaseAge> minReleaseAge;
 
     private ProjectManifest(Path file, String text, SortedMap<String, MarketplaceDecl> marketplaces,
-            SortedMap<String, PluginRequirement> plugins) {
+            SortedMap<String, PluginRequirement> plugins, Optional<MinReleaseAge> minReleaseAge) {
+        this.minReleaseAge = minReleaseAge;
         this.file = file;
         this.text = text;
         this.marketplaces = Collections.unmodifiableSortedMap(marketplaces);
@@ -84,9 +89,10 @@ public final class ProjectManifest {
         for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
             String key = it.next();
             if (!TOP_LEVEL.contains(key)) {
-                problems.add(toml.where(key) + ": unknown key `" + key + "` (cxpm.toml has [marketplaces] and [plugins])");
+                problems.add(toml.where(key) + ": unknown key `" + key + "` (cxpm.toml has min-release-age, [marketplaces] and [plugins])");
             }
         }
+        Optional<MinReleaseAge> minReleaseAge = minReleaseAge(toml, problems);
         JsonNode mks = root.path("marketplaces");
         if (!mks.isMissingNode() && !mks.isObject()) {
             problems.add(toml.where("marketplaces") + ": `marketplaces` must be a table");
@@ -165,9 +171,27 @@ public final class ProjectManifest {
             throw new UserError(UserError.Kind.INVALID_INPUT,
                     toml.path() + " has " + problems.size() + (problems.size() == 1 ? " problem" : " problems") + ":\n  "
                             + String.join("\n  ", problems),
-                    "fix the lines named above; ranges are npm-style: ^1.2, ~1.2.3, 1.x, >=1 <2, 1.2.3 or *");
+                    "fix the lines named above; ranges are npm-style: ^1.2, ~1.2.3, 1.x, >=1 <2, 1.2.3 or *"
+                            + (minReleaseAge.isEmpty() && toml.root().has(MIN_RELEASE_AGE) ? "; min-release-age: " + MinReleaseAge.HINT : ""));
         }
-        return new ProjectManifest(toml.path(), toml.text(), marketplaces, plugins);
+        return new ProjectManifest(toml.path(), toml.text(), marketplaces, plugins, minReleaseAge);
+    }
+
+    private static final String MIN_RELEASE_AGE = "min-release-age";
+
+    /** {@code min-release-age = "3d"}, or a problem naming its line. */
+    public static Optional<MinReleaseAge> minReleaseAge(TomlSource toml, List<String> problems) {
+        JsonNode v = toml.root().path(MIN_RELEASE_AGE);
+        if (v.isMissingNode()) {
+            return Optional.empty();
+        }
+        String where = toml.where(MIN_RELEASE_AGE);
+        Optional<MinReleaseAge> age = v.isTextual() ? MinReleaseAge.parse(v.asText(), where) : Optional.empty();
+        if (age.isEmpty()) {
+            problems.add(where + ": " + (v.isTextual() ? MinReleaseAge.problem(v.asText())
+                    : "`min-release-age` must be a string such as \"3d\""));
+        }
+        return age;
     }
 
     private static Optional<VersionRange> range(TomlSource toml, String plugin, String text, List<String> problems) {
@@ -227,6 +251,11 @@ public final class ProjectManifest {
 
     public SortedMap<String, PluginRequirement> plugins() {
         return plugins;
+    }
+
+    /** {@code min-release-age}, when the project sets one. */
+    public Optional<MinReleaseAge> minReleaseAge() {
+        return minReleaseAge;
     }
 
     /** Plugin name to range, the resolver's input. */

@@ -3,16 +3,10 @@ package dev.cxpm.core.registry;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cxpm.core.UserError;
 import dev.cxpm.core.toml.TomlSource;
-import dev.cxpm.core.TempPaths;
 import dev.cxpm.core.toml.TomlStrings;
-import java.io.IOException;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -30,7 +24,7 @@ public final class DefaultRegistry {
 
     /** {@code $XDG_CONFIG_HOME/cxpm/config.toml}, else {@code $HOME/.config/cxpm/config.toml}, beside credentials.toml. */
     public static Path configFile(Map<String, String> vars) {
-        return Credentials.defaultFile(vars.get("XDG_CONFIG_HOME"), vars.get("HOME")).resolveSibling("config.toml");
+        return UserConfig.file(vars);
     }
 
     public static Optional<URI> of(Map<String, String> vars) {
@@ -52,7 +46,7 @@ public final class DefaultRegistry {
         if (!Files.exists(config)) {
             return Optional.empty();
         }
-        TomlSource toml = TomlSource.read(config, "fix the file, or remove its registry line");
+        TomlSource toml = UserConfig.read(vars).orElseThrow();
         JsonNode registry = toml.root().path("registry");
         if (registry.isMissingNode()) {
             return Optional.empty();
@@ -64,43 +58,9 @@ public final class DefaultRegistry {
         return Optional.of(parse(registry.asText(), toml.where("registry")));
     }
 
-    /**
-     * Sets (or, with empty, removes) {@code registry} in cxpm's config file, keeping every other line as
-     * written; the file is replaced atomically.
-     */
+    /** Sets (or, with empty, removes) {@code registry} in cxpm's config file, keeping every other line as written. */
     public static Path save(Map<String, String> vars, Optional<URI> url) {
-        Path config = configFile(vars);
-        List<String> lines = new ArrayList<>();
-        int at = -1;
-        if (Files.exists(config)) {
-            TomlSource toml = TomlSource.read(config, "fix the file, or delete it");
-            lines.addAll(List.of(toml.text().split("\n", -1)));
-            if (!lines.isEmpty() && lines.get(lines.size() - 1).isEmpty()) {
-                lines.remove(lines.size() - 1);
-            }
-            if (toml.root().has("registry")) {
-                at = toml.lineOf("registry") - 1;
-            }
-        }
-        String line = url.map(u -> "registry = " + TomlStrings.quote(u.toString())).orElse(null);
-        if (at >= 0 && at < lines.size()) {
-            if (line == null) {
-                lines.remove(at);
-            } else {
-                lines.set(at, line);
-            }
-        } else if (line != null) {
-            lines.add(0, line); // top-level keys come before the first table
-        }
-        try {
-            Files.createDirectories(config.getParent());
-            Path tmp = TempPaths.file(config.getParent(), ".config", ".tmp");
-            Files.writeString(tmp, lines.isEmpty() ? "" : String.join("\n", lines) + "\n", StandardCharsets.UTF_8);
-            Files.move(tmp, config, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException e) {
-            throw new UserError(UserError.Kind.IO, "cannot write " + config + ": " + UserError.reason(e), null, e);
-        }
-        return config;
+        return UserConfig.set(vars, "registry", url.map(u -> TomlStrings.quote(u.toString())));
     }
 
     private static URI parse(String url, String where) {

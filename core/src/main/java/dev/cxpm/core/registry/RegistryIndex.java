@@ -9,6 +9,7 @@ import dev.cxpm.core.pack.Integrity;
 import dev.cxpm.core.resolve.PluginVersion;
 import dev.cxpm.core.resolve.VersionRange;
 import java.io.IOException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -28,9 +29,23 @@ public record RegistryIndex(String name, Optional<String> description, List<Rele
     /**
      * One published version; {@code changes} are its surface changes since the previous release as the registry
      * words them ("removed skill `review`"), control characters replaced and bounded, since a terminal shows them.
+     * {@code publishedAt} is when the registry says it was published; {@link Instant#MAX} when the answer has no
+     * readable time, so that a minimum release age treats it as just published rather than as old.
      */
     public record Release(PluginVersion version, Integrity integrity, long size, String tarball, Map<String, String> dependencies,
-            boolean yanked, Optional<String> deprecated, List<String> changes) {
+            boolean yanked, Optional<String> deprecated, List<String> changes, Instant publishedAt) {
+    }
+
+    private static Instant publishedAt(JsonNode v) {
+        String t = v.path("publishedAt").asText("");
+        if (t.length() > 64) {
+            return Instant.MAX;
+        }
+        try {
+            return Instant.parse(t);
+        } catch (java.time.format.DateTimeParseException e) {
+            return Instant.MAX;
+        }
     }
 
     private static final int MAX_CHANGES = 50;
@@ -63,7 +78,7 @@ public record RegistryIndex(String name, Optional<String> description, List<Rele
                 out.add(new Release(PluginVersion.of(v.path("version").asText()), Integrity.parse(v.path("integrity").asText()),
                         v.path("size").asLong(), v.path("tarball").asText(), Map.copyOf(deps), v.path("yanked").asBoolean(false),
                         v.path("deprecated").isTextual() ? Optional.of(v.path("deprecated").asText()) : Optional.empty(),
-                        changes(v.path("changes"))));
+                        changes(v.path("changes")), publishedAt(v)));
             }
             out.sort(Comparator.comparing(Release::version));
             if (!doc.path("name").isTextual()) {
@@ -95,7 +110,12 @@ public record RegistryIndex(String name, Optional<String> description, List<Rele
      * range the newest non-prerelease, or the newest prerelease when there is nothing else (npm's latest).
      */
     public Optional<Release> pick(Optional<VersionRange> range) {
-        List<Release> candidates = releases.stream().filter(r -> !r.yanked() && r.version().isSemver()).toList();
+        return pick(range, r -> true);
+    }
+
+    /** As {@link #pick(Optional)}, among the releases that are also {@code eligible} (old enough, say). */
+    public Optional<Release> pick(Optional<VersionRange> range, java.util.function.Predicate<Release> eligible) {
+        List<Release> candidates = releases.stream().filter(r -> !r.yanked() && r.version().isSemver() && eligible.test(r)).toList();
         if (range.isPresent()) {
             return candidates.stream().filter(r -> range.get().includes(r.version())).max(Comparator.comparing(Release::version));
         }

@@ -12,4 +12,9 @@ public interface PluginIndex {
 
     /** Every release of this plugin, in any order; empty when no source knows the name. */
     List<PluginRelease> releases(String plugin);
+
+    /** Releases left out of {@link #releases} because they are too young (see {@link ReleaseAge}), to explain a failure. */
+    default List<HeldBack> heldBack(String plugin) {
+        return List.of();
+    }
 }

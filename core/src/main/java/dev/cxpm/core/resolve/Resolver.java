@@ -231,7 +231,7 @@ public final class Resolver {
 
     private void noteConflict(String plugin, List<Requirement> reqs) {
         if (firstConflict == null) {
-            firstConflict = new Conflict(plugin, List.copyOf(reqs), all(plugin), chainsTo(reqs));
+            firstConflict = new Conflict(plugin, List.copyOf(reqs), all(plugin), chainsTo(reqs), index.heldBack(plugin));
         }
     }
 
@@ -258,9 +258,16 @@ public final class Resolver {
     }
 
     /** The clash the search met first, with what it needs to explain itself. */
-    record Conflict(String plugin, List<Requirement> requirements, List<PluginRelease> available, List<String> chains) {
+    record Conflict(String plugin, List<Requirement> requirements, List<PluginRelease> available, List<String> chains,
+            List<HeldBack> heldBack) {
 
         UserError toError() {
+            List<HeldBack> tooYoung = heldBack.stream()
+                    .filter(h -> requirements.stream().allMatch(r -> r.range().includes(h.release().version())))
+                    .sorted(Comparator.comparing(HeldBack::eligibleAt)).toList();
+            if (!tooYoung.isEmpty()) {
+                return tooYoung(tooYoung);
+            }
             if (available.isEmpty()) {
                 return new UserError(UserError.Kind.NOT_FOUND,
                         "plugin `" + plugin + "` is not in any marketplace the project uses ("
@@ -275,6 +282,19 @@ public final class Resolver {
                     + String.join("\n  ", chains);
             return new UserError(UserError.Kind.CONFLICT, message,
                     "widen a range in cxpm.toml, or pin a version of one of these plugins that agrees with the others");
+        }
+
+        /** Only versions held back by the minimum release age would do: name them and when they may be picked. */
+        private UserError tooYoung(List<HeldBack> tooYoung) {
+            MinReleaseAge rule = tooYoung.get(0).rule();
+            String oldEnough = available.stream().map(PluginRelease::version).distinct().sorted()
+                    .map(PluginVersion::toString).collect(Collectors.joining(", "));
+            return new UserError(UserError.Kind.NOT_FOUND, "the versions of `" + plugin + "` that satisfy every requirement ("
+                    + requirements.stream().map(Requirement::toString).collect(Collectors.joining(", ")) + ") are too young for "
+                    + rule + ": " + tooYoung.stream().map(HeldBack::describe).collect(Collectors.joining(", "))
+                    + (oldEnough.isEmpty() ? "" : "; old enough: " + oldEnough),
+                    "wait until " + ReleaseAge.shown(tooYoung.get(0).eligibleAt()) + ", pick a range that includes an older version, or lower "
+                            + "min-release-age at " + rule.setBy() + " if you trust this release");
         }
     }
 }

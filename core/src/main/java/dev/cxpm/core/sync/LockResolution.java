@@ -5,7 +5,10 @@ import dev.cxpm.core.lock.LockedPlugin;
 import dev.cxpm.core.lock.Lockfile;
 import dev.cxpm.core.pack.Integrity;
 import dev.cxpm.core.project.ProjectManifest;
+import dev.cxpm.core.resolve.HeldBack;
+import dev.cxpm.core.resolve.PluginIndex;
 import dev.cxpm.core.resolve.PluginRelease;
+import dev.cxpm.core.resolve.ReleaseAge;
 import dev.cxpm.core.resolve.PluginVersion;
 import dev.cxpm.core.resolve.Resolution;
 import dev.cxpm.core.resolve.Resolver;
@@ -40,7 +43,7 @@ final class LockResolution {
         }
     }
 
-    Lockfile resolve(ProjectManifest project, Optional<Lockfile> existing, ProjectIndex index, ProjectSync.Options options) {
+    Lockfile resolve(ProjectManifest project, Optional<Lockfile> existing, ProjectIndex index, ProjectSync.Options options, ReleaseAge age) {
         Map<String, PluginVersion> prefer = new HashMap<>();
         if (!options.updateAll()) {
             existing.ifPresent(l -> l.plugins().values().forEach(p -> {
@@ -51,18 +54,43 @@ final class LockResolution {
         }
         // A marketplace offers one version at a time, and a registry hides yanked ones from new resolution: the
         // locked version stays a candidate while its bytes can be had (store or registry), unless it is being updated.
+        // A release younger than the minimum age is left out, unless it is the locked one: what a team already
+        // agreed on stays, even through an update (which would otherwise move back to an older version).
         Map<String, LockedPlugin> lockedNow = existing.map(Lockfile::plugins).orElse(new TreeMap<>());
-        dev.cxpm.core.resolve.PluginIndex withLocked = name -> {
-            List<PluginRelease> list = new ArrayList<>(index.releases(name));
-            LockedPlugin old = lockedNow.get(name);
-            boolean updating = options.updateAll() || options.update().contains(name);
-            boolean lockedIsHere = old != null && !updating && (store.has(old.integrity()) || index.found(name).stream()
-                    .anyMatch(f -> f.release().version().equals(old.version()) && f.release().origin().equals(old.marketplace())));
-            if (lockedIsHere && list.stream()
-                    .noneMatch(r -> r.version().equals(old.version()) && r.origin().equals(old.marketplace()))) {
-                list.add(Lockfile.release(old));
+        Map<String, List<HeldBack>> heldBack = new HashMap<>();
+        PluginIndex withLocked = new PluginIndex() {
+            @Override
+            public List<PluginRelease> releases(String name) {
+                LockedPlugin old = lockedNow.get(name);
+                List<PluginRelease> list = new ArrayList<>();
+                List<HeldBack> held = new ArrayList<>();
+                for (ProjectIndex.Found f : index.found(name)) {
+                    if (f.yanked()) {
+                        continue;
+                    }
+                    boolean isLocked = old != null && f.release().version().equals(old.version()) && f.release().origin().equals(old.marketplace());
+                    Optional<java.time.Instant> until = isLocked ? Optional.empty() : age.heldUntil(f.publishedAt());
+                    if (until.isPresent()) {
+                        held.add(new HeldBack(f.release(), until.get(), age.setting().orElseThrow()));
+                    } else {
+                        list.add(f.release());
+                    }
+                }
+                heldBack.put(name, List.copyOf(held));
+                boolean updating = options.updateAll() || options.update().contains(name);
+                boolean lockedIsHere = old != null && !updating && (store.has(old.integrity()) || index.found(name).stream()
+                        .anyMatch(f -> f.release().version().equals(old.version()) && f.release().origin().equals(old.marketplace())));
+                if (lockedIsHere && list.stream()
+                        .noneMatch(r -> r.version().equals(old.version()) && r.origin().equals(old.marketplace()))) {
+                    list.add(Lockfile.release(old));
+                }
+                return list;
             }
-            return list;
+
+            @Override
+            public List<HeldBack> heldBack(String name) {
+                return heldBack.getOrDefault(name, List.of());
+            }
         };
         Resolution resolution = Resolver.resolve(project.ranges(), prefer, withLocked);
         List<LockedPlugin> locked = new ArrayList<>();

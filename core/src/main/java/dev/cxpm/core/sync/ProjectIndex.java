@@ -52,6 +52,11 @@ public final class ProjectIndex implements PluginIndex {
 
     /** A release, where its files are and how the lockfile names that; yanked releases are offered to their lockfile only. */
     public record Found(PluginRelease release, Content content, ResolvedSource source, boolean yanked) {
+
+        /** When it was published, as its registry says; unknown for marketplaces (not held back by a release age). */
+        public Optional<java.time.Instant> publishedAt() {
+            return content instanceof Content.RegistryBlob b ? Optional.of(b.release().publishedAt()) : Optional.empty();
+        }
     }
 
     private final List<Source> sources;

@@ -1,5 +1,7 @@
 package dev.cxpm.core.sync;
 
+import dev.cxpm.core.resolve.ReleaseAge;
+
 import dev.cxpm.core.Progress;
 import dev.cxpm.core.UserError;
 import dev.cxpm.core.codexhome.CodexConfig;
@@ -77,6 +79,7 @@ public final class ProjectSync {
     private final StoreFill fill;
     private final LockResolution resolution;
     private final HomeApply apply;
+    private final java.util.function.Function<ProjectManifest, ReleaseAge> releaseAge;
 
     /**
      * @param marketplaces clones the git marketplaces cxpm.toml declares that the home lacks, as `marketplace add` does
@@ -92,6 +95,18 @@ public final class ProjectSync {
     /** progress: where the plugins being fetched and installed, and the downloads, are reported (clones report through git). */
     public ProjectSync(Path projectDir, CodexHome home, Store store, Duration lockTimeout, Marketplaces marketplaces,
             dev.cxpm.core.marketplace.GitCli git, Map<String, String> env, Path callerDir, Progress progress) {
+        this(projectDir, home, store, lockTimeout, marketplaces, git, env, callerDir, progress,
+                project -> ReleaseAge.strictest(java.time.Clock.systemUTC(), List.of(project.minReleaseAge())));
+    }
+
+    /**
+     * releaseAge: the minimum release age new resolution applies to a project (its own {@code min-release-age} and
+     * whatever else applies, the strictest winning), with the clock to read it against.
+     */
+    public ProjectSync(Path projectDir, CodexHome home, Store store, Duration lockTimeout, Marketplaces marketplaces,
+            dev.cxpm.core.marketplace.GitCli git, Map<String, String> env, Path callerDir, Progress progress,
+            java.util.function.Function<ProjectManifest, ReleaseAge> releaseAge) {
+        this.releaseAge = releaseAge;
         this.env = env;
         this.callerDir = callerDir;
         this.remoteSources = new RemoteSources(git, env, projectDir, progress);
@@ -140,7 +155,7 @@ public final class ProjectSync {
         Lockfile lock;
         if (!disagreements.isEmpty() || options.updateAll() || !options.update().isEmpty()) {
             LockResolution.checkUpdated(project, existing, options);
-            lock = resolution.resolve(project, existing, lazyIndex.get(), options);
+            lock = resolution.resolve(project, existing, lazyIndex.get(), options, releaseAge.apply(project));
         } else {
             lock = existing.orElseThrow();
         }
@@ -185,6 +200,11 @@ public final class ProjectSync {
     /** The releases this project can see (cxpm.toml's marketplaces, then the Codex home's). */
     public ProjectIndex index(ProjectManifest project) {
         return sources.index(project);
+    }
+
+    /** The minimum release age this project resolves under (what {@code outdated} shows as held back). */
+    public ReleaseAge releaseAge(ProjectManifest project) {
+        return releaseAge.apply(project);
     }
 
     private Path versionDir(LockedPlugin p) {
