@@ -3,7 +3,7 @@ package dev.cxpm.registry.ops;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.io.OutputStream;
+import java.io.Writer;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,24 +23,24 @@ public final class AccessLog implements AutoCloseable {
     /** No log: the default of an embedded server. */
     public static final AccessLog OFF = new AccessLog(null, false);
 
-    private final OutputStream out;
+    private final Writer out;
     private final boolean ownsStream;
 
-    private AccessLog(OutputStream out, boolean ownsStream) {
+    private AccessLog(Writer out, boolean ownsStream) {
         this.out = out;
         this.ownsStream = ownsStream;
     }
 
     /** Lines to a stream the caller keeps open (stderr). */
-    public static AccessLog to(OutputStream out) {
+    public static AccessLog to(Writer out) {
         return new AccessLog(out, false);
     }
 
     /** Lines appended to a file (created when absent), for log shippers that tail it. */
     public static AccessLog appendingTo(Path file) {
         try {
-            return new AccessLog(Files.newOutputStream(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND,
-                    StandardOpenOption.WRITE), true);
+            return new AccessLog(Files.newBufferedWriter(file, java.nio.charset.StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+                    StandardOpenOption.APPEND, StandardOpenOption.WRITE), true);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -60,9 +60,9 @@ public final class AccessLog implements AutoCloseable {
         if (e.user() != null) {
             o.put("user", e.user());
         }
-        byte[] line;
+        String line;
         try {
-            line = (JSON.writeValueAsString(o) + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            line = JSON.writeValueAsString(o) + "\n";
         } catch (com.fasterxml.jackson.core.JsonProcessingException ex) {
             throw new IllegalStateException(ex);
         }
