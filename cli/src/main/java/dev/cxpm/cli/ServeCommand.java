@@ -29,10 +29,10 @@ import picocli.CommandLine.Option;
         footerHeading = Examples.HEADING,
         footer = {"  cxpm serve --demo",
                 "      Run a registry with example plugins on http://127.0.0.1:8686.",
-                "  cxpm serve --data /srv/cxpm --public-url https://plugins.example.test --trust-proxy",
-                "      Run one behind a TLS proxy that sets X-Forwarded-For, its data in /srv/cxpm.",
-                "  cxpm serve --access-log /var/log/cxpm/access.jsonl --metrics-token-file /etc/cxpm/metrics-token",
-                "      Log one JSON line per request to a file; let Prometheus scrape /metrics with a token."})
+                "  cxpm serve --data /srv/cxpm --public-url https://plugins.example.test",
+                "      Run one behind a TLS proxy, its data in /srv/cxpm.",
+                "  cxpm serve --trust-proxy --access-log /var/log/cxpm-access.jsonl",
+                "      Behind a proxy that appends X-Forwarded-For: limits per client, a JSON log file."})
 final class ServeCommand implements Runnable {
 
     @CommandLine.ParentCommand
