@@ -148,8 +148,8 @@ public final class Traffic {
 
         @Override
         public void close() throws IOException {
+            // counted before the last bytes are flushed: a client that has the whole answer finds its request counted
             try {
-                flush();
                 onClose.run();
             } finally {
                 out.close();
