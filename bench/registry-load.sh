@@ -24,8 +24,9 @@ if [[ -z "$seeded" ]]; then
   seeded="$shm/data"
 fi
 cp -a "$seeded/." "$data/"
+# the load comes from one address and measures the server, not its limits: --rate-limit off, and no access log line per request
 serve() {
-  CXPM_DAEMON=0 ./cxpm serve --data "$data" --port "$port" >/dev/null 2>&1 &
+  CXPM_DAEMON=0 ./cxpm serve --data "$data" --port "$port" --rate-limit off --token-rate-limit off --access-log off >/dev/null 2>&1 &
   pid=$!
   for _ in $(seq 300); do curl -sf "http://127.0.0.1:$port/health" >/dev/null && break; sleep 0.2; done
 }

@@ -5,6 +5,9 @@ import dev.cxpm.registry.Caller;
 import dev.cxpm.registry.DemoPlugins;
 import dev.cxpm.registry.Registry;
 import dev.cxpm.registry.RegistryServer;
+import dev.cxpm.registry.ops.Metrics;
+import dev.cxpm.registry.ops.Operations;
+import dev.cxpm.registry.ops.WatchedBlobStore;
 import dev.cxpm.registry.storage.blob.BlobStore;
 import dev.cxpm.registry.storage.blob.FileBlobStore;
 import dev.cxpm.registry.storage.blob.S3BlobStore;
@@ -15,7 +18,6 @@ import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -28,7 +30,9 @@ import picocli.CommandLine.Option;
         footer = {"  cxpm serve --demo",
                 "      Run a registry with example plugins on http://127.0.0.1:8686.",
                 "  cxpm serve --data /srv/cxpm --public-url https://plugins.example.test",
-                "      Run one behind a TLS proxy, its data in /srv/cxpm."})
+                "      Run one behind a TLS proxy, its data in /srv/cxpm.",
+                "  cxpm serve --trust-proxy --access-log /var/log/cxpm-access.jsonl",
+                "      Behind a proxy that appends X-Forwarded-For: limits per client, a JSON log file."})
 final class ServeCommand implements Runnable {
 
     @CommandLine.ParentCommand
@@ -70,12 +74,17 @@ final class ServeCommand implements Runnable {
     @Option(names = "--demo", description = "Seed a few example plugins (once) so there is something to see.")
     boolean demo;
 
+    @CommandLine.Mixin
+    ServeOperations operations;
+
     @Override
     public void run() {
         Env env = root.env;
         Optional<URI> shownUrl = Optional.ofNullable(publicUrl).map(ServeCommand::publicUrl);
         Path dir = RegistryData.resolve(env, data);
-        BlobStore blobStore = blobs == null ? new FileBlobStore(dir.resolve("blobs")) : s3(env);
+        Metrics metrics = new Metrics();
+        Operations ops = operations.parse(env, metrics);
+        BlobStore blobStore = new WatchedBlobStore(blobs == null ? new FileBlobStore(dir.resolve("blobs")) : s3(env), metrics);
         Registry registry;
         if (database == null) {
             registry = Registry.embedded(dir, blobStore, env.clock());
@@ -96,14 +105,16 @@ final class ServeCommand implements Runnable {
         }
         RegistryServer server;
         try {
-            server = RegistryServer.start(registry, host, port,
-                    new RegistryServer.Options(dir.resolve("codex-marketplace.git"), marketplaceName, shownUrl));
+            server = RegistryServer.start(registry, host, port, new RegistryServer.Options(dir.resolve("codex-marketplace.git"), marketplaceName,
+                    shownUrl, dir.resolve("uploads"), operations.maxUploads(), RegistryServer.Options.DEFAULT_MAX_UPLOAD_TIME, ops));
         } catch (BindException e) {
             registry.close();
+            ops.accessLog().close();
             throw new UserError(UserError.Kind.CONFLICT, "cannot listen on " + host + ":" + port + ": " + e.getMessage(),
                     "another process uses the port; pick another with --port");
         } catch (IOException e) {
             registry.close();
+            ops.accessLog().close();
             throw new UserError(UserError.Kind.IO, "cannot start the server: " + e.getMessage());
         }
         if (swept > 0) {
@@ -116,17 +127,11 @@ final class ServeCommand implements Runnable {
         env.out().println("Codex CLI: codex plugin marketplace add " + base + "/codex/marketplace.git");
         env.out().println("cxpm: cxpm install PLUGIN --registry " + base);
         env.out().flush();
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        ServeOperations.runUntilStopped(env, ops.shutdownGrace(), () -> {
             server.close();
             registry.close();
-            stopped.countDown();
-        }));
-        try {
-            stopped.await();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+            ops.accessLog().close();
+        });
     }
 
     private BlobStore s3(Env env) {

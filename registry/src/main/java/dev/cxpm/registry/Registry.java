@@ -373,6 +373,21 @@ public final class Registry implements AutoCloseable {
         return n;
     }
 
+    /** For readiness checks: throws unless the database answers within the deadline (the details are for the log). */
+    public void checkDatabase(Duration deadline) {
+        db.check(deadline);
+    }
+
+    /** For readiness checks: throws unless the blob store answers. */
+    public void checkBlobs() {
+        blobs.check();
+    }
+
+    /** The database's connection pools as they are now, for the metrics. */
+    public List<RegistryDatabase.Pool> databasePools() {
+        return db.pools();
+    }
+
     @Override
     public void close() {
         downloads.close();

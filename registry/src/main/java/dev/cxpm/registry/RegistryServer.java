@@ -6,14 +6,20 @@ import dev.cxpm.registry.api.ApiHandlers;
 import dev.cxpm.registry.api.Request;
 import dev.cxpm.registry.api.Uploads;
 import dev.cxpm.registry.codex.CodexMarketplace;
+import dev.cxpm.registry.ops.Health;
+import dev.cxpm.registry.ops.Metrics;
+import dev.cxpm.registry.ops.Operations;
+import dev.cxpm.registry.ops.Traffic;
 import dev.cxpm.registry.web.WebAssets;
 import dev.cxpm.registry.web.WebHandlers;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
@@ -44,49 +50,71 @@ public final class RegistryServer implements AutoCloseable {
         void handle(Request r) throws IOException;
     }
 
-    /** A route: the methods and path it answers, who may call it, what answers. */
-    record Route(Set<String> methods, Pattern path, Access access, Handler handler) {
+    /** A route: the methods and path it answers (a template, as metrics and the access log name it), who may call it, what answers. */
+    record Route(Set<String> methods, String template, Pattern path, Access access, Handler handler) {
     }
 
-    private static Route route(Set<String> methods, String path, Access access, Handler handler) {
-        return new Route(methods, Pattern.compile(path), access, handler);
+    /** What each {@code {placeholder}} of a route template matches. */
+    private static final Map<String, String> PLACEHOLDERS = Map.of(
+            "name", "([^/]+)", "version", "([^/]+)", "user", "([^/]+)",
+            "sha512", "([0-9a-f]{128})(?:\\.tgz)?", "id", "([0-9a-f]+)", "file", "(.*)", "color", "([0-9A-Fa-f]{3,8})");
+
+    private static Route route(Set<String> methods, String template, Access access, Handler handler) {
+        StringBuilder regex = new StringBuilder();
+        Matcher m = Pattern.compile("\\{(\\w+)}").matcher(template);
+        int at = 0;
+        while (m.find()) {
+            regex.append(Pattern.quote(template.substring(at, m.start()))).append(PLACEHOLDERS.get(m.group(1)));
+            at = m.end();
+        }
+        regex.append(Pattern.quote(template.substring(at)));
+        return new Route(methods, template, Pattern.compile(regex.toString()), access, handler);
     }
 
     private final Uploads uploads;
+    private final Traffic traffic;
+    private final Duration shutdownGrace;
 
-    private RegistryServer(Registry registry, HttpServer server, CodexMarketplace codex, Optional<URI> publicUrl, Uploads uploads) {
+    private RegistryServer(Registry registry, HttpServer server, CodexMarketplace codex, Options options, Uploads uploads) {
         this.registry = registry;
         this.server = server;
         this.codex = codex;
         this.uploads = uploads;
-        ApiHandlers api = new ApiHandlers(registry, codex.name(), uploads);
-        this.web = new WebHandlers(registry, codex.name(), url(), publicUrl);
-        String plugin = "/api/v1/plugins/([^/]+)";
+        Operations ops = options.operations();
+        this.traffic = new Traffic(ops, registry, Clock.systemUTC());
+        this.shutdownGrace = ops.shutdownGrace();
+        ApiHandlers api = new ApiHandlers(registry, codex.name(), uploads, ops.maxPublishBytes());
+        this.web = new WebHandlers(registry, codex.name(), url(), options.publicUrl());
+        Health health = new Health(registry);
+        String plugin = "/api/v1/plugins/{name}";
         this.routes = List.of(
-                route(Set.of("PUT", "POST"), "/api/v1/plugins", Access.PUBLISH, api::publish),
-                route(Set.of("POST", "DELETE"), plugin + "/versions/([^/]+)/yank", Access.PUBLISH_PLUGIN, api::yank),
+                route(Set.of("PUT", "POST"), Traffic.PUBLISH_ROUTE, Access.PUBLISH, api::publish),
+                route(Set.of("POST", "DELETE"), plugin + "/versions/{version}/yank", Access.PUBLISH_PLUGIN, api::yank),
                 route(Set.of("PUT"), plugin + "/deprecation", Access.PUBLISH_PLUGIN, api::deprecate),
                 route(READ, plugin + "/owners", Access.ANYONE, api::owners),
-                route(Set.of("PUT", "DELETE"), plugin + "/owners/([^/]+)", Access.OWNER, api::changeOwner),
+                route(Set.of("PUT", "DELETE"), plugin + "/owners/{user}", Access.OWNER, api::changeOwner),
                 route(READ, plugin, Access.ANYONE, api::index),
-                route(READ, "/api/v1/blobs/([0-9a-f]{128})(?:\\.tgz)?", Access.ANYONE, api::blob),
-                route(READ, "/api/v1/search", Access.ANYONE, api::search),
+                route(READ, Registry.BLOB_PATH + "{sha512}", Access.ANYONE, api::blob),
+                route(READ, Traffic.SEARCH_ROUTE, Access.ANYONE, api::search),
                 route(READ, "/api/v1/me", Access.TOKEN, api::me),
                 route(Set.of("POST"), "/api/v1/tokens", Access.OWNER, api::createToken),
                 route(READ, "/api/v1/tokens", Access.OWNER, api::tokens),
-                route(Set.of("DELETE"), "/api/v1/tokens/([0-9a-f]+)", Access.OWNER_OR_THIS_TOKEN, api::revokeToken),
-                route(READ, Pattern.quote(CodexMarketplace.URL_PATH) + "/(.*)", Access.ANYONE, this::codexFile),
+                route(Set.of("DELETE"), "/api/v1/tokens/{id}", Access.OWNER_OR_THIS_TOKEN, api::revokeToken),
+                route(READ, CodexMarketplace.URL_PATH + "/{file}", Access.ANYONE, this::codexFile),
                 route(READ, "/api/v1/registry", Access.ANYONE, api::probe),
                 route(Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"), "/health", Access.ANYONE, api::health),
+                route(READ, "/healthz", Access.ANYONE, health::live),
+                route(READ, "/readyz", Access.ANYONE, health::ready),
+                route(READ, "/metrics", Access.ANYONE, traffic::metrics),
                 route(READ, "/", Access.ANYONE, web::home),
-                route(READ, "/plugins/([^/]+)", Access.ANYONE, web::plugin),
-                route(READ, "/plugins/([^/]+)/([^/]+)", Access.ANYONE, web::version),
-                route(READ, "/plugins/([^/]+)/([^/]+)/icon", Access.ANYONE, web::icon),
-                route(READ, "/owners/([^/]+)", Access.ANYONE, web::owner),
+                route(READ, "/plugins/{name}", Access.ANYONE, web::plugin),
+                route(READ, "/plugins/{name}/{version}", Access.ANYONE, web::version),
+                route(READ, "/plugins/{name}/{version}/icon", Access.ANYONE, web::icon),
+                route(READ, "/owners/{user}", Access.ANYONE, web::owner),
                 route(READ, "/assets/registry.css", Access.ANYONE, WebAssets::stylesheet),
                 route(READ, "/assets/registry.js", Access.ANYONE, WebAssets::script),
                 route(READ, "/assets/icon.svg", Access.ANYONE, WebAssets::icon),
-                route(READ, "/assets/accent/([0-9A-Fa-f]{3,8})\\.css", Access.ANYONE, WebAssets::accent));
+                route(READ, "/assets/accent/{color}.css", Access.ANYONE, WebAssets::accent));
     }
 
     /**
@@ -96,7 +124,7 @@ public final class RegistryServer implements AutoCloseable {
      * 50 MiB of that directory and up to 16 MiB of heap for the manifests and SKILL.md heads it checks).
      */
     public record Options(Path codexRepository, String marketplaceName, Optional<URI> publicUrl, Path uploads, int maxUploads,
-                          Duration maxUploadTime) {
+                          Duration maxUploadTime, Operations operations) {
         public static final String DEFAULT_MARKETPLACE_NAME = "cxpm-registry";
         public static final int DEFAULT_MAX_UPLOADS = 4;
         /** A 50 MiB body takes this long only below ~3.5 Mbit/s; past it, a stalled client stops holding a place. */
@@ -104,6 +132,16 @@ public final class RegistryServer implements AutoCloseable {
 
         public Options(Path codexRepository, String marketplaceName, Optional<URI> publicUrl, Path uploads, int maxUploads) {
             this(codexRepository, marketplaceName, publicUrl, uploads, maxUploads, DEFAULT_MAX_UPLOAD_TIME);
+        }
+
+        public Options(Path codexRepository, String marketplaceName, Optional<URI> publicUrl, Path uploads, int maxUploads,
+                       Duration maxUploadTime) {
+            this(codexRepository, marketplaceName, publicUrl, uploads, maxUploads, maxUploadTime, Operations.defaults());
+        }
+
+        /** The same set-up, run as {@code ops} says (log, limits, shutdown). */
+        public Options with(Operations ops) {
+            return new Options(codexRepository, marketplaceName, publicUrl, uploads, maxUploads, maxUploadTime, ops);
         }
 
         public Options {
@@ -133,7 +171,7 @@ public final class RegistryServer implements AutoCloseable {
     public static RegistryServer start(Registry registry, String host, int port, Options options) throws IOException {
         HttpServer http = HttpServer.create(new InetSocketAddress(host, port), 128);
         RegistryServer s = new RegistryServer(registry, http, new CodexMarketplace(registry, options.codexRepository(), options.marketplaceName()),
-                options.publicUrl(), new Uploads(options.uploads(), options.maxUploads(), options.maxUploadTime()));
+                options, new Uploads(options.uploads(), options.maxUploads(), options.maxUploadTime()));
         http.createContext("/", s::handle);
         http.setExecutor(s.executor);
         http.start();
@@ -151,9 +189,14 @@ public final class RegistryServer implements AutoCloseable {
         return URI.create("http://" + host + ":" + a.getPort());
     }
 
+    /**
+     * Stops accepting connections at once, lets the requests in flight finish for up to the shutdown grace, then
+     * closes the connections still open and waits for every handler to return: a publish in flight has then either
+     * committed or rolled back, so the caller may close the database and the blob store after this.
+     */
     @Override
     public void close() {
-        server.stop(0);
+        server.stop((int) Math.min(Integer.MAX_VALUE, (shutdownGrace.toMillis() + 999) / 1000));
         codex.close();
         executor.close();
         uploads.close();
@@ -168,6 +211,7 @@ public final class RegistryServer implements AutoCloseable {
             + "form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 
     private void handle(HttpExchange ex) throws IOException {
+        Traffic.Served served = traffic.begin(ex);
         try (ex) {
             var headers = ex.getResponseHeaders();
             headers.set("X-Content-Type-Options", "nosniff");
@@ -175,7 +219,7 @@ public final class RegistryServer implements AutoCloseable {
             headers.set("Content-Security-Policy", CONTENT_SECURITY_POLICY);
             Request plain = new Request(ex, null, null);
             try {
-                route(ex);
+                route(ex, served);
             } catch (RegistryException e) {
                 if (isPage(ex.getRequestURI().getRawPath())) {
                     web.refused(plain, e);
@@ -183,46 +227,48 @@ public final class RegistryServer implements AutoCloseable {
                     plain.sendError(e);
                 }
             } catch (RuntimeException e) {
-                plain.sendError(internalError(ex, e));
+                plain.sendError(internalError(served.id(), ex, e));
             }
+        } finally {
+            traffic.end(served);
         }
     }
 
-    /** Web pages answer a refusal with a page; the API and the git view with JSON. */
+    /** Web pages answer a refusal with a page; the API, the git view and the operators' endpoints with JSON. */
     private static boolean isPage(String path) {
-        return !path.startsWith("/api/") && !path.startsWith(CodexMarketplace.URL_PATH + "/") && !path.equals("/health");
+        return !path.startsWith("/api/") && !path.startsWith(CodexMarketplace.URL_PATH + "/")
+                && !Set.of("/health", "/healthz", "/readyz", "/metrics").contains(path);
     }
 
     private static final System.Logger LOG = System.getLogger(RegistryServer.class.getName());
-    private static final java.security.SecureRandom REQUEST_IDS = new java.security.SecureRandom();
 
     /**
-     * A failure of the server itself: the details (paths, SQL, exception text) go to the log under a
-     * random request id, and the client sees only that id.
+     * A failure of the server itself: the details (paths, SQL, exception text) go to the log under the
+     * request's id, and the client sees only that id (also in its access log line and X-Request-Id).
      */
-    private static RegistryException internalError(HttpExchange ex, RuntimeException e) {
-        byte[] random = new byte[6];
-        REQUEST_IDS.nextBytes(random);
-        String id = java.util.HexFormat.of().formatHex(random);
+    private static RegistryException internalError(String id, HttpExchange ex, RuntimeException e) {
         LOG.log(System.Logger.Level.ERROR, "request " + id + " (" + ex.getRequestMethod() + " " + ex.getRequestURI().getRawPath() + ") failed", e);
         return new RegistryException(500, "internal", "internal error (request " + id + "); the server log has the details");
     }
 
-    private void route(HttpExchange ex) throws IOException {
+    private void route(HttpExchange ex, Traffic.Served served) throws IOException {
         String method = ex.getRequestMethod();
         String path = ex.getRequestURI().getRawPath();
         for (Route route : routes) {
             Matcher m = route.path().matcher(path);
             if (route.methods().contains(method) && m.matches()) {
+                traffic.admit(served, route.template());
                 Caller caller = route.access().needsToken() ? registry.authenticate(ex.getRequestHeaders().getFirst("Authorization")) : null;
                 Request request = new Request(ex, m, caller);
                 if (caller != null) {
+                    traffic.admitToken(served, caller.user(), caller.tokenId());
                     route.access().check(caller, request);
                 }
                 route.handler().handle(request);
                 return;
             }
         }
+        traffic.admit(served, Metrics.UNMATCHED);
         if (path.startsWith("/api/")) {
             throw new RegistryException(404, "not-found", "no route " + method + " " + path);
         }

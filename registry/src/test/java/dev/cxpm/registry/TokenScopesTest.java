@@ -117,6 +117,10 @@ class TokenScopesTest {
                 new Row("GET /codex/marketplace.git/HEAD", () -> call("GET", "/codex/marketplace.git/HEAD"), anyone),
                 new Row("GET /api/v1/registry", () -> call("GET", "/api/v1/registry"), anyone),
                 new Row("GET /health", () -> call("GET", "/health"), anyone),
+                new Row("GET /healthz", () -> call("GET", "/healthz"), anyone),
+                new Row("GET /readyz", () -> call("GET", "/readyz"), anyone),
+                // from this machine: no token needed, and none grants more (docs/SECURITY.md, who reads /metrics)
+                new Row("GET /metrics", () -> call("GET", "/metrics"), anyone),
                 new Row("GET /", () -> call("GET", "/?q=demo"), anyone),
                 new Row("GET /plugins/demo", () -> call("GET", "/plugins/demo"), anyone),
                 new Row("GET /plugins/demo/1.0.0", () -> call("GET", "/plugins/demo/1.0.0"), anyone),

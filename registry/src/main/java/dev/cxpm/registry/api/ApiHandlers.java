@@ -27,18 +27,21 @@ public final class ApiHandlers {
     private final Registry registry;
     private final String marketplaceName;
     private final Uploads uploads;
+    private final long maxPublishBytes;
 
-    public ApiHandlers(Registry registry, String marketplaceName, Uploads uploads) {
+    /** {@code maxPublishBytes}: the largest publish body read (at most {@link PluginArchive#MAX_COMPRESSED_BYTES}). */
+    public ApiHandlers(Registry registry, String marketplaceName, Uploads uploads, long maxPublishBytes) {
         this.registry = registry;
         this.marketplaceName = marketplaceName;
         this.uploads = uploads;
+        this.maxPublishBytes = Math.min(maxPublishBytes, PluginArchive.MAX_COMPRESSED_BYTES);
     }
 
     public void publish(Request r) throws IOException {
         String type = Optional.ofNullable(r.header("Content-Type")).orElse("");
         String boundary = type.startsWith("multipart/form-data") ? Multipart.boundary(type) : null;
         Registry.Published p;
-        try (Uploads.Upload upload = uploads.receive(r, boundary, PluginArchive.MAX_COMPRESSED_BYTES)) {
+        try (Uploads.Upload upload = uploads.receive(r, boundary, maxPublishBytes)) {
             p = registry.publish(r.caller(), upload.file());
         }
         ObjectNode o = JSON.createObjectNode().put("name", p.name()).put("version", p.version())

@@ -23,9 +23,15 @@ final class JdbcConnections {
     private final BlockingQueue<Connection> searchers;
 
     private final Dialect dialect;
+    /** The SQLite file, checked by {@link #check}: an open connection keeps answering after its file is deleted. */
+    private final java.nio.file.Path file;
+    /** Threads waiting for a read or search connection, for the pool gauges. */
+    private final java.util.concurrent.atomic.AtomicInteger waitingReaders = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicInteger waitingSearchers = new java.util.concurrent.atomic.AtomicInteger();
 
     JdbcConnections(String url, Dialect dialect) throws SQLException {
         this.dialect = dialect;
+        this.file = dialect == Dialect.SQLITE ? java.nio.file.Path.of(url.substring("jdbc:sqlite:".length())) : null;
         writer = connect(url);
         if (dialect == Dialect.SQLITE) {
             try (Statement s = writer.createStatement()) {
@@ -60,20 +66,25 @@ final class JdbcConnections {
     }
 
     <T> T read(Work<T> work) {
-        return take(readers, work);
+        return take(readers, waitingReaders, work);
     }
 
     <T> T search(Work<T> work) {
-        return take(searchers, work);
+        return take(searchers, waitingSearchers, work);
     }
 
-    private static <T> T take(BlockingQueue<Connection> pool, Work<T> work) {
-        Connection c;
-        try {
-            c = pool.take();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted waiting for a database connection", e);
+    private static <T> T take(BlockingQueue<Connection> pool, java.util.concurrent.atomic.AtomicInteger waiting, Work<T> work) {
+        Connection c = pool.poll();
+        if (c == null) {
+            waiting.incrementAndGet();
+            try {
+                c = pool.take();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted waiting for a database connection", e);
+            } finally {
+                waiting.decrementAndGet();
+            }
         }
         try {
             return work.run(c);
@@ -102,6 +113,44 @@ final class JdbcConnections {
             throw new IllegalStateException("database write failed: " + e.getMessage(), e);
         } finally {
             writeLock.unlock();
+        }
+    }
+
+    /** The pools as they are now: connections, idle ones, threads waiting for one. */
+    java.util.List<RegistryDatabase.Pool> pools() {
+        return java.util.List.of(
+                new RegistryDatabase.Pool("write", 1, writeLock.isLocked() ? 0 : 1, writeLock.getQueueLength()),
+                new RegistryDatabase.Pool("read", dialect.readers(), readers.size(), waitingReaders.get()),
+                new RegistryDatabase.Pool("search", dialect.searchers(), searchers.size(), waitingSearchers.get()));
+    }
+
+    /**
+     * Throws unless a read connection answers within the deadline (and, for SQLite, the database file is still
+     * there: a deleted or moved file would go on answering through the open connections until the next restart).
+     */
+    void check(java.time.Duration deadline) {
+        if (file != null && !(java.nio.file.Files.isRegularFile(file) && java.nio.file.Files.isReadable(file)
+                && java.nio.file.Files.isWritable(file))) {
+            throw new IllegalStateException("the database file " + file + " is missing or not readable and writable");
+        }
+        Connection c;
+        try {
+            c = readers.poll(deadline.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted waiting for a database connection", e);
+        }
+        if (c == null) {
+            throw new IllegalStateException("no database connection free within " + deadline.toMillis() + " ms");
+        }
+        try {
+            if (!c.isValid((int) Math.max(1, deadline.toSeconds()))) {
+                throw new IllegalStateException("the database connection does not answer");
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("database check failed: " + e.getMessage(), e);
+        } finally {
+            readers.add(c);
         }
     }
 

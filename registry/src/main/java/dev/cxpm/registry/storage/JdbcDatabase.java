@@ -66,6 +66,16 @@ public final class JdbcDatabase implements RegistryDatabase {
     }
 
     @Override
+    public List<Pool> pools() {
+        return db.pools();
+    }
+
+    @Override
+    public void check(java.time.Duration deadline) {
+        db.check(deadline);
+    }
+
+    @Override
     public Optional<StoredPage> page(String plugin, String version) {
         return db.read(c -> PageRows.page(c, plugin, version));
     }

@@ -163,6 +163,15 @@ public interface RegistryDatabase extends AutoCloseable {
 
     List<TokenRow> tokens(String user);
 
+    /** A pool of connections as it is now, for the metrics an operator watches: its size, idle ones, threads waiting. */
+    record Pool(String name, int size, int idle, int waiting) {
+    }
+
+    List<Pool> pools();
+
+    /** Throws (with the details for the log) unless the database answers within the deadline; for readiness checks. */
+    void check(java.time.Duration deadline);
+
     @Override
     void close();
 }

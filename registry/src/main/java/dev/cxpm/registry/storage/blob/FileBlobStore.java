@@ -93,6 +93,14 @@ public final class FileBlobStore implements BlobStore {
         }
     }
 
+    /** The directory must be there and writable: a missing one answers every {@code exists} with a plain false. */
+    @Override
+    public void check() {
+        if (!Files.isDirectory(dir) || !Files.isWritable(dir)) {
+            throw new UncheckedIOException(new IOException("the blob directory " + dir + " is missing or not writable"));
+        }
+    }
+
     @Override
     public Set<Integrity> list() {
         Set<Integrity> all = new HashSet<>();
