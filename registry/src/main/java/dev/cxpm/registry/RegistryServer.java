@@ -54,7 +54,11 @@ public final class RegistryServer implements AutoCloseable {
 
     private final Uploads uploads;
 
-    private RegistryServer(Registry registry, HttpServer server, CodexMarketplace codex, Optional<URI> publicUrl, Uploads uploads) {
+    private final boolean trustForwardedFor;
+
+    private RegistryServer(Registry registry, HttpServer server, CodexMarketplace codex, Optional<URI> publicUrl, Uploads uploads,
+                           boolean trustForwardedFor) {
+        this.trustForwardedFor = trustForwardedFor;
         this.registry = registry;
         this.server = server;
         this.codex = codex;
@@ -66,6 +70,10 @@ public final class RegistryServer implements AutoCloseable {
                 route(Set.of("PUT", "POST"), "/api/v1/plugins", Access.PUBLISH, api::publish),
                 route(Set.of("POST", "DELETE"), plugin + "/versions/([^/]+)/yank", Access.PUBLISH_PLUGIN, api::yank),
                 route(Set.of("PUT"), plugin + "/deprecation", Access.PUBLISH_PLUGIN, api::deprecate),
+                route(READ, plugin + "/advisories", Access.ANYONE, api::advisories),
+                route(Set.of("POST"), plugin + "/advisories", Access.PUBLISH_PLUGIN, api::addAdvisory),
+                route(Set.of("DELETE"), plugin + "/advisories/([^/]+)", Access.PUBLISH_PLUGIN, api::withdrawAdvisory),
+                route(READ, "/api/v1/audit", Access.ADMIN, api::audit),
                 route(READ, plugin + "/owners", Access.ANYONE, api::owners),
                 route(Set.of("PUT", "DELETE"), plugin + "/owners/([^/]+)", Access.OWNER, api::changeOwner),
                 route(READ, plugin, Access.ANYONE, api::index),
@@ -96,14 +104,27 @@ public final class RegistryServer implements AutoCloseable {
      * 50 MiB of that directory and up to 16 MiB of heap for the manifests and SKILL.md heads it checks).
      */
     public record Options(Path codexRepository, String marketplaceName, Optional<URI> publicUrl, Path uploads, int maxUploads,
-                          Duration maxUploadTime) {
+                          Duration maxUploadTime, boolean trustForwardedFor) {
         public static final String DEFAULT_MARKETPLACE_NAME = "cxpm-registry";
         public static final int DEFAULT_MAX_UPLOADS = 4;
         /** A 50 MiB body takes this long only below ~3.5 Mbit/s; past it, a stalled client stops holding a place. */
         public static final Duration DEFAULT_MAX_UPLOAD_TIME = Duration.ofMinutes(2);
 
+        public Options(Path codexRepository, String marketplaceName, Optional<URI> publicUrl, Path uploads, int maxUploads,
+                       Duration maxUploadTime) {
+            this(codexRepository, marketplaceName, publicUrl, uploads, maxUploads, maxUploadTime, false);
+        }
+
         public Options(Path codexRepository, String marketplaceName, Optional<URI> publicUrl, Path uploads, int maxUploads) {
             this(codexRepository, marketplaceName, publicUrl, uploads, maxUploads, DEFAULT_MAX_UPLOAD_TIME);
+        }
+
+        /**
+         * The same, taking the client's address from the last {@code X-Forwarded-For} entry (the one the proxy in
+         * front added) for the audit log: only behind a proxy that sets it, as anyone else can write that header.
+         */
+        public Options trustingForwardedFor(boolean trust) {
+            return new Options(codexRepository, marketplaceName, publicUrl, uploads, maxUploads, maxUploadTime, trust);
         }
 
         public Options {
@@ -133,7 +154,7 @@ public final class RegistryServer implements AutoCloseable {
     public static RegistryServer start(Registry registry, String host, int port, Options options) throws IOException {
         HttpServer http = HttpServer.create(new InetSocketAddress(host, port), 128);
         RegistryServer s = new RegistryServer(registry, http, new CodexMarketplace(registry, options.codexRepository(), options.marketplaceName()),
-                options.publicUrl(), new Uploads(options.uploads(), options.maxUploads(), options.maxUploadTime()));
+                options.publicUrl(), new Uploads(options.uploads(), options.maxUploads(), options.maxUploadTime()), options.trustForwardedFor());
         http.createContext("/", s::handle);
         http.setExecutor(s.executor);
         http.start();
@@ -214,7 +235,8 @@ public final class RegistryServer implements AutoCloseable {
         for (Route route : routes) {
             Matcher m = route.path().matcher(path);
             if (route.methods().contains(method) && m.matches()) {
-                Caller caller = route.access().needsToken() ? registry.authenticate(ex.getRequestHeaders().getFirst("Authorization")) : null;
+                Caller caller = route.access().needsToken()
+                        ? registry.authenticate(ex.getRequestHeaders().getFirst("Authorization")).from(remote(ex)) : null;
                 Request request = new Request(ex, m, caller);
                 if (caller != null) {
                     route.access().check(caller, request);
@@ -227,6 +249,25 @@ public final class RegistryServer implements AutoCloseable {
             throw new RegistryException(404, "not-found", "no route " + method + " " + path);
         }
         web.notFound(new Request(ex, null, null));
+    }
+
+    /**
+     * Where a request came from, for the audit log: the peer's address, or behind a trusted proxy the last
+     * {@code X-Forwarded-For} entry (what that proxy saw; earlier entries are the client's word) when it reads as an
+     * IP address; anything else there is ignored rather than recorded.
+     */
+    private String remote(HttpExchange ex) {
+        String peer = ex.getRemoteAddress().getAddress().getHostAddress();
+        if (!trustForwardedFor) {
+            return peer;
+        }
+        List<String> headers = ex.getRequestHeaders().get("X-Forwarded-For");
+        if (headers == null || headers.isEmpty()) {
+            return peer;
+        }
+        String all = headers.get(headers.size() - 1);
+        String last = all.substring(all.lastIndexOf(',') + 1).strip();
+        return last.length() <= 45 && last.matches("[0-9A-Fa-f.:]+") && last.matches(".*[.:].*") ? last : peer;
     }
 
     private void codexFile(Request r) throws IOException {

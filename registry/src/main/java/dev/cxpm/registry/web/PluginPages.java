@@ -10,6 +10,7 @@ import dev.cxpm.registry.Registry;
 import dev.cxpm.registry.codex.CodexMarketplace;
 import dev.cxpm.registry.publish.PageData;
 import dev.cxpm.registry.publish.VersionPages;
+import dev.cxpm.registry.storage.RegistryDatabase;
 import dev.cxpm.registry.storage.RegistryDatabase.PluginRow;
 import dev.cxpm.registry.storage.RegistryDatabase.VersionRow;
 import dev.cxpm.registry.storage.Versions;
@@ -61,6 +62,7 @@ final class PluginPages {
         }
         b.append("</header><div class=columns><div class=content>");
         install(b, "cxpm install " + p.name() + " --registry " + baseUrl, baseUrl, p.name()); // works where this registry was never added
+        advisories(b, registry.advisories(name));
         if (page != null) {
             readme(b, page);
             contents(b, page);
@@ -210,6 +212,17 @@ final class PluginPages {
         term(b, "Downloads", String.valueOf(downloads));
         term(b, "Owners", owners.stream().map(o -> "<a href=\"/owners/" + url(o) + "\">" + esc(o) + "</a>").collect(Collectors.joining(", ")));
         b.append("</dl></aside>");
+    }
+
+    /** The standing advisories, above everything a reader might install from: severity, range, summary, link. */
+    private static void advisories(StringBuilder b, List<RegistryDatabase.AdvisoryRow> all) {
+        List<RegistryDatabase.AdvisoryRow> standing = all.stream().filter(a -> a.withdrawnAt() == null).toList();
+        if (standing.isEmpty()) {
+            return;
+        }
+        b.append("<h2>Advisories</h2>");
+        list(b, standing.stream().map(a -> "<span class=warning>" + esc(a.severity()) + "</span> <code>" + esc(a.id()) + "</code> versions <code>"
+                + esc(a.range()) + "</code>: " + esc(a.summary()) + (a.url() == null ? "" : " " + link(a.url()))).toList());
     }
 
     private static void term(StringBuilder b, String term, String html) {
