@@ -45,9 +45,10 @@ final class AdvisoryRows {
         if (Sql.exists(c, "SELECT 1 FROM advisories WHERE plugin_id = ? AND id = ?", plugin, id)) {
             return null;
         }
-        update(c, "INSERT INTO advisories (plugin_id, id, version_range, severity, summary, url, created_by, created_at)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)", plugin, id, a.range(), a.severity(), a.summary(), a.url(), a.createdBy(),
-                a.createdAt().toString());
+        // seq keeps the order they were attached in when the clock shows two at once
+        update(c, "INSERT INTO advisories (plugin_id, id, version_range, severity, summary, url, created_by, created_at, seq)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM advisories))", plugin, id, a.range(),
+                a.severity(), a.summary(), a.url(), a.createdBy(), a.createdAt().toString());
         return id;
     }
 
@@ -60,7 +61,7 @@ final class AdvisoryRows {
     static List<AdvisoryRow> of(Connection c, String plugin) throws SQLException {
         List<AdvisoryRow> out = new ArrayList<>();
         try (PreparedStatement p = Sql.prepare(c, "SELECT a.id, a.version_range, a.severity, a.summary, a.url, a.created_by, a.created_at,"
-                + " a.withdrawn_at FROM advisories a JOIN plugins p ON p.id = a.plugin_id WHERE p.name = ? ORDER BY a.created_at, a.id", plugin);
+                + " a.withdrawn_at FROM advisories a JOIN plugins p ON p.id = a.plugin_id WHERE p.name = ? ORDER BY a.seq", plugin);
              ResultSet rs = p.executeQuery()) {
             while (rs.next()) {
                 out.add(new AdvisoryRow(plugin, rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),

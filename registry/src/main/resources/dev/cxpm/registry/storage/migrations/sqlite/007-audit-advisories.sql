@@ -28,5 +28,6 @@ CREATE TABLE advisories (
   created_by TEXT NOT NULL,
   created_at TEXT NOT NULL,
   withdrawn_at TEXT,
+  seq BIGINT NOT NULL,
   PRIMARY KEY (plugin_id, id)
 );
