@@ -14,7 +14,7 @@ import picocli.CommandLine.Parameters;
                 "Installs of an affected version are reported by 'cxpm audit'."},
         subcommands = {AdvisoryCommand.Add.class, AdvisoryCommand.ListAdvisories.class, AdvisoryCommand.Withdraw.class},
         footerHeading = Examples.HEADING,
-        footer = {"  cxpm advisory add demo --range \"<1.2.3\" --severity high --summary \"Logs the API key.\"",
+        footer = {"  cxpm advisory add demo --range \"<1.2.3\" --severity high --summary \"Logs keys.\"",
                 "      Warn everyone on a version below 1.2.3.",
                 "  cxpm advisory list demo",
                 "      Show the advisories on demo."})
@@ -38,16 +38,16 @@ final class AdvisoryCommand implements Runnable {
             description = {"Attach an advisory to the versions of PLUGIN in a range (owners and admins).",
                     "The registry assigns an id such as CXPM-2026-0001 unless --id gives one."},
             footerHeading = Examples.HEADING,
-            footer = {"  cxpm advisory add demo --range \"<1.2.3\" --severity high --summary \"Logs the API key.\"",
+            footer = {"  cxpm advisory add demo --range \"<1.2.3\" --severity high --summary \"Logs keys.\"",
                     "      Warn everyone on a version below 1.2.3.",
-                    "  cxpm advisory add demo --range \">=1.0.0 <1.4.2\" --severity critical --summary \"Runs code from a gist.\" --url https://example.com/a --id GHSA-xxxx-yyyy-zzzz",
-                    "      Reuse an id published elsewhere, with a link to the details."})
+                    "  cxpm advisory add demo --range 1.x --severity low --summary Slow --id CVE-1",
+                    "      Reuse an id published elsewhere."})
     static final class Add implements Runnable {
         @CommandLine.ParentCommand
         AdvisoryCommand parent;
         @Parameters(paramLabel = "PLUGIN")
         String plugin;
-        @Option(names = "--range", required = true, paramLabel = "RANGE", description = "The affected versions, e.g. \"<1.2.3\" or \">=1.0.0 <1.4.2\".")
+        @Option(names = "--range", required = true, paramLabel = "RANGE", description = "The affected versions, e.g. \"<1.2.3\" or \"1.x\".")
         String range;
         @Option(names = "--severity", required = true, paramLabel = "SEVERITY", description = "One of: ${COMPLETION-CANDIDATES}.")
         Severity severity;

@@ -67,6 +67,10 @@ final class ServeCommand implements Runnable {
             + "listens on (behind a proxy, with TLS): the install command its pages show uses it.")
     String publicUrl;
 
+    @Option(names = "--trust-forwarded-for", description = "Behind a reverse proxy that sets X-Forwarded-For: record its last entry "
+            + "as where a write came from in the audit log (anyone can send that header, so only behind such a proxy).")
+    boolean trustForwardedFor;
+
     @Option(names = "--demo", description = "Seed a few example plugins (once) so there is something to see.")
     boolean demo;
 
@@ -97,7 +101,7 @@ final class ServeCommand implements Runnable {
         RegistryServer server;
         try {
             server = RegistryServer.start(registry, host, port,
-                    new RegistryServer.Options(dir.resolve("codex-marketplace.git"), marketplaceName, shownUrl));
+                    new RegistryServer.Options(dir.resolve("codex-marketplace.git"), marketplaceName, shownUrl).trustingForwardedFor(trustForwardedFor));
         } catch (BindException e) {
             registry.close();
             throw new UserError(UserError.Kind.CONFLICT, "cannot listen on " + host + ":" + port + ": " + e.getMessage(),

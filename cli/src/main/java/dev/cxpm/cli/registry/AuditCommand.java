@@ -21,8 +21,8 @@ import picocli.CommandLine.Option;
 
 /** {@code cxpm registry audit}: the registry's audit log of every write, for its admins. */
 @Command(name = "audit", mixinStandardHelpOptions = true,
-        description = {"Show the registry's audit log: every publish, yank, deprecation, owner, token and advisory change,",
-                "who made it (user and token id), when and from where. Newest first; needs an admin token."},
+        description = {"Show the registry's audit log of every write: who, when, from where, what.",
+                "Publishes, yanks, deprecations, owner, token and advisory changes, newest first; needs an admin token."},
         footerHeading = Examples.HEADING,
         footer = {"  cxpm registry audit --plugin demo --since 7d",
                 "      What changed demo in the last seven days.",
