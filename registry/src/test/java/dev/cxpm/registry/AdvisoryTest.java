@@ -158,5 +158,10 @@ class AdvisoryTest {
         String page = http.send(HttpRequest.newBuilder(server.url().resolve("/plugins/demo")).build(), HttpResponse.BodyHandlers.ofString()).body();
         assertThat(page).contains("<h2>Advisories</h2>").contains("Runs &lt;script&gt;alert(1)&lt;/script&gt; &amp; more.")
                 .contains("&lt;1.2.3").contains("https://example.com/a?x=1&amp;y=2").doesNotContain("<script>alert(1)");
+        // the page of an affected version says so; an unaffected one does not
+        String affected = http.send(HttpRequest.newBuilder(server.url().resolve("/plugins/demo/1.0.0")).build(), HttpResponse.BodyHandlers.ofString()).body();
+        assertThat(affected).contains("Advisory <code>CXPM-2026-0001</code> (critical): Runs &lt;script&gt;");
+        String fixed = http.send(HttpRequest.newBuilder(server.url().resolve("/plugins/demo/1.3.0")).build(), HttpResponse.BodyHandlers.ofString()).body();
+        assertThat(fixed).doesNotContain("CXPM-2026-0001");
     }
 }

@@ -78,9 +78,9 @@ public final class Publishing {
         PublishOutcome outcome;
         try {
             Summary summary = new Summary(p.displayName(), p.description(), p.category(), p.keywords(), p.capabilities());
+            RegistryDatabase.VersionRule semverRule = semver.rule(p.name(), p.version(), strictCheck.surface());
             outcome = db.transaction(() -> {
-                PublishOutcome o = db.insertVersion(row, summary, caller.isAdmin(), rule,
-                        semver.rule(p.name(), p.version(), strictCheck.surface()), SemverGate.json(strictCheck.surface()));
+                PublishOutcome o = db.insertVersion(row, summary, caller.isAdmin(), rule, semverRule, SemverGate.json(strictCheck.surface()));
                 if (o == PublishOutcome.PUBLISHED) {
                     audit.record(caller, "publish", p.name(), p.version(),
                             AuditLog.details().put("integrity", integrity.sri()).put("size", size));

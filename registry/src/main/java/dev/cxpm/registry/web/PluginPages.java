@@ -6,6 +6,8 @@ import static dev.cxpm.registry.web.WebPages.list;
 import static dev.cxpm.registry.web.WebPages.url;
 
 import dev.cxpm.core.init.GeneratedDescription;
+import dev.cxpm.core.resolve.PluginVersion;
+import dev.cxpm.core.resolve.VersionRange;
 import dev.cxpm.registry.Registry;
 import dev.cxpm.registry.codex.CodexMarketplace;
 import dev.cxpm.registry.publish.PageData;
@@ -105,6 +107,13 @@ final class PluginPages {
         }
         if (v.deprecated() != null) {
             b.append("<p class=warning>Deprecated: ").append(esc(v.deprecated())).append("</p>");
+        }
+        PluginVersion pv = PluginVersion.of(v.version());
+        for (RegistryDatabase.AdvisoryRow a : registry.advisories(name)) {
+            if (a.withdrawnAt() == null && VersionRange.parse(a.range()).map(r -> r.includes(pv)).orElse(false)) {
+                b.append("<p class=warning>Advisory <code>").append(esc(a.id())).append("</code> (").append(esc(a.severity())).append("): ")
+                        .append(esc(a.summary())).append(a.url() == null ? "" : " " + link(a.url())).append("</p>");
+            }
         }
         if (page != null && page.description() != null) {
             b.append("<p class=description>").append(esc(page.description())).append("</p>");
