@@ -12,7 +12,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * JSON for programs, printed the way the real Codex CLI prints its {@code --json} (2-space indent,
  * {@code "key": value}), so scripts written against {@code codex plugin ... --json} read cxpm's too.
  */
-final class JsonOutput {
+public final class JsonOutput {
     static final ObjectMapper MAPPER = new ObjectMapper();
     private static final ObjectWriter PRETTY;
 
@@ -29,11 +29,11 @@ final class JsonOutput {
     private JsonOutput() {
     }
 
-    static ObjectNode object() {
+    public static ObjectNode object() {
         return MAPPER.createObjectNode();
     }
 
-    static String pretty(Object value) {
+    public static String pretty(Object value) {
         try {
             return PRETTY.writeValueAsString(value);
         } catch (JsonProcessingException e) {

@@ -12,7 +12,7 @@ import java.nio.file.Path;
  * else {@link DefaultRegistry} ({@code $CXPM_REGISTRY}, cxpm's config.toml, the default saved by {@code cxpm login}). The token:
  * {@code $CXPM_TOKEN} (for CI), else the one saved for that URL.
  */
-record RegistryLogin(URI url, String token) {
+public record RegistryLogin(URI url, String token) {
 
     static Path credentialsFile(Env env) {
         return Credentials.defaultFile(env.var("XDG_CONFIG_HOME"), env.var("HOME"));
@@ -38,7 +38,7 @@ record RegistryLogin(URI url, String token) {
         return new RegistryLogin(url, token.strip());
     }
 
-    RegistryClient client() {
+    public RegistryClient client() {
         return new RegistryClient(url, token);
     }
 

@@ -5,18 +5,23 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** A plain text table for human output: columns padded to their widest cell, two spaces apart. */
-final class Table {
+public final class Table {
     private final List<String[]> rows = new ArrayList<>();
 
-    Table(String... header) {
+    public Table(String... header) {
         rows.add(header);
     }
 
-    void row(String... cells) {
+    public void row(String... cells) {
         rows.add(cells);
     }
 
-    void print(PrintWriter out) {
+    /** Text from elsewhere (a registry's answer) as a cell may show it: no control character, so no terminal escape. */
+    public static String printable(String text) {
+        return text == null ? "" : TerminalProgress.printable(text);
+    }
+
+    public void print(PrintWriter out) {
         int cols = rows.getFirst().length;
         int[] width = new int[cols];
         for (String[] r : rows) {

@@ -19,6 +19,8 @@ enum Access {
     PUBLISH_PLUGIN((c, r) -> c.mayPublish(r.param(1))),
     /** The account (owners, tokens): {@code owner} or {@code admin}, never a {@code publish:} token. */
     OWNER((c, r) -> c.isAdmin() || c.isOwner()),
+    /** The audit log: an {@code admin} token only. */
+    ADMIN((c, r) -> c.isAdmin()),
     /** Revoking a token: an {@code owner} or {@code admin} token, or the token itself (a leaked CI token can retire itself). */
     OWNER_OR_THIS_TOKEN((c, r) -> c.isAdmin() || c.isOwner() || r.rawParam(1).equals(c.tokenId()));
 

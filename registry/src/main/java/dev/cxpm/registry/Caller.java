@@ -8,9 +8,20 @@ import java.util.List;
  * Scopes: {@code admin} (everything), {@code owner} (the user's account: publish, yank and
  * deprecate every plugin the user owns, create new plugins, change owners, make, list and
  * revoke the user's tokens), {@code publish:NAME} (publish, yank and deprecate NAME only;
- * creates NAME when it does not exist yet). {@link Access} maps them onto the routes.
+ * creates NAME when it does not exist yet). {@link Access} maps them onto the routes. {@code remote} is where the
+ * request came from, as {@code RegistryServer} decided (null outside a request).
  */
-public record Caller(String user, List<String> scopes, String tokenId) {
+public record Caller(String user, List<String> scopes, String tokenId, String remote) {
+
+    /** A caller not known to come from anywhere in particular (seeding, tests). */
+    public Caller(String user, List<String> scopes, String tokenId) {
+        this(user, scopes, tokenId, null);
+    }
+
+    /** The same caller, seen coming from {@code remote} (the address the audit log records). */
+    public Caller from(String remote) {
+        return new Caller(user, scopes, tokenId, remote);
+    }
 
     public static final String ADMIN = "admin";
     public static final String OWNER = "owner";

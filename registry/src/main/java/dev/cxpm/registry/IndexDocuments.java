@@ -20,7 +20,8 @@ import java.util.Optional;
 
 /**
  * A plugin's index document as clients read it: every version, oldest first, with its integrity,
- * size, tarball, dependencies, yanked and deprecated state, surface changes since its previous release, and a strong ETag (a hash of the bytes).
+ * size, tarball, dependencies, yanked and deprecated state, surface changes since its previous release, the standing
+ * advisories ({@code "advisories": [{id, range, severity, summary, url?}]}, absent when none), and a strong ETag (a hash of the bytes).
  */
 final class IndexDocuments {
 
@@ -63,6 +64,18 @@ final class IndexDocuments {
             o.put("publishedAt", v.publishedAt().toString());
             if (changes.containsKey(v.version())) {
                 changes.get(v.version()).forEach(o.putArray("changes")::add);
+            }
+        }
+        // only while one stands, so a plugin without advisories keeps the document (and ETag) it always had
+        List<RegistryDatabase.AdvisoryRow> standing = db.advisories(plugin).stream().filter(a -> a.withdrawnAt() == null).toList();
+        if (!standing.isEmpty()) {
+            ArrayNode advisories = doc.putArray("advisories");
+            for (RegistryDatabase.AdvisoryRow a : standing) {
+                ObjectNode o = advisories.addObject().put("id", a.id()).put("range", a.range()).put("severity", a.severity())
+                        .put("summary", a.summary());
+                if (a.url() != null) {
+                    o.put("url", a.url());
+                }
             }
         }
         try {

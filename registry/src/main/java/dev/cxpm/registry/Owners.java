@@ -11,16 +11,19 @@ import java.util.List;
 /**
  * What a plugin's owners (and admins) may do to it after publishing: yank and deprecate its versions,
  * add and remove owners. Whether the token's scope allows the action was checked before
- * (RegistryServer's Access); this is about the user. {@link Registry} tells its listeners of the change.
+ * (RegistryServer's Access); this is about the user. Each change is audited in its own transaction ({@link AuditLog});
+ * {@link Registry} tells its listeners of the change.
  */
 final class Owners {
 
     private final RegistryDatabase db;
     private final SemverGate surfaces;
+    private final AuditLog audit;
 
-    Owners(RegistryDatabase db, SemverGate surfaces) {
+    Owners(RegistryDatabase db, SemverGate surfaces, AuditLog audit) {
         this.db = db;
         this.surfaces = surfaces;
+        this.audit = audit;
     }
 
     void yank(Caller caller, String plugin, String version, boolean yanked) {
@@ -30,10 +33,15 @@ final class Owners {
         if (!caller.isAdmin() && !db.owners(plugin).contains(caller.user())) {
             throw new RegistryException(403, "not-owner", "you are not an owner of '" + plugin + "'");
         }
-        db.setYanked(plugin, version, yanked, yanked ? RegistryDatabase.VersionRule.NONE : surfaces.restore(plugin, version));
+        db.transaction(() -> {
+            if (db.setYanked(plugin, version, yanked, yanked ? RegistryDatabase.VersionRule.NONE : surfaces.restore(plugin, version))) {
+                audit.record(caller, yanked ? "yank" : "unyank", plugin, version, null);
+            }
+            return null;
+        });
     }
 
-    private void requireOwner(Caller caller, String plugin, String action) {
+    void requireOwner(Caller caller, String plugin, String action) {
         if (db.plugin(plugin).isEmpty()) {
             throw new RegistryException(404, "not-found", "no plugin '" + plugin + "'");
         }
@@ -52,20 +60,33 @@ final class Owners {
         VersionRange r = range == null || range.isBlank() ? VersionRange.ANY
                 : VersionRange.parse(range).filter(x -> x.ranges() != null)
                         .orElseThrow(() -> new RegistryException(400, "invalid-range", "not a version range: " + range));
-        List<String> changed = new ArrayList<>();
-        for (VersionRow v : db.versions(plugin)) {
-            boolean inRange = r.includes(PluginVersion.of(v.version()));
-            if (inRange && db.setDeprecated(plugin, v.version(), msg)) {
-                changed.add(v.version());
+        List<VersionRow> versions = db.versions(plugin);
+        // one transaction: the versions changed and the one audit row that says so
+        return db.transaction(() -> {
+            List<String> changed = new ArrayList<>();
+            for (VersionRow v : versions) {
+                boolean inRange = r.includes(PluginVersion.of(v.version()));
+                if (inRange && db.setDeprecated(plugin, v.version(), msg)) {
+                    changed.add(v.version());
+                }
             }
-        }
-        return changed;
+            if (!changed.isEmpty()) {
+                var details = AuditLog.details().put("range", r.text()).put("message", msg);
+                changed.forEach(details.putArray("versions")::add);
+                audit.record(caller, msg == null ? "undeprecate" : "deprecate", plugin, null, details);
+            }
+            return changed;
+        });
     }
 
     void add(Caller caller, String plugin, String user) {
         requireOwner(caller, plugin, "change the owners of");
         Tokens.requireUserName(user);
-        db.addOwner(plugin, user);
+        db.transaction(() -> {
+            db.addOwner(plugin, user);
+            audit.record(caller, "owner-add", plugin, null, AuditLog.details().put("user", user));
+            return null;
+        });
     }
 
     void remove(Caller caller, String plugin, String user) {
@@ -77,6 +98,10 @@ final class Owners {
         if (owners.size() == 1) {
             throw new RegistryException(409, "last-owner", "'" + plugin + "' would have no owner left; add another owner first");
         }
-        db.removeOwner(plugin, user);
+        db.transaction(() -> {
+            db.removeOwner(plugin, user);
+            audit.record(caller, "owner-remove", plugin, null, AuditLog.details().put("user", user));
+            return null;
+        });
     }
 }

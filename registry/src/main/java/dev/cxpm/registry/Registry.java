@@ -4,9 +4,9 @@ import dev.cxpm.core.pack.Integrity;
 import dev.cxpm.registry.publish.Publishing;
 import dev.cxpm.registry.publish.SemverGate;
 import dev.cxpm.registry.publish.VersionPages;
-import dev.cxpm.registry.storage.Dialect;
 import dev.cxpm.registry.storage.JdbcDatabase;
 import dev.cxpm.registry.storage.RegistryDatabase;
+import dev.cxpm.registry.storage.RegistryDatabase.AdvisoryRow;
 import dev.cxpm.registry.storage.RegistryDatabase.PluginRow;
 import dev.cxpm.registry.storage.RegistryDatabase.SearchPage;
 import dev.cxpm.registry.storage.RegistryDatabase.SearchQuery;
@@ -54,18 +54,22 @@ public final class Registry implements AutoCloseable {
     private final VersionPages pages;
     private final DownloadCounts downloads;
     private final TypoSearch typos;
+    private final AuditLog audit;
+    private final Advisories advisories;
 
     public Registry(RegistryDatabase db, BlobStore blobs, Clock clock) {
         this.db = db;
         this.blobs = blobs;
         this.clock = clock;
+        this.audit = new AuditLog(db, clock);
         this.pages = new VersionPages(db, blobs);
         this.downloads = new DownloadCounts(db);
         this.typos = new TypoSearch(db);
-        this.publishing = new Publishing(db, blobs, clock, pages);
+        this.publishing = new Publishing(db, blobs, clock, pages, audit);
         this.surfaces = new SemverGate(db, blobs);
-        this.tokens = new Tokens(db, clock);
-        this.owners = new Owners(db, surfaces);
+        this.tokens = new Tokens(db, clock, audit);
+        this.owners = new Owners(db, surfaces, audit);
+        this.advisories = new Advisories(db, clock, owners, audit);
     }
 
     /**
@@ -74,12 +78,7 @@ public final class Registry implements AutoCloseable {
      * sweep there could take the blob of a publish in flight; the server sweeps before it serves.
      */
     public static Registry embedded(Path dataDir, Clock clock) {
-        try {
-            Files.createDirectories(dataDir);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return new Registry(JdbcDatabase.sqlite(dataDir.resolve("registry.db")), new FileBlobStore(dataDir.resolve("blobs")), clock);
+        return embedded(dataDir, new FileBlobStore(dataDir.resolve("blobs")), clock);
     }
 
     /**
@@ -227,6 +226,30 @@ public final class Registry implements AutoCloseable {
         return db.ownedBy(user);
     }
 
+    // ---- advisories and the audit log -------------------------------------------------------
+
+    /** Attaches an advisory to a range of the plugin's versions ({@link Advisories}); id and url may be null. */
+    public AdvisoryRow addAdvisory(Caller caller, String plugin, String id, String range, String severity, String summary, String url) {
+        AdvisoryRow a = advisories.add(caller, plugin, new Advisories.Draft(id, range, severity, summary, url));
+        changed(plugin);
+        return a;
+    }
+
+    public void withdrawAdvisory(Caller caller, String plugin, String id) {
+        advisories.withdraw(caller, plugin, id);
+        changed(plugin);
+    }
+
+    /** Every advisory of the plugin, withdrawn ones included, oldest first. */
+    public List<AdvisoryRow> advisories(String plugin) {
+        return advisories.of(plugin);
+    }
+
+    /** A page of the audit log, newest first, for an admin ({@link AuditLog}). */
+    public AuditLog.Page audit(Caller caller, String plugin, String user, Instant since, int limit, String cursor) {
+        return audit.read(caller, plugin, user, since, limit, cursor);
+    }
+
     // ---- reading ---------------------------------------------------------------------------
 
     /** The per-plugin index document and its strong ETag (a hash of its bytes). */
@@ -312,7 +335,7 @@ public final class Registry implements AutoCloseable {
     public static final int MAX_QUERY_TERMS = 16;
 
     public SearchResult search(String text, String category, int page, int perPage) {
-        SearchQuery q = searchQuery(text, category, page, perPage);
+        SearchQuery q = SearchCache.query(text, category, page, perPage);
         // same policy as index documents: dropped on any change here, at most INDEX_CACHE_TTL old
         long gen = generation.get();
         Optional<SearchResult> cached = searchCache.get(q, gen);
@@ -334,21 +357,6 @@ public final class Registry implements AutoCloseable {
         return typos.search(text, t -> search(t, category, page, perPage));
     }
 
-    /**
-     * A search in the form the database reads it (lower-case words, category in lower case), so
-     * that what the cache keys on is bounded and one query spelled two ways is one entry.
-     */
-    private static SearchQuery searchQuery(String text, String category, int page, int perPage) {
-        if (text != null && text.strip().length() > MAX_QUERY_CHARS || category != null && category.strip().length() > MAX_QUERY_CHARS) {
-            throw new RegistryException(400, "query-too-long", "a search query or category is at most " + MAX_QUERY_CHARS + " characters");
-        }
-        List<String> words = Dialect.words(text);
-        if (words.size() > MAX_QUERY_TERMS) {
-            throw new RegistryException(400, "query-too-long", "a search query has at most " + MAX_QUERY_TERMS + " words");
-        }
-        String cat = category == null || category.isBlank() ? null : category.toLowerCase(java.util.Locale.ROOT);
-        return new SearchQuery(String.join(" ", words), cat, Math.max(1, page), Math.min(MAX_PER_PAGE, Math.max(1, perPage)));
-    }
 
     /** What the search cache holds, in bytes of queries and answers. */
     long searchCacheBytes() {

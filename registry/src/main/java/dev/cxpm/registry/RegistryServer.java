@@ -6,6 +6,7 @@ import dev.cxpm.registry.api.ApiHandlers;
 import dev.cxpm.registry.api.Request;
 import dev.cxpm.registry.api.Uploads;
 import dev.cxpm.registry.codex.CodexMarketplace;
+import dev.cxpm.registry.ops.ClientAddress;
 import dev.cxpm.registry.ops.Health;
 import dev.cxpm.registry.ops.Metrics;
 import dev.cxpm.registry.ops.Operations;
@@ -74,6 +75,7 @@ public final class RegistryServer implements AutoCloseable {
     private final Uploads uploads;
     private final Traffic traffic;
     private final Duration shutdownGrace;
+    private final boolean trustProxy;
 
     private RegistryServer(Registry registry, HttpServer server, CodexMarketplace codex, Options options, Uploads uploads) {
         this.registry = registry;
@@ -83,6 +85,7 @@ public final class RegistryServer implements AutoCloseable {
         Operations ops = options.operations();
         this.traffic = new Traffic(ops, registry, Clock.systemUTC());
         this.shutdownGrace = ops.shutdownGrace();
+        this.trustProxy = ops.trustProxy();
         ApiHandlers api = new ApiHandlers(registry, codex.name(), uploads, ops.maxPublishBytes());
         this.web = new WebHandlers(registry, codex.name(), url(), options.publicUrl());
         Health health = new Health(registry);
@@ -91,6 +94,10 @@ public final class RegistryServer implements AutoCloseable {
                 route(Set.of("PUT", "POST"), Traffic.PUBLISH_ROUTE, Access.PUBLISH, api::publish),
                 route(Set.of("POST", "DELETE"), plugin + "/versions/{version}/yank", Access.PUBLISH_PLUGIN, api::yank),
                 route(Set.of("PUT"), plugin + "/deprecation", Access.PUBLISH_PLUGIN, api::deprecate),
+                route(READ, plugin + "/advisories", Access.ANYONE, api::advisories),
+                route(Set.of("POST"), plugin + "/advisories", Access.PUBLISH_PLUGIN, api::addAdvisory),
+                route(Set.of("DELETE"), plugin + "/advisories/([^/]+)", Access.PUBLISH_PLUGIN, api::withdrawAdvisory),
+                route(READ, "/api/v1/audit", Access.ADMIN, api::audit),
                 route(READ, plugin + "/owners", Access.ANYONE, api::owners),
                 route(Set.of("PUT", "DELETE"), plugin + "/owners/{user}", Access.OWNER, api::changeOwner),
                 route(READ, plugin, Access.ANYONE, api::index),
@@ -129,6 +136,7 @@ public final class RegistryServer implements AutoCloseable {
         public static final int DEFAULT_MAX_UPLOADS = 4;
         /** A 50 MiB body takes this long only below ~3.5 Mbit/s; past it, a stalled client stops holding a place. */
         public static final Duration DEFAULT_MAX_UPLOAD_TIME = Duration.ofMinutes(2);
+
 
         public Options(Path codexRepository, String marketplaceName, Optional<URI> publicUrl, Path uploads, int maxUploads) {
             this(codexRepository, marketplaceName, publicUrl, uploads, maxUploads, DEFAULT_MAX_UPLOAD_TIME);
@@ -258,7 +266,8 @@ public final class RegistryServer implements AutoCloseable {
             Matcher m = route.path().matcher(path);
             if (route.methods().contains(method) && m.matches()) {
                 traffic.admit(served, route.template());
-                Caller caller = route.access().needsToken() ? registry.authenticate(ex.getRequestHeaders().getFirst("Authorization")) : null;
+                Caller caller = route.access().needsToken()
+                        ? registry.authenticate(ex.getRequestHeaders().getFirst("Authorization")).from(remote(ex)) : null;
                 Request request = new Request(ex, m, caller);
                 if (caller != null) {
                     traffic.admitToken(served, caller.user(), caller.tokenId());
@@ -273,6 +282,11 @@ public final class RegistryServer implements AutoCloseable {
             throw new RegistryException(404, "not-found", "no route " + method + " " + path);
         }
         web.notFound(new Request(ex, null, null));
+    }
+
+    /** Where a request came from, for the audit log: the same address the limits and the access log use. */
+    private String remote(HttpExchange ex) {
+        return ClientAddress.of(ex, trustProxy).getHostAddress();
     }
 
     private void codexFile(Request r) throws IOException {

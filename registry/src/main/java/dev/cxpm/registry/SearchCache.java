@@ -75,4 +75,22 @@ final class SearchCache {
     private static long chars(String s) {
         return s == null ? 0 : OVERHEAD + 2L * s.length();
     }
+
+    /**
+     * A search in the form the database reads it (lower-case words, category in lower case), so
+     * that what the cache keys on is bounded and one query spelled two ways is one entry.
+     */
+    static SearchQuery query(String text, String category, int page, int perPage) {
+        int maxChars = Registry.MAX_QUERY_CHARS;
+        if (text != null && text.strip().length() > maxChars || category != null && category.strip().length() > maxChars) {
+            throw new RegistryException(400, "query-too-long", "a search query or category is at most " + maxChars + " characters");
+        }
+        java.util.List<String> words = dev.cxpm.registry.storage.Dialect.words(text);
+        if (words.size() > Registry.MAX_QUERY_TERMS) {
+            throw new RegistryException(400, "query-too-long", "a search query has at most " + Registry.MAX_QUERY_TERMS + " words");
+        }
+        String cat = category == null || category.isBlank() ? null : category.toLowerCase(java.util.Locale.ROOT);
+        return new SearchQuery(String.join(" ", words), cat, Math.max(1, page),
+                Math.min(Registry.MAX_PER_PAGE, Math.max(1, perPage)));
+    }
 }

@@ -23,11 +23,13 @@ final class Tokens {
 
     private final RegistryDatabase db;
     private final Clock clock;
+    private final AuditLog audit;
     private final SecureRandom random = new SecureRandom();
 
-    Tokens(RegistryDatabase db, Clock clock) {
+    Tokens(RegistryDatabase db, Clock clock, AuditLog audit) {
         this.db = db;
         this.clock = clock;
+        this.audit = audit;
     }
 
     Registry.CreatedToken create(Caller grantor, String user, List<String> scopes, Duration ttl, String description) {
@@ -52,7 +54,14 @@ final class Tokens {
         String token = "cxpm_" + Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
         Instant now = clock.instant();
         Instant expires = ttl == null ? null : now.plus(ttl);
-        db.insertToken(new TokenRow(id, user, sha256(token), List.copyOf(scopes), description, now, expires, null));
+        db.transaction(() -> {
+            db.insertToken(new TokenRow(id, user, sha256(token), List.copyOf(scopes), description, now, expires, null));
+            // the id names the token; its secret (or hash) never reaches the log
+            var details = AuditLog.details().put("id", id).put("user", user).put("expiresAt", expires == null ? null : expires.toString());
+            scopes.forEach(details.putArray("scopes")::add);
+            audit.record(grantor, "token-create", null, null, details);
+            return null;
+        });
         return new Registry.CreatedToken(id, token, user, List.copyOf(scopes), expires);
     }
 
@@ -69,7 +78,7 @@ final class Tokens {
         if (t.expiresAt() != null && !clock.instant().isBefore(t.expiresAt())) {
             throw new RegistryException(401, "unauthorized", "this token expired at " + t.expiresAt());
         }
-        return new Caller(t.user(), t.scopes(), t.id());
+        return new Caller(t.user(), t.scopes(), t.id(), null);
     }
 
     void revoke(Caller caller, String id) {
@@ -77,9 +86,13 @@ final class Tokens {
         if (!own && !caller.isAdmin()) {
             throw new RegistryException(404, "not-found", "no token " + id + " of yours");
         }
-        if (!db.revokeToken(id, clock.instant())) {
-            throw new RegistryException(404, "not-found", "no active token " + id);
-        }
+        db.transaction(() -> {
+            if (!db.revokeToken(id, clock.instant())) {
+                throw new RegistryException(404, "not-found", "no active token " + id);
+            }
+            audit.record(caller, "token-revoke", null, null, AuditLog.details().put("id", id));
+            return null;
+        });
     }
 
     List<TokenRow> of(Caller caller) {

@@ -97,6 +97,13 @@ class TokenScopesTest {
                 new Row("POST /api/v1/plugins/demo/versions/1.0.0/yank", () -> call("POST", "/api/v1/plugins/demo/versions/1.0.0/yank"), releaseDemo),
                 new Row("DELETE /api/v1/plugins/demo/versions/1.0.0/yank", () -> call("DELETE", "/api/v1/plugins/demo/versions/1.0.0/yank"), releaseDemo),
                 new Row("PUT /api/v1/plugins/demo/deprecation", () -> json("PUT", "/api/v1/plugins/demo/deprecation", "{\"message\":\"\"}"), releaseDemo),
+                new Row("GET /api/v1/plugins/demo/advisories", () -> call("GET", "/api/v1/plugins/demo/advisories"), anyone),
+                new Row("POST /api/v1/plugins/demo/advisories", () -> json("POST", "/api/v1/plugins/demo/advisories",
+                        "{\"range\":\"<1.0.0\",\"severity\":\"low\",\"summary\":\"Old.\"}"), 401, 401, 401, 401, 403, 201, 403, 201, 201),
+                new Row("DELETE /api/v1/plugins/demo/advisories/ID", () -> call("DELETE", "/api/v1/plugins/demo/advisories/"
+                        + registry.addAdvisory(bob, "demo", null, "<1.0.0", "low", "Old.", null).id()), releaseDemo),
+                // the audit log is for admins alone: not even the owner of every plugin in it
+                new Row("GET /api/v1/audit", () -> call("GET", "/api/v1/audit"), 401, 401, 401, 401, 403, 403, 403, 403, 200),
                 new Row("GET /api/v1/plugins/demo/owners", () -> call("GET", "/api/v1/plugins/demo/owners"), anyone),
                 new Row("PUT /api/v1/plugins/demo/owners/erin", () -> call("PUT", "/api/v1/plugins/demo/owners/erin"), manageDemo),
                 new Row("DELETE /api/v1/plugins/demo/owners/dave", () -> {

@@ -162,6 +162,33 @@ public final class RegistryClient {
         return strings(r.path("versions"));
     }
 
+    /** Attaches an advisory to a range of the plugin's versions ({@code id}, {@code url} may be null); the advisory as stored. */
+    public JsonNode addAdvisory(String plugin, String id, String range, String severity, String summary, String url) {
+        ObjectNode body = JSON.createObjectNode().put("id", id).put("range", range).put("severity", severity).put("summary", summary).put("url", url);
+        return send(request("/api/v1/plugins/" + enc(plugin) + "/advisories").header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body.toString())));
+    }
+
+    /** The plugin's advisories, withdrawn ones included: {@code {name, advisories: [{id, range, severity, summary, url, withdrawnAt...}]}}. */
+    public JsonNode advisories(String plugin) {
+        return send(request("/api/v1/plugins/" + enc(plugin) + "/advisories").GET());
+    }
+
+    public void withdrawAdvisory(String plugin, String id) {
+        send(request("/api/v1/plugins/" + enc(plugin) + "/advisories/" + enc(id)).DELETE());
+    }
+
+    /** A page of the registry's audit log (admins only): {@code {entries: [...], next}}; null arguments are left out. */
+    public JsonNode audit(String plugin, String user, String since, int limit, String cursor) {
+        StringBuilder q = new StringBuilder("/api/v1/audit?limit=").append(limit);
+        for (String[] p : new String[][] {{"plugin", plugin}, {"user", user}, {"since", since}, {"cursor", cursor}}) {
+            if (p[1] != null) {
+                q.append('&').append(p[0]).append('=').append(enc(p[1]));
+            }
+        }
+        return send(request(q.toString()).GET());
+    }
+
     public List<String> owners(String plugin) {
         return strings(send(request("/api/v1/plugins/" + enc(plugin) + "/owners").GET()).path("owners"));
     }

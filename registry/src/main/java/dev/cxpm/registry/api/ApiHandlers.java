@@ -6,16 +6,23 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cxpm.core.pack.Integrity;
+import dev.cxpm.registry.AuditLog;
 import dev.cxpm.registry.Caller;
 import dev.cxpm.registry.Registry;
 import dev.cxpm.registry.RegistryException;
 import dev.cxpm.registry.codex.CodexMarketplace;
 import dev.cxpm.registry.publish.PluginArchive;
+import dev.cxpm.registry.storage.RegistryDatabase.AdvisoryRow;
+import dev.cxpm.registry.storage.RegistryDatabase.AuditRow;
 import dev.cxpm.registry.storage.RegistryDatabase.PluginRow;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -191,6 +198,72 @@ public final class ApiHandlers {
     public void revokeToken(Request r) throws IOException {
         registry.revokeToken(r.caller(), r.rawParam(1));
         r.sendJson(200, JSON.createObjectNode().put("id", r.rawParam(1)).put("revoked", true));
+    }
+
+    public void advisories(Request r) throws IOException {
+        String name = r.param(1);
+        if (registry.plugin(name).isEmpty()) {
+            throw new RegistryException(404, "not-found", "no plugin '" + name + "'");
+        }
+        ObjectNode o = JSON.createObjectNode().put("name", name);
+        ArrayNode arr = o.putArray("advisories");
+        registry.advisories(name).forEach(a -> arr.add(advisory(a)));
+        r.sendJson(200, o);
+    }
+
+    public void addAdvisory(Request r) throws IOException {
+        JsonNode b = r.jsonBody();
+        AdvisoryRow a = registry.addAdvisory(r.caller(), r.param(1), text(b, "id"), text(b, "range"), text(b, "severity"),
+                text(b, "summary"), text(b, "url"));
+        r.sendJson(201, advisory(a));
+    }
+
+    public void withdrawAdvisory(Request r) throws IOException {
+        registry.withdrawAdvisory(r.caller(), r.param(1), r.param(2));
+        r.sendJson(200, JSON.createObjectNode().put("name", r.param(1)).put("id", r.param(2)).put("withdrawn", true));
+    }
+
+    private static String text(JsonNode body, String field) {
+        return body.path(field).isTextual() ? body.path(field).asText() : null;
+    }
+
+    private static ObjectNode advisory(AdvisoryRow a) {
+        return JSON.createObjectNode().put("id", a.id()).put("range", a.range()).put("severity", a.severity()).put("summary", a.summary())
+                .put("url", a.url()).put("createdBy", a.createdBy()).put("createdAt", a.createdAt().toString())
+                .put("withdrawnAt", a.withdrawnAt() == null ? null : a.withdrawnAt().toString());
+    }
+
+    /** {@code GET /api/v1/audit?plugin=&user=&since=&limit=&cursor=}: the audit log, newest first, a bounded page at a time. */
+    public void audit(Request r) throws IOException {
+        Map<String, String> q = r.query();
+        for (String k : List.of("plugin", "user", "since", "cursor")) {
+            if (q.getOrDefault(k, "").length() > 256) {
+                throw new RegistryException(400, "invalid-parameter", k + " is at most 256 characters");
+            }
+        }
+        AuditLog.Page page = registry.audit(r.caller(), q.get("plugin"), q.get("user"), since(q.get("since")),
+                Request.intParam(q, "limit", AuditLog.DEFAULT_PAGE), q.get("cursor"));
+        ObjectNode o = JSON.createObjectNode();
+        ArrayNode arr = o.putArray("entries");
+        for (AuditRow a : page.rows()) {
+            ObjectNode e = arr.addObject().put("id", a.id()).put("at", a.at().toString()).put("user", a.user()).put("tokenId", a.tokenId())
+                    .put("remote", a.remote()).put("action", a.action()).put("plugin", a.plugin()).put("version", a.version());
+            e.set("details", JSON.readTree(a.details()));
+        }
+        o.put("next", page.next());
+        r.sendJson(200, o);
+    }
+
+    /** An instant ({@code 2026-12-01T00:00:00Z}) or a date ({@code 2026-12-01}, from its start in UTC). */
+    private static Instant since(String text) {
+        if (text == null || text.isBlank()) {
+            return null;
+        }
+        try {
+            return text.strip().length() == 10 ? LocalDate.parse(text.strip()).atStartOfDay(ZoneOffset.UTC).toInstant() : Instant.parse(text.strip());
+        } catch (DateTimeParseException e) {
+            throw new RegistryException(400, "invalid-parameter", "since must be a date (2026-12-01) or an instant (2026-12-01T10:00:00Z)");
+        }
     }
 
     /** What a client probes to tell a cxpm registry from a git host at the same URL. */

@@ -14,15 +14,15 @@ import java.util.regex.Pattern;
  * own address to escape its limit. IPv6 clients are keyed by their /64: one host is usually given a whole /64, and
  * keying by full address would hand it 2^64 buckets.
  */
-final class ClientAddress {
+public final class ClientAddress {
 
     private static final Pattern LITERAL = Pattern.compile("[0-9A-Fa-f:.]{2,45}");
 
     private ClientAddress() {
     }
 
-    /** The address as shown in the access log. */
-    static InetAddress of(HttpExchange ex, boolean trustProxy) {
+    /** The address as shown in the access log and recorded in the audit log. */
+    public static InetAddress of(HttpExchange ex, boolean trustProxy) {
         InetAddress peer = ex.getRemoteAddress().getAddress();
         if (!trustProxy) {
             return peer;

@@ -1,6 +1,7 @@
 package dev.cxpm.registry.publish;
 
 import dev.cxpm.core.pack.Integrity;
+import dev.cxpm.registry.AuditLog;
 import dev.cxpm.registry.Caller;
 import dev.cxpm.registry.Problem;
 import dev.cxpm.registry.Registry;
@@ -25,8 +26,8 @@ import java.util.Optional;
  * A publish, in the order that keeps a crash and a race harmless: the upload is checked completely, cheap
  * refusals are answered before anything is written, then the blob is stored, then the version row is inserted
  * in one transaction that re-decides everything a concurrent publish could change (owner, an existing version
- * of the same precedence, a look-alike of a name created meanwhile, the SemVer check against a version published meanwhile). A lost race removes the blob again unless
- * a version points to it.
+ * of the same precedence, a look-alike of a name created meanwhile, the SemVer check against a version published meanwhile)
+ * and appends its audit row in that transaction. A lost race removes the blob again unless a version points to it.
  */
 public final class Publishing {
 
@@ -35,8 +36,10 @@ public final class Publishing {
     private final Clock clock;
     private final SemverGate semver;
     private final VersionPages pages;
+    private final AuditLog audit;
 
-    public Publishing(RegistryDatabase db, BlobStore blobs, Clock clock, VersionPages pages) {
+    public Publishing(RegistryDatabase db, BlobStore blobs, Clock clock, VersionPages pages, AuditLog audit) {
+        this.audit = audit;
         this.db = db;
         this.blobs = blobs;
         this.clock = clock;
@@ -74,8 +77,16 @@ public final class Publishing {
                 p.dependenciesJson(), false, caller.user(), clock.instant(), null);
         PublishOutcome outcome;
         try {
-            outcome = db.insertVersion(row, new Summary(p.displayName(), p.description(), p.category(), p.keywords(), p.capabilities()),
-                    caller.isAdmin(), rule, semver.rule(p.name(), p.version(), strictCheck.surface()), SemverGate.json(strictCheck.surface()));
+            Summary summary = new Summary(p.displayName(), p.description(), p.category(), p.keywords(), p.capabilities());
+            RegistryDatabase.VersionRule semverRule = semver.rule(p.name(), p.version(), strictCheck.surface());
+            outcome = db.transaction(() -> {
+                PublishOutcome o = db.insertVersion(row, summary, caller.isAdmin(), rule, semverRule, SemverGate.json(strictCheck.surface()));
+                if (o == PublishOutcome.PUBLISHED) {
+                    audit.record(caller, "publish", p.name(), p.version(),
+                            AuditLog.details().put("integrity", integrity.sri()).put("size", size));
+                }
+                return o;
+            });
         } catch (RuntimeException e) {
             dropIfUnreferenced(integrity);
             throw e;

@@ -95,8 +95,21 @@ final class JdbcConnections {
         }
     }
 
+    /**
+     * One write transaction; a write inside another on the same thread joins it (so an audited write and its audit
+     * row commit or roll back together), and only the outermost commits.
+     */
     <T> T write(Work<T> work) {
         writeLock.lock();
+        if (writeLock.getHoldCount() > 1) {
+            try {
+                return work.run(writer);
+            } catch (SQLException e) {
+                throw new IllegalStateException("database write failed: " + e.getMessage(), e);
+            } finally {
+                writeLock.unlock();
+            }
+        }
         try {
             writer.setAutoCommit(false);
             try {

@@ -13,7 +13,7 @@ import java.util.Optional;
  * FTS5 search) and PostgreSQL for scale-out (tsvector search); the {@link Dialect} holds the few
  * statements that differ. {@link JdbcConnections} holds the connections and transactions, and
  * the statements live by table: {@link PluginRows}, {@link PublishTransaction}, {@link SearchRows},
- * {@link TokenRows}.
+ * {@link TokenRows}, {@link AuditRows}, {@link AdvisoryRows}.
  */
 public final class JdbcDatabase implements RegistryDatabase {
 
@@ -215,6 +215,36 @@ public final class JdbcDatabase implements RegistryDatabase {
     @Override
     public List<TokenRow> tokens(String user) {
         return db.read(c -> TokenRows.ofUser(c, user));
+    }
+
+    @Override
+    public <T> T transaction(java.util.function.Supplier<T> writes) {
+        return db.write(c -> writes.get());
+    }
+
+    @Override
+    public void appendAudit(AuditRow row) {
+        db.write(c -> AuditRows.append(c, row));
+    }
+
+    @Override
+    public List<AuditRow> audit(AuditQuery query) {
+        return db.read(c -> AuditRows.read(c, query));
+    }
+
+    @Override
+    public Optional<String> insertAdvisory(AdvisoryRow advisory, String idPrefix) {
+        return Optional.ofNullable(db.write(c -> AdvisoryRows.insert(c, dialect, advisory, idPrefix)));
+    }
+
+    @Override
+    public boolean withdrawAdvisory(String plugin, String id, Instant at) {
+        return db.write(c -> AdvisoryRows.withdraw(c, plugin, id, at));
+    }
+
+    @Override
+    public List<AdvisoryRow> advisories(String plugin) {
+        return db.read(c -> AdvisoryRows.of(c, plugin));
     }
 
     @Override

@@ -172,6 +172,45 @@ public interface RegistryDatabase extends AutoCloseable {
     /** Throws (with the details for the log) unless the database answers within the deadline; for readiness checks. */
     void check(java.time.Duration deadline);
 
+    // ---- audit log and advisories -------------------------------------------------------
+
+    /** One audited write: who ({@code user}, {@code tokenId}: never a secret), when, from where, what ({@code details}: JSON text). */
+    record AuditRow(long id, Instant at, String user, String tokenId, String remote, String action, String plugin, String version,
+            String details) {
+    }
+
+    /** A page of the audit log, newest first: rows before the id {@code before} (null: the newest), filtered by what is not null. */
+    record AuditQuery(Long before, String plugin, String user, Instant since, int limit) {
+    }
+
+    /** An advisory on a range of a plugin's versions; {@code withdrawnAt} is null while it stands. */
+    record AdvisoryRow(String plugin, String id, String range, String severity, String summary, String url, String createdBy,
+            Instant createdAt, Instant withdrawnAt) {
+    }
+
+    /**
+     * Runs {@code writes} in one transaction: every write method called inside joins it, and a failure anywhere
+     * (an audit row that cannot be written included) rolls all of them back.
+     */
+    <T> T transaction(java.util.function.Supplier<T> writes);
+
+    /** Appends to the audit log: inside {@link #transaction}, as part of the write it records. Rows are never changed. */
+    void appendAudit(AuditRow row);
+
+    List<AuditRow> audit(AuditQuery query);
+
+    /**
+     * Adds an advisory, numbering it {@code idPrefix0001} onwards when its id is null; the id it got, or empty when
+     * the plugin does not exist or already has an advisory with that id.
+     */
+    Optional<String> insertAdvisory(AdvisoryRow advisory, String idPrefix);
+
+    /** Marks an advisory withdrawn; false when there is no such standing advisory. */
+    boolean withdrawAdvisory(String plugin, String id, Instant at);
+
+    /** A plugin's advisories, oldest first, withdrawn ones included. */
+    List<AdvisoryRow> advisories(String plugin);
+
     @Override
     void close();
 }

@@ -6,10 +6,13 @@ import static dev.cxpm.registry.web.WebPages.list;
 import static dev.cxpm.registry.web.WebPages.url;
 
 import dev.cxpm.core.init.GeneratedDescription;
+import dev.cxpm.core.resolve.PluginVersion;
+import dev.cxpm.core.resolve.VersionRange;
 import dev.cxpm.registry.Registry;
 import dev.cxpm.registry.codex.CodexMarketplace;
 import dev.cxpm.registry.publish.PageData;
 import dev.cxpm.registry.publish.VersionPages;
+import dev.cxpm.registry.storage.RegistryDatabase;
 import dev.cxpm.registry.storage.RegistryDatabase.PluginRow;
 import dev.cxpm.registry.storage.RegistryDatabase.VersionRow;
 import dev.cxpm.registry.storage.Versions;
@@ -61,6 +64,7 @@ final class PluginPages {
         }
         b.append("</header><div class=columns><div class=content>");
         install(b, "cxpm install " + p.name() + " --registry " + baseUrl, baseUrl, p.name()); // works where this registry was never added
+        advisories(b, registry.advisories(name));
         if (page != null) {
             readme(b, page);
             contents(b, page);
@@ -103,6 +107,13 @@ final class PluginPages {
         }
         if (v.deprecated() != null) {
             b.append("<p class=warning>Deprecated: ").append(esc(v.deprecated())).append("</p>");
+        }
+        PluginVersion pv = PluginVersion.of(v.version());
+        for (RegistryDatabase.AdvisoryRow a : registry.advisories(name)) {
+            if (a.withdrawnAt() == null && VersionRange.parse(a.range()).map(r -> r.includes(pv)).orElse(false)) {
+                b.append("<p class=warning>Advisory <code>").append(esc(a.id())).append("</code> (").append(esc(a.severity())).append("): ")
+                        .append(esc(a.summary())).append(a.url() == null ? "" : " " + link(a.url())).append("</p>");
+            }
         }
         if (page != null && page.description() != null) {
             b.append("<p class=description>").append(esc(page.description())).append("</p>");
@@ -210,6 +221,17 @@ final class PluginPages {
         term(b, "Downloads", String.valueOf(downloads));
         term(b, "Owners", owners.stream().map(o -> "<a href=\"/owners/" + url(o) + "\">" + esc(o) + "</a>").collect(Collectors.joining(", ")));
         b.append("</dl></aside>");
+    }
+
+    /** The standing advisories, above everything a reader might install from: severity, range, summary, link. */
+    private static void advisories(StringBuilder b, List<RegistryDatabase.AdvisoryRow> all) {
+        List<RegistryDatabase.AdvisoryRow> standing = all.stream().filter(a -> a.withdrawnAt() == null).toList();
+        if (standing.isEmpty()) {
+            return;
+        }
+        b.append("<h2>Advisories</h2>");
+        list(b, standing.stream().map(a -> "<span class=warning>" + esc(a.severity()) + "</span> <code>" + esc(a.id()) + "</code> versions <code>"
+                + esc(a.range()) + "</code>: " + esc(a.summary()) + (a.url() == null ? "" : " " + link(a.url()))).toList());
     }
 
     private static void term(StringBuilder b, String term, String html) {
