@@ -58,7 +58,7 @@ public final class RegistryServer implements AutoCloseable {
     /** What each {@code {placeholder}} of a route template matches. */
     private static final Map<String, String> PLACEHOLDERS = Map.of(
             "name", "([^/]+)", "version", "([^/]+)", "user", "([^/]+)",
-            "sha512", "([0-9a-f]{128})(?:\\.tgz)?", "id", "([0-9a-f]+)", "file", "(.*)", "color", "([0-9A-Fa-f]{3,8})");
+            "sha512", "([0-9a-f]{128})(?:\\.tgz)?", "id", "([0-9a-f]+)", "advisory", "([^/]+)", "file", "(.*)", "color", "([0-9A-Fa-f]{3,8})");
 
     private static Route route(Set<String> methods, String template, Access access, Handler handler) {
         StringBuilder regex = new StringBuilder();
@@ -96,7 +96,7 @@ public final class RegistryServer implements AutoCloseable {
                 route(Set.of("PUT"), plugin + "/deprecation", Access.PUBLISH_PLUGIN, api::deprecate),
                 route(READ, plugin + "/advisories", Access.ANYONE, api::advisories),
                 route(Set.of("POST"), plugin + "/advisories", Access.PUBLISH_PLUGIN, api::addAdvisory),
-                route(Set.of("DELETE"), plugin + "/advisories/([^/]+)", Access.PUBLISH_PLUGIN, api::withdrawAdvisory),
+                route(Set.of("DELETE"), plugin + "/advisories/{advisory}", Access.PUBLISH_PLUGIN, api::withdrawAdvisory),
                 route(READ, "/api/v1/audit", Access.ADMIN, api::audit),
                 route(READ, plugin + "/owners", Access.ANYONE, api::owners),
                 route(Set.of("PUT", "DELETE"), plugin + "/owners/{user}", Access.OWNER, api::changeOwner),
