@@ -47,7 +47,11 @@ final class SecretScan {
             }
             lineNo++;
             String line = text.substring(start, end);
+            boolean named = false; // a token of a known format is reported as that, not again as a generic secret
             for (Kind k : KINDS) {
+                if (named && k.code.equals("secret-generic")) {
+                    break;
+                }
                 Matcher m = k.pattern.matcher(line);
                 while (m.find()) {
                     String value = m.group(k.group);
@@ -56,6 +60,7 @@ final class SecretScan {
                                 "holds " + k.what + " (" + masked(k, value) + ")",
                                 "revoke it now (anyone with the plugin has it), then ask the plugin's author to read it from an environment variable"));
                         found++;
+                        named = true;
                         break;
                     }
                 }
