@@ -4,9 +4,15 @@ package dev.cxpm.core.audit;
  * One thing an audit found about an installed plugin. code is stable (scripts and policies match on it);
  * file is the path inside the plugin's directory ({@code /}-separated) or null when the finding is about the
  * plugin as a whole; line is 1-based, 0 when it does not apply. Text from the plugin or a registry is
- * already made safe to print (never a full secret, no control characters).
+ * made safe to print here (no control characters, bounded); a check never puts a full secret into it.
  */
 public record Finding(Severity severity, String code, String plugin, String file, int line, String message, String hint) {
+
+    public Finding {
+        file = file == null ? null : SafeText.of(file, 300);
+        message = SafeText.of(message, 2000);
+        hint = SafeText.of(hint, 1000);
+    }
 
     public static Finding of(Severity severity, String code, AuditedPlugin plugin, String message, String hint) {
         return new Finding(severity, code, plugin.id(), null, 0, message, hint);

@@ -6,4 +6,9 @@ package dev.cxpm.core.audit;
  * report is not read as "everything was checked". plugin and file may be null.
  */
 public record Note(String code, String plugin, String file, String message) {
+
+    public Note {
+        file = file == null ? null : SafeText.of(file, 300);
+        message = SafeText.of(message, 1000);
+    }
 }
