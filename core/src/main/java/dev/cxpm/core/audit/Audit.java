@@ -4,7 +4,6 @@ import dev.cxpm.core.Progress;
 import dev.cxpm.core.codexhome.CodexHome;
 import dev.cxpm.core.marketplace.RegistryMarketplaces;
 import dev.cxpm.core.sync.Store;
-import java.util.Map;
 import java.util.Comparator;
 import java.util.List;
 
@@ -44,7 +43,7 @@ public final class Audit {
      * The checks cxpm has: file contents (secrets, hidden Unicode), MCP servers (unpinned runners, plain HTTP), files
      * changed since install against what was recorded, and what the plugins' registries say (yanked, deprecated, advisories).
      */
-    public static List<AuditCheck> standardChecks(CodexHome home, Store store, Map<String, ChangedFiles.Recorded> recorded) {
+    public static List<AuditCheck> standardChecks(CodexHome home, Store store, List<ChangedFiles.Recorded> recorded) {
         return List.of(new FileScan(), new McpServers(), new ChangedFiles(recorded, store), new RegistryStatus(new RegistryMarketplaces(home)));
     }
 

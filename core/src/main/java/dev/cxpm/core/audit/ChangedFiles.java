@@ -15,39 +15,40 @@ import java.util.Optional;
  * installed without a recorded integrity (plain {@code cxpm install} or {@code codex plugin add}) is not checked.
  */
 public final class ChangedFiles implements AuditCheck {
-    /** Where an integrity was recorded, for the message: {@code cxpm.lock}, {@code sync-state.json}. */
-    public record Recorded(String version, Integrity integrity, String where) {
+    /** The integrity recorded for version of plugin ({@code name@marketplace}); where, for the message: {@code cxpm.lock}, {@code sync-state.json}. */
+    public record Recorded(String plugin, String version, Integrity integrity, String where) {
     }
 
     static final int MAX_FILES_NAMED = 50;
 
-    private final Map<String, Recorded> recorded;
+    private final Map<String, Recorded> recorded = new java.util.HashMap<>();
     private final Store store;
 
-    /** recorded: by plugin id ({@code name@marketplace}). */
-    public ChangedFiles(Map<String, Recorded> recorded, Store store) {
-        this.recorded = Map.copyOf(recorded);
+    /** recorded: the first for a plugin and version counts (the project's lock before the home's sync state). */
+    public ChangedFiles(List<Recorded> recorded, Store store) {
+        recorded.forEach(r -> this.recorded.putIfAbsent(r.plugin() + " " + r.version(), r));
         this.store = store;
     }
 
     /** What cxpm recorded at install: the project's cxpm.lock (when in a project) over the home's sync state. */
-    public static Map<String, Recorded> recorded(Optional<dev.cxpm.core.lock.Lockfile> lock, dev.cxpm.core.sync.SyncState state) {
-        Map<String, Recorded> out = new java.util.HashMap<>();
+    public static List<Recorded> recorded(Optional<dev.cxpm.core.lock.Lockfile> lock, dev.cxpm.core.sync.SyncState state) {
+        List<Recorded> out = new java.util.ArrayList<>();
+        lock.ifPresent(l -> l.plugins().values().forEach(p -> out.add(
+                new Recorded(p.name() + "@" + p.marketplace(), p.version().text(), p.integrity(), "cxpm.lock"))));
         for (var e : state.plugins().entrySet()) {
             try {
-                out.put(e.getKey(), new Recorded(e.getValue().version(), Integrity.parse(e.getValue().integrity()), "sync-state.json"));
+                out.add(new Recorded(e.getKey(), e.getValue().version(), Integrity.parse(e.getValue().integrity()), "sync-state.json"));
             } catch (UserError bad) {
                 // an entry sync could not have written: nothing recorded to compare with
             }
         }
-        lock.ifPresent(l -> l.plugins().values().forEach(p -> out.put(p.name() + "@" + p.marketplace(), new Recorded(p.version().text(), p.integrity(), "cxpm.lock"))));
         return out;
     }
 
     @Override
     public void check(AuditedPlugin plugin, Findings out) {
-        Recorded r = recorded.get(plugin.id());
-        if (r == null || !r.version().equals(plugin.version())) {
+        Recorded r = recorded.get(plugin.id() + " " + plugin.version());
+        if (r == null) {
             return;
         }
         Optional<Integrity> now = InstalledFiles.integrity(plugin.dir());

@@ -11,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -156,7 +155,7 @@ class AuditTest {
         Store store = new Store(tmp.resolve("store"));
         Integrity installed = store.add(dir);
         assertThat(InstalledFiles.integrity(dir)).contains(installed);
-        AuditCheck check = new ChangedFiles(Map.of("tampered@fx", new ChangedFiles.Recorded("1.0.0", installed, "cxpm.lock")), store);
+        AuditCheck check = new ChangedFiles(List.of(new ChangedFiles.Recorded("tampered@fx", "1.0.0", installed, "cxpm.lock")), store);
         AuditedPlugin p = audited(dir, "tampered");
         assertThat(Audit.run(List.of(p), List.of(check), Progress.NONE).findings()).isEmpty();
 
@@ -168,8 +167,9 @@ class AuditTest {
                 org.assertj.core.groups.Tuple.tuple("files-changed", "skills/hello/SKILL.md",
                         "tampered@fx 1.0.0 edited: skills/hello/SKILL.md since install (not as recorded in cxpm.lock)"));
 
-        // without the installed content at hand, the plugin as a whole
-        AuditCheck noStore = new ChangedFiles(Map.of("tampered@fx", new ChangedFiles.Recorded("1.0.0", installed, "sync-state.json")),
+        // without the installed content at hand, the plugin as a whole; a lock of another version does not hide what sync recorded
+        AuditCheck noStore = new ChangedFiles(List.of(new ChangedFiles.Recorded("tampered@fx", "2.0.0", Integrity.parse("sha512-" + "B".repeat(86) + "=="), "cxpm.lock"),
+                new ChangedFiles.Recorded("tampered@fx", "1.0.0", installed, "sync-state.json")),
                 new Store(tmp.resolve("empty-store")));
         assertThat(Audit.run(List.of(p), List.of(noStore), Progress.NONE).findings()).extracting(Finding::message)
                 .containsExactly("files of tampered@fx 1.0.0 changed since install (they no longer match sync-state.json)");
