@@ -101,6 +101,9 @@ class AuditCommandTest {
         CliRun bad = cxpm("audit", "--fail-on", "info");
         assertThat(bad.exitCode()).isEqualTo(2);
         assertThat(bad.stderr()).contains("--fail-on takes error or warning, not `info`");
+        CliRun badJson = cxpm("audit", "--json", "--fail-on", "info");
+        assertThat(badJson.exitCode()).isEqualTo(2);
+        assertThat(JSON.readTree(badJson.stdout()).path("error").path("code").asText()).isEqualTo("usage");
     }
 
     @Test

@@ -176,6 +176,17 @@ class AuditTest {
     }
 
     @Test
+    void aFileNameCarryingTerminalEscapesIsShownWithoutThem() throws IOException {
+        Path dir = plugin(tmp.resolve("escapes"), "escapes");
+        Files.writeString(dir.resolve("a\u001b]0;owned\u0007\u001b[2J.txt"), "token: \"" + "gh" + "p_" + random(ALNUM, 36) + "\"\n");
+        Audit.Report r = audit(audited(dir, "escapes"));
+        assertThat(r.findings()).singleElement().satisfies(f -> {
+            assertThat(f.code()).isEqualTo("secret-github-token");
+            assertThat(f.file()).isEqualTo("a?]0;owned??[2J.txt");
+        });
+    }
+
+    @Test
     void filesOverTheCapAreSkippedWithANote() throws IOException {
         Path dir = plugin(tmp.resolve("big"), "big");
         String token = "gh" + "p_" + random(ALNUM, 36);
