@@ -106,6 +106,27 @@ class AuditCommandTest {
     }
 
     @Test
+    void aThousandInstalledPluginsAreAuditedEachOnce() throws Exception {
+        // planted as the Codex CLI leaves them: a config.toml table and a cache directory per plugin
+        StringBuilder config = new StringBuilder();
+        for (int i = 0; i < 1000; i++) {
+            Path dir = tmp.resolve("codex/plugins/cache/fx/p" + i + "/1.0.0");
+            Fixtures.plugin(dir, "{\"name\": \"p" + i + "\", \"version\": \"1.0.0\", \"description\": \"Plugin " + i + "\"}");
+            Files.writeString(dir.resolve(".mcp.json"), "{\"mcpServers\": {\"s\": {\"command\": \"npx\", \"args\": [\"-y\", \"pkg@1.0." + i + "\"]}}}\n");
+            config.append("[plugins.\"p").append(i).append("@fx\"]\nenabled = true\n\n");
+        }
+        Files.writeString(tmp.resolve("codex/config.toml"), config);
+        Files.writeString(tmp.resolve("codex/plugins/cache/fx/p500/1.0.0/.mcp.json"),
+                "{\"mcpServers\": {\"s\": {\"command\": \"npx\", \"args\": [\"-y\", \"pkg\"]}}}\n");
+        CliRun r = cxpm("audit", "--json", "--fail-on", "warning");
+        assertThat(r.exitCode()).as(r.stderr()).isEqualTo(1);
+        JsonNode j = JSON.readTree(r.stdout());
+        assertThat(j.path("summary").path("plugins").asInt()).isEqualTo(1000);
+        assertThat(j.path("findings")).hasSize(1);
+        assertThat(j.path("findings").get(0).path("plugin").asText()).isEqualTo("p500@fx");
+    }
+
+    @Test
     void warningsFailOnlyWithFailOnWarning() throws Exception {
         Path market = marketWithDemo();
         Files.writeString(market.resolve("plugins/demo/.mcp.json"), "{\"mcpServers\": {\"f\": {\"command\": \"uvx\", \"args\": [\"mcp-server-fetch\"]}}}\n");

@@ -15,20 +15,33 @@ import java.util.regex.Pattern;
  */
 final class SecretScan {
 
-    private record Kind(String code, String what, Pattern pattern, int group) {
+    /** cues: a line without any of these literal strings cannot match, so the pattern is not run on it (most lines). */
+    private record Kind(String code, String what, Pattern pattern, int group, List<String> cues) {
+        boolean cued(String line, String lower) {
+            for (String c : cues) {
+                if (line.contains(c) || lower.contains(c)) {
+                    return true;
+                }
+            }
+            return false;
+        }
     }
 
     private static final List<Kind> KINDS = List.of(
-            new Kind("secret-aws-key", "an AWS access key", Pattern.compile("(?<![A-Z0-9])((?:AKIA|ASIA)[A-Z0-9]{16})(?![A-Z0-9])"), 1),
+            new Kind("secret-aws-key", "an AWS access key", Pattern.compile("(?<![A-Z0-9])((?:AKIA|ASIA)[A-Z0-9]{16})(?![A-Z0-9])"), 1,
+                    List.of("AKIA", "ASIA")),
             new Kind("secret-github-token", "a GitHub token",
-                    Pattern.compile("(?<![A-Za-z0-9_])(gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{22,255})"), 1),
+                    Pattern.compile("(?<![A-Za-z0-9_])(gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{22,255})"), 1,
+                    List.of("gh", "github_pat_")),
             new Kind("secret-slack-token", "a Slack token",
-                    Pattern.compile("(?<![A-Za-z0-9])(xox[abposr]-[A-Za-z0-9-]{10,250}|https://hooks\\.slack\\.com/services/[A-Za-z0-9/]{20,200})"), 1),
+                    Pattern.compile("(?<![A-Za-z0-9])(xox[abposr]-[A-Za-z0-9-]{10,250}|https://hooks\\.slack\\.com/services/[A-Za-z0-9/]{20,200})"), 1,
+                    List.of("xox", "hooks.slack.com")),
             new Kind("secret-private-key", "a private key",
-                    Pattern.compile("-----BEGIN ((?:RSA|DSA|EC|OPENSSH|ENCRYPTED|PGP) )?PRIVATE KEY( BLOCK)?-----"), 0),
+                    Pattern.compile("-----BEGIN ((?:RSA|DSA|EC|OPENSSH|ENCRYPTED|PGP) )?PRIVATE KEY( BLOCK)?-----"), 0, List.of("PRIVATE KEY")),
             new Kind("secret-generic", "a literal secret",
                     Pattern.compile("(?i)(?<![a-z0-9])(?:api[_-]?key|apikey|secret(?:[_-]?key)?|access[_-]?token|auth[_-]?token"
-                            + "|client[_-]?secret|password|passwd|token)[\"']?\\s{0,20}[:=]\\s{0,20}[\"']([^\"'\\s]{16,256})[\"']"), 1));
+                            + "|client[_-]?secret|password|passwd|token)[\"']?\\s{0,20}[:=]\\s{0,20}[\"']([^\"'\\s]{16,256})[\"']"), 1,
+                    List.of("key", "token", "secret", "passw")));
 
     static final int MAX_PER_FILE = 20;
 
@@ -47,10 +60,14 @@ final class SecretScan {
             }
             lineNo++;
             String line = text.substring(start, end);
+            String lower = line.toLowerCase(java.util.Locale.ROOT);
             boolean named = false; // a token of a known format is reported as that, not again as a generic secret
             for (Kind k : KINDS) {
                 if (named && k.code.equals("secret-generic")) {
                     break;
+                }
+                if (!k.cued(line, lower)) {
+                    continue;
                 }
                 Matcher m = k.pattern.matcher(line);
                 while (m.find()) {
