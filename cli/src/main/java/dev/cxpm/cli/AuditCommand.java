@@ -137,8 +137,10 @@ final class AuditCommand implements Callable<Integer> {
 
     private void print(Audit.Report report, Severity threshold, boolean passed) {
         var out = root.env.out();
+        java.util.Map<String, List<Finding>> byPlugin = report.findings().stream()
+                .collect(java.util.stream.Collectors.groupingBy(Finding::plugin));
         for (AuditedPlugin p : report.plugins()) {
-            List<Finding> of = report.of(p);
+            List<Finding> of = byPlugin.getOrDefault(p.id(), List.of());
             if (of.isEmpty()) {
                 continue;
             }

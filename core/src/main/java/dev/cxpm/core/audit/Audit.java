@@ -25,10 +25,6 @@ public final class Audit {
         public boolean fails(Severity failOn) {
             return findings.stream().anyMatch(f -> f.severity().atLeast(failOn));
         }
-
-        public List<Finding> of(AuditedPlugin plugin) {
-            return findings.stream().filter(f -> f.plugin().equals(plugin.id())).toList();
-        }
     }
 
     private static final Comparator<Finding> ORDER = Comparator.comparing(Finding::plugin)
