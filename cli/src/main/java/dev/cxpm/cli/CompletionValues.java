@@ -28,6 +28,12 @@ final class CompletionValues {
         }
     }
 
+    static final class FailOn extends Words {
+        FailOn() {
+            super("error", "warning");
+        }
+    }
+
     abstract static class Words implements Iterable<String> {
         private final List<String> words;
 

@@ -11,8 +11,9 @@ import java.util.regex.Pattern;
  * Tells a literal secret in an MCP server's {@code env} from an ordinary setting, so adoption never
  * copies a token into a plugin that will be shared. Errs on the side of calling a value secret: a
  * false positive costs the author one prerequisite line, a false negative leaks a credential.
+ * {@code audit} shares {@link #looksRandom} for the generic {@code api_key = "..."} it finds in installed files.
  */
-final class Secrets {
+public final class Secrets {
     /** Prefixes of well-known token formats (GitHub, OpenAI/Stripe-style, Slack, AWS, GitLab, npm, Google). */
     private static final Pattern TOKEN_PREFIX = Pattern.compile(
             "^(gh[pousr]_|github_pat_|sk-|sk_live_|sk_test_|rk_live_|xox[abprs]-|xapp-|AKIA[0-9A-Z]{12}|ASIA[0-9A-Z]{12}"
@@ -47,7 +48,7 @@ final class Secrets {
     }
 
     /** A long run without spaces, mixing letters and digits, with high character entropy. */
-    private static boolean looksRandom(String v) {
+    public static boolean looksRandom(String v) {
         if (v.length() < 20 || v.contains(" ") || v.contains("://") || v.startsWith("/") || v.startsWith("./")) {
             return false;
         }

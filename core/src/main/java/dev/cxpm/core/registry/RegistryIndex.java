@@ -21,8 +21,11 @@ import java.util.Optional;
  * A plugin's index document from a cxpm registry ({@code GET /api/v1/plugins/NAME}), parsed once:
  * every published version with its integrity, blob path, dependencies and yanked/deprecated marks.
  * New resolution never picks a yanked version; a lockfile's exact version is found yanked or not.
+ * {@code advisories}: the security advisories the registry attaches to ranges of versions ({@link Advisory}); those it
+ * published malformed are left out and named, one line each, in {@code ignoredAdvisories}.
  */
-public record RegistryIndex(String name, Optional<String> description, List<Release> releases) {
+public record RegistryIndex(String name, Optional<String> description, List<Release> releases, List<Advisory> advisories,
+        List<String> ignoredAdvisories) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -84,8 +87,10 @@ public record RegistryIndex(String name, Optional<String> description, List<Rele
             if (!doc.path("name").isTextual()) {
                 throw new IOException("no name");
             }
+            Advisory.Parsed advisories = Advisory.parseAll(doc.path("advisories"));
             index = new RegistryIndex(doc.path("name").asText(),
-                    doc.path("description").isTextual() ? Optional.of(doc.path("description").asText()) : Optional.empty(), List.copyOf(out));
+                    doc.path("description").isTextual() ? Optional.of(doc.path("description").asText()) : Optional.empty(), List.copyOf(out),
+                    advisories.advisories(), advisories.ignored());
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new UserError(UserError.Kind.NETWORK, "the index document is not JSON: "
                     + dev.cxpm.core.format.SyntaxError.json(where, e, null).message(), "is this a cxpm registry? retry, or run cxpm marketplace update");
@@ -126,6 +131,11 @@ public record RegistryIndex(String name, Optional<String> description, List<Rele
     /** The release with exactly this version, yanked or not (what a lockfile pins). */
     public Optional<Release> exactly(String version) {
         return releases.stream().filter(r -> r.version().text().equals(version)).findFirst();
+    }
+
+    /** The advisories whose range includes this version. */
+    public List<Advisory> advisoriesFor(PluginVersion version) {
+        return advisories.stream().filter(a -> a.affects(version)).toList();
     }
 
     /** Version texts of releases new resolution may use, oldest first. */

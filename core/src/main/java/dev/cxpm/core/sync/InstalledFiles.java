@@ -32,14 +32,14 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
  * integrity is computed as {@link Packer#contentIntegrity} computes it (path, executable bit and bytes of
  * each file, in path order), reading each file once; the per-file comparison runs only once drift is found.
  */
-final class InstalledFiles {
+public final class InstalledFiles {
     private static final int BUFFER = 64 * 1024;
 
     private InstalledFiles() {
     }
 
     /** The content integrity of everything under dir; empty when it holds anything but files and directories. */
-    static Optional<Integrity> integrity(Path dir) {
+    public static Optional<Integrity> integrity(Path dir) {
         Map<String, Path> files = new TreeMap<>();
         if (!walk(dir, files, new ArrayList<>())) {
             return Optional.empty();
@@ -59,7 +59,7 @@ final class InstalledFiles {
     }
 
     /** What differs between dir and the packed plugin tgz, one line each: {@code edited: PATH}, {@code added: ...}. */
-    static List<String> differences(Path dir, Path tgz) {
+    public static List<String> differences(Path dir, Path tgz) {
         Map<String, Path> files = new TreeMap<>();
         List<String> others = new ArrayList<>();
         walk(dir, files, others);

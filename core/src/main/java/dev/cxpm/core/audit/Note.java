@@ -1,0 +1,14 @@
+package dev.cxpm.core.audit;
+
+/**
+ * What an audit could not look at and why (a file over the size cap, a registry that did not answer, an advisory
+ * the registry published malformed): never a finding, so it never fails the audit, but shown so that a clean
+ * report is not read as "everything was checked". plugin and file may be null.
+ */
+public record Note(String code, String plugin, String file, String message) {
+
+    public Note {
+        file = file == null ? null : SafeText.of(file, 300);
+        message = SafeText.of(message, 1000);
+    }
+}
