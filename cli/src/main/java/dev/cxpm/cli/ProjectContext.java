@@ -9,7 +9,7 @@ import dev.cxpm.core.sync.Store;
 import java.nio.file.Path;
 
 /** The project (nearest cxpm.toml upwards), Codex home and store a team command works on, from its Env. */
-record ProjectContext(Env env, Path projectDir, CodexHome home, Store store, Progress progress) {
+record ProjectContext(Env env, Path projectDir, CodexHome home, Store store, Progress progress, PolicyGate policy) {
 
     /** For commands that need an existing cxpm.toml. */
     static ProjectContext of(Env env) {
@@ -27,15 +27,17 @@ record ProjectContext(Env env, Path projectDir, CodexHome home, Store store, Pro
 
     private static ProjectContext at(Env env, Path dir) {
         return new ProjectContext(env, dir, CodexHome.resolve(env.vars(), env.cwd()), Store.resolve(env.vars(), env.cwd()),
-                Terminal.of(env).progress());
+                Terminal.of(env).progress(), new PolicyGate(env, java.util.Optional.of(dir)));
     }
 
     ProjectSync sync() {
-        return new ProjectSync(projectDir, home, store, lockTimeout(), marketplaces(), git(), env.vars(), env.cwd(), progress);
+        return new ProjectSync(projectDir, home, store, lockTimeout(), marketplaces(), git(), env.vars(), env.cwd(), progress)
+                .enforcing(policy);
     }
 
+    /** Adding (cloning) a marketplace cxpm.toml declares asks the policy first. */
     dev.cxpm.core.marketplace.Marketplaces marketplaces() {
-        return new dev.cxpm.core.marketplace.Marketplaces(home, git(), lockTimeout());
+        return new dev.cxpm.core.marketplace.Marketplaces(home, git(), lockTimeout(), policy::marketplace);
     }
 
     private dev.cxpm.core.marketplace.GitCli git() {

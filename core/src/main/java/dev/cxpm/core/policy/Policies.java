@@ -33,6 +33,23 @@ public final class Policies {
         return configFile(vars).resolveSibling("policy.toml");
     }
 
+    /**
+     * Whether any policy could apply here, found without parsing anything: the quick no-op answer of {@code sync} is
+     * given only when none can, since a policy written after the last sync may refuse what it installed.
+     */
+    public static boolean mayApply(Map<String, String> vars, Path projectDir) {
+        if (Files.exists(userFile(vars)) || Files.exists(projectDir.resolve(PROJECT_FILE))
+                || Files.exists(CodexRequirements.fileFor(vars))) {
+            return true;
+        }
+        try {
+            Path config = configFile(vars);
+            return Files.exists(config) && Files.readString(config).contains("policy");
+        } catch (java.io.IOException | java.io.UncheckedIOException e) {
+            return true;
+        }
+    }
+
     /** The policy for a command run with these variables, in projectDir when it works on a project. */
     public static Policy load(Map<String, String> vars, Optional<Path> projectDir) {
         List<PolicyFile> files = new ArrayList<>();

@@ -61,7 +61,7 @@ public final class Policy {
     public record PluginSubject(String name, String marketplace, Optional<MarketplaceOrigin> origin, Optional<String> version,
             Optional<Plugin> content) {
         String id() {
-            return name + "@" + marketplace;
+            return marketplace.isEmpty() ? name : name + "@" + marketplace;
         }
     }
 
