@@ -18,7 +18,7 @@ final class CompletionValues {
 
     static final class ConfigKeys extends Words {
         ConfigKeys() {
-            super("registry");
+            super("registry", "policy");
         }
     }
 

@@ -15,14 +15,17 @@ import picocli.CommandLine.ParentCommand;
  */
 @Command(name = "config", mixinStandardHelpOptions = true,
         description = {"Show or change cxpm's settings in ~/.config/cxpm/config.toml.",
-                "registry: the default registry (install NAME falls back to it; publish, login and token use it); $CXPM_REGISTRY overrides it."},
+                "registry: the default registry (install NAME falls back to it; publish, login and token use it); $CXPM_REGISTRY overrides it.",
+                "policy: the organisation's policy, a file or an https:// URL (README, Policy)."},
         footerHeading = Examples.HEADING,
         footer = {"  cxpm config set registry https://plugins.example.test",
                 "      Make that the registry install NAME falls back to.",
                 "  cxpm config get registry",
                 "      Show the default registry.",
                 "  cxpm config unset registry",
-                "      Forget it."})
+                "      Forget it.",
+                "  cxpm config set policy https://it.example.test/cxpm-policy.toml",
+                "      Enforce the organisation's policy on every install."})
 final class ConfigCommand implements Runnable {
     @ParentCommand
     Main root;
@@ -30,17 +33,21 @@ final class ConfigCommand implements Runnable {
     @Parameters(index = "0", paramLabel = "get|set|unset", completionCandidates = CompletionValues.ConfigActions.class)
     String action;
 
-    @Parameters(index = "1", paramLabel = "KEY", completionCandidates = CompletionValues.ConfigKeys.class, description = "The setting: registry.")
+    @Parameters(index = "1", paramLabel = "KEY", completionCandidates = CompletionValues.ConfigKeys.class, description = "The setting: registry or policy.")
     String key;
 
-    @Parameters(index = "2", arity = "0..1", paramLabel = "VALUE", description = "For set: the registry's http(s) URL.")
+    @Parameters(index = "2", arity = "0..1", paramLabel = "VALUE", description = "For set: the registry's http(s) URL, or the policy's file or https URL.")
     String value;
 
     @Override
     public void run() {
         Env env = root.env;
+        if (key.equals("policy")) {
+            policy(env);
+            return;
+        }
         if (!key.equals("registry")) {
-            throw new UserError(UserError.Kind.USAGE, "unknown setting `" + key.replaceAll("\\p{Cntrl}", "?") + "`", "the settings are: registry");
+            throw new UserError(UserError.Kind.USAGE, "unknown setting `" + key.replaceAll("\\p{Cntrl}", "?") + "`", "the settings are: registry, policy");
         }
         switch (action) {
             case "get" -> {
@@ -68,9 +75,33 @@ final class ConfigCommand implements Runnable {
         }
     }
 
+    /** The organisation policy: a file or URL every install, add, sync, update and enable is then held to. */
+    private void policy(Env env) {
+        switch (action) {
+            case "get" -> {
+                noValue();
+                env.out().println(dev.cxpm.core.policy.Policies.organisationSetting(env.vars()).orElseThrow(() -> new UserError(UserError.Kind.NOT_FOUND,
+                        "policy is not set in " + DefaultRegistry.configFile(env.vars()), "cxpm config set policy FILE-OR-URL")));
+            }
+            case "set" -> {
+                if (value == null) {
+                    throw new UserError(UserError.Kind.USAGE, "set needs a value", "e.g. cxpm config set policy https://it.example.test/cxpm-policy.toml");
+                }
+                String v = dev.cxpm.core.policy.Policies.organisationValue(value, env.cwd());
+                env.out().println("policy = " + v + " (in " + DefaultRegistry.save(env.vars(), "policy", java.util.Optional.of(v)) + ")");
+            }
+            case "unset" -> {
+                noValue();
+                env.out().println("policy unset (in " + DefaultRegistry.save(env.vars(), "policy", java.util.Optional.empty()) + ")");
+            }
+            default -> throw new UserError(UserError.Kind.USAGE, "expected get, set or unset, got `" + action.replaceAll("\\p{Cntrl}", "?") + "`",
+                    "e.g. cxpm config get policy");
+        }
+    }
+
     private void noValue() {
         if (value != null) {
-            throw new UserError(UserError.Kind.USAGE, action + " takes no value", "cxpm config " + action + " registry");
+            throw new UserError(UserError.Kind.USAGE, action + " takes no value", "cxpm config " + action + " " + key);
         }
     }
 }

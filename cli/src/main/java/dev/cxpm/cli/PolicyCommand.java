@@ -62,7 +62,7 @@ final class PolicyCommand implements Runnable {
 
     @Command(name = "show", mixinStandardHelpOptions = true, description = "List the policy files in force and the minimum release age.",
             footerHeading = Examples.HEADING,
-            footer = {"  cxpm policy show --json", "      The same as JSON: files [{level, file}], codexRequirements, minReleaseAge (ISO-8601)."})
+            footer = {"  cxpm policy show --json", "      The same as JSON: files [{level, file}], codexRequirements [file], minReleaseAge (ISO-8601)."})
     static final class Show implements Runnable {
         @ParentCommand
         PolicyCommand parent;
@@ -78,7 +78,8 @@ final class PolicyCommand implements Runnable {
                 ObjectNode o = JsonOutput.object();
                 ArrayNode files = o.putArray("files");
                 e.policy().files().forEach(f -> files.addObject().put("level", f.level().word()).put("file", f.label()));
-                o.put("codexRequirements", e.codex().map(c -> c.file().toString()).orElse(null));
+                ArrayNode codex = o.putArray("codexRequirements");
+                e.codex().forEach(c -> codex.add(c.file().toString()));
                 o.put("minReleaseAge", e.policy().minReleaseAge().map(Object::toString).orElse(null));
                 env.out().println(JsonOutput.pretty(o));
                 return;
@@ -90,7 +91,7 @@ final class PolicyCommand implements Runnable {
             for (PolicyFile f : e.policy().files()) {
                 env.out().println(f.level().word() + ": " + f.label());
             }
-            e.codex().ifPresent(c -> env.out().println("codex requirements: " + c.file()
+            e.codex().forEach(c -> env.out().println("codex requirements: " + c.file()
                     + (c.restrict() ? " (marketplaces restricted to " + c.allowed().size() + " allowed source(s))" : "")));
             e.policy().minReleaseAge().ifPresent(a -> env.out().println("minimum release age: " + a));
         }
@@ -128,7 +129,7 @@ final class PolicyCommand implements Runnable {
             Optional<MarketplaceOrigin> origin = entry.map(x -> MarketplaceOrigin.of(x, mk.get().registry()));
             Policy.Evaluation ev = e.policy().plugin(new Policy.PluginSubject(id.plugin(), id.marketplace(), origin, version, content));
             List<Violation> blocked = new ArrayList<>(ev.violations());
-            origin.flatMap(o -> e.codex().flatMap(c -> c.refusal(o))).ifPresent(blocked::add);
+            origin.ifPresent(o -> blocked.addAll(e.codexRefusals(o)));
             if (json) {
                 ObjectNode o = JsonOutput.object();
                 o.put("pluginId", id.toString());

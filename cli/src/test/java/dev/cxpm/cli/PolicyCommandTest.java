@@ -104,4 +104,24 @@ class PolicyCommandTest {
         assertThat(plain.exitCode()).isEqualTo(1);
         assertThat(plain.stderr()).contains("must come over https");
     }
+
+    @Test
+    void configSetPolicyRefusesAFileThatWouldNotParseAndThenEveryInstallIsHeldToIt() throws Exception {
+        TeamFixture t = team();
+        Path org = dir.resolve("org-policy.toml");
+        TeamFixture.write(org, "[plugins]\ndeny = [\"evil-*\"\n");
+        CliRun bad = t.cxpm("config", "set", "policy", org.toString());
+        assertThat(bad.exitCode()).isEqualTo(1);
+        assertThat(t.cxpm("config", "get", "policy").exitCode()).isEqualTo(3);
+        TeamFixture.write(org, "[plugins]\ndeny = [\"evil-*\"]\n");
+        CliRun set = t.cxpm("config", "set", "policy", org.toString());
+        assertThat(set.exitCode()).as(set.stderr()).isZero();
+        assertThat(t.cxpm("config", "get", "policy").stdout().strip()).isEqualTo(org.toString());
+        CliRun blocked = t.cxpm("install", "evil-tool@fx");
+        assertThat(blocked.exitCode()).isEqualTo(8);
+        assertThat(blocked.stderr()).contains("by plugins.deny \"evil-*\" (" + org + ":2)");
+        assertThat(t.cxpm("config", "set", "policy", "http://it.example.test/p.toml").exitCode()).isEqualTo(1);
+        assertThat(t.cxpm("config", "unset", "policy").exitCode()).isZero();
+        assertThat(t.cxpm("install", "evil-tool@fx").exitCode()).isZero();
+    }
 }

@@ -45,10 +45,13 @@ public record CodexRequirements(Path file, boolean restrict, int restrictLine, L
     private static final Set<String> MARKETPLACE_KEYS = Set.of("restrict_to_allowed_sources", "allowed_sources");
     private static final Set<String> SOURCE_KEYS = Set.of("source", "url", "ref", "host_pattern", "path");
 
-    /** The file Codex reads: {@code $CXPM_CODEX_REQUIREMENTS} when set (tests, other layouts), else /etc/codex/requirements.toml. */
-    public static Path fileFor(Map<String, String> vars) {
+    /**
+     * The files to apply: the one Codex reads, /etc/codex/requirements.toml, always, and {@code $CXPM_CODEX_REQUIREMENTS}
+     * too when set (another layout, and tests): a variable can add a file but never take the system one away.
+     */
+    public static List<Path> filesFor(Map<String, String> vars) {
         String v = vars.get("CXPM_CODEX_REQUIREMENTS");
-        return v != null && !v.isBlank() ? Path.of(v) : SYSTEM_FILE;
+        return v != null && !v.isBlank() && !Path.of(v).equals(SYSTEM_FILE) ? List.of(SYSTEM_FILE, Path.of(v)) : List.of(SYSTEM_FILE);
     }
 
     /** Empty when the file does not exist; a file that cannot be read or used is an error (Codex refuses every command then). */

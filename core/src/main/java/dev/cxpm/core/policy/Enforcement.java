@@ -13,9 +13,9 @@ import java.util.Optional;
 public final class Enforcement implements PluginGate {
 
     private final Policy policy;
-    private final Optional<CodexRequirements> codex;
+    private final List<CodexRequirements> codex;
 
-    public Enforcement(Policy policy, Optional<CodexRequirements> codex) {
+    public Enforcement(Policy policy, List<CodexRequirements> codex) {
         this.policy = policy;
         this.codex = codex;
     }
@@ -23,22 +23,28 @@ public final class Enforcement implements PluginGate {
     /** The policy files in force for a command (projectDir: where cxpm.toml is, if it works on a project) and Codex's requirements. */
     public static Enforcement load(java.util.Map<String, String> vars, Optional<java.nio.file.Path> projectDir) {
         Policy policy = Policies.load(vars, projectDir);
-        return new Enforcement(policy, CodexRequirements.read(CodexRequirements.fileFor(vars)));
+        return new Enforcement(policy, CodexRequirements.filesFor(vars).stream().flatMap(f -> CodexRequirements.read(f).stream()).toList());
     }
 
     public Policy policy() {
         return policy;
     }
 
-    public Optional<CodexRequirements> codex() {
+    /** Codex's requirements files that exist here. */
+    public List<CodexRequirements> codex() {
         return codex;
+    }
+
+    /** Why Codex's requirements refuse this source, each file that does. */
+    public List<Violation> codexRefusals(MarketplaceOrigin origin) {
+        return codex.stream().flatMap(c -> c.refusal(origin).stream()).toList();
     }
 
     /** Refuses a marketplace source before it is added (cloned, written to config.toml). */
     public void marketplace(MarketplaceSource source) {
         MarketplaceOrigin origin = MarketplaceOrigin.of(source);
         List<Violation> all = new ArrayList<>(policy.marketplace("", origin).violations());
-        codex.flatMap(c -> c.refusal(origin)).ifPresent(all::add);
+        all.addAll(codexRefusals(origin));
         Policy.enforce(all);
     }
 
@@ -48,8 +54,8 @@ public final class Enforcement implements PluginGate {
         for (Candidate c : candidates) {
             Optional<MarketplaceOrigin> origin = c.entry().map(e -> MarketplaceOrigin.of(e, c.registry()));
             all.addAll(policy.plugin(subject(c, origin)).violations());
-            if (origin.isPresent() && codex.isPresent()) {
-                codex.get().refusal(origin.get()).ifPresent(v -> all.add(new Violation(c.plugin() + "@" + c.marketplace(), v.rule(), v.where(),
+            if (origin.isPresent()) {
+                codexRefusals(origin.get()).forEach(v -> all.add(new Violation(c.plugin() + "@" + c.marketplace(), v.rule(), v.where(),
                         v.reason() + " (Codex hides this marketplace's plugins)")));
             }
         }

@@ -39,7 +39,7 @@ public final class Policies {
      */
     public static boolean mayApply(Map<String, String> vars, Path projectDir) {
         if (Files.exists(userFile(vars)) || Files.exists(projectDir.resolve(PROJECT_FILE))
-                || Files.exists(CodexRequirements.fileFor(vars))) {
+                || CodexRequirements.filesFor(vars).stream().anyMatch(Files::exists)) {
             return true;
         }
         try {
@@ -66,6 +66,29 @@ public final class Policies {
             }
         }
         return files.isEmpty() ? Policy.NONE : new Policy(files, notes);
+    }
+
+    /** The organisation policy cxpm's config file names ({@code cxpm config get policy}), as written. */
+    public static Optional<String> organisationSetting(Map<String, String> vars) {
+        Path config = configFile(vars);
+        if (!Files.exists(config)) {
+            return Optional.empty();
+        }
+        JsonNode policy = TomlSource.read(config, "fix the file").root().path("policy");
+        return policy.isTextual() ? Optional.of(policy.asText()) : Optional.empty();
+    }
+
+    /** What {@code cxpm config set policy VALUE} stores: an https URL (http on a loopback address) or an absolute path. */
+    public static String organisationValue(String value, Path cwd) {
+        if (value.contains("://")) {
+            return OrgPolicy.parseUrl(value, "policy").toString();
+        }
+        Path file = cwd.resolve(value).toAbsolutePath().normalize();
+        if (!Files.isRegularFile(file)) {
+            throw new UserError(UserError.Kind.NOT_FOUND, "policy file " + file + " does not exist", "give the organisation's policy file or its https:// URL");
+        }
+        PolicyFile.read(PolicyFile.Level.ORGANISATION, file); // refuse one that would stop every install
+        return file.toString();
     }
 
     private static Optional<PolicyFile> organisation(Map<String, String> vars, List<String> notes) {

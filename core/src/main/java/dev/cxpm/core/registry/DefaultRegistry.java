@@ -69,6 +69,11 @@ public final class DefaultRegistry {
      * written; the file is replaced atomically.
      */
     public static Path save(Map<String, String> vars, Optional<URI> url) {
+        return save(vars, "registry", url.map(URI::toString));
+    }
+
+    /** Sets (or, with empty, removes) one top-level string setting of cxpm's config file, keeping every other line. */
+    public static Path save(Map<String, String> vars, String key, Optional<String> value) {
         Path config = configFile(vars);
         List<String> lines = new ArrayList<>();
         int at = -1;
@@ -78,11 +83,11 @@ public final class DefaultRegistry {
             if (!lines.isEmpty() && lines.get(lines.size() - 1).isEmpty()) {
                 lines.remove(lines.size() - 1);
             }
-            if (toml.root().has("registry")) {
-                at = toml.lineOf("registry") - 1;
+            if (toml.root().has(key)) {
+                at = toml.lineOf(key) - 1;
             }
         }
-        String line = url.map(u -> "registry = " + TomlStrings.quote(u.toString())).orElse(null);
+        String line = value.map(u -> key + " = " + TomlStrings.quote(u)).orElse(null);
         if (at >= 0 && at < lines.size()) {
             if (line == null) {
                 lines.remove(at);
