@@ -184,7 +184,7 @@ public final class Policy {
         List<Hook> hooks = plugin.hooks();
         for (PolicyFile f : files) {
             for (McpServer s : servers.values()) {
-                String subject = id + " MCP server `" + s.name() + "`";
+                String subject = id + " MCP server `" + PolicyFile.clean(s.name()) + "`"; // names from the plugin's files: no escapes to the terminal
                 if (s.command().isPresent()) {
                     String command = s.command().get().strip();
                     String base = command.substring(command.lastIndexOf('/') + 1);
@@ -209,7 +209,7 @@ public final class Policy {
             if (hooksRule.isPresent() && !hooksRule.get().value() && !hooks.isEmpty()) {
                 e.applied().add(new Applied(hooksRule.get().name(), hooksRule.get().where(), "denies"));
                 e.violations().add(new Violation(id, hooksRule.get().name(), hooksRule.get().where(),
-                        "it has hooks (" + hooks.getFirst().event() + (hooks.size() > 1 ? " and " + (hooks.size() - 1) + " more" : "") + "), which run commands"));
+                        "it has hooks (" + PolicyFile.clean(hooks.getFirst().event()) + (hooks.size() > 1 ? " and " + (hooks.size() - 1) + " more" : "") + "), which run commands"));
             }
         }
     }

@@ -260,6 +260,11 @@ public record PolicyFile(Level level, String label, Optional<Rule<Duration>> min
                     continue;
                 }
                 String text = e.asText().strip();
+                if (text.length() > 512 || text.chars().filter(c -> c == '*').count() > 8) {
+                    // a cloned project's policy file must not make matching cost more than a few steps per character
+                    problem(at, section + "." + key + " holds a pattern over 512 characters or with more than 8 `*`", "shorten it");
+                    continue;
+                }
                 if (paths) {
                     Optional<String> path = localPath(text, at, section + "." + key);
                     if (path.isEmpty()) {

@@ -197,4 +197,20 @@ class PolicyRulesTest {
         assertThatThrownBy(() -> PolicyFile.read(PolicyFile.Level.USER, f)).isInstanceOfSatisfying(UserError.class,
                 e -> assertThat(e.getMessage()).contains(f.toString()).contains("1"));
     }
+
+    @Test
+    void namesFromAPluginsFilesReachMessagesWithoutTerminalEscapes() throws Exception {
+        Policy p = policy("[mcp]\nallow-commands = [\"node\"]\n");
+        String mcp = "{\"mcpServers\": {\"s\\u001b]0;pwned\\u0007\": {\"command\": \"evil\\u001b[2J\"}}}";
+        assertThat(p.plugin(plugin("demo", "fx", "1.0.0", pluginWith(mcp, false))).violations()).singleElement()
+                .satisfies(v -> assertThat(v.line()).doesNotContain("\u001b").doesNotContain("\u0007").contains("s?]0;pwned?"));
+    }
+
+    @Test
+    void patternsThatWouldMakeMatchingSlowAreRefused() throws Exception {
+        Path f = dir.resolve("policy.toml");
+        Files.writeString(f, "[plugins]\ndeny = [\"" + "*a".repeat(20) + "\"]\n");
+        assertThatThrownBy(() -> PolicyFile.read(PolicyFile.Level.PROJECT, f)).isInstanceOfSatisfying(UserError.class,
+                e -> assertThat(e.getMessage()).contains(f + ":2: plugins.deny holds a pattern over 512 characters or with more than 8 `*`"));
+    }
 }
