@@ -162,4 +162,15 @@ class PolicyEnforcementTest {
         assertThat(r.stderr()).contains(policy + ":2: unknown key `plugins.dney`").contains(policy + ":4: mcp.https-only must be true or false");
         assertThat(Snapshot.of(t)).isEqualTo(before);
     }
+
+    @Test
+    void aGitMarketplaceOnADeniedHostIsRefusedBeforeAnyClone() throws Exception {
+        TeamFixture t = team();
+        Path policy = userPolicy("[marketplaces]\ndeny-hosts = [\"*.evil.test\"]\n");
+        Snapshot before = Snapshot.of(t);
+        assertBlocked(t.cxpm("marketplace", "add", "https://git.EVIL.test/acme/plugins.git"), t, before,
+                "the marketplace source is denied, by marketplaces.deny-hosts \"*.evil.test\" (" + policy + ":2)");
+        CliRun other = t.cxpm("marketplace", "add", "https://127.0.0.1:1/acme/plugins.git");
+        assertThat(other.exitCode()).as("allowed: it goes on to clone, which fails here for want of a server").isEqualTo(4);
+    }
 }
