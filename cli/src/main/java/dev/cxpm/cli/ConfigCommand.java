@@ -22,8 +22,6 @@ import picocli.CommandLine.ParentCommand;
                 "      Make that the registry install NAME falls back to.",
                 "  cxpm config get registry",
                 "      Show the default registry.",
-                "  cxpm config unset registry",
-                "      Forget it.",
                 "  cxpm config set policy https://it.example.test/cxpm-policy.toml",
                 "      Enforce the organisation's policy on every install."})
 final class ConfigCommand implements Runnable {
