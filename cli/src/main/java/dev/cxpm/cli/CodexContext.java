@@ -9,19 +9,20 @@ import dev.cxpm.core.marketplace.Marketplaces;
 import java.time.Duration;
 
 /** The Codex home a command works on, and the services over it, built from the command's Env. */
-record CodexContext(Env env, CodexHome home, GitCli git, Duration lockTimeout, Progress progress) {
+record CodexContext(Env env, CodexHome home, GitCli git, Duration lockTimeout, Progress progress, PolicyGate policy) {
 
     static CodexContext of(Env env) {
         Progress progress = Terminal.of(env).progress();
         return new CodexContext(env, CodexHome.resolve(env.vars(), env.cwd()), new GitCli(env.vars(), env.cwd(), progress),
-                HomeLock.timeoutFrom(env.var("CXPM_LOCK_TIMEOUT")), progress);
+                HomeLock.timeoutFrom(env.var("CXPM_LOCK_TIMEOUT")), progress, PolicyGate.here(env));
     }
 
+    /** Adding a marketplace asks the policy (cxpm's and Codex's requirements.toml) first. */
     Marketplaces marketplaces() {
-        return new Marketplaces(home, git, lockTimeout);
+        return new Marketplaces(home, git, lockTimeout, policy::marketplace);
     }
 
     Installer installer() {
-        return new Installer(home, marketplaces(), git, env.vars(), lockTimeout, env.cwd(), progress);
+        return new Installer(home, marketplaces(), git, env.vars(), lockTimeout, env.cwd(), progress, policy);
     }
 }

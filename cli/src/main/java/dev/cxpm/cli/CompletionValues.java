@@ -18,7 +18,7 @@ final class CompletionValues {
 
     static final class ConfigKeys extends Words {
         ConfigKeys() {
-            super("registry", "min-release-age");
+            super("registry", "min-release-age", "policy");
         }
     }
 

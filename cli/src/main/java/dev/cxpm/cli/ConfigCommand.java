@@ -20,7 +20,8 @@ import picocli.CommandLine.ParentCommand;
 @Command(name = "config", mixinStandardHelpOptions = true,
         description = {"Show or change cxpm's settings in ~/.config/cxpm/config.toml.",
                 "registry: the default registry (install NAME falls back to it; publish, login and token use it); $CXPM_REGISTRY overrides it.",
-                "min-release-age: install skips registry versions published less than this long ago (30m, 12h, 3d, 1w)."},
+                "min-release-age: install skips registry versions published less than this long ago (30m, 12h, 3d, 1w).",
+                "policy: the organisation's policy, a file or an https:// URL (README, Policy)."},
         footerHeading = Examples.HEADING,
         footer = {"  cxpm config set registry https://plugins.example.test",
                 "      Make that the registry install NAME falls back to.",
@@ -35,10 +36,10 @@ final class ConfigCommand implements Runnable {
     @Parameters(index = "0", paramLabel = "get|set|unset", completionCandidates = CompletionValues.ConfigActions.class)
     String action;
 
-    @Parameters(index = "1", paramLabel = "KEY", completionCandidates = CompletionValues.ConfigKeys.class, description = "The setting: registry or min-release-age.")
+    @Parameters(index = "1", paramLabel = "KEY", completionCandidates = CompletionValues.ConfigKeys.class, description = "The setting: registry, min-release-age or policy.")
     String key;
 
-    @Parameters(index = "2", arity = "0..1", paramLabel = "VALUE", description = "For set: the registry's http(s) URL, or a duration such as 3d.")
+    @Parameters(index = "2", arity = "0..1", paramLabel = "VALUE", description = "For set: the registry's http(s) URL, a duration such as 3d, or the policy's file or https URL.")
     String value;
 
     @Override
@@ -48,9 +49,13 @@ final class ConfigCommand implements Runnable {
             minReleaseAge(env);
             return;
         }
+        if (key.equals("policy")) {
+            policy(env);
+            return;
+        }
         if (!key.equals("registry")) {
             throw new UserError(UserError.Kind.USAGE, "unknown setting `" + key.replaceAll("\\p{Cntrl}", "?") + "`",
-                    "the settings are: registry, min-release-age");
+                    "the settings are: registry, min-release-age, policy");
         }
         switch (action) {
             case "get" -> {
@@ -100,6 +105,30 @@ final class ConfigCommand implements Runnable {
             }
             default -> throw new UserError(UserError.Kind.USAGE, "expected get, set or unset, got `" + action.replaceAll("\\p{Cntrl}", "?") + "`",
                     "e.g. cxpm config set min-release-age 3d");
+        }
+    }
+
+    /** The organisation policy: a file or URL every install, add, sync, update and enable is then held to. */
+    private void policy(Env env) {
+        switch (action) {
+            case "get" -> {
+                noValue();
+                env.out().println(dev.cxpm.core.policy.Policies.organisationSetting(env.vars()).orElseThrow(() -> new UserError(UserError.Kind.NOT_FOUND,
+                        "policy is not set in " + DefaultRegistry.configFile(env.vars()), "cxpm config set policy FILE-OR-URL")));
+            }
+            case "set" -> {
+                if (value == null) {
+                    throw new UserError(UserError.Kind.USAGE, "set needs a value", "e.g. cxpm config set policy https://it.example.test/cxpm-policy.toml");
+                }
+                String v = dev.cxpm.core.policy.Policies.organisationValue(value, env.cwd());
+                env.out().println("policy = " + v + " (in " + UserConfig.set(env.vars(), "policy", java.util.Optional.of(TomlStrings.quote(v))) + ")");
+            }
+            case "unset" -> {
+                noValue();
+                env.out().println("policy unset (in " + UserConfig.set(env.vars(), "policy", java.util.Optional.empty()) + ")");
+            }
+            default -> throw new UserError(UserError.Kind.USAGE, "expected get, set or unset, got `" + action.replaceAll("\\p{Cntrl}", "?") + "`",
+                    "e.g. cxpm config get policy");
         }
     }
 

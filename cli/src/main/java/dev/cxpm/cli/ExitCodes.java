@@ -18,6 +18,8 @@ final class ExitCodes {
     static final int INTEGRITY = 5;
     static final int CONFLICT = 6;
     static final int IO = 7;
+    /** A policy (cxpm's or Codex's requirements.toml) refused the action. */
+    static final int POLICY = 8;
     /** A bug in cxpm: an unexpected exception. */
     static final int INTERNAL = 70;
 
@@ -33,6 +35,7 @@ final class ExitCodes {
             case INTEGRITY -> INTEGRITY;
             case CONFLICT -> CONFLICT;
             case IO -> IO;
+            case POLICY -> POLICY;
         };
     }
 
@@ -46,6 +49,7 @@ final class ExitCodes {
             case INTEGRITY -> "integrity";
             case CONFLICT -> "conflict";
             case IO -> "io";
+            case POLICY -> "policy";
         };
     }
 }

@@ -7,14 +7,19 @@ import picocli.CommandLine;
 
 /**
  * A failure as the user sees it: {@code error:} and {@code hint:} lines on stderr, or, when they asked the
- * command for {@code --json}, one {@code {"error": {"code", "message", "hint"}}} object on stdout, so a script
+ * command for {@code --json}, one {@code {"error": {"code", "message", "hint"}}} object on stdout (a policy refusal adds
+ * {@code blocked}: each refused thing with its rule, file and line), so a script
  * that parses stdout reads its failures too. The exit code is the same either way; {@code code} is the stable
  * name of that exit code's kind (README's exit-code table).
  */
-record Failure(String code, String message, String hint) {
+record Failure(String code, String message, String hint, java.util.List<UserError.Blocked> blocked) {
+
+    Failure(String code, String message, String hint) {
+        this(code, message, hint, java.util.List.of());
+    }
 
     static Failure of(UserError e) {
-        return new Failure(ExitCodes.name(e.kind()), e.getMessage(), e.hint());
+        return new Failure(ExitCodes.name(e.kind()), e.getMessage(), e.hint(), e.blocked());
     }
 
     /**
@@ -44,7 +49,12 @@ record Failure(String code, String message, String hint) {
 
     /** Adds the {@code error} member to a command's own JSON report, so that stdout stays one JSON object. */
     ObjectNode addTo(ObjectNode report) {
-        report.putObject("error").put("code", code).put("message", message).put("hint", hint);
+        ObjectNode error = report.putObject("error").put("code", code).put("message", message).put("hint", hint);
+        if (!blocked.isEmpty()) { // what a policy refused: the rule and the file (and line) that says so, for each thing
+            var list = error.putArray("blocked");
+            blocked.forEach(b -> list.addObject().put("subject", b.subject()).put("rule", b.rule()).put("file", b.file())
+                    .put("line", b.line()).put("reason", b.reason()));
+        }
         return report;
     }
 

@@ -11,7 +11,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 /** The project (nearest cxpm.toml upwards), Codex home and store a team command works on, from its Env. */
-record ProjectContext(Env env, Path projectDir, CodexHome home, Store store, Progress progress) {
+record ProjectContext(Env env, Path projectDir, CodexHome home, Store store, Progress progress, PolicyGate policy) {
 
     /** For commands that need an existing cxpm.toml. */
     static ProjectContext of(Env env) {
@@ -29,12 +29,12 @@ record ProjectContext(Env env, Path projectDir, CodexHome home, Store store, Pro
 
     private static ProjectContext at(Env env, Path dir) {
         return new ProjectContext(env, dir, CodexHome.resolve(env.vars(), env.cwd()), Store.resolve(env.vars(), env.cwd()),
-                Terminal.of(env).progress());
+                Terminal.of(env).progress(), new PolicyGate(env, java.util.Optional.of(dir)));
     }
 
     ProjectSync sync() {
         return new ProjectSync(projectDir, home, store, lockTimeout(), marketplaces(), git(), env.vars(), env.cwd(), progress,
-                this::releaseAge);
+                this::releaseAge).enforcing(policy);
     }
 
     /** The minimum release age a project resolves under: the strictest of those that apply, on the command's clock. */
@@ -42,8 +42,9 @@ record ProjectContext(Env env, Path projectDir, CodexHome home, Store store, Pro
         return ReleaseAge.strictest(env.clock(), List.of(project.minReleaseAge()));
     }
 
+    /** Adding (cloning) a marketplace cxpm.toml declares asks the policy first. */
     dev.cxpm.core.marketplace.Marketplaces marketplaces() {
-        return new dev.cxpm.core.marketplace.Marketplaces(home, git(), lockTimeout());
+        return new dev.cxpm.core.marketplace.Marketplaces(home, git(), lockTimeout(), policy::marketplace);
     }
 
     private dev.cxpm.core.marketplace.GitCli git() {

@@ -76,6 +76,9 @@ public final class SyncCommand implements Callable<Integer> {
      * them; --frozen reads them (each tree hashed once) and goes the full way, which names the drift, if any differ.
      */
     private static boolean answeredFromStamp(Env env, ProjectContext ctx, boolean frozen) {
+        if (dev.cxpm.core.policy.Policies.mayApply(env.vars(), ctx.projectDir())) {
+            return false; // a policy is checked on every sync: it may have changed since the last one
+        }
         Optional<Integer> unchanged = SyncStamp.upToDate(ctx.projectDir(), ctx.home(), frozen);
         unchanged.ifPresent(n -> {
             env.out().println(SyncReport.alreadyInSync(n));

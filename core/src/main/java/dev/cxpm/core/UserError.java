@@ -22,11 +22,18 @@ public final class UserError extends RuntimeException {
         /** Another cxpm holds the lock, or the state on disk prevents the action. */
         CONFLICT,
         /** Reading or writing files failed (permissions, disk full). */
-        IO
+        IO,
+        /** A policy (cxpm's or Codex's requirements.toml) does not allow the action. */
+        POLICY
+    }
+
+    /** One thing a policy refused: what, by which rule, written where (line 0: unknown), and why. */
+    public record Blocked(String subject, String rule, String file, int line, String reason) {
     }
 
     private final Kind kind;
     private final String hint;
+    private java.util.List<Blocked> blocked = java.util.List.of();
 
     public UserError(Kind kind, String message) {
         this(kind, message, null, null);
@@ -44,6 +51,16 @@ public final class UserError extends RuntimeException {
 
     public Kind kind() {
         return kind;
+    }
+
+    /** What a policy refused, for {@code --json} errors; empty unless the kind is POLICY. */
+    public java.util.List<Blocked> blocked() {
+        return blocked;
+    }
+
+    public UserError withBlocked(java.util.List<Blocked> what) {
+        this.blocked = java.util.List.copyOf(what);
+        return this;
     }
 
     /** How to fix it, or null. File system failures without a hint of their own get one from their cause. */

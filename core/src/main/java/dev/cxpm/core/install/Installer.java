@@ -64,6 +64,7 @@ public final class Installer {
     private final dev.cxpm.core.sync.Store store;
     private final PluginCache cache;
     private final Progress progress;
+    private final PluginGate gate;
 
     public Installer(CodexHome home, Marketplaces marketplaces, GitCli git, Map<String, String> vars, Duration lockTimeout) {
         this(home, marketplaces, git, vars, lockTimeout, Path.of("").toAbsolutePath());
@@ -77,6 +78,13 @@ public final class Installer {
     /** progress: where downloads from a registry report their bytes (git's clones report through {@code git}). */
     public Installer(CodexHome home, Marketplaces marketplaces, GitCli git, Map<String, String> vars, Duration lockTimeout, Path cwd,
             Progress progress) {
+        this(home, marketplaces, git, vars, lockTimeout, cwd, progress, PluginGate.NONE);
+    }
+
+    /** gate: the policy in force, asked before anything is fetched (names, sources) and again on the fetched files. */
+    public Installer(CodexHome home, Marketplaces marketplaces, GitCli git, Map<String, String> vars, Duration lockTimeout, Path cwd,
+            Progress progress, PluginGate gate) {
+        this.gate = gate;
         this.progress = progress;
         this.cwd = cwd;
         this.store = dev.cxpm.core.sync.Store.resolve(vars, cwd);
@@ -161,6 +169,9 @@ public final class Installer {
     public Installed install(PluginId id, Optional<VersionRange> range, ReleaseAge age, boolean ignorePrerequisites) {
         try (HomeLock lock = HomeLock.acquire(home, lockTimeout)) {
             Marketplaces.Configured mk = marketplaces.find(id.marketplace()).orElseThrow(() -> unreadableOrNotFound(marketplaces, id));
+            // names and sources first, so that a refused plugin is not even downloaded
+            gate.check(List.of(new PluginGate.Candidate(id.plugin(), id.marketplace(), Optional.of(mk.entry()), mk.registry(),
+                    Optional.empty(), Optional.empty())));
             if (mk.registry().isPresent()) {
                 return installFromRegistry(id, mk, range, age, ignorePrerequisites);
             }
@@ -178,7 +189,7 @@ public final class Installer {
                         : sources.get(entry.source(), work, () -> fetch(entry.source(), m, work));
                 Set<String> excluded = entry.source() instanceof PluginSource.Local ? Set.of() : NOT_COPIED_FROM_GIT;
                 Path boundary = entry.source() instanceof PluginSource.Local ? m.root() : work;
-                return place(id, fetched, boundary, excluded, range, entry.authPolicy(), ignorePrerequisites, work);
+                return place(id, mk, fetched, boundary, excluded, range, entry.authPolicy(), ignorePrerequisites, work);
             } finally {
                 cache.discard(work);
             }
@@ -228,7 +239,7 @@ public final class Installer {
         try {
             SourceCache.Fetched fetched = new RegistryBlobs(store, progress).fetch(mk.registry().orElseThrow(), id, release, work, offline);
             // the manifest inside the blob must carry the version the index promised
-            return place(id, fetched, work, Set.of(), Optional.of(VersionRange.exactly(release.version())), auth, ignorePrerequisites, work);
+            return place(id, mk, fetched, work, Set.of(), Optional.of(VersionRange.exactly(release.version())), auth, ignorePrerequisites, work);
         } finally {
             cache.discard(work);
         }
@@ -238,7 +249,7 @@ public final class Installer {
      * Checks a fetched plugin directory as Codex does, then stages, verifies and moves it into the plugin cache and enables it.
      * boundary: where the plugin directory must really be (its marketplace, the work directory a checkout went to).
      */
-    private Installed place(PluginId id, SourceCache.Fetched fetched, Path boundary, Set<String> excluded, Optional<VersionRange> range,
+    private Installed place(PluginId id, Marketplaces.Configured mk, SourceCache.Fetched fetched, Path boundary, Set<String> excluded, Optional<VersionRange> range,
             AuthPolicy authPolicy,
             boolean ignorePrerequisites, Path work) {
         Path source = fetched.dir();
@@ -249,6 +260,9 @@ public final class Installer {
                     + " (the marketplace offers " + (plugin.version().isPresent() ? version : "an unversioned plugin") + ")",
                     "drop --version, or pick a range that includes " + version);
         }
+        // the policy again, now on what would run: the fetched plugin's MCP servers and hooks, and its version
+        gate.check(List.of(new PluginGate.Candidate(id.plugin(), id.marketplace(), Optional.of(mk.entry()), mk.registry(),
+                Optional.of(version), Optional.of(plugin))));
         MissingPrerequisites missing = MissingPrerequisites.check(id.toString(), plugin, vars, cwd).enforce(ignorePrerequisites);
         PluginTree.Listing listing = PluginTree.list(source, boundary, excluded);
         Integrity digest = TreeDigest.of(listing.installed());
@@ -294,6 +308,13 @@ public final class Installer {
         try (HomeLock lock = HomeLock.acquire(home, lockTimeout)) {
             InstalledPlugin p = list().stream().filter(i -> i.id().equals(id)).findFirst().orElseThrow(() -> new UserError(
                     UserError.Kind.NOT_FOUND, "plugin " + id + " is not installed", "install it first: cxpm install " + id));
+            if (enabled) {
+                CodexConfig cfg = home.config();
+                Optional<CodexConfig.MarketplaceEntry> entry = Optional.ofNullable(cfg.marketplaces().get(id.marketplace()));
+                gate.check(List.of(new PluginGate.Candidate(id.plugin(), id.marketplace(), entry,
+                        entry.flatMap(e -> marketplaces.registryOf(id.marketplace(), e)), Optional.of(p.version()),
+                        Optional.of(Plugin.load(p.path())))));
+            }
             MissingPrerequisites missing = enabled
                     ? MissingPrerequisites.check(id.toString(), Plugin.load(p.path()), vars, cwd).enforce(ignorePrerequisites)
                     : MissingPrerequisites.none();

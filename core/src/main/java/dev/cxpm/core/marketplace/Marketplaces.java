@@ -80,7 +80,16 @@ public final class Marketplaces {
     private final Duration lockTimeout;
     private final RegistryMarketplaces registries;
 
+    /** Asked about every source before it is added (cloned or written to config.toml); it refuses by throwing. */
+    private final java.util.function.Consumer<MarketplaceSource> gate;
+
     public Marketplaces(CodexHome home, GitCli git, Duration lockTimeout) {
+        this(home, git, lockTimeout, source -> {
+        });
+    }
+
+    public Marketplaces(CodexHome home, GitCli git, Duration lockTimeout, java.util.function.Consumer<MarketplaceSource> gate) {
+        this.gate = gate;
         this.home = home;
         this.registries = new RegistryMarketplaces(home);
         this.git = git;
@@ -98,6 +107,7 @@ public final class Marketplaces {
     /** Adds a marketplace; an http(s) URL a cxpm registry answers is added as a registry (see {@link MarketplaceSource#recognise}). */
     public Added add(MarketplaceSource source, Optional<String> expectedName) {
         MarketplaceSource recognised = MarketplaceSource.recognise(source);
+        gate.accept(recognised);
         try (HomeLock lock = HomeLock.acquire(home, lockTimeout)) {
             return switch (recognised) {
                 case MarketplaceSource.Local local -> addLocal(local, expectedName);

@@ -12,10 +12,10 @@ import java.util.concurrent.Flow;
  * An answer's body in memory, at most {@code max} bytes: past that the download is cancelled (not read to the
  * end and dropped) and the body completes with {@link TooLarge}, whatever a Content-Length said.
  */
-final class CappedBody implements HttpResponse.BodySubscriber<byte[]> {
+public final class CappedBody implements HttpResponse.BodySubscriber<byte[]> {
 
     /** The answer was longer than the cap. */
-    static final class TooLarge extends RuntimeException {
+    public static final class TooLarge extends RuntimeException {
         TooLarge() {
             super(null, null, false, false);
         }
@@ -30,7 +30,7 @@ final class CappedBody implements HttpResponse.BodySubscriber<byte[]> {
         this.max = max;
     }
 
-    static HttpResponse.BodyHandler<byte[]> handler(long max) {
+    public static HttpResponse.BodyHandler<byte[]> handler(long max) {
         return info -> new CappedBody(max);
     }
 

@@ -87,6 +87,21 @@ final class ProjectMarketplaces {
         return config;
     }
 
+    /** Where a marketplace the project uses comes from: cxpm.toml's declaration, else the Codex home's entry. */
+    Optional<CodexConfig.MarketplaceEntry> entryOf(ProjectManifest project, String name) {
+        MarketplaceDecl decl = project.marketplaces().get(name);
+        if (decl != null) {
+            return Optional.of(isGit(decl.source()) ? CodexConfig.MarketplaceEntry.git(gitUrl(decl), decl.ref())
+                    : CodexConfig.MarketplaceEntry.local(projectDir.resolve(decl.source()).normalize().toString()));
+        }
+        return Optional.ofNullable(home.config().marketplaces().get(name));
+    }
+
+    Optional<java.net.URI> registryOf(String name, CodexConfig.MarketplaceEntry entry) {
+        CodexConfig.MarketplaceEntry configured = home.config().marketplaces().get(name);
+        return configured == null ? Optional.empty() : marketplaces.registryOf(name, configured);
+    }
+
     /** A git source as `codex plugin marketplace add` reads one: URL, ssh, git@host: or owner/repo shorthand. */
     static boolean isGit(String source) {
         String s = source.strip();

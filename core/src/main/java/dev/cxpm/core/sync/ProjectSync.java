@@ -80,6 +80,7 @@ public final class ProjectSync {
     private final LockResolution resolution;
     private final HomeApply apply;
     private final java.util.function.Function<ProjectManifest, ReleaseAge> releaseAge;
+    private dev.cxpm.core.install.PluginGate gate = dev.cxpm.core.install.PluginGate.NONE;
 
     /**
      * @param marketplaces clones the git marketplaces cxpm.toml declares that the home lacks, as `marketplace add` does
@@ -118,6 +119,15 @@ public final class ProjectSync {
         this.apply = new HomeApply(this.projectDir, home, store, lockTimeout, sources, progress);
     }
 
+    /**
+     * The policy in force: asked about every locked plugin's name, version and marketplace before the store is filled,
+     * and about the files of those this sync installs or enables before the Codex home is touched.
+     */
+    public ProjectSync enforcing(dev.cxpm.core.install.PluginGate gate) {
+        this.gate = gate;
+        return this;
+    }
+
     public Result sync(Options options) {
         return sync(ProjectManifest.read(projectDir), options);
     }
@@ -137,6 +147,12 @@ public final class ProjectSync {
     }
 
     private Result doSync(ProjectManifest project, Options options) {
+        // The policy on what cxpm.toml declares, before resolving packs anything into the store.
+        gate.check(project.plugins().values().stream().map(r -> {
+            Optional<CodexConfig.MarketplaceEntry> entry = r.marketplace().flatMap(m -> sources.entryOf(project, m));
+            return new dev.cxpm.core.install.PluginGate.Candidate(r.name(), r.marketplace().orElse(""), entry,
+                    entry.flatMap(e -> sources.registryOf(r.marketplace().get(), e)), Optional.empty(), Optional.empty());
+        }).toList());
         Optional<Lockfile> existing = Lockfile.readIfPresent(projectDir);
         List<String> disagreements = existing.map(l -> LockCheck.disagreements(project, l))
                 .orElse(List.of("there is no cxpm.lock yet"));
@@ -160,6 +176,9 @@ public final class ProjectSync {
             lock = existing.orElseThrow();
         }
 
+        // The policy, on names, versions and sources: before anything is fetched into the store or written.
+        gate.check(lock.plugins().values().stream().map(p -> candidate(project, p, Optional.empty())).toList());
+
         // Phase 2: everything the home lacks is in the store with the locked integrity, or we stop here.
         SyncState state = SyncState.read(home);
         CodexConfig config = home.config();
@@ -179,7 +198,8 @@ public final class ProjectSync {
 
         // Before phase 3 writes anything: the prerequisite rule install and enable apply too.
         MissingPrerequisites missing = new SyncPrerequisites(home, fill.store(), env, callerDir)
-                .check(project, lock, toInstall, config).enforce(options.ignorePrerequisites());
+                .check(project, lock, toInstall, config, (p, content) -> gate.check(List.of(candidate(project, p, Optional.of(content)))))
+                .enforce(options.ignorePrerequisites());
 
         // Phase 3: apply, under the home lock.
         List<Change> changes = apply.underHomeLock(project, lock, toInstall, plan.repairs(), state, lazyIndex);
@@ -190,6 +210,13 @@ public final class ProjectSync {
         }
         SyncStamp.write(projectDir, home, lock);
         return new Result(lock, written, lockChanges, changes, List.copyOf(fill.leftOut), missing, unreachable(index[0]));
+    }
+
+    private dev.cxpm.core.install.PluginGate.Candidate candidate(ProjectManifest project, LockedPlugin p,
+            Optional<dev.cxpm.core.format.Plugin> content) {
+        Optional<CodexConfig.MarketplaceEntry> entry = sources.entryOf(project, p.marketplace());
+        return new dev.cxpm.core.install.PluginGate.Candidate(p.name(), p.marketplace(), entry,
+                entry.flatMap(e -> sources.registryOf(p.marketplace(), e)), Optional.of(p.version().text()), content);
     }
 
     /** What the index read from a cache because its registry could not be reached: never a silent success. */

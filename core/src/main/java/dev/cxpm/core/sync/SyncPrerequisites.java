@@ -44,7 +44,11 @@ final class SyncPrerequisites {
         this.callerDir = callerDir;
     }
 
-    MissingPrerequisites check(ProjectManifest project, Lockfile lock, List<LockedPlugin> toInstall, CodexConfig config) {
+    /** policy: asked about each plugin's files (what it would run) before its prerequisites are checked. */
+    MissingPrerequisites check(ProjectManifest project, Lockfile lock, List<LockedPlugin> toInstall, CodexConfig config,
+            java.util.function.BiConsumer<LockedPlugin, Plugin> policy) {
+        Map<String, LockedPlugin> byId = new LinkedHashMap<>();
+        lock.plugins().values().forEach(p -> byId.put(ProjectSync.id(p), p));
         Map<String, Path> installing = new LinkedHashMap<>();
         Map<String, Path> enabling = new LinkedHashMap<>();
         for (LockedPlugin p : lock.plugins().values()) {
@@ -74,6 +78,7 @@ final class SyncPrerequisites {
                 fromArchive(e.getValue(), dir).ifPresent(pl -> plugins.put(e.getKey(), pl));
             }
             enabling.forEach((id, dir) -> load(dir).ifPresent(pl -> plugins.put(id, pl)));
+            plugins.forEach((id, pl) -> policy.accept(byId.get(id), pl));
             return MissingPrerequisites.check(plugins, env, callerDir);
         } catch (IOException e) {
             throw new UserError(UserError.Kind.IO, "cannot write to the store " + store.dir() + ": " + e.getMessage(),
@@ -91,7 +96,7 @@ final class SyncPrerequisites {
      */
     private static Optional<Plugin> fromArchive(Path tgz, Path dir) throws IOException {
         Unpacker unpacker = new Unpacker();
-        Set<String> wanted = new HashSet<>(Set.of(".mcp.json"));
+        Set<String> wanted = new HashSet<>(Set.of(".mcp.json", "hooks/hooks.json")); // hooks: for the policy
         for (ManifestKind k : ManifestKind.values()) {
             wanted.add(k.relativePath());
         }
@@ -101,6 +106,19 @@ final class SyncPrerequisites {
         if (declared != null && declared.isTextual() && PluginPaths.ruleViolation(declared.asText()).isEmpty()) {
             write(dir, unpacker.read(tgz, Set.of(Path.of(declared.asText().substring(2)).normalize().toString())));
             plugin = load(dir);
+        }
+        JsonNode hooks = plugin.map(p -> p.manifestJson().root().path("hooks")).orElse(null);
+        if (hooks != null) {
+            Set<String> files = new HashSet<>();
+            for (JsonNode h : hooks.isArray() ? hooks : List.of(hooks)) {
+                if (h.isTextual() && PluginPaths.ruleViolation(h.asText()).isEmpty()) {
+                    files.add(Path.of(h.asText().substring(2)).normalize().toString());
+                }
+            }
+            if (!files.isEmpty()) {
+                write(dir, unpacker.read(tgz, files));
+                plugin = load(dir);
+            }
         }
         return plugin;
     }

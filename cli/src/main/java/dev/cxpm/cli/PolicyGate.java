@@ -1,0 +1,50 @@
+package dev.cxpm.cli;
+
+import dev.cxpm.core.install.PluginGate;
+import dev.cxpm.core.marketplace.MarketplaceSource;
+import dev.cxpm.core.policy.Enforcement;
+import dev.cxpm.core.project.ProjectManifest;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The policy a command enforces, read the first time it is asked (so commands that install nothing never fetch an
+ * organisation policy), with the notes about how it was read printed as warnings once.
+ */
+final class PolicyGate implements PluginGate {
+    private final Env env;
+    private final Optional<Path> projectDir;
+    private Enforcement loaded;
+
+    PolicyGate(Env env, Optional<Path> projectDir) {
+        this.env = env;
+        this.projectDir = projectDir;
+    }
+
+    /** For commands on the Codex home: the project policy applies when run inside a project. */
+    static PolicyGate here(Env env) {
+        try {
+            return new PolicyGate(env, Optional.of(ProjectManifest.findProjectDir(env.cwd())));
+        } catch (dev.cxpm.core.UserError e) {
+            return new PolicyGate(env, Optional.empty());
+        }
+    }
+
+    Enforcement enforcement() {
+        if (loaded == null) {
+            loaded = Enforcement.load(env.vars(), projectDir);
+            loaded.policy().notes().forEach(n -> Terminal.of(env).warning(n));
+        }
+        return loaded;
+    }
+
+    void marketplace(MarketplaceSource source) {
+        enforcement().marketplace(source);
+    }
+
+    @Override
+    public void check(List<Candidate> candidates) {
+        enforcement().check(candidates);
+    }
+}
