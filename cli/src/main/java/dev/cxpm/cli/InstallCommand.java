@@ -59,7 +59,9 @@ final class InstallCommand implements Runnable {
         PluginSpec typed = PluginSpec.parse(target.plugin, range, "install");
         Optional<VersionRange> r = typed.range().map(InstallCommand::parseRange);
         // read before InstallTarget may add a registry: a broken setting changes nothing
-        ReleaseAge age = ReleaseAge.strictest(root.env.clock(), List.of(UserConfig.minReleaseAge(root.env.vars())));
+        List<java.util.Optional<dev.cxpm.core.resolve.MinReleaseAge>> ages = new java.util.ArrayList<>(ctx.policy().minReleaseAges());
+        ages.add(UserConfig.minReleaseAge(root.env.vars()));
+        ReleaseAge age = ReleaseAge.strictest(root.env.clock(), ages);
         Installer.PluginId id = new InstallTarget(ctx.marketplaces(), () -> DefaultRegistry.of(root.env.vars()))
                 .resolve(new InstallTarget.Request(typed.plugin(), Optional.ofNullable(target.marketplace), Optional.ofNullable(registry)));
         Installer.Installed in = ctx.installer().install(id, r, age, prerequisites.ignore);

@@ -39,6 +39,11 @@ final class PolicyGate implements PluginGate {
         return loaded;
     }
 
+    /** The minimum release ages the policy files set, beside those of cxpm.toml or cxpm's config. */
+    List<Optional<dev.cxpm.core.resolve.MinReleaseAge>> minReleaseAges() {
+        return enforcement().policy().minReleaseAges().stream().map(Optional::of).toList();
+    }
+
     void marketplace(MarketplaceSource source) {
         enforcement().marketplace(source);
     }

@@ -37,9 +37,11 @@ record ProjectContext(Env env, Path projectDir, CodexHome home, Store store, Pro
                 this::releaseAge).enforcing(policy);
     }
 
-    /** The minimum release age a project resolves under: the strictest of those that apply, on the command's clock. */
+    /** The minimum release age a project resolves under: the strictest of cxpm.toml's and the policy files', on the command's clock. */
     ReleaseAge releaseAge(ProjectManifest project) {
-        return ReleaseAge.strictest(env.clock(), List.of(project.minReleaseAge()));
+        List<java.util.Optional<dev.cxpm.core.resolve.MinReleaseAge>> ages = new java.util.ArrayList<>(policy.minReleaseAges());
+        ages.add(project.minReleaseAge());
+        return ReleaseAge.strictest(env.clock(), ages);
     }
 
     /** Adding (cloning) a marketplace cxpm.toml declares asks the policy first. */

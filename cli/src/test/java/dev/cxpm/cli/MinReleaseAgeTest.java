@@ -120,6 +120,25 @@ class MinReleaseAgeTest {
     }
 
     @Test
+    void aPolicyFilesAgeHoldsBackAsCxpmTomlsDoesAndTheStricterWins() throws Exception {
+        publish("demo", "1.0.0", NOW.minus(Duration.ofDays(10)));
+        publish("demo", "1.1.0", NOW.minus(Duration.ofDays(2)));
+        manifest("min-release-age = \"1d\"", "^1");
+        Files.writeString(project.resolve("cxpm-policy.toml"), "min-release-age = \"3d\"\n");
+
+        CliRun sync = cxpm(project, "sync");
+        assertThat(sync.exitCode()).as(sync.stderr()).isZero();
+        assertThat(locked()).as("the policy's 3d, stricter than cxpm.toml's 1d").isEqualTo("1.0.0");
+
+        Files.delete(project.resolve("cxpm-policy.toml"));
+        Files.createDirectories(tmp.resolve("home/.config/cxpm"));
+        Files.writeString(tmp.resolve("home/.config/cxpm/policy.toml"), "min-release-age = \"3d\"\n");
+        CliRun install = cxpm(tmp, "install", "demo@cxpm-registry");
+        assertThat(install.exitCode()).as(install.stderr()).isZero();
+        assertThat(install.stdout()).contains("1.0.0").doesNotContain("1.1.0");
+    }
+
+    @Test
     void addWithoutARangeWritesTheNewestVersionOldEnough() throws Exception {
         publish("demo", "1.0.0", NOW.minus(Duration.ofDays(10)));
         publish("demo", "1.1.0", NOW.minus(Duration.ofDays(2)));

@@ -46,6 +46,13 @@ public final class Policy {
         return files.stream().flatMap(f -> f.minReleaseAge().stream()).map(Rule::value).max(Comparator.naturalOrder());
     }
 
+    /** Each level's minimum release age, naming its file and line, for the resolver's strictest-wins rule. */
+    public List<dev.cxpm.core.resolve.MinReleaseAge> minReleaseAges() {
+        return files.stream().flatMap(f -> f.minReleaseAge().stream())
+                .map(r -> new dev.cxpm.core.resolve.MinReleaseAge(r.text().replace("\"", ""), r.value(), r.where().toString()))
+                .toList();
+    }
+
     /** A rule that had a say, and what it said. */
     public record Applied(String rule, Where where, String effect) {
     }
