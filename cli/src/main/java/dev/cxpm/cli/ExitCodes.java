@@ -16,6 +16,8 @@ final class ExitCodes {
     static final int INTEGRITY = 5;
     static final int CONFLICT = 6;
     static final int IO = 7;
+    /** A plugin would run code that is not approved ({@code cxpm approve}); nothing was written. */
+    static final int UNAPPROVED = 8;
     /** A bug in cxpm: an unexpected exception. */
     static final int INTERNAL = 70;
 
@@ -31,6 +33,7 @@ final class ExitCodes {
             case INTEGRITY -> INTEGRITY;
             case CONFLICT -> CONFLICT;
             case IO -> IO;
+            case UNAPPROVED -> UNAPPROVED;
         };
     }
 
@@ -44,6 +47,7 @@ final class ExitCodes {
             case INTEGRITY -> "integrity";
             case CONFLICT -> "conflict";
             case IO -> "io";
+            case UNAPPROVED -> "unapproved";
         };
     }
 }

@@ -22,7 +22,9 @@ public final class UserError extends RuntimeException {
         /** Another cxpm holds the lock, or the state on disk prevents the action. */
         CONFLICT,
         /** Reading or writing files failed (permissions, disk full). */
-        IO
+        IO,
+        /** A plugin would run code (MCP servers, hooks, apps) that is not approved, and nobody approved it now. */
+        UNAPPROVED
     }
 
     private final Kind kind;

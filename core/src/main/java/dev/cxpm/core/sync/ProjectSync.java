@@ -77,6 +77,8 @@ public final class ProjectSync {
     private final StoreFill fill;
     private final LockResolution resolution;
     private final HomeApply apply;
+    private final SyncApprovals approvals;
+    private dev.cxpm.core.approve.Consent consent = dev.cxpm.core.approve.Consent.NOBODY;
 
     /**
      * @param marketplaces clones the git marketplaces cxpm.toml declares that the home lacks, as `marketplace add` does
@@ -101,6 +103,13 @@ public final class ProjectSync {
         this.fill = new StoreFill(home, store, progress);
         this.resolution = new LockResolution(store, fill);
         this.apply = new HomeApply(this.projectDir, home, store, lockTimeout, sources, progress);
+        this.approvals = new SyncApprovals(home, store);
+    }
+
+    /** Who approves a plugin whose run surface cxpm.lock does not approve (default: nobody, and sync stops). */
+    public ProjectSync approving(dev.cxpm.core.approve.Consent consent) {
+        this.consent = consent;
+        return this;
     }
 
     public Result sync(Options options) {
@@ -149,7 +158,11 @@ public final class ProjectSync {
         SyncState state = SyncState.read(home);
         CodexConfig config = home.config();
         StoreFill.Plan plan = fill.fill(lock, state, options, lazyIndex);
-        List<LockedPlugin> toInstall = plan.toInstall();
+        // Before anything is written: what the plugins run is what cxpm.lock (or the user, now) approved.
+        Lockfile approvedLock = approvals.check(existing, lock, plan.toInstall(), options.frozen(), consent);
+        List<LockedPlugin> toInstall = approvedLock == lock ? plan.toInstall()
+                : plan.toInstall().stream().map(p -> approvedLock.plugins().get(p.name())).toList();
+        lock = approvedLock;
         List<LockChange> lockChanges = LockResolution.lockChanges(existing, lock);
 
         if (toInstall.isEmpty() && apply.nothingToChange(project, lock, state, config)) {
