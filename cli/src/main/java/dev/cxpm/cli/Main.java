@@ -21,7 +21,7 @@ import picocli.CommandLine.Option;
                 DiffCommand.class,
                 ValidateCommand.class,
                 SyncCommand.class, AddCommand.class, RemoveCommand.class, OutdatedCommand.class, UpdateCommand.class,
-                DoctorCommand.class, ConfigCommand.class, CompletionCommand.class},
+                DoctorCommand.class, ConfigCommand.class, CompletionCommand.class, ApproveCommand.class},
         footerHeading = Examples.HEADING,
         footer = {"  cxpm install github-triage@team",
                 "      Install a plugin from the marketplace named team.",

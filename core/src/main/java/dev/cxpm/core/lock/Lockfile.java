@@ -65,6 +65,13 @@ public final class Lockfile {
         return plugins;
     }
 
+    /** The same lockfile with plugin name's {@code approved} set to hash. */
+    public Lockfile withApproved(String name, RunHash hash) {
+        List<LockedPlugin> out = new ArrayList<>(plugins.values());
+        out.replaceAll(p -> p.name().equals(name) ? p.withApproved(Optional.of(hash)) : p);
+        return new Lockfile(out);
+    }
+
     /** The lockfile in this project directory, or empty when it has none. */
     public static Optional<Lockfile> readIfPresent(Path projectDir) {
         Path file = projectDir.resolve(FILE_NAME);

@@ -158,14 +158,11 @@ public final class ProjectSync {
         SyncState state = SyncState.read(home);
         CodexConfig config = home.config();
         StoreFill.Plan plan = fill.fill(lock, state, options, lazyIndex);
-        // Before anything is written: what the plugins run is what cxpm.lock (or the user, now) approved.
-        Lockfile approvedLock = approvals.check(existing, lock, plan.toInstall(), options.frozen(), consent);
-        List<LockedPlugin> toInstall = approvedLock == lock ? plan.toInstall()
-                : plan.toInstall().stream().map(p -> approvedLock.plugins().get(p.name())).toList();
-        lock = approvedLock;
+        List<LockedPlugin> toInstall = plan.toInstall();
         List<LockChange> lockChanges = LockResolution.lockChanges(existing, lock);
 
         if (toInstall.isEmpty() && apply.nothingToChange(project, lock, state, config)) {
+            lock = approvals.check(existing, lock, toInstall, options.frozen(), consent);
             boolean written = existing.isEmpty() || !existing.get().toText().equals(lock.toText());
             if (written) {
                 lock.write(projectDir);
@@ -178,6 +175,12 @@ public final class ProjectSync {
         // Before phase 3 writes anything: the prerequisite rule install and enable apply too.
         MissingPrerequisites missing = new SyncPrerequisites(home, fill.store(), env, callerDir)
                 .check(project, lock, toInstall, config).enforce(options.ignorePrerequisites());
+        // and what the plugins run is what cxpm.lock (or the user, now) approved
+        Lockfile approvedLock = approvals.check(existing, lock, toInstall, options.frozen(), consent);
+        if (approvedLock != lock) {
+            toInstall = toInstall.stream().map(p -> approvedLock.plugins().get(p.name())).toList();
+            lock = approvedLock;
+        }
 
         // Phase 3: apply, under the home lock.
         List<Change> changes = apply.underHomeLock(project, lock, toInstall, plan.repairs(), state, lazyIndex);

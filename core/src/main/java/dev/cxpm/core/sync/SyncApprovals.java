@@ -57,7 +57,7 @@ final class SyncApprovals {
                     Files.createDirectories(store.dir());
                     scratch = TempPaths.directory(store.dir(), ".approvals-");
                 }
-                RunSurface now = installing.contains(p.name()) ? fromStore(p, scratch) : installed(p, scratch);
+                RunSurface now = installing.contains(p.name()) ? fromStore(p, scratch) : installed(p);
                 RunHash hash = now.hash();
                 if (now.isEmpty() || carried.filter(hash::equals).isPresent()) {
                     out.add(p.withApproved(carried));
@@ -68,7 +68,7 @@ final class SyncApprovals {
                     mine = UserApprovals.read(home);
                 }
                 boolean byUser = !frozen && mine.approved(id).filter(a -> a.hash().equals(hash)).isPresent();
-                ApprovalRequest request = new ApprovalRequest(id, now, baseline(before.get(p.name()), carried, mine.approved(id), scratch),
+                ApprovalRequest request = new ApprovalRequest(id, now, baseline(before.get(p.name()), carried, mine.approved(id)),
                         carried);
                 if (byUser || !frozen && consent.grant(request)) {
                     if (!byUser) {
@@ -114,7 +114,7 @@ final class SyncApprovals {
     private int counter;
 
     /** Installed and, as sync's state says, the locked content: read where Codex reads it (else from the store). */
-    private RunSurface installed(LockedPlugin p, Path scratch) throws IOException {
+    private RunSurface installed(LockedPlugin p) {
         Path dir = p.versionDirIn(home);
         if (Files.isDirectory(dir)) {
             try {
@@ -123,34 +123,24 @@ final class SyncApprovals {
                 return RunSurface.none();
             }
         }
-        return store.holds(p.integrity()) ? withScratch(p) : RunSurface.none();
-    }
-
-    private RunSurface withScratch(LockedPlugin p) throws IOException {
-        Files.createDirectories(store.dir());
-        Path tmp = TempPaths.directory(store.dir(), ".approvals-");
-        try {
-            return ArchiveRunSurface.of(store.blob(p.integrity()), tmp);
-        } finally {
-            Trees.delete(tmp);
-        }
+        return LockedRunSurface.of(p, home, store).orElse(RunSurface.none());
     }
 
     /**
      * What the approved hash stood for, to show a diff: the previously locked content when it hashes to it, else the
      * user's own approval when it does; empty when neither (the error then shows all that runs).
      */
-    private Optional<RunSurface> baseline(LockedPlugin old, Optional<RunHash> approved, Optional<UserApprovals.Approval> mine, Path scratch) {
+    private Optional<RunSurface> baseline(LockedPlugin old, Optional<RunHash> approved, Optional<UserApprovals.Approval> mine) {
         if (approved.isEmpty()) {
             return mine.map(UserApprovals.Approval::runs);
         }
-        if (old != null && store.holds(old.integrity())) {
+        if (old != null) {
             try {
-                RunSurface s = withScratch(old);
-                if (s.hash().equals(approved.get())) {
-                    return Optional.of(s);
+                Optional<RunSurface> s = LockedRunSurface.of(old, home, store).filter(r -> r.hash().equals(approved.get()));
+                if (s.isPresent()) {
+                    return s;
                 }
-            } catch (IOException | UserError e) {
+            } catch (UserError e) {
                 // no diff then: the error shows all that runs
             }
         }
