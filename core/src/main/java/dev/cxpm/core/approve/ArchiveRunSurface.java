@@ -54,6 +54,14 @@ public final class ArchiveRunSurface {
                 write(scratch, unpacker.read(tgz, declared));
                 plugin = Plugin.load(scratch);
             }
+            // then the files its commands name, so they are hashed from the archive's bytes
+            Set<String> named = new HashSet<>(RunSurface.of(plugin).fileCandidates());
+            named.removeAll(wanted);
+            named.removeAll(declared);
+            if (!named.isEmpty()) {
+                write(scratch, unpacker.read(tgz, named));
+                plugin = Plugin.load(scratch);
+            }
             return RunSurface.of(plugin);
         } catch (IOException e) {
             throw new UserError(UserError.Kind.IO, "cannot read " + tgz + " into " + scratch + ": " + e.getMessage(), null, e);

@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cxpm.core.format.JsonFile;
 import dev.cxpm.core.format.McpServer;
 import dev.cxpm.core.format.Plugin;
+import dev.cxpm.core.format.PluginPaths;
+import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -20,11 +22,13 @@ import java.util.TreeSet;
  * What a plugin makes run on the user's machine, as the user: each MCP server's command, arguments, working directory
  * and the NAMES of the environment variables it sets (values are often a user's secrets, or references to them), each
  * remote MCP server's URL, each hook's commands, each app's id and URL. Read from the exact tree that is (or would be)
- * installed, by the same reading Codex's files get everywhere else ({@link Plugin}). Its {@link #hash()} over one
- * canonical text is what an approval binds to, so a change to any of these parts, and nothing else, needs a new one.
+ * installed, by the same reading Codex's files get everywhere else ({@link Plugin}); and the SHA-256 of each file of the
+ * plugin those commands name ({@code ./server.js}, {@code ${CLAUDE_PLUGIN_ROOT}/hooks/check.sh}, {@code dist/index.js}), so
+ * a script swapped under an unchanged command line is caught too. Its {@link #hash()} over one canonical text is what an
+ * approval binds to, so a change to any of these parts, and nothing else, needs a new one.
  */
 public record RunSurface(SortedMap<String, Server> mcpServers, SortedMap<String, List<String>> hooks,
-        SortedMap<String, AppLink> apps) {
+        SortedMap<String, AppLink> apps, SortedMap<String, String> files) {
 
     /** Bumped if what is hashed ever changes, so an old approval can never match a differently built text. */
     static final int FORMAT = 1;
@@ -56,6 +60,14 @@ public record RunSurface(SortedMap<String, Server> mcpServers, SortedMap<String,
     }
 
     private static final java.util.Set<String> MULTI = java.util.Set.of("env", "runs");
+    /** At most this many files named by commands are hashed: a manifest naming more gets the first ones, sorted. */
+    static final int MAX_FILES = 256;
+    private static final java.util.regex.Pattern PLUGIN_ROOT = java.util.regex.Pattern.compile("^(\\$\\{CLAUDE_PLUGIN_ROOT\\}|\\$CLAUDE_PLUGIN_ROOT|\\$\\{PLUGIN_ROOT\\})/");
+
+    /** The surface as read, without the files its commands name (added by {@link #of(Plugin)} from the tree). */
+    RunSurface(SortedMap<String, Server> mcpServers, SortedMap<String, List<String>> hooks, SortedMap<String, AppLink> apps) {
+        this(mcpServers, hooks, apps, new TreeMap<>());
+    }
 
     public RunSurface {
         mcpServers = Collections.unmodifiableSortedMap(new TreeMap<>(mcpServers));
@@ -63,6 +75,7 @@ public record RunSurface(SortedMap<String, Server> mcpServers, SortedMap<String,
         hooks.forEach((k, v) -> h.put(k, List.copyOf(v)));
         hooks = Collections.unmodifiableSortedMap(h);
         apps = Collections.unmodifiableSortedMap(new TreeMap<>(apps));
+        files = Collections.unmodifiableSortedMap(new TreeMap<>(files));
     }
 
     public static RunSurface of(Plugin plugin) {
@@ -83,16 +96,74 @@ public record RunSurface(SortedMap<String, Server> mcpServers, SortedMap<String,
             JsonNode url = rawApps == null ? null : rawApps.path(k).path("url");
             apps.put(k, new AppLink(a.id().orElse(null), url != null && url.isTextual() ? url.asText() : null));
         });
-        return new RunSurface(servers, hooks, apps);
+        RunSurface read = new RunSurface(servers, hooks, apps);
+        SortedMap<String, String> files = new TreeMap<>();
+        for (String rel : read.fileCandidates()) {
+            if (files.size() >= MAX_FILES) {
+                break;
+            }
+            PluginPaths.resolveInside(plugin.root(), "./" + rel).filter(f -> Files.isRegularFile(f)).map(RunSurface::sha256)
+                    .ifPresent(sum -> files.put(rel, sum));
+        }
+        return new RunSurface(servers, hooks, apps, files);
+    }
+
+    /**
+     * Every word of a command line that could name a file of the plugin, as a path relative to its root: an MCP server's
+     * command and each argument, each word of a hook's command; {@code ./}, {@code ${CLAUDE_PLUGIN_ROOT}/} taken off. Words
+     * that are options, variables, absolute or that leave the root ({@code ..}) are not; whether the file exists decides.
+     */
+    java.util.SortedSet<String> fileCandidates() {
+        java.util.SortedSet<String> out = new TreeSet<>();
+        List<String> words = new ArrayList<>();
+        mcpServers.values().forEach(s -> {
+            if (s.command() != null) {
+                words.add(s.command());
+            }
+            words.addAll(s.args());
+        });
+        hooks.values().forEach(commands -> commands.forEach(c -> words.addAll(List.of(c.strip().split("\\s+")))));
+        for (String w : words) {
+            String t = PLUGIN_ROOT.matcher(w.replaceAll("^[\"']|[\"']$", "")).replaceFirst("");
+            t = t.startsWith("./") ? t.substring(2) : t;
+            if (t.isEmpty() || t.length() > 1024 || t.startsWith("/") || t.startsWith("-") || t.contains("$") || t.contains("\\")
+                    || t.contains("\u0000")) {
+                continue;
+            }
+            try {
+                java.nio.file.Path p = java.nio.file.Path.of(t).normalize();
+                if (!p.toString().isEmpty() && !p.startsWith("..") && !p.isAbsolute()) {
+                    out.add(p.toString());
+                }
+            } catch (java.nio.file.InvalidPathException e) {
+                // not a path
+            }
+        }
+        return out;
+    }
+
+    private static String sha256(java.nio.file.Path file) {
+        try (java.io.InputStream in = Files.newInputStream(file)) {
+            java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
+            byte[] buf = new byte[64 * 1024];
+            for (int n; (n = in.read(buf)) > 0; ) {
+                md.update(buf, 0, n);
+            }
+            return java.util.HexFormat.of().formatHex(md.digest());
+        } catch (java.io.IOException e) {
+            return "unreadable";
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     public static RunSurface none() {
-        return new RunSurface(new TreeMap<>(), new TreeMap<>(), new TreeMap<>());
+        return new RunSurface(new TreeMap<>(), new TreeMap<>(), new TreeMap<>(), new TreeMap<>());
     }
 
     /** Nothing runs: such a plugin needs no approval. */
     public boolean isEmpty() {
-        return mcpServers.isEmpty() && hooks.isEmpty() && apps.isEmpty();
+        return mcpServers.isEmpty() && hooks.isEmpty() && apps.isEmpty() && files.isEmpty();
     }
 
     /** The hash of {@link #canonical()}. */
@@ -150,6 +221,8 @@ public record RunSurface(SortedMap<String, Server> mcpServers, SortedMap<String,
             putIfSet(n, "id", app.id());
             putIfSet(n, "url", app.url());
         });
+        ObjectNode f = o.putObject("files");
+        files.forEach(f::put);
         return o;
     }
 
@@ -171,7 +244,13 @@ public record RunSurface(SortedMap<String, Server> mcpServers, SortedMap<String,
         o.path("hooks").properties().forEach(e -> hooks.put(e.getKey(), strings(e.getValue())));
         SortedMap<String, AppLink> apps = new TreeMap<>();
         o.path("apps").properties().forEach(e -> apps.put(e.getKey(), new AppLink(text(e.getValue().path("id")), text(e.getValue().path("url")))));
-        return new RunSurface(servers, hooks, apps);
+        SortedMap<String, String> files = new TreeMap<>();
+        o.path("files").properties().forEach(e -> {
+            if (e.getValue().isTextual()) {
+                files.put(e.getKey(), e.getValue().asText());
+            }
+        });
+        return new RunSurface(servers, hooks, apps, files);
     }
 
     private static String text(JsonNode n) {
@@ -221,6 +300,7 @@ public record RunSurface(SortedMap<String, Server> mcpServers, SortedMap<String,
                 out.add(new Entry(who, "url", Shown.quote(app.url())));
             }
         });
+        files.forEach((path, sum) -> out.add(new Entry("file " + Shown.quote(path), "sha256", sum)));
         return out;
     }
 }
