@@ -196,4 +196,35 @@ class ApprovalsTest {
         assertThat(o.path("recordedIn").toString()).isEqualTo("[\"user\"]");
         assertThat(run(dir, env, false, "", "install", "gh@fx").exitCode()).isZero();
     }
+    @Test
+    void aProjectsApprovalsGoIntoCxpmLockSoATeammateAndCiNeedNoneOfTheirOwn() throws Exception {
+        TeamFixture t = team("1.0.0", "sh").needs("gh", "^1");
+        Map<String, String> env = t.env("codex-home");
+        CliRun first = run(t.project, env, false, "y\n", "sync");
+        assertThat(first.exitCode()).as(first.stderr()).isEqualTo(8);
+        assertThat(first.stderr()).contains("gh@fx runs, not approved yet", HINT).doesNotContain("[y/N]");
+        assertThat(t.project.resolve("cxpm.lock")).doesNotExist();
+
+        assertThat(run(t.project, env, false, "", "approve", "--yes").exitCode()).as("everything pending").isZero();
+        CliRun synced = run(t.project, env, false, "", "sync");
+        assertThat(synced.exitCode()).as("the user's approval is recorded in cxpm.lock: " + synced.stderr()).isZero();
+        String lock = t.read(t.project.resolve("cxpm.lock"));
+        assertThat(t.cxpmIn(t.project, "ci-home", "sync", "--frozen").exitCode()).as("CI takes cxpm.lock's approval").isZero();
+
+        team("1.1.0", "bash");
+        CliRun asked = run(t.project, env, true, "y\n", "update");
+        assertThat(asked.exitCode()).as(asked.stderr()).isZero();
+        assertThat(asked.stderr()).contains("~ mcp server \"gh\": command \"sh\" -> \"bash\"", "Approve what gh@fx runs? [y/N] ");
+        String updated = t.read(t.project.resolve("cxpm.lock"));
+        assertThat(approved(updated)).isNotEqualTo(approved(lock));
+
+        // a lockfile from before approvals: the installed plugin is asked about once, then approve writes cxpm.lock itself
+        Files.writeString(t.project.resolve("cxpm.lock"), updated.replaceAll("approved = \"[^\"]+\"\n", ""));
+        assertThat(run(t.project, env, false, "", "sync").exitCode()).isEqualTo(8);
+        CliRun approve = run(t.project, env, false, "", "approve", "gh", "--yes");
+        assertThat(approve.exitCode()).as(approve.stderr()).isZero();
+        assertThat(approve.stdout()).contains("recorded for you and in cxpm.lock (commit it for your team)");
+        assertThat(t.read(t.project.resolve("cxpm.lock"))).isEqualTo(updated);
+        assertThat(run(t.project, env, false, "", "sync").exitCode()).isZero();
+    }
 }

@@ -15,8 +15,8 @@ import java.util.Set;
 
 /**
  * The run surface of a packed plugin (a store entry) without unpacking all of it: the manifests, the default MCP, app
- * and hooks files, then the files the manifest names for {@code mcpServers}, {@code apps} and {@code hooks}, are taken
- * out into a scratch directory and read as any installed plugin is ({@link RunSurface#of}). The files are the archive's
+ * and hooks files, then the files the manifest names for {@code mcpServers}, {@code apps} and {@code hooks} and those the
+ * command lines name, are taken out into a scratch directory and read as any installed plugin is ({@link RunSurface#of}). The files are the archive's
  * exact bytes, so the surface is the one the unpacked tree will have.
  */
 public final class ArchiveRunSurface {
@@ -49,18 +49,20 @@ public final class ArchiveRunSurface {
                     }
                 }
             }
+            // then, in one more pass, those files and the files the commands read so far name (hashed from the archive's
+            // bytes); a third pass only when a declared file names files of its own
+            declared.addAll(RunSurface.of(plugin).fileCandidates());
             declared.removeAll(wanted);
             if (!declared.isEmpty()) {
                 write(scratch, unpacker.read(tgz, declared));
                 plugin = Plugin.load(scratch);
-            }
-            // then the files its commands name, so they are hashed from the archive's bytes
-            Set<String> named = new HashSet<>(RunSurface.of(plugin).fileCandidates());
-            named.removeAll(wanted);
-            named.removeAll(declared);
-            if (!named.isEmpty()) {
-                write(scratch, unpacker.read(tgz, named));
-                plugin = Plugin.load(scratch);
+                Set<String> named = new HashSet<>(RunSurface.of(plugin).fileCandidates());
+                named.removeAll(wanted);
+                named.removeAll(declared);
+                if (!named.isEmpty()) {
+                    write(scratch, unpacker.read(tgz, named));
+                    plugin = Plugin.load(scratch);
+                }
             }
             return RunSurface.of(plugin);
         } catch (IOException e) {

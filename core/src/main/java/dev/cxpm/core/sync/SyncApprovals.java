@@ -29,7 +29,7 @@ import java.util.stream.Collectors;
  * Sync's approval rule, between phase 2 and phase 3 (before anything is written): every locked plugin's run surface,
  * read from the content about to be installed (the store's archive) or installed, must hash to the {@code approved} its
  * cxpm.lock entry carries. Otherwise the user's own approval ({@code cxpm approve}) or the {@link Consent} approves it
- * and sync records it in cxpm.lock; {@code --frozen} takes only cxpm.lock's. What is left stops sync with each plugin's
+ * and sync records it in cxpm.lock (only there: the project's approvals are the team's); {@code --frozen} takes only cxpm.lock's. What is left stops sync with each plugin's
  * diff. A plugin that runs nothing needs no approval.
  */
 final class SyncApprovals {
@@ -71,11 +71,8 @@ final class SyncApprovals {
                 ApprovalRequest request = new ApprovalRequest(id, now, baseline(before.get(p.name()), carried, mine.approved(id)),
                         carried);
                 if (byUser || !frozen && consent.grant(request)) {
-                    if (!byUser) {
-                        mine = mine.withApproved(id, now);
-                        mine.write();
-                    }
-                    out.add(p.withApproved(Optional.of(hash)));
+                    out.add(p.withApproved(Optional.of(hash))); // recorded where the team reads it: cxpm.lock
+
                 } else {
                     refused.add(request);
                     out.add(p);
