@@ -30,7 +30,7 @@ import picocli.CommandLine.Option;
                 "  cxpm help sync",
                 "      Show what a command does, its options and examples.",
                 "", "Exit codes: 0 ok, 1 invalid input or failed check, 2 bad usage, 3 not found,",
-                "4 network, 5 integrity, 6 conflict or locked, 7 file system, 70 internal error."})
+                "4 network, 5 integrity, 6 conflict or locked, 7 file system, 8 not approved (cxpm approve), 70 internal error."})
 public final class Main implements Runnable {
 
     @Option(names = "--debug", description = "Show stack traces of internal errors.", scope = CommandLine.ScopeType.INHERIT)

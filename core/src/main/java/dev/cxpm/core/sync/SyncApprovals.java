@@ -48,6 +48,7 @@ final class SyncApprovals {
         Set<String> installing = toInstall.stream().map(LockedPlugin::name).collect(Collectors.toSet());
         UserApprovals mine = null;
         List<ApprovalRequest> refused = new ArrayList<>();
+        List<ApprovalRequest> granted = new ArrayList<>();
         List<LockedPlugin> out = new ArrayList<>();
         Path scratch = null;
         try {
@@ -72,7 +73,9 @@ final class SyncApprovals {
                         carried);
                 if (byUser || !frozen && consent.grant(request)) {
                     out.add(p.withApproved(Optional.of(hash))); // recorded where the team reads it: cxpm.lock
-
+                    if (!byUser) {
+                        granted.add(request);
+                    }
                 } else {
                     refused.add(request);
                     out.add(p);
@@ -80,6 +83,10 @@ final class SyncApprovals {
             }
             if (!refused.isEmpty()) {
                 if (!frozen) {
+                    // cxpm.lock is not written now: what was approved here is kept for this user, so it is not asked again
+                    for (ApprovalRequest r : granted) {
+                        mine = mine.withApproved(r.pluginId(), r.now());
+                    }
                     for (ApprovalRequest r : refused) {
                         mine = mine.withPending(r.pluginId(), r.now());
                     }
