@@ -74,14 +74,14 @@ for n in $sizes; do
   d="$work/n$n"
   echo "generating $n plugins..." >&2
   generate "$n" "$d"
-  (cd "$d/project" && CXPM_STORE="$d/store" CODEX_HOME="$d/home-a" "$root/cxpm" sync >/dev/null) # lock, store, home-a
+  (cd "$d/project" && CXPM_STORE="$d/store" CODEX_HOME="$d/home-a" "$root/cxpm" sync --yes >/dev/null) # lock (approving what the plugins run), store, home-a
   [[ "$(grep -c '^\[\[plugin\]\]' "$d/project/cxpm.lock")" == "$n" ]] || { echo "expected $n locked plugins" >&2; exit 1; }
   (cd "$d/npm-project" && "$pnpm" install --store-dir "$d/pnpm-store" --reporter=silent >/dev/null)
   [[ -f "$d/npm-project/pnpm-lock.yaml" ]] || { echo "pnpm did not write pnpm-lock.yaml" >&2; exit 1; }
   for mode in daemon cold; do
     envs="CXPM_STORE=$d/store"; [[ "$mode" == cold ]] && envs+=" CXPM_DAEMON=0"
     printf '%s\tfirst\tcxpm %s\t%s\t%s\n' "$n" "$mode" "rm -rf $d/home-f-$mode $d/store-f-$mode $d/project-first/cxpm.lock" \
-      "cd $d/project-first && env CXPM_STORE=$d/store-f-$mode CODEX_HOME=$d/home-f-$mode ${envs#CXPM_STORE=$d/store} $root/cxpm sync" >> "$scenarios"
+      "cd $d/project-first && env CXPM_STORE=$d/store-f-$mode CODEX_HOME=$d/home-f-$mode ${envs#CXPM_STORE=$d/store} $root/cxpm sync --yes" >> "$scenarios"
     printf '%s\tfrozen\tcxpm %s\t%s\t%s\n' "$n" "$mode" "rm -rf $d/home-b" \
       "cd $d/project && env $envs CODEX_HOME=$d/home-b $root/cxpm sync --frozen" >> "$scenarios"
     printf '%s\tno-op\tcxpm %s\t%s\t%s\n' "$n" "$mode" "true" \

@@ -30,7 +30,7 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "add",
         description = {"Add a plugin to cxpm.toml, then sync (install it and lock it); cxpm.toml is written only when the sync succeeded.",
-                PrerequisitesOption.RULE},
+                PrerequisitesOption.RULE, ApprovalOption.RULE},
         footerHeading = Examples.HEADING,
         footer = {"  cxpm add github-triage@team",
                 "      Declare it in cxpm.toml with ^ of its newest version, then sync.",
@@ -55,6 +55,9 @@ public final class AddCommand implements Callable<Integer> {
 
     @CommandLine.Mixin
     PrerequisitesOption prerequisites;
+
+    @CommandLine.Mixin
+    ApprovalOption approval;
 
     @Option(names = "--json", description = "Print the sync result as JSON (see `cxpm sync --help`).")
     boolean json;
@@ -81,7 +84,7 @@ public final class AddCommand implements Callable<Integer> {
         ProjectContext ctx = ProjectContext.orHere(root.env);
         Path tomlFile = ctx.projectDir().resolve(ProjectManifest.FILE_NAME);
         ProjectManifestEditor editor = ProjectManifestEditor.open(ctx.projectDir());
-        ProjectSync sync = ctx.sync();
+        ProjectSync sync = ctx.sync().approving(approval.consent(root.env, json));
 
         boolean declared = marketplace.isPresent() && Files.exists(tomlFile)
                 && ProjectManifest.read(ctx.projectDir()).marketplaces().containsKey(marketplace.get());

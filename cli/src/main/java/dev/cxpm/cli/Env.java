@@ -18,7 +18,17 @@ import java.util.Map;
  * in a temp dir (and can say "this is a terminal" without one), and so the warm daemon runs a command
  * exactly as a fresh JVM in the caller's shell would.
  */
-public record Env(Map<String, String> vars, Path cwd, PrintWriter out, PrintWriter err, Clock clock, Stderr stderr) {
+public record Env(Map<String, String> vars, Path cwd, PrintWriter out, PrintWriter err, Clock clock, Stderr stderr, Stdin stdin) {
+
+    /**
+     * The caller's stdin: whether a person types on it (a terminal), and its lines. A command asks a question (an
+     * approval) only on a terminal: a pipe, a file, {@code /dev/null} or the warm daemon (which has no terminal) never
+     * gets one, and the command fails with what it would have asked instead.
+     */
+    public record Stdin(boolean terminal, java.io.BufferedReader lines) {
+        /** Not a terminal, nothing to read. */
+        public static final Stdin NONE = new Stdin(false, new java.io.BufferedReader(new java.io.StringReader("")));
+    }
 
     /** What the caller's stderr is, which decides whether colour and a progress line may be drawn on it ({@link Terminal}). */
     public enum Stderr {
@@ -39,8 +49,13 @@ public record Env(Map<String, String> vars, Path cwd, PrintWriter out, PrintWrit
         this(vars, cwd, out, err, clock, Stderr.OTHER);
     }
 
+    /** An Env whose stdin is not a terminal (the warm daemon's, a pipe's). */
+    public Env(Map<String, String> vars, Path cwd, PrintWriter out, PrintWriter err, Clock clock, Stderr stderr) {
+        this(vars, cwd, out, err, clock, stderr, Stdin.NONE);
+    }
+
     Env with(Stderr what) {
-        return new Env(vars, cwd, out, err, clock, what);
+        return new Env(vars, cwd, out, err, clock, what, stdin);
     }
 
     /**
@@ -69,17 +84,18 @@ public record Env(Map<String, String> vars, Path cwd, PrintWriter out, PrintWrit
     public static Env system() {
         return new Env(System.getenv(), PathNames.processDirectory(),
                 new PrintWriter(System.out, true), new PrintWriter(System.err, true), Clock.systemUTC(),
-                stderrIsTerminal() ? Stderr.TERMINAL : Stderr.OTHER);
+                isTerminal(2) ? Stderr.TERMINAL : Stderr.OTHER,
+                new Stdin(isTerminal(0), new java.io.BufferedReader(new java.io.InputStreamReader(System.in, java.nio.charset.Charset.defaultCharset()))));
     }
 
     /**
-     * Whether this process's stderr (fd 2) is a terminal: the JDK only answers for stdin and stdout together
-     * ({@code System.console()}), so ask Linux which file fd 2 is. A pseudo-terminal or a console is a
+     * Whether one of this process's file descriptors (0: stdin, 2: stderr) is a terminal: the JDK only answers for stdin and stdout together
+     * ({@code System.console()}), so ask Linux which file the descriptor is. A pseudo-terminal or a console is a
      * terminal; a pipe, a file or {@code /dev/null} is not.
      */
-    static boolean stderrIsTerminal() {
+    static boolean isTerminal(int fd) {
         try {
-            String target = Files.readSymbolicLink(Path.of("/proc/self/fd/2")).toString();
+            String target = Files.readSymbolicLink(Path.of("/proc/self/fd/" + fd)).toString();
             return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty") || target.equals("/dev/console");
         } catch (IOException | UnsupportedOperationException | SecurityException e) {
             return false;

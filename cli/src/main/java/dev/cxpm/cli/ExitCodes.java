@@ -20,6 +20,8 @@ final class ExitCodes {
     static final int IO = 7;
     /** A policy (cxpm's or Codex's requirements.toml) refused the action. */
     static final int POLICY = 8;
+    /** A plugin would run code that is not approved ({@code cxpm approve}); nothing was written. */
+    static final int UNAPPROVED = 9;
     /** A bug in cxpm: an unexpected exception. */
     static final int INTERNAL = 70;
 
@@ -36,6 +38,7 @@ final class ExitCodes {
             case CONFLICT -> CONFLICT;
             case IO -> IO;
             case POLICY -> POLICY;
+            case UNAPPROVED -> UNAPPROVED;
         };
     }
 
@@ -50,6 +53,7 @@ final class ExitCodes {
             case CONFLICT -> "conflict";
             case IO -> "io";
             case POLICY -> "policy";
+            case UNAPPROVED -> "unapproved";
         };
     }
 }

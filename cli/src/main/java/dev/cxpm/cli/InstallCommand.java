@@ -22,7 +22,7 @@ import picocli.CommandLine.ParentCommand;
  */
 @Command(name = "install",
         description = {"Install a plugin from a configured marketplace into the Codex home (as `codex plugin add`).",
-                PrerequisitesOption.RULE},
+                PrerequisitesOption.RULE, ApprovalOption.RULE},
         footerHeading = Examples.HEADING,
         footer = {"  cxpm install github-triage",
                 "      Install from the one configured marketplace that has it.",
@@ -46,6 +46,9 @@ final class InstallCommand implements Runnable {
     @Mixin
     PrerequisitesOption prerequisites;
 
+    @Mixin
+    ApprovalOption approval;
+
     @Option(names = "--json", description = "Print a JSON object.")
     boolean json;
 
@@ -64,7 +67,7 @@ final class InstallCommand implements Runnable {
         ReleaseAge age = ReleaseAge.strictest(root.env.clock(), ages);
         Installer.PluginId id = new InstallTarget(ctx.marketplaces(), () -> DefaultRegistry.of(root.env.vars()))
                 .resolve(new InstallTarget.Request(typed.plugin(), Optional.ofNullable(target.marketplace), Optional.ofNullable(registry)));
-        Installer.Installed in = ctx.installer().install(id, r, age, prerequisites.ignore);
+        Installer.Installed in = ctx.installer().approving(approval.consent(root.env, json)).install(id, r, age, prerequisites.ignore);
         Env env = ctx.env();
         PrerequisitesOption.warn(env, in.missingPrerequisites());
         for (var d : in.notInstalled()) {

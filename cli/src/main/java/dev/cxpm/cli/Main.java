@@ -21,7 +21,7 @@ import picocli.CommandLine.Option;
                 DiffCommand.class,
                 ValidateCommand.class,
                 SyncCommand.class, AddCommand.class, RemoveCommand.class, OutdatedCommand.class, UpdateCommand.class,
-                DoctorCommand.class, AuditCommand.class, ConfigCommand.class, PolicyCommand.class, CompletionCommand.class},
+                DoctorCommand.class, AuditCommand.class, ConfigCommand.class, PolicyCommand.class, CompletionCommand.class, ApproveCommand.class},
         footerHeading = Examples.HEADING,
         footer = {"  cxpm install github-triage@team",
                 "      Install a plugin from the marketplace named team.",
@@ -30,7 +30,7 @@ import picocli.CommandLine.Option;
                 "  cxpm help sync",
                 "      Show what a command does, its options and examples.",
                 "", "Exit codes: 0 ok, 1 invalid input or failed check, 2 bad usage, 3 not found,",
-                "4 network, 5 integrity, 6 conflict or locked, 7 file system, 8 blocked by policy, 70 internal error."})
+                "4 network, 5 integrity, 6 conflict or locked, 7 file system, 8 blocked by policy, 9 not approved (cxpm approve), 70 internal error."})
 public final class Main implements Runnable {
 
     @Option(names = "--debug", description = "Show stack traces of internal errors.", scope = CommandLine.ScopeType.INHERIT)

@@ -28,6 +28,9 @@ public final class RemoveCommand implements Callable<Integer> {
     @CommandLine.Mixin
     PrerequisitesOption prerequisites;
 
+    @CommandLine.Mixin
+    ApprovalOption approval;
+
     @Option(names = "--json", description = "Print the sync result as JSON (see `cxpm sync --help`).")
     boolean json;
 
@@ -40,7 +43,7 @@ public final class RemoveCommand implements Callable<Integer> {
                     "`cxpm why " + name + "` tells which plugin brings it in");
         }
         ProjectManifest next = ProjectManifest.parse(ctx.projectDir().resolve(ProjectManifest.FILE_NAME), editor.text());
-        ProjectSync.Result r = ctx.sync().sync(next, ProjectSync.Options.plain().ignoringPrerequisites(prerequisites.ignore));
+        ProjectSync.Result r = ctx.sync().approving(approval.consent(root.env, json)).sync(next, ProjectSync.Options.plain().ignoringPrerequisites(prerequisites.ignore));
         editor.write();
         if (!json) {
             root.env.out().println("Removed " + name + " from cxpm.toml.");

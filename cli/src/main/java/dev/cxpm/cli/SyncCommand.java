@@ -15,7 +15,8 @@ import picocli.CommandLine.Option;
         description = {"Make the Codex home match cxpm.lock: install what is missing, update what differs, remove what the "
                 + "project installed and no longer needs, leave everything else alone. Without a lockfile, or when "
                 + "cxpm.toml no longer matches it, resolve and write one.",
-                PrerequisitesOption.RULE + " Plugins the sync installs enabled or enables are checked, also with --frozen."},
+                PrerequisitesOption.RULE + " Plugins the sync installs enabled or enables are checked, also with --frozen.",
+                ApprovalOption.RULE + " With --frozen only cxpm.lock's approvals count and nobody is asked."},
         footerHeading = Examples.HEADING,
         footer = {"  cxpm sync",
                 "      Install what cxpm.lock lists (resolving it first when needed).",
@@ -36,6 +37,9 @@ public final class SyncCommand implements Callable<Integer> {
     @CommandLine.Mixin
     PrerequisitesOption prerequisites;
 
+    @CommandLine.Mixin
+    ApprovalOption approval;
+
     @Option(names = "--json", description = "Print a JSON object: lockfileWritten, lockChanges [{plugin, from, to}], changes [{action, pluginId, from, "
             + "to}], plugins, warnings [{code, pluginId, problem, fix}] and missingPrerequisites (each \"PLUGIN@MARKETPLACE: what is "
             + "missing: how to get it\", what --ignore-prerequisites went on without).")
@@ -47,7 +51,7 @@ public final class SyncCommand implements Callable<Integer> {
         if (!json && !verify && answeredFromStamp(root.env, ctx, frozen)) {
             return ExitCodes.OK;
         }
-        ProjectSync.Result r = ctx.sync().sync(new ProjectSync.Options(frozen, Set.of(), false, verify, prerequisites.ignore));
+        ProjectSync.Result r = ctx.sync().approving(approval.consent(root.env, json)).sync(new ProjectSync.Options(frozen, Set.of(), false, verify, prerequisites.ignore));
         SyncReport.print(root.env, r, json);
         return ExitCodes.OK;
     }

@@ -23,7 +23,7 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "update", mixinStandardHelpOptions = true,
         description = {"Move plugins (all, or those named) to the newest versions within their ranges; rewrite cxpm.lock and show what changed.",
-                PrerequisitesOption.RULE},
+                PrerequisitesOption.RULE, ApprovalOption.RULE},
         footerHeading = Examples.HEADING,
         footer = {"  cxpm update",
                 "      Move every plugin to the newest version its range allows.",
@@ -40,6 +40,9 @@ public final class UpdateCommand implements Callable<Integer> {
     @CommandLine.Mixin
     PrerequisitesOption prerequisites;
 
+    @CommandLine.Mixin
+    ApprovalOption approval;
+
     @Option(names = "--json", description = "Print the sync result as JSON (see `cxpm sync --help`).")
     boolean json;
 
@@ -47,7 +50,7 @@ public final class UpdateCommand implements Callable<Integer> {
     public Integer call() {
         ProjectContext ctx = ProjectContext.of(root.env);
         Optional<Lockfile> before = Lockfile.readIfPresent(ctx.projectDir());
-        ProjectSync.Result r = ctx.sync().sync(
+        ProjectSync.Result r = ctx.sync().approving(approval.consent(root.env, json)).sync(
                 new ProjectSync.Options(false, new LinkedHashSet<>(plugins), plugins.isEmpty(), false, prerequisites.ignore));
         if (json) {
             SyncReport.print(root.env, r, true);

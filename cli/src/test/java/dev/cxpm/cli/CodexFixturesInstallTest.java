@@ -109,6 +109,7 @@ class CodexFixturesInstallTest {
         if (row.json()) {
             args.add("--json");
         }
+        args.add("--yes"); // Codex asks nobody; cxpm stops at what a plugin runs unless approved (ApprovalsTest)
         CliRun r = CliRun.in(tmp, env, args.toArray(String[]::new));
         String out = (r.stdout() + r.stderr()).replace(codexHome.toString(), "$CODEX_HOME").replace(fixture.toString(), "$FIXTURE");
         if (!row.ok() && row.expected().contains("plugin requires --marketplace") && row.pluginArg().indexOf('@') < 0) {

@@ -100,6 +100,8 @@ class DaemonTerminalTest {
         for (String w : words) {
             command.append(command.isEmpty() ? "" : " ").append('\'').append(w.replace("'", "'\\''")).append('\'');
         }
+        // stderr and stdout on the terminal, stdin not: a terminal stdin makes install and sync run outside the daemon (they may ask)
+        command.append(" </dev/null");
         ProcessBuilder pb = new ProcessBuilder("script", "-qec", command.toString(), "/dev/null").directory(tmp.toFile());
         pb.environment().clear();
         pb.environment().putAll(vars);

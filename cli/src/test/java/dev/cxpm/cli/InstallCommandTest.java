@@ -171,7 +171,7 @@ class InstallCommandTest {
                         + "then export CXPM_TEST_TOKEN=...", "--ignore-prerequisites");
         assertThat(codexHome.resolve("plugins/cache/fx/demo")).doesNotExist();
 
-        CliRun forced = cxpm("install", "demo@fx", "--ignore-prerequisites");
+        CliRun forced = cxpm("install", "demo@fx", "--ignore-prerequisites", "--yes"); // --yes: approve what srv runs (ApprovalsTest)
         assertThat(forced.exitCode()).isZero();
         assertThat(forced.stderr()).contains("warning: demo@fx needs what this machine lacks:", "command `cxpm-test-no-such-cmd` not found");
 
@@ -219,7 +219,7 @@ class InstallCommandTest {
                 {"mcpServers": {"a": {"command": "${SERVER_BIN}", "env": {"LEVEL": "${CXPM_TEST_LEVEL:-info}"}},
                                 "b": {"command": "C:\\\\tools\\\\srv.exe"}, "c": {"command": "./bin/srv"}}}
                 """);
-        CliRun r = cxpm("install", "demo@fx");
+        CliRun r = cxpm("install", "demo@fx", "--yes");
         assertThat(r.exitCode()).as(r.stderr()).isZero();
         assertThat(r.stderr()).doesNotContain("not found on PATH", "is not set");
         assertThat(cxpm("validate", p.toString(), "--strict").stdout()).doesNotContain("prereq.");

@@ -14,7 +14,8 @@ import org.junit.jupiter.api.io.TempDir;
  * One rule for prerequisites across install, add, sync and enable: a plugin that lacks a command on PATH or an
  * environment variable its MCP servers need is refused with the same message and exit code, nothing written,
  * unless --ignore-prerequisites (the same flag on all four) turns it into a warning. And doctor tells drift
- * (exit 1) from missing prerequisites (a warning, exit 0, unless --strict).
+ * (exit 1) from missing prerequisites (a warning, exit 0, unless --strict). Each command passes --yes: gh's MCP server is
+ * approved as it is shown (ApprovalsTest has that rule); prerequisites are checked first, so --yes changes no refusal.
  */
 class PrerequisitesRuleTest {
 
@@ -86,14 +87,14 @@ class PrerequisitesRuleTest {
         TeamFixture t = team().needs();
         assertThat(t.cxpm("marketplace", "add", t.market.toString()).exitCode()).isZero();
         Snapshot before = Snapshot.of(t);
-        assertRefused(t.cxpm("install", "gh@fx"), t, before);
+        assertRefused(t.cxpm("install", "--yes", "gh@fx"), t, before);
     }
 
     @Test
     void addRefusesThePluginWithTheSameMessageAndLeavesCxpmTomlAlone() {
         TeamFixture t = team().needs();
         Snapshot before = Snapshot.of(t);
-        assertRefused(t.cxpm("add", "gh"), t, before);
+        assertRefused(t.cxpm("add", "--yes", "gh"), t, before);
         assertThat(t.project.resolve("cxpm.lock")).doesNotExist();
     }
 
@@ -101,18 +102,18 @@ class PrerequisitesRuleTest {
     void syncRefusesThePluginWithTheSameMessageInsteadOfWarning() {
         TeamFixture t = team().needs("gh", "*", "plain", "*");
         Snapshot before = Snapshot.of(t);
-        assertRefused(t.cxpm("sync"), t, before);
+        assertRefused(t.cxpm("sync", "--yes"), t, before);
         assertThat(t.project.resolve("cxpm.lock")).doesNotExist();
     }
 
     @Test
     void syncFrozenFailsInCiWhenAPrerequisiteIsMissing() {
         TeamFixture t = team().needs("gh", "*");
-        CliRun locked = t.cxpmIn(t.project, "dev-home", "sync", "--ignore-prerequisites"); // the developer's machine
+        CliRun locked = t.cxpmIn(t.project, "dev-home", "sync", "--yes", "--ignore-prerequisites"); // the developer's machine
         assertThat(locked.exitCode()).as(locked.stderr()).isZero();
         Snapshot before = Snapshot.of(t);
-        assertRefused(t.cxpm("sync", "--frozen"), t, before);
-        CliRun forced = t.cxpm("sync", "--frozen", "--ignore-prerequisites");
+        assertRefused(t.cxpm("sync", "--yes", "--frozen"), t, before);
+        CliRun forced = t.cxpm("sync", "--yes", "--frozen", "--ignore-prerequisites");
         assertThat(forced.exitCode()).as(forced.stderr()).isZero();
         assertThat(forced.stderr()).isEqualTo(WARNING);
     }
@@ -121,7 +122,7 @@ class PrerequisitesRuleTest {
     void enableRefusesThePluginWithTheSameMessage() {
         TeamFixture t = team().needs();
         assertThat(t.cxpm("marketplace", "add", t.market.toString()).exitCode()).isZero();
-        assertThat(t.cxpm("install", "gh@fx", "--ignore-prerequisites").exitCode()).isZero();
+        assertThat(t.cxpm("install", "--yes", "gh@fx", "--ignore-prerequisites").exitCode()).isZero();
         assertThat(t.cxpm("disable", "gh@fx").exitCode()).isZero();
         Snapshot before = Snapshot.of(t);
         assertRefused(t.cxpm("enable", "gh@fx"), t, before);
@@ -135,24 +136,24 @@ class PrerequisitesRuleTest {
     void installWithTheOverrideInstallsAndWarnsWithTheSameWords() {
         TeamFixture t = team().needs();
         assertThat(t.cxpm("marketplace", "add", t.market.toString()).exitCode()).isZero();
-        CliRun r = t.cxpm("install", "gh@fx", "--ignore-prerequisites");
+        CliRun r = t.cxpm("install", "--yes", "gh@fx", "--ignore-prerequisites");
         assertThat(r.exitCode()).as(r.stderr()).isZero();
         assertThat(r.stderr()).isEqualTo(WARNING);
         assertInstalledAndEnabledForCodex(t);
-        CliRun json = t.cxpm("install", "gh@fx", "--ignore-prerequisites", "--json");
+        CliRun json = t.cxpm("install", "--yes", "gh@fx", "--ignore-prerequisites", "--json");
         assertThat(json.stdout()).contains("\"missingPrerequisites\"", "gh@fx: command `cxpm-test-no-such-cmd` not found on PATH");
     }
 
     @Test
     void addAndSyncWithTheOverrideInstallAndWarnWithTheSameWords() {
         TeamFixture t = team().needs();
-        CliRun add = t.cxpm("add", "gh", "--ignore-prerequisites");
+        CliRun add = t.cxpm("add", "--yes", "gh", "--ignore-prerequisites");
         assertThat(add.exitCode()).as(add.stderr()).isZero();
         assertThat(add.stderr()).isEqualTo(WARNING);
         assertThat(t.read(t.project.resolve("cxpm.toml"))).contains("gh = ");
         assertInstalledAndEnabledForCodex(t);
 
-        CliRun sync = t.cxpmIn(t.project, "other-home", "sync", "--ignore-prerequisites", "--json");
+        CliRun sync = t.cxpmIn(t.project, "other-home", "sync", "--yes", "--ignore-prerequisites", "--json");
         assertThat(sync.exitCode()).as(sync.stderr()).isZero();
         assertThat(sync.stdout()).contains("\"missingPrerequisites\" : [ \"gh@fx: command `cxpm-test-no-such-cmd` not found on PATH");
         assertThat(dir.resolve("other-home/plugins/cache/fx/gh/1.0.0/.mcp.json")).exists();
@@ -167,7 +168,7 @@ class PrerequisitesRuleTest {
                 {"mcpServers": {"gh": {"command": "cxpm-test-no-such-cmd", "env": {"TOKEN": "${CXPM_TEST_TOKEN}"}}}}
                 """);
         Snapshot before = Snapshot.of(t);
-        CliRun r = t.cxpm("sync");
+        CliRun r = t.cxpm("sync", "--yes");
         assertThat(r.exitCode()).as(r.stderr()).isEqualTo(1);
         assertThat(r.stderr()).contains("gh@fx needs what this machine lacks:", "command `cxpm-test-no-such-cmd` not found on PATH (MCP server `gh` runs it)",
                 "environment variable CXPM_TEST_TOKEN is not set (MCP server `gh` reads it)");
@@ -177,7 +178,7 @@ class PrerequisitesRuleTest {
     @Test
     void updateToAVersionThatNeedsWhatThisMachineLacksIsRefusedByTheSameRule() {
         TeamFixture t = new TeamFixture(dir).plugin("gh", "1.0.0").needs("gh", "^1");
-        assertThat(t.cxpm("sync").exitCode()).isZero();
+        assertThat(t.cxpm("sync", "--yes").exitCode()).isZero();
         // 1.1.0 gains an MCP server that needs a command and a variable
         TeamFixture.write(t.market.resolve("plugins/gh/.codex-plugin/plugin.json"), """
                 {"name": "gh", "version": "1.1.0", "prerequisites": {"commands": {"cxpm-test-no-such-cmd": "get it from https://example.test/cmd"},
@@ -187,8 +188,8 @@ class PrerequisitesRuleTest {
                 {"mcpServers": {"gh": {"command": "cxpm-test-no-such-cmd", "args": [], "env": {"TOKEN": "${CXPM_TEST_TOKEN}"}}}}
                 """);
         Snapshot before = Snapshot.of(t);
-        assertRefused(t.cxpm("update"), t, before);
-        CliRun forced = t.cxpm("update", "--ignore-prerequisites");
+        assertRefused(t.cxpm("update", "--yes"), t, before);
+        CliRun forced = t.cxpm("update", "--yes", "--ignore-prerequisites");
         assertThat(forced.exitCode()).as(forced.stderr()).isZero();
         assertThat(forced.stderr()).isEqualTo(WARNING);
         assertThat(t.codexHome().resolve("plugins/cache/fx/gh/1.1.0/.mcp.json")).exists();
@@ -197,7 +198,7 @@ class PrerequisitesRuleTest {
     @Test
     void aMachineThatHasThePrerequisitesIsNotWarned() throws Exception {
         TeamFixture t = team().needs("gh", "*");
-        CliRun r = CliRun.in(t.project, provided(t), "sync");
+        CliRun r = CliRun.in(t.project, provided(t), "sync", "--yes");
         assertThat(r.exitCode()).as(r.stderr()).isZero();
         assertThat(r.stderr()).isEmpty();
     }
@@ -205,7 +206,7 @@ class PrerequisitesRuleTest {
     @Test
     void aPluginAddedDisabledIsNotCheckedUntilItIsEnabled() {
         TeamFixture t = team().needs();
-        CliRun add = t.cxpm("add", "gh", "--disabled");
+        CliRun add = t.cxpm("add", "--yes", "gh", "--disabled");
         assertThat(add.exitCode()).as(add.stderr()).isZero();
         assertThat(add.stderr()).isEmpty();
         Snapshot before = Snapshot.of(t);
@@ -216,7 +217,7 @@ class PrerequisitesRuleTest {
     void doctorWithDriftOnlyFails() throws Exception {
         TeamFixture t = team().needs("gh", "*");
         Map<String, String> env = provided(t);
-        assertThat(CliRun.in(t.project, env, "sync").exitCode()).isZero();
+        assertThat(CliRun.in(t.project, env, "sync", "--yes").exitCode()).isZero();
         Files.writeString(t.codexHome().resolve("plugins/cache/fx/gh/1.0.0/skills/gh-skill/SKILL.md"), "hacked\n");
         CliRun r = CliRun.in(t.project, env, "doctor");
         assertThat(r.exitCode()).isEqualTo(1);
@@ -229,7 +230,7 @@ class PrerequisitesRuleTest {
     @Test
     void doctorWithMissingPrerequisitesOnlyWarnsAndExitsZero() {
         TeamFixture t = team().needs("gh", "*");
-        assertThat(t.cxpm("sync", "--ignore-prerequisites").exitCode()).isZero();
+        assertThat(t.cxpm("sync", "--yes", "--ignore-prerequisites").exitCode()).isZero();
         CliRun r = t.cxpm("doctor");
         assertThat(r.exitCode()).as(r.stdout()).isZero();
         assertThat(r.stdout()).isEqualTo("""
@@ -248,7 +249,7 @@ class PrerequisitesRuleTest {
     @Test
     void doctorStrictFailsOnMissingPrerequisites() {
         TeamFixture t = team().needs("gh", "*");
-        assertThat(t.cxpm("sync", "--ignore-prerequisites").exitCode()).isZero();
+        assertThat(t.cxpm("sync", "--yes", "--ignore-prerequisites").exitCode()).isZero();
         CliRun r = t.cxpm("doctor", "--strict");
         assertThat(r.exitCode()).isEqualTo(1);
         assertThat(r.stdout()).contains("No drift", "Missing prerequisites (an error with --strict):", "CXPM_TEST_TOKEN");
@@ -260,7 +261,7 @@ class PrerequisitesRuleTest {
     @Test
     void doctorWithDriftAndMissingPrerequisitesShowsBothApart() throws Exception {
         TeamFixture t = team().needs("gh", "*");
-        assertThat(t.cxpm("sync", "--ignore-prerequisites").exitCode()).isZero();
+        assertThat(t.cxpm("sync", "--yes", "--ignore-prerequisites").exitCode()).isZero();
         Files.writeString(t.codexHome().resolve("plugins/cache/fx/gh/1.0.0/skills/gh-skill/SKILL.md"), "hacked\n");
         CliRun r = t.cxpm("doctor");
         assertThat(r.exitCode()).isEqualTo(1);
@@ -276,7 +277,7 @@ class PrerequisitesRuleTest {
     @Test
     void doctorDoesNotAskForWhatADisabledPluginNeeds() {
         TeamFixture t = team().toml("[marketplaces]\nfx = \"../market\"\n\n[plugins]\ngh = { version = \"*\", enabled = false }\n");
-        assertThat(t.cxpm("sync").exitCode()).isZero();
+        assertThat(t.cxpm("sync", "--yes").exitCode()).isZero();
         CliRun r = t.cxpm("doctor", "--strict");
         assertThat(r.exitCode()).as(r.stdout()).isZero();
         assertThat(r.stdout()).isEqualTo("No drift: the Codex home matches cxpm.lock.\n");

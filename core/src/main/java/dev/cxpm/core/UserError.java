@@ -24,7 +24,9 @@ public final class UserError extends RuntimeException {
         /** Reading or writing files failed (permissions, disk full). */
         IO,
         /** A policy (cxpm's or Codex's requirements.toml) does not allow the action. */
-        POLICY
+        POLICY,
+        /** A plugin would run code (MCP servers, hooks, apps) that is not approved, and nobody approved it now. */
+        UNAPPROVED
     }
 
     /** One thing a policy refused: what, by which rule, written where (line 0: unknown), and why. */

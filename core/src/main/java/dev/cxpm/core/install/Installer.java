@@ -65,6 +65,7 @@ public final class Installer {
     private final PluginCache cache;
     private final Progress progress;
     private final PluginGate gate;
+    private dev.cxpm.core.approve.Consent consent = dev.cxpm.core.approve.Consent.NOBODY;
 
     public Installer(CodexHome home, Marketplaces marketplaces, GitCli git, Map<String, String> vars, Duration lockTimeout) {
         this(home, marketplaces, git, vars, lockTimeout, Path.of("").toAbsolutePath());
@@ -95,6 +96,12 @@ public final class Installer {
         this.git = git;
         this.vars = vars;
         this.lockTimeout = lockTimeout;
+    }
+
+    /** Who approves a plugin whose run surface this user has not approved (default: nobody, and install stops). */
+    public Installer approving(dev.cxpm.core.approve.Consent consent) {
+        this.consent = consent;
+        return this;
     }
 
     /**
@@ -269,15 +276,19 @@ public final class Installer {
         Path pluginDir = id.dirIn(home);
         Path target = home.versionDir(id.marketplaceName(), id.pluginName(), VersionDir.of(version));
         boolean unchanged = Files.isDirectory(target) && TreeDigest.of(target, Set.of()).equals(digest);
+        Path staged = work.resolve("tree");
         if (!unchanged) {
-            Path staged = work.resolve("tree");
             PluginTree.copy(listing, staged);
             Integrity stagedDigest = TreeDigest.of(staged, Set.of());
             if (!stagedDigest.equals(digest)) {
                 throw new UserError(UserError.Kind.INTEGRITY, "the copy of " + id + " does not match its source (" + stagedDigest
                         + " vs " + digest + ")", "the source changed while installing, or the disk is failing; retry");
             }
-            codexAccepts(staged, id);
+        }
+        // what runs is read from the very tree Codex will read, before anything of the home changes
+        dev.cxpm.core.approve.ApprovalGate.checkUserInstall(home, id.toString(),
+                dev.cxpm.core.approve.RunSurface.of(codexAccepts(unchanged ? target : staged, id)), consent);
+        if (!unchanged) {
             cache.put(staged, target, work);
         }
         CodexConfig cfg = home.config();

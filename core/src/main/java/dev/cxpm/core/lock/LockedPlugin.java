@@ -7,23 +7,36 @@ import dev.cxpm.core.codexhome.VersionDir;
 import dev.cxpm.core.pack.Integrity;
 import dev.cxpm.core.resolve.PluginVersion;
 import dev.cxpm.core.resolve.VersionRange;
+import dev.cxpm.core.approve.RunHash;
 import java.nio.file.Path;
 import java.util.Collections;
+import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
 
 /**
  * One {@code [[plugin]]} of cxpm.lock: exactly what to install and how to check it. Its name, marketplace
- * and version become directories of the Codex home, so it cannot hold one that is path syntax.
+ * and version become directories of the Codex home, so it cannot hold one that is path syntax. approved: the hash of
+ * the run surface the project approved for it ({@code cxpm approve}), empty when none was (or it runs nothing).
  */
 public record LockedPlugin(String name, PluginVersion version, String marketplace, ResolvedSource source,
-        Integrity integrity, SortedMap<String, VersionRange> dependencies) {
+        Integrity integrity, SortedMap<String, VersionRange> dependencies, Optional<RunHash> approved) {
 
     public LockedPlugin {
         PluginName.of(name);
         MarketplaceName.of(marketplace);
         VersionDir.of(version.text());
         dependencies = Collections.unmodifiableSortedMap(new TreeMap<>(dependencies));
+    }
+
+    /** A plugin no approval was recorded for yet. */
+    public LockedPlugin(String name, PluginVersion version, String marketplace, ResolvedSource source,
+            Integrity integrity, SortedMap<String, VersionRange> dependencies) {
+        this(name, version, marketplace, source, integrity, dependencies, Optional.empty());
+    }
+
+    public LockedPlugin withApproved(Optional<RunHash> hash) {
+        return new LockedPlugin(name, version, marketplace, source, integrity, dependencies, hash);
     }
 
     public String id() {

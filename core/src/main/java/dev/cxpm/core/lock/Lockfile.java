@@ -3,6 +3,7 @@ package dev.cxpm.core.lock;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cxpm.core.TempPaths;
 import dev.cxpm.core.UserError;
+import dev.cxpm.core.approve.RunHash;
 import dev.cxpm.core.codexhome.MarketplaceName;
 import dev.cxpm.core.codexhome.PluginName;
 import dev.cxpm.core.codexhome.VersionDir;
@@ -50,7 +51,7 @@ public final class Lockfile {
             + "(`git checkout -- cxpm.lock`), or delete it and run `cxpm sync` to resolve it again";
 
     private static final Set<String> TOP_LEVEL = Set.of("version", "plugin");
-    private static final Set<String> PLUGIN_FIELDS = Set.of("name", "version", "marketplace", "source", "integrity", "dependencies");
+    private static final Set<String> PLUGIN_FIELDS = Set.of("name", "version", "marketplace", "source", "integrity", "approved", "dependencies");
 
     private final SortedMap<String, LockedPlugin> plugins;
 
@@ -62,6 +63,13 @@ public final class Lockfile {
 
     public SortedMap<String, LockedPlugin> plugins() {
         return plugins;
+    }
+
+    /** The same lockfile with plugin name's {@code approved} set to hash. */
+    public Lockfile withApproved(String name, RunHash hash) {
+        List<LockedPlugin> out = new ArrayList<>(plugins.values());
+        out.replaceAll(p -> p.name().equals(name) ? p.withApproved(Optional.of(hash)) : p);
+        return new Lockfile(out);
     }
 
     /** The lockfile in this project directory, or empty when it has none. */
@@ -166,6 +174,16 @@ public final class Lockfile {
                         + " has a malformed integrity (expected sha512- and the base64 of its 64 bytes)");
             }
         }
+        // optional: lockfiles written before approvals existed have none, and a plugin that runs nothing needs none
+        Optional<RunHash> approved = Optional.empty();
+        JsonNode a = t.get("approved");
+        if (a != null) {
+            approved = a.isTextual() ? RunHash.parse(a.asText()) : Optional.empty();
+            if (approved.isEmpty()) {
+                problems.add(toml.where("plugin", idx, "approved") + ": " + label
+                        + " has a malformed `approved` (expected sha256- and the base64 of its 32 bytes, as `cxpm approve` writes it)");
+            }
+        }
         SortedMap<String, VersionRange> deps = new TreeMap<>();
         JsonNode d = t.get("dependencies");
         if (d == null) {
@@ -194,7 +212,7 @@ public final class Lockfile {
                 || source.isEmpty() || integrity.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(new LockedPlugin(name, PluginVersion.of(version), marketplace, source.get(), integrity.get(), deps));
+        return Optional.of(new LockedPlugin(name, PluginVersion.of(version), marketplace, source.get(), integrity.get(), deps, approved));
     }
 
     /** value, or null with the problem noted (file, line, field) when it cannot name a directory. */
@@ -237,6 +255,7 @@ public final class Lockfile {
             b.append("marketplace = ").append(TomlStrings.quote(p.marketplace())).append('\n');
             b.append("source = ").append(TomlStrings.quote(p.source().toString())).append('\n');
             b.append("integrity = ").append(TomlStrings.quote(p.integrity().toString())).append('\n');
+            p.approved().ifPresent(h -> b.append("approved = ").append(TomlStrings.quote(h.text())).append('\n'));
             // Always written, and last: a file cut anywhere inside a table then misses a required field.
             List<String> deps = new ArrayList<>();
             p.dependencies().forEach((k, v) -> deps.add(TomlStrings.key(k) + " = " + TomlStrings.quote(v.text())));

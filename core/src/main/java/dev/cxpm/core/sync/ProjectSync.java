@@ -81,6 +81,8 @@ public final class ProjectSync {
     private final HomeApply apply;
     private final java.util.function.Function<ProjectManifest, ReleaseAge> releaseAge;
     private dev.cxpm.core.install.PluginGate gate = dev.cxpm.core.install.PluginGate.NONE;
+    private final SyncApprovals approvals;
+    private dev.cxpm.core.approve.Consent consent = dev.cxpm.core.approve.Consent.NOBODY;
 
     /**
      * @param marketplaces clones the git marketplaces cxpm.toml declares that the home lacks, as `marketplace add` does
@@ -117,6 +119,13 @@ public final class ProjectSync {
         this.fill = new StoreFill(home, store, progress);
         this.resolution = new LockResolution(store, fill);
         this.apply = new HomeApply(this.projectDir, home, store, lockTimeout, sources, progress);
+        this.approvals = new SyncApprovals(home, store);
+    }
+
+    /** Who approves a plugin whose run surface cxpm.lock does not approve (default: nobody, and sync stops). */
+    public ProjectSync approving(dev.cxpm.core.approve.Consent consent) {
+        this.consent = consent;
+        return this;
     }
 
     /**
@@ -187,6 +196,7 @@ public final class ProjectSync {
         List<LockChange> lockChanges = LockResolution.lockChanges(existing, lock);
 
         if (toInstall.isEmpty() && apply.nothingToChange(project, lock, state, config)) {
+            lock = approvals.check(existing, lock, toInstall, options.frozen(), consent);
             boolean written = existing.isEmpty() || !existing.get().toText().equals(lock.toText());
             if (written) {
                 lock.write(projectDir);
@@ -200,6 +210,12 @@ public final class ProjectSync {
         MissingPrerequisites missing = new SyncPrerequisites(home, fill.store(), env, callerDir)
                 .check(project, lock, toInstall, config, (p, content) -> gate.check(List.of(candidate(project, p, Optional.of(content)))))
                 .enforce(options.ignorePrerequisites());
+        // and what the plugins run is what cxpm.lock (or the user, now) approved
+        Lockfile approvedLock = approvals.check(existing, lock, toInstall, options.frozen(), consent);
+        if (approvedLock != lock) {
+            toInstall = toInstall.stream().map(p -> approvedLock.plugins().get(p.name())).toList();
+            lock = approvedLock;
+        }
 
         // Phase 3: apply, under the home lock.
         List<Change> changes = apply.underHomeLock(project, lock, toInstall, plan.repairs(), state, lazyIndex);

@@ -178,4 +178,26 @@ class LockfileTest {
         Files.writeString(dir.resolve("cxpm.lock"), "garbage = [");
         assertThatThrownBy(() -> Lockfile.readIfPresent(dir)).isInstanceOf(UserError.class);
     }
+    @Test
+    void anApprovalRoundTripsAfterTheIntegrityAndALockfileWithoutOneStillReads() {
+        dev.cxpm.core.approve.RunHash hash = dev.cxpm.core.approve.RunSurface.none().hash();
+        Lockfile approved = sample().withApproved("app", hash);
+        String text = approved.toText();
+        assertThat(text).contains("integrity = \"" + A_SUM + "\"\napproved = \"" + hash + "\"\ndependencies = { util = \"~2.0\" }");
+        Lockfile back = Lockfile.parse(dir.resolve("cxpm.lock"), text);
+        assertThat(back.plugins().get("app").approved()).contains(hash);
+        assertThat(back.plugins().get("util").approved()).isEmpty();
+        assertThat(back.toText()).as("the writer is stable").isEqualTo(text);
+        assertThat(Lockfile.parse(dir.resolve("cxpm.lock"), sample().toText()).plugins().get("app").approved())
+                .as("a lockfile from before approvals").isEmpty();
+    }
+
+    @Test
+    void aMalformedApprovalIsRefusedWithItsLine() {
+        String text = sample().toText().replace("integrity = \"" + A_SUM + "\"\n",
+                "integrity = \"" + A_SUM + "\"\napproved = \"sha256-hand-written\"\n");
+        assertThat(refused(text).getMessage()).contains("cxpm.lock:").contains("plugin `app` has a malformed `approved`");
+        String number = sample().toText().replace("integrity = \"" + A_SUM + "\"\n", "integrity = \"" + A_SUM + "\"\napproved = 1\n");
+        assertThat(refused(number).getMessage()).contains("malformed `approved`");
+    }
 }
