@@ -34,7 +34,7 @@ class AuditCommandTest {
     }
 
     private void install(String id) {
-        CliRun r = cxpm("install", id);
+        CliRun r = cxpm("install", id, "--yes");
         assertThat(r.exitCode()).as(r.stderr()).isZero();
     }
 
@@ -62,7 +62,7 @@ class AuditCommandTest {
         Files.writeString(demo.resolve(".mcp.json"), "{\"mcpServers\": {\"gh\": {\"command\": \"npx\", \"args\": [\"-y\", \"gh-mcp\"],\n"
                 + "  \"env\": {\"GITHUB_TOKEN\": \"" + token + "\"}}}}\n");
         cxpm("marketplace", "add", market.toString());
-        CliRun in = cxpm("install", "demo@fx", "--ignore-prerequisites");
+        CliRun in = cxpm("install", "demo@fx", "--ignore-prerequisites", "--yes");
         assertThat(in.exitCode()).as(in.stderr()).isZero();
 
         CliRun r = cxpm("audit");
@@ -131,7 +131,7 @@ class AuditCommandTest {
         Path market = marketWithDemo();
         Files.writeString(market.resolve("plugins/demo/.mcp.json"), "{\"mcpServers\": {\"f\": {\"command\": \"uvx\", \"args\": [\"mcp-server-fetch\"]}}}\n");
         cxpm("marketplace", "add", market.toString());
-        assertThat(cxpm("install", "demo@fx", "--ignore-prerequisites").exitCode()).isZero();
+        assertThat(cxpm("install", "demo@fx", "--ignore-prerequisites", "--yes").exitCode()).isZero();
         CliRun byDefault = cxpm("audit");
         assertThat(byDefault.exitCode()).as(byDefault.stdout()).isZero();
         assertThat(byDefault.stdout()).contains("warning [mcp-unpinned-package]", "Python package `mcp-server-fetch`", "0 errors, 1 warning");
@@ -176,7 +176,7 @@ class AuditCommandTest {
             Path src = Fixtures.plugin(tmp.resolve("src/demo"), "{\"name\": \"demo\", \"version\": \"1.0.0\", \"description\": \"The demo plugin\"}");
             CliRun pub = CliRun.in(tmp, env, "publish", src.toString());
             assertThat(pub.exitCode()).as(pub.stderr()).isZero();
-            CliRun in = CliRun.in(tmp, env, "install", "demo", "--registry", url);
+            CliRun in = CliRun.in(tmp, env, "install", "demo", "--registry", url, "--yes");
             assertThat(in.exitCode()).as(in.stderr()).isZero();
             assertThat(CliRun.in(tmp, env, "audit", "--fail-on", "warning").exitCode()).isZero();
 

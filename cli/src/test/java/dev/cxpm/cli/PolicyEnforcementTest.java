@@ -92,7 +92,7 @@ class PolicyEnforcementTest {
                 "runner@fx MCP server `srv`: it runs `npx` on the unpinned package `@acme/mcp-server`", "by mcp.deny-unpinned = true (" + policy + ":2)");
         TeamFixture.write(t.market.resolve("plugins/runner/.mcp.json"),
                 "{\"mcpServers\": {\"srv\": {\"command\": \"npx\", \"args\": [\"-y\", \"@acme/mcp-server@1.4.2\"]}}}");
-        CliRun ok = t.cxpm("install", "runner@fx", "--ignore-prerequisites");
+        CliRun ok = t.cxpm("install", "runner@fx", "--ignore-prerequisites", "--yes");
         assertThat(ok.exitCode()).as(ok.stderr()).isZero();
     }
 
@@ -114,7 +114,7 @@ class PolicyEnforcementTest {
         TeamFixture.write(t.market.resolve("plugins/demo/hooks/hooks.json"),
                 "{\"hooks\": {\"SessionStart\": [{\"hooks\": [{\"type\": \"command\", \"command\": \"echo hi\"}]}]}}");
         t.cxpm("marketplace", "add", t.market.toString());
-        assertThat(t.cxpm("install", "demo@fx").exitCode()).isZero();
+        assertThat(t.cxpm("install", "demo@fx", "--yes").exitCode()).isZero();
         assertThat(t.cxpm("disable", "demo@fx").exitCode()).isZero();
         Path policy = userPolicy("[hooks]\nallow = false\n");
         Snapshot before = Snapshot.of(t);
