@@ -54,12 +54,13 @@ public final class RegistryServer implements AutoCloseable {
 
     private final Uploads uploads;
 
-    private RegistryServer(Registry registry, HttpServer server, CodexMarketplace codex, Optional<URI> publicUrl, Uploads uploads) {
+    private RegistryServer(Registry registry, HttpServer server, CodexMarketplace codex, Optional<URI> publicUrl, Uploads uploads,
+                           SigningKeys keys) {
         this.registry = registry;
         this.server = server;
         this.codex = codex;
         this.uploads = uploads;
-        ApiHandlers api = new ApiHandlers(registry, codex.name(), uploads);
+        ApiHandlers api = new ApiHandlers(registry, codex.name(), uploads, keys);
         this.web = new WebHandlers(registry, codex.name(), url(), publicUrl);
         String plugin = "/api/v1/plugins/([^/]+)";
         this.routes = List.of(
@@ -77,6 +78,7 @@ public final class RegistryServer implements AutoCloseable {
                 route(Set.of("DELETE"), "/api/v1/tokens/([0-9a-f]+)", Access.OWNER_OR_THIS_TOKEN, api::revokeToken),
                 route(READ, Pattern.quote(CodexMarketplace.URL_PATH) + "/(.*)", Access.ANYONE, this::codexFile),
                 route(READ, "/api/v1/registry", Access.ANYONE, api::probe),
+                route(READ, Pattern.quote(dev.cxpm.core.registry.RegistryKey.KEYS_PATH), Access.ANYONE, api::keys),
                 route(Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"), "/health", Access.ANYONE, api::health),
                 route(READ, "/", Access.ANYONE, web::home),
                 route(READ, "/plugins/([^/]+)", Access.ANYONE, web::plugin),
@@ -96,14 +98,28 @@ public final class RegistryServer implements AutoCloseable {
      * 50 MiB of that directory and up to 16 MiB of heap for the manifests and SKILL.md heads it checks).
      */
     public record Options(Path codexRepository, String marketplaceName, Optional<URI> publicUrl, Path uploads, int maxUploads,
-                          Duration maxUploadTime) {
+                          Duration maxUploadTime, Path signingKey) {
         public static final String DEFAULT_MARKETPLACE_NAME = "cxpm-registry";
         public static final int DEFAULT_MAX_UPLOADS = 4;
         /** A 50 MiB body takes this long only below ~3.5 Mbit/s; past it, a stalled client stops holding a place. */
         public static final Duration DEFAULT_MAX_UPLOAD_TIME = Duration.ofMinutes(2);
 
+        /** The signing key's file when none is named: beside the view's repository, in the data directory. */
+        public static final String SIGNING_KEY_FILE = "signing-key.json";
+
         public Options(Path codexRepository, String marketplaceName, Optional<URI> publicUrl, Path uploads, int maxUploads) {
             this(codexRepository, marketplaceName, publicUrl, uploads, maxUploads, DEFAULT_MAX_UPLOAD_TIME);
+        }
+
+        public Options(Path codexRepository, String marketplaceName, Optional<URI> publicUrl, Path uploads, int maxUploads,
+                       Duration maxUploadTime) {
+            this(codexRepository, marketplaceName, publicUrl, uploads, maxUploads, maxUploadTime,
+                    codexRepository.resolveSibling(SIGNING_KEY_FILE));
+        }
+
+        /** The same with the signing key in file (made there on first start when absent). */
+        public Options withSigningKey(Path file) {
+            return new Options(codexRepository, marketplaceName, publicUrl, uploads, maxUploads, maxUploadTime, file);
         }
 
         public Options {
@@ -132,8 +148,9 @@ public final class RegistryServer implements AutoCloseable {
     /** Starts serving on host:port (port 0 picks a free one). */
     public static RegistryServer start(Registry registry, String host, int port, Options options) throws IOException {
         HttpServer http = HttpServer.create(new InetSocketAddress(host, port), 128);
+        SigningKeys keys = SigningKeys.loadOrCreate(options.signingKey(), java.time.Instant.now());
         RegistryServer s = new RegistryServer(registry, http, new CodexMarketplace(registry, options.codexRepository(), options.marketplaceName()),
-                options.publicUrl(), new Uploads(options.uploads(), options.maxUploads(), options.maxUploadTime()));
+                options.publicUrl(), new Uploads(options.uploads(), options.maxUploads(), options.maxUploadTime()), keys);
         http.createContext("/", s::handle);
         http.setExecutor(s.executor);
         http.start();
@@ -190,7 +207,8 @@ public final class RegistryServer implements AutoCloseable {
 
     /** Web pages answer a refusal with a page; the API and the git view with JSON. */
     private static boolean isPage(String path) {
-        return !path.startsWith("/api/") && !path.startsWith(CodexMarketplace.URL_PATH + "/") && !path.equals("/health");
+        return !path.startsWith("/api/") && !path.startsWith(CodexMarketplace.URL_PATH + "/") && !path.equals("/health")
+                && !path.startsWith("/.well-known/");
     }
 
     private static final System.Logger LOG = System.getLogger(RegistryServer.class.getName());
