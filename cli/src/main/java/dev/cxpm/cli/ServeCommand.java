@@ -5,6 +5,7 @@ import dev.cxpm.registry.Caller;
 import dev.cxpm.registry.DemoPlugins;
 import dev.cxpm.registry.Registry;
 import dev.cxpm.registry.RegistryServer;
+import dev.cxpm.registry.SigningKeys;
 import dev.cxpm.registry.storage.blob.BlobStore;
 import dev.cxpm.registry.storage.blob.FileBlobStore;
 import dev.cxpm.registry.storage.blob.S3BlobStore;
@@ -28,7 +29,11 @@ import picocli.CommandLine.Option;
         footer = {"  cxpm serve --demo",
                 "      Run a registry with example plugins on http://127.0.0.1:8686.",
                 "  cxpm serve --data /srv/cxpm --public-url https://plugins.example.test",
-                "      Run one behind a TLS proxy, its data in /srv/cxpm."})
+                "      Run one behind a TLS proxy, its data in /srv/cxpm.",
+                "  cxpm serve --database jdbc:postgresql://db/cxpm --signing-key /etc/cxpm/signing-key.json",
+                "      One of several servers sharing a database: all sign with the same key.",
+                "  cxpm serve --rotate-key --data /srv/cxpm",
+                "      Replace the signing key with a new one the old key signs over, then exit (restart the servers)."})
 final class ServeCommand implements Runnable {
 
     @CommandLine.ParentCommand
@@ -70,11 +75,25 @@ final class ServeCommand implements Runnable {
     @Option(names = "--demo", description = "Seed a few example plugins (once) so there is something to see.")
     boolean demo;
 
+    @Option(names = "--signing-key", paramLabel = "FILE", description = "The Ed25519 key index documents are signed with (made there, "
+            + "0600, when absent). Default: $CXPM_SIGNING_KEY_FILE, else DIR/signing-key.json. Servers sharing a database must share it.")
+    String signingKey;
+
+    @Option(names = "--rotate-key", description = "Replace the signing key with a new one that the current key signs over (clients that "
+            + "pinned the old key accept the new one), print both key ids and exit. Restart every server using the key afterwards.")
+    boolean rotateKey;
+
     @Override
     public void run() {
         Env env = root.env;
         Optional<URI> shownUrl = Optional.ofNullable(publicUrl).map(ServeCommand::publicUrl);
         Path dir = RegistryData.resolve(env, data);
+        Path keyFile = Optional.ofNullable(signingKey).or(() -> Optional.ofNullable(env.var("CXPM_SIGNING_KEY_FILE")).filter(v -> !v.isBlank()))
+                .map(k -> env.cwd().resolve(k)).orElse(dir.resolve(RegistryServer.Options.SIGNING_KEY_FILE));
+        if (rotateKey) {
+            rotate(env, keyFile);
+            return;
+        }
         BlobStore blobStore = blobs == null ? new FileBlobStore(dir.resolve("blobs")) : s3(env);
         Registry registry;
         if (database == null) {
@@ -97,7 +116,7 @@ final class ServeCommand implements Runnable {
         RegistryServer server;
         try {
             server = RegistryServer.start(registry, host, port,
-                    new RegistryServer.Options(dir.resolve("codex-marketplace.git"), marketplaceName, shownUrl));
+                    new RegistryServer.Options(dir.resolve("codex-marketplace.git"), marketplaceName, shownUrl).withSigningKey(keyFile));
         } catch (BindException e) {
             registry.close();
             throw new UserError(UserError.Kind.CONFLICT, "cannot listen on " + host + ":" + port + ": " + e.getMessage(),
@@ -105,6 +124,9 @@ final class ServeCommand implements Runnable {
         } catch (IOException e) {
             registry.close();
             throw new UserError(UserError.Kind.IO, "cannot start the server: " + e.getMessage());
+        } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
+            registry.close(); // the signing key cannot be read or made
+            throw new UserError(UserError.Kind.IO, "cannot start the server: " + e.getMessage(), "check --signing-key (or $CXPM_SIGNING_KEY_FILE)");
         }
         if (swept > 0) {
             env.err().println("removed " + swept + " blob(s) left by an interrupted publish");
@@ -115,6 +137,7 @@ final class ServeCommand implements Runnable {
         String base = shownUrl.map(Object::toString).orElse(server.url().toString());
         env.out().println("Codex CLI: codex plugin marketplace add " + base + "/codex/marketplace.git");
         env.out().println("cxpm: cxpm install PLUGIN --registry " + base);
+        env.out().println("signing key: " + server.signingKey().id() + " (" + keyFile + ")");
         env.out().flush();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -127,6 +150,23 @@ final class ServeCommand implements Runnable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    private static void rotate(Env env, Path keyFile) {
+        if (!java.nio.file.Files.isRegularFile(keyFile)) {
+            throw new UserError(UserError.Kind.NOT_FOUND, "there is no signing key at " + keyFile + " to rotate",
+                    "a registry makes its key on first start; name another with --signing-key or --data");
+        }
+        String old;
+        SigningKeys rotated;
+        try {
+            old = SigningKeys.load(keyFile).current().id();
+            rotated = SigningKeys.rotate(keyFile, env.clock().instant());
+        } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
+            throw new UserError(UserError.Kind.IO, e.getMessage());
+        }
+        env.out().println("rotated the signing key in " + keyFile + ": " + old + " -> " + rotated.current().id() + " (signed by " + old + ")");
+        env.out().println("restart every server that uses this key; clients that pinned " + old + " accept " + rotated.current().id());
     }
 
     private BlobStore s3(Env env) {

@@ -53,6 +53,7 @@ public final class RegistryServer implements AutoCloseable {
     }
 
     private final Uploads uploads;
+    private final SigningKeys keys;
 
     private RegistryServer(Registry registry, HttpServer server, CodexMarketplace codex, Optional<URI> publicUrl, Uploads uploads,
                            SigningKeys keys) {
@@ -60,6 +61,7 @@ public final class RegistryServer implements AutoCloseable {
         this.server = server;
         this.codex = codex;
         this.uploads = uploads;
+        this.keys = keys;
         ApiHandlers api = new ApiHandlers(registry, codex.name(), uploads, keys);
         this.web = new WebHandlers(registry, codex.name(), url(), publicUrl);
         String plugin = "/api/v1/plugins/([^/]+)";
@@ -155,6 +157,11 @@ public final class RegistryServer implements AutoCloseable {
         http.setExecutor(s.executor);
         http.start();
         return s;
+    }
+
+    /** The key this server signs index documents with. */
+    public dev.cxpm.core.registry.RegistryKey signingKey() {
+        return keys.current();
     }
 
     /** Every route this server answers (the scope test checks it covers them all). */

@@ -243,8 +243,20 @@ public final class RegistryClient {
         }
     }
 
-    /** An index document's bytes and ETag, or notModified when the cached ETag still holds. */
-    public record IndexFetch(boolean notModified, byte[] json, String etag) {
+    /** An index document's bytes, ETag and signature header (null when absent), or notModified when the cached ETag still holds. */
+    public record IndexFetch(boolean notModified, byte[] json, String etag, String signature) {
+    }
+
+    /** The registry's published keys ({@link RegistryKey#KEYS_PATH}); empty when it publishes none (it predates signing). */
+    public Optional<RegistryKeys> keys() {
+        HttpResponse<byte[]> r = exchange(request(RegistryKey.KEYS_PATH).GET(), MAX_PROBE_BYTES);
+        if (r.statusCode() == 404) {
+            return Optional.empty();
+        }
+        if (r.statusCode() != 200) {
+            throw refuse(r);
+        }
+        return Optional.of(RegistryKeys.parse(r.body(), base + RegistryKey.KEYS_PATH));
     }
 
     public IndexFetch index(String plugin, Optional<String> etag) {
@@ -252,7 +264,7 @@ public final class RegistryClient {
         etag.ifPresent(e -> b.header("If-None-Match", e));
         HttpResponse<byte[]> r = exchange(b, MAX_INDEX_BYTES);
         if (r.statusCode() == 304) {
-            return new IndexFetch(true, new byte[0], etag.orElse(""));
+            return new IndexFetch(true, new byte[0], etag.orElse(""), null);
         }
         if (r.statusCode() == 404) {
             throw new UserError(UserError.Kind.NOT_FOUND, "plugin `" + plugin + "` was not found in the registry at " + base,
@@ -261,7 +273,8 @@ public final class RegistryClient {
         if (r.statusCode() != 200) {
             throw refuse(r);
         }
-        return new IndexFetch(false, r.body(), r.headers().firstValue("ETag").orElse(""));
+        return new IndexFetch(false, r.body(), r.headers().firstValue("ETag").orElse(""),
+                r.headers().firstValue(RegistryKey.SIGNATURE_HEADER).orElse(null));
     }
 
     /**

@@ -21,7 +21,7 @@ import java.util.Optional;
  * every published version with its integrity, blob path, dependencies and yanked/deprecated marks.
  * New resolution never picks a yanked version; a lockfile's exact version is found yanked or not.
  */
-public record RegistryIndex(String name, Optional<String> description, List<Release> releases) {
+public record RegistryIndex(String name, Optional<String> description, List<Release> releases, long sequence) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -30,7 +30,25 @@ public record RegistryIndex(String name, Optional<String> description, List<Rele
      * words them ("removed skill `review`"), control characters replaced and bounded, since a terminal shows them.
      */
     public record Release(PluginVersion version, Integrity integrity, long size, String tarball, Map<String, String> dependencies,
-            boolean yanked, Optional<String> deprecated, List<String> changes) {
+            boolean yanked, Optional<String> deprecated, List<String> changes, Optional<String> publisher, Optional<Source> source) {
+    }
+
+    /** Where a version was built from, as its publisher's clean checkout said (shown, so made terminal-safe). */
+    public record Source(String repository, String commit) {
+    }
+
+    /** What a registry that predates signing sends: no sequence. */
+    public static final long NO_SEQUENCE = -1;
+
+    private static Optional<String> shown(JsonNode n) {
+        if (!n.isTextual()) {
+            return Optional.empty();
+        }
+        String t = n.asText();
+        t = t.length() > MAX_CHANGE_CHARS ? t.substring(0, MAX_CHANGE_CHARS) + "..." : t;
+        StringBuilder b = new StringBuilder(t.length());
+        t.codePoints().forEach(cp -> b.appendCodePoint(Character.isISOControl(cp) || Character.getType(cp) == Character.FORMAT ? '?' : cp));
+        return Optional.of(b.toString());
     }
 
     private static final int MAX_CHANGES = 50;
@@ -63,14 +81,16 @@ public record RegistryIndex(String name, Optional<String> description, List<Rele
                 out.add(new Release(PluginVersion.of(v.path("version").asText()), Integrity.parse(v.path("integrity").asText()),
                         v.path("size").asLong(), v.path("tarball").asText(), Map.copyOf(deps), v.path("yanked").asBoolean(false),
                         v.path("deprecated").isTextual() ? Optional.of(v.path("deprecated").asText()) : Optional.empty(),
-                        changes(v.path("changes"))));
+                        changes(v.path("changes")), shown(v.path("publisher")),
+                        shown(v.path("source").path("repository")).flatMap(r -> shown(v.path("source").path("commit")).map(c -> new Source(r, c)))));
             }
             out.sort(Comparator.comparing(Release::version));
             if (!doc.path("name").isTextual()) {
                 throw new IOException("no name");
             }
             index = new RegistryIndex(doc.path("name").asText(),
-                    doc.path("description").isTextual() ? Optional.of(doc.path("description").asText()) : Optional.empty(), List.copyOf(out));
+                    doc.path("description").isTextual() ? Optional.of(doc.path("description").asText()) : Optional.empty(), List.copyOf(out),
+                    doc.path("sequence").canConvertToLong() && doc.path("sequence").asLong() >= 0 ? doc.path("sequence").asLong() : NO_SEQUENCE);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new UserError(UserError.Kind.NETWORK, "the index document is not JSON: "
                     + dev.cxpm.core.format.SyntaxError.json(where, e, null).message(), "is this a cxpm registry? retry, or run cxpm marketplace update");
