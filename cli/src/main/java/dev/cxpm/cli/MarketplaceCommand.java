@@ -44,8 +44,6 @@ final class MarketplaceCommand implements Runnable {
             footerHeading = Examples.HEADING,
             footer = {"  cxpm marketplace add acme/codex-plugins --ref v2",
                     "      Add the marketplace of a GitHub repository, at its tag v2.",
-                    "  cxpm marketplace add ./plugins",
-                    "      Add a marketplace from a local directory.",
                     "  cxpm marketplace add https://plugins.example.test",
                     "      Add a cxpm registry: its plugins then install by name; its signing key is pinned.",
                     "  cxpm marketplace add http://old-registry.example.test --insecure-unsigned",

@@ -30,8 +30,6 @@ import picocli.CommandLine.Option;
                 "      Run a registry with example plugins on http://127.0.0.1:8686.",
                 "  cxpm serve --data /srv/cxpm --public-url https://plugins.example.test",
                 "      Run one behind a TLS proxy, its data in /srv/cxpm.",
-                "  cxpm serve --database jdbc:postgresql://db/cxpm --signing-key /etc/cxpm/signing-key.json",
-                "      One of several servers sharing a database: all sign with the same key.",
                 "  cxpm serve --rotate-key --data /srv/cxpm",
                 "      Replace the signing key with a new one the old key signs over, then exit (restart the servers)."})
 final class ServeCommand implements Runnable {
@@ -76,7 +74,7 @@ final class ServeCommand implements Runnable {
     boolean demo;
 
     @Option(names = "--signing-key", paramLabel = "FILE", description = "The Ed25519 key index documents are signed with (made there, "
-            + "0600, when absent). Default: $CXPM_SIGNING_KEY_FILE, else DIR/signing-key.json. Servers sharing a database must share it.")
+            + "0600, when absent). Default: $CXPM_SIGNING_KEY_FILE, else signing-key.json in the data directory. Servers sharing a database must share it.")
     String signingKey;
 
     @Option(names = "--rotate-key", description = "Replace the signing key with a new one that the current key signs over (clients that "
