@@ -267,6 +267,22 @@ class SignedRegistryTest {
     }
 
     @Test
+    void theLockRecordsTheKeyAndASyncUnderAnotherPinnedKeyIsRefused() throws Exception {
+        Path project = Files.createDirectories(tmp.resolve("project"));
+        Files.writeString(project.resolve("cxpm.toml"), "[marketplaces]\ncxpm-registry = \"" + url + "\"\n\n[plugins]\napp = \"^1\"\n");
+        CliRun sync = CliRun.in(project, env, "sync");
+        assertThat(sync.exitCode()).as(sync.stdout() + sync.stderr()).isZero();
+        Path lock = project.resolve("cxpm.lock");
+        assertThat(lock).content().contains("registry-key = \"" + keyId() + "\"");
+        // a teammate's lock resolved under another key: this machine did not pin that one
+        Files.writeString(lock, Files.readString(lock).replace(keyId(), "0123456789abcdef"));
+        Files.writeString(project.resolve("cxpm.toml"), Files.readString(project.resolve("cxpm.toml")));
+        CliRun again = CliRun.in(project, env, "sync", "--verify");
+        assertThat(again.exitCode()).as(again.stdout() + again.stderr()).isEqualTo(5);
+        assertThat(again.stderr()).contains("resolved from registry key 0123456789abcdef", "pinned " + keyId());
+    }
+
+    @Test
     void aRegistryThatDoesNotSignIsRefusedUnlessTheUserOptsOut() throws Exception {
         alter = a -> a.path().equals(RegistryKey.KEYS_PATH) ? new Answer(a.path(), 404, Map.of(), new byte[0])
                 : a.withHeader(RegistryKey.SIGNATURE_HEADER, null);

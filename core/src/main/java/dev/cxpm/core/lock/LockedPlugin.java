@@ -9,17 +9,32 @@ import dev.cxpm.core.resolve.PluginVersion;
 import dev.cxpm.core.resolve.VersionRange;
 import java.nio.file.Path;
 import java.util.Collections;
+import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
 
 /**
  * One {@code [[plugin]]} of cxpm.lock: exactly what to install and how to check it. Its name, marketplace
- * and version become directories of the Codex home, so it cannot hold one that is path syntax.
+ * and version become directories of the Codex home, so it cannot hold one that is path syntax. registryKey: for a
+ * plugin from a cxpm registry, the id of the registry key that signed the index document it was resolved from.
  */
 public record LockedPlugin(String name, PluginVersion version, String marketplace, ResolvedSource source,
-        Integrity integrity, SortedMap<String, VersionRange> dependencies) {
+        Integrity integrity, SortedMap<String, VersionRange> dependencies, Optional<String> registryKey) {
+
+    /** A key id as cxpm.lock records it: what {@code RegistryKey.idOf} makes. */
+    public static final java.util.regex.Pattern KEY_ID = java.util.regex.Pattern.compile("[0-9a-f]{16}");
+
+    public LockedPlugin(String name, PluginVersion version, String marketplace, ResolvedSource source,
+            Integrity integrity, SortedMap<String, VersionRange> dependencies) {
+        this(name, version, marketplace, source, integrity, dependencies, Optional.empty());
+    }
 
     public LockedPlugin {
+        registryKey.ifPresent(k -> {
+            if (!KEY_ID.matcher(k).matches()) {
+                throw new IllegalArgumentException("not a registry key id: " + k);
+            }
+        });
         PluginName.of(name);
         MarketplaceName.of(marketplace);
         VersionDir.of(version.text());

@@ -50,7 +50,8 @@ public final class Lockfile {
             + "(`git checkout -- cxpm.lock`), or delete it and run `cxpm sync` to resolve it again";
 
     private static final Set<String> TOP_LEVEL = Set.of("version", "plugin");
-    private static final Set<String> PLUGIN_FIELDS = Set.of("name", "version", "marketplace", "source", "integrity", "dependencies");
+    private static final Set<String> PLUGIN_FIELDS = Set.of("name", "version", "marketplace", "source", "integrity", "registry-key",
+            "dependencies");
 
     private final SortedMap<String, LockedPlugin> plugins;
 
@@ -166,6 +167,17 @@ public final class Lockfile {
                         + " has a malformed integrity (expected sha512- and the base64 of its 64 bytes)");
             }
         }
+        Optional<String> registryKey = Optional.empty();
+        if (t.has("registry-key")) {
+            JsonNode k = t.get("registry-key");
+            if (!k.isTextual() || !LockedPlugin.KEY_ID.matcher(k.asText()).matches()) {
+                problems.add(toml.where("plugin", idx, "registry-key") + ": " + label + " has a malformed `registry-key` (expected 16 hex digits)");
+            } else if (source.isPresent() && !(source.get() instanceof ResolvedSource.Registry)) {
+                problems.add(toml.where("plugin", idx, "registry-key") + ": " + label + " has a `registry-key` but does not come from a registry");
+            } else {
+                registryKey = Optional.of(k.asText());
+            }
+        }
         SortedMap<String, VersionRange> deps = new TreeMap<>();
         JsonNode d = t.get("dependencies");
         if (d == null) {
@@ -194,7 +206,7 @@ public final class Lockfile {
                 || source.isEmpty() || integrity.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(new LockedPlugin(name, PluginVersion.of(version), marketplace, source.get(), integrity.get(), deps));
+        return Optional.of(new LockedPlugin(name, PluginVersion.of(version), marketplace, source.get(), integrity.get(), deps, registryKey));
     }
 
     /** value, or null with the problem noted (file, line, field) when it cannot name a directory. */
@@ -237,6 +249,7 @@ public final class Lockfile {
             b.append("marketplace = ").append(TomlStrings.quote(p.marketplace())).append('\n');
             b.append("source = ").append(TomlStrings.quote(p.source().toString())).append('\n');
             b.append("integrity = ").append(TomlStrings.quote(p.integrity().toString())).append('\n');
+            p.registryKey().ifPresent(k -> b.append("registry-key = ").append(TomlStrings.quote(k)).append('\n'));
             // Always written, and last: a file cut anywhere inside a table then misses a required field.
             List<String> deps = new ArrayList<>();
             p.dependencies().forEach((k, v) -> deps.add(TomlStrings.key(k) + " = " + TomlStrings.quote(v.text())));

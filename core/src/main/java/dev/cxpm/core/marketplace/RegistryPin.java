@@ -39,6 +39,11 @@ public record RegistryPin(Optional<RegistryKey> key, List<RegistryKey> retired, 
         return key.filter(k -> k.id().equals(keyId)).or(() -> retired.stream().filter(k -> k.id().equals(keyId)).findFirst());
     }
 
+    /** Whether this key id is the pinned key or one it rotated away from. */
+    public boolean trusts(String keyId) {
+        return trusted(keyId).isPresent();
+    }
+
     /** What adding the registry at url pins now: its current key, or unsigned when it publishes none and the user allowed that. */
     static RegistryPin offered(URI url, boolean allowUnsigned) {
         Optional<RegistryKeys> keys = new RegistryClient(url, null).keys();
