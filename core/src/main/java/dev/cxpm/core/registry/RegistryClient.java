@@ -107,6 +107,11 @@ public final class RegistryClient {
      * {@link PackLimits#maxArchiveBytes()} is refused before anything is sent (see {@link #uploadSize}).
      */
     public Published publish(Path tgz) {
+        return publish(tgz, Optional.empty());
+    }
+
+    /** The same, telling the registry where the archive was built from. */
+    public Published publish(Path tgz, Optional<PublishedSource> source) {
         long size = uploadSize(tgz);
         JsonNode r;
         try (Progress.Step step = progress.begin("uploading " + Sizes.human(size) + " to " + base)) {
@@ -114,7 +119,9 @@ public final class RegistryClient {
             // (and a file that changes size meanwhile fails the request rather than sending something else)
             HttpRequest.BodyPublisher body = HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofInputStream(
                     () -> new CountingInputStream(open(tgz), sent -> step.transferred(sent, size))), size);
-            r = send(request("/api/v1/plugins").header("Content-Type", "application/gzip").PUT(body));
+            HttpRequest.Builder req = request("/api/v1/plugins").header("Content-Type", "application/gzip");
+            source.ifPresent(src -> req.header(PublishedSource.REPOSITORY_HEADER, src.repository()).header(PublishedSource.COMMIT_HEADER, src.commit()));
+            r = send(req.PUT(body));
         }
         return new Published(r.path("name").asText(), r.path("version").asText(), r.path("integrity").asText(), r.path("size").asLong());
     }
