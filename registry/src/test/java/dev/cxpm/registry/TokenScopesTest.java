@@ -117,6 +117,7 @@ class TokenScopesTest {
                 new Row("GET /codex/marketplace.git/HEAD", () -> call("GET", "/codex/marketplace.git/HEAD"), anyone),
                 new Row("GET /api/v1/registry", () -> call("GET", "/api/v1/registry"), anyone),
                 new Row("GET /health", () -> call("GET", "/health"), anyone),
+                new Row("GET /.well-known/cxpm-keys.json", () -> call("GET", "/.well-known/cxpm-keys.json"), anyone),
                 new Row("GET /", () -> call("GET", "/?q=demo"), anyone),
                 new Row("GET /plugins/demo", () -> call("GET", "/plugins/demo"), anyone),
                 new Row("GET /plugins/demo/1.0.0", () -> call("GET", "/plugins/demo/1.0.0"), anyone),
