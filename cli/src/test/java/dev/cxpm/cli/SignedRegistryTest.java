@@ -283,6 +283,20 @@ class SignedRegistryTest {
     }
 
     @Test
+    void aCachedIndexEditedOnDiskIsNoLongerTrusted() throws Exception {
+        add(); // caches app's signed index
+        alter = a -> new Answer(a.path(), 503, Map.of(), "{}".getBytes(StandardCharsets.UTF_8)); // the registry is down: only the cache answers
+        assertThat(cxpm("info", "app@cxpm-registry", "--json").stdout()).contains("\"offline\": true", "\"registryKey\": \"" + keyId() + "\"");
+        Path cached = codexHome.resolve(".cxpm/registries/cxpm-registry/index/app.json");
+        Files.writeString(cached, Files.readString(cached).replace("\"yanked\" : false", "\"yanked\" : true"));
+        CliRun info = cxpm("info", "app@cxpm-registry", "--json");
+        assertThat(info.stdout()).doesNotContain("\"offline\": true", "\"yanked\": true");
+        CliRun install = cxpm("install", "app@cxpm-registry");
+        assertThat(install.exitCode()).as(install.stderr()).isEqualTo(4);
+        assertThat(codexHome.resolve("plugins/cache/cxpm-registry")).doesNotExist();
+    }
+
+    @Test
     void aRegistryThatDoesNotSignIsRefusedUnlessTheUserOptsOut() throws Exception {
         alter = a -> a.path().equals(RegistryKey.KEYS_PATH) ? new Answer(a.path(), 404, Map.of(), new byte[0])
                 : a.withHeader(RegistryKey.SIGNATURE_HEADER, null);
