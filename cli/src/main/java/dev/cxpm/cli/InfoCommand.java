@@ -117,6 +117,7 @@ final class InfoCommand implements Runnable {
             for (RegistryIndex.Release r : x.index().releases()) {
                 out.println("    " + r.version() + (r.yanked() ? "  [yanked]" : "") + r.deprecated().map(d -> "  [deprecated: " + d + "]").orElse(""));
                 r.changes().forEach(c -> out.println("      " + c)); // surface changes since the previous release
+                r.source().ifPresent(src -> out.println("      source: " + src.repository() + " at " + src.commit()));
             }
         } else {
             out.println("  versions available: " + i.version().orElse("local"));
@@ -162,6 +163,9 @@ final class InfoCommand implements Runnable {
         try {
             return Optional.of(regs.index(i.marketplace().name(), i.marketplace().registry().get(), i.entry().name()));
         } catch (UserError e) {
+            if (e.kind() == UserError.Kind.INTEGRITY) {
+                throw e; // a refused answer (signature, replay) is said, not hidden behind the last good copy
+            }
             return regs.cached(i.marketplace().name(), i.entry().name());
         }
     }
@@ -191,10 +195,17 @@ final class InfoCommand implements Runnable {
                 v.put("yanked", r.yanked());
                 SearchCommand.putOpt(v, "deprecated", r.deprecated().orElse(null));
                 r.changes().forEach(v.putArray("changes")::add);
+                SearchCommand.putOpt(v, "publisher", r.publisher().orElse(null));
+                if (r.source().isPresent()) {
+                    v.putObject("source").put("repository", r.source().get().repository()).put("commit", r.source().get().commit());
+                } else {
+                    v.putNull("source");
+                }
             }
             ObjectNode ix = n.putObject("index");
             ix.put("fetchedAt", idx.get().fetchedAt().toString());
             ix.put("offline", idx.get().offline());
+            SearchCommand.putOpt(ix, "registryKey", idx.get().keyId().orElse(null));
         } else {
             versions.add(i.version().orElse("local"));
         }

@@ -87,6 +87,7 @@ final class InstallCommand implements Runnable {
             o.put("integrity", in.integrity().toString());
             o.put("unchanged", in.unchanged());
             o.put("origin", in.origin());
+            ctx.marketplaces().registries().pin(id.marketplace()).keyId().ifPresent(k -> o.put("registryKey", k));
             ArrayNode dropped = o.putArray("notInstalled");
             in.notInstalled().forEach(d -> dropped.add(d.toString()));
             ArrayNode missing = o.putArray("missingPrerequisites");
@@ -95,6 +96,9 @@ final class InstallCommand implements Runnable {
         } else {
             env.out().println("Added plugin `" + id.plugin() + "` from marketplace `" + id.marketplace() + "`.");
             env.out().println("Installed plugin root: " + in.installedPath());
+            // the key pinned when the registry was added (maybe just now): what every answer of it was checked against
+            ctx.marketplaces().registries().pin(id.marketplace()).keyId()
+                    .ifPresent(k -> env.out().println("Registry signing key: " + k + " (pinned)"));
         }
     }
 

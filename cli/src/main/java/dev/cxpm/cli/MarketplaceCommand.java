@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cxpm.core.marketplace.MarketplaceSource;
 import dev.cxpm.core.marketplace.Marketplaces;
+import dev.cxpm.core.marketplace.RegistryPin;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -43,10 +44,10 @@ final class MarketplaceCommand implements Runnable {
             footerHeading = Examples.HEADING,
             footer = {"  cxpm marketplace add acme/codex-plugins --ref v2",
                     "      Add the marketplace of a GitHub repository, at its tag v2.",
-                    "  cxpm marketplace add ./plugins",
-                    "      Add a marketplace from a local directory.",
                     "  cxpm marketplace add https://plugins.example.test",
-                    "      Add a cxpm registry: its plugins then install by name."})
+                    "      Add a cxpm registry: its plugins then install by name; its signing key is pinned.",
+                    "  cxpm marketplace add http://old-registry.example.test --insecure-unsigned",
+                    "      Add a registry that predates signing, accepting unsigned answers from it."})
     static final class Add implements Runnable {
         @ParentCommand
         MarketplaceCommand parent;
@@ -64,6 +65,10 @@ final class MarketplaceCommand implements Runnable {
         @Option(names = "--name", paramLabel = "NAME", description = "Fail unless the marketplace's manifest is called NAME.")
         String name;
 
+        @Option(names = "--insecure-unsigned", description = "For a cxpm registry that publishes no signing key (one older than "
+                + "signing): add it anyway, recorded as unsigned, so its index documents are not verified. Without it such a registry is refused.")
+        boolean insecureUnsigned;
+
         @Option(names = "--json", description = "Print a JSON object.")
         boolean json;
 
@@ -71,7 +76,8 @@ final class MarketplaceCommand implements Runnable {
         public void run() {
             CodexContext ctx = parent.context();
             MarketplaceSource src = MarketplaceSource.parse(source, ctx.env().cwd(), Optional.ofNullable(ref), sparse);
-            Marketplaces.Added added = ctx.marketplaces().add(src, Optional.ofNullable(name));
+            Marketplaces.Added added = ctx.marketplaces().add(src, Optional.ofNullable(name), insecureUnsigned);
+            Optional<RegistryPin> pin = added.registry().map(u -> ctx.marketplaces().registries().pin(added.name()));
             Env env = ctx.env();
             if (json) {
                 ObjectNode o = JsonOutput.object();
@@ -79,6 +85,10 @@ final class MarketplaceCommand implements Runnable {
                 o.put("installedRoot", added.root().toString());
                 o.put("alreadyAdded", added.alreadyAdded());
                 added.registry().ifPresent(u -> o.put("registry", u.toString()));
+                pin.ifPresent(p -> {
+                    p.keyId().ifPresent(k -> o.put("registryKey", k));
+                    o.put("unsigned", p.unsigned());
+                });
                 env.out().println(JsonOutput.pretty(o));
             } else {
                 String from = added.registry().map(u -> "the cxpm registry " + u + " (Codex uses its git view " + added.entry().source() + ")")
@@ -87,6 +97,9 @@ final class MarketplaceCommand implements Runnable {
                         ? "Marketplace `" + added.name() + "` is already added from " + from + "."
                         : "Added marketplace `" + added.name() + "` from " + from + ".");
                 env.out().println("Installed marketplace root: " + added.root());
+                pin.ifPresent(p -> env.out().println(p.keyId().map(k -> "Registry signing key: " + k
+                        + " (pinned: every index document from it must be signed by this key or one it rotates to)")
+                        .orElse("Registry answers are NOT verified: it was added with --insecure-unsigned")));
             }
         }
     }

@@ -2,6 +2,7 @@ package dev.cxpm.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cxpm.core.UserError;
+import dev.cxpm.core.registry.PublishedSource;
 import dev.cxpm.core.registry.RegistryClient;
 import dev.cxpm.core.format.Plugin;
 import dev.cxpm.core.pack.Packer;
@@ -87,7 +88,11 @@ final class PublishCommand implements java.util.concurrent.Callable<Integer> {
                 throw tooSmall.get();
             }
         }
-        RegistryClient.Published r = login.client(Terminal.of(env).progress()).publish(archive);
+        // a directory in a clean git checkout says where it was built from; a packed .tgz says nothing
+        PublishedSource.Found source = packed == null ? new PublishedSource.Unknown("a packed archive was given")
+                : PublishedSource.of(new dev.cxpm.core.marketplace.GitCli(env.vars(), env.cwd()), p);
+        RegistryClient.Published r = login.client(Terminal.of(env).progress()).publish(archive,
+                source instanceof PublishedSource.Clean c ? Optional.of(c.source()) : Optional.empty());
         if (packed != null && surface != null) {
             try {
                 LastRelease.published(login.url().toString(), packed.integrity(), surface).write(p);
@@ -97,10 +102,20 @@ final class PublishCommand implements java.util.concurrent.Callable<Integer> {
             }
         }
         if (json) {
-            env.out().println(new ObjectMapper().createObjectNode().put("name", r.name()).put("version", r.version())
-                    .put("integrity", r.integrity()).put("size", r.size()).put("registry", login.url().toString()).toPrettyString());
+            var o = new ObjectMapper().createObjectNode().put("name", r.name()).put("version", r.version())
+                    .put("integrity", r.integrity()).put("size", r.size()).put("registry", login.url().toString());
+            if (source instanceof PublishedSource.Clean c) {
+                o.putObject("source").put("repository", c.source().repository()).put("commit", c.source().commit());
+            } else {
+                o.putNull("source");
+            }
+            env.out().println(o.toPrettyString());
         } else {
             env.out().println("published " + r.name() + "@" + r.version() + " to " + login.url() + " (" + r.size() + " bytes, " + r.integrity() + ")");
+            env.out().println(switch (source) {
+                case PublishedSource.Clean c -> "source: " + c.source().repository() + " at " + c.source().commit();
+                case PublishedSource.Unknown u -> "source: not recorded (" + u.why() + ")";
+            });
         }
         return ExitCodes.OK;
     }

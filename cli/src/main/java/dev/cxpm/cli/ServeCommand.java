@@ -8,6 +8,7 @@ import dev.cxpm.registry.RegistryServer;
 import dev.cxpm.registry.ops.Metrics;
 import dev.cxpm.registry.ops.Operations;
 import dev.cxpm.registry.ops.WatchedBlobStore;
+import dev.cxpm.registry.SigningKeys;
 import dev.cxpm.registry.storage.blob.BlobStore;
 import dev.cxpm.registry.storage.blob.FileBlobStore;
 import dev.cxpm.registry.storage.blob.S3BlobStore;
@@ -76,12 +77,25 @@ final class ServeCommand implements Runnable {
 
     @CommandLine.Mixin
     ServeOperations operations;
+    @Option(names = "--signing-key", paramLabel = "FILE", description = "The Ed25519 key index documents are signed with (made there, "
+            + "0600, when absent). Default: $CXPM_SIGNING_KEY_FILE, else signing-key.json in the data directory. Servers sharing a database must share it.")
+    String signingKey;
+
+    @Option(names = "--rotate-key", description = "Replace the signing key with a new one that the current key signs over (clients that "
+            + "pinned the old key accept the new one), print both key ids and exit. Restart every server using the key afterwards.")
+    boolean rotateKey;
 
     @Override
     public void run() {
         Env env = root.env;
         Optional<URI> shownUrl = Optional.ofNullable(publicUrl).map(ServeCommand::publicUrl);
         Path dir = RegistryData.resolve(env, data);
+        Path keyFile = Optional.ofNullable(signingKey).or(() -> Optional.ofNullable(env.var("CXPM_SIGNING_KEY_FILE")).filter(v -> !v.isBlank()))
+                .map(k -> env.cwd().resolve(k)).orElse(dir.resolve(RegistryServer.Options.SIGNING_KEY_FILE));
+        if (rotateKey) {
+            rotate(env, keyFile);
+            return;
+        }
         Metrics metrics = new Metrics();
         Operations ops = operations.parse(env, metrics);
         BlobStore blobStore = new WatchedBlobStore(blobs == null ? new FileBlobStore(dir.resolve("blobs")) : s3(env), metrics);
@@ -106,7 +120,7 @@ final class ServeCommand implements Runnable {
         RegistryServer server;
         try {
             server = RegistryServer.start(registry, host, port, new RegistryServer.Options(dir.resolve("codex-marketplace.git"), marketplaceName,
-                    shownUrl, dir.resolve("uploads"), operations.maxUploads(), RegistryServer.Options.DEFAULT_MAX_UPLOAD_TIME, ops));
+                    shownUrl, dir.resolve("uploads"), operations.maxUploads(), RegistryServer.Options.DEFAULT_MAX_UPLOAD_TIME).with(ops).withSigningKey(keyFile));
         } catch (BindException e) {
             registry.close();
             ops.accessLog().close();
@@ -116,6 +130,9 @@ final class ServeCommand implements Runnable {
             registry.close();
             ops.accessLog().close();
             throw new UserError(UserError.Kind.IO, "cannot start the server: " + e.getMessage());
+        } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
+            registry.close(); // the signing key cannot be read or made
+            throw new UserError(UserError.Kind.IO, "cannot start the server: " + e.getMessage(), "check --signing-key (or $CXPM_SIGNING_KEY_FILE)");
         }
         if (swept > 0) {
             env.err().println("removed " + swept + " blob(s) left by an interrupted publish");
@@ -126,12 +143,30 @@ final class ServeCommand implements Runnable {
         String base = shownUrl.map(Object::toString).orElse(server.url().toString());
         env.out().println("Codex CLI: codex plugin marketplace add " + base + "/codex/marketplace.git");
         env.out().println("cxpm: cxpm install PLUGIN --registry " + base);
+        env.out().println("signing key: " + server.signingKey().id() + " (" + keyFile + ")");
         env.out().flush();
         ServeOperations.runUntilStopped(env, ops.shutdownGrace(), () -> {
             server.close();
             registry.close();
             ops.accessLog().close();
         });
+    }
+
+    private static void rotate(Env env, Path keyFile) {
+        if (!java.nio.file.Files.isRegularFile(keyFile)) {
+            throw new UserError(UserError.Kind.NOT_FOUND, "there is no signing key at " + keyFile + " to rotate",
+                    "a registry makes its key on first start; name another with --signing-key or --data");
+        }
+        String old;
+        SigningKeys rotated;
+        try {
+            old = SigningKeys.load(keyFile).current().id();
+            rotated = SigningKeys.rotate(keyFile, env.clock().instant());
+        } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
+            throw new UserError(UserError.Kind.IO, e.getMessage());
+        }
+        env.out().println("rotated the signing key in " + keyFile + ": " + old + " -> " + rotated.current().id() + " (signed by " + old + ")");
+        env.out().println("restart every server that uses this key; clients that pinned " + old + " accept " + rotated.current().id());
     }
 
     private BlobStore s3(Env env) {

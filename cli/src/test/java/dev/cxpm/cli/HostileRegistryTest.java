@@ -30,7 +30,9 @@ import org.junit.jupiter.api.io.TempDir;
  * A registry's answers are untrusted: a real cxpm registry on 127.0.0.1 behind a forwarding server on
  * 127.0.0.1 that rewrites one plugin's index document (as a compromised or hostile registry would answer)
  * to carry a version or dependency name that is path syntax. cxpm refuses the answer, names the registry,
- * and installs and writes nothing.
+ * and installs and writes nothing. The forwarder hides the registry's keys and the marketplace is added with
+ * {@code --insecure-unsigned}, so these defences are shown to hold on their own, without the signature check
+ * ({@link SignedRegistryTest}) that would refuse any rewritten answer first.
  */
 class HostileRegistryTest {
 
@@ -60,7 +62,7 @@ class HostileRegistryTest {
         Fixtures.plugin(src, "{\"name\": \"app\", \"version\": \"1.0.0\", \"description\": \"The app plugin\"}");
         CliRun publish = cxpm("publish", src.toString(), "--registry", server.url().toString());
         assertThat(publish.exitCode()).as(publish.stderr()).isZero();
-        CliRun add = cxpm("marketplace", "add", url);
+        CliRun add = cxpm("marketplace", "add", url, "--insecure-unsigned");
         assertThat(add.exitCode()).as(add.stderr()).isZero();
         sentinel = Files.createDirectories(tmp.resolve("sentinel"));
         Files.writeString(sentinel.resolve("keep.txt"), "keep");
@@ -85,6 +87,10 @@ class HostileRegistryTest {
         s.createContext("/", (HttpExchange ex) -> {
             try (ex) {
                 byte[] body = ex.getRequestBody().readAllBytes();
+                if (ex.getRequestURI().getPath().equals(dev.cxpm.core.registry.RegistryKey.KEYS_PATH)) {
+                    ex.sendResponseHeaders(404, -1);
+                    return;
+                }
                 HttpRequest.Builder req = HttpRequest.newBuilder(target.resolve(ex.getRequestURI().toString()))
                         .method(ex.getRequestMethod(), body.length == 0 ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
                 boolean index = ex.getRequestURI().getPath().equals("/api/v1/plugins/app");

@@ -20,8 +20,10 @@ import java.util.Optional;
 
 /**
  * A plugin's index document as clients read it: every version, oldest first, with its integrity,
- * size, tarball, dependencies, yanked and deprecated state, surface changes since its previous release, the standing
- * advisories ({@code "advisories": [{id, range, severity, summary, url?}]}, absent when none), and a strong ETag (a hash of the bytes).
+ * size, tarball, dependencies, yanked and deprecated state, publish time and publisher, source repository and commit when
+ * known, surface changes since its previous release, the standing advisories ({@code "advisories": [{id, range, severity,
+ * summary, url?}]}, absent when none), and a strong ETag (a hash of the bytes). Its {@code sequence} goes up with every
+ * change, so a client can tell a replayed older document from a newer one; the server signs the exact bytes.
  */
 final class IndexDocuments {
 
@@ -31,6 +33,18 @@ final class IndexDocuments {
     }
 
     static Optional<Registry.IndexDocument> build(RegistryDatabase db, SemverGate surfaces, String plugin) {
+        // the sequence is read before and after the rest: a change in between (on any server) would pair a number
+        // with a state it does not describe, and a client holding the later pair would take this one for a replay
+        for (int attempt = 0; ; attempt++) {
+            long sequence = db.indexSequence(plugin);
+            Optional<Registry.IndexDocument> doc = build(db, surfaces, plugin, sequence);
+            if (db.indexSequence(plugin) == sequence || attempt == 10) {
+                return doc;
+            }
+        }
+    }
+
+    private static Optional<Registry.IndexDocument> build(RegistryDatabase db, SemverGate surfaces, String plugin, long sequence) {
         Optional<PluginRow> row = db.plugin(plugin);
         if (row.isEmpty()) {
             return Optional.empty();
@@ -38,6 +52,7 @@ final class IndexDocuments {
         PluginRow p = row.get();
         ObjectNode doc = JSON.createObjectNode();
         doc.put("name", p.name());
+        doc.put("sequence", sequence);
         doc.put("latest", p.latestVersion());
         doc.put("description", p.description());
         if (p.displayName() != null) {
@@ -62,6 +77,10 @@ final class IndexDocuments {
                 o.put("deprecated", v.deprecated());
             }
             o.put("publishedAt", v.publishedAt().toString());
+            o.put("publisher", v.publishedBy());
+            if (v.source() != null) {
+                o.putObject("source").put("repository", v.source().repository()).put("commit", v.source().commit());
+            }
             if (changes.containsKey(v.version())) {
                 changes.get(v.version()).forEach(o.putArray("changes")::add);
             }
@@ -80,7 +99,8 @@ final class IndexDocuments {
         }
         try {
             byte[] bytes = JSON.writeValueAsBytes(doc);
-            return Optional.of(new Registry.IndexDocument(bytes, "\"" + Tokens.sha256(new String(bytes, StandardCharsets.UTF_8)).substring(0, 32) + "\""));
+            return Optional.of(new Registry.IndexDocument(bytes, "\"" + Tokens.sha256(new String(bytes, StandardCharsets.UTF_8)).substring(0, 32) + "\"",
+                    sequence));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -173,7 +173,12 @@ public final class Registry implements AutoCloseable {
      * Checks the upload completely, then stores the blob, then the version row ({@link Publishing}).
      */
     public Published publish(Caller caller, Path tgz) {
-        Published p = publishing.publish(caller, tgz);
+        return publish(caller, tgz, null);
+    }
+
+    /** The same, recording where the version was built from (null: not known; see {@code publish.SourceProvenance}). */
+    public Published publish(Caller caller, Path tgz, RegistryDatabase.Provenance source) {
+        Published p = publishing.publish(caller, tgz, source);
         changed(p.name());
         return p;
     }
@@ -253,13 +258,18 @@ public final class Registry implements AutoCloseable {
     // ---- reading ---------------------------------------------------------------------------
 
     /** The per-plugin index document and its strong ETag (a hash of its bytes). */
-    public record IndexDocument(byte[] json, String etag) {
+    public record IndexDocument(byte[] json, String etag, long sequence) {
     }
 
+    /**
+     * The plugin's index document. A cached one is served only while its sequence is still the database's: another
+     * server sharing the database may have changed the plugin, and a client that saw its newer document would refuse
+     * this one as a replay.
+     */
     public Optional<IndexDocument> index(String plugin) {
         Cached c = indexCache.get(plugin);
         long now = System.nanoTime();
-        if (c != null && now - c.at() < INDEX_CACHE_TTL.toNanos()) {
+        if (c != null && now - c.at() < INDEX_CACHE_TTL.toNanos() && c.doc().sequence() == db.indexSequence(plugin)) {
             return Optional.of(c.doc());
         }
         long gen = generation.get();

@@ -77,16 +77,20 @@ public final class RegistryServer implements AutoCloseable {
     private final Duration shutdownGrace;
     private final boolean trustProxy;
 
-    private RegistryServer(Registry registry, HttpServer server, CodexMarketplace codex, Options options, Uploads uploads) {
+    private final SigningKeys keys;
+
+    private RegistryServer(Registry registry, HttpServer server, CodexMarketplace codex, Options options, Uploads uploads,
+                           SigningKeys keys) {
         this.registry = registry;
         this.server = server;
         this.codex = codex;
         this.uploads = uploads;
+        this.keys = keys;
         Operations ops = options.operations();
         this.traffic = new Traffic(ops, registry, Clock.systemUTC());
         this.shutdownGrace = ops.shutdownGrace();
         this.trustProxy = ops.trustProxy();
-        ApiHandlers api = new ApiHandlers(registry, codex.name(), uploads, ops.maxPublishBytes());
+        ApiHandlers api = new ApiHandlers(registry, codex.name(), uploads, ops.maxPublishBytes(), keys);
         this.web = new WebHandlers(registry, codex.name(), url(), options.publicUrl());
         Health health = new Health(registry);
         String plugin = "/api/v1/plugins/{name}";
@@ -109,6 +113,7 @@ public final class RegistryServer implements AutoCloseable {
                 route(Set.of("DELETE"), "/api/v1/tokens/{id}", Access.OWNER_OR_THIS_TOKEN, api::revokeToken),
                 route(READ, CodexMarketplace.URL_PATH + "/{file}", Access.ANYONE, this::codexFile),
                 route(READ, "/api/v1/registry", Access.ANYONE, api::probe),
+                route(READ, dev.cxpm.core.registry.RegistryKey.KEYS_PATH, Access.ANYONE, api::keys),
                 route(Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"), "/health", Access.ANYONE, api::health),
                 route(READ, "/healthz", Access.ANYONE, health::live),
                 route(READ, "/readyz", Access.ANYONE, health::ready),
@@ -131,12 +136,14 @@ public final class RegistryServer implements AutoCloseable {
      * 50 MiB of that directory and up to 16 MiB of heap for the manifests and SKILL.md heads it checks).
      */
     public record Options(Path codexRepository, String marketplaceName, Optional<URI> publicUrl, Path uploads, int maxUploads,
-                          Duration maxUploadTime, Operations operations) {
+                          Duration maxUploadTime, Operations operations, Path signingKey) {
         public static final String DEFAULT_MARKETPLACE_NAME = "cxpm-registry";
         public static final int DEFAULT_MAX_UPLOADS = 4;
         /** A 50 MiB body takes this long only below ~3.5 Mbit/s; past it, a stalled client stops holding a place. */
         public static final Duration DEFAULT_MAX_UPLOAD_TIME = Duration.ofMinutes(2);
 
+        /** The signing key's file when none is named: beside the view's repository, in the data directory. */
+        public static final String SIGNING_KEY_FILE = "signing-key.json";
 
         public Options(Path codexRepository, String marketplaceName, Optional<URI> publicUrl, Path uploads, int maxUploads) {
             this(codexRepository, marketplaceName, publicUrl, uploads, maxUploads, DEFAULT_MAX_UPLOAD_TIME);
@@ -144,12 +151,18 @@ public final class RegistryServer implements AutoCloseable {
 
         public Options(Path codexRepository, String marketplaceName, Optional<URI> publicUrl, Path uploads, int maxUploads,
                        Duration maxUploadTime) {
-            this(codexRepository, marketplaceName, publicUrl, uploads, maxUploads, maxUploadTime, Operations.defaults());
+            this(codexRepository, marketplaceName, publicUrl, uploads, maxUploads, maxUploadTime, Operations.defaults(),
+                    codexRepository.resolveSibling(SIGNING_KEY_FILE));
         }
 
         /** The same set-up, run as {@code ops} says (log, limits, shutdown). */
         public Options with(Operations ops) {
-            return new Options(codexRepository, marketplaceName, publicUrl, uploads, maxUploads, maxUploadTime, ops);
+            return new Options(codexRepository, marketplaceName, publicUrl, uploads, maxUploads, maxUploadTime, ops, signingKey);
+        }
+
+        /** The same with the signing key in file (made there on first start when absent). */
+        public Options withSigningKey(Path file) {
+            return new Options(codexRepository, marketplaceName, publicUrl, uploads, maxUploads, maxUploadTime, operations, file);
         }
 
         public Options {
@@ -178,12 +191,18 @@ public final class RegistryServer implements AutoCloseable {
     /** Starts serving on host:port (port 0 picks a free one). */
     public static RegistryServer start(Registry registry, String host, int port, Options options) throws IOException {
         HttpServer http = HttpServer.create(new InetSocketAddress(host, port), 128);
+        SigningKeys keys = SigningKeys.loadOrCreate(options.signingKey(), java.time.Instant.now());
         RegistryServer s = new RegistryServer(registry, http, new CodexMarketplace(registry, options.codexRepository(), options.marketplaceName()),
-                options, new Uploads(options.uploads(), options.maxUploads(), options.maxUploadTime()));
+                options, new Uploads(options.uploads(), options.maxUploads(), options.maxUploadTime()), keys);
         http.createContext("/", s::handle);
         http.setExecutor(s.executor);
         http.start();
         return s;
+    }
+
+    /** The key this server signs index documents with. */
+    public dev.cxpm.core.registry.RegistryKey signingKey() {
+        return keys.current();
     }
 
     /** Every route this server answers (the scope test checks it covers them all). */
@@ -245,7 +264,7 @@ public final class RegistryServer implements AutoCloseable {
     /** Web pages answer a refusal with a page; the API, the git view and the operators' endpoints with JSON. */
     private static boolean isPage(String path) {
         return !path.startsWith("/api/") && !path.startsWith(CodexMarketplace.URL_PATH + "/")
-                && !Set.of("/health", "/healthz", "/readyz", "/metrics").contains(path);
+                && !Set.of("/health", "/healthz", "/readyz", "/metrics").contains(path) && !path.startsWith("/.well-known/");
     }
 
     private static final System.Logger LOG = System.getLogger(RegistryServer.class.getName());

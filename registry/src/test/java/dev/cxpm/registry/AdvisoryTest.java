@@ -79,6 +79,7 @@ class AdvisoryTest {
     @Test
     void theIndexDocumentCarriesStandingAdvisoriesInTheAgreedShape() throws Exception {
         assertThat(index().has("advisories")).as("absent while there is none").isFalse();
+        long before = index().path("sequence").asLong();
         HttpResponse<String> first = add(Map.of("range", "<1.2.3", "severity", "high", "summary", "Sends the API key to the log.",
                 "url", "https://example.com/advisories/1"));
         assertThat(first.statusCode()).as(first.body()).isEqualTo(201);
@@ -87,6 +88,7 @@ class AdvisoryTest {
                 .isEqualTo(201);
         assertThat(add(Map.of("range", "*", "severity", "critical", "summary", "Everything.")).statusCode()).isEqualTo(201);
 
+        assertThat(index().path("sequence").asLong()).as("each advisory is a new signed document, not a replay").isEqualTo(before + 3);
         JsonNode advisories = index().path("advisories");
         assertThat(advisories.toString()).isEqualTo("[{\"id\":\"CXPM-2026-0001\",\"range\":\"<1.2.3\",\"severity\":\"high\","
                 + "\"summary\":\"Sends the API key to the log.\",\"url\":\"https://example.com/advisories/1\"},"
@@ -94,6 +96,7 @@ class AdvisoryTest {
                 + "{\"id\":\"CXPM-2026-0002\",\"range\":\"*\",\"severity\":\"critical\",\"summary\":\"Everything.\"}]");
 
         assertThat(send("DELETE", "/api/v1/plugins/demo/advisories/CXPM-2026-0001", null).statusCode()).isEqualTo(200);
+        assertThat(index().path("sequence").asLong()).as("a withdrawal too").isEqualTo(before + 4);
         assertThat(index().path("advisories").findValuesAsText("id")).containsExactly("GHSA-abcd-efgh-ijkl", "CXPM-2026-0002");
         assertThat(send("DELETE", "/api/v1/plugins/demo/advisories/CXPM-2026-0001", null).statusCode()).as("already withdrawn").isEqualTo(404);
         // the list keeps the withdrawn one, marked; a withdrawn id is not handed out again

@@ -128,6 +128,7 @@ class TokenScopesTest {
                 new Row("GET /readyz", () -> call("GET", "/readyz"), anyone),
                 // from this machine: no token needed, and none grants more (docs/SECURITY.md, who reads /metrics)
                 new Row("GET /metrics", () -> call("GET", "/metrics"), anyone),
+                new Row("GET /.well-known/cxpm-keys.json", () -> call("GET", "/.well-known/cxpm-keys.json"), anyone),
                 new Row("GET /", () -> call("GET", "/?q=demo"), anyone),
                 new Row("GET /plugins/demo", () -> call("GET", "/plugins/demo"), anyone),
                 new Row("GET /plugins/demo/1.0.0", () -> call("GET", "/plugins/demo/1.0.0"), anyone),

@@ -18,11 +18,21 @@ import java.util.TreeMap;
  * One {@code [[plugin]]} of cxpm.lock: exactly what to install and how to check it. Its name, marketplace
  * and version become directories of the Codex home, so it cannot hold one that is path syntax. approved: the hash of
  * the run surface the project approved for it ({@code cxpm approve}), empty when none was (or it runs nothing).
+ * registryKey: for a plugin from a cxpm registry, the id of the registry key that signed the index document it was
+ * resolved from.
  */
 public record LockedPlugin(String name, PluginVersion version, String marketplace, ResolvedSource source,
-        Integrity integrity, SortedMap<String, VersionRange> dependencies, Optional<RunHash> approved) {
+        Integrity integrity, SortedMap<String, VersionRange> dependencies, Optional<RunHash> approved, Optional<String> registryKey) {
+
+    /** A key id as cxpm.lock records it: what {@code RegistryKey.idOf} makes. */
+    public static final java.util.regex.Pattern KEY_ID = java.util.regex.Pattern.compile("[0-9a-f]{16}");
 
     public LockedPlugin {
+        registryKey.ifPresent(k -> {
+            if (!KEY_ID.matcher(k).matches()) {
+                throw new IllegalArgumentException("not a registry key id: " + k);
+            }
+        });
         PluginName.of(name);
         MarketplaceName.of(marketplace);
         VersionDir.of(version.text());
@@ -32,11 +42,16 @@ public record LockedPlugin(String name, PluginVersion version, String marketplac
     /** A plugin no approval was recorded for yet. */
     public LockedPlugin(String name, PluginVersion version, String marketplace, ResolvedSource source,
             Integrity integrity, SortedMap<String, VersionRange> dependencies) {
-        this(name, version, marketplace, source, integrity, dependencies, Optional.empty());
+        this(name, version, marketplace, source, integrity, dependencies, Optional.empty(), Optional.empty());
     }
 
     public LockedPlugin withApproved(Optional<RunHash> hash) {
-        return new LockedPlugin(name, version, marketplace, source, integrity, dependencies, hash);
+        return new LockedPlugin(name, version, marketplace, source, integrity, dependencies, hash, registryKey);
+    }
+
+    /** The same plugin, resolved from an index document signed by the key with this id. */
+    public LockedPlugin withRegistryKey(Optional<String> keyId) {
+        return new LockedPlugin(name, version, marketplace, source, integrity, dependencies, approved, keyId);
     }
 
     public String id() {

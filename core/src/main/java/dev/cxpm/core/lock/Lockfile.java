@@ -51,7 +51,8 @@ public final class Lockfile {
             + "(`git checkout -- cxpm.lock`), or delete it and run `cxpm sync` to resolve it again";
 
     private static final Set<String> TOP_LEVEL = Set.of("version", "plugin");
-    private static final Set<String> PLUGIN_FIELDS = Set.of("name", "version", "marketplace", "source", "integrity", "approved", "dependencies");
+    private static final Set<String> PLUGIN_FIELDS = Set.of("name", "version", "marketplace", "source", "integrity", "approved",
+            "registry-key", "dependencies");
 
     private final SortedMap<String, LockedPlugin> plugins;
 
@@ -184,6 +185,17 @@ public final class Lockfile {
                         + " has a malformed `approved` (expected sha256- and the base64 of its 32 bytes, as `cxpm approve` writes it)");
             }
         }
+        Optional<String> registryKey = Optional.empty();
+        if (t.has("registry-key")) {
+            JsonNode k = t.get("registry-key");
+            if (!k.isTextual() || !LockedPlugin.KEY_ID.matcher(k.asText()).matches()) {
+                problems.add(toml.where("plugin", idx, "registry-key") + ": " + label + " has a malformed `registry-key` (expected 16 hex digits)");
+            } else if (source.isPresent() && !(source.get() instanceof ResolvedSource.Registry)) {
+                problems.add(toml.where("plugin", idx, "registry-key") + ": " + label + " has a `registry-key` but does not come from a registry");
+            } else {
+                registryKey = Optional.of(k.asText());
+            }
+        }
         SortedMap<String, VersionRange> deps = new TreeMap<>();
         JsonNode d = t.get("dependencies");
         if (d == null) {
@@ -212,7 +224,8 @@ public final class Lockfile {
                 || source.isEmpty() || integrity.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(new LockedPlugin(name, PluginVersion.of(version), marketplace, source.get(), integrity.get(), deps, approved));
+        return Optional.of(new LockedPlugin(name, PluginVersion.of(version), marketplace, source.get(), integrity.get(), deps, approved,
+                registryKey));
     }
 
     /** value, or null with the problem noted (file, line, field) when it cannot name a directory. */
@@ -256,6 +269,7 @@ public final class Lockfile {
             b.append("source = ").append(TomlStrings.quote(p.source().toString())).append('\n');
             b.append("integrity = ").append(TomlStrings.quote(p.integrity().toString())).append('\n');
             p.approved().ifPresent(h -> b.append("approved = ").append(TomlStrings.quote(h.text())).append('\n'));
+            p.registryKey().ifPresent(k -> b.append("registry-key = ").append(TomlStrings.quote(k)).append('\n'));
             // Always written, and last: a file cut anywhere inside a table then misses a required field.
             List<String> deps = new ArrayList<>();
             p.dependencies().forEach((k, v) -> deps.add(TomlStrings.key(k) + " = " + TomlStrings.quote(v.text())));

@@ -106,21 +106,31 @@ public final class Marketplaces {
 
     /** Adds a marketplace; an http(s) URL a cxpm registry answers is added as a registry (see {@link MarketplaceSource#recognise}). */
     public Added add(MarketplaceSource source, Optional<String> expectedName) {
+        return add(source, expectedName, false);
+    }
+
+    /**
+     * The same; allowUnsigned: a registry that publishes no signing keys is added anyway, recorded as unsigned (the
+     * user's explicit choice, {@code --insecure-unsigned}), instead of refused.
+     */
+    public Added add(MarketplaceSource source, Optional<String> expectedName, boolean allowUnsigned) {
         MarketplaceSource recognised = MarketplaceSource.recognise(source);
         gate.accept(recognised);
         try (HomeLock lock = HomeLock.acquire(home, lockTimeout)) {
             return switch (recognised) {
                 case MarketplaceSource.Local local -> addLocal(local, expectedName);
                 case MarketplaceSource.Git g -> addGit(g, expectedName);
-                case MarketplaceSource.Registry r -> addRegistry(r, expectedName);
+                case MarketplaceSource.Registry r -> addRegistry(r, expectedName, allowUnsigned);
             };
         }
     }
 
     /** Codex gets the registry's git view (so it lists and installs from it); cxpm remembers the registry and caches its indexes. */
-    private Added addRegistry(MarketplaceSource.Registry r, Optional<String> expectedName) {
+    private Added addRegistry(MarketplaceSource.Registry r, Optional<String> expectedName, boolean allowUnsigned) {
+        // the key first: a registry that cannot be trusted is refused before anything is written
+        RegistryPin offered = RegistryPin.offered(r.url(), allowUnsigned);
         Added added = addGit(new MarketplaceSource.Git(r.codexMarketplace().toString(), Optional.empty()), expectedName);
-        registries.remember(added.name(), r.url(), r.codexMarketplace());
+        registries.remember(added.name(), r.url(), r.codexMarketplace(), offered);
         List<String> plugins = Marketplace.load(added.root()).plugins().stream().map(e -> e.name()).limit(PREFETCHED_INDEXES).toList();
         registries.refresh(added.name(), r.url(), plugins);
         return new Added(added.name(), added.root(), added.alreadyAdded(), added.entry(), Optional.of(r.url()));

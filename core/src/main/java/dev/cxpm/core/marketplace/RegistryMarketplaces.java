@@ -10,6 +10,7 @@ import dev.cxpm.core.codexhome.PluginName;
 import dev.cxpm.core.codexhome.Trees;
 import dev.cxpm.core.registry.RegistryClient;
 import dev.cxpm.core.registry.RegistryIndex;
+import dev.cxpm.core.registry.RegistryKeys;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -37,9 +38,9 @@ public final class RegistryMarketplaces {
      * An index document and when it was fetched; offline when the registry could not be reached and the cache answered,
      * then unreachable says why ("connection refused", "unknown host NAME"), else it is null.
      */
-    public record Indexed(RegistryIndex index, Instant fetchedAt, boolean offline, String unreachable) {
-        Indexed(RegistryIndex index, Instant fetchedAt, boolean offline) {
-            this(index, fetchedAt, offline, null);
+    public record Indexed(RegistryIndex index, Instant fetchedAt, boolean offline, String unreachable, Optional<String> keyId) {
+        Indexed(RegistryIndex index, Instant fetchedAt, boolean offline, Optional<String> keyId) {
+            this(index, fetchedAt, offline, null, keyId);
         }
     }
 
@@ -67,51 +68,138 @@ public final class RegistryMarketplaces {
         }
     }
 
-    void remember(String marketplace, URI url, URI codexMarketplace) {
-        String json = JSON.createObjectNode().put("url", url.toString()).put("codexMarketplace", codexMarketplace.toString()).toPrettyString();
-        write(dir(marketplace).resolve("registry.json"), json.getBytes(StandardCharsets.UTF_8));
+    /** The key the marketplace trusts ({@link RegistryPin#NONE} when it is no registry or was added before cxpm pinned keys). */
+    public RegistryPin pin(String marketplace) {
+        try {
+            Path f = dir(marketplace).resolve("registry.json");
+            return Files.isRegularFile(f) ? RegistryPin.read(JSON.readTree(f.toFile())) : RegistryPin.NONE;
+        } catch (IOException | RuntimeException e) {
+            return RegistryPin.NONE;
+        }
+    }
+
+    /**
+     * Records the registry behind a marketplace and the key it pins. Adding again the registry already added keeps
+     * its pinned key unless the registry rotated away from it ({@link RegistryPin#rotatedTo}); a pinned registry that
+     * stopped signing is refused.
+     */
+    void remember(String marketplace, URI url, URI codexMarketplace, RegistryPin offered) {
+        RegistryPin existing = url(marketplace).filter(url::equals).map(u -> pin(marketplace)).orElse(RegistryPin.NONE);
+        RegistryPin pin = offered;
+        if (existing.key().isPresent()) {
+            if (offered.unsigned()) {
+                throw stoppedSigning(url, existing);
+            }
+            pin = existing.key().equals(offered.key()) ? existing : existing.rotatedTo(keys(url), offered.keyId().orElseThrow(), url);
+        }
+        savePin(marketplace, url, codexMarketplace, pin);
+    }
+
+    private void savePin(String marketplace, URI url, URI codexMarketplace, RegistryPin pin) {
+        com.fasterxml.jackson.databind.node.ObjectNode json = JSON.createObjectNode().put("url", url.toString())
+                .put("codexMarketplace", codexMarketplace.toString());
+        pin.writeTo(json);
+        write(dir(marketplace).resolve("registry.json"), json.toPrettyString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    private void savePin(String marketplace, URI url, RegistryPin pin) {
+        URI codex = URI.create(url + "/codex/marketplace.git");
+        try {
+            JsonNode n = JSON.readTree(dir(marketplace).resolve("registry.json").toFile());
+            if (n.path("codexMarketplace").isTextual()) {
+                codex = URI.create(n.path("codexMarketplace").asText());
+            }
+        } catch (IOException | RuntimeException e) {
+            // the default view path, as every cxpm registry serves it
+        }
+        savePin(marketplace, url, codex, pin);
+    }
+
+    private static RegistryKeys keys(URI url) {
+        return new RegistryClient(url, null).keys().orElseThrow(() -> RegistryPin.unsignedRegistry(url));
+    }
+
+    private static UserError stoppedSigning(URI url, RegistryPin pinned) {
+        return new UserError(UserError.Kind.INTEGRITY, "the registry at " + url + " was pinned to key " + pinned.keyId().orElse("?")
+                + " but now publishes no keys: its answers cannot be trusted; nothing was installed",
+                "tell the registry's operators; do not remove and re-add it unless they confirm the change");
     }
 
     void forget(String marketplace) {
         Trees.delete(dir(marketplace));
     }
 
-    /** The plugin's index, fresh from the registry (revalidated by ETag), else the cached copy when the registry is unreachable. */
+    /**
+     * The plugin's index, fresh from the registry (revalidated by ETag), else the cached copy when the registry is
+     * unreachable. A fresh document must be signed by the pinned key (or one a rotation signed by it leads to) and must
+     * not be older than the one cached ({@link IndexSignatures}); else INTEGRITY, and the cache keeps the last good one.
+     */
     public Indexed index(String marketplace, URI url, String plugin) {
         Path json = indexFile(marketplace, plugin);
         Path etagFile = json.resolveSibling(json.getFileName() + ".etag");
         Optional<Indexed> cached = cached(marketplace, plugin);
-        Optional<String> etag = cached.isPresent() ? read(etagFile) : Optional.empty();
         RegistryClient.IndexFetch fetched;
+        RegistryPin pin;
         try {
+            pin = pin(marketplace);
+            if (pin.equals(RegistryPin.NONE)) {
+                pin = RegistryPin.offered(url, false); // added before cxpm pinned keys: pinned now, as adding it does
+            }
+            // revalidated only when the cache is signed by the key now pinned: after a rotation it is fetched whole
+            Optional<String> etag = cached.isPresent() && cached.get().keyId().equals(pin.keyId()) ? read(etagFile) : Optional.empty();
             fetched = new RegistryClient(url, null).index(plugin, etag);
         } catch (UserError e) {
             if (e.kind() == UserError.Kind.NETWORK && cached.isPresent()) {
                 java.util.regex.Matcher m = java.util.regex.Pattern.compile("^cannot reach the registry at \\S+: (.*)$").matcher(e.getMessage());
                 String why = m.matches() ? m.group(1) : e.getMessage();
-                return new Indexed(cached.get().index(), cached.get().fetchedAt(), true, why);
+                return new Indexed(cached.get().index(), cached.get().fetchedAt(), true, why, cached.get().keyId());
             }
             throw e;
         }
         if (fetched.notModified() && cached.isPresent()) {
             touch(json);
-            return new Indexed(cached.get().index(), Instant.now(), false);
+            return new Indexed(cached.get().index(), Instant.now(), false, cached.get().keyId());
         }
-        RegistryIndex index = RegistryIndex.parse(fetched.json(), url + "/api/v1/plugins/" + plugin);
+        String where = url + "/api/v1/plugins/" + plugin;
+        RegistryPin verifiedBy = IndexSignatures.verify(pin, fetched, url, where, () -> keys(url));
+        RegistryIndex index = RegistryIndex.parse(fetched.json(), where);
+        if (!pin.unsigned()) {
+            IndexSignatures.refuseOther(index, plugin, where);
+            cached.ifPresent(c -> IndexSignatures.refuseReplay(c.index(), index, where));
+        }
+        if (!verifiedBy.equals(pin(marketplace))) {
+            savePin(marketplace, url, verifiedBy);
+        }
         write(json, fetched.json());
+        write(sigFile(json), fetched.signature() == null ? new byte[0] : fetched.signature().getBytes(StandardCharsets.US_ASCII));
         write(etagFile, fetched.etag().getBytes(StandardCharsets.UTF_8));
-        return new Indexed(index, Instant.now(), false);
+        return new Indexed(index, Instant.now(), false, verifiedBy.keyId());
     }
 
-    /** The cached index document, if any, with its age. */
+    private static Path sigFile(Path json) {
+        return json.resolveSibling(json.getFileName() + ".sig");
+    }
+
+    /**
+     * The cached index document, if any, with its age: verified again against the pinned key (or a key it rotated away
+     * from), so a cache edited on disk is no cache.
+     */
     public Optional<Indexed> cached(String marketplace, String plugin) {
         Path json = indexFile(marketplace, plugin);
         try {
             if (!Files.isRegularFile(json) || Files.size(json) > RegistryClient.MAX_INDEX_BYTES) {
                 return Optional.empty(); // what no registry answer could have written is no cache: fetched again
             }
-            RegistryIndex index = RegistryIndex.parse(Files.readAllBytes(json), json.toString());
-            return Optional.of(new Indexed(index, Files.getLastModifiedTime(json).toInstant(), true));
+            byte[] bytes = Files.readAllBytes(json);
+            Optional<String> keyId = IndexSignatures.verifyCached(pin(marketplace), bytes, read(sigFile(json)).orElse(null));
+            if (keyId == null) {
+                return Optional.empty();
+            }
+            RegistryIndex index = RegistryIndex.parse(bytes, json.toString());
+            if (keyId.isPresent() && !index.name().equals(plugin)) {
+                return Optional.empty();
+            }
+            return Optional.of(new Indexed(index, Files.getLastModifiedTime(json).toInstant(), true, keyId));
         } catch (IOException | UserError e) {
             return Optional.empty();
         }

@@ -107,6 +107,11 @@ public final class RegistryClient {
      * {@link PackLimits#maxArchiveBytes()} is refused before anything is sent (see {@link #uploadSize}).
      */
     public Published publish(Path tgz) {
+        return publish(tgz, Optional.empty());
+    }
+
+    /** The same, telling the registry where the archive was built from. */
+    public Published publish(Path tgz, Optional<PublishedSource> source) {
         long size = uploadSize(tgz);
         JsonNode r;
         try (Progress.Step step = progress.begin("uploading " + Sizes.human(size) + " to " + base)) {
@@ -114,7 +119,9 @@ public final class RegistryClient {
             // (and a file that changes size meanwhile fails the request rather than sending something else)
             HttpRequest.BodyPublisher body = HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofInputStream(
                     () -> new CountingInputStream(open(tgz), sent -> step.transferred(sent, size))), size);
-            r = send(request("/api/v1/plugins").header("Content-Type", "application/gzip").PUT(body));
+            HttpRequest.Builder req = request("/api/v1/plugins").header("Content-Type", "application/gzip");
+            source.ifPresent(src -> req.header(PublishedSource.REPOSITORY_HEADER, src.repository()).header(PublishedSource.COMMIT_HEADER, src.commit()));
+            r = send(req.PUT(body));
         }
         return new Published(r.path("name").asText(), r.path("version").asText(), r.path("integrity").asText(), r.path("size").asLong());
     }
@@ -270,8 +277,20 @@ public final class RegistryClient {
         }
     }
 
-    /** An index document's bytes and ETag, or notModified when the cached ETag still holds. */
-    public record IndexFetch(boolean notModified, byte[] json, String etag) {
+    /** An index document's bytes, ETag and signature header (null when absent), or notModified when the cached ETag still holds. */
+    public record IndexFetch(boolean notModified, byte[] json, String etag, String signature) {
+    }
+
+    /** The registry's published keys ({@link RegistryKey#KEYS_PATH}); empty when it publishes none (it predates signing). */
+    public Optional<RegistryKeys> keys() {
+        HttpResponse<byte[]> r = exchange(request(RegistryKey.KEYS_PATH).GET(), MAX_PROBE_BYTES);
+        if (r.statusCode() == 404) {
+            return Optional.empty();
+        }
+        if (r.statusCode() != 200) {
+            throw refuse(r);
+        }
+        return Optional.of(RegistryKeys.parse(r.body(), base + RegistryKey.KEYS_PATH));
     }
 
     public IndexFetch index(String plugin, Optional<String> etag) {
@@ -279,7 +298,7 @@ public final class RegistryClient {
         etag.ifPresent(e -> b.header("If-None-Match", e));
         HttpResponse<byte[]> r = exchange(b, MAX_INDEX_BYTES);
         if (r.statusCode() == 304) {
-            return new IndexFetch(true, new byte[0], etag.orElse(""));
+            return new IndexFetch(true, new byte[0], etag.orElse(""), null);
         }
         if (r.statusCode() == 404) {
             throw new UserError(UserError.Kind.NOT_FOUND, "plugin `" + plugin + "` was not found in the registry at " + base,
@@ -288,7 +307,8 @@ public final class RegistryClient {
         if (r.statusCode() != 200) {
             throw refuse(r);
         }
-        return new IndexFetch(false, r.body(), r.headers().firstValue("ETag").orElse(""));
+        return new IndexFetch(false, r.body(), r.headers().firstValue("ETag").orElse(""),
+                r.headers().firstValue(RegistryKey.SIGNATURE_HEADER).orElse(null));
     }
 
     /**

@@ -25,7 +25,7 @@ import java.util.Optional;
  * published malformed are left out and named, one line each, in {@code ignoredAdvisories}.
  */
 public record RegistryIndex(String name, Optional<String> description, List<Release> releases, List<Advisory> advisories,
-        List<String> ignoredAdvisories) {
+        List<String> ignoredAdvisories, long sequence) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -36,7 +36,8 @@ public record RegistryIndex(String name, Optional<String> description, List<Rele
      * readable time, so that a minimum release age treats it as just published rather than as old.
      */
     public record Release(PluginVersion version, Integrity integrity, long size, String tarball, Map<String, String> dependencies,
-            boolean yanked, Optional<String> deprecated, List<String> changes, Instant publishedAt) {
+            boolean yanked, Optional<String> deprecated, List<String> changes, Instant publishedAt, Optional<String> publisher,
+            Optional<Source> source) {
     }
 
     private static Instant publishedAt(JsonNode v) {
@@ -49,6 +50,24 @@ public record RegistryIndex(String name, Optional<String> description, List<Rele
         } catch (java.time.format.DateTimeParseException e) {
             return Instant.MAX;
         }
+    }
+
+    /** Where a version was built from, as its publisher's clean checkout said (shown, so made terminal-safe). */
+    public record Source(String repository, String commit) {
+    }
+
+    /** What a registry that predates signing sends: no sequence. */
+    public static final long NO_SEQUENCE = -1;
+
+    private static Optional<String> shown(JsonNode n) {
+        if (!n.isTextual()) {
+            return Optional.empty();
+        }
+        String t = n.asText();
+        t = t.length() > MAX_CHANGE_CHARS ? t.substring(0, MAX_CHANGE_CHARS) + "..." : t;
+        StringBuilder b = new StringBuilder(t.length());
+        t.codePoints().forEach(cp -> b.appendCodePoint(Character.isISOControl(cp) || Character.getType(cp) == Character.FORMAT ? '?' : cp));
+        return Optional.of(b.toString());
     }
 
     private static final int MAX_CHANGES = 50;
@@ -81,7 +100,8 @@ public record RegistryIndex(String name, Optional<String> description, List<Rele
                 out.add(new Release(PluginVersion.of(v.path("version").asText()), Integrity.parse(v.path("integrity").asText()),
                         v.path("size").asLong(), v.path("tarball").asText(), Map.copyOf(deps), v.path("yanked").asBoolean(false),
                         v.path("deprecated").isTextual() ? Optional.of(v.path("deprecated").asText()) : Optional.empty(),
-                        changes(v.path("changes")), publishedAt(v)));
+                        changes(v.path("changes")), publishedAt(v), shown(v.path("publisher")),
+                        shown(v.path("source").path("repository")).flatMap(r -> shown(v.path("source").path("commit")).map(c -> new Source(r, c)))));
             }
             out.sort(Comparator.comparing(Release::version));
             if (!doc.path("name").isTextual()) {
@@ -90,7 +110,8 @@ public record RegistryIndex(String name, Optional<String> description, List<Rele
             Advisory.Parsed advisories = Advisory.parseAll(doc.path("advisories"));
             index = new RegistryIndex(doc.path("name").asText(),
                     doc.path("description").isTextual() ? Optional.of(doc.path("description").asText()) : Optional.empty(), List.copyOf(out),
-                    advisories.advisories(), advisories.ignored());
+                    advisories.advisories(), advisories.ignored(),
+                    doc.path("sequence").canConvertToLong() && doc.path("sequence").asLong() >= 0 ? doc.path("sequence").asLong() : NO_SEQUENCE);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new UserError(UserError.Kind.NETWORK, "the index document is not JSON: "
                     + dev.cxpm.core.format.SyntaxError.json(where, e, null).message(), "is this a cxpm registry? retry, or run cxpm marketplace update");

@@ -106,7 +106,7 @@ final class LockResolution {
                     && old.source().equals(f.source()) && !options.updateAll() && !options.update().contains(r.name());
             Integrity integrity = keep ? old.integrity() : fill.intoStore(f);
             locked.add(new LockedPlugin(r.name(), r.version(), r.origin(), f.source(), integrity,
-                    new java.util.TreeMap<>(r.dependencies())));
+                    new java.util.TreeMap<>(r.dependencies()), Optional.empty(), index.registryKey(r.origin())));
         }
         return new Lockfile(locked);
     }

@@ -77,6 +77,20 @@ final class LockedContent {
         }
     }
 
+    /**
+     * Refuses an entry resolved from a registry under another key than the one this machine pinned for its
+     * marketplace (nor one that key rotated away from): the lock's author and this machine are not talking to the
+     * same registry, and one of them was answered by someone else when it pinned.
+     */
+    static void checkRegistryKey(LockedPlugin p, String lockedKey, ProjectIndex index) {
+        if (!index.registryTrusts(p.marketplace(), lockedKey)) {
+            throw new UserError(UserError.Kind.INTEGRITY, "cxpm.lock says " + p.id() + " was resolved from registry key " + lockedKey
+                    + ", but marketplace `" + p.marketplace() + "` here pinned " + index.registryKey(p.marketplace()).orElse("another key")
+                    + "; nothing was changed",
+                    "check the registry's key id with its operators (cxpm marketplace add prints it) before trusting either");
+        }
+    }
+
     private static UserError edited(LockedPlugin p, String what) {
         return new UserError(UserError.Kind.INVALID_INPUT, "cxpm.lock does not describe " + p.name() + "@" + p.marketplace()
                 + ": " + what + " (edited by hand?); nothing was changed",

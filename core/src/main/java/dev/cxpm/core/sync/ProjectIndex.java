@@ -63,6 +63,8 @@ public final class ProjectIndex implements PluginIndex {
     private final Map<String, String> pins;
     private final RemoteSources remote;
     private final RegistryMarketplaces registries;
+    /** The key that signed the index documents read from each registry marketplace. */
+    private final Map<String, String> registryKeys = new java.util.concurrent.ConcurrentHashMap<>();
     private final Map<String, List<Found>> cache = new HashMap<>();
     private final Map<String, Unreachable> unreachable = new java.util.LinkedHashMap<>();
 
@@ -83,6 +85,16 @@ public final class ProjectIndex implements PluginIndex {
 
     public List<Source> sources() {
         return sources;
+    }
+
+    /** The id of the key that signed what was read from this registry marketplace; empty for any other (or unsigned). */
+    public Optional<String> registryKey(String marketplace) {
+        return Optional.ofNullable(registryKeys.get(marketplace));
+    }
+
+    /** Whether the registry marketplace trusts this key id (the one it pinned, or one that key rotated away from). */
+    boolean registryTrusts(String marketplace, String keyId) {
+        return registries.pin(marketplace).trusts(keyId);
     }
 
     /** The registries read from their cache so far because they could not be reached, one per marketplace. */
@@ -183,6 +195,7 @@ public final class ProjectIndex implements PluginIndex {
                 unreachable.putIfAbsent(s.name(), new Unreachable(s.name(), url, indexed.unreachable(), indexed.fetchedAt()));
             }
             index = indexed.index();
+            indexed.keyId().ifPresent(k -> registryKeys.put(s.name(), k));
         } catch (UserError e) {
             if (e.kind() == UserError.Kind.NOT_FOUND) {
                 return List.of();

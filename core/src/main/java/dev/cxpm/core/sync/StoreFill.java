@@ -55,7 +55,10 @@ final class StoreFill {
         try (Progress.Step step = progress.begin("checking " + count + " plugins")) {
             for (LockedPlugin p : lock.plugins().values()) {
                 step.item(++n, count, "checking " + id(p) + " " + p.version());
-                offered(p, lazyIndex).ifPresent(f -> LockedContent.checkSource(p, f.source()));
+                offered(p, lazyIndex).ifPresent(f -> {
+                    LockedContent.checkSource(p, f.source());
+                    p.registryKey().ifPresent(k -> LockedContent.checkRegistryKey(p, k, lazyIndex.get()));
+                });
                 String id = id(p);
                 SyncState.Entry s = state.plugins().get(id);
                 Path versionDir = versionDir(p);

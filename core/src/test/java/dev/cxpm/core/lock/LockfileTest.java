@@ -140,6 +140,21 @@ class LockfileTest {
     }
 
     @Test
+    void aRegistryPluginKeepsTheKeyIdThatSignedItsIndexAndAMalformedOneIsRefused() {
+        Lockfile lock = new Lockfile(List.of(new LockedPlugin("app", PluginVersion.of("1.0.0"), "reg",
+                new ResolvedSource.Registry("https://r.example.test/api/v1/blobs/" + "ab".repeat(64)), A_SUM, new java.util.TreeMap<>(),
+                Optional.empty(), Optional.of("0123456789abcdef"))));
+        String text = lock.toText();
+        assertThat(text).contains("integrity = \"" + A_SUM + "\"\nregistry-key = \"0123456789abcdef\"\ndependencies = {}\n");
+        assertThat(Lockfile.parse(dir.resolve("cxpm.lock"), text).toText()).isEqualTo(text);
+        assertThat(refused(text.replace("0123456789abcdef", "../../etc")).getMessage()).contains("malformed `registry-key`");
+        assertThat(refused(sample().toText().replace("dependencies = {}", "registry-key = \"0123456789abcdef\"\ndependencies = {}"))
+                .getMessage()).contains("has a `registry-key` but does not come from a registry");
+        // a lockfile written before registries signed still reads, and is written back the same
+        assertThat(Lockfile.parse(dir.resolve("cxpm.lock"), sample().toText()).toText()).isEqualTo(sample().toText());
+    }
+
+    @Test
     void badSourcesAreRefused() {
         for (String bad : List.of("path+/etc/passwd", "path+./../x", "git+https://h/r.git#main", "ftp+x", "nope")) {
             assertThat(refused(sample().toText().replace("path+./plugins/app", bad)).getMessage())

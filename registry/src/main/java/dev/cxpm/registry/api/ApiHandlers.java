@@ -7,14 +7,18 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cxpm.core.pack.Integrity;
 import dev.cxpm.registry.AuditLog;
+import dev.cxpm.core.registry.RegistryKey;
 import dev.cxpm.registry.Caller;
 import dev.cxpm.registry.Registry;
 import dev.cxpm.registry.RegistryException;
+import dev.cxpm.registry.SigningKeys;
 import dev.cxpm.registry.codex.CodexMarketplace;
 import dev.cxpm.registry.publish.PluginArchive;
 import dev.cxpm.registry.storage.RegistryDatabase.AdvisoryRow;
 import dev.cxpm.registry.storage.RegistryDatabase.AuditRow;
+import dev.cxpm.registry.publish.SourceProvenance;
 import dev.cxpm.registry.storage.RegistryDatabase.PluginRow;
+import dev.cxpm.registry.storage.RegistryDatabase.Provenance;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -36,8 +40,11 @@ public final class ApiHandlers {
     private final Uploads uploads;
     private final long maxPublishBytes;
 
+    private final SigningKeys keys;
+
     /** {@code maxPublishBytes}: the largest publish body read (at most {@link PluginArchive#MAX_COMPRESSED_BYTES}). */
-    public ApiHandlers(Registry registry, String marketplaceName, Uploads uploads, long maxPublishBytes) {
+    public ApiHandlers(Registry registry, String marketplaceName, Uploads uploads, long maxPublishBytes, SigningKeys keys) {
+        this.keys = keys;
         this.registry = registry;
         this.marketplaceName = marketplaceName;
         this.uploads = uploads;
@@ -48,8 +55,10 @@ public final class ApiHandlers {
         String type = Optional.ofNullable(r.header("Content-Type")).orElse("");
         String boundary = type.startsWith("multipart/form-data") ? Multipart.boundary(type) : null;
         Registry.Published p;
+        // checked before the body is read: a bad claim costs no upload
+        Optional<Provenance> source = SourceProvenance.parse(r.header(SourceProvenance.REPOSITORY_HEADER), r.header(SourceProvenance.COMMIT_HEADER));
         try (Uploads.Upload upload = uploads.receive(r, boundary, maxPublishBytes)) {
-            p = registry.publish(r.caller(), upload.file());
+            p = registry.publish(r.caller(), upload.file(), source.orElse(null));
         }
         ObjectNode o = JSON.createObjectNode().put("name", p.name()).put("version", p.version())
                 .put("integrity", p.integrity().sri()).put("size", p.size())
@@ -108,7 +117,14 @@ public final class ApiHandlers {
             r.exchange().sendResponseHeaders(304, -1);
             return;
         }
+        // the exact bytes sent are what is signed: no canonical form to get wrong, and fields added later are covered too
+        r.exchange().getResponseHeaders().set(RegistryKey.SIGNATURE_HEADER, keys.sign(doc.json()).header());
         r.send(200, "application/json", doc.json());
+    }
+
+    /** The registry's public keys, for clients to pin the current one and to follow a rotation from the one they pinned. */
+    public void keys(Request r) throws IOException {
+        r.send(200, "application/json", keys.publishedJson());
     }
 
     private static boolean matches(String ifNoneMatch, String etag) {

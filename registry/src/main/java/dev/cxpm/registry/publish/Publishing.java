@@ -48,7 +48,7 @@ public final class Publishing {
     }
 
     /** {@code tgz} is the upload spooled to a file (the caller deletes it): it is read as a stream, never whole. */
-    public Registry.Published publish(Caller caller, Path tgz) {
+    public Registry.Published publish(Caller caller, Path tgz, RegistryDatabase.Provenance source) {
         PublishedPlugin.Checked checked = PublishedPlugin.check(PluginArchive.read(tgz));
         // every problem in one answer: the registry's own and, when the archive can be read, validate --strict's
         List<Problem> problems = new ArrayList<>(checked.problems());
@@ -74,7 +74,7 @@ public final class Publishing {
         long size = size(tgz);
         blobs.put(integrity, tgz);
         VersionRow row = new VersionRow(p.name(), p.version(), integrity, size, p.manifest().toString(),
-                p.dependenciesJson(), false, caller.user(), clock.instant(), null);
+                p.dependenciesJson(), false, caller.user(), clock.instant(), null, source);
         PublishOutcome outcome;
         try {
             Summary summary = new Summary(p.displayName(), p.description(), p.category(), p.keywords(), p.capabilities());

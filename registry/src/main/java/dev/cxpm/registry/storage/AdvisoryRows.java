@@ -49,13 +49,18 @@ final class AdvisoryRows {
         update(c, "INSERT INTO advisories (plugin_id, id, version_range, severity, summary, url, created_by, created_at, seq)"
                 + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM advisories))", plugin, id, a.range(),
                 a.severity(), a.summary(), a.url(), a.createdBy(), a.createdAt().toString());
+        PluginRows.bumpIndexSequence(c, plugin); // the index document lists standing advisories: a new one is a new document
         return id;
     }
 
     static boolean withdraw(Connection c, String plugin, String id, Instant at) throws SQLException {
         Long pid = PluginRows.pluginId(c, plugin);
-        return pid != null && update(c, "UPDATE advisories SET withdrawn_at = ? WHERE plugin_id = ? AND id = ? AND withdrawn_at IS NULL",
+        boolean withdrawn = pid != null && update(c, "UPDATE advisories SET withdrawn_at = ? WHERE plugin_id = ? AND id = ? AND withdrawn_at IS NULL",
                 at.toString(), pid, id) > 0;
+        if (withdrawn) {
+            PluginRows.bumpIndexSequence(c, pid);
+        }
+        return withdrawn;
     }
 
     static List<AdvisoryRow> of(Connection c, String plugin) throws SQLException {

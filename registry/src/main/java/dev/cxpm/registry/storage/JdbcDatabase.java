@@ -128,6 +128,11 @@ public final class JdbcDatabase implements RegistryDatabase {
     }
 
     @Override
+    public long indexSequence(String plugin) {
+        return db.read(c -> PluginRows.indexSequence(c, plugin));
+    }
+
+    @Override
     public Optional<VersionRow> version(String plugin, String version) {
         return db.read(c -> PluginRows.version(c, plugin, version));
     }

@@ -108,11 +108,13 @@ final class PluginRows {
     }
 
     private static final String VERSION_COLUMNS =
-            "p.name, v.version, v.integrity, v.size, v.manifest, v.dependencies, v.yanked, v.published_by, v.published_at, v.deprecated";
+            "p.name, v.version, v.integrity, v.size, v.manifest, v.dependencies, v.yanked, v.published_by, v.published_at, v.deprecated,"
+            + " v.source_repository, v.source_commit";
 
     private static VersionRow versionRow(ResultSet rs) throws SQLException {
         return new VersionRow(rs.getString(1), rs.getString(2), Integrity.fromHex(rs.getString(3)), rs.getLong(4),
-                rs.getString(5), rs.getString(6), rs.getInt(7) != 0, rs.getString(8), Instant.parse(rs.getString(9)), rs.getString(10));
+                rs.getString(5), rs.getString(6), rs.getInt(7) != 0, rs.getString(8), Instant.parse(rs.getString(9)), rs.getString(10),
+                rs.getString(11) == null ? null : new RegistryDatabase.Provenance(rs.getString(11), rs.getString(12)));
     }
 
     static List<VersionRow> versions(Connection c, String plugin) throws SQLException {
@@ -179,6 +181,7 @@ final class PluginRows {
         }
         int n = update(c, "UPDATE versions SET yanked = ? WHERE plugin_id = ? AND version = ?", yanked ? 1 : 0, id, version);
         if (n > 0) {
+            bumpIndexSequence(c, id);
             refreshLatest(c, id, Instant.now().toString());
         }
         return n > 0;
@@ -195,7 +198,22 @@ final class PluginRows {
 
     static boolean setDeprecated(Connection c, String plugin, String version, String message) throws SQLException {
         Long id = pluginId(c, plugin);
-        return id != null && update(c, "UPDATE versions SET deprecated = ? WHERE plugin_id = ? AND version = ?", message, id, version) > 0;
+        boolean changed = id != null && update(c, "UPDATE versions SET deprecated = ? WHERE plugin_id = ? AND version = ?", message, id, version) > 0;
+        if (changed) {
+            bumpIndexSequence(c, id);
+        }
+        return changed;
+    }
+
+    /** Inside the transaction of the change, so two changes never share a number, on one server or several. */
+    static void bumpIndexSequence(Connection c, long id) throws SQLException {
+        update(c, "UPDATE plugins SET index_sequence = index_sequence + 1 WHERE id = ?", id);
+    }
+
+    static long indexSequence(Connection c, String plugin) throws SQLException {
+        try (PreparedStatement p = prepare(c, "SELECT index_sequence FROM plugins WHERE name = ?", plugin); ResultSet rs = p.executeQuery()) {
+            return rs.next() ? rs.getLong(1) : 0;
+        }
     }
 
     static List<String> ownedBy(Connection c, String user) throws SQLException {

@@ -19,10 +19,27 @@ public interface RegistryDatabase extends AutoCloseable {
             List<String> keywords, List<String> capabilities, String latestVersion, Instant createdAt, Instant updatedAt) {
     }
 
-    /** One published version. {@code manifest} and {@code dependencies} are JSON text. */
+    /**
+     * One published version. {@code manifest} and {@code dependencies} are JSON text; {@code source} is where it was
+     * built from when its publisher said so (null otherwise).
+     */
     record VersionRow(String plugin, String version, Integrity integrity, long size, String manifest,
-            String dependencies, boolean yanked, String publishedBy, Instant publishedAt, String deprecated) {
+            String dependencies, boolean yanked, String publishedBy, Instant publishedAt, String deprecated, Provenance source) {
+        public VersionRow(String plugin, String version, Integrity integrity, long size, String manifest,
+                String dependencies, boolean yanked, String publishedBy, Instant publishedAt, String deprecated) {
+            this(plugin, version, integrity, size, manifest, dependencies, yanked, publishedBy, publishedAt, deprecated, null);
+        }
     }
+
+    /** The repository and commit a version was published from (checked by {@code publish.SourceProvenance}). */
+    record Provenance(String repository, String commit) {
+    }
+
+    /**
+     * How many changes the plugin's index document has seen (publish, yank, deprecation): the sequence its signed
+     * document carries, which only goes up. 0 for a plugin that does not exist.
+     */
+    long indexSequence(String plugin);
 
     /** The searchable summary a new version brings (applied to the plugin when it becomes its latest). */
     record Summary(String displayName, String description, String category, List<String> keywords, List<String> capabilities) {

@@ -62,6 +62,7 @@ final class PluginPages {
         if (description != null) {
             b.append("<p class=description>").append(esc(description)).append("</p>");
         }
+        latest.ifPresent(v -> source(b, v));
         b.append("</header><div class=columns><div class=content>");
         install(b, "cxpm install " + p.name() + " --registry " + baseUrl, baseUrl, p.name()); // works where this registry was never added
         advisories(b, registry.advisories(name));
@@ -102,6 +103,7 @@ final class PluginPages {
         b.append("<p class=meta>Version of <a href=\"/plugins/").append(url(name)).append("\">").append(esc(name)).append("</a>, published ")
                 .append(v.publishedAt().toString(), 0, 10).append(" by <a href=\"/owners/").append(url(v.publishedBy())).append("\">")
                 .append(esc(v.publishedBy())).append("</a>").append(v.version().equals(row.get().latestVersion()) ? " (latest)" : "").append("</p>");
+        source(b, v);
         if (v.yanked()) {
             b.append("<p class=warning>This version is yanked: new installs do not pick it.</p>");
         }
@@ -252,6 +254,21 @@ final class PluginPages {
     private static String changes(List<String> changed) {
         return changed == null ? "" : changed.isEmpty() ? "no surface change"
                 : "<ul class=changes>" + changed.stream().map(c -> "<li>" + esc(c) + "</li>").collect(Collectors.joining()) + "</ul>";
+    }
+
+    /**
+     * Where the version was built from, as its publisher's clean checkout said (the registry checked the form, not
+     * the claim): escaped like everything else, an https repository linked without passing on who followed it.
+     */
+    private static void source(StringBuilder b, VersionRow v) {
+        if (v.source() == null) {
+            return;
+        }
+        String repo = esc(v.source().repository());
+        b.append("<p class=meta>Source: ").append(v.source().repository().startsWith("https://")
+                ? "<a href=\"" + repo + "\" rel=\"nofollow noopener noreferrer\">" + repo + "</a>" : "<code>" + repo + "</code>")
+                .append(" at commit <code>").append(esc(v.source().commit())).append("</code> (").append(esc(v.version()))
+                .append(", as its publisher's git checkout said)</p>");
     }
 
     private static String versionPath(VersionRow v) {
