@@ -3,6 +3,8 @@ package dev.cxpm.registry.storage.blob;
 import dev.cxpm.core.pack.Integrity;
 import java.io.InputStream;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -28,4 +30,10 @@ public interface BlobStore {
 
     /** Every blob stored, for the start-up sweep of blobs no version points to. */
     Set<Integrity> list();
+
+    /**
+     * Every blob stored with when it was last written, for {@code cxpm registry gc}: a blob younger than the grace
+     * period may belong to a publish whose version row has not committed yet.
+     */
+    Map<Integrity, Instant> listWithTimes();
 }
