@@ -9,8 +9,8 @@ import picocli.CommandLine.Model.CommandSpec;
  * line of its footer, followed by an indented line that says what it does. Written once, in the command's
  * class, and read from there by the help, the man pages ({@link ManPages}) and the test that parses each one.
  */
-final class Examples {
-    static final String HEADING = "%nExamples:%n";
+public final class Examples {
+    public static final String HEADING = "%nExamples:%n";
 
     record Example(String commandLine, String explanation) {
     }

@@ -17,7 +17,7 @@ import picocli.CommandLine.Option;
         versionProvider = Main.Version.class,
         subcommands = {CommandLine.HelpCommand.class, MarketplaceCommand.class, InstallCommand.class, UninstallCommand.class, ListCommand.class, EnableCommand.class, DisableCommand.class, SearchCommand.class, InfoCommand.class, PackCommand.class, VersionCommand.class, InitCommand.class, WhyCommand.class,
                 ServeCommand.class, TokenCommand.class, LoginCommand.class, PublishCommand.class, YankCommand.class,
-                DeprecateCommand.class, OwnerCommand.class,
+                DeprecateCommand.class, OwnerCommand.class, dev.cxpm.cli.registry.RegistryCommand.class,
                 DiffCommand.class,
                 ValidateCommand.class,
                 SyncCommand.class, AddCommand.class, RemoveCommand.class, OutdatedCommand.class, UpdateCommand.class,
@@ -37,6 +37,11 @@ public final class Main implements Runnable {
     boolean debug;
 
     final Env env;
+
+    /** The environment this run reads and prints to, for commands in sub-packages. */
+    public Env env() {
+        return env;
+    }
 
     Main(Env env) {
         this.env = env;

@@ -6,12 +6,9 @@ import dev.cxpm.registry.DemoPlugins;
 import dev.cxpm.registry.Registry;
 import dev.cxpm.registry.RegistryServer;
 import dev.cxpm.registry.storage.blob.BlobStore;
-import dev.cxpm.registry.storage.blob.FileBlobStore;
-import dev.cxpm.registry.storage.blob.S3BlobStore;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -40,24 +37,8 @@ final class ServeCommand implements Runnable {
     @Option(names = "--host", description = "Address to bind. Default: ${DEFAULT-VALUE}.", defaultValue = "127.0.0.1")
     String host;
 
-    @Option(names = "--data", paramLabel = "DIR", description = "Data directory (default: $XDG_DATA_HOME/cxpm/registry).")
-    String data;
-
-    @Option(names = "--database", paramLabel = "JDBC_URL",
-            description = "Metadata in PostgreSQL instead of SQLite, for example jdbc:postgresql://db/cxpm?user=cxpm "
-                    + "(several servers may share it; blobs stay under --data unless --blobs is given).")
-    String database;
-
-    @Option(names = "--blobs", paramLabel = "s3://BUCKET/PREFIX",
-            description = "Blobs in an S3-compatible store instead of DIR/blobs (path-style; credentials from "
-                    + "AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY).")
-    String blobs;
-
-    @Option(names = "--s3-endpoint", paramLabel = "URL", description = "S3 endpoint, e.g. http://127.0.0.1:9000 (default: AWS for --s3-region).")
-    String s3Endpoint;
-
-    @Option(names = "--s3-region", paramLabel = "REGION", description = "Region used in request signing. Default: ${DEFAULT-VALUE}.", defaultValue = "us-east-1")
-    String s3Region;
+    @CommandLine.Mixin
+    StorageOptions storage;
 
     @Option(names = "--marketplace-name", paramLabel = "NAME", description = "Name of the Codex marketplace view (URL/codex/marketplace.git). Default: ${DEFAULT-VALUE}.",
             defaultValue = RegistryServer.Options.DEFAULT_MARKETPLACE_NAME)
@@ -74,13 +55,13 @@ final class ServeCommand implements Runnable {
     public void run() {
         Env env = root.env;
         Optional<URI> shownUrl = Optional.ofNullable(publicUrl).map(ServeCommand::publicUrl);
-        Path dir = RegistryData.resolve(env, data);
-        BlobStore blobStore = blobs == null ? new FileBlobStore(dir.resolve("blobs")) : s3(env);
+        Path dir = storage.dir(env);
+        BlobStore blobStore = storage.blobStore(env);
         Registry registry;
-        if (database == null) {
+        if (!storage.onPostgres()) {
             registry = Registry.embedded(dir, blobStore, env.clock());
         } else {
-            registry = RegistryData.postgres(database, blobStore, env.clock());
+            registry = RegistryData.postgres(storage.database, blobStore, env.clock());
         }
         int swept;
         try {
@@ -88,7 +69,7 @@ final class ServeCommand implements Runnable {
         } catch (java.io.UncheckedIOException e) {
             registry.close();
             throw new UserError(UserError.Kind.NETWORK, "cannot read the blob store: " + e.getCause().getMessage(),
-                    blobs == null ? null : "check --blobs, --s3-endpoint and AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY");
+                    !storage.onS3() ? null : "check --blobs, --s3-endpoint and AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY");
         }
         if (demo) {
             int n = DemoPlugins.seed(registry, new Caller("cxpm-demo", List.of(Caller.ADMIN), null));
@@ -109,9 +90,9 @@ final class ServeCommand implements Runnable {
         if (swept > 0) {
             env.err().println("removed " + swept + " blob(s) left by an interrupted publish");
         }
-        env.out().println("cxpm registry serving " + server.url() + " (data: " + dir + (blobs == null ? "" : ", blobs: " + blobs) + ")");
+        env.out().println("cxpm registry serving " + server.url() + " (data: " + dir + (storage.onS3() ? ", blobs: " + storage.blobs : "") + ")");
         env.out().println("first admin token: cxpm token create "
-                + (database == null ? "--data " + dir : "--database '" + RegistryData.shown(database) + "'"));
+                + (!storage.onPostgres() ? "--data " + dir : "--database '" + RegistryData.shown(storage.database) + "'"));
         String base = shownUrl.map(Object::toString).orElse(server.url().toString());
         env.out().println("Codex CLI: codex plugin marketplace add " + base + "/codex/marketplace.git");
         env.out().println("cxpm: cxpm install PLUGIN --registry " + base);
@@ -127,31 +108,6 @@ final class ServeCommand implements Runnable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-    }
-
-    private BlobStore s3(Env env) {
-        if (!blobs.startsWith("s3://") || blobs.length() <= 5 || blobs.charAt(5) == '/') {
-            throw new UserError(UserError.Kind.USAGE, "--blobs must be s3://BUCKET or s3://BUCKET/PREFIX, not " + blobs,
-                    "omit it to keep blobs under --data");
-        }
-        String access = env.var("AWS_ACCESS_KEY_ID");
-        String secret = env.var("AWS_SECRET_ACCESS_KEY");
-        if (access == null || access.isBlank() || secret == null || secret.isBlank()) {
-            throw new UserError(UserError.Kind.USAGE, "--blobs " + blobs + " needs credentials",
-                    "set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY");
-        }
-        URI endpoint = null;
-        if (s3Endpoint != null) {
-            try {
-                endpoint = new URI(s3Endpoint);
-            } catch (URISyntaxException e) {
-                endpoint = null;
-            }
-            if (endpoint == null || endpoint.getHost() == null || !("http".equals(endpoint.getScheme()) || "https".equals(endpoint.getScheme()))) {
-                throw new UserError(UserError.Kind.USAGE, "--s3-endpoint must be an http(s)://HOST[:PORT] URL, not " + s3Endpoint, null);
-            }
-        }
-        return new S3BlobStore(blobs, endpoint, s3Region, access, secret);
     }
 
     /** A URL the pages can show in a command to paste: plain http(s)://host[:port][/path], nothing a shell reads specially. */

@@ -1,0 +1,27 @@
+package dev.cxpm.cli.registry;
+
+import dev.cxpm.cli.Examples;
+import dev.cxpm.cli.Main;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code cxpm registry}: looking after a registry as its operator (backup, restore, garbage collection). */
+@Command(name = "registry", mixinStandardHelpOptions = true,
+        description = "Look after a cxpm registry as its operator.",
+        subcommands = {ExportCommand.class, ImportCommand.class, GcCommand.class},
+        footerHeading = Examples.HEADING,
+        footer = {"  cxpm registry export --data /srv/cxpm /backup/cxpm-2026-12-05",
+                "      Back up the registry's metadata and blobs into a new directory."})
+public final class RegistryCommand implements Runnable {
+
+    @CommandLine.ParentCommand
+    Main root;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        root.env().out().println(spec.commandLine().getUsageMessage());
+    }
+}
