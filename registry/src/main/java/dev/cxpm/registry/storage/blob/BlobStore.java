@@ -33,7 +33,13 @@ public interface BlobStore {
 
     /**
      * Every blob stored with when it was last written, for {@code cxpm registry gc}: a blob younger than the grace
-     * period may belong to a publish whose version row has not committed yet.
+     * period may belong to a publish whose version row has not committed yet. A store that cannot tell says "now" for
+     * each: nothing of unknown age is ever taken for an old orphan.
      */
-    Map<Integrity, Instant> listWithTimes();
+    default Map<Integrity, Instant> listWithTimes() {
+        Instant now = Instant.now();
+        Map<Integrity, Instant> all = new java.util.HashMap<>();
+        list().forEach(i -> all.put(i, now));
+        return all;
+    }
 }
