@@ -25,8 +25,8 @@ import picocli.CommandLine.Parameters;
         footerHeading = Examples.HEADING,
         footer = {"  cxpm registry export --data /srv/cxpm /backup/cxpm-2026-12-05",
                 "      Back up the embedded registry under /srv/cxpm.",
-                "  cxpm registry export --database jdbc:postgresql://db/cxpm --blobs s3://cxpm /backup/cxpm",
-                "      Back up a registry on PostgreSQL and S3."})
+                "  cxpm registry export --database jdbc:postgresql://db/cxpm /backup/cxpm",
+                "      Back up a registry on PostgreSQL (add --blobs s3://BUCKET for S3)."})
 final class ExportCommand implements Runnable {
 
     @CommandLine.ParentCommand

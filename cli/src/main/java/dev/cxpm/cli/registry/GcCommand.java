@@ -25,8 +25,8 @@ import picocli.CommandLine.Option;
         footerHeading = Examples.HEADING,
         footer = {"  cxpm registry gc --data /srv/cxpm --dry-run",
                 "      List what would be removed, and versions whose blob is missing.",
-                "  cxpm registry gc --database jdbc:postgresql://db/cxpm --blobs s3://cxpm --grace 48h",
-                "      Remove orphans older than two days from S3."})
+                "  cxpm registry gc --data /srv/cxpm --grace 48h --json",
+                "      Remove orphans older than two days; JSON for a script."})
 final class GcCommand implements Runnable {
 
     private static final Pattern DURATION = Pattern.compile("(\\d{1,6})([smhd])");

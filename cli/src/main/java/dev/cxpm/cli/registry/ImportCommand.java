@@ -24,8 +24,8 @@ import picocli.CommandLine.Parameters;
         footerHeading = Examples.HEADING,
         footer = {"  cxpm registry import --data /srv/cxpm-restored /backup/cxpm-2026-12-05",
                 "      Restore a backup into a new embedded registry.",
-                "  cxpm registry import --database jdbc:postgresql://db/cxpm --blobs s3://cxpm /backup/cxpm",
-                "      Move a registry to PostgreSQL and S3."})
+                "  cxpm registry import --database jdbc:postgresql://db/cxpm /backup/cxpm",
+                "      Move a registry to PostgreSQL (add --blobs s3://BUCKET for S3)."})
 final class ImportCommand implements Runnable {
 
     @CommandLine.ParentCommand
