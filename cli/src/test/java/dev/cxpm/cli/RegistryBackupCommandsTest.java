@@ -171,6 +171,40 @@ class RegistryBackupCommandsTest {
         }
     }
 
+    @Test
+    void aCorruptedExportIsRefusedOnTheCommandLineWithFileAndExitCodeAndTheTargetStaysEmpty() throws Exception {
+        Path data = tmp.resolve("srv-cxpm");
+        Registry source = Registry.embedded(data, Clock.systemUTC());
+        DemoPlugins.seed(source, new Caller("alice", List.of(Caller.ADMIN), null));
+        source.close();
+        Path backup = tmp.resolve("backup");
+        Map<String, String> env = Map.of("HOME", tmp.resolve("home").toString());
+        CliRun export = CliRun.in(tmp, env, "registry", "export", "--data", data.toString(), backup.toString(), "--json");
+        assertThat(export.exitCode()).as(export.stderr()).isZero();
+        assertThat(JSON.readTree(export.stdout()).path("rows").path("plugins").asInt()).isEqualTo(3);
+        CliRun twice = CliRun.in(tmp, env, "registry", "export", "--data", data.toString(), backup.toString());
+        assertThat(twice.exitCode()).isEqualTo(ExitCodes.CONFLICT);
+
+        Path blob;
+        try (var s = Files.list(backup.resolve("blobs"))) {
+            blob = s.findFirst().orElseThrow();
+        }
+        Files.writeString(blob, "not the archive");
+        Path target = tmp.resolve("restored");
+        CliRun restore = CliRun.in(tmp, env, "registry", "import", "--data", target.toString(), backup.toString());
+        assertThat(restore.exitCode()).isEqualTo(ExitCodes.INTEGRITY);
+        assertThat(restore.stderr()).contains("blobs/" + blob.getFileName()).contains("nothing was imported");
+        try (JdbcDatabase db = JdbcDatabase.sqlite(target.resolve("registry.db"))) {
+            assertThat(db.pluginsAfter("", 10)).isEmpty();
+        }
+
+        CliRun badGrace = CliRun.in(tmp, env, "registry", "gc", "--data", data.toString(), "--grace", "soon");
+        assertThat(badGrace.exitCode()).isEqualTo(ExitCodes.USAGE);
+        CliRun nowhere = CliRun.in(tmp, env, "registry", "gc", "--data", tmp.resolve("none").toString());
+        assertThat(nowhere.exitCode()).isEqualTo(ExitCodes.NOT_FOUND);
+        assertThat(tmp.resolve("none")).doesNotExist();
+    }
+
     private static String get(URI base, String path) throws Exception {
         return new String(bytes(base, path), StandardCharsets.UTF_8);
     }

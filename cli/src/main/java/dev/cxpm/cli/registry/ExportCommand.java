@@ -46,8 +46,9 @@ final class ExportCommand implements Runnable {
         Env env = parent.root.env();
         Path target = env.resolve(dir);
         RegistryExport.Summary s;
-        BlobStore blobs = storage.blobStore(env);
+        // the database first: a --data that holds no registry is refused before a blob directory is made in it
         try (JdbcDatabase db = storage.openDatabase(env, true)) {
+            BlobStore blobs = storage.blobStore(env);
             s = RegistryExport.export(db, blobs, target);
         } catch (BackupException e) {
             throw Backups.userError(e);

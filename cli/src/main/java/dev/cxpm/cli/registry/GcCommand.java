@@ -52,8 +52,9 @@ final class GcCommand implements Runnable {
         Env env = parent.root.env();
         Duration keep = duration(grace);
         BlobGc.Report r;
-        BlobStore blobs = storage.blobStore(env);
+        // the database first: a --data that holds no registry is refused before a blob directory is made in it
         try (JdbcDatabase db = storage.openDatabase(env, true)) {
+            BlobStore blobs = storage.blobStore(env);
             r = BlobGc.run(db, blobs, keep, env.clock().instant(), dryRun);
         } catch (UncheckedIOException e) {
             throw new UserError(UserError.Kind.NETWORK, "cannot read the blob store: " + e.getCause().getMessage());
