@@ -40,6 +40,17 @@ final class RegistryData {
         return connecting(() -> Registry.postgresMetadataOnly(url, clock));
     }
 
+    /** The PostgreSQL metadata database alone, for the operator commands that work on storage directly. */
+    static JdbcDatabase postgresDatabase(String database) {
+        String url = postgresUrl(database);
+        try {
+            return JdbcDatabase.postgres(url);
+        } catch (JdbcDatabase.CannotConnect e) {
+            throw new UserError(UserError.Kind.NETWORK, e.getMessage(),
+                    "check the host, port, database, user and password in --database, and that PostgreSQL runs there", e);
+        }
+    }
+
     /** {@code --database} as the operator should see it again (in logs, in hints): without its password. */
     static String shown(String database) {
         return JdbcDatabase.redacted(database);

@@ -10,12 +10,9 @@ import dev.cxpm.registry.ops.Operations;
 import dev.cxpm.registry.ops.WatchedBlobStore;
 import dev.cxpm.registry.SigningKeys;
 import dev.cxpm.registry.storage.blob.BlobStore;
-import dev.cxpm.registry.storage.blob.FileBlobStore;
-import dev.cxpm.registry.storage.blob.S3BlobStore;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -45,24 +42,8 @@ final class ServeCommand implements Runnable {
     @Option(names = "--host", description = "Address to bind. Default: ${DEFAULT-VALUE}.", defaultValue = "127.0.0.1")
     String host;
 
-    @Option(names = "--data", paramLabel = "DIR", description = "Data directory (default: $XDG_DATA_HOME/cxpm/registry).")
-    String data;
-
-    @Option(names = "--database", paramLabel = "JDBC_URL",
-            description = "Metadata in PostgreSQL instead of SQLite, for example jdbc:postgresql://db/cxpm?user=cxpm "
-                    + "(several servers may share it; blobs stay under --data unless --blobs is given).")
-    String database;
-
-    @Option(names = "--blobs", paramLabel = "s3://BUCKET/PREFIX",
-            description = "Blobs in an S3-compatible store instead of DIR/blobs (path-style; credentials from "
-                    + "AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY).")
-    String blobs;
-
-    @Option(names = "--s3-endpoint", paramLabel = "URL", description = "S3 endpoint, e.g. http://127.0.0.1:9000 (default: AWS for --s3-region).")
-    String s3Endpoint;
-
-    @Option(names = "--s3-region", paramLabel = "REGION", description = "Region used in request signing. Default: ${DEFAULT-VALUE}.", defaultValue = "us-east-1")
-    String s3Region;
+    @CommandLine.Mixin
+    StorageOptions storage;
 
     @Option(names = "--marketplace-name", paramLabel = "NAME", description = "Name of the Codex marketplace view (URL/codex/marketplace.git). Default: ${DEFAULT-VALUE}.",
             defaultValue = RegistryServer.Options.DEFAULT_MARKETPLACE_NAME)
@@ -89,7 +70,7 @@ final class ServeCommand implements Runnable {
     public void run() {
         Env env = root.env;
         Optional<URI> shownUrl = Optional.ofNullable(publicUrl).map(ServeCommand::publicUrl);
-        Path dir = RegistryData.resolve(env, data);
+        Path dir = storage.dir(env);
         Path keyFile = Optional.ofNullable(signingKey).or(() -> Optional.ofNullable(env.var("CXPM_SIGNING_KEY_FILE")).filter(v -> !v.isBlank()))
                 .map(k -> env.cwd().resolve(k)).orElse(dir.resolve(RegistryServer.Options.SIGNING_KEY_FILE));
         if (rotateKey) {
@@ -98,12 +79,12 @@ final class ServeCommand implements Runnable {
         }
         Metrics metrics = new Metrics();
         Operations ops = operations.parse(env, metrics);
-        BlobStore blobStore = new WatchedBlobStore(blobs == null ? new FileBlobStore(dir.resolve("blobs")) : s3(env), metrics);
+        BlobStore blobStore = new WatchedBlobStore(storage.blobStore(env), metrics);
         Registry registry;
-        if (database == null) {
+        if (!storage.onPostgres()) {
             registry = Registry.embedded(dir, blobStore, env.clock());
         } else {
-            registry = RegistryData.postgres(database, blobStore, env.clock());
+            registry = RegistryData.postgres(storage.database, blobStore, env.clock());
         }
         int swept;
         try {
@@ -111,7 +92,7 @@ final class ServeCommand implements Runnable {
         } catch (java.io.UncheckedIOException e) {
             registry.close();
             throw new UserError(UserError.Kind.NETWORK, "cannot read the blob store: " + e.getCause().getMessage(),
-                    blobs == null ? null : "check --blobs, --s3-endpoint and AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY");
+                    !storage.onS3() ? null : "check --blobs, --s3-endpoint and AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY");
         }
         if (demo) {
             int n = DemoPlugins.seed(registry, new Caller("cxpm-demo", List.of(Caller.ADMIN), null));
@@ -137,9 +118,9 @@ final class ServeCommand implements Runnable {
         if (swept > 0) {
             env.err().println("removed " + swept + " blob(s) left by an interrupted publish");
         }
-        env.out().println("cxpm registry serving " + server.url() + " (data: " + dir + (blobs == null ? "" : ", blobs: " + blobs) + ")");
+        env.out().println("cxpm registry serving " + server.url() + " (data: " + dir + (storage.onS3() ? ", blobs: " + storage.blobs : "") + ")");
         env.out().println("first admin token: cxpm token create "
-                + (database == null ? "--data " + dir : "--database '" + RegistryData.shown(database) + "'"));
+                + (!storage.onPostgres() ? "--data " + dir : "--database '" + RegistryData.shown(storage.database) + "'"));
         String base = shownUrl.map(Object::toString).orElse(server.url().toString());
         env.out().println("Codex CLI: codex plugin marketplace add " + base + "/codex/marketplace.git");
         env.out().println("cxpm: cxpm install PLUGIN --registry " + base);
@@ -167,31 +148,6 @@ final class ServeCommand implements Runnable {
         }
         env.out().println("rotated the signing key in " + keyFile + ": " + old + " -> " + rotated.current().id() + " (signed by " + old + ")");
         env.out().println("restart every server that uses this key; clients that pinned " + old + " accept " + rotated.current().id());
-    }
-
-    private BlobStore s3(Env env) {
-        if (!blobs.startsWith("s3://") || blobs.length() <= 5 || blobs.charAt(5) == '/') {
-            throw new UserError(UserError.Kind.USAGE, "--blobs must be s3://BUCKET or s3://BUCKET/PREFIX, not " + blobs,
-                    "omit it to keep blobs under --data");
-        }
-        String access = env.var("AWS_ACCESS_KEY_ID");
-        String secret = env.var("AWS_SECRET_ACCESS_KEY");
-        if (access == null || access.isBlank() || secret == null || secret.isBlank()) {
-            throw new UserError(UserError.Kind.USAGE, "--blobs " + blobs + " needs credentials",
-                    "set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY");
-        }
-        URI endpoint = null;
-        if (s3Endpoint != null) {
-            try {
-                endpoint = new URI(s3Endpoint);
-            } catch (URISyntaxException e) {
-                endpoint = null;
-            }
-            if (endpoint == null || endpoint.getHost() == null || !("http".equals(endpoint.getScheme()) || "https".equals(endpoint.getScheme()))) {
-                throw new UserError(UserError.Kind.USAGE, "--s3-endpoint must be an http(s)://HOST[:PORT] URL, not " + s3Endpoint, null);
-            }
-        }
-        return new S3BlobStore(blobs, endpoint, s3Region, access, secret);
     }
 
     /** A URL the pages can show in a command to paste: plain http(s)://host[:port][/path], nothing a shell reads specially. */

@@ -83,6 +83,9 @@ class S3RegistryServerTest extends RegistryServerTest {
         s3.put(i, content); // idempotent
         assertThat(context.getBlobStore().blobExists(bucket, "registry/blobs/" + i.hex() + ".tgz")).isTrue();
         assertThat(s3.list()).containsExactly(i);
+        assertThat(s3.listWithTimes()).containsOnlyKeys(i);
+        assertThat(s3.listWithTimes().get(i)).as("LastModified, for gc's grace period")
+                .isBetween(java.time.Instant.now().minusSeconds(120), java.time.Instant.now().plusSeconds(120));
         s3.delete(i);
         s3.delete(i); // deleting what is gone is fine
         assertThat(s3.exists(i)).isFalse();

@@ -68,6 +68,11 @@ public final class WatchedBlobStore implements BlobStore {
     }
 
     @Override
+    public java.util.Map<Integrity, java.time.Instant> listWithTimes() {
+        return counted(store::listWithTimes);
+    }
+
+    @Override
     public void check() {
         counted(() -> {
             store.check();

@@ -69,6 +69,30 @@ final class JdbcConnections {
         return take(readers, waitingReaders, work);
     }
 
+    /**
+     * One read transaction that sees a single state of the database however long it runs and whatever commits
+     * meanwhile (a WAL read transaction on SQLite, REPEATABLE READ on PostgreSQL): a backup stays consistent while
+     * publishes go on. Rows stream (a PostgreSQL cursor needs the transaction anyway).
+     */
+    <T> T snapshot(Work<T> work) {
+        return take(readers, waitingReaders, c -> {
+            c.setAutoCommit(false);
+            int isolation = c.getTransactionIsolation();
+            try {
+                if (dialect == Dialect.POSTGRES) {
+                    c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+                }
+                return work.run(c);
+            } finally {
+                c.rollback();
+                if (dialect == Dialect.POSTGRES) {
+                    c.setTransactionIsolation(isolation);
+                }
+                c.setAutoCommit(true);
+            }
+        });
+    }
+
     <T> T search(Work<T> work) {
         return take(searchers, waitingSearchers, work);
     }

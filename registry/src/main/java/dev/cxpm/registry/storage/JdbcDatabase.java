@@ -65,6 +65,14 @@ public final class JdbcDatabase implements RegistryDatabase {
         db.write(PluginRows::fileMissingNameVariants);
     }
 
+    JdbcConnections connections() {
+        return db;
+    }
+
+    Dialect dialect() {
+        return dialect;
+    }
+
     @Override
     public List<Pool> pools() {
         return db.pools();

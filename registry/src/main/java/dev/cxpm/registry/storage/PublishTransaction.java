@@ -82,7 +82,7 @@ final class PublishTransaction {
     }
 
     /** "github-issues" is also found by "github" and "issues": the tokenizer keeps words, not names. */
-    private static String splitName(String name) {
+    static String splitName(String name) {
         String spaced = name.replaceAll("[._-]+", " ");
         return spaced.equals(name) ? name : name + " " + spaced;
     }

@@ -3,6 +3,8 @@ package dev.cxpm.registry.storage.blob;
 import dev.cxpm.core.pack.Integrity;
 import java.io.InputStream;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -35,5 +37,17 @@ public interface BlobStore {
      */
     default void check() {
         exists(Integrity.sha512(new byte[0]));
+    }
+
+    /**
+     * Every blob stored with when it was last written, for {@code cxpm registry gc}: a blob younger than the grace
+     * period may belong to a publish whose version row has not committed yet. A store that cannot tell says "now" for
+     * each: nothing of unknown age is ever taken for an old orphan.
+     */
+    default Map<Integrity, Instant> listWithTimes() {
+        Instant now = Instant.now();
+        Map<Integrity, Instant> all = new java.util.HashMap<>();
+        list().forEach(i -> all.put(i, now));
+        return all;
     }
 }

@@ -8,7 +8,9 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.HashSet;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
@@ -52,6 +54,12 @@ public final class FileBlobStore implements BlobStore {
     private void write(Integrity integrity, Content content) {
         Path target = file(integrity);
         if (Files.exists(target)) {
+            try {
+                // the publish that puts it again is about to reference it: gc's grace period starts over
+                Files.setLastModifiedTime(target, java.nio.file.attribute.FileTime.from(Instant.now()));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
             return;
         }
         try {
@@ -103,12 +111,17 @@ public final class FileBlobStore implements BlobStore {
 
     @Override
     public Set<Integrity> list() {
-        Set<Integrity> all = new HashSet<>();
+        return listWithTimes().keySet();
+    }
+
+    @Override
+    public Map<Integrity, Instant> listWithTimes() {
+        Map<Integrity, Instant> all = new HashMap<>();
         try (Stream<Path> files = Files.walk(dir, 2)) {
             files.filter(Files::isRegularFile).forEach(f -> {
                 String n = f.getFileName().toString();
                 if (n.endsWith(".tgz")) {
-                    Integrity.ofHex(n.substring(0, n.length() - 4)).ifPresent(all::add);
+                    Integrity.ofHex(n.substring(0, n.length() - 4)).ifPresent(i -> all.put(i, modified(f)));
                 } else if (n.startsWith(".put-")) {
                     // a temp file left by a crash mid-write: never referenced, safe to drop
                     try {
@@ -122,5 +135,13 @@ public final class FileBlobStore implements BlobStore {
             throw new UncheckedIOException(e);
         }
         return all;
+    }
+
+    private static Instant modified(Path f) {
+        try {
+            return Files.getLastModifiedTime(f).toInstant();
+        } catch (IOException e) {
+            return Instant.now(); // unknown age: kept as young
+        }
     }
 }

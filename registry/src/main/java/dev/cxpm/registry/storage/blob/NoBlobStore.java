@@ -50,4 +50,9 @@ public final class NoBlobStore implements BlobStore {
     private static IllegalStateException none() {
         return new IllegalStateException("this registry was opened for its metadata only: it has no blob store");
     }
+
+    @Override
+    public java.util.Map<Integrity, java.time.Instant> listWithTimes() {
+        throw new UnsupportedOperationException("no blob store");
+    }
 }

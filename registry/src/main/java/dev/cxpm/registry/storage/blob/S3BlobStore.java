@@ -37,6 +37,8 @@ public final class S3BlobStore implements BlobStore {
 
     private static final DateTimeFormatter AMZ_DATE = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
     private static final Pattern KEY = Pattern.compile("<Key>([^<]*)</Key>");
+    private static final Pattern CONTENTS = Pattern.compile("<Contents>(.*?)</Contents>", Pattern.DOTALL);
+    private static final Pattern MODIFIED = Pattern.compile("<LastModified>([^<]*)</LastModified>");
     private static final Pattern NEXT = Pattern.compile("<NextContinuationToken>([^<]*)</NextContinuationToken>");
 
     private final URI endpoint;
@@ -148,7 +150,12 @@ public final class S3BlobStore implements BlobStore {
 
     @Override
     public Set<Integrity> list() {
-        Set<Integrity> all = new HashSet<>();
+        return listWithTimes().keySet();
+    }
+
+    @Override
+    public Map<Integrity, java.time.Instant> listWithTimes() {
+        Map<Integrity, java.time.Instant> all = new java.util.HashMap<>();
         String token = null;
         do {
             Map<String, String> query = new TreeMap<>();
@@ -160,11 +167,26 @@ public final class S3BlobStore implements BlobStore {
             HttpResponse<byte[]> r = send("GET", null, query, null);
             check(r, "LIST");
             String xml = new String(r.body(), StandardCharsets.UTF_8);
-            Matcher k = KEY.matcher(xml);
-            while (k.find()) {
+            Matcher c = CONTENTS.matcher(xml);
+            while (c.find()) {
+                Matcher k = KEY.matcher(c.group(1));
+                Matcher m = MODIFIED.matcher(c.group(1));
+                if (!k.find()) {
+                    continue;
+                }
                 String name = unescape(k.group(1)).substring(prefix.length());
                 if (name.endsWith(".tgz") && name.indexOf('/') < 0) {
-                    Integrity.ofHex(name.substring(0, name.length() - 4)).ifPresent(all::add);
+                    // no date read as "now": a blob of unknown age is kept, never taken for an old orphan
+                    java.time.Instant at = java.time.Instant.now();
+                    if (m.find()) {
+                        try {
+                            at = java.time.Instant.parse(m.group(1));
+                        } catch (java.time.format.DateTimeParseException e) {
+                            // kept as young
+                        }
+                    }
+                    java.time.Instant modified = at;
+                    Integrity.ofHex(name.substring(0, name.length() - 4)).ifPresent(i -> all.put(i, modified));
                 }
             }
             Matcher n = NEXT.matcher(xml);

@@ -1,0 +1,354 @@
+package dev.cxpm.registry.storage;
+
+import static dev.cxpm.registry.storage.BackupFormat.JSON;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.cxpm.core.format.CodexNames;
+import dev.cxpm.core.pack.Integrity;
+import dev.cxpm.registry.storage.BackupException.Cause;
+import dev.cxpm.registry.storage.BackupFormat.Column;
+import dev.cxpm.registry.storage.BackupFormat.Table;
+import dev.cxpm.registry.storage.blob.BlobStore;
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Types;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * {@code cxpm registry import DIR}: an export restored into an empty registry, SQLite or PostgreSQL, blobs in a
+ * directory or S3. The export is untrusted: every blob is hashed against its name before any is stored, every line is
+ * bounded, typed and checked as it is inserted, each file's hash and line count must match the manifest, and all rows
+ * go in one transaction, so a refused export leaves the registry as empty as it was (blobs stored for it are removed).
+ */
+public final class RegistryImport {
+
+    private static final Pattern BLOB_NAME = Pattern.compile("[0-9a-f]{128}\\.tgz");
+    private static final Pattern HEX512 = Pattern.compile("[0-9a-f]{128}");
+    private static final Pattern VERSION = Pattern.compile("[0-9A-Za-z.+-]{1,128}");
+
+    /** What was restored: rows per table and blobs. */
+    public record Summary(Map<String, Long> rows, long blobs) {
+    }
+
+    private record Expected(String sha512, long lines) {
+    }
+
+    private RegistryImport() {
+    }
+
+    public static Summary importFrom(Path dir, JdbcDatabase db, BlobStore blobs) {
+        if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+            throw new BackupException(Cause.INVALID_EXPORT, dir + " is not a directory");
+        }
+        long blobCount = readManifestBlobs(dir);
+        Map<String, Expected> files = readManifestFiles(dir);
+        if (!db.connections().read(RegistryImport::isEmpty)) {
+            throw new BackupException(Cause.NOT_EMPTY, "the target registry is not empty: import restores into a new, empty one only");
+        }
+        Set<String> inExport = verifyBlobs(dir.resolve(BackupFormat.BLOBS), blobCount);
+        List<Integrity> added = new ArrayList<>();
+        try {
+            for (String hex : inExport) {
+                Integrity i = Integrity.fromHex(hex);
+                if (!blobs.exists(i)) {
+                    blobs.put(i, dir.resolve(BackupFormat.BLOBS).resolve(hex + ".tgz"));
+                    added.add(i);
+                }
+            }
+            Map<String, Long> rows = db.connections().write(c -> insertAll(c, db.dialect(), dir, files, inExport));
+            return new Summary(rows, inExport.size());
+        } catch (RuntimeException e) {
+            for (Integrity i : added) {
+                blobs.delete(i);
+            }
+            if (e instanceof IllegalStateException && e.getCause() instanceof BackupException b) {
+                throw b;
+            }
+            throw e;
+        }
+    }
+
+    private static boolean isEmpty(Connection c) throws SQLException {
+        for (Table t : BackupFormat.TABLES) {
+            if (Sql.exists(c, "SELECT 1 FROM " + t.name())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static JsonNode manifest(Path dir) {
+        Path file = dir.resolve(BackupFormat.MANIFEST);
+        try {
+            if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS) || Files.size(file) > BackupFormat.MAX_MANIFEST) {
+                throw new BackupException(Cause.INVALID_EXPORT, BackupFormat.MANIFEST + ": missing, not a plain file or larger than "
+                        + BackupFormat.MAX_MANIFEST + " bytes (is " + dir + " a cxpm registry export?)");
+            }
+            JsonNode m = JSON.readTree(Files.readAllBytes(file));
+            if (m == null || !BackupFormat.FORMAT.equals(m.path("format").asText()) || !m.path("version").isIntegralNumber()) {
+                throw new BackupException(Cause.INVALID_EXPORT, BackupFormat.MANIFEST + ": not a cxpm registry export");
+            }
+            if (m.path("version").asInt() != BackupFormat.VERSION) {
+                throw new BackupException(Cause.INVALID_EXPORT, BackupFormat.MANIFEST + ": export format version "
+                        + m.path("version").asInt() + ", this cxpm reads version " + BackupFormat.VERSION + " (use the cxpm that wrote it, or a newer one)");
+            }
+            return m;
+        } catch (IOException e) {
+            throw new BackupException(Cause.INVALID_EXPORT, BackupFormat.MANIFEST + ": cannot read: " + e.getMessage(), e);
+        }
+    }
+
+    private static long readManifestBlobs(Path dir) {
+        JsonNode n = manifest(dir).path("blobs");
+        if (!n.canConvertToLong() || !n.isIntegralNumber() || n.asLong() < 0) {
+            throw new BackupException(Cause.INVALID_EXPORT, BackupFormat.MANIFEST + ": \"blobs\" must be a count");
+        }
+        return n.asLong();
+    }
+
+    private static Map<String, Expected> readManifestFiles(Path dir) {
+        JsonNode files = manifest(dir).path("files");
+        Map<String, Expected> out = new LinkedHashMap<>();
+        for (Table t : BackupFormat.TABLES) {
+            JsonNode f = files.path(t.file());
+            String sha = f.path("sha512").asText("");
+            JsonNode lines = f.path("lines");
+            if (!HEX512.matcher(sha).matches() || !lines.isIntegralNumber() || !lines.canConvertToLong() || lines.asLong() < 0) {
+                throw new BackupException(Cause.INVALID_EXPORT, BackupFormat.MANIFEST + ": files." + t.file() + " needs sha512 (hex) and lines (a count)");
+            }
+            out.put(t.file(), new Expected(sha, lines.asLong()));
+        }
+        if (files.size() != out.size()) {
+            throw new BackupException(Cause.INVALID_EXPORT, BackupFormat.MANIFEST + ": files lists names this format does not have");
+        }
+        return out;
+    }
+
+    /** Every file under blobs/ hashed against its name, all before any is stored: one bad blob and nothing is written. */
+    private static Set<String> verifyBlobs(Path dir, long expected) {
+        Set<String> hexes = new HashSet<>();
+        if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+            throw new BackupException(Cause.INVALID_EXPORT, BackupFormat.BLOBS + "/: missing");
+        }
+        try (Stream<Path> list = Files.list(dir)) {
+            for (Iterator<Path> it = list.iterator(); it.hasNext(); ) {
+                Path f = it.next();
+                String name = f.getFileName().toString();
+                String shown = BackupFormat.BLOBS + "/" + (BLOB_NAME.matcher(name).matches() ? name : "(a file whose name is not a blob's)");
+                if (!BLOB_NAME.matcher(name).matches() || !Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)) {
+                    throw new BackupException(Cause.INVALID_EXPORT, shown + ": not a blob file (expected <sha512 hex>.tgz, a plain file)");
+                }
+                String hex = name.substring(0, 128);
+                MessageDigest sha = Integrity.newSha512();
+                try (InputStream in = Files.newInputStream(f)) {
+                    byte[] buf = new byte[64 * 1024];
+                    for (int n; (n = in.read(buf)) > 0; ) {
+                        sha.update(buf, 0, n);
+                    }
+                }
+                if (!HexFormat.of().formatHex(sha.digest()).equals(hex)) {
+                    throw new BackupException(Cause.INTEGRITY, shown + ": content does not match its sha512 (corrupted); nothing was imported");
+                }
+                hexes.add(hex);
+            }
+        } catch (IOException e) {
+            throw new BackupException(Cause.IO, BackupFormat.BLOBS + "/: cannot read: " + e.getMessage(), e);
+        }
+        if (hexes.size() != expected) {
+            throw new BackupException(Cause.INVALID_EXPORT, BackupFormat.BLOBS + "/ holds " + hexes.size() + " blob(s), "
+                    + BackupFormat.MANIFEST + " says " + expected);
+        }
+        return hexes;
+    }
+
+    private static Map<String, Long> insertAll(Connection c, Dialect dialect, Path dir, Map<String, Expected> files, Set<String> blobs)
+            throws SQLException {
+        if (dialect == Dialect.POSTGRES) {
+            // no publish can slip in between the emptiness check and the commit
+            try (Statement s = c.createStatement()) {
+                s.execute("LOCK TABLE " + String.join(", ", BackupFormat.TABLES.stream().map(Table::name).toList()) + " IN SHARE ROW EXCLUSIVE MODE");
+            }
+        }
+        if (!isEmpty(c)) {
+            throw new BackupException(Cause.NOT_EMPTY, "the target registry is not empty: import restores into a new, empty one only");
+        }
+        Map<String, Long> rows = new LinkedHashMap<>();
+        for (Table t : BackupFormat.TABLES) {
+            rows.put(t.name(), insertTable(c, t, dir.resolve(t.file()), files.get(t.file()), blobs));
+        }
+        for (long after = 0; after >= 0; ) {
+            after = SearchWords.backfill(c, after);
+        }
+        PluginRows.fileMissingNameVariants(c);
+        reindex(c, dialect);
+        if (dialect == Dialect.POSTGRES) {
+            try (Statement s = c.createStatement()) {
+                for (String table : List.of("plugins", "audit_log")) {
+                    s.execute("SELECT setval(pg_get_serial_sequence('" + table + "', 'id'), COALESCE((SELECT MAX(id) FROM " + table + "), 0) + 1, false)");
+                }
+            }
+        }
+        return rows;
+    }
+
+    private static long insertTable(Connection c, Table t, Path file, Expected expected, Set<String> blobs) throws SQLException {
+        if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+            throw new BackupException(Cause.INVALID_EXPORT, t.file() + ": missing or not a plain file");
+        }
+        MessageDigest sha = Integrity.newSha512();
+        long line = 0;
+        String sql = "INSERT INTO " + t.name() + " (" + t.columnList() + ") VALUES ("
+                + String.join(", ", t.columns().stream().map(x -> "?").toList()) + ")";
+        try (InputStream in = new DigestInputStream(new BufferedInputStream(Files.newInputStream(file)), sha);
+             PreparedStatement p = c.prepareStatement(sql)) {
+            for (byte[] bytes; (bytes = readLine(in, t, line + 1)) != null; ) {
+                line++;
+                if (line > expected.lines()) {
+                    throw new BackupException(Cause.INVALID_EXPORT, t.file() + " line " + line + ": more lines than the "
+                            + expected.lines() + " " + BackupFormat.MANIFEST + " counts");
+                }
+                bind(p, t, parse(bytes, t, line), blobs, t.file() + " line " + line);
+                try {
+                    p.executeUpdate();
+                } catch (SQLException e) {
+                    throw new BackupException(Cause.INVALID_EXPORT, t.file() + " line " + line + ": refused by the database: " + e.getMessage(), e);
+                }
+            }
+        } catch (IOException e) {
+            throw new BackupException(Cause.IO, t.file() + ": cannot read: " + e.getMessage(), e);
+        }
+        if (line != expected.lines()) {
+            throw new BackupException(Cause.INVALID_EXPORT, t.file() + ": " + line + " line(s), " + BackupFormat.MANIFEST + " says " + expected.lines());
+        }
+        if (!HexFormat.of().formatHex(sha.digest()).equals(expected.sha512())) {
+            throw new BackupException(Cause.INTEGRITY, t.file() + ": its sha512 is not the one in " + BackupFormat.MANIFEST + " (changed or corrupted)");
+        }
+        return line;
+    }
+
+    private static byte[] readLine(InputStream in, Table t, long line) {
+        try {
+            return BackupFormat.readLine(in, BackupFormat.MAX_LINE);
+        } catch (IOException e) {
+            throw new BackupException(Cause.INVALID_EXPORT, t.file() + " line " + line + ": " + e.getMessage());
+        }
+    }
+
+    private static JsonNode parse(byte[] bytes, Table t, long line) {
+        JsonNode row;
+        try {
+            row = JSON.readTree(bytes);
+        } catch (IOException e) {
+            row = null;
+        }
+        if (row == null || !row.isObject()) {
+            throw new BackupException(Cause.INVALID_EXPORT, t.file() + " line " + line + ": not a JSON object");
+        }
+        if (row.size() != t.columns().size()) {
+            throw new BackupException(Cause.INVALID_EXPORT, t.file() + " line " + line + ": expected exactly the fields " + t.columnList());
+        }
+        return row;
+    }
+
+    private static void bind(PreparedStatement p, Table t, JsonNode row, Set<String> blobs, String where) throws SQLException {
+        int i = 1;
+        for (Column col : t.columns()) {
+            JsonNode v = row.get(col.name());
+            if (v == null || v.isNull() && !col.nullable()) {
+                throw new BackupException(Cause.INVALID_EXPORT, where + ": field " + col.name() + " is missing");
+            }
+            if (v.isNull()) {
+                p.setNull(i, col.kind() == BackupFormat.Kind.BYTES ? Types.BINARY : Types.VARCHAR);
+            } else if (col.kind() == BackupFormat.Kind.NUMBER) {
+                if (!v.isIntegralNumber() || !v.canConvertToLong() || v.asLong() < 0) {
+                    throw new BackupException(Cause.INVALID_EXPORT, where + ": field " + col.name() + " must be a whole number >= 0");
+                }
+                p.setLong(i, v.asLong());
+            } else if (!v.isTextual()) {
+                throw new BackupException(Cause.INVALID_EXPORT, where + ": field " + col.name() + " must be a string");
+            } else if (col.kind() == BackupFormat.Kind.BYTES) {
+                try {
+                    p.setBytes(i, Base64.getDecoder().decode(v.asText()));
+                } catch (IllegalArgumentException e) {
+                    throw new BackupException(Cause.INVALID_EXPORT, where + ": field " + col.name() + " is not base64");
+                }
+            } else {
+                p.setString(i, v.asText());
+            }
+            i++;
+        }
+        check(t, row, blobs, where);
+    }
+
+    /** What the registry relies on beyond column types: names it serves and paths it builds stay safe. */
+    private static void check(Table t, JsonNode row, Set<String> blobs, String where) {
+        switch (t.name()) {
+            case "plugins" -> {
+                String name = row.get("name").asText();
+                if (!CodexNames.isPortablePluginName(name) || !row.get("name_key").asText().equals(name.toLowerCase(Locale.ROOT))) {
+                    throw new BackupException(Cause.INVALID_EXPORT, where + ": not a plugin name a registry serves, or its name_key differs");
+                }
+            }
+            case "versions" -> {
+                if (!VERSION.matcher(row.get("version").asText()).matches() || !VERSION.matcher(row.get("version_release").asText()).matches()) {
+                    throw new BackupException(Cause.INVALID_EXPORT, where + ": not a version");
+                }
+                if (!blobs.contains(row.get("integrity").asText())) {
+                    throw new BackupException(Cause.INVALID_EXPORT, where + ": its blob (integrity) is not in " + BackupFormat.BLOBS + "/");
+                }
+                if (row.get("yanked").asLong() > 1) {
+                    throw new BackupException(Cause.INVALID_EXPORT, where + ": yanked must be 0 or 1");
+                }
+            }
+            default -> {
+            }
+        }
+    }
+
+    /** The full-text entry of every plugin with a latest version, as a publish writes it, in batches by id. */
+    private static void reindex(Connection c, Dialect dialect) throws SQLException {
+        record Row(long id, String name, String displayName, String keywords, String description, String capabilities) {
+        }
+        long after = 0;
+        while (true) {
+            List<Row> batch = new ArrayList<>();
+            try (PreparedStatement p = Sql.prepare(c, "SELECT id, name, display_name, keywords, description, capabilities FROM plugins"
+                    + " WHERE id > ? AND latest_version IS NOT NULL ORDER BY id LIMIT 500", after);
+                 ResultSet rs = p.executeQuery()) {
+                while (rs.next()) {
+                    batch.add(new Row(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6)));
+                }
+            }
+            if (batch.isEmpty()) {
+                return;
+            }
+            for (Row r : batch) {
+                dialect.index(c, r.id(), PublishTransaction.splitName(r.name()), r.displayName(), r.keywords().replace('\n', ' '),
+                        r.description(), r.capabilities().replace('\n', ' '));
+                after = r.id();
+            }
+        }
+    }
+}
