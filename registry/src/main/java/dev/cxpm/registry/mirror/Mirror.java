@@ -63,6 +63,21 @@ public final class Mirror implements AutoCloseable {
         this.store = registry.mirrorStore();
         this.spool = spool;
         this.clock = clock;
+        clearSpool();
+    }
+
+    /** Downloads a killed process left half-written: never read, so removed before the first pass. */
+    private void clearSpool() {
+        if (!Files.isDirectory(spool)) {
+            return;
+        }
+        try (var left = Files.newDirectoryStream(spool, "mirror-*.tgz")) {
+            for (Path f : left) {
+                Files.deleteIfExists(f);
+            }
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.WARNING, "cannot clear the mirror's spool directory " + spool, e);
+        }
     }
 
     public URI upstream() {
