@@ -215,7 +215,9 @@ class MirrorTest {
         answers.put("/api/v1/plugins/demo", ("{\"name\":\"demo\",\"versions\":[" + entry("../../x", g, Registry.BLOB_PATH + g.hex()) + ","
                 + entry("1.0.0", g, Registry.BLOB_PATH + g.hex()) + "," + entry("2.0.0", w, Registry.BLOB_PATH + w.hex()) + ","
                 + entry("3.0.0", endless, Registry.BLOB_PATH + "endless" + endless.hex()) + ","
-                + entry("4.0.0", g, "http://169.254.169.254/latest") + "]}").getBytes(StandardCharsets.UTF_8));
+                + entry("4.0.0", g, "http://169.254.169.254/latest") + "],\"advisories\":[{\"id\":\"X-1\",\"range\":\"<2.0.0\","
+                + "\"severity\":\"high\",\"summary\":\"red \\u001b[31m alert\"},{\"id\":\"X-2\",\"range\":\"<2.0.0\",\"severity\":\"high\","
+                + "\"summary\":\"leaks tokens\"}]}").getBytes(StandardCharsets.UTF_8));
         answers.put("/api/v1/plugins/huge", new byte[RegistryClient.MAX_INDEX_BYTES + 1]);
         answers.put(Registry.BLOB_PATH + g.hex(), good);
         answers.put(Registry.BLOB_PATH + w.hex(), wrongName);
@@ -230,6 +232,8 @@ class MirrorTest {
                     "demo@../../x: not a version", "demo@2.0.0: its archive's manifest says other@2.0.0",
                     "demo@3.0.0: ", "demo@4.0.0: its tarball is not", "huge: ");
             assertThat(mirrorRegistry.versions("demo")).extracting(v -> v.version()).containsExactly("1.0.0");
+            assertThat(String.join("\n", r.refused())).contains("demo advisory X-1: a summary is");
+            assertThat(mirrorRegistry.advisories("demo")).extracting(a -> a.id()).containsExactly("X-2");
 
             // upstream now claims another 1.0.0: the first one stays
             answers.put("/api/v1/plugins/demo", ("{\"name\":\"demo\",\"versions\":[" + entry("1.0.0", t, Registry.BLOB_PATH + t.hex())

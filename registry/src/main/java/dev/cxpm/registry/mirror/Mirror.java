@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cxpm.core.pack.Integrity;
 import dev.cxpm.core.registry.RegistryClient;
+import dev.cxpm.registry.Advisories;
 import dev.cxpm.registry.Registry;
 import dev.cxpm.registry.publish.PublishedPlugin;
 import dev.cxpm.registry.storage.RegistryDatabase.AdvisoryRow;
@@ -43,8 +44,7 @@ public final class Mirror implements AutoCloseable {
     static final int MAX_VERSIONS = 5_000;
     private static final int PER_PAGE = 100;
     private static final Pattern VERSION = Pattern.compile("[0-9A-Za-z.+-]{1,128}");
-    private static final Pattern ADVISORY_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,63}");
-    private static final Set<String> SEVERITIES = Set.of("low", "moderate", "medium", "high", "critical");
+    private static final int MAX_ADVISORIES = 1_000;
     private static final System.Logger LOG = System.getLogger(Mirror.class.getName());
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -198,7 +198,7 @@ public final class Mirror implements AutoCloseable {
                 refuse(refused, name + "@" + shown(version), e.getMessage());
             }
         }
-        store.advisories(name, advisories(name, doc.path("advisories")), clock.instant());
+        store.advisories(name, advisories(name, doc.path("advisories"), refused), clock.instant());
         if (refusals == problems) {
             etags.put(name, fetch.etag()); // a refused item is tried again next pass
         }
@@ -252,20 +252,23 @@ public final class Mirror implements AutoCloseable {
         }
     }
 
-    private List<AdvisoryRow> advisories(String plugin, JsonNode list) {
+    /** Upstream's standing advisories, each checked as an owner's is ({@link Advisories#checked}); a bad one is refused alone. */
+    private List<AdvisoryRow> advisories(String plugin, JsonNode list, List<String> refused) {
         List<AdvisoryRow> out = new ArrayList<>();
         if (!list.isArray()) {
             return out;
         }
         for (JsonNode a : list) {
             String id = a.path("id").asText("");
-            String severity = a.path("severity").asText("");
-            if (!ADVISORY_ID.matcher(id).matches() || !SEVERITIES.contains(severity) || out.size() >= 1000) {
-                continue;
+            try {
+                if (id.isBlank() || out.size() >= MAX_ADVISORIES) {
+                    throw new MirrorStore.Refused(id.isBlank() ? "an advisory without an id" : "more than " + MAX_ADVISORIES + " advisories");
+                }
+                out.add(Advisories.checked(plugin, new Advisories.Draft(id, a.path("range").asText(null), a.path("severity").asText(null),
+                        a.path("summary").asText(null), a.path("url").asText(null)), MirrorStore.PUBLISHER, clock.instant()));
+            } catch (RuntimeException e) {
+                refuse(refused, plugin + " advisory " + id, e.getMessage());
             }
-            String url = a.hasNonNull("url") ? bounded(a.path("url").asText(), 2000, "url") : null;
-            out.add(new AdvisoryRow(plugin, id, bounded(a.path("range").asText(""), 256, "range"), severity,
-                    bounded(a.path("summary").asText(""), 2000, "summary"), url, MirrorStore.PUBLISHER, clock.instant(), null));
         }
         return out;
     }
