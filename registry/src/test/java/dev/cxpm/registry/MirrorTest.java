@@ -212,7 +212,7 @@ class MirrorTest {
         Map<String, byte[]> answers = new ConcurrentHashMap<>();
         answers.put("/api/v1/search", ("{\"total\":4,\"results\":[{\"name\":\"../../etc\"},{\"name\":\"demo\"},{\"name\":\"Demo\"},"
                 + "{\"name\":\"huge\"}]}").getBytes(StandardCharsets.UTF_8));
-        answers.put("/api/v1/plugins/demo", ("{\"name\":\"demo\",\"versions\":[" + entry("../../x", g, Registry.BLOB_PATH + g.hex()) + ","
+        answers.put("/api/v1/plugins/demo", ("{\"name\":\"demo\",\"versions\":[" + entry("../../x", g, Registry.BLOB_PATH + g.hex()) + "," + entry("..", g, Registry.BLOB_PATH + g.hex()) + ","
                 + entry("1.0.0", g, Registry.BLOB_PATH + g.hex()) + "," + entry("2.0.0", w, Registry.BLOB_PATH + w.hex()) + ","
                 + entry("3.0.0", endless, Registry.BLOB_PATH + "endless" + endless.hex()) + ","
                 + entry("4.0.0", g, "http://169.254.169.254/latest") + "],\"advisories\":[{\"id\":\"X-1\",\"range\":\"<2.0.0\","
@@ -229,7 +229,7 @@ class MirrorTest {
 
             assertThat(r.added()).isEqualTo(1);
             assertThat(String.join("\n", r.refused())).contains("../../etc: not a plugin name", "Demo: not a plugin name",
-                    "demo@../../x: not a version", "demo@2.0.0: its archive's manifest says other@2.0.0",
+                    "demo@../../x: not a SemVer version", "demo@..: not a SemVer version", "demo@2.0.0: its archive's manifest says other@2.0.0",
                     "demo@3.0.0: ", "demo@4.0.0: its tarball is not", "huge: ");
             assertThat(mirrorRegistry.versions("demo")).extracting(v -> v.version()).containsExactly("1.0.0");
             assertThat(String.join("\n", r.refused())).contains("demo advisory X-1: a summary is");

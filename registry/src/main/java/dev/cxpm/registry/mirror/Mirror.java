@@ -176,8 +176,8 @@ public final class Mirror implements AutoCloseable {
         for (JsonNode v : versions) {
             String version = v.path("version").asText("");
             try {
-                if (!VERSION.matcher(version).matches()) {
-                    throw new MirrorStore.Refused("not a version");
+                if (!VERSION.matcher(version).matches() || org.semver4j.Semver.parse(version) == null) {
+                    throw new MirrorStore.Refused("not a SemVer version");
                 }
                 Integrity integrity = integrity(v);
                 Optional<VersionRow> held = store.version(name, version);
