@@ -34,9 +34,7 @@ import picocli.CommandLine.Option;
                 "  cxpm serve --data /srv/cxpm --public-url https://plugins.example.test",
                 "      Run one behind a TLS proxy, its data in /srv/cxpm.",
                 "  cxpm serve --trust-proxy --access-log /var/log/cxpm-access.jsonl",
-                "      Behind a proxy that appends X-Forwarded-For: limits per client, a JSON log file.",
-                "  cxpm serve --data /srv/cxpm-mirror --mirror https://plugins.example.test --mirror-interval 10m",
-                "      A read-only mirror of another registry, polled every 10 minutes."})
+                "      Behind a proxy that appends X-Forwarded-For: limits per client, a JSON log file."})
 final class ServeCommand implements Runnable {
 
     @CommandLine.ParentCommand
