@@ -201,6 +201,7 @@ class MirrorTest {
     }
 
     @Test
+    @org.junit.jupiter.api.Timeout(120)
     void aHostileUpstreamIsRefusedItemByItemAndAVersionIsNeverReplaced() throws Exception {
         byte[] good = RegistryServerTest.plugin("demo", "1.0.0");
         byte[] twin = RegistryServerTest.plugin("demo", "1.0.0", "a different 1.0.0", "productivity");
@@ -210,7 +211,8 @@ class MirrorTest {
         Integrity w = Integrity.sha512(wrongName);
         Integrity endless = Integrity.sha512(new byte[] {1});
         Map<String, byte[]> answers = new ConcurrentHashMap<>();
-        answers.put("/api/v1/search", ("{\"total\":4,\"results\":[{\"name\":\"../../etc\"},{\"name\":\"demo\"},{\"name\":\"Demo\"},"
+        // a total no listing reaches, and the same page whatever page is asked: the listing still ends
+        answers.put("/api/v1/search", ("{\"total\":1000000000,\"results\":[{\"name\":\"../../etc\"},{\"name\":\"demo\"},{\"name\":\"Demo\"},"
                 + "{\"name\":\"huge\"}]}").getBytes(StandardCharsets.UTF_8));
         answers.put("/api/v1/plugins/demo", ("{\"name\":\"demo\",\"versions\":[" + entry("../../x", g, Registry.BLOB_PATH + g.hex()) + "," + entry("..", g, Registry.BLOB_PATH + g.hex()) + ","
                 + entry("1.0.0", g, Registry.BLOB_PATH + g.hex()) + "," + entry("2.0.0", w, Registry.BLOB_PATH + w.hex()) + ","
