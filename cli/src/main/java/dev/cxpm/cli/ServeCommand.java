@@ -5,6 +5,7 @@ import dev.cxpm.registry.Caller;
 import dev.cxpm.registry.DemoPlugins;
 import dev.cxpm.registry.Registry;
 import dev.cxpm.registry.RegistryServer;
+import dev.cxpm.registry.mirror.Mirror;
 import dev.cxpm.registry.ops.Metrics;
 import dev.cxpm.registry.ops.Operations;
 import dev.cxpm.registry.ops.WatchedBlobStore;
@@ -15,6 +16,7 @@ import java.net.BindException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
+import java.time.Duration;
 import java.util.Optional;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -56,6 +58,14 @@ final class ServeCommand implements Runnable {
     @Option(names = "--demo", description = "Seed a few example plugins (once) so there is something to see.")
     boolean demo;
 
+    @Option(names = "--mirror", paramLabel = "URL", description = "Run as a read-only mirror of the cxpm registry at URL: copy its plugins "
+            + "(every blob checked against its sha512), serve them, refuse every write. See docs/OPERATIONS.md#mirror.")
+    String mirrorOf;
+
+    @Option(names = "--mirror-interval", paramLabel = "DURATION", description = "How often a mirror polls upstream, e.g. 30s, 5m, 1h "
+            + "(and once at start). Default: ${DEFAULT-VALUE}.", defaultValue = "5m")
+    String mirrorInterval;
+
     @CommandLine.Mixin
     ServeOperations operations;
     @Option(names = "--signing-key", paramLabel = "FILE", description = "The Ed25519 key index documents are signed with (made there, "
@@ -76,6 +86,11 @@ final class ServeCommand implements Runnable {
         if (rotateKey) {
             rotate(env, keyFile);
             return;
+        }
+        Optional<URI> mirrorUrl = Optional.ofNullable(mirrorOf).map(ServeCommand::mirrorUrl);
+        Duration interval = interval(mirrorInterval);
+        if (mirrorUrl.isPresent() && demo) {
+            throw new UserError(UserError.Kind.USAGE, "--demo cannot seed a mirror: a mirror holds only what it copies", "drop --demo");
         }
         Metrics metrics = new Metrics();
         Operations ops = operations.parse(env, metrics);
@@ -100,8 +115,9 @@ final class ServeCommand implements Runnable {
         }
         RegistryServer server;
         try {
-            server = RegistryServer.start(registry, host, port, new RegistryServer.Options(dir.resolve("codex-marketplace.git"), marketplaceName,
-                    shownUrl, dir.resolve("uploads"), operations.maxUploads(), RegistryServer.Options.DEFAULT_MAX_UPLOAD_TIME).with(ops).withSigningKey(keyFile));
+            RegistryServer.Options options = new RegistryServer.Options(dir.resolve("codex-marketplace.git"), marketplaceName,
+                    shownUrl, dir.resolve("uploads"), operations.maxUploads(), RegistryServer.Options.DEFAULT_MAX_UPLOAD_TIME).with(ops).withSigningKey(keyFile);
+            server = RegistryServer.start(registry, host, port, mirrorUrl.map(options::mirroring).orElse(options));
         } catch (BindException e) {
             registry.close();
             ops.accessLog().close();
@@ -125,8 +141,14 @@ final class ServeCommand implements Runnable {
         env.out().println("Codex CLI: codex plugin marketplace add " + base + "/codex/marketplace.git");
         env.out().println("cxpm: cxpm install PLUGIN --registry " + base);
         env.out().println("signing key: " + server.signingKey().id() + " (" + keyFile + ")");
+        Optional<Mirror> mirror = mirrorUrl.map(u -> new Mirror(u, registry, dir.resolve("mirror-spool"), env.clock()));
+        mirror.ifPresent(m -> {
+            env.out().println("read-only mirror of " + m.upstream() + ", polling every " + mirrorInterval + " (the log names what it refuses)");
+            m.start(interval);
+        });
         env.out().flush();
         ServeOperations.runUntilStopped(env, ops.shutdownGrace(), () -> {
+            mirror.ifPresent(Mirror::close);
             server.close();
             registry.close();
             ops.accessLog().close();
@@ -148,6 +170,29 @@ final class ServeCommand implements Runnable {
         }
         env.out().println("rotated the signing key in " + keyFile + ": " + old + " -> " + rotated.current().id() + " (signed by " + old + ")");
         env.out().println("restart every server that uses this key; clients that pinned " + old + " accept " + rotated.current().id());
+    }
+
+    private static URI mirrorUrl(String text) {
+        URI u = dev.cxpm.core.registry.RegistryClient.parseUrl(text);
+        if (!RegistryServer.Options.showable(u)) {
+            throw new UserError(UserError.Kind.USAGE, "--mirror " + text + " is not a plain http(s)://host[:port][/path] URL",
+                    "e.g. --mirror https://plugins.example.com");
+        }
+        return u;
+    }
+
+    /** 30s, 5m, 1h; at least 10 seconds, so a typo cannot make the mirror hammer upstream. */
+    private static Duration interval(String text) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("([0-9]{1,6})([smh])").matcher(text.strip());
+        Duration d = m.matches() ? Duration.of(Long.parseLong(m.group(1)), switch (m.group(2)) {
+            case "s" -> java.time.temporal.ChronoUnit.SECONDS;
+            case "m" -> java.time.temporal.ChronoUnit.MINUTES;
+            default -> java.time.temporal.ChronoUnit.HOURS;
+        }) : null;
+        if (d == null || d.toSeconds() < 10) {
+            throw new UserError(UserError.Kind.USAGE, "--mirror-interval " + text + " is not a duration of at least 10s", "e.g. --mirror-interval 5m");
+        }
+        return d;
     }
 
     /** A URL the pages can show in a command to paste: plain http(s)://host[:port][/path], nothing a shell reads specially. */

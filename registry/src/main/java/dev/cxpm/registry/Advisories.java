@@ -17,7 +17,7 @@ import java.util.regex.Pattern;
  * checked here once (a range core can read, a known severity, a bounded one-line summary, an https URL), so what the
  * index document and the web page show was valid when it was stored. Withdrawing marks it; nothing is deleted.
  */
-final class Advisories {
+public final class Advisories {
 
     static final Set<String> SEVERITIES = Set.of("low", "moderate", "high", "critical");
     static final int MAX_SUMMARY = 500;
@@ -41,11 +41,37 @@ final class Advisories {
     }
 
     /** What a caller asks to attach; {@code id} and {@code url} may be null. */
-    record Draft(String id, String range, String severity, String summary, String url) {
+    public record Draft(String id, String range, String severity, String summary, String url) {
     }
 
     AdvisoryRow add(Caller caller, String plugin, Draft d) {
         owners.requireOwner(caller, plugin, "attach advisories to");
+        var now = clock.instant();
+        AdvisoryRow draft = checked(plugin, d, caller.user(), now);
+        String id = draft.id();
+        String range = draft.range();
+        String severity = draft.severity();
+        String summary = draft.summary();
+        String url = draft.url();
+        String prefix = "CXPM-" + now.atZone(ZoneOffset.UTC).getYear() + "-";
+        return db.transaction(() -> {
+            String given = db.insertAdvisory(draft, prefix).orElseThrow(() ->
+                    new RegistryException(409, "advisory-exists", "'" + plugin + "' already has an advisory " + id));
+            AdvisoryRow row = new AdvisoryRow(plugin, given, range, severity, summary, url, caller.user(), now, null);
+            var details = AuditLog.details().put("id", given).put("range", range).put("severity", severity).put("summary", summary);
+            if (url != null) {
+                details.put("url", url);
+            }
+            audit.record(caller, "advisory-add", plugin, null, details);
+            return row;
+        });
+    }
+
+    /**
+     * The advisory as it may be stored, every field checked (a 400 naming the first bad one): for an owner's draft and
+     * for one a mirror copies from upstream, which is no more trusted than an owner.
+     */
+    public static AdvisoryRow checked(String plugin, Draft d, String by, java.time.Instant at) {
         String range = range(d.range());
         String severity = d.severity() == null ? "" : d.severity().strip().toLowerCase(Locale.ROOT);
         if (!SEVERITIES.contains(severity)) {
@@ -60,20 +86,7 @@ final class Advisories {
         if (id != null && !ID.matcher(id).matches()) {
             throw new RegistryException(400, "invalid-id", "an advisory id is 1-64 letters, digits, '.', '_', ':' or '-', starting with a letter or digit");
         }
-        var now = clock.instant();
-        String prefix = "CXPM-" + now.atZone(ZoneOffset.UTC).getYear() + "-";
-        AdvisoryRow draft = new AdvisoryRow(plugin, id, range, severity, summary, url, caller.user(), now, null);
-        return db.transaction(() -> {
-            String given = db.insertAdvisory(draft, prefix).orElseThrow(() ->
-                    new RegistryException(409, "advisory-exists", "'" + plugin + "' already has an advisory " + id));
-            AdvisoryRow row = new AdvisoryRow(plugin, given, range, severity, summary, url, caller.user(), now, null);
-            var details = AuditLog.details().put("id", given).put("range", range).put("severity", severity).put("summary", summary);
-            if (url != null) {
-                details.put("url", url);
-            }
-            audit.record(caller, "advisory-add", plugin, null, details);
-            return row;
-        });
+        return new AdvisoryRow(plugin, id, range, severity, summary, url, by, at, null);
     }
 
     void withdraw(Caller caller, String plugin, String id) {

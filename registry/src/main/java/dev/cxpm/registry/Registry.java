@@ -42,7 +42,6 @@ public final class Registry implements AutoCloseable {
     /** How clients find a blob: relative to the registry's root URL. */
     public static final String BLOB_PATH = "/api/v1/blobs/";
 
-
     private final RegistryDatabase db;
     private final BlobStore blobs;
     private final Clock clock;
@@ -255,6 +254,11 @@ public final class Registry implements AutoCloseable {
         return audit.read(caller, plugin, user, since, limit, cursor);
     }
 
+    /** Where a read-only mirror writes what it copied ({@link dev.cxpm.registry.mirror.Mirror}): no caller, no rules. */
+    public dev.cxpm.registry.mirror.MirrorStore mirrorStore() {
+        return new dev.cxpm.registry.mirror.MirrorStore(db, blobs, this::changed);
+    }
+
     // ---- reading ---------------------------------------------------------------------------
 
     /** The per-plugin index document and its strong ETag (a hash of its bytes). */
@@ -366,7 +370,6 @@ public final class Registry implements AutoCloseable {
     public TolerantSearch searchTolerant(String text, String category, int page, int perPage) {
         return typos.search(text, t -> search(t, category, page, perPage));
     }
-
 
     /** What the search cache holds, in bytes of queries and answers. */
     long searchCacheBytes() {

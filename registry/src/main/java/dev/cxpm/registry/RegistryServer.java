@@ -76,6 +76,7 @@ public final class RegistryServer implements AutoCloseable {
     private final Traffic traffic;
     private final Duration shutdownGrace;
     private final boolean trustProxy;
+    private final Optional<URI> mirrorOf;
 
     private final SigningKeys keys;
 
@@ -90,8 +91,9 @@ public final class RegistryServer implements AutoCloseable {
         this.traffic = new Traffic(ops, registry, Clock.systemUTC());
         this.shutdownGrace = ops.shutdownGrace();
         this.trustProxy = ops.trustProxy();
+        this.mirrorOf = options.mirrorOf();
         ApiHandlers api = new ApiHandlers(registry, codex.name(), uploads, ops.maxPublishBytes(), keys);
-        this.web = new WebHandlers(registry, codex.name(), url(), options.publicUrl());
+        this.web = new WebHandlers(registry, codex.name(), url(), options.publicUrl(), options.mirrorOf());
         Health health = new Health(registry);
         String plugin = "/api/v1/plugins/{name}";
         this.routes = List.of(
@@ -136,7 +138,7 @@ public final class RegistryServer implements AutoCloseable {
      * 50 MiB of that directory and up to 16 MiB of heap for the manifests and SKILL.md heads it checks).
      */
     public record Options(Path codexRepository, String marketplaceName, Optional<URI> publicUrl, Path uploads, int maxUploads,
-                          Duration maxUploadTime, Operations operations, Path signingKey) {
+                          Duration maxUploadTime, Operations operations, Path signingKey, Optional<URI> mirrorOf) {
         public static final String DEFAULT_MARKETPLACE_NAME = "cxpm-registry";
         public static final int DEFAULT_MAX_UPLOADS = 4;
         /** A 50 MiB body takes this long only below ~3.5 Mbit/s; past it, a stalled client stops holding a place. */
@@ -152,17 +154,22 @@ public final class RegistryServer implements AutoCloseable {
         public Options(Path codexRepository, String marketplaceName, Optional<URI> publicUrl, Path uploads, int maxUploads,
                        Duration maxUploadTime) {
             this(codexRepository, marketplaceName, publicUrl, uploads, maxUploads, maxUploadTime, Operations.defaults(),
-                    codexRepository.resolveSibling(SIGNING_KEY_FILE));
+                    codexRepository.resolveSibling(SIGNING_KEY_FILE), Optional.empty());
         }
 
         /** The same set-up, run as {@code ops} says (log, limits, shutdown). */
         public Options with(Operations ops) {
-            return new Options(codexRepository, marketplaceName, publicUrl, uploads, maxUploads, maxUploadTime, ops, signingKey);
+            return new Options(codexRepository, marketplaceName, publicUrl, uploads, maxUploads, maxUploadTime, ops, signingKey, mirrorOf);
         }
 
         /** The same with the signing key in file (made there on first start when absent). */
         public Options withSigningKey(Path file) {
-            return new Options(codexRepository, marketplaceName, publicUrl, uploads, maxUploads, maxUploadTime, operations, file);
+            return new Options(codexRepository, marketplaceName, publicUrl, uploads, maxUploads, maxUploadTime, operations, file, mirrorOf);
+        }
+
+        /** The same set-up as a read-only mirror of {@code upstream}: every write is refused, pages say whose mirror it is. */
+        public Options mirroring(URI upstream) {
+            return new Options(codexRepository, marketplaceName, publicUrl, uploads, maxUploads, maxUploadTime, operations, signingKey, Optional.of(upstream));
         }
 
         public Options {
@@ -285,6 +292,10 @@ public final class RegistryServer implements AutoCloseable {
             Matcher m = route.path().matcher(path);
             if (route.methods().contains(method) && m.matches()) {
                 traffic.admit(served, route.template());
+                if (mirrorOf.isPresent() && !READ.contains(method) && !route.template().equals("/health")) {
+                    throw new RegistryException(405, "read-only-mirror", "this registry is a read-only mirror of " + mirrorOf.get()
+                            + "; publish, yank, deprecate, advisories, owners and tokens are changed there");
+                }
                 Caller caller = route.access().needsToken()
                         ? registry.authenticate(ex.getRequestHeaders().getFirst("Authorization")).from(remote(ex)) : null;
                 Request request = new Request(ex, m, caller);

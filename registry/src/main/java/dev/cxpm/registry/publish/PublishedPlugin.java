@@ -178,7 +178,7 @@ public record PublishedPlugin(String name, String version, String description, S
     }
 
     /** The dependencies as a JSON object text, for the index document. */
-    String dependenciesJson() {
+    public String dependenciesJson() {
         ObjectNode o = JSON.createObjectNode();
         dependencies.forEach(o::put);
         return o.toString();

@@ -16,8 +16,11 @@ public final class WebHandlers {
     private final WebPages pages;
     private final URI listening;
     private final Optional<URI> publicUrl;
+    private final Optional<URI> mirrorOf;
 
-    public WebHandlers(Registry registry, String marketplaceName, URI listening, Optional<URI> publicUrl) {
+    /** {@code mirrorOf}: the registry this one is a read-only mirror of, named on the home page. */
+    public WebHandlers(Registry registry, String marketplaceName, URI listening, Optional<URI> publicUrl, Optional<URI> mirrorOf) {
+        this.mirrorOf = mirrorOf;
         this.registry = registry;
         this.pages = new WebPages(registry, marketplaceName);
         this.listening = listening;
@@ -54,7 +57,12 @@ public final class WebHandlers {
 
     public void home(Request r) throws IOException {
         Map<String, String> q = r.query();
-        r.sendHtml(200, pages.home(q.get("q"), q.get("category"), Request.intParam(q, "page", 1)));
+        String html = pages.home(q.get("q"), q.get("category"), Request.intParam(q, "page", 1));
+        if (mirrorOf.isPresent()) {
+            html = html.replaceFirst("<main>", java.util.regex.Matcher.quoteReplacement(
+                    "<main><p class=mirror>Read-only mirror of " + WebPages.esc(mirrorOf.get().toString()) + "</p>"));
+        }
+        r.sendHtml(200, html);
     }
 
     public void plugin(Request r) throws IOException {
