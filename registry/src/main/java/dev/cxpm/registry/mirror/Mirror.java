@@ -238,7 +238,7 @@ public final class Mirror implements AutoCloseable {
             if (!got.equals(integrity)) {
                 throw new MirrorStore.Refused("its blob's sha512 is " + got.sri() + ", not the integrity its index document names");
             }
-            store.add(name, version, tgz, integrity, Files.size(tgz), publishedAt);
+            store.add(name, version, tgz, integrity, Files.size(tgz), publishedAt, MirrorStore.publisher(v), MirrorStore.source(v));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {

@@ -37,6 +37,27 @@ public final class MirrorStore {
         this.changed = changed;
     }
 
+    private static final java.util.regex.Pattern USER = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+
+    /**
+     * Who upstream says published a version, kept so the mirror's signed documents say what upstream's do; a name
+     * that is not a plain user name (markup, escapes, megabytes) is not copied and the version is shown as mirrored.
+     */
+    static String publisher(com.fasterxml.jackson.databind.JsonNode v) {
+        String p = v.path("publisher").asText("");
+        return USER.matcher(p).matches() ? p : PUBLISHER;
+    }
+
+    /** Upstream's source provenance when it passes the checks a publisher's claim passes, else none. */
+    static RegistryDatabase.Provenance source(com.fasterxml.jackson.databind.JsonNode v) {
+        String repository = v.path("source").path("repository").asText(null);
+        String commit = v.path("source").path("commit").asText(null);
+        if (repository == null || commit == null || dev.cxpm.core.registry.PublishedSource.problem(repository, commit).isPresent()) {
+            return null;
+        }
+        return new RegistryDatabase.Provenance(repository, commit);
+    }
+
     Optional<VersionRow> version(String plugin, String version) {
         return db.version(plugin, version);
     }
@@ -45,7 +66,8 @@ public final class MirrorStore {
      * Stores a verified blob ({@code tgz} already hashed to {@code integrity}) and its version row; throws
      * {@link Refused} when the archive is not this plugin at this version, or the row cannot join.
      */
-    void add(String plugin, String version, Path tgz, Integrity integrity, long size, Instant publishedAt) {
+    void add(String plugin, String version, Path tgz, Integrity integrity, long size, Instant publishedAt, String publisher,
+             RegistryDatabase.Provenance source) {
         PublishedPlugin.Checked checked = PublishedPlugin.check(PluginArchive.read(tgz));
         if (!checked.ok()) {
             throw new Refused("its archive is not a plugin a publish would accept (" + checked.problems().size() + " problem(s))");
@@ -56,7 +78,7 @@ public final class MirrorStore {
         }
         blobs.put(integrity, tgz);
         VersionRow row = new VersionRow(plugin, version, integrity, size, p.manifest().toString(), p.dependenciesJson(), false,
-                PUBLISHER, publishedAt, null);
+                publisher, publishedAt, null, source);
         Summary summary = new Summary(p.displayName(), p.description(), p.category(), p.keywords(), p.capabilities());
         PublishOutcome outcome;
         try {
