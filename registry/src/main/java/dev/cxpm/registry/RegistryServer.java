@@ -6,6 +6,7 @@ import dev.cxpm.registry.api.ApiHandlers;
 import dev.cxpm.registry.api.Request;
 import dev.cxpm.registry.api.Uploads;
 import dev.cxpm.registry.codex.CodexMarketplace;
+import dev.cxpm.registry.web.ClientRelease;
 import dev.cxpm.registry.web.WebAssets;
 import dev.cxpm.registry.web.WebHandlers;
 import java.io.IOException;
@@ -54,13 +55,14 @@ public final class RegistryServer implements AutoCloseable {
 
     private final Uploads uploads;
 
-    private RegistryServer(Registry registry, HttpServer server, CodexMarketplace codex, Optional<URI> publicUrl, Uploads uploads) {
+    private RegistryServer(Registry registry, HttpServer server, CodexMarketplace codex, Optional<URI> publicUrl, Uploads uploads,
+                           Optional<ClientRelease> client) {
         this.registry = registry;
         this.server = server;
         this.codex = codex;
         this.uploads = uploads;
         ApiHandlers api = new ApiHandlers(registry, codex.name(), uploads);
-        this.web = new WebHandlers(registry, codex.name(), url(), publicUrl);
+        this.web = new WebHandlers(registry, codex.name(), url(), publicUrl, client);
         String plugin = "/api/v1/plugins/([^/]+)";
         this.routes = List.of(
                 route(Set.of("PUT", "POST"), "/api/v1/plugins", Access.PUBLISH, api::publish),
@@ -79,6 +81,8 @@ public final class RegistryServer implements AutoCloseable {
                 route(READ, "/api/v1/registry", Access.ANYONE, api::probe),
                 route(Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"), "/health", Access.ANYONE, api::health),
                 route(READ, "/", Access.ANYONE, web::home),
+                route(READ, "/install.sh", Access.ANYONE, web::installScript),
+                route(READ, "/downloads/([A-Za-z0-9._-]+)", Access.ANYONE, web::download),
                 route(READ, "/plugins/([^/]+)", Access.ANYONE, web::plugin),
                 route(READ, "/plugins/([^/]+)/([^/]+)", Access.ANYONE, web::version),
                 route(READ, "/plugins/([^/]+)/([^/]+)/icon", Access.ANYONE, web::icon),
@@ -96,14 +100,24 @@ public final class RegistryServer implements AutoCloseable {
      * 50 MiB of that directory and up to 16 MiB of heap for the manifests and SKILL.md heads it checks).
      */
     public record Options(Path codexRepository, String marketplaceName, Optional<URI> publicUrl, Path uploads, int maxUploads,
-                          Duration maxUploadTime) {
+                          Duration maxUploadTime, Optional<ClientRelease> client) {
         public static final String DEFAULT_MARKETPLACE_NAME = "cxpm-registry";
         public static final int DEFAULT_MAX_UPLOADS = 4;
         /** A 50 MiB body takes this long only below ~3.5 Mbit/s; past it, a stalled client stops holding a place. */
         public static final Duration DEFAULT_MAX_UPLOAD_TIME = Duration.ofMinutes(2);
 
+        public Options(Path codexRepository, String marketplaceName, Optional<URI> publicUrl, Path uploads, int maxUploads,
+                       Duration maxUploadTime) {
+            this(codexRepository, marketplaceName, publicUrl, uploads, maxUploads, maxUploadTime, Optional.empty());
+        }
+
         public Options(Path codexRepository, String marketplaceName, Optional<URI> publicUrl, Path uploads, int maxUploads) {
             this(codexRepository, marketplaceName, publicUrl, uploads, maxUploads, DEFAULT_MAX_UPLOAD_TIME);
+        }
+
+        /** The same, also handing out the cxpm release in {@code client} (install.sh and /downloads/). */
+        public Options withClient(Optional<ClientRelease> client) {
+            return new Options(codexRepository, marketplaceName, publicUrl, uploads, maxUploads, maxUploadTime, client);
         }
 
         public Options {
@@ -133,7 +147,7 @@ public final class RegistryServer implements AutoCloseable {
     public static RegistryServer start(Registry registry, String host, int port, Options options) throws IOException {
         HttpServer http = HttpServer.create(new InetSocketAddress(host, port), 128);
         RegistryServer s = new RegistryServer(registry, http, new CodexMarketplace(registry, options.codexRepository(), options.marketplaceName()),
-                options.publicUrl(), new Uploads(options.uploads(), options.maxUploads(), options.maxUploadTime()));
+                options.publicUrl(), new Uploads(options.uploads(), options.maxUploads(), options.maxUploadTime()), options.client());
         http.createContext("/", s::handle);
         http.setExecutor(s.executor);
         http.start();
@@ -190,7 +204,8 @@ public final class RegistryServer implements AutoCloseable {
 
     /** Web pages answer a refusal with a page; the API and the git view with JSON. */
     private static boolean isPage(String path) {
-        return !path.startsWith("/api/") && !path.startsWith(CodexMarketplace.URL_PATH + "/") && !path.equals("/health");
+        return !path.startsWith("/api/") && !path.startsWith(CodexMarketplace.URL_PATH + "/") && !path.equals("/health")
+                && !path.equals("/install.sh") && !path.startsWith("/downloads/");
     }
 
     private static final System.Logger LOG = System.getLogger(RegistryServer.class.getName());

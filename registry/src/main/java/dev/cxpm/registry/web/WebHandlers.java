@@ -16,12 +16,14 @@ public final class WebHandlers {
     private final WebPages pages;
     private final URI listening;
     private final Optional<URI> publicUrl;
+    private final Optional<ClientRelease> client;
 
-    public WebHandlers(Registry registry, String marketplaceName, URI listening, Optional<URI> publicUrl) {
+    public WebHandlers(Registry registry, String marketplaceName, URI listening, Optional<URI> publicUrl, Optional<ClientRelease> client) {
         this.registry = registry;
         this.pages = new WebPages(registry, marketplaceName);
         this.listening = listening;
         this.publicUrl = publicUrl;
+        this.client = client;
     }
 
     /**
@@ -54,7 +56,23 @@ public final class WebHandlers {
 
     public void home(Request r) throws IOException {
         Map<String, String> q = r.query();
-        r.sendHtml(200, pages.home(q.get("q"), q.get("category"), Request.intParam(q, "page", 1)));
+        String install = client.map(c -> "curl -fsSL " + baseUrl(r) + "/install.sh | sh").orElse(null);
+        r.sendHtml(200, pages.home(q.get("q"), q.get("category"), Request.intParam(q, "page", 1), install));
+    }
+
+    /** {@code GET /install.sh}: installs the client this registry serves, from the address the caller reached it at. */
+    public void installScript(Request r) throws IOException {
+        ClientRelease c = client.orElseThrow(() -> new RegistryException(404, "not-found",
+                "this registry serves no cxpm release (cxpm serve --release-dir DIR)"));
+        r.exchange().getResponseHeaders().set("Cache-Control", "no-cache");
+        r.send(200, "text/x-shellscript; charset=utf-8", c.installScript(baseUrl(r)).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    /** {@code GET /downloads/NAME}: a release archive or its .sha512, by exact name. */
+    public void download(Request r) throws IOException {
+        ClientRelease c = client.orElseThrow(() -> new RegistryException(404, "not-found",
+                "this registry serves no cxpm release (cxpm serve --release-dir DIR)"));
+        c.download(r, r.rawParam(1));
     }
 
     public void plugin(Request r) throws IOException {
