@@ -8,6 +8,7 @@ import dev.cxpm.registry.RegistryServer;
 import dev.cxpm.registry.storage.blob.BlobStore;
 import dev.cxpm.registry.storage.blob.FileBlobStore;
 import dev.cxpm.registry.storage.blob.S3BlobStore;
+import dev.cxpm.registry.web.ClientRelease;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.URI;
@@ -28,7 +29,9 @@ import picocli.CommandLine.Option;
         footer = {"  cxpm serve --demo",
                 "      Run a registry with example plugins on http://127.0.0.1:8686.",
                 "  cxpm serve --data /srv/cxpm --public-url https://plugins.example.test",
-                "      Run one behind a TLS proxy, its data in /srv/cxpm."})
+                "      Run one behind a TLS proxy, its data in /srv/cxpm.",
+                "  cxpm serve --release-dir /srv/cxpm-releases",
+                "      Also hand out cxpm: curl -fsSL URL/install.sh | sh installs the release found there."})
 final class ServeCommand implements Runnable {
 
     @CommandLine.ParentCommand
@@ -70,10 +73,16 @@ final class ServeCommand implements Runnable {
     @Option(names = "--demo", description = "Seed a few example plugins (once) so there is something to see.")
     boolean demo;
 
+    @Option(names = "--release-dir", paramLabel = "DIR", description = "Hand out the cxpm release in DIR (cxpm-VERSION-linux-x64.tar.gz and "
+            + "its .sha512, as ./mvnw -Prelease package writes them to dist/target) at /install.sh and /downloads/. Default: the "
+            + "release archives beside this cxpm's installation (a checkout's dist/target), if any.")
+    String releaseDir;
+
     @Override
     public void run() {
         Env env = root.env;
         Optional<URI> shownUrl = Optional.ofNullable(publicUrl).map(ServeCommand::publicUrl);
+        Optional<ClientRelease> client = clientRelease(env);
         Path dir = RegistryData.resolve(env, data);
         BlobStore blobStore = blobs == null ? new FileBlobStore(dir.resolve("blobs")) : s3(env);
         Registry registry;
@@ -97,7 +106,7 @@ final class ServeCommand implements Runnable {
         RegistryServer server;
         try {
             server = RegistryServer.start(registry, host, port,
-                    new RegistryServer.Options(dir.resolve("codex-marketplace.git"), marketplaceName, shownUrl));
+                    new RegistryServer.Options(dir.resolve("codex-marketplace.git"), marketplaceName, shownUrl).withClient(client));
         } catch (BindException e) {
             registry.close();
             throw new UserError(UserError.Kind.CONFLICT, "cannot listen on " + host + ":" + port + ": " + e.getMessage(),
@@ -115,6 +124,7 @@ final class ServeCommand implements Runnable {
         String base = shownUrl.map(Object::toString).orElse(server.url().toString());
         env.out().println("Codex CLI: codex plugin marketplace add " + base + "/codex/marketplace.git");
         env.out().println("cxpm: cxpm install PLUGIN --registry " + base);
+        client.ifPresent(c -> env.out().println("cxpm " + c.version() + " for new users: curl -fsSL " + base + "/install.sh | sh"));
         env.out().flush();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -126,6 +136,32 @@ final class ServeCommand implements Runnable {
             stopped.await();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * The release to hand out: in --release-dir (which must hold one), else beside this cxpm's installation: a
+     * checkout's dist/target when it runs from cli/target, or the directory an unpacked release sits in.
+     */
+    private Optional<ClientRelease> clientRelease(Env env) {
+        if (releaseDir != null) {
+            Path given = env.resolve(releaseDir);
+            return Optional.of(ClientRelease.find(given).orElseThrow(() -> new UserError(UserError.Kind.USAGE,
+                    "--release-dir " + releaseDir + " holds no cxpm release (cxpm-VERSION-linux-x64.tar.gz with its .sha512 beside it)",
+                    "./mvnw -Prelease package writes them to dist/target")));
+        }
+        try {
+            Path jar = Path.of(ServeCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            Path home = jar.getParent();
+            if (!jar.toString().endsWith(".jar") || home == null || home.getParent() == null) {
+                return Optional.empty();
+            }
+            Path checkoutDist = home.getFileName().toString().equals("target") && home.getParent().getFileName() != null
+                    && home.getParent().getFileName().toString().equals("cli") && home.getParent().getParent() != null
+                    ? home.getParent().getParent().resolve("dist/target") : home.getParent();
+            return ClientRelease.find(checkoutDist);
+        } catch (URISyntaxException | RuntimeException e) {
+            return Optional.empty();
         }
     }
 
