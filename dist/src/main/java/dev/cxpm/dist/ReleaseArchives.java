@@ -34,7 +34,9 @@ import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
  *
  * <p>Same inputs, same bytes: entries sorted by name, every time the build's timestamp, owner root (0/0), modes
  * 0755 or 0644 from the owner's execute bit only (not the umask), and a gzip header with no time or name (the JDK
- * writes zeros). jlink's own output is reproducible with these options (checked by {@code ReproducibleReleaseTest}).
+ * writes zeros). jlink's image (runtime/lib/modules, and the class-data archives made from it) came out different in 2
+ * of 6 builds here (same JDK and inputs; cause not found): the portable archive is reproducible, the self-contained
+ * one is but for those files (ReproducibleReleaseTest, bench/release-reproducible.sh).
  *
  * <p>Usage: {@code ReleaseArchives VERSION OUTPUT_TIMESTAMP CLI_TARGET LAUNCHER OUT_DIR}.
  */
