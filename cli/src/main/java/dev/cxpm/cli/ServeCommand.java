@@ -11,9 +11,11 @@ import dev.cxpm.registry.ops.Operations;
 import dev.cxpm.registry.ops.WatchedBlobStore;
 import dev.cxpm.registry.SigningKeys;
 import dev.cxpm.registry.storage.blob.BlobStore;
+import dev.cxpm.registry.web.ClientRelease;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.util.List;
 import java.time.Duration;
@@ -76,10 +78,16 @@ final class ServeCommand implements Runnable {
             + "pinned the old key accept the new one), print both key ids and exit. Restart every server using the key afterwards.")
     boolean rotateKey;
 
+    @Option(names = "--release-dir", paramLabel = "DIR", description = "Hand out the cxpm release in DIR (cxpm-VERSION-linux-x64.tar.gz and "
+            + "its .sha512, as ./mvnw -Prelease package writes them to dist/target) at /install.sh and /downloads/. Default: the "
+            + "release archives beside this cxpm's installation (a checkout's dist/target), if any.")
+    String releaseDir;
+
     @Override
     public void run() {
         Env env = root.env;
         Optional<URI> shownUrl = Optional.ofNullable(publicUrl).map(ServeCommand::publicUrl);
+        Optional<ClientRelease> client = clientRelease(env);
         Path dir = storage.dir(env);
         Path keyFile = Optional.ofNullable(signingKey).or(() -> Optional.ofNullable(env.var("CXPM_SIGNING_KEY_FILE")).filter(v -> !v.isBlank()))
                 .map(k -> env.cwd().resolve(k)).orElse(dir.resolve(RegistryServer.Options.SIGNING_KEY_FILE));
@@ -116,7 +124,8 @@ final class ServeCommand implements Runnable {
         RegistryServer server;
         try {
             RegistryServer.Options options = new RegistryServer.Options(dir.resolve("codex-marketplace.git"), marketplaceName,
-                    shownUrl, dir.resolve("uploads"), operations.maxUploads(), RegistryServer.Options.DEFAULT_MAX_UPLOAD_TIME).with(ops).withSigningKey(keyFile);
+                    shownUrl, dir.resolve("uploads"), operations.maxUploads(), RegistryServer.Options.DEFAULT_MAX_UPLOAD_TIME).with(ops).withSigningKey(keyFile)
+                    .withClient(client);
             server = RegistryServer.start(registry, host, port, mirrorUrl.map(options::mirroring).orElse(options));
         } catch (BindException e) {
             registry.close();
@@ -146,6 +155,7 @@ final class ServeCommand implements Runnable {
             env.out().println("read-only mirror of " + m.upstream() + ", polling every " + mirrorInterval + " (the log names what it refuses)");
             m.start(interval);
         });
+        client.ifPresent(c -> env.out().println("cxpm " + c.version() + " for new users: curl -fsSL " + base + "/install.sh | sh"));
         env.out().flush();
         ServeOperations.runUntilStopped(env, ops.shutdownGrace(), () -> {
             mirror.ifPresent(Mirror::close);
@@ -153,6 +163,32 @@ final class ServeCommand implements Runnable {
             registry.close();
             ops.accessLog().close();
         });
+    }
+
+    /**
+     * The release to hand out: in --release-dir (which must hold one), else beside this cxpm's installation: a
+     * checkout's dist/target when it runs from cli/target, or the directory an unpacked release sits in.
+     */
+    private Optional<ClientRelease> clientRelease(Env env) {
+        if (releaseDir != null) {
+            Path given = env.resolve(releaseDir);
+            return Optional.of(ClientRelease.find(given).orElseThrow(() -> new UserError(UserError.Kind.USAGE,
+                    "--release-dir " + releaseDir + " holds no cxpm release (cxpm-VERSION-linux-x64.tar.gz with its .sha512 beside it)",
+                    "./mvnw -Prelease package writes them to dist/target")));
+        }
+        try {
+            Path jar = Path.of(ServeCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            Path home = jar.getParent();
+            if (!jar.toString().endsWith(".jar") || home == null || home.getParent() == null) {
+                return Optional.empty();
+            }
+            Path checkoutDist = home.getFileName().toString().equals("target") && home.getParent().getFileName() != null
+                    && home.getParent().getFileName().toString().equals("cli") && home.getParent().getParent() != null
+                    ? home.getParent().getParent().resolve("dist/target") : home.getParent();
+            return ClientRelease.find(checkoutDist);
+        } catch (URISyntaxException | RuntimeException e) {
+            return Optional.empty();
+        }
     }
 
     private static void rotate(Env env, Path keyFile) {

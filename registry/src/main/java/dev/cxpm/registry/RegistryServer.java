@@ -11,6 +11,7 @@ import dev.cxpm.registry.ops.Health;
 import dev.cxpm.registry.ops.Metrics;
 import dev.cxpm.registry.ops.Operations;
 import dev.cxpm.registry.ops.Traffic;
+import dev.cxpm.registry.web.ClientRelease;
 import dev.cxpm.registry.web.WebAssets;
 import dev.cxpm.registry.web.WebHandlers;
 import java.io.IOException;
@@ -58,7 +59,7 @@ public final class RegistryServer implements AutoCloseable {
     /** What each {@code {placeholder}} of a route template matches. */
     private static final Map<String, String> PLACEHOLDERS = Map.of(
             "name", "([^/]+)", "version", "([^/]+)", "user", "([^/]+)",
-            "sha512", "([0-9a-f]{128})(?:\\.tgz)?", "id", "([0-9a-f]+)", "advisory", "([^/]+)", "file", "(.*)", "color", "([0-9A-Fa-f]{3,8})");
+            "sha512", "([0-9a-f]{128})(?:\\.tgz)?", "id", "([0-9a-f]+)", "advisory", "([^/]+)", "download", "([A-Za-z0-9._-]+)", "file", "(.*)", "color", "([0-9A-Fa-f]{3,8})");
 
     private static Route route(Set<String> methods, String template, Access access, Handler handler) {
         StringBuilder regex = new StringBuilder();
@@ -93,7 +94,7 @@ public final class RegistryServer implements AutoCloseable {
         this.trustProxy = ops.trustProxy();
         this.mirrorOf = options.mirrorOf();
         ApiHandlers api = new ApiHandlers(registry, codex.name(), uploads, ops.maxPublishBytes(), keys);
-        this.web = new WebHandlers(registry, codex.name(), url(), options.publicUrl(), options.mirrorOf());
+        this.web = new WebHandlers(registry, codex.name(), url(), options.publicUrl(), options.mirrorOf(), options.client());
         Health health = new Health(registry);
         String plugin = "/api/v1/plugins/{name}";
         this.routes = List.of(
@@ -121,6 +122,8 @@ public final class RegistryServer implements AutoCloseable {
                 route(READ, "/readyz", Access.ANYONE, health::ready),
                 route(READ, "/metrics", Access.ANYONE, traffic::metrics),
                 route(READ, "/", Access.ANYONE, web::home),
+                route(READ, "/install.sh", Access.ANYONE, web::installScript),
+                route(READ, "/downloads/{download}", Access.ANYONE, web::download),
                 route(READ, "/plugins/{name}", Access.ANYONE, web::plugin),
                 route(READ, "/plugins/{name}/{version}", Access.ANYONE, web::version),
                 route(READ, "/plugins/{name}/{version}/icon", Access.ANYONE, web::icon),
@@ -138,7 +141,8 @@ public final class RegistryServer implements AutoCloseable {
      * 50 MiB of that directory and up to 16 MiB of heap for the manifests and SKILL.md heads it checks).
      */
     public record Options(Path codexRepository, String marketplaceName, Optional<URI> publicUrl, Path uploads, int maxUploads,
-                          Duration maxUploadTime, Operations operations, Path signingKey, Optional<URI> mirrorOf) {
+                          Duration maxUploadTime, Operations operations, Path signingKey, Optional<URI> mirrorOf,
+                          Optional<ClientRelease> client) {
         public static final String DEFAULT_MARKETPLACE_NAME = "cxpm-registry";
         public static final int DEFAULT_MAX_UPLOADS = 4;
         /** A 50 MiB body takes this long only below ~3.5 Mbit/s; past it, a stalled client stops holding a place. */
@@ -154,22 +158,27 @@ public final class RegistryServer implements AutoCloseable {
         public Options(Path codexRepository, String marketplaceName, Optional<URI> publicUrl, Path uploads, int maxUploads,
                        Duration maxUploadTime) {
             this(codexRepository, marketplaceName, publicUrl, uploads, maxUploads, maxUploadTime, Operations.defaults(),
-                    codexRepository.resolveSibling(SIGNING_KEY_FILE), Optional.empty());
+                    codexRepository.resolveSibling(SIGNING_KEY_FILE), Optional.empty(), Optional.empty());
         }
 
         /** The same set-up, run as {@code ops} says (log, limits, shutdown). */
         public Options with(Operations ops) {
-            return new Options(codexRepository, marketplaceName, publicUrl, uploads, maxUploads, maxUploadTime, ops, signingKey, mirrorOf);
+            return new Options(codexRepository, marketplaceName, publicUrl, uploads, maxUploads, maxUploadTime, ops, signingKey, mirrorOf, client);
         }
 
         /** The same with the signing key in file (made there on first start when absent). */
         public Options withSigningKey(Path file) {
-            return new Options(codexRepository, marketplaceName, publicUrl, uploads, maxUploads, maxUploadTime, operations, file, mirrorOf);
+            return new Options(codexRepository, marketplaceName, publicUrl, uploads, maxUploads, maxUploadTime, operations, file, mirrorOf, client);
         }
 
         /** The same set-up as a read-only mirror of {@code upstream}: every write is refused, pages say whose mirror it is. */
         public Options mirroring(URI upstream) {
-            return new Options(codexRepository, marketplaceName, publicUrl, uploads, maxUploads, maxUploadTime, operations, signingKey, Optional.of(upstream));
+            return new Options(codexRepository, marketplaceName, publicUrl, uploads, maxUploads, maxUploadTime, operations, signingKey, Optional.of(upstream), client);
+        }
+
+        /** The same, also handing out the cxpm release in {@code client} (install.sh and /downloads/). */
+        public Options withClient(Optional<ClientRelease> client) {
+            return new Options(codexRepository, marketplaceName, publicUrl, uploads, maxUploads, maxUploadTime, operations, signingKey, mirrorOf, client);
         }
 
         public Options {
@@ -271,7 +280,8 @@ public final class RegistryServer implements AutoCloseable {
     /** Web pages answer a refusal with a page; the API, the git view and the operators' endpoints with JSON. */
     private static boolean isPage(String path) {
         return !path.startsWith("/api/") && !path.startsWith(CodexMarketplace.URL_PATH + "/")
-                && !Set.of("/health", "/healthz", "/readyz", "/metrics").contains(path) && !path.startsWith("/.well-known/");
+                && !Set.of("/health", "/healthz", "/readyz", "/metrics", "/install.sh").contains(path) && !path.startsWith("/.well-known/")
+                && !path.startsWith("/downloads/");
     }
 
     private static final System.Logger LOG = System.getLogger(RegistryServer.class.getName());

@@ -135,6 +135,9 @@ class TokenScopesTest {
                 // demo has no icon: what matters is that no caller gets more than another
                 new Row("GET /plugins/demo/1.0.0/icon", () -> call("GET", "/plugins/demo/1.0.0/icon"), 404, 404, 404, 404, 404, 404, 404, 404, 404),
                 new Row("GET /owners/bob", () -> call("GET", "/owners/bob"), anyone),
+                // this server hands out no cxpm release (ClientDownloadsTest has one): the same 404 for every caller
+                new Row("GET /install.sh", () -> call("GET", "/install.sh"), 404, 404, 404, 404, 404, 404, 404, 404, 404),
+                new Row("GET /downloads/NAME", () -> call("GET", "/downloads/cxpm-1.0.0-linux-x64.tar.gz"), 404, 404, 404, 404, 404, 404, 404, 404, 404),
                 new Row("GET /assets/registry.css", () -> call("GET", "/assets/registry.css"), anyone),
                 new Row("GET /assets/registry.js", () -> call("GET", "/assets/registry.js"), anyone),
                 new Row("GET /assets/icon.svg", () -> call("GET", "/assets/icon.svg"), anyone),

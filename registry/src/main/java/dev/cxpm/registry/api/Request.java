@@ -43,7 +43,7 @@ public final class Request {
         return ex.getRequestMethod();
     }
 
-    boolean isHead() {
+    public boolean isHead() {
         return method().equals("HEAD");
     }
 

@@ -17,10 +17,13 @@ public final class WebHandlers {
     private final URI listening;
     private final Optional<URI> publicUrl;
     private final Optional<URI> mirrorOf;
+    private final Optional<ClientRelease> client;
 
-    /** {@code mirrorOf}: the registry this one is a read-only mirror of, named on the home page. */
-    public WebHandlers(Registry registry, String marketplaceName, URI listening, Optional<URI> publicUrl, Optional<URI> mirrorOf) {
+    /** {@code mirrorOf}: the registry this one is a read-only mirror of, named on the home page; {@code client}: the cxpm release it hands out. */
+    public WebHandlers(Registry registry, String marketplaceName, URI listening, Optional<URI> publicUrl, Optional<URI> mirrorOf,
+                       Optional<ClientRelease> client) {
         this.mirrorOf = mirrorOf;
+        this.client = client;
         this.registry = registry;
         this.pages = new WebPages(registry, marketplaceName);
         this.listening = listening;
@@ -57,12 +60,28 @@ public final class WebHandlers {
 
     public void home(Request r) throws IOException {
         Map<String, String> q = r.query();
-        String html = pages.home(q.get("q"), q.get("category"), Request.intParam(q, "page", 1));
+        String install = client.map(c -> "curl -fsSL " + baseUrl(r) + "/install.sh | sh").orElse(null);
+        String html = pages.home(q.get("q"), q.get("category"), Request.intParam(q, "page", 1), install);
         if (mirrorOf.isPresent()) {
             html = html.replaceFirst("<main>", java.util.regex.Matcher.quoteReplacement(
                     "<main><p class=mirror>Read-only mirror of " + WebPages.esc(mirrorOf.get().toString()) + "</p>"));
         }
         r.sendHtml(200, html);
+    }
+
+    /** {@code GET /install.sh}: installs the client this registry serves, from the address the caller reached it at. */
+    public void installScript(Request r) throws IOException {
+        ClientRelease c = client.orElseThrow(() -> new RegistryException(404, "not-found",
+                "this registry serves no cxpm release (cxpm serve --release-dir DIR)"));
+        r.exchange().getResponseHeaders().set("Cache-Control", "no-cache");
+        r.send(200, "text/x-shellscript; charset=utf-8", c.installScript(baseUrl(r)).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    /** {@code GET /downloads/NAME}: a release archive or its .sha512, by exact name. */
+    public void download(Request r) throws IOException {
+        ClientRelease c = client.orElseThrow(() -> new RegistryException(404, "not-found",
+                "this registry serves no cxpm release (cxpm serve --release-dir DIR)"));
+        c.download(r, r.rawParam(1));
     }
 
     public void plugin(Request r) throws IOException {

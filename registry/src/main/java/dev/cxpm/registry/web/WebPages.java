@@ -25,10 +25,14 @@ public final class WebPages {
         this.plugins = new PluginPages(registry, marketplaceName);
     }
 
-    String home(String q, String category, int page) {
+    /** {@code install}: the one command that installs cxpm from this registry, shown first when it serves a release. */
+    String home(String q, String category, int page, String install) {
         Registry.TolerantSearch found = registry.searchTolerant(q, category, page, PER_PAGE);
         Registry.SearchResult r = found.result();
         StringBuilder b = new StringBuilder();
+        if (install != null) {
+            b.append("<p class=get-cxpm>New to cxpm? Install it: <code id=install-cxpm>").append(esc(install)).append("</code></p>");
+        }
         b.append("<form class=search action=\"/\" method=get role=search>")
                 .append("<input type=search name=q aria-label=\"Search plugins\" placeholder=\"Search plugins\" value=\"").append(esc(q)).append("\">");
         if (category != null && !category.isBlank()) {
