@@ -211,6 +211,13 @@ public interface RegistryDatabase extends AutoCloseable {
     /** A plugin's advisories, oldest first, withdrawn ones included. */
     List<AdvisoryRow> advisories(String plugin);
 
+    /**
+     * Calls {@code changed} (in a thread of its own) with each plugin another process sharing this database changed,
+     * or null when changes may have been missed; until the returned handle is closed. A database only one process
+     * uses (SQLite) never calls it.
+     */
+    AutoCloseable listen(java.util.function.Consumer<String> changed);
+
     @Override
     void close();
 }
