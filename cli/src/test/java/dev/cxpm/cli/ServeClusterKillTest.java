@@ -144,8 +144,16 @@ class ServeClusterKillTest {
 
     @Test
     void sigkillMidUploadLeavesNothingAndTheOtherInstanceServesEverything() throws Exception {
+        // a blob whose version row is not written yet, as a third instance in the middle of a publish leaves it:
+        // starting an instance must not sweep it away (a single server on SQLite does, at start)
+        byte[] inFlight = plugin("inflight");
+        Path inFlightObject = Files.createDirectories(bucketRoot.resolve(BUCKET).resolve("blobs"))
+                .resolve(Integrity.sha512(inFlight).hex() + ".tgz");
+        Files.write(inFlightObject, inFlight);
         URI urlA = serve("a");
         URI urlB = serve("b");
+        assertThat(inFlightObject).as("another instance's blob of a publish in flight, after two instances started").exists();
+        Files.delete(inFlightObject);
         CliRun token = CliRun.in(tmp, "token", "create", "--database", database);
         assertThat(token.exitCode()).as(token.stderr()).isZero();
         String admin = token.stdout().strip();
