@@ -87,7 +87,7 @@ for setup in one two; do
   echo "  index document, random plugin of $n (wrk -t2 -c32 -d$dur --latency)"; wrk -t2 -c32 -d"$dur" --latency -s "$index_lua" "$url" | show
   echo "  search, random word and perPage (wrk -t2 -c16 -d$dur --latency)"; wrk -t2 -c16 -d"$dur" --latency -s "$search_lua" "$url" | show
 done
-echo "== a publish through instance 0, then polled through instance 1 (whose cache held the 404 of a moment before)"
+echo "== a publish through instance 0, then polled through instance 1"
 last="$(printf 'plugin-%05d' "$n")"
 curl -s -o /dev/null "http://127.0.0.1:${ports[1]}/api/v1/plugins/$last"
 "$java" -cp "$cp" dev.cxpm.registry.RegistryBench seed-http "http://127.0.0.1:${ports[0]}" "$token" "$((n + 1))" "$n"

@@ -33,7 +33,7 @@ import java.util.Set;
 /**
  * The registry's rules, shared by every storage setup: who may publish what, how an upload is
  * checked before anything is stored, the order of writes that keeps a crash harmless (blob
- * first, version row after; orphan blobs swept at start), tokens ({@link Tokens}), what owners may
+ * first, version row after; orphan blobs swept at start by a single server), tokens ({@link Tokens}), what owners may
  * change ({@link Owners}), the index document ({@link IndexDocuments}) and search.
  * The HTTP layer ({@link RegistryServer}) only maps requests to these calls.
  */
@@ -338,7 +338,8 @@ public final class Registry implements AutoCloseable {
 
     /**
      * Deletes blobs no version points to: what a crash between the blob write and the version
-     * row leaves behind. Run at start, before requests are served.
+     * row leaves behind. Run at start, before requests are served, by a server with the store to itself (SQLite): on a
+     * shared database and store another instance may be between its blob and its row.
      */
     public int sweepOrphanBlobs() {
         Set<Integrity> referenced = new HashSet<>(db.integrities());
