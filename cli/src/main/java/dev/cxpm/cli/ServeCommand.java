@@ -111,7 +111,14 @@ final class ServeCommand implements Runnable {
         }
         int swept;
         try {
-            swept = registry.sweepOrphanBlobs();
+            // on a shared database and store another instance may be between its blob and its version row: a sweep here
+            // would take that blob; there the blobs are only checked, and `cxpm registry gc` sweeps after a grace period
+            if (!storage.onPostgres()) {
+                swept = registry.sweepOrphanBlobs();
+            } else {
+                registry.checkBlobs();
+                swept = 0;
+            }
         } catch (java.io.UncheckedIOException e) {
             registry.close();
             throw new UserError(UserError.Kind.NETWORK, "cannot read the blob store: " + e.getCause().getMessage(),

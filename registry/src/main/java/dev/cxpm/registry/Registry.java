@@ -33,7 +33,7 @@ import java.util.Set;
 /**
  * The registry's rules, shared by every storage setup: who may publish what, how an upload is
  * checked before anything is stored, the order of writes that keeps a crash harmless (blob
- * first, version row after; orphan blobs swept at start), tokens ({@link Tokens}), what owners may
+ * first, version row after; orphan blobs swept at start by a single server), tokens ({@link Tokens}), what owners may
  * change ({@link Owners}), the index document ({@link IndexDocuments}) and search.
  * The HTTP layer ({@link RegistryServer}) only maps requests to these calls.
  */
@@ -55,6 +55,9 @@ public final class Registry implements AutoCloseable {
     private final TypoSearch typos;
     private final AuditLog audit;
     private final Advisories advisories;
+    private final ReadCaches caches = new ReadCaches();
+    /** Other processes' changes on a shared PostgreSQL database ({@code ChangeFeed}); nothing on SQLite. */
+    private final AutoCloseable feed;
 
     public Registry(RegistryDatabase db, BlobStore blobs, Clock clock) {
         this.db = db;
@@ -69,6 +72,7 @@ public final class Registry implements AutoCloseable {
         this.tokens = new Tokens(db, clock, audit);
         this.owners = new Owners(db, surfaces, audit);
         this.advisories = new Advisories(db, clock, owners, audit);
+        this.feed = db.listen(this::changed);
     }
 
     /**
@@ -81,31 +85,19 @@ public final class Registry implements AutoCloseable {
     }
 
     /**
-     * Runs after every publish, yank or deprecation in this process, in the thread that made it, with the plugin's
-     * name (views derived from the registry update or mark themselves stale).
+     * Runs after every publish, yank, deprecation or advisory, with the plugin's name (views derived from the registry
+     * update or mark themselves stale): in the thread that made it, and when another process on the same PostgreSQL
+     * database made it, in the change feed's thread, where the name is null when changes may have been missed.
      */
     public void onChange(java.util.function.Consumer<String> listener) {
         listeners.add(listener);
     }
 
+    /** A plugin changed (null: any may have), here or in another process on the same database. */
     private void changed(String plugin) {
-        generation.incrementAndGet();
-        indexCache.remove(plugin);
+        caches.changed(plugin);
         listeners.forEach(l -> l.accept(plugin));
     }
-
-    /**
-     * Index documents are read far more often than written: kept in memory, dropped when this
-     * process publishes or yanks, and after {@link #INDEX_CACHE_TTL} in any case, so that several
-     * processes sharing one database see each other's changes within that time.
-     */
-    static final Duration INDEX_CACHE_TTL = Duration.ofSeconds(5);
-    private record Cached(IndexDocument doc, long at) {
-    }
-    private final java.util.concurrent.ConcurrentHashMap<String, Cached> indexCache = new java.util.concurrent.ConcurrentHashMap<>();
-    /** Bumped by every change, so a document built while a publish ran is not cached over it. */
-    private final java.util.concurrent.atomic.AtomicLong generation = new java.util.concurrent.atomic.AtomicLong();
-    private static final int INDEX_CACHE_MAX = 50_000;
 
     /** Metadata in PostgreSQL, blobs under {@code DIR/blobs/}. */
     public static Registry postgres(String jdbcUrl, Path dataDir, Clock clock) {
@@ -271,20 +263,10 @@ public final class Registry implements AutoCloseable {
      * this one as a replay.
      */
     public Optional<IndexDocument> index(String plugin) {
-        Cached c = indexCache.get(plugin);
-        long now = System.nanoTime();
-        if (c != null && now - c.at() < INDEX_CACHE_TTL.toNanos() && c.doc().sequence() == db.indexSequence(plugin)) {
-            return Optional.of(c.doc());
-        }
-        long gen = generation.get();
-        Optional<IndexDocument> doc = IndexDocuments.build(db, surfaces, plugin);
-        if (doc.isPresent() && generation.get() == gen) {
-            if (indexCache.size() >= INDEX_CACHE_MAX) {
-                indexCache.clear();
-            }
-            indexCache.put(plugin, new Cached(doc.get(), now));
-        }
-        return doc;
+        // other instances on the database may have changed it since: serve a cached document only while its sequence is
+        // the database's, or a client that already saw the newer one through another instance refuses it as a replay
+        return caches.index(plugin, () -> IndexDocuments.build(db, surfaces, plugin),
+                doc -> !db.sharedWithOtherInstances() || doc.sequence() == db.indexSequence(plugin));
     }
 
     public Optional<PluginRow> plugin(String name) {
@@ -350,16 +332,10 @@ public final class Registry implements AutoCloseable {
 
     public SearchResult search(String text, String category, int page, int perPage) {
         SearchQuery q = SearchCache.query(text, category, page, perPage);
-        // same policy as index documents: dropped on any change here, at most INDEX_CACHE_TTL old
-        long gen = generation.get();
-        Optional<SearchResult> cached = searchCache.get(q, gen);
-        if (cached.isPresent()) {
-            return cached.get();
-        }
-        SearchPage r = db.search(q);
-        SearchResult result = new SearchResult(r.total(), q.page(), q.perPage(), r.plugins());
-        searchCache.put(q, result, gen);
-        return result;
+        return caches.search(q, () -> {
+            SearchPage r = db.search(q);
+            return new SearchResult(r.total(), q.page(), q.perPage(), r.plugins());
+        });
     }
 
     /** A search's answer, and the query it answers when the one typed found nothing and a typo was corrected. */
@@ -373,14 +349,13 @@ public final class Registry implements AutoCloseable {
 
     /** What the search cache holds, in bytes of queries and answers. */
     long searchCacheBytes() {
-        return searchCache.retainedBytes();
+        return caches.searchBytes();
     }
-
-    private final SearchCache searchCache = new SearchCache(SearchCache.MAX_BYTES);
 
     /**
      * Deletes blobs no version points to: what a crash between the blob write and the version
-     * row leaves behind. Run at start, before requests are served.
+     * row leaves behind. Run at start, before requests are served, by a server with the store to itself (SQLite): on a
+     * shared database and store another instance may be between its blob and its row.
      */
     public int sweepOrphanBlobs() {
         Set<Integrity> referenced = new HashSet<>(db.integrities());
@@ -411,6 +386,11 @@ public final class Registry implements AutoCloseable {
 
     @Override
     public void close() {
+        try {
+            feed.close();
+        } catch (Exception e) {
+            // closing at shutdown: nothing left to do with the error
+        }
         downloads.close();
         db.close();
     }

@@ -11,7 +11,7 @@ import java.util.Optional;
  * Recent search answers, bounded by the bytes they hold (queries and results), not by their
  * number: anyone may search, so what a stranger can make the server keep must be small whatever
  * they send. Least recently used entries go first; an entry is good for {@link
- * Registry#INDEX_CACHE_TTL} and until the registry changes (its generation moves).
+ * ReadCaches#TTL} and until the registry changes (its generation moves).
  */
 final class SearchCache {
 
@@ -32,7 +32,7 @@ final class SearchCache {
 
     synchronized Optional<Registry.SearchResult> get(SearchQuery q, long generation) {
         Entry e = entries.get(q);
-        if (e == null || e.generation() != generation || System.nanoTime() - e.at() >= Registry.INDEX_CACHE_TTL.toNanos()) {
+        if (e == null || e.generation() != generation || System.nanoTime() - e.at() >= ReadCaches.TTL.toNanos()) {
             return Optional.empty();
         }
         return Optional.of(e.result());

@@ -35,6 +35,7 @@ public final class RegistryBench {
     public static void main(String[] args) throws Exception {
         switch (args[0]) {
             case "seed" -> seed(Path.of(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]));
+            case "seed-http" -> seedHttp(URI.create(args[1]), args[2], args.length > 4 ? Integer.parseInt(args[4]) : 0, Integer.parseInt(args[3]));
             case "publish" -> publish(URI.create(args[1]), Path.of(args[2]), Integer.parseInt(args[3]), Integer.parseInt(args[4]), args[5]);
             default -> throw new IllegalArgumentException("seed DIR N USERS | publish URL DIR USERS EACH admin|owner");
         }
@@ -75,6 +76,20 @@ public final class RegistryBench {
                 blobs.add(Registry.BLOB_PATH + r.versions(name).get(0).integrity().hex());
             }
             Files.write(bench.resolve("blobs.txt"), blobs);
+        }
+    }
+
+    /** {@code seed-http URL TOKEN N [FROM]}: plugins FROM to N-1 as {@code seed} makes them, published over HTTP (a registry on PostgreSQL + S3). */
+    static void seedHttp(URI url, String token, int from, int n) throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        for (int i = from; i < n; i++) {
+            int status = http.send(HttpRequest.newBuilder(url.resolve("/api/v1/plugins"))
+                    .PUT(HttpRequest.BodyPublishers.ofByteArray(archive(String.format("plugin-%05d", i), i, "1.0.0")))
+                    .header("Content-Type", "application/gzip").header("Authorization", "Bearer " + token).build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode();
+            if (status != 201 && status != 409) {
+                throw new IllegalStateException("publishing plugin " + i + ": HTTP " + status);
+            }
         }
     }
 

@@ -145,11 +145,15 @@ public final class CodexMarketplace implements AutoCloseable {
         }
     }
 
-    /** After a publish or yank: once the view is live, returns when it shows the change. */
+    /** After a publish or yank (null: any plugin may have changed): once the view is live, returns when it shows the change. */
     private void changed(String plugin) {
         long wait;
         synchronized (lock) {
-            pending.add(plugin);
+            if (plugin == null) {
+                rescan = true;
+            } else {
+                pending.add(plugin);
+            }
             if (!started) {
                 return; // nobody has asked for the view yet: its first build reads everything
             }

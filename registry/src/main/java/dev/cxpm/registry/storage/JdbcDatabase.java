@@ -19,6 +19,7 @@ public final class JdbcDatabase implements RegistryDatabase {
 
     private final JdbcConnections db;
     private final Dialect dialect;
+    private final String url;
 
     /** The embedded database: one SQLite file. */
     public static JdbcDatabase sqlite(Path file) {
@@ -48,15 +49,16 @@ public final class JdbcDatabase implements RegistryDatabase {
 
     private static JdbcDatabase open(String url, Dialect dialect) {
         try {
-            return new JdbcDatabase(new JdbcConnections(url, dialect), dialect);
+            return new JdbcDatabase(new JdbcConnections(url, dialect), dialect, url);
         } catch (SQLException e) {
             throw new IllegalStateException("cannot open the registry database " + redacted(url) + ": " + e.getMessage(), e);
         }
     }
 
-    private JdbcDatabase(JdbcConnections db, Dialect dialect) {
+    private JdbcDatabase(JdbcConnections db, Dialect dialect, String url) {
         this.db = db;
         this.dialect = dialect;
+        this.url = url;
         // plugins published before search_words existed, in short transactions so publishes are not held up
         for (long after = 0; after >= 0; ) {
             long from = after;
@@ -237,7 +239,24 @@ public final class JdbcDatabase implements RegistryDatabase {
 
     @Override
     public void appendAudit(AuditRow row) {
-        db.write(c -> AuditRows.append(c, row));
+        db.write(c -> {
+            AuditRows.append(c, row);
+            // every write that changes what a plugin looks like is audited in its transaction: announced with it
+            if (dialect == Dialect.POSTGRES && row.plugin() != null) {
+                ChangeFeed.announce(c, row.plugin());
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public AutoCloseable listen(java.util.function.Consumer<String> changed) {
+        return dialect == Dialect.POSTGRES ? ChangeFeed.listen(url, changed) : () -> { };
+    }
+
+    @Override
+    public boolean sharedWithOtherInstances() {
+        return dialect == Dialect.POSTGRES;
     }
 
     @Override

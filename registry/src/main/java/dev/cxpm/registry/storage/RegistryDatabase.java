@@ -228,6 +228,18 @@ public interface RegistryDatabase extends AutoCloseable {
     /** A plugin's advisories, oldest first, withdrawn ones included. */
     List<AdvisoryRow> advisories(String plugin);
 
+    /**
+     * Calls {@code changed} (in a thread of its own) with each plugin another process sharing this database changed,
+     * or null when changes may have been missed; until the returned handle is closed. A database only one process
+     * uses (SQLite) never calls it.
+     */
+    AutoCloseable listen(java.util.function.Consumer<String> changed);
+
+    /** Whether other registry processes may write to this database (PostgreSQL), so a cache must check it is current. */
+    default boolean sharedWithOtherInstances() {
+        return false;
+    }
+
     @Override
     void close();
 }
