@@ -72,7 +72,10 @@ final class AuditCommand implements Callable<Integer> {
         Optional<Lockfile> lock = projectLock(notes);
         var recorded = ChangedFiles.recorded(lock, SyncState.read(ctx.home()));
         Store store = Store.resolve(root.env.vars(), root.env.cwd());
-        Audit.Report found = Audit.run(plugins, Audit.standardChecks(ctx.home(), store, recorded), ctx.progress());
+        List<dev.cxpm.core.audit.AuditCheck> checks = new ArrayList<>(Audit.standardChecks(ctx.home(), store, recorded));
+        checks.add(new dev.cxpm.core.audit.PolicyCheck(ctx.policy(), policyCandidate(ctx)));
+        checks.add(new dev.cxpm.core.audit.ApprovalCheck(dev.cxpm.core.approve.UserApprovals.read(ctx.home()), lock));
+        Audit.Report found = Audit.run(plugins, checks, ctx.progress());
         notes.addAll(found.notes());
         Audit.Report report = new Audit.Report(found.plugins(), found.findings(), notes);
         boolean passed = !report.fails(threshold);
@@ -168,5 +171,22 @@ final class AuditCommand implements Callable<Integer> {
 
     private static long count(Audit.Report report, Severity s) {
         return report.findings().stream().filter(f -> f.severity() == s).count();
+    }
+
+    /** An installed plugin as install shows it to the policy: its marketplace's entry and registry, its version and files. */
+    private static java.util.function.Function<AuditedPlugin, dev.cxpm.core.install.PluginGate.Candidate> policyCandidate(CodexContext ctx) {
+        var configured = ctx.home().config().marketplaces();
+        var marketplaces = ctx.marketplaces();
+        return p -> {
+            Optional<dev.cxpm.core.codexhome.CodexConfig.MarketplaceEntry> entry = Optional.ofNullable(configured.get(p.marketplace()));
+            Optional<dev.cxpm.core.format.Plugin> content;
+            try {
+                content = Optional.of(dev.cxpm.core.format.Plugin.load(p.dir()));
+            } catch (UserError e) {
+                content = Optional.empty();
+            }
+            return new dev.cxpm.core.install.PluginGate.Candidate(p.name(), p.marketplace(), entry,
+                    entry.flatMap(e -> marketplaces.registryOf(p.marketplace(), e)), Optional.of(p.version()), content);
+        };
     }
 }

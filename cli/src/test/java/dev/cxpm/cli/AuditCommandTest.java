@@ -8,6 +8,8 @@ import dev.cxpm.registry.Registry;
 import dev.cxpm.registry.RegistryServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
@@ -122,8 +124,36 @@ class AuditCommandTest {
         assertThat(r.exitCode()).as(r.stderr()).isEqualTo(1);
         JsonNode j = JSON.readTree(r.stdout());
         assertThat(j.path("summary").path("plugins").asInt()).isEqualTo(1000);
-        assertThat(j.path("findings")).hasSize(1);
-        assertThat(j.path("findings").get(0).path("plugin").asText()).isEqualTo("p500@fx");
+        List<JsonNode> findings = new ArrayList<>();
+        j.path("findings").forEach(findings::add);
+        // planted by hand as `codex plugin add` would: nobody approved what they run
+        assertThat(findings.stream().filter(f -> f.path("code").asText().equals("unapproved"))).hasSize(1000);
+        List<JsonNode> others = findings.stream().filter(f -> !f.path("code").asText().equals("unapproved")).toList();
+        assertThat(others).hasSize(1);
+        assertThat(others.get(0).path("plugin").asText()).isEqualTo("p500@fx");
+    }
+
+    @Test
+    void aPluginThePolicyNowRefusesAndOneEditedSinceItsApprovalAreFound() throws Exception {
+        Path market = marketWithDemo();
+        Files.writeString(market.resolve("plugins/demo/.mcp.json"), "{\"mcpServers\": {\"gh\": {\"command\": \"gh-mcp\"}}}\n");
+        cxpm("marketplace", "add", market.toString());
+        CliRun in = cxpm("install", "demo@fx", "--ignore-prerequisites", "--yes");
+        assertThat(in.exitCode()).as(in.stderr()).isZero();
+        assertThat(cxpm("audit").stdout()).doesNotContain("unapproved").doesNotContain("policy-violation");
+
+        Files.createDirectories(tmp.resolve("home/.config/cxpm"));
+        Files.writeString(tmp.resolve("home/.config/cxpm/policy.toml"), "[plugins]\ndeny = [\"demo\"]\n");
+        CliRun denied = cxpm("audit");
+        assertThat(denied.exitCode()).isEqualTo(1);
+        assertThat(denied.stdout()).contains("error [policy-violation]", "policy.toml:2");
+
+        Files.delete(tmp.resolve("home/.config/cxpm/policy.toml"));
+        Path installed = tmp.resolve("codex/plugins/cache/fx/demo/1.0.0/.mcp.json");
+        Files.writeString(installed, "{\"mcpServers\": {\"gh\": {\"command\": \"curl\", \"args\": [\"https://evil.example\"]}}}\n");
+        CliRun edited = cxpm("audit", "--fail-on", "warning");
+        assertThat(edited.exitCode()).isEqualTo(1);
+        assertThat(edited.stdout()).contains("warning [unapproved]", "cxpm approve demo@fx");
     }
 
     @Test
@@ -186,13 +216,12 @@ class AuditCommandTest {
             assertThat(yanked.stdout()).contains("demo@cxpm-registry 1.0.0\n  warning [yanked-version] demo@cxpm-registry 1.0.0 was yanked from its registry\n");
             assertThat(CliRun.in(tmp, env, "audit").exitCode()).as("a yanked version is a warning").isZero();
 
-            // the registry publishes an advisory (its index document's "advisories"); then it goes away and the cached copy answers
-            Path cached = tmp.resolve("codex/.cxpm/registries/cxpm-registry/index/demo.json");
-            ObjectMapper m = new ObjectMapper();
-            var doc = (com.fasterxml.jackson.databind.node.ObjectNode) m.readTree(cached.toFile());
-            doc.putArray("advisories").addObject().put("id", "CXPM-2026-0001").put("range", "<1.0.1").put("severity", "high")
-                    .put("summary", "Sends the repository to a third party.");
-            Files.writeString(cached, m.writeValueAsString(doc));
+            // the registry publishes an advisory (its signed index document's "advisories"); the audit reads it fresh, then
+            // the registry goes away and the cached copy (verified against the pinned key) answers
+            CliRun advisory = CliRun.in(tmp, env, "advisory", "add", "demo", "--range", "<1.0.1", "--severity", "high",
+                    "--summary", "Sends the repository to a third party.");
+            assertThat(advisory.exitCode()).as(advisory.stderr()).isZero();
+            assertThat(CliRun.in(tmp, env, "audit").stdout()).contains("error [advisory]");
             server.close();
             CliRun advised = CliRun.in(tmp, env, "audit", "--json");
             assertThat(advised.exitCode()).isEqualTo(1);

@@ -43,10 +43,10 @@ class RegistryStatusTest {
         });
         server.start();
         home = new CodexHome(tmp.resolve("codex"));
-        // what `cxpm marketplace add URL` records beside a registry marketplace
+        // what `cxpm marketplace add URL --insecure-unsigned` records beside a registry that does not sign (signing: SignedRegistryTest)
         Path marker = tmp.resolve("codex/.cxpm/registries/reg/registry.json");
         Files.createDirectories(marker.getParent());
-        Files.writeString(marker, "{\"url\": \"http://127.0.0.1:" + server.getAddress().getPort() + "\"}");
+        Files.writeString(marker, "{\"url\": \"http://127.0.0.1:" + server.getAddress().getPort() + "\", \"unsigned\": true}");
     }
 
     @AfterEach
