@@ -93,6 +93,13 @@ class PostgresClusterTest {
         awaitTrue("b's search shows 1.1.0", published, () -> b.get("/api/v1/search?q=alpha").body().contains("\"1.1.0\""));
         awaitTrue("b's page shows 1.1.0", published, () -> b.get("/plugins/alpha").body().contains("1.1.0"));
         awaitTrue("b's git view shows 1.1.0", published, () -> marketplace(b, "after-publish").contains("\"1.1.0\""));
+        // and the real Codex CLI, pointed at b alone, installs what was published through a
+        dev.cxpm.testkit.CodexClient codex = new dev.cxpm.testkit.CodexClient(tmp.resolve("codex-home"), tmp.resolve("home"));
+        dev.cxpm.testkit.CodexClient.Result add = codex.run("plugin", "marketplace", "add", b.server.url() + "/codex/marketplace.git");
+        assertThat(add.exitCode()).as(add.output()).isZero();
+        dev.cxpm.testkit.CodexClient.Result install = codex.run("plugin", "add", "alpha@cxpm-registry");
+        assertThat(install.exitCode()).as(install.output()).isZero();
+        assertThat(tmp.resolve("codex-home/plugins/cache/cxpm-registry/alpha/1.1.0")).isDirectory();
 
         assertThat(a.http("POST", "/api/v1/plugins/alpha/versions/1.1.0/yank", a.admin).statusCode()).isEqualTo(200);
         long yanked = System.nanoTime();
