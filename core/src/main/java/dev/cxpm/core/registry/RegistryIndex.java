@@ -63,11 +63,15 @@ public record RegistryIndex(String name, Optional<String> description, List<Rele
         if (!n.isTextual()) {
             return Optional.empty();
         }
-        String t = n.asText();
-        t = t.length() > MAX_CHANGE_CHARS ? t.substring(0, MAX_CHANGE_CHARS) + "..." : t;
+        return Optional.of(terminalSafe(n.asText()));
+    }
+
+    /** Registry text a terminal will show: bounded, control and format characters replaced. */
+    private static String terminalSafe(String text) {
+        String t = text.length() > MAX_CHANGE_CHARS ? text.substring(0, MAX_CHANGE_CHARS) + "..." : text;
         StringBuilder b = new StringBuilder(t.length());
         t.codePoints().forEach(cp -> b.appendCodePoint(Character.isISOControl(cp) || Character.getType(cp) == Character.FORMAT ? '?' : cp));
-        return Optional.of(b.toString());
+        return b.toString();
     }
 
     private static final int MAX_CHANGES = 50;
@@ -80,11 +84,7 @@ public record RegistryIndex(String name, Optional<String> description, List<Rele
                 out.add("and " + (array.size() - MAX_CHANGES) + " more");
                 break;
             }
-            String t = c.asText();
-            t = t.length() > MAX_CHANGE_CHARS ? t.substring(0, MAX_CHANGE_CHARS) + "..." : t;
-            StringBuilder b = new StringBuilder(t.length());
-            t.codePoints().forEach(cp -> b.appendCodePoint(Character.isISOControl(cp) || Character.getType(cp) == Character.FORMAT ? '?' : cp));
-            out.add(b.toString());
+            out.add(terminalSafe(c.asText()));
         }
         return List.copyOf(out);
     }
