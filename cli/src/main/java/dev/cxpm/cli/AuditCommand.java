@@ -66,7 +66,7 @@ final class AuditCommand implements Callable<Integer> {
         CodexContext ctx = CodexContext.of(root.env);
         List<AuditedPlugin> plugins = new ArrayList<>();
         for (Installer.InstalledPlugin p : ctx.installer().list()) {
-            plugins.add(new AuditedPlugin(p.id().plugin(), p.id().marketplace(), p.version(), p.path(), p.enabled()));
+            plugins.add(AuditedPlugin.read(p.id().plugin(), p.id().marketplace(), p.version(), p.path(), p.enabled()));
         }
         List<Note> notes = new ArrayList<>();
         Optional<Lockfile> lock = projectLock(notes);
@@ -179,14 +179,8 @@ final class AuditCommand implements Callable<Integer> {
         var marketplaces = ctx.marketplaces();
         return p -> {
             Optional<dev.cxpm.core.codexhome.CodexConfig.MarketplaceEntry> entry = Optional.ofNullable(configured.get(p.marketplace()));
-            Optional<dev.cxpm.core.format.Plugin> content;
-            try {
-                content = Optional.of(dev.cxpm.core.format.Plugin.load(p.dir()));
-            } catch (UserError e) {
-                content = Optional.empty();
-            }
             return new dev.cxpm.core.install.PluginGate.Candidate(p.name(), p.marketplace(), entry,
-                    entry.flatMap(e -> marketplaces.registryOf(p.marketplace(), e)), Optional.of(p.version()), content);
+                    entry.flatMap(e -> marketplaces.registryOf(p.marketplace(), e)), Optional.of(p.version()), p.manifest());
         };
     }
 }

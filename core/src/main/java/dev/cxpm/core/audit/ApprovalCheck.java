@@ -4,7 +4,6 @@ import dev.cxpm.core.UserError;
 import dev.cxpm.core.approve.RunHash;
 import dev.cxpm.core.approve.RunSurface;
 import dev.cxpm.core.approve.UserApprovals;
-import dev.cxpm.core.format.Plugin;
 import dev.cxpm.core.lock.LockedPlugin;
 import dev.cxpm.core.lock.Lockfile;
 import java.util.Optional;
@@ -25,11 +24,14 @@ public final class ApprovalCheck implements AuditCheck {
 
     @Override
     public void check(AuditedPlugin plugin, Findings out) {
+        if (plugin.manifest().isEmpty()) {
+            return; // a manifest Codex cannot read runs nothing
+        }
         RunSurface runs;
         try {
-            runs = RunSurface.of(Plugin.load(plugin.dir()));
+            runs = RunSurface.of(plugin.manifest().get());
         } catch (UserError | java.io.UncheckedIOException e) {
-            return; // a manifest Codex cannot read runs nothing
+            return; // nor does a configuration it cannot read
         }
         if (runs.isEmpty()) {
             return;

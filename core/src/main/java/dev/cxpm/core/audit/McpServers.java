@@ -20,13 +20,15 @@ public final class McpServers implements AuditCheck {
 
     @Override
     public void check(AuditedPlugin plugin, Findings out) {
-        Plugin p;
+        if (plugin.manifest().isEmpty()) {
+            return; // a manifest Codex cannot read starts no server
+        }
+        Plugin p = plugin.manifest().get();
         Map<String, McpServer> servers;
         try {
-            p = Plugin.load(plugin.dir());
             servers = p.mcpServers();
         } catch (UserError e) {
-            return; // a manifest Codex cannot read starts no server
+            return; // nor does an MCP configuration it cannot read
         }
         Optional<JsonFile> json = p.mcpConfig().json();
         String file = json.map(j -> SafeText.of(plugin.dir().relativize(j.path()).toString().replace(java.io.File.separatorChar, '/'), 300))

@@ -42,7 +42,7 @@ class AuditTest {
     }
 
     static AuditedPlugin audited(Path dir, String name) {
-        return new AuditedPlugin(name, "fx", "1.0.0", dir, true);
+        return AuditedPlugin.read(name, "fx", "1.0.0", dir, true);
     }
 
     private Audit.Report audit(AuditedPlugin... plugins) {

@@ -64,7 +64,7 @@ class RegistryStatusTest {
     }
 
     private Audit.Report audit(String version) {
-        AuditedPlugin p = new AuditedPlugin("demo", "reg", version, tmp.resolve("codex/plugins/cache/reg/demo/" + version), true);
+        AuditedPlugin p = AuditedPlugin.read("demo", "reg", version, tmp.resolve("codex/plugins/cache/reg/demo/" + version), true);
         return Audit.run(List.of(p), List.of(new RegistryStatus(new RegistryMarketplaces(home))), Progress.NONE);
     }
 
@@ -109,7 +109,7 @@ class RegistryStatusTest {
 
     @Test
     void aPluginNotFromARegistryIsNotAsked() {
-        AuditedPlugin p = new AuditedPlugin("demo", "local", "1.0.0", tmp, true);
+        AuditedPlugin p = AuditedPlugin.read("demo", "local", "1.0.0", tmp, true);
         Audit.Report r = Audit.run(List.of(p), List.of(new RegistryStatus(new RegistryMarketplaces(home))), Progress.NONE);
         assertThat(r.findings()).isEmpty();
         assertThat(r.notes()).isEmpty();
