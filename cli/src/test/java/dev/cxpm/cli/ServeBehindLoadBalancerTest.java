@@ -101,6 +101,15 @@ class ServeBehindLoadBalancerTest {
         return out;
     }
 
+    /** The prometheus.yml of the Metrics section. */
+    static String documentedPrometheusConfig() throws IOException {
+        String doc = Files.readString(Path.of("..", "docs", "OPERATIONS.md"));
+        int start = doc.indexOf("```yaml\n# prometheus.yml");
+        assertThat(start).as("the scrape config in docs/OPERATIONS.md").isNotNegative();
+        start = doc.indexOf('\n', start) + 1;
+        return doc.substring(start, doc.indexOf("```", start));
+    }
+
     /** The section's haproxy.cfg: the one code block that has a {@code frontend}. */
     static String documentedHaproxyConfig(String section) {
         for (String block : section.split("```")) {
@@ -178,6 +187,9 @@ class ServeBehindLoadBalancerTest {
                 "8687", String.valueOf(portB), "/var/lib/cxpm/a", tmp.resolve("a").toString(), "/var/lib/cxpm/b",
                 tmp.resolve("b").toString(), "\"$DB\"", database, "https://s3.internal", "http://127.0.0.1:" + s3.getPort(),
                 "https://registry.example.com", lb.toString(), "/etc/cxpm/signing-key.json", tmp.resolve("signing-key.json").toString()));
+        Path metricsToken = tmp.resolve("metrics-token");
+        Files.writeString(metricsToken, "prometheus-scrapes-with-this-token\n");
+        substitutions.put("/etc/cxpm/metrics-token", metricsToken.toString());
         Map<String, String> env = Map.of("HOME", tmp.resolve("home").toString(), "PATH", System.getenv("PATH"),
                 "AWS_ACCESS_KEY_ID", ACCESS, "AWS_SECRET_ACCESS_KEY", SECRET);
         List<String> commands = documentedCommands(section);
@@ -271,6 +283,33 @@ class ServeBehindLoadBalancerTest {
             Thread.sleep(20);
         }
         assertThat(JSON.readTree(line).path("remote").asText()).isEqualTo("127.0.0.1");
+
+        // Prometheus as the Metrics section configures it: each instance scraped directly, with the token file's content
+        JsonNode scrape = new com.fasterxml.jackson.databind.ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory())
+                .readTree(documentedPrometheusConfig()).path("scrape_configs").get(0);
+        assertThat(scrape.path("authorization").path("type").asText()).isEqualTo("Bearer");
+        String bearer = Files.readString(metricsToken).strip(); // Prometheus trims the credentials file, as serve reads its first line
+        Map<String, URI> targets = Map.of("10.0.0.1:8686", a, "10.0.0.2:8687", b);
+        double publishes = 0;
+        List<URI> scraped = new ArrayList<>();
+        for (JsonNode target : scrape.path("static_configs").get(0).path("targets")) {
+            URI instance = targets.get(target.asText());
+            assertThat(instance).as("target " + target).isNotNull();
+            scraped.add(instance);
+            HttpRequest.Builder request = HttpRequest.newBuilder(instance.resolve(scrape.path("metrics_path").asText()));
+            assertThat(http.send(request.build(), HttpResponse.BodyHandlers.discarding()).statusCode())
+                    .as("no token, even from loopback, once --metrics-token-file is set").isEqualTo(403);
+            HttpResponse<String> metrics = http.send(request.header("Authorization", "Bearer " + bearer).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(metrics.statusCode()).isEqualTo(200);
+            assertThat(metrics.headers().firstValue("Content-Type").orElse("")).contains("version=0.0.4");
+            publishes += metrics.body().lines().filter(l -> l.startsWith("cxpm_publishes_total{outcome=\"published\"} "))
+                    .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+        }
+        assertThat(scraped).containsExactlyInAnyOrder(a, b);
+        assertThat(publishes).as("the one publish, counted by the instance that took it").isEqualTo(1.0);
+        assertThat(http.send(HttpRequest.newBuilder(lb.resolve("/metrics")).build(), HttpResponse.BodyHandlers.discarding()).statusCode())
+                .as("metrics through the balancer without the token").isEqualTo(403);
 
         Process stopping = processes.get(processes.size() - 1);
         stopping.destroy();

@@ -107,7 +107,8 @@ class ServeShutdownTest {
     @Test
     void sigtermLetsASlowDownloadInFlightFinishThenExitsZero() throws Exception {
         Path dir = tmp.resolve("data");
-        Served s = serve(dir, "--shutdown-grace", "30", "--access-log", "off");
+        Path accessLog = tmp.resolve("access.jsonl");
+        Served s = serve(dir, "--shutdown-grace", "30", "--access-log", accessLog.toString());
         String token = CliRun.in(tmp, "token", "create", "--data", dir.toString()).stdout().strip();
         byte[] noise = new byte[8 << 20];
         new java.util.Random(14).nextBytes(noise);
@@ -159,6 +160,10 @@ class ServeShutdownTest {
         }
         assertThat(s.process().waitFor(30, TimeUnit.SECONDS)).isTrue();
         assertThat(s.process().exitValue()).isZero();
+        // --access-log FILE: the lines go to the file (the download's with every byte sent), none to stderr
+        assertThat(Files.readAllLines(accessLog)).anyMatch(l -> l.contains("\"method\":\"GET\"") && l.contains("\"status\":200")
+                && l.contains("\"bytes\":" + archive.length + ","));
+        assertThat(Files.readString(tmp.resolve("stderr.txt"))).doesNotContain("\"route\"");
     }
 
     private static byte[] dechunked(byte[] chunked) {
