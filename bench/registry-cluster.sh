@@ -46,7 +46,7 @@ for _ in $(seq 100); do curl -s -o /dev/null "http://127.0.0.1:$s3port/" && brea
 export AWS_ACCESS_KEY_ID=bench-access AWS_SECRET_ACCESS_KEY=bench-secret CXPM_DAEMON=0
 for i in 0 1; do
   CXPM_DAEMON=0 ./cxpm serve --port "${ports[$i]}" --data "$work/instance$i" --database "$db" --blobs s3://cxpm/blobs \
-    --s3-endpoint "http://127.0.0.1:$s3port" --rate-limit off --token-rate-limit off --access-log off >"$work/serve$i.log" 2>&1 &
+    --s3-endpoint "http://127.0.0.1:$s3port" --signing-key "$work/signing-key.json" --rate-limit off --token-rate-limit off --access-log off >"$work/serve$i.log" 2>&1 &
   pids+=($!)
 done
 for p in "${ports[@]}"; do

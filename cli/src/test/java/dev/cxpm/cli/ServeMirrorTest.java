@@ -8,6 +8,7 @@ import dev.cxpm.core.pack.Packer;
 import dev.cxpm.registry.Caller;
 import dev.cxpm.registry.Registry;
 import dev.cxpm.registry.RegistryServer;
+import dev.cxpm.testkit.PostgresServer;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.URI;
@@ -21,6 +22,11 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
+import org.gaul.s3proxy.AuthenticationType;
+import org.gaul.s3proxy.S3Proxy;
+import org.jclouds.ContextBuilder;
+import org.jclouds.blobstore.BlobStoreContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -88,6 +94,77 @@ class ServeMirrorTest {
             } finally {
                 p.destroyForcibly().waitFor();
             }
+        }
+    }
+
+    /**
+     * A mirror on the storage a scale-out registry uses (docs/OPERATIONS.md: PostgreSQL and an S3 bucket): what it copies
+     * lands in the database and the bucket, not in its data directory, and it serves upstream's documents and blobs.
+     */
+    @Test
+    void aMirrorOnPostgresAndS3ServesUpstreamFromTheDatabaseAndTheBucket() throws Exception {
+        PostgresServer pg = PostgresServer.forTests().orElse(null);
+        org.assertj.core.api.Assumptions.assumeThat(pg).as("PostgreSQL installed").isNotNull();
+        String database = pg.freshSchemaUrlNamed("serve_mirror");
+        BlobStoreContext s3Store = ContextBuilder.newBuilder("transient").overrides(new Properties()).build(BlobStoreContext.class);
+        s3Store.getBlobStore().createContainerInLocation(null, "cxpm-mirror");
+        S3Proxy s3 = S3Proxy.builder().blobStore(s3Store.getBlobStore()).endpoint(URI.create("http://127.0.0.1:0"))
+                .awsAuthentication(AuthenticationType.AWS_V4, "mirror-access", "mirror-secret").build();
+        s3.start();
+        Path up = tmp.resolve("upstream");
+        Process p = null;
+        try (Registry upstream = Registry.embedded(up, Clock.systemUTC());
+             RegistryServer upstreamServer = RegistryServer.start(upstream, "127.0.0.1", 0,
+                     new RegistryServer.Options(up.resolve("codex-marketplace.git"), "up"))) {
+            while (!s3.getState().equals("STARTED")) {
+                Thread.sleep(5);
+            }
+            upstream.publish(new Caller("bob", List.of(Caller.OWNER), null), plugin("hello", "1.0.0"));
+            upstream.publish(new Caller("bob", List.of(Caller.OWNER), null), plugin("hello", "1.1.0"));
+            String javaBin = ProcessHandle.current().info().command().orElse("java");
+            Path data = tmp.resolve("mirror");
+            ProcessBuilder pb = new ProcessBuilder(javaBin, "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+                    "dev.cxpm.cli.Main", "serve", "--port", "0", "--data", data.toString(), "--database", database,
+                    "--blobs", "s3://cxpm-mirror/blobs", "--s3-endpoint", "http://127.0.0.1:" + s3.getPort(),
+                    "--mirror", upstreamServer.url().toString(), "--mirror-interval", "10s", "--access-log", "off")
+                    .redirectError(tmp.resolve("stderr.txt").toFile());
+            pb.environment().put("AWS_ACCESS_KEY_ID", "mirror-access");
+            pb.environment().put("AWS_SECRET_ACCESS_KEY", "mirror-secret");
+            p = pb.start();
+            BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+            URI mirror = null;
+            for (String line; mirror == null && (line = out.readLine()) != null; ) {
+                if (line.startsWith("cxpm registry serving ")) {
+                    mirror = URI.create(line.split(" ")[3]);
+                }
+            }
+            assertThat(mirror).as(Files.readString(tmp.resolve("stderr.txt"))).isNotNull();
+            String expected = get(upstreamServer.url(), "/api/v1/plugins/hello").body();
+            for (int i = 0; i < 300 && !get(mirror, "/api/v1/plugins/hello").body().equals(expected); i++) {
+                Thread.sleep(100);
+            }
+            assertThat(get(mirror, "/api/v1/plugins/hello").body()).as(Files.readString(tmp.resolve("stderr.txt"))).isEqualTo(expected);
+            for (JsonNode v : JSON.readTree(expected).path("versions")) {
+                HttpResponse<byte[]> blob = http.send(HttpRequest.newBuilder(mirror.resolve(v.path("tarball").asText())).build(),
+                        HttpResponse.BodyHandlers.ofByteArray());
+                assertThat(blob.statusCode()).isEqualTo(200);
+                assertThat(dev.cxpm.core.pack.Integrity.sha512(blob.body()).sri()).isEqualTo(v.path("integrity").asText());
+            }
+            assertThat(s3Store.getBlobStore().list("cxpm-mirror", org.jclouds.blobstore.options.ListContainerOptions.Builder.recursive()))
+                    .as("the two archives, in the bucket").hasSize(2);
+            try (java.sql.Connection c = java.sql.DriverManager.getConnection(database); java.sql.Statement st = c.createStatement();
+                 java.sql.ResultSet rs = st.executeQuery("SELECT count(*) FROM versions")) {
+                rs.next();
+                assertThat(rs.getLong(1)).as("version rows in PostgreSQL").isEqualTo(2);
+            }
+            assertThat(data.resolve("registry.db")).doesNotExist();
+            assertThat(data.resolve("blobs")).doesNotExist();
+        } finally {
+            if (p != null) {
+                p.destroyForcibly().waitFor();
+            }
+            s3.stop();
+            s3Store.close();
         }
     }
 

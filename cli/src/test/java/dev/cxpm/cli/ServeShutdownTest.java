@@ -105,6 +105,92 @@ class ServeShutdownTest {
     }
 
     @Test
+    void sigtermLetsASlowDownloadInFlightFinishThenExitsZero() throws Exception {
+        Path dir = tmp.resolve("data");
+        Path accessLog = tmp.resolve("access.jsonl");
+        Served s = serve(dir, "--shutdown-grace", "30", "--access-log", accessLog.toString());
+        String token = CliRun.in(tmp, "token", "create", "--data", dir.toString()).stdout().strip();
+        byte[] noise = new byte[8 << 20];
+        new java.util.Random(14).nextBytes(noise);
+        // incompressible, and far more than the socket buffers hold: the server is still writing while the client waits
+        byte[] archive = Packer.archive(Map.of(".codex-plugin/plugin.json",
+                "{\"name\":\"big\",\"version\":\"1.0.0\",\"description\":\"A big plugin.\"}",
+                "data/noise.txt", java.util.Base64.getEncoder().encodeToString(noise)));
+        HttpClient http = HttpClient.newHttpClient();
+        HttpResponse<String> published = http.send(HttpRequest.newBuilder(s.url().resolve("/api/v1/plugins"))
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(archive)).header("Authorization", "Bearer " + token).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(published.statusCode()).as(published.body()).isEqualTo(201);
+        var version = new ObjectMapper().readTree(http.send(HttpRequest.newBuilder(s.url().resolve("/api/v1/plugins/big")).build(),
+                HttpResponse.BodyHandlers.ofString()).body()).path("versions").get(0);
+
+        try (Socket socket = new Socket()) {
+            socket.setReceiveBufferSize(16 * 1024);
+            socket.connect(new java.net.InetSocketAddress(s.url().getHost(), s.url().getPort()));
+            socket.getOutputStream().write(("GET " + version.path("tarball").asText() + " HTTP/1.1\r\nHost: " + s.url().getAuthority()
+                    + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            InputStream in = socket.getInputStream();
+            byte[] first = in.readNBytes(64 * 1024);
+            assertThat(first).hasSize(64 * 1024);
+
+            s.process().destroy(); // SIGTERM
+            Thread.sleep(700);
+            assertThat(s.process().isAlive()).as("waiting for the download in flight").isTrue();
+            boolean refused;
+            try (Socket late = new Socket(s.url().getHost(), s.url().getPort())) {
+                refused = false;
+            } catch (ConnectException e) {
+                refused = true;
+            }
+            assertThat(refused).as("no new connections once stopping").isTrue();
+
+            java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
+            all.write(first);
+            in.transferTo(all);
+            byte[] answer = all.toByteArray();
+            int body = indexOf(answer, "\r\n\r\n".getBytes(StandardCharsets.US_ASCII)) + 4;
+            String head = new String(answer, 0, body, StandardCharsets.US_ASCII);
+            assertThat(head).startsWith("HTTP/1.1 200");
+            byte[] blob = java.util.Arrays.copyOfRange(answer, body, answer.length);
+            if (head.toLowerCase(java.util.Locale.ROOT).contains("transfer-encoding: chunked")) {
+                blob = dechunked(blob);
+            }
+            assertThat(blob).as("the whole archive, after SIGTERM").hasSize(archive.length);
+            assertThat(dev.cxpm.core.pack.Integrity.sha512(blob).sri()).isEqualTo(version.path("integrity").asText());
+        }
+        assertThat(s.process().waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(s.process().exitValue()).isZero();
+        // --access-log FILE: the lines go to the file (the download's with every byte sent), none to stderr
+        assertThat(Files.readAllLines(accessLog)).anyMatch(l -> l.contains("\"method\":\"GET\"") && l.contains("\"status\":200")
+                && l.contains("\"bytes\":" + archive.length + ","));
+        assertThat(Files.readString(tmp.resolve("stderr.txt"))).doesNotContain("\"route\"");
+    }
+
+    private static byte[] dechunked(byte[] chunked) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(chunked.length);
+        int at = 0;
+        while (true) {
+            int eol = indexOf(java.util.Arrays.copyOfRange(chunked, at, Math.min(chunked.length, at + 32)), "\r\n".getBytes(StandardCharsets.US_ASCII));
+            int size = Integer.parseInt(new String(chunked, at, eol, StandardCharsets.US_ASCII).split(";")[0].strip(), 16);
+            at += eol + 2;
+            if (size == 0) {
+                return out.toByteArray();
+            }
+            out.write(chunked, at, size);
+            at += size + 2;
+        }
+    }
+
+    private static int indexOf(byte[] hay, byte[] needle) {
+        for (int i = 0; i + needle.length <= hay.length; i++) {
+            if (java.util.Arrays.equals(hay, i, i + needle.length, needle, 0, needle.length)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    @Test
     void sigintOnAnIdleServerExitsZeroAtOnce() throws Exception {
         Served s = serve(tmp.resolve("data"), "--access-log", "off");
         HttpResponse<String> ready = HttpClient.newHttpClient().send(HttpRequest.newBuilder(s.url().resolve("/readyz")).build(),

@@ -23,8 +23,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The Codex git view follows publishes one commit at a time (a fast-forward touching only the changed plugin), and a
- * git reader is never held up by a view being written: it gets the previous view until the next one is finished.
+ * The Codex git view follows publishes one snapshot at a time (a parentless commit of the whole tree, the same on every
+ * server holding the same plugins, differing from the previous one only in the changed plugin), and a git reader is
+ * never held up by a view being written: it gets the previous view until the next one is finished.
  */
 class CodexViewUpdatesTest {
 
@@ -54,26 +55,29 @@ class CodexViewUpdatesTest {
     }
 
     @Test
-    void aPublishIsOneFastForwardCommitTouchingOnlyThatPluginAndAGitFetchSeesIt() throws Exception {
+    void aPublishIsOneSnapshotDifferingOnlyInThatPluginAndAGitFetchSeesIt() throws Exception {
         start();
         assertThat(r.publish(r.admin, TestArchive.plugin("alpha", "1.0.0").bytes()).statusCode()).isEqualTo(201);
         Path clone = git(client, "clone", "-q", r.server.url() + "/codex/marketplace.git", "clone").resolve("clone");
         assertThat(clone.resolve("plugins/alpha/skills/hello/SKILL.md")).exists();
 
         assertThat(r.publish(r.admin, TestArchive.plugin("beta", "1.0.0").bytes()).statusCode()).isEqualTo(201);
+        git(clone, "fetch", "-q", "origin");
+        assertThat(output(clone, "diff", "--name-only", "HEAD", "origin/main"))
+                .isEqualTo(".agents/plugins/marketplace.json\nplugins/beta/.codex-plugin/plugin.json\nplugins/beta/skills/hello/SKILL.md\n");
+        assertThat(output(clone, "rev-list", "--count", "origin/main")).as("a snapshot has no parent").isEqualTo("1\n");
+        git(clone, "reset", "-q", "--hard", "origin/main");
         assertThat(r.publish(r.admin, TestArchive.plugin("alpha", "1.1.0").file("package/NEW.md", "new\n").bytes()).statusCode()).isEqualTo(201);
-        git(clone, "pull", "-q", "--ff-only");
+        update(clone);
+        assertThat(output(clone, "diff", "--name-only", "ORIG_HEAD", "HEAD"))
+                .isEqualTo(".agents/plugins/marketplace.json\nplugins/alpha/.codex-plugin/plugin.json\nplugins/alpha/NEW.md\n");
         assertThat(clone.resolve("plugins/beta/.codex-plugin/plugin.json")).exists();
         assertThat(clone.resolve("plugins/alpha/NEW.md")).hasContent("new");
         assertThat(Files.readString(clone.resolve(".agents/plugins/marketplace.json"))).contains("\"beta\"").contains("\"1.1.0\"");
-        assertThat(output(clone, "diff", "--name-only", "HEAD~1", "HEAD"))
-                .isEqualTo(".agents/plugins/marketplace.json\nplugins/alpha/.codex-plugin/plugin.json\nplugins/alpha/NEW.md\n");
-        assertThat(output(clone, "diff", "--name-only", "HEAD~2", "HEAD~1"))
-                .isEqualTo(".agents/plugins/marketplace.json\nplugins/beta/.codex-plugin/plugin.json\nplugins/beta/skills/hello/SKILL.md\n");
 
         HttpResponse<String> yank = r.http("POST", "/api/v1/plugins/beta/versions/1.0.0/yank", r.admin);
         assertThat(yank.statusCode()).as(yank.body()).isBetween(200, 204);
-        git(clone, "pull", "-q", "--ff-only");
+        update(clone);
         assertThat(clone.resolve("plugins/beta")).doesNotExist();
         assertThat(Files.readString(clone.resolve(".agents/plugins/marketplace.json"))).doesNotContain("\"beta\"").contains("\"alpha\"");
     }
@@ -94,7 +98,7 @@ class CodexViewUpdatesTest {
         // the first request started the check against the database; the next publish waits for it and shows both
         assertThat(r.publish(r.admin, TestArchive.plugin("delta", "1.0.0").bytes()).statusCode()).isEqualTo(201);
         git(clone, "remote", "set-url", "origin", r.server.url() + "/codex/marketplace.git"); // a new port
-        git(clone, "pull", "-q", "--ff-only");
+        update(clone);
         assertThat(clone.resolve("plugins/gamma/skills/hello/SKILL.md")).exists();
         assertThat(clone.resolve("plugins/delta/skills/hello/SKILL.md")).exists();
         assertThat(clone.resolve("plugins/alpha/skills/hello/SKILL.md")).exists();
@@ -124,8 +128,14 @@ class CodexViewUpdatesTest {
 
         blobs.release.countDown();
         assertThat(publishing.get(2, TimeUnit.MINUTES).statusCode()).isEqualTo(201);
-        git(during, "pull", "-q", "--ff-only");
+        update(during);
         assertThat(during.resolve("plugins/slow/skills/hello/SKILL.md")).exists();
+    }
+
+    /** A clone taking the new snapshot (not a fast-forward: a snapshot has no parent): fetch it, then check it out. */
+    private static void update(Path clone) throws Exception {
+        git(clone, "fetch", "-q", "origin");
+        git(clone, "reset", "-q", "--hard", "origin/main");
     }
 
     private static Path git(Path dir, String... args) throws Exception {

@@ -111,6 +111,38 @@ class MirrorTest {
         assertThat(mirror.syncOnce()).isEqualTo(new Mirror.Report(2, 0, 0, List.of()));
     }
 
+    /** OPERATIONS.md: a mirror is carried across an air gap with export and import, and the registry there serves the same. */
+    @Test
+    void aMirrorExportedAndImportedAcrossAnAirGapServesUpstreamsDocumentsAndBlobs() throws Exception {
+        upstream.publish(bob, RegistryServerTest.plugin("demo", "1.0.0"));
+        upstream.publish(bob, RegistryServerTest.plugin("demo", "1.1.0"));
+        upstream.yank(bob, "demo", "1.1.0", true);
+        upstream.deprecate(bob, "demo", "1.0.0", "use 2.x");
+        upstream.addAdvisory(bob, "demo", null, "<1.1.0", "high", "leaks tokens", null);
+        startMirror(upstreamServer.url());
+        assertThat(mirror.syncOnce().refused()).isEmpty();
+
+        Path carried = down.resolve("carried");
+        try (dev.cxpm.registry.storage.JdbcDatabase db = dev.cxpm.registry.storage.JdbcDatabase.sqlite(down.resolve("registry.db"))) {
+            dev.cxpm.registry.storage.RegistryExport.export(db, new dev.cxpm.registry.storage.blob.FileBlobStore(down.resolve("blobs")), carried);
+        }
+        Path gapped = Files.createDirectories(down.resolve("air-gapped"));
+        try (dev.cxpm.registry.storage.JdbcDatabase db = dev.cxpm.registry.storage.JdbcDatabase.sqlite(gapped.resolve("registry.db"))) {
+            dev.cxpm.registry.storage.RegistryImport.importFrom(carried, db, new dev.cxpm.registry.storage.blob.FileBlobStore(gapped.resolve("blobs")));
+        }
+        try (Registry there = Registry.embedded(gapped, Clock.systemUTC());
+             RegistryServer served = RegistryServer.start(there, "127.0.0.1", 0, new RegistryServer.Options(gapped.resolve("codex-marketplace.git"), "gapped"))) {
+            HttpResponse<byte[]> doc = get(served.url(), "/api/v1/plugins/demo");
+            assertThat(doc.statusCode()).isEqualTo(200);
+            assertThat(new String(doc.body(), StandardCharsets.UTF_8))
+                    .isEqualTo(new String(get(upstreamServer.url(), "/api/v1/plugins/demo").body(), StandardCharsets.UTF_8));
+            for (JsonNode v : JSON.readTree(doc.body()).path("versions")) {
+                assertThat(get(served.url(), v.path("tarball").asText()).body())
+                        .isEqualTo(get(upstreamServer.url(), v.path("tarball").asText()).body());
+            }
+        }
+    }
+
     @Test
     void aYankUpstreamShowsAfterTheNextPoll() throws Exception {
         upstream.publish(bob, RegistryServerTest.plugin("demo", "1.0.0"));

@@ -109,6 +109,27 @@ class PostgresClusterTest {
     }
 
     @Test
+    void aDeprecationAndAnAdvisoryThroughOneInstanceShowThroughTheOtherWithinTheBound() throws Exception {
+        assertThat(a.publish(a.admin, TestArchive.plugin("gamma", "1.0.0").bytes()).statusCode()).isEqualTo(201);
+        assertThat(latest(b, "gamma")).isEqualTo("1.0.0"); // b caches the document now
+        assertThat(send(a, "PUT", "/api/v1/plugins/gamma/deprecation", "{\"range\":\"1.x\",\"message\":\"use 2.x\"}")).isEqualTo(200);
+        long deprecated = System.nanoTime();
+        awaitTrue("b's index document shows the deprecation", deprecated,
+                () -> JSON.readTree(b.get("/api/v1/plugins/gamma").body()).path("versions").get(0).path("deprecated").asText().equals("use 2.x"));
+        assertThat(send(a, "POST", "/api/v1/plugins/gamma/advisories", "{\"range\":\"<2\",\"severity\":\"high\",\"summary\":\"leaks tokens\"}"))
+                .isEqualTo(201);
+        long advised = System.nanoTime();
+        awaitTrue("b's index document shows the advisory", advised,
+                () -> JSON.readTree(b.get("/api/v1/plugins/gamma").body()).path("advisories").size() == 1);
+    }
+
+    private static int send(RunningRegistry r, String method, String path, String json) throws Exception {
+        return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(r.server.url().resolve(path))
+                .method(method, java.net.http.HttpRequest.BodyPublishers.ofString(json)).header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + r.admin).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
+
+    @Test
     void afterItsListeningConnectionIsCutAnInstanceListensAgain() throws Exception {
         assertThat(a.publish(a.admin, TestArchive.plugin("beta", "1.0.0").bytes()).statusCode()).isEqualTo(201);
         assertThat(latest(b, "beta")).isEqualTo("1.0.0");

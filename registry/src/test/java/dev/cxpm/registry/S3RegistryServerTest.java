@@ -7,6 +7,7 @@ import dev.cxpm.registry.storage.JdbcDatabase;
 import dev.cxpm.registry.storage.blob.BlobStore;
 import dev.cxpm.registry.storage.blob.S3BlobStore;
 import java.net.URI;
+import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -89,6 +90,17 @@ class S3RegistryServerTest extends RegistryServerTest {
         s3.delete(i);
         s3.delete(i); // deleting what is gone is fine
         assertThat(s3.exists(i)).isFalse();
+    }
+
+    /** A HEAD answers 404 alike for a missing key and a missing bucket: readiness must not take a bucket gone for "ok". */
+    @Test
+    void readyzNamesTheBlobStoreUnreachableWhenTheBucketIsGone() throws Exception {
+        assertThat(get("/readyz").statusCode()).isEqualTo(200);
+        context.getBlobStore().deleteContainer(bucket);
+        Thread.sleep(600); // past the reuse of the last result
+        HttpResponse<String> r = get("/readyz");
+        assertThat(r.statusCode()).isEqualTo(503);
+        assertThat(r.body()).contains("\"blobs\":\"unreachable\"").doesNotContain(bucket);
     }
 
     @Test

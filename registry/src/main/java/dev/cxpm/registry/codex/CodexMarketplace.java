@@ -33,8 +33,10 @@ import java.util.concurrent.Executors;
  * over git's "dumb" HTTP protocol: {@code codex plugin marketplace add URL/codex/marketplace.git}.
  *
  * <p>Each change is a new commit written by {@code git fast-import} from the previous one with only the changed
- * plugin's paths ({@link FastImportStream}), so {@code codex plugin marketplace upgrade} fast-forwards and one
- * plugin's change costs that plugin (and the one marketplace.json). Commits are written by one background
+ * plugin's paths ({@link FastImportStream}), so one plugin's change costs that plugin (and the one marketplace.json);
+ * main then points at a commit of that tree with no parent and a fixed date ({@link #pinSnapshot}), the same on every
+ * server sharing the database, so a Codex client behind a load balancer gets one view whichever server answers
+ * ({@code codex plugin marketplace upgrade} fetches the new snapshot). Commits are written by one background
  * thread; readers never wait for it: they get the last finished view, whose {@code info/refs} is held in memory
  * and replaced only once the new commit's objects are all in place (objects are only ever added). The first git
  * request after start serves the view left on disk and checks it against the database in the background; only a
@@ -245,9 +247,12 @@ public final class CodexMarketplace implements AutoCloseable {
                 names.forEach(n -> wanted.put(n, registry.plugin(n).orElse(null)));
             }
             wanted.entrySet().removeIf(e -> unchanged(e.getKey(), e.getValue()));
-            if (!wanted.isEmpty() || !hasMain) {
+            boolean changed = !wanted.isEmpty() || !hasMain;
+            if (changed) {
                 writeCommit(wanted, hasMain);
-            } else if (refs != null) {
+            }
+            changed |= pinSnapshot();
+            if (!changed && refs != null) {
                 return;
             }
             git.run("update-server-info");
@@ -255,6 +260,24 @@ public final class CodexMarketplace implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * Points main at the snapshot commit of its tree ({@link GitRepository#snapshotOf}) instead of the commit fast-import
+     * wrote, whose parent and date are this server's own history: servers sharing a database then serve the same commit.
+     * True when main moved.
+     */
+    private boolean pinSnapshot() {
+        String[] headAndTree = git.text("rev-parse", MAIN, MAIN + "^{tree}").split("\n");
+        if (headAndTree.length != 2) {
+            throw new IllegalStateException("the Codex marketplace view has no " + MAIN);
+        }
+        String snapshot = git.snapshotOf(headAndTree[1].trim());
+        if (snapshot.equals(headAndTree[0].trim())) {
+            return false;
+        }
+        git.run("update-ref", MAIN, snapshot, headAndTree[0].trim());
+        return true;
     }
 
     private boolean unchanged(String plugin, PluginRow row) {

@@ -45,6 +45,30 @@ final class GitRepository {
         return new String(output(args), StandardCharsets.UTF_8).trim();
     }
 
+    /**
+     * The commit of {@code tree} with no parent, a fixed identity and a fixed date: it depends on the tree alone, so every
+     * server holding the same registry makes the same commit (a client behind a load balancer may read {@code info/refs}
+     * from one and the objects from another).
+     */
+    String snapshotOf(String tree) {
+        try {
+            ProcessBuilder pb = process("commit-tree", "-m", "registry snapshot", tree);
+            pb.environment().put("GIT_AUTHOR_DATE", SNAPSHOT_DATE);
+            pb.environment().put("GIT_COMMITTER_DATE", SNAPSHOT_DATE);
+            Process p = pb.redirectOutput(ProcessBuilder.Redirect.PIPE).start();
+            p.getOutputStream().close();
+            String commit = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+            if (waitFor(p) != 0 || commit.isEmpty()) {
+                throw new IllegalStateException("git commit-tree failed building the Codex marketplace view");
+            }
+            return commit;
+        } catch (IOException e) {
+            throw noGit(e);
+        }
+    }
+
+    private static final String SNAPSHOT_DATE = "946684800 +0000";
+
     Process start(String... args) {
         try {
             return process(args).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();

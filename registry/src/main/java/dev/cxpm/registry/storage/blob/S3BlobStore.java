@@ -148,6 +148,19 @@ public final class S3BlobStore implements BlobStore {
         check(send("DELETE", key(integrity), Map.of(), null), "DELETE"); // S3 answers 204 for a missing key too
     }
 
+    /**
+     * A one-key listing of the prefix, not the default HEAD of a key never stored: a HEAD answers 404 without a body
+     * for a missing bucket as for a missing key, so a bucket deleted or misnamed would look ready.
+     */
+    @Override
+    public void check() {
+        Map<String, String> query = new TreeMap<>();
+        query.put("list-type", "2");
+        query.put("max-keys", "1");
+        query.put("prefix", prefix);
+        check(send("GET", null, query, null), "LIST");
+    }
+
     @Override
     public Set<Integrity> list() {
         return listWithTimes().keySet();
