@@ -39,10 +39,45 @@ public final class JsonText {
             if (printer != null) {
                 g.setPrettyPrinter(printer instanceof Instantiatable<?> i ? (PrettyPrinter) i.createInstance() : printer);
             }
-            node.serialize(g, null); // trees need no serializer provider: no ObjectMapper
+            write(g, node);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         return out.toString();
+    }
+
+    /** What an ObjectMapper's serializer of trees writes for each node (node.serialize needs its provider). */
+    private static void write(JsonGenerator g, JsonNode n) throws IOException {
+        switch (n.getNodeType()) {
+            case OBJECT -> {
+                g.writeStartObject();
+                for (var e : n.properties()) {
+                    g.writeFieldName(e.getKey());
+                    write(g, e.getValue());
+                }
+                g.writeEndObject();
+            }
+            case ARRAY -> {
+                g.writeStartArray();
+                for (JsonNode c : n) {
+                    write(g, c);
+                }
+                g.writeEndArray();
+            }
+            case STRING -> g.writeString(n.textValue());
+            case BOOLEAN -> g.writeBoolean(n.booleanValue());
+            case NULL -> g.writeNull();
+            case NUMBER -> {
+                switch (n.numberType()) {
+                    case INT -> g.writeNumber(n.intValue());
+                    case LONG -> g.writeNumber(n.longValue());
+                    case BIG_INTEGER -> g.writeNumber(n.bigIntegerValue());
+                    case FLOAT -> g.writeNumber(n.floatValue());
+                    case DOUBLE -> g.writeNumber(n.doubleValue());
+                    default -> g.writeNumber(n.decimalValue());
+                }
+            }
+            default -> throw new IllegalArgumentException("not a JSON tree node: " + n.getNodeType());
+        }
     }
 }
