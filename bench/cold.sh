@@ -3,6 +3,8 @@
 # one interleaved run (bench/interleave.py): `list`, `validate`, `install` of an installed plugin and a fresh
 # `install` from a local marketplace, each through the launcher (CXPM_DAEMON=0 ./cxpm) and as the launcher's java line
 # run directly. The target (issue 12): every one at most 1.0x codex ("vs first" column). Usage: bench/cold.sh [RUNS=10]
+# CXPM_BEFORE=DIR adds the same commands run by another checkout (built there first), e.g. a `git archive` of an
+# earlier commit, in the same interleaved run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root="$PWD"
@@ -24,8 +26,17 @@ CODEX_HOME="$t/cxpm" ./cxpm install demo@fx >/dev/null
 java_line="$(CODEX_HOME="$t/cxpm" bash -x ./cxpm --version 2>&1 >/dev/null | grep -E '^\+ exec .*/bin/java ' | tail -1)"
 java_line="${java_line#+ exec }"; java_line="${java_line% --version}"
 fresh="rm -rf $t/fresh && cp -r $t/fresh.base $t/fresh"
+before=()
+if [[ -n "${CXPM_BEFORE:-}" ]]; then
+  (cd "$CXPM_BEFORE" && ./cxpm --version >/dev/null)
+  b="$CXPM_BEFORE/cxpm"
+  before=("before: cxpm list=env CODEX_HOME=$t/cxpm $b list"
+    "before: cxpm validate=env CODEX_HOME=$t/cxpm $b validate $t/mk/plugins/demo"
+    "before: cxpm install, installed=env CODEX_HOME=$t/cxpm $b install demo@fx"
+    "before: cxpm install, fresh=env CODEX_HOME=$t/fresh $b install demo@fx" "--prepare=$fresh")
+fi
 python3 bench/interleave.py "$runs" \
-  "codex plugin list (npm launcher)=env CODEX_HOME=$t/codex CODEX_CLIENT_LAUNCHER=1 $client plugin list" \
+  "codex plugin list (npm launcher)=env CODEX_HOME=$t/codex CODEX_CLIENT_LAUNCHER=1 $client plugin list" "${before[@]}" \
   "cxpm list=env CODEX_HOME=$t/cxpm ./cxpm list" \
   "cxpm list (java line)=env CODEX_HOME=$t/cxpm $java_line list" \
   "cxpm validate=env CODEX_HOME=$t/cxpm ./cxpm validate $t/mk/plugins/demo" \
