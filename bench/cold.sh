@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 root="$PWD"
 runs="${1:-10}"
 client="${CXPM_SHARED:-$root/../shared}/compat/codex/codex-client.sh"
-./cxpm --version >/dev/null # builds the jar and its class-data archive when missing or stale
+CXPM_DAEMON=0 ./cxpm --version >/dev/null # builds the jar and its class-data archive when missing or stale (and starts no daemon)
 t="$(mktemp -d)"; trap 'rm -rf "$t"' EXIT
 mkdir -p "$t/mk/.agents/plugins" "$t/mk/plugins/demo/.codex-plugin" "$t/mk/plugins/demo/skills/hello" "$t/home" "$t/codex" "$t/cxpm"
 echo '{"name": "fx", "plugins": [{"name": "demo", "source": {"source": "local", "path": "./plugins/demo"}}]}' > "$t/mk/.agents/plugins/marketplace.json"
@@ -28,7 +28,7 @@ java_line="${java_line#+ exec }"; java_line="${java_line% --version}"
 fresh="rm -rf $t/fresh && cp -r $t/fresh.base $t/fresh"
 before=()
 if [[ -n "${CXPM_BEFORE:-}" ]]; then
-  (cd "$CXPM_BEFORE" && ./cxpm --version >/dev/null)
+  (cd "$CXPM_BEFORE" && CXPM_DAEMON=0 ./cxpm --version >/dev/null)
   b="$CXPM_BEFORE/cxpm"
   before=("before: cxpm list=env CODEX_HOME=$t/cxpm $b list"
     "before: cxpm validate=env CODEX_HOME=$t/cxpm $b validate $t/mk/plugins/demo"

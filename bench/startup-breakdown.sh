@@ -9,7 +9,7 @@
 # The launcher's own share: bench/cold.sh (`cxpm list` beside its java line).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-./cxpm --version >/dev/null # builds the jar and its archive when missing or stale
+CXPM_DAEMON=0 ./cxpm --version >/dev/null # builds the jar and its archive when missing or stale (and starts no daemon)
 java_home="$(ls -d /usr/lib/jvm/temurin-25* 2>/dev/null | head -1)"; java_home="${java_home:-$JAVA_HOME}"
 out="$(mktemp -d)"; trap 'rm -rf "$out"' EXIT
 cp="cli/target/cxpm.jar"
