@@ -3,7 +3,8 @@
  * archive in use (this class is appended to the archive's class path, so the archived classes still load
  * from it). Not part of cxpm: run by bench/startup-breakdown.sh.
  *
- * Without arguments: the steps in order, in one JVM. With one argument: only that step, so that
+ * Without arguments: the steps in order, in one JVM (the machinery a cold command used to set up, then what
+ * it does now instead). With one argument: only that step, so that
  * bench/startup-breakdown.sh can time each alone in a fresh JVM against a bare one ("hello"): what each would
  * cost a command that needed only it, and what removing it would save.
  */
@@ -36,6 +37,11 @@ public class StartupBreakdown {
         lap("TomlMapper");
         toml.readTree("[plugins.\"demo@fx\"]\nenabled = true\n");
         lap("first TOML read");
+        System.out.println("what the cold path does instead (QuickCommands, TomlTree, JsonText), in a JVM that did the above:");
+        dev.cxpm.core.toml.TomlTree.read("[plugins.\"demo@fx\"]\nenabled = true\n");
+        lap("TomlTree.read (config.toml's shapes by hand)");
+        dev.cxpm.core.format.JsonText.compact(com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode().put("a", 1));
+        lap("JsonText (a tree written without ObjectMapper)");
     }
 
     private static void alone(String step) throws Exception {
@@ -53,7 +59,11 @@ public class StartupBreakdown {
             case "date-format" -> new java.text.SimpleDateFormat("EEE, dd MMM yyyy HH:mm:ss zzz", java.util.Locale.US);
             case "object-mapper" -> new com.fasterxml.jackson.databind.ObjectMapper();
             case "toml-read" -> new com.fasterxml.jackson.dataformat.toml.TomlMapper().readTree("[plugins.\"demo@fx\"]\nenabled = true\n");
-            case "list" -> dev.cxpm.cli.Main.main(new String[] {"list"});
+            case "toml-tree" -> dev.cxpm.core.toml.TomlTree.read("[plugins.\"demo@fx\"]\nenabled = true\n");
+            case "json-text" -> dev.cxpm.core.format.JsonText.compact(
+                    com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode().put("a", 1));
+            case "list" -> dev.cxpm.cli.Main.main(new String[] {"list"}); // parsed by QuickCommands, no picocli
+            case "list-picocli" -> dev.cxpm.cli.Main.main(new String[] {"list", "--debug"}); // --debug: parsed by picocli
             default -> throw new IllegalArgumentException(step);
         }
     }

@@ -15,7 +15,8 @@ import java.util.stream.Stream;
 /**
  * The training run for the class-data archive that {@code ./cxpm} makes once after each build: it runs
  * the everyday commands in one JVM, in a temp dir, so the classes they load (picocli's model, Jackson,
- * the format model, validation) are parsed and linked ahead of time. The daemon runs it too before it
+ * the format model, validation; list, validate and install as {@link QuickCommands} runs them, a fresh and an
+ * already-installed install) are parsed and linked ahead of time. The daemon runs it too before it
  * announces itself, so that its first commands find the JIT warm. Not a user command; commands that do
  * not exist yet just fail as usage errors here.
  */
@@ -45,7 +46,8 @@ public final class AotTraining {
                 {"init", "demo"}, {"init", "adopted", "--from", "project", "--json"},
                 {"validate", "demo"}, {"validate", "--json", "adopted"}, {"validate", "--strict", "demo"},
                 {"pack", "demo", "-o", "demo.tgz"}, {"version", "patch", "demo"},
-                {"marketplace", "add", "."}, {"marketplace", "list"}, {"install", "demo@aot-training"}, {"list"},
+                {"marketplace", "add", "."}, {"marketplace", "list"}, {"install", "demo@aot-training"},
+                {"install", "demo@aot-training"}, {"install", "--json", "demo@aot-training"}, {"list"},
                 {"list", "--json"}, {"search", "demo"}, {"info", "demo", "--json"}, {"uninstall", "demo@aot-training"},
                 {"no-such-command"},
             };

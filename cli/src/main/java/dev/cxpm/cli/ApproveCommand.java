@@ -95,12 +95,12 @@ public final class ApproveCommand implements Callable<Integer> {
         }
         UserApprovals after = mine;
         Optional<Lockfile> newLock = lock;
-        ArrayNode report = JsonOutput.MAPPER.createArrayNode();
+        ArrayNode report = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.arrayNode();
         for (Target t : targets.values()) {
             ObjectNode o = report.addObject().put("pluginId", t.id()).put("hash", t.runs().hash().text());
             o.set("runs", t.runs().toJson());
             o.set("changes", t.before().map(b -> (com.fasterxml.jackson.databind.JsonNode) RunSurfaceDiff.between(b, t.runs())
-                    .toJson(JsonOutput.MAPPER)).orElse(null));
+                    .toJson(JsonOutput.mapper())).orElse(null));
             o.put("runsNothing", t.runs().isEmpty());
             ArrayNode recorded = o.putArray("recordedIn");
             if (t.runs().isEmpty()) {

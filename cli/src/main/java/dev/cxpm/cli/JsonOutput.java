@@ -4,17 +4,19 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.util.DefaultIndenter;
 import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
 import com.fasterxml.jackson.core.util.Separators;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.ObjectWriter;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cxpm.core.format.JsonText;
 
 /**
  * JSON for programs, printed the way the real Codex CLI prints its {@code --json} (2-space indent,
  * {@code "key": value}), so scripts written against {@code codex plugin ... --json} read cxpm's too.
+ * Trees are written without an ObjectMapper ({@link JsonText}: a cold command does not pay for one).
  */
 public final class JsonOutput {
-    static final ObjectMapper MAPPER = new ObjectMapper();
-    private static final ObjectWriter PRETTY;
+    private static final DefaultPrettyPrinter PRETTY;
 
     static {
         DefaultPrettyPrinter pp = new DefaultPrettyPrinter(Separators.createDefaultInstance()
@@ -23,19 +25,31 @@ public final class JsonOutput {
                 .withArrayEmptySeparator(""));
         pp.indentArraysWith(DefaultIndenter.SYSTEM_LINEFEED_INSTANCE.withLinefeed("\n"));
         pp.indentObjectsWith(DefaultIndenter.SYSTEM_LINEFEED_INSTANCE.withLinefeed("\n"));
-        PRETTY = MAPPER.writer(pp);
+        PRETTY = pp;
+    }
+
+    /** Made on first use, for the few callers that need one. */
+    private static final class Lazy {
+        static final ObjectMapper MAPPER = new ObjectMapper();
     }
 
     private JsonOutput() {
     }
 
+    static ObjectMapper mapper() {
+        return Lazy.MAPPER;
+    }
+
     public static ObjectNode object() {
-        return MAPPER.createObjectNode();
+        return JsonNodeFactory.instance.objectNode();
     }
 
     public static String pretty(Object value) {
+        if (value instanceof JsonNode node) {
+            return JsonText.write(node, PRETTY);
+        }
         try {
-            return PRETTY.writeValueAsString(value);
+            return mapper().writer(PRETTY).writeValueAsString(value);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

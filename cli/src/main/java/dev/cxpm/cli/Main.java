@@ -71,8 +71,13 @@ public final class Main implements Runnable {
      * (exit 70) told in one line, its stack trace only with {@code --debug}.
      */
     public static int run(Env env, String... args) {
+        return run(env, true, args);
+    }
+
+    /** As {@link #run(Env, String...)}; quick false parses every command with picocli (QuickCommandsTest compares). */
+    static int run(Env env, boolean quick, String... args) {
         try {
-            return runCommand(env, args);
+            return runCommand(env, quick, args);
         } catch (Throwable t) {
             // Thrown before picocli ran a command (or by its handlers): only the arguments say what was asked.
             String command = "cxpm" + (args.length > 0 && !args[0].startsWith("-") ? " " + args[0] : "");
@@ -80,7 +85,7 @@ public final class Main implements Runnable {
         }
     }
 
-    private static int runCommand(Env env, String... args) {
+    private static int runCommand(Env env, boolean quick, String... args) {
         Optional<UserError> unnamed = PathNames.undecodable(env, args);
         if (unnamed.isPresent()) {
             Failure.of(unnamed.get()).print(env, Failure.jsonTyped(args));
@@ -89,20 +94,25 @@ public final class Main implements Runnable {
         if (Failure.jsonTyped(args)) {
             env = env.with(Env.Stderr.JSON); // output for a program: no colour, no progress line
         }
-        return parseAndRun(env, args);
+        return parseAndRun(env, quick, args);
     }
 
-    private static int parseAndRun(Env env, String... args) {
+    private static int parseAndRun(Env env, boolean quick, String... args) {
         Optional<Integer> noOp = SyncCommand.quickNoOp(env, args); // the commonest team command, before picocli
         if (noOp.isPresent()) {
             env.out().flush();
             return noOp.get();
         }
         Main root = new Main(env);
+        Optional<Object> parsed = quick ? QuickCommands.parse(root, args) : Optional.empty();
+        if (parsed.isPresent()) {
+            return runQuick(root, parsed.get(), args);
+        }
         CommandLine cl = CommandTree.forArgs(root, args);
         cl.setOut(env.out());
         cl.setErr(env.err());
-        cl.setExecutionExceptionHandler((ex, line, parseResult) -> handle(root, ex, line, Failure.jsonAsked(line, args)));
+        cl.setExecutionExceptionHandler((ex, line, parseResult) -> handle(root, ex, line.getCommandSpec().qualifiedName(),
+                Failure.jsonAsked(line, args)));
         cl.setParameterExceptionHandler((ex, args1) -> {
             DidYouMean.Report report = DidYouMean.of(ex);
             CommandLine failed = ex.getCommandLine();
@@ -132,7 +142,32 @@ public final class Main implements Runnable {
         return code;
     }
 
-    private static int handle(Main root, Exception ex, CommandLine failed, boolean json) {
+    /**
+     * A command {@link QuickCommands} parsed, run as picocli runs it: the same exit codes, the same failures on the
+     * same streams (the command has --json, so a failure is JSON when it was typed).
+     */
+    private static int runQuick(Main root, Object command, String[] args) {
+        Env env = root.env;
+        String name = "cxpm " + QuickCommands.name(args);
+        int code;
+        try {
+            if (command instanceof java.util.concurrent.Callable<?> callable) {
+                code = (Integer) callable.call();
+            } else {
+                ((Runnable) command).run();
+                code = ExitCodes.OK;
+            }
+        } catch (Exception ex) {
+            code = handle(root, ex, name, Failure.jsonTyped(args));
+        } catch (Throwable t) {
+            return internalError(env, t, name, Failure.jsonTyped(args), root.debug);
+        }
+        env.out().flush();
+        env.err().flush();
+        return code;
+    }
+
+    private static int handle(Main root, Exception ex, String failed, boolean json) {
         Env env = root.env;
         if (ex instanceof UserError ue) {
             Failure.of(ue).print(env, json);
@@ -146,7 +181,7 @@ public final class Main implements Runnable {
             new Failure(ExitCodes.name(UserError.Kind.IO), io.getCause().getMessage(), null).print(env, json);
             return ExitCodes.IO;
         }
-        return internalError(env, ex, failed.getCommandSpec().qualifiedName(), json, root.debug);
+        return internalError(env, ex, failed, json, root.debug);
     }
 
     /** The subcommand picocli was running (the root when parsing never got that far). */

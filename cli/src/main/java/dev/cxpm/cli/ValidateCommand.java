@@ -1,9 +1,8 @@
 package dev.cxpm.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cxpm.core.format.JsonText;
 import dev.cxpm.core.validate.Problem;
 import dev.cxpm.core.validate.Validation;
 import dev.cxpm.core.validate.ValidationReport;
@@ -45,8 +44,6 @@ public final class ValidateCommand implements Callable<Integer> {
     @Option(names = "--strict", description = "Treat cxpm's own rules (paths, SemVer, SKILL.md metadata, prerequisites, ...) and what Codex would install but not use (unreadable .mcp.json, app without id) as errors.")
     boolean strict;
 
-    private static final ObjectMapper MAPPER = new ObjectMapper();
-
     @Override
     public Integer call() {
         Env env = root.env;
@@ -66,7 +63,7 @@ public final class ValidateCommand implements Callable<Integer> {
     }
 
     private static void printJson(Env env, ValidationReport r, boolean pretty) {
-        ObjectNode o = MAPPER.createObjectNode();
+        ObjectNode o = JsonOutput.object();
         o.put("valid", r.valid());
         o.put("kind", r.kind());
         o.put("path", r.path().toString());
@@ -83,13 +80,7 @@ public final class ValidateCommand implements Callable<Integer> {
             n.put("message", p.message());
             n.put("hint", p.hint());
         }
-        try {
-            env.out().println(pretty
-                    ? MAPPER.writer().with(SerializationFeature.INDENT_OUTPUT).writeValueAsString(o)
-                    : MAPPER.writeValueAsString(o));
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        env.out().println(pretty ? JsonText.indented(o) : JsonText.compact(o));
     }
 
     private static void printHuman(Env env, ValidationReport r) {

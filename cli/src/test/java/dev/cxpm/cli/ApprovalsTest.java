@@ -97,7 +97,7 @@ class ApprovalsTest {
 
     private static JsonNode bashSurface() {
         try {
-            return JsonOutput.MAPPER.readTree("{\"mcpServers\": {\"gh\": {\"command\": \"bash\", \"args\": [\"-c\", \"exit 0\"], \"env\": [\"LEVEL\"]}}}");
+            return JsonOutput.mapper().readTree("{\"mcpServers\": {\"gh\": {\"command\": \"bash\", \"args\": [\"-c\", \"exit 0\"], \"env\": [\"LEVEL\"]}}}");
         } catch (Exception e) {
             throw new AssertionError(e);
         }
@@ -189,7 +189,7 @@ class ApprovalsTest {
 
         CliRun json = run(dir, env, false, "", "approve", "gh@fx", "--yes", "--json");
         assertThat(json.exitCode()).as(json.stderr()).isZero();
-        JsonNode o = JsonOutput.MAPPER.readTree(json.stdout()).path("plugins").path(0);
+        JsonNode o = JsonOutput.mapper().readTree(json.stdout()).path("plugins").path(0);
         assertThat(o.path("pluginId").asText()).isEqualTo("gh@fx");
         assertThat(o.path("runs").path("mcpServers").path("gh").path("url").asText()).isEqualTo("https://mcp.example.test/gh");
         assertThat(o.path("changes").toString()).contains("\"kind\":\"removed\"", "\"kind\":\"added\"");

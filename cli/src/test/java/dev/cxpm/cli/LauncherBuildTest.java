@@ -6,7 +6,9 @@ import dev.cxpm.cli.LauncherCheckout.Run;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -92,6 +94,76 @@ class LauncherBuildTest {
         vars.put("PATH", old + ":" + vars.get("PATH"));
         Run run = c.cxpm(vars, "--version");
         assertThat(run.err()).contains("cxpm: built in ").doesNotContain("[ERROR]");
+    }
+
+    /**
+     * The launcher decides whether to build from the modification times of the sources, read by bash itself (no find):
+     * an edited source, a new one and a deleted one (its directory's time) each build again; nothing changed, no build.
+     */
+    @Test
+    void anEditedAddedOrDeletedSourceBuildsAgainAndNothingChangedBuildsNothing() throws Exception {
+        maven("""
+                echo '[INFO] Building cxpm cli 0.1.0-SNAPSHOT                                 [1/1]'
+                touch cli/target/cxpm.jar
+                echo '[INFO] BUILD SUCCESS'
+                """);
+        Path sources = c.root.resolve("cli/src/main/java");
+        Path nested = Files.createDirectories(sources.resolve("dev/cxpm/deep"));
+        Path kept = Files.writeString(nested.resolve("Kept.java"), "class Kept {}\n");
+        assertThat(c.cxpm(withoutCi(), "--version").err()).contains("cxpm: built in ");
+        assertThat(c.cxpm(withoutCi(), "--version").err()).as("nothing changed").doesNotContain("building");
+
+        aMinuteOld(c.jar, sources, nested, kept);
+        Files.writeString(kept, "class Kept { int edited; }\n"); // an edit in place changes no directory
+        assertThat(c.cxpm(withoutCi(), "--version").err()).as("edited").contains("cxpm: built in ");
+
+        aMinuteOld(c.jar, sources, nested, kept);
+        Files.delete(sources.resolve("Changed.java"));
+        assertThat(c.cxpm(withoutCi(), "--version").err()).as("deleted").contains("cxpm: built in ");
+
+        aMinuteOld(c.jar, sources, nested, kept);
+        Files.writeString(Files.createDirectories(c.root.resolve("core")).resolve("pom.xml"), "<project/>\n");
+        assertThat(c.cxpm(withoutCi(), "--version").err()).as("a module's pom").contains("cxpm: built in ");
+        assertThat(c.cxpm(withoutCi(), "--version").err()).as("built").doesNotContain("building");
+    }
+
+    /**
+     * Run through a link (~/.local/bin/cxpm), as ./cxpm, through a linked directory or a path with {@code .} in it, the
+     * launcher finds the same checkout by its physical path: one daemon per checkout, whatever the spelling.
+     */
+    @Test
+    void everySpellingOfTheLaunchersPathNamesTheSameCheckout() throws Exception {
+        maven("touch cli/target/cxpm.jar\n");
+        Map<String, String> where = withoutCi();
+        where.put("CXPM_DAEMON", "where");
+        assertThat(c.cxpm(withoutCi(), "--version").err()).contains("cxpm: built in ");
+        Path bin = Files.createDirectories(tmp.resolve("home/.local/bin"));
+        Files.createSymbolicLink(bin.resolve("cxpm"), c.launcher);
+        Path linkedDir = Files.createSymbolicLink(tmp.resolve("linked-checkout"), c.root);
+        String expected = c.daemonFile + "\n";
+        assertThat(launch(tmp, bin.resolve("cxpm").toString(), where)).as("through ~/.local/bin/cxpm").isEqualTo(expected);
+        assertThat(launch(c.root, "./cxpm", where)).as("./cxpm").isEqualTo(expected);
+        assertThat(launch(c.root.resolve("cli"), "../cxpm", where)).as("../cxpm").isEqualTo(expected);
+        assertThat(launch(tmp, "checkout/./cxpm", where)).as("checkout/./cxpm").isEqualTo(expected);
+        assertThat(launch(tmp, "linked-checkout//cxpm", where)).as("through a linked directory").isEqualTo(expected);
+        assertThat(launch(linkedDir, "./cxpm", where)).as("./cxpm in a linked directory").isEqualTo(expected);
+    }
+
+    private String launch(Path dir, String script, Map<String, String> vars) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder("bash", script, "--version").directory(dir.toFile());
+        pb.environment().clear();
+        pb.environment().putAll(vars);
+        pb.redirectErrorStream(true);
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(p.waitFor()).as(out).isZero();
+        return out;
+    }
+
+    private static void aMinuteOld(Path... paths) throws IOException {
+        for (Path p : paths) {
+            Files.setLastModifiedTime(p, FileTime.from(Instant.now().minusSeconds(60)));
+        }
     }
 
     private void maven(String script) throws IOException {

@@ -1,10 +1,11 @@
 package dev.cxpm.core.approve;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cxpm.core.format.JsonFile;
+import dev.cxpm.core.format.JsonText;
 import dev.cxpm.core.format.McpServer;
 import dev.cxpm.core.format.Plugin;
 import dev.cxpm.core.format.PluginPaths;
@@ -32,7 +33,7 @@ public record RunSurface(SortedMap<String, Server> mcpServers, SortedMap<String,
 
     /** Bumped if what is hashed ever changes, so an old approval can never match a differently built text. */
     static final int FORMAT = 1;
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
 
     /** An MCP server: a local command (with args, env names, cwd) or a remote url; absent parts are null. */
     public record Server(String command, List<String> args, SortedSet<String> env, String url, String cwd) {
@@ -175,19 +176,19 @@ public record RunSurface(SortedMap<String, Server> mcpServers, SortedMap<String,
     public String canonical() {
         ObjectNode o = toJson();
         o.put("runSurface", FORMAT);
-        return sorted(o).toString();
+        return JsonText.compact(sorted(o));
     }
 
     private static JsonNode sorted(JsonNode n) {
         if (n.isObject()) {
-            ObjectNode out = JSON.createObjectNode();
+            ObjectNode out = JSON.objectNode();
             SortedMap<String, JsonNode> byKey = new TreeMap<>();
             n.properties().forEach(e -> byKey.put(e.getKey(), e.getValue()));
             byKey.forEach((k, v) -> out.set(k, sorted(v)));
             return out;
         }
         if (n.isArray()) {
-            ArrayNode out = JSON.createArrayNode();
+            ArrayNode out = JSON.arrayNode();
             n.forEach(v -> out.add(sorted(v)));
             return out;
         }
@@ -196,7 +197,7 @@ public record RunSurface(SortedMap<String, Server> mcpServers, SortedMap<String,
 
     /** {@code {"mcpServers": {...}, "hooks": {...}, "apps": {...}}}: what {@code --json} prints and the approvals file keeps. */
     public ObjectNode toJson() {
-        ObjectNode o = JSON.createObjectNode();
+        ObjectNode o = JSON.objectNode();
         ObjectNode m = o.putObject("mcpServers");
         mcpServers.forEach((name, s) -> {
             ObjectNode n = m.putObject(name);

@@ -3,9 +3,9 @@ package dev.cxpm.core.codexhome;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.dataformat.toml.TomlMapper;
 import dev.cxpm.core.UserError;
 import dev.cxpm.core.format.SyntaxError;
+import dev.cxpm.core.toml.TomlTree;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -51,8 +51,6 @@ public final class CodexConfig {
         }
     }
 
-    private static final TomlMapper MAPPER = new TomlMapper();
-
     private final Path file;
     private final String text;
     private final JsonNode toml;
@@ -79,8 +77,7 @@ public final class CodexConfig {
     private static final String HAND_FIX = "fix config.toml by hand; cxpm and Codex both refuse to edit a file they cannot parse";
 
     private static JsonNode readTree(String text) throws JsonProcessingException {
-        JsonNode root = MAPPER.readTree(text);
-        return root == null || root.isMissingNode() ? MAPPER.createObjectNode() : root;
+        return TomlTree.read(text);
     }
 
     public static CodexConfig parse(Path file, String text) {

@@ -1,8 +1,7 @@
 package dev.cxpm.core.format;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.cxpm.core.UserError;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
@@ -32,7 +31,6 @@ import java.util.TreeMap;
 public final class Plugin {
     static final int MAX_SKILL_DIRS = 10_000;
     static final int MAX_SKILL_BYTES = 1024 * 1024;
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
     private final Path root;
     private final ManifestLocation manifest;
@@ -255,9 +253,9 @@ public final class Plugin {
             }
             String yaml = String.join("\n", java.util.Arrays.asList(lines).subList(1, end));
             try {
-                JsonNode node = YAML.readTree(yaml);
+                JsonNode node = FrontMatterYaml.read(yaml);
                 if (node == null || node.isMissingNode() || node.isNull()) {
-                    return new FrontMatter(YAML.createObjectNode(), Optional.empty(), end + 1);
+                    return new FrontMatter(JsonNodeFactory.instance.objectNode(), Optional.empty(), end + 1);
                 }
                 if (!node.isObject()) {
                     return failed("front matter is not a YAML mapping");
@@ -271,7 +269,7 @@ public final class Plugin {
         }
 
         private static FrontMatter failed(String why) {
-            return new FrontMatter(YAML.createObjectNode(), Optional.of(why), 0);
+            return new FrontMatter(JsonNodeFactory.instance.objectNode(), Optional.of(why), 0);
         }
     }
 

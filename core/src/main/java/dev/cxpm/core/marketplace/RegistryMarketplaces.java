@@ -32,7 +32,14 @@ import java.util.Optional;
  */
 public final class RegistryMarketplaces {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Made on first use: a cold command that never reads a registry's JSON does not pay for an ObjectMapper. */
+    private static final class Lazy {
+        static final ObjectMapper JSON = new ObjectMapper();
+    }
+
+    private static ObjectMapper json() {
+        return Lazy.JSON;
+    }
 
     /**
      * An index document and when it was fetched; offline when the registry could not be reached and the cache answered,
@@ -61,7 +68,7 @@ public final class RegistryMarketplaces {
             if (!Files.isRegularFile(f)) {
                 return Optional.empty();
             }
-            JsonNode n = JSON.readTree(f.toFile());
+            JsonNode n = json().readTree(f.toFile());
             return n.path("url").isTextual() ? Optional.of(URI.create(n.path("url").asText())) : Optional.empty();
         } catch (IOException | RuntimeException e) {
             return Optional.empty();
@@ -72,7 +79,7 @@ public final class RegistryMarketplaces {
     public RegistryPin pin(String marketplace) {
         try {
             Path f = dir(marketplace).resolve("registry.json");
-            return Files.isRegularFile(f) ? RegistryPin.read(JSON.readTree(f.toFile())) : RegistryPin.NONE;
+            return Files.isRegularFile(f) ? RegistryPin.read(json().readTree(f.toFile())) : RegistryPin.NONE;
         } catch (IOException | RuntimeException e) {
             return RegistryPin.NONE;
         }
@@ -96,7 +103,7 @@ public final class RegistryMarketplaces {
     }
 
     private void savePin(String marketplace, URI url, URI codexMarketplace, RegistryPin pin) {
-        com.fasterxml.jackson.databind.node.ObjectNode json = JSON.createObjectNode().put("url", url.toString())
+        com.fasterxml.jackson.databind.node.ObjectNode json = json().createObjectNode().put("url", url.toString())
                 .put("codexMarketplace", codexMarketplace.toString());
         pin.writeTo(json);
         write(dir(marketplace).resolve("registry.json"), json.toPrettyString().getBytes(StandardCharsets.UTF_8));
@@ -105,7 +112,7 @@ public final class RegistryMarketplaces {
     private void savePin(String marketplace, URI url, RegistryPin pin) {
         URI codex = URI.create(url + "/codex/marketplace.git");
         try {
-            JsonNode n = JSON.readTree(dir(marketplace).resolve("registry.json").toFile());
+            JsonNode n = json().readTree(dir(marketplace).resolve("registry.json").toFile());
             if (n.path("codexMarketplace").isTextual()) {
                 codex = URI.create(n.path("codexMarketplace").asText());
             }

@@ -32,7 +32,14 @@ import java.nio.file.Path;
  */
 public final class RegistryClient {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Made on first use: a cold command that never reads a registry's JSON does not pay for an ObjectMapper. */
+    private static final class Lazy {
+        static final ObjectMapper JSON = new ObjectMapper();
+    }
+
+    private static ObjectMapper json() {
+        return Lazy.JSON;
+    }
 
     /** The most an index document may hold: thousands of versions with their dependencies fit in far less. */
     public static final int MAX_INDEX_BYTES = 32 << 20;
@@ -160,7 +167,7 @@ public final class RegistryClient {
 
     /** Deprecates the versions in the range (all when null), or clears it with a blank message; returns the versions changed. */
     public List<String> deprecate(String plugin, String range, String message) {
-        ObjectNode body = JSON.createObjectNode().put("message", message);
+        ObjectNode body = json().createObjectNode().put("message", message);
         if (range != null) {
             body.put("range", range);
         }
@@ -171,7 +178,7 @@ public final class RegistryClient {
 
     /** Attaches an advisory to a range of the plugin's versions ({@code id}, {@code url} may be null); the advisory as stored. */
     public JsonNode addAdvisory(String plugin, String id, String range, String severity, String summary, String url) {
-        ObjectNode body = JSON.createObjectNode().put("id", id).put("range", range).put("severity", severity).put("summary", summary).put("url", url);
+        ObjectNode body = json().createObjectNode().put("id", id).put("range", range).put("severity", severity).put("summary", summary).put("url", url);
         return send(request("/api/v1/plugins/" + enc(plugin) + "/advisories").header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body.toString())));
     }
@@ -210,7 +217,7 @@ public final class RegistryClient {
     }
 
     public Token createToken(String user, List<String> scopes, Integer expiresInDays, String description) {
-        ObjectNode body = JSON.createObjectNode();
+        ObjectNode body = json().createObjectNode();
         if (user != null) {
             body.put("user", user);
         }
@@ -267,7 +274,7 @@ public final class RegistryClient {
             return Optional.empty();
         }
         try {
-            JsonNode body = JSON.readTree(r.body());
+            JsonNode body = json().readTree(r.body());
             if (!"cxpm".equals(body.path("registry").asText()) || !body.path("marketplace").isTextual()) {
                 return Optional.empty();
             }
@@ -416,7 +423,7 @@ public final class RegistryClient {
     private JsonNode parse(HttpResponse<byte[]> r) {
         JsonNode body;
         try {
-            body = r.body().length == 0 ? JSON.createObjectNode() : JSON.readTree(r.body());
+            body = r.body().length == 0 ? json().createObjectNode() : json().readTree(r.body());
         } catch (IOException e) {
             throw new UserError(UserError.Kind.NETWORK, base + " answered " + r.statusCode() + " with something that is not JSON",
                     "is this a cxpm registry?");

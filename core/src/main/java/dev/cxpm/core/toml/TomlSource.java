@@ -2,7 +2,6 @@ package dev.cxpm.core.toml;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.dataformat.toml.TomlMapper;
 import dev.cxpm.core.UserError;
 import dev.cxpm.core.format.SyntaxError;
 import java.io.IOException;
@@ -20,14 +19,12 @@ import java.util.Map;
 
 /**
  * A TOML file parsed once, remembering on which line each key was written, so that every problem
- * found later in its values can name the file and line. Jackson's TOML module does the parsing (it
- * knows all of TOML 1.0 and reports syntax errors with line and column); it forgets locations, so a
+ * found later in its values can name the file and line. {@link TomlTree} does the parsing (Jackson's TOML module,
+ * which knows all of TOML 1.0 and reports syntax errors with line and column, for all but the plain shapes); it forgets locations, so a
  * light scan of the text maps key paths ({@code plugins/github/version}, {@code plugin/0/name}) to
  * lines. Keys inside an inline table map to the line of the table, which is where a user looks.
  */
 public final class TomlSource {
-
-    private static final TomlMapper MAPPER = new TomlMapper();
 
     private final Path path;
     private final String text;
@@ -66,14 +63,11 @@ public final class TomlSource {
     public static TomlSource parse(Path file, String text, String fixHint) {
         JsonNode root;
         try {
-            root = MAPPER.readTree(text);
+            root = TomlTree.read(text);
         } catch (JsonProcessingException | RuntimeException e) {
             // The TOML lexer signals a few malformed inputs (e.g. a truncated escape) with unchecked exceptions.
             SyntaxError words = SyntaxError.toml(file.toString(), text, e, fixHint);
             throw new UserError(UserError.Kind.INVALID_INPUT, words.message(), fixHint, e);
-        }
-        if (root == null || root.isMissingNode()) {
-            root = MAPPER.createObjectNode();
         }
         return new TomlSource(file, text, root, indexLines(text));
     }

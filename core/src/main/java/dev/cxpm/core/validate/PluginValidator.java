@@ -22,7 +22,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import org.semver4j.Semver;
 
 /**
  * Validates a plugin directory against three judges, reporting every problem at once:
@@ -265,7 +264,7 @@ public final class PluginValidator {
                     "use a SemVer version such as \"1.0.0\"");
             return;
         }
-        if (Semver.parse(s) == null) {
+        if (!SemverText.isSemver(s)) {
             p.strict("version.not-semver", file, line, "version `" + s + "` is not SemVer (MAJOR.MINOR.PATCH)",
                     "use a version such as \"" + s.replaceAll("[^0-9.]", "") + "\" in MAJOR.MINOR.PATCH form");
         }

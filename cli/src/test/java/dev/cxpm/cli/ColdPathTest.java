@@ -1,0 +1,61 @@
+package dev.cxpm.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.File;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The commands CI runs one per job, on a fresh JVM, set up none of the machinery whose start-up cost more than the
+ * command's own work (issue 12, docs/BENCHMARKS.md): no ObjectMapper (its date format loads locale data), no TOML or
+ * YAML module, no picocli model. Checked in a real JVM by the classes it initializes, not by a clock.
+ */
+class ColdPathTest {
+    private static final List<String> NOT_ON_THE_COLD_PATH = List.of("com/fasterxml/jackson/databind/ObjectMapper",
+            "com/fasterxml/jackson/dataformat/toml/TomlMapper", "com/fasterxml/jackson/dataformat/yaml/YAMLFactory",
+            "com/fasterxml/jackson/databind/util/StdDateFormat", "picocli/CommandLine$Model$CommandSpec");
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void listValidateAndInstallSetUpNoMapperAndNoPicocliModel() throws Exception {
+        Fixtures.marketplace(tmp.resolve("mk"), "fx", "demo", "1.0.0", "other", "1.0.0");
+        Map<String, String> vars = Fixtures.env(tmp.resolve("codex"), Files.createDirectories(tmp.resolve("home")));
+        assertThat(CliRun.in(tmp, vars, "marketplace", "add", tmp.resolve("mk").toString()).exitCode()).isZero();
+        assertThat(CliRun.in(tmp, vars, "install", "demo@fx").exitCode()).isZero();
+        for (List<String> args : List.of(List.of("list"), List.of("list", "--json"), List.of("validate", "mk/plugins/demo"),
+                List.of("validate", "--json", "mk/plugins/demo"), List.of("install", "demo@fx"), List.of("install", "other@fx"))) {
+            String initialized = coldRun(vars, args);
+            for (String heavy : NOT_ON_THE_COLD_PATH) {
+                assertThat(initialized).as("cxpm %s initializes %s", String.join(" ", args), heavy).doesNotContain("'" + heavy + "'");
+            }
+        }
+        assertThat(coldRun(vars, List.of("list", "--help"))).as("the check sees picocli when it runs")
+                .contains("'picocli/CommandLine$Model$CommandSpec'");
+    }
+
+    /** Runs cxpm in a JVM of its own; returns its log of class initializations. */
+    private String coldRun(Map<String, String> vars, List<String> args) throws Exception {
+        Path log = Files.createTempFile(tmp, "init", ".log");
+        List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
+                "-Xlog:class+init=info:file=" + log, "-cp", System.getProperty("java.class.path"), "dev.cxpm.cli.Main"));
+        cmd.addAll(args);
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(tmp.toFile());
+        pb.environment().clear();
+        pb.environment().putAll(vars);
+        pb.redirectOutput(new File("/dev/null")).redirectErrorStream(true);
+        Process p = pb.start();
+        assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as("cxpm %s", String.join(" ", args)).isZero();
+        return Files.readString(log, StandardCharsets.UTF_8);
+    }
+}
