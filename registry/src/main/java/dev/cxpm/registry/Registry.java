@@ -4,6 +4,7 @@ import dev.cxpm.core.pack.Integrity;
 import dev.cxpm.registry.publish.Publishing;
 import dev.cxpm.registry.publish.SemverGate;
 import dev.cxpm.registry.publish.VersionPages;
+import dev.cxpm.registry.storage.ChangeFeed;
 import dev.cxpm.registry.storage.JdbcDatabase;
 import dev.cxpm.registry.storage.RegistryDatabase;
 import dev.cxpm.registry.storage.RegistryDatabase.AdvisoryRow;
@@ -258,15 +259,15 @@ public final class Registry implements AutoCloseable {
     }
 
     /**
-     * The plugin's index document. A cached one is served only while its sequence is still the database's: another
-     * server sharing the database may have changed the plugin, and a client that saw its newer document would refuse
-     * this one as a replay.
+     * The plugin's index document. Where other servers share the database, a cached one is served only while the
+     * change feed is current (every other server's change notified up to a moment ago has dropped it) or, when it is
+     * not, while its sequence is still the database's: a client that saw a newer document through another server
+     * refuses an older one as a replay.
      */
     public Optional<IndexDocument> index(String plugin) {
-        // other instances on the database may have changed it since: serve a cached document only while its sequence is
-        // the database's, or a client that already saw the newer one through another instance refuses it as a replay
         return caches.index(plugin, () -> IndexDocuments.build(db, surfaces, plugin),
-                doc -> !db.sharedWithOtherInstances() || doc.sequence() == db.indexSequence(plugin));
+                doc -> !db.sharedWithOtherInstances() || (feed instanceof ChangeFeed f && f.current())
+                        || doc.sequence() == db.indexSequence(plugin));
     }
 
     public Optional<PluginRow> plugin(String name) {
