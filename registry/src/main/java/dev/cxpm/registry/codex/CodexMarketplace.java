@@ -145,8 +145,11 @@ public final class CodexMarketplace implements AutoCloseable {
         }
     }
 
-    /** After a publish or yank (null: any plugin may have changed): once the view is live, returns when it shows the change. */
-    private void changed(String plugin) {
+    /**
+     * After a publish or yank (null: any plugin may have changed): once the view is live, the writer's thread returns when
+     * the view shows the change; the change feed's thread (another server's change) only asks for it.
+     */
+    private void changed(String plugin, boolean writer) {
         long wait;
         synchronized (lock) {
             if (plugin == null) {
@@ -160,7 +163,9 @@ public final class CodexMarketplace implements AutoCloseable {
             schedule();
             wait = requested;
         }
-        awaitBuilt(wait);
+        if (writer) {
+            awaitBuilt(wait);
+        }
     }
 
     /** Waits until the build that takes what was asked for so far has finished (this is never a reader's wait once a view exists). */
