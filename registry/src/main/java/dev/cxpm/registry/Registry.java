@@ -4,6 +4,7 @@ import dev.cxpm.core.pack.Integrity;
 import dev.cxpm.registry.publish.Publishing;
 import dev.cxpm.registry.publish.SemverGate;
 import dev.cxpm.registry.publish.VersionPages;
+import dev.cxpm.registry.storage.ChangeFeed;
 import dev.cxpm.registry.storage.JdbcDatabase;
 import dev.cxpm.registry.storage.RegistryDatabase;
 import dev.cxpm.registry.storage.RegistryDatabase.AdvisoryRow;
@@ -45,7 +46,7 @@ public final class Registry implements AutoCloseable {
     private final RegistryDatabase db;
     private final BlobStore blobs;
     private final Clock clock;
-    private final List<java.util.function.Consumer<String>> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<ChangeListener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final Publishing publishing;
     private final SemverGate surfaces;
     private final Tokens tokens;
@@ -72,7 +73,7 @@ public final class Registry implements AutoCloseable {
         this.tokens = new Tokens(db, clock, audit);
         this.owners = new Owners(db, surfaces, audit);
         this.advisories = new Advisories(db, clock, owners, audit);
-        this.feed = db.listen(this::changed);
+        this.feed = db.listen(this::heard);
     }
 
     /**
@@ -87,16 +88,30 @@ public final class Registry implements AutoCloseable {
     /**
      * Runs after every publish, yank, deprecation or advisory, with the plugin's name (views derived from the registry
      * update or mark themselves stale): in the thread that made it, and when another process on the same PostgreSQL
-     * database made it, in the change feed's thread, where the name is null when changes may have been missed.
+     * database made it (or this one: a process hears its own notices too), in the change feed's thread, where the
+     * name is null when changes may have been missed. Only the writer's thread may wait (its caller waits with it):
+     * the change feed's thread must not, or every cache on it would stop trusting the feed meanwhile.
      */
-    public void onChange(java.util.function.Consumer<String> listener) {
+    public void onChange(ChangeListener listener) {
         listeners.add(listener);
     }
 
-    /** A plugin changed (null: any may have), here or in another process on the same database. */
+    /** Told of each change; {@code writer} is true in the thread that made it, false in the change feed's. */
+    @FunctionalInterface
+    public interface ChangeListener {
+        void changed(String plugin, boolean writer);
+    }
+
+    /** A plugin changed here, in the writer's thread. */
     private void changed(String plugin) {
         caches.changed(plugin);
-        listeners.forEach(l -> l.accept(plugin));
+        listeners.forEach(l -> l.changed(plugin, true));
+    }
+
+    /** A plugin changed (null: any may have), as the change feed tells it. */
+    private void heard(String plugin) {
+        caches.changed(plugin);
+        listeners.forEach(l -> l.changed(plugin, false));
     }
 
     /** Metadata in PostgreSQL, blobs under {@code DIR/blobs/}. */
@@ -258,15 +273,15 @@ public final class Registry implements AutoCloseable {
     }
 
     /**
-     * The plugin's index document. A cached one is served only while its sequence is still the database's: another
-     * server sharing the database may have changed the plugin, and a client that saw its newer document would refuse
-     * this one as a replay.
+     * The plugin's index document. Where other servers share the database, a cached one is served only while the
+     * change feed is current (every other server's change notified up to a moment ago has dropped it) or, when it is
+     * not, while its sequence is still the database's: a client that saw a newer document through another server
+     * refuses an older one as a replay.
      */
     public Optional<IndexDocument> index(String plugin) {
-        // other instances on the database may have changed it since: serve a cached document only while its sequence is
-        // the database's, or a client that already saw the newer one through another instance refuses it as a replay
         return caches.index(plugin, () -> IndexDocuments.build(db, surfaces, plugin),
-                doc -> !db.sharedWithOtherInstances() || doc.sequence() == db.indexSequence(plugin));
+                doc -> !db.sharedWithOtherInstances() || (feed instanceof ChangeFeed f && f.current())
+                        || doc.sequence() == db.indexSequence(plugin));
     }
 
     public Optional<PluginRow> plugin(String name) {

@@ -3,6 +3,7 @@ package dev.cxpm.registry;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cxpm.core.pack.Integrity;
+import dev.cxpm.registry.codex.CodexMarketplace;
 import dev.cxpm.registry.storage.JdbcDatabase;
 import dev.cxpm.registry.storage.RegistryDatabase;
 import dev.cxpm.registry.storage.blob.FileBlobStore;
@@ -65,8 +66,8 @@ class CodexGitViewHostileTest {
         HttpResponse<String> res = r.publish(r.admin, archive);
         assertThat(res.statusCode()).as(res.body()).isEqualTo(201);
         Path clone = gitClone();
-        assertThat(clone.resolve("plugins/ordinary/.github/workflows/ci.yml")).hasContent("on: push");
-        assertThat(clone.resolve("plugins/ordinary/.gitignore")).exists();
+        assertThat(clone.resolve(CodexMarketplace.pluginPath("ordinary") + "/.github/workflows/ci.yml")).hasContent("on: push");
+        assertThat(clone.resolve(CodexMarketplace.pluginPath("ordinary") + "/.gitignore")).exists();
     }
 
     /**
@@ -88,8 +89,8 @@ class CodexGitViewHostileTest {
         assertThat(refs.body()).doesNotContain(data.toString());
 
         Path clone = gitClone();
-        assertThat(clone.resolve("plugins/good/.codex-plugin/plugin.json")).exists();
-        assertThat(clone.resolve("plugins/evil")).doesNotExist();
+        assertThat(clone.resolve(CodexMarketplace.pluginPath("good") + "/.codex-plugin/plugin.json")).exists();
+        assertThat(clone.resolve(CodexMarketplace.pluginPath("evil"))).doesNotExist();
         assertThat(Files.readString(clone.resolve(".agents/plugins/marketplace.json"))).contains("\"good\"").doesNotContain("\"evil\"");
 
         CodexClient codex = new CodexClient(client.resolve("codex-home"), client.resolve("home"));

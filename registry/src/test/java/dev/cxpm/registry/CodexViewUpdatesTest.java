@@ -3,6 +3,7 @@ package dev.cxpm.registry;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cxpm.core.pack.Integrity;
+import dev.cxpm.registry.codex.CodexMarketplace;
 import dev.cxpm.registry.storage.JdbcDatabase;
 import dev.cxpm.registry.storage.blob.BlobStore;
 import dev.cxpm.registry.storage.blob.FileBlobStore;
@@ -59,26 +60,34 @@ class CodexViewUpdatesTest {
         start();
         assertThat(r.publish(r.admin, TestArchive.plugin("alpha", "1.0.0").bytes()).statusCode()).isEqualTo(201);
         Path clone = git(client, "clone", "-q", r.server.url() + "/codex/marketplace.git", "clone").resolve("clone");
-        assertThat(clone.resolve("plugins/alpha/skills/hello/SKILL.md")).exists();
+        assertThat(clone.resolve(CodexMarketplace.pluginPath("alpha") + "/skills/hello/SKILL.md")).exists();
 
         assertThat(r.publish(r.admin, TestArchive.plugin("beta", "1.0.0").bytes()).statusCode()).isEqualTo(201);
         git(clone, "fetch", "-q", "origin");
         assertThat(output(clone, "diff", "--name-only", "HEAD", "origin/main"))
-                .isEqualTo(".agents/plugins/marketplace.json\nplugins/beta/.codex-plugin/plugin.json\nplugins/beta/skills/hello/SKILL.md\n");
+                .isEqualTo(".agents/plugins/marketplace.json\n" + CodexMarketplace.pluginPath("beta") + "/.codex-plugin/plugin.json\n"
+                        + CodexMarketplace.pluginPath("beta") + "/skills/hello/SKILL.md\n");
         assertThat(output(clone, "rev-list", "--count", "origin/main")).as("a snapshot has no parent").isEqualTo("1\n");
         git(clone, "reset", "-q", "--hard", "origin/main");
         assertThat(r.publish(r.admin, TestArchive.plugin("alpha", "1.1.0").file("package/NEW.md", "new\n").bytes()).statusCode()).isEqualTo(201);
         update(clone);
+        String alpha = CodexMarketplace.pluginPath("alpha");
+        String beta = CodexMarketplace.pluginPath("beta");
         assertThat(output(clone, "diff", "--name-only", "ORIG_HEAD", "HEAD"))
-                .isEqualTo(".agents/plugins/marketplace.json\nplugins/alpha/.codex-plugin/plugin.json\nplugins/alpha/NEW.md\n");
-        assertThat(clone.resolve("plugins/beta/.codex-plugin/plugin.json")).exists();
-        assertThat(clone.resolve("plugins/alpha/NEW.md")).hasContent("new");
+                .isEqualTo(".agents/plugins/marketplace.json\n" + alpha + "/.codex-plugin/plugin.json\n" + alpha + "/NEW.md\n");
+        assertThat(clone.resolve(beta + "/.codex-plugin/plugin.json")).exists();
+        assertThat(clone.resolve(alpha + "/NEW.md")).hasContent("new");
         assertThat(Files.readString(clone.resolve(".agents/plugins/marketplace.json"))).contains("\"beta\"").contains("\"1.1.0\"");
+        // plugins/ holds buckets, not a plugin each: a commit rewrites the one bucket tree of its plugin, not a tree of all
+        assertThat(output(clone, "ls-tree", "--name-only", "HEAD", "plugins/").lines())
+                .containsExactlyInAnyOrder(alpha.substring(0, alpha.lastIndexOf('/')), beta.substring(0, beta.lastIndexOf('/')))
+                .allMatch(bucket -> bucket.matches("plugins/_[0-9a-f]{2}"));
+        assertThat(Files.readString(clone.resolve(".agents/plugins/marketplace.json"))).contains("\"source\":\"./" + alpha + "\"");
 
         HttpResponse<String> yank = r.http("POST", "/api/v1/plugins/beta/versions/1.0.0/yank", r.admin);
         assertThat(yank.statusCode()).as(yank.body()).isBetween(200, 204);
         update(clone);
-        assertThat(clone.resolve("plugins/beta")).doesNotExist();
+        assertThat(clone.resolve(beta)).doesNotExist();
         assertThat(Files.readString(clone.resolve(".agents/plugins/marketplace.json"))).doesNotContain("\"beta\"").contains("\"alpha\"");
     }
 
@@ -99,9 +108,36 @@ class CodexViewUpdatesTest {
         assertThat(r.publish(r.admin, TestArchive.plugin("delta", "1.0.0").bytes()).statusCode()).isEqualTo(201);
         git(clone, "remote", "set-url", "origin", r.server.url() + "/codex/marketplace.git"); // a new port
         update(clone);
-        assertThat(clone.resolve("plugins/gamma/skills/hello/SKILL.md")).exists();
-        assertThat(clone.resolve("plugins/delta/skills/hello/SKILL.md")).exists();
-        assertThat(clone.resolve("plugins/alpha/skills/hello/SKILL.md")).exists();
+        assertThat(clone.resolve(CodexMarketplace.pluginPath("gamma") + "/skills/hello/SKILL.md")).exists();
+        assertThat(clone.resolve(CodexMarketplace.pluginPath("delta") + "/skills/hello/SKILL.md")).exists();
+        assertThat(clone.resolve(CodexMarketplace.pluginPath("alpha") + "/skills/hello/SKILL.md")).exists();
+    }
+
+    @Test
+    void aViewLeftOnDiskInTheFlatLayoutOfOlderRegistriesIsMovedIntoBucketsByTheFirstBuild() throws Exception {
+        start();
+        assertThat(r.publish(r.admin, TestArchive.plugin("alpha", "1.0.0").bytes()).statusCode()).isEqualTo(201);
+        assertThat(r.get("/codex/marketplace.git/info/refs").statusCode()).isEqualTo(200); // the first view, on disk
+        r.close();
+        r = null;
+        // what an older registry left: plugins/alpha, and marketplace.json pointing there
+        Path old = git(client, "clone", "-q", data.resolve("codex-marketplace.git").toString(), "old").resolve("old");
+        String alpha = CodexMarketplace.pluginPath("alpha");
+        git(old, "mv", alpha, "plugins/alpha");
+        Path manifest = old.resolve(".agents/plugins/marketplace.json");
+        Files.writeString(manifest, Files.readString(manifest).replace("./" + alpha, "./plugins/alpha"));
+        git(old, "-c", "user.name=old", "-c", "user.email=old@example.invalid", "commit", "-q", "-am", "flat layout");
+        git(old, "push", "-q", "origin", "main");
+        git(old, "--git-dir=" + data.resolve("codex-marketplace.git"), "update-server-info");
+
+        start();
+        assertThat(r.get("/codex/marketplace.git/info/refs").statusCode()).isEqualTo(200); // starts the check behind
+        assertThat(r.publish(r.admin, TestArchive.plugin("delta", "1.0.0").bytes()).statusCode()).isEqualTo(201);
+        Path clone = git(client, "clone", "-q", r.server.url() + "/codex/marketplace.git", "moved").resolve("moved");
+        assertThat(clone.resolve(alpha + "/skills/hello/SKILL.md")).exists();
+        assertThat(clone.resolve("plugins/alpha")).doesNotExist();
+        assertThat(Files.readString(clone.resolve(".agents/plugins/marketplace.json")))
+                .contains("\"source\":\"./" + alpha + "\"").doesNotContain("./plugins/alpha\"");
     }
 
     @Test
@@ -121,15 +157,15 @@ class CodexViewUpdatesTest {
         assertThat(blobs.entered.await(2, TimeUnit.MINUTES)).as("the builder reached the new plugin's archive").isTrue();
 
         Path during = git(client, "clone", "-q", r.server.url() + "/codex/marketplace.git", "during").resolve("during");
-        assertThat(during.resolve("plugins/alpha/skills/hello/SKILL.md")).exists();
-        assertThat(during.resolve("plugins/slow")).doesNotExist();
+        assertThat(during.resolve(CodexMarketplace.pluginPath("alpha") + "/skills/hello/SKILL.md")).exists();
+        assertThat(during.resolve(CodexMarketplace.pluginPath("slow"))).doesNotExist();
         assertThat(r.get("/codex/marketplace.git/info/refs").statusCode()).isEqualTo(200);
         assertThat(publishing).isNotDone();
 
         blobs.release.countDown();
         assertThat(publishing.get(2, TimeUnit.MINUTES).statusCode()).isEqualTo(201);
         update(during);
-        assertThat(during.resolve("plugins/slow/skills/hello/SKILL.md")).exists();
+        assertThat(during.resolve(CodexMarketplace.pluginPath("slow") + "/skills/hello/SKILL.md")).exists();
     }
 
     /** A clone taking the new snapshot (not a fast-forward: a snapshot has no parent): fetch it, then check it out. */

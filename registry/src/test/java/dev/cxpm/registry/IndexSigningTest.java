@@ -101,20 +101,58 @@ class IndexSigningTest {
     }
 
     @Test
-    void aServerSharingTheDatabaseNeverServesADocumentOlderThanTheDatabase() throws Exception {
-        // servers share a database only on PostgreSQL (one SQLite file has one server); the change notice may come
-        // after a reader asks, so a cached document is served only while its sequence is still the database's
+    void aServerSharingTheDatabaseDropsItsCachedDocumentWhenAnotherServersChangeIsNotifiedAndNeverServesItAgain() throws Exception {
+        // servers share a database only on PostgreSQL (one SQLite file has one server): a cached document costs no query
+        // while the change feed is current, and the other server's change, notified on commit, drops it
         dev.cxpm.testkit.PostgresServer pg = dev.cxpm.testkit.PostgresServer.forTests().orElse(null);
         org.assertj.core.api.Assumptions.assumeThat(pg).as("PostgreSQL installed").isNotNull();
         String url = pg.freshSchemaUrlNamed("index_signing");
         Path blobs = tmp.resolve("shared-blobs");
         try (Registry one = Registry.postgres(url, blobs, Clock.systemUTC()); Registry other = Registry.postgres(url, blobs, Clock.systemUTC())) {
             one.publish(ADMIN, RegistryServerTest.plugin("demo", "1.0.0"));
-            long before = JSON.readTree(one.index("demo").orElseThrow().json()).path("sequence").asLong(); // now cached here
+            long before = sequence(one); // now cached here
             other.yank(ADMIN, "demo", "1.0.0", true); // another server
+            long after = newerWithin(one, before);
             JsonNode now = JSON.readTree(one.index("demo").orElseThrow().json());
-            assertThat(now.path("sequence").asLong()).isGreaterThan(before);
             assertThat(now.path("versions").get(0).path("yanked").asBoolean()).isTrue();
+            for (int i = 0; i < 50; i++) {
+                assertThat(sequence(one)).as("never the older document again").isEqualTo(after);
+            }
         }
+    }
+
+    @Test
+    void aServerWhoseChangeFeedWasCutServesNoCachedDocumentOlderThanTheDatabaseOnceItIsBack() throws Exception {
+        dev.cxpm.testkit.PostgresServer pg = dev.cxpm.testkit.PostgresServer.forTests().orElse(null);
+        org.assertj.core.api.Assumptions.assumeThat(pg).as("PostgreSQL installed").isNotNull();
+        String url = pg.freshSchemaUrlNamed("index_signing_cut");
+        Path blobs = tmp.resolve("shared-blobs");
+        try (Registry one = Registry.postgres(url, blobs, Clock.systemUTC()); Registry other = Registry.postgres(url, blobs, Clock.systemUTC())) {
+            one.publish(ADMIN, RegistryServerTest.plugin("demo", "1.0.0"));
+            long before = sequence(one);
+            // the listening connections end (a database restart, a proxy's idle cut): notices sent meanwhile are lost
+            try (java.sql.Connection c = java.sql.DriverManager.getConnection(url); java.sql.Statement s = c.createStatement()) {
+                s.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'cxpm-change-feed'");
+            }
+            other.yank(ADMIN, "demo", "1.0.0", true);
+            long after = newerWithin(one, before);
+            for (int i = 0; i < 50; i++) {
+                assertThat(sequence(one)).as("never the older document again").isEqualTo(after);
+            }
+        }
+    }
+
+    private static long sequence(Registry r) throws Exception {
+        return JSON.readTree(r.index("demo").orElseThrow().json()).path("sequence").asLong();
+    }
+
+    /** The server's sequence once it shows a newer one than {@code before}: the other server's change notified (or checked). */
+    private static long newerWithin(Registry r, long before) throws Exception {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (sequence(r) <= before) {
+            assertThat(System.nanoTime()).as("the other server's change reaches this one").isLessThan(deadline);
+            Thread.sleep(10);
+        }
+        return sequence(r);
     }
 }

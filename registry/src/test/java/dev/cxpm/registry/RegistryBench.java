@@ -37,7 +37,48 @@ public final class RegistryBench {
             case "seed" -> seed(Path.of(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]));
             case "seed-http" -> seedHttp(URI.create(args[1]), args[2], args.length > 4 ? Integer.parseInt(args[4]) : 0, Integer.parseInt(args[3]));
             case "publish" -> publish(URI.create(args[1]), Path.of(args[2]), Integer.parseInt(args[3]), Integer.parseInt(args[4]), args[5]);
-            default -> throw new IllegalArgumentException("seed DIR N USERS | publish URL DIR USERS EACH admin|owner");
+            case "index-hits" -> indexHits(Path.of(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]));
+            default -> throw new IllegalArgumentException("seed DIR N USERS | publish URL DIR USERS EACH admin|owner | index-hits DIR THREADS SECONDS");
+        }
+    }
+
+    /**
+     * Cached index documents on a PostgreSQL database another instance shares (the test PostgreSQL of testkit):
+     * THREADS readers ask instance one for 100 plugins' documents for SECONDS; prints hits/s and the latency quantiles.
+     */
+    static void indexHits(Path dir, int threads, int seconds) throws Exception {
+        dev.cxpm.testkit.PostgresServer pg = dev.cxpm.testkit.PostgresServer.forTests().orElseThrow();
+        String url = pg.freshSchemaUrlNamed("index_hits");
+        Caller admin = new Caller("bench", List.of(Caller.ADMIN), null);
+        try (Registry one = Registry.postgres(url, dir.resolve("blobs"), Clock.systemUTC());
+             Registry other = Registry.postgres(url, dir.resolve("blobs"), Clock.systemUTC())) {
+            for (int i = 0; i < 100; i++) {
+                other.publish(admin, archive("hit-" + i, i, "1.0.0"));
+            }
+            java.util.concurrent.ConcurrentLinkedQueue<long[]> all = new java.util.concurrent.ConcurrentLinkedQueue<>();
+            long end = System.nanoTime() + seconds * 1_000_000_000L;
+            List<Thread> readers = new java.util.ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                Thread th = new Thread(() -> {
+                    long[] lat = new long[3_000_000];
+                    int n = 0;
+                    java.util.Random random = new java.util.Random();
+                    while (System.nanoTime() < end && n < lat.length) {
+                        long s = System.nanoTime();
+                        one.index("hit-" + random.nextInt(100)).orElseThrow();
+                        lat[n++] = System.nanoTime() - s;
+                    }
+                    all.add(java.util.Arrays.copyOf(lat, n));
+                });
+                th.start();
+                readers.add(th);
+            }
+            for (Thread th : readers) {
+                th.join();
+            }
+            long[] lat = all.stream().flatMapToLong(java.util.Arrays::stream).sorted().toArray();
+            System.out.printf("index hits on PostgreSQL (shared by two instances), %d threads, %d s: %.0f/s, p50 %.1f us, p99 %.1f us%n",
+                    threads, seconds, lat.length / (double) seconds, lat[lat.length / 2] / 1e3, lat[(int) (lat.length * 0.99)] / 1e3);
         }
     }
 

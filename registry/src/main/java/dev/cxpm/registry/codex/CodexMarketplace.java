@@ -29,7 +29,7 @@ import java.util.concurrent.Executors;
  * The registry as a Codex marketplace, for a real Codex CLI with no cxpm installed. Codex adds
  * marketplaces from local directories and git URLs only, so the registry keeps a bare git
  * repository ({@code DIR/codex-marketplace.git}) holding {@code .agents/plugins/marketplace.json}
- * and the latest non-yanked version of every plugin under {@code plugins/NAME}, served read-only
+ * and the latest non-yanked version of every plugin under {@link #pluginPath plugins/_XX/NAME}, served read-only
  * over git's "dumb" HTTP protocol: {@code codex plugin marketplace add URL/codex/marketplace.git}.
  *
  * <p>Each change is a new commit written by {@code git fast-import} from the previous one with only the changed
@@ -85,6 +85,21 @@ public final class CodexMarketplace implements AutoCloseable {
         this.git = new GitRepository(repo);
         this.name = name;
         registry.onChange(this::changed);
+    }
+
+    /**
+     * Where a plugin lives in the view: one of 256 buckets ({@code _} and the first two hex digits of the name's
+     * SHA-256; a name starts with a letter or digit, so no bucket is a plugin of the older flat layout). git stores and
+     * fast-import edits a directory whole, so a flat {@code plugins/} made every commit rewrite (and the first build
+     * insert into) one tree of every plugin; a bucket holds about N/256.
+     */
+    public static String pluginPath(String plugin) {
+        try {
+            byte[] hash = java.security.MessageDigest.getInstance("SHA-256").digest(plugin.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return "plugins/_" + java.util.HexFormat.of().toHexDigits(hash[0]) + "/" + plugin;
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e); // every JDK has SHA-256
+        }
     }
 
     public String name() {
@@ -147,8 +162,11 @@ public final class CodexMarketplace implements AutoCloseable {
         }
     }
 
-    /** After a publish or yank (null: any plugin may have changed): once the view is live, returns when it shows the change. */
-    private void changed(String plugin) {
+    /**
+     * After a publish or yank (null: any plugin may have changed): once the view is live, the writer's thread returns when
+     * the view shows the change; the change feed's thread (another server's change) only asks for it.
+     */
+    private void changed(String plugin, boolean writer) {
         long wait;
         synchronized (lock) {
             if (plugin == null) {
@@ -162,7 +180,9 @@ public final class CodexMarketplace implements AutoCloseable {
             schedule();
             wait = requested;
         }
-        awaitBuilt(wait);
+        if (writer) {
+            awaitBuilt(wait);
+        }
     }
 
     /** Waits until the build that takes what was asked for so far has finished (this is never a reader's wait once a view exists). */
@@ -289,7 +309,7 @@ public final class CodexMarketplace implements AutoCloseable {
 
     /** The plugin's line in marketplace.json: compact, so the view holds a few hundred bytes per plugin. */
     private static byte[] entry(PluginRow row) {
-        ObjectNode e = COMPACT.createObjectNode().put("name", row.name()).put("source", "./plugins/" + row.name());
+        ObjectNode e = COMPACT.createObjectNode().put("name", row.name()).put("source", "./" + pluginPath(row.name()));
         if (row.category() != null) {
             e.put("category", row.category());
         }
@@ -329,7 +349,8 @@ public final class CodexMarketplace implements AutoCloseable {
             out.commit(MAIN, hasMain, System.currentTimeMillis() / 1000);
             for (var change : changes.entrySet()) {
                 String plugin = change.getKey();
-                out.delete("plugins/" + plugin);
+                out.delete("plugins/" + plugin); // the flat layout of older registries, replaced at the first build
+                out.delete(pluginPath(plugin));
                 entries.remove(plugin);
                 leftOut.remove(plugin);
                 PluginRow row = change.getValue();
@@ -363,7 +384,7 @@ public final class CodexMarketplace implements AutoCloseable {
                 LOG.log(System.Logger.Level.WARNING, "Codex view: no blob for " + row.name() + "@" + row.latestVersion() + "; left out");
                 return false;
             }
-            out.plugin("plugins/" + row.name(), blob);
+            out.plugin(pluginPath(row.name()), blob);
             return true;
         } catch (FastImportStream.Uncarried e) {
             LOG.log(System.Logger.Level.WARNING, "Codex view: " + row.name() + "@" + row.latestVersion()

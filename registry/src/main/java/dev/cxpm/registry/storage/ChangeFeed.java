@@ -16,6 +16,12 @@ import org.postgresql.PGNotification;
  * each process listens on a connection of its own. A dropped connection is opened again, and since notices sent
  * meanwhile are lost, the process is then told that everything may have changed (a null name).
  * SQLite has one process and needs none of this.
+ *
+ * <p>{@link #current()} says whether every change committed up to a moment ago has been told: the loop makes a round
+ * trip on the listening connection about every {@link #POLL_MILLIS} (a connection that died silently stops them, and
+ * is dropped after {@link #NETWORK_TIMEOUT_MILLIS}), and tells the notices that came with it before it counts the
+ * round trip. While it is not current (no connection, a round trip overdue, or the thread busy telling a change),
+ * a caller must ask the database instead of trusting what it cached.
  */
 public final class ChangeFeed implements AutoCloseable {
 
@@ -23,6 +29,9 @@ public final class ChangeFeed implements AutoCloseable {
     /** How long a wait for notices lasts before the loop checks whether it should stop. */
     private static final int POLL_MILLIS = 500;
     private static final long MAX_BACKOFF_MILLIS = 5_000;
+    private static final int NETWORK_TIMEOUT_MILLIS = 2_000;
+    /** How old the last round trip may be for the feed to count as current. */
+    static final long CURRENT_NANOS = 2L * POLL_MILLIS * 1_000_000L;
     private static final System.Logger LOG = System.getLogger(ChangeFeed.class.getName());
 
     private final String url;
@@ -30,6 +39,8 @@ public final class ChangeFeed implements AutoCloseable {
     private final Thread thread;
     private volatile boolean closed;
     private volatile Connection connection;
+    /** When the last round trip that found every notice before it began started (System.nanoTime); 0: none yet. */
+    private volatile long heardUpTo;
 
     /** Announces inside the caller's transaction that {@code plugin} changed; delivered to listeners when it commits. */
     static void announce(Connection c, String plugin) throws SQLException {
@@ -61,8 +72,16 @@ public final class ChangeFeed implements AutoCloseable {
         thread.start();
     }
 
+    /** Every change committed more than a moment ago (at most {@link #CURRENT_NANOS}) has been told. */
+    public boolean current() {
+        long heard = heardUpTo;
+        return connection != null && heard != 0 && System.nanoTime() - heard < CURRENT_NANOS;
+    }
+
     private Connection open() throws SQLException {
         Connection c = DriverManager.getConnection(url);
+        c.setClientInfo("ApplicationName", "cxpm-change-feed");
+        c.setNetworkTimeout(Runnable::run, NETWORK_TIMEOUT_MILLIS);
         try (Statement s = c.createStatement()) {
             s.execute("LISTEN " + CHANNEL);
         }
@@ -80,12 +99,14 @@ public final class ChangeFeed implements AutoCloseable {
                     backoff = 100;
                     tell(null); // whatever was announced while no one listened
                 }
-                PGNotification[] notes = c.unwrap(PGConnection.class).getNotifications(POLL_MILLIS);
-                if (notes != null) {
-                    for (PGNotification n : notes) {
-                        tell(n.getParameter());
-                    }
+                // the round trip brings every notice committed before it began; told, they make the feed current up to then
+                long began = System.nanoTime();
+                try (Statement s = c.createStatement()) {
+                    s.execute("SELECT 1");
                 }
+                tellAll(c.unwrap(PGConnection.class).getNotifications());
+                heardUpTo = began;
+                tellAll(c.unwrap(PGConnection.class).getNotifications(POLL_MILLIS));
             } catch (SQLException e) {
                 if (closed) {
                     return;
@@ -94,6 +115,14 @@ public final class ChangeFeed implements AutoCloseable {
                 closeQuietly();
                 sleep(backoff);
                 backoff = Math.min(MAX_BACKOFF_MILLIS, backoff * 2);
+            }
+        }
+    }
+
+    private void tellAll(PGNotification[] notes) {
+        if (notes != null) {
+            for (PGNotification n : notes) {
+                tell(n.getParameter());
             }
         }
     }
@@ -109,6 +138,7 @@ public final class ChangeFeed implements AutoCloseable {
     private void closeQuietly() {
         Connection c = connection;
         connection = null;
+        heardUpTo = 0;
         if (c != null) {
             try {
                 c.close();

@@ -91,8 +91,13 @@ public final class JdbcDatabase implements RegistryDatabase {
     }
 
     @Override
-    public void setPage(String plugin, String version, String json, byte[] icon, String iconType) {
-        db.write(c -> PageRows.setPage(c, plugin, version, json, icon, iconType));
+    public void setPage(String plugin, String version, String json, byte[] icon, String iconType, String readmeHtml) {
+        db.write(c -> PageRows.setPage(c, plugin, version, json, icon, iconType, readmeHtml));
+    }
+
+    @Override
+    public void setReadmeHtml(String plugin, String version, String readmeHtml) {
+        db.write(c -> PageRows.setReadmeHtml(c, plugin, version, readmeHtml));
     }
 
     @Override

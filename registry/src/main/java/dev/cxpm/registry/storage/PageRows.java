@@ -27,9 +27,9 @@ final class PageRows {
     private static final String OF_VERSION = " FROM versions v JOIN plugins p ON p.id = v.plugin_id WHERE p.name = ? AND v.version = ?";
 
     static Optional<StoredPage> page(Connection c, String plugin, String version) throws SQLException {
-        try (PreparedStatement p = prepare(c, "SELECT v.page, v.icon_type" + OF_VERSION + " AND v.page IS NOT NULL", plugin, version);
+        try (PreparedStatement p = prepare(c, "SELECT v.page, v.icon_type, v.readme_html" + OF_VERSION + " AND v.page IS NOT NULL", plugin, version);
              ResultSet rs = p.executeQuery()) {
-            return rs.next() ? Optional.of(new StoredPage(rs.getString(1), rs.getString(2))) : Optional.empty();
+            return rs.next() ? Optional.of(new StoredPage(rs.getString(1), rs.getString(2), rs.getString(3))) : Optional.empty();
         }
     }
 
@@ -41,18 +41,30 @@ final class PageRows {
     }
 
     /** A version's page never changes, so this only fills it in (two requests computing it at once store it once). */
-    static int setPage(Connection c, String plugin, String version, String json, byte[] icon, String iconType) throws SQLException {
+    static int setPage(Connection c, String plugin, String version, String json, byte[] icon, String iconType, String readmeHtml)
+            throws SQLException {
         Long id = PluginRows.pluginId(c, plugin);
         if (id == null) {
             return 0;
         }
-        try (PreparedStatement p = c.prepareStatement("UPDATE versions SET page = ?, icon = ?, icon_type = ?"
+        try (PreparedStatement p = c.prepareStatement("UPDATE versions SET page = ?, icon = ?, icon_type = ?, readme_html = ?"
                 + " WHERE plugin_id = ? AND version = ? AND page IS NULL")) {
             p.setString(1, json);
             p.setBytes(2, icon);
             p.setString(3, icon == null ? null : iconType);
-            p.setLong(4, id);
-            p.setString(5, version);
+            p.setString(4, readmeHtml);
+            p.setLong(5, id);
+            p.setString(6, version);
+            return p.executeUpdate();
+        }
+    }
+
+    static int setReadmeHtml(Connection c, String plugin, String version, String readmeHtml) throws SQLException {
+        Long id = PluginRows.pluginId(c, plugin);
+        if (id == null) {
+            return 0;
+        }
+        try (PreparedStatement p = prepare(c, "UPDATE versions SET readme_html = ? WHERE plugin_id = ? AND version = ?", readmeHtml, id, version)) {
             return p.executeUpdate();
         }
     }

@@ -118,7 +118,7 @@ public interface RegistryDatabase extends AutoCloseable {
     void setSurface(String plugin, String version, String surfaceJson);
 
     /** A version's page as stored at publish ({@code PageData} as JSON) and its icon's type (null: no icon). */
-    record StoredPage(String json, String iconType) {
+    record StoredPage(String json, String iconType, String readmeHtml) {
     }
 
     record Icon(byte[] bytes, String type) {
@@ -128,7 +128,10 @@ public interface RegistryDatabase extends AutoCloseable {
     Optional<StoredPage> page(String plugin, String version);
 
     /** Records a version's page and icon (null: none); a version's page never changes, so this only fills it in. */
-    void setPage(String plugin, String version, String json, byte[] icon, String iconType);
+    void setPage(String plugin, String version, String json, byte[] icon, String iconType, String readmeHtml);
+
+    /** Replaces a version's rendered README (rendered again from its stored Markdown: stored before, or by an older renderer). */
+    void setReadmeHtml(String plugin, String version, String readmeHtml);
 
     Optional<Icon> icon(String plugin, String version);
 

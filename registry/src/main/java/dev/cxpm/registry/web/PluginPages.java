@@ -67,7 +67,7 @@ final class PluginPages {
         install(b, "cxpm install " + p.name() + " --registry " + baseUrl, baseUrl, p.name()); // works where this registry was never added
         advisories(b, registry.advisories(name));
         if (page != null) {
-            readme(b, page);
+            readme(b, page, shown.get().readmeHtml());
             contents(b, page);
         }
         b.append("<h2>Versions</h2><div class=scroll><table class=versions><tr><th>version</th><th>published</th><th>downloads</th>"
@@ -133,7 +133,7 @@ final class PluginPages {
                     .append(esc(previous.get())).append("</a>:</p>").append(changed == null ? "<p class=none>not known</p>" : changes(changed));
         }
         if (page != null) {
-            readme(b, page);
+            readme(b, page, shown.get().readmeHtml());
             contents(b, page);
         }
         b.append("<h2>Archive</h2><p><a href=\"").append(Registry.BLOB_PATH).append(v.integrity().hex()).append("\">Download the archive</a> (")
@@ -177,11 +177,12 @@ final class PluginPages {
                 .append("\ncodex plugin add ").append(esc(name)).append('@').append(esc(marketplaceName)).append("</code></pre>");
     }
 
-    private static void readme(StringBuilder b, PageData page) {
-        if (page.readme() == null || page.readme().isBlank()) {
+    /** The README as rendered (once, when the page was stored: no Markdown work here). */
+    private static void readme(StringBuilder b, PageData page, String html) {
+        if (html == null) {
             return;
         }
-        b.append("<h2>README</h2><div class=readme>").append(Markdown.html(page.readme())).append("</div>");
+        b.append("<h2>README</h2><div class=readme>").append(html).append("</div>");
         if (page.readmeShortened()) {
             b.append("<p class=none>The README is longer than this page shows; the archive holds all of it.</p>");
         }

@@ -1,4 +1,4 @@
-package dev.cxpm.registry.web;
+package dev.cxpm.registry.publish;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,19 +26,35 @@ import org.commonmark.renderer.html.HtmlWriter;
  * from this origin only. Headings start below the page's own (a README's {@code #} is an {@code h3}) and never skip
  * a level, so the page's outline stays one h1 with no gaps.
  */
-final class Markdown {
+public final class Markdown {
+
+    /**
+     * Starts every stored rendering: one made by an older renderer (or not by this registry at all) does not start with
+     * it and is rendered again from the Markdown, so a fix to the renderer reaches README pages already stored.
+     */
+    static final String RENDERER = "<!-- cxpm markdown 1 -->\n";
 
     private static final List<Extension> EXTENSIONS = List.of(TablesExtension.create());
     private static final Parser PARSER = Parser.builder().extensions(EXTENSIONS).maxOpenBlockParsers(64).build();
-    private static final HtmlRenderer RENDERER = HtmlRenderer.builder().extensions(EXTENSIONS).escapeHtml(true).sanitizeUrls(true)
+    private static final HtmlRenderer HTML = HtmlRenderer.builder().extensions(EXTENSIONS).escapeHtml(true).sanitizeUrls(true)
             .nodeRendererFactory(SafeLinks::new).nodeRendererFactory(Outline::new).build();
 
     private Markdown() {
     }
 
     /** The README rendered, its headings starting at {@code h(below + 1)}. */
-    static String html(String markdown) {
-        return RENDERER.render(PARSER.parse(markdown));
+    public static String html(String markdown) {
+        return HTML.render(PARSER.parse(markdown));
+    }
+
+    /** The rendering as stored: {@link #html} after this renderer's mark. */
+    static String stored(String markdown) {
+        return RENDERER + html(markdown);
+    }
+
+    /** A stored rendering this renderer made, or empty (none, or an older renderer's: render again). */
+    static java.util.Optional<String> fromStore(String stored) {
+        return stored != null && stored.startsWith(RENDERER) ? java.util.Optional.of(stored.substring(RENDERER.length())) : java.util.Optional.empty();
     }
 
     /** The page's README section sits under an h2: a README's headings start at h3. */

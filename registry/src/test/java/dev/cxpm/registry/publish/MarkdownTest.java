@@ -1,4 +1,4 @@
-package dev.cxpm.registry.web;
+package dev.cxpm.registry.publish;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
