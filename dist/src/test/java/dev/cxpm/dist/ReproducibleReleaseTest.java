@@ -11,7 +11,9 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.spi.ToolProvider;
 import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
@@ -33,34 +35,49 @@ class ReproducibleReleaseTest {
     Path tmp;
 
     /**
-     * Packed again as the package phase packs: ReleaseArchives in a JVM of its own. The portable archive is the same
-     * bytes. In the self-contained one every entry is, but jlink's image (runtime/lib/modules) and the class-data
-     * archives made from it: those differed in 2 of 6 builds on this machine (same JDK, same inputs; cause not found,
-     * see docs/OPERATIONS.md), so they are not compared here; bench/release-reproducible.sh compares whole archives.
+     * Packed again twice as the package phase packs (ReleaseArchives in a JVM of its own), at the same time so that each
+     * runs on a loaded machine, in JVMs whose identity hash codes differ from the package phase's and from each other's:
+     * jlink orders the plugins of one category by a HashMap of plugin objects (TaskHelper.PluginsHelper), that is by
+     * their identity hash codes, so any difference in a JVM's history (the shifts here; on a build machine, its load)
+     * changed which of --strip-debug and generate-jli-classes ran first, and with it 12 classes of java.lang.invoke in
+     * runtime/lib/modules and the class-data archives made from it (docs/OPERATIONS.md). Every byte is compared.
      */
     @Test
-    void packingAgainGivesTheSameBytesButForJlinksImage() throws Exception {
+    void packingAgainGivesTheSameBytesWhateverOrderJlinksPluginsRunIn() throws Exception {
         Path cliTarget = Path.of("..", "cli", "target").toAbsolutePath().normalize();
         String java = ProcessHandle.current().info().command().orElseThrow();
-        Process p = new ProcessBuilder(java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
-                ReleaseArchives.class.getName(), ReleaseFixture.VERSION, TIMESTAMP.toString(), cliTarget.toString(),
-                Path.of("..", "cxpm").toAbsolutePath().normalize().toString(), tmp.toString())
-                .redirectErrorStream(true).redirectOutput(tmp.resolve("pack.log").toFile()).start();
-        assertThat(p.waitFor()).as(Files.readString(tmp.resolve("pack.log"))).isZero();
-        List<Path> again = List.of(tmp.resolve(ReleaseFixture.portable().getFileName()), tmp.resolve(ReleaseFixture.selfContained().getFileName()));
-        Path portable = again.get(0);
-        Path built = ReleaseFixture.portable();
-        assertThat(contents(portable)).as("what differs in " + portable.getFileName()).isEqualTo(contents(built));
-        assertThat(Files.readString(portable.resolveSibling(portable.getFileName() + ".sha512")))
-                .isEqualTo(Files.readString(built.resolveSibling(built.getFileName() + ".sha512")))
-                .isEqualTo(ReleaseArchives.sha512(built) + "  " + built.getFileName() + "\n");
-        java.util.function.Predicate<String> jlinkImage = e -> e.contains("/runtime/lib/modules ") || e.matches(".*/runtime/lib/server/classes\\w*\\.jsa .*");
-        List<String> selfContained = contents(again.get(1));
-        assertThat(selfContained).as("jlink's image is there").anyMatch(jlinkImage);
-        assertThat(selfContained.stream().filter(jlinkImage.negate()).toList()).as("what differs in " + again.get(1).getFileName())
-                .isEqualTo(contents(ReleaseFixture.selfContained()).stream().filter(jlinkImage.negate()).toList());
-        assertThat(selfContained.stream().filter(jlinkImage).map(e -> e.substring(0, e.indexOf(' '))).toList())
-                .isEqualTo(contents(ReleaseFixture.selfContained()).stream().filter(jlinkImage).map(e -> e.substring(0, e.indexOf(' '))).toList());
+        Map<Path, Process> packs = new LinkedHashMap<>();
+        for (int shift : List.of(1, 2)) {
+            Path out = Files.createDirectories(tmp.resolve("shift-" + shift));
+            packs.put(out, new ProcessBuilder(java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
+                    ShiftedIdentityHashes.class.getName(), String.valueOf(shift), ReleaseFixture.VERSION, TIMESTAMP.toString(), cliTarget.toString(),
+                    Path.of("..", "cxpm").toAbsolutePath().normalize().toString(), out.toString())
+                    .redirectErrorStream(true).redirectOutput(tmp.resolve("pack-" + shift + ".log").toFile()).start());
+        }
+        int n = 0;
+        for (Map.Entry<Path, Process> pack : packs.entrySet()) {
+            n++;
+            assertThat(pack.getValue().waitFor()).as(Files.readString(tmp.resolve("pack-" + n + ".log"))).isZero();
+            for (Path built : List.of(ReleaseFixture.portable(), ReleaseFixture.selfContained())) {
+                Path again = pack.getKey().resolve(built.getFileName());
+                assertThat(differing(contents(again), contents(built))).as("entries of %s that differ from the package phase's", again).isEmpty();
+                assertThat(Files.readString(again.resolveSibling(again.getFileName() + ".sha512")))
+                        .isEqualTo(Files.readString(built.resolveSibling(built.getFileName() + ".sha512")))
+                        .isEqualTo(ReleaseArchives.sha512(built) + "  " + built.getFileName() + "\n");
+            }
+        }
+        assertThat(contents(ReleaseFixture.selfContained())).as("jlink's image and its class-data archives are in it")
+                .anyMatch(e -> e.contains("/runtime/lib/modules ")).anyMatch(e -> e.contains("/runtime/lib/server/classes.jsa "));
+    }
+
+    /** ReleaseArchives.main after N more identity hash codes on its thread than the package phase's JVM computed. */
+    static final class ShiftedIdentityHashes {
+        public static void main(String[] args) throws Exception {
+            for (int i = Integer.parseInt(args[0]); i > 0; i--) {
+                System.identityHashCode(new Object());
+            }
+            ReleaseArchives.main(Arrays.copyOfRange(args, 1, args.length));
+        }
     }
 
     @Test
@@ -81,6 +98,13 @@ class ReproducibleReleaseTest {
         assertThat(names).isSorted().contains("cxpm-" + ReleaseFixture.VERSION + "/bin/cxpm", "cxpm-" + ReleaseFixture.VERSION + "/cxpm.jar",
                 "cxpm-" + ReleaseFixture.VERSION + "/runtime/bin/java", "cxpm-" + ReleaseFixture.VERSION + "/runtime/lib/server/classes.jsa");
         assertThat(names).anyMatch(n -> n.matches("cxpm-[^/]+/lib/sqlite-jdbc-.*\\.jar"));
+    }
+
+    /** The entries of one list that are not in the other, either way: what differs between two archives. */
+    private static List<String> differing(List<String> a, List<String> b) {
+        List<String> out = new ArrayList<>(a.stream().filter(e -> !b.contains(e)).map(e -> "+ " + e).toList());
+        out.addAll(b.stream().filter(e -> !a.contains(e)).map(e -> "- " + e).toList());
+        return out;
     }
 
     /** Each entry's name, mode, time and SHA-512 of its bytes: when two archives differ, the entries that do. */
