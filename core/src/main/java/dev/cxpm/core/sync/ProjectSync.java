@@ -201,7 +201,7 @@ public final class ProjectSync {
             if (written) {
                 lock.write(projectDir);
             }
-            SyncStamp.write(projectDir, home, lock);
+            SyncStamp.write(projectDir, home, lock, policyFiles());
             return new Result(lock, written, lockChanges, List.of(), List.copyOf(fill.leftOut), MissingPrerequisites.none(),
                     unreachable(index[0])); // the no-op path: no home lock, no home writes
         }
@@ -224,8 +224,13 @@ public final class ProjectSync {
             lock.write(projectDir);
             written = true;
         }
-        SyncStamp.write(projectDir, home, lock);
+        SyncStamp.write(projectDir, home, lock, policyFiles());
         return new Result(lock, written, lockChanges, changes, List.copyOf(fill.leftOut), missing, unreachable(index[0]));
+    }
+
+    /** What decides the policy this sync was checked under, for the stamp (none when local files cannot decide it). */
+    private List<Path> policyFiles() {
+        return dev.cxpm.core.policy.Policies.stampInputs(env, projectDir).orElse(List.of());
     }
 
     private dev.cxpm.core.install.PluginGate.Candidate candidate(ProjectManifest project, LockedPlugin p,
