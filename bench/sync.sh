@@ -9,6 +9,8 @@
 #   frozen  `sync --frozen` into an empty Codex home, every plugin already in the store
 #           (pnpm: `install --frozen-lockfile --offline`, node_modules removed, warm store)
 #   no-op   `sync` with everything installed (pnpm: the same install with node_modules in place)
+#   frozen, policy / no-op, policy: the same in a copy of the project with a cxpm-policy.toml every plugin passes
+#           (set beside pnpm's frozen and no-op: pnpm has no policy)
 # Runs are interleaved (cxpm daemon, cxpm cold, pnpm, then again) so a loaded machine hits each alike; set-up
 # steps (removing the home, the store, node_modules) are not timed. Prints medians, the ratios to pnpm and the
 # cost per plugin (median / N), which stays flat when the work grows as N.
@@ -65,6 +67,9 @@ generate() {
   printf '%s' "$toml" > "$dir/project/cxpm.toml"
   printf '{"name": "bench", "private": true, "dependencies": {%s}}\n' "$pkgdeps" > "$dir/npm-project/package.json"
   cp -r "$dir/project" "$dir/project-first"
+  cp -r "$dir/project" "$dir/project-policy"
+  # a project policy every plugin passes (it denies names none has): checked in full whenever it changed
+  printf '[plugins]\ndeny = ["evil-*"]\n' > "$dir/project-policy/cxpm-policy.toml"
   cp -r "$dir/npm-project" "$dir/npm-first"
 }
 
@@ -76,6 +81,8 @@ for n in $sizes; do
   generate "$n" "$d"
   (cd "$d/project" && CXPM_STORE="$d/store" CODEX_HOME="$d/home-a" "$root/cxpm" sync --yes >/dev/null) # lock (approving what the plugins run), store, home-a
   [[ "$(grep -c '^\[\[plugin\]\]' "$d/project/cxpm.lock")" == "$n" ]] || { echo "expected $n locked plugins" >&2; exit 1; }
+  cp "$d/project/cxpm.lock" "$d/project-policy/cxpm.lock"
+  (cd "$d/project-policy" && CXPM_STORE="$d/store" CODEX_HOME="$d/home-pa" "$root/cxpm" sync --frozen >/dev/null) # home-pa: synced under the policy
   (cd "$d/npm-project" && "$pnpm" install --store-dir "$d/pnpm-store" --reporter=silent >/dev/null)
   [[ -f "$d/npm-project/pnpm-lock.yaml" ]] || { echo "pnpm did not write pnpm-lock.yaml" >&2; exit 1; }
   for mode in daemon cold; do
@@ -86,6 +93,10 @@ for n in $sizes; do
       "cd $d/project && env $envs CODEX_HOME=$d/home-b $root/cxpm sync --frozen" >> "$scenarios"
     printf '%s\tno-op\tcxpm %s\t%s\t%s\n' "$n" "$mode" "true" \
       "cd $d/project && env $envs CODEX_HOME=$d/home-a $root/cxpm sync" >> "$scenarios"
+    printf '%s\tfrozen, policy\tcxpm %s\t%s\t%s\n' "$n" "$mode" "rm -rf $d/home-pb" \
+      "cd $d/project-policy && env $envs CODEX_HOME=$d/home-pb $root/cxpm sync --frozen" >> "$scenarios"
+    printf '%s\tno-op, policy\tcxpm %s\t%s\t%s\n' "$n" "$mode" "true" \
+      "cd $d/project-policy && env $envs CODEX_HOME=$d/home-pa $root/cxpm sync" >> "$scenarios"
   done
   p="$pnpm install --reporter=silent"
   printf '%s\tfirst\tpnpm\t%s\t%s\n' "$n" "rm -rf $d/npm-first/node_modules $d/npm-first/pnpm-lock.yaml $d/pnpm-store-first" \
@@ -119,8 +130,11 @@ lines = [f"{runs} interleaved runs per figure, medians in ms; per plugin = media
          "| N | situation | cxpm daemon | cxpm cold | pnpm | daemon / pnpm | cold / pnpm | per plugin: daemon, cold, pnpm |",
          "| ---: | --- | ---: | ---: | ---: | ---: | ---: | --- |"]
 for n in sorted({k[0] for k in med}):
-    for s in ("first", "frozen", "no-op"):
-        d, c, p = med[(n, s, "cxpm daemon")], med[(n, s, "cxpm cold")], med[(n, s, "pnpm")]
+    for s in ("first", "frozen", "no-op", "frozen, policy", "no-op, policy"):
+        if (n, s, "cxpm daemon") not in med:
+            continue
+        # pnpm has no policy: a project with one is set beside pnpm's same situation
+        d, c, p = med[(n, s, "cxpm daemon")], med[(n, s, "cxpm cold")], med[(n, s.split(",")[0], "pnpm")]
         lines.append(f"| {n} | {s} | {d:.0f} | {c:.0f} | {p:.0f} | {d / p:.2f}x | {c / p:.2f}x | {d / n:.2f}, {c / n:.2f}, {p / n:.2f} |")
 open(report, "w").write("\n".join(lines) + "\n")
 print("\n".join(lines))

@@ -80,10 +80,13 @@ public final class SyncCommand implements Callable<Integer> {
      * them; --frozen reads them (each tree hashed once) and goes the full way, which names the drift, if any differ.
      */
     private static boolean answeredFromStamp(Env env, ProjectContext ctx, boolean frozen) {
-        if (dev.cxpm.core.policy.Policies.mayApply(env.vars(), ctx.projectDir())) {
-            return false; // a policy is checked on every sync: it may have changed since the last one
+        // the policy's files are part of what the stamp vouches for: an unchanged policy keeps this path, a changed one
+        // (or one fetched from a URL, which can change with nothing changing here) goes the full way
+        Optional<java.util.List<java.nio.file.Path>> policyFiles = dev.cxpm.core.policy.Policies.stampInputs(env.vars(), ctx.projectDir());
+        if (policyFiles.isEmpty()) {
+            return false;
         }
-        Optional<Integer> unchanged = SyncStamp.upToDate(ctx.projectDir(), ctx.home(), frozen);
+        Optional<Integer> unchanged = SyncStamp.upToDate(ctx.projectDir(), ctx.home(), frozen, policyFiles.get());
         unchanged.ifPresent(n -> {
             env.out().println(SyncReport.alreadyInSync(n));
             if (!frozen) {

@@ -139,6 +139,33 @@ class PolicyEnforcementTest {
     }
 
     @Test
+    void aNoOpSyncUnderAnUnchangedPolicyAnswersFromTheStampAndAChangedPolicyIsCheckedInFull() throws Exception {
+        TeamFixture t = team().needs("demo", "^1.0.0");
+        Path project = t.project.resolve("cxpm-policy.toml");
+        TeamFixture.write(project, "[plugins]\ndeny = [\"evil-*\"]\n");
+        assertThat(t.cxpm("sync").exitCode()).isZero();
+        CliRun again = t.cxpm("sync");
+        assertThat(again.exitCode()).as(again.stderr()).isZero();
+        assertThat(again.stdout()).as("the policy is the one the last sync checked: the stamp answers")
+                .isEqualTo("Already in sync: 1 plugin(s) from cxpm.lock.\n"
+                        + "(installed files were not re-read: `cxpm sync --verify` checks their contents)\n");
+        assertThat(t.cxpm("sync", "--frozen").stdout()).isEqualTo("Already in sync: 1 plugin(s) from cxpm.lock.\n");
+
+        // the project's policy now refuses what is installed: the stamp no longer vouches, the full check blocks it
+        TeamFixture.write(project, "[plugins]\ndeny = [\"demo\"]\n");
+        Snapshot before = Snapshot.of(t);
+        assertBlocked(t.cxpm("sync"), t, before, "the plugin is denied, by plugins.deny \"demo\" (" + project + ":2)");
+        assertBlocked(t.cxpm("sync", "--frozen"), t, before, "the plugin is denied, by plugins.deny \"demo\"");
+
+        // a user policy written after the last sync is read too
+        TeamFixture.write(project, "[plugins]\ndeny = [\"evil-*\"]\n");
+        assertThat(t.cxpm("sync").exitCode()).isZero();
+        Path user = userPolicy("[plugins]\nmin-versions = { demo = \"1.1.0\" }\n");
+        assertBlocked(t.cxpm("sync"), t, Snapshot.of(t), "demo@fx@1.0.0: the version is below the minimum 1.1.0, by plugins.min-versions.demo \"1.1.0\" ("
+                + user + ":2)");
+    }
+
+    @Test
     void aProjectPolicyCannotLoosenTheUsersDeny() throws Exception {
         TeamFixture t = team().needs("evil-tool", "^1.0.0");
         Path user = userPolicy("[plugins]\ndeny = [\"evil-*\"]\n");

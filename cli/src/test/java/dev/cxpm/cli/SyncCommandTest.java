@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.cxpm.testkit.CodexClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -85,6 +88,30 @@ class SyncCommandTest {
         assertThat(TeamFixture.tree(dir.resolve("other-home/plugins/cache")))
                 .isNotEmpty()
                 .isEqualTo(TeamFixture.tree(t.codexHome().resolve("plugins/cache")));
+    }
+
+    @Test
+    void aDamagedOrSwappedArchiveInTheStoreIsFetchedAgainAndNeverInstalled() throws Exception {
+        TeamFixture t = team();
+        assertThat(t.cxpm("sync").exitCode()).isZero();
+        Map<String, String> installed = TeamFixture.tree(t.codexHome().resolve("plugins/cache"));
+        List<Path> blobs;
+        try (var walk = Files.walk(dir.resolve("store"))) {
+            blobs = walk.filter(f -> f.toString().endsWith(".tgz")).sorted().toList();
+        }
+        assertThat(blobs).hasSize(2);
+        byte[] first = Files.readAllBytes(blobs.get(0));
+        Files.write(blobs.get(0), Arrays.copyOf(first, first.length / 2)); // cut short: not a readable tar.gz
+        Files.write(blobs.get(1), first); // a whole archive, of the other plugin's content
+
+        CliRun r = t.cxpmIn(t.project, "fresh-home", "sync", "--frozen");
+        assertThat(r.exitCode()).as(r.stderr()).isZero();
+        assertThat(TeamFixture.tree(dir.resolve("fresh-home/plugins/cache"))).isEqualTo(installed);
+        assertThat(Files.readAllBytes(blobs.get(0))).isEqualTo(first);
+        try (var walk = Files.walk(dir.resolve("store"))) {
+            assertThat(walk.filter(f -> f.getFileName().toString().startsWith(".unpacked-")).toList())
+                    .as("the scratch directory beside the store is gone").isEmpty();
+        }
     }
 
     @Test

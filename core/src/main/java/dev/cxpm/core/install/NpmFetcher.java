@@ -214,9 +214,14 @@ public final class NpmFetcher {
         }
     }
 
-    // Redirects are followed here, not by the client, so that each hop gets the token of its own URL.
-    private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(15))
-            .followRedirects(HttpClient.Redirect.NEVER).build();
+    /**
+     * Made on the first download only: every sync constructs a fetcher, few fetch from npm, and a client costs tens of
+     * milliseconds on a fresh JVM. Redirects are followed here, not by the client, so that each hop gets the token of its own URL.
+     */
+    private static final class Client {
+        static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(15))
+                .followRedirects(HttpClient.Redirect.NEVER).build();
+    }
     private static final int MAX_REDIRECTS = 10;
 
     /**
@@ -230,7 +235,7 @@ public final class NpmFetcher {
                 HttpRequest.Builder b = HttpRequest.newBuilder(at).timeout(Duration.ofSeconds(60))
                         .header("Accept", "application/json");
                 token(at, rc).ifPresent(t -> b.header("Authorization", "Bearer " + t));
-                HttpResponse<InputStream> r = CLIENT.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
+                HttpResponse<InputStream> r = Client.CLIENT.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
                 try (InputStream body = r.body(); Progress.Step step = progress.begin("downloading " + pkg)) {
                     int status = r.statusCode();
                     Optional<String> location = r.headers().firstValue("Location");

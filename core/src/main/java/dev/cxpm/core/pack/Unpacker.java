@@ -12,6 +12,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermission;
+import java.security.MessageDigest;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumSet;
@@ -26,8 +28,9 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 
 /**
  * Extracts an untrusted {@code .tgz} (a cxpm pack or an npm package tarball) without letting it write
- * anywhere but the destination. The whole listing is checked first, and nothing is written unless every
- * entry passes; then the files go into a temp dir beside the destination, which is moved into place.
+ * anywhere but the destination, in one pass: each entry is checked before it is written into a temp dir beside the
+ * destination, which is moved into place only when every entry passed and is deleted when one fails, so nothing
+ * appears at the destination unless the whole archive is acceptable. {@link #check} checks without writing.
  *
  * <p>Rules: the first path component is stripped, as npm does ({@code package/} in cxpm and npm packs);
  * only regular files and directories are accepted, so symbolic links, hard links, devices and fifos are
@@ -130,12 +133,24 @@ public final class Unpacker {
         return out;
     }
 
+    /** What one pass over an archive found: its files, and the content integrity of what it holds ({@link Packer#contentIntegrityOfArchive}). */
+    public record Unpacked(List<FileEntry> files, Integrity contentIntegrity) {
+    }
+
     /**
      * Extracts into {@code dest}, which must not exist yet; its parent is created if needed. On any
      * failure nothing is left at {@code dest}.
      */
     public List<FileEntry> unpack(Path tgz, Path dest) {
-        List<FileEntry> files = check(tgz);
+        return unpackHashing(tgz, dest).files();
+    }
+
+    /**
+     * As {@link #unpack}, and hashes the content while it is written: one decompression checks every entry, computes
+     * the content integrity and writes the files (into a temp dir beside dest, moved into place only when every entry
+     * passed). The caller compares the integrity with the one it expects and deletes dest when they differ.
+     */
+    public Unpacked unpackHashing(Path tgz, Path dest) {
         Path target = dest.toAbsolutePath().normalize();
         if (Files.exists(target)) {
             throw new UserError(UserError.Kind.CONFLICT, "cannot unpack into " + target + ": it already exists");
@@ -144,10 +159,10 @@ public final class Unpacker {
         try {
             Files.createDirectories(target.getParent());
             tmp = TempPaths.directory(target.getParent(), ".cxpm-unpack-");
-            extract(tgz, tmp);
+            Unpacked unpacked = extract(tgz, tmp);
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
             tmp = null;
-            return files;
+            return unpacked;
         } catch (FileAlreadyExistsException e) {
             throw new UserError(UserError.Kind.CONFLICT, "cannot unpack into " + target + ": it already exists");
         } catch (IOException e) {
@@ -159,39 +174,149 @@ public final class Unpacker {
         }
     }
 
-    private void extract(Path tgz, Path into) throws IOException {
+    /** The rules of {@link #check}, applied entry by entry while the files are written and hashed. */
+    private Unpacked extract(Path tgz, Path into) throws IOException {
+        List<FileEntry> files = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        Set<String> dirs = new HashSet<>();
         Set<Path> made = new HashSet<>();
+        MessageDigest md = Integrity.newSha512();
+        long total = 0;
+        int count = 0;
         try (TarArchiveInputStream tar = open(tgz)) {
             byte[] buf = new byte[64 * 1024];
             for (TarArchiveEntry e; (e = tar.getNextEntry()) != null; ) {
-                String rel = safeRelativePath(tgz, e.getName());
-                if (rel.isEmpty()) {
-                    continue;
+                if (++count > limits.maxEntries()) {
+                    throw refused(tgz, "it has more than " + limits.maxEntries() + " entries");
                 }
+                String rel = safeRelativePath(tgz, e.getName());
                 Path p = into.resolve(rel);
                 if (!p.normalize().startsWith(into)) {
                     throw refused(tgz, "entry " + e.getName() + " leaves the destination");
                 }
                 if (e.isDirectory()) {
-                    Files.createDirectories(p);
+                    if (!rel.isEmpty()) {
+                        if (seen.contains(rel)) {
+                            throw refused(tgz, "entry " + rel + " is both a file and a directory");
+                        }
+                        dirs.add(rel);
+                        if (made.add(p)) {
+                            onDisk(() -> Files.createDirectories(p));
+                        }
+                    }
                     continue;
                 }
-                if (made.add(p.getParent())) {
-                    Files.createDirectories(p.getParent());
+                if (!isRegularFile(e)) {
+                    throw refused(tgz, "entry " + e.getName() + " is a " + typeName(e) + "; only files and directories are allowed");
                 }
-                long written = 0;
-                try (OutputStream out = Files.newOutputStream(p, java.nio.file.StandardOpenOption.CREATE_NEW)) {
-                    for (int n; (n = tar.read(buf)) > 0; ) {
-                        written += n;
-                        if (written > limits.maxFileBytes()) {
-                            throw refused(tgz, "entry " + e.getName() + " holds more bytes than its header says");
-                        }
-                        out.write(buf, 0, n);
+                if (rel.isEmpty()) {
+                    throw refused(tgz, "entry " + e.getName() + " is a file outside the archive's top directory");
+                }
+                if (!seen.add(rel)) {
+                    throw refused(tgz, "entry " + e.getName() + " appears twice");
+                }
+                if (dirs.contains(rel)) {
+                    throw refused(tgz, "entry " + rel + " is both a file and a directory");
+                }
+                for (int i = rel.indexOf('/'); i > 0; i = rel.indexOf('/', i + 1)) {
+                    String parent = rel.substring(0, i);
+                    if (seen.contains(parent)) {
+                        throw refused(tgz, "entry " + parent + " is both a file and a directory");
                     }
+                    dirs.add(parent);
                 }
-                if ((e.getMode() & 0100) != 0) {
-                    allowExecution(p);
+                if (e.getSize() > limits.maxFileBytes()) {
+                    throw refused(tgz, "entry " + e.getName() + " is " + Sizes.human(e.getSize()) + ", over the "
+                            + Sizes.human(limits.maxFileBytes()) + " limit for one file");
                 }
+                total += e.getSize();
+                if (total > limits.maxTotalBytes()) {
+                    throw refused(tgz, "its files total more than " + Sizes.human(limits.maxTotalBytes()));
+                }
+                boolean executable = (e.getMode() & 0100) != 0;
+                if (made.add(p.getParent())) {
+                    onDisk(() -> Files.createDirectories(p.getParent()));
+                }
+                String name = e.getName().startsWith(Packer.PREFIX) ? e.getName().substring(Packer.PREFIX.length()) : e.getName();
+                OutputStream out = onDisk(() -> Files.newOutputStream(p, java.nio.file.StandardOpenOption.CREATE_NEW));
+                try (Tee tee = new Tee(tar, out, limits.maxFileBytes(), tgz, e.getName())) {
+                    Packer.digestFile(md, name, executable, tee, buf);
+                }
+                if (executable) {
+                    onDisk(() -> {
+                        allowExecution(p);
+                        return p;
+                    });
+                }
+                files.add(new FileEntry(rel, e.getSize(), executable));
+            }
+        } catch (UncheckedIOException written) {
+            throw written.getCause(); // the disk, not the archive: the caller says it could not unpack
+        } catch (IOException | IllegalArgumentException e) {
+            throw refused(tgz, "it is not a readable tar.gz (" + e.getMessage() + ")");
+        }
+        return new Unpacked(files, Integrity.of(md));
+    }
+
+    private interface DiskStep<T> {
+        T run() throws IOException;
+    }
+
+    /** A write to the destination: its failure is the disk's (UncheckedIOException), not the archive's. */
+    private static <T> T onDisk(DiskStep<T> step) {
+        try {
+            return step.run();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** What is read from the entry is written to out (a failed write is the disk's), and no more than the limit for one file. */
+    private static final class Tee extends FilterInputStream {
+        private final OutputStream out;
+        private final long max;
+        private final Path tgz;
+        private final String entry;
+        private long written;
+
+        Tee(InputStream in, OutputStream out, long max, Path tgz, String entry) {
+            super(in);
+            this.out = out;
+            this.max = max;
+            this.tgz = tgz;
+            this.entry = entry;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = in.read(b, off, len);
+            if (n > 0) {
+                written += n;
+                if (written > max) {
+                    throw refused(tgz, "entry " + entry + " holds more bytes than its header says");
+                }
+                try {
+                    out.write(b, off, n);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+            return n;
+        }
+
+        /** Closes the file written, not the archive: the tar stream goes on to the next entry. */
+        @Override
+        public void close() {
+            try {
+                out.close();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
             }
         }
     }

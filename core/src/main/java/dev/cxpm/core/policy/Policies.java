@@ -34,20 +34,30 @@ public final class Policies {
     }
 
     /**
-     * Whether any policy could apply here, found without parsing anything: the quick no-op answer of {@code sync} is
-     * given only when none can, since a policy written after the last sync may refuse what it installed.
+     * The files whose bytes decide the policy in force for a project, present or not: cxpm's config file, the user's and
+     * the project's policy files, Codex's requirements files and the organisation's policy file the config names. Sync's
+     * stamp covers their bytes, so a no-op sync under an unchanged policy is answered without reading it, and any change
+     * (a file written, edited or removed) makes the next sync check in full. Empty when local bytes cannot decide it: the
+     * organisation's policy is fetched from a URL (it changes with nothing changing here), or the config file is unreadable.
      */
-    public static boolean mayApply(Map<String, String> vars, Path projectDir) {
-        if (Files.exists(userFile(vars)) || Files.exists(projectDir.resolve(PROJECT_FILE))
-                || CodexRequirements.filesFor(vars).stream().anyMatch(Files::exists)) {
-            return true;
-        }
+    public static Optional<List<Path>> stampInputs(Map<String, String> vars, Path projectDir) {
+        Path config = configFile(vars);
+        List<Path> files = new ArrayList<>(List.of(config, userFile(vars), projectDir.resolve(PROJECT_FILE)));
+        files.addAll(CodexRequirements.filesFor(vars));
         try {
-            Path config = configFile(vars);
-            return Files.exists(config) && Files.readString(config).contains("policy");
-        } catch (java.io.IOException | java.io.UncheckedIOException e) {
-            return true;
+            if (Files.exists(config) && Files.readString(config).contains("policy")) { // parsed only when it may name one
+                Optional<String> organisation = organisationSetting(vars);
+                if (organisation.isPresent()) {
+                    if (organisation.get().contains("://")) {
+                        return Optional.empty();
+                    }
+                    files.add(config.getParent().resolve(organisation.get().strip()).normalize());
+                }
+            }
+        } catch (java.io.IOException | java.io.UncheckedIOException | UserError e) {
+            return Optional.empty(); // the full check says what is wrong with it
         }
+        return Optional.of(files);
     }
 
     /** The policy for a command run with these variables, in projectDir when it works on a project. */

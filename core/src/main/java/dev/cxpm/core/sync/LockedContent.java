@@ -7,14 +7,12 @@ import dev.cxpm.core.format.ManifestLocation;
 import dev.cxpm.core.format.Plugin;
 import dev.cxpm.core.lock.LockedPlugin;
 import dev.cxpm.core.lock.ResolvedSource;
-import dev.cxpm.core.pack.PackLimits;
-import dev.cxpm.core.pack.Unpacker;
+import dev.cxpm.core.pack.Sizes;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.util.Arrays;
-import java.util.Map;
-import java.util.Set;
-import java.util.stream.Collectors;
 
 /**
  * Whether a cxpm.lock entry tells the truth about the content its integrity names. The integrity is the
@@ -25,20 +23,14 @@ import java.util.stream.Collectors;
  * from must be the entry's. Checked before the Codex home is touched, so a refused lockfile changes nothing.
  */
 final class LockedContent {
-    private static final Set<String> MANIFESTS = Arrays.stream(ManifestKind.values()).map(ManifestKind::relativePath)
-            .collect(Collectors.toSet());
-    private static final Unpacker MANIFEST_READER = new Unpacker(new PackLimits(JsonFile.MAX_BYTES,
-            PackLimits.DEFAULT.maxTotalBytes(), PackLimits.DEFAULT.maxEntries()));
-
     private LockedContent() {
     }
 
-    /** Refuses (INVALID_INPUT) an entry whose name or version is not its stored content's. */
-    static void check(LockedPlugin p, Store store) {
-        Map<String, byte[]> files = MANIFEST_READER.read(store.blob(p.integrity()), MANIFESTS);
+    /** Refuses (INVALID_INPUT) an entry whose name or version is not its locked content's, unpacked (and verified) in dir. */
+    static void check(LockedPlugin p, Path dir) {
         Plugin plugin = null;
         for (ManifestKind kind : ManifestKind.values()) {
-            byte[] bytes = files.get(kind.relativePath());
+            byte[] bytes = manifest(p, dir.resolve(kind.relativePath()));
             if (bytes == null) {
                 continue;
             }
@@ -62,6 +54,21 @@ final class LockedContent {
         if (!version.equals(p.version().text())) {
             throw edited(p, "cxpm.lock says " + p.name() + " " + p.version() + ", but its locked content (" + p.integrity()
                     + ") is " + p.name() + " " + version);
+        }
+    }
+
+    /** The bytes of a manifest the unpacked content holds (null when it has none), up to the size any JSON file may have. */
+    private static byte[] manifest(LockedPlugin p, Path file) {
+        try {
+            if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+                return null;
+            }
+            if (Files.size(file) > JsonFile.MAX_BYTES) {
+                throw edited(p, "its manifest " + file.getFileName() + " is over the " + Sizes.human(JsonFile.MAX_BYTES) + " limit");
+            }
+            return Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new UserError(UserError.Kind.IO, "cannot read " + file + ": " + e.getMessage(), null, e);
         }
     }
 

@@ -192,40 +192,55 @@ public final class ProjectSync {
         SyncState state = SyncState.read(home);
         CodexConfig config = home.config();
         StoreFill.Plan plan = fill.fill(lock, state, options, lazyIndex);
+        try {
+            return placeAndRecord(project, options, existing, lock, state, config, plan, lazyIndex, index);
+        } finally {
+            plan.discard();
+        }
+    }
+
+    /** Phase 2's checks on the unpacked content (prerequisites, policy, approvals), then phase 3 and the lockfile. */
+    private Result placeAndRecord(ProjectManifest project, Options options, Optional<Lockfile> existing, Lockfile lock, SyncState state,
+            CodexConfig config, StoreFill.Plan plan, java.util.function.Supplier<ProjectIndex> lazyIndex, ProjectIndex[] index) {
         List<LockedPlugin> toInstall = plan.toInstall();
         List<LockChange> lockChanges = LockResolution.lockChanges(existing, lock);
 
         if (toInstall.isEmpty() && apply.nothingToChange(project, lock, state, config)) {
-            lock = approvals.check(existing, lock, toInstall, options.frozen(), consent);
+            lock = approvals.check(existing, lock, plan.unpacked(), options.frozen(), consent);
             boolean written = existing.isEmpty() || !existing.get().toText().equals(lock.toText());
             if (written) {
                 lock.write(projectDir);
             }
-            SyncStamp.write(projectDir, home, lock);
+            SyncStamp.write(projectDir, home, lock, policyFiles());
             return new Result(lock, written, lockChanges, List.of(), List.copyOf(fill.leftOut), MissingPrerequisites.none(),
                     unreachable(index[0])); // the no-op path: no home lock, no home writes
         }
 
         // Before phase 3 writes anything: the prerequisite rule install and enable apply too.
         MissingPrerequisites missing = new SyncPrerequisites(home, fill.store(), env, callerDir)
-                .check(project, lock, toInstall, config, (p, content) -> gate.check(List.of(candidate(project, p, Optional.of(content)))))
+                .check(project, lock, plan.unpacked(), config, (p, content) -> gate.check(List.of(candidate(project, p, Optional.of(content)))))
                 .enforce(options.ignorePrerequisites());
         // and what the plugins run is what cxpm.lock (or the user, now) approved
-        Lockfile approvedLock = approvals.check(existing, lock, toInstall, options.frozen(), consent);
+        Lockfile approvedLock = approvals.check(existing, lock, plan.unpacked(), options.frozen(), consent);
         if (approvedLock != lock) {
             toInstall = toInstall.stream().map(p -> approvedLock.plugins().get(p.name())).toList();
             lock = approvedLock;
         }
 
         // Phase 3: apply, under the home lock.
-        List<Change> changes = apply.underHomeLock(project, lock, toInstall, plan.repairs(), state, lazyIndex);
+        List<Change> changes = apply.underHomeLock(project, lock, toInstall, plan.repairs(), plan.unpacked(), state, lazyIndex);
         boolean written = false;
         if (existing.isEmpty() || !existing.get().toText().equals(lock.toText())) {
             lock.write(projectDir);
             written = true;
         }
-        SyncStamp.write(projectDir, home, lock);
+        SyncStamp.write(projectDir, home, lock, policyFiles());
         return new Result(lock, written, lockChanges, changes, List.copyOf(fill.leftOut), missing, unreachable(index[0]));
+    }
+
+    /** What decides the policy this sync was checked under, for the stamp (none when local files cannot decide it). */
+    private List<Path> policyFiles() {
+        return dev.cxpm.core.policy.Policies.stampInputs(env, projectDir).orElse(List.of());
     }
 
     private dev.cxpm.core.install.PluginGate.Candidate candidate(ProjectManifest project, LockedPlugin p,

@@ -1,7 +1,10 @@
 package dev.cxpm.core.sync;
 
 import dev.cxpm.core.Progress;
+import dev.cxpm.core.TempPaths;
 import dev.cxpm.core.UserError;
+import dev.cxpm.core.codexhome.Trees;
+import dev.cxpm.core.pack.Unpacker;
 import dev.cxpm.core.codexhome.CodexHome;
 import dev.cxpm.core.install.PluginCache;
 import dev.cxpm.core.lock.LockedPlugin;
@@ -23,8 +26,15 @@ import java.util.function.Supplier;
  */
 final class StoreFill {
 
-    /** What phase 3 has to place: plugins not installed (or edited by hand, under --verify), and which were repairs. */
-    record Plan(List<LockedPlugin> toInstall, Set<String> repairs) {
+    /**
+     * What phase 3 has to place: plugins not installed (or edited by hand, under --verify), which were repairs, and each
+     * one's content already unpacked and verified (by id) in a scratch directory beside the store, which
+     * {@link #discard} deletes once the sync is over.
+     */
+    record Plan(List<LockedPlugin> toInstall, Set<String> repairs, Map<String, Path> unpacked, Optional<Path> scratch) {
+        void discard() {
+            scratch.ifPresent(Trees::delete);
+        }
     }
 
     private final CodexHome home;
@@ -47,7 +57,20 @@ final class StoreFill {
     }
 
     Plan fill(Lockfile lock, SyncState state, ProjectSync.Options options, Supplier<ProjectIndex> lazyIndex) {
+        Path[] scratch = {null};
+        try {
+            return fill(lock, state, options, lazyIndex, scratch);
+        } catch (RuntimeException | Error e) {
+            if (scratch[0] != null) {
+                Trees.delete(scratch[0]);
+            }
+            throw e;
+        }
+    }
+
+    private Plan fill(Lockfile lock, SyncState state, ProjectSync.Options options, Supplier<ProjectIndex> lazyIndex, Path[] scratch) {
         List<LockedPlugin> toInstall = new ArrayList<>();
+        Map<String, Path> unpacked = new java.util.HashMap<>();
         Set<String> repairs = new HashSet<>();
         Map<String, Path> drifted = new TreeMap<>();
         int n = 0;
@@ -76,8 +99,12 @@ final class StoreFill {
                 }
                 if (!installed) {
                     step.item(n, count, "fetching " + id(p) + " " + p.version());
-                    ensureInStore(p, lazyIndex);
-                    LockedContent.check(p, store);
+                    if (scratch[0] == null) {
+                        scratch[0] = newScratch();
+                    }
+                    Path dir = unpackLocked(p, lazyIndex, scratch[0].resolve(Integer.toString(unpacked.size())));
+                    LockedContent.check(p, dir);
+                    unpacked.put(id, dir);
                     toInstall.add(p);
                 }
             }
@@ -85,13 +112,49 @@ final class StoreFill {
         if (!drifted.isEmpty()) {
             throw drift(lock, drifted);
         }
-        return new Plan(toInstall, repairs);
+        return new Plan(toInstall, repairs, unpacked, Optional.ofNullable(scratch[0]));
     }
 
-    private void ensureInStore(LockedPlugin p, java.util.function.Supplier<ProjectIndex> index) {
-        if (store.holds(p.integrity())) {
-            return;
+    /**
+     * Unpacks p's locked content into dir in one pass over its stored archive, which checks every entry, hashes the
+     * content and writes the files: the integrity is verified on the bytes written, and the manifest, MCP configuration
+     * and hooks that prerequisites, approvals and the policy read are read from dir. A stored archive that is missing,
+     * unreadable or not the locked content is fetched again from its marketplace first.
+     */
+    private Path unpackLocked(LockedPlugin p, Supplier<ProjectIndex> index, Path dir) {
+        Unpacker unpacker = new Unpacker();
+        if (store.has(p.integrity())) {
+            try {
+                if (unpacker.unpackHashing(store.blob(p.integrity()), dir).contentIntegrity().equals(p.integrity())) {
+                    return dir;
+                }
+            } catch (UserError damaged) {
+                if (damaged.kind() != UserError.Kind.INVALID_INPUT) {
+                    throw damaged; // the disk, not the archive
+                }
+            }
+            Trees.delete(dir); // damaged in the store: fetched again below, as if it were not there
         }
+        fetchIntoStore(p, index);
+        Integrity actual = unpacker.unpackHashing(store.blob(p.integrity()), dir).contentIntegrity();
+        if (!actual.equals(p.integrity())) {
+            throw new UserError(UserError.Kind.INTEGRITY, "the store's copy of " + p.id() + " (" + store.blob(p.integrity())
+                    + ") changed while it was being installed; nothing was changed", "run the command again");
+        }
+        return dir;
+    }
+
+    private Path newScratch() {
+        try {
+            java.nio.file.Files.createDirectories(store.dir());
+            return TempPaths.directory(store.dir(), ".unpacked-");
+        } catch (java.io.IOException e) {
+            throw new UserError(UserError.Kind.IO, "cannot write to the store " + store.dir() + ": " + e.getMessage(),
+                    "check free space and permissions, or point CXPM_STORE elsewhere", e);
+        }
+    }
+
+    private void fetchIntoStore(LockedPlugin p, java.util.function.Supplier<ProjectIndex> index) {
         ProjectIndex.Found found = index.get().found(p.name()).stream()
                 .filter(f -> f.release().origin().equals(p.marketplace()) && f.release().version().equals(p.version()))
                 .findFirst()

@@ -1,33 +1,28 @@
 package dev.cxpm.core.sync;
 
-import dev.cxpm.core.TempPaths;
 import dev.cxpm.core.UserError;
 import dev.cxpm.core.approve.ApprovalGate;
 import dev.cxpm.core.approve.ApprovalRequest;
-import dev.cxpm.core.approve.ArchiveRunSurface;
 import dev.cxpm.core.approve.Consent;
 import dev.cxpm.core.approve.RunHash;
 import dev.cxpm.core.approve.RunSurface;
 import dev.cxpm.core.approve.UserApprovals;
 import dev.cxpm.core.codexhome.CodexHome;
-import dev.cxpm.core.codexhome.Trees;
 import dev.cxpm.core.format.Plugin;
 import dev.cxpm.core.lock.LockedPlugin;
 import dev.cxpm.core.lock.Lockfile;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 /**
  * Sync's approval rule, between phase 2 and phase 3 (before anything is written): every locked plugin's run surface,
- * read from the content about to be installed (the store's archive) or installed, must hash to the {@code approved} its
+ * read from the content about to be installed (unpacked and verified by phase 2) or installed, must hash to the {@code approved} its
  * cxpm.lock entry carries. Otherwise the user's own approval ({@code cxpm approve}) or the {@link Consent} approves it
  * and sync records it in cxpm.lock (only there: the project's approvals are the team's); {@code --frozen} takes only cxpm.lock's. What is left stops sync with each plugin's
  * diff. A plugin that runs nothing needs no approval.
@@ -42,92 +37,78 @@ final class SyncApprovals {
         this.store = store;
     }
 
-    /** lock with approvals carried over from existing and newly recorded ones; throws UNAPPROVED for the rest. */
-    Lockfile check(Optional<Lockfile> existing, Lockfile lock, List<LockedPlugin> toInstall, boolean frozen, Consent consent) {
+    /**
+     * lock with approvals carried over from existing and newly recorded ones; throws UNAPPROVED for the rest. unpacked:
+     * the content of each plugin this sync installs (by id), unpacked and verified by phase 2.
+     */
+    Lockfile check(Optional<Lockfile> existing, Lockfile lock, Map<String, Path> unpacked, boolean frozen, Consent consent) {
         Map<String, LockedPlugin> before = existing.map(Lockfile::plugins).orElse(new TreeMap<>());
-        Set<String> installing = toInstall.stream().map(LockedPlugin::name).collect(Collectors.toSet());
         UserApprovals mine = null;
         List<ApprovalRequest> refused = new ArrayList<>();
         List<ApprovalRequest> granted = new ArrayList<>();
         List<LockedPlugin> out = new ArrayList<>();
-        Path scratch = null;
-        try {
-            for (LockedPlugin p : lock.plugins().values()) {
-                Optional<RunHash> carried = p.approved().or(() -> Optional.ofNullable(before.get(p.name())).flatMap(LockedPlugin::approved));
-                if (installing.contains(p.name()) && scratch == null) {
-                    Files.createDirectories(store.dir());
-                    scratch = TempPaths.directory(store.dir(), ".approvals-");
-                }
-                RunSurface now = installing.contains(p.name()) ? fromStore(p, scratch) : installed(p);
-                RunHash hash = now.hash();
-                if (now.isEmpty() || carried.filter(hash::equals).isPresent()) {
-                    out.add(p.withApproved(carried));
-                    continue;
-                }
-                String id = ProjectSync.id(p);
-                if (mine == null) {
-                    mine = UserApprovals.read(home);
-                }
-                boolean byUser = !frozen && mine.approved(id).filter(a -> a.hash().equals(hash)).isPresent();
-                ApprovalRequest request = new ApprovalRequest(id, now, baseline(before.get(p.name()), carried, mine.approved(id)),
-                        carried);
-                if (byUser || !frozen && consent.grant(request)) {
-                    out.add(p.withApproved(Optional.of(hash))); // recorded where the team reads it: cxpm.lock
-                    if (!byUser) {
-                        granted.add(request);
-                    }
-                } else {
-                    refused.add(request);
-                    out.add(p);
-                }
+        for (LockedPlugin p : lock.plugins().values()) {
+            Optional<RunHash> carried = p.approved().or(() -> Optional.ofNullable(before.get(p.name())).flatMap(LockedPlugin::approved));
+            Path installing = unpacked.get(ProjectSync.id(p));
+            RunSurface now = installing != null ? surface(installing) : installed(p);
+            RunHash hash = now.hash();
+            if (now.isEmpty() || carried.filter(hash::equals).isPresent()) {
+                out.add(p.withApproved(carried));
+                continue;
             }
-            if (!refused.isEmpty()) {
-                if (!frozen) {
-                    // cxpm.lock is not written now: what was approved here is kept for this user, so it is not asked again
-                    for (ApprovalRequest r : granted) {
-                        mine = mine.withApproved(r.pluginId(), r.now());
-                    }
-                    for (ApprovalRequest r : refused) {
-                        mine = mine.withPending(r.pluginId(), r.now());
-                    }
-                    mine.write();
+            String id = ProjectSync.id(p);
+            if (mine == null) {
+                mine = UserApprovals.read(home);
+            }
+            boolean byUser = !frozen && mine.approved(id).filter(a -> a.hash().equals(hash)).isPresent();
+            ApprovalRequest request = new ApprovalRequest(id, now, baseline(before.get(p.name()), carried, mine.approved(id)),
+                    carried);
+            if (byUser || !frozen && consent.grant(request)) {
+                out.add(p.withApproved(Optional.of(hash))); // recorded where the team reads it: cxpm.lock
+                if (!byUser) {
+                    granted.add(request);
                 }
-                String names = refused.stream().map(ApprovalRequest::pluginId).collect(Collectors.joining(" "));
-                throw ApprovalGate.unapproved(refused, frozen
-                        ? "review it where you can, run `cxpm approve " + names + "` there and commit cxpm.lock"
-                        : "review it, then run `cxpm approve " + names + "` and this command again (or run it again with --yes)");
+            } else {
+                refused.add(request);
+                out.add(p);
             }
-        } catch (IOException e) {
-            throw new UserError(UserError.Kind.IO, "cannot write to the store " + store.dir() + ": " + e.getMessage(),
-                    "check free space and permissions, or point CXPM_STORE elsewhere", e);
-        } finally {
-            if (scratch != null) {
-                Trees.delete(scratch);
+        }
+        if (!refused.isEmpty()) {
+            if (!frozen) {
+                // cxpm.lock is not written now: what was approved here is kept for this user, so it is not asked again
+                for (ApprovalRequest r : granted) {
+                    mine = mine.withApproved(r.pluginId(), r.now());
+                }
+                for (ApprovalRequest r : refused) {
+                    mine = mine.withPending(r.pluginId(), r.now());
+                }
+                mine.write();
             }
+            String names = refused.stream().map(ApprovalRequest::pluginId).collect(Collectors.joining(" "));
+            throw ApprovalGate.unapproved(refused, frozen
+                    ? "review it where you can, run `cxpm approve " + names + "` there and commit cxpm.lock"
+                    : "review it, then run `cxpm approve " + names + "` and this command again (or run it again with --yes)");
         }
         Lockfile approved = new Lockfile(out);
         return approved.toText().equals(lock.toText()) ? lock : approved;
     }
 
-    /** The run surface of p's content as the store holds it. */
-    private RunSurface fromStore(LockedPlugin p, Path scratch) throws IOException {
-        Path dir = Files.createDirectory(scratch.resolve(Integer.toString(counter++)));
-        return ArchiveRunSurface.of(store.blob(p.integrity()), dir);
-    }
-
-    private int counter;
-
     /** Installed and, as sync's state says, the locked content: read where Codex reads it (else from the store). */
     private RunSurface installed(LockedPlugin p) {
         Path dir = p.versionDirIn(home);
         if (Files.isDirectory(dir)) {
-            try {
-                return RunSurface.of(Plugin.load(dir));
-            } catch (UserError e) {
-                return RunSurface.none();
-            }
+            return surface(dir);
         }
         return LockedRunSurface.of(p, home, store).orElse(RunSurface.none());
+    }
+
+    /** What the plugin in dir runs; nothing when it has no readable manifest (Codex would not load it). */
+    private static RunSurface surface(Path dir) {
+        try {
+            return RunSurface.of(Plugin.load(dir));
+        } catch (UserError e) {
+            return RunSurface.none();
+        }
     }
 
     /**

@@ -7,6 +7,7 @@ import dev.cxpm.core.lock.Lockfile;
 import dev.cxpm.core.pack.Integrity;
 import dev.cxpm.core.project.ProjectManifest;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -23,7 +24,7 @@ import java.util.stream.Stream;
 /**
  * What a finished sync leaves behind so that the next one can tell, without parsing anything, that
  * there is nothing to do (yarn's integrity file, pnpm's {@code .modules.yaml}): a digest of the bytes of
- * cxpm.toml, cxpm.lock, config.toml and the sync state as they were when sync last finished, and the
+ * cxpm.toml, cxpm.lock, config.toml, the sync state and the policy files (present or not) as they were when sync last finished, and the
  * version directory of every locked plugin with its integrity (which {@code --frozen} checks the files against). While all four files are byte-identical and each directory
  * is still the only version of its plugin, the home is as that sync left it. Anything else (an edit by
  * hand or by Codex, {@code cxpm install}, a removed plugin) makes the stamp stale and the full check runs.
@@ -31,24 +32,27 @@ import java.util.stream.Stream;
  * was killed never leaves a stamp that vouches for its half-done state.
  */
 public final class SyncStamp {
-    private static final String HEADER = "cxpm sync stamp 2";
+    private static final String HEADER = "cxpm sync stamp 3";
+    /** No file the stamp covers (manifest, lockfile, config, state, policy) is this large; one that is gets no stamp. */
+    private static final long MAX_FILE_BYTES = 64L * 1024 * 1024;
 
     private SyncStamp() {
     }
 
     /** The number of locked plugins when the home is exactly as the last sync of this project left it. */
     public static Optional<Integer> upToDate(Path projectDir, CodexHome home) {
-        return upToDate(projectDir, home, false);
+        return upToDate(projectDir, home, false, List.of());
     }
 
     /**
      * As {@link #upToDate(Path, CodexHome)}; with readContents, also every installed file is re-read and must
-     * still be the locked content (each tree hashed once, for {@code sync --frozen}).
+     * still be the locked content (each tree hashed once, for {@code sync --frozen}). policyFiles: the files that decide
+     * the policy in force ({@code Policies.stampInputs}), which must hold the bytes they held when the stamp was written.
      */
-    public static Optional<Integer> upToDate(Path projectDir, CodexHome home, boolean readContents) {
+    public static Optional<Integer> upToDate(Path projectDir, CodexHome home, boolean readContents, List<Path> policyFiles) {
         try {
             List<String> lines = Files.readAllLines(file(projectDir, home), StandardCharsets.UTF_8);
-            if (lines.size() < 2 || !lines.get(0).equals(HEADER) || !lines.get(1).equals(digest(projectDir, home))) {
+            if (lines.size() < 2 || !lines.get(0).equals(HEADER) || !lines.get(1).equals(digest(projectDir, home, policyFiles))) {
                 return Optional.empty();
             }
             List<String> dirs = lines.subList(2, lines.size());
@@ -66,10 +70,14 @@ public final class SyncStamp {
         }
     }
 
-    /** Records the home as it is now, after a sync of this project finished. Best effort: a stamp only saves time. */
-    static void write(Path projectDir, CodexHome home, Lockfile lock) {
+    /**
+     * Records the home as it is now, after a sync of this project finished under the policy policyFiles decide (the
+     * policy was checked in full: the stamp vouches for it while their bytes stay the same). Best effort: a stamp only
+     * saves time.
+     */
+    static void write(Path projectDir, CodexHome home, Lockfile lock, List<Path> policyFiles) {
         try {
-            StringBuilder b = new StringBuilder(HEADER).append('\n').append(digest(projectDir, home)).append('\n');
+            StringBuilder b = new StringBuilder(HEADER).append('\n').append(digest(projectDir, home, policyFiles)).append('\n');
             for (LockedPlugin p : lock.plugins().values()) {
                 b.append(p.versionDirIn(home)).append('\t').append(p.integrity()).append('\n');
             }
@@ -110,20 +118,31 @@ public final class SyncStamp {
                 .getBytes(StandardCharsets.UTF_8)).substring(0, 32));
     }
 
-    private static String digest(Path projectDir, CodexHome home) throws IOException {
+    private static String digest(Path projectDir, CodexHome home, List<Path> policyFiles) throws IOException {
         MessageDigest md = newSha256();
         List<Path> files = new ArrayList<>(List.of(projectDir.resolve(ProjectManifest.FILE_NAME), projectDir.resolve(Lockfile.FILE_NAME),
                 home.configFile(), SyncState.fileOf(home)));
+        files.addAll(policyFiles);
+        byte[] buf = new byte[8192];
         for (Path f : files) {
-            byte[] bytes;
-            try {
-                bytes = Files.readAllBytes(f);
-            } catch (NoSuchFileException e) {
-                bytes = null;
+            // a policy file is named by the user: only a regular file of a size any policy has can vouch (else no stamp,
+            // and the full check reads and judges it); streamed, not held in memory
+            if (Files.exists(f) && !Files.isRegularFile(f)) {
+                throw new IOException(f + " is not a regular file");
             }
-            md.update((f + (bytes == null ? " absent" : " " + bytes.length) + "\n").getBytes(StandardCharsets.UTF_8));
-            if (bytes != null) {
-                md.update(bytes);
+            try (InputStream in = Files.newInputStream(f)) {
+                md.update((f + " present\n").getBytes(StandardCharsets.UTF_8));
+                long size = 0;
+                for (int n; (n = in.read(buf)) > 0; ) {
+                    md.update(buf, 0, n);
+                    size += n;
+                    if (size > MAX_FILE_BYTES) {
+                        throw new IOException(f + " is over " + MAX_FILE_BYTES + " bytes");
+                    }
+                }
+                md.update(("\n" + size + "\n").getBytes(StandardCharsets.UTF_8));
+            } catch (NoSuchFileException e) {
+                md.update((f + " absent\n").getBytes(StandardCharsets.UTF_8));
             }
         }
         return HexFormat.of().formatHex(md.digest());

@@ -158,4 +158,46 @@ class UnpackerTest {
         assertThatThrownBy(() -> new Unpacker().unpack(tgz, tmp.resolve("dest"))).isInstanceOf(UserError.class);
         assertThat(tmp.resolve("dest/keep")).hasContent("keep");
     }
+
+    @Test
+    void oneReadWritesTheFilesAndGivesTheContentIntegrityPackRecorded() throws IOException {
+        Path plugin = tmp.resolve("plugin");
+        Files.createDirectories(plugin.resolve(".codex-plugin"));
+        Files.writeString(plugin.resolve(".codex-plugin/plugin.json"), "{\"name\": \"p\", \"version\": \"1.0.0\"}");
+        Files.writeString(plugin.resolve("run.sh"), "#!/bin/sh\necho hi\n");
+        plugin.resolve("run.sh").toFile().setExecutable(true);
+        Path tgz = tmp.resolve("p.tgz");
+        Integrity packed = new Packer().pack(plugin, tgz).contentIntegrity();
+
+        Unpacker.Unpacked u = new Unpacker().unpackHashing(tgz, tmp.resolve("dest"));
+        assertThat(u.contentIntegrity()).isEqualTo(packed).isEqualTo(Packer.contentIntegrityOfArchive(tgz));
+        assertThat(tmp.resolve("dest/.codex-plugin/plugin.json")).hasSameTextualContentAs(plugin.resolve(".codex-plugin/plugin.json"));
+        assertThat(Files.isExecutable(tmp.resolve("dest/run.sh"))).isTrue();
+        assertThat(u.files()).extracting(Unpacker.FileEntry::path).containsExactlyInAnyOrder(".codex-plugin/plugin.json", "run.sh");
+    }
+
+    @Test
+    void clashesAreRefusedInEitherOrderAndATruncatedArchiveLeavesNothing() throws IOException {
+        assertRefusedAndNothingWritten(archive(tar -> {
+            file(tar, "package/a/b", "2");
+            file(tar, "package/a", "1");
+        }), "both a file and a directory");
+        assertRefusedAndNothingWritten(archive(tar -> {
+            file(tar, "package/a", "1");
+            special(tar, "package/a/", TarConstants.LF_DIR, e -> { });
+        }), "both a file and a directory");
+        assertRefusedAndNothingWritten(archive(tar -> {
+            special(tar, "package/a/", TarConstants.LF_DIR, e -> { });
+            file(tar, "package/a", "1");
+        }), "both a file and a directory");
+        Path whole = archive(tar -> {
+            for (int i = 0; i < 3; i++) {
+                file(tar, "package/f" + i, "x".repeat(300) + i);
+            }
+        });
+        byte[] bytes = Files.readAllBytes(whole);
+        Path cut = tmp.resolve("cut.tgz");
+        Files.write(cut, java.util.Arrays.copyOf(bytes, bytes.length / 2));
+        assertRefusedAndNothingWritten(cut, "not a readable tar.gz");
+    }
 }

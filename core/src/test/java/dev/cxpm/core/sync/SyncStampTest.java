@@ -39,7 +39,7 @@ class SyncStampTest {
         Files.createDirectories(SyncState.fileOf(home).getParent());
         Files.writeString(SyncState.fileOf(home), "{}");
         Files.createDirectories(home.pluginDir(MarketplaceName.of("fx"), PluginName.of("app")).resolve("1.0.0"));
-        SyncStamp.write(project, home, lock);
+        SyncStamp.write(project, home, lock, List.of());
     }
 
     @Test
@@ -74,5 +74,31 @@ class SyncStampTest {
         assertThat(SyncStamp.upToDate(tmp.resolve("elsewhere"), home)).isEqualTo(Optional.empty());
         SyncStamp.forget(project, home);
         assertThat(SyncStamp.upToDate(project, home)).isEmpty();
+    }
+
+    @Test
+    void thePolicyFilesBytesArePartOfWhatItVouchesFor() throws IOException {
+        Path policy = project.resolve("cxpm-policy.toml");
+        Path user = tmp.resolve("user-policy.toml");
+        Files.writeString(policy, "[plugins]\ndeny = [\"evil-*\"]\n");
+        SyncStamp.write(project, home, lock, List.of(policy, user));
+        assertThat(SyncStamp.upToDate(project, home, false, List.of(policy, user))).contains(1);
+        assertThat(SyncStamp.upToDate(project, home)).as("checked without the policy it was written under").isEmpty();
+
+        Files.writeString(policy, "[plugins]\ndeny = [\"app\"]\n");
+        assertThat(SyncStamp.upToDate(project, home, false, List.of(policy, user))).as("policy edited").isEmpty();
+        Files.writeString(policy, "[plugins]\ndeny = [\"evil-*\"]\n");
+        assertThat(SyncStamp.upToDate(project, home, false, List.of(policy, user))).contains(1);
+        Files.writeString(user, "");
+        assertThat(SyncStamp.upToDate(project, home, false, List.of(policy, user))).as("a policy file written since").isEmpty();
+        Files.delete(user);
+        Files.delete(policy);
+        assertThat(SyncStamp.upToDate(project, home, false, List.of(policy, user))).as("policy removed").isEmpty();
+
+        // a policy path that is not a regular file (a directory, a device that never ends) never vouches
+        Files.createDirectories(user);
+        SyncStamp.write(project, home, lock, List.of(policy, user));
+        assertThat(SyncStamp.upToDate(project, home, false, List.of(policy, user))).isEmpty();
+        assertThat(SyncStamp.upToDate(project, home, false, List.of(policy, Path.of("/dev/zero")))).isEmpty();
     }
 }
