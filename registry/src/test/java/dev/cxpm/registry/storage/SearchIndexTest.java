@@ -86,6 +86,14 @@ class SearchIndexTest {
         return out;
     }
 
+    /** The same total and page, in the same order: the index ranks as FTS5's bm25 did. */
+    void assertSameAnswer(JdbcDatabase db, SearchQuery q) {
+        SearchPage memory = db.search(q);
+        SearchPage sql = db.searchInDatabase(q);
+        assertThat(memory.total()).as("total of %s", q).isEqualTo(sql.total());
+        assertThat(names(memory)).as("page of %s", q).isEqualTo(names(sql));
+    }
+
     static List<String> names(SearchPage p) {
         return p.plugins().stream().map(PluginRow::name).toList();
     }
@@ -109,11 +117,8 @@ class SearchIndexTest {
         assertThat(db.searchIndexReady()).isTrue();
         int matched = 0;
         for (SearchQuery q : queries()) {
-            SearchPage memory = db.search(q);
-            SearchPage sql = db.searchInDatabase(q);
-            assertThat(memory.total()).as("total of %s", q).isEqualTo(sql.total());
-            assertThat(names(memory)).as("page of %s", q).isEqualTo(names(sql));
-            matched += memory.plugins().size();
+            assertSameAnswer(db, q);
+            matched += db.search(q).plugins().size();
         }
         assertThat(matched).as("the queries find plugins").isGreaterThan(500);
     }
@@ -142,8 +147,7 @@ class SearchIndexTest {
 
         r.deprecate(ADMIN, "weather", "*", "use snowfall");
         for (SearchQuery q : List.of(rain, snow, new SearchQuery("s", "data", 1, 1), new SearchQuery("w", null, 1, 20))) {
-            assertThat(names(db.search(q))).as("%s", q).isEqualTo(names(db.searchInDatabase(q)));
-            assertThat(db.search(q).total()).isEqualTo(db.searchInDatabase(q).total());
+            assertSameAnswer(db, q);
         }
     }
 
