@@ -23,9 +23,11 @@ public final class SearchProfile {
     public static void main(String[] args) throws Exception {
         int n = args.length > 1 ? Integer.parseInt(args[1]) : 400;
         try (JdbcDatabase db = JdbcDatabase.sqlite(Path.of(args[0]).resolve("registry.db"))) {
+            long before = liveHeap();
             long t0 = System.nanoTime();
             db.fillSearchIndex();
-            System.out.printf("in-memory index filled in %.0f ms%n", (System.nanoTime() - t0) / 1e6);
+            System.out.printf("in-memory index filled in %.0f ms; live heap %d MB before, %d MB after%n", (System.nanoTime() - t0) / 1e6,
+                    before >> 20, liveHeap() >> 20);
             SearchQuery[] queries = new SearchQuery[n];
             Random random = new Random(7);
             for (int i = 0; i < n; i++) {
@@ -45,6 +47,12 @@ public final class SearchProfile {
                 time(show, "in-memory index + page rows by id", queries, q -> db.search(q).total());
             }
         }
+    }
+
+    private static long liveHeap() {
+        System.gc();
+        Runtime r = Runtime.getRuntime();
+        return r.totalMemory() - r.freeMemory();
     }
 
     private static long count(Connection c, String sql, SearchQuery q) throws SQLException {
