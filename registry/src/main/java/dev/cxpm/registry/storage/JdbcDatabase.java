@@ -62,9 +62,10 @@ public final class JdbcDatabase implements RegistryDatabase {
         this.url = url;
         this.searchIndex = new InMemorySearch(db, dialect);
         // plugins published before search_words existed, in short transactions so publishes are not held up
+        java.util.Set<Long> haveWords = db.read(SearchWords::pluginsWithWords);
         for (long after = 0; after >= 0; ) {
             long from = after;
-            after = db.write(c -> SearchWords.backfill(c, from));
+            after = db.write(c -> SearchWords.backfill(c, from, haveWords));
         }
         db.write(PluginRows::fileMissingNameVariants);
     }
