@@ -5,9 +5,10 @@
 # pages, blobs, the Codex git view (first request after start, a clone, a publish seen by a fetch), and admin and
 # non-admin concurrent publishers. Prints every figure and the server's RSS (VmRSS) after the runs.
 # Usage: bench/registry-load.sh [N=10000] [DURATION=10s] [SEEDED_DIR]   (needs wrk and git)
-# Seeding publishes every plugin through the real Registry in-process (RegistryBench seed), in a tmpfs when there is
-# one (the fsyncs of 10,000 publishes on a shared disk take far longer than the runs); the data is then copied to
-# disk, where the server runs. A SEEDED_DIR from an earlier run (copied, never changed) skips the seeding.
+# Seeding is fast at any N: RegistryBench seed-export publishes 400 plugins through the real Registry, exports them with
+# the real RegistryExport and writes an export of all N (each plugin a copy of one of the 400 under its own name), which
+# the real `cxpm registry import` restores (it builds every search entry, word and name variant): in a tmpfs when there
+# is one, then copied to disk, where the server runs. A SEEDED_DIR from an earlier run (copied, never changed) skips it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 n="${1:-10000}"; dur="${2:-10s}"; seeded="${3:-}"; port=18686; users=4
@@ -19,8 +20,12 @@ data="$(mktemp -d)"
 trap 'kill "${pid:-}" 2>/dev/null || true; rm -rf "$data" "$cp_file"' EXIT
 if [[ -z "$seeded" ]]; then
   shm="$(mktemp -d -p /dev/shm 2>/dev/null || mktemp -d)"
-  echo "== seeding $n plugins (RegistryBench seed, through Registry.publish as admin)"
-  "$java" -Djava.io.tmpdir="$shm" --enable-native-access=ALL-UNNAMED -cp "$cp" dev.cxpm.registry.RegistryBench seed "$shm/data" "$n" "$users"
+  echo "== seeding $n plugins (RegistryBench seed-export, then ./cxpm registry import)"
+  start=$SECONDS
+  "$java" -Djava.io.tmpdir="$shm" --enable-native-access=ALL-UNNAMED -cp "$cp" dev.cxpm.registry.RegistryBench seed-export "$shm/seed" "$n" "$users"
+  CXPM_DAEMON=0 ./cxpm registry import --data "$shm/data" "$shm/seed/export"
+  cp -a "$shm/seed/bench" "$shm/data/bench"; rm -rf "$shm/seed"
+  echo "  seeded in $((SECONDS - start)) s (data kept in $shm/data: pass it as SEEDED_DIR to skip this next time)"
   seeded="$shm/data"
 fi
 cp -a "$seeded/." "$data/"

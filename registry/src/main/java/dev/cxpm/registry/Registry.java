@@ -104,6 +104,7 @@ public final class Registry implements AutoCloseable {
 
     /** A plugin changed here, in the writer's thread. */
     private void changed(String plugin) {
+        db.changed(plugin); // before the caches: an answer cached after this is built from the index as it is now
         caches.changed(plugin);
         listeners.forEach(l -> l.changed(plugin, true));
     }
@@ -360,6 +361,11 @@ public final class Registry implements AutoCloseable {
     /** {@link #search}, and when it finds nothing, the same with misspelt words corrected ({@link TypoSearch}). */
     public TolerantSearch searchTolerant(String text, String category, int page, int perPage) {
         return typos.search(text, t -> search(t, category, page, perPage));
+    }
+
+    /** Readies search for a server's load: its in-memory index is filled in the background (searches work meanwhile). */
+    public void prepareSearch() {
+        db.prepareSearch();
     }
 
     /** What the search cache holds, in bytes of queries and answers. */

@@ -212,6 +212,7 @@ public final class RegistryServer implements AutoCloseable {
                 options, new Uploads(options.uploads(), options.maxUploads(), options.maxUploadTime()), keys);
         http.createContext("/", s::handle);
         http.setExecutor(s.executor);
+        registry.prepareSearch();
         http.start();
         return s;
     }

@@ -82,6 +82,8 @@ class RegistryBackupTest {
             }
             assertThat(get(sb.url(), "/api/v1/search?q=github").replace(sb.url().toString(), "URL"))
                     .isEqualTo(get(sa.url(), "/api/v1/search?q=github").replace(sa.url().toString(), "URL")).contains("github-triage");
+            // the words typo-tolerant search corrects against are restored too (filled in one pass by the import)
+            assertThat(get(sb.url(), "/api/v1/search?q=githb")).contains("\"correctedQuery\":\"github\"").contains("github-triage");
             assertThat(get(sb.url(), "/api/v1/plugins/github-triage")).contains("use 1.x");
             for (Integrity i : integrities) {
                 byte[] blobA = bytes(sa.url(), "/api/v1/blobs/" + i.hex());

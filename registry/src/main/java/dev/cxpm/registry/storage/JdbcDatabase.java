@@ -20,6 +20,7 @@ public final class JdbcDatabase implements RegistryDatabase {
     private final JdbcConnections db;
     private final Dialect dialect;
     private final String url;
+    private final InMemorySearch searchIndex;
 
     /** The embedded database: one SQLite file. */
     public static JdbcDatabase sqlite(Path file) {
@@ -59,10 +60,12 @@ public final class JdbcDatabase implements RegistryDatabase {
         this.db = db;
         this.dialect = dialect;
         this.url = url;
+        this.searchIndex = new InMemorySearch(db, dialect);
         // plugins published before search_words existed, in short transactions so publishes are not held up
+        java.util.Set<Long> haveWords = db.read(SearchWords::pluginsWithWords);
         for (long after = 0; after >= 0; ) {
             long from = after;
-            after = db.write(c -> SearchWords.backfill(c, from));
+            after = db.write(c -> SearchWords.backfill(c, from, haveWords));
         }
         db.write(PluginRows::fileMissingNameVariants);
     }
@@ -209,7 +212,31 @@ public final class JdbcDatabase implements RegistryDatabase {
 
     @Override
     public SearchPage search(SearchQuery q) {
+        return searchIndex.search(q).orElseGet(() -> db.search(c -> SearchRows.search(c, dialect, q)));
+    }
+
+    /** The old way, in SQL, whatever the in-memory index holds (what tests compare it with). */
+    SearchPage searchInDatabase(SearchQuery q) {
         return db.search(c -> SearchRows.search(c, dialect, q));
+    }
+
+    @Override
+    public void prepareSearch() {
+        searchIndex.start();
+    }
+
+    boolean searchIndexReady() {
+        return searchIndex.ready();
+    }
+
+    /** Fills the in-memory search index now, in this thread (tests). */
+    void fillSearchIndex() {
+        searchIndex.fill();
+    }
+
+    @Override
+    public void changed(String plugin) {
+        searchIndex.changed(plugin);
     }
 
     @Override

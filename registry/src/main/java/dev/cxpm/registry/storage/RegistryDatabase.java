@@ -171,6 +171,14 @@ public interface RegistryDatabase extends AutoCloseable {
     /** Plugins matching the text (ranked) or all (by name) when the text is blank. */
     SearchPage search(SearchQuery query);
 
+    /** Readies search for a server's load (the in-memory index, filled in the background); nothing for one command. */
+    default void prepareSearch() {
+    }
+
+    /** A plugin changed (null: any may have), here or in another process on the same database: after the change committed. */
+    default void changed(String plugin) {
+    }
+
     /** Every integrity a version points to, for the start-up sweep of orphan blobs. */
     List<Integrity> integrities();
 

@@ -198,9 +198,7 @@ public final class RegistryImport {
         for (Table t : BackupFormat.TABLES) {
             rows.put(t.name(), insertTable(c, t, dir.resolve(t.file()), files.get(t.file()), blobs));
         }
-        for (long after = 0; after >= 0; ) {
-            after = SearchWords.backfill(c, after);
-        }
+        SearchWords.fillAll(c); // the target was empty: every plugin needs its words
         PluginRows.fileMissingNameVariants(c);
         reindex(c, dialect);
         if (dialect == Dialect.POSTGRES) {

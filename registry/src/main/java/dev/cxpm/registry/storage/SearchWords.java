@@ -56,26 +56,67 @@ final class SearchWords {
     }
 
     /**
-     * Fills in the words of up to {@value #BACKFILL_BATCH} live plugins that have none (published before the table
-     * existed), those with an id above {@code after}; returns the last id looked at (-1: none left), so start-up
-     * repeats it in short transactions, each beginning where the previous one stopped.
+     * Fills in the words of every live plugin, into a table known to be empty (an import): one pass, where {@link
+     * #backfill}'s "has no words yet" test would scan the table once per batch (search_words has no index on plugin_id).
      */
-    static long backfill(Connection c, long after) throws SQLException {
+    static void fillAll(Connection c) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement("SELECT p.id, p.name, p.display_name, p.keywords FROM plugins p"
+                + " WHERE p.latest_version IS NOT NULL ORDER BY p.id");
+             PreparedStatement insert = c.prepareStatement("INSERT INTO search_words (word, plugin_id) VALUES (?, ?) ON CONFLICT DO NOTHING")) {
+            p.setFetchSize(1000);
+            int pending = 0;
+            try (ResultSet rs = p.executeQuery()) {
+                while (rs.next()) {
+                    String keywords = rs.getString(4);
+                    for (String w : of(rs.getString(2), rs.getString(3), keywords == null ? List.of() : List.of(keywords.split("\n")))) {
+                        insert.setString(1, w);
+                        insert.setLong(2, rs.getLong(1));
+                        insert.addBatch();
+                        if (++pending == 5000) {
+                            insert.executeBatch();
+                            pending = 0;
+                        }
+                    }
+                }
+            }
+            insert.executeBatch();
+        }
+    }
+
+    /** The plugins that have words: one pass over the table (search_words has no index on plugin_id). */
+    static Set<Long> pluginsWithWords(Connection c) throws SQLException {
+        Set<Long> out = new java.util.HashSet<>();
+        try (PreparedStatement p = c.prepareStatement("SELECT DISTINCT plugin_id FROM search_words"); ResultSet rs = p.executeQuery()) {
+            while (rs.next()) {
+                out.add(rs.getLong(1));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Fills in the words of the live plugins among the next {@value #BACKFILL_BATCH} with an id above {@code after}
+     * that are not in {@code have} (published before the table existed); returns the last id looked at (-1: none
+     * left), so start-up repeats it in short transactions, each beginning where the previous one stopped. Asking the
+     * database "has no words yet" per plugin would scan the table once per plugin: N^2 at start.
+     */
+    static long backfill(Connection c, long after, Set<Long> have) throws SQLException {
         record Row(long id, String name, String displayName, String keywords) {
         }
         List<Row> rows = new ArrayList<>();
         try (PreparedStatement p = c.prepareStatement("SELECT p.id, p.name, p.display_name, p.keywords FROM plugins p"
-                + " WHERE p.id > ? AND p.latest_version IS NOT NULL AND NOT EXISTS (SELECT 1 FROM search_words w WHERE w.plugin_id = p.id)"
-                + " ORDER BY p.id LIMIT " + BACKFILL_BATCH)) {
+                + " WHERE p.id > ? AND p.latest_version IS NOT NULL ORDER BY p.id LIMIT " + BACKFILL_BATCH)) {
             p.setLong(1, after);
             try (ResultSet rs = p.executeQuery()) {
-            while (rs.next()) {
-                rows.add(new Row(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4)));
+                while (rs.next()) {
+                    rows.add(new Row(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4)));
                 }
             }
         }
         for (Row r : rows) {
-            insert(c, r.id(), of(r.name(), r.displayName(), r.keywords() == null ? List.of() : List.of(r.keywords().split("\n"))));
+            if (!have.contains(r.id())) {
+                insert(c, r.id(), of(r.name(), r.displayName(), r.keywords() == null ? List.of() : List.of(r.keywords().split("\n"))));
+            }
         }
         return rows.isEmpty() ? -1 : rows.getLast().id();
     }
