@@ -57,7 +57,7 @@ final class SearchWords {
 
     /**
      * Fills in the words of every live plugin, into a table known to be empty (an import): one pass, where {@link
-     * #backfill}'s "has no words yet" test would scan the table once per batch (search_words has no index on plugin_id).
+     * #backfill}'s "has no words yet" test would cost a query per plugin.
      */
     static void fillAll(Connection c) throws SQLException {
         try (PreparedStatement p = c.prepareStatement("SELECT p.id, p.name, p.display_name, p.keywords FROM plugins p"
@@ -83,7 +83,7 @@ final class SearchWords {
         }
     }
 
-    /** The plugins that have words: one pass over the table (search_words has no index on plugin_id). */
+    /** The plugins that have words: one pass over the table, not a query per plugin. */
     static Set<Long> pluginsWithWords(Connection c) throws SQLException {
         Set<Long> out = new java.util.HashSet<>();
         try (PreparedStatement p = c.prepareStatement("SELECT DISTINCT plugin_id FROM search_words"); ResultSet rs = p.executeQuery()) {
@@ -98,7 +98,7 @@ final class SearchWords {
      * Fills in the words of the live plugins among the next {@value #BACKFILL_BATCH} with an id above {@code after}
      * that are not in {@code have} (published before the table existed); returns the last id looked at (-1: none
      * left), so start-up repeats it in short transactions, each beginning where the previous one stopped. Asking the
-     * database "has no words yet" per plugin would scan the table once per plugin: N^2 at start.
+     * database "has no words yet" per plugin would be a query per plugin at every start.
      */
     static long backfill(Connection c, long after, Set<Long> have) throws SQLException {
         record Row(long id, String name, String displayName, String keywords) {
