@@ -239,7 +239,7 @@ public final class Unpacker {
                 }
                 String name = e.getName().startsWith(Packer.PREFIX) ? e.getName().substring(Packer.PREFIX.length()) : e.getName();
                 OutputStream out = onDisk(() -> Files.newOutputStream(p, java.nio.file.StandardOpenOption.CREATE_NEW));
-                try (Tee tee = new Tee(tar, out, limits.maxFileBytes(), tgz, e.getName())) {
+                try (ArchiveStreams.Tee tee = new ArchiveStreams.Tee(tar, out, limits.maxFileBytes(), tgz, e.getName())) {
                     Packer.digestFile(md, name, executable, tee, buf);
                 }
                 if (executable) {
@@ -271,56 +271,6 @@ public final class Unpacker {
         }
     }
 
-    /** What is read from the entry is written to out (a failed write is the disk's), and no more than the limit for one file. */
-    private static final class Tee extends FilterInputStream {
-        private final OutputStream out;
-        private final long max;
-        private final Path tgz;
-        private final String entry;
-        private long written;
-
-        Tee(InputStream in, OutputStream out, long max, Path tgz, String entry) {
-            super(in);
-            this.out = out;
-            this.max = max;
-            this.tgz = tgz;
-            this.entry = entry;
-        }
-
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            int n = in.read(b, off, len);
-            if (n > 0) {
-                written += n;
-                if (written > max) {
-                    throw refused(tgz, "entry " + entry + " holds more bytes than its header says");
-                }
-                try {
-                    out.write(b, off, n);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            }
-            return n;
-        }
-
-        /** Closes the file written, not the archive: the tar stream goes on to the next entry. */
-        @Override
-        public void close() {
-            try {
-                out.close();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-    }
-
     /**
      * chmod +x as the shell does it: execute for whoever the umask let read the new file (0644 becomes
      * 0755, 0600 becomes 0700), so a packed executable runs and the user's umask still holds.
@@ -346,7 +296,7 @@ public final class Unpacker {
     private TarArchiveInputStream open(Path tgz) throws IOException {
         InputStream raw = new BufferedInputStream(Files.newInputStream(tgz), 64 * 1024);
         try {
-            return new TarArchiveInputStream(new Bounded(new GZIPInputStream(raw, 64 * 1024), limits.maxArchiveBytes()), "UTF-8");
+            return new TarArchiveInputStream(new ArchiveStreams.Bounded(new GZIPInputStream(raw, 64 * 1024), limits.maxArchiveBytes()), "UTF-8");
         } catch (ZipException e) {
             raw.close();
             throw new IOException("not gzip: " + e.getMessage(), e);
@@ -400,7 +350,7 @@ public final class Unpacker {
         return s.replace("\0", "\\0");
     }
 
-    private static UserError refused(Path tgz, String why) {
+    static UserError refused(Path tgz, String why) {
         return new UserError(UserError.Kind.INVALID_INPUT, "refusing to unpack " + tgz.getFileName() + ": " + why,
                 "the archive is corrupt or hostile; nothing was written");
     }
@@ -416,43 +366,6 @@ public final class Unpacker {
             });
         } catch (IOException ignored) {
             // same
-        }
-    }
-
-    /** Stops reading once more than {@code budget} bytes came out of the decompressor. */
-    private static final class Bounded extends FilterInputStream {
-        private long left;
-
-        Bounded(InputStream in, long budget) {
-            super(in);
-            this.left = budget;
-        }
-
-        @Override
-        public int read() throws IOException {
-            int b = super.read();
-            if (b >= 0 && --left < 0) {
-                throw new IOException("decompressed size over the limit");
-            }
-            return b;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            int n = super.read(b, off, len);
-            if (n > 0 && (left -= n) < 0) {
-                throw new IOException("decompressed size over the limit");
-            }
-            return n;
-        }
-
-        @Override
-        public long skip(long n) throws IOException {
-            long s = super.skip(n);
-            if ((left -= s) < 0) {
-                throw new IOException("decompressed size over the limit");
-            }
-            return s;
         }
     }
 }
