@@ -216,6 +216,41 @@ class SignedRegistryTest {
         assertRefusedAndNothingInstalled(cxpm("install", "app@cxpm-registry"), "no rotation signed by the pinned key");
     }
 
+    /**
+     * docs/OPERATIONS.md, "Back up, restore": the export does not hold the signing key. A registry restored from it
+     * without the key, on the same URL, signs with a new one, which the client that pinned the old key refuses; with
+     * the key file copied beside it, the same client installs.
+     */
+    @Test
+    void aRegistryRestoredWithoutItsSigningKeyIsRefusedAndWithTheKeyCopiedIsFollowed() throws Exception {
+        add();
+        Path oldKey = data.resolve("signing-key.json");
+        String pinned = keyId();
+        Path backup = tmp.resolve("backup");
+        CliRun export = cxpm("registry", "export", "--data", data.toString(), backup.toString());
+        assertThat(export.exitCode()).as(export.stderr()).isZero();
+        assertThat(backup).isDirectoryNotContaining("glob:**/signing-key.json");
+        server.close();
+        registry.close();
+
+        data = tmp.resolve("restored");
+        CliRun restore = cxpm("registry", "import", "--data", data.toString(), backup.toString());
+        assertThat(restore.exitCode()).as(restore.stderr()).isZero();
+        registry = Registry.embedded(data, Clock.systemUTC());
+        serve(); // behind the same URL, with a key of its own
+        assertThat(keyId()).isNotEqualTo(pinned);
+        assertRefusedAndNothingInstalled(cxpm("install", "app@cxpm-registry"), "no rotation signed by the pinned key");
+
+        server.close();
+        Files.copy(oldKey, data.resolve("signing-key.json"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        serve();
+        assertThat(keyId()).isEqualTo(pinned);
+        CliRun install = cxpm("install", "app@cxpm-registry");
+        assertThat(install.exitCode()).as(install.stdout() + install.stderr()).isZero();
+        assertThat(install.stdout()).contains("Registry signing key: " + pinned);
+        assertThat(codexHome.resolve("plugins/cache/cxpm-registry/app/1.0.0/.codex-plugin/plugin.json")).exists();
+    }
+
     @Test
     void aReplayedOlderIndexIsRefused() throws Exception {
         add();

@@ -90,6 +90,30 @@ class InstallScriptTest {
     }
 
     @Test
+    void cxpmPrefixInstallsUnderThatDirectoryInsteadOfDotLocalAndMustBeAbsolute() throws Exception {
+        Path release = ReleaseFixture.unpack(ReleaseFixture.selfContained(), tmp.resolve("opt"));
+        Path home = tmp.resolve("home");
+        Path prefix = tmp.resolve("tools");
+        try (Serve serve = serve(release, ReleaseFixture.target())) {
+            Map<String, String> env = user(home, null);
+            Run relative = bash(env, tmp, "curl -fsSL " + serve.url + "/install.sh | CXPM_PREFIX=tools CXPM_ALLOW_ROOT=1 sh");
+            assertThat(relative.code()).as(relative.all()).isNotZero();
+            assertThat(relative.err()).contains("CXPM_PREFIX must be an absolute path, not tools");
+
+            Run install = bash(env, tmp, "curl -fsSL " + serve.url + "/install.sh | CXPM_PREFIX=" + prefix + " CXPM_ALLOW_ROOT=1 sh");
+            assertThat(install.code()).as(install.all()).isZero();
+            assertThat(install.out()).contains("cxpm-install: unpacking into " + prefix.resolve("share/cxpm/" + VERSION),
+                    prefix.resolve("bin") + " is not on your PATH");
+            Path link = prefix.resolve("bin/cxpm");
+            assertThat(Files.readSymbolicLink(link)).isEqualTo(prefix.resolve("share/cxpm/" + VERSION + "/bin/cxpm"));
+            Run version = run(user(home, link.getParent()), tmp, "cxpm", "--version");
+            assertThat(version.code()).as(version.all()).isZero();
+            assertThat(version.out()).isEqualTo("cxpm " + VERSION + "\n");
+        }
+        assertThat(home.resolve(".local")).as("nothing under ~/.local").doesNotExist();
+    }
+
+    @Test
     void aCorruptedArchiveFailsTheSha512CheckAndNothingIsInstalled() throws Exception {
         Path release = ReleaseFixture.unpack(ReleaseFixture.selfContained(), tmp.resolve("opt"));
         Path corrupted = Files.createDirectories(tmp.resolve("releases"));

@@ -54,6 +54,22 @@ class ClientDownloadsTest {
     }
 
     @Test
+    void ofSeveralVersionsTheNewestByVersionOrderIsServed() throws Exception {
+        Path releases = Files.createDirectories(tmp.resolve("releases"));
+        release(releases, "1.9.0", "nine");
+        String sum = release(releases, "1.10.0", "ten");
+        release(releases, "1.10.0-rc.1", "ten, release candidate");
+        Files.writeString(releases.resolve("cxpm-1.11.0-linux-x64.tar.gz"), "no sum beside it: not a release");
+        try (Served s = serve(releases)) {
+            assertThat(s.get("/install.sh").body()).contains("version='1.10.0'", "archive='cxpm-1.10.0-linux-x64.tar.gz'", "sha512='" + sum + "'");
+            assertThat(s.get("/downloads/cxpm-1.10.0-linux-x64.tar.gz").body()).isEqualTo("ten");
+            for (String older : new String[] {"1.9.0", "1.10.0-rc.1", "1.11.0"}) {
+                assertThat(s.get("/downloads/cxpm-" + older + "-linux-x64.tar.gz").statusCode()).as(older).isEqualTo(404);
+            }
+        }
+    }
+
+    @Test
     void aHostHeaderAShellWouldRunNeverReachesTheScript() throws Exception {
         Path releases = Files.createDirectories(tmp.resolve("releases"));
         release(releases, "1.2.0", "bytes");
