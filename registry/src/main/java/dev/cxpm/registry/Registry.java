@@ -111,6 +111,7 @@ public final class Registry implements AutoCloseable {
 
     /** A plugin changed (null: any may have), as the change feed tells it. */
     private void heard(String plugin) {
+        db.changed(plugin); // the search index too: another server's publish must be found here
         caches.changed(plugin);
         listeners.forEach(l -> l.changed(plugin, false));
     }
