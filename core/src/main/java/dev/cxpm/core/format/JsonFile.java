@@ -137,6 +137,15 @@ public final class JsonFile {
         if (!text.isEmpty() && text.charAt(0) == '\uFEFF') {
             throw new Fail(syntax(file, "expected value (the file starts with a byte-order mark)", 1, 1));
         }
+        PlainJson.Tree plain = PlainJson.read(text);
+        if (plain != null) {
+            return new JsonFile(file, text, plain.root, plain.spans, plain.duplicates);
+        }
+        return byJackson(file, text);
+    }
+
+    /** Jackson's reading of text (what {@link PlainJson} must agree with wherever it reads a text itself). */
+    static JsonFile byJackson(Path file, String text) {
         Builder b = new Builder(text);
         try (JsonParser p = FACTORY.createParser(text)) {
             JsonToken first = p.nextToken();
@@ -249,6 +258,11 @@ public final class JsonFile {
                 return 0;
             }
         }
+    }
+
+    /** Every value's span by JSON Pointer (for the tests that compare the two readers). */
+    Map<String, Span> spans() {
+        return spans;
     }
 
     public Optional<Span> spanOf(String jsonPointer) {
