@@ -16,12 +16,15 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The commands CI runs one per job, on a fresh JVM, set up none of the machinery whose start-up cost more than the
  * command's own work (issue 12, docs/BENCHMARKS.md): no ObjectMapper (its date format loads locale data), no TOML or
- * YAML module, no picocli model. Checked in a real JVM by the classes it initializes, not by a clock.
+ * YAML module, no picocli model, no BigDecimal (Jackson's parser), no SecureRandom, no record method bootstrap. Checked in a real JVM by the classes it initializes, not by a clock.
  */
 class ColdPathTest {
     private static final List<String> NOT_ON_THE_COLD_PATH = List.of("com/fasterxml/jackson/databind/ObjectMapper",
             "com/fasterxml/jackson/dataformat/toml/TomlMapper", "com/fasterxml/jackson/dataformat/yaml/YAMLFactory",
-            "com/fasterxml/jackson/databind/util/StdDateFormat", "picocli/CommandLine$Model$CommandSpec");
+            "com/fasterxml/jackson/databind/util/StdDateFormat", "picocli/CommandLine$Model$CommandSpec",
+            // Jackson's first parser (ParserMinimalBase's static bounds), a random UUID's SecureRandom, a record's
+            // generated equals/hashCode/toString: each several ms of interpreted set-up on a cold JVM
+            "java/math/BigDecimal", "java/security/SecureRandom", "java/lang/runtime/ObjectMethods");
 
     @TempDir
     Path tmp;

@@ -4,18 +4,20 @@ import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
-import java.util.HexFormat;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Temporary paths beside the file or directory they will be moved onto, created with the permissions
  * the user's umask gives a new file or directory. {@link Files#createTempFile} and
  * {@link Files#createTempDirectory} make them 0600/0700, which the atomic move would carry onto
  * cxpm.toml, cxpm.lock and installed plugins that teams share; secrets (credentials, the daemon's
- * file) are created with explicit 0600 permissions instead, never through here.
+ * file) are created with explicit 0600 permissions instead ({@link #privateFile}).
+ *
+ * <p>Each path is created exclusively (another name is tried if it exists), so its name need not be unguessable: it
+ * comes from the clock and ThreadLocalRandom, not a SecureRandom, whose seeding was several ms of a cold command.
  */
 public final class TempPaths {
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private TempPaths() {
     }
@@ -26,6 +28,25 @@ public final class TempPaths {
             Path p = dir.resolve(prefix + random() + suffix);
             try {
                 return Files.createFile(p);
+            } catch (FileAlreadyExistsException e) {
+                if (attempt > 100) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /**
+     * A new empty file in dir named prefix + random + suffix, readable and writable only by its owner (where the file
+     * system has POSIX permissions), as {@link Files#createTempFile} makes it, for a file that may hold secrets.
+     */
+    public static Path privateFile(Path dir, String prefix, String suffix) throws IOException {
+        boolean posix = dir.getFileSystem().supportedFileAttributeViews().contains("posix");
+        for (int attempt = 0; ; attempt++) {
+            Path p = dir.resolve(prefix + random() + suffix);
+            try {
+                return posix ? Files.createFile(p, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))
+                        : Files.createFile(p);
             } catch (FileAlreadyExistsException e) {
                 if (attempt > 100) {
                     throw e;
@@ -49,8 +70,6 @@ public final class TempPaths {
     }
 
     private static String random() {
-        byte[] b = new byte[8];
-        RANDOM.nextBytes(b);
-        return HexFormat.of().formatHex(b);
+        return Long.toHexString(ThreadLocalRandom.current().nextLong() ^ System.nanoTime());
     }
 }

@@ -290,7 +290,7 @@ public final class CodexConfig {
     public void write() {
         try {
             Files.createDirectories(file.toAbsolutePath().getParent());
-            Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), ".config.toml.", ".tmp");
+            Path tmp = dev.cxpm.core.TempPaths.privateFile(file.toAbsolutePath().getParent(), ".config.toml.", ".tmp");
             try {
                 Files.writeString(tmp, text, StandardCharsets.UTF_8);
                 try (var ch = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE)) {

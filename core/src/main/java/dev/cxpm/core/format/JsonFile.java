@@ -65,10 +65,11 @@ public final class JsonFile {
 
     /** Reads and parses a file; bad JSON is an INVALID_INPUT error naming file, line and column. */
     public static JsonFile read(Path file) {
-        return switch (tryRead(file)) {
-            case Parsed p -> p.file();
-            case Failed f -> throw f.failure().toUserError();
-        };
+        Outcome outcome = tryRead(file); // instanceof, not a pattern switch: its bootstrap costs a cold command ms
+        if (outcome instanceof Parsed p) {
+            return p.file();
+        }
+        throw ((Failed) outcome).failure().toUserError();
     }
 
     /** Parses text that came from (or will go to) file; bad JSON is an INVALID_INPUT error. */
@@ -137,6 +138,15 @@ public final class JsonFile {
         if (!text.isEmpty() && text.charAt(0) == '\uFEFF') {
             throw new Fail(syntax(file, "expected value (the file starts with a byte-order mark)", 1, 1));
         }
+        PlainJson.Tree plain = PlainJson.read(text);
+        if (plain != null) {
+            return new JsonFile(file, text, plain.root, plain.spans, plain.duplicates);
+        }
+        return byJackson(file, text);
+    }
+
+    /** Jackson's reading of text (what {@link PlainJson} must agree with wherever it reads a text itself). */
+    static JsonFile byJackson(Path file, String text) {
         Builder b = new Builder(text);
         try (JsonParser p = FACTORY.createParser(text)) {
             JsonToken first = p.nextToken();
@@ -249,6 +259,11 @@ public final class JsonFile {
                 return 0;
             }
         }
+    }
+
+    /** Every value's span by JSON Pointer (for the tests that compare the two readers). */
+    Map<String, Span> spans() {
+        return spans;
     }
 
     public Optional<Span> spanOf(String jsonPointer) {

@@ -124,8 +124,10 @@ public final class Installer {
                 return new PluginId(text, marketplaceOption.get());
             }
             boolean oneAt = at > 0 && at == text.lastIndexOf('@') && at < text.length() - 1;
-            Optional<String> problem = !oneAt ? Optional.empty()
-                    : PluginName.problem(text.substring(0, at)).or(() -> MarketplaceName.problem(text.substring(at + 1)));
+            Optional<String> problem = !oneAt ? Optional.empty() : PluginName.problem(text.substring(0, at));
+            if (oneAt && problem.isEmpty()) { // not Optional.or's lambda: its first link costs a cold install ms
+                problem = MarketplaceName.problem(text.substring(at + 1));
+            }
             if (!oneAt || problem.isPresent()) { // Codex gives this one message for both
                 throw new UserError(UserError.Kind.USAGE, "plugin requires --marketplace unless passed as <plugin>@<marketplace>",
                         problem.map(p -> p + "; ").orElse("")
@@ -378,15 +380,11 @@ public final class Installer {
 
     /** The plugin directory for an entry: in the marketplace for local sources, a fresh checkout for git ones. */
     private Path fetch(PluginSource source, Marketplace m, Path work) {
+        if (source instanceof PluginSource.Local local) { // before the pattern switch, whose bootstrap costs a cold install ms
+            return localDir(m, local);
+        }
         return switch (source) {
-            case PluginSource.Local local -> {
-                Path dir = m.localPluginDir(local);
-                if (!Files.isDirectory(dir)) {
-                    throw new UserError(UserError.Kind.INVALID_INPUT, "missing plugin.json",
-                            "the marketplace entry points to " + dir + ", which does not exist");
-                }
-                yield dir;
-            }
+            case PluginSource.Local local -> localDir(m, local);
             case PluginSource.Git g -> {
                 Path checkout = work.resolve("checkout");
                 git.transfer("cloning " + g.url(), null, "clone", "--quiet", g.url(), checkout.toString());
@@ -408,6 +406,15 @@ public final class Installer {
             }
             case PluginSource.Npm npm -> new NpmFetcher(vars, cwd, progress).fetch(npm, work).dir();
         };
+    }
+
+    private static Path localDir(Marketplace m, PluginSource.Local local) {
+        Path dir = m.localPluginDir(local);
+        if (!Files.isDirectory(dir)) {
+            throw new UserError(UserError.Kind.INVALID_INPUT, "missing plugin.json",
+                    "the marketplace entry points to " + dir + ", which does not exist");
+        }
+        return dir;
     }
 
     /** Codex says "not found" here too; we also say when the cause is a marketplace file that no longer parses. */

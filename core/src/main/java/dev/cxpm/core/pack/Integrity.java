@@ -117,6 +117,20 @@ public record Integrity(String algorithm, String base64) {
         }
     }
 
+    /**
+     * Written out: a record's own equals and hashCode are bootstrapped through ObjectMethods and method handles on
+     * first use, ~4 ms of a cold install, which compares integrities once (docs/BENCHMARKS.md).
+     */
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof Integrity that && algorithm.equals(that.algorithm) && base64.equals(that.base64);
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * algorithm.hashCode() + base64.hashCode();
+    }
+
     @Override
     public String toString() {
         return algorithm + "-" + base64;

@@ -27,6 +27,9 @@ public sealed interface MarketplaceOrigin {
     Pattern SCP_LIKE = Pattern.compile("[A-Za-z0-9_.-]+@([^:/\\s]+):.*");
 
     static MarketplaceOrigin of(MarketplaceSource source) {
+        if (source instanceof MarketplaceSource.Local l) { // before the pattern switch, whose bootstrap costs a cold install ms
+            return new Local(l.root());
+        }
         return switch (source) {
             case MarketplaceSource.Local l -> new Local(l.root());
             case MarketplaceSource.Git g -> new Git(g.url(), g.ref());
@@ -45,6 +48,9 @@ public sealed interface MarketplaceOrigin {
 
     /** The host of a git or registry URL ({@code git@host:path} too), lower case; empty for a local directory. */
     default Optional<String> host() {
+        if (this instanceof Local) { // before the pattern switch, whose bootstrap costs a cold install ms
+            return Optional.empty();
+        }
         String url = switch (this) {
             case Local l -> null;
             case Git g -> g.url();
@@ -66,6 +72,9 @@ public sealed interface MarketplaceOrigin {
 
     /** How the source is shown in messages. */
     default String text() {
+        if (this instanceof Local l) { // before the pattern switch, whose bootstrap costs a cold install ms
+            return l.root().toString();
+        }
         return switch (this) {
             case Local l -> l.root().toString();
             case Git g -> g.url() + g.ref().map(r -> " (ref " + r + ")").orElse("");

@@ -1,0 +1,264 @@
+package dev.cxpm.core.format;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The plain shapes of JSON read by hand, with the spans {@link JsonFile} keeps: objects, arrays, strings (every JSON
+ * escape), {@code true}, {@code false}, {@code null} and integers of at most nine digits. Anything else (a fraction or
+ * exponent, a longer integer, nesting deeper than {@value #MAX_DEPTH}, and every syntax error) answers null, and the
+ * caller hands the whole text to Jackson, so what is accepted, the tree and every message stay Jackson's
+ * ({@code PlainJsonTest} checks generated and mutated texts against it).
+ *
+ * <p>Why: Jackson's first parser initializes {@code ParserMinimalBase}, whose static BigInteger/BigDecimal bounds run
+ * {@code BigDecimal.<clinit>} (~10 ms of interpreted arithmetic on a cold JVM) for every command that reads a manifest.
+ */
+final class PlainJson {
+    static final int MAX_DEPTH = 64;
+
+    /** What Jackson's pass would have built: the tree, each value's span by JSON Pointer, the repeated keys. */
+    static final class Tree {
+        final JsonNode root;
+        final Map<String, JsonFile.Span> spans;
+        final List<String> duplicates;
+
+        Tree(JsonNode root, Map<String, JsonFile.Span> spans, List<String> duplicates) {
+            this.root = root;
+            this.spans = spans;
+            this.duplicates = duplicates;
+        }
+    }
+
+    private static final class NotPlain extends RuntimeException {
+        NotPlain() {
+            super(null, null, false, false);
+        }
+    }
+
+    private static final NotPlain NOT_PLAIN = new NotPlain();
+
+    private final JsonNodeFactory nodes = JsonNodeFactory.instance;
+    private final Map<String, JsonFile.Span> spans = new HashMap<>();
+    private final List<String> duplicates = new ArrayList<>();
+    private final String text;
+    private final int length;
+    private int pos;
+    private int line = 1;
+    private int lineStart;
+
+    private PlainJson(String text) {
+        this.text = text;
+        this.length = text.length();
+    }
+
+    /** The tree of text, or null when it is not plain JSON (Jackson then reads it). */
+    static Tree read(String text) {
+        PlainJson r = new PlainJson(text);
+        try {
+            r.space();
+            if (r.pos >= r.length || r.text.charAt(r.pos) == '-' || r.text.charAt(r.pos) <= '9' && r.text.charAt(r.pos) >= '0') {
+                return null; // nothing, or a number alone, whose span Jackson ends one blank further
+            }
+            JsonNode root = r.value("", 0);
+            r.space();
+            return r.pos == r.length ? new Tree(root, r.spans, r.duplicates) : null;
+        } catch (NotPlain | IndexOutOfBoundsException e) {
+            return null;
+        }
+    }
+
+    private JsonNode value(String pointer, int depth) {
+        if (depth > MAX_DEPTH || pos >= length) {
+            throw NOT_PLAIN;
+        }
+        int start = pos;
+        int startLine = line;
+        int column = pos - lineStart + 1;
+        char c = text.charAt(pos);
+        JsonNode node = switch (c) {
+            case '{' -> object(pointer, depth);
+            case '[' -> array(pointer, depth);
+            case '"' -> nodes.textNode(string());
+            case 't' -> literal("true", nodes.booleanNode(true));
+            case 'f' -> literal("false", nodes.booleanNode(false));
+            case 'n' -> literal("null", nodes.nullNode());
+            default -> number();
+        };
+        spans.put(pointer, new JsonFile.Span(startLine, column, start, pos));
+        return node;
+    }
+
+    private ObjectNode object(String pointer, int depth) {
+        ObjectNode o = nodes.objectNode();
+        pos++;
+        space();
+        if (peek() == '}') {
+            pos++;
+            return o;
+        }
+        while (true) {
+            if (peek() != '"') {
+                throw NOT_PLAIN;
+            }
+            String key = string();
+            space();
+            expect(':');
+            space();
+            String child = pointer + "/" + JsonFile.pointerKey(key);
+            JsonNode v = value(child, depth + 1);
+            if (o.has(key)) {
+                duplicates.add(child);
+            }
+            o.set(key, v);
+            space();
+            char next = peek();
+            pos++;
+            if (next == '}') {
+                return o;
+            }
+            if (next != ',') {
+                throw NOT_PLAIN;
+            }
+            space();
+        }
+    }
+
+    private ArrayNode array(String pointer, int depth) {
+        ArrayNode a = nodes.arrayNode();
+        pos++;
+        space();
+        if (peek() == ']') {
+            pos++;
+            return a;
+        }
+        for (int i = 0; ; i++) {
+            a.add(value(pointer + "/" + i, depth + 1));
+            space();
+            char next = peek();
+            pos++;
+            if (next == ']') {
+                return a;
+            }
+            if (next != ',') {
+                throw NOT_PLAIN;
+            }
+            space();
+        }
+    }
+
+    private String string() {
+        pos++;
+        StringBuilder b = null;
+        int from = pos;
+        while (true) {
+            char c = text.charAt(pos);
+            if (c == '"') {
+                String s = b == null ? text.substring(from, pos) : b.append(text, from, pos).toString();
+                pos++;
+                return s;
+            }
+            if (c < 0x20) {
+                throw NOT_PLAIN;
+            }
+            if (c != '\\') {
+                pos++;
+                continue;
+            }
+            if (b == null) {
+                b = new StringBuilder();
+            }
+            b.append(text, from, pos);
+            char e = text.charAt(pos + 1);
+            pos += 2;
+            switch (e) {
+                case '"', '\\', '/' -> b.append(e);
+                case 'b' -> b.append('\b');
+                case 'f' -> b.append('\f');
+                case 'n' -> b.append('\n');
+                case 'r' -> b.append('\r');
+                case 't' -> b.append('\t');
+                case 'u' -> {
+                    int v = 0;
+                    for (int k = 0; k < 4; k++) {
+                        int d = Character.digit(text.charAt(pos + k), 16);
+                        if (d < 0 || text.charAt(pos + k) > 'f') {
+                            throw NOT_PLAIN;
+                        }
+                        v = v * 16 + d;
+                    }
+                    pos += 4;
+                    b.append((char) v);
+                }
+                default -> throw NOT_PLAIN;
+            }
+            from = pos;
+        }
+    }
+
+    private JsonNode literal(String word, JsonNode node) {
+        if (!text.startsWith(word, pos)) {
+            throw NOT_PLAIN;
+        }
+        pos += word.length();
+        return node;
+    }
+
+    /** An integer of at most nine digits (an int whatever they are); anything else is Jackson's. */
+    private JsonNode number() {
+        int start = pos;
+        if (peek() == '-') {
+            pos++;
+        }
+        int digitsFrom = pos;
+        char first = peek();
+        if (first == '0') {
+            pos++;
+        } else if (first >= '1' && first <= '9') {
+            while (pos < length && text.charAt(pos) >= '0' && text.charAt(pos) <= '9') {
+                pos++;
+            }
+        } else {
+            throw NOT_PLAIN;
+        }
+        if (pos - digitsFrom > 9 || pos < length && (text.charAt(pos) == '.' || text.charAt(pos) == 'e' || text.charAt(pos) == 'E')) {
+            throw NOT_PLAIN;
+        }
+        return nodes.numberNode(Integer.parseInt(text, start, pos, 10));
+    }
+
+    private char peek() {
+        return text.charAt(pos);
+    }
+
+    private void expect(char c) {
+        if (peek() != c) {
+            throw NOT_PLAIN;
+        }
+        pos++;
+    }
+
+    /** JSON's whitespace; a line ends at \n, \r\n or a lone \r, as Jackson counts lines. */
+    private void space() {
+        while (pos < length) {
+            char c = text.charAt(pos);
+            if (c == ' ' || c == '\t') {
+                pos++;
+            } else if (c == '\n' || c == '\r') {
+                pos++;
+                if (c == '\r' && pos < length && text.charAt(pos) == '\n') {
+                    pos++;
+                }
+                line++;
+                lineStart = pos;
+            } else {
+                return;
+            }
+        }
+    }
+}
