@@ -53,10 +53,16 @@ public final class ApiHandlers {
 
     public void publish(Request r) throws IOException {
         String type = Optional.ofNullable(r.header("Content-Type")).orElse("");
-        String boundary = type.startsWith("multipart/form-data") ? Multipart.boundary(type) : null;
+        String boundary;
+        Optional<Provenance> source;
+        try { // checked before the body is read: a bad boundary or claim costs no search and no stored upload
+            boundary = type.startsWith("multipart/form-data") ? Multipart.boundary(type) : null;
+            source = SourceProvenance.parse(r.header(SourceProvenance.REPOSITORY_HEADER), r.header(SourceProvenance.COMMIT_HEADER));
+        } catch (RegistryException refused) {
+            uploads.discard(r, maxPublishBytes);
+            throw refused;
+        }
         Registry.Published p;
-        // checked before the body is read: a bad claim costs no upload
-        Optional<Provenance> source = SourceProvenance.parse(r.header(SourceProvenance.REPOSITORY_HEADER), r.header(SourceProvenance.COMMIT_HEADER));
         try (Uploads.Upload upload = uploads.receive(r, boundary, maxPublishBytes)) {
             p = registry.publish(r.caller(), upload.file(), source.orElse(null));
         }

@@ -11,6 +11,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -146,6 +147,33 @@ public final class Uploads {
 
     private RegistryException timedOut() {
         return new RegistryException(408, "upload-timeout", "the upload did not arrive within " + maxReceiveTime.toSeconds() + " seconds");
+    }
+
+    /**
+     * Reads and drops the body of an upload refused before its body was read (a bad boundary or provenance header), when
+     * its declared length is within {@code limit}: the client, still sending, then reads the refusal. Answering at once
+     * would close the connection on unread bytes, and the reset can reach the client before the answer does. Bounded
+     * like an upload: at most {@code limit} bytes, within the receive time. Reading is linear: nothing is searched.
+     */
+    void discard(Request r, long limit) {
+        long declared;
+        try {
+            declared = Long.parseLong(Optional.ofNullable(r.header("Content-Length")).orElse("-1").trim());
+        } catch (NumberFormatException e) {
+            return;
+        }
+        if (declared < 0 || declared > limit || !inFlight.tryAcquire()) {
+            return; // too big to read for a refusal, or as many bodies arriving as the registry takes: answered at once
+        }
+        ScheduledFuture<?> deadline = watchdog.schedule(() -> r.exchange().close(), maxReceiveTime.toMillis(), TimeUnit.MILLISECONDS);
+        try {
+            new Limited(r.exchange().getRequestBody(), limit).transferTo(OutputStream.nullOutputStream());
+        } catch (IOException | RuntimeException e) {
+            // the client went away or sent more than it declared: the refusal is answered (or the connection closed) anyway
+        } finally {
+            deadline.cancel(false);
+            inFlight.release();
+        }
     }
 
     /** Stops the watchdog; uploads still arriving are not timed any more. */
