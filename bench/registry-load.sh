@@ -96,8 +96,8 @@ echo "== Codex view: git clone (dumb HTTP) of the whole view"
 echo "== publishers over HTTP (RegistryBench publish): admin, then non-admin (look-alike check), $users at once"
 "$java" -cp "$cp" dev.cxpm.registry.RegistryBench publish "$url" "$data" "$users" 25 admin | sed 's/^/  /'
 "$java" -cp "$cp" dev.cxpm.registry.RegistryBench publish "$url" "$data" "$users" 25 owner | sed 's/^/  /'
-echo "== Codex view after the publishes: git pull (fast-forward)"
-/usr/bin/time -f "  %e s" git -C "$data/clone" pull -q --ff-only
+echo "== Codex view after the publishes: git fetch, then check out the new snapshot (main has no parent: no fast-forward)"
+/usr/bin/time -f "  %e s" sh -c 'git -C "$1" fetch -q origin && git -C "$1" reset -q --hard origin/main' _ "$data/clone"
 echo "  plugins in the view: $(grep -c '"source"' "$data/clone/.agents/plugins/marketplace.json")"
 echo "== server RSS after the runs (VmRSS): $(rss)"
 rm -f "$index_lua" "$search_lua" "$page_lua" "$blob_lua"
