@@ -4,7 +4,8 @@
 # `install` from a local marketplace, each through the launcher (CXPM_DAEMON=0 ./cxpm) and as the launcher's java line
 # run directly. The target (issue 12): every one at most 1.0x codex ("vs first" column). Usage: bench/cold.sh [RUNS=10]
 # CXPM_BEFORE=DIR adds the same commands run by another checkout (built there first), e.g. a `git archive` of an
-# earlier commit, in the same interleaved run.
+# earlier commit, in the same interleaved run. CXPM_RELEASE=DIR adds them run by an unpacked release's bin/cxpm (e.g. the
+# self-contained archive of ./mvnw -Prelease package, with its own runtime), the launcher users install with install.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root="$PWD"
@@ -35,6 +36,15 @@ if [[ -n "${CXPM_BEFORE:-}" ]]; then
     "before: cxpm install, installed=env CODEX_HOME=$t/cxpm $b install demo@fx"
     "before: cxpm install, fresh=env CODEX_HOME=$t/fresh $b install demo@fx" "--prepare=$fresh")
 fi
+release=()
+if [[ -n "${CXPM_RELEASE:-}" ]]; then
+  r="$CXPM_RELEASE/bin/cxpm"
+  CODEX_HOME="$t/cxpm" "$r" --version >/dev/null # its class-data archive, made beside its jar on first use
+  release=("release: cxpm list=env CODEX_HOME=$t/cxpm $r list"
+    "release: cxpm validate=env CODEX_HOME=$t/cxpm $r validate $t/mk/plugins/demo"
+    "release: cxpm install, installed=env CODEX_HOME=$t/cxpm $r install demo@fx"
+    "release: cxpm install, fresh=env CODEX_HOME=$t/fresh $r install demo@fx" "--prepare=$fresh")
+fi
 python3 bench/interleave.py "$runs" \
   "codex plugin list (npm launcher)=env CODEX_HOME=$t/codex CODEX_CLIENT_LAUNCHER=1 $client plugin list" "${before[@]}" \
   "cxpm list=env CODEX_HOME=$t/cxpm ./cxpm list" \
@@ -44,5 +54,6 @@ python3 bench/interleave.py "$runs" \
   "cxpm install, installed=env CODEX_HOME=$t/cxpm ./cxpm install demo@fx" \
   "cxpm install, installed (java line)=env CODEX_HOME=$t/cxpm $java_line install demo@fx" \
   "cxpm install, fresh=env CODEX_HOME=$t/fresh ./cxpm install demo@fx" "--prepare=$fresh" \
-  "cxpm install, fresh (java line)=env CODEX_HOME=$t/fresh $java_line install demo@fx" "--prepare=$fresh"
+  "cxpm install, fresh (java line)=env CODEX_HOME=$t/fresh $java_line install demo@fx" "--prepare=$fresh" \
+  "${release[@]}"
 echo "java line: $java_line"
