@@ -104,16 +104,22 @@ public final class Registry implements AutoCloseable {
 
     /** A plugin changed here, in the writer's thread. */
     private void changed(String plugin) {
-        db.changed(plugin); // before the caches: an answer cached after this is built from the index as it is now
-        caches.changed(plugin);
-        listeners.forEach(l -> l.changed(plugin, true));
+        changed(plugin, true);
     }
 
     /** A plugin changed (null: any may have), as the change feed tells it. */
     private void heard(String plugin) {
-        db.changed(plugin); // the search index too: another server's publish must be found here
+        changed(plugin, false);
+    }
+
+    /**
+     * One path for both, so what a change reaches (the search index, then the caches, then the listeners) cannot differ
+     * between this server's writes and another's: the index first, so an answer cached after this is built from it as it is now.
+     */
+    private void changed(String plugin, boolean writer) {
+        db.changed(plugin);
         caches.changed(plugin);
-        listeners.forEach(l -> l.changed(plugin, false));
+        listeners.forEach(l -> l.changed(plugin, writer));
     }
 
     /** Metadata in PostgreSQL, blobs under {@code DIR/blobs/}. */
