@@ -73,16 +73,36 @@ public final class AotTraining {
                     // training only records what ran; a failing command still loaded its classes
                 }
             }
+            // CI runs install, list and validate one per job, mostly outside any project (no cxpm.toml above the
+            // directory): that path, a fresh and an already-installed install included, is trained too
+            Path outside = Files.createTempDirectory("cxpm-aot-outside");
+            try {
+                for (String[] run : new String[][] {{"install", "demo@aot-training"}, {"install", "demo@aot-training"}, {"list"},
+                        {"validate", dir.resolve("demo").toString()}, {"uninstall", "demo@aot-training"}}) {
+                    try {
+                        Main.run(env(dir, outside), run);
+                    } catch (RuntimeException e) {
+                        // as above
+                    }
+                }
+            } finally {
+                deleteTree(outside);
+            }
         } finally {
             deleteTree(dir);
         }
     }
 
     private static Env env(Path cwd) {
+        return env(cwd, cwd);
+    }
+
+    /** The training's homes under dir, run from cwd. */
+    private static Env env(Path dir, Path cwd) {
         Map<String, String> vars = new HashMap<>(System.getenv());
-        vars.put("HOME", cwd.resolve("home").toString());
-        vars.put("CODEX_HOME", cwd.resolve("codex-home").toString());
-        vars.put("CXPM_STORE", cwd.resolve("store").toString());
+        vars.put("HOME", dir.resolve("home").toString());
+        vars.put("CODEX_HOME", dir.resolve("codex-home").toString());
+        vars.put("CXPM_STORE", dir.resolve("store").toString());
         PrintWriter sink = new PrintWriter(Writer.nullWriter());
         return new Env(vars, cwd, sink, sink, Clock.systemUTC());
     }

@@ -24,11 +24,7 @@ final class PolicyGate implements PluginGate {
 
     /** For commands on the Codex home: the project policy applies when run inside a project. */
     static PolicyGate here(Env env) {
-        try {
-            return new PolicyGate(env, Optional.of(ProjectManifest.findProjectDir(env.cwd())));
-        } catch (dev.cxpm.core.UserError e) {
-            return new PolicyGate(env, Optional.empty());
-        }
+        return new PolicyGate(env, ProjectManifest.projectDir(env.cwd()));
     }
 
     Enforcement enforcement() {

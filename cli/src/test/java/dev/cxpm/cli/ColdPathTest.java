@@ -16,7 +16,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The commands CI runs one per job, on a fresh JVM, set up none of the machinery whose start-up cost more than the
  * command's own work (issue 12, docs/BENCHMARKS.md): no ObjectMapper (its date format loads locale data), no TOML or
- * YAML module, no picocli model, no BigDecimal (Jackson's parser), no SecureRandom, no record method bootstrap. Checked in a real JVM by the classes it initializes, not by a clock.
+ * YAML module, no picocli model, no BigDecimal (Jackson's parser), no SecureRandom, no record method bootstrap, no
+ * security provider, no Jackson parser factory, no serializable lambda, no exception thrown and caught on the way.
+ * Checked in a real JVM by the classes it initializes, not by a clock.
  */
 class ColdPathTest {
     private static final List<String> NOT_ON_THE_COLD_PATH = List.of("com/fasterxml/jackson/databind/ObjectMapper",
@@ -24,7 +26,13 @@ class ColdPathTest {
             "com/fasterxml/jackson/databind/util/StdDateFormat", "picocli/CommandLine$Model$CommandSpec",
             // Jackson's first parser (ParserMinimalBase's static bounds), a random UUID's SecureRandom, a record's
             // generated equals/hashCode/toString: each several ms of interpreted set-up on a cold JVM
-            "java/math/BigDecimal", "java/security/SecureRandom", "java/lang/runtime/ObjectMethods");
+            "java/math/BigDecimal", "java/security/SecureRandom", "java/lang/runtime/ObjectMethods",
+            // the security providers' set-up of a first MessageDigest (install's tree digest), a serializable lambda
+            // (Comparator.comparing: the class-data archive cannot hold one, so it is spun at run time), and an
+            // exception's stack trace for "not in a project"
+            "java/security/Security", "java/lang/invoke/InnerClassLambdaMetafactory$SerializationSupport", "dev/cxpm/core/UserError");
+    /** Jackson's parser factory: --json writes with Jackson's generator, but reading what PlainJson reads needs none. */
+    private static final String JSON_FACTORY = "com/fasterxml/jackson/core/JsonFactory";
 
     @TempDir
     Path tmp;
@@ -40,6 +48,9 @@ class ColdPathTest {
             String initialized = coldRun(vars, args);
             for (String heavy : NOT_ON_THE_COLD_PATH) {
                 assertThat(initialized).as("cxpm %s initializes %s", String.join(" ", args), heavy).doesNotContain("'" + heavy + "'");
+            }
+            if (!args.contains("--json")) {
+                assertThat(initialized).as("cxpm %s initializes %s", String.join(" ", args), JSON_FACTORY).doesNotContain("'" + JSON_FACTORY + "'");
             }
         }
         assertThat(coldRun(vars, List.of("list", "--help"))).as("the check sees picocli when it runs")

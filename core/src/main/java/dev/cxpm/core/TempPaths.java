@@ -36,17 +36,28 @@ public final class TempPaths {
         }
     }
 
+    private static final java.nio.file.attribute.FileAttribute<?> OWNER_ONLY = PosixFilePermissions.asFileAttribute(
+            java.util.EnumSet.of(java.nio.file.attribute.PosixFilePermission.OWNER_READ, java.nio.file.attribute.PosixFilePermission.OWNER_WRITE));
+
     /**
      * A new empty file in dir named prefix + random + suffix, readable and writable only by its owner (where the file
      * system has POSIX permissions), as {@link Files#createTempFile} makes it, for a file that may hold secrets.
      */
     public static Path privateFile(Path dir, String prefix, String suffix) throws IOException {
-        boolean posix = dir.getFileSystem().supportedFileAttributeViews().contains("posix");
+        // asked by trying, not by supportedFileAttributeViews(), which loads and links every attribute view (xattr
+        // ones too) on a cold install's config.toml write
+        boolean posix = true;
         for (int attempt = 0; ; attempt++) {
             Path p = dir.resolve(prefix + random() + suffix);
             try {
-                return posix ? Files.createFile(p, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))
-                        : Files.createFile(p);
+                if (posix) {
+                    try {
+                        return Files.createFile(p, OWNER_ONLY);
+                    } catch (UnsupportedOperationException notPosix) {
+                        posix = false;
+                    }
+                }
+                return Files.createFile(p);
             } catch (FileAlreadyExistsException e) {
                 if (attempt > 100) {
                     throw e;

@@ -63,7 +63,6 @@ public record RunSurface(SortedMap<String, Server> mcpServers, SortedMap<String,
     private static final java.util.Set<String> MULTI = java.util.Set.of("env", "runs");
     /** At most this many files named by commands are hashed: a manifest naming more gets the first ones, sorted. */
     static final int MAX_FILES = 256;
-    private static final java.util.regex.Pattern PLUGIN_ROOT = java.util.regex.Pattern.compile("^(\\$\\{CLAUDE_PLUGIN_ROOT\\}|\\$CLAUDE_PLUGIN_ROOT|\\$\\{PLUGIN_ROOT\\})/");
 
     /** The surface as read, without the files its commands name (added by {@link #of(Plugin)} from the tree). */
     RunSurface(SortedMap<String, Server> mcpServers, SortedMap<String, List<String>> hooks, SortedMap<String, AppLink> apps) {
@@ -125,7 +124,7 @@ public record RunSurface(SortedMap<String, Server> mcpServers, SortedMap<String,
         });
         hooks.values().forEach(commands -> commands.forEach(c -> words.addAll(List.of(c.strip().split("\\s+")))));
         for (String w : words) {
-            String t = PLUGIN_ROOT.matcher(w.replaceAll("^[\"']|[\"']$", "")).replaceFirst("");
+            String t = Patterns.PLUGIN_ROOT.matcher(w.replaceAll("^[\"']|[\"']$", "")).replaceFirst("");
             t = t.startsWith("./") ? t.substring(2) : t;
             if (t.isEmpty() || t.length() > 1024 || t.startsWith("/") || t.startsWith("-") || t.contains("$") || t.contains("\\")
                     || t.contains("\u0000")) {
@@ -303,5 +302,10 @@ public record RunSurface(SortedMap<String, Server> mcpServers, SortedMap<String,
         });
         files.forEach((path, sum) -> out.add(new Entry("file " + Shown.quote(path), "sha256", sum)));
         return out;
+    }
+
+    /** Compiled on first use (only when a plugin runs something), not when the class loads: a few ms of a cold command. */
+    private static final class Patterns {
+        static final java.util.regex.Pattern PLUGIN_ROOT = java.util.regex.Pattern.compile("^(\\$\\{CLAUDE_PLUGIN_ROOT\\}|\\$CLAUDE_PLUGIN_ROOT|\\$\\{PLUGIN_ROOT\\})/");
     }
 }

@@ -292,8 +292,15 @@ public final class CodexConfig {
             Files.createDirectories(file.toAbsolutePath().getParent());
             Path tmp = dev.cxpm.core.TempPaths.privateFile(file.toAbsolutePath().getParent(), ".config.toml.", ".tmp");
             try {
-                Files.writeString(tmp, text, StandardCharsets.UTF_8);
+                // written and flushed through one open file: the rename below is what makes the change atomic (a
+                // killed run leaves the old file); this one fsync is what keeps a power cut from leaving the new name
+                // on empty or partial content. The directory is not synced: losing the rename leaves the old file.
+                // (encoded strictly, as Files.writeString did: text that is not valid Unicode is refused, not written as '?')
+                java.nio.ByteBuffer bytes = StandardCharsets.UTF_8.newEncoder().encode(java.nio.CharBuffer.wrap(text));
                 try (var ch = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE)) {
+                    while (bytes.hasRemaining()) {
+                        ch.write(bytes);
+                    }
                     ch.force(true);
                 }
                 try {

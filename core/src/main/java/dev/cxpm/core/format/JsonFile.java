@@ -41,9 +41,16 @@ public final class JsonFile {
     /** Manifests are small; anything bigger is hostile or a mistake. */
     public static final int MAX_BYTES = 8 * 1024 * 1024;
 
-    private static final JsonFactory FACTORY = JsonFactory.builder()
-            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH + 1).build())
-            .build();
+    /**
+     * Jackson's parser factory, made on first use: a file {@link PlainJson} reads (every manifest a cold install or
+     * validate meets) never needs it, and making it links ~50 of Jackson's classes (its parsers, generators, symbol
+     * tables).
+     */
+    private static final class Factory {
+        static final JsonFactory FACTORY = JsonFactory.builder()
+                .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH + 1).build())
+                .build();
+    }
 
     /** Where a value is: 1-based line and column of its first character, and its [start, end) char span. */
     public record Span(int line, int column, int start, int end) {
@@ -148,7 +155,7 @@ public final class JsonFile {
     /** Jackson's reading of text (what {@link PlainJson} must agree with wherever it reads a text itself). */
     static JsonFile byJackson(Path file, String text) {
         Builder b = new Builder(text);
-        try (JsonParser p = FACTORY.createParser(text)) {
+        try (JsonParser p = Factory.FACTORY.createParser(text)) {
             JsonToken first = p.nextToken();
             if (first == null) {
                 throw new Fail(syntax(file, "the file is empty: expected a JSON value", lineCount(text), 0));

@@ -43,6 +43,9 @@ public final class PluginPaths {
 
     /** True when p exists and, following every symlink, is root or below it. */
     public static boolean isInside(Path root, Path p) {
+        if (!Files.exists(p)) { // asked first: not a NoSuchFileException (its stack trace) for each optional file a plugin
+            return false;       // lacks, thrown and caught several times in a cold install
+        }
         try {
             Path realRoot = root.toRealPath();
             Path real = p.toRealPath();

@@ -29,9 +29,6 @@ import java.util.stream.Collectors;
  */
 public final class InstallTarget {
 
-    /** A registry page's address: {@code BASE/plugins/NAME}, BASE being the registry (possibly under a path). */
-    private static final Pattern PAGE = Pattern.compile("(https?://[^?#]+?)/plugins/([^/?#]+)/?");
-
     /** What was asked, as typed: {@code PLUGIN[@MARKETPLACE]} or a page URL, {@code -m NAME}, {@code --registry URL}. */
     public record Request(String plugin, Optional<String> marketplace, Optional<String> registry) {
     }
@@ -50,7 +47,7 @@ public final class InstallTarget {
         String text = req.plugin().strip();
         Optional<URI> registry = req.registry().map(RegistryClient::parseUrl);
         if (text.startsWith("http://") || text.startsWith("https://")) {
-            Matcher page = PAGE.matcher(text);
+            Matcher page = Patterns.PAGE.matcher(text);
             if (!page.matches()) {
                 throw new UserError(UserError.Kind.USAGE, "`" + shown(text) + "` is not a plugin's page on a registry",
                         "give the page's address, e.g. cxpm install https://host/plugins/NAME, or cxpm install NAME --registry https://host");
@@ -170,5 +167,11 @@ public final class InstallTarget {
         String s = text.codePoints().limit(120).filter(c -> c >= 0x20 && c != 0x7f)
                 .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
         return s.length() < text.length() ? s + "..." : s;
+    }
+
+    /** Compiled on first use (only for a registry page's address), not when the class loads: a few ms of a cold command. */
+    private static final class Patterns {
+        /** A registry page's address: {@code BASE/plugins/NAME}, BASE being the registry (possibly under a path). */
+        static final Pattern PAGE = Pattern.compile("(https?://[^?#]+?)/plugins/([^/?#]+)/?");
     }
 }

@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 
@@ -71,8 +70,9 @@ public final class PluginTree {
         } catch (IOException e) {
             throw new UserError(UserError.Kind.IO, "cannot read " + root + ": " + e.getMessage(), null, e);
         }
-        entries.sort(Comparator.comparing(Entry::path));
-        dropped.sort(Comparator.comparing(Dropped::path));
+        // not Comparator.comparing, whose serializable lambda a cold install spun at run time (the archive cannot hold it)
+        entries.sort((a, b) -> a.path().compareTo(b.path()));
+        dropped.sort((a, b) -> a.path().compareTo(b.path()));
         return new Listing(realRoot, List.copyOf(entries), List.copyOf(dropped));
     }
 

@@ -25,7 +25,6 @@ import java.util.regex.Pattern;
  * fetched, and falls back to the store's last copy when the network fails.
  */
 final class SourceCache {
-    private static final Pattern COMMIT = Pattern.compile("[0-9a-f]{40}");
 
     /** Where the plugin directory came from, for messages and JSON. */
     enum Origin { SOURCE, STORE, STORE_OFFLINE }
@@ -79,8 +78,8 @@ final class SourceCache {
     static boolean immutable(PluginSource source) {
         return switch (source) {
             case PluginSource.Npm n -> n.version().filter(v -> org.semver4j.Semver.parse(v) != null).isPresent();
-            case PluginSource.Git g -> g.ref().filter(r -> COMMIT.matcher(r).matches()).isPresent();
-            case PluginSource.GitSubdir g -> g.ref().filter(r -> COMMIT.matcher(r).matches()).isPresent();
+            case PluginSource.Git g -> g.ref().filter(r -> Patterns.COMMIT.matcher(r).matches()).isPresent();
+            case PluginSource.GitSubdir g -> g.ref().filter(r -> Patterns.COMMIT.matcher(r).matches()).isPresent();
             case PluginSource.Local l -> false;
         };
     }
@@ -125,5 +124,10 @@ final class SourceCache {
         Path dir = work.resolve("from-store");
         new Unpacker().unpack(blob, dir);
         return dir;
+    }
+
+    /** Compiled on first use (only for a git source), not when the class loads: a few ms of a cold command. */
+    private static final class Patterns {
+        static final Pattern COMMIT = Pattern.compile("[0-9a-f]{40}");
     }
 }

@@ -2,12 +2,12 @@ package dev.cxpm.core.install;
 
 import dev.cxpm.core.UserError;
 import dev.cxpm.core.pack.Integrity;
+import dev.cxpm.core.pack.Sha512;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.util.Set;
 
 /**
@@ -26,7 +26,7 @@ public final class TreeDigest {
     }
 
     public static Integrity of(PluginTree.Listing listing) {
-        MessageDigest md = Integrity.newSha512();
+        Sha512 md = new Sha512(); // not MessageDigest: its security providers' set-up is most of a cold install's hashing
         byte[] buf = new byte[64 * 1024];
         try {
             for (PluginTree.Entry e : listing.entries()) {

@@ -22,16 +22,6 @@ import java.util.regex.Pattern;
  * are those of whoever started it.
  */
 public final class GitCli {
-    /**
-     * What git prints with {@code --progress} and not with {@code --quiet} ({@code Receiving objects:  45% (450/1000)},
-     * {@code remote: Enumerating objects: 3, done.}, {@code remote: Total 3 ...}, {@code Cloning into ...}): not an error's words.
-     */
-    private static final Pattern PROGRESS = Pattern.compile(
-            "^(remote: )?([^:]{1,60}: +(\\d{1,3}% .*|\\d+(, done\\.)?)|Total \\d+ .*|Cloning into .*)$");
-
-    /** The user:password@ of a URL: a token in a remote's URL is not for the screen. */
-    private static final Pattern CREDENTIALS = Pattern.compile("([A-Za-z][A-Za-z0-9+.-]*://)[^/@\\s]*@");
-
     private final Map<String, String> env;
     private final Path cwd;
     private final Progress progress;
@@ -61,7 +51,7 @@ public final class GitCli {
         for (String a : args) {
             loud.add(a.equals("--quiet") ? "--progress" : a);
         }
-        try (Progress.Step step = progress.begin(CREDENTIALS.matcher(what).replaceAll("$1"))) {
+        try (Progress.Step step = progress.begin(Patterns.CREDENTIALS.matcher(what).replaceAll("$1"))) {
             return run(dir, step, args, loud.toArray(String[]::new));
         }
     }
@@ -154,10 +144,26 @@ public final class GitCli {
         StringBuilder b = new StringBuilder();
         for (String line : Files.readString(err, StandardCharsets.UTF_8).split("\n")) {
             String shown = line.substring(line.lastIndexOf('\r') + 1); // what a terminal would show of a redrawn line
-            if (!PROGRESS.matcher(shown.strip()).matches()) {
+            if (!Patterns.PROGRESS.matcher(shown.strip()).matches()) {
                 b.append(shown.stripTrailing()).append('\n');
             }
         }
         return b.toString().strip();
+    }
+
+    /**
+     * Compiled on first use, not when the class loads (only when git runs, and every command makes a
+     * GitCli): a few ms of a cold command's CPU.
+     */
+    private static final class Patterns {
+        /**
+         * What git prints with {@code --progress} and not with {@code --quiet} ({@code Receiving objects:  45% (450/1000)},
+         * {@code remote: Enumerating objects: 3, done.}, {@code remote: Total 3 ...}, {@code Cloning into ...}): not an error's words.
+         */
+        static final Pattern PROGRESS = Pattern.compile(
+                "^(remote: )?([^:]{1,60}: +(\\d{1,3}% .*|\\d+(, done\\.)?)|Total \\d+ .*|Cloning into .*)$");
+
+        /** The user:password@ of a URL: a token in a remote's URL is not for the screen. */
+        static final Pattern CREDENTIALS = Pattern.compile("([A-Za-z][A-Za-z0-9+.-]*://)[^/@\\s]*@");
     }
 }

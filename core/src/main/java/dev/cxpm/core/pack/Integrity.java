@@ -12,7 +12,6 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
  * A content hash in the Subresource Integrity form npm uses ({@code sha512-<base64>}): what pack prints,
@@ -23,7 +22,6 @@ import java.util.regex.Pattern;
 public record Integrity(String algorithm, String base64) {
 
     public static final String SHA512 = "sha512";
-    private static final Pattern SHA512_HEX = Pattern.compile("[0-9a-f]{128}");
 
     public Integrity {
         if (!isSupported(algorithm)) {
@@ -63,6 +61,11 @@ public record Integrity(String algorithm, String base64) {
         return new Integrity(algo, Base64.getEncoder().encodeToString(digest.digest()));
     }
 
+    /** The integrity of a digest computed with {@link Sha512} (no security provider set up: see there). */
+    public static Integrity of(Sha512 digest) {
+        return new Integrity(SHA512, Base64.getEncoder().encodeToString(digest.digest()));
+    }
+
     public static Integrity sha512(byte[] content) {
         MessageDigest md = newSha512();
         md.update(content);
@@ -78,7 +81,7 @@ public record Integrity(String algorithm, String base64) {
      * blob URLs, file and object names, where base64's {@code /} and {@code +} would need escaping.
      */
     public static Integrity fromHex(String hex) {
-        if (hex == null || !SHA512_HEX.matcher(hex).matches()) {
+        if (!isSha512Hex(hex)) {
             throw new IllegalArgumentException("not a sha512 hex digest: " + hex);
         }
         return new Integrity(SHA512, Base64.getEncoder().encodeToString(HexFormat.of().parseHex(hex)));
@@ -86,7 +89,21 @@ public record Integrity(String algorithm, String base64) {
 
     /** {@link #fromHex} when text is a sha512 hex digest, else empty (a stray file name, say). */
     public static Optional<Integrity> ofHex(String text) {
-        return text != null && SHA512_HEX.matcher(text).matches() ? Optional.of(fromHex(text)) : Optional.empty();
+        return isSha512Hex(text) ? Optional.of(fromHex(text)) : Optional.empty();
+    }
+
+    /** 128 lower-case hex digits; by hand, not a Pattern compiled when the class loads (each cold install loads it). */
+    private static boolean isSha512Hex(String text) {
+        if (text == null || text.length() != 128) {
+            return false;
+        }
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f')) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The digest as lower-case hex (see {@link #fromHex}). */

@@ -21,7 +21,6 @@ import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -103,8 +102,9 @@ public final class Packer {
             List<Entry> entries = new ArrayList<>();
             List<Excluded> excluded = new ArrayList<>();
             walk(root, realRoot, "", rules, entries, excluded);
-            entries.sort(Comparator.comparing(Entry::path));
-            excluded.sort(Comparator.comparing(Excluded::path));
+            // not Comparator.comparing, whose serializable lambda a cold validate spun at run time (the archive cannot hold it)
+            entries.sort((a, b) -> a.path().compareTo(b.path()));
+            excluded.sort((a, b) -> a.path().compareTo(b.path()));
             return new Listing(root, List.copyOf(entries), List.copyOf(excluded));
         } catch (IOException e) {
             throw new UserError(UserError.Kind.IO, "cannot read " + root + ": " + e.getMessage(), null, e);

@@ -62,13 +62,25 @@ public final class ProjectManifest {
      * (as cargo and npm find theirs); NOT_FOUND when there is none.
      */
     public static Path findProjectDir(Path cwd) {
-        for (Path d = cwd.toAbsolutePath().normalize(); d != null; d = d.getParent()) {
-            if (java.nio.file.Files.isRegularFile(d.resolve(FILE_NAME))) {
-                return d;
-            }
+        Optional<Path> dir = projectDir(cwd);
+        if (dir.isPresent()) {
+            return dir.get();
         }
         throw new UserError(UserError.Kind.NOT_FOUND, "no " + FILE_NAME + " in " + cwd + " or any parent directory",
                 "run cxpm in your project, or start one with `cxpm add PLUGIN`");
+    }
+
+    /**
+     * The nearest directory from cwd up that holds {@code cxpm.toml}, or empty: for commands that work outside a project
+     * too (a cold {@code install} in CI), which paid an exception's stack trace for the common answer.
+     */
+    public static Optional<Path> projectDir(Path cwd) {
+        for (Path d = cwd.toAbsolutePath().normalize(); d != null; d = d.getParent()) {
+            if (java.nio.file.Files.isRegularFile(d.resolve(FILE_NAME))) {
+                return Optional.of(d);
+            }
+        }
+        return Optional.empty();
     }
 
     /** Reads {@code cxpm.toml} in this directory; NOT_FOUND when there is none. */

@@ -28,9 +28,6 @@ import java.util.regex.Pattern;
  */
 public final class Credentials {
 
-    private static final Pattern TABLE = Pattern.compile("^\\[registries\\.\"([^\"]+)\"\\]\\s*(#.*)?$");
-    private static final Pattern KEY = Pattern.compile("^([A-Za-z_]+)\\s*=\\s*\"((?:[^\"\\\\]|\\\\.)*)\"\\s*(#.*)?$");
-
     private final Path file;
     private String defaultRegistry;
     private final Map<String, String> tokens = new LinkedHashMap<>();
@@ -64,8 +61,8 @@ public final class Credentials {
             if (line.isEmpty() || line.startsWith("#")) {
                 continue;
             }
-            Matcher t = TABLE.matcher(line);
-            Matcher k = KEY.matcher(line);
+            Matcher t = Patterns.TABLE.matcher(line);
+            Matcher k = Patterns.KEY.matcher(line);
             if (t.matches()) {
                 table = t.group(1);
             } else if (k.matches()) {
@@ -133,5 +130,11 @@ public final class Credentials {
 
     private static String quote(String s) {
         return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+    }
+
+    /** Compiled on first use (only when a credentials file is read), not when the class loads: a few ms of a cold command. */
+    private static final class Patterns {
+        static final Pattern TABLE = Pattern.compile("^\\[registries\\.\"([^\"]+)\"\\]\\s*(#.*)?$");
+        static final Pattern KEY = Pattern.compile("^([A-Za-z_]+)\\s*=\\s*\"((?:[^\"\\\\]|\\\\.)*)\"\\s*(#.*)?$");
     }
 }

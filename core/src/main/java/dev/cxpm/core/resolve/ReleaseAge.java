@@ -3,7 +3,6 @@ package dev.cxpm.core.resolve;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.Optional;
 
 /**
@@ -32,8 +31,15 @@ public final class ReleaseAge {
 
     /** The longest of the settings given (an absent one does not count). */
     public static ReleaseAge strictest(Clock clock, Collection<Optional<MinReleaseAge>> settings) {
-        return new ReleaseAge(settings.stream().flatMap(Optional::stream)
-                .max(Comparator.comparing(MinReleaseAge::duration)), clock);
+        // a loop, not Comparator.comparing: its lambda is serializable, so the class-data archive cannot hold it and a
+        // cold install spun it at run time (docs/BENCHMARKS.md); the first of equal settings wins, as max() kept it
+        Optional<MinReleaseAge> longest = Optional.empty();
+        for (Optional<MinReleaseAge> s : settings) {
+            if (s.isPresent() && (longest.isEmpty() || s.get().duration().compareTo(longest.get().duration()) > 0)) {
+                longest = s;
+            }
+        }
+        return new ReleaseAge(longest, clock);
     }
 
     /** The setting that decides, for messages and hints. */

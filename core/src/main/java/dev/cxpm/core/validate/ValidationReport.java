@@ -1,7 +1,6 @@
 package dev.cxpm.core.validate;
 
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -10,11 +9,23 @@ import java.util.List;
  */
 public record ValidationReport(Path path, String kind, List<Problem> problems) {
     public ValidationReport {
-        problems = problems.stream()
-                .sorted(Comparator.comparing(Problem::severity)
-                        .thenComparing(p -> p.file() == null ? "" : p.file().toString())
-                        .thenComparingInt(Problem::line))
-                .toList();
+        problems = problems.stream().sorted(ValidationReport::order).toList();
+    }
+
+    /**
+     * Errors first, then by file and line. Written out: Comparator.comparing's lambdas are serializable, which the
+     * class-data archive cannot hold, so a cold validate spun them at run time (docs/BENCHMARKS.md).
+     */
+    private static int order(Problem a, Problem b) {
+        int c = a.severity().compareTo(b.severity());
+        if (c == 0) {
+            c = fileText(a).compareTo(fileText(b));
+        }
+        return c != 0 ? c : Integer.compare(a.line(), b.line());
+    }
+
+    private static String fileText(Problem p) {
+        return p.file() == null ? "" : p.file().toString();
     }
 
     /** True when the real tools would accept it: no problem of ERROR severity. */
