@@ -228,22 +228,27 @@ final class SearchIndex {
             if (from >= want) {
                 return new int[0];
             }
+            // the first `want` made a heap at once (linear), not pushed one by one: matches come in plugin order, and
+            // equal scores (common) would carry each newcomer to the top by comparing names all the way
             int[] heap = new int[want];
-            int size = 0;
-            for (int k = 0; k < total; k++) {
-                if (size < want) {
-                    heap[size] = k;
-                    up(heap, size++);
-                } else if (before(k, heap[0])) {
+            for (int k = 0; k < want; k++) {
+                heap[k] = k;
+            }
+            int size = want;
+            for (int at = size / 2 - 1; at >= 0; at--) {
+                down(heap, at, size);
+            }
+            for (int k = want; k < total; k++) {
+                if (before(k, heap[0])) {
                     heap[0] = k;
-                    down(heap, size);
+                    down(heap, 0, size);
                 }
             }
             int[] out = new int[want - from];
             for (int rank = want - 1; rank >= from; rank--) { // the worst comes off first
                 out[rank - from] = heap[0];
                 heap[0] = heap[--size];
-                down(heap, size);
+                down(heap, 0, size);
             }
             return out;
         }
@@ -254,19 +259,7 @@ final class SearchIndex {
             return c != 0 ? c < 0 : docs[hits[a]].name().compareTo(docs[hits[b]].name()) < 0;
         }
 
-        private void up(int[] heap, int at) {
-            while (at > 0) {
-                int parent = (at - 1) / 2;
-                if (!before(heap[parent], heap[at])) {
-                    return;
-                }
-                swap(heap, parent, at);
-                at = parent;
-            }
-        }
-
-        private void down(int[] heap, int size) {
-            int at = 0;
+        private void down(int[] heap, int at, int size) {
             while (2 * at + 1 < size) {
                 int worse = 2 * at + 1;
                 if (worse + 1 < size && before(heap[worse], heap[worse + 1])) {
