@@ -82,6 +82,7 @@ final class SearchIndex {
     private final TreeMap<String, Postings> words = new TreeMap<>();
     private final Map<Long, Integer> slotOf = new HashMap<>();
     private Doc[] docs = new Doc[1024];
+    private final NameOrder names = new NameOrder();
     private int size;
     private long totalLength;
 
@@ -99,6 +100,7 @@ final class SearchIndex {
         try {
             Integer known = slotOf.get(f.id());
             int slot;
+            String oldName = null;
             if (known == null) {
                 slot = size++;
                 if (slot == docs.length) {
@@ -108,6 +110,7 @@ final class SearchIndex {
             } else {
                 slot = known;
                 Doc old = docs[slot];
+                oldName = old.name();
                 totalLength -= old.length();
                 for (String w : old.words()) {
                     Postings p = words.get(w);
@@ -127,6 +130,7 @@ final class SearchIndex {
             docs[slot] = new Doc(f.id(), f.name(), f.category() == null ? null : f.category().toLowerCase(java.util.Locale.ROOT),
                     f.live(), length, distinct, f.live() ? f.row() : null);
             totalLength += length;
+            names.place(slot, f.name(), oldName);
         } finally {
             lock.writeLock().unlock();
         }
@@ -139,6 +143,7 @@ final class SearchIndex {
             words.clear();
             slotOf.clear();
             docs = new Doc[1024];
+            names.clear();
             size = 0;
             totalLength = 0;
         } finally {
@@ -183,16 +188,21 @@ final class SearchIndex {
             int candidates = counts[smallest];
             int[] hits = new int[candidates];
             double[] keys = new double[candidates];
+            long[] ranks = new long[candidates];
+            long[] places = names.places();
+            int[] from = new int[phrases]; // where the last candidate was found in each word's plugins
             int total = 0;
             double[] f = new double[phrases];
             next:
             for (int k = 0; k < candidates; k++) {
                 int slot = slots[smallest][k];
                 for (int i = 0; i < phrases; i++) {
-                    int at = i == smallest ? k : Arrays.binarySearch(slots[i], 0, counts[i], slot);
+                    int at = i == smallest ? k : seek(slots[i], from[i], counts[i], slot);
                     if (at < 0) {
+                        from[i] = -at - 1;
                         continue next;
                     }
+                    from[i] = at;
                     f[i] = freqs[i][at];
                 }
                 Doc d = docs[slot];
@@ -204,12 +214,13 @@ final class SearchIndex {
                     score += idf[i] * ((f[i] * (K1 + 1.0)) / (f[i] + K1 * (1 - B + B * d.length() / avgLength)));
                 }
                 hits[total] = slot;
+                ranks[total] = places[slot];
                 keys[total++] = -1.0 * score; // FTS5's bm25() is the negated sum: lower ranks first
             }
-            int from = Math.max(0, offset);
-            int want = (int) Math.min(total, (long) from + Math.max(0, limit));
-            List<PluginRow> rows = new ArrayList<>(Math.max(0, want - from));
-            for (int k : new TopRanks(hits, keys, docs).best(total, want, from)) {
+            int first = Math.max(0, offset);
+            int want = (int) Math.min(total, (long) first + Math.max(0, limit));
+            List<PluginRow> rows = new ArrayList<>(Math.max(0, want - first));
+            for (int k : new TopRanks(keys, ranks).best(total, want, first)) {
                 rows.add(docs[hits[k]].row());
             }
             return new Page(total, rows);
@@ -222,7 +233,7 @@ final class SearchIndex {
      * The ranks {@code from} to {@code want} of {@code total} scored matches (by key, then by name: FTS5's order), from a
      * heap of the best {@code want} with the worst of them on top: a page costs n log(want), not a sort of every match.
      */
-    private record TopRanks(int[] hits, double[] keys, Doc[] docs) {
+    private record TopRanks(double[] keys, long[] ranks) {
 
         int[] best(int total, int want, int from) {
             if (from >= want) {
@@ -256,7 +267,7 @@ final class SearchIndex {
         /** Whether match a ranks before match b. */
         private boolean before(int a, int b) {
             int c = Double.compare(keys[a], keys[b]);
-            return c != 0 ? c < 0 : docs[hits[a]].name().compareTo(docs[hits[b]].name()) < 0;
+            return c != 0 ? c < 0 : ranks[a] < ranks[b];
         }
 
         private void down(int[] heap, int at, int size) {
@@ -278,6 +289,23 @@ final class SearchIndex {
             heap[a] = heap[b];
             heap[b] = t;
         }
+    }
+
+    /**
+     * Where {@code slot} is in {@code slots} from {@code from} on (as {@link Arrays#binarySearch}: negative when absent),
+     * galloping from there: candidates come in slot order, so each search starts where the last one ended and two
+     * lists of similar length cost a merge, not a binary search per candidate.
+     */
+    private static int seek(int[] slots, int from, int to, int slot) {
+        int low = from;
+        int high = from;
+        int step = 1;
+        while (high < to && slots[high] < slot) {
+            low = high + 1;
+            high = from + step;
+            step <<= 1;
+        }
+        return Arrays.binarySearch(slots, low, Math.min(high + 1, to), slot);
     }
 
     /** Every plugin with a word starting with {@code prefix}, and how often (weighted) such words occur in it. */

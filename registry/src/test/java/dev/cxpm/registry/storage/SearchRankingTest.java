@@ -60,6 +60,49 @@ class SearchRankingTest {
         assertThat(nonEmpty).as("pages with plugins on them").isGreaterThan(10_000);
     }
 
+    /**
+     * Plugins that score exactly alike come in name order, whatever order their names arrived in: here each new name
+     * falls between the same two earlier ones again and again (the index numbers name order with gaps, and must
+     * renumber when a gap is used up), then names arrive in reverse, then at random, some renamed.
+     */
+    @Test
+    void equalScoresFollowNameOrderWhateverOrderNamesArriveIn() {
+        List<String> names = new ArrayList<>(List.of("a", "b"));
+        for (int i = 999; i >= 900; i--) {
+            names.add("a" + i); // each sorts between "a" and the one before it
+        }
+        for (int i = 300; i > 0; i--) {
+            names.add("c" + (char) ('a' + i % 26) + i);
+        }
+        Random random = new Random(9);
+        for (int i = 0; i < 300; i++) {
+            names.add("d" + Integer.toString(random.nextInt(1 << 30), 36));
+        }
+        List<Plugin> plugins = new ArrayList<>();
+        SearchIndex index = new SearchIndex();
+        for (int i = 0; i < names.size(); i++) {
+            Plugin p = new Plugin(i + 1, names.get(i), new String[] {"x", "github slack", "", "docs", ""}, "data", true);
+            plugins.add(p);
+            index.put(fields(p));
+        }
+        for (int i = 0; i < 50; i++) { // renamed: a plugin's place follows its new name
+            int at = random.nextInt(plugins.size());
+            Plugin p = plugins.get(at);
+            Plugin renamed = new Plugin(p.id(), "e" + Integer.toString(random.nextInt(1 << 30), 36), p.columns(), p.category(), true);
+            plugins.set(at, renamed);
+            index.put(fields(renamed));
+        }
+        List<String> sorted = plugins.stream().map(Plugin::name).sorted().toList();
+        assertThat(exhaustive(plugins, List.of("github"), null)).isEqualTo(sorted);
+        for (int offset : new int[] {0, 1, 250, 700, 749, 750, 751}) {
+            for (int limit : new int[] {1, 7, 100, 1000}) {
+                assertThat(index.search(List.of("github"), null, offset, limit).rows().stream().map(PluginRow::name).toList())
+                        .as("from %d, %d", offset, limit)
+                        .isEqualTo(sorted.subList(Math.min(offset, sorted.size()), Math.min(sorted.size(), offset + limit)));
+            }
+        }
+    }
+
     /** Plugins built from few words and few shapes, so that many score exactly alike; some replaced, some not live. */
     private static List<Plugin> registry(Random random, int size) {
         List<Plugin> out = new ArrayList<>();
