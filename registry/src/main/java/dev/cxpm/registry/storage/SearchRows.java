@@ -110,7 +110,7 @@ final class SearchRows {
         for (int i = 0; i < words.length; i++) {
             words[i] = shared(words[i]);
         }
-        return java.util.Arrays.asList(words);
+        return List.of(words); // unmodifiable: every search hands out the index's own row
     }
 
     /** The JVM's own table of shared strings: it drops a string no plugin holds any more. */
