@@ -1,6 +1,5 @@
 package dev.cxpm.registry.storage;
 
-import dev.cxpm.registry.storage.RegistryDatabase.PluginRow;
 import dev.cxpm.registry.storage.RegistryDatabase.SearchPage;
 import dev.cxpm.registry.storage.RegistryDatabase.SearchQuery;
 import java.util.HashSet;
@@ -124,8 +123,7 @@ final class InMemorySearch {
         String category = q.category() == null || q.category().isBlank() ? null : q.category().toLowerCase(Locale.ROOT);
         int offset = (int) Math.min(Integer.MAX_VALUE, Math.max(0L, ((long) q.page() - 1) * q.perPage()));
         SearchIndex.Page page = idx.search(words, category, offset, q.perPage());
-        List<PluginRow> rows = page.ids().isEmpty() ? List.of() : db.search(c -> SearchRows.byIds(c, page.ids()));
-        return Optional.of(new SearchPage(page.total(), rows));
+        return Optional.of(new SearchPage(page.total(), page.rows()));
     }
 
     boolean ready() {

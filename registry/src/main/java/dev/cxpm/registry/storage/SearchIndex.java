@@ -1,5 +1,6 @@
 package dev.cxpm.registry.storage;
 
+import dev.cxpm.registry.storage.RegistryDatabase.PluginRow;
 import java.text.Normalizer;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -7,7 +8,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
-import java.util.PriorityQueue;
 import java.util.TreeMap;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
@@ -26,15 +26,18 @@ final class SearchIndex {
     private static final double K1 = 1.2;
     private static final double B = 0.75;
 
-    /** A plugin's searchable text as stored (the name already split into words), its category and whether it has a live version. */
-    record Fields(long id, String name, String[] columns, String category, boolean live) {
+    /**
+     * A plugin's searchable text as stored (the name already split into words), its category, whether it has a live
+     * version, and the row a search answers with (null when it has no live version: it is never an answer).
+     */
+    record Fields(long id, String name, String[] columns, String category, boolean live, PluginRow row) {
     }
 
-    /** The ids of a page of matches, best first, and how many matched in all. */
-    record Page(long total, List<Long> ids) {
+    /** A page of matches, best first, and how many matched in all. */
+    record Page(long total, List<PluginRow> rows) {
     }
 
-    private record Doc(long id, String name, String category, boolean live, int length, String[] words) {
+    private record Doc(long id, String name, String category, boolean live, int length, String[] words, PluginRow row) {
     }
 
     /** The plugins a word occurs in (slots, ascending) with its weighted count in each. */
@@ -79,6 +82,7 @@ final class SearchIndex {
     private final TreeMap<String, Postings> words = new TreeMap<>();
     private final Map<Long, Integer> slotOf = new HashMap<>();
     private Doc[] docs = new Doc[1024];
+    private final NameOrder names = new NameOrder();
     private int size;
     private long totalLength;
 
@@ -96,6 +100,7 @@ final class SearchIndex {
         try {
             Integer known = slotOf.get(f.id());
             int slot;
+            String oldName = null;
             if (known == null) {
                 slot = size++;
                 if (slot == docs.length) {
@@ -105,6 +110,7 @@ final class SearchIndex {
             } else {
                 slot = known;
                 Doc old = docs[slot];
+                oldName = old.name();
                 totalLength -= old.length();
                 for (String w : old.words()) {
                     Postings p = words.get(w);
@@ -122,8 +128,9 @@ final class SearchIndex {
                 distinct[i++] = words.ceilingKey(e.getKey()); // the map's own copy: one string per distinct word
             }
             docs[slot] = new Doc(f.id(), f.name(), f.category() == null ? null : f.category().toLowerCase(java.util.Locale.ROOT),
-                    f.live(), length, distinct);
+                    f.live(), length, distinct, f.live() ? f.row() : null);
             totalLength += length;
+            names.place(slot, f.name(), oldName);
         } finally {
             lock.writeLock().unlock();
         }
@@ -136,6 +143,7 @@ final class SearchIndex {
             words.clear();
             slotOf.clear();
             docs = new Doc[1024];
+            names.clear();
             size = 0;
             totalLength = 0;
         } finally {
@@ -176,52 +184,128 @@ final class SearchIndex {
                 idf[i] = v <= 0.0 ? 1e-6 : v;
             }
             double avgLength = (double) totalLength / (double) size;
-            int want = (int) Math.min(Integer.MAX_VALUE, (long) Math.max(0, offset) + Math.max(0, limit));
-            // the worst of the best `want` on top, to be pushed out by a better one
-            PriorityQueue<Hit> best = new PriorityQueue<>(Math.max(1, Math.min(want, 1024)), (a, b) -> -Hit.ORDER.compare(a, b));
-            long total = 0;
+            // every match scored into two flat arrays (no object per match): a search costs the plugins it matches
+            int candidates = counts[smallest];
+            int[] hits = new int[candidates];
+            double[] keys = new double[candidates];
+            long[] ranks = new long[candidates];
+            long[] places = names.places();
+            int[] from = new int[phrases]; // where the last candidate was found in each word's plugins
+            int total = 0;
             double[] f = new double[phrases];
             next:
-            for (int k = 0; k < counts[smallest]; k++) {
+            for (int k = 0; k < candidates; k++) {
                 int slot = slots[smallest][k];
                 for (int i = 0; i < phrases; i++) {
-                    int at = i == smallest ? k : Arrays.binarySearch(slots[i], 0, counts[i], slot);
+                    int at = i == smallest ? k : seek(slots[i], from[i], counts[i], slot);
                     if (at < 0) {
+                        from[i] = -at - 1;
                         continue next;
                     }
+                    from[i] = at;
                     f[i] = freqs[i][at];
                 }
                 Doc d = docs[slot];
                 if (!d.live() || category != null && !category.equals(d.category())) {
                     continue;
                 }
-                total++;
                 double score = 0.0;
                 for (int i = 0; i < phrases; i++) {
                     score += idf[i] * ((f[i] * (K1 + 1.0)) / (f[i] + K1 * (1 - B + B * d.length() / avgLength)));
                 }
-                Hit h = new Hit(-1.0 * score, d.name(), d.id());
-                if (best.size() < want) {
-                    best.add(h);
-                } else if (want > 0 && Hit.ORDER.compare(h, best.peek()) < 0) {
-                    best.poll();
-                    best.add(h);
-                }
+                hits[total] = slot;
+                ranks[total] = places[slot];
+                keys[total++] = -1.0 * score; // FTS5's bm25() is the negated sum: lower ranks first
             }
-            List<Hit> ranked = new ArrayList<>(best);
-            ranked.sort(Hit.ORDER);
-            List<Long> ids = new ArrayList<>();
-            for (int k = Math.max(0, offset); k < ranked.size(); k++) {
-                ids.add(ranked.get(k).id());
+            int first = Math.max(0, offset);
+            int want = (int) Math.min(total, (long) first + Math.max(0, limit));
+            List<PluginRow> rows = new ArrayList<>(Math.max(0, want - first));
+            for (int k : new TopRanks(keys, ranks).best(total, want, first)) {
+                rows.add(docs[hits[k]].row());
             }
-            return new Page(total, ids);
+            return new Page(total, rows);
         } finally {
             lock.readLock().unlock();
         }
     }
 
-    private record Hit(double score, String name, long id) {
-        static final java.util.Comparator<Hit> ORDER = java.util.Comparator.comparingDouble(Hit::score).thenComparing(Hit::name);
+    /**
+     * The ranks {@code from} to {@code want} of {@code total} scored matches (by key, then by name: FTS5's order), from a
+     * heap of the best {@code want} with the worst of them on top: a page costs n log(want), not a sort of every match.
+     */
+    private record TopRanks(double[] keys, long[] ranks) {
+
+        int[] best(int total, int want, int from) {
+            if (from >= want) {
+                return new int[0];
+            }
+            // the first `want` made a heap at once (linear), not pushed one by one: matches come in plugin order, and
+            // equal scores (common) would carry each newcomer to the top by comparing names all the way
+            int[] heap = new int[want];
+            for (int k = 0; k < want; k++) {
+                heap[k] = k;
+            }
+            int size = want;
+            for (int at = size / 2 - 1; at >= 0; at--) {
+                down(heap, at, size);
+            }
+            for (int k = want; k < total; k++) {
+                if (before(k, heap[0])) {
+                    heap[0] = k;
+                    down(heap, 0, size);
+                }
+            }
+            int[] out = new int[want - from];
+            for (int rank = want - 1; rank >= from; rank--) { // the worst comes off first
+                out[rank - from] = heap[0];
+                heap[0] = heap[--size];
+                down(heap, 0, size);
+            }
+            return out;
+        }
+
+        /** Whether match a ranks before match b. */
+        private boolean before(int a, int b) {
+            int c = Double.compare(keys[a], keys[b]);
+            return c != 0 ? c < 0 : ranks[a] < ranks[b];
+        }
+
+        private void down(int[] heap, int at, int size) {
+            while (2 * at + 1 < size) {
+                int worse = 2 * at + 1;
+                if (worse + 1 < size && before(heap[worse], heap[worse + 1])) {
+                    worse++;
+                }
+                if (!before(heap[at], heap[worse])) {
+                    return;
+                }
+                swap(heap, at, worse);
+                at = worse;
+            }
+        }
+
+        private static void swap(int[] heap, int a, int b) {
+            int t = heap[a];
+            heap[a] = heap[b];
+            heap[b] = t;
+        }
+    }
+
+    /**
+     * Where {@code slot} is in {@code slots} from {@code from} on (as {@link Arrays#binarySearch}: negative when absent),
+     * galloping from there: candidates come in slot order, so each search starts where the last one ended and two
+     * lists of similar length cost a merge, not a binary search per candidate.
+     */
+    private static int seek(int[] slots, int from, int to, int slot) {
+        int low = from;
+        int high = from;
+        int step = 1;
+        while (high < to && slots[high] < slot) {
+            low = high + 1;
+            high = from + step;
+            step <<= 1;
+        }
+        return Arrays.binarySearch(slots, low, Math.min(high + 1, to), slot);
     }
 
     /** Every plugin with a word starting with {@code prefix}, and how often (weighted) such words occur in it. */

@@ -9,6 +9,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -61,15 +62,17 @@ final class SearchRows {
 
     /**
      * Hands every indexed plugin's searchable text, as the database's own search holds it (on SQLite, the FTS5 row
-     * itself), to {@code each}; only {@code plugin}'s when it is not null. Rows stream: none is kept here.
+     * itself), and the row a search answers with, to {@code each}; only {@code plugin}'s when it is not null. Rows
+     * stream: none is kept here.
      */
     static void indexed(Connection c, Dialect dialect, String plugin, java.util.function.Consumer<SearchIndex.Fields> each)
             throws SQLException {
+        String row = ", p.display_name, p.description, p.keywords, p.capabilities, p.created_at, p.updated_at";
         String sql = dialect == Dialect.SQLITE
                 ? "SELECT s.rowid, p.name, s.name, s.display_name, s.keywords, s.description, s.capabilities, p.category, p.latest_version"
-                        + " FROM plugin_search s JOIN plugins p ON p.id = s.rowid"
+                        + row + " FROM plugin_search s JOIN plugins p ON p.id = s.rowid"
                 : "SELECT p.id, p.name, NULL, p.display_name, p.keywords, p.description, p.capabilities, p.category, p.latest_version"
-                        + " FROM plugins p WHERE p.search IS NOT NULL";
+                        + row + " FROM plugins p WHERE p.search IS NOT NULL";
         if (plugin != null) {
             sql += (dialect == Dialect.SQLITE ? " WHERE" : " AND") + " p.name = ?";
         }
@@ -79,29 +82,39 @@ final class SearchRows {
                 while (rs.next()) {
                     String name = rs.getString(2);
                     String words = rs.getString(3) != null ? rs.getString(3) : PublishTransaction.splitName(name);
+                    String category = rs.getString(8);
+                    String latest = rs.getString(9);
                     each.accept(new SearchIndex.Fields(rs.getLong(1), name,
                             new String[] {words, rs.getString(4), rs.getString(5), rs.getString(6), rs.getString(7)},
-                            rs.getString(8), rs.getString(9) != null));
+                            category, latest != null, latest == null ? null : answer(rs, name, category, latest)));
                 }
             }
         }
     }
 
-    /** The plugins with these ids, in this order (one missing, e.g. gone since, is left out). */
-    static List<PluginRow> byIds(Connection c, List<Long> ids) throws SQLException {
-        java.util.Map<Long, PluginRow> byId = new java.util.HashMap<>();
-        try (PreparedStatement p = prepare(c, "SELECT " + PluginRows.PLUGIN_COLUMNS + ", p.id FROM plugins p WHERE p.id IN ("
-                + "?, ".repeat(ids.size() - 1) + "?)", ids.toArray()); ResultSet rs = p.executeQuery()) {
-            while (rs.next()) {
-                byId.put(rs.getLong(10), PluginRows.pluginRow(rs));
-            }
+    /**
+     * The row a search answers with, as {@link PluginRows#pluginRow} reads it. What many plugins share (category,
+     * version, each keyword and capability) is held once: the index keeps a row per plugin, so this is most of its
+     * memory beyond the words.
+     */
+    private static PluginRow answer(ResultSet rs, String name, String category, String latest) throws SQLException {
+        return new PluginRow(name, rs.getString(10), rs.getString(11), shared(category), sharedWords(rs.getString(12)),
+                sharedWords(rs.getString(13)), shared(latest), Instant.parse(rs.getString(14)), Instant.parse(rs.getString(15)));
+    }
+
+    private static List<String> sharedWords(String s) {
+        if (s == null || s.isBlank()) {
+            return List.of();
         }
-        List<PluginRow> out = new ArrayList<>();
-        for (Long id : ids) {
-            if (byId.containsKey(id)) {
-                out.add(byId.get(id));
-            }
+        String[] words = s.split("\n");
+        for (int i = 0; i < words.length; i++) {
+            words[i] = shared(words[i]);
         }
-        return out;
+        return List.of(words); // unmodifiable: every search hands out the index's own row
+    }
+
+    /** The JVM's own table of shared strings: it drops a string no plugin holds any more. */
+    private static String shared(String s) {
+        return s == null ? null : s.intern();
     }
 }

@@ -151,6 +151,49 @@ class SearchIndexTest {
         }
     }
 
+    /**
+     * A search from memory needs no database connection, not even for its page's rows: with every search connection
+     * taken (by a long search elsewhere), it still answers, where it used to wait (here: be interrupted waiting).
+     */
+    @Test
+    void aSearchFromMemoryTakesNoDatabaseConnection() throws Exception {
+        JdbcDatabase db = database();
+        Registry r = registry(db);
+        r.publish(ADMIN, manifest("weather", "1.0.0", "Forecasts rain.", "Weather", "[\"rain\"]", "Data"));
+        db.fillSearchIndex();
+        SearchPage expected = db.searchInDatabase(new SearchQuery("rain", null, 1, 20));
+        int searchers = db.pools().stream().filter(p -> p.name().equals("search")).findFirst().orElseThrow().size();
+        java.util.concurrent.CountDownLatch taken = new java.util.concurrent.CountDownLatch(searchers);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        List<Thread> holders = new ArrayList<>();
+        for (int i = 0; i < searchers; i++) {
+            Thread t = new Thread(() -> db.connections().search(c -> {
+                taken.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return null;
+            }));
+            t.start();
+            holders.add(t);
+        }
+        taken.await();
+        try {
+            Thread.currentThread().interrupt(); // a wait for a connection ends at once instead of hanging the test
+            SearchPage memory = db.search(new SearchQuery("rain", null, 1, 20));
+            assertThat(Thread.interrupted()).as("nothing waited").isTrue();
+            assertThat(memory).isEqualTo(expected);
+        } finally {
+            Thread.interrupted();
+            release.countDown();
+            for (Thread t : holders) {
+                t.join();
+            }
+        }
+    }
+
     @Test
     void changesMadeWhileTheIndexIsFilledAreNotLost() throws Exception {
         JdbcDatabase db = database();

@@ -44,7 +44,7 @@ public final class SearchProfile {
                 time(show, "FTS5 match + bm25, ordered, top page", queries, q -> db.connections().search(c -> count(c,
                         "SELECT rowid FROM plugin_search WHERE plugin_search MATCH ? ORDER BY bm25(plugin_search, 10.0, 6.0, 4.0, 1.0, 2.0) LIMIT 100", q)));
                 time(show, "old search: match, bm25, join, count window, page rows", queries, q -> db.searchInDatabase(q).total());
-                time(show, "in-memory index + page rows by id", queries, q -> db.search(q).total());
+                time(show, "in-memory index (page rows from memory)", queries, q -> db.search(q).total());
             }
         }
     }
