@@ -1,11 +1,12 @@
 package dev.cxpm.cli;
 
+import dev.cxpm.core.install.MissingPrerequisites;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * The commands CI runs one per job ({@code list}, {@code validate}, {@code install}) with their everyday arguments,
+ * The commands CI runs one per job ({@code list}, {@code validate}, {@code install}, {@code sync}) with their everyday arguments,
  * parsed without picocli: building picocli's model of a command (its annotations, converters, help) costs a fresh
  * JVM tens of milliseconds, a quarter of such a command. Only the plain forms are taken here: each known option once,
  * positional arguments that cannot be read as anything else. Whatever else is typed (--help, an unknown, repeated or
@@ -31,6 +32,7 @@ final class QuickCommands {
             case "list", "ls" -> list(root, rest);
             case "validate" -> validate(root, rest);
             case "install" -> install(root, rest);
+            case "sync" -> sync(root, rest);
             default -> Optional.empty();
         };
     }
@@ -88,5 +90,28 @@ final class QuickCommands {
             }
         }
         return c.target.plugin == null ? Optional.empty() : Optional.of(c);
+    }
+
+    private static Optional<Object> sync(Main root, List<String> rest) {
+        SyncCommand c = new SyncCommand();
+        c.root = root;
+        c.prerequisites = new PrerequisitesOption();
+        c.approval = new ApprovalOption();
+        for (String a : rest) {
+            if (a.equals("--frozen") && !c.frozen) {
+                c.frozen = true;
+            } else if (a.equals("--verify") && !c.verify) {
+                c.verify = true;
+            } else if (a.equals("--json") && !c.json) {
+                c.json = true;
+            } else if (a.equals("--yes") && !c.approval.yes) {
+                c.approval.yes = true;
+            } else if (a.equals(MissingPrerequisites.OVERRIDE) && !c.prerequisites.ignore) {
+                c.prerequisites.ignore = true;
+            } else {
+                return Optional.empty();
+            }
+        }
+        return Optional.of(c);
     }
 }

@@ -2,7 +2,6 @@ package dev.cxpm.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -57,19 +56,58 @@ class ColdPathTest {
                 .contains("'picocli/CommandLine$Model$CommandSpec'");
     }
 
+    /**
+     * A team's sync as CI runs it, one command per job: the first sync (resolve, write cxpm.lock, install), sync
+     * --frozen into an empty Codex home, and the no-op, each on a fresh JVM. The lockfile (arrays of tables) is read
+     * by the hand TOML reader, the marketplace and manifests by the hand JSON readers, the arguments without picocli.
+     */
+    @Test
+    void syncFirstFrozenAndNoOpSetUpNoMapperAndNoPicocliModel() throws Exception {
+        TeamFixture team = new TeamFixture(tmp.resolve("team")).plugin("app", "1.2.0", "dep", "^1").plugin("dep", "1.0.0")
+                .plugin("tool", "2.0.0").needs("app", "^1", "tool", "^2");
+        TeamFixture.write(team.market.resolve("plugins/tool/.mcp.json"),
+                "{\"mcpServers\": {\"tool\": {\"command\": \"sh\", \"args\": [\"-c\", \"true\"]}}}\n");
+        Map<String, String> vars = new java.util.HashMap<>(team.env("codex-a"));
+        vars.put("PATH", System.getenv("PATH"));
+        Map<String, String> empty = new java.util.HashMap<>(vars);
+        empty.put("CODEX_HOME", team.dir.resolve("codex-b").toString());
+        for (List<Object> run : List.of(List.<Object>of(vars, List.of("sync", "--yes")), List.<Object>of(empty, List.of("sync", "--frozen")),
+                List.<Object>of(vars, List.of("sync")), List.<Object>of(vars, List.of("sync", "--frozen")))) {
+            @SuppressWarnings("unchecked")
+            Map<String, String> env = (Map<String, String>) run.get(0);
+            @SuppressWarnings("unchecked")
+            List<String> args = (List<String>) run.get(1);
+            String initialized = coldRun(team.project, env, args);
+            // placing plugins still reads tar headers (commons-compress's FileTimes: BigDecimal) and compares records:
+            // the placement pipeline's own cost, not start-up; the no-op does neither
+            List<String> notHere = args.size() == 1 ? NOT_ON_THE_COLD_PATH : NOT_ON_THE_COLD_PATH.stream()
+                    .filter(c -> !c.equals("java/math/BigDecimal") && !c.equals("java/lang/runtime/ObjectMethods")).toList();
+            for (String heavy : notHere) {
+                assertThat(initialized).as("cxpm %s initializes %s", String.join(" ", args), heavy).doesNotContain("'" + heavy + "'");
+            }
+        }
+        assertThat(team.read(team.project.resolve("cxpm.lock"))).contains("[[plugin]]");
+        assertThat(team.dir.resolve("codex-b/plugins/cache/fx/tool")).isDirectory();
+    }
+
     /** Runs cxpm in a JVM of its own; returns its log of class initializations. */
     private String coldRun(Map<String, String> vars, List<String> args) throws Exception {
+        return coldRun(tmp, vars, args);
+    }
+
+    private String coldRun(Path cwd, Map<String, String> vars, List<String> args) throws Exception {
         Path log = Files.createTempFile(tmp, "init", ".log");
         List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
                 "-Xlog:class+init=info:file=" + log, "-cp", System.getProperty("java.class.path"), "dev.cxpm.cli.Main"));
         cmd.addAll(args);
-        ProcessBuilder pb = new ProcessBuilder(cmd).directory(tmp.toFile());
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(cwd.toFile());
         pb.environment().clear();
         pb.environment().putAll(vars);
-        pb.redirectOutput(new File("/dev/null")).redirectErrorStream(true);
+        Path out = Files.createTempFile(tmp, "out", ".txt");
+        pb.redirectOutput(out.toFile()).redirectErrorStream(true);
         Process p = pb.start();
         assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
-        assertThat(p.exitValue()).as("cxpm %s", String.join(" ", args)).isZero();
+        assertThat(p.exitValue()).as("cxpm %s: %s", String.join(" ", args), Files.readString(out)).isZero();
         return Files.readString(log, StandardCharsets.UTF_8);
     }
 }

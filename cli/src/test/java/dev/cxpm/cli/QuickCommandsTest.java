@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@link QuickCommands} parses list, validate and install without picocli: every combination of their options and
+ * {@link QuickCommands} parses list, validate, install and sync without picocli: every combination of their options and
  * arguments, on good and broken input, must print the same stdout and stderr and exit with the same code as through
  * picocli, each run from the same Codex home; and everything it does not take must reach picocli.
  */
@@ -98,6 +98,62 @@ class QuickCommandsTest {
         same("install", "demo@fx", "--json");
     }
 
+    /**
+     * sync as a team and CI run it: every set of its options, first without a lockfile (a plugin that runs something
+     * needs --yes), then with one into an empty Codex home, then with cxpm.toml changed under --frozen.
+     */
+    @Test
+    void syncPrintsTheSameWithAndWithoutPicocli() throws Exception {
+        TeamFixture team = new TeamFixture(tmp.resolve("team")).plugin("app", "1.2.0", "dep", "^1").plugin("dep", "1.0.0")
+                .plugin("tool", "2.0.0").needs("app", "^1", "tool", "^2");
+        TeamFixture.write(team.market.resolve("plugins/tool/.mcp.json"),
+                "{\"mcpServers\": {\"tool\": {\"command\": \"no-such-command-here\"}}}\n");
+        List<String> options = List.of("--frozen", "--verify", "--json", "--yes", "--ignore-prerequisites");
+        List<List<String>> sets = new ArrayList<>();
+        for (int mask = 0; mask < 1 << options.size(); mask++) {
+            List<String> set = new ArrayList<>(List.of("sync"));
+            for (int o = 0; o < options.size(); o++) {
+                if ((mask & 1 << o) != 0) {
+                    set.add(options.get(o));
+                }
+            }
+            sets.add(set);
+        }
+        String toml = team.read(team.project.resolve("cxpm.toml"));
+        assertThat(CliRun.in(team.project, team.env("codex-lock"), "sync", "--yes", "--ignore-prerequisites").exitCode()).isZero();
+        String lock = team.read(team.project.resolve("cxpm.lock"));
+        for (String[] state : new String[][] {{toml, null}, {toml, lock}, {toml + "dep = \"^1\"\n", lock}}) {
+            for (List<String> args : sets) {
+                sameSync(team, state[0], state[1], args.toArray(String[]::new));
+            }
+        }
+        sameSync(team, toml, lock, "sync", "--json", "--frozen", "--yes", "--verify", "--ignore-prerequisites");
+    }
+
+    /** sync both ways from the same project files, Codex home and store; the lockfile each writes is compared too. */
+    private void sameSync(TeamFixture team, String toml, String lock, String... args) throws IOException {
+        assertThat(QuickCommands.parse(new Main(null), args)).as("taken without picocli: %s", List.of(args)).isPresent();
+        List<String> seen = new ArrayList<>();
+        for (boolean quick : new boolean[] {false, true}) {
+            delete(team.dir.resolve("codex-home"));
+            delete(team.dir.resolve("store"));
+            Files.writeString(team.project.resolve("cxpm.toml"), toml);
+            Files.deleteIfExists(team.project.resolve("cxpm.lock"));
+            if (lock != null) {
+                Files.writeString(team.project.resolve("cxpm.lock"), lock);
+            }
+            StringWriter out = new StringWriter();
+            StringWriter err = new StringWriter();
+            Map<String, String> env = new HashMap<>(team.env("codex-home"));
+            env.put("PATH", System.getenv("PATH"));
+            int code = Main.run(new Env(env, team.project, new PrintWriter(out, true), new PrintWriter(err, true),
+                    Clock.fixed(Instant.parse("2026-11-25T00:00:00Z"), ZoneOffset.UTC), Env.Stderr.OTHER), quick, args);
+            Path written = team.project.resolve("cxpm.lock");
+            seen.add(code + "\n" + out + "\n" + err + "\n" + (Files.exists(written) ? Files.readString(written) : "(no lockfile)"));
+        }
+        assertThat(seen.get(1)).as("cxpm %s", String.join(" ", args)).isEqualTo(seen.get(0));
+    }
+
     @Test
     void everythingElseGoesToPicocli() {
         Main root = new Main(null);
@@ -107,7 +163,11 @@ class QuickCommandsTest {
                 new String[] {"validate", "@args"}, new String[] {"validate", "-"}, new String[] {"install"}, new String[] {"install", "a", "b"},
                 new String[] {"install", "a", "--version", "^1"}, new String[] {"install", "a", "--yes"}, new String[] {"install", "a", "-m", "fx"},
                 new String[] {"install", "--help"}, new String[] {"install", "a", "--json", "--json"}, new String[] {"--debug", "list"},
-                new String[] {"search", "x"}, new String[] {}, new String[] {"--version"})) {
+                new String[] {"search", "x"}, new String[] {}, new String[] {"--version"}, new String[] {"sync", "--help"},
+                new String[] {"sync", "-h"}, new String[] {"sync", "-V"}, new String[] {"sync", "--frozen", "--frozen"},
+                new String[] {"sync", "--yes", "--yes"}, new String[] {"sync", "x"}, new String[] {"sync", "--froz"},
+                new String[] {"sync", "--frozen=true"}, new String[] {"sync", "--debug"}, new String[] {"sync", "--"},
+                new String[] {"sync", "@args"}, new String[] {"sync", "-y"})) {
             assertThat(QuickCommands.parse(root, args)).as(String.join(" ", args)).isEmpty();
         }
         assertThat(QuickCommands.parse(root, new String[] {"validate", "--json", "a", "--strict", "b"})).isPresent();

@@ -34,7 +34,10 @@ public final class UserApprovals {
         }
     }
 
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    /** Made on the first write only: a sync reads approvals on every run and writes them seldom (a mapper costs a fresh JVM tens of ms). */
+    private static final class Mapper {
+        static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    }
 
     private final Path file;
     private final SortedMap<String, Approval> approved;
@@ -114,7 +117,7 @@ public final class UserApprovals {
 
     /** Written atomically (a temp file beside it, then a move): a crash leaves the old file or the new one. */
     public void write() {
-        ObjectNode root = JSON.createObjectNode();
+        ObjectNode root = Mapper.JSON.createObjectNode();
         root.put("version", 1);
         put(root.putObject("approved"), approved);
         put(root.putObject("pending"), pending);
@@ -122,7 +125,7 @@ public final class UserApprovals {
             Files.createDirectories(file.getParent());
             Path tmp = TempPaths.file(file.getParent(), ".approvals", ".tmp");
             try {
-                JSON.writeValue(tmp.toFile(), root);
+                Mapper.JSON.writeValue(tmp.toFile(), root);
                 Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } finally {
                 Files.deleteIfExists(tmp);

@@ -40,7 +40,6 @@ import org.semver4j.Semver;
  * the archive safety rules of {@link Unpacker}.
  */
 public final class NpmFetcher {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private final Map<String, String> vars;
     private final Path cwd;
     private final Progress progress;
@@ -73,7 +72,7 @@ public final class NpmFetcher {
         Path json = work.resolve("npm-packument.json");
         try {
             get(URI.create(registry + encoded), rc, json, PackLimits.DEFAULT.maxFileBytes(), pkg, "the packument", Progress.NONE);
-            packument = JSON.readTree(json.toFile());
+            packument = Mapper.JSON.readTree(json.toFile());
         } catch (IOException e) {
             throw new UserError(UserError.Kind.NETWORK, "the npm registry " + registry + " answered with invalid JSON for " + pkg, null, e);
         } finally {
@@ -223,6 +222,11 @@ public final class NpmFetcher {
                 .followRedirects(HttpClient.Redirect.NEVER).build();
     }
     private static final int MAX_REDIRECTS = 10;
+
+    /** Made on the first packument only, as the client above: every sync constructs a fetcher, few read npm's JSON. */
+    private static final class Mapper {
+        static final ObjectMapper JSON = new ObjectMapper();
+    }
 
     /**
      * GETs uri into the file to, streamed, and refuses (deleting what was written) an answer of more than

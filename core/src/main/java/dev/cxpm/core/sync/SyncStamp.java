@@ -9,6 +9,7 @@ import dev.cxpm.core.project.ProjectManifest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -19,7 +20,6 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
-import java.util.stream.Stream;
 
 /**
  * What a finished sync leaves behind so that the next one can tell, without parsing anything, that
@@ -108,9 +108,17 @@ public final class SyncStamp {
         if (!Files.isDirectory(versionDir)) {
             return false;
         }
-        try (Stream<Path> s = Files.list(versionDir.getParent())) {
-            return s.filter(p -> !p.getFileName().toString().startsWith(".")).count() == 1;
+        // a directory stream, not Files.list's Stream: a no-op runs this once per plugin, and on a fresh JVM the stream
+        // pipeline is interpreted code each time; it stops at a second version
+        int versions = 0;
+        try (DirectoryStream<Path> s = Files.newDirectoryStream(versionDir.getParent())) {
+            for (Path p : s) {
+                if (!p.getFileName().toString().startsWith(".") && ++versions > 1) {
+                    return false;
+                }
+            }
         }
+        return versions == 1;
     }
 
     private static Path file(Path projectDir, CodexHome home) {

@@ -1,8 +1,7 @@
 package dev.cxpm.core.sync;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cxpm.core.TempPaths;
 import dev.cxpm.core.UserError;
@@ -10,7 +9,10 @@ import dev.cxpm.core.codexhome.CodexHome;
 import dev.cxpm.core.codexhome.MarketplaceName;
 import dev.cxpm.core.codexhome.PluginName;
 import dev.cxpm.core.codexhome.VersionDir;
+import dev.cxpm.core.format.JsonFile;
+import dev.cxpm.core.format.JsonText;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -31,11 +33,6 @@ public final class SyncState {
     public record Entry(String version, String integrity, String project) {
     }
 
-    /** Made on first read or write only: {@link #fileOf} is on the no-op sync path, which must not pay for Jackson. */
-    private static final class Json {
-        static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-    }
-
     private final Path file;
     private final Map<String, Entry> plugins;
 
@@ -54,7 +51,12 @@ public final class SyncState {
         Map<String, Entry> plugins = new TreeMap<>();
         if (Files.isRegularFile(file)) {
             try {
-                JsonNode root = Json.MAPPER.readTree(file.toFile());
+                // the hand JSON reader, not an ObjectMapper: every sync that is not a no-op reads and writes this file, and
+                // a first ObjectMapper costs a fresh JVM tens of ms (its date format's locale data)
+                if (!(JsonFile.tryRead(file) instanceof JsonFile.Parsed parsed)) {
+                    throw new IOException("not JSON");
+                }
+                JsonNode root = parsed.file().root();
                 for (var e : (Iterable<Map.Entry<String, JsonNode>>) root.path("plugins")::fields) {
                     JsonNode v = e.getValue();
                     plugins.put(e.getKey(), new Entry(v.path("version").asText(), v.path("integrity").asText(), v.path("project").asText()));
@@ -97,14 +99,14 @@ public final class SyncState {
     }
 
     public void write() {
-        ObjectNode root = Json.MAPPER.createObjectNode();
+        ObjectNode root = JsonNodeFactory.instance.objectNode();
         ObjectNode ps = root.putObject("plugins");
         plugins.forEach((id, e) -> ps.putObject(id).put("version", e.version()).put("integrity", e.integrity()).put("project", e.project()));
         try {
             Files.createDirectories(file.getParent());
             Path tmp = TempPaths.file(file.getParent(), ".sync-state", ".tmp");
             try {
-                Json.MAPPER.writeValue(tmp.toFile(), root);
+                Files.writeString(tmp, JsonText.indented(root), StandardCharsets.UTF_8);
                 Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } finally {
                 Files.deleteIfExists(tmp);

@@ -13,8 +13,8 @@ import java.util.Map;
  * TOML text as the tree Jackson's TOML module reads from it, for every reader of TOML in cxpm (config.toml, policies,
  * lockfiles). A command on a fresh JVM spent ~75 ms just setting up that module (an ObjectMapper, its date format's
  * locale data, the lexer's tables), more than the rest of a {@code cxpm list}. So the common shapes are read here by
- * hand first: tables, dotted and quoted keys, one-line strings, booleans, small integers, arrays and inline tables.
- * Anything else (dates, floats, multi-line strings, arrays of tables, a table defined twice, a syntax error, ...)
+ * hand first: tables, arrays of tables, dotted and quoted keys, one-line strings, booleans, small integers, arrays and
+ * inline tables. Anything else (dates, floats, multi-line strings, a table defined twice, a syntax error, ...)
  * makes this reader give up and Jackson read the whole text, so what cxpm accepts, the tree it gets and every error
  * message stay Jackson's own. {@code TomlTreeTest} holds the two readers to the same tree on every text this one
  * accepts.
@@ -64,6 +64,8 @@ public final class TomlTree {
         private final Map<ObjectNode, Made> made = new IdentityHashMap<>();
         /** The tables dotted keys made under the current header: only those may take more dotted keys. */
         private final Map<ObjectNode, Integer> dottedIn = new IdentityHashMap<>();
+        /** The arrays {@code [[...]]} headers made: only those take more tables (not {@code a = [...]}). */
+        private final Map<ArrayNode, Boolean> arraysOfTables = new IdentityHashMap<>();
         private int section;
 
         Reader(String s) {
@@ -136,11 +138,16 @@ public final class TomlTree {
             throw GiveUp.INSTANCE;
         }
 
-        /** {@code [a.b]}: a table neither defined before nor made by dotted keys; {@code [[...]]} is Jackson's. */
+        /**
+         * {@code [a.b]}: a table neither defined before nor made by dotted keys; {@code [[a.b]]}: one more table in the
+         * array of tables a.b (cxpm.lock's {@code [[plugin]]}), which only such headers may have made. A header that
+         * would pass through an array of tables (into its last table) is Jackson's.
+         */
         private ObjectNode header(ObjectNode root) {
             i++;
-            if (i < s.length() && s.charAt(i) == '[') {
-                throw GiveUp.INSTANCE;
+            boolean array = i < s.length() && s.charAt(i) == '[';
+            if (array) {
+                i++;
             }
             section++;
             dottedIn.clear();
@@ -151,6 +158,22 @@ public final class TomlTree {
                 spaces();
                 boolean last = s.charAt(i) == ']';
                 JsonNode child = table.get(key);
+                if (array && last) {
+                    ArrayNode tables;
+                    if (child == null) {
+                        tables = table.putArray(key);
+                        arraysOfTables.put(tables, Boolean.TRUE);
+                    } else if (child instanceof ArrayNode a && arraysOfTables.containsKey(a)) {
+                        tables = a;
+                    } else {
+                        throw GiveUp.INSTANCE;
+                    }
+                    i++;
+                    expect(']');
+                    ObjectNode t = tables.addObject();
+                    made.put(t, Made.BY_HEADER);
+                    return t;
+                }
                 if (child == null) {
                     ObjectNode t = table.putObject(key);
                     made.put(t, last ? Made.BY_HEADER : Made.ON_THE_WAY_TO_A_HEADER);

@@ -62,6 +62,8 @@ class SyncStampTest {
 
     @Test
     void aMissingOrExtraVersionDirectoryMakesItStale() throws IOException {
+        Files.createDirectories(home.pluginDir(MarketplaceName.of("fx"), PluginName.of("app")).resolve(".staging-1"));
+        assertThat(SyncStamp.upToDate(project, home)).as("a hidden entry is no version").isPresent();
         Files.createDirectories(home.pluginDir(MarketplaceName.of("fx"), PluginName.of("app")).resolve("2.0.0"));
         assertThat(SyncStamp.upToDate(project, home)).isEmpty();
         Files.delete(home.pluginDir(MarketplaceName.of("fx"), PluginName.of("app")).resolve("2.0.0"));

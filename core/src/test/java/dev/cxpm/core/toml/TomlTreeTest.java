@@ -20,6 +20,28 @@ import org.junit.jupiter.api.Test;
 class TomlTreeTest {
     private static final TomlMapper JACKSON = new TomlMapper();
 
+    private static final String LOCKFILE = """
+            # This file is written by cxpm (`cxpm sync`, `cxpm update`, `cxpm add`): do not edit it by hand.
+            version = 2
+
+            [[plugin]]
+            name = "app"
+            version = "1.2.0"
+            marketplace = "fx"
+            source = "path+./plugins/app"
+            integrity = "sha512-iZNb4UDBrGyPqzuWaF23VjFuh+7Z/rYwYfVsmP10EeiAP9Eb4SVNQyJfXQa0AzFbPhyfk/N0b89QAVX0x3K6tA=="
+            approved = "sha256-VmJt27HD3IwbpA5ceUsYuXbe/jYvrIiAcqKbjh5OvsQ="
+            dependencies = { dep = "1.0.0" }
+
+            [[plugin]]
+            name = "dep"
+            version = "1.0.0"
+            marketplace = "fx"
+            source = "git+https://example.com/x.git#0123456789abcdef0123456789abcdef01234567"
+            integrity = "sha512-zYv9tiX5erSBKJMbUWGRa8poPd6ovWCJ3IQPSjb/VtcLwW8ec49FK8c/m88eC00ESVK6QNnjZuw/NfE2KZ36Zw=="
+            dependencies = {}
+            """;
+
     static final List<String> CORPUS = List.of(
             "",
             "# only a comment\n",
@@ -42,6 +64,11 @@ class TomlTreeTest {
             "# c \u0001\na=1", "# c \u007f\na=1", "# c \r\na=1", "a = \"x\" # c", "a = 1 b = 2", "a = 1 # ok\n# ok\n\n\n",
             "\ta\t=\t1\t", "  [a]  # c\n  b = 1  ", "a =", "= 1", "a == 1", "a = 1\n=", "\uFEFFa = 1", "a = {b = 1}\n[a.c]",
             "a = {b = {c = 1}}\n[a.b]", "a = [{b = 1}]\n[a]", "x = [[1, 2], [\"a\"], [{b = 1}]]",
+            "[[t]]", "[[t]]\n[[t]]", "[[t]]\n[t]", "[t]\n[[t]]", "[[t]]\n[t.x]", "[[t]]\nx=1\n[[t.x]]", "[[a.b]]\nx=1\n[[a.b]]\n[a]\ny=1",
+            "[[a.b]]\n[a.c]\n[[a.b]]", "[a.b]\n[[a]]", "[a]\n[[a.b]]\n[[a.b]]", "a = []\n[[a]]", "a = [{x = 1}]\n[[a]]", "[[a]]\na = 1",
+            "[[a]]\nx = 1\n[b]\n[[a]]\nx = 2", "[[ a ]]", "[[ a . 'b' ]]", "[[a] ]", "[ [a]]", "[[a]", "[[]]", "[[a]]]", "[[a]] # c\nx = 1",
+            "[[a]]\nb.c = 1\nb.d = 2\n[[a]]\nb.c = 3", "[[a]]\nb.c = 1\n[a.b]", "[[a]]\nx = {}\n[[a]]\nx = [1]",
+            "[[a]]\n[[a.b]]", "x.y = 1\n[[x]]", "x.y = 1\n[[x.z]]", "[[x.y]]\n[x]\nz = 1", "[[x.y]]\n[x]\ny = 1",
             """
             model = "gpt-5"
             approval_policy = "on-request"
@@ -81,7 +108,8 @@ class TomlTreeTest {
             [plugins."other@fx"]
             enabled = true
             """,
-            "[tui]\nnotifications = [\"agent-turn-complete\"]\n[profiles.fast]\nmodel = \"m\"\nmodel_reasoning_effort = \"low\"\n");
+            "[tui]\nnotifications = [\"agent-turn-complete\"]\n[profiles.fast]\nmodel = \"m\"\nmodel_reasoning_effort = \"low\"\n",
+            LOCKFILE);
 
     @Test
     void everyTextItReadsItselfHasJacksonsTreeAndItReadsTheCommonShapes() {
@@ -92,7 +120,8 @@ class TomlTreeTest {
             }
         }
         assertThat(readHere).as("texts read without Jackson").isGreaterThan(CORPUS.size() / 3);
-        assertThat(TomlTree.readSimple(CORPUS.get(CORPUS.size() - 4))).as("a Codex config.toml").isNotNull();
+        assertThat(TomlTree.readSimple(CORPUS.get(CORPUS.size() - 5))).as("a Codex config.toml").isNotNull();
+        assertThat(TomlTree.readSimple(LOCKFILE)).as("a cxpm.lock (a sync reads it first on a fresh JVM)").isNotNull();
         assertThat(TomlTree.readSimple("")).as("an empty file").isNotNull().isEmpty();
     }
 
