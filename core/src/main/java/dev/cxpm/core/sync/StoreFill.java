@@ -98,16 +98,14 @@ final class StoreFill {
                     repairs.add(id);
                 }
                 if (!installed) {
-                    step.item(n, count, "fetching " + id(p) + " " + p.version());
                     if (scratch[0] == null) {
                         scratch[0] = newScratch();
                     }
-                    Path dir = unpackLocked(p, lazyIndex, scratch[0].resolve(Integer.toString(unpacked.size())));
-                    LockedContent.check(p, dir);
-                    unpacked.put(id, dir);
+                    unpacked.put(id, scratch[0].resolve(Integer.toString(unpacked.size())));
                     toInstall.add(p);
                 }
             }
+            unpackAll(toInstall, unpacked, lazyIndex, step);
         }
         if (!drifted.isEmpty()) {
             throw drift(lock, drifted);
@@ -116,32 +114,115 @@ final class StoreFill {
     }
 
     /**
-     * Unpacks p's locked content into dir in one pass over its stored archive, which checks every entry, hashes the
-     * content and writes the files: the integrity is verified on the bytes written, and the manifest, MCP configuration
-     * and hooks that prerequisites, approvals and the policy read are read from dir. A stored archive that is missing,
-     * unreadable or not the locked content is fetched again from its marketplace first.
+     * Unpacks every plugin to install into its directory (by id in dirs), in lock order as far as anyone can tell: the
+     * stored archives are unpacked and checked on a small pool (the work is mostly file system calls that wait, and each
+     * job writes only its own directory), then, one by one in lock order, each result is taken (the first plugin's
+     * failure is the one reported, as when they ran one after another) and what the store lacked is fetched.
      */
-    private Path unpackLocked(LockedPlugin p, Supplier<ProjectIndex> index, Path dir) {
-        Unpacker unpacker = new Unpacker();
-        if (store.has(p.integrity())) {
-            try {
-                if (unpacker.unpackHashing(store.blob(p.integrity()), dir).contentIntegrity().equals(p.integrity())) {
-                    return dir;
-                }
-            } catch (UserError damaged) {
-                if (damaged.kind() != UserError.Kind.INVALID_INPUT) {
-                    throw damaged; // the disk, not the archive
+    private void unpackAll(List<LockedPlugin> plugins, Map<String, Path> dirs, Supplier<ProjectIndex> lazyIndex, Progress.Step step) {
+        if (plugins.isEmpty()) {
+            return;
+        }
+        java.util.concurrent.ExecutorService pool = plugins.size() == 1 ? null
+                : java.util.concurrent.Executors.newFixedThreadPool(Math.min(PLACERS, plugins.size()), r -> {
+                    Thread t = new Thread(r, "cxpm-unpack");
+                    t.setDaemon(true);
+                    return t;
+                });
+        try {
+            List<java.util.concurrent.Future<Boolean>> fromStore = new ArrayList<>();
+            for (LockedPlugin p : plugins) {
+                java.util.concurrent.Callable<Boolean> job = () -> fromStore(p, dirs.get(id(p)));
+                fromStore.add(pool == null ? java.util.concurrent.CompletableFuture.completedFuture(job.call()) : pool.submit(job));
+            }
+            int n = 0;
+            for (int i = 0; i < plugins.size(); i++) {
+                LockedPlugin p = plugins.get(i);
+                step.item(++n, plugins.size(), "unpacking " + id(p) + " " + p.version());
+                if (!result(fromStore.get(i))) {
+                    step.item(n, plugins.size(), "fetching " + id(p) + " " + p.version());
+                    fetchAndUnpack(p, lazyIndex, dirs.get(id(p)));
+                    LockedContent.check(p, dirs.get(id(p)));
                 }
             }
-            Trees.delete(dir); // damaged in the store: fetched again below, as if it were not there
+        } catch (Exception e) {
+            throw e instanceof RuntimeException r ? r : new IllegalStateException(e);
+        } finally {
+            if (pool != null) {
+                stop(pool); // before the caller deletes the scratch directory the jobs write into
+            }
         }
+    }
+
+    /** Jobs on the unpack pool: at most this many at once (two cores here; pnpm uses several threads too). */
+    private static final int PLACERS = 4;
+
+    private static boolean result(java.util.concurrent.Future<Boolean> f) {
+        try {
+            return f.get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            if (e.getCause() instanceof Error err) {
+                throw err;
+            }
+            throw new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new UserError(UserError.Kind.IO, "interrupted while unpacking plugins; nothing was changed", null, e);
+        }
+    }
+
+    private static void stop(java.util.concurrent.ExecutorService pool) {
+        pool.shutdownNow();
+        boolean interrupted = false;
+        while (true) {
+            try {
+                if (pool.awaitTermination(1, java.util.concurrent.TimeUnit.MINUTES)) {
+                    break;
+                }
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Unpacks p's locked content from the store into dir and checks its lock entry against it; false (dir left
+     * absent) when the store lacks it, or its stored archive is cut short or not the locked content (fetched again then).
+     */
+    private boolean fromStore(LockedPlugin p, Path dir) {
+        if (!store.has(p.integrity())) {
+            return false;
+        }
+        Integrity found = null;
+        try {
+            found = new Unpacker().unpackHashingInto(store.blob(p.integrity()), dir).contentIntegrity();
+        } catch (UserError damaged) {
+            if (damaged.kind() != UserError.Kind.INVALID_INPUT) {
+                throw damaged; // the disk, not the archive
+            }
+        }
+        if (p.integrity().equals(found)) {
+            LockedContent.check(p, dir);
+            return true;
+        }
+        Trees.delete(dir); // damaged in the store: fetched again, as if it were not there
+        return false;
+    }
+
+    /** Fetches p's locked content into the store from its marketplace, then unpacks it into dir (absent), verifying it. */
+    private void fetchAndUnpack(LockedPlugin p, Supplier<ProjectIndex> index, Path dir) {
         fetchIntoStore(p, index);
-        Integrity actual = unpacker.unpackHashing(store.blob(p.integrity()), dir).contentIntegrity();
+        Integrity actual = new Unpacker().unpackHashingInto(store.blob(p.integrity()), dir).contentIntegrity();
         if (!actual.equals(p.integrity())) {
             throw new UserError(UserError.Kind.INTEGRITY, "the store's copy of " + p.id() + " (" + store.blob(p.integrity())
                     + ") changed while it was being installed; nothing was changed", "run the command again");
         }
-        return dir;
     }
 
     private Path newScratch() {
