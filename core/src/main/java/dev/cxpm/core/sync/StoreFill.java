@@ -120,75 +120,21 @@ final class StoreFill {
      * failure is the one reported, as when they ran one after another) and what the store lacked is fetched.
      */
     private void unpackAll(List<LockedPlugin> plugins, Map<String, Path> dirs, Supplier<ProjectIndex> lazyIndex, Progress.Step step) {
-        if (plugins.isEmpty()) {
-            return;
-        }
-        java.util.concurrent.ExecutorService pool = plugins.size() == 1 ? null
-                : java.util.concurrent.Executors.newFixedThreadPool(Math.min(PLACERS, plugins.size()), r -> {
-                    Thread t = new Thread(r, "cxpm-unpack");
-                    t.setDaemon(true);
-                    return t;
-                });
-        try {
+        try (SmallPool pool = new SmallPool(plugins.size())) {
             List<java.util.concurrent.Future<Boolean>> fromStore = new ArrayList<>();
             for (LockedPlugin p : plugins) {
-                java.util.concurrent.Callable<Boolean> job = () -> fromStore(p, dirs.get(id(p)));
-                fromStore.add(pool == null ? java.util.concurrent.CompletableFuture.completedFuture(job.call()) : pool.submit(job));
+                fromStore.add(pool.submit(() -> fromStore(p, dirs.get(id(p)))));
             }
-            int n = 0;
             for (int i = 0; i < plugins.size(); i++) {
                 LockedPlugin p = plugins.get(i);
-                step.item(++n, plugins.size(), "unpacking " + id(p) + " " + p.version());
-                if (!result(fromStore.get(i))) {
-                    step.item(n, plugins.size(), "fetching " + id(p) + " " + p.version());
+                step.item(i + 1, plugins.size(), "unpacking " + id(p) + " " + p.version());
+                if (!SmallPool.result(fromStore.get(i))) {
+                    step.item(i + 1, plugins.size(), "fetching " + id(p) + " " + p.version());
                     fetchAndUnpack(p, lazyIndex, dirs.get(id(p)));
                     LockedContent.check(p, dirs.get(id(p)));
                 }
             }
-        } catch (Exception e) {
-            throw e instanceof RuntimeException r ? r : new IllegalStateException(e);
-        } finally {
-            if (pool != null) {
-                stop(pool); // before the caller deletes the scratch directory the jobs write into
-            }
-        }
-    }
-
-    /** Jobs on the unpack pool: at most this many at once (two cores here; pnpm uses several threads too). */
-    private static final int PLACERS = 4;
-
-    private static boolean result(java.util.concurrent.Future<Boolean> f) {
-        try {
-            return f.get();
-        } catch (java.util.concurrent.ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException r) {
-                throw r;
-            }
-            if (e.getCause() instanceof Error err) {
-                throw err;
-            }
-            throw new IllegalStateException(e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new UserError(UserError.Kind.IO, "interrupted while unpacking plugins; nothing was changed", null, e);
-        }
-    }
-
-    private static void stop(java.util.concurrent.ExecutorService pool) {
-        pool.shutdownNow();
-        boolean interrupted = false;
-        while (true) {
-            try {
-                if (pool.awaitTermination(1, java.util.concurrent.TimeUnit.MINUTES)) {
-                    break;
-                }
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
+        } // closing waits for every job: the caller may delete the scratch directory they write into
     }
 
     /**
