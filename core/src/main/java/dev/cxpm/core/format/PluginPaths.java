@@ -43,6 +43,9 @@ public final class PluginPaths {
 
     /** True when p exists and, following every symlink, is root or below it. */
     public static boolean isInside(Path root, Path p) {
+        if (namedBelowWithoutLinks(root, p)) {
+            return true;
+        }
         try {
             Path realRoot = root.toRealPath();
             Path real = p.toRealPath();
@@ -50,6 +53,34 @@ public final class PluginPaths {
         } catch (IOException | SecurityException e) {
             return false;
         }
+    }
+
+    /**
+     * True when p is named below root (no {@code .} or {@code ..} between them) and exists with no symbolic link from
+     * root down to it: then p's real path is below root's whatever root's own path holds, found with one lstat per name
+     * under root where resolving both whole paths reads every name from /; on a sync of 1,000 plugins that was a
+     * hundred thousand readlink calls. Anything else (a link on the way, a name missing) takes the full resolution.
+     */
+    private static boolean namedBelowWithoutLinks(Path root, Path p) {
+        if (!p.startsWith(root) || p.equals(root)) {
+            return false;
+        }
+        Path q = root;
+        for (Path name : root.relativize(p)) {
+            String s = name.toString();
+            if (s.isEmpty() || s.equals(".") || s.equals("..")) {
+                return false;
+            }
+            q = q.resolve(name);
+            try {
+                if (Files.readAttributes(q, java.nio.file.attribute.BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).isSymbolicLink()) {
+                    return false;
+                }
+            } catch (IOException | SecurityException e) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** True when p exists (following links) but its real location is outside root. */
