@@ -17,7 +17,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class SmallPool implements AutoCloseable {
     /** Two cores here; the jobs wait on the disk as much as they compute (pnpm uses several threads too). */
-    static final int THREADS = 4;
+    static final int THREADS = 2;
 
     private final ExecutorService pool;
 
