@@ -114,6 +114,70 @@ class SyncCommandTest {
         }
     }
 
+    /** Twelve plugins, so that phase 2 unpacks several at once: what a user sees must not depend on which finishes first. */
+    private TeamFixture twelve() {
+        TeamFixture t = new TeamFixture(dir);
+        List<String> needs = new java.util.ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            String name = "p%02d".formatted(i);
+            t.plugin(name, "1.%d.0".formatted(i));
+            needs.add(name);
+            needs.add("^1");
+        }
+        return t.needs(needs.toArray(String[]::new));
+    }
+
+    @Test
+    void manyPluginsUnpackedAtOnceInstallWhatOneByOneWouldAndDamagedArchivesAreFetchedAgain() throws Exception {
+        TeamFixture t = twelve();
+        assertThat(t.cxpm("sync").exitCode()).isZero();
+        Map<String, String> installed = TeamFixture.tree(t.codexHome().resolve("plugins/cache"));
+        String config = t.read(t.codexHome().resolve("config.toml"));
+        List<Path> blobs;
+        try (var walk = Files.walk(dir.resolve("store"))) {
+            blobs = walk.filter(f -> f.toString().endsWith(".tgz")).sorted().toList();
+        }
+        assertThat(blobs).hasSize(12);
+        for (int i = 0; i < blobs.size(); i += 3) {
+            byte[] whole = Files.readAllBytes(blobs.get(i));
+            Files.write(blobs.get(i), Arrays.copyOf(whole, whole.length / 2)); // cut short
+        }
+
+        CliRun r = t.cxpmIn(t.project, "fresh-home", "sync", "--frozen");
+        assertThat(r.exitCode()).as(r.stderr()).isZero();
+        assertThat(TeamFixture.tree(dir.resolve("fresh-home/plugins/cache"))).isEqualTo(installed);
+        assertThat(t.read(dir.resolve("fresh-home/config.toml"))).isEqualTo(config);
+        try (var walk = Files.walk(dir.resolve("store"))) {
+            assertThat(walk.filter(f -> f.getFileName().toString().startsWith(".unpacked-") || f.getFileName().toString().startsWith(".cxpm-unpack-")).toList())
+                    .as("no scratch or temp directory is left in the store").isEmpty();
+        }
+    }
+
+    @Test
+    void ofTwoHandEditedEntriesTheFirstInTheLockfileIsTheOneNamedAndNothingIsInstalled() throws Exception {
+        TeamFixture t = twelve();
+        assertThat(t.cxpm("sync").exitCode()).isZero();
+        Path lockFile = t.project.resolve("cxpm.lock");
+        String lock = t.read(lockFile);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("integrity = \"[^\"]+\"").matcher(lock);
+        List<String> integrities = new java.util.ArrayList<>();
+        while (m.find()) {
+            integrities.add(m.group());
+        }
+        assertThat(integrities).hasSize(12);
+        // p02 and p10 swap their content: both entries lie, and p02 comes first in cxpm.lock
+        String swapped = lock.replace(integrities.get(2), "@@").replace(integrities.get(10), integrities.get(2)).replace("@@", integrities.get(10));
+        Files.writeString(lockFile, swapped);
+
+        for (int run = 0; run < 3; run++) {
+            CliRun r = t.cxpmIn(t.project, "fresh-home", "sync", "--frozen");
+            assertThat(r.exitCode()).as(r.stderr()).isEqualTo(1);
+            assertThat(r.stderr()).contains("cxpm.lock does not describe p02@fx").doesNotContain("p10@fx");
+            assertThat(dir.resolve("fresh-home/plugins/cache")).doesNotExist();
+        }
+        assertThat(t.read(lockFile)).isEqualTo(swapped);
+    }
+
     @Test
     void frozenFailsChangingNothingWhenTomlAndLockDisagree() {
         TeamFixture t = team();

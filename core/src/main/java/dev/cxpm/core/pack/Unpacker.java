@@ -174,12 +174,30 @@ public final class Unpacker {
         }
     }
 
+    /**
+     * As {@link #unpackHashing}, straight into {@code dest}, which this creates (its parent must exist; it must not):
+     * for a caller whose dest is inside a private scratch directory it deletes as a whole on failure, so the temp
+     * directory and rename {@link #unpackHashing} makes per archive are not needed. On failure dest may hold part of
+     * the archive: the caller deletes it.
+     */
+    public Unpacked unpackHashingInto(Path tgz, Path dest) {
+        Path into = dest.toAbsolutePath().normalize();
+        try {
+            Files.createDirectory(into);
+            return extract(tgz, into);
+        } catch (FileAlreadyExistsException e) {
+            throw new UserError(UserError.Kind.CONFLICT, "cannot unpack into " + into + ": it already exists");
+        } catch (IOException e) {
+            throw new UserError(UserError.Kind.IO, "cannot unpack into " + into + ": " + e.getMessage(), null, e);
+        }
+    }
+
     /** The rules of {@link #check}, applied entry by entry while the files are written and hashed. */
     private Unpacked extract(Path tgz, Path into) throws IOException {
         List<FileEntry> files = new ArrayList<>();
         Set<String> seen = new HashSet<>();
         Set<String> dirs = new HashSet<>();
-        Set<Path> made = new HashSet<>();
+        Set<String> made = new HashSet<>();
         MessageDigest md = Integrity.newSha512();
         long total = 0;
         int count = 0;
@@ -199,10 +217,13 @@ public final class Unpacker {
                         if (seen.contains(rel)) {
                             throw refused(tgz, "entry " + rel + " is both a file and a directory");
                         }
-                        dirs.add(rel);
-                        if (made.add(p)) {
-                            onDisk(() -> Files.createDirectories(p));
+                        for (int i = rel.indexOf('/'); i > 0; i = rel.indexOf('/', i + 1)) {
+                            if (seen.contains(rel.substring(0, i))) {
+                                throw refused(tgz, "entry " + rel.substring(0, i) + " is both a file and a directory");
+                            }
                         }
+                        dirs.add(rel);
+                        onDisk(() -> makeDirs(into, rel, made));
                     }
                     continue;
                 }
@@ -234,8 +255,9 @@ public final class Unpacker {
                     throw refused(tgz, "its files total more than " + Sizes.human(limits.maxTotalBytes()));
                 }
                 boolean executable = (e.getMode() & 0100) != 0;
-                if (made.add(p.getParent())) {
-                    onDisk(() -> Files.createDirectories(p.getParent()));
+                int slash = rel.lastIndexOf('/');
+                if (slash > 0) {
+                    onDisk(() -> makeDirs(into, rel.substring(0, slash), made));
                 }
                 String name = e.getName().startsWith(Packer.PREFIX) ? e.getName().substring(Packer.PREFIX.length()) : e.getName();
                 OutputStream out = onDisk(() -> Files.newOutputStream(p, java.nio.file.StandardOpenOption.CREATE_NEW));
@@ -256,6 +278,22 @@ public final class Unpacker {
             throw refused(tgz, "it is not a readable tar.gz (" + e.getMessage() + ")");
         }
         return new Unpacked(files, Integrity.of(md));
+    }
+
+    /**
+     * Creates rel's missing directories under into, parent first, one mkdir each: into was empty when the pass began,
+     * so what is there is what made lists ({@link Files#createDirectories} would try the deepest first and walk up).
+     */
+    private static Path makeDirs(Path into, String rel, Set<String> made) throws IOException {
+        for (int i = rel.indexOf('/'); ; i = rel.indexOf('/', i + 1)) {
+            String dir = i < 0 ? rel : rel.substring(0, i);
+            if (made.add(dir)) {
+                Files.createDirectory(into.resolve(dir));
+            }
+            if (i < 0) {
+                return into.resolve(rel);
+            }
+        }
     }
 
     private interface DiskStep<T> {

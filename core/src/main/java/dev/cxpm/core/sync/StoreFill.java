@@ -98,16 +98,14 @@ final class StoreFill {
                     repairs.add(id);
                 }
                 if (!installed) {
-                    step.item(n, count, "fetching " + id(p) + " " + p.version());
                     if (scratch[0] == null) {
                         scratch[0] = newScratch();
                     }
-                    Path dir = unpackLocked(p, lazyIndex, scratch[0].resolve(Integer.toString(unpacked.size())));
-                    LockedContent.check(p, dir);
-                    unpacked.put(id, dir);
+                    unpacked.put(id, scratch[0].resolve(Integer.toString(unpacked.size())));
                     toInstall.add(p);
                 }
             }
+            unpackAll(toInstall, unpacked, lazyIndex, step);
         }
         if (!drifted.isEmpty()) {
             throw drift(lock, drifted);
@@ -116,32 +114,61 @@ final class StoreFill {
     }
 
     /**
-     * Unpacks p's locked content into dir in one pass over its stored archive, which checks every entry, hashes the
-     * content and writes the files: the integrity is verified on the bytes written, and the manifest, MCP configuration
-     * and hooks that prerequisites, approvals and the policy read are read from dir. A stored archive that is missing,
-     * unreadable or not the locked content is fetched again from its marketplace first.
+     * Unpacks every plugin to install into its directory (by id in dirs), in lock order as far as anyone can tell: the
+     * stored archives are unpacked and checked on a small pool (the work is mostly file system calls that wait, and each
+     * job writes only its own directory), then, one by one in lock order, each result is taken (the first plugin's
+     * failure is the one reported, as when they ran one after another) and what the store lacked is fetched.
      */
-    private Path unpackLocked(LockedPlugin p, Supplier<ProjectIndex> index, Path dir) {
-        Unpacker unpacker = new Unpacker();
-        if (store.has(p.integrity())) {
-            try {
-                if (unpacker.unpackHashing(store.blob(p.integrity()), dir).contentIntegrity().equals(p.integrity())) {
-                    return dir;
-                }
-            } catch (UserError damaged) {
-                if (damaged.kind() != UserError.Kind.INVALID_INPUT) {
-                    throw damaged; // the disk, not the archive
+    private void unpackAll(List<LockedPlugin> plugins, Map<String, Path> dirs, Supplier<ProjectIndex> lazyIndex, Progress.Step step) {
+        try (SmallPool pool = new SmallPool(plugins.size())) {
+            List<java.util.concurrent.Future<Boolean>> fromStore = new ArrayList<>();
+            for (LockedPlugin p : plugins) {
+                fromStore.add(pool.submit(() -> fromStore(p, dirs.get(id(p)))));
+            }
+            for (int i = 0; i < plugins.size(); i++) {
+                LockedPlugin p = plugins.get(i);
+                step.item(i + 1, plugins.size(), "unpacking " + id(p) + " " + p.version());
+                if (!SmallPool.result(fromStore.get(i))) {
+                    step.item(i + 1, plugins.size(), "fetching " + id(p) + " " + p.version());
+                    fetchAndUnpack(p, lazyIndex, dirs.get(id(p)));
+                    LockedContent.check(p, dirs.get(id(p)));
                 }
             }
-            Trees.delete(dir); // damaged in the store: fetched again below, as if it were not there
+        } // closing waits for every job: the caller may delete the scratch directory they write into
+    }
+
+    /**
+     * Unpacks p's locked content from the store into dir and checks its lock entry against it; false (dir left
+     * absent) when the store lacks it, or its stored archive is cut short or not the locked content (fetched again then).
+     */
+    private boolean fromStore(LockedPlugin p, Path dir) {
+        if (!store.has(p.integrity())) {
+            return false;
         }
+        Integrity found = null;
+        try {
+            found = new Unpacker().unpackHashingInto(store.blob(p.integrity()), dir).contentIntegrity();
+        } catch (UserError damaged) {
+            if (damaged.kind() != UserError.Kind.INVALID_INPUT) {
+                throw damaged; // the disk, not the archive
+            }
+        }
+        if (p.integrity().equals(found)) {
+            LockedContent.check(p, dir);
+            return true;
+        }
+        Trees.delete(dir); // damaged in the store: fetched again, as if it were not there
+        return false;
+    }
+
+    /** Fetches p's locked content into the store from its marketplace, then unpacks it into dir (absent), verifying it. */
+    private void fetchAndUnpack(LockedPlugin p, Supplier<ProjectIndex> index, Path dir) {
         fetchIntoStore(p, index);
-        Integrity actual = unpacker.unpackHashing(store.blob(p.integrity()), dir).contentIntegrity();
+        Integrity actual = new Unpacker().unpackHashingInto(store.blob(p.integrity()), dir).contentIntegrity();
         if (!actual.equals(p.integrity())) {
             throw new UserError(UserError.Kind.INTEGRITY, "the store's copy of " + p.id() + " (" + store.blob(p.integrity())
                     + ") changed while it was being installed; nothing was changed", "run the command again");
         }
-        return dir;
     }
 
     private Path newScratch() {

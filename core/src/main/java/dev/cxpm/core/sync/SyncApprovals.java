@@ -47,10 +47,10 @@ final class SyncApprovals {
         List<ApprovalRequest> refused = new ArrayList<>();
         List<ApprovalRequest> granted = new ArrayList<>();
         List<LockedPlugin> out = new ArrayList<>();
+        Map<String, RunSurface> installing = surfaces(unpacked);
         for (LockedPlugin p : lock.plugins().values()) {
             Optional<RunHash> carried = p.approved().or(() -> Optional.ofNullable(before.get(p.name())).flatMap(LockedPlugin::approved));
-            Path installing = unpacked.get(ProjectSync.id(p));
-            RunSurface now = installing != null ? surface(installing) : installed(p);
+            RunSurface now = Optional.ofNullable(installing.get(ProjectSync.id(p))).orElseGet(() -> installed(p));
             RunHash hash = now.hash();
             if (now.isEmpty() || carried.filter(hash::equals).isPresent()) {
                 out.add(p.withApproved(carried));
@@ -94,6 +94,20 @@ final class SyncApprovals {
     }
 
     /** Installed and, as sync's state says, the locked content: read where Codex reads it (else from the store). */
+    /** What each plugin about to be installed runs (by id), read from its unpacked content a few plugins at once. */
+    private static Map<String, RunSurface> surfaces(Map<String, Path> unpacked) {
+        List<Map.Entry<String, Path>> dirs = List.copyOf(unpacked.entrySet());
+        Map<String, RunSurface> out = new java.util.HashMap<>();
+        try (SmallPool pool = new SmallPool(dirs.size())) {
+            List<java.util.concurrent.Future<RunSurface>> read = new ArrayList<>();
+            dirs.forEach(e -> read.add(pool.submit(() -> surface(e.getValue()))));
+            for (int i = 0; i < dirs.size(); i++) {
+                out.put(dirs.get(i).getKey(), SmallPool.result(read.get(i)));
+            }
+        }
+        return out;
+    }
+
     private RunSurface installed(LockedPlugin p) {
         Path dir = p.versionDirIn(home);
         if (Files.isDirectory(dir)) {

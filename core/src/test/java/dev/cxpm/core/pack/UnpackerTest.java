@@ -74,6 +74,52 @@ class UnpackerTest {
     }
 
     @Test
+    void unpackingStraightIntoANewDirectoryMakesEachDirectoryOnceInAnyEntryOrderAndNothingBesideIt() throws IOException {
+        Path tgz = archive(tar -> {
+            file(tar, "package/x/y/z/deep.txt", "deep");
+            special(tar, "package/x/y/", TarConstants.LF_DIR, e -> { }); // a directory listed after a file inside it
+            special(tar, "package/empty/dir/", TarConstants.LF_DIR, e -> { });
+            file(tar, "package/x/top.txt", "top");
+            file(tar, "package/a.txt", "a");
+        });
+        Files.createDirectories(tmp.resolve("scratch"));
+        Unpacker.Unpacked u = new Unpacker().unpackHashingInto(tgz, tmp.resolve("scratch/0"));
+        assertThat(u.contentIntegrity()).isEqualTo(Packer.contentIntegrityOfArchive(tgz));
+        assertThat(tmp.resolve("scratch/0/x/y/z/deep.txt")).hasContent("deep");
+        assertThat(tmp.resolve("scratch/0/x/top.txt")).hasContent("top");
+        assertThat(tmp.resolve("scratch/0/a.txt")).hasContent("a");
+        assertThat(tmp.resolve("scratch/0/empty/dir")).isDirectory();
+        assertThat(tmp.resolve("scratch").toFile().list()).containsExactly("0");
+        // the same archive through the temp-directory path gives the same tree
+        new Unpacker().unpack(tgz, tmp.resolve("dest"));
+        assertThat(tmp.resolve("dest/x/y/z/deep.txt")).hasContent("deep");
+        assertThat(tmp.resolve("dest/empty/dir")).isDirectory();
+        // and a destination that exists is refused, not merged into
+        assertThatThrownBy(() -> new Unpacker().unpackHashingInto(tgz, tmp.resolve("scratch/0")))
+                .isInstanceOf(UserError.class).extracting(e -> ((UserError) e).kind()).isEqualTo(UserError.Kind.CONFLICT);
+    }
+
+    @Test
+    void hostileArchivesUnpackedStraightIntoADirectoryWriteNothingOutsideIt() throws IOException {
+        Path tgz = archive(tar -> {
+            file(tar, "package/ok.txt", "ok");
+            file(tar, "package/../../evil", "x");
+        });
+        Files.createDirectories(tmp.resolve("scratch"));
+        assertThatThrownBy(() -> new Unpacker().unpackHashingInto(tgz, tmp.resolve("scratch/0")))
+                .isInstanceOf(UserError.class).hasMessageContaining("'..'")
+                .extracting(e -> ((UserError) e).kind()).isEqualTo(UserError.Kind.INVALID_INPUT);
+        assertThat(tmp.resolve("evil")).doesNotExist();
+        Path clash = archive(tar -> {
+            file(tar, "package/a", "1");
+            special(tar, "package/a/b/", TarConstants.LF_DIR, e -> { });
+        });
+        assertThatThrownBy(() -> new Unpacker().unpackHashingInto(clash, tmp.resolve("scratch/1")))
+                .isInstanceOf(UserError.class).hasMessageContaining("both a file and a directory")
+                .extracting(e -> ((UserError) e).kind()).isEqualTo(UserError.Kind.INVALID_INPUT);
+    }
+
+    @Test
     void dotDotIsRefused() throws IOException {
         assertRefusedAndNothingWritten(archive(tar -> {
             file(tar, "package/ok.txt", "ok");
