@@ -10,9 +10,11 @@ import org.semver4j.Semver;
  */
 public record PluginVersion(String text, Semver semver) implements Comparable<PluginVersion> {
 
-    private static final Comparator<PluginVersion> ORDER = Comparator
-            .comparing(PluginVersion::semver, Comparator.nullsFirst(Comparator.<Semver>naturalOrder()))
-            .thenComparing(PluginVersion::text);
+    // written out, not Comparator.comparing: its lambda is serializable, which the class-data archive cannot hold
+    private static final Comparator<PluginVersion> ORDER = (a, b) -> {
+        int bySemver = a.semver == null ? (b.semver == null ? 0 : -1) : b.semver == null ? 1 : a.semver.compareTo(b.semver);
+        return bySemver != 0 ? bySemver : a.text.compareTo(b.text);
+    };
 
     public static PluginVersion of(String text) {
         String t = text.strip();

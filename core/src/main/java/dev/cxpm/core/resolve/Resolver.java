@@ -43,8 +43,12 @@ public final class Resolver {
     /** The candidate lists a requirement narrowed, newest last, to restore when it is taken back. */
     private final Map<String, Deque<List<PluginRelease>>> narrowed = new HashMap<>();
     /** The open plugins, fewest candidates first, then by name: the next one to settle is the first. */
-    private final TreeSet<String> open = new TreeSet<>(
-            Comparator.comparingInt((String name) -> candidates.get(name).size()).thenComparing(Comparator.naturalOrder()));
+    // written out, not Comparator.comparingInt: its lambda is serializable, which the class-data archive cannot hold,
+    // so a cold first sync spun it at run time (ColdPathTest)
+    private final TreeSet<String> open = new TreeSet<>((a, b) -> {
+        int byCount = Integer.compare(candidates.get(a).size(), candidates.get(b).size());
+        return byCount != 0 ? byCount : a.compareTo(b);
+    });
     private Conflict firstConflict;
     private int steps;
 
@@ -219,9 +223,11 @@ public final class Resolver {
         PluginVersion lockedVersion = locked.get(name);
         return all(name).stream()
                 .filter(rel -> first.range().includes(rel.version()))
-                .sorted(Comparator.comparing((PluginRelease rel) -> !rel.version().equals(lockedVersion))
-                        .thenComparing(PluginRelease::version, Comparator.reverseOrder())
-                        .thenComparing(PluginRelease::origin))
+                .sorted((a, b) -> { // the locked version first, then newest first, then by origin
+                    int byLock = Boolean.compare(!a.version().equals(lockedVersion), !b.version().equals(lockedVersion));
+                    int byVersion = byLock != 0 ? byLock : b.version().compareTo(a.version());
+                    return byVersion != 0 ? byVersion : a.origin().compareTo(b.origin());
+                })
                 .toList();
     }
 

@@ -5,6 +5,7 @@ import dev.cxpm.core.codexhome.CodexHome;
 import dev.cxpm.core.lock.LockedPlugin;
 import dev.cxpm.core.lock.Lockfile;
 import dev.cxpm.core.pack.Integrity;
+import dev.cxpm.core.pack.Sha512;
 import dev.cxpm.core.project.ProjectManifest;
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,8 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -122,12 +121,12 @@ public final class SyncStamp {
     }
 
     private static Path file(Path projectDir, CodexHome home) {
-        return home.dir().resolve(".cxpm").resolve("sync-stamps").resolve(sha256(projectDir.toAbsolutePath().normalize().toString()
+        return home.dir().resolve(".cxpm").resolve("sync-stamps").resolve(sha512(projectDir.toAbsolutePath().normalize().toString()
                 .getBytes(StandardCharsets.UTF_8)).substring(0, 32));
     }
 
     private static String digest(Path projectDir, CodexHome home, List<Path> policyFiles) throws IOException {
-        MessageDigest md = newSha256();
+        Sha512 md = new Sha512(); // not MessageDigest: the security providers' set-up is most of a cold no-op's hashing
         List<Path> files = new ArrayList<>(List.of(projectDir.resolve(ProjectManifest.FILE_NAME), projectDir.resolve(Lockfile.FILE_NAME),
                 home.configFile(), SyncState.fileOf(home)));
         files.addAll(policyFiles);
@@ -156,15 +155,7 @@ public final class SyncStamp {
         return HexFormat.of().formatHex(md.digest());
     }
 
-    private static String sha256(byte[] bytes) {
-        return HexFormat.of().formatHex(newSha256().digest(bytes));
-    }
-
-    private static MessageDigest newSha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+    private static String sha512(byte[] bytes) {
+        return HexFormat.of().formatHex(new Sha512().update(bytes).digest());
     }
 }
