@@ -7,7 +7,8 @@
 # Usage: bench/registry-load.sh [N=10000] [DURATION=10s] [SEEDED_DIR]   (needs wrk and git)
 # CXPM_BENCH_PHASES=index,search,mixed runs only those phases (of index, search, mixed, web, blobs, codex, publish; default
 # all), e.g. the mixed phase at 100,000 plugins in about a minute once seeded. CXPM_RELEASE=DIR serves with an unpacked
-# release's (or a copied launcher's) DIR/bin/cxpm instead of ./cxpm, for an A/B against another build on the same data.
+# release's (or a copied launcher's) DIR/bin/cxpm instead of ./cxpm, for an A/B against another build on the same data;
+# CXPM_SERVE_ARGS adds options to `cxpm serve` (e.g. "--costly-requests 1/64").
 # Seeding is fast at any N: RegistryBench seed-export publishes 400 plugins through the real Registry, exports them with
 # the real RegistryExport and writes an export of all N (each plugin a copy of one of the 400 under its own name), which
 # the real `cxpm registry import` restores (it builds every search entry, word and name variant): in a tmpfs when there
@@ -37,14 +38,14 @@ fi
 cp -a "$seeded/." "$data/"
 # the load comes from one address and measures the server, not its limits: --rate-limit off, and no access log line per request
 serve() {
-  CXPM_DAEMON=0 "$launcher" serve --data "$data" --port "$port" --rate-limit off --token-rate-limit off --access-log off >/dev/null 2>&1 &
+  CXPM_DAEMON=0 "$launcher" serve --data "$data" --port "$port" --rate-limit off --token-rate-limit off --access-log off ${CXPM_SERVE_ARGS:-} >/dev/null 2>&1 &
   pid=$!
   for _ in $(seq 300); do curl -sf "http://127.0.0.1:$port/health" >/dev/null && break; sleep 0.2; done
 }
 rss() { awk '/VmRSS/ {printf "%.0f MB\n", $2 / 1024}' "/proc/$pid/status"; }
 url="http://127.0.0.1:$port"
 serve
-echo "== server: $launcher serve (flags: ${CXPM_SERVE_JAVA_OPTS-launcher default}); RSS after start: $(rss)"
+echo "== server: $launcher serve ${CXPM_SERVE_ARGS:-}(flags: ${CXPM_SERVE_JAVA_OPTS-launcher default}); RSS after start: $(rss)"
 if run codex && [[ ! -d "$data/codex-marketplace.git" ]]; then
   echo "== Codex view: first request ever (no view on disk: waits for the first, whole build)"
   /usr/bin/time -f "  %e s" curl -s -o /dev/null -w "  HTTP %{http_code}\n" "$url/codex/marketplace.git/info/refs"
