@@ -64,7 +64,7 @@ final class ServeOperations {
 
     @Option(names = "--costly-requests", paramLabel = "AT_ONCE/WAITING", description = "Searches and rendered pages answered at once "
             + "(each takes a core while it runs) and how many more may wait; 503 with Retry-After past that, while index documents, "
-            + "blobs and the Codex view go on answering. Default: one per core at once, 32 per core waiting.")
+            + "blobs and the Codex view go on answering. Default: half the cores (at least 1) at once, 32 per core waiting.")
     String costlyRequests;
 
     private static final Pattern RATE = Pattern.compile("(\\d{1,9})/(\\d{1,9})");

@@ -37,7 +37,7 @@ public record Operations(AccessLog accessLog, Optional<String> metricsToken, Rat
         });
     }
 
-    /** With the default limits of costly requests (searches and pages: one per core at once, 32 per core waiting). */
+    /** With the default limits of costly requests (searches and pages: half the cores at once, 32 per core waiting). */
     public Operations(AccessLog accessLog, Optional<String> metricsToken, RateLimits.Rate perAddress, RateLimits.Rate perToken,
                       boolean trustProxy, Duration shutdownGrace, long maxPublishBytes, Metrics metrics) {
         this(accessLog, metricsToken, perAddress, perToken, trustProxy, shutdownGrace, maxPublishBytes, metrics, CostlyRequests.Limits.defaults());
