@@ -1,6 +1,7 @@
 package dev.cxpm.cli;
 
 import dev.cxpm.core.UserError;
+import dev.cxpm.registry.CostlyRequests;
 import dev.cxpm.registry.RegistryServer;
 import dev.cxpm.registry.ops.AccessLog;
 import dev.cxpm.registry.ops.Metrics;
@@ -61,6 +62,11 @@ final class ServeOperations {
             + "DIR/uploads); 503 with Retry-After past it. Default: ${DEFAULT-VALUE}.", defaultValue = "" + RegistryServer.Options.DEFAULT_MAX_UPLOADS)
     int maxUploads;
 
+    @Option(names = "--costly-requests", paramLabel = "AT_ONCE/WAITING", description = "Searches and rendered pages answered at once "
+            + "(each takes a core while it runs) and how many more may wait; 503 with Retry-After past that, while index documents, "
+            + "blobs and the Codex view go on answering. Default: half the cores (at least 1) at once, 32 per core waiting.")
+    String costlyRequests;
+
     private static final Pattern RATE = Pattern.compile("(\\d{1,9})/(\\d{1,9})");
 
     int maxUploads() {
@@ -83,7 +89,24 @@ final class ServeOperations {
         }
         Optional<String> token = Optional.ofNullable(metricsTokenFile).map(f -> metricsToken(env.resolve(f)));
         return new Operations(accessLog(env), token, perAddress, perToken, trustProxy, Duration.ofSeconds(shutdownGraceSeconds),
-                maxUploadSize, metrics);
+                maxUploadSize, metrics, costlyRequests());
+    }
+
+    private CostlyRequests.Limits costlyRequests() {
+        if (costlyRequests == null) {
+            return CostlyRequests.Limits.defaults();
+        }
+        Matcher m = RATE.matcher(costlyRequests);
+        String usage = "--costly-requests must be AT_ONCE/WAITING (1 to " + CostlyRequests.Limits.MAX + " at once, 0 to "
+                + CostlyRequests.Limits.MAX * 16 + " waiting), not " + costlyRequests;
+        if (!m.matches()) {
+            throw new UserError(UserError.Kind.USAGE, usage, "e.g. --costly-requests 4/128");
+        }
+        try {
+            return new CostlyRequests.Limits(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)));
+        } catch (IllegalArgumentException e) {
+            throw new UserError(UserError.Kind.USAGE, usage, "e.g. --costly-requests 4/128");
+        }
     }
 
     private static RateLimits.Rate rate(String option, String text) {

@@ -209,6 +209,11 @@ class ServeShutdownTest {
         assertThat(CliRun.in(tmp, "serve", "--port", "0", "--data", "d", "--rate-limit", "fast").exitCode()).isEqualTo(2);
         assertThat(CliRun.in(tmp, "serve", "--port", "0", "--data", "d", "--max-upload-size", "999999999999").exitCode()).isEqualTo(2);
         assertThat(CliRun.in(tmp, "serve", "--port", "0", "--data", "d", "--shutdown-grace", "-1").exitCode()).isEqualTo(2);
+        for (String costly : new String[] {"0/10", "2", "2/-1", "many", "2000/10"}) {
+            CliRun r = CliRun.in(tmp, "serve", "--port", "0", "--data", "d", "--costly-requests", costly);
+            assertThat(r.exitCode()).as(costly).isEqualTo(2);
+            assertThat(r.stderr()).as(costly).contains("--costly-requests must be AT_ONCE/WAITING");
+        }
         assertThat(CliRun.in(tmp, "serve", "--port", "0", "--data", "d", "--metrics-token-file", "missing").exitCode()).isNotZero();
     }
 }

@@ -289,7 +289,7 @@ public final class Registry implements AutoCloseable {
     public Optional<IndexDocument> index(String plugin) {
         return caches.index(plugin, () -> IndexDocuments.build(db, surfaces, plugin),
                 doc -> !db.sharedWithOtherInstances() || (feed instanceof ChangeFeed f && f.current())
-                        || doc.sequence() == db.indexSequence(plugin));
+                        || doc.sequence() == db.indexSequence(plugin), db::indexSequence);
     }
 
     public Optional<PluginRow> plugin(String name) {

@@ -52,8 +52,12 @@ public final class RegistryServer implements AutoCloseable {
         void handle(Request r) throws IOException;
     }
 
-    /** A route: the methods and path it answers (a template, as metrics and the access log name it), who may call it, what answers. */
-    record Route(Set<String> methods, String template, Pattern path, Access access, Handler handler) {
+    /**
+     * A route: the methods and path it answers (a template, as metrics and the access log name it), who may call it, what
+     * answers, and whether that costs CPU time enough to run among the {@link CostlyRequests} (a search, a rendered page)
+     * rather than on the request's own virtual thread (an answer from a cache, a blob streamed).
+     */
+    record Route(Set<String> methods, String template, Pattern path, Access access, Handler handler, boolean costly) {
     }
 
     /** What each {@code {placeholder}} of a route template matches. */
@@ -62,6 +66,14 @@ public final class RegistryServer implements AutoCloseable {
             "sha512", "([0-9a-f]{128})(?:\\.tgz)?", "id", "([0-9a-f]+)", "advisory", "([^/]+)", "download", "([A-Za-z0-9._-]+)", "file", "(.*)", "color", "([0-9A-Fa-f]{3,8})");
 
     private static Route route(Set<String> methods, String template, Access access, Handler handler) {
+        return route(methods, template, access, handler, false);
+    }
+
+    private static Route costly(Set<String> methods, String template, Access access, Handler handler) {
+        return route(methods, template, access, handler, true);
+    }
+
+    private static Route route(Set<String> methods, String template, Access access, Handler handler, boolean costly) {
         StringBuilder regex = new StringBuilder();
         Matcher m = Pattern.compile("\\{(\\w+)}").matcher(template);
         int at = 0;
@@ -70,7 +82,7 @@ public final class RegistryServer implements AutoCloseable {
             at = m.end();
         }
         regex.append(Pattern.quote(template.substring(at)));
-        return new Route(methods, template, Pattern.compile(regex.toString()), access, handler);
+        return new Route(methods, template, Pattern.compile(regex.toString()), access, handler, costly);
     }
 
     private final Uploads uploads;
@@ -80,6 +92,7 @@ public final class RegistryServer implements AutoCloseable {
     private final Optional<URI> mirrorOf;
 
     private final SigningKeys keys;
+    private final CostlyRequests costly;
 
     private RegistryServer(Registry registry, HttpServer server, CodexMarketplace codex, Options options, Uploads uploads,
                            SigningKeys keys) {
@@ -93,6 +106,7 @@ public final class RegistryServer implements AutoCloseable {
         this.shutdownGrace = ops.shutdownGrace();
         this.trustProxy = ops.trustProxy();
         this.mirrorOf = options.mirrorOf();
+        this.costly = new CostlyRequests(ops.costlyRequests());
         ApiHandlers api = new ApiHandlers(registry, codex.name(), uploads, ops.maxPublishBytes(), keys);
         this.web = new WebHandlers(registry, codex.name(), url(), options.publicUrl(), options.mirrorOf(), options.client());
         Health health = new Health(registry);
@@ -109,7 +123,7 @@ public final class RegistryServer implements AutoCloseable {
                 route(Set.of("PUT", "DELETE"), plugin + "/owners/{user}", Access.OWNER, api::changeOwner),
                 route(READ, plugin, Access.ANYONE, api::index),
                 route(READ, Registry.BLOB_PATH + "{sha512}", Access.ANYONE, api::blob),
-                route(READ, Traffic.SEARCH_ROUTE, Access.ANYONE, api::search),
+                costly(READ, Traffic.SEARCH_ROUTE, Access.ANYONE, api::search),
                 route(READ, "/api/v1/me", Access.TOKEN, api::me),
                 route(Set.of("POST"), "/api/v1/tokens", Access.OWNER, api::createToken),
                 route(READ, "/api/v1/tokens", Access.OWNER, api::tokens),
@@ -121,13 +135,13 @@ public final class RegistryServer implements AutoCloseable {
                 route(READ, "/healthz", Access.ANYONE, health::live),
                 route(READ, "/readyz", Access.ANYONE, health::ready),
                 route(READ, "/metrics", Access.ANYONE, traffic::metrics),
-                route(READ, "/", Access.ANYONE, web::home),
+                costly(READ, "/", Access.ANYONE, web::home),
                 route(READ, "/install.sh", Access.ANYONE, web::installScript),
                 route(READ, "/downloads/{download}", Access.ANYONE, web::download),
-                route(READ, "/plugins/{name}", Access.ANYONE, web::plugin),
-                route(READ, "/plugins/{name}/{version}", Access.ANYONE, web::version),
+                costly(READ, "/plugins/{name}", Access.ANYONE, web::plugin),
+                costly(READ, "/plugins/{name}/{version}", Access.ANYONE, web::version),
                 route(READ, "/plugins/{name}/{version}/icon", Access.ANYONE, web::icon),
-                route(READ, "/owners/{user}", Access.ANYONE, web::owner),
+                costly(READ, "/owners/{user}", Access.ANYONE, web::owner),
                 route(READ, "/assets/registry.css", Access.ANYONE, WebAssets::stylesheet),
                 route(READ, "/assets/registry.js", Access.ANYONE, WebAssets::script),
                 route(READ, "/assets/icon.svg", Access.ANYONE, WebAssets::icon),
@@ -231,6 +245,11 @@ public final class RegistryServer implements AutoCloseable {
         return keys.current();
     }
 
+    /** Where costly requests run (tests hold its threads busy). */
+    CostlyRequests costlyRequests() {
+        return costly;
+    }
+
     /** Every route this server answers (the scope test checks it covers them all). */
     List<Route> routes() {
         return routes;
@@ -252,6 +271,7 @@ public final class RegistryServer implements AutoCloseable {
         server.stop((int) Math.min(Integer.MAX_VALUE, (shutdownGrace.toMillis() + 999) / 1000));
         codex.close();
         executor.close();
+        costly.close();
         uploads.close();
     }
 
@@ -323,7 +343,12 @@ public final class RegistryServer implements AutoCloseable {
                     traffic.admitToken(served, caller.user(), caller.tokenId());
                     route.access().check(caller, request);
                 }
-                route.handler().handle(request);
+                if (route.costly()) {
+                    costly.run(() -> route.handler().handle(request),
+                            seconds -> ex.getResponseHeaders().set("Retry-After", Integer.toString(seconds)));
+                } else {
+                    route.handler().handle(request);
+                }
                 return;
             }
         }

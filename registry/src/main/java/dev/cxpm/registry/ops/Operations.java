@@ -1,5 +1,6 @@
 package dev.cxpm.registry.ops;
 
+import dev.cxpm.registry.CostlyRequests;
 import dev.cxpm.registry.publish.PluginArchive;
 import java.time.Duration;
 import java.util.Optional;
@@ -7,11 +8,13 @@ import java.util.Optional;
 /**
  * How a server is run, beyond what it serves: where its access log goes, who may read {@code /metrics} (loopback
  * callers, or with a metrics token only callers that send it), its request limits, whether a proxy in front says who
- * the client is, and how long a shutdown waits for requests in flight. {@link #defaults()} suits an embedded server
+ * the client is, how long a shutdown waits for requests in flight, and how many costly requests (searches, pages) run
+ * and wait at once. {@link #defaults()} suits an embedded server
  * (tests, a library user): no log, no rate limits, no wait; {@code cxpm serve} sets the limits an exposed server needs.
  */
 public record Operations(AccessLog accessLog, Optional<String> metricsToken, RateLimits.Rate perAddress, RateLimits.Rate perToken,
-                         boolean trustProxy, Duration shutdownGrace, long maxPublishBytes, Metrics metrics) {
+                         boolean trustProxy, Duration shutdownGrace, long maxPublishBytes, Metrics metrics,
+                         CostlyRequests.Limits costlyRequests) {
 
     /** Per client address: a sync of a few hundred plugins in one burst, then 20 requests a second. */
     public static final RateLimits.Rate SERVE_PER_ADDRESS = new RateLimits.Rate(1200, 600);
@@ -32,6 +35,17 @@ public record Operations(AccessLog accessLog, Optional<String> metricsToken, Rat
                 throw new IllegalArgumentException("the metrics token must not be blank");
             }
         });
+    }
+
+    /** With the default limits of costly requests (searches and pages: half the cores at once, 32 per core waiting). */
+    public Operations(AccessLog accessLog, Optional<String> metricsToken, RateLimits.Rate perAddress, RateLimits.Rate perToken,
+                      boolean trustProxy, Duration shutdownGrace, long maxPublishBytes, Metrics metrics) {
+        this(accessLog, metricsToken, perAddress, perToken, trustProxy, shutdownGrace, maxPublishBytes, metrics, CostlyRequests.Limits.defaults());
+    }
+
+    /** The same, with other limits of costly requests. */
+    public Operations with(CostlyRequests.Limits limits) {
+        return new Operations(accessLog, metricsToken, perAddress, perToken, trustProxy, shutdownGrace, maxPublishBytes, metrics, limits);
     }
 
     public static Operations defaults() {
