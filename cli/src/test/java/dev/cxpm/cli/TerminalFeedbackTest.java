@@ -133,7 +133,7 @@ class TerminalFeedbackTest {
         CliRun terminal = CliRun.in(onTty.project, withTerm(onTty.env("codex-home")), Env.Stderr.TERMINAL, ticking(), "sync");
         assertThat(terminal.exitCode()).as(terminal.stderr()).isZero();
         assertThat(terminal.stdout()).isEqualTo(pipe.stdout());
-        assertThat(terminal.stderr()).contains("/12] checking p", "\r[12/12] fetching p12@fx 1.0.0", "\r[12/12] installing p12@fx 1.0.0")
+        assertThat(terminal.stderr()).contains("/12] checking p", "\r[12/12] unpacking p12@fx 1.0.0", "\r[12/12] installing p12@fx 1.0.0")
                 .endsWith("\r\033[K") // erased at the end: what stays on the screen is what a pipe gets
                 .doesNotContain("\n");
 
