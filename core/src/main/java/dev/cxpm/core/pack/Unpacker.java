@@ -74,23 +74,8 @@ public final class Unpacker {
                     }
                     continue;
                 }
-                if (!isRegularFile(e)) {
-                    throw refused(tgz, "entry " + e.getName() + " is a " + typeName(e) + "; only files and directories are allowed");
-                }
-                if (rel.isEmpty()) {
-                    throw refused(tgz, "entry " + e.getName() + " is a file outside the archive's top directory");
-                }
-                if (!seen.add(rel)) {
-                    throw refused(tgz, "entry " + e.getName() + " appears twice");
-                }
-                if (e.getSize() > limits.maxFileBytes()) {
-                    throw refused(tgz, "entry " + e.getName() + " is " + Sizes.human(e.getSize()) + ", over the "
-                            + Sizes.human(limits.maxFileBytes()) + " limit for one file");
-                }
-                total += e.getSize();
-                if (total > limits.maxTotalBytes()) {
-                    throw refused(tgz, "its files total more than " + Sizes.human(limits.maxTotalBytes()));
-                }
+                admitFile(tgz, e, rel, seen);
+                total = withinSizeLimits(tgz, e, total);
                 files.add(new FileEntry(rel, e.getSize(), (e.getMode() & 0100) != 0));
             }
         } catch (IOException | IllegalArgumentException e) {
@@ -227,15 +212,7 @@ public final class Unpacker {
                     }
                     continue;
                 }
-                if (!isRegularFile(e)) {
-                    throw refused(tgz, "entry " + e.getName() + " is a " + typeName(e) + "; only files and directories are allowed");
-                }
-                if (rel.isEmpty()) {
-                    throw refused(tgz, "entry " + e.getName() + " is a file outside the archive's top directory");
-                }
-                if (!seen.add(rel)) {
-                    throw refused(tgz, "entry " + e.getName() + " appears twice");
-                }
+                admitFile(tgz, e, rel, seen);
                 if (dirs.contains(rel)) {
                     throw refused(tgz, "entry " + rel + " is both a file and a directory");
                 }
@@ -246,14 +223,7 @@ public final class Unpacker {
                     }
                     dirs.add(parent);
                 }
-                if (e.getSize() > limits.maxFileBytes()) {
-                    throw refused(tgz, "entry " + e.getName() + " is " + Sizes.human(e.getSize()) + ", over the "
-                            + Sizes.human(limits.maxFileBytes()) + " limit for one file");
-                }
-                total += e.getSize();
-                if (total > limits.maxTotalBytes()) {
-                    throw refused(tgz, "its files total more than " + Sizes.human(limits.maxTotalBytes()));
-                }
+                total = withinSizeLimits(tgz, e, total);
                 boolean executable = (e.getMode() & 0100) != 0;
                 int slash = rel.lastIndexOf('/');
                 if (slash > 0) {
@@ -278,6 +248,32 @@ public final class Unpacker {
             throw refused(tgz, "it is not a readable tar.gz (" + e.getMessage() + ")");
         }
         return new Unpacked(files, Integrity.of(md));
+    }
+
+    /** A file entry is a regular file inside the archive's top directory, named once (check and extract alike). */
+    private static void admitFile(Path tgz, TarArchiveEntry e, String rel, Set<String> seen) {
+        if (!isRegularFile(e)) {
+            throw refused(tgz, "entry " + e.getName() + " is a " + typeName(e) + "; only files and directories are allowed");
+        }
+        if (rel.isEmpty()) {
+            throw refused(tgz, "entry " + e.getName() + " is a file outside the archive's top directory");
+        }
+        if (!seen.add(rel)) {
+            throw refused(tgz, "entry " + e.getName() + " appears twice");
+        }
+    }
+
+    /** The total after file entry e, refused past the limit for one file or for all of them (check and extract alike). */
+    private long withinSizeLimits(Path tgz, TarArchiveEntry e, long total) {
+        if (e.getSize() > limits.maxFileBytes()) {
+            throw refused(tgz, "entry " + e.getName() + " is " + Sizes.human(e.getSize()) + ", over the "
+                    + Sizes.human(limits.maxFileBytes()) + " limit for one file");
+        }
+        long sum = total + e.getSize();
+        if (sum > limits.maxTotalBytes()) {
+            throw refused(tgz, "its files total more than " + Sizes.human(limits.maxTotalBytes()));
+        }
+        return sum;
     }
 
     /**
