@@ -1,7 +1,14 @@
-package dev.cxpm.cli;
+package dev.cxpm.cli.admin;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cxpm.cli.CommandGroup;
+import dev.cxpm.cli.Env;
+import dev.cxpm.cli.Examples;
+import dev.cxpm.cli.RegistryData;
+import dev.cxpm.cli.RegistryLogin;
+import dev.cxpm.cli.RegistryOption;
+import dev.cxpm.cli.Table;
 import dev.cxpm.core.UserError;
 import dev.cxpm.core.registry.RegistryClient;
 import dev.cxpm.registry.Registry;
@@ -23,18 +30,7 @@ import picocli.CommandLine.Option;
                 "      Make the first admin token, offline on the registry's data.",
                 "  cxpm token list",
                 "      Show your tokens on the registry you logged in to."})
-final class TokenCommand implements Runnable {
-
-    @CommandLine.ParentCommand
-    Main root;
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public void run() {
-        root.env.out().println(spec.commandLine().getUsageMessage());
-    }
+public final class TokenCommand extends CommandGroup {
 
     @Command(name = "create", mixinStandardHelpOptions = true,
             description = {"Create a token, through the registry or offline on its storage.",
@@ -78,12 +74,12 @@ final class TokenCommand implements Runnable {
 
         @Override
         public void run() {
-            Env env = parent.root.env;
+            Env env = parent.env();
             Duration ttl = expiresInDays == null ? null : Duration.ofDays(expiresInDays);
             if (expiresInDays != null && expiresInDays <= 0) {
                 throw new UserError(UserError.Kind.USAGE, "--expires-in-days must be positive");
             }
-            if (registry.url != null && (data != null || database != null)) {
+            if (registry.given() && (data != null || database != null)) {
                 throw new UserError(UserError.Kind.USAGE, "--registry goes through the API, --data and --database do not: give one or the other",
                         "drop --registry to make the token offline on the server's storage, or --data/--database to make it through the API");
             }
@@ -108,7 +104,7 @@ final class TokenCommand implements Runnable {
                 try {
                     login = registry.login(env);
                 } catch (UserError e) {
-                    if (registry.url != null || e.kind() != UserError.Kind.USAGE) {
+                    if (registry.given() || e.kind() != UserError.Kind.USAGE) {
                         throw e;
                     }
                     // not logged in: most likely the first admin token, which no login can make
@@ -162,7 +158,7 @@ final class TokenCommand implements Runnable {
 
         @Override
         public void run() {
-            Env env = parent.root.env;
+            Env env = parent.env();
             List<RegistryClient.TokenInfo> tokens = registry.login(env).client().tokens();
             if (json) {
                 ObjectNode root = new ObjectMapper().createObjectNode();
@@ -210,7 +206,7 @@ final class TokenCommand implements Runnable {
 
         @Override
         public void run() {
-            Env env = parent.root.env;
+            Env env = parent.env();
             registry.login(env).client().revokeToken(id);
             env.out().println("revoked token " + id);
         }
