@@ -13,15 +13,15 @@ import java.time.Clock;
  * when the test first opens its registry (it may reopen it on the same schema); the test is skipped where PostgreSQL
  * is not installed.
  */
-final class PostgresSchema {
+public final class PostgresSchema {
     private final String prefix;
     private String url;
 
-    PostgresSchema(String prefix) {
+    public PostgresSchema(String prefix) {
         this.prefix = prefix;
     }
 
-    String url() {
+    public String url() {
         if (url == null) {
             PostgresServer pg = PostgresServer.forTests().orElse(null);
             assumeThat(pg).as("PostgreSQL installed").isNotNull();
@@ -31,7 +31,7 @@ final class PostgresSchema {
     }
 
     /** A registry on this schema, its blobs under data. */
-    Registry open(Path data, Clock clock) {
+    public Registry open(Path data, Clock clock) {
         return new Registry(JdbcDatabase.postgres(url()), new FileBlobStore(data.resolve("blobs")), clock);
     }
 }
