@@ -1,5 +1,6 @@
 package dev.cxpm.cli;
 
+import dev.cxpm.core.registry.RegistryAdmin;
 import dev.cxpm.core.registry.RegistryClient;
 import picocli.CommandLine.Option;
 
@@ -19,7 +20,7 @@ public final class RegistryOption {
     }
 
     /** This registry without a token, for what anyone may read (owners, advisories). */
-    public RegistryClient anyone(Env env) {
-        return new RegistryClient(RegistryLogin.url(env, url), null);
+    public RegistryAdmin anyone(Env env) {
+        return new RegistryClient(RegistryLogin.url(env, url), null).admin();
     }
 }

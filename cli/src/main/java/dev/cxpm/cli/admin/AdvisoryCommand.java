@@ -61,7 +61,7 @@ public final class AdvisoryCommand extends CommandGroup {
         public void run() {
             Env env = parent.env();
             RegistryLogin login = registry.login(env);
-            JsonNode a = login.client().addAdvisory(plugin, id, range, severity.name(), summary, url);
+            JsonNode a = login.client().admin().addAdvisory(plugin, id, range, severity.name(), summary, url);
             if (json) {
                 env.out().println(login.json(a));
                 return;
@@ -139,7 +139,7 @@ public final class AdvisoryCommand extends CommandGroup {
         public void run() {
             Env env = parent.env();
             RegistryLogin login = registry.login(env);
-            login.client().withdrawAdvisory(plugin, id);
+            login.client().admin().withdrawAdvisory(plugin, id);
             if (json) {
                 env.out().println(login.json(JsonOutput.object().put("plugin", plugin).put("id", id).put("withdrawn", true)));
                 return;

@@ -48,7 +48,7 @@ public final class DeprecateCommand implements Runnable {
             throw new UserError(UserError.Kind.USAGE, "expected PLUGIN or PLUGIN@RANGE, got '" + spec + "'");
         }
         RegistryLogin login = registry.login(root.env());
-        List<String> changed = login.client().deprecate(plugin, range, message);
+        List<String> changed = login.client().admin().deprecate(plugin, range, message);
         if (json) {
             ObjectNode o = JsonOutput.object().put("plugin", plugin).put("range", range).put("message", message);
             changed.forEach(o.putArray("versions")::add);

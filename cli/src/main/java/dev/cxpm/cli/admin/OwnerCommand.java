@@ -74,7 +74,7 @@ public final class OwnerCommand extends CommandGroup {
         @Override
         public void run() {
             Env env = parent.env();
-            print(env, plugin, registry.login(env).client().changeOwner(plugin, user, adds()), json);
+            print(env, plugin, registry.login(env).client().admin().changeOwner(plugin, user, adds()), json);
         }
     }
 

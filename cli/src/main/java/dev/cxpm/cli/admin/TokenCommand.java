@@ -10,7 +10,7 @@ import dev.cxpm.cli.RegistryLogin;
 import dev.cxpm.cli.RegistryOption;
 import dev.cxpm.cli.Table;
 import dev.cxpm.core.UserError;
-import dev.cxpm.core.registry.RegistryClient;
+import dev.cxpm.core.registry.RegistryAdmin;
 import dev.cxpm.registry.Registry;
 import dev.cxpm.registry.RegistryException;
 import java.nio.file.Files;
@@ -83,7 +83,7 @@ public final class TokenCommand extends CommandGroup {
                 throw new UserError(UserError.Kind.USAGE, "--registry goes through the API, --data and --database do not: give one or the other",
                         "drop --registry to make the token offline on the server's storage, or --data/--database to make it through the API");
             }
-            RegistryClient.Token t;
+            RegistryAdmin.Token t;
             if (database != null) {
                 // serve keeps the metadata in the database even when --data is given too (DIR then holds
                 // only blobs and the git view), so the token goes there and DIR is not needed
@@ -111,7 +111,7 @@ public final class TokenCommand extends CommandGroup {
                     String offline = "for the first admin token, run offline on the server's storage: --data DIR or --database JDBC_URL";
                     throw new UserError(e.kind(), e.getMessage(), e.hint() == null ? offline : e.hint() + "; " + offline);
                 }
-                t = login.client().createToken(user, scopes == null ? List.of("owner") : scopes, expiresInDays, description);
+                t = login.client().admin().createToken(user, scopes == null ? List.of("owner") : scopes, expiresInDays, description);
             }
             if (json) {
                 ObjectNode o = new ObjectMapper().createObjectNode().put("id", t.id()).put("token", t.token()).put("user", t.user())
@@ -127,14 +127,14 @@ public final class TokenCommand extends CommandGroup {
         }
 
         /** The token made directly in the registry's storage: no grantor, so admin by default. */
-        private RegistryClient.Token offline(Registry server, Duration ttl) {
+        private RegistryAdmin.Token offline(Registry server, Duration ttl) {
             Registry.CreatedToken c;
             try {
                 c = server.createToken(null, user == null ? "admin" : user, scopes == null ? List.of("admin") : scopes, ttl, description);
             } catch (RegistryException e) {
                 throw new UserError(UserError.Kind.USAGE, e.getMessage());
             }
-            return new RegistryClient.Token(c.id(), c.token(), c.user(), c.scopes(), c.expiresAt() == null ? null : c.expiresAt().toString());
+            return new RegistryAdmin.Token(c.id(), c.token(), c.user(), c.scopes(), c.expiresAt() == null ? null : c.expiresAt().toString());
         }
     }
 
@@ -159,11 +159,11 @@ public final class TokenCommand extends CommandGroup {
         @Override
         public void run() {
             Env env = parent.env();
-            List<RegistryClient.TokenInfo> tokens = registry.login(env).client().tokens();
+            List<RegistryAdmin.TokenInfo> tokens = registry.login(env).client().admin().tokens();
             if (json) {
                 ObjectNode root = new ObjectMapper().createObjectNode();
                 var arr = root.putArray("tokens");
-                for (RegistryClient.TokenInfo t : tokens) {
+                for (RegistryAdmin.TokenInfo t : tokens) {
                     ObjectNode o = arr.addObject().put("id", t.id()).put("user", t.user());
                     t.scopes().forEach(o.putArray("scopes")::add);
                     o.put("description", t.description()).put("createdAt", t.createdAt()).put("expiresAt", t.expiresAt())
@@ -177,7 +177,7 @@ public final class TokenCommand extends CommandGroup {
                 return;
             }
             Table table = new Table("ID", "USER", "SCOPES", "CREATED", "STATUS", "DESCRIPTION");
-            for (RegistryClient.TokenInfo t : tokens) {
+            for (RegistryAdmin.TokenInfo t : tokens) {
                 String status = t.revokedAt() != null ? "revoked " + t.revokedAt()
                         : t.expiresAt() == null ? "active"
                         : java.time.Instant.parse(t.expiresAt()).isBefore(env.clock().instant()) ? "expired " + t.expiresAt()
@@ -207,7 +207,7 @@ public final class TokenCommand extends CommandGroup {
         @Override
         public void run() {
             Env env = parent.env();
-            registry.login(env).client().revokeToken(id);
+            registry.login(env).client().admin().revokeToken(id);
             env.out().println("revoked token " + id);
         }
     }

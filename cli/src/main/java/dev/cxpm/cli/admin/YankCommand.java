@@ -45,7 +45,7 @@ public final class YankCommand implements Runnable {
         RegistryLogin login = registry.login(root.env());
         String plugin = spec.substring(0, at);
         String version = spec.substring(at + 1);
-        login.client().yank(plugin, version, undo);
+        login.client().admin().yank(plugin, version, undo);
         if (json) {
             root.env().out().println(login.json(JsonOutput.object().put("plugin", plugin).put("version", version).put("yanked", !undo)));
             return;

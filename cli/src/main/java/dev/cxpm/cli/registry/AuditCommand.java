@@ -62,7 +62,7 @@ final class AuditCommand implements Runnable {
         }
         String from = since == null ? null : instant(since, env.clock().instant()).toString();
         RegistryLogin login = registry.login(env);
-        JsonNode page = login.client().audit(plugin, user, from, limit, cursor);
+        JsonNode page = login.client().admin().audit(plugin, user, from, limit, cursor);
         if (json) {
             env.out().println(login.json(page));
             return;
