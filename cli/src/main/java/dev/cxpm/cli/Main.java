@@ -1,5 +1,12 @@
 package dev.cxpm.cli;
 
+import dev.cxpm.cli.admin.AdvisoryCommand;
+import dev.cxpm.cli.admin.DeprecateCommand;
+import dev.cxpm.cli.admin.LoginCommand;
+import dev.cxpm.cli.admin.OwnerCommand;
+import dev.cxpm.cli.admin.TokenCommand;
+import dev.cxpm.cli.admin.YankCommand;
+import dev.cxpm.cli.registry.RegistryCommand;
 import dev.cxpm.core.UserError;
 import java.io.IOException;
 import java.io.InputStream;
@@ -17,7 +24,7 @@ import picocli.CommandLine.Option;
         versionProvider = Main.Version.class,
         subcommands = {CommandLine.HelpCommand.class, MarketplaceCommand.class, InstallCommand.class, UninstallCommand.class, ListCommand.class, EnableCommand.class, DisableCommand.class, SearchCommand.class, InfoCommand.class, PackCommand.class, VersionCommand.class, InitCommand.class, WhyCommand.class,
                 ServeCommand.class, TokenCommand.class, LoginCommand.class, PublishCommand.class, YankCommand.class,
-                DeprecateCommand.class, OwnerCommand.class, AdvisoryCommand.class, dev.cxpm.cli.registry.RegistryCommand.class,
+                DeprecateCommand.class, OwnerCommand.class, AdvisoryCommand.class, RegistryCommand.class,
                 DiffCommand.class,
                 ValidateCommand.class,
                 SyncCommand.class, AddCommand.class, RemoveCommand.class, OutdatedCommand.class, UpdateCommand.class,

@@ -14,7 +14,7 @@ import java.util.function.Supplier;
  * {@code --database}, the metadata in PostgreSQL instead of {@code DIR/registry.db}. One place, so
  * both commands accept the same URLs and fail the same way on them.
  */
-final class RegistryData {
+public final class RegistryData {
 
     private RegistryData() {
     }
@@ -35,7 +35,7 @@ final class RegistryData {
     }
 
     /** {@code cxpm token create --database}: only the metadata, so it runs wherever the database can be reached. */
-    static Registry postgresMetadata(String database, Clock clock) {
+    public static Registry postgresMetadata(String database, Clock clock) {
         String url = postgresUrl(database);
         return connecting(() -> Registry.postgresMetadataOnly(url, clock));
     }

@@ -1,5 +1,7 @@
 package dev.cxpm.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cxpm.core.UserError;
 import dev.cxpm.core.registry.Credentials;
 import dev.cxpm.core.registry.DefaultRegistry;
@@ -14,7 +16,8 @@ import java.nio.file.Path;
  */
 public record RegistryLogin(URI url, String token) {
 
-    static Path credentialsFile(Env env) {
+    /** Where login saves tokens (0600). */
+    public static Path credentialsFile(Env env) {
         return Credentials.defaultFile(env.var("XDG_CONFIG_HOME"), env.var("HOME"));
     }
 
@@ -36,6 +39,11 @@ public record RegistryLogin(URI url, String token) {
                     "not logged in to " + url, "cxpm login --registry " + url + " (or set CXPM_TOKEN)"));
         }
         return new RegistryLogin(url, token.strip());
+    }
+
+    /** What an admin command prints for --json: the answer, with this registry's URL added last. */
+    public String json(JsonNode answer) {
+        return JsonOutput.pretty(((ObjectNode) answer.deepCopy()).put("registry", url.toString()));
     }
 
     public RegistryClient client() {

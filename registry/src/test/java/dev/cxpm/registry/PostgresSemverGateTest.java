@@ -1,35 +1,19 @@
 package dev.cxpm.registry;
 
-import static org.assertj.core.api.Assumptions.assumeThat;
-
-import dev.cxpm.registry.storage.JdbcDatabase;
-import dev.cxpm.registry.storage.blob.FileBlobStore;
-import dev.cxpm.testkit.PostgresServer;
 import java.time.Clock;
-import org.junit.jupiter.api.BeforeAll;
 
 /** The SemVer gate again on a real PostgreSQL server (a fresh schema per test); CI never skips it (CXPM_REQUIRE_POSTGRES). */
 class PostgresSemverGateTest extends SemverGateTest {
 
-    private static PostgresServer pg;
-    private String url;
-
-    @BeforeAll
-    static void startPostgres() {
-        pg = PostgresServer.forTests().orElse(null);
-        assumeThat(pg).as("PostgreSQL installed").isNotNull();
-    }
+    private final PostgresSchema schema = new PostgresSchema("semver_gate");
 
     @Override
     protected Registry open() {
-        if (url == null) {
-            url = pg.freshSchemaUrlNamed("semver_gate");
-        }
-        return new Registry(JdbcDatabase.postgres(url), new FileBlobStore(data.resolve("blobs")), Clock.systemUTC());
+        return schema.open(data, Clock.systemUTC());
     }
 
     @Override
     protected String jdbcUrl() {
-        return url;
+        return schema.url();
     }
 }

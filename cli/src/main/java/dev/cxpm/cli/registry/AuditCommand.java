@@ -1,10 +1,8 @@
 package dev.cxpm.cli.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cxpm.cli.Env;
 import dev.cxpm.cli.Examples;
-import dev.cxpm.cli.JsonOutput;
 import dev.cxpm.cli.RegistryLogin;
 import dev.cxpm.cli.RegistryOption;
 import dev.cxpm.cli.Table;
@@ -58,15 +56,15 @@ final class AuditCommand implements Runnable {
 
     @Override
     public void run() {
-        Env env = parent.root.env();
+        Env env = parent.env();
         if (limit < 1 || limit > 200) {
             throw new UserError(UserError.Kind.USAGE, "--limit must be 1 to 200, got " + limit);
         }
         String from = since == null ? null : instant(since, env.clock().instant()).toString();
         RegistryLogin login = registry.login(env);
-        JsonNode page = login.client().audit(plugin, user, from, limit, cursor);
+        JsonNode page = login.client().admin().audit(plugin, user, from, limit, cursor);
         if (json) {
-            env.out().println(JsonOutput.pretty(((ObjectNode) page.deepCopy()).put("registry", login.url().toString())));
+            env.out().println(login.json(page));
             return;
         }
         JsonNode entries = page.path("entries");

@@ -43,7 +43,7 @@ final class ExportCommand implements Runnable {
 
     @Override
     public void run() {
-        Env env = parent.root.env();
+        Env env = parent.env();
         Path target = env.resolve(dir);
         RegistryExport.Summary s;
         // the database first: a --data that holds no registry is refused before a blob directory is made in it

@@ -49,7 +49,7 @@ final class GcCommand implements Runnable {
 
     @Override
     public void run() {
-        Env env = parent.root.env();
+        Env env = parent.env();
         Duration keep = duration(grace);
         BlobGc.Report r;
         // the database first: a --data that holds no registry is refused before a blob directory is made in it

@@ -42,7 +42,7 @@ final class ImportCommand implements Runnable {
 
     @Override
     public void run() {
-        Env env = parent.root.env();
+        Env env = parent.env();
         RegistryImport.Summary s;
         BlobStore blobs = storage.blobStore(env);
         try (JdbcDatabase db = storage.openDatabase(env, false)) {

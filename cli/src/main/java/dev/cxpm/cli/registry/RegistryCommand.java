@@ -1,8 +1,7 @@
 package dev.cxpm.cli.registry;
 
+import dev.cxpm.cli.CommandGroup;
 import dev.cxpm.cli.Examples;
-import dev.cxpm.cli.Main;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** {@code cxpm registry}: looking after a registry as its admin or operator (audit log, backup, restore, garbage collection). */
@@ -14,16 +13,5 @@ import picocli.CommandLine.Command;
                 "      Show who changed demo on the registry, newest first.",
                 "  cxpm registry export --data /srv/cxpm /backup/cxpm-2026-12-05",
                 "      Back up the registry's metadata and blobs into a new directory."})
-public final class RegistryCommand implements Runnable {
-
-    @CommandLine.ParentCommand
-    Main root;
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public void run() {
-        root.env().out().println(spec.commandLine().getUsageMessage());
-    }
+public final class RegistryCommand extends CommandGroup {
 }

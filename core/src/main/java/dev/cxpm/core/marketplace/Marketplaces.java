@@ -8,17 +8,14 @@ import dev.cxpm.core.codexhome.MarketplaceName;
 import dev.cxpm.core.codexhome.Trees;
 import dev.cxpm.core.format.Marketplace;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 
 /**
  * The marketplaces configured in a Codex home, managed the way {@code codex plugin marketplace} does:
@@ -50,7 +47,7 @@ public final class Marketplaces {
         public Optional<Instant> fetchedAt() {
             try {
                 Path stamp = entry.isGit()
-                        ? (Files.exists(root.resolve(INSTALL_RECORD)) ? root.resolve(INSTALL_RECORD) : root.resolve(".git/HEAD"))
+                        ? (Files.exists(root.resolve(MarketplaceClones.INSTALL_RECORD)) ? root.resolve(MarketplaceClones.INSTALL_RECORD) : root.resolve(".git/HEAD"))
                         : manifest.map(Marketplace::manifestFile).orElse(root);
                 return Optional.of(Files.getLastModifiedTime(stamp).toInstant());
             } catch (IOException e) {
@@ -72,11 +69,8 @@ public final class Marketplaces {
     public record Removed(String name, Optional<Path> cloneDir) {
     }
 
-    /** What Codex records in a git marketplace's root on upgrade, to know whether it is up to date. */
-    static final String INSTALL_RECORD = ".codex-marketplace-install.json";
-
     private final CodexHome home;
-    private final GitCli git;
+    private final MarketplaceClones clones;
     private final Duration lockTimeout;
     private final RegistryMarketplaces registries;
 
@@ -92,7 +86,7 @@ public final class Marketplaces {
         this.gate = gate;
         this.home = home;
         this.registries = new RegistryMarketplaces(home);
-        this.git = git;
+        this.clones = new MarketplaceClones(home, git);
         this.lockTimeout = lockTimeout;
     }
 
@@ -146,7 +140,7 @@ public final class Marketplaces {
     }
 
     private Added addGit(MarketplaceSource.Git g, Optional<String> expectedName) {
-        Path staged = cloneToStaging(g);
+        Path staged = clones.stage(g);
         try {
             Marketplace m = Marketplace.load(staged);
             checkName(m.name(), expectedName);
@@ -158,12 +152,7 @@ public final class Marketplaces {
                 return new Added(m.name(), dest, true, entry);
             }
             refuseDifferentSource(m.name(), existing, entry);
-            Path old = home.marketplaceStaging().resolve("old-" + UUID.randomUUID());
-            if (Files.exists(dest)) {
-                move(dest, old);
-            }
-            move(staged, dest);
-            Trees.delete(old);
+            clones.replace(dest, staged);
             cfg.withMarketplace(m.name(), entry).write();
             return new Added(m.name(), dest, false, entry);
         } finally {
@@ -208,36 +197,6 @@ public final class Marketplaces {
         if (expected.isPresent() && !expected.get().equals(actual)) {
             throw new UserError(UserError.Kind.CONFLICT, "the marketplace is named `" + actual + "`, not `" + expected.get() + "`",
                     "Codex knows a marketplace by the name in its manifest; drop --name or pass --name " + actual);
-        }
-    }
-
-    /** Clones into a fresh staging dir and checks out the ref; returns the checkout. */
-    private Path cloneToStaging(MarketplaceSource.Git g) {
-        Path dir = home.marketplaceStaging().resolve("cxpm-" + UUID.randomUUID());
-        Path checkout = dir.resolve("checkout");
-        try {
-            Files.createDirectories(dir);
-        } catch (IOException e) {
-            throw new UserError(UserError.Kind.IO, "cannot create " + dir + ": " + e.getMessage(), null, e);
-        }
-        try {
-            if (g.sparsePaths().isEmpty()) {
-                git.transfer("cloning " + g.url(), null, "clone", "--quiet", g.url(), checkout.toString());
-                if (g.ref().isPresent()) {
-                    git.run(checkout, "checkout", "--quiet", g.ref().get());
-                }
-                return checkout;
-            }
-            // What Codex does for --sparse: a blobless partial clone, cone-mode sparse checkout of the paths.
-            git.transfer("cloning " + g.url(), null, "clone", "--quiet", "--filter=blob:none", "--sparse", "--no-checkout", g.url(), checkout.toString());
-            List<String> set = new ArrayList<>(List.of("sparse-checkout", "set"));
-            set.addAll(g.sparsePaths());
-            git.run(checkout, set.toArray(String[]::new));
-            git.transfer("fetching the files of " + g.url(), checkout, "checkout", "--quiet", g.ref().orElse("HEAD")); // a blobless clone fetches them now
-            return checkout;
-        } catch (RuntimeException e) {
-            Trees.delete(dir);
-            throw e;
         }
     }
 
@@ -327,7 +286,7 @@ public final class Marketplaces {
             List<String> errors = new ArrayList<>();
             for (String key : selected) {
                 try {
-                    upgradeOne(key, all.get(key)).ifPresent(upgraded::add);
+                    clones.upgrade(home.marketplaceClone(configured(key)), all.get(key)).ifPresent(upgraded::add);
                     Optional<java.net.URI> registry = registryOf(key, all.get(key));
                     if (registry.isPresent()) {
                         List<String> plugins = Marketplace.load(home.marketplaceClone(configured(key))).plugins().stream().map(e -> e.name())
@@ -342,71 +301,6 @@ public final class Marketplaces {
                 }
             }
             return new Upgraded(selected, upgraded, errors);
-        }
-    }
-
-    private Optional<Path> upgradeOne(String key, CodexConfig.MarketplaceEntry entry) {
-        Path root = home.marketplaceClone(configured(key));
-        String remote = git.run(null, "ls-remote", entry.source(), entry.ref().orElse("HEAD"));
-        String remoteSha = remote.isEmpty() ? "" : remote.lines().findFirst().orElse("").split("\\s+")[0];
-        Optional<String> recorded = recordedRevision(root);
-        if (Files.isDirectory(root) && recorded.isPresent() && recorded.get().equals(remoteSha)) {
-            return Optional.empty();
-        }
-        Path staged = cloneToStaging(new MarketplaceSource.Git(entry.source(), entry.ref(), entry.sparsePaths()));
-        try {
-            String revision = git.run(staged, "rev-parse", "HEAD");
-            writeInstallRecord(staged, entry, revision);
-            Path old = home.marketplaceStaging().resolve("old-" + UUID.randomUUID());
-            if (Files.exists(root)) {
-                move(root, old);
-            }
-            move(staged, root);
-            Trees.delete(old);
-            return Optional.of(root);
-        } finally {
-            Trees.delete(staged.getParent());
-        }
-    }
-
-    private static Optional<String> recordedRevision(Path root) {
-        try {
-            String text = Files.readString(root.resolve(INSTALL_RECORD));
-            var node = new com.fasterxml.jackson.databind.ObjectMapper().readTree(text).path("revision");
-            return node.isTextual() ? Optional.of(node.asText()) : Optional.empty();
-        } catch (IOException | RuntimeException e) {
-            return Optional.empty();
-        }
-    }
-
-    private static void writeInstallRecord(Path root, CodexConfig.MarketplaceEntry entry, String revision) {
-        String json = "{\n"
-                + "  \"source_type\": \"git\",\n"
-                + "  \"source\": " + jsonString(entry.source()) + ",\n"
-                + "  \"ref_name\": " + entry.ref().map(Marketplaces::jsonString).orElse("null") + ",\n"
-                + "  \"sparse_paths\": " + jsonArray(entry.sparsePaths()) + ",\n"
-                + "  \"revision\": " + jsonString(revision) + "\n"
-                + "}";
-        try {
-            Files.writeString(root.resolve(INSTALL_RECORD), json, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UserError(UserError.Kind.IO, "cannot write " + root.resolve(INSTALL_RECORD) + ": " + e.getMessage(), null, e);
-        }
-    }
-
-    /** serde_json's pretty form: {@code []} when empty, else one element per line, indented for the record's second level. */
-    private static String jsonArray(List<String> items) {
-        if (items.isEmpty()) {
-            return "[]";
-        }
-        return "[\n" + String.join(",\n", items.stream().map(i -> "    " + jsonString(i)).toList()) + "\n  ]";
-    }
-
-    private static String jsonString(String s) {
-        try {
-            return new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(s);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException(e);
         }
     }
 
@@ -431,15 +325,6 @@ public final class Marketplaces {
                 return new Removed(name, Optional.of(clone));
             }
             return new Removed(name, Optional.empty());
-        }
-    }
-
-    private static void move(Path from, Path to) {
-        try {
-            Files.createDirectories(to.getParent());
-            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw new UserError(UserError.Kind.IO, "cannot move " + from + " to " + to + ": " + e.getMessage(), null, e);
         }
     }
 }

@@ -2,7 +2,6 @@ package dev.cxpm.core.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cxpm.core.Progress;
 import dev.cxpm.core.UserError;
 import dev.cxpm.core.pack.ArchiveDownload;
@@ -37,7 +36,7 @@ public final class RegistryClient {
         static final ObjectMapper JSON = new ObjectMapper();
     }
 
-    private static ObjectMapper json() {
+    static ObjectMapper json() {
         return Lazy.JSON;
     }
 
@@ -160,99 +159,9 @@ public final class RegistryClient {
         }
     }
 
-    public void yank(String plugin, String version, boolean undo) {
-        HttpRequest.Builder b = request("/api/v1/plugins/" + enc(plugin) + "/versions/" + enc(version) + "/yank");
-        send(undo ? b.DELETE() : b.POST(HttpRequest.BodyPublishers.noBody()));
-    }
-
-    /** Deprecates the versions in the range (all when null), or clears it with a blank message; returns the versions changed. */
-    public List<String> deprecate(String plugin, String range, String message) {
-        ObjectNode body = json().createObjectNode().put("message", message);
-        if (range != null) {
-            body.put("range", range);
-        }
-        JsonNode r = send(request("/api/v1/plugins/" + enc(plugin) + "/deprecation").header("Content-Type", "application/json")
-                .PUT(HttpRequest.BodyPublishers.ofString(body.toString())));
-        return strings(r.path("versions"));
-    }
-
-    /** Attaches an advisory to a range of the plugin's versions ({@code id}, {@code url} may be null); the advisory as stored. */
-    public JsonNode addAdvisory(String plugin, String id, String range, String severity, String summary, String url) {
-        ObjectNode body = json().createObjectNode().put("id", id).put("range", range).put("severity", severity).put("summary", summary).put("url", url);
-        return send(request("/api/v1/plugins/" + enc(plugin) + "/advisories").header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body.toString())));
-    }
-
-    /** The plugin's advisories, withdrawn ones included: {@code {name, advisories: [{id, range, severity, summary, url, withdrawnAt...}]}}. */
-    public JsonNode advisories(String plugin) {
-        return send(request("/api/v1/plugins/" + enc(plugin) + "/advisories").GET());
-    }
-
-    public void withdrawAdvisory(String plugin, String id) {
-        send(request("/api/v1/plugins/" + enc(plugin) + "/advisories/" + enc(id)).DELETE());
-    }
-
-    /** A page of the registry's audit log (admins only): {@code {entries: [...], next}}; null arguments are left out. */
-    public JsonNode audit(String plugin, String user, String since, int limit, String cursor) {
-        StringBuilder q = new StringBuilder("/api/v1/audit?limit=").append(limit);
-        for (String[] p : new String[][] {{"plugin", plugin}, {"user", user}, {"since", since}, {"cursor", cursor}}) {
-            if (p[1] != null) {
-                q.append('&').append(p[0]).append('=').append(enc(p[1]));
-            }
-        }
-        return send(request(q.toString()).GET());
-    }
-
-    public List<String> owners(String plugin) {
-        return strings(send(request("/api/v1/plugins/" + enc(plugin) + "/owners").GET()).path("owners"));
-    }
-
-    /** Adds or removes an owner; returns the owners after the change. */
-    public List<String> changeOwner(String plugin, String user, boolean add) {
-        HttpRequest.Builder b = request("/api/v1/plugins/" + enc(plugin) + "/owners/" + enc(user));
-        return strings(send(add ? b.PUT(HttpRequest.BodyPublishers.noBody()) : b.DELETE()).path("owners"));
-    }
-
-    public record Token(String id, String token, String user, List<String> scopes, String expiresAt) {
-    }
-
-    public Token createToken(String user, List<String> scopes, Integer expiresInDays, String description) {
-        ObjectNode body = json().createObjectNode();
-        if (user != null) {
-            body.put("user", user);
-        }
-        scopes.forEach(body.putArray("scopes")::add);
-        if (expiresInDays != null) {
-            body.put("expiresInDays", expiresInDays);
-        }
-        if (description != null) {
-            body.put("description", description);
-        }
-        JsonNode r = send(request("/api/v1/tokens").header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body.toString())));
-        return new Token(r.path("id").asText(), r.path("token").asText(), r.path("user").asText(), strings(r.path("scopes")),
-                r.path("expiresAt").isTextual() ? r.path("expiresAt").asText() : null);
-    }
-
-    public void revokeToken(String id) {
-        send(request("/api/v1/tokens/" + enc(id)).DELETE());
-    }
-
-    /** A token as the registry lists it: never its secret. revokedAt and expiresAt are null when not set. */
-    public record TokenInfo(String id, String user, List<String> scopes, String description, String createdAt, String expiresAt,
-            String revokedAt) {
-    }
-
-    /** The calling user's tokens, revoked ones included. */
-    public List<TokenInfo> tokens() {
-        List<TokenInfo> out = new java.util.ArrayList<>();
-        for (JsonNode t : send(request("/api/v1/tokens").GET()).path("tokens")) {
-            out.add(new TokenInfo(t.path("id").asText(), t.path("user").asText(), strings(t.path("scopes")),
-                    t.path("description").isTextual() ? t.path("description").asText() : null, t.path("createdAt").asText(),
-                    t.path("expiresAt").isTextual() ? t.path("expiresAt").asText() : null,
-                    t.path("revokedAt").isTextual() ? t.path("revokedAt").asText() : null));
-        }
-        return out;
+    /** The calls of the commands that look after the registry's records: yank, deprecate, advisories, owners, tokens, audit log. */
+    public RegistryAdmin admin() {
+        return new RegistryAdmin(this);
     }
 
     /** The plugin's index document: all versions with integrity, dependencies and yanked flag. */
@@ -366,7 +275,7 @@ public final class RegistryClient {
         return send(request(q.toString()).GET());
     }
 
-    private HttpRequest.Builder request(String path) {
+    HttpRequest.Builder request(String path) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofMinutes(2))
                 .header("Accept", "application/json");
         if (token != null) {
@@ -408,7 +317,7 @@ public final class RegistryClient {
                 why.startsWith("unknown host") ? "check the registry's address and your network" : "is 'cxpm serve' running there?", e);
     }
 
-    private JsonNode send(HttpRequest.Builder b) {
+    JsonNode send(HttpRequest.Builder b) {
         return send(b, MAX_ANSWER_BYTES);
     }
 
@@ -454,13 +363,13 @@ public final class RegistryClient {
         };
     }
 
-    private static List<String> strings(JsonNode n) {
+    static List<String> strings(JsonNode n) {
         List<String> out = new ArrayList<>();
         n.forEach(v -> out.add(v.asText()));
         return out;
     }
 
-    private static String enc(String s) {
+    static String enc(String s) {
         return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
     }
 }

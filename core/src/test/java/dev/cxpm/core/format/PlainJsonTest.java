@@ -1,10 +1,11 @@
 package dev.cxpm.core.format;
 
+import static dev.cxpm.core.HandReaderTexts.pick;
+import static dev.cxpm.core.HandReaderTexts.shape;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import dev.cxpm.core.HandReaderTexts;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -59,21 +60,7 @@ class PlainJsonTest {
 
     @Test
     void generatedAndMutatedTextsNeverGetADifferentTreeOrSpanNorPassWhereJacksonFails() {
-        Random random = new Random(12);
-        List<String> texts = new ArrayList<>(CORPUS);
-        for (int n = 0; n < 3000; n++) {
-            texts.add(generated(random, 0));
-        }
-        int base = texts.size();
-        for (int n = 0; n < 12000; n++) {
-            texts.add(mutated(texts.get(random.nextInt(base)), random));
-        }
-        int readHere = 0;
-        for (String text : texts) {
-            if (agrees(text)) {
-                readHere++;
-            }
-        }
+        int readHere = HandReaderTexts.readHere(CORPUS, r -> generated(r, 0), NOISE, PlainJsonTest::agrees);
         assertThat(readHere).as("texts read without Jackson").isGreaterThan(3000);
     }
 
@@ -99,33 +86,6 @@ class PlainJsonTest {
         assertThat(here.spans).as("the spans of:\n%s", text).isEqualTo(jackson.spans());
         assertThat(here.duplicates).as("the repeated keys of:\n%s", text).isEqualTo(jackson.duplicateKeys());
         return true;
-    }
-
-    private static String shape(JsonNode n) {
-        StringBuilder b = new StringBuilder();
-        shape(n, b);
-        return b.toString();
-    }
-
-    private static void shape(JsonNode n, StringBuilder b) {
-        if (n.isObject()) {
-            b.append('{');
-            n.properties().forEach(e -> {
-                b.append('"').append(e.getKey()).append("\":");
-                shape(e.getValue(), b);
-                b.append(',');
-            });
-            b.append('}');
-        } else if (n.isArray()) {
-            b.append('[');
-            for (JsonNode c : n) {
-                shape(c, b);
-                b.append(',');
-            }
-            b.append(']');
-        } else {
-            b.append(n.getClass().getSimpleName()).append('(').append(n).append(')');
-        }
     }
 
     private static final String[] KEYS = {"\"a\"", "\"b\"", "\"name\"", "\"\"", "\"a/b\"", "\"~\"", "\"\\u0061\"", "\"é\"", "\"q k\""};
@@ -158,30 +118,4 @@ class PlainJsonTest {
     }
 
     private static final String NOISE = "\"'[]{}:,.\n\r\t \\u0-+1eE/\u0001\u007f\u00a0";
-
-    private static String mutated(String text, Random r) {
-        StringBuilder b = new StringBuilder(text);
-        int edits = 1 + r.nextInt(3);
-        for (int k = 0; k < edits; k++) {
-            int at = b.isEmpty() ? 0 : r.nextInt(b.length() + 1);
-            switch (r.nextInt(3)) {
-                case 0 -> b.insert(at, NOISE.charAt(r.nextInt(NOISE.length())));
-                case 1 -> {
-                    if (at < b.length()) {
-                        b.deleteCharAt(at);
-                    }
-                }
-                default -> {
-                    if (at < b.length()) {
-                        b.setCharAt(at, NOISE.charAt(r.nextInt(NOISE.length())));
-                    }
-                }
-            }
-        }
-        return b.toString();
-    }
-
-    private static String pick(Random r, String[] from) {
-        return from[r.nextInt(from.length)];
-    }
 }

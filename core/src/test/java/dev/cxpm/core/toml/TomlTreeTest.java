@@ -1,12 +1,14 @@
 package dev.cxpm.core.toml;
 
+import static dev.cxpm.core.HandReaderTexts.pick;
+import static dev.cxpm.core.HandReaderTexts.shape;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.toml.TomlMapper;
-import java.util.ArrayList;
+import dev.cxpm.core.HandReaderTexts;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -127,21 +129,7 @@ class TomlTreeTest {
 
     @Test
     void generatedAndMutatedTextsNeverGetADifferentTreeNorPassWhereJacksonFails() {
-        Random random = new Random(12);
-        List<String> texts = new ArrayList<>(CORPUS);
-        for (int n = 0; n < 3000; n++) {
-            texts.add(generated(random));
-        }
-        int base = texts.size();
-        for (int n = 0; n < 12000; n++) {
-            texts.add(mutated(texts.get(random.nextInt(base)), random));
-        }
-        int readHere = 0;
-        for (String text : texts) {
-            if (agrees(text)) {
-                readHere++;
-            }
-        }
+        int readHere = HandReaderTexts.readHere(CORPUS, TomlTreeTest::generated, NOISE, TomlTreeTest::agrees);
         assertThat(readHere).as("texts read without Jackson (about 1,000)").isGreaterThan(500);
     }
 
@@ -170,34 +158,6 @@ class TomlTreeTest {
         }
         assertThat(shape(here)).as("the tree of:\n%s", text).isEqualTo(shape(jackson));
         return true;
-    }
-
-    /** The tree with each node's type and keys in order (JsonNode.equals ignores the order of keys). */
-    private static String shape(JsonNode n) {
-        StringBuilder b = new StringBuilder();
-        shape(n, b);
-        return b.toString();
-    }
-
-    private static void shape(JsonNode n, StringBuilder b) {
-        if (n.isObject()) {
-            b.append('{');
-            n.properties().forEach(e -> {
-                b.append('"').append(e.getKey()).append("\":");
-                shape(e.getValue(), b);
-                b.append(',');
-            });
-            b.append('}');
-        } else if (n.isArray()) {
-            b.append('[');
-            for (JsonNode c : n) {
-                shape(c, b);
-                b.append(',');
-            }
-            b.append(']');
-        } else {
-            b.append(n.getClass().getSimpleName()).append('(').append(n).append(')');
-        }
     }
 
     private static final String[] KEYS = {"a", "b", "c", "\"a\"", "'b'", "\"q k\"", "\"\"", "x-1", "\"\\u0061\"", "é"};
@@ -232,30 +192,4 @@ class TomlTreeTest {
     }
 
     private static final String NOISE = "\"'[]{}=,.#\n\r\t \\ua0-+_1e:\u0001\u007f";
-
-    private static String mutated(String text, Random r) {
-        StringBuilder b = new StringBuilder(text);
-        int edits = 1 + r.nextInt(3);
-        for (int k = 0; k < edits; k++) {
-            int at = b.isEmpty() ? 0 : r.nextInt(b.length() + 1);
-            switch (r.nextInt(3)) {
-                case 0 -> b.insert(at, NOISE.charAt(r.nextInt(NOISE.length())));
-                case 1 -> {
-                    if (at < b.length()) {
-                        b.deleteCharAt(at);
-                    }
-                }
-                default -> {
-                    if (at < b.length()) {
-                        b.setCharAt(at, NOISE.charAt(r.nextInt(NOISE.length())));
-                    }
-                }
-            }
-        }
-        return b.toString();
-    }
-
-    private static String pick(Random r, String[] from) {
-        return from[r.nextInt(from.length)];
-    }
 }

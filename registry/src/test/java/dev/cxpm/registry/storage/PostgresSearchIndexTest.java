@@ -1,16 +1,14 @@
 package dev.cxpm.registry.storage;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assumptions.assumeThat;
 
+import dev.cxpm.registry.PostgresSchema;
 import dev.cxpm.registry.Registry;
 import dev.cxpm.registry.storage.RegistryDatabase.SearchPage;
 import dev.cxpm.registry.storage.RegistryDatabase.SearchQuery;
-import dev.cxpm.testkit.PostgresServer;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.BooleanSupplier;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -21,21 +19,11 @@ import org.junit.jupiter.api.Test;
 class PostgresSearchIndexTest extends SearchIndexTest {
 
     private static final Duration BOUND = Duration.ofSeconds(20);
-    private static PostgresServer pg;
-    private String url;
-
-    @BeforeAll
-    static void startPostgres() {
-        pg = PostgresServer.forTests().orElse(null);
-        assumeThat(pg).as("PostgreSQL installed").isNotNull();
-    }
+    private final PostgresSchema schema = new PostgresSchema("search_index_test");
 
     @Override
     JdbcDatabase database() {
-        if (url == null) {
-            url = pg.freshSchemaUrlNamed("search_index_test");
-        }
-        return JdbcDatabase.postgres(url);
+        return JdbcDatabase.postgres(schema.url());
     }
 
     /** The same total and the same plugins (ts_rank ordered them otherwise than bm25, which both engines now use). */

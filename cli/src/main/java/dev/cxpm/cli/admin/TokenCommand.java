@@ -1,9 +1,16 @@
-package dev.cxpm.cli;
+package dev.cxpm.cli.admin;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cxpm.cli.CommandGroup;
+import dev.cxpm.cli.Env;
+import dev.cxpm.cli.Examples;
+import dev.cxpm.cli.RegistryData;
+import dev.cxpm.cli.RegistryLogin;
+import dev.cxpm.cli.RegistryOption;
+import dev.cxpm.cli.Table;
 import dev.cxpm.core.UserError;
-import dev.cxpm.core.registry.RegistryClient;
+import dev.cxpm.core.registry.RegistryAdmin;
 import dev.cxpm.registry.Registry;
 import dev.cxpm.registry.RegistryException;
 import java.nio.file.Files;
@@ -23,18 +30,7 @@ import picocli.CommandLine.Option;
                 "      Make the first admin token, offline on the registry's data.",
                 "  cxpm token list",
                 "      Show your tokens on the registry you logged in to."})
-final class TokenCommand implements Runnable {
-
-    @CommandLine.ParentCommand
-    Main root;
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public void run() {
-        root.env.out().println(spec.commandLine().getUsageMessage());
-    }
+public final class TokenCommand extends CommandGroup {
 
     @Command(name = "create", mixinStandardHelpOptions = true,
             description = {"Create a token, through the registry or offline on its storage.",
@@ -78,16 +74,16 @@ final class TokenCommand implements Runnable {
 
         @Override
         public void run() {
-            Env env = parent.root.env;
+            Env env = parent.env();
             Duration ttl = expiresInDays == null ? null : Duration.ofDays(expiresInDays);
             if (expiresInDays != null && expiresInDays <= 0) {
                 throw new UserError(UserError.Kind.USAGE, "--expires-in-days must be positive");
             }
-            if (registry.url != null && (data != null || database != null)) {
+            if (registry.given() && (data != null || database != null)) {
                 throw new UserError(UserError.Kind.USAGE, "--registry goes through the API, --data and --database do not: give one or the other",
                         "drop --registry to make the token offline on the server's storage, or --data/--database to make it through the API");
             }
-            RegistryClient.Token t;
+            RegistryAdmin.Token t;
             if (database != null) {
                 // serve keeps the metadata in the database even when --data is given too (DIR then holds
                 // only blobs and the git view), so the token goes there and DIR is not needed
@@ -108,14 +104,14 @@ final class TokenCommand implements Runnable {
                 try {
                     login = registry.login(env);
                 } catch (UserError e) {
-                    if (registry.url != null || e.kind() != UserError.Kind.USAGE) {
+                    if (registry.given() || e.kind() != UserError.Kind.USAGE) {
                         throw e;
                     }
                     // not logged in: most likely the first admin token, which no login can make
                     String offline = "for the first admin token, run offline on the server's storage: --data DIR or --database JDBC_URL";
                     throw new UserError(e.kind(), e.getMessage(), e.hint() == null ? offline : e.hint() + "; " + offline);
                 }
-                t = login.client().createToken(user, scopes == null ? List.of("owner") : scopes, expiresInDays, description);
+                t = login.client().admin().createToken(user, scopes == null ? List.of("owner") : scopes, expiresInDays, description);
             }
             if (json) {
                 ObjectNode o = new ObjectMapper().createObjectNode().put("id", t.id()).put("token", t.token()).put("user", t.user())
@@ -131,14 +127,14 @@ final class TokenCommand implements Runnable {
         }
 
         /** The token made directly in the registry's storage: no grantor, so admin by default. */
-        private RegistryClient.Token offline(Registry server, Duration ttl) {
+        private RegistryAdmin.Token offline(Registry server, Duration ttl) {
             Registry.CreatedToken c;
             try {
                 c = server.createToken(null, user == null ? "admin" : user, scopes == null ? List.of("admin") : scopes, ttl, description);
             } catch (RegistryException e) {
                 throw new UserError(UserError.Kind.USAGE, e.getMessage());
             }
-            return new RegistryClient.Token(c.id(), c.token(), c.user(), c.scopes(), c.expiresAt() == null ? null : c.expiresAt().toString());
+            return new RegistryAdmin.Token(c.id(), c.token(), c.user(), c.scopes(), c.expiresAt() == null ? null : c.expiresAt().toString());
         }
     }
 
@@ -162,12 +158,12 @@ final class TokenCommand implements Runnable {
 
         @Override
         public void run() {
-            Env env = parent.root.env;
-            List<RegistryClient.TokenInfo> tokens = registry.login(env).client().tokens();
+            Env env = parent.env();
+            List<RegistryAdmin.TokenInfo> tokens = registry.login(env).client().admin().tokens();
             if (json) {
                 ObjectNode root = new ObjectMapper().createObjectNode();
                 var arr = root.putArray("tokens");
-                for (RegistryClient.TokenInfo t : tokens) {
+                for (RegistryAdmin.TokenInfo t : tokens) {
                     ObjectNode o = arr.addObject().put("id", t.id()).put("user", t.user());
                     t.scopes().forEach(o.putArray("scopes")::add);
                     o.put("description", t.description()).put("createdAt", t.createdAt()).put("expiresAt", t.expiresAt())
@@ -181,7 +177,7 @@ final class TokenCommand implements Runnable {
                 return;
             }
             Table table = new Table("ID", "USER", "SCOPES", "CREATED", "STATUS", "DESCRIPTION");
-            for (RegistryClient.TokenInfo t : tokens) {
+            for (RegistryAdmin.TokenInfo t : tokens) {
                 String status = t.revokedAt() != null ? "revoked " + t.revokedAt()
                         : t.expiresAt() == null ? "active"
                         : java.time.Instant.parse(t.expiresAt()).isBefore(env.clock().instant()) ? "expired " + t.expiresAt()
@@ -210,8 +206,8 @@ final class TokenCommand implements Runnable {
 
         @Override
         public void run() {
-            Env env = parent.root.env;
-            registry.login(env).client().revokeToken(id);
+            Env env = parent.env();
+            registry.login(env).client().admin().revokeToken(id);
             env.out().println("revoked token " + id);
         }
     }

@@ -1,6 +1,11 @@
-package dev.cxpm.cli;
+package dev.cxpm.cli.admin;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cxpm.cli.Examples;
+import dev.cxpm.cli.JsonOutput;
+import dev.cxpm.cli.Main;
+import dev.cxpm.cli.RegistryLogin;
+import dev.cxpm.cli.RegistryOption;
 import dev.cxpm.core.UserError;
 import java.util.List;
 import picocli.CommandLine;
@@ -17,7 +22,7 @@ import picocli.CommandLine.Parameters;
                 "      Warn whoever installs a 1.x version.",
                 "  cxpm deprecate demo@1.x \"\"",
                 "      Lift the deprecation."})
-final class DeprecateCommand implements Runnable {
+public final class DeprecateCommand implements Runnable {
 
     @CommandLine.ParentCommand
     Main root;
@@ -42,18 +47,18 @@ final class DeprecateCommand implements Runnable {
         if (plugin.isEmpty() || (range != null && range.isBlank())) {
             throw new UserError(UserError.Kind.USAGE, "expected PLUGIN or PLUGIN@RANGE, got '" + spec + "'");
         }
-        RegistryLogin login = registry.login(root.env);
-        List<String> changed = login.client().deprecate(plugin, range, message);
+        RegistryLogin login = registry.login(root.env());
+        List<String> changed = login.client().admin().deprecate(plugin, range, message);
         if (json) {
             ObjectNode o = JsonOutput.object().put("plugin", plugin).put("range", range).put("message", message);
             changed.forEach(o.putArray("versions")::add);
-            root.env.out().println(JsonOutput.pretty(o.put("registry", login.url().toString())));
+            root.env().out().println(login.json(o));
             return;
         }
         if (changed.isEmpty()) {
-            root.env.out().println("no version of " + plugin + " matches " + range);
+            root.env().out().println("no version of " + plugin + " matches " + range);
         } else {
-            root.env.out().println((message.isBlank() ? "lifted the deprecation of " : "deprecated ") + plugin + " "
+            root.env().out().println((message.isBlank() ? "lifted the deprecation of " : "deprecated ") + plugin + " "
                     + String.join(", ", changed) + " on " + login.url());
         }
     }

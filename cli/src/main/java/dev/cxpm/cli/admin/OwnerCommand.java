@@ -1,7 +1,11 @@
-package dev.cxpm.cli;
+package dev.cxpm.cli.admin;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.cxpm.core.registry.RegistryClient;
+import dev.cxpm.cli.CommandGroup;
+import dev.cxpm.cli.Env;
+import dev.cxpm.cli.Examples;
+import dev.cxpm.cli.JsonOutput;
+import dev.cxpm.cli.RegistryOption;
 import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -17,18 +21,7 @@ import picocli.CommandLine.Parameters;
                 "      Show who may publish demo.",
                 "  cxpm owner add demo alice",
                 "      Let alice publish demo too."})
-final class OwnerCommand implements Runnable {
-
-    @CommandLine.ParentCommand
-    Main root;
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public void run() {
-        root.env.out().println(spec.commandLine().getUsageMessage());
-    }
+public final class OwnerCommand extends CommandGroup {
 
     static void print(Env env, String plugin, List<String> owners, boolean json) {
         if (json) {
@@ -58,8 +51,30 @@ final class OwnerCommand implements Runnable {
 
         @Override
         public void run() {
-            Env env = parent.root.env;
-            print(env, plugin, new RegistryClient(RegistryLogin.url(env, registry.url), null).owners(plugin), json);
+            Env env = parent.env();
+            print(env, plugin, registry.anyone(env).owners(plugin), json);
+        }
+    }
+
+    /** {@code add} and {@code remove}: one change to PLUGIN's owners, then the owners as they now stand. */
+    abstract static class Change implements Runnable {
+        @CommandLine.ParentCommand
+        OwnerCommand parent;
+        @Parameters(index = "0", paramLabel = "PLUGIN")
+        String plugin;
+        @Parameters(index = "1", paramLabel = "USER")
+        String user;
+        @Option(names = "--json", description = "Print JSON: {plugin, owners}.")
+        boolean json;
+        @CommandLine.Mixin
+        RegistryOption registry;
+
+        abstract boolean adds();
+
+        @Override
+        public void run() {
+            Env env = parent.env();
+            print(env, plugin, registry.login(env).client().admin().changeOwner(plugin, user, adds()), json);
         }
     }
 
@@ -67,22 +82,10 @@ final class OwnerCommand implements Runnable {
             footerHeading = Examples.HEADING,
             footer = {"  cxpm owner add demo alice",
                     "      Let alice publish demo too."})
-    static final class Add implements Runnable {
-        @CommandLine.ParentCommand
-        OwnerCommand parent;
-        @Parameters(index = "0", paramLabel = "PLUGIN")
-        String plugin;
-        @Parameters(index = "1", paramLabel = "USER")
-        String user;
-        @Option(names = "--json", description = "Print JSON: {plugin, owners}.")
-        boolean json;
-        @CommandLine.Mixin
-        RegistryOption registry;
-
+    static final class Add extends Change {
         @Override
-        public void run() {
-            Env env = parent.root.env;
-            print(env, plugin, registry.login(env).client().changeOwner(plugin, user, true), json);
+        boolean adds() {
+            return true;
         }
     }
 
@@ -90,22 +93,10 @@ final class OwnerCommand implements Runnable {
             footerHeading = Examples.HEADING,
             footer = {"  cxpm owner remove demo alice",
                     "      Stop alice publishing demo."})
-    static final class Remove implements Runnable {
-        @CommandLine.ParentCommand
-        OwnerCommand parent;
-        @Parameters(index = "0", paramLabel = "PLUGIN")
-        String plugin;
-        @Parameters(index = "1", paramLabel = "USER")
-        String user;
-        @Option(names = "--json", description = "Print JSON: {plugin, owners}.")
-        boolean json;
-        @CommandLine.Mixin
-        RegistryOption registry;
-
+    static final class Remove extends Change {
         @Override
-        public void run() {
-            Env env = parent.root.env;
-            print(env, plugin, registry.login(env).client().changeOwner(plugin, user, false), json);
+        boolean adds() {
+            return false;
         }
     }
 }

@@ -1,8 +1,14 @@
-package dev.cxpm.cli;
+package dev.cxpm.cli.admin;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.cxpm.core.registry.RegistryClient;
+import dev.cxpm.cli.CommandGroup;
+import dev.cxpm.cli.Env;
+import dev.cxpm.cli.Examples;
+import dev.cxpm.cli.JsonOutput;
+import dev.cxpm.cli.RegistryLogin;
+import dev.cxpm.cli.RegistryOption;
+import dev.cxpm.cli.Table;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -18,18 +24,7 @@ import picocli.CommandLine.Parameters;
                 "      Warn everyone on a version below 1.2.3.",
                 "  cxpm advisory list demo",
                 "      Show the advisories on demo."})
-final class AdvisoryCommand implements Runnable {
-
-    @CommandLine.ParentCommand
-    Main root;
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public void run() {
-        root.env.out().println(spec.commandLine().getUsageMessage());
-    }
+public final class AdvisoryCommand extends CommandGroup {
 
     /** The severities a registry accepts, lowest first. */
     enum Severity { low, moderate, high, critical }
@@ -64,11 +59,11 @@ final class AdvisoryCommand implements Runnable {
 
         @Override
         public void run() {
-            Env env = parent.root.env;
+            Env env = parent.env();
             RegistryLogin login = registry.login(env);
-            JsonNode a = login.client().addAdvisory(plugin, id, range, severity.name(), summary, url);
+            JsonNode a = login.client().admin().addAdvisory(plugin, id, range, severity.name(), summary, url);
             if (json) {
-                env.out().println(JsonOutput.pretty(((ObjectNode) a.deepCopy()).put("registry", login.url().toString())));
+                env.out().println(login.json(a));
                 return;
             }
             env.out().println("added advisory " + Table.printable(a.path("id").asText()) + " (" + severity + ") to " + plugin + " "
@@ -96,8 +91,8 @@ final class AdvisoryCommand implements Runnable {
 
         @Override
         public void run() {
-            Env env = parent.root.env;
-            JsonNode answer = new RegistryClient(RegistryLogin.url(env, registry.url), null).advisories(plugin);
+            Env env = parent.env();
+            JsonNode answer = registry.anyone(env).advisories(plugin);
             ObjectNode out = JsonOutput.object().put("plugin", plugin);
             var shown = out.putArray("advisories");
             for (JsonNode a : answer.path("advisories")) {
@@ -142,12 +137,11 @@ final class AdvisoryCommand implements Runnable {
 
         @Override
         public void run() {
-            Env env = parent.root.env;
+            Env env = parent.env();
             RegistryLogin login = registry.login(env);
-            login.client().withdrawAdvisory(plugin, id);
+            login.client().admin().withdrawAdvisory(plugin, id);
             if (json) {
-                env.out().println(JsonOutput.pretty(JsonOutput.object().put("plugin", plugin).put("id", id).put("withdrawn", true)
-                        .put("registry", login.url().toString())));
+                env.out().println(login.json(JsonOutput.object().put("plugin", plugin).put("id", id).put("withdrawn", true)));
                 return;
             }
             env.out().println("withdrew advisory " + id + " of " + plugin + " on " + login.url());

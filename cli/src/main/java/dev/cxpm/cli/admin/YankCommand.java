@@ -1,5 +1,10 @@
-package dev.cxpm.cli;
+package dev.cxpm.cli.admin;
 
+import dev.cxpm.cli.Examples;
+import dev.cxpm.cli.JsonOutput;
+import dev.cxpm.cli.Main;
+import dev.cxpm.cli.RegistryLogin;
+import dev.cxpm.cli.RegistryOption;
 import dev.cxpm.core.UserError;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -14,7 +19,7 @@ import picocli.CommandLine.Parameters;
                 "      Hide 1.0.1 from new installs; lockfiles that pin it still get it.",
                 "  cxpm yank demo@1.0.1 --undo",
                 "      Make 1.0.1 installable again."})
-final class YankCommand implements Runnable {
+public final class YankCommand implements Runnable {
 
     @CommandLine.ParentCommand
     Main root;
@@ -37,15 +42,14 @@ final class YankCommand implements Runnable {
         if (at <= 0 || at == spec.length() - 1) {
             throw new UserError(UserError.Kind.USAGE, "expected PLUGIN@VERSION, got '" + spec + "'");
         }
-        RegistryLogin login = registry.login(root.env);
+        RegistryLogin login = registry.login(root.env());
         String plugin = spec.substring(0, at);
         String version = spec.substring(at + 1);
-        login.client().yank(plugin, version, undo);
+        login.client().admin().yank(plugin, version, undo);
         if (json) {
-            root.env.out().println(JsonOutput.pretty(JsonOutput.object().put("plugin", plugin).put("version", version)
-                    .put("yanked", !undo).put("registry", login.url().toString())));
+            root.env().out().println(login.json(JsonOutput.object().put("plugin", plugin).put("version", version).put("yanked", !undo)));
             return;
         }
-        root.env.out().println((undo ? "restored " : "yanked ") + spec + " on " + login.url());
+        root.env().out().println((undo ? "restored " : "yanked ") + spec + " on " + login.url());
     }
 }

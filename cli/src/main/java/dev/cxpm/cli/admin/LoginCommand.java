@@ -1,6 +1,11 @@
-package dev.cxpm.cli;
+package dev.cxpm.cli.admin;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cxpm.cli.Env;
+import dev.cxpm.cli.Examples;
+import dev.cxpm.cli.JsonOutput;
+import dev.cxpm.cli.Main;
+import dev.cxpm.cli.RegistryLogin;
 import dev.cxpm.core.UserError;
 import dev.cxpm.core.registry.Credentials;
 import dev.cxpm.core.registry.RegistryClient;
@@ -22,7 +27,7 @@ import picocli.CommandLine.Option;
                 "      Read a token from standard input, check it and save it.",
                 "  cxpm login --registry https://plugins.example.test --token -",
                 "      The same, saying so explicitly (the token never goes in the command line)."})
-final class LoginCommand implements Runnable {
+public final class LoginCommand implements Runnable {
 
     @CommandLine.ParentCommand
     Main root;
@@ -38,7 +43,7 @@ final class LoginCommand implements Runnable {
 
     @Override
     public void run() {
-        Env env = root.env;
+        Env env = root.env();
         URI url = RegistryClient.parseUrl(registry);
         String t = token;
         if (t.equals("-")) {
