@@ -35,4 +35,18 @@ class FrozenFromStoreTest {
         assertThat(r.exitCode()).as(r.stdout() + r.stderr()).isZero();
         assertThat(dir.resolve("fresh-home/plugins/cache/fx/lone/1.0.0/.codex-plugin/plugin.json")).isRegularFile();
     }
+
+    @Test
+    void aPluginDirectoryLinkingOutOfTheMarketplaceIsStillRefusedWhereItWouldBePacked() throws Exception {
+        TeamFixture t = new TeamFixture(dir).plugin("lone", "1.0.0").needs("lone", "^1");
+        Path plugin = t.market.resolve("plugins/lone");
+        Path elsewhere = Files.move(plugin, dir.resolve("elsewhere-lone"));
+        Files.createSymbolicLink(plugin, elsewhere);
+
+        CliRun r = t.cxpm("sync"); // no lock, an empty store: the plugin must be read and packed
+
+        assertThat(r.exitCode()).as(r.stdout() + r.stderr()).isEqualTo(1);
+        assertThat(r.stderr()).contains("refusing lone from marketplace `fx`", "is a link to a place outside the marketplace");
+        assertThat(t.codexHome().resolve("plugins/cache/fx/lone")).doesNotExist();
+    }
 }
