@@ -76,13 +76,13 @@ public final class PluginTree {
         return new Listing(realRoot, List.copyOf(entries), List.copyOf(dropped));
     }
 
-    /** True when dir, links resolved, is inside boundary (links resolved too). */
+    /**
+     * True when dir, links resolved, is inside boundary (links resolved too). Through PluginPaths, the one place that
+     * decides it: a dir named below boundary with no link on the way is answered with an lstat per name, where resolving
+     * both whole paths read every name from / (ten readlink calls a plugin, for each plugin a sync resolves).
+     */
     public static boolean inside(Path dir, Path boundary) {
-        try {
-            return dir.toRealPath().startsWith(boundary.toRealPath());
-        } catch (IOException e) {
-            return false;
-        }
+        return dev.cxpm.core.format.PluginPaths.isInside(boundary, dir);
     }
 
     /** Copies the listing's entries to dst (which must not exist) as directories and regular files, keeping modes. */

@@ -74,14 +74,18 @@ final class LockedContent {
 
     /** Refuses an entry whose source is not where its marketplace offers that version from. */
     static void checkSource(LockedPlugin p, ResolvedSource offered) {
-        // a git marketplace that moved on offers the same version from a newer commit: the integrity decides that one
-        boolean same = offered instanceof ResolvedSource.GitCommit o && p.source() instanceof ResolvedSource.GitCommit l
-                ? o.url().equals(l.url()) && o.subdir().equals(l.subdir())
-                : offered.equals(p.source());
-        if (!same) {
+        if (!sameSource(p, offered)) {
             throw edited(p, "cxpm.lock says " + p.id() + " comes from " + p.source() + ", but marketplace `" + p.marketplace()
                     + "` offers that version from " + offered);
         }
+    }
+
+    /** Whether offered is the source p's entry names. */
+    static boolean sameSource(LockedPlugin p, ResolvedSource offered) {
+        // a git marketplace that moved on offers the same version from a newer commit: the integrity decides that one
+        return offered instanceof ResolvedSource.GitCommit o && p.source() instanceof ResolvedSource.GitCommit l
+                ? o.url().equals(l.url()) && o.subdir().equals(l.subdir())
+                : offered.equals(p.source());
     }
 
     /**

@@ -127,6 +127,35 @@ public final class ProjectIndex implements PluginIndex {
         return cache.computeIfAbsent(plugin, this::load);
     }
 
+    /**
+     * Whether p's marketplace lists it at the very source its lock entry names, read from the marketplace's own manifest
+     * only: then, whatever version sits there, {@link LockedContent#checkSource} has nothing to refuse (another version
+     * there is no release to compare with; the locked one is offered from that source), and the plugin's files need not be
+     * opened. False sends the caller to {@link #found}, which reads and compares. Local entries only: a registry's
+     * index and a remote source say more than the manifest does.
+     */
+    boolean listsAtLockedSource(dev.cxpm.core.lock.LockedPlugin p) {
+        String pin = pins.get(p.name());
+        if (pin != null && !pin.equals(p.marketplace())) {
+            return false;
+        }
+        for (Source s : sources) {
+            if (!s.name().equals(p.marketplace()) || s.registry().isPresent()) {
+                continue;
+            }
+            Optional<MarketplaceEntry> entry = s.marketplace().plugin(p.name());
+            if (entry.isEmpty() || entry.get().installPolicy() == InstallPolicy.NOT_AVAILABLE
+                    || !(entry.get().source() instanceof PluginSource.Local local)) {
+                return false;
+            }
+            ResolvedSource listed = s.gitUrl().isPresent() && s.commit().isPresent()
+                    ? new ResolvedSource.GitCommit(s.gitUrl().get(), Optional.of(local.path().substring(2)), s.commit().get())
+                    : new ResolvedSource.LocalPath(local.path());
+            return LockedContent.sameSource(p, listed);
+        }
+        return false;
+    }
+
     private List<Found> load(String plugin) {
         List<Found> out = new ArrayList<>();
         String pin = pins.get(plugin);

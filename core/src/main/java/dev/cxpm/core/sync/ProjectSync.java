@@ -157,10 +157,11 @@ public final class ProjectSync {
 
     private Result doSync(ProjectManifest project, Options options) {
         // The policy on what cxpm.toml declares, before resolving packs anything into the store.
+        Map<String, Origin> declared = new java.util.HashMap<>();
         gate.check(project.plugins().values().stream().map(r -> {
-            Optional<CodexConfig.MarketplaceEntry> entry = r.marketplace().flatMap(m -> sources.entryOf(project, m));
-            return new dev.cxpm.core.install.PluginGate.Candidate(r.name(), r.marketplace().orElse(""), entry,
-                    entry.flatMap(e -> sources.registryOf(r.marketplace().get(), e)), Optional.empty(), Optional.empty());
+            Origin o = r.marketplace().map(m -> origin(project, m, declared)).orElse(Origin.NONE);
+            return new dev.cxpm.core.install.PluginGate.Candidate(r.name(), r.marketplace().orElse(""), o.entry(), o.registry(),
+                    Optional.empty(), Optional.empty());
         }).toList());
         Optional<Lockfile> existing = Lockfile.readIfPresent(projectDir);
         List<String> disagreements = existing.map(l -> LockCheck.disagreements(project, l))
@@ -185,15 +186,17 @@ public final class ProjectSync {
             lock = existing.orElseThrow();
         }
 
-        // The policy, on names, versions and sources: before anything is fetched into the store or written.
-        gate.check(lock.plugins().values().stream().map(p -> candidate(project, p, Optional.empty())).toList());
+        // The policy, on names, versions and sources: before anything is fetched into the store or written. Read again after
+        // resolving, which may have cloned a marketplace (and so recorded it in config.toml); nothing writes it until phase 3.
+        Map<String, Origin> origins = new java.util.HashMap<>();
+        gate.check(lock.plugins().values().stream().map(p -> candidate(project, p, Optional.empty(), origins)).toList());
 
         // Phase 2: everything the home lacks is in the store with the locked integrity, or we stop here.
         SyncState state = SyncState.read(home);
         CodexConfig config = home.config();
         StoreFill.Plan plan = fill.fill(lock, state, options, lazyIndex);
         try {
-            return placeAndRecord(project, options, existing, lock, state, config, plan, lazyIndex, index);
+            return placeAndRecord(project, options, existing, lock, state, config, plan, lazyIndex, index, origins);
         } finally {
             plan.discard();
         }
@@ -201,7 +204,8 @@ public final class ProjectSync {
 
     /** Phase 2's checks on the unpacked content (prerequisites, policy, approvals), then phase 3 and the lockfile. */
     private Result placeAndRecord(ProjectManifest project, Options options, Optional<Lockfile> existing, Lockfile lock, SyncState state,
-            CodexConfig config, StoreFill.Plan plan, java.util.function.Supplier<ProjectIndex> lazyIndex, ProjectIndex[] index) {
+            CodexConfig config, StoreFill.Plan plan, java.util.function.Supplier<ProjectIndex> lazyIndex, ProjectIndex[] index,
+            Map<String, Origin> origins) {
         List<LockedPlugin> toInstall = plan.toInstall();
         List<LockChange> lockChanges = LockResolution.lockChanges(existing, lock);
 
@@ -218,7 +222,7 @@ public final class ProjectSync {
 
         // Before phase 3 writes anything: the prerequisite rule install and enable apply too.
         MissingPrerequisites missing = new SyncPrerequisites(home, fill.store(), env, callerDir)
-                .check(project, lock, plan.unpacked(), config, (p, content) -> gate.check(List.of(candidate(project, p, Optional.of(content)))))
+                .check(project, lock, plan.unpacked(), config, (p, content) -> gate.check(List.of(candidate(project, p, Optional.of(content), origins))))
                 .enforce(options.ignorePrerequisites());
         // and what the plugins run is what cxpm.lock (or the user, now) approved
         Lockfile approvedLock = approvals.check(existing, lock, plan.unpacked(), options.frozen(), consent);
@@ -244,10 +248,26 @@ public final class ProjectSync {
     }
 
     private dev.cxpm.core.install.PluginGate.Candidate candidate(ProjectManifest project, LockedPlugin p,
-            Optional<dev.cxpm.core.format.Plugin> content) {
-        Optional<CodexConfig.MarketplaceEntry> entry = sources.entryOf(project, p.marketplace());
-        return new dev.cxpm.core.install.PluginGate.Candidate(p.name(), p.marketplace(), entry,
-                entry.flatMap(e -> sources.registryOf(p.marketplace(), e)), Optional.of(p.version().text()), content);
+            Optional<dev.cxpm.core.format.Plugin> content, Map<String, Origin> origins) {
+        Origin o = origin(project, p.marketplace(), origins);
+        return new dev.cxpm.core.install.PluginGate.Candidate(p.name(), p.marketplace(), o.entry(), o.registry(),
+                Optional.of(p.version().text()), content);
+    }
+
+    /** Where a marketplace comes from, as the policy is told: its config entry and registry. */
+    private record Origin(Optional<CodexConfig.MarketplaceEntry> entry, Optional<java.net.URI> registry) {
+        static final Origin NONE = new Origin(Optional.empty(), Optional.empty());
+    }
+
+    /**
+     * A marketplace's origin, read once per marketplace into seen: config.toml holds a table per installed plugin, so
+     * reading it per plugin made a sync into a home of N plugins read N tables N times.
+     */
+    private Origin origin(ProjectManifest project, String marketplace, Map<String, Origin> seen) {
+        return seen.computeIfAbsent(marketplace, m -> {
+            Optional<CodexConfig.MarketplaceEntry> entry = sources.entryOf(project, m);
+            return new Origin(entry, entry.flatMap(e -> sources.registryOf(m, e)));
+        });
     }
 
     /** What the index read from a cache because its registry could not be reached: never a silent success. */

@@ -219,6 +219,9 @@ final class StoreFill {
             marketplacesUnreadable = true; // gone or offline; what needs them (a fetch, a resolution) says so itself
             return Optional.empty();
         }
+        if (read.listsAtLockedSource(p)) {
+            return Optional.empty(); // nothing to compare: the marketplace lists it where the lock says, whatever version is there
+        }
         try {
             return read.found(p.name()).stream()
                     .filter(f -> f.release().origin().equals(p.marketplace()) && f.release().version().equals(p.version()))

@@ -41,6 +41,7 @@ final class SyncPrerequisites {
             java.util.function.BiConsumer<LockedPlugin, Plugin> policy) {
         Map<String, LockedPlugin> byId = new LinkedHashMap<>();
         Map<String, Path> dirs = new LinkedHashMap<>();
+        Map<String, Boolean> enabled = config.plugins(); // built from config.toml's tables on each call: once, not per plugin
         for (LockedPlugin p : lock.plugins().values()) {
             boolean want = Optional.ofNullable(project.plugins().get(p.name())).map(PluginRequirement::enabled).orElse(true);
             String id = ProjectSync.id(p);
@@ -50,7 +51,7 @@ final class SyncPrerequisites {
             Path installing = unpacked.get(id);
             if (installing != null) {
                 dirs.put(id, installing);
-            } else if (!Boolean.TRUE.equals(config.plugins().get(id))) {
+            } else if (!Boolean.TRUE.equals(enabled.get(id))) {
                 dirs.put(id, p.versionDirIn(home));
             } else {
                 continue;
