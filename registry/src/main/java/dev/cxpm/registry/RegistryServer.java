@@ -7,6 +7,7 @@ import dev.cxpm.registry.api.Request;
 import dev.cxpm.registry.api.Uploads;
 import dev.cxpm.registry.codex.CodexMarketplace;
 import dev.cxpm.registry.ops.ClientAddress;
+import dev.cxpm.registry.ops.CostlyRequests;
 import dev.cxpm.registry.ops.Health;
 import dev.cxpm.registry.ops.Metrics;
 import dev.cxpm.registry.ops.Operations;
@@ -231,6 +232,7 @@ public final class RegistryServer implements AutoCloseable {
         }
         HttpServer http = HttpServer.create(new InetSocketAddress(host, port), 128);
         SigningKeys keys = SigningKeys.loadOrCreate(options.signingKey(), java.time.Instant.now());
+        registry.signIndexesWith(keys);
         RegistryServer s = new RegistryServer(registry, http, new CodexMarketplace(registry, options.codexRepository(), options.marketplaceName()),
                 options, new Uploads(options.uploads(), options.maxUploads(), options.maxUploadTime()), keys);
         http.createContext("/", s::handle);
