@@ -72,6 +72,7 @@ final class IndexDocuments implements AutoCloseable {
      */
     synchronized void signWith(SigningKeys keys) {
         this.keys = keys;
+        filled = false; // a server started again on this registry, maybe with a rotated key: the scan runs again
         if (storer == null && !closed) {
             storer = Thread.ofPlatform().daemon().name("cxpm-index-documents").start(this::storeInBackground);
         }
@@ -136,18 +137,23 @@ final class IndexDocuments implements AutoCloseable {
         long start = System.nanoTime();
         int made = 0;
         String after = null;
+        SigningKeys scanned = null;
         Map<String, StoredIndex> batch = new LinkedHashMap<>();
         while (!closed) {
             try {
                 if (!filled) {
                     SigningKeys k = keys;
+                    if (k != scanned) {
+                        scanned = k;
+                        after = null;
+                    }
                     List<String> names = db.staleIndexes(k.current().id(), after, BATCH);
                     for (String name : names) {
                         make(name, k).ifPresent(d -> batch.put(name, d));
                     }
                     made += names.size();
                     after = names.isEmpty() ? after : names.get(names.size() - 1);
-                    if (names.isEmpty()) {
+                    if (names.isEmpty() && keys == k) {
                         filled = true;
                         if (made > 0) {
                             LOG.log(System.Logger.Level.INFO, "stored the index documents of " + made + " plugins in "
