@@ -232,13 +232,15 @@ public final class RegistryServer implements AutoCloseable {
         }
         HttpServer http = HttpServer.create(new InetSocketAddress(host, port), 128);
         SigningKeys keys = SigningKeys.loadOrCreate(options.signingKey(), java.time.Instant.now());
-        registry.signIndexesWith(keys);
         RegistryServer s = new RegistryServer(registry, http, new CodexMarketplace(registry, options.codexRepository(), options.marketplaceName()),
                 options, new Uploads(options.uploads(), options.maxUploads(), options.maxUploadTime()), keys);
         http.createContext("/", s::handle);
         http.setExecutor(s.executor);
         registry.prepareSearch();
         http.start();
+        // after the start, so that filling the documents a migrated or imported registry lacks (in the background) does
+        // not hold up its first answer; until then a document is signed as it is sent
+        registry.signIndexesWith(keys);
         return s;
     }
 
