@@ -155,7 +155,7 @@ final class IndexDocuments implements AutoCloseable {
                     after = names.isEmpty() ? after : names.get(names.size() - 1);
                     if (names.isEmpty() && keys == k) {
                         filled = true;
-                        if (made > 0) {
+                        if (made >= BATCH) { // a fill worth an operator's notice (an import, a migration, a rotation)
                             LOG.log(System.Logger.Level.INFO, "stored the index documents of " + made + " plugins in "
                                     + TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start) + " s");
                         }
