@@ -1,7 +1,7 @@
 package dev.cxpm.cli;
 
 import dev.cxpm.core.UserError;
-import dev.cxpm.registry.CostlyRequests;
+import dev.cxpm.registry.ops.CostlyRequests;
 import dev.cxpm.registry.RegistryServer;
 import dev.cxpm.registry.ops.AccessLog;
 import dev.cxpm.registry.ops.Metrics;

@@ -7,16 +7,22 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cxpm.registry.publish.SemverGate;
 import dev.cxpm.registry.storage.RegistryDatabase;
+import dev.cxpm.registry.storage.RegistryDatabase.IndexLookup;
 import dev.cxpm.registry.storage.RegistryDatabase.PluginRow;
+import dev.cxpm.registry.storage.RegistryDatabase.StoredIndex;
 import dev.cxpm.registry.storage.RegistryDatabase.VersionRow;
 import dev.cxpm.registry.storage.Versions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A plugin's index document as clients read it: every version, oldest first, with its integrity,
@@ -24,27 +30,195 @@ import java.util.Optional;
  * known, surface changes since its previous release, the standing advisories ({@code "advisories": [{id, range, severity,
  * summary, url?}]}, absent when none), and a strong ETag (a hash of the bytes). Its {@code sequence} goes up with every
  * change, so a client can tell a replayed older document from a newer one; the server signs the exact bytes.
+ *
+ * <p>Once a server gives it its key ({@link #signWith}), each document is built and signed when a change makes it (in
+ * the writer's thread, after the change commits) and stored in the database beside the plugin, so a read is one
+ * indexed lookup and a copy of bytes at any registry size, with no cache to outgrow (issue 12: at 100,000 plugins half
+ * the reads missed a cache of 50,000 and rebuilt and signed, and the turnover made the collector stall). A stored
+ * document is served only at the plugin's current sequence and signed by the current key; one missing or stale (a
+ * registry imported or migrated, a key rotated, a server stopped between a change's commit and storing its document) is
+ * built by its reader and stored behind, and a background thread makes every missing one after start, readers served
+ * meanwhile. Servers sharing a PostgreSQL database read each other's stored documents (they are given the same key).
  */
-final class IndexDocuments {
+final class IndexDocuments implements AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final System.Logger LOG = System.getLogger(IndexDocuments.class.getName());
+    /** Documents made (or stored) per transaction in the background. */
+    static final int BATCH = 200;
+    /** Documents readers rebuilt, waiting to be stored: bounded; past it a document is made again by its next reader. */
+    static final int PENDING_MAX = 1_000;
 
-    private IndexDocuments() {
+    /** A document as built, before signing. */
+    private record Document(byte[] json, String etag, long sequence) {
     }
 
-    static Optional<Registry.IndexDocument> build(RegistryDatabase db, SemverGate surfaces, String plugin) {
+    private final RegistryDatabase db;
+    private final SemverGate surfaces;
+    private volatile SigningKeys keys;
+    private final BlockingQueue<Map.Entry<String, StoredIndex>> pending = new ArrayBlockingQueue<>(PENDING_MAX);
+    private Thread storer;
+    private volatile boolean closed;
+    private volatile boolean filled;
+
+    IndexDocuments(RegistryDatabase db, SemverGate surfaces) {
+        this.db = db;
+        this.surfaces = surfaces;
+    }
+
+    /**
+     * From now on documents are signed with {@code keys} and stored; those missing or stale (signed by another key
+     * included) are made in the background, a batch at a time, without holding up readers.
+     */
+    synchronized void signWith(SigningKeys keys) {
+        this.keys = keys;
+        filled = false; // a server started again on this registry, maybe with a rotated key: the scan runs again
+        if (storer == null && !closed) {
+            storer = Thread.ofPlatform().daemon().name("cxpm-index-documents").start(this::storeInBackground);
+        }
+    }
+
+    /** Whether the background thread has made every document missing at start (for tests and the log). */
+    boolean filled() {
+        return filled;
+    }
+
+    /** The plugin's document: stored and current, or built (and signed, and queued to be stored, once a key is given). */
+    Optional<Registry.IndexDocument> read(String plugin) {
+        SigningKeys k = keys;
+        if (k == null) { // a registry opened by a command, not a server: nothing signs, nothing is stored
+            return build(plugin).map(d -> new Registry.IndexDocument(d.json(), d.etag(), d.sequence(), null));
+        }
+        Optional<IndexLookup> found = db.storedIndex(plugin);
+        if (found.isEmpty()) {
+            return Optional.empty();
+        }
+        Optional<StoredIndex> stored = found.get().stored();
+        if (stored.isPresent() && current(stored.get(), found.get().sequenceNow(), k)) {
+            return stored.map(IndexDocuments::document);
+        }
+        Optional<StoredIndex> made = make(plugin, k);
+        made.ifPresent(d -> pending.offer(Map.entry(plugin, d)));
+        return made.map(IndexDocuments::document);
+    }
+
+    private static boolean current(StoredIndex s, long sequenceNow, SigningKeys k) {
+        return s.sequence() == sequenceNow && s.keyId().equals(k.current().id());
+    }
+
+    private static Registry.IndexDocument document(StoredIndex s) {
+        return new Registry.IndexDocument(s.body(), s.etag(), s.sequence(), s.signature());
+    }
+
+    /**
+     * The plugin changed through this server (its change committed): its document made, signed and stored now, so
+     * that the writer's answer means every server reads the new one. A failure here loses nothing: the plugin's
+     * sequence has moved, so the stored document is stale and its next reader makes it.
+     */
+    void changed(String plugin) {
+        SigningKeys k = keys;
+        if (k == null || plugin == null) {
+            return;
+        }
+        try {
+            make(plugin, k).ifPresent(d -> db.storeIndexes(Map.of(plugin, d)));
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "could not store the index document of " + plugin + " (its next reader makes it)", e);
+        }
+    }
+
+    /** Built and signed: the signature ({@code X-Cxpm-Signature}'s value) is made here, once per change, never per read. */
+    private Optional<StoredIndex> make(String plugin, SigningKeys k) {
+        return build(plugin).map(d -> new StoredIndex(d.sequence(), d.json(), d.etag(), k.current().id(), k.sign(d.json()).header()));
+    }
+
+    /** Every missing or stale document made once after start, then what readers rebuilt, stored in batches. */
+    private void storeInBackground() {
+        long start = System.nanoTime();
+        int made = 0;
+        String after = null;
+        SigningKeys scanned = null;
+        Map<String, StoredIndex> batch = new LinkedHashMap<>();
+        while (!closed) {
+            try {
+                if (!filled) {
+                    SigningKeys k = keys;
+                    if (k != scanned) {
+                        scanned = k;
+                        after = null;
+                    }
+                    List<String> names = db.staleIndexes(k.current().id(), after, BATCH);
+                    for (String name : names) {
+                        make(name, k).ifPresent(d -> batch.put(name, d));
+                    }
+                    made += names.size();
+                    after = names.isEmpty() ? after : names.get(names.size() - 1);
+                    if (names.isEmpty() && keys == k) {
+                        filled = true;
+                        if (made >= BATCH) { // a fill worth an operator's notice (an import, a migration, a rotation)
+                            LOG.log(System.Logger.Level.INFO, "stored the index documents of " + made + " plugins in "
+                                    + TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start) + " s");
+                        }
+                    }
+                } else {
+                    Map.Entry<String, StoredIndex> first = pending.poll(1, TimeUnit.SECONDS);
+                    if (first != null) {
+                        batch.put(first.getKey(), first.getValue());
+                    }
+                }
+                for (Map.Entry<String, StoredIndex> e; batch.size() < BATCH * 2 && (e = pending.poll()) != null; ) {
+                    batch.putIfAbsent(e.getKey(), e.getValue());
+                }
+                db.storeIndexes(batch);
+                batch.clear();
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException e) {
+                if (closed) {
+                    return;
+                }
+                // the database away for a moment: tried again (readers build meanwhile, as before any was stored)
+                LOG.log(System.Logger.Level.WARNING, "could not store index documents; trying again in a second", e);
+                batch.clear();
+                try {
+                    Thread.sleep(1000);
+                } catch (InterruptedException stop) {
+                    return;
+                }
+            }
+        }
+    }
+
+    private Optional<Document> build(String plugin) {
         // the sequence is read before and after the rest: a change in between (on any server) would pair a number
         // with a state it does not describe, and a client holding the later pair would take this one for a replay
         for (int attempt = 0; ; attempt++) {
             long sequence = db.indexSequence(plugin);
-            Optional<Registry.IndexDocument> doc = build(db, surfaces, plugin, sequence);
+            Optional<Document> doc = build(plugin, sequence);
             if (db.indexSequence(plugin) == sequence || attempt == 10) {
                 return doc;
             }
         }
     }
 
-    private static Optional<Registry.IndexDocument> build(RegistryDatabase db, SemverGate surfaces, String plugin, long sequence) {
+    @Override
+    public void close() {
+        Thread t;
+        synchronized (this) {
+            closed = true;
+            t = storer;
+        }
+        if (t != null) {
+            t.interrupt();
+            try {
+                t.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private Optional<Document> build(String plugin, long sequence) {
         Optional<PluginRow> row = db.plugin(plugin);
         if (row.isEmpty()) {
             return Optional.empty();
@@ -99,7 +273,7 @@ final class IndexDocuments {
         }
         try {
             byte[] bytes = JSON.writeValueAsBytes(doc);
-            return Optional.of(new Registry.IndexDocument(bytes, "\"" + Tokens.sha256(new String(bytes, StandardCharsets.UTF_8)).substring(0, 32) + "\"",
+            return Optional.of(new Document(bytes, "\"" + Tokens.sha256(new String(bytes, StandardCharsets.UTF_8)).substring(0, 32) + "\"",
                     sequence));
         } catch (IOException e) {
             throw new UncheckedIOException(e);

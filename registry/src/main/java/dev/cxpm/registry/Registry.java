@@ -4,7 +4,6 @@ import dev.cxpm.core.pack.Integrity;
 import dev.cxpm.registry.publish.Publishing;
 import dev.cxpm.registry.publish.SemverGate;
 import dev.cxpm.registry.publish.VersionPages;
-import dev.cxpm.registry.storage.ChangeFeed;
 import dev.cxpm.registry.storage.JdbcDatabase;
 import dev.cxpm.registry.storage.RegistryDatabase;
 import dev.cxpm.registry.storage.RegistryDatabase.AdvisoryRow;
@@ -56,7 +55,8 @@ public final class Registry implements AutoCloseable {
     private final TypoSearch typos;
     private final AuditLog audit;
     private final Advisories advisories;
-    private final ReadCaches caches = new ReadCaches();
+    private final SearchCache searchCache = new SearchCache(SearchCache.MAX_BYTES);
+    private final IndexDocuments indexes;
     /** Other processes' changes on a shared PostgreSQL database ({@code ChangeFeed}); nothing on SQLite. */
     private final AutoCloseable feed;
 
@@ -73,6 +73,7 @@ public final class Registry implements AutoCloseable {
         this.tokens = new Tokens(db, clock, audit);
         this.owners = new Owners(db, surfaces, audit);
         this.advisories = new Advisories(db, clock, owners, audit);
+        this.indexes = new IndexDocuments(db, surfaces);
         this.feed = db.listen(this::heard);
     }
 
@@ -113,13 +114,31 @@ public final class Registry implements AutoCloseable {
     }
 
     /**
-     * One path for both, so what a change reaches (the search index, then the caches, then the listeners) cannot differ
-     * between this server's writes and another's: the index first, so an answer cached after this is built from it as it is now.
+     * One path for both, so what a change reaches (the search index, then the search cache, then the listeners) cannot
+     * differ between this server's writes and another's: the index first, so an answer cached after this is built from
+     * it as it is now. The writer also stores the plugin's signed index document before the listeners run (a publish
+     * answers once they have), so every server sharing the database reads the new document as soon as it is answered.
      */
     private void changed(String plugin, boolean writer) {
         db.changed(plugin);
-        caches.changed(plugin);
+        searchCache.changed();
+        if (writer) {
+            indexes.changed(plugin);
+        }
         listeners.forEach(l -> l.changed(plugin, writer));
+    }
+
+    /**
+     * Index documents are signed with {@code keys} from now on, and stored as each change makes them (those missing,
+     * e.g. after an import or a migration, are made in the background): a server calls this before it serves.
+     */
+    public void signIndexesWith(SigningKeys keys) {
+        indexes.signWith(keys);
+    }
+
+    /** Whether every index document missing when signing began has been made and stored (tests wait for it). */
+    boolean indexesFilled() {
+        return indexes.filled();
     }
 
     /** Metadata in PostgreSQL, blobs under {@code DIR/blobs/}. */
@@ -276,20 +295,20 @@ public final class Registry implements AutoCloseable {
 
     // ---- reading ---------------------------------------------------------------------------
 
-    /** The per-plugin index document and its strong ETag (a hash of its bytes). */
-    public record IndexDocument(byte[] json, String etag, long sequence) {
+    /**
+     * The per-plugin index document, its strong ETag (a hash of its bytes), and the signature of those bytes ({@code
+     * X-Cxpm-Signature}'s value; null when this registry was given no key: a command's, not a server's).
+     */
+    public record IndexDocument(byte[] json, String etag, long sequence, String signature) {
     }
 
     /**
-     * The plugin's index document. Where other servers share the database, a cached one is served only while the
-     * change feed is current (every other server's change notified up to a moment ago has dropped it) or, when it is
-     * not, while its sequence is still the database's: a client that saw a newer document through another server
-     * refuses an older one as a replay.
+     * The plugin's index document ({@link IndexDocuments}): the stored one while it is the plugin's current sequence,
+     * read from the database each time, so a server sharing it never serves an older document than another server
+     * wrote (a client that saw the newer one would refuse the older as a replay).
      */
     public Optional<IndexDocument> index(String plugin) {
-        return caches.index(plugin, () -> IndexDocuments.build(db, surfaces, plugin),
-                doc -> !db.sharedWithOtherInstances() || (feed instanceof ChangeFeed f && f.current())
-                        || doc.sequence() == db.indexSequence(plugin), db::indexSequence);
+        return indexes.read(plugin);
     }
 
     public Optional<PluginRow> plugin(String name) {
@@ -355,7 +374,7 @@ public final class Registry implements AutoCloseable {
 
     public SearchResult search(String text, String category, int page, int perPage) {
         SearchQuery q = SearchCache.query(text, category, page, perPage);
-        return caches.search(q, () -> {
+        return searchCache.answer(q, () -> {
             SearchPage r = db.search(q);
             return new SearchResult(r.total(), q.page(), q.perPage(), r.plugins());
         });
@@ -377,7 +396,7 @@ public final class Registry implements AutoCloseable {
 
     /** What the search cache holds, in bytes of queries and answers. */
     long searchCacheBytes() {
-        return caches.searchBytes();
+        return searchCache.retainedBytes();
     }
 
     /**
@@ -414,6 +433,7 @@ public final class Registry implements AutoCloseable {
 
     @Override
     public void close() {
+        indexes.close();
         try {
             feed.close();
         } catch (Exception e) {

@@ -7,6 +7,7 @@ import dev.cxpm.registry.api.Request;
 import dev.cxpm.registry.api.Uploads;
 import dev.cxpm.registry.codex.CodexMarketplace;
 import dev.cxpm.registry.ops.ClientAddress;
+import dev.cxpm.registry.ops.CostlyRequests;
 import dev.cxpm.registry.ops.Health;
 import dev.cxpm.registry.ops.Metrics;
 import dev.cxpm.registry.ops.Operations;
@@ -237,6 +238,9 @@ public final class RegistryServer implements AutoCloseable {
         http.setExecutor(s.executor);
         registry.prepareSearch();
         http.start();
+        // after the start, so that filling the documents a migrated or imported registry lacks (in the background) does
+        // not hold up its first answer; until then a document is signed as it is sent
+        registry.signIndexesWith(keys);
         return s;
     }
 

@@ -6,15 +6,19 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 /**
  * Recent search answers, bounded by the bytes they hold (queries and results), not by their
  * number: anyone may search, so what a stranger can make the server keep must be small whatever
- * they send. Least recently used entries go first; an entry is good for {@link
- * ReadCaches#TTL} and until the registry changes (its generation moves).
+ * they send. Least recently used entries go first; an entry is good for {@link #TTL} and until the registry changes
+ * (through this process, or through another on the same PostgreSQL database, which announces it: {@code ChangeFeed}),
+ * so even a lost announcement leaves an answer at most that stale.
  */
 final class SearchCache {
 
+    static final java.time.Duration TTL = java.time.Duration.ofSeconds(5);
     static final long MAX_BYTES = 16L << 20;
     /** Roughly what a Java object and its header cost beyond its characters. */
     private static final int OVERHEAD = 64;
@@ -25,14 +29,33 @@ final class SearchCache {
     private final long maxBytes;
     private final LinkedHashMap<SearchQuery, Entry> entries = new LinkedHashMap<>(64, 0.75f, true);
     private long bytes;
+    /** Bumped by every change, so an answer found while a change ran is not cached over it. */
+    private final AtomicLong generation = new AtomicLong();
 
     SearchCache(long maxBytes) {
         this.maxBytes = maxBytes;
     }
 
+    /** A plugin changed (any of them: an answer may list it or now miss it). */
+    void changed() {
+        generation.incrementAndGet();
+    }
+
+    /** The cached answer to the query, or {@code run}'s, kept when no change ran meanwhile. */
+    Registry.SearchResult answer(SearchQuery q, Supplier<Registry.SearchResult> run) {
+        long gen = generation.get();
+        Optional<Registry.SearchResult> cached = get(q, gen);
+        if (cached.isPresent()) {
+            return cached.get();
+        }
+        Registry.SearchResult result = run.get();
+        put(q, result, gen);
+        return result;
+    }
+
     synchronized Optional<Registry.SearchResult> get(SearchQuery q, long generation) {
         Entry e = entries.get(q);
-        if (e == null || e.generation() != generation || System.nanoTime() - e.at() >= ReadCaches.TTL.toNanos()) {
+        if (e == null || e.generation() != generation || System.nanoTime() - e.at() >= TTL.toNanos()) {
             return Optional.empty();
         }
         return Optional.of(e.result());

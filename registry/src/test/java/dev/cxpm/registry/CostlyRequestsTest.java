@@ -2,6 +2,7 @@ package dev.cxpm.registry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.cxpm.registry.ops.CostlyRequests;
 import dev.cxpm.registry.ops.Operations;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

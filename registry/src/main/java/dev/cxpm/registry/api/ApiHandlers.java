@@ -130,30 +130,10 @@ public final class ApiHandlers {
         r.send(200, "application/json", doc.json());
     }
 
-    /**
-     * The document's signature, made once per content: an Ed25519 signature costs far more CPU than serving the cached
-     * document it signs (index reads went from 25k to 2.7k a second with one per request). Keyed by the ETag, a SHA-256
-     * of the exact bytes, so equal keys mean equal bytes; the key does not change while a server runs (rotation is offline).
-     */
+    /** Made when the document was (stored beside it): a read signs nothing. */
     private String signature(Registry.IndexDocument doc) {
-        String signed = signatures.get(doc.etag());
-        if (signed == null) {
-            signed = keys.sign(doc.json()).header();
-            if (signatures.size() >= MAX_SIGNATURES) {
-                // a tenth dropped, not all: clearing made every reader sign again at once (at 100,000 plugins, often)
-                var it = signatures.keySet().iterator();
-                for (int drop = MAX_SIGNATURES / 10; drop > 0 && it.hasNext(); drop--) {
-                    it.next();
-                    it.remove();
-                }
-            }
-            signatures.put(doc.etag(), signed);
-        }
-        return signed;
+        return doc.signature() != null ? doc.signature() : keys.sign(doc.json()).header();
     }
-
-    private static final int MAX_SIGNATURES = 50_000;
-    private final java.util.concurrent.ConcurrentHashMap<String, String> signatures = new java.util.concurrent.ConcurrentHashMap<>();
 
     /** The registry's public keys, for clients to pin the current one and to follow a rotation from the one they pinned. */
     public void keys(Request r) throws IOException {

@@ -1,6 +1,6 @@
 package dev.cxpm.registry.ops;
 
-import dev.cxpm.registry.CostlyRequests;
+import dev.cxpm.registry.ops.CostlyRequests;
 import dev.cxpm.registry.publish.PluginArchive;
 import java.time.Duration;
 import java.util.Optional;

@@ -13,7 +13,8 @@ import java.util.Optional;
  * FTS5 search) and PostgreSQL for scale-out (tsvector search); the {@link Dialect} holds the few
  * statements that differ. {@link JdbcConnections} holds the connections and transactions, and
  * the statements live by table: {@link PluginRows}, {@link PublishTransaction}, {@link SearchRows},
- * {@link TokenRows}, {@link AuditRows}, {@link AdvisoryRows}.
+ * {@link TokenRows}, {@link AuditRows}, {@link AdvisoryRows},
+ * {@link IndexRows}.
  */
 public final class JdbcDatabase implements RegistryDatabase {
 
@@ -148,6 +149,23 @@ public final class JdbcDatabase implements RegistryDatabase {
     @Override
     public long indexSequence(String plugin) {
         return db.read(c -> PluginRows.indexSequence(c, plugin));
+    }
+
+    @Override
+    public Optional<IndexLookup> storedIndex(String plugin) {
+        return db.read(c -> IndexRows.lookup(c, plugin));
+    }
+
+    @Override
+    public void storeIndexes(Map<String, StoredIndex> docs) {
+        if (!docs.isEmpty()) {
+            db.write(c -> IndexRows.store(c, docs));
+        }
+    }
+
+    @Override
+    public List<String> staleIndexes(String keyId, String after, int limit) {
+        return db.read(c -> IndexRows.stale(c, keyId, after, limit));
     }
 
     @Override

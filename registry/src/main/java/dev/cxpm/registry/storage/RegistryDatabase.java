@@ -41,6 +41,26 @@ public interface RegistryDatabase extends AutoCloseable {
      */
     long indexSequence(String plugin);
 
+    /**
+     * A plugin's index document as stored when a change made it: its sequence, exact bytes, strong ETag, and the
+     * signature ({@code X-Cxpm-Signature}'s value) by the key {@code keyId}.
+     */
+    record StoredIndex(long sequence, byte[] body, String etag, String keyId, String signature) {
+    }
+
+    /** The plugin's sequence now and its stored document, if one is (it is current only at that sequence). */
+    record IndexLookup(long sequenceNow, Optional<StoredIndex> stored) {
+    }
+
+    /** One indexed read; empty when there is no such plugin. */
+    Optional<IndexLookup> storedIndex(String plugin);
+
+    /** Stores documents by plugin name, in one transaction; one already stored stays when it is newer. */
+    void storeIndexes(java.util.Map<String, StoredIndex> docs);
+
+    /** Up to {@code limit} plugin names after {@code after} (null: from the first) whose stored document is missing or stale. */
+    List<String> staleIndexes(String keyId, String after, int limit);
+
     /** The searchable summary a new version brings (applied to the plugin when it becomes its latest). */
     record Summary(String displayName, String description, String category, List<String> keywords, List<String> capabilities) {
     }

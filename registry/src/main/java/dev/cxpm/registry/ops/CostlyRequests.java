@@ -1,5 +1,6 @@
-package dev.cxpm.registry;
+package dev.cxpm.registry.ops;
 
+import dev.cxpm.registry.RegistryException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -49,7 +50,7 @@ public final class CostlyRequests implements AutoCloseable {
 
     private final ThreadPoolExecutor pool;
 
-    CostlyRequests(Limits limits) {
+    public CostlyRequests(Limits limits) {
         AtomicInteger n = new AtomicInteger();
         pool = new ThreadPoolExecutor(limits.atOnce(), limits.atOnce(), 0, TimeUnit.SECONDS,
                 // a SynchronousQueue when none may wait: the work is handed to an idle thread or refused
@@ -61,7 +62,7 @@ public final class CostlyRequests implements AutoCloseable {
                 }, new ThreadPoolExecutor.AbortPolicy());
     }
 
-    interface Work {
+    public interface Work {
         void run() throws IOException;
     }
 
@@ -69,7 +70,7 @@ public final class CostlyRequests implements AutoCloseable {
      * Runs {@code work} on one of the threads and waits for it (a virtual thread waiting here frees its carrier);
      * 503 with Retry-After when as many wait as the limits allow. Its exceptions are the caller's, as if it ran here.
      */
-    void run(Work work, java.util.function.Consumer<Integer> retryAfter) throws IOException {
+    public void run(Work work, java.util.function.Consumer<Integer> retryAfter) throws IOException {
         Future<?> done;
         try {
             done = pool.submit((Callable<Void>) () -> {
@@ -98,12 +99,12 @@ public final class CostlyRequests implements AutoCloseable {
     }
 
     /** Costly requests queued now (for the gauges and tests). */
-    int waiting() {
+    public int waiting() {
         return pool.getQueue().size();
     }
 
     /** Runs {@code task} as a costly request would (tests: holds a thread). */
-    Future<?> submit(Runnable task) {
+    public Future<?> submit(Runnable task) {
         return pool.submit(task);
     }
 
