@@ -26,6 +26,9 @@ public final class AotTraining {
 
     public static void main(String[] args) throws IOException {
         train();
+        // Every command ends in System.exit, whose first call logs through System.Logger (Shutdown.logRuntimeExit):
+        // exiting the same way here puts those classes in the archive, which is written after it.
+        System.exit(0);
     }
 
     /** Runs the everyday commands once, in a temp dir removed afterwards; also how the daemon warms up at spawn. */
@@ -51,45 +54,75 @@ public final class AotTraining {
                 {"list", "--json"}, {"search", "demo"}, {"info", "demo", "--json"}, {"uninstall", "demo@aot-training"},
                 {"no-such-command"},
             };
-            // The team commands: a two-plugin marketplace and a project that needs one (which needs the other).
-            for (String[] plugin : new String[][] {{"app", "\"dep\": \"^1\""}, {"dep", ""}}) {
-                Path p = Files.createDirectories(dir.resolve("market/plugins/" + plugin[0] + "/.codex-plugin"));
-                Files.writeString(p.resolve("plugin.json"), "{\"name\": \"" + plugin[0]
-                        + "\", \"version\": \"1.0.0\", \"dependencies\": {" + plugin[1] + "}}", StandardCharsets.UTF_8);
-            }
-            Files.createDirectories(dir.resolve("market/.agents/plugins"));
-            Files.writeString(dir.resolve("market/.agents/plugins/marketplace.json"), "{\"name\": \"fx\", \"plugins\": ["
-                    + "{\"name\": \"app\", \"source\": \"./plugins/app\"}, {\"name\": \"dep\", \"source\": \"./plugins/dep\"}]}",
-                    StandardCharsets.UTF_8);
-            Files.writeString(dir.resolve("cxpm.toml"), "[marketplaces]\nfx = \"./market\"\n\n[plugins]\napp = \"^1\"\n",
-                    StandardCharsets.UTF_8);
-            String[][] team = {{"sync"}, {"sync"}, {"sync", "--frozen"}, {"why", "dep"}, {"outdated"}, {"doctor"}};
+            team(dir);
+            // A team's sync as CI runs it, one command per job: the first (resolve, pack, lock, install), --frozen into
+            // an empty Codex home, the no-op. Each plugin as teams write them (a skill, an MCP server, a dependency), so
+            // what placing, the approvals and the prerequisites load and link is in the archive too.
+            String[][] team = {{"sync", "--yes"}, {"sync"}, {"sync", "--frozen"}, {"why", "dep"}, {"outdated"}, {"doctor"}};
             runs = java.util.Arrays.copyOf(runs, runs.length + team.length);
             System.arraycopy(team, 0, runs, runs.length - team.length, team.length);
             for (String[] run : runs) {
-                try {
-                    Main.run(env(dir), run);
-                } catch (RuntimeException e) {
-                    // training only records what ran; a failing command still loaded its classes
-                }
+                run(env(dir), run);
             }
+            Map<String, String> emptyHome = new HashMap<>(env(dir).vars());
+            emptyHome.put("CODEX_HOME", dir.resolve("codex-home-frozen").toString());
+            run(new Env(emptyHome, dir, env(dir).out(), env(dir).err(), Clock.systemUTC()), new String[] {"sync", "--frozen"});
             // CI runs install, list and validate one per job, mostly outside any project (no cxpm.toml above the
             // directory): that path, a fresh and an already-installed install included, is trained too
             Path outside = Files.createTempDirectory("cxpm-aot-outside");
             try {
                 for (String[] run : new String[][] {{"install", "demo@aot-training"}, {"install", "demo@aot-training"}, {"list"},
                         {"validate", dir.resolve("demo").toString()}, {"uninstall", "demo@aot-training"}}) {
-                    try {
-                        Main.run(env(dir, outside), run);
-                    } catch (RuntimeException e) {
-                        // as above
-                    }
+                    run(env(dir, outside), run);
                 }
             } finally {
                 deleteTree(outside);
             }
         } finally {
             deleteTree(dir);
+        }
+    }
+
+    /**
+     * A marketplace of a few plugins at dir/market and a project at dir needing them: app needs dep, each has a skill,
+     * tool and app an MCP server (run by sh, found on PATH on any Unix).
+     */
+    private static void team(Path dir) throws IOException {
+        String[][] plugins = {{"app", "\"dep\": \"^1\""}, {"dep", ""}, {"tool", ""}, {"docs", ""}};
+        StringBuilder entries = new StringBuilder();
+        StringBuilder needs = new StringBuilder();
+        for (String[] plugin : plugins) {
+            String name = plugin[0];
+            Path p = Files.createDirectories(dir.resolve("market/plugins/" + name + "/.codex-plugin"));
+            Files.writeString(p.resolve("plugin.json"), "{\"name\": \"" + name + "\", \"version\": \"1.2.0\", \"description\": \"The "
+                    + name + " plugin.\", \"dependencies\": {" + plugin[1] + "}}", StandardCharsets.UTF_8);
+            Path skill = Files.createDirectories(dir.resolve("market/plugins/" + name + "/skills/" + name + "-skill"));
+            Files.writeString(skill.resolve("SKILL.md"), "---\nname: " + name + "-skill\ndescription: Skill of " + name
+                    + ".\n---\nDo the " + name + " thing.\n", StandardCharsets.UTF_8);
+            if (!name.equals("dep") && !name.equals("docs")) { // one server runs a file of its plugin, which approvals hash
+                Path script = Files.createDirectories(dir.resolve("market/plugins/" + name + "/scripts")).resolve("start.sh");
+                Files.writeString(script, "#!/bin/sh\nexit 0\n", StandardCharsets.UTF_8);
+                Files.writeString(dir.resolve("market/plugins/" + name + "/.mcp.json"), "{\"mcpServers\": {\"" + name
+                        + "\": {\"command\": \"sh\", \"args\": [\"" + (name.equals("app") ? "./scripts/start.sh" : "-c")
+                        + "\", \"-y\", \"@example/" + name + "\"], \"env\": {\"TOKEN\": \"${TOKEN}\"}}}}", StandardCharsets.UTF_8);
+            }
+            entries.append(entries.isEmpty() ? "" : ", ").append("{\"name\": \"").append(name).append("\", \"source\": \"./plugins/")
+                    .append(name).append("\"}");
+            if (!name.equals("dep")) {
+                needs.append(name).append(" = \"^1\"\n");
+            }
+        }
+        Files.createDirectories(dir.resolve("market/.agents/plugins"));
+        Files.writeString(dir.resolve("market/.agents/plugins/marketplace.json"), "{\"name\": \"fx\", \"plugins\": [" + entries + "]}",
+                StandardCharsets.UTF_8);
+        Files.writeString(dir.resolve("cxpm.toml"), "[marketplaces]\nfx = \"./market\"\n\n[plugins]\n" + needs, StandardCharsets.UTF_8);
+    }
+
+    private static void run(Env env, String[] args) {
+        try {
+            Main.run(env, args);
+        } catch (RuntimeException e) {
+            // training only records what ran; a failing command still loaded its classes
         }
     }
 
@@ -103,6 +136,7 @@ public final class AotTraining {
         vars.put("HOME", dir.resolve("home").toString());
         vars.put("CODEX_HOME", dir.resolve("codex-home").toString());
         vars.put("CXPM_STORE", dir.resolve("store").toString());
+        vars.put("TOKEN", "training"); // what the team's MCP servers read (team(dir)): else sync stops at prerequisites
         PrintWriter sink = new PrintWriter(Writer.nullWriter());
         return new Env(vars, cwd, sink, sink, Clock.systemUTC());
     }

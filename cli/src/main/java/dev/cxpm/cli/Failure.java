@@ -2,7 +2,6 @@ package dev.cxpm.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cxpm.core.UserError;
-import java.util.Arrays;
 import picocli.CommandLine;
 
 /**
@@ -44,7 +43,16 @@ record Failure(String code, String message, String hint, java.util.List<UserErro
 
     /** Whether the option was typed as an option (before a {@code --} that ends them), whichever command it follows. */
     static boolean typed(String[] args, String option) {
-        return Arrays.stream(args).takeWhile(a -> !a.equals("--")).anyMatch(a -> a.equals(option));
+        // a loop, not a stream: every command on a fresh JVM asks this first, and a stream's lambdas are linked then
+        for (String a : args) {
+            if (a.equals("--")) {
+                return false;
+            }
+            if (a.equals(option)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Adds the {@code error} member to a command's own JSON report, so that stdout stays one JSON object. */

@@ -46,6 +46,17 @@ public record RunHash(String text) {
         }
     }
 
+    /** Written out: a record's generated equals is bootstrapped through ObjectMethods on first use (ColdPathTest). */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof RunHash h && h.text.equals(text);
+    }
+
+    @Override
+    public int hashCode() {
+        return text.hashCode();
+    }
+
     @Override
     public String toString() {
         return text;

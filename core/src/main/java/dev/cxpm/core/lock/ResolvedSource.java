@@ -13,10 +13,23 @@ import java.util.regex.Pattern;
  * </ul>
  */
 public sealed interface ResolvedSource {
+    // Each record spells out equals and hashCode: a record's generated ones are bootstrapped through ObjectMethods on
+    // first use, several ms of method handles spun on a fresh JVM, and sync compares every locked source with its
+    // marketplace's (ColdPathTest).
 
     Pattern COMMIT = Pattern.compile("[0-9a-f]{40}([0-9a-f]{24})?");
 
     record LocalPath(String path) implements ResolvedSource {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof LocalPath l && l.path.equals(path);
+        }
+
+        @Override
+        public int hashCode() {
+            return path.hashCode();
+        }
+
         @Override
         public String toString() {
             return "path+" + path;
@@ -25,6 +38,16 @@ public sealed interface ResolvedSource {
 
     record GitCommit(String url, Optional<String> subdir, String commit) implements ResolvedSource {
         @Override
+        public boolean equals(Object o) {
+            return o instanceof GitCommit g && g.url.equals(url) && g.subdir.equals(subdir) && g.commit.equals(commit);
+        }
+
+        @Override
+        public int hashCode() {
+            return (url.hashCode() * 31 + subdir.hashCode()) * 31 + commit.hashCode();
+        }
+
+        @Override
         public String toString() {
             return "git+" + url + subdir.map(s -> "?path=" + s).orElse("") + "#" + commit;
         }
@@ -32,12 +55,32 @@ public sealed interface ResolvedSource {
 
     record Npm(String packageName, String version) implements ResolvedSource {
         @Override
+        public boolean equals(Object o) {
+            return o instanceof Npm n && n.packageName.equals(packageName) && n.version.equals(version);
+        }
+
+        @Override
+        public int hashCode() {
+            return packageName.hashCode() * 31 + version.hashCode();
+        }
+
+        @Override
         public String toString() {
             return "npm+" + packageName + "@" + version;
         }
     }
 
     record Registry(String url) implements ResolvedSource {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Registry r && r.url.equals(url);
+        }
+
+        @Override
+        public int hashCode() {
+            return url.hashCode();
+        }
+
         @Override
         public String toString() {
             return "registry+" + url;
@@ -51,7 +94,7 @@ public sealed interface ResolvedSource {
             return Optional.empty();
         }
         String rest = text.substring(plus + 1);
-        if (rest.isBlank() || rest.chars().anyMatch(c -> c < 0x20)) {
+        if (rest.isBlank() || hasControl(rest)) {
             return Optional.empty();
         }
         return switch (text.substring(0, plus)) {
@@ -79,5 +122,14 @@ public sealed interface ResolvedSource {
                     ? Optional.of(new Registry(rest)) : Optional.empty();
             default -> Optional.empty();
         };
+    }
+
+    private static boolean hasControl(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) < 0x20) {
+                return true;
+            }
+        }
+        return false;
     }
 }

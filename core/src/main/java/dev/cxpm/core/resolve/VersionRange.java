@@ -1,7 +1,9 @@
 package dev.cxpm.core.resolve;
 
+import java.util.List;
 import java.util.Optional;
 import org.semver4j.Semver;
+import org.semver4j.range.Range;
 import org.semver4j.range.RangeList;
 import org.semver4j.range.RangeListFactory;
 
@@ -39,6 +41,10 @@ public record VersionRange(String text, RangeList ranges) {
         if (t.isEmpty()) {
             t = "*";
         }
+        RangeList common = common(t);
+        if (common != null) {
+            return Optional.of(new VersionRange(t, common));
+        }
         try {
             RangeList list = RangeListFactory.create(t);
             if (!list.get().isEmpty()) {
@@ -50,6 +56,41 @@ public record VersionRange(String text, RangeList ranges) {
         return dev.cxpm.core.format.CodexNames.isVersion(t) && Semver.parse(t) == null
                 ? Optional.of(new VersionRange(t, null))
                 : Optional.empty();
+    }
+
+    /**
+     * The ranges nearly every project writes ({@code *}, {@code ^1}, {@code ^1.2}, {@code ^1.2.3} with a major above 0,
+     * {@code 1.2.3}, {@code =1.2.3}) as the same list semver4j's parser makes of them (VersionRangeTest compares), or
+     * null for any other text. semver4j's parser sets up a tokenizer and a dozen regular expressions on first use: a
+     * few ms of a cold sync's interpreted start for the one range such a project has.
+     */
+    private static RangeList common(String t) {
+        if (t.equals("*")) {
+            return new RangeList(false).add(List.of(new Range(new Semver("0.0.0"), Range.RangeOperator.GTE)));
+        }
+        boolean caret = t.startsWith("^");
+        String v = caret || t.startsWith("=") ? t.substring(1) : t;
+        long[] parts = new long[3];
+        int n = 0;
+        for (String part : v.split("\\.", -1)) {
+            if (n == 3 || part.isEmpty() || part.length() > 9 || part.length() > 1 && part.charAt(0) == '0') {
+                return null;
+            }
+            for (int i = 0; i < part.length(); i++) {
+                if (part.charAt(i) < '0' || part.charAt(i) > '9') {
+                    return null;
+                }
+            }
+            parts[n++] = Long.parseLong(part);
+        }
+        if (caret && parts[0] > 0) {
+            return new RangeList(false).add(List.of(new Range(new Semver(parts[0] + "." + parts[1] + "." + parts[2]), Range.RangeOperator.GTE),
+                    new Range(new Semver((parts[0] + 1) + ".0.0"), Range.RangeOperator.LT)));
+        }
+        if (!caret && n == 3) {
+            return new RangeList(false).add(List.of(new Range(new Semver(v), Range.RangeOperator.EQ)));
+        }
+        return null;
     }
 
     /** Exactly one version: the range a lockfile or {@code add name@1.2.3} pins. */

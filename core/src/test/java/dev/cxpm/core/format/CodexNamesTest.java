@@ -58,4 +58,32 @@ class CodexNamesTest {
         assertThat(CodexNames.asPluginName("..")).isEqualTo("my-plugin");
         assertThat(CodexNames.asPluginName("a..b.")).isEqualTo("a.b");
     }
+
+    /**
+     * The hand-written checks accept exactly what the rules' regular expressions accept, on every string of up to four
+     * characters over an alphabet of each class's edges (letters, digits, the punctuation allowed and not, non-ASCII).
+     */
+    @Test
+    void handWrittenChecksAcceptExactlyWhatTheRulesRegularExpressionsAccept() {
+        java.util.regex.Pattern pluginName = java.util.regex.Pattern.compile("[A-Za-z0-9_-]+(\\.[A-Za-z0-9_-]+)*");
+        java.util.regex.Pattern marketplaceName = java.util.regex.Pattern.compile("[A-Za-z0-9_-]+");
+        java.util.regex.Pattern version = java.util.regex.Pattern.compile("[A-Za-z0-9.+_-]+");
+        String alphabet = "aZ09_-.+/ \u00e9\u0000@`[{:";
+        java.util.List<String> all = new java.util.ArrayList<>(java.util.List.of(""));
+        for (int len = 0, from = 0; len < 4; len++) {
+            int to = all.size();
+            for (int i = from; i < to; i++) {
+                for (char c : alphabet.toCharArray()) {
+                    all.add(all.get(i) + c);
+                }
+            }
+            from = to;
+        }
+        for (String s : all) {
+            assertThat(CodexNames.isPluginName(s)).as("plugin name %s", s).isEqualTo(pluginName.matcher(s).matches());
+            assertThat(CodexNames.isMarketplaceName(s)).as("marketplace name %s", s).isEqualTo(marketplaceName.matcher(s).matches());
+            assertThat(CodexNames.isVersion(s)).as("version %s", s)
+                    .isEqualTo(version.matcher(s).matches() && !s.equals(".") && !s.equals(".."));
+        }
+    }
 }
