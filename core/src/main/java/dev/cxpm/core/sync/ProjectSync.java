@@ -192,11 +192,7 @@ public final class ProjectSync {
         SyncState state = SyncState.read(home);
         CodexConfig config = home.config();
         StoreFill.Plan plan = fill.fill(lock, state, options, lazyIndex);
-        try {
-            return placeAndRecord(project, options, existing, lock, state, config, plan, lazyIndex, index);
-        } finally {
-            plan.discard();
-        }
+        return placeAndRecord(project, options, existing, lock, state, config, plan, lazyIndex, index);
     }
 
     /** Phase 2's checks on the unpacked content (prerequisites, policy, approvals), then phase 3 and the lockfile. */
@@ -228,7 +224,7 @@ public final class ProjectSync {
         }
 
         // Phase 3: apply, under the home lock.
-        List<Change> changes = apply.underHomeLock(project, lock, toInstall, plan.repairs(), plan.unpacked(), state, lazyIndex);
+        List<Change> changes = apply.underHomeLock(project, lock, toInstall, plan.repairs(), plan.trees(), state, lazyIndex);
         boolean written = false;
         if (existing.isEmpty() || !existing.get().toText().equals(lock.toText())) {
             lock.write(projectDir);
