@@ -28,7 +28,7 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * Sync's phase 3: under the Codex home lock, moves the unpacked plugins into Codex's cache, sets their
+ * Sync's phase 3: under the Codex home lock, links the store's checked trees into Codex's cache, sets their
  * {@code [plugins."id"]} tables and removes what this project installed and no longer needs.
  */
 final class HomeApply {

@@ -25,7 +25,7 @@ import java.util.Set;
  * Makes a Codex home match a project's cxpm.toml and cxpm.lock. In three phases, so that a failure
  * changes nothing: (1) resolve, when the lockfile is missing, disagrees with cxpm.toml or an update
  * was asked for ({@link LockResolution}); (2) bring every plugin that is not installed yet into the store and
- * check its integrity against the lockfile ({@link StoreFill}); (3) under the Codex home lock, move the unpacked
+ * check its integrity against the lockfile ({@link StoreFill}); (3) under the Codex home lock, link the store's trees of the
  * plugins into Codex's cache, set their {@code [plugins."id"]} tables, remove what this project installed and no
  * longer needs ({@link HomeApply}), then write the lockfile. Plugins installed some other way are left alone.
  */
