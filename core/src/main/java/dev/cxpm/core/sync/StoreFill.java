@@ -209,7 +209,7 @@ final class StoreFill {
                         .forEach(e -> leftOut.add(new Doctor.Finding("link-left-out", found.release().name() + "@" + found.release().origin(),
                                 found.release().name() + " " + found.release().version() + ": " + e.path() + " is not installed (" + e.reason() + ")",
                                 "nothing installed is a link: replace it with the file it names, or remove it")));
-                yield store.add(d.dir());
+                yield StoreTree.packed(store, d.dir());
             }
             case ProjectIndex.Content.RegistryBlob b ->
                     store.addArchive(new dev.cxpm.core.install.RegistryBlobs(store, progress).keep(b.registry(), b.plugin(), b.release()));

@@ -26,7 +26,8 @@ import java.util.stream.Stream;
  * A stored plugin unpacked once ({@code <algo>/<hex>.tree/files/}, beside its archive {@code <hex>.tgz}), from which sync
  * places plugins by hard-linking each file into the Codex home: a placed file is a new name for the tree's inode, not
  * a new inode with its bytes written again. The tree is made only by cxpm's {@link Unpacker} from the archive, after
- * the archive's content integrity was checked, into a temp directory renamed into place whole; its {@code index}
+ * the archive's content integrity was checked, or by the packer as it packs a plugin directory into the store (the
+ * bytes it hashes, at paths the unpacker's rules admit), into a temp directory renamed into place whole; its {@code index}
  * records each directory, and each file with its executable bit, size, modification time and inode as they were made.
  *
  * <p>A file installed by link is the tree's file: whoever edits it in the Codex home edits the tree too. So a tree is
@@ -101,6 +102,49 @@ record StoreTree(Path files, List<String> dirs, List<File> entries) {
                 Optional<StoreTree> theirs = checked(store, integrity);
                 return theirs.isPresent() ? theirs : make(store, integrity);
             }
+        } catch (IOException e) {
+            throw new UserError(UserError.Kind.IO, "cannot write to the store " + store.dir() + ": " + e.getMessage(),
+                    "check free space and permissions, or point CXPM_STORE elsewhere", e);
+        } finally {
+            if (tmp != null) {
+                Trees.delete(tmp);
+            }
+        }
+    }
+
+    /**
+     * Packs a plugin directory into the store and keeps the files it packed as the tree of that content, so a first sync
+     * places what it packed instead of unpacking it again: the files are the bytes the content integrity was computed
+     * over, written as the unpacker would write them (a path it would refuse: no tree, the archive alone is kept).
+     */
+    static Integrity packed(Store store, Path pluginDir) {
+        Path tmp = null;
+        try {
+            Files.createDirectories(store.dir());
+            tmp = TempPaths.directory(store.dir(), ".tree-");
+            Files.createDirectory(tmp.resolve(FILES));
+            Integrity integrity;
+            try {
+                integrity = store.add(pluginDir, tmp.resolve(FILES));
+            } catch (UserError notUnpackable) {
+                if (notUnpackable.kind() != UserError.Kind.INVALID_INPUT) {
+                    throw notUnpackable;
+                }
+                return store.add(pluginDir);
+            }
+            Path dir = dir(store, integrity);
+            if (Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS) && checked(store, integrity).isPresent()) {
+                return integrity;
+            }
+            StoreTree made = index(tmp.resolve(FILES));
+            Files.writeString(tmp.resolve(INDEX), made.indexText(), StandardCharsets.UTF_8);
+            try {
+                Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
+                tmp = null;
+            } catch (FileAlreadyExistsException | java.nio.file.DirectoryNotEmptyException madeMeanwhile) {
+                // another sync kept the same content first: theirs is used
+            }
+            return integrity;
         } catch (IOException e) {
             throw new UserError(UserError.Kind.IO, "cannot write to the store " + store.dir() + ": " + e.getMessage(),
                     "check free space and permissions, or point CXPM_STORE elsewhere", e);
