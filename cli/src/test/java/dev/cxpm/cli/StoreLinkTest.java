@@ -114,6 +114,32 @@ class StoreLinkTest {
     }
 
     @Test
+    void anIndexNamingPathsOutsideItsTreeIsThrownAwayAndTheTreeMadeAgainFromTheArchive() throws Exception {
+        TeamFixture t = synced();
+        String original = Files.readString(installed(t.codexHome()));
+        Path tree = stored(dir.resolve("store")).getParent().getParent().getParent().getParent();
+        Files.writeString(dir.resolve("secret.txt"), "secret");
+        Path index = tree.resolve("index");
+        String[] hostile = {
+            "cxpm-tree 1\nf - 6 0 - ../../../../secret.txt\n",
+            "cxpm-tree 1\nd ..\nd ../x\n",
+            "cxpm-tree 1\nf - 6 0 - skills/missing-dir/a.md\n",
+            Files.readString(index).replace("\nd ", "\nd /abs"),
+        };
+        for (String text : hostile) {
+            Files.writeString(index, text);
+            dev.cxpm.core.codexhome.Trees.delete(dir.resolve("codex-home-2"));
+            CliRun other = t.cxpmIn(t.project, "codex-home-2", "sync", "--frozen");
+            assertThat(other.exitCode()).as(text + other.stderr()).isZero();
+            assertThat(Files.readString(installed(dir.resolve("codex-home-2")))).isEqualTo(original);
+            try (Stream<Path> walk = Files.walk(dir.resolve("codex-home-2"))) {
+                assertThat(walk.filter(p -> p.getFileName().toString().equals("secret.txt")).toList()).isEmpty();
+            }
+            assertThat(Files.readString(tree.resolve("index"))).as("made again").startsWith("cxpm-tree 1\nd ");
+        }
+    }
+
+    @Test
     void aStoreOnAnotherFileSystemIsCopiedFrom() throws Exception {
         Path shm = Path.of("/dev/shm");
         assumeTrue(Files.isDirectory(shm) && Files.isWritable(shm));

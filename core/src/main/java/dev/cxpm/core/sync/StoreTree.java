@@ -281,10 +281,27 @@ record StoreTree(Path files, List<String> dirs, List<File> entries) {
                     return Optional.empty();
                 }
             }
+            // each directory after its parent, each file in a listed directory: else placing it would fail half-way
+            java.util.Set<String> listed = new java.util.HashSet<>();
+            for (String d : dirs) {
+                if (!parentListed(d, listed) || !listed.add(d)) {
+                    return Optional.empty();
+                }
+            }
+            for (File f : entries) {
+                if (!parentListed(f.path(), listed) || listed.contains(f.path())) {
+                    return Optional.empty();
+                }
+            }
             return Optional.of(new StoreTree(files, dirs, entries));
         } catch (IOException | RuntimeException notOurs) {
             return Optional.empty();
         }
+    }
+
+    private static boolean parentListed(String path, java.util.Set<String> listed) {
+        int slash = path.lastIndexOf('/');
+        return slash < 0 || listed.contains(path.substring(0, slash));
     }
 
     /** A path the unpacker could have made: relative, no empty, {@code .} or {@code ..} part, no backslash or NUL. */
