@@ -103,14 +103,17 @@ class SyncCommandTest {
         byte[] first = Files.readAllBytes(blobs.get(0));
         Files.write(blobs.get(0), Arrays.copyOf(first, first.length / 2)); // cut short: not a readable tar.gz
         Files.write(blobs.get(1), first); // a whole archive, of the other plugin's content
+        try (var walk = Files.list(blobs.get(0).getParent())) { // the unpacked trees gone too: the archives are read
+            walk.filter(f -> f.getFileName().toString().endsWith(".tree")).forEach(dev.cxpm.core.codexhome.Trees::delete);
+        }
 
         CliRun r = t.cxpmIn(t.project, "fresh-home", "sync", "--frozen");
         assertThat(r.exitCode()).as(r.stderr()).isZero();
         assertThat(TeamFixture.tree(dir.resolve("fresh-home/plugins/cache"))).isEqualTo(installed);
         assertThat(Files.readAllBytes(blobs.get(0))).isEqualTo(first);
         try (var walk = Files.walk(dir.resolve("store"))) {
-            assertThat(walk.filter(f -> f.getFileName().toString().startsWith(".unpacked-")).toList())
-                    .as("the scratch directory beside the store is gone").isEmpty();
+            assertThat(walk.filter(f -> f.getFileName().toString().startsWith(".tree-")).toList())
+                    .as("no tree half made is left in the store").isEmpty();
         }
     }
 
@@ -141,6 +144,7 @@ class SyncCommandTest {
         for (int i = 0; i < blobs.size(); i += 3) {
             byte[] whole = Files.readAllBytes(blobs.get(i));
             Files.write(blobs.get(i), Arrays.copyOf(whole, whole.length / 2)); // cut short
+            dev.cxpm.core.codexhome.Trees.delete(blobs.get(i).resolveSibling(blobs.get(i).getFileName().toString().replace(".tgz", ".tree")));
         }
 
         CliRun r = t.cxpmIn(t.project, "fresh-home", "sync", "--frozen");
@@ -148,7 +152,7 @@ class SyncCommandTest {
         assertThat(TeamFixture.tree(dir.resolve("fresh-home/plugins/cache"))).isEqualTo(installed);
         assertThat(t.read(dir.resolve("fresh-home/config.toml"))).isEqualTo(config);
         try (var walk = Files.walk(dir.resolve("store"))) {
-            assertThat(walk.filter(f -> f.getFileName().toString().startsWith(".unpacked-") || f.getFileName().toString().startsWith(".cxpm-unpack-")).toList())
+            assertThat(walk.filter(f -> f.getFileName().toString().startsWith(".tree-") || f.getFileName().toString().startsWith(".cxpm-unpack-")).toList())
                     .as("no scratch or temp directory is left in the store").isEmpty();
         }
     }

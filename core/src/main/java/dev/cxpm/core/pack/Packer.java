@@ -113,6 +113,16 @@ public final class Packer {
 
     /** Packs the plugin into {@code out} (written to a temp file beside it, then moved into place). */
     public Result pack(Path pluginRoot, Path out) {
+        return pack(pluginRoot, out, null);
+    }
+
+    /**
+     * As {@link #pack(Path, Path)}, also writing each packed file, as the archive holds it, under {@code copyInto}
+     * (an empty directory, or null for none): the files a sync places from the store without unpacking what it just
+     * packed. Each path is written inside copyInto only if the unpacker would accept it; else UserError(INVALID_INPUT)
+     * is thrown, and the caller packs again without a copy (the archive is then the unpacker's to refuse, as any other).
+     */
+    public Result pack(Path pluginRoot, Path out, Path copyInto) {
         Listing listing = list(pluginRoot);
         Path target = out.toAbsolutePath().normalize();
         try {
@@ -124,7 +134,7 @@ public final class Packer {
                 MessageDigest content512 = Integrity.newSha512();
                 try (OutputStream file = new BufferedOutputStream(Files.newOutputStream(tmp), 256 * 1024);
                      DigestOutputStream digesting = new DigestOutputStream(file, sha)) {
-                    write(listing, digesting, content, content512);
+                    write(listing, digesting, copyInto, content, content512);
                 }
                 long size = Files.size(tmp);
                 Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -281,28 +291,41 @@ public final class Packer {
 
     /** Writes the listing as a deterministic tar.gz to {@code out} (not closed), feeding {@code content}. */
     static void write(Listing listing, OutputStream out, MessageDigest... content) throws IOException {
+        write(listing, out, null, content);
+    }
+
+    /** As {@link #write(Listing, OutputStream, MessageDigest...)}, each file also written under copyInto (unless null). */
+    private static void write(Listing listing, OutputStream out, Path copyInto, MessageDigest... content) throws IOException {
         byte[] buf = new byte[BUFFER];
+        java.util.Set<String> made = new java.util.HashSet<>();
         writeTgz(out, tar -> {
             for (Entry e : listing.entries()) {
                 tar.putArchiveEntry(header(e.path(), e.size(), e.executable()));
                 for (MessageDigest md : content) {
                     digestHeader(md, e);
                 }
-                try (InputStream in = Files.newInputStream(e.source())) {
-                    long copied = 0;
+                Path copy = copyInto == null ? null : Unpacker.fileIn(copyInto, e.path(), made);
+                try (InputStream in = Files.newInputStream(e.source());
+                     OutputStream copied = copy == null ? OutputStream.nullOutputStream()
+                             : Files.newOutputStream(copy, java.nio.file.StandardOpenOption.CREATE_NEW)) {
+                    long copiedBytes = 0;
                     for (int n; (n = in.read(buf)) > 0; ) {
                         for (MessageDigest md : content) {
                             md.update(buf, 0, n);
                         }
                         tar.write(buf, 0, n);
-                        copied += n;
+                        copied.write(buf, 0, n);
+                        copiedBytes += n;
                     }
                     for (MessageDigest md : content) {
                         md.update((byte) 0);
                     }
-                    if (copied != e.size()) {
+                    if (copiedBytes != e.size()) {
                         throw new IOException(e.path() + " changed while packing");
                     }
+                }
+                if (copy != null && e.executable()) {
+                    Unpacker.allowExecution(copy);
                 }
                 tar.closeArchiveEntry();
             }

@@ -292,6 +292,27 @@ public final class Unpacker {
         }
     }
 
+    /**
+     * Where the packer writes a copy of file rel (a packed path, without {@code package/}) under into, its missing parent
+     * directories made (made: those made so far under into, which was empty): only a path this unpacker would extract,
+     * by the same rules and into the same place; else UserError(INVALID_INPUT).
+     */
+    static Path fileIn(Path into, String rel, Set<String> made) throws IOException {
+        Path archive = Path.of(Packer.PREFIX + rel);
+        if (!safeRelativePath(archive, Packer.PREFIX + rel).equals(rel) || rel.isEmpty()) {
+            throw refused(archive, "entry " + rel + " is not a path it can be unpacked to");
+        }
+        Path p = into.resolve(rel);
+        if (!p.normalize().startsWith(into)) {
+            throw refused(archive, "entry " + rel + " leaves the destination");
+        }
+        int slash = rel.lastIndexOf('/');
+        if (slash > 0) {
+            makeDirs(into, rel.substring(0, slash), made);
+        }
+        return p;
+    }
+
     private interface DiskStep<T> {
         T run() throws IOException;
     }
@@ -309,7 +330,7 @@ public final class Unpacker {
      * chmod +x as the shell does it: execute for whoever the umask let read the new file (0644 becomes
      * 0755, 0600 becomes 0700), so a packed executable runs and the user's umask still holds.
      */
-    private static void allowExecution(Path p) throws IOException {
+    static void allowExecution(Path p) throws IOException {
         try {
             Set<PosixFilePermission> mode = EnumSet.copyOf(Files.getPosixFilePermissions(p));
             if (mode.contains(PosixFilePermission.OWNER_READ)) {

@@ -2,7 +2,6 @@ package dev.cxpm.core.sync;
 
 import dev.cxpm.core.Progress;
 import dev.cxpm.core.UserError;
-import dev.cxpm.core.codexhome.Trees;
 import dev.cxpm.core.codexhome.CodexConfig;
 import dev.cxpm.core.codexhome.CodexHome;
 import dev.cxpm.core.codexhome.HomeLock;
@@ -16,11 +15,7 @@ import dev.cxpm.core.project.PluginRequirement;
 import dev.cxpm.core.project.ProjectManifest;
 import dev.cxpm.core.sync.ProjectSync.Action;
 import dev.cxpm.core.sync.ProjectSync.Change;
-import java.io.IOException;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -33,7 +28,7 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * Sync's phase 3: under the Codex home lock, moves the unpacked plugins into Codex's cache, sets their
+ * Sync's phase 3: under the Codex home lock, links the store's checked trees into Codex's cache, sets their
  * {@code [plugins."id"]} tables and removes what this project installed and no longer needs.
  */
 final class HomeApply {
@@ -59,7 +54,7 @@ final class HomeApply {
 
     /** Applies the plan under the home lock; returns what changed in the home. */
     List<Change> underHomeLock(ProjectManifest project, Lockfile lock, List<LockedPlugin> toInstall, Set<String> repairs,
-            Map<String, Path> unpacked, SyncState state, java.util.function.Supplier<ProjectIndex> lazyIndex) {
+            Map<String, StoreTree> trees, SyncState state, java.util.function.Supplier<ProjectIndex> lazyIndex) {
         // Phase 3: apply, under the home lock. New version directories are renamed in beside the old ones,
         // then config.toml is replaced once, and only then are old versions and removed plugins deleted: a
         // run killed anywhere leaves each plugin wholly old or wholly new, and the next sync finishes the job.
@@ -69,7 +64,7 @@ final class HomeApply {
             cache.recover();
             Path work = cache.newWork();
             try {
-                apply(project, lock, toInstall, repairs, unpacked, state, changes, lazyIndex, work);
+                apply(project, lock, toInstall, repairs, trees, state, changes, lazyIndex, work);
             } finally {
                 cache.discard(work);
             }
@@ -78,7 +73,7 @@ final class HomeApply {
     }
 
     private void apply(ProjectManifest project, Lockfile lock, List<LockedPlugin> toInstall, Set<String> repairs,
-            Map<String, Path> unpacked, SyncState state, List<Change> changes, java.util.function.Supplier<ProjectIndex> lazyIndex, Path work) {
+            Map<String, StoreTree> trees, SyncState state, List<Change> changes, java.util.function.Supplier<ProjectIndex> lazyIndex, Path work) {
         CodexConfig config = home.config();
         String before = config.text();
         config = sources.ensureMarketplaces(project, config, lazyIndex);
@@ -99,7 +94,7 @@ final class HomeApply {
             int n = 0;
             for (LockedPlugin p : toInstall) {
                 step.item(++n, toInstall.size(), "installing " + id(p) + " " + p.version());
-                place(p, unpacked.get(id(p)), work);
+                place(p, trees.get(id(p)), work);
                 Optional<String> from = shownBefore.get(id(p));
                 Action action = repairs.contains(id(p)) ? Action.REPAIR : from.isPresent() ? Action.UPDATE : Action.INSTALL;
                 changes.add(new Change(action, p.name(), p.marketplace(), from, Optional.of(p.version().text())));
@@ -177,21 +172,12 @@ final class HomeApply {
     }
 
     /**
-     * Moves the content phase 2 unpacked and verified into the work directory (a rename; a copy when the store is on
-     * another file system than the Codex home), then renames it into Codex's cache beside older versions.
+     * Links the tree phase 2 checked into the work directory (copies where the store cannot be linked from), then renames
+     * it into Codex's cache beside older versions: one rename, so Codex sees the whole plugin or none of it.
      */
-    private void place(LockedPlugin p, Path staged, Path work) {
+    private void place(LockedPlugin p, StoreTree tree, Path work) {
         Path fresh = work.resolve(id(p));
-        try {
-            try {
-                Files.move(staged, fresh, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException otherFileSystem) {
-                Trees.copy(staged, fresh);
-            }
-        } catch (IOException e) {
-            throw new UserError(UserError.Kind.IO, "cannot move " + staged + " to " + fresh + ": " + e.getMessage(),
-                    "check free space and permissions of the Codex home", e);
-        }
+        tree.placeInto(fresh);
         cache.put(fresh, versionDir(p), work);
     }
 

@@ -25,7 +25,7 @@ import java.util.Set;
  * Makes a Codex home match a project's cxpm.toml and cxpm.lock. In three phases, so that a failure
  * changes nothing: (1) resolve, when the lockfile is missing, disagrees with cxpm.toml or an update
  * was asked for ({@link LockResolution}); (2) bring every plugin that is not installed yet into the store and
- * check its integrity against the lockfile ({@link StoreFill}); (3) under the Codex home lock, move the unpacked
+ * check its integrity against the lockfile ({@link StoreFill}); (3) under the Codex home lock, link the store's trees of the
  * plugins into Codex's cache, set their {@code [plugins."id"]} tables, remove what this project installed and no
  * longer needs ({@link HomeApply}), then write the lockfile. Plugins installed some other way are left alone.
  */
@@ -195,11 +195,7 @@ public final class ProjectSync {
         SyncState state = SyncState.read(home);
         CodexConfig config = home.config();
         StoreFill.Plan plan = fill.fill(lock, state, options, lazyIndex);
-        try {
-            return placeAndRecord(project, options, existing, lock, state, config, plan, lazyIndex, index, origins);
-        } finally {
-            plan.discard();
-        }
+        return placeAndRecord(project, options, existing, lock, state, config, plan, lazyIndex, index, origins);
     }
 
     /** Phase 2's checks on the unpacked content (prerequisites, policy, approvals), then phase 3 and the lockfile. */
@@ -232,7 +228,7 @@ public final class ProjectSync {
         }
 
         // Phase 3: apply, under the home lock.
-        List<Change> changes = apply.underHomeLock(project, lock, toInstall, plan.repairs(), plan.unpacked(), state, lazyIndex);
+        List<Change> changes = apply.underHomeLock(project, lock, toInstall, plan.repairs(), plan.trees(), state, lazyIndex);
         boolean written = false;
         if (existing.isEmpty() || !existing.get().toText().equals(lock.toText())) {
             lock.write(projectDir);

@@ -10,8 +10,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A few threads for sync's per-plugin work that mostly waits on the file system (unpacking into the scratch
- * directory, reading what was unpacked): each job touches only its own plugin's directory. Callers take the results in
+ * A few threads for sync's per-plugin work that mostly waits on the file system (checking or making the store's tree
+ * of a plugin, reading it): each job touches only its own plugin's tree. Callers take the results in
  * lock order, so the first plugin's failure is the one reported, as when they ran one after another. {@link #close}
  * waits for every job, so nothing is still writing when the caller deletes what the jobs wrote into.
  */

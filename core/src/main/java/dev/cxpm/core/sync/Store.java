@@ -73,6 +73,11 @@ public record Store(Path dir) {
         return write(tmp -> new Packer().pack(pluginDir, tmp).contentIntegrity());
     }
 
+    /** As {@link #add(Path)}, also writing each packed file under copyInto ({@link Packer#pack(Path, Path, Path)}). */
+    Integrity add(Path pluginDir, Path copyInto) {
+        return write(tmp -> new Packer().pack(pluginDir, tmp, copyInto).contentIntegrity());
+    }
+
     private interface Fill {
         Integrity into(Path tmp) throws IOException;
     }

@@ -1,10 +1,7 @@
 package dev.cxpm.core.sync;
 
 import dev.cxpm.core.Progress;
-import dev.cxpm.core.TempPaths;
 import dev.cxpm.core.UserError;
-import dev.cxpm.core.codexhome.Trees;
-import dev.cxpm.core.pack.Unpacker;
 import dev.cxpm.core.codexhome.CodexHome;
 import dev.cxpm.core.install.PluginCache;
 import dev.cxpm.core.lock.LockedPlugin;
@@ -28,12 +25,14 @@ final class StoreFill {
 
     /**
      * What phase 3 has to place: plugins not installed (or edited by hand, under --verify), which were repairs, and each
-     * one's content already unpacked and verified (by id) in a scratch directory beside the store, which
-     * {@link #discard} deletes once the sync is over.
+     * one's content as a checked tree in the store ({@link StoreTree}, by id), whose files phase 2's readers see
+     * (unpacked, by id) and phase 3 links into the home.
      */
-    record Plan(List<LockedPlugin> toInstall, Set<String> repairs, Map<String, Path> unpacked, Optional<Path> scratch) {
-        void discard() {
-            scratch.ifPresent(Trees::delete);
+    record Plan(List<LockedPlugin> toInstall, Set<String> repairs, Map<String, StoreTree> trees) {
+        Map<String, Path> unpacked() {
+            Map<String, Path> dirs = new java.util.HashMap<>();
+            trees.forEach((id, t) -> dirs.put(id, t.files()));
+            return dirs;
         }
     }
 
@@ -57,20 +56,8 @@ final class StoreFill {
     }
 
     Plan fill(Lockfile lock, SyncState state, ProjectSync.Options options, Supplier<ProjectIndex> lazyIndex) {
-        Path[] scratch = {null};
-        try {
-            return fill(lock, state, options, lazyIndex, scratch);
-        } catch (RuntimeException | Error e) {
-            if (scratch[0] != null) {
-                Trees.delete(scratch[0]);
-            }
-            throw e;
-        }
-    }
-
-    private Plan fill(Lockfile lock, SyncState state, ProjectSync.Options options, Supplier<ProjectIndex> lazyIndex, Path[] scratch) {
         List<LockedPlugin> toInstall = new ArrayList<>();
-        Map<String, Path> unpacked = new java.util.HashMap<>();
+        Map<String, StoreTree> trees = new java.util.HashMap<>();
         Set<String> repairs = new HashSet<>();
         Map<String, Path> drifted = new TreeMap<>();
         int n = 0;
@@ -98,87 +85,69 @@ final class StoreFill {
                     repairs.add(id);
                 }
                 if (!installed) {
-                    if (scratch[0] == null) {
-                        scratch[0] = newScratch();
-                    }
-                    unpacked.put(id, scratch[0].resolve(Integer.toString(unpacked.size())));
                     toInstall.add(p);
                 }
             }
-            unpackAll(toInstall, unpacked, lazyIndex, step);
+            treesOf(toInstall, trees, lazyIndex, step, options.verify());
         }
         if (!drifted.isEmpty()) {
             throw drift(lock, drifted);
         }
-        return new Plan(toInstall, repairs, unpacked, Optional.ofNullable(scratch[0]));
+        return new Plan(toInstall, repairs, trees);
     }
 
     /**
-     * Unpacks every plugin to install into its directory (by id in dirs), in lock order as far as anyone can tell: the
-     * stored archives are unpacked and checked on a small pool (the work is mostly file system calls that wait, and each
-     * job writes only its own directory), then, one by one in lock order, each result is taken (the first plugin's
-     * failure is the one reported, as when they ran one after another) and what the store lacked is fetched.
+     * Finds the checked tree of every plugin to install (by id into trees), in lock order as far as anyone can tell: the
+     * store's trees are checked, or made from the stored archives, on a small pool (the work is mostly file system calls
+     * that wait, and each job touches only its own tree), then, one by one in lock order, each result is taken (the first
+     * plugin's failure is the one reported, as when they ran one after another) and what the store lacked is fetched.
      */
-    private void unpackAll(List<LockedPlugin> plugins, Map<String, Path> dirs, Supplier<ProjectIndex> lazyIndex, Progress.Step step) {
+    private void treesOf(List<LockedPlugin> plugins, Map<String, StoreTree> trees, Supplier<ProjectIndex> lazyIndex, Progress.Step step,
+            boolean verify) {
         try (SmallPool pool = new SmallPool(plugins.size())) {
-            List<java.util.concurrent.Future<Boolean>> fromStore = new ArrayList<>();
+            List<java.util.concurrent.Future<Optional<StoreTree>>> fromStore = new ArrayList<>();
             for (LockedPlugin p : plugins) {
-                fromStore.add(pool.submit(() -> fromStore(p, dirs.get(id(p)))));
+                fromStore.add(pool.submit(() -> fromStore(p, verify)));
             }
             for (int i = 0; i < plugins.size(); i++) {
                 LockedPlugin p = plugins.get(i);
                 step.item(i + 1, plugins.size(), "unpacking " + id(p) + " " + p.version());
-                if (!SmallPool.result(fromStore.get(i))) {
+                Optional<StoreTree> tree = SmallPool.result(fromStore.get(i));
+                if (tree.isEmpty()) {
                     step.item(i + 1, plugins.size(), "fetching " + id(p) + " " + p.version());
-                    fetchAndUnpack(p, lazyIndex, dirs.get(id(p)));
-                    LockedContent.check(p, dirs.get(id(p)));
+                    tree = Optional.of(fetch(p, lazyIndex));
+                    LockedContent.check(p, tree.get().files());
                 }
+                trees.put(id(p), tree.get());
             }
-        } // closing waits for every job: the caller may delete the scratch directory they write into
+        } // closing waits for every job
     }
 
     /**
-     * Unpacks p's locked content from the store into dir and checks its lock entry against it; false (dir left
-     * absent) when the store lacks it, or its stored archive is cut short or not the locked content (fetched again then).
+     * p's locked content as a checked tree of the store (made from its stored archive when it has none, or a damaged
+     * one), with its lock entry checked against it; empty when the store lacks it, or its stored archive is cut short
+     * or not the locked content (fetched again then). Under --verify a tree is trusted only when its files hash to the
+     * locked integrity, not on their sizes and times: an edit made to look untouched is not linked into another home.
      */
-    private boolean fromStore(LockedPlugin p, Path dir) {
+    private Optional<StoreTree> fromStore(LockedPlugin p, boolean verify) {
         if (!store.has(p.integrity())) {
-            return false;
+            return Optional.empty();
         }
-        Integrity found = null;
-        try {
-            found = new Unpacker().unpackHashingInto(store.blob(p.integrity()), dir).contentIntegrity();
-        } catch (UserError damaged) {
-            if (damaged.kind() != UserError.Kind.INVALID_INPUT) {
-                throw damaged; // the disk, not the archive
-            }
+        Optional<StoreTree> tree = StoreTree.checked(store, p.integrity());
+        if (verify && tree.isPresent() && !Doctor.sameContent(tree.get().files(), p.integrity())) {
+            StoreTree.throwAway(store, StoreTree.dir(store, p.integrity()));
+            tree = Optional.empty();
         }
-        if (p.integrity().equals(found)) {
-            LockedContent.check(p, dir);
-            return true;
-        }
-        Trees.delete(dir); // damaged in the store: fetched again, as if it were not there
-        return false;
+        tree = tree.or(() -> StoreTree.make(store, p.integrity()));
+        tree.ifPresent(t -> LockedContent.check(p, t.files()));
+        return tree;
     }
 
-    /** Fetches p's locked content into the store from its marketplace, then unpacks it into dir (absent), verifying it. */
-    private void fetchAndUnpack(LockedPlugin p, Supplier<ProjectIndex> index, Path dir) {
+    /** Fetches p's locked content into the store from its marketplace, then makes its tree, verifying it. */
+    private StoreTree fetch(LockedPlugin p, Supplier<ProjectIndex> index) {
         fetchIntoStore(p, index);
-        Integrity actual = new Unpacker().unpackHashingInto(store.blob(p.integrity()), dir).contentIntegrity();
-        if (!actual.equals(p.integrity())) {
-            throw new UserError(UserError.Kind.INTEGRITY, "the store's copy of " + p.id() + " (" + store.blob(p.integrity())
-                    + ") changed while it was being installed; nothing was changed", "run the command again");
-        }
-    }
-
-    private Path newScratch() {
-        try {
-            java.nio.file.Files.createDirectories(store.dir());
-            return TempPaths.directory(store.dir(), ".unpacked-");
-        } catch (java.io.IOException e) {
-            throw new UserError(UserError.Kind.IO, "cannot write to the store " + store.dir() + ": " + e.getMessage(),
-                    "check free space and permissions, or point CXPM_STORE elsewhere", e);
-        }
+        return StoreTree.make(store, p.integrity()).orElseThrow(() -> new UserError(UserError.Kind.INTEGRITY, "the store's copy of "
+                + p.id() + " (" + store.blob(p.integrity()) + ") changed while it was being installed; nothing was changed", "run the command again"));
     }
 
     private void fetchIntoStore(LockedPlugin p, java.util.function.Supplier<ProjectIndex> index) {
@@ -243,7 +212,7 @@ final class StoreFill {
                         .forEach(e -> leftOut.add(new Doctor.Finding("link-left-out", found.release().name() + "@" + found.release().origin(),
                                 found.release().name() + " " + found.release().version() + ": " + e.path() + " is not installed (" + e.reason() + ")",
                                 "nothing installed is a link: replace it with the file it names, or remove it")));
-                yield store.add(d.dir());
+                yield StoreTree.packed(store, d.dir());
             }
             case ProjectIndex.Content.RegistryBlob b ->
                     store.addArchive(new dev.cxpm.core.install.RegistryBlobs(store, progress).keep(b.registry(), b.plugin(), b.release()));

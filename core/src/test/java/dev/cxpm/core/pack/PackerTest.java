@@ -221,6 +221,32 @@ class PackerTest {
     }
 
     @Test
+    void theCopyPackWritesBesideTheArchiveIsWhatUnpackWouldMake() throws IOException {
+        Path dir = plugin(tmp.resolve("p"));
+        Path copy = Files.createDirectory(tmp.resolve("copy"));
+        Packer.Result packed = new Packer().pack(dir, tmp.resolve("p.tgz"), copy);
+        Path out = tmp.resolve("out");
+        new Unpacker().unpack(packed.file(), out);
+        for (String f : List.of(".codex-plugin/plugin.json", "skills/hello/SKILL.md", ".mcp.json", "bin/run.sh")) {
+            assertThat(copy.resolve(f)).hasSameBinaryContentAs(out.resolve(f));
+            assertThat(Files.getPosixFilePermissions(copy.resolve(f))).as(f).isEqualTo(Files.getPosixFilePermissions(out.resolve(f)));
+        }
+        try (var walk = Files.walk(copy)) {
+            assertThat(walk.count()).isEqualTo(9); // copy, 4 directories, 4 files: nothing else
+        }
+    }
+
+    @Test
+    void aNameTheUnpackerWouldRefuseIsNotCopied() throws IOException {
+        Path dir = plugin(tmp.resolve("p"));
+        write(dir.resolve("skills/back\\slash.md"), "x");
+        Path copy = Files.createDirectory(tmp.resolve("copy"));
+        assertThatThrownBy(() -> new Packer().pack(dir, tmp.resolve("p.tgz"), copy))
+                .isInstanceOfSatisfying(UserError.class, e -> assertThat(e.kind()).isEqualTo(UserError.Kind.INVALID_INPUT));
+        assertThat(tmp.resolve("p.tgz")).doesNotExist();
+    }
+
+    @Test
     void whatPackMakesUnpackRestores() throws IOException {
         Path dir = plugin(tmp.resolve("p"));
         Path tgz = new Packer().pack(dir, tmp.resolve("p.tgz")).file();

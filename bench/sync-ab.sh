@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# A/B of sync (issue 12, docs/BENCHMARKS.md "Placing by hard links from the store's trees"): BASE's launcher (another
+# checkout with a built jar, e.g. BASE=/work/main) against this checkout's, interleaved (A, B, A, B, ...), on
+# bench/sync.sh's generated project, for each N in SIZES (default 200 1000):
+#   frozen  `sync --frozen` into an empty Codex home, every plugin already in the store (each side its own store)
+#   first   no lockfile, empty home, empty store
+# each through the checkout's warm daemon and cold (CXPM_DAEMON=0). Prints wall medians and CPU medians: user + sys
+# of the cold JVM, or of the daemon (its /proc/PID/stat before and after) plus the launcher's. On a shared machine
+# read the CPU and the ratios, not the wall times alone.
+# Usage: BASE=DIR [SIZES="200 1000"] bench/sync-ab.sh [RUNS=5]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root="$PWD"
+runs="${1:-5}"
+base="${BASE:?BASE=DIR of another checkout with a built jar}"
+./cxpm --version >/dev/null # builds the jar and its start-up cache when missing or stale
+"$base/cxpm" --version >/dev/null
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+export HOME="$work/user-home"
+mkdir -p "$HOME"
+eval "$(sed -n '/^generate() {/,/^}/p' bench/sync.sh)" # the same marketplace, project and files as bench/sync.sh
+scenarios="$work/scenarios.tsv" # N, situation, side, daemon file or -, set-up, timed command
+: > "$scenarios"
+for n in ${SIZES:-200 1000}; do
+  d="$work/n$n"
+  echo "generating $n plugins..." >&2
+  generate "$n" "$d" >/dev/null 2>&1
+  (cd "$d/project" && CXPM_STORE="$d/store-B" CODEX_HOME="$d/home-a" "$root/cxpm" sync --yes >/dev/null)
+  cp -r "$d/store-B" "$d/store-A"
+  for side in A B; do
+    launcher="$root/cxpm"; [[ "$side" == A ]] && launcher="$base/cxpm"
+    for mode in daemon cold; do
+      envs=""; daemon_file="$(CXPM_DAEMON=where "$launcher")"
+      [[ "$mode" == cold ]] && { envs="CXPM_DAEMON=0"; daemon_file="-"; }
+      printf '%s\tfrozen\t%s %s\t%s\t%s\t%s\n' "$n" "$side" "$mode" "$daemon_file" "rm -rf $d/home-$side" \
+        "cd $d/project && env $envs CXPM_STORE=$d/store-$side CODEX_HOME=$d/home-$side $launcher sync --frozen" >> "$scenarios"
+      printf '%s\tfirst\t%s %s\t%s\t%s\t%s\n' "$n" "$side" "$mode" "$daemon_file" \
+        "rm -rf $d/home-f-$side $d/store-f-$side $d/project-first/cxpm.lock" \
+        "cd $d/project-first && env $envs CXPM_STORE=$d/store-f-$side CODEX_HOME=$d/home-f-$side $launcher sync --yes" >> "$scenarios"
+    done
+  done
+done
+
+python3 - "$runs" "$scenarios" <<'PY'
+import os, resource, statistics, subprocess, sys, time
+runs, table = int(sys.argv[1]), sys.argv[2]
+rows = [line.rstrip("\n").split("\t") for line in open(table)]
+tick = os.sysconf("SC_CLK_TCK")
+
+def daemon_cpu(daemon_file):
+    """user + sys ms of the daemon announcing itself in daemon_file (0 when there is none yet)."""
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            cmd = open(f"/proc/{pid}/cmdline", "rb").read().split(b"\0")
+            if b"dev.cxpm.cli.Daemon" in cmd and daemon_file.encode() in cmd:
+                f = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+                return (int(f[11]) + int(f[12])) * 1000 / tick
+        except OSError:
+            pass
+    return 0.0
+
+wall, cpu = {}, {}
+for i in range(runs + 1):  # round 0 warms the page cache and the daemons: not counted
+    for n, situation, side, daemon_file, setup, cmd in rows:
+        subprocess.run(setup, shell=True, check=True)
+        d0 = daemon_cpu(daemon_file) if daemon_file != "-" else 0.0
+        r0, t0 = resource.getrusage(resource.RUSAGE_CHILDREN), time.perf_counter()
+        r = subprocess.run(cmd, shell=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        t1, r1 = time.perf_counter(), resource.getrusage(resource.RUSAGE_CHILDREN)
+        d1 = daemon_cpu(daemon_file) if daemon_file != "-" else 0.0
+        if r.returncode != 0:
+            sys.exit(f"failed ({r.returncode}): {cmd}\n{r.stderr.decode()}")
+        if i > 0:
+            k = (int(n), situation, side)
+            wall.setdefault(k, []).append((t1 - t0) * 1000)
+            cpu.setdefault(k, []).append((r1.ru_utime - r0.ru_utime + r1.ru_stime - r0.ru_stime) * 1000 + max(0.0, d1 - d0))
+print(f"{runs} interleaved runs, medians in ms; A = BASE, B = this checkout; load average at the end {os.getloadavg()[0]:.1f}\n")
+print("| N | situation | A wall | B wall | B / A wall | A cpu | B cpu | B / A cpu |")
+print("| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+for n in sorted({k[0] for k in wall}):
+    for s in ("frozen", "first"):
+        for mode in ("daemon", "cold"):
+            a, b = (n, s, "A " + mode), (n, s, "B " + mode)
+            wa, wb = statistics.median(wall[a]), statistics.median(wall[b])
+            ca, cb = statistics.median(cpu[a]), statistics.median(cpu[b])
+            print(f"| {n} | {s}, {mode} | {wa:.0f} | {wb:.0f} | {wb / wa:.2f}x | {ca:.0f} | {cb:.0f} | {cb / ca:.2f}x |")
+PY
