@@ -16,7 +16,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The commands CI runs one per job, on a fresh JVM, set up none of the machinery whose start-up cost more than the
  * command's own work (issue 12, docs/BENCHMARKS.md): no ObjectMapper (its date format loads locale data), no TOML or
  * YAML module, no picocli model, no BigDecimal (Jackson's parser), no SecureRandom, no record method bootstrap, no
- * security provider, no Jackson parser factory, no serializable lambda, no exception thrown and caught on the way.
+ * security provider, no Jackson parser factory, no serializable lambda, no exception thrown and caught on the way, no
+ * switch on types.
  * Checked in a real JVM by the classes it initializes, not by a clock.
  */
 class ColdPathTest {
@@ -29,7 +30,10 @@ class ColdPathTest {
             // the security providers' set-up of a first MessageDigest (install's tree digest), a serializable lambda
             // (Comparator.comparing: the class-data archive cannot hold one, so it is spun at run time), and an
             // exception's stack trace for "not in a project"
-            "java/security/Security", "java/lang/invoke/InnerClassLambdaMetafactory$SerializationSupport", "dev/cxpm/core/UserError");
+            "java/security/Security", "java/lang/invoke/InnerClassLambdaMetafactory$SerializationSupport", "dev/cxpm/core/UserError",
+            // a switch on types (case Parsed p ->): its first run spins a class with the class-file API (some 40 classes
+            // loaded and run interpreted), which the class-data archive cannot hold
+            "java/lang/runtime/SwitchBootstraps");
     /** Jackson's parser factory: --json writes with Jackson's generator, but reading what PlainJson reads needs none. */
     private static final String JSON_FACTORY = "com/fasterxml/jackson/core/JsonFactory";
 
