@@ -26,8 +26,11 @@ public final class VersionRange {
     private final int[] low;
     private final int[] high;
     private final boolean exact;
-    /** semver4j's list: given for an uncommon range, built on first use for a common one; null for a plain version text. */
-    private RangeList ranges;
+    /**
+     * semver4j's list: given for an uncommon range, built on first use for a common one; null for a plain version text.
+     * Volatile: ranges are shared between threads (the parse cache, sync's pool) and a RangeList is filled after it is made.
+     */
+    private volatile RangeList ranges;
 
     private VersionRange(String text, RangeList ranges) {
         this(text, null, null, false, ranges);
