@@ -3,7 +3,8 @@
 # "Sync on a fresh JVM"). For each N in SIZES (default 200 1000), bench/sync.sh's generated project, then:
 #   1. BASE's launcher against this checkout's, interleaved: first sync, --frozen into an empty home, no-op
 #      (BASE: another checkout with a built jar, e.g. BASE=/work/main; skipped when unset)
-#   2. --frozen into an empty home under JIT set-ups, this checkout's jar and start-up archive
+#   2. --frozen into an empty home under JIT set-ups (and the archive mapped without relocation), this checkout's jar
+#      and start-up archive
 # bench/interleave.py prints wall min/median and CPU (user + sys): on a loaded machine read the CPU.
 # Usage: BASE=DIR [SIZES="200 1000"] bench/sync-cold.sh [RUNS=3]
 set -euo pipefail
@@ -50,5 +51,8 @@ for n in ${SIZES:-200 1000}; do
   jit c1-1thread "-XX:TieredStopAtLevel=1 -XX:CICompilerCount=1"
   jit c1-scale0.05 "-XX:TieredStopAtLevel=1 -XX:CompileThresholdScaling=0.05"
   jit tiered "-XX:+TieredCompilation"
+  # JDK 21+ maps the archives at a random address and then patches every pointer in them (ArchiveRelocationMode=1):
+  # on this VM 90-230 ms of each fresh JVM's "Genesis" (-Xlog:startuptime), against ~20 ms mapped where they were made
+  jit c1-norelocate "-XX:TieredStopAtLevel=1 -XX:+UnlockDiagnosticVMOptions -XX:ArchiveRelocationMode=0"
   python3 bench/interleave.py "$runs" "${args[@]}"
 done

@@ -1,8 +1,6 @@
 package dev.cxpm.core.approve;
 
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 import java.util.Optional;
 
@@ -38,12 +36,9 @@ public record RunHash(String text) {
     }
 
     static RunHash of(String canonical) {
-        try {
-            byte[] d = MessageDigest.getInstance("SHA-256").digest(canonical.getBytes(StandardCharsets.UTF_8));
-            return new RunHash(PREFIX + Base64.getEncoder().encodeToString(d));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        // Sha256, not MessageDigest: no security providers set up on a cold sync (ColdPathTest)
+        byte[] d = new dev.cxpm.core.pack.Sha256().update(canonical.getBytes(StandardCharsets.UTF_8)).digest();
+        return new RunHash(PREFIX + Base64.getEncoder().encodeToString(d));
     }
 
     /** Written out: a record's generated equals is bootstrapped through ObjectMethods on first use (ColdPathTest). */

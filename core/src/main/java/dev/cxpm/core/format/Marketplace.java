@@ -269,7 +269,7 @@ public final class Marketplace {
     }
 
     private static Optional<String> localPath(String path, String name, Path file, int line, List<Finding> skipped) {
-        if (path.startsWith("/") || path.matches("^[A-Za-z]:[\\\\/].*")) {
+        if (path.startsWith("/") || driveLetter(path)) {
             skipped.add(new Finding("marketplace.source-path", file, line,
                     "plugin `" + name + "` is skipped: local plugin source path must stay within the marketplace root",
                     "use a relative path such as \"./plugins/" + name + "\""));
@@ -281,15 +281,22 @@ public final class Marketplace {
                     "write \"./" + path + "\""));
             return Optional.empty();
         }
-        for (String part : path.split("[/\\\\]")) {
-            if (part.equals("..")) {
-                skipped.add(new Finding("marketplace.source-path", file, line,
-                        "plugin `" + name + "` is skipped: local plugin source path must stay within the marketplace root",
-                        "move the plugin under the marketplace directory"));
-                return Optional.empty();
-            }
+        if (PluginPaths.hasParentPart(path)) {
+            skipped.add(new Finding("marketplace.source-path", file, line,
+                    "plugin `" + name + "` is skipped: local plugin source path must stay within the marketplace root",
+                    "move the plugin under the marketplace directory"));
+            return Optional.empty();
         }
         return Optional.of(path);
+    }
+
+    /** C:\ or C:/ at the start (what matches("^[A-Za-z]:[\\/].*") said, without compiling it for each entry). */
+    private static boolean driveLetter(String path) {
+        if (path.length() < 3 || path.charAt(1) != ':' || path.charAt(2) != '/' && path.charAt(2) != '\\') {
+            return false;
+        }
+        char c = path.charAt(0);
+        return c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z';
     }
 
     static String typeName(JsonNode n) {

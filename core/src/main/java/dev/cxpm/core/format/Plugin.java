@@ -298,11 +298,12 @@ public final class Plugin {
     }
 
     private static McpConfig mcpFrom(Path file) {
-        return switch (JsonFile.tryRead(file)) {
-            case JsonFile.Parsed p -> new McpConfig(Optional.of(p.file()),
-                    p.file().root().path("mcpServers").isObject() ? "/mcpServers" : "", Optional.empty());
-            case JsonFile.Failed f -> new McpConfig(Optional.empty(), "", Optional.of(f.failure()));
-        };
+        // instanceof, not a switch on the type: a fresh JVM spins a class for that switch (ColdPathTest)
+        JsonFile.Outcome read = JsonFile.tryRead(file);
+        if (read instanceof JsonFile.Parsed p) {
+            return new McpConfig(Optional.of(p.file()), p.file().root().path("mcpServers").isObject() ? "/mcpServers" : "", Optional.empty());
+        }
+        return new McpConfig(Optional.empty(), "", Optional.of(((JsonFile.Failed) read).failure()));
     }
 
     /** The MCP servers by name (sorted); malformed configurations offer none, malformed servers are skipped. */

@@ -24,12 +24,27 @@ public final class PluginPaths {
         if (path.equals("./")) {
             return Optional.of("path must not be the plugin root itself");
         }
-        for (String part : path.split("[/\\\\]")) {
-            if (part.equals("..")) {
-                return Optional.of("path must not contain '..'");
-            }
+        if (hasParentPart(path)) {
+            return Optional.of("path must not contain '..'");
         }
         return Optional.empty();
+    }
+
+    /**
+     * Whether a part of path between slashes or backslashes is {@code ..}. Read char by char: split's regular expression
+     * was compiled anew for each path, for each plugin of a cold sync.
+     */
+    public static boolean hasParentPart(String path) {
+        int start = 0;
+        for (int i = 0; i <= path.length(); i++) {
+            if (i == path.length() || path.charAt(i) == '/' || path.charAt(i) == '\\') {
+                if (i - start == 2 && path.charAt(start) == '.' && path.charAt(start + 1) == '.') {
+                    return true;
+                }
+                start = i + 1;
+            }
+        }
+        return false;
     }
 
     /** The existing file or directory a manifest path names, when it follows the rules and stays inside root. */

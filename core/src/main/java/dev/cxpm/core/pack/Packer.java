@@ -180,7 +180,20 @@ public final class Packer {
     }
 
     private static void digestHeader(MessageDigest md, String path, boolean executable) {
-        md.update((path + "\0" + (executable ? "x" : "-") + "\0").getBytes(StandardCharsets.UTF_8));
+        md.update(header(path, executable));
+    }
+
+    private static byte[] header(String path, boolean executable) {
+        return (path + "\0" + (executable ? "x" : "-") + "\0").getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** {@link #digestFile(MessageDigest, String, boolean, InputStream, byte[])} into a {@link Sha512}: no security providers set up. */
+    public static void digestFile(Sha512 md, String path, boolean executable, InputStream content, byte[] buf) throws IOException {
+        md.update(header(path, executable));
+        for (int n; (n = content.read(buf)) > 0; ) {
+            md.update(buf, 0, n);
+        }
+        md.update(new byte[1]);
     }
 
     /**

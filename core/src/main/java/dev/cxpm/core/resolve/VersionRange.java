@@ -11,12 +11,52 @@ import org.semver4j.range.RangeListFactory;
  * An npm-style version range ({@code ^1.2}, {@code ~1.2.3}, {@code 1.x}, {@code >=1 <2}, {@code 1.2.3},
  * {@code *}). Parsed once; past {@link #parse} a range is known to mean something. Pre-releases match
  * only when the range names one, as in npm.
+ * <p>
+ * The ranges nearly every project writes ({@code *}, {@code ^1.2.3}, {@code 1.2.3}) are kept as two plain bounds and
+ * matched against plain versions as numbers; semver4j's list is built only when asked for (see {@link PluginVersion}).
  */
-public record VersionRange(String text, RangeList ranges) {
+public final class VersionRange {
 
     private static final int PARSED_LIMIT = 4096;
     private static final java.util.concurrent.ConcurrentHashMap<String, Optional<VersionRange>> PARSED = new java.util.concurrent.ConcurrentHashMap<>();
     public static final VersionRange ANY = parse("*").orElseThrow();
+
+    private final String text;
+    /** A common range's bounds: at least low, below high (high null: no upper bound); low null when not a common range. */
+    private final int[] low;
+    private final int[] high;
+    private final boolean exact;
+    /**
+     * semver4j's list: given for an uncommon range, built on first use for a common one; null for a plain version text.
+     * Volatile: ranges are shared between threads (the parse cache, sync's pool) and a RangeList is filled after it is made.
+     */
+    private volatile RangeList ranges;
+
+    private VersionRange(String text, RangeList ranges) {
+        this(text, null, null, false, ranges);
+    }
+
+    private VersionRange(String text, int[] low, int[] high, boolean exact, RangeList ranges) {
+        this.text = text;
+        this.low = low;
+        this.high = high;
+        this.exact = exact;
+        this.ranges = ranges;
+    }
+
+    public String text() {
+        return text;
+    }
+
+    /** The range as semver4j's list, or null when the text is a version that is not SemVer (matching only itself). */
+    public RangeList ranges() {
+        RangeList r = ranges;
+        if (r == null && low != null) {
+            r = common(text);
+            ranges = r;
+        }
+        return r;
+    }
 
     /**
      * The range, or empty when the text is neither a range semver4j understands nor a plain
@@ -41,9 +81,9 @@ public record VersionRange(String text, RangeList ranges) {
         if (t.isEmpty()) {
             t = "*";
         }
-        RangeList common = common(t);
-        if (common != null) {
-            return Optional.of(new VersionRange(t, common));
+        Optional<VersionRange> plain = plainBounds(t);
+        if (plain.isPresent()) {
+            return plain;
         }
         try {
             RangeList list = RangeListFactory.create(t);
@@ -56,6 +96,43 @@ public record VersionRange(String text, RangeList ranges) {
         return dev.cxpm.core.format.CodexNames.isVersion(t) && Semver.parse(t) == null
                 ? Optional.of(new VersionRange(t, null))
                 : Optional.empty();
+    }
+
+    /**
+     * The common ranges {@link #common} reads ({@code *}, {@code ^1}, {@code ^1.2}, {@code ^1.2.3} with a major above 0,
+     * {@code 1.2.3}, {@code =1.2.3}; each number of up to 9 digits, no leading zero), as plain bounds, with no semver4j
+     * object made; empty for any other text.
+     */
+    private static Optional<VersionRange> plainBounds(String t) {
+        if (t.equals("*")) {
+            return Optional.of(new VersionRange(t, new int[3], null, false, null));
+        }
+        boolean caret = t.startsWith("^");
+        String v = caret || t.startsWith("=") ? t.substring(1) : t;
+        int[] parts = new int[3];
+        int n = 0;
+        int start = 0;
+        for (int i = 0; i <= v.length(); i++) {
+            if (i < v.length() && v.charAt(i) != '.') {
+                if (v.charAt(i) < '0' || v.charAt(i) > '9') {
+                    return Optional.empty();
+                }
+                continue;
+            }
+            int len = i - start;
+            if (n == 3 || len == 0 || len > 9 || len > 1 && v.charAt(start) == '0') {
+                return Optional.empty();
+            }
+            parts[n++] = Integer.parseInt(v, start, i, 10);
+            start = i + 1;
+        }
+        if (caret && parts[0] > 0) {
+            return Optional.of(new VersionRange(t, parts, new int[] {parts[0] + 1, 0, 0}, false, null));
+        }
+        if (!caret && n == 3) {
+            return Optional.of(new VersionRange(t, parts, null, true, null));
+        }
+        return Optional.empty();
     }
 
     /**
@@ -99,10 +176,16 @@ public record VersionRange(String text, RangeList ranges) {
     }
 
     public boolean includes(PluginVersion v) {
-        if (!v.isSemver() || ranges == null) {
+        int[] p = v.plain();
+        if (low != null && p != null) { // no pre-release on either side: numbers decide
+            return exact ? PluginVersion.Plain.compare(p, low) == 0
+                    : PluginVersion.Plain.compare(p, low) >= 0 && (high == null || PluginVersion.Plain.compare(p, high) < 0);
+        }
+        RangeList list = ranges();
+        if (!v.isSemver() || list == null) {
             return v.text().equals(text);
         }
-        return ranges.isSatisfiedBy(v.semver());
+        return list.isSatisfiedBy(v.semver());
     }
 
     @Override

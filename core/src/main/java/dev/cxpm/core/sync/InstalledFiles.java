@@ -44,7 +44,8 @@ public final class InstalledFiles {
         if (!walk(dir, files, new ArrayList<>())) {
             return Optional.empty();
         }
-        MessageDigest md = Integrity.newSha512();
+        // Sha512, not MessageDigest: sync --frozen on a synced home hashes each tree, and must not set up the security providers
+        dev.cxpm.core.pack.Sha512 md = new dev.cxpm.core.pack.Sha512();
         byte[] buf = new byte[BUFFER];
         try {
             for (var e : files.entrySet()) {

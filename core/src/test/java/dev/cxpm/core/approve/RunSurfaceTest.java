@@ -167,4 +167,13 @@ class RunSurfaceTest {
         Path tgz = new Packer().pack(b, dir.resolve("gh-2.tgz")).file();
         assertThat(ArchiveRunSurface.of(tgz, Files.createDirectory(dir.resolve("scratch2")))).isEqualTo(runs(b));
     }
+
+    /** The quotes taken off a command's words are exactly what the regular expression took off (hashes depend on it). */
+    @org.junit.jupiter.api.Test
+    void wordsLoseTheQuotesTheRegularExpressionTookOff() {
+        for (String w : java.util.List.of("", "\"", "'", "\"\"", "''", "\"'", "a", "\"a\"", "'a'", "\"a", "a'", "'a\"", "\"\"a\"\"",
+                "a\"\n", "\"a\"\r\n", "'a'\u2028", "a\nb'", "\"\n", "./x.sh", "${CLAUDE_PLUGIN_ROOT}/x\"")) {
+            org.assertj.core.api.Assertions.assertThat(RunSurface.unquoted(w)).as("[%s]", w).isEqualTo(w.replaceAll("^[\"']|[\"']$", ""));
+        }
+    }
 }
