@@ -35,8 +35,13 @@ public record MissingPrerequisites(Map<String, List<Prerequisite>> byPlugin) {
     /** Checks each plugin (id to its loaded manifest) against the caller's environment and directory. */
     public static MissingPrerequisites check(Map<String, Plugin> plugins, Map<String, String> vars, Path cwd) {
         Map<String, List<Prerequisite>> out = new LinkedHashMap<>();
+        // one PATH search per command, not one per plugin that runs it (a team's plugins mostly run the same npx or uvx:
+        // each search costs a stat per PATH entry)
+        Map<String, Boolean> onPath = new java.util.HashMap<>();
+        java.util.function.Predicate<String> found = command -> onPath.computeIfAbsent(command,
+                c -> Executables.find(c, vars.get("PATH"), cwd).isPresent());
         plugins.forEach((id, plugin) -> {
-            List<Prerequisite> missing = Prerequisite.missing(plugin, vars, cwd);
+            List<Prerequisite> missing = Prerequisite.missing(plugin, vars, found);
             if (!missing.isEmpty()) {
                 out.put(id, missing);
             }

@@ -50,10 +50,15 @@ public record Prerequisite(Kind kind, String name, List<String> servers, String 
      * there would look: relative PATH entries are found from cwd. A variable set to the empty string is missing.
      */
     public static List<Prerequisite> missing(Plugin plugin, Map<String, String> vars, Path cwd) {
+        return missing(plugin, vars, command -> Executables.find(command, vars.get("PATH"), cwd).isPresent());
+    }
+
+    /** As {@link #missing(Plugin, Map, Path)}, with onPath saying whether a command is found where the caller's shell looks. */
+    static List<Prerequisite> missing(Plugin plugin, Map<String, String> vars, java.util.function.Predicate<String> onPath) {
         List<Prerequisite> out = new ArrayList<>();
         for (Prerequisite p : of(plugin)) {
             boolean ok = switch (p.kind) {
-                case COMMAND -> Executables.find(p.name, vars.get("PATH"), cwd).isPresent();
+                case COMMAND -> onPath.test(p.name);
                 case ENV -> vars.get(p.name) != null && !vars.get(p.name).isBlank();
             };
             if (!ok) {

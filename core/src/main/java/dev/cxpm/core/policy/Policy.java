@@ -187,6 +187,9 @@ public final class Policy {
 
     /** The rules on what a plugin runs: its MCP servers' commands and URLs, and its hooks, read from its files. */
     private void checkContent(String id, Plugin plugin, Evaluation e) {
+        if (files.isEmpty()) {
+            return; // no policy: nothing to judge, so the plugin's MCP and hooks files are not read for it
+        }
         Map<String, McpServer> servers = plugin.mcpServers();
         List<Hook> hooks = plugin.hooks();
         for (PolicyFile f : files) {

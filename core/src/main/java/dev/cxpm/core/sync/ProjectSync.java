@@ -205,8 +205,9 @@ public final class ProjectSync {
         List<LockedPlugin> toInstall = plan.toInstall();
         List<LockChange> lockChanges = LockResolution.lockChanges(existing, lock);
 
+        UnpackedPlugins unpacked = new UnpackedPlugins(plan.unpacked());
         if (toInstall.isEmpty() && apply.nothingToChange(project, lock, state, config)) {
-            lock = approvals.check(existing, lock, plan.unpacked(), options.frozen(), consent);
+            lock = approvals.check(existing, lock, unpacked, options.frozen(), consent);
             boolean written = existing.isEmpty() || !existing.get().toText().equals(lock.toText());
             if (written) {
                 lock.write(projectDir);
@@ -218,10 +219,10 @@ public final class ProjectSync {
 
         // Before phase 3 writes anything: the prerequisite rule install and enable apply too.
         MissingPrerequisites missing = new SyncPrerequisites(home, fill.store(), env, callerDir)
-                .check(project, lock, plan.unpacked(), config, (p, content) -> gate.check(List.of(candidate(project, p, Optional.of(content), origins))))
+                .check(project, lock, unpacked, config, (p, content) -> gate.check(List.of(candidate(project, p, Optional.of(content), origins))))
                 .enforce(options.ignorePrerequisites());
         // and what the plugins run is what cxpm.lock (or the user, now) approved
-        Lockfile approvedLock = approvals.check(existing, lock, plan.unpacked(), options.frozen(), consent);
+        Lockfile approvedLock = approvals.check(existing, lock, unpacked, options.frozen(), consent);
         if (approvedLock != lock) {
             toInstall = toInstall.stream().map(p -> approvedLock.plugins().get(p.name())).toList();
             lock = approvedLock;

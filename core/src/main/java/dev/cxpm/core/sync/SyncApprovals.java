@@ -41,7 +41,7 @@ final class SyncApprovals {
      * lock with approvals carried over from existing and newly recorded ones; throws UNAPPROVED for the rest. unpacked:
      * the content of each plugin this sync installs (by id), unpacked and verified by phase 2.
      */
-    Lockfile check(Optional<Lockfile> existing, Lockfile lock, Map<String, Path> unpacked, boolean frozen, Consent consent) {
+    Lockfile check(Optional<Lockfile> existing, Lockfile lock, UnpackedPlugins unpacked, boolean frozen, Consent consent) {
         Map<String, LockedPlugin> before = existing.map(Lockfile::plugins).orElse(new TreeMap<>());
         UserApprovals mine = null;
         List<ApprovalRequest> refused = new ArrayList<>();
@@ -95,14 +95,14 @@ final class SyncApprovals {
 
     /** Installed and, as sync's state says, the locked content: read where Codex reads it (else from the store). */
     /** What each plugin about to be installed runs (by id), read from its unpacked content a few plugins at once. */
-    private static Map<String, RunSurface> surfaces(Map<String, Path> unpacked) {
-        List<Map.Entry<String, Path>> dirs = List.copyOf(unpacked.entrySet());
+    private static Map<String, RunSurface> surfaces(UnpackedPlugins unpacked) {
+        List<String> ids = List.copyOf(unpacked.dirs().keySet());
         Map<String, RunSurface> out = new java.util.HashMap<>();
-        try (SmallPool pool = new SmallPool(dirs.size())) {
+        try (SmallPool pool = new SmallPool(ids.size())) {
             List<java.util.concurrent.Future<RunSurface>> read = new ArrayList<>();
-            dirs.forEach(e -> read.add(pool.submit(() -> surface(e.getValue()))));
-            for (int i = 0; i < dirs.size(); i++) {
-                out.put(dirs.get(i).getKey(), SmallPool.result(read.get(i)));
+            ids.forEach(id -> read.add(pool.submit(() -> surface(unpacked.plugin(id)))));
+            for (int i = 0; i < ids.size(); i++) {
+                out.put(ids.get(i), SmallPool.result(read.get(i)));
             }
         }
         return out;
@@ -118,8 +118,12 @@ final class SyncApprovals {
 
     /** What the plugin in dir runs; nothing when it has no readable manifest (Codex would not load it). */
     private static RunSurface surface(Path dir) {
+        return surface(UnpackedPlugins.load(dir));
+    }
+
+    private static RunSurface surface(Optional<Plugin> plugin) {
         try {
-            return RunSurface.of(Plugin.load(dir));
+            return plugin.map(RunSurface::of).orElse(RunSurface.none());
         } catch (UserError e) {
             return RunSurface.none();
         }

@@ -1,6 +1,5 @@
 package dev.cxpm.core.sync;
 
-import dev.cxpm.core.UserError;
 import dev.cxpm.core.codexhome.CodexConfig;
 import dev.cxpm.core.codexhome.CodexHome;
 import dev.cxpm.core.format.Plugin;
@@ -34,13 +33,14 @@ final class SyncPrerequisites {
     }
 
     /**
-     * unpacked: the content of each plugin this sync installs (by id), unpacked and verified by phase 2.
+     * unpacked: the content of each plugin this sync installs (by id), unpacked and verified by phase 2, read once for
+     *           this check and the approvals after it.
      * policy: asked about each plugin's files (what it would run) before its prerequisites are checked.
      */
-    MissingPrerequisites check(ProjectManifest project, Lockfile lock, Map<String, Path> unpacked, CodexConfig config,
+    MissingPrerequisites check(ProjectManifest project, Lockfile lock, UnpackedPlugins unpacked, CodexConfig config,
             java.util.function.BiConsumer<LockedPlugin, Plugin> policy) {
         Map<String, LockedPlugin> byId = new LinkedHashMap<>();
-        Map<String, Path> dirs = new LinkedHashMap<>();
+        Map<String, java.util.function.Function<String, Optional<Plugin>>> installing = new LinkedHashMap<>();
         Map<String, Boolean> enabled = config.plugins(); // built from config.toml's tables on each call: once, not per plugin
         for (LockedPlugin p : lock.plugins().values()) {
             boolean want = Optional.ofNullable(project.plugins().get(p.name())).map(PluginRequirement::enabled).orElse(true);
@@ -48,31 +48,22 @@ final class SyncPrerequisites {
             if (!want) {
                 continue; // a disabled plugin runs nothing: `enable` checks it when it is turned on
             }
-            Path installing = unpacked.get(id);
-            if (installing != null) {
-                dirs.put(id, installing);
+            if (unpacked.dirs().containsKey(id)) {
+                installing.put(id, unpacked::plugin);
             } else if (!Boolean.TRUE.equals(enabled.get(id))) {
-                dirs.put(id, p.versionDirIn(home));
+                Path dir = p.versionDirIn(home);
+                installing.put(id, i -> UnpackedPlugins.load(dir));
             } else {
                 continue;
             }
             byId.put(id, p);
         }
-        if (dirs.isEmpty()) {
+        if (installing.isEmpty()) {
             return MissingPrerequisites.none();
         }
         Map<String, Plugin> plugins = new LinkedHashMap<>();
-        dirs.forEach((id, dir) -> load(dir).ifPresent(pl -> plugins.put(id, pl)));
+        installing.forEach((id, read) -> read.apply(id).ifPresent(pl -> plugins.put(id, pl)));
         plugins.forEach((id, pl) -> policy.accept(byId.get(id), pl));
         return MissingPrerequisites.check(plugins, env, callerDir);
-    }
-
-    /** A plugin whose manifest cannot be read declares nothing to check; what reads it for Codex reports why. */
-    private static Optional<Plugin> load(Path dir) {
-        try {
-            return Optional.of(Plugin.load(dir));
-        } catch (UserError e) {
-            return Optional.empty();
-        }
     }
 }
