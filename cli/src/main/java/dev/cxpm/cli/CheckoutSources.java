@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -21,20 +22,41 @@ final class CheckoutSources {
     private static final List<String> MODULES = List.of("core", "cli", "registry");
 
     private final Path root;
+    /**
+     * The paths a walk found when none was newer than the jar: while none is, the tree has the same entries (an entry
+     * added, removed or renamed makes its directory newer), so later checks stat these instead of walking again.
+     */
+    private volatile List<Path> known;
 
     CheckoutSources(Path root) {
         this.root = root;
     }
 
     boolean newerThan(FileTime jar) throws IOException {
-        if (newer(root.resolve("pom.xml"), jar)) {
-            return true;
+        List<Path> walked = known;
+        if (walked != null) {
+            for (Path p : walked) {
+                if (newer(p, jar)) {
+                    return true;
+                }
+            }
+            return false;
         }
+        List<Path> paths = new ArrayList<>(List.of(root.resolve("pom.xml")));
         for (String module : MODULES) {
-            if (newer(root.resolve(module).resolve("pom.xml"), jar) || newerUnder(root.resolve(module).resolve("src/main"), jar)) {
+            paths.add(root.resolve(module).resolve("pom.xml"));
+        }
+        for (Path p : paths) {
+            if (newer(p, jar)) {
                 return true;
             }
         }
+        for (String module : MODULES) {
+            if (newerUnder(root.resolve(module).resolve("src/main"), jar, paths)) {
+                return true;
+            }
+        }
+        known = List.copyOf(paths);
         return false;
     }
 
@@ -46,23 +68,26 @@ final class CheckoutSources {
         }
     }
 
-    private static boolean newerUnder(Path dir, FileTime jar) throws IOException {
+    private static boolean newerUnder(Path dir, FileTime jar, List<Path> seen) throws IOException {
         if (!Files.isDirectory(dir)) {
+            seen.add(dir); // made later: its parent (src) is not checked, so it is
             return false;
         }
         boolean[] found = {false};
         Files.walkFileTree(dir, new SimpleFileVisitor<>() {
             @Override
             public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes a) {
-                return seen(a.lastModifiedTime());
+                seen.add(d);
+                return check(a.lastModifiedTime());
             }
 
             @Override
             public FileVisitResult visitFile(Path f, BasicFileAttributes a) throws IOException {
+                seen.add(f);
                 if (a.isSymbolicLink()) {
-                    return Files.exists(f) ? seen(Files.getLastModifiedTime(f)) : FileVisitResult.CONTINUE; // -nt: a dangling link is not newer
+                    return Files.exists(f) ? check(Files.getLastModifiedTime(f)) : FileVisitResult.CONTINUE; // -nt: a dangling link is not newer
                 }
-                return seen(a.lastModifiedTime());
+                return check(a.lastModifiedTime());
             }
 
             @Override
@@ -70,7 +95,7 @@ final class CheckoutSources {
                 return FileVisitResult.CONTINUE; // unreadable: bash's glob does not see it either
             }
 
-            private FileVisitResult seen(FileTime time) {
+            private FileVisitResult check(FileTime time) {
                 found[0] = time.compareTo(jar) > 0;
                 return found[0] ? FileVisitResult.TERMINATE : FileVisitResult.CONTINUE;
             }
