@@ -156,6 +156,12 @@ class DaemonLauncherTest {
         Path git = Files.createDirectories(tmp.resolve("bin")).resolve("git");
         Files.writeString(git, "#!/bin/sh\nenv -0 > '" + seen + "'\nexec '" + realGit + "' \"$@\"\n");
         Files.setPosixFilePermissions(git, PosixFilePermissions.fromString("rwxr-xr-x"));
+        // and the launcher's own children (it runs cat for the answer's stdout) see the caller's values too
+        Path realCat = dev.cxpm.core.install.Executables.find("cat", System.getenv("PATH"), tmp).orElseThrow();
+        Path catSaw = tmp.resolve("cat-environment");
+        Path cat = tmp.resolve("bin/cat");
+        Files.writeString(cat, "#!/bin/sh\nenv -0 > '" + catSaw + "'\nexec '" + realCat + "' \"$@\"\n");
+        Files.setPosixFilePermissions(cat, PosixFilePermissions.fromString("rwxr-xr-x"));
         c.startDaemon();
 
         Map<String, String> caller = c.noJvm();
@@ -171,6 +177,9 @@ class DaemonLauncherTest {
             assertThat(environment).as(name).contains(name + "=" + caller.get(name));
         }
         assertThat(Files.readString(seen)).as("the daemon's secret").doesNotContain(c.secret());
+        String daemonSecret = c.secret();
+        assertThat(List.of(Files.readString(catSaw).split("\0"))).as("the launcher's cat").contains("secret=the caller's own")
+                .noneMatch(v -> v.contains(daemonSecret));
     }
 
     @Test
