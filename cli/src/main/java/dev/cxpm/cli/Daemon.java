@@ -10,6 +10,7 @@ import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -34,6 +35,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import jdk.net.ExtendedSocketOptions;
 
 /**
  * A warm cxpm for the launcher: most of a command's time on a fresh JVM is start-up (picocli's model,
@@ -56,7 +58,8 @@ import java.util.concurrent.TimeUnit;
  * depend on it), working directory, argument count, arguments, variable count, {@code NAME=value}
  * variables), at most {@link #MAX_REQUEST} bytes together. The answer is a line: {@code BUSY}, {@code UMASK} (the
  * caller's differs from the daemon's, which every file it writes would get: a JVM cannot change it per
- * command) or {@code STALE} (nothing ran: the launcher runs the command itself), or {@code ACCEPTED}
+ * command) or {@code STALE} (its jar was rebuilt, or a dev checkout's sources changed: nothing ran, the launcher
+ * builds if need be and runs the command itself), or {@code ACCEPTED}
  * and then, while the command runs, {@code ERR <n>} lines each followed by n bytes of its stderr as it
  * writes them (a progress line is drawn as the work goes, not at the end), and once it finished {@code
  * DONE <exit code>} followed by stdout's bytes. Anything else, and the daemon hangs up. It exits after
@@ -81,19 +84,24 @@ public final class Daemon {
     private final Path jar;
     private final String umask;
     private final FileTime jarTime;
+    /** A dev checkout's sources, which the daemon checks for the launcher before each command; null for a release. */
+    private final CheckoutSources sources;
     private final String secret;
     private final Semaphore oneAtATime = new Semaphore(1);
     private final Semaphore handshakes = new Semaphore(MAX_HANDSHAKES);
     private volatile boolean stop;
+    /** Closed by a command that found the daemon stale: it exits at once, and frees the lock for the new jar's daemon. */
+    private volatile ServerSocket listening;
     /** When a client last proved the secret: strangers that only connect do not keep the daemon alive. */
     private volatile long lastCommand = System.nanoTime();
     /** Whether a command ran since the last collection the daemon asked for while idle. */
     private volatile boolean commandsSinceCollection = true;
 
-    private Daemon(Path file, Path jar, String umask) throws IOException {
+    private Daemon(Path file, Path jar, String umask, CheckoutSources sources) throws IOException {
         this.file = file;
         this.jar = jar;
         this.umask = umask;
+        this.sources = sources;
         this.jarTime = Files.getLastModifiedTime(jar);
         this.secret = random(32);
     }
@@ -105,8 +113,9 @@ public final class Daemon {
     }
 
     /**
-     * args: the daemon file to write ({@code port secret}), the jar the launcher runs, the umask it runs
-     * with. The file's directory is the launcher's per-user one (not under HOME, so one daemon per user and
+     * args: the daemon file to write ({@code port secret}, then {@code sources} when it checks them), the jar the
+     * launcher runs, the umask it runs with, and for a dev checkout its root, whose sources it checks before each
+     * command as the launcher's {@code stale()} would: a launcher that reads {@code sources} in the file leaves it that. The file's directory is the launcher's per-user one (not under HOME, so one daemon per user and
      * checkout): it must be this user's, mode 0700 and not a link, or no daemon starts and every command runs in its own JVM.
      */
     public static void main(String[] args) throws IOException {
@@ -120,7 +129,7 @@ public final class Daemon {
             if (lock == null) {
                 return; // another daemon for this checkout is starting or running
             }
-            Daemon daemon = new Daemon(file, Path.of(args[1]), args[2]);
+            Daemon daemon = new Daemon(file, Path.of(args[1]), args[2], args.length > 3 ? new CheckoutSources(Path.of(args[3])) : null);
             Runtime.getRuntime().addShutdownHook(new Thread(daemon::forgetFile)); // SIGTERM: no file naming a dead port
             daemon.serve();
         }
@@ -140,13 +149,22 @@ public final class Daemon {
 
     private void serve() throws IOException {
         try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            listening = server;
             warmUp(server);
+            if (stop) {
+                return; // stale already
+            }
             writeFile(server.getLocalPort());
             server.setSoTimeout((int) CHECK.toMillis());
             while (!stop) {
                 Socket socket;
                 try {
                     socket = server.accept();
+                } catch (SocketException closed) {
+                    if (stop) {
+                        break; // found stale by a command
+                    }
+                    throw closed;
                 } catch (SocketTimeoutException quiet) {
                     if (commandsSinceCollection) {
                         // The serial collector gives memory back to the system only after a full collection, and an
@@ -212,12 +230,15 @@ public final class Daemon {
     private void writeFile(int port) throws IOException {
         Path tmp = Files.createTempFile(file.getParent(), ".daemon", ".tmp",
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        Files.writeString(tmp, port + " " + secret + "\n");
+        Files.writeString(tmp, port + " " + secret + (sources == null ? "" : " sources") + "\n");
         Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 
     private void answer(Socket socket) {
         try (socket; InputStream raw = socket.getInputStream(); OutputStream out = socket.getOutputStream()) {
+            // Each answer goes out as it is written: with Nagle's algorithm a frame written while the launcher had not
+            // yet acknowledged the one before waited for its delayed ACK, 40 ms on Linux, on every command.
+            socket.setTcpNoDelay(true);
             boolean proved;
             try {
                 proved = handshake(new Deadline(socket, System.nanoTime() + HANDSHAKE.toNanos()), raw, out);
@@ -231,10 +252,12 @@ public final class Daemon {
             lastCommand = System.nanoTime();
             commandsSinceCollection = true;
             Request request = Request.read(new BufferedInputStream(raw), MAX_REQUEST);
-            if (!Files.getLastModifiedTime(jar).equals(jarTime)) {
+            if (!Files.getLastModifiedTime(jar).equals(jarTime) || sources != null && sources.newerThan(jarTime)) {
+                // rebuilt, or to be: the launcher builds if need be and runs the command itself
                 out.write("STALE\n".getBytes(StandardCharsets.US_ASCII));
                 stop = true;
                 forgetFile();
+                listening.close();
                 return;
             }
             if (!request.umask().equals(umask)) {
@@ -264,7 +287,22 @@ public final class Daemon {
         String mac = sha256(secret + " " + theirs + " " + ours + "\n");
         out.write((ours + " " + mac.substring(0, 32) + "\n").getBytes(StandardCharsets.US_ASCII));
         out.flush();
+        quickAck(deadline.socket());
         return MessageDigest.isEqual(nonce(deadline, in).getBytes(StandardCharsets.US_ASCII), mac.substring(32).getBytes(StandardCharsets.US_ASCII));
+    }
+
+    /**
+     * Answering at once put the connection in Linux's interactive mode, where the kernel holds back its ACKs for 40 ms
+     * hoping to send them with data; but the launcher's bash writes its proof and its request in several writes
+     * (its printf flushes at each newline and every 4 KB), and Nagle's algorithm on its side sends each one only once
+     * the one before was acknowledged: so every command waited 40 ms or more. Leaving that mode acknowledges at once.
+     */
+    private static void quickAck(Socket socket) {
+        try {
+            socket.setOption(ExtendedSocketOptions.TCP_QUICKACK, true);
+        } catch (IOException | UnsupportedOperationException notLinux) {
+            // slower, not wrong
+        }
     }
 
     /** A line of 32 lowercase hex digits, read a byte at a time so that nothing past it is taken from the socket. */
@@ -318,9 +356,11 @@ public final class Daemon {
         }
         out.flush();
         err.flush();
+        ByteArrayOutputStream done = new ByteArrayOutputStream(stdout.size() + 16); // one write: one segment, no wait
+        done.writeBytes(("DONE " + code + "\n").getBytes(StandardCharsets.US_ASCII));
+        stdout.writeTo(done);
         synchronized (socketOut) {
-            socketOut.write(("DONE " + code + "\n").getBytes(StandardCharsets.US_ASCII));
-            stdout.writeTo(socketOut);
+            done.writeTo(socketOut);
             socketOut.flush();
         }
     }
@@ -356,8 +396,10 @@ public final class Daemon {
             if (!gone) {
                 synchronized (socket) {
                     try {
-                        socket.write(("ERR " + pending.size() + "\n").getBytes(StandardCharsets.US_ASCII));
-                        pending.writeTo(socket);
+                        ByteArrayOutputStream frame = new ByteArrayOutputStream(pending.size() + 16);
+                        frame.writeBytes(("ERR " + pending.size() + "\n").getBytes(StandardCharsets.US_ASCII));
+                        pending.writeTo(frame);
+                        frame.writeTo(socket);
                         socket.flush();
                     } catch (IOException e) {
                         gone = true;

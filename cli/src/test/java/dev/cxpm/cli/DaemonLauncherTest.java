@@ -141,6 +141,47 @@ class DaemonLauncherTest {
         }
     }
 
+    /**
+     * The programs a command runs in the daemon get their caller's variables byte for byte, whatever their names and
+     * values: a caller's variable named as one of the launcher's own (secret, name, root, key) went with the launcher's
+     * value, the daemon's secret itself to every program the command ran.
+     */
+    @Test
+    void theCallersVariablesReachTheProgramsACommandRunsByteForByteAndTheDaemonsSecretNever() throws Exception {
+        Path home = tmp.resolve("home");
+        Path mk = Fixtures.marketplace(tmp.resolve("mk"), "fx", "demo", "1.0.0");
+        String url = Fixtures.gitRepo(mk, home, "mk");
+        Path realGit = dev.cxpm.core.install.Executables.find("git", System.getenv("PATH"), tmp).orElseThrow();
+        Path seen = tmp.resolve("git-environment");
+        Path git = Files.createDirectories(tmp.resolve("bin")).resolve("git");
+        Files.writeString(git, "#!/bin/sh\nenv -0 > '" + seen + "'\nexec '" + realGit + "' \"$@\"\n");
+        Files.setPosixFilePermissions(git, PosixFilePermissions.fromString("rwxr-xr-x"));
+        // and the launcher's own children (it runs cat for the answer's stdout) see the caller's values too
+        Path realCat = dev.cxpm.core.install.Executables.find("cat", System.getenv("PATH"), tmp).orElseThrow();
+        Path catSaw = tmp.resolve("cat-environment");
+        Path cat = tmp.resolve("bin/cat");
+        Files.writeString(cat, "#!/bin/sh\nenv -0 > '" + catSaw + "'\nexec '" + realCat + "' \"$@\"\n");
+        Files.setPosixFilePermissions(cat, PosixFilePermissions.fromString("rwxr-xr-x"));
+        c.startDaemon();
+
+        Map<String, String> caller = c.noJvm();
+        caller.putAll(Map.of("HOME", home.toString(), "PATH", tmp.resolve("bin") + ":" + System.getenv("PATH"),
+                "secret", "the caller's own", "name", "a b\nc=d", "root", "/not/the/checkout", "key", "k=v = \\ 'q' \t.",
+                "CXPM_WEIRD", " lead, trail \n\n"));
+        Run add = c.cxpm(caller, "marketplace", "add", url);
+        assertThat(add.code()).as(add.err()).isZero();
+        assertThat(c.coldMark).as("ran in the daemon").doesNotExist();
+
+        List<String> environment = List.of(Files.readString(seen).split("\0"));
+        for (String name : List.of("secret", "name", "root", "key", "CXPM_WEIRD", "HOME")) {
+            assertThat(environment).as(name).contains(name + "=" + caller.get(name));
+        }
+        assertThat(Files.readString(seen)).as("the daemon's secret").doesNotContain(c.secret());
+        String daemonSecret = c.secret();
+        assertThat(List.of(Files.readString(catSaw).split("\0"))).as("the launcher's cat").contains("secret=the caller's own")
+                .noneMatch(v -> v.contains(daemonSecret));
+    }
+
     @Test
     void aCallerWhoseUmaskIsNotTheDaemonsRunsInItsOwnJvmSoItsFilesGetItsModes() throws Exception {
         String mask = new String(new ProcessBuilder("bash", "-c", "umask").start().getInputStream().readAllBytes()).strip();

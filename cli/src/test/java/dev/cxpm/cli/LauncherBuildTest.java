@@ -10,6 +10,7 @@ import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -125,6 +126,61 @@ class LauncherBuildTest {
         Files.writeString(Files.createDirectories(c.root.resolve("core")).resolve("pom.xml"), "<project/>\n");
         assertThat(c.cxpm(withoutCi(), "--version").err()).as("a module's pom").contains("cxpm: built in ");
         assertThat(c.cxpm(withoutCi(), "--version").err()).as("built").doesNotContain("building");
+    }
+
+    /**
+     * With a warm daemon, the daemon checks the sources before each command instead of bash: an edited source, a new
+     * one, a deleted one and a module's pom each still build again before the command runs (in a JVM of its own), and
+     * nothing changed runs in the daemon without a build.
+     */
+    @Test
+    void withAWarmDaemonAnEditedAddedOrDeletedSourceOrAPomStillBuildsAgain() throws Exception {
+        maven("""
+                echo '[INFO] Building cxpm cli 0.1.0-SNAPSHOT                                 [1/1]'
+                touch cli/target/cxpm.jar
+                echo '[INFO] BUILD SUCCESS'
+                """);
+        Path sources = c.root.resolve("cli/src/main/java");
+        Path nested = Files.createDirectories(sources.resolve("dev/cxpm/deep"));
+        Path kept = Files.writeString(nested.resolve("Kept.java"), "class Kept {}\n");
+        Files.writeString(Files.createDirectories(c.root.resolve("core")).resolve("pom.xml"), "<project/>\n");
+        List<Runnable> changes = List.of(
+                () -> write(kept, "class Kept { int edited; }\n"), // in place: no directory changes
+                () -> write(nested.resolve("Added.java"), "class Added {}\n"),
+                () -> delete(sources.resolve("Changed.java")),
+                () -> write(c.root.resolve("core/pom.xml"), "<project><!-- edited --></project>\n"));
+        assertThat(c.cxpm(c.env, "--version").err()).as("first use").contains("cxpm: built in ");
+        for (Runnable change : changes) {
+            LauncherCheckout.waitUntil(() -> Files.isRegularFile(c.daemonFile));
+            assertThat(Files.readString(c.daemonFile)).as("the daemon says it checks the sources").endsWith(" sources\n");
+            Run unchanged = c.cxpm(c.noJvm(), "--version");
+            assertThat(unchanged.err()).as("nothing changed").doesNotContain("building");
+            assertThat(unchanged.code()).as("run in the daemon").isZero();
+            assertThat(c.coldMark).doesNotExist();
+
+            change.run();
+            Run changed = c.cxpm(c.noJvm(), "--version");
+            assertThat(changed.err()).as("changed").contains("cxpm: built in ");
+            assertThat(changed.code()).as("run in a JVM of its own, after the build").isEqualTo(99);
+            Files.delete(c.coldMark);
+            assertThat(c.cxpm(c.env, "--version").err()).as("built already").doesNotContain("building"); // starts a new daemon
+        }
+    }
+
+    private static void write(Path file, String text) {
+        try {
+            Files.writeString(file, text);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static void delete(Path file) {
+        try {
+            Files.delete(file);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     /**

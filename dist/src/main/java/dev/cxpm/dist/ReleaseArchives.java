@@ -47,7 +47,7 @@ public final class ReleaseArchives {
      * keys on JDK 21), jdk.charsets (file names in a legacy locale's charset), jdk.unsupported (sun.misc.Unsafe).
      */
     static final List<String> MODULES = List.of("java.base", "java.desktop", "java.logging", "java.management", "java.naming",
-            "java.net.http", "java.security.jgss", "java.sql", "java.transaction.xa", "java.xml", "jdk.httpserver",
+            "java.net.http", "java.security.jgss", "java.sql", "java.transaction.xa", "java.xml", "jdk.httpserver", "jdk.net",
             "jdk.crypto.ec", "jdk.charsets", "jdk.unsupported");
 
     private final String version;
