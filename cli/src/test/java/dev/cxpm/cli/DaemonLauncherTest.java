@@ -183,6 +183,30 @@ class DaemonLauncherTest {
     }
 
     @Test
+    void onAFreshJvmTooTheCallersVariablesReachTheProgramsACommandRunsNotTheLaunchersOfTheSameName() throws Exception {
+        Path home = tmp.resolve("home");
+        Path mk = Fixtures.marketplace(tmp.resolve("mk"), "fx", "demo", "1.0.0");
+        String url = Fixtures.gitRepo(mk, home, "mk");
+        Path realGit = dev.cxpm.core.install.Executables.find("git", System.getenv("PATH"), tmp).orElseThrow();
+        Path seen = tmp.resolve("git-environment");
+        Path git = Files.createDirectories(tmp.resolve("bin")).resolve("git");
+        Files.writeString(git, "#!/bin/sh\nenv -0 > '" + seen + "'\nexec '" + realGit + "' \"$@\"\n");
+        Files.setPosixFilePermissions(git, PosixFilePermissions.fromString("rwxr-xr-x"));
+
+        Map<String, String> caller = new HashMap<>(c.env);
+        caller.putAll(Map.of("HOME", home.toString(), "PATH", tmp.resolve("bin") + ":" + System.getenv("PATH"),
+                "CXPM_DAEMON", "0", "root", "/not/the/checkout", "jar", "not the jar", "key", "k=v = \\ 'q' \t.",
+                "cache", "a b\nc=d", "self", "me"));
+        Run add = c.cxpm(caller, "marketplace", "add", url);
+        assertThat(add.code()).as(add.err()).isZero();
+
+        List<String> environment = List.of(Files.readString(seen).split("\0"));
+        for (String name : List.of("root", "jar", "key", "cache", "self", "HOME")) {
+            assertThat(environment).as(name).contains(name + "=" + caller.get(name));
+        }
+    }
+
+    @Test
     void aCallerWhoseUmaskIsNotTheDaemonsRunsInItsOwnJvmSoItsFilesGetItsModes() throws Exception {
         String mask = new String(new ProcessBuilder("bash", "-c", "umask").start().getInputStream().readAllBytes()).strip();
         c.startDaemon();
