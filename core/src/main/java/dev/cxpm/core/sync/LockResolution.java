@@ -93,20 +93,43 @@ final class LockResolution {
             }
         };
         Resolution resolution = Resolver.resolve(project.ranges(), prefer, withLocked);
-        List<LockedPlugin> locked = new ArrayList<>();
-        for (PluginRelease r : resolution.selected().values()) {
+        List<PluginRelease> selected = List.copyOf(resolution.selected().values());
+        List<Optional<ProjectIndex.Found>> offered = new ArrayList<>();
+        List<Boolean> keep = new ArrayList<>();
+        for (PluginRelease r : selected) {
             LockedPlugin old = lockedNow.get(r.name());
-            Optional<ProjectIndex.Found> offered = index.found(r.name()).stream().filter(f -> f.release().equals(r)).findFirst();
-            if (offered.isEmpty()) {
-                locked.add(old); // only the locked release (from the store) had this version
-                continue;
+            Optional<ProjectIndex.Found> f = index.found(r.name()).stream().filter(x -> x.release().equals(r)).findFirst();
+            offered.add(f);
+            keep.add(f.isPresent() && old != null && old.version().equals(r.version()) && old.marketplace().equals(r.origin())
+                    && old.source().equals(f.get().source()) && !options.updateAll() && !options.update().contains(r.name()));
+        }
+        List<LockedPlugin> locked = new ArrayList<>();
+        // New content is packed into the store on a small pool (each job writes only its own temp files), then taken in
+        // lock order, so the first plugin's failure is the one reported and the warnings come in order; a registry's blob
+        // is downloaded here, in order, with its progress. Closing the pool waits for every job.
+        List<Boolean> packs = new ArrayList<>();
+        for (int i = 0; i < selected.size(); i++) {
+            packs.add(offered.get(i).isPresent() && !keep.get(i) && StoreFill.packs(offered.get(i).get()));
+        }
+        try (SmallPool pool = new SmallPool((int) packs.stream().filter(p -> p).count())) {
+            List<java.util.concurrent.Future<StoreFill.Stored>> packing = new ArrayList<>();
+            for (int i = 0; i < selected.size(); i++) {
+                Optional<ProjectIndex.Found> f = offered.get(i);
+                packing.add(packs.get(i) ? pool.submit(() -> fill.stored(f.get())) : null);
             }
-            ProjectIndex.Found f = offered.get();
-            boolean keep = old != null && old.version().equals(r.version()) && old.marketplace().equals(r.origin())
-                    && old.source().equals(f.source()) && !options.updateAll() && !options.update().contains(r.name());
-            Integrity integrity = keep ? old.integrity() : fill.intoStore(f);
-            locked.add(new LockedPlugin(r.name(), r.version(), r.origin(), f.source(), integrity,
-                    new java.util.TreeMap<>(r.dependencies()), Optional.empty(), index.registryKey(r.origin())));
+            for (int i = 0; i < selected.size(); i++) {
+                PluginRelease r = selected.get(i);
+                LockedPlugin old = lockedNow.get(r.name());
+                if (offered.get(i).isEmpty()) {
+                    locked.add(old); // only the locked release (from the store) had this version
+                    continue;
+                }
+                ProjectIndex.Found f = offered.get(i).get();
+                Integrity integrity = keep.get(i) ? old.integrity()
+                        : packing.get(i) != null ? fill.took(SmallPool.result(packing.get(i))) : fill.intoStore(f);
+                locked.add(new LockedPlugin(r.name(), r.version(), r.origin(), f.source(), integrity,
+                        new java.util.TreeMap<>(r.dependencies()), Optional.empty(), index.registryKey(r.origin())));
+            }
         }
         return new Lockfile(locked);
     }

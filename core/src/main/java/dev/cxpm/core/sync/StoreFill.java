@@ -203,20 +203,45 @@ final class StoreFill {
         }
     }
 
-    /** Brings a release's content into the store; returns its content integrity. */
+    /** Brings a release's content into the store; returns its content integrity (links it left out: {@link #leftOut}). */
     Integrity intoStore(ProjectIndex.Found found) {
+        return took(stored(found));
+    }
+
+    /** A release's content brought into the store: its content integrity, and the links its packing left out. */
+    record Stored(Integrity integrity, List<Doctor.Finding> leftOut) {
+    }
+
+    /** Whether {@link #stored} may run on another thread: a directory is packed, a registry's blob is downloaded with progress. */
+    static boolean packs(ProjectIndex.Found found) {
+        return found.content() instanceof ProjectIndex.Content.Directory;
+    }
+
+    /**
+     * Brings a release's content into the store, touching nothing of this fill's but the store: several run at once (see
+     * {@link #packs}); the caller hands each result to {@link #took} in lock order.
+     */
+    Stored stored(ProjectIndex.Found found) {
         return switch (found.content()) {
             case ProjectIndex.Content.Directory d -> {
+                dev.cxpm.core.pack.Packer.Result packed = StoreTree.packed(store, d.dir());
                 // what pack leaves out of a directory (links leaving the plugin, loops, ...) is not installed: say so
-                new dev.cxpm.core.pack.Packer().list(d.dir()).excluded().stream().filter(e -> e.reason().contains("symlink"))
-                        .forEach(e -> leftOut.add(new Doctor.Finding("link-left-out", found.release().name() + "@" + found.release().origin(),
+                List<Doctor.Finding> left = packed.listing().excluded().stream().filter(e -> e.reason().contains("symlink"))
+                        .map(e -> new Doctor.Finding("link-left-out", found.release().name() + "@" + found.release().origin(),
                                 found.release().name() + " " + found.release().version() + ": " + e.path() + " is not installed (" + e.reason() + ")",
-                                "nothing installed is a link: replace it with the file it names, or remove it")));
-                yield StoreTree.packed(store, d.dir());
+                                "nothing installed is a link: replace it with the file it names, or remove it"))
+                        .toList();
+                yield new Stored(packed.contentIntegrity(), left);
             }
-            case ProjectIndex.Content.RegistryBlob b ->
-                    store.addArchive(new dev.cxpm.core.install.RegistryBlobs(store, progress).keep(b.registry(), b.plugin(), b.release()));
+            case ProjectIndex.Content.RegistryBlob b -> new Stored(
+                    store.addArchive(new dev.cxpm.core.install.RegistryBlobs(store, progress).keep(b.registry(), b.plugin(), b.release())), List.of());
         };
+    }
+
+    /** The integrity of content brought into the store, its warnings recorded. */
+    Integrity took(Stored stored) {
+        leftOut.addAll(stored.leftOut());
+        return stored.integrity();
     }
 
     /** --frozen's answer to installed files that are no longer the locked content: each plugin with what differs. */
