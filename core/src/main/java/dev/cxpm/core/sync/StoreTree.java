@@ -92,7 +92,7 @@ record StoreTree(Path files, List<String> dirs, List<File> entries) {
             if (Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
                 throwAway(store, dir);
             }
-            Optional<StoreTree> kept = keep(store, integrity, tmp, dir);
+            Optional<StoreTree> kept = keep(store, integrity, tmp, dir, index(tmp.resolve(FILES)));
             tmp = null;
             return kept.isPresent() ? kept : make(store, integrity);
         } catch (IOException e) {
@@ -129,7 +129,7 @@ record StoreTree(Path files, List<String> dirs, List<File> entries) {
             if (Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS) && checked(store, integrity).isPresent()) {
                 return result;
             }
-            keep(store, integrity, tmp, dir); // another sync's damaged tree, kept meanwhile, is remade by the next one
+            keep(store, integrity, tmp, dir, indexPacked(tmp.resolve(FILES), result.listing())); // another sync's damaged tree, kept meanwhile, is remade by the next one
             tmp = null;
             return result;
         } catch (IOException e) {
@@ -142,12 +142,11 @@ record StoreTree(Path files, List<String> dirs, List<File> entries) {
     }
 
     /**
-     * Indexes the tree made in tmp (its files under {@code files/}) and renames it to dir, which is not there: the tree
+     * Writes the index of the tree made in tmp (its files under {@code files/}) and renames it to dir, which is not there: the tree
      * kept, or, when another sync kept the same content there first, theirs if it is intact (empty when it is not). tmp
      * is gone when it returns (the caller deletes it when it throws).
      */
-    private static Optional<StoreTree> keep(Store store, Integrity integrity, Path tmp, Path dir) throws IOException {
-        StoreTree made = index(tmp.resolve(FILES));
+    private static Optional<StoreTree> keep(Store store, Integrity integrity, Path tmp, Path dir, StoreTree made) throws IOException {
         Files.writeString(tmp.resolve(INDEX), made.indexText(), StandardCharsets.UTF_8);
         try {
             Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
@@ -245,14 +244,38 @@ record StoreTree(Path files, List<String> dirs, List<File> entries) {
                 if (a.isDirectory()) {
                     dirs.add(rel);
                 } else if (a.isRegularFile()) {
-                    entries.add(new File(rel, a.permissions().contains(PosixFilePermission.OWNER_EXECUTE), a.size(),
-                            a.lastModifiedTime().to(TimeUnit.NANOSECONDS), key(a)));
+                    entries.add(file(rel, a));
                 } else {
                     throw new IOException(p + " is neither a file nor a directory");
                 }
             }
         }
         return new StoreTree(root, dirs, entries);
+    }
+
+    /**
+     * The index of a tree the packer just wrote under root: the listing's files (one lstat each: a file whose copy is not
+     * a regular file fails) and their directories, parents first, without walking it (the packer makes nothing else).
+     */
+    private static StoreTree indexPacked(Path root, Packer.Listing listing) throws IOException {
+        java.util.Set<String> dirs = new java.util.LinkedHashSet<>();
+        List<File> entries = new ArrayList<>();
+        for (Packer.Entry e : listing.entries()) {
+            String rel = e.path();
+            for (int i = rel.indexOf('/'); i >= 0; i = rel.indexOf('/', i + 1)) {
+                dirs.add(rel.substring(0, i));
+            }
+            PosixFileAttributes a = Files.readAttributes(root.resolve(rel), PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            if (!a.isRegularFile()) {
+                throw new IOException(root.resolve(rel) + " is not a file");
+            }
+            entries.add(file(rel, a));
+        }
+        return new StoreTree(root, List.copyOf(dirs), entries);
+    }
+
+    private static File file(String rel, PosixFileAttributes a) {
+        return new File(rel, a.permissions().contains(PosixFilePermission.OWNER_EXECUTE), a.size(), a.lastModifiedTime().to(TimeUnit.NANOSECONDS), key(a));
     }
 
     private String indexText() {
