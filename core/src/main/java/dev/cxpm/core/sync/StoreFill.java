@@ -44,6 +44,11 @@ final class StoreFill {
     private boolean marketplacesUnreadable;
 
     private final Progress progress;
+    /**
+     * The trees this sync packed (by content integrity): phase 2 takes them as they were made, a moment ago in this process,
+     * instead of reading each one's index back and checking every file with an lstat (a first sync made them all).
+     */
+    private final Map<Integrity, StoreTree> packedNow = new java.util.concurrent.ConcurrentHashMap<>();
 
     StoreFill(CodexHome home, Store store, Progress progress) {
         this.home = home;
@@ -130,6 +135,11 @@ final class StoreFill {
      * locked integrity, not on their sizes and times: an edit made to look untouched is not linked into another home.
      */
     private Optional<StoreTree> fromStore(LockedPlugin p, boolean verify) {
+        StoreTree packed = verify ? null : packedNow.get(p.integrity());
+        if (packed != null) {
+            LockedContent.check(p, packed.files());
+            return Optional.of(packed);
+        }
         if (!store.has(p.integrity())) {
             return Optional.empty();
         }
@@ -224,7 +234,9 @@ final class StoreFill {
     Stored stored(ProjectIndex.Found found) {
         return switch (found.content()) {
             case ProjectIndex.Content.Directory d -> {
-                dev.cxpm.core.pack.Packer.Result packed = StoreTree.packed(store, d.dir());
+                StoreTree.Packed both = StoreTree.packed(store, d.dir());
+                dev.cxpm.core.pack.Packer.Result packed = both.result();
+                both.tree().ifPresent(t -> packedNow.put(packed.contentIntegrity(), t));
                 // what pack leaves out of a directory (links leaving the plugin, loops, ...) is not installed: say so
                 List<Doctor.Finding> left = packed.listing().excluded().stream().filter(e -> e.reason().contains("symlink"))
                         .map(e -> new Doctor.Finding("link-left-out", found.release().name() + "@" + found.release().origin(),

@@ -108,9 +108,9 @@ record StoreTree(Path files, List<String> dirs, List<File> entries) {
      * Packs a plugin directory into the store and keeps the files it packed as the tree of that content, so a first sync
      * places what it packed instead of unpacking it again: the files are the bytes the content integrity was computed
      * over, written as the unpacker would write them (a path it would refuse: no tree, the archive alone is kept).
-     * Returns what was packed (its content integrity, and what the listing left out).
+     * Returns what was packed (its content integrity, and what the listing left out) with the tree kept, when there is one.
      */
-    static Packer.Result packed(Store store, Path pluginDir) {
+    static Packed packed(Store store, Path pluginDir) {
         Path tmp = null;
         try {
             tmp = tempDir(store.dir());
@@ -122,16 +122,18 @@ record StoreTree(Path files, List<String> dirs, List<File> entries) {
                 if (notUnpackable.kind() != UserError.Kind.INVALID_INPUT) {
                     throw notUnpackable;
                 }
-                return store.add(pluginDir, null);
+                return new Packed(store.add(pluginDir, null), Optional.empty());
             }
             Integrity integrity = result.contentIntegrity();
             Path dir = dir(store, integrity);
-            if (Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS) && checked(store, integrity).isPresent()) {
-                return result;
+            Optional<StoreTree> there = Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS) ? checked(store, integrity) : Optional.empty();
+            if (there.isPresent()) {
+                return new Packed(result, there);
             }
-            keep(store, integrity, tmp, dir, indexPacked(tmp.resolve(FILES), result.listing())); // another sync's damaged tree, kept meanwhile, is remade by the next one
+            // another sync's damaged tree, kept meanwhile, is none: the content is then made from the archive
+            Optional<StoreTree> kept = keep(store, integrity, tmp, dir, indexPacked(tmp.resolve(FILES), result.listing()));
             tmp = null;
-            return result;
+            return new Packed(result, kept);
         } catch (IOException e) {
             throw cannotWrite(store, e);
         } finally {
@@ -139,6 +141,10 @@ record StoreTree(Path files, List<String> dirs, List<File> entries) {
                 Trees.delete(tmp);
             }
         }
+    }
+
+    /** What {@link #packed} packed, and the store's tree of that content (none when the packer could not write one). */
+    record Packed(Packer.Result result, Optional<StoreTree> tree) {
     }
 
     /**
