@@ -156,35 +156,11 @@ public final class Packer {
         MessageDigest sha = Integrity.newSha512();
         MessageDigest content = newSha256();
         MessageDigest content512 = Integrity.newSha512();
-        long size;
         try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), 256 * 1024);
-             CountingDigestStream digesting = new CountingDigestStream(out, sha)) {
+             DigestOutputStream digesting = new DigestOutputStream(out, sha)) {
             write(listing, digesting, copyInto, content, content512);
-            digesting.flush();
-            size = digesting.count;
         }
-        return new Result(file, size, Integrity.of(sha), listing, HexFormat.of().formatHex(content.digest()), Integrity.of(content512));
-    }
-
-    /** The archive's sha512 and size as it is written (not a stat of the file afterwards). */
-    private static final class CountingDigestStream extends DigestOutputStream {
-        long count;
-
-        CountingDigestStream(OutputStream out, MessageDigest md) {
-            super(out, md);
-        }
-
-        @Override
-        public void write(int b) throws IOException {
-            super.write(b);
-            count++;
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-            super.write(b, off, len);
-            count += len;
-        }
+        return new Result(file, Files.size(file), Integrity.of(sha), listing, HexFormat.of().formatHex(content.digest()), Integrity.of(content512));
     }
 
     /**
