@@ -117,6 +117,44 @@ class SyncCommandTest {
         }
     }
 
+    /** A first sync packs several plugins at once: which one the user is told about must not depend on which finishes first. */
+    @Test
+    void ofTwoPluginsThatCannotBePackedTheFirstInTheLockIsNamedAndNothingIsWritten() throws Exception {
+        TeamFixture t = twelve();
+        for (String[] big : new String[][] {{"p04", "first.bin"}, {"p09", "second.bin"}}) {
+            try (var f = new java.io.RandomAccessFile(t.market.resolve("plugins/" + big[0] + "/" + big[1]).toFile(), "rw")) {
+                f.setLength((64L << 20) + 1); // sparse: over the limit for one file without writing it
+            }
+        }
+
+        CliRun r = t.cxpm("sync");
+
+        assertThat(r.exitCode()).as(r.stderr()).isNotZero();
+        assertThat(r.stderr()).contains("first.bin").doesNotContain("second.bin");
+        assertThat(t.project.resolve("cxpm.lock")).doesNotExist();
+        assertThat(t.codexHome().resolve("plugins/cache")).doesNotExist();
+    }
+
+    /** The links left out of plugins packed at once are reported in lock order, each once. */
+    @Test
+    void linksLeftOutOfPluginsPackedAtOnceAreReportedInLockOrder() throws Exception {
+        TeamFixture t = twelve();
+        Files.writeString(dir.resolve("secret.txt"), "not for the plugin");
+        for (String name : List.of("p02", "p06", "p10")) {
+            Files.createSymbolicLink(t.market.resolve("plugins/" + name + "/outside.txt"), dir.resolve("secret.txt"));
+        }
+
+        CliRun r = t.cxpm("sync");
+
+        assertThat(r.exitCode()).as(r.stderr()).isZero();
+        String err = r.stderr();
+        int p02 = err.indexOf("p02 1.2.0: outside.txt is not installed"), p06 = err.indexOf("p06 1.6.0: outside.txt is not installed"),
+                p10 = err.indexOf("p10 1.10.0: outside.txt is not installed");
+        assertThat(p02).as(err).isNotNegative().isLessThan(p06);
+        assertThat(p06).isLessThan(p10);
+        assertThat(err.split("outside.txt is not installed", -1)).hasSize(4);
+    }
+
     /** Twelve plugins, so that phase 2 unpacks several at once: what a user sees must not depend on which finishes first. */
     private TeamFixture twelve() {
         TeamFixture t = new TeamFixture(dir);

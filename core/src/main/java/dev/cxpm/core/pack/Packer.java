@@ -95,7 +95,7 @@ public final class Packer {
     public static Listing scan(Path pluginRoot) {
         Path root = pluginRoot.toAbsolutePath().normalize();
         try {
-            Path realRoot = root.toRealPath();
+            RealRoot realRoot = new RealRoot(root);
             Path ignoreFile = root.resolve(IGNORE_FILE);
             String ignoreText = Files.isRegularFile(ignoreFile) ? Files.readString(ignoreFile, StandardCharsets.UTF_8) : null;
             IgnoreRules rules = IgnoreRules.parse(ignoreText);
@@ -129,23 +129,38 @@ public final class Packer {
             Files.createDirectories(target.getParent());
             Path tmp = TempPaths.file(target.getParent(), ".cxpm-pack-", ".tmp");
             try {
-                MessageDigest sha = Integrity.newSha512();
-                MessageDigest content = newSha256();
-                MessageDigest content512 = Integrity.newSha512();
-                try (OutputStream file = new BufferedOutputStream(Files.newOutputStream(tmp), 256 * 1024);
-                     DigestOutputStream digesting = new DigestOutputStream(file, sha)) {
-                    write(listing, digesting, copyInto, content, content512);
-                }
-                long size = Files.size(tmp);
+                Result r = write(listing, tmp, copyInto);
                 Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-                return new Result(target, size, Integrity.of(sha), listing, HexFormat.of().formatHex(content.digest()),
-                        Integrity.of(content512));
+                return new Result(target, r.size(), r.integrity(), listing, r.contentDigest(), r.contentIntegrity());
             } finally {
                 Files.deleteIfExists(tmp);
             }
         } catch (IOException e) {
             throw new UserError(UserError.Kind.IO, "cannot write " + target + ": " + e.getMessage(), null, e);
         }
+    }
+
+    /**
+     * As {@link #pack(Path, Path, Path)}, into a temp file the caller made and renames into place itself (the store): no
+     * second temp file and rename of the packer's own.
+     */
+    public Result packInto(Path pluginRoot, Path tmp, Path copyInto) {
+        try {
+            return write(list(pluginRoot), tmp, copyInto);
+        } catch (IOException e) {
+            throw new UserError(UserError.Kind.IO, "cannot write " + tmp + ": " + e.getMessage(), null, e);
+        }
+    }
+
+    private static Result write(Listing listing, Path file, Path copyInto) throws IOException {
+        MessageDigest sha = Integrity.newSha512();
+        MessageDigest content = newSha256();
+        MessageDigest content512 = Integrity.newSha512();
+        try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), 256 * 1024);
+             DigestOutputStream digesting = new DigestOutputStream(out, sha)) {
+            write(listing, digesting, copyInto, content, content512);
+        }
+        return new Result(file, Files.size(file), Integrity.of(sha), listing, HexFormat.of().formatHex(content.digest()), Integrity.of(content512));
     }
 
     /**
@@ -345,7 +360,7 @@ public final class Packer {
         });
     }
 
-    private static void walk(Path dir, Path realRoot, String relDir, IgnoreRules rules, List<Entry> entries,
+    private static void walk(Path dir, RealRoot realRoot, String relDir, IgnoreRules rules, List<Entry> entries,
                       List<Excluded> excluded) throws IOException {
         List<Path> children = new ArrayList<>();
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
@@ -354,7 +369,7 @@ public final class Packer {
         for (Path child : children) {
             String name = child.getFileName().toString();
             String rel = relDir + name;
-            BasicFileAttributes attrs = Files.readAttributes(child, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            BasicFileAttributes attrs = lstat(child);
             if (name.equals(".git")) {
                 excluded.add(new Excluded(rel, ".git is never packed"));
                 continue;
@@ -375,7 +390,8 @@ public final class Packer {
                 if (rules.ignores(rel, false)) {
                     excluded.add(new Excluded(rel, "ignored by " + IGNORE_FILE + " or defaults"));
                 } else {
-                    entries.add(new Entry(rel, child, attrs.size(), ownerExecutable(child)));
+                    entries.add(new Entry(rel, child, attrs.size(), attrs instanceof PosixFileAttributes px
+                            ? px.permissions().contains(PosixFilePermission.OWNER_EXECUTE) : ownerExecutable(child)));
                 }
             } else {
                 excluded.add(new Excluded(rel, "not a regular file (fifo, socket or device)"));
@@ -383,7 +399,7 @@ public final class Packer {
         }
     }
 
-    private static void symlink(Path link, Path realRoot, String rel, IgnoreRules rules, List<Entry> entries,
+    private static void symlink(Path link, RealRoot realRootOf, String rel, IgnoreRules rules, List<Entry> entries,
                                 List<Excluded> excluded) throws IOException {
         Path real;
         try {
@@ -392,6 +408,7 @@ public final class Packer {
             excluded.add(new Excluded(rel, "broken or looping symlink"));
             return;
         }
+        Path realRoot = realRootOf.get();
         if (!real.startsWith(realRoot)) {
             excluded.add(new Excluded(rel, "symlink leaves the plugin (-> " + Files.readSymbolicLink(link) + ")"));
         } else if (Files.isDirectory(real)) {
@@ -407,6 +424,23 @@ public final class Packer {
         }
     }
 
+    /** The root's real path, resolved at the first symlink: a plugin without links (most) needs none (a readlink per part of its path). */
+    private static final class RealRoot {
+        private final Path root;
+        private Path real;
+
+        RealRoot(Path root) {
+            this.root = root;
+        }
+
+        Path get() throws IOException {
+            if (real == null) {
+                real = root.toRealPath();
+            }
+            return real;
+        }
+    }
+
     private static boolean insideGit(Path relative) {
         for (Path part : relative) {
             if (GitReservedNames.isReserved(part.toString())) {
@@ -414,6 +448,15 @@ public final class Packer {
             }
         }
         return false;
+    }
+
+    /** The entry's own attributes, with its mode where the file system has one: a file's executable bit without a second stat. */
+    private static BasicFileAttributes lstat(Path p) throws IOException {
+        try {
+            return Files.readAttributes(p, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        } catch (UnsupportedOperationException notPosix) {
+            return Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        }
     }
 
     private static boolean ownerExecutable(Path file) throws IOException {

@@ -9,7 +9,8 @@ import java.util.Arrays;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.zip.CRC32;
 import java.util.zip.Deflater;
 
@@ -31,9 +32,15 @@ final class StableGzipOutputStream extends OutputStream {
 
     private final OutputStream out;
     private final int level;
-    private final ExecutorService pool;
+    private final int threads;
+    /**
+     * Started with the second block: most plugins are one block, and a pool started per archive was a thread per plugin
+     * (most of a first sync's system time at 1,000 plugins). Until then blocks wait in inFlight and run on the caller's thread.
+     */
+    private ExecutorService pool;
+    private final AtomicInteger started = new AtomicInteger();
     private final int maxInFlight;
-    private final ArrayDeque<Future<byte[]>> inFlight = new ArrayDeque<>();
+    private final ArrayDeque<FutureTask<byte[]>> inFlight = new ArrayDeque<>();
     private final CRC32 crc = new CRC32();
     private byte[] block = new byte[BLOCK];
     private int filled;
@@ -48,13 +55,14 @@ final class StableGzipOutputStream extends OutputStream {
     StableGzipOutputStream(OutputStream out, int level, int threads) throws IOException {
         this.out = out;
         this.level = level;
-        this.pool = threads == 1 ? null : Executors.newFixedThreadPool(threads, r -> {
-            Thread t = new Thread(r, "cxpm-gzip");
-            t.setDaemon(true);
-            return t;
-        });
+        this.threads = threads;
         this.maxInFlight = threads * 2;
         out.write(HEADER);
+    }
+
+    /** How many worker threads this stream started (none for an input of one block). */
+    int threadsStarted() {
+        return started.get();
     }
 
     @Override
@@ -126,21 +134,34 @@ final class StableGzipOutputStream extends OutputStream {
         byte[] input = filled == BLOCK ? block : Arrays.copyOf(block, filled);
         byte[] dict = dictionary;
         dictionary = Arrays.copyOfRange(input, Math.max(0, input.length - DICT), input.length);
-        if (pool == null) {
-            out.write(compress(input, dict, last, level));
-        } else {
-            inFlight.add(pool.submit(() -> compress(input, dict, last, level)));
-            while (inFlight.size() >= maxInFlight) {
-                drainOne();
-            }
+        FutureTask<byte[]> task = new FutureTask<>(() -> compress(input, dict, last, level));
+        if (pool == null && threads > 1 && !last && !inFlight.isEmpty()) {
+            pool = Executors.newFixedThreadPool(threads, r -> {
+                started.incrementAndGet();
+                Thread t = new Thread(r, "cxpm-gzip");
+                t.setDaemon(true);
+                return t;
+            });
+            inFlight.forEach(pool::execute); // the block held back
+        }
+        inFlight.add(task);
+        if (pool != null) {
+            pool.execute(task);
+        }
+        while (inFlight.size() >= maxInFlight || pool == null && inFlight.size() > 1) {
+            drainOne();
         }
         block = new byte[BLOCK];
         filled = 0;
     }
 
     private void drainOne() throws IOException {
+        FutureTask<byte[]> task = inFlight.removeFirst();
+        if (pool == null) {
+            task.run();
+        }
         try {
-            out.write(inFlight.removeFirst().get());
+            out.write(task.get());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted while compressing");

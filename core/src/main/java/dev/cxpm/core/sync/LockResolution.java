@@ -58,57 +58,88 @@ final class LockResolution {
         // agreed on stays, even through an update (which would otherwise move back to an older version).
         Map<String, LockedPlugin> lockedNow = existing.map(Lockfile::plugins).orElse(new TreeMap<>());
         Map<String, List<HeldBack>> heldBack = new HashMap<>();
-        PluginIndex withLocked = new PluginIndex() {
-            @Override
-            public List<PluginRelease> releases(String name) {
-                LockedPlugin old = lockedNow.get(name);
-                List<PluginRelease> list = new ArrayList<>();
-                List<HeldBack> held = new ArrayList<>();
-                for (ProjectIndex.Found f : index.found(name)) {
-                    if (f.yanked()) {
-                        continue;
+        // New content is packed into the store on a small pool (each job writes only its own temp files), then taken in
+        // lock order, so the first plugin's failure is the one reported and the warnings come in order; a registry's blob
+        // is downloaded here, in order, with its progress. A plugin with one candidate is packed as soon as the resolver
+        // asks for it, while the resolver reads the other plugins' manifests: it is the one chosen, or the resolution
+        // fails (a pack left in the store then is content-addressed, unused, and harmless). Closing the pool waits for every job.
+        Map<PluginRelease, java.util.concurrent.Future<StoreFill.Stored>> packing = new HashMap<>();
+        try (SmallPool pool = new SmallPool(Math.max(2, project.ranges().size()))) {
+            PluginIndex withLocked = new PluginIndex() {
+                @Override
+                public List<PluginRelease> releases(String name) {
+                    LockedPlugin old = lockedNow.get(name);
+                    List<PluginRelease> list = new ArrayList<>();
+                    List<ProjectIndex.Found> candidates = new ArrayList<>();
+                    List<HeldBack> held = new ArrayList<>();
+                    for (ProjectIndex.Found f : index.found(name)) {
+                        if (f.yanked()) {
+                            continue;
+                        }
+                        boolean isLocked = old != null && f.release().version().equals(old.version()) && f.release().origin().equals(old.marketplace());
+                        Optional<java.time.Instant> until = isLocked ? Optional.empty() : age.heldUntil(f.publishedAt());
+                        if (until.isPresent()) {
+                            held.add(new HeldBack(f.release(), until.get(), age.setting().orElseThrow()));
+                        } else {
+                            list.add(f.release());
+                            candidates.add(f);
+                        }
                     }
-                    boolean isLocked = old != null && f.release().version().equals(old.version()) && f.release().origin().equals(old.marketplace());
-                    Optional<java.time.Instant> until = isLocked ? Optional.empty() : age.heldUntil(f.publishedAt());
-                    if (until.isPresent()) {
-                        held.add(new HeldBack(f.release(), until.get(), age.setting().orElseThrow()));
-                    } else {
-                        list.add(f.release());
+                    heldBack.put(name, List.copyOf(held));
+                    boolean updating = options.updateAll() || options.update().contains(name);
+                    boolean lockedIsHere = old != null && !updating && (store.has(old.integrity()) || index.found(name).stream()
+                            .anyMatch(f -> f.release().version().equals(old.version()) && f.release().origin().equals(old.marketplace())));
+                    if (lockedIsHere && list.stream()
+                            .noneMatch(r -> r.version().equals(old.version()) && r.origin().equals(old.marketplace()))) {
+                        list.add(Lockfile.release(old));
                     }
+                    if (list.size() == 1 && candidates.size() == 1 && StoreFill.packs(candidates.get(0))
+                            && !keeps(old, candidates.get(0), options)) {
+                        ProjectIndex.Found only = candidates.get(0);
+                        packing.computeIfAbsent(only.release(), r -> pool.submit(() -> fill.stored(only)));
+                    }
+                    return list;
                 }
-                heldBack.put(name, List.copyOf(held));
-                boolean updating = options.updateAll() || options.update().contains(name);
-                boolean lockedIsHere = old != null && !updating && (store.has(old.integrity()) || index.found(name).stream()
-                        .anyMatch(f -> f.release().version().equals(old.version()) && f.release().origin().equals(old.marketplace())));
-                if (lockedIsHere && list.stream()
-                        .noneMatch(r -> r.version().equals(old.version()) && r.origin().equals(old.marketplace()))) {
-                    list.add(Lockfile.release(old));
-                }
-                return list;
-            }
 
-            @Override
-            public List<HeldBack> heldBack(String name) {
-                return heldBack.getOrDefault(name, List.of());
+                @Override
+                public List<HeldBack> heldBack(String name) {
+                    return heldBack.getOrDefault(name, List.of());
+                }
+            };
+            Resolution resolution = Resolver.resolve(project.ranges(), prefer, withLocked);
+            List<PluginRelease> selected = List.copyOf(resolution.selected().values());
+            List<Optional<ProjectIndex.Found>> offered = new ArrayList<>();
+            for (PluginRelease r : selected) {
+                Optional<ProjectIndex.Found> f = index.found(r.name()).stream().filter(x -> x.release().equals(r)).findFirst();
+                offered.add(f);
+                if (f.isPresent() && StoreFill.packs(f.get()) && !keeps(lockedNow.get(r.name()), f.get(), options)) {
+                    packing.computeIfAbsent(r, x -> pool.submit(() -> fill.stored(f.get())));
+                }
             }
-        };
-        Resolution resolution = Resolver.resolve(project.ranges(), prefer, withLocked);
-        List<LockedPlugin> locked = new ArrayList<>();
-        for (PluginRelease r : resolution.selected().values()) {
-            LockedPlugin old = lockedNow.get(r.name());
-            Optional<ProjectIndex.Found> offered = index.found(r.name()).stream().filter(f -> f.release().equals(r)).findFirst();
-            if (offered.isEmpty()) {
-                locked.add(old); // only the locked release (from the store) had this version
-                continue;
+            List<LockedPlugin> locked = new ArrayList<>();
+            for (int i = 0; i < selected.size(); i++) {
+                PluginRelease r = selected.get(i);
+                LockedPlugin old = lockedNow.get(r.name());
+                if (offered.get(i).isEmpty()) {
+                    locked.add(old); // only the locked release (from the store) had this version
+                    continue;
+                }
+                ProjectIndex.Found f = offered.get(i).get();
+                java.util.concurrent.Future<StoreFill.Stored> packed = packing.get(r);
+                Integrity integrity = keeps(old, f, options) ? old.integrity()
+                        : packed != null ? fill.took(SmallPool.result(packed)) : fill.intoStore(f);
+                locked.add(new LockedPlugin(r.name(), r.version(), r.origin(), f.source(), integrity,
+                        new java.util.TreeMap<>(r.dependencies()), Optional.empty(), index.registryKey(r.origin())));
             }
-            ProjectIndex.Found f = offered.get();
-            boolean keep = old != null && old.version().equals(r.version()) && old.marketplace().equals(r.origin())
-                    && old.source().equals(f.source()) && !options.updateAll() && !options.update().contains(r.name());
-            Integrity integrity = keep ? old.integrity() : fill.intoStore(f);
-            locked.add(new LockedPlugin(r.name(), r.version(), r.origin(), f.source(), integrity,
-                    new java.util.TreeMap<>(r.dependencies()), Optional.empty(), index.registryKey(r.origin())));
+            return new Lockfile(locked);
         }
-        return new Lockfile(locked);
+    }
+
+    /** Whether the lock entry old stays as it is for this release: same version, marketplace and source, and no update asked. */
+    private static boolean keeps(LockedPlugin old, ProjectIndex.Found f, ProjectSync.Options options) {
+        PluginRelease r = f.release();
+        return old != null && old.version().equals(r.version()) && old.marketplace().equals(r.origin())
+                && old.source().equals(f.source()) && !options.updateAll() && !options.update().contains(r.name());
     }
 
     static List<ProjectSync.LockChange> lockChanges(Optional<Lockfile> before, Lockfile after) {

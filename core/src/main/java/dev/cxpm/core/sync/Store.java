@@ -6,6 +6,7 @@ import dev.cxpm.core.pack.Integrity;
 import dev.cxpm.core.pack.Packer;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Base64;
@@ -65,36 +66,55 @@ public record Store(Path dir) {
         return write(tmp -> {
             Files.copy(tgz, tmp, StandardCopyOption.REPLACE_EXISTING);
             return integrity;
-        });
+        }, i -> i);
     }
 
     /** Packs the plugin directory (deterministically) into the store; returns its content integrity. */
     public Integrity add(Path pluginDir) {
-        return write(tmp -> new Packer().pack(pluginDir, tmp).contentIntegrity());
+        return add(pluginDir, null).contentIntegrity();
     }
 
-    /** As {@link #add(Path)}, also writing each packed file under copyInto ({@link Packer#pack(Path, Path, Path)}). */
-    Integrity add(Path pluginDir, Path copyInto) {
-        return write(tmp -> new Packer().pack(pluginDir, tmp, copyInto).contentIntegrity());
+    /**
+     * As {@link #add(Path)}, also writing each packed file under copyInto (unless null: {@link Packer#pack(Path, Path, Path)}),
+     * and returning what was packed: its listing says what was left out, without listing the plugin again.
+     */
+    Packer.Result add(Path pluginDir, Path copyInto) {
+        return write(tmp -> new Packer().packInto(pluginDir, tmp, copyInto), Packer.Result::contentIntegrity);
     }
 
-    private interface Fill {
-        Integrity into(Path tmp) throws IOException;
+    private interface Fill<T> {
+        T into(Path tmp) throws IOException;
     }
 
-    /** Fills a temp file in the store, then renames it to the address the filling returned. */
-    private Integrity write(Fill fill) {
+    /**
+     * Fills a temp file in the store, then renames it to the address the filling gave. The store's directories are made
+     * when missing, not asked for before each blob (a mkdir that fails and a stat, twice per plugin).
+     */
+    private <T> T write(Fill<T> fill, java.util.function.Function<T, Integrity> address) {
         try {
-            Files.createDirectories(dir);
-            Path tmp = TempPaths.file(dir, ".blob", ".tgz");
+            Path tmp;
             try {
-                Integrity integrity = fill.into(tmp);
-                Path target = blob(integrity);
-                Files.createDirectories(target.getParent());
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-                return integrity;
+                tmp = TempPaths.file(dir, ".blob", ".tgz");
+            } catch (NoSuchFileException noStoreYet) {
+                Files.createDirectories(dir);
+                tmp = TempPaths.file(dir, ".blob", ".tgz");
+            }
+            boolean moved = false;
+            try {
+                T filled = fill.into(tmp);
+                Path target = blob(address.apply(filled));
+                try {
+                    Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                } catch (NoSuchFileException noAlgorithmDirYet) {
+                    Files.createDirectories(target.getParent());
+                    Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                }
+                moved = true;
+                return filled;
             } finally {
-                Files.deleteIfExists(tmp);
+                if (!moved) {
+                    Files.deleteIfExists(tmp);
+                }
             }
         } catch (IOException e) {
             throw new UserError(UserError.Kind.IO, "cannot write to the store " + dir + ": " + e.getMessage(),

@@ -44,6 +44,11 @@ final class StoreFill {
     private boolean marketplacesUnreadable;
 
     private final Progress progress;
+    /**
+     * The trees this sync packed (by content integrity): phase 2 takes them as they were made, a moment ago in this process,
+     * instead of reading each one's index back and checking every file with an lstat (a first sync made them all).
+     */
+    private final Map<Integrity, StoreTree> packedNow = new java.util.concurrent.ConcurrentHashMap<>();
 
     StoreFill(CodexHome home, Store store, Progress progress) {
         this.home = home;
@@ -130,6 +135,11 @@ final class StoreFill {
      * locked integrity, not on their sizes and times: an edit made to look untouched is not linked into another home.
      */
     private Optional<StoreTree> fromStore(LockedPlugin p, boolean verify) {
+        StoreTree packed = verify ? null : packedNow.get(p.integrity());
+        if (packed != null) {
+            LockedContent.check(p, packed.files());
+            return Optional.of(packed);
+        }
         if (!store.has(p.integrity())) {
             return Optional.empty();
         }
@@ -203,19 +213,47 @@ final class StoreFill {
         }
     }
 
-    /** Brings a release's content into the store; returns its content integrity. */
+    /** Brings a release's content into the store; returns its content integrity (links it left out: {@link #leftOut}). */
     Integrity intoStore(ProjectIndex.Found found) {
+        return took(stored(found));
+    }
+
+    /** A release's content brought into the store: its content integrity, and the links its packing left out. */
+    record Stored(Integrity integrity, List<Doctor.Finding> leftOut) {
+    }
+
+    /** Whether {@link #stored} may run on another thread: a directory is packed, a registry's blob is downloaded with progress. */
+    static boolean packs(ProjectIndex.Found found) {
+        return found.content() instanceof ProjectIndex.Content.Directory;
+    }
+
+    /**
+     * Brings a release's content into the store, touching nothing of this fill's but the store: several run at once (see
+     * {@link #packs}); the caller hands each result to {@link #took} in lock order.
+     */
+    Stored stored(ProjectIndex.Found found) {
         // instanceof, not a switch on the type: a fresh JVM spins a class for that switch (ColdPathTest)
         if (found.content() instanceof ProjectIndex.Content.Directory d) {
+            StoreTree.Packed both = StoreTree.packed(store, d.dir());
+            dev.cxpm.core.pack.Packer.Result packed = both.result();
+            both.tree().ifPresent(t -> packedNow.put(packed.contentIntegrity(), t));
             // what pack leaves out of a directory (links leaving the plugin, loops, ...) is not installed: say so
-            new dev.cxpm.core.pack.Packer().list(d.dir()).excluded().stream().filter(e -> e.reason().contains("symlink"))
-                    .forEach(e -> leftOut.add(new Doctor.Finding("link-left-out", found.release().name() + "@" + found.release().origin(),
+            List<Doctor.Finding> left = packed.listing().excluded().stream().filter(e -> e.reason().contains("symlink"))
+                    .map(e -> new Doctor.Finding("link-left-out", found.release().name() + "@" + found.release().origin(),
                             found.release().name() + " " + found.release().version() + ": " + e.path() + " is not installed (" + e.reason() + ")",
-                            "nothing installed is a link: replace it with the file it names, or remove it")));
-            return StoreTree.packed(store, d.dir());
+                            "nothing installed is a link: replace it with the file it names, or remove it"))
+                    .toList();
+            return new Stored(packed.contentIntegrity(), left);
         }
         ProjectIndex.Content.RegistryBlob b = (ProjectIndex.Content.RegistryBlob) found.content();
-        return store.addArchive(new dev.cxpm.core.install.RegistryBlobs(store, progress).keep(b.registry(), b.plugin(), b.release()));
+        return new Stored(store.addArchive(new dev.cxpm.core.install.RegistryBlobs(store, progress).keep(b.registry(), b.plugin(), b.release())),
+                List.of());
+    }
+
+    /** The integrity of content brought into the store, its warnings recorded. */
+    Integrity took(Stored stored) {
+        leftOut.addAll(stored.leftOut());
+        return stored.integrity();
     }
 
     /** --frozen's answer to installed files that are no longer the locked content: each plugin with what differs. */

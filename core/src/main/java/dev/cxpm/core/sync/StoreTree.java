@@ -4,6 +4,7 @@ import dev.cxpm.core.TempPaths;
 import dev.cxpm.core.UserError;
 import dev.cxpm.core.codexhome.Trees;
 import dev.cxpm.core.pack.Integrity;
+import dev.cxpm.core.pack.Packer;
 import dev.cxpm.core.pack.Unpacker;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -76,8 +77,7 @@ record StoreTree(Path files, List<String> dirs, List<File> entries) {
         Path dir = dir(store, integrity);
         Path tmp = null;
         try {
-            Files.createDirectories(dir.getParent());
-            tmp = TempPaths.directory(dir.getParent(), ".tree-");
+            tmp = tempDir(dir.getParent());
             Integrity found = null;
             try {
                 found = new Unpacker().unpackHashingInto(store.blob(integrity), tmp.resolve(FILES)).contentIntegrity();
@@ -89,22 +89,14 @@ record StoreTree(Path files, List<String> dirs, List<File> entries) {
             if (!integrity.equals(found)) {
                 return Optional.empty();
             }
-            StoreTree made = index(tmp.resolve(FILES));
-            Files.writeString(tmp.resolve(INDEX), made.indexText(), StandardCharsets.UTF_8);
             if (Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
                 throwAway(store, dir);
             }
-            try {
-                Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
-                tmp = null;
-                return Optional.of(new StoreTree(dir.resolve(FILES), made.dirs, made.entries));
-            } catch (FileAlreadyExistsException | java.nio.file.DirectoryNotEmptyException madeMeanwhile) {
-                Optional<StoreTree> theirs = checked(store, integrity);
-                return theirs.isPresent() ? theirs : make(store, integrity);
-            }
+            Optional<StoreTree> kept = keep(store, integrity, tmp, dir, index(tmp.resolve(FILES)));
+            tmp = null;
+            return kept.isPresent() ? kept : make(store, integrity);
         } catch (IOException e) {
-            throw new UserError(UserError.Kind.IO, "cannot write to the store " + store.dir() + ": " + e.getMessage(),
-                    "check free space and permissions, or point CXPM_STORE elsewhere", e);
+            throw cannotWrite(store, e);
         } finally {
             if (tmp != null) {
                 Trees.delete(tmp);
@@ -116,43 +108,74 @@ record StoreTree(Path files, List<String> dirs, List<File> entries) {
      * Packs a plugin directory into the store and keeps the files it packed as the tree of that content, so a first sync
      * places what it packed instead of unpacking it again: the files are the bytes the content integrity was computed
      * over, written as the unpacker would write them (a path it would refuse: no tree, the archive alone is kept).
+     * Returns what was packed (its content integrity, and what the listing left out) with the tree kept, when there is one.
      */
-    static Integrity packed(Store store, Path pluginDir) {
+    static Packed packed(Store store, Path pluginDir) {
         Path tmp = null;
         try {
-            Files.createDirectories(store.dir());
-            tmp = TempPaths.directory(store.dir(), ".tree-");
+            tmp = tempDir(store.dir());
             Files.createDirectory(tmp.resolve(FILES));
-            Integrity integrity;
+            Packer.Result result;
             try {
-                integrity = store.add(pluginDir, tmp.resolve(FILES));
+                result = store.add(pluginDir, tmp.resolve(FILES));
             } catch (UserError notUnpackable) {
                 if (notUnpackable.kind() != UserError.Kind.INVALID_INPUT) {
                     throw notUnpackable;
                 }
-                return store.add(pluginDir);
+                return new Packed(store.add(pluginDir, null), Optional.empty());
             }
+            Integrity integrity = result.contentIntegrity();
             Path dir = dir(store, integrity);
-            if (Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS) && checked(store, integrity).isPresent()) {
-                return integrity;
+            Optional<StoreTree> there = Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS) ? checked(store, integrity) : Optional.empty();
+            if (there.isPresent()) {
+                return new Packed(result, there);
             }
-            StoreTree made = index(tmp.resolve(FILES));
-            Files.writeString(tmp.resolve(INDEX), made.indexText(), StandardCharsets.UTF_8);
-            try {
-                Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
-                tmp = null;
-            } catch (FileAlreadyExistsException | java.nio.file.DirectoryNotEmptyException madeMeanwhile) {
-                // another sync kept the same content first: theirs is used
-            }
-            return integrity;
+            // another sync's damaged tree, kept meanwhile, is none: the content is then made from the archive
+            Optional<StoreTree> kept = keep(store, integrity, tmp, dir, indexPacked(tmp.resolve(FILES), result.listing()));
+            tmp = null;
+            return new Packed(result, kept);
         } catch (IOException e) {
-            throw new UserError(UserError.Kind.IO, "cannot write to the store " + store.dir() + ": " + e.getMessage(),
-                    "check free space and permissions, or point CXPM_STORE elsewhere", e);
+            throw cannotWrite(store, e);
         } finally {
             if (tmp != null) {
                 Trees.delete(tmp);
             }
         }
+    }
+
+    /** What {@link #packed} packed, and the store's tree of that content (none when the packer could not write one). */
+    record Packed(Packer.Result result, Optional<StoreTree> tree) {
+    }
+
+    /**
+     * Writes the index of the tree made in tmp (its files under {@code files/}) and renames it to dir, which is not there: the tree
+     * kept, or, when another sync kept the same content there first, theirs if it is intact (empty when it is not). tmp
+     * is gone when it returns (the caller deletes it when it throws).
+     */
+    private static Optional<StoreTree> keep(Store store, Integrity integrity, Path tmp, Path dir, StoreTree made) throws IOException {
+        Files.writeString(tmp.resolve(INDEX), made.indexText(), StandardCharsets.UTF_8);
+        try {
+            Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
+            return Optional.of(new StoreTree(dir.resolve(FILES), made.dirs, made.entries));
+        } catch (FileAlreadyExistsException | java.nio.file.DirectoryNotEmptyException madeMeanwhile) {
+            Trees.delete(tmp);
+            return checked(store, integrity);
+        }
+    }
+
+    /** A new temp directory in parent, parent made first only when it is missing (not asked for each plugin). */
+    private static Path tempDir(Path parent) throws IOException {
+        try {
+            return TempPaths.directory(parent, ".tree-");
+        } catch (NoSuchFileException noParentYet) {
+            Files.createDirectories(parent);
+            return TempPaths.directory(parent, ".tree-");
+        }
+    }
+
+    private static UserError cannotWrite(Store store, IOException e) {
+        return new UserError(UserError.Kind.IO, "cannot write to the store " + store.dir() + ": " + e.getMessage(),
+                "check free space and permissions, or point CXPM_STORE elsewhere", e);
     }
 
     /**
@@ -227,14 +250,38 @@ record StoreTree(Path files, List<String> dirs, List<File> entries) {
                 if (a.isDirectory()) {
                     dirs.add(rel);
                 } else if (a.isRegularFile()) {
-                    entries.add(new File(rel, a.permissions().contains(PosixFilePermission.OWNER_EXECUTE), a.size(),
-                            a.lastModifiedTime().to(TimeUnit.NANOSECONDS), key(a)));
+                    entries.add(file(rel, a));
                 } else {
                     throw new IOException(p + " is neither a file nor a directory");
                 }
             }
         }
         return new StoreTree(root, dirs, entries);
+    }
+
+    /**
+     * The index of a tree the packer just wrote under root: the listing's files (one lstat each: a file whose copy is not
+     * a regular file fails) and their directories, parents first, without walking it (the packer makes nothing else).
+     */
+    private static StoreTree indexPacked(Path root, Packer.Listing listing) throws IOException {
+        java.util.Set<String> dirs = new java.util.LinkedHashSet<>();
+        List<File> entries = new ArrayList<>();
+        for (Packer.Entry e : listing.entries()) {
+            String rel = e.path();
+            for (int i = rel.indexOf('/'); i >= 0; i = rel.indexOf('/', i + 1)) {
+                dirs.add(rel.substring(0, i));
+            }
+            PosixFileAttributes a = Files.readAttributes(root.resolve(rel), PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            if (!a.isRegularFile()) {
+                throw new IOException(root.resolve(rel) + " is not a file");
+            }
+            entries.add(file(rel, a));
+        }
+        return new StoreTree(root, List.copyOf(dirs), entries);
+    }
+
+    private static File file(String rel, PosixFileAttributes a) {
+        return new File(rel, a.permissions().contains(PosixFilePermission.OWNER_EXECUTE), a.size(), a.lastModifiedTime().to(TimeUnit.NANOSECONDS), key(a));
     }
 
     private String indexText() {

@@ -52,6 +52,24 @@ class StableGzipOutputStreamTest {
         assertThat(gunzip(one)).isEqualTo(input);
     }
 
+    /** A plugin of a few small files (most of them) is one block: a thread started for it was most of a first sync's system time. */
+    @Test
+    void anInputOfOneBlockIsCompressedWithoutStartingAThread() throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        StableGzipOutputStream gz = new StableGzipOutputStream(out, 6, 4);
+        byte[] input = mixed(StableGzipOutputStream.BLOCK);
+        gz.write(input, 0, input.length);
+        gz.finish();
+        assertThat(gz.threadsStarted()).isZero();
+        assertThat(gunzip(out.toByteArray())).isEqualTo(input);
+
+        StableGzipOutputStream big = new StableGzipOutputStream(new ByteArrayOutputStream(), 6, 4);
+        byte[] more = mixed(StableGzipOutputStream.BLOCK * 3 + 1);
+        big.write(more, 0, more.length);
+        big.finish();
+        assertThat(big.threadsStarted()).isPositive();
+    }
+
     @Test
     void emptyAndBlockAlignedInputsRoundTrip() throws IOException {
         assertThat(gunzip(gzip(new byte[0], 2))).isEmpty();
