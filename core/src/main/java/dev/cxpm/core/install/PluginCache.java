@@ -126,6 +126,17 @@ public final class PluginCache {
         return true;
     }
 
+    /** Whether a killed run left anything in the staging area for {@link #recover()} (one directory read). */
+    public boolean hasLeftovers() {
+        try (Stream<Path> s = Files.list(home.installStaging())) {
+            return s.findAny().isPresent();
+        } catch (java.nio.file.NoSuchFileException | java.nio.file.NotDirectoryException none) {
+            return false;
+        } catch (IOException e) {
+            return true; // unreadable: let recover() under the lock say why
+        }
+    }
+
     /**
      * Cleans up after runs that were killed. Called with the lock held, so no live run owns these dirs.
      * A version replaced by itself was moved aside for an instant; if the run died right there, it is put

@@ -146,8 +146,12 @@ final class HomeApply {
         state.write();
     }
 
-    /** True when the home already has every flag and marketplace the project wants, and nothing to remove. */
+    /** True when the home already has every flag and marketplace the project wants, nothing to remove, and nothing a killed run left. */
     boolean nothingToChange(ProjectManifest project, Lockfile lock, SyncState state, CodexConfig config) {
+        // a run killed after placing everything, while it deleted what it moved aside: clean up under the lock
+        if (cache.hasLeftovers()) {
+            return false;
+        }
         Map<String, Boolean> enabled = config.plugins();
         Set<String> lockedIds = new HashSet<>();
         for (LockedPlugin p : lock.plugins().values()) {
