@@ -1,9 +1,15 @@
 package dev.cxpm.core.codexhome;
 
 import dev.cxpm.core.UserError;
+import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The Codex home directory and where things live in it, as the real Codex CLI lays it out:
@@ -14,7 +20,51 @@ import java.util.Map;
  * {@link VersionDir}, which cannot hold path syntax, and every path built from them, or handed back to be
  * written or deleted ({@link #pluginPath}), is checked to stay inside its root ({@link #inside}).
  */
-public record CodexHome(Path dir) {
+public final class CodexHome {
+
+    private final Path dir;
+    /**
+     * Directories {@link #inside} found to be real directories (not links), when this home proves each once
+     * ({@link #provingEachDirOnce}); null: every check looks again.
+     */
+    private final Set<Path> provenDirs;
+
+    public CodexHome(Path dir) {
+        this(dir, null);
+    }
+
+    private CodexHome(Path dir, Set<Path> provenDirs) {
+        this.dir = Objects.requireNonNull(dir);
+        this.provenDirs = provenDirs;
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    /**
+     * This home, but each directory {@link #inside} finds to be a real directory is not looked at again through the
+     * returned home: for one pass under the home lock (a sync's placement), which checks the same few directories
+     * for every plugin. A path that is missing when checked is checked again next time (it may be made a link meanwhile).
+     */
+    public CodexHome provingEachDirOnce() {
+        return new CodexHome(dir, ConcurrentHashMap.newKeySet());
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof CodexHome h && h.dir.equals(dir);
+    }
+
+    @Override
+    public int hashCode() {
+        return dir.hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return "CodexHome[dir=" + dir + "]";
+    }
 
     /** {@code $CODEX_HOME}, else {@code $HOME/.codex} (what Codex uses). */
     public static CodexHome resolve(Map<String, String> env, Path cwd) {
@@ -102,12 +152,31 @@ public record CodexHome(Path dir) {
             throw outside(path, root);
         }
         for (Path d = p.getParent(); d != null && !d.equals(r); d = d.getParent()) {
-            if (Files.isSymbolicLink(d)) {
+            if (isLink(d)) {
                 throw new UserError(UserError.Kind.CONFLICT, "refusing to write or delete " + p + ": " + d + " is a symbolic link",
                         "cxpm only changes real directories inside the Codex home; replace the link with a directory");
             }
         }
         return p;
+    }
+
+    private boolean isLink(Path d) {
+        if (provenDirs == null) {
+            return Files.isSymbolicLink(d);
+        }
+        if (provenDirs.contains(d)) {
+            return false;
+        }
+        BasicFileAttributes a;
+        try {
+            a = Files.readAttributes(d, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        } catch (IOException missing) {
+            return false;
+        }
+        if (a.isDirectory()) {
+            provenDirs.add(d);
+        }
+        return a.isSymbolicLink();
     }
 
     private static UserError outside(Path path, Path root) {

@@ -74,11 +74,15 @@ public final class PluginCache {
         Trees.delete(work);
     }
 
-    /** Renames a staged tree (inside work) to its version directory, moving a previous copy of that version aside. */
-    public void put(Path staged, Path target, Path work) {
+    /**
+     * Renames a staged tree (inside work) to its version directory, moving a previous copy of that version aside. True when
+     * the plugin had no directory before (made here): then it holds this version alone, and has no other to remove.
+     */
+    public boolean put(Path staged, Path target, Path work) {
         Path versionDir = home.pluginPath(target, 3);
+        boolean made;
         try {
-            Files.createDirectories(versionDir.getParent());
+            made = makeDirectory(versionDir.getParent());
         } catch (IOException e) {
             throw new UserError(UserError.Kind.IO, "cannot create " + versionDir.getParent() + ": " + e.getMessage(),
                     "check free space and permissions of the Codex home", e);
@@ -95,6 +99,24 @@ public final class PluginCache {
             move(versionDir, aside.resolve(TREE));
         }
         rename(staged, versionDir); // its parent was made above: not asked for again (one mkdir less per plugin in a sync)
+        return made;
+    }
+
+    /** Makes dir (its parents when missing); true when dir itself was made here, false when it was there. */
+    private static boolean makeDirectory(Path dir) throws IOException {
+        try {
+            Files.createDirectory(dir);
+            return true;
+        } catch (java.nio.file.FileAlreadyExistsException there) {
+            if (!Files.isDirectory(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                throw there;
+            }
+            return false;
+        } catch (java.nio.file.NoSuchFileException noParent) {
+            Files.createDirectories(dir.getParent());
+            Files.createDirectory(dir);
+            return true;
+        }
     }
 
     /** Moves every version directory of the plugin but {@code keep} into work (deleted with it). */

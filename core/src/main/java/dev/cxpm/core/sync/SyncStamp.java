@@ -77,8 +77,11 @@ public final class SyncStamp {
     static void write(Path projectDir, CodexHome home, Lockfile lock, List<Path> policyFiles) {
         try {
             StringBuilder b = new StringBuilder(HEADER).append('\n').append(digest(projectDir, home, policyFiles)).append('\n');
+            // Only names the paths (nothing is written through them): the directories on the way are not looked at again
+            // for every plugin.
+            CodexHome naming = home.provingEachDirOnce();
             for (LockedPlugin p : lock.plugins().values()) {
-                b.append(p.versionDirIn(home)).append('\t').append(p.integrity()).append('\n');
+                b.append(p.versionDirIn(naming)).append('\t').append(p.integrity()).append('\n');
             }
             Path file = file(projectDir, home);
             Files.createDirectories(file.getParent());

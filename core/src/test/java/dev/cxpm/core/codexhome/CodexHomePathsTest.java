@@ -78,6 +78,24 @@ class CodexHomePathsTest {
     }
 
     @Test
+    void aHomeProvingEachDirectoryOnceStillRefusesLinksAndRechecksWhatWasMissing() throws Exception {
+        CodexHome proving = home.provingEachDirOnce();
+        Files.createSymbolicLink(home.pluginCache().resolve("evil"), sentinel);
+        assertThatThrownBy(() -> proving.pluginDir(MarketplaceName.of("evil"), PluginName.of("demo")))
+                .isInstanceOf(UserError.class).hasMessageContaining("is a symbolic link");
+        assertThatThrownBy(() -> proving.pluginDir(MarketplaceName.of("evil"), PluginName.of("demo")))
+                .as("a link is never remembered as proven").hasMessageContaining("is a symbolic link");
+        // checked while missing, then made a link: the next check sees the link
+        assertThat(proving.versionDir(MarketplaceName.of("later"), PluginName.of("demo"), VersionDir.of("1.0.0")))
+                .isEqualTo(home.pluginCache().resolve("later/demo/1.0.0"));
+        Files.createSymbolicLink(home.pluginCache().resolve("later"), sentinel);
+        assertThatThrownBy(() -> proving.versionDir(MarketplaceName.of("later"), PluginName.of("demo"), VersionDir.of("1.0.0")))
+                .isInstanceOf(UserError.class).hasMessageContaining("is a symbolic link");
+        assertThat(proving.pluginDir(MarketplaceName.of("fx"), PluginName.of("demo"))).isEqualTo(installed.getParent());
+        assertThat(proving).isEqualTo(home);
+    }
+
+    @Test
     void recoveryNeverMovesATreeToWhereAForgedMarkerPoints() throws Exception {
         PluginCache cache = new PluginCache(home);
         Path work = cache.newWork();
