@@ -122,9 +122,9 @@ public record RunSurface(SortedMap<String, Server> mcpServers, SortedMap<String,
             }
             words.addAll(s.args());
         });
-        hooks.values().forEach(commands -> commands.forEach(c -> words.addAll(List.of(c.strip().split("\\s+")))));
+        hooks.values().forEach(commands -> commands.forEach(c -> words.addAll(wordsOf(c))));
         for (String w : words) {
-            String t = Patterns.PLUGIN_ROOT.matcher(unquoted(w)).replaceFirst("");
+            String t = withoutPluginRoot(unquoted(w));
             t = t.startsWith("./") ? t.substring(2) : t;
             if (t.isEmpty() || t.length() > 1024 || t.startsWith("/") || t.startsWith("-") || t.contains("$") || t.contains("\\")
                     || t.contains("\u0000")) {
@@ -319,8 +319,33 @@ public record RunSurface(SortedMap<String, Server> mcpServers, SortedMap<String,
         return out;
     }
 
-    /** Compiled on first use (only when a plugin runs something), not when the class loads: a few ms of a cold command. */
-    private static final class Patterns {
-        static final java.util.regex.Pattern PLUGIN_ROOT = java.util.regex.Pattern.compile("^(\\$\\{CLAUDE_PLUGIN_ROOT\\}|\\$CLAUDE_PLUGIN_ROOT|\\$\\{PLUGIN_ROOT\\})/");
+    // By hand, not by regular expressions: each compiles interpreted on a fresh JVM, and every sync of a plugin that
+    // runs something came here (RunSurfaceTest holds them to the expressions' answers).
+    private static final List<String> PLUGIN_ROOTS = List.of("${CLAUDE_PLUGIN_ROOT}/", "$CLAUDE_PLUGIN_ROOT/", "${PLUGIN_ROOT}/");
+
+    /** The word without a leading {@code ${CLAUDE_PLUGIN_ROOT}/}, {@code $CLAUDE_PLUGIN_ROOT/} or {@code ${PLUGIN_ROOT}/}. */
+    static String withoutPluginRoot(String word) {
+        for (String root : PLUGIN_ROOTS) {
+            if (word.startsWith(root)) {
+                return word.substring(root.length());
+            }
+        }
+        return word;
+    }
+
+    /** {@code command.strip().split("\\s+")}: the words between runs of space, tab, newline, vertical tab, form feed, return. */
+    static List<String> wordsOf(String command) {
+        String s = command.strip();
+        List<String> out = new ArrayList<>();
+        int start = 0;
+        for (int i = 0; i <= s.length(); i++) {
+            if (i == s.length() || " \t\n\u000B\f\r".indexOf(s.charAt(i)) >= 0) {
+                if (i > start || s.isEmpty()) {
+                    out.add(s.substring(start, i));
+                }
+                start = i + 1;
+            }
+        }
+        return out;
     }
 }

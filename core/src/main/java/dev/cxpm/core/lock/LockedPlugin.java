@@ -24,12 +24,17 @@ import java.util.TreeMap;
 public record LockedPlugin(String name, PluginVersion version, String marketplace, ResolvedSource source,
         Integrity integrity, SortedMap<String, VersionRange> dependencies, Optional<RunHash> approved, Optional<String> registryKey) {
 
-    /** A key id as cxpm.lock records it: what {@code RegistryKey.idOf} makes. */
-    public static final java.util.regex.Pattern KEY_ID = java.util.regex.Pattern.compile("[0-9a-f]{16}");
+    /**
+     * A key id as cxpm.lock records it (what {@code RegistryKey.idOf} makes): 16 lower-case hex digits. Checked by hand,
+     * not by a Pattern compiled when the class loads (every sync loads it: a regular expression compiles interpreted).
+     */
+    public static boolean isKeyId(String text) {
+        return LowerHex.is(text, 16);
+    }
 
     public LockedPlugin {
         registryKey.ifPresent(k -> {
-            if (!KEY_ID.matcher(k).matches()) {
+            if (!isKeyId(k)) {
                 throw new IllegalArgumentException("not a registry key id: " + k);
             }
         });

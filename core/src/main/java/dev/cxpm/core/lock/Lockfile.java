@@ -188,7 +188,7 @@ public final class Lockfile {
         Optional<String> registryKey = Optional.empty();
         if (t.has("registry-key")) {
             JsonNode k = t.get("registry-key");
-            if (!k.isTextual() || !LockedPlugin.KEY_ID.matcher(k.asText()).matches()) {
+            if (!k.isTextual() || !LockedPlugin.isKeyId(k.asText())) {
                 problems.add(toml.where("plugin", idx, "registry-key") + ": " + label + " has a malformed `registry-key` (expected 16 hex digits)");
             } else if (source.isPresent() && !(source.get() instanceof ResolvedSource.Registry)) {
                 problems.add(toml.where("plugin", idx, "registry-key") + ": " + label + " has a `registry-key` but does not come from a registry");

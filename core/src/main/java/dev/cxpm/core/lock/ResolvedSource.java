@@ -1,7 +1,6 @@
 package dev.cxpm.core.lock;
 
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
  * Where a locked plugin's bytes come from, written as one string in the lockfile (as Cargo.lock does):
@@ -17,7 +16,10 @@ public sealed interface ResolvedSource {
     // first use, several ms of method handles spun on a fresh JVM, and sync compares every locked source with its
     // marketplace's (ColdPathTest).
 
-    Pattern COMMIT = Pattern.compile("[0-9a-f]{40}([0-9a-f]{24})?");
+    /** A git commit as cxpm.lock pins it: 40 (SHA-1) or 64 (SHA-256) lower-case hex digits, checked by hand. */
+    static boolean isCommit(String text) {
+        return LowerHex.is(text, 40) || LowerHex.is(text, 64);
+    }
 
     record LocalPath(String path) implements ResolvedSource {
         @Override
@@ -101,7 +103,7 @@ public sealed interface ResolvedSource {
             case "path" -> rest.startsWith("./") && !rest.contains("..") ? Optional.of(new LocalPath(rest)) : Optional.empty();
             case "git" -> {
                 int hash = rest.lastIndexOf('#');
-                if (hash < 0 || !COMMIT.matcher(rest.substring(hash + 1)).matches()) {
+                if (hash < 0 || !isCommit(rest.substring(hash + 1))) {
                     yield Optional.empty();
                 }
                 String url = rest.substring(0, hash);

@@ -17,7 +17,6 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
-import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -46,8 +45,12 @@ import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
  * total size or file count (so whatever pack makes, unpack accepts).
  */
 public final class Packer {
-    /** npm's fixed mtime for packed entries, so our archives look like npm's to tools that care. */
-    public static final Instant FIXED_TIME = Instant.parse("1985-10-26T08:15:00Z");
+    /**
+     * npm's fixed mtime for packed entries (1985-10-26T08:15:00Z), so our archives look like npm's to tools that care.
+     * In seconds, not {@code Instant.parse}: parsing sets up java.time's formatters, ~30 classes run interpreted on
+     * every cold validate, pack and first sync.
+     */
+    public static final Instant FIXED_TIME = Instant.ofEpochSecond(499_162_500L);
     public static final String PREFIX = "package/";
     public static final String IGNORE_FILE = ".cxpmignore";
 
@@ -153,11 +156,25 @@ public final class Packer {
     }
 
     private static Result write(Listing listing, Path file, Path copyInto) throws IOException {
-        MessageDigest sha = Integrity.newSha512();
-        MessageDigest content = newSha256();
-        MessageDigest content512 = Integrity.newSha512();
+        // the plain-Java digests, not MessageDigest: its first getInstance sets up the security providers, which a
+        // first sync paid for this alone (the same algorithms; C1, a fresh JVM's only compiler, has no SHA intrinsic)
+        Sha512 sha = new Sha512();
+        Sha256 content = new Sha256();
+        Sha512 content512 = new Sha512();
         try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), 256 * 1024);
-             DigestOutputStream digesting = new DigestOutputStream(out, sha)) {
+             OutputStream digesting = new java.io.FilterOutputStream(out) {
+                 @Override
+                 public void write(int b) throws IOException {
+                     sha.update(new byte[] {(byte) b});
+                     out.write(b);
+                 }
+
+                 @Override
+                 public void write(byte[] b, int off, int len) throws IOException {
+                     sha.update(b, off, len);
+                     out.write(b, off, len);
+                 }
+             }) {
             write(listing, digesting, copyInto, content, content512);
         }
         return new Result(file, Files.size(file), Integrity.of(sha), listing, HexFormat.of().formatHex(content.digest()), Integrity.of(content512));
@@ -188,10 +205,6 @@ public final class Packer {
             throw new UserError(UserError.Kind.IO, "cannot read " + listing.root() + ": " + e.getMessage(), null, e);
         }
         return md;
-    }
-
-    private static void digestHeader(MessageDigest md, Entry e) {
-        digestHeader(md, e.path(), e.executable());
     }
 
     private static void digestHeader(MessageDigest md, String path, boolean executable) {
@@ -258,6 +271,7 @@ public final class Packer {
     }
 
     private static final int BUFFER = 64 * 1024;
+    private static final byte[] ZERO = new byte[1];
 
     /**
      * A {@code .tgz} of files given in memory (path inside the plugin to UTF-8 text), laid out and stamped exactly
@@ -317,37 +331,33 @@ public final class Packer {
         void writeTo(TarArchiveOutputStream tar) throws IOException;
     }
 
-    /** Writes the listing as a deterministic tar.gz to {@code out} (not closed), feeding {@code content}. */
-    static void write(Listing listing, OutputStream out, MessageDigest... content) throws IOException {
-        write(listing, out, null, content);
-    }
-
-    /** As {@link #write(Listing, OutputStream, MessageDigest...)}, each file also written under copyInto (unless null). */
-    private static void write(Listing listing, OutputStream out, Path copyInto, MessageDigest... content) throws IOException {
+    /**
+     * Writes the listing as a deterministic tar.gz to {@code out} (not closed), feeding each file's share of the
+     * content digests ({@link #digestFile}), each file also written under copyInto (unless null).
+     */
+    private static void write(Listing listing, OutputStream out, Path copyInto, Sha256 content, Sha512 content512) throws IOException {
         byte[] buf = new byte[BUFFER];
         java.util.Set<String> made = new java.util.HashSet<>();
         writeTgz(out, tar -> {
             for (Entry e : listing.entries()) {
                 tar.putArchiveEntry(header(e.path(), e.size(), e.executable()));
-                for (MessageDigest md : content) {
-                    digestHeader(md, e);
-                }
+                byte[] header = header(e.path(), e.executable());
+                content.update(header);
+                content512.update(header);
                 Path copy = copyInto == null ? null : Unpacker.fileIn(copyInto, e.path(), made);
                 try (InputStream in = Files.newInputStream(e.source());
                      OutputStream copied = copy == null ? OutputStream.nullOutputStream()
                              : Files.newOutputStream(copy, java.nio.file.StandardOpenOption.CREATE_NEW)) {
                     long copiedBytes = 0;
                     for (int n; (n = in.read(buf)) > 0; ) {
-                        for (MessageDigest md : content) {
-                            md.update(buf, 0, n);
-                        }
+                        content.update(buf, 0, n);
+                        content512.update(buf, 0, n);
                         tar.write(buf, 0, n);
                         copied.write(buf, 0, n);
                         copiedBytes += n;
                     }
-                    for (MessageDigest md : content) {
-                        md.update((byte) 0);
-                    }
+                    content.update(ZERO);
+                    content512.update(ZERO);
                     if (copiedBytes != e.size()) {
                         throw new IOException(e.path() + " changed while packing");
                     }

@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Where a marketplace comes from, as policy rules see it: a local directory, a git URL (with the ref asked for),
@@ -23,8 +22,6 @@ public sealed interface MarketplaceOrigin {
 
     record Registry(URI url, String codexView) implements MarketplaceOrigin {
     }
-
-    Pattern SCP_LIKE = Pattern.compile("[A-Za-z0-9_.-]+@([^:/\\s]+):.*");
 
     static MarketplaceOrigin of(MarketplaceSource source) {
         if (source instanceof MarketplaceSource.Local l) { // before the pattern switch, whose bootstrap costs a cold install ms
@@ -59,7 +56,7 @@ public sealed interface MarketplaceOrigin {
         if (url == null) {
             return Optional.empty();
         }
-        Matcher scp = SCP_LIKE.matcher(url);
+        Matcher scp = ScpLike.URL.matcher(url);
         if (!url.contains("://") && scp.matches()) {
             return Optional.of(scp.group(1).toLowerCase(Locale.ROOT));
         }

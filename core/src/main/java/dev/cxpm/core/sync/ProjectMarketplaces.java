@@ -105,9 +105,11 @@ final class ProjectMarketplaces {
     /** A git source as `codex plugin marketplace add` reads one: URL, ssh, git@host: or owner/repo shorthand. */
     static boolean isGit(String source) {
         String s = source.strip();
+        // each expression only where it could match (git@host: needs an @, owner/repo a /): a local directory, every
+        // sync's case, compiles none (a regular expression compiles interpreted on a fresh JVM)
         return s.startsWith("https://") || s.startsWith("http://") || s.startsWith("ssh://")
-                || s.matches("[A-Za-z0-9_.-]+@[^:/\\s]+:.+")
-                || !s.startsWith(".") && !s.startsWith("/") && MarketplaceSource.SHORTHAND.matcher(s).matches();
+                || s.indexOf('@') > 0 && s.matches("[A-Za-z0-9_.-]+@[^:/\\s]+:.+")
+                || !s.startsWith(".") && !s.startsWith("/") && s.indexOf('/') > 0 && MarketplaceSource.SHORTHAND.matcher(s).matches();
     }
 
     private String gitUrl(MarketplaceDecl decl) {

@@ -1,11 +1,7 @@
 package dev.cxpm.core.toml;
 
-import java.util.regex.Pattern;
-
 /** Writing TOML values and keys by hand: cxpm writes its files as text so their layout stays stable. */
 public final class TomlStrings {
-
-    private static final Pattern BARE_KEY = Pattern.compile("[A-Za-z0-9_-]+");
 
     private TomlStrings() {
     }
@@ -35,6 +31,20 @@ public final class TomlStrings {
 
     /** A key as written in TOML: bare when it can be, quoted otherwise. */
     public static String key(String k) {
-        return BARE_KEY.matcher(k).matches() ? k : quote(k);
+        return isBare(k) ? k : quote(k);
+    }
+
+    /** [A-Za-z0-9_-]+, by hand: a Pattern compiled when the class loads cost every cold sync (it writes config.toml). */
+    private static boolean isBare(String k) {
+        if (k.isEmpty()) {
+            return false;
+        }
+        for (int i = 0; i < k.length(); i++) {
+            char c = k.charAt(i);
+            if (!(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '_' || c == '-')) {
+                return false;
+            }
+        }
+        return true;
     }
 }

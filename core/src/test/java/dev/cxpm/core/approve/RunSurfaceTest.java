@@ -176,4 +176,24 @@ class RunSurfaceTest {
             org.assertj.core.api.Assertions.assertThat(RunSurface.unquoted(w)).as("[%s]", w).isEqualTo(w.replaceAll("^[\"']|[\"']$", ""));
         }
     }
+
+    @Test
+    void wordsAndPluginRootsAreReadAsTheRegularExpressionsDid() {
+        java.util.regex.Pattern root = java.util.regex.Pattern.compile("^(\\$\\{CLAUDE_PLUGIN_ROOT\\}|\\$CLAUDE_PLUGIN_ROOT|\\$\\{PLUGIN_ROOT\\})/");
+        java.util.List<String> samples = new java.util.ArrayList<>(java.util.List.of("", " ", "a", " a  b\t\tc ", "a\u000Bb\fc\rd\ne",
+                "a\u2028b", "\u001Ca b\u00A0c", "${CLAUDE_PLUGIN_ROOT}/x", "$CLAUDE_PLUGIN_ROOT/x", "${PLUGIN_ROOT}/x/y",
+                "${CLAUDE_PLUGIN_ROOT}x", "$CLAUDE_PLUGIN_ROOT", "x/${PLUGIN_ROOT}/y", "${CLAUDE_PLUGIN_ROOT}/${PLUGIN_ROOT}/z"));
+        String alphabet = " \t\u000Bx/$";
+        for (int a = 0; a < alphabet.length(); a++) {
+            for (int b = 0; b < alphabet.length(); b++) {
+                for (int c = 0; c < alphabet.length(); c++) {
+                    samples.add("" + alphabet.charAt(a) + alphabet.charAt(b) + alphabet.charAt(c));
+                }
+            }
+        }
+        for (String s : samples) {
+            assertThat(RunSurface.wordsOf(s)).as("words of [%s]", s).containsExactly(s.strip().split("\\s+"));
+            assertThat(RunSurface.withoutPluginRoot(s)).as("[%s] without its root", s).isEqualTo(root.matcher(s).replaceFirst(""));
+        }
+    }
 }
