@@ -8,7 +8,7 @@ package dev.cxpm.core.pack;
  * MessageDigest on every length around the block boundaries and on random chunkings. Not thread-safe; one digest per
  * instance.
  */
-public final class Sha256 {
+public final class Sha256 extends BlockDigest<Sha256> {
     private static final int[] K = {
             0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
             0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
@@ -22,60 +22,13 @@ public final class Sha256 {
 
     private final int[] h = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
     private final int[] w = new int[64];
-    private final byte[] block = new byte[64];
-    private int filled;
-    private long length;
-    private boolean done;
 
-    public Sha256 update(byte[] bytes) {
-        return update(bytes, 0, bytes.length);
+    public Sha256() {
+        super(64, 8);
     }
 
-    public Sha256 update(byte[] bytes, int offset, int count) {
-        if (done) {
-            throw new IllegalStateException("digest() was already called");
-        }
-        java.util.Objects.checkFromIndexSize(offset, count, bytes.length);
-        length += count;
-        int i = offset;
-        int end = offset + count;
-        if (filled > 0) {
-            int n = Math.min(64 - filled, count);
-            System.arraycopy(bytes, i, block, filled, n);
-            filled += n;
-            i += n;
-            if (filled < 64) {
-                return this;
-            }
-            compress(block, 0);
-            filled = 0;
-        }
-        for (; end - i >= 64; i += 64) {
-            compress(bytes, i);
-        }
-        System.arraycopy(bytes, i, block, 0, end - i);
-        filled = end - i;
-        return this;
-    }
-
-    /** The 32-byte digest of everything given to {@link #update}; the instance is done afterwards. */
-    public byte[] digest() {
-        if (done) {
-            throw new IllegalStateException("digest() was already called");
-        }
-        long bits = length << 3;
-        block[filled++] = (byte) 0x80;
-        if (filled > 56) {
-            java.util.Arrays.fill(block, filled, 64, (byte) 0);
-            compress(block, 0);
-            filled = 0;
-        }
-        java.util.Arrays.fill(block, filled, 56, (byte) 0);
-        for (int i = 0; i < 8; i++) {
-            block[56 + i] = (byte) (bits >>> (56 - 8 * i));
-        }
-        compress(block, 0);
-        done = true;
+    @Override
+    byte[] output() {
         byte[] out = new byte[32];
         for (int i = 0; i < 32; i++) {
             out[i] = (byte) (h[i >> 2] >>> (24 - 8 * (i & 3)));
@@ -83,7 +36,8 @@ public final class Sha256 {
         return out;
     }
 
-    private void compress(byte[] b, int off) {
+    @Override
+    void compress(byte[] b, int off) {
         for (int t = 0; t < 16; t++) {
             int p = off + 4 * t;
             w[t] = (b[p] & 0xff) << 24 | (b[p + 1] & 0xff) << 16 | (b[p + 2] & 0xff) << 8 | (b[p + 3] & 0xff);

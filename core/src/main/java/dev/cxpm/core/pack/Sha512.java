@@ -8,7 +8,7 @@ package dev.cxpm.core.pack;
  * plugin (docs/BENCHMARKS.md). {@code Sha512Test} checks it against MessageDigest on every length around the block
  * boundaries and on random chunkings. Not thread-safe; one digest per instance.
  */
-public final class Sha512 {
+public final class Sha512 extends BlockDigest<Sha512> {
     private static final long[] K = {
             0x428a2f98d728ae22L, 0x7137449123ef65cdL, 0xb5c0fbcfec4d3b2fL, 0xe9b5dba58189dbbcL,
             0x3956c25bf348b538L, 0x59f111f1b605d019L, 0x923f82a4af194f9bL, 0xab1c5ed5da6d8118L,
@@ -34,60 +34,13 @@ public final class Sha512 {
 
     private final long[] h = {0x6a09e667f3bcc908L, 0xbb67ae8584caa73bL, 0x3c6ef372fe94f82bL, 0xa54ff53a5f1d36f1L, 0x510e527fade682d1L, 0x9b05688c2b3e6c1fL, 0x1f83d9abfb41bd6bL, 0x5be0cd19137e2179L};
     private final long[] w = new long[80];
-    private final byte[] block = new byte[128];
-    private int filled;
-    private long length;
-    private boolean done;
 
-    public Sha512 update(byte[] bytes) {
-        return update(bytes, 0, bytes.length);
+    public Sha512() {
+        super(128, 16);
     }
 
-    public Sha512 update(byte[] bytes, int offset, int count) {
-        if (done) {
-            throw new IllegalStateException("digest() was already called");
-        }
-        java.util.Objects.checkFromIndexSize(offset, count, bytes.length);
-        length += count;
-        int i = offset;
-        int end = offset + count;
-        if (filled > 0) {
-            int n = Math.min(128 - filled, count);
-            System.arraycopy(bytes, i, block, filled, n);
-            filled += n;
-            i += n;
-            if (filled < 128) {
-                return this;
-            }
-            compress(block, 0);
-            filled = 0;
-        }
-        for (; end - i >= 128; i += 128) {
-            compress(bytes, i);
-        }
-        System.arraycopy(bytes, i, block, 0, end - i);
-        filled = end - i;
-        return this;
-    }
-
-    /** The 64-byte digest of everything given to {@link #update}; the instance is done afterwards. */
-    public byte[] digest() {
-        if (done) {
-            throw new IllegalStateException("digest() was already called");
-        }
-        long bits = length << 3;
-        block[filled++] = (byte) 0x80;
-        if (filled > 112) {
-            java.util.Arrays.fill(block, filled, 128, (byte) 0);
-            compress(block, 0);
-            filled = 0;
-        }
-        java.util.Arrays.fill(block, filled, 120, (byte) 0); // the high 64 bits of the 128-bit length: 0 below 2^61 bytes
-        for (int i = 0; i < 8; i++) {
-            block[120 + i] = (byte) (bits >>> (56 - 8 * i));
-        }
-        compress(block, 0);
-        done = true;
+    @Override
+    byte[] output() {
         byte[] out = new byte[64];
         for (int i = 0; i < 64; i++) {
             out[i] = (byte) (h[i >> 3] >>> (56 - 8 * (i & 7)));
@@ -95,7 +48,8 @@ public final class Sha512 {
         return out;
     }
 
-    private void compress(byte[] b, int off) {
+    @Override
+    void compress(byte[] b, int off) {
         for (int t = 0; t < 16; t++) {
             long v = 0;
             for (int j = 0; j < 8; j++) {
