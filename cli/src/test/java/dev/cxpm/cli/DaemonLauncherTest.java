@@ -151,17 +151,9 @@ class DaemonLauncherTest {
         Path home = tmp.resolve("home");
         Path mk = Fixtures.marketplace(tmp.resolve("mk"), "fx", "demo", "1.0.0");
         String url = Fixtures.gitRepo(mk, home, "mk");
-        Path realGit = dev.cxpm.core.install.Executables.find("git", System.getenv("PATH"), tmp).orElseThrow();
-        Path seen = tmp.resolve("git-environment");
-        Path git = Files.createDirectories(tmp.resolve("bin")).resolve("git");
-        Files.writeString(git, "#!/bin/sh\nenv -0 > '" + seen + "'\nexec '" + realGit + "' \"$@\"\n");
-        Files.setPosixFilePermissions(git, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path seen = recorded("git", tmp.resolve("git-environment"));
         // and the launcher's own children (it runs cat for the answer's stdout) see the caller's values too
-        Path realCat = dev.cxpm.core.install.Executables.find("cat", System.getenv("PATH"), tmp).orElseThrow();
-        Path catSaw = tmp.resolve("cat-environment");
-        Path cat = tmp.resolve("bin/cat");
-        Files.writeString(cat, "#!/bin/sh\nenv -0 > '" + catSaw + "'\nexec '" + realCat + "' \"$@\"\n");
-        Files.setPosixFilePermissions(cat, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path catSaw = recorded("cat", tmp.resolve("cat-environment"));
         c.startDaemon();
 
         Map<String, String> caller = c.noJvm();
@@ -187,11 +179,7 @@ class DaemonLauncherTest {
         Path home = tmp.resolve("home");
         Path mk = Fixtures.marketplace(tmp.resolve("mk"), "fx", "demo", "1.0.0");
         String url = Fixtures.gitRepo(mk, home, "mk");
-        Path realGit = dev.cxpm.core.install.Executables.find("git", System.getenv("PATH"), tmp).orElseThrow();
-        Path seen = tmp.resolve("git-environment");
-        Path git = Files.createDirectories(tmp.resolve("bin")).resolve("git");
-        Files.writeString(git, "#!/bin/sh\nenv -0 > '" + seen + "'\nexec '" + realGit + "' \"$@\"\n");
-        Files.setPosixFilePermissions(git, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path seen = recorded("git", tmp.resolve("git-environment"));
 
         Map<String, String> caller = new HashMap<>(c.env);
         caller.putAll(Map.of("HOME", home.toString(), "PATH", tmp.resolve("bin") + ":" + System.getenv("PATH"),
@@ -243,5 +231,14 @@ class DaemonLauncherTest {
         c.startDaemon();
         ci.put("JAVA_HOME", c.fakeJdk.toString());
         assertThat(c.cxpm(ci, "list").code()).as("a running daemon is not used either").isEqualTo(99);
+    }
+
+    /** A {@code program} in tmp/bin (put it first on PATH) that writes its environment to {@code seen}, then runs the real one. */
+    private Path recorded(String program, Path seen) throws IOException {
+        Path real = dev.cxpm.core.install.Executables.find(program, System.getenv("PATH"), tmp).orElseThrow();
+        Path wrapper = Files.createDirectories(tmp.resolve("bin")).resolve(program);
+        Files.writeString(wrapper, "#!/bin/sh\nenv -0 > '" + seen + "'\nexec '" + real + "' \"$@\"\n");
+        Files.setPosixFilePermissions(wrapper, PosixFilePermissions.fromString("rwxr-xr-x"));
+        return seen;
     }
 }
