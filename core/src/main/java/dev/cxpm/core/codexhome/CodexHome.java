@@ -28,14 +28,20 @@ public final class CodexHome {
      * ({@link #provingEachDirOnce}); null: every check looks again.
      */
     private final Set<Path> provenDirs;
+    /**
+     * Directories {@link #inside} found missing, when this home only reads ({@link #readingOnce}): nothing under one is
+     * looked at either; null: a missing directory is looked at again next time.
+     */
+    private final Set<Path> missingDirs;
 
     public CodexHome(Path dir) {
-        this(dir, null);
+        this(dir, null, null);
     }
 
-    private CodexHome(Path dir, Set<Path> provenDirs) {
+    private CodexHome(Path dir, Set<Path> provenDirs, Set<Path> missingDirs) {
         this.dir = Objects.requireNonNull(dir);
         this.provenDirs = provenDirs;
+        this.missingDirs = missingDirs;
     }
 
     public Path dir() {
@@ -48,7 +54,16 @@ public final class CodexHome {
      * for every plugin. A path that is missing when checked is checked again next time (it may be made a link meanwhile).
      */
     public CodexHome provingEachDirOnce() {
-        return new CodexHome(dir, ConcurrentHashMap.newKeySet());
+        return new CodexHome(dir, ConcurrentHashMap.newKeySet(), null);
+    }
+
+    /**
+     * This home for one pass that writes nothing in it (a sync's look at what is installed, before the home lock): as
+     * {@link #provingEachDirOnce}, and a directory found missing is remembered too, so the paths of a marketplace with no
+     * directory yet cost one look for all its plugins, not one per plugin. Not for a pass that makes directories.
+     */
+    public CodexHome readingOnce() {
+        return new CodexHome(dir, ConcurrentHashMap.newKeySet(), ConcurrentHashMap.newKeySet());
     }
 
     @Override
@@ -151,32 +166,43 @@ public final class CodexHome {
         if (!r.startsWith(dir.toAbsolutePath().normalize()) || !p.startsWith(r) || p.equals(r)) {
             throw outside(path, root);
         }
-        for (Path d = p.getParent(); d != null && !d.equals(r); d = d.getParent()) {
-            if (isLink(d)) {
+        // from the root down, stopping at a missing directory: nothing under it is there to be a link
+        for (int i = r.getNameCount(); i < p.getNameCount() - 1; i++) {
+            Path d = r.resolve(p.subpath(r.getNameCount(), i + 1));
+            Kind kind = kind(d);
+            if (kind == Kind.LINK) {
                 throw new UserError(UserError.Kind.CONFLICT, "refusing to write or delete " + p + ": " + d + " is a symbolic link",
                         "cxpm only changes real directories inside the Codex home; replace the link with a directory");
+            }
+            if (kind == Kind.MISSING) {
+                break;
             }
         }
         return p;
     }
 
-    private boolean isLink(Path d) {
-        if (provenDirs == null) {
-            return Files.isSymbolicLink(d);
+    private enum Kind { DIRECTORY, MISSING, LINK, OTHER }
+
+    private Kind kind(Path d) {
+        if (provenDirs != null && provenDirs.contains(d)) {
+            return Kind.DIRECTORY;
         }
-        if (provenDirs.contains(d)) {
-            return false;
+        if (missingDirs != null && missingDirs.contains(d)) {
+            return Kind.MISSING;
         }
         BasicFileAttributes a;
         try {
             a = Files.readAttributes(d, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
         } catch (IOException missing) {
-            return false;
+            if (missingDirs != null) {
+                missingDirs.add(d);
+            }
+            return Kind.MISSING;
         }
-        if (a.isDirectory()) {
+        if (a.isDirectory() && provenDirs != null) {
             provenDirs.add(d);
         }
-        return a.isSymbolicLink();
+        return a.isSymbolicLink() ? Kind.LINK : a.isDirectory() ? Kind.DIRECTORY : Kind.OTHER;
     }
 
     private static UserError outside(Path path, Path root) {

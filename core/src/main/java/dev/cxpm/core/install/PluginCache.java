@@ -102,6 +102,41 @@ public final class PluginCache {
         return made;
     }
 
+    /**
+     * Renames a staged plugin directory (inside work, holding one version directory) to pluginDir, which was not there when
+     * looked at: one rename into the marketplace's directory (made once per pass when missing) instead of making the
+     * plugin's directory there and renaming the version into it (a mkdir is several times a rename's cost). Codex sees the
+     * plugin with its version, or no plugin. False, having changed nothing, when pluginDir is there after all (made
+     * meanwhile, or a link or a file): the caller then {@link #put}s the version, which refuses what is not a directory.
+     */
+    public boolean putNew(Path stagedPlugin, Path pluginDir) {
+        Path target = home.pluginPath(pluginDir, 2);
+        Path marketplace = target.getParent();
+        if (!marketplaces.contains(marketplace)) {
+            synchronized (marketplaces) { // placed from several threads: one makes it, the others find it made
+                if (!marketplaces.contains(marketplace)) {
+                    try {
+                        makeDirectory(marketplace);
+                    } catch (IOException e) {
+                        throw new UserError(UserError.Kind.IO, "cannot create " + marketplace + ": " + e.getMessage(),
+                                "check free space and permissions of the Codex home", e);
+                    }
+                    home.pluginPath(target, 2); // the marketplace's directory, made or there, proven a directory and not a link
+                    marketplaces.add(marketplace);
+                }
+            }
+        }
+        try {
+            Files.move(stagedPlugin, target, StandardCopyOption.ATOMIC_MOVE);
+            return true;
+        } catch (IOException there) {
+            return false; // rename(2) replaces only an empty directory: a plugin's versions are never replaced here
+        }
+    }
+
+    /** The marketplace directories {@link #putNew} made or found this pass (they are not made again for each plugin). */
+    private final java.util.Set<Path> marketplaces = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
     /** Makes dir (its parents when missing); true when dir itself was made here, false when it was there. */
     private static boolean makeDirectory(Path dir) throws IOException {
         try {

@@ -7,6 +7,7 @@ import dev.cxpm.core.codexhome.CodexHome;
 import dev.cxpm.core.codexhome.HomeLock;
 import dev.cxpm.core.codexhome.MarketplaceName;
 import dev.cxpm.core.codexhome.PluginName;
+import dev.cxpm.core.codexhome.VersionDir;
 import dev.cxpm.core.install.PluginCache;
 import dev.cxpm.core.lock.LockedPlugin;
 import dev.cxpm.core.lock.Lockfile;
@@ -15,10 +16,11 @@ import dev.cxpm.core.project.PluginRequirement;
 import dev.cxpm.core.project.ProjectManifest;
 import dev.cxpm.core.sync.ProjectSync.Action;
 import dev.cxpm.core.sync.ProjectSync.Change;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -88,9 +90,7 @@ final class HomeApply {
         Map<String, Boolean> enabled = config.plugins();
         Set<String> installedIds = new HashSet<>();
         toInstall.forEach(p -> installedIds.add(id(p)));
-        Map<String, Optional<String>> shownBefore = new HashMap<>();
         for (LockedPlugin p : toInstall) {
-            shownBefore.put(id(p), PluginCache.shownVersion(p.pluginDirIn(home)));
             // Named before anything moves, with no integrity yet (so "not installed"): a sync after a kill still
             // knows these are this project's to finish or remove.
             state.put(id(p), new SyncState.Entry(p.version().text(), "", projectDir.toString()));
@@ -100,13 +100,13 @@ final class HomeApply {
         }
         Set<String> alone = new HashSet<>(); // plugins whose directory placing made: no other version in it to remove
         try (Progress.Step step = progress.begin("installing " + toInstall.size() + " plugins")) {
-            int n = 0;
-            for (LockedPlugin p : toInstall) {
-                step.item(++n, toInstall.size(), "installing " + id(p) + " " + p.version());
-                if (place(p, trees.get(id(p)), work)) {
+            List<Placed> placed = placeAll(toInstall, trees, work, step);
+            for (int i = 0; i < toInstall.size(); i++) {
+                LockedPlugin p = toInstall.get(i);
+                if (placed.get(i).made()) {
                     alone.add(id(p));
                 }
-                Optional<String> from = shownBefore.get(id(p));
+                Optional<String> from = placed.get(i).shownBefore();
                 Action action = repairs.contains(id(p)) ? Action.REPAIR : from.isPresent() ? Action.UPDATE : Action.INSTALL;
                 changes.add(new Change(action, p.name(), p.marketplace(), from, Optional.of(p.version().text())));
             }
@@ -188,15 +188,87 @@ final class HomeApply {
         return true;
     }
 
+    /** What placing one plugin found and did: the version Codex showed before (empty: none), and whether it made the plugin's directory. */
+    private record Placed(Optional<String> shownBefore, boolean made) {
+    }
+
     /**
-     * Links the tree phase 2 checked into the work directory (copies where the store cannot be linked from), then renames
-     * it into Codex's cache beside older versions: one rename, so Codex sees the whole plugin or none of it. True when the
-     * plugin had no directory before.
+     * Places every plugin to install, on both cores: making directories and links is kernel work, nearly all of a sync into
+     * an empty home, and two plugins are placed side by side. Each worker takes the next plugin in lock order and stages in a
+     * directory of work of its own (directories made in one parent queue on that parent's lock). The results are taken in
+     * lock order, each reported as it is taken; the first plugin's failure is the one thrown, and no worker starts another
+     * plugin after a failure. Each plugin is still wholly placed by one rename, or not at all.
      */
-    private boolean place(LockedPlugin p, StoreTree tree, Path work) {
-        Path fresh = work.resolve(id(p));
-        tree.placeInto(fresh);
-        return cache.put(fresh, versionDir(p), work);
+    private List<Placed> placeAll(List<LockedPlugin> toInstall, Map<String, StoreTree> trees, Path work, Progress.Step step) {
+        int count = toInstall.size();
+        List<java.util.concurrent.CompletableFuture<Placed>> placed = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            placed.add(new java.util.concurrent.CompletableFuture<>());
+        }
+        java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicBoolean failed = new java.util.concurrent.atomic.AtomicBoolean();
+        try (SmallPool pool = new SmallPool(count)) {
+            for (int w = 0; w < Math.min(SmallPool.THREADS, count); w++) {
+                Path staging = work.resolve("w" + w);
+                pool.submit(() -> {
+                    boolean made = false;
+                    for (int i; !failed.get() && (i = next.getAndIncrement()) < count; ) {
+                        LockedPlugin p = toInstall.get(i);
+                        try {
+                            if (!made) {
+                                makeDirectory(staging);
+                                made = true;
+                            }
+                            placed.get(i).complete(place(p, trees.get(id(p)), staging, work));
+                        } catch (Throwable e) {
+                            failed.set(true); // every plugin taken before this one completes: the caller never waits on one not taken
+                            placed.get(i).completeExceptionally(e);
+                        }
+                    }
+                    return null;
+                });
+            }
+            List<Placed> out = new ArrayList<>(count);
+            for (int i = 0; i < count; i++) {
+                LockedPlugin p = toInstall.get(i);
+                out.add(SmallPool.result(placed.get(i)));
+                step.item(i + 1, count, "installing " + id(p) + " " + p.version());
+            }
+            return out;
+        } // closing waits for both workers: nothing is still writing into work when it is deleted
+    }
+
+    /**
+     * Links the tree phase 2 checked into the worker's staging directory (copies where the store cannot be linked from),
+     * then renames it into Codex's cache: one rename, so Codex sees the whole plugin or none of it. A plugin with no
+     * directory yet gets its directory staged around the version and renamed in whole (no directory made in the
+     * marketplace's, and nothing there to look at); otherwise the version is renamed in beside the older ones.
+     */
+    private Placed place(LockedPlugin p, StoreTree tree, Path staging, Path work) {
+        Path pluginDir = p.pluginDirIn(home);
+        Path staged = staging.resolve(id(p));
+        if (!Files.exists(pluginDir, LinkOption.NOFOLLOW_LINKS)) {
+            Path version = staged.resolve(VersionDir.of(p.version().text()).text());
+            makeDirectory(staged);
+            tree.placeInto(version);
+            if (cache.putNew(staged, pluginDir)) {
+                return new Placed(Optional.empty(), true);
+            }
+            Optional<String> shown = PluginCache.shownVersion(pluginDir); // made meanwhile: placed as an update
+            return new Placed(shown, cache.put(version, versionDir(p), work));
+        }
+        Optional<String> shown = PluginCache.shownVersion(pluginDir);
+        tree.placeInto(staged);
+        return new Placed(shown, cache.put(staged, versionDir(p), work));
+    }
+
+    private static void makeDirectory(Path dir) {
+        try {
+            Files.createDirectory(dir);
+        } catch (java.io.IOException e) {
+            throw new UserError(UserError.Kind.IO, "cannot create " + dir + ": " + e.getMessage(),
+                    "check free space and permissions of the Codex home", e);
+        }
     }
 
     private Path versionDir(LockedPlugin p) {

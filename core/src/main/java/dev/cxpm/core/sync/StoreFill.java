@@ -67,6 +67,7 @@ final class StoreFill {
         Map<String, Path> drifted = new TreeMap<>();
         int n = 0;
         int count = lock.plugins().size();
+        CodexHome looking = home.readingOnce(); // phase 2 writes nothing in the home
         try (Progress.Step step = progress.begin("checking " + count + " plugins")) {
             for (LockedPlugin p : lock.plugins().values()) {
                 step.item(++n, count, "checking " + id(p) + " " + p.version());
@@ -76,7 +77,9 @@ final class StoreFill {
                 });
                 String id = id(p);
                 SyncState.Entry s = state.plugins().get(id);
-                Path versionDir = versionDir(p);
+                // proven no link before anything is written (each directory looked at once: a missing marketplace
+                // directory once for all its plugins)
+                Path versionDir = p.versionDirIn(looking);
                 // installed: sync finished placing this exact content, and it is the version Codex shows
                 boolean installed = s != null && s.version().equals(p.version().text())
                         && s.integrity().equals(p.integrity().toString())
@@ -273,10 +276,6 @@ final class StoreFill {
         }
         return new UserError(UserError.Kind.INTEGRITY, b.toString(),
                 "run `cxpm sync --verify` to reinstall the locked content (or find out who changed it first)");
-    }
-
-    private Path versionDir(LockedPlugin p) {
-        return p.versionDirIn(home);
     }
 
     private static String id(LockedPlugin p) {
