@@ -96,6 +96,58 @@ class CodexHomePathsTest {
     }
 
     @Test
+    void aHomeReadingOnceRemembersWhatIsMissingAndStillRefusesLinks() throws Exception {
+        CodexHome reading = home.readingOnce();
+        Files.createSymbolicLink(home.pluginCache().resolve("evil"), sentinel);
+        assertThatThrownBy(() -> reading.versionDir(MarketplaceName.of("evil"), PluginName.of("demo"), VersionDir.of("1.0.0")))
+                .isInstanceOf(UserError.class).hasMessageContaining("is a symbolic link");
+        // a link inside an existing marketplace directory is refused too
+        Files.createSymbolicLink(home.pluginCache().resolve("fx/linked"), sentinel);
+        assertThatThrownBy(() -> reading.versionDir(MarketplaceName.of("fx"), PluginName.of("linked"), VersionDir.of("1.0.0")))
+                .isInstanceOf(UserError.class).hasMessageContaining("is a symbolic link");
+        // a marketplace directory found missing is looked at once for the pass: what appears there later is not seen by it
+        assertThat(reading.versionDir(MarketplaceName.of("later"), PluginName.of("demo"), VersionDir.of("1.0.0")))
+                .isEqualTo(home.pluginCache().resolve("later/demo/1.0.0"));
+        Files.createSymbolicLink(home.pluginCache().resolve("later"), sentinel);
+        assertThat(reading.versionDir(MarketplaceName.of("later"), PluginName.of("other"), VersionDir.of("1.0.0")))
+                .isEqualTo(home.pluginCache().resolve("later/other/1.0.0"));
+        // ... while a home that may write there looks again
+        assertThatThrownBy(() -> home.provingEachDirOnce().versionDir(MarketplaceName.of("later"), PluginName.of("other"), VersionDir.of("1.0.0")))
+                .isInstanceOf(UserError.class).hasMessageContaining("is a symbolic link");
+    }
+
+    @Test
+    void aNewPluginIsRenamedInWholeAndAPluginThatIsThereIsNotReplaced() throws Exception {
+        CodexHome proving = home.provingEachDirOnce();
+        PluginCache cache = new PluginCache(proving);
+        Path work = cache.newWork();
+        Path staged = Files.createDirectories(work.resolve("w0/fresh@other/2.0.0"));
+        Files.writeString(staged.resolve("plugin.txt"), "fresh");
+        Path fresh = proving.pluginDir(MarketplaceName.of("other"), PluginName.of("fresh"));
+        assertThat(cache.putNew(staged.getParent(), fresh)).isTrue();
+        assertThat(fresh.resolve("2.0.0/plugin.txt")).hasContent("fresh");
+        assertThat(staged.getParent()).doesNotExist();
+
+        // the plugin's directory is there (another version of it): nothing is replaced, the caller puts the version
+        Path again = Files.createDirectories(work.resolve("w1/demo@fx/2.0.0"));
+        assertThat(cache.putNew(again.getParent(), installed.getParent())).isFalse();
+        assertThat(installed.resolve("plugin.txt")).hasContent("demo");
+        assertThat(again).isDirectory();
+        // a link where the plugin's directory would be: not replaced, nothing written through it
+        Files.createSymbolicLink(home.pluginCache().resolve("fx/linked"), sentinel);
+        Path linked = Files.createDirectories(work.resolve("w1/linked@fx/1.0.0"));
+        assertThat(cache.putNew(linked.getParent(), home.pluginCache().resolve("fx/linked"))).isFalse();
+        assertThat(sentinel.resolve("1.0.0")).doesNotExist();
+        assertThat(Files.isSymbolicLink(home.pluginCache().resolve("fx/linked"))).isTrue();
+        // a marketplace directory that is a link is refused before anything moves
+        Files.createSymbolicLink(home.pluginCache().resolve("evil"), sentinel);
+        assertThatThrownBy(() -> cache.putNew(linked.getParent(), home.pluginCache().resolve("evil/linked"))).isInstanceOf(UserError.class)
+                .hasMessageContaining("is a symbolic link");
+        assertThat(sentinel.resolve("linked")).doesNotExist();
+        cache.discard(work);
+    }
+
+    @Test
     void recoveryNeverMovesATreeToWhereAForgedMarkerPoints() throws Exception {
         PluginCache cache = new PluginCache(home);
         Path work = cache.newWork();
