@@ -208,7 +208,7 @@ public final class ProjectSync {
         UnpackedPlugins unpacked = new UnpackedPlugins(plan.unpacked());
         if (toInstall.isEmpty() && apply.nothingToChange(project, lock, state, config)) {
             lock = approvals.check(existing, lock, unpacked, options.frozen(), consent);
-            boolean written = existing.isEmpty() || !existing.get().toText().equals(lock.toText());
+            boolean written = changed(existing, lock);
             if (written) {
                 lock.write(projectDir);
             }
@@ -231,12 +231,17 @@ public final class ProjectSync {
         // Phase 3: apply, under the home lock.
         List<Change> changes = apply.underHomeLock(project, lock, toInstall, plan.repairs(), plan.trees(), state, lazyIndex);
         boolean written = false;
-        if (existing.isEmpty() || !existing.get().toText().equals(lock.toText())) {
+        if (changed(existing, lock)) {
             lock.write(projectDir);
             written = true;
         }
         SyncStamp.write(projectDir, home, lock, policyFiles());
         return new Result(lock, written, lockChanges, changes, List.copyOf(fill.leftOut), missing, unreachable(index[0]));
+    }
+
+    /** Whether cxpm.lock must be written: there is none, or lock's text is not its (the lockfile read, unchanged, is not written out again to be compared). */
+    private static boolean changed(Optional<Lockfile> existing, Lockfile lock) {
+        return existing.isEmpty() || existing.get() != lock && !existing.get().toText().equals(lock.toText());
     }
 
     /** What decides the policy this sync was checked under, for the stamp (none when local files cannot decide it). */

@@ -53,7 +53,7 @@ final class SyncApprovals {
             RunSurface now = Optional.ofNullable(installing.get(ProjectSync.id(p))).orElseGet(() -> installed(p));
             RunHash hash = now.hash();
             if (now.isEmpty() || carried.filter(hash::equals).isPresent()) {
-                out.add(p.withApproved(carried));
+                out.add(carried.equals(p.approved()) ? p : p.withApproved(carried));
                 continue;
             }
             String id = ProjectSync.id(p);
@@ -89,8 +89,22 @@ final class SyncApprovals {
                     ? "review it where you can, run `cxpm approve " + names + "` there and commit cxpm.lock"
                     : "review it, then run `cxpm approve " + names + "` and this command again (or run it again with --yes)");
         }
+        if (sameEntries(out, lock)) {
+            return lock; // every entry as it was (a frozen sync's, or one with nothing new to approve): no text made to compare
+        }
         Lockfile approved = new Lockfile(out);
         return approved.toText().equals(lock.toText()) ? lock : approved;
+    }
+
+    /** Whether out holds lock's very entries, in its order. */
+    private static boolean sameEntries(List<LockedPlugin> out, Lockfile lock) {
+        int i = 0;
+        for (LockedPlugin p : lock.plugins().values()) {
+            if (i >= out.size() || out.get(i++) != p) {
+                return false;
+            }
+        }
+        return i == out.size();
     }
 
     /** Installed and, as sync's state says, the locked content: read where Codex reads it (else from the store). */
