@@ -26,9 +26,13 @@ final class LockedContent {
     private LockedContent() {
     }
 
-    /** Refuses (INVALID_INPUT) an entry whose name or version is not its locked content's, unpacked (and verified) in dir. */
-    static void check(LockedPlugin p, Path dir) {
+    /**
+     * Refuses (INVALID_INPUT) an entry whose name or version is not its locked content's, unpacked (and verified) in dir.
+     * Returns the manifest it read there, which the checks after phase 2 take instead of reading it again.
+     */
+    static UnpackedPlugins.Manifest check(LockedPlugin p, Path dir) {
         Plugin plugin = null;
+        UnpackedPlugins.Manifest read = null;
         for (ManifestKind kind : ManifestKind.values()) {
             byte[] bytes = manifest(p, dir.resolve(kind.relativePath()));
             if (bytes == null) {
@@ -40,6 +44,7 @@ final class LockedContent {
             if (kind != ManifestKind.AGENT_PLUGINS_ROOT
                     || json.root().path("$schema").asText("").startsWith(ManifestLocation.AGENT_PLUGINS_SCHEMA)) {
                 plugin = candidate;
+                read = new UnpackedPlugins.Manifest(kind, bytes);
                 break;
             }
         }
@@ -55,15 +60,22 @@ final class LockedContent {
             throw edited(p, "cxpm.lock says " + p.name() + " " + p.version() + ", but its locked content (" + p.integrity()
                     + ") is " + p.name() + " " + version);
         }
+        return read;
     }
 
     /** The bytes of a manifest the unpacked content holds (null when it has none), up to the size any JSON file may have. */
     private static byte[] manifest(LockedPlugin p, Path file) {
+        java.nio.file.attribute.BasicFileAttributes a;
         try {
-            if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
-                return null;
-            }
-            if (Files.size(file) > JsonFile.MAX_BYTES) {
+            a = Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        } catch (IOException none) {
+            return null; // what isRegularFile says of a path it cannot look at
+        }
+        if (!a.isRegularFile()) {
+            return null;
+        }
+        try {
+            if (a.size() > JsonFile.MAX_BYTES) { // one look for both (a regular file's size is the same through no link)
                 throw edited(p, "its manifest " + file.getFileName() + " is over the " + Sizes.human(JsonFile.MAX_BYTES) + " limit");
             }
             return Files.readAllBytes(file);

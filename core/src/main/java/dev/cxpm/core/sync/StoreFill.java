@@ -28,7 +28,7 @@ final class StoreFill {
      * one's content as a checked tree in the store ({@link StoreTree}, by id), whose files phase 2's readers see
      * (unpacked, by id) and phase 3 links into the home.
      */
-    record Plan(List<LockedPlugin> toInstall, Set<String> repairs, Map<String, StoreTree> trees) {
+    record Plan(List<LockedPlugin> toInstall, Set<String> repairs, Map<String, StoreTree> trees, Map<String, UnpackedPlugins.Manifest> manifests) {
         Map<String, Path> unpacked() {
             Map<String, Path> dirs = new java.util.HashMap<>();
             trees.forEach((id, t) -> dirs.put(id, t.files()));
@@ -49,6 +49,8 @@ final class StoreFill {
      * instead of reading each one's index back and checking every file with an lstat (a first sync made them all).
      */
     private final Map<Integrity, StoreTree> packedNow = new java.util.concurrent.ConcurrentHashMap<>();
+    /** The manifest {@link LockedContent#check} read in each content's tree this fill (by integrity), for the checks after it. */
+    private final Map<Integrity, UnpackedPlugins.Manifest> manifests = new java.util.concurrent.ConcurrentHashMap<>();
 
     StoreFill(CodexHome home, Store store, Progress progress) {
         this.home = home;
@@ -101,7 +103,14 @@ final class StoreFill {
         if (!drifted.isEmpty()) {
             throw drift(lock, drifted);
         }
-        return new Plan(toInstall, repairs, trees);
+        Map<String, UnpackedPlugins.Manifest> read = new java.util.HashMap<>();
+        toInstall.forEach(p -> {
+            UnpackedPlugins.Manifest m = manifests.get(p.integrity());
+            if (m != null) {
+                read.put(id(p), m);
+            }
+        });
+        return new Plan(toInstall, repairs, trees, read);
     }
 
     /**
@@ -124,7 +133,7 @@ final class StoreFill {
                 if (tree.isEmpty()) {
                     step.item(i + 1, plugins.size(), "fetching " + id(p) + " " + p.version());
                     tree = Optional.of(fetch(p, lazyIndex));
-                    LockedContent.check(p, tree.get().files());
+                    manifests.put(p.integrity(), LockedContent.check(p, tree.get().files()));
                 }
                 trees.put(id(p), tree.get());
             }
@@ -140,7 +149,7 @@ final class StoreFill {
     private Optional<StoreTree> fromStore(LockedPlugin p, boolean verify) {
         StoreTree packed = verify ? null : packedNow.get(p.integrity());
         if (packed != null) {
-            LockedContent.check(p, packed.files());
+            manifests.put(p.integrity(), LockedContent.check(p, packed.files()));
             return Optional.of(packed);
         }
         if (!store.has(p.integrity())) {
@@ -152,7 +161,7 @@ final class StoreFill {
             tree = Optional.empty();
         }
         tree = tree.or(() -> StoreTree.make(store, p.integrity()));
-        tree.ifPresent(t -> LockedContent.check(p, t.files()));
+        tree.ifPresent(t -> manifests.put(p.integrity(), LockedContent.check(p, t.files())));
         return tree;
     }
 

@@ -1,7 +1,14 @@
 package dev.cxpm.core.sync;
 
 import dev.cxpm.core.UserError;
+import dev.cxpm.core.format.JsonFile;
+import dev.cxpm.core.format.ManifestKind;
+import dev.cxpm.core.format.ManifestLocation;
 import dev.cxpm.core.format.Plugin;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
@@ -15,10 +22,17 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class UnpackedPlugins {
     private final Map<String, Path> dirs;
+    private final Map<String, Manifest> manifests;
     private final Map<String, Optional<Plugin>> loaded = new ConcurrentHashMap<>();
 
-    UnpackedPlugins(Map<String, Path> dirs) {
+    /** A plugin's manifest as phase 2 read it from the plugin's tree ({@link LockedContent#check}): which one, and its bytes. */
+    record Manifest(ManifestKind kind, byte[] bytes) {
+    }
+
+    /** manifests: what phase 2 read of some of them (by id), not read again; the others are read from their directory. */
+    UnpackedPlugins(Map<String, Path> dirs, Map<String, Manifest> manifests) {
         this.dirs = Map.copyOf(dirs);
+        this.manifests = Map.copyOf(manifests);
     }
 
     /** Where each plugin's content was unpacked, by id. */
@@ -28,7 +42,28 @@ final class UnpackedPlugins {
 
     /** The plugin in dir (one of {@link #dirs}); empty when it has no readable manifest (Codex would not load it). */
     Optional<Plugin> plugin(String id) {
-        return loaded.computeIfAbsent(id, i -> load(dirs.get(i)));
+        return loaded.computeIfAbsent(id, i -> manifests.containsKey(i) ? of(dirs.get(i), manifests.get(i)) : load(dirs.get(i)));
+    }
+
+    /**
+     * The plugin in dir whose manifest phase 2 read: what {@link #load} makes of it (the same file, named and decoded as
+     * Plugin.load reads it), without looking for it and reading it again.
+     */
+    static Optional<Plugin> of(Path dir, Manifest manifest) {
+        Path root = dir.toAbsolutePath().normalize();
+        Path file = root.resolve(manifest.kind().relativePath());
+        String text;
+        try {
+            text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(manifest.bytes())).toString();
+        } catch (CharacterCodingException notUtf8) {
+            return Optional.empty(); // Plugin.load refuses it: declares nothing
+        }
+        try {
+            return Optional.of(Plugin.of(root, new ManifestLocation(manifest.kind(), file), JsonFile.parse(file, text)));
+        } catch (UserError e) {
+            return Optional.empty();
+        }
     }
 
     /** A plugin whose manifest cannot be read declares nothing to check; what reads it for Codex reports why. */
