@@ -19,13 +19,21 @@ import java.util.stream.Stream;
  * already-installed install) are parsed and linked ahead of time. The daemon runs it too before it
  * announces itself, so that its first commands find the JIT warm. Not a user command; commands that do
  * not exist yet just fail as usage errors here.
+ *
+ * <p>With the argument {@code sync} it runs only a team's sync (the first, the no-op, {@code --frozen} into an
+ * empty home): the training of the JDK 25+ AOT cache {@code ./cxpm sync} starts with. That cache loads and links
+ * every class it holds at start, so it holds only what a sync loads (docs/BENCHMARKS.md, "Start-up").
  */
 public final class AotTraining {
     private AotTraining() {
     }
 
     public static void main(String[] args) throws IOException {
-        train();
+        if (args.length == 1 && args[0].equals("sync")) {
+            trainSync();
+        } else {
+            train();
+        }
         // Every command ends in System.exit, whose first call logs through System.Logger (Shutdown.logRuntimeExit):
         // exiting the same way here puts those classes in the archive, which is written after it.
         System.exit(0);
@@ -54,19 +62,13 @@ public final class AotTraining {
                 {"list", "--json"}, {"search", "demo"}, {"info", "demo", "--json"}, {"uninstall", "demo@aot-training"},
                 {"no-such-command"},
             };
-            team(dir);
-            // A team's sync as CI runs it, one command per job: the first (resolve, pack, lock, install), --frozen into
-            // an empty Codex home, the no-op. Each plugin as teams write them (a skill, an MCP server, a dependency), so
-            // what placing, the approvals and the prerequisites load and link is in the archive too.
-            String[][] team = {{"sync", "--yes"}, {"sync"}, {"sync", "--frozen"}, {"why", "dep"}, {"outdated"}, {"doctor"}};
-            runs = java.util.Arrays.copyOf(runs, runs.length + team.length);
-            System.arraycopy(team, 0, runs, runs.length - team.length, team.length);
             for (String[] run : runs) {
                 run(env(dir), run);
             }
-            Map<String, String> emptyHome = new HashMap<>(env(dir).vars());
-            emptyHome.put("CODEX_HOME", dir.resolve("codex-home-frozen").toString());
-            run(new Env(emptyHome, dir, env(dir).out(), env(dir).err(), Clock.systemUTC()), new String[] {"sync", "--frozen"});
+            sync(dir);
+            for (String[] run : new String[][] {{"why", "dep"}, {"outdated"}, {"doctor"}}) {
+                run(env(dir), run);
+            }
             // CI runs install, list and validate one per job, mostly outside any project (no cxpm.toml above the
             // directory): that path, a fresh and an already-installed install included, is trained too
             Path outside = Files.createTempDirectory("cxpm-aot-outside");
@@ -81,6 +83,31 @@ public final class AotTraining {
         } finally {
             deleteTree(dir);
         }
+    }
+
+    /** Only a team's sync, in a temp dir removed afterwards: the AOT cache's training (the class comment). */
+    static void trainSync() throws IOException {
+        Path dir = Files.createTempDirectory("cxpm-aot-training");
+        try {
+            sync(dir);
+        } finally {
+            deleteTree(dir);
+        }
+    }
+
+    /**
+     * A team's sync as CI runs it, one command per job: the first (resolve, pack, lock, install), the no-op, --frozen
+     * into the Codex home it placed and into an empty one. Each plugin as teams write them (a skill, an MCP server, a
+     * dependency), so what placing, the approvals and the prerequisites load and link is in the archive too.
+     */
+    private static void sync(Path dir) throws IOException {
+        team(dir);
+        for (String[] run : new String[][] {{"sync", "--yes"}, {"sync"}, {"sync", "--frozen"}}) {
+            run(env(dir), run);
+        }
+        Map<String, String> emptyHome = new HashMap<>(env(dir).vars());
+        emptyHome.put("CODEX_HOME", dir.resolve("codex-home-frozen").toString());
+        run(new Env(emptyHome, dir, env(dir).out(), env(dir).err(), Clock.systemUTC()), new String[] {"sync", "--frozen"});
     }
 
     /**
