@@ -20,19 +20,20 @@ import java.util.stream.Stream;
  * announces itself, so that its first commands find the JIT warm. Not a user command; commands that do
  * not exist yet just fail as usage errors here.
  *
- * <p>With the argument {@code sync} it runs only a team's sync (the first, the no-op, {@code --frozen} into an
- * empty home): the training of the JDK 25+ AOT cache {@code ./cxpm sync} starts with. That cache loads and links
- * every class it holds at start, so it holds only what a sync loads (docs/BENCHMARKS.md, "Start-up").
+ * <p>With the argument {@code sync} or {@code install} it runs only that command, as CI runs it (a team's first
+ * sync, the no-op, {@code --frozen} into an empty home; a fresh install and one of a plugin already installed): the
+ * training of the JDK 25+ AOT cache {@code ./cxpm} starts that command with. An AOT cache loads and links every
+ * class it holds at start, so each holds only what its command loads (docs/BENCHMARKS.md, "Start-up").
  */
 public final class AotTraining {
     private AotTraining() {
     }
 
     public static void main(String[] args) throws IOException {
-        if (args.length == 1 && args[0].equals("sync")) {
-            trainSync();
-        } else {
-            train();
+        switch (args.length == 1 ? args[0] : "") {
+            case "sync" -> trainOnly(AotTraining::sync);
+            case "install" -> trainOnly(AotTraining::install);
+            default -> train();
         }
         // Every command ends in System.exit, whose first call logs through System.Logger (Shutdown.logRuntimeExit):
         // exiting the same way here puts those classes in the archive, which is written after it.
@@ -85,13 +86,36 @@ public final class AotTraining {
         }
     }
 
-    /** Only a team's sync, in a temp dir removed afterwards: the AOT cache's training (the class comment). */
-    static void trainSync() throws IOException {
+    /** What one command's training runs in the temp dir it is given. */
+    private interface Training {
+        void run(Path dir) throws IOException;
+    }
+
+    /** One command's training, in a temp dir removed afterwards: an AOT cache's (the class comment). */
+    private static void trainOnly(Training training) throws IOException {
         Path dir = Files.createTempDirectory("cxpm-aot-training");
         try {
-            sync(dir);
+            training.run(dir);
         } finally {
             deleteTree(dir);
+        }
+    }
+
+    /**
+     * A fresh install and one of a plugin already installed, outside any project, from a marketplace at dir offering
+     * a plugin written here (not by {@code init}, whose classes the cache would then load at every install's start).
+     */
+    private static void install(Path dir) throws IOException {
+        Path plugin = Files.createDirectories(dir.resolve("demo/.codex-plugin"));
+        Files.writeString(plugin.resolve("plugin.json"), "{\"name\": \"demo\", \"version\": \"1.0.0\", \"description\": \"The demo plugin.\"}",
+                StandardCharsets.UTF_8);
+        Path skill = Files.createDirectories(dir.resolve("demo/skills/hello"));
+        Files.writeString(skill.resolve("SKILL.md"), "---\nname: hello\ndescription: Says hello.\n---\nSay hello.\n", StandardCharsets.UTF_8);
+        Files.createDirectories(dir.resolve(".agents/plugins"));
+        Files.writeString(dir.resolve(".agents/plugins/marketplace.json"),
+                "{\"name\": \"aot-training\", \"plugins\": [{\"name\": \"demo\", \"source\": \"./demo\"}]}", StandardCharsets.UTF_8);
+        for (String[] run : new String[][] {{"marketplace", "add", "."}, {"install", "demo@aot-training"}, {"install", "demo@aot-training"}}) {
+            run(env(dir), run);
         }
     }
 

@@ -12,9 +12,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The start-up caches a cold command runs with: on JDK 25+ {@code sync} runs with a JDK AOT cache trained on a sync
- * alone (cli/target/cxpm-sync.aot), every other command with the class-data archive trained on the everyday commands
- * (cli/target/cxpm.jsa); an older JDK runs sync with that archive too, and is never asked to write an AOT cache. Each
+ * The start-up caches a cold command runs with: on JDK 25+ {@code sync} and {@code install} run with a JDK AOT cache
+ * trained on that command alone (cli/target/cxpm-sync.aot, cxpm-install.aot), every other command with the class-data
+ * archive trained on the everyday commands (cli/target/cxpm.jsa); an older JDK runs them with that archive too, and is never asked to write an AOT cache. Each
  * cache is made once, by the first command that uses it. The JDK here is a fake that records its arguments, writes the
  * file a training run names and fails any other run (exit 99).
  */
@@ -62,7 +62,7 @@ class StartupCacheLauncherTest {
     }
 
     @Test
-    void onJdk25SyncRunsWithAnAotCacheTrainedOnSyncAndOtherCommandsWithTheClassDataArchive() throws Exception {
+    void onJdk25SyncAndInstallRunWithAnAotCacheTrainedOnThemAndOtherCommandsWithTheClassDataArchive() throws Exception {
         Map<String, String> vars = jdk(25);
         Path aot = c.root.resolve("cli/target/cxpm-sync.aot");
         Path jsa = c.root.resolve("cli/target/cxpm.jsa");
@@ -78,6 +78,11 @@ class StartupCacheLauncherTest {
 
         assertThat(jvms(vars, "sync")).as("not trained again").hasSize(1);
 
+        Path install = c.root.resolve("cli/target/cxpm-install.aot");
+        List<String> installs = jvms(vars, "install", "demo@fx");
+        assertThat(installs).as("install has its own").hasSize(2).first().asString().endsWith("dev.cxpm.cli.AotTraining install");
+        assertThat(command(installs)).contains("-XX:AOTCache=" + install).doesNotContain("-Xshare");
+
         List<String> list = jvms(vars, "list");
         assertThat(list).hasSize(2).first().asString().contains("-XX:ArchiveClassesAtExit=" + jsa + ".").endsWith("dev.cxpm.cli.AotTraining");
         assertThat(command(list)).contains("-Xshare:auto", "-XX:SharedArchiveFile=" + jsa).doesNotContain("AOTCache");
@@ -86,8 +91,9 @@ class StartupCacheLauncherTest {
     @Test
     void anOlderJdkRunsSyncWithTheClassDataArchiveAndIsNeverAskedForAnAotCache() throws Exception {
         Map<String, String> vars = jdk(21);
+        assertThat(jvms(vars, "install", "demo@fx")).noneMatch(l -> l.contains("AOT")).hasSize(2);
         List<String> sync = jvms(vars, "sync");
-        assertThat(sync).noneMatch(l -> l.contains("AOT")).hasSize(2);
+        assertThat(sync).noneMatch(l -> l.contains("AOT")).hasSize(1);
         assertThat(command(sync)).contains("-XX:SharedArchiveFile=" + c.root.resolve("cli/target/cxpm.jsa"));
         assertThat(c.root.resolve("cli/target/cxpm-sync.aot")).doesNotExist();
     }
