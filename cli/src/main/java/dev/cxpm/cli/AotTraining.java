@@ -8,7 +8,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Comparator;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
@@ -30,10 +32,10 @@ public final class AotTraining {
     }
 
     public static void main(String[] args) throws IOException {
-        switch (args.length == 1 ? args[0] : "") {
-            case "sync" -> trainOnly(AotTraining::sync);
-            case "install" -> trainOnly(AotTraining::install);
-            default -> train();
+        if (args.length == 1 && (args[0].equals("sync") || args[0].equals("install"))) {
+            train(args[0]);
+        } else {
+            train();
         }
         // Every command ends in System.exit, whose first call logs through System.Logger (Shutdown.logRuntimeExit):
         // exiting the same way here puts those classes in the archive, which is written after it.
@@ -86,16 +88,18 @@ public final class AotTraining {
         }
     }
 
-    /** What one command's training runs in the temp dir it is given. */
-    private interface Training {
-        void run(Path dir) throws IOException;
-    }
-
-    /** One command's training, in a temp dir removed afterwards: an AOT cache's (the class comment). */
-    private static void trainOnly(Training training) throws IOException {
+    /**
+     * Only the training of {@code sync} or {@code install}, in a temp dir removed afterwards: an AOT cache's (the class
+     * comment). Returns the commands of it that failed: none should, or the cache would miss what they load.
+     */
+    static List<String> train(String command) throws IOException {
         Path dir = Files.createTempDirectory("cxpm-aot-training");
         try {
-            training.run(dir);
+            return switch (command) {
+                case "sync" -> sync(dir);
+                case "install" -> install(dir);
+                default -> throw new IllegalArgumentException("no training of its own: " + command);
+            };
         } finally {
             deleteTree(dir);
         }
@@ -105,7 +109,7 @@ public final class AotTraining {
      * A fresh install and one of a plugin already installed, outside any project, from a marketplace at dir offering
      * a plugin written here (not by {@code init}, whose classes the cache would then load at every install's start).
      */
-    private static void install(Path dir) throws IOException {
+    private static List<String> install(Path dir) throws IOException {
         Path plugin = Files.createDirectories(dir.resolve("demo/.codex-plugin"));
         Files.writeString(plugin.resolve("plugin.json"), "{\"name\": \"demo\", \"version\": \"1.0.0\", \"description\": \"The demo plugin.\"}",
                 StandardCharsets.UTF_8);
@@ -114,9 +118,7 @@ public final class AotTraining {
         Files.createDirectories(dir.resolve(".agents/plugins"));
         Files.writeString(dir.resolve(".agents/plugins/marketplace.json"),
                 "{\"name\": \"aot-training\", \"plugins\": [{\"name\": \"demo\", \"source\": \"./demo\"}]}", StandardCharsets.UTF_8);
-        for (String[] run : new String[][] {{"marketplace", "add", "."}, {"install", "demo@aot-training"}, {"install", "demo@aot-training"}}) {
-            run(env(dir), run);
-        }
+        return runAll(env(dir), new String[][] {{"marketplace", "add", "."}, {"install", "demo@aot-training"}, {"install", "demo@aot-training"}});
     }
 
     /**
@@ -124,14 +126,13 @@ public final class AotTraining {
      * into the Codex home it placed and into an empty one. Each plugin as teams write them (a skill, an MCP server, a
      * dependency), so what placing, the approvals and the prerequisites load and link is in the archive too.
      */
-    private static void sync(Path dir) throws IOException {
+    private static List<String> sync(Path dir) throws IOException {
         team(dir);
-        for (String[] run : new String[][] {{"sync", "--yes"}, {"sync"}, {"sync", "--frozen"}}) {
-            run(env(dir), run);
-        }
+        List<String> failed = new ArrayList<>(runAll(env(dir), new String[][] {{"sync", "--yes"}, {"sync"}, {"sync", "--frozen"}}));
         Map<String, String> emptyHome = new HashMap<>(env(dir).vars());
         emptyHome.put("CODEX_HOME", dir.resolve("codex-home-frozen").toString());
-        run(new Env(emptyHome, dir, env(dir).out(), env(dir).err(), Clock.systemUTC()), new String[] {"sync", "--frozen"});
+        failed.addAll(runAll(new Env(emptyHome, dir, env(dir).out(), env(dir).err(), Clock.systemUTC()), new String[][] {{"sync", "--frozen"}}));
+        return failed;
     }
 
     /**
@@ -170,11 +171,27 @@ public final class AotTraining {
     }
 
     private static void run(Env env, String[] args) {
+        succeeded(env, args);
+    }
+
+    /** Whether the command exited 0; one that failed still loaded its classes, which is all the training records. */
+    private static boolean succeeded(Env env, String[] args) {
         try {
-            Main.run(env, args);
+            return Main.run(env, args) == 0;
         } catch (RuntimeException e) {
-            // training only records what ran; a failing command still loaded its classes
+            return false;
         }
+    }
+
+    /** Runs each, in turn; returns those that failed. */
+    private static List<String> runAll(Env env, String[][] runs) {
+        List<String> failed = new ArrayList<>();
+        for (String[] run : runs) {
+            if (!succeeded(env, run)) {
+                failed.add(String.join(" ", run));
+            }
+        }
+        return failed;
     }
 
     private static Env env(Path cwd) {
