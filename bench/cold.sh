@@ -22,8 +22,10 @@ CODEX_HOME="$t/codex" CODEX_CLIENT_LAUNCHER=1 "$client" plugin marketplace add "
 CODEX_HOME="$t/codex" CODEX_CLIENT_LAUNCHER=1 "$client" plugin add demo@fx >/dev/null 2>&1
 CODEX_HOME="$t/cxpm" ./cxpm marketplace add "$t/mk" >/dev/null
 cp -r "$t/cxpm" "$t/fresh.base"
-CODEX_HOME="$t/cxpm" ./cxpm install demo@fx >/dev/null
-# the java line the launcher ends with (bash -x shows it), run without the launcher
+# the java line the launcher ends with (bash -x shows it), run without the launcher: install's has a start-up cache of
+# its own on JDK 25+ (the launcher's comment), the other commands' the one --version has
+install_line="$(CODEX_HOME="$t/cxpm" bash -x ./cxpm install demo@fx 2>&1 >/dev/null | grep -E '^\+ exec .*/bin/java ' | tail -1)"
+install_line="${install_line#+ exec }"; install_line="${install_line% install demo@fx}"
 java_line="$(CODEX_HOME="$t/cxpm" bash -x ./cxpm --version 2>&1 >/dev/null | grep -E '^\+ exec .*/bin/java ' | tail -1)"
 java_line="${java_line#+ exec }"; java_line="${java_line% --version}"
 fresh="rm -rf $t/fresh && cp -r $t/fresh.base $t/fresh"
@@ -52,8 +54,9 @@ python3 bench/interleave.py "$runs" \
   "cxpm validate=env CODEX_HOME=$t/cxpm ./cxpm validate $t/mk/plugins/demo" \
   "cxpm validate (java line)=env CODEX_HOME=$t/cxpm $java_line validate $t/mk/plugins/demo" \
   "cxpm install, installed=env CODEX_HOME=$t/cxpm ./cxpm install demo@fx" \
-  "cxpm install, installed (java line)=env CODEX_HOME=$t/cxpm $java_line install demo@fx" \
+  "cxpm install, installed (java line)=env CODEX_HOME=$t/cxpm $install_line install demo@fx" \
   "cxpm install, fresh=env CODEX_HOME=$t/fresh ./cxpm install demo@fx" "--prepare=$fresh" \
-  "cxpm install, fresh (java line)=env CODEX_HOME=$t/fresh $java_line install demo@fx" "--prepare=$fresh" \
+  "cxpm install, fresh (java line)=env CODEX_HOME=$t/fresh $install_line install demo@fx" "--prepare=$fresh" \
   "${release[@]}"
 echo "java line: $java_line"
+echo "install's java line: $install_line"

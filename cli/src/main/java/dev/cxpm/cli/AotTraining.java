@@ -8,7 +8,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Comparator;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
@@ -19,13 +21,22 @@ import java.util.stream.Stream;
  * already-installed install) are parsed and linked ahead of time. The daemon runs it too before it
  * announces itself, so that its first commands find the JIT warm. Not a user command; commands that do
  * not exist yet just fail as usage errors here.
+ *
+ * <p>With the argument {@code sync} or {@code install} it runs only that command, as CI runs it (a team's first
+ * sync, the no-op, {@code --frozen} into an empty home; a fresh install and one of a plugin already installed): the
+ * training of the JDK 25+ AOT cache {@code ./cxpm} starts that command with. An AOT cache loads and links every
+ * class it holds at start, so each holds only what its command loads (docs/BENCHMARKS.md, "Start-up").
  */
 public final class AotTraining {
     private AotTraining() {
     }
 
     public static void main(String[] args) throws IOException {
-        train();
+        if (args.length == 1 && (args[0].equals("sync") || args[0].equals("install"))) {
+            train(args[0]);
+        } else {
+            train();
+        }
         // Every command ends in System.exit, whose first call logs through System.Logger (Shutdown.logRuntimeExit):
         // exiting the same way here puts those classes in the archive, which is written after it.
         System.exit(0);
@@ -54,19 +65,13 @@ public final class AotTraining {
                 {"list", "--json"}, {"search", "demo"}, {"info", "demo", "--json"}, {"uninstall", "demo@aot-training"},
                 {"no-such-command"},
             };
-            team(dir);
-            // A team's sync as CI runs it, one command per job: the first (resolve, pack, lock, install), --frozen into
-            // an empty Codex home, the no-op. Each plugin as teams write them (a skill, an MCP server, a dependency), so
-            // what placing, the approvals and the prerequisites load and link is in the archive too.
-            String[][] team = {{"sync", "--yes"}, {"sync"}, {"sync", "--frozen"}, {"why", "dep"}, {"outdated"}, {"doctor"}};
-            runs = java.util.Arrays.copyOf(runs, runs.length + team.length);
-            System.arraycopy(team, 0, runs, runs.length - team.length, team.length);
             for (String[] run : runs) {
                 run(env(dir), run);
             }
-            Map<String, String> emptyHome = new HashMap<>(env(dir).vars());
-            emptyHome.put("CODEX_HOME", dir.resolve("codex-home-frozen").toString());
-            run(new Env(emptyHome, dir, env(dir).out(), env(dir).err(), Clock.systemUTC()), new String[] {"sync", "--frozen"});
+            sync(dir);
+            for (String[] run : new String[][] {{"why", "dep"}, {"outdated"}, {"doctor"}}) {
+                run(env(dir), run);
+            }
             // CI runs install, list and validate one per job, mostly outside any project (no cxpm.toml above the
             // directory): that path, a fresh and an already-installed install included, is trained too
             Path outside = Files.createTempDirectory("cxpm-aot-outside");
@@ -81,6 +86,53 @@ public final class AotTraining {
         } finally {
             deleteTree(dir);
         }
+    }
+
+    /**
+     * Only the training of {@code sync} or {@code install}, in a temp dir removed afterwards: an AOT cache's (the class
+     * comment). Returns the commands of it that failed: none should, or the cache would miss what they load.
+     */
+    static List<String> train(String command) throws IOException {
+        Path dir = Files.createTempDirectory("cxpm-aot-training");
+        try {
+            return switch (command) {
+                case "sync" -> sync(dir);
+                case "install" -> install(dir);
+                default -> throw new IllegalArgumentException("no training of its own: " + command);
+            };
+        } finally {
+            deleteTree(dir);
+        }
+    }
+
+    /**
+     * A fresh install and one of a plugin already installed, outside any project, from a marketplace at dir offering
+     * a plugin written here (not by {@code init}, whose classes the cache would then load at every install's start).
+     */
+    private static List<String> install(Path dir) throws IOException {
+        Path plugin = Files.createDirectories(dir.resolve("demo/.codex-plugin"));
+        Files.writeString(plugin.resolve("plugin.json"), "{\"name\": \"demo\", \"version\": \"1.0.0\", \"description\": \"The demo plugin.\"}",
+                StandardCharsets.UTF_8);
+        Path skill = Files.createDirectories(dir.resolve("demo/skills/hello"));
+        Files.writeString(skill.resolve("SKILL.md"), "---\nname: hello\ndescription: Says hello.\n---\nSay hello.\n", StandardCharsets.UTF_8);
+        Files.createDirectories(dir.resolve(".agents/plugins"));
+        Files.writeString(dir.resolve(".agents/plugins/marketplace.json"),
+                "{\"name\": \"aot-training\", \"plugins\": [{\"name\": \"demo\", \"source\": \"./demo\"}]}", StandardCharsets.UTF_8);
+        return runAll(env(dir), new String[][] {{"marketplace", "add", "."}, {"install", "demo@aot-training"}, {"install", "demo@aot-training"}});
+    }
+
+    /**
+     * A team's sync as CI runs it, one command per job: the first (resolve, pack, lock, install), the no-op, --frozen
+     * into the Codex home it placed and into an empty one. Each plugin as teams write them (a skill, an MCP server, a
+     * dependency), so what placing, the approvals and the prerequisites load and link is in the archive too.
+     */
+    private static List<String> sync(Path dir) throws IOException {
+        team(dir);
+        List<String> failed = new ArrayList<>(runAll(env(dir), new String[][] {{"sync", "--yes"}, {"sync"}, {"sync", "--frozen"}}));
+        Map<String, String> emptyHome = new HashMap<>(env(dir).vars());
+        emptyHome.put("CODEX_HOME", dir.resolve("codex-home-frozen").toString());
+        failed.addAll(runAll(new Env(emptyHome, dir, env(dir).out(), env(dir).err(), Clock.systemUTC()), new String[][] {{"sync", "--frozen"}}));
+        return failed;
     }
 
     /**
@@ -119,11 +171,27 @@ public final class AotTraining {
     }
 
     private static void run(Env env, String[] args) {
+        succeeded(env, args);
+    }
+
+    /** Whether the command exited 0; one that failed still loaded its classes, which is all the training records. */
+    private static boolean succeeded(Env env, String[] args) {
         try {
-            Main.run(env, args);
+            return Main.run(env, args) == 0;
         } catch (RuntimeException e) {
-            // training only records what ran; a failing command still loaded its classes
+            return false;
         }
+    }
+
+    /** Runs each, in turn; returns those that failed. */
+    private static List<String> runAll(Env env, String[][] runs) {
+        List<String> failed = new ArrayList<>();
+        for (String[] run : runs) {
+            if (!succeeded(env, run)) {
+                failed.add(String.join(" ", run));
+            }
+        }
+        return failed;
     }
 
     private static Env env(Path cwd) {

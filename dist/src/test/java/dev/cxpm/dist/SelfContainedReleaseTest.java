@@ -78,6 +78,15 @@ class SelfContainedReleaseTest {
                 assertThat(p.path("pluginId").asText()).isEqualTo("demo@cxpm-registry");
                 assertThat(p.path("enabled").asBoolean()).isTrue();
             });
+
+            // on a runtime of JDK 25+ install and sync each start with an AOT cache of their own, made on their first run
+            List<String> caches = List.of("cxpm-install.aot", "cxpm-sync.aot");
+            String runtime = Files.readString(release.resolve("runtime/release")); // JAVA_VERSION="25.0.3"
+            if (Integer.parseInt(runtime.replaceAll("(?s).*JAVA_VERSION=\"(\\d+).*", "$1")) >= 25) {
+                assertThat(caches).allSatisfy(name -> assertThat(release.resolve(name)).isRegularFile());
+            } else {
+                assertThat(caches).allSatisfy(name -> assertThat(release.resolve(name)).doesNotExist());
+            }
         }
     }
 

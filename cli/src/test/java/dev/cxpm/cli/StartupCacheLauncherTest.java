@@ -1,0 +1,100 @@
+package dev.cxpm.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The start-up caches a cold command runs with: on JDK 25+ {@code sync} and {@code install} run with a JDK AOT cache
+ * trained on that command alone (cli/target/cxpm-sync.aot, cxpm-install.aot), every other command with the class-data
+ * archive trained on the everyday commands (cli/target/cxpm.jsa); an older JDK runs them with that archive too, and is never asked to write an AOT cache. Each
+ * cache is made once, by the first command that uses it. The JDK here is a fake that records its arguments, writes the
+ * file a training run names and fails any other run (exit 99).
+ */
+class StartupCacheLauncherTest {
+
+    @TempDir
+    Path tmp;
+    LauncherCheckout c;
+
+    @BeforeEach
+    void checkout() throws Exception {
+        c = new LauncherCheckout(tmp);
+    }
+
+    /** A JDK of this major version whose java records its arguments, writes the cache a training run names and fails otherwise. */
+    private Map<String, String> jdk(int major) throws Exception {
+        Path home = Files.createDirectories(tmp.resolve("jdk-" + major + "/bin")).getParent();
+        Files.writeString(home.resolve("release"), "JAVA_VERSION=\"" + major + ".0.1\"\n");
+        Path java = home.resolve("bin/java");
+        Files.writeString(java, """
+                #!/bin/sh
+                echo "$@" >> '%s'
+                for a in "$@"; do
+                  case "$a" in -XX:AOTCacheOutput=*|-XX:ArchiveClassesAtExit=*) : > "${a#*=}"; exit 0 ;; esac
+                done
+                exit 99
+                """.formatted(c.coldMark));
+        Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Map<String, String> vars = c.noJvm();
+        vars.put("JAVA_HOME", home.toString());
+        vars.put("CXPM_DAEMON", "0");
+        return vars;
+    }
+
+    /** Each JVM the launcher started for this command, its arguments as one line. */
+    private List<String> jvms(Map<String, String> vars, String... args) throws Exception {
+        Files.deleteIfExists(c.coldMark);
+        LauncherCheckout.Run run = c.cxpm(vars, args);
+        assertThat(run.code()).as(run.err()).isEqualTo(99);
+        return Files.readAllLines(c.coldMark);
+    }
+
+    private static String command(List<String> jvms) {
+        return jvms.stream().filter(l -> l.contains(" -jar ")).findFirst().orElseThrow();
+    }
+
+    @Test
+    void onJdk25SyncAndInstallRunWithAnAotCacheTrainedOnThemAndOtherCommandsWithTheClassDataArchive() throws Exception {
+        Map<String, String> vars = jdk(25);
+        Path aot = c.root.resolve("cli/target/cxpm-sync.aot");
+        Path jsa = c.root.resolve("cli/target/cxpm.jsa");
+
+        List<String> sync = jvms(vars, "sync", "--frozen");
+        assertThat(sync).as("the AOT cache trained once, on a sync alone").hasSize(2)
+                .first().asString().contains("-XX:AOTCacheOutput=" + aot + ".").endsWith("dev.cxpm.cli.AotTraining sync")
+                .as("the JVM refuses an AOT cache beside any -Xshare").doesNotContain("-Xshare");
+        assertThat(aot).isRegularFile();
+        assertThat(jsa).as("made by the first command that uses it, not by sync").doesNotExist();
+        assertThat(command(sync)).contains("-XX:AOTCache=" + aot).doesNotContain("SharedArchiveFile").doesNotContain("-Xshare")
+                .endsWith("-jar " + c.jar + " sync --frozen");
+
+        assertThat(jvms(vars, "sync")).as("not trained again").hasSize(1);
+
+        Path install = c.root.resolve("cli/target/cxpm-install.aot");
+        List<String> installs = jvms(vars, "install", "demo@fx");
+        assertThat(installs).as("install has its own").hasSize(2).first().asString().endsWith("dev.cxpm.cli.AotTraining install");
+        assertThat(command(installs)).contains("-XX:AOTCache=" + install).doesNotContain("-Xshare");
+
+        List<String> list = jvms(vars, "list");
+        assertThat(list).hasSize(2).first().asString().contains("-XX:ArchiveClassesAtExit=" + jsa + ".").endsWith("dev.cxpm.cli.AotTraining");
+        assertThat(command(list)).contains("-Xshare:auto", "-XX:SharedArchiveFile=" + jsa).doesNotContain("AOTCache");
+    }
+
+    @Test
+    void anOlderJdkRunsSyncWithTheClassDataArchiveAndIsNeverAskedForAnAotCache() throws Exception {
+        Map<String, String> vars = jdk(21);
+        assertThat(jvms(vars, "install", "demo@fx")).noneMatch(l -> l.contains("AOT")).hasSize(2);
+        List<String> sync = jvms(vars, "sync");
+        assertThat(sync).noneMatch(l -> l.contains("AOT")).hasSize(1);
+        assertThat(command(sync)).contains("-XX:SharedArchiveFile=" + c.root.resolve("cli/target/cxpm.jsa"));
+        assertThat(c.root.resolve("cli/target/cxpm-sync.aot")).doesNotExist();
+    }
+}
