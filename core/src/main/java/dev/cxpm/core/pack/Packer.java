@@ -143,16 +143,25 @@ public final class Packer {
         }
     }
 
+    /** What {@link #packInto} packed: the listing (what it left out) and the content integrity, the store's address. */
+    public record Stored(Listing listing, Integrity contentIntegrity) {
+    }
+
     /**
      * As {@link #pack(Path, Path, Path)}, into a temp file the caller made and renames into place itself (the store): no
-     * second temp file and rename of the packer's own.
+     * second temp file and rename of the packer's own. Only the content integrity is computed: the store addresses by
+     * it, and nothing asks a stored archive for the sha512 of its bytes or the SHA-256 content digest (two of the three
+     * digests pack computes, most of a first sync's hashing).
      */
-    public Result packInto(Path pluginRoot, Path tmp, Path copyInto) {
-        try {
-            return write(list(pluginRoot), tmp, copyInto);
+    public Stored packInto(Path pluginRoot, Path tmp, Path copyInto) {
+        Listing listing = list(pluginRoot);
+        Sha512 content512 = new Sha512();
+        try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp), bufferFor(listing))) {
+            write(listing, out, copyInto, null, content512);
         } catch (IOException e) {
             throw new UserError(UserError.Kind.IO, "cannot write " + tmp + ": " + e.getMessage(), null, e);
         }
+        return new Stored(listing, Integrity.of(content512));
     }
 
     private static Result write(Listing listing, Path file, Path copyInto) throws IOException {
@@ -161,7 +170,7 @@ public final class Packer {
         Sha512 sha = new Sha512();
         Sha256 content = new Sha256();
         Sha512 content512 = new Sha512();
-        try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), 256 * 1024);
+        try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), bufferFor(listing));
              OutputStream digesting = new java.io.FilterOutputStream(out) {
                  @Override
                  public void write(int b) throws IOException {
@@ -178,6 +187,28 @@ public final class Packer {
             write(listing, digesting, copyInto, content, content512);
         }
         return new Result(file, Files.size(file), Integrity.of(sha), listing, HexFormat.of().formatHex(content.digest()), Integrity.of(content512));
+    }
+
+    /**
+     * Room for the whole archive up to 256 KiB (its tar bytes bound it: a header per file, contents in 512-byte
+     * records), not 256 KiB for every plugin of a few KiB: a first sync packs each plugin, and the buffers were most of
+     * what it allocated.
+     */
+    private static int bufferFor(Listing listing) {
+        long tar = 1024;
+        for (Entry e : listing.entries()) {
+            tar += 1024 + e.size();
+        }
+        return (int) Math.min(256 * 1024, tar);
+    }
+
+    /** Room to copy the largest file in one read, up to {@link #BUFFER}. */
+    private static byte[] readBuffer(Listing listing) {
+        long largest = 0;
+        for (Entry e : listing.entries()) {
+            largest = Math.max(largest, e.size());
+        }
+        return new byte[(int) Math.max(512, Math.min(BUFFER, largest + 1))];
     }
 
     /**
@@ -333,16 +364,18 @@ public final class Packer {
 
     /**
      * Writes the listing as a deterministic tar.gz to {@code out} (not closed), feeding each file's share of the
-     * content digests ({@link #digestFile}), each file also written under copyInto (unless null).
+     * content digests ({@link #digestFile}; the SHA-256 one unless null), each file also written under copyInto (unless null).
      */
     private static void write(Listing listing, OutputStream out, Path copyInto, Sha256 content, Sha512 content512) throws IOException {
-        byte[] buf = new byte[BUFFER];
+        byte[] buf = readBuffer(listing);
         java.util.Set<String> made = new java.util.HashSet<>();
         writeTgz(out, tar -> {
             for (Entry e : listing.entries()) {
                 tar.putArchiveEntry(header(e.path(), e.size(), e.executable()));
                 byte[] header = header(e.path(), e.executable());
-                content.update(header);
+                if (content != null) {
+                    content.update(header);
+                }
                 content512.update(header);
                 Path copy = copyInto == null ? null : Unpacker.fileIn(copyInto, e.path(), made);
                 try (InputStream in = Files.newInputStream(e.source());
@@ -350,13 +383,17 @@ public final class Packer {
                              : Files.newOutputStream(copy, java.nio.file.StandardOpenOption.CREATE_NEW)) {
                     long copiedBytes = 0;
                     for (int n; (n = in.read(buf)) > 0; ) {
-                        content.update(buf, 0, n);
+                        if (content != null) {
+                            content.update(buf, 0, n);
+                        }
                         content512.update(buf, 0, n);
                         tar.write(buf, 0, n);
                         copied.write(buf, 0, n);
                         copiedBytes += n;
                     }
-                    content.update(ZERO);
+                    if (content != null) {
+                        content.update(ZERO);
+                    }
                     content512.update(ZERO);
                     if (copiedBytes != e.size()) {
                         throw new IOException(e.path() + " changed while packing");

@@ -78,8 +78,8 @@ public record Store(Path dir) {
      * As {@link #add(Path)}, also writing each packed file under copyInto (unless null: {@link Packer#pack(Path, Path, Path)}),
      * and returning what was packed: its listing says what was left out, without listing the plugin again.
      */
-    Packer.Result add(Path pluginDir, Path copyInto) {
-        return write(tmp -> new Packer().packInto(pluginDir, tmp, copyInto), Packer.Result::contentIntegrity);
+    Packer.Stored add(Path pluginDir, Path copyInto) {
+        return write(tmp -> new Packer().packInto(pluginDir, tmp, copyInto), Packer.Stored::contentIntegrity);
     }
 
     private interface Fill<T> {

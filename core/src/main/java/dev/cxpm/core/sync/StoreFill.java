@@ -235,7 +235,7 @@ final class StoreFill {
         // instanceof, not a switch on the type: a fresh JVM spins a class for that switch (ColdPathTest)
         if (found.content() instanceof ProjectIndex.Content.Directory d) {
             StoreTree.Packed both = StoreTree.packed(store, d.dir());
-            dev.cxpm.core.pack.Packer.Result packed = both.result();
+            dev.cxpm.core.pack.Packer.Stored packed = both.result();
             both.tree().ifPresent(t -> packedNow.put(packed.contentIntegrity(), t));
             // what pack leaves out of a directory (links leaving the plugin, loops, ...) is not installed: say so
             List<Doctor.Finding> left = packed.listing().excluded().stream().filter(e -> e.reason().contains("symlink"))
