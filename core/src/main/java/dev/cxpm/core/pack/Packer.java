@@ -148,19 +148,17 @@ public final class Packer {
     }
 
     /**
-     * As {@link #pack(Path, Path, Path)}, into a temp file the caller made and renames into place itself (the store): no
-     * second temp file and rename of the packer's own. Only the content integrity is computed: the store addresses by
+     * As {@link #pack(Path, Path, Path)}, into a temp file the caller made, opened and renames into place itself (the
+     * store; out is flushed, not closed): no second temp file and rename of the packer's own. Only the content integrity is computed: the store addresses by
      * it, and nothing asks a stored archive for the sha512 of its bytes or the SHA-256 content digest (two of the three
      * digests pack computes, most of a first sync's hashing).
      */
-    public Stored packInto(Path pluginRoot, Path tmp, Path copyInto) {
+    public Stored packInto(Path pluginRoot, OutputStream tmp, Path copyInto) throws IOException {
         Listing listing = list(pluginRoot);
         Sha512 content512 = new Sha512();
-        try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp), bufferFor(listing))) {
-            write(listing, out, copyInto, null, content512);
-        } catch (IOException e) {
-            throw new UserError(UserError.Kind.IO, "cannot write " + tmp + ": " + e.getMessage(), null, e);
-        }
+        OutputStream out = new BufferedOutputStream(tmp, bufferFor(listing));
+        write(listing, out, copyInto, null, content512);
+        out.flush();
         return new Stored(listing, Integrity.of(content512));
     }
 
