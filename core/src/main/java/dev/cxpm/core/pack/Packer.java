@@ -143,23 +143,32 @@ public final class Packer {
         }
     }
 
-    /** What {@link #packInto} packed: the listing (what it left out) and the content integrity, the store's address. */
-    public record Stored(Listing listing, Integrity contentIntegrity) {
+    /**
+     * What {@link #packInto} packed: the listing (what it left out), the content integrity (the store's address), and
+     * the bytes it packed of the files asked for ({@code kept}, by path): each such file the listing holds is a key,
+     * with its bytes when they are at most {@link #MAX_KEPT_BYTES}, else null (a path absent is a file not packed).
+     */
+    public record Stored(Listing listing, Integrity contentIntegrity, Map<String, byte[]> kept) {
     }
+
+    /** The most bytes of one file {@link #packInto} keeps in memory for its caller (a manifest is a few hundred). */
+    public static final int MAX_KEPT_BYTES = 64 * 1024;
 
     /**
      * As {@link #pack(Path, Path, Path)}, into a temp file the caller made, opened and renames into place itself (the
      * store; out is flushed, not closed): no second temp file and rename of the packer's own. Only the content integrity is computed: the store addresses by
      * it, and nothing asks a stored archive for the sha512 of its bytes or the SHA-256 content digest (two of the three
-     * digests pack computes, most of a first sync's hashing).
+     * digests pack computes, most of a first sync's hashing). The files at the paths keep are also kept in memory as they
+     * were packed (see {@link Stored#kept}): the manifests a sync checks the lock against, without reading them back.
      */
-    public Stored packInto(Path pluginRoot, OutputStream tmp, Path copyInto) throws IOException {
+    public Stored packInto(Path pluginRoot, OutputStream tmp, Path copyInto, java.util.Set<String> keep) throws IOException {
         Listing listing = list(pluginRoot);
         Sha512 content512 = new Sha512();
+        Map<String, byte[]> kept = new java.util.HashMap<>();
         OutputStream out = new BufferedOutputStream(tmp, bufferFor(listing));
-        write(listing, out, copyInto, null, content512);
+        write(listing, out, copyInto, null, content512, keep, kept);
         out.flush();
-        return new Stored(listing, Integrity.of(content512));
+        return new Stored(listing, Integrity.of(content512), java.util.Collections.unmodifiableMap(kept));
     }
 
     private static Result write(Listing listing, Path file, Path copyInto) throws IOException {
@@ -182,7 +191,7 @@ public final class Packer {
                      out.write(b, off, len);
                  }
              }) {
-            write(listing, digesting, copyInto, content, content512);
+            write(listing, digesting, copyInto, content, content512, java.util.Set.of(), null);
         }
         return new Result(file, Files.size(file), Integrity.of(sha), listing, HexFormat.of().formatHex(content.digest()), Integrity.of(content512));
     }
@@ -362,9 +371,11 @@ public final class Packer {
 
     /**
      * Writes the listing as a deterministic tar.gz to {@code out} (not closed), feeding each file's share of the
-     * content digests ({@link #digestFile}; the SHA-256 one unless null), each file also written under copyInto (unless null).
+     * content digests ({@link #digestFile}; the SHA-256 one unless null), each file also written under copyInto (unless null),
+     * and the files at the paths keep into kept ({@link Stored#kept}).
      */
-    private static void write(Listing listing, OutputStream out, Path copyInto, Sha256 content, Sha512 content512) throws IOException {
+    private static void write(Listing listing, OutputStream out, Path copyInto, Sha256 content, Sha512 content512,
+            java.util.Set<String> keep, Map<String, byte[]> kept) throws IOException {
         byte[] buf = readBuffer(listing);
         java.util.Set<String> made = new java.util.HashSet<>();
         writeTgz(out, tar -> {
@@ -380,7 +391,15 @@ public final class Packer {
                      OutputStream copied = copy == null ? OutputStream.nullOutputStream()
                              : Files.newOutputStream(copy, java.nio.file.StandardOpenOption.CREATE_NEW)) {
                     long copiedBytes = 0;
+                    ByteArrayOutputStream keeping = null;
+                    if (keep.contains(e.path())) {
+                        keeping = e.size() <= MAX_KEPT_BYTES ? new ByteArrayOutputStream((int) e.size()) : null;
+                        kept.put(e.path(), null);
+                    }
                     for (int n; (n = in.read(buf)) > 0; ) {
+                        if (keeping != null) {
+                            keeping.write(buf, 0, n);
+                        }
                         if (content != null) {
                             content.update(buf, 0, n);
                         }
@@ -395,6 +414,9 @@ public final class Packer {
                     content512.update(ZERO);
                     if (copiedBytes != e.size()) {
                         throw new IOException(e.path() + " changed while packing");
+                    }
+                    if (keeping != null) {
+                        kept.put(e.path(), keeping.toByteArray());
                     }
                 }
                 if (copy != null && e.executable()) {

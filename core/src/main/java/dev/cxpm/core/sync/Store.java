@@ -76,10 +76,11 @@ public record Store(Path dir) {
 
     /**
      * As {@link #add(Path)}, also writing each packed file under copyInto (unless null: {@link Packer#pack(Path, Path, Path)}),
-     * and returning what was packed: its listing says what was left out, without listing the plugin again.
+     * and returning what was packed: its listing says what was left out, without listing the plugin again, and its
+     * manifests ({@link LockedContent#MANIFESTS}) are kept, for the lock to be checked against without reading them back.
      */
     Packer.Stored add(Path pluginDir, Path copyInto) {
-        return write(out -> new Packer().packInto(pluginDir, out, copyInto), Packer.Stored::contentIntegrity);
+        return write(out -> new Packer().packInto(pluginDir, out, copyInto, LockedContent.MANIFESTS), Packer.Stored::contentIntegrity);
     }
 
     private interface Fill<T> {

@@ -48,7 +48,11 @@ final class StoreFill {
      * The trees this sync packed (by content integrity): phase 2 takes them as they were made, a moment ago in this process,
      * instead of reading each one's index back and checking every file with an lstat (a first sync made them all).
      */
-    private final Map<Integrity, StoreTree> packedNow = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<Integrity, PackedNow> packedNow = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** A tree this sync packed, with the manifests the packer kept ({@link dev.cxpm.core.pack.Packer.Stored#kept}). */
+    private record PackedNow(StoreTree tree, Map<String, byte[]> manifests) {
+    }
 
     StoreFill(CodexHome home, Store store, Progress progress) {
         this.home = home;
@@ -120,8 +124,7 @@ final class StoreFill {
                 Optional<StoreTree> tree = SmallPool.result(fromStore.get(i));
                 if (tree.isEmpty()) {
                     step.item(i + 1, plugins.size(), "fetching " + id(p) + " " + p.version());
-                    tree = Optional.of(fetch(p, lazyIndex));
-                    LockedContent.check(p, tree.get().files());
+                    tree = Optional.of(fetch(p, lazyIndex, verify));
                 }
                 trees.put(id(p), tree.get());
             }
@@ -135,10 +138,10 @@ final class StoreFill {
      * locked integrity, not on their sizes and times: an edit made to look untouched is not linked into another home.
      */
     private Optional<StoreTree> fromStore(LockedPlugin p, boolean verify) {
-        StoreTree packed = verify ? null : packedNow.get(p.integrity());
+        PackedNow packed = verify ? null : packedNow.get(p.integrity());
         if (packed != null) {
-            LockedContent.check(p, packed.files());
-            return Optional.of(packed);
+            LockedContent.check(p, packed.tree().files(), packed.manifests());
+            return Optional.of(packed.tree());
         }
         if (!store.has(p.integrity())) {
             return Optional.empty();
@@ -153,11 +156,22 @@ final class StoreFill {
         return tree;
     }
 
-    /** Fetches p's locked content into the store from its marketplace, then makes its tree, verifying it. */
-    private StoreTree fetch(LockedPlugin p, Supplier<ProjectIndex> index) {
+    /**
+     * Fetches p's locked content into the store from its marketplace, then takes the tree its packing kept (unless
+     * --verify), else makes one from the archive, verifying it; its lock entry checked against it. A directory packed
+     * into the store a moment ago was not unpacked again from its own archive (a --frozen sync into an empty store did).
+     */
+    private StoreTree fetch(LockedPlugin p, Supplier<ProjectIndex> index, boolean verify) {
         fetchIntoStore(p, index);
-        return StoreTree.make(store, p.integrity()).orElseThrow(() -> new UserError(UserError.Kind.INTEGRITY, "the store's copy of "
+        PackedNow packed = verify ? null : packedNow.get(p.integrity());
+        if (packed != null) {
+            LockedContent.check(p, packed.tree().files(), packed.manifests());
+            return packed.tree();
+        }
+        StoreTree made = StoreTree.make(store, p.integrity()).orElseThrow(() -> new UserError(UserError.Kind.INTEGRITY, "the store's copy of "
                 + p.id() + " (" + store.blob(p.integrity()) + ") changed while it was being installed; nothing was changed", "run the command again"));
+        LockedContent.check(p, made.files());
+        return made;
     }
 
     private void fetchIntoStore(LockedPlugin p, java.util.function.Supplier<ProjectIndex> index) {
@@ -236,7 +250,7 @@ final class StoreFill {
         if (found.content() instanceof ProjectIndex.Content.Directory d) {
             StoreTree.Packed both = StoreTree.packed(store, d.dir());
             dev.cxpm.core.pack.Packer.Stored packed = both.result();
-            both.tree().ifPresent(t -> packedNow.put(packed.contentIntegrity(), t));
+            both.tree().ifPresent(t -> packedNow.put(packed.contentIntegrity(), new PackedNow(t, packed.kept())));
             // what pack leaves out of a directory (links leaving the plugin, loops, ...) is not installed: say so
             List<Doctor.Finding> left = packed.listing().excluded().stream().filter(e -> e.reason().contains("symlink"))
                     .map(e -> new Doctor.Finding("link-left-out", found.release().name() + "@" + found.release().origin(),
