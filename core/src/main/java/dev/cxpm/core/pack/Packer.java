@@ -201,6 +201,18 @@ public final class Packer {
      * records), not 256 KiB for every plugin of a few KiB: a first sync packs each plugin, and the buffers were most of
      * what it allocated.
      */
+    /**
+     * About the size of the listing's tar: a header per file, contents in 512-byte records, the end, the whole padded to
+     * commons-compress's 10,240-byte records.
+     */
+    private static long tarBytes(Listing listing) {
+        long tar = 1024;
+        for (Entry e : listing.entries()) {
+            tar += 512 + (e.size() + 511) / 512 * 512;
+        }
+        return (tar + 10_239) / 10_240 * 10_240;
+    }
+
     private static int bufferFor(Listing listing) {
         long tar = 1024;
         for (Entry e : listing.entries()) {
@@ -318,7 +330,7 @@ public final class Packer {
     public static byte[] archive(Map<String, String> files) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try {
-            writeTgz(bytes, tar -> {
+            writeTgz(bytes, 0, tar -> {
                 for (Map.Entry<String, String> f : new TreeMap<>(files).entrySet()) {
                     byte[] content = f.getValue().getBytes(StandardCharsets.UTF_8);
                     tar.putArchiveEntry(header(f.getKey(), content.length, false));
@@ -352,8 +364,8 @@ public final class Packer {
     }
 
     /** Writes the entries as a deterministic tar.gz to {@code out} (not closed): the one writer pack and archive share. */
-    private static void writeTgz(OutputStream out, TarBody body) throws IOException {
-        StableGzipOutputStream gz = new StableGzipOutputStream(out, Deflater.DEFAULT_COMPRESSION);
+    private static void writeTgz(OutputStream out, long expectedTarBytes, TarBody body) throws IOException {
+        StableGzipOutputStream gz = new StableGzipOutputStream(out, Deflater.DEFAULT_COMPRESSION, expectedTarBytes);
         try {
             TarArchiveOutputStream tar = newTar(gz);
             body.writeTo(tar);
@@ -378,7 +390,7 @@ public final class Packer {
             java.util.Set<String> keep, Map<String, byte[]> kept) throws IOException {
         byte[] buf = readBuffer(listing);
         java.util.Set<String> made = new java.util.HashSet<>();
-        writeTgz(out, tar -> {
+        writeTgz(out, tarBytes(listing), tar -> {
             for (Entry e : listing.entries()) {
                 tar.putArchiveEntry(header(e.path(), e.size(), e.executable()));
                 byte[] header = header(e.path(), e.executable());

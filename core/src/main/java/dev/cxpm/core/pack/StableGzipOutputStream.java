@@ -49,17 +49,26 @@ final class StableGzipOutputStream extends OutputStream {
      * allocate 128 KiB twice (a first sync of 1,000 plugins spent ~100 young collections on such buffers). Only where
      * blocks end shapes the output, not how big this array was.
      */
-    private byte[] block = new byte[INITIAL_BLOCK];
+    private byte[] block;
     private int filled;
     private byte[] dictionary;
     private long total;
     private boolean finished;
 
-    StableGzipOutputStream(OutputStream out, int level) throws IOException {
-        this(out, level, Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors())));
+    /**
+     * expectedBytes: about how much will be written (the packer knows its tar's size), so the first block is made that
+     * big, not grown to it; only a hint, the output is the same whatever it is.
+     */
+    StableGzipOutputStream(OutputStream out, int level, long expectedBytes) throws IOException {
+        this(out, level, Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors())), expectedBytes);
     }
 
     StableGzipOutputStream(OutputStream out, int level, int threads) throws IOException {
+        this(out, level, threads, 0);
+    }
+
+    private StableGzipOutputStream(OutputStream out, int level, int threads, long expectedBytes) throws IOException {
+        this.block = new byte[(int) Math.max(INITIAL_BLOCK, Math.min(BLOCK, expectedBytes))];
         this.out = out;
         this.level = level;
         this.threads = threads;

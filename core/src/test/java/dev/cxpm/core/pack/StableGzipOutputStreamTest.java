@@ -82,6 +82,21 @@ class StableGzipOutputStreamTest {
         assertThat(sha256(gzip(mixed(StableGzipOutputStream.BLOCK), 2)))
                 .isEqualTo("f10b3c8d3b32423084e78529a9acf4ed74a3bbfc9204636ee92a3e680cb54735");
         assertThat(sha256(gzip(mixed(300_001), 2))).isEqualTo("ee032a737bf4481ebe8852263a7929405d21e75ddd098a5e5be5364a8ad3b309");
+        // the packer's size hint makes the first block that big at once: the same bytes, whether the hint is short or long
+        assertThat(sha256(gzipExpecting(mixed(5_000), 10_240))).isEqualTo("0385a84fecadf3ac911c3386d8e0d60ac62735d97b16611705cdeb21e65288ff");
+        assertThat(sha256(gzipExpecting(mixed(5_000), 100))).isEqualTo("0385a84fecadf3ac911c3386d8e0d60ac62735d97b16611705cdeb21e65288ff");
+        assertThat(sha256(gzipExpecting(mixed(300_001), 300_001)))
+                .isEqualTo("ee032a737bf4481ebe8852263a7929405d21e75ddd098a5e5be5364a8ad3b309");
+    }
+
+    private static byte[] gzipExpecting(byte[] input, long expected) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        StableGzipOutputStream gz = new StableGzipOutputStream(out, 6, expected);
+        for (int off = 0; off < input.length; off += 7_777) {
+            gz.write(input, off, Math.min(7_777, input.length - off));
+        }
+        gz.finish();
+        return out.toByteArray();
     }
 
     private static String sha256(byte[] b) {
