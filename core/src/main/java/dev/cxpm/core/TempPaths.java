@@ -36,6 +36,27 @@ public final class TempPaths {
         }
     }
 
+    /** A temp file just made, open for writing. */
+    public record Opened(Path path, java.io.OutputStream out) {
+    }
+
+    /**
+     * As {@link #file}, returned open for writing: the file made is the file written, not created, closed and opened
+     * again (an open and a close per blob the store keeps).
+     */
+    public static Opened open(Path dir, String prefix, String suffix) throws IOException {
+        for (int attempt = 0; ; attempt++) {
+            Path p = dir.resolve(prefix + random() + suffix);
+            try {
+                return new Opened(p, Files.newOutputStream(p, java.nio.file.StandardOpenOption.CREATE_NEW));
+            } catch (FileAlreadyExistsException e) {
+                if (attempt > 100) {
+                    throw e;
+                }
+            }
+        }
+    }
+
     private static final java.nio.file.attribute.FileAttribute<?> OWNER_ONLY = PosixFilePermissions.asFileAttribute(
             java.util.EnumSet.of(java.nio.file.attribute.PosixFilePermission.OWNER_READ, java.nio.file.attribute.PosixFilePermission.OWNER_WRITE));
 

@@ -28,20 +28,29 @@ public final class IgnoreRules {
 
     private final List<Rule> rules;
 
+    /** The defaults alone (a plugin without an ignore file: most), compiled once, not for every plugin a sync packs. */
+    private static final IgnoreRules DEFAULT_RULES = defaults();
+
+    private static IgnoreRules defaults() {
+        List<Rule> rules = new ArrayList<>();
+        for (String line : DEFAULTS) {
+            addRule(rules, line);
+        }
+        return new IgnoreRules(List.copyOf(rules));
+    }
+
     private IgnoreRules(List<Rule> rules) {
         this.rules = rules;
     }
 
     /** The defaults followed by the lines of an ignore file (null or empty when there is none). */
     public static IgnoreRules parse(String ignoreFileText) {
-        List<Rule> rules = new ArrayList<>();
-        for (String line : DEFAULTS) {
-            addRule(rules, line);
+        if (ignoreFileText == null) {
+            return DEFAULT_RULES;
         }
-        if (ignoreFileText != null) {
-            for (String line : ignoreFileText.split("\r?\n", -1)) {
-                addRule(rules, line);
-            }
+        List<Rule> rules = new ArrayList<>(DEFAULT_RULES.rules);
+        for (String line : ignoreFileText.split("\r?\n", -1)) {
+            addRule(rules, line);
         }
         return new IgnoreRules(rules);
     }

@@ -144,15 +144,31 @@ public final class Packer {
     }
 
     /**
-     * As {@link #pack(Path, Path, Path)}, into a temp file the caller made and renames into place itself (the store): no
-     * second temp file and rename of the packer's own.
+     * What {@link #packInto} packed: the listing (what it left out), the content integrity (the store's address), and
+     * the bytes it packed of the files asked for ({@code kept}, by path): each such file the listing holds is a key,
+     * with its bytes when they are at most {@link #MAX_KEPT_BYTES}, else null (a path absent is a file not packed).
      */
-    public Result packInto(Path pluginRoot, Path tmp, Path copyInto) {
-        try {
-            return write(list(pluginRoot), tmp, copyInto);
-        } catch (IOException e) {
-            throw new UserError(UserError.Kind.IO, "cannot write " + tmp + ": " + e.getMessage(), null, e);
-        }
+    public record Stored(Listing listing, Integrity contentIntegrity, Map<String, byte[]> kept) {
+    }
+
+    /** The most bytes of one file {@link #packInto} keeps in memory for its caller (a manifest is a few hundred). */
+    public static final int MAX_KEPT_BYTES = 64 * 1024;
+
+    /**
+     * As {@link #pack(Path, Path, Path)}, into a temp file the caller made, opened and renames into place itself (the
+     * store; out is flushed, not closed): no second temp file and rename of the packer's own. Only the content integrity is computed: the store addresses by
+     * it, and nothing asks a stored archive for the sha512 of its bytes or the SHA-256 content digest (two of the three
+     * digests pack computes, most of a first sync's hashing). The files at the paths keep are also kept in memory as they
+     * were packed (see {@link Stored#kept}): the manifests a sync checks the lock against, without reading them back.
+     */
+    public Stored packInto(Path pluginRoot, OutputStream tmp, Path copyInto, java.util.Set<String> keep) throws IOException {
+        Listing listing = list(pluginRoot);
+        Sha512 content512 = new Sha512();
+        Map<String, byte[]> kept = new java.util.HashMap<>();
+        OutputStream out = new BufferedOutputStream(tmp, bufferFor(listing));
+        write(listing, out, copyInto, null, content512, keep, kept);
+        out.flush();
+        return new Stored(listing, Integrity.of(content512), java.util.Collections.unmodifiableMap(kept));
     }
 
     private static Result write(Listing listing, Path file, Path copyInto) throws IOException {
@@ -161,7 +177,7 @@ public final class Packer {
         Sha512 sha = new Sha512();
         Sha256 content = new Sha256();
         Sha512 content512 = new Sha512();
-        try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), 256 * 1024);
+        try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), bufferFor(listing));
              OutputStream digesting = new java.io.FilterOutputStream(out) {
                  @Override
                  public void write(int b) throws IOException {
@@ -175,9 +191,43 @@ public final class Packer {
                      out.write(b, off, len);
                  }
              }) {
-            write(listing, digesting, copyInto, content, content512);
+            write(listing, digesting, copyInto, content, content512, java.util.Set.of(), null);
         }
         return new Result(file, Files.size(file), Integrity.of(sha), listing, HexFormat.of().formatHex(content.digest()), Integrity.of(content512));
+    }
+
+    /**
+     * Room for the whole archive up to 256 KiB (its tar bytes bound it: a header per file, contents in 512-byte
+     * records), not 256 KiB for every plugin of a few KiB: a first sync packs each plugin, and the buffers were most of
+     * what it allocated.
+     */
+    /**
+     * About the size of the listing's tar: a header per file, contents in 512-byte records, the end, the whole padded to
+     * commons-compress's 10,240-byte records.
+     */
+    private static long tarBytes(Listing listing) {
+        long tar = 1024;
+        for (Entry e : listing.entries()) {
+            tar += 512 + (e.size() + 511) / 512 * 512;
+        }
+        return (tar + 10_239) / 10_240 * 10_240;
+    }
+
+    private static int bufferFor(Listing listing) {
+        long tar = 1024;
+        for (Entry e : listing.entries()) {
+            tar += 1024 + e.size();
+        }
+        return (int) Math.min(256 * 1024, tar);
+    }
+
+    /** Room to copy the largest file in one read, up to {@link #BUFFER}. */
+    private static byte[] readBuffer(Listing listing) {
+        long largest = 0;
+        for (Entry e : listing.entries()) {
+            largest = Math.max(largest, e.size());
+        }
+        return new byte[(int) Math.max(512, Math.min(BUFFER, largest + 1))];
     }
 
     /**
@@ -280,7 +330,7 @@ public final class Packer {
     public static byte[] archive(Map<String, String> files) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try {
-            writeTgz(bytes, tar -> {
+            writeTgz(bytes, 0, tar -> {
                 for (Map.Entry<String, String> f : new TreeMap<>(files).entrySet()) {
                     byte[] content = f.getValue().getBytes(StandardCharsets.UTF_8);
                     tar.putArchiveEntry(header(f.getKey(), content.length, false));
@@ -314,8 +364,8 @@ public final class Packer {
     }
 
     /** Writes the entries as a deterministic tar.gz to {@code out} (not closed): the one writer pack and archive share. */
-    private static void writeTgz(OutputStream out, TarBody body) throws IOException {
-        StableGzipOutputStream gz = new StableGzipOutputStream(out, Deflater.DEFAULT_COMPRESSION);
+    private static void writeTgz(OutputStream out, long expectedTarBytes, TarBody body) throws IOException {
+        StableGzipOutputStream gz = new StableGzipOutputStream(out, Deflater.DEFAULT_COMPRESSION, expectedTarBytes);
         try {
             TarArchiveOutputStream tar = newTar(gz);
             body.writeTo(tar);
@@ -333,33 +383,52 @@ public final class Packer {
 
     /**
      * Writes the listing as a deterministic tar.gz to {@code out} (not closed), feeding each file's share of the
-     * content digests ({@link #digestFile}), each file also written under copyInto (unless null).
+     * content digests ({@link #digestFile}; the SHA-256 one unless null), each file also written under copyInto (unless null),
+     * and the files at the paths keep into kept ({@link Stored#kept}).
      */
-    private static void write(Listing listing, OutputStream out, Path copyInto, Sha256 content, Sha512 content512) throws IOException {
-        byte[] buf = new byte[BUFFER];
+    private static void write(Listing listing, OutputStream out, Path copyInto, Sha256 content, Sha512 content512,
+            java.util.Set<String> keep, Map<String, byte[]> kept) throws IOException {
+        byte[] buf = readBuffer(listing);
         java.util.Set<String> made = new java.util.HashSet<>();
-        writeTgz(out, tar -> {
+        writeTgz(out, tarBytes(listing), tar -> {
             for (Entry e : listing.entries()) {
                 tar.putArchiveEntry(header(e.path(), e.size(), e.executable()));
                 byte[] header = header(e.path(), e.executable());
-                content.update(header);
+                if (content != null) {
+                    content.update(header);
+                }
                 content512.update(header);
                 Path copy = copyInto == null ? null : Unpacker.fileIn(copyInto, e.path(), made);
                 try (InputStream in = Files.newInputStream(e.source());
                      OutputStream copied = copy == null ? OutputStream.nullOutputStream()
                              : Files.newOutputStream(copy, java.nio.file.StandardOpenOption.CREATE_NEW)) {
                     long copiedBytes = 0;
+                    ByteArrayOutputStream keeping = null;
+                    if (keep.contains(e.path())) {
+                        keeping = e.size() <= MAX_KEPT_BYTES ? new ByteArrayOutputStream((int) e.size()) : null;
+                        kept.put(e.path(), null);
+                    }
                     for (int n; (n = in.read(buf)) > 0; ) {
-                        content.update(buf, 0, n);
+                        if (keeping != null) {
+                            keeping.write(buf, 0, n);
+                        }
+                        if (content != null) {
+                            content.update(buf, 0, n);
+                        }
                         content512.update(buf, 0, n);
                         tar.write(buf, 0, n);
                         copied.write(buf, 0, n);
                         copiedBytes += n;
                     }
-                    content.update(ZERO);
+                    if (content != null) {
+                        content.update(ZERO);
+                    }
                     content512.update(ZERO);
                     if (copiedBytes != e.size()) {
                         throw new IOException(e.path() + " changed while packing");
+                    }
+                    if (keeping != null) {
+                        kept.put(e.path(), keeping.toByteArray());
                     }
                 }
                 if (copy != null && e.executable()) {

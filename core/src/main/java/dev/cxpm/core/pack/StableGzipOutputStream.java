@@ -28,7 +28,9 @@ import java.util.zip.Deflater;
 final class StableGzipOutputStream extends OutputStream {
     private static final byte[] HEADER = {0x1f, (byte) 0x8b, Deflater.DEFLATED, 0, 0, 0, 0, 0, 0, (byte) 0xff};
     static final int BLOCK = 128 * 1024;
+    private static final int INITIAL_BLOCK = 8 * 1024;
     private static final int DICT = 32 * 1024;
+    private static final int CHUNK = 64 * 1024;
 
     private final OutputStream out;
     private final int level;
@@ -42,17 +44,31 @@ final class StableGzipOutputStream extends OutputStream {
     private final int maxInFlight;
     private final ArrayDeque<FutureTask<byte[]>> inFlight = new ArrayDeque<>();
     private final CRC32 crc = new CRC32();
-    private byte[] block = new byte[BLOCK];
+    /**
+     * The block being filled: grown as input comes, up to {@link #BLOCK}, so a plugin of a few KiB (most) does not
+     * allocate 128 KiB twice (a first sync of 1,000 plugins spent ~100 young collections on such buffers). Only where
+     * blocks end shapes the output, not how big this array was.
+     */
+    private byte[] block;
     private int filled;
     private byte[] dictionary;
     private long total;
     private boolean finished;
 
-    StableGzipOutputStream(OutputStream out, int level) throws IOException {
-        this(out, level, Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors())));
+    /**
+     * expectedBytes: about how much will be written (the packer knows its tar's size), so the first block is made that
+     * big, not grown to it; only a hint, the output is the same whatever it is.
+     */
+    StableGzipOutputStream(OutputStream out, int level, long expectedBytes) throws IOException {
+        this(out, level, Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors())), expectedBytes);
     }
 
     StableGzipOutputStream(OutputStream out, int level, int threads) throws IOException {
+        this(out, level, threads, 0);
+    }
+
+    private StableGzipOutputStream(OutputStream out, int level, int threads, long expectedBytes) throws IOException {
+        this.block = new byte[(int) Math.max(INITIAL_BLOCK, Math.min(BLOCK, expectedBytes))];
         this.out = out;
         this.level = level;
         this.threads = threads;
@@ -79,6 +95,9 @@ final class StableGzipOutputStream extends OutputStream {
         total += len;
         while (len > 0) {
             int n = Math.min(len, BLOCK - filled);
+            if (filled + n > block.length) {
+                block = Arrays.copyOf(block, Math.min(BLOCK, Math.max(block.length * 2, filled + n)));
+            }
             System.arraycopy(b, off, block, filled, n);
             filled += n;
             off += n;
@@ -131,10 +150,12 @@ final class StableGzipOutputStream extends OutputStream {
     }
 
     private void submit(boolean last) throws IOException {
-        byte[] input = filled == BLOCK ? block : Arrays.copyOf(block, filled);
+        byte[] input = block;
+        int length = filled;
         byte[] dict = dictionary;
-        dictionary = Arrays.copyOfRange(input, Math.max(0, input.length - DICT), input.length);
-        FutureTask<byte[]> task = new FutureTask<>(() -> compress(input, dict, last, level));
+        // the last block primes no other: no dictionary copied out of it
+        dictionary = last ? null : Arrays.copyOfRange(input, Math.max(0, length - DICT), length);
+        FutureTask<byte[]> task = new FutureTask<>(() -> compress(input, length, dict, last, level));
         if (pool == null && threads > 1 && !last && !inFlight.isEmpty()) {
             pool = Executors.newFixedThreadPool(threads, r -> {
                 started.incrementAndGet();
@@ -151,7 +172,7 @@ final class StableGzipOutputStream extends OutputStream {
         while (inFlight.size() >= maxInFlight || pool == null && inFlight.size() > 1) {
             drainOne();
         }
-        block = new byte[BLOCK];
+        block = last ? null : new byte[BLOCK]; // a block handed over is the task's: never written again
         filled = 0;
     }
 
@@ -170,15 +191,34 @@ final class StableGzipOutputStream extends OutputStream {
         }
     }
 
-    private static byte[] compress(byte[] input, byte[] dict, boolean last, int level) {
-        Deflater d = new Deflater(looksIncompressible(input) ? Deflater.NO_COMPRESSION : level, true);
+    /**
+     * A thread's deflaters, by level + 1, reset after each block rather than made for each: zlib's set-up allocates and
+     * clears ~270 KiB of native memory, which a first sync did once per plugin (malloc's heap grown and trimmed each
+     * time). A reset deflater compresses exactly as a new one with the same level.
+     */
+    private static final ThreadLocal<Deflater[]> DEFLATERS = ThreadLocal.withInitial(() -> new Deflater[11]);
+
+    private static Deflater deflater(int level) {
+        Deflater[] mine = DEFLATERS.get();
+        Deflater d = mine[level + 1];
+        if (d == null) {
+            d = new Deflater(level, true);
+            mine[level + 1] = d;
+        }
+        return d;
+    }
+
+    private static byte[] compress(byte[] input, int length, byte[] dict, boolean last, int level) {
+        Deflater d = deflater(looksIncompressible(input, length) ? Deflater.NO_COMPRESSION : level);
         try {
             if (dict != null && dict.length > 0) {
                 d.setDictionary(dict);
             }
-            d.setInput(input);
-            ByteArrayOutputStream buf = new ByteArrayOutputStream(input.length / 2 + 64);
-            byte[] chunk = new byte[64 * 1024];
+            d.setInput(input, 0, length);
+            ByteArrayOutputStream buf = new ByteArrayOutputStream(length / 2 + 64);
+            // a finishing deflate writes the same bytes whatever room each call has: the last block's chunk fits its
+            // input (stored, a block grows by a few bytes per 16 KiB), not 64 KiB for a plugin of a few KiB
+            byte[] chunk = new byte[last ? Math.min(CHUNK, length + length / 1024 + 64) : CHUNK];
             if (last) {
                 d.finish();
                 while (!d.finished()) {
@@ -193,7 +233,7 @@ final class StableGzipOutputStream extends OutputStream {
             }
             return buf.toByteArray();
         } finally {
-            d.end();
+            d.reset();
         }
     }
 
@@ -203,15 +243,19 @@ final class StableGzipOutputStream extends OutputStream {
      * are stored. The choice depends only on the block's bytes, so the output stays deterministic.
      */
     static boolean looksIncompressible(byte[] input) {
-        if (input.length < 4096) {
+        return looksIncompressible(input, input.length);
+    }
+
+    private static boolean looksIncompressible(byte[] input, int length) {
+        if (length < 4096) {
             return false;
         }
         int[] counts = new int[256];
-        for (byte b : input) {
-            counts[b & 0xff]++;
+        for (int i = 0; i < length; i++) {
+            counts[input[i] & 0xff]++;
         }
         double bits = 0;
-        double n = input.length;
+        double n = length;
         for (int c : counts) {
             if (c > 0) {
                 double p = c / n;

@@ -26,15 +26,38 @@ final class LockedContent {
     private LockedContent() {
     }
 
+    /** Where a plugin's manifest may be: what {@link #check} reads, and the packer keeps of a plugin it packs into the store. */
+    static final java.util.Set<String> MANIFESTS = manifestPaths();
+
+    private static java.util.Set<String> manifestPaths() {
+        java.util.Set<String> paths = new java.util.HashSet<>();
+        for (ManifestKind kind : ManifestKind.values()) {
+            paths.add(kind.relativePath());
+        }
+        return java.util.Set.copyOf(paths);
+    }
+
     /**
      * Refuses (INVALID_INPUT) an entry whose name or version is not its locked content's, unpacked (and verified) in dir.
      * Returns the manifest it read there, which the checks after phase 2 take instead of reading it again.
      */
     static UnpackedPlugins.Manifest check(LockedPlugin p, Path dir) {
+        return check(p, dir, null);
+    }
+
+    /**
+     * As {@link #check(LockedPlugin, Path)}, for a tree the packer wrote at dir a moment ago, from the manifests it kept
+     * as it packed them ({@link dev.cxpm.core.pack.Packer.Stored#kept}: a path absent is no file in the tree, a null one
+     * too big to keep, read from dir), not read back from the disk: the same bytes, those the integrity was computed over.
+     * packed null: everything is read from dir.
+     */
+    static UnpackedPlugins.Manifest check(LockedPlugin p, Path dir, java.util.Map<String, byte[]> packed) {
         Plugin plugin = null;
         UnpackedPlugins.Manifest read = null;
         for (ManifestKind kind : ManifestKind.values()) {
-            byte[] bytes = manifest(p, dir.resolve(kind.relativePath()));
+            String rel = kind.relativePath();
+            byte[] bytes = packed == null || packed.containsKey(rel) && packed.get(rel) == null
+                    ? manifest(p, dir.resolve(rel)) : packed.get(rel);
             if (bytes == null) {
                 continue;
             }

@@ -63,8 +63,8 @@ public record Store(Path dir) {
         if (holds(integrity)) {
             return integrity;
         }
-        return write(tmp -> {
-            Files.copy(tgz, tmp, StandardCopyOption.REPLACE_EXISTING);
+        return write(out -> {
+            Files.copy(tgz, out);
             return integrity;
         }, i -> i);
     }
@@ -76,14 +76,16 @@ public record Store(Path dir) {
 
     /**
      * As {@link #add(Path)}, also writing each packed file under copyInto (unless null: {@link Packer#pack(Path, Path, Path)}),
-     * and returning what was packed: its listing says what was left out, without listing the plugin again.
+     * and returning what was packed: its listing says what was left out, without listing the plugin again, and its
+     * manifests ({@link LockedContent#MANIFESTS}) are kept, for the lock to be checked against without reading them back.
      */
-    Packer.Result add(Path pluginDir, Path copyInto) {
-        return write(tmp -> new Packer().packInto(pluginDir, tmp, copyInto), Packer.Result::contentIntegrity);
+    Packer.Stored add(Path pluginDir, Path copyInto) {
+        return write(out -> new Packer().packInto(pluginDir, out, copyInto, LockedContent.MANIFESTS), Packer.Stored::contentIntegrity);
     }
 
     private interface Fill<T> {
-        T into(Path tmp) throws IOException;
+        /** Writes the blob to out (the temp file's, closed by the caller). */
+        T into(java.io.OutputStream out) throws IOException;
     }
 
     /**
@@ -92,16 +94,20 @@ public record Store(Path dir) {
      */
     private <T> T write(Fill<T> fill, java.util.function.Function<T, Integrity> address) {
         try {
-            Path tmp;
+            TempPaths.Opened opened;
             try {
-                tmp = TempPaths.file(dir, ".blob", ".tgz");
+                opened = TempPaths.open(dir, ".blob", ".tgz");
             } catch (NoSuchFileException noStoreYet) {
                 Files.createDirectories(dir);
-                tmp = TempPaths.file(dir, ".blob", ".tgz");
+                opened = TempPaths.open(dir, ".blob", ".tgz");
             }
+            Path tmp = opened.path();
             boolean moved = false;
             try {
-                T filled = fill.into(tmp);
+                T filled;
+                try (java.io.OutputStream out = opened.out()) {
+                    filled = fill.into(out);
+                }
                 Path target = blob(address.apply(filled));
                 try {
                     Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

@@ -48,9 +48,13 @@ final class StoreFill {
      * The trees this sync packed (by content integrity): phase 2 takes them as they were made, a moment ago in this process,
      * instead of reading each one's index back and checking every file with an lstat (a first sync made them all).
      */
-    private final Map<Integrity, StoreTree> packedNow = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<Integrity, PackedNow> packedNow = new java.util.concurrent.ConcurrentHashMap<>();
     /** The manifest {@link LockedContent#check} read in each content's tree this fill (by integrity), for the checks after it. */
     private final Map<Integrity, UnpackedPlugins.Manifest> manifests = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** A tree this sync packed, with the manifests the packer kept ({@link dev.cxpm.core.pack.Packer.Stored#kept}). */
+    private record PackedNow(StoreTree tree, Map<String, byte[]> manifests) {
+    }
 
     StoreFill(CodexHome home, Store store, Progress progress) {
         this.home = home;
@@ -132,8 +136,7 @@ final class StoreFill {
                 Optional<StoreTree> tree = SmallPool.result(fromStore.get(i));
                 if (tree.isEmpty()) {
                     step.item(i + 1, plugins.size(), "fetching " + id(p) + " " + p.version());
-                    tree = Optional.of(fetch(p, lazyIndex));
-                    manifests.put(p.integrity(), LockedContent.check(p, tree.get().files()));
+                    tree = Optional.of(fetch(p, lazyIndex, verify));
                 }
                 trees.put(id(p), tree.get());
             }
@@ -147,10 +150,10 @@ final class StoreFill {
      * locked integrity, not on their sizes and times: an edit made to look untouched is not linked into another home.
      */
     private Optional<StoreTree> fromStore(LockedPlugin p, boolean verify) {
-        StoreTree packed = verify ? null : packedNow.get(p.integrity());
+        PackedNow packed = verify ? null : packedNow.get(p.integrity());
         if (packed != null) {
-            manifests.put(p.integrity(), LockedContent.check(p, packed.files()));
-            return Optional.of(packed);
+            manifests.put(p.integrity(), LockedContent.check(p, packed.tree().files(), packed.manifests()));
+            return Optional.of(packed.tree());
         }
         if (!store.has(p.integrity())) {
             return Optional.empty();
@@ -165,11 +168,22 @@ final class StoreFill {
         return tree;
     }
 
-    /** Fetches p's locked content into the store from its marketplace, then makes its tree, verifying it. */
-    private StoreTree fetch(LockedPlugin p, Supplier<ProjectIndex> index) {
+    /**
+     * Fetches p's locked content into the store from its marketplace, then takes the tree its packing kept (unless
+     * --verify), else makes one from the archive, verifying it; its lock entry checked against it. A directory packed
+     * into the store a moment ago was not unpacked again from its own archive (a --frozen sync into an empty store did).
+     */
+    private StoreTree fetch(LockedPlugin p, Supplier<ProjectIndex> index, boolean verify) {
         fetchIntoStore(p, index);
-        return StoreTree.make(store, p.integrity()).orElseThrow(() -> new UserError(UserError.Kind.INTEGRITY, "the store's copy of "
+        PackedNow packed = verify ? null : packedNow.get(p.integrity());
+        if (packed != null) {
+            manifests.put(p.integrity(), LockedContent.check(p, packed.tree().files(), packed.manifests()));
+            return packed.tree();
+        }
+        StoreTree made = StoreTree.make(store, p.integrity()).orElseThrow(() -> new UserError(UserError.Kind.INTEGRITY, "the store's copy of "
                 + p.id() + " (" + store.blob(p.integrity()) + ") changed while it was being installed; nothing was changed", "run the command again"));
+        manifests.put(p.integrity(), LockedContent.check(p, made.files()));
+        return made;
     }
 
     private void fetchIntoStore(LockedPlugin p, java.util.function.Supplier<ProjectIndex> index) {
@@ -247,8 +261,8 @@ final class StoreFill {
         // instanceof, not a switch on the type: a fresh JVM spins a class for that switch (ColdPathTest)
         if (found.content() instanceof ProjectIndex.Content.Directory d) {
             StoreTree.Packed both = StoreTree.packed(store, d.dir());
-            dev.cxpm.core.pack.Packer.Result packed = both.result();
-            both.tree().ifPresent(t -> packedNow.put(packed.contentIntegrity(), t));
+            dev.cxpm.core.pack.Packer.Stored packed = both.result();
+            both.tree().ifPresent(t -> packedNow.put(packed.contentIntegrity(), new PackedNow(t, packed.kept())));
             // what pack leaves out of a directory (links leaving the plugin, loops, ...) is not installed: say so
             List<Doctor.Finding> left = packed.listing().excluded().stream().filter(e -> e.reason().contains("symlink"))
                     .map(e -> new Doctor.Finding("link-left-out", found.release().name() + "@" + found.release().origin(),

@@ -115,7 +115,7 @@ record StoreTree(Path files, List<String> dirs, List<File> entries) {
         try {
             tmp = tempDir(store.dir());
             Files.createDirectory(tmp.resolve(FILES));
-            Packer.Result result;
+            Packer.Stored result;
             try {
                 result = store.add(pluginDir, tmp.resolve(FILES));
             } catch (UserError notUnpackable) {
@@ -144,7 +144,7 @@ record StoreTree(Path files, List<String> dirs, List<File> entries) {
     }
 
     /** What {@link #packed} packed, and the store's tree of that content (none when the packer could not write one). */
-    record Packed(Packer.Result result, Optional<StoreTree> tree) {
+    record Packed(Packer.Stored result, Optional<StoreTree> tree) {
     }
 
     /**

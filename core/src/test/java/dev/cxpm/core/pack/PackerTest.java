@@ -272,4 +272,29 @@ class PackerTest {
         assertThat(new Unpacker().unpack(r.file(), tmp.resolve("out"))).hasSize(3_004);
         assertThat(tmp.resolve("out/many/d2/f2942.txt")).hasContent("file 2942");
     }
+
+    /**
+     * The store's pack keeps the files it is asked for as it packs them (the manifests sync checks the lock against),
+     * gives the content integrity pack gives, and writes the same archive bytes.
+     */
+    @Test
+    void packIntoKeepsTheFilesAskedForAndPacksAsPackDoes() throws IOException {
+        Path plugin = tmp.resolve("p");
+        Files.createDirectories(plugin.resolve(".codex-plugin"));
+        Files.writeString(plugin.resolve(".codex-plugin/plugin.json"), "{\"name\": \"p\", \"version\": \"1.0.0\"}");
+        Files.writeString(plugin.resolve("big.json"), "x".repeat(Packer.MAX_KEPT_BYTES + 1));
+        Files.writeString(plugin.resolve("other.txt"), "not kept");
+        Packer.Result packed = new Packer().pack(plugin, tmp.resolve("p.tgz"));
+
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        Packer.Stored stored = new Packer().packInto(plugin, out, null,
+                java.util.Set.of(".codex-plugin/plugin.json", "big.json", "plugin.json"));
+
+        assertThat(stored.contentIntegrity()).isEqualTo(packed.contentIntegrity());
+        assertThat(out.toByteArray()).isEqualTo(Files.readAllBytes(tmp.resolve("p.tgz")));
+        assertThat(stored.kept()).containsOnlyKeys(".codex-plugin/plugin.json", "big.json");
+        assertThat(new String(stored.kept().get(".codex-plugin/plugin.json"), java.nio.charset.StandardCharsets.UTF_8))
+                .isEqualTo("{\"name\": \"p\", \"version\": \"1.0.0\"}");
+        assertThat(stored.kept().get("big.json")).as("too big to keep: read from the tree").isNull();
+    }
 }

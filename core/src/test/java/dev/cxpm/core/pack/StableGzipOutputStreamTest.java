@@ -70,6 +70,41 @@ class StableGzipOutputStreamTest {
         assertThat(big.threadsStarted()).isPositive();
     }
 
+    /**
+     * The bytes themselves, as cxpm 6cc7cd4 wrote them (SHA-256 of the gzip): the buffers may change size, the output
+     * may not (a packed plugin's bytes are its registry integrity). Written in odd slices, so the block grows across writes.
+     */
+    @Test
+    void theBytesStayThoseOfEarlierBuilds() throws IOException {
+        assertThat(sha256(gzip(new byte[0], 2))).isEqualTo("ac73670af3abed54ac6fb4695131f4099be9fbe39d6076c5d0264a6bbdae9d83");
+        assertThat(sha256(gzip(mixed(100), 2))).isEqualTo("3facf3c81193896c3d300cb592b837167bd04162c9ef38683966befac17bce50");
+        assertThat(sha256(gzip(mixed(5_000), 2))).isEqualTo("0385a84fecadf3ac911c3386d8e0d60ac62735d97b16611705cdeb21e65288ff");
+        assertThat(sha256(gzip(mixed(StableGzipOutputStream.BLOCK), 2)))
+                .isEqualTo("f10b3c8d3b32423084e78529a9acf4ed74a3bbfc9204636ee92a3e680cb54735");
+        assertThat(sha256(gzip(mixed(300_001), 2))).isEqualTo("ee032a737bf4481ebe8852263a7929405d21e75ddd098a5e5be5364a8ad3b309");
+        // the packer's size hint makes the first block that big at once: the same bytes, whether the hint is short or long
+        assertThat(sha256(gzipExpecting(mixed(5_000), 10_240))).isEqualTo("0385a84fecadf3ac911c3386d8e0d60ac62735d97b16611705cdeb21e65288ff");
+        assertThat(sha256(gzipExpecting(mixed(5_000), 100))).isEqualTo("0385a84fecadf3ac911c3386d8e0d60ac62735d97b16611705cdeb21e65288ff");
+        assertThat(sha256(gzipExpecting(mixed(300_001), 300_001)))
+                .isEqualTo("ee032a737bf4481ebe8852263a7929405d21e75ddd098a5e5be5364a8ad3b309");
+    }
+
+    private static byte[] gzipExpecting(byte[] input, long expected) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        StableGzipOutputStream gz = new StableGzipOutputStream(out, 6, expected);
+        for (int off = 0; off < input.length; off += 7_777) {
+            gz.write(input, off, Math.min(7_777, input.length - off));
+        }
+        gz.finish();
+        return out.toByteArray();
+    }
+
+    private static String sha256(byte[] b) {
+        Sha256 d = new Sha256();
+        d.update(b, 0, b.length);
+        return java.util.HexFormat.of().formatHex(d.digest());
+    }
+
     @Test
     void emptyAndBlockAlignedInputsRoundTrip() throws IOException {
         assertThat(gunzip(gzip(new byte[0], 2))).isEmpty();

@@ -1,0 +1,37 @@
+package dev.cxpm.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TempPathsTest {
+    @TempDir
+    Path dir;
+
+    /** The store writes each blob through the stream of the file open made: that file, new, beside nothing it replaced. */
+    @Test
+    void openMakesANewFileAndWritesIt() throws IOException {
+        Set<Path> made = new HashSet<>();
+        for (int i = 0; i < 50; i++) {
+            TempPaths.Opened t = TempPaths.open(dir, ".blob", ".tgz");
+            try (OutputStream out = t.out()) {
+                out.write(("blob " + i).getBytes(StandardCharsets.UTF_8));
+            }
+            assertThat(t.path().getParent()).isEqualTo(dir);
+            assertThat(t.path().getFileName().toString()).startsWith(".blob").endsWith(".tgz");
+            assertThat(made.add(t.path())).as("a new file each time").isTrue();
+            assertThat(Files.readString(t.path())).isEqualTo("blob " + i);
+        }
+        try (var files = Files.list(dir)) {
+            assertThat(files.count()).isEqualTo(50);
+        }
+    }
+}

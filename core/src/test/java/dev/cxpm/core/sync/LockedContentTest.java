@@ -1,0 +1,74 @@
+package dev.cxpm.core.sync;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.cxpm.core.UserError;
+import dev.cxpm.core.lock.LockedPlugin;
+import dev.cxpm.core.lock.ResolvedSource;
+import dev.cxpm.core.pack.Integrity;
+import dev.cxpm.core.resolve.PluginVersion;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A lock entry is checked against the manifest of its content: read from the tree, or, for a tree the packer wrote a
+ * moment ago, taken from the bytes it kept as it packed them (what the integrity was computed over).
+ */
+class LockedContentTest {
+    @TempDir
+    Path dir;
+
+    private static LockedPlugin locked(String name, String version) {
+        return new LockedPlugin(name, PluginVersion.of(version), "fx", new ResolvedSource.LocalPath("./plugins/" + name),
+                Integrity.sha512(new byte[0]), new TreeMap<>(), Optional.empty(), Optional.empty());
+    }
+
+    private static byte[] manifest(String name, String version) {
+        return ("{\"name\": \"" + name + "\", \"version\": \"" + version + "\"}").getBytes(StandardCharsets.UTF_8);
+    }
+
+    private Path treeWith(String name, String version) throws IOException {
+        Path tree = dir.resolve("tree");
+        Files.createDirectories(tree.resolve(".codex-plugin"));
+        Files.write(tree.resolve(".codex-plugin/plugin.json"), manifest(name, version));
+        return tree;
+    }
+
+    @Test
+    void theTreeOnDiskIsReadWhenNothingWasKept() throws IOException {
+        Path tree = treeWith("lone", "1.1.0");
+        LockedContent.check(locked("lone", "1.1.0"), tree);
+        assertThatThrownBy(() -> LockedContent.check(locked("lone", "1.0.0"), tree))
+                .isInstanceOf(UserError.class).hasMessageContaining("cxpm.lock says lone 1.0.0", "lone 1.1.0");
+    }
+
+    @Test
+    void theManifestsThePackerKeptAreCheckedWithoutReadingTheTree() throws IOException {
+        Path tree = treeWith("lone", "9.9.9"); // not what was packed: the kept bytes are the ones checked
+        Map<String, byte[]> kept = Map.of(".codex-plugin/plugin.json", manifest("lone", "1.1.0"));
+        LockedContent.check(locked("lone", "1.1.0"), tree, kept);
+        assertThatThrownBy(() -> LockedContent.check(locked("lone", "1.0.0"), tree, kept))
+                .isInstanceOf(UserError.class).hasMessageContaining("cxpm.lock says lone 1.0.0", "lone 1.1.0");
+        assertThatThrownBy(() -> LockedContent.check(locked("other", "1.1.0"), tree, kept))
+                .isInstanceOf(UserError.class).hasMessageContaining("is plugin `lone`");
+    }
+
+    @Test
+    void aManifestTooBigToKeepIsReadFromTheTreeAndOneNotPackedIsNone() throws IOException {
+        Path tree = treeWith("lone", "1.1.0");
+        Map<String, byte[]> tooBig = new HashMap<>();
+        tooBig.put(".codex-plugin/plugin.json", null);
+        LockedContent.check(locked("lone", "1.1.0"), tree, tooBig);
+        assertThatThrownBy(() -> LockedContent.check(locked("lone", "1.1.0"), tree, Map.of()))
+                .isInstanceOf(UserError.class).hasMessageContaining("has no plugin manifest");
+    }
+}
