@@ -35,7 +35,10 @@ class ColdPathTest {
             // loaded and run interpreted), which the class-data archive cannot hold
             "java/lang/runtime/SwitchBootstraps",
             // a date parsed from text (Instant.parse: the java.time formatter's builder, ~30 classes run interpreted)
-            "java/time/format/DateTimeFormatter");
+            "java/time/format/DateTimeFormatter",
+            // the JDK's System.Logger, which Runtime.exit asks whether to log the exit: finding its backend looks for a
+            // logging provider in every jar on the class path (19 jars opened and read)
+            "jdk/internal/logger/BootstrapLogger$DetectBackend");
     /** Jackson's parser factory: --json writes with Jackson's generator, but reading what PlainJson reads needs none. */
     private static final String JSON_FACTORY = "com/fasterxml/jackson/core/JsonFactory";
 
