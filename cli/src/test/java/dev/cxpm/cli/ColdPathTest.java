@@ -61,6 +61,11 @@ class ColdPathTest {
                 assertThat(initialized).as("cxpm %s initializes %s", String.join(" ", args), JSON_FACTORY).doesNotContain("'" + JSON_FACTORY + "'");
             }
         }
+        for (String version : List.of("--version", "-V")) {
+            // picocli's model of the root command reads Main's annotations, which loads every command class
+            assertThat(coldRun(vars, List.of(version))).as("cxpm %s", version).doesNotContain("'picocli/CommandLine$Model$CommandSpec'")
+                    .doesNotContain("'dev/cxpm/cli/ServeCommand'");
+        }
         assertThat(coldRun(vars, List.of("list", "--help"))).as("the check sees picocli when it runs")
                 .contains("'picocli/CommandLine$Model$CommandSpec'");
     }
