@@ -8,11 +8,8 @@ import dev.cxpm.cli.admin.TokenCommand;
 import dev.cxpm.cli.admin.YankCommand;
 import dev.cxpm.cli.registry.RegistryCommand;
 import dev.cxpm.core.UserError;
-import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.Optional;
-import java.util.Properties;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -249,14 +246,8 @@ public final class Main implements Runnable {
 
     static final class Version implements CommandLine.IVersionProvider {
         @Override
-        public String[] getVersion() throws IOException {
-            Properties p = new Properties();
-            try (InputStream in = Main.class.getResourceAsStream("/cxpm-version.properties")) {
-                if (in != null) {
-                    p.load(in);
-                }
-            }
-            return new String[] {"cxpm " + p.getProperty("version", "unknown")};
+        public String[] getVersion() {
+            return new String[] {"cxpm " + BuildVersion.VERSION};
         }
     }
 }

@@ -50,13 +50,7 @@ final class QuickCommands {
      * which reads Main's annotations and so loads every command class (a third of a cold {@code --version}).
      */
     private static Optional<Object> version(Main root) {
-        String[] lines;
-        try {
-            lines = new Main.Version().getVersion();
-        } catch (java.io.IOException e) {
-            return Optional.empty(); // picocli says what it says about a version it cannot read
-        }
-        return Optional.of(new PrintLines(root, lines));
+        return Optional.of(new PrintLines(root, new Main.Version().getVersion()));
     }
 
     /** A command whose whole work is printing a few lines. */

@@ -38,7 +38,9 @@ class ColdPathTest {
             "java/time/format/DateTimeFormatter",
             // the JDK's System.Logger, which Runtime.exit asks whether to log the exit: finding its backend looks for a
             // logging provider in every jar on the class path (19 jars opened and read)
-            "jdk/internal/logger/BootstrapLogger$DetectBackend");
+            "jdk/internal/logger/BootstrapLogger$DetectBackend",
+            // a resource looked up by name (the version's properties file was): the JDK's modules image is searched first
+            "jdk/internal/jimage/ImageReaderFactory");
     /** Jackson's parser factory: --json writes with Jackson's generator, but reading what PlainJson reads needs none. */
     private static final String JSON_FACTORY = "com/fasterxml/jackson/core/JsonFactory";
 
@@ -63,8 +65,12 @@ class ColdPathTest {
         }
         for (String version : List.of("--version", "-V")) {
             // picocli's model of the root command reads Main's annotations, which loads every command class
-            assertThat(coldRun(vars, List.of(version))).as("cxpm %s", version).doesNotContain("'picocli/CommandLine$Model$CommandSpec'")
+            String initialized = coldRun(vars, List.of(version));
+            assertThat(initialized).as("cxpm %s", version).doesNotContain("'picocli/CommandLine$Model$CommandSpec'")
                     .doesNotContain("'dev/cxpm/cli/ServeCommand'");
+            for (String heavy : NOT_ON_THE_COLD_PATH) {
+                assertThat(initialized).as("cxpm %s initializes %s", version, heavy).doesNotContain("'" + heavy + "'");
+            }
         }
         assertThat(coldRun(vars, List.of("list", "--help"))).as("the check sees picocli when it runs")
                 .contains("'picocli/CommandLine$Model$CommandSpec'");
