@@ -81,6 +81,19 @@ class ColdPathTest {
                 .contains("'picocli/CommandLine$Model$CommandSpec'");
     }
 
+    /** An install that records an approval (the plugin runs an MCP server) writes approvals.json without an ObjectMapper. */
+    @Test
+    void installRecordingAnApprovalSetsUpNoMapper() throws Exception {
+        Fixtures.marketplace(tmp.resolve("mk"), "fx", "runner", "1.0.0");
+        Files.writeString(tmp.resolve("mk/plugins/runner/.mcp.json"), "{\"mcpServers\": {\"runner\": {\"command\": \"sh\", \"args\": [\"-c\", \"true\"]}}}\n");
+        Map<String, String> vars = new java.util.HashMap<>(Fixtures.env(tmp.resolve("codex"), Files.createDirectories(tmp.resolve("home"))));
+        vars.put("PATH", System.getenv("PATH"));
+        assertThat(CliRun.in(tmp, vars, "marketplace", "add", tmp.resolve("mk").toString()).exitCode()).isZero();
+        String initialized = coldRun(vars, List.of("install", "runner@fx", "--yes"));
+        assertThat(tmp.resolve("codex/.cxpm/approvals.json")).content().contains("\"runner@fx\"");
+        assertThat(initialized).as("cxpm install --yes sets up an ObjectMapper").doesNotContain("'com/fasterxml/jackson/databind/ObjectMapper'");
+    }
+
     /**
      * A team's sync as CI runs it, one command per job: the first sync (resolve, write cxpm.lock, install), sync
      * --frozen into an empty Codex home, and the no-op, each on a fresh JVM. The lockfile (arrays of tables) is read
