@@ -47,7 +47,7 @@ final class QuickCommands {
 
     /**
      * {@code cxpm --version}: the lines picocli would print from {@link Main.Version}, without its model of the root command,
-     * which reads Main's annotations and so loads every command class (a third of a cold {@code --version}).
+     * which reads Main's annotations and so loads every command class (over half of a cold {@code --version}'s CPU).
      */
     private static Optional<Object> version(Main root) {
         return Optional.of(new PrintLines(root, new Main.Version().getVersion()));
