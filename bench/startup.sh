@@ -39,7 +39,7 @@ rm -f "$out"/startup/*.jsa "$out"/startup/*.aot
 # picocli as Maven Central ships it, for the comparison only
 pico="$(find ~/.m2/repository/info/picocli/picocli -name 'picocli-*[0-9].jar' | sort -V | tail -1)"
 mkdir -p "$out/startup/oldpico" && (cd "$root/cli/target/classes" && jar_tool="$(dirname "$J")/jar" &&
-  "$jar_tool" cf "$out/startup/oldpico/cxpm-nopicocli.jar" dev cxpm-version.properties)
+  "$jar_tool" cf "$out/startup/oldpico/cxpm-nopicocli.jar" dev)
 oldcp="$out/startup/oldpico/cxpm-nopicocli.jar:$pico:$(ls "$root"/cli/target/lib/*.jar | grep -v picocli | paste -sd:)"
 "$J" "${fast[@]}" -XX:AOTCacheOutput="$out/startup/oldpico.aot" -cp "$oldcp" dev.cxpm.cli.AotTraining >/dev/null 2>&1
 

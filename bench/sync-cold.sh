@@ -32,11 +32,15 @@ for n in ${SIZES:-200 1000}; do
     args=()
     for s in base:"$BASE/cxpm" branch:"$root/cxpm"; do
       name="${s%%:*}" cx="${s#*:}"
+      # each side's no-op in a home of its own, synced by that side: a sync stamp another version wrote is stale for it
+      # (then every no-op would run the full check and rewrite the stamp for the other)
+      rm -rf "$d/home-a-$name" && cp -r "$d/home-a" "$d/home-a-$name"
+      (cd "$d/project" && CXPM_DAEMON=0 CXPM_STORE="$d/store" CODEX_HOME="$d/home-a-$name" "$cx" sync >/dev/null)
       args+=("first-$name=env -C $d/project-first CXPM_DAEMON=0 CXPM_STORE=$d/store-f-$name CODEX_HOME=$d/home-f-$name $cx sync --yes"
         "--prepare=rm -rf $d/store-f-$name $d/home-f-$name $d/project-first/cxpm.lock"
         "frozen-$name=env -C $d/project CXPM_DAEMON=0 CXPM_STORE=$d/store CODEX_HOME=$d/home-b-$name $cx sync --frozen"
         "--prepare=rm -rf $d/home-b-$name"
-        "noop-$name=env -C $d/project CXPM_DAEMON=0 CXPM_STORE=$d/store CODEX_HOME=$d/home-a $cx sync")
+        "noop-$name=env -C $d/project CXPM_DAEMON=0 CXPM_STORE=$d/store CODEX_HOME=$d/home-a-$name $cx sync")
     done
     python3 bench/interleave.py "$runs" "${args[@]}"
   fi

@@ -19,7 +19,14 @@ record CodexContext(Env env, CodexHome home, GitCli git, Duration lockTimeout, P
 
     /** Adding a marketplace asks the policy (cxpm's and Codex's requirements.toml) first. */
     Marketplaces marketplaces() {
-        return new Marketplaces(home, git, lockTimeout, policy::marketplace);
+        // a class, not policy::marketplace: a method reference is a lambda, and a fresh JVM's first one links the
+        // method-handle machinery (~3 ms of a cold list, which adds no marketplace)
+        return new Marketplaces(home, git, lockTimeout, new java.util.function.Consumer<>() {
+            @Override
+            public void accept(dev.cxpm.core.marketplace.MarketplaceSource source) {
+                policy.marketplace(source);
+            }
+        });
     }
 
     Installer installer() {

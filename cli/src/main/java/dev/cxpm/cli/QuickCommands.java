@@ -23,6 +23,9 @@ final class QuickCommands {
             return Optional.empty();
         }
         List<String> rest = List.of(args).subList(1, args.length);
+        if (rest.isEmpty() && (args[0].equals("--version") || args[0].equals("-V"))) {
+            return version(root);
+        }
         for (String a : rest) {
             if (a.startsWith("@")) {
                 return Optional.empty(); // picocli reads arguments from that file
@@ -40,6 +43,32 @@ final class QuickCommands {
     /** The command's name as picocli's spec names it (an alias is its command's name). */
     static String name(String[] args) {
         return args[0].equals("ls") ? "list" : args[0];
+    }
+
+    /**
+     * {@code cxpm --version}: the lines picocli would print from {@link Main.Version}, without its model of the root command,
+     * which reads Main's annotations and so loads every command class (over half of a cold {@code --version}'s CPU).
+     */
+    private static Optional<Object> version(Main root) {
+        return Optional.of(new PrintLines(root, new Main.Version().getVersion()));
+    }
+
+    /** A command whose whole work is printing a few lines. */
+    private static final class PrintLines implements Runnable {
+        private final Main root;
+        private final String[] lines;
+
+        PrintLines(Main root, String[] lines) {
+            this.root = root;
+            this.lines = lines;
+        }
+
+        @Override
+        public void run() {
+            for (String line : lines) {
+                root.env.out().println(line);
+            }
+        }
     }
 
     private static Optional<Object> list(Main root, List<String> rest) {

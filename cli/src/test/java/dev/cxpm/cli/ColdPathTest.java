@@ -35,7 +35,12 @@ class ColdPathTest {
             // loaded and run interpreted), which the class-data archive cannot hold
             "java/lang/runtime/SwitchBootstraps",
             // a date parsed from text (Instant.parse: the java.time formatter's builder, ~30 classes run interpreted)
-            "java/time/format/DateTimeFormatter");
+            "java/time/format/DateTimeFormatter",
+            // the JDK's System.Logger, which Runtime.exit asks whether to log the exit: finding its backend looks for a
+            // logging provider in every jar on the class path (19 jars opened and read)
+            "jdk/internal/logger/BootstrapLogger$DetectBackend",
+            // a resource looked up by name (the version's properties file was): the JDK's modules image is searched first
+            "jdk/internal/jimage/ImageReaderFactory");
     /** Jackson's parser factory: --json writes with Jackson's generator, but reading what PlainJson reads needs none. */
     private static final String JSON_FACTORY = "com/fasterxml/jackson/core/JsonFactory";
 
@@ -57,9 +62,36 @@ class ColdPathTest {
             if (!args.contains("--json")) {
                 assertThat(initialized).as("cxpm %s initializes %s", String.join(" ", args), JSON_FACTORY).doesNotContain("'" + JSON_FACTORY + "'");
             }
+            if (args.equals(List.of("list"))) {
+                // nor links one of cxpm's lambdas: a cold JVM's first one sets up the method-handle machinery (~3 ms)
+                assertThat(initialized.lines().filter(l -> l.contains("'dev/cxpm/") && l.contains("$$Lambda")).toList())
+                        .as("lambdas list links").isEmpty();
+            }
+        }
+        for (String version : List.of("--version", "-V")) {
+            // picocli's model of the root command reads Main's annotations, which loads every command class
+            String initialized = coldRun(vars, List.of(version));
+            assertThat(initialized).as("cxpm %s", version).doesNotContain("'picocli/CommandLine$Model$CommandSpec'")
+                    .doesNotContain("'dev/cxpm/cli/ServeCommand'");
+            for (String heavy : NOT_ON_THE_COLD_PATH) {
+                assertThat(initialized).as("cxpm %s initializes %s", version, heavy).doesNotContain("'" + heavy + "'");
+            }
         }
         assertThat(coldRun(vars, List.of("list", "--help"))).as("the check sees picocli when it runs")
                 .contains("'picocli/CommandLine$Model$CommandSpec'");
+    }
+
+    /** An install that records an approval (the plugin runs an MCP server) writes approvals.json without an ObjectMapper. */
+    @Test
+    void installRecordingAnApprovalSetsUpNoMapper() throws Exception {
+        Fixtures.marketplace(tmp.resolve("mk"), "fx", "runner", "1.0.0");
+        Files.writeString(tmp.resolve("mk/plugins/runner/.mcp.json"), "{\"mcpServers\": {\"runner\": {\"command\": \"sh\", \"args\": [\"-c\", \"true\"]}}}\n");
+        Map<String, String> vars = new java.util.HashMap<>(Fixtures.env(tmp.resolve("codex"), Files.createDirectories(tmp.resolve("home"))));
+        vars.put("PATH", System.getenv("PATH"));
+        assertThat(CliRun.in(tmp, vars, "marketplace", "add", tmp.resolve("mk").toString()).exitCode()).isZero();
+        String initialized = coldRun(vars, List.of("install", "runner@fx", "--yes"));
+        assertThat(tmp.resolve("codex/.cxpm/approvals.json")).content().contains("\"runner@fx\"");
+        assertThat(initialized).as("cxpm install --yes sets up an ObjectMapper").doesNotContain("'com/fasterxml/jackson/databind/ObjectMapper'");
     }
 
     /**
@@ -101,6 +133,14 @@ class ColdPathTest {
                 // nor a regular expression: each compiles interpreted on a fresh JVM (the locked sources' commits, key
                 // ids, TOML keys, a plugin's run surface are checked by hand; a git origin's host on demand)
                 assertThat(initialized).as("cxpm %s compiles a regular expression", String.join(" ", args)).doesNotContain("'java/util/regex/Pattern'");
+            }
+            if (args.equals(List.of("sync"))) {
+                // the no-op links none of cxpm's lambdas: a cold JVM's first one sets up the method-handle machinery
+                // (~3 ms), even with the lambda's class in the class-data archive
+                assertThat(initialized.lines().filter(l -> l.contains("'dev/cxpm/") && l.contains("$$Lambda")).toList())
+                        .as("lambdas the no-op links").isEmpty();
+                // nor makes a time zone: ZoneOffset's cache sets up the JDK's variable handles (~1.5 ms)
+                assertThat(initialized).as("the no-op makes a time zone").doesNotContain("'java/time/ZoneOffset'");
             }
         }
         assertThat(team.read(team.project.resolve("cxpm.lock"))).contains("[[plugin]]");

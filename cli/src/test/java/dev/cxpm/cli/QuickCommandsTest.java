@@ -62,6 +62,12 @@ class QuickCommandsTest {
     }
 
     @Test
+    void versionPrintsTheSameWithAndWithoutPicocli() throws Exception {
+        same("--version");
+        same("-V");
+    }
+
+    @Test
     void validatePrintsTheSameWithAndWithoutPicocli() throws Exception {
         List<List<String>> optionSets = List.of(List.of(), List.of("--json"), List.of("--strict"), List.of("--json", "--strict"),
                 List.of("--strict", "--json"));
@@ -163,7 +169,8 @@ class QuickCommandsTest {
                 new String[] {"validate", "@args"}, new String[] {"validate", "-"}, new String[] {"install"}, new String[] {"install", "a", "b"},
                 new String[] {"install", "a", "--version", "^1"}, new String[] {"install", "a", "--yes"}, new String[] {"install", "a", "-m", "fx"},
                 new String[] {"install", "--help"}, new String[] {"install", "a", "--json", "--json"}, new String[] {"--debug", "list"},
-                new String[] {"search", "x"}, new String[] {}, new String[] {"--version"}, new String[] {"sync", "--help"},
+                new String[] {"search", "x"}, new String[] {}, new String[] {"--version", "--debug"}, new String[] {"-V", "list"}, new String[] {"--version", "--version"},
+                new String[] {"--debug", "--version"}, new String[] {"--versio"}, new String[] {"sync", "--help"},
                 new String[] {"sync", "-h"}, new String[] {"sync", "-V"}, new String[] {"sync", "--frozen", "--frozen"},
                 new String[] {"sync", "--yes", "--yes"}, new String[] {"sync", "x"}, new String[] {"sync", "--froz"},
                 new String[] {"sync", "--frozen=true"}, new String[] {"sync", "--debug"}, new String[] {"sync", "--"},

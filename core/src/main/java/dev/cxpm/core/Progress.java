@@ -9,8 +9,16 @@ package dev.cxpm.core;
 @FunctionalInterface
 public interface Progress {
 
-    /** Nobody is watching. */
-    Progress NONE = what -> Step.NONE;
+    /**
+     * Nobody is watching. A class, not a lambda: every command makes one, and a cold JVM's first lambda links the
+     * method-handle machinery (about 3 ms, even with the class-data archive holding the lambda's class).
+     */
+    Progress NONE = new Progress() {
+        @Override
+        public Step begin(String what) {
+            return Step.NONE;
+        }
+    };
 
     /** Work on one thing begins, e.g. {@code downloading demo 1.2.3}; the step is closed when it ends, however it ends. */
     Step begin(String what);

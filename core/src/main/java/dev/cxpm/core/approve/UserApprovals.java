@@ -1,8 +1,7 @@
 package dev.cxpm.core.approve;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cxpm.core.TempPaths;
 import dev.cxpm.core.UserError;
@@ -10,7 +9,9 @@ import dev.cxpm.core.codexhome.CodexHome;
 import dev.cxpm.core.codexhome.MarketplaceName;
 import dev.cxpm.core.codexhome.PluginName;
 import dev.cxpm.core.format.JsonFile;
+import dev.cxpm.core.format.JsonText;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -32,11 +33,6 @@ public final class UserApprovals {
         static Approval of(RunSurface runs) {
             return new Approval(runs.hash(), runs);
         }
-    }
-
-    /** Made on the first write only: a sync reads approvals on every run and writes them seldom (a mapper costs a fresh JVM tens of ms). */
-    private static final class Mapper {
-        static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     }
 
     private final Path file;
@@ -117,7 +113,7 @@ public final class UserApprovals {
 
     /** Written atomically (a temp file beside it, then a move): a crash leaves the old file or the new one. */
     public void write() {
-        ObjectNode root = Mapper.JSON.createObjectNode();
+        ObjectNode root = JsonNodeFactory.instance.objectNode();
         root.put("version", 1);
         put(root.putObject("approved"), approved);
         put(root.putObject("pending"), pending);
@@ -125,7 +121,9 @@ public final class UserApprovals {
             Files.createDirectories(file.getParent());
             Path tmp = TempPaths.file(file.getParent(), ".approvals", ".tmp");
             try {
-                Mapper.JSON.writeValue(tmp.toFile(), root);
+                // the bytes an indenting ObjectMapper wrote, by Jackson's generator alone: a first ObjectMapper costs a
+                // fresh JVM tens of ms (its settings load the time-zone data), and install writes approvals as it installs
+                Files.writeString(tmp, JsonText.indented(root), StandardCharsets.UTF_8);
                 Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } finally {
                 Files.deleteIfExists(tmp);

@@ -25,7 +25,8 @@ public record MarketplaceName(String text) {
 
     /** Why text cannot be a marketplace name, in Codex's words with the text quoted (control characters shown); empty when it can. */
     public static Optional<String> problem(String text) {
-        return CodexNames.marketplaceNameProblem(text).map(p -> p.replace("invalid marketplace name", "invalid marketplace name `" + Names.shown(text) + "`"));
+        Optional<String> problem = CodexNames.marketplaceNameProblem(text); // no lambda (Optional.map): checked on every cold command
+        return problem.isEmpty() ? problem : Optional.of(problem.get().replace("invalid marketplace name", "invalid marketplace name `" + Names.shown(text) + "`"));
     }
 
     @Override

@@ -25,7 +25,8 @@ public record PluginName(String text) {
 
     /** Why text cannot be a plugin name, in Codex's words with the text quoted (control characters shown); empty when it can. */
     public static Optional<String> problem(String text) {
-        return CodexNames.pluginNameProblem(text).map(p -> p.replace("invalid plugin name", "invalid plugin name `" + Names.shown(text) + "`"));
+        Optional<String> problem = CodexNames.pluginNameProblem(text); // no lambda (Optional.map): checked on every cold command
+        return problem.isEmpty() ? problem : Optional.of(problem.get().replace("invalid plugin name", "invalid plugin name `" + Names.shown(text) + "`"));
     }
 
     @Override

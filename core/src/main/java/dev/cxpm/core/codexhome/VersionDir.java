@@ -25,7 +25,8 @@ public record VersionDir(String text) {
 
     /** Why text cannot be a plugin version, in Codex's words with the text quoted (control characters shown); empty when it can. */
     public static Optional<String> problem(String text) {
-        return CodexNames.versionProblem(text).map(p -> p.replace("invalid plugin version", "invalid plugin version `" + Names.shown(text) + "`"));
+        Optional<String> problem = CodexNames.versionProblem(text); // no lambda (Optional.map): checked on every cold command
+        return problem.isEmpty() ? problem : Optional.of(problem.get().replace("invalid plugin version", "invalid plugin version `" + Names.shown(text) + "`"));
     }
 
     @Override

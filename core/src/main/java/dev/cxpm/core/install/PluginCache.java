@@ -4,6 +4,7 @@ import dev.cxpm.core.UserError;
 import dev.cxpm.core.codexhome.CodexHome;
 import dev.cxpm.core.codexhome.Trees;
 import dev.cxpm.core.codexhome.VersionDir;
+import java.io.File;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -222,16 +223,22 @@ public final class PluginCache {
 
     /** The version directory Codex shows when there are several: {@code local} first, then the highest version. */
     public static Optional<String> shownVersion(Path pluginDir) {
-        if (!Files.isDirectory(pluginDir)) {
+        // java.io.File's one native listing and a loop, not a Files.list stream: list runs this once per installed
+        // plugin, and on a fresh JVM each stream pipeline is interpreted lambdas (its first one also sets up core
+        // reflection's method handles for an EnumMap); an unreadable directory lists as null, as it showed nothing
+        File dir = pluginDir.toFile();
+        String[] names = dir.isDirectory() ? dir.list() : null;
+        if (names == null) {
             return Optional.empty();
         }
-        try (Stream<Path> s = Files.list(pluginDir)) {
-            return s.filter(Files::isDirectory).map(p -> p.getFileName().toString())
-                    .filter(n -> !n.startsWith(".") && VersionDir.problem(n).isEmpty())
-                    .max(PluginCache::compareVersions);
-        } catch (IOException e) {
-            return Optional.empty();
+        String shown = null;
+        for (String n : names) {
+            if (!n.startsWith(".") && VersionDir.problem(n).isEmpty() && new File(dir, n).isDirectory()
+                    && (shown == null || compareVersions(shown, n) < 0)) { // the first of equals, as Stream.max
+                shown = n;
+            }
         }
+        return Optional.ofNullable(shown);
     }
 
     static int compareVersions(String a, String b) {

@@ -7,31 +7,41 @@ import dev.cxpm.core.lock.Lockfile;
 import dev.cxpm.core.pack.Integrity;
 import dev.cxpm.core.pack.Sha512;
 import dev.cxpm.core.project.ProjectManifest;
+import java.io.ByteArrayOutputStream;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 
 /**
  * What a finished sync leaves behind so that the next one can tell, without parsing anything, that
- * there is nothing to do (yarn's integrity file, pnpm's {@code .modules.yaml}): a digest of the bytes of
- * cxpm.toml, cxpm.lock, config.toml, the sync state and the policy files (present or not) as they were when sync last finished, and the
- * version directory of every locked plugin with its integrity (which {@code --frozen} checks the files against). While all four files are byte-identical and each directory
+ * there is nothing to do (yarn's integrity file, pnpm's {@code .modules.yaml}): the bytes of cxpm.toml, cxpm.lock, the
+ * sync state and the policy files (present or not) as they were when sync last finished, a SHA-512 of config.toml's
+ * (which may hold the tokens of MCP servers: never copied), and the version directory of every locked plugin with its
+ * integrity (which {@code --frozen} checks the files against). While every file is byte-identical and each directory
  * is still the only version of its plugin, the home is as that sync left it. Anything else (an edit by
  * hand or by Codex, {@code cxpm install}, a removed plugin) makes the stamp stale and the full check runs.
+ * The files' own bytes rather than a digest of them: comparing is as strict and costs a fresh JVM nothing, where
+ * hashing ~30 kB with the interpreter's SHA-512 was ~3 ms of a cold no-op at 50 plugins.
  * Kept per project in {@code $CODEX_HOME/.cxpm/sync-stamps/}; written last, so a sync that failed or
  * was killed never leaves a stamp that vouches for its half-done state.
+ * Format: the header line; per file {@code PATH\tabsent}, {@code PATH\tsha512 HEX} or {@code PATH\tbytes N} followed by
+ * its N bytes and a newline; a {@code --} line; {@code VERSION-DIR\tINTEGRITY} lines; an {@code end} line.
  */
 public final class SyncStamp {
-    private static final String HEADER = "cxpm sync stamp 3";
+    private static final String HEADER = "cxpm sync stamp 4";
+    private static final String END_OF_FILES = "--";
+    /** The last line: a stamp cut short (by hand: it is written whole, then renamed) vouches for nothing. */
+    private static final String END = "end";
     /** No file the stamp covers (manifest, lockfile, config, state, policy) is this large; one that is gets no stamp. */
     private static final long MAX_FILE_BYTES = 64L * 1024 * 1024;
 
@@ -50,20 +60,32 @@ public final class SyncStamp {
      */
     public static Optional<Integer> upToDate(Path projectDir, CodexHome home, boolean readContents, List<Path> policyFiles) {
         try {
-            List<String> lines = Files.readAllLines(file(projectDir, home), StandardCharsets.UTF_8);
-            if (lines.size() < 2 || !lines.get(0).equals(HEADER) || !lines.get(1).equals(digest(projectDir, home, policyFiles))) {
+            Reader stamp = new Reader(Files.readAllBytes(file(projectDir, home)));
+            if (!HEADER.equals(stamp.line())) {
                 return Optional.empty();
             }
-            List<String> dirs = lines.subList(2, lines.size());
-            for (String line : dirs) {
-                int tab = line.lastIndexOf('\t');
-                Path versionDir = Path.of(line.substring(0, tab));
-                if (!isTheOnlyVersion(versionDir) || readContents
-                        && !Doctor.sameContent(versionDir, Integrity.parse(line.substring(tab + 1)))) {
+            for (Path f : covered(projectDir, home, policyFiles)) {
+                if (!stamp.holds(f, current(f), f.equals(home.configFile()))) {
                     return Optional.empty();
                 }
             }
-            return Optional.of(dirs.size());
+            if (!END_OF_FILES.equals(stamp.line())) {
+                return Optional.empty();
+            }
+            int dirs = 0;
+            for (String line = stamp.line(); !END.equals(line); line = stamp.line()) {
+                if (line == null) {
+                    return Optional.empty();
+                }
+                int tab = line.lastIndexOf('\t');
+                String versionDir = line.substring(0, tab);
+                if (!isTheOnlyVersion(new File(versionDir)) || readContents
+                        && !Doctor.sameContent(Path.of(versionDir), Integrity.parse(line.substring(tab + 1)))) {
+                    return Optional.empty();
+                }
+                dirs++;
+            }
+            return stamp.line() == null ? Optional.of(dirs) : Optional.empty();
         } catch (IOException | RuntimeException e) {
             return Optional.empty(); // no stamp, or an unreadable one: the full check decides
         }
@@ -76,18 +98,32 @@ public final class SyncStamp {
      */
     static void write(Path projectDir, CodexHome home, Lockfile lock, List<Path> policyFiles) {
         try {
-            StringBuilder b = new StringBuilder(HEADER).append('\n').append(digest(projectDir, home, policyFiles)).append('\n');
+            ByteArrayOutputStream b = new ByteArrayOutputStream();
+            b.write((HEADER + "\n").getBytes(StandardCharsets.UTF_8));
+            for (Path f : covered(projectDir, home, policyFiles)) {
+                byte[] bytes = current(f);
+                String entry = bytes == null ? "absent"
+                        : f.equals(home.configFile()) ? "sha512 " + sha512(bytes) : "bytes " + bytes.length;
+                b.write((f + "\t" + entry + "\n").getBytes(StandardCharsets.UTF_8));
+                if (bytes != null && !f.equals(home.configFile())) {
+                    b.write(bytes);
+                    b.write('\n');
+                }
+            }
+            StringBuilder dirs = new StringBuilder(END_OF_FILES).append('\n');
             // Only names the paths (nothing is written through them): the directories on the way are not looked at again
             // for every plugin.
             CodexHome naming = home.provingEachDirOnce();
             for (LockedPlugin p : lock.plugins().values()) {
-                b.append(p.versionDirIn(naming)).append('\t').append(p.integrity()).append('\n');
+                dirs.append(p.versionDirIn(naming)).append('\t').append(p.integrity()).append('\n');
             }
+            dirs.append(END).append('\n');
+            b.write(dirs.toString().getBytes(StandardCharsets.UTF_8));
             Path file = file(projectDir, home);
             Files.createDirectories(file.getParent());
             Path tmp = TempPaths.file(file.getParent(), ".stamp", ".tmp");
             try {
-                Files.writeString(tmp, b, StandardCharsets.UTF_8);
+                Files.write(tmp, b.toByteArray());
                 Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } finally {
                 Files.deleteIfExists(tmp);
@@ -102,22 +138,98 @@ public final class SyncStamp {
         try {
             Files.deleteIfExists(file(projectDir, home));
         } catch (IOException e) {
-            // a stale stamp is harmless: its digest no longer matches the files a sync changes
+            // a stale stamp is harmless: its files no longer match what a sync changes
         }
     }
 
-    private static boolean isTheOnlyVersion(Path versionDir) throws IOException {
-        if (!Files.isDirectory(versionDir)) {
+    /** The files whose bytes the stamp vouches for, in its order. */
+    private static List<Path> covered(Path projectDir, CodexHome home, List<Path> policyFiles) {
+        List<Path> files = new ArrayList<>(List.of(projectDir.resolve(ProjectManifest.FILE_NAME), projectDir.resolve(Lockfile.FILE_NAME),
+                home.configFile(), SyncState.fileOf(home)));
+        files.addAll(policyFiles);
+        return files;
+    }
+
+    /**
+     * The file's bytes, null when it is absent. A policy file is named by the user: only a regular file of a size any
+     * policy has can vouch (else no stamp, and the full check reads and judges it).
+     */
+    private static byte[] current(Path f) throws IOException {
+        if (Files.exists(f) && !Files.isRegularFile(f)) {
+            throw new IOException(f + " is not a regular file");
+        }
+        try (InputStream in = Files.newInputStream(f)) {
+            byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, MAX_FILE_BYTES + 1));
+            if (bytes.length > MAX_FILE_BYTES) {
+                throw new IOException(f + " is over " + MAX_FILE_BYTES + " bytes");
+            }
+            return bytes;
+        } catch (NoSuchFileException e) {
+            return null;
+        }
+    }
+
+    /** The stamp's bytes, read a line or a file's bytes at a time. */
+    private static final class Reader {
+        private final byte[] stamp;
+        private int at;
+
+        Reader(byte[] stamp) {
+            this.stamp = stamp;
+        }
+
+        /** The next line without its newline; null at the end. */
+        String line() {
+            if (at >= stamp.length) {
+                return null;
+            }
+            int end = at;
+            while (end < stamp.length && stamp[end] != '\n') {
+                end++;
+            }
+            String line = new String(stamp, at, end - at, StandardCharsets.UTF_8);
+            at = end + 1;
+            return line;
+        }
+
+        /** Whether the stamp's next entry is f with these bytes (null: absent), hashed where hashed. */
+        boolean holds(Path f, byte[] bytes, boolean hashed) {
+            String line = line();
+            String prefix = f + "\t";
+            if (line == null || !line.startsWith(prefix)) {
+                return false;
+            }
+            String entry = line.substring(prefix.length());
+            if (bytes == null) {
+                return entry.equals("absent");
+            }
+            if (hashed) {
+                return entry.equals("sha512 " + sha512(bytes));
+            }
+            if (!entry.equals("bytes " + bytes.length) || at + bytes.length >= stamp.length || stamp[at + bytes.length] != '\n') {
+                return false;
+            }
+            boolean same = Arrays.equals(stamp, at, at + bytes.length, bytes, 0, bytes.length);
+            at += bytes.length + 1;
+            return same;
+        }
+    }
+
+    private static boolean isTheOnlyVersion(File versionDir) {
+        // java.io.File: one native call lists the names, where a no-op running this once per plugin spent ~80 us each on
+        // a cold JVM in a DirectoryStream's interpreted iterator and Path objects (and linked the first lambda, its
+        // close action); an unreadable or missing directory lists as null: not the only version, the full check decides
+        if (!versionDir.isDirectory()) {
             return false;
         }
-        // a directory stream, not Files.list's Stream: a no-op runs this once per plugin, and on a fresh JVM the stream
-        // pipeline is interpreted code each time; it stops at a second version
+        String[] names = versionDir.getParentFile().list();
+        if (names == null) {
+            return false;
+        }
         int versions = 0;
-        try (DirectoryStream<Path> s = Files.newDirectoryStream(versionDir.getParent())) {
-            for (Path p : s) {
-                if (!p.getFileName().toString().startsWith(".") && ++versions > 1) {
-                    return false;
-                }
+        for (String name : names) {
+            if (!name.startsWith(".") && ++versions > 1) {
+                return false;
             }
         }
         return versions == 1;
@@ -126,36 +238,6 @@ public final class SyncStamp {
     private static Path file(Path projectDir, CodexHome home) {
         return home.dir().resolve(".cxpm").resolve("sync-stamps").resolve(sha512(projectDir.toAbsolutePath().normalize().toString()
                 .getBytes(StandardCharsets.UTF_8)).substring(0, 32));
-    }
-
-    private static String digest(Path projectDir, CodexHome home, List<Path> policyFiles) throws IOException {
-        Sha512 md = new Sha512(); // not MessageDigest: the security providers' set-up is most of a cold no-op's hashing
-        List<Path> files = new ArrayList<>(List.of(projectDir.resolve(ProjectManifest.FILE_NAME), projectDir.resolve(Lockfile.FILE_NAME),
-                home.configFile(), SyncState.fileOf(home)));
-        files.addAll(policyFiles);
-        byte[] buf = new byte[8192];
-        for (Path f : files) {
-            // a policy file is named by the user: only a regular file of a size any policy has can vouch (else no stamp,
-            // and the full check reads and judges it); streamed, not held in memory
-            if (Files.exists(f) && !Files.isRegularFile(f)) {
-                throw new IOException(f + " is not a regular file");
-            }
-            try (InputStream in = Files.newInputStream(f)) {
-                md.update((f + " present\n").getBytes(StandardCharsets.UTF_8));
-                long size = 0;
-                for (int n; (n = in.read(buf)) > 0; ) {
-                    md.update(buf, 0, n);
-                    size += n;
-                    if (size > MAX_FILE_BYTES) {
-                        throw new IOException(f + " is over " + MAX_FILE_BYTES + " bytes");
-                    }
-                }
-                md.update(("\n" + size + "\n").getBytes(StandardCharsets.UTF_8));
-            } catch (NoSuchFileException e) {
-                md.update((f + " absent\n").getBytes(StandardCharsets.UTF_8));
-            }
-        }
-        return HexFormat.of().formatHex(md.digest());
     }
 
     private static String sha512(byte[] bytes) {

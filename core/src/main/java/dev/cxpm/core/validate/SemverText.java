@@ -1,35 +1,84 @@
 package dev.cxpm.core.validate;
 
-import java.math.BigInteger;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-
 /**
  * Whether a version is SemVer, with the same answer as semver4j's {@code Semver.parse(s) != null} (its strict pattern,
  * numbers up to Integer.MAX_VALUE), without semver4j: its classes build their patterns with String.format, which
  * loads the JDK's locale data, tens of milliseconds of a cold {@code validate} or {@code install} for one check.
- * {@code SemverTextTest} holds it to semver4j's answer.
+ * Read by hand, not by semver4j's regular expression: compiling one runs interpreted on a fresh JVM (a few ms of a
+ * cold {@code validate}). {@code SemverTextTest} holds it to semver4j's answer.
  */
 final class SemverText {
-    /** semver4j 6's Tokenizers.STRICT. */
-    private static final Pattern STRICT = Pattern.compile("^v?(0|[1-9]\\d*)\\.(0|[1-9]\\d*)\\.(0|[1-9]\\d*)"
-            + "(?:-((?:0|[1-9]\\d*|\\d*[a-zA-Z-][a-zA-Z0-9-]*)(?:\\.(?:0|[1-9]\\d*|\\d*[a-zA-Z-][a-zA-Z0-9-]*))*))?"
-            + "(?:\\+([0-9A-Za-z-]+(?:\\.[0-9A-Za-z-]+)*))?$");
-    private static final BigInteger MAX_INT = BigInteger.valueOf(Integer.MAX_VALUE);
-
     private SemverText() {
     }
 
+    /**
+     * semver4j 6's Tokenizers.STRICT: {@code v?MAJOR.MINOR.PATCH(-PRE(.PRE)*)?(+BUILD(.BUILD)*)?}, each number
+     * {@code 0|[1-9][0-9]*}, each PRE such a number or {@code [0-9A-Za-z-]+} with a letter or hyphen, each BUILD
+     * {@code [0-9A-Za-z-]+}.
+     */
     static boolean isSemver(String version) {
-        Matcher m = STRICT.matcher(version.trim());
-        if (!m.matches()) {
-            return false;
+        String s = version.trim();
+        int i = s.startsWith("v") ? 1 : 0;
+        for (int part = 0; part < 3; part++) {
+            if (part > 0) {
+                if (i >= s.length() || s.charAt(i) != '.') {
+                    return false;
+                }
+                i++;
+            }
+            int end = digitsEnd(s, i);
+            if (end == i || end - i > 1 && s.charAt(i) == '0' || end - i > 10 || Long.parseLong(s, i, end, 10) > Integer.MAX_VALUE) {
+                return false;
+            }
+            i = end;
         }
-        for (int g = 1; g <= 3; g++) {
-            if (new BigInteger(m.group(g)).compareTo(MAX_INT) > 0) {
+        if (i < s.length() && s.charAt(i) == '-') {
+            i = identifiers(s, i + 1, true);
+            if (i < 0) {
                 return false;
             }
         }
-        return true;
+        if (i < s.length() && s.charAt(i) == '+') {
+            i = identifiers(s, i + 1, false);
+            if (i < 0) {
+                return false;
+            }
+        }
+        return i == s.length();
+    }
+
+    /** Where the dot-separated identifiers from i end, or -1 when one is empty (or, pre-release, a number with a leading 0). */
+    private static int identifiers(String s, int i, boolean preRelease) {
+        while (true) {
+            int start = i;
+            boolean letter = false;
+            while (i < s.length() && isIdentifierChar(s.charAt(i))) {
+                letter |= !isDigit(s.charAt(i));
+                i++;
+            }
+            if (i == start || preRelease && !letter && i - start > 1 && s.charAt(start) == '0') {
+                return -1;
+            }
+            if (i < s.length() && s.charAt(i) == '.') {
+                i++;
+            } else {
+                return i;
+            }
+        }
+    }
+
+    private static int digitsEnd(String s, int i) {
+        while (i < s.length() && isDigit(s.charAt(i))) {
+            i++;
+        }
+        return i;
+    }
+
+    private static boolean isDigit(char c) {
+        return c >= '0' && c <= '9';
+    }
+
+    private static boolean isIdentifierChar(char c) {
+        return isDigit(c) || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '-';
     }
 }

@@ -61,6 +61,37 @@ class SyncStampTest {
     }
 
     @Test
+    void config_tomlIsVouchedForByItsHashNotCopied() throws IOException {
+        Files.writeString(home.configFile(), "[mcp_servers.gh.env]\nGITHUB_TOKEN = \"ghp_not-to-be-copied\"\n");
+        SyncStamp.write(project, home, lock, List.of());
+        assertThat(SyncStamp.upToDate(project, home)).contains(1);
+        try (var stamps = Files.list(home.dir().resolve(".cxpm/sync-stamps"))) {
+            for (Path stamp : stamps.toList()) {
+                assertThat(Files.readString(stamp)).doesNotContain("ghp_not-to-be-copied").contains("[plugins]\napp = \"^1\"\n");
+            }
+        }
+        Files.writeString(home.configFile(), "[mcp_servers.gh.env]\nGITHUB_TOKEN = \"ghp_not-to-be-copiee\"\n");
+        assertThat(SyncStamp.upToDate(project, home)).isEmpty();
+    }
+
+    @Test
+    void aStampOfAnotherFormatOrCutShortVouchesForNothing() throws IOException {
+        Path stamp;
+        try (var stamps = Files.list(home.dir().resolve(".cxpm/sync-stamps"))) {
+            stamp = stamps.toList().getFirst();
+        }
+        byte[] whole = Files.readAllBytes(stamp);
+        for (int cut = 0; cut < whole.length - 1; cut++) { // all but the last newline
+            Files.write(stamp, java.util.Arrays.copyOf(whole, cut));
+            assertThat(SyncStamp.upToDate(project, home)).as("cut at %d", cut).isEmpty();
+        }
+        Files.writeString(stamp, new String(whole, java.nio.charset.StandardCharsets.UTF_8).replace("cxpm sync stamp 4", "cxpm sync stamp 3"));
+        assertThat(SyncStamp.upToDate(project, home)).isEmpty();
+        Files.write(stamp, whole);
+        assertThat(SyncStamp.upToDate(project, home)).contains(1);
+    }
+
+    @Test
     void aMissingOrExtraVersionDirectoryMakesItStale() throws IOException {
         Files.createDirectories(home.pluginDir(MarketplaceName.of("fx"), PluginName.of("app")).resolve(".staging-1"));
         assertThat(SyncStamp.upToDate(project, home)).as("a hidden entry is no version").isPresent();
