@@ -28,6 +28,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 /**
  * Sync's phase 3: under the Codex home lock, links the store's checked trees into Codex's cache, sets their
@@ -56,7 +60,7 @@ final class HomeApply {
 
     /** Applies the plan under the home lock; returns what changed in the home. */
     List<Change> underHomeLock(ProjectManifest project, Lockfile lock, List<LockedPlugin> toInstall, Set<String> repairs,
-            Map<String, StoreTree> trees, SyncState state, java.util.function.Supplier<ProjectIndex> lazyIndex) {
+            Map<String, StoreTree> trees, SyncState state, Supplier<ProjectIndex> lazyIndex) {
         // Phase 3: apply, under the home lock. New version directories are renamed in beside the old ones,
         // then config.toml is replaced once, and only then are old versions and removed plugins deleted: a
         // run killed anywhere leaves each plugin wholly old or wholly new, and the next sync finishes the job.
@@ -72,7 +76,7 @@ final class HomeApply {
     }
 
     private void locked(ProjectManifest project, Lockfile lock, List<LockedPlugin> toInstall, Set<String> repairs,
-            Map<String, StoreTree> trees, SyncState state, List<Change> changes, java.util.function.Supplier<ProjectIndex> lazyIndex) {
+            Map<String, StoreTree> trees, SyncState state, List<Change> changes, Supplier<ProjectIndex> lazyIndex) {
         cache.recover();
         Path work = cache.newWork();
         try {
@@ -83,7 +87,7 @@ final class HomeApply {
     }
 
     private void apply(ProjectManifest project, Lockfile lock, List<LockedPlugin> toInstall, Set<String> repairs,
-            Map<String, StoreTree> trees, SyncState state, List<Change> changes, java.util.function.Supplier<ProjectIndex> lazyIndex, Path work) {
+            Map<String, StoreTree> trees, SyncState state, List<Change> changes, Supplier<ProjectIndex> lazyIndex, Path work) {
         CodexConfig config = home.config();
         String before = config.text();
         config = sources.ensureMarketplaces(project, config, lazyIndex);
@@ -201,12 +205,12 @@ final class HomeApply {
      */
     private List<Placed> placeAll(List<LockedPlugin> toInstall, Map<String, StoreTree> trees, Path work, Progress.Step step) {
         int count = toInstall.size();
-        List<java.util.concurrent.CompletableFuture<Placed>> placed = new ArrayList<>(count);
+        List<CompletableFuture<Placed>> placed = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
-            placed.add(new java.util.concurrent.CompletableFuture<>());
+            placed.add(new CompletableFuture<>());
         }
-        java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
-        java.util.concurrent.atomic.AtomicBoolean failed = new java.util.concurrent.atomic.AtomicBoolean();
+        AtomicInteger next = new AtomicInteger();
+        AtomicBoolean failed = new AtomicBoolean();
         try (SmallPool pool = new SmallPool(count)) {
             for (int w = 0; w < Math.min(SmallPool.THREADS, count); w++) {
                 Path staging = work.resolve("w" + w);
