@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import dev.cxpm.testkit.Mutations;
 import org.junit.jupiter.api.Test;
 
 /** EnvReference finds what the regular expression it replaced found, on hand-picked values and on many mutated ones. */
@@ -19,24 +19,9 @@ class EnvReferenceTest {
 
     @Test
     void theSameReferencesAsTheRegularExpression() {
-        Random random = new Random(5);
         String noise = "${}:-_Aa9 x.é";
         for (String v : VALUES) {
-            same(v);
-            StringBuilder b = new StringBuilder(v);
-            for (int n = 0; n < 2000; n++) {
-                if (n % 3 == 0) {
-                    b.setLength(0);
-                    b.append(v);
-                }
-                int at = random.nextInt(b.length() + 1);
-                if (random.nextBoolean() || at == b.length()) {
-                    b.insert(at, noise.charAt(random.nextInt(noise.length())));
-                } else {
-                    b.deleteCharAt(at);
-                }
-                same(b.toString());
-            }
+            Mutations.of(v, noise, 2000, 3, 5, EnvReferenceTest::same);
         }
     }
 

@@ -3,7 +3,7 @@ package dev.cxpm.core.validate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
-import java.util.Random;
+import dev.cxpm.testkit.Mutations;
 import org.junit.jupiter.api.Test;
 import org.semver4j.Semver;
 
@@ -16,20 +16,9 @@ class SemverTextTest {
 
     @Test
     void theSameAnswerAsSemver4j() {
-        Random random = new Random(3);
         String noise = "0123456789.-+vx é\n01a";
         for (String v : VERSIONS) {
-            same(v);
-            for (int n = 0; n < 300; n++) {
-                StringBuilder b = new StringBuilder(v);
-                int at = random.nextInt(b.length() + 1);
-                if (random.nextBoolean() || at == b.length()) {
-                    b.insert(at, noise.charAt(random.nextInt(noise.length())));
-                } else {
-                    b.deleteCharAt(at);
-                }
-                same(b.toString());
-            }
+            Mutations.of(v, noise, 300, 1, 3, SemverTextTest::same);
         }
     }
 
