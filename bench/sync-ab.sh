@@ -7,7 +7,11 @@
 # each through the checkout's warm daemon and cold (CXPM_DAEMON=0). Prints wall medians and CPU medians: user + sys
 # of the cold JVM, or of the daemon (its /proc/PID/stat before and after) plus the launcher's. On a shared machine
 # read the CPU and the ratios, not the wall times alone.
-# Usage: BASE=DIR [SIZES="200 1000"] bench/sync-ab.sh [RUNS=5]
+# The first WARMUP rounds (default 3) are not counted: a daemon started by this checkout's rebuild runs its first
+# syncs of a size with code the JIT has not compiled yet (a fresh daemon's first syncs of 200 plugins took 283, 159, 127
+# and then ~110 ms: docs/BENCHMARKS.md "wt-fixed (session 9)"), while BASE's daemon has usually been warm for long: with
+# one round uncounted, B's figures came out 1.1-1.3x A's for identical sync code.
+# Usage: BASE=DIR [SIZES="200 1000"] [WARMUP=3] bench/sync-ab.sh [RUNS=5]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root="$PWD"
@@ -42,9 +46,9 @@ for n in ${SIZES:-200 1000}; do
   done
 done
 
-python3 - "$runs" "$scenarios" <<'PY'
+python3 - "$runs" "$scenarios" "${WARMUP:-3}" <<'PY'
 import os, resource, statistics, subprocess, sys, time
-runs, table = int(sys.argv[1]), sys.argv[2]
+runs, table, warmup = int(sys.argv[1]), sys.argv[2], int(sys.argv[3])
 rows = [line.rstrip("\n").split("\t") for line in open(table)]
 tick = os.sysconf("SC_CLK_TCK")
 
@@ -61,7 +65,7 @@ def daemon_cpu(daemon_file):
     return 0.0
 
 wall, cpu = {}, {}
-for i in range(runs + 1):  # round 0 warms the page cache and the daemons: not counted
+for i in range(warmup + runs):  # the first rounds warm the page cache and the daemons' JIT: not counted
     for n, situation, side, daemon_file, setup, cmd in rows:
         subprocess.run(setup, shell=True, check=True)
         d0 = daemon_cpu(daemon_file) if daemon_file != "-" else 0.0
@@ -71,11 +75,11 @@ for i in range(runs + 1):  # round 0 warms the page cache and the daemons: not c
         d1 = daemon_cpu(daemon_file) if daemon_file != "-" else 0.0
         if r.returncode != 0:
             sys.exit(f"failed ({r.returncode}): {cmd}\n{r.stderr.decode()}")
-        if i > 0:
+        if i >= warmup:
             k = (int(n), situation, side)
             wall.setdefault(k, []).append((t1 - t0) * 1000)
             cpu.setdefault(k, []).append((r1.ru_utime - r0.ru_utime + r1.ru_stime - r0.ru_stime) * 1000 + max(0.0, d1 - d0))
-print(f"{runs} interleaved runs, medians in ms; A = BASE, B = this checkout; load average at the end {os.getloadavg()[0]:.1f}\n")
+print(f"{runs} interleaved runs after {warmup} uncounted, medians in ms; A = BASE, B = this checkout; load average at the end {os.getloadavg()[0]:.1f}\n")
 print("| N | situation | A wall | B wall | B / A wall | A cpu | B cpu | B / A cpu |")
 print("| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |")
 for n in sorted({k[0] for k in wall}):

@@ -92,8 +92,22 @@ final class SyncApprovals {
         if (sameEntries(out, lock)) {
             return lock; // every entry as it was (a frozen sync's, or one with nothing new to approve): no text made to compare
         }
-        Lockfile approved = new Lockfile(out);
-        return approved.toText().equals(lock.toText()) ? lock : approved;
+        return sameApprovals(out, lock) ? lock : new Lockfile(out);
+    }
+
+    /**
+     * Whether a lockfile of out would read as lock does, without rendering either (two renderings of every entry on each
+     * first sync): out holds lock's entries in its order, each as it was or with another approval, the one field that
+     * can differ, so comparing the approvals' text compares the files' text.
+     */
+    private static boolean sameApprovals(List<LockedPlugin> out, Lockfile lock) {
+        int i = 0;
+        for (LockedPlugin p : lock.plugins().values()) {
+            if (!out.get(i++).approved().map(RunHash::text).equals(p.approved().map(RunHash::text))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Whether out holds lock's very entries, in its order. */
