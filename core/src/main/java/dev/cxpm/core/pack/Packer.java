@@ -176,11 +176,6 @@ public final class Packer {
     }
 
     /**
-     * Room for the whole archive up to 256 KiB (its tar bytes bound it: a header per file, contents in 512-byte
-     * records), not 256 KiB for every plugin of a few KiB: a first sync packs each plugin, and the buffers were most of
-     * what it allocated.
-     */
-    /**
      * About the size of the listing's tar: a header per file, contents in 512-byte records, the end, the whole padded to
      * commons-compress's 10,240-byte records.
      */
@@ -192,6 +187,11 @@ public final class Packer {
         return (tar + 10_239) / 10_240 * 10_240;
     }
 
+    /**
+     * Room for the whole archive up to 256 KiB (its tar bytes bound it: a header per file, contents in 512-byte
+     * records), not 256 KiB for every plugin of a few KiB: a first sync packs each plugin, and the buffers were most of
+     * what it allocated.
+     */
     private static int bufferFor(Listing listing) {
         long tar = 1024;
         for (Entry e : listing.entries()) {
