@@ -53,7 +53,7 @@ final class SyncApprovals {
             RunSurface now = Optional.ofNullable(installing.get(ProjectSync.id(p))).orElseGet(() -> installed(p));
             RunHash hash = now.hash();
             if (now.isEmpty() || carried.filter(hash::equals).isPresent()) {
-                out.add(carried.equals(p.approved()) ? p : p.withApproved(carried));
+                out.add(p.withApproved(carried));
                 continue;
             }
             String id = ProjectSync.id(p);
@@ -89,16 +89,13 @@ final class SyncApprovals {
                     ? "review it where you can, run `cxpm approve " + names + "` there and commit cxpm.lock"
                     : "review it, then run `cxpm approve " + names + "` and this command again (or run it again with --yes)");
         }
-        if (sameEntries(out, lock)) {
-            return lock; // every entry as it was (a frozen sync's, or one with nothing new to approve): no text made to compare
-        }
         return sameApprovals(out, lock) ? lock : new Lockfile(out);
     }
 
     /**
      * Whether a lockfile of out would read as lock does, without rendering either (two renderings of every entry on each
-     * first sync): out holds lock's entries in its order, each as it was or with another approval, the one field that
-     * can differ, so comparing the approvals' text compares the files' text.
+     * sync): out holds lock's entries in its order, each as it was or with another approval, the one field that can
+     * differ, so comparing the approvals' text compares the files' text.
      */
     private static boolean sameApprovals(List<LockedPlugin> out, Lockfile lock) {
         int i = 0;
@@ -110,18 +107,6 @@ final class SyncApprovals {
         return true;
     }
 
-    /** Whether out holds lock's very entries, in its order. */
-    private static boolean sameEntries(List<LockedPlugin> out, Lockfile lock) {
-        int i = 0;
-        for (LockedPlugin p : lock.plugins().values()) {
-            if (i >= out.size() || out.get(i++) != p) {
-                return false;
-            }
-        }
-        return i == out.size();
-    }
-
-    /** Installed and, as sync's state says, the locked content: read where Codex reads it (else from the store). */
     /** What each plugin about to be installed runs (by id), read from its unpacked content a few plugins at once. */
     private static Map<String, RunSurface> surfaces(UnpackedPlugins unpacked) {
         List<String> ids = List.copyOf(unpacked.dirs().keySet());
@@ -136,6 +121,7 @@ final class SyncApprovals {
         return out;
     }
 
+    /** Installed and, as sync's state says, the locked content: read where Codex reads it (else from the store). */
     private RunSurface installed(LockedPlugin p) {
         Path dir = p.versionDirIn(home);
         if (Files.isDirectory(dir)) {
