@@ -150,10 +150,9 @@ final class StoreFill {
      * locked integrity, not on their sizes and times: an edit made to look untouched is not linked into another home.
      */
     private Optional<StoreTree> fromStore(LockedPlugin p, boolean verify) {
-        PackedNow packed = verify ? null : packedNow.get(p.integrity());
+        StoreTree packed = packedNow(p, verify);
         if (packed != null) {
-            manifests.put(p.integrity(), LockedContent.check(p, packed.tree().files(), packed.manifests()));
-            return Optional.of(packed.tree());
+            return Optional.of(packed);
         }
         if (!store.has(p.integrity())) {
             return Optional.empty();
@@ -164,7 +163,7 @@ final class StoreFill {
             tree = Optional.empty();
         }
         tree = tree.or(() -> StoreTree.make(store, p.integrity()));
-        tree.ifPresent(t -> manifests.put(p.integrity(), LockedContent.check(p, t.files())));
+        tree.ifPresent(t -> check(p, t.files(), null));
         return tree;
     }
 
@@ -175,15 +174,32 @@ final class StoreFill {
      */
     private StoreTree fetch(LockedPlugin p, Supplier<ProjectIndex> index, boolean verify) {
         fetchIntoStore(p, index);
-        PackedNow packed = verify ? null : packedNow.get(p.integrity());
+        StoreTree packed = packedNow(p, verify);
         if (packed != null) {
-            manifests.put(p.integrity(), LockedContent.check(p, packed.tree().files(), packed.manifests()));
-            return packed.tree();
+            return packed;
         }
         StoreTree made = StoreTree.make(store, p.integrity()).orElseThrow(() -> new UserError(UserError.Kind.INTEGRITY, "the store's copy of "
                 + p.id() + " (" + store.blob(p.integrity()) + ") changed while it was being installed; nothing was changed", "run the command again"));
-        manifests.put(p.integrity(), LockedContent.check(p, made.files()));
+        check(p, made.files(), null);
         return made;
+    }
+
+    /**
+     * The tree this sync packed of p's content a moment ago, its lock entry checked against the manifests the packer
+     * kept; null under --verify (a tree is then trusted only on its files' hash) or when this sync packed none.
+     */
+    private StoreTree packedNow(LockedPlugin p, boolean verify) {
+        PackedNow packed = verify ? null : packedNow.get(p.integrity());
+        if (packed == null) {
+            return null;
+        }
+        check(p, packed.tree().files(), packed.manifests());
+        return packed.tree();
+    }
+
+    /** Checks p's lock entry against its content in files (kept: the manifests as packed, or null), keeping the manifest read. */
+    private void check(LockedPlugin p, Path files, Map<String, byte[]> kept) {
+        manifests.put(p.integrity(), LockedContent.check(p, files, kept));
     }
 
     private void fetchIntoStore(LockedPlugin p, java.util.function.Supplier<ProjectIndex> index) {
