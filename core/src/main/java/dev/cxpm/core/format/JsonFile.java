@@ -88,6 +88,15 @@ public final class JsonFile {
         }
     }
 
+    /** Parses file's bytes, read already, as {@link #read} would read them there (UTF-8 only); else INVALID_INPUT. */
+    public static JsonFile parse(Path file, byte[] bytes) {
+        try {
+            return doParse(file, utf8(file, bytes));
+        } catch (Fail f) {
+            throw f.failure.toUserError();
+        }
+    }
+
     /**
      * Why text is not JSON as Codex reads it, named by source (which need not be a path on this machine: an entry of
      * an uploaded archive), or empty when it parses.
@@ -121,20 +130,24 @@ public final class JsonFile {
                         "file is " + size + " bytes, larger than the " + maxBytes + " bytes cxpm reads", 0, 0,
                         "manifests are small; check that the right file is named"));
             }
-            byte[] bytes = Files.readAllBytes(file);
-            try {
-                return StandardCharsets.UTF_8.newDecoder()
-                        .onMalformedInput(CodingErrorAction.REPORT)
-                        .onUnmappableCharacter(CodingErrorAction.REPORT)
-                        .decode(ByteBuffer.wrap(bytes)).toString();
-            } catch (CharacterCodingException e) {
-                throw new Fail(new Failure(file, UserError.Kind.INVALID_INPUT, "not UTF-8 text (binary content?)", 0, 0,
-                        "save the file as UTF-8 text"));
-            }
+            return utf8(file, Files.readAllBytes(file));
         } catch (NoSuchFileException e) {
             throw new Fail(new Failure(file, UserError.Kind.NOT_FOUND, "no such file", 0, 0, null));
         } catch (IOException e) {
             throw new Fail(new Failure(file, UserError.Kind.IO, "cannot read: " + e, 0, 0, null));
+        }
+    }
+
+    /** The bytes as UTF-8 text, as {@link #read} takes a file's: anything not UTF-8 is refused, not replaced. */
+    private static String utf8(Path file, byte[] bytes) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            throw new Fail(new Failure(file, UserError.Kind.INVALID_INPUT, "not UTF-8 text (binary content?)", 0, 0,
+                    "save the file as UTF-8 text"));
         }
     }
 

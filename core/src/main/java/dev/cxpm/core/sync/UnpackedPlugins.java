@@ -5,10 +5,6 @@ import dev.cxpm.core.format.JsonFile;
 import dev.cxpm.core.format.ManifestKind;
 import dev.cxpm.core.format.ManifestLocation;
 import dev.cxpm.core.format.Plugin;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
@@ -52,17 +48,10 @@ final class UnpackedPlugins {
     static Optional<Plugin> of(Path dir, Manifest manifest) {
         Path root = dir.toAbsolutePath().normalize();
         Path file = root.resolve(manifest.kind().relativePath());
-        String text;
         try {
-            text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(manifest.bytes())).toString();
-        } catch (CharacterCodingException notUtf8) {
-            return Optional.empty(); // Plugin.load refuses it: declares nothing
-        }
-        try {
-            return Optional.of(Plugin.of(root, new ManifestLocation(manifest.kind(), file), JsonFile.parse(file, text)));
+            return Optional.of(Plugin.of(root, new ManifestLocation(manifest.kind(), file), JsonFile.parse(file, manifest.bytes())));
         } catch (UserError e) {
-            return Optional.empty();
+            return Optional.empty(); // not UTF-8, or not JSON: Plugin.load refuses it, so it declares nothing
         }
     }
 
