@@ -24,16 +24,9 @@ public final class TempPaths {
 
     /** A new empty file in dir named prefix + random + suffix, mode 0666 less the umask. */
     public static Path file(Path dir, String prefix, String suffix) throws IOException {
-        for (int attempt = 0; ; attempt++) {
-            Path p = dir.resolve(prefix + random() + suffix);
-            try {
-                return Files.createFile(p);
-            } catch (FileAlreadyExistsException e) {
-                if (attempt > 100) {
-                    throw e;
-                }
-            }
-        }
+        Opened made = open(dir, prefix, suffix);
+        made.out().close();
+        return made.path();
     }
 
     /** A temp file just made, open for writing. */
