@@ -13,6 +13,8 @@ import java.nio.file.StandardCopyOption;
 import dev.cxpm.core.resolve.PluginVersion;
 import java.util.Comparator;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
@@ -33,6 +35,8 @@ public final class PluginCache {
     private static final String TREE = "tree";
 
     private final CodexHome home;
+    /** The marketplace directories {@link #putNew} made or found this pass (they are not made again for each plugin). */
+    private final Set<Path> marketplaces = ConcurrentHashMap.newKeySet();
 
     public PluginCache(CodexHome home) {
         this.home = home;
@@ -135,15 +139,12 @@ public final class PluginCache {
         }
     }
 
-    /** The marketplace directories {@link #putNew} made or found this pass (they are not made again for each plugin). */
-    private final java.util.Set<Path> marketplaces = java.util.concurrent.ConcurrentHashMap.newKeySet();
-
     /** Makes dir (its parents when missing); true when dir itself was made here, false when it was there. */
     private static boolean makeDirectory(Path dir) throws IOException {
         try {
             Files.createDirectory(dir);
             return true;
-        } catch (java.nio.file.FileAlreadyExistsException there) {
+        } catch (FileAlreadyExistsException there) {
             if (!Files.isDirectory(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
                 throw there;
             }
