@@ -1,5 +1,6 @@
 package dev.cxpm.cli;
 
+import dev.cxpm.cli.output.Terminal;
 import java.io.File;
 import java.io.IOException;
 import java.io.PrintWriter;

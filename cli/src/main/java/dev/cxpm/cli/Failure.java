@@ -1,6 +1,8 @@
 package dev.cxpm.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cxpm.cli.output.JsonOutput;
+import dev.cxpm.cli.output.Terminal;
 import dev.cxpm.core.UserError;
 import picocli.CommandLine;
 

@@ -6,6 +6,7 @@ import dev.cxpm.cli.admin.LoginCommand;
 import dev.cxpm.cli.admin.OwnerCommand;
 import dev.cxpm.cli.admin.TokenCommand;
 import dev.cxpm.cli.admin.YankCommand;
+import dev.cxpm.cli.output.Terminal;
 import dev.cxpm.cli.registry.RegistryCommand;
 import dev.cxpm.core.UserError;
 import java.io.UncheckedIOException;

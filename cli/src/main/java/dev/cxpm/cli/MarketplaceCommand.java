@@ -2,6 +2,9 @@ package dev.cxpm.cli;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cxpm.cli.output.JsonOutput;
+import dev.cxpm.cli.output.Table;
+import dev.cxpm.cli.output.Terminal;
 import dev.cxpm.core.marketplace.MarketplaceSource;
 import dev.cxpm.core.marketplace.Marketplaces;
 import dev.cxpm.core.marketplace.RegistryPin;

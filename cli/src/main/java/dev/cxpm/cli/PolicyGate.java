@@ -1,5 +1,6 @@
 package dev.cxpm.cli;
 
+import dev.cxpm.cli.output.Terminal;
 import dev.cxpm.core.install.PluginGate;
 import dev.cxpm.core.marketplace.MarketplaceSource;
 import dev.cxpm.core.policy.Enforcement;

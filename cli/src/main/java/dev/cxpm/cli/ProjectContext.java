@@ -1,5 +1,6 @@
 package dev.cxpm.cli;
 
+import dev.cxpm.cli.output.Terminal;
 import dev.cxpm.core.Progress;
 import dev.cxpm.core.codexhome.CodexHome;
 import dev.cxpm.core.codexhome.HomeLock;

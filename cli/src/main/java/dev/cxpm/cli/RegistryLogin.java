@@ -2,6 +2,7 @@ package dev.cxpm.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cxpm.cli.output.JsonOutput;
 import dev.cxpm.core.UserError;
 import dev.cxpm.core.registry.Credentials;
 import dev.cxpm.core.registry.DefaultRegistry;

@@ -3,6 +3,7 @@ package dev.cxpm.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.cxpm.cli.output.JsonOutput;
 import dev.cxpm.core.approve.RunSurface;
 import java.io.BufferedReader;
 import java.io.PrintWriter;

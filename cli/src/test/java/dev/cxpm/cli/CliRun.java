@@ -10,18 +10,18 @@ import java.util.HashMap;
 import java.util.Map;
 
 /** Runs the real {@code cxpm} main in-process against a temp dir and captures what it printed. */
-record CliRun(int exitCode, String stdout, String stderr) {
+public record CliRun(int exitCode, String stdout, String stderr) {
 
-    static CliRun in(Path cwd, String... args) {
+    public static CliRun in(Path cwd, String... args) {
         return in(cwd, Map.of(), args);
     }
 
-    static CliRun in(Path cwd, Map<String, String> vars, String... args) {
+    public static CliRun in(Path cwd, Map<String, String> vars, String... args) {
         return in(cwd, vars, Env.Stderr.OTHER, Clock.fixed(Instant.parse("2026-11-25T00:00:00Z"), ZoneOffset.UTC), args);
     }
 
     /** As a shell whose stderr is (or is not) a terminal would run it, with this clock. */
-    static CliRun in(Path cwd, Map<String, String> vars, Env.Stderr stderr, Clock clock, String... args) {
+    public static CliRun in(Path cwd, Map<String, String> vars, Env.Stderr stderr, Clock clock, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         Map<String, String> env = new HashMap<>(vars);

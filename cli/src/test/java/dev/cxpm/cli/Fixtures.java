@@ -12,12 +12,12 @@ import java.util.Map;
  * cxpm and the real Codex CLI as {@code https://git.example.test/team/<name>.git} through
  * {@code url.insteadOf} in the test HOME's .gitconfig (Codex refuses file:// URLs).
  */
-final class Fixtures {
+public final class Fixtures {
     private Fixtures() {
     }
 
     /** A local marketplace called name with one plugin per (plugin, version) pair; version null = none. */
-    static Path marketplace(Path dir, String name, String... pluginsAndVersions) throws IOException {
+    public static Path marketplace(Path dir, String name, String... pluginsAndVersions) throws IOException {
         StringBuilder entries = new StringBuilder();
         for (int i = 0; i < pluginsAndVersions.length; i += 2) {
             String plugin = pluginsAndVersions[i];
@@ -36,7 +36,7 @@ final class Fixtures {
         return dir;
     }
 
-    static Path plugin(Path dir, String manifest) throws IOException {
+    public static Path plugin(Path dir, String manifest) throws IOException {
         Files.createDirectories(dir.resolve(".codex-plugin"));
         Files.writeString(dir.resolve(".codex-plugin/plugin.json"), manifest + "\n");
         Files.createDirectories(dir.resolve("skills/hello"));
@@ -82,7 +82,7 @@ final class Fixtures {
         }
     }
 
-    static Map<String, String> env(Path codexHome, Path home) {
+    public static Map<String, String> env(Path codexHome, Path home) {
         return Map.of("CODEX_HOME", codexHome.toString(), "HOME", home.toString(), "PATH", System.getenv("PATH"));
     }
 }

@@ -15,14 +15,14 @@ import java.util.stream.Stream;
  * A local marketplace ({@code market/}, named {@code fx}) with plugins written as real files, a project
  * directory, and the environment that points cxpm at a Codex home and a store inside the temp dir.
  */
-final class TeamFixture {
+public final class TeamFixture {
 
     final Path dir;
     final Path market;
-    final Path project;
+    public final Path project;
     private final List<String> entries = new ArrayList<>();
 
-    TeamFixture(Path dir) {
+    public TeamFixture(Path dir) {
         this.dir = dir;
         this.market = dir.resolve("market");
         this.project = dir.resolve("project");
@@ -35,7 +35,7 @@ final class TeamFixture {
     }
 
     /** Adds (or replaces) plugin NAME at VERSION with dependencies "dep": "range", ... */
-    TeamFixture plugin(String name, String version, String... deps) {
+    public TeamFixture plugin(String name, String version, String... deps) {
         Path root = market.resolve("plugins").resolve(name);
         StringBuilder d = new StringBuilder();
         for (int i = 0; i < deps.length; i += 2) {
@@ -69,7 +69,7 @@ final class TeamFixture {
     }
 
     /** cxpm.toml declaring the fixture marketplace and these plugins ("name", "range", ...). */
-    TeamFixture needs(String... pluginsAndRanges) {
+    public TeamFixture needs(String... pluginsAndRanges) {
         StringBuilder b = new StringBuilder("# our plugins\n[marketplaces]\nfx = \"../market\"\n\n[plugins]\n");
         for (int i = 0; i < pluginsAndRanges.length; i += 2) {
             b.append(pluginsAndRanges[i]).append(" = \"").append(pluginsAndRanges[i + 1]).append("\"\n");
@@ -77,7 +77,7 @@ final class TeamFixture {
         return toml(b.toString());
     }
 
-    Map<String, String> env(String home) {
+    public Map<String, String> env(String home) {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("CODEX_HOME", dir.resolve(home).toString());
         env.put("CXPM_STORE", dir.resolve("store").toString());

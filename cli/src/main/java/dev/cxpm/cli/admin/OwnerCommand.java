@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cxpm.cli.CommandGroup;
 import dev.cxpm.cli.Env;
 import dev.cxpm.cli.Examples;
-import dev.cxpm.cli.JsonOutput;
+import dev.cxpm.cli.output.JsonOutput;
 import dev.cxpm.cli.RegistryOption;
 import java.util.List;
 import picocli.CommandLine;

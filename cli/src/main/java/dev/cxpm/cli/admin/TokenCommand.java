@@ -8,7 +8,7 @@ import dev.cxpm.cli.Examples;
 import dev.cxpm.cli.RegistryData;
 import dev.cxpm.cli.RegistryLogin;
 import dev.cxpm.cli.RegistryOption;
-import dev.cxpm.cli.Table;
+import dev.cxpm.cli.output.Table;
 import dev.cxpm.core.UserError;
 import dev.cxpm.core.registry.RegistryAdmin;
 import dev.cxpm.registry.Registry;

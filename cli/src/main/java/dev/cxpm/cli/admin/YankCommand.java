@@ -1,7 +1,7 @@
 package dev.cxpm.cli.admin;
 
 import dev.cxpm.cli.Examples;
-import dev.cxpm.cli.JsonOutput;
+import dev.cxpm.cli.output.JsonOutput;
 import dev.cxpm.cli.Main;
 import dev.cxpm.cli.RegistryLogin;
 import dev.cxpm.cli.RegistryOption;

@@ -5,7 +5,7 @@ import dev.cxpm.cli.Env;
 import dev.cxpm.cli.Examples;
 import dev.cxpm.cli.RegistryLogin;
 import dev.cxpm.cli.RegistryOption;
-import dev.cxpm.cli.Table;
+import dev.cxpm.cli.output.Table;
 import dev.cxpm.core.UserError;
 import java.time.Duration;
 import java.time.Instant;

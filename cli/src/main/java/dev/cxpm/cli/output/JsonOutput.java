@@ -1,4 +1,4 @@
-package dev.cxpm.cli;
+package dev.cxpm.cli.output;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.util.DefaultIndenter;
@@ -36,7 +36,7 @@ public final class JsonOutput {
     private JsonOutput() {
     }
 
-    static ObjectMapper mapper() {
+    public static ObjectMapper mapper() {
         return Lazy.MAPPER;
     }
 

@@ -1,4 +1,4 @@
-package dev.cxpm.cli;
+package dev.cxpm.cli.output;
 
 import java.io.PrintWriter;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package dev.cxpm.cli;
+package dev.cxpm.cli.output;
 
 import dev.cxpm.core.Progress;
 import dev.cxpm.core.pack.Sizes;

@@ -1,8 +1,12 @@
-package dev.cxpm.cli;
+package dev.cxpm.cli.output;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.cxpm.cli.CliRun;
+import dev.cxpm.cli.Env;
+import dev.cxpm.cli.Fixtures;
+import dev.cxpm.cli.TeamFixture;
 import dev.cxpm.core.Progress;
 import dev.cxpm.core.registry.RegistryClient;
 import java.io.IOException;

@@ -1,5 +1,6 @@
-package dev.cxpm.cli;
+package dev.cxpm.cli.output;
 
+import dev.cxpm.cli.Env;
 import dev.cxpm.core.Progress;
 import java.io.PrintWriter;
 
@@ -12,7 +13,7 @@ import java.io.PrintWriter;
  * FORCE_COLOR} or {@code CLICOLOR_FORCE} on in a pipe too ({@code NO_COLOR} wins); {@code TERM=dumb} has none.
  * Progress, as npm's and cargo's, is also off when {@code CI} is set: a CI log is not a terminal to redraw.
  */
-final class Terminal {
+public final class Terminal {
     private static final String RED = "\033[1;31m";
     private static final String YELLOW = "\033[1;33m";
     private static final String DIM = "\033[2m";
@@ -28,7 +29,7 @@ final class Terminal {
         this.progress = progress;
     }
 
-    static Terminal of(Env env) {
+    public static Terminal of(Env env) {
         boolean json = env.stderr() == Env.Stderr.JSON;
         boolean onTerminal = env.stderr() == Env.Stderr.TERMINAL && !"dumb".equals(env.var("TERM"));
         boolean forced = set(env.var("FORCE_COLOR")) || set(env.var("CLICOLOR_FORCE"));
@@ -49,20 +50,20 @@ final class Terminal {
         return colour;
     }
 
-    void error(String message) {
+    public void error(String message) {
         line("error:", RED, message);
     }
 
     /** A bug in cxpm, not the user's doing: worded apart from {@code error:} so that nobody looks for a mistake of theirs. */
-    void internalError(String message) {
+    public void internalError(String message) {
         line("internal error:", RED, message);
     }
 
-    void warning(String message) {
+    public void warning(String message) {
         line("warning:", YELLOW, message);
     }
 
-    void hint(String hint) {
+    public void hint(String hint) {
         PrintWriter err = env.err();
         err.println(colour ? DIM + "hint: " + hint + RESET : "hint: " + hint);
         err.flush();
@@ -75,7 +76,7 @@ final class Terminal {
     }
 
     /** The progress line on this terminal, or {@link Progress#NONE} where nothing may be drawn. */
-    Progress progress() {
+    public Progress progress() {
         return progress ? new TerminalProgress(env.err(), env.clock(), columns()) : Progress.NONE;
     }
 
