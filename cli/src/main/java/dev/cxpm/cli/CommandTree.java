@@ -1,5 +1,6 @@
 package dev.cxpm.cli;
 
+import dev.cxpm.cli.help.Examples;
 import java.lang.reflect.Field;
 import java.util.HashMap;
 import java.util.Map;
@@ -16,7 +17,7 @@ import picocli.CommandLine.Model.OptionSpec;
  * ({@code --help}, {@code help}, no or unknown command) gets the full tree, so usage and error messages
  * stay picocli's own. Main's {@code subcommands} list stays the one place commands are registered.
  */
-final class CommandTree {
+public final class CommandTree {
     private CommandTree() {
     }
 
@@ -52,7 +53,7 @@ final class CommandTree {
     }
 
     /** Every command, as help, completion and the man pages describe them. */
-    static CommandLine full(Main root) {
+    public static CommandLine full(Main root) {
         CommandLine cl = new CommandLine(root);
         // picocli's own help command, whose class cannot carry our examples
         cl.getSubcommands().get("help").getCommandSpec().usageMessage()

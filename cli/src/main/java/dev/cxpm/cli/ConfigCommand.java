@@ -1,5 +1,7 @@
 package dev.cxpm.cli;
 
+import dev.cxpm.cli.help.CompletionValues;
+import dev.cxpm.cli.help.Examples;
 import dev.cxpm.core.UserError;
 import dev.cxpm.core.registry.DefaultRegistry;
 import dev.cxpm.core.registry.RegistryClient;

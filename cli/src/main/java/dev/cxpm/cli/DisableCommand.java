@@ -1,5 +1,6 @@
 package dev.cxpm.cli;
 
+import dev.cxpm.cli.help.Examples;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Mixin;

@@ -2,6 +2,7 @@ package dev.cxpm.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.cxpm.cli.help.Examples;
 import dev.cxpm.core.lock.Lockfile;
 import dev.cxpm.core.project.ProjectManifest;
 import dev.cxpm.core.sync.Doctor;

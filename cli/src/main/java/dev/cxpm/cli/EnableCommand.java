@@ -1,6 +1,7 @@
 package dev.cxpm.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cxpm.cli.help.Examples;
 import dev.cxpm.cli.output.JsonOutput;
 import dev.cxpm.core.install.Installer;
 import picocli.CommandLine.Command;

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cxpm.cli.help.Examples;
 import dev.cxpm.core.init.InitReport;
 import dev.cxpm.core.init.PluginInit;
 import java.io.PrintWriter;

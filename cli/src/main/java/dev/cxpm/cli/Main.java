@@ -6,6 +6,9 @@ import dev.cxpm.cli.admin.LoginCommand;
 import dev.cxpm.cli.admin.OwnerCommand;
 import dev.cxpm.cli.admin.TokenCommand;
 import dev.cxpm.cli.admin.YankCommand;
+import dev.cxpm.cli.help.CompletionCommand;
+import dev.cxpm.cli.help.DidYouMean;
+import dev.cxpm.cli.help.Examples;
 import dev.cxpm.cli.output.Terminal;
 import dev.cxpm.cli.registry.RegistryCommand;
 import dev.cxpm.core.UserError;
@@ -48,7 +51,7 @@ public final class Main implements Runnable {
         return env;
     }
 
-    Main(Env env) {
+    public Main(Env env) {
         this.env = env;
     }
 
@@ -245,7 +248,7 @@ public final class Main implements Runnable {
         return ExitCodes.INTERNAL;
     }
 
-    static final class Version implements CommandLine.IVersionProvider {
+    public static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
             return new String[] {"cxpm " + BuildVersion.VERSION};

@@ -1,6 +1,7 @@
 package dev.cxpm.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cxpm.cli.help.Examples;
 import dev.cxpm.cli.output.JsonOutput;
 import dev.cxpm.cli.output.Terminal;
 import dev.cxpm.core.UserError;

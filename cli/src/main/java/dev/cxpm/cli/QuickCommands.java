@@ -1,5 +1,6 @@
 package dev.cxpm.cli;
 
+import dev.cxpm.cli.help.HelpOption;
 import dev.cxpm.core.install.MissingPrerequisites;
 import java.util.ArrayList;
 import java.util.List;

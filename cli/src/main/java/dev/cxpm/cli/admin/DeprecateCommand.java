@@ -1,7 +1,7 @@
 package dev.cxpm.cli.admin;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.cxpm.cli.Examples;
+import dev.cxpm.cli.help.Examples;
 import dev.cxpm.cli.output.JsonOutput;
 import dev.cxpm.cli.Main;
 import dev.cxpm.cli.RegistryLogin;

@@ -3,7 +3,7 @@ package dev.cxpm.cli.admin;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cxpm.cli.CommandGroup;
 import dev.cxpm.cli.Env;
-import dev.cxpm.cli.Examples;
+import dev.cxpm.cli.help.Examples;
 import dev.cxpm.cli.output.JsonOutput;
 import dev.cxpm.cli.RegistryOption;
 import java.util.List;

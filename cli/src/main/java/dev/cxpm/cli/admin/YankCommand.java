@@ -1,6 +1,6 @@
 package dev.cxpm.cli.admin;
 
-import dev.cxpm.cli.Examples;
+import dev.cxpm.cli.help.Examples;
 import dev.cxpm.cli.output.JsonOutput;
 import dev.cxpm.cli.Main;
 import dev.cxpm.cli.RegistryLogin;

@@ -2,7 +2,7 @@ package dev.cxpm.cli.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cxpm.cli.Env;
-import dev.cxpm.cli.Examples;
+import dev.cxpm.cli.help.Examples;
 import dev.cxpm.cli.RegistryLogin;
 import dev.cxpm.cli.RegistryOption;
 import dev.cxpm.cli.output.Table;

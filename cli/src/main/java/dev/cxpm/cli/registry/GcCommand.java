@@ -1,7 +1,7 @@
 package dev.cxpm.cli.registry;
 
 import dev.cxpm.cli.Env;
-import dev.cxpm.cli.Examples;
+import dev.cxpm.cli.help.Examples;
 import dev.cxpm.cli.StorageOptions;
 import dev.cxpm.core.UserError;
 import dev.cxpm.registry.storage.BlobGc;

@@ -1,7 +1,7 @@
 package dev.cxpm.cli.registry;
 
 import dev.cxpm.cli.CommandGroup;
-import dev.cxpm.cli.Examples;
+import dev.cxpm.cli.help.Examples;
 import picocli.CommandLine.Command;
 
 /** {@code cxpm registry}: looking after a registry as its admin or operator (audit log, backup, restore, garbage collection). */

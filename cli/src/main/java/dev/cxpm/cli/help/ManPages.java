@@ -1,5 +1,7 @@
-package dev.cxpm.cli;
+package dev.cxpm.cli.help;
 
+import dev.cxpm.cli.CommandTree;
+import dev.cxpm.cli.Main;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

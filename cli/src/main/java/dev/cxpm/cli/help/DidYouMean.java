@@ -1,4 +1,4 @@
-package dev.cxpm.cli;
+package dev.cxpm.cli.help;
 
 import dev.cxpm.core.EditDistance;
 import java.util.ArrayList;
@@ -15,18 +15,18 @@ import picocli.CommandLine.Model.OptionSpec;
  * {@code isntall}), and fewer edits than the typed word has letters, so that {@code xy} is not "corrected" to
  * {@code ls}.
  */
-final class DidYouMean {
+public final class DidYouMean {
     private static final int MAX_EDITS = 2;
 
     private DidYouMean() {
     }
 
     /** What to print for a command-line error: picocli's own message, or ours when it would show parser internals. */
-    record Report(String error, Optional<String> hint) {
+    public record Report(String error, Optional<String> hint) {
     }
 
     /** The message with what the user typed made visible: no terminal escape or carriage return from argv reaches the terminal. */
-    static Report of(CommandLine.ParameterException ex) {
+    public static Report of(CommandLine.ParameterException ex) {
         Report r = unescaped(ex);
         return new Report(shown(r.error()), r.hint());
     }

@@ -1,4 +1,4 @@
-package dev.cxpm.cli;
+package dev.cxpm.cli.help;
 
 import java.util.List;
 
@@ -6,29 +6,29 @@ import java.util.List;
  * The fixed words some arguments take, for the completion scripts (picocli's {@code completionCandidates}): an
  * argument that is a String in its command, so picocli cannot list its values from an enum.
  */
-final class CompletionValues {
+public final class CompletionValues {
     private CompletionValues() {
     }
 
-    static final class ConfigActions extends Words {
+    public static final class ConfigActions extends Words {
         ConfigActions() {
             super("get", "set", "unset");
         }
     }
 
-    static final class ConfigKeys extends Words {
+    public static final class ConfigKeys extends Words {
         ConfigKeys() {
             super("registry", "min-release-age", "policy");
         }
     }
 
-    static final class Bumps extends Words {
+    public static final class Bumps extends Words {
         Bumps() {
             super("major", "minor", "patch", "prerelease");
         }
     }
 
-    static final class FailOn extends Words {
+    public static final class FailOn extends Words {
         FailOn() {
             super("error", "warning");
         }

@@ -1,4 +1,4 @@
-package dev.cxpm.cli;
+package dev.cxpm.cli.help;
 
 import picocli.CommandLine.Option;
 
@@ -7,7 +7,7 @@ import picocli.CommandLine.Option;
  * that picocli's {@code mixinStandardHelpOptions} would give to cxpm's version: with both, picocli cannot
  * parse even {@code --help}. {@code cxpm --version} still prints cxpm's version.
  */
-final class HelpOption {
+public final class HelpOption {
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
     boolean help;
 }

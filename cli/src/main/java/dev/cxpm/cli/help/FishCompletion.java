@@ -1,4 +1,4 @@
-package dev.cxpm.cli;
+package dev.cxpm.cli.help;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

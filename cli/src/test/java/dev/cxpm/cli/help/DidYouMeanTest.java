@@ -1,7 +1,8 @@
-package dev.cxpm.cli;
+package dev.cxpm.cli.help;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.cxpm.cli.CliRun;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;

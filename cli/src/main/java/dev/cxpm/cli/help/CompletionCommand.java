@@ -1,5 +1,7 @@
-package dev.cxpm.cli;
+package dev.cxpm.cli.help;
 
+import dev.cxpm.cli.CommandTree;
+import dev.cxpm.cli.Main;
 import picocli.AutoComplete;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
@@ -16,7 +18,7 @@ import picocli.CommandLine.ParentCommand;
                 "      For zsh: then add 'source ~/.zfunc/cxpm.zsh' to ~/.zshrc.",
                 "  cxpm completion fish > ~/.config/fish/completions/cxpm.fish",
                 "      Complete cxpm in every new fish."})
-final class CompletionCommand implements Runnable {
+public final class CompletionCommand implements Runnable {
     enum Shell { bash, zsh, fish }
 
     @ParentCommand
@@ -27,10 +29,10 @@ final class CompletionCommand implements Runnable {
 
     @Override
     public void run() {
-        var model = CommandTree.full(new Main(root.env));
+        var model = CommandTree.full(new Main(root.env()));
         // picocli's bash script carries its own zsh set-up (bashcompinit), so zsh gets the same script
         String script = shell == Shell.fish ? FishCompletion.script(model) : AutoComplete.bash("cxpm", model);
-        root.env.out().print(script);
-        root.env.out().flush();
+        root.env().out().print(script);
+        root.env().out().flush();
     }
 }
