@@ -11,6 +11,7 @@ import dev.cxpm.cli.help.DidYouMean;
 import dev.cxpm.cli.help.Examples;
 import dev.cxpm.cli.output.Terminal;
 import dev.cxpm.cli.registry.RegistryCommand;
+import dev.cxpm.cli.registry.ServeCommand;
 import dev.cxpm.core.UserError;
 import java.io.UncheckedIOException;
 import java.util.Optional;

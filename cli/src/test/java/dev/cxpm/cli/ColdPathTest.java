@@ -72,7 +72,7 @@ class ColdPathTest {
             // picocli's model of the root command reads Main's annotations, which loads every command class
             String initialized = coldRun(vars, List.of(version));
             assertThat(initialized).as("cxpm %s", version).doesNotContain("'picocli/CommandLine$Model$CommandSpec'")
-                    .doesNotContain("'dev/cxpm/cli/ServeCommand'");
+                    .doesNotContain("'dev/cxpm/cli/registry/ServeCommand'");
             for (String heavy : NOT_ON_THE_COLD_PATH) {
                 assertThat(initialized).as("cxpm %s initializes %s", version, heavy).doesNotContain("'" + heavy + "'");
             }

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cxpm.cli.CommandGroup;
 import dev.cxpm.cli.Env;
 import dev.cxpm.cli.help.Examples;
-import dev.cxpm.cli.RegistryData;
+import dev.cxpm.cli.registry.RegistryData;
 import dev.cxpm.cli.RegistryLogin;
 import dev.cxpm.cli.RegistryOption;
 import dev.cxpm.cli.output.Table;

@@ -2,7 +2,6 @@ package dev.cxpm.cli.registry;
 
 import dev.cxpm.cli.Env;
 import dev.cxpm.cli.help.Examples;
-import dev.cxpm.cli.StorageOptions;
 import dev.cxpm.core.UserError;
 import dev.cxpm.registry.storage.BlobGc;
 import dev.cxpm.registry.storage.JdbcDatabase;

@@ -1,5 +1,6 @@
-package dev.cxpm.cli;
+package dev.cxpm.cli.registry;
 
+import dev.cxpm.cli.Env;
 import dev.cxpm.core.UserError;
 import dev.cxpm.registry.storage.JdbcDatabase;
 import dev.cxpm.registry.storage.blob.BlobStore;

@@ -1,5 +1,7 @@
-package dev.cxpm.cli;
+package dev.cxpm.cli.registry;
 
+import dev.cxpm.cli.Env;
+import dev.cxpm.cli.Main;
 import dev.cxpm.cli.help.Examples;
 import dev.cxpm.core.UserError;
 import dev.cxpm.registry.Caller;
@@ -36,7 +38,7 @@ import picocli.CommandLine.Option;
                 "      Run one behind a TLS proxy, its data in /srv/cxpm.",
                 "  cxpm serve --trust-proxy --access-log /var/log/cxpm-access.jsonl",
                 "      Behind a proxy that appends X-Forwarded-For: limits per client, a JSON log file."})
-final class ServeCommand implements Runnable {
+public final class ServeCommand implements Runnable {
 
     @CommandLine.ParentCommand
     Main root;
@@ -86,7 +88,7 @@ final class ServeCommand implements Runnable {
 
     @Override
     public void run() {
-        Env env = root.env;
+        Env env = root.env();
         Optional<URI> shownUrl = Optional.ofNullable(publicUrl).map(ServeCommand::publicUrl);
         Optional<ClientRelease> client = clientRelease(env);
         Path dir = storage.dir(env);
