@@ -1,5 +1,7 @@
 package dev.cxpm.cli;
 
+import dev.cxpm.cli.codexhome.PluginSpec;
+import dev.cxpm.cli.codexhome.PrerequisitesOption;
 import dev.cxpm.cli.help.Examples;
 import dev.cxpm.cli.help.HelpOption;
 import dev.cxpm.core.UserError;

@@ -10,17 +10,17 @@ import picocli.CommandLine.Option;
  * when a plugin would run something not approved: --yes, else the person at a terminal (asked y/N on stderr, the
  * default no), else nobody: never a prompt when stdin is not a terminal or the output is JSON for a program.
  */
-final class ApprovalOption {
+public final class ApprovalOption {
 
     /** The sentence each of those commands' help states the rule with. */
-    static final String RULE = "A plugin that would run something (MCP server commands, args and env names, remote URLs, hooks, apps) "
+    public static final String RULE = "A plugin that would run something (MCP server commands, args and env names, remote URLs, hooks, apps) "
             + "other than what was approved (cxpm.lock's `approved`, or `cxpm approve`) stops the command, exit 9, before anything "
             + "is written, showing what changed; on a terminal you are asked instead, and --yes approves what is shown.";
 
     @Option(names = "--yes", description = "Approve what the plugins would run without asking (recorded as `cxpm approve` records it).")
     boolean yes;
 
-    Consent consent(Env env, boolean json) {
+    public Consent consent(Env env, boolean json) {
         if (yes) {
             return Consent.YES;
         }

@@ -3,8 +3,8 @@ package dev.cxpm.cli;
 import dev.cxpm.core.UserError;
 
 /** The exit codes cxpm documents in README.md, and the one place a failure becomes one. */
-final class ExitCodes {
-    static final int OK = 0;
+public final class ExitCodes {
+    public static final int OK = 0;
     /** The input is invalid (validate found an error) or the command failed on it. */
     static final int INVALID = 1;
     /** Bad usage: unknown option, missing or malformed argument. */
@@ -28,7 +28,7 @@ final class ExitCodes {
     private ExitCodes() {
     }
 
-    static int of(UserError.Kind kind) {
+    public static int of(UserError.Kind kind) {
         return switch (kind) {
             case INVALID_INPUT -> INVALID;
             case USAGE -> USAGE;

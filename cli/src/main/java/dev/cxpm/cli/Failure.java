@@ -13,13 +13,13 @@ import picocli.CommandLine;
  * that parses stdout reads its failures too. The exit code is the same either way; {@code code} is the stable
  * name of that exit code's kind (README's exit-code table).
  */
-record Failure(String code, String message, String hint, java.util.List<UserError.Blocked> blocked) {
+public record Failure(String code, String message, String hint, java.util.List<UserError.Blocked> blocked) {
 
     Failure(String code, String message, String hint) {
         this(code, message, hint, java.util.List.of());
     }
 
-    static Failure of(UserError e) {
+    public static Failure of(UserError e) {
         return new Failure(ExitCodes.name(e.kind()), e.getMessage(), e.hint(), e.blocked());
     }
 
@@ -58,7 +58,7 @@ record Failure(String code, String message, String hint, java.util.List<UserErro
     }
 
     /** Adds the {@code error} member to a command's own JSON report, so that stdout stays one JSON object. */
-    ObjectNode addTo(ObjectNode report) {
+    public ObjectNode addTo(ObjectNode report) {
         ObjectNode error = report.putObject("error").put("code", code).put("message", message).put("hint", hint);
         if (!blocked.isEmpty()) { // what a policy refused: the rule and the file (and line) that says so, for each thing
             var list = error.putArray("blocked");

@@ -2,6 +2,8 @@ package dev.cxpm.cli;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cxpm.cli.codexhome.CodexContext;
+import dev.cxpm.cli.codexhome.PluginIdArgs;
 import dev.cxpm.cli.help.Examples;
 import dev.cxpm.cli.output.JsonOutput;
 import dev.cxpm.core.TempPaths;

@@ -13,7 +13,7 @@ import java.util.Optional;
  * The policy a command enforces, read the first time it is asked (so commands that install nothing never fetch an
  * organisation policy), with the notes about how it was read printed as warnings once.
  */
-final class PolicyGate implements PluginGate {
+public final class PolicyGate implements PluginGate {
     private final Env env;
     private final Optional<Path> projectDir;
     private Enforcement loaded;
@@ -24,7 +24,7 @@ final class PolicyGate implements PluginGate {
     }
 
     /** For commands on the Codex home: the project policy applies when run inside a project. */
-    static PolicyGate here(Env env) {
+    public static PolicyGate here(Env env) {
         return new PolicyGate(env, ProjectManifest.projectDir(env.cwd()));
     }
 
@@ -37,11 +37,11 @@ final class PolicyGate implements PluginGate {
     }
 
     /** The minimum release ages the policy files set, beside those of cxpm.toml or cxpm's config. */
-    List<Optional<dev.cxpm.core.resolve.MinReleaseAge>> minReleaseAges() {
+    public List<Optional<dev.cxpm.core.resolve.MinReleaseAge>> minReleaseAges() {
         return enforcement().policy().minReleaseAges().stream().map(Optional::of).toList();
     }
 
-    void marketplace(MarketplaceSource source) {
+    public void marketplace(MarketplaceSource source) {
         enforcement().marketplace(source);
     }
 

@@ -1,5 +1,9 @@
 package dev.cxpm.cli;
 
+import dev.cxpm.cli.codexhome.InstallCommand;
+import dev.cxpm.cli.codexhome.ListCommand;
+import dev.cxpm.cli.codexhome.PluginIdArgs;
+import dev.cxpm.cli.codexhome.PrerequisitesOption;
 import dev.cxpm.cli.help.HelpOption;
 import dev.cxpm.core.install.MissingPrerequisites;
 import java.util.ArrayList;

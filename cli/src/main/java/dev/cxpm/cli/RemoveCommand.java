@@ -1,5 +1,6 @@
 package dev.cxpm.cli;
 
+import dev.cxpm.cli.codexhome.PrerequisitesOption;
 import dev.cxpm.cli.help.Examples;
 import dev.cxpm.core.UserError;
 import dev.cxpm.core.project.ProjectManifest;

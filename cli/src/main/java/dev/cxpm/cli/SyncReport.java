@@ -2,6 +2,8 @@ package dev.cxpm.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.cxpm.cli.codexhome.MarketplaceCommand;
+import dev.cxpm.cli.codexhome.PrerequisitesOption;
 import dev.cxpm.cli.output.Terminal;
 import dev.cxpm.core.sync.ProjectSync;
 import java.io.UncheckedIOException;

@@ -1,5 +1,7 @@
-package dev.cxpm.cli;
+package dev.cxpm.cli.codexhome;
 
+import dev.cxpm.cli.Env;
+import dev.cxpm.cli.PolicyGate;
 import dev.cxpm.cli.output.Terminal;
 import dev.cxpm.core.Progress;
 import dev.cxpm.core.codexhome.CodexHome;
@@ -10,16 +12,16 @@ import dev.cxpm.core.marketplace.Marketplaces;
 import java.time.Duration;
 
 /** The Codex home a command works on, and the services over it, built from the command's Env. */
-record CodexContext(Env env, CodexHome home, GitCli git, Duration lockTimeout, Progress progress, PolicyGate policy) {
+public record CodexContext(Env env, CodexHome home, GitCli git, Duration lockTimeout, Progress progress, PolicyGate policy) {
 
-    static CodexContext of(Env env) {
+    public static CodexContext of(Env env) {
         Progress progress = Terminal.of(env).progress();
         return new CodexContext(env, CodexHome.resolve(env.vars(), env.cwd()), new GitCli(env.vars(), env.cwd(), progress),
                 HomeLock.timeoutFrom(env.var("CXPM_LOCK_TIMEOUT")), progress, PolicyGate.here(env));
     }
 
     /** Adding a marketplace asks the policy (cxpm's and Codex's requirements.toml) first. */
-    Marketplaces marketplaces() {
+    public Marketplaces marketplaces() {
         // a class, not policy::marketplace: a method reference is a lambda, and a fresh JVM's first one links the
         // method-handle machinery (~3 ms of a cold list, which adds no marketplace)
         return new Marketplaces(home, git, lockTimeout, new java.util.function.Consumer<>() {
@@ -30,7 +32,7 @@ record CodexContext(Env env, CodexHome home, GitCli git, Duration lockTimeout, P
         });
     }
 
-    Installer installer() {
+    public Installer installer() {
         return new Installer(home, marketplaces(), git, env.vars(), lockTimeout, env.cwd(), progress, policy);
     }
 }

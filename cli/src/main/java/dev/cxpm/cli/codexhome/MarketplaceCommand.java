@@ -1,7 +1,11 @@
-package dev.cxpm.cli;
+package dev.cxpm.cli.codexhome;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cxpm.cli.Env;
+import dev.cxpm.cli.ExitCodes;
+import dev.cxpm.cli.Failure;
+import dev.cxpm.cli.Main;
 import dev.cxpm.cli.help.Examples;
 import dev.cxpm.cli.output.JsonOutput;
 import dev.cxpm.cli.output.Table;
@@ -29,17 +33,17 @@ import picocli.CommandLine.ParentCommand;
                 "      Add the marketplace of a GitHub repository, as Codex would.",
                 "  cxpm marketplace list",
                 "      Show each marketplace, its plugin count and how old its copy is."})
-final class MarketplaceCommand implements Runnable {
+public final class MarketplaceCommand implements Runnable {
     @ParentCommand
     Main root;
 
     @Override
     public void run() {
-        root.env.out().println(new picocli.CommandLine(this).getUsageMessage());
+        root.env().out().println(new picocli.CommandLine(this).getUsageMessage());
     }
 
     CodexContext context() {
-        return CodexContext.of(root.env);
+        return CodexContext.of(root.env());
     }
 
     @Command(name = "add", mixinStandardHelpOptions = true,
@@ -255,7 +259,7 @@ final class MarketplaceCommand implements Runnable {
     }
 
     /** "3 min ago", "2 h ago", "5 days ago": how old a cached index is. */
-    static String age(Duration d) {
+    public static String age(Duration d) {
         long s = Math.max(0, d.getSeconds());
         if (s < 60) {
             return "just now";

@@ -1,4 +1,4 @@
-package dev.cxpm.cli;
+package dev.cxpm.cli.codexhome;
 
 import dev.cxpm.core.install.Installer;
 import java.util.Optional;
@@ -6,14 +6,14 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code PLUGIN[@MARKETPLACE] [-m NAME]}, as {@code codex plugin add/remove} take them: shared by the install-side commands. */
-final class PluginIdArgs {
+public final class PluginIdArgs {
     @Parameters(paramLabel = "PLUGIN[@MARKETPLACE]")
-    String plugin;
+    public String plugin;
 
     @Option(names = {"-m", "--marketplace"}, paramLabel = "NAME", description = "Marketplace, when PLUGIN has no @MARKETPLACE.")
     String marketplace;
 
-    Installer.PluginId id() {
+    public Installer.PluginId id() {
         return id(plugin);
     }
 

@@ -1,6 +1,8 @@
-package dev.cxpm.cli;
+package dev.cxpm.cli.codexhome;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cxpm.cli.Env;
+import dev.cxpm.cli.Main;
 import dev.cxpm.cli.help.Examples;
 import dev.cxpm.cli.output.JsonOutput;
 import dev.cxpm.core.install.Installer;
@@ -15,7 +17,7 @@ import picocli.CommandLine.ParentCommand;
         footerHeading = Examples.HEADING,
         footer = {"  cxpm uninstall github-triage@team",
                 "      Remove its entry from config.toml, then its files."})
-final class UninstallCommand implements Runnable {
+public final class UninstallCommand implements Runnable {
     @ParentCommand
     Main root;
 
@@ -27,7 +29,7 @@ final class UninstallCommand implements Runnable {
 
     @Override
     public void run() {
-        CodexContext ctx = CodexContext.of(root.env);
+        CodexContext ctx = CodexContext.of(root.env());
         Installer.PluginId id = target.id();
         boolean removed = ctx.installer().uninstall(id);
         Env env = ctx.env();

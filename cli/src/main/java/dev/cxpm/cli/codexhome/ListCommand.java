@@ -1,7 +1,9 @@
-package dev.cxpm.cli;
+package dev.cxpm.cli.codexhome;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cxpm.cli.Env;
+import dev.cxpm.cli.Main;
 import dev.cxpm.cli.help.Examples;
 import dev.cxpm.cli.output.JsonOutput;
 import dev.cxpm.cli.output.Table;
@@ -19,16 +21,16 @@ import picocli.CommandLine.ParentCommand;
                 "      Show installed plugins, whoever installed them.",
                 "  cxpm list --json",
                 "      The same as JSON, for scripts."})
-final class ListCommand implements Runnable {
+public final class ListCommand implements Runnable {
     @ParentCommand
-    Main root;
+    public Main root;
 
     @Option(names = "--json", description = "Print a JSON object.")
-    boolean json;
+    public boolean json;
 
     @Override
     public void run() {
-        CodexContext ctx = CodexContext.of(root.env);
+        CodexContext ctx = CodexContext.of(root.env());
         List<Installer.InstalledPlugin> all = ctx.installer().list();
         Env env = ctx.env();
         if (json) {

@@ -1,4 +1,4 @@
-package dev.cxpm.cli;
+package dev.cxpm.cli.codexhome;
 
 import dev.cxpm.core.UserError;
 import dev.cxpm.core.codexhome.MarketplaceName;
@@ -12,10 +12,10 @@ import java.util.Optional;
  * as the range, as npm reads it, rather than refused as a marketplace name. A part that could be a
  * marketplace ({@code name@2}) stays one: Codex's own {@code PLUGIN@MARKETPLACE} comes first.
  */
-record PluginSpec(String plugin, Optional<String> range) {
+public record PluginSpec(String plugin, Optional<String> range) {
 
     /** {@code plugin}: the text without its range, still {@code PLUGIN[@MARKETPLACE]} for the caller to check. */
-    static PluginSpec parse(String text, String rangeOption, String command) {
+    public static PluginSpec parse(String text, String rangeOption, String command) {
         int at = text.lastIndexOf('@');
         String tail = at > 0 ? text.substring(at + 1) : "";
         boolean isRange = !tail.isBlank() && MarketplaceName.problem(tail).isPresent()

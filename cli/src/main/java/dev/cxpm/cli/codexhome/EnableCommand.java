@@ -1,6 +1,8 @@
-package dev.cxpm.cli;
+package dev.cxpm.cli.codexhome;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cxpm.cli.Env;
+import dev.cxpm.cli.Main;
 import dev.cxpm.cli.help.Examples;
 import dev.cxpm.cli.output.JsonOutput;
 import dev.cxpm.core.install.Installer;
@@ -15,7 +17,7 @@ import picocli.CommandLine.ParentCommand;
         footerHeading = Examples.HEADING,
         footer = {"  cxpm enable github-triage@team",
                 "      Let Codex load it again, once its prerequisites are checked."})
-final class EnableCommand implements Runnable {
+public final class EnableCommand implements Runnable {
     @ParentCommand
     Main root;
 
@@ -30,7 +32,7 @@ final class EnableCommand implements Runnable {
 
     @Override
     public void run() {
-        toggle(root.env, target.id(), true, prerequisites.ignore, json);
+        toggle(root.env(), target.id(), true, prerequisites.ignore, json);
     }
 
     static void toggle(Env env, Installer.PluginId id, boolean enabled, boolean ignorePrerequisites, boolean json) {

@@ -1,7 +1,10 @@
-package dev.cxpm.cli;
+package dev.cxpm.cli.codexhome;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cxpm.cli.ApprovalOption;
+import dev.cxpm.cli.Env;
+import dev.cxpm.cli.Main;
 import dev.cxpm.cli.help.Examples;
 import dev.cxpm.cli.help.HelpOption;
 import dev.cxpm.cli.output.JsonOutput;
@@ -34,27 +37,27 @@ import picocli.CommandLine.ParentCommand;
                 "      Install the newest 1.x (at least 1.2) from the marketplace team.",
                 "  cxpm install demo --registry http://127.0.0.1:8686",
                 "      Add that registry as a marketplace, then install demo from it."})
-final class InstallCommand implements Runnable {
+public final class InstallCommand implements Runnable {
     @ParentCommand
-    Main root;
+    public Main root;
 
     @Mixin
-    PluginIdArgs target;
+    public PluginIdArgs target;
 
     @Mixin
-    HelpOption help;
+    public HelpOption help;
 
     @Option(names = "--version", paramLabel = "RANGE", description = "The npm-style range the version must satisfy, such as ^1.2, ~1.2.3, 1.x or 1.4.0.")
     String range;
 
     @Mixin
-    PrerequisitesOption prerequisites;
+    public PrerequisitesOption prerequisites;
 
     @Mixin
-    ApprovalOption approval;
+    public ApprovalOption approval;
 
     @Option(names = "--json", description = "Print a JSON object.")
-    boolean json;
+    public boolean json;
 
     @Option(names = "--registry", paramLabel = "URL", description = "Add this cxpm registry as a marketplace first (as `cxpm marketplace add URL`; "
             + "nothing changes when it is already added), then install from it.")
@@ -62,16 +65,16 @@ final class InstallCommand implements Runnable {
 
     @Override
     public void run() {
-        CodexContext ctx = CodexContext.of(root.env);
+        CodexContext ctx = CodexContext.of(root.env());
         PluginSpec typed = PluginSpec.parse(target.plugin, range, "install");
         Optional<VersionRange> r = typed.range().map(InstallCommand::parseRange);
         // read before InstallTarget may add a registry: a broken setting changes nothing
         List<java.util.Optional<dev.cxpm.core.resolve.MinReleaseAge>> ages = new java.util.ArrayList<>(ctx.policy().minReleaseAges());
-        ages.add(UserConfig.minReleaseAge(root.env.vars()));
-        ReleaseAge age = ReleaseAge.strictest(root.env.clock(), ages);
-        Installer.PluginId id = new InstallTarget(ctx.marketplaces(), () -> DefaultRegistry.of(root.env.vars()))
+        ages.add(UserConfig.minReleaseAge(root.env().vars()));
+        ReleaseAge age = ReleaseAge.strictest(root.env().clock(), ages);
+        Installer.PluginId id = new InstallTarget(ctx.marketplaces(), () -> DefaultRegistry.of(root.env().vars()))
                 .resolve(new InstallTarget.Request(typed.plugin(), Optional.ofNullable(target.marketplace), Optional.ofNullable(registry)));
-        Installer.Installed in = ctx.installer().approving(approval.consent(root.env, json)).install(id, r, age, prerequisites.ignore);
+        Installer.Installed in = ctx.installer().approving(approval.consent(root.env(), json)).install(id, r, age, prerequisites.ignore);
         Env env = ctx.env();
         PrerequisitesOption.warn(env, in.missingPrerequisites());
         for (var d : in.notInstalled()) {

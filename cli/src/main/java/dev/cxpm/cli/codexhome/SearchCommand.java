@@ -1,7 +1,9 @@
-package dev.cxpm.cli;
+package dev.cxpm.cli.codexhome;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cxpm.cli.Env;
+import dev.cxpm.cli.Main;
 import dev.cxpm.cli.help.Examples;
 import dev.cxpm.cli.output.JsonOutput;
 import dev.cxpm.cli.output.Table;
@@ -24,7 +26,7 @@ import picocli.CommandLine.ParentCommand;
                 "      Find plugins about review in every configured marketplace.",
                 "  cxpm search github triage --json",
                 "      Plugins matching both words, as JSON."})
-final class SearchCommand implements Runnable {
+public final class SearchCommand implements Runnable {
     @ParentCommand
     Main root;
 
@@ -36,7 +38,7 @@ final class SearchCommand implements Runnable {
 
     @Override
     public void run() {
-        CodexContext ctx = CodexContext.of(root.env);
+        CodexContext ctx = CodexContext.of(root.env());
         Catalog catalog = Catalog.of(ctx.marketplaces());
         List<Catalog.Hit> hits = catalog.search(String.join(" ", query));
         Env env = ctx.env();

@@ -1,7 +1,9 @@
-package dev.cxpm.cli;
+package dev.cxpm.cli.codexhome;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cxpm.cli.Env;
+import dev.cxpm.cli.Main;
 import dev.cxpm.cli.help.Examples;
 import dev.cxpm.cli.output.JsonOutput;
 import dev.cxpm.core.UserError;
@@ -33,7 +35,7 @@ import picocli.CommandLine.ParentCommand;
                 "      Show its versions, skills, MCP servers, apps and prerequisites.",
                 "  cxpm info github-triage@team --json",
                 "      The same for the one in the marketplace team, as JSON."})
-final class InfoCommand implements Runnable {
+public final class InfoCommand implements Runnable {
     @ParentCommand
     Main root;
 
@@ -45,7 +47,7 @@ final class InfoCommand implements Runnable {
 
     @Override
     public void run() {
-        CodexContext ctx = CodexContext.of(root.env);
+        CodexContext ctx = CodexContext.of(root.env());
         int at = plugin.lastIndexOf('@');
         String name = at > 0 ? plugin.substring(0, at) : plugin;
         Optional<String> mk = at > 0 ? Optional.of(plugin.substring(at + 1)) : Optional.empty();

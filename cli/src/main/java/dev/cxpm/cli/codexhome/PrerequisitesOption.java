@@ -1,5 +1,6 @@
-package dev.cxpm.cli;
+package dev.cxpm.cli.codexhome;
 
+import dev.cxpm.cli.Env;
 import dev.cxpm.cli.output.Terminal;
 import dev.cxpm.core.install.MissingPrerequisites;
 import picocli.CommandLine.Option;
@@ -9,19 +10,19 @@ import picocli.CommandLine.Option;
  * sync, enable, and update and remove, which sync too), so the flag and its help read the same on each
  * ({@link MissingPrerequisites} is the rule).
  */
-final class PrerequisitesOption {
+public final class PrerequisitesOption {
 
     /** The sentence each of those commands' help states the rule with. */
-    static final String RULE = "A plugin that lacks a prerequisite here (a command on PATH or an environment variable its MCP servers need) "
+    public static final String RULE = "A plugin that lacks a prerequisite here (a command on PATH or an environment variable its MCP servers need) "
             + "is refused, exit 1, before anything is written, each missing one named with what needs it and how to get it; "
             + MissingPrerequisites.OVERRIDE + " goes on with the same list as a warning.";
 
     @Option(names = MissingPrerequisites.OVERRIDE, description = "Go on when prerequisites are missing: a warning instead of the refusal "
             + "(the plugin is installed and enabled; its MCP servers fail until they are there).")
-    boolean ignore;
+    public boolean ignore;
 
     /** Prints what was missing and ignored, on stderr, the same way for every command. */
-    static void warn(Env env, MissingPrerequisites ignored) {
+    public static void warn(Env env, MissingPrerequisites ignored) {
         if (ignored.isEmpty()) {
             return;
         }

@@ -1,5 +1,6 @@
-package dev.cxpm.cli;
+package dev.cxpm.cli.codexhome;
 
+import dev.cxpm.cli.Main;
 import dev.cxpm.cli.help.Examples;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -12,7 +13,7 @@ import picocli.CommandLine.ParentCommand;
         footerHeading = Examples.HEADING,
         footer = {"  cxpm disable github-triage@team",
                 "      Stop Codex loading it; its files stay."})
-final class DisableCommand implements Runnable {
+public final class DisableCommand implements Runnable {
     @ParentCommand
     Main root;
 
@@ -24,6 +25,6 @@ final class DisableCommand implements Runnable {
 
     @Override
     public void run() {
-        EnableCommand.toggle(root.env, target.id(), false, true, json);
+        EnableCommand.toggle(root.env(), target.id(), false, true, json);
     }
 }
