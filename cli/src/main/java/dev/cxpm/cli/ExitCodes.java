@@ -6,11 +6,11 @@ import dev.cxpm.core.UserError;
 public final class ExitCodes {
     public static final int OK = 0;
     /** The input is invalid (validate found an error) or the command failed on it. */
-    static final int INVALID = 1;
+    public static final int INVALID = 1;
     /** Bad usage: unknown option, missing or malformed argument. */
     static final int USAGE = 2;
     /** {@code outdated} found something newer: npm's convention, so a CI step can fail on it. */
-    static final int OUTDATED = 1;
+    public static final int OUTDATED = 1;
     /** {@code audit} found something at or above {@code --fail-on}: its report is printed, as {@code doctor} prints drift. */
     static final int AUDIT_FAILED = 1;
     static final int NOT_FOUND = 3;

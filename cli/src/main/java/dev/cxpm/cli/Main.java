@@ -18,6 +18,13 @@ import dev.cxpm.cli.help.CompletionCommand;
 import dev.cxpm.cli.help.DidYouMean;
 import dev.cxpm.cli.help.Examples;
 import dev.cxpm.cli.output.Terminal;
+import dev.cxpm.cli.project.AddCommand;
+import dev.cxpm.cli.project.DoctorCommand;
+import dev.cxpm.cli.project.OutdatedCommand;
+import dev.cxpm.cli.project.RemoveCommand;
+import dev.cxpm.cli.project.SyncCommand;
+import dev.cxpm.cli.project.UpdateCommand;
+import dev.cxpm.cli.project.WhyCommand;
 import dev.cxpm.cli.registry.RegistryCommand;
 import dev.cxpm.cli.registry.ServeCommand;
 import dev.cxpm.core.UserError;
@@ -53,7 +60,7 @@ public final class Main implements Runnable {
     @Option(names = "--debug", description = "Show stack traces of internal errors.", scope = CommandLine.ScopeType.INHERIT)
     boolean debug;
 
-    final Env env;
+    public final Env env;
 
     /** The environment this run reads and prints to, for commands in sub-packages. */
     public Env env() {

@@ -18,7 +18,7 @@ public final class PolicyGate implements PluginGate {
     private final Optional<Path> projectDir;
     private Enforcement loaded;
 
-    PolicyGate(Env env, Optional<Path> projectDir) {
+    public PolicyGate(Env env, Optional<Path> projectDir) {
         this.env = env;
         this.projectDir = projectDir;
     }

@@ -25,6 +25,6 @@ public final class DisableCommand implements Runnable {
 
     @Override
     public void run() {
-        EnableCommand.toggle(root.env(), target.id(), false, true, json);
+        EnableCommand.toggle(root.env, target.id(), false, true, json);
     }
 }

@@ -32,7 +32,7 @@ public final class EnableCommand implements Runnable {
 
     @Override
     public void run() {
-        toggle(root.env(), target.id(), true, prerequisites.ignore, json);
+        toggle(root.env, target.id(), true, prerequisites.ignore, json);
     }
 
     static void toggle(Env env, Installer.PluginId id, boolean enabled, boolean ignorePrerequisites, boolean json) {

@@ -47,7 +47,7 @@ public final class InfoCommand implements Runnable {
 
     @Override
     public void run() {
-        CodexContext ctx = CodexContext.of(root.env());
+        CodexContext ctx = CodexContext.of(root.env);
         int at = plugin.lastIndexOf('@');
         String name = at > 0 ? plugin.substring(0, at) : plugin;
         Optional<String> mk = at > 0 ? Optional.of(plugin.substring(at + 1)) : Optional.empty();

@@ -65,16 +65,16 @@ public final class InstallCommand implements Runnable {
 
     @Override
     public void run() {
-        CodexContext ctx = CodexContext.of(root.env());
+        CodexContext ctx = CodexContext.of(root.env);
         PluginSpec typed = PluginSpec.parse(target.plugin, range, "install");
         Optional<VersionRange> r = typed.range().map(InstallCommand::parseRange);
         // read before InstallTarget may add a registry: a broken setting changes nothing
         List<java.util.Optional<dev.cxpm.core.resolve.MinReleaseAge>> ages = new java.util.ArrayList<>(ctx.policy().minReleaseAges());
-        ages.add(UserConfig.minReleaseAge(root.env().vars()));
-        ReleaseAge age = ReleaseAge.strictest(root.env().clock(), ages);
-        Installer.PluginId id = new InstallTarget(ctx.marketplaces(), () -> DefaultRegistry.of(root.env().vars()))
+        ages.add(UserConfig.minReleaseAge(root.env.vars()));
+        ReleaseAge age = ReleaseAge.strictest(root.env.clock(), ages);
+        Installer.PluginId id = new InstallTarget(ctx.marketplaces(), () -> DefaultRegistry.of(root.env.vars()))
                 .resolve(new InstallTarget.Request(typed.plugin(), Optional.ofNullable(target.marketplace), Optional.ofNullable(registry)));
-        Installer.Installed in = ctx.installer().approving(approval.consent(root.env(), json)).install(id, r, age, prerequisites.ignore);
+        Installer.Installed in = ctx.installer().approving(approval.consent(root.env, json)).install(id, r, age, prerequisites.ignore);
         Env env = ctx.env();
         PrerequisitesOption.warn(env, in.missingPrerequisites());
         for (var d : in.notInstalled()) {

@@ -30,7 +30,7 @@ public final class ListCommand implements Runnable {
 
     @Override
     public void run() {
-        CodexContext ctx = CodexContext.of(root.env());
+        CodexContext ctx = CodexContext.of(root.env);
         List<Installer.InstalledPlugin> all = ctx.installer().list();
         Env env = ctx.env();
         if (json) {

@@ -39,11 +39,11 @@ public final class MarketplaceCommand implements Runnable {
 
     @Override
     public void run() {
-        root.env().out().println(new picocli.CommandLine(this).getUsageMessage());
+        root.env.out().println(new picocli.CommandLine(this).getUsageMessage());
     }
 
     CodexContext context() {
-        return CodexContext.of(root.env());
+        return CodexContext.of(root.env);
     }
 
     @Command(name = "add", mixinStandardHelpOptions = true,

@@ -38,7 +38,7 @@ public final class SearchCommand implements Runnable {
 
     @Override
     public void run() {
-        CodexContext ctx = CodexContext.of(root.env());
+        CodexContext ctx = CodexContext.of(root.env);
         Catalog catalog = Catalog.of(ctx.marketplaces());
         List<Catalog.Hit> hits = catalog.search(String.join(" ", query));
         Env env = ctx.env();

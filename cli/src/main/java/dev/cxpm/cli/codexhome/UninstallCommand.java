@@ -29,7 +29,7 @@ public final class UninstallCommand implements Runnable {
 
     @Override
     public void run() {
-        CodexContext ctx = CodexContext.of(root.env());
+        CodexContext ctx = CodexContext.of(root.env);
         Installer.PluginId id = target.id();
         boolean removed = ctx.installer().uninstall(id);
         Env env = ctx.env();

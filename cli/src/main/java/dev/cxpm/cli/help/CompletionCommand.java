@@ -29,10 +29,10 @@ public final class CompletionCommand implements Runnable {
 
     @Override
     public void run() {
-        var model = CommandTree.full(new Main(root.env()));
+        var model = CommandTree.full(new Main(root.env));
         // picocli's bash script carries its own zsh set-up (bashcompinit), so zsh gets the same script
         String script = shell == Shell.fish ? FishCompletion.script(model) : AutoComplete.bash("cxpm", model);
-        root.env().out().print(script);
-        root.env().out().flush();
+        root.env.out().print(script);
+        root.env.out().flush();
     }
 }

@@ -88,7 +88,7 @@ public final class ServeCommand implements Runnable {
 
     @Override
     public void run() {
-        Env env = root.env();
+        Env env = root.env;
         Optional<URI> shownUrl = Optional.ofNullable(publicUrl).map(ServeCommand::publicUrl);
         Optional<ClientRelease> client = clientRelease(env);
         Path dir = storage.dir(env);

@@ -1,5 +1,8 @@
-package dev.cxpm.cli;
+package dev.cxpm.cli.project;
 
+import dev.cxpm.cli.ApprovalOption;
+import dev.cxpm.cli.ExitCodes;
+import dev.cxpm.cli.Main;
 import dev.cxpm.cli.codexhome.PrerequisitesOption;
 import dev.cxpm.cli.help.Examples;
 import dev.cxpm.core.UserError;

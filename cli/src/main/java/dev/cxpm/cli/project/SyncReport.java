@@ -1,7 +1,8 @@
-package dev.cxpm.cli;
+package dev.cxpm.cli.project;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.cxpm.cli.Env;
 import dev.cxpm.cli.codexhome.MarketplaceCommand;
 import dev.cxpm.cli.codexhome.PrerequisitesOption;
 import dev.cxpm.cli.output.Terminal;

@@ -1,5 +1,9 @@
-package dev.cxpm.cli;
+package dev.cxpm.cli.project;
 
+import dev.cxpm.cli.ApprovalOption;
+import dev.cxpm.cli.Env;
+import dev.cxpm.cli.ExitCodes;
+import dev.cxpm.cli.Main;
 import dev.cxpm.cli.codexhome.PrerequisitesOption;
 import dev.cxpm.cli.help.Examples;
 import dev.cxpm.core.UserError;
@@ -27,25 +31,25 @@ import picocli.CommandLine.Option;
 public final class SyncCommand implements Callable<Integer> {
 
     @CommandLine.ParentCommand
-    Main root;
+    public Main root;
 
     @Option(names = "--frozen", description = "For CI: fail, changing nothing, if cxpm.toml and cxpm.lock disagree, an integrity does not match, "
             + "or installed files were edited, added or deleted (with --verify too: reported, not repaired).")
-    boolean frozen;
+    public boolean frozen;
 
     @Option(names = "--verify", description = "Also re-check installed plugins' files and reinstall those edited by hand.")
-    boolean verify;
+    public boolean verify;
 
     @CommandLine.Mixin
-    PrerequisitesOption prerequisites;
+    public PrerequisitesOption prerequisites;
 
     @CommandLine.Mixin
-    ApprovalOption approval;
+    public ApprovalOption approval;
 
     @Option(names = "--json", description = "Print a JSON object: lockfileWritten, lockChanges [{plugin, from, to}], changes [{action, pluginId, from, "
             + "to}], plugins, warnings [{code, pluginId, problem, fix}] and missingPrerequisites (each \"PLUGIN@MARKETPLACE: what is "
             + "missing: how to get it\", what --ignore-prerequisites went on without).")
-    boolean json;
+    public boolean json;
 
     @Override
     public Integer call() {
@@ -63,7 +67,7 @@ public final class SyncCommand implements Callable<Integer> {
      * left it: answered before picocli builds anything (its model of a command costs more than the check; Main asks
      * first). Empty when the arguments are anything else or there is something to do: the command then runs as usual.
      */
-    static Optional<Integer> quickNoOp(Env env, String... args) {
+    public static Optional<Integer> quickNoOp(Env env, String... args) {
         boolean plain = args.length == 1;
         boolean frozen = args.length == 2 && args[1].equals("--frozen");
         if (!plain && !frozen || !args[0].equals("sync")) {

@@ -1,7 +1,9 @@
-package dev.cxpm.cli;
+package dev.cxpm.cli.project;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.cxpm.cli.ExitCodes;
+import dev.cxpm.cli.Main;
 import dev.cxpm.cli.help.Examples;
 import dev.cxpm.core.lock.Lockfile;
 import dev.cxpm.core.project.ProjectManifest;
