@@ -43,7 +43,7 @@ public final class ExitCodes {
     }
 
     /** The stable name scripts read in {@code --json} errors ({@code error.code}), one per exit code. */
-    static String name(UserError.Kind kind) {
+    public static String name(UserError.Kind kind) {
         return switch (kind) {
             case INVALID_INPUT -> "invalid-input";
             case USAGE -> "usage";

@@ -15,7 +15,7 @@ import picocli.CommandLine;
  */
 public record Failure(String code, String message, String hint, java.util.List<UserError.Blocked> blocked) {
 
-    Failure(String code, String message, String hint) {
+    public Failure(String code, String message, String hint) {
         this(code, message, hint, java.util.List.of());
     }
 
@@ -68,7 +68,7 @@ public record Failure(String code, String message, String hint, java.util.List<U
         return report;
     }
 
-    void print(Env env, boolean json) {
+    public void print(Env env, boolean json) {
         if (json) {
             env.out().println(JsonOutput.pretty(addTo(JsonOutput.object())));
             env.out().flush();

@@ -1,5 +1,6 @@
 package dev.cxpm.cli;
 
+import dev.cxpm.cli.authoring.ValidateCommand;
 import dev.cxpm.cli.codexhome.InstallCommand;
 import dev.cxpm.cli.codexhome.ListCommand;
 import dev.cxpm.cli.codexhome.PluginIdArgs;

@@ -52,7 +52,7 @@ public record RegistryLogin(URI url, String token) {
     }
 
     /** A client whose uploads report to progress. */
-    RegistryClient client(dev.cxpm.core.Progress progress) {
+    public RegistryClient client(dev.cxpm.core.Progress progress) {
         return new RegistryClient(url, token, progress);
     }
 }

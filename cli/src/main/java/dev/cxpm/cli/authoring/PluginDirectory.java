@@ -1,4 +1,4 @@
-package dev.cxpm.cli;
+package dev.cxpm.cli.authoring;
 
 import dev.cxpm.core.UserError;
 import dev.cxpm.core.format.ManifestLocation;

@@ -1,7 +1,10 @@
-package dev.cxpm.cli;
+package dev.cxpm.cli.authoring;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cxpm.cli.Env;
+import dev.cxpm.cli.ExitCodes;
+import dev.cxpm.cli.Main;
 import dev.cxpm.cli.help.Examples;
 import dev.cxpm.cli.output.JsonOutput;
 import dev.cxpm.core.format.JsonText;
@@ -35,16 +38,16 @@ import picocli.CommandLine.Parameters;
                 "      Check a marketplace by its manifest file."})
 public final class ValidateCommand implements Callable<Integer> {
     @CommandLine.ParentCommand
-    Main root;
+    public Main root;
 
     @Parameters(arity = "0..*", paramLabel = "PATH", description = "Plugin dir, marketplace dir or manifest file.")
-    List<String> paths;
+    public List<String> paths;
 
     @Option(names = "--json", description = "Print {\"valid\", \"kind\", \"path\", \"problems\"} (one line per PATH when several).")
-    boolean json;
+    public boolean json;
 
     @Option(names = "--strict", description = "Treat cxpm's own rules (paths, SemVer, SKILL.md metadata, prerequisites, ...) and what Codex would install but not use (unreadable .mcp.json, app without id) as errors.")
-    boolean strict;
+    public boolean strict;
 
     @Override
     public Integer call() {

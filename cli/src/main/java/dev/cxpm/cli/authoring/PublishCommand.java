@@ -1,6 +1,12 @@
-package dev.cxpm.cli;
+package dev.cxpm.cli.authoring;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cxpm.cli.Env;
+import dev.cxpm.cli.ExitCodes;
+import dev.cxpm.cli.Failure;
+import dev.cxpm.cli.Main;
+import dev.cxpm.cli.RegistryLogin;
+import dev.cxpm.cli.RegistryOption;
 import dev.cxpm.cli.help.Examples;
 import dev.cxpm.cli.output.JsonOutput;
 import dev.cxpm.cli.output.Terminal;
@@ -35,7 +41,7 @@ import picocli.CommandLine.Parameters;
                 "      Pack the plugin in the current directory and publish it.",
                 "  cxpm publish demo-1.0.0.tgz --registry https://plugins.example.test",
                 "      Publish an archive made by cxpm pack to that registry."})
-final class PublishCommand implements java.util.concurrent.Callable<Integer> {
+public final class PublishCommand implements java.util.concurrent.Callable<Integer> {
 
     @CommandLine.ParentCommand
     Main root;

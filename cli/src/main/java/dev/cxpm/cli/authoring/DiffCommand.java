@@ -1,8 +1,11 @@
-package dev.cxpm.cli;
+package dev.cxpm.cli.authoring;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cxpm.cli.Env;
+import dev.cxpm.cli.ExitCodes;
+import dev.cxpm.cli.Main;
 import dev.cxpm.cli.help.Examples;
 import dev.cxpm.core.surface.Surface;
 import dev.cxpm.core.surface.SurfaceDiff;
