@@ -12,7 +12,7 @@ public final class ExitCodes {
     /** {@code outdated} found something newer: npm's convention, so a CI step can fail on it. */
     public static final int OUTDATED = 1;
     /** {@code audit} found something at or above {@code --fail-on}: its report is printed, as {@code doctor} prints drift. */
-    static final int AUDIT_FAILED = 1;
+    public static final int AUDIT_FAILED = 1;
     static final int NOT_FOUND = 3;
     static final int NETWORK = 4;
     static final int INTEGRITY = 5;

@@ -7,6 +7,7 @@ import dev.cxpm.cli.codexhome.PluginIdArgs;
 import dev.cxpm.cli.codexhome.PrerequisitesOption;
 import dev.cxpm.cli.help.HelpOption;
 import dev.cxpm.cli.project.SyncCommand;
+import dev.cxpm.cli.trust.ApprovalOption;
 import dev.cxpm.core.install.MissingPrerequisites;
 import java.util.ArrayList;
 import java.util.List;

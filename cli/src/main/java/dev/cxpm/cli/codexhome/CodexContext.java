@@ -1,7 +1,7 @@
 package dev.cxpm.cli.codexhome;
 
 import dev.cxpm.cli.Env;
-import dev.cxpm.cli.PolicyGate;
+import dev.cxpm.cli.trust.PolicyGate;
 import dev.cxpm.cli.output.Terminal;
 import dev.cxpm.core.Progress;
 import dev.cxpm.core.codexhome.CodexHome;

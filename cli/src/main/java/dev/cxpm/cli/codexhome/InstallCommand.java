@@ -2,7 +2,7 @@ package dev.cxpm.cli.codexhome;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.cxpm.cli.ApprovalOption;
+import dev.cxpm.cli.trust.ApprovalOption;
 import dev.cxpm.cli.Env;
 import dev.cxpm.cli.Main;
 import dev.cxpm.cli.help.Examples;

@@ -1,6 +1,6 @@
 package dev.cxpm.cli.project;
 
-import dev.cxpm.cli.ApprovalOption;
+import dev.cxpm.cli.trust.ApprovalOption;
 import dev.cxpm.cli.Env;
 import dev.cxpm.cli.ExitCodes;
 import dev.cxpm.cli.Main;

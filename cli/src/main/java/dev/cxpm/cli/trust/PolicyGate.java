@@ -1,5 +1,6 @@
-package dev.cxpm.cli;
+package dev.cxpm.cli.trust;
 
+import dev.cxpm.cli.Env;
 import dev.cxpm.cli.output.Terminal;
 import dev.cxpm.core.install.PluginGate;
 import dev.cxpm.core.marketplace.MarketplaceSource;

@@ -1,7 +1,9 @@
-package dev.cxpm.cli;
+package dev.cxpm.cli.trust;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cxpm.cli.ExitCodes;
+import dev.cxpm.cli.Main;
 import dev.cxpm.cli.codexhome.CodexContext;
 import dev.cxpm.cli.help.CompletionValues;
 import dev.cxpm.cli.help.Examples;
@@ -48,7 +50,7 @@ import picocli.CommandLine.ParentCommand;
                 "      Fail on warnings too (unpinned packages, yanked versions), e.g. in CI.",
                 "  cxpm audit --json",
                 "      The same as JSON, for scripts."})
-final class AuditCommand implements Callable<Integer> {
+public final class AuditCommand implements Callable<Integer> {
     @ParentCommand
     Main root;
 

@@ -1,5 +1,6 @@
-package dev.cxpm.cli;
+package dev.cxpm.cli.trust;
 
+import dev.cxpm.cli.Env;
 import dev.cxpm.core.approve.ApprovalRequest;
 import dev.cxpm.core.approve.Consent;
 import java.io.IOException;
@@ -18,7 +19,7 @@ public final class ApprovalOption {
             + "is written, showing what changed; on a terminal you are asked instead, and --yes approves what is shown.";
 
     @Option(names = "--yes", description = "Approve what the plugins would run without asking (recorded as `cxpm approve` records it).")
-    boolean yes;
+    public boolean yes;
 
     public Consent consent(Env env, boolean json) {
         if (yes) {

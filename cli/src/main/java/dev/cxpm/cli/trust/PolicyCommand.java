@@ -1,7 +1,9 @@
-package dev.cxpm.cli;
+package dev.cxpm.cli.trust;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cxpm.cli.Env;
+import dev.cxpm.cli.Main;
 import dev.cxpm.cli.codexhome.CodexContext;
 import dev.cxpm.cli.codexhome.PluginIdArgs;
 import dev.cxpm.cli.help.Examples;
@@ -51,7 +53,7 @@ import picocli.CommandLine.ParentCommand;
                 "      Which rules apply to github@team, and whether it would be installed.",
                 "  cxpm policy export --codex -o /etc/codex/requirements.toml",
                 "      Hold plain codex to the same marketplace rules."})
-final class PolicyCommand implements Runnable {
+public final class PolicyCommand implements Runnable {
     @ParentCommand
     Main root;
 
