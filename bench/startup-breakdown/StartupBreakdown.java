@@ -23,7 +23,7 @@ public class StartupBreakdown {
             return;
         }
         t0 = System.nanoTime();
-        Class<?> list = Class.forName("dev.cxpm.cli.ListCommand");
+        Class<?> list = Class.forName("dev.cxpm.cli.codexhome.ListCommand");
         lap("load ListCommand (archived)");
         list.getAnnotation(picocli.CommandLine.Command.class);
         lap("first annotation read (proxy spun at run time)");
@@ -47,8 +47,8 @@ public class StartupBreakdown {
     private static void alone(String step) throws Exception {
         switch (step) {
             case "hello" -> { }
-            case "annotation" -> Class.forName("dev.cxpm.cli.ListCommand").getAnnotation(picocli.CommandLine.Command.class);
-            case "picocli-annotated" -> new picocli.CommandLine(Class.forName("dev.cxpm.cli.ListCommand")).parseArgs("--json");
+            case "annotation" -> Class.forName("dev.cxpm.cli.codexhome.ListCommand").getAnnotation(picocli.CommandLine.Command.class);
+            case "picocli-annotated" -> new picocli.CommandLine(Class.forName("dev.cxpm.cli.codexhome.ListCommand")).parseArgs("--json");
             case "picocli-programmatic" -> { // the same command built without annotations or reflection
                 picocli.CommandLine.Model.CommandSpec spec = picocli.CommandLine.Model.CommandSpec.create()
                         .name("list").mixinStandardHelpOptions(true);
