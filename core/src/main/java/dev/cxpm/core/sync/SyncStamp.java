@@ -1,5 +1,6 @@
 package dev.cxpm.core.sync;
 
+import dev.cxpm.core.FileText;
 import dev.cxpm.core.TempPaths;
 import dev.cxpm.core.UserError;
 import dev.cxpm.core.codexhome.CodexHome;
@@ -10,7 +11,6 @@ import dev.cxpm.core.pack.Sha512;
 import dev.cxpm.core.project.ProjectManifest;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -74,7 +74,7 @@ public final class SyncStamp {
             if (!attributes.isRegularFile()) {
                 return Optional.empty(); // a link, a pipe that never ends: not one cxpm wrote
             }
-            Reader stamp = new Reader(read(file, LinkOption.NOFOLLOW_LINKS));
+            Reader stamp = new Reader(FileText.bytes(file, MAX_BYTES, LinkOption.NOFOLLOW_LINKS));
             if (!HEADER.equals(stamp.line())) {
                 return Optional.empty();
             }
@@ -177,20 +177,9 @@ public final class SyncStamp {
             throw new IOException(f + " is not a regular file");
         }
         try {
-            return read(f);
+            return FileText.bytes(f, MAX_BYTES);
         } catch (NoSuchFileException e) {
             return null;
-        }
-    }
-
-    /** f's bytes, at most {@link #MAX_BYTES} of them (a larger file is an IOException, read no further). */
-    private static byte[] read(Path f, LinkOption... links) throws IOException {
-        try (InputStream in = Files.newInputStream(f, links)) {
-            byte[] bytes = in.readNBytes(MAX_BYTES + 1);
-            if (bytes.length > MAX_BYTES) {
-                throw new IOException(f + " is over " + MAX_BYTES + " bytes");
-            }
-            return bytes;
         }
     }
 
