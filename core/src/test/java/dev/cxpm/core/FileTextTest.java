@@ -52,4 +52,21 @@ class FileTextTest {
         assertThatThrownBy(() -> JsonFile.read(endless)).isInstanceOf(UserError.class)
                 .hasMessageContaining("larger than the " + JsonFile.MAX_BYTES + " bytes cxpm reads");
     }
+    @Test
+    void theOtherFilesReadWholeAreReadNoFurtherThanTheirBound() throws IOException {
+        Path project = Files.createDirectories(tmp.resolve("project"));
+        Files.createSymbolicLink(project.resolve("cxpm.toml"), Path.of("/dev/zero"));
+        assertThatThrownBy(() -> dev.cxpm.core.project.ProjectManifestEditor.open(project)).isInstanceOf(UserError.class);
+        Path config = Files.createSymbolicLink(tmp.resolve("config.toml"), Path.of("/dev/zero"));
+        assertThatThrownBy(() -> dev.cxpm.core.codexhome.CodexConfig.read(config)).isInstanceOf(UserError.class);
+        Path credentials = Files.createSymbolicLink(tmp.resolve("credentials.toml"), Path.of("/dev/zero"));
+        assertThatThrownBy(() -> dev.cxpm.core.registry.Credentials.load(credentials)).isInstanceOf(UserError.class);
+        Path plugin = Files.createDirectories(tmp.resolve("plugin"));
+        Path record = dev.cxpm.core.surface.LastRelease.fileOf(plugin);
+        Files.createDirectories(record.getParent());
+        try (var f = new RandomAccessFile(record.toFile(), "rw")) {
+            f.setLength(3L << 30);
+        }
+        assertThat(dev.cxpm.core.surface.LastRelease.read(plugin)).isEmpty();
+    }
 }

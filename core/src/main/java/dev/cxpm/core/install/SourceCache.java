@@ -1,5 +1,7 @@
 package dev.cxpm.core.install;
 
+import dev.cxpm.core.format.JsonFile;
+import dev.cxpm.core.FileText;
 import dev.cxpm.core.TempPaths;
 import dev.cxpm.core.UserError;
 import dev.cxpm.core.format.PluginSource;
@@ -96,7 +98,7 @@ final class SourceCache {
     private Optional<Integrity> lookup(String key) {
         Path f = record(key);
         try {
-            return Files.isRegularFile(f) ? Optional.of(Integrity.parse(Files.readString(f).strip())) : Optional.empty();
+            return Files.isRegularFile(f) ? Optional.of(Integrity.parse(FileText.read(f, JsonFile.MAX_BYTES).strip())) : Optional.empty();
         } catch (IOException | RuntimeException e) {
             return Optional.empty();
         }

@@ -1,5 +1,7 @@
 package dev.cxpm.core.project;
 
+import dev.cxpm.core.toml.TomlSource;
+import dev.cxpm.core.FileText;
 import dev.cxpm.core.TempPaths;
 import dev.cxpm.core.UserError;
 import dev.cxpm.core.toml.TomlStrings;
@@ -36,7 +38,7 @@ public final class ProjectManifestEditor {
     public static ProjectManifestEditor open(Path projectDir) {
         Path file = projectDir.resolve(ProjectManifest.FILE_NAME);
         try {
-            String text = Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "";
+            String text = Files.exists(file) ? FileText.read(file, TomlSource.MAX_BYTES) : "";
             return new ProjectManifestEditor(file, text.replace("\r\n", "\n"));
         } catch (IOException e) {
             throw new UserError(UserError.Kind.IO, "cannot read " + file + ": " + e.getMessage(), null, e);

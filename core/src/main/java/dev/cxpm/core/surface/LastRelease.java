@@ -1,5 +1,7 @@
 package dev.cxpm.core.surface;
 
+import dev.cxpm.core.format.JsonFile;
+import dev.cxpm.core.FileText;
 import dev.cxpm.core.TempPaths;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -53,7 +55,7 @@ public record LastRelease(String file, Integrity integrity, Surface surface, Str
             return Optional.empty();
         }
         try {
-            JsonNode o = JSON.readTree(f.toFile());
+            JsonNode o = JSON.readTree(FileText.bytes(f, JsonFile.MAX_BYTES));
             return Optional.of(new LastRelease(o.path("file").asText(null), Integrity.parse(o.path("integrity").asText()),
                     Surface.fromJson(o.path("surface")), o.path("publishedTo").asText(null)));
         } catch (IOException | RuntimeException e) {
