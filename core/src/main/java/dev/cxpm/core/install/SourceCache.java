@@ -12,7 +12,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -108,9 +107,7 @@ final class SourceCache {
         Path f = record(key);
         try {
             Files.createDirectories(f.getParent());
-            Path tmp = TempPaths.file(f.getParent(), ".source", ".tmp");
-            Files.writeString(tmp, integrity + "\n");
-            Files.move(tmp, f, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            TempPaths.replace(f, ".source", integrity + "\n");
         } catch (IOException e) {
             // the store is a cache: failing to remember a source only costs a later fetch
         }

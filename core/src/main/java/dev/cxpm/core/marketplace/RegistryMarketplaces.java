@@ -18,7 +18,6 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -264,9 +263,7 @@ public final class RegistryMarketplaces {
     private static void write(Path f, byte[] bytes) {
         try {
             Files.createDirectories(f.getParent());
-            Path tmp = TempPaths.file(f.getParent(), ".cxpm", ".tmp");
-            Files.write(tmp, bytes);
-            Files.move(tmp, f, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            TempPaths.replace(f, ".cxpm", bytes);
         } catch (IOException e) {
             throw new UserError(UserError.Kind.IO, "cannot write " + f + ": " + e.getMessage(), null, e);
         }

@@ -14,7 +14,6 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
@@ -59,9 +58,7 @@ final class OrgPolicy {
         PolicyFile parsed = PolicyFile.parse(PolicyFile.Level.ORGANISATION, url.toString(), text);
         try {
             Files.createDirectories(cache.getParent());
-            Path tmp = TempPaths.file(cache.getParent(), ".policy", ".tmp");
-            Files.writeString(tmp, text, StandardCharsets.UTF_8);
-            Files.move(tmp, cache, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            TempPaths.replace(cache, ".policy", text);
         } catch (IOException e) {
             notes.add("the organisation policy could not be cached in " + cache + ": " + UserError.reason(e));
         }

@@ -6,10 +6,8 @@ import dev.cxpm.core.TempPaths;
 import dev.cxpm.core.UserError;
 import dev.cxpm.core.toml.TomlStrings;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -90,13 +88,7 @@ public final class ProjectManifestEditor {
         String text = text();
         ProjectManifest parsed = ProjectManifest.parse(file, text);
         try {
-            Path tmp = TempPaths.file(file.toAbsolutePath().getParent(), ".cxpm.toml", ".tmp");
-            try {
-                Files.writeString(tmp, text, StandardCharsets.UTF_8);
-                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
+            TempPaths.replace(file, ".cxpm.toml", text);
         } catch (IOException e) {
             throw new UserError(UserError.Kind.IO, "cannot write " + file + ": " + e.getMessage(), null, e);
         }

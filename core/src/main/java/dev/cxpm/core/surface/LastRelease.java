@@ -11,7 +11,6 @@ import dev.cxpm.core.pack.Integrity;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Optional;
 
 /**
@@ -76,12 +75,6 @@ public record LastRelease(String file, Integrity integrity, Surface surface, Str
         }
         o.put("integrity", integrity.toString());
         o.set("surface", surface.toJson(JSON));
-        Path tmp = TempPaths.file(f.getParent(), ".last-release-", ".tmp");
-        try {
-            Files.writeString(tmp, JSON.writeValueAsString(o) + "\n");
-            Files.move(tmp, f, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        TempPaths.replace(f, ".last-release-", JSON.writeValueAsString(o) + "\n");
     }
 }

@@ -16,7 +16,6 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -139,13 +138,7 @@ public final class SyncStamp {
             }
             Path file = file(projectDir, home);
             Files.createDirectories(file.getParent());
-            Path tmp = TempPaths.file(file.getParent(), ".stamp", ".tmp");
-            try {
-                Files.write(tmp, b.toByteArray());
-                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
+            TempPaths.replace(file, ".stamp", b.toByteArray());
         } catch (IOException | RuntimeException e) {
             forget(projectDir, home);
         }
