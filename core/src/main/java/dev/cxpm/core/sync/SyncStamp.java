@@ -10,6 +10,7 @@ import dev.cxpm.core.pack.Integrity;
 import dev.cxpm.core.pack.Sha512;
 import dev.cxpm.core.project.ProjectManifest;
 import java.io.ByteArrayOutputStream;
+import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -86,15 +87,15 @@ public final class SyncStamp {
                 return Optional.empty();
             }
             int dirs = 0;
-            CodexHome reading = home.readingOnce();
+            String cache = home.pluginCache().toAbsolutePath().normalize() + File.separator;
             for (String line = stamp.line(); !END.equals(line); line = stamp.line()) {
                 if (line == null) {
                     return Optional.empty();
                 }
                 int tab = line.lastIndexOf('\t');
-                Path versionDir = reading.pluginPath(Path.of(line.substring(0, tab)), 3);
-                if (!isTheOnlyVersion(versionDir) || readContents
-                        && !Doctor.sameContent(versionDir, Integrity.parse(line.substring(tab + 1)))) {
+                String versionDir = line.substring(0, tab);
+                if (!isVersionDirIn(cache, versionDir) || !isTheOnlyVersion(new File(versionDir)) || readContents
+                        && !Doctor.sameContent(Path.of(versionDir), Integrity.parse(line.substring(tab + 1)))) {
                     return Optional.empty();
                 }
                 dirs++;
@@ -222,15 +223,36 @@ public final class SyncStamp {
         }
     }
 
-    private static boolean isTheOnlyVersion(Path versionDir) throws IOException {
-        // a link is no version directory cxpm made (and could lead anywhere): the full check decides
-        if (!Files.readAttributes(versionDir, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).isDirectory()) {
+    /**
+     * Whether dir, a stamp's line, is what {@link #write} writes there: the plugin cache's path and three names
+     * ({@code MARKETPLACE/PLUGIN/VERSION}), none of them {@code .} or {@code ..}. A forged line names nothing outside the
+     * cache. By its characters, not as a Path checked by CodexHome.pluginPath, which cost a cold no-op at 200 plugins 15
+     * ms of its 86 ms of CPU; this costs none measurable (docs/BENCHMARKS.md, wt-tidy).
+     */
+    private static boolean isVersionDirIn(String cache, String dir) {
+        if (!dir.startsWith(cache)) {
+            return false;
+        }
+        int names = 0;
+        for (int start = cache.length(), end; start <= dir.length(); start = end + 1, names++) {
+            end = dir.indexOf(File.separatorChar, start);
+            end = end < 0 ? dir.length() : end;
+            String name = dir.substring(start, end);
+            if (name.isEmpty() || name.equals(".") || name.equals("..")) {
+                return false;
+            }
+        }
+        return names == 3;
+    }
+
+    private static boolean isTheOnlyVersion(File versionDir) {
+        if (!versionDir.isDirectory()) {
             return false;
         }
         // java.io.File: one native call lists the names, where a no-op running this once per plugin spent ~80 us each on
         // a cold JVM in a DirectoryStream's interpreted iterator and Path objects (and linked the first lambda, its
         // close action); an unreadable or missing directory lists as null: not the only version, the full check decides
-        String[] names = versionDir.getParent().toFile().list();
+        String[] names = versionDir.getParentFile().list();
         if (names == null) {
             return false;
         }

@@ -194,14 +194,21 @@ class SyncStampTest {
         Path real = home.pluginDir(MarketplaceName.of("fx"), PluginName.of("app")).resolve("1.0.0");
         Path outside = Files.createDirectories(tmp.resolve("outside/app/1.0.0"));
         for (String dir : List.of(outside.toString(), real + "/../../../../../../outside/app/1.0.0", "../outside/app/1.0.0",
-                real.getParent().getParent().toString())) {
+                real.getParent().getParent().toString(), real + "/extra", real.getParent() + "/./1.0.0", real + "/")) {
             Files.writeString(stamp, whole.replace(real + "\t", dir + "\t"));
             assertThat(SyncStamp.upToDate(project, home, false, List.of())).as(dir).isEmpty();
         }
-        Files.delete(real);
+        // a version directory made a link to a tree holding the locked content: --frozen reads nothing through it
+        // (InstalledFiles walks no link, its root either)
+        Files.writeString(outside.resolve("a-file"), "content");
+        String locked = lock.plugins().values().iterator().next().integrity().toString();
+        Files.writeString(stamp, whole.replace(real + "\t" + locked, real + "\t" + InstalledFiles.integrity(outside).orElseThrow()));
+        Files.move(real, tmp.resolve("moved-away"));
         Files.createSymbolicLink(real, outside);
-        Files.writeString(stamp, whole);
-        assertThat(SyncStamp.upToDate(project, home, false, List.of())).as("a linked version directory").isEmpty();
+        assertThat(SyncStamp.upToDate(project, home, true, List.of())).as("a linked version directory").isEmpty();
+        Files.delete(real);
+        Files.copy(outside.resolve("a-file"), Files.createDirectories(real).resolve("a-file"));
+        assertThat(SyncStamp.upToDate(project, home, true, List.of())).as("the same content in the real directory").contains(1);
     }
 
     @Test
