@@ -1,9 +1,13 @@
 package dev.cxpm.core;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -27,6 +31,30 @@ public final class TempPaths {
         Opened made = open(dir, prefix, suffix);
         made.out().close();
         return made.path();
+    }
+
+    /**
+     * Replaces file by bytes atomically: written to a new temp file beside it (prefix + random + .tmp), then moved onto
+     * it, so a crash leaves the old file or the new one, never a part of one; a failure leaves no temp file behind.
+     */
+    public static void replace(Path file, String prefix, byte[] bytes) throws IOException {
+        Opened tmp = open(file.toAbsolutePath().getParent(), prefix, ".tmp");
+        try {
+            try (java.io.OutputStream out = tmp.out()) {
+                out.write(bytes);
+            }
+            Files.move(tmp.path(), file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            Files.deleteIfExists(tmp.path());
+        }
+    }
+
+    /** As {@link #replace(Path, String, byte[])}, text as UTF-8; text that is not valid Unicode is refused, not written as '?'. */
+    public static void replace(Path file, String prefix, String text) throws IOException {
+        ByteBuffer encoded = StandardCharsets.UTF_8.newEncoder().encode(CharBuffer.wrap(text));
+        byte[] bytes = new byte[encoded.remaining()];
+        encoded.get(bytes);
+        replace(file, prefix, bytes);
     }
 
     /** A temp file just made, open for writing. */

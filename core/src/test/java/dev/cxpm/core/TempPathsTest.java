@@ -1,6 +1,7 @@
 package dev.cxpm.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -32,6 +33,21 @@ class TempPathsTest {
         }
         try (var files = Files.list(dir)) {
             assertThat(files.count()).isEqualTo(50);
+        }
+    }
+    @Test
+    void replaceLeavesTheNewFileOrTheOldOneAndNoTempFileEitherWay() throws IOException {
+        Path file = dir.resolve("cxpm.lock");
+        TempPaths.replace(file, ".cxpm.lock", "one\n");
+        TempPaths.replace(file, ".cxpm.lock", "två\n");
+        assertThat(Files.readString(file)).isEqualTo("två\n");
+        assertThatThrownBy(() -> TempPaths.replace(file, ".cxpm.lock", "half \ud800 a character")).isInstanceOf(IOException.class);
+        assertThat(Files.readString(file)).as("text that is no Unicode is refused, not written as '?'").isEqualTo("två\n");
+        Path busy = Files.createDirectories(dir.resolve("busy"));
+        Files.writeString(busy.resolve("inside"), "x");
+        assertThatThrownBy(() -> TempPaths.replace(busy, ".busy", new byte[] {1})).isInstanceOf(IOException.class);
+        try (var left = Files.list(dir)) {
+            assertThat(left.map(p -> p.getFileName().toString()).toList()).containsExactlyInAnyOrder("cxpm.lock", "busy");
         }
     }
 }

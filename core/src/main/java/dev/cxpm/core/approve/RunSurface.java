@@ -1,5 +1,6 @@
 package dev.cxpm.core.approve;
 
+import dev.cxpm.core.PlainText;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -339,7 +340,7 @@ public record RunSurface(SortedMap<String, Server> mcpServers, SortedMap<String,
         List<String> out = new ArrayList<>();
         int start = 0;
         for (int i = 0; i <= s.length(); i++) {
-            if (i == s.length() || " \t\n\u000B\f\r".indexOf(s.charAt(i)) >= 0) {
+            if (i == s.length() || PlainText.isSpace(s.charAt(i))) {
                 if (i > start || s.isEmpty()) {
                     out.add(s.substring(start, i));
                 }

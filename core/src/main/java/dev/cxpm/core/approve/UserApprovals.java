@@ -11,10 +11,8 @@ import dev.cxpm.core.codexhome.PluginName;
 import dev.cxpm.core.format.JsonFile;
 import dev.cxpm.core.format.JsonText;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Collections;
 import java.util.Map;
 import java.util.Optional;
@@ -119,15 +117,9 @@ public final class UserApprovals {
         put(root.putObject("pending"), pending);
         try {
             Files.createDirectories(file.getParent());
-            Path tmp = TempPaths.file(file.getParent(), ".approvals", ".tmp");
-            try {
-                // the bytes an indenting ObjectMapper wrote, by Jackson's generator alone: a first ObjectMapper costs a
-                // fresh JVM tens of ms (its settings load the time-zone data), and install writes approvals as it installs
-                Files.writeString(tmp, JsonText.indented(root), StandardCharsets.UTF_8);
-                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
+            // the bytes an indenting ObjectMapper wrote, by Jackson's generator alone: a first ObjectMapper costs a
+            // fresh JVM tens of ms (its settings load the time-zone data), and install writes approvals as it installs
+            TempPaths.replace(file, ".approvals", JsonText.indented(root));
         } catch (IOException e) {
             throw new UserError(UserError.Kind.IO, "cannot write " + file + ": " + e.getMessage(), null, e);
         }

@@ -1,6 +1,7 @@
 package dev.cxpm.core.codexhome;
 
-import com.fasterxml.jackson.core.JsonLocation;
+import dev.cxpm.core.toml.TomlSource;
+import dev.cxpm.core.FileText;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cxpm.core.UserError;
@@ -64,7 +65,7 @@ public final class CodexConfig {
     /** Reads the file; a missing file is an empty config (Codex creates it on first write). */
     public static CodexConfig read(Path file) {
         try {
-            return parse(file, Files.readString(file, StandardCharsets.UTF_8));
+            return parse(file, FileText.read(file, TomlSource.MAX_BYTES));
         } catch (NoSuchFileException e) {
             return parse(file, "");
         } catch (java.nio.charset.CharacterCodingException e) {

@@ -10,12 +10,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cxpm.core.FileText;
 import dev.cxpm.core.UserError;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -130,7 +128,10 @@ public final class JsonFile {
                         "file is " + size + " bytes, larger than the " + maxBytes + " bytes cxpm reads", 0, 0,
                         "manifests are small; check that the right file is named"));
             }
-            return utf8(file, Files.readAllBytes(file));
+            return utf8(file, FileText.bytes(file, maxBytes));
+        } catch (FileText.TooLarge e) { // not a regular file (a link to a device), or one that grew since
+            throw new Fail(new Failure(file, UserError.Kind.INVALID_INPUT, "file is larger than the " + maxBytes + " bytes cxpm reads",
+                    0, 0, "manifests are small; check that the right file is named"));
         } catch (NoSuchFileException e) {
             throw new Fail(new Failure(file, UserError.Kind.NOT_FOUND, "no such file", 0, 0, null));
         } catch (IOException e) {
@@ -141,10 +142,7 @@ public final class JsonFile {
     /** The bytes as UTF-8 text, as {@link #read} takes a file's: anything not UTF-8 is refused, not replaced. */
     private static String utf8(Path file, byte[] bytes) {
         try {
-            return StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes)).toString();
+            return FileText.utf8(bytes);
         } catch (CharacterCodingException e) {
             throw new Fail(new Failure(file, UserError.Kind.INVALID_INPUT, "not UTF-8 text (binary content?)", 0, 0,
                     "save the file as UTF-8 text"));

@@ -1,5 +1,6 @@
 package dev.cxpm.core.format;
 
+import dev.cxpm.core.PlainText;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.cxpm.core.UserError;
@@ -137,29 +138,12 @@ public final class Plugin {
         List<String> raw = node.isTextual() ? List.of(node.asText()) : strings(node);
         List<String> out = new ArrayList<>();
         for (String p : raw) {
-            String collapsed = collapseWhitespace(p.trim());
+            String collapsed = PlainText.collapseSpaces(p.trim());
             if (!collapsed.isEmpty() && collapsed.length() <= 128 && out.size() < 3) {
                 out.add(collapsed);
             }
         }
         return List.copyOf(out);
-    }
-
-    /** As {@code text.replaceAll("\\s+", " ")} (\s: space, tab, line feed, vertical tab, form feed, carriage return), without a regular expression. */
-    static String collapseWhitespace(String text) {
-        StringBuilder b = new StringBuilder(text.length());
-        boolean inRun = false;
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            boolean space = c == ' ' || c == '\t' || c == '\n' || c == '\u000B' || c == '\f' || c == '\r';
-            if (!space) {
-                b.append(c);
-            } else if (!inRun) {
-                b.append(' ');
-            }
-            inRun = space;
-        }
-        return b.toString();
     }
 
     /** cxpm's {@code prerequisites} field; empty maps when absent or ill-typed. */
@@ -254,7 +238,7 @@ public final class Plugin {
     public record FrontMatter(JsonNode yaml, Optional<String> error, int endLine) {
         public static FrontMatter parse(String text) {
             String t = text.startsWith("\uFEFF") ? text.substring(1) : text;
-            String[] lines = lines(t);
+            String[] lines = PlainText.lines(t);
             if (lines.length == 0 || !lines[0].trim().equals("---")) {
                 return failed("no YAML front matter (the file must start with a `---` line)");
             }
@@ -283,21 +267,6 @@ public final class Plugin {
                 int nl = msg.indexOf('\n');
                 return failed("front matter is not valid YAML: " + (nl > 0 ? msg.substring(0, nl) : msg));
             }
-        }
-
-        /**
-         * As {@code text.split("\r?\n", -1)}, without compiling that regular expression (interpreted on a fresh JVM, in
-         * every cold validate and sync that reads a skill).
-         */
-        static String[] lines(String text) {
-            List<String> out = new ArrayList<>();
-            int start = 0;
-            for (int nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', start)) {
-                out.add(text.substring(start, nl > start && text.charAt(nl - 1) == '\r' ? nl - 1 : nl));
-                start = nl + 1;
-            }
-            out.add(text.substring(start));
-            return out.toArray(String[]::new);
         }
 
         private static FrontMatter failed(String why) {

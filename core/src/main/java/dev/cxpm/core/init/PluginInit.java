@@ -617,14 +617,7 @@ public final class PluginInit {
     private static void writeAtomically(Path file, byte[] bytes) {
         try {
             Files.createDirectories(file.getParent());
-            Path tmp = TempPaths.file(file.getParent(), "." + file.getFileName(), ".tmp");
-            try {
-                Files.write(tmp, bytes);
-                Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
-                        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
+            TempPaths.replace(file, "." + file.getFileName(), bytes);
         } catch (IOException e) {
             throw new UserError(UserError.Kind.IO, "cannot write " + file + ": " + e.getMessage(), null, e);
         }

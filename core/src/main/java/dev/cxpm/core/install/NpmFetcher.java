@@ -1,5 +1,6 @@
 package dev.cxpm.core.install;
 
+import dev.cxpm.core.FileText;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cxpm.core.Progress;
@@ -40,6 +41,9 @@ import org.semver4j.Semver;
  * the archive safety rules of {@link Unpacker}.
  */
 public final class NpmFetcher {
+    /** An .npmrc is a few lines of settings; one larger is not read (it may be a checkout's, so anything). */
+    private static final int NPMRC_MAX_BYTES = 1 << 20;
+
     private final Map<String, String> vars;
     private final Path cwd;
     private final Progress progress;
@@ -161,7 +165,7 @@ public final class NpmFetcher {
                 continue;
             }
             try {
-                for (String line : Files.readAllLines(f)) {
+                for (String line : FileText.read(f, NPMRC_MAX_BYTES).lines().toList()) {
                     String l = line.strip();
                     if (l.isEmpty() || l.startsWith("#") || l.startsWith(";") || !l.contains("=")) {
                         continue;

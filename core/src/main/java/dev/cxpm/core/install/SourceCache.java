@@ -1,5 +1,7 @@
 package dev.cxpm.core.install;
 
+import dev.cxpm.core.format.JsonFile;
+import dev.cxpm.core.FileText;
 import dev.cxpm.core.TempPaths;
 import dev.cxpm.core.UserError;
 import dev.cxpm.core.format.PluginSource;
@@ -10,7 +12,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -96,7 +97,7 @@ final class SourceCache {
     private Optional<Integrity> lookup(String key) {
         Path f = record(key);
         try {
-            return Files.isRegularFile(f) ? Optional.of(Integrity.parse(Files.readString(f).strip())) : Optional.empty();
+            return Files.isRegularFile(f) ? Optional.of(Integrity.parse(FileText.read(f, JsonFile.MAX_BYTES).strip())) : Optional.empty();
         } catch (IOException | RuntimeException e) {
             return Optional.empty();
         }
@@ -106,9 +107,7 @@ final class SourceCache {
         Path f = record(key);
         try {
             Files.createDirectories(f.getParent());
-            Path tmp = TempPaths.file(f.getParent(), ".source", ".tmp");
-            Files.writeString(tmp, integrity + "\n");
-            Files.move(tmp, f, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            TempPaths.replace(f, ".source", integrity + "\n");
         } catch (IOException e) {
             // the store is a cache: failing to remember a source only costs a later fetch
         }

@@ -16,10 +16,8 @@ import dev.cxpm.core.resolve.VersionRange;
 import dev.cxpm.core.toml.TomlSource;
 import dev.cxpm.core.toml.TomlStrings;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -282,13 +280,7 @@ public final class Lockfile {
     public void write(Path projectDir) {
         Path file = projectDir.resolve(FILE_NAME);
         try {
-            Path tmp = TempPaths.file(projectDir, ".cxpm.lock", ".tmp");
-            try {
-                Files.writeString(tmp, toText(), StandardCharsets.UTF_8);
-                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
+            TempPaths.replace(file, ".cxpm.lock", toText());
         } catch (IOException e) {
             throw new UserError(UserError.Kind.IO, "cannot write " + file + ": " + e.getMessage(), null, e);
         }

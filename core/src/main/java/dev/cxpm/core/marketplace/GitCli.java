@@ -1,5 +1,6 @@
 package dev.cxpm.core.marketplace;
 
+import dev.cxpm.core.FileText;
 import dev.cxpm.core.Progress;
 import dev.cxpm.core.UserError;
 import java.io.IOException;
@@ -56,6 +57,12 @@ public final class GitCli {
         }
     }
 
+    /**
+     * What cxpm reads of git's output: the commands it runs print a commit, a URL, a few lines of status or of an error;
+     * more is what a remote or a repository chose to make it (refs, untracked files, remote messages), not read.
+     */
+    private static final int MAX_OUTPUT_BYTES = 16 << 20;
+
     /** Runs git in dir (null: the caller's directory) and returns its stdout, trimmed; NETWORK error on failure. */
     public String run(Path dir, String... args) {
         return run(dir, null, args, args);
@@ -88,9 +95,9 @@ public final class GitCli {
                             "install git (e.g. apt-get install git) or use a local marketplace directory", e);
                 }
                 int code = step == null ? p.waitFor() : waitShowing(p, err, step);
-                String stdout = Files.readString(out, StandardCharsets.UTF_8);
+                String stdout = FileText.read(out, MAX_OUTPUT_BYTES);
                 if (code != 0) {
-                    String stderr = step == null ? Files.readString(err, StandardCharsets.UTF_8).strip() : withoutProgress(err);
+                    String stderr = step == null ? FileText.read(err, MAX_OUTPUT_BYTES).strip() : withoutProgress(err);
                     throw new UserError(UserError.Kind.NETWORK, "git " + String.join(" ", typed) + " failed with exit status " + code
                             + (stderr.isEmpty() ? "" : ":\n" + stderr), "check the URL, the ref and your network or git credentials");
                 }
@@ -142,7 +149,7 @@ public final class GitCli {
     /** git's stderr with its progress report left out: what a failed clone said, as without {@code --progress}. */
     private static String withoutProgress(Path err) throws IOException {
         StringBuilder b = new StringBuilder();
-        for (String line : Files.readString(err, StandardCharsets.UTF_8).split("\n")) {
+        for (String line : FileText.read(err, MAX_OUTPUT_BYTES).split("\n")) {
             String shown = line.substring(line.lastIndexOf('\r') + 1); // what a terminal would show of a redrawn line
             if (!Patterns.PROGRESS.matcher(shown.strip()).matches()) {
                 b.append(shown.stripTrailing()).append('\n');

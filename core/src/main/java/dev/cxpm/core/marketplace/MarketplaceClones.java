@@ -1,5 +1,7 @@
 package dev.cxpm.core.marketplace;
 
+import dev.cxpm.core.format.JsonFile;
+import dev.cxpm.core.FileText;
 import dev.cxpm.core.UserError;
 import dev.cxpm.core.codexhome.CodexConfig;
 import dev.cxpm.core.codexhome.CodexHome;
@@ -92,7 +94,7 @@ final class MarketplaceClones {
 
     private static Optional<String> recordedRevision(Path root) {
         try {
-            String text = Files.readString(root.resolve(INSTALL_RECORD));
+            String text = FileText.read(root.resolve(INSTALL_RECORD), JsonFile.MAX_BYTES); // a clone's file: anything
             var node = new com.fasterxml.jackson.databind.ObjectMapper().readTree(text).path("revision");
             return node.isTextual() ? Optional.of(node.asText()) : Optional.empty();
         } catch (IOException | RuntimeException e) {

@@ -78,7 +78,7 @@ public sealed interface MarketplaceSource {
         if (s.isEmpty() || s.startsWith("file:")) {
             throw invalid();
         }
-        if (s.startsWith("https://") || s.startsWith("http://") || s.startsWith("ssh://") || s.matches("[A-Za-z0-9_.-]+@[^:/\\s]+:.+")) {
+        if (s.startsWith("https://") || s.startsWith("http://") || s.startsWith("ssh://") || ScpLike.isUrl(s)) {
             return new Git(s, ref);
         }
         if (s.contains("://")) {

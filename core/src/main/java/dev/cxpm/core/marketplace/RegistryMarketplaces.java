@@ -1,5 +1,7 @@
 package dev.cxpm.core.marketplace;
 
+import dev.cxpm.core.format.JsonFile;
+import dev.cxpm.core.FileText;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cxpm.core.TempPaths;
@@ -16,7 +18,6 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -64,11 +65,7 @@ public final class RegistryMarketplaces {
     /** The registry URL behind a marketplace, when it is one cxpm added as a registry. */
     public Optional<URI> url(String marketplace) {
         try {
-            Path f = dir(marketplace).resolve("registry.json");
-            if (!Files.isRegularFile(f)) {
-                return Optional.empty();
-            }
-            JsonNode n = json().readTree(f.toFile());
+            JsonNode n = registryJson(marketplace);
             return n.path("url").isTextual() ? Optional.of(URI.create(n.path("url").asText())) : Optional.empty();
         } catch (IOException | RuntimeException e) {
             return Optional.empty();
@@ -78,8 +75,7 @@ public final class RegistryMarketplaces {
     /** The key the marketplace trusts ({@link RegistryPin#NONE} when it is no registry or was added before cxpm pinned keys). */
     public RegistryPin pin(String marketplace) {
         try {
-            Path f = dir(marketplace).resolve("registry.json");
-            return Files.isRegularFile(f) ? RegistryPin.read(json().readTree(f.toFile())) : RegistryPin.NONE;
+            return RegistryPin.read(registryJson(marketplace));
         } catch (IOException | RuntimeException e) {
             return RegistryPin.NONE;
         }
@@ -112,7 +108,7 @@ public final class RegistryMarketplaces {
     private void savePin(String marketplace, URI url, RegistryPin pin) {
         URI codex = URI.create(url + "/codex/marketplace.git");
         try {
-            JsonNode n = json().readTree(dir(marketplace).resolve("registry.json").toFile());
+            JsonNode n = registryJson(marketplace);
             if (n.path("codexMarketplace").isTextual()) {
                 codex = URI.create(n.path("codexMarketplace").asText());
             }
@@ -120,6 +116,11 @@ public final class RegistryMarketplaces {
             // the default view path, as every cxpm registry serves it
         }
         savePin(marketplace, url, codex, pin);
+    }
+
+    /** What {@link #savePin} recorded (an IOException when there is no such record: no registry marketplace). */
+    private JsonNode registryJson(String marketplace) throws IOException {
+        return json().readTree(FileText.bytes(dir(marketplace).resolve("registry.json"), JsonFile.MAX_BYTES));
     }
 
     private static RegistryKeys keys(URI url) {
@@ -194,10 +195,11 @@ public final class RegistryMarketplaces {
     public Optional<Indexed> cached(String marketplace, String plugin) {
         Path json = indexFile(marketplace, plugin);
         try {
-            if (!Files.isRegularFile(json) || Files.size(json) > RegistryClient.MAX_INDEX_BYTES) {
-                return Optional.empty(); // what no registry answer could have written is no cache: fetched again
+            if (!Files.isRegularFile(json)) {
+                return Optional.empty();
             }
-            byte[] bytes = Files.readAllBytes(json);
+            // what no registry answer could have written is no cache (FileText.TooLarge): fetched again
+            byte[] bytes = FileText.bytes(json, RegistryClient.MAX_INDEX_BYTES);
             Optional<String> keyId = IndexSignatures.verifyCached(pin(marketplace), bytes, read(sigFile(json)).orElse(null));
             if (keyId == null) {
                 return Optional.empty();
@@ -244,7 +246,7 @@ public final class RegistryMarketplaces {
 
     private static Optional<String> read(Path f) {
         try {
-            return Files.isRegularFile(f) ? Optional.of(Files.readString(f).strip()).filter(s -> !s.isEmpty()) : Optional.empty();
+            return Files.isRegularFile(f) ? Optional.of(FileText.read(f, JsonFile.MAX_BYTES).strip()).filter(s -> !s.isEmpty()) : Optional.empty();
         } catch (IOException e) {
             return Optional.empty();
         }
@@ -261,9 +263,7 @@ public final class RegistryMarketplaces {
     private static void write(Path f, byte[] bytes) {
         try {
             Files.createDirectories(f.getParent());
-            Path tmp = TempPaths.file(f.getParent(), ".cxpm", ".tmp");
-            Files.write(tmp, bytes);
-            Files.move(tmp, f, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            TempPaths.replace(f, ".cxpm", bytes);
         } catch (IOException e) {
             throw new UserError(UserError.Kind.IO, "cannot write " + f + ": " + e.getMessage(), null, e);
         }

@@ -1,5 +1,6 @@
 package dev.cxpm.core.pack;
 
+import dev.cxpm.core.PlainText;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -49,7 +50,7 @@ public final class IgnoreRules {
             return DEFAULT_RULES;
         }
         List<Rule> rules = new ArrayList<>(DEFAULT_RULES.rules);
-        for (String line : ignoreFileText.split("\r?\n", -1)) {
+        for (String line : PlainText.lines(ignoreFileText)) {
             addRule(rules, line);
         }
         return new IgnoreRules(rules);

@@ -2,11 +2,11 @@ package dev.cxpm.core.policy;
 
 import dev.cxpm.core.codexhome.CodexConfig;
 import dev.cxpm.core.marketplace.MarketplaceSource;
+import dev.cxpm.core.marketplace.ScpLike;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.regex.Matcher;
 
 /**
  * Where a marketplace comes from, as policy rules see it: a local directory, a git URL (with the ref asked for),
@@ -56,9 +56,9 @@ public sealed interface MarketplaceOrigin {
         if (url == null) {
             return Optional.empty();
         }
-        Matcher scp = ScpLike.URL.matcher(url);
-        if (!url.contains("://") && scp.matches()) {
-            return Optional.of(scp.group(1).toLowerCase(Locale.ROOT));
+        Optional<String> scp = url.contains("://") ? Optional.empty() : ScpLike.host(url);
+        if (scp.isPresent()) {
+            return scp.map(h -> h.toLowerCase(Locale.ROOT));
         }
         try {
             return Optional.ofNullable(URI.create(url).getHost()).map(h -> h.toLowerCase(Locale.ROOT));

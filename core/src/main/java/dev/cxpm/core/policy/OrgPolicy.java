@@ -1,6 +1,7 @@
 package dev.cxpm.core.policy;
 
 import dev.cxpm.core.TempPaths;
+import dev.cxpm.core.FileText;
 import dev.cxpm.core.UserError;
 import dev.cxpm.core.registry.CappedBody;
 import java.io.IOException;
@@ -10,11 +11,9 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
@@ -59,9 +58,7 @@ final class OrgPolicy {
         PolicyFile parsed = PolicyFile.parse(PolicyFile.Level.ORGANISATION, url.toString(), text);
         try {
             Files.createDirectories(cache.getParent());
-            Path tmp = TempPaths.file(cache.getParent(), ".policy", ".tmp");
-            Files.writeString(tmp, text, StandardCharsets.UTF_8);
-            Files.move(tmp, cache, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            TempPaths.replace(cache, ".policy", text);
         } catch (IOException e) {
             notes.add("the organisation policy could not be cached in " + cache + ": " + UserError.reason(e));
         }
@@ -146,8 +143,7 @@ final class OrgPolicy {
             throw new Unreachable("HTTP " + response.statusCode());
         }
         try {
-            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(java.nio.ByteBuffer.wrap(response.body())).toString();
+            return FileText.utf8(response.body());
         } catch (CharacterCodingException e) {
             throw new UserError(UserError.Kind.INVALID_INPUT, "the organisation policy " + url + " is not UTF-8 text",
                     "ask whoever publishes it to fix it; nothing is installed until then");

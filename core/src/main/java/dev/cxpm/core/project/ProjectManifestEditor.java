@@ -1,13 +1,13 @@
 package dev.cxpm.core.project;
 
+import dev.cxpm.core.toml.TomlSource;
+import dev.cxpm.core.FileText;
 import dev.cxpm.core.TempPaths;
 import dev.cxpm.core.UserError;
 import dev.cxpm.core.toml.TomlStrings;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -36,7 +36,7 @@ public final class ProjectManifestEditor {
     public static ProjectManifestEditor open(Path projectDir) {
         Path file = projectDir.resolve(ProjectManifest.FILE_NAME);
         try {
-            String text = Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "";
+            String text = Files.exists(file) ? FileText.read(file, TomlSource.MAX_BYTES) : "";
             return new ProjectManifestEditor(file, text.replace("\r\n", "\n"));
         } catch (IOException e) {
             throw new UserError(UserError.Kind.IO, "cannot read " + file + ": " + e.getMessage(), null, e);
@@ -88,13 +88,7 @@ public final class ProjectManifestEditor {
         String text = text();
         ProjectManifest parsed = ProjectManifest.parse(file, text);
         try {
-            Path tmp = TempPaths.file(file.toAbsolutePath().getParent(), ".cxpm.toml", ".tmp");
-            try {
-                Files.writeString(tmp, text, StandardCharsets.UTF_8);
-                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
+            TempPaths.replace(file, ".cxpm.toml", text);
         } catch (IOException e) {
             throw new UserError(UserError.Kind.IO, "cannot write " + file + ": " + e.getMessage(), null, e);
         }

@@ -1,5 +1,7 @@
 package dev.cxpm.core.registry;
 
+import dev.cxpm.core.toml.TomlSource;
+import dev.cxpm.core.FileText;
 import dev.cxpm.core.UserError;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -49,7 +51,7 @@ public final class Credentials {
         }
         String text;
         try {
-            text = Files.readString(file, StandardCharsets.UTF_8);
+            text = FileText.read(file, TomlSource.MAX_BYTES);
         } catch (IOException e) {
             throw new UserError(UserError.Kind.IO, "cannot read " + file + ": " + e.getMessage());
         }

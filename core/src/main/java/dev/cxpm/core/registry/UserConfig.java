@@ -6,10 +6,8 @@ import dev.cxpm.core.UserError;
 import dev.cxpm.core.resolve.MinReleaseAge;
 import dev.cxpm.core.toml.TomlSource;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -82,9 +80,7 @@ public final class UserConfig {
         }
         try {
             Files.createDirectories(config.getParent());
-            Path tmp = TempPaths.file(config.getParent(), ".config", ".tmp");
-            Files.writeString(tmp, lines.isEmpty() ? "" : String.join("\n", lines) + "\n", StandardCharsets.UTF_8);
-            Files.move(tmp, config, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            TempPaths.replace(config, ".config", lines.isEmpty() ? "" : String.join("\n", lines) + "\n");
         } catch (IOException e) {
             throw new UserError(UserError.Kind.IO, "cannot write " + config + ": " + UserError.reason(e), null, e);
         }

@@ -1,5 +1,7 @@
 package dev.cxpm.core.surface;
 
+import dev.cxpm.core.format.JsonFile;
+import dev.cxpm.core.FileText;
 import dev.cxpm.core.TempPaths;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -9,7 +11,6 @@ import dev.cxpm.core.pack.Integrity;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Optional;
 
 /**
@@ -53,7 +54,7 @@ public record LastRelease(String file, Integrity integrity, Surface surface, Str
             return Optional.empty();
         }
         try {
-            JsonNode o = JSON.readTree(f.toFile());
+            JsonNode o = JSON.readTree(FileText.bytes(f, JsonFile.MAX_BYTES));
             return Optional.of(new LastRelease(o.path("file").asText(null), Integrity.parse(o.path("integrity").asText()),
                     Surface.fromJson(o.path("surface")), o.path("publishedTo").asText(null)));
         } catch (IOException | RuntimeException e) {
@@ -74,12 +75,6 @@ public record LastRelease(String file, Integrity integrity, Surface surface, Str
         }
         o.put("integrity", integrity.toString());
         o.set("surface", surface.toJson(JSON));
-        Path tmp = TempPaths.file(f.getParent(), ".last-release-", ".tmp");
-        try {
-            Files.writeString(tmp, JSON.writeValueAsString(o) + "\n");
-            Files.move(tmp, f, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        TempPaths.replace(f, ".last-release-", JSON.writeValueAsString(o) + "\n");
     }
 }

@@ -1,5 +1,7 @@
 package dev.cxpm.core.surface;
 
+import dev.cxpm.core.pack.PackLimits;
+import dev.cxpm.core.FileText;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -128,7 +130,8 @@ public record Surface(String name, String version, SortedMap<String, SkillFace> 
     private static String sha256(Path file) {
         try {
             MessageDigest md = newDigest();
-            return HexFormat.of().formatHex(md.digest(Files.readAllBytes(file)));
+            // no larger than pack takes a file (a skill over its own 1 MB is still listed, with its problem)
+            return HexFormat.of().formatHex(md.digest(FileText.bytes(file, (int) PackLimits.DEFAULT.maxFileBytes())));
         } catch (IOException e) {
             return null;
         }

@@ -7,6 +7,7 @@ import dev.cxpm.core.codexhome.MarketplaceName;
 import dev.cxpm.core.format.Marketplace;
 import dev.cxpm.core.marketplace.MarketplaceSource;
 import dev.cxpm.core.marketplace.Marketplaces;
+import dev.cxpm.core.marketplace.ScpLike;
 import dev.cxpm.core.project.MarketplaceDecl;
 import dev.cxpm.core.project.ProjectManifest;
 import java.nio.file.Files;
@@ -108,7 +109,7 @@ final class ProjectMarketplaces {
         // each expression only where it could match (git@host: needs an @, owner/repo a /): a local directory, every
         // sync's case, compiles none (a regular expression compiles interpreted on a fresh JVM)
         return s.startsWith("https://") || s.startsWith("http://") || s.startsWith("ssh://")
-                || s.indexOf('@') > 0 && s.matches("[A-Za-z0-9_.-]+@[^:/\\s]+:.+")
+                || s.indexOf('@') > 0 && ScpLike.isUrl(s)
                 || !s.startsWith(".") && !s.startsWith("/") && s.indexOf('/') > 0 && MarketplaceSource.SHORTHAND.matcher(s).matches();
     }
 

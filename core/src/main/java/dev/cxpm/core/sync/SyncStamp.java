@@ -1,6 +1,8 @@
 package dev.cxpm.core.sync;
 
+import dev.cxpm.core.FileText;
 import dev.cxpm.core.TempPaths;
+import dev.cxpm.core.UserError;
 import dev.cxpm.core.codexhome.CodexHome;
 import dev.cxpm.core.lock.LockedPlugin;
 import dev.cxpm.core.lock.Lockfile;
@@ -10,12 +12,12 @@ import dev.cxpm.core.project.ProjectManifest;
 import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
@@ -34,6 +36,8 @@ import java.util.Optional;
  * hashing ~30 kB with the interpreter's SHA-512 was ~3 ms of a cold no-op at 50 plugins.
  * Kept per project in {@code $CODEX_HOME/.cxpm/sync-stamps/}; written last, so a sync that failed or
  * was killed never leaves a stamp that vouches for its half-done state.
+ * A stamp is junk to be ignored (the full check runs) unless it is a regular file, not a link, under real directories of
+ * the home, of at most {@link #MAX_BYTES}, whose version directories are ones the home names for a plugin version.
  * Format: the header line; per file {@code PATH\tabsent}, {@code PATH\tsha512 HEX} or {@code PATH\tbytes N} followed by
  * its N bytes and a newline; a {@code --} line; {@code VERSION-DIR\tINTEGRITY} lines; an {@code end} line.
  */
@@ -42,8 +46,14 @@ public final class SyncStamp {
     private static final String END_OF_FILES = "--";
     /** The last line: a stamp cut short (by hand: it is written whole, then renamed) vouches for nothing. */
     private static final String END = "end";
-    /** No file the stamp covers (manifest, lockfile, config, state, policy) is this large; one that is gets no stamp. */
-    private static final long MAX_FILE_BYTES = 64L * 1024 * 1024;
+    /**
+     * No stamp, and so no file it covers (manifest, lockfile, config, state, policy), is larger: a real stamp holds about
+     * 700 bytes a locked plugin (cxpm.toml's line, cxpm.lock's entry, the sync state's, the version directory's: 143 kB
+     * at 200 plugins of bench/sync.sh's project), so this is some 23,000 plugins; a larger one is junk, and a larger
+     * project gets no stamp (the full check runs). It bounds what reading a stamp holds in memory: the stamp and one
+     * covered file at a time.
+     */
+    private static final int MAX_BYTES = 16 * 1024 * 1024;
 
     private SyncStamp() {
     }
@@ -60,7 +70,12 @@ public final class SyncStamp {
      */
     public static Optional<Integer> upToDate(Path projectDir, CodexHome home, boolean readContents, List<Path> policyFiles) {
         try {
-            Reader stamp = new Reader(Files.readAllBytes(file(projectDir, home)));
+            Path file = file(projectDir, home);
+            BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            if (!attributes.isRegularFile()) {
+                return Optional.empty(); // a link, a pipe that never ends: not one cxpm wrote
+            }
+            Reader stamp = new Reader(FileText.bytes(file, MAX_BYTES, LinkOption.NOFOLLOW_LINKS));
             if (!HEADER.equals(stamp.line())) {
                 return Optional.empty();
             }
@@ -73,13 +88,14 @@ public final class SyncStamp {
                 return Optional.empty();
             }
             int dirs = 0;
+            String cache = home.pluginCache().toAbsolutePath().normalize() + File.separator;
             for (String line = stamp.line(); !END.equals(line); line = stamp.line()) {
                 if (line == null) {
                     return Optional.empty();
                 }
                 int tab = line.lastIndexOf('\t');
                 String versionDir = line.substring(0, tab);
-                if (!isTheOnlyVersion(new File(versionDir)) || readContents
+                if (!isVersionDirIn(cache, versionDir) || !isTheOnlyVersion(new File(versionDir)) || readContents
                         && !Doctor.sameContent(Path.of(versionDir), Integrity.parse(line.substring(tab + 1)))) {
                     return Optional.empty();
                 }
@@ -119,15 +135,12 @@ public final class SyncStamp {
             }
             dirs.append(END).append('\n');
             b.write(dirs.toString().getBytes(StandardCharsets.UTF_8));
+            if (b.size() > MAX_BYTES) {
+                throw new IOException("a stamp of " + b.size() + " bytes would be read as junk");
+            }
             Path file = file(projectDir, home);
             Files.createDirectories(file.getParent());
-            Path tmp = TempPaths.file(file.getParent(), ".stamp", ".tmp");
-            try {
-                Files.write(tmp, b.toByteArray());
-                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
+            TempPaths.replace(file, ".stamp", b.toByteArray());
         } catch (IOException | RuntimeException e) {
             forget(projectDir, home);
         }
@@ -137,8 +150,8 @@ public final class SyncStamp {
     static void forget(Path projectDir, CodexHome home) {
         try {
             Files.deleteIfExists(file(projectDir, home));
-        } catch (IOException e) {
-            // a stale stamp is harmless: its files no longer match what a sync changes
+        } catch (IOException | UserError e) {
+            // a stale stamp is harmless: its files no longer match what a sync changes (and one behind a link is never read)
         }
     }
 
@@ -158,12 +171,8 @@ public final class SyncStamp {
         if (Files.exists(f) && !Files.isRegularFile(f)) {
             throw new IOException(f + " is not a regular file");
         }
-        try (InputStream in = Files.newInputStream(f)) {
-            byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, MAX_FILE_BYTES + 1));
-            if (bytes.length > MAX_FILE_BYTES) {
-                throw new IOException(f + " is over " + MAX_FILE_BYTES + " bytes");
-            }
-            return bytes;
+        try {
+            return FileText.bytes(f, MAX_BYTES);
         } catch (NoSuchFileException e) {
             return null;
         }
@@ -215,13 +224,35 @@ public final class SyncStamp {
         }
     }
 
+    /**
+     * Whether dir, a stamp's line, is what {@link #write} writes there: the plugin cache's path and three names
+     * ({@code MARKETPLACE/PLUGIN/VERSION}), none of them {@code .} or {@code ..}. A forged line names nothing outside the
+     * cache. By its characters, not as a Path checked by CodexHome.pluginPath, which cost a cold no-op at 200 plugins 15
+     * ms of its 86 ms of CPU; this costs none measurable (docs/BENCHMARKS.md, wt-tidy).
+     */
+    private static boolean isVersionDirIn(String cache, String dir) {
+        if (!dir.startsWith(cache)) {
+            return false;
+        }
+        int names = 0;
+        for (int start = cache.length(), end; start <= dir.length(); start = end + 1, names++) {
+            end = dir.indexOf(File.separatorChar, start);
+            end = end < 0 ? dir.length() : end;
+            String name = dir.substring(start, end);
+            if (name.isEmpty() || name.equals(".") || name.equals("..")) {
+                return false;
+            }
+        }
+        return names == 3;
+    }
+
     private static boolean isTheOnlyVersion(File versionDir) {
-        // java.io.File: one native call lists the names, where a no-op running this once per plugin spent ~80 us each on
-        // a cold JVM in a DirectoryStream's interpreted iterator and Path objects (and linked the first lambda, its
-        // close action); an unreadable or missing directory lists as null: not the only version, the full check decides
         if (!versionDir.isDirectory()) {
             return false;
         }
+        // java.io.File: one native call lists the names, where a no-op running this once per plugin spent ~80 us each on
+        // a cold JVM in a DirectoryStream's interpreted iterator and Path objects (and linked the first lambda, its
+        // close action); an unreadable or missing directory lists as null: not the only version, the full check decides
         String[] names = versionDir.getParentFile().list();
         if (names == null) {
             return false;
@@ -235,9 +266,10 @@ public final class SyncStamp {
         return versions == 1;
     }
 
+    /** This project's stamp, in real directories of the home (a UserError when one is a link). */
     private static Path file(Path projectDir, CodexHome home) {
-        return home.dir().resolve(".cxpm").resolve("sync-stamps").resolve(sha512(projectDir.toAbsolutePath().normalize().toString()
-                .getBytes(StandardCharsets.UTF_8)).substring(0, 32));
+        return home.inside(home.dir(), home.dir().resolve(".cxpm").resolve("sync-stamps").resolve(sha512(projectDir.toAbsolutePath()
+                .normalize().toString().getBytes(StandardCharsets.UTF_8)).substring(0, 32)));
     }
 
     private static String sha512(byte[] bytes) {

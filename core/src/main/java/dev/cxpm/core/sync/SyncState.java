@@ -12,10 +12,8 @@ import dev.cxpm.core.codexhome.VersionDir;
 import dev.cxpm.core.format.JsonFile;
 import dev.cxpm.core.format.JsonText;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -104,13 +102,7 @@ public final class SyncState {
         plugins.forEach((id, e) -> ps.putObject(id).put("version", e.version()).put("integrity", e.integrity()).put("project", e.project()));
         try {
             Files.createDirectories(file.getParent());
-            Path tmp = TempPaths.file(file.getParent(), ".sync-state", ".tmp");
-            try {
-                Files.writeString(tmp, JsonText.indented(root), StandardCharsets.UTF_8);
-                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
+            TempPaths.replace(file, ".sync-state", JsonText.indented(root));
         } catch (IOException e) {
             throw new UserError(UserError.Kind.IO, "cannot write " + file + ": " + e.getMessage(), null, e);
         }

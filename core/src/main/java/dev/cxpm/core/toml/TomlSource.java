@@ -2,16 +2,13 @@ package dev.cxpm.core.toml;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.cxpm.core.FileText;
 import dev.cxpm.core.UserError;
 import dev.cxpm.core.format.SyntaxError;
 import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -38,24 +35,25 @@ public final class TomlSource {
         this.lines = lines;
     }
 
+    /**
+     * No TOML file cxpm reads (cxpm.toml, cxpm.lock, a policy, Codex's config.toml) is larger: a lockfile holds some 300
+     * bytes a plugin, so this is about 50,000; a larger file is junk (a link to a device, a file that never ends).
+     */
+    public static final int MAX_BYTES = 16 << 20;
+
     /** Reads and parses the file; a missing file is NOT_FOUND, bad TOML is INVALID_INPUT with line and column. */
     public static TomlSource read(Path file, String fixHint) {
-        byte[] bytes;
+        String text;
         try {
-            bytes = Files.readAllBytes(file);
+            text = FileText.read(file, MAX_BYTES);
+        } catch (FileText.TooLarge e) {
+            throw new UserError(UserError.Kind.INVALID_INPUT, file + " is larger than the " + MAX_BYTES / (1 << 20) + " MiB cxpm reads", fixHint);
+        } catch (CharacterCodingException e) {
+            throw new UserError(UserError.Kind.INVALID_INPUT, file + " is not UTF-8 text", fixHint);
         } catch (NoSuchFileException e) {
             throw new UserError(UserError.Kind.NOT_FOUND, file + " does not exist", fixHint);
         } catch (IOException e) {
             throw new UserError(UserError.Kind.IO, "cannot read " + file + ": " + e.getMessage(), null, e);
-        }
-        String text;
-        try {
-            text = StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes)).toString();
-        } catch (CharacterCodingException e) {
-            throw new UserError(UserError.Kind.INVALID_INPUT, file + " is not UTF-8 text", fixHint);
         }
         return parse(file, text, fixHint);
     }

@@ -16,8 +16,8 @@ class PluginTextSplitTest {
         String noise = "\r\n \t\u000B\fa-\u00a0";
         for (String t : TEXTS) {
             Mutations.of(t, noise, 3000, 4, 7, s -> {
-                assertThat(Plugin.FrontMatter.lines(s)).as("[%s]", s).containsExactly(s.split("\r?\n", -1));
-                assertThat(Plugin.collapseWhitespace(s)).as("[%s]", s).isEqualTo(s.replaceAll("\\s+", " "));
+                assertThat(dev.cxpm.core.PlainText.lines(s)).as("[%s]", s).containsExactly(s.split("\r?\n", -1));
+                assertThat(dev.cxpm.core.PlainText.collapseSpaces(s)).as("[%s]", s).isEqualTo(s.replaceAll("\\s+", " "));
             });
         }
     }

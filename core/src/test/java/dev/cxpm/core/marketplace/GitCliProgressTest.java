@@ -104,4 +104,20 @@ class GitCliProgressTest {
         }
         throw new AssertionError("no error");
     }
+    @Test
+    void gitsOutputIsReadNoFurtherThanWhatItsCommandsPrint() throws Exception {
+        Path bin = Files.createDirectories(tmp.resolve("bin"));
+        Path git = bin.resolve("git"); // a remote advertising refs without end, as far as cxpm can tell
+        Files.writeString(git, "#!/bin/sh\nhead -c 20000000 /dev/zero\n");
+        Files.setPosixFilePermissions(git, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Map<String, String> env = new HashMap<>();
+        env.put("HOME", tmp.toString());
+        env.put("PATH", bin + ":/usr/bin:/bin");
+        try {
+            new GitCli(env, tmp).run(null, "ls-remote", "https://example.test/x.git", "HEAD");
+            throw new AssertionError("20 MB of output was read whole");
+        } catch (UserError e) {
+            assertThat(e.getMessage()).startsWith("cannot run git").contains("over " + (16 << 20) + " bytes");
+        }
+    }
 }

@@ -218,4 +218,14 @@ class SurfaceDiffTest {
         Surface s = Surface.of(old);
         assertThat(Surface.fromJson(s.toJson(new com.fasterxml.jackson.databind.ObjectMapper()))).isEqualTo(s);
     }
+    @Test
+    void aHugeSkillFileIsNotReadWhole() throws IOException {
+        Path skill = old.resolve("skills/hello/SKILL.md");
+        try (var f = new java.io.RandomAccessFile(skill.toFile(), "rw")) {
+            f.setLength(3L << 30); // sparse: more than one byte array can hold
+        }
+        Surface s = Surface.of(dev.cxpm.core.format.Plugin.load(old), "digest");
+        assertThat(s.skills().get("hello").contentSha()).isNull();
+        assertThat(s.skills().get("bye").contentSha()).isNotNull();
+    }
 }

@@ -134,4 +134,99 @@ class SyncStampTest {
         assertThat(SyncStamp.upToDate(project, home, false, List.of(policy, user))).isEmpty();
         assertThat(SyncStamp.upToDate(project, home, false, List.of(policy, Path.of("/dev/zero")))).isEmpty();
     }
+    private Path theStamp() throws IOException {
+        try (var stamps = Files.list(home.dir().resolve(".cxpm/sync-stamps"))) {
+            return stamps.toList().getFirst();
+        }
+    }
+
+    @Test
+    void aStampLargerThanAnyStampIsNotReadAndVouchesForNothing() throws IOException {
+        Path stamp = theStamp();
+        try (var f = new java.io.RandomAccessFile(stamp.toFile(), "rw")) {
+            f.setLength(3L * 1024 * 1024 * 1024); // sparse: no disk, but more than one byte array can hold
+        }
+        assertThat(SyncStamp.upToDate(project, home)).isEmpty();
+    }
+
+    @Test
+    void aStampThatIsALinkOrNoRegularFileVouchesForNothing() throws IOException {
+        Path stamp = theStamp();
+        Path elsewhere = Files.copy(stamp, tmp.resolve("elsewhere-stamp"));
+        Files.delete(stamp);
+        Files.createSymbolicLink(stamp, elsewhere);
+        assertThat(SyncStamp.upToDate(project, home)).as("a link to a stamp that would vouch").isEmpty();
+        Files.delete(stamp);
+        Files.createSymbolicLink(stamp, Path.of("/dev/zero"));
+        assertThat(SyncStamp.upToDate(project, home)).as("a link to a device that never ends").isEmpty();
+        Files.delete(stamp);
+        Files.createDirectories(stamp);
+        assertThat(SyncStamp.upToDate(project, home)).as("a directory").isEmpty();
+    }
+
+    @Test
+    void aLinkedStampsDirectoryIsNeitherReadNorWrittenThrough() throws IOException {
+        Path stamps = home.dir().resolve(".cxpm/sync-stamps");
+        Path outside = Files.createDirectories(tmp.resolve("outside"));
+        Files.copy(theStamp(), outside.resolve(theStamp().getFileName()));
+        try (var all = Files.list(stamps)) {
+            for (Path f : all.toList()) {
+                Files.delete(f);
+            }
+        }
+        Files.delete(stamps);
+        Files.createSymbolicLink(stamps, outside);
+        assertThat(SyncStamp.upToDate(project, home)).as("read through the link").isEmpty();
+        try (var before = Files.list(outside)) {
+            Files.delete(before.toList().getFirst());
+        }
+        SyncStamp.write(project, home, lock, List.of());
+        SyncStamp.forget(project, home);
+        try (var after = Files.list(outside)) {
+            assertThat(after.toList()).as("written through the link").isEmpty();
+        }
+    }
+
+    @Test
+    void aVersionDirectoryOutsideThePluginCacheVouchesForNothing() throws IOException {
+        Path stamp = theStamp();
+        String whole = Files.readString(stamp);
+        Path real = home.pluginDir(MarketplaceName.of("fx"), PluginName.of("app")).resolve("1.0.0");
+        Path outside = Files.createDirectories(tmp.resolve("outside/app/1.0.0"));
+        for (String dir : List.of(outside.toString(), real + "/../../../../../../outside/app/1.0.0", "../outside/app/1.0.0",
+                real.getParent().getParent().toString(), real + "/extra", real.getParent() + "/./1.0.0", real + "/")) {
+            Files.writeString(stamp, whole.replace(real + "\t", dir + "\t"));
+            assertThat(SyncStamp.upToDate(project, home, false, List.of())).as(dir).isEmpty();
+        }
+        // a version directory made a link to a tree holding the locked content: --frozen reads nothing through it
+        // (InstalledFiles walks no link, its root either)
+        Files.writeString(outside.resolve("a-file"), "content");
+        String locked = lock.plugins().values().iterator().next().integrity().toString();
+        Files.writeString(stamp, whole.replace(real + "\t" + locked, real + "\t" + InstalledFiles.integrity(outside).orElseThrow()));
+        Files.move(real, tmp.resolve("moved-away"));
+        Files.createSymbolicLink(real, outside);
+        assertThat(SyncStamp.upToDate(project, home, true, List.of())).as("a linked version directory").isEmpty();
+        Files.delete(real);
+        Files.copy(outside.resolve("a-file"), Files.createDirectories(real).resolve("a-file"));
+        assertThat(SyncStamp.upToDate(project, home, true, List.of())).as("the same content in the real directory").contains(1);
+    }
+
+    @Test
+    void junkInAStampVouchesForNothingAndThrowsNothing() throws IOException {
+        Path stamp = theStamp();
+        String whole = Files.readString(stamp);
+        String real = home.pluginDir(MarketplaceName.of("fx"), PluginName.of("app")).resolve("1.0.0").toString();
+        byte[] binary = new byte[4096];
+        new java.util.Random(7).nextBytes(binary);
+        for (String junk : List.of(whole.replaceFirst("bytes \\d+", "bytes 99999999999999999999999"),
+                whole.replaceFirst("bytes \\d+", "bytes -1"), whole.replace(real + "\t", real),
+                whole.replace(real + "\t", real + "\tsha512-%%%\t"), whole.replace(real + "\t", "\0" + real + "\t"),
+                whole.replace("--\n", "--\n" + "x".repeat(1 << 20) + "\n"), whole.replace("\nend\n", "\n"),
+                "\n".repeat(100_000), new String(binary, java.nio.charset.StandardCharsets.ISO_8859_1))) {
+            Files.writeString(stamp, junk, java.nio.charset.StandardCharsets.ISO_8859_1);
+            assertThat(SyncStamp.upToDate(project, home, false, List.of())).isEmpty();
+        }
+        Files.writeString(stamp, whole);
+        assertThat(SyncStamp.upToDate(project, home, false, List.of())).contains(1);
+    }
 }

@@ -1,0 +1,72 @@
+package dev.cxpm.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.cxpm.core.format.JsonFile;
+import dev.cxpm.core.toml.TomlSource;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.charset.CharacterCodingException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Files cxpm reads whole from places a checkout, a plugin or a crash may leave anything: never read past a bound. */
+class FileTextTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void aFileIsReadNoFurtherThanItsBoundWhateverItsSizeSays() throws IOException {
+        Path endless = Files.createSymbolicLink(tmp.resolve("endless"), Path.of("/dev/zero")); // size 0, never ends
+        assertThatThrownBy(() -> FileText.bytes(endless, 1024)).isInstanceOf(FileText.TooLarge.class);
+        Path exact = Files.write(tmp.resolve("exact"), new byte[1024]);
+        assertThat(FileText.bytes(exact, 1024)).hasSize(1024);
+        assertThatThrownBy(() -> FileText.bytes(exact, 1023)).isInstanceOf(FileText.TooLarge.class);
+    }
+
+    @Test
+    void textThatIsNotUtf8IsRefusedNotReplaced() throws IOException {
+        assertThat(FileText.utf8("héllo".getBytes(java.nio.charset.StandardCharsets.UTF_8))).isEqualTo("héllo");
+        assertThatThrownBy(() -> FileText.utf8(new byte[] {'a', (byte) 0xff})).isInstanceOf(CharacterCodingException.class);
+    }
+
+    @Test
+    void aTomlFileThatNeverEndsOrIsHugeIsAUserErrorNotAnOutOfMemoryError() throws IOException {
+        Path endless = Files.createSymbolicLink(tmp.resolve("cxpm.toml"), Path.of("/dev/zero"));
+        assertThatThrownBy(() -> TomlSource.read(endless, "fix it")).isInstanceOf(UserError.class)
+                .hasMessageContaining("larger than the 16 MiB cxpm reads");
+        Path huge = tmp.resolve("cxpm.lock");
+        try (var f = new RandomAccessFile(huge.toFile(), "rw")) {
+            f.setLength(3L << 30); // sparse: more than one byte array can hold
+        }
+        assertThatThrownBy(() -> TomlSource.read(huge, "fix it")).isInstanceOf(UserError.class)
+                .hasMessageContaining("larger than the 16 MiB cxpm reads");
+    }
+
+    @Test
+    void aJsonManifestThatIsALinkToADeviceIsAUserError() throws IOException {
+        Path endless = Files.createSymbolicLink(tmp.resolve("plugin.json"), Path.of("/dev/zero"));
+        assertThatThrownBy(() -> JsonFile.read(endless)).isInstanceOf(UserError.class)
+                .hasMessageContaining("larger than the " + JsonFile.MAX_BYTES + " bytes cxpm reads");
+    }
+    @Test
+    void theOtherFilesReadWholeAreReadNoFurtherThanTheirBound() throws IOException {
+        Path project = Files.createDirectories(tmp.resolve("project"));
+        Files.createSymbolicLink(project.resolve("cxpm.toml"), Path.of("/dev/zero"));
+        assertThatThrownBy(() -> dev.cxpm.core.project.ProjectManifestEditor.open(project)).isInstanceOf(UserError.class);
+        Path config = Files.createSymbolicLink(tmp.resolve("config.toml"), Path.of("/dev/zero"));
+        assertThatThrownBy(() -> dev.cxpm.core.codexhome.CodexConfig.read(config)).isInstanceOf(UserError.class);
+        Path credentials = Files.createSymbolicLink(tmp.resolve("credentials.toml"), Path.of("/dev/zero"));
+        assertThatThrownBy(() -> dev.cxpm.core.registry.Credentials.load(credentials)).isInstanceOf(UserError.class);
+        Path plugin = Files.createDirectories(tmp.resolve("plugin"));
+        Path record = dev.cxpm.core.surface.LastRelease.fileOf(plugin);
+        Files.createDirectories(record.getParent());
+        try (var f = new RandomAccessFile(record.toFile(), "rw")) {
+            f.setLength(3L << 30);
+        }
+        assertThat(dev.cxpm.core.surface.LastRelease.read(plugin)).isEmpty();
+    }
+}
