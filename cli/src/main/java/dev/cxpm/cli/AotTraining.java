@@ -24,8 +24,10 @@ import java.util.stream.Stream;
  *
  * <p>With the argument {@code sync} or {@code install} it runs only that command, as CI runs it (a team's first
  * sync, the no-op, {@code --frozen} into an empty home; a fresh install and one of a plugin already installed): the
- * training of the JDK 25+ AOT cache {@code ./cxpm} starts that command with. An AOT cache loads and links every
- * class it holds at start, so each holds only what its command loads (docs/BENCHMARKS.md, "Start-up").
+ * training of the JDK 25+ AOT cache {@code ./cxpm} starts that command with (for {@code sync}, also of the static
+ * class-data archive a {@code sync} with no arguments starts with: the classes loaded here, listed, then dumped). An AOT
+ * cache loads and links every class it holds at start, so each holds only what its command loads (docs/BENCHMARKS.md,
+ * "Start-up").
  */
 public final class AotTraining {
     private AotTraining() {

@@ -12,8 +12,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The start-up caches a cold command runs with: on JDK 25+ {@code sync} and {@code install} run with a JDK AOT cache
- * trained on that command alone (cli/target/cxpm-sync.aot, cxpm-install.aot), every other command with the class-data
+ * The start-up caches a cold command runs with: on JDK 25+ {@code sync} with arguments and {@code install}
+ * run with a JDK AOT cache trained on that command alone (cli/target/cxpm-sync.aot, cxpm-install.aot), {@code sync} with no
+ * arguments with a static class-data archive of the same training (cxpm-sync.jsa), every other command with the class-data
  * archive trained on the everyday commands (cli/target/cxpm.jsa); an older JDK runs them with that archive too, and is never asked to write an AOT cache. Each
  * cache is made once, by the first command that uses it. The JDK here is a fake that records its arguments, writes the
  * file a training run names and fails any other run (exit 99).
@@ -37,9 +38,12 @@ class StartupCacheLauncherTest {
         Files.writeString(java, """
                 #!/bin/sh
                 echo "$@" >> '%s'
+                dump=""
                 for a in "$@"; do
-                  case "$a" in -XX:AOTCacheOutput=*|-XX:ArchiveClassesAtExit=*) : > "${a#*=}"; exit 0 ;; esac
+                  case "$a" in -XX:AOTCacheOutput=*|-XX:ArchiveClassesAtExit=*|-XX:DumpLoadedClassList=*) : > "${a#*=}"; exit 0 ;; esac
+                  case "$a" in -Xshare:dump) dump=1 ;; -XX:SharedArchiveFile=*) archive="${a#*=}" ;; esac
                 done
+                [ -n "$dump" ] && : > "$archive" && exit 0
                 exit 99
                 """.formatted(c.coldMark));
         Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
@@ -76,7 +80,8 @@ class StartupCacheLauncherTest {
         assertThat(command(sync)).contains("-XX:AOTCache=" + aot).doesNotContain("SharedArchiveFile").doesNotContain("-Xshare")
                 .endsWith("-jar " + c.jar + " sync --frozen");
 
-        assertThat(jvms(vars, "sync")).as("not trained again").hasSize(1);
+        assertThat(jvms(vars, "sync", "--frozen")).as("not trained again").hasSize(1);
+        assertThat(command(jvms(vars, "sync", "--yes"))).as("a script's first sync").contains("-XX:AOTCache=" + aot);
 
         Path install = c.root.resolve("cli/target/cxpm-install.aot");
         List<String> installs = jvms(vars, "install", "demo@fx");
@@ -86,6 +91,32 @@ class StartupCacheLauncherTest {
         List<String> list = jvms(vars, "list");
         assertThat(list).hasSize(2).first().asString().contains("-XX:ArchiveClassesAtExit=" + jsa + ".").endsWith("dev.cxpm.cli.AotTraining");
         assertThat(command(list)).contains("-Xshare:auto", "-XX:SharedArchiveFile=" + jsa).doesNotContain("AOTCache");
+    }
+
+    /**
+     * A plain sync (no arguments) mostly finds nothing to do, and an AOT cache loads every class it holds at start (the no-op needs a
+     * third of them): it runs with a static archive of what the sync training loaded, made in two steps (the list of
+     * classes the training loaded, then the archive dumped from it), which loads only what is asked for.
+     */
+    @Test
+    void onJdk25APlainSyncRunsWithAStaticArchiveOfTheSyncTraining() throws Exception {
+        Map<String, String> vars = jdk(25);
+        Path archive = c.root.resolve("cli/target/cxpm-sync.jsa");
+
+        List<String> sync = jvms(vars, "sync");
+        assertThat(sync).as("trained once, then dumped").hasSize(3);
+        assertThat(sync.get(0)).contains("-XX:DumpLoadedClassList=" + archive + ".").endsWith("dev.cxpm.cli.AotTraining sync");
+        assertThat(sync.get(1)).contains("-Xshare:dump", "-XX:SharedArchiveFile=" + archive + ".", "-XX:SharedClassListFile=" + archive + ".");
+        assertThat(archive).isRegularFile();
+        assertThat(c.root.resolve("cli/target")).as("the list of classes is not left behind")
+                .isDirectoryNotContaining(p -> p.getFileName().toString().contains(".tmp"));
+        assertThat(command(sync)).contains("-Xshare:auto", "-XX:SharedArchiveFile=" + archive).doesNotContain("AOTCache")
+                .endsWith("-jar " + c.jar + " sync");
+
+        assertThat(jvms(vars, "sync")).as("not trained again").hasSize(1);
+        assertThat(c.root.resolve("cli/target/cxpm-sync.aot")).as("only a sync with arguments needs it").doesNotExist();
+        assertThat(c.root.resolve("cli/target/cxpm.jsa")).as("nor the everyday archive").doesNotExist();
+        assertThat(command(jvms(vars, "sync", "--verify"))).as("reads every installed file: real work").contains("-XX:AOTCache=");
     }
 
     @Test
