@@ -43,17 +43,15 @@ import jdk.net.ExtendedSocketOptions;
  * it later commands over a socket on 127.0.0.1, as Gradle's daemon does. It runs them with the same
  * {@link Main#run} the tests run, with the caller's working directory and environment, one at a time.
  *
- * <p>Protocol (what the launcher's bash speaks). Anyone on the machine can connect to 127.0.0.1, and
- * after a daemon dies anyone can take its port, so each side proves it knows the secret in the user's
- * 0600 daemon file on values fresh for this connection, and the launcher sends nothing else until the
- * daemon has: the launcher sends a line with its random challenge C; the daemon answers a line
- * {@code N A} with its own random N and A, the first half of SHA-256("secret C N\n") in hex; the
- * launcher checks A and sends the second half as a line, all within {@link #HANDSHAKE}; at most
- * {@link #MAX_HANDSHAKES} connections may be at it at once (more are closed unread, and their launchers run the
- * command in a JVM of their own). What one side reveals never lets anyone answer
- * the other side's next challenge. (SHA-256 of the secret and fixed-length fields, not HMAC, because
- * bash has only {@code sha256sum} on every machine; with fixed-length input the length-extension weakness
- * of that construction does not apply.) Only then come the request's NUL-terminated fields (umask, whether
+ * <p>Protocol (what the launcher's bash speaks; the launcher's comment weighs it against each attack). Anyone on
+ * the machine can connect to 127.0.0.1, and after a daemon dies anyone can take its port, so the daemon file (0600,
+ * named {@value #FILE_PREFIX}KEY: a launcher of an earlier protocol never reads it) holds two secrets this start
+ * picked, a client's and the daemon's: the launcher sends the client secret as a line; the daemon answers the
+ * daemon secret as a line to that client alone (compared in constant time; it hangs up on anything else unanswered,
+ * having read that one line), within {@link #HANDSHAKE}; at most {@link #MAX_HANDSHAKES} connections may be at it at
+ * once (more are closed unread, and their launchers run the command in a JVM of their own). The launcher sends
+ * nothing else until it has the daemon secret: whoever took a dead daemon's port learns only the client secret of a
+ * dead daemon, which no later start accepts. Only then come the request's NUL-terminated fields (umask, whether
  * the caller's stderr is a terminal ({@code 1} or {@code 0}: the daemon has none, and colour and progress
  * depend on it), working directory, argument count, arguments, variable count, {@code NAME=value}
  * variables), at most {@link #MAX_REQUEST} bytes together. The answer is a line: {@code BUSY}, {@code UMASK} (the
@@ -62,7 +60,9 @@ import jdk.net.ExtendedSocketOptions;
  * builds if need be and runs the command itself), or {@code ACCEPTED}
  * and then, while the command runs, {@code ERR <n>} lines each followed by n bytes of its stderr as it
  * writes them (a progress line is drawn as the work goes, not at the end), and once it finished {@code
- * DONE <exit code>} followed by stdout's bytes. Anything else, and the daemon hangs up. It exits after
+ * DONE <exit code> <n>} followed by stdout's n bytes when they are few and hold no NUL byte (bash reads them in one
+ * go, without a fork: {@link #done}), else {@code DONE <exit code>} followed by stdout's bytes to the end of the
+ * connection. Anything else, and the daemon hangs up. It exits after
  * {@link #IDLE} without a command, or when its jar changes.
  */
 public final class Daemon {
@@ -70,15 +70,25 @@ public final class Daemon {
     private static final Duration CHECK = Duration.ofSeconds(20);
     /** Working directory, arguments and environment together: a shell's are a few KB, the kernel's limit 2 MiB. */
     static final int MAX_REQUEST = 1 << 20;
-    /** Connections that have not proved the secret yet: more are closed unread, so strangers cost little. */
+    /** Connections that have not presented the client secret yet: more are closed unread, so strangers cost little. */
     private static final int MAX_HANDSHAKES = 8;
     /**
-     * How long a connection may take to prove the secret, in all (the launcher takes milliseconds): a timeout per
+     * How long a connection may take to present the client secret, in all (the launcher takes milliseconds): a timeout per
      * read alone would let a client that sends a byte now and then hold a handshake slot for many minutes.
      */
     static final Duration HANDSHAKE = Duration.ofSeconds(5);
-    private static final int NONCE_BYTES = 16;
+    /** 128 random bits each, in hex: guessing one takes a connection per guess, each hung up on. */
+    private static final int SECRET_BYTES = 16;
+    /** A secret in hex and its newline. */
+    private static final int SECRET_LINE = 2 * SECRET_BYTES + 1;
     private static final SecureRandom RANDOM = new SecureRandom();
+    /** The start of the daemon file's name: the protocol's version (an earlier launcher's daemon file was daemon-KEY). */
+    static final String FILE_PREFIX = "daemon-v2-";
+    /**
+     * The most stdout sent with its length, for bash's {@code read -N} (4 KB a read; no fork): past about 64 KB, its
+     * copy through bash cost as much as forking cat (docs/BENCHMARKS.md, "wt-proto").
+     */
+    static final int STDOUT_WITH_LENGTH = 32 * 1024;
 
     private final Path file;
     private final Path jar;
@@ -86,13 +96,15 @@ public final class Daemon {
     private final FileTime jarTime;
     /** A dev checkout's sources, which the daemon checks for the launcher before each command; null for a release. */
     private final CheckoutSources sources;
-    private final String secret;
+    /** What a client presents first, and what the daemon answers to it alone: each a line, fresh at each start. */
+    private final byte[] clientSecret;
+    private final byte[] daemonSecret;
     private final Semaphore oneAtATime = new Semaphore(1);
     private final Semaphore handshakes = new Semaphore(MAX_HANDSHAKES);
     private volatile boolean stop;
     /** Closed by a command that found the daemon stale: it exits at once, and frees the lock for the new jar's daemon. */
     private volatile ServerSocket listening;
-    /** When a client last proved the secret: strangers that only connect do not keep the daemon alive. */
+    /** When a client last presented the client secret: strangers that only connect do not keep the daemon alive. */
     private volatile long lastCommand = System.nanoTime();
     /** Whether a command ran since the last collection the daemon asked for while idle. */
     private volatile boolean commandsSinceCollection = true;
@@ -103,24 +115,26 @@ public final class Daemon {
         this.umask = umask;
         this.sources = sources;
         this.jarTime = Files.getLastModifiedTime(jar);
-        this.secret = random(32);
+        this.clientSecret = secretLine();
+        this.daemonSecret = secretLine();
     }
 
-    private static String random(int bytes) {
-        byte[] b = new byte[bytes];
+    private static byte[] secretLine() {
+        byte[] b = new byte[SECRET_BYTES];
         RANDOM.nextBytes(b);
-        return HexFormat.of().formatHex(b);
+        return (HexFormat.of().formatHex(b) + "\n").getBytes(StandardCharsets.US_ASCII);
     }
 
     /**
-     * args: the daemon file to write ({@code port secret}, then {@code sources} when it checks them), the jar the
+     * args: the daemon file to write ({@code port client-secret daemon-secret}, then {@code sources} when it checks
+     * them; named {@value #FILE_PREFIX}KEY, or no daemon starts: an earlier launcher would not understand it), the jar the
      * launcher runs, the umask it runs with, and for a dev checkout its root, whose sources it checks before each
      * command as the launcher's {@code stale()} would: a launcher that reads {@code sources} in the file leaves it that. The file's directory is the launcher's per-user one (not under HOME, so one daemon per user and
      * checkout): it must be this user's, mode 0700 and not a link, or no daemon starts and every command runs in its own JVM.
      */
     public static void main(String[] args) throws IOException {
         Path file = Path.of(args[0]);
-        if (!isPrivateDirectory(file.getParent())) {
+        if (!file.getFileName().toString().startsWith(FILE_PREFIX) || !isPrivateDirectory(file.getParent())) {
             return;
         }
         try (FileChannel lockFile = FileChannel.open(file.resolveSibling(file.getFileName() + ".lock"),
@@ -203,12 +217,10 @@ public final class Daemon {
         Thread caller = Thread.ofVirtual().start(() -> {
             try (Socket s = new Socket(server.getInetAddress(), server.getLocalPort());
                  InputStream in = s.getInputStream(); OutputStream out = s.getOutputStream()) {
-                String ours = random(NONCE_BYTES);
-                out.write((ours + "\n").getBytes(StandardCharsets.US_ASCII));
-                String theirs = new String(in.readNBytes(2 * NONCE_BYTES), StandardCharsets.US_ASCII);
-                String mac = sha256(secret + " " + ours + " " + theirs + "\n");
+                out.write(clientSecret);
+                out.flush();
+                in.readNBytes(SECRET_LINE);
                 String request = String.join("\0", umask, "0", "/", "1", "--version", "0") + "\0"; // umask, not a terminal, cwd, argc, args, no variables
-                out.write((mac.substring(32) + "\n").getBytes(StandardCharsets.US_ASCII));
                 out.write(request.getBytes(StandardCharsets.UTF_8));
                 out.flush();
                 in.transferTo(OutputStream.nullOutputStream());
@@ -230,8 +242,12 @@ public final class Daemon {
     private void writeFile(int port) throws IOException {
         Path tmp = Files.createTempFile(file.getParent(), ".daemon", ".tmp",
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        Files.writeString(tmp, port + " " + secret + (sources == null ? "" : " sources") + "\n");
+        Files.writeString(tmp, port + " " + line(clientSecret) + " " + line(daemonSecret) + (sources == null ? "" : " sources") + "\n");
         Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    private static String line(byte[] secret) {
+        return new String(secret, 0, secret.length - 1, StandardCharsets.US_ASCII);
     }
 
     private void answer(Socket socket) {
@@ -251,8 +267,11 @@ public final class Daemon {
             socket.setSoTimeout((int) Duration.ofSeconds(10).toMillis()); // the request comes at once; the command itself is not timed
             lastCommand = System.nanoTime();
             commandsSinceCollection = true;
+            // Checked now, while the launcher, which has just had the daemon secret, makes and sends its request: the
+            // sources as they are after the command was typed (the connection came from it), in less waiting time.
+            boolean stale = !Files.getLastModifiedTime(jar).equals(jarTime) || sources != null && sources.newerThan(jarTime);
             Request request = Request.read(new BufferedInputStream(raw), MAX_REQUEST);
-            if (!Files.getLastModifiedTime(jar).equals(jarTime) || sources != null && sources.newerThan(jarTime)) {
+            if (stale) {
                 // rebuilt, or to be: the launcher builds if need be and runs the command itself
                 out.write("STALE\n".getBytes(StandardCharsets.US_ASCII));
                 stop = true;
@@ -280,15 +299,26 @@ public final class Daemon {
         }
     }
 
-    /** True when the client proved the secret on this connection's fresh nonce; reads at most two short lines. */
+    /**
+     * True when the client presented this start's client secret, which is then answered with the daemon secret; reads
+     * that one line and no more, and says nothing to anyone else.
+     */
     private boolean handshake(Deadline deadline, InputStream in, OutputStream out) throws IOException {
-        String theirs = nonce(deadline, in);
-        String ours = random(NONCE_BYTES);
-        String mac = sha256(secret + " " + theirs + " " + ours + "\n");
-        out.write((ours + " " + mac.substring(0, 32) + "\n").getBytes(StandardCharsets.US_ASCII));
+        byte[] presented = new byte[SECRET_LINE];
+        for (int n = 0; n < presented.length; ) {
+            int read = deadline.read(in, presented, n, presented.length - n);
+            if (read < 0) {
+                return false;
+            }
+            n += read;
+        }
+        if (!MessageDigest.isEqual(presented, clientSecret)) { // constant time: no digit told by how soon it was refused
+            return false;
+        }
+        out.write(daemonSecret);
         out.flush();
         quickAck(deadline.socket());
-        return MessageDigest.isEqual(nonce(deadline, in).getBytes(StandardCharsets.US_ASCII), mac.substring(32).getBytes(StandardCharsets.US_ASCII));
+        return true;
     }
 
     /**
@@ -305,39 +335,15 @@ public final class Daemon {
         }
     }
 
-    /** A line of 32 lowercase hex digits, read a byte at a time so that nothing past it is taken from the socket. */
-    private static String nonce(Deadline deadline, InputStream in) throws IOException {
-        byte[] line = new byte[2 * NONCE_BYTES];
-        for (int i = 0; i < line.length; i++) {
-            int c = deadline.read(in);
-            if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f')) {
-                throw new IOException("not a nonce");
-            }
-            line[i] = (byte) c;
-        }
-        if (deadline.read(in) != '\n') {
-            throw new IOException("not a nonce");
-        }
-        return new String(line, StandardCharsets.US_ASCII);
-    }
-
     /** Reads from a socket until a moment, whatever pace the bytes come at. */
     private record Deadline(Socket socket, long nanos) {
-        int read(InputStream in) throws IOException {
+        int read(InputStream in, byte[] b, int off, int len) throws IOException {
             long left = TimeUnit.NANOSECONDS.toMillis(nanos - System.nanoTime());
             if (left <= 0) {
                 throw new SocketTimeoutException("handshake took longer than " + HANDSHAKE);
             }
             socket.setSoTimeout((int) left);
-            return in.read();
-        }
-    }
-
-    private static String sha256(String text) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.US_ASCII)));
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JDK has SHA-256", e);
+            return in.read(b, off, len);
         }
     }
 
@@ -356,13 +362,26 @@ public final class Daemon {
         }
         out.flush();
         err.flush();
-        ByteArrayOutputStream done = new ByteArrayOutputStream(stdout.size() + 16); // one write: one segment, no wait
-        done.writeBytes(("DONE " + code + "\n").getBytes(StandardCharsets.US_ASCII));
-        stdout.writeTo(done);
+        byte[] done = done(code, stdout.toByteArray());
         synchronized (socketOut) {
-            done.writeTo(socketOut);
+            socketOut.write(done);
             socketOut.flush();
         }
+    }
+
+    /**
+     * The last frame: the exit code, and stdout with its length when bash can read it in one go into a variable (at
+     * most {@link #STDOUT_WITH_LENGTH} bytes, none of them NUL), else to the end of the connection (the launcher's cat).
+     */
+    static byte[] done(int code, byte[] stdout) {
+        boolean withLength = stdout.length <= STDOUT_WITH_LENGTH;
+        for (int i = 0; withLength && i < stdout.length; i++) {
+            withLength = stdout[i] != 0;
+        }
+        ByteArrayOutputStream done = new ByteArrayOutputStream(stdout.length + 24); // one write: one segment, no wait
+        done.writeBytes(("DONE " + code + (withLength ? " " + stdout.length : "") + "\n").getBytes(StandardCharsets.US_ASCII));
+        done.writeBytes(stdout);
+        return done.toByteArray();
     }
 
     /**

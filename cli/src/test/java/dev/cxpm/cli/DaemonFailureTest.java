@@ -3,17 +3,11 @@ package dev.cxpm.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cxpm.cli.LauncherCheckout.Run;
-import java.io.BufferedInputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
@@ -75,44 +69,11 @@ class DaemonFailureTest {
         assertThat(args).anyMatch(a -> a.startsWith("-Xmx")).contains("-XX:+ExitOnOutOfMemoryError");
     }
 
-    /**
-     * Plays the daemon's side of the launcher's protocol (the secret's proof, then the request), answers ACCEPTED
-     * and hangs up before DONE, as a daemon that ran out of memory mid-command does.
-     */
+    /** A daemon that takes the command (ACCEPTED) and hangs up before DONE, as a daemon that ran out of memory mid-command does. */
     private void daemonThatDiesAfterAccepting() throws IOException {
-        dying = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-        String secret = "ab".repeat(32);
-        Path dir = LauncherCheckout.daemonDir();
-        if (!Files.isDirectory(dir)) {
-            Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-        }
-        Files.writeString(c.daemonFile, dying.getLocalPort() + " " + secret + "\n");
-        Files.setPosixFilePermissions(c.daemonFile, PosixFilePermissions.fromString("rw-------"));
-        Thread.ofVirtual().start(() -> {
-            try (Socket s = dying.accept(); InputStream in = new BufferedInputStream(s.getInputStream());
-                 OutputStream out = s.getOutputStream()) {
-                String theirs = line(in);
-                String ours = "0123456789abcdef0123456789abcdef";
-                String mac = LauncherCheckout.sha256(secret + " " + theirs + " " + ours + "\n");
-                out.write((ours + " " + mac.substring(0, 32) + "\n").getBytes(StandardCharsets.US_ASCII));
-                out.flush();
-                if (!line(in).equals(mac.substring(32))) {
-                    return;
-                }
-                taken.add(Daemon.Request.read(in, Daemon.MAX_REQUEST).args());
-                out.write("ACCEPTED\n".getBytes(StandardCharsets.US_ASCII));
-                out.flush();
-            } catch (IOException e) {
-                // the test's assertions tell what was missing
-            }
+        dying = c.fakeDaemon((request, out) -> {
+            taken.add(request.args());
+            out.write("ACCEPTED\n".getBytes(StandardCharsets.US_ASCII));
         });
-    }
-
-    private static String line(InputStream in) throws IOException {
-        StringBuilder b = new StringBuilder();
-        for (int ch = in.read(); ch >= 0 && ch != '\n'; ch = in.read()) {
-            b.append((char) ch);
-        }
-        return b.toString();
     }
 }

@@ -5,13 +5,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.cxpm.cli.LauncherCheckout.Run;
 import dev.cxpm.testkit.CodexClient;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -152,8 +159,6 @@ class DaemonLauncherTest {
         Path mk = Fixtures.marketplace(tmp.resolve("mk"), "fx", "demo", "1.0.0");
         String url = Fixtures.gitRepo(mk, home, "mk");
         Path seen = recorded("git", tmp.resolve("git-environment"));
-        // and the launcher's own children (it runs cat for the answer's stdout) see the caller's values too
-        Path catSaw = recorded("cat", tmp.resolve("cat-environment"));
         c.startDaemon();
 
         Map<String, String> caller = c.noJvm();
@@ -168,10 +173,8 @@ class DaemonLauncherTest {
         for (String name : List.of("secret", "name", "root", "key", "CXPM_WEIRD", "HOME")) {
             assertThat(environment).as(name).contains(name + "=" + caller.get(name));
         }
-        assertThat(Files.readString(seen)).as("the daemon's secret").doesNotContain(c.secret());
-        String daemonSecret = c.secret();
-        assertThat(List.of(Files.readString(catSaw).split("\0"))).as("the launcher's cat").contains("secret=the caller's own")
-                .noneMatch(v -> v.contains(daemonSecret));
+        String recorded = Files.readString(seen);
+        assertThat(List.of(c.clientSecret(), c.daemonSecret())).as("the daemon's secrets").noneMatch(recorded::contains);
     }
 
     @Test
@@ -231,6 +234,114 @@ class DaemonLauncherTest {
         c.startDaemon();
         ci.put("JAVA_HOME", c.fakeJdk.toString());
         assertThat(c.cxpm(ci, "list").code()).as("a running daemon is not used either").isEqualTo(99);
+    }
+
+    /**
+     * The daemon's stdout comes with its length when the launcher can read it in one go (bash's read, no fork: small
+     * and without NUL bytes, which a shell variable cannot hold), else to the end of the connection, which the
+     * launcher's cat copies: either way the caller gets it byte for byte, and the launcher's cat runs with the caller's
+     * variables, never the daemon's secrets. Played by a stand-in daemon that answers both ways.
+     */
+    @Test
+    void theDaemonsStdoutReachesTheCallerByteForByteWhetherSentWithItsLengthOrToTheEnd() throws Exception {
+        String small = "caf\u00e9 \\n not a newline \\ %s %% \r\n\n\n\tthe last line without one";
+        String large = "x".repeat(Daemon.STDOUT_WITH_LENGTH) + "\n";
+        String binary = "before\0after\n";
+        Path catSaw = recorded("cat", tmp.resolve("cat-environment"));
+        try (ServerSocket fake = c.fakeDaemon((request, out) -> {
+            String stdout = switch (request.args().getFirst()) {
+                case "list" -> small;
+                case "info" -> large;
+                default -> binary;
+            };
+            out.write("ACCEPTED\nERR 5\nerr \n".getBytes(StandardCharsets.UTF_8));
+            out.write(Daemon.done(4, stdout.getBytes(StandardCharsets.UTF_8)));
+        })) {
+            Map<String, String> caller = c.noJvm();
+            caller.putAll(Map.of("PATH", tmp.resolve("bin") + ":" + System.getenv("PATH"), "secret", "the caller's own"));
+            for (String command : List.of("list", "info", "validate")) {
+                Run r = c.cxpm(caller, command);
+                assertThat(r.code()).as(command).isEqualTo(4);
+                assertThat(r.err()).as(command).isEqualTo("err \n");
+                assertThat(r.out()).as(command).isEqualTo(switch (command) {
+                    case "list" -> small;
+                    case "info" -> large;
+                    default -> binary;
+                });
+            }
+            String started = Files.exists(c.coldMark) ? Files.readString(c.coldMark) : "";
+            assertThat(started).as("all three answered by the daemon (only the start-up cache's training ran)").doesNotContain("-jar");
+            String secrets = Files.readString(c.daemonFile);
+            assertThat(List.of(Files.readString(catSaw).split("\0"))).as("the launcher's cat").contains("secret=the caller's own")
+                    .noneMatch(v -> v.contains(secrets.split(" ")[1]) || v.contains(secrets.split(" ")[2].strip()));
+        }
+    }
+
+    @Test
+    void stdoutGoesWithItsLengthWhenItIsSmallAndHasNoNulByteElseToTheEnd() {
+        assertThat(Daemon.done(0, "cxpm 1.0\n".getBytes(StandardCharsets.UTF_8))).asString(StandardCharsets.UTF_8)
+                .isEqualTo("DONE 0 9\ncxpm 1.0\n");
+        assertThat(Daemon.done(3, new byte[0])).asString(StandardCharsets.UTF_8).isEqualTo("DONE 3 0\n");
+        byte[] nul = {'a', 0, 'b'};
+        assertThat(Daemon.done(0, nul)).isEqualTo(new byte[] {'D', 'O', 'N', 'E', ' ', '0', '\n', 'a', 0, 'b'});
+        byte[] limit = "y".repeat(Daemon.STDOUT_WITH_LENGTH).getBytes(StandardCharsets.US_ASCII);
+        assertThat(Daemon.done(1, limit)).asString(StandardCharsets.US_ASCII).startsWith("DONE 1 " + limit.length + "\nyyy");
+        byte[] over = "y".repeat(Daemon.STDOUT_WITH_LENGTH + 1).getBytes(StandardCharsets.US_ASCII);
+        assertThat(Daemon.done(1, over)).asString(StandardCharsets.US_ASCII).startsWith("DONE 1\nyyy").hasSize(over.length + 7);
+    }
+
+    /**
+     * A launcher and a daemon of different protocols never speak: this launcher does not read the file of a daemon
+     * started by an earlier one (named daemon-KEY; its format was "port secret"), runs the command in a JVM of its own
+     * and starts a daemon of its own protocol, which takes over at once; the old one exits when idle or rebuilt.
+     */
+    @Test
+    void aDaemonOfTheEarlierProtocolIsNeverSpokenToAndOneOfThisProtocolTakesOver() throws Exception {
+        Path oldFile = c.daemonFile.resolveSibling("daemon-" + LauncherCheckout.fnv1a(c.root.toString()));
+        AtomicInteger connections = new AtomicInteger();
+        if (!Files.isDirectory(oldFile.getParent())) {
+            Files.createDirectory(oldFile.getParent(), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        }
+        try (ServerSocket old = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            Files.writeString(oldFile, old.getLocalPort() + " " + "ab".repeat(32) + " sources\n");
+            Files.setPosixFilePermissions(oldFile, PosixFilePermissions.fromString("rw-------"));
+            Thread.ofVirtual().start(() -> {
+                while (!old.isClosed()) {
+                    try (Socket s = old.accept()) {
+                        connections.incrementAndGet();
+                    } catch (IOException closed) {
+                        // the end of the test
+                    }
+                }
+            });
+            Run r = c.cxpm(c.noJvm(), "list");
+            assertThat(r.code()).as("run in a JVM of its own").isEqualTo(99);
+            assertThat(connections).as("the old daemon was not spoken to").hasValue(0);
+            LauncherCheckout.waitUntil(() -> {
+                try {
+                    return Files.readString(c.coldMark).contains("dev.cxpm.cli.Daemon " + c.daemonFile + " ");
+                } catch (IOException e) {
+                    return false;
+                }
+            });
+        } finally {
+            Files.deleteIfExists(oldFile);
+        }
+    }
+
+    /** The reverse: a launcher of the earlier protocol (which names the file daemon-KEY) cannot start this daemon. */
+    @Test
+    void thisDaemonDoesNotStartForALauncherOfTheEarlierProtocol() throws Exception {
+        Path oldFile = LauncherCheckout.daemonDir().resolve("daemon-" + LauncherCheckout.fnv1a(c.root.toString()));
+        CompletableFuture.runAsync(() -> {
+            try {
+                Daemon.main(new String[] {oldFile.toString(), c.jar.toString(), "0022"});
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }).get(20, TimeUnit.SECONDS); // returns at once instead of serving
+        assertThat(oldFile).doesNotExist();
+        assertThat(oldFile.resolveSibling(oldFile.getFileName() + ".lock")).doesNotExist();
     }
 
     /** A {@code program} in tmp/bin (put it first on PATH) that writes its environment to {@code seen}, then runs the real one. */

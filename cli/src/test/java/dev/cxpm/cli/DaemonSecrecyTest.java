@@ -4,16 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cxpm.cli.LauncherCheckout.Run;
-import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -31,8 +30,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * What another local process can get from the warm daemon and its launcher: nothing without the secret
- * in the user's 0600 file, and no more than a few bytes of its memory before it proves that secret.
+ * What another local process can get from the warm daemon and its launcher: nothing without the secrets
+ * in the user's 0600 file, and no more than a few bytes of its memory before it presents the client secret.
  */
 class DaemonSecrecyTest {
 
@@ -50,18 +49,16 @@ class DaemonSecrecyTest {
         c.cleanUp();
     }
 
+    /**
+     * Once a daemon is dead anyone may take its port, and its file still names it (SIGKILL, or out of memory): the
+     * launcher presents that daemon's client secret to whoever listens there, and sends nothing more unless the answer
+     * is that daemon's own secret, which only the daemon and the file hold. Here the impostor sends back what it got.
+     */
     @Test
-    void aProcessThatTakesADeadDaemonsPortAndReplaysWhatItHeardIsSentNothing() throws Exception {
+    void aProcessThatTakesADeadDaemonsPortLearnsOnlyThatDaemonsClientSecretAndIsSentNothingElse() throws Exception {
         c.startDaemon();
         int port = c.port();
-        // Anyone may connect to 127.0.0.1: record what the daemon says to a stranger's challenge.
-        String heard;
-        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
-            s.setSoTimeout(10_000);
-            s.getOutputStream().write("0123456789abcdef0123456789abcdef\n".getBytes(StandardCharsets.US_ASCII));
-            heard = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII)).readLine();
-        }
-        assertThat(heard).isNotBlank();
+        String client = c.clientSecret();
         c.daemons().forEach(ProcessHandle::destroyForcibly); // SIGKILL: its file stays, naming the port
         LauncherCheckout.waitUntil(() -> c.daemons().isEmpty());
 
@@ -77,9 +74,11 @@ class DaemonSecrecyTest {
             });
             CompletableFuture<String> received = CompletableFuture.supplyAsync(() -> {
                 try (Socket s = impostor.accept()) {
-                    s.setSoTimeout(5_000);
-                    s.getOutputStream().write((heard + "\n").getBytes(StandardCharsets.US_ASCII));
+                    s.setSoTimeout(10_000);
                     ByteArrayOutputStream got = new ByteArrayOutputStream();
+                    byte[] first = s.getInputStream().readNBytes(33);
+                    got.writeBytes(first);
+                    s.getOutputStream().write(first); // reflected: the one secret it knows
                     try {
                         s.getInputStream().transferTo(got); // until the launcher hangs up
                     } catch (SocketTimeoutException waitingForAnAnswer) {
@@ -92,13 +91,77 @@ class DaemonSecrecyTest {
             });
             Map<String, String> noJvm = c.noJvm();
             noJvm.put("CXPM_TOKEN", "do-not-leak");
-            String secret = c.secret();
-            Run r = c.cxpm(noJvm, "list");
+            Run r = c.cxpm(noJvm, "list", "--json");
             assertThat(r.code()).as("ran in a JVM of its own").isEqualTo(99);
-            String got = received.get(30, TimeUnit.SECONDS);
-            assertThat(got).as("the impostor got a fresh challenge and nothing else").matches("[0-9a-f]{32}\n")
-                    .doesNotContain(secret).doesNotContain("do-not-leak");
+            assertThat(received.get(30, TimeUnit.SECONDS)).as("the impostor got the dead daemon's client secret and nothing else")
+                    .isEqualTo(client + "\n");
             assertThat(c.daemonFile).as("the file naming that port is dropped").doesNotExist();
+        }
+    }
+
+    /** Every start picks secrets of its own: what a dead daemon's port heard, or its file held, opens no later daemon. */
+    @Test
+    void everyStartHasSecretsOfItsOwnAndADaemonRefusesTheClientSecretOfAnotherStart() throws Exception {
+        c.startDaemon();
+        String oldClient = c.clientSecret();
+        String oldDaemon = c.daemonSecret();
+        assertThat(oldClient).matches("[0-9a-f]{32}").isNotEqualTo(oldDaemon);
+        c.stopDaemons();
+        LauncherCheckout.waitUntil(() -> c.daemons().isEmpty() && !Files.exists(c.daemonFile));
+
+        c.startDaemon();
+        assertThat(c.clientSecret()).matches("[0-9a-f]{32}").isNotEqualTo(oldClient).isNotEqualTo(oldDaemon);
+        assertThat(c.daemonSecret()).matches("[0-9a-f]{32}").isNotEqualTo(oldDaemon).isNotEqualTo(oldClient);
+        assertThat(answerTo(oldClient + "\n", new byte[0])).as("the earlier start's client secret").isEmpty();
+        try (Socket s = c.authenticated()) {
+            assertThat(s.isConnected()).as("this start's is answered").isTrue();
+        }
+    }
+
+    /**
+     * A client with anything but the client secret (a guess, one wrong digit, the daemon's own secret sent back) is told
+     * nothing and nothing it sends runs; the same request with the secret does run (so the request itself was good).
+     */
+    @Test
+    void aClientWithAWrongSecretIsToldNothingAndNothingItSendsRuns() throws Exception {
+        c.startDaemon();
+        String mask = new String(new ProcessBuilder("bash", "-c", "umask").start().getInputStream().readAllBytes()).strip();
+        Path made = tmp.resolve("made-by-the-request");
+        byte[] request = String.join("\0", mask, "0", tmp.toString(), "2", "init", made.toString(), "0")
+                .concat("\0").getBytes(StandardCharsets.UTF_8);
+        String client = c.clientSecret();
+        String oneDigitOff = client.substring(0, 31) + (client.endsWith("0") ? "1" : "0");
+        for (String guess : List.of("0".repeat(32), oneDigitOff, c.daemonSecret(), client.toUpperCase(java.util.Locale.ROOT))) {
+            if (guess.equals(client)) {
+                continue; // (no letter in it to change case)
+            }
+            assertThat(answerTo(guess + "\n", request)).as(guess).isEmpty();
+        }
+        assertThat(made).as("nothing ran").doesNotExist();
+
+        String answer = new String(answerTo(client + "\n", request), StandardCharsets.UTF_8);
+        assertThat(answer).startsWith(c.daemonSecret() + "\nACCEPTED\n").contains("DONE 0");
+        assertThat(made).as("the same request with the secret ran").isDirectory();
+    }
+
+    /** Everything the daemon says to a client that sends these bytes, until it hangs up. */
+    private byte[] answerTo(String secretLine, byte[] request) throws IOException {
+        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), c.port())) {
+            s.setSoTimeout(30_000);
+            try {
+                s.getOutputStream().write(secretLine.getBytes(StandardCharsets.US_ASCII));
+                s.getOutputStream().write(request);
+                s.getOutputStream().flush();
+            } catch (IOException hungUp) {
+                // as it may once it read the line
+            }
+            ByteArrayOutputStream got = new ByteArrayOutputStream();
+            try {
+                s.getInputStream().transferTo(got);
+            } catch (SocketException reset) {
+                // hung up with the request unread: reset
+            }
+            return got.toByteArray();
         }
     }
 
@@ -128,7 +191,7 @@ class DaemonSecrecyTest {
                 Files.createDirectories(tmp.resolve("private"), PosixFilePermissions.asFileAttribute(
                         PosixFilePermissions.fromString("rwx------"))));
         for (Path dir : List.of(open, link)) {
-            Path file = dir.resolve("daemon-test");
+            Path file = dir.resolve(Daemon.FILE_PREFIX + "test");
             CompletableFuture.runAsync(() -> {
                 try {
                     Daemon.main(new String[] {file.toString(), c.jar.toString()});

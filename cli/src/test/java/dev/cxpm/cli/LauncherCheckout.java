@@ -2,12 +2,13 @@ package dev.cxpm.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.BufferedReader;
+import java.io.BufferedInputStream;
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStreamReader;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -15,12 +16,9 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -64,7 +62,7 @@ final class LauncherCheckout {
         }
         // built an hour ago, so that every daemon file written by the test is plainly newer (bash's -nt)
         Files.setLastModifiedTime(jar, FileTime.from(Instant.now().minusSeconds(3600)));
-        daemonFile = daemonDir().resolve("daemon-" + fnv1a(root.toString()));
+        daemonFile = daemonDir().resolve(Daemon.FILE_PREFIX + fnv1a(root.toString()));
         coldMark = tmp.resolve("cold-jvm-started");
         fakeJdk = Files.createDirectories(tmp.resolve("fake-jdk/bin")).getParent();
         Files.writeString(fakeJdk.resolve("release"), "JAVA_VERSION=\"25\"\n");
@@ -85,7 +83,7 @@ final class LauncherCheckout {
         return (ours ? run : Path.of("/tmp")).resolve("cxpm-" + uid);
     }
 
-    private static String fnv1a(String s) {
+    static String fnv1a(String s) {
         long h = 0xcbf29ce484222325L;
         for (byte b : s.getBytes(StandardCharsets.UTF_8)) {
             h = (h ^ (b & 0xff)) * 0x100000001b3L;
@@ -156,36 +154,69 @@ final class LauncherCheckout {
     }
 
     int port() throws IOException {
-        return Integer.parseInt(Files.readString(daemonFile).strip().split(" ")[0]);
+        return Integer.parseInt(daemonFileFields()[0]);
     }
 
-    String secret() throws IOException {
-        return Files.readString(daemonFile).strip().split(" ")[1];
+    /** What the launcher presents to the daemon first. */
+    String clientSecret() throws IOException {
+        return daemonFileFields()[1];
     }
 
-    /**
-     * Opens a connection to the daemon and proves the secret as the launcher does: our challenge, its
-     * nonce and the first half of SHA-256(secret ours its), then the second half from us.
-     */
+    /** What the daemon answers only to a client that presented the client secret. */
+    String daemonSecret() throws IOException {
+        return daemonFileFields()[2];
+    }
+
+    private String[] daemonFileFields() throws IOException {
+        return Files.readString(daemonFile).strip().split(" ");
+    }
+
+    /** Opens a connection to the daemon and presents the client secret as the launcher does, checking the daemon's answer. */
     Socket authenticated() throws IOException {
         Socket s = new Socket(InetAddress.getLoopbackAddress(), port());
         s.setSoTimeout(30_000);
-        String ours = "0123456789abcdef0123456789abcdef";
-        s.getOutputStream().write((ours + "\n").getBytes(StandardCharsets.US_ASCII));
-        BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII));
-        String[] reply = in.readLine().split(" ");
-        String mac = sha256(secret() + " " + ours + " " + reply[0] + "\n");
-        assertThat(reply[1]).as("the daemon proves the secret").isEqualTo(mac.substring(0, 32));
-        s.getOutputStream().write((mac.substring(32) + "\n").getBytes(StandardCharsets.US_ASCII));
+        s.getOutputStream().write((clientSecret() + "\n").getBytes(StandardCharsets.US_ASCII));
+        byte[] answer = s.getInputStream().readNBytes(33);
+        assertThat(new String(answer, StandardCharsets.US_ASCII)).as("the daemon proves itself").isEqualTo(daemonSecret() + "\n");
         return s;
     }
 
-    static String sha256(String text) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.US_ASCII)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
+    /** What a {@link #fakeDaemon} does with a request the launcher sent once each side proved the secrets. */
+    interface Answer {
+        void to(Daemon.Request request, OutputStream out) throws IOException;
+    }
+
+    /**
+     * A stand-in for the daemon, announced in the daemon file as the real one announces itself: it plays the daemon's
+     * side of the handshake (secrets of its own) and hands each request to answer. The caller closes it.
+     */
+    ServerSocket fakeDaemon(Answer answer) throws IOException {
+        ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        String client = "ab".repeat(16);
+        String daemon = "cd".repeat(16);
+        Path dir = daemonDir();
+        if (!Files.isDirectory(dir)) {
+            Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         }
+        Files.writeString(daemonFile, server.getLocalPort() + " " + client + " " + daemon + "\n");
+        Files.setPosixFilePermissions(daemonFile, PosixFilePermissions.fromString("rw-------"));
+        Thread.ofVirtual().start(() -> {
+            while (!server.isClosed()) {
+                try (Socket s = server.accept(); InputStream in = new BufferedInputStream(s.getInputStream());
+                     OutputStream out = s.getOutputStream()) {
+                    if (!new String(in.readNBytes(33), StandardCharsets.US_ASCII).equals(client + "\n")) {
+                        continue;
+                    }
+                    out.write((daemon + "\n").getBytes(StandardCharsets.US_ASCII));
+                    out.flush();
+                    answer.to(Daemon.Request.read(in, Daemon.MAX_REQUEST), out);
+                    out.flush();
+                } catch (IOException e) {
+                    // closed by the test, or the launcher hung up: the test's assertions tell what was missing
+                }
+            }
+        });
+        return server;
     }
 
     /** Up to two minutes: a new daemon runs the everyday commands once before it announces itself, slow on a busy machine. */
