@@ -205,7 +205,7 @@ class ServeShutdownTest {
     }
 
     @Test
-    void badOperatorOptionsAreUsageErrors() {
+    void badOperatorOptionsAreUsageErrors() throws Exception {
         assertThat(CliRun.in(tmp, "serve", "--port", "0", "--data", "d", "--rate-limit", "fast").exitCode()).isEqualTo(2);
         assertThat(CliRun.in(tmp, "serve", "--port", "0", "--data", "d", "--max-upload-size", "999999999999").exitCode()).isEqualTo(2);
         assertThat(CliRun.in(tmp, "serve", "--port", "0", "--data", "d", "--shutdown-grace", "-1").exitCode()).isEqualTo(2);
@@ -215,5 +215,9 @@ class ServeShutdownTest {
             assertThat(r.stderr()).as(costly).contains("--costly-requests must be AT_ONCE/WAITING");
         }
         assertThat(CliRun.in(tmp, "serve", "--port", "0", "--data", "d", "--metrics-token-file", "missing").exitCode()).isNotZero();
+        Files.createSymbolicLink(tmp.resolve("endless"), Path.of("/dev/zero")); // 0 bytes by its size; read whole, it never ends
+        CliRun endless = CliRun.in(tmp, "serve", "--port", "0", "--data", "d", "--metrics-token-file", "endless");
+        assertThat(endless.exitCode()).as(endless.stderr()).isEqualTo(2);
+        assertThat(endless.stderr()).contains("endless is larger than 4096 bytes");
     }
 }

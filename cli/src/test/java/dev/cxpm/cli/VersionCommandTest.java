@@ -65,6 +65,17 @@ class VersionCommandTest {
     }
 
     @Test
+    void aHugeManifestIsRefusedNotReadWhole() throws IOException {
+        Path m = manifest(MANIFEST);
+        try (java.io.RandomAccessFile file = new java.io.RandomAccessFile(m.toFile(), "rw")) {
+            file.setLength(3L << 30); // 3 GB (sparse): read whole, it was past the largest array a JVM makes
+        }
+        CliRun r = CliRun.in(dir, "version", "patch", "demo");
+        assertThat(r.exitCode()).as(r.stderr()).isEqualTo(1);
+        assertThat(r.stderr()).contains("plugin.json").contains("larger than");
+    }
+
+    @Test
     void noManifestIsNotFound() {
         assertThat(CliRun.in(dir, "version", "patch").exitCode()).isEqualTo(3);
     }

@@ -8,7 +8,9 @@ import dev.cxpm.cli.Main;
 import dev.cxpm.cli.help.CompletionValues;
 import dev.cxpm.cli.help.Examples;
 import dev.cxpm.cli.output.Terminal;
+import dev.cxpm.core.FileText;
 import dev.cxpm.core.UserError;
+import dev.cxpm.core.format.JsonFile;
 import dev.cxpm.core.format.ManifestLocation;
 import dev.cxpm.core.surface.LastRelease;
 import dev.cxpm.core.surface.SemverCheck;
@@ -72,9 +74,12 @@ public final class VersionCommand implements Callable<Integer> {
         String where = pluginDir.relativize(manifest).toString();
         String text;
         try {
-            text = StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(Files.readAllBytes(manifest))).toString();
+            text = FileText.read(manifest, JsonFile.MAX_BYTES);
         } catch (CharacterCodingException e) {
             throw new UserError(UserError.Kind.INVALID_INPUT, manifest + " is not UTF-8");
+        } catch (FileText.TooLarge e) {
+            throw new UserError(UserError.Kind.INVALID_INPUT, manifest + " is larger than the " + e.maxBytes() + " bytes cxpm reads",
+                    "manifests are small; check that the right file is named");
         }
         ManifestVersionEdit.Span span = ManifestVersionEdit.find(text, where);
         if (span == null) {

@@ -1,6 +1,7 @@
 package dev.cxpm.cli.registry;
 
 import dev.cxpm.cli.Env;
+import dev.cxpm.core.FileText;
 import dev.cxpm.core.UserError;
 import dev.cxpm.registry.ops.CostlyRequests;
 import dev.cxpm.registry.RegistryServer;
@@ -11,7 +12,6 @@ import dev.cxpm.registry.ops.RateLimits;
 import dev.cxpm.registry.publish.PluginArchive;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
@@ -124,10 +124,12 @@ final class ServeOperations {
 
     private static String metricsToken(Path file) {
         try {
-            if (Files.size(file) > 4096) {
+            String token;
+            try { // not by its size: a link to /dev/zero has none, and never ends
+                token = FileText.read(file, 4096).lines().findFirst().orElse("").strip();
+            } catch (FileText.TooLarge e) {
                 throw new UserError(UserError.Kind.USAGE, "--metrics-token-file " + file + " is larger than 4096 bytes", "put only the token in it");
             }
-            String token = Files.readString(file).lines().findFirst().orElse("").strip();
             if (token.length() < 16) {
                 throw new UserError(UserError.Kind.USAGE, "--metrics-token-file " + file + " must hold a token of at least 16 characters",
                         "e.g. head -c 24 /dev/urandom | base64 > " + file);
