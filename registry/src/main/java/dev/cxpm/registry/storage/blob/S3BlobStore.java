@@ -1,6 +1,7 @@
 package dev.cxpm.registry.storage.blob;
 
 import dev.cxpm.core.pack.Integrity;
+import dev.cxpm.core.registry.CappedBody;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -40,6 +41,13 @@ public final class S3BlobStore implements BlobStore {
     private static final Pattern CONTENTS = Pattern.compile("<Contents>(.*?)</Contents>", Pattern.DOTALL);
     private static final Pattern MODIFIED = Pattern.compile("<LastModified>([^<]*)</LastModified>");
     private static final Pattern NEXT = Pattern.compile("<NextContinuationToken>([^<]*)</NextContinuationToken>");
+    /**
+     * The most of an answer read into memory (a blob is streamed, never read whole): a listing page of S3's 1,000 keys
+     * is about 300 kB; a store that sends more is cut off and the request fails.
+     */
+    static final int MAX_ANSWER_BYTES = 16 << 20;
+    /** The most of an error answer read, for its message (of which 300 characters are shown). */
+    private static final int MAX_ERROR_BYTES = 64 << 10;
 
     private final URI endpoint;
     private final String bucket;
@@ -103,7 +111,7 @@ public final class S3BlobStore implements BlobStore {
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }
-        check(send("PUT", key(integrity), Map.of(), payload, HttpResponse.BodyHandlers.ofByteArray()), "PUT");
+        check(send("PUT", key(integrity), Map.of(), payload, CappedBody.handler(MAX_ANSWER_BYTES)), "PUT");
     }
 
     /** A request body and the hex SHA-256 that signs it. */
@@ -123,7 +131,7 @@ public final class S3BlobStore implements BlobStore {
         }
         byte[] error;
         try (InputStream in = r.body()) {
-            error = in.readAllBytes();
+            error = in.readNBytes(MAX_ERROR_BYTES); // the rest is not read: closing the stream hangs up
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -170,6 +178,7 @@ public final class S3BlobStore implements BlobStore {
     public Map<Integrity, java.time.Instant> listWithTimes() {
         Map<Integrity, java.time.Instant> all = new java.util.HashMap<>();
         String token = null;
+        Set<String> asked = new HashSet<>();
         do {
             Map<String, String> query = new TreeMap<>();
             query.put("list-type", "2");
@@ -187,8 +196,9 @@ public final class S3BlobStore implements BlobStore {
                 if (!k.find()) {
                     continue;
                 }
-                String name = unescape(k.group(1)).substring(prefix.length());
-                if (name.endsWith(".tgz") && name.indexOf('/') < 0) {
+                String key = unescape(k.group(1));
+                String name = key.substring(Math.min(prefix.length(), key.length()));
+                if (key.startsWith(prefix) && name.endsWith(".tgz") && name.indexOf('/') < 0) {
                     // no date read as "now": a blob of unknown age is kept, never taken for an old orphan
                     java.time.Instant at = java.time.Instant.now();
                     if (m.find()) {
@@ -203,7 +213,11 @@ public final class S3BlobStore implements BlobStore {
                 }
             }
             Matcher n = NEXT.matcher(xml);
-            token = xml.contains("<IsTruncated>true</IsTruncated>") && n.find() ? unescape(n.group(1)) : null;
+            String next = xml.contains("<IsTruncated>true</IsTruncated>") && n.find() ? unescape(n.group(1)) : null;
+            if (next != null && !asked.add(next)) { // a page named before: asking on would never end
+                throw new UncheckedIOException(new IOException("S3 LIST of " + bucket + " named its page " + next + " as the next one again"));
+            }
+            token = next;
         } while (token != null);
         return all;
     }
@@ -226,7 +240,7 @@ public final class S3BlobStore implements BlobStore {
 
     /** One signed request; {@code key} null addresses the bucket itself (listing). */
     private HttpResponse<byte[]> send(String method, String key, Map<String, String> query, byte[] body) {
-        return send(method, key, query, Payload.of(body), HttpResponse.BodyHandlers.ofByteArray());
+        return send(method, key, query, Payload.of(body), CappedBody.handler(MAX_ANSWER_BYTES));
     }
 
     private <T> HttpResponse<T> send(String method, String key, Map<String, String> query, Payload body, HttpResponse.BodyHandler<T> handler) {
@@ -259,7 +273,8 @@ public final class S3BlobStore implements BlobStore {
         try {
             return http.send(b.build(), handler);
         } catch (IOException e) {
-            throw new UncheckedIOException(new IOException("S3 " + method + " " + uri + ": " + e.getMessage(), e));
+            String why = e.getCause() instanceof CappedBody.TooLarge ? "answered more than " + MAX_ANSWER_BYTES + " bytes" : e.getMessage();
+            throw new UncheckedIOException(new IOException("S3 " + method + " " + uri + ": " + why, e));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new UncheckedIOException(new IOException("interrupted", e));
