@@ -140,6 +140,23 @@ class StoreLinkTest {
     }
 
     @Test
+    void anIndexThatIsALinkIsNotReadThroughAndTheTreeIsMadeAgainFromTheArchive() throws Exception {
+        TeamFixture t = synced();
+        String original = Files.readString(installed(t.codexHome()));
+        Path tree = stored(dir.resolve("store")).getParent().getParent().getParent().getParent();
+        Path index = tree.resolve("index");
+        Path elsewhere = dir.resolve("index-elsewhere"); // the tree's own index, word for word, but outside the store
+        Files.copy(index, elsewhere);
+        Files.delete(index);
+        Files.createSymbolicLink(index, elsewhere);
+        CliRun other = t.cxpmIn(t.project, "codex-home-2", "sync", "--frozen");
+        assertThat(other.exitCode()).as(other.stderr()).isZero();
+        assertThat(Files.readString(installed(dir.resolve("codex-home-2")))).isEqualTo(original);
+        assertThat(Files.isSymbolicLink(index)).as("the tree was thrown away and made again").isFalse();
+        assertThat(Files.isRegularFile(index, java.nio.file.LinkOption.NOFOLLOW_LINKS)).isTrue();
+    }
+
+    @Test
     void aStoreOnAnotherFileSystemIsCopiedFrom() throws Exception {
         Path shm = Path.of("/dev/shm");
         assumeTrue(Files.isDirectory(shm) && Files.isWritable(shm));

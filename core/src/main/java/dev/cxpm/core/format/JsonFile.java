@@ -119,10 +119,12 @@ public final class JsonFile {
 
     private static String doReadText(Path file, int maxBytes) {
         try {
-            if (Files.isDirectory(file)) {
+            // one stat (following links, as isDirectory and size each did) for both questions
+            java.nio.file.attribute.BasicFileAttributes a = Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class);
+            if (a.isDirectory()) {
                 throw new Fail(new Failure(file, UserError.Kind.INVALID_INPUT, "is a directory, expected a file", 0, 0, null));
             }
-            long size = Files.size(file);
+            long size = a.size();
             if (size > maxBytes) {
                 throw new Fail(new Failure(file, UserError.Kind.INVALID_INPUT,
                         "file is " + size + " bytes, larger than the " + maxBytes + " bytes cxpm reads", 0, 0,

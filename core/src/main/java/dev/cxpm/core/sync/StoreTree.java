@@ -297,8 +297,10 @@ record StoreTree(Path files, List<String> dirs, List<File> entries) {
         Path index = dir.resolve(INDEX);
         Path files = dir.resolve(FILES);
         try {
-            if (!Files.isRegularFile(index, LinkOption.NOFOLLOW_LINKS) || Files.size(index) > MAX_INDEX_BYTES
-                    || !Files.isDirectory(files, LinkOption.NOFOLLOW_LINKS)) {
+            // one lstat of the index says both that it is a file, not a link, and its size (a missing one throws: not ours)
+            java.nio.file.attribute.BasicFileAttributes indexFile = Files.readAttributes(index,
+                    java.nio.file.attribute.BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            if (!indexFile.isRegularFile() || indexFile.size() > MAX_INDEX_BYTES || !Files.isDirectory(files, LinkOption.NOFOLLOW_LINKS)) {
                 return Optional.empty();
             }
             List<String> lines = Files.readAllLines(index, StandardCharsets.UTF_8);
