@@ -1,11 +1,11 @@
 package dev.cxpm.core.pack;
 
+import dev.cxpm.core.FileText;
 import dev.cxpm.core.UserError;
 import dev.cxpm.core.pack.Packer.Entry;
 import dev.cxpm.core.pack.Packer.Excluded;
 import dev.cxpm.core.pack.Packer.Listing;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -22,6 +22,7 @@ import java.util.List;
  */
 final class PluginFiles {
     private static final String IGNORE_FILE = Packer.IGNORE_FILE;
+    private static final int MAX_IGNORE_BYTES = 1 << 20;
 
     private PluginFiles() {
     }
@@ -32,8 +33,7 @@ final class PluginFiles {
         try {
             RealRoot realRoot = new RealRoot(root);
             Path ignoreFile = root.resolve(IGNORE_FILE);
-            String ignoreText = Files.isRegularFile(ignoreFile) ? Files.readString(ignoreFile, StandardCharsets.UTF_8) : null;
-            IgnoreRules rules = IgnoreRules.parse(ignoreText);
+            IgnoreRules rules = IgnoreRules.parse(Files.isRegularFile(ignoreFile) ? ignoreText(ignoreFile) : null);
             List<Entry> entries = new ArrayList<>();
             List<Excluded> excluded = new ArrayList<>();
             walk(root, realRoot, "", rules, entries, excluded);
@@ -43,6 +43,16 @@ final class PluginFiles {
             return new Listing(root, List.copyOf(entries), List.copyOf(excluded));
         } catch (IOException e) {
             throw new UserError(UserError.Kind.IO, "cannot read " + root + ": " + e.getMessage(), null, e);
+        }
+    }
+
+    /** A plugin's .cxpmignore: a few lines, and the plugin's author decides its size. */
+    private static String ignoreText(Path ignoreFile) throws IOException {
+        try {
+            return FileText.read(ignoreFile, MAX_IGNORE_BYTES);
+        } catch (FileText.TooLarge e) {
+            throw new UserError(UserError.Kind.INVALID_INPUT, ignoreFile + " is larger than the " + MAX_IGNORE_BYTES + " bytes cxpm reads",
+                    "a .cxpmignore holds a few patterns, one per line");
         }
     }
 

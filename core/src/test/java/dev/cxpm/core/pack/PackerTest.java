@@ -212,6 +212,16 @@ class PackerTest {
     }
 
     @Test
+    void aHugeIgnoreFileIsRefusedByNameNotReadWhole() throws IOException {
+        Path dir = plugin(tmp.resolve("p"));
+        try (java.io.RandomAccessFile ignore = new java.io.RandomAccessFile(dir.resolve(".cxpmignore").toFile(), "rw")) {
+            ignore.setLength(3L << 30); // 3 GB (sparse), a plugin's own file: read whole, it was past the largest array a JVM makes
+        }
+        assertThatThrownBy(() -> new Packer().list(dir))
+                .isInstanceOf(UserError.class).hasMessageContaining(".cxpmignore").hasMessageContaining("larger than");
+    }
+
+    @Test
     void tooManyFilesOrBytesAreRefused() throws IOException {
         Path dir = plugin(tmp.resolve("p"));
         assertThatThrownBy(() -> new Packer(new PackLimits(1 << 20, 1 << 20, 3)).list(dir))
