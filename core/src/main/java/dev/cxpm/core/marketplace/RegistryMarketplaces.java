@@ -1,15 +1,15 @@
 package dev.cxpm.core.marketplace;
 
-import dev.cxpm.core.format.JsonFile;
-import dev.cxpm.core.FileText;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cxpm.core.FileText;
 import dev.cxpm.core.TempPaths;
 import dev.cxpm.core.UserError;
 import dev.cxpm.core.codexhome.CodexHome;
 import dev.cxpm.core.codexhome.MarketplaceName;
 import dev.cxpm.core.codexhome.PluginName;
 import dev.cxpm.core.codexhome.Trees;
+import dev.cxpm.core.format.JsonFile;
 import dev.cxpm.core.registry.RegistryClient;
 import dev.cxpm.core.registry.RegistryIndex;
 import dev.cxpm.core.registry.RegistryKeys;
@@ -120,7 +120,8 @@ public final class RegistryMarketplaces {
 
     /** What {@link #savePin} recorded (an IOException when there is no such record: no registry marketplace). */
     private JsonNode registryJson(String marketplace) throws IOException {
-        return json().readTree(FileText.bytes(dir(marketplace).resolve("registry.json"), JsonFile.MAX_BYTES));
+        byte[] bytes = FileText.bytes(dir(marketplace).resolve("registry.json"), JsonFile.MAX_BYTES);
+        return json().readTree(bytes); // (only then: most marketplaces are no registry's, and a first mapper costs a cold install)
     }
 
     private static RegistryKeys keys(URI url) {
