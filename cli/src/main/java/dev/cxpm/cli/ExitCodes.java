@@ -8,16 +8,16 @@ public final class ExitCodes {
     /** The input is invalid (validate found an error) or the command failed on it. */
     public static final int INVALID = 1;
     /** Bad usage: unknown option, missing or malformed argument. */
-    static final int USAGE = 2;
+    public static final int USAGE = 2;
     /** {@code outdated} found something newer: npm's convention, so a CI step can fail on it. */
     public static final int OUTDATED = 1;
     /** {@code audit} found something at or above {@code --fail-on}: its report is printed, as {@code doctor} prints drift. */
     public static final int AUDIT_FAILED = 1;
-    static final int NOT_FOUND = 3;
+    public static final int NOT_FOUND = 3;
     static final int NETWORK = 4;
-    static final int INTEGRITY = 5;
-    static final int CONFLICT = 6;
-    static final int IO = 7;
+    public static final int INTEGRITY = 5;
+    public static final int CONFLICT = 6;
+    public static final int IO = 7;
     /** A policy (cxpm's or Codex's requirements.toml) refused the action. */
     static final int POLICY = 8;
     /** A plugin would run code that is not approved ({@code cxpm approve}); nothing was written. */

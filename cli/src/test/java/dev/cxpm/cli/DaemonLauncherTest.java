@@ -3,6 +3,9 @@ package dev.cxpm.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cxpm.cli.LauncherCheckout.Run;
+import dev.cxpm.cli.fixtures.CliRun;
+import dev.cxpm.cli.fixtures.Fixtures;
+import dev.cxpm.cli.fixtures.TeamFixture;
 import dev.cxpm.testkit.CodexClient;
 import java.io.IOException;
 import java.io.UncheckedIOException;

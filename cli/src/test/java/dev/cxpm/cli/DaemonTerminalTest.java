@@ -3,6 +3,7 @@ package dev.cxpm.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cxpm.cli.LauncherCheckout.Run;
+import dev.cxpm.cli.fixtures.Fixtures;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -2,6 +2,7 @@ package dev.cxpm.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.cxpm.cli.fixtures.CliRun;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -3,6 +3,8 @@ package dev.cxpm.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cxpm.cli.fixtures.CliRun;
+import dev.cxpm.cli.fixtures.Fixtures;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;

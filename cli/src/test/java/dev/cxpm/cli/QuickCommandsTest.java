@@ -2,6 +2,9 @@ package dev.cxpm.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.cxpm.cli.fixtures.CliRun;
+import dev.cxpm.cli.fixtures.Fixtures;
+import dev.cxpm.cli.fixtures.TeamFixture;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cxpm.cli.fixtures.Fixtures;
+import dev.cxpm.cli.fixtures.TeamFixture;
 import dev.cxpm.testkit.CodexClient;
 import java.io.BufferedReader;
 import java.io.IOException;

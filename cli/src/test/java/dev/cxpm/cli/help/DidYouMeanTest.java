@@ -2,7 +2,7 @@ package dev.cxpm.cli.help;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.cxpm.cli.CliRun;
+import dev.cxpm.cli.fixtures.CliRun;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;

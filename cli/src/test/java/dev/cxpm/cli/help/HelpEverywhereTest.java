@@ -3,9 +3,9 @@ package dev.cxpm.cli.help;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 
-import dev.cxpm.cli.CliRun;
 import dev.cxpm.cli.CommandTree;
 import dev.cxpm.cli.Main;
+import dev.cxpm.cli.fixtures.CliRun;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

@@ -3,7 +3,7 @@ package dev.cxpm.cli.help;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.cxpm.cli.CliRun;
+import dev.cxpm.cli.fixtures.CliRun;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -3,10 +3,10 @@ package dev.cxpm.cli.output;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
-import dev.cxpm.cli.CliRun;
 import dev.cxpm.cli.Env;
-import dev.cxpm.cli.Fixtures;
-import dev.cxpm.cli.TeamFixture;
+import dev.cxpm.cli.fixtures.CliRun;
+import dev.cxpm.cli.fixtures.Fixtures;
+import dev.cxpm.cli.fixtures.TeamFixture;
 import dev.cxpm.core.Progress;
 import dev.cxpm.core.registry.RegistryClient;
 import java.io.IOException;

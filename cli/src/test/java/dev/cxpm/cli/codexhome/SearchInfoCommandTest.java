@@ -1,0 +1,117 @@
+package dev.cxpm.cli.codexhome;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.cxpm.cli.fixtures.CliRun;
+import dev.cxpm.cli.fixtures.Fixtures;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SearchInfoCommandTest {
+
+    @TempDir
+    Path tmp;
+    Map<String, String> env;
+    Path codexHome;
+    Path home;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        codexHome = tmp.resolve("codex-home");
+        home = tmp.resolve("home");
+        env = new HashMap<>(Fixtures.env(codexHome, home));
+        Path a = Fixtures.marketplace(tmp.resolve("a"), "team", "github-tools", "1.2.0", "notes", "0.3.0");
+        Files.writeString(a.resolve("plugins/github-tools/.codex-plugin/plugin.json"), """
+                {"name": "github-tools", "version": "1.2.0", "description": "Work with GitHub issues and pull requests",
+                 "keywords": ["git", "review"],
+                 "interface": {"displayName": "GitHub Tools", "category": "Coding", "capabilities": ["Interactive"]},
+                 "prerequisites": {"commands": {"npx": "Node.js 18+ from https://nodejs.org"},
+                                   "env": {"GITHUB_TOKEN": "a token with repo scope"}}}
+                """);
+        Files.writeString(a.resolve("plugins/github-tools/.mcp.json"), """
+                {"mcpServers": {"github": {"command": "npx", "args": ["-y", "@modelcontextprotocol/server-github"],
+                                           "env": {"GITHUB_PERSONAL_ACCESS_TOKEN": "${GITHUB_TOKEN}"}}}}
+                """);
+        Files.writeString(a.resolve("plugins/notes/.codex-plugin/plugin.json"), """
+                {"name": "notes", "version": "0.3.0", "description": "Take notes; mentions github once"}
+                """);
+        Path b = Fixtures.marketplace(tmp.resolve("b"), "other", "git-helper", "2.0.0");
+        assertThat(cxpm("marketplace", "add", a.toString()).exitCode()).isZero();
+        assertThat(cxpm("marketplace", "add", b.toString()).exitCode()).isZero();
+    }
+
+    CliRun cxpm(String... args) {
+        return CliRun.in(tmp, env, args);
+    }
+
+    @Test
+    void searchRanksNameMatchesAboveDescriptionMatches() {
+        CliRun r = cxpm("search", "github", "--json");
+        assertThat(r.exitCode()).isZero();
+        String out = r.stdout();
+        assertThat(out.indexOf("\"github-tools@team\"")).isPositive().isLessThan(out.indexOf("\"notes@team\""));
+        assertThat(out).doesNotContain("git-helper@other");
+    }
+
+    @Test
+    void searchLooksAcrossMarketplacesAndKeywords() {
+        CliRun r = cxpm("search", "git");
+        assertThat(r.exitCode()).isZero();
+        assertThat(r.stdout()).contains("git-helper@other", "2.0.0", "github-tools@team", "1.2.0", "Work with GitHub issues");
+    }
+
+    @Test
+    void searchWithNoMatchSaysSo() {
+        assertThat(cxpm("search", "zzz-nothing").stdout()).contains("No plugin matches 'zzz-nothing'.");
+    }
+
+    @Test
+    void searchToleratesATypoButRanksItBelowExactMatches() throws Exception {
+        Path c = Fixtures.marketplace(tmp.resolve("c"), "typos", "github-triage", "1.0.0", "nodes", "1.0.0");
+        assertThat(cxpm("marketplace", "add", c.toString()).exitCode()).isZero();
+        CliRun typo = cxpm("search", "githb");
+        assertThat(typo.exitCode()).isZero();
+        assertThat(typo.stdout()).contains("github-triage@typos", "github-tools@team").doesNotContain("No plugin matches");
+        String ranked = cxpm("search", "notes", "--json").stdout();
+        assertThat(ranked.indexOf("\"notes@team\"")).isPositive().isLessThan(ranked.indexOf("\"nodes@typos\""));
+        assertThat(cxpm("search", "xyz").stdout()).contains("No plugin matches 'xyz'.");
+        assertThat(cxpm("search", "xyzzyq").stdout()).contains("No plugin matches 'xyzzyq'.");
+        assertThat(cxpm("search", "g".repeat(100_000)).stdout()).contains("No plugin matches");
+    }
+
+    @Test
+    void infoShowsComponentsPrerequisitesAndSource() {
+        Map<String, String> noToken = new HashMap<>(env);
+        noToken.remove("GITHUB_TOKEN");
+        CliRun r = CliRun.in(tmp, noToken, "info", "github-tools@team");
+        assertThat(r.exitCode()).as(r.stderr()).isZero();
+        assertThat(r.stdout()).contains("github-tools@team 1.2.0", "display name: GitHub Tools", "skills (1):", "hello",
+                "github: npx -y @modelcontextprotocol/server-github", "env GITHUB_TOKEN  [missing] - a token with repo scope",
+                "source: local ./plugins/github-tools", "installed: no");
+        CliRun json = cxpm("info", "github-tools", "--json");
+        assertThat(json.stdout()).contains("\"versionsAvailable\": [", "\"command\": \"npx\"", "\"kind\": \"env\"");
+    }
+
+    @Test
+    void infoOfAnUnknownPluginIsNotFound() {
+        CliRun r = cxpm("info", "nope");
+        assertThat(r.exitCode()).isEqualTo(3);
+        assertThat(r.stderr()).contains("plugin `nope` was not found in any configured marketplace");
+    }
+
+    @Test
+    void searchWorksOfflineFromTheGitMarketplaceCloneAndShowsItsAge() throws Exception {
+        Path repo = Fixtures.marketplace(tmp.resolve("repo"), "remote", "offline-plugin", "1.0.0");
+        String url = Fixtures.gitRepo(repo, home, "remote");
+        assertThat(cxpm("marketplace", "add", url).exitCode()).isZero();
+        Files.delete(home.resolve(".gitconfig"));
+        CliRun r = cxpm("search", "offline");
+        assertThat(r.exitCode()).isZero();
+        assertThat(r.stdout()).contains("offline-plugin@remote", "(marketplace remote: local copy updated");
+    }
+}
