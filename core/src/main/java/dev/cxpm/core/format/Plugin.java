@@ -39,6 +39,7 @@ public final class Plugin {
     private List<Skill> skills;
     private McpConfig mcp;
     private Map<String, App> apps;
+    private Optional<Path> appsFile;
     private List<Hook> hooks;
     private Map<String, SlashCommand> commands;
 
@@ -291,16 +292,15 @@ public final class Plugin {
                 Optional<Path> file = declared.isTextual()
                         ? PluginPaths.resolveInside(root, declared.asText())
                         : Optional.of(root.resolve(".mcp.json")).filter(p -> PluginPaths.isInside(root, p));
-                mcp = file.filter(Files::isRegularFile).map(Plugin::mcpFrom)
+                mcp = file.flatMap(JsonFile::tryReadIfFile).map(Plugin::mcpFrom)
                         .orElse(new McpConfig(Optional.empty(), "", Optional.empty()));
             }
         }
         return mcp;
     }
 
-    private static McpConfig mcpFrom(Path file) {
+    private static McpConfig mcpFrom(JsonFile.Outcome read) {
         // instanceof, not a switch on the type: a fresh JVM spins a class for that switch (ColdPathTest)
-        JsonFile.Outcome read = JsonFile.tryRead(file);
         if (read instanceof JsonFile.Parsed p) {
             return new McpConfig(Optional.of(p.file()), p.file().root().path("mcpServers").isObject() ? "/mcpServers" : "", Optional.empty());
         }
@@ -354,7 +354,7 @@ public final class Plugin {
                 }
             }
             for (Path f : files) {
-                if (Files.isRegularFile(f) && JsonFile.tryRead(f) instanceof JsonFile.Parsed p) {
+                if (JsonFile.tryReadIfFile(f).orElse(null) instanceof JsonFile.Parsed p) {
                     configs.add(p.file().root());
                 }
             }
@@ -464,11 +464,14 @@ public final class Plugin {
 
     /** The apps file: the manifest's {@code apps} path, else {@code ./.app.json}, when it exists inside the root. */
     public Optional<Path> appsFile() {
-        JsonNode declared = field("apps");
-        Optional<Path> file = declared.isTextual()
-                ? PluginPaths.resolveInside(root, declared.asText())
-                : Optional.of(root.resolve(".app.json")).filter(p -> PluginPaths.isInside(root, p));
-        return file.filter(Files::isRegularFile);
+        if (appsFile == null) { // looked for once: the run surface asks, then apps() asks again
+            JsonNode declared = field("apps");
+            Optional<Path> file = declared.isTextual()
+                    ? PluginPaths.resolveInside(root, declared.asText())
+                    : Optional.of(root.resolve(".app.json")).filter(p -> PluginPaths.isInside(root, p));
+            appsFile = file.filter(Files::isRegularFile);
+        }
+        return appsFile;
     }
 
     /** App connectors by key (sorted), from {@code {"apps": {key: {"id": ...}}}}; malformed files offer none. */
