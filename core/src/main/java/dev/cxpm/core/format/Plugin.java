@@ -43,10 +43,33 @@ public final class Plugin {
     private List<Hook> hooks;
     private Map<String, SlashCommand> commands;
 
-    private Plugin(Path root, ManifestLocation manifest, JsonFile manifestJson) {
+    /** Everything root holds, as relative paths, when read from a checked listing of it ({@link #listed}); null: unknown. */
+    private final Set<String> listing;
+
+    private Plugin(Path root, ManifestLocation manifest, JsonFile manifestJson, Set<String> listing) {
         this.root = root;
         this.manifest = manifest;
         this.manifestJson = manifestJson;
+        this.listing = listing;
+    }
+
+    /**
+     * This plugin, read from a root whose every file and directory is listed in paths (relative, {@code /} between
+     * names): a checked listing, such as a store tree's index just checked against its files, where what it does not
+     * list is not installed. A file it does not list is not there, and not looked for on disk; a file it lists is looked
+     * at as in any plugin (inside the root, through no link).
+     */
+    public Plugin listed(Set<String> paths) {
+        return new Plugin(root, manifest, manifestJson, Set.copyOf(paths));
+    }
+
+    /** False when p, below root, is known not to be there: not in the listing this plugin was read with ({@link #listed}). */
+    public boolean mayHold(Path p) {
+        if (listing == null) {
+            return true;
+        }
+        Path n = p.normalize();
+        return !n.startsWith(root) || n.equals(root) || listing.contains(root.relativize(n).toString());
     }
 
     /** Loads the plugin at pluginRoot; INVALID_INPUT when it has no manifest or the manifest is not JSON. */
@@ -58,12 +81,12 @@ public final class Plugin {
         ManifestLocation location = ManifestLocation.find(root).orElseThrow(() -> new UserError(
                 UserError.Kind.INVALID_INPUT, root + ": missing plugin.json",
                 "create .codex-plugin/plugin.json (cxpm init does it)"));
-        return new Plugin(root, location, JsonFile.read(location.file()));
+        return new Plugin(root, location, JsonFile.read(location.file()), null);
     }
 
     /** A plugin whose manifest was already found and parsed (by the validator). */
     public static Plugin of(Path pluginRoot, ManifestLocation location, JsonFile manifestJson) {
-        return new Plugin(pluginRoot.toAbsolutePath().normalize(), location, manifestJson);
+        return new Plugin(pluginRoot.toAbsolutePath().normalize(), location, manifestJson, null);
     }
 
     public Path root() {
@@ -291,7 +314,7 @@ public final class Plugin {
             } else {
                 Optional<Path> file = declared.isTextual()
                         ? PluginPaths.resolveInside(root, declared.asText())
-                        : Optional.of(root.resolve(".mcp.json")).filter(p -> PluginPaths.isInside(root, p));
+                        : Optional.of(root.resolve(".mcp.json")).filter(p -> mayHold(p) && PluginPaths.isInside(root, p));
                 mcp = file.flatMap(JsonFile::tryReadIfFile).map(Plugin::mcpFrom)
                         .orElse(new McpConfig(Optional.empty(), "", Optional.empty()));
             }
@@ -341,7 +364,7 @@ public final class Plugin {
             List<JsonNode> configs = new ArrayList<>();
             Set<Path> files = new LinkedHashSet<>();
             Path def = root.resolve("hooks/hooks.json");
-            if (PluginPaths.isInside(root, def)) {
+            if (mayHold(def) && PluginPaths.isInside(root, def)) {
                 files.add(def.normalize());
             }
             JsonNode declared = field("hooks");
@@ -468,7 +491,7 @@ public final class Plugin {
             JsonNode declared = field("apps");
             Optional<Path> file = declared.isTextual()
                     ? PluginPaths.resolveInside(root, declared.asText())
-                    : Optional.of(root.resolve(".app.json")).filter(p -> PluginPaths.isInside(root, p));
+                    : Optional.of(root.resolve(".app.json")).filter(p -> mayHold(p) && PluginPaths.isInside(root, p));
             appsFile = file.filter(Files::isRegularFile);
         }
         return appsFile;
