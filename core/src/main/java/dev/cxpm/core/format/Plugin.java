@@ -63,6 +63,14 @@ public final class Plugin {
         return new Plugin(root, manifest, manifestJson, Set.copyOf(paths));
     }
 
+    /** Whether p is there, inside root ({@link PluginPaths#isInside}): one the listing lacks is not looked for, one it holds not asked about twice. */
+    private boolean holdsInside(Path p) {
+        if (listing == null) {
+            return PluginPaths.isInside(root, p);
+        }
+        return mayHold(p) && PluginPaths.isInsideWhenListed(root, p);
+    }
+
     /** False when p, below root, is known not to be there: not in the listing this plugin was read with ({@link #listed}). */
     public boolean mayHold(Path p) {
         if (listing == null) {
@@ -314,7 +322,7 @@ public final class Plugin {
             } else {
                 Optional<Path> file = declared.isTextual()
                         ? PluginPaths.resolveInside(root, declared.asText())
-                        : Optional.of(root.resolve(".mcp.json")).filter(p -> mayHold(p) && PluginPaths.isInside(root, p));
+                        : Optional.of(root.resolve(".mcp.json")).filter(this::holdsInside);
                 mcp = file.flatMap(JsonFile::tryReadIfFile).map(Plugin::mcpFrom)
                         .orElse(new McpConfig(Optional.empty(), "", Optional.empty()));
             }
@@ -364,7 +372,7 @@ public final class Plugin {
             List<JsonNode> configs = new ArrayList<>();
             Set<Path> files = new LinkedHashSet<>();
             Path def = root.resolve("hooks/hooks.json");
-            if (mayHold(def) && PluginPaths.isInside(root, def)) {
+            if (holdsInside(def)) {
                 files.add(def.normalize());
             }
             JsonNode declared = field("hooks");
@@ -491,7 +499,7 @@ public final class Plugin {
             JsonNode declared = field("apps");
             Optional<Path> file = declared.isTextual()
                     ? PluginPaths.resolveInside(root, declared.asText())
-                    : Optional.of(root.resolve(".app.json")).filter(p -> mayHold(p) && PluginPaths.isInside(root, p));
+                    : Optional.of(root.resolve(".app.json")).filter(this::holdsInside);
             appsFile = file.filter(Files::isRegularFile);
         }
         return appsFile;
