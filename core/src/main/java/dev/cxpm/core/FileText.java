@@ -1,14 +1,17 @@
 package dev.cxpm.core;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.OpenOption;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
 
 /**
  * A file cxpm reads whole, read as its callers all need it: never more than a bound (a file's size is no promise: a
@@ -16,6 +19,9 @@ import java.nio.file.Path;
  * having its bad bytes replaced.
  */
 public final class FileText {
+
+    /** The first read's size: most files cxpm reads whole (manifests, indexes) fit, read with one call and a second at the end. */
+    private static final int FIRST_READ = 8192;
 
     private FileText() {
     }
@@ -36,15 +42,30 @@ public final class FileText {
 
     /**
      * The file's bytes, when there are at most maxBytes of them; else {@link TooLarge}, having read maxBytes + 1. links:
-     * {@link LinkOption#NOFOLLOW_LINKS} to refuse a file that is a link.
+     * {@link LinkOption#NOFOLLOW_LINKS} to refuse a file that is a link. Read until the end in a buffer that grows, not
+     * sized by asking first: an InputStream's readNBytes asks the file's size and position (an fstat and an lseek) for
+     * every file read, a sync reads one or two a plugin.
      */
     public static byte[] bytes(Path file, int maxBytes, LinkOption... links) throws IOException {
-        try (InputStream in = Files.newInputStream(file, links)) {
-            byte[] bytes = in.readNBytes(maxBytes + 1);
-            if (bytes.length > maxBytes) {
-                throw new TooLarge(file, maxBytes);
+        OpenOption[] options = new OpenOption[links.length + 1];
+        options[0] = StandardOpenOption.READ;
+        System.arraycopy(links, 0, options, 1, links.length);
+        try (SeekableByteChannel in = Files.newByteChannel(file, options)) {
+            byte[] buf = new byte[(int) Math.min(maxBytes + 1L, FIRST_READ)];
+            int n = 0;
+            while (true) {
+                if (n == buf.length) {
+                    if (n > maxBytes) {
+                        throw new TooLarge(file, maxBytes);
+                    }
+                    buf = Arrays.copyOf(buf, (int) Math.min(maxBytes + 1L, buf.length * 2L));
+                }
+                int read = in.read(ByteBuffer.wrap(buf, n, buf.length - n));
+                if (read < 0) {
+                    return n == buf.length ? buf : Arrays.copyOf(buf, n);
+                }
+                n += read;
             }
-            return bytes;
         }
     }
 

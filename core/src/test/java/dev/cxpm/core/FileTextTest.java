@@ -28,6 +28,22 @@ class FileTextTest {
     }
 
     @Test
+    void aFileLongerThanTheFirstReadIsReadWholeAndALinkIsRefusedWhenAsked() throws IOException {
+        byte[] long_ = new byte[70_000];
+        for (int i = 0; i < long_.length; i++) {
+            long_[i] = (byte) i;
+        }
+        Path file = Files.write(tmp.resolve("long"), long_);
+        assertThat(FileText.bytes(file, 70_000)).isEqualTo(long_);
+        assertThat(FileText.bytes(file, 1 << 20)).isEqualTo(long_);
+        assertThatThrownBy(() -> FileText.bytes(file, 69_999)).isInstanceOf(FileText.TooLarge.class);
+        assertThat(FileText.bytes(Files.write(tmp.resolve("empty"), new byte[0]), 10)).isEmpty();
+        Path link = Files.createSymbolicLink(tmp.resolve("link"), file);
+        assertThat(FileText.bytes(link, 1 << 20)).isEqualTo(long_);
+        assertThatThrownBy(() -> FileText.bytes(link, 1 << 20, java.nio.file.LinkOption.NOFOLLOW_LINKS)).isInstanceOf(IOException.class);
+    }
+
+    @Test
     void textThatIsNotUtf8IsRefusedNotReplaced() throws IOException {
         assertThat(FileText.utf8("héllo".getBytes(java.nio.charset.StandardCharsets.UTF_8))).isEqualTo("héllo");
         assertThatThrownBy(() -> FileText.utf8(new byte[] {'a', (byte) 0xff})).isInstanceOf(CharacterCodingException.class);

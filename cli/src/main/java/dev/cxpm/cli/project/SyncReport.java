@@ -62,6 +62,10 @@ final class SyncReport {
             }
             return;
         }
+        // one print of every line, not one per change: each println reached the terminal (or pipe) with a write of its own,
+        // a sync of N plugins made N of them; the lines are the same, in the same order, before anything on stderr
+        StringBuilder lines = new StringBuilder();
+        String eol = System.lineSeparator();
         for (ProjectSync.Change c : r.changes()) {
             String what = switch (c.action()) {
                 case INSTALL -> "+ " + c.id() + " " + c.to().orElse("");
@@ -71,16 +75,17 @@ final class SyncReport {
                 case ENABLE -> "  " + c.id() + " enabled";
                 case DISABLE -> "  " + c.id() + " disabled";
             };
-            env.out().println(what);
+            lines.append(what).append(eol);
         }
         if (r.changes().isEmpty()) {
-            env.out().println(alreadyInSync(r.lock().plugins().size()));
+            lines.append(alreadyInSync(r.lock().plugins().size()));
         } else {
-            env.out().println("Synced " + r.lock().plugins().size() + " plugin(s) from cxpm.lock.");
+            lines.append("Synced ").append(r.lock().plugins().size()).append(" plugin(s) from cxpm.lock.");
         }
         if (r.lockWritten()) {
-            env.out().println("Wrote cxpm.lock.");
+            lines.append(eol).append("Wrote cxpm.lock.");
         }
+        env.out().println(lines);
         for (var w : r.warnings()) {
             Terminal.of(env).warning(w.problem());
             env.err().println("  fix: " + w.fix());

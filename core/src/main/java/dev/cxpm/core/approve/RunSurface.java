@@ -103,6 +103,9 @@ public record RunSurface(SortedMap<String, Server> mcpServers, SortedMap<String,
             if (files.size() >= MAX_FILES) {
                 break;
             }
+            if (!plugin.mayHold(plugin.root().resolve(rel))) {
+                continue; // not in the plugin's checked listing: not there (most words are no file: npx, a package name)
+            }
             PluginPaths.resolveInside(plugin.root(), "./" + rel).filter(f -> Files.isRegularFile(f)).map(RunSurface::sha256)
                     .ifPresent(sum -> files.put(rel, sum));
         }

@@ -118,9 +118,15 @@ public final class JsonFile {
     }
 
     private static String doReadText(Path file, int maxBytes) {
+        return doReadText(file, maxBytes, null);
+    }
+
+    /** looked: the file's attributes (following links) just read by the caller, or null to read them here. */
+    private static String doReadText(Path file, int maxBytes, java.nio.file.attribute.BasicFileAttributes looked) {
         try {
             // one stat (following links, as isDirectory and size each did) for both questions
-            java.nio.file.attribute.BasicFileAttributes a = Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class);
+            java.nio.file.attribute.BasicFileAttributes a = looked != null ? looked
+                    : Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class);
             if (a.isDirectory()) {
                 throw new Fail(new Failure(file, UserError.Kind.INVALID_INPUT, "is a directory, expected a file", 0, 0, null));
             }
@@ -247,6 +253,27 @@ public final class JsonFile {
             return new Parsed(doParse(file, doReadText(file, MAX_BYTES)));
         } catch (Fail f) {
             return new Failed(f.failure);
+        }
+    }
+
+    /**
+     * What {@code Files.isRegularFile(file) ? tryRead(file) : none} gives, with one stat (following links, as both did)
+     * where they made two: empty when file is not a regular file or cannot be looked at.
+     */
+    public static Optional<Outcome> tryReadIfFile(Path file) {
+        java.nio.file.attribute.BasicFileAttributes a;
+        try {
+            a = Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class);
+        } catch (IOException | SecurityException notLooked) {
+            return Optional.empty();
+        }
+        if (!a.isRegularFile()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(new Parsed(doParse(file, doReadText(file, MAX_BYTES, a))));
+        } catch (Fail f) {
+            return Optional.of(new Failed(f.failure));
         }
     }
 

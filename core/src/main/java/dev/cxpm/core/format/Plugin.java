@@ -39,13 +39,45 @@ public final class Plugin {
     private List<Skill> skills;
     private McpConfig mcp;
     private Map<String, App> apps;
+    private Optional<Path> appsFile;
     private List<Hook> hooks;
     private Map<String, SlashCommand> commands;
 
-    private Plugin(Path root, ManifestLocation manifest, JsonFile manifestJson) {
+    /** Everything root holds, as relative paths, when read from a checked listing of it ({@link #listed}); null: unknown. */
+    private final Set<String> listing;
+
+    private Plugin(Path root, ManifestLocation manifest, JsonFile manifestJson, Set<String> listing) {
         this.root = root;
         this.manifest = manifest;
         this.manifestJson = manifestJson;
+        this.listing = listing;
+    }
+
+    /**
+     * This plugin, read from a root whose every file and directory is listed in paths (relative, {@code /} between
+     * names): a checked listing, such as a store tree's index just checked against its files, where what it does not
+     * list is not installed. A file it does not list is not there, and not looked for on disk; a file it lists is looked
+     * at as in any plugin (inside the root, through no link).
+     */
+    public Plugin listed(Set<String> paths) {
+        return new Plugin(root, manifest, manifestJson, Set.copyOf(paths));
+    }
+
+    /** Whether p is there, inside root ({@link PluginPaths#isInside}): one the listing lacks is not looked for, one it holds not asked about twice. */
+    private boolean holdsInside(Path p) {
+        if (listing == null) {
+            return PluginPaths.isInside(root, p);
+        }
+        return mayHold(p) && PluginPaths.isInsideWhenListed(root, p);
+    }
+
+    /** False when p, below root, is known not to be there: not in the listing this plugin was read with ({@link #listed}). */
+    public boolean mayHold(Path p) {
+        if (listing == null) {
+            return true;
+        }
+        Path n = p.normalize();
+        return !n.startsWith(root) || n.equals(root) || listing.contains(root.relativize(n).toString());
     }
 
     /** Loads the plugin at pluginRoot; INVALID_INPUT when it has no manifest or the manifest is not JSON. */
@@ -57,12 +89,12 @@ public final class Plugin {
         ManifestLocation location = ManifestLocation.find(root).orElseThrow(() -> new UserError(
                 UserError.Kind.INVALID_INPUT, root + ": missing plugin.json",
                 "create .codex-plugin/plugin.json (cxpm init does it)"));
-        return new Plugin(root, location, JsonFile.read(location.file()));
+        return new Plugin(root, location, JsonFile.read(location.file()), null);
     }
 
     /** A plugin whose manifest was already found and parsed (by the validator). */
     public static Plugin of(Path pluginRoot, ManifestLocation location, JsonFile manifestJson) {
-        return new Plugin(pluginRoot.toAbsolutePath().normalize(), location, manifestJson);
+        return new Plugin(pluginRoot.toAbsolutePath().normalize(), location, manifestJson, null);
     }
 
     public Path root() {
@@ -290,17 +322,16 @@ public final class Plugin {
             } else {
                 Optional<Path> file = declared.isTextual()
                         ? PluginPaths.resolveInside(root, declared.asText())
-                        : Optional.of(root.resolve(".mcp.json")).filter(p -> PluginPaths.isInside(root, p));
-                mcp = file.filter(Files::isRegularFile).map(Plugin::mcpFrom)
+                        : Optional.of(root.resolve(".mcp.json")).filter(this::holdsInside);
+                mcp = file.flatMap(JsonFile::tryReadIfFile).map(Plugin::mcpFrom)
                         .orElse(new McpConfig(Optional.empty(), "", Optional.empty()));
             }
         }
         return mcp;
     }
 
-    private static McpConfig mcpFrom(Path file) {
+    private static McpConfig mcpFrom(JsonFile.Outcome read) {
         // instanceof, not a switch on the type: a fresh JVM spins a class for that switch (ColdPathTest)
-        JsonFile.Outcome read = JsonFile.tryRead(file);
         if (read instanceof JsonFile.Parsed p) {
             return new McpConfig(Optional.of(p.file()), p.file().root().path("mcpServers").isObject() ? "/mcpServers" : "", Optional.empty());
         }
@@ -341,7 +372,7 @@ public final class Plugin {
             List<JsonNode> configs = new ArrayList<>();
             Set<Path> files = new LinkedHashSet<>();
             Path def = root.resolve("hooks/hooks.json");
-            if (PluginPaths.isInside(root, def)) {
+            if (holdsInside(def)) {
                 files.add(def.normalize());
             }
             JsonNode declared = field("hooks");
@@ -354,7 +385,7 @@ public final class Plugin {
                 }
             }
             for (Path f : files) {
-                if (Files.isRegularFile(f) && JsonFile.tryRead(f) instanceof JsonFile.Parsed p) {
+                if (JsonFile.tryReadIfFile(f).orElse(null) instanceof JsonFile.Parsed p) {
                     configs.add(p.file().root());
                 }
             }
@@ -464,11 +495,14 @@ public final class Plugin {
 
     /** The apps file: the manifest's {@code apps} path, else {@code ./.app.json}, when it exists inside the root. */
     public Optional<Path> appsFile() {
-        JsonNode declared = field("apps");
-        Optional<Path> file = declared.isTextual()
-                ? PluginPaths.resolveInside(root, declared.asText())
-                : Optional.of(root.resolve(".app.json")).filter(p -> PluginPaths.isInside(root, p));
-        return file.filter(Files::isRegularFile);
+        if (appsFile == null) { // looked for once: the run surface asks, then apps() asks again
+            JsonNode declared = field("apps");
+            Optional<Path> file = declared.isTextual()
+                    ? PluginPaths.resolveInside(root, declared.asText())
+                    : Optional.of(root.resolve(".app.json")).filter(this::holdsInside);
+            appsFile = file.filter(Files::isRegularFile);
+        }
+        return appsFile;
     }
 
     /** App connectors by key (sorted), from {@code {"apps": {key: {"id": ...}}}}; malformed files offer none. */

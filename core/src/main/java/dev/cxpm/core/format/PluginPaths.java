@@ -74,6 +74,17 @@ public final class PluginPaths {
     }
 
     /**
+     * {@link #isInside}, for a p expected to be there (a checked listing holds it): the same answer, without asking
+     * first whether it exists, which the lstat of each name below root answers too (what p lacks then costs an exception).
+     */
+    public static boolean isInsideWhenListed(Path root, Path p) {
+        if (namedBelowWithoutLinks(root, p)) {
+            return true;
+        }
+        return isInside(root, p);
+    }
+
+    /**
      * True when p is named below root (no {@code .} or {@code ..} between them) and exists with no symbolic link from
      * root down to it: then p's real path is below root's whatever root's own path holds, found with one lstat per name
      * under root where resolving both whole paths reads every name from / (about 26 readlink calls a plugin in a sync).

@@ -1,5 +1,6 @@
 package dev.cxpm.core.sync;
 
+import dev.cxpm.core.FileText;
 import dev.cxpm.core.UserError;
 import dev.cxpm.core.format.JsonFile;
 import dev.cxpm.core.format.ManifestKind;
@@ -52,12 +53,32 @@ final class LockedContent {
      * packed null: everything is read from dir.
      */
     static UnpackedPlugins.Manifest check(LockedPlugin p, Path dir, java.util.Map<String, byte[]> packed) {
+        return check(p, rel -> packed == null || packed.containsKey(rel) && packed.get(rel) == null
+                ? manifest(p, dir.resolve(rel)) : packed.get(rel));
+    }
+
+    /**
+     * As {@link #check(LockedPlugin, Path)}, for a store tree just checked intact or made ({@link StoreTree}): its index
+     * says which manifests it holds, each a regular file (no link) of the size indexed, so none is looked at before it
+     * is read (one lstat each, the same the check had just made) and an absent one is not looked for. A manifest not
+     * as indexed when read (changed since) is read as in any directory.
+     */
+    static UnpackedPlugins.Manifest check(LockedPlugin p, StoreTree tree) {
+        java.util.Map<String, Long> sizes = new java.util.HashMap<>();
+        for (StoreTree.File f : tree.entries()) {
+            if (MANIFESTS.contains(f.path())) {
+                sizes.put(f.path(), f.size());
+            }
+        }
+        return check(p, rel -> sizes.containsKey(rel) ? indexedManifest(p, tree.files().resolve(rel), sizes.get(rel)) : null);
+    }
+
+    private static UnpackedPlugins.Manifest check(LockedPlugin p, java.util.function.Function<String, byte[]> bytesOf) {
         Plugin plugin = null;
         UnpackedPlugins.Manifest read = null;
         for (ManifestKind kind : ManifestKind.values()) {
             String rel = kind.relativePath();
-            byte[] bytes = packed == null || packed.containsKey(rel) && packed.get(rel) == null
-                    ? manifest(p, dir.resolve(rel)) : packed.get(rel);
+            byte[] bytes = bytesOf.apply(rel);
             if (bytes == null) {
                 continue;
             }
@@ -101,10 +122,25 @@ final class LockedContent {
             if (a.size() > JsonFile.MAX_BYTES) { // one look for both (a regular file's size is the same through no link)
                 throw edited(p, "its manifest " + file.getFileName() + " is over the " + Sizes.human(JsonFile.MAX_BYTES) + " limit");
             }
-            return Files.readAllBytes(file);
+            return FileText.bytes(file, JsonFile.MAX_BYTES); // bounded: it may have grown since it was looked at
         } catch (IOException e) {
             throw new UserError(UserError.Kind.IO, "cannot read " + file + ": " + e.getMessage(), null, e);
         }
+    }
+
+    /** A manifest of a checked tree, of the size its index gives, read through no link (else as {@link #manifest} reads it). */
+    private static byte[] indexedManifest(LockedPlugin p, Path file, long size) {
+        if (size <= JsonFile.MAX_BYTES) {
+            try {
+                byte[] bytes = FileText.bytes(file, JsonFile.MAX_BYTES, LinkOption.NOFOLLOW_LINKS);
+                if (bytes.length == size) {
+                    return bytes;
+                }
+            } catch (IOException changedSince) {
+                // read again below, as any directory's
+            }
+        }
+        return manifest(p, file);
     }
 
     /** Refuses an entry whose source is not where its marketplace offers that version from. */

@@ -205,7 +205,7 @@ public final class ProjectSync {
         List<LockedPlugin> toInstall = plan.toInstall();
         List<LockChange> lockChanges = LockResolution.lockChanges(existing, lock);
 
-        UnpackedPlugins unpacked = new UnpackedPlugins(plan.unpacked(), plan.manifests());
+        UnpackedPlugins unpacked = UnpackedPlugins.ofTrees(plan.trees(), plan.manifests());
         if (toInstall.isEmpty() && apply.nothingToChange(project, lock, state, config)) {
             lock = approvals.check(existing, lock, unpacked, options.frozen(), consent);
             boolean written = changed(existing, lock);

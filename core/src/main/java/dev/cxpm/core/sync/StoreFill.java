@@ -163,7 +163,7 @@ final class StoreFill {
             tree = Optional.empty();
         }
         tree = tree.or(() -> StoreTree.make(store, p.integrity()));
-        tree.ifPresent(t -> check(p, t.files(), null));
+        tree.ifPresent(t -> check(p, t));
         return tree;
     }
 
@@ -180,7 +180,7 @@ final class StoreFill {
         }
         StoreTree made = StoreTree.make(store, p.integrity()).orElseThrow(() -> new UserError(UserError.Kind.INTEGRITY, "the store's copy of "
                 + p.id() + " (" + store.blob(p.integrity()) + ") changed while it was being installed; nothing was changed", "run the command again"));
-        check(p, made.files(), null);
+        check(p, made);
         return made;
     }
 
@@ -200,6 +200,11 @@ final class StoreFill {
     /** Checks p's lock entry against its content in files (kept: the manifests as packed, or null), keeping the manifest read. */
     private void check(LockedPlugin p, Path files, Map<String, byte[]> kept) {
         manifests.put(p.integrity(), LockedContent.check(p, files, kept));
+    }
+
+    /** Checks p's lock entry against a tree just checked intact or made, whose index says which manifests it holds. */
+    private void check(LockedPlugin p, StoreTree tree) {
+        manifests.put(p.integrity(), LockedContent.check(p, tree));
     }
 
     private void fetchIntoStore(LockedPlugin p, java.util.function.Supplier<ProjectIndex> index) {

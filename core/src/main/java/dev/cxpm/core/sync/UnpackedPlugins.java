@@ -25,10 +25,35 @@ final class UnpackedPlugins {
     record Manifest(ManifestKind kind, byte[] bytes) {
     }
 
+    /** What each plugin's checked tree holds (by id; none for one read from a directory): what is not listed is not there. */
+    private final Map<String, java.util.Set<String>> listings;
+
     /** manifests: what phase 2 read of some of them (by id), not read again; the others are read from their directory. */
     UnpackedPlugins(Map<String, Path> dirs, Map<String, Manifest> manifests) {
+        this(dirs, manifests, Map.of());
+    }
+
+    private UnpackedPlugins(Map<String, Path> dirs, Map<String, Manifest> manifests, Map<String, java.util.Set<String>> listings) {
         this.dirs = Map.copyOf(dirs);
         this.manifests = Map.copyOf(manifests);
+        this.listings = Map.copyOf(listings);
+    }
+
+    /**
+     * The plugins in the store's trees phase 2 checked (by id): each read with its tree's index as its listing
+     * ({@link Plugin#listed}), so a file the checks look for and the index lacks (a plugin's hooks file, its apps file,
+     * each word of an MCP command) is known absent without a look at the disk: only indexed files are placed.
+     */
+    static UnpackedPlugins ofTrees(Map<String, StoreTree> trees, Map<String, Manifest> manifests) {
+        Map<String, Path> dirs = new java.util.HashMap<>();
+        Map<String, java.util.Set<String>> listings = new java.util.HashMap<>();
+        trees.forEach((id, t) -> {
+            dirs.put(id, t.files());
+            java.util.Set<String> listing = new java.util.HashSet<>(t.dirs());
+            t.entries().forEach(f -> listing.add(f.path()));
+            listings.put(id, listing);
+        });
+        return new UnpackedPlugins(dirs, manifests, listings);
     }
 
     /** Where each plugin's content was unpacked, by id. */
@@ -38,7 +63,11 @@ final class UnpackedPlugins {
 
     /** The plugin in dir (one of {@link #dirs}); empty when it has no readable manifest (Codex would not load it). */
     Optional<Plugin> plugin(String id) {
-        return loaded.computeIfAbsent(id, i -> manifests.containsKey(i) ? of(dirs.get(i), manifests.get(i)) : load(dirs.get(i)));
+        return loaded.computeIfAbsent(id, i -> {
+            Optional<Plugin> read = manifests.containsKey(i) ? of(dirs.get(i), manifests.get(i)) : load(dirs.get(i));
+            java.util.Set<String> listing = listings.get(i);
+            return listing == null ? read : read.map(p -> p.listed(listing));
+        });
     }
 
     /**

@@ -71,4 +71,33 @@ class LockedContentTest {
         assertThatThrownBy(() -> LockedContent.check(locked("lone", "1.1.0"), tree, Map.of()))
                 .isInstanceOf(UserError.class).hasMessageContaining("has no plugin manifest");
     }
+
+    private static StoreTree indexed(Path files, String path, long size) {
+        return new StoreTree(files, java.util.List.of(".codex-plugin"),
+                java.util.List.of(new StoreTree.File(path, false, size, 0L, "-")));
+    }
+
+    @Test
+    void aCheckedTreesIndexSaysWhichManifestsItHoldsAndTheirSize() throws IOException {
+        Path tree = treeWith("lone", "1.1.0");
+        long size = Files.size(tree.resolve(".codex-plugin/plugin.json"));
+        UnpackedPlugins.Manifest read = LockedContent.check(locked("lone", "1.1.0"), indexed(tree, ".codex-plugin/plugin.json", size));
+        assertThat(new String(read.bytes(), StandardCharsets.UTF_8)).isEqualTo(new String(manifest("lone", "1.1.0"), StandardCharsets.UTF_8));
+        assertThatThrownBy(() -> LockedContent.check(locked("lone", "1.0.0"), indexed(tree, ".codex-plugin/plugin.json", size)))
+                .isInstanceOf(UserError.class).hasMessageContaining("cxpm.lock says lone 1.0.0", "lone 1.1.0");
+        // a manifest the index does not list is not placed, so it is none, whatever lies in the tree's directory
+        assertThatThrownBy(() -> LockedContent.check(locked("lone", "1.1.0"), indexed(tree, "README.md", 1)))
+                .isInstanceOf(UserError.class).hasMessageContaining("has no plugin manifest");
+    }
+
+    @Test
+    void aManifestNotAsIndexedWhenReadIsReadAsAnyDirectorysAndALinkIsNone() throws IOException {
+        Path tree = treeWith("lone", "1.2.0"); // rewritten since the index was made: another size
+        LockedContent.check(locked("lone", "1.2.0"), indexed(tree, ".codex-plugin/plugin.json", 3));
+        Path outside = Files.write(dir.resolve("elsewhere.json"), manifest("lone", "1.2.0"));
+        Files.delete(tree.resolve(".codex-plugin/plugin.json"));
+        Files.createSymbolicLink(tree.resolve(".codex-plugin/plugin.json"), outside);
+        assertThatThrownBy(() -> LockedContent.check(locked("lone", "1.2.0"), indexed(tree, ".codex-plugin/plugin.json", Files.size(outside))))
+                .isInstanceOf(UserError.class).hasMessageContaining("has no plugin manifest");
+    }
 }
