@@ -168,10 +168,11 @@ public final class SyncStamp {
      * policy has can vouch (else no stamp, and the full check reads and judges it).
      */
     private static byte[] current(Path f) throws IOException {
-        if (Files.exists(f) && !Files.isRegularFile(f)) {
-            throw new IOException(f + " is not a regular file");
-        }
         try {
+            // one look (following links, as exists and isRegularFile each did) for both questions
+            if (!Files.readAttributes(f, BasicFileAttributes.class).isRegularFile()) {
+                throw new IOException(f + " is not a regular file");
+            }
             return FileText.bytes(f, MAX_BYTES);
         } catch (NoSuchFileException e) {
             return null;
