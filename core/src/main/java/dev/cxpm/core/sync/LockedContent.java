@@ -122,7 +122,8 @@ final class LockedContent {
             if (a.size() > JsonFile.MAX_BYTES) { // one look for both (a regular file's size is the same through no link)
                 throw edited(p, "its manifest " + file.getFileName() + " is over the " + Sizes.human(JsonFile.MAX_BYTES) + " limit");
             }
-            return FileText.bytes(file, JsonFile.MAX_BYTES); // bounded: it may have grown since it was looked at
+            // bounded: it may have grown since it was looked at; through no link, as it was looked at
+            return FileText.bytes(file, JsonFile.MAX_BYTES, LinkOption.NOFOLLOW_LINKS);
         } catch (IOException e) {
             throw new UserError(UserError.Kind.IO, "cannot read " + file + ": " + e.getMessage(), null, e);
         }
