@@ -102,7 +102,7 @@ class DaemonLauncherTest {
         });
         Run afterKill = c.cxpm(noJvm, "list");
         assertThat(afterKill.code()).isEqualTo(99);
-        assertThat(Files.readString(c.coldMark)).contains("-jar");
+        assertThat(Files.readString(c.coldMark)).contains("dev.cxpm.cli.Main list");
         LauncherCheckout.waitUntil(() -> { // the new daemon is started in the background, so its mark may come a little later
             try {
                 return Files.readString(c.coldMark).contains("dev.cxpm.cli.Daemon");
@@ -273,7 +273,7 @@ class DaemonLauncherTest {
                 });
             }
             String started = Files.exists(c.coldMark) ? Files.readString(c.coldMark) : "";
-            assertThat(started).as("all three answered by the daemon (only the start-up cache's training ran)").doesNotContain("-jar");
+            assertThat(started).as("all three answered by the daemon (only the start-up cache's training ran)").doesNotContain("dev.cxpm.cli.Main");
             String secrets = Files.readString(c.daemonFile);
             assertThat(List.of(Files.readString(catSaw).split("\0"))).as("the launcher's cat").contains("secret=the caller's own")
                     .noneMatch(v -> v.contains(secrets.split(" ")[1]) || v.contains(secrets.split(" ")[2].strip()));
