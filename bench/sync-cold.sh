@@ -15,6 +15,9 @@ CXPM_DAEMON=0 ./cxpm --version >/dev/null # builds the jar and its start-up arch
 [[ -z "${BASE:-}" ]] || CXPM_DAEMON=0 "$BASE/cxpm" --version >/dev/null
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
+# --frozen into a Codex home never used before, none deleted right before the run (bench/interleave.py's {FRESH})
+export FRESH_DIR="$work/fresh"
+mkdir -p "$FRESH_DIR"
 export HOME="$work/user-home"
 mkdir -p "$HOME"
 eval "$(sed -n '/^generate() {/,/^}/p' bench/sync.sh)" # the same marketplace, project and files as bench/sync.sh
@@ -38,8 +41,7 @@ for n in ${SIZES:-200 1000}; do
       (cd "$d/project" && CXPM_DAEMON=0 CXPM_STORE="$d/store" CODEX_HOME="$d/home-a-$name" "$cx" sync >/dev/null)
       args+=("first-$name=env -C $d/project-first CXPM_DAEMON=0 CXPM_STORE=$d/store-f-$name CODEX_HOME=$d/home-f-$name $cx sync --yes"
         "--prepare=rm -rf $d/store-f-$name $d/home-f-$name $d/project-first/cxpm.lock"
-        "frozen-$name=env -C $d/project CXPM_DAEMON=0 CXPM_STORE=$d/store CODEX_HOME=$d/home-b-$name $cx sync --frozen"
-        "--prepare=rm -rf $d/home-b-$name"
+        "frozen-$name=env -C $d/project CXPM_DAEMON=0 CXPM_STORE=$d/store CODEX_HOME={FRESH} $cx sync --frozen"
         "noop-$name=env -C $d/project CXPM_DAEMON=0 CXPM_STORE=$d/store CODEX_HOME=$d/home-a-$name $cx sync")
     done
     python3 bench/interleave.py "$runs" "${args[@]}"
@@ -48,8 +50,7 @@ for n in ${SIZES:-200 1000}; do
   base=(-XX:+UseSerialGC -XX:-UsePerfData -Xshare:auto -Xlog:cds=off -Xlog:cds+dynamic=off -XX:SharedArchiveFile="$root/cli/target/cxpm.jsa")
   args=()
   jit() {
-    args+=("$1=env -C $d/project CXPM_STORE=$d/store CODEX_HOME=$d/home-$1 $java ${base[*]} $2 -jar $root/cli/target/cxpm.jar sync --frozen"
-      "--prepare=rm -rf $d/home-$1")
+    args+=("$1=env -C $d/project CXPM_STORE=$d/store CODEX_HOME={FRESH} $java ${base[*]} $2 -cp $root/cli/target/cxpm.jar dev.cxpm.cli.Main sync --frozen")
   }
   jit c1 "-XX:TieredStopAtLevel=1"
   jit c1-1thread "-XX:TieredStopAtLevel=1 -XX:CICompilerCount=1"
