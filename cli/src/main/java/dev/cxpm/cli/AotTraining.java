@@ -1,5 +1,6 @@
 package dev.cxpm.cli;
 
+import dev.cxpm.core.TempPaths;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.Writer;
@@ -95,7 +96,9 @@ public final class AotTraining {
      * comment). Returns the commands of it that failed: none should, or the cache would miss what they load.
      */
     static List<String> train(String command) throws IOException {
-        Path dir = Files.createTempDirectory("cxpm-aot-training");
+        // (named by TempPaths, not Files.createTempDirectory, whose SecureRandom would put the ~80 classes of the security
+        // providers in the AOT cache, which loads them at the start of every sync or install it serves)
+        Path dir = TempPaths.directory(Path.of(System.getProperty("java.io.tmpdir")), "cxpm-aot-training");
         try {
             return switch (command) {
                 case "sync" -> sync(dir);
