@@ -14,7 +14,8 @@
 # Runs are interleaved (cxpm daemon, cxpm cold, pnpm, then again) so a loaded machine hits each alike; set-up
 # steps (making the home, the store, the lockfile, node_modules absent) are not timed. Prints medians, the ratios to
 # pnpm, the cost per plugin (median / N), which stays flat when the work grows as N, and the cost per added plugin
-# between one size and the next ((t(N2) - t(N1)) / (N2 - N1)), which is flat when that cost is.
+# between one size and the next ((t(N2) - t(N1)) / (N2 - N1)), which is flat when that cost is; then the CPU medians
+# (user + sys, the daemon's included), which a loaded machine sways less than the wall times.
 # Clean-up (bench/gone.sh says why): by default (CLEANUP=later) a set-up step renames the trees the timed run needs
 # gone into a trash directory under the work directory, which is deleted once, at exit: deleting them right before a
 # run made that run (either tool) pay, per inode it allocates, for every inode freed in the last ~30 s. The trash
@@ -146,22 +147,42 @@ daemon_file="$(CXPM_DAEMON=where "$root/cxpm")"
 for _ in $(seq 100); do [[ -f "$daemon_file" ]] && break; sleep 0.1; done
 [[ -f "$daemon_file" ]] || { echo "the cxpm daemon did not start" >&2; exit 1; }
 
-python3 - "$runs" "$scenarios" "$out/sync.md" <<'PY'
-import os, statistics, subprocess, sys, time
-runs, table, report = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+python3 - "$runs" "$scenarios" "$out/sync.md" "$daemon_file" <<'PY'
+import os, resource, statistics, subprocess, sys, time
+runs, table, report, daemon_file = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4]
 rows = [line.rstrip("\n").split("\t") for line in open(table)]
-times = {}
+tick = os.sysconf("SC_CLK_TCK")
+
+def daemon_cpu():
+    """user + sys ms of the cxpm daemon announcing itself in daemon_file (as bench/sync-ab.sh reads it)."""
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            cmd = open(f"/proc/{pid}/cmdline", "rb").read().split(b"\0")
+            if b"dev.cxpm.cli.Daemon" in cmd and daemon_file.encode() in cmd:
+                f = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+                return (int(f[11]) + int(f[12])) * 1000 / tick
+        except OSError:
+            pass
+    return 0.0
+
+# wall, and CPU (user + sys of the command, plus the daemon's for a run through it): on a loaded machine the wall
+# times carry the waits for a core, the CPU far less
+times, cpus = {}, {}
 load0 = os.getloadavg()[0]
 for i in range(runs + 1):  # round 0 warms the page cache and the daemon: not counted
     for n, situation, runner, setup, cmd in rows:
         subprocess.run(setup, shell=True, check=True)
-        t0 = time.perf_counter()
+        d0 = daemon_cpu() if runner == "cxpm daemon" else 0.0
+        r0, t0 = resource.getrusage(resource.RUSAGE_CHILDREN), time.perf_counter()
         r = subprocess.run(cmd, shell=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        t1 = time.perf_counter()
+        t1, r1 = time.perf_counter(), resource.getrusage(resource.RUSAGE_CHILDREN)
+        d1 = daemon_cpu() if runner == "cxpm daemon" else 0.0
         if r.returncode != 0:
             sys.exit(f"failed ({r.returncode}): {cmd}\n{r.stderr.decode()}")
         if i > 0:
-            times.setdefault((int(n), situation, runner), []).append((t1 - t0) * 1000)
+            k = (int(n), situation, runner)
+            times.setdefault(k, []).append((t1 - t0) * 1000)
+            cpus.setdefault(k, []).append((r1.ru_utime - r0.ru_utime + r1.ru_stime - r0.ru_stime) * 1000 + max(0.0, d1 - d0))
 med = {k: statistics.median(v) for k, v in times.items()}
 cleanup = {"later": "trees moved to a trash before each run, deleted after all (CLEANUP=later)",
            "now": "trees deleted right before each run (CLEANUP=now)"}[os.environ["CLEANUP"]]
@@ -182,6 +203,14 @@ for n, before in zip(sizes, [None] + sizes):
         added = "" if before is None else ", ".join(f"{(med[(n,) + k] - med[(before,) + k]) / (n - before):.2f}" for k in keys)
         lines.append(f"| {n} | {s} | {d:.0f} | {c:.0f} | {p:.0f} | {d / p:.2f}x | {c / p:.2f}x | {d / n:.2f}, {c / n:.2f}, {p / n:.2f} "
                      f"| {added} |")
+cpu = {k: statistics.median(v) for k, v in cpus.items()}
+lines += ["", f"CPU (user + sys; through the daemon: the launcher's and the daemon's, read in {1000 / tick:.0f} ms ticks), medians in ms", "",
+          "| N | situation | cxpm daemon | cxpm cold | pnpm | daemon / pnpm | cold / pnpm |", "| ---: | --- | ---: | ---: | ---: | ---: | ---: |"]
+for n in sizes:
+    for s in ("first", "frozen", "no-op", "frozen, policy", "no-op, policy"):
+        if (n, s, "cxpm daemon") in cpu:
+            d, c, p = cpu[(n, s, "cxpm daemon")], cpu[(n, s, "cxpm cold")], cpu[(n, s.split(",")[0], "pnpm")]
+            lines.append(f"| {n} | {s} | {d:.0f} | {c:.0f} | {p:.0f} | {d / p:.2f}x | {c / p:.2f}x |")
 open(report, "w").write("\n".join(lines) + "\n")
 print("\n".join(lines))
 PY
