@@ -15,7 +15,7 @@
 # steps (making the home, the store, the lockfile, node_modules absent) are not timed. Prints medians, the ratios to
 # pnpm, the cost per plugin (median / N), which stays flat when the work grows as N, and the cost per added plugin
 # between one size and the next ((t(N2) - t(N1)) / (N2 - N1)), which is flat when that cost is; then the CPU medians
-# (user + sys, the daemon's included), which a loaded machine sways less than the wall times.
+# (user + sys, the daemon's included, and the sys part), which a loaded machine sways less than the wall times.
 # Clean-up (bench/gone.sh says why): by default (CLEANUP=later) a set-up step renames the trees the timed run needs
 # gone into a trash directory under the work directory, which is deleted once, at exit: deleting them right before a
 # run made that run (either tool) pay, per inode it allocates, for every inode freed in the last ~30 s. The trash
@@ -154,35 +154,38 @@ rows = [line.rstrip("\n").split("\t") for line in open(table)]
 tick = os.sysconf("SC_CLK_TCK")
 
 def daemon_cpu():
-    """user + sys ms of the cxpm daemon announcing itself in daemon_file (as bench/sync-ab.sh reads it)."""
+    """(user, sys) ms of the cxpm daemon announcing itself in daemon_file (as bench/sync-ab.sh reads it)."""
     for pid in filter(str.isdigit, os.listdir("/proc")):
         try:
             cmd = open(f"/proc/{pid}/cmdline", "rb").read().split(b"\0")
             if b"dev.cxpm.cli.Daemon" in cmd and daemon_file.encode() in cmd:
                 f = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
-                return (int(f[11]) + int(f[12])) * 1000 / tick
+                return int(f[11]) * 1000 / tick, int(f[12]) * 1000 / tick
         except OSError:
             pass
-    return 0.0
+    return 0.0, 0.0
 
 # wall, and CPU (user + sys of the command, plus the daemon's for a run through it): on a loaded machine the wall
-# times carry the waits for a core, the CPU far less
-times, cpus = {}, {}
+# times carry the waits for a core, the CPU far less. The sys part apart: the kernel's walk past recently freed inodes
+# (bench/gone.sh) is spent there
+times, cpus, syss = {}, {}, {}
 load0 = os.getloadavg()[0]
 for i in range(runs + 1):  # round 0 warms the page cache and the daemon: not counted
     for n, situation, runner, setup, cmd in rows:
         subprocess.run(setup, shell=True, check=True)
-        d0 = daemon_cpu() if runner == "cxpm daemon" else 0.0
+        d0 = daemon_cpu() if runner == "cxpm daemon" else (0.0, 0.0)
         r0, t0 = resource.getrusage(resource.RUSAGE_CHILDREN), time.perf_counter()
         r = subprocess.run(cmd, shell=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         t1, r1 = time.perf_counter(), resource.getrusage(resource.RUSAGE_CHILDREN)
-        d1 = daemon_cpu() if runner == "cxpm daemon" else 0.0
+        d1 = daemon_cpu() if runner == "cxpm daemon" else (0.0, 0.0)
         if r.returncode != 0:
             sys.exit(f"failed ({r.returncode}): {cmd}\n{r.stderr.decode()}")
         if i > 0:
             k = (int(n), situation, runner)
             times.setdefault(k, []).append((t1 - t0) * 1000)
-            cpus.setdefault(k, []).append((r1.ru_utime - r0.ru_utime + r1.ru_stime - r0.ru_stime) * 1000 + max(0.0, d1 - d0))
+            sys_ms = (r1.ru_stime - r0.ru_stime) * 1000 + max(0.0, d1[1] - d0[1])
+            cpus.setdefault(k, []).append((r1.ru_utime - r0.ru_utime) * 1000 + max(0.0, d1[0] - d0[0]) + sys_ms)
+            syss.setdefault(k, []).append(sys_ms)
 med = {k: statistics.median(v) for k, v in times.items()}
 cleanup = {"later": "trees moved to a trash before each run, deleted after all (CLEANUP=later)",
            "now": "trees deleted right before each run (CLEANUP=now)"}[os.environ["CLEANUP"]]
@@ -203,14 +206,16 @@ for n, before in zip(sizes, [None] + sizes):
         added = "" if before is None else ", ".join(f"{(med[(n,) + k] - med[(before,) + k]) / (n - before):.2f}" for k in keys)
         lines.append(f"| {n} | {s} | {d:.0f} | {c:.0f} | {p:.0f} | {d / p:.2f}x | {c / p:.2f}x | {d / n:.2f}, {c / n:.2f}, {p / n:.2f} "
                      f"| {added} |")
-cpu = {k: statistics.median(v) for k, v in cpus.items()}
+cpu, sys_ = ({k: statistics.median(v) for k, v in m.items()} for m in (cpus, syss))
 lines += ["", f"CPU (user + sys; through the daemon: the launcher's and the daemon's, read in {1000 / tick:.0f} ms ticks), medians in ms", "",
-          "| N | situation | cxpm daemon | cxpm cold | pnpm | daemon / pnpm | cold / pnpm |", "| ---: | --- | ---: | ---: | ---: | ---: | ---: |"]
+          "| N | situation | cxpm daemon | cxpm cold | pnpm | daemon / pnpm | cold / pnpm | of which sys: daemon, cold, pnpm |",
+          "| ---: | --- | ---: | ---: | ---: | ---: | ---: | --- |"]
 for n in sizes:
     for s in ("first", "frozen", "no-op", "frozen, policy", "no-op, policy"):
         if (n, s, "cxpm daemon") in cpu:
-            d, c, p = cpu[(n, s, "cxpm daemon")], cpu[(n, s, "cxpm cold")], cpu[(n, s.split(",")[0], "pnpm")]
-            lines.append(f"| {n} | {s} | {d:.0f} | {c:.0f} | {p:.0f} | {d / p:.2f}x | {c / p:.2f}x |")
+            keys = [(n, s, "cxpm daemon"), (n, s, "cxpm cold"), (n, s.split(",")[0], "pnpm")]
+            d, c, p = (cpu[k] for k in keys)
+            lines.append(f"| {n} | {s} | {d:.0f} | {c:.0f} | {p:.0f} | {d / p:.2f}x | {c / p:.2f}x | {', '.join(f'{sys_[k]:.0f}' for k in keys)} |")
 open(report, "w").write("\n".join(lines) + "\n")
 print("\n".join(lines))
 PY
