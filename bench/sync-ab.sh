@@ -11,7 +11,10 @@
 # syncs of a size with code the JIT has not compiled yet (a fresh daemon's first syncs of 200 plugins took 283, 159, 127
 # and then ~110 ms: docs/BENCHMARKS.md "wt-fixed (session 9)"), while BASE's daemon has usually been warm for long: with
 # one round uncounted, B's figures came out 1.1-1.3x A's for identical sync code.
-# Usage: BASE=DIR [SIZES="200 1000"] [WARMUP=3] bench/sync-ab.sh [RUNS=5]
+# The set-up before each timed run moves the last run's home (and store, lockfile) into a trash deleted at exit, as
+# bench/sync.sh does (bench/gone.sh says why); CLEANUP=now deletes them right before the run instead. The trash holds
+# every round's trees: at the defaults at most ~4 GB and ~1 M inodes (hard links counted per link).
+# Usage: BASE=DIR [SIZES="200 1000"] [WARMUP=3] [CLEANUP=later|now] bench/sync-ab.sh [RUNS=5]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root="$PWD"
@@ -19,8 +22,14 @@ runs="${1:-5}"
 base="${BASE:?BASE=DIR of another checkout with a built jar}"
 ./cxpm --version >/dev/null # builds the jar and its start-up cache when missing or stale
 "$base/cxpm" --version >/dev/null
+export CLEANUP="${CLEANUP:-later}"
+bench/gone.sh # fails on a CLEANUP it does not know, before the long set-up
 work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
+trap 'rm -rf "$work"' EXIT # the trash with it: once, after the timed runs
+trap 'exit 130' INT TERM # so that the EXIT trap runs
+export BENCH_TRASH="$work/trash" # under $work: the same file system as the trees it takes
+mkdir -p "$BENCH_TRASH"
+gone="$root/bench/gone.sh"
 export HOME="$work/user-home"
 mkdir -p "$HOME"
 eval "$(sed -n '/^generate() {/,/^}/p' bench/sync.sh)" # the same marketplace, project and files as bench/sync.sh
@@ -37,10 +46,10 @@ for n in ${SIZES:-200 1000}; do
     for mode in daemon cold; do
       envs=""; daemon_file="$(CXPM_DAEMON=where "$launcher")"
       [[ "$mode" == cold ]] && { envs="CXPM_DAEMON=0"; daemon_file="-"; }
-      printf '%s\tfrozen\t%s %s\t%s\t%s\t%s\n' "$n" "$side" "$mode" "$daemon_file" "rm -rf $d/home-$side" \
+      printf '%s\tfrozen\t%s %s\t%s\t%s\t%s\n' "$n" "$side" "$mode" "$daemon_file" "$gone $d/home-$side" \
         "cd $d/project && env $envs CXPM_STORE=$d/store-$side CODEX_HOME=$d/home-$side $launcher sync --frozen" >> "$scenarios"
       printf '%s\tfirst\t%s %s\t%s\t%s\t%s\n' "$n" "$side" "$mode" "$daemon_file" \
-        "rm -rf $d/home-f-$side $d/store-f-$side $d/project-first/cxpm.lock" \
+        "$gone $d/home-f-$side $d/store-f-$side $d/project-first/cxpm.lock" \
         "cd $d/project-first && env $envs CXPM_STORE=$d/store-f-$side CODEX_HOME=$d/home-f-$side $launcher sync --yes" >> "$scenarios"
     done
   done
@@ -79,7 +88,9 @@ for i in range(warmup + runs):  # the first rounds warm the page cache and the d
             k = (int(n), situation, side)
             wall.setdefault(k, []).append((t1 - t0) * 1000)
             cpu.setdefault(k, []).append((r1.ru_utime - r0.ru_utime + r1.ru_stime - r0.ru_stime) * 1000 + max(0.0, d1 - d0))
-print(f"{runs} interleaved runs after {warmup} uncounted, medians in ms; A = BASE, B = this checkout; load average at the end {os.getloadavg()[0]:.1f}\n")
+cleanup = {"later": "trees moved to a trash before each run, deleted after all", "now": "trees deleted right before each run"}[os.environ["CLEANUP"]]
+print(f"{runs} interleaved runs after {warmup} uncounted, medians in ms; A = BASE, B = this checkout; {cleanup} (CLEANUP={os.environ['CLEANUP']}); "
+      f"load average at the end {os.getloadavg()[0]:.1f}\n")
 print("| N | situation | A wall | B wall | B / A wall | A cpu | B cpu | B / A cpu |")
 print("| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |")
 for n in sorted({k[0] for k in wall}):

@@ -6,18 +6,24 @@
 #   2. --frozen into an empty home under JIT set-ups (and the archive mapped without relocation), this checkout's jar
 #      and start-up archive
 # bench/interleave.py prints wall min/median and CPU (user + sys): on a loaded machine read the CPU.
-# Usage: BASE=DIR [SIZES="200 1000"] bench/sync-cold.sh [RUNS=3]
+# The --prepare step before each timed run moves the last run's home (and store, lockfile) into a trash deleted at exit,
+# as bench/sync.sh does (bench/gone.sh says why); CLEANUP=now deletes them right before the run instead. The trash
+# holds every round's trees: at the defaults at most ~2.5 GB and ~0.6 M inodes (hard links counted per link).
+# Usage: BASE=DIR [SIZES="200 1000"] [CLEANUP=later|now] bench/sync-cold.sh [RUNS=3]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root="$PWD"
 runs="${1:-3}"
 CXPM_DAEMON=0 ./cxpm --version >/dev/null # builds the jar and its start-up archive when missing or stale
 [[ -z "${BASE:-}" ]] || CXPM_DAEMON=0 "$BASE/cxpm" --version >/dev/null
+export CLEANUP="${CLEANUP:-later}"
+bench/gone.sh # fails on a CLEANUP it does not know, before the long set-up
 work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
-# --frozen into a Codex home never used before, none deleted right before the run (bench/interleave.py's {FRESH})
-export FRESH_DIR="$work/fresh"
-mkdir -p "$FRESH_DIR"
+trap 'rm -rf "$work"' EXIT # the trash with it: once, after the timed runs
+trap 'exit 130' INT TERM # so that the EXIT trap runs
+export BENCH_TRASH="$work/trash" # under $work: the same file system as the trees it takes
+mkdir -p "$BENCH_TRASH"
+gone="$root/bench/gone.sh"
 export HOME="$work/user-home"
 mkdir -p "$HOME"
 eval "$(sed -n '/^generate() {/,/^}/p' bench/sync.sh)" # the same marketplace, project and files as bench/sync.sh
@@ -30,7 +36,7 @@ for n in ${SIZES:-200 1000}; do
   echo "generating $n plugins..." >&2
   generate "$n" "$d" >/dev/null 2>&1
   (cd "$d/project" && CXPM_DAEMON=0 CXPM_STORE="$d/store" CODEX_HOME="$d/home-a" "$root/cxpm" sync --yes >/dev/null)
-  echo "== $n plugins: cold sync, ${BASE:-no BASE} against $root"
+  echo "== $n plugins: cold sync, ${BASE:-no BASE} against $root; CLEANUP=$CLEANUP"
   if [[ -n "${BASE:-}" ]]; then
     args=()
     for s in base:"$BASE/cxpm" branch:"$root/cxpm"; do
@@ -40,8 +46,9 @@ for n in ${SIZES:-200 1000}; do
       rm -rf "$d/home-a-$name" && cp -r "$d/home-a" "$d/home-a-$name"
       (cd "$d/project" && CXPM_DAEMON=0 CXPM_STORE="$d/store" CODEX_HOME="$d/home-a-$name" "$cx" sync >/dev/null)
       args+=("first-$name=env -C $d/project-first CXPM_DAEMON=0 CXPM_STORE=$d/store-f-$name CODEX_HOME=$d/home-f-$name $cx sync --yes"
-        "--prepare=rm -rf $d/store-f-$name $d/home-f-$name $d/project-first/cxpm.lock"
-        "frozen-$name=env -C $d/project CXPM_DAEMON=0 CXPM_STORE=$d/store CODEX_HOME={FRESH} $cx sync --frozen"
+        "--prepare=$gone $d/store-f-$name $d/home-f-$name $d/project-first/cxpm.lock"
+        "frozen-$name=env -C $d/project CXPM_DAEMON=0 CXPM_STORE=$d/store CODEX_HOME=$d/home-b-$name $cx sync --frozen"
+        "--prepare=$gone $d/home-b-$name"
         "noop-$name=env -C $d/project CXPM_DAEMON=0 CXPM_STORE=$d/store CODEX_HOME=$d/home-a-$name $cx sync")
     done
     python3 bench/interleave.py "$runs" "${args[@]}"
@@ -50,7 +57,8 @@ for n in ${SIZES:-200 1000}; do
   base=(-XX:+UseSerialGC -XX:-UsePerfData -Xshare:auto -Xlog:cds=off -Xlog:cds+dynamic=off -XX:SharedArchiveFile="$root/cli/target/cxpm.jsa")
   args=()
   jit() {
-    args+=("$1=env -C $d/project CXPM_STORE=$d/store CODEX_HOME={FRESH} $java ${base[*]} $2 -cp $root/cli/target/cxpm.jar dev.cxpm.cli.Main sync --frozen")
+    args+=("$1=env -C $d/project CXPM_STORE=$d/store CODEX_HOME=$d/home-$1 $java ${base[*]} $2 -cp $root/cli/target/cxpm.jar dev.cxpm.cli.Main sync --frozen"
+      "--prepare=$gone $d/home-$1")
   }
   jit c1 "-XX:TieredStopAtLevel=1"
   jit c1-1thread "-XX:TieredStopAtLevel=1 -XX:CICompilerCount=1"

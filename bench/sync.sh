@@ -12,10 +12,19 @@
 #   frozen, policy / no-op, policy: the same in a copy of the project with a cxpm-policy.toml every plugin passes
 #           (set beside pnpm's frozen and no-op: pnpm has no policy)
 # Runs are interleaved (cxpm daemon, cxpm cold, pnpm, then again) so a loaded machine hits each alike; set-up
-# steps (removing the home, the store, node_modules) are not timed. Prints medians, the ratios to pnpm and the
-# cost per plugin (median / N), which stays flat when the work grows as N.
+# steps (making the home, the store, the lockfile, node_modules absent) are not timed. Prints medians, the ratios to
+# pnpm, the cost per plugin (median / N), which stays flat when the work grows as N, and the cost per added plugin
+# between one size and the next ((t(N2) - t(N1)) / (N2 - N1)), which is flat when that cost is; then the CPU medians
+# (user + sys, the daemon's included, and the sys part), which a loaded machine sways less than the wall times.
+# Clean-up (bench/gone.sh says why): by default (CLEANUP=later) a set-up step renames the trees the timed run needs
+# gone into a trash directory under the work directory, which is deleted once, at exit: deleting them right before a
+# run made that run (either tool) pay, per inode it allocates, for every inode freed in the last ~30 s. The trash
+# grows by each round's trees: a bound (hard links counted as many times as they are linked) is printed and checked
+# against the free space and inodes before the timed runs, the real size after them. CLEANUP=now deletes with rm -rf
+# right before each run, as this script did before session 11: run both to see the toll.
 # pnpm: npm i -E pnpm@$PNPM_VERSION (default 12.4.2) into ~/.cache/cxpm-bench/ on first use.
-# Usage: bench/sync.sh [RUNS] (default 5). SIZES="50 200" bench/sync.sh 3. Results: bench/out/sync.md and stdout.
+# Usage: [CLEANUP=later|now] [SIZES="50 200 1000 2000"] bench/sync.sh [RUNS] (default 5), e.g. SIZES="50 200" bench/sync.sh 3.
+# Results: bench/out/sync.md and stdout.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root="$PWD"
@@ -31,8 +40,15 @@ pnpm_dir="$HOME/.cache/cxpm-bench/pnpm-$pnpm_version"
   && npm install -E "pnpm@$pnpm_version" --no-audit --no-fund >/dev/null 2>&1); }
 pnpm="$pnpm_dir/node_modules/.bin/pnpm"
 
+export CLEANUP="${CLEANUP:-later}"
+bench/gone.sh # fails on a CLEANUP it does not know, before the long set-up
 work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
+# the trash goes with the work directory: once, after the timed runs, or on an interrupt
+trap 'echo "deleting $work..." >&2; rm -rf "$work"' EXIT
+trap 'exit 130' INT TERM # so that the EXIT trap runs
+export BENCH_TRASH="$work/trash" # under $work: the same file system as the trees it takes
+mkdir -p "$BENCH_TRASH"
+gone="$root/bench/gone.sh"
 HOME_REAL="$HOME"
 export HOME="$work/user-home"
 mkdir -p "$HOME"
@@ -75,6 +91,7 @@ generate() {
 
 scenarios="$work/scenarios.tsv" # N, situation, runner, set-up command, timed command
 : > "$scenarios"
+round_kb=0 round_inodes=0 # what one round moves into the trash, at most (CLEANUP=later)
 for n in $sizes; do
   d="$work/n$n"
   echo "generating $n plugins..." >&2
@@ -85,57 +102,122 @@ for n in $sizes; do
   (cd "$d/project-policy" && CXPM_STORE="$d/store" CODEX_HOME="$d/home-pa" "$root/cxpm" sync --frozen >/dev/null) # home-pa: synced under the policy
   (cd "$d/npm-project" && "$pnpm" install --store-dir "$d/pnpm-store" --reporter=silent >/dev/null)
   [[ -f "$d/npm-project/pnpm-lock.yaml" ]] || { echo "pnpm did not write pnpm-lock.yaml" >&2; exit 1; }
+  # one round's trees at this N, measured on their twins the set-up just made: per cxpm mode a store and a home (first),
+  # a home (frozen) and a policy home; for pnpm two node_modules, a store and a lockfile. du -l counts a hard-linked
+  # file once per link, where the disk holds it once: an upper bound.
+  for weight_path in "2 $d/store" "4 $d/home-a" "2 $d/home-pa" "2 $d/project/cxpm.lock" \
+      "2 $d/npm-project/node_modules" "1 $d/pnpm-store" "1 $d/npm-project/pnpm-lock.yaml"; do
+    read -r weight path <<< "$weight_path"
+    round_kb=$(( round_kb + weight * $(du -slk "$path" | cut -f1) ))
+    round_inodes=$(( round_inodes + weight * $(du -sl --inodes "$path" | cut -f1) ))
+  done
   for mode in daemon cold; do
     envs="CXPM_STORE=$d/store"; [[ "$mode" == cold ]] && envs+=" CXPM_DAEMON=0"
-    printf '%s\tfirst\tcxpm %s\t%s\t%s\n' "$n" "$mode" "rm -rf $d/home-f-$mode $d/store-f-$mode $d/project-first/cxpm.lock" \
+    printf '%s\tfirst\tcxpm %s\t%s\t%s\n' "$n" "$mode" "$gone $d/home-f-$mode $d/store-f-$mode $d/project-first/cxpm.lock" \
       "cd $d/project-first && env CXPM_STORE=$d/store-f-$mode CODEX_HOME=$d/home-f-$mode ${envs#CXPM_STORE=$d/store} $root/cxpm sync --yes" >> "$scenarios"
-    printf '%s\tfrozen\tcxpm %s\t%s\t%s\n' "$n" "$mode" "rm -rf $d/home-b" \
+    printf '%s\tfrozen\tcxpm %s\t%s\t%s\n' "$n" "$mode" "$gone $d/home-b" \
       "cd $d/project && env $envs CODEX_HOME=$d/home-b $root/cxpm sync --frozen" >> "$scenarios"
     printf '%s\tno-op\tcxpm %s\t%s\t%s\n' "$n" "$mode" "true" \
       "cd $d/project && env $envs CODEX_HOME=$d/home-a $root/cxpm sync" >> "$scenarios"
-    printf '%s\tfrozen, policy\tcxpm %s\t%s\t%s\n' "$n" "$mode" "rm -rf $d/home-pb" \
+    printf '%s\tfrozen, policy\tcxpm %s\t%s\t%s\n' "$n" "$mode" "$gone $d/home-pb" \
       "cd $d/project-policy && env $envs CODEX_HOME=$d/home-pb $root/cxpm sync --frozen" >> "$scenarios"
     printf '%s\tno-op, policy\tcxpm %s\t%s\t%s\n' "$n" "$mode" "true" \
       "cd $d/project-policy && env $envs CODEX_HOME=$d/home-pa $root/cxpm sync" >> "$scenarios"
   done
   p="$pnpm install --reporter=silent"
-  printf '%s\tfirst\tpnpm\t%s\t%s\n' "$n" "rm -rf $d/npm-first/node_modules $d/npm-first/pnpm-lock.yaml $d/pnpm-store-first" \
+  printf '%s\tfirst\tpnpm\t%s\t%s\n' "$n" "$gone $d/npm-first/node_modules $d/npm-first/pnpm-lock.yaml $d/pnpm-store-first" \
     "cd $d/npm-first && $p --store-dir $d/pnpm-store-first" >> "$scenarios"
-  printf '%s\tfrozen\tpnpm\t%s\t%s\n' "$n" "rm -rf $d/npm-project/node_modules" \
+  printf '%s\tfrozen\tpnpm\t%s\t%s\n' "$n" "$gone $d/npm-project/node_modules" \
     "cd $d/npm-project && $p --frozen-lockfile --offline --store-dir $d/pnpm-store" >> "$scenarios"
   printf '%s\tno-op\tpnpm\t%s\t%s\n' "$n" "true" \
     "cd $d/npm-project && $p --frozen-lockfile --offline --store-dir $d/pnpm-store" >> "$scenarios"
 done
+if [[ "$CLEANUP" == later ]]; then
+  # the trash holds every round's trees (the uncounted first round too) until the end; others share this disk, so
+  # leave them a fifth of what is free
+  read -r free_kb free_inodes <<< "$(df -k --output=avail,iavail "$work" | tail -1)"
+  trash_kb=$(( round_kb * (runs + 1) )) trash_inodes=$(( round_inodes * (runs + 1) ))
+  echo "trash over $((runs + 1)) rounds: at most $((trash_kb / 1024)) MB and $trash_inodes inodes; free: $((free_kb / 1024)) MB and $free_inodes inodes" >&2
+  if (( trash_kb > free_kb * 4 / 5 || trash_inodes > free_inodes * 4 / 5 )); then
+    echo "not enough room for the trash: fewer RUNS or SIZES, or CLEANUP=now (its figures carry the deletion's toll)" >&2
+    exit 1
+  fi
+fi
 daemon_file="$(CXPM_DAEMON=where "$root/cxpm")"
 for _ in $(seq 100); do [[ -f "$daemon_file" ]] && break; sleep 0.1; done
 [[ -f "$daemon_file" ]] || { echo "the cxpm daemon did not start" >&2; exit 1; }
 
-python3 - "$runs" "$scenarios" "$out/sync.md" <<'PY'
-import os, statistics, subprocess, sys, time
-runs, table, report = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+python3 - "$runs" "$scenarios" "$out/sync.md" "$daemon_file" <<'PY'
+import os, resource, statistics, subprocess, sys, time
+runs, table, report, daemon_file = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4]
 rows = [line.rstrip("\n").split("\t") for line in open(table)]
-times = {}
+tick = os.sysconf("SC_CLK_TCK")
+
+def daemon_cpu():
+    """(user, sys) ms of the cxpm daemon announcing itself in daemon_file (as bench/sync-ab.sh reads it)."""
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            cmd = open(f"/proc/{pid}/cmdline", "rb").read().split(b"\0")
+            if b"dev.cxpm.cli.Daemon" in cmd and daemon_file.encode() in cmd:
+                f = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+                return int(f[11]) * 1000 / tick, int(f[12]) * 1000 / tick
+        except OSError:
+            pass
+    return 0.0, 0.0
+
+# wall, and CPU (user + sys of the command, plus the daemon's for a run through it): on a loaded machine the wall
+# times carry the waits for a core, the CPU far less. The sys part apart: the kernel's walk past recently freed inodes
+# (bench/gone.sh) is spent there
+times, cpus, syss = {}, {}, {}
+load0 = os.getloadavg()[0]
 for i in range(runs + 1):  # round 0 warms the page cache and the daemon: not counted
     for n, situation, runner, setup, cmd in rows:
         subprocess.run(setup, shell=True, check=True)
-        t0 = time.perf_counter()
+        d0 = daemon_cpu() if runner == "cxpm daemon" else (0.0, 0.0)
+        r0, t0 = resource.getrusage(resource.RUSAGE_CHILDREN), time.perf_counter()
         r = subprocess.run(cmd, shell=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        t1 = time.perf_counter()
+        t1, r1 = time.perf_counter(), resource.getrusage(resource.RUSAGE_CHILDREN)
+        d1 = daemon_cpu() if runner == "cxpm daemon" else (0.0, 0.0)
         if r.returncode != 0:
             sys.exit(f"failed ({r.returncode}): {cmd}\n{r.stderr.decode()}")
         if i > 0:
-            times.setdefault((int(n), situation, runner), []).append((t1 - t0) * 1000)
+            k = (int(n), situation, runner)
+            times.setdefault(k, []).append((t1 - t0) * 1000)
+            sys_ms = (r1.ru_stime - r0.ru_stime) * 1000 + max(0.0, d1[1] - d0[1])
+            cpus.setdefault(k, []).append((r1.ru_utime - r0.ru_utime) * 1000 + max(0.0, d1[0] - d0[0]) + sys_ms)
+            syss.setdefault(k, []).append(sys_ms)
 med = {k: statistics.median(v) for k, v in times.items()}
-lines = [f"{runs} interleaved runs per figure, medians in ms; per plugin = median / N in ms; load average at the end {os.getloadavg()[0]:.1f}", "",
-         "| N | situation | cxpm daemon | cxpm cold | pnpm | daemon / pnpm | cold / pnpm | per plugin: daemon, cold, pnpm |",
-         "| ---: | --- | ---: | ---: | ---: | ---: | ---: | --- |"]
-for n in sorted({k[0] for k in med}):
+cleanup = {"later": "trees moved to a trash before each run, deleted after all (CLEANUP=later)",
+           "now": "trees deleted right before each run (CLEANUP=now)"}[os.environ["CLEANUP"]]
+lines = [f"{runs} interleaved runs per figure, medians in ms; {cleanup}; load average {load0:.1f} at the start, "
+         f"{os.getloadavg()[0]:.1f} at the end", "",
+         "per plugin = median / N; per added plugin = (median at N - median at the size before) / (N - that size), in ms", "",
+         "| N | situation | cxpm daemon | cxpm cold | pnpm | daemon / pnpm | cold / pnpm | per plugin: daemon, cold, pnpm "
+         "| per added plugin: daemon, cold, pnpm |",
+         "| ---: | --- | ---: | ---: | ---: | ---: | ---: | --- | --- |"]
+sizes = sorted({k[0] for k in med})
+for n, before in zip(sizes, [None] + sizes):
     for s in ("first", "frozen", "no-op", "frozen, policy", "no-op, policy"):
         if (n, s, "cxpm daemon") not in med:
             continue
         # pnpm has no policy: a project with one is set beside pnpm's same situation
-        d, c, p = med[(n, s, "cxpm daemon")], med[(n, s, "cxpm cold")], med[(n, s.split(",")[0], "pnpm")]
-        lines.append(f"| {n} | {s} | {d:.0f} | {c:.0f} | {p:.0f} | {d / p:.2f}x | {c / p:.2f}x | {d / n:.2f}, {c / n:.2f}, {p / n:.2f} |")
+        keys = [(s, "cxpm daemon"), (s, "cxpm cold"), (s.split(",")[0], "pnpm")]
+        d, c, p = (med[(n,) + k] for k in keys)
+        added = "" if before is None else ", ".join(f"{(med[(n,) + k] - med[(before,) + k]) / (n - before):.2f}" for k in keys)
+        lines.append(f"| {n} | {s} | {d:.0f} | {c:.0f} | {p:.0f} | {d / p:.2f}x | {c / p:.2f}x | {d / n:.2f}, {c / n:.2f}, {p / n:.2f} "
+                     f"| {added} |")
+cpu, sys_ = ({k: statistics.median(v) for k, v in m.items()} for m in (cpus, syss))
+lines += ["", f"CPU (user + sys; through the daemon: the launcher's and the daemon's, read in {1000 / tick:.0f} ms ticks), medians in ms", "",
+          "| N | situation | cxpm daemon | cxpm cold | pnpm | daemon / pnpm | cold / pnpm | of which sys: daemon, cold, pnpm |",
+          "| ---: | --- | ---: | ---: | ---: | ---: | ---: | --- |"]
+for n in sizes:
+    for s in ("first", "frozen", "no-op", "frozen, policy", "no-op, policy"):
+        if (n, s, "cxpm daemon") in cpu:
+            keys = [(n, s, "cxpm daemon"), (n, s, "cxpm cold"), (n, s.split(",")[0], "pnpm")]
+            d, c, p = (cpu[k] for k in keys)
+            lines.append(f"| {n} | {s} | {d:.0f} | {c:.0f} | {p:.0f} | {d / p:.2f}x | {c / p:.2f}x | {', '.join(f'{sys_[k]:.0f}' for k in keys)} |")
 open(report, "w").write("\n".join(lines) + "\n")
 print("\n".join(lines))
 PY
+# what the trash came to (du without -l: a file once, however many links it has in there)
+[[ "$CLEANUP" == now ]] || echo "trash: $(( $(du -sk "$BENCH_TRASH" | cut -f1) / 1024 )) MB and $(du -s --inodes "$BENCH_TRASH" | cut -f1) inodes" >&2
