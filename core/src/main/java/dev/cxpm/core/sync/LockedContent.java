@@ -123,7 +123,7 @@ final class LockedContent {
                 throw edited(p, "its manifest " + file.getFileName() + " is over the " + Sizes.human(JsonFile.MAX_BYTES) + " limit");
             }
             // bounded: it may have grown since it was looked at; through no link, as it was looked at
-            return FileText.bytes(file, JsonFile.MAX_BYTES, LinkOption.NOFOLLOW_LINKS);
+            return FileText.bytes(file, a, JsonFile.MAX_BYTES, LinkOption.NOFOLLOW_LINKS);
         } catch (IOException e) {
             throw new UserError(UserError.Kind.IO, "cannot read " + file + ": " + e.getMessage(), null, e);
         }
