@@ -380,7 +380,11 @@ public final class Unpacker {
         return String.join("/", parts.subList(1, parts.size()));
     }
 
-    private static boolean isRegularFile(TarArchiveEntry e) {
+    /**
+     * A regular file's entry: not a link, device or named pipe. commons-compress's {@code isFile} calls any entry that is
+     * no directory a file, a pipe's and a device's included.
+     */
+    public static boolean isRegularFile(TarArchiveEntry e) {
         return e.isFile() && !e.isLink() && !e.isSymbolicLink() && !e.isCharacterDevice() && !e.isBlockDevice()
                 && !e.isFIFO();
     }

@@ -111,7 +111,7 @@ public final class PluginArchive {
                 if (e.isDirectory()) {
                     continue;
                 }
-                if (!e.isFile() || e.isGNUSparse()) {
+                if (!dev.cxpm.core.pack.Unpacker.isRegularFile(e) || e.isGNUSparse()) { // not isFile: a pipe's entry is one
                     problems.add(new Problem("special-entry", path, "only regular files and directories are allowed (device, fifo or other special entry)"));
                     continue;
                 }
