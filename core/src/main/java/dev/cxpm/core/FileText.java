@@ -67,7 +67,23 @@ public final class FileText {
      * every file read, a sync reads one or two a plugin.
      */
     public static byte[] bytes(Path file, int maxBytes, LinkOption... links) throws IOException {
-        return bytes(file, Files.readAttributes(file, BasicFileAttributes.class, links), maxBytes, links);
+        return bytes(file, regularFile(file, links), maxBytes, links);
+    }
+
+    /**
+     * The file's attributes, when it is a regular file; else {@link NotRegularFile}: the look {@link #bytes} makes before
+     * it opens, for a reader that streams the file instead (an archive, a file hashed).
+     */
+    public static BasicFileAttributes regularFile(Path file, LinkOption... links) throws IOException {
+        BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class, links);
+        if (!a.isRegularFile()) {
+            throw notRegular(file, a);
+        }
+        return a;
+    }
+
+    private static NotRegularFile notRegular(Path file, BasicFileAttributes a) {
+        return new NotRegularFile(file, a.isDirectory() ? "a directory" : a.isSymbolicLink() ? "a symbolic link" : "a named pipe, socket or device");
     }
 
     /**
@@ -77,8 +93,7 @@ public final class FileText {
      */
     public static byte[] bytes(Path file, BasicFileAttributes looked, int maxBytes, LinkOption... links) throws IOException {
         if (!looked.isRegularFile()) {
-            throw new NotRegularFile(file, looked.isDirectory() ? "a directory"
-                    : looked.isSymbolicLink() ? "a symbolic link" : "a named pipe, socket or device");
+            throw notRegular(file, looked);
         }
         OpenOption[] options = new OpenOption[links.length + 1];
         options[0] = StandardOpenOption.READ;

@@ -139,6 +139,17 @@ public class SpecialFilesTest {
         assertThat(problems).anySatisfy(p -> assertThat(p.toString()).contains(mcp.toString()));
     }
 
+    @Test
+    void anArchiveThatIsAPipeIsRefusedNamingItNotWaitedOn() throws Exception {
+        Path archive = fifo("store/blob.tgz");
+        assertThatThrownBy(() -> new dev.cxpm.core.pack.Unpacker().check(archive)).isInstanceOf(UserError.class)
+                .hasMessageContaining("blob.tgz").hasMessageContaining("must be a regular file");
+        assertThatThrownBy(() -> new dev.cxpm.core.pack.Unpacker().unpack(archive, tmp.resolve("dest")))
+                .hasMessageContaining("must be a regular file");
+        assertThat(tmp.resolve("dest")).doesNotExist();
+        assertThatThrownBy(() -> dev.cxpm.core.pack.Integrity.sha512(archive)).hasMessageContaining("must be a regular file");
+    }
+
     private Path plugin(String rel) throws IOException {
         Path plugin = Files.createDirectories(tmp.resolve(rel));
         Files.createDirectories(plugin.resolve(".codex-plugin"));

@@ -349,6 +349,7 @@ public final class Unpacker {
     }
 
     private TarArchiveInputStream open(Path tgz) throws IOException {
+        dev.cxpm.core.FileText.regularFile(tgz); // a named pipe's open would wait for a writer, forever
         InputStream raw = new BufferedInputStream(Files.newInputStream(tgz), 64 * 1024);
         try {
             return new TarArchiveInputStream(new ArchiveStreams.Bounded(new GZIPInputStream(raw, 64 * 1024), limits.maxArchiveBytes()), "UTF-8");
