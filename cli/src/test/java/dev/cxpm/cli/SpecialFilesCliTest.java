@@ -76,6 +76,25 @@ class SpecialFilesCliTest {
     }
 
     @Test
+    void aPipeInAnInstalledPluginFailsFrozenNamedAndAPipeForAMarketplaceManifestIsNamed() throws Exception {
+        dev.cxpm.cli.fixtures.TeamFixture t = new dev.cxpm.cli.fixtures.TeamFixture(dir).plugin("lone", "1.0.0").needs("lone", "^1");
+        CliRun synced = t.cxpm("sync");
+        assertThat(synced.exitCode()).as(synced.stderr()).isZero();
+        fifo(t.codexHome().resolve("plugins/cache/fx/lone/1.0.0/skills/lone-skill/piped"));
+        CliRun frozen = t.cxpm("sync", "--frozen");
+        assertThat(frozen.exitCode()).as(frozen.stdout() + frozen.stderr()).isEqualTo(5);
+        assertThat(frozen.stderr()).contains("lone@fx").contains("skills/lone-skill/piped").contains("not a regular file");
+
+        Path manifest = t.market.resolve(".agents/plugins/marketplace.json");
+        Files.delete(manifest);
+        fifo(manifest);
+        Files.delete(t.project.resolve("cxpm.lock"));
+        CliRun relock = t.cxpm("sync");
+        assertThat(relock.exitCode()).as(relock.stderr()).isNotZero();
+        assertThat(relock.stderr()).contains("marketplace.json").doesNotContain("Exception");
+    }
+
+    @Test
     void publishingOrComparingAnArchiveThatIsAPipeNamesIt() throws Exception {
         Path archive = fifo(dir.resolve("plugin-1.0.0.tgz"));
         CliRun publish = CliRun.in(dir, Map.of("CXPM_TOKEN", "cxpm_test_token"), "publish", archive.toString(),
