@@ -30,14 +30,14 @@ import org.junit.jupiter.api.io.TempDir;
  * its own, as a thread blocked in open() does not answer an interrupt) so a regression fails instead of hanging CI.
  */
 @Timeout(value = 20, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
-public class SpecialFilesTest {
+class SpecialFilesTest {
     @TempDir
     Path tmp;
 
     private final List<Path> fifos = new ArrayList<>();
 
     /** A named pipe at path, made by mkfifo (the JDK has no call for it); the test is skipped where there is none. */
-    public static Path fifo(Path path, List<Path> made) throws IOException, InterruptedException {
+    private static Path fifo(Path path, List<Path> made) throws IOException, InterruptedException {
         Files.createDirectories(path.getParent());
         Process p;
         try {
@@ -56,7 +56,7 @@ public class SpecialFilesTest {
      * and write, a pipe opens at once (Linux) and counts as the writer the reader waits for; closed, the reader sees
      * its end.
      */
-    public static void release(List<Path> made) {
+    private static void release(List<Path> made) {
         for (Path f : made) {
             try (var ch = Files.newByteChannel(f, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
                 // opened and closed

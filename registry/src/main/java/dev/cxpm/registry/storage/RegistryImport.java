@@ -231,7 +231,8 @@ public final class RegistryImport {
         long line = 0;
         String sql = "INSERT INTO " + t.name() + " (" + t.columnList() + ") VALUES ("
                 + String.join(", ", t.columns().stream().map(x -> "?").toList()) + ")";
-        try (InputStream in = new DigestInputStream(new BufferedInputStream(Files.newInputStream(file)), sha);
+        // through no link, as it was looked at: a link swapped in since would read a file outside the export
+        try (InputStream in = new DigestInputStream(new BufferedInputStream(Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)), sha);
              PreparedStatement p = c.prepareStatement(sql)) {
             for (byte[] bytes; (bytes = readLine(in, t, line + 1)) != null; ) {
                 line++;
