@@ -89,4 +89,16 @@ class FileTextTest {
         }
         assertThat(dev.cxpm.core.surface.LastRelease.read(plugin)).isEmpty();
     }
+
+    @Test
+    void aHugeUserConfigVoidsTheSyncStampsPolicyInputsInsteadOfRunningOutOfMemory() throws IOException {
+        java.util.Map<String, String> vars = java.util.Map.of("XDG_CONFIG_HOME", tmp.resolve("xdg").toString(),
+                "HOME", tmp.resolve("home").toString());
+        Path config = dev.cxpm.core.policy.Policies.configFile(vars);
+        Files.createDirectories(config.getParent());
+        try (var f = new RandomAccessFile(config.toFile(), "rw")) {
+            f.setLength(3L << 30); // read whole to look for "policy", it was an OutOfMemoryError out of sync
+        }
+        assertThat(dev.cxpm.core.policy.Policies.stampInputs(vars, tmp.resolve("project"))).isEmpty();
+    }
 }
