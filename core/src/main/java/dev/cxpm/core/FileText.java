@@ -11,12 +11,14 @@ import java.nio.file.LinkOption;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Arrays;
 
 /**
  * A file cxpm reads whole, read as its callers all need it: never more than a bound (a file's size is no promise: a
  * link to {@code /dev/zero} is 0 bytes, a file can grow while read), and decoded as UTF-8 only, refused rather than
- * having its bad bytes replaced.
+ * having its bad bytes replaced; and only when it is a regular file, looked at before it is opened (a named pipe
+ * would block the open until a writer came, a device would never end).
  */
 public final class FileText {
 
@@ -41,12 +43,58 @@ public final class FileText {
     }
 
     /**
+     * A path that is not a regular file (a pipe, a socket, a device, a directory; a link when links are not followed):
+     * not opened, as opening a named pipe to read waits for a writer, forever.
+     */
+    public static final class NotRegularFile extends IOException {
+        private final String what;
+
+        NotRegularFile(Path file, String what) {
+            super(file + " must be a regular file; it is " + what);
+            this.what = what;
+        }
+
+        /** What the path is instead, in a user's words ("a named pipe, socket or device"). */
+        public String what() {
+            return what;
+        }
+    }
+
+    /**
      * The file's bytes, when there are at most maxBytes of them; else {@link TooLarge}, having read maxBytes + 1. links:
      * {@link LinkOption#NOFOLLOW_LINKS} to refuse a file that is a link. Read until the end in a buffer that grows, not
      * sized by asking first: an InputStream's readNBytes asks the file's size and position (an fstat and an lseek) for
      * every file read, a sync reads one or two a plugin.
      */
     public static byte[] bytes(Path file, int maxBytes, LinkOption... links) throws IOException {
+        return bytes(file, regularFile(file, links), maxBytes, links);
+    }
+
+    /**
+     * The file's attributes, when it is a regular file; else {@link NotRegularFile}: the look {@link #bytes} makes before
+     * it opens, for a reader that streams the file instead (an archive, a file hashed).
+     */
+    public static BasicFileAttributes regularFile(Path file, LinkOption... links) throws IOException {
+        BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class, links);
+        if (!a.isRegularFile()) {
+            throw notRegular(file, a);
+        }
+        return a;
+    }
+
+    private static NotRegularFile notRegular(Path file, BasicFileAttributes a) {
+        return new NotRegularFile(file, a.isDirectory() ? "a directory" : a.isSymbolicLink() ? "a symbolic link" : "a named pipe, socket or device");
+    }
+
+    /**
+     * As {@link #bytes(Path, int, LinkOption...)}, for a caller that has just looked at the file itself (with the same
+     * links): what is not a regular file is refused on that look, {@link NotRegularFile}, without a second one. A file
+     * swapped for a pipe between the look and the open still blocks the open: Java cannot open without blocking.
+     */
+    public static byte[] bytes(Path file, BasicFileAttributes looked, int maxBytes, LinkOption... links) throws IOException {
+        if (!looked.isRegularFile()) {
+            throw notRegular(file, looked);
+        }
         OpenOption[] options = new OpenOption[links.length + 1];
         options[0] = StandardOpenOption.READ;
         System.arraycopy(links, 0, options, 1, links.length);

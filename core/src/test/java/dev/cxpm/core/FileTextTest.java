@@ -21,7 +21,11 @@ class FileTextTest {
     @Test
     void aFileIsReadNoFurtherThanItsBoundWhateverItsSizeSays() throws IOException {
         Path endless = Files.createSymbolicLink(tmp.resolve("endless"), Path.of("/dev/zero")); // size 0, never ends
-        assertThatThrownBy(() -> FileText.bytes(endless, 1024)).isInstanceOf(FileText.TooLarge.class);
+        assertThatThrownBy(() -> FileText.bytes(endless, 1024)).isInstanceOf(FileText.NotRegularFile.class); // not even opened
+        Path maps = Path.of("/proc/self/maps"); // a regular file that says it has 0 bytes and has thousands
+        if (Files.isRegularFile(maps)) {
+            assertThatThrownBy(() -> FileText.bytes(maps, 64)).isInstanceOf(FileText.TooLarge.class);
+        }
         Path exact = Files.write(tmp.resolve("exact"), new byte[1024]);
         assertThat(FileText.bytes(exact, 1024)).hasSize(1024);
         assertThatThrownBy(() -> FileText.bytes(exact, 1023)).isInstanceOf(FileText.TooLarge.class);
@@ -53,7 +57,7 @@ class FileTextTest {
     void aTomlFileThatNeverEndsOrIsHugeIsAUserErrorNotAnOutOfMemoryError() throws IOException {
         Path endless = Files.createSymbolicLink(tmp.resolve("cxpm.toml"), Path.of("/dev/zero"));
         assertThatThrownBy(() -> TomlSource.read(endless, "fix it")).isInstanceOf(UserError.class)
-                .hasMessageContaining("larger than the 16 MiB cxpm reads");
+                .hasMessageContaining(endless + " must be a regular file; it is a named pipe, socket or device");
         Path huge = tmp.resolve("cxpm.lock");
         try (var f = new RandomAccessFile(huge.toFile(), "rw")) {
             f.setLength(3L << 30); // sparse: more than one byte array can hold
@@ -66,7 +70,7 @@ class FileTextTest {
     void aJsonManifestThatIsALinkToADeviceIsAUserError() throws IOException {
         Path endless = Files.createSymbolicLink(tmp.resolve("plugin.json"), Path.of("/dev/zero"));
         assertThatThrownBy(() -> JsonFile.read(endless)).isInstanceOf(UserError.class)
-                .hasMessageContaining("larger than the " + JsonFile.MAX_BYTES + " bytes cxpm reads");
+                .hasMessageContaining("must be a regular file; it is a named pipe, socket or device");
     }
     @Test
     void theOtherFilesReadWholeAreReadNoFurtherThanTheirBound() throws IOException {
@@ -84,5 +88,17 @@ class FileTextTest {
             f.setLength(3L << 30);
         }
         assertThat(dev.cxpm.core.surface.LastRelease.read(plugin)).isEmpty();
+    }
+
+    @Test
+    void aHugeUserConfigVoidsTheSyncStampsPolicyInputsInsteadOfRunningOutOfMemory() throws IOException {
+        java.util.Map<String, String> vars = java.util.Map.of("XDG_CONFIG_HOME", tmp.resolve("xdg").toString(),
+                "HOME", tmp.resolve("home").toString());
+        Path config = dev.cxpm.core.policy.Policies.configFile(vars);
+        Files.createDirectories(config.getParent());
+        try (var f = new RandomAccessFile(config.toFile(), "rw")) {
+            f.setLength(3L << 30); // read whole to look for "policy", it was an OutOfMemoryError out of sync
+        }
+        assertThat(dev.cxpm.core.policy.Policies.stampInputs(vars, tmp.resolve("project"))).isEmpty();
     }
 }

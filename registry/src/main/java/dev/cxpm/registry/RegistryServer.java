@@ -369,9 +369,10 @@ public final class RegistryServer implements AutoCloseable {
     }
 
     private void codexFile(Request r) throws IOException {
-        byte[] f = codex.file(r.rawParam(1))
-                .orElseThrow(() -> new RegistryException(404, "not-found", "no such file in the marketplace repository"));
-        // plain content type: git then uses the "dumb" protocol, which static files can serve
-        r.send(200, "application/octet-stream", f);
+        try (CodexMarketplace.RepositoryFile f = codex.file(r.rawParam(1))
+                .orElseThrow(() -> new RegistryException(404, "not-found", "no such file in the marketplace repository"))) {
+            // plain content type: git then uses the "dumb" protocol, which static files can serve
+            r.send(200, "application/octet-stream", f.content(), f.size());
+        }
     }
 }

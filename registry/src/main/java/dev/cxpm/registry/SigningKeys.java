@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cxpm.core.FileText;
 import dev.cxpm.core.registry.RegistryKey;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -33,6 +34,8 @@ import java.util.UUID;
 public final class SigningKeys {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** A key file holds a private key and every public key it rotated through: 1 MB is some 10,000 rotations. */
+    static final int MAX_BYTES = 1 << 20;
 
     private final PrivateKey privateKey;
     private final RegistryKey current;
@@ -63,8 +66,9 @@ public final class SigningKeys {
     }
 
     public static SigningKeys load(Path file) {
+        byte[] bytes = read(file);
         try {
-            JsonNode doc = JSON.readTree(Files.readAllBytes(file));
+            JsonNode doc = JSON.readTree(bytes);
             PrivateKey priv = KeyFactory.getInstance("Ed25519").generatePrivate(
                     new PKCS8EncodedKeySpec(Base64.getDecoder().decode(doc.path("privateKey").asText())));
             ArrayNode keys = (ArrayNode) doc.path("keys");
@@ -82,11 +86,28 @@ public final class SigningKeys {
         }
     }
 
+    /**
+     * The key file's bytes: an operator's file, which a mistake can leave a named pipe (whose open would wait for a writer,
+     * forever, so the server never started) or anything of any size; a key file holds some 100 bytes a key.
+     */
+    private static byte[] read(Path file) {
+        try {
+            return FileText.bytes(file, MAX_BYTES);
+        } catch (FileText.NotRegularFile e) {
+            throw new IllegalArgumentException("the signing key " + e.getMessage(), e);
+        } catch (FileText.TooLarge e) {
+            throw new IllegalArgumentException("the signing key " + file + " is larger than the " + MAX_BYTES
+                    + " bytes a signing key file holds: not one cxpm wrote", e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the signing key " + file + ": " + e.getMessage(), e);
+        }
+    }
+
     /** Replaces the key in file with a new one the current key signs over; returns the new keys. */
     public static SigningKeys rotate(Path file, Instant now) {
         SigningKeys old = load(file);
         try {
-            JsonNode doc = JSON.readTree(Files.readAllBytes(file));
+            JsonNode doc = JSON.readTree(read(file));
             KeyPair pair = generate();
             RegistryKey next = RegistryKey.of(pair.getPublic());
             Signature s = Signature.getInstance("Ed25519");

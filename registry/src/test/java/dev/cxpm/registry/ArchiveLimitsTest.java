@@ -66,6 +66,19 @@ class ArchiveLimitsTest {
     }
 
     @Test
+    void namedPipesAndDevicesInAnArchiveAreRefusedAtPublishNamed() throws Exception {
+        // commons-compress calls any entry not a directory a file: a pipe was published, and then no install could unpack it
+        HttpResponse<String> res = r.publish(r.admin, TestArchive.plugin("specials", "1.0.0")
+                .special("package/skills/hello/fifo", org.apache.commons.compress.archivers.tar.TarConstants.LF_FIFO)
+                .special("package/chr", org.apache.commons.compress.archivers.tar.TarConstants.LF_CHR)
+                .special("package/blk", org.apache.commons.compress.archivers.tar.TarConstants.LF_BLK).bytes());
+        assertThat(res.statusCode()).as(res.body()).isEqualTo(400);
+        assertThat(res.body()).contains("special-entry").contains("package/skills/hello/fifo").contains("package/chr")
+                .contains("package/blk");
+        assertThat(r.get("/api/v1/plugins/specials").statusCode()).isEqualTo(404);
+    }
+
+    @Test
     void aFloodOfLinksIsCutAtTheEntryLimitWithAShortProblemList() throws Exception {
         TestArchive a = TestArchive.plugin("links", "1.0.0");
         for (int i = 0; i < 50_000; i++) {

@@ -61,6 +61,11 @@ final class TestArchive {
         return entry(e, 0, out -> { });
     }
 
+    /** An entry of another type (a named pipe, a character or block device), without content. */
+    TestArchive special(String name, byte type) {
+        return entry(new TarArchiveEntry(name, type, true), 0, out -> { });
+    }
+
     /** A GNU long-name record of {@code size} bytes (a name no file system allows), then a small file it names. */
     TestArchive longName(long size) {
         TarArchiveEntry e = new TarArchiveEntry("././@LongLink", TarConstants.LF_GNUTYPE_LONGNAME, true);

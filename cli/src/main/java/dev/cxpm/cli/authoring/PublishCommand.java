@@ -76,6 +76,8 @@ public final class PublishCommand implements java.util.concurrent.Callable<Integ
                 archive = packed.file();
             } else if (Files.isRegularFile(p)) {
                 archive = p;
+            } else if (Files.exists(p)) { // never opened: a named pipe's open waits for a writer
+                throw new UserError(UserError.Kind.INVALID_INPUT, p + " must be a plugin directory or a regular .tgz file; it is a named pipe, socket or device");
             } else {
                 throw new UserError(UserError.Kind.NOT_FOUND, "no plugin at " + p);
             }

@@ -77,6 +77,8 @@ public final class VersionCommand implements Callable<Integer> {
             text = FileText.read(manifest, JsonFile.MAX_BYTES);
         } catch (CharacterCodingException e) {
             throw new UserError(UserError.Kind.INVALID_INPUT, manifest + " is not UTF-8");
+        } catch (FileText.NotRegularFile e) {
+            throw new UserError(UserError.Kind.INVALID_INPUT, e.getMessage());
         } catch (FileText.TooLarge e) {
             throw new UserError(UserError.Kind.INVALID_INPUT, manifest + " is larger than the " + e.maxBytes() + " bytes cxpm reads",
                     "manifests are small; check that the right file is named");

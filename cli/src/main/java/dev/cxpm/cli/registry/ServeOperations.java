@@ -127,6 +127,8 @@ final class ServeOperations {
             String token;
             try { // not by its size: a link to /dev/zero has none, and never ends
                 token = FileText.read(file, 4096).lines().findFirst().orElse("").strip();
+            } catch (FileText.NotRegularFile e) { // a named pipe's open would wait for a writer, forever
+                throw new UserError(UserError.Kind.USAGE, "--metrics-token-file " + e.getMessage(), "put only the token in a file");
             } catch (FileText.TooLarge e) {
                 throw new UserError(UserError.Kind.USAGE, "--metrics-token-file " + file + " is larger than 4096 bytes", "put only the token in it");
             }

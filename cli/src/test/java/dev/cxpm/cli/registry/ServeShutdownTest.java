@@ -219,6 +219,10 @@ class ServeShutdownTest {
         Files.createSymbolicLink(tmp.resolve("endless"), Path.of("/dev/zero")); // 0 bytes by its size; read whole, it never ends
         CliRun endless = CliRun.in(tmp, "serve", "--port", "0", "--data", "d", "--metrics-token-file", "endless");
         assertThat(endless.exitCode()).as(endless.stderr()).isEqualTo(2);
-        assertThat(endless.stderr()).contains("endless is larger than 4096 bytes");
+        assertThat(endless.stderr()).contains("endless must be a regular file; it is a named pipe, socket or device");
+        Path large = Files.writeString(tmp.resolve("large"), "t".repeat(5000));
+        CliRun tooLarge = CliRun.in(tmp, "serve", "--port", "0", "--data", "d", "--metrics-token-file", large.toString());
+        assertThat(tooLarge.exitCode()).as(tooLarge.stderr()).isEqualTo(2);
+        assertThat(tooLarge.stderr()).contains("large is larger than 4096 bytes");
     }
 }

@@ -136,8 +136,10 @@ public final class JsonFile {
                         "file is " + size + " bytes, larger than the " + maxBytes + " bytes cxpm reads", 0, 0,
                         "manifests are small; check that the right file is named"));
             }
-            return utf8(file, FileText.bytes(file, maxBytes));
-        } catch (FileText.TooLarge e) { // not a regular file (a link to a device), or one that grew since
+            return utf8(file, FileText.bytes(file, a, maxBytes));
+        } catch (FileText.NotRegularFile e) {
+            throw new Fail(new Failure(file, UserError.Kind.INVALID_INPUT, "must be a regular file; it is " + e.what(), 0, 0, null));
+        } catch (FileText.TooLarge e) { // one that grew since it was looked at
             throw new Fail(new Failure(file, UserError.Kind.INVALID_INPUT, "file is larger than the " + maxBytes + " bytes cxpm reads",
                     0, 0, "manifests are small; check that the right file is named"));
         } catch (NoSuchFileException e) {

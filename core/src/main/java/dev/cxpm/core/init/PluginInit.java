@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cxpm.core.TempPaths;
+import dev.cxpm.core.FileText;
 import dev.cxpm.core.UserError;
 import dev.cxpm.core.format.McpServer;
 import dev.cxpm.core.format.JsonFile;
@@ -630,7 +631,10 @@ public final class PluginInit {
 
     private static byte[] readBytes(Path file) {
         try {
-            return Files.readAllBytes(file);
+            return FileText.bytes(file, (int) MAX_BYTES, LinkOption.NOFOLLOW_LINKS); // looked at through no link: a regular file
+        } catch (FileText.TooLarge e) {
+            throw new UserError(UserError.Kind.INVALID_INPUT, file + " is larger than the " + MAX_BYTES / (1024 * 1024)
+                    + " MB cxpm adopts", "move what is not part of a skill out of skills/, then run init again");
         } catch (IOException e) {
             throw new UserError(UserError.Kind.IO, "cannot read " + file + ": " + e.getMessage(), null, e);
         }

@@ -264,7 +264,7 @@ public final class PluginCache {
         Path marker = aside.resolve(TARGET_MARKER);
         Path tree = aside.resolve(TREE);
         if (Files.isRegularFile(marker) && Files.isDirectory(tree)) {
-            Path target = Path.of(Files.readString(marker).strip()).normalize();
+            Path target = Path.of(dev.cxpm.core.FileText.read(marker, 64 * 1024).strip()).normalize(); // a path: never larger
             Optional<Path> place;
             try {
                 place = Optional.of(home.pluginPath(target, 3));

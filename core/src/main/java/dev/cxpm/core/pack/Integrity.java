@@ -156,9 +156,12 @@ public record Integrity(String algorithm, String base64) {
     private static Integrity ofFile(String algorithm, Path file) {
         MessageDigest md = newDigest(algorithm);
         byte[] buf = new byte[64 * 1024];
-        try (InputStream in = Files.newInputStream(file)) {
-            for (int n; (n = in.read(buf)) > 0; ) {
-                md.update(buf, 0, n);
+        try {
+            dev.cxpm.core.FileText.regularFile(file); // a named pipe's open would wait for a writer, forever
+            try (InputStream in = Files.newInputStream(file)) {
+                for (int n; (n = in.read(buf)) > 0; ) {
+                    md.update(buf, 0, n);
+                }
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);

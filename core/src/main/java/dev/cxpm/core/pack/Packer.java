@@ -47,6 +47,8 @@ public final class Packer {
     public static final Instant FIXED_TIME = Instant.ofEpochSecond(499_162_500L);
     public static final String PREFIX = "package/";
     public static final String IGNORE_FILE = ".cxpmignore";
+    /** Why a named pipe, socket or device in a plugin is left out: never opened (a pipe's open waits for a writer). */
+    public static final String NOT_A_FILE = "not a regular file (fifo, socket or device)";
 
     /** One file to pack: its path in the archive (without prefix), the file to read, and whether executable. */
     public record Entry(String path, Path source, long size, boolean executable) {

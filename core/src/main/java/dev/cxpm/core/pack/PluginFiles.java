@@ -90,7 +90,7 @@ final class PluginFiles {
                             ? px.permissions().contains(PosixFilePermission.OWNER_EXECUTE) : ownerExecutable(child)));
                 }
             } else {
-                excluded.add(new Excluded(rel, "not a regular file (fifo, socket or device)"));
+                excluded.add(new Excluded(rel, Packer.NOT_A_FILE));
             }
         }
     }

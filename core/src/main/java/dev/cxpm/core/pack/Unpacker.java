@@ -349,6 +349,7 @@ public final class Unpacker {
     }
 
     private TarArchiveInputStream open(Path tgz) throws IOException {
+        dev.cxpm.core.FileText.regularFile(tgz); // a named pipe's open would wait for a writer, forever
         InputStream raw = new BufferedInputStream(Files.newInputStream(tgz), 64 * 1024);
         try {
             return new TarArchiveInputStream(new ArchiveStreams.Bounded(new GZIPInputStream(raw, 64 * 1024), limits.maxArchiveBytes()), "UTF-8");
@@ -380,7 +381,11 @@ public final class Unpacker {
         return String.join("/", parts.subList(1, parts.size()));
     }
 
-    private static boolean isRegularFile(TarArchiveEntry e) {
+    /**
+     * A regular file's entry: not a link, device or named pipe. commons-compress's {@code isFile} calls any entry that is
+     * no directory a file, a pipe's and a device's included.
+     */
+    public static boolean isRegularFile(TarArchiveEntry e) {
         return e.isFile() && !e.isLink() && !e.isSymbolicLink() && !e.isCharacterDevice() && !e.isBlockDevice()
                 && !e.isFIFO();
     }

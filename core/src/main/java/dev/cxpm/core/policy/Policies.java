@@ -45,7 +45,8 @@ public final class Policies {
         List<Path> files = new ArrayList<>(List.of(config, userFile(vars), projectDir.resolve(PROJECT_FILE)));
         files.addAll(CodexRequirements.filesFor(vars));
         try {
-            if (Files.exists(config) && Files.readString(config).contains("policy")) { // parsed only when it may name one
+            // parsed only when it may name one; read as the full check reads it (bounded, a regular file)
+            if (Files.exists(config) && dev.cxpm.core.FileText.read(config, TomlSource.MAX_BYTES).contains("policy")) {
                 Optional<String> organisation = organisationSetting(vars);
                 if (organisation.isPresent()) {
                     if (organisation.get().contains("://")) {

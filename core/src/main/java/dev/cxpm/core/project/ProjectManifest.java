@@ -76,7 +76,9 @@ public final class ProjectManifest {
      */
     public static Optional<Path> projectDir(Path cwd) {
         for (Path d = cwd.toAbsolutePath().normalize(); d != null; d = d.getParent()) {
-            if (java.nio.file.Files.isRegularFile(d.resolve(FILE_NAME))) {
+            // any file of the name, not only a regular one: a pipe there is this project's, refused when read, and no
+            // parent's cxpm.toml is taken for it
+            if (java.nio.file.Files.exists(d.resolve(FILE_NAME))) {
                 return Optional.of(d);
             }
         }

@@ -119,6 +119,9 @@ public record Surface(String name, String version, SortedMap<String, SkillFace> 
         if (Files.isRegularFile(path)) {
             return ofArchive(path);
         }
+        if (Files.exists(path)) { // never opened: a named pipe's open waits for a writer
+            throw new UserError(UserError.Kind.INVALID_INPUT, path + " must be a plugin directory or a regular .tgz file; it is a named pipe, socket or device");
+        }
         throw new UserError(UserError.Kind.NOT_FOUND, path + ": no such plugin directory or archive");
     }
 

@@ -59,9 +59,11 @@ final class LockedContent {
 
     /**
      * As {@link #check(LockedPlugin, Path)}, for a store tree just checked intact or made ({@link StoreTree}): its index
-     * says which manifests it holds, each a regular file (no link) of the size indexed, so none is looked at before it
-     * is read (one lstat each, the same the check had just made) and an absent one is not looked for. A manifest not
-     * as indexed when read (changed since) is read as in any directory.
+     * says which manifests it holds, each a regular file (no link) of the size indexed, so an absent one is not looked
+     * for; each is looked at once more as FileText opens it (one lstat, as for every file read whole: a manifest swapped
+     * for a named pipe since the check would block the open forever; 50 lstats cost nothing measurable in a cold
+     * {@code --frozen} of 50 plugins, docs/BENCHMARKS.md "wt-hostile"). A manifest not as indexed when read (changed
+     * since) is read as in any directory.
      */
     static UnpackedPlugins.Manifest check(LockedPlugin p, StoreTree tree) {
         java.util.Map<String, Long> sizes = new java.util.HashMap<>();
@@ -123,7 +125,7 @@ final class LockedContent {
                 throw edited(p, "its manifest " + file.getFileName() + " is over the " + Sizes.human(JsonFile.MAX_BYTES) + " limit");
             }
             // bounded: it may have grown since it was looked at; through no link, as it was looked at
-            return FileText.bytes(file, JsonFile.MAX_BYTES, LinkOption.NOFOLLOW_LINKS);
+            return FileText.bytes(file, a, JsonFile.MAX_BYTES, LinkOption.NOFOLLOW_LINKS);
         } catch (IOException e) {
             throw new UserError(UserError.Kind.IO, "cannot read " + file + ": " + e.getMessage(), null, e);
         }

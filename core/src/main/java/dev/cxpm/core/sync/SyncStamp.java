@@ -75,7 +75,7 @@ public final class SyncStamp {
             if (!attributes.isRegularFile()) {
                 return Optional.empty(); // a link, a pipe that never ends: not one cxpm wrote
             }
-            Reader stamp = new Reader(FileText.bytes(file, MAX_BYTES, LinkOption.NOFOLLOW_LINKS));
+            Reader stamp = new Reader(FileText.bytes(file, attributes, MAX_BYTES, LinkOption.NOFOLLOW_LINKS));
             if (!HEADER.equals(stamp.line())) {
                 return Optional.empty();
             }
@@ -170,10 +170,7 @@ public final class SyncStamp {
     private static byte[] current(Path f) throws IOException {
         try {
             // one look (following links, as exists and isRegularFile each did) for both questions
-            if (!Files.readAttributes(f, BasicFileAttributes.class).isRegularFile()) {
-                throw new IOException(f + " is not a regular file");
-            }
-            return FileText.bytes(f, MAX_BYTES);
+            return FileText.bytes(f, Files.readAttributes(f, BasicFileAttributes.class), MAX_BYTES);
         } catch (NoSuchFileException e) {
             return null;
         }

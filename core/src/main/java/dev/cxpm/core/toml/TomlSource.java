@@ -49,6 +49,8 @@ public final class TomlSource {
         String text;
         try {
             text = FileText.read(file, MAX_BYTES);
+        } catch (FileText.NotRegularFile e) {
+            throw new UserError(UserError.Kind.INVALID_INPUT, e.getMessage(), fixHint);
         } catch (FileText.TooLarge e) {
             throw new UserError(UserError.Kind.INVALID_INPUT, file + " is larger than the " + MAX_BYTES / (1 << 20) + " MiB cxpm reads", fixHint);
         } catch (CharacterCodingException e) {

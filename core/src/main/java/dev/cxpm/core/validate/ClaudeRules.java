@@ -201,14 +201,12 @@ final class ClaudeRules {
         }
         Map<Path, Boolean> seen = new HashMap<>();
         for (Path f : files) {
-            if (seen.put(f.normalize(), true) != null || !Files.isRegularFile(f)) {
+            if (seen.put(f.normalize(), true) != null) {
                 continue;
             }
             try {
-                if (Files.size(f) > 1024 * 1024) {
-                    continue;
-                }
-                String text = Files.readString(f);
+                // bounded, and a regular file only (a pipe would block the open): a larger file, or none, is not looked at
+                String text = dev.cxpm.core.FileText.read(f, 1024 * 1024);
                 if (!text.startsWith("---")) {
                     continue;
                 }

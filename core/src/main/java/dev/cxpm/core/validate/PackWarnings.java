@@ -8,7 +8,7 @@ import java.nio.file.Path;
 /**
  * What {@code cxpm pack} will leave out of a plugin that its author may expect in it: entries whose names git
  * treats specially ({@code .gitattributes}, {@code .gitmodules}, look-alikes of {@code .git}), which every
- * registry refuses. Warnings only, never errors, so that pack (which validates strictly) still packs the rest.
+ * registry refuses; named pipes, sockets and devices, which no reader opens. Warnings only, never errors, so that pack (which validates strictly) still packs the rest.
  * The plugin's own {@code .git} is expected and not mentioned.
  */
 final class PackWarnings {
@@ -25,5 +25,8 @@ final class PackWarnings {
         listing.excluded().stream().filter(e -> e.reason().equals(GitReservedNames.LEFT_OUT)).forEach(e ->
                 p.warning("pack.git-reserved-name", root.resolve(e.path()), 0, "`" + e.path() + "` is " + GitReservedNames.LEFT_OUT
                         + ": cxpm pack leaves it out", "delete it, or list it in .cxpmignore"));
+        listing.excluded().stream().filter(e -> e.reason().equals(Packer.NOT_A_FILE)).forEach(e ->
+                p.warning("pack.not-a-file", root.resolve(e.path()), 0, "`" + e.path() + "` is " + Packer.NOT_A_FILE
+                        + ": cxpm pack leaves it out, and nothing reads it", "delete it, or list it in .cxpmignore"));
     }
 }

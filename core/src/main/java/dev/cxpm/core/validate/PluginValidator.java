@@ -404,13 +404,12 @@ public final class PluginValidator {
                 }
             }
             try {
-                if (Files.size(s.file()) <= 1024 * 1024) {
-                    String text = Files.readString(s.file());
-                    Text.firstHiddenChar(text).ifPresent(h -> p.strict("skill.hidden-unicode", s.file(), h.line(),
-                            "hidden or bidirectional Unicode character " + h.describe()
-                                    + " (text the user cannot see can steer the model)",
-                            "remove the invisible character"));
-                }
+                // bounded, and a regular file only (a pipe would block the open): a larger file is not looked at
+                String text = dev.cxpm.core.FileText.read(s.file(), 1024 * 1024);
+                Text.firstHiddenChar(text).ifPresent(h -> p.strict("skill.hidden-unicode", s.file(), h.line(),
+                        "hidden or bidirectional Unicode character " + h.describe()
+                                + " (text the user cannot see can steer the model)",
+                        "remove the invisible character"));
             } catch (IOException | RuntimeException e) {
                 // unreadable (binary or gone): front matter check above already reports it
             }

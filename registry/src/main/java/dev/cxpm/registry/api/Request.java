@@ -151,6 +151,32 @@ public final class Request {
         }
     }
 
+    /**
+     * As {@link #send(int, String, byte[])}, the body streamed from content, which holds at least size bytes: exactly
+     * size are sent (the length announced), so a file that grew since it was looked at sends what it then held.
+     */
+    public void send(int status, String type, InputStream content, long size) throws IOException {
+        ex.getResponseHeaders().set("Content-Type", type);
+        if (isHead()) {
+            ex.sendResponseHeaders(status, -1);
+            return;
+        }
+        ex.sendResponseHeaders(status, size == 0 ? -1 : size);
+        if (size > 0) {
+            try (OutputStream out = ex.getResponseBody()) {
+                byte[] buf = new byte[64 * 1024];
+                for (long left = size; left > 0; ) {
+                    int n = content.read(buf, 0, (int) Math.min(buf.length, left));
+                    if (n < 0) {
+                        throw new java.io.EOFException("the file ended " + left + " bytes short of the length announced");
+                    }
+                    out.write(buf, 0, n);
+                    left -= n;
+                }
+            }
+        }
+    }
+
     /** A refusal as JSON {@code {"error", "message", "problems"}} with the exception's status. */
     public void sendError(RegistryException e) throws IOException {
         ObjectNode o = JSON.createObjectNode().put("error", e.code()).put("message", e.getMessage());

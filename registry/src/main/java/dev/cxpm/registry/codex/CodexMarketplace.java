@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cxpm.core.FileText;
 import dev.cxpm.registry.Registry;
 import dev.cxpm.registry.publish.PublishedPlugin;
 import dev.cxpm.registry.storage.RegistryDatabase.PluginRow;
@@ -14,7 +15,9 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -51,6 +54,7 @@ public final class CodexMarketplace implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     private static final ObjectMapper COMPACT = new ObjectMapper();
     private static final String MAIN = "refs/heads/main";
+    private static final int MAX_REFS_BYTES = 16 << 20;
     private static final String MANIFEST = ".agents/plugins/marketplace.json";
 
     private final Registry registry;
@@ -106,26 +110,47 @@ public final class CodexMarketplace implements AutoCloseable {
         return name;
     }
 
-    /** A file of the bare repository as of the last finished view, or empty. */
-    public Optional<byte[]> file(String relative) {
+    /** A file of the repository to send: its content, streamed (a pack holds every plugin), and its size. */
+    public record RepositoryFile(InputStream content, long size) implements AutoCloseable {
+        @Override
+        public void close() throws IOException {
+            content.close();
+        }
+    }
+
+    /**
+     * A file of the bare repository as of the last finished view, or empty; the caller closes it. Only a regular file,
+     * looked at through no link before it is opened: a link could lead out of the repository, and a named pipe's open
+     * would wait for a writer, forever, holding the request's thread.
+     */
+    public Optional<RepositoryFile> file(String relative) {
         if (relative.isEmpty() || relative.contains("..") || relative.startsWith("/") || relative.contains("\\")) {
             return Optional.empty();
         }
         byte[] current = view();
         if (relative.equals("info/refs")) {
-            return Optional.of(current);
+            return Optional.of(new RepositoryFile(new java.io.ByteArrayInputStream(current), current.length));
         }
         Path f = git.dir.resolve(relative).normalize();
-        if (!f.startsWith(git.dir) || !Files.isRegularFile(f)) {
+        if (!f.startsWith(git.dir)) {
             return Optional.empty();
         }
         try {
-            return Optional.of(Files.readAllBytes(f));
+            BasicFileAttributes a = Files.readAttributes(f, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            if (!a.isRegularFile()) {
+                return Optional.empty();
+            }
+            return Optional.of(new RepositoryFile(Files.newInputStream(f, LinkOption.NOFOLLOW_LINKS), a.size()));
         } catch (java.nio.file.NoSuchFileException e) {
-            return Optional.empty(); // a pack merged away between the check and the read
+            return Optional.empty(); // a pack merged away between the look and the open
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The refs file git writes: a line a ref, and the view has a few; a larger one is not this view's. */
+    private byte[] readRefs() throws IOException {
+        return FileText.bytes(git.dir.resolve("info/refs"), MAX_REFS_BYTES, LinkOption.NOFOLLOW_LINKS);
     }
 
     /** The current view's refs: the one on disk at first, the first build's when there is none. */
@@ -154,9 +179,11 @@ public final class CodexMarketplace implements AutoCloseable {
 
     private byte[] onDisk() {
         try {
-            Path info = git.dir.resolve("info/refs");
-            return Files.isDirectory(git.dir.resolve("objects")) && Files.isRegularFile(info) && Files.size(info) > 0
-                    ? Files.readAllBytes(info) : null;
+            if (!Files.isDirectory(git.dir.resolve("objects"))) {
+                return null;
+            }
+            byte[] refs = readRefs(); // none, a link, a pipe or past the bound: no view on disk, built again
+            return refs.length > 0 ? refs : null;
         } catch (IOException e) {
             return null;
         }
@@ -276,7 +303,7 @@ public final class CodexMarketplace implements AutoCloseable {
                 return;
             }
             git.run("update-server-info");
-            refs = Files.readAllBytes(git.dir.resolve("info/refs"));
+            refs = readRefs();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

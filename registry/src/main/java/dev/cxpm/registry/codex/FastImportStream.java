@@ -62,7 +62,7 @@ final class FastImportStream {
             for (TarArchiveEntry e; (e = next(tar)) != null; ) {
                 String path = pathInPlugin(e.getName());
                 if (++entries > PluginArchive.MAX_ENTRIES || path == null || (bytes += e.getSize()) > PluginArchive.MAX_CONTENT_BYTES
-                        || !(e.isDirectory() || (e.isFile() && !e.isSymbolicLink() && !e.isLink() && !e.isGNUSparse()))) {
+                        || !(e.isDirectory() || (dev.cxpm.core.pack.Unpacker.isRegularFile(e) && !e.isGNUSparse()))) {
                     throw new Uncarried("entry " + e.getName().replaceAll("\\p{Cntrl}", "?"));
                 }
                 if (e.isFile() && !path.isEmpty()) {

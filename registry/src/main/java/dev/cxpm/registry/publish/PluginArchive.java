@@ -37,7 +37,7 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 public final class PluginArchive {
 
     /** Documented limits (README): a compressed upload, its content, its number of entries. */
-    public static final int MAX_COMPRESSED_BYTES = 50 * 1024 * 1024;
+    public static final int MAX_COMPRESSED_BYTES = dev.cxpm.registry.storage.blob.BlobStore.MAX_BLOB_BYTES;
     public static final long MAX_CONTENT_BYTES = 200L * 1024 * 1024;
     public static final int MAX_ENTRIES = 10_000;
     /** What an install accepts for one file (the foundation's Unpacker): a registry must not serve what no client installs. */
@@ -111,7 +111,7 @@ public final class PluginArchive {
                 if (e.isDirectory()) {
                     continue;
                 }
-                if (!e.isFile() || e.isGNUSparse()) {
+                if (!dev.cxpm.core.pack.Unpacker.isRegularFile(e) || e.isGNUSparse()) { // not isFile: a pipe's entry is one
                     problems.add(new Problem("special-entry", path, "only regular files and directories are allowed (device, fifo or other special entry)"));
                     continue;
                 }

@@ -3,6 +3,7 @@ package dev.cxpm.registry.storage;
 import static dev.cxpm.registry.storage.BackupFormat.JSON;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.cxpm.core.FileText;
 import dev.cxpm.core.format.CodexNames;
 import dev.cxpm.core.pack.Integrity;
 import dev.cxpm.registry.storage.BackupException.Cause;
@@ -15,6 +16,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.sql.Connection;
@@ -106,7 +108,8 @@ public final class RegistryImport {
                 throw new BackupException(Cause.INVALID_EXPORT, BackupFormat.MANIFEST + ": missing, not a plain file or larger than "
                         + BackupFormat.MAX_MANIFEST + " bytes (is " + dir + " a cxpm registry export?)");
             }
-            JsonNode m = JSON.readTree(Files.readAllBytes(file));
+            // read as it was looked at (through no link), and no further than the bound whatever it grew to since
+            JsonNode m = JSON.readTree(FileText.bytes(file, BackupFormat.MAX_MANIFEST, LinkOption.NOFOLLOW_LINKS));
             if (m == null || !BackupFormat.FORMAT.equals(m.path("format").asText()) || !m.path("version").isIntegralNumber()) {
                 throw new BackupException(Cause.INVALID_EXPORT, BackupFormat.MANIFEST + ": not a cxpm registry export");
             }
@@ -115,6 +118,8 @@ public final class RegistryImport {
                         + m.path("version").asInt() + ", this cxpm reads version " + BackupFormat.VERSION + " (use the cxpm that wrote it, or a newer one)");
             }
             return m;
+        } catch (FileText.TooLarge e) {
+            throw new BackupException(Cause.INVALID_EXPORT, BackupFormat.MANIFEST + ": larger than " + BackupFormat.MAX_MANIFEST + " bytes", e);
         } catch (IOException e) {
             throw new BackupException(Cause.INVALID_EXPORT, BackupFormat.MANIFEST + ": cannot read: " + e.getMessage(), e);
         }
@@ -157,14 +162,21 @@ public final class RegistryImport {
                 Path f = it.next();
                 String name = f.getFileName().toString();
                 String shown = BackupFormat.BLOBS + "/" + (BLOB_NAME.matcher(name).matches() ? name : "(a file whose name is not a blob's)");
-                if (!BLOB_NAME.matcher(name).matches() || !Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)) {
+                BasicFileAttributes a = Files.readAttributes(f, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                if (!BLOB_NAME.matcher(name).matches() || !a.isRegularFile()) {
                     throw new BackupException(Cause.INVALID_EXPORT, shown + ": not a blob file (expected <sha512 hex>.tgz, a plain file)");
+                }
+                if (a.size() > BlobStore.MAX_BLOB_BYTES) { // refused before hashing: no registry stores a larger one
+                    throw new BackupException(Cause.INVALID_EXPORT, shown + ": larger than the " + BlobStore.MAX_BLOB_BYTES
+                            + " bytes a registry accepts for an archive; nothing was imported");
                 }
                 String hex = name.substring(0, 128);
                 MessageDigest sha = Integrity.newSha512();
-                try (InputStream in = Files.newInputStream(f)) {
+                // as it was looked at, and no further than what it then held (a file that grew since no longer matches)
+                try (InputStream in = Files.newInputStream(f, LinkOption.NOFOLLOW_LINKS)) {
                     byte[] buf = new byte[64 * 1024];
-                    for (int n; (n = in.read(buf)) > 0; ) {
+                    long left = a.size() + 1;
+                    for (int n; left > 0 && (n = in.read(buf, 0, (int) Math.min(buf.length, left))) > 0; left -= n) {
                         sha.update(buf, 0, n);
                     }
                 }
@@ -219,7 +231,8 @@ public final class RegistryImport {
         long line = 0;
         String sql = "INSERT INTO " + t.name() + " (" + t.columnList() + ") VALUES ("
                 + String.join(", ", t.columns().stream().map(x -> "?").toList()) + ")";
-        try (InputStream in = new DigestInputStream(new BufferedInputStream(Files.newInputStream(file)), sha);
+        // through no link, as it was looked at: a link swapped in since would read a file outside the export
+        try (InputStream in = new DigestInputStream(new BufferedInputStream(Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)), sha);
              PreparedStatement p = c.prepareStatement(sql)) {
             for (byte[] bytes; (bytes = readLine(in, t, line + 1)) != null; ) {
                 line++;

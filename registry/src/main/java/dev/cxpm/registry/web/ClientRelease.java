@@ -88,7 +88,9 @@ public final class ClientRelease {
                     || Files.size(sum) > 1024) {
                 return Optional.empty();
             }
-            Matcher m = SUM.matcher(Files.readString(sum, StandardCharsets.US_ASCII));
+            // read as it was looked at (through no link) and no further than the bound, whatever it grew to since
+            byte[] bytes = dev.cxpm.core.FileText.bytes(sum, 1024, LinkOption.NOFOLLOW_LINKS);
+            Matcher m = SUM.matcher(StandardCharsets.US_ASCII.newDecoder().decode(java.nio.ByteBuffer.wrap(bytes)));
             return m.matches() && m.group(2).equals(archive.getFileName().toString()) ? Optional.of(m.group(1)) : Optional.empty();
         } catch (IOException | UncheckedIOException e) {
             return Optional.empty();

@@ -15,6 +15,9 @@ import java.util.Set;
  */
 public interface BlobStore {
 
+    /** The largest blob a registry stores: every one is an archive publish accepted (a mirror's too), no larger. */
+    int MAX_BLOB_BYTES = 50 * 1024 * 1024;
+
     /** Stores the bytes under their integrity, completely or not at all (a crash leaves no partial blob). */
     void put(Integrity integrity, byte[] content);
 
