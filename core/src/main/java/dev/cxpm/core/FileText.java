@@ -47,11 +47,21 @@ public final class FileText {
      * every file read, a sync reads one or two a plugin.
      */
     public static byte[] bytes(Path file, int maxBytes, LinkOption... links) throws IOException {
+        return bytes(file, maxBytes, FIRST_READ - 1, links);
+    }
+
+    /**
+     * As {@link #bytes(Path, int, LinkOption...)}, for a file whose size the caller has just looked at (sizeHint): the
+     * first read takes one byte more than that, so a file still of that size is read with one buffer of its size (and the
+     * read that finds the end), not into 8 KiB (most files a sync reads are a few hundred bytes, three a plugin: 24 KiB of
+     * garbage a plugin, the most any one thing allocated in a sync). A file that grew meanwhile is read on as any other.
+     */
+    public static byte[] bytes(Path file, int maxBytes, long sizeHint, LinkOption... links) throws IOException {
         OpenOption[] options = new OpenOption[links.length + 1];
         options[0] = StandardOpenOption.READ;
         System.arraycopy(links, 0, options, 1, links.length);
         try (SeekableByteChannel in = Files.newByteChannel(file, options)) {
-            byte[] buf = new byte[(int) Math.min(maxBytes + 1L, FIRST_READ)];
+            byte[] buf = new byte[(int) Math.min(maxBytes + 1L, Math.max(sizeHint, 0) + 1)];
             int n = 0;
             while (true) {
                 if (n == buf.length) {

@@ -136,7 +136,7 @@ public final class JsonFile {
                         "file is " + size + " bytes, larger than the " + maxBytes + " bytes cxpm reads", 0, 0,
                         "manifests are small; check that the right file is named"));
             }
-            return utf8(file, FileText.bytes(file, maxBytes));
+            return utf8(file, FileText.bytes(file, maxBytes, size));
         } catch (FileText.TooLarge e) { // not a regular file (a link to a device), or one that grew since
             throw new Fail(new Failure(file, UserError.Kind.INVALID_INPUT, "file is larger than the " + maxBytes + " bytes cxpm reads",
                     0, 0, "manifests are small; check that the right file is named"));

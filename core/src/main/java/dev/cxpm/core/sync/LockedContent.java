@@ -123,7 +123,7 @@ final class LockedContent {
                 throw edited(p, "its manifest " + file.getFileName() + " is over the " + Sizes.human(JsonFile.MAX_BYTES) + " limit");
             }
             // bounded: it may have grown since it was looked at; through no link, as it was looked at
-            return FileText.bytes(file, JsonFile.MAX_BYTES, LinkOption.NOFOLLOW_LINKS);
+            return FileText.bytes(file, JsonFile.MAX_BYTES, a.size(), LinkOption.NOFOLLOW_LINKS);
         } catch (IOException e) {
             throw new UserError(UserError.Kind.IO, "cannot read " + file + ": " + e.getMessage(), null, e);
         }
@@ -133,7 +133,7 @@ final class LockedContent {
     private static byte[] indexedManifest(LockedPlugin p, Path file, long size) {
         if (size <= JsonFile.MAX_BYTES) {
             try {
-                byte[] bytes = FileText.bytes(file, JsonFile.MAX_BYTES, LinkOption.NOFOLLOW_LINKS);
+                byte[] bytes = FileText.bytes(file, JsonFile.MAX_BYTES, size, LinkOption.NOFOLLOW_LINKS);
                 if (bytes.length == size) {
                     return bytes;
                 }

@@ -306,7 +306,7 @@ record StoreTree(Path files, List<String> dirs, List<File> entries) {
             // read through no link, up to the bound (no size and position asked again, as readAllLines's stream did);
             // split where readAllLines split (\n, \r, \r\n), decoded as strictly
             List<String> lines = dev.cxpm.core.FileText.utf8(dev.cxpm.core.FileText.bytes(index, (int) MAX_INDEX_BYTES,
-                    LinkOption.NOFOLLOW_LINKS)).lines().toList();
+                    indexFile.size(), LinkOption.NOFOLLOW_LINKS)).lines().toList();
             if (lines.isEmpty() || !lines.get(0).equals(HEADER)) {
                 return Optional.empty();
             }
