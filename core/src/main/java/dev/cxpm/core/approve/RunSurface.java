@@ -103,7 +103,7 @@ public record RunSurface(SortedMap<String, Server> mcpServers, SortedMap<String,
             if (files.size() >= MAX_FILES) {
                 break;
             }
-            if (!plugin.mayHold(plugin.root().resolve(rel))) {
+            if (!plugin.mayHold(rel)) { // relative and normalized (fileCandidates)
                 continue; // not in the plugin's checked listing: not there (most words are no file: npx, a package name)
             }
             PluginPaths.resolveInside(plugin.root(), "./" + rel).filter(f -> Files.isRegularFile(f)).map(RunSurface::sha256)
