@@ -18,7 +18,7 @@ import java.util.Map;
  * A TOML file parsed once, remembering on which line each key was written, so that every problem
  * found later in its values can name the file and line. {@link TomlTree} does the parsing (Jackson's TOML module,
  * which knows all of TOML 1.0 and reports syntax errors with line and column, for all but the plain shapes); it forgets locations, so a
- * light scan of the text maps key paths ({@code plugins/github/version}, {@code plugin/0/name}) to
+ * light scan of the text, made when a line is first asked for, maps key paths ({@code plugins/github/version}, {@code plugin/0/name}) to
  * lines. Keys inside an inline table map to the line of the table, which is where a user looks.
  */
 public final class TomlSource {
@@ -26,13 +26,13 @@ public final class TomlSource {
     private final Path path;
     private final String text;
     private final JsonNode root;
-    private final Map<String, Integer> lines;
+    /** Each key path's line, scanned from the text when a line is first asked for (only a problem asks): null until then. */
+    private Map<String, Integer> lines;
 
-    private TomlSource(Path path, String text, JsonNode root, Map<String, Integer> lines) {
+    private TomlSource(Path path, String text, JsonNode root) {
         this.path = path;
         this.text = text;
         this.root = root;
-        this.lines = lines;
     }
 
     /**
@@ -67,7 +67,7 @@ public final class TomlSource {
             SyntaxError words = SyntaxError.toml(file.toString(), text, e, fixHint);
             throw new UserError(UserError.Kind.INVALID_INPUT, words.message(), fixHint, e);
         }
-        return new TomlSource(file, text, root, indexLines(text));
+        return new TomlSource(file, text, root);
     }
 
     public Path path() {
@@ -87,6 +87,7 @@ public final class TomlSource {
      * or inline table was; 0 when unknown. Array-of-tables elements are addressed by index.
      */
     public int lineOf(String... keyPath) {
+        Map<String, Integer> lines = lines();
         for (int n = keyPath.length; n > 0; n--) {
             Integer line = lines.get(String.join("\u0000", java.util.Arrays.copyOf(keyPath, n)));
             if (line != null) {
@@ -103,6 +104,18 @@ public final class TomlSource {
     }
 
     // --- line index ----------------------------------------------------------------------------
+
+    /**
+     * The line index, scanned once, when first asked for: every file cxpm reads is parsed on every command, a lockfile
+     * of 1,000 plugins on each sync, and its lines are wanted only to name where a problem is (two thirds of what reading
+     * such a lockfile allocated).
+     */
+    private synchronized Map<String, Integer> lines() {
+        if (lines == null) {
+            lines = indexLines(text);
+        }
+        return lines;
+    }
 
     private static Map<String, Integer> indexLines(String text) {
         Map<String, Integer> lines = new HashMap<>();
