@@ -79,6 +79,16 @@ public final class FileText {
         }
     }
 
+    /** Whether every byte is below 0x80: ASCII, which UTF-8 decodes byte for byte, each to the char of its value. */
+    private static boolean ascii(byte[] bytes) {
+        for (byte b : bytes) {
+            if (b < 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** The file's text, as {@link #bytes} reads and {@link #utf8} decodes it. */
     public static String read(Path file, int maxBytes) throws IOException {
         return utf8(bytes(file, maxBytes));
@@ -86,6 +96,9 @@ public final class FileText {
 
     /** The bytes as UTF-8 text; anything not UTF-8 is a CharacterCodingException, not replaced. */
     public static String utf8(byte[] bytes) throws CharacterCodingException {
+        if (ascii(bytes)) { // what nearly every file cxpm reads is: the same text, without a decoder and its buffers per file
+            return new String(bytes, StandardCharsets.US_ASCII);
+        }
         return StandardCharsets.UTF_8.newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT)

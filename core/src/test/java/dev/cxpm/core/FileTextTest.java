@@ -44,6 +44,31 @@ class FileTextTest {
     }
 
     @Test
+    void aSizeHintThatNoLongerHoldsStillReadsTheWholeFileAndTheBoundStillHolds() throws IOException {
+        byte[] some = new byte[3000];
+        java.util.Arrays.fill(some, (byte) 'x');
+        Path file = Files.write(tmp.resolve("some"), some);
+        for (long hint : new long[] {0, 1, 2999, 3000, 3001, 100_000}) { // grew since, shrank since, as looked at
+            assertThat(FileText.bytes(file, 1 << 20, hint)).as("hint %d", hint).isEqualTo(some);
+            assertThatThrownBy(() -> FileText.bytes(file, 2999, hint)).as("hint %d", hint).isInstanceOf(FileText.TooLarge.class);
+        }
+        Path endless = Files.createSymbolicLink(tmp.resolve("endless"), Path.of("/dev/zero"));
+        assertThatThrownBy(() -> FileText.bytes(endless, 1024, 0)).isInstanceOf(FileText.TooLarge.class);
+        assertThat(FileText.bytes(Files.write(tmp.resolve("empty"), new byte[0]), 10, 0)).isEmpty();
+    }
+
+    @Test
+    void asciiAndOtherUtf8DecodeAsTheStrictDecoderDoes() throws IOException {
+        for (String text : new String[] {"", "plain ascii\n\r\t{}\u0000\u007f", "h\u00e9llo", "\u65e5\u672c", "\ud83d\ude00 emoji", "a\u0080b"}) {
+            byte[] bytes = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(FileText.utf8(bytes)).isEqualTo(text).isEqualTo(java.nio.charset.StandardCharsets.UTF_8.newDecoder()
+                    .decode(java.nio.ByteBuffer.wrap(bytes)).toString());
+        }
+        assertThatThrownBy(() -> FileText.utf8(new byte[] {(byte) 0x80})).isInstanceOf(CharacterCodingException.class);
+        assertThatThrownBy(() -> FileText.utf8(new byte[] {'a', (byte) 0xc3})).isInstanceOf(CharacterCodingException.class);
+    }
+
+    @Test
     void textThatIsNotUtf8IsRefusedNotReplaced() throws IOException {
         assertThat(FileText.utf8("héllo".getBytes(java.nio.charset.StandardCharsets.UTF_8))).isEqualTo("héllo");
         assertThatThrownBy(() -> FileText.utf8(new byte[] {'a', (byte) 0xff})).isInstanceOf(CharacterCodingException.class);
