@@ -38,6 +38,8 @@ public final class Plugin {
     private final JsonFile manifestJson;
     private List<Skill> skills;
     private McpConfig mcp;
+    /** {@link #mcpServers}, made once: the prerequisite check and the run surface each ask for them. */
+    private Map<String, McpServer> mcpServers;
     private Map<String, App> apps;
     private Optional<Path> appsFile;
     private List<Hook> hooks;
@@ -346,6 +348,13 @@ public final class Plugin {
 
     /** The MCP servers by name (sorted); malformed configurations offer none, malformed servers are skipped. */
     public Map<String, McpServer> mcpServers() {
+        if (mcpServers == null) {
+            mcpServers = readMcpServers();
+        }
+        return mcpServers;
+    }
+
+    private Map<String, McpServer> readMcpServers() {
         McpConfig config = mcpConfig();
         if (config.json().isEmpty()) {
             return Map.of();
