@@ -50,14 +50,22 @@ record StoreTree(Path files, List<String> dirs, List<File> entries) {
     }
 
     static Path dir(Store store, Integrity integrity) {
-        Path blob = store.blob(integrity);
+        return dirOf(store.blob(integrity));
+    }
+
+    /** The tree beside a stored archive ({@link Store#blob}): {@code <hex>.tree} beside {@code <hex>.tgz}. */
+    static Path dirOf(Path blob) {
         String name = blob.getFileName().toString();
         return blob.resolveSibling(name.substring(0, name.length() - ".tgz".length()) + ".tree");
     }
 
     /** The stored tree of this content, when it is there and every file is as it was made; a damaged one is removed. */
     static Optional<StoreTree> checked(Store store, Integrity integrity) {
-        Path dir = dir(store, integrity);
+        return checked(store, dir(store, integrity));
+    }
+
+    /** {@link #checked(Store, Integrity)}, for the content whose tree is dir ({@link #dirOf} its archive). */
+    static Optional<StoreTree> checked(Store store, Path dir) {
         if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
             return Optional.empty();
         }
