@@ -61,7 +61,7 @@ public final class FileText {
         options[0] = StandardOpenOption.READ;
         System.arraycopy(links, 0, options, 1, links.length);
         try (SeekableByteChannel in = Files.newByteChannel(file, options)) {
-            byte[] buf = new byte[(int) Math.min(maxBytes + 1L, Math.max(sizeHint, 0) + 1)];
+            byte[] buf = new byte[(int) (sizeHint >= maxBytes ? maxBytes + 1L : Math.max(sizeHint, 0) + 1)];
             int n = 0;
             while (true) {
                 if (n == buf.length) {

@@ -48,7 +48,7 @@ class FileTextTest {
         byte[] some = new byte[3000];
         java.util.Arrays.fill(some, (byte) 'x');
         Path file = Files.write(tmp.resolve("some"), some);
-        for (long hint : new long[] {0, 1, 2999, 3000, 3001, 100_000}) { // grew since, shrank since, as looked at
+        for (long hint : new long[] {-1, 0, 1, 2999, 3000, 3001, 100_000, Long.MAX_VALUE}) { // grew since, shrank since, as looked at
             assertThat(FileText.bytes(file, 1 << 20, hint)).as("hint %d", hint).isEqualTo(some);
             assertThatThrownBy(() -> FileText.bytes(file, 2999, hint)).as("hint %d", hint).isInstanceOf(FileText.TooLarge.class);
         }
