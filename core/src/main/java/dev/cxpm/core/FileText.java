@@ -22,7 +22,7 @@ import java.util.Arrays;
  */
 public final class FileText {
 
-    /** The first read's size: most files cxpm reads whole (manifests, indexes) fit, read with one call and a second at the end. */
+    /** The least a buffer grows to, for a file that reads longer than its size said (one of /proc says 0). */
     private static final int FIRST_READ = 8192;
 
     private FileText() {
@@ -62,9 +62,10 @@ public final class FileText {
 
     /**
      * The file's bytes, when there are at most maxBytes of them; else {@link TooLarge}, having read maxBytes + 1. links:
-     * {@link LinkOption#NOFOLLOW_LINKS} to refuse a file that is a link. Read until the end in a buffer that grows, not
-     * sized by asking first: an InputStream's readNBytes asks the file's size and position (an fstat and an lseek) for
-     * every file read, a sync reads one or two a plugin.
+     * {@link LinkOption#NOFOLLOW_LINKS} to refuse a file that is a link. Looked at once before it is opened (refused
+     * unless a regular file, {@link NotRegularFile}), then read until the end in a buffer sized by that look, which grows
+     * if the file did; not through an InputStream, whose readNBytes asks the size and position again (an fstat and an
+     * lseek) for every file read, and a sync reads one or two a plugin.
      */
     public static byte[] bytes(Path file, int maxBytes, LinkOption... links) throws IOException {
         return bytes(file, regularFile(file, links), maxBytes, links);
@@ -90,23 +91,28 @@ public final class FileText {
      * As {@link #bytes(Path, int, LinkOption...)}, for a caller that has just looked at the file itself (with the same
      * links): what is not a regular file is refused on that look, {@link NotRegularFile}, without a second one. A file
      * swapped for a pipe between the look and the open still blocks the open: Java cannot open without blocking.
+     * The size the look saw sizes the first read one byte past it, so a file still of that size is read into one buffer
+     * of its size (and the read that finds the end), not into 8 KiB (most files a sync reads are a few hundred bytes,
+     * three a plugin: 24 KiB of garbage a plugin, the most any one thing allocated in a sync). A file that grew
+     * meanwhile is read on as any other, to the bound.
      */
     public static byte[] bytes(Path file, BasicFileAttributes looked, int maxBytes, LinkOption... links) throws IOException {
         if (!looked.isRegularFile()) {
             throw notRegular(file, looked);
         }
+        long sizeHint = looked.size();
         OpenOption[] options = new OpenOption[links.length + 1];
         options[0] = StandardOpenOption.READ;
         System.arraycopy(links, 0, options, 1, links.length);
         try (SeekableByteChannel in = Files.newByteChannel(file, options)) {
-            byte[] buf = new byte[(int) Math.min(maxBytes + 1L, FIRST_READ)];
+            byte[] buf = new byte[(int) (sizeHint >= maxBytes ? maxBytes + 1L : Math.max(sizeHint, 0) + 1)];
             int n = 0;
             while (true) {
                 if (n == buf.length) {
                     if (n > maxBytes) {
                         throw new TooLarge(file, maxBytes);
                     }
-                    buf = Arrays.copyOf(buf, (int) Math.min(maxBytes + 1L, buf.length * 2L));
+                    buf = Arrays.copyOf(buf, (int) Math.min(maxBytes + 1L, Math.max(buf.length * 2L, FIRST_READ)));
                 }
                 int read = in.read(ByteBuffer.wrap(buf, n, buf.length - n));
                 if (read < 0) {
@@ -117,6 +123,16 @@ public final class FileText {
         }
     }
 
+    /** Whether every byte is below 0x80: ASCII, which UTF-8 decodes byte for byte, each to the char of its value. */
+    private static boolean ascii(byte[] bytes) {
+        for (byte b : bytes) {
+            if (b < 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** The file's text, as {@link #bytes} reads and {@link #utf8} decodes it. */
     public static String read(Path file, int maxBytes) throws IOException {
         return utf8(bytes(file, maxBytes));
@@ -124,6 +140,9 @@ public final class FileText {
 
     /** The bytes as UTF-8 text; anything not UTF-8 is a CharacterCodingException, not replaced. */
     public static String utf8(byte[] bytes) throws CharacterCodingException {
+        if (ascii(bytes)) { // what nearly every file cxpm reads is: the same text, without a decoder and its buffers per file
+            return new String(bytes, StandardCharsets.US_ASCII);
+        }
         return StandardCharsets.UTF_8.newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT)

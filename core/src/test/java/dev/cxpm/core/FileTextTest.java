@@ -48,6 +48,46 @@ class FileTextTest {
     }
 
     @Test
+    void aSizeHintThatNoLongerHoldsStillReadsTheWholeFileAndTheBoundStillHolds() throws IOException {
+        byte[] some = new byte[3000];
+        java.util.Arrays.fill(some, (byte) 'x');
+        Path file = Files.write(tmp.resolve("some"), some);
+        for (long hint : new long[] {-1, 0, 1, 2999, 3000, 3001, 100_000, Long.MAX_VALUE}) { // grew since, shrank since, as looked at
+            assertThat(FileText.bytes(file, lookedAt(hint), 1 << 20)).as("hint %d", hint).isEqualTo(some);
+            assertThatThrownBy(() -> FileText.bytes(file, lookedAt(hint), 2999)).as("hint %d", hint).isInstanceOf(FileText.TooLarge.class);
+        }
+        Path endless = Files.createSymbolicLink(tmp.resolve("endless"), Path.of("/dev/zero"));
+        assertThatThrownBy(() -> FileText.bytes(endless, lookedAt(0), 1024)).isInstanceOf(FileText.TooLarge.class);
+        assertThat(FileText.bytes(Files.write(tmp.resolve("empty"), new byte[0]), lookedAt(0), 10)).isEmpty();
+    }
+
+    /** A look at a regular file that saw this size (the file may have changed since). */
+    private static java.nio.file.attribute.BasicFileAttributes lookedAt(long size) {
+        return new java.nio.file.attribute.BasicFileAttributes() {
+            public java.nio.file.attribute.FileTime lastModifiedTime() { return java.nio.file.attribute.FileTime.fromMillis(0); }
+            public java.nio.file.attribute.FileTime lastAccessTime() { return lastModifiedTime(); }
+            public java.nio.file.attribute.FileTime creationTime() { return lastModifiedTime(); }
+            public boolean isRegularFile() { return true; }
+            public boolean isDirectory() { return false; }
+            public boolean isSymbolicLink() { return false; }
+            public boolean isOther() { return false; }
+            public long size() { return size; }
+            public Object fileKey() { return null; }
+        };
+    }
+
+    @Test
+    void asciiAndOtherUtf8DecodeAsTheStrictDecoderDoes() throws IOException {
+        for (String text : new String[] {"", "plain ascii\n\r\t{}\u0000\u007f", "h\u00e9llo", "\u65e5\u672c", "\ud83d\ude00 emoji", "a\u0080b"}) {
+            byte[] bytes = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(FileText.utf8(bytes)).isEqualTo(text).isEqualTo(java.nio.charset.StandardCharsets.UTF_8.newDecoder()
+                    .decode(java.nio.ByteBuffer.wrap(bytes)).toString());
+        }
+        assertThatThrownBy(() -> FileText.utf8(new byte[] {(byte) 0x80})).isInstanceOf(CharacterCodingException.class);
+        assertThatThrownBy(() -> FileText.utf8(new byte[] {'a', (byte) 0xc3})).isInstanceOf(CharacterCodingException.class);
+    }
+
+    @Test
     void textThatIsNotUtf8IsRefusedNotReplaced() throws IOException {
         assertThat(FileText.utf8("héllo".getBytes(java.nio.charset.StandardCharsets.UTF_8))).isEqualTo("héllo");
         assertThatThrownBy(() -> FileText.utf8(new byte[] {'a', (byte) 0xff})).isInstanceOf(CharacterCodingException.class);

@@ -127,6 +127,15 @@ class StoreLinkTest {
             "cxpm-tree 1\nd ..\nd ../x\n",
             "cxpm-tree 1\nf - 6 0 - skills/missing-dir/a.md\n",
             Files.readString(index).replace("\nd ", "\nd /abs"),
+            // each part of a path between slashes is read, its parent listed: none may be empty, . or .., wherever it stands
+            "cxpm-tree 1\nd .\n",
+            "cxpm-tree 1\nd a\nd a/\n",
+            "cxpm-tree 1\nd a\nd a/.\n",
+            "cxpm-tree 1\nd a\nd a/..\n",
+            "cxpm-tree 1\nd a\nf - 6 0 - a/..\n",
+            "cxpm-tree 1\nf - 6 0 - \n",
+            "cxpm-tree 1\r\nd ..\r\n", // lines end at \r\n and at \r too
+            "cxpm-tree 1\rd ..\r",
         };
         for (String text : hostile) {
             Files.writeString(index, text);

@@ -142,6 +142,36 @@ class ApprovalsTest {
         assertThat(unapproved.stderr()).contains("gh@fx");
     }
 
+    /**
+     * What a plugin runs is read from the bytes about to be installed, not taken from what the store recorded: an edit
+     * of the store's tree that keeps each file's size, inode and time (which the tree's one lstat a file cannot tell) is
+     * still caught by the approval on a frozen sync into a fresh home, before anything is placed.
+     */
+    @Test
+    void aStoreTreeEditedToLookUntouchedIsStillCheckedForWhatItRunsOnAFrozenSync() throws Exception {
+        TeamFixture t = team("1.0.0", "sh").needs("gh", "^1");
+        assertThat(t.cxpm("sync", "--yes").exitCode()).isZero();
+        String lock = t.read(t.project.resolve("cxpm.lock"));
+        Path mcp;
+        try (java.util.stream.Stream<Path> walk = Files.walk(dir.resolve("store"))) {
+            mcp = walk.filter(p -> p.toString().contains(".tree/files/") && p.getFileName().toString().equals(".mcp.json"))
+                    .findFirst().orElseThrow();
+        }
+        String text = Files.readString(mcp);
+        java.nio.file.attribute.FileTime time = Files.getLastModifiedTime(mcp);
+        Object inode = Files.readAttributes(mcp, java.nio.file.attribute.BasicFileAttributes.class).fileKey();
+        Files.writeString(mcp, text.replace("\"command\": \"sh\"", "\"command\": \"id\"")); // in place, same size
+        Files.setLastModifiedTime(mcp, time);
+        assertThat(Files.size(mcp)).isEqualTo(text.length());
+        assertThat(Files.readAttributes(mcp, java.nio.file.attribute.BasicFileAttributes.class).fileKey()).isEqualTo(inode);
+
+        CliRun ci = t.cxpmIn(t.project, "ci-home", "sync", "--frozen");
+        assertThat(ci.exitCode()).as(ci.stderr()).isEqualTo(9);
+        assertThat(ci.stderr()).contains("gh@fx changes what it runs", "~ mcp server \"gh\": command \"sh\" -> \"id\"");
+        assertThat(t.dir.resolve("ci-home/plugins/cache/fx/gh")).doesNotExist();
+        assertThat(t.read(t.project.resolve("cxpm.lock"))).isEqualTo(lock);
+    }
+
     @Test
     void stdinThatIsNotATerminalIsNeverAskedEvenWhenItCouldAnswer() {
         TeamFixture t = team("1.0.0", "sh");

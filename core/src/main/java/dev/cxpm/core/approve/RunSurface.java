@@ -103,7 +103,7 @@ public record RunSurface(SortedMap<String, Server> mcpServers, SortedMap<String,
             if (files.size() >= MAX_FILES) {
                 break;
             }
-            if (!plugin.mayHold(plugin.root().resolve(rel))) {
+            if (!plugin.mayHold(rel)) { // relative and normalized (fileCandidates)
                 continue; // not in the plugin's checked listing: not there (most words are no file: npx, a package name)
             }
             PluginPaths.resolveInside(plugin.root(), "./" + rel).filter(f -> Files.isRegularFile(f)).map(RunSurface::sha256)
@@ -192,25 +192,68 @@ public record RunSurface(SortedMap<String, Server> mcpServers, SortedMap<String,
 
     /** One line of JSON, keys sorted, absent parts left out: the same text for the same surface on any machine. */
     public String canonical() {
-        ObjectNode o = toJson();
-        o.put("runSurface", FORMAT);
-        return JsonText.compact(sorted(o));
+        // toJson() with "runSurface", every object's keys sorted, written straight from the maps (keys in their natural
+        // order) instead of building that tree and a sorted copy of it for each plugin of each sync: the top level's keys
+        // sorted are apps, files, hooks, mcpServers, runSurface; a server's args, command, cwd, env, url; an app's id, url
+        return JsonText.compact(g -> {
+            g.writeStartObject();
+            g.writeObjectFieldStart("apps");
+            for (var e : natural(apps).entrySet()) {
+                g.writeObjectFieldStart(e.getKey());
+                stringIfSet(g, "id", e.getValue().id());
+                stringIfSet(g, "url", e.getValue().url());
+                g.writeEndObject();
+            }
+            g.writeEndObject();
+            g.writeObjectFieldStart("files");
+            for (var e : natural(files).entrySet()) {
+                g.writeStringField(e.getKey(), e.getValue());
+            }
+            g.writeEndObject();
+            g.writeObjectFieldStart("hooks");
+            for (var e : natural(hooks).entrySet()) {
+                strings(g, e.getKey(), e.getValue());
+            }
+            g.writeEndObject();
+            g.writeObjectFieldStart("mcpServers");
+            for (var e : natural(mcpServers).entrySet()) {
+                Server s = e.getValue();
+                g.writeObjectFieldStart(e.getKey());
+                if (s.command() != null || !s.args().isEmpty()) {
+                    strings(g, "args", s.args());
+                }
+                stringIfSet(g, "command", s.command());
+                stringIfSet(g, "cwd", s.cwd());
+                if (!s.env().isEmpty()) {
+                    strings(g, "env", s.env());
+                }
+                stringIfSet(g, "url", s.url());
+                g.writeEndObject();
+            }
+            g.writeEndObject();
+            g.writeNumberField("runSurface", FORMAT);
+            g.writeEndObject();
+        });
     }
 
-    private static JsonNode sorted(JsonNode n) {
-        if (n.isObject()) {
-            ObjectNode out = JSON.objectNode();
-            SortedMap<String, JsonNode> byKey = new TreeMap<>();
-            n.properties().forEach(e -> byKey.put(e.getKey(), e.getValue()));
-            byKey.forEach((k, v) -> out.set(k, sorted(v)));
-            return out;
+    /** m in its keys' natural order (the order the canonical text sorts them in), whatever order m was made with. */
+    private static <V> SortedMap<String, V> natural(SortedMap<String, V> m) {
+        return m.comparator() == null ? m : new TreeMap<>((Map<String, V>) m);
+    }
+
+    private static void stringIfSet(com.fasterxml.jackson.core.JsonGenerator g, String field, String value) throws java.io.IOException {
+        if (value != null) {
+            g.writeStringField(field, value);
         }
-        if (n.isArray()) {
-            ArrayNode out = JSON.arrayNode();
-            n.forEach(v -> out.add(sorted(v)));
-            return out;
+    }
+
+    private static void strings(com.fasterxml.jackson.core.JsonGenerator g, String field, java.util.Collection<String> values)
+            throws java.io.IOException {
+        g.writeArrayFieldStart(field);
+        for (String v : values) {
+            g.writeString(v);
         }
-        return n;
+        g.writeEndArray();
     }
 
     /** {@code {"mcpServers": {...}, "hooks": {...}, "apps": {...}}}: what {@code --json} prints and the approvals file keeps. */

@@ -24,6 +24,13 @@ public final class CodexHome {
 
     private final Path dir;
     /**
+     * dir absolute and normalized, and the plugin cache as {@link #pluginCache} names it and absolute and normalized: made
+     * once, not for each path {@link #inside} and {@link #pluginPath} check (three a plugin of a sync, each made anew).
+     */
+    private final Path normalDir;
+    private final Path pluginCache;
+    private final Path normalPluginCache;
+    /**
      * Directories {@link #inside} found to be real directories (not links), when this home proves each once
      * ({@link #provingEachDirOnce}); null: every check looks again.
      */
@@ -40,6 +47,9 @@ public final class CodexHome {
 
     private CodexHome(Path dir, Set<Path> provenDirs, Set<Path> missingDirs) {
         this.dir = Objects.requireNonNull(dir);
+        this.normalDir = dir.toAbsolutePath().normalize();
+        this.pluginCache = dir.resolve("plugins").resolve("cache");
+        this.normalPluginCache = pluginCache.toAbsolutePath().normalize();
         this.provenDirs = provenDirs;
         this.missingDirs = missingDirs;
     }
@@ -124,7 +134,7 @@ public final class CodexHome {
     }
 
     public Path pluginCache() {
-        return dir.resolve("plugins").resolve("cache");
+        return pluginCache;
     }
 
     /** {@code plugins/cache/<marketplace>/<plugin>}: every installed version of one plugin. */
@@ -144,7 +154,7 @@ public final class CodexHome {
      */
     public Path pluginPath(Path path, int depth) {
         Path p = inside(pluginCache(), path);
-        Path rel = pluginCache().toAbsolutePath().normalize().relativize(p);
+        Path rel = normalPluginCache.relativize(p);
         boolean named = rel.getNameCount() == depth
                 && MarketplaceName.problem(rel.getName(0).toString()).isEmpty()
                 && PluginName.problem(rel.getName(1).toString()).isEmpty()
@@ -161,9 +171,9 @@ public final class CodexHome {
      * anything is written or deleted there.
      */
     public Path inside(Path root, Path path) {
-        Path r = root.toAbsolutePath().normalize();
+        Path r = root == pluginCache ? normalPluginCache : root.toAbsolutePath().normalize();
         Path p = path.toAbsolutePath().normalize();
-        if (!r.startsWith(dir.toAbsolutePath().normalize()) || !p.startsWith(r) || p.equals(r)) {
+        if (!r.startsWith(normalDir) || !p.startsWith(r) || p.equals(r)) {
             throw outside(path, root);
         }
         // from the root down, stopping at a missing directory: nothing under it is there to be a link

@@ -68,6 +68,11 @@ public final class JsonFile {
         this.duplicateKeys = duplicateKeys;
     }
 
+    /** This parse, as of file: what parsing the same text there gives (the path only names where problems are). */
+    public JsonFile at(Path file) {
+        return new JsonFile(file, text, root, spans, duplicateKeys);
+    }
+
     /** Reads and parses a file; bad JSON is an INVALID_INPUT error naming file, line and column. */
     public static JsonFile read(Path file) {
         Outcome outcome = tryRead(file); // instanceof, not a pattern switch: its bootstrap costs a cold command ms

@@ -27,6 +27,23 @@ public final class JsonText {
         return write(node, null);
     }
 
+    /** What writes a JSON value to a generator, straight from the caller's own data (no tree built first). */
+    @FunctionalInterface
+    public interface Writing {
+        void to(JsonGenerator g) throws IOException;
+    }
+
+    /** On one line, as {@link #compact(JsonNode)} writes the tree of what writing writes. */
+    public static String compact(Writing writing) {
+        StringWriter out = new StringWriter();
+        try (JsonGenerator g = FACTORY.createGenerator(out)) {
+            writing.to(g);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toString();
+    }
+
     /** Indented as an ObjectMapper with {@code SerializationFeature.INDENT_OUTPUT} writes it. */
     public static String indented(JsonNode node) {
         return write(node, new DefaultPrettyPrinter());

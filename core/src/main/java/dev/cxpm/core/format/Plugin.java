@@ -38,6 +38,8 @@ public final class Plugin {
     private final JsonFile manifestJson;
     private List<Skill> skills;
     private McpConfig mcp;
+    /** {@link #mcpServers}, made once: the prerequisite check and the run surface each ask for them. */
+    private Map<String, McpServer> mcpServers;
     private Map<String, App> apps;
     private Optional<Path> appsFile;
     private List<Hook> hooks;
@@ -63,21 +65,27 @@ public final class Plugin {
         return new Plugin(root, manifest, manifestJson, Set.copyOf(paths));
     }
 
-    /** Whether p is there, inside root ({@link PluginPaths#isInside}): one the listing lacks is not looked for, one it holds not asked about twice. */
-    private boolean holdsInside(Path p) {
-        if (listing == null) {
-            return PluginPaths.isInside(root, p);
+    /**
+     * The file at rel (a fixed name such as {@code .mcp.json}: relative, normalized) under root, when it is there, inside
+     * root ({@link PluginPaths#isInside}): one the listing lacks is not looked for, and no path is made for it (most plugins
+     * lack most of these files); one it holds is not asked about twice ({@link PluginPaths#isInsideWhenListed}).
+     */
+    private Optional<Path> held(String rel) {
+        if (listing != null && !listing.contains(rel)) {
+            return Optional.empty();
         }
-        return mayHold(p) && PluginPaths.isInsideWhenListed(root, p);
+        Path p = root.resolve(rel);
+        return (listing == null ? PluginPaths.isInside(root, p) : PluginPaths.isInsideWhenListed(root, p)) ? Optional.of(p) : Optional.empty();
     }
 
-    /** False when p, below root, is known not to be there: not in the listing this plugin was read with ({@link #listed}). */
-    public boolean mayHold(Path p) {
-        if (listing == null) {
-            return true;
-        }
-        Path n = p.normalize();
-        return !n.startsWith(root) || n.equals(root) || listing.contains(root.relativize(n).toString());
+    /**
+     * False when {@code root.resolve(rel)} is known not to be there: not in the listing this plugin was read with
+     * ({@link #listed}). rel is relative and normalized (not empty, no {@code .} or {@code ..} name, {@code /} between
+     * names): asked as a string, no path is made, normalized and relativized for each word of each command a run surface
+     * looks at (most of them no file: npx, a package name).
+     */
+    public boolean mayHold(String rel) {
+        return listing == null || listing.contains(rel);
     }
 
     /** Loads the plugin at pluginRoot; INVALID_INPUT when it has no manifest or the manifest is not JSON. */
@@ -322,7 +330,7 @@ public final class Plugin {
             } else {
                 Optional<Path> file = declared.isTextual()
                         ? PluginPaths.resolveInside(root, declared.asText())
-                        : Optional.of(root.resolve(".mcp.json")).filter(this::holdsInside);
+                        : held(".mcp.json");
                 mcp = file.flatMap(JsonFile::tryReadIfFile).map(Plugin::mcpFrom)
                         .orElse(new McpConfig(Optional.empty(), "", Optional.empty()));
             }
@@ -340,6 +348,13 @@ public final class Plugin {
 
     /** The MCP servers by name (sorted); malformed configurations offer none, malformed servers are skipped. */
     public Map<String, McpServer> mcpServers() {
+        if (mcpServers == null) {
+            mcpServers = readMcpServers();
+        }
+        return mcpServers;
+    }
+
+    private Map<String, McpServer> readMcpServers() {
         McpConfig config = mcpConfig();
         if (config.json().isEmpty()) {
             return Map.of();
@@ -371,10 +386,7 @@ public final class Plugin {
             Map<String, Hook> out = new TreeMap<>();
             List<JsonNode> configs = new ArrayList<>();
             Set<Path> files = new LinkedHashSet<>();
-            Path def = root.resolve("hooks/hooks.json");
-            if (holdsInside(def)) {
-                files.add(def.normalize());
-            }
+            held("hooks/hooks.json").ifPresent(def -> files.add(def.normalize()));
             JsonNode declared = field("hooks");
             List<JsonNode> values = declared.isArray() ? toList(declared) : List.of(declared);
             for (JsonNode v : values) {
@@ -499,7 +511,7 @@ public final class Plugin {
             JsonNode declared = field("apps");
             Optional<Path> file = declared.isTextual()
                     ? PluginPaths.resolveInside(root, declared.asText())
-                    : Optional.of(root.resolve(".app.json")).filter(this::holdsInside);
+                    : held(".app.json");
             appsFile = file.filter(Files::isRegularFile);
         }
         return appsFile;

@@ -37,6 +37,8 @@ public final class PluginCache {
     private final CodexHome home;
     /** The marketplace directories {@link #putNew} made or found this pass (they are not made again for each plugin). */
     private final Set<Path> marketplaces = ConcurrentHashMap.newKeySet();
+    /** The marketplace directories {@link #putNew} made this pass: what is in one is what this pass renamed in. */
+    private final Set<Path> madeMarketplaces = ConcurrentHashMap.newKeySet();
 
     public PluginCache(CodexHome home) {
         this.home = home;
@@ -121,7 +123,9 @@ public final class PluginCache {
             synchronized (marketplaces) { // placed from several threads: one makes it, the others find it made
                 if (!marketplaces.contains(marketplace)) {
                     try {
-                        makeDirectory(marketplace);
+                        if (makeDirectory(marketplace)) {
+                            madeMarketplaces.add(marketplace);
+                        }
                     } catch (IOException e) {
                         throw new UserError(UserError.Kind.IO, "cannot create " + marketplace + ": " + e.getMessage(),
                                 "check free space and permissions of the Codex home", e);
@@ -137,6 +141,16 @@ public final class PluginCache {
         } catch (IOException there) {
             return false; // rename(2) replaces only an empty directory: a plugin's versions are never replaced here
         }
+    }
+
+    /**
+     * False when pluginDir cannot be there yet: its marketplace's directory was made by this pass, and a plugin is placed
+     * once a pass, so nothing there is it (not looked at: an lstat of a missing path costs an exception in the JDK, for each
+     * plugin of a sync into an empty home). True otherwise: look. Only a hint: {@link #putNew} still refuses a plugin
+     * directory made meanwhile, as it refuses one it was told about.
+     */
+    public boolean mayHold(Path pluginDir) {
+        return !madeMarketplaces.contains(pluginDir.getParent());
     }
 
     /** Makes dir (its parents when missing); true when dir itself was made here, false when it was there. */

@@ -251,7 +251,7 @@ final class HomeApply {
     private Placed place(LockedPlugin p, StoreTree tree, Path staging, Path work) {
         Path pluginDir = p.pluginDirIn(home);
         Path staged = staging.resolve(id(p));
-        if (!Files.exists(pluginDir, LinkOption.NOFOLLOW_LINKS)) {
+        if (!cache.mayHold(pluginDir) || !Files.exists(pluginDir, LinkOption.NOFOLLOW_LINKS)) {
             Path version = staged.resolve(VersionDir.of(p.version().text()).text());
             makeDirectory(staged);
             tree.placeInto(version);

@@ -85,12 +85,22 @@ final class LockedContent {
                 continue;
             }
             Path file = Path.of(kind.relativePath());
-            JsonFile json = JsonFile.parse(file, new String(bytes, StandardCharsets.UTF_8));
+            String text;
+            boolean utf8;
+            try {
+                text = FileText.utf8(bytes);
+                utf8 = true;
+            } catch (java.nio.charset.CharacterCodingException notUtf8) {
+                text = new String(bytes, StandardCharsets.UTF_8); // its bad bytes replaced: checked here all the same
+                utf8 = false;
+            }
+            JsonFile json = JsonFile.parse(file, text);
             Plugin candidate = Plugin.of(Path.of(p.name()), new ManifestLocation(kind, file), json);
             if (kind != ManifestKind.AGENT_PLUGINS_ROOT
                     || json.root().path("$schema").asText("").startsWith(ManifestLocation.AGENT_PLUGINS_SCHEMA)) {
                 plugin = candidate;
-                read = new UnpackedPlugins.Manifest(kind, bytes);
+                // the parse kept for the checks after phase 2 only when they would have parsed the same text (UTF-8)
+                read = new UnpackedPlugins.Manifest(kind, bytes, utf8 ? json : null);
                 break;
             }
         }

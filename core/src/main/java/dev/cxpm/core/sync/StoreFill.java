@@ -7,6 +7,7 @@ import dev.cxpm.core.install.PluginCache;
 import dev.cxpm.core.lock.LockedPlugin;
 import dev.cxpm.core.lock.Lockfile;
 import dev.cxpm.core.pack.Integrity;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -154,12 +155,14 @@ final class StoreFill {
         if (packed != null) {
             return Optional.of(packed);
         }
-        if (!store.has(p.integrity())) {
+        Path blob = store.blob(p.integrity()); // named once: the archive and its tree beside it
+        if (!Files.isRegularFile(blob)) { // Store.has
             return Optional.empty();
         }
-        Optional<StoreTree> tree = StoreTree.checked(store, p.integrity());
+        Path treeDir = StoreTree.dirOf(blob);
+        Optional<StoreTree> tree = StoreTree.checked(store, treeDir);
         if (verify && tree.isPresent() && !Doctor.sameContent(tree.get().files(), p.integrity())) {
-            StoreTree.throwAway(store, StoreTree.dir(store, p.integrity()));
+            StoreTree.throwAway(store, treeDir);
             tree = Optional.empty();
         }
         tree = tree.or(() -> StoreTree.make(store, p.integrity()));

@@ -50,14 +50,22 @@ record StoreTree(Path files, List<String> dirs, List<File> entries) {
     }
 
     static Path dir(Store store, Integrity integrity) {
-        Path blob = store.blob(integrity);
+        return dirOf(store.blob(integrity));
+    }
+
+    /** The tree beside a stored archive ({@link Store#blob}): {@code <hex>.tree} beside {@code <hex>.tgz}. */
+    static Path dirOf(Path blob) {
         String name = blob.getFileName().toString();
         return blob.resolveSibling(name.substring(0, name.length() - ".tgz".length()) + ".tree");
     }
 
     /** The stored tree of this content, when it is there and every file is as it was made; a damaged one is removed. */
     static Optional<StoreTree> checked(Store store, Integrity integrity) {
-        Path dir = dir(store, integrity);
+        return checked(store, dir(store, integrity));
+    }
+
+    /** {@link #checked(Store, Integrity)}, for the content whose tree is dir ({@link #dirOf} its archive). */
+    static Optional<StoreTree> checked(Store store, Path dir) {
         if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
             return Optional.empty();
         }
@@ -305,8 +313,8 @@ record StoreTree(Path files, List<String> dirs, List<File> entries) {
             }
             // read through no link, up to the bound (no size and position asked again, as readAllLines's stream did);
             // split where readAllLines split (\n, \r, \r\n), decoded as strictly
-            List<String> lines = dev.cxpm.core.FileText.utf8(dev.cxpm.core.FileText.bytes(index, indexFile, (int) MAX_INDEX_BYTES,
-                    LinkOption.NOFOLLOW_LINKS)).lines().toList();
+            List<String> lines = lines(dev.cxpm.core.FileText.utf8(dev.cxpm.core.FileText.bytes(index, indexFile, (int) MAX_INDEX_BYTES,
+                    LinkOption.NOFOLLOW_LINKS)));
             if (lines.isEmpty() || !lines.get(0).equals(HEADER)) {
                 return Optional.empty();
             }
@@ -351,6 +359,30 @@ record StoreTree(Path files, List<String> dirs, List<File> entries) {
         }
     }
 
+    /**
+     * The text's lines as {@link String#lines} splits them (at \n, \r and \r\n; no empty line after a last break), without
+     * a stream: an index is read for each plugin of each sync.
+     */
+    private static List<String> lines(String text) {
+        List<String> out = new ArrayList<>();
+        int start = 0;
+        int n = text.length();
+        for (int i = 0; i < n; i++) {
+            char c = text.charAt(i);
+            if (c == '\n' || c == '\r') {
+                out.add(text.substring(start, i));
+                if (c == '\r' && i + 1 < n && text.charAt(i + 1) == '\n') {
+                    i++;
+                }
+                start = i + 1;
+            }
+        }
+        if (start < n) {
+            out.add(text.substring(start));
+        }
+        return out;
+    }
+
     private static boolean parentListed(String path, java.util.Set<String> listed) {
         int slash = path.lastIndexOf('/');
         return slash < 0 || listed.contains(path.substring(0, slash));
@@ -361,10 +393,17 @@ record StoreTree(Path files, List<String> dirs, List<File> entries) {
         if (path.isEmpty() || path.startsWith("/") || path.indexOf('\\') >= 0 || path.indexOf('\0') >= 0) {
             return false;
         }
-        for (String part : path.split("/", -1)) {
-            if (part.isEmpty() || part.equals(".") || part.equals("..")) {
+        // each part between slashes (split("/", -1)'s, read in place): none empty, . or ..
+        for (int start = 0; start <= path.length(); ) {
+            int end = path.indexOf('/', start);
+            if (end < 0) {
+                end = path.length();
+            }
+            int len = end - start;
+            if (len == 0 || path.charAt(start) == '.' && (len == 1 || len == 2 && path.charAt(start + 1) == '.')) {
                 return false;
             }
+            start = end + 1;
         }
         return true;
     }

@@ -21,8 +21,15 @@ final class UnpackedPlugins {
     private final Map<String, Manifest> manifests;
     private final Map<String, Optional<Plugin>> loaded = new ConcurrentHashMap<>();
 
-    /** A plugin's manifest as phase 2 read it from the plugin's tree ({@link LockedContent#check}): which one, and its bytes. */
-    record Manifest(ManifestKind kind, byte[] bytes) {
+    /**
+     * A plugin's manifest as phase 2 read it from the plugin's tree ({@link LockedContent#check}): which one, its bytes, and
+     * their parse when they are UTF-8 (null when not: {@link #of} then refuses them as Plugin.load does), so the checks
+     * after phase 2 do not parse the same bytes again.
+     */
+    record Manifest(ManifestKind kind, byte[] bytes, JsonFile parsed) {
+        Manifest(ManifestKind kind, byte[] bytes) {
+            this(kind, bytes, null);
+        }
     }
 
     /** What each plugin's checked tree holds (by id; none for one read from a directory): what is not listed is not there. */
@@ -78,7 +85,8 @@ final class UnpackedPlugins {
         Path root = dir.toAbsolutePath().normalize();
         Path file = root.resolve(manifest.kind().relativePath());
         try {
-            return Optional.of(Plugin.of(root, new ManifestLocation(manifest.kind(), file), JsonFile.parse(file, manifest.bytes())));
+            JsonFile json = manifest.parsed() != null ? manifest.parsed().at(file) : JsonFile.parse(file, manifest.bytes());
+            return Optional.of(Plugin.of(root, new ManifestLocation(manifest.kind(), file), json));
         } catch (UserError e) {
             return Optional.empty(); // not UTF-8, or not JSON: Plugin.load refuses it, so it declares nothing
         }

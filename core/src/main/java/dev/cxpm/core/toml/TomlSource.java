@@ -18,7 +18,7 @@ import java.util.Map;
  * A TOML file parsed once, remembering on which line each key was written, so that every problem
  * found later in its values can name the file and line. {@link TomlTree} does the parsing (Jackson's TOML module,
  * which knows all of TOML 1.0 and reports syntax errors with line and column, for all but the plain shapes); it forgets locations, so a
- * light scan of the text maps key paths ({@code plugins/github/version}, {@code plugin/0/name}) to
+ * light scan of the text, made when a line is first asked for, maps key paths ({@code plugins/github/version}, {@code plugin/0/name}) to
  * lines. Keys inside an inline table map to the line of the table, which is where a user looks.
  */
 public final class TomlSource {

@@ -51,7 +51,7 @@ class RunSurfaceListingTest {
         assertThat(some.hooks()).isEmpty();
         assertThat(some.appsFile()).isEmpty();
         assertThat(some.apps()).isEmpty();
-        assertThat(some.mayHold(dir.resolve("gh/bin"))).isTrue();
-        assertThat(some.mayHold(dir.resolve("gh/bin/serve"))).isFalse();
+        assertThat(some.mayHold("bin")).isTrue();
+        assertThat(some.mayHold("bin/serve")).isFalse();
     }
 }

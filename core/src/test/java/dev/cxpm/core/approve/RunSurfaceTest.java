@@ -117,6 +117,46 @@ class RunSurfaceTest {
     }
 
     @Test
+    void theCanonicalTextIsTheSortedTreeOfTheJsonWrittenOnOneLine() {
+        // what canonical() wrote before it was written straight from the maps: toJson() and the format, keys sorted at every level
+        String odd = "q\"b\\s/\u00e9\u65e5\ud83d\ude00\u0001\t\n</script>";
+        java.util.SortedMap<String, RunSurface.Server> servers = new java.util.TreeMap<>(java.util.Comparator.reverseOrder());
+        servers.put("local", new RunSurface.Server("node", java.util.List.of("./s.js", odd, ""), new java.util.TreeSet<>(java.util.Set.of("B_TOKEN",
+                "a_key", odd)), null, "./dir"));
+        servers.put("Remote", new RunSurface.Server(null, java.util.List.of(), new java.util.TreeSet<>(), "https://x.example/" + odd, null));
+        servers.put("argsOnly", new RunSurface.Server(null, java.util.List.of("x"), new java.util.TreeSet<>(), null, null));
+        servers.put(odd, new RunSurface.Server("", java.util.List.of(), new java.util.TreeSet<>(), "", ""));
+        java.util.SortedMap<String, java.util.List<String>> hooks = new java.util.TreeMap<>(java.util.Map.of("PreToolUse\u0000*", java.util.List.of("b", "a"),
+                "Stop\u0000", java.util.List.of(odd)));
+        java.util.SortedMap<String, RunSurface.AppLink> apps = new java.util.TreeMap<>(java.util.Map.of("z", new RunSurface.AppLink("asdk_1", null), "A",
+                new RunSurface.AppLink(null, odd), "m", new RunSurface.AppLink(null, null)));
+        java.util.SortedMap<String, String> files = new java.util.TreeMap<>(java.util.Map.of("s.js", "ab12", "Z/" + odd, "cd34"));
+        for (RunSurface surface : java.util.List.of(new RunSurface(servers, hooks, apps, files), RunSurface.none(),
+                new RunSurface(servers, new java.util.TreeMap<>(), new java.util.TreeMap<>(), new java.util.TreeMap<>()))) {
+            com.fasterxml.jackson.databind.node.ObjectNode o = surface.toJson();
+            o.put("runSurface", RunSurface.FORMAT);
+            assertThat(surface.canonical()).isEqualTo(dev.cxpm.core.format.JsonText.compact(sortedTree(o)));
+        }
+    }
+
+    private static com.fasterxml.jackson.databind.JsonNode sortedTree(com.fasterxml.jackson.databind.JsonNode n) {
+        var json = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance;
+        if (n.isObject()) {
+            com.fasterxml.jackson.databind.node.ObjectNode out = json.objectNode();
+            java.util.SortedMap<String, com.fasterxml.jackson.databind.JsonNode> byKey = new java.util.TreeMap<>();
+            n.properties().forEach(e -> byKey.put(e.getKey(), e.getValue()));
+            byKey.forEach((k, v) -> out.set(k, sortedTree(v)));
+            return out;
+        }
+        if (n.isArray()) {
+            com.fasterxml.jackson.databind.node.ArrayNode out = json.arrayNode();
+            n.forEach(v -> out.add(sortedTree(v)));
+            return out;
+        }
+        return n;
+    }
+
+    @Test
     void hiddenCharactersAreShownNotRendered() throws IOException {
         RunSurface r = runs(plugin("bidi", MCP.replace("\"npx\"", "\"npx\\u202e\\u00a0x\"")));
         assertThat(r.entries().getFirst().toString()).isEqualTo("mcp server \"gh\": command \"npx\\u202E\\u00A0x\"");
