@@ -48,6 +48,11 @@ public final class AotTraining {
     /** Runs the everyday commands once, in a temp dir removed afterwards; also how the daemon warms up at spawn. */
     static void train() throws IOException {
         Path dir = Files.createTempDirectory("cxpm-aot-training");
+        // A daemon stopped while it warms up (SIGTERM, or System.exit) runs its shutdown hooks, not this method's
+        // finally: without this hook each such stop left a training directory in the temp dir
+        List<Path> made = new java.util.concurrent.CopyOnWriteArrayList<>(List.of(dir));
+        Thread removeMade = new Thread(() -> made.forEach(AotTraining::deleteQuietly));
+        Runtime.getRuntime().addShutdownHook(removeMade);
         try {
             Path project = Files.createDirectories(dir.resolve("project/skills"));
             Files.writeString(project.resolve("review.md"), "# Review\n\nReview the diff.\n", StandardCharsets.UTF_8);
@@ -78,6 +83,7 @@ public final class AotTraining {
             // CI runs install, list and validate one per job, mostly outside any project (no cxpm.toml above the
             // directory): that path, a fresh and an already-installed install included, is trained too
             Path outside = Files.createTempDirectory("cxpm-aot-outside");
+            made.add(outside);
             try {
                 for (String[] run : new String[][] {{"install", "demo@aot-training"}, {"install", "demo@aot-training"}, {"list"},
                         {"validate", dir.resolve("demo").toString()}, {"uninstall", "demo@aot-training"}}) {
@@ -88,6 +94,20 @@ public final class AotTraining {
             }
         } finally {
             deleteTree(dir);
+            try {
+                Runtime.getRuntime().removeShutdownHook(removeMade);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is running or about to: it finds nothing left
+            }
+        }
+    }
+
+    /** As {@link #deleteTree}, for a shutdown hook: whatever is left of the tree goes, and nothing is thrown. */
+    private static void deleteQuietly(Path dir) {
+        try {
+            deleteTree(dir);
+        } catch (IOException | RuntimeException partly) {
+            // a temp dir partly left behind, as without the hook
         }
     }
 

@@ -2,7 +2,14 @@ package dev.cxpm.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The trainings of the AOT caches sync and install start with (AotTraining sync / install): each command of them
@@ -18,5 +25,39 @@ class AotTrainingTest {
     @Test
     void everyCommandOfTheInstallTrainingSucceeds() throws Exception {
         assertThat(AotTraining.train("install")).isEmpty();
+    }
+
+    /**
+     * The daemon warms up with the everyday training (AotTraining.train) in a temp dir; a daemon stopped meanwhile
+     * (SIGTERM: the launcher's kill, a rebuilt jar) left that directory behind, one more in the temp dir each time.
+     */
+    @Test
+    @Timeout(120) // bounds a hang; not a measure of speed
+    void aTrainingStoppedHalfwayLeavesNoDirectoryBehind(@TempDir Path tmp) throws Exception {
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        Process training = new ProcessBuilder(java.toString(), "-Djava.io.tmpdir=" + tmp, "-cp", System.getProperty("java.class.path"),
+                AotTraining.class.getName())
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        try {
+            while (training.isAlive() && !trainingUnderWay(tmp)) {
+                Thread.sleep(5);
+            }
+            assertThat(training.isAlive()).as("the training still running when stopped").isTrue();
+            training.destroy(); // SIGTERM
+            assertThat(training.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        } finally {
+            training.destroyForcibly();
+        }
+        try (Stream<Path> left = Files.list(tmp)) {
+            assertThat(left.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("cxpm-aot-")).toList()).isEmpty();
+        }
+    }
+
+    /** Whether a training directory has its marketplace written: past where the training takes its directory. */
+    private static boolean trainingUnderWay(Path tmp) throws java.io.IOException {
+        try (Stream<Path> dirs = Files.list(tmp)) {
+            List<Path> training = dirs.filter(p -> p.getFileName().toString().startsWith("cxpm-aot-training")).toList();
+            return training.stream().anyMatch(d -> Files.exists(d.resolve(".agents/plugins/marketplace.json")));
+        }
     }
 }
