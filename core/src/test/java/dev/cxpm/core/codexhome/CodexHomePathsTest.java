@@ -174,6 +174,11 @@ class CodexHomePathsTest {
         assertThat(sentinel.resolve("1.0.0")).doesNotExist();
         assertThat(Files.isSymbolicLink(made.resolve("linked"))).isTrue();
         assertThat(made.resolve("file")).hasContent("a file");
+        // an empty directory is the one thing rename(2) replaces: it held nothing, and ours is there whole
+        Files.createDirectory(made.resolve("empty"));
+        Path staged = Files.createDirectories(work.resolve("w1/empty@made/1.0.0")).getParent();
+        assertThat(cache.putNew(staged, made.resolve("empty"))).isTrue();
+        assertThat(made.resolve("empty/1.0.0")).isDirectory();
         cache.discard(work);
     }
 
