@@ -45,6 +45,15 @@ class StoreTreeIndexTest {
     }
 
     @Test
+    void aTreeListingAFileTwiceCouldNotBePlaced() throws Exception {
+        // why a file listed twice voids the index: its second link fails, every sync (the tree is not made again)
+        StoreTree.File f = new StoreTree.File("sub/a.txt", false, 5, 0, "-");
+        StoreTree twice = new StoreTree(dir.resolve("files"), java.util.List.of("sub"), java.util.List.of(f, f));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> twice.placeInto(tmp.resolve("placed")))
+                .isInstanceOf(dev.cxpm.core.UserError.class).hasMessageContaining("cannot write");
+    }
+
+    @Test
     void everyMalformedIndexVoidsTheTree() throws Exception {
         assertThat(kept("cxpm-tree 1\nd sub\n" + fileLine + "\n")).as("well formed").isTrue();
         assertThat(kept("cxpm-tree 1\r\nd sub\r\n" + fileLine + "\r\n")).as("lines end at \\r\\n as String.lines ends them").isTrue();
