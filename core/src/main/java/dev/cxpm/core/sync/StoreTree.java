@@ -348,8 +348,9 @@ record StoreTree(Path files, List<String> dirs, List<File> entries) {
                     return Optional.empty();
                 }
             }
+            java.util.Set<String> filesListed = new java.util.HashSet<>(); // a file listed twice: its second link would fail
             for (File f : entries) {
-                if (!parentListed(f.path(), listed) || listed.contains(f.path())) {
+                if (!parentListed(f.path(), listed) || listed.contains(f.path()) || !filesListed.add(f.path())) {
                     return Optional.empty();
                 }
             }

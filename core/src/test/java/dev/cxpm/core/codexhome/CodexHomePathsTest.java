@@ -148,6 +148,41 @@ class CodexHomePathsTest {
     }
 
     @Test
+    void whatIsPlantedInAMarketplaceThisPassMadeIsNotReplacedThoughNotLookedFor() throws Exception {
+        PluginCache cache = new PluginCache(home.provingEachDirOnce());
+        Path work = cache.newWork();
+        Path first = Files.createDirectories(work.resolve("w0/first@made/1.0.0")).getParent();
+        Path made = home.pluginCache().resolve("made");
+        assertThat(cache.mayHold(made.resolve("other"))).isTrue(); // not made yet: looked for
+        assertThat(cache.putNew(first, made.resolve("first"))).isTrue();
+        // made by this pass: its plugins are not looked for before the rename ...
+        assertThat(cache.mayHold(made.resolve("planted"))).isFalse();
+        assertThat(cache.mayHold(home.pluginCache().resolve("fx/demo"))).isTrue();
+        // ... which refuses what another process put there meanwhile: a plugin's directory, a link, a file
+        Path planted = Files.createDirectories(made.resolve("planted/0.1.0"));
+        Files.writeString(planted.resolve("plugin.txt"), "theirs");
+        Files.createSymbolicLink(made.resolve("linked"), sentinel);
+        Files.writeString(made.resolve("file"), "a file");
+        for (String name : new String[] {"planted", "linked", "file"}) {
+            Path staged = Files.createDirectories(work.resolve("w1/" + name + "@made/1.0.0")).getParent();
+            Files.writeString(staged.resolve("1.0.0/plugin.txt"), "ours");
+            assertThat(cache.putNew(staged, made.resolve(name))).as(name).isFalse();
+            assertThat(staged.resolve("1.0.0/plugin.txt")).as(name).hasContent("ours");
+        }
+        assertThat(planted.resolve("plugin.txt")).hasContent("theirs");
+        assertThat(made.resolve("planted/1.0.0")).doesNotExist();
+        assertThat(sentinel.resolve("1.0.0")).doesNotExist();
+        assertThat(Files.isSymbolicLink(made.resolve("linked"))).isTrue();
+        assertThat(made.resolve("file")).hasContent("a file");
+        // an empty directory is the one thing rename(2) replaces: it held nothing, and ours is there whole
+        Files.createDirectory(made.resolve("empty"));
+        Path staged = Files.createDirectories(work.resolve("w1/empty@made/1.0.0")).getParent();
+        assertThat(cache.putNew(staged, made.resolve("empty"))).isTrue();
+        assertThat(made.resolve("empty/1.0.0")).isDirectory();
+        cache.discard(work);
+    }
+
+    @Test
     void recoveryNeverMovesATreeToWhereAForgedMarkerPoints() throws Exception {
         PluginCache cache = new PluginCache(home);
         Path work = cache.newWork();
