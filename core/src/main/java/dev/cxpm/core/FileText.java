@@ -84,7 +84,12 @@ public final class FileText {
     }
 
     private static NotRegularFile notRegular(Path file, BasicFileAttributes a) {
-        return new NotRegularFile(file, a.isDirectory() ? "a directory" : a.isSymbolicLink() ? "a symbolic link" : "a named pipe, socket or device");
+        return new NotRegularFile(file, what(a));
+    }
+
+    /** What a path that is not a regular file is, in a user's words ("a directory", "a named pipe, socket or device"). */
+    public static String what(BasicFileAttributes a) {
+        return a.isDirectory() ? "a directory" : a.isSymbolicLink() ? "a symbolic link" : "a named pipe, socket or device";
     }
 
     /**

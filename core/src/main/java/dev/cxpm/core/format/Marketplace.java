@@ -1,9 +1,12 @@
 package dev.cxpm.core.format;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.cxpm.core.FileText;
 import dev.cxpm.core.UserError;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.HashMap;
@@ -56,6 +59,26 @@ public final class Marketplace {
         return Optional.empty();
     }
 
+    /**
+     * Why a root has no manifest, for the error: naming a manifest path that is there but not a regular file (a named
+     * pipe, a directory), which {@link #findManifest} passes over as Codex does, so that its user learns what to fix.
+     */
+    public static String noManifest(Path marketplaceRoot) {
+        String none = "marketplace root does not contain a supported manifest";
+        for (String p : MANIFEST_PATHS) {
+            Path f = marketplaceRoot.resolve(p);
+            try {
+                BasicFileAttributes a = Files.readAttributes(f, BasicFileAttributes.class); // following links, as findManifest
+                if (!a.isRegularFile()) {
+                    return none + " (" + f + " is " + FileText.what(a) + ", not a regular file)";
+                }
+            } catch (IOException absent) {
+                // not there (or a link to nothing): the next path
+            }
+        }
+        return none;
+    }
+
     /** The marketplace root a manifest file belongs to (two levels up: {@code <root>/.agents/plugins/x.json} is three). */
     public static Path rootOf(Path manifestFile) {
         Path abs = manifestFile.toAbsolutePath().normalize();
@@ -72,7 +95,7 @@ public final class Marketplace {
     public static Marketplace load(Path marketplaceRoot) {
         Path root = marketplaceRoot.toAbsolutePath().normalize();
         Path file = findManifest(root).orElseThrow(() -> new UserError(UserError.Kind.INVALID_INPUT,
-                "invalid marketplace file `" + root + "`: marketplace root does not contain a supported manifest",
+                "invalid marketplace file `" + root + "`: " + noManifest(root),
                 "create .agents/plugins/marketplace.json"));
         Marketplace m = read(root, JsonFile.read(file));
         if (!m.fileErrors.isEmpty()) {

@@ -37,7 +37,7 @@ public final class MarketplaceValidator {
         Path claude = root.resolve(".claude-plugin/marketplace.json");
         Optional<Path> codexFile = Marketplace.findManifest(root);
         if (codexFile.isEmpty()) {
-            p.error("marketplace.missing", root, 0, "marketplace root does not contain a supported manifest",
+            p.error("marketplace.missing", root, 0, Marketplace.noManifest(root),
                     "create .agents/plugins/marketplace.json");
             return p.list();
         }
