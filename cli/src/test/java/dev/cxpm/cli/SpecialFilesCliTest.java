@@ -7,11 +7,9 @@ import dev.cxpm.cli.fixtures.CliRun;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import dev.cxpm.testkit.NamedPipes;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -27,32 +25,17 @@ class SpecialFilesCliTest {
     @TempDir
     Path dir;
 
-    private final List<Path> fifos = new ArrayList<>();
+    private final NamedPipes pipes = new NamedPipes();
 
     private Path fifo(Path path) throws IOException, InterruptedException {
-        Files.createDirectories(path.getParent());
-        Process p;
-        try {
-            p = new ProcessBuilder("mkfifo", path.toString()).redirectErrorStream(true).start();
-        } catch (IOException noMkfifo) {
-            assumeTrue(false, "no mkfifo here");
-            throw noMkfifo;
-        }
-        assumeTrue(p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0, "mkfifo failed");
-        fifos.add(path);
-        return path;
+        Path pipe = pipes.make(path);
+        assumeTrue(pipe != null, "no mkfifo here");
+        return pipe;
     }
 
-    /** Lets a reader blocked in opening a pipe (a regression) go: read and write, a pipe opens at once and is its writer. */
     @AfterEach
     void releaseBlockedReaders() {
-        for (Path f : fifos) {
-            try (var ch = Files.newByteChannel(f, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-                // opened and closed
-            } catch (IOException | RuntimeException ignored) {
-                // gone with the temp dir
-            }
-        }
+        pipes.release();
     }
 
     private Map<String, String> home() {

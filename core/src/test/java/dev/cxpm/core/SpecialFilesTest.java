@@ -15,10 +15,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import dev.cxpm.testkit.NamedPipes;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -34,45 +33,17 @@ class SpecialFilesTest {
     @TempDir
     Path tmp;
 
-    private final List<Path> fifos = new ArrayList<>();
-
-    /** A named pipe at path, made by mkfifo (the JDK has no call for it); the test is skipped where there is none. */
-    private static Path fifo(Path path, List<Path> made) throws IOException, InterruptedException {
-        Files.createDirectories(path.getParent());
-        Process p;
-        try {
-            p = new ProcessBuilder("mkfifo", path.toString()).redirectErrorStream(true).start();
-        } catch (IOException noMkfifo) {
-            assumeTrue(false, "no mkfifo here");
-            throw noMkfifo;
-        }
-        assumeTrue(p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0, "mkfifo failed");
-        made.add(path);
-        return path;
-    }
-
-    /**
-     * Lets go any reader still blocked in opening one of the pipes (a regression), so the JVM can end: opened to read
-     * and write, a pipe opens at once (Linux) and counts as the writer the reader waits for; closed, the reader sees
-     * its end.
-     */
-    private static void release(List<Path> made) {
-        for (Path f : made) {
-            try (var ch = Files.newByteChannel(f, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-                // opened and closed
-            } catch (IOException | RuntimeException ignored) {
-                // gone with the temp dir
-            }
-        }
-    }
+    private final NamedPipes pipes = new NamedPipes();
 
     @AfterEach
     void releaseBlockedReaders() {
-        release(fifos);
+        pipes.release();
     }
 
     private Path fifo(String rel) throws IOException, InterruptedException {
-        return fifo(tmp.resolve(rel), fifos);
+        Path pipe = pipes.make(tmp.resolve(rel));
+        assumeTrue(pipe != null, "no mkfifo here");
+        return pipe;
     }
 
     @Test

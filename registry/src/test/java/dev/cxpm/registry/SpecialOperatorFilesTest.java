@@ -17,14 +17,12 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import dev.cxpm.testkit.NamedPipes;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -40,32 +38,17 @@ class SpecialOperatorFilesTest {
     @TempDir
     Path tmp;
 
-    private final List<Path> fifos = new ArrayList<>();
+    private final NamedPipes pipes = new NamedPipes();
 
     private Path fifo(Path path) throws IOException, InterruptedException {
-        Files.createDirectories(path.getParent());
-        Process p;
-        try {
-            p = new ProcessBuilder("mkfifo", path.toString()).redirectErrorStream(true).start();
-        } catch (IOException noMkfifo) {
-            assumeTrue(false, "no mkfifo here");
-            throw noMkfifo;
-        }
-        assumeTrue(p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0, "mkfifo failed");
-        fifos.add(path);
-        return path;
+        Path pipe = pipes.make(path);
+        assumeTrue(pipe != null, "no mkfifo here");
+        return pipe;
     }
 
-    /** Lets a reader blocked in opening a pipe (a regression) go: read and write, a pipe opens at once and is its writer. */
     @AfterEach
     void releaseBlockedReaders() {
-        for (Path f : fifos) {
-            try (var ch = Files.newByteChannel(f, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-                // opened and closed
-            } catch (IOException | RuntimeException ignored) {
-                // gone with the temp dir
-            }
-        }
+        pipes.release();
     }
 
     private static Path sparse(Path file, long bytes) throws IOException {

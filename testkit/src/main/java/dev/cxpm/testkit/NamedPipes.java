@@ -1,0 +1,49 @@
+package dev.cxpm.testkit;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Named pipes for tests of readers that must refuse them (opening a pipe to read waits for a writer, forever): made by
+ * mkfifo, as the JDK has no call for it, and let go after the test so a reader still blocked in its open (a
+ * regression) ends and the JVM can exit.
+ */
+public final class NamedPipes {
+    private final List<Path> made = new ArrayList<>();
+
+    /** A named pipe at path (its parents made); null where there is no mkfifo or it failed: the caller skips its test. */
+    public Path make(Path path) throws IOException, InterruptedException {
+        Files.createDirectories(path.getParent());
+        Process p;
+        try {
+            p = new ProcessBuilder("mkfifo", path.toString()).redirectErrorStream(true).start();
+        } catch (IOException noMkfifo) {
+            return null;
+        }
+        if (!p.waitFor(10, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            p.destroyForcibly();
+            return null;
+        }
+        made.add(path);
+        return path;
+    }
+
+    /**
+     * Lets go any reader still blocked in opening one of the pipes: opened to read and write, a pipe opens at once
+     * (Linux) and counts as the writer the reader waits for; closed, the reader sees its end.
+     */
+    public void release() {
+        for (Path f : made) {
+            try (var ch = Files.newByteChannel(f, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+                // opened and closed
+            } catch (IOException | RuntimeException ignored) {
+                // gone with the temp dir
+            }
+        }
+    }
+}
