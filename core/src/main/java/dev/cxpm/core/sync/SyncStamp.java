@@ -169,8 +169,8 @@ public final class SyncStamp {
      */
     private static byte[] current(Path f) throws IOException {
         try {
-            // one look (following links, as exists and isRegularFile each did) for both questions
-            return FileText.bytes(f, Files.readAttributes(f, BasicFileAttributes.class), MAX_BYTES);
+            // FileText's one look (following links, as exists and isRegularFile each did) answers both questions
+            return FileText.bytes(f, MAX_BYTES);
         } catch (NoSuchFileException e) {
             return null;
         }
