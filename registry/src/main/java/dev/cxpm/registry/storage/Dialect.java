@@ -37,7 +37,7 @@ public enum Dialect {
         }
 
         @Override
-        void index(Connection c, long id, String name, String displayName, String keywords, String description,
+        public void index(Connection c, long id, String name, String displayName, String keywords, String description,
                 String capabilities) throws SQLException {
             Sql.update(c, "DELETE FROM plugin_search WHERE rowid = ?", id);
             Sql.update(c, "INSERT INTO plugin_search (rowid, name, display_name, keywords, description, capabilities)"
@@ -87,7 +87,7 @@ public enum Dialect {
         }
 
         @Override
-        void index(Connection c, long id, String name, String displayName, String keywords, String description,
+        public void index(Connection c, long id, String name, String displayName, String keywords, String description,
                 String capabilities) throws SQLException {
             Sql.update(c, "UPDATE plugins SET search ="
                     + " setweight(to_tsvector('simple', coalesce(?, '')), 'A') || setweight(to_tsvector('simple', coalesce(?, '')), 'B')"
@@ -156,7 +156,7 @@ public enum Dialect {
     private static final long NEW_NAMES_LOCK = 0x6378706d4e45574eL;
 
     /** Refreshes the plugin's search entry. */
-    abstract void index(Connection c, long id, String name, String displayName, String keywords, String description,
+    public abstract void index(Connection c, long id, String name, String displayName, String keywords, String description,
             String capabilities) throws SQLException;
 
     /** The user's words as the engine's prefix query, all required, or null when there is none. */

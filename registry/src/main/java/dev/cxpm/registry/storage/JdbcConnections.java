@@ -15,7 +15,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * searches queues behind itself instead of taking every connection from index reads. Opening migrates the schema
  * before any reader exists.
  */
-final class JdbcConnections {
+public final class JdbcConnections {
 
     private final Connection writer;
     private final ReentrantLock writeLock = new ReentrantLock();
@@ -61,11 +61,11 @@ final class JdbcConnections {
     }
 
     @FunctionalInterface
-    interface Work<T> {
+    public interface Work<T> {
         T run(Connection c) throws SQLException;
     }
 
-    <T> T read(Work<T> work) {
+    public <T> T read(Work<T> work) {
         return take(readers, waitingReaders, work);
     }
 
@@ -74,7 +74,7 @@ final class JdbcConnections {
      * meanwhile (a WAL read transaction on SQLite, REPEATABLE READ on PostgreSQL): a backup stays consistent while
      * publishes go on. Rows stream (a PostgreSQL cursor needs the transaction anyway).
      */
-    <T> T snapshot(Work<T> work) {
+    public <T> T snapshot(Work<T> work) {
         return take(readers, waitingReaders, c -> {
             c.setAutoCommit(false);
             int isolation = c.getTransactionIsolation();
@@ -123,7 +123,7 @@ final class JdbcConnections {
      * One write transaction; a write inside another on the same thread joins it (so an audited write and its audit
      * row commit or roll back together), and only the outermost commits.
      */
-    <T> T write(Work<T> work) {
+    public <T> T write(Work<T> work) {
         writeLock.lock();
         if (writeLock.getHoldCount() > 1) {
             try {

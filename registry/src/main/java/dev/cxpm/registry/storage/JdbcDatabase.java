@@ -71,11 +71,11 @@ public final class JdbcDatabase implements RegistryDatabase {
         db.write(PluginRows::fileMissingNameVariants);
     }
 
-    JdbcConnections connections() {
+    public JdbcConnections connections() {
         return db;
     }
 
-    Dialect dialect() {
+    public Dialect dialect() {
         return dialect;
     }
 

@@ -22,7 +22,7 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 
 /** The plugins, versions and owners tables, each statement on a connection the caller holds. */
-final class PluginRows {
+public final class PluginRows {
 
     private PluginRows() {
     }
@@ -93,7 +93,7 @@ final class PluginRows {
     }
 
     /** Files the plugins created before name_variants existed (or by an older cxpm sharing the database); returns how many. */
-    static int fileMissingNameVariants(Connection c) throws SQLException {
+    public static int fileMissingNameVariants(Connection c) throws SQLException {
         Map<Long, String> missing = new HashMap<>();
         try (PreparedStatement p = c.prepareStatement("SELECT id, name FROM plugins p WHERE NOT EXISTS (SELECT 1 FROM name_variants n WHERE n.plugin_id = p.id)");
              ResultSet rs = p.executeQuery()) {

@@ -19,7 +19,7 @@ import java.util.Locale;
  * transaction-scoped advisory lock on the plugin's name (SQLite has one writer), and the unique keys on names and
  * versions stand behind it. The SemVer rule is asked under that lock, so it sees every version published before.
  */
-final class PublishTransaction {
+public final class PublishTransaction {
 
     private PublishTransaction() {
     }
@@ -82,7 +82,7 @@ final class PublishTransaction {
     }
 
     /** "github-issues" is also found by "github" and "issues": the tokenizer keeps words, not names. */
-    static String splitName(String name) {
+    public static String splitName(String name) {
         String spaced = name.replaceAll("[._-]+", " ");
         return spaced.equals(name) ? name : name + " " + spaced;
     }

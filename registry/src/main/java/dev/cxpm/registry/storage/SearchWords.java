@@ -14,7 +14,7 @@ import java.util.Set;
  * display name and keywords, lower case, refreshed with its search entry. Words shorter than 3 or longer than 66
  * letters are left out: search never corrects a word under 4 or over 64 letters, and allows at most two edits.
  */
-final class SearchWords {
+public final class SearchWords {
 
     static final int MIN = 3;
     static final int MAX = 66;
@@ -59,7 +59,7 @@ final class SearchWords {
      * Fills in the words of every live plugin, into a table known to be empty (an import): one pass, where {@link
      * #backfill}'s "has no words yet" test would cost a query per plugin.
      */
-    static void fillAll(Connection c) throws SQLException {
+    public static void fillAll(Connection c) throws SQLException {
         try (PreparedStatement p = c.prepareStatement("SELECT p.id, p.name, p.display_name, p.keywords FROM plugins p"
                 + " WHERE p.latest_version IS NOT NULL ORDER BY p.id");
              PreparedStatement insert = c.prepareStatement("INSERT INTO search_words (word, plugin_id) VALUES (?, ?) ON CONFLICT DO NOTHING")) {

@@ -8,12 +8,12 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** The few JDBC shorthands every row class uses: arguments are always bound, never spliced into SQL. */
-final class Sql {
+public final class Sql {
 
     private Sql() {
     }
 
-    static PreparedStatement prepare(Connection c, String sql, Object... args) throws SQLException {
+    public static PreparedStatement prepare(Connection c, String sql, Object... args) throws SQLException {
         PreparedStatement p = c.prepareStatement(sql);
         for (int i = 0; i < args.length; i++) {
             p.setObject(i + 1, args[i]);
@@ -27,7 +27,7 @@ final class Sql {
         }
     }
 
-    static boolean exists(Connection c, String sql, Object... args) throws SQLException {
+    public static boolean exists(Connection c, String sql, Object... args) throws SQLException {
         try (PreparedStatement p = prepare(c, sql, args); ResultSet rs = p.executeQuery()) {
             return rs.next();
         }
