@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cxpm.core.pack.Integrity;
 import dev.cxpm.registry.storage.JdbcDatabase;
-import dev.cxpm.registry.storage.RegistryExport;
-import dev.cxpm.registry.storage.RegistryImport;
+import dev.cxpm.registry.storage.backup.RegistryExport;
+import dev.cxpm.registry.storage.backup.RegistryImport;
 import dev.cxpm.registry.storage.blob.FileBlobStore;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -124,11 +124,11 @@ class MirrorTest {
 
         Path carried = down.resolve("carried");
         try (dev.cxpm.registry.storage.JdbcDatabase db = dev.cxpm.registry.storage.JdbcDatabase.sqlite(down.resolve("registry.db"))) {
-            dev.cxpm.registry.storage.RegistryExport.export(db, new dev.cxpm.registry.storage.blob.FileBlobStore(down.resolve("blobs")), carried);
+            dev.cxpm.registry.storage.backup.RegistryExport.export(db, new dev.cxpm.registry.storage.blob.FileBlobStore(down.resolve("blobs")), carried);
         }
         Path gapped = Files.createDirectories(down.resolve("air-gapped"));
         try (dev.cxpm.registry.storage.JdbcDatabase db = dev.cxpm.registry.storage.JdbcDatabase.sqlite(gapped.resolve("registry.db"))) {
-            dev.cxpm.registry.storage.RegistryImport.importFrom(carried, db, new dev.cxpm.registry.storage.blob.FileBlobStore(gapped.resolve("blobs")));
+            dev.cxpm.registry.storage.backup.RegistryImport.importFrom(carried, db, new dev.cxpm.registry.storage.blob.FileBlobStore(gapped.resolve("blobs")));
         }
         try (Registry there = Registry.embedded(gapped, Clock.systemUTC());
              RegistryServer served = RegistryServer.start(there, "127.0.0.1", 0, new RegistryServer.Options(gapped.resolve("codex-marketplace.git"), "gapped"))) {

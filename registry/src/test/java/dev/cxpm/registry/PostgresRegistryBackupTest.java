@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
 import dev.cxpm.core.pack.Integrity;
-import dev.cxpm.registry.storage.BackupException;
+import dev.cxpm.registry.storage.backup.BackupException;
 import dev.cxpm.registry.storage.JdbcDatabase;
-import dev.cxpm.registry.storage.RegistryExport;
-import dev.cxpm.registry.storage.RegistryImport;
+import dev.cxpm.registry.storage.backup.RegistryExport;
+import dev.cxpm.registry.storage.backup.RegistryImport;
 import dev.cxpm.registry.storage.blob.FileBlobStore;
 import dev.cxpm.testkit.PostgresServer;
 import java.nio.file.Files;

@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cxpm.core.pack.Integrity;
-import dev.cxpm.registry.storage.BackupException;
-import dev.cxpm.registry.storage.BlobGc;
+import dev.cxpm.registry.storage.backup.BackupException;
+import dev.cxpm.registry.storage.backup.BlobGc;
 import dev.cxpm.registry.storage.JdbcDatabase;
-import dev.cxpm.registry.storage.RegistryExport;
-import dev.cxpm.registry.storage.RegistryImport;
+import dev.cxpm.registry.storage.backup.RegistryExport;
+import dev.cxpm.registry.storage.backup.RegistryImport;
 import dev.cxpm.registry.storage.blob.BlobStore;
 import dev.cxpm.registry.storage.blob.FileBlobStore;
 import java.io.IOException;

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cxpm.core.pack.Integrity;
 import dev.cxpm.registry.storage.JdbcDatabase;
-import dev.cxpm.registry.storage.RegistryExport;
+import dev.cxpm.registry.storage.backup.RegistryExport;
 import dev.cxpm.registry.storage.blob.FileBlobStore;
 import java.io.BufferedOutputStream;
 import java.io.BufferedReader;

@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.cxpm.registry.storage.BackupException;
+import dev.cxpm.registry.storage.backup.BackupException;
 import dev.cxpm.registry.storage.JdbcDatabase;
-import dev.cxpm.registry.storage.RegistryExport;
-import dev.cxpm.registry.storage.RegistryImport;
+import dev.cxpm.registry.storage.backup.RegistryExport;
+import dev.cxpm.registry.storage.backup.RegistryImport;
 import dev.cxpm.registry.storage.blob.FileBlobStore;
 import java.io.IOException;
 import java.io.InputStream;

@@ -3,7 +3,7 @@ package dev.cxpm.cli.registry;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.cxpm.core.UserError;
-import dev.cxpm.registry.storage.BackupException;
+import dev.cxpm.registry.storage.backup.BackupException;
 
 /** What the storage commands share: their errors as the user sees them, and JSON printed as the other commands do. */
 final class Backups {

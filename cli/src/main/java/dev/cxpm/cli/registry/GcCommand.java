@@ -3,7 +3,7 @@ package dev.cxpm.cli.registry;
 import dev.cxpm.cli.Env;
 import dev.cxpm.cli.help.Examples;
 import dev.cxpm.core.UserError;
-import dev.cxpm.registry.storage.BlobGc;
+import dev.cxpm.registry.storage.backup.BlobGc;
 import dev.cxpm.registry.storage.JdbcDatabase;
 import dev.cxpm.registry.storage.blob.BlobStore;
 import java.io.UncheckedIOException;

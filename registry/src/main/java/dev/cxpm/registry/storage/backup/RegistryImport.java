@@ -1,14 +1,20 @@
-package dev.cxpm.registry.storage;
+package dev.cxpm.registry.storage.backup;
 
-import static dev.cxpm.registry.storage.BackupFormat.JSON;
+import static dev.cxpm.registry.storage.backup.BackupFormat.JSON;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cxpm.core.FileText;
 import dev.cxpm.core.format.CodexNames;
 import dev.cxpm.core.pack.Integrity;
-import dev.cxpm.registry.storage.BackupException.Cause;
-import dev.cxpm.registry.storage.BackupFormat.Column;
-import dev.cxpm.registry.storage.BackupFormat.Table;
+import dev.cxpm.registry.storage.Dialect;
+import dev.cxpm.registry.storage.JdbcDatabase;
+import dev.cxpm.registry.storage.PluginRows;
+import dev.cxpm.registry.storage.PublishTransaction;
+import dev.cxpm.registry.storage.SearchWords;
+import dev.cxpm.registry.storage.Sql;
+import dev.cxpm.registry.storage.backup.BackupException.Cause;
+import dev.cxpm.registry.storage.backup.BackupFormat.Column;
+import dev.cxpm.registry.storage.backup.BackupFormat.Table;
 import dev.cxpm.registry.storage.blob.BlobStore;
 import java.io.BufferedInputStream;
 import java.io.IOException;

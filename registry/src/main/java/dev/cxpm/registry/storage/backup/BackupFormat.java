@@ -1,4 +1,4 @@
-package dev.cxpm.registry.storage;
+package dev.cxpm.registry.storage.backup;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package dev.cxpm.registry.storage;
+package dev.cxpm.registry.storage.backup;
 
 /**
  * A backup, restore or garbage collection that cannot go on, said for the operator: which file and line of an

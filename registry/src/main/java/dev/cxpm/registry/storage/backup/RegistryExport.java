@@ -1,11 +1,12 @@
-package dev.cxpm.registry.storage;
+package dev.cxpm.registry.storage.backup;
 
-import static dev.cxpm.registry.storage.BackupFormat.JSON;
+import static dev.cxpm.registry.storage.backup.BackupFormat.JSON;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cxpm.core.pack.Integrity;
-import dev.cxpm.registry.storage.BackupFormat.Column;
-import dev.cxpm.registry.storage.BackupFormat.Table;
+import dev.cxpm.registry.storage.JdbcDatabase;
+import dev.cxpm.registry.storage.backup.BackupFormat.Column;
+import dev.cxpm.registry.storage.backup.BackupFormat.Table;
 import dev.cxpm.registry.storage.blob.BlobStore;
 import java.io.BufferedOutputStream;
 import java.io.IOException;

@@ -1,6 +1,8 @@
-package dev.cxpm.registry.storage;
+package dev.cxpm.registry.storage.backup;
 
 import dev.cxpm.core.pack.Integrity;
+import dev.cxpm.registry.storage.JdbcDatabase;
+import dev.cxpm.registry.storage.Sql;
 import dev.cxpm.registry.storage.blob.BlobStore;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
