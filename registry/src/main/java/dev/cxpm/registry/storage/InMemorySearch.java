@@ -15,7 +15,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * another process (its change feed), and reads that plugin's stored text again. A change made while the index is
  * being filled is applied once more after it, so none is lost between the read of all and the swap.
  */
-final class InMemorySearch {
+public final class InMemorySearch {
 
     private static final System.Logger LOG = System.getLogger(InMemorySearch.class.getName());
 
@@ -30,13 +30,13 @@ final class InMemorySearch {
     private final ReentrantLock filling = new ReentrantLock();
     private boolean started;
 
-    InMemorySearch(JdbcConnections db, Dialect dialect) {
+    public InMemorySearch(JdbcConnections db, Dialect dialect) {
         this.db = db;
         this.dialect = dialect;
     }
 
     /** Starts filling the index in the background (once); until it is ready, {@link #search} answers empty. */
-    void start() {
+    public void start() {
         synchronized (updates) {
             if (started) {
                 return;
@@ -59,7 +59,7 @@ final class InMemorySearch {
     }
 
     /** Reads every indexed plugin into a new index and swaps it in, with the changes made meanwhile applied again. */
-    void fill() {
+    public void fill() {
         filling.lock();
         try {
             synchronized (updates) {
@@ -89,7 +89,7 @@ final class InMemorySearch {
     }
 
     /** A plugin changed (null: any may have, e.g. after missed change notices: the index is filled again). */
-    void changed(String plugin) {
+    public void changed(String plugin) {
         synchronized (updates) {
             if (plugin == null) {
                 if (started) {
@@ -114,7 +114,7 @@ final class InMemorySearch {
     }
 
     /** The answer from memory, or empty when the index is not ready or the query has no words (every name, in order). */
-    Optional<SearchPage> search(SearchQuery q) {
+    public Optional<SearchPage> search(SearchQuery q) {
         SearchIndex idx = index;
         List<String> words = Dialect.words(q.text());
         if (idx == null || words.isEmpty()) {
@@ -126,7 +126,7 @@ final class InMemorySearch {
         return Optional.of(new SearchPage(page.total(), page.rows()));
     }
 
-    boolean ready() {
+    public boolean ready() {
         return index != null;
     }
 }

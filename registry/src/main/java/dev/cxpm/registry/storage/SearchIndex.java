@@ -19,7 +19,7 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * plugin's searchable text, and the plugin's word list to drop them when it changes: linear in the registry.
  * Kept current by {@link #put} with a plugin's fields as they are stored after every change.
  */
-final class SearchIndex {
+public final class SearchIndex {
 
     /** The columns' weights, in the order of {@link Fields}: name, display name, keywords, description, capabilities. */
     private static final int[] WEIGHTS = {10, 6, 4, 1, 2};
@@ -30,7 +30,7 @@ final class SearchIndex {
      * A plugin's searchable text as stored (the name already split into words), its category, whether it has a live
      * version, and the row a search answers with (null when it has no live version: it is never an answer).
      */
-    record Fields(long id, String name, String[] columns, String category, boolean live, PluginRow row) {
+    public record Fields(long id, String name, String[] columns, String category, boolean live, PluginRow row) {
     }
 
     /** A page of matches, best first, and how many matched in all. */

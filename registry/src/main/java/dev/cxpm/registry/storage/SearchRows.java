@@ -15,7 +15,7 @@ import java.util.List;
 import java.util.Locale;
 
 /** Search over plugins with a live version: the dialect's full-text match, or every name in order without words. */
-final class SearchRows {
+public final class SearchRows {
 
     private SearchRows() {
     }
@@ -65,7 +65,7 @@ final class SearchRows {
      * itself), and the row a search answers with, to {@code each}; only {@code plugin}'s when it is not null. Rows
      * stream: none is kept here.
      */
-    static void indexed(Connection c, Dialect dialect, String plugin, java.util.function.Consumer<SearchIndex.Fields> each)
+    public static void indexed(Connection c, Dialect dialect, String plugin, java.util.function.Consumer<SearchIndex.Fields> each)
             throws SQLException {
         String row = ", p.display_name, p.description, p.keywords, p.capabilities, p.created_at, p.updated_at";
         String sql = dialect == Dialect.SQLITE
