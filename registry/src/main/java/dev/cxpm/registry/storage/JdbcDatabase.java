@@ -1,6 +1,7 @@
 package dev.cxpm.registry.storage;
 
 import dev.cxpm.core.pack.Integrity;
+import dev.cxpm.registry.storage.search.InMemorySearch;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Instant;

@@ -9,6 +9,7 @@ import dev.cxpm.registry.storage.RegistryDatabase.PluginRow;
 import dev.cxpm.registry.storage.RegistryDatabase.SearchPage;
 import dev.cxpm.registry.storage.RegistryDatabase.SearchQuery;
 import dev.cxpm.registry.storage.blob.FileBlobStore;
+import dev.cxpm.registry.storage.search.InMemorySearch;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;

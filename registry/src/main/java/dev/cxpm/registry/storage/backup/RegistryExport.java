@@ -4,6 +4,7 @@ import static dev.cxpm.registry.storage.backup.BackupFormat.JSON;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cxpm.core.pack.Integrity;
+import dev.cxpm.registry.storage.JdbcConnections;
 import dev.cxpm.registry.storage.JdbcDatabase;
 import dev.cxpm.registry.storage.backup.BackupFormat.Column;
 import dev.cxpm.registry.storage.backup.BackupFormat.Table;

@@ -1,4 +1,4 @@
-package dev.cxpm.registry.storage;
+package dev.cxpm.registry.storage.search;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,5 +1,6 @@
-package dev.cxpm.registry.storage;
+package dev.cxpm.registry.storage.search;
 
+import dev.cxpm.registry.storage.Dialect;
 import dev.cxpm.registry.storage.RegistryDatabase.PluginRow;
 import java.text.Normalizer;
 import java.util.ArrayList;
