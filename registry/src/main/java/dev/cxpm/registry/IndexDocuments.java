@@ -40,12 +40,12 @@ import java.util.concurrent.TimeUnit;
  * built by its reader and stored behind, and a background thread makes every missing one after start, readers served
  * meanwhile. Servers sharing a PostgreSQL database read each other's stored documents (they are given the same key).
  */
-final class IndexDocuments implements AutoCloseable {
+public final class IndexDocuments implements AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     private static final System.Logger LOG = System.getLogger(IndexDocuments.class.getName());
     /** Documents made (or stored) per transaction in the background. */
-    static final int BATCH = 200;
+    public static final int BATCH = 200;
     /** Documents readers rebuilt, waiting to be stored: bounded; past it a document is made again by its next reader. */
     static final int PENDING_MAX = 1_000;
 
@@ -61,7 +61,7 @@ final class IndexDocuments implements AutoCloseable {
     private volatile boolean closed;
     private volatile boolean filled;
 
-    IndexDocuments(RegistryDatabase db, SemverGate surfaces) {
+    public IndexDocuments(RegistryDatabase db, SemverGate surfaces) {
         this.db = db;
         this.surfaces = surfaces;
     }
@@ -70,7 +70,7 @@ final class IndexDocuments implements AutoCloseable {
      * From now on documents are signed with {@code keys} and stored; those missing or stale (signed by another key
      * included) are made in the background, a batch at a time, without holding up readers.
      */
-    synchronized void signWith(SigningKeys keys) {
+    public synchronized void signWith(SigningKeys keys) {
         this.keys = keys;
         filled = false; // a server started again on this registry, maybe with a rotated key: the scan runs again
         if (storer == null && !closed) {
@@ -79,12 +79,12 @@ final class IndexDocuments implements AutoCloseable {
     }
 
     /** Whether the background thread has made every document missing at start (for tests and the log). */
-    boolean filled() {
+    public boolean filled() {
         return filled;
     }
 
     /** The plugin's document: stored and current, or built (and signed, and queued to be stored, once a key is given). */
-    Optional<Registry.IndexDocument> read(String plugin) {
+    public Optional<Registry.IndexDocument> read(String plugin) {
         SigningKeys k = keys;
         if (k == null) { // a registry opened by a command, not a server: nothing signs, nothing is stored
             return build(plugin).map(d -> new Registry.IndexDocument(d.json(), d.etag(), d.sequence(), null));
@@ -115,7 +115,7 @@ final class IndexDocuments implements AutoCloseable {
      * that the writer's answer means every server reads the new one. A failure here loses nothing: the plugin's
      * sequence has moved, so the stored document is stale and its next reader makes it.
      */
-    void changed(String plugin) {
+    public void changed(String plugin) {
         SigningKeys k = keys;
         if (k == null || plugin == null) {
             return;

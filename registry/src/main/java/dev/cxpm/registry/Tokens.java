@@ -19,7 +19,7 @@ import java.util.List;
  * request that needs one (revoked and expired tokens refused), revoked by their owner or an admin.
  * Which scopes a caller may grant is {@link Caller}'s rule; which routes a scope reaches is {@link Access}'s.
  */
-final class Tokens {
+public final class Tokens {
 
     private final RegistryDatabase db;
     private final Clock clock;
@@ -106,7 +106,7 @@ final class Tokens {
         }
     }
 
-    static String sha256(String s) {
+    public static String sha256(String s) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
