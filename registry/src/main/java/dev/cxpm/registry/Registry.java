@@ -1,6 +1,8 @@
 package dev.cxpm.registry;
 
 import dev.cxpm.core.pack.Integrity;
+import dev.cxpm.registry.index.IndexDocuments;
+import dev.cxpm.registry.index.SigningKeys;
 import dev.cxpm.registry.publish.Publishing;
 import dev.cxpm.registry.publish.SemverGate;
 import dev.cxpm.registry.publish.VersionPages;

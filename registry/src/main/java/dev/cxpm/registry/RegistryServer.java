@@ -6,6 +6,7 @@ import dev.cxpm.registry.api.ApiHandlers;
 import dev.cxpm.registry.api.Request;
 import dev.cxpm.registry.api.Uploads;
 import dev.cxpm.registry.codex.CodexMarketplace;
+import dev.cxpm.registry.index.SigningKeys;
 import dev.cxpm.registry.ops.ClientAddress;
 import dev.cxpm.registry.ops.CostlyRequests;
 import dev.cxpm.registry.ops.Health;

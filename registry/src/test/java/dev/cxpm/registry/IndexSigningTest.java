@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cxpm.core.registry.RegistryKey;
 import dev.cxpm.core.registry.RegistryKeys;
+import dev.cxpm.registry.index.SigningKeys;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

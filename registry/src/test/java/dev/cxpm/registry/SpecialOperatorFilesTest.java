@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.cxpm.registry.index.SigningKeys;
 import dev.cxpm.registry.storage.backup.BackupException;
 import dev.cxpm.registry.storage.JdbcDatabase;
 import dev.cxpm.registry.storage.backup.RegistryExport;

@@ -12,7 +12,7 @@ import dev.cxpm.registry.mirror.Mirror;
 import dev.cxpm.registry.ops.Metrics;
 import dev.cxpm.registry.ops.Operations;
 import dev.cxpm.registry.ops.WatchedBlobStore;
-import dev.cxpm.registry.SigningKeys;
+import dev.cxpm.registry.index.SigningKeys;
 import dev.cxpm.registry.storage.blob.BlobStore;
 import dev.cxpm.registry.web.ClientRelease;
 import java.io.IOException;

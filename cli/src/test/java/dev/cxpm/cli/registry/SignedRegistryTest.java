@@ -9,7 +9,7 @@ import dev.cxpm.cli.fixtures.Fixtures;
 import dev.cxpm.core.registry.RegistryKey;
 import dev.cxpm.registry.Registry;
 import dev.cxpm.registry.RegistryServer;
-import dev.cxpm.registry.SigningKeys;
+import dev.cxpm.registry.index.SigningKeys;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;

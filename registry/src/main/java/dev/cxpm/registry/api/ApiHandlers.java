@@ -12,7 +12,7 @@ import dev.cxpm.core.registry.RegistryKey;
 import dev.cxpm.registry.Caller;
 import dev.cxpm.registry.Registry;
 import dev.cxpm.registry.RegistryException;
-import dev.cxpm.registry.SigningKeys;
+import dev.cxpm.registry.index.SigningKeys;
 import dev.cxpm.registry.codex.CodexMarketplace;
 import dev.cxpm.registry.publish.PluginArchive;
 import dev.cxpm.registry.storage.RegistryDatabase.AdvisoryRow;

@@ -1,10 +1,12 @@
-package dev.cxpm.registry;
+package dev.cxpm.registry.index;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cxpm.registry.Registry;
+import dev.cxpm.registry.Tokens;
 import dev.cxpm.registry.publish.SemverGate;
 import dev.cxpm.registry.storage.RegistryDatabase;
 import dev.cxpm.registry.storage.RegistryDatabase.IndexLookup;

@@ -1,4 +1,4 @@
-package dev.cxpm.registry;
+package dev.cxpm.registry.index;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
