@@ -15,7 +15,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 import dev.cxpm.core.format.Plugin;
-import dev.cxpm.core.format.Skill;
+import dev.cxpm.core.format.parts.Skill;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

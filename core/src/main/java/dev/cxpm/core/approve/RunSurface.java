@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cxpm.core.format.JsonFile;
 import dev.cxpm.core.format.JsonText;
-import dev.cxpm.core.format.McpServer;
+import dev.cxpm.core.format.parts.McpServer;
 import dev.cxpm.core.format.Plugin;
 import dev.cxpm.core.format.PluginPaths;
 import java.nio.file.Files;

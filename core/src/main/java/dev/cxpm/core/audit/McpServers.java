@@ -2,7 +2,7 @@ package dev.cxpm.core.audit;
 
 import dev.cxpm.core.UserError;
 import dev.cxpm.core.format.JsonFile;
-import dev.cxpm.core.format.McpServer;
+import dev.cxpm.core.format.parts.McpServer;
 import dev.cxpm.core.format.Plugin;
 import java.net.URI;
 import java.util.List;

@@ -1,6 +1,6 @@
 package dev.cxpm.core.audit;
 
-import dev.cxpm.core.format.EnvReference;
+import dev.cxpm.core.format.parts.EnvReference;
 import dev.cxpm.core.init.Secrets;
 import java.util.List;
 import java.util.regex.Matcher;

@@ -12,7 +12,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cxpm.core.UserError;
 import dev.cxpm.core.format.JsonFile;
-import dev.cxpm.core.format.McpServer;
+import dev.cxpm.core.format.parts.McpServer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

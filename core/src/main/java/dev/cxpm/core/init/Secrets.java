@@ -1,6 +1,6 @@
 package dev.cxpm.core.init;
 
-import dev.cxpm.core.format.EnvReference;
+import dev.cxpm.core.format.parts.EnvReference;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;

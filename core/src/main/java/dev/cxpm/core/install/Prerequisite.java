@@ -1,8 +1,8 @@
 package dev.cxpm.core.install;
 
-import dev.cxpm.core.format.McpServer;
+import dev.cxpm.core.format.parts.McpServer;
 import dev.cxpm.core.format.Plugin;
-import dev.cxpm.core.format.Prerequisites;
+import dev.cxpm.core.format.parts.Prerequisites;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

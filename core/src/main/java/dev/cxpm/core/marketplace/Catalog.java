@@ -3,7 +3,7 @@ package dev.cxpm.core.marketplace;
 import dev.cxpm.core.format.Marketplace;
 import dev.cxpm.core.format.MarketplaceEntry;
 import dev.cxpm.core.format.Plugin;
-import dev.cxpm.core.format.PluginInterface;
+import dev.cxpm.core.format.parts.PluginInterface;
 import dev.cxpm.core.format.PluginSource;
 import dev.cxpm.core.EditDistance;
 import dev.cxpm.core.UserError;

@@ -1,8 +1,8 @@
 package dev.cxpm.core.policy;
 
 import dev.cxpm.core.UserError;
-import dev.cxpm.core.format.Hook;
-import dev.cxpm.core.format.McpServer;
+import dev.cxpm.core.format.parts.Hook;
+import dev.cxpm.core.format.parts.McpServer;
 import dev.cxpm.core.format.Plugin;
 import dev.cxpm.core.resolve.PluginVersion;
 import java.net.URI;

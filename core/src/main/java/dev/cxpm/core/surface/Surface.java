@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cxpm.core.UserError;
 import dev.cxpm.core.format.Plugin;
-import dev.cxpm.core.format.Skill;
+import dev.cxpm.core.format.parts.Skill;
 import dev.cxpm.core.pack.Packer;
 import dev.cxpm.core.pack.Unpacker;
 import java.io.IOException;
@@ -55,7 +55,7 @@ public record Surface(String name, String version, SortedMap<String, SkillFace> 
     public record CommandFace(String name, String contentSha) {
     }
 
-    /** A hook: event and matcher ({@link dev.cxpm.core.format.Hook#key()}) and the commands it runs. */
+    /** A hook: event and matcher ({@link dev.cxpm.core.format.parts.Hook#key()}) and the commands it runs. */
     public record HookFace(String key, List<String> commands) {
     }
 

@@ -4,11 +4,11 @@ import static dev.cxpm.core.validate.PluginValidator.present;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cxpm.core.format.JsonFile;
-import dev.cxpm.core.format.McpServer;
+import dev.cxpm.core.format.parts.McpServer;
 import dev.cxpm.core.format.Plugin;
 import dev.cxpm.core.format.PluginPaths;
-import dev.cxpm.core.format.Prerequisites;
-import dev.cxpm.core.format.Skill;
+import dev.cxpm.core.format.parts.Prerequisites;
+import dev.cxpm.core.format.parts.Skill;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

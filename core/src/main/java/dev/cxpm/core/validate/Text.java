@@ -1,7 +1,7 @@
 package dev.cxpm.core.validate;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.cxpm.core.format.EnvReference;
+import dev.cxpm.core.format.parts.EnvReference;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;

@@ -4,6 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cxpm.core.UserError;
+import dev.cxpm.core.format.parts.Hook;
+import dev.cxpm.core.format.parts.McpServer;
+import dev.cxpm.core.format.parts.PluginInterface;
+import dev.cxpm.core.format.parts.Prerequisites;
+import dev.cxpm.core.format.parts.Skill;
 import dev.cxpm.testkit.TestFiles;
 import java.io.IOException;
 import java.nio.file.Files;
