@@ -1,5 +1,10 @@
 package dev.cxpm.cli;
 
+import static dev.cxpm.cli.DaemonFrames.MAX_REQUEST;
+import static dev.cxpm.cli.DaemonFrames.done;
+
+import dev.cxpm.cli.DaemonFrames.LiveStderr;
+import dev.cxpm.cli.DaemonFrames.Request;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -28,11 +33,7 @@ import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import jdk.net.ExtendedSocketOptions;
@@ -54,22 +55,20 @@ import jdk.net.ExtendedSocketOptions;
  * dead daemon, which no later start accepts. Only then come the request's NUL-terminated fields (umask, whether
  * the caller's stderr is a terminal ({@code 1} or {@code 0}: the daemon has none, and colour and progress
  * depend on it), working directory, argument count, arguments, variable count, {@code NAME=value}
- * variables), at most {@link #MAX_REQUEST} bytes together. The answer is a line: {@code BUSY}, {@code UMASK} (the
+ * variables), at most {@link DaemonFrames#MAX_REQUEST} bytes together. The answer is a line: {@code BUSY}, {@code UMASK} (the
  * caller's differs from the daemon's, which every file it writes would get: a JVM cannot change it per
  * command) or {@code STALE} (its jar was rebuilt, or a dev checkout's sources changed: nothing ran, the launcher
  * builds if need be and runs the command itself), or {@code ACCEPTED}
  * and then, while the command runs, {@code ERR <n>} lines each followed by n bytes of its stderr as it
  * writes them (a progress line is drawn as the work goes, not at the end), and once it finished {@code
  * DONE <exit code> <n>} followed by stdout's n bytes when they are few and hold no NUL byte (bash reads them in one
- * go, without a fork: {@link #done}), else {@code DONE <exit code>} followed by stdout's bytes to the end of the
+ * go, without a fork: {@link DaemonFrames#done}), else {@code DONE <exit code>} followed by stdout's bytes to the end of the
  * connection. Anything else, and the daemon hangs up. It exits after
  * {@link #IDLE} without a command, or when its jar changes.
  */
 public final class Daemon {
     static final Duration IDLE = Duration.ofMinutes(10);
     private static final Duration CHECK = Duration.ofSeconds(20);
-    /** Working directory, arguments and environment together: a shell's are a few KB, the kernel's limit 2 MiB. */
-    static final int MAX_REQUEST = 1 << 20;
     /** Connections that have not presented the client secret yet: more are closed unread, so strangers cost little. */
     private static final int MAX_HANDSHAKES = 8;
     /**
@@ -84,11 +83,6 @@ public final class Daemon {
     private static final SecureRandom RANDOM = new SecureRandom();
     /** The start of the daemon file's name: the protocol's version (an earlier launcher's daemon file was daemon-KEY). */
     static final String FILE_PREFIX = "daemon-v2-";
-    /**
-     * The most stdout sent with its length, for bash's {@code read -N} (4 KB a read; no fork): past about 64 KB, its
-     * copy through bash cost as much as forking cat (docs/BENCHMARKS.md, "wt-proto").
-     */
-    static final int STDOUT_WITH_LENGTH = 32 * 1024;
 
     private final Path file;
     private final Path jar;
@@ -369,127 +363,11 @@ public final class Daemon {
         }
     }
 
-    /**
-     * The last frame: the exit code, and stdout with its length when bash can read it in one go into a variable (at
-     * most {@link #STDOUT_WITH_LENGTH} bytes, none of them NUL), else to the end of the connection (the launcher's cat).
-     */
-    static byte[] done(int code, byte[] stdout) {
-        boolean withLength = stdout.length <= STDOUT_WITH_LENGTH;
-        for (int i = 0; withLength && i < stdout.length; i++) {
-            withLength = stdout[i] != 0;
-        }
-        ByteArrayOutputStream done = new ByteArrayOutputStream(stdout.length + 24); // one write: one segment, no wait
-        done.writeBytes(("DONE " + code + (withLength ? " " + stdout.length : "") + "\n").getBytes(StandardCharsets.US_ASCII));
-        done.writeBytes(stdout);
-        return done.toByteArray();
-    }
-
-    /**
-     * A command's stderr, sent to the launcher in an {@code ERR <n>} frame at each flush. A launcher that went away
-     * (Ctrl-C) must not stop the command half-way: what it can no longer be shown is dropped.
-     */
-    private static final class LiveStderr extends OutputStream {
-        private final OutputStream socket;
-        private final ByteArrayOutputStream pending = new ByteArrayOutputStream();
-        private boolean gone;
-
-        LiveStderr(OutputStream socket) {
-            this.socket = socket;
-        }
-
-        @Override
-        public synchronized void write(int b) {
-            pending.write(b);
-        }
-
-        @Override
-        public synchronized void write(byte[] b, int off, int len) {
-            pending.write(b, off, len);
-        }
-
-        @Override
-        public synchronized void flush() {
-            if (pending.size() == 0) {
-                return;
-            }
-            if (!gone) {
-                synchronized (socket) {
-                    try {
-                        ByteArrayOutputStream frame = new ByteArrayOutputStream(pending.size() + 16);
-                        frame.writeBytes(("ERR " + pending.size() + "\n").getBytes(StandardCharsets.US_ASCII));
-                        pending.writeTo(frame);
-                        frame.writeTo(socket);
-                        socket.flush();
-                    } catch (IOException e) {
-                        gone = true;
-                    }
-                }
-            }
-            pending.reset();
-        }
-    }
-
     private void forgetFile() {
         try {
             Files.deleteIfExists(file);
         } catch (IOException e) {
             // a stale file names a port nobody answers on: the launcher then runs commands itself
-        }
-    }
-
-    /** What the launcher sent. */
-    record Request(String umask, boolean terminal, Path cwd, List<String> args, Map<String, String> vars) {
-        static Request read(InputStream in, int maxBytes) throws IOException {
-            Fields f = new Fields(in, maxBytes);
-            String umask = f.next();
-            boolean terminal = f.next().equals("1");
-            Path cwd = Path.of(f.next());
-            int argc = Integer.parseInt(f.next());
-            List<String> args = new ArrayList<>();
-            for (int i = 0; i < argc; i++) {
-                args.add(f.next());
-            }
-            int varc = Integer.parseInt(f.next());
-            Map<String, String> vars = new LinkedHashMap<>();
-            for (int i = 0; i < varc; i++) {
-                String v = f.next();
-                int eq = v.indexOf('=');
-                if (eq > 0) {
-                    vars.put(v.substring(0, eq), v.substring(eq + 1));
-                }
-            }
-            if (!cwd.isAbsolute()) {
-                throw new IOException("working directory is not absolute");
-            }
-            return new Request(umask, terminal, cwd, List.copyOf(args), Map.copyOf(vars));
-        }
-    }
-
-    /** NUL-terminated fields, at most maxBytes of them in all (every field costs at least its NUL). */
-    private static final class Fields {
-        private final InputStream in;
-        private int left;
-
-        Fields(InputStream in, int maxBytes) {
-            this.in = in;
-            this.left = maxBytes;
-        }
-
-        String next() throws IOException {
-            ByteArrayOutputStream b = new ByteArrayOutputStream();
-            while (true) {
-                int c = in.read();
-                if (c < 0) {
-                    throw new IOException("truncated request");
-                }
-                if (--left < 0) {
-                    throw new IOException("request larger than " + MAX_REQUEST + " bytes");
-                }
-                if (c == 0) {
-                    return b.toString(StandardCharsets.UTF_8);
-                }
-                b.write(c);
-            }
         }
     }
 }

@@ -248,7 +248,7 @@ class DaemonLauncherTest {
     @Test
     void theDaemonsStdoutReachesTheCallerByteForByteWhetherSentWithItsLengthOrToTheEnd() throws Exception {
         String small = "caf\u00e9 \\n not a newline \\ %s %% \r\n\n\n\tthe last line without one";
-        String large = "x".repeat(Daemon.STDOUT_WITH_LENGTH) + "\n";
+        String large = "x".repeat(DaemonFrames.STDOUT_WITH_LENGTH) + "\n";
         String binary = "before\0after\n";
         Path catSaw = recorded("cat", tmp.resolve("cat-environment"));
         try (ServerSocket fake = c.fakeDaemon((request, out) -> {
@@ -258,7 +258,7 @@ class DaemonLauncherTest {
                 default -> binary;
             };
             out.write("ACCEPTED\nERR 5\nerr \n".getBytes(StandardCharsets.UTF_8));
-            out.write(Daemon.done(4, stdout.getBytes(StandardCharsets.UTF_8)));
+            out.write(DaemonFrames.done(4, stdout.getBytes(StandardCharsets.UTF_8)));
         })) {
             Map<String, String> caller = c.noJvm();
             caller.putAll(Map.of("PATH", tmp.resolve("bin") + ":" + System.getenv("PATH"), "secret", "the caller's own"));
@@ -282,15 +282,15 @@ class DaemonLauncherTest {
 
     @Test
     void stdoutGoesWithItsLengthWhenItIsSmallAndHasNoNulByteElseToTheEnd() {
-        assertThat(Daemon.done(0, "cxpm 1.0\n".getBytes(StandardCharsets.UTF_8))).asString(StandardCharsets.UTF_8)
+        assertThat(DaemonFrames.done(0, "cxpm 1.0\n".getBytes(StandardCharsets.UTF_8))).asString(StandardCharsets.UTF_8)
                 .isEqualTo("DONE 0 9\ncxpm 1.0\n");
-        assertThat(Daemon.done(3, new byte[0])).asString(StandardCharsets.UTF_8).isEqualTo("DONE 3 0\n");
+        assertThat(DaemonFrames.done(3, new byte[0])).asString(StandardCharsets.UTF_8).isEqualTo("DONE 3 0\n");
         byte[] nul = {'a', 0, 'b'};
-        assertThat(Daemon.done(0, nul)).isEqualTo(new byte[] {'D', 'O', 'N', 'E', ' ', '0', '\n', 'a', 0, 'b'});
-        byte[] limit = "y".repeat(Daemon.STDOUT_WITH_LENGTH).getBytes(StandardCharsets.US_ASCII);
-        assertThat(Daemon.done(1, limit)).asString(StandardCharsets.US_ASCII).startsWith("DONE 1 " + limit.length + "\nyyy");
-        byte[] over = "y".repeat(Daemon.STDOUT_WITH_LENGTH + 1).getBytes(StandardCharsets.US_ASCII);
-        assertThat(Daemon.done(1, over)).asString(StandardCharsets.US_ASCII).startsWith("DONE 1\nyyy").hasSize(over.length + 7);
+        assertThat(DaemonFrames.done(0, nul)).isEqualTo(new byte[] {'D', 'O', 'N', 'E', ' ', '0', '\n', 'a', 0, 'b'});
+        byte[] limit = "y".repeat(DaemonFrames.STDOUT_WITH_LENGTH).getBytes(StandardCharsets.US_ASCII);
+        assertThat(DaemonFrames.done(1, limit)).asString(StandardCharsets.US_ASCII).startsWith("DONE 1 " + limit.length + "\nyyy");
+        byte[] over = "y".repeat(DaemonFrames.STDOUT_WITH_LENGTH + 1).getBytes(StandardCharsets.US_ASCII);
+        assertThat(DaemonFrames.done(1, over)).asString(StandardCharsets.US_ASCII).startsWith("DONE 1\nyyy").hasSize(over.length + 7);
     }
 
     /**

@@ -184,7 +184,7 @@ final class LauncherCheckout {
 
     /** What a {@link #fakeDaemon} does with a request the launcher sent once each side proved the secrets. */
     interface Answer {
-        void to(Daemon.Request request, OutputStream out) throws IOException;
+        void to(DaemonFrames.Request request, OutputStream out) throws IOException;
     }
 
     /**
@@ -210,7 +210,7 @@ final class LauncherCheckout {
                     }
                     out.write((daemon + "\n").getBytes(StandardCharsets.US_ASCII));
                     out.flush();
-                    answer.to(Daemon.Request.read(in, Daemon.MAX_REQUEST), out);
+                    answer.to(DaemonFrames.Request.read(in, DaemonFrames.MAX_REQUEST), out);
                     out.flush();
                 } catch (IOException e) {
                     // closed by the test, or the launcher hung up: the test's assertions tell what was missing
