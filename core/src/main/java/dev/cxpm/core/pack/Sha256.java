@@ -4,7 +4,7 @@ package dev.cxpm.core.pack;
  * SHA-256 (FIPS 180-4) in plain Java, for the hashes approvals take of what a plugin runs (its run surface and the
  * files it names), which every sync computes for each plugin it places. As with {@link Sha512}: the JDK's
  * {@link java.security.MessageDigest} is the same algorithm, but its first {@code getInstance} sets up the security
- * providers, tens of ms of a cold {@code sync --frozen} (docs/BENCHMARKS.md). {@code Sha256Test} checks it against
+ * providers, tens of ms of a cold {@code sync --frozen} (docs/BENCHMARKS.md). {@code BlockDigestTest} checks it against
  * MessageDigest on every length around the block boundaries and on random chunkings. Not thread-safe; one digest per
  * instance.
  */

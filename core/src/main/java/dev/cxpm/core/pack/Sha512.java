@@ -5,7 +5,7 @@ package dev.cxpm.core.pack;
  * {@link java.security.MessageDigest} is the same algorithm, but its first {@code getInstance} sets up the security
  * providers (reads the java.security properties, registers the Sun provider's services, its known OIDs and algorithm
  * constraints, makes the digest by reflection): 10 to 15 ms of a cold install's CPU, several times the hashing of a
- * plugin (docs/BENCHMARKS.md). {@code Sha512Test} checks it against MessageDigest on every length around the block
+ * plugin (docs/BENCHMARKS.md). {@code BlockDigestTest} checks it against MessageDigest on every length around the block
  * boundaries and on random chunkings. Not thread-safe; one digest per instance.
  */
 public final class Sha512 extends BlockDigest<Sha512> {
