@@ -6,6 +6,7 @@ import dev.cxpm.cli.Main;
 import dev.cxpm.cli.help.Examples;
 import dev.cxpm.cli.output.JsonOutput;
 import dev.cxpm.core.install.Installer;
+import dev.cxpm.core.install.PluginId;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Mixin;
@@ -35,7 +36,7 @@ public final class EnableCommand implements Runnable {
         toggle(root.env, target.id(), true, prerequisites.ignore, json);
     }
 
-    static void toggle(Env env, Installer.PluginId id, boolean enabled, boolean ignorePrerequisites, boolean json) {
+    static void toggle(Env env, PluginId id, boolean enabled, boolean ignorePrerequisites, boolean json) {
         CodexContext ctx = CodexContext.of(env);
         Installer.Toggled toggled = ctx.installer().setEnabled(id, enabled, ignorePrerequisites);
         Installer.InstalledPlugin p = toggled.plugin();

@@ -12,6 +12,7 @@ import dev.cxpm.cli.output.Terminal;
 import dev.cxpm.core.UserError;
 import dev.cxpm.core.install.InstallTarget;
 import dev.cxpm.core.install.Installer;
+import dev.cxpm.core.install.PluginId;
 import dev.cxpm.core.registry.DefaultRegistry;
 import dev.cxpm.core.registry.UserConfig;
 import dev.cxpm.core.resolve.ReleaseAge;
@@ -72,7 +73,7 @@ public final class InstallCommand implements Runnable {
         List<java.util.Optional<dev.cxpm.core.resolve.MinReleaseAge>> ages = new java.util.ArrayList<>(ctx.policy().minReleaseAges());
         ages.add(UserConfig.minReleaseAge(root.env.vars()));
         ReleaseAge age = ReleaseAge.strictest(root.env.clock(), ages);
-        Installer.PluginId id = new InstallTarget(ctx.marketplaces(), () -> DefaultRegistry.of(root.env.vars()))
+        PluginId id = new InstallTarget(ctx.marketplaces(), () -> DefaultRegistry.of(root.env.vars()))
                 .resolve(new InstallTarget.Request(typed.plugin(), Optional.ofNullable(target.marketplace), Optional.ofNullable(registry)));
         Installer.Installed in = ctx.installer().approving(approval.consent(root.env, json)).install(id, r, age, prerequisites.ignore);
         Env env = ctx.env();

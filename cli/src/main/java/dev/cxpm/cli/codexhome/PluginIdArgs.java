@@ -1,6 +1,6 @@
 package dev.cxpm.cli.codexhome;
 
-import dev.cxpm.core.install.Installer;
+import dev.cxpm.core.install.PluginId;
 import java.util.Optional;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -13,12 +13,12 @@ public final class PluginIdArgs {
     @Option(names = {"-m", "--marketplace"}, paramLabel = "NAME", description = "Marketplace, when PLUGIN has no @MARKETPLACE.")
     String marketplace;
 
-    public Installer.PluginId id() {
+    public PluginId id() {
         return id(plugin);
     }
 
     /** The id from {@code text} (PLUGIN[@MARKETPLACE], e.g. with install's @RANGE taken off) and {@code -m}. */
-    Installer.PluginId id(String text) {
-        return Installer.PluginId.parse(text, Optional.ofNullable(marketplace));
+    PluginId id(String text) {
+        return PluginId.parse(text, Optional.ofNullable(marketplace));
     }
 }

@@ -5,7 +5,7 @@ import dev.cxpm.cli.Env;
 import dev.cxpm.cli.Main;
 import dev.cxpm.cli.help.Examples;
 import dev.cxpm.cli.output.JsonOutput;
-import dev.cxpm.core.install.Installer;
+import dev.cxpm.core.install.PluginId;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Mixin;
@@ -30,7 +30,7 @@ public final class UninstallCommand implements Runnable {
     @Override
     public void run() {
         CodexContext ctx = CodexContext.of(root.env);
-        Installer.PluginId id = target.id();
+        PluginId id = target.id();
         boolean removed = ctx.installer().uninstall(id);
         Env env = ctx.env();
         if (json) {

@@ -16,6 +16,7 @@ import dev.cxpm.core.approve.UserApprovals;
 import dev.cxpm.core.codexhome.CodexHome;
 import dev.cxpm.core.format.Plugin;
 import dev.cxpm.core.install.Installer;
+import dev.cxpm.core.install.PluginId;
 import dev.cxpm.core.lock.LockedPlugin;
 import dev.cxpm.core.lock.Lockfile;
 import dev.cxpm.core.project.ProjectManifest;
@@ -169,7 +170,7 @@ public final class ApproveCommand implements Callable<Integer> {
 
     /** The plugin named by text: its pending run surface, else its locked content's, else its installed one's. */
     private Target find(String text, Env env, CodexHome home, Store store, Optional<Lockfile> lock, UserApprovals mine) {
-        String id = text.contains("@") ? Installer.PluginId.parse(text, Optional.empty()).toString() : bareId(text, env, lock, mine);
+        String id = text.contains("@") ? PluginId.parse(text, Optional.empty()).toString() : bareId(text, env, lock, mine);
         Optional<UserApprovals.Approval> pending = mine.pending(id);
         if (pending.isPresent()) {
             return target(id, pending.get().runs(), "stopped command", mine);

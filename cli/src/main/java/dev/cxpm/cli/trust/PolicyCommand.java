@@ -15,6 +15,7 @@ import dev.cxpm.core.format.MarketplaceEntry;
 import dev.cxpm.core.format.Plugin;
 import dev.cxpm.core.format.PluginSource;
 import dev.cxpm.core.install.Installer;
+import dev.cxpm.core.install.PluginId;
 import dev.cxpm.core.marketplace.Marketplaces;
 import dev.cxpm.core.policy.CodexRequirements;
 import dev.cxpm.core.policy.Enforcement;
@@ -123,7 +124,7 @@ public final class PolicyCommand implements Runnable {
         @Override
         public void run() {
             Env env = parent.root.env;
-            Installer.PluginId id = target.id();
+            PluginId id = target.id();
             Enforcement e = parent.load();
             CodexContext ctx = CodexContext.of(env);
             Marketplaces marketplaces = ctx.marketplaces();

@@ -43,7 +43,7 @@ public final class InstallTarget {
     }
 
     /** The plugin to install; a registry it names is added as a marketplace on the way. */
-    public Installer.PluginId resolve(Request req) {
+    public PluginId resolve(Request req) {
         String text = req.plugin().strip();
         Optional<URI> registry = req.registry().map(RegistryClient::parseUrl);
         if (text.startsWith("http://") || text.startsWith("https://")) {
@@ -64,18 +64,18 @@ public final class InstallTarget {
             return fromRegistry(registry.get(), at < 0 ? text : text.substring(0, at), named, List.of());
         }
         if (text.indexOf('@') >= 0 || req.marketplace().isPresent()) {
-            return Installer.PluginId.parse(text, req.marketplace());
+            return PluginId.parse(text, req.marketplace());
         }
         return onlyMarketplaceWith(name(text));
     }
 
     /** A bare name: the one configured marketplace that lists it, else the default registry, else not found. */
-    private Installer.PluginId onlyMarketplaceWith(String name) {
+    private PluginId onlyMarketplaceWith(String name) {
         List<Marketplaces.Configured> all = marketplaces.list();
         List<String> having = all.stream().filter(c -> c.manifest().flatMap(m -> m.plugin(name)).isPresent())
                 .map(Marketplaces.Configured::name).distinct().sorted().toList();
         if (having.size() == 1) {
-            return new Installer.PluginId(name, having.get(0));
+            return new PluginId(name, having.get(0));
         }
         if (having.size() > 1) {
             throw inSeveral(name, having, "install");
@@ -98,7 +98,7 @@ public final class InstallTarget {
      * Adds the registry as {@code cxpm marketplace add URL} does (unchanged when already added) and names the
      * plugin in it. Nothing is added unless a cxpm registry answers there and has the plugin.
      */
-    private Installer.PluginId fromRegistry(URI url, String plugin, Optional<String> expectedMarketplace, List<Marketplaces.Configured> searched) {
+    private PluginId fromRegistry(URI url, String plugin, Optional<String> expectedMarketplace, List<Marketplaces.Configured> searched) {
         String name = name(plugin);
         expectedMarketplace.flatMap(MarketplaceName::problem).ifPresent(p -> {
             throw new UserError(UserError.Kind.USAGE, p, "e.g. cxpm install " + name + " --registry " + url);
@@ -114,7 +114,7 @@ public final class InstallTarget {
             throw e.kind() == UserError.Kind.NOT_FOUND ? notFound(name, searched, Optional.of(registry.url())) : e;
         }
         Marketplaces.Added added = marketplaces.add(source, expectedMarketplace);
-        return new Installer.PluginId(name, added.name());
+        return new PluginId(name, added.name());
     }
 
     private static String name(String text) {

@@ -37,7 +37,7 @@ public final class RegistryBlobs {
     }
 
     /** The release unpacked (archive safety rules) into {@code work/from-registry}. */
-    SourceCache.Fetched fetch(URI registry, Installer.PluginId id, RegistryIndex.Release release, Path work, boolean indexOffline) {
+    SourceCache.Fetched fetch(URI registry, PluginId id, RegistryIndex.Release release, Path work, boolean indexOffline) {
         boolean kept = kept(release.integrity());
         Path dir = unpack(registry, id.plugin(), release, work.resolve("from-registry"));
         return new SourceCache.Fetched(dir, !kept ? SourceCache.Origin.SOURCE
