@@ -45,13 +45,13 @@ public enum Dialect {
         }
 
         @Override
-        String searchQuery(String text) {
+        public String searchQuery(String text) {
             List<String> words = words(text);
             return words.isEmpty() ? null : String.join(" ", words.stream().map(w -> "\"" + w + "\"*").toList());
         }
 
         @Override
-        String searchFrom() {
+        public String searchFrom() {
             // bm25 weights follow the column order: a hit in the name counts most, then display name, keywords. Scored in a
             // subquery: FTS5's bm25 cannot be called where the page's window count (SearchRows) is computed
             return " FROM (SELECT rowid AS hit, bm25(plugin_search, 10.0, 6.0, 4.0, 1.0, 2.0) AS score FROM plugin_search"
@@ -59,7 +59,7 @@ public enum Dialect {
         }
 
         @Override
-        String searchOrder() {
+        public String searchOrder() {
             return " ORDER BY s.score, p.name";
         }
     },
@@ -110,18 +110,18 @@ public enum Dialect {
         }
 
         @Override
-        String searchQuery(String text) {
+        public String searchQuery(String text) {
             List<String> words = words(text);
             return words.isEmpty() ? null : String.join(" & ", words.stream().map(w -> w + ":*").toList());
         }
 
         @Override
-        String searchFrom() {
+        public String searchFrom() {
             return " FROM plugins p, to_tsquery('simple', ?) q WHERE p.search @@ q";
         }
 
         @Override
-        String searchOrder() {
+        public String searchOrder() {
             return " ORDER BY ts_rank(p.search, q) DESC, p.name";
         }
     };
@@ -160,12 +160,12 @@ public enum Dialect {
             String capabilities) throws SQLException;
 
     /** The user's words as the engine's prefix query, all required, or null when there is none. */
-    abstract String searchQuery(String text);
+    public abstract String searchQuery(String text);
 
     /** FROM and WHERE of a search, with one parameter: {@link #searchQuery}'s result. */
-    abstract String searchFrom();
+    public abstract String searchFrom();
 
-    abstract String searchOrder();
+    public abstract String searchOrder();
 
     void migrate(Connection c) throws SQLException {
         Migrations.apply(c, name().toLowerCase(Locale.ROOT));

@@ -19,7 +19,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /** What pages read beside the plugin rows: each version's stored page and icon, download counts, an owner's plugins. */
-final class PageRows {
+public final class PageRows {
 
     private PageRows() {
     }
@@ -114,7 +114,7 @@ final class PageRows {
                 from, to, word.length() - lengthDelta, word.length() + lengthDelta, limit);
     }
 
-    static int deleteWords(Connection c, long pluginId) throws SQLException {
+    public static int deleteWords(Connection c, long pluginId) throws SQLException {
         return update(c, "DELETE FROM search_words WHERE plugin_id = ?", pluginId);
     }
 }

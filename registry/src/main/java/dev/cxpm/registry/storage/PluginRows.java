@@ -27,10 +27,10 @@ public final class PluginRows {
     private PluginRows() {
     }
 
-    static final String PLUGIN_COLUMNS =
+    public static final String PLUGIN_COLUMNS =
             "p.name, p.display_name, p.description, p.category, p.keywords, p.capabilities, p.latest_version, p.created_at, p.updated_at";
 
-    static PluginRow pluginRow(ResultSet rs) throws SQLException {
+    public static PluginRow pluginRow(ResultSet rs) throws SQLException {
         return new PluginRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
                 words(rs.getString(5)), words(rs.getString(6)), rs.getString(7),
                 Instant.parse(rs.getString(8)), Instant.parse(rs.getString(9)));

@@ -21,7 +21,7 @@ public final class SearchRows {
     private SearchRows() {
     }
 
-    static SearchPage search(Connection c, Dialect dialect, SearchQuery q) throws SQLException {
+    public static SearchPage search(Connection c, Dialect dialect, SearchQuery q) throws SQLException {
         String match = dialect.searchQuery(q.text());
         String category = q.category() == null || q.category().isBlank() ? null : q.category().toLowerCase(Locale.ROOT);
         int offset = Math.max(0, (q.page() - 1) * q.perPage());

@@ -24,7 +24,7 @@ public final class SearchWords {
     private SearchWords() {
     }
 
-    static Set<String> of(String name, String displayName, List<String> keywords) {
+    public static Set<String> of(String name, String displayName, List<String> keywords) {
         Set<String> out = new LinkedHashSet<>();
         List<String> fields = new ArrayList<>(keywords);
         fields.add(0, name);
@@ -39,7 +39,7 @@ public final class SearchWords {
         return out;
     }
 
-    static void index(Connection c, long pluginId, Set<String> words) throws SQLException {
+    public static void index(Connection c, long pluginId, Set<String> words) throws SQLException {
         PageRows.deleteWords(c, pluginId);
         insert(c, pluginId, words);
     }
@@ -84,7 +84,7 @@ public final class SearchWords {
     }
 
     /** The plugins that have words: one pass over the table, not a query per plugin. */
-    static Set<Long> pluginsWithWords(Connection c) throws SQLException {
+    public static Set<Long> pluginsWithWords(Connection c) throws SQLException {
         Set<Long> out = new java.util.HashSet<>();
         try (PreparedStatement p = c.prepareStatement("SELECT DISTINCT plugin_id FROM search_words"); ResultSet rs = p.executeQuery()) {
             while (rs.next()) {
@@ -100,7 +100,7 @@ public final class SearchWords {
      * left), so start-up repeats it in short transactions, each beginning where the previous one stopped. Asking the
      * database "has no words yet" per plugin would be a query per plugin at every start.
      */
-    static long backfill(Connection c, long after, Set<Long> have) throws SQLException {
+    public static long backfill(Connection c, long after, Set<Long> have) throws SQLException {
         record Row(long id, String name, String displayName, String keywords) {
         }
         List<Row> rows = new ArrayList<>();
