@@ -2,6 +2,8 @@ package dev.cxpm.registry.storage;
 
 import dev.cxpm.core.pack.Integrity;
 import dev.cxpm.registry.storage.search.InMemorySearch;
+import dev.cxpm.registry.storage.search.SearchRows;
+import dev.cxpm.registry.storage.search.SearchWords;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Instant;

@@ -8,6 +8,7 @@ import dev.cxpm.registry.storage.RegistryDatabase.NewNameRule;
 import dev.cxpm.registry.storage.RegistryDatabase.PublishOutcome;
 import dev.cxpm.registry.storage.RegistryDatabase.Summary;
 import dev.cxpm.registry.storage.RegistryDatabase.VersionRow;
+import dev.cxpm.registry.storage.search.SearchWords;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

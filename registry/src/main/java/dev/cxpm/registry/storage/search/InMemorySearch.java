@@ -4,7 +4,6 @@ import dev.cxpm.registry.storage.Dialect;
 import dev.cxpm.registry.storage.JdbcConnections;
 import dev.cxpm.registry.storage.RegistryDatabase.SearchPage;
 import dev.cxpm.registry.storage.RegistryDatabase.SearchQuery;
-import dev.cxpm.registry.storage.SearchRows;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
