@@ -39,11 +39,17 @@ class HostileInputFuzzTest {
     @TempDir
     Path tmp;
 
-    /** A run is acceptable when it ended with a documented code and printed no crash. */
+    /**
+     * A run is acceptable when it ended with a documented code and printed no crash; output for people (not --json)
+     * carries no terminal control from the input (HostileTextOnTerminalTest).
+     */
     static void acceptable(Fuzz.Case c, CliRun r, String command) {
         String out = r.stdout() + r.stderr();
         if (r.exitCode() < 0 || r.exitCode() > 9 || out.contains("Exception") || out.contains("\tat ") || out.contains("\"internal\"")) {
             throw new AssertionError(command + " on " + c + ": exit " + r.exitCode() + "\n" + cut(out));
+        }
+        if (!r.stdout().trim().startsWith("{") && out.chars().anyMatch(ch -> ch == 0x1b || ch == 0x07 || ch == 0x202e || ch == 0x9b || ch == '\r')) {
+            throw new AssertionError(command + " on " + c + " printed a terminal control:\n" + Fuzz.shown(cut(out)));
         }
     }
 
