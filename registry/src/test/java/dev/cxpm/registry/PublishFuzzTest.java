@@ -81,6 +81,39 @@ class PublishFuzzTest {
         }
     }
 
+    /**
+     * The client's side: a registry's index document and key list, as a real server serves them (signed, with an
+     * advisory and a deprecation), mutated, are read by core's strict readers or refused as the user's error (a
+     * registry that answers with anything is untrusted), never another exception.
+     */
+    @Test
+    void mutatedIndexDocumentsAndKeyListsAreReadOrRefusedAsAUserErrorNeverAnotherFailure() throws Exception {
+        List<Fuzz.Case> cases = new ArrayList<>();
+        try (RunningRegistry r = RunningRegistry.embedded(tmp.resolve("answers"))) {
+            assertThat(r.publish(r.admin, TestArchive.plugin("demo", "1.0.0").bytes()).statusCode()).isEqualTo(201);
+            assertThat(r.publish(r.admin, TestArchive.plugin("demo", "1.1.0").bytes()).statusCode()).isEqualTo(201);
+            r.registry.addAdvisory(ADMIN, "demo", null, "<1.1.0", "high", "A hole.", "https://example.com/a");
+            r.registry.deprecate(ADMIN, "demo", "1.0.0", "use 1.1.0");
+            byte[] index = r.get("/api/v1/plugins/demo").body().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            byte[] keys = r.get(dev.cxpm.core.registry.RegistryKey.KEYS_PATH).body().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            dev.cxpm.core.registry.RegistryIndex.parse(index, "seed");
+            dev.cxpm.core.registry.RegistryKeys.parse(keys, "seed");
+            cases.addAll(Fuzz.mutations("index", index, 300, SEED));
+            cases.addAll(Fuzz.mutations("keys", keys, 100, SEED));
+        }
+        Fuzz.run(cases, WATCHDOG, FAILURES, c -> {
+            try {
+                if (c.seed().equals("index")) {
+                    dev.cxpm.core.registry.RegistryIndex.parse(c.bytes(), "the registry");
+                } else {
+                    dev.cxpm.core.registry.RegistryKeys.parse(c.bytes(), "the registry");
+                }
+            } catch (dev.cxpm.core.UserError expected) {
+                assertThat(expected.getMessage()).contains("the registry");
+            }
+        });
+    }
+
     @Test
     void mutatedArchivesUploadedToARealServerAreAnsweredWithoutA500() throws Exception {
         List<Fuzz.Case> cases = cases(4);
