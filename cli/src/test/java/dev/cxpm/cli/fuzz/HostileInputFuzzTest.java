@@ -104,6 +104,14 @@ class HostileInputFuzzTest {
                 }
             }
         }
+        // a .cxpmignore (its patterns were once compiled as regular expressions: [z-a] crashed, *a*a*...*b hung)
+        byte[] ignore = "# build output\nnode_modules/\n*.log\n/dist/**\n!dist/keep.txt\n[Tt]emp?/\n**/cache/*.tmp\n\\#literal\n"
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        for (Fuzz.Case c : Fuzz.mutations(".cxpmignore", ignore, 40, SEED)) {
+            cases.add(c);
+            roots.add(plugins.getFirst());
+            targets.add(Path.of(".cxpmignore"));
+        }
         assertThat(cases).hasSizeGreaterThan(200);
         java.util.Map<Fuzz.Case, Integer> at = new java.util.IdentityHashMap<>();
         for (int i = 0; i < cases.size(); i++) {
