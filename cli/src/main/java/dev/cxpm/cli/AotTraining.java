@@ -47,6 +47,7 @@ public final class AotTraining {
 
     /** Runs the everyday commands once, in a temp dir removed afterwards; also how the daemon warms up at spawn. */
     static void train() throws IOException {
+        sweep(Path.of(System.getProperty("java.io.tmpdir")));
         Path dir = Files.createTempDirectory("cxpm-aot-training");
         // A daemon stopped while it warms up (SIGTERM, or System.exit) runs its shutdown hooks, not this method's
         // finally: without this hook each such stop left a training directory in the temp dir
@@ -102,6 +103,31 @@ public final class AotTraining {
         }
     }
 
+    /** Older than any training takes (seconds): a training directory this old is one whose JVM was killed. */
+    private static final java.time.Duration STALE = java.time.Duration.ofHours(1);
+
+    /**
+     * Removes the training directories a JVM killed outright left in tmp (SIGKILL, the OOM killer: no shutdown hook runs):
+     * only directories (a link is never followed) named as a training's, untouched for an hour; another user's, or one
+     * that cannot be removed, stays as it was.
+     */
+    private static void sweep(Path tmp) {
+        long before = System.currentTimeMillis() - STALE.toMillis();
+        try (java.nio.file.DirectoryStream<Path> all = Files.newDirectoryStream(tmp)) {
+            for (Path p : all) {
+                if (p.getFileName().toString().startsWith("cxpm-aot-")) {
+                    java.nio.file.attribute.BasicFileAttributes a = Files.readAttributes(p, java.nio.file.attribute.BasicFileAttributes.class,
+                            java.nio.file.LinkOption.NOFOLLOW_LINKS);
+                    if (a.isDirectory() && a.lastModifiedTime().toMillis() < before) {
+                        deleteQuietly(p);
+                    }
+                }
+            }
+        } catch (IOException | RuntimeException unreadable) {
+            // the temp dir cannot be listed: nothing is swept, the training goes on
+        }
+    }
+
     /** As {@link #deleteTree}, for a shutdown hook: whatever is left of the tree goes, and nothing is thrown. */
     private static void deleteQuietly(Path dir) {
         try {
@@ -118,7 +144,9 @@ public final class AotTraining {
     static List<String> train(String command) throws IOException {
         // (named by TempPaths, not Files.createTempDirectory, whose SecureRandom would put the ~80 classes of the security
         // providers in the AOT cache, which loads them at the start of every sync or install it serves)
-        Path dir = TempPaths.directory(Path.of(System.getProperty("java.io.tmpdir")), "cxpm-aot-training");
+        Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+        sweep(tmp);
+        Path dir = TempPaths.directory(tmp, "cxpm-aot-training");
         try {
             return switch (command) {
                 case "sync" -> sync(dir);

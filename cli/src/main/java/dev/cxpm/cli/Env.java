@@ -58,6 +58,12 @@ public record Env(Map<String, String> vars, Path cwd, PrintWriter out, PrintWrit
         this(vars, cwd, out, err, clock, stderr, Stdin.NONE);
     }
 
+    /** This environment with its output made safe for a terminal ({@link dev.cxpm.cli.output.PrintableWriter}): human output. */
+    Env printable() {
+        return new Env(vars, cwd, new dev.cxpm.cli.output.PrintableWriter.Out(out), new dev.cxpm.cli.output.PrintableWriter.Out(err),
+                clock, stderr, stdin);
+    }
+
     Env with(Stderr what) {
         return new Env(vars, cwd, out, err, clock, what, stdin);
     }

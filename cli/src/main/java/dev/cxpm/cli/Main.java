@@ -144,6 +144,8 @@ public final class Main implements Runnable {
         }
         if (Failure.jsonTyped(args)) {
             env = env.with(Env.Stderr.JSON); // output for a program: no colour, no progress line
+        } else {
+            env = env.printable(); // output for people: no terminal control from a manifest or a marketplace reaches them
         }
         return parseAndRun(env, quick, args);
     }

@@ -25,6 +25,13 @@ public final class FileText {
     /** The least a buffer grows to, for a file that reads longer than its size said (one of /proc says 0). */
     private static final int FIRST_READ = 8192;
 
+    /**
+     * The most bytes any read whole may hold, whatever bound a caller passes: the largest array a JVM allocates. A bound
+     * past it (a long, or {@code Integer.MAX_VALUE}, whose + 1 is negative as an int) reads to this and no further, and
+     * a file larger is {@link TooLarge} naming it, not a NegativeArraySizeException or an OutOfMemoryError.
+     */
+    public static final int MAX_ARRAY_BYTES = Integer.MAX_VALUE - 8;
+
     private FileText() {
     }
 
@@ -67,7 +74,7 @@ public final class FileText {
      * if the file did; not through an InputStream, whose readNBytes asks the size and position again (an fstat and an
      * lseek) for every file read, and a sync reads one or two a plugin.
      */
-    public static byte[] bytes(Path file, int maxBytes, LinkOption... links) throws IOException {
+    public static byte[] bytes(Path file, long maxBytes, LinkOption... links) throws IOException {
         return bytes(file, regularFile(file, links), maxBytes, links);
     }
 
@@ -101,11 +108,18 @@ public final class FileText {
      * three a plugin: 24 KiB of garbage a plugin, the most any one thing allocated in a sync). A file that grew
      * meanwhile is read on as any other, to the bound.
      */
-    public static byte[] bytes(Path file, BasicFileAttributes looked, int maxBytes, LinkOption... links) throws IOException {
+    public static byte[] bytes(Path file, BasicFileAttributes looked, long bound, LinkOption... links) throws IOException {
         if (!looked.isRegularFile()) {
             throw notRegular(file, looked);
         }
+        if (bound < 0) {
+            throw new IllegalArgumentException("a negative bound: " + bound);
+        }
+        int maxBytes = (int) Math.min(bound, MAX_ARRAY_BYTES);
         long sizeHint = looked.size();
+        if (maxBytes == MAX_ARRAY_BYTES && sizeHint > maxBytes) {
+            throw new TooLarge(file, maxBytes); // no array holds it: refused before a buffer of 2 GiB is allocated for it
+        }
         OpenOption[] options = new OpenOption[links.length + 1];
         options[0] = StandardOpenOption.READ;
         System.arraycopy(links, 0, options, 1, links.length);
@@ -139,7 +153,7 @@ public final class FileText {
     }
 
     /** The file's text, as {@link #bytes} reads and {@link #utf8} decodes it. */
-    public static String read(Path file, int maxBytes) throws IOException {
+    public static String read(Path file, long maxBytes) throws IOException {
         return utf8(bytes(file, maxBytes));
     }
 

@@ -106,6 +106,26 @@ class FileTextTest {
                 .hasMessageContaining("larger than the 16 MiB cxpm reads");
     }
 
+    /**
+     * A bound as large as an int goes ({@code Integer.MAX_VALUE}, whose + 1 wraps): a file over 2 GiB was a
+     * NegativeArraySizeException; it is {@link FileText.TooLarge} naming the file, and a small file reads as ever.
+     */
+    @Test
+    void aBoundPastWhatAnArrayHoldsRefusesAFileLargerThanAnyArrayByNameNeverWithANegativeSize() throws IOException {
+        Path huge = tmp.resolve("huge");
+        try (var f = new RandomAccessFile(huge.toFile(), "rw")) {
+            f.setLength(3L << 30); // sparse
+        }
+        for (long bound : new long[] {Integer.MAX_VALUE, 3L << 30, Long.MAX_VALUE}) { // a long bound never wraps
+            assertThatThrownBy(() -> FileText.bytes(huge, bound)).as("bound %d", bound).isInstanceOf(FileText.TooLarge.class)
+                    .hasMessageContaining(huge.toString());
+        }
+        Path small = Files.write(tmp.resolve("small"), new byte[] {1, 2, 3});
+        assertThat(FileText.bytes(small, Integer.MAX_VALUE)).containsExactly(1, 2, 3);
+        assertThat(FileText.bytes(small, Long.MAX_VALUE)).containsExactly(1, 2, 3);
+        assertThatThrownBy(() -> FileText.bytes(small, -1)).isInstanceOf(IllegalArgumentException.class);
+    }
+
     @Test
     void aJsonManifestThatIsALinkToADeviceIsAUserError() throws IOException {
         Path endless = Files.createSymbolicLink(tmp.resolve("plugin.json"), Path.of("/dev/zero"));

@@ -218,22 +218,17 @@ public final class Registry implements AutoCloseable {
         return p;
     }
 
-    /** The same for an archive in memory (demo plugins, tests). */
+    /** The same for an archive in memory (demo plugins, tests), in a temp dir of its own: the check unpacks beside it. */
     public Published publish(Caller caller, byte[] tgz) {
-        Path file = null;
+        Path dir = null;
         try {
-            file = Files.createTempFile("cxpm-publish-", ".tgz");
-            Files.write(file, tgz);
-            return publish(caller, file);
+            dir = Files.createTempDirectory("cxpm-publish-");
+            return publish(caller, Files.write(dir.resolve("upload.tgz"), tgz));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {
-            if (file != null) {
-                try {
-                    Files.deleteIfExists(file);
-                } catch (IOException ignored) {
-                    // a temp file left behind: harmless
-                }
+            if (dir != null) {
+                dev.cxpm.core.codexhome.Trees.delete(dir);
             }
         }
     }

@@ -110,6 +110,43 @@ class CodexGitViewHostileTest {
                 .contains("\"error\":\"internal\"").containsPattern("request [0-9a-f]{12}");
     }
 
+    /**
+     * The view serves the refs of its last finished build and the files a dumb-HTTP clone asks for, by name: a path
+     * spelt another way ({@code info/./refs}, {@code ./HEAD}, {@code objects//info/packs}) must not reach the refs on
+     * disk (which a build in progress rewrites) or any other file of the bare repository (config, hooks, description).
+     */
+    @Test
+    void onlyTheNamesADumbHttpCloneAsksForAreServedNeverAnotherSpellingOrAnotherFile(@TempDir Path own) throws Exception {
+        try (Registry registry = Registry.embedded(own.resolve("data"), java.time.Clock.systemUTC())) {
+            registry.publish(new Caller("alice", List.of(Caller.ADMIN), null), TestArchive.plugin("good", "1.0.0").bytes());
+            Path repo = own.resolve("view.git");
+            CodexMarketplace view = new CodexMarketplace(registry, repo, "cxpm-registry");
+            byte[] served;
+            try (CodexMarketplace.RepositoryFile refs = view.file("info/refs").orElseThrow()) {
+                served = refs.content().readAllBytes();
+            }
+            Files.writeString(repo.resolve("info/refs"), "planted on disk\n");
+            try (CodexMarketplace.RepositoryFile refs = view.file("info/refs").orElseThrow()) {
+                assertThat(refs.content().readAllBytes()).isEqualTo(served);
+            }
+            assertThat(Files.exists(repo.resolve("config"))).isTrue();
+            for (String name : List.of("info/./refs", "./info/refs", "info//refs", "./HEAD", "objects//info/packs", "objects/./info/packs",
+                    "config", "description", "hooks/pre-receive.sample", "info/exclude", "objects/info/packs/", "HEAD/", "refs/heads/main",
+                    "objects/pack/pack-x.pack", "objects/pack/../../config", "objects\\info\\packs", "objects/info/packs\0")) {
+                assertThat(view.file(name)).as(name).isEmpty();
+            }
+            assertThat(view.file("HEAD")).isPresent().get().satisfies(f -> f.close());
+            assertThat(view.file("objects/info/packs")).isPresent().get().satisfies(f -> f.close());
+            List<String> objects;
+            try (var all = Files.walk(repo.resolve("objects"))) {
+                objects = all.filter(Files::isRegularFile).map(p -> repo.relativize(p).toString())
+                        .filter(n -> !n.startsWith("objects/info/")) // what a clone asks for (a newer git also writes .rev files)
+                        .filter(n -> !n.startsWith("objects/pack/") || n.endsWith(".pack") || n.endsWith(".idx")).toList();
+            }
+            assertThat(objects).isNotEmpty().allSatisfy(n -> assertThat(view.file(n)).as(n).isPresent().get().satisfies(f -> f.close()));
+        }
+    }
+
     /** Writes a version straight to the store, past publish's checks, as an older registry could have. */
     private void plantStored(String name, byte[] tgz) {
         Integrity integrity = Integrity.sha512(tgz);

@@ -96,11 +96,11 @@ class SpecialOperatorFilesTest {
         try (RunningRegistry r = RunningRegistry.embedded(tmp.resolve("data"))) {
             assertThat(r.get("/codex/marketplace.git/info/refs").statusCode()).isEqualTo(200); // the view is built
             Path git = r.data.resolve("codex-marketplace.git");
-            sparse(git.resolve("objects/pack/pack-huge.pack"), 3L << 30); // read whole, it ran the server out of memory
-            fifo(git.resolve("objects/info/piped"));
+            sparse(git.resolve("objects/pack/pack-abababababababababababababababababababab.pack"), 3L << 30); // read whole, it ran the server out of memory
+            fifo(git.resolve("objects/info/alternates"));
             HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
             HttpResponse<InputStream> big = http.send(HttpRequest.newBuilder(r.server.url().resolve(
-                    "/codex/marketplace.git/objects/pack/pack-huge.pack")).timeout(Duration.ofSeconds(20)).build(),
+                    "/codex/marketplace.git/objects/pack/pack-abababababababababababababababababababab.pack")).timeout(Duration.ofSeconds(20)).build(),
                     HttpResponse.BodyHandlers.ofInputStream());
             assertThat(big.statusCode()).isEqualTo(200);
             assertThat(big.headers().firstValueAsLong("Content-Length")).hasValue(3L << 30);
@@ -108,7 +108,7 @@ class SpecialOperatorFilesTest {
                 assertThat(body.readNBytes(1 << 20)).hasSize(1 << 20).containsOnly(0);
             }
             HttpResponse<String> piped = http.send(HttpRequest.newBuilder(r.server.url().resolve(
-                    "/codex/marketplace.git/objects/info/piped")).timeout(Duration.ofSeconds(20)).build(),
+                    "/codex/marketplace.git/objects/info/alternates")).timeout(Duration.ofSeconds(20)).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(piped.statusCode()).isEqualTo(404);
         }

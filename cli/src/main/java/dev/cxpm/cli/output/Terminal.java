@@ -77,7 +77,9 @@ public final class Terminal {
 
     /** The progress line on this terminal, or {@link Progress#NONE} where nothing may be drawn. */
     public Progress progress() {
-        return progress ? new TerminalProgress(env.err(), env.clock(), columns()) : Progress.NONE;
+        // the line redraws itself (\r, ESC[K), which the printable stream drops: it writes underneath, its text made printable
+        java.io.PrintWriter err = env.err() instanceof PrintableWriter.Out o ? o.raw() : env.err();
+        return progress ? new TerminalProgress(err, env.clock(), columns()) : Progress.NONE;
     }
 
     /** The terminal's width as the shell exports it; 80 when it does not say (a line wider than the terminal cannot be redrawn). */

@@ -48,7 +48,19 @@ public final class HomeLock implements AutoCloseable {
         FileChannel channel = null;
         try {
             Files.createDirectories(home.dir());
-            channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            // looked at first, through no link: opening a named pipe to write waits for a reader, forever, and a link
+            // would make (and lock) a file elsewhere; the open follows no link either
+            try {
+                java.nio.file.attribute.BasicFileAttributes a = Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class,
+                        java.nio.file.LinkOption.NOFOLLOW_LINKS);
+                if (!a.isRegularFile()) {
+                    throw new UserError(UserError.Kind.CONFLICT, file + " must be a regular file; it is " + dev.cxpm.core.FileText.what(a),
+                            "remove it (cxpm makes it again); nothing was changed");
+                }
+            } catch (java.nio.file.NoSuchFileException absent) {
+                // made by the open below
+            }
+            channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, java.nio.file.LinkOption.NOFOLLOW_LINKS);
             while (true) {
                 FileLock l;
                 try {
@@ -77,16 +89,25 @@ public final class HomeLock implements AutoCloseable {
         }
     }
 
+    private static final long MAX_WAIT_SECONDS = 365L * 24 * 3600;
+
     /** The wait from {@code CXPM_LOCK_TIMEOUT} (seconds), default 60 s. */
     public static Duration timeoutFrom(String value) {
         if (value == null || value.isBlank()) {
             return Duration.ofSeconds(60);
         }
+        double seconds;
         try {
-            return Duration.ofMillis((long) (Double.parseDouble(value.trim()) * 1000));
+            seconds = Double.parseDouble(value.trim());
         } catch (NumberFormatException e) {
-            throw new UserError(UserError.Kind.USAGE, "CXPM_LOCK_TIMEOUT must be a number of seconds, got '" + value + "'");
+            seconds = Double.NaN;
         }
+        // at most a year: a wait past what a Duration holds in nanoseconds overflowed (1e400 is Infinity)
+        if (!(seconds >= 0 && seconds <= MAX_WAIT_SECONDS)) {
+            throw new UserError(UserError.Kind.USAGE, "CXPM_LOCK_TIMEOUT must be a number of seconds from 0 to " + MAX_WAIT_SECONDS
+                    + ", got '" + value + "'");
+        }
+        return Duration.ofMillis(Math.round(seconds * 1000));
     }
 
     private static UserError held(Path file, Duration timeout) {

@@ -252,7 +252,7 @@ public final class PluginInit {
 
     static byte[] readBytes(Path file) {
         try {
-            return FileText.bytes(file, (int) MAX_BYTES, LinkOption.NOFOLLOW_LINKS); // looked at through no link: a regular file
+            return FileText.bytes(file, MAX_BYTES, LinkOption.NOFOLLOW_LINKS); // looked at through no link: a regular file
         } catch (FileText.TooLarge e) {
             throw new UserError(UserError.Kind.INVALID_INPUT, file + " is larger than the " + MAX_BYTES / (1024 * 1024)
                     + " MB cxpm adopts", "move what is not part of a skill out of skills/, then run init again");

@@ -27,6 +27,19 @@ public final class GitCli {
     private final Path cwd;
     private final Progress progress;
 
+    /**
+     * A ref from a file (marketplace.json, config.toml, cxpm.lock), checked before it is an argument of git: one that
+     * starts with {@code -} would be read as an option (git refuses such ref names too). URLs go after {@code --}:
+     * {@code git ls-remote --upload-pack='CMD;' HEAD} runs CMD.
+     */
+    public static String ref(String ref) {
+        if (ref.startsWith("-")) {
+            throw new UserError(UserError.Kind.INVALID_INPUT, "`" + ref + "` is not a git ref: a ref cannot start with '-'",
+                    "fix the ref where it is written (the marketplace's manifest, config.toml or cxpm.lock)");
+        }
+        return ref;
+    }
+
     /** env: the variables git runs with (PATH finds it, HOME decides which .gitconfig applies); cwd: the caller's directory. */
     public GitCli(Map<String, String> env, Path cwd) {
         this(env, cwd, Progress.NONE);

@@ -44,18 +44,18 @@ final class MarketplaceClones {
         }
         try {
             if (g.sparsePaths().isEmpty()) {
-                git.transfer("cloning " + g.url(), null, "clone", "--quiet", g.url(), checkout.toString());
+                git.transfer("cloning " + g.url(), null, "clone", "--quiet", "--", g.url(), checkout.toString());
                 if (g.ref().isPresent()) {
-                    git.run(checkout, "checkout", "--quiet", g.ref().get());
+                    git.run(checkout, "checkout", "--quiet", GitCli.ref(g.ref().get()));
                 }
                 return checkout;
             }
             // What Codex does for --sparse: a blobless partial clone, cone-mode sparse checkout of the paths.
-            git.transfer("cloning " + g.url(), null, "clone", "--quiet", "--filter=blob:none", "--sparse", "--no-checkout", g.url(), checkout.toString());
+            git.transfer("cloning " + g.url(), null, "clone", "--quiet", "--filter=blob:none", "--sparse", "--no-checkout", "--", g.url(), checkout.toString());
             List<String> set = new ArrayList<>(List.of("sparse-checkout", "set"));
             set.addAll(g.sparsePaths());
             git.run(checkout, set.toArray(String[]::new));
-            git.transfer("fetching the files of " + g.url(), checkout, "checkout", "--quiet", g.ref().orElse("HEAD")); // a blobless clone fetches them now
+            git.transfer("fetching the files of " + g.url(), checkout, "checkout", "--quiet", GitCli.ref(g.ref().orElse("HEAD"))); // a blobless clone fetches them now
             return checkout;
         } catch (RuntimeException e) {
             Trees.delete(dir);
@@ -75,7 +75,7 @@ final class MarketplaceClones {
 
     /** Clones the marketplace at root again when its remote moved since (Codex's install record says); root when it did. */
     Optional<Path> upgrade(Path root, CodexConfig.MarketplaceEntry entry) {
-        String remote = git.run(null, "ls-remote", entry.source(), entry.ref().orElse("HEAD"));
+        String remote = git.run(null, "ls-remote", "--", entry.source(), entry.ref().orElse("HEAD"));
         String remoteSha = remote.isEmpty() ? "" : remote.lines().findFirst().orElse("").split("\\s+")[0];
         Optional<String> recorded = recordedRevision(root);
         if (Files.isDirectory(root) && recorded.isPresent() && recorded.get().equals(remoteSha)) {

@@ -3,7 +3,6 @@ package dev.cxpm.core.pack;
 import dev.cxpm.core.PlainText;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Pattern;
 
 /**
  * The patterns of a {@code .cxpmignore} file, read the way git reads {@code .gitignore}, for the one
@@ -24,7 +23,7 @@ public final class IgnoreRules {
     /** Always prepended: the ignore file itself, cxpm's own state, and archives at the root (old packs). */
     static final List<String> DEFAULTS = List.of("/.cxpmignore", "/.cxpm/", "/*.tgz");
 
-    private record Rule(Pattern regex, boolean negated, boolean dirOnly) {
+    private record Rule(Glob glob, boolean negated, boolean dirOnly) {
     }
 
     private final List<Rule> rules;
@@ -63,7 +62,7 @@ public final class IgnoreRules {
             if (r.dirOnly && !isDirectory) {
                 continue;
             }
-            if (r.negated == ignored && r.regex.matcher(relPath).matches()) {
+            if (r.negated == ignored && r.glob.matches(relPath)) {
                 ignored = !r.negated;
             }
         }
@@ -94,56 +93,154 @@ public final class IgnoreRules {
         if (line.startsWith("/")) {
             line = line.substring(1);
         }
-        String body = toRegex(line);
-        String regex = anchored ? body : "(?:.*/)?" + body;
-        rules.add(new Rule(Pattern.compile(regex), negated, dirOnly));
+        rules.add(new Rule(Glob.of(line, anchored), negated, dirOnly));
     }
 
-    private static String toRegex(String glob) {
-        StringBuilder re = new StringBuilder();
-        int n = glob.length();
-        for (int i = 0; i < n; i++) {
-            char c = glob.charAt(i);
-            if (c == '*') {
-                boolean doubleStar = i + 1 < n && glob.charAt(i + 1) == '*';
-                if (doubleStar) {
-                    boolean atSegmentStart = i == 0 || glob.charAt(i - 1) == '/';
-                    boolean followedBySlash = i + 2 < n && glob.charAt(i + 2) == '/';
-                    boolean atEnd = i + 2 == n;
-                    if (atSegmentStart && followedBySlash) {
-                        re.append("(?:.*/)?");
-                        i += 2;
-                    } else if (atSegmentStart && atEnd) {
-                        re.append(".*");
-                        i += 1;
-                    } else {
-                        re.append("[^/]*");
-                        i += 1;
+    /**
+     * A pattern as a list of steps, matched by simulating all of them at once over the path: time linear in the
+     * pattern's length times the path's, whatever the text (a regular expression backtracked for minutes on
+     * {@code *a*a*a...*b}, and an author's class such as {@code [z-a]} did not compile). A class git would not match
+     * (a range from high to low) matches nothing.
+     */
+    private record Glob(List<Step> steps) {
+        sealed interface Step permits Literal, AnyChar, Chars, Star, AnyDirs, Rest {
+        }
+
+        record Literal(char c) implements Step {
+        }
+
+        /** {@code ?}: one character of a segment. */
+        record AnyChar() implements Step {
+        }
+
+        /** {@code [...]}: one character of a segment in (or, negated, not in) the ranges, lo and hi pairs. */
+        record Chars(char[] ranges, boolean negated) implements Step {
+            boolean has(char c) {
+                for (int k = 0; k < ranges.length; k += 2) {
+                    if (c >= ranges[k] && c <= ranges[k + 1]) {
+                        return !negated;
                     }
-                } else {
-                    re.append("[^/]*");
                 }
-            } else if (c == '?') {
-                re.append("[^/]");
-            } else if (c == '[') {
-                int close = glob.indexOf(']', i + 2);
-                if (close < 0) {
-                    re.append("\\[");
-                } else {
-                    String cls = glob.substring(i + 1, close);
-                    if (cls.startsWith("!")) {
-                        cls = "^" + cls.substring(1);
-                    }
-                    re.append('[').append(cls.replace("\\", "\\\\").replace("[", "\\[")).append(']');
-                    i = close;
-                }
-            } else if (c == '\\' && i + 1 < n) {
-                re.append(Pattern.quote(String.valueOf(glob.charAt(++i))));
-            } else {
-                re.append(Pattern.quote(String.valueOf(c)));
+                return negated;
             }
         }
-        return re.toString();
+
+        /** {@code *}: any characters of a segment. */
+        record Star() implements Step {
+        }
+
+        /** {@code **}{@code /} at a segment's start (and what an unanchored pattern starts with): nothing, or any path and a slash. */
+        record AnyDirs() implements Step {
+        }
+
+        /** {@code **} at the end: anything. */
+        record Rest() implements Step {
+        }
+
+        static Glob of(String glob, boolean anchored) {
+            List<Step> steps = new ArrayList<>();
+            if (!anchored) {
+                steps.add(new AnyDirs());
+            }
+            int n = glob.length();
+            for (int i = 0; i < n; i++) {
+                char c = glob.charAt(i);
+                if (c == '*') {
+                    boolean doubleStar = i + 1 < n && glob.charAt(i + 1) == '*';
+                    boolean atSegmentStart = i == 0 || glob.charAt(i - 1) == '/';
+                    if (doubleStar && atSegmentStart && i + 2 < n && glob.charAt(i + 2) == '/') {
+                        steps.add(new AnyDirs());
+                        i += 2;
+                    } else if (doubleStar && atSegmentStart && i + 2 == n) {
+                        steps.add(new Rest());
+                        i += 1;
+                    } else {
+                        steps.add(new Star());
+                        i += doubleStar ? 1 : 0;
+                    }
+                } else if (c == '?') {
+                    steps.add(new AnyChar());
+                } else if (c == '[' && glob.indexOf(']', i + 2) >= 0) {
+                    int close = glob.indexOf(']', i + 2);
+                    String cls = glob.substring(i + 1, close);
+                    boolean negated = cls.startsWith("!") || cls.startsWith("^");
+                    steps.add(chars(negated ? cls.substring(1) : cls, negated));
+                    i = close;
+                } else if (c == '\\' && i + 1 < n) {
+                    steps.add(new Literal(glob.charAt(++i)));
+                } else {
+                    steps.add(new Literal(c));
+                }
+            }
+            return new Glob(List.copyOf(steps));
+        }
+
+        /** The characters of a class: single ones, and ranges {@code a-z} (one from high to low holds nothing). */
+        private static Chars chars(String cls, boolean negated) {
+            StringBuilder ranges = new StringBuilder();
+            for (int k = 0; k < cls.length(); k++) {
+                char lo = cls.charAt(k);
+                if (lo == '\\' && k + 1 < cls.length()) {
+                    lo = cls.charAt(++k);
+                }
+                char hi = lo;
+                if (k + 2 < cls.length() && cls.charAt(k + 1) == '-') {
+                    hi = cls.charAt(k + 2);
+                    k += 2;
+                }
+                if (lo <= hi) {
+                    ranges.append(lo).append(hi);
+                }
+            }
+            return new Chars(ranges.toString().toCharArray(), negated);
+        }
+
+        /** Whether the whole path matches: at[j] says whether the steps so far can match the path's first j characters. */
+        boolean matches(String path) {
+            int n = path.length();
+            boolean[] at = new boolean[n + 1];
+            at[0] = true;
+            for (Step step : steps) {
+                boolean[] next = new boolean[n + 1];
+                boolean any = false;
+                switch (step) {
+                    case Literal l -> {
+                        for (int j = 0; j < n; j++) {
+                            next[j + 1] = at[j] && path.charAt(j) == l.c();
+                        }
+                    }
+                    case AnyChar a -> {
+                        for (int j = 0; j < n; j++) {
+                            next[j + 1] = at[j] && path.charAt(j) != '/';
+                        }
+                    }
+                    case Chars k -> {
+                        for (int j = 0; j < n; j++) {
+                            next[j + 1] = at[j] && path.charAt(j) != '/' && k.has(path.charAt(j));
+                        }
+                    }
+                    case Star st -> {
+                        for (int j = 0; j <= n; j++) {
+                            next[j] = at[j] || (j > 0 && next[j - 1] && path.charAt(j - 1) != '/');
+                        }
+                    }
+                    case AnyDirs d -> {
+                        for (int j = 0; j <= n; j++) {
+                            next[j] = at[j] || (any && j > 0 && path.charAt(j - 1) == '/');
+                            any |= at[j];
+                        }
+                    }
+                    case Rest r -> {
+                        for (int j = 0; j <= n; j++) {
+                            any |= at[j];
+                            next[j] = any;
+                        }
+                    }
+                }
+                at = next;
+            }
+            return at[n];
+        }
     }
 
     private static String stripTrailingSpaces(String s) {

@@ -134,7 +134,7 @@ public record Surface(String name, String version, SortedMap<String, SkillFace> 
         try {
             MessageDigest md = newDigest();
             // no larger than pack takes a file (a skill over its own 1 MB is still listed, with its problem)
-            return HexFormat.of().formatHex(md.digest(FileText.bytes(file, (int) PackLimits.DEFAULT.maxFileBytes())));
+            return HexFormat.of().formatHex(md.digest(FileText.bytes(file, PackLimits.DEFAULT.maxFileBytes())));
         } catch (IOException e) {
             return null;
         }

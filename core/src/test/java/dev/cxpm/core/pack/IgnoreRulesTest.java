@@ -68,4 +68,26 @@ class IgnoreRulesTest {
         assertThat(IgnoreRules.parse(null).ignores("assets/data.tgz", false)).isFalse();
         assertThat(IgnoreRules.parse("!/vendor.tgz").ignores("vendor.tgz", false)).isFalse();
     }
+
+    /**
+     * A plugin's .cxpmignore is its author's (a cloned repository, a hostile marketplace's plugin packed by sync): `[z-a]`
+     * crashed pack with a PatternSyntaxException (exit 70), and `*a*a...*b` against a long name backtracked for minutes.
+     * Matching is now linear in pattern times path, and a class git would not match matches nothing.
+     */
+    @Test
+    @org.junit.jupiter.api.Timeout(60) // bounds a hang; not a measure of speed
+    void anIgnoreFileOfAnyTextNeverThrowsNorBacktracksForever() {
+        assertThat(IgnoreRules.parse("[z-a]").ignores("z", false)).isFalse();
+        assertThat(IgnoreRules.parse("[a-c]x").ignores("bx", false)).isTrue();
+        assertThat(IgnoreRules.parse("[!a-c]x").ignores("bx", false)).isFalse();
+        assertThat(IgnoreRules.parse("[!a-c]x").ignores("dx", false)).isTrue();
+        for (String hostile : new String[] {"[", "[]", "[!]", "[\\]", "[a-]", "[-a]", "[a&&b]", "[[:alpha:]]", "\\", "(?", "a{1,}", "$", "^",
+                "[^a]", "*[*", "\\E.*\\Q"}) {
+            IgnoreRules.parse(hostile).ignores("a/b/c", false);
+        }
+        String name = "a".repeat(60);
+        assertThat(IgnoreRules.parse("*a".repeat(20) + "*b").ignores(name, false)).isFalse();
+        assertThat(IgnoreRules.parse("**/".repeat(30) + "b").ignores("a/".repeat(200) + "c", false)).isFalse();
+        assertThat(IgnoreRules.parse("*a".repeat(20) + "*").ignores(name, false)).isTrue();
+    }
 }

@@ -1,5 +1,6 @@
 package dev.cxpm.registry.api;
 
+import dev.cxpm.core.codexhome.Trees;
 import dev.cxpm.registry.RegistryException;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
@@ -47,7 +48,7 @@ public final class Uploads {
         return t;
     });
 
-    /** The spool at {@code dir}; files a crash left there are deleted now, before anything is served. */
+    /** The spool at {@code dir}; what a crash left there (uploads, checks' trees) is deleted now, before anything is served. */
     public Uploads(Path dir, int maxInFlight, Duration maxReceiveTime) {
         this.dir = dir;
         this.inFlight = new Semaphore(maxInFlight);
@@ -56,7 +57,7 @@ public final class Uploads {
             Files.createDirectories(dir);
             try (Stream<Path> old = Files.list(dir)) {
                 for (Path p : old.toList()) {
-                    Files.deleteIfExists(p);
+                    Trees.delete(p); // also the tree a publish's check unpacks beside its upload (StrictRules)
                 }
             }
         } catch (IOException e) {

@@ -90,6 +90,15 @@ public final class CodexMarketplace implements AutoCloseable {
         return name;
     }
 
+    /**
+     * The names a dumb-HTTP clone asks for, each spelt one way, and nothing else of the bare repository: the refs (the
+     * view's, never the file on disk a build rewrites), HEAD, the pack list and alternates, packs and their indexes, loose
+     * objects (SHA-1 or SHA-256). Checked before any path is made, so no other spelling reaches the file system.
+     */
+    private static final java.util.regex.Pattern SERVED = java.util.regex.Pattern.compile(
+            "info/refs|HEAD|objects/info/(?:packs|alternates|http-alternates)"
+                    + "|objects/pack/pack-(?:[0-9a-f]{40}|[0-9a-f]{64})\\.(?:pack|idx)|objects/[0-9a-f]{2}/(?:[0-9a-f]{38}|[0-9a-f]{62})");
+
     /** A file of the repository to send: its content, streamed (a pack holds every plugin), and its size. */
     public record RepositoryFile(InputStream content, long size) implements AutoCloseable {
         @Override
@@ -104,8 +113,8 @@ public final class CodexMarketplace implements AutoCloseable {
      * would wait for a writer, forever, holding the request's thread.
      */
     public Optional<RepositoryFile> file(String relative) {
-        if (relative.isEmpty() || relative.contains("..") || relative.startsWith("/") || relative.contains("\\")) {
-            return Optional.empty();
+        if (!SERVED.matcher(relative).matches()) {
+            return Optional.empty(); // another spelling (info/./refs) or another file of the repository (config, hooks)
         }
         byte[] current = view();
         if (relative.equals("info/refs")) {

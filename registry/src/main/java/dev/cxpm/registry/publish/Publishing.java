@@ -47,7 +47,10 @@ public final class Publishing {
         this.pages = pages;
     }
 
-    /** {@code tgz} is the upload spooled to a file (the caller deletes it): it is read as a stream, never whole. */
+    /**
+     * {@code tgz} is the upload spooled to a file (the caller deletes it): it is read as a stream, never whole. Its
+     * directory must be the caller's own, which it clears after a crash: the strict check unpacks beside it.
+     */
     public Registry.Published publish(Caller caller, Path tgz, RegistryDatabase.Provenance source) {
         PublishedPlugin.Checked checked = PublishedPlugin.check(PluginArchive.read(tgz));
         // every problem in one answer: the registry's own and, when the archive can be read, validate --strict's

@@ -1,6 +1,7 @@
 package dev.cxpm.registry.publish;
 
 import dev.cxpm.core.UserError;
+import dev.cxpm.core.codexhome.Trees;
 import dev.cxpm.core.pack.PackLimits;
 import dev.cxpm.core.pack.Unpacker;
 import dev.cxpm.core.surface.Surface;
@@ -11,14 +12,14 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.stream.Stream;
 
 /**
  * The foundation's {@code validate --strict}, run on the server against an upload that already
  * passed {@link PluginArchive}'s safety checks: unpacked with the foundation's Unpacker into a
- * temp dir (deleted after), every error becomes a publish problem. Warnings do not refuse.
+ * directory beside the upload (deleted after), every error becomes a publish problem. Warnings do not refuse.
+ * Beside, not in the shared temp dir: the upload's directory is its caller's, which clears it (the server's
+ * {@code DIR/uploads/}, emptied at every start), so a JVM that dies mid-check leaves nothing behind for good.
  */
 final class StrictRules {
 
@@ -53,7 +54,7 @@ final class StrictRules {
     static Checked check(Path archive) {
         Path dir = null;
         try {
-            dir = Files.createTempDirectory("cxpm-publish-");
+            dir = Files.createTempDirectory(archive.toAbsolutePath().getParent(), "check-");
             Path root = dir.resolve("plugin");
             try {
                 new Unpacker(LIMITS).unpack(archive, root);
@@ -76,12 +77,10 @@ final class StrictRules {
             throw new UncheckedIOException(e);
         } finally {
             if (dir != null) {
-                try (Stream<Path> s = Files.walk(dir)) {
-                    for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-                        Files.deleteIfExists(p);
-                    }
-                } catch (IOException ignored) {
-                    // a temp dir left behind: harmless
+                try {
+                    Trees.delete(dir);
+                } catch (UserError e) { // the spool's owner removes it at its next start; logged, never silent
+                    System.getLogger(StrictRules.class.getName()).log(System.Logger.Level.WARNING, e.getMessage());
                 }
             }
         }
