@@ -129,6 +129,21 @@ class LauncherBuildTest {
     }
 
     /**
+     * Maven leaves cxpm.jar as it was when only core or registry changed (their jars in target/lib are the new ones):
+     * the launcher marks the jar built, or every later command would build again.
+     */
+    @Test
+    void aBuildThatLeavesTheJarAsItWasStillCountsAsBuilt() throws Exception {
+        maven("""
+                echo '[INFO] Building cxpm core 0.1.0-SNAPSHOT                                 [1/1]'
+                echo '[INFO] BUILD SUCCESS'
+                """);
+        aMinuteOld(c.jar);
+        assertThat(c.cxpm(withoutCi(), "--version").err()).contains("cxpm: built in ");
+        assertThat(c.cxpm(withoutCi(), "--version").err()).as("the second run does not build").doesNotContain("building");
+    }
+
+    /**
      * With a warm daemon, the daemon checks the sources before each command instead of bash: an edited source, a new
      * one, a deleted one and a module's pom each still build again before the command runs (in a JVM of its own), and
      * nothing changed runs in the daemon without a build.
