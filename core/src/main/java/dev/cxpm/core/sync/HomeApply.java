@@ -253,12 +253,21 @@ final class HomeApply {
                     return null;
                 });
             }
-            meanwhile.run();
+            // what meanwhile throws is thrown once every plugin is placed, as when it ran after them (a plugin's failure first)
+            RuntimeException meanwhileFailed = null;
+            try {
+                meanwhile.run();
+            } catch (RuntimeException e) {
+                meanwhileFailed = e;
+            }
             List<Placed> out = new ArrayList<>(count);
             for (int i = 0; i < count; i++) {
                 LockedPlugin p = toInstall.get(i);
                 out.add(SmallPool.result(placed.get(i)));
                 step.item(i + 1, count, "installing " + id(p) + " " + p.version());
+            }
+            if (meanwhileFailed != null) {
+                throw meanwhileFailed;
             }
             return out;
         } // closing waits for both workers: nothing is still writing into work when it is deleted
