@@ -103,8 +103,12 @@ final class HomeApply {
             state.write();
         }
         Set<String> alone = new HashSet<>(); // plugins whose directory placing made: no other version in it to remove
+        Edit[] edit = {null};
         try (Progress.Step step = progress.begin("installing " + toInstall.size() + " plugins")) {
-            List<Placed> placed = placeAll(toInstall, trees, work, step);
+            CodexConfig withMarketplaces = config;
+            // config.toml's edit is worked out while the plugins are placed (it depends on none of them), written after
+            List<Placed> placed = placeAll(toInstall, trees, work, step,
+                    () -> edit[0] = edit(project, lock, withMarketplaces, enabled, installedIds, state));
             for (int i = 0; i < toInstall.size(); i++) {
                 LockedPlugin p = toInstall.get(i);
                 if (placed.get(i).made()) {
@@ -115,7 +119,35 @@ final class HomeApply {
                 changes.add(new Change(action, p.name(), p.marketplace(), from, Optional.of(p.version().text())));
             }
         }
-        // Every flag and removal goes into config.toml in one edit each: cut up and re-parsed once, not once per plugin.
+        changes.addAll(edit[0].changes());
+        config = edit[0].config();
+        List<Path> removed = edit[0].removed();
+        if (!config.text().equals(before)) {
+            config.write();
+        }
+        // Codex now names the new versions (and no longer the removed plugins): the old files can go.
+        for (LockedPlugin p : toInstall) {
+            if (!alone.contains(id(p))) {
+                cache.removeOtherVersions(p.pluginDirIn(home), p.version().text(), work);
+            }
+        }
+        removed.forEach(cache::remove);
+        toInstall.forEach(p -> state.put(id(p), new SyncState.Entry(p.version().text(), p.integrity().toString(), projectDir.toString())));
+        state.write();
+    }
+
+    /** What config.toml becomes (every flag and removal in one edit each), the plugin directories to remove, and the changes they make. */
+    private record Edit(CodexConfig config, List<Path> removed, List<Change> changes) {
+    }
+
+    /**
+     * Works out config.toml's flags and removals and the sync state's entries of this project's plugins: nothing is
+     * written (state changes in memory only). Every flag and removal goes into config.toml in one edit each: cut up and
+     * re-parsed once, not once per plugin.
+     */
+    private Edit edit(ProjectManifest project, Lockfile lock, CodexConfig config, Map<String, Boolean> enabled, Set<String> installedIds,
+            SyncState state) {
+        List<Change> changes = new ArrayList<>();
         LinkedHashMap<String, Boolean> flags = new LinkedHashMap<>();
         for (LockedPlugin p : lock.plugins().values()) {
             boolean want = Optional.ofNullable(project.plugins().get(p.name())).map(PluginRequirement::enabled).orElse(true);
@@ -148,19 +180,7 @@ final class HomeApply {
             state.remove(e.getKey());
             changes.add(new Change(Action.REMOVE, name, mk, Optional.of(e.getValue().version()), Optional.empty()));
         }
-        config = config.withoutPlugins(removedIds);
-        if (!config.text().equals(before)) {
-            config.write();
-        }
-        // Codex now names the new versions (and no longer the removed plugins): the old files can go.
-        for (LockedPlugin p : toInstall) {
-            if (!alone.contains(id(p))) {
-                cache.removeOtherVersions(p.pluginDirIn(home), p.version().text(), work);
-            }
-        }
-        removed.forEach(cache::remove);
-        toInstall.forEach(p -> state.put(id(p), new SyncState.Entry(p.version().text(), p.integrity().toString(), projectDir.toString())));
-        state.write();
+        return new Edit(config.withoutPlugins(removedIds), removed, changes);
     }
 
     /** True when the home already has every flag and marketplace the project wants, nothing to remove, and nothing a killed run left. */
@@ -203,7 +223,8 @@ final class HomeApply {
      * lock order, each reported as it is taken; the first plugin's failure is the one thrown, and no worker starts another
      * plugin after a failure. Each plugin is still wholly placed by one rename, or not at all.
      */
-    private List<Placed> placeAll(List<LockedPlugin> toInstall, Map<String, StoreTree> trees, Path work, Progress.Step step) {
+    private List<Placed> placeAll(List<LockedPlugin> toInstall, Map<String, StoreTree> trees, Path work, Progress.Step step,
+            Runnable meanwhile) {
         int count = toInstall.size();
         List<CompletableFuture<Placed>> placed = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
@@ -232,11 +253,21 @@ final class HomeApply {
                     return null;
                 });
             }
+            // what meanwhile throws is thrown once every plugin is placed, as when it ran after them (a plugin's failure first)
+            RuntimeException meanwhileFailed = null;
+            try {
+                meanwhile.run();
+            } catch (RuntimeException e) {
+                meanwhileFailed = e;
+            }
             List<Placed> out = new ArrayList<>(count);
             for (int i = 0; i < count; i++) {
                 LockedPlugin p = toInstall.get(i);
                 out.add(SmallPool.result(placed.get(i)));
                 step.item(i + 1, count, "installing " + id(p) + " " + p.version());
+            }
+            if (meanwhileFailed != null) {
+                throw meanwhileFailed;
             }
             return out;
         } // closing waits for both workers: nothing is still writing into work when it is deleted

@@ -217,12 +217,15 @@ public final class ProjectSync {
                     unreachable(index[0])); // the no-op path: no home lock, no home writes
         }
 
+        // What each plugin runs, read on both cores: its manifest, MCP servers, hooks and apps, which the prerequisite
+        // check and the policy below find read (one plugin after another on this thread, they were a serial stretch of a sync)
+        SyncApprovals.ReadAhead runs = SyncApprovals.read(unpacked);
         // Before phase 3 writes anything: the prerequisite rule install and enable apply too.
         MissingPrerequisites missing = new SyncPrerequisites(home, fill.store(), env, callerDir)
                 .check(project, lock, unpacked, config, (p, content) -> gate.check(List.of(candidate(project, p, Optional.of(content), origins))))
                 .enforce(options.ignorePrerequisites());
         // and what the plugins run is what cxpm.lock (or the user, now) approved
-        Lockfile approvedLock = approvals.check(existing, lock, unpacked, options.frozen(), consent);
+        Lockfile approvedLock = approvals.check(existing, lock, runs, options.frozen(), consent);
         if (approvedLock != lock) {
             toInstall = toInstall.stream().map(p -> approvedLock.plugins().get(p.name())).toList();
             lock = approvedLock;

@@ -42,16 +42,22 @@ final class SyncApprovals {
      * the content of each plugin this sync installs (by id), unpacked and verified by phase 2.
      */
     Lockfile check(Optional<Lockfile> existing, Lockfile lock, UnpackedPlugins unpacked, boolean frozen, Consent consent) {
+        return check(existing, lock, read(unpacked), frozen, consent);
+    }
+
+    /** As {@link #check(Optional, Lockfile, UnpackedPlugins, boolean, Consent)}, with what those plugins run read ahead. */
+    Lockfile check(Optional<Lockfile> existing, Lockfile lock, ReadAhead read, boolean frozen, Consent consent) {
         Map<String, LockedPlugin> before = existing.map(Lockfile::plugins).orElse(new TreeMap<>());
         UserApprovals mine = null;
         List<ApprovalRequest> refused = new ArrayList<>();
         List<ApprovalRequest> granted = new ArrayList<>();
         List<LockedPlugin> out = new ArrayList<>();
-        Map<String, RunSurface> installing = surfaces(unpacked);
+        Map<String, Surface> installing = read.surfaces();
         for (LockedPlugin p : lock.plugins().values()) {
             Optional<RunHash> carried = p.approved().or(() -> Optional.ofNullable(before.get(p.name())).flatMap(LockedPlugin::approved));
-            RunSurface now = Optional.ofNullable(installing.get(ProjectSync.id(p))).orElseGet(() -> installed(p));
-            RunHash hash = now.hash();
+            Surface ahead = installing.get(ProjectSync.id(p));
+            RunSurface now = ahead != null ? ahead.runs() : installed(p);
+            RunHash hash = ahead != null ? ahead.hash() : now.hash();
             if (now.isEmpty() || carried.filter(hash::equals).isPresent()) {
                 out.add(p.withApproved(carried));
                 continue;
@@ -107,18 +113,61 @@ final class SyncApprovals {
         return true;
     }
 
-    /** What each plugin about to be installed runs (by id), read from its unpacked content a few plugins at once. */
-    private static Map<String, RunSurface> surfaces(UnpackedPlugins unpacked) {
-        List<String> ids = List.copyOf(unpacked.dirs().keySet());
-        Map<String, RunSurface> out = new java.util.HashMap<>();
-        try (SmallPool pool = new SmallPool(ids.size())) {
-            List<java.util.concurrent.Future<RunSurface>> read = new ArrayList<>();
-            ids.forEach(id -> read.add(pool.submit(() -> surface(unpacked.plugin(id)))));
+    /**
+     * What the plugins a sync installs run (by id), read from their unpacked content ahead of the checks ({@link #read}):
+     * each one's run surface, or what reading it threw, thrown when {@link #check} takes it (so a failure surfaces where
+     * it did when the check read the plugin itself).
+     */
+    static final class ReadAhead {
+        private final List<String> ids;
+        private final List<java.util.concurrent.Future<Surface>> read;
+
+        private ReadAhead(List<String> ids, List<java.util.concurrent.Future<Surface>> read) {
+            this.ids = ids;
+            this.read = read;
+        }
+
+        private Map<String, Surface> surfaces() {
+            Map<String, Surface> out = new java.util.HashMap<>();
             for (int i = 0; i < ids.size(); i++) {
                 out.put(ids.get(i), SmallPool.result(read.get(i)));
             }
+            return out;
         }
-        return out;
+    }
+
+    /**
+     * Reads what each plugin about to be installed runs, a few plugins at once: reading it loads each plugin's manifest,
+     * MCP servers, hooks and apps (kept in its {@link Plugin}), which the prerequisite check and the policy then find read
+     * instead of reading every plugin's files one after another on one thread. Returns once every plugin is read.
+     */
+    static ReadAhead read(UnpackedPlugins unpacked) {
+        List<String> ids = List.copyOf(unpacked.dirs().keySet());
+        List<java.util.concurrent.Future<Surface>> read = new ArrayList<>(ids.size());
+        try (SmallPool pool = new SmallPool(ids.size())) {
+            ids.forEach(id -> read.add(pool.submit(() -> Surface.of(surface(unpacked.plugin(id))))));
+            read.forEach(SyncApprovals::finished); // each plugin is handed on whole, never read by two threads at once
+        }
+        return new ReadAhead(ids, read);
+    }
+
+    /** What a plugin runs and its hash (hashed where it was read, not one plugin after another on the checking thread). */
+    private record Surface(RunSurface runs, RunHash hash) {
+        static Surface of(RunSurface runs) {
+            return new Surface(runs, runs.hash());
+        }
+    }
+
+    /** Waits until a job has run; what it threw stays in it, for whoever takes its result. */
+    private static void finished(java.util.concurrent.Future<?> job) {
+        try {
+            job.get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            // kept in the job: thrown where its result is taken
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new UserError(UserError.Kind.IO, "interrupted; nothing was changed", null, e);
+        }
     }
 
     /** Installed and, as sync's state says, the locked content: read where Codex reads it (else from the store). */
