@@ -63,7 +63,29 @@ final class SyncPrerequisites {
         }
         Map<String, Plugin> plugins = new LinkedHashMap<>();
         installing.forEach((id, read) -> read.apply(id).ifPresent(pl -> plugins.put(id, pl)));
+        readMcpServers(plugins.values());
         plugins.forEach((id, pl) -> policy.accept(byId.get(id), pl));
         return MissingPrerequisites.check(plugins, env, callerDir);
+    }
+
+    /**
+     * Reads each plugin's MCP servers (the one file of its own the checks read: its .mcp.json, mostly) on the small pool,
+     * so that the checks, which take the plugins in lock order on this thread, find them read: a first sync of 2,000
+     * plugins read them one after another while the other core waited. Each plugin keeps what it read, and is read by one
+     * job only (the pool's close hands them back); a plugin whose servers cannot be read is read again by the check, on
+     * this thread and in order, which fails as it did.
+     */
+    private static void readMcpServers(java.util.Collection<Plugin> plugins) {
+        try (SmallPool pool = new SmallPool(plugins.size())) {
+            for (Plugin pl : plugins) {
+                pool.submit(() -> {
+                    try {
+                        return pl.mcpServers();
+                    } catch (RuntimeException readAgainByTheCheck) {
+                        return null;
+                    }
+                });
+            }
+        }
     }
 }
