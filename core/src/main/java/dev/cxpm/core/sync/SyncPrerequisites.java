@@ -10,7 +10,6 @@ import dev.cxpm.core.project.PluginRequirement;
 import dev.cxpm.core.project.ProjectManifest;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -64,32 +63,7 @@ final class SyncPrerequisites {
         }
         Map<String, Plugin> plugins = new LinkedHashMap<>();
         installing.forEach((id, read) -> read.apply(id).ifPresent(pl -> plugins.put(id, pl)));
-        readMcpServers(plugins.values());
         plugins.forEach((id, pl) -> policy.accept(byId.get(id), pl));
         return MissingPrerequisites.check(plugins, env, callerDir);
-    }
-
-    /**
-     * Reads each plugin's MCP servers (the one file of its own the checks read: its .mcp.json, mostly) on the small pool,
-     * so that the checks, which take the plugins in lock order on this thread, find them read: a first sync of 2,000
-     * plugins read them one after another while the other core waited. Each plugin keeps what it read, and is read by one
-     * job only; every job is waited for before the pool is closed (closing stops the jobs still running, and a read
-     * stopped half-way would be kept as a plugin that runs nothing: its approval went missing from cxpm.lock). A plugin
-     * whose servers cannot be read is read again by the check, on this thread and in order, which fails as it did.
-     */
-    private static void readMcpServers(java.util.Collection<Plugin> plugins) {
-        try (SmallPool pool = new SmallPool(plugins.size())) {
-            List<java.util.concurrent.Future<Object>> reads = new java.util.ArrayList<>();
-            for (Plugin pl : plugins) {
-                reads.add(pool.submit(() -> {
-                    try {
-                        return pl.mcpServers();
-                    } catch (RuntimeException readAgainByTheCheck) {
-                        return null;
-                    }
-                }));
-            }
-            reads.forEach(SmallPool::result);
-        }
     }
 }
