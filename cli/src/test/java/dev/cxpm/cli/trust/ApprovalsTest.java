@@ -17,6 +17,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.HashMap;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -60,6 +62,33 @@ class ApprovalsTest {
         Matcher m = Pattern.compile("approved = \"(sha256-[^\"]+)\"").matcher(lock);
         assertThat(m.find()).as("an approved line in\n" + lock).isTrue();
         return m.group(1);
+    }
+
+    /**
+     * Every plugin of a big first sync is approved for what it runs: the MCP servers the prerequisite check reads on the
+     * small pool (wt-first, session 12) were read half-way when the pool was closed before its results were taken, and
+     * a plugin read by an interrupted job ran nothing as far as the approvals could tell (its approval went missing from
+     * cxpm.lock, and a --frozen sync then refused it).
+     */
+    @Test
+    void aFirstSyncOfManyPluginsApprovesWhatEachOneRuns() {
+        TeamFixture t = new TeamFixture(dir);
+        int n = 200;
+        List<String> needs = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            String name = "p" + i;
+            t.plugin(name, "1.0.0");
+            needs.add(name);
+            needs.add("^1");
+            TeamFixture.write(t.market.resolve("plugins/" + name + "/.mcp.json"), """
+                    {"mcpServers": {"%s": {"command": "sh", "args": ["-c", "exit 0"]}}}
+                    """.formatted(name));
+        }
+        t.needs(needs.toArray(String[]::new));
+        CliRun first = t.cxpm("sync", "--yes");
+        assertThat(first.exitCode()).as(first.stderr()).isZero();
+        String lock = t.read(t.project.resolve("cxpm.lock"));
+        assertThat(Pattern.compile("approved = \"sha256-").matcher(lock).results().count()).as(lock).isEqualTo(n);
     }
 
     @Test

@@ -19,6 +19,8 @@ public final class GitReservedNames {
 
     private static final Pattern HFS_IGNORED = Pattern.compile("[\u200C-\u200F\u202A-\u202E\u206A-\u206F\uFEFF]");
     private static final Pattern SHORT_NAME = Pattern.compile("(git|gitmod|gi7eba|gitatt|gi7d29)~[0-9]+");
+    /** Compiled once: {@code String.replaceFirst} compiled it for every name of every plugin a sync packs. */
+    private static final Pattern TRAILING_DOTS_AND_SPACES = Pattern.compile("[. ]+$");
 
     /** Why {@link Packer} leaves such an entry out (its {@code excluded} reason, also shown by {@code validate}). */
     public static final String LEFT_OUT = "a name git treats specially (.git, .gitmodules, .gitattributes or a look-alike),"
@@ -29,12 +31,23 @@ public final class GitReservedNames {
 
     /** Whether one path component (between slashes) is a name git treats specially. */
     public static boolean isReserved(String component) {
-        String s = HFS_IGNORED.matcher(component).replaceAll("").toLowerCase(Locale.ROOT);
+        String s = (hasHfsIgnored(component) ? HFS_IGNORED.matcher(component).replaceAll("") : component).toLowerCase(Locale.ROOT);
         int colon = s.indexOf(':');
         if (colon >= 0) {
             s = s.substring(0, colon);
         }
-        s = s.replaceFirst("[. ]+$", "");
+        s = TRAILING_DOTS_AND_SPACES.matcher(s).replaceFirst("");
         return s.equals(".git") || s.equals(".gitmodules") || s.equals(".gitattributes") || SHORT_NAME.matcher(s).matches();
+    }
+
+    /** Whether name holds a character {@link #HFS_IGNORED} removes (most names: none, and nothing to replace). */
+    private static boolean hasHfsIgnored(String name) {
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (c >= '\u200C' && c <= '\u200F' || c >= '\u202A' && c <= '\u202E' || c >= '\u206A' && c <= '\u206F' || c == '\uFEFF') {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -42,14 +42,17 @@ final class StableGzipOutputStream extends OutputStream {
     private ExecutorService pool;
     private final AtomicInteger started = new AtomicInteger();
     private final int maxInFlight;
-    private final ArrayDeque<FutureTask<byte[]>> inFlight = new ArrayDeque<>();
+    private final ArrayDeque<Block> inFlight = new ArrayDeque<>();
     private final CRC32 crc = new CRC32();
     /**
-     * The block being filled: grown as input comes, up to {@link #BLOCK}, so a plugin of a few KiB (most) does not
-     * allocate 128 KiB twice (a first sync of 1,000 plugins spent ~100 young collections on such buffers). Only where
-     * blocks end shapes the output, not how big this array was.
+     * The block being filled: the first one is this thread's (see {@link #FIRST_BLOCKS}) when it has one to lend, else
+     * grown as input comes, up to {@link #BLOCK}, so a plugin of a few KiB (most) does not allocate 128 KiB twice (a first
+     * sync of 1,000 plugins spent ~100 young collections on such buffers). Only where blocks end shapes the output, not
+     * how big this array was.
      */
     private byte[] block;
+    /** The first block, borrowed from this thread's {@link #FIRST_BLOCKS}: given back once every block was written. */
+    private byte[] lent;
     private int filled;
     private byte[] dictionary;
     private long total;
@@ -68,7 +71,13 @@ final class StableGzipOutputStream extends OutputStream {
     }
 
     private StableGzipOutputStream(OutputStream out, int level, int threads, long expectedBytes) throws IOException {
-        this.block = new byte[(int) Math.max(INITIAL_BLOCK, Math.min(BLOCK, expectedBytes))];
+        this.lent = FIRST_BLOCKS.get();
+        if (lent != null) {
+            FIRST_BLOCKS.set(null); // one stream at a time: another opened on this thread meanwhile makes its own
+            this.block = lent;
+        } else {
+            this.block = new byte[(int) Math.max(INITIAL_BLOCK, Math.min(BLOCK, expectedBytes))];
+        }
         this.out = out;
         this.level = level;
         this.threads = threads;
@@ -121,6 +130,11 @@ final class StableGzipOutputStream extends OutputStream {
             }
             writeLe32(crc.getValue());
             writeLe32(total);
+            // every block written, no task holds the first one: this thread's next stream may fill it (a stream
+            // abandoned, or failed, gives nothing back: a task of its pool may still be reading it); a thread that had
+            // none to lend gets one for its next stream
+            FIRST_BLOCKS.set(lent != null ? lent : new byte[BLOCK]);
+            lent = null;
         } finally {
             if (pool != null) {
                 pool.shutdownNow();
@@ -149,13 +163,39 @@ final class StableGzipOutputStream extends OutputStream {
         }
     }
 
+    /** A block to compress: on this thread, straight into the output, until a pool is started; then by the pool's task. */
+    private final class Block {
+        final byte[] input;
+        final int length;
+        final byte[] dict;
+        final boolean last;
+        FutureTask<byte[]> task;
+
+        Block(byte[] input, int length, byte[] dict, boolean last) {
+            this.input = input;
+            this.length = length;
+            this.dict = dict;
+            this.last = last;
+        }
+
+        /** Hands the block to the pool: compressed there into bytes of its own, written out in order by {@link #drainOne}. */
+        void startOn(ExecutorService pool) {
+            task = new FutureTask<>(() -> {
+                ByteArrayOutputStream buf = new ByteArrayOutputStream(length / 2 + 64);
+                compress(input, length, dict, last, level, buf);
+                return buf.toByteArray();
+            });
+            pool.execute(task);
+        }
+    }
+
     private void submit(boolean last) throws IOException {
         byte[] input = block;
         int length = filled;
         byte[] dict = dictionary;
         // the last block primes no other: no dictionary copied out of it
         dictionary = last ? null : Arrays.copyOfRange(input, Math.max(0, length - DICT), length);
-        FutureTask<byte[]> task = new FutureTask<>(() -> compress(input, length, dict, last, level));
+        Block b = new Block(input, length, dict, last);
         if (pool == null && threads > 1 && !last && !inFlight.isEmpty()) {
             pool = Executors.newFixedThreadPool(threads, r -> {
                 started.incrementAndGet();
@@ -163,11 +203,11 @@ final class StableGzipOutputStream extends OutputStream {
                 t.setDaemon(true);
                 return t;
             });
-            inFlight.forEach(pool::execute); // the block held back
+            inFlight.forEach(held -> held.startOn(pool)); // the block held back
         }
-        inFlight.add(task);
+        inFlight.add(b);
         if (pool != null) {
-            pool.execute(task);
+            b.startOn(pool);
         }
         while (inFlight.size() >= maxInFlight || pool == null && inFlight.size() > 1) {
             drainOne();
@@ -177,12 +217,13 @@ final class StableGzipOutputStream extends OutputStream {
     }
 
     private void drainOne() throws IOException {
-        FutureTask<byte[]> task = inFlight.removeFirst();
-        if (pool == null) {
-            task.run();
+        Block b = inFlight.removeFirst();
+        if (b.task == null) {
+            compress(b.input, b.length, b.dict, b.last, level, out); // no pool: on this thread, no copy of its bytes
+            return;
         }
         try {
-            out.write(task.get());
+            out.write(b.task.get());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted while compressing");
@@ -208,30 +249,39 @@ final class StableGzipOutputStream extends OutputStream {
         return d;
     }
 
-    private static byte[] compress(byte[] input, int length, byte[] dict, boolean last, int level) {
+    /**
+     * Each thread's first block, lent to the streams it opens one at a time ({@link #lent}): a first sync packs each plugin
+     * in a stream of its own, and the block was a new array of the tar's size for each (most of a first sync's garbage
+     * with the chunk and the copies below, and its young collections).
+     */
+    private static final ThreadLocal<byte[]> FIRST_BLOCKS = new ThreadLocal<>();
+    /** Each thread's deflate output chunk: compress runs one block at a time on a thread, and copies the chunk out. */
+    private static final ThreadLocal<byte[]> CHUNKS = ThreadLocal.withInitial(() -> new byte[CHUNK]);
+
+    /**
+     * Deflates one block into sink. A finishing deflate writes the same bytes whatever room each call has, and a
+     * flushing one is called with the same chunk size as ever: the output does not depend on which thread's chunk it is.
+     */
+    private static void compress(byte[] input, int length, byte[] dict, boolean last, int level, OutputStream sink) throws IOException {
         Deflater d = deflater(looksIncompressible(input, length) ? Deflater.NO_COMPRESSION : level);
         try {
             if (dict != null && dict.length > 0) {
                 d.setDictionary(dict);
             }
             d.setInput(input, 0, length);
-            ByteArrayOutputStream buf = new ByteArrayOutputStream(length / 2 + 64);
-            // a finishing deflate writes the same bytes whatever room each call has: the last block's chunk fits its
-            // input (stored, a block grows by a few bytes per 16 KiB), not 64 KiB for a plugin of a few KiB
-            byte[] chunk = new byte[last ? Math.min(CHUNK, length + length / 1024 + 64) : CHUNK];
+            byte[] chunk = CHUNKS.get();
             if (last) {
                 d.finish();
                 while (!d.finished()) {
-                    buf.write(chunk, 0, d.deflate(chunk));
+                    sink.write(chunk, 0, d.deflate(chunk));
                 }
             } else {
                 int n;
                 do {
                     n = d.deflate(chunk, 0, chunk.length, Deflater.SYNC_FLUSH);
-                    buf.write(chunk, 0, n);
+                    sink.write(chunk, 0, n);
                 } while (n == chunk.length);
             }
-            return buf.toByteArray();
         } finally {
             d.reset();
         }

@@ -133,13 +133,10 @@ record StoreTree(Path files, List<String> dirs, List<File> entries) {
                 return new Packed(store.add(pluginDir, null), Optional.empty());
             }
             Integrity integrity = result.contentIntegrity();
-            Path dir = dir(store, integrity);
-            Optional<StoreTree> there = Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS) ? checked(store, integrity) : Optional.empty();
-            if (there.isPresent()) {
-                return new Packed(result, there);
-            }
-            // another sync's damaged tree, kept meanwhile, is none: the content is then made from the archive
-            Optional<StoreTree> kept = keep(store, integrity, tmp, dir, indexPacked(tmp.resolve(FILES), result.listing()));
+            // renamed into place without a look first: a tree is there already only when a sync of another project made
+            // it (keep takes that one when it is intact); the look was a failed lstat of a name in a directory of 2N
+            // names, and the exception for it, per plugin of a first sync
+            Optional<StoreTree> kept = keep(store, integrity, tmp, dir(store, integrity), indexPacked(tmp.resolve(FILES), result.listing()));
             tmp = null;
             return new Packed(result, kept);
         } catch (IOException e) {
@@ -156,18 +153,28 @@ record StoreTree(Path files, List<String> dirs, List<File> entries) {
     }
 
     /**
-     * Writes the index of the tree made in tmp (its files under {@code files/}) and renames it to dir, which is not there: the tree
-     * kept, or, when another sync kept the same content there first, theirs if it is intact (empty when it is not). tmp
-     * is gone when it returns (the caller deletes it when it throws).
+     * Writes the index of the tree made in tmp (its files under {@code files/}) and renames it to dir: the tree kept, or,
+     * when a tree of the same content is there already (another sync's, made before or meanwhile), theirs if it is
+     * intact; a damaged one is thrown away and this one renamed in its place, once (empty when a damaged one is there
+     * again). Anything else in the way (a file, a link) fails as the rename does. tmp is gone when it returns (the caller
+     * deletes it when it throws).
      */
     private static Optional<StoreTree> keep(Store store, Integrity integrity, Path tmp, Path dir, StoreTree made) throws IOException {
         Files.writeString(tmp.resolve(INDEX), made.indexText(), StandardCharsets.UTF_8);
-        try {
-            Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
-            return Optional.of(new StoreTree(dir.resolve(FILES), made.dirs, made.entries));
-        } catch (FileAlreadyExistsException | java.nio.file.DirectoryNotEmptyException madeMeanwhile) {
-            Trees.delete(tmp);
-            return checked(store, integrity);
+        for (boolean again = false; ; again = true) {
+            try {
+                Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
+                return Optional.of(new StoreTree(dir.resolve(FILES), made.dirs, made.entries));
+            } catch (FileSystemException inTheWay) { // ENOTEMPTY has no exception of its own: a FileSystemException
+                if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+                    throw inTheWay;
+                }
+                Optional<StoreTree> theirs = checked(store, integrity); // a damaged one is thrown away
+                if (theirs.isPresent() || again) {
+                    Trees.delete(tmp);
+                    return theirs;
+                }
+            }
         }
     }
 

@@ -89,6 +89,59 @@ class StableGzipOutputStreamTest {
                 .isEqualTo("ee032a737bf4481ebe8852263a7929405d21e75ddd098a5e5be5364a8ad3b309");
     }
 
+    /**
+     * A thread lends its streams one first block and one output chunk, one stream after another: the bytes are those of a
+     * fresh thread's, whatever the stream before left in them (a bigger input, several blocks on a pool), and two streams
+     * open at once on one thread do not share a block.
+     */
+    @Test
+    void aThreadsStreamsOneAfterAnotherOrAtOnceWriteWhatAFreshThreadWrites() throws Exception {
+        byte[] small = mixed(5_000);
+        byte[] big = mixed(300_001);
+        byte[] smallAlone = onAFreshThread(() -> gzip(small, 2));
+        byte[] bigAlone = onAFreshThread(() -> gzip(big, 2));
+        assertThat(onAFreshThread(() -> {
+            gzip(big, 2); // several blocks, a pool started: its first block is the one lent
+            gzip(mixed(StableGzipOutputStream.BLOCK), 1);
+            return gzip(small, 2);
+        })).isEqualTo(smallAlone);
+        assertThat(onAFreshThread(() -> {
+            gzip(small, 2);
+            return gzip(big, 4);
+        })).isEqualTo(bigAlone);
+        byte[][] both = onAFreshThread(() -> {
+            gzip(small, 2); // so the thread has a block to lend
+            ByteArrayOutputStream a = new ByteArrayOutputStream();
+            ByteArrayOutputStream b = new ByteArrayOutputStream();
+            StableGzipOutputStream ga = new StableGzipOutputStream(a, 6, 2);
+            StableGzipOutputStream gb = new StableGzipOutputStream(b, 6, 2);
+            for (int off = 0; off < big.length; off += 7_777) {
+                ga.write(small, 0, Math.min(small.length, 7_777)); // interleaved writes into both
+                gb.write(big, off, Math.min(7_777, big.length - off));
+            }
+            ga.finish();
+            gb.finish();
+            return new byte[][] {a.toByteArray(), b.toByteArray()};
+        });
+        assertThat(both[1]).isEqualTo(bigAlone);
+        assertThat(gunzip(both[0])).hasSize(small.length * ((big.length + 7_776) / 7_777));
+        // and a stream abandoned half-way (its pool still holding its first block) leaves the next one whole
+        assertThat(onAFreshThread(() -> {
+            gzip(small, 2);
+            StableGzipOutputStream abandoned = new StableGzipOutputStream(new ByteArrayOutputStream(), 6, 2);
+            abandoned.write(big, 0, big.length);
+            abandoned.release();
+            return gzip(big, 2);
+        })).isEqualTo(bigAlone);
+    }
+
+    private static <T> T onAFreshThread(java.util.concurrent.Callable<T> work) throws Exception {
+        java.util.concurrent.FutureTask<T> task = new java.util.concurrent.FutureTask<>(work);
+        Thread t = new Thread(task);
+        t.start();
+        return task.get();
+    }
+
     private static byte[] gzipExpecting(byte[] input, long expected) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         StableGzipOutputStream gz = new StableGzipOutputStream(out, 6, expected);
