@@ -203,38 +203,33 @@ public final class IgnoreRules {
             for (Step step : steps) {
                 boolean[] next = new boolean[n + 1];
                 boolean any = false;
-                switch (step) {
-                    case Literal l -> {
-                        for (int j = 0; j < n; j++) {
-                            next[j + 1] = at[j] && path.charAt(j) == l.c();
-                        }
+                // if/else, not a switch on the step's type: a pattern switch bootstraps SwitchBootstraps on first use, which
+                // a cold validate or pack need not set up (ColdPathTest)
+                if (step instanceof Literal l) {
+                    for (int j = 0; j < n; j++) {
+                        next[j + 1] = at[j] && path.charAt(j) == l.c();
                     }
-                    case AnyChar a -> {
-                        for (int j = 0; j < n; j++) {
-                            next[j + 1] = at[j] && path.charAt(j) != '/';
-                        }
+                } else if (step instanceof AnyChar) {
+                    for (int j = 0; j < n; j++) {
+                        next[j + 1] = at[j] && path.charAt(j) != '/';
                     }
-                    case Chars k -> {
-                        for (int j = 0; j < n; j++) {
-                            next[j + 1] = at[j] && path.charAt(j) != '/' && k.has(path.charAt(j));
-                        }
+                } else if (step instanceof Chars k) {
+                    for (int j = 0; j < n; j++) {
+                        next[j + 1] = at[j] && path.charAt(j) != '/' && k.has(path.charAt(j));
                     }
-                    case Star st -> {
-                        for (int j = 0; j <= n; j++) {
-                            next[j] = at[j] || (j > 0 && next[j - 1] && path.charAt(j - 1) != '/');
-                        }
+                } else if (step instanceof Star) {
+                    for (int j = 0; j <= n; j++) {
+                        next[j] = at[j] || (j > 0 && next[j - 1] && path.charAt(j - 1) != '/');
                     }
-                    case AnyDirs d -> {
-                        for (int j = 0; j <= n; j++) {
-                            next[j] = at[j] || (any && j > 0 && path.charAt(j - 1) == '/');
-                            any |= at[j];
-                        }
+                } else if (step instanceof AnyDirs) {
+                    for (int j = 0; j <= n; j++) {
+                        next[j] = at[j] || (any && j > 0 && path.charAt(j - 1) == '/');
+                        any |= at[j];
                     }
-                    case Rest r -> {
-                        for (int j = 0; j <= n; j++) {
-                            any |= at[j];
-                            next[j] = any;
-                        }
+                } else { // Rest
+                    for (int j = 0; j <= n; j++) {
+                        any |= at[j];
+                        next[j] = any;
                     }
                 }
                 at = next;
