@@ -110,7 +110,8 @@ class RegistryBackupTest {
         return r.body();
     }
 
-    private Path exported() {
+    /** A registry filled as {@link #fill} does, exported to {@code tmp/backup}. */
+    static Path exported(Path tmp) {
         Path src = tmp.resolve("src");
         Registry source = Registry.embedded(src, Clock.systemUTC());
         fill(source);
@@ -122,7 +123,8 @@ class RegistryBackupTest {
         return dump;
     }
 
-    private BackupException importInto(Path dump, Path dst) {
+    /** What importing {@code dump} into a registry at {@code dst} threw, or null. */
+    static BackupException importInto(Path dump, Path dst) {
         try (JdbcDatabase db = JdbcDatabase.sqlite(dst.resolve("registry.db"))) {
             return org.assertj.core.api.Assertions.catchThrowableOfType(BackupException.class,
                     () -> RegistryImport.importFrom(dump, db, new FileBlobStore(dst.resolve("blobs"))));
@@ -140,7 +142,7 @@ class RegistryBackupTest {
 
     @Test
     void importIntoANonEmptyRegistryIsRefused() throws IOException {
-        Path dump = exported();
+        Path dump = exported(tmp);
         Path dst = tmp.resolve("dst");
         Registry target = Registry.embedded(dst, Clock.systemUTC());
         target.createToken(null, "admin", List.of("admin"), null, null);
@@ -153,7 +155,7 @@ class RegistryBackupTest {
 
     @Test
     void aCorruptedBlobIsRefusedAndTheTargetStaysEmpty() throws IOException {
-        Path dump = exported();
+        Path dump = exported(tmp);
         Path blob;
         try (Stream<Path> s = Files.list(dump.resolve("blobs"))) {
             blob = s.findFirst().orElseThrow();
@@ -171,7 +173,7 @@ class RegistryBackupTest {
 
     @Test
     void aHostileExportIsRefusedWithFileAndLineAndNothingImported() throws IOException {
-        Path dump = exported();
+        Path dump = exported(tmp);
         Path dst = tmp.resolve("dst");
         Files.createDirectories(dst);
         // a row that names a plugin with a path in it; the manifest's hash then no longer matches either, but the line is refused first
@@ -191,7 +193,7 @@ class RegistryBackupTest {
 
     @Test
     void aManifestClaimingOtherCountsOrAStrayFileIsRefused() throws IOException {
-        Path dump = exported();
+        Path dump = exported(tmp);
         Path dst = tmp.resolve("dst");
         Files.createDirectories(dst);
         Path manifest = dump.resolve("manifest.json");

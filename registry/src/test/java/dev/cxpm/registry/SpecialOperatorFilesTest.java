@@ -6,10 +6,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.cxpm.registry.index.SigningKeys;
 import dev.cxpm.registry.storage.backup.BackupException;
-import dev.cxpm.registry.storage.JdbcDatabase;
-import dev.cxpm.registry.storage.backup.RegistryExport;
-import dev.cxpm.registry.storage.backup.RegistryImport;
-import dev.cxpm.registry.storage.blob.FileBlobStore;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.RandomAccessFile;
@@ -18,7 +14,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;
@@ -74,7 +69,7 @@ class SpecialOperatorFilesTest {
 
     @Test
     void anExportWhoseManifestIsAPipeOrWhoseBlobIsHugeIsRefusedNamingItAndNothingImported() throws Exception {
-        Path dump = exported();
+        Path dump = RegistryBackupTest.exported(tmp);
         Path dst = Files.createDirectories(tmp.resolve("dst"));
         Path blob;
         try (Stream<Path> s = Files.list(dump.resolve("blobs"))) {
@@ -82,13 +77,13 @@ class SpecialOperatorFilesTest {
         }
         Files.delete(blob);
         sparse(blob, 3L << 30); // hashed whole, it took the time of reading 3 GB before its refusal
-        BackupException e = importInto(dump, dst);
+        BackupException e = RegistryBackupTest.importInto(dump, dst);
         assertThat(e.kind()).isEqualTo(BackupException.Cause.INVALID_EXPORT);
         assertThat(e.getMessage()).contains("blobs/" + blob.getFileName()).contains("larger than");
 
         Files.delete(dump.resolve("manifest.json"));
         fifo(dump.resolve("manifest.json"));
-        assertThat(importInto(dump, dst).getMessage()).contains("manifest.json");
+        assertThat(RegistryBackupTest.importInto(dump, dst).getMessage()).contains("manifest.json");
     }
 
     @Test
@@ -111,25 +106,6 @@ class SpecialOperatorFilesTest {
                     "/codex/marketplace.git/objects/info/alternates")).timeout(Duration.ofSeconds(20)).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(piped.statusCode()).isEqualTo(404);
-        }
-    }
-
-    private Path exported() {
-        Path src = tmp.resolve("src");
-        Registry source = Registry.embedded(src, Clock.systemUTC());
-        RegistryBackupTest.fill(source);
-        source.close();
-        Path dump = tmp.resolve("backup");
-        try (JdbcDatabase db = JdbcDatabase.sqlite(src.resolve("registry.db"))) {
-            RegistryExport.export(db, new FileBlobStore(src.resolve("blobs")), dump);
-        }
-        return dump;
-    }
-
-    private BackupException importInto(Path dump, Path dst) {
-        try (JdbcDatabase db = JdbcDatabase.sqlite(dst.resolve("registry.db"))) {
-            return org.assertj.core.api.Assertions.catchThrowableOfType(BackupException.class,
-                    () -> RegistryImport.importFrom(dump, db, new FileBlobStore(dst.resolve("blobs"))));
         }
     }
 }
