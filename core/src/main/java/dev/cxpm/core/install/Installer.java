@@ -334,17 +334,17 @@ public final class Installer {
             case PluginSource.Local local -> localDir(m, local);
             case PluginSource.Git g -> {
                 Path checkout = work.resolve("checkout");
-                git.transfer("cloning " + g.url(), null, "clone", "--quiet", "--", g.url(), checkout.toString());
+                git.clone(g.url(), checkout);
                 if (g.ref().isPresent()) {
-                    git.run(checkout, "checkout", "--quiet", GitCli.ref(g.ref().get()));
+                    git.checkout(checkout, g.ref().get());
                 }
                 yield checkout;
             }
             case PluginSource.GitSubdir g -> {
                 Path checkout = work.resolve("checkout");
-                git.transfer("cloning " + g.url(), null, "clone", "--quiet", "--filter=blob:none", "--sparse", "--no-checkout", "--", g.url(), checkout.toString());
+                git.clone(g.url(), checkout, "--filter=blob:none", "--sparse", "--no-checkout");
                 git.run(checkout, "sparse-checkout", "set", "--no-cone", "/" + g.path().replaceAll("^\\./", "").replaceAll("/$", "") + "/");
-                git.transfer("fetching the files of " + g.url(), checkout, "checkout", "--quiet", GitCli.ref(g.ref().orElse("HEAD"))); // a blobless clone fetches them now
+                git.checkoutFetching(g.url(), checkout, g.ref().orElse("HEAD"));
                 Path dir = checkout.resolve(g.path()).normalize();
                 if (!dir.startsWith(checkout) || !Files.isDirectory(dir) || !PluginTree.inside(dir, checkout)) {
                     throw new UserError(UserError.Kind.INVALID_INPUT, "missing plugin.json", g.path() + " is not a directory of " + g.url());

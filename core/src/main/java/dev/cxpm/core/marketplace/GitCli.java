@@ -53,6 +53,27 @@ public final class GitCli {
     }
 
     /**
+     * Clones {@code url} into {@code into}, git's {@code options} (a depth, a branch, a blobless sparse clone) before
+     * them: the URL, from a file, goes after {@code --}, so one such as {@code --upload-pack=CMD} is never an option.
+     */
+    public void clone(String url, Path into, String... options) {
+        List<String> args = new ArrayList<>(List.of("clone", "--quiet"));
+        args.addAll(List.of(options));
+        args.addAll(List.of("--", url, into.toString()));
+        transfer("cloning " + url, null, args.toArray(String[]::new));
+    }
+
+    /** Checks out {@code ref} (checked as {@link #ref} says) in a clone that holds its files. */
+    public void checkout(Path clone, String ref) {
+        run(clone, "checkout", "--quiet", ref(ref));
+    }
+
+    /** Checks out {@code ref} in a blobless clone of {@code url}, which fetches its files now: a transfer. */
+    public void checkoutFetching(String url, Path clone, String ref) {
+        transfer("fetching the files of " + url, clone, "checkout", "--quiet", ref(ref));
+    }
+
+    /**
      * As {@link #run}, for a clone or fetch, which can take minutes: git is asked for its progress report
      * ({@code --progress} instead of {@code --quiet}) when someone watches, and each of its lines is shown as
      * the status of {@code what}.

@@ -44,18 +44,18 @@ final class MarketplaceClones {
         }
         try {
             if (g.sparsePaths().isEmpty()) {
-                git.transfer("cloning " + g.url(), null, "clone", "--quiet", "--", g.url(), checkout.toString());
+                git.clone(g.url(), checkout);
                 if (g.ref().isPresent()) {
-                    git.run(checkout, "checkout", "--quiet", GitCli.ref(g.ref().get()));
+                    git.checkout(checkout, g.ref().get());
                 }
                 return checkout;
             }
             // What Codex does for --sparse: a blobless partial clone, cone-mode sparse checkout of the paths.
-            git.transfer("cloning " + g.url(), null, "clone", "--quiet", "--filter=blob:none", "--sparse", "--no-checkout", "--", g.url(), checkout.toString());
+            git.clone(g.url(), checkout, "--filter=blob:none", "--sparse", "--no-checkout");
             List<String> set = new ArrayList<>(List.of("sparse-checkout", "set"));
             set.addAll(g.sparsePaths());
             git.run(checkout, set.toArray(String[]::new));
-            git.transfer("fetching the files of " + g.url(), checkout, "checkout", "--quiet", GitCli.ref(g.ref().orElse("HEAD"))); // a blobless clone fetches them now
+            git.checkoutFetching(g.url(), checkout, g.ref().orElse("HEAD"));
             return checkout;
         } catch (RuntimeException e) {
             Trees.delete(dir);

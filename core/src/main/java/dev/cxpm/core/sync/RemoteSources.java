@@ -103,12 +103,12 @@ public final class RemoteSources implements AutoCloseable {
         Path dest = work().resolve(Integer.toString(clones.size()));
         boolean commitRef = ref.isPresent() && ref.get().matches("[0-9a-f]{7,64}");
         if (ref.isEmpty()) {
-            git.transfer("cloning " + url, null, "clone", "--quiet", "--depth", "1", "--", url, dest.toString());
+            git.clone(url, dest, "--depth", "1");
         } else if (!commitRef) {
-            git.transfer("cloning " + url, null, "clone", "--quiet", "--depth", "1", "--branch", GitCli.ref(ref.get()), "--", url, dest.toString());
+            git.clone(url, dest, "--depth", "1", "--branch", GitCli.ref(ref.get()));
         } else {
-            git.transfer("cloning " + url, null, "clone", "--quiet", "--", url, dest.toString());
-            git.run(dest, "checkout", "--quiet", GitCli.ref(ref.get()));
+            git.clone(url, dest);
+            git.checkout(dest, ref.get());
         }
         commits.put(dest, git.run(dest, "rev-parse", "HEAD"));
         return dest;
