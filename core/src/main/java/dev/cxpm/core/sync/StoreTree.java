@@ -309,18 +309,23 @@ record StoreTree(Path files, List<String> dirs, List<File> entries) {
 
     /** The index of a tree, when it is one cxpm wrote: every path relative and inside, every line well formed. */
     private static Optional<StoreTree> read(Path dir) {
+        return read(dir, MAX_INDEX_BYTES);
+    }
+
+    /** {@link #read(Path)}, refusing an index of more than maxIndexBytes (a test's bound; else {@link #MAX_INDEX_BYTES}). */
+    static Optional<StoreTree> read(Path dir, long maxIndexBytes) {
         Path index = dir.resolve(INDEX);
         Path files = dir.resolve(FILES);
         try {
             // one lstat of the index says both that it is a file, not a link, and its size (a missing one throws: not ours)
             java.nio.file.attribute.BasicFileAttributes indexFile = Files.readAttributes(index,
                     java.nio.file.attribute.BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-            if (!indexFile.isRegularFile() || indexFile.size() > MAX_INDEX_BYTES || !Files.isDirectory(files, LinkOption.NOFOLLOW_LINKS)) {
+            if (!indexFile.isRegularFile() || indexFile.size() > maxIndexBytes || !Files.isDirectory(files, LinkOption.NOFOLLOW_LINKS)) {
                 return Optional.empty();
             }
             // read through no link, up to the bound (no size and position asked again, as readAllLines's stream did);
             // split where readAllLines split (\n, \r, \r\n), decoded as strictly
-            List<String> lines = lines(dev.cxpm.core.FileText.utf8(dev.cxpm.core.FileText.bytes(index, indexFile, (int) MAX_INDEX_BYTES,
+            List<String> lines = lines(dev.cxpm.core.FileText.utf8(dev.cxpm.core.FileText.bytes(index, indexFile, maxIndexBytes,
                     LinkOption.NOFOLLOW_LINKS)));
             if (lines.isEmpty() || !lines.get(0).equals(HEADER)) {
                 return Optional.empty();
