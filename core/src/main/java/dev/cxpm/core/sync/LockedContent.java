@@ -99,8 +99,9 @@ final class LockedContent {
             if (kind != ManifestKind.AGENT_PLUGINS_ROOT
                     || json.root().path("$schema").asText("").startsWith(ManifestLocation.AGENT_PLUGINS_SCHEMA)) {
                 plugin = candidate;
-                // the parse kept for the checks after phase 2 only when they would have parsed the same text (UTF-8)
-                read = new UnpackedPlugins.Manifest(kind, bytes, utf8 ? json : null);
+                // the parse kept for the checks after phase 2 only when they would have parsed the same text (UTF-8); then
+                // it holds the text, and the bytes are not kept beside it
+                read = utf8 ? new UnpackedPlugins.Manifest(kind, null, json) : new UnpackedPlugins.Manifest(kind, bytes);
                 break;
             }
         }

@@ -205,9 +205,8 @@ public final class ProjectSync {
         List<LockedPlugin> toInstall = plan.toInstall();
         List<LockChange> lockChanges = LockResolution.lockChanges(existing, lock);
 
-        UnpackedPlugins unpacked = UnpackedPlugins.ofTrees(plan.trees(), plan.manifests());
         if (toInstall.isEmpty() && apply.nothingToChange(project, lock, state, config)) {
-            lock = approvals.check(existing, lock, unpacked, options.frozen(), consent);
+            lock = approvals.check(existing, lock, fill.unpacked(plan), options.frozen(), consent);
             boolean written = changed(existing, lock);
             if (written) {
                 lock.write(projectDir);
@@ -217,16 +216,10 @@ public final class ProjectSync {
                     unreachable(index[0])); // the no-op path: no home lock, no home writes
         }
 
-        // What each plugin runs, read on both cores: its manifest, MCP servers, hooks and apps, which the prerequisite
-        // check and the policy below find read (one plugin after another on this thread, they were a serial stretch of a sync)
-        SyncApprovals.ReadAhead runs = SyncApprovals.read(unpacked);
-        // Before phase 3 writes anything: the prerequisite rule install and enable apply too.
-        MissingPrerequisites missing = new SyncPrerequisites(home, fill.store(), env, callerDir)
-                .check(project, lock, unpacked, config, (p, content) -> gate.check(List.of(candidate(project, p, Optional.of(content), origins))))
-                .enforce(options.ignorePrerequisites());
-        // and what the plugins run is what cxpm.lock (or the user, now) approved
-        Lockfile approvedLock = approvals.check(existing, lock, runs, options.frozen(), consent);
-        if (approvedLock != lock) {
+        Checked checked = checked(project, options, existing, lock, config, plan, origins);
+        MissingPrerequisites missing = checked.missing();
+        if (checked.lock() != lock) {
+            Lockfile approvedLock = checked.lock();
             toInstall = toInstall.stream().map(p -> approvedLock.plugins().get(p.name())).toList();
             lock = approvedLock;
         }
@@ -240,6 +233,30 @@ public final class ProjectSync {
         }
         SyncStamp.write(projectDir, home, lock, policyFiles());
         return new Result(lock, written, lockChanges, changes, List.copyOf(fill.leftOut), missing, unreachable(index[0]));
+    }
+
+    /** What the checks before phase 3 leave it: the lock with its approvals, and what --ignore-prerequisites went on without. */
+    private record Checked(Lockfile lock, MissingPrerequisites missing) {
+    }
+
+    /**
+     * The checks on the content about to be installed, before phase 3 writes anything: prerequisites, the policy on each
+     * plugin's files, approvals. What they read (each plugin's manifest, MCP servers, run surface) is reachable from this
+     * method's frame only, so it is garbage once the checks pass, before placing: held until the sync ended, every young
+     * collection while placing copied it.
+     */
+    private Checked checked(ProjectManifest project, Options options, Optional<Lockfile> existing, Lockfile lock, CodexConfig config,
+            StoreFill.Plan plan, Map<String, Origin> origins) {
+        UnpackedPlugins unpacked = fill.unpacked(plan);
+        // What each plugin runs, read on both cores: its manifest, MCP servers, hooks and apps, which the prerequisite
+        // check and the policy below find read (one plugin after another on this thread, they were a serial stretch of a sync)
+        SyncApprovals.ReadAhead runs = SyncApprovals.read(unpacked);
+        // Before phase 3 writes anything: the prerequisite rule install and enable apply too.
+        MissingPrerequisites missing = new SyncPrerequisites(home, fill.store(), env, callerDir)
+                .check(project, lock, unpacked, config, (p, content) -> gate.check(List.of(candidate(project, p, Optional.of(content), origins))))
+                .enforce(options.ignorePrerequisites());
+        // and what the plugins run is what cxpm.lock (or the user, now) approved
+        return new Checked(approvals.check(existing, lock, runs, options.frozen(), consent), missing);
     }
 
     /** Whether cxpm.lock must be written: there is none, or lock's text is not its (the lockfile read, unchanged, is not written out again to be compared). */

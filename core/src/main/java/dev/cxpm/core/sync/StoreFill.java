@@ -26,15 +26,10 @@ final class StoreFill {
 
     /**
      * What phase 3 has to place: plugins not installed (or edited by hand, under --verify), which were repairs, and each
-     * one's content as a checked tree in the store ({@link StoreTree}, by id), whose files phase 2's readers see
-     * (unpacked, by id) and phase 3 links into the home.
+     * one's content as a checked tree in the store ({@link StoreTree}, by id), whose files the checks read
+     * ({@link #unpacked}) and phase 3 links into the home. Only what placing needs: a plan is held until placing ends.
      */
-    record Plan(List<LockedPlugin> toInstall, Set<String> repairs, Map<String, StoreTree> trees, Map<String, UnpackedPlugins.Manifest> manifests) {
-        Map<String, Path> unpacked() {
-            Map<String, Path> dirs = new java.util.HashMap<>();
-            trees.forEach((id, t) -> dirs.put(id, t.files()));
-            return dirs;
-        }
+    record Plan(List<LockedPlugin> toInstall, Set<String> repairs, Map<String, StoreTree> trees) {
     }
 
     private final CodexHome home;
@@ -108,14 +103,25 @@ final class StoreFill {
         if (!drifted.isEmpty()) {
             throw drift(lock, drifted);
         }
+        return new Plan(toInstall, repairs, trees);
+    }
+
+    /**
+     * The plugins of plan, for the checks before placing, with the manifests this fill read in their trees (not read
+     * again); this fill lets go of those manifests and of the trees it packed, so that they die with the checks' reading
+     * instead of being copied by every collection until the sync ends. Once per plan.
+     */
+    UnpackedPlugins unpacked(Plan plan) {
         Map<String, UnpackedPlugins.Manifest> read = new java.util.HashMap<>();
-        toInstall.forEach(p -> {
+        plan.toInstall().forEach(p -> {
             UnpackedPlugins.Manifest m = manifests.get(p.integrity());
             if (m != null) {
                 read.put(id(p), m);
             }
         });
-        return new Plan(toInstall, repairs, trees, read);
+        manifests.clear();
+        packedNow.clear();
+        return UnpackedPlugins.ofTrees(plan.trees(), read);
     }
 
     /**

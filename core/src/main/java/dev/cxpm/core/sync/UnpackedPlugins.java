@@ -22,9 +22,10 @@ final class UnpackedPlugins {
     private final Map<String, Optional<Plugin>> loaded = new ConcurrentHashMap<>();
 
     /**
-     * A plugin's manifest as phase 2 read it from the plugin's tree ({@link LockedContent#check}): which one, its bytes, and
-     * their parse when they are UTF-8 (null when not: {@link #of} then refuses them as Plugin.load does), so the checks
-     * after phase 2 do not parse the same bytes again.
+     * A plugin's manifest as phase 2 read it from the plugin's tree ({@link LockedContent#check}): which one, and its parse
+     * when its bytes are UTF-8 (the checks after phase 2 do not parse the same bytes again; the parse holds their text, so
+     * the bytes are not kept beside it: bytes null), else its bytes (parsed null: {@link #of} then refuses them as
+     * Plugin.load does).
      */
     record Manifest(ManifestKind kind, byte[] bytes, JsonFile parsed) {
         Manifest(ManifestKind kind, byte[] bytes) {
@@ -32,18 +33,18 @@ final class UnpackedPlugins {
         }
     }
 
-    /** What each plugin's checked tree holds (by id; none for one read from a directory): what is not listed is not there. */
-    private final Map<String, java.util.Set<String>> listings;
+    /** The checked trees the plugins are read from (by id; none for one read from a directory): what is not indexed is not there. */
+    private final Map<String, StoreTree> trees;
 
     /** manifests: what phase 2 read of some of them (by id), not read again; the others are read from their directory. */
     UnpackedPlugins(Map<String, Path> dirs, Map<String, Manifest> manifests) {
         this(dirs, manifests, Map.of());
     }
 
-    private UnpackedPlugins(Map<String, Path> dirs, Map<String, Manifest> manifests, Map<String, java.util.Set<String>> listings) {
+    private UnpackedPlugins(Map<String, Path> dirs, Map<String, Manifest> manifests, Map<String, StoreTree> trees) {
         this.dirs = Map.copyOf(dirs);
         this.manifests = Map.copyOf(manifests);
-        this.listings = Map.copyOf(listings);
+        this.trees = Map.copyOf(trees);
     }
 
     /**
@@ -53,14 +54,8 @@ final class UnpackedPlugins {
      */
     static UnpackedPlugins ofTrees(Map<String, StoreTree> trees, Map<String, Manifest> manifests) {
         Map<String, Path> dirs = new java.util.HashMap<>();
-        Map<String, java.util.Set<String>> listings = new java.util.HashMap<>();
-        trees.forEach((id, t) -> {
-            dirs.put(id, t.files());
-            java.util.Set<String> listing = new java.util.HashSet<>(t.dirs());
-            t.entries().forEach(f -> listing.add(f.path()));
-            listings.put(id, listing);
-        });
-        return new UnpackedPlugins(dirs, manifests, listings);
+        trees.forEach((id, t) -> dirs.put(id, t.files()));
+        return new UnpackedPlugins(dirs, manifests, trees);
     }
 
     /** Where each plugin's content was unpacked, by id. */
@@ -72,9 +67,16 @@ final class UnpackedPlugins {
     Optional<Plugin> plugin(String id) {
         return loaded.computeIfAbsent(id, i -> {
             Optional<Plugin> read = manifests.containsKey(i) ? of(dirs.get(i), manifests.get(i)) : load(dirs.get(i));
-            java.util.Set<String> listing = listings.get(i);
-            return listing == null ? read : read.map(p -> p.listed(listing));
+            StoreTree tree = trees.get(i);
+            return tree == null ? read : read.map(p -> p.listed(listing(tree)));
         });
+    }
+
+    /** What a checked tree holds, as {@link Plugin#listed} takes it: its directories and files (made when its plugin is read). */
+    private static java.util.Set<String> listing(StoreTree tree) {
+        java.util.Set<String> listing = new java.util.HashSet<>(tree.dirs());
+        tree.entries().forEach(f -> listing.add(f.path()));
+        return listing;
     }
 
     /**

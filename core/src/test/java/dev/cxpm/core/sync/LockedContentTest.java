@@ -82,7 +82,9 @@ class LockedContentTest {
         Path tree = treeWith("lone", "1.1.0");
         long size = Files.size(tree.resolve(".codex-plugin/plugin.json"));
         UnpackedPlugins.Manifest read = LockedContent.check(locked("lone", "1.1.0"), indexed(tree, ".codex-plugin/plugin.json", size));
-        assertThat(new String(read.bytes(), StandardCharsets.UTF_8)).isEqualTo(new String(manifest("lone", "1.1.0"), StandardCharsets.UTF_8));
+        // UTF-8: kept parsed, its text the file's, and its bytes not kept beside the parse
+        assertThat(read.parsed().text()).isEqualTo(new String(manifest("lone", "1.1.0"), StandardCharsets.UTF_8));
+        assertThat(read.bytes()).isNull();
         assertThatThrownBy(() -> LockedContent.check(locked("lone", "1.0.0"), indexed(tree, ".codex-plugin/plugin.json", size)))
                 .isInstanceOf(UserError.class).hasMessageContaining("cxpm.lock says lone 1.0.0", "lone 1.1.0");
         // a manifest the index does not list is not placed, so it is none, whatever lies in the tree's directory
