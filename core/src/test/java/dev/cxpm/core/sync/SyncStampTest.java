@@ -48,6 +48,20 @@ class SyncStampTest {
     }
 
     @Test
+    void eachVersionDirectoryIsNamedAsTheHomeNamesIt() {
+        // the stamp names them from the names alone, without a look at the disk: the same text as CodexHome's path
+        CodexHome unnormal = new CodexHome(tmp.resolve("x/../codex-home"));
+        for (String[] p : new String[][] {{"app", "1.0.0", "fx"}, {"a.b_c-d", "2.0.0-rc.1+build.5", "my-market"}, {"solo", "local", "m"}}) {
+            LockedPlugin locked = new LockedPlugin(p[0], PluginVersion.of(p[1]), p[2], new ResolvedSource.LocalPath("./x"),
+                    Integrity.sha512(new byte[] {1}), new TreeMap<>());
+            for (CodexHome h : List.of(home, unnormal)) {
+                String cache = h.pluginCache().toAbsolutePath().normalize() + java.io.File.separator;
+                assertThat(SyncStamp.versionDir(cache, locked)).isEqualTo(locked.versionDirIn(h).toString());
+            }
+        }
+    }
+
+    @Test
     void anyByteOfTheFourFilesMakesItStale() throws IOException {
         for (Path f : List.of(project.resolve("cxpm.toml"), project.resolve("cxpm.lock"), home.configFile(), SyncState.fileOf(home))) {
             String before = Files.readString(f);
