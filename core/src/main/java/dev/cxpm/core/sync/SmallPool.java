@@ -37,7 +37,16 @@ final class SmallPool implements AutoCloseable {
 
     /** jobs: how many will be submitted (one or none runs on the caller's thread, with no thread of the pool). */
     SmallPool(int jobs) {
-        this.shared = jobs >= 2 && !(Thread.currentThread() instanceof Worker);
+        this(jobs >= 2);
+    }
+
+    private SmallPool(boolean shared) {
+        this.shared = shared && !(Thread.currentThread() instanceof Worker);
+    }
+
+    /** For a job that runs beside the caller's own work (taken after it): on a shared thread even when it is the only one. */
+    static SmallPool besideCaller() {
+        return new SmallPool(true);
     }
 
     <R> Future<R> submit(Callable<R> job) {
