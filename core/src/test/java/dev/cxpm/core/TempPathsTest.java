@@ -19,6 +19,25 @@ class TempPathsTest {
 
     /** The store writes each blob through the stream of the file open made: that file, new, beside nothing it replaced. */
     @Test
+    void textIsWrittenAsTheStrictEncoderWritesItAndInvalidTextIsRefused() throws IOException {
+        for (String text : new String[] {"", "plain ascii\n", "latin-1 \u00e9\u00ff", "bmp \u20ac \u4e2d", "astral \ud83d\ude00 end",
+                "\ud83d\ude00", "x".repeat(100_000) + "\u00e9"}) {
+            java.nio.ByteBuffer strict = StandardCharsets.UTF_8.newEncoder().encode(java.nio.CharBuffer.wrap(text));
+            byte[] expected = new byte[strict.remaining()];
+            strict.get(expected);
+            assertThat(TempPaths.utf8(text)).as(text.length() > 40 ? "long text" : text).isEqualTo(expected);
+            Path f = dir.resolve("t.txt");
+            TempPaths.replace(f, ".t", text);
+            assertThat(Files.readAllBytes(f)).isEqualTo(expected);
+        }
+        for (String invalid : new String[] {"lone high \ud83d", "\ude00 lone low", "reversed \ude00\ud83d", "end \ud83d"}) {
+            assertThatThrownBy(() -> TempPaths.utf8(invalid)).isInstanceOf(java.nio.charset.CharacterCodingException.class);
+            assertThatThrownBy(() -> TempPaths.replace(dir.resolve("bad.txt"), ".t", invalid)).isInstanceOf(IOException.class);
+            assertThat(dir.resolve("bad.txt")).doesNotExist();
+        }
+    }
+
+    @Test
     void openMakesANewFileAndWritesIt() throws IOException {
         Set<Path> made = new HashSet<>();
         for (int i = 0; i < 50; i++) {
