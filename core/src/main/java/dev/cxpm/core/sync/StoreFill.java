@@ -70,7 +70,11 @@ final class StoreFill {
         int n = 0;
         int count = lock.plugins().size();
         CodexHome looking = home.readingOnce(); // phase 2 writes nothing in the home
-        try (Progress.Step step = progress.begin("checking " + count + " plugins")) {
+        // each plugin's tree is checked on the pool from the moment the loop finds it is to be installed, while the loop
+        // goes on with the next (it only reads: the home, the marketplaces); a failure in the loop stops them (closing
+        // the pool), and their own failures are taken in lock order after it, as before
+        List<java.util.concurrent.Future<Optional<StoreTree>>> fromStore = new ArrayList<>();
+        try (Progress.Step step = progress.begin("checking " + count + " plugins"); SmallPool pool = new SmallPool(count)) {
             for (LockedPlugin p : lock.plugins().values()) {
                 step.item(++n, count, "checking " + id(p) + " " + p.version());
                 offered(p, lazyIndex).ifPresent(f -> {
@@ -96,10 +100,11 @@ final class StoreFill {
                 }
                 if (!installed) {
                     toInstall.add(p);
+                    fromStore.add(pool.submit(() -> fromStore(p, options.verify())));
                 }
             }
-            treesOf(toInstall, trees, lazyIndex, step, options.verify());
-        }
+            treesOf(toInstall, fromStore, trees, lazyIndex, step, options.verify());
+        } // closing waits for every job
         if (!drifted.isEmpty()) {
             throw drift(lock, drifted);
         }
@@ -125,29 +130,24 @@ final class StoreFill {
     }
 
     /**
-     * Finds the checked tree of every plugin to install (by id into trees), in lock order as far as anyone can tell: the
-     * store's trees are checked, or made from the stored archives, on a small pool (the work is mostly file system calls
-     * that wait, and each job touches only its own tree), then, one by one in lock order, each result is taken (the first
-     * plugin's failure is the one reported, as when they ran one after another) and what the store lacked is fetched.
+     * Takes the checked tree of every plugin to install (by id into trees), in lock order as far as anyone can tell: the
+     * store's trees are checked, or made from the stored archives, on a small pool (fromStore: each plugin's job, submitted
+     * by {@link #fill}; the work is mostly file system calls that wait, and each job touches only its own tree), then, one
+     * by one in lock order, each result is taken (the first plugin's failure is the one reported, as when they ran one
+     * after another) and what the store lacked is fetched.
      */
-    private void treesOf(List<LockedPlugin> plugins, Map<String, StoreTree> trees, Supplier<ProjectIndex> lazyIndex, Progress.Step step,
-            boolean verify) {
-        try (SmallPool pool = new SmallPool(plugins.size())) {
-            List<java.util.concurrent.Future<Optional<StoreTree>>> fromStore = new ArrayList<>();
-            for (LockedPlugin p : plugins) {
-                fromStore.add(pool.submit(() -> fromStore(p, verify)));
+    private void treesOf(List<LockedPlugin> plugins, List<java.util.concurrent.Future<Optional<StoreTree>>> fromStore,
+            Map<String, StoreTree> trees, Supplier<ProjectIndex> lazyIndex, Progress.Step step, boolean verify) {
+        for (int i = 0; i < plugins.size(); i++) {
+            LockedPlugin p = plugins.get(i);
+            step.item(i + 1, plugins.size(), "unpacking " + id(p) + " " + p.version());
+            Optional<StoreTree> tree = SmallPool.result(fromStore.get(i));
+            if (tree.isEmpty()) {
+                step.item(i + 1, plugins.size(), "fetching " + id(p) + " " + p.version());
+                tree = Optional.of(fetch(p, lazyIndex, verify));
             }
-            for (int i = 0; i < plugins.size(); i++) {
-                LockedPlugin p = plugins.get(i);
-                step.item(i + 1, plugins.size(), "unpacking " + id(p) + " " + p.version());
-                Optional<StoreTree> tree = SmallPool.result(fromStore.get(i));
-                if (tree.isEmpty()) {
-                    step.item(i + 1, plugins.size(), "fetching " + id(p) + " " + p.version());
-                    tree = Optional.of(fetch(p, lazyIndex, verify));
-                }
-                trees.put(id(p), tree.get());
-            }
-        } // closing waits for every job
+            trees.put(id(p), tree.get());
+        }
     }
 
     /**
