@@ -126,8 +126,12 @@ public final class JsonFile {
         return doReadText(file, maxBytes, null);
     }
 
-    /** looked: the file's attributes (following links) just read by the caller, or null to read them here. */
-    private static String doReadText(Path file, int maxBytes, java.nio.file.attribute.BasicFileAttributes looked) {
+    /**
+     * looked: the file's attributes (following links, or not as links says) just read by the caller, or null to read them
+     * here; links: how the file is opened.
+     */
+    private static String doReadText(Path file, int maxBytes, java.nio.file.attribute.BasicFileAttributes looked,
+            java.nio.file.LinkOption... links) {
         try {
             // one stat (following links, as isDirectory and size each did) for both questions
             java.nio.file.attribute.BasicFileAttributes a = looked != null ? looked
@@ -141,7 +145,7 @@ public final class JsonFile {
                         "file is " + size + " bytes, larger than the " + maxBytes + " bytes cxpm reads", 0, 0,
                         "manifests are small; check that the right file is named"));
             }
-            return utf8(file, FileText.bytes(file, a, maxBytes));
+            return utf8(file, FileText.bytes(file, a, maxBytes, links));
         } catch (FileText.NotRegularFile e) {
             throw new Fail(new Failure(file, UserError.Kind.INVALID_INPUT, "must be a regular file; it is " + e.what(), 0, 0, null));
         } catch (FileText.TooLarge e) { // one that grew since it was looked at
@@ -268,9 +272,17 @@ public final class JsonFile {
      * where they made two: empty when file is not a regular file or cannot be looked at.
      */
     public static Optional<Outcome> tryReadIfFile(Path file) {
+        return tryReadIfFile(file, new java.nio.file.LinkOption[0]);
+    }
+
+    /**
+     * As {@link #tryReadIfFile(Path)}; with NOFOLLOW_LINKS, a link is no regular file and the file is opened through no
+     * link (O_NOFOLLOW): one look and the open, where proving it no link first took a look of its own.
+     */
+    public static Optional<Outcome> tryReadIfFile(Path file, java.nio.file.LinkOption... links) {
         java.nio.file.attribute.BasicFileAttributes a;
         try {
-            a = Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class);
+            a = Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class, links);
         } catch (IOException | SecurityException notLooked) {
             return Optional.empty();
         }
@@ -278,7 +290,7 @@ public final class JsonFile {
             return Optional.empty();
         }
         try {
-            return Optional.of(new Parsed(doParse(file, doReadText(file, MAX_BYTES, a))));
+            return Optional.of(new Parsed(doParse(file, doReadText(file, MAX_BYTES, a, links))));
         } catch (Fail f) {
             return Optional.of(new Failed(f.failure));
         }

@@ -86,6 +86,19 @@ public final class Plugin {
     }
 
     /**
+     * The JSON file at rel (a fixed name, as for {@link #held}) read, when it is there. A name right under root of a
+     * checked listing is read through no link: looked at without following a link (a link is no regular file) and opened
+     * with O_NOFOLLOW, where held proved it no link with a look of its own, and the read looked at it again and opened it
+     * following links (three calls; now two, and a link swapped in after the look is not followed).
+     */
+    private Optional<JsonFile.Outcome> readHeld(String rel) {
+        if (listing != null && rel.indexOf('/') < 0) {
+            return listing.contains(rel) ? JsonFile.tryReadIfFile(root.resolve(rel), java.nio.file.LinkOption.NOFOLLOW_LINKS) : Optional.empty();
+        }
+        return held(rel).flatMap(JsonFile::tryReadIfFile);
+    }
+
+    /**
      * False when {@code root.resolve(rel)} is known not to be there: not in the listing this plugin was read with
      * ({@link #listed}). rel is relative and normalized (not empty, no {@code .} or {@code ..} name, {@code /} between
      * names): asked as a string, no path is made, normalized and relativized for each word of each command a run surface
@@ -335,10 +348,10 @@ public final class Plugin {
             if (declared.isObject()) {
                 mcp = new McpConfig(Optional.of(manifestJson), "/mcpServers", Optional.empty());
             } else {
-                Optional<Path> file = declared.isTextual()
-                        ? PluginPaths.resolveInside(root, declared.asText())
-                        : held(".mcp.json");
-                mcp = file.flatMap(JsonFile::tryReadIfFile).map(Plugin::mcpFrom)
+                Optional<JsonFile.Outcome> read = declared.isTextual()
+                        ? PluginPaths.resolveInside(root, declared.asText()).flatMap(JsonFile::tryReadIfFile)
+                        : readHeld(".mcp.json");
+                mcp = read.map(Plugin::mcpFrom)
                         .orElse(new McpConfig(Optional.empty(), "", Optional.empty()));
             }
         }

@@ -54,4 +54,21 @@ class RunSurfaceListingTest {
         assertThat(some.mayHold("bin")).isTrue();
         assertThat(some.mayHold("bin/serve")).isFalse();
     }
+
+    @Test
+    void aListedMcpFileSwappedForALinkIsNotReadThroughIt() throws IOException {
+        Path root = plugin();
+        // a link to a file inside the plugin: followed from a plain directory (where it lands inside), never from a
+        // checked listing, whose files are regular files (a link there was swapped in after the check)
+        Files.writeString(root.resolve("other.json"), "{\"mcpServers\": {\"evil\": {\"command\": \"rm\"}}}");
+        Files.delete(root.resolve(".mcp.json"));
+        Files.createSymbolicLink(root.resolve(".mcp.json"), Path.of("other.json"));
+        Set<String> listing = Set.of(".codex-plugin", ".codex-plugin/plugin.json", ".mcp.json", "other.json");
+        assertThat(Plugin.load(root).mcpServers()).containsOnlyKeys("evil");
+        assertThat(Plugin.load(root).listed(listing).mcpServers()).isEmpty();
+        // the same file as a regular file is read
+        Files.delete(root.resolve(".mcp.json"));
+        Files.copy(root.resolve("other.json"), root.resolve(".mcp.json"));
+        assertThat(Plugin.load(root).listed(listing).mcpServers()).containsOnlyKeys("evil");
+    }
 }
