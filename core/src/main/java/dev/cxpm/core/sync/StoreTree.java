@@ -17,11 +17,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * A stored plugin unpacked once ({@code <algo>/<hex>.tree/files/}, beside its archive {@code <hex>.tgz}), from which sync
@@ -39,11 +37,8 @@ import java.util.stream.Stream;
  */
 record StoreTree(Path files, List<String> dirs, List<File> entries) {
 
-    private static final String HEADER = "cxpm-tree 1";
-    private static final String FILES = "files";
-    private static final String INDEX = "index";
-    /** Far above any index the unpacker's limits allow; a bigger one is not ours. */
-    private static final long MAX_INDEX_BYTES = 64L * 1024 * 1024;
+    /** The tree's files, beside its {@link StoreTreeIndex index}. */
+    static final String FILES = "files";
 
     /** One file as the tree made it. fileKey is the file system's identity of the inode ("-" where it has none). */
     record File(String path, boolean executable, long size, long mtimeNanos, String fileKey) {
@@ -69,7 +64,7 @@ record StoreTree(Path files, List<String> dirs, List<File> entries) {
         if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
             return Optional.empty();
         }
-        Optional<StoreTree> tree = read(dir).filter(StoreTree::intact);
+        Optional<StoreTree> tree = StoreTreeIndex.read(dir).filter(StoreTree::intact);
         if (tree.isEmpty()) {
             throwAway(store, dir);
         }
@@ -100,7 +95,7 @@ record StoreTree(Path files, List<String> dirs, List<File> entries) {
             if (Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
                 throwAway(store, dir);
             }
-            Optional<StoreTree> kept = keep(store, integrity, tmp, dir, index(tmp.resolve(FILES)));
+            Optional<StoreTree> kept = keep(store, integrity, tmp, dir, StoreTreeIndex.ofUnpacked(tmp.resolve(FILES)));
             tmp = null;
             return kept.isPresent() ? kept : make(store, integrity);
         } catch (IOException e) {
@@ -136,7 +131,7 @@ record StoreTree(Path files, List<String> dirs, List<File> entries) {
             // renamed into place without a look first: a tree is there already only when a sync of another project made
             // it (keep takes that one when it is intact); the look was a failed lstat of a name in a directory of 2N
             // names, and the exception for it, per plugin of a first sync
-            Optional<StoreTree> kept = keep(store, integrity, tmp, dir(store, integrity), indexPacked(tmp.resolve(FILES), result.listing()));
+            Optional<StoreTree> kept = keep(store, integrity, tmp, dir(store, integrity), StoreTreeIndex.ofPacked(tmp.resolve(FILES), result.listing()));
             tmp = null;
             return new Packed(result, kept);
         } catch (IOException e) {
@@ -160,7 +155,7 @@ record StoreTree(Path files, List<String> dirs, List<File> entries) {
      * deletes it when it throws).
      */
     private static Optional<StoreTree> keep(Store store, Integrity integrity, Path tmp, Path dir, StoreTree made) throws IOException {
-        Files.writeString(tmp.resolve(INDEX), made.indexText(), StandardCharsets.UTF_8);
+        Files.writeString(tmp.resolve(StoreTreeIndex.INDEX), StoreTreeIndex.text(made), StandardCharsets.UTF_8);
         for (boolean again = false; ; again = true) {
             try {
                 Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
@@ -236,7 +231,7 @@ record StoreTree(Path files, List<String> dirs, List<File> entries) {
             try {
                 PosixFileAttributes a = Files.readAttributes(files.resolve(f.path), PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
                 if (!a.isRegularFile() || a.size() != f.size || a.lastModifiedTime().to(TimeUnit.NANOSECONDS) != f.mtimeNanos
-                        || !key(a).equals(f.fileKey) || a.permissions().contains(PosixFilePermission.OWNER_EXECUTE) != f.executable) {
+                        || !StoreTreeIndex.key(a).equals(f.fileKey) || a.permissions().contains(PosixFilePermission.OWNER_EXECUTE) != f.executable) {
                     return false;
                 }
             } catch (IOException | UnsupportedOperationException e) {
@@ -244,190 +239,6 @@ record StoreTree(Path files, List<String> dirs, List<File> entries) {
             }
         }
         return true;
-    }
-
-    private static String key(PosixFileAttributes a) {
-        Object k = a.fileKey();
-        return k == null ? "-" : k.toString().replace(' ', '_');
-    }
-
-    /** The directories and files of a tree just unpacked (the unpacker makes nothing else), parents first. */
-    private static StoreTree index(Path root) throws IOException {
-        List<String> dirs = new ArrayList<>();
-        List<File> entries = new ArrayList<>();
-        try (Stream<Path> walk = Files.walk(root)) {
-            for (Path p : walk.toList()) {
-                if (p.equals(root)) {
-                    continue;
-                }
-                String rel = root.relativize(p).toString();
-                PosixFileAttributes a = Files.readAttributes(p, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-                if (a.isDirectory()) {
-                    dirs.add(rel);
-                } else if (a.isRegularFile()) {
-                    entries.add(file(rel, a));
-                } else {
-                    throw new IOException(p + " is neither a file nor a directory");
-                }
-            }
-        }
-        return new StoreTree(root, dirs, entries);
-    }
-
-    /**
-     * The index of a tree the packer just wrote under root: the listing's files (one lstat each: a file whose copy is not
-     * a regular file fails) and their directories, parents first, without walking it (the packer makes nothing else).
-     */
-    private static StoreTree indexPacked(Path root, Packer.Listing listing) throws IOException {
-        java.util.Set<String> dirs = new java.util.LinkedHashSet<>();
-        List<File> entries = new ArrayList<>();
-        for (Packer.Entry e : listing.entries()) {
-            String rel = e.path();
-            for (int i = rel.indexOf('/'); i >= 0; i = rel.indexOf('/', i + 1)) {
-                dirs.add(rel.substring(0, i));
-            }
-            PosixFileAttributes a = Files.readAttributes(root.resolve(rel), PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-            if (!a.isRegularFile()) {
-                throw new IOException(root.resolve(rel) + " is not a file");
-            }
-            entries.add(file(rel, a));
-        }
-        return new StoreTree(root, List.copyOf(dirs), entries);
-    }
-
-    private static File file(String rel, PosixFileAttributes a) {
-        return new File(rel, a.permissions().contains(PosixFilePermission.OWNER_EXECUTE), a.size(), a.lastModifiedTime().to(TimeUnit.NANOSECONDS), key(a));
-    }
-
-    private String indexText() {
-        StringBuilder b = new StringBuilder(HEADER).append('\n');
-        dirs.forEach(d -> b.append("d ").append(escape(d)).append('\n'));
-        entries.forEach(f -> b.append("f ").append(f.executable ? 'x' : '-').append(' ').append(f.size).append(' ').append(f.mtimeNanos)
-                .append(' ').append(f.fileKey).append(' ').append(escape(f.path)).append('\n'));
-        return b.toString();
-    }
-
-    /** The index of a tree, when it is one cxpm wrote: every path relative and inside, every line well formed. */
-    private static Optional<StoreTree> read(Path dir) {
-        return read(dir, MAX_INDEX_BYTES);
-    }
-
-    /** {@link #read(Path)}, refusing an index of more than maxIndexBytes (a test's bound; else {@link #MAX_INDEX_BYTES}). */
-    static Optional<StoreTree> read(Path dir, long maxIndexBytes) {
-        Path index = dir.resolve(INDEX);
-        Path files = dir.resolve(FILES);
-        try {
-            // one lstat of the index says both that it is a file, not a link, and its size (a missing one throws: not ours)
-            java.nio.file.attribute.BasicFileAttributes indexFile = Files.readAttributes(index,
-                    java.nio.file.attribute.BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-            if (!indexFile.isRegularFile() || indexFile.size() > maxIndexBytes || !Files.isDirectory(files, LinkOption.NOFOLLOW_LINKS)) {
-                return Optional.empty();
-            }
-            // read through no link, up to the bound (no size and position asked again, as readAllLines's stream did);
-            // split where readAllLines split (\n, \r, \r\n), decoded as strictly
-            List<String> lines = lines(dev.cxpm.core.FileText.utf8(dev.cxpm.core.FileText.bytes(index, indexFile, maxIndexBytes,
-                    LinkOption.NOFOLLOW_LINKS)));
-            if (lines.isEmpty() || !lines.get(0).equals(HEADER)) {
-                return Optional.empty();
-            }
-            List<String> dirs = new ArrayList<>();
-            List<File> entries = new ArrayList<>();
-            for (String line : lines.subList(1, lines.size())) {
-                if (line.startsWith("d ")) {
-                    String d = unescape(line.substring(2));
-                    if (!safe(d)) {
-                        return Optional.empty();
-                    }
-                    dirs.add(d);
-                } else if (line.startsWith("f ")) {
-                    String[] f = line.substring(2).split(" ", 5);
-                    if (f.length != 5 || !(f[0].equals("x") || f[0].equals("-"))) {
-                        return Optional.empty();
-                    }
-                    String path = unescape(f[4]);
-                    if (!safe(path)) {
-                        return Optional.empty();
-                    }
-                    entries.add(new File(path, f[0].equals("x"), Long.parseLong(f[1]), Long.parseLong(f[2]), f[3]));
-                } else {
-                    return Optional.empty();
-                }
-            }
-            // each directory after its parent, each file in a listed directory: else placing it would fail half-way
-            java.util.Set<String> listed = new java.util.HashSet<>();
-            for (String d : dirs) {
-                if (!parentListed(d, listed) || !listed.add(d)) {
-                    return Optional.empty();
-                }
-            }
-            java.util.Set<String> filesListed = new java.util.HashSet<>(); // a file listed twice: its second link would fail
-            for (File f : entries) {
-                if (!parentListed(f.path(), listed) || listed.contains(f.path()) || !filesListed.add(f.path())) {
-                    return Optional.empty();
-                }
-            }
-            return Optional.of(new StoreTree(files, dirs, entries));
-        } catch (IOException | RuntimeException notOurs) {
-            return Optional.empty();
-        }
-    }
-
-    /**
-     * The text's lines as {@link String#lines} splits them (at \n, \r and \r\n; no empty line after a last break), without
-     * a stream: an index is read for each plugin of each sync.
-     */
-    private static List<String> lines(String text) {
-        List<String> out = new ArrayList<>();
-        int start = 0;
-        int n = text.length();
-        for (int i = 0; i < n; i++) {
-            char c = text.charAt(i);
-            if (c == '\n' || c == '\r') {
-                out.add(text.substring(start, i));
-                if (c == '\r' && i + 1 < n && text.charAt(i + 1) == '\n') {
-                    i++;
-                }
-                start = i + 1;
-            }
-        }
-        if (start < n) {
-            out.add(text.substring(start));
-        }
-        return out;
-    }
-
-    private static boolean parentListed(String path, java.util.Set<String> listed) {
-        int slash = path.lastIndexOf('/');
-        return slash < 0 || listed.contains(path.substring(0, slash));
-    }
-
-    /** A path the unpacker could have made: relative, no empty, {@code .} or {@code ..} part, no backslash or NUL. */
-    private static boolean safe(String path) {
-        if (path.isEmpty() || path.startsWith("/") || path.indexOf('\\') >= 0 || path.indexOf('\0') >= 0) {
-            return false;
-        }
-        // each part between slashes (split("/", -1)'s, read in place): none empty, . or ..
-        for (int start = 0; start <= path.length(); ) {
-            int end = path.indexOf('/', start);
-            if (end < 0) {
-                end = path.length();
-            }
-            int len = end - start;
-            if (len == 0 || path.charAt(start) == '.' && (len == 1 || len == 2 && path.charAt(start + 1) == '.')) {
-                return false;
-            }
-            start = end + 1;
-        }
-        return true;
-    }
-
-    /** Paths never hold a backslash (the unpacker refuses it), so it can escape line breaks. */
-    private static String escape(String path) {
-        return path.replace("\n", "\\n").replace("\r", "\\r");
-    }
-
-    private static String unescape(String path) {
-        return path.replace("\\n", "\n").replace("\\r", "\r");
     }
 
     /** Renamed out of the way first (so no one links from half a tree), then deleted. */

@@ -57,9 +57,9 @@ class StoreTreeIndexTest {
     void anIndexUnderItsBoundIsReadWhateverTheBoundsSize() throws Exception {
         Files.writeString(dir.resolve("index"), "cxpm-tree 1\nd sub\n" + fileLine + "\n");
         long overInt = (1L << 32) + 16; // past an int: cut to one, it would be 16 bytes and refuse this index
-        assertThat(StoreTree.read(dir, overInt)).as("a bound past an int's range").isPresent();
-        assertThat(StoreTree.read(dir, Long.MAX_VALUE)).as("the largest bound").isPresent();
-        assertThat(StoreTree.read(dir, 16)).as("an index over its bound is not ours").isEmpty();
+        assertThat(StoreTreeIndex.read(dir, overInt)).as("a bound past an int's range").isPresent();
+        assertThat(StoreTreeIndex.read(dir, Long.MAX_VALUE)).as("the largest bound").isPresent();
+        assertThat(StoreTreeIndex.read(dir, 16)).as("an index over its bound is not ours").isEmpty();
     }
 
     @Test
