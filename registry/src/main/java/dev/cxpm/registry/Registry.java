@@ -50,6 +50,8 @@ public final class Registry implements AutoCloseable {
     private final List<ChangeListener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final Publishing publishing;
     private final SemverGate surfaces;
+    /** See {@link #spoolIn}; null: the shared temp dir. */
+    private volatile Path spool;
     private final Tokens tokens;
     private final Owners owners;
     private final VersionPages pages;
@@ -70,8 +72,8 @@ public final class Registry implements AutoCloseable {
         this.pages = new VersionPages(db, blobs);
         this.downloads = new DownloadCounts(db);
         this.typos = new TypoSearch(db);
-        this.publishing = new Publishing(db, blobs, clock, pages, audit);
         this.surfaces = new SemverGate(db, blobs);
+        this.publishing = new Publishing(db, blobs, clock, surfaces, pages, audit);
         this.tokens = new Tokens(db, clock, audit);
         this.owners = new Owners(db, surfaces, audit);
         this.advisories = new Advisories(db, clock, owners, audit);
@@ -169,7 +171,9 @@ public final class Registry implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return new Registry(JdbcDatabase.sqlite(dataDir.resolve("registry.db")), blobs, clock);
+        Registry r = new Registry(JdbcDatabase.sqlite(dataDir.resolve("registry.db")), blobs, clock);
+        r.spoolIn(dataDir.resolve("uploads"));
+        return r;
     }
 
     // ---- tokens ----------------------------------------------------------------------------
@@ -218,11 +222,27 @@ public final class Registry implements AutoCloseable {
         return p;
     }
 
+    /**
+     * Archives are unpacked under dir (the upload spool, {@code DIR/uploads/}, which a server empties at every start)
+     * when a blob's surface is read and when an archive in memory is published: never in the shared temp dir, where a
+     * JVM killed meanwhile leaves a plugin's files for good. {@link #embedded} and {@link RegistryServer#start} set it.
+     */
+    public void spoolIn(Path dir) {
+        this.spool = dir;
+        surfaces.unpackIn(dir);
+    }
+
     /** The same for an archive in memory (demo plugins, tests), in a temp dir of its own: the check unpacks beside it. */
     public Published publish(Caller caller, byte[] tgz) {
         Path dir = null;
         try {
-            dir = Files.createTempDirectory("cxpm-publish-");
+            Path where = spool;
+            if (where != null) {
+                Files.createDirectories(where);
+                dir = dev.cxpm.core.TempPaths.directory(where, "publish-");
+            } else {
+                dir = Files.createTempDirectory("cxpm-publish-");
+            }
             return publish(caller, Files.write(dir.resolve("upload.tgz"), tgz));
         } catch (IOException e) {
             throw new UncheckedIOException(e);

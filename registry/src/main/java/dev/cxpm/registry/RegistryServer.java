@@ -223,6 +223,40 @@ public final class RegistryServer implements AutoCloseable {
     /** The JDK server's switch for TCP_NODELAY on the connections it accepts, read once, when the first server starts. */
     static final String NO_DELAY = "sun.net.httpserver.nodelay";
 
+    /** The JDK server's limit, in seconds, on the time from a request's first byte to the end of its body; unset: none. */
+    static final String MAX_REQUEST_TIME = "sun.net.httpserver.maxReqTime";
+    /** The JDK server's limit on connections open at once (more are closed as they are accepted); unset: none. */
+    static final String MAX_CONNECTIONS = "jdk.httpserver.maxConnections";
+    /** The JDK server's limit on a request line and headers together, in bytes; unset: 380 KiB. */
+    static final String MAX_HEADER_BYTES = "sun.net.httpserver.maxReqHeaderSize";
+    /** Connections at once and bytes of request head each: what clients that never finish their headers can hold, 64 MiB. */
+    static final int DEFAULT_MAX_CONNECTIONS = 2048;
+    static final int DEFAULT_MAX_HEADER_BYTES = 32 * 1024;
+    /** Past the upload time: the wait for an upload's place and its headers come before the upload's own deadline. */
+    static final Duration REQUEST_TIME_MARGIN = Duration.ofSeconds(10);
+    /** Never less, whatever the upload time: the limit holds for every server of the JVM, and for every request. */
+    static final Duration MIN_REQUEST_TIME = Duration.ofSeconds(30);
+
+    /**
+     * The JDK server reads a request's line and headers itself, before any handler, and by default lets a client take
+     * for ever (a header a second, slowloris) on as many connections as it opens, each holding up to 380 KiB of head in
+     * the heap. Unless the operator set them (-D wins), every request must now arrive whole, body included, within the
+     * upload time plus {@link #REQUEST_TIME_MARGIN}, and at least {@link #MIN_REQUEST_TIME} (uploads have their own, shorter, deadline: {@link Uploads}), with at
+     * most 2,048 connections of at most 32 KiB of head each. The JDK reads these once, when the JVM's first HTTP server
+     * is made: in a JVM that made one before (a test's stub server), they are whatever they were then.
+     */
+    static void boundRequests(Duration maxUploadTime) {
+        if (System.getProperty(MAX_REQUEST_TIME) == null) {
+            System.setProperty(MAX_REQUEST_TIME, Long.toString(Math.max(MIN_REQUEST_TIME.toSeconds(), maxUploadTime.plus(REQUEST_TIME_MARGIN).toSeconds())));
+        }
+        if (System.getProperty(MAX_CONNECTIONS) == null) {
+            System.setProperty(MAX_CONNECTIONS, Integer.toString(DEFAULT_MAX_CONNECTIONS));
+        }
+        if (System.getProperty(MAX_HEADER_BYTES) == null) {
+            System.setProperty(MAX_HEADER_BYTES, Integer.toString(DEFAULT_MAX_HEADER_BYTES));
+        }
+    }
+
     /** Starts serving on host:port (port 0 picks a free one). */
     public static RegistryServer start(Registry registry, String host, int port, Options options) throws IOException {
         // answers leave at once (TCP_NODELAY; an operator's own -D setting wins): with Nagle's algorithm, the JDK
@@ -231,10 +265,12 @@ public final class RegistryServer implements AutoCloseable {
         if (System.getProperty(NO_DELAY) == null) {
             System.setProperty(NO_DELAY, "true");
         }
+        boundRequests(options.maxUploadTime());
         HttpServer http = HttpServer.create(new InetSocketAddress(host, port), 128);
         SigningKeys keys = SigningKeys.loadOrCreate(options.signingKey(), java.time.Instant.now());
         RegistryServer s = new RegistryServer(registry, http, new CodexMarketplace(registry, options.codexRepository(), options.marketplaceName()),
                 options, new Uploads(options.uploads(), options.maxUploads(), options.maxUploadTime()), keys);
+        registry.spoolIn(options.uploads()); // swept by Uploads at this start, as every publish's check
         http.createContext("/", s::handle);
         http.setExecutor(s.executor);
         registry.prepareSearch();

@@ -27,7 +27,9 @@ class PublishRaceTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /** Every round's data directory is made under it: a sibling of a JUnit temp dir is never removed (it was, in /tmp). */
     @TempDir
+    Path tmp;
     Path data;
     RunningRegistry r;
 
@@ -37,6 +39,9 @@ class PublishRaceTest {
 
     @BeforeEach
     void start() throws Exception {
+        if (data == null) {
+            data = tmp.resolve("data");
+        }
         r = new RunningRegistry(data, open(data));
     }
 
@@ -85,7 +90,7 @@ class PublishRaceTest {
         for (int round = 0; round < 3; round++) {
             if (round > 0) {
                 stop();
-                data = data.resolveSibling(data.getFileName() + "-" + round);
+                data = tmp.resolve("data-" + round);
                 start();
                 tokens.clear();
                 for (int i = 0; i < names.size(); i++) {

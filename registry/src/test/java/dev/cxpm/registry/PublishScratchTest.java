@@ -3,7 +3,16 @@ package dev.cxpm.registry;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.cxpm.core.pack.Integrity;
+import dev.cxpm.registry.storage.blob.BlobStore;
+import dev.cxpm.registry.storage.blob.FileBlobStore;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,6 +23,8 @@ import java.nio.file.WatchService;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -43,8 +54,12 @@ class PublishScratchTest {
             assertThat(registry.publish(ADMIN, good).version()).isEqualTo("1.0.0");
             assertThatThrownBy(() -> registry.publish(ADMIN, bad)).isInstanceOf(RegistryException.class)
                     .hasMessageContaining("validate --strict");
-            for (WatchEvent<?> e : key.pollEvents()) {
-                created.add(String.valueOf(e.context()));
+            // the JDK's watch service queues events from a thread of its own: the second may not be queued yet
+            for (WatchKey k = key; k != null && created.size() < 2; k = watch.poll(10, java.util.concurrent.TimeUnit.SECONDS)) {
+                for (WatchEvent<?> e : k.pollEvents()) {
+                    created.add(String.valueOf(e.context()));
+                }
+                k.reset();
             }
         }
         assertThat(created).as("each check unpacked beside its upload").hasSize(2);
@@ -67,6 +82,75 @@ class PublishScratchTest {
             try (Stream<Path> s = Files.list(uploads)) {
                 assertThat(s.toList()).isEmpty();
             }
+        }
+    }
+
+    /**
+     * The other two places the registry unpacks an archive: reading an old release's surface from its blob for the SemVer
+     * check (a release stored before surfaces were), and publishing an archive held in memory ({@code serve --demo}).
+     * Both used the shared temp dir; both work under the spool now, and leave nothing there.
+     */
+    @Test
+    void aBlobsSurfaceAndAnArchiveInMemoryAreUnpackedInTheSpoolNeverTheSharedTempDir(@TempDir Path data) throws Exception {
+        List<Path> putFrom = new ArrayList<>();
+        List<List<String>> spoolWhileReading = new ArrayList<>();
+        Path spool = data.resolve("uploads");
+        BlobStore files = new FileBlobStore(data.resolve("blobs"));
+        BlobStore watched = new BlobStore() {
+            @Override
+            public void put(Integrity integrity, byte[] content) {
+                files.put(integrity, content);
+            }
+
+            @Override
+            public void put(Integrity integrity, Path file) {
+                putFrom.add(file);
+                files.put(integrity, file);
+            }
+
+            @Override
+            public Optional<InputStream> open(Integrity integrity) {
+                return files.open(integrity).map(in -> new FilterInputStream(in) {
+                    @Override
+                    public void close() throws IOException {
+                        super.close(); // closed once copied: the copy is where it is unpacked from
+                        try (Stream<Path> s = Files.exists(spool) ? Files.list(spool) : Stream.empty()) {
+                            spoolWhileReading.add(s.map(p -> p.getFileName().toString()).toList());
+                        }
+                    }
+                });
+            }
+
+            @Override
+            public boolean exists(Integrity integrity) {
+                return files.exists(integrity);
+            }
+
+            @Override
+            public void delete(Integrity integrity) {
+                files.delete(integrity);
+            }
+
+            @Override
+            public Set<Integrity> list() {
+                return files.list();
+            }
+        };
+        try (Registry registry = Registry.embedded(data, watched, Clock.systemUTC())) {
+            registry.publish(ADMIN, SemverGateTest.plugin("1.0.0", "hello", "review"));
+            assertThat(putFrom).hasSize(1);
+            assertThat(putFrom.get(0)).as("an archive in memory is spooled under the data directory").startsWithRaw(spool);
+            spoolWhileReading.clear(); // what the first publish read back of its own blob (its page) is not the point
+            try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + data.resolve("registry.db")); Statement s = c.createStatement()) {
+                assertThat(s.executeUpdate("UPDATE versions SET surface = NULL")).isEqualTo(1); // as before surfaces were stored
+            }
+            assertThatThrownBy(() -> registry.publish(ADMIN, SemverGateTest.plugin("1.0.1", "hello")))
+                    .as("the surface was read from the blob").isInstanceOf(RegistryException.class).hasMessageContaining("review");
+        }
+        assertThat(spoolWhileReading).isNotEmpty().allSatisfy(names -> assertThat(names).as("the blob is read in the spool")
+                .anySatisfy(n -> assertThat(n).startsWith("surface-")));
+        try (Stream<Path> left = Files.list(spool)) {
+            assertThat(left.toList()).as("and nothing is left there").isEmpty();
         }
     }
 }

@@ -6,7 +6,8 @@ import java.util.List;
 
 /**
  * A registry server in its own JVM, so a test can start it with a small heap and see whether an upload
- * exhausts it: prints {@code URL ...} and {@code TOKEN ...}, and stops when stdin closes.
+ * exhausts it, or in a JVM where no HTTP server ran before (the JDK reads its server limits once): prints {@code URL ...}
+ * and {@code TOKEN ...}, and stops when stdin closes. A second argument is the upload time limit in seconds.
  */
 public final class SmallHeapRegistry {
 
@@ -14,7 +15,10 @@ public final class SmallHeapRegistry {
         Path data = Path.of(args[0]);
         try (Registry registry = Registry.embedded(data, Clock.systemUTC());
              RegistryServer server = RegistryServer.start(registry, "127.0.0.1", 0,
-                     new RegistryServer.Options(data.resolve("codex-marketplace.git"), "cxpm-registry"))) {
+                     args.length < 2 ? new RegistryServer.Options(data.resolve("codex-marketplace.git"), "cxpm-registry")
+                             : new RegistryServer.Options(data.resolve("codex-marketplace.git"), "cxpm-registry", java.util.Optional.empty(),
+                                     data.resolve("uploads"), RegistryServer.Options.DEFAULT_MAX_UPLOADS,
+                                     java.time.Duration.ofSeconds(Long.parseLong(args[1]))))) {
             System.out.println("URL " + server.url());
             System.out.println("TOKEN " + registry.createToken(null, "alice", List.of("admin"), null, null).token());
             System.out.flush();

@@ -46,8 +46,9 @@ public final class DiffCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         Env env = root.env;
-        Surface before = Surface.ofPath(env.resolve(oldPath));
-        Surface after = Surface.ofPath(env.resolve(newPath));
+        java.nio.file.Path scratch = dev.cxpm.core.Scratch.under(dev.cxpm.core.sync.Store.resolve(env.vars(), env.cwd()).dir());
+        Surface before = Surface.ofPath(env.resolve(oldPath), scratch);
+        Surface after = Surface.ofPath(env.resolve(newPath), scratch);
         SurfaceDiff diff = SurfaceDiff.between(before, after);
         BumpLevel declared = declaredBump(before.version(), after.version());
         if (json) {

@@ -10,6 +10,8 @@ import dev.cxpm.cli.RegistryOption;
 import dev.cxpm.cli.help.Examples;
 import dev.cxpm.cli.output.JsonOutput;
 import dev.cxpm.cli.output.Terminal;
+import dev.cxpm.core.Scratch;
+import dev.cxpm.core.TempPaths;
 import dev.cxpm.core.UserError;
 import dev.cxpm.core.registry.PublishedSource;
 import dev.cxpm.core.registry.RegistryClient;
@@ -71,7 +73,7 @@ public final class PublishCommand implements java.util.concurrent.Callable<Integ
         try {
             Path archive;
             if (Files.isDirectory(p)) {
-                tmp = Files.createTempFile("cxpm-publish-", ".tgz");
+                tmp = TempPaths.file(scratch(env), "publish-", ".tgz");
                 packed = new Packer().pack(p, tmp);
                 archive = packed.file();
             } else if (Files.isRegularFile(p)) {
@@ -91,10 +93,10 @@ public final class PublishCommand implements java.util.concurrent.Callable<Integ
     }
 
     private int publish(Env env, Path p, Path archive, Packer.Result packed) {
-        Surface surface = surfaceOf(p, packed);
+        Surface surface = surfaceOf(env, p, packed);
         RegistryLogin login = registry.login(env);
         if (surface != null) {
-            Optional<UserError> tooSmall = SemverBeforeUpload.refusal(login.client(), surface);
+            Optional<UserError> tooSmall = SemverBeforeUpload.refusal(login.client(), surface, scratch(env));
             if (tooSmall.isPresent()) {
                 throw tooSmall.get();
             }
@@ -142,9 +144,14 @@ public final class PublishCommand implements java.util.concurrent.Callable<Integ
     }
 
     /** What users of the release will see, for the SemVer check before upload; null when unreadable (the registry says why). */
-    private static Surface surfaceOf(Path p, Packer.Result packed) {
+    /** Where publish packs and unpacks: under the store ({@link Scratch}), never the shared temp dir. */
+    private static Path scratch(Env env) {
+        return Scratch.under(dev.cxpm.core.sync.Store.resolve(env.vars(), env.cwd()).dir());
+    }
+
+    private static Surface surfaceOf(Env env, Path p, Packer.Result packed) {
         try {
-            return packed != null ? Surface.of(Plugin.load(p), packed.contentDigest()) : Surface.ofArchive(p);
+            return packed != null ? Surface.of(Plugin.load(p), packed.contentDigest()) : Surface.ofArchive(p, scratch(env));
         } catch (UserError e) {
             return null;
         }

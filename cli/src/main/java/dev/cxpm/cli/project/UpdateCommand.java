@@ -82,7 +82,8 @@ public final class UpdateCommand implements Callable<Integer> {
         if (!Files.exists(a) || !Files.exists(b)) {
             return;
         }
-        SurfaceDiff diff = SurfaceDiff.between(Surface.ofArchive(a), Surface.ofArchive(b));
+        Path scratch = dev.cxpm.core.Scratch.under(ctx.store().dir());
+        SurfaceDiff diff = SurfaceDiff.between(Surface.ofArchive(a, scratch), Surface.ofArchive(b, scratch));
         for (SurfaceDiff.Change ch : diff.changes()) {
             root.env.out().println("    " + ch.component().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ')
                     + " " + ch.kind().name().toLowerCase(java.util.Locale.ROOT) + ": " + ch.name()

@@ -112,6 +112,7 @@ public final class ServeCommand implements Runnable {
         } else {
             registry = RegistryData.postgres(storage.database, blobStore, env.clock());
         }
+        registry.spoolIn(dir.resolve("uploads")); // the server's spool: the demo's publishes unpack there too
         int swept;
         try {
             // on a shared database and store another instance may be between its blob and its version row: a sweep here

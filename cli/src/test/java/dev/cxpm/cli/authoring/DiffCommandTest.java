@@ -29,6 +29,31 @@ class DiffCommandTest {
         return p;
     }
 
+    /**
+     * An archive is unpacked under the store ({@code STORE/tmp/}, swept of what a killed command left), never in the
+     * shared temp dir, where a JVM killed meanwhile left the plugin's files for good: with {@code java.io.tmpdir}
+     * pointing at a directory that does not exist, diff of two archives still works, and leaves nothing behind.
+     */
+    @Test
+    void diffOfTwoArchivesUnpacksThemUnderTheStoreNeverInTheSharedTempDir() throws Exception {
+        plugin("v1", "1.0.0");
+        assertThat(CliRun.in(dir, "pack", "v1").exitCode()).isZero();
+        Path v2 = plugin("v2", "1.1.0");
+        write(v2.resolve("skills/wave/SKILL.md"), "---\nname: wave\ndescription: Waves.\n---\nWave.\n");
+        assertThat(CliRun.in(dir, "pack", "v2").exitCode()).isZero();
+        Path store = dir.resolve("store");
+        Path log = dir.resolve("diff.log");
+        Process p = dev.cxpm.cli.fixtures.CxpmProcess.start(java.util.List.of("-Djava.io.tmpdir=" + dir.resolve("no-such-tmp")), dir,
+                java.util.Map.of("HOME", dir.resolve("home").toString(), "PATH", System.getenv("PATH"), "CXPM_STORE", store.toString()),
+                log, "diff", "demo-1.0.0.tgz", "demo-1.1.0.tgz");
+        assertThat(p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(Files.readString(log)).isZero();
+        assertThat(Files.readString(log)).contains("+ skill wave: added  [minor]");
+        try (var left = Files.list(store.resolve("tmp"))) {
+            assertThat(left).as("what was unpacked is deleted").isEmpty();
+        }
+    }
+
     @Test
     void diffOfAPackedOldVersionAndANewDirectoryShowsChangesAndRequiredBump() throws IOException {
         plugin("v1", "1.0.0");

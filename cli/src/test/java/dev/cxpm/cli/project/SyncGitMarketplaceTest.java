@@ -68,8 +68,23 @@ class SyncGitMarketplaceTest {
                   {"name": "part", "source": {"source": "git-subdir", "url": "%s", "path": "plugins/part"}}]}
                 """.formatted(wholeUrl, monoUrl));
         t.needs("whole", "^3");
-        CliRun r = t.cxpm("sync");
+        // the clones are made under the store (STORE/tmp/, swept of what a killed sync left), never the shared temp dir
+        java.nio.file.Path scratch = java.nio.file.Files.createDirectories(dir.resolve("store/tmp"));
+        java.util.List<String> made = new java.util.ArrayList<>();
+        CliRun r;
+        try (java.nio.file.WatchService watch = scratch.getFileSystem().newWatchService()) {
+            java.nio.file.WatchKey key = scratch.register(watch, java.nio.file.StandardWatchEventKinds.ENTRY_CREATE);
+            r = t.cxpm("sync");
+            for (java.nio.file.WatchKey k = key; k != null && made.isEmpty(); k = watch.poll(10, java.util.concurrent.TimeUnit.SECONDS)) {
+                k.pollEvents().forEach(e -> made.add(String.valueOf(e.context())));
+                k.reset();
+            }
+        }
         assertThat(r.exitCode()).as(r.stderr()).isZero();
+        assertThat(made).as("the sources were cloned under the store").anySatisfy(n -> assertThat(n).startsWith("sources-"));
+        try (var left = java.nio.file.Files.list(scratch)) {
+            assertThat(left).as("and removed").isEmpty();
+        }
         String lock = t.read(t.project.resolve("cxpm.lock"));
         assertThat(lock).contains("source = \"git+" + monoUrl + "?path=plugins/part#" + monoCommit + "\"",
                 "source = \"git+" + wholeUrl + "#", "dependencies = { part = \"^1\" }");

@@ -21,8 +21,11 @@ public final class SemverBeforeUpload {
     private SemverBeforeUpload() {
     }
 
-    /** The refusal of upload's version, or empty when its bump is big enough, it is a first release, or no baseline can be read. */
-    public static Optional<UserError> refusal(RegistryClient client, Surface upload) {
+    /**
+     * The refusal of upload's version, or empty when its bump is big enough, it is a first release, or no baseline can be
+     * read. The previous release is downloaded and unpacked under {@code scratch} ({@link dev.cxpm.core.Scratch}).
+     */
+    public static Optional<UserError> refusal(RegistryClient client, Surface upload, Path scratch) {
         if (upload.name() == null || upload.version() == null || org.semver4j.Semver.parse(upload.version()) == null) {
             return Optional.empty(); // the registry refuses such a release with its own words
         }
@@ -36,7 +39,7 @@ public final class SemverBeforeUpload {
                 return Optional.empty();
             }
             RegistryIndex.Release prev = index.releases().stream().filter(r -> r.version().text().equals(previous.get())).findFirst().orElseThrow();
-            SemverCheck c = SemverCheck.of(previous.get(), surfaceOf(client, prev), upload.version(), upload,
+            SemverCheck c = SemverCheck.of(previous.get(), surfaceOf(client, prev, scratch), upload.version(), upload,
                     releases.stream().map(SemverCheck.Release::version).toList());
             return c.ok() ? Optional.empty() : Optional.of(refuse(c));
         } catch (UserError e) {
@@ -44,17 +47,17 @@ public final class SemverBeforeUpload {
         }
     }
 
-    private static Surface surfaceOf(RegistryClient client, RegistryIndex.Release release) {
+    private static Surface surfaceOf(RegistryClient client, RegistryIndex.Release release, Path scratch) {
         Path tmp;
         try {
-            tmp = Files.createTempFile("cxpm-previous-", ".tgz");
+            tmp = dev.cxpm.core.TempPaths.file(scratch, "previous-", ".tgz");
         } catch (IOException e) {
             throw new UserError(UserError.Kind.IO, "cannot create a temp file: " + e.getMessage(), null, e);
         }
         try {
             client.download(release.tarball(), tmp);
             release.integrity().verify(tmp);
-            return Surface.ofArchive(tmp);
+            return Surface.ofArchive(tmp, scratch);
         } finally {
             try {
                 Files.deleteIfExists(tmp);

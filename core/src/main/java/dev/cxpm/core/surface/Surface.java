@@ -90,13 +90,16 @@ public record Surface(String name, String version, SortedMap<String, SkillFace> 
     }
 
     /**
-     * The surface of a packed plugin: unpacked safely into a temp dir (named after the archive, so a plugin
-     * without a manifest name gets a sensible one), read, then deleted.
+     * The surface of a packed plugin: unpacked safely into a new directory under {@code scratch} (named after the
+     * archive, so a plugin without a manifest name gets a sensible one), read, then deleted. {@code scratch} is under a
+     * root its caller owns and sweeps (the store's {@link dev.cxpm.core.Scratch}, a registry's upload spool), never the
+     * shared temp dir, where a JVM killed meanwhile would leave the plugin's files for good.
      */
-    public static Surface ofArchive(Path tgz) {
+    public static Surface ofArchive(Path tgz, Path scratch) {
         Path tmp = null;
         try {
-            tmp = Files.createTempDirectory("cxpm-surface-");
+            Files.createDirectories(scratch);
+            tmp = dev.cxpm.core.TempPaths.directory(scratch, "surface-");
             String base = tgz.getFileName().toString().replaceFirst("\\.(tgz|tar\\.gz)$", "");
             // the file's name is the fallback plugin name; one Codex would refuse (`..tgz`) must not leave tmp
             Path dir = tmp.resolve(dev.cxpm.core.format.CodexNames.isPluginName(base) ? base : "plugin");
@@ -111,13 +114,13 @@ public record Surface(String name, String version, SortedMap<String, SkillFace> 
         }
     }
 
-    /** A directory or a .tgz file, whichever the path is. */
-    public static Surface ofPath(Path path) {
+    /** A directory or a .tgz file (unpacked under {@code scratch}, as {@link #ofArchive}), whichever the path is. */
+    public static Surface ofPath(Path path, Path scratch) {
         if (Files.isDirectory(path)) {
             return of(path);
         }
         if (Files.isRegularFile(path)) {
-            return ofArchive(path);
+            return ofArchive(path, scratch);
         }
         if (Files.exists(path)) { // never opened: a named pipe's open waits for a writer
             throw new UserError(UserError.Kind.INVALID_INPUT, path + " must be a plugin directory or a regular .tgz file; it is a named pipe, socket or device");

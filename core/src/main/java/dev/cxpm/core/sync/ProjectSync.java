@@ -112,7 +112,7 @@ public final class ProjectSync {
         this.releaseAge = releaseAge;
         this.env = env;
         this.callerDir = callerDir;
-        this.remoteSources = new RemoteSources(git, env, projectDir, progress);
+        this.remoteSources = new RemoteSources(git, env, projectDir, progress, store.dir());
         this.projectDir = projectDir.toAbsolutePath().normalize();
         this.home = home;
         this.sources = new ProjectMarketplaces(this.projectDir, home, marketplaces, git, remoteSources);

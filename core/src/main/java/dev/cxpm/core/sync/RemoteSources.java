@@ -37,15 +37,18 @@ public final class RemoteSources implements AutoCloseable {
     private final Map<Path, String> commits = new HashMap<>();
     private Path workDir;
 
-    /** env and projectDir: where npm's configuration ({@code .npmrc}, {@code npm_config_registry}) is read. */
-    public RemoteSources(GitCli git, Map<String, String> env, Path projectDir) {
-        this(git, env, projectDir, Progress.NONE);
-    }
+    /** Where the work directory is made: {@code STORE/tmp/} ({@link dev.cxpm.core.Scratch}), never the shared temp dir. */
+    private final Path scratchRoot;
 
-    /** progress: where npm downloads report their bytes (git's clones report through {@code git}). */
-    public RemoteSources(GitCli git, Map<String, String> env, Path projectDir, Progress progress) {
+    /**
+     * env and projectDir: where npm's configuration ({@code .npmrc}, {@code npm_config_registry}) is read; progress: where
+     * npm downloads report their bytes (git's clones report through {@code git}); the clones and packages are made under
+     * {@code scratchRoot/tmp/} (the store's), where what a killed run left is swept, not in the shared temp dir for good.
+     */
+    public RemoteSources(GitCli git, Map<String, String> env, Path projectDir, Progress progress, Path scratchRoot) {
         this.git = git;
         this.npm = new NpmFetcher(env, projectDir, progress);
+        this.scratchRoot = scratchRoot;
     }
 
     /** The package an npm source names, at the version its range picks, unpacked (once per run). */
@@ -70,7 +73,7 @@ public final class RemoteSources implements AutoCloseable {
     private Path work() {
         try {
             if (workDir == null) {
-                workDir = Files.createTempDirectory("cxpm-remote-sources");
+                workDir = dev.cxpm.core.TempPaths.directory(dev.cxpm.core.Scratch.under(scratchRoot), "sources-");
             }
             return workDir;
         } catch (IOException e) {

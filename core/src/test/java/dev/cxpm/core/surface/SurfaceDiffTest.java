@@ -194,7 +194,7 @@ class SurfaceDiffTest {
     @Test
     void aPackedPluginHasTheSameSurfaceAsItsDirectory() throws IOException {
         Path tgz = new Packer().pack(old, tmp.resolve("demo-1.0.0.tgz")).file();
-        Surface packed = Surface.ofArchive(tgz);
+        Surface packed = Surface.ofArchive(tgz, tmp.resolve("scratch"));
         assertThat(packed).isEqualTo(Surface.of(old));
         assertThat(SurfaceDiff.between(packed, Surface.of(neu)).required()).isEqualTo(BumpLevel.NONE);
     }
@@ -202,14 +202,13 @@ class SurfaceDiffTest {
     @Test
     void anArchiveNamedDotDotIsReadAndUnpackedOnlyInsideItsTemporaryDirectory() throws IOException {
         Path tgz = new Packer().pack(old, tmp.resolve("..tgz")).file();
-        Path systemTmp = Path.of(System.getProperty("java.io.tmpdir"));
-        java.util.Set<String> before;
-        try (var s = Files.list(systemTmp)) {
-            before = s.map(p -> p.getFileName().toString()).collect(java.util.stream.Collectors.toSet());
+        Path scratch = Files.createDirectories(tmp.resolve("scratch"));
+        assertThat(Surface.ofArchive(tgz, scratch)).isEqualTo(Surface.of(old));
+        try (var s = Files.list(tmp)) {
+            assertThat(s.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("old", "new", "..tgz", "scratch");
         }
-        assertThat(Surface.ofArchive(tgz)).isEqualTo(Surface.of(old));
-        try (var s = Files.list(systemTmp)) {
-            assertThat(s.map(p -> p.getFileName().toString()).filter(n -> !before.contains(n))).doesNotContain(".codex-plugin", "skills");
+        try (var s = Files.list(scratch)) {
+            assertThat(s).as("the unpacked tree is deleted once read").isEmpty();
         }
     }
 

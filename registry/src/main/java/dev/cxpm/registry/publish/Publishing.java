@@ -38,12 +38,13 @@ public final class Publishing {
     private final VersionPages pages;
     private final AuditLog audit;
 
-    public Publishing(RegistryDatabase db, BlobStore blobs, Clock clock, VersionPages pages, AuditLog audit) {
+    /** semver: the registry's one gate (so where it unpacks blobs, {@link SemverGate#unpackIn}, is set once for both). */
+    public Publishing(RegistryDatabase db, BlobStore blobs, Clock clock, SemverGate semver, VersionPages pages, AuditLog audit) {
         this.audit = audit;
         this.db = db;
         this.blobs = blobs;
         this.clock = clock;
-        this.semver = new SemverGate(db, blobs);
+        this.semver = semver;
         this.pages = pages;
     }
 

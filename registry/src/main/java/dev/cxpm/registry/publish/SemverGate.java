@@ -35,10 +35,21 @@ public final class SemverGate {
 
     private final RegistryDatabase db;
     private final BlobStore blobs;
+    /** Where a blob is copied and unpacked to read its surface; null: the shared temp dir (see {@link #unpackIn}). */
+    private volatile Path scratch;
 
     public SemverGate(RegistryDatabase db, BlobStore blobs) {
         this.db = db;
         this.blobs = blobs;
+    }
+
+    /**
+     * Blobs are read under dir (the server's upload spool, emptied at every start) from now on, so a JVM killed while
+     * it reads one leaves no plugin's files in the shared temp dir. Until this is called (a registry used in-process
+     * without a data directory), they are read in the shared temp dir, deleted in a {@code finally} all the same.
+     */
+    public void unpackIn(Path dir) {
+        this.scratch = dir;
     }
 
     /**
@@ -215,15 +226,22 @@ public final class SemverGate {
             if (in.isEmpty()) {
                 return Optional.empty();
             }
-            tmp = Files.createTempFile("cxpm-surface-", ".tgz");
+            Path where = scratch;
+            if (where != null) {
+                Files.createDirectories(where);
+                tmp = dev.cxpm.core.TempPaths.directory(where, "surface-");
+            } else {
+                tmp = Files.createTempDirectory("cxpm-surface-");
+            }
+            Path tgz = tmp.resolve("blob.tgz");
             try (InputStream s = in.get()) {
                 // the blob passed the publish limits; the copy is bounded by them all the same
-                long n = Files.copy(new java.io.BufferedInputStream(s), tmp, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                long n = Files.copy(new java.io.BufferedInputStream(s), tgz);
                 if (n > PluginArchive.MAX_COMPRESSED_BYTES) {
                     return Optional.empty();
                 }
             }
-            return Optional.of(Surface.ofArchive(tmp));
+            return Optional.of(Surface.ofArchive(tgz, tmp));
         } catch (IOException | RuntimeException e) {
             // also a blob store that fails (S3 down): the index document and the page must not fail with it
             LOG.log(System.Logger.Level.WARNING, "surface of " + row.plugin() + "@" + row.version() + " not readable from its blob: " + e.getMessage());
@@ -231,9 +249,9 @@ public final class SemverGate {
         } finally {
             if (tmp != null) {
                 try {
-                    Files.deleteIfExists(tmp);
-                } catch (IOException ignored) {
-                    // a temp file left behind: harmless
+                    dev.cxpm.core.codexhome.Trees.delete(tmp);
+                } catch (dev.cxpm.core.UserError e) { // the spool's owner removes it at its next start; logged, never silent
+                    LOG.log(System.Logger.Level.WARNING, e.getMessage());
                 }
             }
         }
