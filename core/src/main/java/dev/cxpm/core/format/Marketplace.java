@@ -1,5 +1,7 @@
 package dev.cxpm.core.format;
 
+import static dev.cxpm.core.format.OptionalFields.text;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cxpm.core.FileText;
 import dev.cxpm.core.UserError;
@@ -345,10 +347,6 @@ public final class Marketplace {
             return "missing";
         }
         return "null";
-    }
-
-    private static Optional<String> text(JsonNode n) {
-        return n.isTextual() && !n.asText().isBlank() ? Optional.of(n.asText()) : Optional.empty();
     }
 
     public Path root() {

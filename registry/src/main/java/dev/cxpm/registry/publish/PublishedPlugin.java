@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cxpm.core.format.CodexNames;
-import dev.cxpm.core.format.Plugin;
+import dev.cxpm.core.format.parts.FrontMatter;
 import dev.cxpm.registry.Problem;
 import dev.cxpm.registry.storage.Versions;
 import java.util.ArrayList;
@@ -124,7 +124,7 @@ public record PublishedPlugin(String name, String version, String description, S
 
     /** The YAML front matter, read by the foundation's parser (the one validate uses); empty when it has none. */
     private static JsonNode frontMatter(String text) {
-        return Plugin.FrontMatter.parse(text).yaml();
+        return FrontMatter.parse(text).yaml();
     }
 
     /** MCP servers by name with their command (or URL), from the manifest or {@code .mcp.json}. */
