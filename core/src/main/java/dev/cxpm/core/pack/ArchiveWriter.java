@@ -145,7 +145,7 @@ final class ArchiveWriter {
                     content.update(header);
                 }
                 content512.update(header);
-                Path copy = copyInto == null ? null : Unpacker.fileIn(copyInto, e.path(), made);
+                Path copy = copyInto == null ? null : Destination.fileIn(copyInto, e.path(), made);
                 try (InputStream in = Files.newInputStream(e.source());
                      OutputStream copied = copy == null ? OutputStream.nullOutputStream()
                              : Files.newOutputStream(copy, StandardOpenOption.CREATE_NEW)) {
@@ -179,7 +179,7 @@ final class ArchiveWriter {
                     }
                 }
                 if (copy != null && e.executable()) {
-                    Unpacker.allowExecution(copy);
+                    Destination.allowExecution(copy);
                 }
                 tar.closeArchiveEntry();
             }
