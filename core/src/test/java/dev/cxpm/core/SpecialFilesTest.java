@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.cxpm.core.codexhome.CodexConfig;
-import dev.cxpm.core.format.JsonFile;
+import dev.cxpm.core.format.json.JsonFile;
 import dev.cxpm.core.lock.Lockfile;
 import dev.cxpm.core.pack.Packer;
 import dev.cxpm.core.project.ProjectManifest;

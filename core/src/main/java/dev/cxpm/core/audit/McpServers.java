@@ -1,7 +1,7 @@
 package dev.cxpm.core.audit;
 
 import dev.cxpm.core.UserError;
-import dev.cxpm.core.format.JsonFile;
+import dev.cxpm.core.format.json.JsonFile;
 import dev.cxpm.core.format.parts.McpServer;
 import dev.cxpm.core.format.Plugin;
 import java.net.URI;

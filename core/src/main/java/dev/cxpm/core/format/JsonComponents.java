@@ -6,6 +6,7 @@ import static dev.cxpm.core.format.OptionalFields.toList;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cxpm.core.format.Plugin.McpConfig;
+import dev.cxpm.core.format.json.JsonFile;
 import dev.cxpm.core.format.parts.App;
 import dev.cxpm.core.format.parts.Hook;
 import dev.cxpm.core.format.parts.McpServer;

@@ -3,6 +3,7 @@ package dev.cxpm.core.format;
 import static dev.cxpm.core.format.OptionalFields.text;
 
 import dev.cxpm.core.UserError;
+import dev.cxpm.core.format.json.JsonFile;
 import dev.cxpm.core.format.parts.FrontMatter;
 import dev.cxpm.core.format.parts.Skill;
 import dev.cxpm.core.format.parts.SlashCommand;

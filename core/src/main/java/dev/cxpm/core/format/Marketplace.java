@@ -5,6 +5,7 @@ import static dev.cxpm.core.format.OptionalFields.text;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cxpm.core.FileText;
 import dev.cxpm.core.UserError;
+import dev.cxpm.core.format.json.JsonFile;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

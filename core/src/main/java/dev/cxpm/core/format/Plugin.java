@@ -7,6 +7,7 @@ import static dev.cxpm.core.format.OptionalFields.text;
 import dev.cxpm.core.PlainText;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cxpm.core.UserError;
+import dev.cxpm.core.format.json.JsonFile;
 import dev.cxpm.core.format.parts.App;
 import dev.cxpm.core.format.parts.Hook;
 import dev.cxpm.core.format.parts.McpServer;

@@ -114,7 +114,7 @@ public record RegistryIndex(String name, Optional<String> description, List<Rele
                     doc.path("sequence").canConvertToLong() && doc.path("sequence").asLong() >= 0 ? doc.path("sequence").asLong() : NO_SEQUENCE);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new UserError(UserError.Kind.NETWORK, "the index document is not JSON: "
-                    + dev.cxpm.core.format.SyntaxError.json(where, e, null).message(), "is this a cxpm registry? retry, or run cxpm marketplace update");
+                    + dev.cxpm.core.format.json.SyntaxError.json(where, e, null).message(), "is this a cxpm registry? retry, or run cxpm marketplace update");
         } catch (IOException | UserError e) {
             throw new UserError(UserError.Kind.NETWORK, "the index document from " + where + " cannot be read: " + e.getMessage(),
                     "is this a cxpm registry? retry, or run cxpm marketplace update");

@@ -1,7 +1,7 @@
 package dev.cxpm.core.validate;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.cxpm.core.format.JsonFile;
+import dev.cxpm.core.format.json.JsonFile;
 import dev.cxpm.core.format.Plugin;
 import dev.cxpm.core.format.parts.FrontMatter;
 import java.io.IOException;

@@ -62,7 +62,7 @@ public record PublishedPlugin(String name, String version, String description, S
         JsonNode m = archive.json(manifestPath);
         if (m == null || !m.isObject()) {
             // where and what, as validate says it, rather than only that something is wrong
-            var syntax = dev.cxpm.core.format.JsonFile.syntaxError(manifestPath, archive.text(manifestPath).orElse(""));
+            var syntax = dev.cxpm.core.format.json.JsonFile.syntaxError(manifestPath, archive.text(manifestPath).orElse(""));
             problems.add(syntax.map(e -> new Problem("invalid-manifest", manifestPath + ":" + e.line() + ":" + e.column(), e.problem()))
                     .orElseGet(() -> new Problem("invalid-manifest", manifestPath + ":1:1",
                             "the manifest must be a JSON object ({\"name\": ..., \"version\": ...}), not " + kind(m))));

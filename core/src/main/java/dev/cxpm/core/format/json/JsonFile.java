@@ -1,4 +1,4 @@
-package dev.cxpm.core.format;
+package dev.cxpm.core.format.json;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cxpm.core.FileText;
@@ -93,7 +93,7 @@ public final class JsonFile {
     }
 
     /** Reads a UTF-8 text file of at most maxBytes; anything else is a clear user error. */
-    static String readText(Path file, int maxBytes) {
+    public static String readText(Path file, int maxBytes) {
         try {
             return doReadText(file, maxBytes);
         } catch (Fail f) {

@@ -1,4 +1,4 @@
-package dev.cxpm.core.format;
+package dev.cxpm.core.format.json;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonLocation;
@@ -11,9 +11,9 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cxpm.core.UserError;
-import dev.cxpm.core.format.JsonFile.Fail;
-import dev.cxpm.core.format.JsonFile.Failure;
-import dev.cxpm.core.format.JsonFile.Span;
+import dev.cxpm.core.format.json.JsonFile.Fail;
+import dev.cxpm.core.format.json.JsonFile.Failure;
+import dev.cxpm.core.format.json.JsonFile.Span;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package dev.cxpm.core.format;
+package dev.cxpm.core.format.json;
 
 import static dev.cxpm.core.HandReaderTexts.pick;
 import static dev.cxpm.core.HandReaderTexts.shape;
