@@ -3,6 +3,8 @@ package dev.cxpm.core.pack;
 import dev.cxpm.core.pack.Packer.Entry;
 import dev.cxpm.core.pack.Packer.Listing;
 import dev.cxpm.core.pack.Packer.Result;
+import dev.cxpm.core.pack.digest.Sha512;
+import dev.cxpm.core.pack.digest.Sha256;
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.FilterOutputStream;

@@ -2,6 +2,7 @@ package dev.cxpm.core.pack;
 
 import dev.cxpm.core.TempPaths;
 import dev.cxpm.core.UserError;
+import dev.cxpm.core.pack.digest.Sha512;
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
