@@ -126,7 +126,6 @@ public final class Plugin {
         return manifestJson.root().path(name);
     }
 
-
     /** The manifest's non-blank {@code name}. */
     public Optional<String> name() {
         return text(field("name"));
@@ -181,7 +180,6 @@ public final class Plugin {
         return new Prerequisites(stringMap(p.path("commands")), stringMap(p.path("env")));
     }
 
-
     /** The manifest's path values for a field that is a string or an array of strings (others ignored). */
     public List<String> pathValues(String fieldName) {
         JsonNode node = field(fieldName);
@@ -190,7 +188,6 @@ public final class Plugin {
         }
         return strings(node);
     }
-
 
     /** Directories that hold skills: {@code skills/} and the manifest's {@code skills} paths, inside the root. */
     public List<Path> skillRoots() {

@@ -256,7 +256,6 @@ public final class Unpacker {
         return new Unpacked(files, Integrity.of(md));
     }
 
-
     private TarArchiveInputStream open(Path tgz) throws IOException {
         dev.cxpm.core.FileText.regularFile(tgz); // a named pipe's open would wait for a writer, forever
         InputStream raw = new BufferedInputStream(Files.newInputStream(tgz), 64 * 1024);

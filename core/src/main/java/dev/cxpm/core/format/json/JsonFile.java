@@ -157,7 +157,6 @@ public final class JsonFile {
         return JacksonJson.read(file, text);
     }
 
-
     static Failure syntax(Path file, String message, int line, int column) {
         return new Failure(file, UserError.Kind.INVALID_INPUT, "invalid JSON: " + message, line, column, SyntaxError.JSON_HINT);
     }
