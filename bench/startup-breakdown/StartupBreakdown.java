@@ -40,7 +40,7 @@ public class StartupBreakdown {
         System.out.println("what the cold path does instead (QuickCommands, TomlTree, JsonText), in a JVM that did the above:");
         dev.cxpm.core.toml.TomlTree.read("[plugins.\"demo@fx\"]\nenabled = true\n");
         lap("TomlTree.read (config.toml's shapes by hand)");
-        dev.cxpm.core.format.JsonText.compact(com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode().put("a", 1));
+        dev.cxpm.core.format.json.JsonText.compact(com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode().put("a", 1));
         lap("JsonText (a tree written without ObjectMapper)");
     }
 
@@ -60,7 +60,7 @@ public class StartupBreakdown {
             case "object-mapper" -> new com.fasterxml.jackson.databind.ObjectMapper();
             case "toml-read" -> new com.fasterxml.jackson.dataformat.toml.TomlMapper().readTree("[plugins.\"demo@fx\"]\nenabled = true\n");
             case "toml-tree" -> dev.cxpm.core.toml.TomlTree.read("[plugins.\"demo@fx\"]\nenabled = true\n");
-            case "json-text" -> dev.cxpm.core.format.JsonText.compact(
+            case "json-text" -> dev.cxpm.core.format.json.JsonText.compact(
                     com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode().put("a", 1));
             case "list" -> dev.cxpm.cli.Main.main(new String[] {"list"}); // parsed by QuickCommands, no picocli
             case "list-picocli" -> dev.cxpm.cli.Main.main(new String[] {"list", "--debug"}); // --debug: parsed by picocli

@@ -1,7 +1,6 @@
 package dev.cxpm.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.cxpm.cli.fixtures.CliRun;
 import java.io.IOException;
@@ -11,6 +10,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import dev.cxpm.testkit.NamedPipes;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,13 +25,7 @@ class SpecialFilesCliTest {
     @TempDir
     Path dir;
 
-    private final NamedPipes pipes = new NamedPipes();
-
-    private Path fifo(Path path) throws IOException, InterruptedException {
-        Path pipe = pipes.make(path);
-        assumeTrue(pipe != null, "no mkfifo here");
-        return pipe;
-    }
+    private final NamedPipes pipes = new NamedPipes(Assumptions::abort);
 
     @AfterEach
     void releaseBlockedReaders() {
@@ -45,14 +39,14 @@ class SpecialFilesCliTest {
     @Test
     void syncWithAPipeForCxpmTomlOrCxpmLockNamesIt() throws Exception {
         Path project = Files.createDirectories(dir.resolve("project"));
-        Path manifest = fifo(project.resolve("cxpm.toml"));
+        Path manifest = pipes.make(project.resolve("cxpm.toml"));
         CliRun r = CliRun.in(project, home(), "sync");
         assertThat(r.exitCode()).as(r.stderr()).isNotZero();
         assertThat(r.stderr()).contains(manifest + " must be a regular file");
 
         Files.delete(manifest);
         Files.writeString(manifest, "");
-        Path lock = fifo(project.resolve("cxpm.lock"));
+        Path lock = pipes.make(project.resolve("cxpm.lock"));
         CliRun frozen = CliRun.in(project, home(), "sync", "--frozen");
         assertThat(frozen.exitCode()).as(frozen.stderr()).isNotZero();
         assertThat(frozen.stderr()).contains(lock + " must be a regular file");
@@ -63,14 +57,14 @@ class SpecialFilesCliTest {
         dev.cxpm.cli.fixtures.TeamFixture t = new dev.cxpm.cli.fixtures.TeamFixture(dir).plugin("lone", "1.0.0").needs("lone", "^1");
         CliRun synced = t.cxpm("sync");
         assertThat(synced.exitCode()).as(synced.stderr()).isZero();
-        fifo(t.codexHome().resolve("plugins/cache/fx/lone/1.0.0/skills/lone-skill/piped"));
+        pipes.make(t.codexHome().resolve("plugins/cache/fx/lone/1.0.0/skills/lone-skill/piped"));
         CliRun frozen = t.cxpm("sync", "--frozen");
         assertThat(frozen.exitCode()).as(frozen.stdout() + frozen.stderr()).isEqualTo(5);
         assertThat(frozen.stderr()).contains("lone@fx").contains("skills/lone-skill/piped").contains("not a regular file");
 
         Path manifest = t.market.resolve(".agents/plugins/marketplace.json");
         Files.delete(manifest);
-        fifo(manifest);
+        pipes.make(manifest);
         Files.delete(t.project.resolve("cxpm.lock"));
         CliRun relock = t.cxpm("sync");
         assertThat(relock.exitCode()).as(relock.stderr()).isNotZero();
@@ -80,7 +74,7 @@ class SpecialFilesCliTest {
 
     @Test
     void publishingOrComparingAnArchiveThatIsAPipeNamesIt() throws Exception {
-        Path archive = fifo(dir.resolve("plugin-1.0.0.tgz"));
+        Path archive = pipes.make(dir.resolve("plugin-1.0.0.tgz"));
         CliRun publish = CliRun.in(dir, Map.of("CXPM_TOKEN", "cxpm_test_token"), "publish", archive.toString(),
                 "--registry", "http://127.0.0.1:9");
         assertThat(publish.exitCode()).as(publish.stderr()).isNotZero();
@@ -96,7 +90,7 @@ class SpecialFilesCliTest {
         assertThat(CliRun.in(dir, "init", "plugin").exitCode()).isZero();
         Files.createDirectories(plugin.resolve("skills/s"));
         Files.writeString(plugin.resolve("skills/s/SKILL.md"), "---\nname: s\ndescription: Says hello.\n---\nHello.\n");
-        fifo(plugin.resolve("skills/s/notes.txt"));
+        pipes.make(plugin.resolve("skills/s/notes.txt"));
         CliRun pack = CliRun.in(plugin, "pack");
         assertThat(pack.exitCode()).as(pack.stderr()).isZero();
         assertThat(pack.stdout()).contains("left out:  skills/s/notes.txt (not a regular file");
@@ -106,7 +100,7 @@ class SpecialFilesCliTest {
         Path source = Files.createDirectories(dir.resolve("project"));
         Files.createDirectories(source.resolve("skills/hello"));
         Files.writeString(source.resolve("skills/hello/SKILL.md"), "---\nname: hello\ndescription: Says hello.\n---\nHello.\n");
-        fifo(source.resolve("skills/hello/piped.md"));
+        pipes.make(source.resolve("skills/hello/piped.md"));
         CliRun init = CliRun.in(dir, "init", "adopted", "--from", source.toString());
         assertThat(init.exitCode()).as(init.stderr()).isZero();
         assertThat(dir.resolve("adopted/skills/hello/SKILL.md")).isRegularFile();

@@ -45,4 +45,19 @@ public final class PlainText {
         out.add(text.substring(start));
         return out.toArray(String[]::new);
     }
+
+    /**
+     * Text from a plugin or a registry made safe for a terminal: control and format characters (escapes, bidi controls)
+     * shown as {@code ?}.
+     */
+    public static String printable(String text) {
+        StringBuilder b = new StringBuilder(text.length());
+        text.codePoints().forEach(cp -> b.appendCodePoint(Character.isISOControl(cp) || Character.getType(cp) == Character.FORMAT ? '?' : cp));
+        return b.toString();
+    }
+
+    /** {@link #printable(String)}, cut to maxChars (and {@code ...}). */
+    public static String printable(String text, int maxChars) {
+        return printable(text.length() > maxChars ? text.substring(0, maxChars) + "..." : text);
+    }
 }

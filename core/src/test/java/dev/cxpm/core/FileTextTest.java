@@ -3,7 +3,7 @@ package dev.cxpm.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.cxpm.core.format.JsonFile;
+import dev.cxpm.core.format.json.JsonFile;
 import dev.cxpm.core.toml.TomlSource;
 import java.io.IOException;
 import java.io.RandomAccessFile;

@@ -2,10 +2,9 @@ package dev.cxpm.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.cxpm.core.codexhome.CodexConfig;
-import dev.cxpm.core.format.JsonFile;
+import dev.cxpm.core.format.json.JsonFile;
 import dev.cxpm.core.lock.Lockfile;
 import dev.cxpm.core.pack.Packer;
 import dev.cxpm.core.project.ProjectManifest;
@@ -19,6 +18,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import dev.cxpm.testkit.NamedPipes;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,22 +33,16 @@ class SpecialFilesTest {
     @TempDir
     Path tmp;
 
-    private final NamedPipes pipes = new NamedPipes();
+    private final NamedPipes pipes = new NamedPipes(Assumptions::abort);
 
     @AfterEach
     void releaseBlockedReaders() {
         pipes.release();
     }
 
-    private Path fifo(String rel) throws IOException, InterruptedException {
-        Path pipe = pipes.make(tmp.resolve(rel));
-        assumeTrue(pipe != null, "no mkfifo here");
-        return pipe;
-    }
-
     @Test
     void fileTextRefusesAPipeADeviceAndADirectoryNamingTheFile() throws Exception {
-        Path pipe = fifo("pipe");
+        Path pipe = pipes.make(tmp.resolve("pipe"));
         assertThatThrownBy(() -> FileText.bytes(pipe, 1024)).isInstanceOf(FileText.NotRegularFile.class)
                 .hasMessageContaining(pipe.toString()).hasMessageContaining("must be a regular file");
         assertThatThrownBy(() -> FileText.bytes(pipe, 1024, LinkOption.NOFOLLOW_LINKS)).isInstanceOf(FileText.NotRegularFile.class);
@@ -65,18 +59,18 @@ class SpecialFilesTest {
     @Test
     void aProjectsCxpmTomlOrLockfileThatIsAPipeIsAUserErrorNamingIt() throws Exception {
         Path project = Files.createDirectories(tmp.resolve("project"));
-        Path manifest = fifo("project/cxpm.toml");
+        Path manifest = pipes.make(tmp.resolve("project/cxpm.toml"));
         assertThatThrownBy(() -> ProjectManifest.read(project)).isInstanceOf(UserError.class)
                 .hasMessageContaining(manifest.toString()).hasMessageContaining("must be a regular file")
                 .extracting(e -> ((UserError) e).kind()).isEqualTo(UserError.Kind.INVALID_INPUT);
-        Path lock = fifo("project/cxpm.lock");
+        Path lock = pipes.make(tmp.resolve("project/cxpm.lock"));
         assertThatThrownBy(() -> Lockfile.read(lock)).isInstanceOf(UserError.class)
                 .hasMessageContaining(lock.toString()).hasMessageContaining("must be a regular file");
     }
 
     @Test
     void codexsConfigTomlThatIsAPipeIsAUserErrorNamingIt() throws Exception {
-        Path config = fifo("home/config.toml");
+        Path config = pipes.make(tmp.resolve("home/config.toml"));
         assertThatThrownBy(() -> CodexConfig.read(config)).isInstanceOf(UserError.class)
                 .hasMessageContaining(config.toString()).hasMessageContaining("must be a regular file");
     }
@@ -84,7 +78,7 @@ class SpecialFilesTest {
     @Test
     void aJsonFileThatIsAPipeIsAUserErrorNamingIt() throws Exception {
         for (String rel : List.of("market/.agents/plugins/marketplace.json", "plugin/.codex-plugin/plugin.json", "plugin/.mcp.json")) {
-            Path file = fifo(rel);
+            Path file = pipes.make(tmp.resolve(rel));
             assertThatThrownBy(() -> JsonFile.read(file)).isInstanceOf(UserError.class)
                     .hasMessageContaining(file.toString()).hasMessageContaining("must be a regular file");
         }
@@ -93,7 +87,7 @@ class SpecialFilesTest {
     @Test
     void aPipeInsideAPluginIsLeftOutOfThePackNamed() throws Exception {
         Path plugin = plugin("plugin");
-        fifo("plugin/skills/s/notes.txt");
+        pipes.make(tmp.resolve("plugin/skills/s/notes.txt"));
         Files.createSymbolicLink(plugin.resolve("zero"), Path.of("/dev/zero"));
         Packer.Listing listing = Packer.scan(plugin);
         assertThat(listing.excluded()).extracting(Packer.Excluded::path).contains("skills/s/notes.txt", "zero");
@@ -103,16 +97,16 @@ class SpecialFilesTest {
     @Test
     void validatingAPluginWhoseFilesArePipesEnds() throws Exception {
         Path plugin = plugin("plugin");
-        Path mcp = fifo("plugin/.mcp.json");
-        fifo("plugin/skills/piped/SKILL.md");
-        fifo("plugin/hooks/hooks.json");
+        Path mcp = pipes.make(tmp.resolve("plugin/.mcp.json"));
+        pipes.make(tmp.resolve("plugin/skills/piped/SKILL.md"));
+        pipes.make(tmp.resolve("plugin/hooks/hooks.json"));
         List<Problem> problems = new Validation(true).validate(plugin).problems();
         assertThat(problems).anySatisfy(p -> assertThat(p.toString()).contains(mcp.toString()));
     }
 
     @Test
     void anArchiveThatIsAPipeIsRefusedNamingItNotWaitedOn() throws Exception {
-        Path archive = fifo("store/blob.tgz");
+        Path archive = pipes.make(tmp.resolve("store/blob.tgz"));
         assertThatThrownBy(() -> new dev.cxpm.core.pack.Unpacker().check(archive)).isInstanceOf(UserError.class)
                 .hasMessageContaining("blob.tgz").hasMessageContaining("must be a regular file");
         assertThatThrownBy(() -> new dev.cxpm.core.pack.Unpacker().unpack(archive, tmp.resolve("dest")))

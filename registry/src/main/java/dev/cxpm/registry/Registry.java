@@ -14,6 +14,7 @@ import dev.cxpm.registry.storage.RegistryDatabase.SearchPage;
 import dev.cxpm.registry.storage.RegistryDatabase.SearchQuery;
 import dev.cxpm.registry.storage.RegistryDatabase.TokenRow;
 import dev.cxpm.registry.storage.RegistryDatabase.VersionRow;
+import dev.cxpm.registry.storage.backup.BlobGc;
 import dev.cxpm.registry.storage.blob.BlobStore;
 import dev.cxpm.registry.storage.blob.FileBlobStore;
 import dev.cxpm.registry.storage.blob.NoBlobStore;
@@ -26,17 +27,15 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * The registry's rules, shared by every storage setup: who may publish what, how an upload is
  * checked before anything is stored, the order of writes that keeps a crash harmless (blob
  * first, version row after; orphan blobs swept at start by a single server), tokens ({@link Tokens}), what owners may
- * change ({@link Owners}), the index document ({@link IndexDocuments}) and search.
+ * change ({@link Owners}), the index document ({@link IndexDocuments}), search, and what a change reaches ({@link Changes}).
  * The HTTP layer ({@link RegistryServer}) only maps requests to these calls.
  */
 public final class Registry implements AutoCloseable {
@@ -47,7 +46,6 @@ public final class Registry implements AutoCloseable {
     private final RegistryDatabase db;
     private final BlobStore blobs;
     private final Clock clock;
-    private final List<ChangeListener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final Publishing publishing;
     private final SemverGate surfaces;
     /** See {@link #spoolIn}; null: the shared temp dir. */
@@ -61,6 +59,7 @@ public final class Registry implements AutoCloseable {
     private final Advisories advisories;
     private final SearchCache searchCache = new SearchCache(SearchCache.MAX_BYTES);
     private final IndexDocuments indexes;
+    private final Changes changes;
     /** Other processes' changes on a shared PostgreSQL database ({@code ChangeFeed}); nothing on SQLite. */
     private final AutoCloseable feed;
 
@@ -78,7 +77,8 @@ public final class Registry implements AutoCloseable {
         this.owners = new Owners(db, surfaces, audit);
         this.advisories = new Advisories(db, clock, owners, audit);
         this.indexes = new IndexDocuments(db, surfaces);
-        this.feed = db.listen(this::heard);
+        this.changes = new Changes(db, searchCache, indexes);
+        this.feed = db.listen(changes::heard);
     }
 
     /**
@@ -98,38 +98,13 @@ public final class Registry implements AutoCloseable {
      * the change feed's thread must not, or every cache on it would stop trusting the feed meanwhile.
      */
     public void onChange(ChangeListener listener) {
-        listeners.add(listener);
+        changes.listen(listener);
     }
 
     /** Told of each change; {@code writer} is true in the thread that made it, false in the change feed's. */
     @FunctionalInterface
     public interface ChangeListener {
         void changed(String plugin, boolean writer);
-    }
-
-    /** A plugin changed here, in the writer's thread. */
-    private void changed(String plugin) {
-        changed(plugin, true);
-    }
-
-    /** A plugin changed (null: any may have), as the change feed tells it. */
-    private void heard(String plugin) {
-        changed(plugin, false);
-    }
-
-    /**
-     * One path for both, so what a change reaches (the search index, then the search cache, then the listeners) cannot
-     * differ between this server's writes and another's: the index first, so an answer cached after this is built from
-     * it as it is now. The writer also stores the plugin's signed index document before the listeners run (a publish
-     * answers once they have), so every server sharing the database reads the new document as soon as it is answered.
-     */
-    private void changed(String plugin, boolean writer) {
-        db.changed(plugin);
-        searchCache.changed();
-        if (writer) {
-            indexes.changed(plugin);
-        }
-        listeners.forEach(l -> l.changed(plugin, writer));
     }
 
     /**
@@ -218,7 +193,7 @@ public final class Registry implements AutoCloseable {
     /** The same, recording where the version was built from (null: not known; see {@code publish.SourceProvenance}). */
     public Published publish(Caller caller, Path tgz, RegistryDatabase.Provenance source) {
         Published p = publishing.publish(caller, tgz, source);
-        changed(p.name());
+        changes.changed(p.name());
         return p;
     }
 
@@ -256,7 +231,7 @@ public final class Registry implements AutoCloseable {
     /** Yanking, deprecating and owner changes are for the plugin's owners and admins ({@link Owners}). */
     public void yank(Caller caller, String plugin, String version, boolean yanked) {
         owners.yank(caller, plugin, version, yanked);
-        changed(plugin);
+        changes.changed(plugin);
     }
 
     /**
@@ -265,7 +240,7 @@ public final class Registry implements AutoCloseable {
      */
     public List<String> deprecate(Caller caller, String plugin, String range, String message) {
         List<String> changed = owners.deprecate(caller, plugin, range, message);
-        changed(plugin);
+        changes.changed(plugin);
         return changed;
     }
 
@@ -286,13 +261,13 @@ public final class Registry implements AutoCloseable {
     /** Attaches an advisory to a range of the plugin's versions ({@link Advisories}); id and url may be null. */
     public AdvisoryRow addAdvisory(Caller caller, String plugin, String id, String range, String severity, String summary, String url) {
         AdvisoryRow a = advisories.add(caller, plugin, new Advisories.Draft(id, range, severity, summary, url));
-        changed(plugin);
+        changes.changed(plugin);
         return a;
     }
 
     public void withdrawAdvisory(Caller caller, String plugin, String id) {
         advisories.withdraw(caller, plugin, id);
-        changed(plugin);
+        changes.changed(plugin);
     }
 
     /** Every advisory of the plugin, withdrawn ones included, oldest first. */
@@ -307,7 +282,7 @@ public final class Registry implements AutoCloseable {
 
     /** Where a read-only mirror writes what it copied ({@link dev.cxpm.registry.mirror.Mirror}): no caller, no rules. */
     public dev.cxpm.registry.mirror.MirrorStore mirrorStore() {
-        return new dev.cxpm.registry.mirror.MirrorStore(db, blobs, this::changed);
+        return new dev.cxpm.registry.mirror.MirrorStore(db, blobs, changes::changed);
     }
 
     // ---- reading ---------------------------------------------------------------------------
@@ -417,20 +392,11 @@ public final class Registry implements AutoCloseable {
     }
 
     /**
-     * Deletes blobs no version points to: what a crash between the blob write and the version
-     * row leaves behind. Run at start, before requests are served, by a server with the store to itself (SQLite): on a
-     * shared database and store another instance may be between its blob and its row.
+     * Deletes blobs no version points to ({@link BlobGc#sweep}). Run at start, before requests are served, by a server
+     * with the store to itself (SQLite): on a shared database and store another instance may be between its blob and its row.
      */
     public int sweepOrphanBlobs() {
-        Set<Integrity> referenced = new HashSet<>(db.integrities());
-        int n = 0;
-        for (Integrity i : blobs.list()) {
-            if (!referenced.contains(i)) {
-                blobs.delete(i);
-                n++;
-            }
-        }
-        return n;
+        return BlobGc.sweep(db, blobs);
     }
 
     /** For readiness checks: throws unless the database answers within the deadline (the details are for the log). */

@@ -2,7 +2,6 @@ package dev.cxpm.registry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.cxpm.registry.index.SigningKeys;
 import dev.cxpm.registry.storage.backup.BackupException;
@@ -20,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import dev.cxpm.testkit.NamedPipes;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,13 +34,7 @@ class SpecialOperatorFilesTest {
     @TempDir
     Path tmp;
 
-    private final NamedPipes pipes = new NamedPipes();
-
-    private Path fifo(Path path) throws IOException, InterruptedException {
-        Path pipe = pipes.make(path);
-        assumeTrue(pipe != null, "no mkfifo here");
-        return pipe;
-    }
+    private final NamedPipes pipes = new NamedPipes(Assumptions::abort);
 
     @AfterEach
     void releaseBlockedReaders() {
@@ -57,7 +51,7 @@ class SpecialOperatorFilesTest {
 
     @Test
     void aSigningKeyThatIsAPipeOrHugeIsRefusedNamingIt() throws Exception {
-        Path pipe = fifo(tmp.resolve("signing-key.json"));
+        Path pipe = pipes.make(tmp.resolve("signing-key.json"));
         assertThatThrownBy(() -> SigningKeys.loadOrCreate(pipe, Instant.now())).hasMessageContaining(pipe.toString())
                 .hasMessageContaining("must be a regular file");
         Path huge = sparse(tmp.resolve("huge-key.json"), 3L << 30);
@@ -82,7 +76,7 @@ class SpecialOperatorFilesTest {
         assertThat(e.getMessage()).contains("blobs/" + blob.getFileName()).contains("larger than");
 
         Files.delete(dump.resolve("manifest.json"));
-        fifo(dump.resolve("manifest.json"));
+        pipes.make(dump.resolve("manifest.json"));
         assertThat(RegistryBackupTest.importInto(dump, dst).getMessage()).contains("manifest.json");
     }
 
@@ -92,7 +86,7 @@ class SpecialOperatorFilesTest {
             assertThat(r.get("/codex/marketplace.git/info/refs").statusCode()).isEqualTo(200); // the view is built
             Path git = r.data.resolve("codex-marketplace.git");
             sparse(git.resolve("objects/pack/pack-abababababababababababababababababababab.pack"), 3L << 30); // read whole, it ran the server out of memory
-            fifo(git.resolve("objects/info/alternates"));
+            pipes.make(git.resolve("objects/info/alternates"));
             HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
             HttpResponse<InputStream> big = http.send(HttpRequest.newBuilder(r.server.url().resolve(
                     "/codex/marketplace.git/objects/pack/pack-abababababababababababababababababababab.pack")).timeout(Duration.ofSeconds(20)).build(),

@@ -7,6 +7,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * Named pipes for tests of readers that must refuse them (opening a pipe to read waits for a writer, forever): made by
@@ -15,22 +16,36 @@ import java.util.concurrent.TimeUnit;
  */
 public final class NamedPipes {
     private final List<Path> made = new ArrayList<>();
+    private final Consumer<String> skip;
 
-    /** A named pipe at path (its parents made); null where there is no mkfifo or it failed: the caller skips its test. */
+    /**
+     * skip is told why when a pipe cannot be made here (no mkfifo, or it failed), and should end the test as skipped:
+     * JUnit's {@code Assumptions::abort} (testkit does not depend on JUnit).
+     */
+    public NamedPipes(Consumer<String> skip) {
+        this.skip = skip;
+    }
+
+    /** A named pipe at path (its parents made); where none can be made, the test is skipped (see the constructor). */
     public Path make(Path path) throws IOException, InterruptedException {
         Files.createDirectories(path.getParent());
         Process p;
         try {
             p = new ProcessBuilder("mkfifo", path.toString()).redirectErrorStream(true).start();
         } catch (IOException noMkfifo) {
-            return null;
+            return cannot("no mkfifo here");
         }
         if (!p.waitFor(10, TimeUnit.SECONDS) || p.exitValue() != 0) {
             p.destroyForcibly();
-            return null;
+            return cannot("mkfifo failed for " + path);
         }
         made.add(path);
         return path;
+    }
+
+    private Path cannot(String why) {
+        skip.accept(why);
+        throw new IllegalStateException(why + " (and the test was not skipped)");
     }
 
     /**

@@ -7,7 +7,7 @@ import dev.cxpm.cli.ExitCodes;
 import dev.cxpm.cli.Main;
 import dev.cxpm.cli.help.Examples;
 import dev.cxpm.cli.output.JsonOutput;
-import dev.cxpm.core.format.JsonText;
+import dev.cxpm.core.format.json.JsonText;
 import dev.cxpm.core.validate.Problem;
 import dev.cxpm.core.validate.Validation;
 import dev.cxpm.core.validate.ValidationReport;

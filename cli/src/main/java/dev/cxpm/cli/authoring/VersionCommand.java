@@ -10,7 +10,7 @@ import dev.cxpm.cli.help.Examples;
 import dev.cxpm.cli.output.Terminal;
 import dev.cxpm.core.FileText;
 import dev.cxpm.core.UserError;
-import dev.cxpm.core.format.JsonFile;
+import dev.cxpm.core.format.json.JsonFile;
 import dev.cxpm.core.format.ManifestLocation;
 import dev.cxpm.core.surface.LastRelease;
 import dev.cxpm.core.surface.SemverCheck;

@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.cxpm.core.format.JsonText;
+import dev.cxpm.core.format.json.JsonText;
 
 /**
  * JSON for programs, printed the way the real Codex CLI prints its {@code --json} (2-space indent,

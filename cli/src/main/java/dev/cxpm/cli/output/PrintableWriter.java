@@ -78,11 +78,10 @@ public final class PrintableWriter extends FilterWriter {
         }
     }
 
+    /** As a String: its printable runs written whole, not a character at a time. */
     @Override
     public void write(char[] cbuf, int off, int len) throws IOException {
-        for (int i = off; i < off + len; i++) {
-            write(cbuf[i]);
-        }
+        write(new String(cbuf, off, len), 0, len);
     }
 
     @Override

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cxpm.cli.Env;
 import dev.cxpm.cli.fixtures.CliRun;
 import dev.cxpm.cli.fixtures.Fixtures;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -55,5 +57,21 @@ class HostileTextOnTerminalTest {
         }
         CliRun asJson = CliRun.in(tmp, env, "info", "demo@fx", "--json");
         assertThat(json.readTree(asJson.stdout()).toString()).contains("\\u001B]0;OWNED").contains("\u202eevil");
+    }
+
+    @Test
+    void textPrintedAsCharactersIsFilteredAsTextPrintedAsAString() {
+        String text = "warning: " + HOSTILE + " \u001b[1;31mred\u001b[0m\n";
+        StringWriter asString = new StringWriter();
+        StringWriter asChars = new StringWriter();
+        try (PrintableWriter.Out s = new PrintableWriter.Out(new PrintWriter(asString));
+             PrintableWriter.Out c = new PrintableWriter.Out(new PrintWriter(asChars))) {
+            s.print(text);
+            for (int i = 0; i < text.length(); i += 7) { // in pieces, so an escape is split across two writes
+                c.print(text.substring(i, Math.min(text.length(), i + 7)).toCharArray());
+            }
+        }
+        assertThat(asChars.toString()).isEqualTo(asString.toString()).contains("evil").contains("\u001b[1;31mred\u001b[0m")
+                .doesNotContain("\u0007").doesNotContain("\u202e").doesNotContain("\r").doesNotContain("\u009b");
     }
 }

@@ -37,7 +37,7 @@ public record RunHash(String text) {
 
     static RunHash of(String canonical) {
         // Sha256, not MessageDigest: no security providers set up on a cold sync (ColdPathTest)
-        byte[] d = new dev.cxpm.core.pack.Sha256().update(canonical.getBytes(StandardCharsets.UTF_8)).digest();
+        byte[] d = new dev.cxpm.core.pack.digest.Sha256().update(canonical.getBytes(StandardCharsets.UTF_8)).digest();
         return new RunHash(PREFIX + Base64.getEncoder().encodeToString(d));
     }
 

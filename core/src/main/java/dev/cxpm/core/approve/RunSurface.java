@@ -5,8 +5,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.cxpm.core.format.JsonFile;
-import dev.cxpm.core.format.JsonText;
+import dev.cxpm.core.format.json.JsonFile;
+import dev.cxpm.core.format.json.JsonText;
 import dev.cxpm.core.format.parts.McpServer;
 import dev.cxpm.core.format.Plugin;
 import dev.cxpm.core.format.PluginPaths;
@@ -165,7 +165,7 @@ public record RunSurface(SortedMap<String, Server> mcpServers, SortedMap<String,
 
     private static String sha256(java.nio.file.Path file) {
         try (java.io.InputStream in = Files.newInputStream(file)) {
-            dev.cxpm.core.pack.Sha256 md = new dev.cxpm.core.pack.Sha256(); // no security providers set up (ColdPathTest)
+            dev.cxpm.core.pack.digest.Sha256 md = new dev.cxpm.core.pack.digest.Sha256(); // no security providers set up (ColdPathTest)
             byte[] buf = new byte[64 * 1024];
             for (int n; (n = in.read(buf)) > 0; ) {
                 md.update(buf, 0, n);

@@ -1,6 +1,7 @@
 package dev.cxpm.core.audit;
 
 import dev.cxpm.core.Progress;
+import dev.cxpm.core.audit.scan.FileScan;
 import dev.cxpm.core.codexhome.CodexHome;
 import dev.cxpm.core.marketplace.RegistryMarketplaces;
 import dev.cxpm.core.sync.Store;

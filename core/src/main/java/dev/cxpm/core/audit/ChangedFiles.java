@@ -1,5 +1,6 @@
 package dev.cxpm.core.audit;
 
+import dev.cxpm.core.PlainText;
 import dev.cxpm.core.UserError;
 import dev.cxpm.core.pack.Integrity;
 import dev.cxpm.core.sync.InstalledFiles;
@@ -72,8 +73,8 @@ public final class ChangedFiles implements AuditCheck {
         for (String c : changes.subList(0, Math.min(changes.size(), MAX_FILES_NAMED))) {
             int colon = c.indexOf(": ");
             String file = colon > 0 ? c.substring(colon + 2) : null;
-            out.add(Finding.at(Severity.ERROR, "files-changed", plugin, file == null ? null : SafeText.of(file, 300), 0,
-                    plugin.id() + " " + plugin.version() + " " + SafeText.of(c, 400) + " since install (not as recorded in " + r.where() + ")", hint));
+            out.add(Finding.at(Severity.ERROR, "files-changed", plugin, file == null ? null : PlainText.printable(file, 300), 0,
+                    plugin.id() + " " + plugin.version() + " " + PlainText.printable(c, 400) + " since install (not as recorded in " + r.where() + ")", hint));
         }
         if (changes.size() > MAX_FILES_NAMED) {
             out.add(Finding.of(Severity.ERROR, "files-changed", plugin,

@@ -1,5 +1,7 @@
 package dev.cxpm.core.audit;
 
+import dev.cxpm.core.PlainText;
+
 /**
  * One thing an audit found about an installed plugin. code is stable (scripts and policies match on it);
  * file is the path inside the plugin's directory ({@code /}-separated) or null when the finding is about the
@@ -9,9 +11,9 @@ package dev.cxpm.core.audit;
 public record Finding(Severity severity, String code, String plugin, String file, int line, String message, String hint) {
 
     public Finding {
-        file = file == null ? null : SafeText.of(file, 300);
-        message = SafeText.of(message, 2000);
-        hint = SafeText.of(hint, 1000);
+        file = file == null ? null : PlainText.printable(file, 300);
+        message = PlainText.printable(message, 2000);
+        hint = PlainText.printable(hint, 1000);
     }
 
     public static Finding of(Severity severity, String code, AuditedPlugin plugin, String message, String hint) {

@@ -1,7 +1,8 @@
 package dev.cxpm.core.audit;
 
+import dev.cxpm.core.PlainText;
 import dev.cxpm.core.UserError;
-import dev.cxpm.core.format.JsonFile;
+import dev.cxpm.core.format.json.JsonFile;
 import dev.cxpm.core.format.parts.McpServer;
 import dev.cxpm.core.format.Plugin;
 import java.net.URI;
@@ -31,23 +32,23 @@ public final class McpServers implements AuditCheck {
             return; // nor does an MCP configuration it cannot read
         }
         Optional<JsonFile> json = p.mcpConfig().json();
-        String file = json.map(j -> SafeText.of(plugin.dir().relativize(j.path()).toString().replace(java.io.File.separatorChar, '/'), 300))
+        String file = json.map(j -> PlainText.printable(plugin.dir().relativize(j.path()).toString().replace(java.io.File.separatorChar, '/'), 300))
                 .orElse(null);
         for (McpServer s : servers.values()) {
             String pointer = p.mcpConfig().pointer() + "/" + JsonFile.pointerKey(s.name());
-            String name = SafeText.of(s.name(), 100);
+            String name = PlainText.printable(s.name(), 100);
             if (s.command().isPresent()) {
                 Optional<String> unpinned = Runners.unpinned(s.command().get(), s.args());
                 if (unpinned.isPresent()) {
                     out.add(Finding.at(Severity.WARNING, "mcp-unpinned-package", plugin, file, line(json, pointer + "/command"),
-                            "MCP server `" + name + "` runs `" + SafeText.of(commandLine(s), 200) + "`, which fetches "
-                                    + SafeText.of(unpinned.get(), 200) + " anew each time it starts",
+                            "MCP server `" + name + "` runs `" + PlainText.printable(commandLine(s), 200) + "`, which fetches "
+                                    + PlainText.printable(unpinned.get(), 200) + " anew each time it starts",
                             "ask the plugin's author to pin an exact version (npm `pkg@1.2.3`, PyPI `pkg==1.2.3`, a docker digest `image@sha256:...`)"));
                 }
             }
             if (s.url().isPresent() && plainHttp(s.url().get())) {
                 out.add(Finding.at(Severity.ERROR, "mcp-plain-http", plugin, file, line(json, pointer + "/url"),
-                        "MCP server `" + name + "` is reached over plain HTTP (" + SafeText.of(s.url().get(), 200)
+                        "MCP server `" + name + "` is reached over plain HTTP (" + PlainText.printable(s.url().get(), 200)
                                 + "): anyone on the network path can read and change what it sends and receives",
                         "ask the plugin's author for an https:// URL"));
             }

@@ -1,5 +1,7 @@
 package dev.cxpm.core.audit;
 
+import dev.cxpm.core.PlainText;
+
 /**
  * What an audit could not look at and why (a file over the size cap, a registry that did not answer, an advisory
  * the registry published malformed): never a finding, so it never fails the audit, but shown so that a clean
@@ -8,7 +10,7 @@ package dev.cxpm.core.audit;
 public record Note(String code, String plugin, String file, String message) {
 
     public Note {
-        file = file == null ? null : SafeText.of(file, 300);
-        message = SafeText.of(message, 1000);
+        file = file == null ? null : PlainText.printable(file, 300);
+        message = PlainText.printable(message, 1000);
     }
 }

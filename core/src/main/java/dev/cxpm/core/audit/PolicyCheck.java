@@ -1,5 +1,6 @@
 package dev.cxpm.core.audit;
 
+import dev.cxpm.core.PlainText;
 import dev.cxpm.core.UserError;
 import dev.cxpm.core.install.PluginGate;
 import java.util.List;
@@ -25,7 +26,7 @@ public final class PolicyCheck implements AuditCheck {
             gate.check(List.of(candidate.apply(plugin)));
         } catch (UserError e) {
             if (e.kind() != UserError.Kind.POLICY) {
-                out.note(new Note("policy-unchecked", plugin.id(), null, "the policy could not be checked: " + SafeText.of(e.getMessage(), 300)));
+                out.note(new Note("policy-unchecked", plugin.id(), null, "the policy could not be checked: " + PlainText.printable(e.getMessage(), 300)));
                 return;
             }
             List<UserError.Blocked> blocked = e.blocked().isEmpty()
@@ -33,7 +34,7 @@ public final class PolicyCheck implements AuditCheck {
             for (UserError.Blocked b : blocked) {
                 String where = b.file() == null ? "" : " (" + b.file() + (b.line() > 0 ? ":" + b.line() : "") + ")";
                 out.add(Finding.of(Severity.ERROR, "policy-violation", plugin,
-                        SafeText.of("installed, but the policy refuses it: " + b.reason() + " by rule " + b.rule() + where, 600),
+                        PlainText.printable("installed, but the policy refuses it: " + b.reason() + " by rule " + b.rule() + where, 600),
                         "uninstall it (cxpm uninstall " + plugin.id() + "), or change the rule if it should be allowed"));
             }
         }

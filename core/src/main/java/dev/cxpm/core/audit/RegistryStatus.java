@@ -1,5 +1,6 @@
 package dev.cxpm.core.audit;
 
+import dev.cxpm.core.PlainText;
 import dev.cxpm.core.UserError;
 import dev.cxpm.core.marketplace.RegistryMarketplaces;
 import dev.cxpm.core.registry.Advisory;
@@ -35,20 +36,20 @@ public final class RegistryStatus implements AuditCheck {
             Optional<RegistryMarketplaces.Indexed> cached = registries.cached(plugin.marketplace(), plugin.name());
             if (cached.isEmpty()) {
                 out.note(new Note("registry-unchecked", plugin.id(), null, "yanked versions and advisories not checked: "
-                        + SafeText.of(e.getMessage(), 300)));
+                        + PlainText.printable(e.getMessage(), 300)));
                 return;
             }
             indexed = cached.get();
         }
         if (indexed.offline()) {
             out.note(new Note("registry-cached", plugin.id(), null, "the registry could not be reached"
-                    + (indexed.unreachable() == null ? "" : " (" + SafeText.of(indexed.unreachable(), 200) + ")")
+                    + (indexed.unreachable() == null ? "" : " (" + PlainText.printable(indexed.unreachable(), 200) + ")")
                     + ": used its index from " + indexed.fetchedAt()));
         }
         RegistryIndex index = indexed.index();
         if (warnedIndexes.add(plugin.id())) {
             for (String ignored : index.ignoredAdvisories()) {
-                out.note(new Note("advisory-ignored", plugin.id(), null, "the registry's " + SafeText.of(ignored, 300)));
+                out.note(new Note("advisory-ignored", plugin.id(), null, "the registry's " + PlainText.printable(ignored, 300)));
             }
         }
         Optional<RegistryIndex.Release> release = index.exactly(plugin.version());
@@ -63,13 +64,13 @@ public final class RegistryStatus implements AuditCheck {
         }
         if (release.get().deprecated().isPresent() && !release.get().deprecated().get().isBlank()) {
             out.add(Finding.of(Severity.WARNING, "deprecated-version", plugin,
-                    plugin.id() + " " + plugin.version() + " is deprecated: " + SafeText.of(release.get().deprecated().get(), 300), update));
+                    plugin.id() + " " + plugin.version() + " is deprecated: " + PlainText.printable(release.get().deprecated().get(), 300), update));
         }
         for (Advisory a : index.advisoriesFor(release.get().version())) {
             Severity s = a.severity() == Advisory.Level.HIGH || a.severity() == Advisory.Level.CRITICAL ? Severity.ERROR : Severity.WARNING;
             out.add(Finding.of(s, "advisory", plugin, plugin.id() + " " + plugin.version() + " is affected by " + a.id() + " ("
-                    + a.severity().word() + ", versions " + SafeText.of(a.range().text(), 200) + "): " + SafeText.of(a.summary(), 500),
-                    update + a.url().map(u -> "; details: " + SafeText.of(u.toString(), 500)).orElse("")));
+                    + a.severity().word() + ", versions " + PlainText.printable(a.range().text(), 200) + "): " + PlainText.printable(a.summary(), 500),
+                    update + a.url().map(u -> "; details: " + PlainText.printable(u.toString(), 500)).orElse("")));
         }
     }
 }

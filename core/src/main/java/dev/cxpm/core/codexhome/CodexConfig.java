@@ -5,7 +5,7 @@ import dev.cxpm.core.FileText;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cxpm.core.UserError;
-import dev.cxpm.core.format.SyntaxError;
+import dev.cxpm.core.format.json.SyntaxError;
 import dev.cxpm.core.toml.TomlTree;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,6 +1,7 @@
 package dev.cxpm.core.format;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.cxpm.core.format.json.JsonFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;

@@ -1,9 +1,13 @@
 package dev.cxpm.core.format;
 
+import static dev.cxpm.core.format.OptionalFields.strings;
+import static dev.cxpm.core.format.OptionalFields.stringMap;
+import static dev.cxpm.core.format.OptionalFields.text;
+
 import dev.cxpm.core.PlainText;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.cxpm.core.UserError;
+import dev.cxpm.core.format.json.JsonFile;
 import dev.cxpm.core.format.parts.App;
 import dev.cxpm.core.format.parts.Hook;
 import dev.cxpm.core.format.parts.McpServer;
@@ -11,19 +15,13 @@ import dev.cxpm.core.format.parts.PluginInterface;
 import dev.cxpm.core.format.parts.Prerequisites;
 import dev.cxpm.core.format.parts.Skill;
 import dev.cxpm.core.format.parts.SlashCommand;
-import java.io.IOException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 
 /**
  * A plugin directory read leniently, the way the real Codex CLI installs it: the manifest is found per
@@ -33,13 +31,13 @@ import java.util.TreeMap;
  * only says what a plugin offers.
  *
  * <p>Reading is bounded: only the manifest, the named component files and one level of skill directories are
- * looked at (never a recursive walk), at most {@value #MAX_SKILL_DIRS} entries per skills directory,
+ * looked at (never a recursive walk), at most {@value MarkdownComponents#MAX_SKILL_DIRS} entries per skills directory,
  * files are size-capped and paths that leave the plugin root through {@code ..} or symlinks are not followed.
+ *
+ * <p>This class holds the manifest's own fields; the components are read by {@link MarkdownComponents} (skills,
+ * slash commands) and {@link JsonComponents} (MCP servers, hooks, apps), each once per plugin.
  */
 public final class Plugin {
-    static final int MAX_SKILL_DIRS = 10_000;
-    static final int MAX_SKILL_BYTES = 1024 * 1024;
-
     private final Path root;
     private final ManifestLocation manifest;
     private final JsonFile manifestJson;
@@ -77,7 +75,7 @@ public final class Plugin {
      * root ({@link PluginPaths#isInside}): one the listing lacks is not looked for, and no path is made for it (most plugins
      * lack most of these files); one it holds is not asked about twice ({@link PluginPaths#isInsideWhenListed}).
      */
-    private Optional<Path> held(String rel) {
+    Optional<Path> held(String rel) {
         if (listing != null && !listing.contains(rel)) {
             return Optional.empty();
         }
@@ -91,7 +89,7 @@ public final class Plugin {
      * with O_NOFOLLOW, where held proved it no link with a look of its own, and the read looked at it again and opened it
      * following links (three calls; now two, and a link swapped in after the look is not followed).
      */
-    private Optional<JsonFile.Outcome> readHeld(String rel) {
+    Optional<JsonFile.Outcome> readHeld(String rel) {
         if (listing != null && rel.indexOf('/') < 0) {
             return listing.contains(rel) ? JsonFile.tryReadIfFile(root.resolve(rel), java.nio.file.LinkOption.NOFOLLOW_LINKS) : Optional.empty();
         }
@@ -137,25 +135,8 @@ public final class Plugin {
         return manifestJson;
     }
 
-    private JsonNode field(String name) {
+    JsonNode field(String name) {
         return manifestJson.root().path(name);
-    }
-
-    private static Optional<String> text(JsonNode node) {
-        return node.isTextual() && !node.asText().isBlank() ? Optional.of(node.asText()) : Optional.empty();
-    }
-
-    private static List<String> strings(JsonNode node) {
-        if (!node.isArray()) {
-            return List.of();
-        }
-        List<String> out = new ArrayList<>();
-        node.forEach(n -> {
-            if (n.isTextual()) {
-                out.add(n.asText());
-            }
-        });
-        return List.copyOf(out);
     }
 
     /** The manifest's non-blank {@code name}. */
@@ -212,15 +193,6 @@ public final class Plugin {
         return new Prerequisites(stringMap(p.path("commands")), stringMap(p.path("env")));
     }
 
-    private static Map<String, String> stringMap(JsonNode node) {
-        if (!node.isObject()) {
-            return Map.of();
-        }
-        Map<String, String> out = new TreeMap<>();
-        node.properties().forEach(e -> out.put(e.getKey(), e.getValue().isValueNode() ? e.getValue().asText() : ""));
-        return Collections.unmodifiableMap(out);
-    }
-
     /** The manifest's path values for a field that is a string or an array of strings (others ignored). */
     public List<String> pathValues(String fieldName) {
         JsonNode node = field(fieldName);
@@ -232,106 +204,15 @@ public final class Plugin {
 
     /** Directories that hold skills: {@code skills/} and the manifest's {@code skills} paths, inside the root. */
     public List<Path> skillRoots() {
-        Set<Path> roots = new LinkedHashSet<>();
-        Path def = root.resolve("skills");
-        if (Files.isDirectory(def) && PluginPaths.isInside(root, def)) {
-            roots.add(def);
-        }
-        for (String p : pathValues("skills")) {
-            PluginPaths.resolveInside(root, p).filter(Files::isDirectory).ifPresent(roots::add);
-        }
-        return List.copyOf(roots);
+        return MarkdownComponents.skillRoots(this);
     }
 
     /** Every skill: a directory with a {@code SKILL.md}, either a skills root itself or one level below it. */
     public List<Skill> skills() {
         if (skills == null) {
-            Map<Path, Skill> found = new LinkedHashMap<>();
-            for (Path dir : skillRoots()) {
-                Path direct = dir.resolve("SKILL.md");
-                if (Files.isRegularFile(direct)) {
-                    found.putIfAbsent(direct.normalize(), readSkill(dir));
-                    continue;
-                }
-                try (DirectoryStream<Path> children = Files.newDirectoryStream(dir)) {
-                    int seen = 0;
-                    List<Path> sorted = new ArrayList<>();
-                    for (Path child : children) {
-                        if (++seen > MAX_SKILL_DIRS) {
-                            break;
-                        }
-                        sorted.add(child);
-                    }
-                    Collections.sort(sorted);
-                    for (Path child : sorted) {
-                        Path md = child.resolve("SKILL.md");
-                        if (Files.isRegularFile(md) && PluginPaths.isInside(root, md)) {
-                            found.putIfAbsent(md.normalize(), readSkill(child));
-                        }
-                    }
-                } catch (IOException e) {
-                    // an unreadable skills directory offers no skills; the validator reports unreadable paths
-                }
-            }
-            skills = List.copyOf(found.values());
+            skills = MarkdownComponents.skills(this);
         }
         return skills;
-    }
-
-    private Skill readSkill(Path dir) {
-        Path file = dir.resolve("SKILL.md");
-        String id = dir.getFileName().toString();
-        String text;
-        try {
-            text = JsonFile.readText(file, MAX_SKILL_BYTES);
-        } catch (UserError e) {
-            return new Skill(id, file, Optional.empty(), Optional.empty(), Optional.of(e.getMessage()));
-        }
-        FrontMatter fm = FrontMatter.parse(text);
-        if (fm.error().isPresent()) {
-            return new Skill(id, file, Optional.empty(), Optional.empty(), fm.error());
-        }
-        return new Skill(id, file, text(fm.yaml().path("name")), text(fm.yaml().path("description")), Optional.empty());
-    }
-
-    /** A SKILL.md's YAML front matter: the parsed mapping, or why it could not be read. */
-    public record FrontMatter(JsonNode yaml, Optional<String> error, int endLine) {
-        public static FrontMatter parse(String text) {
-            String t = text.startsWith("\uFEFF") ? text.substring(1) : text;
-            String[] lines = PlainText.lines(t);
-            if (lines.length == 0 || !lines[0].trim().equals("---")) {
-                return failed("no YAML front matter (the file must start with a `---` line)");
-            }
-            int end = -1;
-            for (int i = 1; i < lines.length; i++) {
-                if (lines[i].trim().equals("---")) {
-                    end = i;
-                    break;
-                }
-            }
-            if (end < 0) {
-                return failed("front matter is not closed by a `---` line");
-            }
-            String yaml = String.join("\n", java.util.Arrays.asList(lines).subList(1, end));
-            try {
-                JsonNode node = FrontMatterYaml.read(yaml);
-                if (node == null || node.isMissingNode() || node.isNull()) {
-                    return new FrontMatter(JsonNodeFactory.instance.objectNode(), Optional.empty(), end + 1);
-                }
-                if (!node.isObject()) {
-                    return failed("front matter is not a YAML mapping");
-                }
-                return new FrontMatter(node, Optional.empty(), end + 1);
-            } catch (IOException | RuntimeException | StackOverflowError e) {
-                String msg = String.valueOf(e.getMessage());
-                int nl = msg.indexOf('\n');
-                return failed("front matter is not valid YAML: " + (nl > 0 ? msg.substring(0, nl) : msg));
-            }
-        }
-
-        private static FrontMatter failed(String why) {
-            return new FrontMatter(JsonNodeFactory.instance.objectNode(), Optional.of(why), 0);
-        }
     }
 
     /** Where the MCP servers were read from: a JSON file and the pointer of the server map in it. */
@@ -344,56 +225,17 @@ public final class Plugin {
      */
     public McpConfig mcpConfig() {
         if (mcp == null) {
-            JsonNode declared = field("mcpServers");
-            if (declared.isObject()) {
-                mcp = new McpConfig(Optional.of(manifestJson), "/mcpServers", Optional.empty());
-            } else {
-                Optional<JsonFile.Outcome> read = declared.isTextual()
-                        ? PluginPaths.resolveInside(root, declared.asText()).flatMap(JsonFile::tryReadIfFile)
-                        : readHeld(".mcp.json");
-                mcp = read.map(Plugin::mcpFrom)
-                        .orElse(new McpConfig(Optional.empty(), "", Optional.empty()));
-            }
+            mcp = JsonComponents.mcpConfig(this);
         }
         return mcp;
-    }
-
-    private static McpConfig mcpFrom(JsonFile.Outcome read) {
-        // instanceof, not a switch on the type: a fresh JVM spins a class for that switch (ColdPathTest)
-        if (read instanceof JsonFile.Parsed p) {
-            return new McpConfig(Optional.of(p.file()), p.file().root().path("mcpServers").isObject() ? "/mcpServers" : "", Optional.empty());
-        }
-        return new McpConfig(Optional.empty(), "", Optional.of(((JsonFile.Failed) read).failure()));
     }
 
     /** The MCP servers by name (sorted); malformed configurations offer none, malformed servers are skipped. */
     public Map<String, McpServer> mcpServers() {
         if (mcpServers == null) {
-            mcpServers = readMcpServers();
+            mcpServers = JsonComponents.mcpServers(this);
         }
         return mcpServers;
-    }
-
-    private Map<String, McpServer> readMcpServers() {
-        McpConfig config = mcpConfig();
-        if (config.json().isEmpty()) {
-            return Map.of();
-        }
-        JsonNode map = config.json().get().root().at(config.pointer());
-        if (!map.isObject()) {
-            return Map.of();
-        }
-        Map<String, McpServer> out = new TreeMap<>();
-        map.properties().forEach(e -> {
-            JsonNode s = e.getValue();
-            if (s.isObject()) {
-                Map<String, String> env = new TreeMap<>();
-                s.path("env").properties().forEach(v -> env.put(v.getKey(), v.getValue().isValueNode() ? v.getValue().asText() : v.getValue().toString()));
-                out.put(e.getKey(), new McpServer(e.getKey(), text(s.path("command")), strings(s.path("args")),
-                        Collections.unmodifiableMap(env), text(s.path("url"))));
-            }
-        });
-        return Collections.unmodifiableMap(out);
     }
 
     /**
@@ -403,56 +245,9 @@ public final class Plugin {
      */
     public List<Hook> hooks() {
         if (hooks == null) {
-            Map<String, Hook> out = new TreeMap<>();
-            List<JsonNode> configs = new ArrayList<>();
-            Set<Path> files = new LinkedHashSet<>();
-            held("hooks/hooks.json").ifPresent(def -> files.add(def.normalize()));
-            JsonNode declared = field("hooks");
-            List<JsonNode> values = declared.isArray() ? toList(declared) : List.of(declared);
-            for (JsonNode v : values) {
-                if (v.isTextual()) {
-                    PluginPaths.resolveInside(root, v.asText()).ifPresent(f -> files.add(f.normalize()));
-                } else if (v.isObject()) {
-                    configs.add(v);
-                }
-            }
-            for (Path f : files) {
-                if (JsonFile.tryReadIfFile(f).orElse(null) instanceof JsonFile.Parsed p) {
-                    configs.add(p.file().root());
-                }
-            }
-            for (JsonNode config : configs) {
-                // a hooks file is {"hooks": {EVENT: [...]}}; inline in a manifest the {EVENT: [...]} map may stand alone
-                JsonNode events = config.path("hooks").isObject() ? config.path("hooks") : config;
-                events.properties().forEach(e -> {
-                    for (JsonNode entry : e.getValue()) {
-                        if (!entry.isObject()) {
-                            continue;
-                        }
-                        String matcher = entry.path("matcher").isTextual() ? entry.path("matcher").asText() : "";
-                        List<String> commands = new ArrayList<>();
-                        entry.path("hooks").forEach(h -> {
-                            if (h.path("command").isTextual()) {
-                                commands.add(h.path("command").asText());
-                            }
-                        });
-                        Hook h = new Hook(e.getKey(), matcher, List.of());
-                        Hook prev = out.getOrDefault(h.key(), h);
-                        List<String> all = new ArrayList<>(prev.commands());
-                        commands.stream().filter(c -> !all.contains(c)).forEach(all::add);
-                        out.put(h.key(), new Hook(e.getKey(), matcher, List.copyOf(all)));
-                    }
-                });
-            }
-            hooks = List.copyOf(out.values());
+            hooks = JsonComponents.hooks(this);
         }
         return hooks;
-    }
-
-    private static List<JsonNode> toList(JsonNode array) {
-        List<JsonNode> out = new ArrayList<>();
-        array.forEach(out::add);
-        return out;
     }
 
     /**
@@ -462,77 +257,15 @@ public final class Plugin {
      */
     public Map<String, SlashCommand> commands() {
         if (commands == null) {
-            Map<String, SlashCommand> out = new TreeMap<>();
-            Path def = root.resolve("commands");
-            if (Files.isDirectory(def) && PluginPaths.isInside(root, def)) {
-                commandsIn(def, "", 1, out);
-            }
-            JsonNode declared = field("commands");
-            if (declared.isObject()) {
-                declared.properties().forEach(e -> {
-                    JsonNode source = e.getValue().isTextual() ? e.getValue() : e.getValue().path("source");
-                    if (source.isTextual()) {
-                        PluginPaths.resolveInside(root, source.asText()).filter(Files::isRegularFile)
-                                .ifPresent(f -> out.putIfAbsent(e.getKey(), readCommand(e.getKey(), f)));
-                    }
-                });
-            }
-            for (String p : pathValues("commands")) {
-                PluginPaths.resolveInside(root, p).ifPresent(f -> {
-                    if (Files.isDirectory(f)) {
-                        commandsIn(f, "", 1, out);
-                    } else if (Files.isRegularFile(f) && f.getFileName().toString().endsWith(".md")) {
-                        String name = f.getFileName().toString().replaceFirst("\\.md$", "");
-                        out.putIfAbsent(name, readCommand(name, f));
-                    }
-                });
-            }
-            commands = Collections.unmodifiableMap(out);
+            commands = MarkdownComponents.commands(this);
         }
         return commands;
-    }
-
-    private void commandsIn(Path dir, String prefix, int depth, Map<String, SlashCommand> out) {
-        try (DirectoryStream<Path> children = Files.newDirectoryStream(dir)) {
-            int seen = 0;
-            for (Path c : children) {
-                if (++seen > MAX_SKILL_DIRS) {
-                    break;
-                }
-                String n = c.getFileName().toString();
-                if (!PluginPaths.isInside(root, c)) {
-                    continue;
-                }
-                if (Files.isDirectory(c, java.nio.file.LinkOption.NOFOLLOW_LINKS) && depth > 0) {
-                    commandsIn(c, prefix + n + ":", depth - 1, out);
-                } else if (n.endsWith(".md") && Files.isRegularFile(c)) {
-                    String name = prefix + n.substring(0, n.length() - 3);
-                    out.putIfAbsent(name, readCommand(name, c));
-                }
-            }
-        } catch (IOException e) {
-            // an unreadable commands directory offers no commands
-        }
-    }
-
-    private static SlashCommand readCommand(String name, Path file) {
-        try {
-            String text = JsonFile.readText(file, MAX_SKILL_BYTES);
-            FrontMatter fm = FrontMatter.parse(text);
-            return new SlashCommand(name, file, fm.error().isPresent() ? Optional.empty() : text(fm.yaml().path("description")));
-        } catch (UserError e) {
-            return new SlashCommand(name, file, Optional.empty());
-        }
     }
 
     /** The apps file: the manifest's {@code apps} path, else {@code ./.app.json}, when it exists inside the root. */
     public Optional<Path> appsFile() {
         if (appsFile == null) { // looked for once: the run surface asks, then apps() asks again
-            JsonNode declared = field("apps");
-            Optional<Path> file = declared.isTextual()
-                    ? PluginPaths.resolveInside(root, declared.asText())
-                    : held(".app.json");
-            appsFile = file.filter(Files::isRegularFile);
+            appsFile = JsonComponents.appsFile(this);
         }
         return appsFile;
     }
@@ -540,14 +273,7 @@ public final class Plugin {
     /** App connectors by key (sorted), from {@code {"apps": {key: {"id": ...}}}}; malformed files offer none. */
     public Map<String, App> apps() {
         if (apps == null) {
-            Map<String, App> out = new TreeMap<>();
-            appsFile().ifPresent(f -> {
-                if (JsonFile.tryRead(f) instanceof JsonFile.Parsed p) {
-                    p.file().root().path("apps").properties().forEach(e ->
-                            out.put(e.getKey(), new App(e.getKey(), text(e.getValue().path("id")))));
-                }
-            });
-            apps = Collections.unmodifiableMap(out);
+            apps = JsonComponents.apps(this);
         }
         return apps;
     }

@@ -11,7 +11,7 @@ import static dev.cxpm.core.init.PluginInit.slashes;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cxpm.core.UserError;
-import dev.cxpm.core.format.JsonFile;
+import dev.cxpm.core.format.json.JsonFile;
 import dev.cxpm.core.format.parts.McpServer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -3,7 +3,6 @@ package dev.cxpm.core.init;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.cxpm.core.format.Plugin;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -12,7 +11,7 @@ import java.util.regex.Pattern;
  * drafting what is missing from the text itself. A front matter that already has both is left
  * byte for byte; one that lacks a key gets it added before its closing {@code ---}, so the
  * author's other keys and comments survive. The YAML is read by the format model's
- * {@link Plugin.FrontMatter}, so init and validate agree on what a front matter says.
+ * {@link dev.cxpm.core.format.parts.FrontMatter}, so init and validate agree on what a front matter says.
  */
 final class SkillDraft {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -35,7 +34,7 @@ final class SkillDraft {
                     + "description: " + scalar(describe(skillId, text)) + nl + "---" + nl + text;
             return new Drafted(fresh, Optional.of("front matter drafted"));
         }
-        Plugin.FrontMatter parsed = Plugin.FrontMatter.parse(text); // read as validate reads it
+        dev.cxpm.core.format.parts.FrontMatter parsed = dev.cxpm.core.format.parts.FrontMatter.parse(text); // read as validate reads it
         if (parsed.error().isPresent()) {
             return new Drafted(original, Optional.of(parsed.error().get() + "; copied unchanged, fix it by hand"));
         }

@@ -2,7 +2,7 @@ package dev.cxpm.core.install;
 
 import dev.cxpm.core.UserError;
 import dev.cxpm.core.pack.Integrity;
-import dev.cxpm.core.pack.Sha512;
+import dev.cxpm.core.pack.digest.Sha512;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;

@@ -1,6 +1,6 @@
 package dev.cxpm.core.marketplace;
 
-import dev.cxpm.core.format.JsonFile;
+import dev.cxpm.core.format.json.JsonFile;
 import dev.cxpm.core.FileText;
 import dev.cxpm.core.UserError;
 import dev.cxpm.core.codexhome.CodexConfig;

@@ -9,7 +9,7 @@ import dev.cxpm.core.codexhome.CodexHome;
 import dev.cxpm.core.codexhome.MarketplaceName;
 import dev.cxpm.core.codexhome.PluginName;
 import dev.cxpm.core.codexhome.Trees;
-import dev.cxpm.core.format.JsonFile;
+import dev.cxpm.core.format.json.JsonFile;
 import dev.cxpm.core.registry.RegistryClient;
 import dev.cxpm.core.registry.RegistryIndex;
 import dev.cxpm.core.registry.RegistryKeys;

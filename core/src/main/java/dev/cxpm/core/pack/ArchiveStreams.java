@@ -41,7 +41,7 @@ final class ArchiveStreams {
             if (n > 0) {
                 written += n;
                 if (written > max) {
-                    throw Unpacker.refused(tgz, "entry " + entry + " holds more bytes than its header says");
+                    throw UnpackRules.refused(tgz, "entry " + entry + " holds more bytes than its header says");
                 }
                 try {
                     out.write(b, off, n);

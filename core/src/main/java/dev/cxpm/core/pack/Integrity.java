@@ -1,6 +1,7 @@
 package dev.cxpm.core.pack;
 
 import dev.cxpm.core.UserError;
+import dev.cxpm.core.pack.digest.Sha512;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

@@ -1,5 +1,8 @@
 package dev.cxpm.core.pack;
 
+import dev.cxpm.core.UserError;
+import java.util.List;
+
 /**
  * How big a package may be, for both sides: pack refuses to make what unpack would refuse to read.
  * The defaults are generous for plugins (skills, manifests, small MCP server bundles) and small enough
@@ -22,5 +25,27 @@ public record PackLimits(long maxFileBytes, long maxTotalBytes, int maxEntries) 
      */
     public long maxArchiveBytes() {
         return maxTotalBytes + (long) maxEntries * 4096 + (1 << 20);
+    }
+
+    /** Refuses (UserError) a listing over these limits, naming the files too large, so that pack makes only what unpack accepts. */
+    void check(List<Packer.Entry> entries) {
+        List<String> tooBig = entries.stream().filter(e -> e.size() > maxFileBytes)
+                .map(e -> e.path() + " (" + Sizes.human(e.size()) + ")").toList();
+        if (!tooBig.isEmpty()) {
+            throw new UserError(UserError.Kind.INVALID_INPUT,
+                    "file" + (tooBig.size() > 1 ? "s" : "") + " over the " + Sizes.human(maxFileBytes)
+                            + " limit for one packed file: " + String.join(", ", tooBig),
+                    "add " + (tooBig.size() > 1 ? "them" : "it") + " to " + Packer.IGNORE_FILE + ", or make "
+                            + (tooBig.size() > 1 ? "them" : "it") + " smaller");
+        }
+        if (entries.size() > maxEntries) {
+            throw new UserError(UserError.Kind.INVALID_INPUT, "the plugin has " + entries.size()
+                    + " files, over the limit of " + maxEntries, "exclude files with " + Packer.IGNORE_FILE);
+        }
+        long total = entries.stream().mapToLong(Packer.Entry::size).sum();
+        if (total > maxTotalBytes) {
+            throw new UserError(UserError.Kind.INVALID_INPUT, "the plugin's files total " + Sizes.human(total)
+                    + ", over the limit of " + Sizes.human(maxTotalBytes), "exclude files with " + Packer.IGNORE_FILE);
+        }
     }
 }

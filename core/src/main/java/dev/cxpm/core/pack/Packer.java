@@ -2,6 +2,7 @@ package dev.cxpm.core.pack;
 
 import dev.cxpm.core.TempPaths;
 import dev.cxpm.core.UserError;
+import dev.cxpm.core.pack.digest.Sha512;
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -18,9 +19,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.zip.Deflater;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 
 /**
  * Packs a plugin directory into a {@code .tgz} whose bytes depend only on the files' paths, contents and
@@ -36,7 +35,9 @@ import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
  * the tree), and special files (fifos, sockets, devices). A symlink to a file inside the plugin is packed
  * as a regular file with the target's content: archives never contain links. A file over
  * {@link PackLimits#maxFileBytes()} is refused with an error that names it, as are packages over the
- * total size or file count (so whatever pack makes, unpack accepts).
+ * total size or file count (so whatever pack makes, unpack accepts: {@link PackLimits#check}).
+ *
+ * <p>{@link ArchiveWriter} writes the archive; this class lists what goes in it and computes the content digests.
  */
 public final class Packer {
     /**
@@ -86,7 +87,7 @@ public final class Packer {
     /** Lists what {@link #pack} would put in the archive; refuses (UserError) oversized content. */
     public Listing list(Path pluginRoot) {
         Listing listing = scan(pluginRoot);
-        checkLimits(listing.entries());
+        limits.check(listing.entries());
         return listing;
     }
 
@@ -113,7 +114,7 @@ public final class Packer {
             Files.createDirectories(target.getParent());
             Path tmp = TempPaths.file(target.getParent(), ".cxpm-pack-", ".tmp");
             try {
-                Result r = write(listing, tmp, copyInto);
+                Result r = ArchiveWriter.write(listing, tmp, copyInto);
                 Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
                 return new Result(target, r.size(), r.integrity(), listing, r.contentDigest(), r.contentIntegrity());
             } finally {
@@ -146,69 +147,10 @@ public final class Packer {
         Listing listing = list(pluginRoot);
         Sha512 content512 = new Sha512();
         Map<String, byte[]> kept = new java.util.HashMap<>();
-        OutputStream out = new BufferedOutputStream(tmp, bufferFor(listing));
-        write(listing, out, copyInto, null, content512, keep, kept);
+        OutputStream out = new BufferedOutputStream(tmp, ArchiveWriter.bufferFor(listing));
+        ArchiveWriter.write(listing, out, copyInto, null, content512, keep, kept);
         out.flush();
         return new Stored(listing, Integrity.of(content512), java.util.Collections.unmodifiableMap(kept));
-    }
-
-    private static Result write(Listing listing, Path file, Path copyInto) throws IOException {
-        // the plain-Java digests, not MessageDigest: its first getInstance sets up the security providers, which a
-        // first sync paid for this alone (the same algorithms; C1, a fresh JVM's only compiler, has no SHA intrinsic)
-        Sha512 sha = new Sha512();
-        Sha256 content = new Sha256();
-        Sha512 content512 = new Sha512();
-        try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), bufferFor(listing));
-             OutputStream digesting = new java.io.FilterOutputStream(out) {
-                 @Override
-                 public void write(int b) throws IOException {
-                     sha.update(new byte[] {(byte) b});
-                     out.write(b);
-                 }
-
-                 @Override
-                 public void write(byte[] b, int off, int len) throws IOException {
-                     sha.update(b, off, len);
-                     out.write(b, off, len);
-                 }
-             }) {
-            write(listing, digesting, copyInto, content, content512, java.util.Set.of(), null);
-        }
-        return new Result(file, Files.size(file), Integrity.of(sha), listing, HexFormat.of().formatHex(content.digest()), Integrity.of(content512));
-    }
-
-    /**
-     * About the size of the listing's tar: a header per file, contents in 512-byte records, the end, the whole padded to
-     * commons-compress's 10,240-byte records.
-     */
-    private static long tarBytes(Listing listing) {
-        long tar = 1024;
-        for (Entry e : listing.entries()) {
-            tar += 512 + (e.size() + 511) / 512 * 512;
-        }
-        return (tar + 10_239) / 10_240 * 10_240;
-    }
-
-    /**
-     * Room for the whole archive up to 256 KiB (its tar bytes bound it: a header per file, contents in 512-byte
-     * records), not 256 KiB for every plugin of a few KiB: a first sync packs each plugin, and the buffers were most of
-     * what it allocated.
-     */
-    private static int bufferFor(Listing listing) {
-        long tar = 1024;
-        for (Entry e : listing.entries()) {
-            tar += 1024 + e.size();
-        }
-        return (int) Math.min(256 * 1024, tar);
-    }
-
-    /** Room to copy the largest file in one read, up to {@link #BUFFER}. */
-    private static byte[] readBuffer(Listing listing) {
-        long largest = 0;
-        for (Entry e : listing.entries()) {
-            largest = Math.max(largest, e.size());
-        }
-        return new byte[(int) Math.max(512, Math.min(BUFFER, largest + 1))];
     }
 
     /**
@@ -242,7 +184,7 @@ public final class Packer {
         md.update(header(path, executable));
     }
 
-    private static byte[] header(String path, boolean executable) {
+    static byte[] header(String path, boolean executable) {
         return (path + "\0" + (executable ? "x" : "-") + "\0").getBytes(StandardCharsets.UTF_8);
     }
 
@@ -301,8 +243,7 @@ public final class Packer {
         }
     }
 
-    private static final int BUFFER = 64 * 1024;
-    private static final byte[] ZERO = new byte[1];
+    static final int BUFFER = 64 * 1024;
 
     /**
      * A {@code .tgz} of files given in memory (path inside the plugin to UTF-8 text), laid out and stamped exactly
@@ -311,10 +252,10 @@ public final class Packer {
     public static byte[] archive(Map<String, String> files) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try {
-            writeTgz(bytes, 0, tar -> {
+            ArchiveWriter.writeTgz(bytes, 0, tar -> {
                 for (Map.Entry<String, String> f : new TreeMap<>(files).entrySet()) {
                     byte[] content = f.getValue().getBytes(StandardCharsets.UTF_8);
-                    tar.putArchiveEntry(header(f.getKey(), content.length, false));
+                    tar.putArchiveEntry(ArchiveWriter.header(f.getKey(), content.length, false));
                     tar.write(content);
                     tar.closeArchiveEntry();
                 }
@@ -323,121 +264,5 @@ public final class Packer {
             throw new UncheckedIOException(e); // in memory: not expected
         }
         return bytes.toByteArray();
-    }
-
-    private static TarArchiveOutputStream newTar(OutputStream gz) {
-        TarArchiveOutputStream tar = new TarArchiveOutputStream(gz, StandardCharsets.UTF_8.name());
-        tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
-        tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
-        tar.setAddPaxHeadersForNonAsciiNames(true);
-        return tar;
-    }
-
-    private static TarArchiveEntry header(String path, long size, boolean executable) {
-        TarArchiveEntry te = new TarArchiveEntry(PREFIX + path, true);
-        te.setSize(size);
-        te.setModTime(FIXED_TIME.toEpochMilli());
-        te.setMode(TarArchiveEntry.DEFAULT_FILE_MODE & ~0777 | (executable ? 0755 : 0644));
-        te.setIds(0, 0);
-        te.setUserName("");
-        te.setGroupName("");
-        return te;
-    }
-
-    /** Writes the entries as a deterministic tar.gz to {@code out} (not closed): the one writer pack and archive share. */
-    private static void writeTgz(OutputStream out, long expectedTarBytes, TarBody body) throws IOException {
-        StableGzipOutputStream gz = new StableGzipOutputStream(out, Deflater.DEFAULT_COMPRESSION, expectedTarBytes);
-        try {
-            TarArchiveOutputStream tar = newTar(gz);
-            body.writeTo(tar);
-            tar.finish();
-            gz.finish();
-            gz.flush();
-        } finally {
-            gz.release();
-        }
-    }
-
-    private interface TarBody {
-        void writeTo(TarArchiveOutputStream tar) throws IOException;
-    }
-
-    /**
-     * Writes the listing as a deterministic tar.gz to {@code out} (not closed), feeding each file's share of the
-     * content digests ({@link #digestFile}; the SHA-256 one unless null), each file also written under copyInto (unless null),
-     * and the files at the paths keep into kept ({@link Stored#kept}).
-     */
-    private static void write(Listing listing, OutputStream out, Path copyInto, Sha256 content, Sha512 content512,
-            java.util.Set<String> keep, Map<String, byte[]> kept) throws IOException {
-        byte[] buf = readBuffer(listing);
-        java.util.Set<String> made = new java.util.HashSet<>();
-        writeTgz(out, tarBytes(listing), tar -> {
-            for (Entry e : listing.entries()) {
-                tar.putArchiveEntry(header(e.path(), e.size(), e.executable()));
-                byte[] header = header(e.path(), e.executable());
-                if (content != null) {
-                    content.update(header);
-                }
-                content512.update(header);
-                Path copy = copyInto == null ? null : Unpacker.fileIn(copyInto, e.path(), made);
-                try (InputStream in = Files.newInputStream(e.source());
-                     OutputStream copied = copy == null ? OutputStream.nullOutputStream()
-                             : Files.newOutputStream(copy, java.nio.file.StandardOpenOption.CREATE_NEW)) {
-                    long copiedBytes = 0;
-                    ByteArrayOutputStream keeping = null;
-                    if (keep.contains(e.path())) {
-                        keeping = e.size() <= MAX_KEPT_BYTES ? new ByteArrayOutputStream((int) e.size()) : null;
-                        kept.put(e.path(), null);
-                    }
-                    for (int n; (n = in.read(buf)) > 0; ) {
-                        if (keeping != null) {
-                            keeping.write(buf, 0, n);
-                        }
-                        if (content != null) {
-                            content.update(buf, 0, n);
-                        }
-                        content512.update(buf, 0, n);
-                        tar.write(buf, 0, n);
-                        copied.write(buf, 0, n);
-                        copiedBytes += n;
-                    }
-                    if (content != null) {
-                        content.update(ZERO);
-                    }
-                    content512.update(ZERO);
-                    if (copiedBytes != e.size()) {
-                        throw new IOException(e.path() + " changed while packing");
-                    }
-                    if (keeping != null) {
-                        kept.put(e.path(), keeping.toByteArray());
-                    }
-                }
-                if (copy != null && e.executable()) {
-                    Unpacker.allowExecution(copy);
-                }
-                tar.closeArchiveEntry();
-            }
-        });
-    }
-
-    private void checkLimits(List<Entry> entries) {
-        List<String> tooBig = entries.stream().filter(e -> e.size() > limits.maxFileBytes())
-                .map(e -> e.path() + " (" + Sizes.human(e.size()) + ")").toList();
-        if (!tooBig.isEmpty()) {
-            throw new UserError(UserError.Kind.INVALID_INPUT,
-                    "file" + (tooBig.size() > 1 ? "s" : "") + " over the " + Sizes.human(limits.maxFileBytes())
-                            + " limit for one packed file: " + String.join(", ", tooBig),
-                    "add " + (tooBig.size() > 1 ? "them" : "it") + " to " + IGNORE_FILE + ", or make "
-                            + (tooBig.size() > 1 ? "them" : "it") + " smaller");
-        }
-        if (entries.size() > limits.maxEntries()) {
-            throw new UserError(UserError.Kind.INVALID_INPUT, "the plugin has " + entries.size()
-                    + " files, over the limit of " + limits.maxEntries(), "exclude files with " + IGNORE_FILE);
-        }
-        long total = entries.stream().mapToLong(Entry::size).sum();
-        if (total > limits.maxTotalBytes()) {
-            throw new UserError(UserError.Kind.INVALID_INPUT, "the plugin's files total " + Sizes.human(total)
-                    + ", over the limit of " + Sizes.human(limits.maxTotalBytes()), "exclude files with " + IGNORE_FILE);
-        }
     }
 }

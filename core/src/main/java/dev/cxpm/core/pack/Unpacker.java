@@ -1,5 +1,14 @@
 package dev.cxpm.core.pack;
 
+import static dev.cxpm.core.pack.Destination.allowExecution;
+import static dev.cxpm.core.pack.Destination.deleteTree;
+import static dev.cxpm.core.pack.Destination.makeDirs;
+import static dev.cxpm.core.pack.Destination.onDisk;
+import static dev.cxpm.core.pack.UnpackRules.admitFile;
+import static dev.cxpm.core.pack.UnpackRules.refused;
+import static dev.cxpm.core.pack.UnpackRules.safeRelativePath;
+import static dev.cxpm.core.pack.UnpackRules.withinSizeLimits;
+
 import dev.cxpm.core.TempPaths;
 import dev.cxpm.core.UserError;
 import java.io.BufferedInputStream;
@@ -11,16 +20,12 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermission;
 import java.security.MessageDigest;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
@@ -38,6 +43,7 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
  * and unique; at most {@link PackLimits#maxEntries()} entries, {@link PackLimits#maxFileBytes()} per file and
  * {@link PackLimits#maxTotalBytes()} in all (also enforced on the bytes actually decompressed, so a lying
  * header or a gzip bomb stops early). Files get mode 0644, or 0755 when the archive marks them executable.
+ * {@link UnpackRules} holds the rules, {@link Destination} the writes under the destination.
  */
 public final class Unpacker {
 
@@ -75,7 +81,7 @@ public final class Unpacker {
                     continue;
                 }
                 admitFile(tgz, e, rel, seen);
-                total = withinSizeLimits(tgz, e, total);
+                total = withinSizeLimits(limits, tgz, e, total);
                 files.add(new FileEntry(rel, e.getSize(), (e.getMode() & 0100) != 0));
             }
         } catch (IOException | IllegalArgumentException e) {
@@ -223,7 +229,7 @@ public final class Unpacker {
                     }
                     dirs.add(parent);
                 }
-                total = withinSizeLimits(tgz, e, total);
+                total = withinSizeLimits(limits, tgz, e, total);
                 boolean executable = (e.getMode() & 0100) != 0;
                 int slash = rel.lastIndexOf('/');
                 if (slash > 0) {
@@ -250,104 +256,6 @@ public final class Unpacker {
         return new Unpacked(files, Integrity.of(md));
     }
 
-    /** A file entry is a regular file inside the archive's top directory, named once (check and extract alike). */
-    private static void admitFile(Path tgz, TarArchiveEntry e, String rel, Set<String> seen) {
-        if (!isRegularFile(e)) {
-            throw refused(tgz, "entry " + e.getName() + " is a " + typeName(e) + "; only files and directories are allowed");
-        }
-        if (rel.isEmpty()) {
-            throw refused(tgz, "entry " + e.getName() + " is a file outside the archive's top directory");
-        }
-        if (!seen.add(rel)) {
-            throw refused(tgz, "entry " + e.getName() + " appears twice");
-        }
-    }
-
-    /** The total after file entry e, refused past the limit for one file or for all of them (check and extract alike). */
-    private long withinSizeLimits(Path tgz, TarArchiveEntry e, long total) {
-        if (e.getSize() > limits.maxFileBytes()) {
-            throw refused(tgz, "entry " + e.getName() + " is " + Sizes.human(e.getSize()) + ", over the "
-                    + Sizes.human(limits.maxFileBytes()) + " limit for one file");
-        }
-        long sum = total + e.getSize();
-        if (sum > limits.maxTotalBytes()) {
-            throw refused(tgz, "its files total more than " + Sizes.human(limits.maxTotalBytes()));
-        }
-        return sum;
-    }
-
-    /**
-     * Creates rel's missing directories under into, parent first, one mkdir each: into was empty when the pass began,
-     * so what is there is what made lists ({@link Files#createDirectories} would try the deepest first and walk up).
-     */
-    private static Path makeDirs(Path into, String rel, Set<String> made) throws IOException {
-        for (int i = rel.indexOf('/'); ; i = rel.indexOf('/', i + 1)) {
-            String dir = i < 0 ? rel : rel.substring(0, i);
-            if (made.add(dir)) {
-                Files.createDirectory(into.resolve(dir));
-            }
-            if (i < 0) {
-                return into.resolve(rel);
-            }
-        }
-    }
-
-    /**
-     * Where the packer writes a copy of file rel (a packed path, without {@code package/}) under into, its missing parent
-     * directories made (made: those made so far under into, which was empty): only a path this unpacker would extract,
-     * by the same rules and into the same place; else UserError(INVALID_INPUT).
-     */
-    static Path fileIn(Path into, String rel, Set<String> made) throws IOException {
-        Path archive = Path.of(Packer.PREFIX + rel);
-        if (!safeRelativePath(archive, Packer.PREFIX + rel).equals(rel) || rel.isEmpty()) {
-            throw refused(archive, "entry " + rel + " is not a path it can be unpacked to");
-        }
-        Path p = into.resolve(rel);
-        if (!p.normalize().startsWith(into)) {
-            throw refused(archive, "entry " + rel + " leaves the destination");
-        }
-        int slash = rel.lastIndexOf('/');
-        if (slash > 0) {
-            makeDirs(into, rel.substring(0, slash), made);
-        }
-        return p;
-    }
-
-    private interface DiskStep<T> {
-        T run() throws IOException;
-    }
-
-    /** A write to the destination: its failure is the disk's (UncheckedIOException), not the archive's. */
-    private static <T> T onDisk(DiskStep<T> step) {
-        try {
-            return step.run();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    /**
-     * chmod +x as the shell does it: execute for whoever the umask let read the new file (0644 becomes
-     * 0755, 0600 becomes 0700), so a packed executable runs and the user's umask still holds.
-     */
-    static void allowExecution(Path p) throws IOException {
-        try {
-            Set<PosixFilePermission> mode = EnumSet.copyOf(Files.getPosixFilePermissions(p));
-            if (mode.contains(PosixFilePermission.OWNER_READ)) {
-                mode.add(PosixFilePermission.OWNER_EXECUTE);
-            }
-            if (mode.contains(PosixFilePermission.GROUP_READ)) {
-                mode.add(PosixFilePermission.GROUP_EXECUTE);
-            }
-            if (mode.contains(PosixFilePermission.OTHERS_READ)) {
-                mode.add(PosixFilePermission.OTHERS_EXECUTE);
-            }
-            Files.setPosixFilePermissions(p, mode);
-        } catch (UnsupportedOperationException ignored) {
-            // not a POSIX file system: there is no execute bit to keep
-        }
-    }
-
     private TarArchiveInputStream open(Path tgz) throws IOException {
         dev.cxpm.core.FileText.regularFile(tgz); // a named pipe's open would wait for a writer, forever
         InputStream raw = new BufferedInputStream(Files.newInputStream(tgz), 64 * 1024);
@@ -359,28 +267,6 @@ public final class Unpacker {
         }
     }
 
-    private static String safeRelativePath(Path tgz, String name) {
-        if (name.indexOf('\0') >= 0 || name.indexOf('\\') >= 0) {
-            throw refused(tgz, "entry " + printable(name) + " has a NUL or backslash in its path");
-        }
-        if (name.startsWith("/") || name.matches("^[A-Za-z]:.*")) {
-            throw refused(tgz, "entry " + name + " has an absolute path");
-        }
-        List<String> parts = new ArrayList<>();
-        for (String seg : name.split("/")) {
-            if (seg.equals("..")) {
-                throw refused(tgz, "entry " + name + " contains '..'");
-            }
-            if (!seg.isEmpty() && !seg.equals(".")) {
-                parts.add(seg);
-            }
-        }
-        if (parts.isEmpty()) {
-            return "";
-        }
-        return String.join("/", parts.subList(1, parts.size()));
-    }
-
     /**
      * A regular file's entry: not a link, device or named pipe. commons-compress's {@code isFile} calls any entry that is
      * no directory a file, a pipe's and a device's included.
@@ -388,44 +274,5 @@ public final class Unpacker {
     public static boolean isRegularFile(TarArchiveEntry e) {
         return e.isFile() && !e.isLink() && !e.isSymbolicLink() && !e.isCharacterDevice() && !e.isBlockDevice()
                 && !e.isFIFO();
-    }
-
-    private static String typeName(TarArchiveEntry e) {
-        if (e.isSymbolicLink()) {
-            return "symbolic link (to " + e.getLinkName() + ")";
-        }
-        if (e.isLink()) {
-            return "hard link (to " + e.getLinkName() + ")";
-        }
-        if (e.isCharacterDevice() || e.isBlockDevice()) {
-            return "device file";
-        }
-        if (e.isFIFO()) {
-            return "fifo";
-        }
-        return "special entry (type '" + (char) e.getLinkFlag() + "')";
-    }
-
-    private static String printable(String s) {
-        return s.replace("\0", "\\0");
-    }
-
-    static UserError refused(Path tgz, String why) {
-        return new UserError(UserError.Kind.INVALID_INPUT, "refusing to unpack " + tgz.getFileName() + ": " + why,
-                "the archive is corrupt or hostile; nothing was written");
-    }
-
-    private static void deleteTree(Path dir) {
-        try (Stream<Path> s = Files.walk(dir)) {
-            s.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException ignored) {
-                    // best effort: a leftover temp dir is harmless, it is hidden and never read
-                }
-            });
-        } catch (IOException ignored) {
-            // same
-        }
     }
 }

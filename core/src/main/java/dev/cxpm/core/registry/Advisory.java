@@ -1,6 +1,7 @@
 package dev.cxpm.core.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.cxpm.core.PlainText;
 import dev.cxpm.core.resolve.PluginVersion;
 import dev.cxpm.core.resolve.VersionRange;
 import java.net.URI;
@@ -70,7 +71,7 @@ public record Advisory(String id, VersionRange range, Level severity, String sum
             }
             String url = a.path("url").asText(null);
             out.add(new Advisory(a.path("id").asText(), VersionRange.parse(a.path("range").asText().strip()).orElseThrow(),
-                    Level.valueOf(a.path("severity").asText().toUpperCase(Locale.ROOT)), printable(a.path("summary").asText()),
+                    Level.valueOf(a.path("severity").asText().toUpperCase(Locale.ROOT)), PlainText.printable(a.path("summary").asText()),
                     Optional.ofNullable(url).map(URI::create)));
         }
         return new Parsed(out, ignored);
@@ -115,12 +116,5 @@ public record Advisory(String id, VersionRange range, Level severity, String sum
         } catch (java.net.URISyntaxException e) {
             return false;
         }
-    }
-
-    /** A terminal shows the summary: control and format characters (escapes, bidi controls) become {@code ?}. */
-    private static String printable(String text) {
-        StringBuilder b = new StringBuilder(text.length());
-        text.codePoints().forEach(cp -> b.appendCodePoint(Character.isISOControl(cp) || Character.getType(cp) == Character.FORMAT ? '?' : cp));
-        return b.toString();
     }
 }

@@ -2,6 +2,7 @@ package dev.cxpm.core.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cxpm.core.PlainText;
 import dev.cxpm.core.UserError;
 import dev.cxpm.core.codexhome.PluginName;
 import dev.cxpm.core.codexhome.VersionDir;
@@ -63,15 +64,7 @@ public record RegistryIndex(String name, Optional<String> description, List<Rele
         if (!n.isTextual()) {
             return Optional.empty();
         }
-        return Optional.of(terminalSafe(n.asText()));
-    }
-
-    /** Registry text a terminal will show: bounded, control and format characters replaced. */
-    private static String terminalSafe(String text) {
-        String t = text.length() > MAX_CHANGE_CHARS ? text.substring(0, MAX_CHANGE_CHARS) + "..." : text;
-        StringBuilder b = new StringBuilder(t.length());
-        t.codePoints().forEach(cp -> b.appendCodePoint(Character.isISOControl(cp) || Character.getType(cp) == Character.FORMAT ? '?' : cp));
-        return b.toString();
+        return Optional.of(PlainText.printable(n.asText(), MAX_CHANGE_CHARS));
     }
 
     private static final int MAX_CHANGES = 50;
@@ -84,7 +77,7 @@ public record RegistryIndex(String name, Optional<String> description, List<Rele
                 out.add("and " + (array.size() - MAX_CHANGES) + " more");
                 break;
             }
-            out.add(terminalSafe(c.asText()));
+            out.add(PlainText.printable(c.asText(), MAX_CHANGE_CHARS));
         }
         return List.copyOf(out);
     }
@@ -114,7 +107,7 @@ public record RegistryIndex(String name, Optional<String> description, List<Rele
                     doc.path("sequence").canConvertToLong() && doc.path("sequence").asLong() >= 0 ? doc.path("sequence").asLong() : NO_SEQUENCE);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new UserError(UserError.Kind.NETWORK, "the index document is not JSON: "
-                    + dev.cxpm.core.format.SyntaxError.json(where, e, null).message(), "is this a cxpm registry? retry, or run cxpm marketplace update");
+                    + dev.cxpm.core.format.json.SyntaxError.json(where, e, null).message(), "is this a cxpm registry? retry, or run cxpm marketplace update");
         } catch (IOException | UserError e) {
             throw new UserError(UserError.Kind.NETWORK, "the index document from " + where + " cannot be read: " + e.getMessage(),
                     "is this a cxpm registry? retry, or run cxpm marketplace update");

@@ -1,6 +1,6 @@
 package dev.cxpm.core.surface;
 
-import dev.cxpm.core.format.JsonFile;
+import dev.cxpm.core.format.json.JsonFile;
 import dev.cxpm.core.FileText;
 import dev.cxpm.core.TempPaths;
 import com.fasterxml.jackson.databind.JsonNode;

@@ -45,7 +45,7 @@ public final class InstalledFiles {
             return Optional.empty();
         }
         // Sha512, not MessageDigest: sync --frozen on a synced home hashes each tree, and must not set up the security providers
-        dev.cxpm.core.pack.Sha512 md = new dev.cxpm.core.pack.Sha512();
+        dev.cxpm.core.pack.digest.Sha512 md = new dev.cxpm.core.pack.digest.Sha512();
         byte[] buf = new byte[BUFFER];
         try {
             for (var e : files.entrySet()) {

@@ -10,7 +10,7 @@ import dev.cxpm.core.codexhome.VersionDir;
 import dev.cxpm.core.lock.LockedPlugin;
 import dev.cxpm.core.lock.Lockfile;
 import dev.cxpm.core.pack.Integrity;
-import dev.cxpm.core.pack.Sha512;
+import dev.cxpm.core.pack.digest.Sha512;
 import dev.cxpm.core.project.ProjectManifest;
 import java.io.File;
 import java.io.IOException;

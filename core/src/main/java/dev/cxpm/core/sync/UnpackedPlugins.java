@@ -1,7 +1,7 @@
 package dev.cxpm.core.sync;
 
 import dev.cxpm.core.UserError;
-import dev.cxpm.core.format.JsonFile;
+import dev.cxpm.core.format.json.JsonFile;
 import dev.cxpm.core.format.ManifestKind;
 import dev.cxpm.core.format.ManifestLocation;
 import dev.cxpm.core.format.Plugin;

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cxpm.core.FileText;
 import dev.cxpm.core.UserError;
-import dev.cxpm.core.format.SyntaxError;
+import dev.cxpm.core.format.json.SyntaxError;
 import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.file.NoSuchFileException;

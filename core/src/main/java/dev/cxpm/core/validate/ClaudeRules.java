@@ -1,8 +1,9 @@
 package dev.cxpm.core.validate;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.cxpm.core.format.JsonFile;
+import dev.cxpm.core.format.json.JsonFile;
 import dev.cxpm.core.format.Plugin;
+import dev.cxpm.core.format.parts.FrontMatter;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -210,7 +211,7 @@ final class ClaudeRules {
                 if (!text.startsWith("---")) {
                     continue;
                 }
-                Plugin.FrontMatter fm = Plugin.FrontMatter.parse(text);
+                FrontMatter fm = FrontMatter.parse(text);
                 fm.error().filter(e -> !e.startsWith("front matter is not closed") && !e.startsWith("no YAML"))
                         .ifPresent(e -> p.error("claude.frontmatter", f, 1, "YAML frontmatter failed to parse: " + e,
                                 "fix the YAML between the --- lines (quote values that contain `: `)"));

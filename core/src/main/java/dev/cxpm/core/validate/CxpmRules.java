@@ -3,7 +3,7 @@ package dev.cxpm.core.validate;
 import static dev.cxpm.core.validate.PluginValidator.present;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.cxpm.core.format.JsonFile;
+import dev.cxpm.core.format.json.JsonFile;
 import dev.cxpm.core.format.parts.McpServer;
 import dev.cxpm.core.format.Plugin;
 import dev.cxpm.core.format.PluginPaths;

@@ -1,7 +1,7 @@
 package dev.cxpm.core.validate;
 
 import dev.cxpm.core.format.Finding;
-import dev.cxpm.core.format.JsonFile;
+import dev.cxpm.core.format.json.JsonFile;
 import dev.cxpm.core.format.ManifestLocation;
 import dev.cxpm.core.format.Marketplace;
 import dev.cxpm.core.format.MarketplaceEntry;

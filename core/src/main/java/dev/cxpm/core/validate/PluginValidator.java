@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.cxpm.core.format.CodexNames;
 import dev.cxpm.core.format.Finding;
 import dev.cxpm.core.format.InstallPolicy;
-import dev.cxpm.core.format.JsonFile;
+import dev.cxpm.core.format.json.JsonFile;
 import dev.cxpm.core.format.ManifestKind;
 import dev.cxpm.core.format.ManifestLocation;
 import dev.cxpm.core.format.Marketplace;

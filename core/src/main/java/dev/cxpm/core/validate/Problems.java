@@ -1,7 +1,7 @@
 package dev.cxpm.core.validate;
 
 import dev.cxpm.core.format.Finding;
-import dev.cxpm.core.format.JsonFile;
+import dev.cxpm.core.format.json.JsonFile;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

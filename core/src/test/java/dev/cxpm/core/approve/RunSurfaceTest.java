@@ -135,7 +135,7 @@ class RunSurfaceTest {
                 new RunSurface(servers, new java.util.TreeMap<>(), new java.util.TreeMap<>(), new java.util.TreeMap<>()))) {
             com.fasterxml.jackson.databind.node.ObjectNode o = surface.toJson();
             o.put("runSurface", RunSurface.FORMAT);
-            assertThat(surface.canonical()).isEqualTo(dev.cxpm.core.format.JsonText.compact(sortedTree(o)));
+            assertThat(surface.canonical()).isEqualTo(dev.cxpm.core.format.json.JsonText.compact(sortedTree(o)));
         }
     }
 

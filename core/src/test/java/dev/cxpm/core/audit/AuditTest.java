@@ -3,6 +3,7 @@ package dev.cxpm.core.audit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cxpm.core.Progress;
+import dev.cxpm.core.audit.scan.FileScan;
 import dev.cxpm.core.pack.Integrity;
 import dev.cxpm.core.sync.InstalledFiles;
 import dev.cxpm.core.sync.Store;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cxpm.core.UserError;
+import dev.cxpm.core.format.parts.FrontMatter;
 import dev.cxpm.core.format.parts.Hook;
 import dev.cxpm.core.format.parts.McpServer;
 import dev.cxpm.core.format.parts.PluginInterface;
@@ -143,10 +144,10 @@ class PluginTest {
             assertThat(s.id()).isEqualTo("bad");
             assertThat(s.frontMatterError()).hasValueSatisfying(e -> assertThat(e).contains("no YAML front matter"));
         });
-        assertThat(Plugin.FrontMatter.parse("---\nname: [unclosed\n---\n").error()).isPresent();
-        assertThat(Plugin.FrontMatter.parse("---\n- a\n---\n").error()).contains("front matter is not a YAML mapping");
-        assertThat(Plugin.FrontMatter.parse("---\nname: x\n").error()).isPresent();
-        assertThat(Plugin.FrontMatter.parse("---\nname: x\ndescription: y\n---\nbody").yaml().path("description").asText())
+        assertThat(FrontMatter.parse("---\nname: [unclosed\n---\n").error()).isPresent();
+        assertThat(FrontMatter.parse("---\n- a\n---\n").error()).contains("front matter is not a YAML mapping");
+        assertThat(FrontMatter.parse("---\nname: x\n").error()).isPresent();
+        assertThat(FrontMatter.parse("---\nname: x\ndescription: y\n---\nbody").yaml().path("description").asText())
                 .isEqualTo("y");
     }
 

@@ -2,6 +2,7 @@ package dev.cxpm.core.pack;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.cxpm.core.pack.digest.Sha256;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cxpm.core.format.CodexNames;
-import dev.cxpm.core.format.Plugin;
+import dev.cxpm.core.format.parts.FrontMatter;
 import dev.cxpm.registry.Problem;
 import dev.cxpm.registry.storage.Versions;
 import java.util.ArrayList;
@@ -62,7 +62,7 @@ public record PublishedPlugin(String name, String version, String description, S
         JsonNode m = archive.json(manifestPath);
         if (m == null || !m.isObject()) {
             // where and what, as validate says it, rather than only that something is wrong
-            var syntax = dev.cxpm.core.format.JsonFile.syntaxError(manifestPath, archive.text(manifestPath).orElse(""));
+            var syntax = dev.cxpm.core.format.json.JsonFile.syntaxError(manifestPath, archive.text(manifestPath).orElse(""));
             problems.add(syntax.map(e -> new Problem("invalid-manifest", manifestPath + ":" + e.line() + ":" + e.column(), e.problem()))
                     .orElseGet(() -> new Problem("invalid-manifest", manifestPath + ":1:1",
                             "the manifest must be a JSON object ({\"name\": ..., \"version\": ...}), not " + kind(m))));
@@ -124,7 +124,7 @@ public record PublishedPlugin(String name, String version, String description, S
 
     /** The YAML front matter, read by the foundation's parser (the one validate uses); empty when it has none. */
     private static JsonNode frontMatter(String text) {
-        return Plugin.FrontMatter.parse(text).yaml();
+        return FrontMatter.parse(text).yaml();
     }
 
     /** MCP servers by name with their command (or URL), from the manifest or {@code .mcp.json}. */

@@ -2,6 +2,7 @@ package dev.cxpm.registry.storage.backup;
 
 import dev.cxpm.core.pack.Integrity;
 import dev.cxpm.registry.storage.JdbcDatabase;
+import dev.cxpm.registry.storage.RegistryDatabase;
 import dev.cxpm.registry.storage.Sql;
 import dev.cxpm.registry.storage.blob.BlobStore;
 import java.sql.PreparedStatement;
@@ -66,6 +67,22 @@ public final class BlobGc {
             removed.removeAll(kept);
         }
         return new Report(removed, young, missing(db, stored.keySet()), dryRun);
+    }
+
+    /**
+     * Deletes every blob no version points to, however young: what a crash between the blob write and the version row
+     * leaves behind. Only for a server with the store to itself, before it serves ({@code Registry#sweepOrphanBlobs}).
+     */
+    public static int sweep(RegistryDatabase db, BlobStore blobs) {
+        Set<Integrity> referenced = new HashSet<>(db.integrities());
+        int n = 0;
+        for (Integrity i : blobs.list()) {
+            if (!referenced.contains(i)) {
+                blobs.delete(i);
+                n++;
+            }
+        }
+        return n;
     }
 
     private static boolean referenced(JdbcDatabase db, Integrity i) {

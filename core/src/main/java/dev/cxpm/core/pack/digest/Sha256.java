@@ -1,4 +1,4 @@
-package dev.cxpm.core.pack;
+package dev.cxpm.core.pack.digest;
 
 /**
  * SHA-256 (FIPS 180-4) in plain Java, for the hashes approvals take of what a plugin runs (its run surface and the

@@ -1,4 +1,4 @@
-package dev.cxpm.core.format;
+package dev.cxpm.core.format.parts;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,15 +1,6 @@
-package dev.cxpm.core.format;
+package dev.cxpm.core.format.json;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonLocation;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cxpm.core.FileText;
 import dev.cxpm.core.UserError;
 import java.io.IOException;
@@ -17,8 +8,6 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -31,24 +20,14 @@ import java.util.Optional;
  * <p>Parsing is as strict as the real Codex CLI's serde_json: no comments, no trailing commas, no
  * trailing content, no byte-order mark, nesting at most {@value #MAX_DEPTH} deep (serde_json's recursion
  * limit), and at most {@value #MAX_BYTES} bytes. A duplicated key keeps its last value (as JSON.parse
- * does) and is remembered in {@link #duplicateKeys()}.
+ * does) and is remembered in {@link #duplicateKeys()}. {@link PlainJson} reads the plain texts, {@link JacksonJson} the
+ * rest.
  */
 public final class JsonFile {
     /** serde_json's default recursion limit: deeper documents are rejected by Codex. */
     public static final int MAX_DEPTH = 128;
     /** Manifests are small; anything bigger is hostile or a mistake. */
     public static final int MAX_BYTES = 8 * 1024 * 1024;
-
-    /**
-     * Jackson's parser factory, made on first use: a file {@link PlainJson} reads (every manifest a cold install or
-     * validate meets) never needs it, and making it links ~50 of Jackson's classes (its parsers, generators, symbol
-     * tables).
-     */
-    private static final class Factory {
-        static final JsonFactory FACTORY = JsonFactory.builder()
-                .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH + 1).build())
-                .build();
-    }
 
     /** Where a value is: 1-based line and column of its first character, and its [start, end) char span. */
     public record Span(int line, int column, int start, int end) {
@@ -60,7 +39,7 @@ public final class JsonFile {
     private final Map<String, Span> spans;
     private final List<String> duplicateKeys;
 
-    private JsonFile(Path path, String text, JsonNode root, Map<String, Span> spans, List<String> duplicateKeys) {
+    JsonFile(Path path, String text, JsonNode root, Map<String, Span> spans, List<String> duplicateKeys) {
         this.path = path;
         this.text = text;
         this.root = root;
@@ -114,7 +93,7 @@ public final class JsonFile {
     }
 
     /** Reads a UTF-8 text file of at most maxBytes; anything else is a clear user error. */
-    static String readText(Path file, int maxBytes) {
+    public static String readText(Path file, int maxBytes) {
         try {
             return doReadText(file, maxBytes);
         } catch (Fail f) {
@@ -179,53 +158,10 @@ public final class JsonFile {
         if (plain != null) {
             return new JsonFile(file, text, plain.root, plain.spans, plain.duplicates);
         }
-        return byJackson(file, text);
+        return JacksonJson.read(file, text);
     }
 
-    /** Jackson's reading of text (what {@link PlainJson} must agree with wherever it reads a text itself). */
-    static JsonFile byJackson(Path file, String text) {
-        Builder b = new Builder(text);
-        try (JsonParser p = Factory.FACTORY.createParser(text)) {
-            JsonToken first = p.nextToken();
-            if (first == null) {
-                throw new Fail(syntax(file, "the file is empty: expected a JSON value", lineCount(text), 0));
-            }
-            JsonNode root = b.value(p, "", 0);
-            JsonToken trailing = p.nextToken();
-            if (trailing != null) {
-                JsonLocation at = p.currentTokenLocation();
-                throw new Fail(syntax(file, "trailing characters", at.getLineNr(), at.getColumnNr()));
-            }
-            return new JsonFile(file, text, root, b.spans, b.duplicates);
-        } catch (DepthException e) {
-            throw new Fail(new Failure(file, UserError.Kind.INVALID_INPUT,
-                    "JSON nested deeper than " + MAX_DEPTH + " levels", e.line, 0,
-                    "Codex rejects such files (recursion limit exceeded); flatten the structure"));
-        } catch (JsonProcessingException e) {
-            JsonLocation at = e.getLocation();
-            if (String.valueOf(e.getOriginalMessage()).contains("nesting depth")) {
-                throw new Fail(new Failure(file, UserError.Kind.INVALID_INPUT,
-                        "JSON nested deeper than " + MAX_DEPTH + " levels", at == null ? 0 : at.getLineNr(), 0,
-                        "Codex rejects such files (recursion limit exceeded); flatten the structure"));
-            }
-            SyntaxError words = SyntaxError.json(file.toString(), e, null);
-            throw new Fail(syntax(file, words.problem(), words.line(), words.column()));
-        } catch (IOException e) {
-            throw new Fail(new Failure(file, UserError.Kind.IO, "cannot read: " + e, 0, 0, null));
-        }
-    }
-
-    private static int lineCount(String text) {
-        int lines = 1;
-        for (int i = 0; i < text.length(); i++) {
-            if (text.charAt(i) == '\n') {
-                lines++;
-            }
-        }
-        return lines;
-    }
-
-    private static Failure syntax(Path file, String message, int line, int column) {
+    static Failure syntax(Path file, String message, int line, int column) {
         return new Failure(file, UserError.Kind.INVALID_INPUT, "invalid JSON: " + message, line, column, SyntaxError.JSON_HINT);
     }
 
@@ -249,7 +185,7 @@ public final class JsonFile {
     public record Failed(Failure failure) implements Outcome {
     }
 
-    private static final class Fail extends RuntimeException {
+    static final class Fail extends RuntimeException {
         final transient Failure failure;
 
         Fail(Failure failure) {
@@ -361,72 +297,5 @@ public final class JsonFile {
     /** Escapes a key for use in a JSON Pointer (RFC 6901). */
     public static String pointerKey(String key) {
         return key.replace("~", "~0").replace("/", "~1");
-    }
-
-    private static final class DepthException extends RuntimeException {
-        final int line;
-
-        DepthException(int line) {
-            super(null, null, false, false);
-            this.line = line;
-        }
-    }
-
-    /** Builds the tree from the token stream, recording each value's span. */
-    private static final class Builder {
-        final JsonNodeFactory nodes = JsonNodeFactory.instance;
-        final Map<String, Span> spans = new HashMap<>();
-        final List<String> duplicates = new ArrayList<>();
-        final String text;
-
-        Builder(String text) {
-            this.text = text;
-        }
-
-        JsonNode value(JsonParser p, String pointer, int depth) throws IOException {
-            JsonLocation start = p.currentTokenLocation();
-            if (depth > MAX_DEPTH) {
-                throw new DepthException(start.getLineNr());
-            }
-            JsonNode node = switch (p.currentToken()) {
-                case START_OBJECT -> {
-                    ObjectNode o = nodes.objectNode();
-                    while (p.nextToken() == JsonToken.FIELD_NAME) {
-                        String key = p.currentName();
-                        p.nextToken();
-                        String child = pointer + "/" + pointerKey(key);
-                        JsonNode v = value(p, child, depth + 1);
-                        if (o.has(key)) {
-                            duplicates.add(child);
-                        }
-                        o.set(key, v);
-                    }
-                    yield o;
-                }
-                case START_ARRAY -> {
-                    ArrayNode a = nodes.arrayNode();
-                    int i = 0;
-                    while (p.nextToken() != JsonToken.END_ARRAY) {
-                        a.add(value(p, pointer + "/" + i, depth + 1));
-                        i++;
-                    }
-                    yield a;
-                }
-                case VALUE_STRING -> nodes.textNode(p.getText());
-                case VALUE_NUMBER_INT -> switch (p.getNumberType()) {
-                    case INT -> nodes.numberNode(p.getIntValue());
-                    case LONG -> nodes.numberNode(p.getLongValue());
-                    default -> nodes.numberNode(p.getBigIntegerValue());
-                };
-                case VALUE_NUMBER_FLOAT -> nodes.numberNode(p.getDecimalValue());
-                case VALUE_TRUE -> nodes.booleanNode(true);
-                case VALUE_FALSE -> nodes.booleanNode(false);
-                case VALUE_NULL -> nodes.nullNode();
-                default -> throw new IllegalStateException("unexpected token " + p.currentToken());
-            };
-            int end = (int) p.currentLocation().getCharOffset();
-            spans.put(pointer, new Span(start.getLineNr(), start.getColumnNr(), (int) start.getCharOffset(), end));
-            return node;
-        }
     }
 }

@@ -1,4 +1,4 @@
-package dev.cxpm.core.pack;
+package dev.cxpm.core.pack.digest;
 
 /**
  * SHA-512 (FIPS 180-4) in plain Java, for the digest a cold {@code install} computes of a plugin tree. The JDK's

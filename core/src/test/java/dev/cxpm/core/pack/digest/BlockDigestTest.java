@@ -1,4 +1,4 @@
-package dev.cxpm.core.pack;
+package dev.cxpm.core.pack.digest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package dev.cxpm.core.pack;
+package dev.cxpm.core.pack.digest;
 
 /**
  * What {@link Sha256} and {@link Sha512} share (FIPS 180-4's Merkle-Damgard frame): input gathered into blocks, each

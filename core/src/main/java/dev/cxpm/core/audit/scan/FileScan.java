@@ -1,5 +1,10 @@
-package dev.cxpm.core.audit;
+package dev.cxpm.core.audit.scan;
 
+import dev.cxpm.core.PlainText;
+import dev.cxpm.core.audit.AuditCheck;
+import dev.cxpm.core.audit.AuditedPlugin;
+import dev.cxpm.core.audit.Findings;
+import dev.cxpm.core.audit.Note;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.CodingErrorAction;
@@ -30,19 +35,19 @@ public final class FileScan implements AuditCheck {
                 public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
                     String rel = root.relativize(file).toString().replace(java.io.File.separatorChar, '/');
                     if (!attrs.isRegularFile()) {
-                        out.note(new Note("not-a-file", plugin.id(), SafeText.of(rel, 300), "not read: not a regular file"));
+                        out.note(new Note("not-a-file", plugin.id(), PlainText.printable(rel, 300), "not read: not a regular file"));
                     } else if (attrs.size() > MAX_FILE_BYTES) {
-                        out.note(new Note("file-too-large", plugin.id(), SafeText.of(rel, 300),
+                        out.note(new Note("file-too-large", plugin.id(), PlainText.printable(rel, 300),
                                 "not scanned: " + attrs.size() + " bytes, over the audit's " + MAX_FILE_BYTES + "-byte cap per file"));
                     } else {
-                        scan(plugin, file, SafeText.of(rel, 300), out);
+                        scan(plugin, file, PlainText.printable(rel, 300), out);
                     }
                     return FileVisitResult.CONTINUE;
                 }
 
                 @Override
                 public FileVisitResult visitFileFailed(Path file, IOException e) {
-                    out.note(new Note("unreadable", plugin.id(), SafeText.of(root.relativize(file).toString(), 300), "not read: " + e.getMessage()));
+                    out.note(new Note("unreadable", plugin.id(), PlainText.printable(root.relativize(file).toString(), 300), "not read: " + e.getMessage()));
                     return FileVisitResult.CONTINUE;
                 }
             });

@@ -1,5 +1,10 @@
-package dev.cxpm.core.audit;
+package dev.cxpm.core.audit.scan;
 
+import dev.cxpm.core.PlainText;
+import dev.cxpm.core.audit.AuditedPlugin;
+import dev.cxpm.core.audit.Finding;
+import dev.cxpm.core.audit.Findings;
+import dev.cxpm.core.audit.Severity;
 import java.util.Locale;
 
 /**
@@ -103,6 +108,6 @@ final class HiddenUnicode {
         String name = Character.getName(cp);
         String m = "column " + column + " has " + k.what + " (U+" + String.format("%04X", cp)
                 + (name == null ? "" : " " + name) + ")";
-        return k == Kind.TAG && !tags.isEmpty() ? m + " spelling hidden text \"" + SafeText.of(tags.toString(), 120) + "\"" : m;
+        return k == Kind.TAG && !tags.isEmpty() ? m + " spelling hidden text \"" + PlainText.printable(tags.toString(), 120) + "\"" : m;
     }
 }

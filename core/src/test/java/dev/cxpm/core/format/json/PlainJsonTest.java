@@ -1,4 +1,4 @@
-package dev.cxpm.core.format;
+package dev.cxpm.core.format.json;
 
 import static dev.cxpm.core.HandReaderTexts.pick;
 import static dev.cxpm.core.HandReaderTexts.shape;
@@ -78,7 +78,7 @@ class PlainJsonTest {
         }
         JsonFile jackson;
         try {
-            jackson = JsonFile.byJackson(Path.of("t.json"), text);
+            jackson = JacksonJson.read(Path.of("t.json"), text);
         } catch (RuntimeException e) {
             throw new AssertionError("read a text Jackson refuses (" + e.getMessage() + "):\n" + text);
         }

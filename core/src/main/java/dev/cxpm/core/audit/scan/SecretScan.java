@@ -1,5 +1,10 @@
-package dev.cxpm.core.audit;
+package dev.cxpm.core.audit.scan;
 
+import dev.cxpm.core.PlainText;
+import dev.cxpm.core.audit.AuditedPlugin;
+import dev.cxpm.core.audit.Finding;
+import dev.cxpm.core.audit.Findings;
+import dev.cxpm.core.audit.Severity;
 import dev.cxpm.core.format.parts.EnvReference;
 import dev.cxpm.core.init.Secrets;
 import java.util.List;
@@ -103,6 +108,6 @@ final class SecretScan {
     }
 
     private static String masked(Kind k, String value) {
-        return k.code.equals("secret-private-key") ? SafeText.of(value, 80) : masked(value);
+        return k.code.equals("secret-private-key") ? PlainText.printable(value, 80) : masked(value);
     }
 }

@@ -1,0 +1,154 @@
+package dev.cxpm.core.format.json;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cxpm.core.UserError;
+import dev.cxpm.core.format.json.JsonFile.Fail;
+import dev.cxpm.core.format.json.JsonFile.Failure;
+import dev.cxpm.core.format.json.JsonFile.Span;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Jackson's reading of a JSON text into a {@link JsonFile}, every value's span recorded from its token stream: what
+ * {@link PlainJson} hands over whenever a text is not plain, and what it must agree with wherever it reads one itself.
+ */
+final class JacksonJson {
+    private static final int MAX_DEPTH = JsonFile.MAX_DEPTH;
+
+    private JacksonJson() {
+    }
+
+    /**
+     * Jackson's parser factory, made on first use: a file {@link PlainJson} reads (every manifest a cold install or
+     * validate meets) never needs it, and making it links ~50 of Jackson's classes (its parsers, generators, symbol
+     * tables).
+     */
+    private static final class Factory {
+        static final JsonFactory FACTORY = JsonFactory.builder()
+                .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH + 1).build())
+                .build();
+    }
+
+    /** Jackson's reading of text; bad JSON throws {@link Fail} with the failure in Codex's words. */
+    static JsonFile read(Path file, String text) {
+        Builder b = new Builder(text);
+        try (JsonParser p = Factory.FACTORY.createParser(text)) {
+            JsonToken first = p.nextToken();
+            if (first == null) {
+                throw new Fail(JsonFile.syntax(file, "the file is empty: expected a JSON value", lineCount(text), 0));
+            }
+            JsonNode root = b.value(p, "", 0);
+            JsonToken trailing = p.nextToken();
+            if (trailing != null) {
+                JsonLocation at = p.currentTokenLocation();
+                throw new Fail(JsonFile.syntax(file, "trailing characters", at.getLineNr(), at.getColumnNr()));
+            }
+            return new JsonFile(file, text, root, b.spans, b.duplicates);
+        } catch (DepthException e) {
+            throw new Fail(new Failure(file, UserError.Kind.INVALID_INPUT,
+                    "JSON nested deeper than " + MAX_DEPTH + " levels", e.line, 0,
+                    "Codex rejects such files (recursion limit exceeded); flatten the structure"));
+        } catch (JsonProcessingException e) {
+            JsonLocation at = e.getLocation();
+            if (String.valueOf(e.getOriginalMessage()).contains("nesting depth")) {
+                throw new Fail(new Failure(file, UserError.Kind.INVALID_INPUT,
+                        "JSON nested deeper than " + MAX_DEPTH + " levels", at == null ? 0 : at.getLineNr(), 0,
+                        "Codex rejects such files (recursion limit exceeded); flatten the structure"));
+            }
+            SyntaxError words = SyntaxError.json(file.toString(), e, null);
+            throw new Fail(JsonFile.syntax(file, words.problem(), words.line(), words.column()));
+        } catch (IOException e) {
+            throw new Fail(new Failure(file, UserError.Kind.IO, "cannot read: " + e, 0, 0, null));
+        }
+    }
+
+    private static int lineCount(String text) {
+        int lines = 1;
+        for (int i = 0; i < text.length(); i++) {
+            if (text.charAt(i) == '\n') {
+                lines++;
+            }
+        }
+        return lines;
+    }
+
+    private static final class DepthException extends RuntimeException {
+        final int line;
+
+        DepthException(int line) {
+            super(null, null, false, false);
+            this.line = line;
+        }
+    }
+
+    /** Builds the tree from the token stream, recording each value's span. */
+    private static final class Builder {
+        final JsonNodeFactory nodes = JsonNodeFactory.instance;
+        final Map<String, Span> spans = new HashMap<>();
+        final List<String> duplicates = new ArrayList<>();
+        final String text;
+
+        Builder(String text) {
+            this.text = text;
+        }
+
+        JsonNode value(JsonParser p, String pointer, int depth) throws IOException {
+            JsonLocation start = p.currentTokenLocation();
+            if (depth > MAX_DEPTH) {
+                throw new DepthException(start.getLineNr());
+            }
+            JsonNode node = switch (p.currentToken()) {
+                case START_OBJECT -> {
+                    ObjectNode o = nodes.objectNode();
+                    while (p.nextToken() == JsonToken.FIELD_NAME) {
+                        String key = p.currentName();
+                        p.nextToken();
+                        String child = pointer + "/" + JsonFile.pointerKey(key);
+                        JsonNode v = value(p, child, depth + 1);
+                        if (o.has(key)) {
+                            duplicates.add(child);
+                        }
+                        o.set(key, v);
+                    }
+                    yield o;
+                }
+                case START_ARRAY -> {
+                    ArrayNode a = nodes.arrayNode();
+                    int i = 0;
+                    while (p.nextToken() != JsonToken.END_ARRAY) {
+                        a.add(value(p, pointer + "/" + i, depth + 1));
+                        i++;
+                    }
+                    yield a;
+                }
+                case VALUE_STRING -> nodes.textNode(p.getText());
+                case VALUE_NUMBER_INT -> switch (p.getNumberType()) {
+                    case INT -> nodes.numberNode(p.getIntValue());
+                    case LONG -> nodes.numberNode(p.getLongValue());
+                    default -> nodes.numberNode(p.getBigIntegerValue());
+                };
+                case VALUE_NUMBER_FLOAT -> nodes.numberNode(p.getDecimalValue());
+                case VALUE_TRUE -> nodes.booleanNode(true);
+                case VALUE_FALSE -> nodes.booleanNode(false);
+                case VALUE_NULL -> nodes.nullNode();
+                default -> throw new IllegalStateException("unexpected token " + p.currentToken());
+            };
+            int end = (int) p.currentLocation().getCharOffset();
+            spans.put(pointer, new Span(start.getLineNr(), start.getColumnNr(), (int) start.getCharOffset(), end));
+            return node;
+        }
+    }
+}

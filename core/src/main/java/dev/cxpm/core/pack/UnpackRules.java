@@ -1,0 +1,91 @@
+package dev.cxpm.core.pack;
+
+import dev.cxpm.core.UserError;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+
+/**
+ * The rules each entry of an untrusted archive must pass before anything is written for it ({@link Unpacker}'s class
+ * comment lists them): a safe relative path, a regular file named once, within the size limits. A refusal names the
+ * entry and writes nothing.
+ */
+final class UnpackRules {
+    private UnpackRules() {
+    }
+
+    /** A file entry is a regular file inside the archive's top directory, named once (check and extract alike). */
+    static void admitFile(Path tgz, TarArchiveEntry e, String rel, Set<String> seen) {
+        if (!Unpacker.isRegularFile(e)) {
+            throw refused(tgz, "entry " + e.getName() + " is a " + typeName(e) + "; only files and directories are allowed");
+        }
+        if (rel.isEmpty()) {
+            throw refused(tgz, "entry " + e.getName() + " is a file outside the archive's top directory");
+        }
+        if (!seen.add(rel)) {
+            throw refused(tgz, "entry " + e.getName() + " appears twice");
+        }
+    }
+
+    /** The total after file entry e, refused past the limit for one file or for all of them (check and extract alike). */
+    static long withinSizeLimits(PackLimits limits, Path tgz, TarArchiveEntry e, long total) {
+        if (e.getSize() > limits.maxFileBytes()) {
+            throw refused(tgz, "entry " + e.getName() + " is " + Sizes.human(e.getSize()) + ", over the "
+                    + Sizes.human(limits.maxFileBytes()) + " limit for one file");
+        }
+        long sum = total + e.getSize();
+        if (sum > limits.maxTotalBytes()) {
+            throw refused(tgz, "its files total more than " + Sizes.human(limits.maxTotalBytes()));
+        }
+        return sum;
+    }
+
+    static String safeRelativePath(Path tgz, String name) {
+        if (name.indexOf('\0') >= 0 || name.indexOf('\\') >= 0) {
+            throw refused(tgz, "entry " + printable(name) + " has a NUL or backslash in its path");
+        }
+        if (name.startsWith("/") || name.matches("^[A-Za-z]:.*")) {
+            throw refused(tgz, "entry " + name + " has an absolute path");
+        }
+        List<String> parts = new ArrayList<>();
+        for (String seg : name.split("/")) {
+            if (seg.equals("..")) {
+                throw refused(tgz, "entry " + name + " contains '..'");
+            }
+            if (!seg.isEmpty() && !seg.equals(".")) {
+                parts.add(seg);
+            }
+        }
+        if (parts.isEmpty()) {
+            return "";
+        }
+        return String.join("/", parts.subList(1, parts.size()));
+    }
+
+    private static String typeName(TarArchiveEntry e) {
+        if (e.isSymbolicLink()) {
+            return "symbolic link (to " + e.getLinkName() + ")";
+        }
+        if (e.isLink()) {
+            return "hard link (to " + e.getLinkName() + ")";
+        }
+        if (e.isCharacterDevice() || e.isBlockDevice()) {
+            return "device file";
+        }
+        if (e.isFIFO()) {
+            return "fifo";
+        }
+        return "special entry (type '" + (char) e.getLinkFlag() + "')";
+    }
+
+    private static String printable(String s) {
+        return s.replace("\0", "\\0");
+    }
+
+    static UserError refused(Path tgz, String why) {
+        return new UserError(UserError.Kind.INVALID_INPUT, "refusing to unpack " + tgz.getFileName() + ": " + why,
+                "the archive is corrupt or hostile; nothing was written");
+    }
+}
