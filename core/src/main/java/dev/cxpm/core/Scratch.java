@@ -33,6 +33,11 @@ public final class Scratch {
             throw new UserError(UserError.Kind.IO, "cannot create " + dir + ": " + e.getMessage(),
                     "check free space and permissions, or point CXPM_STORE elsewhere", e);
         }
+        // createDirectories accepts a link to a directory: what is unpacked here would land wherever it points
+        if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+            throw new UserError(UserError.Kind.INVALID_INPUT, dir + " is a link or not a directory; cxpm unpacks archives there",
+                    "remove it (cxpm makes it again as a directory), or point CXPM_STORE elsewhere");
+        }
         sweep(dir, System.currentTimeMillis() - STALE.toMillis());
         return dir;
     }

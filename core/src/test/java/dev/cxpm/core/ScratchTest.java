@@ -39,4 +39,17 @@ class ScratchTest {
         assertThat(young).isDirectory();
         assertThat(outside.resolve("keep.txt")).as("a link is removed, never followed").hasContent("mine");
     }
+
+    @Test
+    void aScratchDirectoryThatIsALinkIsRefusedNamingItAndNothingLandsWhereItPoints() throws Exception {
+        Path outside = Files.createDirectories(root.resolve("outside"));
+        Path store = Files.createDirectories(root.resolve("store"));
+        Files.createSymbolicLink(store.resolve("tmp"), outside);
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Scratch.under(store))
+                .isInstanceOf(UserError.class).hasMessageContaining(store.resolve("tmp").toString());
+        try (var s = Files.list(outside)) {
+            assertThat(s).isEmpty();
+        }
+    }
 }
