@@ -143,12 +143,12 @@ public final class PublishCommand implements java.util.concurrent.Callable<Integ
         }
     }
 
-    /** What users of the release will see, for the SemVer check before upload; null when unreadable (the registry says why). */
     /** Where publish packs and unpacks: under the store ({@link Scratch}), never the shared temp dir. */
     private static Path scratch(Env env) {
         return Scratch.under(dev.cxpm.core.sync.Store.resolve(env.vars(), env.cwd()).dir());
     }
 
+    /** What users of the release will see, for the SemVer check before upload; null when unreadable (the registry says why). */
     private static Surface surfaceOf(Env env, Path p, Packer.Result packed) {
         try {
             return packed != null ? Surface.of(Plugin.load(p), packed.contentDigest()) : Surface.ofArchive(p, scratch(env));
