@@ -48,6 +48,24 @@ public final class Trees {
         }
     }
 
+    /**
+     * Deletes what it can of dir and everything under it, links deleted, not followed, and throws nothing: for a
+     * command's own temp directory, which is better left behind (it is swept later) than failing the command over.
+     */
+    public static void deleteQuietly(Path dir) {
+        try (java.util.stream.Stream<Path> s = Files.walk(dir)) {
+            s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException ignored) {
+                    // best effort: go on with the rest
+                }
+            });
+        } catch (IOException | java.io.UncheckedIOException ignored) {
+            // missing, or unreadable part-way: what is left stays for the sweep
+        }
+    }
+
     /** Copies the tree at src to dst (which must not exist); symbolic links are copied as links. */
     public static void copy(Path src, Path dst) {
         copy(src, dst, java.util.Set.of());

@@ -5,10 +5,8 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
-import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.Set;
-import java.util.stream.Stream;
 
 /**
  * Writing under the directory an archive is unpacked into (or a pack copied into): only paths {@link UnpackRules}
@@ -88,20 +86,6 @@ final class Destination {
             Files.setPosixFilePermissions(p, mode);
         } catch (UnsupportedOperationException ignored) {
             // not a POSIX file system: there is no execute bit to keep
-        }
-    }
-
-    static void deleteTree(Path dir) {
-        try (Stream<Path> s = Files.walk(dir)) {
-            s.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException ignored) {
-                    // best effort: a leftover temp dir is harmless, it is hidden and never read
-                }
-            });
-        } catch (IOException ignored) {
-            // same
         }
     }
 }

@@ -1,7 +1,6 @@
 package dev.cxpm.core.pack;
 
 import static dev.cxpm.core.pack.Destination.allowExecution;
-import static dev.cxpm.core.pack.Destination.deleteTree;
 import static dev.cxpm.core.pack.Destination.makeDirs;
 import static dev.cxpm.core.pack.Destination.onDisk;
 import static dev.cxpm.core.pack.UnpackRules.admitFile;
@@ -160,7 +159,7 @@ public final class Unpacker {
             throw new UserError(UserError.Kind.IO, "cannot unpack into " + target + ": " + e.getMessage(), null, e);
         } finally {
             if (tmp != null) {
-                deleteTree(tmp);
+                dev.cxpm.core.codexhome.Trees.deleteQuietly(tmp);
             }
         }
     }

@@ -16,13 +16,11 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.stream.Stream;
 
 /**
  * What a plugin offers its users, the part SemVer is about: skills (with a hash of each SKILL.md, to
@@ -109,7 +107,7 @@ public record Surface(String name, String version, SortedMap<String, SkillFace> 
             throw new UserError(UserError.Kind.IO, "cannot unpack " + tgz + ": " + e.getMessage(), null, e);
         } finally {
             if (tmp != null) {
-                deleteTree(tmp);
+                dev.cxpm.core.codexhome.Trees.deleteQuietly(tmp);
             }
         }
     }
@@ -207,13 +205,5 @@ public record Surface(String name, String version, SortedMap<String, SkillFace> 
     private static String str(JsonNode n, String field) {
         JsonNode v = n.path(field);
         return v.isTextual() ? v.asText() : null;
-    }
-
-    static void deleteTree(Path dir) {
-        try (Stream<Path> s = Files.walk(dir)) {
-            s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException ignored) {
-            // a leftover temp dir is harmless
-        }
     }
 }

@@ -25,7 +25,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Base64;
-import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -69,7 +68,7 @@ public final class RegistryExport {
         } catch (UncheckedIOException e) {
             throw new BackupException(BackupException.Cause.IO, "cannot export: " + e.getCause().getMessage(), e);
         } finally {
-            deleteTree(tmp);
+            dev.cxpm.core.codexhome.Trees.deleteQuietly(tmp);
         }
     }
 
@@ -165,23 +164,6 @@ public final class RegistryExport {
             return s.findAny().isEmpty();
         } catch (IOException e) {
             return false;
-        }
-    }
-
-    static void deleteTree(Path dir) {
-        if (!Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(dir)) {
-            s.sorted(Comparator.reverseOrder()).forEach(f -> {
-                try {
-                    Files.deleteIfExists(f);
-                } catch (IOException ignored) {
-                    // best effort: a partial export has a name no restore reads
-                }
-            });
-        } catch (IOException ignored) {
-            // same
         }
     }
 }
