@@ -4,15 +4,10 @@ import dev.cxpm.core.FileText;
 import dev.cxpm.core.Progress;
 import dev.cxpm.core.UserError;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.SeekableByteChannel;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
@@ -97,6 +92,9 @@ public final class GitCli {
      */
     private static final int MAX_OUTPUT_BYTES = 16 << 20;
 
+    /** What is shown of git's stderr when it fails: its words, not what a remote chose to send without end. */
+    private static final int MAX_MESSAGE_BYTES = 64 << 10;
+
     /** Runs git in dir (null: the caller's directory) and returns its stdout, trimmed; NETWORK error on failure. */
     public String run(Path dir, String... args) {
         return run(dir, null, args, args);
@@ -116,80 +114,70 @@ public final class GitCli {
         penv.putAll(env);
         penv.put("GIT_TERMINAL_PROMPT", "0");
         penv.putIfAbsent("GIT_ASKPASS", "echo");
+        pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        Process p;
         try {
-            Path out = Files.createTempFile("cxpm-git", ".out");
-            Path err = Files.createTempFile("cxpm-git", ".err");
-            try {
-                pb.redirectOutput(out.toFile()).redirectError(err.toFile()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-                Process p;
-                try {
-                    p = pb.start();
-                } catch (IOException e) {
-                    throw new UserError(UserError.Kind.NETWORK, "git is not installed (or not on PATH); it is needed for git marketplaces and plugin sources",
-                            "install git (e.g. apt-get install git) or use a local marketplace directory", e);
+            p = pb.start();
+        } catch (IOException e) {
+            throw new UserError(UserError.Kind.NETWORK, "git is not installed (or not on PATH); it is needed for git marketplaces and plugin sources",
+                    "install git (e.g. apt-get install git) or use a local marketplace directory", e);
+        }
+        GitOutput.Stdout out = new GitOutput.Stdout(MAX_OUTPUT_BYTES, () -> end(p));
+        GitOutput.Stderr err = new GitOutput.Stderr(MAX_MESSAGE_BYTES, step != null);
+        Thread outReader = read(p.getInputStream(), out::drain);
+        Thread errReader = read(p.getErrorStream(), err::drain);
+        try {
+            int code;
+            if (step == null) {
+                code = p.waitFor();
+            } else {
+                while (!p.waitFor(200, TimeUnit.MILLISECONDS)) {
+                    err.lastReport().ifPresent(step::status);
                 }
-                int code = step == null ? p.waitFor() : waitShowing(p, err, step);
-                String stdout = FileText.read(out, MAX_OUTPUT_BYTES);
-                if (code != 0) {
-                    String stderr = step == null ? FileText.read(err, MAX_OUTPUT_BYTES).strip() : withoutProgress(err);
-                    throw new UserError(UserError.Kind.NETWORK, "git " + String.join(" ", typed) + " failed with exit status " + code
-                            + (stderr.isEmpty() ? "" : ":\n" + stderr), "check the URL, the ref and your network or git credentials");
-                }
-                return stdout.strip();
-            } finally {
-                Files.deleteIfExists(out);
-                Files.deleteIfExists(err);
+                code = p.exitValue();
             }
+            outReader.join();
+            errReader.join();
+            if (out.overflowed()) {
+                throw new UserError(UserError.Kind.IO, "cannot run git: its output is over " + MAX_OUTPUT_BYTES + " bytes", null);
+            }
+            if (code != 0) {
+                String stderr = err.words();
+                throw new UserError(UserError.Kind.NETWORK, "git " + String.join(" ", typed) + " failed with exit status " + code
+                        + (stderr.isEmpty() ? "" : ":\n" + stderr), "check the URL, the ref and your network or git credentials");
+            }
+            return FileText.utf8(out.bytes()).strip();
         } catch (IOException e) {
             throw new UserError(UserError.Kind.IO, "cannot run git: " + e.getMessage(), null, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new UserError(UserError.Kind.IO, "interrupted while running git", null, e);
+        } finally {
+            if (p.isAlive()) { // interrupted: git is not left running (a walk of every process: only then)
+                end(p);
+            }
         }
     }
 
-    /** Waits for git, showing the last line of its progress report (the tail of its stderr file) now and then. */
-    private static int waitShowing(Process p, Path err, Progress.Step step) throws IOException, InterruptedException {
-        while (!p.waitFor(200, TimeUnit.MILLISECONDS)) {
-            lastReport(err).ifPresent(step::status);
-        }
-        return p.exitValue();
+    /** Ends git and what it started (a remote helper): its output is not read further. */
+    private static void end(Process p) {
+        p.descendants().forEach(ProcessHandle::destroyForcibly);
+        p.destroyForcibly();
     }
 
-    /**
-     * The last line of git's progress report, from the file's last few KiB only: git redraws a report line by
-     * ending it with \r, so a line ended by \r is progress, and one ended by \n a message (an error's words are not a status).
-     */
-    private static Optional<String> lastReport(Path err) throws IOException {
-        try (SeekableByteChannel ch = Files.newByteChannel(err)) {
-            long size = ch.size();
-            ByteBuffer tail = ByteBuffer.allocate((int) Math.min(size, 4096));
-            ch.position(size - tail.capacity());
-            while (tail.hasRemaining() && ch.read(tail) >= 0) {
-                // read the tail whole
-            }
-            String text = new String(tail.array(), 0, tail.position(), StandardCharsets.UTF_8);
-            for (int end = text.lastIndexOf('\r'); end > 0; end = text.lastIndexOf('\r', end - 1)) {
-                int start = Math.max(text.lastIndexOf('\r', end - 1), text.lastIndexOf('\n', end - 1)) + 1;
-                String line = text.substring(start, end).strip();
-                if (!line.isEmpty()) {
-                    return Optional.of(line);
-                }
-            }
-            return Optional.empty();
-        }
+    private interface Drain {
+        void from(java.io.InputStream in) throws IOException;
     }
 
-    /** git's stderr with its progress report left out: what a failed clone said, as without {@code --progress}. */
-    private static String withoutProgress(Path err) throws IOException {
-        StringBuilder b = new StringBuilder();
-        for (String line : FileText.read(err, MAX_OUTPUT_BYTES).split("\n")) {
-            String shown = line.substring(line.lastIndexOf('\r') + 1); // what a terminal would show of a redrawn line
-            if (!Patterns.PROGRESS.matcher(shown.strip()).matches()) {
-                b.append(shown.stripTrailing()).append('\n');
+    /** Reads one of git's pipes on its own thread as it comes, so git never waits on a full pipe. */
+    private static Thread read(java.io.InputStream in, Drain drain) {
+        return Thread.ofVirtual().start(() -> {
+            try (in) {
+                drain.from(in);
+            } catch (IOException closed) {
+                // git was ended (its output over the bound, or the caller interrupted): what was read is kept
             }
-        }
-        return b.toString().strip();
+        });
     }
 
     /**
@@ -197,13 +185,6 @@ public final class GitCli {
      * GitCli): a few ms of a cold command's CPU.
      */
     private static final class Patterns {
-        /**
-         * What git prints with {@code --progress} and not with {@code --quiet} ({@code Receiving objects:  45% (450/1000)},
-         * {@code remote: Enumerating objects: 3, done.}, {@code remote: Total 3 ...}, {@code Cloning into ...}): not an error's words.
-         */
-        static final Pattern PROGRESS = Pattern.compile(
-                "^(remote: )?([^:]{1,60}: +(\\d{1,3}% .*|\\d+(, done\\.)?)|Total \\d+ .*|Cloning into .*)$");
-
         /** The user:password@ of a URL: a token in a remote's URL is not for the screen. */
         static final Pattern CREDENTIALS = Pattern.compile("([A-Za-z][A-Za-z0-9+.-]*://)[^/@\\s]*@");
     }
