@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Clock;
 import java.time.Duration;
 
 /**
@@ -24,8 +25,11 @@ public final class Scratch {
     private Scratch() {
     }
 
-    /** {@code root/tmp}, made when missing, with what killed commands left there over an hour ago removed. */
-    public static Path under(Path root) {
+    /**
+     * {@code root/tmp}, made when missing, with what killed commands left there over an hour ago removed; clock: now,
+     * which the age of a leftover is read against.
+     */
+    public static Path under(Path root, Clock clock) {
         Path dir = root.resolve("tmp");
         try {
             Files.createDirectories(dir);
@@ -38,7 +42,7 @@ public final class Scratch {
             throw new UserError(UserError.Kind.INVALID_INPUT, dir + " is a link or not a directory; cxpm unpacks archives there",
                     "remove it (cxpm makes it again as a directory), or point CXPM_STORE elsewhere");
         }
-        sweep(dir, System.currentTimeMillis() - STALE.toMillis());
+        sweep(dir, clock.millis() - STALE.toMillis());
         return dir;
     }
 

@@ -82,7 +82,7 @@ public final class UpdateCommand implements Callable<Integer> {
         if (!Files.exists(a) || !Files.exists(b)) {
             return;
         }
-        Path scratch = dev.cxpm.core.Scratch.under(ctx.store().dir());
+        Path scratch = dev.cxpm.core.Scratch.under(ctx.store().dir(), root.env.clock());
         SurfaceDiff diff = SurfaceDiff.between(Surface.ofArchive(a, scratch), Surface.ofArchive(b, scratch));
         for (SurfaceDiff.Change ch : diff.changes()) {
             root.env.out().println("    " + ch.component().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ')

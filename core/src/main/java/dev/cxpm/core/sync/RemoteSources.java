@@ -73,7 +73,8 @@ public final class RemoteSources implements AutoCloseable {
     private Path work() {
         try {
             if (workDir == null) {
-                workDir = dev.cxpm.core.TempPaths.directory(dev.cxpm.core.Scratch.under(scratchRoot), "sources-");
+                // the system clock here: ProjectSync, which makes this, has no clock of its own yet
+                workDir = dev.cxpm.core.TempPaths.directory(dev.cxpm.core.Scratch.under(scratchRoot, java.time.Clock.systemUTC()), "sources-");
             }
             return workDir;
         } catch (IOException e) {
