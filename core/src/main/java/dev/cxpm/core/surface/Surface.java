@@ -89,14 +89,14 @@ public record Surface(String name, String version, SortedMap<String, SkillFace> 
 
     /**
      * The surface of a packed plugin: unpacked safely into a new directory under {@code scratch} (named after the
-     * archive, so a plugin without a manifest name gets a sensible one), read, then deleted. {@code scratch} is under a
-     * root its caller owns and sweeps (the store's {@link dev.cxpm.core.Scratch}, a registry's upload spool), never the
-     * shared temp dir, where a JVM killed meanwhile would leave the plugin's files for good.
+     * archive, so a plugin without a manifest name gets a sensible one), read, then deleted. {@code scratch} is an
+     * existing directory under a root its caller owns and sweeps (the store's {@link dev.cxpm.core.Scratch}, which makes
+     * it, or a registry's upload spool, where the caller made it), never the shared temp dir, where a JVM killed
+     * meanwhile would leave the plugin's files for good.
      */
     public static Surface ofArchive(Path tgz, Path scratch) {
         Path tmp = null;
         try {
-            Files.createDirectories(scratch);
             tmp = dev.cxpm.core.TempPaths.directory(scratch, "surface-");
             String base = tgz.getFileName().toString().replaceFirst("\\.(tgz|tar\\.gz)$", "");
             // the file's name is the fallback plugin name; one Codex would refuse (`..tgz`) must not leave tmp

@@ -194,7 +194,7 @@ class SurfaceDiffTest {
     @Test
     void aPackedPluginHasTheSameSurfaceAsItsDirectory() throws IOException {
         Path tgz = new Packer().pack(old, tmp.resolve("demo-1.0.0.tgz")).file();
-        Surface packed = Surface.ofArchive(tgz, tmp.resolve("scratch"));
+        Surface packed = Surface.ofArchive(tgz, Files.createDirectories(tmp.resolve("scratch")));
         assertThat(packed).isEqualTo(Surface.of(old));
         assertThat(SurfaceDiff.between(packed, Surface.of(neu)).required()).isEqualTo(BumpLevel.NONE);
     }
