@@ -10,6 +10,7 @@ import dev.cxpm.registry.index.SigningKeys;
 import dev.cxpm.registry.ops.ClientAddress;
 import dev.cxpm.registry.ops.CostlyRequests;
 import dev.cxpm.registry.ops.Health;
+import dev.cxpm.registry.ops.JdkServerLimits;
 import dev.cxpm.registry.ops.Metrics;
 import dev.cxpm.registry.ops.Operations;
 import dev.cxpm.registry.ops.Traffic;
@@ -220,52 +221,9 @@ public final class RegistryServer implements AutoCloseable {
         }
     }
 
-    /** The JDK server's switch for TCP_NODELAY on the connections it accepts, read once, when the first server starts. */
-    static final String NO_DELAY = "sun.net.httpserver.nodelay";
-
-    /** The JDK server's limit, in seconds, on the time from a request's first byte to the end of its body; unset: none. */
-    static final String MAX_REQUEST_TIME = "sun.net.httpserver.maxReqTime";
-    /** The JDK server's limit on connections open at once (more are closed as they are accepted); unset: none. */
-    static final String MAX_CONNECTIONS = "jdk.httpserver.maxConnections";
-    /** The JDK server's limit on a request line and headers together, in bytes; unset: 380 KiB. */
-    static final String MAX_HEADER_BYTES = "sun.net.httpserver.maxReqHeaderSize";
-    /** Connections at once and bytes of request head each: what clients that never finish their headers can hold, 64 MiB. */
-    static final int DEFAULT_MAX_CONNECTIONS = 2048;
-    static final int DEFAULT_MAX_HEADER_BYTES = 32 * 1024;
-    /** Past the upload time: the wait for an upload's place and its headers come before the upload's own deadline. */
-    static final Duration REQUEST_TIME_MARGIN = Duration.ofSeconds(10);
-    /** Never less, whatever the upload time: the limit holds for every server of the JVM, and for every request. */
-    static final Duration MIN_REQUEST_TIME = Duration.ofSeconds(30);
-
-    /**
-     * The JDK server reads a request's line and headers itself, before any handler, and by default lets a client take
-     * for ever (a header a second, slowloris) on as many connections as it opens, each holding up to 380 KiB of head in
-     * the heap. Unless the operator set them (-D wins), every request must now arrive whole, body included, within the
-     * upload time plus {@link #REQUEST_TIME_MARGIN}, and at least {@link #MIN_REQUEST_TIME} (uploads have their own, shorter, deadline: {@link Uploads}), with at
-     * most 2,048 connections of at most 32 KiB of head each. The JDK reads these once, when the JVM's first HTTP server
-     * is made: in a JVM that made one before (a test's stub server), they are whatever they were then.
-     */
-    static void boundRequests(Duration maxUploadTime) {
-        if (System.getProperty(MAX_REQUEST_TIME) == null) {
-            System.setProperty(MAX_REQUEST_TIME, Long.toString(Math.max(MIN_REQUEST_TIME.toSeconds(), maxUploadTime.plus(REQUEST_TIME_MARGIN).toSeconds())));
-        }
-        if (System.getProperty(MAX_CONNECTIONS) == null) {
-            System.setProperty(MAX_CONNECTIONS, Integer.toString(DEFAULT_MAX_CONNECTIONS));
-        }
-        if (System.getProperty(MAX_HEADER_BYTES) == null) {
-            System.setProperty(MAX_HEADER_BYTES, Integer.toString(DEFAULT_MAX_HEADER_BYTES));
-        }
-    }
-
     /** Starts serving on host:port (port 0 picks a free one). */
     public static RegistryServer start(Registry registry, String host, int port, Options options) throws IOException {
-        // answers leave at once (TCP_NODELAY; an operator's own -D setting wins): with Nagle's algorithm, the JDK
-        // server's default, the tail of an answer longer than one segment waited for the client's delayed ACK, about
-        // 40 ms, so a page of search results took 23 ms at the median at any load (issue 12)
-        if (System.getProperty(NO_DELAY) == null) {
-            System.setProperty(NO_DELAY, "true");
-        }
-        boundRequests(options.maxUploadTime());
+        JdkServerLimits.apply(options.maxUploadTime());
         HttpServer http = HttpServer.create(new InetSocketAddress(host, port), 128);
         SigningKeys keys = SigningKeys.loadOrCreate(options.signingKey(), java.time.Instant.now());
         RegistryServer s = new RegistryServer(registry, http, new CodexMarketplace(registry, options.codexRepository(), options.marketplaceName()),

@@ -23,7 +23,7 @@ class AnswersWithoutDelayTest {
              RegistryServer server = RegistryServer.start(registry, "127.0.0.1", 0,
                      new RegistryServer.Options(dir.resolve("codex-marketplace.git"), "cxpm-registry"))) {
             assertThat(server).isNotNull();
-            assertThat(System.getProperty(RegistryServer.NO_DELAY)).isEqualTo("true");
+            assertThat(System.getProperty(dev.cxpm.registry.ops.JdkServerLimits.NO_DELAY)).isEqualTo("true");
         }
     }
 }
