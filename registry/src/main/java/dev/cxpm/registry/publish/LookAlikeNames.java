@@ -1,6 +1,6 @@
 package dev.cxpm.registry.publish;
 
-import dev.cxpm.registry.storage.NameVariants;
+import dev.cxpm.registry.storage.search.NameVariants;
 import java.util.Collection;
 import java.util.Optional;
 

@@ -8,6 +8,7 @@ import static dev.cxpm.registry.storage.Sql.update;
 import dev.cxpm.core.pack.Integrity;
 import dev.cxpm.registry.storage.RegistryDatabase.PluginRow;
 import dev.cxpm.registry.storage.RegistryDatabase.VersionRow;
+import dev.cxpm.registry.storage.search.NameVariants;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

@@ -2,6 +2,7 @@ package dev.cxpm.registry.storage;
 
 import dev.cxpm.core.pack.Integrity;
 import dev.cxpm.registry.Registry;
+import dev.cxpm.registry.storage.search.NameVariants;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;

@@ -69,8 +69,8 @@ class LookAlikeNamesTest {
             String other = t.toString();
             if (LookAlikeNames.confusableWith(other, List.of(a)).isPresent()) {
                 pairs++;
-                assertThat(dev.cxpm.registry.storage.NameVariants.of(other)).as(other + " / " + a)
-                        .containsAnyElementsOf(dev.cxpm.registry.storage.NameVariants.of(a));
+                assertThat(dev.cxpm.registry.storage.search.NameVariants.of(other)).as(other + " / " + a)
+                        .containsAnyElementsOf(dev.cxpm.registry.storage.search.NameVariants.of(a));
             }
         }
         assertThat(pairs).isGreaterThan(1000);

@@ -1,4 +1,4 @@
-package dev.cxpm.registry.storage;
+package dev.cxpm.registry.storage.search;
 
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
