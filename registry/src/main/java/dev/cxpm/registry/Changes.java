@@ -1,6 +1,7 @@
 package dev.cxpm.registry;
 
 import dev.cxpm.registry.index.IndexDocuments;
+import dev.cxpm.registry.search.PluginSearch;
 import dev.cxpm.registry.storage.RegistryDatabase;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -12,13 +13,13 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 final class Changes {
     private final RegistryDatabase db;
-    private final SearchCache searchCache;
+    private final PluginSearch search;
     private final IndexDocuments indexes;
     private final List<Registry.ChangeListener> listeners = new CopyOnWriteArrayList<>();
 
-    Changes(RegistryDatabase db, SearchCache searchCache, IndexDocuments indexes) {
+    Changes(RegistryDatabase db, PluginSearch search, IndexDocuments indexes) {
         this.db = db;
-        this.searchCache = searchCache;
+        this.search = search;
         this.indexes = indexes;
     }
 
@@ -44,7 +45,7 @@ final class Changes {
      */
     private void changed(String plugin, boolean writer) {
         db.changed(plugin);
-        searchCache.changed();
+        search.changed();
         if (writer) {
             indexes.changed(plugin);
         }

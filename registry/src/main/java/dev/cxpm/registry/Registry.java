@@ -6,12 +6,11 @@ import dev.cxpm.registry.index.SigningKeys;
 import dev.cxpm.registry.publish.Publishing;
 import dev.cxpm.registry.publish.SemverGate;
 import dev.cxpm.registry.publish.VersionPages;
+import dev.cxpm.registry.search.PluginSearch;
 import dev.cxpm.registry.storage.JdbcDatabase;
 import dev.cxpm.registry.storage.RegistryDatabase;
 import dev.cxpm.registry.storage.RegistryDatabase.AdvisoryRow;
 import dev.cxpm.registry.storage.RegistryDatabase.PluginRow;
-import dev.cxpm.registry.storage.RegistryDatabase.SearchPage;
-import dev.cxpm.registry.storage.RegistryDatabase.SearchQuery;
 import dev.cxpm.registry.storage.RegistryDatabase.TokenRow;
 import dev.cxpm.registry.storage.RegistryDatabase.VersionRow;
 import dev.cxpm.registry.storage.backup.BlobGc;
@@ -35,7 +34,8 @@ import java.util.Optional;
  * The registry's rules, shared by every storage setup: who may publish what, how an upload is
  * checked before anything is stored, the order of writes that keeps a crash harmless (blob
  * first, version row after; orphan blobs swept at start by a single server), tokens ({@link Tokens}), what owners may
- * change ({@link Owners}), the index document ({@link IndexDocuments}), search, and what a change reaches ({@link Changes}).
+ * change ({@link Owners}), the index document ({@link IndexDocuments}), search ({@link PluginSearch}), and what a
+ * change reaches ({@link Changes}).
  * The HTTP layer ({@link RegistryServer}) only maps requests to these calls.
  */
 public final class Registry implements AutoCloseable {
@@ -48,16 +48,13 @@ public final class Registry implements AutoCloseable {
     private final Clock clock;
     private final Publishing publishing;
     private final SemverGate surfaces;
-    /** See {@link #spoolIn}; null: the shared temp dir. */
-    private volatile Path spool;
     private final Tokens tokens;
     private final Owners owners;
     private final VersionPages pages;
     private final DownloadCounts downloads;
-    private final TypoSearch typos;
     private final AuditLog audit;
     private final Advisories advisories;
-    private final SearchCache searchCache = new SearchCache(SearchCache.MAX_BYTES);
+    private final PluginSearch search;
     private final IndexDocuments indexes;
     private final Changes changes;
     /** Other processes' changes on a shared PostgreSQL database ({@code ChangeFeed}); nothing on SQLite. */
@@ -70,14 +67,14 @@ public final class Registry implements AutoCloseable {
         this.audit = new AuditLog(db, clock);
         this.pages = new VersionPages(db, blobs);
         this.downloads = new DownloadCounts(db);
-        this.typos = new TypoSearch(db);
+        this.search = new PluginSearch(db);
         this.surfaces = new SemverGate(db, blobs);
         this.publishing = new Publishing(db, blobs, clock, surfaces, pages, audit);
         this.tokens = new Tokens(db, clock, audit);
         this.owners = new Owners(db, surfaces, audit);
         this.advisories = new Advisories(db, clock, owners, audit);
         this.indexes = new IndexDocuments(db, surfaces);
-        this.changes = new Changes(db, searchCache, indexes);
+        this.changes = new Changes(db, search, indexes);
         this.feed = db.listen(changes::heard);
     }
 
@@ -203,29 +200,15 @@ public final class Registry implements AutoCloseable {
      * JVM killed meanwhile leaves a plugin's files for good. {@link #embedded} and {@link RegistryServer#start} set it.
      */
     public void spoolIn(Path dir) {
-        this.spool = dir;
+        publishing.spoolIn(dir);
         surfaces.unpackIn(dir);
     }
 
-    /** The same for an archive in memory (demo plugins, tests), in a temp dir of its own: the check unpacks beside it. */
+    /** The same for an archive in memory (demo plugins, tests), in a directory of its own under the spool ({@link Publishing}). */
     public Published publish(Caller caller, byte[] tgz) {
-        Path dir = null;
-        try {
-            Path where = spool;
-            if (where != null) {
-                Files.createDirectories(where);
-                dir = dev.cxpm.core.TempPaths.directory(where, "publish-");
-            } else {
-                dir = Files.createTempDirectory("cxpm-publish-");
-            }
-            return publish(caller, Files.write(dir.resolve("upload.tgz"), tgz));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } finally {
-            if (dir != null) {
-                dev.cxpm.core.codexhome.Trees.delete(dir);
-            }
-        }
+        Published p = publishing.publish(caller, tgz);
+        changes.changed(p.name());
+        return p;
     }
 
     /** Yanking, deprecating and owner changes are for the plugin's owners and admins ({@link Owners}). */
@@ -356,29 +339,14 @@ public final class Registry implements AutoCloseable {
         return db.pluginsOwnedBy(user);
     }
 
-    public record SearchResult(long total, int page, int perPage, List<PluginRow> plugins) {
+    /** A page of plugins matching the words and category ({@link PluginSearch}): answered from its cache when it can. */
+    public PluginSearch.Result search(String text, String category, int page, int perPage) {
+        return search.answer(text, category, page, perPage);
     }
 
-    public static final int MAX_PER_PAGE = 100;
-    /** Longer queries (or category filters) are refused: no name or description search needs more. */
-    public static final int MAX_QUERY_CHARS = 256;
-    public static final int MAX_QUERY_TERMS = 16;
-
-    public SearchResult search(String text, String category, int page, int perPage) {
-        SearchQuery q = SearchCache.query(text, category, page, perPage);
-        return searchCache.answer(q, () -> {
-            SearchPage r = db.search(q);
-            return new SearchResult(r.total(), q.page(), q.perPage(), r.plugins());
-        });
-    }
-
-    /** A search's answer, and the query it answers when the one typed found nothing and a typo was corrected. */
-    public record TolerantSearch(SearchResult result, Optional<String> corrected) {
-    }
-
-    /** {@link #search}, and when it finds nothing, the same with misspelt words corrected ({@link TypoSearch}). */
-    public TolerantSearch searchTolerant(String text, String category, int page, int perPage) {
-        return typos.search(text, t -> search(t, category, page, perPage));
+    /** {@link #search}, and when it finds nothing, the same with misspelt words corrected. */
+    public PluginSearch.Tolerant searchTolerant(String text, String category, int page, int perPage) {
+        return search.tolerant(text, category, page, perPage);
     }
 
     /** Readies search for a server's load: its in-memory index is filled in the background (searches work meanwhile). */
@@ -388,7 +356,7 @@ public final class Registry implements AutoCloseable {
 
     /** What the search cache holds, in bytes of queries and answers. */
     long searchCacheBytes() {
-        return searchCache.retainedBytes();
+        return search.cacheBytes();
     }
 
     /**

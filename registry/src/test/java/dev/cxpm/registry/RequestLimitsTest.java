@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.cxpm.registry.storage.RegistryDatabase;
+import dev.cxpm.registry.search.PluginSearch;
 import java.io.ByteArrayOutputStream;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -104,14 +104,14 @@ class RequestLimitsTest {
 
     @Test
     void searchQueryLongerThanTheCapOrWithTooManyTermsIsRefusedWithA400() throws Exception {
-        assertThat(search("x".repeat(Registry.MAX_QUERY_CHARS)).statusCode()).isEqualTo(200);
+        assertThat(search("x".repeat(PluginSearch.MAX_QUERY_CHARS)).statusCode()).isEqualTo(200);
         HttpResponse<String> tooLong = search("x".repeat(20_000)); // within the 32 KiB of head a request may have
         assertThat(tooLong.statusCode()).isEqualTo(400);
         assertThat(json(tooLong).path("error").asText()).isEqualTo("query-too-long");
-        assertThat(json(tooLong).path("message").asText()).contains(String.valueOf(Registry.MAX_QUERY_CHARS));
+        assertThat(json(tooLong).path("message").asText()).contains(String.valueOf(PluginSearch.MAX_QUERY_CHARS));
 
-        assertThat(search("a ".repeat(Registry.MAX_QUERY_TERMS)).statusCode()).isEqualTo(200);
-        HttpResponse<String> tooMany = search("a ".repeat(Registry.MAX_QUERY_TERMS + 1));
+        assertThat(search("a ".repeat(PluginSearch.MAX_QUERY_TERMS)).statusCode()).isEqualTo(200);
+        HttpResponse<String> tooMany = search("a ".repeat(PluginSearch.MAX_QUERY_TERMS + 1));
         assertThat(tooMany.statusCode()).isEqualTo(400);
         assertThat(json(tooMany).path("error").asText()).isEqualTo("query-too-long");
 
@@ -119,37 +119,23 @@ class RequestLimitsTest {
                 HttpResponse.BodyHandlers.ofString());
         assertThat(page.statusCode()).isEqualTo(400);
         assertThat(page.headers().firstValue("Content-Type").orElse("")).startsWith("text/html");
-        assertThat(page.body()).contains("at most " + Registry.MAX_QUERY_CHARS);
+        assertThat(page.body()).contains("at most " + PluginSearch.MAX_QUERY_CHARS);
     }
 
     @Test
     void searchCacheStaysUnderItsBoundAfterManyDistinctBigQueries() throws Exception {
         registry.publish(new Caller("alice", List.of(Caller.ADMIN), null), RegistryServerTest.plugin("demo", "1.0.0"));
         for (int i = 0; i < 2_000; i++) {
-            String q = ("w" + i + "z").repeat(Registry.MAX_QUERY_CHARS).substring(0, Registry.MAX_QUERY_CHARS);
+            String q = ("w" + i + "z").repeat(PluginSearch.MAX_QUERY_CHARS).substring(0, PluginSearch.MAX_QUERY_CHARS);
             registry.search(q, "c" + i, 1, 100);
         }
-        assertThat(registry.searchCacheBytes()).isPositive().isLessThanOrEqualTo(SearchCache.MAX_BYTES);
+        assertThat(registry.searchCacheBytes()).isPositive().isLessThanOrEqualTo(PluginSearch.MAX_CACHE_BYTES);
         // the same words in another case or spacing are the same entry, not a new one
         long before = registry.searchCacheBytes();
         registry.search("Demo", null, 1, 20);
         long one = registry.searchCacheBytes();
         registry.search("  DEMO  ", null, 1, 20);
         assertThat(registry.searchCacheBytes()).isEqualTo(one).isGreaterThanOrEqualTo(before);
-    }
-
-    @Test
-    void aCacheFullOfBigEntriesEvictsTheOldestAndReportsItsSizeUnderTheBound() {
-        SearchCache cache = new SearchCache(1 << 20);
-        String description = "d".repeat(10_000);
-        for (int i = 0; i < 1_000; i++) {
-            RegistryDatabase.PluginRow row = new RegistryDatabase.PluginRow("p" + i, null, description, null, List.of(), List.of(), "1.0.0", null, null);
-            cache.put(new RegistryDatabase.SearchQuery("q" + i, null, 1, 20),
-                    new Registry.SearchResult(1, 1, 20, List.of(row)), 0);
-        }
-        assertThat(cache.retainedBytes()).isPositive().isLessThanOrEqualTo(1 << 20);
-        assertThat(cache.get(new RegistryDatabase.SearchQuery("q999", null, 1, 20), 0)).isPresent();
-        assertThat(cache.get(new RegistryDatabase.SearchQuery("q0", null, 1, 20), 0)).isEmpty();
     }
 
     private static JsonNode json(HttpResponse<String> r) throws Exception {

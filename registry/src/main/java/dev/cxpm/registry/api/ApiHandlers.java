@@ -177,9 +177,9 @@ public final class ApiHandlers {
 
     public void search(Request r) throws IOException {
         Map<String, String> q = r.query();
-        Registry.TolerantSearch found = registry.searchTolerant(q.get("q"), q.get("category"),
+        dev.cxpm.registry.search.PluginSearch.Tolerant found = registry.searchTolerant(q.get("q"), q.get("category"),
                 Request.intParam(q, "page", 1), Request.intParam(q, "perPage", 20));
-        Registry.SearchResult result = found.result();
+        dev.cxpm.registry.search.PluginSearch.Result result = found.result();
         // written straight from the rows (the bytes a tree of nodes gave, without building the tree): a search's
         // answer is most of what it costs beyond the match
         ByteArrayOutputStream body = new ByteArrayOutputStream(256 + 256 * result.plugins().size());

@@ -37,6 +37,8 @@ public final class Publishing {
     private final SemverGate semver;
     private final VersionPages pages;
     private final AuditLog audit;
+    /** See {@link #spoolIn}; null: the shared temp dir. */
+    private volatile Path spool;
 
     /** semver: the registry's one gate (so where it unpacks blobs, {@link SemverGate#unpackIn}, is set once for both). */
     public Publishing(RegistryDatabase db, BlobStore blobs, Clock clock, SemverGate semver, VersionPages pages, AuditLog audit) {
@@ -46,6 +48,32 @@ public final class Publishing {
         this.clock = clock;
         this.semver = semver;
         this.pages = pages;
+    }
+
+    /** An archive in memory is published from a directory of its own under dir ({@code Registry#spoolIn}) from now on. */
+    public void spoolIn(Path dir) {
+        this.spool = dir;
+    }
+
+    /** An archive in memory (demo plugins, tests), written to a directory of its own first: the check unpacks beside it. */
+    public Registry.Published publish(Caller caller, byte[] tgz) {
+        Path dir = null;
+        try {
+            Path where = spool;
+            if (where != null) {
+                Files.createDirectories(where);
+                dir = dev.cxpm.core.TempPaths.directory(where, "publish-");
+            } else {
+                dir = Files.createTempDirectory("cxpm-publish-");
+            }
+            return publish(caller, Files.write(dir.resolve("upload.tgz"), tgz), null);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            if (dir != null) {
+                dev.cxpm.core.codexhome.Trees.delete(dir);
+            }
+        }
     }
 
     /**

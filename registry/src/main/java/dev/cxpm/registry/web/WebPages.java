@@ -27,8 +27,8 @@ public final class WebPages {
 
     /** {@code install}: the one command that installs cxpm from this registry, shown first when it serves a release. */
     String home(String q, String category, int page, String install) {
-        Registry.TolerantSearch found = registry.searchTolerant(q, category, page, PER_PAGE);
-        Registry.SearchResult r = found.result();
+        dev.cxpm.registry.search.PluginSearch.Tolerant found = registry.searchTolerant(q, category, page, PER_PAGE);
+        dev.cxpm.registry.search.PluginSearch.Result r = found.result();
         StringBuilder b = new StringBuilder();
         if (install != null) {
             b.append("<p class=get-cxpm>New to cxpm? Install it: <code id=install-cxpm>").append(esc(install)).append("</code></p>");

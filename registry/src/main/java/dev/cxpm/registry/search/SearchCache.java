@@ -1,5 +1,6 @@
-package dev.cxpm.registry;
+package dev.cxpm.registry.search;
 
+import dev.cxpm.registry.RegistryException;
 import dev.cxpm.registry.storage.RegistryDatabase.PluginRow;
 import dev.cxpm.registry.storage.RegistryDatabase.SearchQuery;
 import java.util.Iterator;
@@ -19,11 +20,10 @@ import java.util.function.Supplier;
 final class SearchCache {
 
     static final java.time.Duration TTL = java.time.Duration.ofSeconds(5);
-    static final long MAX_BYTES = 16L << 20;
     /** Roughly what a Java object and its header cost beyond its characters. */
     private static final int OVERHEAD = 64;
 
-    private record Entry(Registry.SearchResult result, long generation, long at, long bytes) {
+    private record Entry(PluginSearch.Result result, long generation, long at, long bytes) {
     }
 
     private final long maxBytes;
@@ -42,18 +42,18 @@ final class SearchCache {
     }
 
     /** The cached answer to the query, or {@code run}'s, kept when no change ran meanwhile. */
-    Registry.SearchResult answer(SearchQuery q, Supplier<Registry.SearchResult> run) {
+    PluginSearch.Result answer(SearchQuery q, Supplier<PluginSearch.Result> run) {
         long gen = generation.get();
-        Optional<Registry.SearchResult> cached = get(q, gen);
+        Optional<PluginSearch.Result> cached = get(q, gen);
         if (cached.isPresent()) {
             return cached.get();
         }
-        Registry.SearchResult result = run.get();
+        PluginSearch.Result result = run.get();
         put(q, result, gen);
         return result;
     }
 
-    synchronized Optional<Registry.SearchResult> get(SearchQuery q, long generation) {
+    synchronized Optional<PluginSearch.Result> get(SearchQuery q, long generation) {
         Entry e = entries.get(q);
         if (e == null || e.generation() != generation || System.nanoTime() - e.at() >= TTL.toNanos()) {
             return Optional.empty();
@@ -61,7 +61,7 @@ final class SearchCache {
         return Optional.of(e.result());
     }
 
-    synchronized void put(SearchQuery q, Registry.SearchResult result, long generation) {
+    synchronized void put(SearchQuery q, PluginSearch.Result result, long generation) {
         long size = size(q, result);
         if (size > maxBytes / 8) {
             return; // one answer may not push out most of the others
@@ -80,7 +80,7 @@ final class SearchCache {
         return bytes;
     }
 
-    private static long size(SearchQuery q, Registry.SearchResult result) {
+    private static long size(SearchQuery q, PluginSearch.Result result) {
         long n = OVERHEAD * 3 + chars(q.text()) + chars(q.category());
         for (PluginRow p : result.plugins()) {
             n += OVERHEAD * 4 + chars(p.name()) + chars(p.displayName()) + chars(p.description()) + chars(p.category())
@@ -104,16 +104,16 @@ final class SearchCache {
      * that what the cache keys on is bounded and one query spelled two ways is one entry.
      */
     static SearchQuery query(String text, String category, int page, int perPage) {
-        int maxChars = Registry.MAX_QUERY_CHARS;
+        int maxChars = PluginSearch.MAX_QUERY_CHARS;
         if (text != null && text.strip().length() > maxChars || category != null && category.strip().length() > maxChars) {
             throw new RegistryException(400, "query-too-long", "a search query or category is at most " + maxChars + " characters");
         }
         java.util.List<String> words = dev.cxpm.registry.storage.Dialect.words(text);
-        if (words.size() > Registry.MAX_QUERY_TERMS) {
-            throw new RegistryException(400, "query-too-long", "a search query has at most " + Registry.MAX_QUERY_TERMS + " words");
+        if (words.size() > PluginSearch.MAX_QUERY_TERMS) {
+            throw new RegistryException(400, "query-too-long", "a search query has at most " + PluginSearch.MAX_QUERY_TERMS + " words");
         }
         String cat = category == null || category.isBlank() ? null : category.toLowerCase(java.util.Locale.ROOT);
         return new SearchQuery(String.join(" ", words), cat, Math.max(1, page),
-                Math.min(Registry.MAX_PER_PAGE, Math.max(1, perPage)));
+                Math.min(PluginSearch.MAX_PER_PAGE, Math.max(1, perPage)));
     }
 }

@@ -1,4 +1,4 @@
-package dev.cxpm.registry;
+package dev.cxpm.registry.search;
 
 import dev.cxpm.core.EditDistance;
 import dev.cxpm.registry.storage.Dialect;
@@ -29,14 +29,14 @@ final class TypoSearch {
     }
 
     /** Runs the search as typed, and when it finds nothing and a word can be corrected, again with the corrections. */
-    Registry.TolerantSearch search(String text, Function<String, Registry.SearchResult> search) {
-        Registry.SearchResult exact = search.apply(text);
+    PluginSearch.Tolerant search(String text, Function<String, PluginSearch.Result> search) {
+        PluginSearch.Result exact = search.apply(text);
         if (exact.total() > 0 || text == null || text.isBlank()) {
-            return new Registry.TolerantSearch(exact, Optional.empty());
+            return new PluginSearch.Tolerant(exact, Optional.empty());
         }
         Optional<String> corrected = correct(text);
-        Optional<Registry.SearchResult> found = corrected.map(search).filter(r -> r.total() > 0);
-        return found.isPresent() ? new Registry.TolerantSearch(found.get(), corrected) : new Registry.TolerantSearch(exact, Optional.empty());
+        Optional<PluginSearch.Result> found = corrected.map(search).filter(r -> r.total() > 0);
+        return found.isPresent() ? new PluginSearch.Tolerant(found.get(), corrected) : new PluginSearch.Tolerant(exact, Optional.empty());
     }
 
     /** The query with its misspelt words corrected, or empty when no word could be (or needed to be). */
