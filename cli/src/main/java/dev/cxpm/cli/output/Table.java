@@ -9,9 +9,9 @@ public final class Table {
     /**
      * The widest a column is padded to: a longer cell is followed by its two spaces only, so a cell from outside (a
      * hand-edited cxpm.lock's version of megabytes) cannot pad every other row to its width, and the output stays
-     * linear in what is printed.
+     * linear in what is printed (a real cell, a long path or git URL included, is narrower: tables print as before).
      */
-    static final int WIDEST_PADDED = 128;
+    static final int WIDEST_PADDED = 1024;
 
     private final List<String[]> rows = new ArrayList<>();
 
