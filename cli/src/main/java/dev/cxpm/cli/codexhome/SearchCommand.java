@@ -47,10 +47,10 @@ public final class SearchCommand implements Runnable {
             ObjectNode o = JsonOutput.object();
             ArrayNode arr = o.putArray("results");
             for (Catalog.Hit h : hits) {
-                Catalog.Item i = h.item();
+                Catalog.Summary i = h.item();
                 ObjectNode n = arr.addObject();
                 n.put("pluginId", i.id());
-                n.put("name", i.entry().name());
+                n.put("name", i.name());
                 n.put("marketplaceName", i.marketplace().name());
                 putOpt(n, "version", i.version().orElse(null));
                 putOpt(n, "displayName", i.displayName().orElse(null));
@@ -76,7 +76,7 @@ public final class SearchCommand implements Runnable {
         } else {
             Table t = new Table("PLUGIN", "VERSION", "DESCRIPTION");
             for (Catalog.Hit h : hits) {
-                Catalog.Item i = h.item();
+                Catalog.Summary i = h.item();
                 t.row(i.id(), i.version().orElse("-"), oneLine(i.description().orElse("")));
             }
             t.print(env.out());

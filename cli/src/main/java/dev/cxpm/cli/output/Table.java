@@ -4,8 +4,15 @@ import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 
-/** A plain text table for human output: columns padded to their widest cell, two spaces apart. */
+/** A plain text table for human output: columns padded to their widest cell (up to {@link #WIDEST_PADDED}), two spaces apart. */
 public final class Table {
+    /**
+     * The widest a column is padded to: a longer cell is followed by its two spaces only, so a cell from outside (a
+     * hand-edited cxpm.lock's version of megabytes) cannot pad every other row to its width, and the output stays
+     * linear in what is printed (a real cell, a long path or git URL included, is narrower: tables print as before).
+     */
+    static final int WIDEST_PADDED = 1024;
+
     private final List<String[]> rows = new ArrayList<>();
 
     public Table(String... header) {
@@ -26,7 +33,9 @@ public final class Table {
         int[] width = new int[cols];
         for (String[] r : rows) {
             for (int i = 0; i < cols; i++) {
-                width[i] = Math.max(width[i], r[i].length());
+                if (r[i].length() <= WIDEST_PADDED) {
+                    width[i] = Math.max(width[i], r[i].length());
+                }
             }
         }
         for (String[] r : rows) {
@@ -34,7 +43,7 @@ public final class Table {
             for (int i = 0; i < cols; i++) {
                 sb.append(r[i]);
                 if (i < cols - 1) {
-                    sb.append(" ".repeat(width[i] - r[i].length() + 2));
+                    sb.append(" ".repeat(Math.max(width[i] - r[i].length(), 0) + 2));
                 }
             }
             out.println(sb.toString().stripTrailing());

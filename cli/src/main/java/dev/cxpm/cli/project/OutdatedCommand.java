@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.cxpm.cli.ExitCodes;
 import dev.cxpm.cli.Main;
+import dev.cxpm.cli.output.Table;
 import dev.cxpm.cli.help.Examples;
 import dev.cxpm.core.lock.Lockfile;
 import dev.cxpm.core.project.ProjectManifest;
@@ -79,35 +80,26 @@ public final class OutdatedCommand implements Callable<Integer> {
             return exit;
         }
         SyncReport.printUnreachable(root.env, unreachable);
-        List<String[]> table = new ArrayList<>();
         boolean anyHeld = rows.stream().anyMatch(r -> !r.heldBack().isEmpty());
-        table.add(new String[] {"PLUGIN", "CURRENT", "WANTED", "LATEST", "MARKETPLACE", "HELD BACK"});
+        String[] header = {"PLUGIN", "CURRENT", "WANTED", "LATEST", "MARKETPLACE", "HELD BACK"};
+        int columns = anyHeld ? 6 : 5;
+        Table table = new Table(java.util.Arrays.copyOf(header, columns));
+        boolean any = false;
         for (Outdated.Row r : rows) {
             if (r.outdated() || !r.heldBack().isEmpty()) {
-                table.add(new String[] {r.plugin() + (r.direct() ? "" : " (dependency)"), r.current().orElse("-"),
+                any = true;
+                String[] row = {r.plugin() + (r.direct() ? "" : " (dependency)"), r.current().orElse("-"),
                         r.wanted().orElse("-"), r.latest().orElse("-"), r.marketplace().orElse("-"),
                         r.heldBack().stream().map(h -> h.version() + " until " + ReleaseAge.shown(h.until()))
-                                .collect(java.util.stream.Collectors.joining(", "))});
+                                .collect(java.util.stream.Collectors.joining(", "))};
+                table.row(java.util.Arrays.copyOf(row, columns));
             }
         }
-        int columns = anyHeld ? 6 : 5;
-        if (table.size() == 1) {
+        if (!any) {
             root.env.out().println("All " + rows.size() + " plugin(s) are up to date.");
             return ExitCodes.OK;
         }
-        int[] w = new int[columns];
-        for (String[] row : table) {
-            for (int i = 0; i < columns; i++) {
-                w[i] = Math.max(w[i], row[i].length());
-            }
-        }
-        for (String[] row : table) {
-            StringBuilder b = new StringBuilder();
-            for (int i = 0; i < columns; i++) {
-                b.append(i == columns - 1 ? row[i] : String.format("%-" + (w[i] + 2) + "s", row[i]));
-            }
-            root.env.out().println(b.toString().stripTrailing());
-        }
+        table.print(root.env.out());
         return exit;
     }
 }

@@ -44,7 +44,8 @@ public final class WhyCommand implements Callable<Integer> {
 
     String plugin;
 
-    @Option(names = "--json", description = "Print one JSON object: {plugin, version, locked, chains:[[{requirer, plugin, range}]]}.")
+    @Option(names = "--json", description = "Print one JSON object: {plugin, version, locked, chains:[[{requirer, plugin, range}]]}; a chain "
+            + "through a plugin an earlier chain reached on a path of more than 3 links starts at that plugin.")
     boolean json;
 
     @Override
@@ -115,7 +116,8 @@ public final class WhyCommand implements Callable<Integer> {
                 String who = r.by().isEmpty() ? "cxpm.toml:" + project.plugins().get(r.plugin()).line() : r.requirer();
                 links.add(who + " needs " + r.plugin() + " " + r.range());
             }
-            env.out().println("  " + String.join(" -> ", links));
+            // a chain through a plugin an earlier chain reached on a long path starts there (Resolution.why)
+            env.out().println("  " + (chain.getFirst().by().isPresent() ? "... -> " : "") + String.join(" -> ", links));
         }
         return ExitCodes.OK;
     }

@@ -114,4 +114,31 @@ class SearchInfoCommandTest {
         assertThat(r.exitCode()).isZero();
         assertThat(r.stdout()).contains("offline-plugin@remote", "(marketplace remote: local copy updated");
     }
+
+    @Test
+    void infoReadsTheNamedPluginsFilesOnlyHoweverManyTheMarketplaceOffers() throws Exception {
+        // 24 plugins whose manifests are 1 MiB each: reading every one (as info did, to show one) allocates over 24 MiB
+        // of bytes alone, and as much again as text; reading the one asked for allocates a few
+        int n = 24;
+        String[] plugins = new String[2 * n];
+        for (int i = 0; i < n; i++) {
+            plugins[2 * i] = "big-" + i;
+            plugins[2 * i + 1] = "1.0.0";
+        }
+        Path big = Fixtures.marketplace(tmp.resolve("big"), "big", plugins);
+        String padding = "x".repeat(1 << 20);
+        for (int i = 0; i < n; i++) {
+            Files.writeString(big.resolve("plugins/big-" + i + "/.codex-plugin/plugin.json"),
+                    "{\"name\": \"big-" + i + "\", \"version\": \"1.0.0\", \"description\": \"" + padding + "\"}\n");
+        }
+        assertThat(cxpm("marketplace", "add", big.toString()).exitCode()).isZero();
+        assertThat(cxpm("info", "big-1@big").exitCode()).isZero(); // (classes loaded, caches warm)
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long before = threads.getCurrentThreadAllocatedBytes();
+        CliRun r = cxpm("info", "big-7@big");
+        long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+        assertThat(r.exitCode()).isZero();
+        assertThat(r.stdout()).contains("big-7@big 1.0.0");
+        assertThat(allocated).as("bytes allocated by info of one plugin of %d", n).isLessThan(12L << 20);
+    }
 }

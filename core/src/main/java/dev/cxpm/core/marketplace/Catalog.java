@@ -3,7 +3,6 @@ package dev.cxpm.core.marketplace;
 import dev.cxpm.core.format.Marketplace;
 import dev.cxpm.core.format.MarketplaceEntry;
 import dev.cxpm.core.format.Plugin;
-import dev.cxpm.core.format.parts.PluginInterface;
 import dev.cxpm.core.format.PluginSource;
 import dev.cxpm.core.EditDistance;
 import dev.cxpm.core.UserError;
@@ -56,56 +55,74 @@ public final class Catalog {
         }
     }
 
-    /** A search hit and its score (higher is better). */
-    public record Hit(Item item, int score) {
+    /**
+     * What a search result shows of a plugin: read from its files while it was scored, so a hit holds a few strings
+     * and not the plugin's parsed manifest (a search matching all of 100,000 plugins keeps 100,000 of these, not
+     * 100,000 plugins).
+     */
+    public record Summary(Marketplaces.Configured marketplace, String name, Optional<String> version,
+            Optional<String> displayName, Optional<String> description, Optional<String> category) {
+        public String id() {
+            return name + "@" + marketplace.name();
+        }
+
+        static Summary of(Item i) {
+            return new Summary(i.marketplace(), i.entry().name(), i.version(), i.displayName(), i.description(), i.category());
+        }
     }
 
-    private final List<Item> items;
+    /** A search hit and its score (higher is better). */
+    public record Hit(Summary item, int score) {
+    }
+
     private final List<Marketplaces.Configured> marketplaces;
 
-    private Catalog(List<Marketplaces.Configured> marketplaces, List<Item> items) {
+    private Catalog(List<Marketplaces.Configured> marketplaces) {
         this.marketplaces = marketplaces;
-        this.items = items;
     }
 
+    /**
+     * The configured marketplaces' manifests; a plugin's own files are read only when a search or a lookup reaches it,
+     * one at a time, so neither holds more than one plugin's parsed manifest however many the marketplaces offer.
+     */
     public static Catalog of(Marketplaces ms) {
-        List<Marketplaces.Configured> all = ms.list();
-        List<Item> items = new ArrayList<>();
-        for (Marketplaces.Configured c : all) {
-            if (c.manifest().isEmpty()) {
-                continue;
-            }
-            Marketplace m = c.manifest().get();
-            for (MarketplaceEntry e : m.plugins()) {
-                Optional<Plugin> plugin = Optional.empty();
-                if (e.source() instanceof PluginSource.Local l) {
-                    Path dir = m.localPluginDir(l);
-                    if (Files.isDirectory(dir)) {
-                        try {
-                            plugin = Optional.of(Plugin.load(dir));
-                        } catch (UserError ignored) {
-                            // listed from its marketplace entry alone; info says why it cannot be read
-                        }
-                    }
+        return new Catalog(ms.list());
+    }
+
+    /** The item for an entry: its plugin read in full when its source is local to the marketplace. */
+    private static Item item(Marketplaces.Configured c, Marketplace m, MarketplaceEntry e) {
+        Optional<Plugin> plugin = Optional.empty();
+        if (e.source() instanceof PluginSource.Local l) {
+            Path dir = m.localPluginDir(l);
+            if (Files.isDirectory(dir)) {
+                try {
+                    plugin = Optional.of(Plugin.load(dir));
+                } catch (UserError ignored) {
+                    // listed from its marketplace entry alone; info says why it cannot be read
                 }
-                items.add(new Item(c, e, plugin));
             }
         }
-        return new Catalog(all, items);
-    }
-
-    public List<Item> items() {
-        return items;
+        return new Item(c, e, plugin);
     }
 
     public List<Marketplaces.Configured> marketplaces() {
         return marketplaces;
     }
 
-    /** Items named name, in any marketplace (or only in marketplace when given). */
+    /** Items named name, in any marketplace (or only in marketplace when given): only their plugins' files are read. */
     public List<Item> named(String name, Optional<String> marketplace) {
-        return items.stream().filter(i -> i.entry().name().equals(name))
-                .filter(i -> marketplace.isEmpty() || i.marketplace().name().equals(marketplace.get())).toList();
+        List<Item> out = new ArrayList<>();
+        for (Marketplaces.Configured c : marketplaces) {
+            if (c.manifest().isEmpty() || marketplace.isPresent() && !c.name().equals(marketplace.get())) {
+                continue;
+            }
+            for (MarketplaceEntry e : c.manifest().get().plugins()) {
+                if (e.name().equals(name)) {
+                    out.add(item(c, c.manifest().get(), e));
+                }
+            }
+        }
+        return out;
     }
 
     /**
@@ -113,34 +130,41 @@ public final class Catalog {
      * occurs (exact name 100, name prefix 60, name 40, display name 30, keyword 25, capability 15,
      * category 15, description 10, long description 5). A word found nowhere may still be a typo of a
      * word of the name, display name or a keyword (one edit for 4-7 letters, two when longer): it scores 1,
-     * below every real match. Ties break by name, then marketplace.
+     * below every real match. Ties break by name, then marketplace. Each plugin is read, scored and let go
+     * before the next is read.
      */
     public List<Hit> search(String query) {
         List<String> words = List.of(query.toLowerCase(Locale.ROOT).trim().split("\\s+"));
         List<Hit> hits = new ArrayList<>();
-        for (Item item : items) {
-            int total = 0;
-            boolean all = true;
-            for (String w : words) {
-                if (w.isEmpty()) {
-                    continue;
-                }
-                int s = score(item, w);
-                if (s == 0 && nearlyMatches(item, w)) {
-                    s = TYPO_SCORE;
-                }
-                if (s == 0) {
-                    all = false;
-                    break;
-                }
-                total += s;
+        for (Marketplaces.Configured c : marketplaces) {
+            if (c.manifest().isEmpty()) {
+                continue;
             }
-            if (all) {
-                hits.add(new Hit(item, total));
+            for (MarketplaceEntry e : c.manifest().get().plugins()) {
+                Item item = item(c, c.manifest().get(), e);
+                int total = 0;
+                boolean all = true;
+                for (String w : words) {
+                    if (w.isEmpty()) {
+                        continue;
+                    }
+                    int s = score(item, w);
+                    if (s == 0 && nearlyMatches(item, w)) {
+                        s = TYPO_SCORE;
+                    }
+                    if (s == 0) {
+                        all = false;
+                        break;
+                    }
+                    total += s;
+                }
+                if (all) {
+                    hits.add(new Hit(Summary.of(item), total));
+                }
             }
         }
         hits.sort(Comparator.comparingInt(Hit::score).reversed()
-                .thenComparing(h -> h.item().entry().name())
+                .thenComparing(h -> h.item().name())
                 .thenComparing(h -> h.item().marketplace().name()));
         return hits;
     }
@@ -194,10 +218,5 @@ public final class Catalog {
 
     private static boolean contains(Optional<String> field, String w) {
         return field.map(f -> f.toLowerCase(Locale.ROOT).contains(w)).orElse(false);
-    }
-
-    /** Unused interface fields kept visible for info: a helper so CLI code reads one place. */
-    public static PluginInterface interfaceOf(Item item) {
-        return item.plugin().map(Plugin::pluginInterface).orElse(null);
     }
 }
