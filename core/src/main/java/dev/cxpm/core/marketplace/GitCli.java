@@ -5,6 +5,7 @@ import dev.cxpm.core.Progress;
 import dev.cxpm.core.UserError;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +22,7 @@ public final class GitCli {
     private final Map<String, String> env;
     private final Path cwd;
     private final Progress progress;
+    private final Duration pipesAfterExit;
 
     /**
      * A ref from a file (marketplace.json, config.toml, cxpm.lock), checked before it is an argument of git: one that
@@ -42,9 +44,15 @@ public final class GitCli {
 
     /** progress: where a clone's or fetch's progress goes (git's own report, read from its stderr). */
     public GitCli(Map<String, String> env, Path cwd, Progress progress) {
+        this(env, cwd, progress, PIPES_AFTER_EXIT);
+    }
+
+    /** pipesAfterExit: how long git's pipes are still read once git has exited (a test's is short). */
+    GitCli(Map<String, String> env, Path cwd, Progress progress, Duration pipesAfterExit) {
         this.env = Map.copyOf(env);
         this.cwd = cwd.toAbsolutePath();
         this.progress = progress;
+        this.pipesAfterExit = pipesAfterExit;
     }
 
     /**
@@ -92,6 +100,13 @@ public final class GitCli {
      */
     private static final int MAX_OUTPUT_BYTES = 16 << 20;
 
+    /**
+     * How long git's pipes are still read once git has exited. What git printed is in them by then; but a process it
+     * started (a helper) may hold them open for as long as it lives, and a read of the pipe then blocks, and with it the
+     * JDK's own close of the pipe at git's exit: the command does not wait for such a process.
+     */
+    private static final Duration PIPES_AFTER_EXIT = Duration.ofSeconds(5);
+
     /** What is shown of git's stderr when it fails: its words, not what a remote chose to send without end. */
     private static final int MAX_MESSAGE_BYTES = 64 << 10;
 
@@ -136,8 +151,13 @@ public final class GitCli {
                 }
                 code = p.exitValue();
             }
-            outReader.join();
-            errReader.join();
+            boolean outEnded = outReader.join(pipesAfterExit);
+            errReader.join(pipesAfterExit); // what it said by then is shown
+            if (!outEnded) {
+                throw new UserError(UserError.Kind.IO, "git " + String.join(" ", typed)
+                        + " exited, but a process it started still holds its output open",
+                        "look for a process git started that is still running (a credential or fsmonitor helper) and end it");
+            }
             if (out.overflowed()) {
                 throw new UserError(UserError.Kind.IO, "cannot run git: its output is over " + MAX_OUTPUT_BYTES + " bytes", null);
             }

@@ -112,4 +112,40 @@ class GitCliCaptureTest {
             }
         }
     }
+
+    /**
+     * git exits while a process it started (a helper) still holds its stdout and stderr: the command does not wait for
+     * that process (a read of the pipe would block until it ends, and the JDK's close of the pipe behind it). What git
+     * printed is taken when the helper holds stderr alone; when it holds stdout too, the command says so.
+     */
+    @Test
+    void aProcessGitLeftHoldingItsOutputOpenIsNotWaitedFor() throws Exception {
+        for (String holds : List.of("2", "1 2")) {
+            Path bin = Files.createDirectories(tmp.resolve("bin" + holds.length()));
+            Path git = bin.resolve("git");
+            Path pid = tmp.resolve("helper" + holds.length() + ".pid");
+            String closed = holds.equals("2") ? " >/dev/null" : "";
+            Files.writeString(git, "#!/bin/sh\nsleep 600" + closed + " &\necho $! > '" + pid + "'\necho 0123abcd\nexit 0\n");
+            Files.setPosixFilePermissions(git, PosixFilePermissions.fromString("rwxr-xr-x"));
+            Map<String, String> env = new HashMap<>();
+            env.put("HOME", tmp.toString());
+            env.put("PATH", bin + ":/usr/bin:/bin");
+            try {
+                GitCli cli = new GitCli(env, tmp, Progress.NONE, Duration.ofMillis(300));
+                if (holds.equals("2")) {
+                    assertThat(cli.run(null, "rev-parse", "HEAD")).isEqualTo("0123abcd");
+                } else {
+                    try {
+                        cli.run(null, "rev-parse", "HEAD");
+                        throw new AssertionError("no error");
+                    } catch (UserError e) {
+                        assertThat(e.getMessage()).isEqualTo("git rev-parse HEAD exited, but a process it started still holds its output open");
+                    }
+                }
+                assertThat(ProcessHandle.of(Long.parseLong(Files.readString(pid).strip()))).as("the helper outlived git").isPresent();
+            } finally {
+                ProcessHandle.of(Long.parseLong(Files.readString(pid).strip())).ifPresent(ProcessHandle::destroyForcibly);
+            }
+        }
+    }
 }
