@@ -134,6 +134,10 @@ public record RunSurface(SortedMap<String, Server> mcpServers, SortedMap<String,
                     || t.contains("\u0000")) {
                 continue;
             }
+            if (normalRelative(t)) {
+                out.add(t); // what the path's normalized text would be (most words: npx, a package name, ./server.js)
+                continue;
+            }
             try {
                 java.nio.file.Path p = java.nio.file.Path.of(t).normalize();
                 if (!p.toString().isEmpty() && !p.startsWith("..") && !p.isAbsolute()) {
@@ -144,6 +148,37 @@ public record RunSurface(SortedMap<String, Server> mcpServers, SortedMap<String,
             }
         }
         return out;
+    }
+
+    /**
+     * Whether t (not empty, no NUL, not starting with {@code /}) is its own normalized relative path: ASCII (a path's text
+     * is encoded and decoded in the platform's encoding, which may refuse other characters), no empty name (no {@code //},
+     * no {@code /} at the end) and no {@code .} or {@code ..} name, so {@code Path.of(t).normalize()} would print t, and it
+     * neither is absolute nor starts with {@code ..}; asked of each word of each command of each plugin of a sync, without
+     * making, normalizing and printing a path for it ({@code RunSurfaceTest} holds the two equal).
+     */
+    static boolean normalRelative(String t) {
+        int n = t.length();
+        for (int i = 0; i < n; i++) {
+            if (t.charAt(i) >= 0x80) {
+                return false;
+            }
+        }
+        for (int start = 0; start < n; ) {
+            int end = t.indexOf('/', start);
+            if (end < 0) {
+                end = n;
+            }
+            int len = end - start;
+            if (len == 0 || t.charAt(start) == '.' && (len == 1 || len == 2 && t.charAt(start + 1) == '.')) {
+                return false;
+            }
+            if (end == n - 1) {
+                return false; // a trailing slash
+            }
+            start = end + 1;
+        }
+        return n > 0;
     }
 
     /**
