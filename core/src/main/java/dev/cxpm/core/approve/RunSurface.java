@@ -65,11 +65,6 @@ public record RunSurface(SortedMap<String, Server> mcpServers, SortedMap<String,
     /** At most this many files named by commands are hashed: a manifest naming more gets the first ones, sorted. */
     static final int MAX_FILES = 256;
 
-    /** The surface as read, without the files its commands name (added by {@link #of(Plugin)} from the tree). */
-    RunSurface(SortedMap<String, Server> mcpServers, SortedMap<String, List<String>> hooks, SortedMap<String, AppLink> apps) {
-        this(mcpServers, hooks, apps, new TreeMap<>());
-    }
-
     public RunSurface {
         mcpServers = Collections.unmodifiableSortedMap(new TreeMap<>(mcpServers));
         SortedMap<String, List<String>> h = new TreeMap<>();
@@ -97,9 +92,8 @@ public record RunSurface(SortedMap<String, Server> mcpServers, SortedMap<String,
             JsonNode url = rawApps == null ? null : rawApps.path(k).path("url");
             apps.put(k, new AppLink(a.id().orElse(null), url != null && url.isTextual() ? url.asText() : null));
         });
-        RunSurface read = new RunSurface(servers, hooks, apps);
         SortedMap<String, String> files = new TreeMap<>();
-        for (String rel : read.fileCandidates()) {
+        for (String rel : fileCandidates(servers, hooks)) { // from the maps read, not from a surface made of them first
             if (files.size() >= MAX_FILES) {
                 break;
             }
@@ -118,6 +112,10 @@ public record RunSurface(SortedMap<String, Server> mcpServers, SortedMap<String,
      * that are options, variables, absolute or that leave the root ({@code ..}) are not; whether the file exists decides.
      */
     java.util.SortedSet<String> fileCandidates() {
+        return fileCandidates(mcpServers, hooks);
+    }
+
+    private static java.util.SortedSet<String> fileCandidates(Map<String, Server> mcpServers, Map<String, List<String>> hooks) {
         java.util.SortedSet<String> out = new TreeSet<>();
         List<String> words = new ArrayList<>();
         mcpServers.values().forEach(s -> {
