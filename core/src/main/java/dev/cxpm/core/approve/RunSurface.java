@@ -65,11 +65,6 @@ public record RunSurface(SortedMap<String, Server> mcpServers, SortedMap<String,
     /** At most this many files named by commands are hashed: a manifest naming more gets the first ones, sorted. */
     static final int MAX_FILES = 256;
 
-    /** The surface as read, without the files its commands name (added by {@link #of(Plugin)} from the tree). */
-    RunSurface(SortedMap<String, Server> mcpServers, SortedMap<String, List<String>> hooks, SortedMap<String, AppLink> apps) {
-        this(mcpServers, hooks, apps, new TreeMap<>());
-    }
-
     public RunSurface {
         mcpServers = Collections.unmodifiableSortedMap(new TreeMap<>(mcpServers));
         SortedMap<String, List<String>> h = new TreeMap<>();
@@ -97,9 +92,8 @@ public record RunSurface(SortedMap<String, Server> mcpServers, SortedMap<String,
             JsonNode url = rawApps == null ? null : rawApps.path(k).path("url");
             apps.put(k, new AppLink(a.id().orElse(null), url != null && url.isTextual() ? url.asText() : null));
         });
-        RunSurface read = new RunSurface(servers, hooks, apps);
         SortedMap<String, String> files = new TreeMap<>();
-        for (String rel : read.fileCandidates()) {
+        for (String rel : fileCandidates(servers, hooks)) { // from the maps read, not from a surface made of them first
             if (files.size() >= MAX_FILES) {
                 break;
             }
@@ -118,6 +112,10 @@ public record RunSurface(SortedMap<String, Server> mcpServers, SortedMap<String,
      * that are options, variables, absolute or that leave the root ({@code ..}) are not; whether the file exists decides.
      */
     java.util.SortedSet<String> fileCandidates() {
+        return fileCandidates(mcpServers, hooks);
+    }
+
+    private static java.util.SortedSet<String> fileCandidates(Map<String, Server> mcpServers, Map<String, List<String>> hooks) {
         java.util.SortedSet<String> out = new TreeSet<>();
         List<String> words = new ArrayList<>();
         mcpServers.values().forEach(s -> {
@@ -134,6 +132,10 @@ public record RunSurface(SortedMap<String, Server> mcpServers, SortedMap<String,
                     || t.contains("\u0000")) {
                 continue;
             }
+            if (normalRelative(t)) {
+                out.add(t); // what the path's normalized text would be (most words: npx, a package name, ./server.js)
+                continue;
+            }
             try {
                 java.nio.file.Path p = java.nio.file.Path.of(t).normalize();
                 if (!p.toString().isEmpty() && !p.startsWith("..") && !p.isAbsolute()) {
@@ -144,6 +146,37 @@ public record RunSurface(SortedMap<String, Server> mcpServers, SortedMap<String,
             }
         }
         return out;
+    }
+
+    /**
+     * Whether t (not empty, no NUL, not starting with {@code /}) is its own normalized relative path: ASCII (a path's text
+     * is encoded and decoded in the platform's encoding, which may refuse other characters), no empty name (no {@code //},
+     * no {@code /} at the end) and no {@code .} or {@code ..} name, so {@code Path.of(t).normalize()} would print t, and it
+     * neither is absolute nor starts with {@code ..}; asked of each word of each command of each plugin of a sync, without
+     * making, normalizing and printing a path for it ({@code RunSurfaceTest} holds the two equal).
+     */
+    static boolean normalRelative(String t) {
+        int n = t.length();
+        for (int i = 0; i < n; i++) {
+            if (t.charAt(i) >= 0x80) {
+                return false;
+            }
+        }
+        for (int start = 0; start < n; ) {
+            int end = t.indexOf('/', start);
+            if (end < 0) {
+                end = n;
+            }
+            int len = end - start;
+            if (len == 0 || t.charAt(start) == '.' && (len == 1 || len == 2 && t.charAt(start + 1) == '.')) {
+                return false;
+            }
+            if (end == n - 1) {
+                return false; // a trailing slash
+            }
+            start = end + 1;
+        }
+        return n > 0;
     }
 
     /**

@@ -100,6 +100,9 @@ final class JsonComponents {
                 configs.add(p.file().root());
             }
         }
+        if (configs.isEmpty()) {
+            return List.of(); // most plugins: no hooks file, no hooks field (what List.copyOf of no hooks gives)
+        }
         for (JsonNode config : configs) {
             // a hooks file is {"hooks": {EVENT: [...]}}; inline in a manifest the {EVENT: [...]} map may stand alone
             JsonNode events = config.path("hooks").isObject() ? config.path("hooks") : config;

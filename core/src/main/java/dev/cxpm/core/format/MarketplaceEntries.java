@@ -24,22 +24,22 @@ final class MarketplaceEntries {
         Path file = json.path();
         String at = "/plugins/" + i;
         JsonNode e = json.root().path("plugins").path(i);
-        int line = json.lineOf(at);
+        java.util.function.IntSupplier line = () -> json.lineOf(at); // asked only for a finding: no spans made otherwise
         if (!e.isObject()) {
-            errors.add(new Finding("marketplace.entry-type", file, line,
+            errors.add(new Finding("marketplace.entry-type", file, line.getAsInt(),
                     "plugins[" + i + "]: invalid type: " + typeName(e) + ", expected a plugin entry object", null));
             return Optional.empty();
         }
         JsonNode nameNode = e.path("name");
         if (!nameNode.isTextual()) {
-            errors.add(new Finding("marketplace.entry-name-missing", file, line,
+            errors.add(new Finding("marketplace.entry-name-missing", file, line.getAsInt(),
                     "plugins[" + i + "]: " + (nameNode.isMissingNode() ? "missing field `name`" : "`name` must be a string"), null));
             return Optional.empty();
         }
         String name = nameNode.asText();
         JsonNode src = e.path("source");
         if (src.isMissingNode() || src.isNull()) {
-            errors.add(new Finding("marketplace.source-missing", file, line,
+            errors.add(new Finding("marketplace.source-missing", file, line.getAsInt(),
                     "plugins[" + i + "] (`" + name + "`): missing field `source`",
                     "add \"source\": \"./plugins/" + name + "\""));
             return Optional.empty();
@@ -87,7 +87,7 @@ final class MarketplaceEntries {
             return Optional.empty();
         }
         if (!seen.add(name)) {
-            skipped.add(new Finding("marketplace.entry-duplicate", file, line,
+            skipped.add(new Finding("marketplace.entry-duplicate", file, line.getAsInt(),
                     "plugin `" + name + "` is listed again; Codex uses the first entry and ignores this one",
                     "remove the duplicate entry"));
             return Optional.empty();
@@ -99,12 +99,12 @@ final class MarketplaceEntries {
     private static Optional<PluginSource> readSource(JsonFile json, String at, String name, List<Finding> skipped) {
         Path file = json.path();
         JsonNode src = json.root().at(at);
-        int line = json.lineOf(at);
+        java.util.function.IntSupplier line = () -> json.lineOf(at); // asked only for a finding: no spans made otherwise
         if (src.isTextual()) {
             return localPath(src.asText(), name, file, line, skipped).map(PluginSource.Local::new);
         }
         if (!src.isObject()) {
-            skipped.add(new Finding("marketplace.source-invalid", file, line,
+            skipped.add(new Finding("marketplace.source-invalid", file, line.getAsInt(),
                     "plugin `" + name + "` is skipped: source must be a string or an object", null));
             return Optional.empty();
         }
@@ -114,16 +114,16 @@ final class MarketplaceEntries {
             case "local" -> {
                 JsonNode p = src.path("path");
                 if (!p.isTextual()) {
-                    skipped.add(new Finding("marketplace.source-invalid", file, line,
+                    skipped.add(new Finding("marketplace.source-invalid", file, line.getAsInt(),
                             "plugin `" + name + "` is skipped: local source without a \"path\"", null));
                     return Optional.empty();
                 }
-                return localPath(p.asText(), name, file, json.lineOf(at + "/path"), skipped).map(PluginSource.Local::new);
+                return localPath(p.asText(), name, file, () -> json.lineOf(at + "/path"), skipped).map(PluginSource.Local::new);
             }
             case "url" -> {
                 Optional<String> url = text(src.path("url"));
                 if (url.isEmpty()) {
-                    skipped.add(new Finding("marketplace.source-invalid", file, line,
+                    skipped.add(new Finding("marketplace.source-invalid", file, line.getAsInt(),
                             "plugin `" + name + "` is skipped: url source without a \"url\"", null));
                     return Optional.empty();
                 }
@@ -133,7 +133,7 @@ final class MarketplaceEntries {
                 Optional<String> url = text(src.path("url"));
                 Optional<String> path = text(src.path("path"));
                 if (url.isEmpty() || path.isEmpty()) {
-                    skipped.add(new Finding("marketplace.source-invalid", file, line,
+                    skipped.add(new Finding("marketplace.source-invalid", file, line.getAsInt(),
                             "plugin `" + name + "` is skipped: git-subdir source needs \"url\" and \"path\"", null));
                     return Optional.empty();
                 }
@@ -142,14 +142,14 @@ final class MarketplaceEntries {
             case "npm" -> {
                 Optional<String> pkg = text(src.path("package"));
                 if (pkg.isEmpty()) {
-                    skipped.add(new Finding("marketplace.source-invalid", file, line,
+                    skipped.add(new Finding("marketplace.source-invalid", file, line.getAsInt(),
                             "plugin `" + name + "` is skipped: npm source without a \"package\"", null));
                     return Optional.empty();
                 }
                 return Optional.of(new PluginSource.Npm(pkg.get(), text(src.path("version")), text(src.path("registry"))));
             }
             default -> {
-                skipped.add(new Finding("marketplace.source-unknown", file, json.lineOf(at + "/source") > 0 ? json.lineOf(at + "/source") : line,
+                skipped.add(new Finding("marketplace.source-unknown", file, json.lineOf(at + "/source") > 0 ? json.lineOf(at + "/source") : line.getAsInt(),
                         "plugin `" + name + "` is skipped: unknown source type `" + type + "`",
                         "use one of: local, url, git-subdir, npm"));
                 return Optional.empty();
@@ -157,21 +157,22 @@ final class MarketplaceEntries {
         }
     }
 
-    private static Optional<String> localPath(String path, String name, Path file, int line, List<Finding> skipped) {
+    private static Optional<String> localPath(String path, String name, Path file, java.util.function.IntSupplier line,
+            List<Finding> skipped) {
         if (path.startsWith("/") || driveLetter(path)) {
-            skipped.add(new Finding("marketplace.source-path", file, line,
+            skipped.add(new Finding("marketplace.source-path", file, line.getAsInt(),
                     "plugin `" + name + "` is skipped: local plugin source path must stay within the marketplace root",
                     "use a relative path such as \"./plugins/" + name + "\""));
             return Optional.empty();
         }
         if (!path.startsWith("./")) {
-            skipped.add(new Finding("marketplace.source-path", file, line,
+            skipped.add(new Finding("marketplace.source-path", file, line.getAsInt(),
                     "plugin `" + name + "` is skipped: local plugin source path must start with `./`",
                     "write \"./" + path + "\""));
             return Optional.empty();
         }
         if (PluginPaths.hasParentPart(path)) {
-            skipped.add(new Finding("marketplace.source-path", file, line,
+            skipped.add(new Finding("marketplace.source-path", file, line.getAsInt(),
                     "plugin `" + name + "` is skipped: local plugin source path must stay within the marketplace root",
                     "move the plugin under the marketplace directory"));
             return Optional.empty();

@@ -109,31 +109,45 @@ final class StoreTreeIndex {
                 return Optional.empty();
             }
             // read through no link, up to the bound (no size and position asked again, as readAllLines's stream did);
-            // split where readAllLines split (\n, \r, \r\n), decoded as strictly
-            List<String> lines = lines(dev.cxpm.core.FileText.utf8(dev.cxpm.core.FileText.bytes(index, indexFile, maxIndexBytes,
-                    LinkOption.NOFOLLOW_LINKS)));
-            if (lines.isEmpty() || !lines.get(0).equals(HEADER)) {
+            // lines split where readAllLines split (\n, \r, \r\n), decoded as strictly, each read in place (a String
+            // made only for what the tree keeps: a path, a file key)
+            String text = dev.cxpm.core.FileText.utf8(dev.cxpm.core.FileText.bytes(index, indexFile, maxIndexBytes,
+                    LinkOption.NOFOLLOW_LINKS));
+            int n = text.length();
+            int end = lineEnd(text, 0);
+            if (n == 0 || end != HEADER.length() || !text.startsWith(HEADER)) {
                 return Optional.empty();
             }
             List<String> dirs = new ArrayList<>();
             List<StoreTree.File> entries = new ArrayList<>();
-            for (String line : lines.subList(1, lines.size())) {
-                if (line.startsWith("d ")) {
-                    String d = unescape(line.substring(2));
+            for (int start = next(text, end); start < n; start = next(text, end)) {
+                end = lineEnd(text, start);
+                if (end - start < 2 || text.charAt(start + 1) != ' ') {
+                    return Optional.empty();
+                }
+                char kind = text.charAt(start);
+                if (kind == 'd') {
+                    String d = unescape(text.substring(start + 2, end));
                     if (!safe(d)) {
                         return Optional.empty();
                     }
                     dirs.add(d);
-                } else if (line.startsWith("f ")) {
-                    String[] f = line.substring(2).split(" ", 5);
-                    if (f.length != 5 || !(f[0].equals("x") || f[0].equals("-"))) {
+                } else if (kind == 'f') {
+                    // the line after "f " as split(" ", 5) splits it: four fields, each up to the next space, then the path
+                    int x = start + 2;
+                    int sizeAt = text.indexOf(' ', x, end) + 1;
+                    int mtimeAt = sizeAt == 0 ? 0 : text.indexOf(' ', sizeAt, end) + 1;
+                    int keyAt = mtimeAt == 0 ? 0 : text.indexOf(' ', mtimeAt, end) + 1;
+                    int pathAt = keyAt == 0 ? 0 : text.indexOf(' ', keyAt, end) + 1;
+                    if (pathAt == 0 || sizeAt - x != 2 || !(text.charAt(x) == 'x' || text.charAt(x) == '-')) {
                         return Optional.empty();
                     }
-                    String path = unescape(f[4]);
+                    String path = unescape(text.substring(pathAt, end));
                     if (!safe(path)) {
                         return Optional.empty();
                     }
-                    entries.add(new StoreTree.File(path, f[0].equals("x"), Long.parseLong(f[1]), Long.parseLong(f[2]), f[3]));
+                    entries.add(new StoreTree.File(path, text.charAt(x) == 'x', Long.parseLong(text, sizeAt, mtimeAt - 1, 10),
+                            Long.parseLong(text, mtimeAt, keyAt - 1, 10), text.substring(keyAt, pathAt - 1)));
                 } else {
                     return Optional.empty();
                 }
@@ -157,28 +171,25 @@ final class StoreTreeIndex {
         }
     }
 
-    /**
-     * The text's lines as {@link String#lines} splits them (at \n, \r and \r\n; no empty line after a last break), without
-     * a stream: an index is read for each plugin of each sync.
-     */
-    private static List<String> lines(String text) {
-        List<String> out = new ArrayList<>();
-        int start = 0;
+    /** Where the line from start ends: its first \n or \r, else the text's end. */
+    private static int lineEnd(String text, int start) {
         int n = text.length();
-        for (int i = 0; i < n; i++) {
-            char c = text.charAt(i);
-            if (c == '\n' || c == '\r') {
-                out.add(text.substring(start, i));
-                if (c == '\r' && i + 1 < n && text.charAt(i + 1) == '\n') {
-                    i++;
-                }
-                start = i + 1;
-            }
+        int i = start;
+        while (i < n && text.charAt(i) != '\n' && text.charAt(i) != '\r') {
+            i++;
         }
-        if (start < n) {
-            out.add(text.substring(start));
+        return i;
+    }
+
+    /**
+     * Where the line after the one ending at end starts: past its \n, \r or \r\n, as {@link String#lines} splits (the
+     * text's length when it ends there: no empty line after a last break).
+     */
+    private static int next(String text, int end) {
+        if (end >= text.length()) {
+            return end;
         }
-        return out;
+        return text.charAt(end) == '\r' && end + 1 < text.length() && text.charAt(end + 1) == '\n' ? end + 2 : end + 1;
     }
 
     private static boolean parentListed(String path, java.util.Set<String> listed) {

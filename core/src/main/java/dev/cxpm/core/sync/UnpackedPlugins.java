@@ -72,11 +72,25 @@ final class UnpackedPlugins {
         });
     }
 
-    /** What a checked tree holds, as {@link Plugin#listed} takes it: its directories and files (made when its plugin is read). */
+    /**
+     * What a checked tree holds, as {@link Plugin#listed} takes it: its directories and files (made when its plugin is
+     * read), as an unmodifiable set made once (listed keeps it as it is, where a set built and then copied made two). A checked
+     * index lists no name twice ({@link StoreTreeIndex#read} refuses one that does, or a file that is also a directory).
+     */
     private static java.util.Set<String> listing(StoreTree tree) {
-        java.util.Set<String> listing = new java.util.HashSet<>(tree.dirs());
-        tree.entries().forEach(f -> listing.add(f.path()));
-        return listing;
+        String[] names = new String[tree.dirs().size() + tree.entries().size()];
+        int i = 0;
+        for (String d : tree.dirs()) {
+            names[i++] = d;
+        }
+        for (StoreTree.File f : tree.entries()) {
+            names[i++] = f.path();
+        }
+        try {
+            return java.util.Set.of(names);
+        } catch (IllegalArgumentException listedTwice) { // not from a checked index; the set it was before
+            return new java.util.HashSet<>(java.util.Arrays.asList(names));
+        }
     }
 
     /**

@@ -236,4 +236,44 @@ class RunSurfaceTest {
             assertThat(RunSurface.withoutPluginRoot(s)).as("[%s] without its root", s).isEqualTo(root.matcher(s).replaceFirst(""));
         }
     }
+
+    /** A word taken as its own path without making one is exactly the word the path's normalized text would be. */
+    @Test
+    void aWordTakenAsItsOwnPathIsWhatItsNormalizedPathPrints() {
+        java.util.List<String> words = new java.util.ArrayList<>(java.util.List.of("npx", "-y", "@example/plugin-0001", "server.js",
+                "dist/index.js", "a//b", "a/", "a/./b", "a/../b", "..", ".", "..a", ".a/b", "a/..", "a/.", "é/x", "x y", "a\b"));
+        String alphabet = "a./é";
+        for (int len = 1; len <= 5; len++) {
+            int[] at = new int[len];
+            for (boolean more = true; more; ) {
+                StringBuilder b = new StringBuilder();
+                for (int k : at) {
+                    b.append(alphabet.charAt(k));
+                }
+                words.add(b.toString());
+                more = false;
+                for (int k = len - 1; k >= 0; k--) {
+                    if (++at[k] < alphabet.length()) {
+                        more = true;
+                        break;
+                    }
+                    at[k] = 0;
+                }
+            }
+        }
+        int fast = 0;
+        for (String t : words) {
+            if (t.startsWith("/") || !RunSurface.normalRelative(t)) {
+                continue;
+            }
+            fast++;
+            Path p = Path.of(t).normalize();
+            assertThat(p.toString()).as("[%s] normalized", t).isEqualTo(t);
+            assertThat(p.isAbsolute() || p.startsWith("..") || p.toString().isEmpty()).as("[%s] refused", t).isFalse();
+        }
+        assertThat(fast).as("words taken as their own path").isGreaterThan(100);
+        for (String t : java.util.List.of("a//b", "a/", "a/./b", "a/../b", "..", ".", "a/..", "é/x", "")) {
+            assertThat(RunSurface.normalRelative(t)).as("[%s]", t).isFalse();
+        }
+    }
 }

@@ -98,4 +98,97 @@ class StoreTreeIndexTest {
             assertThat(kept(text)).as(text.replace("\u0000", "\\0")).isFalse();
         }
     }
+
+    /**
+     * The index is read in place, each line's fields found by their spaces: whatever the text, the tree read is the one
+     * reading it as lines split into fields (String.lines, split(" ", 5), the reader this one replaced) gave, or none
+     * where that gave none: checked on well-formed indexes mutated a character at a time.
+     */
+    @Test
+    void anIndexReadInPlaceReadsAsSplittingItIntoLinesAndFieldsDid() throws Exception {
+        String good = "cxpm-tree 1\nd sub\nd sub/x y\n" + fileLine + "\nf x 12 34 (dev=1,ino=2) sub/x y/b c\nf - 0 -7 - top\n";
+        String alphabet = " \n\rfdx-0129/.a\\+";
+        java.util.Random r = new java.util.Random(14);
+        int kept = 0;
+        for (int i = 0; i < 1500; i++) {
+            StringBuilder b = new StringBuilder(good);
+            for (int m = r.nextInt(3); m >= 0; m--) {
+                int at = r.nextInt(b.length() + 1);
+                char c = alphabet.charAt(r.nextInt(alphabet.length()));
+                switch (r.nextInt(3)) {
+                    case 0 -> b.insert(at, c);
+                    case 1 -> { if (at < b.length()) b.deleteCharAt(at); }
+                    default -> { if (at < b.length()) b.setCharAt(at, c); }
+                }
+            }
+            String text = i == 0 ? good : b.toString();
+            Files.writeString(dir.resolve("index"), text);
+            java.util.Optional<StoreTree> read = StoreTreeIndex.read(dir);
+            assertThat(read).as("[%s]", text).isEqualTo(bySplitting(text));
+            kept += read.isPresent() ? 1 : 0;
+        }
+        assertThat(kept).as("mutated indexes read as trees").isGreaterThan(100);
+    }
+
+    /** The reader StoreTreeIndex had before it read lines in place (its index parsing, the same checks after). */
+    private java.util.Optional<StoreTree> bySplitting(String text) {
+        try {
+            java.util.List<String> lines = text.lines().toList();
+            if (lines.isEmpty() || !lines.get(0).equals("cxpm-tree 1")) {
+                return java.util.Optional.empty();
+            }
+            java.util.List<String> dirs = new java.util.ArrayList<>();
+            java.util.List<StoreTree.File> entries = new java.util.ArrayList<>();
+            for (String line : lines.subList(1, lines.size())) {
+                if (line.startsWith("d ")) {
+                    String d = line.substring(2).replace("\\n", "\n").replace("\\r", "\r");
+                    if (!safe(d)) {
+                        return java.util.Optional.empty();
+                    }
+                    dirs.add(d);
+                } else if (line.startsWith("f ")) {
+                    String[] f = line.substring(2).split(" ", 5);
+                    if (f.length != 5 || !(f[0].equals("x") || f[0].equals("-"))) {
+                        return java.util.Optional.empty();
+                    }
+                    String path = f[4].replace("\\n", "\n").replace("\\r", "\r");
+                    if (!safe(path)) {
+                        return java.util.Optional.empty();
+                    }
+                    entries.add(new StoreTree.File(path, f[0].equals("x"), Long.parseLong(f[1]), Long.parseLong(f[2]), f[3]));
+                } else {
+                    return java.util.Optional.empty();
+                }
+            }
+            java.util.Set<String> listed = new java.util.HashSet<>();
+            for (String d : dirs) {
+                int slash = d.lastIndexOf('/');
+                if (slash >= 0 && !listed.contains(d.substring(0, slash)) || !listed.add(d)) {
+                    return java.util.Optional.empty();
+                }
+            }
+            java.util.Set<String> filesListed = new java.util.HashSet<>();
+            for (StoreTree.File f : entries) {
+                int slash = f.path().lastIndexOf('/');
+                if (slash >= 0 && !listed.contains(f.path().substring(0, slash)) || listed.contains(f.path()) || !filesListed.add(f.path())) {
+                    return java.util.Optional.empty();
+                }
+            }
+            return java.util.Optional.of(new StoreTree(dir.resolve("files"), dirs, entries));
+        } catch (RuntimeException e) {
+            return java.util.Optional.empty();
+        }
+    }
+
+    private static boolean safe(String path) {
+        if (path.isEmpty() || path.startsWith("/") || path.contains("\\") || path.contains("\u0000")) {
+            return false;
+        }
+        for (String part : path.split("/", -1)) {
+            if (part.isEmpty() || part.equals(".") || part.equals("..")) {
+                return false;
+            }
+        }
+        return true;
+    }
 }

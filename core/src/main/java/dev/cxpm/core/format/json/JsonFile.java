@@ -36,7 +36,12 @@ public final class JsonFile {
     private final Path path;
     private final String text;
     private final JsonNode root;
-    private final Map<String, Span> spans;
+    /**
+     * Every value's span by pointer; null until asked for when the text was read as a tree alone ({@link PlainJson#tree}):
+     * then made from the text on first use, by the same reading ({@link #spans()}). Most files are read for what they say
+     * (a sync reads every plugin's manifest and .mcp.json), and only a report or an edit asks where a value is.
+     */
+    private volatile Map<String, Span> spans;
     private final List<String> duplicateKeys;
 
     JsonFile(Path path, String text, JsonNode root, Map<String, Span> spans, List<String> duplicateKeys) {
@@ -154,7 +159,7 @@ public final class JsonFile {
         if (!text.isEmpty() && text.charAt(0) == '\uFEFF') {
             throw new Fail(syntax(file, "expected value (the file starts with a byte-order mark)", 1, 1));
         }
-        PlainJson.Tree plain = PlainJson.read(text);
+        PlainJson.Tree plain = PlainJson.tree(text);
         if (plain != null) {
             return new JsonFile(file, text, plain.root, plain.spans, plain.duplicates);
         }
@@ -246,12 +251,13 @@ public final class JsonFile {
 
     /** 1-based line of the value at jsonPointer, 0 when there is no such value. */
     public int lineOf(String jsonPointer) {
-        Span s = spans.get(jsonPointer);
+        Span s = spans().get(jsonPointer);
         return s == null ? 0 : s.line();
     }
 
     /** Line of the value at jsonPointer, or of its nearest existing parent; 0 when none. */
     public int lineNear(String jsonPointer) {
+        Map<String, Span> spans = spans();
         for (String p = jsonPointer; ; p = p.substring(0, p.lastIndexOf('/'))) {
             Span s = spans.get(p);
             if (s != null) {
@@ -263,13 +269,22 @@ public final class JsonFile {
         }
     }
 
-    /** Every value's span by JSON Pointer (for the tests that compare the two readers). */
+    /**
+     * Every value's span by JSON Pointer (also for the tests that compare the two readers): made on first use when the
+     * text was read as a tree alone, by PlainJson with its spans (the text it read as a tree it reads whole again).
+     */
     Map<String, Span> spans() {
-        return spans;
+        Map<String, Span> s = spans;
+        if (s == null) {
+            PlainJson.Tree again = PlainJson.read(text);
+            s = again != null ? again.spans : JacksonJson.read(path, text).spans();
+            spans = s;
+        }
+        return s;
     }
 
     public Optional<Span> spanOf(String jsonPointer) {
-        return Optional.ofNullable(spans.get(jsonPointer));
+        return Optional.ofNullable(spans().get(jsonPointer));
     }
 
     /** Pointers of object keys that appear more than once in the same object (the last value is kept). */
@@ -282,7 +297,7 @@ public final class JsonFile {
      * every other character unchanged. Throws IllegalArgumentException when there is no such value.
      */
     public String replace(String jsonPointer, String jsonLiteral) {
-        Span s = spans.get(jsonPointer);
+        Span s = spans().get(jsonPointer);
         if (s == null) {
             throw new IllegalArgumentException("no value at " + jsonPointer + " in " + path);
         }

@@ -43,8 +43,12 @@ final class PlainJson {
 
     private static final NotPlain NOT_PLAIN = new NotPlain();
 
+    /** A repeated key met while reading the tree alone: read again with the spans, which name where it is. */
+    private static final NotPlain REPEATED = new NotPlain();
+
     private final JsonNodeFactory nodes = JsonNodeFactory.instance;
-    private final Map<String, JsonFile.Span> spans = new HashMap<>();
+    /** Null when the tree alone is read ({@link #tree}): no pointer is made, no span kept. */
+    private final Map<String, JsonFile.Span> spans;
     private final List<String> duplicates = new ArrayList<>();
     private final String text;
     private final int length;
@@ -52,14 +56,32 @@ final class PlainJson {
     private int line = 1;
     private int lineStart;
 
-    private PlainJson(String text) {
+    private PlainJson(String text, boolean withSpans) {
         this.text = text;
         this.length = text.length();
+        this.spans = withSpans ? new HashMap<>() : null;
     }
 
-    /** The tree of text, or null when it is not plain JSON (Jackson then reads it). */
+    /** The tree of text with every value's span, or null when it is not plain JSON (Jackson then reads it). */
     static Tree read(String text) {
-        PlainJson r = new PlainJson(text);
+        return read(text, true);
+    }
+
+    /**
+     * What {@link #read} gives, but spans null: only the tree and the repeated keys, without a JSON Pointer and a span made
+     * for each value (most reads never ask where a value is: sync reads each plugin's manifest and .mcp.json for what they
+     * say). A text with a repeated key is read with its spans, as read reads it (the repeated keys are named by pointer).
+     */
+    static Tree tree(String text) {
+        try {
+            return read(text, false);
+        } catch (NotPlain repeated) {
+            return read(text, true);
+        }
+    }
+
+    private static Tree read(String text, boolean withSpans) {
+        PlainJson r = new PlainJson(text, withSpans);
         try {
             r.space();
             if (r.pos >= r.length || r.text.charAt(r.pos) == '-' || r.text.charAt(r.pos) <= '9' && r.text.charAt(r.pos) >= '0') {
@@ -68,7 +90,12 @@ final class PlainJson {
             JsonNode root = r.value("", 0);
             r.space();
             return r.pos == r.length ? new Tree(root, r.spans, r.duplicates) : null;
-        } catch (NotPlain | IndexOutOfBoundsException e) {
+        } catch (NotPlain e) {
+            if (e == REPEATED) {
+                throw e;
+            }
+            return null;
+        } catch (IndexOutOfBoundsException e) {
             return null;
         }
     }
@@ -90,7 +117,9 @@ final class PlainJson {
             case 'n' -> literal("null", nodes.nullNode());
             default -> number();
         };
-        spans.put(pointer, new JsonFile.Span(startLine, column, start, pos));
+        if (spans != null) {
+            spans.put(pointer, new JsonFile.Span(startLine, column, start, pos));
+        }
         return node;
     }
 
@@ -110,9 +139,12 @@ final class PlainJson {
             space();
             expect(':');
             space();
-            String child = pointer + "/" + JsonFile.pointerKey(key);
+            String child = spans == null ? null : pointer + "/" + JsonFile.pointerKey(key);
             JsonNode v = value(child, depth + 1);
             if (o.has(key)) {
+                if (spans == null) {
+                    throw REPEATED;
+                }
                 duplicates.add(child);
             }
             o.set(key, v);
@@ -138,7 +170,7 @@ final class PlainJson {
             return a;
         }
         for (int i = 0; ; i++) {
-            a.add(value(pointer + "/" + i, depth + 1));
+            a.add(value(spans == null ? null : pointer + "/" + i, depth + 1));
             space();
             char next = peek();
             pos++;

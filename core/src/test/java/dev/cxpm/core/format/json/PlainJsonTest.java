@@ -85,6 +85,13 @@ class PlainJsonTest {
         assertThat(shape(here.root)).as("the tree of:\n%s", text).isEqualTo(shape(jackson.root()));
         assertThat(here.spans).as("the spans of:\n%s", text).isEqualTo(jackson.spans());
         assertThat(here.duplicates).as("the repeated keys of:\n%s", text).isEqualTo(jackson.duplicateKeys());
+        // read as a tree alone (how a file is parsed), its spans made only when asked: the same tree, keys and spans
+        PlainJson.Tree alone = PlainJson.tree(text);
+        assertThat(shape(alone.root)).as("the tree alone of:\n%s", text).isEqualTo(shape(jackson.root()));
+        assertThat(alone.duplicates).as("the repeated keys, tree alone, of:\n%s", text).isEqualTo(jackson.duplicateKeys());
+        JsonFile parsed = JsonFile.parse(Path.of("t.json"), text);
+        assertThat(parsed.duplicateKeys()).as("a parse's repeated keys of:\n%s", text).isEqualTo(jackson.duplicateKeys());
+        assertThat(parsed.spans()).as("a parse's spans, made when asked, of:\n%s", text).isEqualTo(jackson.spans());
         return true;
     }
 
