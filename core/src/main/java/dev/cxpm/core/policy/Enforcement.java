@@ -37,6 +37,9 @@ public final class Enforcement implements PluginGate {
 
     /** Why Codex's requirements refuse this source, each file that does. */
     public List<Violation> codexRefusals(MarketplaceOrigin origin) {
+        if (codex.isEmpty()) {
+            return List.of(); // the common case, asked once per plugin of a sync: no stream set up for nothing
+        }
         return codex.stream().flatMap(c -> c.refusal(origin).stream()).toList();
     }
 
