@@ -33,11 +33,9 @@ public record LockedPlugin(String name, PluginVersion version, String marketplac
     }
 
     public LockedPlugin {
-        registryKey.ifPresent(k -> {
-            if (!isKeyId(k)) {
-                throw new IllegalArgumentException("not a registry key id: " + k);
-            }
-        });
+        if (registryKey.isPresent() && !isKeyId(registryKey.get())) { // no lambda: made once per locked plugin
+            throw new IllegalArgumentException("not a registry key id: " + registryKey.get());
+        }
         PluginName.of(name);
         MarketplaceName.of(marketplace);
         VersionDir.of(version.text());

@@ -60,6 +60,11 @@ public final class Lockfile {
         this.plugins = Collections.unmodifiableSortedMap(m);
     }
 
+    /** byName: each plugin by its name, made for this lockfile only (a read's: not sorted again, plugin by plugin). */
+    private Lockfile(TreeMap<String, LockedPlugin> byName) {
+        this.plugins = Collections.unmodifiableSortedMap(byName);
+    }
+
     public SortedMap<String, LockedPlugin> plugins() {
         return plugins;
     }
@@ -107,7 +112,7 @@ public final class Lockfile {
         if (!array.isMissingNode() && !array.isArray()) {
             problems.add(toml.where("plugin") + ": `plugin` must be [[plugin]] tables");
         }
-        SortedMap<String, LockedPlugin> plugins = new TreeMap<>();
+        TreeMap<String, LockedPlugin> plugins = new TreeMap<>();
         for (int i = 0; array.isArray() && i < array.size(); i++) {
             readPlugin(toml, array.get(i), i, problems).ifPresent(p -> {
                 if (plugins.putIfAbsent(p.name(), p) != null) {
@@ -128,7 +133,7 @@ public final class Lockfile {
                             + "):\n  " + String.join("\n  ", problems),
                     RECOVER);
         }
-        return new Lockfile(plugins.values());
+        return new Lockfile(plugins);
     }
 
     private static Optional<LockedPlugin> readPlugin(TomlSource toml, JsonNode t, int index, List<String> problems) {
