@@ -157,12 +157,11 @@ public final class Lockfile {
         name = named(toml, index, "name", name, PluginName.problem(name), problems);
         marketplace = named(toml, index, "marketplace", marketplace, MarketplaceName.problem(marketplace), problems);
         version = named(toml, index, "version", version, version == null ? Optional.empty() : VersionDir.problem(version.strip()), problems);
-        String label = name == null ? "[[plugin]] entry " + (index + 1) : "plugin `" + name + "`";
         Optional<ResolvedSource> source = Optional.empty();
         if (sourceText != null) {
             source = ResolvedSource.parse(sourceText);
             if (source.isEmpty()) {
-                problems.add(toml.where("plugin", Integer.toString(index), "source") + ": " + label + " has an unreadable source `" + sourceText + "`");
+                problems.add(toml.where("plugin", Integer.toString(index), "source") + ": " + label(name, index) + " has an unreadable source `" + sourceText + "`");
             }
         }
         Optional<Integrity> integrity = Optional.empty();
@@ -173,7 +172,7 @@ public final class Lockfile {
                 integrity = Optional.empty();
             }
             if (integrity.isEmpty()) {
-                problems.add(toml.where("plugin", Integer.toString(index), "integrity") + ": " + label
+                problems.add(toml.where("plugin", Integer.toString(index), "integrity") + ": " + label(name, index)
                         + " has a malformed integrity (expected sha512- and the base64 of its 64 bytes)");
             }
         }
@@ -183,7 +182,7 @@ public final class Lockfile {
         if (a != null) {
             approved = a.isTextual() ? RunHash.parse(a.asText()) : Optional.empty();
             if (approved.isEmpty()) {
-                problems.add(toml.where("plugin", Integer.toString(index), "approved") + ": " + label
+                problems.add(toml.where("plugin", Integer.toString(index), "approved") + ": " + label(name, index)
                         + " has a malformed `approved` (expected sha256- and the base64 of its 32 bytes, as `cxpm approve` writes it)");
             }
         }
@@ -191,9 +190,9 @@ public final class Lockfile {
         if (t.has("registry-key")) {
             JsonNode k = t.get("registry-key");
             if (!k.isTextual() || !LockedPlugin.isKeyId(k.asText())) {
-                problems.add(toml.where("plugin", Integer.toString(index), "registry-key") + ": " + label + " has a malformed `registry-key` (expected 16 hex digits)");
+                problems.add(toml.where("plugin", Integer.toString(index), "registry-key") + ": " + label(name, index) + " has a malformed `registry-key` (expected 16 hex digits)");
             } else if (source.isPresent() && !(source.get() instanceof ResolvedSource.Registry)) {
-                problems.add(toml.where("plugin", Integer.toString(index), "registry-key") + ": " + label + " has a `registry-key` but does not come from a registry");
+                problems.add(toml.where("plugin", Integer.toString(index), "registry-key") + ": " + label(name, index) + " has a `registry-key` but does not come from a registry");
             } else {
                 registryKey = Optional.of(k.asText());
             }
@@ -204,17 +203,18 @@ public final class Lockfile {
             problems.add(toml.where("plugin", Integer.toString(index)) + ": [[plugin]] " + nameOf(t) + "has no `dependencies` (is the file truncated?)");
         } else {
             if (!d.isObject()) {
-                problems.add(toml.where("plugin", Integer.toString(index), "dependencies") + ": `dependencies` of " + label + " must be a table of ranges");
+                problems.add(toml.where("plugin", Integer.toString(index), "dependencies") + ": `dependencies` of " + label(name, index) + " must be a table of ranges");
             } else {
-                for (var e : (Iterable<Map.Entry<String, JsonNode>>) d::fields) {
+                for (Iterator<Map.Entry<String, JsonNode>> it = d.fields(); it.hasNext(); ) {
+                    Map.Entry<String, JsonNode> e = it.next();
                     Optional<String> badName = PluginName.problem(e.getKey());
                     if (badName.isPresent()) {
-                        problems.add(toml.where("plugin", Integer.toString(index), "dependencies") + ": dependency of " + label + ": " + badName.get());
+                        problems.add(toml.where("plugin", Integer.toString(index), "dependencies") + ": dependency of " + label(name, index) + ": " + badName.get());
                         continue;
                     }
                     Optional<VersionRange> r = e.getValue().isTextual() ? VersionRange.parse(e.getValue().asText()) : Optional.empty();
                     if (r.isEmpty()) {
-                        problems.add(toml.where("plugin", Integer.toString(index), "dependencies") + ": dependency `" + e.getKey() + "` of " + label
+                        problems.add(toml.where("plugin", Integer.toString(index), "dependencies") + ": dependency `" + e.getKey() + "` of " + label(name, index)
                                 + " has no valid range");
                     } else {
                         deps.put(e.getKey(), r.get());
@@ -228,6 +228,11 @@ public final class Lockfile {
         }
         return Optional.of(new LockedPlugin(name, PluginVersion.of(version), marketplace, source.get(), integrity.get(), deps, approved,
                 registryKey));
+    }
+
+    /** How a message names the entry: by its name once that is known good, else by its place in the file. */
+    private static String label(String name, int index) {
+        return name == null ? "[[plugin]] entry " + (index + 1) : "plugin `" + name + "`";
     }
 
     /** value, or null with the problem noted (file, line, field) when it cannot name a directory. */
