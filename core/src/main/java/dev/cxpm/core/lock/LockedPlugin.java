@@ -39,7 +39,8 @@ public record LockedPlugin(String name, PluginVersion version, String marketplac
         PluginName.of(name);
         MarketplaceName.of(marketplace);
         VersionDir.of(version.text());
-        dependencies = Collections.unmodifiableSortedMap(new TreeMap<>(dependencies));
+        // most plugins depend on nothing: one shared empty map, not a copy and a view of one per plugin
+        dependencies = dependencies.isEmpty() ? Collections.emptySortedMap() : Collections.unmodifiableSortedMap(new TreeMap<>(dependencies));
     }
 
     /** A plugin no approval was recorded for yet. */
