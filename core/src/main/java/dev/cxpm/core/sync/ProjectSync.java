@@ -228,7 +228,8 @@ public final class ProjectSync {
             CodexConfig config, StoreFill.Plan plan, java.util.function.Supplier<ProjectIndex> lazyIndex, ProjectIndex[] index,
             Map<String, Origin> origins) {
         List<LockedPlugin> toInstall = plan.toInstall();
-        List<LockChange> lockChanges = LockResolution.lockChanges(existing, lock);
+        // the lockfile read is the lock (--frozen, a sync with nothing to resolve): nothing changed, no plugin compared
+        List<LockChange> lockChanges = existing.isPresent() && existing.get() == lock ? List.of() : LockResolution.lockChanges(existing, lock);
 
         if (toInstall.isEmpty() && apply.nothingToChange(project, lock, state, config)) {
             lock = approvals.check(existing, lock, fill.unpacked(plan), options.frozen(), consent);
