@@ -341,4 +341,28 @@ class SyncCommandTest {
         assertThat(r.exitCode()).isEqualTo(3);
         assertThat(r.stderr()).contains("no cxpm.toml");
     }
+
+    @Test
+    void aMarketplaceItsManifestNamesOtherwiseIsToldWithItsLineInCxpmToml() {
+        TeamFixture t = team().toml("# our plugins\n\n[marketplaces]\nteam = \"../market\"\n\n[plugins]\napp = \"^1\"\n");
+        CliRun r = t.cxpm("sync");
+        assertThat(r.exitCode()).isNotZero();
+        assertThat(r.stderr()).contains(t.project.resolve("cxpm.toml") + ":4: marketplace `team` is called `fx` in its own manifest");
+    }
+
+    @Test
+    void aBrokenLocalMarketplaceIsToldWhenItIsNeededAndIgnoredWhenTheStoreHasTheLockedContent() throws Exception {
+        TeamFixture t = team();
+        assertThat(t.cxpm("sync").exitCode()).isZero();
+        Files.writeString(t.market.resolve(".agents/plugins/marketplace.json"), "{\"name\": \"fx\", \"plugins\": [\n");
+        // the lock and the store answer: the marketplace, read ahead and failing, is not needed
+        CliRun frozen = t.cxpmIn(t.project, "fresh-home", "sync", "--frozen");
+        assertThat(frozen.exitCode()).as(frozen.stderr()).isZero();
+        assertThat(frozen.stdout()).contains("+ app@fx 1.2.0", "+ util@fx 2.0.5");
+        // no lock: resolving needs it, and says what is wrong with it
+        Files.delete(t.project.resolve("cxpm.lock"));
+        CliRun resolve = t.cxpmIn(t.project, "other-home", "sync");
+        assertThat(resolve.exitCode()).isNotZero();
+        assertThat(resolve.stderr()).contains(t.market.resolve(".agents/plugins/marketplace.json") + ":2:1: invalid JSON");
+    }
 }

@@ -111,7 +111,12 @@ final class TomlLayout {
     }
 
     static String header(List<String> path) {
-        return "[" + String.join(".", path.stream().map(TomlLayout::formatKey).toList()) + "]\n";
+        // loops, not streams: a sync writes one header per plugin, and a fresh JVM ran each stream interpreted
+        StringBuilder b = new StringBuilder("[");
+        for (int k = 0; k < path.size(); k++) {
+            b.append(k == 0 ? "" : ".").append(formatKey(path.get(k)));
+        }
+        return b.append("]\n").toString();
     }
 
     /** Every key/value of the root and of each [header] table, in file order. */
@@ -352,15 +357,21 @@ final class TomlLayout {
 
     /** A key as toml_edit writes a new one: bare when it can be, else a basic string. */
     static String formatKey(String key) {
-        if (!key.isEmpty() && key.chars().allMatch(c -> c < 128 && (Character.isLetterOrDigit(c) || c == '_' || c == '-'))) {
-            return key;
+        boolean bare = !key.isEmpty();
+        for (int k = 0; bare && k < key.length(); k++) {
+            char c = key.charAt(k);
+            bare = c < 128 && (Character.isLetterOrDigit(c) || c == '_' || c == '-');
         }
-        return formatString(key);
+        return bare ? key : formatString(key);
     }
 
     /** A string value as toml_edit writes a new one. */
     static String formatString(String value) {
-        boolean needsEscape = value.chars().anyMatch(c -> c < 0x20 || c == 0x7f);
+        boolean needsEscape = false;
+        for (int k = 0; !needsEscape && k < value.length(); k++) {
+            char c = value.charAt(k);
+            needsEscape = c < 0x20 || c == 0x7f;
+        }
         if (!needsEscape && (value.indexOf('"') >= 0 || value.indexOf('\\') >= 0) && value.indexOf('\'') < 0) {
             return "'" + value + "'";
         }

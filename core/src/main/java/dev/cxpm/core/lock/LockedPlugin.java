@@ -33,15 +33,14 @@ public record LockedPlugin(String name, PluginVersion version, String marketplac
     }
 
     public LockedPlugin {
-        registryKey.ifPresent(k -> {
-            if (!isKeyId(k)) {
-                throw new IllegalArgumentException("not a registry key id: " + k);
-            }
-        });
+        if (registryKey.isPresent() && !isKeyId(registryKey.get())) { // no lambda: made once per locked plugin
+            throw new IllegalArgumentException("not a registry key id: " + registryKey.get());
+        }
         PluginName.of(name);
         MarketplaceName.of(marketplace);
         VersionDir.of(version.text());
-        dependencies = Collections.unmodifiableSortedMap(new TreeMap<>(dependencies));
+        // most plugins depend on nothing: one shared empty map, not a copy and a view of one per plugin
+        dependencies = dependencies.isEmpty() ? Collections.emptySortedMap() : Collections.unmodifiableSortedMap(new TreeMap<>(dependencies));
     }
 
     /** A plugin no approval was recorded for yet. */

@@ -60,6 +60,11 @@ public final class Lockfile {
         this.plugins = Collections.unmodifiableSortedMap(m);
     }
 
+    /** byName: each plugin by its name, made for this lockfile only (a read's: not sorted again, plugin by plugin). */
+    private Lockfile(TreeMap<String, LockedPlugin> byName) {
+        this.plugins = Collections.unmodifiableSortedMap(byName);
+    }
+
     public SortedMap<String, LockedPlugin> plugins() {
         return plugins;
     }
@@ -107,7 +112,7 @@ public final class Lockfile {
         if (!array.isMissingNode() && !array.isArray()) {
             problems.add(toml.where("plugin") + ": `plugin` must be [[plugin]] tables");
         }
-        SortedMap<String, LockedPlugin> plugins = new TreeMap<>();
+        TreeMap<String, LockedPlugin> plugins = new TreeMap<>();
         for (int i = 0; array.isArray() && i < array.size(); i++) {
             readPlugin(toml, array.get(i), i, problems).ifPresent(p -> {
                 if (plugins.putIfAbsent(p.name(), p) != null) {
@@ -128,37 +133,35 @@ public final class Lockfile {
                             + "):\n  " + String.join("\n  ", problems),
                     RECOVER);
         }
-        return new Lockfile(plugins.values());
+        return new Lockfile(plugins);
     }
 
     private static Optional<LockedPlugin> readPlugin(TomlSource toml, JsonNode t, int index, List<String> problems) {
-        String idx = Integer.toString(index);
         if (!t.isObject()) {
-            problems.add(toml.where("plugin", idx) + ": [[plugin]] entry " + (index + 1) + " is not a table");
+            problems.add(toml.where("plugin", Integer.toString(index)) + ": [[plugin]] entry " + (index + 1) + " is not a table");
             return Optional.empty();
         }
         int before = problems.size();
         for (Iterator<String> it = t.fieldNames(); it.hasNext(); ) {
             String f = it.next();
             if (!PLUGIN_FIELDS.contains(f)) {
-                problems.add(toml.where("plugin", idx, f) + ": unknown field `" + f + "` in [[plugin]]");
+                problems.add(toml.where("plugin", Integer.toString(index), f) + ": unknown field `" + f + "` in [[plugin]]");
             }
         }
-        String name = string(toml, t, idx, "name", problems);
-        String version = string(toml, t, idx, "version", problems);
-        String marketplace = string(toml, t, idx, "marketplace", problems);
-        String sourceText = string(toml, t, idx, "source", problems);
-        String integrityText = string(toml, t, idx, "integrity", problems);
+        String name = string(toml, t, index, "name", problems);
+        String version = string(toml, t, index, "version", problems);
+        String marketplace = string(toml, t, index, "marketplace", problems);
+        String sourceText = string(toml, t, index, "source", problems);
+        String integrityText = string(toml, t, index, "integrity", problems);
         // each becomes a directory of the Codex home (plugins/cache/<marketplace>/<name>/<version>/): never path syntax
-        name = named(toml, idx, "name", name, PluginName.problem(name), problems);
-        marketplace = named(toml, idx, "marketplace", marketplace, MarketplaceName.problem(marketplace), problems);
-        version = named(toml, idx, "version", version, version == null ? Optional.empty() : VersionDir.problem(version.strip()), problems);
-        String label = name == null ? "[[plugin]] entry " + (index + 1) : "plugin `" + name + "`";
+        name = named(toml, index, "name", name, PluginName.problem(name), problems);
+        marketplace = named(toml, index, "marketplace", marketplace, MarketplaceName.problem(marketplace), problems);
+        version = named(toml, index, "version", version, version == null ? Optional.empty() : VersionDir.problem(version.strip()), problems);
         Optional<ResolvedSource> source = Optional.empty();
         if (sourceText != null) {
             source = ResolvedSource.parse(sourceText);
             if (source.isEmpty()) {
-                problems.add(toml.where("plugin", idx, "source") + ": " + label + " has an unreadable source `" + sourceText + "`");
+                problems.add(toml.where("plugin", Integer.toString(index), "source") + ": " + label(name, index) + " has an unreadable source `" + sourceText + "`");
             }
         }
         Optional<Integrity> integrity = Optional.empty();
@@ -169,7 +172,7 @@ public final class Lockfile {
                 integrity = Optional.empty();
             }
             if (integrity.isEmpty()) {
-                problems.add(toml.where("plugin", idx, "integrity") + ": " + label
+                problems.add(toml.where("plugin", Integer.toString(index), "integrity") + ": " + label(name, index)
                         + " has a malformed integrity (expected sha512- and the base64 of its 64 bytes)");
             }
         }
@@ -179,7 +182,7 @@ public final class Lockfile {
         if (a != null) {
             approved = a.isTextual() ? RunHash.parse(a.asText()) : Optional.empty();
             if (approved.isEmpty()) {
-                problems.add(toml.where("plugin", idx, "approved") + ": " + label
+                problems.add(toml.where("plugin", Integer.toString(index), "approved") + ": " + label(name, index)
                         + " has a malformed `approved` (expected sha256- and the base64 of its 32 bytes, as `cxpm approve` writes it)");
             }
         }
@@ -187,9 +190,9 @@ public final class Lockfile {
         if (t.has("registry-key")) {
             JsonNode k = t.get("registry-key");
             if (!k.isTextual() || !LockedPlugin.isKeyId(k.asText())) {
-                problems.add(toml.where("plugin", idx, "registry-key") + ": " + label + " has a malformed `registry-key` (expected 16 hex digits)");
+                problems.add(toml.where("plugin", Integer.toString(index), "registry-key") + ": " + label(name, index) + " has a malformed `registry-key` (expected 16 hex digits)");
             } else if (source.isPresent() && !(source.get() instanceof ResolvedSource.Registry)) {
-                problems.add(toml.where("plugin", idx, "registry-key") + ": " + label + " has a `registry-key` but does not come from a registry");
+                problems.add(toml.where("plugin", Integer.toString(index), "registry-key") + ": " + label(name, index) + " has a `registry-key` but does not come from a registry");
             } else {
                 registryKey = Optional.of(k.asText());
             }
@@ -197,20 +200,21 @@ public final class Lockfile {
         SortedMap<String, VersionRange> deps = new TreeMap<>();
         JsonNode d = t.get("dependencies");
         if (d == null) {
-            problems.add(toml.where("plugin", idx) + ": [[plugin]] " + nameOf(t) + "has no `dependencies` (is the file truncated?)");
+            problems.add(toml.where("plugin", Integer.toString(index)) + ": [[plugin]] " + nameOf(t) + "has no `dependencies` (is the file truncated?)");
         } else {
             if (!d.isObject()) {
-                problems.add(toml.where("plugin", idx, "dependencies") + ": `dependencies` of " + label + " must be a table of ranges");
+                problems.add(toml.where("plugin", Integer.toString(index), "dependencies") + ": `dependencies` of " + label(name, index) + " must be a table of ranges");
             } else {
-                for (var e : (Iterable<Map.Entry<String, JsonNode>>) d::fields) {
+                for (Iterator<Map.Entry<String, JsonNode>> it = d.fields(); it.hasNext(); ) {
+                    Map.Entry<String, JsonNode> e = it.next();
                     Optional<String> badName = PluginName.problem(e.getKey());
                     if (badName.isPresent()) {
-                        problems.add(toml.where("plugin", idx, "dependencies") + ": dependency of " + label + ": " + badName.get());
+                        problems.add(toml.where("plugin", Integer.toString(index), "dependencies") + ": dependency of " + label(name, index) + ": " + badName.get());
                         continue;
                     }
                     Optional<VersionRange> r = e.getValue().isTextual() ? VersionRange.parse(e.getValue().asText()) : Optional.empty();
                     if (r.isEmpty()) {
-                        problems.add(toml.where("plugin", idx, "dependencies") + ": dependency `" + e.getKey() + "` of " + label
+                        problems.add(toml.where("plugin", Integer.toString(index), "dependencies") + ": dependency `" + e.getKey() + "` of " + label(name, index)
                                 + " has no valid range");
                     } else {
                         deps.put(e.getKey(), r.get());
@@ -226,24 +230,29 @@ public final class Lockfile {
                 registryKey));
     }
 
+    /** How a message names the entry: by its name once that is known good, else by its place in the file. */
+    private static String label(String name, int index) {
+        return name == null ? "[[plugin]] entry " + (index + 1) : "plugin `" + name + "`";
+    }
+
     /** value, or null with the problem noted (file, line, field) when it cannot name a directory. */
-    private static String named(TomlSource toml, String idx, String field, String value, Optional<String> problem, List<String> problems) {
+    private static String named(TomlSource toml, int index, String field, String value, Optional<String> problem, List<String> problems) {
         if (value == null || problem.isEmpty()) {
             return value;
         }
-        problems.add(toml.where("plugin", idx, field) + ": `" + field + "`: " + problem.get());
+        problems.add(toml.where("plugin", Integer.toString(index), field) + ": `" + field + "`: " + problem.get());
         return null;
     }
 
     /** The string field, or null (with a problem noted) when missing or not a string. */
-    private static String string(TomlSource toml, JsonNode t, String idx, String field, List<String> problems) {
+    private static String string(TomlSource toml, JsonNode t, int index, String field, List<String> problems) {
         JsonNode v = t.get(field);
         if (v == null) {
-            problems.add(toml.where("plugin", idx) + ": [[plugin]] " + nameOf(t) + "has no `" + field + "` (is the file truncated?)");
+            problems.add(toml.where("plugin", Integer.toString(index)) + ": [[plugin]] " + nameOf(t) + "has no `" + field + "` (is the file truncated?)");
             return null;
         }
         if (!v.isTextual() || v.asText().isBlank()) {
-            problems.add(toml.where("plugin", idx, field) + ": `" + field + "` of [[plugin]] " + nameOf(t) + "must be a non-empty string");
+            problems.add(toml.where("plugin", Integer.toString(index), field) + ": `" + field + "` of [[plugin]] " + nameOf(t) + "must be a non-empty string");
             return null;
         }
         return v.asText();

@@ -37,6 +37,9 @@ public final class Enforcement implements PluginGate {
 
     /** Why Codex's requirements refuse this source, each file that does. */
     public List<Violation> codexRefusals(MarketplaceOrigin origin) {
+        if (codex.isEmpty()) {
+            return List.of(); // the common case, asked once per plugin of a sync: no stream set up for nothing
+        }
         return codex.stream().flatMap(c -> c.refusal(origin).stream()).toList();
     }
 
@@ -51,8 +54,15 @@ public final class Enforcement implements PluginGate {
     @Override
     public void check(List<Candidate> candidates) {
         List<Violation> all = new ArrayList<>();
+        // a sync's candidates share their marketplace's entry and registry (the same objects): its origin is made once
+        // for a run of them, not once per plugin (a path made absolute and normal each time)
+        Candidate last = null;
+        Optional<MarketplaceOrigin> lastOrigin = Optional.empty();
         for (Candidate c : candidates) {
-            Optional<MarketplaceOrigin> origin = c.entry().map(e -> MarketplaceOrigin.of(e, c.registry()));
+            Optional<MarketplaceOrigin> origin = last != null && c.entry() == last.entry() && c.registry() == last.registry()
+                    ? lastOrigin : c.entry().map(e -> MarketplaceOrigin.of(e, c.registry()));
+            last = c;
+            lastOrigin = origin;
             all.addAll(policy.plugin(subject(c, origin)).violations());
             if (origin.isPresent()) {
                 codexRefusals(origin.get()).forEach(v -> all.add(new Violation(c.plugin() + "@" + c.marketplace(), v.rule(), v.where(),

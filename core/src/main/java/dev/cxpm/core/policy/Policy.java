@@ -80,6 +80,9 @@ public final class Policy {
 
     public Evaluation plugin(PluginSubject p) {
         Evaluation e = new Evaluation(new ArrayList<>(), new ArrayList<>());
+        if (files.isEmpty()) {
+            return e; // no rule to apply: asked once per plugin of every sync, which built each one's subject for nothing
+        }
         p.origin().ifPresent(o -> checkMarketplace(p.id() + " (marketplace " + o.text() + ")", o, e));
         String id = p.id();
         for (PolicyFile f : files) {

@@ -114,17 +114,17 @@ public final class ProjectManifest {
         for (var e : iterable(mks)) {
             String name = e.getKey();
             JsonNode v = e.getValue();
-            String where = toml.where("marketplaces", name);
+            // where a problem is told: its line is found only then (ManifestLine)
             if (!CodexNames.isMarketplaceName(name)) {
-                problems.add(where + ": " + MarketplaceName.problem(name).orElseThrow());
+                problems.add(toml.where("marketplaces", name) + ": " + MarketplaceName.problem(name).orElseThrow());
                 continue;
             }
             if (v.isTextual()) {
-                marketplaces.put(name, new MarketplaceDecl(name, v.asText(), Optional.empty(), toml.lineOf("marketplaces", name)));
+                marketplaces.put(name, new MarketplaceDecl(name, v.asText(), Optional.empty(), new ManifestLine(toml, "marketplaces", name)));
                 continue;
             }
             if (!v.isObject()) {
-                problems.add(where + ": marketplace `" + name + "` must be a source string or a table with `source`");
+                problems.add(toml.where("marketplaces", name) + ": marketplace `" + name + "` must be a source string or a table with `source`");
                 continue;
             }
             unknownFields(toml, v, MARKETPLACE_FIELDS, problems, "marketplaces", name);
@@ -132,11 +132,11 @@ public final class ProjectManifest {
             Optional<String> ref = text(toml, v, "ref", problems, "marketplaces", name);
             if (source.isEmpty()) {
                 if (!v.has("source")) {
-                    problems.add(where + ": marketplace `" + name + "` has no `source`");
+                    problems.add(toml.where("marketplaces", name) + ": marketplace `" + name + "` has no `source`");
                 }
                 continue;
             }
-            marketplaces.put(name, new MarketplaceDecl(name, source.get(), ref, toml.lineOf("marketplaces", name)));
+            marketplaces.put(name, new MarketplaceDecl(name, source.get(), ref, new ManifestLine(toml, "marketplaces", name)));
         }
         JsonNode pls = root.path("plugins");
         if (!pls.isMissingNode() && !pls.isObject()) {
@@ -145,10 +145,9 @@ public final class ProjectManifest {
         for (var e : iterable(pls)) {
             String name = e.getKey();
             JsonNode v = e.getValue();
-            String where = toml.where("plugins", name);
-            int line = toml.lineOf("plugins", name);
+            ManifestLine line = new ManifestLine(toml, "plugins", name);
             if (!CodexNames.isPluginName(name)) {
-                problems.add(where + ": " + PluginName.problem(name).orElseThrow());
+                problems.add(toml.where("plugins", name) + ": " + PluginName.problem(name).orElseThrow());
                 continue;
             }
             if (v.isTextual()) {
@@ -157,7 +156,7 @@ public final class ProjectManifest {
                 continue;
             }
             if (!v.isObject()) {
-                problems.add(where + ": plugin `" + name + "` must be a version range string or a table with `version`");
+                problems.add(toml.where("plugins", name) + ": plugin `" + name + "` must be a version range string or a table with `version`");
                 continue;
             }
             unknownFields(toml, v, PLUGIN_FIELDS, problems, "plugins", name);
@@ -172,7 +171,7 @@ public final class ProjectManifest {
                 }
             }
             if (marketplace.isPresent() && !CodexNames.isMarketplaceName(marketplace.get())) {
-                problems.add(where + ": plugin `" + name + "`: " + MarketplaceName.problem(marketplace.get()).orElseThrow());
+                problems.add(toml.where("plugins", name) + ": plugin `" + name + "`: " + MarketplaceName.problem(marketplace.get()).orElseThrow());
                 continue;
             }
             Optional<VersionRange> range = version.isPresent() ? range(toml, name, version.get(), problems)

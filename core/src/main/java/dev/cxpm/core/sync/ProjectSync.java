@@ -154,10 +154,16 @@ public final class ProjectSync {
             // cxpm.lock is read (parsed, its entries checked) on a worker while this thread reads cxpm.toml and asks the
             // policy about what it declares: neither needs the other, and the lock's read was a serial stretch of every
             // sync (5-8 ms at 1,000 plugins). Taken after both, so a failure of either is thrown first, as before; a
-            // failure here stops the read (closing the pool waits for it).
+            // failure here stops the read (closing the pool waits for it). The project's local marketplaces are read
+            // ahead likewise (ProjectMarketplaces.readAhead).
             try (SmallPool beside = SmallPool.besideCaller()) {
                 java.util.concurrent.Future<Optional<Lockfile>> lock = beside.submit(() -> Lockfile.readIfPresent(projectDir));
                 manifest = project.isPresent() ? project.get() : ProjectManifest.read(projectDir);
+                ProjectManifest declared = manifest;
+                beside.submit(() -> { // its marketplaces for the index, on the other worker meanwhile
+                    sources.readAhead(declared);
+                    return null;
+                });
                 checkDeclared(manifest);
                 existing = SmallPool.result(lock);
             }
@@ -222,7 +228,8 @@ public final class ProjectSync {
             CodexConfig config, StoreFill.Plan plan, java.util.function.Supplier<ProjectIndex> lazyIndex, ProjectIndex[] index,
             Map<String, Origin> origins) {
         List<LockedPlugin> toInstall = plan.toInstall();
-        List<LockChange> lockChanges = LockResolution.lockChanges(existing, lock);
+        // the lockfile read is the lock (--frozen, a sync with nothing to resolve): nothing changed, no plugin compared
+        List<LockChange> lockChanges = existing.isPresent() && existing.get() == lock ? List.of() : LockResolution.lockChanges(existing, lock);
 
         if (toInstall.isEmpty() && apply.nothingToChange(project, lock, state, config)) {
             lock = approvals.check(existing, lock, fill.unpacked(plan), options.frozen(), consent);

@@ -76,7 +76,10 @@ final class StoreFill {
         List<java.util.concurrent.Future<Optional<StoreTree>>> fromStore = new ArrayList<>();
         try (Progress.Step step = progress.begin("checking " + count + " plugins"); SmallPool pool = new SmallPool(count)) {
             for (LockedPlugin p : lock.plugins().values()) {
-                step.item(++n, count, "checking " + id(p) + " " + p.version());
+                n++;
+                if (step != Progress.Step.NONE) { // nobody watching (a pipe, CI): no words built per plugin
+                    step.item(n, count, "checking " + id(p) + " " + p.version());
+                }
                 offered(p, lazyIndex).ifPresent(f -> {
                     LockedContent.checkSource(p, f.source());
                     p.registryKey().ifPresent(k -> LockedContent.checkRegistryKey(p, k, lazyIndex.get()));
@@ -140,7 +143,9 @@ final class StoreFill {
             Map<String, StoreTree> trees, Supplier<ProjectIndex> lazyIndex, Progress.Step step, boolean verify) {
         for (int i = 0; i < plugins.size(); i++) {
             LockedPlugin p = plugins.get(i);
-            step.item(i + 1, plugins.size(), "unpacking " + id(p) + " " + p.version());
+            if (step != Progress.Step.NONE) {
+                step.item(i + 1, plugins.size(), "unpacking " + id(p) + " " + p.version());
+            }
             Optional<StoreTree> tree = SmallPool.result(fromStore.get(i));
             if (tree.isEmpty()) {
                 step.item(i + 1, plugins.size(), "fetching " + id(p) + " " + p.version());
