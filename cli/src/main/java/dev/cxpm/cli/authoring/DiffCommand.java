@@ -46,7 +46,7 @@ public final class DiffCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         Env env = root.env;
-        java.nio.file.Path scratch = dev.cxpm.core.Scratch.under(dev.cxpm.core.sync.Store.resolve(env.vars(), env.cwd()).dir(), env.clock());
+        java.nio.file.Path scratch = dev.cxpm.core.Scratch.under(dev.cxpm.core.sync.store.Store.resolve(env.vars(), env.cwd()).dir(), env.clock());
         Surface before = Surface.ofPath(env.resolve(oldPath), scratch);
         Surface after = Surface.ofPath(env.resolve(newPath), scratch);
         SurfaceDiff diff = SurfaceDiff.between(before, after);

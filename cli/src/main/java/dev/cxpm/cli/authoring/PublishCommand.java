@@ -145,7 +145,7 @@ public final class PublishCommand implements java.util.concurrent.Callable<Integ
 
     /** Where publish packs and unpacks: under the store ({@link Scratch}), never the shared temp dir. */
     private static Path scratch(Env env) {
-        return Scratch.under(dev.cxpm.core.sync.Store.resolve(env.vars(), env.cwd()).dir(), env.clock());
+        return Scratch.under(dev.cxpm.core.sync.store.Store.resolve(env.vars(), env.cwd()).dir(), env.clock());
     }
 
     /** What users of the release will see, for the SemVer check before upload; null when unreadable (the registry says why). */

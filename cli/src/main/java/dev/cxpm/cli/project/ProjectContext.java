@@ -9,7 +9,7 @@ import dev.cxpm.core.codexhome.HomeLock;
 import dev.cxpm.core.project.ProjectManifest;
 import dev.cxpm.core.resolve.ReleaseAge;
 import dev.cxpm.core.sync.ProjectSync;
-import dev.cxpm.core.sync.Store;
+import dev.cxpm.core.sync.store.Store;
 import java.nio.file.Path;
 import java.util.List;
 

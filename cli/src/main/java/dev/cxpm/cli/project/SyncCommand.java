@@ -8,7 +8,7 @@ import dev.cxpm.cli.codexhome.PrerequisitesOption;
 import dev.cxpm.cli.help.Examples;
 import dev.cxpm.core.UserError;
 import dev.cxpm.core.sync.ProjectSync;
-import dev.cxpm.core.sync.SyncStamp;
+import dev.cxpm.core.sync.home.SyncStamp;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;

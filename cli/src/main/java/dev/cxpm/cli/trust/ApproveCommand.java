@@ -21,7 +21,7 @@ import dev.cxpm.core.lock.LockedPlugin;
 import dev.cxpm.core.lock.Lockfile;
 import dev.cxpm.core.project.ProjectManifest;
 import dev.cxpm.core.sync.LockedRunSurface;
-import dev.cxpm.core.sync.Store;
+import dev.cxpm.core.sync.store.Store;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

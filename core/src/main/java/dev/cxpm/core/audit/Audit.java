@@ -4,7 +4,7 @@ import dev.cxpm.core.Progress;
 import dev.cxpm.core.audit.scan.FileScan;
 import dev.cxpm.core.codexhome.CodexHome;
 import dev.cxpm.core.marketplace.RegistryMarketplaces;
-import dev.cxpm.core.sync.Store;
+import dev.cxpm.core.sync.store.Store;
 import java.util.Comparator;
 import java.util.List;
 

@@ -3,8 +3,8 @@ package dev.cxpm.core.audit;
 import dev.cxpm.core.PlainText;
 import dev.cxpm.core.UserError;
 import dev.cxpm.core.pack.Integrity;
-import dev.cxpm.core.sync.InstalledFiles;
-import dev.cxpm.core.sync.Store;
+import dev.cxpm.core.sync.home.InstalledFiles;
+import dev.cxpm.core.sync.store.Store;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -32,7 +32,7 @@ public final class ChangedFiles implements AuditCheck {
     }
 
     /** What cxpm recorded at install: the project's cxpm.lock (when in a project) over the home's sync state. */
-    public static List<Recorded> recorded(Optional<dev.cxpm.core.lock.Lockfile> lock, dev.cxpm.core.sync.SyncState state) {
+    public static List<Recorded> recorded(Optional<dev.cxpm.core.lock.Lockfile> lock, dev.cxpm.core.sync.home.SyncState state) {
         List<Recorded> out = new java.util.ArrayList<>();
         lock.ifPresent(l -> l.plugins().values().forEach(p -> out.add(
                 new Recorded(p.name() + "@" + p.marketplace(), p.version().text(), p.integrity(), "cxpm.lock"))));

@@ -59,7 +59,7 @@ public final class Installer {
     private final Duration lockTimeout;
     private final Path cwd;
     private final SourceCache sources;
-    private final dev.cxpm.core.sync.Store store;
+    private final dev.cxpm.core.sync.store.Store store;
     private final PluginCache cache;
     private final Progress progress;
     private final PluginGate gate;
@@ -86,7 +86,7 @@ public final class Installer {
         this.gate = gate;
         this.progress = progress;
         this.cwd = cwd;
-        this.store = dev.cxpm.core.sync.Store.resolve(vars, cwd);
+        this.store = dev.cxpm.core.sync.store.Store.resolve(vars, cwd);
         this.sources = new SourceCache(store);
         this.home = home;
         this.cache = new PluginCache(home);

@@ -7,7 +7,7 @@ import dev.cxpm.core.pack.Integrity;
 import dev.cxpm.core.pack.Unpacker;
 import dev.cxpm.core.registry.RegistryClient;
 import dev.cxpm.core.registry.RegistryIndex;
-import dev.cxpm.core.sync.Store;
+import dev.cxpm.core.sync.store.Store;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;

@@ -7,7 +7,7 @@ import dev.cxpm.core.UserError;
 import dev.cxpm.core.format.PluginSource;
 import dev.cxpm.core.pack.Integrity;
 import dev.cxpm.core.pack.Unpacker;
-import dev.cxpm.core.sync.Store;
+import dev.cxpm.core.sync.store.Store;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -12,6 +12,7 @@ import dev.cxpm.core.pack.Integrity;
 import dev.cxpm.core.project.PluginRequirement;
 import dev.cxpm.core.project.ProjectManifest;
 import dev.cxpm.core.UserError;
+import dev.cxpm.core.sync.home.InstalledFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -110,7 +111,7 @@ public final class Doctor {
     }
 
     /** True when the files under dir are exactly the locked content (what `doctor` and `sync --verify` check). */
-    static boolean sameContent(Path dir, Integrity expected) {
+    public static boolean sameContent(Path dir, Integrity expected) {
         return InstalledFiles.integrity(dir).filter(expected::equals).isPresent();
     }
 

@@ -12,6 +12,8 @@ import dev.cxpm.core.resolve.ReleaseAge;
 import dev.cxpm.core.resolve.PluginVersion;
 import dev.cxpm.core.resolve.Resolution;
 import dev.cxpm.core.resolve.Resolver;
+import dev.cxpm.core.sync.store.Store;
+import dev.cxpm.core.sync.store.StoreFill;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

@@ -8,6 +8,7 @@ import dev.cxpm.core.codexhome.CodexHome;
 import dev.cxpm.core.codexhome.Trees;
 import dev.cxpm.core.format.Plugin;
 import dev.cxpm.core.lock.LockedPlugin;
+import dev.cxpm.core.sync.store.Store;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

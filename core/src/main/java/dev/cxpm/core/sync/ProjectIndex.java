@@ -15,6 +15,8 @@ import dev.cxpm.core.resolve.PluginVersion;
 import dev.cxpm.core.resolve.VersionRange;
 import dev.cxpm.core.marketplace.RegistryMarketplaces;
 import dev.cxpm.core.registry.RegistryIndex;
+import dev.cxpm.core.sync.store.LockedContent;
+import dev.cxpm.core.sync.store.RemoteSources;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -93,7 +95,7 @@ public final class ProjectIndex implements PluginIndex {
     }
 
     /** Whether the registry marketplace trusts this key id (the one it pinned, or one that key rotated away from). */
-    boolean registryTrusts(String marketplace, String keyId) {
+    public boolean registryTrusts(String marketplace, String keyId) {
         return registries.pin(marketplace).trusts(keyId);
     }
 
@@ -134,7 +136,7 @@ public final class ProjectIndex implements PluginIndex {
      * opened. False sends the caller to {@link #found}, which reads and compares. Local entries only: a registry's
      * index and a remote source say more than the manifest does.
      */
-    boolean listsAtLockedSource(dev.cxpm.core.lock.LockedPlugin p) {
+    public boolean listsAtLockedSource(dev.cxpm.core.lock.LockedPlugin p) {
         String pin = pins.get(p.name());
         if (pin != null && !pin.equals(p.marketplace())) {
             return false;

@@ -10,6 +10,7 @@ import dev.cxpm.core.marketplace.Marketplaces;
 import dev.cxpm.core.marketplace.ScpLike;
 import dev.cxpm.core.project.MarketplaceDecl;
 import dev.cxpm.core.project.ProjectManifest;
+import dev.cxpm.core.sync.store.RemoteSources;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -21,7 +22,7 @@ import java.util.Optional;
 import java.util.Set;
 
 /** The marketplaces a project sees: cxpm.toml's (cloned on first use), then the Codex home's. */
-final class ProjectMarketplaces {
+public final class ProjectMarketplaces {
 
     private final Path projectDir;
     private final CodexHome home;
@@ -104,7 +105,7 @@ final class ProjectMarketplaces {
         return new ProjectIndex(sources, pins, remoteSources, marketplaces.registries());
     }
 
-    CodexConfig ensureMarketplaces(ProjectManifest project, CodexConfig config, java.util.function.Supplier<ProjectIndex> index) {
+    public CodexConfig ensureMarketplaces(ProjectManifest project, CodexConfig config, java.util.function.Supplier<ProjectIndex> index) {
         for (MarketplaceDecl decl : project.marketplaces().values()) {
             if (config.marketplaces().containsKey(decl.name())) {
                 continue;
@@ -133,7 +134,7 @@ final class ProjectMarketplaces {
     }
 
     /** A git source as `codex plugin marketplace add` reads one: URL, ssh, git@host: or owner/repo shorthand. */
-    static boolean isGit(String source) {
+    public static boolean isGit(String source) {
         String s = source.strip();
         // each expression only where it could match (git@host: needs an @, owner/repo a /): a local directory, every
         // sync's case, compiles none (a regular expression compiles interpreted on a fresh JVM)

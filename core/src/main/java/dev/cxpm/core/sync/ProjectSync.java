@@ -12,6 +12,13 @@ import dev.cxpm.core.lock.LockedPlugin;
 import dev.cxpm.core.lock.Lockfile;
 import dev.cxpm.core.marketplace.Marketplaces;
 import dev.cxpm.core.project.ProjectManifest;
+import dev.cxpm.core.sync.home.HomeApply;
+import dev.cxpm.core.sync.home.SyncStamp;
+import dev.cxpm.core.sync.home.SyncState;
+import dev.cxpm.core.sync.store.RemoteSources;
+import dev.cxpm.core.sync.store.Store;
+import dev.cxpm.core.sync.store.StoreFill;
+import dev.cxpm.core.sync.store.UnpackedPlugins;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -238,7 +245,7 @@ public final class ProjectSync {
                 lock.write(projectDir);
             }
             SyncStamp.write(projectDir, home, lock, policyFiles());
-            return new Result(lock, written, lockChanges, List.of(), List.copyOf(fill.leftOut), MissingPrerequisites.none(),
+            return new Result(lock, written, lockChanges, List.of(), fill.leftOut(), MissingPrerequisites.none(),
                     unreachable(index[0])); // the no-op path: no home lock, no home writes
         }
 
@@ -258,7 +265,7 @@ public final class ProjectSync {
             written = true;
         }
         SyncStamp.write(projectDir, home, lock, policyFiles());
-        return new Result(lock, written, lockChanges, changes, List.copyOf(fill.leftOut), missing, unreachable(index[0]));
+        return new Result(lock, written, lockChanges, changes, fill.leftOut(), missing, unreachable(index[0]));
     }
 
     /** What the checks before phase 3 leave it: the lock with its approvals, and what --ignore-prerequisites went on without. */
@@ -337,7 +344,7 @@ public final class ProjectSync {
         return p.versionDirIn(home);
     }
 
-    static String id(LockedPlugin p) {
+    public static String id(LockedPlugin p) {
         return p.name() + "@" + p.marketplace();
     }
 

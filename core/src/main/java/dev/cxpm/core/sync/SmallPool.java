@@ -25,9 +25,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * every command. They end after a minute without work. A job never waits on another job of a pool (a pool opened on one
  * of these threads runs its jobs on that thread), so sharing two threads cannot leave a job waiting for a thread.
  */
-final class SmallPool implements AutoCloseable {
+public final class SmallPool implements AutoCloseable {
     /** Two cores here; the jobs wait on the disk as much as they compute (pnpm uses several threads too). */
-    static final int THREADS = 2;
+    public static final int THREADS = 2;
 
     private static final ThreadPoolExecutor WORKERS = workers();
 
@@ -36,7 +36,7 @@ final class SmallPool implements AutoCloseable {
     private final List<Job<?>> jobs = new ArrayList<>();
 
     /** jobs: how many will be submitted (one or none runs on the caller's thread, with no thread of the pool). */
-    SmallPool(int jobs) {
+    public SmallPool(int jobs) {
         this(jobs >= 2);
     }
 
@@ -49,7 +49,7 @@ final class SmallPool implements AutoCloseable {
         return new SmallPool(true);
     }
 
-    <R> Future<R> submit(Callable<R> job) {
+    public <R> Future<R> submit(Callable<R> job) {
         if (shared) {
             Job<R> j = new Job<>(job);
             jobs.add(j);
@@ -64,7 +64,7 @@ final class SmallPool implements AutoCloseable {
     }
 
     /** The job's result, or its failure rethrown as it was thrown. */
-    static <R> R result(Future<R> f) {
+    public static <R> R result(Future<R> f) {
         try {
             return f.get();
         } catch (ExecutionException e) {

@@ -11,6 +11,8 @@ import dev.cxpm.core.codexhome.CodexHome;
 import dev.cxpm.core.format.Plugin;
 import dev.cxpm.core.lock.LockedPlugin;
 import dev.cxpm.core.lock.Lockfile;
+import dev.cxpm.core.sync.store.Store;
+import dev.cxpm.core.sync.store.UnpackedPlugins;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -8,6 +8,8 @@ import dev.cxpm.core.lock.LockedPlugin;
 import dev.cxpm.core.lock.Lockfile;
 import dev.cxpm.core.project.PluginRequirement;
 import dev.cxpm.core.project.ProjectManifest;
+import dev.cxpm.core.sync.store.Store;
+import dev.cxpm.core.sync.store.UnpackedPlugins;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package dev.cxpm.core.sync;
+package dev.cxpm.core.sync.store;
 
 import dev.cxpm.core.Progress;
 import dev.cxpm.core.UserError;
@@ -7,6 +7,12 @@ import dev.cxpm.core.install.PluginCache;
 import dev.cxpm.core.lock.LockedPlugin;
 import dev.cxpm.core.lock.Lockfile;
 import dev.cxpm.core.pack.Integrity;
+import dev.cxpm.core.sync.Doctor;
+import dev.cxpm.core.sync.ProjectIndex;
+import dev.cxpm.core.sync.ProjectSync;
+import dev.cxpm.core.sync.SmallPool;
+import dev.cxpm.core.sync.home.InstalledFiles;
+import dev.cxpm.core.sync.home.SyncState;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -22,20 +28,20 @@ import java.util.function.Supplier;
  * Sync's phase 2: everything the home lacks is brought into the store and checked against the lockfile's
  * integrity (and its source against what the marketplace offers now) before anything in the home changes.
  */
-final class StoreFill {
+public final class StoreFill {
 
     /**
      * What phase 3 has to place: plugins not installed (or edited by hand, under --verify), which were repairs, and each
      * one's content as a checked tree in the store ({@link StoreTree}, by id), whose files the checks read
      * ({@link #unpacked}) and phase 3 links into the home. Only what placing needs: a plan is held until placing ends.
      */
-    record Plan(List<LockedPlugin> toInstall, Set<String> repairs, Map<String, StoreTree> trees) {
+    public record Plan(List<LockedPlugin> toInstall, Set<String> repairs, Map<String, StoreTree> trees) {
     }
 
     private final CodexHome home;
     private final Store store;
     /** Links left out of plugins brought into the store, reported as warnings. */
-    final List<Doctor.Finding> leftOut = new ArrayList<>();
+    private final List<Doctor.Finding> leftOut = new ArrayList<>();
     /** The project's marketplaces could not be read this run: no source is compared (see {@link #offered}). */
     private boolean marketplacesUnreadable;
 
@@ -52,17 +58,22 @@ final class StoreFill {
     private record PackedNow(StoreTree tree, Map<String, byte[]> manifests) {
     }
 
-    StoreFill(CodexHome home, Store store, Progress progress) {
+    public StoreFill(CodexHome home, Store store, Progress progress) {
         this.home = home;
         this.store = store;
         this.progress = progress;
     }
 
-    Store store() {
+    /** The links the releases brought into the store so far left out. */
+    public List<Doctor.Finding> leftOut() {
+        return List.copyOf(leftOut);
+    }
+
+    public Store store() {
         return store;
     }
 
-    Plan fill(Lockfile lock, SyncState state, ProjectSync.Options options, Supplier<ProjectIndex> lazyIndex) {
+    public Plan fill(Lockfile lock, SyncState state, ProjectSync.Options options, Supplier<ProjectIndex> lazyIndex) {
         List<LockedPlugin> toInstall = new ArrayList<>();
         Map<String, StoreTree> trees = new java.util.HashMap<>();
         Set<String> repairs = new HashSet<>();
@@ -119,7 +130,7 @@ final class StoreFill {
      * again); this fill lets go of those manifests and of the trees it packed, so that they die with the checks' reading
      * instead of being copied by every collection until the sync ends. Once per plan.
      */
-    UnpackedPlugins unpacked(Plan plan) {
+    public UnpackedPlugins unpacked(Plan plan) {
         Map<String, UnpackedPlugins.Manifest> read = new java.util.HashMap<>();
         plan.toInstall().forEach(p -> {
             UnpackedPlugins.Manifest m = manifests.get(p.integrity());
@@ -275,16 +286,16 @@ final class StoreFill {
     }
 
     /** Brings a release's content into the store; returns its content integrity (links it left out: {@link #leftOut}). */
-    Integrity intoStore(ProjectIndex.Found found) {
+    public Integrity intoStore(ProjectIndex.Found found) {
         return took(stored(found));
     }
 
     /** A release's content brought into the store: its content integrity, and the links its packing left out. */
-    record Stored(Integrity integrity, List<Doctor.Finding> leftOut) {
+    public record Stored(Integrity integrity, List<Doctor.Finding> leftOut) {
     }
 
     /** Whether {@link #stored} may run on another thread: a directory is packed, a registry's blob is downloaded with progress. */
-    static boolean packs(ProjectIndex.Found found) {
+    public static boolean packs(ProjectIndex.Found found) {
         return found.content() instanceof ProjectIndex.Content.Directory;
     }
 
@@ -292,7 +303,7 @@ final class StoreFill {
      * Brings a release's content into the store, touching nothing of this fill's but the store: several run at once (see
      * {@link #packs}); the caller hands each result to {@link #took} in lock order.
      */
-    Stored stored(ProjectIndex.Found found) {
+    public Stored stored(ProjectIndex.Found found) {
         // instanceof, not a switch on the type: a fresh JVM spins a class for that switch (ColdPathTest)
         if (found.content() instanceof ProjectIndex.Content.Directory d) {
             StoreTree.Packed both = StoreTree.packed(store, d.dir());
@@ -312,7 +323,7 @@ final class StoreFill {
     }
 
     /** The integrity of content brought into the store, its warnings recorded. */
-    Integrity took(Stored stored) {
+    public Integrity took(Stored stored) {
         leftOut.addAll(stored.leftOut());
         return stored.integrity();
     }

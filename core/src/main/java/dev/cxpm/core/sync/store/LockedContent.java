@@ -1,4 +1,4 @@
-package dev.cxpm.core.sync;
+package dev.cxpm.core.sync.store;
 
 import dev.cxpm.core.FileText;
 import dev.cxpm.core.UserError;
@@ -9,6 +9,7 @@ import dev.cxpm.core.format.Plugin;
 import dev.cxpm.core.lock.LockedPlugin;
 import dev.cxpm.core.lock.ResolvedSource;
 import dev.cxpm.core.pack.Sizes;
+import dev.cxpm.core.sync.ProjectIndex;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -23,7 +24,7 @@ import java.nio.file.Path;
  * manifest inside the locked content must carry the entry's name and version, and a source cxpm fetched
  * from must be the entry's. Checked before the Codex home is touched, so a refused lockfile changes nothing.
  */
-final class LockedContent {
+public final class LockedContent {
     private LockedContent() {
     }
 
@@ -166,7 +167,7 @@ final class LockedContent {
     }
 
     /** Whether offered is the source p's entry names. */
-    static boolean sameSource(LockedPlugin p, ResolvedSource offered) {
+    public static boolean sameSource(LockedPlugin p, ResolvedSource offered) {
         // a git marketplace that moved on offers the same version from a newer commit: the integrity decides that one
         return offered instanceof ResolvedSource.GitCommit o && p.source() instanceof ResolvedSource.GitCommit l
                 ? o.url().equals(l.url()) && o.subdir().equals(l.subdir())

@@ -1,4 +1,4 @@
-package dev.cxpm.core.sync;
+package dev.cxpm.core.sync.home;
 
 import dev.cxpm.core.codexhome.MarketplaceName;
 import dev.cxpm.core.codexhome.PluginName;

@@ -1,4 +1,4 @@
-package dev.cxpm.core.sync;
+package dev.cxpm.core.sync.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

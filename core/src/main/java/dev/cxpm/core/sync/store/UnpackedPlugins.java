@@ -1,4 +1,4 @@
-package dev.cxpm.core.sync;
+package dev.cxpm.core.sync.store;
 
 import dev.cxpm.core.UserError;
 import dev.cxpm.core.format.json.JsonFile;
@@ -16,7 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * check made a sync read each plugin's files three times. A {@link Plugin} keeps what it read (its MCP servers, hooks,
  * apps), so it is handed from one check to the next, never used by two threads at once.
  */
-final class UnpackedPlugins {
+public final class UnpackedPlugins {
     private final Map<String, Path> dirs;
     private final Map<String, Manifest> manifests;
     private final Map<String, Optional<Plugin>> loaded = new ConcurrentHashMap<>();
@@ -59,12 +59,12 @@ final class UnpackedPlugins {
     }
 
     /** Where each plugin's content was unpacked, by id. */
-    Map<String, Path> dirs() {
+    public Map<String, Path> dirs() {
         return dirs;
     }
 
     /** The plugin in dir (one of {@link #dirs}); empty when it has no readable manifest (Codex would not load it). */
-    Optional<Plugin> plugin(String id) {
+    public Optional<Plugin> plugin(String id) {
         return loaded.computeIfAbsent(id, i -> {
             Optional<Plugin> read = manifests.containsKey(i) ? of(dirs.get(i), manifests.get(i)) : load(dirs.get(i));
             StoreTree tree = trees.get(i);
@@ -109,7 +109,7 @@ final class UnpackedPlugins {
     }
 
     /** A plugin whose manifest cannot be read declares nothing to check; what reads it for Codex reports why. */
-    static Optional<Plugin> load(Path dir) {
+    public static Optional<Plugin> load(Path dir) {
         try {
             return Optional.of(Plugin.load(dir));
         } catch (UserError e) {

@@ -1,4 +1,4 @@
-package dev.cxpm.core.sync;
+package dev.cxpm.core.sync.store;
 
 import dev.cxpm.core.TempPaths;
 import dev.cxpm.core.UserError;
@@ -35,7 +35,7 @@ import java.util.concurrent.TimeUnit;
  * again from the archive. What a check with one lstat cannot see (an edit that keeps the size and sets the time back)
  * is what {@code sync --verify} and {@code doctor} see: they hash the installed files against cxpm.lock.
  */
-record StoreTree(Path files, List<String> dirs, List<File> entries) {
+public record StoreTree(Path files, List<String> dirs, List<File> entries) {
 
     /** The tree's files, beside its {@link StoreTreeIndex index}. */
     static final String FILES = "files";
@@ -192,7 +192,7 @@ record StoreTree(Path files, List<String> dirs, List<File> entries) {
      * Places the tree at dest (absent; its parent exists): its directories made, each indexed file hard-linked, or
      * copied when the file system will not link there (the store on another file system, or one without hard links).
      */
-    void placeInto(Path dest) {
+    public void placeInto(Path dest) {
         Path at = dest;
         try {
             Files.createDirectory(dest);

@@ -1,4 +1,4 @@
-package dev.cxpm.core.sync;
+package dev.cxpm.core.sync.store;
 
 import dev.cxpm.core.TempPaths;
 import dev.cxpm.core.UserError;

@@ -1,4 +1,4 @@
-package dev.cxpm.core.sync;
+package dev.cxpm.core.sync.home;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package dev.cxpm.core.sync;
+package dev.cxpm.core.sync.home;
 
 import dev.cxpm.core.Progress;
 import dev.cxpm.core.UserError;
@@ -14,8 +14,14 @@ import dev.cxpm.core.lock.Lockfile;
 import dev.cxpm.core.project.MarketplaceDecl;
 import dev.cxpm.core.project.PluginRequirement;
 import dev.cxpm.core.project.ProjectManifest;
+import dev.cxpm.core.sync.ProjectIndex;
+import dev.cxpm.core.sync.ProjectMarketplaces;
 import dev.cxpm.core.sync.ProjectSync.Action;
 import dev.cxpm.core.sync.ProjectSync.Change;
+import dev.cxpm.core.sync.ProjectSync;
+import dev.cxpm.core.sync.SmallPool;
+import dev.cxpm.core.sync.store.Store;
+import dev.cxpm.core.sync.store.StoreTree;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -37,7 +43,7 @@ import java.util.function.Supplier;
  * Sync's phase 3: under the Codex home lock, links the store's checked trees into Codex's cache, sets their
  * {@code [plugins."id"]} tables and removes what this project installed and no longer needs.
  */
-final class HomeApply {
+public final class HomeApply {
 
     private final Path projectDir;
     private final CodexHome home;
@@ -48,7 +54,7 @@ final class HomeApply {
 
     private final Progress progress;
 
-    HomeApply(Path projectDir, CodexHome home, Store store, Duration lockTimeout, ProjectMarketplaces sources, Progress progress) {
+    public HomeApply(Path projectDir, CodexHome home, Store store, Duration lockTimeout, ProjectMarketplaces sources, Progress progress) {
         this.progress = progress;
         this.projectDir = projectDir;
         this.home = home;
@@ -59,7 +65,7 @@ final class HomeApply {
     }
 
     /** Applies the plan under the home lock; returns what changed in the home. */
-    List<Change> underHomeLock(ProjectManifest project, Lockfile lock, List<LockedPlugin> toInstall, Set<String> repairs,
+    public List<Change> underHomeLock(ProjectManifest project, Lockfile lock, List<LockedPlugin> toInstall, Set<String> repairs,
             Map<String, StoreTree> trees, SyncState state, Supplier<ProjectIndex> lazyIndex) {
         // Phase 3: apply, under the home lock. New version directories are renamed in beside the old ones,
         // then config.toml is replaced once, and only then are old versions and removed plugins deleted: a
@@ -184,7 +190,7 @@ final class HomeApply {
     }
 
     /** True when the home already has every flag and marketplace the project wants, nothing to remove, and nothing a killed run left. */
-    boolean nothingToChange(ProjectManifest project, Lockfile lock, SyncState state, CodexConfig config) {
+    public boolean nothingToChange(ProjectManifest project, Lockfile lock, SyncState state, CodexConfig config) {
         // a run killed after placing everything, while it deleted what it moved aside: clean up under the lock
         if (cache.hasLeftovers()) {
             return false;

@@ -1,4 +1,4 @@
-package dev.cxpm.core.sync;
+package dev.cxpm.core.sync.home;
 
 import dev.cxpm.core.UserError;
 import dev.cxpm.core.pack.Integrity;

@@ -1,4 +1,4 @@
-package dev.cxpm.core.sync;
+package dev.cxpm.core.sync.home;
 
 import dev.cxpm.core.FileText;
 import dev.cxpm.core.TempPaths;
@@ -12,6 +12,7 @@ import dev.cxpm.core.lock.Lockfile;
 import dev.cxpm.core.pack.Integrity;
 import dev.cxpm.core.pack.digest.Sha512;
 import dev.cxpm.core.project.ProjectManifest;
+import dev.cxpm.core.sync.Doctor;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -114,7 +115,7 @@ public final class SyncStamp {
      * policy was checked in full: the stamp vouches for it while their bytes stay the same). Best effort: a stamp only
      * saves time.
      */
-    static void write(Path projectDir, CodexHome home, Lockfile lock, List<Path> policyFiles) {
+    public static void write(Path projectDir, CodexHome home, Lockfile lock, List<Path> policyFiles) {
         try {
             // every part first, then one array of their size: no buffer grown by doublings and copied out again (the
             // stamp of a sync of 1,000 plugins is ~700 kB)
