@@ -213,7 +213,7 @@ class RunSurfaceTest {
     void wordsLoseTheQuotesTheRegularExpressionTookOff() {
         for (String w : java.util.List.of("", "\"", "'", "\"\"", "''", "\"'", "a", "\"a\"", "'a'", "\"a", "a'", "'a\"", "\"\"a\"\"",
                 "a\"\n", "\"a\"\r\n", "'a'\u2028", "a\nb'", "\"\n", "./x.sh", "${CLAUDE_PLUGIN_ROOT}/x\"")) {
-            org.assertj.core.api.Assertions.assertThat(RunSurface.unquoted(w)).as("[%s]", w).isEqualTo(w.replaceAll("^[\"']|[\"']$", ""));
+            org.assertj.core.api.Assertions.assertThat(CommandWords.unquoted(w)).as("[%s]", w).isEqualTo(w.replaceAll("^[\"']|[\"']$", ""));
         }
     }
 
@@ -232,8 +232,8 @@ class RunSurfaceTest {
             }
         }
         for (String s : samples) {
-            assertThat(RunSurface.wordsOf(s)).as("words of [%s]", s).containsExactly(s.strip().split("\\s+"));
-            assertThat(RunSurface.withoutPluginRoot(s)).as("[%s] without its root", s).isEqualTo(root.matcher(s).replaceFirst(""));
+            assertThat(CommandWords.wordsOf(s)).as("words of [%s]", s).containsExactly(s.strip().split("\\s+"));
+            assertThat(CommandWords.withoutPluginRoot(s)).as("[%s] without its root", s).isEqualTo(root.matcher(s).replaceFirst(""));
         }
     }
 
@@ -263,7 +263,7 @@ class RunSurfaceTest {
         }
         int fast = 0;
         for (String t : words) {
-            if (t.startsWith("/") || !RunSurface.normalRelative(t)) {
+            if (t.startsWith("/") || !CommandWords.normalRelative(t)) {
                 continue;
             }
             fast++;
@@ -273,7 +273,7 @@ class RunSurfaceTest {
         }
         assertThat(fast).as("words taken as their own path").isGreaterThan(100);
         for (String t : java.util.List.of("a//b", "a/", "a/./b", "a/../b", "..", ".", "a/..", "é/x", "")) {
-            assertThat(RunSurface.normalRelative(t)).as("[%s]", t).isFalse();
+            assertThat(CommandWords.normalRelative(t)).as("[%s]", t).isFalse();
         }
     }
 }
