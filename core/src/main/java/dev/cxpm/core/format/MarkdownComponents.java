@@ -89,7 +89,7 @@ final class MarkdownComponents {
         try {
             text = JsonFile.readText(file, MAX_SKILL_BYTES);
         } catch (UserError e) {
-            return new Skill(id, file, Optional.empty(), Optional.empty(), Optional.of(e.getMessage()));
+            return new Skill(id, file, Optional.empty(), Optional.empty(), Optional.empty(), Optional.of(e.getMessage()));
         }
         FrontMatter fm = FrontMatter.parse(text);
         if (fm.error().isPresent()) {

@@ -95,7 +95,11 @@ final class CxpmRules {
 
     private static void skills(Plugin plugin, Problems p) {
         for (Skill s : plugin.skills()) {
-            if (s.frontMatterError().isPresent()) {
+            if (s.unreadable().isPresent()) {
+                p.strict("skill.unreadable", s.file(), 1, "SKILL.md cannot be read: " + s.unreadable().get(),
+                        "keep SKILL.md under 1 MiB of UTF-8 text: move long reference material into other files of the skill"
+                                + " and name them in SKILL.md");
+            } else if (s.frontMatterError().isPresent()) {
                 p.strict("skill.frontmatter", s.file(), 1, "SKILL.md front matter: " + s.frontMatterError().get(),
                         "start the file with ---, name: ..., description: ..., ---");
             } else {

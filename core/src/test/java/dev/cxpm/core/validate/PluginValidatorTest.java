@@ -171,6 +171,17 @@ class PluginValidatorTest {
     }
 
     @Test
+    void aSkillTooLargeToReadIsToldSoAndNotAsAFrontMatterProblem() {
+        List<Problem> ps = check(codex(OK, "skills/a/SKILL.md", GOOD_SKILL + "x".repeat(1024 * 1024)));
+        assertThat(ps).singleElement().satisfies(p -> {
+            assertThat(p.code()).isEqualTo("skill.unreadable");
+            assertThat(p.message()).startsWith("SKILL.md cannot be read: ").contains("larger than the 1048576 bytes");
+            assertThat(p.hint()).isEqualTo("keep SKILL.md under 1 MiB of UTF-8 text: move long reference material into other"
+                    + " files of the skill and name them in SKILL.md");
+        });
+    }
+
+    @Test
     void hiddenOrBidiUnicodeInSkillsIsReportedWithItsLine() {
         List<Problem> ps = check(codex(OK, "skills/a/SKILL.md", GOOD_SKILL + "ok\nrun \u202Erm -rf\u202C now\n"));
         assertThat(ps).singleElement().satisfies(p -> {

@@ -5,9 +5,15 @@ import java.util.Optional;
 
 /**
  * One skill: {@code <skills dir>/<id>/SKILL.md} with its YAML front matter. A malformed front matter is
- * kept as {@code frontMatterError} (Codex installs such a plugin; the validator reports it), so reading never
+ * kept as {@code frontMatterError}, and a SKILL.md that could not be read at all (too large, not UTF-8, not a
+ * regular file) as {@code unreadable} (Codex installs such a plugin; the validator reports it), so reading never
  * fails on it. Deviation from the first contract: the {@code frontMatterError} component was added.
  */
 public record Skill(String id, Path file, Optional<String> name, Optional<String> description,
-        Optional<String> frontMatterError) {
+        Optional<String> frontMatterError, Optional<String> unreadable) {
+
+    /** A skill whose SKILL.md was read. */
+    public Skill(String id, Path file, Optional<String> name, Optional<String> description, Optional<String> frontMatterError) {
+        this(id, file, name, description, frontMatterError, Optional.empty());
+    }
 }
