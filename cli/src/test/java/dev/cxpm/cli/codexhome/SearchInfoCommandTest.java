@@ -98,6 +98,16 @@ class SearchInfoCommandTest {
     }
 
     @Test
+    void infoOfALocalPluginWhoseManifestCannotBeReadSaysSoAndWhereToLook() throws Exception {
+        Path notes = tmp.resolve("a/plugins/notes");
+        Files.writeString(notes.resolve(".codex-plugin/plugin.json"), "{\"name\": \"notes\", ");
+        CliRun r = cxpm("info", "notes@team");
+        assertThat(r.exitCode()).as(r.stderr()).isZero();
+        assertThat(r.stdout()).contains("  components: not known: its files in the marketplace cannot be read (`cxpm validate "
+                + notes.toRealPath() + "` says why)").doesNotContain("until installed");
+    }
+
+    @Test
     void infoOfAnUnknownPluginIsNotFound() {
         CliRun r = cxpm("info", "nope");
         assertThat(r.exitCode()).isEqualTo(3);
