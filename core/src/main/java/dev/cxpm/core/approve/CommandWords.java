@@ -1,6 +1,7 @@
 package dev.cxpm.core.approve;
 
 import dev.cxpm.core.PlainText;
+import dev.cxpm.core.format.PluginPaths;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -62,27 +63,12 @@ final class CommandWords {
      * making, normalizing and printing a path for it ({@code RunSurfaceTest} holds the two equal).
      */
     static boolean normalRelative(String t) {
-        int n = t.length();
-        for (int i = 0; i < n; i++) {
+        for (int i = 0; i < t.length(); i++) {
             if (t.charAt(i) >= 0x80) {
                 return false;
             }
         }
-        for (int start = 0; start < n; ) {
-            int end = t.indexOf('/', start);
-            if (end < 0) {
-                end = n;
-            }
-            int len = end - start;
-            if (len == 0 || t.charAt(start) == '.' && (len == 1 || len == 2 && t.charAt(start + 1) == '.')) {
-                return false;
-            }
-            if (end == n - 1) {
-                return false; // a trailing slash
-            }
-            start = end + 1;
-        }
-        return n > 0;
+        return PluginPaths.eachPartIsAName(t);
     }
 
     /**

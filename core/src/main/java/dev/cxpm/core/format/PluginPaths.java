@@ -31,6 +31,26 @@ public final class PluginPaths {
     }
 
     /**
+     * Whether every part of path between slashes is a name: none empty (no leading, doubled or trailing slash, not an
+     * empty path), none {@code .} or {@code ..}; as {@code split("/", -1)} would part it, read in place (asked of each
+     * path of each store tree's index and each word of each plugin's commands in a sync).
+     */
+    public static boolean eachPartIsAName(String path) {
+        for (int start = 0; start <= path.length(); ) {
+            int end = path.indexOf('/', start);
+            if (end < 0) {
+                end = path.length();
+            }
+            int len = end - start;
+            if (len == 0 || path.charAt(start) == '.' && (len == 1 || len == 2 && path.charAt(start + 1) == '.')) {
+                return false;
+            }
+            start = end + 1;
+        }
+        return true;
+    }
+
+    /**
      * Whether a part of path between slashes or backslashes is {@code ..}. Read char by char: split's regular expression
      * was compiled anew for each path, for each plugin of a cold sync.
      */

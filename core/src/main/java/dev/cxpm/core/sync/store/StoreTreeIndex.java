@@ -1,5 +1,6 @@
 package dev.cxpm.core.sync.store;
 
+import dev.cxpm.core.format.PluginPaths;
 import dev.cxpm.core.pack.Packer;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -202,19 +203,7 @@ final class StoreTreeIndex {
         if (path.isEmpty() || path.startsWith("/") || path.indexOf('\\') >= 0 || path.indexOf('\0') >= 0) {
             return false;
         }
-        // each part between slashes (split("/", -1)'s, read in place): none empty, . or ..
-        for (int start = 0; start <= path.length(); ) {
-            int end = path.indexOf('/', start);
-            if (end < 0) {
-                end = path.length();
-            }
-            int len = end - start;
-            if (len == 0 || path.charAt(start) == '.' && (len == 1 || len == 2 && path.charAt(start + 1) == '.')) {
-                return false;
-            }
-            start = end + 1;
-        }
-        return true;
+        return PluginPaths.eachPartIsAName(path);
     }
 
     /** Paths never hold a backslash (the unpacker refuses it), so it can escape line breaks. */
