@@ -53,9 +53,10 @@ HOME_REAL="$HOME"
 export HOME="$work/user-home"
 mkdir -p "$HOME"
 
-# generate N DIR: the marketplace, the cxpm project and the pnpm project of N plugins under DIR
+# generate N DIR [no-npm]: the marketplace, the cxpm project and the pnpm project of N plugins under DIR (with no-npm,
+# the first two alone: bench/scale/gen-nonpm.sh)
 generate() {
-  local n="$1" dir="$2" i name deps width entries="" toml pkgdeps=""
+  local n="$1" dir="$2" npm="${3:-npm}" i name deps width entries="" toml pkgdeps=""
   width="${#n}"
   mkdir -p "$dir/market/.agents/plugins" "$dir/project" "$dir/npm-project" "$dir/tarballs"
   toml=$'[marketplaces]\nfx = "../market"\n\n[plugins]\n'
@@ -71,6 +72,7 @@ generate() {
     printf '{"mcpServers": {"%s": {"command": "npx", "args": ["-y", "@example/%s"]}}}\n' "$name" "$name" > "$dir/market/plugins/$name/.mcp.json"
     entries+="${entries:+, }{\"name\": \"$name\", \"source\": \"./plugins/$name\"}"
     toml+="$name = \"^1\""$'\n'
+    [[ "$npm" == npm ]] || continue
     # the same files as an npm package
     local pkg="$dir/npm-src/$name/package"
     mkdir -p "$pkg"
@@ -81,11 +83,12 @@ generate() {
   done
   printf '{"name": "fx", "plugins": [%s]}\n' "$entries" > "$dir/market/.agents/plugins/marketplace.json"
   printf '%s' "$toml" > "$dir/project/cxpm.toml"
-  printf '{"name": "bench", "private": true, "dependencies": {%s}}\n' "$pkgdeps" > "$dir/npm-project/package.json"
   cp -r "$dir/project" "$dir/project-first"
   cp -r "$dir/project" "$dir/project-policy"
   # a project policy every plugin passes (it denies names none has): checked in full whenever it changed
   printf '[plugins]\ndeny = ["evil-*"]\n' > "$dir/project-policy/cxpm-policy.toml"
+  [[ "$npm" == npm ]] || return 0
+  printf '{"name": "bench", "private": true, "dependencies": {%s}}\n' "$pkgdeps" > "$dir/npm-project/package.json"
   cp -r "$dir/npm-project" "$dir/npm-first"
 }
 
