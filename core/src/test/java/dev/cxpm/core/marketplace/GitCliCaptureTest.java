@@ -6,11 +6,11 @@ import dev.cxpm.core.Progress;
 import dev.cxpm.core.UserError;
 import dev.cxpm.core.codexhome.CodexHome;
 import dev.cxpm.core.install.Executables;
+import dev.cxpm.testkit.Git;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,14 +26,6 @@ import org.junit.jupiter.api.io.TempDir;
 class GitCliCaptureTest {
     @TempDir
     Path tmp;
-
-    private static void git(Path dir, String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of("git", "-c", "user.name=t", "-c", "user.email=t@example.test"));
-        cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes());
-        assertThat(p.waitFor()).as(out).isZero();
-    }
 
     /** A git on PATH that writes down where its stdout and stderr go, then runs the real one. */
     private Map<String, String> recordingGit(Path record) throws Exception {
@@ -57,9 +49,9 @@ class GitCliCaptureTest {
                 "{\"name\": \"team\", \"plugins\": [{\"name\": \"demo\", \"source\": {\"source\": \"local\", \"path\": \"./plugins/demo\"}}]}");
         Files.createDirectories(repo.resolve("plugins/demo/.codex-plugin"));
         Files.writeString(repo.resolve("plugins/demo/.codex-plugin/plugin.json"), "{\"name\": \"demo\", \"version\": \"1.0.0\"}");
-        git(repo, "init", "-q", "-b", "main");
-        git(repo, "add", "-A");
-        git(repo, "commit", "-q", "-m", "one");
+        Git.run(repo, "init", "-q", "-b", "main");
+        Git.run(repo, "add", "-A");
+        Git.run(repo, "commit", "-q", "-m", "one");
         Path record = tmp.resolve("fds.txt");
         Path codexHome = Files.createDirectories(tmp.resolve("codex-home"));
         Marketplaces marketplaces = new Marketplaces(new CodexHome(codexHome),
@@ -67,8 +59,8 @@ class GitCliCaptureTest {
 
         Marketplaces.Added added = marketplaces.add(new MarketplaceSource.Git("file://" + repo, Optional.empty()), Optional.empty());
         Files.writeString(repo.resolve("README"), "two\n");
-        git(repo, "add", "-A");
-        git(repo, "commit", "-q", "-m", "two");
+        Git.run(repo, "add", "-A");
+        Git.run(repo, "commit", "-q", "-m", "two");
         Marketplaces.Upgraded upgraded = marketplaces.upgrade(Optional.of("team"));
 
         assertThat(added.root().resolve(".agents/plugins/marketplace.json")).exists();

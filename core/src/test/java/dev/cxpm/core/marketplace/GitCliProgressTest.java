@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.cxpm.core.Progress;
 import dev.cxpm.core.UserError;
 import dev.cxpm.core.install.Executables;
+import dev.cxpm.testkit.Git;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,24 +51,16 @@ class GitCliProgressTest {
         return env;
     }
 
-    private static void git(Path dir, String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of("git", "-c", "user.name=t", "-c", "user.email=t@example.test"));
-        cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes());
-        assertThat(p.waitFor()).as(out).isZero();
-    }
-
     @Test
     void aSlowCloneReportsGitsOwnProgressLinesAndNeverTheTokenInItsUrl() throws Exception {
         Path repo = Files.createDirectories(tmp.resolve("repo"));
         Files.writeString(repo.resolve("README"), "hi\n");
-        git(repo, "init", "-q", "-b", "main");
-        git(repo, "add", "-A");
-        git(repo, "commit", "-q", "-m", "one");
+        Git.run(repo, "init", "-q", "-b", "main");
+        Git.run(repo, "add", "-A");
+        Git.run(repo, "commit", "-q", "-m", "one");
         Path home = Files.createDirectories(tmp.resolve("home"));
         String url = "https://someone:s3cret-token@git.example.test/team/repo.git";
-        git(home, "config", "-f", home.resolve(".gitconfig").toString(), "url.file://" + repo + ".insteadOf", url);
+        Git.run(home, "config", "-f", home.resolve(".gitconfig").toString(), "url.file://" + repo + ".insteadOf", url);
         // A slow network, played by a git that reports progress for a second and a half before the real one clones.
         Path realGit = Executables.find("git", System.getenv("PATH"), tmp).orElseThrow();
         Path bin = Files.createDirectories(tmp.resolve("bin"));
