@@ -37,7 +37,7 @@ record ProjectContext(Env env, Path projectDir, CodexHome home, Store store, Pro
 
     ProjectSync sync() {
         return new ProjectSync(projectDir, home, store, lockTimeout(), marketplaces(), git(), env.vars(), env.cwd(), progress,
-                this::releaseAge).enforcing(policy);
+                env.clock(), this::releaseAge).enforcing(policy);
     }
 
     /** The minimum release age a project resolves under: the strictest of cxpm.toml's and the policy files', on the command's clock. */

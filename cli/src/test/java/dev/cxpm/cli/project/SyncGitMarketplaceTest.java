@@ -93,6 +93,31 @@ class SyncGitMarketplaceTest {
     }
 
     @Test
+    void syncSweepsWhatAKilledSyncLeftUnderTheStoreByTheCommandsClock() throws Exception {
+        Path repo = dir.resolve("repos/whole");
+        TeamFixture.write(repo.resolve(".codex-plugin/plugin.json"), "{\"name\": \"whole\", \"version\": \"3.1.0\"}");
+        String url = Fixtures.gitRepo(repo, dir.resolve("home"), "whole");
+        TeamFixture t = new TeamFixture(dir);
+        TeamFixture.write(t.market.resolve(".agents/plugins/marketplace.json"),
+                "{\"name\": \"fx\", \"plugins\": [{\"name\": \"whole\", \"source\": {\"source\": \"url\", \"url\": \"%s\"}}]}\n"
+                        .formatted(url));
+        t.needs("whole", "^3");
+        // clones a killed sync left: one two hours old and one half an hour old on CliRun's clock (2026-11-25T00:00Z),
+        // both weeks old on the machine's; only the first is past the hour after which a leftover is swept
+        Path old = java.nio.file.Files.createDirectories(dir.resolve("store/tmp/sources-old"));
+        Path recent = java.nio.file.Files.createDirectories(dir.resolve("store/tmp/sources-recent"));
+        java.nio.file.Files.setLastModifiedTime(old, java.nio.file.attribute.FileTime.from(java.time.Instant.parse("2026-11-24T22:00:00Z")));
+        java.nio.file.Files.setLastModifiedTime(recent, java.nio.file.attribute.FileTime.from(java.time.Instant.parse("2026-11-24T23:30:00Z")));
+
+        CliRun r = t.cxpm("sync");
+
+        assertThat(r.exitCode()).as(r.stderr()).isZero();
+        assertThat(t.codexHome().resolve("plugins/cache/fx/whole/3.1.0/.codex-plugin/plugin.json")).exists();
+        assertThat(old).as("two hours old at the command's time").doesNotExist();
+        assertThat(recent).as("half an hour old at the command's time: perhaps another sync's").isDirectory();
+    }
+
+    @Test
     void doctorReportsAGitMarketplaceCloneNotFetchedForAWeek() throws Exception {
         TeamFixture t = new TeamFixture(dir).plugin("app", "1.0.0");
         String url = Fixtures.gitRepo(t.market, dir.resolve("home"), "mk");

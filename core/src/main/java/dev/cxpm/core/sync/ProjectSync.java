@@ -96,30 +96,19 @@ public final class ProjectSync {
      * @param git          git in the caller's environment and directory, for plugin sources and the locked commits
      * @param env          the caller's environment, which prerequisites are checked against (PATH, variables)
      * @param callerDir    the caller's directory, against which relative PATH entries are found
-     */
-    public ProjectSync(Path projectDir, CodexHome home, Store store, Duration lockTimeout, Marketplaces marketplaces,
-            dev.cxpm.core.marketplace.GitCli git, Map<String, String> env, Path callerDir) {
-        this(projectDir, home, store, lockTimeout, marketplaces, git, env, callerDir, Progress.NONE);
-    }
-
-    /** progress: where the plugins being fetched and installed, and the downloads, are reported (clones report through git). */
-    public ProjectSync(Path projectDir, CodexHome home, Store store, Duration lockTimeout, Marketplaces marketplaces,
-            dev.cxpm.core.marketplace.GitCli git, Map<String, String> env, Path callerDir, Progress progress) {
-        this(projectDir, home, store, lockTimeout, marketplaces, git, env, callerDir, progress,
-                project -> ReleaseAge.strictest(java.time.Clock.systemUTC(), List.of(project.minReleaseAge())));
-    }
-
-    /**
-     * releaseAge: the minimum release age new resolution applies to a project (its own {@code min-release-age} and
-     * whatever else applies, the strictest winning), with the clock to read it against.
+     * @param progress     where the plugins being fetched and installed, and the downloads, are reported (clones report
+     *                     through git)
+     * @param clock        the command's now, which what a killed sync left in the store is judged old against
+     * @param releaseAge   the minimum release age new resolution applies to a project (its own {@code min-release-age}
+     *                     and whatever else applies, the strictest winning), with the clock to read it against
      */
     public ProjectSync(Path projectDir, CodexHome home, Store store, Duration lockTimeout, Marketplaces marketplaces,
             dev.cxpm.core.marketplace.GitCli git, Map<String, String> env, Path callerDir, Progress progress,
-            java.util.function.Function<ProjectManifest, ReleaseAge> releaseAge) {
+            java.time.Clock clock, java.util.function.Function<ProjectManifest, ReleaseAge> releaseAge) {
         this.releaseAge = releaseAge;
         this.env = env;
         this.callerDir = callerDir;
-        this.remoteSources = new RemoteSources(git, env, projectDir, progress, store.dir());
+        this.remoteSources = new RemoteSources(git, env, projectDir, progress, store.dir(), clock);
         this.projectDir = projectDir.toAbsolutePath().normalize();
         this.home = home;
         this.sources = new ProjectMarketplaces(this.projectDir, home, marketplaces, git, remoteSources);

@@ -39,16 +39,20 @@ public final class RemoteSources implements AutoCloseable {
 
     /** Where the work directory is made: {@code STORE/tmp/} ({@link dev.cxpm.core.Scratch}), never the shared temp dir. */
     private final Path scratchRoot;
+    /** Now, which the age of what a killed run left under {@code scratchRoot/tmp/} is read against. */
+    private final java.time.Clock clock;
 
     /**
      * env and projectDir: where npm's configuration ({@code .npmrc}, {@code npm_config_registry}) is read; progress: where
      * npm downloads report their bytes (git's clones report through {@code git}); the clones and packages are made under
-     * {@code scratchRoot/tmp/} (the store's), where what a killed run left is swept, not in the shared temp dir for good.
+     * {@code scratchRoot/tmp/} (the store's), where what a killed run left is swept (by its age on clock), not in the
+     * shared temp dir for good.
      */
-    public RemoteSources(GitCli git, Map<String, String> env, Path projectDir, Progress progress, Path scratchRoot) {
+    public RemoteSources(GitCli git, Map<String, String> env, Path projectDir, Progress progress, Path scratchRoot, java.time.Clock clock) {
         this.git = git;
         this.npm = new NpmFetcher(env, projectDir, progress);
         this.scratchRoot = scratchRoot;
+        this.clock = clock;
     }
 
     /** The package an npm source names, at the version its range picks, unpacked (once per run). */
@@ -73,8 +77,7 @@ public final class RemoteSources implements AutoCloseable {
     private Path work() {
         try {
             if (workDir == null) {
-                // the system clock here: ProjectSync, which makes this, has no clock of its own yet
-                workDir = dev.cxpm.core.TempPaths.directory(dev.cxpm.core.Scratch.under(scratchRoot, java.time.Clock.systemUTC()), "sources-");
+                workDir = dev.cxpm.core.TempPaths.directory(dev.cxpm.core.Scratch.under(scratchRoot, clock), "sources-");
             }
             return workDir;
         } catch (IOException e) {
