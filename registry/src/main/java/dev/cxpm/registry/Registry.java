@@ -60,7 +60,12 @@ public final class Registry implements AutoCloseable {
     /** Other processes' changes on a shared PostgreSQL database ({@code ChangeFeed}); nothing on SQLite. */
     private final AutoCloseable feed;
 
-    public Registry(RegistryDatabase db, BlobStore blobs, Clock clock) {
+    /**
+     * spool: where archives are unpacked, when a blob's surface is read and when an archive in memory is published (the
+     * upload spool, {@code DIR/uploads/}, which a server empties at every start): never the shared temp dir, where a JVM
+     * killed meanwhile leaves a plugin's files for good.
+     */
+    public Registry(RegistryDatabase db, BlobStore blobs, Path spool, Clock clock) {
         this.db = db;
         this.blobs = blobs;
         this.clock = clock;
@@ -68,8 +73,8 @@ public final class Registry implements AutoCloseable {
         this.pages = new VersionPages(db, blobs);
         this.downloads = new DownloadCounts(db);
         this.search = new PluginSearch(db);
-        this.surfaces = new SemverGate(db, blobs);
-        this.publishing = new Publishing(db, blobs, clock, surfaces, pages, audit);
+        this.surfaces = new SemverGate(db, blobs, spool);
+        this.publishing = new Publishing(db, blobs, clock, surfaces, pages, audit, spool);
         this.tokens = new Tokens(db, clock, audit);
         this.owners = new Owners(db, surfaces, audit);
         this.advisories = new Advisories(db, clock, owners, audit);
@@ -117,23 +122,24 @@ public final class Registry implements AutoCloseable {
         return indexes.filled();
     }
 
-    /** Metadata in PostgreSQL, blobs under {@code DIR/blobs/}. */
+    /** Metadata in PostgreSQL, blobs under {@code DIR/blobs/}, archives unpacked under {@code DIR/uploads/}. */
     public static Registry postgres(String jdbcUrl, Path dataDir, Clock clock) {
-        return postgres(jdbcUrl, new FileBlobStore(dataDir.resolve("blobs")), clock);
+        return postgres(jdbcUrl, new FileBlobStore(dataDir.resolve("blobs")), dataDir.resolve("uploads"), clock);
     }
 
-    /** Metadata in PostgreSQL, blobs where {@code blobs} keeps them (e.g. {@link S3BlobStore}). */
-    public static Registry postgres(String jdbcUrl, BlobStore blobs, Clock clock) {
-        return new Registry(JdbcDatabase.postgres(jdbcUrl), blobs, clock);
+    /** Metadata in PostgreSQL, blobs where {@code blobs} keeps them (e.g. {@link S3BlobStore}), archives unpacked under spool. */
+    public static Registry postgres(String jdbcUrl, BlobStore blobs, Path spool, Clock clock) {
+        return new Registry(JdbcDatabase.postgres(jdbcUrl), blobs, spool, clock);
     }
 
     /**
      * Metadata in PostgreSQL and no blob store, for what needs only the database: {@code cxpm token
      * create --database} may run on any machine that reaches it, which need not hold (or be allowed
-     * to reach) the blobs. Anything that reads or writes a blob fails.
+     * to reach) the blobs. Anything that reads or writes a blob fails; spool is where an archive would be unpacked
+     * before that failure (the data directory's, which nothing else is written to).
      */
-    public static Registry postgresMetadataOnly(String jdbcUrl, Clock clock) {
-        return new Registry(JdbcDatabase.postgres(jdbcUrl), NoBlobStore.INSTANCE, clock);
+    public static Registry postgresMetadataOnly(String jdbcUrl, Path spool, Clock clock) {
+        return new Registry(JdbcDatabase.postgres(jdbcUrl), NoBlobStore.INSTANCE, spool, clock);
     }
 
     /** Metadata in {@code DIR/registry.db} (SQLite), blobs where {@code blobs} keeps them. */
@@ -143,9 +149,7 @@ public final class Registry implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        Registry r = new Registry(JdbcDatabase.sqlite(dataDir.resolve("registry.db")), blobs, clock);
-        r.spoolIn(dataDir.resolve("uploads"));
-        return r;
+        return new Registry(JdbcDatabase.sqlite(dataDir.resolve("registry.db")), blobs, dataDir.resolve("uploads"), clock);
     }
 
     // ---- tokens ----------------------------------------------------------------------------
@@ -192,16 +196,6 @@ public final class Registry implements AutoCloseable {
         Published p = publishing.publish(caller, tgz, source);
         changes.changed(p.name());
         return p;
-    }
-
-    /**
-     * Archives are unpacked under dir (the upload spool, {@code DIR/uploads/}, which a server empties at every start)
-     * when a blob's surface is read and when an archive in memory is published: never in the shared temp dir, where a
-     * JVM killed meanwhile leaves a plugin's files for good. {@link #embedded} and {@link RegistryServer#start} set it.
-     */
-    public void spoolIn(Path dir) {
-        publishing.spoolIn(dir);
-        surfaces.unpackIn(dir);
     }
 
     /** The same for an archive in memory (demo plugins, tests), in a directory of its own under the spool ({@link Publishing}). */

@@ -228,7 +228,6 @@ public final class RegistryServer implements AutoCloseable {
         SigningKeys keys = SigningKeys.loadOrCreate(options.signingKey(), java.time.Instant.now());
         RegistryServer s = new RegistryServer(registry, http, new CodexMarketplace(registry, options.codexRepository(), options.marketplaceName()),
                 options, new Uploads(options.uploads(), options.maxUploads(), options.maxUploadTime()), keys);
-        registry.spoolIn(options.uploads()); // swept by Uploads at this start, as every publish's check
         http.createContext("/", s::handle);
         http.setExecutor(s.executor);
         registry.prepareSearch();

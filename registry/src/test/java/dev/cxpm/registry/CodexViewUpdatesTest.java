@@ -44,7 +44,7 @@ class CodexViewUpdatesTest {
 
     private void start() throws Exception {
         blobs.store = new FileBlobStore(data.resolve("blobs"));
-        r = new RunningRegistry(data, new Registry(database(), blobs, Clock.systemUTC()));
+        r = new RunningRegistry(data, new Registry(database(), blobs, data.resolve("uploads"), Clock.systemUTC()));
     }
 
     @AfterEach
@@ -98,7 +98,7 @@ class CodexViewUpdatesTest {
         Path clone = git(client, "clone", "-q", r.server.url() + "/codex/marketplace.git", "clone").resolve("clone");
         r.close();
         r = null;
-        try (Registry offline = new Registry(database(), new FileBlobStore(data.resolve("blobs")), Clock.systemUTC())) {
+        try (Registry offline = new Registry(database(), new FileBlobStore(data.resolve("blobs")), data.resolve("uploads"), Clock.systemUTC())) {
             offline.publish(offline.authenticate("Bearer " + offline.createToken(null, "alice", List.of("admin"), null, null).token()),
                     TestArchive.plugin("gamma", "1.0.0").bytes());
         }

@@ -47,7 +47,7 @@ class OperationsEndpointsTest {
 
     private void start(Rate perAddress, Rate perToken, boolean trustProxy, Optional<String> metricsToken, long maxPublishBytes) throws Exception {
         registry = new Registry(JdbcDatabase.sqlite(data.resolve("registry.db")),
-                new WatchedBlobStore(new FileBlobStore(data.resolve("blobs")), metrics), Clock.systemUTC());
+                new WatchedBlobStore(new FileBlobStore(data.resolve("blobs")), metrics), data.resolve("uploads"), Clock.systemUTC());
         Operations ops = new Operations(AccessLog.to(log), metricsToken, perAddress, perToken, trustProxy, Duration.ZERO, maxPublishBytes, metrics);
         server = RegistryServer.start(registry, "127.0.0.1", 0,
                 new RegistryServer.Options(data.resolve("codex-marketplace.git"), "cxpm-registry").with(ops));

@@ -66,7 +66,7 @@ class PostgresClusterTest {
 
     private RunningRegistry instance(String name) throws Exception {
         Path dir = Files.createDirectories(tmp.resolve(name));
-        return new RunningRegistry(dir, new Registry(JdbcDatabase.postgres(url), new FileBlobStore(tmp.resolve("blobs")), Clock.systemUTC()));
+        return new RunningRegistry(dir, new Registry(JdbcDatabase.postgres(url), new FileBlobStore(tmp.resolve("blobs")), dir.resolve("uploads"), Clock.systemUTC()));
     }
 
     @AfterEach

@@ -36,7 +36,7 @@ class PostgresPublishRaceTest extends PublishRaceTest {
     @Override
     protected Registry open(Path dir) {
         url = pg.freshSchemaUrlNamed("publish_race");
-        return new Registry(JdbcDatabase.postgres(url), new FileBlobStore(dir.resolve("blobs")), Clock.systemUTC());
+        return new Registry(JdbcDatabase.postgres(url), new FileBlobStore(dir.resolve("blobs")), dir.resolve("uploads"), Clock.systemUTC());
     }
 
     /** Each server serialises its own writes; only the database can keep two servers from both creating a look-alike. */
@@ -44,7 +44,7 @@ class PostgresPublishRaceTest extends PublishRaceTest {
     void lookAlikeNamesPublishedThroughTwoServersSharingTheDatabaseCreateOnlyOne(@TempDir Path second) throws Exception {
         List<String> bases = List.of("postgres", "mysqlite", "redisbox", "mongodata", "cassandra");
         try (RunningRegistry other = new RunningRegistry(second, new Registry(JdbcDatabase.postgres(url),
-                new FileBlobStore(second.resolve("blobs")), Clock.systemUTC()))) {
+                new FileBlobStore(second.resolve("blobs")), second.resolve("uploads"), Clock.systemUTC()))) {
             for (int round = 0; round < bases.size(); round++) {
                 String base = bases.get(round);
                 List<String> names = List.of(base + "-explorer", base + "_explorer", base + "explorer", base + ".explorer");

@@ -29,7 +29,7 @@ class PostgresRegistryBackupTest {
         assumeThat(pg).as("PostgreSQL installed").isNotNull();
         String url = pg.freshSchemaUrlNamed("registry_backup");
         Path srcBlobs = tmp.resolve("src-blobs");
-        Registry source = new Registry(JdbcDatabase.postgres(url), new FileBlobStore(srcBlobs), Clock.systemUTC());
+        Registry source = new Registry(JdbcDatabase.postgres(url), new FileBlobStore(srcBlobs), tmp.resolve("uploads"), Clock.systemUTC());
         RegistryBackupTest.fill(source);
         String token = source.createToken(null, "carol", List.of("owner"), null, null).token();
         source.close();
@@ -44,7 +44,7 @@ class PostgresRegistryBackupTest {
         try (JdbcDatabase db = JdbcDatabase.sqlite(dst.resolve("registry.db"))) {
             RegistryImport.importFrom(dump, db, new FileBlobStore(dst.resolve("blobs")));
         }
-        RegistryBackupTest.assertSameRegistry(new Registry(JdbcDatabase.postgres(url), new FileBlobStore(srcBlobs), Clock.systemUTC()),
+        RegistryBackupTest.assertSameRegistry(new Registry(JdbcDatabase.postgres(url), new FileBlobStore(srcBlobs), tmp.resolve("uploads"), Clock.systemUTC()),
                 tmp.resolve("a"), Registry.embedded(dst, Clock.systemUTC()), dst, token, integrities);
 
         // a versions row whose plugin does not exist: refused by the database mid-transaction, nothing kept

@@ -14,7 +14,7 @@ class PostgresS3RegistryServerTest extends S3RegistryServerTest {
 
     @Override
     protected Registry open() {
-        return new Registry(JdbcDatabase.postgres(schema.url()), blobs(), Clock.systemUTC());
+        return new Registry(JdbcDatabase.postgres(schema.url()), blobs(), data.resolve("uploads"), Clock.systemUTC());
     }
 
     /** Not again here: the git view reads through Registry, which the other classes cover. */

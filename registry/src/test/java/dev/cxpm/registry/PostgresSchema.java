@@ -32,6 +32,6 @@ public final class PostgresSchema {
 
     /** A registry on this schema, its blobs under data. */
     public Registry open(Path data, Clock clock) {
-        return new Registry(JdbcDatabase.postgres(url()), new FileBlobStore(data.resolve("blobs")), clock);
+        return new Registry(JdbcDatabase.postgres(url()), new FileBlobStore(data.resolve("blobs")), data.resolve("uploads"), clock);
     }
 }

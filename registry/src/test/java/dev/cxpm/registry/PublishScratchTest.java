@@ -92,9 +92,19 @@ class PublishScratchTest {
      */
     @Test
     void aBlobsSurfaceAndAnArchiveInMemoryAreUnpackedInTheSpoolNeverTheSharedTempDir(@TempDir Path data) throws Exception {
+        unpackedInTheSpoolAlone(data, data.resolve("uploads"), blobs -> Registry.embedded(data, blobs, Clock.systemUTC()));
+    }
+
+    /** A registry made of its parts (the PostgreSQL and S3 set-ups' way) is given its spool: it had none, and used the shared temp dir. */
+    @Test
+    void aRegistryMadeOfItsPartsUnpacksInTheSpoolItIsGiven(@TempDir Path data, @TempDir Path spool) throws Exception {
+        unpackedInTheSpoolAlone(data, spool.resolve("uploads"), blobs -> new Registry(
+                dev.cxpm.registry.storage.JdbcDatabase.sqlite(data.resolve("registry.db")), blobs, spool.resolve("uploads"), Clock.systemUTC()));
+    }
+
+    private static void unpackedInTheSpoolAlone(Path data, Path spool, java.util.function.Function<BlobStore, Registry> open) throws Exception {
         List<Path> putFrom = new ArrayList<>();
         List<List<String>> spoolWhileReading = new ArrayList<>();
-        Path spool = data.resolve("uploads");
         BlobStore files = new FileBlobStore(data.resolve("blobs"));
         BlobStore watched = new BlobStore() {
             @Override
@@ -136,10 +146,10 @@ class PublishScratchTest {
                 return files.list();
             }
         };
-        try (Registry registry = Registry.embedded(data, watched, Clock.systemUTC())) {
+        try (Registry registry = open.apply(watched)) {
             registry.publish(ADMIN, SemverGateTest.plugin("1.0.0", "hello", "review"));
             assertThat(putFrom).hasSize(1);
-            assertThat(putFrom.get(0)).as("an archive in memory is spooled under the data directory").startsWithRaw(spool);
+            assertThat(putFrom.get(0)).as("an archive in memory is spooled in the spool").startsWithRaw(spool);
             spoolWhileReading.clear(); // what the first publish read back of its own blob (its page) is not the point
             try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + data.resolve("registry.db")); Statement s = c.createStatement()) {
                 assertThat(s.executeUpdate("UPDATE versions SET surface = NULL")).isEqualTo(1); // as before surfaces were stored

@@ -84,7 +84,7 @@ class ReadinessAndAccessLogEdgesTest {
 
     private void start() throws Exception {
         blobs = new HangingBlobs();
-        registry = new Registry(JdbcDatabase.sqlite(data.resolve("registry.db")), blobs, Clock.systemUTC());
+        registry = new Registry(JdbcDatabase.sqlite(data.resolve("registry.db")), blobs, data.resolve("uploads"), Clock.systemUTC());
         Operations ops = new Operations(AccessLog.to(log), Optional.empty(), Rate.NONE, Rate.NONE, false, Duration.ZERO,
                 PluginArchive.MAX_COMPRESSED_BYTES, new Metrics());
         server = RegistryServer.start(registry, "127.0.0.1", 0,

@@ -70,7 +70,7 @@ class S3RegistryServerTest extends RegistryServerTest {
 
     @Override
     protected Registry open() {
-        return new Registry(JdbcDatabase.sqlite(data.resolve("registry.db")), blobs(), Clock.systemUTC());
+        return new Registry(JdbcDatabase.sqlite(data.resolve("registry.db")), blobs(), data.resolve("uploads"), Clock.systemUTC());
     }
 
     @Test

@@ -87,7 +87,7 @@ public final class TokenCommand extends CommandGroup {
             if (database != null) {
                 // serve keeps the metadata in the database even when --data is given too (DIR then holds
                 // only blobs and the git view), so the token goes there and DIR is not needed
-                try (Registry server = RegistryData.postgresMetadata(database, env.clock())) {
+                try (Registry server = RegistryData.postgresMetadata(database, RegistryData.resolve(env, data).resolve("uploads"), env.clock())) {
                     t = offline(server, ttl);
                 }
             } else if (data != null) {

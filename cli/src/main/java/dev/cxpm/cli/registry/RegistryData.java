@@ -20,7 +20,7 @@ public final class RegistryData {
     private RegistryData() {
     }
 
-    static Path resolve(Env env, String data) {
+    public static Path resolve(Env env, String data) {
         if (data != null) {
             return env.resolve(data);
         }
@@ -29,16 +29,19 @@ public final class RegistryData {
         return base.resolve("cxpm").resolve("registry");
     }
 
-    /** {@code cxpm serve --database}: metadata in PostgreSQL, blobs in {@code blobs}. */
-    static Registry postgres(String database, BlobStore blobs, Clock clock) {
+    /** {@code cxpm serve --database}: metadata in PostgreSQL, blobs in {@code blobs}, archives unpacked under spool. */
+    static Registry postgres(String database, BlobStore blobs, Path spool, Clock clock) {
         String url = postgresUrl(database);
-        return connecting(() -> Registry.postgres(url, blobs, clock));
+        return connecting(() -> Registry.postgres(url, blobs, spool, clock));
     }
 
-    /** {@code cxpm token create --database}: only the metadata, so it runs wherever the database can be reached. */
-    public static Registry postgresMetadata(String database, Clock clock) {
+    /**
+     * {@code cxpm token create --database}: only the metadata, so it runs wherever the database can be reached; spool
+     * ({@link Registry#postgresMetadataOnly}) is never written to by making a token.
+     */
+    public static Registry postgresMetadata(String database, Path spool, Clock clock) {
         String url = postgresUrl(database);
-        return connecting(() -> Registry.postgresMetadataOnly(url, clock));
+        return connecting(() -> Registry.postgresMetadataOnly(url, spool, clock));
     }
 
     /** The PostgreSQL metadata database alone, for the operator commands that work on storage directly. */

@@ -110,9 +110,8 @@ public final class ServeCommand implements Runnable {
         if (!storage.onPostgres()) {
             registry = Registry.embedded(dir, blobStore, env.clock());
         } else {
-            registry = RegistryData.postgres(storage.database, blobStore, env.clock());
+            registry = RegistryData.postgres(storage.database, blobStore, dir.resolve("uploads"), env.clock());
         }
-        registry.spoolIn(dir.resolve("uploads")); // the server's spool: the demo's publishes unpack there too
         int swept;
         try {
             // on a shared database and store another instance may be between its blob and its version row: a sweep here

@@ -153,7 +153,7 @@ class RegistryBackupCommandsTest {
         }
         Registry a = Registry.embedded(data, Clock.systemUTC());
         Registry b = Registry.postgres(database, new S3BlobStore("s3://cxpm/blobs", URI.create(endpoint), "us-east-1", ACCESS, SECRET),
-                Clock.systemUTC());
+                tmp.resolve("uploads-b"), Clock.systemUTC());
         try (RegistryServer sa = RegistryServer.start(a, "127.0.0.1", 0, new RegistryServer.Options(tmp.resolve("git-a"), "cxpm-registry"));
              RegistryServer sb = RegistryServer.start(b, "127.0.0.1", 0, new RegistryServer.Options(tmp.resolve("git-b"), "cxpm-registry"))) {
             for (String p : List.of("github-triage", "postgres-explorer", "design-review")) {

@@ -37,11 +37,15 @@ public final class Publishing {
     private final SemverGate semver;
     private final VersionPages pages;
     private final AuditLog audit;
-    /** See {@link #spoolIn}; null: the shared temp dir. */
-    private volatile Path spool;
+    /** Where an archive in memory is written to be checked: the registry's spool, never the shared temp dir. */
+    private final Path spool;
 
-    /** semver: the registry's one gate (so where it unpacks blobs, {@link SemverGate#unpackIn}, is set once for both). */
-    public Publishing(RegistryDatabase db, BlobStore blobs, Clock clock, SemverGate semver, VersionPages pages, AuditLog audit) {
+    /**
+     * semver: the registry's one gate; spool: where an archive in memory is published from, a directory of its own
+     * under it (the registry's upload spool, {@code DIR/uploads/}, which a server empties at every start).
+     */
+    public Publishing(RegistryDatabase db, BlobStore blobs, Clock clock, SemverGate semver, VersionPages pages, AuditLog audit, Path spool) {
+        this.spool = java.util.Objects.requireNonNull(spool, "spool");
         this.audit = audit;
         this.db = db;
         this.blobs = blobs;
@@ -50,22 +54,12 @@ public final class Publishing {
         this.pages = pages;
     }
 
-    /** An archive in memory is published from a directory of its own under dir ({@code Registry#spoolIn}) from now on. */
-    public void spoolIn(Path dir) {
-        this.spool = dir;
-    }
-
     /** An archive in memory (demo plugins, tests), written to a directory of its own first: the check unpacks beside it. */
     public Registry.Published publish(Caller caller, byte[] tgz) {
         Path dir = null;
         try {
-            Path where = spool;
-            if (where != null) {
-                Files.createDirectories(where);
-                dir = dev.cxpm.core.TempPaths.directory(where, "publish-");
-            } else {
-                dir = Files.createTempDirectory("cxpm-publish-");
-            }
+            Files.createDirectories(spool);
+            dir = dev.cxpm.core.TempPaths.directory(spool, "publish-");
             return publish(caller, Files.write(dir.resolve("upload.tgz"), tgz), null);
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -35,21 +35,17 @@ public final class SemverGate {
 
     private final RegistryDatabase db;
     private final BlobStore blobs;
-    /** Where a blob is copied and unpacked to read its surface; null: the shared temp dir (see {@link #unpackIn}). */
-    private volatile Path scratch;
-
-    public SemverGate(RegistryDatabase db, BlobStore blobs) {
-        this.db = db;
-        this.blobs = blobs;
-    }
+    /** Where a blob is copied and unpacked to read its surface (see the constructor). */
+    private final Path scratch;
 
     /**
-     * Blobs are read under dir (the server's upload spool, emptied at every start) from now on, so a JVM killed while
-     * it reads one leaves no plugin's files in the shared temp dir. Until this is called (a registry used in-process
-     * without a data directory), they are read in the shared temp dir, deleted in a {@code finally} all the same.
+     * scratch: where blobs are read, each in a directory of its own deleted in a {@code finally}: the registry's upload
+     * spool, emptied at every start, so a JVM killed while it reads one leaves no plugin's files in the shared temp dir.
      */
-    public void unpackIn(Path dir) {
-        this.scratch = dir;
+    public SemverGate(RegistryDatabase db, BlobStore blobs, Path scratch) {
+        this.db = db;
+        this.blobs = blobs;
+        this.scratch = java.util.Objects.requireNonNull(scratch, "scratch");
     }
 
     /**
@@ -226,13 +222,8 @@ public final class SemverGate {
             if (in.isEmpty()) {
                 return Optional.empty();
             }
-            Path where = scratch;
-            if (where != null) {
-                Files.createDirectories(where);
-                tmp = dev.cxpm.core.TempPaths.directory(where, "surface-");
-            } else {
-                tmp = Files.createTempDirectory("cxpm-surface-");
-            }
+            Files.createDirectories(scratch);
+            tmp = dev.cxpm.core.TempPaths.directory(scratch, "surface-");
             Path tgz = tmp.resolve("blob.tgz");
             try (InputStream s = in.get()) {
                 // the blob passed the publish limits; the copy is bounded by them all the same

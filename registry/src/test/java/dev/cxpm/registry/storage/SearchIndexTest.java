@@ -48,7 +48,7 @@ class SearchIndexTest {
     }
 
     Registry registry(JdbcDatabase db) {
-        Registry r = new Registry(db, new FileBlobStore(dir.resolve("blobs")), Clock.systemUTC());
+        Registry r = new Registry(db, new FileBlobStore(dir.resolve("blobs")), dir.resolve("uploads"), Clock.systemUTC());
         open.add(r);
         return r;
     }
