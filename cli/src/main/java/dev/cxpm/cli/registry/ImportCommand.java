@@ -43,9 +43,13 @@ final class ImportCommand implements Runnable {
     public void run() {
         Env env = parent.env();
         RegistryImport.Summary s;
-        BlobStore blobs = storage.blobStore(env);
-        try (JdbcDatabase db = storage.openDatabase(env, false)) {
-            s = RegistryImport.importFrom(env.resolve(dir), db, blobs);
+        try {
+            // the export first: what is none is refused before the target's database and blob directory are made
+            RegistryImport.Export export = RegistryImport.read(env.resolve(dir));
+            BlobStore blobs = storage.blobStore(env);
+            try (JdbcDatabase db = storage.openDatabase(env, false)) {
+                s = RegistryImport.importFrom(export, db, blobs);
+            }
         } catch (BackupException e) {
             throw Backups.userError(e);
         } catch (UncheckedIOException e) {

@@ -206,6 +206,14 @@ class RegistryBackupCommandsTest {
         CliRun nowhere = CliRun.in(tmp, env, "registry", "gc", "--data", tmp.resolve("none").toString());
         assertThat(nowhere.exitCode()).isEqualTo(ExitCodes.NOT_FOUND);
         assertThat(tmp.resolve("none")).doesNotExist();
+
+        // no export there at all: refused before the target is made, so no empty registry is left that `serve` would run on
+        for (Path notAnExport : List.of(tmp.resolve("no-such-backup"), Files.createDirectories(tmp.resolve("empty-dir")))) {
+            CliRun refused = CliRun.in(tmp, env, "registry", "import", "--data", tmp.resolve("new").toString(), notAnExport.toString());
+            assertThat(refused.exitCode()).as(refused.stderr()).isEqualTo(ExitCodes.INVALID);
+            assertThat(refused.stderr()).contains("nothing was imported");
+            assertThat(tmp.resolve("new")).as("after importing " + notAnExport).doesNotExist();
+        }
     }
 
     private static String get(URI base, String path) throws Exception {

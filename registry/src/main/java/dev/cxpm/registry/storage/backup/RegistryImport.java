@@ -66,12 +66,39 @@ public final class RegistryImport {
     private RegistryImport() {
     }
 
-    public static Summary importFrom(Path dir, JdbcDatabase db, BlobStore blobs) {
+    /**
+     * An export directory whose manifest was read: what {@link #importFrom(Export, JdbcDatabase, BlobStore)} checks the
+     * blobs and files against. Read before the target storage is opened, so what is no export is refused before an
+     * empty registry is made for it.
+     */
+    public static final class Export {
+        private final Path dir;
+        private final long blobCount;
+        private final Map<String, Expected> files;
+
+        private Export(Path dir, long blobCount, Map<String, Expected> files) {
+            this.dir = dir;
+            this.blobCount = blobCount;
+            this.files = files;
+        }
+    }
+
+    /** The export in dir, its manifest read and checked; {@link BackupException} when dir holds none. */
+    public static Export read(Path dir) {
         if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
             throw new BackupException(Cause.INVALID_EXPORT, dir + " is not a directory");
         }
-        long blobCount = readManifestBlobs(dir);
-        Map<String, Expected> files = readManifestFiles(dir);
+        return new Export(dir, readManifestBlobs(dir), readManifestFiles(dir));
+    }
+
+    public static Summary importFrom(Path dir, JdbcDatabase db, BlobStore blobs) {
+        return importFrom(read(dir), db, blobs);
+    }
+
+    public static Summary importFrom(Export export, JdbcDatabase db, BlobStore blobs) {
+        Path dir = export.dir;
+        long blobCount = export.blobCount;
+        Map<String, Expected> files = export.files;
         if (!db.connections().read(RegistryImport::isEmpty)) {
             throw new BackupException(Cause.NOT_EMPTY, "the target registry is not empty: import restores into a new, empty one only");
         }
