@@ -89,7 +89,7 @@ public final class ServeCommand implements Runnable {
     @Override
     public void run() {
         Env env = root.env;
-        Optional<URI> shownUrl = Optional.ofNullable(publicUrl).map(ServeCommand::publicUrl);
+        Optional<URI> shownUrl = Optional.ofNullable(publicUrl).map(u -> plainUrl("--public-url", u));
         Optional<ClientRelease> client = clientRelease(env);
         Path dir = storage.dir(env);
         Path keyFile = Optional.ofNullable(signingKey).or(() -> Optional.ofNullable(env.var("CXPM_SIGNING_KEY_FILE")).filter(v -> !v.isBlank()))
@@ -98,7 +98,7 @@ public final class ServeCommand implements Runnable {
             rotate(env, keyFile);
             return;
         }
-        Optional<URI> mirrorUrl = Optional.ofNullable(mirrorOf).map(ServeCommand::mirrorUrl);
+        Optional<URI> mirrorUrl = Optional.ofNullable(mirrorOf).map(u -> plainUrl("--mirror", u));
         Duration interval = interval(mirrorInterval);
         if (mirrorUrl.isPresent() && demo) {
             throw new UserError(UserError.Kind.USAGE, "--demo cannot seed a mirror: a mirror holds only what it copies", "drop --demo");
@@ -218,15 +218,6 @@ public final class ServeCommand implements Runnable {
         env.out().println("restart every server that uses this key; clients that pinned " + old + " accept " + rotated.current().id());
     }
 
-    private static URI mirrorUrl(String text) {
-        URI u = dev.cxpm.core.registry.RegistryClient.parseUrl(text);
-        if (!RegistryServer.Options.showable(u)) {
-            throw new UserError(UserError.Kind.USAGE, "--mirror " + text + " is not a plain http(s)://host[:port][/path] URL",
-                    "e.g. --mirror https://plugins.example.com");
-        }
-        return u;
-    }
-
     /** 30s, 5m, 1h; at least 10 seconds, so a typo cannot make the mirror hammer upstream. */
     private static Duration interval(String text) {
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("([0-9]{1,6})([smh])").matcher(text.strip());
@@ -241,12 +232,15 @@ public final class ServeCommand implements Runnable {
         return d;
     }
 
-    /** A URL the pages can show in a command to paste: plain http(s)://host[:port][/path], nothing a shell reads specially. */
-    private static URI publicUrl(String text) {
+    /**
+     * The URL an option gives (--public-url, which the pages show in a command to paste; --mirror): plain
+     * http(s)://host[:port][/path], nothing a shell reads specially.
+     */
+    private static URI plainUrl(String option, String text) {
         URI u = dev.cxpm.core.registry.RegistryClient.parseUrl(text);
         if (!RegistryServer.Options.showable(u)) {
-            throw new UserError(UserError.Kind.USAGE, "--public-url " + text + " is not a plain http(s)://host[:port][/path] URL",
-                    "e.g. --public-url https://plugins.example.com");
+            throw new UserError(UserError.Kind.USAGE, option + " " + text + " is not a plain http(s)://host[:port][/path] URL",
+                    "e.g. " + option + " https://plugins.example.com");
         }
         return u;
     }

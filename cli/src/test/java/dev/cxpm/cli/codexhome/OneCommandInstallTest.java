@@ -183,11 +183,17 @@ class OneCommandInstallTest {
 
     @Test
     void servesPublicUrlMustBeOneAShellReadsAsOneWord() {
-        for (String bad : new String[] {"https://x$(id).example", "https://plugins.example.com/x';reboot;'"}) {
-            CliRun r = cxpm("serve", "--port", "0", "--data", tmp.resolve("other-data").toString(), "--public-url", bad);
-            assertThat(r.exitCode()).as(r.stderr()).isEqualTo(2);
-            assertThat(r.stderr()).contains(bad);
-            assertThat(tmp.resolve("other-data")).doesNotExist();
+        for (String option : new String[] {"--public-url", "--mirror"}) { // a mirror's upstream is held to the same
+            for (String bad : new String[] {"https://x$(id).example", "https://plugins.example.com/x';reboot;'"}) {
+                CliRun r = cxpm("serve", "--port", "0", "--data", tmp.resolve("other-data").toString(), option, bad);
+                assertThat(r.exitCode()).as(r.stderr()).isEqualTo(2);
+                assertThat(r.stderr()).contains(bad);
+                if (bad.contains("'")) { // a URL the client reads, but no shell as one word
+                    assertThat(r.stderr()).contains(option + " " + bad + " is not a plain http(s)://host[:port][/path] URL",
+                            "e.g. " + option + " https://plugins.example.com");
+                }
+                assertThat(tmp.resolve("other-data")).doesNotExist();
+            }
         }
     }
 
