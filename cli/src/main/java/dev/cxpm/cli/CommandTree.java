@@ -49,7 +49,21 @@ public final class CommandTree {
         CommandLine subLine = new CommandLine(sub);
         injectParent(subLine.getCommandSpec().userObject(), root);
         rootLine.addSubcommand(sub.getAnnotation(Command.class).name(), subLine); // its aliases come along
+        endWithExitCodes(subLine);
         return rootLine;
+    }
+
+    /** Every help ends with what the exit codes mean, as the root's does: each subcommand's (and theirs) gets the lines. */
+    private static void endWithExitCodes(CommandLine cl) {
+        var usage = cl.getCommandSpec().usageMessage();
+        String[] footer = usage.footer();
+        String[] withCodes = java.util.Arrays.copyOf(footer, footer.length + 2);
+        withCodes[footer.length] = "";
+        withCodes[footer.length + 1] = Examples.EXIT_CODES;
+        usage.footer(withCodes);
+        for (CommandLine sub : new java.util.LinkedHashSet<>(cl.getSubcommands().values())) { // an alias: the same command, once
+            endWithExitCodes(sub);
+        }
     }
 
     /** Every command, as help, completion and the man pages describe them. */
@@ -59,6 +73,9 @@ public final class CommandTree {
         cl.getSubcommands().get("help").getCommandSpec().usageMessage()
                 .footerHeading(Examples.HEADING)
                 .footer("  cxpm help install", "      Show the help of install, as cxpm install --help does.");
+        for (CommandLine sub : new java.util.LinkedHashSet<>(cl.getSubcommands().values())) { // an alias: the same command, once
+            endWithExitCodes(sub);
+        }
         return cl;
     }
 

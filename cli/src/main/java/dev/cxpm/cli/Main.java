@@ -62,8 +62,7 @@ import picocli.CommandLine.Option;
                 "      Find plugins about review in every configured marketplace.",
                 "  cxpm help sync",
                 "      Show what a command does, its options and examples.",
-                "", "Exit codes: 0 ok, 1 invalid input or failed check, 2 bad usage, 3 not found,",
-                "4 network, 5 integrity, 6 conflict or locked, 7 file system, 8 blocked by policy, 9 not approved (cxpm approve), 70 internal error."})
+                "", Examples.EXIT_CODES})
 public final class Main implements Runnable {
 
     @Option(names = "--debug", description = "Show stack traces of internal errors.", scope = CommandLine.ScopeType.INHERIT)

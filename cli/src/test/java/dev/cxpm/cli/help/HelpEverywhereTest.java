@@ -18,7 +18,8 @@ import picocli.CommandLine.Model.CommandSpec;
 /**
  * {@code --help} works on every command and subcommand, walked from picocli's own model of {@link Main}, so a
  * command added later (or an option that collides with {@code -h/--help/-V/--version}) is covered without
- * anyone remembering to list it here. Each help ends with examples that parse, and no sentence is cut.
+ * anyone remembering to list it here. Each help names every option, ends with examples that parse and the exit codes,
+ * and no sentence is cut; each command with {@code --json} prints one JSON document even when it fails.
  */
 class HelpEverywhereTest {
     @TempDir
@@ -33,7 +34,44 @@ class HelpEverywhereTest {
             String shown = "cxpm " + String.join(" ", args);
             assertThat(r.exitCode()).as(shown + "\nstderr: " + r.stderr()).isZero();
             assertThat(r.stdout()).as(shown).contains("Usage: " + String.join(" ", qualified(path)));
+            // it names every option and parameter the command takes, and says what its exit codes mean
+            CommandSpec spec = spec(path);
+            for (ArgSpec arg : allArgs(spec)) {
+                if (!arg.hidden()) {
+                    String name = arg instanceof CommandLine.Model.OptionSpec o ? o.longestName() : arg.paramLabel();
+                    assertThat(r.stdout()).as(shown + " names " + name).contains(name);
+                }
+            }
+            assertThat(r.stdout()).as(shown).contains("\nExit codes: 0 ok, 1 invalid input or failed check, 2 bad usage");
         }
+    }
+
+    /**
+     * A program that passes --json reads one JSON document on stdout whatever happens, as {@code npm --json} does on an
+     * error: each command that takes --json, run bare in an empty directory (most then lack an argument, a project, a
+     * login or a registry), prints exactly one.
+     */
+    @Test
+    void everyCommandWithJsonPrintsOneJsonDocumentEvenWhenItFails() throws Exception {
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        int checked = 0;
+        for (List<String> path : commandPaths()) {
+            if (spec(path).findOption("--json") == null) {
+                continue;
+            }
+            List<String> args = new ArrayList<>(path);
+            args.add("--json");
+            Path here = java.nio.file.Files.createDirectories(dir.resolve(String.join("-", path)));
+            CliRun r = CliRun.in(here, args.toArray(String[]::new));
+            String shown = "cxpm " + String.join(" ", args) + " (exit " + r.exitCode() + ")\nstdout: " + r.stdout() + "\nstderr: " + r.stderr();
+            try (com.fasterxml.jackson.core.JsonParser parser = json.createParser(r.stdout())) {
+                com.fasterxml.jackson.databind.JsonNode document = json.readTree(parser);
+                assertThat(document).as(shown).isNotNull();
+                assertThat(parser.nextToken()).as(shown + "\nnothing after the one document").isNull();
+            }
+            checked++;
+        }
+        assertThat(checked).as("commands with --json").isGreaterThan(30);
     }
 
     @Test
@@ -70,9 +108,7 @@ class HelpEverywhereTest {
                     cut.add(self + ": " + line);
                 }
             }
-            List<ArgSpec> args = new ArrayList<>(spec.options());
-            args.addAll(spec.positionalParameters());
-            for (ArgSpec arg : args) {
+            for (ArgSpec arg : allArgs(spec)) {
                 for (String line : arg.description()) {
                     if (!endsASentence(line)) {
                         cut.add(self + " " + arg.paramLabel() + ": " + line);
@@ -155,6 +191,12 @@ class HelpEverywhereTest {
     private static boolean endsASentence(String line) {
         String s = line.replace("%n", "").strip(); // picocli's line break
         return s.isEmpty() || s.matches("(?s).*[.:!?][)\"'`]*");
+    }
+
+    private static List<ArgSpec> allArgs(CommandSpec spec) {
+        List<ArgSpec> args = new ArrayList<>(spec.options());
+        args.addAll(spec.positionalParameters());
+        return args;
     }
 
     private static CommandSpec spec(List<String> path) {
