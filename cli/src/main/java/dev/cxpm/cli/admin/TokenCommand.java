@@ -8,6 +8,7 @@ import dev.cxpm.cli.help.Examples;
 import dev.cxpm.cli.registry.RegistryData;
 import dev.cxpm.cli.RegistryLogin;
 import dev.cxpm.cli.RegistryOption;
+import dev.cxpm.cli.output.JsonOutput;
 import dev.cxpm.cli.output.Table;
 import dev.cxpm.core.UserError;
 import dev.cxpm.core.registry.RegistryAdmin;
@@ -204,10 +205,18 @@ public final class TokenCommand extends CommandGroup {
         @CommandLine.Mixin
         RegistryOption registry;
 
+        @Option(names = "--json", description = "Print JSON: {id, revoked, registry}.")
+        boolean json;
+
         @Override
         public void run() {
             Env env = parent.env();
-            registry.login(env).client().admin().revokeToken(id);
+            RegistryLogin login = registry.login(env);
+            login.client().admin().revokeToken(id);
+            if (json) {
+                env.out().println(login.json(JsonOutput.object().put("id", id).put("revoked", true)));
+                return;
+            }
             env.out().println("revoked token " + id);
         }
     }

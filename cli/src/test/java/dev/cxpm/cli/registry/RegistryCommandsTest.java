@@ -191,8 +191,12 @@ class RegistryCommandsTest {
         assertThat(list.stdout()).contains(id, "laptop", "active").doesNotContain(secret);
         assertThat(CliRun.in(tmp, Map.of("CXPM_TOKEN", secret, "CXPM_REGISTRY", url), "token", "list").exitCode()).isZero();
 
-        CliRun revoke = CliRun.in(tmp, "token", "revoke", id);
+        CliRun revoke = CliRun.in(tmp, "token", "revoke", id, "--json");
         assertThat(revoke.exitCode()).as(revoke.stderr()).isZero();
+        JsonNode revoked = new ObjectMapper().readTree(revoke.stdout()); // as token create and list: JSON for a script
+        assertThat(revoked.path("id").asText()).isEqualTo(id);
+        assertThat(revoked.path("revoked").asBoolean()).isTrue();
+        assertThat(revoked.path("registry").asText()).startsWith(url);
         JsonNode after = new ObjectMapper().readTree(CliRun.in(tmp, "token", "list", "--json").stdout());
         JsonNode listed = null;
         for (JsonNode t : after.path("tokens")) {
