@@ -61,7 +61,11 @@ public final class CommandTree {
         withCodes[footer.length] = "";
         withCodes[footer.length + 1] = Examples.EXIT_CODES;
         usage.footer(withCodes);
-        for (CommandLine sub : new java.util.LinkedHashSet<>(cl.getSubcommands().values())) { // an alias: the same command, once
+        subcommandsEndWithExitCodes(cl);
+    }
+
+    private static void subcommandsEndWithExitCodes(CommandLine parent) {
+        for (CommandLine sub : new java.util.LinkedHashSet<>(parent.getSubcommands().values())) { // an alias: the same command, once
             endWithExitCodes(sub);
         }
     }
@@ -73,9 +77,7 @@ public final class CommandTree {
         cl.getSubcommands().get("help").getCommandSpec().usageMessage()
                 .footerHeading(Examples.HEADING)
                 .footer("  cxpm help install", "      Show the help of install, as cxpm install --help does.");
-        for (CommandLine sub : new java.util.LinkedHashSet<>(cl.getSubcommands().values())) { // an alias: the same command, once
-            endWithExitCodes(sub);
-        }
+        subcommandsEndWithExitCodes(cl); // the root's footer has them already
         return cl;
     }
 
