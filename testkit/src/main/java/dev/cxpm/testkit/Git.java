@@ -8,9 +8,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The real git, run by a test to build the repositories it needs: with an author of its own and no signing, so a
- * commit works on any machine whatever its user's git configuration says, and failing the test with git's own words
- * when git fails.
+ * The real git, run by a test to build the repositories it needs: with an author of its own, no signing and none of the
+ * user's or the machine's configuration, so a commit works alike on any machine, and failing the test with git's own
+ * words when git fails.
  */
 public final class Git {
     private Git() {
@@ -21,7 +21,11 @@ public final class Git {
         List<String> cmd = new ArrayList<>(List.of("git", "-c", "user.name=t", "-c", "user.email=t@example.test", "-c", "commit.gpgsign=false"));
         cmd.addAll(List.of(args));
         try {
-            Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
+            ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true);
+            // not the user's or the machine's git configuration (a signing key, another default branch): the same git everywhere
+            pb.environment().put("GIT_CONFIG_GLOBAL", "/dev/null");
+            pb.environment().put("GIT_CONFIG_NOSYSTEM", "1");
+            Process p = pb.start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
             int code = p.waitFor();
             if (code != 0) {

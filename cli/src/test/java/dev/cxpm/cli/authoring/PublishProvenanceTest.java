@@ -6,6 +6,7 @@ import dev.cxpm.cli.fixtures.CliRun;
 import dev.cxpm.cli.fixtures.Fixtures;
 import dev.cxpm.registry.Registry;
 import dev.cxpm.registry.RegistryServer;
+import dev.cxpm.testkit.Git;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -14,7 +15,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -54,31 +54,20 @@ class PublishProvenanceTest {
         registry.close();
     }
 
-    private String git(Path dir, String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of("git", "-c", "user.name=t", "-c", "user.email=t@example.test", "-c", "commit.gpgsign=false"));
-        cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true);
-        pb.environment().put("HOME", tmp.resolve("home").toString());
-        Process p = pb.start();
-        String out = new String(p.getInputStream().readAllBytes()).strip();
-        assertThat(p.waitFor()).as(out).isZero();
-        return out;
-    }
-
     private Path checkout(String version) throws Exception {
         Path repo = tmp.resolve("repo-" + version);
         Fixtures.plugin(repo.resolve("app"), "{\"name\": \"app\", \"version\": \"" + version + "\", \"description\": \"The app plugin\"}");
-        git(repo, "init", "-q");
-        git(repo, "add", "-A");
-        git(repo, "commit", "-q", "-m", "first");
-        git(repo, "remote", "add", "origin", "https://user:secret@git.example.test/acme/app.git");
+        Git.run(repo, "init", "-q");
+        Git.run(repo, "add", "-A");
+        Git.run(repo, "commit", "-q", "-m", "first");
+        Git.run(repo, "remote", "add", "origin", "https://user:secret@git.example.test/acme/app.git");
         return repo;
     }
 
     @Test
     void aCleanCheckoutRecordsItsRepositoryAndCommitShownInInfoAndOnThePage() throws Exception {
         Path repo = checkout("1.0.0");
-        String commit = git(repo, "rev-parse", "HEAD");
+        String commit = Git.run(repo, "rev-parse", "HEAD");
         CliRun publish = CliRun.in(tmp, env, "publish", repo.resolve("app").toString());
         assertThat(publish.exitCode()).as(publish.stderr()).isZero();
         // the credential in the remote never leaves the machine
