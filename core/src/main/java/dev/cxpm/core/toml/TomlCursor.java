@@ -316,11 +316,15 @@ final class TomlCursor {
         }
     }
 
-    /** A Unicode scalar value in n hex digits; a surrogate or beyond U+10FFFF is Jackson's to refuse or mangle. */
+    /**
+     * A Unicode scalar value in n ASCII hex digits (Character.digit alone also takes Arabic-Indic and full-width ones,
+     * which Jackson and Codex refuse); a surrogate or beyond U+10FFFF is Jackson's to refuse or mangle.
+     */
     private int hex(int n) {
         int v = 0;
         for (int k = 0; k < n; k++) {
-            int d = Character.digit(s.charAt(i++), 16);
+            char c = s.charAt(i++);
+            int d = c < 0x80 ? Character.digit(c, 16) : -1;
             if (d < 0) {
                 throw GiveUp.INSTANCE;
             }
