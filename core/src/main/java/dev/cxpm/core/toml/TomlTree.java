@@ -94,7 +94,10 @@ public final class TomlTree {
             boolean array = in.skip('[');
             dotted.clear();
             ObjectNode table = root;
-            while (true) {
+            for (int parts = 1; ; parts++) {
+                if (parts > TomlCursor.MAX_DEPTH) {
+                    throw TomlCursor.GiveUp.INSTANCE;
+                }
                 in.spaces();
                 String key = in.key();
                 in.spaces();

@@ -28,4 +28,41 @@ class TomlTreeHostileTest {
             assertThatThrownBy(() -> TomlTree.read(eight)).as(eight).isInstanceOf(JsonProcessingException.class);
         }
     }
+
+    /**
+     * A dotted key or a header of thousands of parts made a tree thousands of levels deep, which Jackson refuses past
+     * 1,000 levels and whose every recursive reader (equals, toString, a copy) ran out of stack.
+     */
+    @Test
+    void aKeyOrHeaderOfThousandsOfPartsIsLeftToJacksonWhichRefusesIt() {
+        String parts = "a" + ".a".repeat(50_000);
+        for (String text : new String[] {parts + " = 1\n", "[" + parts + "]\n", "[[" + parts + "]]\n", "x = {" + parts + " = 1}\n",
+                "[t]\n" + parts + " = 1\n"}) {
+            assertThatThrownBy(() -> JACKSON.readTree(text)).isInstanceOf(JsonProcessingException.class);
+            assertThat(TomlTree.readSimple(text)).as(text.substring(0, 20)).isNull();
+            assertThatThrownBy(() -> TomlTree.read(text)).isInstanceOf(JsonProcessingException.class);
+        }
+    }
+
+    /** A key longer than Jackson's 50,000 characters, which Jackson refuses, is left to it. */
+    @Test
+    void aKeyLongerThanJacksonTakesIsLeftToJacksonWhichRefusesIt() {
+        String key = "k".repeat(60_000);
+        for (String text : new String[] {key + " = 1\n", "\"" + key + "\" = 1\n", "'" + key + "' = 1\n", "[" + key + "]\n", "a = {" + key + " = 1}\n"}) {
+            assertThatThrownBy(() -> JACKSON.readTree(text)).isInstanceOf(JsonProcessingException.class);
+            assertThat(TomlTree.readSimple(text)).isNull();
+            assertThatThrownBy(() -> TomlTree.read(text)).isInstanceOf(JsonProcessingException.class);
+        }
+    }
+
+    /** Below the depth where this reader gives up, a deep key is read as Jackson reads it. */
+    @Test
+    void aKeyOfManyPartsWithinJacksonsLimitIsReadAsJacksonReadsIt() throws Exception {
+        for (int n : new int[] {5, 31, 32, 33, 200}) {
+            String parts = "a" + ".a".repeat(n - 1);
+            for (String text : new String[] {parts + " = 1\n", "[" + parts + "]\nb = 2\n", "[t]\n" + parts + " = 1\n", "x = {" + parts + " = 1}\n"}) {
+                assertThat(TomlTree.read(text)).as(text).isEqualTo(JACKSON.readTree(text));
+            }
+        }
+    }
 }
