@@ -17,9 +17,7 @@ import dev.cxpm.core.format.json.JsonFile.Span;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Jackson's reading of a JSON text into a {@link JsonFile}, every value's span recorded from its token stream: what
@@ -50,7 +48,7 @@ final class JacksonJson {
             if (first == null) {
                 throw new Fail(JsonFile.syntax(file, "the file is empty: expected a JSON value", lineCount(text), 0));
             }
-            JsonNode root = b.value(p, "", 0);
+            JsonNode root = b.value(p, b.spans.root(), 0);
             JsonToken trailing = p.nextToken();
             if (trailing != null) {
                 JsonLocation at = p.currentTokenLocation();
@@ -97,15 +95,16 @@ final class JacksonJson {
     /** Builds the tree from the token stream, recording each value's span. */
     private static final class Builder {
         final JsonNodeFactory nodes = JsonNodeFactory.instance;
-        final Map<String, Span> spans = new HashMap<>();
+        final Spans spans;
         final List<String> duplicates = new ArrayList<>();
         final String text;
 
         Builder(String text) {
             this.text = text;
+            this.spans = new Spans(text.length());
         }
 
-        JsonNode value(JsonParser p, String pointer, int depth) throws IOException {
+        JsonNode value(JsonParser p, Spans.Node at, int depth) throws IOException {
             JsonLocation start = p.currentTokenLocation();
             if (depth > MAX_DEPTH) {
                 throw new DepthException(start.getLineNr());
@@ -116,10 +115,10 @@ final class JacksonJson {
                     while (p.nextToken() == JsonToken.FIELD_NAME) {
                         String key = p.currentName();
                         p.nextToken();
-                        String child = pointer + "/" + JsonFile.pointerKey(key);
+                        Spans.Node child = at.child(JsonFile.pointerKey(key));
                         JsonNode v = value(p, child, depth + 1);
                         if (o.has(key)) {
-                            duplicates.add(child);
+                            spans.repeated(child, duplicates);
                         }
                         o.set(key, v);
                     }
@@ -129,7 +128,7 @@ final class JacksonJson {
                     ArrayNode a = nodes.arrayNode();
                     int i = 0;
                     while (p.nextToken() != JsonToken.END_ARRAY) {
-                        a.add(value(p, pointer + "/" + i, depth + 1));
+                        a.add(value(p, at.child(Integer.toString(i)), depth + 1));
                         i++;
                     }
                     yield a;
@@ -147,7 +146,7 @@ final class JacksonJson {
                 default -> throw new IllegalStateException("unexpected token " + p.currentToken());
             };
             int end = (int) p.currentLocation().getCharOffset();
-            spans.put(pointer, new Span(start.getLineNr(), start.getColumnNr(), (int) start.getCharOffset(), end));
+            at.span(new Span(start.getLineNr(), start.getColumnNr(), (int) start.getCharOffset(), end));
             return node;
         }
     }
