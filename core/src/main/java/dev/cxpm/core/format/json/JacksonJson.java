@@ -36,7 +36,9 @@ final class JacksonJson {
      */
     private static final class Factory {
         static final JsonFactory FACTORY = JsonFactory.builder()
-                .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH + 1).build())
+                // names as long as the file, as serde_json (Codex) and PlainJson take them: Jackson's default of 50,000
+                // characters refused a file with one fraction that PlainJson read without it
+                .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH + 1).maxNameLength(JsonFile.MAX_BYTES).build())
                 .build();
     }
 
