@@ -42,9 +42,14 @@ public final class TomlTree {
         return new Reader(text).document();
     }
 
-    /** Made on first use only: its set-up is the cost this class avoids. */
+    /**
+     * Made on first use only: its set-up is the cost this class avoids. Keys as long as the file, as Codex's toml crate
+     * takes them (Jackson's default bound of 50,000 characters refused a config.toml Codex reads).
+     */
     private static final class Jackson {
-        static final TomlMapper MAPPER = new TomlMapper();
+        static final TomlMapper MAPPER = TomlMapper.builder(com.fasterxml.jackson.dataformat.toml.TomlFactory.builder()
+                .streamReadConstraints(com.fasterxml.jackson.core.StreamReadConstraints.builder().maxNameLength(TomlSource.MAX_BYTES).build())
+                .build()).build();
     }
 
     /** How a table came to be, which decides what may still add to it (TOML 1.0's rules, kept to the plain cases). */

@@ -44,14 +44,17 @@ class TomlTreeHostileTest {
         }
     }
 
-    /** A key longer than Jackson's 50,000 characters, which Jackson refuses, is left to it. */
+    /**
+     * A key longer than Jackson's default bound of 50,000 characters, which Codex's toml crate reads: left to Jackson,
+     * configured to take keys as long as the file, so cxpm reads it too (the tree Jackson makes, not this reader's).
+     */
     @Test
-    void aKeyLongerThanJacksonTakesIsLeftToJacksonWhichRefusesIt() {
+    void aKeyLongerThanJacksonsDefaultBoundIsLeftToJacksonAndReadAsCodexReadsIt() throws Exception {
         String key = "k".repeat(60_000);
         for (String text : new String[] {key + " = 1\n", "\"" + key + "\" = 1\n", "'" + key + "' = 1\n", "[" + key + "]\n", "a = {" + key + " = 1}\n"}) {
             assertThatThrownBy(() -> JACKSON.readTree(text)).isInstanceOf(JsonProcessingException.class);
             assertThat(TomlTree.readSimple(text)).isNull();
-            assertThatThrownBy(() -> TomlTree.read(text)).isInstanceOf(JsonProcessingException.class);
+            assertThat(TomlTree.read(text).toString()).contains(key);
         }
     }
 
