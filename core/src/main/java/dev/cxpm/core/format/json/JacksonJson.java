@@ -57,6 +57,9 @@ final class JacksonJson {
                 throw new Fail(JsonFile.syntax(file, "trailing characters", at.getLineNr(), at.getColumnNr()));
             }
             return new JsonFile(file, text, root, b.spans, b.duplicates);
+        } catch (LoneSurrogate e) {
+            throw new Fail(JsonFile.syntax(file, "a \\u escape of half a surrogate pair (Codex refuses the file: lone surrogate in hex escape)",
+                    e.line, e.column));
         } catch (DepthException e) {
             throw new Fail(new Failure(file, UserError.Kind.INVALID_INPUT,
                     "JSON nested deeper than " + MAX_DEPTH + " levels", e.line, 0,
@@ -83,6 +86,31 @@ final class JacksonJson {
             }
         }
         return lines;
+    }
+
+    /** A string or key holding half a UTF-16 surrogate pair, which only a {@code \\u} escape can write in UTF-8 text. */
+    private static final class LoneSurrogate extends RuntimeException {
+        final int line;
+        final int column;
+
+        LoneSurrogate(JsonLocation at) {
+            super(null, null, false, false);
+            this.line = at.getLineNr();
+            this.column = at.getColumnNr();
+        }
+
+        /** s, when every surrogate in it is half of a pair written whole (serde_json's rule, and so Codex's). */
+        static String check(String s, JsonParser p) {
+            for (int i = 0; i < s.length(); i++) {
+                char c = s.charAt(i);
+                if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                    i++;
+                } else if (Character.isSurrogate(c)) {
+                    throw new LoneSurrogate(p.currentTokenLocation());
+                }
+            }
+            return s;
+        }
     }
 
     private static final class DepthException extends RuntimeException {
@@ -115,7 +143,7 @@ final class JacksonJson {
                 case START_OBJECT -> {
                     ObjectNode o = nodes.objectNode();
                     while (p.nextToken() == JsonToken.FIELD_NAME) {
-                        String key = p.currentName();
+                        String key = LoneSurrogate.check(p.currentName(), p);
                         p.nextToken();
                         Spans.Node child = at.child(JsonFile.pointerKey(key));
                         JsonNode v = value(p, child, depth + 1);
@@ -135,7 +163,7 @@ final class JacksonJson {
                     }
                     yield a;
                 }
-                case VALUE_STRING -> nodes.textNode(p.getText());
+                case VALUE_STRING -> nodes.textNode(LoneSurrogate.check(p.getText(), p));
                 case VALUE_NUMBER_INT -> switch (p.getNumberType()) {
                     case INT -> nodes.numberNode(p.getIntValue());
                     case LONG -> nodes.numberNode(p.getLongValue());

@@ -198,7 +198,13 @@ final class PlainJson {
                 throw NOT_PLAIN;
             }
             if (c != '\\') {
-                pos++;
+                if (c < 0xD800 || c > 0xDFFF) {
+                    pos++;
+                } else if (Character.isHighSurrogate(c) && Character.isLowSurrogate(text.charAt(pos + 1))) {
+                    pos += 2;
+                } else {
+                    throw NOT_PLAIN; // half a pair (not from UTF-8 text, which cannot hold one): Jackson's reading refuses it
+                }
                 continue;
             }
             if (b == null) {
@@ -222,6 +228,9 @@ final class PlainJson {
                             throw NOT_PLAIN;
                         }
                         v = v * 16 + d;
+                    }
+                    if (v >= 0xD800 && v <= 0xDFFF) {
+                        throw NOT_PLAIN; // half a pair, which Codex refuses alone: Jackson's reading tells which
                     }
                     pos += 4;
                     b.append((char) v);
