@@ -68,4 +68,22 @@ class TomlTreeHostileTest {
             }
         }
     }
+
+    /**
+     * {@code "\\ud800"}: TOML takes only Unicode scalar values in an escape (a surrogate pair written as two escapes is
+     * two surrogates, not a character), and Codex's toml crate refuses the file;
+     * Jackson's TOML module read it (the hand reader leaves it to Jackson), so cxpm read, and edited, a config.toml that
+     * Codex cannot.
+     */
+    @Test
+    void anEscapeOfASurrogateIsRefusedAsCodexRefusesIt() throws Exception {
+        for (String text : new String[] {"a = \"\\ud800\"\n", "a = \"x\\uDFFFy\"\n", "[t]\nb = [\"\\U0000D800\"]\n", "\"\\ud800\" = 1\n",
+                "a = { b = \"\\udc00\\ud800\" }\n", "a = \"\\ud83d\\ude00\"\n", "a = \"\"\"\nx\\ud800\"\"\"\n", "[\"\\ud800\"]\n"}) {
+            assertThat(TomlTree.readSimple(text)).as(text).isNull();
+            assertThatThrownBy(() -> TomlTree.read(text)).as(text).isInstanceOf(JsonProcessingException.class).hasMessageContaining("surrogate");
+        }
+        // a character beyond the BMP escaped whole, or written as itself; a backslash escaped before a u; literal strings
+        assertThat(TomlTree.read("a = \"\\U0001F600 \uD83D\uDE00\"\n").get("a").asText()).isEqualTo("\uD83D\uDE00 \uD83D\uDE00");
+        assertThat(TomlTree.read("a = \"\\\\ud800\"\nb = 'x\\ud800'\nc = \'\'\'\\ud800\'\'\'\nd = 1.5 # \"\\ud800\n").get("a").asText()).isEqualTo("\\ud800");
+    }
 }
