@@ -16,7 +16,13 @@ import java.util.Set;
  */
 final class TomlCursor {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
-    private static final int MAX_DEPTH = 32;
+    /**
+     * Deeper values, and keys or headers of more parts, are Jackson's (which refuses past 1,000 levels): a dotted key of
+     * 50,000 parts made a tree so deep that comparing it overflowed the stack ({@code marketplace add}, exit 70).
+     */
+    static final int MAX_DEPTH = 32;
+    /** A longer key is Jackson's (which refuses past 50,000 characters); a path in config.toml's [projects] is 4,096 at most. */
+    private static final int MAX_KEY = 4096;
 
     private final String s;
     private int i;
@@ -103,7 +109,10 @@ final class TomlCursor {
      */
     void keyValue(ObjectNode table, Set<ObjectNode> dotted, int depth) {
         ObjectNode t = table;
-        while (true) {
+        for (int parts = depth + 1; ; parts++) {
+            if (parts > MAX_DEPTH) {
+                throw GiveUp.INSTANCE;
+            }
             spaces();
             String key = key();
             spaces();
@@ -138,21 +147,26 @@ final class TomlCursor {
     }
 
     String key() {
-        char c = s.charAt(i);
-        if (c == '"') {
-            return basicString();
-        }
-        if (c == '\'') {
-            return literalString();
-        }
         int start = i;
-        while (i < s.length() && bare(s.charAt(i))) {
-            i++;
+        char c = s.charAt(i);
+        String key;
+        if (c == '"') {
+            key = basicString();
+        } else if (c == '\'') {
+            key = literalString();
+        } else {
+            while (i < s.length() && bare(s.charAt(i))) {
+                i++;
+            }
+            if (i == start) {
+                throw GiveUp.INSTANCE;
+            }
+            key = s.substring(start, i);
         }
-        if (i == start) {
+        if (i - start > MAX_KEY) {
             throw GiveUp.INSTANCE;
         }
-        return s.substring(start, i);
+        return key;
     }
 
     private static boolean bare(char c) {
@@ -316,11 +330,15 @@ final class TomlCursor {
         }
     }
 
-    /** A Unicode scalar value in n hex digits; a surrogate or beyond U+10FFFF is Jackson's to refuse or mangle. */
+    /**
+     * A Unicode scalar value in n ASCII hex digits (Character.digit alone also takes Arabic-Indic and full-width ones,
+     * which Jackson and Codex refuse); a surrogate or beyond U+10FFFF is Jackson's to refuse or mangle.
+     */
     private int hex(int n) {
         int v = 0;
         for (int k = 0; k < n; k++) {
-            int d = Character.digit(s.charAt(i++), 16);
+            char c = s.charAt(i++);
+            int d = c < 0x80 ? Character.digit(c, 16) : -1;
             if (d < 0) {
                 throw GiveUp.INSTANCE;
             }

@@ -30,7 +30,7 @@ public final class TomlSource {
      * Key paths to lines, made when a message first needs a line: only a problem is told with one, and on a fresh JVM
      * the scan of a lockfile of 50 plugins cost a cold {@code sync --frozen} ~8 ms of interpreted CPU for nothing.
      */
-    private Map<String, Integer> lines;
+    private Lines lines;
 
     private TomlSource(Path path, String text, JsonNode root) {
         this.path = path;
@@ -92,14 +92,16 @@ public final class TomlSource {
      * or inline table was; 0 when unknown. Array-of-tables elements are addressed by index.
      */
     public int lineOf(String... keyPath) {
-        Map<String, Integer> lines = lines();
-        for (int n = keyPath.length; n > 0; n--) {
-            Integer line = lines.get(String.join("\u0000", java.util.Arrays.copyOf(keyPath, n)));
-            if (line != null) {
-                return line;
+        Lines at = lines();
+        int line = 0;
+        for (String part : keyPath) {
+            at = at.parts == null ? null : at.parts.get(part);
+            if (at == null) {
+                break;
             }
+            line = at.line > 0 ? at.line : line;
         }
-        return 0;
+        return line;
     }
 
     /** "file:line" or just the file when the line is unknown. */
@@ -110,17 +112,40 @@ public final class TomlSource {
 
     // --- line index ----------------------------------------------------------------------------
 
-    private synchronized Map<String, Integer> lines() {
+    private synchronized Lines lines() {
         if (lines == null) {
             lines = indexLines(text);
         }
         return lines;
     }
 
-    private static Map<String, Integer> indexLines(String text) {
-        Map<String, Integer> lines = new HashMap<>();
-        Map<String, Integer> arrayCounts = new HashMap<>();
-        List<String> table = List.of();
+    /**
+     * The lines of key paths as a tree of their parts: each line of the text adds its own key's parts under its table's
+     * node. (One map from each whole path, joined, held a header's path again for every key below it: a 32 KB header
+     * above 20,000 keys took 650 MB, a 16 MiB cxpm.toml of that shape ran out of memory.)
+     */
+    private static final class Lines {
+        private Map<String, Lines> parts;
+        /** Where this path was written (0: not written, only a part of longer paths). */
+        private int line;
+        /** How many tables {@code [[this path]]} headers made so far. */
+        private int tables;
+
+        Lines at(List<String> path) {
+            Lines n = this;
+            for (String part : path) {
+                if (n.parts == null) {
+                    n.parts = new HashMap<>();
+                }
+                n = n.parts.computeIfAbsent(part, k -> new Lines());
+            }
+            return n;
+        }
+    }
+
+    private static Lines indexLines(String text) {
+        Lines lines = new Lines();
+        Lines table = lines;
         String[] all = text.split("\n", -1);
         int skipDepth = 0;
         boolean inMultiline = false;
@@ -141,28 +166,22 @@ public final class TomlSource {
                 continue;
             }
             if (line.startsWith("[[")) {
-                List<String> header = keyParts(line.substring(2, closing(line, 2)));
-                String key = String.join("\u0000", header);
-                int index = arrayCounts.merge(key, 1, Integer::sum) - 1;
-                List<String> path = new ArrayList<>(header);
-                path.add(Integer.toString(index));
-                table = path;
-                lines.put(key, lines.getOrDefault(key, lineNr));
-                lines.put(String.join("\u0000", path), lineNr);
+                Lines array = lines.at(keyParts(line.substring(2, closing(line, 2))));
+                array.line = array.line > 0 ? array.line : lineNr;
+                table = array.at(List.of(Integer.toString(array.tables++)));
+                table.line = lineNr;
                 continue;
             }
             if (line.startsWith("[")) {
-                table = keyParts(line.substring(1, closing(line, 1)));
-                lines.putIfAbsent(String.join("\u0000", table), lineNr);
+                table = lines.at(keyParts(line.substring(1, closing(line, 1))));
+                table.line = table.line > 0 ? table.line : lineNr;
                 continue;
             }
             int eq = equalsOutsideQuotes(line);
             if (eq < 0) {
                 continue;
             }
-            List<String> path = new ArrayList<>(table);
-            path.addAll(keyParts(line.substring(0, eq)));
-            lines.put(String.join("\u0000", path), lineNr);
+            table.at(keyParts(line.substring(0, eq))).line = lineNr;
             String value = line.substring(eq + 1).strip();
             if ((value.startsWith("\"\"\"") && value.indexOf("\"\"\"", 3) < 0)
                     || (value.startsWith("'''") && value.indexOf("'''", 3) < 0)) {

@@ -191,5 +191,5 @@ class TomlTreeTest {
         return b.toString();
     }
 
-    private static final String NOISE = "\"'[]{}=,.#\n\r\t \\ua0-+_1e:\u0001\u007f";
+    private static final String NOISE = "\"'[]{}=,.#\n\r\t \\ua0-+_1e:\u0001\u007f\u0664\uFF14dD8";
 }

@@ -17,9 +17,7 @@ import dev.cxpm.core.format.json.JsonFile.Span;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Jackson's reading of a JSON text into a {@link JsonFile}, every value's span recorded from its token stream: what
@@ -38,7 +36,9 @@ final class JacksonJson {
      */
     private static final class Factory {
         static final JsonFactory FACTORY = JsonFactory.builder()
-                .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH + 1).build())
+                // names as long as the file, as serde_json (Codex) and PlainJson take them: Jackson's default of 50,000
+                // characters refused a file with one fraction that PlainJson read without it
+                .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH + 1).maxNameLength(JsonFile.MAX_BYTES).build())
                 .build();
     }
 
@@ -50,13 +50,16 @@ final class JacksonJson {
             if (first == null) {
                 throw new Fail(JsonFile.syntax(file, "the file is empty: expected a JSON value", lineCount(text), 0));
             }
-            JsonNode root = b.value(p, "", 0);
+            JsonNode root = b.value(p, b.spans.root(), 0);
             JsonToken trailing = p.nextToken();
             if (trailing != null) {
                 JsonLocation at = p.currentTokenLocation();
                 throw new Fail(JsonFile.syntax(file, "trailing characters", at.getLineNr(), at.getColumnNr()));
             }
             return new JsonFile(file, text, root, b.spans, b.duplicates);
+        } catch (LoneSurrogate e) {
+            throw new Fail(JsonFile.syntax(file, "a \\u escape of half a surrogate pair (Codex refuses the file: lone surrogate in hex escape)",
+                    e.line, e.column));
         } catch (DepthException e) {
             throw new Fail(new Failure(file, UserError.Kind.INVALID_INPUT,
                     "JSON nested deeper than " + MAX_DEPTH + " levels", e.line, 0,
@@ -85,6 +88,31 @@ final class JacksonJson {
         return lines;
     }
 
+    /** A string or key holding half a UTF-16 surrogate pair, which only a {@code \\u} escape can write in UTF-8 text. */
+    private static final class LoneSurrogate extends RuntimeException {
+        final int line;
+        final int column;
+
+        LoneSurrogate(JsonLocation at) {
+            super(null, null, false, false);
+            this.line = at.getLineNr();
+            this.column = at.getColumnNr();
+        }
+
+        /** s, when every surrogate in it is half of a pair written whole (serde_json's rule, and so Codex's). */
+        static String check(String s, JsonParser p) {
+            for (int i = 0; i < s.length(); i++) {
+                char c = s.charAt(i);
+                if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                    i++;
+                } else if (Character.isSurrogate(c)) {
+                    throw new LoneSurrogate(p.currentTokenLocation());
+                }
+            }
+            return s;
+        }
+    }
+
     private static final class DepthException extends RuntimeException {
         final int line;
 
@@ -97,15 +125,16 @@ final class JacksonJson {
     /** Builds the tree from the token stream, recording each value's span. */
     private static final class Builder {
         final JsonNodeFactory nodes = JsonNodeFactory.instance;
-        final Map<String, Span> spans = new HashMap<>();
+        final Spans spans;
         final List<String> duplicates = new ArrayList<>();
         final String text;
 
         Builder(String text) {
             this.text = text;
+            this.spans = new Spans(text.length());
         }
 
-        JsonNode value(JsonParser p, String pointer, int depth) throws IOException {
+        JsonNode value(JsonParser p, Spans.Node at, int depth) throws IOException {
             JsonLocation start = p.currentTokenLocation();
             if (depth > MAX_DEPTH) {
                 throw new DepthException(start.getLineNr());
@@ -114,12 +143,12 @@ final class JacksonJson {
                 case START_OBJECT -> {
                     ObjectNode o = nodes.objectNode();
                     while (p.nextToken() == JsonToken.FIELD_NAME) {
-                        String key = p.currentName();
+                        String key = LoneSurrogate.check(p.currentName(), p);
                         p.nextToken();
-                        String child = pointer + "/" + JsonFile.pointerKey(key);
+                        Spans.Node child = at.child(JsonFile.pointerKey(key));
                         JsonNode v = value(p, child, depth + 1);
                         if (o.has(key)) {
-                            duplicates.add(child);
+                            spans.repeated(child, duplicates);
                         }
                         o.set(key, v);
                     }
@@ -129,12 +158,12 @@ final class JacksonJson {
                     ArrayNode a = nodes.arrayNode();
                     int i = 0;
                     while (p.nextToken() != JsonToken.END_ARRAY) {
-                        a.add(value(p, pointer + "/" + i, depth + 1));
+                        a.add(value(p, at.child(Integer.toString(i)), depth + 1));
                         i++;
                     }
                     yield a;
                 }
-                case VALUE_STRING -> nodes.textNode(p.getText());
+                case VALUE_STRING -> nodes.textNode(LoneSurrogate.check(p.getText(), p));
                 case VALUE_NUMBER_INT -> switch (p.getNumberType()) {
                     case INT -> nodes.numberNode(p.getIntValue());
                     case LONG -> nodes.numberNode(p.getLongValue());
@@ -147,7 +176,7 @@ final class JacksonJson {
                 default -> throw new IllegalStateException("unexpected token " + p.currentToken());
             };
             int end = (int) p.currentLocation().getCharOffset();
-            spans.put(pointer, new Span(start.getLineNr(), start.getColumnNr(), (int) start.getCharOffset(), end));
+            at.span(new Span(start.getLineNr(), start.getColumnNr(), (int) start.getCharOffset(), end));
             return node;
         }
     }

@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -41,10 +40,10 @@ public final class JsonFile {
      * then made from the text on first use, by the same reading ({@link #spans()}). Most files are read for what they say
      * (a sync reads every plugin's manifest and .mcp.json), and only a report or an edit asks where a value is.
      */
-    private volatile Map<String, Span> spans;
+    private volatile Spans spans;
     private final List<String> duplicateKeys;
 
-    JsonFile(Path path, String text, JsonNode root, Map<String, Span> spans, List<String> duplicateKeys) {
+    JsonFile(Path path, String text, JsonNode root, Spans spans, List<String> duplicateKeys) {
         this.path = path;
         this.text = text;
         this.root = root;
@@ -257,7 +256,7 @@ public final class JsonFile {
 
     /** Line of the value at jsonPointer, or of its nearest existing parent; 0 when none. */
     public int lineNear(String jsonPointer) {
-        Map<String, Span> spans = spans();
+        Spans spans = spans();
         for (String p = jsonPointer; ; p = p.substring(0, p.lastIndexOf('/'))) {
             Span s = spans.get(p);
             if (s != null) {
@@ -273,8 +272,8 @@ public final class JsonFile {
      * Every value's span by JSON Pointer (also for the tests that compare the two readers): made on first use when the
      * text was read as a tree alone, by PlainJson with its spans (the text it read as a tree it reads whole again).
      */
-    Map<String, Span> spans() {
-        Map<String, Span> s = spans;
+    Spans spans() {
+        Spans s = spans;
         if (s == null) {
             PlainJson.Tree again = PlainJson.read(text);
             s = again != null ? again.spans : JacksonJson.read(path, text).spans();

@@ -5,9 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The plain shapes of JSON read by hand, with the spans {@link JsonFile} keeps: objects, arrays, strings (every JSON
@@ -25,10 +23,10 @@ final class PlainJson {
     /** What Jackson's pass would have built: the tree, each value's span by JSON Pointer, the repeated keys. */
     static final class Tree {
         final JsonNode root;
-        final Map<String, JsonFile.Span> spans;
+        final Spans spans;
         final List<String> duplicates;
 
-        Tree(JsonNode root, Map<String, JsonFile.Span> spans, List<String> duplicates) {
+        Tree(JsonNode root, Spans spans, List<String> duplicates) {
             this.root = root;
             this.spans = spans;
             this.duplicates = duplicates;
@@ -48,7 +46,7 @@ final class PlainJson {
 
     private final JsonNodeFactory nodes = JsonNodeFactory.instance;
     /** Null when the tree alone is read ({@link #tree}): no pointer is made, no span kept. */
-    private final Map<String, JsonFile.Span> spans;
+    private final Spans spans;
     private final List<String> duplicates = new ArrayList<>();
     private final String text;
     private final int length;
@@ -59,7 +57,7 @@ final class PlainJson {
     private PlainJson(String text, boolean withSpans) {
         this.text = text;
         this.length = text.length();
-        this.spans = withSpans ? new HashMap<>() : null;
+        this.spans = withSpans ? new Spans(text.length()) : null;
     }
 
     /** The tree of text with every value's span, or null when it is not plain JSON (Jackson then reads it). */
@@ -87,7 +85,7 @@ final class PlainJson {
             if (r.pos >= r.length || r.text.charAt(r.pos) == '-' || r.text.charAt(r.pos) <= '9' && r.text.charAt(r.pos) >= '0') {
                 return null; // nothing, or a number alone, whose span Jackson ends one blank further
             }
-            JsonNode root = r.value("", 0);
+            JsonNode root = r.value(withSpans ? r.spans.root() : null, 0);
             r.space();
             return r.pos == r.length ? new Tree(root, r.spans, r.duplicates) : null;
         } catch (NotPlain e) {
@@ -100,7 +98,8 @@ final class PlainJson {
         }
     }
 
-    private JsonNode value(String pointer, int depth) {
+    /** at: where the value is in the spans (null when none are kept). */
+    private JsonNode value(Spans.Node at, int depth) {
         if (depth > MAX_DEPTH || pos >= length) {
             throw NOT_PLAIN;
         }
@@ -109,21 +108,21 @@ final class PlainJson {
         int column = pos - lineStart + 1;
         char c = text.charAt(pos);
         JsonNode node = switch (c) {
-            case '{' -> object(pointer, depth);
-            case '[' -> array(pointer, depth);
+            case '{' -> object(at, depth);
+            case '[' -> array(at, depth);
             case '"' -> nodes.textNode(string());
             case 't' -> literal("true", nodes.booleanNode(true));
             case 'f' -> literal("false", nodes.booleanNode(false));
             case 'n' -> literal("null", nodes.nullNode());
             default -> number();
         };
-        if (spans != null) {
-            spans.put(pointer, new JsonFile.Span(startLine, column, start, pos));
+        if (at != null) {
+            at.span(new JsonFile.Span(startLine, column, start, pos));
         }
         return node;
     }
 
-    private ObjectNode object(String pointer, int depth) {
+    private ObjectNode object(Spans.Node at, int depth) {
         ObjectNode o = nodes.objectNode();
         pos++;
         space();
@@ -139,13 +138,13 @@ final class PlainJson {
             space();
             expect(':');
             space();
-            String child = spans == null ? null : pointer + "/" + JsonFile.pointerKey(key);
+            Spans.Node child = at == null ? null : at.child(JsonFile.pointerKey(key));
             JsonNode v = value(child, depth + 1);
             if (o.has(key)) {
                 if (spans == null) {
                     throw REPEATED;
                 }
-                duplicates.add(child);
+                spans.repeated(child, duplicates);
             }
             o.set(key, v);
             space();
@@ -161,7 +160,7 @@ final class PlainJson {
         }
     }
 
-    private ArrayNode array(String pointer, int depth) {
+    private ArrayNode array(Spans.Node at, int depth) {
         ArrayNode a = nodes.arrayNode();
         pos++;
         space();
@@ -170,7 +169,7 @@ final class PlainJson {
             return a;
         }
         for (int i = 0; ; i++) {
-            a.add(value(spans == null ? null : pointer + "/" + i, depth + 1));
+            a.add(value(at == null ? null : at.child(Integer.toString(i)), depth + 1));
             space();
             char next = peek();
             pos++;
@@ -199,7 +198,13 @@ final class PlainJson {
                 throw NOT_PLAIN;
             }
             if (c != '\\') {
-                pos++;
+                if (c < 0xD800 || c > 0xDFFF) {
+                    pos++;
+                } else if (Character.isHighSurrogate(c) && Character.isLowSurrogate(text.charAt(pos + 1))) {
+                    pos += 2;
+                } else {
+                    throw NOT_PLAIN; // half a pair (not from UTF-8 text, which cannot hold one): Jackson's reading refuses it
+                }
                 continue;
             }
             if (b == null) {
@@ -223,6 +228,9 @@ final class PlainJson {
                             throw NOT_PLAIN;
                         }
                         v = v * 16 + d;
+                    }
+                    if (v >= 0xD800 && v <= 0xDFFF) {
+                        throw NOT_PLAIN; // half a pair, which Codex refuses alone: Jackson's reading tells which
                     }
                     pos += 4;
                     b.append((char) v);

@@ -225,8 +225,17 @@ public record StoreTree(Path files, List<String> dirs, List<File> entries) {
         }
     }
 
-    /** Every indexed file still a regular file (not a link) with its recorded size, time, inode and executable bit. */
+    /**
+     * Every indexed directory still a directory (not a link: a file is looked at through its directories, so one swapped
+     * for a link to elsewhere passed off files outside the store as the tree's), every indexed file still a regular file
+     * (not a link) with its recorded size, time, inode and executable bit.
+     */
     private boolean intact() {
+        for (String d : dirs) {
+            if (!Files.isDirectory(files.resolve(d), LinkOption.NOFOLLOW_LINKS)) {
+                return false;
+            }
+        }
         for (File f : entries) {
             try {
                 PosixFileAttributes a = Files.readAttributes(files.resolve(f.path), PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
