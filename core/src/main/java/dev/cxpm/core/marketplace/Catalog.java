@@ -24,8 +24,21 @@ import java.util.regex.Pattern;
  */
 public final class Catalog {
 
-    /** One offered plugin; plugin is empty when its content is not local (git, npm) or unreadable. */
-    public record Item(Marketplaces.Configured marketplace, MarketplaceEntry entry, Optional<Plugin> plugin) {
+    /**
+     * The marketplace an item is offered by, as info shows it, read while the marketplace was walked: an item holds
+     * these few strings, not the marketplace's manifest.
+     */
+    public record Offered(String name, String sourceType, String source, Optional<Instant> fetchedAt, Optional<java.net.URI> registry) {
+        static Offered of(Marketplaces.Configured c) {
+            return new Offered(c.name(), c.sourceType(), c.source(), c.fetchedAt(), c.registry());
+        }
+    }
+
+    /**
+     * One offered plugin; plugin is empty when its content is not local (git, npm) or unreadable; localDir is where a
+     * local source's files are (whether or not they can be read).
+     */
+    public record Item(Offered marketplace, MarketplaceEntry entry, Optional<Plugin> plugin, Optional<Path> localDir) {
         public String id() {
             return entry.name() + "@" + marketplace.name();
         }
@@ -102,10 +115,12 @@ public final class Catalog {
     }
 
     /** The item for an entry: its plugin read in full when its source is local to the marketplace. */
-    private static Item item(Marketplaces.Configured c, Marketplace m, MarketplaceEntry e) {
+    private static Item item(Offered c, Marketplace m, MarketplaceEntry e) {
         Optional<Plugin> plugin = Optional.empty();
+        Optional<Path> localDir = Optional.empty();
         if (e.source() instanceof PluginSource.Local l) {
             Path dir = m.localPluginDir(l);
+            localDir = Optional.of(dir);
             if (Files.isDirectory(dir)) {
                 try {
                     plugin = Optional.of(Plugin.load(dir));
@@ -114,7 +129,7 @@ public final class Catalog {
                 }
             }
         }
-        return new Item(c, e, plugin);
+        return new Item(c, e, plugin, localDir);
     }
 
     /** Items named name, in any marketplace (or only in marketplace when given): only their plugins' files are read. */
@@ -126,7 +141,7 @@ public final class Catalog {
             }
             for (MarketplaceEntry e : c.manifest().get().plugins()) {
                 if (e.name().equals(name)) {
-                    out.add(item(c, c.manifest().get(), e));
+                    out.add(item(Offered.of(c), c.manifest().get(), e));
                 }
             }
         });
@@ -157,12 +172,13 @@ public final class Catalog {
         Ranking ranking = new Ranking(limit);
         List<Searched> searched = new ArrayList<>();
         marketplaces.forEach(c -> {
-            searched.add(new Searched(c.name(), c.entry().isGit(), c.fetchedAt()));
+            Offered offered = Offered.of(c);
+            searched.add(new Searched(offered.name(), c.entry().isGit(), offered.fetchedAt()));
             if (c.manifest().isEmpty()) {
                 return;
             }
             for (MarketplaceEntry e : c.manifest().get().plugins()) {
-                Item item = item(c, c.manifest().get(), e);
+                Item item = item(offered, c.manifest().get(), e);
                 int total = 0;
                 boolean all = true;
                 for (String w : words) {

@@ -62,6 +62,13 @@ class CatalogHoldsTest {
         assertThat(manifestsReachedFrom(found)).isEmpty();
     }
 
+    @Test
+    void aLookupByNameHoldsNoMarketplacesManifestButEveryItem() {
+        List<Catalog.Item> items = Catalog.of(marketplaces).named("tool-2", Optional.empty());
+        assertThat(items).extracting(Catalog.Item::id).containsExactly("tool-2@alpha", "tool-2@beta", "tool-2@gamma");
+        assertThat(manifestsReachedFrom(items)).isEmpty();
+    }
+
     /**
      * Every object reachable from root through cxpm's own objects, records, collections and optionals that is a
      * marketplace's parsed manifest (or what carries one); other JDK objects (strings, paths, instants) are leaves (a
