@@ -92,12 +92,15 @@ public final class SearchCommand implements Runnable {
         if (found.hits().isEmpty()) {
             env.out().println("No plugin matches '" + String.join(" ", query) + "'.");
         } else {
-            Table t = new Table("PLUGIN", "VERSION", "DESCRIPTION");
-            for (Catalog.Hit h : found.hits()) {
-                Catalog.Summary i = h.item();
-                t.row(i.id(), i.version().orElse("-"), oneLine(i.description().orElse("")));
-            }
-            t.print(env.out());
+            // rows made from the hits as they print, not held beside them
+            List<Catalog.Hit> hits = found.hits();
+            Table.print(env.out(), hits.size() + 1, n -> {
+                if (n == 0) {
+                    return new String[] {"PLUGIN", "VERSION", "DESCRIPTION"};
+                }
+                Catalog.Summary i = hits.get(n - 1).item();
+                return new String[] {i.id(), i.version().orElse("-"), oneLine(i.description().orElse(""))};
+            });
             if (found.matched() > found.hits().size()) {
                 env.out().println("(" + found.hits().size() + " of " + found.matched() + " matching plugins shown; --limit "
                         + found.matched() + " shows them all)");
