@@ -128,9 +128,9 @@ public final class InfoCommand implements Runnable {
         }
         out.println("  installed: " + inst.map(x -> x.version() + (x.enabled() ? ", enabled" : ", disabled")).orElse("no"));
         if (p.isEmpty()) {
-            out.println("  components: " + (i.entry().source() instanceof PluginSource.Local l && i.marketplace().manifest().isPresent()
+            out.println("  components: " + (i.localDir().isPresent()
                     ? "not known: its files in the marketplace cannot be read (`cxpm validate "
-                            + i.marketplace().manifest().get().localPluginDir(l) + "` says why)"
+                            + i.localDir().get() + "` says why)"
                     : "not known until installed (the plugin is fetched from its source at install)"));
             return;
         }

@@ -128,13 +128,13 @@ public final class MarketplaceCommand implements Runnable {
         @Override
         public void run() {
             CodexContext ctx = parent.context();
-            List<Marketplaces.Configured> all = ctx.marketplaces().list();
             Env env = ctx.env();
             Instant now = env.clock().instant();
+            // each marketplace's manifest is let go once its row is made: the list holds one at a time
             if (json) {
                 ObjectNode o = JsonOutput.object();
                 ArrayNode arr = o.putArray("marketplaces");
-                for (Marketplaces.Configured c : all) {
+                ctx.marketplaces().forEach(c -> {
                     ObjectNode m = arr.addObject();
                     m.put("name", c.name());
                     m.put("root", c.root().toString());
@@ -149,19 +149,21 @@ public final class MarketplaceCommand implements Runnable {
                     m.put("plugins", c.manifest().map(x -> x.plugins().size()).orElse(0));
                     c.fetchedAt().ifPresent(t -> m.put("fetchedAt", t.toString()));
                     c.problem().ifPresent(p -> m.put("problem", p));
-                }
+                });
                 env.out().println(JsonOutput.pretty(o));
                 return;
             }
-            if (all.isEmpty()) {
-                env.out().println("No plugin marketplaces in scope.");
-                return;
-            }
             Table t = new Table("MARKETPLACE", "SOURCE", "PLUGINS", "UPDATED", "ROOT");
-            for (Marketplaces.Configured c : all) {
+            int[] rows = {0};
+            ctx.marketplaces().forEach(c -> {
+                rows[0]++;
                 t.row(c.name(), c.sourceType(), c.manifest().map(x -> String.valueOf(x.plugins().size())).orElse("-"),
                         c.fetchedAt().map(f -> age(Duration.between(f, now))).orElse("-"),
                         c.root() + c.problem().map(p -> "  (unreadable: " + p + ")").orElse(""));
+            });
+            if (rows[0] == 0) {
+                env.out().println("No plugin marketplaces in scope.");
+                return;
             }
             t.print(env.out());
         }

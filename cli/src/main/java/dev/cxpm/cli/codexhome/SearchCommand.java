@@ -1,6 +1,5 @@
 package dev.cxpm.cli.codexhome;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cxpm.cli.Env;
 import dev.cxpm.cli.Main;
@@ -8,7 +7,7 @@ import dev.cxpm.cli.help.Examples;
 import dev.cxpm.cli.output.JsonOutput;
 import dev.cxpm.cli.output.Table;
 import dev.cxpm.core.marketplace.Catalog;
-import dev.cxpm.core.marketplace.Marketplaces;
+import dev.cxpm.core.UserError;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -25,7 +24,9 @@ import picocli.CommandLine.ParentCommand;
         footer = {"  cxpm search review",
                 "      Find plugins about review in every configured marketplace.",
                 "  cxpm search github triage --json",
-                "      Plugins matching both words, as JSON."})
+                "      Plugins matching both words, as JSON.",
+                "  cxpm search tool --limit 20",
+                "      The 20 best matches only."})
 public final class SearchCommand implements Runnable {
     @ParentCommand
     Main root;
@@ -36,57 +37,89 @@ public final class SearchCommand implements Runnable {
     @Option(names = "--json", description = "Print a JSON object.")
     boolean json;
 
+    @Option(names = "--limit", paramLabel = "N",
+            description = "Show the N best matches only (default: every match).")
+    Integer limit;
+
     @Override
     public void run() {
+        if (limit != null && limit < 1) {
+            throw new UserError(UserError.Kind.USAGE, "--limit must be at least 1, not " + limit, "e.g. cxpm search review --limit 20");
+        }
         CodexContext ctx = CodexContext.of(root.env);
-        Catalog catalog = Catalog.of(ctx.marketplaces());
-        List<Catalog.Hit> hits = catalog.search(String.join(" ", query));
+        Catalog.Found found = Catalog.of(ctx.marketplaces()).search(String.join(" ", query), limit == null ? Integer.MAX_VALUE : limit);
         Env env = ctx.env();
         Instant now = env.clock().instant();
         if (json) {
-            ObjectNode o = JsonOutput.object();
-            ArrayNode arr = o.putArray("results");
-            for (Catalog.Hit h : hits) {
-                Catalog.Summary i = h.item();
-                ObjectNode n = arr.addObject();
-                n.put("pluginId", i.id());
-                n.put("name", i.name());
-                n.put("marketplaceName", i.marketplace().name());
-                putOpt(n, "version", i.version().orElse(null));
-                putOpt(n, "displayName", i.displayName().orElse(null));
-                putOpt(n, "description", i.description().orElse(null));
-                putOpt(n, "category", i.category().orElse(null));
-                n.put("score", h.score());
-            }
-            ArrayNode ms = o.putArray("marketplaces");
-            for (Marketplaces.Configured c : catalog.marketplaces()) {
-                ObjectNode m = ms.addObject();
-                m.put("name", c.name());
-                c.fetchedAt().ifPresent(t -> m.put("fetchedAt", t.toString()));
-            }
-            env.out().println(JsonOutput.pretty(o));
+            JsonOutput.print(env.out(), g -> {
+                g.writeStartObject();
+                g.writeArrayFieldStart("results");
+                for (Catalog.Hit h : found.hits()) {
+                    Catalog.Summary i = h.item();
+                    g.writeStartObject();
+                    g.writeStringField("pluginId", i.id());
+                    g.writeStringField("name", i.name());
+                    g.writeStringField("marketplaceName", i.marketplace());
+                    writeOpt(g, "version", i.version());
+                    writeOpt(g, "displayName", i.displayName());
+                    writeOpt(g, "description", i.description());
+                    writeOpt(g, "category", i.category());
+                    g.writeNumberField("score", h.score());
+                    g.writeEndObject();
+                }
+                g.writeEndArray();
+                if (limit != null) {
+                    g.writeNumberField("matched", found.matched());
+                }
+                g.writeArrayFieldStart("marketplaces");
+                for (Catalog.Searched c : found.marketplaces()) {
+                    g.writeStartObject();
+                    g.writeStringField("name", c.name());
+                    if (c.fetchedAt().isPresent()) {
+                        g.writeStringField("fetchedAt", c.fetchedAt().get().toString());
+                    }
+                    g.writeEndObject();
+                }
+                g.writeEndArray();
+                g.writeEndObject();
+            });
             return;
         }
-        if (catalog.marketplaces().isEmpty()) {
+        if (found.marketplaces().isEmpty()) {
             env.out().println("No marketplaces configured; add one with: cxpm marketplace add SOURCE");
             return;
         }
-        if (hits.isEmpty()) {
+        if (found.hits().isEmpty()) {
             env.out().println("No plugin matches '" + String.join(" ", query) + "'.");
         } else {
-            Table t = new Table("PLUGIN", "VERSION", "DESCRIPTION");
-            for (Catalog.Hit h : hits) {
-                Catalog.Summary i = h.item();
-                t.row(i.id(), i.version().orElse("-"), oneLine(i.description().orElse("")));
+            // rows made from the hits as they print, not held beside them
+            List<Catalog.Hit> hits = found.hits();
+            Table.print(env.out(), hits.size() + 1, n -> {
+                if (n == 0) {
+                    return new String[] {"PLUGIN", "VERSION", "DESCRIPTION"};
+                }
+                Catalog.Summary i = hits.get(n - 1).item();
+                return new String[] {i.id(), i.version().orElse("-"), oneLine(i.description().orElse(""))};
+            });
+            if (found.matched() > found.hits().size()) {
+                env.out().println("(" + found.hits().size() + " of " + found.matched() + " matching plugins shown; --limit "
+                        + found.matched() + " shows them all)");
             }
-            t.print(env.out());
         }
-        for (Marketplaces.Configured c : catalog.marketplaces()) {
-            if (c.entry().isGit()) {
+        for (Catalog.Searched c : found.marketplaces()) {
+            if (c.git()) {
                 env.out().println("(marketplace " + c.name() + ": local copy updated "
                         + c.fetchedAt().map(f -> MarketplaceCommand.age(Duration.between(f, now))).orElse("at an unknown time")
                         + "; cxpm marketplace update refreshes it)");
             }
+        }
+    }
+
+    private static void writeOpt(com.fasterxml.jackson.core.JsonGenerator g, String key, java.util.Optional<String> value) throws java.io.IOException {
+        if (value.isPresent()) {
+            g.writeStringField(key, value.get());
+        } else {
+            g.writeNullField(key);
         }
     }
 

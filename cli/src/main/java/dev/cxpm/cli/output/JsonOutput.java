@@ -33,6 +33,11 @@ public final class JsonOutput {
         static final ObjectMapper MAPPER = new ObjectMapper();
     }
 
+    /** A generator's factory alone (no ObjectMapper), for {@link #print}. */
+    private static final class Streams {
+        static final com.fasterxml.jackson.core.JsonFactory FACTORY = new com.fasterxml.jackson.core.JsonFactory();
+    }
+
     private JsonOutput() {
     }
 
@@ -42,6 +47,21 @@ public final class JsonOutput {
 
     public static ObjectNode object() {
         return JsonNodeFactory.instance.objectNode();
+    }
+
+    /**
+     * Prints what writing writes, as {@link #pretty} prints the tree of it, followed by a line break, straight to out:
+     * a long answer (a search matching 100,000 plugins) is never a tree nor a string as a whole.
+     */
+    public static void print(java.io.PrintWriter out, JsonText.Writing writing) {
+        try (com.fasterxml.jackson.core.JsonGenerator g = Streams.FACTORY.createGenerator(out)) {
+            g.disable(com.fasterxml.jackson.core.JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+            g.setPrettyPrinter(PRETTY.createInstance());
+            writing.to(g);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        out.println();
     }
 
     public static String pretty(Object value) {

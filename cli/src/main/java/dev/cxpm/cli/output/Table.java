@@ -29,16 +29,26 @@ public final class Table {
     }
 
     public void print(PrintWriter out) {
-        int cols = rows.getFirst().length;
+        print(out, rows.size(), rows::get);
+    }
+
+    /**
+     * Prints rows 0 to count - 1 as a table (row 0 the header), asking row for each twice (once to measure, once to
+     * print) instead of holding them: a table of 400,000 rows made from what the caller already holds.
+     */
+    public static void print(PrintWriter out, int count, java.util.function.IntFunction<String[]> row) {
+        int cols = row.apply(0).length;
         int[] width = new int[cols];
-        for (String[] r : rows) {
+        for (int n = 0; n < count; n++) {
+            String[] r = row.apply(n);
             for (int i = 0; i < cols; i++) {
                 if (r[i].length() <= WIDEST_PADDED) {
                     width[i] = Math.max(width[i], r[i].length());
                 }
             }
         }
-        for (String[] r : rows) {
+        for (int n = 0; n < count; n++) {
+            String[] r = row.apply(n);
             StringBuilder sb = new StringBuilder();
             for (int i = 0; i < cols; i++) {
                 sb.append(r[i]);

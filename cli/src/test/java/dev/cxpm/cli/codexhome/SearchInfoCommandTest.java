@@ -66,6 +66,21 @@ class SearchInfoCommandTest {
     }
 
     @Test
+    void searchLimitKeepsTheBestMatchesInTheirOrderAndSaysHowManyMatched() {
+        String all = cxpm("search", "git").stdout();
+        assertThat(all).contains("git-helper@other", "github-tools@team", "notes@team").doesNotContain("matching plugins shown");
+        CliRun one = cxpm("search", "git", "--limit", "2");
+        assertThat(one.exitCode()).isZero();
+        String[] lines = all.split("\n");
+        assertThat(one.stdout()).isEqualTo(lines[0] + "\n" + lines[1] + "\n" + lines[2] + "\n"
+                + "(2 of 3 matching plugins shown; --limit 3 shows them all)\n");
+        String json = cxpm("search", "git", "--limit", "1", "--json").stdout();
+        assertThat(json).contains("\"pluginId\": \"git-helper@other\"", "\"matched\": 3").doesNotContain("github-tools@team");
+        assertThat(cxpm("search", "git", "--json").stdout()).doesNotContain("\"matched\"");
+        assertThat(cxpm("search", "git", "--limit", "0").exitCode()).isNotZero();
+    }
+
+    @Test
     void searchWithNoMatchSaysSo() {
         assertThat(cxpm("search", "zzz-nothing").stdout()).contains("No plugin matches 'zzz-nothing'.");
     }

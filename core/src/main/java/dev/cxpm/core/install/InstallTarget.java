@@ -56,12 +56,12 @@ public final class InstallTarget {
                 throw new UserError(UserError.Kind.USAGE, "the page's address already names the registry",
                         "drop --registry and --marketplace, or give the plugin by name: cxpm install NAME --registry URL");
             }
-            return fromRegistry(RegistryClient.parseUrl(page.group(1)), page.group(2), Optional.empty(), List.of());
+            return fromRegistry(RegistryClient.parseUrl(page.group(1)), page.group(2), Optional.empty(), Looked.NOWHERE);
         }
         if (registry.isPresent()) {
             int at = text.indexOf('@');
             Optional<String> named = at < 0 ? req.marketplace() : Optional.of(text.substring(at + 1));
-            return fromRegistry(registry.get(), at < 0 ? text : text.substring(0, at), named, List.of());
+            return fromRegistry(registry.get(), at < 0 ? text : text.substring(0, at), named, Looked.NOWHERE);
         }
         if (text.indexOf('@') >= 0 || req.marketplace().isPresent()) {
             return PluginId.parse(text, req.marketplace());
@@ -69,22 +69,39 @@ public final class InstallTarget {
         return onlyMarketplaceWith(name(text));
     }
 
-    /** A bare name: the one configured marketplace that lists it, else the default registry, else not found. */
+    /**
+     * A bare name: the one configured marketplace that lists it, else the default registry, else not found. The
+     * marketplaces are read one at a time (each let go before the next), noting the names near it for a not-found.
+     */
     private PluginId onlyMarketplaceWith(String name) {
-        List<Marketplaces.Configured> all = marketplaces.list();
-        List<String> having = all.stream().filter(c -> c.manifest().flatMap(m -> m.plugin(name)).isPresent())
-                .map(Marketplaces.Configured::name).distinct().sorted().toList();
-        if (having.size() == 1) {
-            return new PluginId(name, having.get(0));
+        List<String> having = new ArrayList<>();
+        List<String> searched = new ArrayList<>();
+        List<Near> near = new ArrayList<>();
+        marketplaces.forEach(c -> {
+            searched.add(c.name());
+            if (c.manifest().flatMap(m -> m.plugin(name)).isPresent()) {
+                having.add(c.name());
+            }
+            nearIn(name, c, near);
+        });
+        List<String> in = having.stream().distinct().sorted().toList();
+        if (in.size() == 1) {
+            return new PluginId(name, in.get(0));
         }
-        if (having.size() > 1) {
-            throw inSeveral(name, having, "install");
+        if (in.size() > 1) {
+            throw inSeveral(name, in, "install");
         }
+        Looked looked = new Looked(searched, nearest(near));
         Optional<URI> fallback = defaultRegistry.get();
         if (fallback.isPresent()) {
-            return fromRegistry(fallback.get(), name, Optional.empty(), all);
+            return fromRegistry(fallback.get(), name, Optional.empty(), looked);
         }
-        throw notFound(name, all, Optional.empty());
+        throw notFound(name, looked, Optional.empty());
+    }
+
+    /** Where a bare name was looked for: the marketplaces' names, and the listed names nearest it, closest first. */
+    private record Looked(List<String> marketplaces, List<String> near) {
+        static final Looked NOWHERE = new Looked(List.of(), List.of());
     }
 
     /** A bare name several marketplaces have: the candidates, one {@code NAME@MARKETPLACE} a line, to copy one. */
@@ -98,7 +115,7 @@ public final class InstallTarget {
      * Adds the registry as {@code cxpm marketplace add URL} does (unchanged when already added) and names the
      * plugin in it. Nothing is added unless a cxpm registry answers there and has the plugin.
      */
-    private PluginId fromRegistry(URI url, String plugin, Optional<String> expectedMarketplace, List<Marketplaces.Configured> searched) {
+    private PluginId fromRegistry(URI url, String plugin, Optional<String> expectedMarketplace, Looked searched) {
         String name = name(plugin);
         expectedMarketplace.flatMap(MarketplaceName::problem).ifPresent(p -> {
             throw new UserError(UserError.Kind.USAGE, p, "e.g. cxpm install " + name + " --registry " + url);
@@ -126,13 +143,14 @@ public final class InstallTarget {
     }
 
     /** Says where cxpm looked, and the nearest names it saw there (as git and cargo suggest commands). */
-    private static UserError notFound(String name, List<Marketplaces.Configured> searched, Optional<URI> registry) {
-        List<String> where = searched.stream().map(c -> "marketplace `" + c.name() + "`").distinct().sorted().collect(Collectors.toCollection(ArrayList::new));
+    private static UserError notFound(String name, Looked searched, Optional<URI> registry) {
+        List<String> where = searched.marketplaces().stream().map(c -> "marketplace `" + c + "`").distinct().sorted()
+                .collect(Collectors.toCollection(ArrayList::new));
         registry.ifPresent(u -> where.add("the registry at " + u));
         String message = where.isEmpty()
                 ? "plugin `" + name + "` was not found: no marketplace is configured, and no default registry is set"
                 : "plugin `" + name + "` was not found; searched " + String.join(", ", where);
-        List<String> near = nearest(name, searched);
+        List<String> near = searched.near();
         String hint = (near.isEmpty() ? "" : "did you mean " + String.join(", ", near) + "? ")
                 + (registry.isPresent() || !where.isEmpty() ? "cxpm search " + name + " lists matching plugins; " : "")
                 + "to install from a registry: cxpm install " + name + " --registry URL (a registry's page shows the command)";
@@ -141,25 +159,39 @@ public final class InstallTarget {
 
     private static final int MAX_SUGGESTIONS = 3;
 
-    /** Listed plugins within a third of the name's length in edit distance ({@link EditDistance}, as did-you-mean and search) (at least 1, at most 3 edits), closest first. */
-    static List<String> nearest(String name, List<Marketplaces.Configured> searched) {
+    private record Near(String id, int distance) {
+    }
+
+    /** Adds c's listed plugins within a third of the name's length in edit distance ({@link EditDistance}, as did-you-mean and search) (at least 1, at most 3 edits). */
+    private static void nearIn(String name, Marketplaces.Configured c, List<Near> near) {
         int limit = Math.max(1, Math.min(3, name.length() / 3));
-        record Near(String id, int distance) {
-        }
-        List<Near> near = new ArrayList<>();
-        for (Marketplaces.Configured c : searched) {
-            for (MarketplaceEntry e : c.manifest().map(m -> m.plugins()).orElse(List.of())) {
-                String typed = name.toLowerCase(java.util.Locale.ROOT);
-                String listed = e.name().toLowerCase(java.util.Locale.ROOT);
-                // names whose lengths differ by more than the limit are skipped before any table is built, so a
-                // huge typed name costs nothing per listed plugin
-                int d = Math.abs(typed.length() - listed.length()) > limit ? limit + 1 : EditDistance.between(typed, listed);
-                if (d <= limit && PluginName.problem(e.name()).isEmpty()) {
-                    near.add(new Near(e.name() + "@" + c.name(), d));
+        String typed = name.toLowerCase(java.util.Locale.ROOT);
+        for (MarketplaceEntry e : c.manifest().map(m -> m.plugins()).orElse(List.of())) {
+            String listed = e.name().toLowerCase(java.util.Locale.ROOT);
+            // names whose lengths differ by more than the limit are skipped before any table is built, so a
+            // huge typed name costs nothing per listed plugin
+            int d = Math.abs(typed.length() - listed.length()) > limit ? limit + 1 : EditDistance.between(typed, listed);
+            if (d <= limit && PluginName.problem(e.name()).isEmpty()) {
+                near.add(new Near(e.name() + "@" + c.name(), d));
+                if (near.size() >= HELD_NEAR) {
+                    List<Near> best = nearestOf(near);
+                    near.clear();
+                    near.addAll(best);
                 }
             }
         }
-        return near.stream().sorted(Comparator.comparingInt(Near::distance).thenComparing(Near::id)).map(Near::id).distinct()
+    }
+
+    /** Near names held before they are cut back to the nearest few: 100,000 names a typo away hold a few, not 100,000. */
+    private static final int HELD_NEAR = 64;
+
+    /** The nearest few, closest first. */
+    private static List<String> nearest(List<Near> near) {
+        return nearestOf(near).stream().map(Near::id).toList();
+    }
+
+    private static List<Near> nearestOf(List<Near> near) {
+        return near.stream().sorted(Comparator.comparingInt(Near::distance).thenComparing(Near::id)).distinct()
                 .limit(MAX_SUGGESTIONS).toList();
     }
 

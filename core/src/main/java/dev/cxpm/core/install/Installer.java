@@ -366,11 +366,15 @@ public final class Installer {
 
     /** Codex says "not found" here too; we also say when the cause is a marketplace file that no longer parses. */
     private static UserError unreadableOrNotFound(Marketplaces marketplaces, PluginId id) {
-        return marketplaces.list().stream()
-                .filter(c -> c.name().equals(id.marketplace()) && c.problem().isPresent())
-                .findFirst()
-                .map(c -> new UserError(UserError.Kind.INVALID_INPUT, "plugin `" + id.plugin() + "` was not found in marketplace `"
-                        + id.marketplace() + "`: its marketplace file cannot be read: " + c.problem().get(),
+        List<String> problems = new java.util.ArrayList<>();
+        marketplaces.forEach(c -> {
+            if (c.name().equals(id.marketplace()) && c.problem().isPresent()) {
+                problems.add(c.problem().get());
+            }
+        });
+        return problems.stream().findFirst()
+                .map(problem -> new UserError(UserError.Kind.INVALID_INPUT, "plugin `" + id.plugin() + "` was not found in marketplace `"
+                        + id.marketplace() + "`: its marketplace file cannot be read: " + problem,
                         "fix the marketplace file, or run cxpm marketplace update " + id.marketplace() + " for a git marketplace"))
                 .orElseGet(() -> notFound(id));
     }

@@ -8,6 +8,7 @@ import dev.cxpm.core.EditDistance;
 import dev.cxpm.core.UserError;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -23,8 +24,21 @@ import java.util.regex.Pattern;
  */
 public final class Catalog {
 
-    /** One offered plugin; plugin is empty when its content is not local (git, npm) or unreadable. */
-    public record Item(Marketplaces.Configured marketplace, MarketplaceEntry entry, Optional<Plugin> plugin) {
+    /**
+     * The marketplace an item is offered by, as info shows it, read while the marketplace was walked: an item holds
+     * these few strings, not the marketplace's manifest.
+     */
+    public record Offered(String name, String sourceType, String source, Optional<Instant> fetchedAt, Optional<java.net.URI> registry) {
+        static Offered of(Marketplaces.Configured c) {
+            return new Offered(c.name(), c.sourceType(), c.source(), c.fetchedAt(), c.registry());
+        }
+    }
+
+    /**
+     * One offered plugin; plugin is empty when its content is not local (git, npm) or unreadable; localDir is where a
+     * local source's files are (whether or not they can be read).
+     */
+    public record Item(Offered marketplace, MarketplaceEntry entry, Optional<Plugin> plugin, Optional<Path> localDir) {
         public String id() {
             return entry.name() + "@" + marketplace.name();
         }
@@ -57,17 +71,17 @@ public final class Catalog {
 
     /**
      * What a search result shows of a plugin: read from its files while it was scored, so a hit holds a few strings
-     * and not the plugin's parsed manifest (a search matching all of 100,000 plugins keeps 100,000 of these, not
-     * 100,000 plugins).
+     * and neither the plugin's parsed manifest nor its marketplace's (a search matching all of 100,000 plugins keeps
+     * 100,000 of these, not 100,000 plugins, and no marketplace.json once it is read).
      */
-    public record Summary(Marketplaces.Configured marketplace, String name, Optional<String> version,
+    public record Summary(String marketplace, String name, Optional<String> version,
             Optional<String> displayName, Optional<String> description, Optional<String> category) {
         public String id() {
-            return name + "@" + marketplace.name();
+            return name + "@" + marketplace;
         }
 
         static Summary of(Item i) {
-            return new Summary(i.marketplace(), i.entry().name(), i.version(), i.displayName(), i.description(), i.category());
+            return new Summary(i.marketplace().name(), i.entry().name(), i.version(), i.displayName(), i.description(), i.category());
         }
     }
 
@@ -75,25 +89,38 @@ public final class Catalog {
     public record Hit(Summary item, int score) {
     }
 
-    private final List<Marketplaces.Configured> marketplaces;
+    /** What a search says of a marketplace it read: its name, whether it is a git clone, and how old its local copy is. */
+    public record Searched(String name, boolean git, Optional<Instant> fetchedAt) {
+    }
 
-    private Catalog(List<Marketplaces.Configured> marketplaces) {
+    /**
+     * A search's answer: the best hits (all of them, or as many as asked for), how many matched in all, and every
+     * configured marketplace (readable or not) in config order.
+     */
+    public record Found(List<Hit> hits, int matched, List<Searched> marketplaces) {
+    }
+
+    private final Marketplaces marketplaces;
+
+    private Catalog(Marketplaces marketplaces) {
         this.marketplaces = marketplaces;
     }
 
     /**
-     * The configured marketplaces' manifests; a plugin's own files are read only when a search or a lookup reaches it,
-     * one at a time, so neither holds more than one plugin's parsed manifest however many the marketplaces offer.
+     * The configured marketplaces, read when a search or a lookup walks them, one at a time: neither holds more than
+     * one marketplace's manifest and one plugin's, however many marketplaces of however many plugins are configured.
      */
     public static Catalog of(Marketplaces ms) {
-        return new Catalog(ms.list());
+        return new Catalog(ms);
     }
 
     /** The item for an entry: its plugin read in full when its source is local to the marketplace. */
-    private static Item item(Marketplaces.Configured c, Marketplace m, MarketplaceEntry e) {
+    private static Item item(Offered c, Marketplace m, MarketplaceEntry e) {
         Optional<Plugin> plugin = Optional.empty();
+        Optional<Path> localDir = Optional.empty();
         if (e.source() instanceof PluginSource.Local l) {
             Path dir = m.localPluginDir(l);
+            localDir = Optional.of(dir);
             if (Files.isDirectory(dir)) {
                 try {
                     plugin = Optional.of(Plugin.load(dir));
@@ -102,26 +129,22 @@ public final class Catalog {
                 }
             }
         }
-        return new Item(c, e, plugin);
-    }
-
-    public List<Marketplaces.Configured> marketplaces() {
-        return marketplaces;
+        return new Item(c, e, plugin, localDir);
     }
 
     /** Items named name, in any marketplace (or only in marketplace when given): only their plugins' files are read. */
     public List<Item> named(String name, Optional<String> marketplace) {
         List<Item> out = new ArrayList<>();
-        for (Marketplaces.Configured c : marketplaces) {
+        marketplaces.forEach(c -> {
             if (c.manifest().isEmpty() || marketplace.isPresent() && !c.name().equals(marketplace.get())) {
-                continue;
+                return;
             }
             for (MarketplaceEntry e : c.manifest().get().plugins()) {
                 if (e.name().equals(name)) {
-                    out.add(item(c, c.manifest().get(), e));
+                    out.add(item(Offered.of(c), c.manifest().get(), e));
                 }
             }
-        }
+        });
         return out;
     }
 
@@ -131,17 +154,31 @@ public final class Catalog {
      * category 15, description 10, long description 5). A word found nowhere may still be a typo of a
      * word of the name, display name or a keyword (one edit for 4-7 letters, two when longer): it scores 1,
      * below every real match. Ties break by name, then marketplace. Each plugin is read, scored and let go
-     * before the next is read.
+     * before the next is read, and each marketplace before the next.
      */
-    public List<Hit> search(String query) {
+    public Found search(String query) {
+        return search(query, Integer.MAX_VALUE);
+    }
+
+    /**
+     * The same, keeping the best {@code limit} hits only (the ones the whole ranking would put first, in its order):
+     * a search asked for a page holds that page, not every match.
+     */
+    public Found search(String query, int limit) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit " + limit);
+        }
         List<String> words = List.of(query.toLowerCase(Locale.ROOT).trim().split("\\s+"));
-        List<Hit> hits = new ArrayList<>();
-        for (Marketplaces.Configured c : marketplaces) {
+        Ranking ranking = new Ranking(limit);
+        List<Searched> searched = new ArrayList<>();
+        marketplaces.forEach(c -> {
+            Offered offered = Offered.of(c);
+            searched.add(new Searched(offered.name(), c.entry().isGit(), offered.fetchedAt()));
             if (c.manifest().isEmpty()) {
-                continue;
+                return;
             }
             for (MarketplaceEntry e : c.manifest().get().plugins()) {
-                Item item = item(c, c.manifest().get(), e);
+                Item item = item(offered, c.manifest().get(), e);
                 int total = 0;
                 boolean all = true;
                 for (String w : words) {
@@ -159,14 +196,49 @@ public final class Catalog {
                     total += s;
                 }
                 if (all) {
-                    hits.add(new Hit(Summary.of(item), total));
+                    ranking.add(new Hit(Summary.of(item), total));
                 }
             }
-        }
-        hits.sort(Comparator.comparingInt(Hit::score).reversed()
+        });
+        return new Found(ranking.best(), ranking.matched, List.copyOf(searched));
+    }
+
+    /**
+     * The best hits seen so far: best score first, ties by name, then marketplace, then the order they were found (a
+     * stable sort); once twice the limit is held it is cut back to the limit, so it holds at most 2 x limit hits and
+     * sorts O(n log limit) in all, and keeps the same first hits as sorting every one.
+     */
+    private static final class Ranking {
+        private static final Comparator<Hit> ORDER = Comparator.comparingInt(Hit::score).reversed()
                 .thenComparing(h -> h.item().name())
-                .thenComparing(h -> h.item().marketplace().name()));
-        return hits;
+                .thenComparing(h -> h.item().marketplace());
+        private final int limit;
+        private final List<Hit> held = new ArrayList<>();
+        private int matched;
+
+        Ranking(int limit) {
+            this.limit = limit;
+        }
+
+        void add(Hit h) {
+            matched++;
+            held.add(h);
+            if (held.size() - limit >= limit) {
+                cut();
+            }
+        }
+
+        private void cut() {
+            held.sort(ORDER);
+            if (held.size() > limit) {
+                held.subList(limit, held.size()).clear();
+            }
+        }
+
+        List<Hit> best() {
+            cut();
+            return List.copyOf(held);
+        }
     }
 
     private static int score(Item item, String w) {

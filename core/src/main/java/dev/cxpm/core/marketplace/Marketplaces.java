@@ -200,32 +200,51 @@ public final class Marketplaces {
         }
     }
 
-    /** Every configured marketplace, in config order of names (sorted). */
+    /**
+     * Every configured marketplace, in config order of names (sorted), each holding its parsed manifest: for a caller
+     * that needs them side by side. One that reads them in turn walks them with {@link #forEach} instead.
+     */
     public List<Configured> list() {
         List<Configured> out = new ArrayList<>();
-        for (Map.Entry<String, CodexConfig.MarketplaceEntry> e : home.config().marketplaces().entrySet()) {
-            Path root;
-            try {
-                root = rootOf(e.getKey(), e.getValue());
-            } catch (UserError badKey) {
-                out.add(new Configured(e.getKey(), e.getValue(), home.configFile(), Optional.empty(), Optional.of(badKey.getMessage()),
-                        Optional.empty()));
-                continue;
-            }
-            try {
-                Marketplace m = Marketplace.load(root);
-                out.add(new Configured(e.getKey(), e.getValue(), root, Optional.of(m), Optional.empty(), registryOf(e.getKey(), e.getValue())));
-            } catch (UserError err) {
-                out.add(new Configured(e.getKey(), e.getValue(), root, Optional.empty(), Optional.of(err.getMessage()),
-                        registryOf(e.getKey(), e.getValue())));
-            }
-        }
+        forEach(out::add);
         return out;
     }
 
-    /** The marketplace whose manifest is called name (how Codex resolves {@code plugin@marketplace}). */
+    /**
+     * Each configured marketplace in turn, in config order of names, its manifest read just before it is visited and
+     * let go after: a walk holds one manifest at a time, however many marketplaces (of however many entries) the home has.
+     */
+    public void forEach(java.util.function.Consumer<Configured> visit) {
+        for (Map.Entry<String, CodexConfig.MarketplaceEntry> e : home.config().marketplaces().entrySet()) {
+            visit.accept(read(e.getKey(), e.getValue()));
+        }
+    }
+
+    /** The marketplace whose manifest is called name (how Codex resolves {@code plugin@marketplace}); the others are let go as read. */
     public Optional<Configured> find(String name) {
-        return list().stream().filter(c -> c.manifest().isPresent() && c.name().equals(name)).findFirst();
+        for (Map.Entry<String, CodexConfig.MarketplaceEntry> e : home.config().marketplaces().entrySet()) {
+            Configured c = read(e.getKey(), e.getValue());
+            if (c.manifest().isPresent() && c.name().equals(name)) {
+                return Optional.of(c);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** One configured marketplace with its manifest, or with the problem that keeps it from being read. */
+    private Configured read(String key, CodexConfig.MarketplaceEntry entry) {
+        Path root;
+        try {
+            root = rootOf(key, entry);
+        } catch (UserError badKey) {
+            return new Configured(key, entry, home.configFile(), Optional.empty(), Optional.of(badKey.getMessage()), Optional.empty());
+        }
+        try {
+            Marketplace m = Marketplace.load(root);
+            return new Configured(key, entry, root, Optional.of(m), Optional.empty(), registryOf(key, entry));
+        } catch (UserError err) {
+            return new Configured(key, entry, root, Optional.empty(), Optional.of(err.getMessage()), registryOf(key, entry));
+        }
     }
 
     /** A git marketplace cxpm recorded as a registry, when config.toml still points at that registry's git view. */
