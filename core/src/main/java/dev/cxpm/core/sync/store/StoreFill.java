@@ -177,11 +177,11 @@ public final class StoreFill {
         if (packed != null) {
             return Optional.of(packed);
         }
-        Path blob = store.blob(p.integrity()); // named once: the archive and its tree beside it
-        if (!Files.isRegularFile(blob)) { // Store.has
+        String address = store.address(p.integrity()); // named once: the archive and its tree beside it
+        if (!Files.isRegularFile(store.blobAt(address))) { // Store.has
             return Optional.empty();
         }
-        Path treeDir = StoreTree.dirOf(blob);
+        Path treeDir = StoreTree.dir(store, address);
         Optional<StoreTree> tree = StoreTree.checked(store, treeDir);
         if (verify && tree.isPresent() && !Doctor.sameContent(tree.get().files(), p.integrity())) {
             StoreTree.throwAway(store, treeDir);

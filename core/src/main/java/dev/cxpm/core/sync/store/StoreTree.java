@@ -45,13 +45,12 @@ public record StoreTree(Path files, List<String> dirs, List<File> entries) {
     }
 
     static Path dir(Store store, Integrity integrity) {
-        return dirOf(store.blob(integrity));
+        return dir(store, store.address(integrity));
     }
 
-    /** The tree beside a stored archive ({@link Store#blob}): {@code <hex>.tree} beside {@code <hex>.tgz}. */
-    static Path dirOf(Path blob) {
-        String name = blob.getFileName().toString();
-        return blob.resolveSibling(name.substring(0, name.length() - ".tgz".length()) + ".tree");
+    /** The tree of the content at this {@link Store#address} (beside its archive, {@code <hex>.tgz}). */
+    static Path dir(Store store, String address) {
+        return store.dir().resolve(address + ".tree");
     }
 
     /** The stored tree of this content, when it is there and every file is as it was made; a damaged one is removed. */
@@ -59,7 +58,7 @@ public record StoreTree(Path files, List<String> dirs, List<File> entries) {
         return checked(store, dir(store, integrity));
     }
 
-    /** {@link #checked(Store, Integrity)}, for the content whose tree is dir ({@link #dirOf} its archive). */
+    /** {@link #checked(Store, Integrity)}, for the content whose tree is dir ({@link #dir}). */
     static Optional<StoreTree> checked(Store store, Path dir) {
         if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
             return Optional.empty();
