@@ -182,14 +182,18 @@ public final class StoreFill {
             return Optional.empty();
         }
         Path treeDir = StoreTree.dir(store, address);
-        Optional<StoreTree> tree = StoreTree.checked(store, treeDir);
-        if (verify && tree.isPresent() && !Doctor.sameContent(tree.get().files(), p.integrity())) {
+        StoreTree.Seen intact = StoreTree.seenIntact(store, treeDir).orElse(null);
+        if (verify && intact != null && !Doctor.sameContent(intact.tree().files(), p.integrity())) {
             StoreTree.throwAway(store, treeDir);
-            tree = Optional.empty();
+            intact = null;
         }
-        tree = tree.or(() -> StoreTree.make(store, p.integrity()));
-        tree.ifPresent(t -> check(p, t));
-        return tree;
+        if (intact != null) { // its manifest read as the check saw it a moment ago, not looked at again
+            manifests.put(p.integrity(), LockedContent.check(p, intact.tree(), intact.files()));
+            return Optional.of(intact.tree());
+        }
+        Optional<StoreTree> made = StoreTree.make(store, p.integrity());
+        made.ifPresent(t -> check(p, t));
+        return made;
     }
 
     /**

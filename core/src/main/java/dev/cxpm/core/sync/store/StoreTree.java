@@ -60,14 +60,28 @@ public record StoreTree(Path files, List<String> dirs, List<File> entries) {
 
     /** {@link #checked(Store, Integrity)}, for the content whose tree is dir ({@link #dir}). */
     static Optional<StoreTree> checked(Store store, Path dir) {
+        return seenIntact(store, dir).map(Seen::tree);
+    }
+
+    /**
+     * A tree checked intact, with what the check saw of each of its files (in {@link #entries}'s order): a reader of one
+     * of them takes that look as the one it makes before it opens a file (regular, not a link), not an lstat of its own.
+     */
+    record Seen(StoreTree tree, PosixFileAttributes[] files) {
+    }
+
+    /** {@link #checked(Store, Path)}, with what the check saw of each file. */
+    static Optional<Seen> seenIntact(Store store, Path dir) {
         if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
             return Optional.empty();
         }
-        Optional<StoreTree> tree = StoreTreeIndex.read(dir).filter(StoreTree::intact);
-        if (tree.isEmpty()) {
+        Optional<StoreTree> read = StoreTreeIndex.read(dir);
+        PosixFileAttributes[] seen = read.isPresent() ? read.get().intact() : null;
+        if (seen == null) {
             throwAway(store, dir);
+            return Optional.empty();
         }
-        return tree;
+        return Optional.of(new Seen(read.get(), seen));
     }
 
     /**
@@ -224,20 +238,26 @@ public record StoreTree(Path files, List<String> dirs, List<File> entries) {
         }
     }
 
-    /** Every indexed file still a regular file (not a link) with its recorded size, time, inode and executable bit. */
-    private boolean intact() {
+    /**
+     * What one lstat of each indexed file saw, when every one is still a regular file (not a link) with its recorded size,
+     * time, inode and executable bit; else null.
+     */
+    private PosixFileAttributes[] intact() {
+        PosixFileAttributes[] seen = new PosixFileAttributes[entries.size()];
+        int i = 0;
         for (File f : entries) {
             try {
                 PosixFileAttributes a = Files.readAttributes(files.resolve(f.path), PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
                 if (!a.isRegularFile() || a.size() != f.size || a.lastModifiedTime().to(TimeUnit.NANOSECONDS) != f.mtimeNanos
                         || !StoreTreeIndex.key(a).equals(f.fileKey) || a.permissions().contains(PosixFilePermission.OWNER_EXECUTE) != f.executable) {
-                    return false;
+                    return null;
                 }
+                seen[i++] = a;
             } catch (IOException | UnsupportedOperationException e) {
-                return false;
+                return null;
             }
         }
-        return true;
+        return seen;
     }
 
     /** Renamed out of the way first (so no one links from half a tree), then deleted. */
