@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
@@ -14,7 +13,6 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A few threads for sync's per-plugin work that mostly waits on the file system (checking or making the store's tree
@@ -36,10 +34,6 @@ public final class SmallPool implements AutoCloseable {
     /** Whether this pool's jobs go to the shared threads; else each runs on the caller's thread as it is submitted. */
     private final boolean shared;
     private final List<Job<?>> jobs = new ArrayList<>();
-    /** This pool's jobs not yet taken by a thread, in the order submitted. */
-    private final ConcurrentLinkedQueue<Job<?>> waiting = new ConcurrentLinkedQueue<>();
-    /** How many shared threads are taking this pool's jobs (at most {@link #THREADS}). */
-    private final AtomicInteger takers = new AtomicInteger();
 
     /** jobs: how many will be submitted (one or none runs on the caller's thread, with no thread of the pool). */
     public SmallPool(int jobs) {
@@ -59,15 +53,7 @@ public final class SmallPool implements AutoCloseable {
         if (shared) {
             Job<R> j = new Job<>(job);
             jobs.add(j);
-            waiting.add(j);
-            // a thread is handed this pool's queue, not each job: it takes job after job until none is waiting, so a job
-            // costs a queue's add and poll, not the executor's locked queue, its signal and a wake-up of a parked thread
-            for (int n; (n = takers.get()) < THREADS; ) {
-                if (takers.compareAndSet(n, n + 1)) {
-                    WORKERS.execute(this::takeJobs);
-                    break;
-                }
-            }
+            WORKERS.execute(j);
             return j;
         }
         try {
@@ -75,35 +61,6 @@ public final class SmallPool implements AutoCloseable {
         } catch (Exception e) {
             return CompletableFuture.failedFuture(e);
         }
-    }
-
-    /**
-     * Runs this pool's waiting jobs one after another on a shared thread, until none is waiting. A job added as the last
-     * taker gives up is taken all the same: submit counts the takers after it adds its job, a taker looks at the queue
-     * again after it stops counting itself, and takes up again when it finds a job there and room for a taker.
-     */
-    private void takeJobs() {
-        while (true) {
-            Job<?> j = waiting.poll();
-            if (j == null) {
-                takers.decrementAndGet();
-                if (waiting.isEmpty() || !takeUpAgain()) {
-                    return;
-                }
-                continue;
-            }
-            Thread.interrupted(); // as the executor does before each of its tasks: a cancel meant for the job before is not this one's
-            j.run();
-        }
-    }
-
-    private boolean takeUpAgain() {
-        for (int n; (n = takers.get()) < THREADS; ) {
-            if (takers.compareAndSet(n, n + 1)) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** The job's result, or its failure rethrown as it was thrown. */

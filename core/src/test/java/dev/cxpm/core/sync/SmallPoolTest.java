@@ -29,32 +29,6 @@ class SmallPoolTest {
     }
 
     @Test
-    void everyJobRunsOnceWhenTheThreadsRunOutOfWorkBetweenSubmissions() throws Exception {
-        // the threads take a pool's jobs until none is waiting, then stop: a job submitted as the last one stops is run all
-        // the same (its result is waited for below: a job never run would hang here), and no job runs twice
-        java.util.Random random = new java.util.Random(3);
-        for (int round = 0; round < 20; round++) {
-            java.util.concurrent.atomic.AtomicIntegerArray runs = new java.util.concurrent.atomic.AtomicIntegerArray(300);
-            try (SmallPool pool = new SmallPool(runs.length())) {
-                List<Future<Integer>> jobs = new ArrayList<>();
-                for (int i = 0; i < runs.length(); i++) {
-                    int at = i;
-                    jobs.add(pool.submit(() -> runs.incrementAndGet(at)));
-                    if (random.nextInt(8) == 0) {
-                        Thread.sleep(0, random.nextInt(200_000)); // sometimes the threads find no job waiting
-                    }
-                }
-                for (Future<Integer> j : jobs) {
-                    assertThat(SmallPool.result(j)).isEqualTo(1);
-                }
-            }
-            for (int i = 0; i < runs.length(); i++) {
-                assertThat(runs.get(i)).as("job %d of round %d", i, round).isEqualTo(1);
-            }
-        }
-    }
-
-    @Test
     void closingInterruptsARunningJobAndReturnsOnlyOnceItHasEnded() throws Exception {
         CountDownLatch running = new CountDownLatch(1);
         AtomicBoolean ended = new AtomicBoolean();
