@@ -138,6 +138,12 @@ public final class FileText {
                     return n == buf.length ? buf : Arrays.copyOf(buf, n);
                 }
                 n += read;
+                if (n == sizeHint && n < buf.length) {
+                    // the size the look saw, short of the buffer's one byte more: a regular file ends there (a read of one
+                    // stops short only at its end), so no read to be told so, one system call of every file read whole.
+                    // A file that grew fills the buffer and is read on; one of /proc says 0 and a device is not read here
+                    return Arrays.copyOf(buf, n);
+                }
             }
         }
     }

@@ -9,13 +9,18 @@ import java.util.Optional;
  * text, written as npm writes an integrity. Parsed once from cxpm.lock or the approvals file, so a value that is
  * not exactly 32 bytes of canonical base64 never reaches a comparison.
  */
-public record RunHash(String text) {
+public final class RunHash {
     private static final String PREFIX = "sha256-";
 
-    public RunHash {
-        if (!valid(text)) {
-            throw new IllegalArgumentException("not a run hash: " + text);
-        }
+    private final String text;
+
+    /** text: a run hash already known valid (parsed and checked, or just computed). */
+    private RunHash(String text) {
+        this.text = text;
+    }
+
+    public String text() {
+        return text;
     }
 
     public static Optional<RunHash> parse(String text) {
@@ -38,10 +43,10 @@ public record RunHash(String text) {
     static RunHash of(String canonical) {
         // Sha256, not MessageDigest: no security providers set up on a cold sync (ColdPathTest)
         byte[] d = new dev.cxpm.core.pack.digest.Sha256().update(canonical.getBytes(StandardCharsets.UTF_8)).digest();
+        // 32 bytes in canonical base64, as made: not decoded and encoded again to check it, as a parsed one is
         return new RunHash(PREFIX + Base64.getEncoder().encodeToString(d));
     }
 
-    /** Written out: a record's generated equals is bootstrapped through ObjectMethods on first use (ColdPathTest). */
     @Override
     public boolean equals(Object o) {
         return o instanceof RunHash h && h.text.equals(text);

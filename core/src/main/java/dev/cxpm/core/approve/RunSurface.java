@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cxpm.core.format.json.JsonFile;
-import dev.cxpm.core.format.json.JsonText;
 import dev.cxpm.core.format.parts.McpServer;
 import dev.cxpm.core.format.Plugin;
 import dev.cxpm.core.format.PluginPaths;
@@ -143,48 +142,53 @@ public record RunSurface(SortedMap<String, Server> mcpServers, SortedMap<String,
 
     /** One line of JSON, keys sorted, absent parts left out: the same text for the same surface on any machine. */
     public String canonical() {
-        // toJson() with "runSurface", every object's keys sorted, written straight from the maps (keys in their natural
-        // order) instead of building that tree and a sorted copy of it for each plugin of each sync: the top level's keys
-        // sorted are apps, files, hooks, mcpServers, runSurface; a server's args, command, cwd, env, url; an app's id, url
-        return JsonText.compact(g -> {
-            g.writeStartObject();
-            g.writeObjectFieldStart("apps");
-            for (var e : natural(apps).entrySet()) {
-                g.writeObjectFieldStart(e.getKey());
-                stringIfSet(g, "id", e.getValue().id());
-                stringIfSet(g, "url", e.getValue().url());
-                g.writeEndObject();
+        // toJson() with "runSurface", every object's keys sorted, on one line as Jackson's generator wrote it (escaped: a
+        // quote, a backslash, \b \t \n \f \r, any other control character as u00 and two upper-case hex digits; nothing
+        // else), straight from the maps (keys in their natural order) into one builder: no generator, buffers and writer
+        // made, and interpreted, for each plugin of a cold sync. The top level's keys sorted are apps, files, hooks,
+        // mcpServers, runSurface; a server's args, command, cwd, env, url; an app's id, url
+        StringBuilder b = new StringBuilder(256).append("{\"apps\":{");
+        boolean first = true;
+        for (var e : natural(apps).entrySet()) {
+            first = key(b, first, e.getKey());
+            b.append('{');
+            boolean inner = stringIfSet(b, true, "id", e.getValue().id());
+            stringIfSet(b, inner, "url", e.getValue().url());
+            b.append('}');
+        }
+        b.append("},\"files\":{");
+        first = true;
+        for (var e : natural(files).entrySet()) {
+            first = key(b, first, e.getKey());
+            string(b, e.getValue());
+        }
+        b.append("},\"hooks\":{");
+        first = true;
+        for (var e : natural(hooks).entrySet()) {
+            first = key(b, first, e.getKey());
+            strings(b, e.getValue());
+        }
+        b.append("},\"mcpServers\":{");
+        first = true;
+        for (var e : natural(mcpServers).entrySet()) {
+            Server s = e.getValue();
+            first = key(b, first, e.getKey());
+            b.append('{');
+            boolean inner = true;
+            if (s.command() != null || !s.args().isEmpty()) {
+                inner = key(b, inner, "args");
+                strings(b, s.args());
             }
-            g.writeEndObject();
-            g.writeObjectFieldStart("files");
-            for (var e : natural(files).entrySet()) {
-                g.writeStringField(e.getKey(), e.getValue());
+            inner = stringIfSet(b, inner, "command", s.command());
+            inner = stringIfSet(b, inner, "cwd", s.cwd());
+            if (!s.env().isEmpty()) {
+                inner = key(b, inner, "env");
+                strings(b, s.env());
             }
-            g.writeEndObject();
-            g.writeObjectFieldStart("hooks");
-            for (var e : natural(hooks).entrySet()) {
-                strings(g, e.getKey(), e.getValue());
-            }
-            g.writeEndObject();
-            g.writeObjectFieldStart("mcpServers");
-            for (var e : natural(mcpServers).entrySet()) {
-                Server s = e.getValue();
-                g.writeObjectFieldStart(e.getKey());
-                if (s.command() != null || !s.args().isEmpty()) {
-                    strings(g, "args", s.args());
-                }
-                stringIfSet(g, "command", s.command());
-                stringIfSet(g, "cwd", s.cwd());
-                if (!s.env().isEmpty()) {
-                    strings(g, "env", s.env());
-                }
-                stringIfSet(g, "url", s.url());
-                g.writeEndObject();
-            }
-            g.writeEndObject();
-            g.writeNumberField("runSurface", FORMAT);
-            g.writeEndObject();
-        });
+            stringIfSet(b, inner, "url", s.url());
+            b.append('}');
+        }
+        return b.append("},\"runSurface\":").append(FORMAT).append('}').toString();
     }
 
     /** m in its keys' natural order (the order the canonical text sorts them in), whatever order m was made with. */
@@ -192,20 +196,65 @@ public record RunSurface(SortedMap<String, Server> mcpServers, SortedMap<String,
         return m.comparator() == null ? m : new TreeMap<>((Map<String, V>) m);
     }
 
-    private static void stringIfSet(com.fasterxml.jackson.core.JsonGenerator g, String field, String value) throws java.io.IOException {
-        if (value != null) {
-            g.writeStringField(field, value);
+    /** Writes an object's key and its colon, after a comma unless first; returns false (what follows is not first). */
+    private static boolean key(StringBuilder b, boolean first, String key) {
+        if (!first) {
+            b.append(',');
         }
+        string(b, key);
+        b.append(':');
+        return false;
     }
 
-    private static void strings(com.fasterxml.jackson.core.JsonGenerator g, String field, java.util.Collection<String> values)
-            throws java.io.IOException {
-        g.writeArrayFieldStart(field);
-        for (String v : values) {
-            g.writeString(v);
+    /** An object's field when value is set; returns whether the object's next field is still its first. */
+    private static boolean stringIfSet(StringBuilder b, boolean first, String field, String value) {
+        if (value == null) {
+            return first;
         }
-        g.writeEndArray();
+        key(b, first, field);
+        string(b, value);
+        return false;
     }
+
+    private static void strings(StringBuilder b, java.util.Collection<String> values) {
+        b.append('[');
+        boolean first = true;
+        for (String v : values) {
+            if (!first) {
+                b.append(',');
+            }
+            first = false;
+            string(b, v);
+        }
+        b.append(']');
+    }
+
+    /** A JSON string as Jackson's generator writes it by default: only a quote, a backslash and control characters escaped. */
+    private static void string(StringBuilder b, String s) {
+        b.append('"');
+        int n = s.length();
+        int plain = 0; // the start of the run of characters written as they are
+        for (int i = 0; i < n; i++) {
+            char c = s.charAt(i);
+            if (c >= 0x20 && c != '"' && c != '\\') {
+                continue;
+            }
+            b.append(s, plain, i).append('\\');
+            switch (c) {
+                case '"', '\\' -> b.append(c);
+                case '\b' -> b.append('b');
+                case '\t' -> b.append('t');
+                case '\n' -> b.append('n');
+                case '\f' -> b.append('f');
+                case '\r' -> b.append('r');
+                default -> b.append("u00").append(HEX[c >> 4]).append(HEX[c & 0xF]);
+            }
+            plain = i + 1;
+        }
+        b.append(s, plain, n).append('"');
+    }
+
+    private static final char[] HEX = "0123456789ABCDEF".toCharArray();
 
     /** {@code {"mcpServers": {...}, "hooks": {...}, "apps": {...}}}: what {@code --json} prints and the approvals file keeps. */
     public ObjectNode toJson() {

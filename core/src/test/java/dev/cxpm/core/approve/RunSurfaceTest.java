@@ -139,6 +139,127 @@ class RunSurfaceTest {
         }
     }
 
+    @Test
+    void theCanonicalTextIsWhatJacksonsGeneratorWroteForAnyCharacters() {
+        // the generator canonical() used until it wrote its text itself: the same text for every surface, or a hash changes
+        java.util.Random random = new java.util.Random(12);
+        String alphabet = "aZ09 /.-_@:\"\\\b\t\n\f\r\u0000\u0001\u001f\u007f\u0080\u00e9\u2028\u65e5\ud83d\ude00\ud800\udfff<>&'";
+        for (int round = 0; round < 2000; round++) {
+            java.util.function.Supplier<String> word = () -> {
+                StringBuilder w = new StringBuilder();
+                for (int i = random.nextInt(6); i > 0; i--) {
+                    w.append(alphabet.charAt(random.nextInt(alphabet.length())));
+                }
+                return w.toString();
+            };
+            java.util.function.Supplier<String> maybe = () -> random.nextInt(3) == 0 ? null : word.get();
+            java.util.SortedMap<String, RunSurface.Server> servers = new java.util.TreeMap<>();
+            for (int i = random.nextInt(3); i > 0; i--) {
+                java.util.List<String> args = new java.util.ArrayList<>();
+                for (int a = random.nextInt(3); a > 0; a--) {
+                    args.add(word.get());
+                }
+                java.util.Set<String> env = new java.util.TreeSet<>();
+                for (int a = random.nextInt(3); a > 0; a--) {
+                    env.add(word.get());
+                }
+                servers.put(word.get(), new RunSurface.Server(maybe.get(), args, new java.util.TreeSet<>(env), maybe.get(), maybe.get()));
+            }
+            java.util.SortedMap<String, java.util.List<String>> hooks = new java.util.TreeMap<>();
+            for (int i = random.nextInt(3); i > 0; i--) {
+                hooks.put(word.get(), random.nextBoolean() ? java.util.List.of() : java.util.List.of(word.get(), word.get()));
+            }
+            java.util.SortedMap<String, RunSurface.AppLink> apps = new java.util.TreeMap<>();
+            for (int i = random.nextInt(3); i > 0; i--) {
+                apps.put(word.get(), new RunSurface.AppLink(maybe.get(), maybe.get()));
+            }
+            java.util.SortedMap<String, String> files = new java.util.TreeMap<>();
+            for (int i = random.nextInt(3); i > 0; i--) {
+                files.put(word.get(), word.get());
+            }
+            RunSurface surface = new RunSurface(servers, hooks, apps, files);
+            assertThat(surface.canonical()).as("round %d", round).isEqualTo(byJacksonsGenerator(surface));
+        }
+    }
+
+    @Test
+    void aHashAsComputedIsOneThatParsesBackToItself() {
+        // RunHash.of does not check what it made as parse checks what it reads: each one made must be one parse accepts
+        java.util.Random random = new java.util.Random(5);
+        for (int i = 0; i < 500; i++) {
+            byte[] text = new byte[random.nextInt(300)];
+            random.nextBytes(text);
+            RunHash made = RunHash.of(new String(text, java.nio.charset.StandardCharsets.ISO_8859_1));
+            assertThat(RunHash.parse(made.text())).contains(made);
+        }
+        assertThat(RunHash.parse("sha256-" + "A".repeat(43) + "B")).as("not canonical base64 (its last bits set)").isEmpty();
+    }
+
+    /** canonical() as it was written with Jackson's generator (the text every approval made so far hashed). */
+    private static String byJacksonsGenerator(RunSurface s) {
+        return dev.cxpm.core.format.json.JsonText.compact(g -> {
+            g.writeStartObject();
+            g.writeObjectFieldStart("apps");
+            for (var e : s.apps().entrySet()) {
+                g.writeObjectFieldStart(e.getKey());
+                if (e.getValue().id() != null) {
+                    g.writeStringField("id", e.getValue().id());
+                }
+                if (e.getValue().url() != null) {
+                    g.writeStringField("url", e.getValue().url());
+                }
+                g.writeEndObject();
+            }
+            g.writeEndObject();
+            g.writeObjectFieldStart("files");
+            for (var e : s.files().entrySet()) {
+                g.writeStringField(e.getKey(), e.getValue());
+            }
+            g.writeEndObject();
+            g.writeObjectFieldStart("hooks");
+            for (var e : s.hooks().entrySet()) {
+                g.writeArrayFieldStart(e.getKey());
+                for (String v : e.getValue()) {
+                    g.writeString(v);
+                }
+                g.writeEndArray();
+            }
+            g.writeEndObject();
+            g.writeObjectFieldStart("mcpServers");
+            for (var e : s.mcpServers().entrySet()) {
+                RunSurface.Server v = e.getValue();
+                g.writeObjectFieldStart(e.getKey());
+                if (v.command() != null || !v.args().isEmpty()) {
+                    g.writeArrayFieldStart("args");
+                    for (String a : v.args()) {
+                        g.writeString(a);
+                    }
+                    g.writeEndArray();
+                }
+                if (v.command() != null) {
+                    g.writeStringField("command", v.command());
+                }
+                if (v.cwd() != null) {
+                    g.writeStringField("cwd", v.cwd());
+                }
+                if (!v.env().isEmpty()) {
+                    g.writeArrayFieldStart("env");
+                    for (String a : v.env()) {
+                        g.writeString(a);
+                    }
+                    g.writeEndArray();
+                }
+                if (v.url() != null) {
+                    g.writeStringField("url", v.url());
+                }
+                g.writeEndObject();
+            }
+            g.writeEndObject();
+            g.writeNumberField("runSurface", RunSurface.FORMAT);
+            g.writeEndObject();
+        });
+    }
+
     private static com.fasterxml.jackson.databind.JsonNode sortedTree(com.fasterxml.jackson.databind.JsonNode n) {
         var json = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance;
         if (n.isObject()) {

@@ -59,21 +59,33 @@ public final class LockedContent {
     }
 
     /**
-     * As {@link #check(LockedPlugin, Path)}, for a store tree just checked intact or made ({@link StoreTree}): its index
-     * says which manifests it holds, each a regular file (no link) of the size indexed, so an absent one is not looked
-     * for; each is looked at once more as FileText opens it (one lstat, as for every file read whole: a manifest swapped
-     * for a named pipe since the check would block the open forever; 50 lstats cost nothing measurable in a cold
-     * {@code --frozen} of 50 plugins, docs/BENCHMARKS.md "wt-hostile"). A manifest not as indexed when read (changed
-     * since) is read as in any directory.
+     * As {@link #check(LockedPlugin, Path)}, for a store tree just made ({@link StoreTree}): its index says which manifests
+     * it holds, each a regular file (no link) of the size indexed, so an absent one is not looked for; each is looked at
+     * once more as FileText opens it (one lstat, as for every file read whole: a manifest swapped for a named pipe since
+     * would block the open forever).
      */
     static UnpackedPlugins.Manifest check(LockedPlugin p, StoreTree tree) {
-        java.util.Map<String, Long> sizes = new java.util.HashMap<>();
-        for (StoreTree.File f : tree.entries()) {
-            if (MANIFESTS.contains(f.path())) {
-                sizes.put(f.path(), f.size());
+        return check(p, tree, null);
+    }
+
+    /**
+     * As {@link #check(LockedPlugin, StoreTree)}, for a tree just checked intact: seen holds the lstat that check took of
+     * each of its files (in its entries' order), a regular file, no link, of the indexed size, which is the look a
+     * manifest gets before it is opened (through no link), not a second lstat of its own a moment later. A manifest not
+     * as indexed when read (changed since) is read as in any directory.
+     */
+    static UnpackedPlugins.Manifest check(LockedPlugin p, StoreTree tree, java.nio.file.attribute.BasicFileAttributes[] seen) {
+        java.util.Map<String, Integer> at = new java.util.HashMap<>();
+        java.util.List<StoreTree.File> entries = tree.entries();
+        for (int i = 0; i < entries.size(); i++) {
+            if (MANIFESTS.contains(entries.get(i).path())) {
+                at.put(entries.get(i).path(), i);
             }
         }
-        return check(p, rel -> sizes.containsKey(rel) ? indexedManifest(p, tree.files().resolve(rel), sizes.get(rel)) : null);
+        return check(p, rel -> {
+            Integer i = at.get(rel);
+            return i == null ? null : indexedManifest(p, tree.files().resolve(rel), entries.get(i).size(), seen == null ? null : seen[i]);
+        });
     }
 
     private static UnpackedPlugins.Manifest check(LockedPlugin p, java.util.function.Function<String, byte[]> bytesOf) {
@@ -143,11 +155,15 @@ public final class LockedContent {
         }
     }
 
-    /** A manifest of a checked tree, of the size its index gives, read through no link (else as {@link #manifest} reads it). */
-    private static byte[] indexedManifest(LockedPlugin p, Path file, long size) {
+    /**
+     * A manifest of a checked tree, of the size its index gives, read through no link (else as {@link #manifest} reads it);
+     * seen: the tree's check's lstat of it, taken as the look before it is opened (null: one is taken).
+     */
+    private static byte[] indexedManifest(LockedPlugin p, Path file, long size, java.nio.file.attribute.BasicFileAttributes seen) {
         if (size <= JsonFile.MAX_BYTES) {
             try {
-                byte[] bytes = FileText.bytes(file, JsonFile.MAX_BYTES, LinkOption.NOFOLLOW_LINKS);
+                byte[] bytes = seen != null ? FileText.bytes(file, seen, JsonFile.MAX_BYTES, LinkOption.NOFOLLOW_LINKS)
+                        : FileText.bytes(file, JsonFile.MAX_BYTES, LinkOption.NOFOLLOW_LINKS);
                 if (bytes.length == size) {
                     return bytes;
                 }

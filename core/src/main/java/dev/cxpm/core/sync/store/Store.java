@@ -37,8 +37,21 @@ public record Store(Path dir) {
     }
 
     public Path blob(Integrity integrity) {
+        return blobAt(address(integrity));
+    }
+
+    /** The archive of the content at this {@link #address}. */
+    Path blobAt(String address) {
+        return dir.resolve(address + ".tgz");
+    }
+
+    /**
+     * {@code <algo>/<hex>}: where in the store the content of this integrity lies, its archive with {@code .tgz} after it
+     * ({@link #blob}), its {@link StoreTree} with {@code .tree}; named once for both, not one taken from the other's name.
+     */
+    String address(Integrity integrity) {
         byte[] digest = Base64.getDecoder().decode(integrity.base64());
-        return dir.resolve(integrity.algorithm()).resolve(HexFormat.of().formatHex(digest) + ".tgz");
+        return integrity.algorithm() + "/" + HexFormat.of().formatHex(digest);
     }
 
     public boolean has(Integrity integrity) {

@@ -177,19 +177,23 @@ public final class StoreFill {
         if (packed != null) {
             return Optional.of(packed);
         }
-        Path blob = store.blob(p.integrity()); // named once: the archive and its tree beside it
-        if (!Files.isRegularFile(blob)) { // Store.has
+        String address = store.address(p.integrity()); // named once: the archive and its tree beside it
+        if (!Files.isRegularFile(store.blobAt(address))) { // Store.has
             return Optional.empty();
         }
-        Path treeDir = StoreTree.dirOf(blob);
-        Optional<StoreTree> tree = StoreTree.checked(store, treeDir);
-        if (verify && tree.isPresent() && !Doctor.sameContent(tree.get().files(), p.integrity())) {
+        Path treeDir = StoreTree.dir(store, address);
+        StoreTree.Seen intact = StoreTree.seenIntact(store, treeDir).orElse(null);
+        if (verify && intact != null && !Doctor.sameContent(intact.tree().files(), p.integrity())) {
             StoreTree.throwAway(store, treeDir);
-            tree = Optional.empty();
+            intact = null;
         }
-        tree = tree.or(() -> StoreTree.make(store, p.integrity()));
-        tree.ifPresent(t -> check(p, t));
-        return tree;
+        if (intact != null) { // its manifest read as the check saw it a moment ago, not looked at again
+            manifests.put(p.integrity(), LockedContent.check(p, intact.tree(), intact.files()));
+            return Optional.of(intact.tree());
+        }
+        Optional<StoreTree> made = StoreTree.make(store, p.integrity());
+        made.ifPresent(t -> check(p, t));
+        return made;
     }
 
     /**

@@ -45,13 +45,12 @@ public record StoreTree(Path files, List<String> dirs, List<File> entries) {
     }
 
     static Path dir(Store store, Integrity integrity) {
-        return dirOf(store.blob(integrity));
+        return dir(store, store.address(integrity));
     }
 
-    /** The tree beside a stored archive ({@link Store#blob}): {@code <hex>.tree} beside {@code <hex>.tgz}. */
-    static Path dirOf(Path blob) {
-        String name = blob.getFileName().toString();
-        return blob.resolveSibling(name.substring(0, name.length() - ".tgz".length()) + ".tree");
+    /** The tree of the content at this {@link Store#address} (beside its archive, {@code <hex>.tgz}). */
+    static Path dir(Store store, String address) {
+        return store.dir().resolve(address + ".tree");
     }
 
     /** The stored tree of this content, when it is there and every file is as it was made; a damaged one is removed. */
@@ -59,16 +58,30 @@ public record StoreTree(Path files, List<String> dirs, List<File> entries) {
         return checked(store, dir(store, integrity));
     }
 
-    /** {@link #checked(Store, Integrity)}, for the content whose tree is dir ({@link #dirOf} its archive). */
+    /** {@link #checked(Store, Integrity)}, for the content whose tree is dir ({@link #dir}). */
     static Optional<StoreTree> checked(Store store, Path dir) {
+        return seenIntact(store, dir).map(Seen::tree);
+    }
+
+    /**
+     * A tree checked intact, with what the check saw of each of its files (in {@link #entries}'s order): a reader of one
+     * of them takes that look as the one it makes before it opens a file (regular, not a link), not an lstat of its own.
+     */
+    record Seen(StoreTree tree, PosixFileAttributes[] files) {
+    }
+
+    /** {@link #checked(Store, Path)}, with what the check saw of each file. */
+    static Optional<Seen> seenIntact(Store store, Path dir) {
         if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
             return Optional.empty();
         }
-        Optional<StoreTree> tree = StoreTreeIndex.read(dir).filter(StoreTree::intact);
-        if (tree.isEmpty()) {
+        Optional<StoreTree> read = StoreTreeIndex.read(dir);
+        PosixFileAttributes[] seen = read.isPresent() ? read.get().intact() : null;
+        if (seen == null) {
             throwAway(store, dir);
+            return Optional.empty();
         }
-        return tree;
+        return Optional.of(new Seen(read.get(), seen));
     }
 
     /**
@@ -226,28 +239,32 @@ public record StoreTree(Path files, List<String> dirs, List<File> entries) {
     }
 
     /**
-     * Every indexed directory still a directory (not a link: a file is looked at through its directories, so one swapped
-     * for a link to elsewhere passed off files outside the store as the tree's), every indexed file still a regular file
-     * (not a link) with its recorded size, time, inode and executable bit.
+     * What one lstat of each indexed file saw, when every indexed directory is still a directory (not a link: a file is
+     * looked at through its directories, so one swapped for a link to elsewhere passed off files outside the store as the
+     * tree's) and every indexed file is still a regular file (not a link) with its recorded size, time, inode and
+     * executable bit; else null.
      */
-    private boolean intact() {
+    private PosixFileAttributes[] intact() {
         for (String d : dirs) {
             if (!Files.isDirectory(files.resolve(d), LinkOption.NOFOLLOW_LINKS)) {
-                return false;
+                return null;
             }
         }
+        PosixFileAttributes[] seen = new PosixFileAttributes[entries.size()];
+        int i = 0;
         for (File f : entries) {
             try {
                 PosixFileAttributes a = Files.readAttributes(files.resolve(f.path), PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
                 if (!a.isRegularFile() || a.size() != f.size || a.lastModifiedTime().to(TimeUnit.NANOSECONDS) != f.mtimeNanos
                         || !StoreTreeIndex.key(a).equals(f.fileKey) || a.permissions().contains(PosixFilePermission.OWNER_EXECUTE) != f.executable) {
-                    return false;
+                    return null;
                 }
+                seen[i++] = a;
             } catch (IOException | UnsupportedOperationException e) {
-                return false;
+                return null;
             }
         }
-        return true;
+        return seen;
     }
 
     /** Renamed out of the way first (so no one links from half a tree), then deleted. */
