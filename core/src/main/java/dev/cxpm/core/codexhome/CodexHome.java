@@ -144,7 +144,10 @@ public final class CodexHome {
 
     /** {@code plugins/cache/<marketplace>/<plugin>/<version>}: one installed version. */
     public Path versionDir(MarketplaceName marketplace, PluginName plugin, VersionDir version) {
-        return inside(pluginCache(), pluginDir(marketplace, plugin).resolve(version.text()));
+        // one walk, not pluginDir's and then this one's over the same directories (a sync builds one per plugin): a link
+        // is told as each told it, naming the path one name below the link (the plugin directory for a link in place of
+        // the marketplace's directory, as pluginDir's check did)
+        return inside(pluginCache(), pluginCache().resolve(marketplace.text()).resolve(plugin.text()).resolve(version.text()), true);
     }
 
     /**
@@ -171,6 +174,11 @@ public final class CodexHome {
      * anything is written or deleted there.
      */
     public Path inside(Path root, Path path) {
+        return inside(root, path, false);
+    }
+
+    /** As {@link #inside(Path, Path)}; namedBelowLink: a link is told naming the path one name below it rather than path. */
+    private Path inside(Path root, Path path, boolean namedBelowLink) {
         Path r = root == pluginCache ? normalPluginCache : root.toAbsolutePath().normalize();
         Path p = path.toAbsolutePath().normalize();
         if (!r.startsWith(normalDir) || !p.startsWith(r) || p.equals(r)) {
@@ -181,7 +189,8 @@ public final class CodexHome {
             Path d = r.resolve(p.subpath(r.getNameCount(), i + 1));
             Kind kind = kind(d);
             if (kind == Kind.LINK) {
-                throw new UserError(UserError.Kind.CONFLICT, "refusing to write or delete " + p + ": " + d + " is a symbolic link",
+                Path told = namedBelowLink ? r.resolve(p.subpath(r.getNameCount(), i + 2)) : p;
+                throw new UserError(UserError.Kind.CONFLICT, "refusing to write or delete " + told + ": " + d + " is a symbolic link",
                         "cxpm only changes real directories inside the Codex home; replace the link with a directory");
             }
             if (kind == Kind.MISSING) {

@@ -61,7 +61,7 @@ public final class Lockfile {
     }
 
     /** byName: each plugin by its name, made for this lockfile only (a read's: not sorted again, plugin by plugin). */
-    private Lockfile(TreeMap<String, LockedPlugin> byName) {
+    Lockfile(TreeMap<String, LockedPlugin> byName) {
         this.plugins = Collections.unmodifiableSortedMap(byName);
     }
 
@@ -83,11 +83,13 @@ public final class Lockfile {
     }
 
     public static Lockfile read(Path file) {
-        return from(TomlSource.read(file, RECOVER));
+        return parse(file, TomlSource.readText(file, RECOVER));
     }
 
+    /** The lockfile text holds: as cxpm writes it, read straight from the text (LockText), else through the TOML tree. */
     public static Lockfile parse(Path file, String text) {
-        return from(TomlSource.parse(file, text, RECOVER));
+        Lockfile written = LockText.read(text);
+        return written != null ? written : from(TomlSource.parse(file, text, RECOVER));
     }
 
     private static Lockfile from(TomlSource toml) {

@@ -46,9 +46,13 @@ public final class TomlSource {
 
     /** Reads and parses the file; a missing file is NOT_FOUND, bad TOML is INVALID_INPUT with line and column. */
     public static TomlSource read(Path file, String fixHint) {
-        String text;
+        return parse(file, readText(file, fixHint), fixHint);
+    }
+
+    /** The file's text, as {@link #read} reads it (and refuses it: too large, not UTF-8, missing), not parsed. */
+    public static String readText(Path file, String fixHint) {
         try {
-            text = FileText.read(file, MAX_BYTES);
+            return FileText.read(file, MAX_BYTES);
         } catch (FileText.NotRegularFile e) {
             throw new UserError(UserError.Kind.INVALID_INPUT, e.getMessage(), fixHint);
         } catch (FileText.TooLarge e) {
@@ -60,7 +64,6 @@ public final class TomlSource {
         } catch (IOException e) {
             throw new UserError(UserError.Kind.IO, "cannot read " + file + ": " + e.getMessage(), null, e);
         }
-        return parse(file, text, fixHint);
     }
 
     public static TomlSource parse(Path file, String text, String fixHint) {

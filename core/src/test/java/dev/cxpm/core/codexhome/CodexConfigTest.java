@@ -273,4 +273,16 @@ class CodexConfigTest {
                 .satisfies(e -> assertThat(((UserError) e).kind()).isEqualTo(UserError.Kind.INVALID_INPUT));
         assertThat(Files.readAllBytes(file)).hasSize(5);
     }
+
+    /** config.toml's bytes are the strict encoder's: the same bytes for any valid text, and a lone surrogate refused, not written as '?'. */
+    @Test
+    void writesTheStrictEncodersBytesAndRefusesALoneSurrogate() throws Exception {
+        for (String text : new String[] {"", "[plugins.\"a@b\"]\nenabled = true\n", "name = \"caf\u00e9 \u2028 \ud83d\ude00\"\n"}) {
+            java.nio.ByteBuffer strict = java.nio.charset.StandardCharsets.UTF_8.newEncoder().encode(java.nio.CharBuffer.wrap(text));
+            assertThat(CodexConfig.utf8(text)).as(text).isEqualTo(strict);
+        }
+        for (String lone : new String[] {"a = \"\ud83d\"\n", "a = \"\ude00x\"", "\ud83d"}) {
+            assertThatThrownBy(() -> CodexConfig.utf8(lone)).as(lone).isInstanceOf(java.nio.charset.CharacterCodingException.class);
+        }
+    }
 }

@@ -95,6 +95,28 @@ class CodexHomePathsTest {
         assertThat(proving).isEqualTo(home);
     }
 
+    /**
+     * A version directory's path is checked in one walk from the cache down; a link on the way is told word for word as
+     * when the plugin directory was checked first: naming the plugin directory for a link in place of the marketplace's
+     * directory, the version directory for a link in place of the plugin's, and for every kind of home.
+     */
+    @Test
+    void aLinkOnTheWayToAVersionDirectoryIsToldAsEver() throws Exception {
+        Path cache = home.pluginCache().toAbsolutePath().normalize();
+        Files.createSymbolicLink(home.pluginCache().resolve("evil"), sentinel);
+        Files.createSymbolicLink(home.pluginCache().resolve("fx/linked"), sentinel);
+        for (CodexHome h : new CodexHome[] {home, home.provingEachDirOnce(), home.readingOnce()}) {
+            assertThatThrownBy(() -> h.versionDir(MarketplaceName.of("evil"), PluginName.of("demo"), VersionDir.of("1.0.0")))
+                    .isInstanceOf(UserError.class).hasMessage("refusing to write or delete " + cache.resolve("evil/demo") + ": "
+                            + cache.resolve("evil") + " is a symbolic link");
+            assertThatThrownBy(() -> h.versionDir(MarketplaceName.of("fx"), PluginName.of("linked"), VersionDir.of("1.0.0")))
+                    .isInstanceOf(UserError.class).hasMessage("refusing to write or delete " + cache.resolve("fx/linked/1.0.0") + ": "
+                            + cache.resolve("fx/linked") + " is a symbolic link");
+            assertThat(h.versionDir(MarketplaceName.of("fx"), PluginName.of("demo"), VersionDir.of("2.0.0")))
+                    .isEqualTo(cache.resolve("fx/demo/2.0.0"));
+        }
+    }
+
     @Test
     void aHomeReadingOnceRemembersWhatIsMissingAndStillRefusesLinks() throws Exception {
         CodexHome reading = home.readingOnce();

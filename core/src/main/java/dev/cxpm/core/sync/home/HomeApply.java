@@ -110,11 +110,16 @@ public final class HomeApply {
         }
         Set<String> alone = new HashSet<>(); // plugins whose directory placing made: no other version in it to remove
         Edit[] edit = {null};
+        SyncState.Contents[] finalState = {null};
         try (Progress.Step step = progress.begin("installing " + toInstall.size() + " plugins")) {
             CodexConfig withMarketplaces = config;
-            // config.toml's edit is worked out while the plugins are placed (it depends on none of them), written after
-            List<Placed> placed = placeAll(toInstall, trees, work, step,
-                    () -> edit[0] = edit(project, lock, withMarketplaces, enabled, installedIds, state));
+            // config.toml's edit and the sync state's last contents are worked out while the plugins are placed (they
+            // depend on none of them: a plugin not placed throws, and neither is written), written after
+            List<Placed> placed = placeAll(toInstall, trees, work, step, () -> {
+                edit[0] = edit(project, lock, withMarketplaces, enabled, installedIds, state);
+                toInstall.forEach(p -> state.put(id(p), new SyncState.Entry(p.version().text(), p.integrity().toString(), projectDir.toString())));
+                finalState[0] = state.contents();
+            });
             for (int i = 0; i < toInstall.size(); i++) {
                 LockedPlugin p = toInstall.get(i);
                 if (placed.get(i).made()) {
@@ -138,8 +143,7 @@ public final class HomeApply {
             }
         }
         removed.forEach(cache::remove);
-        toInstall.forEach(p -> state.put(id(p), new SyncState.Entry(p.version().text(), p.integrity().toString(), projectDir.toString())));
-        state.write();
+        state.write(finalState[0]);
     }
 
     /** What config.toml becomes (every flag and removal in one edit each), the plugin directories to remove, and the changes they make. */

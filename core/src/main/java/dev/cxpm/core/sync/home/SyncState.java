@@ -12,6 +12,7 @@ import dev.cxpm.core.codexhome.VersionDir;
 import dev.cxpm.core.format.json.JsonFile;
 import dev.cxpm.core.format.json.JsonText;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -97,14 +98,90 @@ public final class SyncState {
     }
 
     public void write() {
-        ObjectNode root = JsonNodeFactory.instance.objectNode();
-        ObjectNode ps = root.putObject("plugins");
-        plugins.forEach((id, e) -> ps.putObject(id).put("version", e.version()).put("integrity", e.integrity()).put("project", e.project()));
+        write(contents());
+    }
+
+    /** The file's contents as the state is now: by hand ({@link #plainBytes}) or else through the tree. */
+    public record Contents(byte[] plain, String tree) {
+    }
+
+    /**
+     * What {@link #write()} would write now, to be written later by {@link #write(Contents)}: worked out while other work
+     * runs (a sync's placing, on the workers), so that writing it is all that is left for after.
+     */
+    public Contents contents() {
+        byte[] plain = plainBytes();
+        return new Contents(plain, plain == null ? tree() : null);
+    }
+
+    /** Writes contents, made by {@link #contents()} (when this state was as it is now). */
+    public void write(Contents contents) {
         try {
             Files.createDirectories(file.getParent());
-            TempPaths.replace(file, ".sync-state", JsonText.indented(root));
+            if (contents.plain() != null) {
+                TempPaths.replace(file, ".sync-state", contents.plain());
+            } else {
+                TempPaths.replace(file, ".sync-state", contents.tree());
+            }
         } catch (IOException e) {
             throw new UserError(UserError.Kind.IO, "cannot write " + file + ": " + e.getMessage(), null, e);
         }
+    }
+
+    /**
+     * The file's bytes as they are now, which Jackson's indented tree would write ({@link #tree}), made by hand when every
+     * string is printable ASCII other than a quote or a backslash (which the tree writes as they are): a sync of 1,000
+     * plugins writes this file twice, and the tree, its generator and the text's check for surrogates were ~10 ms of a fresh JVM's main
+     * thread, interpreted, with the other core idle. Any other string (an escape, a non-ASCII project path) goes through
+     * the tree, which escapes it and refuses what is not valid Unicode: null then (and for no plugins).
+     */
+    byte[] plainBytes() {
+        if (plugins.isEmpty()) {
+            return null;
+        }
+        String nl = System.lineSeparator();
+        StringBuilder b = new StringBuilder(plugins.size() * 220);
+        b.append('{').append(nl).append("  \"plugins\" : {");
+        String plainProject = null; // the project path last found plain: every entry of a sync names the same one
+        boolean first = true;
+        for (Map.Entry<String, Entry> e : plugins.entrySet()) {
+            Entry v = e.getValue();
+            if (!plain(e.getKey()) || !plain(v.version()) || !plain(v.integrity())) {
+                return null;
+            }
+            if (!v.project().equals(plainProject)) {
+                if (!plain(v.project())) {
+                    return null;
+                }
+                plainProject = v.project();
+            }
+            b.append(first ? "" : ",").append(nl).append("    \"").append(e.getKey()).append("\" : {").append(nl)
+                    .append("      \"version\" : \"").append(v.version()).append("\",").append(nl)
+                    .append("      \"integrity\" : \"").append(v.integrity()).append("\",").append(nl)
+                    .append("      \"project\" : \"").append(v.project()).append('"').append(nl)
+                    .append("    }");
+            first = false;
+        }
+        b.append(nl).append("  }").append(nl).append('}');
+        return b.toString().getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** Whether Jackson writes s as it is between quotes, and its UTF-8 is its chars: printable ASCII but a quote or a backslash. */
+    private static boolean plain(String s) {
+        for (int i = 0, n = s.length(); i < n; i++) {
+            char c = s.charAt(i);
+            if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The file's text through Jackson's tree and its default pretty printer. */
+    String tree() {
+        ObjectNode root = JsonNodeFactory.instance.objectNode();
+        ObjectNode ps = root.putObject("plugins");
+        plugins.forEach((id, e) -> ps.putObject(id).put("version", e.version()).put("integrity", e.integrity()).put("project", e.project()));
+        return JsonText.indented(root);
     }
 }

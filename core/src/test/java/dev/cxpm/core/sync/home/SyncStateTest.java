@@ -45,4 +45,47 @@ class SyncStateTest {
         Files.writeString(file, "{\"plugins\": {\"demo@fx\": {\"version\": \"1.0.0\", \"integrity\": \"i\", \"project\": \"p\"}, ");
         assertThat(SyncState.read(home).plugins()).as("a state that is not JSON is as none").isEmpty();
     }
+
+    /**
+     * A sync's own state (ids, versions, integrities and a project path of printable ASCII) is written by hand, not
+     * through Jackson's tree: the same bytes an ObjectMapper writes, for one plugin, many, and none; a state with one
+     * string Jackson escapes or that is not ASCII is written through the tree, whole.
+     */
+    @Test
+    void aPlainStateIsWrittenByHandAsAnObjectMapperWritesIt() throws Exception {
+        CodexHome home = new CodexHome(Files.createDirectories(tmp.resolve("codex")));
+        SyncState state = SyncState.read(home);
+        state.write();
+        assertThat(state.plainBytes()).as("no plugins: through the tree").isNull();
+        assertThat(Files.readString(SyncState.fileOf(home))).isEqualTo(JACKSON.writeValueAsString(expected(state)));
+
+        for (int i = 1; i <= 300; i++) {
+            state.put("plugin-" + i + "@fx", new SyncState.Entry("1." + i + ".0", i % 7 == 0 ? "" : "sha512-Ab+/" + i + "==",
+                    i % 2 == 0 ? "/srv/team project/p~!#$%&'()*+,-./:;<=>?@[]^_`{|}" : "/home/me/p"));
+            if (i == 1 || i == 300) {
+                state.write();
+                assertThat(state.plainBytes()).as("printable ASCII: by hand").isNotNull();
+                assertThat(Files.readString(SyncState.fileOf(home), StandardCharsets.UTF_8))
+                        .isEqualTo(JACKSON.writeValueAsString(expected(state)));
+            }
+        }
+        assertThat(SyncState.read(home).plugins()).isEqualTo(state.plugins());
+
+        for (String odd : new String[] {"/home/caf\u00e9", "/p/\"q\"", "/p\\q", "/p\tq", "/p\u007f"}) {
+            SyncState withOdd = SyncState.read(home);
+            withOdd.put("zz@fx", new SyncState.Entry("1.0.0", "sha512-x", odd));
+            assertThat(withOdd.plainBytes()).as(odd).isNull();
+            withOdd.write();
+            assertThat(Files.readString(SyncState.fileOf(home), StandardCharsets.UTF_8)).as(odd)
+                    .isEqualTo(JACKSON.writeValueAsString(expected(withOdd)));
+        }
+    }
+
+    private static ObjectNode expected(SyncState state) {
+        ObjectNode expected = JACKSON.createObjectNode();
+        ObjectNode plugins = expected.putObject("plugins");
+        state.plugins().forEach((id, e) -> plugins.putObject(id).put("version", e.version()).put("integrity", e.integrity())
+                .put("project", e.project()));
+        return expected;
+    }
 }
