@@ -94,12 +94,20 @@ public final class SearchCommand implements Runnable {
         } else {
             // rows made from the hits as they print, not held beside them
             List<Catalog.Hit> hits = found.hits();
-            Table.print(env.out(), hits.size() + 1, n -> {
-                if (n == 0) {
-                    return new String[] {"PLUGIN", "VERSION", "DESCRIPTION"};
+            Table.print(env.out(), new java.util.AbstractList<String[]>() {
+                @Override
+                public String[] get(int n) {
+                    if (n == 0) {
+                        return new String[] {"PLUGIN", "VERSION", "DESCRIPTION"};
+                    }
+                    Catalog.Summary i = hits.get(n - 1).item();
+                    return new String[] {i.id(), i.version().orElse("-"), oneLine(i.description().orElse(""))};
                 }
-                Catalog.Summary i = hits.get(n - 1).item();
-                return new String[] {i.id(), i.version().orElse("-"), oneLine(i.description().orElse(""))};
+
+                @Override
+                public int size() {
+                    return hits.size() + 1;
+                }
             });
             if (found.matched() > found.hits().size()) {
                 env.out().println("(" + found.hits().size() + " of " + found.matched() + " matching plugins shown; --limit "
