@@ -150,6 +150,34 @@ class ColdPathTest {
         assertThat(team.dir.resolve("codex-b/plugins/cache/fx/tool")).isDirectory();
     }
 
+    /**
+     * The project's marketplaces, read ahead on a worker while the lock is read, are waited for, not interrupted: a
+     * read-ahead still running when the lock was in (many marketplaces, a small lock; or a loaded machine) was stopped by
+     * the pool's close, and its next file's open threw (an interrupted thread's channel closes), making an error nobody
+     * reads, and index read them all again. Seen as this class's first test failing now and then at load 14.
+     */
+    @Test
+    void frozenWaitsForTheMarketplacesReadAheadInsteadOfInterruptingIt() throws Exception {
+        TeamFixture team = new TeamFixture(tmp.resolve("team")).plugin("app", "1.0.0");
+        StringBuilder toml = new StringBuilder("[marketplaces]\nfx = \"../market\"\n");
+        for (int m = 0; m < 40; m++) {
+            StringBuilder b = new StringBuilder("{\"name\": \"m" + m + "\", \"plugins\": [");
+            for (int i = 0; i < 300; i++) {
+                b.append(i == 0 ? "" : ", ").append("{\"name\": \"p").append(i).append("\", \"source\": \"./plugins/p").append(i).append("\"}");
+            }
+            TeamFixture.write(team.dir.resolve("m" + m + "/.agents/plugins/marketplace.json"), b.append("]}\n").toString());
+            toml.append("m").append(m).append(" = \"../m").append(m).append("\"\n");
+        }
+        team.toml(toml.append("\n[plugins]\napp = \"^1\"\n").toString());
+        Map<String, String> vars = new java.util.HashMap<>(team.env("codex-a"));
+        vars.put("PATH", System.getenv("PATH"));
+        assertThat(CliRun.in(team.project, vars, "sync", "--yes").exitCode()).isZero();
+        vars.put("CODEX_HOME", team.dir.resolve("codex-b").toString());
+        String initialized = coldRun(team.project, vars, List.of("sync", "--frozen"));
+        assertThat(initialized).as("an error made on the way").doesNotContain("'dev/cxpm/core/UserError'");
+        assertThat(team.dir.resolve("codex-b/plugins/cache/fx/app")).isDirectory();
+    }
+
     /** Runs cxpm in a JVM of its own; returns its log of class initializations. */
     private String coldRun(Map<String, String> vars, List<String> args) throws Exception {
         return coldRun(tmp, vars, args);

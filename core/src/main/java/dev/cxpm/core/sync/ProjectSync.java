@@ -151,17 +151,20 @@ public final class ProjectSync {
             // policy about what it declares: neither needs the other, and the lock's read was a serial stretch of every
             // sync (5-8 ms at 1,000 plugins). Taken after both, so a failure of either is thrown first, as before; a
             // failure here stops the read (closing the pool waits for it). The project's local marketplaces are read
-            // ahead likewise (ProjectMarketplaces.readAhead).
+            // ahead likewise (ProjectMarketplaces.readAhead), and waited for once the lock is in: closing the pool
+            // interrupts a job still running, and a read-ahead stopped half-way (a loaded machine, the lock read first)
+            // was thrown away to be read again by index, after making an error of the interrupted read.
             try (SmallPool beside = SmallPool.besideCaller()) {
                 java.util.concurrent.Future<Optional<Lockfile>> lock = beside.submit(() -> Lockfile.readIfPresent(projectDir));
                 manifest = project.isPresent() ? project.get() : ProjectManifest.read(projectDir);
                 ProjectManifest declared = manifest;
-                beside.submit(() -> { // its marketplaces for the index, on the other worker meanwhile
+                java.util.concurrent.Future<Void> marketplaces = beside.submit(() -> { // for the index, on the other worker meanwhile
                     sources.readAhead(declared);
                     return null;
                 });
                 checkDeclared(manifest);
                 existing = SmallPool.result(lock);
+                SmallPool.result(marketplaces);
             }
             return doSync(manifest, existing, options);
         } finally {
