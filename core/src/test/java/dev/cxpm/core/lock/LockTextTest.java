@@ -108,6 +108,56 @@ class LockTextTest {
         }
     }
 
+    /**
+     * Seeded random edits of every kind of entry (a character deleted, inserted or replaced from TOML's own syntax and
+     * the values' alphabets; a line dropped or doubled): whatever the text reader takes, the full read takes too, as the
+     * same lockfile (plugins in another order included: both sort them). A reader the hostile-input rules trust must
+     * never accept what the full read refuses or read it otherwise.
+     */
+    @Test
+    void randomEditsAreLeftToTheFullReadOrReadAsItReadsThem() {
+        String text = everyKind().toText();
+        String alphabet = "\"\\ \n\t\r=,{}[]#.-_/+~^<>*'0123456789abcdefxyzABZ\u00e9";
+        java.util.Random random = new java.util.Random(15);
+        int taken = 0;
+        for (int round = 0; round < 20_000; round++) {
+            StringBuilder m = new StringBuilder(text);
+            for (int edits = 1 + random.nextInt(3); edits > 0 && !m.isEmpty(); edits--) {
+                int at = random.nextInt(m.length());
+                char c = alphabet.charAt(random.nextInt(alphabet.length()));
+                switch (random.nextInt(5)) {
+                    case 0 -> m.deleteCharAt(at);
+                    case 1 -> m.insert(at, c);
+                    case 2 -> m.setCharAt(at, c);
+                    case 3 -> { // a line dropped
+                        int start = m.lastIndexOf("\n", at) + 1;
+                        int end = m.indexOf("\n", at);
+                        m.delete(start, end < 0 ? m.length() : end + 1);
+                    }
+                    default -> { // a line doubled
+                        int start = m.lastIndexOf("\n", at) + 1;
+                        int end = m.indexOf("\n", at);
+                        m.insert(start, m.substring(start, end < 0 ? m.length() : end + 1));
+                    }
+                }
+            }
+            String edited = m.toString();
+            Lockfile read = LockText.read(edited);
+            if (read == null) {
+                continue;
+            }
+            taken++;
+            Lockfile full;
+            try {
+                full = fullRead(edited);
+            } catch (UserError e) {
+                throw new AssertionError("the text reader took what the full read refuses (" + e.getMessage() + "):\n" + edited, e);
+            }
+            assertThat(read.toText()).as("taken by the text reader: %s", edited).isEqualTo(full.toText());
+        }
+        assertThat(taken).as("edits that still read (a value changed within its rules)").isPositive();
+    }
+
     @Test
     void aLockfileTheFullReadRefusesIsRefusedWithTheSameWords() {
         String text = LockfileTest.sample().toText().replace("integrity = \"" + LockfileTest.A_SUM, "integrity = \"sha512-nope");
