@@ -1,12 +1,10 @@
 package dev.cxpm.cli;
 
 import static dev.cxpm.cli.DaemonFrames.MAX_REQUEST;
-import static dev.cxpm.cli.DaemonFrames.done;
 
-import dev.cxpm.cli.DaemonFrames.LiveStderr;
+import dev.cxpm.cli.DaemonFrames.Answer;
 import dev.cxpm.cli.DaemonFrames.Request;
 import java.io.BufferedInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -60,7 +58,9 @@ import jdk.net.ExtendedSocketOptions;
  * command) or {@code STALE} (its jar was rebuilt, or a dev checkout's sources changed: nothing ran, the launcher
  * builds if need be and runs the command itself), or {@code ACCEPTED}
  * and then, while the command runs, {@code ERR <n>} lines each followed by n bytes of its stderr as it
- * writes them (a progress line is drawn as the work goes, not at the end), and once it finished {@code
+ * writes them (a progress line is drawn as the work goes, not at the end), {@code TXT <n>} or {@code OUT <n>} lines each
+ * followed by n bytes of its stdout, sent at every {@link DaemonFrames#STDOUT_CHUNK} bytes and before stderr that
+ * follows it ({@link DaemonFrames.Answer}: the daemon holds at most that much of any output), and once it finished {@code
  * DONE <exit code> <n>} followed by stdout's n bytes when they are few and hold no NUL byte (bash reads them in one
  * go, without a fork: {@link DaemonFrames#done}), else {@code DONE <exit code>} followed by stdout's bytes to the end of the
  * connection. Anything else, and the daemon hangs up. It exits after
@@ -341,11 +341,10 @@ public final class Daemon {
         }
     }
 
-    private static void run(Request request, OutputStream socketOut) throws IOException {
-        ByteArrayOutputStream stdout = new ByteArrayOutputStream();
-        LiveStderr stderr = new LiveStderr(socketOut);
-        PrintWriter out = new PrintWriter(new OutputStreamWriter(stdout, StandardCharsets.UTF_8), true);
-        PrintWriter err = new PrintWriter(new OutputStreamWriter(stderr, StandardCharsets.UTF_8), true);
+    private static void run(Request request, OutputStream socketOut) {
+        Answer answer = new Answer(socketOut);
+        PrintWriter out = new PrintWriter(new OutputStreamWriter(answer.out, StandardCharsets.UTF_8), true);
+        PrintWriter err = new PrintWriter(new OutputStreamWriter(answer.err, StandardCharsets.UTF_8), true);
         Env.Stderr caller = request.terminal() ? Env.Stderr.TERMINAL : Env.Stderr.OTHER;
         int code;
         try {
@@ -356,11 +355,7 @@ public final class Daemon {
         }
         out.flush();
         err.flush();
-        byte[] done = done(code, stdout.toByteArray());
-        synchronized (socketOut) {
-            socketOut.write(done);
-            socketOut.flush();
-        }
+        answer.done(code);
     }
 
     private void forgetFile() {

@@ -13,8 +13,8 @@ import java.util.Map;
 
 /**
  * What goes over a {@link Daemon} connection once the handshake is done (the protocol is told in Daemon's comment): the
- * request's NUL-terminated fields in, and out the {@code ERR <n>} frames of a command's stderr as it writes them and
- * the {@code DONE} frame that ends the answer.
+ * request's NUL-terminated fields in, and out the frames of a command's stderr ({@code ERR <n>}) and stdout ({@code
+ * TXT <n>}, {@code OUT <n>}) as it writes them and the {@code DONE} frame that ends the answer.
  */
 final class DaemonFrames {
     /** Working directory, arguments and environment together: a shell's are a few KB, the kernel's limit 2 MiB. */
@@ -29,62 +29,144 @@ final class DaemonFrames {
     }
 
     /**
+     * The most stdout the daemon holds for a command: past it, what the command wrote goes to the launcher in a frame
+     * ({@link Answer}), so a command that prints hundreds of MB (a search --json over huge marketplaces) costs the
+     * daemon this much, not four times its output. The launcher forks a {@code head -c} per frame past
+     * {@link #STDOUT_WITH_LENGTH}: 256 KiB took a quarter of 64 KiB's CPU for 80 MB (docs/BENCHMARKS.md, "wt-stream").
+     */
+    static final int STDOUT_CHUNK = 256 * 1024;
+
+    /**
      * The last frame: the exit code, and stdout with its length when bash can read it in one go into a variable (at
      * most {@link #STDOUT_WITH_LENGTH} bytes, none of them NUL), else to the end of the connection (the launcher's cat).
      */
     static byte[] done(int code, byte[] stdout) {
-        boolean withLength = stdout.length <= STDOUT_WITH_LENGTH;
-        for (int i = 0; withLength && i < stdout.length; i++) {
-            withLength = stdout[i] != 0;
-        }
-        ByteArrayOutputStream done = new ByteArrayOutputStream(stdout.length + 24); // one write: one segment, no wait
-        done.writeBytes(("DONE " + code + (withLength ? " " + stdout.length : "") + "\n").getBytes(StandardCharsets.US_ASCII));
-        done.writeBytes(stdout);
-        return done.toByteArray();
+        return frame("DONE " + code, stdout, 0, stdout.length, true);
     }
 
     /**
-     * A command's stderr, sent to the launcher in an {@code ERR <n>} frame at each flush. A launcher that went away
-     * (Ctrl-C) must not stop the command half-way: what it can no longer be shown is dropped.
+     * A frame of a command's stdout sent before the end: {@code TXT <n>} when bash can read its n bytes into a
+     * variable (few, no NUL), else {@code OUT <n>}, which the launcher copies with {@code head -c}.
      */
-    static final class LiveStderr extends OutputStream {
-        private final OutputStream socket;
-        private final ByteArrayOutputStream pending = new ByteArrayOutputStream();
-        private boolean gone;
+    static byte[] stdout(byte[] b, int off, int len) {
+        return frame(readable(b, off, len) ? "TXT" : "OUT", b, off, len, false);
+    }
 
-        LiveStderr(OutputStream socket) {
+    private static boolean readable(byte[] b, int off, int len) {
+        boolean ok = len <= STDOUT_WITH_LENGTH;
+        for (int i = off; ok && i < off + len; i++) {
+            ok = b[i] != 0;
+        }
+        return ok;
+    }
+
+    private static byte[] frame(String head, byte[] b, int off, int len, boolean lengthOnlyIfReadable) {
+        boolean withLength = !lengthOnlyIfReadable || readable(b, off, len);
+        ByteArrayOutputStream frame = new ByteArrayOutputStream(len + 24); // one write: one segment, no wait
+        frame.writeBytes((head + (withLength ? " " + len : "") + "\n").getBytes(StandardCharsets.US_ASCII));
+        frame.write(b, off, len);
+        return frame.toByteArray();
+    }
+
+    /**
+     * A command's answer on the socket, in the order its output was written: stderr in an {@code ERR <n>} frame at each
+     * flush (a progress line is drawn as the work goes), stdout held until {@link #STDOUT_CHUNK} bytes or until stderr
+     * is sent (what was printed first is shown first, as on a terminal), then {@code DONE}: a command whose stdout is
+     * small and writes no stderr after it is answered in one write, as before. A launcher that went away (Ctrl-C, a
+     * reader of its stdout that closed) must not stop the command half-way: what it can no longer be shown is dropped,
+     * and the command runs to its end and frees the daemon for the next.
+     */
+    static final class Answer {
+        private final OutputStream socket;
+        private final ByteArrayOutputStream stdout = new ByteArrayOutputStream();
+        private final ByteArrayOutputStream stderr = new ByteArrayOutputStream();
+        private boolean gone;
+        /** The most stdout held at once, for tests. */
+        private int mostHeld;
+        final OutputStream out = new OutputStream() {
+            @Override
+            public void write(int b) {
+                write(new byte[] {(byte) b}, 0, 1);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) {
+                writeStdout(b, off, len);
+            }
+        };
+        final OutputStream err = new OutputStream() {
+            @Override
+            public void write(int b) {
+                write(new byte[] {(byte) b}, 0, 1);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) {
+                synchronized (Answer.this) {
+                    stderr.write(b, off, len);
+                }
+            }
+
+            @Override
+            public void flush() {
+                flushStderr();
+            }
+        };
+
+        Answer(OutputStream socket) {
             this.socket = socket;
         }
 
-        @Override
-        public synchronized void write(int b) {
-            pending.write(b);
-        }
-
-        @Override
-        public synchronized void write(byte[] b, int off, int len) {
-            pending.write(b, off, len);
-        }
-
-        @Override
-        public synchronized void flush() {
-            if (pending.size() == 0) {
-                return;
-            }
-            if (!gone) {
-                synchronized (socket) {
-                    try {
-                        ByteArrayOutputStream frame = new ByteArrayOutputStream(pending.size() + 16);
-                        frame.writeBytes(("ERR " + pending.size() + "\n").getBytes(StandardCharsets.US_ASCII));
-                        pending.writeTo(frame);
-                        frame.writeTo(socket);
-                        socket.flush();
-                    } catch (IOException e) {
-                        gone = true;
-                    }
+        private synchronized void writeStdout(byte[] b, int off, int len) {
+            while (len > 0) {
+                int n = Math.min(len, STDOUT_CHUNK - stdout.size());
+                stdout.write(b, off, n);
+                mostHeld = Math.max(mostHeld, stdout.size());
+                off += n;
+                len -= n;
+                if (stdout.size() == STDOUT_CHUNK) {
+                    sendStdout();
                 }
             }
-            pending.reset();
+        }
+
+        private synchronized void flushStderr() {
+            if (stderr.size() == 0) {
+                return;
+            }
+            sendStdout();
+            send(frame("ERR", stderr.toByteArray(), 0, stderr.size(), false));
+            stderr.reset();
+        }
+
+        private void sendStdout() {
+            if (stdout.size() > 0) {
+                send(DaemonFrames.stdout(stdout.toByteArray(), 0, stdout.size()));
+                stdout.reset();
+            }
+        }
+
+        /** Ends the answer: what stdout is left goes with the exit code. */
+        synchronized void done(int code) {
+            flushStderr();
+            send(DaemonFrames.done(code, stdout.toByteArray()));
+            stdout.reset();
+        }
+
+        synchronized int mostHeld() {
+            return mostHeld;
+        }
+
+        private void send(byte[] frame) {
+            if (gone) {
+                return;
+            }
+            try {
+                socket.write(frame);
+                socket.flush();
+            } catch (IOException e) {
+                gone = true;
+            }
         }
     }
 

@@ -50,16 +50,27 @@ class ReleaseDaemonTest {
         assertThat(daemons()).singleElement().satisfies(d -> assertThat(Path.of("/proc", String.valueOf(d.pid()), "exe").toRealPath())
                 .as("the daemon runs on the release's own runtime").isEqualTo(release.resolve("runtime/bin/java").toRealPath()));
 
-        List<List<String>> commands = List.of(List.of("validate", "demo"), List.of("pack", "demo", "--dry-run", "--json"),
-                List.of("list", "--json"), List.of("--version"), List.of("validate", "no-such-plugin"));
         Map<String, String> fresh = new HashMap<>(env);
         fresh.put("CXPM_DAEMON", "0");
+        // a marketplace of 5,000 entries: `search tool --json` prints 1.2 MB, which the daemon sends in frames as it is written
+        Path market = Files.createDirectories(tmp.resolve("big/.agents/plugins"));
+        StringBuilder entries = new StringBuilder();
+        for (int i = 1; i <= 5000; i++) {
+            entries.append(i == 1 ? "" : ",").append(String.format("{\"name\":\"tool-%04d\",\"source\":\"./plugins/tool-%04d\"}", i, i));
+        }
+        Files.writeString(market.resolve("marketplace.json"), "{\"name\":\"big\",\"plugins\":[" + entries + "]}");
+        Run add = run(fresh, work, "cxpm", "marketplace", "add", tmp.resolve("big").toString());
+        assertThat(add.code()).as(add.all()).isZero();
+
+        List<List<String>> commands = List.of(List.of("validate", "demo"), List.of("pack", "demo", "--dry-run", "--json"),
+                List.of("list", "--json"), List.of("--version"), List.of("validate", "no-such-plugin"), List.of("search", "tool", "--json"));
         List<Run> expected = new ArrayList<>();
         for (List<String> command : commands) {
             expected.add(cxpm(fresh, work, command));
         }
         assertThat(expected.get(3).out()).isEqualTo("cxpm " + VERSION + "\n");
         assertThat(expected.get(4).code()).as("an error comes back as an error").isNotZero();
+        assertThat(expected.get(5).out().length()).as("search's output").isGreaterThan(1_000_000);
 
         Path java = release.resolve("runtime/bin/java");
         Path coldMark = tmp.resolve("a-jvm-was-started");

@@ -36,7 +36,13 @@ public final class Marketplace {
     static final Set<String> RESERVED_NAMES = Set.of("openai-curated");
 
     private final Path root;
-    private final JsonFile json;
+    /**
+     * Not the parsed file ({@link JsonFile}: its text and tree, several times the manifest's size), which a marketplace
+     * of 100,000 entries would keep for every holder (a search, a sync's index) though no caller reads it after
+     * {@link #read}: only what they ask for.
+     */
+    private final Path manifestFile;
+    private final Optional<String> displayName;
     private final String name;
     private final List<MarketplaceEntry> plugins;
     private final List<Finding> fileErrors;
@@ -45,7 +51,8 @@ public final class Marketplace {
     private Marketplace(Path root, JsonFile json, String name, List<MarketplaceEntry> plugins,
             List<Finding> fileErrors, List<Finding> skipped) {
         this.root = root;
-        this.json = json;
+        this.manifestFile = json.path();
+        this.displayName = text(json.root().path("interface").path("displayName"));
         this.name = name;
         this.plugins = plugins;
         this.fileErrors = fileErrors;
@@ -186,11 +193,7 @@ public final class Marketplace {
     }
 
     public Path manifestFile() {
-        return json.path();
-    }
-
-    public JsonFile json() {
-        return json;
+        return manifestFile;
     }
 
     /** The marketplace name ({@code ""} when the manifest has none, which is a whole-file error). */
@@ -199,7 +202,7 @@ public final class Marketplace {
     }
 
     public Optional<String> displayName() {
-        return text(json.root().path("interface").path("displayName"));
+        return displayName;
     }
 
     /** Valid entries only, first of duplicates wins (Codex behaviour). */

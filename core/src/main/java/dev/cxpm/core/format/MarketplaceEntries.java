@@ -93,7 +93,7 @@ final class MarketplaceEntries {
             return Optional.empty();
         }
         return Optional.of(new MarketplaceEntry(name, source.get(), install, auth, text(e.path("category")),
-                text(e.path("description")), text(e.path("version")), e));
+                text(e.path("description")), text(e.path("version"))));
     }
 
     private static Optional<PluginSource> readSource(JsonFile json, String at, String name, List<Finding> skipped) {

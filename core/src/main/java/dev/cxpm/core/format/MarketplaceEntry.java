@@ -1,9 +1,11 @@
 package dev.cxpm.core.format;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Optional;
 
-/** One plugin a marketplace offers, as Codex reads it; {@code raw} keeps the entry's full JSON. */
+/**
+ * One plugin a marketplace offers, as Codex reads it: what its callers read, not the entry's JSON (a marketplace of
+ * 100,000 entries is held by a search or a sync's index whole).
+ */
 public record MarketplaceEntry(String name, PluginSource source, InstallPolicy installPolicy, AuthPolicy authPolicy,
-        Optional<String> category, Optional<String> description, Optional<String> version, JsonNode raw) {
+        Optional<String> category, Optional<String> description, Optional<String> version) {
 }

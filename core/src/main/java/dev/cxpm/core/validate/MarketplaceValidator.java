@@ -67,15 +67,15 @@ public final class MarketplaceValidator {
         }
         for (MarketplaceEntry e : m.plugins()) {
             if (e.source() instanceof PluginSource.Local local) {
-                checkLocal(m, e, local, p);
+                checkLocal(m, json, e, local, p);
             }
         }
         return p.list();
     }
 
-    private static void checkLocal(Marketplace m, MarketplaceEntry e, PluginSource.Local local, Problems p) {
+    private static void checkLocal(Marketplace m, JsonFile json, MarketplaceEntry e, PluginSource.Local local, Problems p) {
         Path file = m.manifestFile();
-        int line = PluginValidator.entryLine(m, e.name());
+        int line = PluginValidator.entryLine(json, e.name());
         Path dir = m.localPluginDir(local);
         if (!Files.isDirectory(dir)) {
             p.strict("marketplace.plugin-missing", file, line, "plugin `" + e.name() + "`: directory " + local.path()

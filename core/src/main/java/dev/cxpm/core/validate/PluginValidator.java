@@ -274,7 +274,7 @@ public final class PluginValidator {
             }
             for (MarketplaceEntry e : m.plugins()) {
                 if (e.source() instanceof PluginSource.Local local && sameDir(m.localPluginDir(local), plugin.root())) {
-                    int line = entryLine(m, e.name());
+                    int line = entryLine(parsed.file(), e.name());
                     if (e.installPolicy() == InstallPolicy.NOT_AVAILABLE) {
                         codex.reject("marketplace.not-available", m.manifestFile(), line, "plugin `" + e.name()
                                 + "` is not available for install in marketplace `" + m.name()
@@ -298,11 +298,12 @@ public final class PluginValidator {
         }
     }
 
-    static int entryLine(Marketplace m, String name) {
-        JsonNode list = m.json().root().path("plugins");
+    /** The line of a marketplace manifest's first entry of this name (0: none); json is the manifest as parsed. */
+    static int entryLine(JsonFile json, String name) {
+        JsonNode list = json.root().path("plugins");
         for (int i = 0; i < list.size(); i++) {
             if (name.equals(list.get(i).path("name").asText(null))) {
-                return m.json().lineOf("/plugins/" + i);
+                return json.lineOf("/plugins/" + i);
             }
         }
         return 0;
