@@ -95,6 +95,9 @@ public final class Main implements Runnable {
             return;
         }
         int code = run(env, args);
+        if (env.out().checkError()) { // flushes; a write to a pipe nobody reads failed (the JVM ignores SIGPIPE)
+            code = ExitCodes.BROKEN_PIPE;
+        }
         if (code != ExitCodes.OK || othersRunning()) {
             System.exit(code);
         }

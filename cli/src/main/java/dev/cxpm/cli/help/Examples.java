@@ -17,7 +17,8 @@ public final class Examples {
      * last lines of every help, after the examples ({@code CommandTree} adds them to each command's).
      */
     public static final String EXIT_CODES = "Exit codes: 0 ok, 1 invalid input or failed check, 2 bad usage, 3 not found,%n"
-            + "4 network, 5 integrity, 6 conflict or locked, 7 file system, 8 blocked by policy, 9 not approved (cxpm approve), 70 internal error.";
+            + "4 network, 5 integrity, 6 conflict or locked, 7 file system, 8 blocked by policy, 9 not approved (cxpm approve), 70 internal error,%n"
+            + "141 stdout's reader went away (| head).";
 
     record Example(String commandLine, String explanation) {
     }
