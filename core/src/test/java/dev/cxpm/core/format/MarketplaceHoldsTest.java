@@ -4,19 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cxpm.core.format.json.JsonFile;
-import java.lang.reflect.Field;
-import java.lang.reflect.Modifier;
-import java.lang.reflect.RecordComponent;
+import dev.cxpm.testkit.Reachable;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Collection;
-import java.util.Collections;
-import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -49,55 +40,8 @@ class MarketplaceHoldsTest {
         assertThat(m.plugins().getFirst().description()).contains("the first");
         assertThat(m.skipped()).isNotEmpty();
         assertThat(m.manifestFile()).isEqualTo(tmp.resolve(".agents/plugins/marketplace.json"));
-        List<Object> held = reachedFrom(m);
+        List<Object> held = Reachable.from(m, JsonNode.class::isInstance);
         assertThat(held).noneMatch(o -> o instanceof JsonNode || o instanceof JsonFile);
         assertThat(held).filteredOn(String.class::isInstance).noneMatch(s -> ((String) s).contains("\"plugins\""));
-    }
-
-    /** Every object reachable from root through cxpm's own objects, records, collections, maps, optionals and arrays. */
-    private static List<Object> reachedFrom(Object root) throws Exception {
-        List<Object> reached = new ArrayList<>();
-        Set<Object> seen = Collections.newSetFromMap(new IdentityHashMap<>());
-        List<Object> todo = new ArrayList<>(List.of(root));
-        while (!todo.isEmpty()) {
-            Object o = todo.removeLast();
-            if (o == null || !seen.add(o)) {
-                continue;
-            }
-            reached.add(o);
-            switch (o) {
-                case JsonNode leaf -> { } // found: not walked into
-                case Collection<?> c -> todo.addAll(c);
-                case Map<?, ?> map -> map.forEach((k, v) -> {
-                    todo.add(k);
-                    todo.add(v);
-                });
-                case Optional<?> opt -> opt.ifPresent(todo::add);
-                case Object[] arr -> todo.addAll(List.of(arr));
-                default -> todo.addAll(fields(o));
-            }
-        }
-        return reached;
-    }
-
-    private static List<Object> fields(Object o) throws Exception {
-        List<Object> out = new ArrayList<>();
-        Class<?> c = o.getClass();
-        if (c.isRecord()) {
-            for (RecordComponent rc : c.getRecordComponents()) {
-                rc.getAccessor().setAccessible(true);
-                out.add(rc.getAccessor().invoke(o));
-            }
-            return out;
-        }
-        for (Class<?> k = c; k != null && k.getName().startsWith("dev.cxpm."); k = k.getSuperclass()) {
-            for (Field f : k.getDeclaredFields()) {
-                if (!Modifier.isStatic(f.getModifiers()) && !f.getType().isPrimitive()) {
-                    f.setAccessible(true);
-                    out.add(f.get(o));
-                }
-            }
-        }
-        return out;
     }
 }

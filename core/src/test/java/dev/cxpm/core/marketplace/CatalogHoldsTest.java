@@ -4,18 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cxpm.core.codexhome.CodexHome;
 import dev.cxpm.core.format.Marketplace;
-import java.lang.reflect.Field;
-import java.lang.reflect.Modifier;
-import java.lang.reflect.RecordComponent;
+import dev.cxpm.testkit.Reachable;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -69,63 +64,12 @@ class CatalogHoldsTest {
         assertThat(manifestsReachedFrom(items)).isEmpty();
     }
 
-    /**
-     * Every object reachable from root through cxpm's own objects, records, collections and optionals that is a
-     * marketplace's parsed manifest (or what carries one); other JDK objects (strings, paths, instants) are leaves (a
-     * path is iterable, but over new paths of its names).
-     */
+    /** The marketplaces' parsed manifests (or what carries one) reachable from root ({@link Reachable}). */
     static List<Object> manifestsReachedFrom(Object root) {
-        List<Object> manifests = new ArrayList<>();
-        Set<Object> seen = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
-        List<Object> todo = new ArrayList<>(List.of(root));
-        while (!todo.isEmpty()) {
-            Object o = todo.removeLast();
-            if (o == null || !seen.add(o)) {
-                continue;
-            }
-            if (o instanceof Marketplace || o instanceof Marketplaces.Configured) {
-                manifests.add(o);
-                continue;
-            }
-            switch (o) {
-                case java.util.Collection<?> it -> it.forEach(todo::add);
-                case Map<?, ?> m -> m.forEach((k, v) -> {
-                    todo.add(k);
-                    todo.add(v);
-                });
-                case Optional<?> opt -> opt.ifPresent(todo::add);
-                case Object[] arr -> todo.addAll(java.util.Arrays.asList(arr));
-                default -> todo.addAll(fields(o));
-            }
-        }
-        return manifests;
+        return Reachable.from(root, CatalogHoldsTest::manifest).stream().filter(CatalogHoldsTest::manifest).toList();
     }
 
-    private static List<Object> fields(Object o) {
-        List<Object> out = new ArrayList<>();
-        Class<?> c = o.getClass();
-        try {
-            if (c.isRecord()) {
-                for (RecordComponent rc : c.getRecordComponents()) {
-                    rc.getAccessor().setAccessible(true);
-                    out.add(rc.getAccessor().invoke(o));
-                }
-                return out;
-            }
-            if (!c.getName().startsWith("dev.cxpm.")) {
-                return out;
-            }
-            for (Class<?> k = c; k != null && k.getName().startsWith("dev.cxpm."); k = k.getSuperclass()) {
-                for (Field f : k.getDeclaredFields()) {
-                    if (!Modifier.isStatic(f.getModifiers()) && !f.getType().isPrimitive()) {
-                        f.setAccessible(true);
-                        out.add(f.get(o));
-                    }
-                }
-            }
-        } catch (ReflectiveOperationException e) {
-            throw new AssertionError(e);
-        }
-        return out;
+    private static boolean manifest(Object o) {
+        return o instanceof Marketplace || o instanceof Marketplaces.Configured;
     }
 }
