@@ -146,7 +146,7 @@ public final class MarketplaceCommand implements Runnable {
                         c.entry().sparsePaths().forEach(s.putArray("sparsePaths")::add);
                     }
                     c.registry().ifPresent(u -> m.put("registry", u.toString()));
-                    m.put("plugins", c.manifest().map(x -> x.plugins().size()).orElse(0));
+                    m.put("plugins", c.manifest().map(x -> x.pluginCount()).orElse(0));
                     c.fetchedAt().ifPresent(t -> m.put("fetchedAt", t.toString()));
                     c.problem().ifPresent(p -> m.put("problem", p));
                 });
@@ -157,7 +157,7 @@ public final class MarketplaceCommand implements Runnable {
             int[] rows = {0};
             ctx.marketplaces().forEach(c -> {
                 rows[0]++;
-                t.row(c.name(), c.sourceType(), c.manifest().map(x -> String.valueOf(x.plugins().size())).orElse("-"),
+                t.row(c.name(), c.sourceType(), c.manifest().map(x -> String.valueOf(x.pluginCount())).orElse("-"),
                         c.fetchedAt().map(f -> age(Duration.between(f, now))).orElse("-"),
                         c.root() + c.problem().map(p -> "  (unreadable: " + p + ")").orElse(""));
             });

@@ -44,19 +44,38 @@ public final class Marketplace {
     private final Path manifestFile;
     private final Optional<String> displayName;
     private final String name;
+    /** The valid entries, held; null when they are read again from {@link #bytes} at each walk ({@link #open}). */
     private final List<MarketplaceEntry> plugins;
     private final List<Finding> fileErrors;
     private final List<Finding> skipped;
+    /** The manifest's bytes (at most {@link JsonFile#MAX_BYTES}), checked, when the entries are not held; else null. */
+    private final byte[] bytes;
+    /**
+     * When the entries are not all held: the sorted {@link #nameHash}es of the valid entries' names (what
+     * {@link #mayList} answers from, 8 bytes an entry), and those of them met more than once (a walk tells each such
+     * name's first entry by its name).
+     */
+    private final long[] names;
+    private final long[] repeated;
 
-    private Marketplace(Path root, JsonFile json, String name, List<MarketplaceEntry> plugins,
-            List<Finding> fileErrors, List<Finding> skipped) {
+    private Marketplace(Path root, Path manifestFile, Optional<String> displayName, String name, List<MarketplaceEntry> plugins,
+            List<Finding> fileErrors, List<Finding> skipped, byte[] bytes, long[] names, long[] repeated) {
         this.root = root;
-        this.manifestFile = json.path();
-        this.displayName = text(json.root().path("interface").path("displayName"));
+        this.manifestFile = manifestFile;
+        this.displayName = displayName;
         this.name = name;
         this.plugins = plugins;
         this.fileErrors = fileErrors;
         this.skipped = skipped;
+        this.bytes = bytes;
+        this.names = names;
+        this.repeated = repeated;
+    }
+
+    private Marketplace(Path root, JsonFile json, String name, List<MarketplaceEntry> plugins,
+            List<Finding> fileErrors, List<Finding> skipped) {
+        this(root, json.path(), text(json.root().path("interface").path("displayName")), name, plugins, fileErrors, skipped,
+                null, null, null);
     }
 
     public static Optional<Path> findManifest(Path marketplaceRoot) {
@@ -104,9 +123,35 @@ public final class Marketplace {
     /** Loads as {@code codex plugin marketplace add} does: INVALID_INPUT on any whole-file error. */
     public static Marketplace load(Path marketplaceRoot) {
         Path root = marketplaceRoot.toAbsolutePath().normalize();
-        Path file = findManifest(root).orElseThrow(() -> new UserError(UserError.Kind.INVALID_INPUT,
+        return load(root, manifestOf(root));
+    }
+
+    private static Path manifestOf(Path root) {
+        return findManifest(root).orElseThrow(() -> new UserError(UserError.Kind.INVALID_INPUT,
                 "invalid marketplace file `" + root + "`: " + noManifest(root),
                 "create .agents/plugins/marketplace.json"));
+    }
+
+    /**
+     * What {@link #load} accepts and refuses, with the same errors, but the entries not held: each walk
+     * ({@link #forEachPlugin}, {@link #plugin}) reads them again from the manifest's bytes, one entry's tree at a time, so
+     * one marketplace of 100,000 entries costs its bytes, not their text, tree and entries at once. The manifest is read
+     * once; a manifest that is not accepted is read again by {@link #load}, whose errors (file, line, hint) it gives.
+     */
+    public static Marketplace open(Path marketplaceRoot) {
+        Path root = marketplaceRoot.toAbsolutePath().normalize();
+        Path file = manifestOf(root);
+        byte[] bytes = JsonFile.bytesIfReadable(file);
+        Marketplace m = bytes == null ? null : MarketplaceEntries.check(root, file, bytes);
+        return m != null ? m : load(root, file);
+    }
+
+    static Marketplace streamed(Path root, Path file, Optional<String> displayName, String name, byte[] bytes, long[] names,
+            long[] repeated) {
+        return new Marketplace(root, file, displayName, name, null, List.of(), List.of(), bytes, names, repeated);
+    }
+
+    private static Marketplace load(Path root, Path file) {
         Marketplace m = read(root, JsonFile.read(file));
         if (!m.fileErrors.isEmpty()) {
             Finding f = m.fileErrors.getFirst();
@@ -157,7 +202,7 @@ public final class Marketplace {
         } else {
             Set<String> seen = new HashSet<>();
             for (int i = 0; i < list.size(); i++) {
-                MarketplaceEntries.read(json, i, errors, skipped, seen).ifPresent(entries::add);
+                MarketplaceEntries.read(file, list.get(i), i, json::lineOf, errors::add, skipped::add, seen).ifPresent(entries::add);
             }
         }
         return new Marketplace(marketplaceRoot, json, name, List.copyOf(entries), List.copyOf(errors), List.copyOf(skipped));
@@ -205,13 +250,57 @@ public final class Marketplace {
         return displayName;
     }
 
-    /** Valid entries only, first of duplicates wins (Codex behaviour). */
+    /** Valid entries only, first of duplicates wins (Codex behaviour); for an {@link #open}ed one, read into a list here. */
     public List<MarketplaceEntry> plugins() {
-        return plugins;
+        if (plugins != null) {
+            return plugins;
+        }
+        List<MarketplaceEntry> all = new ArrayList<>();
+        forEachPlugin(all::add);
+        return List.copyOf(all);
     }
 
-    /** The first entry with this name, as Codex takes it; looked up, not scanned, as sync asks once per plugin. */
+    /** Each valid entry in turn, in the manifest's order, first of duplicates only; an {@link #open}ed one holds one at a time. */
+    public void forEachPlugin(java.util.function.Consumer<MarketplaceEntry> visit) {
+        if (plugins != null) {
+            plugins.forEach(visit);
+        } else {
+            MarketplaceEntries.walk(this, bytes, repeated, e -> {
+                visit.accept(e);
+                return true;
+            });
+        }
+    }
+
+    /** How many valid entries (duplicates counted once). */
+    public int pluginCount() {
+        if (plugins != null) {
+            return plugins.size();
+        }
+        int[] n = {0};
+        forEachPlugin(e -> n[0]++);
+        return n[0];
+    }
+
+    /**
+     * The first entry with this name, as Codex takes it; looked up, not scanned, as sync asks once per plugin (an
+     * {@link #open}ed one is walked up to it, unless {@link #mayList} says it is not there).
+     */
     public Optional<MarketplaceEntry> plugin(String pluginName) {
+        if (plugins == null) {
+            if (!mayList(pluginName)) {
+                return Optional.empty();
+            }
+            MarketplaceEntry[] found = {null};
+            MarketplaceEntries.walk(this, bytes, repeated, e -> {
+                if (!e.name().equals(pluginName)) {
+                    return true;
+                }
+                found[0] = e;
+                return false;
+            });
+            return Optional.ofNullable(found[0]);
+        }
         Map<String, MarketplaceEntry> index = byName;
         if (index == null) {
             index = new HashMap<>();
@@ -224,6 +313,45 @@ public final class Marketplace {
     }
 
     private volatile Map<String, MarketplaceEntry> byName;
+
+    /** False when this marketplace surely lists no valid entry of that name; true when it may (or, held, does). */
+    public boolean mayList(String pluginName) {
+        if (names != null) {
+            return java.util.Arrays.binarySearch(names, nameHash(pluginName)) >= 0;
+        }
+        return plugin(pluginName).isPresent();
+    }
+
+    /**
+     * This marketplace holding the entries named in wanted only (the others let go as they are read), and still
+     * answering {@link #mayList} for every name: what a caller that will look up a few names keeps of a large one.
+     */
+    public Marketplace keeping(java.util.Set<String> wanted) {
+        List<MarketplaceEntry> kept = new ArrayList<>();
+        long[] all = names;
+        if (all == null) {
+            all = new long[plugins.size()];
+            for (int i = 0; i < all.length; i++) {
+                all[i] = nameHash(plugins.get(i).name());
+            }
+            java.util.Arrays.sort(all);
+        }
+        forEachPlugin(e -> {
+            if (wanted.contains(e.name())) {
+                kept.add(e);
+            }
+        });
+        return new Marketplace(root, manifestFile, displayName, name, List.copyOf(kept), fileErrors, skipped, null, all, null);
+    }
+
+    /** A 64-bit FNV-1a hash of a name's characters: {@link #mayList}'s filter and a walk's repeated names. */
+    static long nameHash(String s) {
+        long h = 0xcbf29ce484222325L;
+        for (int i = 0; i < s.length(); i++) {
+            h = (h ^ s.charAt(i)) * 0x100000001b3L;
+        }
+        return h;
+    }
 
     /** Why Codex would reject the whole file; empty when it accepts it. */
     public List<Finding> fileErrors() {

@@ -4,11 +4,12 @@ import static dev.cxpm.core.format.Marketplace.typeName;
 import static dev.cxpm.core.format.OptionalFields.text;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.cxpm.core.format.json.JsonFile;
+import dev.cxpm.core.format.json.StreamedJson;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
+import java.util.function.ToIntFunction;
 
 /**
  * One {@code plugins[]} entry of a marketplace manifest, read as Codex reads it: a problem that makes Codex reject the
@@ -19,27 +20,180 @@ final class MarketplaceEntries {
     private MarketplaceEntries() {
     }
 
-    static Optional<MarketplaceEntry> read(JsonFile json, int i, List<Finding> errors, List<Finding> skipped,
-            Set<String> seen) {
-        Path file = json.path();
+    /** Entries read from a stream: no line is asked for (a finding makes the caller read the file whole to report it). */
+    private static final ToIntFunction<String> NO_LINES = pointer -> 0;
+
+    /** A problem that rejects the whole manifest, met while streaming it: the check stops, and the file is read whole to say it. */
+    private static final class Rejected extends RuntimeException {
+        Rejected() {
+            super(null, null, false, false);
+        }
+    }
+
+    private static final Rejected REJECTED = new Rejected();
+
+    /** Ends a walk whose visitor has what it wanted. */
+    private static final class Stop extends RuntimeException {
+        Stop() {
+            super(null, null, false, false);
+        }
+    }
+
+    private static final Stop STOP = new Stop();
+
+    /**
+     * The manifest in bytes checked as {@link Marketplace#read} checks it, one entry at a time: a marketplace whose
+     * entries are read again at each walk, or null when {@link Marketplace#read} has something to say (a whole-file error,
+     * or a text {@link StreamedJson} leaves to JsonFile), which the caller then reads whole to say it.
+     */
+    static Marketplace check(Path root, Path file, byte[] bytes) {
+        Check c = new Check(file);
+        try {
+            if (!StreamedJson.walk(bytes, c)) {
+                return null;
+            }
+        } catch (Rejected r) {
+            return null;
+        }
+        JsonNode n = c.name;
+        if (n == null || !n.isTextual() || !CodexNames.isMarketplaceName(n.asText()) || Marketplace.RESERVED_NAMES.contains(n.asText())
+                || !c.array) {
+            return null;
+        }
+        long[] names = java.util.Arrays.copyOf(c.hashes, c.count);
+        java.util.Arrays.sort(names);
+        int repeats = 0;
+        for (int i = 1; i < names.length; i++) {
+            if (names[i] == names[i - 1] && (repeats == 0 || c.hashes[repeats - 1] != names[i])) {
+                c.hashes[repeats++] = names[i]; // reused: sorted, each repeated hash once
+            }
+        }
+        Optional<String> displayName = c.iface == null ? Optional.empty() : text(c.iface.path("displayName"));
+        return Marketplace.streamed(root, file, displayName, n.asText(), bytes, names, java.util.Arrays.copyOf(c.hashes, repeats));
+    }
+
+    /** What {@link #check} reads of the top level, and the hashes of the valid entries' names. */
+    private static final class Check implements StreamedJson.Members {
+        final Path file;
+        JsonNode name;
+        JsonNode iface;
+        boolean array;
+        long[] hashes = new long[256];
+        int count;
+
+        Check(Path file) {
+            this.file = file;
+        }
+
+        @Override
+        public boolean wants(String key) {
+            return key.equals("name") || key.equals("interface") || key.equals("plugins");
+        }
+
+        @Override
+        public boolean elements(String key) {
+            array |= key.equals("plugins"); // asked when it is an array
+            return key.equals("plugins");
+        }
+
+        @Override
+        public void member(String key, JsonNode value) {
+            if (key.equals("name")) {
+                name = value;
+            } else if (key.equals("interface")) {
+                iface = value;
+            } else {
+                throw REJECTED; // plugins that is not an array (null included): read had something to say
+            }
+        }
+
+        @Override
+        public void element(String key, int i, JsonNode e) {
+            Optional<MarketplaceEntry> entry = read(file, e, i, NO_LINES, f -> {
+                throw REJECTED;
+            }, f -> {
+            }, null);
+            if (entry.isPresent()) {
+                if (count == hashes.length) {
+                    hashes = java.util.Arrays.copyOf(hashes, count * 2);
+                }
+                hashes[count++] = Marketplace.nameHash(entry.get().name());
+            }
+        }
+    }
+
+    /**
+     * The valid entries of a manifest {@link #check} accepted, in order, each to visit until it answers false; a name met
+     * before is skipped (Codex takes the first): only names whose hash is repeated are remembered to tell.
+     */
+    static void walk(Marketplace m, byte[] bytes, long[] repeated, java.util.function.Predicate<MarketplaceEntry> visit) {
+        Set<String> seen = new java.util.HashSet<>();
+        StreamedJson.Members members = new StreamedJson.Members() {
+            @Override
+            public boolean wants(String key) {
+                return false;
+            }
+
+            @Override
+            public boolean elements(String key) {
+                return key.equals("plugins");
+            }
+
+            @Override
+            public void member(String key, JsonNode value) {
+            }
+
+            @Override
+            public void element(String key, int i, JsonNode e) {
+                Optional<MarketplaceEntry> entry = read(m.manifestFile(), e, i, NO_LINES, f -> {
+                    throw new IllegalStateException("checked before: " + f.message());
+                }, f -> {
+                }, null);
+                if (entry.isEmpty()) {
+                    return;
+                }
+                String name = entry.get().name();
+                if (java.util.Arrays.binarySearch(repeated, Marketplace.nameHash(name)) >= 0 && !seen.add(name)) {
+                    return;
+                }
+                if (!visit.test(entry.get())) {
+                    throw STOP;
+                }
+            }
+        };
+        try {
+            if (!StreamedJson.walk(bytes, members)) {
+                throw new IllegalStateException("checked before: " + m.manifestFile());
+            }
+        } catch (Stop enough) {
+            // the visitor has what it wanted
+        }
+    }
+
+    /**
+     * Entry i of the manifest file, e; lineOf: the line of the value at a JSON Pointer into the file (asked only for a
+     * finding); a problem that rejects the whole file goes to error, one that skips the entry to skip; seen: the names
+     * of the valid entries before it (a repeated one is skipped), or null when the caller tells repeats itself.
+     */
+    static Optional<MarketplaceEntry> read(Path file, JsonNode e, int i, ToIntFunction<String> lineOf,
+            Consumer<Finding> error, Consumer<Finding> skip, Set<String> seen) {
         String at = "/plugins/" + i;
-        JsonNode e = json.root().path("plugins").path(i);
-        java.util.function.IntSupplier line = () -> json.lineOf(at); // asked only for a finding: no spans made otherwise
+        java.util.function.IntSupplier line = () -> lineOf.applyAsInt(at); // asked only for a finding: no spans made otherwise
         if (!e.isObject()) {
-            errors.add(new Finding("marketplace.entry-type", file, line.getAsInt(),
+            error.accept(new Finding("marketplace.entry-type", file, line.getAsInt(),
                     "plugins[" + i + "]: invalid type: " + typeName(e) + ", expected a plugin entry object", null));
             return Optional.empty();
         }
         JsonNode nameNode = e.path("name");
         if (!nameNode.isTextual()) {
-            errors.add(new Finding("marketplace.entry-name-missing", file, line.getAsInt(),
+            error.accept(new Finding("marketplace.entry-name-missing", file, line.getAsInt(),
                     "plugins[" + i + "]: " + (nameNode.isMissingNode() ? "missing field `name`" : "`name` must be a string"), null));
             return Optional.empty();
         }
         String name = nameNode.asText();
         JsonNode src = e.path("source");
         if (src.isMissingNode() || src.isNull()) {
-            errors.add(new Finding("marketplace.source-missing", file, line.getAsInt(),
+            error.accept(new Finding("marketplace.source-missing", file, line.getAsInt(),
                     "plugins[" + i + "] (`" + name + "`): missing field `source`",
                     "add \"source\": \"./plugins/" + name + "\""));
             return Optional.empty();
@@ -53,13 +207,13 @@ final class MarketplaceEntries {
             try {
                 install = InstallPolicy.valueOf(inst.asText());
             } catch (IllegalArgumentException x) {
-                errors.add(new Finding("marketplace.policy-invalid", file, json.lineOf(at + "/policy/installation"),
+                error.accept(new Finding("marketplace.policy-invalid", file, lineOf.applyAsInt(at + "/policy/installation"),
                         "unknown variant `" + inst.asText() + "`, expected one of `NOT_AVAILABLE`, `AVAILABLE`, `INSTALLED_BY_DEFAULT`",
                         null));
                 fileError = true;
             }
         } else if (!inst.isMissingNode() && !inst.isNull()) {
-            errors.add(new Finding("marketplace.policy-invalid", file, json.lineOf(at + "/policy/installation"),
+            error.accept(new Finding("marketplace.policy-invalid", file, lineOf.applyAsInt(at + "/policy/installation"),
                     "policy.installation must be a string", null));
             fileError = true;
         }
@@ -68,7 +222,7 @@ final class MarketplaceEntries {
             try {
                 auth = AuthPolicy.valueOf(authNode.asText());
             } catch (IllegalArgumentException x) {
-                errors.add(new Finding("marketplace.policy-invalid", file, json.lineOf(at + "/policy/authentication"),
+                error.accept(new Finding("marketplace.policy-invalid", file, lineOf.applyAsInt(at + "/policy/authentication"),
                         "unknown variant `" + authNode.asText() + "`, expected `ON_INSTALL` or `ON_USE`", null));
                 fileError = true;
             }
@@ -77,17 +231,17 @@ final class MarketplaceEntries {
             return Optional.empty();
         }
         if (!CodexNames.isPluginName(name)) {
-            skipped.add(new Finding("marketplace.entry-name-invalid", file, json.lineOf(at + "/name"),
+            skip.accept(new Finding("marketplace.entry-name-invalid", file, lineOf.applyAsInt(at + "/name"),
                     "plugin `" + name + "` is skipped: " + CodexNames.pluginNameProblem(name).orElseThrow(),
                     "rename the plugin: ASCII letters, digits, `_` and `-`, in segments separated by single dots"));
             return Optional.empty();
         }
-        Optional<PluginSource> source = readSource(json, at + "/source", name, skipped);
+        Optional<PluginSource> source = readSource(file, src, at + "/source", lineOf, name, skip);
         if (source.isEmpty()) {
             return Optional.empty();
         }
-        if (!seen.add(name)) {
-            skipped.add(new Finding("marketplace.entry-duplicate", file, line.getAsInt(),
+        if (seen != null && !seen.add(name)) {
+            skip.accept(new Finding("marketplace.entry-duplicate", file, line.getAsInt(),
                     "plugin `" + name + "` is listed again; Codex uses the first entry and ignores this one",
                     "remove the duplicate entry"));
             return Optional.empty();
@@ -96,15 +250,14 @@ final class MarketplaceEntries {
                 text(e.path("description")), text(e.path("version"))));
     }
 
-    private static Optional<PluginSource> readSource(JsonFile json, String at, String name, List<Finding> skipped) {
-        Path file = json.path();
-        JsonNode src = json.root().at(at);
-        java.util.function.IntSupplier line = () -> json.lineOf(at); // asked only for a finding: no spans made otherwise
+    private static Optional<PluginSource> readSource(Path file, JsonNode src, String at, ToIntFunction<String> lineOf, String name,
+            Consumer<Finding> skip) {
+        java.util.function.IntSupplier line = () -> lineOf.applyAsInt(at); // asked only for a finding: no spans made otherwise
         if (src.isTextual()) {
-            return localPath(src.asText(), name, file, line, skipped).map(PluginSource.Local::new);
+            return localPath(src.asText(), name, file, line, skip).map(PluginSource.Local::new);
         }
         if (!src.isObject()) {
-            skipped.add(new Finding("marketplace.source-invalid", file, line.getAsInt(),
+            skip.accept(new Finding("marketplace.source-invalid", file, line.getAsInt(),
                     "plugin `" + name + "` is skipped: source must be a string or an object", null));
             return Optional.empty();
         }
@@ -114,16 +267,16 @@ final class MarketplaceEntries {
             case "local" -> {
                 JsonNode p = src.path("path");
                 if (!p.isTextual()) {
-                    skipped.add(new Finding("marketplace.source-invalid", file, line.getAsInt(),
+                    skip.accept(new Finding("marketplace.source-invalid", file, line.getAsInt(),
                             "plugin `" + name + "` is skipped: local source without a \"path\"", null));
                     return Optional.empty();
                 }
-                return localPath(p.asText(), name, file, () -> json.lineOf(at + "/path"), skipped).map(PluginSource.Local::new);
+                return localPath(p.asText(), name, file, () -> lineOf.applyAsInt(at + "/path"), skip).map(PluginSource.Local::new);
             }
             case "url" -> {
                 Optional<String> url = text(src.path("url"));
                 if (url.isEmpty()) {
-                    skipped.add(new Finding("marketplace.source-invalid", file, line.getAsInt(),
+                    skip.accept(new Finding("marketplace.source-invalid", file, line.getAsInt(),
                             "plugin `" + name + "` is skipped: url source without a \"url\"", null));
                     return Optional.empty();
                 }
@@ -133,7 +286,7 @@ final class MarketplaceEntries {
                 Optional<String> url = text(src.path("url"));
                 Optional<String> path = text(src.path("path"));
                 if (url.isEmpty() || path.isEmpty()) {
-                    skipped.add(new Finding("marketplace.source-invalid", file, line.getAsInt(),
+                    skip.accept(new Finding("marketplace.source-invalid", file, line.getAsInt(),
                             "plugin `" + name + "` is skipped: git-subdir source needs \"url\" and \"path\"", null));
                     return Optional.empty();
                 }
@@ -142,14 +295,14 @@ final class MarketplaceEntries {
             case "npm" -> {
                 Optional<String> pkg = text(src.path("package"));
                 if (pkg.isEmpty()) {
-                    skipped.add(new Finding("marketplace.source-invalid", file, line.getAsInt(),
+                    skip.accept(new Finding("marketplace.source-invalid", file, line.getAsInt(),
                             "plugin `" + name + "` is skipped: npm source without a \"package\"", null));
                     return Optional.empty();
                 }
                 return Optional.of(new PluginSource.Npm(pkg.get(), text(src.path("version")), text(src.path("registry"))));
             }
             default -> {
-                skipped.add(new Finding("marketplace.source-unknown", file, json.lineOf(at + "/source") > 0 ? json.lineOf(at + "/source") : line.getAsInt(),
+                skip.accept(new Finding("marketplace.source-unknown", file, lineOf.applyAsInt(at + "/source") > 0 ? lineOf.applyAsInt(at + "/source") : line.getAsInt(),
                         "plugin `" + name + "` is skipped: unknown source type `" + type + "`",
                         "use one of: local, url, git-subdir, npm"));
                 return Optional.empty();
@@ -158,21 +311,21 @@ final class MarketplaceEntries {
     }
 
     private static Optional<String> localPath(String path, String name, Path file, java.util.function.IntSupplier line,
-            List<Finding> skipped) {
+            Consumer<Finding> skip) {
         if (path.startsWith("/") || driveLetter(path)) {
-            skipped.add(new Finding("marketplace.source-path", file, line.getAsInt(),
+            skip.accept(new Finding("marketplace.source-path", file, line.getAsInt(),
                     "plugin `" + name + "` is skipped: local plugin source path must stay within the marketplace root",
                     "use a relative path such as \"./plugins/" + name + "\""));
             return Optional.empty();
         }
         if (!path.startsWith("./")) {
-            skipped.add(new Finding("marketplace.source-path", file, line.getAsInt(),
+            skip.accept(new Finding("marketplace.source-path", file, line.getAsInt(),
                     "plugin `" + name + "` is skipped: local plugin source path must start with `./`",
                     "write \"./" + path + "\""));
             return Optional.empty();
         }
         if (PluginPaths.hasParentPart(path)) {
-            skipped.add(new Finding("marketplace.source-path", file, line.getAsInt(),
+            skip.accept(new Finding("marketplace.source-path", file, line.getAsInt(),
                     "plugin `" + name + "` is skipped: local plugin source path must stay within the marketplace root",
                     "move the plugin under the marketplace directory"));
             return Optional.empty();

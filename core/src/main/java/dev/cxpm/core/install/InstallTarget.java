@@ -166,7 +166,10 @@ public final class InstallTarget {
     private static void nearIn(String name, Marketplaces.Configured c, List<Near> near) {
         int limit = Math.max(1, Math.min(3, name.length() / 3));
         String typed = name.toLowerCase(java.util.Locale.ROOT);
-        for (MarketplaceEntry e : c.manifest().map(m -> m.plugins()).orElse(List.of())) {
+        if (c.manifest().isEmpty()) {
+            return;
+        }
+        c.manifest().get().forEachPlugin(e -> {
             String listed = e.name().toLowerCase(java.util.Locale.ROOT);
             // names whose lengths differ by more than the limit are skipped before any table is built, so a
             // huge typed name costs nothing per listed plugin
@@ -179,7 +182,7 @@ public final class InstallTarget {
                     near.addAll(best);
                 }
             }
-        }
+        });
     }
 
     /** Near names held before they are cut back to the nearest few: 100,000 names a typo away hold a few, not 100,000. */

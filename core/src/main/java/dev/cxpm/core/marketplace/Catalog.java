@@ -139,11 +139,7 @@ public final class Catalog {
             if (c.manifest().isEmpty() || marketplace.isPresent() && !c.name().equals(marketplace.get())) {
                 return;
             }
-            for (MarketplaceEntry e : c.manifest().get().plugins()) {
-                if (e.name().equals(name)) {
-                    out.add(item(Offered.of(c), c.manifest().get(), e));
-                }
-            }
+            c.manifest().get().plugin(name).ifPresent(e -> out.add(item(Offered.of(c), c.manifest().get(), e)));
         });
         return out;
     }
@@ -177,8 +173,9 @@ public final class Catalog {
             if (c.manifest().isEmpty()) {
                 return;
             }
-            for (MarketplaceEntry e : c.manifest().get().plugins()) {
-                Item item = item(offered, c.manifest().get(), e);
+            Marketplace m = c.manifest().get();
+            m.forEachPlugin(e -> { // one entry's tree at a time, each let go once scored
+                Item item = item(offered, m, e);
                 int total = 0;
                 boolean all = true;
                 for (String w : words) {
@@ -198,7 +195,7 @@ public final class Catalog {
                 if (all) {
                     ranking.add(new Hit(Summary.of(item), total));
                 }
-            }
+            });
         });
         return new Found(ranking.best(), ranking.matched, List.copyOf(searched));
     }

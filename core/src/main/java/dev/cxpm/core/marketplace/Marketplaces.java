@@ -240,7 +240,7 @@ public final class Marketplaces {
             return new Configured(key, entry, home.configFile(), Optional.empty(), Optional.of(badKey.getMessage()), Optional.empty());
         }
         try {
-            Marketplace m = Marketplace.load(root);
+            Marketplace m = Marketplace.open(root); // its entries read as they are walked, not held
             return new Configured(key, entry, root, Optional.of(m), Optional.empty(), registryOf(key, entry));
         } catch (UserError err) {
             return new Configured(key, entry, root, Optional.empty(), Optional.of(err.getMessage()), registryOf(key, entry));

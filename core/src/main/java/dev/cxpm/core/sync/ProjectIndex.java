@@ -2,7 +2,6 @@ package dev.cxpm.core.sync;
 
 import dev.cxpm.core.UserError;
 import dev.cxpm.core.codexhome.PluginName;
-import dev.cxpm.core.format.Marketplace;
 import dev.cxpm.core.format.MarketplaceEntry;
 import dev.cxpm.core.format.InstallPolicy;
 import dev.cxpm.core.format.Plugin;
@@ -40,7 +39,7 @@ public final class ProjectIndex implements PluginIndex {
      * A marketplace as the index reads it; {@code gitUrl}/{@code commit} set for git clones, {@code registry}
      * for a cxpm registry (whose {@code marketplace} is its Codex git view).
      */
-    public record Source(String name, Marketplace marketplace, Optional<String> gitUrl, Optional<String> commit, Optional<URI> registry) {
+    public record Source(String name, MarketplaceLookup marketplace, Optional<String> gitUrl, Optional<String> commit, Optional<URI> registry) {
     }
 
     /** Where a release's files are: a directory (a local marketplace or a git checkout), or a registry's published blob. */

@@ -84,9 +84,10 @@ public final class ProjectMarketplaces {
             Optional<java.net.URI> registry = isGit(decl.source())
                     ? Optional.ofNullable(home.config().marketplaces().get(decl.name())).flatMap(e -> marketplaces.registryOf(decl.name(), e))
                     : Optional.empty();
-            sources.add(source(decl.name(), m, isGit(decl.source()) && registry.isEmpty() ? Optional.of(gitUrl(decl)) : Optional.empty(), registry));
+            sources.add(source(decl.name(), MarketplaceLookup.whole(m), isGit(decl.source()) && registry.isEmpty() ? Optional.of(gitUrl(decl)) : Optional.empty(), registry));
             seen.add(decl.name());
         }
+        List<String> named = project.plugins().values().stream().map(p -> p.name()).toList();
         for (var e : home.config().marketplaces().entrySet()) {
             if (seen.contains(e.getKey())) {
                 continue;
@@ -94,7 +95,8 @@ public final class ProjectMarketplaces {
             try {
                 Path root = marketplaces.rootOf(e.getKey(), e.getValue());
                 Optional<java.net.URI> registry = marketplaces.registryOf(e.getKey(), e.getValue());
-                sources.add(source(e.getKey(), Marketplace.load(root),
+                // read when a plugin is looked up in it, keeping the entries of the names asked (the project's first)
+                sources.add(source(e.getKey(), MarketplaceLookup.asked(root, named),
                         e.getValue().isGit() && registry.isEmpty() ? Optional.of(e.getValue().source()) : Optional.empty(), registry));
             } catch (UserError ignored) {
                 // a broken marketplace of the user's is not this project's concern unless it needs it
@@ -159,7 +161,7 @@ public final class ProjectMarketplaces {
         return projectDir.resolve(decl.source()).normalize();
     }
 
-    private ProjectIndex.Source source(String name, Marketplace m, Optional<String> gitUrl, Optional<java.net.URI> registry) {
+    private ProjectIndex.Source source(String name, MarketplaceLookup m, Optional<String> gitUrl, Optional<java.net.URI> registry) {
         Optional<String> commit = gitUrl.isPresent() ? headCommit(m.root()) : Optional.empty();
         return new ProjectIndex.Source(name, m, gitUrl, commit, registry);
     }

@@ -34,7 +34,7 @@ final class JacksonJson {
      * validate meets) never needs it, and making it links ~50 of Jackson's classes (its parsers, generators, symbol
      * tables).
      */
-    private static final class Factory {
+    static final class Factory {
         static final JsonFactory FACTORY = JsonFactory.builder()
                 // names as long as the file, as serde_json (Codex) and PlainJson take them: Jackson's default of 50,000
                 // characters refused a file with one fraction that PlainJson read without it

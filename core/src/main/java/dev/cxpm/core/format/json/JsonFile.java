@@ -105,6 +105,19 @@ public final class JsonFile {
         }
     }
 
+    /**
+     * The bytes of file when {@link #read} would read them (a regular file of at most {@value #MAX_BYTES} bytes), for a
+     * reader of its own ({@link StreamedJson}); null when it could not be read so, and {@link #read} says why.
+     */
+    public static byte[] bytesIfReadable(Path file) {
+        try {
+            java.nio.file.attribute.BasicFileAttributes a = Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class);
+            return a.isRegularFile() && a.size() <= MAX_BYTES ? FileText.bytes(file, a, MAX_BYTES) : null;
+        } catch (IOException | RuntimeException e) { // FileText.TooLarge included: one that grew since it was looked at
+            return null;
+        }
+    }
+
     private static String doReadText(Path file, int maxBytes) {
         return doReadText(file, maxBytes, null);
     }
