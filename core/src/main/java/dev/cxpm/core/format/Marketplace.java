@@ -137,11 +137,25 @@ public final class Marketplace {
      * ({@link #forEachPlugin}, {@link #plugin}) reads them again from the manifest's bytes, one entry's tree at a time, so
      * one marketplace of 100,000 entries costs its bytes, not their text, tree and entries at once. The manifest is read
      * once; a manifest that is not accepted is read again by {@link #load}, whose errors (file, line, hint) it gives.
+     * One of at most {@link #HELD_UP_TO} bytes is read as load reads it, its entries held (its tree is a few MB at most):
+     * a cold command over the marketplaces most homes have sets up no Jackson parser (~10 ms of a fresh JVM's
+     * start-up, see {@code PlainJson}).
      */
     public static Marketplace open(Path marketplaceRoot) {
+        return open(marketplaceRoot, HELD_UP_TO);
+    }
+
+    /** A manifest of at most this many bytes is read whole, as {@link #load} reads it (~12,000 entries). */
+    static final int HELD_UP_TO = 1 << 20;
+
+    /** {@link #open}, streaming a manifest of more than heldUpTo bytes. */
+    static Marketplace open(Path marketplaceRoot, int heldUpTo) {
         Path root = marketplaceRoot.toAbsolutePath().normalize();
         Path file = manifestOf(root);
         byte[] bytes = JsonFile.bytesIfReadable(file);
+        if (bytes != null && bytes.length <= heldUpTo) {
+            return checked(root, file, read(root, JsonFile.parse(file, bytes)));
+        }
         Marketplace m = bytes == null ? null : MarketplaceEntries.check(root, file, bytes);
         return m != null ? m : load(root, file);
     }
@@ -152,7 +166,11 @@ public final class Marketplace {
     }
 
     private static Marketplace load(Path root, Path file) {
-        Marketplace m = read(root, JsonFile.read(file));
+        return checked(root, file, read(root, JsonFile.read(file)));
+    }
+
+    /** m, when Codex accepts the whole file; else its first whole-file error, as {@code codex plugin marketplace add} says it. */
+    private static Marketplace checked(Path root, Path file, Marketplace m) {
         if (!m.fileErrors.isEmpty()) {
             Finding f = m.fileErrors.getFirst();
             throw new UserError(UserError.Kind.INVALID_INPUT, "invalid marketplace file `" + file + "`: " + f.message()
