@@ -134,7 +134,7 @@ public final class Marketplaces {
     private static final int PREFETCHED_INDEXES = 500;
 
     private Added addLocal(MarketplaceSource.Local local, Optional<String> expectedName) {
-        Marketplace m = Marketplace.load(local.root());
+        Marketplace m = Marketplace.open(local.root()); // checked and named; its entries not held
         checkName(m.name(), expectedName);
         return record(m.name(), source(local), local.root());
     }
@@ -142,7 +142,7 @@ public final class Marketplaces {
     private Added addGit(MarketplaceSource.Git g, Optional<String> expectedName) {
         Path staged = clones.stage(g);
         try {
-            Marketplace m = Marketplace.load(staged);
+            Marketplace m = Marketplace.open(staged);
             checkName(m.name(), expectedName);
             CodexConfig.MarketplaceEntry entry = source(g);
             CodexConfig cfg = home.config();
