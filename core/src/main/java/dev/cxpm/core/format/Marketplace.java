@@ -219,8 +219,9 @@ public final class Marketplace {
                     "invalid type: " + typeName(list) + ", expected a sequence for `plugins`", null));
         } else {
             Set<String> seen = new HashSet<>();
+            MarketplaceEntries.Findings findings = new MarketplaceEntries.Collected(json, errors, skipped);
             for (int i = 0; i < list.size(); i++) {
-                MarketplaceEntries.read(file, list.get(i), i, json::lineOf, errors::add, skipped::add, seen).ifPresent(entries::add);
+                MarketplaceEntries.read(file, list.get(i), i, findings, seen).ifPresent(entries::add);
             }
         }
         return new Marketplace(marketplaceRoot, json, name, List.copyOf(entries), List.copyOf(errors), List.copyOf(skipped));

@@ -8,8 +8,6 @@ import dev.cxpm.core.format.json.StreamedJson;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Consumer;
-import java.util.function.ToIntFunction;
 
 /**
  * One {@code plugins[]} entry of a marketplace manifest, read as Codex reads it: a problem that makes Codex reject the
@@ -20,8 +18,67 @@ final class MarketplaceEntries {
     private MarketplaceEntries() {
     }
 
-    /** Entries read from a stream: no line is asked for (a finding makes the caller read the file whole to report it). */
-    private static final ToIntFunction<String> NO_LINES = pointer -> 0;
+    /**
+     * Where an entry's findings go, and the line of the value at a JSON Pointer into the file (asked only for a finding).
+     * A class, not functions: {@link Marketplace#read} is on a cold install's and sync's path, where each lambda links.
+     */
+    abstract static class Findings {
+        abstract int lineOf(String pointer);
+
+        abstract void error(Finding f);
+
+        abstract void skip(Finding f);
+    }
+
+    /** A parsed file's findings, collected with their lines. */
+    static final class Collected extends Findings {
+        private final dev.cxpm.core.format.json.JsonFile json;
+        private final java.util.List<Finding> errors;
+        private final java.util.List<Finding> skipped;
+
+        Collected(dev.cxpm.core.format.json.JsonFile json, java.util.List<Finding> errors, java.util.List<Finding> skipped) {
+            this.json = json;
+            this.errors = errors;
+            this.skipped = skipped;
+        }
+
+        @Override
+        int lineOf(String pointer) {
+            return json.lineOf(pointer);
+        }
+
+        @Override
+        void error(Finding f) {
+            errors.add(f);
+        }
+
+        @Override
+        void skip(Finding f) {
+            skipped.add(f);
+        }
+    }
+
+    /**
+     * An entry read from a stream: a whole-file error ends the read (the caller then reads the file whole to report it),
+     * a skipped entry is passed over; no line is asked for.
+     */
+    private static final class Streamed extends Findings {
+        @Override
+        int lineOf(String pointer) {
+            return 0;
+        }
+
+        @Override
+        void error(Finding f) {
+            throw REJECTED;
+        }
+
+        @Override
+        void skip(Finding f) {
+        }
+    }
+
+    private static final Findings STREAMED = new Streamed();
 
     /** A problem that rejects the whole manifest, met while streaming it: the check stops, and the file is read whole to say it. */
     private static final class Rejected extends RuntimeException {
@@ -109,10 +166,7 @@ final class MarketplaceEntries {
 
         @Override
         public void element(String key, int i, JsonNode e) {
-            Optional<MarketplaceEntry> entry = read(file, e, i, NO_LINES, f -> {
-                throw REJECTED;
-            }, f -> {
-            }, null);
+            Optional<MarketplaceEntry> entry = read(file, e, i, STREAMED, null);
             if (entry.isPresent()) {
                 if (count == hashes.length) {
                     hashes = java.util.Arrays.copyOf(hashes, count * 2);
@@ -145,10 +199,7 @@ final class MarketplaceEntries {
 
             @Override
             public void element(String key, int i, JsonNode e) {
-                Optional<MarketplaceEntry> entry = read(m.manifestFile(), e, i, NO_LINES, f -> {
-                    throw new IllegalStateException("checked before: " + f.message());
-                }, f -> {
-                }, null);
+                Optional<MarketplaceEntry> entry = read(m.manifestFile(), e, i, STREAMED, null); // checked before: no error
                 if (entry.isEmpty()) {
                     return;
                 }
@@ -175,25 +226,24 @@ final class MarketplaceEntries {
      * finding); a problem that rejects the whole file goes to error, one that skips the entry to skip; seen: the names
      * of the valid entries before it (a repeated one is skipped), or null when the caller tells repeats itself.
      */
-    static Optional<MarketplaceEntry> read(Path file, JsonNode e, int i, ToIntFunction<String> lineOf,
-            Consumer<Finding> error, Consumer<Finding> skip, Set<String> seen) {
+    static Optional<MarketplaceEntry> read(Path file, JsonNode e, int i, Findings findings, Set<String> seen) {
         String at = "/plugins/" + i;
-        java.util.function.IntSupplier line = () -> lineOf.applyAsInt(at); // asked only for a finding: no spans made otherwise
+        java.util.function.IntSupplier line = () -> findings.lineOf(at); // asked only for a finding: no spans made otherwise
         if (!e.isObject()) {
-            error.accept(new Finding("marketplace.entry-type", file, line.getAsInt(),
+            findings.error(new Finding("marketplace.entry-type", file, line.getAsInt(),
                     "plugins[" + i + "]: invalid type: " + typeName(e) + ", expected a plugin entry object", null));
             return Optional.empty();
         }
         JsonNode nameNode = e.path("name");
         if (!nameNode.isTextual()) {
-            error.accept(new Finding("marketplace.entry-name-missing", file, line.getAsInt(),
+            findings.error(new Finding("marketplace.entry-name-missing", file, line.getAsInt(),
                     "plugins[" + i + "]: " + (nameNode.isMissingNode() ? "missing field `name`" : "`name` must be a string"), null));
             return Optional.empty();
         }
         String name = nameNode.asText();
         JsonNode src = e.path("source");
         if (src.isMissingNode() || src.isNull()) {
-            error.accept(new Finding("marketplace.source-missing", file, line.getAsInt(),
+            findings.error(new Finding("marketplace.source-missing", file, line.getAsInt(),
                     "plugins[" + i + "] (`" + name + "`): missing field `source`",
                     "add \"source\": \"./plugins/" + name + "\""));
             return Optional.empty();
@@ -207,13 +257,13 @@ final class MarketplaceEntries {
             try {
                 install = InstallPolicy.valueOf(inst.asText());
             } catch (IllegalArgumentException x) {
-                error.accept(new Finding("marketplace.policy-invalid", file, lineOf.applyAsInt(at + "/policy/installation"),
+                findings.error(new Finding("marketplace.policy-invalid", file, findings.lineOf(at + "/policy/installation"),
                         "unknown variant `" + inst.asText() + "`, expected one of `NOT_AVAILABLE`, `AVAILABLE`, `INSTALLED_BY_DEFAULT`",
                         null));
                 fileError = true;
             }
         } else if (!inst.isMissingNode() && !inst.isNull()) {
-            error.accept(new Finding("marketplace.policy-invalid", file, lineOf.applyAsInt(at + "/policy/installation"),
+            findings.error(new Finding("marketplace.policy-invalid", file, findings.lineOf(at + "/policy/installation"),
                     "policy.installation must be a string", null));
             fileError = true;
         }
@@ -222,7 +272,7 @@ final class MarketplaceEntries {
             try {
                 auth = AuthPolicy.valueOf(authNode.asText());
             } catch (IllegalArgumentException x) {
-                error.accept(new Finding("marketplace.policy-invalid", file, lineOf.applyAsInt(at + "/policy/authentication"),
+                findings.error(new Finding("marketplace.policy-invalid", file, findings.lineOf(at + "/policy/authentication"),
                         "unknown variant `" + authNode.asText() + "`, expected `ON_INSTALL` or `ON_USE`", null));
                 fileError = true;
             }
@@ -231,17 +281,17 @@ final class MarketplaceEntries {
             return Optional.empty();
         }
         if (!CodexNames.isPluginName(name)) {
-            skip.accept(new Finding("marketplace.entry-name-invalid", file, lineOf.applyAsInt(at + "/name"),
+            findings.skip(new Finding("marketplace.entry-name-invalid", file, findings.lineOf(at + "/name"),
                     "plugin `" + name + "` is skipped: " + CodexNames.pluginNameProblem(name).orElseThrow(),
                     "rename the plugin: ASCII letters, digits, `_` and `-`, in segments separated by single dots"));
             return Optional.empty();
         }
-        Optional<PluginSource> source = readSource(file, src, at + "/source", lineOf, name, skip);
+        Optional<PluginSource> source = readSource(file, src, at + "/source", findings, name);
         if (source.isEmpty()) {
             return Optional.empty();
         }
         if (seen != null && !seen.add(name)) {
-            skip.accept(new Finding("marketplace.entry-duplicate", file, line.getAsInt(),
+            findings.skip(new Finding("marketplace.entry-duplicate", file, line.getAsInt(),
                     "plugin `" + name + "` is listed again; Codex uses the first entry and ignores this one",
                     "remove the duplicate entry"));
             return Optional.empty();
@@ -250,14 +300,13 @@ final class MarketplaceEntries {
                 text(e.path("description")), text(e.path("version"))));
     }
 
-    private static Optional<PluginSource> readSource(Path file, JsonNode src, String at, ToIntFunction<String> lineOf, String name,
-            Consumer<Finding> skip) {
-        java.util.function.IntSupplier line = () -> lineOf.applyAsInt(at); // asked only for a finding: no spans made otherwise
+    private static Optional<PluginSource> readSource(Path file, JsonNode src, String at, Findings findings, String name) {
+        java.util.function.IntSupplier line = () -> findings.lineOf(at); // asked only for a finding: no spans made otherwise
         if (src.isTextual()) {
-            return localPath(src.asText(), name, file, line, skip).map(PluginSource.Local::new);
+            return localPath(src.asText(), name, file, line, findings).map(PluginSource.Local::new);
         }
         if (!src.isObject()) {
-            skip.accept(new Finding("marketplace.source-invalid", file, line.getAsInt(),
+            findings.skip(new Finding("marketplace.source-invalid", file, line.getAsInt(),
                     "plugin `" + name + "` is skipped: source must be a string or an object", null));
             return Optional.empty();
         }
@@ -267,16 +316,16 @@ final class MarketplaceEntries {
             case "local" -> {
                 JsonNode p = src.path("path");
                 if (!p.isTextual()) {
-                    skip.accept(new Finding("marketplace.source-invalid", file, line.getAsInt(),
+                    findings.skip(new Finding("marketplace.source-invalid", file, line.getAsInt(),
                             "plugin `" + name + "` is skipped: local source without a \"path\"", null));
                     return Optional.empty();
                 }
-                return localPath(p.asText(), name, file, () -> lineOf.applyAsInt(at + "/path"), skip).map(PluginSource.Local::new);
+                return localPath(p.asText(), name, file, () -> findings.lineOf(at + "/path"), findings).map(PluginSource.Local::new);
             }
             case "url" -> {
                 Optional<String> url = text(src.path("url"));
                 if (url.isEmpty()) {
-                    skip.accept(new Finding("marketplace.source-invalid", file, line.getAsInt(),
+                    findings.skip(new Finding("marketplace.source-invalid", file, line.getAsInt(),
                             "plugin `" + name + "` is skipped: url source without a \"url\"", null));
                     return Optional.empty();
                 }
@@ -286,7 +335,7 @@ final class MarketplaceEntries {
                 Optional<String> url = text(src.path("url"));
                 Optional<String> path = text(src.path("path"));
                 if (url.isEmpty() || path.isEmpty()) {
-                    skip.accept(new Finding("marketplace.source-invalid", file, line.getAsInt(),
+                    findings.skip(new Finding("marketplace.source-invalid", file, line.getAsInt(),
                             "plugin `" + name + "` is skipped: git-subdir source needs \"url\" and \"path\"", null));
                     return Optional.empty();
                 }
@@ -295,14 +344,14 @@ final class MarketplaceEntries {
             case "npm" -> {
                 Optional<String> pkg = text(src.path("package"));
                 if (pkg.isEmpty()) {
-                    skip.accept(new Finding("marketplace.source-invalid", file, line.getAsInt(),
+                    findings.skip(new Finding("marketplace.source-invalid", file, line.getAsInt(),
                             "plugin `" + name + "` is skipped: npm source without a \"package\"", null));
                     return Optional.empty();
                 }
                 return Optional.of(new PluginSource.Npm(pkg.get(), text(src.path("version")), text(src.path("registry"))));
             }
             default -> {
-                skip.accept(new Finding("marketplace.source-unknown", file, lineOf.applyAsInt(at + "/source") > 0 ? lineOf.applyAsInt(at + "/source") : line.getAsInt(),
+                findings.skip(new Finding("marketplace.source-unknown", file, findings.lineOf(at + "/source") > 0 ? findings.lineOf(at + "/source") : line.getAsInt(),
                         "plugin `" + name + "` is skipped: unknown source type `" + type + "`",
                         "use one of: local, url, git-subdir, npm"));
                 return Optional.empty();
@@ -311,21 +360,21 @@ final class MarketplaceEntries {
     }
 
     private static Optional<String> localPath(String path, String name, Path file, java.util.function.IntSupplier line,
-            Consumer<Finding> skip) {
+            Findings findings) {
         if (path.startsWith("/") || driveLetter(path)) {
-            skip.accept(new Finding("marketplace.source-path", file, line.getAsInt(),
+            findings.skip(new Finding("marketplace.source-path", file, line.getAsInt(),
                     "plugin `" + name + "` is skipped: local plugin source path must stay within the marketplace root",
                     "use a relative path such as \"./plugins/" + name + "\""));
             return Optional.empty();
         }
         if (!path.startsWith("./")) {
-            skip.accept(new Finding("marketplace.source-path", file, line.getAsInt(),
+            findings.skip(new Finding("marketplace.source-path", file, line.getAsInt(),
                     "plugin `" + name + "` is skipped: local plugin source path must start with `./`",
                     "write \"./" + path + "\""));
             return Optional.empty();
         }
         if (PluginPaths.hasParentPart(path)) {
-            skip.accept(new Finding("marketplace.source-path", file, line.getAsInt(),
+            findings.skip(new Finding("marketplace.source-path", file, line.getAsInt(),
                     "plugin `" + name + "` is skipped: local plugin source path must stay within the marketplace root",
                     "move the plugin under the marketplace directory"));
             return Optional.empty();
