@@ -125,8 +125,8 @@ public final class JdbcDatabase implements RegistryDatabase {
     }
 
     @Override
-    public List<PluginRow> pluginsOwnedBy(String user) {
-        return db.read(c -> PageRows.ownedBy(c, user));
+    public OwnedPage pluginsOwnedBy(String user, String after, int limit) {
+        return db.read(c -> PageRows.ownedBy(c, user, after, limit));
     }
 
     @Override
