@@ -276,6 +276,11 @@ public final class JdbcDatabase implements RegistryDatabase {
     }
 
     @Override
+    public Optional<TokenRow> token(String id) {
+        return db.read(c -> TokenRows.byId(c, id));
+    }
+
+    @Override
     public boolean revokeToken(String id, Instant at) {
         return db.write(c -> TokenRows.revoke(c, id, at));
     }

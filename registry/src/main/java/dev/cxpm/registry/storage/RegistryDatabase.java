@@ -211,6 +211,9 @@ public interface RegistryDatabase extends AutoCloseable {
 
     Optional<TokenRow> tokenBySecretHash(String secretHash);
 
+    /** The token with this id, revoked or not. */
+    Optional<TokenRow> token(String id);
+
     /** Marks a token revoked; false when there is no such token. */
     boolean revokeToken(String id, Instant at);
 
