@@ -329,8 +329,8 @@ public final class Registry implements AutoCloseable {
         return db.icon(plugin, version);
     }
 
-    public List<PluginRow> pluginsOwnedBy(String user) {
-        return db.pluginsOwnedBy(user);
+    public RegistryDatabase.OwnedPage pluginsOwnedBy(String user, String after, int limit) {
+        return db.pluginsOwnedBy(user, after, limit);
     }
 
     /** A page of plugins matching the words and category ({@link PluginSearch}): answered from its cache when it can. */

@@ -34,7 +34,8 @@ public final class RegistryBench {
 
     public static void main(String[] args) throws Exception {
         switch (args[0]) {
-            case "seed-export" -> RegistryBenchExport.seedExport(Path.of(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]));
+            case "seed-export" -> RegistryBenchExport.seedExport(Path.of(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]),
+                    args.length > 4 ? Integer.parseInt(args[4]) : 1);
             case "seed" -> seed(Path.of(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]));
             case "seed-http" -> seedHttp(URI.create(args[1]), args[2], args.length > 4 ? Integer.parseInt(args[4]) : 0, Integer.parseInt(args[3]));
             case "publish" -> publish(URI.create(args[1]), Path.of(args[2]), Integer.parseInt(args[3]), Integer.parseInt(args[4]), args[5]);

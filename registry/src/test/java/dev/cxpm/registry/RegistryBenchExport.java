@@ -30,7 +30,9 @@ import java.util.stream.Stream;
  * words and category of one of them), exports that registry with the real {@code RegistryExport}, and writes
  * {@code DIR/export}, an export of all N: each plugin a copy of its template's rows under its own name and id (its
  * archive is the template's blob). The script restores it with the real {@code cxpm registry import}, which builds the
- * search entries, words and name variants as a publish would. Also writes {@code DIR/bench/} as {@code seed} does.
+ * search entries, words and name variants as a publish would. Also writes {@code DIR/bench/} as {@code seed} does. With
+ * {@code VERSIONS} (a fifth argument), plugin-00000 has that many versions (copies of its first, 1.K.M), and USERS sets
+ * how many plugins each owner has (N / USERS).
  */
 final class RegistryBenchExport {
 
@@ -40,7 +42,7 @@ final class RegistryBenchExport {
     private RegistryBenchExport() {
     }
 
-    static void seedExport(Path dir, int n, int users) throws Exception {
+    static void seedExport(Path dir, int n, int users, int versionsOfTheFirst) throws Exception {
         int templates = Math.min(n, TEMPLATES);
         Path small = dir.resolve("templates");
         long t0 = System.nanoTime();
@@ -97,7 +99,13 @@ final class RegistryBenchExport {
                 for (ObjectNode o : ownersOf.getOrDefault(t, List.of())) {
                     owners.write(o.deepCopy().put("plugin_id", id));
                 }
-                for (ObjectNode v : versionsOf.get(t)) {
+                List<ObjectNode> its = new ArrayList<>(versionsOf.get(t));
+                for (int k = its.size(); i == 0 && k < versionsOfTheFirst; k++) {
+                    // plugin-00000 with thousands of versions (the bench of one plugin's listing, yank, index, page)
+                    String version = "1." + (k / 1000 + 1) + "." + (k % 1000);
+                    its.add(its.getFirst().deepCopy().put("version", version).put("version_release", version).put("seq", k + 1L));
+                }
+                for (ObjectNode v : its) {
                     ObjectNode copy = v.deepCopy().put("plugin_id", id);
                     for (String text : List.of("manifest", "page")) {
                         if (copy.hasNonNull(text)) {

@@ -164,17 +164,55 @@ public final class SemverGate {
     public Map<String, List<String>> changes(String plugin, List<VersionRow> rows) {
         Map<String, String> stored = db.surfaces(plugin);
         Map<String, List<String>> out = new LinkedHashMap<>();
-        List<SemverCheck.Release> releases = releases(rows);
+        Map<String, String> previousOf = previousReleases(releases(rows));
+        Map<String, VersionRow> byVersion = new java.util.HashMap<>();
+        rows.forEach(r -> byVersion.putIfAbsent(r.version(), r));
+        Map<String, Optional<Surface>> parsed = new java.util.HashMap<>(); // each surface parsed once, not once per neighbour
         for (VersionRow v : rows) {
-            Optional<String> prev = SemverCheck.previousRelease(v.version(), releases);
+            Optional<String> prev = Optional.ofNullable(previousOf.get(v.version()));
             if (prev.isEmpty()) {
                 continue;
             }
-            VersionRow p = rows.stream().filter(r -> r.version().equals(prev.get())).findFirst().orElseThrow();
-            Optional<Surface> before = surface(p, stored);
-            Optional<Surface> after = surface(v, stored);
+            VersionRow p = byVersion.get(prev.get());
+            Optional<Surface> before = parsed.computeIfAbsent(p.version(), k -> surface(p, stored));
+            Optional<Surface> after = parsed.computeIfAbsent(v.version(), k -> surface(v, stored));
             if (before.isPresent() && after.isPresent()) {
                 out.put(v.version(), SemverCheck.lines(SurfaceDiff.between(before.get(), after.get())));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Each published version's previous release by {@link SemverCheck#previousRelease}'s rule (the greatest non-yanked
+     * release without a pre-release part strictly below it; of equal ones, the first listed), by version, absent when
+     * it has none: from one sort, each version parsed once, where asking that for each version scanned them all.
+     */
+    static Map<String, String> previousReleases(List<SemverCheck.Release> published) {
+        record Parsed(String version, org.semver4j.Semver semver, boolean release) {
+        }
+        List<Parsed> sorted = new java.util.ArrayList<>(published.size());
+        for (SemverCheck.Release r : published) {
+            org.semver4j.Semver s = org.semver4j.Semver.parse(r.version());
+            if (s != null) {
+                sorted.add(new Parsed(r.version(), s, !r.yanked() && s.getPreRelease().isEmpty()));
+            }
+        }
+        sorted.sort((a, b) -> a.semver().compareTo(b.semver())); // stable: equal versions stay in the order given
+        Map<String, String> out = new java.util.HashMap<>();
+        String below = null; // the previous release of every version above those seen so far
+        for (int i = 0, j; i < sorted.size(); i = j) {
+            String firstReleaseHere = null;
+            for (j = i; j < sorted.size() && sorted.get(j).semver().compareTo(sorted.get(i).semver()) == 0; j++) {
+                if (below != null) {
+                    out.putIfAbsent(sorted.get(j).version(), below);
+                }
+                if (firstReleaseHere == null && sorted.get(j).release()) {
+                    firstReleaseHere = sorted.get(j).version();
+                }
+            }
+            if (firstReleaseHere != null) {
+                below = firstReleaseHere;
             }
         }
         return out;

@@ -125,8 +125,8 @@ public final class JdbcDatabase implements RegistryDatabase {
     }
 
     @Override
-    public List<PluginRow> pluginsOwnedBy(String user) {
-        return db.read(c -> PageRows.ownedBy(c, user));
+    public OwnedPage pluginsOwnedBy(String user, String after, int limit) {
+        return db.read(c -> PageRows.ownedBy(c, user, after, limit));
     }
 
     @Override
@@ -273,6 +273,11 @@ public final class JdbcDatabase implements RegistryDatabase {
     @Override
     public Optional<TokenRow> tokenBySecretHash(String secretHash) {
         return db.read(c -> TokenRows.bySecretHash(c, secretHash));
+    }
+
+    @Override
+    public Optional<TokenRow> token(String id) {
+        return db.read(c -> TokenRows.byId(c, id));
     }
 
     @Override

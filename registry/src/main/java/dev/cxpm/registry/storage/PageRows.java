@@ -93,16 +93,24 @@ public final class PageRows {
         return null;
     }
 
-    /** The plugins a user owns that have a live version, by name, in one query. */
-    static List<PluginRow> ownedBy(Connection c, String user) throws SQLException {
+    /**
+     * A page of the plugins a user owns that have a live version, by name after {@code after}, and their count: an owner
+     * of 100,000 plugins is read {@code limit} rows at a time (the database keeps only the first {@code limit} while it sorts).
+     */
+    static RegistryDatabase.OwnedPage ownedBy(Connection c, String user, String after, int limit) throws SQLException {
+        String owned = " FROM owners o JOIN plugins p ON p.id = o.plugin_id WHERE o.user_name = ? AND p.latest_version IS NOT NULL";
+        long total;
+        try (PreparedStatement p = prepare(c, "SELECT count(*)" + owned, user); ResultSet rs = p.executeQuery()) {
+            total = rs.next() ? rs.getLong(1) : 0;
+        }
         List<PluginRow> out = new ArrayList<>();
-        try (PreparedStatement p = prepare(c, "SELECT " + PluginRows.PLUGIN_COLUMNS + " FROM owners o JOIN plugins p ON p.id = o.plugin_id"
-                + " WHERE o.user_name = ? AND p.latest_version IS NOT NULL ORDER BY p.name", user); ResultSet rs = p.executeQuery()) {
+        try (PreparedStatement p = prepare(c, "SELECT " + PluginRows.PLUGIN_COLUMNS + owned + " AND p.name > ? ORDER BY p.name LIMIT ?",
+                user, after == null ? "" : after, limit); ResultSet rs = p.executeQuery()) {
             while (rs.next()) {
                 out.add(PluginRows.pluginRow(rs));
             }
         }
-        return out;
+        return new RegistryDatabase.OwnedPage(total, out);
     }
 
     /** Words of plugin names, display names and keywords that start with the word's first letter and are about its length. */

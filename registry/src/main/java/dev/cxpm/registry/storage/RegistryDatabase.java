@@ -162,8 +162,12 @@ public interface RegistryDatabase extends AutoCloseable {
     /** Adds downloads to the versions whose blob has each integrity (an atomic increment per blob). */
     void addDownloads(java.util.Map<Integrity, Long> counts);
 
-    /** The plugins a user owns that have a live version, sorted by name. */
-    List<PluginRow> pluginsOwnedBy(String user);
+    /** A page of the plugins a user owns that have a live version, and how many they own in all. */
+    record OwnedPage(long total, List<PluginRow> plugins) {
+    }
+
+    /** At most {@code limit} of the plugins a user owns that have a live version, by name, after {@code after} (null: from the first). */
+    OwnedPage pluginsOwnedBy(String user, String after, int limit);
 
     /**
      * Words of plugin names, display names and keywords that could be what a misspelt word meant: the same first
@@ -206,6 +210,9 @@ public interface RegistryDatabase extends AutoCloseable {
     void insertToken(TokenRow token);
 
     Optional<TokenRow> tokenBySecretHash(String secretHash);
+
+    /** The token with this id, revoked or not. */
+    Optional<TokenRow> token(String id);
 
     /** Marks a token revoked; false when there is no such token. */
     boolean revokeToken(String id, Instant at);

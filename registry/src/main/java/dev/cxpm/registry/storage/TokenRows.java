@@ -43,6 +43,12 @@ final class TokenRows {
         }
     }
 
+    static Optional<TokenRow> byId(Connection c, String id) throws SQLException {
+        try (PreparedStatement p = prepare(c, "SELECT " + TOKEN_COLUMNS + " FROM tokens WHERE id = ?", id); ResultSet rs = p.executeQuery()) {
+            return rs.next() ? Optional.of(tokenRow(rs)) : Optional.empty();
+        }
+    }
+
     static boolean revoke(Connection c, String id, Instant at) throws SQLException {
         return update(c, "UPDATE tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", at.toString(), id) > 0;
     }

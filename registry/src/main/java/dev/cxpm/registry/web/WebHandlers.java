@@ -103,7 +103,7 @@ public final class WebHandlers {
     }
 
     public void owner(Request r) throws IOException {
-        Optional<String> html = pages.owner(r.param(1));
+        Optional<String> html = pages.owner(r.param(1), r.query().get("after"));
         if (html.isPresent()) {
             r.sendHtml(200, html.get());
         } else {

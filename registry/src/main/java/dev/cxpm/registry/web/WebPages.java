@@ -64,16 +64,24 @@ public final class WebPages {
         return plugins.version(name, version, baseUrl);
     }
 
-    /** The plugins a user owns; empty when they own none with a live version. */
-    Optional<String> owner(String user) {
-        List<PluginRow> owned = registry.pluginsOwnedBy(user);
-        if (owned.isEmpty()) {
+    /**
+     * A page of the plugins a user owns, by name after {@code after} (null: the first page); empty when there are none
+     * there. One page at a time: an owner of 100,000 plugins is read 20 rows per request.
+     */
+    Optional<String> owner(String user, String after) {
+        var owned = registry.pluginsOwnedBy(user, after, PER_PAGE + 1); // one more than shown: is there a next page
+        List<PluginRow> shown = owned.plugins().subList(0, Math.min(PER_PAGE, owned.plugins().size()));
+        if (shown.isEmpty()) {
             return Optional.empty();
         }
         StringBuilder b = new StringBuilder("<h1>").append(esc(user)).append("</h1><p class=count>")
-                .append(owned.size()).append(owned.size() == 1 ? " plugin" : " plugins").append("</p><h2>Plugins</h2><ul class=results>");
-        owned.forEach(p -> result(b, p));
+                .append(owned.total()).append(owned.total() == 1 ? " plugin" : " plugins").append("</p><h2>Plugins</h2><ul class=results>");
+        shown.forEach(p -> result(b, p));
         b.append("</ul>");
+        if (owned.plugins().size() > PER_PAGE) {
+            b.append("<a class=next href=\"/owners/").append(url(user)).append("?after=").append(url(shown.getLast().name()))
+                    .append("\">Next page</a>");
+        }
         return Optional.of(layout(user + " · cxpm registry", null, b.toString()));
     }
 

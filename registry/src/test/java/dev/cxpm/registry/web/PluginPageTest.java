@@ -205,6 +205,35 @@ class PluginPageTest {
         assertThat(get("/owners/nobody").statusCode()).isEqualTo(404);
     }
 
+    /**
+     * Session 16 (wt-reg4): the owner page listed every plugin of its owner in one page held in the heap; an owner of
+     * 100,000 plugins (a bench registry's) ran a real {@code cxpm serve} (256 MiB heap) out of memory on each visit, the
+     * connection dropped. Pages of 20, by name after the last one shown, each from a bounded query.
+     */
+    @Test
+    void anOwnerPageShowsAPageOfPluginsAtATimeWithALinkToTheNext() throws Exception {
+        for (int i = 0; i < 45; i++) {
+            registry.publish(alice, tgz(Map.of(".codex-plugin/plugin.json", ("{\"name\": \"owned-%02d\", \"version\": \"1.0.0\","
+                    + " \"description\": \"Number %d.\"}").formatted(i, i).getBytes(StandardCharsets.UTF_8))));
+        }
+        List<String> seen = new java.util.ArrayList<>();
+        String next = "/owners/alice";
+        for (int page = 0; next != null; page++) {
+            String body = get(next).body();
+            assertThat(body).as(next).contains("45 plugins");
+            java.util.regex.Matcher names = java.util.regex.Pattern.compile("<a class=name href=\"/plugins/([^\"]+)\">").matcher(body);
+            int shown = 0;
+            for (; names.find(); shown++) {
+                seen.add(names.group(1));
+            }
+            assertThat(shown).as(next).isEqualTo(page < 2 ? 20 : 5);
+            java.util.regex.Matcher link = java.util.regex.Pattern.compile("<a class=next href=\"([^\"]+)\">").matcher(body);
+            next = link.find() ? link.group(1).replace("&amp;", "&") : null;
+        }
+        assertThat(seen).hasSize(45).doesNotHaveDuplicates().isSorted();
+        assertThat(get("/owners/alice?after=owned-44").statusCode()).isEqualTo(404);
+    }
+
     @Test
     void aRealDownloadCountsOnThePageAndSurvivesARestart() throws Exception {
         registry.publish(alice, teamTools("1.0.0", "Triage for teams.", false));
