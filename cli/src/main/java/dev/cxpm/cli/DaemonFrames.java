@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,6 +36,9 @@ final class DaemonFrames {
      * {@link #STDOUT_WITH_LENGTH}: 256 KiB took a quarter of 64 KiB's CPU for 80 MB (docs/BENCHMARKS.md, "wt-stream").
      */
     static final int STDOUT_CHUNK = 256 * 1024;
+
+    /** {@link Answer}'s mark for no frame being written (a nanoTime may be any long, this one is as good as any). */
+    private static final long NOT_SENDING = Long.MIN_VALUE;
 
     /**
      * The last frame: the exit code, and stdout with its length when bash can read it in one go into a variable (at
@@ -77,7 +81,10 @@ final class DaemonFrames {
      * and the command runs to its end and frees the daemon for the next.
      */
     static final class Answer {
+        /** The connection's stream: closing it closes the connection, from any thread ({@link #giveUpIfStalled}). */
         private final OutputStream socket;
+        /** When the frame being written began ({@link System#nanoTime}), while one is; else {@link #NOT_SENDING}. */
+        private volatile long sendingSince = NOT_SENDING;
         private final ByteArrayOutputStream stdout = new ByteArrayOutputStream();
         private final ByteArrayOutputStream stderr = new ByteArrayOutputStream();
         private boolean gone;
@@ -115,6 +122,25 @@ final class DaemonFrames {
 
         Answer(OutputStream socket) {
             this.socket = socket;
+        }
+
+        /**
+         * Gives up a launcher that has taken nothing of a frame for longer than limit (a pager paused and left): closes
+         * the connection, so the blocked write fails, the rest of the output is dropped and the command runs to its end
+         * for nobody, freeing the daemon. A reader that reads on, however slowly, keeps it. Not synchronized: the
+         * thread blocked in the write holds the answer's lock. True when it gave up.
+         */
+        boolean giveUpIfStalled(long now, Duration limit) {
+            long since = sendingSince;
+            if (since == NOT_SENDING || now - since <= limit.toNanos()) {
+                return false;
+            }
+            try {
+                socket.close(); // a socket's stream closes the socket, which fails the write blocked on it
+            } catch (IOException e) {
+                // closed all the same
+            }
+            return true;
         }
 
         private synchronized void writeStdout(byte[] b, int off, int len) {
@@ -161,11 +187,14 @@ final class DaemonFrames {
             if (gone) {
                 return;
             }
+            sendingSince = System.nanoTime();
             try {
                 socket.write(frame);
                 socket.flush();
             } catch (IOException e) {
                 gone = true;
+            } finally {
+                sendingSince = NOT_SENDING;
             }
         }
     }
