@@ -74,7 +74,7 @@ final class DaemonFrames {
 
     /**
      * A command's answer on the socket, in the order its output was written: stderr in an {@code ERR <n>} frame at each
-     * flush (a progress line is drawn as the work goes), stdout held until {@link #STDOUT_CHUNK} bytes or until stderr
+     * flush (a progress line is drawn as the work goes) or when {@link #STDOUT_CHUNK} bytes of it are held, stdout held until {@link #STDOUT_CHUNK} bytes or until stderr
      * is sent (what was printed first is shown first, as on a terminal), then {@code DONE}: a command whose stdout is
      * small and writes no stderr after it is answered in one write, as before. A launcher that went away (Ctrl-C, a
      * reader of its stdout that closed) must not stop the command half-way: what it can no longer be shown is dropped,
@@ -88,7 +88,7 @@ final class DaemonFrames {
         private final ByteArrayOutputStream stdout = new ByteArrayOutputStream();
         private final ByteArrayOutputStream stderr = new ByteArrayOutputStream();
         private boolean gone;
-        /** The most stdout held at once, for tests. */
+        /** The most stdout or stderr held at once, for tests. */
         private int mostHeld;
         final OutputStream out = new OutputStream() {
             @Override
@@ -109,9 +109,7 @@ final class DaemonFrames {
 
             @Override
             public void write(byte[] b, int off, int len) {
-                synchronized (Answer.this) {
-                    stderr.write(b, off, len);
-                }
+                writeStderr(b, off, len);
             }
 
             @Override
@@ -152,6 +150,20 @@ final class DaemonFrames {
                 len -= n;
                 if (stdout.size() == STDOUT_CHUNK) {
                     sendStdout();
+                }
+            }
+        }
+
+        /** Held until flushed, or sent when a chunk is held: one message of megabytes is not held whole. */
+        private synchronized void writeStderr(byte[] b, int off, int len) {
+            while (len > 0) {
+                int n = Math.min(len, STDOUT_CHUNK - stderr.size());
+                stderr.write(b, off, n);
+                mostHeld = Math.max(mostHeld, stderr.size());
+                off += n;
+                len -= n;
+                if (stderr.size() == STDOUT_CHUNK) {
+                    flushStderr();
                 }
             }
         }
