@@ -211,8 +211,24 @@ public final class Daemon {
                 }
                 Thread.ofVirtual().start(() -> answer(socket));
             }
+            // No more commands (launchers run theirs in a JVM of their own meanwhile); the one running, if any, is let
+            // finish: its thread does not keep the JVM alive, and the JVM's exit would stop it half-way
+            server.close();
+            forgetFile();
+            awaitRunning();
         } finally {
             forgetFile();
+        }
+    }
+
+    /** Returns once no command runs (none can start: the daemon no longer listens), giving up a reader that stalls. */
+    private void awaitRunning() {
+        try {
+            while (!oneAtATime.tryAcquire(check.toMillis(), TimeUnit.MILLISECONDS)) {
+                giveUpStalledReader();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -33,7 +33,8 @@ import org.junit.jupiter.api.io.TempDir;
  * so the idle exit, which waits for it, never came. A daemon in this JVM, with an idle time of seconds.
  */
 class DaemonPausedReaderTest {
-    private static final int ENTRIES = 20_000;
+    /** About 430 bytes of output each: more than twice what the kernel may buffer for the daemon's side (tcp_wmem's largest), so the command blocks. */
+    private static final int ENTRIES = Math.max(20_000, 2 * largestSendBuffer() / 430 + 1);
     private static final Duration IDLE = Duration.ofSeconds(3);
 
     @TempDir
@@ -132,6 +133,15 @@ class DaemonPausedReaderTest {
             b.write(ch);
         }
         return b.toString(StandardCharsets.US_ASCII);
+    }
+
+    /** The most the kernel buffers of what a TCP socket sends (tcp_wmem's third field), 4 MiB when it cannot be read. */
+    private static int largestSendBuffer() {
+        try {
+            return Integer.parseInt(Files.readString(Path.of("/proc/sys/net/ipv4/tcp_wmem")).strip().split("\\s+")[2]);
+        } catch (IOException | RuntimeException e) {
+            return 4 << 20;
+        }
     }
 
     private static String umask() {
