@@ -64,7 +64,8 @@ import jdk.net.ExtendedSocketOptions;
  * DONE <exit code> <n>} followed by stdout's n bytes when they are few and hold no NUL byte (bash reads them in one
  * go, without a fork: {@link DaemonFrames#done}), else {@code DONE <exit code>} followed by stdout's bytes to the end of the
  * connection. Anything else, and the daemon hangs up. It exits after
- * {@link #IDLE} without a command, or when its jar changes.
+ * {@link #IDLE} without a command, or when its jar changes; a launcher that takes nothing of its answer for that long (a
+ * pager paused and left) is hung up on, its command running to its end for nobody, so that it cannot hold the daemon.
  */
 public final class Daemon {
     static final Duration IDLE = Duration.ofMinutes(10);
@@ -86,6 +87,9 @@ public final class Daemon {
 
     private final Path file;
     private final Path jar;
+    /** How long without a command before it exits ({@link #IDLE}), and how often it looks ({@link #CHECK}). */
+    private final Duration idle;
+    private final Duration check;
     private final String umask;
     private final FileTime jarTime;
     /** A dev checkout's sources, which the daemon checks for the launcher before each command; null for a release. */
@@ -100,12 +104,16 @@ public final class Daemon {
     private volatile ServerSocket listening;
     /** When a client last presented the client secret: strangers that only connect do not keep the daemon alive. */
     private volatile long lastCommand = System.nanoTime();
+    /** The answer of the command running, while one is: given up when its launcher stops reading (a paused pager). */
+    private volatile Answer running;
     /** Whether a command ran since the last collection the daemon asked for while idle. */
     private volatile boolean commandsSinceCollection = true;
 
-    private Daemon(Path file, Path jar, String umask, CheckoutSources sources) throws IOException {
+    private Daemon(Path file, Path jar, String umask, CheckoutSources sources, Duration idle, Duration check) throws IOException {
         this.file = file;
         this.jar = jar;
+        this.idle = idle;
+        this.check = check;
         this.umask = umask;
         this.sources = sources;
         this.jarTime = Files.getLastModifiedTime(jar);
@@ -127,6 +135,11 @@ public final class Daemon {
      * checkout): it must be this user's, mode 0700 and not a link, or no daemon starts and every command runs in its own JVM.
      */
     public static void main(String[] args) throws IOException {
+        serve(args, IDLE, CHECK);
+    }
+
+    /** As {@link #main}, with the time without a command after which it exits and how often it looks (a test's: seconds). */
+    static void serve(String[] args, Duration idle, Duration check) throws IOException {
         Path file = Path.of(args[0]);
         if (!file.getFileName().toString().startsWith(FILE_PREFIX) || !isPrivateDirectory(file.getParent())) {
             return;
@@ -137,7 +150,8 @@ public final class Daemon {
             if (lock == null) {
                 return; // another daemon for this checkout is starting or running
             }
-            Daemon daemon = new Daemon(file, Path.of(args[1]), args[2], args.length > 3 ? new CheckoutSources(Path.of(args[3])) : null);
+            Daemon daemon = new Daemon(file, Path.of(args[1]), args[2], args.length > 3 ? new CheckoutSources(Path.of(args[3])) : null,
+                    idle, check);
             Runtime.getRuntime().addShutdownHook(new Thread(daemon::forgetFile)); // SIGTERM: no file naming a dead port
             daemon.serve();
         }
@@ -163,8 +177,9 @@ public final class Daemon {
                 return; // stale already
             }
             writeFile(server.getLocalPort());
-            server.setSoTimeout((int) CHECK.toMillis());
+            server.setSoTimeout((int) check.toMillis());
             while (!stop) {
+                giveUpStalledReader();
                 Socket socket;
                 try {
                     socket = server.accept();
@@ -180,8 +195,8 @@ public final class Daemon {
                         commandsSinceCollection = false;
                         System.gc();
                     }
-                    boolean idle = System.nanoTime() - lastCommand > IDLE.toNanos() && oneAtATime.availablePermits() == 1;
-                    if (idle || !Files.getLastModifiedTime(jar).equals(jarTime)) {
+                    boolean idled = System.nanoTime() - lastCommand > idle.toNanos() && oneAtATime.availablePermits() == 1;
+                    if (idled || !Files.getLastModifiedTime(jar).equals(jarTime)) {
                         break; // idle, or rebuilt: the launcher starts a daemon of the new jar
                     }
                     if (Files.notExists(file, LinkOption.NOFOLLOW_LINKS)) {
@@ -196,8 +211,24 @@ public final class Daemon {
                 }
                 Thread.ofVirtual().start(() -> answer(socket));
             }
+            // No more commands (launchers run theirs in a JVM of their own meanwhile); the one running, if any, is let
+            // finish: its thread does not keep the JVM alive, and the JVM's exit would stop it half-way
+            server.close();
+            forgetFile();
+            awaitRunning();
         } finally {
             forgetFile();
+        }
+    }
+
+    /** Returns once no command runs (none can start: the daemon no longer listens), giving up a reader that stalls. */
+    private void awaitRunning() {
+        try {
+            while (!oneAtATime.tryAcquire(check.toMillis(), TimeUnit.MILLISECONDS)) {
+                giveUpStalledReader();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -231,6 +262,19 @@ public final class Daemon {
             // as above
         }
         lastCommand = System.nanoTime();
+    }
+
+    /**
+     * A launcher that has read nothing of its command's output for the idle time (`cxpm search x | less`, paused and
+     * left) is given up, as a caller gone (the command runs to its end for nobody), so that it holds the daemon, which
+     * runs one command at a time and exits only between commands, no longer than idleness would. Until then the command
+     * waits for its reader, as git waits for a paused pager, and other commands run in a JVM of their own (BUSY).
+     */
+    private void giveUpStalledReader() {
+        Answer a = running;
+        if (a != null) {
+            a.giveUpIfStalled(System.nanoTime(), idle);
+        }
     }
 
     private void writeFile(int port) throws IOException {
@@ -284,7 +328,13 @@ public final class Daemon {
             try {
                 out.write("ACCEPTED\n".getBytes(StandardCharsets.US_ASCII));
                 out.flush();
-                run(request, out);
+                Answer answer = new Answer(out);
+                running = answer;
+                try {
+                    run(request, answer);
+                } finally {
+                    running = null;
+                }
             } finally {
                 oneAtATime.release();
             }
@@ -341,8 +391,7 @@ public final class Daemon {
         }
     }
 
-    private static void run(Request request, OutputStream socketOut) {
-        Answer answer = new Answer(socketOut);
+    private static void run(Request request, Answer answer) {
         PrintWriter out = new PrintWriter(new OutputStreamWriter(answer.out, StandardCharsets.UTF_8), true);
         PrintWriter err = new PrintWriter(new OutputStreamWriter(answer.err, StandardCharsets.UTF_8), true);
         Env.Stderr caller = request.terminal() ? Env.Stderr.TERMINAL : Env.Stderr.OTHER;

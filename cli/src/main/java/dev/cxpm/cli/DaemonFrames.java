@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,6 +36,9 @@ final class DaemonFrames {
      * {@link #STDOUT_WITH_LENGTH}: 256 KiB took a quarter of 64 KiB's CPU for 80 MB (docs/BENCHMARKS.md, "wt-stream").
      */
     static final int STDOUT_CHUNK = 256 * 1024;
+
+    /** {@link Answer}'s mark for no frame being written (a nanoTime may be any long, this one is as good as any). */
+    private static final long NOT_SENDING = Long.MIN_VALUE;
 
     /**
      * The last frame: the exit code, and stdout with its length when bash can read it in one go into a variable (at
@@ -70,18 +74,21 @@ final class DaemonFrames {
 
     /**
      * A command's answer on the socket, in the order its output was written: stderr in an {@code ERR <n>} frame at each
-     * flush (a progress line is drawn as the work goes), stdout held until {@link #STDOUT_CHUNK} bytes or until stderr
+     * flush (a progress line is drawn as the work goes) or when {@link #STDOUT_CHUNK} bytes of it are held, stdout held until {@link #STDOUT_CHUNK} bytes or until stderr
      * is sent (what was printed first is shown first, as on a terminal), then {@code DONE}: a command whose stdout is
      * small and writes no stderr after it is answered in one write, as before. A launcher that went away (Ctrl-C, a
      * reader of its stdout that closed) must not stop the command half-way: what it can no longer be shown is dropped,
      * and the command runs to its end and frees the daemon for the next.
      */
     static final class Answer {
+        /** The connection's stream: closing it closes the connection, from any thread ({@link #giveUpIfStalled}). */
         private final OutputStream socket;
+        /** When the frame being written began ({@link System#nanoTime}), while one is; else {@link #NOT_SENDING}. */
+        private volatile long sendingSince = NOT_SENDING;
         private final ByteArrayOutputStream stdout = new ByteArrayOutputStream();
         private final ByteArrayOutputStream stderr = new ByteArrayOutputStream();
         private boolean gone;
-        /** The most stdout held at once, for tests. */
+        /** The most stdout or stderr held at once, for tests. */
         private int mostHeld;
         final OutputStream out = new OutputStream() {
             @Override
@@ -102,9 +109,7 @@ final class DaemonFrames {
 
             @Override
             public void write(byte[] b, int off, int len) {
-                synchronized (Answer.this) {
-                    stderr.write(b, off, len);
-                }
+                writeStderr(b, off, len);
             }
 
             @Override
@@ -117,6 +122,25 @@ final class DaemonFrames {
             this.socket = socket;
         }
 
+        /**
+         * Gives up a launcher that has taken nothing of a frame for longer than limit (a pager paused and left): closes
+         * the connection, so the blocked write fails, the rest of the output is dropped and the command runs to its end
+         * for nobody, freeing the daemon. A reader that reads on, however slowly, keeps it. Not synchronized: the
+         * thread blocked in the write holds the answer's lock. True when it gave up.
+         */
+        boolean giveUpIfStalled(long now, Duration limit) {
+            long since = sendingSince;
+            if (since == NOT_SENDING || now - since <= limit.toNanos()) {
+                return false;
+            }
+            try {
+                socket.close(); // a socket's stream closes the socket, which fails the write blocked on it
+            } catch (IOException e) {
+                // closed all the same
+            }
+            return true;
+        }
+
         private synchronized void writeStdout(byte[] b, int off, int len) {
             while (len > 0) {
                 int n = Math.min(len, STDOUT_CHUNK - stdout.size());
@@ -126,6 +150,20 @@ final class DaemonFrames {
                 len -= n;
                 if (stdout.size() == STDOUT_CHUNK) {
                     sendStdout();
+                }
+            }
+        }
+
+        /** Held until flushed, or sent when a chunk is held: one message of megabytes is not held whole. */
+        private synchronized void writeStderr(byte[] b, int off, int len) {
+            while (len > 0) {
+                int n = Math.min(len, STDOUT_CHUNK - stderr.size());
+                stderr.write(b, off, n);
+                mostHeld = Math.max(mostHeld, stderr.size());
+                off += n;
+                len -= n;
+                if (stderr.size() == STDOUT_CHUNK) {
+                    flushStderr();
                 }
             }
         }
@@ -161,11 +199,14 @@ final class DaemonFrames {
             if (gone) {
                 return;
             }
+            sendingSince = System.nanoTime();
             try {
                 socket.write(frame);
                 socket.flush();
             } catch (IOException e) {
                 gone = true;
+            } finally {
+                sendingSince = NOT_SENDING;
             }
         }
     }

@@ -192,6 +192,16 @@ final class LauncherCheckout {
      * side of the handshake (secrets of its own) and hands each request to answer. The caller closes it.
      */
     ServerSocket fakeDaemon(Answer answer) throws IOException {
+        return fakeDaemonOnSocket((request, socket) -> answer.to(request, socket.getOutputStream()));
+    }
+
+    /** What a {@link #fakeDaemonOnSocket} does with a request, given the connection itself (to reset it, say). */
+    interface SocketAnswer {
+        void to(DaemonFrames.Request request, Socket socket) throws IOException;
+    }
+
+    /** As {@link #fakeDaemon}, handing answer the connection. */
+    ServerSocket fakeDaemonOnSocket(SocketAnswer answer) throws IOException {
         ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         String client = "ab".repeat(16);
         String daemon = "cd".repeat(16);
@@ -210,8 +220,10 @@ final class LauncherCheckout {
                     }
                     out.write((daemon + "\n").getBytes(StandardCharsets.US_ASCII));
                     out.flush();
-                    answer.to(DaemonFrames.Request.read(in, DaemonFrames.MAX_REQUEST), out);
-                    out.flush();
+                    answer.to(DaemonFrames.Request.read(in, DaemonFrames.MAX_REQUEST), s);
+                    if (!s.isClosed()) {
+                        out.flush();
+                    }
                 } catch (IOException e) {
                     // closed by the test, or the launcher hung up: the test's assertions tell what was missing
                 }

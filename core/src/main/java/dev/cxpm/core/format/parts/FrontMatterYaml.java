@@ -1,11 +1,16 @@
 package dev.cxpm.core.format.parts;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ContainerNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.Locale;
 import java.util.Set;
 
@@ -15,7 +20,8 @@ import java.util.Set;
  * few {@code key: words} lines. So those are read here by hand: each line a simple key, a colon and a space, and a
  * value that YAML can only read as that text (it starts with a letter, holds no character YAML gives a meaning, and is
  * no word YAML reads as a boolean or null). Anything else (quotes, lists, nested keys, comments, a continued line, a
- * repeated key) goes to Jackson whole, so the tree and every error stay Jackson's. {@code FrontMatterYamlTest} holds
+ * repeated key) goes to Jackson whole, so the tree and every error stay Jackson's (its scalars read as Codex reads them:
+ * {@link #readWithJackson}). {@code FrontMatterYamlTest} holds
  * the two readers to the same tree.
  */
 final class FrontMatterYaml {
@@ -27,13 +33,62 @@ final class FrontMatterYaml {
 
     /** Made on first use only. */
     private static final class Jackson {
-        static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+        static final YAMLFactory YAML = new YAMLFactory();
     }
 
     /** The tree of the front matter's text (without its --- lines); null or a missing node when it is empty. */
     static JsonNode read(String yaml) throws IOException {
         ObjectNode simple = readSimple(yaml);
-        return simple != null ? simple : Jackson.YAML.readTree(yaml);
+        return simple != null ? simple : readWithJackson(yaml);
+    }
+
+    /**
+     * Jackson's tree of the text, but with every scalar but null as the text it was written as: Codex (serde_yaml, YAML
+     * 1.2) reads {@code name: off}, {@code yes}, {@code 0x10}, {@code 1e3} or {@code 2024-01-01} into a string field as
+     * that text, where Jackson's tree holds YAML 1.1's boolean or number ({@code false}, {@code 16}, {@code 1000.0}).
+     * Only {@code ~}, {@code null} and nothing are no value, for both. Built without recursion (a stack of the open
+     * containers; SnakeYAML bounds the depth too); the first document only, as {@code readTree} reads.
+     */
+    static JsonNode readWithJackson(String yaml) throws IOException {
+        try (JsonParser p = Jackson.YAML.createParser(yaml)) {
+            JsonNodeFactory nodes = JsonNodeFactory.instance;
+            Deque<ContainerNode<?>> open = new ArrayDeque<>();
+            String key = null;
+            for (JsonToken t = p.nextToken(); t != null; t = p.nextToken()) {
+                JsonNode value;
+                switch (t) {
+                    case FIELD_NAME -> {
+                        key = p.currentName();
+                        continue;
+                    }
+                    case END_OBJECT, END_ARRAY -> {
+                        JsonNode done = open.pop();
+                        if (open.isEmpty()) {
+                            return done;
+                        }
+                        continue;
+                    }
+                    case START_OBJECT -> value = nodes.objectNode();
+                    case START_ARRAY -> value = nodes.arrayNode();
+                    case VALUE_NULL -> value = nodes.nullNode();
+                    default -> value = nodes.textNode(p.getText()); // a string, or a scalar YAML 1.1 would type, as written
+                }
+                ContainerNode<?> parent = open.peek();
+                if (parent == null) {
+                    if (!value.isContainerNode()) {
+                        return value;
+                    }
+                } else if (parent instanceof ObjectNode o) {
+                    o.set(key, value);
+                } else {
+                    ((ArrayNode) parent).add(value);
+                }
+                if (value instanceof ContainerNode<?> c) {
+                    open.push(c);
+                }
+            }
+            return null; // an empty text: no document
+        }
     }
 
     /** What this reader makes of the text, or null where it leaves it to Jackson. */
