@@ -33,7 +33,7 @@ final class CxpmRules {
     }
 
 
-    static void check(Plugin plugin, Problems p) {
+    static void check(Plugin plugin, Problems p, PluginValidator.Codex codex) {
         Path root = plugin.root();
         JsonFile json = plugin.manifestJson();
         Path file = json.path();
@@ -61,7 +61,7 @@ final class CxpmRules {
                 checkPath(root, json, "/interface/screenshots/" + i, shots.get(i).asText(), p);
             }
         }
-        skills(plugin, p);
+        skills(plugin, p, codex);
         mcp(plugin, p);
         apps(plugin, p);
         PackWarnings.check(root, p);
@@ -93,24 +93,25 @@ final class CxpmRules {
         }
     }
 
-    private static void skills(Plugin plugin, Problems p) {
+    /** A skill Codex does not load (read as Codex reads it) is Codex's verdict; the rest are cxpm's own rules. */
+    private static void skills(Plugin plugin, Problems p, PluginValidator.Codex codex) {
         for (Skill s : plugin.skills()) {
             if (s.unreadable().isPresent()) {
                 p.strict("skill.unreadable", s.file(), 1, "SKILL.md cannot be read: " + s.unreadable().get(),
                         "keep SKILL.md under 1 MiB of UTF-8 text: move long reference material into other files of the skill"
                                 + " and name them in SKILL.md");
             } else if (s.frontMatterError().isPresent()) {
-                p.strict("skill.frontmatter", s.file(), 1, "SKILL.md front matter: " + s.frontMatterError().get(),
-                        "start the file with ---, name: ..., description: ..., ---");
+                codex.reject("skill.frontmatter", s.file(), s.frontMatterLine(), "SKILL.md front matter: " + s.frontMatterError().get(),
+                        s.frontMatterFix().isEmpty() ? "start the file with ---, name: ..., description: ..., ---" : s.frontMatterFix());
             } else {
                 if (s.name().isEmpty()) {
                     p.strict("skill.name-missing", s.file(), 1, "SKILL.md has no `name` in its front matter",
                             "add name: " + s.id());
                 }
                 if (s.description().isEmpty()) {
-                    p.strict("skill.description-missing", s.file(), 1,
+                    codex.reject("skill.description-missing", s.file(), 1,
                             "SKILL.md has no `description`: Codex cannot tell when to use the skill",
-                            "add description: <when to use this skill>");
+                            "add description: <when to use this skill> (Codex does not load a skill without one)");
                 }
             }
             try {

@@ -109,7 +109,7 @@ public final class PluginValidator {
             return p.list();
         }
         marketplaceContext(plugin, codex);
-        CxpmRules.check(plugin, p);
+        CxpmRules.check(plugin, p, codex);
         return p.list();
     }
 

@@ -164,10 +164,30 @@ class PluginValidatorTest {
 
     @Test
     void skillsNeedFrontMatterWithNameAndDescription() {
-        assertThat(warnings(check(codex(OK, "skills/a/SKILL.md", "no front matter")))).containsExactly("skill.frontmatter");
+        // Codex does not load a skill without front matter or description: an error, strict or not
+        assertThat(errors(check(codex(OK, "skills/a/SKILL.md", "no front matter")))).containsExactly("skill.frontmatter");
+        assertThat(errors(check(codex(OK, "skills/a/SKILL.md", "---\nname: a\n---\n")))).containsExactly("skill.description-missing");
         assertThat(warnings(check(codex(OK, "skills/a/SKILL.md", "---\ndescription: d\n---\n")))).containsExactly("skill.name-missing");
         assertThat(errors(check(codex(OK, "skills/a/SKILL.md", "---\nname: a\n---\n"), true))).containsExactly("skill.description-missing");
         assertThat(check(codex(OK, "skills/a/SKILL.md", GOOD_SKILL), true)).isEmpty();
+    }
+
+    /** SKILL.md front matter read as the real Codex CLI reads it (SkillFrontMatterAsCodexTest holds the measured table). */
+    @Test
+    void aSkillCodexDoesNotLoadIsAnErrorAtItsLineWithTheFixAndOneItLoadsIsNotRefused() {
+        List<Problem> twice = check(codex(OK, "skills/a/SKILL.md", "---\nname: a\nname: b\ndescription: d\n---\n"));
+        assertThat(twice).singleElement().satisfies(p -> {
+            assertThat(p.severity()).isEqualTo(Severity.ERROR);
+            assertThat(p.code()).isEqualTo("skill.frontmatter");
+            assertThat(p.file().toString()).endsWith("SKILL.md");
+            assertThat(p.line()).isEqualTo(3);
+            assertThat(p.message()).isEqualTo("SKILL.md front matter: `name` is given twice (lines 2 and 3)");
+            assertThat(p.hint()).isEqualTo("keep one `name` line: Codex does not load the skill until then");
+        });
+        List<Problem> bom = check(codex(OK, "skills/a/SKILL.md", "\uFEFF" + GOOD_SKILL));
+        assertThat(errors(bom)).containsExactly("skill.frontmatter");
+        assertThat(check(codex(OK, "skills/a/SKILL.md", "---\nname: a\ndescription: d\nx: [\n---\n"), true)).isEmpty();
+        assertThat(check(codex(OK, "skills/a/SKILL.md", "---\nname: [b6\ndescription: d\n---\n"), true)).isEmpty();
     }
 
     @Test

@@ -11,9 +11,12 @@ import java.util.Optional;
  * ({@code errorLine}) and how to fix it ({@code fix}, for a skill Codex would not load).
  */
 public record FrontMatter(JsonNode yaml, Optional<String> error, int endLine, int errorLine, String fix) {
-    /** A SKILL.md as the real Codex CLI (0.171.0) reads it. */
+    /**
+     * A SKILL.md as the real Codex CLI (0.171.0) reads it ({@link CodexSkillFrontMatter}): an error (with its line and
+     * fix) where Codex does not load the skill. {@link #parse} stays the plain YAML reading other Markdown files get.
+     */
     public static FrontMatter ofSkill(String text) {
-        return parse(text);
+        return CodexSkillFrontMatter.read(text);
     }
 
     public static FrontMatter parse(String text) {
