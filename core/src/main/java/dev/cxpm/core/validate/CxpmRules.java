@@ -33,7 +33,7 @@ final class CxpmRules {
     }
 
 
-    static void check(Plugin plugin, Problems p, PluginValidator.Codex codex) {
+    static void check(Plugin plugin, Problems p) {
         Path root = plugin.root();
         JsonFile json = plugin.manifestJson();
         Path file = json.path();
@@ -61,7 +61,7 @@ final class CxpmRules {
                 checkPath(root, json, "/interface/screenshots/" + i, shots.get(i).asText(), p);
             }
         }
-        skills(plugin, p, codex);
+        skills(plugin, p);
         mcp(plugin, p);
         apps(plugin, p);
         PackWarnings.check(root, p);
@@ -93,15 +93,18 @@ final class CxpmRules {
         }
     }
 
-    /** A skill Codex does not load (read as Codex reads it) is Codex's verdict; the rest are cxpm's own rules. */
-    private static void skills(Plugin plugin, Problems p, PluginValidator.Codex codex) {
+    /**
+     * A skill Codex does not load (its SKILL.md read as Codex reads it) is one Codex installs and then cannot use
+     * ({@link Problem#unusableByCodex}): {@code plugin add} accepts the plugin, so a warning unless --strict.
+     */
+    private static void skills(Plugin plugin, Problems p) {
         for (Skill s : plugin.skills()) {
             if (s.unreadable().isPresent()) {
                 p.strict("skill.unreadable", s.file(), 1, "SKILL.md cannot be read: " + s.unreadable().get(),
                         "keep SKILL.md under 1 MiB of UTF-8 text: move long reference material into other files of the skill"
                                 + " and name them in SKILL.md");
             } else if (s.frontMatterError().isPresent()) {
-                codex.reject("skill.frontmatter", s.file(), s.frontMatterLine(), "SKILL.md front matter: " + s.frontMatterError().get(),
+                p.strict("skill.frontmatter", s.file(), s.frontMatterLine(), "SKILL.md front matter: " + s.frontMatterError().get(),
                         s.frontMatterFix().isEmpty() ? "start the file with ---, name: ..., description: ..., ---" : s.frontMatterFix());
             } else {
                 if (s.name().isEmpty()) {
@@ -109,7 +112,7 @@ final class CxpmRules {
                             "add name: " + s.id());
                 }
                 if (s.description().isEmpty()) {
-                    codex.reject("skill.description-missing", s.file(), 1,
+                    p.strict("skill.description-missing", s.file(), 1,
                             "SKILL.md has no `description`: Codex cannot tell when to use the skill",
                             "add description: <when to use this skill> (Codex does not load a skill without one)");
                 }

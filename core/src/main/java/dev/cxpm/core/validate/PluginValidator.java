@@ -109,7 +109,7 @@ public final class PluginValidator {
             return p.list();
         }
         marketplaceContext(plugin, codex);
-        CxpmRules.check(plugin, p, codex);
+        CxpmRules.check(plugin, p);
         return p.list();
     }
 

@@ -24,4 +24,12 @@ public record Skill(String id, Path file, Optional<String> name, Optional<String
     public Skill(String id, Path file, Optional<String> name, Optional<String> description, Optional<String> frontMatterError) {
         this(id, file, name, description, frontMatterError, Optional.empty());
     }
+
+    /** Why the real Codex CLI does not load this skill (its front matter, read as Codex reads it), or empty. */
+    public Optional<String> whyCodexSkips() {
+        if (frontMatterError.isPresent()) {
+            return frontMatterError.map(e -> "SKILL.md line " + frontMatterLine + ": " + e);
+        }
+        return unreadable.isEmpty() && description.isEmpty() ? Optional.of("SKILL.md has no `description`") : Optional.empty();
+    }
 }
