@@ -94,7 +94,7 @@ final class CodexSkillFrontMatter {
         } catch (JsonProcessingException e) {
             int at = e.getLocation() == null ? 0 : e.getLocation().getLineNr();
             return asText ? failed("", 0, "") : failed("front matter is not valid YAML: " + firstLine(String.valueOf(e.getMessage())),
-                    at > 0 ? at + 1 : 1, "quote the value at that line (name: \"...\"): " + NOT_LOADED);
+                    at > 0 ? at + 1 : 1, "fix the YAML at that line (close its quotes, brackets or braces, or write the value in quotes): " + NOT_LOADED);
         } catch (java.io.IOException | RuntimeException | StackOverflowError e) {
             return asText ? failed("", 0, "") : failed("front matter is not valid YAML: " + firstLine(String.valueOf(e.getMessage())), 1,
                     "fix the YAML between the --- lines: " + NOT_LOADED);
