@@ -100,6 +100,10 @@ class SkillFrontMatterAsCodexTest {
         skips("leadingblank", "\n---\nname: leadingblank\ndescription: about leadingblank\n---\nbody\n");
         skips("nodesc", "---\nname: nodesc\n---\nbody\n");
         skips("emptydesc", "---\nname: c19\ndescription:\nx: [\n---\nb\n");
+        // aliases: 10^39 nodes if expanded; neither reader expands them (Codex loads the skill), and an alias as the name
+        loads("laughs", laughs("laughs", ""), "laughs: about lol");
+        loads("laughsbroken", laughs("laughsbroken", "x: [\n"), "laughsbroken: about lol");
+        skips("aliasname", "---\na0: &a0 [lol]\na1: &a1 [*a0, *a0]\nname: *a1\ndescription: about aliasname\n---\nb\n");
         skips("bomkey", "---\n\uFEFFname: c22\ndescription: about c22\n---\nb\n");
     }
 
@@ -127,6 +131,26 @@ class SkillFrontMatterAsCodexTest {
         FrontMatter fm = FrontMatter.ofSkill(TEXTS.get("dupname"));
         assertThat(fm.error()).hasValue("`name` is given twice (lines 2 and 3)");
         assertThat(fm.errorLine()).isEqualTo(3);
+    }
+
+    /** Codex's second reading keeps the bounds of the first: depth is refused both times, at a line. */
+    @Test
+    void theSecondReadingKeepsTheBoundsOfTheFirst() {
+        FrontMatter deep = FrontMatter.ofSkill("---\nname: deep\ndescription: about deep\nx: [\ny: " + "[".repeat(100_000)
+                + "]".repeat(100_000) + "\n---\n");
+        assertThat(deep.error()).isPresent();
+        assertThat(deep.errorLine()).isPositive();
+        String many = "---\nname: many\ndescription: about many\n" + "x: [\n".repeat(100_000) + "---\n";
+        assertThat(FrontMatter.ofSkill(many).error()).as("a repeated key other than name and description").isEmpty();
+    }
+
+    private static String laughs(String name, String extra) {
+        StringBuilder b = new StringBuilder("---\nname: " + name + "\ndescription: about lol\n" + extra + "a0: &a0 [lol]\n");
+        for (int i = 1; i < 40; i++) {
+            b.append("a").append(i).append(": &a").append(i).append(" [").append(("*a" + (i - 1) + ",").repeat(9))
+                    .append("*a").append(i - 1).append("]\n");
+        }
+        return b.append("---\nb\n").toString();
     }
 
     /** The real Codex CLI lists each skill it loads under its name and description. */
