@@ -6,6 +6,7 @@ import dev.cxpm.cli.Env;
 import dev.cxpm.cli.Main;
 import dev.cxpm.cli.help.Examples;
 import dev.cxpm.cli.output.JsonOutput;
+import dev.cxpm.core.PlainText;
 import dev.cxpm.core.UserError;
 import dev.cxpm.core.format.parts.App;
 import dev.cxpm.core.format.parts.McpServer;
@@ -147,7 +148,8 @@ public final class InfoCommand implements Runnable {
         }
         List<Skill> skills = plugin.skills();
         out.println("  skills (" + skills.size() + "):");
-        skills.forEach(s -> out.println("    " + s.id() + s.description().map(d -> " - " + SearchCommand.oneLine(d)).orElse("")));
+        skills.forEach(s -> out.println("    " + s.id() + s.description().map(d -> " - " + SearchCommand.oneLine(d)).orElse("")
+                + s.whyCodexSkips().map(w -> " (Codex does not load it: " + PlainText.printable(SearchCommand.oneLine(w)) + ")").orElse("")));
         out.println("  MCP servers (" + plugin.mcpServers().size() + "):");
         plugin.mcpServers().values().forEach(s -> out.println("    " + s.name() + ": " + mcp(s)));
         out.println("  apps (" + plugin.apps().size() + "):");
@@ -253,6 +255,7 @@ public final class InfoCommand implements Runnable {
             ObjectNode o = skills.addObject();
             o.put("id", s.id());
             SearchCommand.putOpt(o, "description", s.description().orElse(null));
+            s.whyCodexSkips().ifPresent(w -> o.put("codexSkips", w)); // only for a skill Codex does not load
         }
         ArrayNode mcps = comp.putArray("mcpServers");
         for (McpServer s : plugin.mcpServers().values()) {

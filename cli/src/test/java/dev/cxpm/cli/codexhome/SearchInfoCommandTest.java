@@ -99,6 +99,23 @@ class SearchInfoCommandTest {
         assertThat(cxpm("search", "g".repeat(100_000)).stdout()).contains("No plugin matches");
     }
 
+    /** A skill the real Codex CLI does not load (SkillFrontMatterAsCodexTest) is listed saying so, and why. */
+    @Test
+    void infoSaysWhichSkillsCodexDoesNotLoad() throws Exception {
+        Path skills = tmp.resolve("a/plugins/notes/skills");
+        Files.createDirectories(skills.resolve("twice"));
+        Files.writeString(skills.resolve("twice/SKILL.md"), "---\nname: a\nname: b\ndescription: about twice\n---\n");
+        Files.createDirectories(skills.resolve("flow"));
+        Files.writeString(skills.resolve("flow/SKILL.md"), "---\nname: [b6\ndescription: about flow\nx: [\n---\n");
+        CliRun r = cxpm("info", "notes@team");
+        assertThat(r.exitCode()).as(r.stderr()).isZero();
+        assertThat(r.stdout()).contains("skills (3):\n    flow - about flow\n    hello - Says hello\n"
+                + "    twice (Codex does not load it: SKILL.md line 3: `name` is given twice (lines 2 and 3))\n");
+        String json = cxpm("info", "notes@team", "--json").stdout();
+        assertThat(json).contains("\"codexSkips\": \"SKILL.md line 3: `name` is given twice (lines 2 and 3)\"");
+        assertThat(json.split("codexSkips", -1)).hasSize(2);
+    }
+
     @Test
     void infoShowsComponentsPrerequisitesAndSource() {
         Map<String, String> noToken = new HashMap<>(env);

@@ -91,9 +91,9 @@ final class MarkdownComponents {
         } catch (UserError e) {
             return new Skill(id, file, Optional.empty(), Optional.empty(), Optional.empty(), Optional.of(e.getMessage()));
         }
-        FrontMatter fm = FrontMatter.parse(text);
+        FrontMatter fm = FrontMatter.ofSkill(text);
         if (fm.error().isPresent()) {
-            return new Skill(id, file, Optional.empty(), Optional.empty(), fm.error());
+            return new Skill(id, file, Optional.empty(), Optional.empty(), fm.error(), Optional.empty(), fm.errorLine(), fm.fix());
         }
         return new Skill(id, file, text(fm.yaml().path("name")), text(fm.yaml().path("description")), Optional.empty());
     }

@@ -93,6 +93,10 @@ final class CxpmRules {
         }
     }
 
+    /**
+     * A skill Codex does not load (its SKILL.md read as Codex reads it) is one Codex installs and then cannot use
+     * ({@link Problem#unusableByCodex}): {@code plugin add} accepts the plugin, so a warning unless --strict.
+     */
     private static void skills(Plugin plugin, Problems p) {
         for (Skill s : plugin.skills()) {
             if (s.unreadable().isPresent()) {
@@ -100,8 +104,8 @@ final class CxpmRules {
                         "keep SKILL.md under 1 MiB of UTF-8 text: move long reference material into other files of the skill"
                                 + " and name them in SKILL.md");
             } else if (s.frontMatterError().isPresent()) {
-                p.strict("skill.frontmatter", s.file(), 1, "SKILL.md front matter: " + s.frontMatterError().get(),
-                        "start the file with ---, name: ..., description: ..., ---");
+                p.strict("skill.frontmatter", s.file(), s.frontMatterLine(), "SKILL.md front matter: " + s.frontMatterError().get(),
+                        s.frontMatterFix().isEmpty() ? "start the file with ---, name: ..., description: ..., ---" : s.frontMatterFix());
             } else {
                 if (s.name().isEmpty()) {
                     p.strict("skill.name-missing", s.file(), 1, "SKILL.md has no `name` in its front matter",
@@ -110,7 +114,7 @@ final class CxpmRules {
                 if (s.description().isEmpty()) {
                     p.strict("skill.description-missing", s.file(), 1,
                             "SKILL.md has no `description`: Codex cannot tell when to use the skill",
-                            "add description: <when to use this skill>");
+                            "add description: <when to use this skill> (Codex does not load a skill without one)");
                 }
             }
             try {

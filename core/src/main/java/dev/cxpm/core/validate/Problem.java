@@ -21,10 +21,13 @@ public record Problem(Severity severity, String code, Path file, int line, int c
     /**
      * What the real Codex CLI installs without a word and then cannot use (checked with codex 0.171:
      * {@code plugin add} accepts a .mcp.json that is not JSON, then starts none of its servers). Codex's verdict
-     * stays "accepted", so these are warnings unless {@code --strict}, but never summed up as "valid".
+     * stays "accepted", so these are warnings unless {@code --strict}, but never summed up as "valid". A skill whose
+     * SKILL.md front matter Codex does not load (a byte order mark, {@code name} given twice, no description...:
+     * {@code SkillFrontMatterAsCodexTest}) is left out of what Codex offers the model, the plugin installed as usual.
      */
     private static final Set<String> UNUSABLE_BY_CODEX = Set.of(
-            "mcp.invalid-json", "app.invalid-json", "app.no-apps", "app.missing-id");
+            "mcp.invalid-json", "app.invalid-json", "app.no-apps", "app.missing-id", "skill.frontmatter",
+            "skill.description-missing");
 
     public boolean isError() {
         return severity == Severity.ERROR;

@@ -170,6 +170,29 @@ class PluginValidatorTest {
         assertThat(check(codex(OK, "skills/a/SKILL.md", GOOD_SKILL), true)).isEmpty();
     }
 
+    /** SKILL.md front matter read as the real Codex CLI reads it (SkillFrontMatterAsCodexTest holds the measured table). */
+    @Test
+    void aSkillCodexDoesNotLoadIsToldAtItsLineWithTheFixAndOneItLoadsIsNotRefused() {
+        // Codex installs the plugin (plugin add accepts it) and leaves the skill out: a warning never summed up as
+        // valid (an error under --strict), as for the other parts Codex installs and cannot use
+        assertThat(check(codex(OK, "skills/a/SKILL.md", "---\nname: a\nname: b\ndescription: d\n---\n")))
+                .singleElement().satisfies(p -> assertThat(p.unusableByCodex()).isTrue());
+        List<Problem> twice = check(codex(OK, "skills/a/SKILL.md", "---\nname: a\nname: b\ndescription: d\n---\n"), true);
+        assertThat(twice).singleElement().satisfies(p -> {
+            assertThat(p.severity()).isEqualTo(Severity.ERROR);
+            assertThat(p.code()).isEqualTo("skill.frontmatter");
+            assertThat(p.file().toString()).endsWith("SKILL.md");
+            assertThat(p.line()).isEqualTo(3);
+            assertThat(p.message()).isEqualTo("SKILL.md front matter: `name` is given twice (lines 2 and 3)");
+            assertThat(p.hint()).isEqualTo("keep one `name` line: Codex does not load the skill until then");
+        });
+        assertThat(errors(check(codex(OK, "skills/a/SKILL.md", "\uFEFF" + GOOD_SKILL), true))).contains("skill.frontmatter");
+        assertThat(check(codex(OK, "skills/a/SKILL.md", "---\nname: a\n---\n"))).singleElement()
+                .satisfies(p -> assertThat(p.unusableByCodex()).isTrue());
+        assertThat(check(codex(OK, "skills/a/SKILL.md", "---\nname: a\ndescription: d\nx: [\n---\n"), true)).isEmpty();
+        assertThat(check(codex(OK, "skills/a/SKILL.md", "---\nname: [b6\ndescription: d\n---\n"), true)).isEmpty();
+    }
+
     @Test
     void aSkillTooLargeToReadIsToldSoAndNotAsAFrontMatterProblem() {
         List<Problem> ps = check(codex(OK, "skills/a/SKILL.md", GOOD_SKILL + "x".repeat(1024 * 1024)));

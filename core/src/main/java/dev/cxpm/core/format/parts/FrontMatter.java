@@ -6,8 +6,19 @@ import dev.cxpm.core.PlainText;
 import java.io.IOException;
 import java.util.Optional;
 
-/** A SKILL.md's YAML front matter: the parsed mapping, or why it could not be read. */
-public record FrontMatter(JsonNode yaml, Optional<String> error, int endLine) {
+/**
+ * A SKILL.md's YAML front matter: the parsed mapping, or why it could not be read, at which line of the file
+ * ({@code errorLine}) and how to fix it ({@code fix}, for a skill Codex would not load).
+ */
+public record FrontMatter(JsonNode yaml, Optional<String> error, int endLine, int errorLine, String fix) {
+    /**
+     * A SKILL.md as the real Codex CLI (0.171.0) reads it ({@link CodexSkillFrontMatter}): an error (with its line and
+     * fix) where Codex does not load the skill. {@link #parse} stays the plain YAML reading other Markdown files get.
+     */
+    public static FrontMatter ofSkill(String text) {
+        return CodexSkillFrontMatter.read(text);
+    }
+
     public static FrontMatter parse(String text) {
         String t = text.startsWith("\uFEFF") ? text.substring(1) : text;
         String[] lines = PlainText.lines(t);
@@ -28,12 +39,12 @@ public record FrontMatter(JsonNode yaml, Optional<String> error, int endLine) {
         try {
             JsonNode node = FrontMatterYaml.read(yaml);
             if (node == null || node.isMissingNode() || node.isNull()) {
-                return new FrontMatter(JsonNodeFactory.instance.objectNode(), Optional.empty(), end + 1);
+                return new FrontMatter(JsonNodeFactory.instance.objectNode(), Optional.empty(), end + 1, 0, "");
             }
             if (!node.isObject()) {
                 return failed("front matter is not a YAML mapping");
             }
-            return new FrontMatter(node, Optional.empty(), end + 1);
+            return new FrontMatter(node, Optional.empty(), end + 1, 0, "");
         } catch (IOException | RuntimeException | StackOverflowError e) {
             String msg = String.valueOf(e.getMessage());
             int nl = msg.indexOf('\n');
@@ -42,6 +53,6 @@ public record FrontMatter(JsonNode yaml, Optional<String> error, int endLine) {
     }
 
     private static FrontMatter failed(String why) {
-        return new FrontMatter(JsonNodeFactory.instance.objectNode(), Optional.of(why), 0);
+        return new FrontMatter(JsonNodeFactory.instance.objectNode(), Optional.of(why), 0, 1, "");
     }
 }

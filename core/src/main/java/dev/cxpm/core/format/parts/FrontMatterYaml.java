@@ -1,6 +1,5 @@
 package dev.cxpm.core.format.parts;
 
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -8,10 +7,13 @@ import com.fasterxml.jackson.databind.node.ContainerNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -50,9 +52,12 @@ final class FrontMatterYaml {
      * containers; SnakeYAML bounds the depth too); the first document only, as {@code readTree} reads.
      */
     static JsonNode readWithJackson(String yaml) throws IOException {
-        try (JsonParser p = Jackson.YAML.createParser(yaml)) {
+        try (YAMLParser p = Jackson.YAML.createParser(yaml)) {
             JsonNodeFactory nodes = JsonNodeFactory.instance;
             Deque<ContainerNode<?>> open = new ArrayDeque<>();
+            // an alias is what its anchor names (Codex's serde_yaml resolves it; Jackson gives the alias's own name): a
+            // scalar's text, or an empty list or mapping standing for one, so that nothing is ever expanded
+            Map<String, JsonNode> anchored = new HashMap<>();
             String key = null;
             for (JsonToken t = p.nextToken(); t != null; t = p.nextToken()) {
                 JsonNode value;
@@ -71,7 +76,12 @@ final class FrontMatterYaml {
                     case START_OBJECT -> value = nodes.objectNode();
                     case START_ARRAY -> value = nodes.arrayNode();
                     case VALUE_NULL -> value = nodes.nullNode();
-                    default -> value = nodes.textNode(p.getText()); // a string, or a scalar YAML 1.1 would type, as written
+                    default -> value = p.isCurrentAlias() ? anchored.getOrDefault(p.getText(), nodes.textNode(p.getText())).deepCopy()
+                            : nodes.textNode(p.getText()); // a string, or a scalar YAML 1.1 would type, as written
+                }
+                String anchor = p.isCurrentAlias() ? null : p.getObjectId();
+                if (anchor != null) {
+                    anchored.put(anchor, value.isObject() ? nodes.objectNode() : value.isArray() ? nodes.arrayNode() : value);
                 }
                 ContainerNode<?> parent = open.peek();
                 if (parent == null) {
@@ -83,8 +93,8 @@ final class FrontMatterYaml {
                 } else {
                     ((ArrayNode) parent).add(value);
                 }
-                if (value instanceof ContainerNode<?> c) {
-                    open.push(c);
+                if (value instanceof ContainerNode<?> c && (t == JsonToken.START_OBJECT || t == JsonToken.START_ARRAY)) {
+                    open.push(c); // an alias's stand-in is complete: no end token follows it
                 }
             }
             return null; // an empty text: no document
