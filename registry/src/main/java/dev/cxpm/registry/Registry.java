@@ -11,7 +11,6 @@ import dev.cxpm.registry.storage.JdbcDatabase;
 import dev.cxpm.registry.storage.RegistryDatabase;
 import dev.cxpm.registry.storage.RegistryDatabase.AdvisoryRow;
 import dev.cxpm.registry.storage.RegistryDatabase.PluginRow;
-import dev.cxpm.registry.storage.RegistryDatabase.TokenRow;
 import dev.cxpm.registry.storage.RegistryDatabase.VersionRow;
 import dev.cxpm.registry.storage.backup.BlobGc;
 import dev.cxpm.registry.storage.blob.BlobStore;
@@ -175,8 +174,9 @@ public final class Registry implements AutoCloseable {
         tokens.revoke(caller, id);
     }
 
-    public List<TokenRow> tokens(Caller caller) {
-        return tokens.of(caller);
+    /** A page of the caller's tokens by id after {@code after} (null for the first), at most {@code limit} (1 to {@link Tokens#MAX_PAGE}). */
+    public Tokens.Page tokens(Caller caller, String after, int limit) {
+        return tokens.of(caller, after, limit);
     }
 
     // ---- publish, yank, owners --------------------------------------------------------------
