@@ -296,10 +296,10 @@ public final class Registry implements AutoCloseable {
     /**
      * Each version's surface changes since its previous release ("removed skill `review`"), by version; a first
      * release (and one whose surfaces cannot be read) is absent, one that changed no skill, MCP server or app maps to
-     * an empty list.
+     * an empty list. Of the plugin's {@code rows} (all of them), only the versions in {@code only} (all when null).
      */
-    public Map<String, List<String>> surfaceChanges(String plugin) {
-        return surfaces.changes(plugin, db.versions(plugin));
+    public Map<String, List<String>> surfaceChanges(String plugin, List<VersionRow> rows, java.util.Set<String> only) {
+        return surfaces.changes(plugin, rows, only);
     }
 
     public List<String> owners(String plugin) {
