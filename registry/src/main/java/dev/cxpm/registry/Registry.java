@@ -320,6 +320,11 @@ public final class Registry implements AutoCloseable {
         return downloads.byVersion(plugin);
     }
 
+    /** {@link #downloads(String)} of the plugin's {@code versions} as the caller already read them ({@link #versions}). */
+    public Map<String, Long> downloads(String plugin, List<VersionRow> versions) {
+        return downloads.byVersion(plugin, versions);
+    }
+
     /** What a version's page shows, stored at publish (or computed once from the blob for older versions). */
     public Optional<VersionPages.Shown> page(VersionRow version) {
         return pages.page(version);

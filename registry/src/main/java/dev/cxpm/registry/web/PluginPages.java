@@ -54,7 +54,7 @@ final class PluginPages {
         Optional<VersionPages.Shown> shown = latest.flatMap(registry::page);
         PageData page = shown.map(VersionPages.Shown::data).orElse(null);
         boolean icon = shown.map(s -> s.iconType() != null).orElse(false);
-        Map<String, Long> downloads = registry.downloads(name);
+        Map<String, Long> downloads = registry.downloads(name, versions);
         long total = downloads.values().stream().mapToLong(Long::longValue).sum();
         StringBuilder b = new StringBuilder();
         header(b, p.name(), title(p, page), icon ? p.latestVersion() : null, p.latestVersion(), p.category(), total);
@@ -110,7 +110,7 @@ final class PluginPages {
         StringBuilder b = new StringBuilder("<header class=plugin><h1>").append(esc(title(row.get(), null))).append(": versions</h1>")
                 .append("<p class=meta><a href=\"/plugins/").append(url(name)).append("\">").append(esc(name)).append("</a> · ")
                 .append(versions.size()).append(versions.size() == 1 ? " version" : " versions").append("</p></header>");
-        versionTable(b, name, shown, versions, registry.downloads(name));
+        versionTable(b, name, shown, versions, registry.downloads(name, versions));
         if (from + VERSIONS_PER_PAGE < versions.size()) {
             b.append("<p><a class=next href=\"/plugins/").append(url(name)).append("?versions&amp;after=").append(url(shown.getLast().version()))
                     .append("\">Older versions</a></p>");
@@ -144,7 +144,7 @@ final class PluginPages {
         VersionRow v = found.get();
         Optional<VersionPages.Shown> shown = registry.page(v);
         PageData page = shown.map(VersionPages.Shown::data).orElse(null);
-        long downloads = registry.downloads(name).getOrDefault(v.version(), 0L);
+        long downloads = registry.downloads(name, versions).getOrDefault(v.version(), 0L);
         StringBuilder b = new StringBuilder();
         header(b, name, title(row.get(), page) + " " + v.version(), shown.map(s -> s.iconType() != null).orElse(false) ? v.version() : null,
                 null, null, downloads);
@@ -172,7 +172,7 @@ final class PluginPages {
         install(b, "cxpm install " + name + " --version " + v.version() + " --registry " + baseUrl, baseUrl, name);
         Optional<String> previous = dev.cxpm.core.surface.SemverCheck.previousRelease(v.version(),
                 versions.stream().map(r -> new dev.cxpm.core.surface.SemverCheck.Release(r.version(), r.yanked())).toList());
-        List<String> changed = registry.surfaceChanges(name, versions, null).get(v.version());
+        List<String> changed = registry.surfaceChanges(name, versions, java.util.Set.of(v.version())).get(v.version()); // its own alone
         b.append("<h2>Changes</h2>");
         if (previous.isEmpty()) {
             b.append("<p>The first release.</p>");

@@ -92,6 +92,9 @@ class ManyVersionsPageTest {
         }
         assertThat(all).hasSize(VERSIONS).doesNotHaveDuplicates().first().isEqualTo("1.0." + (VERSIONS - 1));
         assertThat(all).last().isEqualTo("1.0.0");
+        // a version's page works out its own changes alone, since its previous release among all of them
+        assertThat(get("/plugins/team-tools/1.0.100")).contains("Since <a href=\"/plugins/team-tools/1.0.99\">1.0.99</a>:")
+                .contains("no surface change");
         HttpResponse<String> unknown = http.send(HttpRequest.newBuilder(server.url().resolve("/plugins/team-tools?versions&after=9.9.9")).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(unknown.statusCode()).isEqualTo(404);
