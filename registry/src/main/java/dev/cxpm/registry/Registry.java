@@ -11,7 +11,6 @@ import dev.cxpm.registry.storage.JdbcDatabase;
 import dev.cxpm.registry.storage.RegistryDatabase;
 import dev.cxpm.registry.storage.RegistryDatabase.AdvisoryRow;
 import dev.cxpm.registry.storage.RegistryDatabase.PluginRow;
-import dev.cxpm.registry.storage.RegistryDatabase.TokenRow;
 import dev.cxpm.registry.storage.RegistryDatabase.VersionRow;
 import dev.cxpm.registry.storage.backup.BlobGc;
 import dev.cxpm.registry.storage.blob.BlobStore;
@@ -175,8 +174,9 @@ public final class Registry implements AutoCloseable {
         tokens.revoke(caller, id);
     }
 
-    public List<TokenRow> tokens(Caller caller) {
-        return tokens.of(caller);
+    /** A page of the caller's tokens by id after {@code after} (null for the first), at most {@code limit} (1 to {@link Tokens#MAX_PAGE}). */
+    public Tokens.Page tokens(Caller caller, String after, int limit) {
+        return tokens.of(caller, after, limit);
     }
 
     // ---- publish, yank, owners --------------------------------------------------------------
@@ -296,10 +296,10 @@ public final class Registry implements AutoCloseable {
     /**
      * Each version's surface changes since its previous release ("removed skill `review`"), by version; a first
      * release (and one whose surfaces cannot be read) is absent, one that changed no skill, MCP server or app maps to
-     * an empty list.
+     * an empty list. Of the plugin's {@code rows} (all of them), only the versions in {@code only} (all when null).
      */
-    public Map<String, List<String>> surfaceChanges(String plugin) {
-        return surfaces.changes(plugin, db.versions(plugin));
+    public Map<String, List<String>> surfaceChanges(String plugin, List<VersionRow> rows, java.util.Set<String> only) {
+        return surfaces.changes(plugin, rows, only);
     }
 
     public List<String> owners(String plugin) {
@@ -318,6 +318,11 @@ public final class Registry implements AutoCloseable {
     /** Downloads of each version of a plugin, by version, including those not yet written to the database. */
     public Map<String, Long> downloads(String plugin) {
         return downloads.byVersion(plugin);
+    }
+
+    /** {@link #downloads(String)} of the plugin's {@code versions} as the caller already read them ({@link #versions}). */
+    public Map<String, Long> downloads(String plugin, List<VersionRow> versions) {
+        return downloads.byVersion(plugin, versions);
     }
 
     /** What a version's page shows, stored at publish (or computed once from the blob for older versions). */

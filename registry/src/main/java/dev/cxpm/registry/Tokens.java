@@ -96,8 +96,28 @@ public final class Tokens {
         });
     }
 
-    List<TokenRow> of(Caller caller) {
-        return db.tokens(caller.user());
+    /** Tokens listed in one answer by default, and at most: a user may hold thousands (CI mints one per run). */
+    public static final int DEFAULT_PAGE = 100;
+    public static final int MAX_PAGE = 200;
+
+    /** A page of a user's tokens by id, and the id to ask for the next page after (null on the last page). */
+    public record Page(List<TokenRow> tokens, String next) {
+    }
+
+    /** The caller's tokens after the id {@code after} (null for the first page), at most {@code limit}, from a query of one row more. */
+    Page of(Caller caller, String after, int limit) {
+        if (limit < 1 || limit > MAX_PAGE) {
+            throw new RegistryException(400, "invalid-parameter", "limit must be 1 to " + MAX_PAGE);
+        }
+        if (after != null && after.length() > 64) {
+            throw new RegistryException(400, "invalid-parameter", "after is a token id, at most 64 characters");
+        }
+        List<TokenRow> rows = db.tokens(caller.user(), after, limit + 1);
+        if (rows.size() <= limit) {
+            return new Page(rows, null);
+        }
+        List<TokenRow> page = rows.subList(0, limit);
+        return new Page(List.copyOf(page), page.get(limit - 1).id());
     }
 
     /** User names follow the rule for plugin names cxpm writes: safe in URLs, paths and token records. */

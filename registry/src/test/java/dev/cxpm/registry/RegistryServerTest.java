@@ -19,9 +19,11 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -483,10 +485,42 @@ class RegistryServerTest {
     }
 
     @Test
+    void aUsersTokensAreListedAPageAtATimeAndFollowingNextGivesEachOnce() throws Exception {
+        // a user of thousands of tokens (CI mints one per run) was answered all of them at once: 780 KB at 5,000
+        String bob = registry.createToken(null, "bob", List.of("owner"), null, null).token();
+        Set<String> made = new HashSet<>();
+        for (int i = 0; i < 2 * Tokens.DEFAULT_PAGE + 10; i++) {
+            made.add(registry.createToken(null, "bob", List.of("owner"), null, "ci " + i).id());
+        }
+        registry.createToken(null, "carol", List.of("owner"), null, "not bob's");
+        List<String> seen = new ArrayList<>();
+        String after = null;
+        int pages = 0;
+        do {
+            HttpResponse<String> r = send("GET", "/api/v1/tokens" + (after == null ? "" : "?after=" + after), bob, null);
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+            JsonNode page = json(r);
+            assertThat(page.path("tokens").size()).isBetween(1, Tokens.DEFAULT_PAGE);
+            page.path("tokens").forEach(t -> seen.add(t.path("id").asText()));
+            after = page.path("next").isTextual() ? page.path("next").asText() : null;
+            pages++;
+        } while (after != null && pages < 10);
+        assertThat(pages).isEqualTo(3);
+        assertThat(seen).doesNotHaveDuplicates().hasSize(made.size() + 1).containsAll(made);
+
+        JsonNode small = json(send("GET", "/api/v1/tokens?limit=5", bob, null));
+        assertThat(small.path("tokens").size()).isEqualTo(5);
+        assertThat(small.path("next").asText()).isEqualTo(small.path("tokens").get(4).path("id").asText());
+        assertThat(send("GET", "/api/v1/tokens?limit=" + (Tokens.MAX_PAGE + 1), bob, null).statusCode()).isEqualTo(400);
+        assertThat(send("GET", "/api/v1/tokens?limit=0", bob, null).statusCode()).isEqualTo(400);
+        assertThat(send("GET", "/api/v1/tokens?after=" + "f".repeat(65), bob, null).statusCode()).isEqualTo(400);
+    }
+
+    @Test
     void tokensAreStoredHashed() throws Exception {
         String token = registry.createToken(null, "bob", List.of("owner"), null, null).token();
         Caller bob = registry.authenticate("Bearer " + token);
-        assertThat(registry.tokens(bob)).singleElement().satisfies(t -> {
+        assertThat(registry.tokens(bob, null, Tokens.DEFAULT_PAGE).tokens()).singleElement().satisfies(t -> {
             assertThat(t.secretHash()).isEqualTo(Tokens.sha256(token)).doesNotContain(token.substring(5));
         });
         if (Files.exists(data.resolve("registry.db"))) {

@@ -145,6 +145,7 @@ class WebUiBrowserTest {
         PAGES.put("home", "/");
         PAGES.put("plugin", "/plugins/github-triage");
         PAGES.put("version", "/plugins/github-triage/1.0.0");
+        PAGES.put("versions", "/plugins/github-triage?versions");
         PAGES.put("owner", "/owners/cxpm-demo");
         PAGES.put("search-typo", "/?q=githb");
     }

@@ -178,6 +178,28 @@ class RegistryCommandsTest {
     }
 
     @Test
+    void tokenListShowsEveryTokenWhenTheRegistryAnswersAPageAtATime() throws Exception {
+        login(adminToken());
+        java.util.Set<String> ids = new java.util.HashSet<>();
+        for (int i = 0; i < 2 * dev.cxpm.registry.Tokens.DEFAULT_PAGE + 30; i++) {
+            ids.add(registry.createToken(null, "admin", List.of("owner"), null, "ci run " + i).id());
+        }
+        CliRun json = CliRun.in(tmp, "token", "list", "--json");
+        assertThat(json.exitCode()).as(json.stderr()).isZero();
+        JsonNode listed = new ObjectMapper().readTree(json.stdout());
+        assertThat(listed.fieldNames()).toIterable().containsExactly("tokens"); // the shape scripts read, unchanged
+        List<String> seen = new java.util.ArrayList<>();
+        listed.path("tokens").forEach(t -> seen.add(t.path("id").asText()));
+        assertThat(seen).doesNotHaveDuplicates().hasSize(ids.size() + 1).containsAll(ids);
+        List<java.time.Instant> created = new java.util.ArrayList<>();
+        listed.path("tokens").forEach(t -> created.add(java.time.Instant.parse(t.path("createdAt").asText())));
+        assertThat(created).isSorted(); // oldest first, as before pages
+        CliRun table = CliRun.in(tmp, "token", "list");
+        assertThat(table.exitCode()).as(table.stderr()).isZero();
+        assertThat(table.stdout()).contains("ci run 0", "ci run " + (ids.size() - 1));
+    }
+
+    @Test
     void tokensAreListedWithoutTheirSecretsAndARevokedOneIsRefused() throws Exception {
         login(adminToken());
         CliRun made = CliRun.in(tmp, "token", "create", "--description", "laptop", "--json");

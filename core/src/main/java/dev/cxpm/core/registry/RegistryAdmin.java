@@ -112,15 +112,42 @@ public final class RegistryAdmin {
             String revokedAt) {
     }
 
-    /** The calling user's tokens, revoked ones included. */
+    /** The most pages {@link #tokens()} follows: 100,000 tokens at the registry's default page, far past any real user's. */
+    static final int MAX_TOKEN_PAGES = 1_000;
+
+    /**
+     * The calling user's tokens, revoked ones included, oldest first: every page the registry answers
+     * ({@code GET /api/v1/tokens?after=ID}, each bounded by the registry), followed until it names no next one.
+     */
     public List<TokenInfo> tokens() {
         List<TokenInfo> out = new java.util.ArrayList<>();
-        for (JsonNode t : send(request("/api/v1/tokens").GET()).path("tokens")) {
-            out.add(new TokenInfo(t.path("id").asText(), t.path("user").asText(), strings(t.path("scopes")),
-                    t.path("description").isTextual() ? t.path("description").asText() : null, t.path("createdAt").asText(),
-                    t.path("expiresAt").isTextual() ? t.path("expiresAt").asText() : null,
-                    t.path("revokedAt").isTextual() ? t.path("revokedAt").asText() : null));
+        java.util.Set<String> asked = new java.util.HashSet<>();
+        String after = null;
+        for (int pages = 0; pages < MAX_TOKEN_PAGES; pages++) {
+            JsonNode page = send(request("/api/v1/tokens" + (after == null ? "" : "?after=" + enc(after))).GET());
+            for (JsonNode t : page.path("tokens")) {
+                out.add(new TokenInfo(t.path("id").asText(), t.path("user").asText(), strings(t.path("scopes")),
+                        t.path("description").isTextual() ? t.path("description").asText() : null, t.path("createdAt").asText(),
+                        t.path("expiresAt").isTextual() ? t.path("expiresAt").asText() : null,
+                        t.path("revokedAt").isTextual() ? t.path("revokedAt").asText() : null));
+            }
+            // a registry from before pages answers all at once and no next; one that names a cursor twice would loop
+            if (!page.path("next").isTextual() || !asked.add(page.path("next").asText())) {
+                break;
+            }
+            after = page.path("next").asText();
         }
+        // pages come by id; the list reads as it always did, by creation
+        out.sort(java.util.Comparator.comparing(RegistryAdmin::created).thenComparing(TokenInfo::id));
         return out;
+    }
+
+    /** When the token was made, as an instant (its text does not sort: {@code 00Z} after {@code 00.5Z}); the epoch for a bad one. */
+    private static java.time.Instant created(TokenInfo t) {
+        try {
+            return java.time.Instant.parse(t.createdAt());
+        } catch (java.time.format.DateTimeParseException e) {
+            return java.time.Instant.EPOCH;
+        }
     }
 }

@@ -12,6 +12,7 @@ import dev.cxpm.core.registry.RegistryKey;
 import dev.cxpm.registry.Caller;
 import dev.cxpm.registry.Registry;
 import dev.cxpm.registry.RegistryException;
+import dev.cxpm.registry.Tokens;
 import dev.cxpm.registry.index.SigningKeys;
 import dev.cxpm.registry.codex.CodexMarketplace;
 import dev.cxpm.registry.publish.PluginArchive;
@@ -233,16 +234,21 @@ public final class ApiHandlers {
         r.sendJson(201, o);
     }
 
+    /** {@code GET /api/v1/tokens?after=ID&limit=N}: the caller's tokens by id, a bounded page at a time, with the id to ask after next. */
     public void tokens(Request r) throws IOException {
+        Map<String, String> q = r.query();
+        Tokens.Page page = registry.tokens(r.caller(), q.get("after"), Request.intParam(q, "limit", Tokens.DEFAULT_PAGE));
         ArrayNode arr = JSON.createArrayNode();
-        for (var t : registry.tokens(r.caller())) {
+        for (var t : page.tokens()) {
             ObjectNode o = arr.addObject().put("id", t.id()).put("user", t.user()).put("description", t.description())
                     .put("createdAt", t.createdAt().toString())
                     .put("expiresAt", t.expiresAt() == null ? null : t.expiresAt().toString())
                     .put("revokedAt", t.revokedAt() == null ? null : t.revokedAt().toString());
             t.scopes().forEach(o.putArray("scopes")::add);
         }
-        r.sendJson(200, JSON.createObjectNode().set("tokens", arr));
+        ObjectNode o = JSON.createObjectNode();
+        o.set("tokens", arr);
+        r.sendJson(200, o.put("next", page.next()));
     }
 
     public void revokeToken(Request r) throws IOException {

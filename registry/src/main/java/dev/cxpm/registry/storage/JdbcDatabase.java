@@ -286,8 +286,8 @@ public final class JdbcDatabase implements RegistryDatabase {
     }
 
     @Override
-    public List<TokenRow> tokens(String user) {
-        return db.read(c -> TokenRows.ofUser(c, user));
+    public List<TokenRow> tokens(String user, String after, int limit) {
+        return db.read(c -> TokenRows.ofUser(c, user, after == null ? "" : after, limit));
     }
 
     @Override

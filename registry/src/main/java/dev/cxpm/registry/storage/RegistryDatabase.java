@@ -217,7 +217,8 @@ public interface RegistryDatabase extends AutoCloseable {
     /** Marks a token revoked; false when there is no such token. */
     boolean revokeToken(String id, Instant at);
 
-    List<TokenRow> tokens(String user);
+    /** At most {@code limit} of the user's tokens, by id, after the id {@code after} (null for the first). */
+    List<TokenRow> tokens(String user, String after, int limit);
 
     /** A pool of connections as it is now, for the metrics an operator watches: its size, idle ones, threads waiting. */
     record Pool(String name, int size, int idle, int waiting) {

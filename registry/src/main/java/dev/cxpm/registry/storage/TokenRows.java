@@ -53,9 +53,11 @@ final class TokenRows {
         return update(c, "UPDATE tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", at.toString(), id) > 0;
     }
 
-    static List<TokenRow> ofUser(Connection c, String user) throws SQLException {
+    /** At most {@code limit} of the user's tokens by id after {@code after} ("" for the first): a page, never all of them. */
+    static List<TokenRow> ofUser(Connection c, String user, String after, int limit) throws SQLException {
         List<TokenRow> out = new ArrayList<>();
-        try (PreparedStatement p = prepare(c, "SELECT " + TOKEN_COLUMNS + " FROM tokens WHERE user_name = ? ORDER BY created_at", user);
+        try (PreparedStatement p = prepare(c, "SELECT " + TOKEN_COLUMNS + " FROM tokens WHERE user_name = ? AND id > ? ORDER BY id LIMIT ?",
+                user, after, limit);
              ResultSet rs = p.executeQuery()) {
             while (rs.next()) {
                 out.add(tokenRow(rs));

@@ -54,7 +54,7 @@ final class PluginPages {
         Optional<VersionPages.Shown> shown = latest.flatMap(registry::page);
         PageData page = shown.map(VersionPages.Shown::data).orElse(null);
         boolean icon = shown.map(s -> s.iconType() != null).orElse(false);
-        Map<String, Long> downloads = registry.downloads(name);
+        Map<String, Long> downloads = registry.downloads(name, versions);
         long total = downloads.values().stream().mapToLong(Long::longValue).sum();
         StringBuilder b = new StringBuilder();
         header(b, p.name(), title(p, page), icon ? p.latestVersion() : null, p.latestVersion(), p.category(), total);
@@ -70,20 +70,68 @@ final class PluginPages {
             readme(b, page, shown.get().readmeHtml());
             contents(b, page);
         }
-        b.append("<h2>Versions</h2><div class=scroll><table class=versions><tr><th>version</th><th>published</th><th>downloads</th>"
+        b.append("<h2>Versions</h2>");
+        versionTable(b, name, versions.subList(0, Math.min(VERSIONS_SHOWN, versions.size())), versions, downloads);
+        if (versions.size() > VERSIONS_SHOWN) {
+            b.append("<p><a class=all-versions href=\"/plugins/").append(url(name)).append("?versions\">All ").append(versions.size())
+                    .append(" versions</a></p>");
+        }
+        b.append("</div>");
+        about(b, page, registry.owners(name), total);
+        b.append("</div><script src=\"/assets/registry.js\" defer></script>");
+        return Optional.of(layout(p.name() + " · cxpm registry", color(page), b.toString()));
+    }
+
+    /** The newest versions a plugin's page lists; all of them are a link away, {@link #VERSIONS_PER_PAGE} at a time. */
+    static final int VERSIONS_SHOWN = 20;
+    static final int VERSIONS_PER_PAGE = 100;
+
+    /**
+     * Every version of a plugin, newest first, {@link #VERSIONS_PER_PAGE} at a time after the version {@code after}
+     * (null: the newest), as npm's versions tab: empty when there is no such plugin or no such version to start after.
+     */
+    Optional<String> allVersions(String name, String after) {
+        Optional<PluginRow> row = registry.plugin(name);
+        if (row.isEmpty()) {
+            return Optional.empty();
+        }
+        List<VersionRow> versions = newestFirst(registry.versions(name));
+        int from = 0;
+        if (after != null) {
+            from = -1;
+            for (int i = 0; i < versions.size() && from < 0; i++) {
+                from = versions.get(i).version().equals(after) ? i + 1 : -1;
+            }
+            if (from < 0) {
+                return Optional.empty();
+            }
+        }
+        List<VersionRow> shown = versions.subList(Math.min(from, versions.size()), Math.min(from + VERSIONS_PER_PAGE, versions.size()));
+        StringBuilder b = new StringBuilder("<header class=plugin><h1>").append(esc(title(row.get(), null))).append(": versions</h1>")
+                .append("<p class=meta><a href=\"/plugins/").append(url(name)).append("\">").append(esc(name)).append("</a> · ")
+                .append(versions.size()).append(versions.size() == 1 ? " version" : " versions").append("</p></header>");
+        versionTable(b, name, shown, versions, registry.downloads(name, versions));
+        if (from + VERSIONS_PER_PAGE < versions.size()) {
+            b.append("<p><a class=next href=\"/plugins/").append(url(name)).append("?versions&amp;after=").append(url(shown.getLast().version()))
+                    .append("\">Older versions</a></p>");
+        }
+        return Optional.of(layout(name + " versions · cxpm registry", null, b.toString()));
+    }
+
+    /** A table of the {@code shown} versions, each with what it changed since its previous release among {@code all}. */
+    private void versionTable(StringBuilder b, String name, List<VersionRow> shown, List<VersionRow> all, Map<String, Long> downloads) {
+        b.append("<div class=scroll><table class=versions><tr><th>version</th><th>published</th><th>downloads</th>"
                 + "<th>changes since the previous release</th></tr>");
-        Map<String, List<String>> changes = registry.surfaceChanges(name);
-        for (VersionRow v : versions) {
+        Map<String, List<String>> changes = registry.surfaceChanges(name, all,
+                shown.stream().map(VersionRow::version).collect(Collectors.toSet()));
+        for (VersionRow v : shown) {
             b.append("<tr").append(v.yanked() ? " class=yanked" : "").append("><td><a href=\"").append(versionPath(v)).append("\">")
                     .append(esc(v.version())).append("</a>").append(v.yanked() ? " (yanked)" : "")
                     .append(v.deprecated() != null ? " (deprecated: " + esc(v.deprecated()) + ")" : "")
                     .append("</td><td>").append(v.publishedAt().toString(), 0, 10).append("</td><td>")
                     .append(downloads.getOrDefault(v.version(), 0L)).append("</td><td>").append(changes(changes.get(v.version()))).append("</td></tr>");
         }
-        b.append("</table></div></div>");
-        about(b, page, registry.owners(name), total);
-        b.append("</div><script src=\"/assets/registry.js\" defer></script>");
-        return Optional.of(layout(p.name() + " · cxpm registry", color(page), b.toString()));
+        b.append("</table></div>");
     }
 
     Optional<String> version(String name, String version, String baseUrl) {
@@ -96,7 +144,7 @@ final class PluginPages {
         VersionRow v = found.get();
         Optional<VersionPages.Shown> shown = registry.page(v);
         PageData page = shown.map(VersionPages.Shown::data).orElse(null);
-        long downloads = registry.downloads(name).getOrDefault(v.version(), 0L);
+        long downloads = registry.downloads(name, versions).getOrDefault(v.version(), 0L);
         StringBuilder b = new StringBuilder();
         header(b, name, title(row.get(), page) + " " + v.version(), shown.map(s -> s.iconType() != null).orElse(false) ? v.version() : null,
                 null, null, downloads);
@@ -124,7 +172,7 @@ final class PluginPages {
         install(b, "cxpm install " + name + " --version " + v.version() + " --registry " + baseUrl, baseUrl, name);
         Optional<String> previous = dev.cxpm.core.surface.SemverCheck.previousRelease(v.version(),
                 versions.stream().map(r -> new dev.cxpm.core.surface.SemverCheck.Release(r.version(), r.yanked())).toList());
-        List<String> changed = registry.surfaceChanges(name).get(v.version());
+        List<String> changed = registry.surfaceChanges(name, versions, java.util.Set.of(v.version())).get(v.version()); // its own alone
         b.append("<h2>Changes</h2>");
         if (previous.isEmpty()) {
             b.append("<p>The first release.</p>");

@@ -84,8 +84,10 @@ public final class WebHandlers {
         c.download(r, r.rawParam(1));
     }
 
+    /** {@code /plugins/NAME}, or with {@code ?versions[&after=VERSION]} all its versions a page at a time. */
     public void plugin(Request r) throws IOException {
-        Optional<String> html = pages.plugin(r.param(1), baseUrl(r));
+        Map<String, String> q = r.query();
+        Optional<String> html = q.containsKey("versions") ? pages.allVersions(r.param(1), q.get("after")) : pages.plugin(r.param(1), baseUrl(r));
         if (html.isPresent()) {
             r.sendHtml(200, html.get());
         } else {

@@ -64,6 +64,10 @@ public final class WebPages {
         return plugins.version(name, version, baseUrl);
     }
 
+    Optional<String> allVersions(String name, String after) {
+        return plugins.allVersions(name, after);
+    }
+
     /**
      * A page of the plugins a user owns, by name after {@code after} (null: the first page); empty when there are none
      * there. One page at a time: an owner of 100,000 plugins is read 20 rows per request.
