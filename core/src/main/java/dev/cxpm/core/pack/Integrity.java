@@ -120,7 +120,7 @@ public record Integrity(String algorithm, String base64) {
             return HexFormat.of().formatHex(Base64.getDecoder().decode(base64));
         }
         // each two characters' 12 bits as three hex digits, the last character's low four bits dropped as the decoder drops them
-        char[] hex = new char[128];
+        byte[] hex = new byte[128];
         for (int i = 0, o = 0; o < hex.length; i += 2) {
             int bits = SEXTET[base64.charAt(i)] << 6 | SEXTET[base64.charAt(i + 1)];
             hex[o++] = HEX_DIGITS[bits >> 8];
@@ -129,10 +129,10 @@ public record Integrity(String algorithm, String base64) {
                 hex[o++] = HEX_DIGITS[bits & 15];
             }
         }
-        return new String(hex);
+        return new String(hex, java.nio.charset.StandardCharsets.ISO_8859_1); // one copy: no chars compressed into bytes
     }
 
-    private static final char[] HEX_DIGITS = "0123456789abcdef".toCharArray();
+    private static final byte[] HEX_DIGITS = {'0', '1', '2', '3', '4', '5', '6', '7', '8', '9', 'a', 'b', 'c', 'd', 'e', 'f'};
 
     /** Each ASCII character's value in base64's alphabet ({@code A-Z a-z 0-9 + /}), -1 for the others. */
     private static final byte[] SEXTET = new byte[128];
