@@ -22,11 +22,17 @@ public final class LockCheck {
     /** Human sentences, one per disagreement; empty when the lockfile fits the manifest. */
     public static List<String> disagreements(ProjectManifest project, Lockfile lock) {
         List<String> out = new ArrayList<>();
+        // what cxpm.toml needs: each declared plugin that is locked, found here once, and what they depend on (walked below)
+        Set<String> reached = new HashSet<>();
+        Deque<String> queue = new ArrayDeque<>();
         for (PluginRequirement req : project.plugins().values()) {
             LockedPlugin p = lock.plugins().get(req.name());
             if (p == null) {
                 out.add("`" + req.name() + "` is in cxpm.toml but not in cxpm.lock");
                 continue;
+            }
+            if (reached.add(req.name())) {
+                queue.addAll(p.dependencies().keySet());
             }
             if (!req.range().includes(p.version())) {
                 out.add("cxpm.toml wants " + req.name() + " " + req.range() + " but cxpm.lock has " + p.version());
@@ -37,15 +43,13 @@ public final class LockCheck {
             }
         }
         for (LockedPlugin p : lock.plugins().values()) {
-            p.dependencies().forEach((dep, range) -> {
-                LockedPlugin d = lock.plugins().get(dep);
-                if (d != null && !range.includes(d.version())) {
-                    out.add(p.id() + " needs " + dep + " " + range + " but cxpm.lock has " + d.version());
+            for (java.util.Map.Entry<String, dev.cxpm.core.resolve.VersionRange> e : p.dependencies().entrySet()) { // most have none
+                LockedPlugin d = lock.plugins().get(e.getKey());
+                if (d != null && !e.getValue().includes(d.version())) {
+                    out.add(p.id() + " needs " + e.getKey() + " " + e.getValue() + " but cxpm.lock has " + d.version());
                 }
-            });
+            }
         }
-        Set<String> reached = new HashSet<>();
-        Deque<String> queue = new ArrayDeque<>(project.plugins().keySet());
         while (!queue.isEmpty()) {
             String name = queue.poll();
             LockedPlugin p = lock.plugins().get(name);

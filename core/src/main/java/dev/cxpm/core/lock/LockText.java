@@ -2,9 +2,7 @@ package dev.cxpm.core.lock;
 
 import dev.cxpm.core.UserError;
 import dev.cxpm.core.approve.RunHash;
-import dev.cxpm.core.codexhome.MarketplaceName;
 import dev.cxpm.core.codexhome.PluginName;
-import dev.cxpm.core.codexhome.VersionDir;
 import dev.cxpm.core.pack.Integrity;
 import dev.cxpm.core.resolve.PluginVersion;
 import dev.cxpm.core.resolve.VersionRange;
@@ -69,9 +67,9 @@ final class LockText {
         String marketplace = field("marketplace");
         String sourceText = field("source");
         String integrityText = field("integrity");
-        if (name == null || version == null || marketplace == null || sourceText == null || integrityText == null
-                || PluginName.problem(name).isPresent() || MarketplaceName.problem(marketplace).isPresent()
-                || VersionDir.problem(version.strip()).isPresent()) {
+        // the name, marketplace and version are checked where the full read checks them (PluginName, MarketplaceName,
+        // VersionDir of the stripped version): by LockedPlugin's constructor below, whose refusal is read() catching it
+        if (name == null || version == null || marketplace == null || sourceText == null || integrityText == null) {
             return null;
         }
         Optional<ResolvedSource> source = ResolvedSource.parse(sourceText);

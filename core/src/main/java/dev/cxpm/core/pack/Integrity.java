@@ -28,6 +28,13 @@ public record Integrity(String algorithm, String base64) {
         if (!isSupported(algorithm)) {
             throw new IllegalArgumentException("unsupported integrity algorithm " + algorithm);
         }
+        if (!SHA512.equals(algorithm) || !isSha512Base64(base64)) { // the form cxpm writes is checked by its characters
+            checkDecoded(algorithm, base64);
+        }
+    }
+
+    /** What the decoder reads base64 as: bytes, as many as algorithm's digest has; else an IllegalArgumentException. */
+    private static void checkDecoded(String algorithm, String base64) {
         byte[] digest;
         try {
             digest = Base64.getDecoder().decode(base64);
@@ -109,7 +116,52 @@ public record Integrity(String algorithm, String base64) {
 
     /** The digest as lower-case hex (see {@link #fromHex}). */
     public String hex() {
-        return HexFormat.of().formatHex(Base64.getDecoder().decode(base64));
+        if (!SHA512.equals(algorithm) || !isSha512Base64(base64)) {
+            return HexFormat.of().formatHex(Base64.getDecoder().decode(base64));
+        }
+        // each two characters' 12 bits as three hex digits, the last character's low four bits dropped as the decoder drops them
+        byte[] hex = new byte[128];
+        for (int i = 0, o = 0; o < hex.length; i += 2) {
+            int bits = SEXTET[base64.charAt(i)] << 6 | SEXTET[base64.charAt(i + 1)];
+            hex[o++] = HEX_DIGITS[bits >> 8];
+            hex[o++] = HEX_DIGITS[bits >> 4 & 15];
+            if (o < hex.length) {
+                hex[o++] = HEX_DIGITS[bits & 15];
+            }
+        }
+        return new String(hex, java.nio.charset.StandardCharsets.ISO_8859_1); // one copy: no chars compressed into bytes
+    }
+
+    private static final byte[] HEX_DIGITS = {'0', '1', '2', '3', '4', '5', '6', '7', '8', '9', 'a', 'b', 'c', 'd', 'e', 'f'};
+
+    /** Each ASCII character's value in base64's alphabet ({@code A-Z a-z 0-9 + /}), -1 for the others. */
+    private static final byte[] SEXTET = new byte[128];
+
+    static {
+        java.util.Arrays.fill(SEXTET, (byte) -1);
+        String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+        for (int i = 0; i < alphabet.length(); i++) {
+            SEXTET[alphabet.charAt(i)] = (byte) i;
+        }
+    }
+
+    /**
+     * 86 characters of base64's alphabet and {@code ==}: what the decoder reads as 64 bytes (the last character's low four
+     * bits, which a canonical encoding leaves 0, dropped). By its characters, not decoded: a fresh JVM's lockfile read
+     * checked 1,000 of them through the interpreted decoder (docs/BENCHMARKS.md, wt-coldmain2). Anything else is left to
+     * the decoder, which takes some other forms too (no padding, say).
+     */
+    static boolean isSha512Base64(String text) {
+        if (text == null || text.length() != 88 || text.charAt(86) != '=' || text.charAt(87) != '=') {
+            return false;
+        }
+        for (int i = 0; i < 86; i++) {
+            char c = text.charAt(i);
+            if (c >= 128 || SEXTET[c] < 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The Subresource Integrity form, {@code sha512-<base64>}, as index documents and lockfiles write it. */

@@ -180,11 +180,14 @@ public final class ProjectSync {
     /** The policy on what cxpm.toml declares, before resolving packs anything into the store. */
     private void checkDeclared(ProjectManifest project) {
         Map<String, Origin> declared = new java.util.HashMap<>();
-        gate.check(project.plugins().values().stream().map(r -> {
-            Origin o = r.marketplace().map(m -> origin(project, m, declared)).orElse(Origin.NONE);
-            return new dev.cxpm.core.install.PluginGate.Candidate(r.name(), r.marketplace().orElse(""), o.entry(), o.registry(),
-                    Optional.empty(), Optional.empty());
-        }).toList());
+        List<dev.cxpm.core.install.PluginGate.Candidate> candidates = new ArrayList<>(project.plugins().size());
+        for (dev.cxpm.core.project.PluginRequirement r : project.plugins().values()) { // a loop: no stream pipeline interpreted
+            Optional<String> marketplace = r.marketplace();
+            Origin o = marketplace.isPresent() ? origin(project, marketplace.get(), declared) : Origin.NONE;
+            candidates.add(new dev.cxpm.core.install.PluginGate.Candidate(r.name(), marketplace.orElse(""), o.entry(), o.registry(),
+                    Optional.empty(), Optional.empty()));
+        }
+        gate.check(java.util.Collections.unmodifiableList(candidates));
     }
 
     private Result doSync(ProjectManifest project, Optional<Lockfile> existing, Options options) {
@@ -213,7 +216,11 @@ public final class ProjectSync {
         // The policy, on names, versions and sources: before anything is fetched into the store or written. Read again after
         // resolving, which may have cloned a marketplace (and so recorded it in config.toml); nothing writes it until phase 3.
         Map<String, Origin> origins = new java.util.HashMap<>();
-        gate.check(lock.plugins().values().stream().map(p -> candidate(project, p, Optional.empty(), origins)).toList());
+        List<dev.cxpm.core.install.PluginGate.Candidate> candidates = new ArrayList<>(lock.plugins().size());
+        for (LockedPlugin p : lock.plugins().values()) {
+            candidates.add(candidate(project, p, Optional.empty(), origins));
+        }
+        gate.check(java.util.Collections.unmodifiableList(candidates));
 
         // Phase 2: everything the home lacks is in the store with the locked integrity, or we stop here.
         SyncState state = SyncState.read(home);

@@ -11,7 +11,9 @@ import dev.cxpm.core.project.ProjectManifest;
 import dev.cxpm.core.sync.store.Store;
 import dev.cxpm.core.sync.store.UnpackedPlugins;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -41,31 +43,46 @@ final class SyncPrerequisites {
      */
     MissingPrerequisites check(ProjectManifest project, Lockfile lock, UnpackedPlugins unpacked, CodexConfig config,
             java.util.function.BiConsumer<LockedPlugin, Plugin> policy) {
-        Map<String, LockedPlugin> byId = new LinkedHashMap<>();
-        Map<String, java.util.function.Function<String, Optional<Plugin>>> installing = new LinkedHashMap<>();
+        // in three passes, as ever: which plugins and where (a link on the way to one is told before anything is read),
+        // each one's manifest read, then the policy on each; loops, not a lambda per plugin and pass
+        List<LockedPlugin> checked = new ArrayList<>();
+        List<String> ids = new ArrayList<>();
+        List<Path> installed = new ArrayList<>(); // null: unpacked by phase 2
         Map<String, Boolean> enabled = config.plugins(); // built from config.toml's tables on each call: once, not per plugin
+        Map<String, Path> unpackedDirs = unpacked.dirs();
         for (LockedPlugin p : lock.plugins().values()) {
-            boolean want = Optional.ofNullable(project.plugins().get(p.name())).map(PluginRequirement::enabled).orElse(true);
-            String id = ProjectSync.id(p);
-            if (!want) {
+            PluginRequirement wanted = project.plugins().get(p.name());
+            if (wanted != null && !wanted.enabled()) {
                 continue; // a disabled plugin runs nothing: `enable` checks it when it is turned on
             }
-            if (unpacked.dirs().containsKey(id)) {
-                installing.put(id, unpacked::plugin);
+            String id = ProjectSync.id(p);
+            if (unpackedDirs.containsKey(id)) {
+                installed.add(null);
             } else if (!Boolean.TRUE.equals(enabled.get(id))) {
-                Path dir = p.versionDirIn(home);
-                installing.put(id, i -> UnpackedPlugins.load(dir));
+                installed.add(p.versionDirIn(home));
             } else {
                 continue;
             }
-            byId.put(id, p);
+            checked.add(p);
+            ids.add(id);
         }
-        if (installing.isEmpty()) {
+        if (checked.isEmpty()) {
             return MissingPrerequisites.none();
         }
         Map<String, Plugin> plugins = new LinkedHashMap<>();
-        installing.forEach((id, read) -> read.apply(id).ifPresent(pl -> plugins.put(id, pl)));
-        plugins.forEach((id, pl) -> policy.accept(byId.get(id), pl));
+        List<LockedPlugin> read = new ArrayList<>();
+        for (int i = 0; i < checked.size(); i++) {
+            Path dir = installed.get(i);
+            Optional<Plugin> pl = dir == null ? unpacked.plugin(ids.get(i)) : UnpackedPlugins.load(dir);
+            if (pl.isPresent()) {
+                plugins.put(ids.get(i), pl.get());
+                read.add(checked.get(i));
+            }
+        }
+        int i = 0;
+        for (Plugin pl : plugins.values()) {
+            policy.accept(read.get(i++), pl);
+        }
         return MissingPrerequisites.check(plugins, env, callerDir);
     }
 }

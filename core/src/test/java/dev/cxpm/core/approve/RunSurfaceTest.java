@@ -195,6 +195,55 @@ class RunSurfaceTest {
         assertThat(RunHash.parse("sha256-" + "A".repeat(43) + "B")).as("not canonical base64 (its last bits set)").isEmpty();
     }
 
+    @Test
+    void aRunHashIsAcceptedExactlyWhenItsBase64DecodesTo32BytesThatEncodeBackToIt() {
+        // what parse accepted when it decoded and encoded again (the JDK's codec, copied here), against the check by characters,
+        // on hashes as made and on every kind of one-character edit of them (other characters, '=' moved, lengths)
+        java.util.function.Predicate<String> byCodec = text -> {
+            if (text == null || !text.startsWith("sha256-") || text.length() != 51) {
+                return false;
+            }
+            String b64 = text.substring(7);
+            try {
+                byte[] raw = java.util.Base64.getDecoder().decode(b64);
+                return raw.length == 32 && java.util.Base64.getEncoder().encodeToString(raw).equals(b64);
+            } catch (IllegalArgumentException e) {
+                return false;
+            }
+        };
+        String chars = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=-_ .!\u00e9\u0000";
+        java.util.Random random = new java.util.Random(12);
+        int accepted = 0;
+        int refused = 0;
+        for (int round = 0; round < 3000; round++) {
+            byte[] raw = new byte[32];
+            random.nextBytes(raw);
+            String good = "sha256-" + java.util.Base64.getEncoder().encodeToString(raw);
+            StringBuilder edit = new StringBuilder(good);
+            switch (round % 4) {
+                case 0 -> { }
+                case 1 -> edit.setCharAt(7 + random.nextInt(44), chars.charAt(random.nextInt(chars.length())));
+                case 2 -> edit.deleteCharAt(7 + random.nextInt(44)).insert(7 + random.nextInt(43), chars.charAt(random.nextInt(chars.length())));
+                default -> edit.setLength(7 + random.nextInt(46));
+            }
+            String text = edit.toString();
+            boolean expected = byCodec.test(text);
+            assertThat(RunHash.parse(text).isPresent()).as(text).isEqualTo(expected);
+            if (expected) {
+                accepted++;
+            } else {
+                refused++;
+            }
+        }
+        assertThat(accepted).isGreaterThan(500);
+        assertThat(refused).isGreaterThan(500);
+        for (int last = 0; last < 64; last++) { // the 43rd character: canonical only with its low two bits 0
+            String text = "sha256-" + "A".repeat(42) + "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".charAt(last) + "=";
+            assertThat(RunHash.parse(text).isPresent()).as(text).isEqualTo(byCodec.test(text)).isEqualTo(last % 4 == 0);
+        }
+        assertThat(RunHash.parse(null)).isEmpty();
+    }
+
     /** canonical() as it was written with Jackson's generator (the text every approval made so far hashed). */
     private static String byJacksonsGenerator(RunSurface s) {
         return dev.cxpm.core.format.json.JsonText.compact(g -> {

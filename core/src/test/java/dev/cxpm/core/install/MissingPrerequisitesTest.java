@@ -62,4 +62,41 @@ class MissingPrerequisitesTest {
         assertThat(missing.refusal().hint()).startsWith("set the variables, then run the command again");
         assertThat(MissingPrerequisites.check("b@fx", b, Map.of("CXPM_TEST_B", "x"), dir).isEmpty()).isTrue();
     }
+
+    @Test
+    void eachPluginLacksExactlyWhatItsListOfPrerequisitesFindsMissing() {
+        // check asks first whether a plugin has all it needs, without listing its prerequisites: for each one kind of need
+        // unmet (a server's command, a variable its env reads, a declared command or variable, set blank) and for none, it
+        // finds what Prerequisite.missing finds, no more and no less
+        String servers = """
+                {"mcpServers": {"s": {"command": "%s", "env": {"T": "${%s}", "L": "${CXPM_TEST_L:-info}", "P": "plain"}},
+                                "u": {"command": "./bin/run"}}}
+                """;
+        String manifest = "{\"name\": \"%s\", \"prerequisites\": {\"commands\": {\"%s\": \"\"}, \"env\": {\"%s\": \"hint\"}}}";
+        Map<String, String> vars = Map.of("PATH", System.getenv("PATH"), "CXPM_TEST_SET", "x", "CXPM_TEST_BLANK", " ");
+        String[][] cases = {
+            {"all", "sh", "CXPM_TEST_SET", "sh", "CXPM_TEST_SET"},
+            {"server-command", "cxpm-test-nope", "CXPM_TEST_SET", "sh", "CXPM_TEST_SET"},
+            {"server-env", "sh", "CXPM_TEST_UNSET", "sh", "CXPM_TEST_SET"},
+            {"server-env-blank", "sh", "CXPM_TEST_BLANK", "sh", "CXPM_TEST_SET"},
+            {"declared-command", "sh", "CXPM_TEST_SET", "cxpm-test-nope", "CXPM_TEST_SET"},
+            {"declared-env", "sh", "CXPM_TEST_SET", "sh", "CXPM_TEST_UNSET"},
+            {"everything", "cxpm-test-nope", "CXPM_TEST_UNSET", "cxpm-test-nope2", "CXPM_TEST_BLANK"},
+        };
+        Map<String, Plugin> plugins = new LinkedHashMap<>();
+        Map<String, java.util.List<Prerequisite>> expected = new LinkedHashMap<>();
+        for (String[] c : cases) {
+            Plugin p = plugin(c[0], manifest.formatted(c[0], c[3], c[4]), servers.formatted(c[1], c[2]));
+            plugins.put(c[0] + "@fx", p);
+            java.util.List<Prerequisite> lacks = Prerequisite.missing(p, vars, dir);
+            if (!lacks.isEmpty()) {
+                expected.put(c[0] + "@fx", lacks);
+            }
+        }
+        Plugin bare = plugin("bare", "{\"name\": \"bare\"}", null);
+        plugins.put("bare@fx", bare);
+        assertThat(expected).containsOnlyKeys("server-command@fx", "server-env@fx", "server-env-blank@fx", "declared-command@fx",
+                "declared-env@fx", "everything@fx");
+        assertThat(MissingPrerequisites.check(plugins, vars, dir).byPlugin()).isEqualTo(expected);
+    }
 }

@@ -174,6 +174,18 @@ class LockfileTest {
                 .containsExactly("cxpm.toml takes app from marketplace `team` but cxpm.lock has it from `local`");
         assertThat(LockCheck.disagreements(project("util = \"*\"\n"), lock))
                 .containsExactly("`app` is in cxpm.lock but nothing in cxpm.toml needs it");
+        // needed through a dependency's dependency, declared or not; what nothing reaches is told in the lock's order
+        List<LockedPlugin> chain = new java.util.ArrayList<>(lock.plugins().values());
+        chain.add(new LockedPlugin("top", PluginVersion.of("3.0.0"), "local", new ResolvedSource.LocalPath("./plugins/top"), A_SUM,
+                new java.util.TreeMap<>(Map.of("app", VersionRange.parse("^2").orElseThrow()))));
+        chain.add(new LockedPlugin("lone", PluginVersion.of("1.0.0"), "local", new ResolvedSource.LocalPath("./plugins/lone"), A_SUM,
+                new java.util.TreeMap<>()));
+        Lockfile longer = new Lockfile(chain);
+        assertThat(LockCheck.disagreements(project("top = \"^3\"\n"), longer)).containsExactly(
+                "top@3.0.0 needs app ^2 but cxpm.lock has 1.0.0", "`lone` is in cxpm.lock but nothing in cxpm.toml needs it");
+        assertThat(LockCheck.disagreements(project("top = \"^3\"\nutil = \"*\"\nmissing = \"*\"\n"), longer)).containsExactly(
+                "`missing` is in cxpm.toml but not in cxpm.lock", "top@3.0.0 needs app ^2 but cxpm.lock has 1.0.0",
+                "`lone` is in cxpm.lock but nothing in cxpm.toml needs it");
     }
 
     @Test

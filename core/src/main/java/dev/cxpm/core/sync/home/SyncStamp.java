@@ -4,9 +4,6 @@ import dev.cxpm.core.FileText;
 import dev.cxpm.core.TempPaths;
 import dev.cxpm.core.UserError;
 import dev.cxpm.core.codexhome.CodexHome;
-import dev.cxpm.core.codexhome.MarketplaceName;
-import dev.cxpm.core.codexhome.PluginName;
-import dev.cxpm.core.codexhome.VersionDir;
 import dev.cxpm.core.lock.LockedPlugin;
 import dev.cxpm.core.lock.Lockfile;
 import dev.cxpm.core.pack.Integrity;
@@ -131,12 +128,13 @@ public final class SyncStamp {
                     parts.add(NEWLINE);
                 }
             }
-            StringBuilder dirs = new StringBuilder(END_OF_FILES).append('\n');
             // Only names the paths (nothing is written through them, and reading a stamp checks each line by its
             // characters: isVersionDirIn): each built from the names as CodexHome.versionDir names it, not looked at
             String cache = home.pluginCache().toAbsolutePath().normalize() + File.separator;
+            StringBuilder dirs = new StringBuilder(lock.plugins().size() * (cache.length() + 160)).append(END_OF_FILES).append('\n');
             for (LockedPlugin p : lock.plugins().values()) {
-                dirs.append(versionDir(cache, p)).append('\t').append(p.integrity()).append('\n');
+                Integrity integrity = p.integrity();
+                appendVersionDir(dirs, cache, p).append('\t').append(integrity.algorithm()).append('-').append(integrity.base64()).append('\n');
             }
             dirs.append(END).append('\n');
             parts.add(dirs.toString().getBytes(StandardCharsets.UTF_8));
@@ -164,12 +162,13 @@ public final class SyncStamp {
     private static final byte[] NEWLINE = {'\n'};
 
     /**
-     * p's version directory as {@code CodexHome.versionDir} names it (cache: the plugin cache's absolute normal path and a
-     * separator): three names, each one Codex accepts (else a UserError, and no stamp), so the path is already normal.
+     * Appends p's version directory as {@code CodexHome.versionDir} names it (cache: the plugin cache's absolute normal path
+     * and a separator): three names, each one Codex accepts (a LockedPlugin holds no other: its constructor checks each, as
+     * {@code MarketplaceName}, {@code PluginName} and {@code VersionDir}), so the path is already normal.
      */
-    static String versionDir(String cache, LockedPlugin p) {
-        return cache + MarketplaceName.of(p.marketplace()).text() + File.separator + PluginName.of(p.name()).text() + File.separator
-                + VersionDir.of(p.version().text()).text();
+    static StringBuilder appendVersionDir(StringBuilder b, String cache, LockedPlugin p) {
+        return b.append(cache).append(p.marketplace()).append(File.separatorChar).append(p.name()).append(File.separatorChar)
+                .append(p.version().text());
     }
 
     /** Drops the stamp (before a sync changes anything, so a failure cannot leave it vouching for the old state). */

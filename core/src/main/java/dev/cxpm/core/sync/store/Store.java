@@ -9,8 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.Base64;
-import java.util.HexFormat;
 import java.util.Map;
 
 /**
@@ -50,8 +48,7 @@ public record Store(Path dir) {
      * ({@link #blob}), its {@link StoreTree} with {@code .tree}; named once for both, not one taken from the other's name.
      */
     String address(Integrity integrity) {
-        byte[] digest = Base64.getDecoder().decode(integrity.base64());
-        return integrity.algorithm() + "/" + HexFormat.of().formatHex(digest);
+        return integrity.algorithm() + "/" + integrity.hex();
     }
 
     public boolean has(Integrity integrity) {

@@ -131,13 +131,13 @@ public final class StoreFill {
      * instead of being copied by every collection until the sync ends. Once per plan.
      */
     public UnpackedPlugins unpacked(Plan plan) {
-        Map<String, UnpackedPlugins.Manifest> read = new java.util.HashMap<>();
-        plan.toInstall().forEach(p -> {
+        Map<String, UnpackedPlugins.Manifest> read = java.util.HashMap.newHashMap(plan.toInstall().size());
+        for (LockedPlugin p : plan.toInstall()) {
             UnpackedPlugins.Manifest m = manifests.get(p.integrity());
             if (m != null) {
                 read.put(id(p), m);
             }
-        });
+        }
         manifests.clear();
         packedNow.clear();
         return UnpackedPlugins.ofTrees(plan.trees(), read);

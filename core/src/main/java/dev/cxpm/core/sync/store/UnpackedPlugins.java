@@ -38,13 +38,17 @@ public final class UnpackedPlugins {
 
     /** manifests: what phase 2 read of some of them (by id), not read again; the others are read from their directory. */
     UnpackedPlugins(Map<String, Path> dirs, Map<String, Manifest> manifests) {
-        this(dirs, manifests, Map.of());
+        this(Map.copyOf(dirs), Map.copyOf(manifests), Map.of());
     }
 
+    /**
+     * Maps no one else changes (copies, or made for this one from a finished fill's plan): held as they are, not hashed
+     * again into immutable ones (three maps of every plugin of a sync, on the main thread).
+     */
     private UnpackedPlugins(Map<String, Path> dirs, Map<String, Manifest> manifests, Map<String, StoreTree> trees) {
-        this.dirs = Map.copyOf(dirs);
-        this.manifests = Map.copyOf(manifests);
-        this.trees = Map.copyOf(trees);
+        this.dirs = java.util.Collections.unmodifiableMap(dirs);
+        this.manifests = java.util.Collections.unmodifiableMap(manifests);
+        this.trees = java.util.Collections.unmodifiableMap(trees);
     }
 
     /**
@@ -53,8 +57,10 @@ public final class UnpackedPlugins {
      * each word of an MCP command) is known absent without a look at the disk: only indexed files are placed.
      */
     static UnpackedPlugins ofTrees(Map<String, StoreTree> trees, Map<String, Manifest> manifests) {
-        Map<String, Path> dirs = new java.util.HashMap<>();
-        trees.forEach((id, t) -> dirs.put(id, t.files()));
+        Map<String, Path> dirs = java.util.HashMap.newHashMap(trees.size());
+        for (Map.Entry<String, StoreTree> e : trees.entrySet()) {
+            dirs.put(e.getKey(), e.getValue().files());
+        }
         return new UnpackedPlugins(dirs, manifests, trees);
     }
 

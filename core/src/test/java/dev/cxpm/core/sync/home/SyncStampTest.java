@@ -56,7 +56,7 @@ class SyncStampTest {
                     Integrity.sha512(new byte[] {1}), new TreeMap<>());
             for (CodexHome h : List.of(home, unnormal)) {
                 String cache = h.pluginCache().toAbsolutePath().normalize() + java.io.File.separator;
-                assertThat(SyncStamp.versionDir(cache, locked)).isEqualTo(locked.versionDirIn(h).toString());
+                assertThat(SyncStamp.appendVersionDir(new StringBuilder(), cache, locked).toString()).isEqualTo(locked.versionDirIn(h).toString());
             }
         }
     }
