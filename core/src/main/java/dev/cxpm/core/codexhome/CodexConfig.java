@@ -137,12 +137,12 @@ public final class CodexConfig {
     /** Adds {@code [marketplaces.<name>]}, or rewrites its body in place when it exists. */
     public CodexConfig withMarketplace(String name, MarketplaceEntry entry) {
         StringBuilder body = new StringBuilder();
-        body.append("source_type = ").append(TomlLayout.formatString(entry.sourceType())).append('\n');
-        body.append("source = ").append(TomlLayout.formatString(entry.source())).append('\n');
-        entry.ref().ifPresent(r -> body.append("ref = ").append(TomlLayout.formatString(r)).append('\n'));
+        body.append("source_type = ").append(TomlKeys.formatString(entry.sourceType())).append('\n');
+        body.append("source = ").append(TomlKeys.formatString(entry.source())).append('\n');
+        entry.ref().ifPresent(r -> body.append("ref = ").append(TomlKeys.formatString(r)).append('\n'));
         if (!entry.sparsePaths().isEmpty()) {
             body.append("sparse_paths = [")
-                    .append(String.join(", ", entry.sparsePaths().stream().map(TomlLayout::formatString).toList()))
+                    .append(String.join(", ", entry.sparsePaths().stream().map(TomlKeys::formatString).toList()))
                     .append("]\n");
         }
         List<String> path = List.of("marketplaces", name);
@@ -152,7 +152,7 @@ public final class CodexConfig {
         if (existing != null) {
             existing.body = body.toString();
         } else {
-            refuseDottedDefinition(layout, path, "[marketplaces." + TomlLayout.formatKey(name) + "] table");
+            refuseDottedDefinition(layout, path, "[marketplaces." + TomlKeys.formatKey(name) + "] table");
             layout.insert(path, body.toString());
         }
         return checked(layout.text());
@@ -212,7 +212,7 @@ public final class CodexConfig {
                 existing.body = existing.body + "enabled = " + enabled + "\n";
             } else {
                 refuseDottedDefinition(batch.definingFromAbove(path), path,
-                        "[plugins." + TomlLayout.formatKey(f.getKey()) + "] table with enabled = " + enabled);
+                        "[plugins." + TomlKeys.formatKey(f.getKey()) + "] table with enabled = " + enabled);
                 fresh.add(path);
                 bodies.add("enabled = " + enabled + "\n");
             }
@@ -231,7 +231,7 @@ public final class CodexConfig {
             if (existing != null) {
                 existing.body = existing.body + "enabled = " + enabled + "\n";
             } else {
-                refuseDottedDefinition(layout, path, "[plugins." + TomlLayout.formatKey(id) + "] table with enabled = " + enabled);
+                refuseDottedDefinition(layout, path, "[plugins." + TomlKeys.formatKey(id) + "] table with enabled = " + enabled);
                 layout.insert(path, "enabled = " + enabled + "\n");
             }
         }
@@ -278,7 +278,7 @@ public final class CodexConfig {
     private void refuseDottedDefinition(TomlLayout.Entry e, List<String> path, String form) {
         if (e != null) {
             throw new UserError(UserError.Kind.INVALID_INPUT, "cannot edit " + file + ":" + e.line() + " safely: "
-                    + String.join(".", path.stream().map(TomlLayout::formatKey).toList()) + " is defined there by dotted keys",
+                    + String.join(".", path.stream().map(TomlKeys::formatKey).toList()) + " is defined there by dotted keys",
                     "write it as a " + form + ", then run the command again");
         }
     }

@@ -100,7 +100,7 @@ final class TomlBatchEdit {
         boolean first = after == 0 && !TomlLayout.hasKeyValues(layout.root);
         List<Table> fresh = new ArrayList<>(paths.size());
         for (int k = 0; k < paths.size(); k++) {
-            fresh.add(new Table(first && k == 0 ? "" : "\n", TomlLayout.header(paths.get(k)), bodies.get(k), paths.get(k), false));
+            fresh.add(new Table(first && k == 0 ? "" : "\n", TomlKeys.header(paths.get(k)), bodies.get(k), paths.get(k), false));
         }
         layout.tables.addAll(after, fresh);
     }
