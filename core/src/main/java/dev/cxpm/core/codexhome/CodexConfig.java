@@ -185,11 +185,17 @@ public final class CodexConfig {
         TomlLayout layout = editableLayout();
         layout.inlineToTables(List.of("plugins"));
         TomlBatchEdit batch = new TomlBatchEdit(layout);
-        List<List<String>> fresh = new ArrayList<>();
-        List<String> bodies = new ArrayList<>();
+        List<List<String>> fresh = new ArrayList<>(flags.size());
+        List<String> bodies = new ArrayList<>(flags.size());
         Map<TomlLayout.Entry, String> values = new HashMap<>();
         for (var f : flags.entrySet()) {
             List<String> path = List.of("plugins", f.getKey());
+            if (batch.absent(path)) {
+                // a plugin the file does not name (every plugin of a sync into a new home): one look-up, not five
+                fresh.add(path);
+                bodies.add(f.getValue() ? ENABLED : DISABLED);
+                continue;
+            }
             String enabled = String.valueOf(f.getValue());
             TomlLayout.Entry inline = batch.entry(path);
             if (inline != null && inline.item().value().startsWith("{") || batch.crowded(path)) {
@@ -211,16 +217,21 @@ public final class CodexConfig {
             } else if (existing != null) {
                 existing.body = existing.body + "enabled = " + enabled + "\n";
             } else {
-                refuseDottedDefinition(batch.definingFromAbove(path), path,
-                        "[plugins." + TomlKeys.formatKey(f.getKey()) + "] table with enabled = " + enabled);
+                TomlLayout.Entry dotted = batch.definingFromAbove(path);
+                if (dotted != null) {
+                    refuseDottedDefinition(dotted, path, "[plugins." + TomlKeys.formatKey(f.getKey()) + "] table with enabled = " + enabled);
+                }
                 fresh.add(path);
-                bodies.add("enabled = " + enabled + "\n");
+                bodies.add(f.getValue() ? ENABLED : DISABLED);
             }
         }
         batch.replaceAll(values);
         batch.insertSiblings(fresh, bodies);
         return checked(layout.text());
     }
+
+    private static final String ENABLED = "enabled = true\n";
+    private static final String DISABLED = "enabled = false\n";
 
     private void setPlugin(TomlLayout layout, String id, boolean enabled) {
         List<String> path = List.of("plugins", id);

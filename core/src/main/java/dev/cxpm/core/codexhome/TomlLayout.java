@@ -81,9 +81,14 @@ final class TomlLayout {
     }
 
     String text() {
-        StringBuilder sb = new StringBuilder(root);
+        // one builder of the text's size, each table's parts appended as they are (not joined per table first)
+        int size = root.length() + trailing.length();
         for (Table t : tables) {
-            sb.append(t.text());
+            size += t.prefix.length() + t.header.length() + t.body.length();
+        }
+        StringBuilder sb = new StringBuilder(size).append(root);
+        for (Table t : tables) {
+            sb.append(t.prefix).append(t.header).append(t.body);
         }
         return sb.append(trailing).toString();
     }
