@@ -33,65 +33,8 @@ public final class TomlTree {
             return simple;
         }
         JsonNode root = Jackson.MAPPER.readTree(text);
-        refuseSurrogateEscapes(text);
+        CodexRefusals.check(text);
         return root instanceof ObjectNode o ? o : NODES.objectNode();
-    }
-
-    /**
-     * Refuses, naming its line, an escape of a surrogate ({@code \\ud800} to {@code \\udfff}, or as {@code \\U0000D800}) in
-     * a basic string of text Jackson read: TOML takes only Unicode scalar values there (a pair written as two escapes is two
-     * surrogates), and Codex's toml crate refuses the file, which Jackson's TOML module read. The hand reader never takes
-     * such an escape, so only text Jackson read is scanned: its strings (escapes), literal strings and comments (none).
-     */
-    private static void refuseSurrogateEscapes(String s) throws JsonProcessingException {
-        int line = 1;
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c == '\n') {
-                line++;
-            } else if (c == '#') {
-                while (i + 1 < s.length() && s.charAt(i + 1) != '\n') {
-                    i++;
-                }
-            } else if (c == '\'') {
-                String close = s.startsWith("'''", i) ? "'''" : "'";
-                int end = s.indexOf(close, i + close.length());
-                end = end < 0 ? s.length() : end;
-                for (int k = i; k < end; k++) {
-                    line += s.charAt(k) == '\n' ? 1 : 0;
-                }
-                i = end + close.length() - 1;
-                while (close.length() == 3 && i + 1 < s.length() && s.charAt(i + 1) == '\'' && s.startsWith("'", i + 1)) {
-                    i++; // up to two quotes end a multi-line string's text
-                }
-            } else if (c == '"') {
-                boolean multi = s.startsWith("\"\"\"", i);
-                for (i += multi ? 3 : 1; i < s.length(); i++) {
-                    char d = s.charAt(i);
-                    if (d == '\n') {
-                        line++;
-                    } else if (d == '\\' && i + 1 < s.length()) {
-                        char e = s.charAt(++i);
-                        int digits = e == 'u' ? 4 : e == 'U' ? 8 : 0;
-                        if (digits > 0 && i + digits < s.length()) {
-                            long v = Long.parseLong(s, i + 1, i + 1 + digits, 16);
-                            if (v >= 0xD800 && v <= 0xDFFF) {
-                                throw new com.fasterxml.jackson.core.JsonParseException(null,
-                                        "an escape of a surrogate (TOML takes Unicode scalar values only: Codex refuses the file; write the character itself)",
-                                        new com.fasterxml.jackson.core.JsonLocation(null, -1, line, 1));
-                            }
-                        }
-                        line += e == '\n' ? 1 : 0;
-                    } else if (d == '"' && (!multi || s.startsWith("\"\"\"", i))) {
-                        i += multi ? 2 : 0;
-                        while (multi && i + 1 < s.length() && s.charAt(i + 1) == '"') {
-                            i++; // up to two quotes end a multi-line string's text
-                        }
-                        break;
-                    }
-                }
-            }
-        }
     }
 
     /** What this reader makes of text, or null where it leaves the text to Jackson (for tests). */
