@@ -141,7 +141,7 @@ final class TomlBatchEdit {
             return false;
         };
         layout.tables.removeIf(t -> under.test(t.path, -1));
-        Map<Entry, String> dropped = new HashMap<>();
+        Map<Entry, String> dropped = new IdentityHashMap<>(); // each entry one object: no record hashCode over its whole line
         for (Entry e : layout.entries()) {
             if (under.test(e.keys(), e.table() == null ? 0 : e.table().path.size())) {
                 dropped.put(e, "");

@@ -107,6 +107,18 @@ final class TomlLayout {
         return tables.removeIf(t -> t.path.size() >= path.size() && t.path.subList(0, path.size()).equals(path));
     }
 
+    private boolean mayHoldInlineTables() {
+        if (root.indexOf('{') >= 0) {
+            return true;
+        }
+        for (Table t : tables) {
+            if (!t.arrayOfTables && t.body.indexOf('{') >= 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The index in {@link #tables} a new table at path goes to: see {@link TomlTablePlace}. */
     int insertionPoint(List<String> path) {
         return TomlTablePlace.of(this, path);
@@ -145,7 +157,12 @@ final class TomlLayout {
     }
 
     private static int lines(String text) {
-        return (int) text.chars().filter(c -> c == '\n').count();
+        // not a stream with a lambda: twice per table, interpreted on a fresh JVM
+        int n = 0;
+        for (int k = text.indexOf('\n'); k >= 0; k = text.indexOf('\n', k + 1)) {
+            n++;
+        }
+        return n;
     }
 
     /** Replaces the entry's line (with its comment and line end) by text; "" removes it. */
@@ -202,6 +219,9 @@ final class TomlLayout {
      * it) a [header] table holding the same keys, as toml_edit's into_table does before Codex edits one.
      */
     void inlineToTables(List<String> path) {
+        if (!mayHoldInlineTables()) {
+            return; // no '{' outside arrays of tables: nothing to make a table, and no need to cut every body up again
+        }
         for (int n = 1; n <= path.size(); n++) {
             List<String> at = path.subList(0, n);
             for (Entry e : entries()) {
