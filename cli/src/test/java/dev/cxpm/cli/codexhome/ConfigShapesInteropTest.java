@@ -86,6 +86,42 @@ class ConfigShapesInteropTest {
         assertThat(list.stdout()).contains("\"name\": \"fx\"", "\"name\": \"fy\"");
     }
 
+    /**
+     * A config.toml Codex refuses to load for a key of 81 parts (its limit is 80: core's CodexTomlLimitsInteropTest):
+     * install, list, sync and doctor refuse it with exit 1 naming config.toml, the line and the fix, and write nothing.
+     */
+    @org.junit.jupiter.api.Test
+    void aConfigTomlCodexRefusesForItsDepthIsRefusedAndLeftAsItWas() throws IOException {
+        Path market = Fixtures.marketplace(dir.resolve("market"), "fx", "demo", "1.0.0", "other", "1.0.0");
+        Path codexHome = dir.resolve("codex-home");
+        Path home = dir.resolve("home");
+        Path project = dir.resolve("project");
+        Files.createDirectories(codexHome);
+        Files.createDirectories(project);
+        Files.writeString(project.resolve("cxpm.toml"), "[marketplaces]\nfx = \"" + market + "\"\n\n[plugins]\ndemo = \"^1\"\n");
+        Path config = codexHome.resolve("config.toml");
+        Files.writeString(config, "[tui]\n" + "a" + ".a".repeat(79) + " = 1\n", StandardCharsets.UTF_8);
+        Map<String, String> env = Fixtures.env(codexHome, home);
+        CliRun sync = CliRun.in(project, env, "sync", "--yes");
+        assertThat(sync.exitCode()).as(sync.stderr()).isZero();
+        CodexClient codex = new CodexClient(codexHome, home);
+        assertThat(installed(codex)).containsExactly(Map.entry("demo@fx", true));
+
+        String text = Files.readString(config).replace("a" + ".a".repeat(79), "a" + ".a".repeat(80));
+        Files.writeString(config, text, StandardCharsets.UTF_8);
+        int line = (int) text.substring(0, text.indexOf("a.a.")).chars().filter(c -> c == '\n').count() + 1;
+        CodexClient.Result refused = codex.run("plugin", "list");
+        assertThat(refused.exitCode()).as(refused.output()).isNotZero();
+        assertThat(refused.stderr()).contains("failed to load configuration");
+        for (String[] args : new String[][] {{"install", "other@fx"}, {"list"}, {"sync"}, {"sync", "--frozen"}, {"doctor"}}) {
+            CliRun run = CliRun.in(project, env, args);
+            assertThat(run.exitCode()).as(String.join(" ", args) + ": " + run.stderr()).isEqualTo(1);
+            assertThat(run.stderr()).contains(config + ":" + line + ":1: Codex refuses a key of more than 80 dotted parts", "write the key with fewer parts");
+        }
+        assertThat(Files.readString(config)).isEqualTo(text);
+        assertThat(codexHome.resolve("plugins/cache/fx/other")).doesNotExist();
+    }
+
     private static Map<String, Boolean> installed(CodexClient codex) throws IOException {
         CodexClient.Result r = codex.run("plugin", "list", "--json");
         assertThat(r.exitCode()).as(r.output()).isZero();

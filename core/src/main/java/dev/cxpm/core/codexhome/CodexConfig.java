@@ -137,12 +137,12 @@ public final class CodexConfig {
     /** Adds {@code [marketplaces.<name>]}, or rewrites its body in place when it exists. */
     public CodexConfig withMarketplace(String name, MarketplaceEntry entry) {
         StringBuilder body = new StringBuilder();
-        body.append("source_type = ").append(TomlLayout.formatString(entry.sourceType())).append('\n');
-        body.append("source = ").append(TomlLayout.formatString(entry.source())).append('\n');
-        entry.ref().ifPresent(r -> body.append("ref = ").append(TomlLayout.formatString(r)).append('\n'));
+        body.append("source_type = ").append(TomlKeys.formatString(entry.sourceType())).append('\n');
+        body.append("source = ").append(TomlKeys.formatString(entry.source())).append('\n');
+        entry.ref().ifPresent(r -> body.append("ref = ").append(TomlKeys.formatString(r)).append('\n'));
         if (!entry.sparsePaths().isEmpty()) {
             body.append("sparse_paths = [")
-                    .append(String.join(", ", entry.sparsePaths().stream().map(TomlLayout::formatString).toList()))
+                    .append(String.join(", ", entry.sparsePaths().stream().map(TomlKeys::formatString).toList()))
                     .append("]\n");
         }
         List<String> path = List.of("marketplaces", name);
@@ -152,7 +152,7 @@ public final class CodexConfig {
         if (existing != null) {
             existing.body = body.toString();
         } else {
-            refuseDottedDefinition(layout, path, "[marketplaces." + TomlLayout.formatKey(name) + "] table");
+            refuseDottedDefinition(layout, path, "[marketplaces." + TomlKeys.formatKey(name) + "] table");
             layout.insert(path, body.toString());
         }
         return checked(layout.text());
@@ -185,11 +185,18 @@ public final class CodexConfig {
         TomlLayout layout = editableLayout();
         layout.inlineToTables(List.of("plugins"));
         TomlBatchEdit batch = new TomlBatchEdit(layout);
-        List<List<String>> fresh = new ArrayList<>();
-        List<String> bodies = new ArrayList<>();
-        Map<TomlLayout.Entry, String> values = new HashMap<>();
+        List<List<String>> fresh = new ArrayList<>(flags.size());
+        List<String> bodies = new ArrayList<>(flags.size());
+        // by identity: each entry is one object of the index, and a record's hashCode hashed its whole line (~1/4 of an edit of 1,000 existing tables)
+        Map<TomlLayout.Entry, String> values = new java.util.IdentityHashMap<>();
         for (var f : flags.entrySet()) {
             List<String> path = List.of("plugins", f.getKey());
+            if (batch.absent(path)) {
+                // a plugin the file does not name (every plugin of a sync into a new home): one look-up, not five
+                fresh.add(path);
+                bodies.add(f.getValue() ? ENABLED : DISABLED);
+                continue;
+            }
             String enabled = String.valueOf(f.getValue());
             TomlLayout.Entry inline = batch.entry(path);
             if (inline != null && inline.item().value().startsWith("{") || batch.crowded(path)) {
@@ -211,16 +218,21 @@ public final class CodexConfig {
             } else if (existing != null) {
                 existing.body = existing.body + "enabled = " + enabled + "\n";
             } else {
-                refuseDottedDefinition(batch.definingFromAbove(path), path,
-                        "[plugins." + TomlLayout.formatKey(f.getKey()) + "] table with enabled = " + enabled);
+                TomlLayout.Entry dotted = batch.definingFromAbove(path);
+                if (dotted != null) {
+                    refuseDottedDefinition(dotted, path, "[plugins." + TomlKeys.formatKey(f.getKey()) + "] table with enabled = " + enabled);
+                }
                 fresh.add(path);
-                bodies.add("enabled = " + enabled + "\n");
+                bodies.add(f.getValue() ? ENABLED : DISABLED);
             }
         }
         batch.replaceAll(values);
         batch.insertSiblings(fresh, bodies);
         return checked(layout.text());
     }
+
+    private static final String ENABLED = "enabled = true\n";
+    private static final String DISABLED = "enabled = false\n";
 
     private void setPlugin(TomlLayout layout, String id, boolean enabled) {
         List<String> path = List.of("plugins", id);
@@ -231,7 +243,7 @@ public final class CodexConfig {
             if (existing != null) {
                 existing.body = existing.body + "enabled = " + enabled + "\n";
             } else {
-                refuseDottedDefinition(layout, path, "[plugins." + TomlLayout.formatKey(id) + "] table with enabled = " + enabled);
+                refuseDottedDefinition(layout, path, "[plugins." + TomlKeys.formatKey(id) + "] table with enabled = " + enabled);
                 layout.insert(path, "enabled = " + enabled + "\n");
             }
         }
@@ -278,7 +290,7 @@ public final class CodexConfig {
     private void refuseDottedDefinition(TomlLayout.Entry e, List<String> path, String form) {
         if (e != null) {
             throw new UserError(UserError.Kind.INVALID_INPUT, "cannot edit " + file + ":" + e.line() + " safely: "
-                    + String.join(".", path.stream().map(TomlLayout::formatKey).toList()) + " is defined there by dotted keys",
+                    + String.join(".", path.stream().map(TomlKeys::formatKey).toList()) + " is defined there by dotted keys",
                     "write it as a " + form + ", then run the command again");
         }
     }

@@ -27,6 +27,8 @@ final class TomlBatchEdit {
     private final Map<List<String>, Table> tables = new HashMap<>();
     /** Paths with a table under them or an array of tables at them: a new [header] there is not simply the next sibling. */
     private final Set<List<String>> crowded = new HashSet<>();
+    /** The first two keys of every path the file sets or has a table at: a path of two keys not among them is new. */
+    private final Set<List<String>> named = new HashSet<>();
 
     TomlBatchEdit(TomlLayout layout) {
         this.layout = layout;
@@ -36,6 +38,7 @@ final class TomlBatchEdit {
             for (int n = from; n <= e.keys().size(); n++) {
                 fromAbove.putIfAbsent(e.keys().subList(0, n), e);
             }
+            name(e.keys());
         }
         for (Table t : layout.tables) {
             if (!t.arrayOfTables) {
@@ -46,7 +49,23 @@ final class TomlBatchEdit {
             for (int n = 1; n < t.path.size(); n++) {
                 crowded.add(t.path.subList(0, n));
             }
+            name(t.path);
         }
+    }
+
+    private void name(List<String> path) {
+        if (path.size() >= 2) {
+            named.add(path.size() == 2 ? path : path.subList(0, 2));
+        }
+    }
+
+    /**
+     * Nothing in the file at, under or above this path of two keys ({@code plugins}, an id): no key/value, table, array
+     * of tables or dotted key, so {@link #entry}, {@link #table} and {@link #definingFromAbove} of it and of anything
+     * under it are null and it is not {@link #crowded}. One look-up for what is five for a path the file names.
+     */
+    boolean absent(List<String> path) {
+        return !named.contains(path);
     }
 
     /** The first key/value setting exactly keys, or null (as {@link TomlLayout#setValue} finds it). */
@@ -100,7 +119,7 @@ final class TomlBatchEdit {
         boolean first = after == 0 && !TomlLayout.hasKeyValues(layout.root);
         List<Table> fresh = new ArrayList<>(paths.size());
         for (int k = 0; k < paths.size(); k++) {
-            fresh.add(new Table(first && k == 0 ? "" : "\n", TomlLayout.header(paths.get(k)), bodies.get(k), paths.get(k), false));
+            fresh.add(new Table(first && k == 0 ? "" : "\n", TomlKeys.header(paths.get(k)), bodies.get(k), paths.get(k), false));
         }
         layout.tables.addAll(after, fresh);
     }
@@ -122,7 +141,7 @@ final class TomlBatchEdit {
             return false;
         };
         layout.tables.removeIf(t -> under.test(t.path, -1));
-        Map<Entry, String> dropped = new HashMap<>();
+        Map<Entry, String> dropped = new IdentityHashMap<>(); // each entry one object: no record hashCode over its whole line
         for (Entry e : layout.entries()) {
             if (under.test(e.keys(), e.table() == null ? 0 : e.table().path.size())) {
                 dropped.put(e, "");

@@ -3,7 +3,6 @@ package dev.cxpm.core.codexhome;
 import dev.cxpm.core.codexhome.TomlLines.Item;
 import dev.cxpm.core.codexhome.TomlLines.Kind;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -82,9 +81,14 @@ final class TomlLayout {
     }
 
     String text() {
-        StringBuilder sb = new StringBuilder(root);
+        // one builder of the text's size, each table's parts appended as they are (not joined per table first)
+        int size = root.length() + trailing.length();
         for (Table t : tables) {
-            sb.append(t.text());
+            size += t.prefix.length() + t.header.length() + t.body.length();
+        }
+        StringBuilder sb = new StringBuilder(size).append(root);
+        for (Table t : tables) {
+            sb.append(t.prefix).append(t.header).append(t.body);
         }
         return sb.append(trailing).toString();
     }
@@ -103,20 +107,28 @@ final class TomlLayout {
         return tables.removeIf(t -> t.path.size() >= path.size() && t.path.subList(0, path.size()).equals(path));
     }
 
+    private boolean mayHoldInlineTables() {
+        if (root.indexOf('{') >= 0) {
+            return true;
+        }
+        for (Table t : tables) {
+            if (!t.arrayOfTables && t.body.indexOf('{') >= 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The index in {@link #tables} a new table at path goes to: see {@link TomlTablePlace}. */
+    int insertionPoint(List<String> path) {
+        return TomlTablePlace.of(this, path);
+    }
+
     /** Adds a new table where toml_edit would write it; body lines must each end in LF. */
     void insert(List<String> path, String body) {
         int after = insertionPoint(path);
         boolean first = after == 0 && !hasKeyValues(root);
-        tables.add(after, new Table(first ? "" : "\n", header(path), body, path, false));
-    }
-
-    static String header(List<String> path) {
-        // loops, not streams: a sync writes one header per plugin, and a fresh JVM ran each stream interpreted
-        StringBuilder b = new StringBuilder("[");
-        for (int k = 0; k < path.size(); k++) {
-            b.append(k == 0 ? "" : ".").append(formatKey(path.get(k)));
-        }
-        return b.append("]\n").toString();
+        tables.add(after, new Table(first ? "" : "\n", TomlKeys.header(path), body, path, false));
     }
 
     /** Every key/value of the root and of each [header] table, in file order. */
@@ -145,7 +157,12 @@ final class TomlLayout {
     }
 
     private static int lines(String text) {
-        return (int) text.chars().filter(c -> c == '\n').count();
+        // not a stream with a lambda: twice per table, interpreted on a fresh JVM
+        int n = 0;
+        for (int k = text.indexOf('\n'); k >= 0; k = text.indexOf('\n', k + 1)) {
+            n++;
+        }
+        return n;
     }
 
     /** Replaces the entry's line (with its comment and line end) by text; "" removes it. */
@@ -202,6 +219,9 @@ final class TomlLayout {
      * it) a [header] table holding the same keys, as toml_edit's into_table does before Codex edits one.
      */
     void inlineToTables(List<String> path) {
+        if (!mayHoldInlineTables()) {
+            return; // no '{' outside arrays of tables: nothing to make a table, and no need to cut every body up again
+        }
         for (int n = 1; n <= path.size(); n++) {
             List<String> at = path.subList(0, n);
             for (Entry e : entries()) {
@@ -213,84 +233,15 @@ final class TomlLayout {
                     replace(e, "");
                     if (e.table == null) {
                         // Keys after a [header] belong to it, so the table comes right after the root's keys.
-                        tables.add(0, new Table(hasKeyValues(root) ? "\n" : "", header(at), body.toString(), at, false));
+                        tables.add(0, new Table(hasKeyValues(root) ? "\n" : "", TomlKeys.header(at), body.toString(), at, false));
                     } else {
-                        tables.add(insertionPoint(at), new Table("\n", header(at), body.toString(), at, false));
+                        tables.add(insertionPoint(at), new Table("\n", TomlKeys.header(at), body.toString(), at, false));
                     }
                     break;
                 }
             }
         }
     }
-
-    /**
-     * The index in {@link #tables} the new table goes to. toml_edit sorts tables by position and a new
-     * table takes the position of the nearest positioned table before it in a depth-first walk of the
-     * document tree (children in first-seen order), so it lands after that table, stably.
-     */
-    int insertionPoint(List<String> path) {
-        Node rootNode = new Node(false);
-        rootNode.positions.add(0);
-        addDotted(rootNode, List.of(), dottedKeys(root));
-        for (int i = 0; i < tables.size(); i++) {
-            Table t = tables.get(i);
-            Node n = descend(rootNode, t.path, false);
-            n.dotted = false;
-            n.positions.add(i + 1);
-            addDotted(rootNode, t.path, t.arrayOfTables ? List.of() : dottedKeys(t.body));
-        }
-        Node fresh = descend(rootNode, path, false);
-        fresh.isNew = true;
-        int[] last = {0};
-        int[] found = {-1};
-        walk(rootNode, last, found);
-        return found[0];
-    }
-
-    private static void addDotted(Node rootNode, List<String> base, List<List<String>> dotted) {
-        for (List<String> keys : dotted) {
-            List<String> full = new ArrayList<>(base);
-            full.addAll(keys);
-            descend(rootNode, full, true);
-        }
-    }
-
-    private static Node descend(Node from, List<String> path, boolean dotted) {
-        Node n = from;
-        for (String key : path) {
-            n = n.children.computeIfAbsent(key, k -> new Node(dotted));
-        }
-        return n;
-    }
-
-    private static void walk(Node n, int[] last, int[] found) {
-        if (found[0] >= 0) {
-            return;
-        }
-        if (n.isNew) {
-            found[0] = last[0];
-            return;
-        }
-        if (!n.positions.isEmpty()) {
-            last[0] = n.positions.getLast();
-        }
-        for (Node c : n.children.values()) {
-            walk(c, last, found);
-        }
-    }
-
-    private static final class Node {
-        final Map<String, Node> children = new LinkedHashMap<>();
-        final List<Integer> positions = new ArrayList<>();
-        boolean dotted;
-        boolean isNew;
-
-        Node(boolean dotted) {
-            this.dotted = dotted;
-        }
-    }
-
-    // ---- parsing ----
 
     static TomlLayout parse(String input) {
         String s = input.replace("\r\n", "\n");
@@ -336,66 +287,12 @@ final class TomlLayout {
         return sb.toString();
     }
 
-    /** Key prefixes of the dotted keys in a body ({@code a.b.c = 1} gives {@code [a, b]}), relative to its table. */
-    private static List<List<String>> dottedKeys(String body) {
-        List<List<String>> out = new ArrayList<>();
-        for (Item it : new TomlLines(body).items()) {
-            if (it.kind() == Kind.KEY_VALUE && it.keys().size() > 1) {
-                out.add(it.keys().subList(0, it.keys().size() - 1));
-            }
-        }
-        return out;
-    }
-
     private static String withNewline(String text) {
         return text.endsWith("\n") ? text : text + "\n";
     }
 
     static boolean hasKeyValues(String rootText) {
         return new TomlLines(rootText).items().stream().anyMatch(it -> it.kind() == Kind.KEY_VALUE);
-    }
-
-    /** A key as toml_edit writes a new one: bare when it can be, else a basic string. */
-    static String formatKey(String key) {
-        boolean bare = !key.isEmpty();
-        for (int k = 0; bare && k < key.length(); k++) {
-            char c = key.charAt(k);
-            bare = c < 128 && (Character.isLetterOrDigit(c) || c == '_' || c == '-');
-        }
-        return bare ? key : formatString(key);
-    }
-
-    /** A string value as toml_edit writes a new one. */
-    static String formatString(String value) {
-        boolean needsEscape = false;
-        for (int k = 0; !needsEscape && k < value.length(); k++) {
-            char c = value.charAt(k);
-            needsEscape = c < 0x20 || c == 0x7f;
-        }
-        if (!needsEscape && (value.indexOf('"') >= 0 || value.indexOf('\\') >= 0) && value.indexOf('\'') < 0) {
-            return "'" + value + "'";
-        }
-        StringBuilder sb = new StringBuilder("\"");
-        for (int k = 0; k < value.length(); k++) {
-            char c = value.charAt(k);
-            switch (c) {
-                case '"' -> sb.append("\\\"");
-                case '\\' -> sb.append("\\\\");
-                case '\n' -> sb.append("\\n");
-                case '\t' -> sb.append("\\t");
-                case '\r' -> sb.append("\\r");
-                case '\b' -> sb.append("\\b");
-                case '\f' -> sb.append("\\f");
-                default -> {
-                    if (c < 0x20 || c == 0x7f) {
-                        sb.append(String.format("\\u%04X", (int) c));
-                    } else {
-                        sb.append(c);
-                    }
-                }
-            }
-        }
-        return sb.append('"').toString();
     }
 
     @Override

@@ -17,8 +17,9 @@ import java.util.Set;
 final class TomlCursor {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
     /**
-     * Deeper values, and keys or headers of more parts, are Jackson's (which refuses past 1,000 levels): a dotted key of
-     * 50,000 parts made a tree so deep that comparing it overflowed the stack ({@code marketplace add}, exit 70).
+     * Deeper values, and keys or headers of more parts, are Jackson's (which refuses past 1,000 levels; {@link CodexRefusals}
+     * then refuses past Codex's 80): a dotted key of 50,000 parts made a tree so deep that comparing it overflowed the stack
+     * ({@code marketplace add}, exit 70). At most Codex's limits, so that text this reader takes needs no scan for them.
      */
     static final int MAX_DEPTH = 32;
     /** A longer key is Jackson's (which refuses past 50,000 characters); a path in config.toml's [projects] is 4,096 at most. */

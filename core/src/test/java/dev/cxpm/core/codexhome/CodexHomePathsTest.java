@@ -117,6 +117,30 @@ class CodexHomePathsTest {
         }
     }
 
+    /**
+     * A home named through {@code ..} or relatively, and marketplaces asked for in turn: each version directory is the
+     * absolute, normal path under the cache, and a link made in place of a marketplace's directory after it was asked
+     * for is still refused by a home that does not prove each directory once.
+     */
+    @Test
+    void versionDirectoriesAreNormalWhateverTheHomesNameAndLinksAreLookedForEachTime() throws Exception {
+        Path cache = home.pluginCache().toAbsolutePath().normalize();
+        CodexHome dotted = new CodexHome(tmp.resolve("elsewhere/../codex-home"));
+        CodexHome relative = new CodexHome(Path.of("").toAbsolutePath().relativize(tmp.resolve("codex-home")));
+        for (CodexHome h : new CodexHome[] {dotted, relative, dotted.provingEachDirOnce(), relative.readingOnce()}) {
+            for (String m : new String[] {"fx", "fy", "fx", "fx", "fz"}) {
+                assertThat(h.versionDir(MarketplaceName.of(m), PluginName.of("demo.x"), VersionDir.of("1.0.0+b")))
+                        .isEqualTo(cache.resolve(m + "/demo.x/1.0.0+b")).isAbsolute();
+            }
+        }
+        CodexHome plain = new CodexHome(tmp.resolve("codex-home"));
+        assertThat(plain.versionDir(MarketplaceName.of("gone"), PluginName.of("demo"), VersionDir.of("1.0.0"))).isEqualTo(cache.resolve("gone/demo/1.0.0"));
+        Files.createSymbolicLink(cache.resolve("gone"), sentinel);
+        assertThatThrownBy(() -> plain.versionDir(MarketplaceName.of("gone"), PluginName.of("demo"), VersionDir.of("1.0.0")))
+                .isInstanceOf(UserError.class).hasMessage("refusing to write or delete " + cache.resolve("gone/demo") + ": "
+                        + cache.resolve("gone") + " is a symbolic link");
+    }
+
     @Test
     void aHomeReadingOnceRemembersWhatIsMissingAndStillRefusesLinks() throws Exception {
         CodexHome reading = home.readingOnce();

@@ -55,7 +55,9 @@ public record SyntaxError(String source, int line, int column, String problem, S
                 return new SyntaxError(source, back, 1, "not valid TOML: " + tomlWords(msg, keyOf(lines[back - 1])), hint);
             }
         }
-        return new SyntaxError(source, Math.min(line, lines.length), column, "not valid TOML: " + tomlWords(msg, null), hint);
+        // valid TOML that the real Codex CLI refuses (toml.CodexRefusals: a key of too many parts, values nested too deep)
+        String problem = msg.startsWith("Codex refuses ") ? msg : "not valid TOML: " + tomlWords(msg, null);
+        return new SyntaxError(source, Math.min(line, lines.length), column, problem, hint);
     }
 
     // --- JSON ----------------------------------------------------------------------------------
