@@ -27,6 +27,8 @@ final class TomlCursor {
 
     private final String s;
     private int i;
+    /** The keys, values and tables read so far; past {@link TomlTree#MAX_NODES} the text is Jackson's, whose read is refused. */
+    private int nodes;
 
     TomlCursor(String s) {
         this.s = s;
@@ -48,6 +50,13 @@ final class TomlCursor {
     /** The next character, not taken; past the end an IndexOutOfBoundsException. */
     char peek() {
         return s.charAt(i);
+    }
+
+    /** Counts one more key, value or table made; past {@link TomlTree#MAX_NODES}, gives up. */
+    void made() {
+        if (++nodes > TomlTree.MAX_NODES) {
+            throw GiveUp.INSTANCE;
+        }
     }
 
     /** Takes the next character if it is c. */
@@ -129,6 +138,7 @@ final class TomlCursor {
             expect('.');
             JsonNode child = t.get(key);
             if (child == null) {
+                made();
                 ObjectNode d = t.putObject(key);
                 dotted.add(d);
                 t = d;
@@ -178,6 +188,7 @@ final class TomlCursor {
         if (depth > MAX_DEPTH) {
             throw GiveUp.INSTANCE;
         }
+        made();
         char c = s.charAt(i);
         switch (c) {
             case '"' -> {

@@ -1,5 +1,7 @@
 package dev.cxpm.core.toml;
 
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -32,9 +34,45 @@ public final class TomlTree {
         if (simple != null) {
             return simple;
         }
+        refuseTooManyNodes(text);
         JsonNode root = Jackson.MAPPER.readTree(text);
         CodexRefusals.check(text);
         return root instanceof ObjectNode o ? o : NODES.objectNode();
+    }
+
+    /**
+     * The most keys, values and tables cxpm reads from one TOML file, to bound the memory of its tree: a table costs
+     * ~250 bytes of heap, written in as few as three characters, so a 16 MiB cxpm.lock of 650,000 tiny tables ran the warm
+     * daemon's 256 MB out (exit 70; session 16, wt-attack4). A cxpm.lock takes ~16 a plugin: ~15,000 plugins.
+     */
+    static final int MAX_NODES = 250_000;
+    /** The words a refusal of {@link #MAX_NODES} starts with; {@code SyntaxError} tells them as they are. */
+    public static final String TOO_MANY = "cxpm reads at most ";
+
+    /**
+     * Before Jackson reads text (which this reader gave up on): refuses it, naming the line, when it holds more than
+     * {@link #MAX_NODES} of the characters that bring a key, value or table into its tree: {@code =}, {@code [},
+     * {@code {}, {@code ,} and {@code .} (each dotted part a table). Every node but the root needs one, so the tree is at
+     * most that big; the count is over (those in strings and comments count too), never under.
+     */
+    private static void refuseTooManyNodes(String s) throws JsonParseException {
+        if (s.length() <= MAX_NODES) {
+            return;
+        }
+        int count = 0;
+        int line = 1;
+        int lineStart = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '\n') {
+                line++;
+                lineStart = i + 1;
+            } else if ((c == '=' || c == '[' || c == '{' || c == ',' || c == '.') && ++count > MAX_NODES) {
+                throw new JsonParseException(null, TOO_MANY + String.format("%,d", MAX_NODES) + " keys, values and tables from"
+                        + " one TOML file, to bound its memory, and this one holds more (counted by the `=`, `[`, `{`, `,` and `.`"
+                        + " that bring them in, up to here)", new JsonLocation(null, -1, line, i - lineStart + 1));
+            }
+        }
     }
 
     /** What this reader makes of text, or null where it leaves the text to Jackson (for tests). */
@@ -127,6 +165,7 @@ public final class TomlTree {
                 if (array && last) {
                     ArrayNode tables;
                     if (child == null) {
+                        in.made();
                         tables = table.putArray(key);
                         arraysOfTables.add(tables);
                     } else if (child instanceof ArrayNode a && arraysOfTables.contains(a)) {
@@ -136,11 +175,13 @@ public final class TomlTree {
                     }
                     in.expect(']');
                     in.expect(']');
+                    in.made();
                     ObjectNode t = new Table(Made.BY_HEADER);
                     tables.add(t);
                     return t;
                 }
                 if (child == null) {
+                    in.made();
                     Table t = new Table(last ? Made.BY_HEADER : Made.ON_THE_WAY_TO_A_HEADER);
                     table.set(key, t);
                     table = t;

@@ -2,6 +2,7 @@ package dev.cxpm.core.format.json;
 
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.cxpm.core.toml.TomlTree;
 import dev.cxpm.core.UserError;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -56,7 +57,8 @@ public record SyntaxError(String source, int line, int column, String problem, S
             }
         }
         // valid TOML that the real Codex CLI refuses (toml.CodexRefusals: a key of too many parts, values nested too deep)
-        String problem = msg.startsWith("Codex refuses ") ? msg : "not valid TOML: " + tomlWords(msg, null);
+        // and valid TOML too big for cxpm to read (toml.TomlTree.MAX_NODES)
+        String problem = msg.startsWith("Codex refuses ") || msg.startsWith(TomlTree.TOO_MANY) ? msg : "not valid TOML: " + tomlWords(msg, null);
         return new SyntaxError(source, Math.min(line, lines.length), column, problem, hint);
     }
 
