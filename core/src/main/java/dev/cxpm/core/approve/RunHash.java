@@ -1,5 +1,6 @@
 package dev.cxpm.core.approve;
 
+import dev.cxpm.core.pack.digest.Base64Digits;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 
@@ -37,18 +38,12 @@ public final class RunHash {
         }
         int value = 0;
         for (int i = PREFIX.length(); i < text.length() - 1; i++) {
-            value = sextet(text.charAt(i));
+            value = Base64Digits.value(text.charAt(i));
             if (value < 0) {
                 return false;
             }
         }
         return (value & 3) == 0;
-    }
-
-    /** c's value in base64's alphabet ({@code A-Z a-z 0-9 + /}), -1 when it is not in it. */
-    private static int sextet(char c) {
-        return c >= 'A' && c <= 'Z' ? c - 'A' : c >= 'a' && c <= 'z' ? c - 'a' + 26 : c >= '0' && c <= '9' ? c - '0' + 52
-                : c == '+' ? 62 : c == '/' ? 63 : -1;
     }
 
     static RunHash of(String canonical) {

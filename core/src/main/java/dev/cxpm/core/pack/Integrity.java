@@ -1,6 +1,7 @@
 package dev.cxpm.core.pack;
 
 import dev.cxpm.core.UserError;
+import dev.cxpm.core.pack.digest.Base64Digits;
 import dev.cxpm.core.pack.digest.Sha512;
 import java.io.IOException;
 import java.io.InputStream;
@@ -122,7 +123,7 @@ public record Integrity(String algorithm, String base64) {
         // each two characters' 12 bits as three hex digits, the last character's low four bits dropped as the decoder drops them
         byte[] hex = new byte[128];
         for (int i = 0, o = 0; o < hex.length; i += 2) {
-            int bits = SEXTET[base64.charAt(i)] << 6 | SEXTET[base64.charAt(i + 1)];
+            int bits = Base64Digits.value(base64.charAt(i)) << 6 | Base64Digits.value(base64.charAt(i + 1));
             hex[o++] = HEX_DIGITS[bits >> 8];
             hex[o++] = HEX_DIGITS[bits >> 4 & 15];
             if (o < hex.length) {
@@ -133,17 +134,6 @@ public record Integrity(String algorithm, String base64) {
     }
 
     private static final byte[] HEX_DIGITS = {'0', '1', '2', '3', '4', '5', '6', '7', '8', '9', 'a', 'b', 'c', 'd', 'e', 'f'};
-
-    /** Each ASCII character's value in base64's alphabet ({@code A-Z a-z 0-9 + /}), -1 for the others. */
-    private static final byte[] SEXTET = new byte[128];
-
-    static {
-        java.util.Arrays.fill(SEXTET, (byte) -1);
-        String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-        for (int i = 0; i < alphabet.length(); i++) {
-            SEXTET[alphabet.charAt(i)] = (byte) i;
-        }
-    }
 
     /**
      * 86 characters of base64's alphabet and {@code ==}: what the decoder reads as 64 bytes (the last character's low four
@@ -156,8 +146,7 @@ public record Integrity(String algorithm, String base64) {
             return false;
         }
         for (int i = 0; i < 86; i++) {
-            char c = text.charAt(i);
-            if (c >= 128 || SEXTET[c] < 0) {
+            if (Base64Digits.value(text.charAt(i)) < 0) {
                 return false;
             }
         }
