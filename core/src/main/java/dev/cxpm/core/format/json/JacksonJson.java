@@ -99,18 +99,26 @@ final class JacksonJson {
             this.column = at.getColumnNr();
         }
 
-        /** s, when every surrogate in it is half of a pair written whole (serde_json's rule, and so Codex's). */
+        /** s, when every surrogate in it is half of a pair written whole ({@link #wholePairs}). */
         static String check(String s, JsonParser p) {
-            for (int i = 0; i < s.length(); i++) {
-                char c = s.charAt(i);
-                if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
-                    i++;
-                } else if (Character.isSurrogate(c)) {
-                    throw new LoneSurrogate(p.currentTokenLocation());
-                }
+            if (!wholePairs(s)) {
+                throw new LoneSurrogate(p.currentTokenLocation());
             }
             return s;
         }
+    }
+
+    /** Whether every surrogate in s is half of a pair written whole (serde_json's rule, and so Codex's). */
+    static boolean wholePairs(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static final class DepthException extends RuntimeException {

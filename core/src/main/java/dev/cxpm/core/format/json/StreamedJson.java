@@ -59,7 +59,7 @@ public final class StreamedJson {
             Set<String> asked = new HashSet<>();
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String key = p.currentName();
-                if (!whole(key)) {
+                if (!JacksonJson.wholePairs(key)) {
                     return false;
                 }
                 JsonToken t = p.nextToken();
@@ -182,25 +182,10 @@ public final class StreamedJson {
         }
     }
 
-    /** A top-level key: JsonFile refuses one that holds half a surrogate pair. */
-    private static boolean whole(String s) {
-        try {
-            checked(s);
-            return true;
-        } catch (NotAsRead e) {
-            return false;
-        }
-    }
-
-    /** s, when every surrogate in it is half of a pair written whole (serde_json's rule, and JsonFile's). */
+    /** s, when every surrogate in it is half of a pair written whole (JsonFile refuses half a pair, as serde_json does). */
     private static String checked(String s) {
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
-                i++;
-            } else if (Character.isSurrogate(c)) {
-                throw NOT_AS_READ;
-            }
+        if (!JacksonJson.wholePairs(s)) {
+            throw NOT_AS_READ;
         }
         return s;
     }
