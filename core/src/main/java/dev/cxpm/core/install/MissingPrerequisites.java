@@ -41,7 +41,7 @@ public record MissingPrerequisites(Map<String, List<Prerequisite>> byPlugin) {
         java.util.function.Predicate<String> found = command -> onPath.computeIfAbsent(command,
                 c -> Executables.find(c, vars.get("PATH"), cwd).isPresent());
         for (Map.Entry<String, Plugin> e : plugins.entrySet()) {
-            if (hasAll(e.getValue(), vars, found)) {
+            if (Prerequisite.allMet(e.getValue(), vars, found)) {
                 continue; // nothing missing: Prerequisite.missing would list none
             }
             List<Prerequisite> missing = Prerequisite.missing(e.getValue(), vars, found);
@@ -50,46 +50,6 @@ public record MissingPrerequisites(Map<String, List<Prerequisite>> byPlugin) {
             }
         }
         return new MissingPrerequisites(out);
-    }
-
-    /**
-     * Whether the plugin has all it needs here: what {@link Prerequisite#of} gathers (each MCP server's command on PATH and
-     * the variables its env reads, the manifest's declared commands and variables), each satisfied as
-     * {@link Prerequisite#missing} judges it. Asked of every plugin first, without building its list of prerequisites (maps,
-     * sets and records per plugin, 9 ms of a fresh JVM's sync of 1,000 plugins that all had what they need).
-     */
-    private static boolean hasAll(Plugin plugin, Map<String, String> vars, java.util.function.Predicate<String> onPath) {
-        for (dev.cxpm.core.format.parts.McpServer s : plugin.mcpServers().values()) {
-            java.util.Optional<String> command = s.pathCommand();
-            if (command.isPresent() && !onPath.test(command.get())) {
-                return false;
-            }
-            for (String value : s.env().values()) {
-                for (String name : dev.cxpm.core.format.parts.McpServer.requiredEnv(value)) {
-                    if (!isSet(vars, name)) {
-                        return false;
-                    }
-                }
-            }
-        }
-        dev.cxpm.core.format.parts.Prerequisites declared = plugin.prerequisites();
-        for (String command : declared.commands().keySet()) {
-            if (!onPath.test(command)) {
-                return false;
-            }
-        }
-        for (String name : declared.env().keySet()) {
-            if (!isSet(vars, name)) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** A variable is set when it is there and not blank (as {@link Prerequisite#missing} has it). */
-    private static boolean isSet(Map<String, String> vars, String name) {
-        String value = vars.get(name);
-        return value != null && !value.isBlank();
     }
 
     public static MissingPrerequisites check(String id, Plugin plugin, Map<String, String> vars, Path cwd) {

@@ -59,13 +59,52 @@ public record Prerequisite(Kind kind, String name, List<String> servers, String 
         for (Prerequisite p : of(plugin)) {
             boolean ok = switch (p.kind) {
                 case COMMAND -> onPath.test(p.name);
-                case ENV -> vars.get(p.name) != null && !vars.get(p.name).isBlank();
+                case ENV -> isSet(vars, p.name);
             };
             if (!ok) {
                 out.add(p);
             }
         }
         return out;
+    }
+
+    /**
+     * Whether {@link #missing} would list nothing: each of what {@link #of} gathers satisfied, asked without building
+     * the list (maps, sets and records per plugin: 9 ms of a fresh JVM's sync of 1,000 plugins that all had what they
+     * need, docs/BENCHMARKS.md, wt-coldmain2).
+     */
+    static boolean allMet(Plugin plugin, Map<String, String> vars, java.util.function.Predicate<String> onPath) {
+        for (McpServer s : plugin.mcpServers().values()) {
+            java.util.Optional<String> command = s.pathCommand();
+            if (command.isPresent() && !onPath.test(command.get())) {
+                return false;
+            }
+            for (String value : s.env().values()) {
+                for (String name : McpServer.requiredEnv(value)) {
+                    if (!isSet(vars, name)) {
+                        return false;
+                    }
+                }
+            }
+        }
+        Prerequisites declared = plugin.prerequisites();
+        for (String command : declared.commands().keySet()) {
+            if (!onPath.test(command)) {
+                return false;
+            }
+        }
+        for (String name : declared.env().keySet()) {
+            if (!isSet(vars, name)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** A variable is set when it is there and not blank: one set to the empty string is missing. */
+    private static boolean isSet(Map<String, String> vars, String name) {
+        String value = vars.get(name);
+        return value != null && !value.isBlank();
     }
 
     /** "command `npx` not found on PATH (MCP server `gh` runs it)": what is missing and what the plugin needs it for. */
