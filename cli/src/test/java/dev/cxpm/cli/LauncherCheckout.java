@@ -146,10 +146,16 @@ final class LauncherCheckout {
         daemons().forEach(ProcessHandle::destroy);
     }
 
-    /** After a test: no daemon left, nor its files in the shared per-user directory. */
+    /**
+     * After a test: no daemon left, nor its files in the shared per-user directory, nor any process still at work in
+     * the temp dir (a launcher that dropped a dead daemon's file starts a new one in the background, detached: under
+     * {@link #noJvm} that is the fake java appending to {@link #coldMark}, which must not race JUnit deleting the dir).
+     */
     void cleanUp() throws Exception {
         stopDaemons();
         waitUntil(() -> daemons().isEmpty());
+        waitUntil(() -> ProcessHandle.allProcesses().noneMatch(p -> p.info().arguments()
+                .map(a -> String.join(" ", a).contains(tmp.toString())).orElse(false)));
         Files.deleteIfExists(daemonFile);
         Files.deleteIfExists(daemonFile.resolveSibling(daemonFile.getFileName() + ".lock"));
     }
