@@ -2,6 +2,7 @@ package dev.cxpm.core.format.json;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
@@ -15,6 +16,7 @@ import dev.cxpm.core.format.json.JsonFile.Fail;
 import dev.cxpm.core.format.json.JsonFile.Failure;
 import dev.cxpm.core.format.json.JsonFile.Span;
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -89,7 +91,7 @@ final class JacksonJson {
     }
 
     /** A string or key holding half a UTF-16 surrogate pair, which only a {@code \\u} escape can write in UTF-8 text. */
-    private static final class LoneSurrogate extends RuntimeException {
+    static final class LoneSurrogate extends RuntimeException {
         final int line;
         final int column;
 
@@ -119,6 +121,38 @@ final class JacksonJson {
             }
         }
         return true;
+    }
+
+    /**
+     * The scalar at the parser's token as {@link JsonFile}'s tree holds it, for its reader and {@link StreamedJson}'s
+     * alike (what one reads, the other must read the same): an integer as the smallest of int, long and BigInteger that
+     * holds it ({@code -0} is 0), any other number as its exact BigDecimal ({@code 1.0} keeps its scale, {@code 1e400}
+     * its size), a string refused when it holds half a surrogate pair ({@link LoneSurrogate}).
+     */
+    static JsonNode scalar(JsonParser p) throws IOException {
+        JsonNodeFactory nodes = JsonNodeFactory.instance;
+        return switch (p.currentToken()) {
+            case VALUE_STRING -> nodes.textNode(LoneSurrogate.check(p.getText(), p));
+            case VALUE_NUMBER_INT -> switch (p.getNumberType()) {
+                case INT -> nodes.numberNode(p.getIntValue());
+                case LONG -> nodes.numberNode(p.getLongValue());
+                default -> nodes.numberNode(p.getBigIntegerValue());
+            };
+            case VALUE_NUMBER_FLOAT -> nodes.numberNode(decimal(p));
+            case VALUE_TRUE -> nodes.booleanNode(true);
+            case VALUE_FALSE -> nodes.booleanNode(false);
+            case VALUE_NULL -> nodes.nullNode();
+            default -> throw new IllegalStateException("unexpected token " + p.currentToken());
+        };
+    }
+
+    /** The number at p exactly; an exponent past a BigDecimal's ({@code 1e99999999999999999999}) is bad JSON, not an internal error. */
+    private static BigDecimal decimal(JsonParser p) throws IOException {
+        try {
+            return p.getDecimalValue();
+        } catch (NumberFormatException e) {
+            throw new JsonParseException(p, "number out of range");
+        }
     }
 
     private static final class DepthException extends RuntimeException {
@@ -171,17 +205,7 @@ final class JacksonJson {
                     }
                     yield a;
                 }
-                case VALUE_STRING -> nodes.textNode(LoneSurrogate.check(p.getText(), p));
-                case VALUE_NUMBER_INT -> switch (p.getNumberType()) {
-                    case INT -> nodes.numberNode(p.getIntValue());
-                    case LONG -> nodes.numberNode(p.getLongValue());
-                    default -> nodes.numberNode(p.getBigIntegerValue());
-                };
-                case VALUE_NUMBER_FLOAT -> nodes.numberNode(p.getDecimalValue());
-                case VALUE_TRUE -> nodes.booleanNode(true);
-                case VALUE_FALSE -> nodes.booleanNode(false);
-                case VALUE_NULL -> nodes.nullNode();
-                default -> throw new IllegalStateException("unexpected token " + p.currentToken());
+                default -> scalar(p);
             };
             int end = (int) p.currentLocation().getCharOffset();
             at.span(new Span(start.getLineNr(), start.getColumnNr(), (int) start.getCharOffset(), end));

@@ -58,10 +58,7 @@ public final class StreamedJson {
             }
             Set<String> asked = new HashSet<>();
             while (p.nextToken() == JsonToken.FIELD_NAME) {
-                String key = p.currentName();
-                if (!JacksonJson.wholePairs(key)) {
-                    return false;
-                }
+                String key = JacksonJson.LoneSurrogate.check(p.currentName(), p);
                 JsonToken t = p.nextToken();
                 boolean each = t == JsonToken.START_ARRAY && members.elements(key);
                 boolean wanted = each || members.wants(key);
@@ -80,7 +77,7 @@ public final class StreamedJson {
                 }
             }
             return p.currentToken() == JsonToken.END_OBJECT && p.nextToken() == null;
-        } catch (IOException | NotAsRead e) {
+        } catch (IOException | NotAsRead | JacksonJson.LoneSurrogate e) {
             return false; // bad JSON, too deep, half a surrogate pair: JsonFile says which
         }
     }
@@ -129,7 +126,7 @@ public final class StreamedJson {
             case START_OBJECT -> {
                 ObjectNode o = nodes.objectNode();
                 while (p.nextToken() == JsonToken.FIELD_NAME) {
-                    String key = checked(p.currentName());
+                    String key = JacksonJson.LoneSurrogate.check(p.currentName(), p);
                     p.nextToken();
                     o.set(key, value(p, depth + 1));
                 }
@@ -142,17 +139,7 @@ public final class StreamedJson {
                 }
                 yield a;
             }
-            case VALUE_STRING -> nodes.textNode(checked(p.getText()));
-            case VALUE_NUMBER_INT -> switch (p.getNumberType()) {
-                case INT -> nodes.numberNode(p.getIntValue());
-                case LONG -> nodes.numberNode(p.getLongValue());
-                default -> nodes.numberNode(p.getBigIntegerValue());
-            };
-            case VALUE_NUMBER_FLOAT -> nodes.numberNode(p.getDecimalValue());
-            case VALUE_TRUE -> nodes.booleanNode(true);
-            case VALUE_FALSE -> nodes.booleanNode(false);
-            case VALUE_NULL -> nodes.nullNode();
-            default -> throw NOT_AS_READ;
+            default -> JacksonJson.scalar(p); // JsonFile's rule, not a copy of it
         };
     }
 
@@ -169,7 +156,7 @@ public final class StreamedJson {
                     open++;
                 }
                 case END_OBJECT, END_ARRAY -> open--;
-                case FIELD_NAME -> checked(p.currentName());
+                case FIELD_NAME -> JacksonJson.LoneSurrogate.check(p.currentName(), p);
                 default -> value(p, depth + open); // a scalar, read as JsonFile's tree reads it, and let go
             }
             if (open == 0) {
@@ -180,13 +167,5 @@ public final class StreamedJson {
                 throw NOT_AS_READ;
             }
         }
-    }
-
-    /** s, when every surrogate in it is half of a pair written whole (JsonFile refuses half a pair, as serde_json does). */
-    private static String checked(String s) {
-        if (!JacksonJson.wholePairs(s)) {
-            throw NOT_AS_READ;
-        }
-        return s;
     }
 }
