@@ -1,6 +1,9 @@
 package dev.cxpm.core.format.parts;
 
+import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.ObjectCodec;
+import com.fasterxml.jackson.core.io.IOContext;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ContainerNode;
@@ -8,13 +11,17 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
+import java.io.CharArrayReader;
 import java.io.IOException;
+import java.io.Reader;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.events.NodeEvent;
 
 /**
  * A SKILL.md's front matter as the tree Jackson's YAML module reads from it. Setting that module up (an ObjectMapper,
@@ -35,7 +42,29 @@ final class FrontMatterYaml {
 
     /** Made on first use only. */
     private static final class Jackson {
-        static final YAMLFactory YAML = new YAMLFactory();
+        static final YAMLFactory YAML = new YAMLFactory() {
+            @Override
+            protected YAMLParser _createParser(Reader r, IOContext ctxt) {
+                return new AnchoredParser(ctxt, _parserFeatures, _yamlParserFeatures, _loaderOptions, _objectCodec, r);
+            }
+
+            @Override
+            protected YAMLParser _createParser(char[] data, int offset, int len, IOContext ctxt, boolean recyclable) {
+                return _createParser(new CharArrayReader(data, offset, len), ctxt);
+            }
+        };
+    }
+
+    /** Jackson's YAML parser, telling a scalar's anchor too ({@code x: &a text}), which its getObjectId does not. */
+    private static final class AnchoredParser extends YAMLParser {
+        AnchoredParser(IOContext ctxt, int features, int yamlFeatures, LoaderOptions options, ObjectCodec codec, Reader r) {
+            super(ctxt, features, yamlFeatures, options, codec, r);
+        }
+
+        /** The anchor of the value at the current token (a scalar, list or mapping, not an alias), or null. */
+        String anchor() {
+            return !isCurrentAlias() && _lastTagEvent instanceof NodeEvent n ? n.getAnchor() : null;
+        }
     }
 
     /** The tree of the front matter's text (without its --- lines); null or a missing node when it is empty. */
@@ -52,7 +81,7 @@ final class FrontMatterYaml {
      * containers; SnakeYAML bounds the depth too); the first document only, as {@code readTree} reads.
      */
     static JsonNode readWithJackson(String yaml) throws IOException {
-        try (YAMLParser p = Jackson.YAML.createParser(yaml)) {
+        try (AnchoredParser p = (AnchoredParser) Jackson.YAML.createParser(yaml)) {
             JsonNodeFactory nodes = JsonNodeFactory.instance;
             Deque<ContainerNode<?>> open = new ArrayDeque<>();
             // an alias is what its anchor names (Codex's serde_yaml resolves it; Jackson gives the alias's own name): a
@@ -76,10 +105,9 @@ final class FrontMatterYaml {
                     case START_OBJECT -> value = nodes.objectNode();
                     case START_ARRAY -> value = nodes.arrayNode();
                     case VALUE_NULL -> value = nodes.nullNode();
-                    default -> value = p.isCurrentAlias() ? anchored.getOrDefault(p.getText(), nodes.textNode(p.getText())).deepCopy()
-                            : nodes.textNode(p.getText()); // a string, or a scalar YAML 1.1 would type, as written
+                    default -> value = p.isCurrentAlias() ? aliased(p, anchored) : nodes.textNode(p.getText()); // as written
                 }
-                String anchor = p.isCurrentAlias() ? null : p.getObjectId();
+                String anchor = p.anchor();
                 if (anchor != null) {
                     anchored.put(anchor, value.isObject() ? nodes.objectNode() : value.isArray() ? nodes.arrayNode() : value);
                 }
@@ -99,6 +127,15 @@ final class FrontMatterYaml {
             }
             return null; // an empty text: no document
         }
+    }
+
+    /** What the alias at p stands for; one that names no anchor before it is an error (Codex: "unknown anchor"). */
+    private static JsonNode aliased(YAMLParser p, Map<String, JsonNode> anchored) throws IOException {
+        JsonNode value = anchored.get(p.getText());
+        if (value == null) {
+            throw new JsonParseException(p, "the alias *" + p.getText() + " names no anchor (&" + p.getText() + ") before it");
+        }
+        return value.deepCopy();
     }
 
     /** What this reader makes of the text, or null where it leaves it to Jackson. */

@@ -104,6 +104,24 @@ class SkillFrontMatterAsCodexTest {
         loads("laughs", laughs("laughs", ""), "laughs: about lol");
         loads("laughsbroken", laughs("laughsbroken", "x: [\n"), "laughsbroken: about lol");
         skips("aliasname", "---\na0: &a0 [lol]\na1: &a1 [*a0, *a0]\nname: *a1\ndescription: about aliasname\n---\nb\n");
+        // an alias or anchor as the name or description: YAML's, resolved; one that names no anchor before it is not loaded
+        loads("aliasscalar", "---\nx: &a s1\nname: *a\ndescription: about aliasscalar\n---\nb\n", "s1: about aliasscalar");
+        loads("aliasdesc", "---\nname: s2\nd: &d about s2 desc\ndescription: *d\n---\nb\n", "s2: about s2 desc");
+        loads("aliasnamebroken", "---\nx: &a s3\nname: *a\ndescription: about aliasnamebroken\ny: [\n---\nb\n", "s3: about aliasnamebroken");
+        loads("aliasnull", "---\nx: &a\nname: *a\ndescription: about aliasnull\n---\nb\n", "aliasnull: about aliasnull");
+        loads("anchoronly", "---\nname: &n\ndescription: about anchoronly\n---\nb\n", "anchoronly: about anchoronly");
+        loads("aliasspace", "---\nx: &a s5\nname: *a \ndescription: about aliasspace\n---\nb\n", "s5: about aliasspace");
+        loads("aliasnum", "---\nx: &a 12\nname: *a\ndescription: about aliasnum\n---\nb\n", "12: about aliasnum");
+        loads("aliasquoted", "---\nx: &a \"s6: q\"\nname: *a\ndescription: about aliasquoted\n---\nb\n", "s6: q: about aliasquoted");
+        loads("aliasdescbroken", "---\nname: s7\nd: &d about s7\ndescription: *d\nx: a: b\n---\nb\n", "s7: about s7");
+        loads("aliascolon", "---\nname: *a: b\ndescription: about aliascolon\n---\nb\n", "*a: b: about aliascolon");
+        skips("aliasbeforeanchor", "---\nname: *a\nx: &a s8\ndescription: about aliasbeforeanchor\n---\nb\n");
+        skips("aliaslaterbroken", "---\nname: *a\nx: &a s9\ndescription: about s9\ny: [\n---\nb\n");
+        skips("aliasundefbroken", "---\nname: *nope\ndescription: about aliasundefbroken\ny: [\n---\nb\n");
+        skips("aliasundef", "---\nname: *nope\ndescription: about aliasundef\n---\nb\n");
+        skips("aliasmapname", "---\nm: &m {k: v}\nname: *m\ndescription: about aliasmapname\n---\nb\n");
+        skips("aliasself", "---\nname: &a *a\ndescription: about aliasself\n---\nb\n");
+        skips("anchorbroken", "---\nname: &a [s10\ndescription: about anchorbroken\n---\nb\n");
         skips("bomkey", "---\n\uFEFFname: c22\ndescription: about c22\n---\nb\n");
     }
 
