@@ -108,8 +108,9 @@ final class CodexRefusals {
             spaces();
             parts++;
             if (parts > MAX_KEY_PARTS) {
-                throw refused("a key of more than " + MAX_KEY_PARTS + " dotted parts (a [header] or a.b.c key): its TOML reader takes at most "
-                        + MAX_KEY_PARTS + " and refuses the whole file; write the key with fewer parts", startLine, startColumn);
+                throw new Refusal(CODEX_REFUSES + KEY + ": its TOML reader takes at most " + MAX_KEY_PARTS
+                        + " and refuses the whole file; write the key with fewer parts",
+                        KEY + ": cxpm reads at most " + MAX_KEY_PARTS + "; write the key with fewer parts", startLine, startColumn);
             }
             char c = i < s.length() ? s.charAt(i) : 0;
             if (c == '"') {
@@ -143,8 +144,9 @@ final class CodexRefusals {
         char c = s.charAt(i);
         if (c == '[' || c == '{') {
             if (depth + 1 > MAX_NESTING) {
-                throw refused("arrays and inline tables nested more than " + MAX_NESTING + " deep: its TOML reader takes at most "
-                        + MAX_NESTING + " levels and refuses the whole file; write the value less deeply nested", line, i - lineStart + 1);
+                throw new Refusal(CODEX_REFUSES + NESTED + ": its TOML reader takes at most " + MAX_NESTING
+                        + " levels and refuses the whole file; write the value less deeply nested",
+                        NESTED + ": cxpm reads at most " + MAX_NESTING + " levels; write the value less deeply nested", line, i - lineStart + 1);
             }
             i++;
             if (c == '[') {
@@ -226,9 +228,8 @@ final class CodexRefusals {
                 if (digits > 0 && i + digits < s.length()) {
                     long v = Long.parseLong(s, i + 1, i + 1 + digits, 16);
                     if (v >= 0xD800 && v <= 0xDFFF) {
-                        throw new JsonParseException(null,
-                                "an escape of a surrogate (TOML takes Unicode scalar values only: Codex refuses the file; write the character itself)",
-                                new JsonLocation(null, -1, line, 1));
+                        throw new Refusal(SURROGATE + " (TOML takes Unicode scalar values only: Codex refuses the file; write the character itself)",
+                                "not valid TOML: " + SURROGATE + " (TOML takes Unicode scalar values only); write the character itself", line, 1);
                     }
                 }
                 if (e == '\n') {
@@ -260,7 +261,25 @@ final class CodexRefusals {
         }
     }
 
-    private static JsonParseException refused(String what, int line, int column) {
-        return new JsonParseException(null, CODEX_REFUSES + what, new JsonLocation(null, -1, line, column));
+    private static final String KEY = "a key of more than " + MAX_KEY_PARTS + " dotted parts (a [header] or a.b.c key)";
+    private static final String NESTED = "arrays and inline tables nested more than " + MAX_NESTING + " deep";
+    private static final String SURROGATE = "an escape of a surrogate";
+
+    /**
+     * Something here Codex's reader refuses: its message tells it of Codex's own file (config.toml: "Codex refuses ...");
+     * {@link #inCxpmWords} of one of cxpm's (cxpm.toml, cxpm.lock, a policy), which Codex never reads.
+     */
+    static final class Refusal extends JsonParseException {
+        private final String inCxpmWords;
+
+        Refusal(String inCodexWords, String inCxpmWords, int line, int column) {
+            super(null, inCodexWords, new JsonLocation(null, -1, line, column));
+            this.inCxpmWords = inCxpmWords;
+        }
+
+        /** What is wrong and the fix, as cxpm refuses one of its own files. */
+        String inCxpmWords() {
+            return inCxpmWords;
+        }
     }
 }

@@ -73,6 +73,9 @@ public final class TomlSource {
         } catch (JsonProcessingException | RuntimeException e) {
             // The TOML lexer signals a few malformed inputs (e.g. a truncated escape) with unchecked exceptions.
             SyntaxError words = SyntaxError.toml(file.toString(), text, e, fixHint);
+            if (e instanceof CodexRefusals.Refusal r) { // cxpm's own file (Codex's config.toml is CodexConfig's): cxpm's words
+                words = new SyntaxError(words.source(), words.line(), words.column(), r.inCxpmWords(), fixHint);
+            }
             throw new UserError(UserError.Kind.INVALID_INPUT, words.message(), fixHint, e);
         }
         return new TomlSource(file, text, root);
