@@ -172,24 +172,28 @@ class DaemonStreamTest {
     /**
      * A reader of stdout that is gone before the output is written ends the command with 141 (128 + SIGPIPE, as git) on
      * every path: a JVM of its own (which ignores the signal, so it was exit 0), the daemon's one-write answer (exit 0
-     * before) and its streamed frames.
+     * before) and its streamed frames. So too when the caller ignores SIGPIPE ({@code trap '' PIPE}, which the launcher
+     * cannot undo for the head and cat that copy the daemon's frames): their failed write was told as a daemon that
+     * stopped, exit 70.
      */
     @Test
     void aReaderThatIsGoneEndsEveryPathWith141() throws Exception {
         bigMarketplace();
-        for (Map<String, String> vars : List.of(cold(), c.noJvm())) {
-            for (List<String> args : List.of(List.of("search", "tool-00001"), List.of("search", "tool", "--json"))) {
-                List<String> cmd = new ArrayList<>(List.of("bash", "-c",
-                        "bash \"$0\" \"$@\" 2>/dev/null | { exec 0<&-; sleep 1; }; echo \"${PIPESTATUS[0]}\"", c.launcher.toString()));
-                cmd.addAll(args);
-                ProcessBuilder pb = new ProcessBuilder(cmd).directory(tmp.toFile());
-                pb.environment().clear();
-                pb.environment().putAll(vars);
-                pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-                Process p = pb.start();
-                String status = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).strip();
-                assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
-                assertThat(status).as("%s %s", vars.getOrDefault("CXPM_DAEMON", "daemon"), args).isEqualTo("141");
+        for (String sigpipe : new String[] {"", "trap '' PIPE; "}) {
+            for (Map<String, String> vars : List.of(cold(), c.noJvm())) {
+                for (List<String> args : List.of(List.of("search", "tool-00001"), List.of("search", "tool", "--json"))) {
+                    List<String> cmd = new ArrayList<>(List.of("bash", "-c", sigpipe
+                            + "bash \"$0\" \"$@\" 2>/dev/null | { exec 0<&-; sleep 1; }; echo \"${PIPESTATUS[0]}\"", c.launcher.toString()));
+                    cmd.addAll(args);
+                    ProcessBuilder pb = new ProcessBuilder(cmd).directory(tmp.toFile());
+                    pb.environment().clear();
+                    pb.environment().putAll(vars);
+                    pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+                    Process p = pb.start();
+                    String status = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).strip();
+                    assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+                    assertThat(status).as("%s%s %s", sigpipe, vars.getOrDefault("CXPM_DAEMON", "daemon"), args).isEqualTo("141");
+                }
             }
         }
     }
