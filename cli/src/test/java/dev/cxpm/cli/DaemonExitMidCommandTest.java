@@ -16,10 +16,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * A daemon that finds its jar rebuilt (or, told by a command, its checkout's sources changed) stops taking commands and
@@ -27,19 +26,15 @@ import org.junit.jupiter.api.io.TempDir;
  * half-way, its launcher told the daemon stopped. The command running is now let finish (its launcher gets its whole
  * answer) before the daemon exits. The real daemon, in a JVM of its own; its command held by a reader that waits.
  */
+@ExtendWith(LauncherCheckout.Extension.class)
 class DaemonExitMidCommandTest {
-    @TempDir
     Path tmp;
     LauncherCheckout c;
 
     @BeforeEach
-    void checkout() throws Exception {
-        c = new LauncherCheckout(tmp);
-    }
-
-    @AfterEach
-    void cleanUp() throws Exception {
-        c.cleanUp();
+    void checkout(LauncherCheckout checkout) throws Exception {
+        c = checkout;
+        tmp = c.tmp;
     }
 
     @Test

@@ -13,24 +13,25 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * When the warm daemon dies in the middle of a command (out of memory: it runs with a capped heap and exits rather
  * than limp on), the caller is never left hanging: a command that only reads runs again in a JVM of its own, one
  * that writes says the daemon stopped, so the user can check before running it again.
  */
+@ExtendWith(LauncherCheckout.Extension.class)
 class DaemonFailureTest {
 
-    @TempDir
     Path tmp;
     LauncherCheckout c;
     ServerSocket dying;
     final List<List<String>> taken = new CopyOnWriteArrayList<>();
 
     @BeforeEach
-    void checkout() throws IOException {
-        c = new LauncherCheckout(tmp);
+    void checkout(LauncherCheckout checkout) throws IOException {
+        c = checkout;
+        tmp = c.tmp;
     }
 
     @AfterEach
@@ -38,7 +39,6 @@ class DaemonFailureTest {
         if (dying != null) {
             dying.close();
         }
-        c.cleanUp();
     }
 
     @Test

@@ -22,29 +22,24 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The real {@code ./cxpm} launcher (bash) and its warm daemon: commands after the first run there, each
  * wholly in its caller's directory and environment, one daemon per user and checkout, none in CI.
  */
+@ExtendWith(LauncherCheckout.Extension.class)
 class DaemonLauncherTest {
 
-    @TempDir
     Path tmp;
     LauncherCheckout c;
 
     @BeforeEach
-    void checkout() throws IOException {
-        c = new LauncherCheckout(tmp);
-    }
-
-    @AfterEach
-    void cleanUp() throws Exception {
-        c.cleanUp();
+    void checkout(LauncherCheckout checkout) throws IOException {
+        c = checkout;
+        tmp = c.tmp;
     }
 
     @Test

@@ -21,7 +21,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * A launcher that stays alive but stops reading (`cxpm search x | less`, the pager paused and left): the command's
@@ -32,19 +32,20 @@ import org.junit.jupiter.api.io.TempDir;
  * nobody, and the daemon exits when idle as it would have. Before, the blocked command kept its one-at-a-time permit,
  * so the idle exit, which waits for it, never came. A daemon in this JVM, with an idle time of seconds.
  */
+@ExtendWith(LauncherCheckout.Extension.class)
 class DaemonPausedReaderTest {
     /** About 430 bytes of output each: more than twice what the kernel may buffer for the daemon's side (tcp_wmem's largest), so the command blocks. */
     private static final int ENTRIES = Math.max(20_000, 2 * largestSendBuffer() / 430 + 1);
     private static final Duration IDLE = Duration.ofSeconds(3);
 
-    @TempDir
     Path tmp;
     LauncherCheckout c;
     Path daemonFile;
 
     @BeforeEach
-    void checkout() throws Exception {
-        c = new LauncherCheckout(tmp);
+    void checkout(LauncherCheckout checkout) throws Exception {
+        c = checkout;
+        tmp = c.tmp;
         daemonFile = LauncherCheckout.daemonDir().resolve(Daemon.FILE_PREFIX + "paused-" + ProcessHandle.current().pid());
     }
 

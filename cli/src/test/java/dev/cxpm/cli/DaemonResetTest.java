@@ -10,10 +10,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * A daemon whose connection is reset part-way through a command's stdout (killed, out of memory: the kernel resets a
@@ -22,19 +21,15 @@ import org.junit.jupiter.api.io.TempDir;
  * rest of stdout ({@code cat}) or of a frame ({@code head -c}) failed, which sent a script looking for the wrong cause.
  * Played by a stand-in daemon that resets the connection; DaemonStreamTest holds a reader that is gone to 141.
  */
+@ExtendWith(LauncherCheckout.Extension.class)
 class DaemonResetTest {
-    @TempDir
     Path tmp;
     LauncherCheckout c;
 
     @BeforeEach
-    void checkout() throws Exception {
-        c = new LauncherCheckout(tmp);
-    }
-
-    @AfterEach
-    void cleanUp() throws Exception {
-        c.cleanUp();
+    void checkout(LauncherCheckout checkout) throws Exception {
+        c = checkout;
+        tmp = c.tmp;
     }
 
     @Test

@@ -25,29 +25,24 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * What another local process can get from the warm daemon and its launcher: nothing without the secrets
  * in the user's 0600 file, and no more than a few bytes of its memory before it presents the client secret.
  */
+@ExtendWith(LauncherCheckout.Extension.class)
 class DaemonSecrecyTest {
 
-    @TempDir
     Path tmp;
     LauncherCheckout c;
 
     @BeforeEach
-    void checkout() throws IOException {
-        c = new LauncherCheckout(tmp);
-    }
-
-    @AfterEach
-    void cleanUp() throws Exception {
-        c.cleanUp();
+    void checkout(LauncherCheckout checkout) throws IOException {
+        c = checkout;
+        tmp = c.tmp;
     }
 
     /**

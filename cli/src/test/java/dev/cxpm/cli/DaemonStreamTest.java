@@ -18,26 +18,26 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * A command whose stdout is far larger than what the daemon holds (a search over a marketplace of 20,000 entries prints
  * 8.5 MB) goes through the real daemon in frames of at most {@link DaemonFrames#STDOUT_CHUNK} bytes as it is written,
  * reaches the caller byte for byte, and a caller that hangs up half-way leaves the daemon serving the next command.
  */
+@ExtendWith(LauncherCheckout.Extension.class)
 class DaemonStreamTest {
     private static final int ENTRIES = 20_000;
 
-    @TempDir
     Path tmp;
     LauncherCheckout c;
 
     @BeforeEach
-    void checkout() throws Exception {
-        c = new LauncherCheckout(tmp);
+    void checkout(LauncherCheckout checkout) throws Exception {
+        c = checkout;
+        tmp = c.tmp;
     }
 
     /** The real daemon, started, and a Codex home with a marketplace of {@link #ENTRIES} entries. */
@@ -53,11 +53,6 @@ class DaemonStreamTest {
         c.startDaemon();
         Run add = c.cxpm(c.noJvm(), "marketplace", "add", market.toString());
         assertThat(add.code()).as(add.err()).isZero();
-    }
-
-    @AfterEach
-    void cleanUp() throws Exception {
-        c.cleanUp();
     }
 
     @Test

@@ -15,31 +15,26 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Colour and the progress line through the real launcher and its warm daemon, on a real terminal (a
  * pseudo-terminal from util-linux's {@code script}): the daemon has no terminal of its own, so it must
  * draw on the caller's as a fresh JVM would, while the work goes on, and never on a pipe.
  */
+@ExtendWith(LauncherCheckout.Extension.class)
 class DaemonTerminalTest {
     private static final String RED_ERROR = "\033[1;31merror:\033[0m ";
 
-    @TempDir
     Path tmp;
     LauncherCheckout c;
 
     @BeforeEach
-    void checkout() throws IOException {
-        c = new LauncherCheckout(tmp);
-    }
-
-    @AfterEach
-    void cleanUp() throws Exception {
-        c.cleanUp();
+    void checkout(LauncherCheckout checkout) throws IOException {
+        c = checkout;
+        tmp = c.tmp;
     }
 
     @Test

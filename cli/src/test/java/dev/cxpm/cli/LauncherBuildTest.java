@@ -12,32 +12,27 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The launcher's first build (issue 11: half a minute or more of Maven): it says what it is doing and about how
  * long, module by module, in plain lines when its output is not a terminal, and a failed build shows Maven's errors.
  * Maven is played by a script in the checkout that prints what Maven prints.
  */
+@ExtendWith(LauncherCheckout.Extension.class)
 class LauncherBuildTest {
 
-    @TempDir
     Path tmp;
     LauncherCheckout c;
 
     @BeforeEach
-    void checkout() throws IOException {
-        c = new LauncherCheckout(tmp);
+    void checkout(LauncherCheckout checkout) throws IOException {
+        c = checkout;
+        tmp = c.tmp;
         Path source = Files.createDirectories(c.root.resolve("cli/src/main/java")).resolve("Changed.java");
         Files.writeString(source, "class Changed {}\n"); // newer than the jar: the launcher builds first
-    }
-
-    @AfterEach
-    void cleanUp() throws Exception {
-        c.cleanUp();
     }
 
     @Test

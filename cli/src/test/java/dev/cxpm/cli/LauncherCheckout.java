@@ -8,13 +8,21 @@ import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
@@ -27,14 +35,93 @@ import java.util.function.BooleanSupplier;
 import java.util.jar.Attributes;
 import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.ParameterContext;
+import org.junit.jupiter.api.extension.ParameterResolver;
 
 /**
  * A checkout laid out in a temp dir with the real {@code ./cxpm} launcher (bash) and a jar that runs the
  * classes under test, so that its warm daemon is the real one. {@link #noJvm} is an environment whose
  * JAVA_HOME's {@code java} only leaves a mark and fails: a command that answers correctly without that
  * mark was run by the daemon, with no JVM started.
+ *
+ * <p>A test gets one only from {@link Extension}, as a parameter (of a {@code @BeforeEach} method or of the test), in a
+ * temp dir of its own which the extension cleans up ({@link #cleanUp}) and deletes after the test, after the class's
+ * own {@code @AfterEach} methods: a test cannot forget the daemons, files and processes a checkout leaves behind.
  */
 final class LauncherCheckout {
+    /** Makes the {@link LauncherCheckout} a test asks for, and after the test cleans it up and deletes its temp dir. */
+    static final class Extension implements ParameterResolver {
+        private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(LauncherCheckout.class);
+
+        @Override
+        public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
+            return parameter.getParameter().getType() == LauncherCheckout.class;
+        }
+
+        @Override
+        public LauncherCheckout resolveParameter(ParameterContext parameter, ExtensionContext context) {
+            return context.getStore(NAMESPACE).getOrComputeIfAbsent(Made.class, k -> {
+                try {
+                    Path tmp = Files.createTempDirectory("launcher-checkout");
+                    Made made = new Made(tmp); // deleted even when the checkout cannot be laid out
+                    made.checkout = new LauncherCheckout(Files.createDirectories(
+                            tmp.resolve(parameter.findAnnotation(In.class).map(In::value).orElse("t"))));
+                    return made;
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }, Made.class).checkout;
+        }
+
+        /** Closed by JUnit when the test's store is: after the test and its {@code @AfterEach} methods. */
+        private static final class Made implements AutoCloseable {
+            final Path tmp;
+            LauncherCheckout checkout;
+
+            Made(Path tmp) {
+                this.tmp = tmp;
+            }
+
+            @Override
+            public void close() throws Exception {
+                try {
+                    if (checkout != null) {
+                        checkout.cleanUp();
+                    }
+                } finally {
+                    deleteTree(tmp);
+                }
+            }
+        }
+    }
+
+    /** The name of the directory, in the test's temp dir, that the checkout's temp dir is (one holding a ':', say). */
+    @Retention(RetentionPolicy.RUNTIME)
+    @Target(ElementType.PARAMETER)
+    @interface In {
+        String value();
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        Files.walkFileTree(dir, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                Files.deleteIfExists(file);
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
+                Files.deleteIfExists(d);
+                return FileVisitResult.CONTINUE;
+            }
+        });
+    }
+
     final Path tmp;
     final Path root;
     final Path launcher;
@@ -44,7 +131,7 @@ final class LauncherCheckout {
     final Path coldMark;
     final Map<String, String> env;
 
-    LauncherCheckout(Path tmp) throws IOException {
+    private LauncherCheckout(Path tmp) throws IOException {
         this.tmp = tmp;
         root = Files.createDirectories(tmp.resolve("checkout")).toRealPath();
         launcher = root.resolve("cxpm");
@@ -151,7 +238,7 @@ final class LauncherCheckout {
      * the temp dir (a launcher that dropped a dead daemon's file starts a new one in the background, detached: under
      * {@link #noJvm} that is the fake java appending to {@link #coldMark}, which must not race JUnit deleting the dir).
      */
-    void cleanUp() throws Exception {
+    private void cleanUp() throws Exception {
         stopDaemons();
         waitUntil(() -> daemons().isEmpty());
         waitUntil(() -> ProcessHandle.allProcesses().noneMatch(p -> p.info().arguments()

@@ -2,25 +2,20 @@ package dev.cxpm.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * A launcher whose jar's path holds a ':' (Java's class path separator, which no class path can escape, -jar's
  * included): Java would split it into two entries, the second relative to the current directory, and run whatever
  * dev.cxpm.cli.Main a directory the user stands in holds. The launcher refuses to start a JVM there.
  */
+@ExtendWith(LauncherCheckout.Extension.class)
 class LauncherPathTest {
 
-    @TempDir
-    Path tmp;
-
     @Test
-    void aJarPathWithAColonStartsNoJvm() throws Exception {
-        LauncherCheckout c = new LauncherCheckout(Files.createDirectories(tmp.resolve("a:b")));
+    void aJarPathWithAColonStartsNoJvm(@LauncherCheckout.In("a:b") LauncherCheckout c) throws Exception {
         Map<String, String> vars = c.noJvm();
         vars.put("CXPM_DAEMON", "0");
         for (String command : new String[] {"list", "serve", "--version"}) {

@@ -7,21 +7,22 @@ import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * {@code ./cxpm serve}, as users run it, gets a bounded heap and the serial collector (an unbounded JVM kept 1.06 to
  * 1.40 GB RSS for a 30 MB live heap), and CXPM_SERVE_JAVA_OPTS replaces them; other commands keep their own flags.
  */
+@ExtendWith(LauncherCheckout.Extension.class)
 class ServeLauncherFlagsTest {
 
-    @TempDir
     Path tmp;
     LauncherCheckout c;
 
     @BeforeEach
-    void checkout() throws Exception {
-        c = new LauncherCheckout(tmp);
+    void checkout(LauncherCheckout checkout) throws Exception {
+        c = checkout;
+        tmp = c.tmp;
     }
 
     /** The flags of the JVM the launcher ran the command in (the fake JDK records them and exits 99). */

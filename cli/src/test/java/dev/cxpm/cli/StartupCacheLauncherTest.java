@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The start-up caches a cold command runs with: on JDK 25+ {@code sync} with arguments and {@code install}
@@ -19,15 +19,16 @@ import org.junit.jupiter.api.io.TempDir;
  * cache is made once, by the first command that uses it. The JDK here is a fake that records its arguments, writes the
  * file a training run names and fails any other run (exit 99).
  */
+@ExtendWith(LauncherCheckout.Extension.class)
 class StartupCacheLauncherTest {
 
-    @TempDir
     Path tmp;
     LauncherCheckout c;
 
     @BeforeEach
-    void checkout() throws Exception {
-        c = new LauncherCheckout(tmp);
+    void checkout(LauncherCheckout checkout) throws Exception {
+        c = checkout;
+        tmp = c.tmp;
     }
 
     /** A JDK of this major version whose java records its arguments, writes the cache a training run names and fails otherwise. */
