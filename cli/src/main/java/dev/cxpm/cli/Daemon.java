@@ -18,23 +18,15 @@ import java.net.SocketTimeoutException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
-import java.nio.file.attribute.PosixFileAttributes;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.security.MessageDigest;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import jdk.net.ExtendedSocketOptions;
 
 /**
  * A warm cxpm for the launcher: most of a command's time on a fresh JVM is start-up (picocli's model,
@@ -44,10 +36,10 @@ import jdk.net.ExtendedSocketOptions;
  *
  * <p>Protocol (what the launcher's bash speaks; the launcher's comment weighs it against each attack). Anyone on
  * the machine can connect to 127.0.0.1, and after a daemon dies anyone can take its port, so the daemon file (0600,
- * named {@value #FILE_PREFIX}KEY: a launcher of an earlier protocol never reads it) holds two secrets this start
+ * named {@value DaemonFile#PREFIX}KEY: a launcher of an earlier protocol never reads it) holds two secrets this start
  * picked, a client's and the daemon's: the launcher sends the client secret as a line; the daemon answers the
  * daemon secret as a line to that client alone (compared in constant time; it hangs up on anything else unanswered,
- * having read that one line), within {@link #HANDSHAKE}; at most {@link #MAX_HANDSHAKES} connections may be at it at
+ * having read that one line), within {@link DaemonHandshake#HANDSHAKE}; at most {@link #MAX_HANDSHAKES} connections may be at it at
  * once (more are closed unread, and their launchers run the command in a JVM of their own). The launcher sends
  * nothing else until it has the daemon secret: whoever took a dead daemon's port learns only the client secret of a
  * dead daemon, which no later start accepts. Only then come the request's NUL-terminated fields (umask, whether
@@ -72,20 +64,8 @@ public final class Daemon {
     private static final Duration CHECK = Duration.ofSeconds(20);
     /** Connections that have not presented the client secret yet: more are closed unread, so strangers cost little. */
     private static final int MAX_HANDSHAKES = 8;
-    /**
-     * How long a connection may take to present the client secret, in all (the launcher takes milliseconds): a timeout per
-     * read alone would let a client that sends a byte now and then hold a handshake slot for many minutes.
-     */
-    static final Duration HANDSHAKE = Duration.ofSeconds(5);
-    /** 128 random bits each, in hex: guessing one takes a connection per guess, each hung up on. */
-    private static final int SECRET_BYTES = 16;
-    /** A secret in hex and its newline. */
-    private static final int SECRET_LINE = 2 * SECRET_BYTES + 1;
-    private static final SecureRandom RANDOM = new SecureRandom();
-    /** The start of the daemon file's name: the protocol's version (an earlier launcher's daemon file was daemon-KEY). */
-    static final String FILE_PREFIX = "daemon-v2-";
 
-    private final Path file;
+    private final DaemonFile file;
     private final Path jar;
     /** How long without a command before it exits ({@link #IDLE}), and how often it looks ({@link #CHECK}). */
     private final Duration idle;
@@ -94,9 +74,8 @@ public final class Daemon {
     private final FileTime jarTime;
     /** A dev checkout's sources, which the daemon checks for the launcher before each command; null for a release. */
     private final CheckoutSources sources;
-    /** What a client presents first, and what the daemon answers to it alone: each a line, fresh at each start. */
-    private final byte[] clientSecret;
-    private final byte[] daemonSecret;
+    /** This start's secrets, and the proof that a connection came from the user's launcher. */
+    private final DaemonHandshake secrets = new DaemonHandshake();
     private final Semaphore oneAtATime = new Semaphore(1);
     private final Semaphore handshakes = new Semaphore(MAX_HANDSHAKES);
     private volatile boolean stop;
@@ -109,7 +88,7 @@ public final class Daemon {
     /** Whether a command ran since the last collection the daemon asked for while idle. */
     private volatile boolean commandsSinceCollection = true;
 
-    private Daemon(Path file, Path jar, String umask, CheckoutSources sources, Duration idle, Duration check) throws IOException {
+    private Daemon(DaemonFile file, Path jar, String umask, CheckoutSources sources, Duration idle, Duration check) throws IOException {
         this.file = file;
         this.jar = jar;
         this.idle = idle;
@@ -117,19 +96,11 @@ public final class Daemon {
         this.umask = umask;
         this.sources = sources;
         this.jarTime = Files.getLastModifiedTime(jar);
-        this.clientSecret = secretLine();
-        this.daemonSecret = secretLine();
-    }
-
-    private static byte[] secretLine() {
-        byte[] b = new byte[SECRET_BYTES];
-        RANDOM.nextBytes(b);
-        return (HexFormat.of().formatHex(b) + "\n").getBytes(StandardCharsets.US_ASCII);
     }
 
     /**
      * args: the daemon file to write ({@code port client-secret daemon-secret}, then {@code sources} when it checks
-     * them; named {@value #FILE_PREFIX}KEY, or no daemon starts: an earlier launcher would not understand it), the jar the
+     * them; named {@value DaemonFile#PREFIX}KEY, or no daemon starts: an earlier launcher would not understand it), the jar the
      * launcher runs, the umask it runs with, and for a dev checkout its root, whose sources it checks before each
      * command as the launcher's {@code stale()} would: a launcher that reads {@code sources} in the file leaves it that. The file's directory is the launcher's per-user one (not under HOME, so one daemon per user and
      * checkout): it must be this user's, mode 0700 and not a link, or no daemon starts and every command runs in its own JVM.
@@ -140,33 +111,20 @@ public final class Daemon {
 
     /** As {@link #main}, with the time without a command after which it exits and how often it looks (a test's: seconds). */
     static void serve(String[] args, Duration idle, Duration check) throws IOException {
-        Path file = Path.of(args[0]);
-        if (!file.getFileName().toString().startsWith(FILE_PREFIX) || !isPrivateDirectory(file.getParent())) {
+        DaemonFile file = DaemonFile.at(Path.of(args[0]));
+        if (file == null) {
             return;
         }
-        try (FileChannel lockFile = FileChannel.open(file.resolveSibling(file.getFileName() + ".lock"),
-                StandardOpenOption.CREATE, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+        try (FileChannel lockFile = FileChannel.open(file.lock(), StandardOpenOption.CREATE, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
              FileLock lock = lockFile.tryLock()) {
             if (lock == null) {
                 return; // another daemon for this checkout is starting or running
             }
             Daemon daemon = new Daemon(file, Path.of(args[1]), args[2], args.length > 3 ? new CheckoutSources(Path.of(args[3])) : null,
                     idle, check);
-            Runtime.getRuntime().addShutdownHook(new Thread(daemon::forgetFile)); // SIGTERM: no file naming a dead port
+            Runtime.getRuntime().addShutdownHook(new Thread(file::forget)); // SIGTERM: no file naming a dead port
             daemon.serve();
         }
-    }
-
-    private static boolean isPrivateDirectory(Path dir) throws IOException {
-        try {
-            Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-        } catch (FileAlreadyExistsException made) {
-            // by an earlier daemon or the launcher; checked below like any other
-        }
-        PosixFileAttributes a = Files.readAttributes(dir, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-        Object me = Files.getAttribute(Path.of("/proc/self"), "unix:uid");
-        return a.isDirectory() && me.equals(Files.getAttribute(dir, "unix:uid", LinkOption.NOFOLLOW_LINKS))
-                && a.permissions().equals(PosixFilePermissions.fromString("rwx------"));
     }
 
     private void serve() throws IOException {
@@ -199,7 +157,7 @@ public final class Daemon {
                     if (idled || !Files.getLastModifiedTime(jar).equals(jarTime)) {
                         break; // idle, or rebuilt: the launcher starts a daemon of the new jar
                     }
-                    if (Files.notExists(file, LinkOption.NOFOLLOW_LINKS)) {
+                    if (file.dropped()) {
                         // a launcher that got no answer (say, while strangers held every handshake) dropped it
                         writeFile(server.getLocalPort());
                     }
@@ -214,10 +172,10 @@ public final class Daemon {
             // No more commands (launchers run theirs in a JVM of their own meanwhile); the one running, if any, is let
             // finish: its thread does not keep the JVM alive, and the JVM's exit would stop it half-way
             server.close();
-            forgetFile();
+            file.forget();
             awaitRunning();
         } finally {
-            forgetFile();
+            file.forget();
         }
     }
 
@@ -242,9 +200,9 @@ public final class Daemon {
         Thread caller = Thread.ofVirtual().start(() -> {
             try (Socket s = new Socket(server.getInetAddress(), server.getLocalPort());
                  InputStream in = s.getInputStream(); OutputStream out = s.getOutputStream()) {
-                out.write(clientSecret);
+                out.write(secrets.clientSecret);
                 out.flush();
-                in.readNBytes(SECRET_LINE);
+                in.readNBytes(DaemonHandshake.SECRET_LINE);
                 String request = String.join("\0", umask, "0", "/", "1", "--version", "0") + "\0"; // umask, not a terminal, cwd, argc, args, no variables
                 out.write(request.getBytes(StandardCharsets.UTF_8));
                 out.flush();
@@ -253,11 +211,11 @@ public final class Daemon {
                 // a warm-up that failed leaves the daemon as cold as before, no worse
             }
         });
-        server.setSoTimeout((int) HANDSHAKE.toMillis());
+        server.setSoTimeout((int) DaemonHandshake.HANDSHAKE.toMillis());
         try {
             handshakes.acquireUninterruptibly();
             answer(server.accept());
-            caller.join(HANDSHAKE.toMillis());
+            caller.join(DaemonHandshake.HANDSHAKE.toMillis());
         } catch (SocketTimeoutException | InterruptedException e) {
             // as above
         }
@@ -278,14 +236,7 @@ public final class Daemon {
     }
 
     private void writeFile(int port) throws IOException {
-        Path tmp = Files.createTempFile(file.getParent(), ".daemon", ".tmp",
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        Files.writeString(tmp, port + " " + line(clientSecret) + " " + line(daemonSecret) + (sources == null ? "" : " sources") + "\n");
-        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    }
-
-    private static String line(byte[] secret) {
-        return new String(secret, 0, secret.length - 1, StandardCharsets.US_ASCII);
+        file.write(port, secrets, sources != null);
     }
 
     private void answer(Socket socket) {
@@ -295,7 +246,7 @@ public final class Daemon {
             socket.setTcpNoDelay(true);
             boolean proved;
             try {
-                proved = handshake(new Deadline(socket, System.nanoTime() + HANDSHAKE.toNanos()), raw, out);
+                proved = secrets.proved(socket, raw, out);
             } finally {
                 handshakes.release();
             }
@@ -313,7 +264,7 @@ public final class Daemon {
                 // rebuilt, or to be: the launcher builds if need be and runs the command itself
                 out.write("STALE\n".getBytes(StandardCharsets.US_ASCII));
                 stop = true;
-                forgetFile();
+                file.forget();
                 listening.close();
                 return;
             }
@@ -343,54 +294,6 @@ public final class Daemon {
         }
     }
 
-    /**
-     * True when the client presented this start's client secret, which is then answered with the daemon secret; reads
-     * that one line and no more, and says nothing to anyone else.
-     */
-    private boolean handshake(Deadline deadline, InputStream in, OutputStream out) throws IOException {
-        byte[] presented = new byte[SECRET_LINE];
-        for (int n = 0; n < presented.length; ) {
-            int read = deadline.read(in, presented, n, presented.length - n);
-            if (read < 0) {
-                return false;
-            }
-            n += read;
-        }
-        if (!MessageDigest.isEqual(presented, clientSecret)) { // constant time: no digit told by how soon it was refused
-            return false;
-        }
-        out.write(daemonSecret);
-        out.flush();
-        quickAck(deadline.socket());
-        return true;
-    }
-
-    /**
-     * Answering at once put the connection in Linux's interactive mode, where the kernel holds back its ACKs for 40 ms
-     * hoping to send them with data; but the launcher's bash writes its proof and its request in several writes
-     * (its printf flushes at each newline and every 4 KB), and Nagle's algorithm on its side sends each one only once
-     * the one before was acknowledged: so every command waited 40 ms or more. Leaving that mode acknowledges at once.
-     */
-    private static void quickAck(Socket socket) {
-        try {
-            socket.setOption(ExtendedSocketOptions.TCP_QUICKACK, true);
-        } catch (IOException | UnsupportedOperationException notLinux) {
-            // slower, not wrong
-        }
-    }
-
-    /** Reads from a socket until a moment, whatever pace the bytes come at. */
-    private record Deadline(Socket socket, long nanos) {
-        int read(InputStream in, byte[] b, int off, int len) throws IOException {
-            long left = TimeUnit.NANOSECONDS.toMillis(nanos - System.nanoTime());
-            if (left <= 0) {
-                throw new SocketTimeoutException("handshake took longer than " + HANDSHAKE);
-            }
-            socket.setSoTimeout((int) left);
-            return in.read(b, off, len);
-        }
-    }
-
     private static void run(Request request, Answer answer) {
         PrintWriter out = new PrintWriter(new OutputStreamWriter(answer.out, StandardCharsets.UTF_8), true);
         PrintWriter err = new PrintWriter(new OutputStreamWriter(answer.err, StandardCharsets.UTF_8), true);
@@ -405,13 +308,5 @@ public final class Daemon {
         out.flush();
         err.flush();
         answer.done(code);
-    }
-
-    private void forgetFile() {
-        try {
-            Files.deleteIfExists(file);
-        } catch (IOException e) {
-            // a stale file names a port nobody answers on: the launcher then runs commands itself
-        }
     }
 }

@@ -46,7 +46,7 @@ class DaemonPausedReaderTest {
     void checkout(LauncherCheckout checkout) throws Exception {
         c = checkout;
         tmp = c.tmp;
-        daemonFile = LauncherCheckout.daemonDir().resolve(Daemon.FILE_PREFIX + "paused-" + ProcessHandle.current().pid());
+        daemonFile = LauncherCheckout.daemonDir().resolve(DaemonFile.PREFIX + "paused-" + ProcessHandle.current().pid());
     }
 
     @AfterEach

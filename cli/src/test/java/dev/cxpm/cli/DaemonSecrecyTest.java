@@ -187,7 +187,7 @@ class DaemonSecrecyTest {
                 Files.createDirectories(tmp.resolve("private"), PosixFilePermissions.asFileAttribute(
                         PosixFilePermissions.fromString("rwx------"))));
         for (Path dir : List.of(open, link)) {
-            Path file = dir.resolve(Daemon.FILE_PREFIX + "test");
+            Path file = dir.resolve(DaemonFile.PREFIX + "test");
             CompletableFuture.runAsync(() -> {
                 try {
                     Daemon.main(new String[] {file.toString(), c.jar.toString()});

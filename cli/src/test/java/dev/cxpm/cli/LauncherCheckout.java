@@ -150,7 +150,7 @@ final class LauncherCheckout {
         }
         // built an hour ago, so that every daemon file written by the test is plainly newer (bash's -nt)
         Files.setLastModifiedTime(jar, FileTime.from(Instant.now().minusSeconds(3600)));
-        daemonFile = daemonDir().resolve(Daemon.FILE_PREFIX + fnv1a(root.toString()));
+        daemonFile = daemonDir().resolve(DaemonFile.PREFIX + fnv1a(root.toString()));
         coldMark = tmp.resolve("cold-jvm-started");
         fakeJdk = Files.createDirectories(tmp.resolve("fake-jdk/bin")).getParent();
         Files.writeString(fakeJdk.resolve("release"), "JAVA_VERSION=\"25\"\n");
