@@ -30,6 +30,8 @@ public final class CodexHome {
     private final Path normalDir;
     private final Path pluginCache;
     private final Path normalPluginCache;
+    /** Whether the plugin cache is inside this home, as it is by its making: told once, not for every path below it. */
+    private final boolean cacheInHome;
     /**
      * Directories {@link #inside} found to be real directories (not links), when this home proves each once
      * ({@link #provingEachDirOnce}); null: every check looks again.
@@ -50,6 +52,7 @@ public final class CodexHome {
         this.normalDir = dir.toAbsolutePath().normalize();
         this.pluginCache = dir.resolve("plugins").resolve("cache");
         this.normalPluginCache = pluginCache.toAbsolutePath().normalize();
+        this.cacheInHome = normalPluginCache.startsWith(normalDir);
         this.provenDirs = provenDirs;
         this.missingDirs = missingDirs;
     }
@@ -144,49 +147,11 @@ public final class CodexHome {
 
     /** {@code plugins/cache/<marketplace>/<plugin>/<version>}: one installed version. */
     public Path versionDir(MarketplaceName marketplace, PluginName plugin, VersionDir version) {
-        // one walk, not pluginDir's and then this one's over the same directories (a sync builds one per plugin): a link
-        // is told as each told it, naming the path one name below the link (the plugin directory for a link in place of
-        // the marketplace's directory, as pluginDir's check did)
-        String m = marketplace.text();
-        String n = plugin.text();
-        String v = version.text();
-        if (!oneName(m) || !oneName(n) || !oneName(v) || !normalPluginCache.startsWith(normalDir)) {
-            return inside(pluginCache(), pluginCache().resolve(m).resolve(n).resolve(v), true);
-        }
-        // Three plain names below the normal cache: the path is normal and strictly inside it as built, so inside()'s
-        // making it absolute, normalizing it and taking it apart again (~12 ms of a cold sync of 1,000's main thread)
-        // proves nothing more; its two directories are looked at for links as inside() looks, the marketplace's as
-        // the same Path object for all its plugins (its hash made once for the proven directories' set).
-        MarketplaceDir last = lastMarketplaceDir;
-        Path mk;
-        if (last != null && last.name().equals(m)) {
-            mk = last.dir();
-        } else {
-            mk = normalPluginCache.resolve(m);
-            lastMarketplaceDir = new MarketplaceDir(m, mk);
-        }
-        Path pl = mk.resolve(n);
-        Path p = pl.resolve(v);
-        Kind kind = kind(mk);
-        if (kind == Kind.LINK) {
-            throw linked(pl, mk);
-        }
-        if (kind != Kind.MISSING && kind(pl) == Kind.LINK) {
-            throw linked(p, pl);
-        }
-        return p;
+        // three names below the cache, not a path to take apart again (a sync builds one per plugin: making it absolute,
+        // normalizing it and taking it apart was ~12 ms of a cold sync of 1,000's main thread); a link is told naming the
+        // path one name below it, as pluginDir's check did for a link in place of the marketplace's directory
+        return below(normalPluginCache, null, true, marketplace.text(), plugin.text(), version.text());
     }
-
-    /** One name of a path: not empty, no separator, not . or .. (what MarketplaceName, PluginName and VersionDir refuse). */
-    private static boolean oneName(String s) {
-        return !s.isEmpty() && s.indexOf('/') < 0 && s.indexOf('\0') < 0 && !s.equals(".") && !s.equals("..");
-    }
-
-    /** The last marketplace's directory {@link #versionDir} made (a sync asks for each marketplace's plugins in a row). */
-    private record MarketplaceDir(String name, Path dir) {
-    }
-
-    private volatile MarketplaceDir lastMarketplaceDir;
 
     /**
      * path, when it is a plugin directory ({@code depth} 2) or a version directory ({@code depth} 3) of the plugin
@@ -201,7 +166,7 @@ public final class CodexHome {
                 && PluginName.problem(rel.getName(1).toString()).isEmpty()
                 && (depth == 2 || VersionDir.problem(rel.getName(2).toString()).isEmpty());
         if (!named) {
-            throw outside(path, pluginCache());
+            throw outside(path.toString(), pluginCache());
         }
         return p;
     }
@@ -218,22 +183,47 @@ public final class CodexHome {
     /** As {@link #inside(Path, Path)}; namedBelowLink: a link is told naming the path one name below it rather than path. */
     private Path inside(Path root, Path path, boolean namedBelowLink) {
         Path r = root == pluginCache ? normalPluginCache : root.toAbsolutePath().normalize();
-        Path p = path.toAbsolutePath().normalize();
-        if (!r.startsWith(normalDir) || !p.startsWith(r) || p.equals(r)) {
-            throw outside(path, root);
+        Path rel = r.relativize(path.toAbsolutePath().normalize()); // a path outside r starts with .., r itself is ""
+        String[] names = new String[rel.getNameCount()];
+        for (int i = 0; i < names.length; i++) {
+            names[i] = rel.getName(i).toString();
         }
-        // from the root down, stopping at a missing directory: nothing under it is there to be a link
-        for (int i = r.getNameCount(); i < p.getNameCount() - 1; i++) {
-            Path d = r.resolve(p.subpath(r.getNameCount(), i + 1));
-            Kind kind = kind(d);
-            if (kind == Kind.LINK) {
-                throw linked(namedBelowLink ? r.resolve(p.subpath(r.getNameCount(), i + 2)) : p, d);
-            }
-            if (kind == Kind.MISSING) {
-                break;
+        return below(r, path, namedBelowLink, names);
+    }
+
+    /**
+     * r (absolute and normal) and names below it, when r is this home or inside it, each name is one name of a path
+     * (so the path is strictly inside r: the one proof of that, for every path this home hands out or checks) and no
+     * directory between r and the path is a symbolic link (which could lead anywhere); otherwise a UserError, before
+     * anything is written or deleted there. told: the path to name in a refusal (null: r and names).
+     */
+    private Path below(Path r, Path told, boolean namedBelowLink, String... names) {
+        boolean named = names.length > 0 && (r == normalPluginCache ? cacheInHome : r.startsWith(normalDir));
+        for (int i = 0; i < names.length && named; i++) {
+            named = oneName(names[i]);
+        }
+        if (!named) {
+            throw outside(told != null ? told.toString() : r + "/" + String.join("/", names), r);
+        }
+        Path p = r;
+        boolean looking = true; // from the root down, stopping at a missing directory: nothing under it is there to be a link
+        for (int i = 0; i < names.length; i++) {
+            Path d = p;
+            p = p.resolve(names[i]);
+            if (looking && i > 0) {
+                Kind kind = kind(d);
+                if (kind == Kind.LINK) {
+                    throw linked(namedBelowLink ? p : r.resolve(String.join("/", names)), d);
+                }
+                looking = kind != Kind.MISSING;
             }
         }
         return p;
+    }
+
+    /** One name of a path: not empty, no separator or NUL, not . or .. (what MarketplaceName, PluginName and VersionDir refuse). */
+    private static boolean oneName(String s) {
+        return !s.isEmpty() && s.indexOf('/') < 0 && s.indexOf('\0') < 0 && !s.equals(".") && !s.equals("..");
     }
 
     private static UserError linked(Path told, Path link) {
@@ -265,7 +255,7 @@ public final class CodexHome {
         return a.isSymbolicLink() ? Kind.LINK : a.isDirectory() ? Kind.DIRECTORY : Kind.OTHER;
     }
 
-    private static UserError outside(Path path, Path root) {
+    private static UserError outside(String path, Path root) {
         return new UserError(UserError.Kind.INVALID_INPUT, "refusing to write or delete " + path + ": it is not a place cxpm builds inside "
                 + root, "cxpm builds these paths only from names Codex accepts: please report this as a bug, with the command you ran");
     }
