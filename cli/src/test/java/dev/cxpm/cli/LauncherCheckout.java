@@ -3,6 +3,7 @@ package dev.cxpm.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cxpm.cli.fixtures.Fixtures;
+import dev.cxpm.core.codexhome.Trees;
 import java.io.BufferedInputStream;
 import java.io.File;
 import java.io.IOException;
@@ -17,12 +18,9 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
@@ -90,7 +88,7 @@ final class LauncherCheckout {
                         checkout.cleanUp();
                     }
                 } finally {
-                    deleteTree(tmp);
+                    Trees.delete(tmp);
                 }
             }
         }
@@ -101,25 +99,6 @@ final class LauncherCheckout {
     @Target(ElementType.PARAMETER)
     @interface In {
         String value();
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        Files.walkFileTree(dir, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                Files.deleteIfExists(file);
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
-                Files.deleteIfExists(d);
-                return FileVisitResult.CONTINUE;
-            }
-        });
     }
 
     final Path tmp;
