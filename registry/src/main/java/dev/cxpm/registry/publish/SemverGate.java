@@ -195,6 +195,34 @@ public final class SemverGate {
     }
 
     /**
+     * {@link #changes(String, List)} of the {@code shown} versions (a page of 20 or 100 among thousands): each one's
+     * previous release is one indexed read, and only their surfaces and those of their previous releases are read.
+     */
+    public Map<String, List<String>> changesOf(String plugin, List<VersionRow> shown) {
+        Map<String, VersionRow> previousOf = new java.util.HashMap<>();
+        for (VersionRow v : shown) {
+            db.previousRelease(plugin, v.version()).ifPresent(p -> previousOf.put(v.version(), p));
+        }
+        java.util.Set<String> needed = new java.util.HashSet<>(previousOf.keySet());
+        previousOf.values().forEach(p -> needed.add(p.version()));
+        Map<String, String> stored = new java.util.HashMap<>(db.surfaces(plugin, needed));
+        Map<String, Optional<Surface>> parsed = new java.util.HashMap<>();
+        Map<String, List<String>> out = new LinkedHashMap<>();
+        for (VersionRow v : shown) {
+            VersionRow p = previousOf.get(v.version());
+            if (p == null) {
+                continue;
+            }
+            Optional<Surface> before = parsed.computeIfAbsent(p.version(), k -> surface(p, stored));
+            Optional<Surface> after = parsed.computeIfAbsent(v.version(), k -> surface(v, stored));
+            if (before.isPresent() && after.isPresent()) {
+                out.put(v.version(), SemverCheck.lines(SurfaceDiff.between(before.get(), after.get())));
+            }
+        }
+        return out;
+    }
+
+    /**
      * Each published version's previous release by {@link SemverCheck#previousRelease}'s rule (the greatest non-yanked
      * release without a pre-release part strictly below it; of equal ones, the first listed), by version, absent when
      * it has none: from one sort, each version parsed once, where asking that for each version scanned them all.

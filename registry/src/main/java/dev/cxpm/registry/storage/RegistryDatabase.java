@@ -119,6 +119,35 @@ public interface RegistryDatabase extends AutoCloseable {
 
     Optional<VersionRow> version(String plugin, String version);
 
+    /** A page of a plugin's versions and how many it has in all. */
+    record VersionPage(long total, List<VersionRow> rows) {
+    }
+
+    /**
+     * At most {@code limit} of the plugin's versions, newest first by SemVer precedence (of equal ones, the first
+     * published first), after the version {@code after} (null: from the newest), read from the stored order key's index;
+     * empty when there is no such plugin or no version {@code after}.
+     */
+    Optional<VersionPage> newestVersions(String plugin, String after, int limit);
+
+    /**
+     * The release a version's changes are counted from ({@code SemverCheck.previousRelease}'s rule): the greatest
+     * version below it that is neither yanked nor a pre-release, the first published of equal ones; one indexed read.
+     */
+    Optional<VersionRow> previousRelease(String plugin, String version);
+
+    /** {@link #surfaces(String)} of just these versions. */
+    java.util.Map<String, String> surfaces(String plugin, java.util.Collection<String> versions);
+
+    /** {@link #downloads(String)} of just these versions. */
+    java.util.Map<String, Long> downloads(String plugin, java.util.Collection<String> versions);
+
+    /** The downloads flushed so far of all of a plugin's versions. */
+    long totalDownloads(String plugin);
+
+    /** Which of {@code among} are the blob of one of the plugin's versions. */
+    java.util.Set<Integrity> blobsOf(String plugin, java.util.Collection<Integrity> among);
+
     /**
      * In one transaction: creates the plugin (owned by the publisher) when new and {@code newName} allows it
      * beside the names near it at that moment (no two new names are decided at once), refuses when the
