@@ -162,14 +162,6 @@ public final class SemverGate {
      * ("removed skill `review`"); absent for a first release and for a version whose surfaces cannot be read.
      */
     public Map<String, List<String>> changes(String plugin, List<VersionRow> rows) {
-        return changes(plugin, rows, null);
-    }
-
-    /**
-     * {@link #changes(String, List)} of the versions in {@code only} alone (all when null): a page showing 20 versions
-     * of 5,000 parses and compares 40 surfaces, not 10,000. Every version's previous release is still found (one sort).
-     */
-    public Map<String, List<String>> changes(String plugin, List<VersionRow> rows, java.util.Set<String> only) {
         Map<String, String> stored = db.surfaces(plugin);
         Map<String, List<String>> out = new LinkedHashMap<>();
         Map<String, String> previousOf = previousReleases(releases(rows));
@@ -177,9 +169,6 @@ public final class SemverGate {
         rows.forEach(r -> byVersion.putIfAbsent(r.version(), r));
         Map<String, Optional<Surface>> parsed = new java.util.HashMap<>(); // each surface parsed once, not once per neighbour
         for (VersionRow v : rows) {
-            if (only != null && !only.contains(v.version())) {
-                continue;
-            }
             Optional<String> prev = Optional.ofNullable(previousOf.get(v.version()));
             if (prev.isEmpty()) {
                 continue;
