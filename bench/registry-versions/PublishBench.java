@@ -92,7 +92,6 @@ public class PublishBench {
         http.send(HttpRequest.newBuilder(server.url().resolve("/api/v1/plugins/team-tools")).build(), HttpResponse.BodyHandlers.ofByteArray());
         Thread.sleep(3000);
         for (int i = 0; i < rounds; i++) {
-            byte[] tgz = tgz().clone();
             String v = "9.0." + i;
             byte[] next = tgzVersion(v);
             long c0 = os.getProcessCpuTime();
