@@ -271,6 +271,11 @@ public final class Registry implements AutoCloseable {
     public record IndexDocument(byte[] json, String etag, long sequence, String signature) {
     }
 
+    /** The ETag of the plugin's index document when a current one is stored, its bytes unread ({@link IndexDocuments#currentEtag}). */
+    public Optional<String> currentIndexEtag(String plugin) {
+        return indexes.currentEtag(plugin);
+    }
+
     /**
      * The plugin's index document ({@link IndexDocuments}): the stored one while it is the plugin's current sequence,
      * read from the database each time, so a server sharing it never serves an older document than another server

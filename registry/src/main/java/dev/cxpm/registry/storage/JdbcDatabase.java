@@ -215,6 +215,11 @@ public final class JdbcDatabase implements RegistryDatabase {
     }
 
     @Override
+    public Optional<String> currentIndexEtag(String plugin, String keyId) {
+        return db.read(c -> IndexRows.currentEtag(c, plugin, keyId));
+    }
+
+    @Override
     public Optional<IndexLookup> storedIndex(String plugin) {
         return db.read(c -> IndexRows.lookup(c, plugin));
     }

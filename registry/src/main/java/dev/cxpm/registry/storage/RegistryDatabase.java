@@ -56,6 +56,9 @@ public interface RegistryDatabase extends AutoCloseable {
     /** One indexed read; empty when there is no such plugin. */
     Optional<IndexLookup> storedIndex(String plugin);
 
+    /** The ETag of the plugin's stored document while it is current and signed by {@code keyId}; its bytes are not read. */
+    Optional<String> currentIndexEtag(String plugin, String keyId);
+
     /** Stores documents by plugin name, in one transaction; one already stored stays when it is newer. */
     void storeIndexes(java.util.Map<String, StoredIndex> docs);
 
