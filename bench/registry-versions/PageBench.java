@@ -99,6 +99,23 @@ public class PageBench {
             System.out.printf("%-45s status %d  %9d bytes  median wall %7.2f ms  median cpu %7.2f ms%n", path, status, bytes,
                     wall[rounds / 2] / 1e6, cpu[rounds / 2] / 1e6);
         }
+        String etag = http.send(HttpRequest.newBuilder(server.url().resolve("/api/v1/plugins/team-tools")).build(), HttpResponse.BodyHandlers.ofByteArray())
+                .headers().firstValue("ETag").orElseThrow();
+        long[] wall = new long[rounds];
+        long[] cpu = new long[rounds];
+        int status = 0;
+        for (int i = 0; i < rounds; i++) {
+            long c0 = os.getProcessCpuTime();
+            long t0 = System.nanoTime();
+            status = http.send(HttpRequest.newBuilder(server.url().resolve("/api/v1/plugins/team-tools")).header("If-None-Match", etag).build(),
+                    HttpResponse.BodyHandlers.ofByteArray()).statusCode();
+            wall[i] = System.nanoTime() - t0;
+            cpu[i] = os.getProcessCpuTime() - c0;
+        }
+        Arrays.sort(wall);
+        Arrays.sort(cpu);
+        System.out.printf("%-45s status %d  median wall %7.2f ms  median cpu %7.2f ms%n", "/api/v1/plugins/team-tools If-None-Match", status,
+                wall[rounds / 2] / 1e6, cpu[rounds / 2] / 1e6);
         server.close();
         registry.close();
     }
