@@ -93,7 +93,7 @@ final class PluginPages {
         if (row.isEmpty()) {
             return Optional.empty();
         }
-        // one row more than shown: whether there is a next page, without counting what is left
+        // one row more than shown tells whether an older page follows
         Optional<RegistryDatabase.VersionPage> page = registry.newestVersions(name, after, VERSIONS_PER_PAGE + 1);
         if (page.isEmpty()) {
             return Optional.empty();
