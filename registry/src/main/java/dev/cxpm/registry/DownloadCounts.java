@@ -51,21 +51,30 @@ final class DownloadCounts implements AutoCloseable {
         return a == null ? 0 : a.sum();
     }
 
-    /** Each version's downloads: what the database holds plus what is not written yet. */
-    Map<String, Long> byVersion(String plugin) {
-        return byVersion(plugin, db.versions(plugin));
-    }
-
-    /** {@link #byVersion(String)} of the plugin's {@code versions} as the caller already read them (5,000 rows cost 20 ms to read again). */
-    Map<String, Long> byVersion(String plugin, List<RegistryDatabase.VersionRow> versions) {
+    /** Downloads of just the {@code shown} versions (a page's), each stored plus pending: a read of those rows alone. */
+    Map<String, Long> of(String plugin, List<RegistryDatabase.VersionRow> shown) {
         moving.readLock().lock();
         try {
-            Map<String, Long> stored = db.downloads(plugin);
+            Map<String, Long> stored = db.downloads(plugin, shown.stream().map(RegistryDatabase.VersionRow::version).toList());
             Map<String, Long> out = new HashMap<>();
-            for (RegistryDatabase.VersionRow v : versions) {
+            for (RegistryDatabase.VersionRow v : shown) {
                 out.put(v.version(), stored.getOrDefault(v.version(), 0L) + pending(v.integrity()));
             }
             return out;
+        } finally {
+            moving.readLock().unlock();
+        }
+    }
+
+    /** Downloads of all the plugin's versions: the stored sum, and what is pending for those of its blobs that are. */
+    long total(String plugin) {
+        moving.readLock().lock();
+        try {
+            long sum = db.totalDownloads(plugin);
+            for (Integrity blob : db.blobsOf(plugin, List.copyOf(pending.keySet()))) {
+                sum += pending(blob);
+            }
+            return sum;
         } finally {
             moving.readLock().unlock();
         }

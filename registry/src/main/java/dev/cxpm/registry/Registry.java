@@ -271,6 +271,11 @@ public final class Registry implements AutoCloseable {
     public record IndexDocument(byte[] json, String etag, long sequence, String signature) {
     }
 
+    /** The ETag of the plugin's index document when a current one is stored, its bytes unread ({@link IndexDocuments#currentEtag}). */
+    public Optional<String> currentIndexEtag(String plugin) {
+        return indexes.currentEtag(plugin);
+    }
+
     /**
      * The plugin's index document ({@link IndexDocuments}): the stored one while it is the plugin's current sequence,
      * read from the database each time, so a server sharing it never serves an older document than another server
@@ -293,13 +298,8 @@ public final class Registry implements AutoCloseable {
         return db.versions(plugin);
     }
 
-    /**
-     * Each version's surface changes since its previous release ("removed skill `review`"), by version; a first
-     * release (and one whose surfaces cannot be read) is absent, one that changed no skill, MCP server or app maps to
-     * an empty list. Of the plugin's {@code rows} (all of them), only the versions in {@code only} (all when null).
-     */
-    public Map<String, List<String>> surfaceChanges(String plugin, List<VersionRow> rows, java.util.Set<String> only) {
-        return surfaces.changes(plugin, rows, only);
+    public Optional<VersionRow> version(String plugin, String version) {
+        return db.version(plugin, version);
     }
 
     public List<String> owners(String plugin) {
@@ -315,14 +315,32 @@ public final class Registry implements AutoCloseable {
         downloads.count(integrity);
     }
 
-    /** Downloads of each version of a plugin, by version, including those not yet written to the database. */
-    public Map<String, Long> downloads(String plugin) {
-        return downloads.byVersion(plugin);
+    /** Downloads of each of the {@code shown} versions (a page of them), including those not yet written to the database. */
+    public Map<String, Long> downloadsOf(String plugin, List<VersionRow> shown) {
+        return downloads.of(plugin, shown);
     }
 
-    /** {@link #downloads(String)} of the plugin's {@code versions} as the caller already read them ({@link #versions}). */
-    public Map<String, Long> downloads(String plugin, List<VersionRow> versions) {
-        return downloads.byVersion(plugin, versions);
+    /** Every download of the plugin, counted or not yet written, without reading each version. */
+    public long totalDownloads(String plugin) {
+        return downloads.total(plugin);
+    }
+
+    /** A page of the plugin's versions, newest first ({@link RegistryDatabase#newestVersions}). */
+    public Optional<RegistryDatabase.VersionPage> newestVersions(String plugin, String after, int limit) {
+        return db.newestVersions(plugin, after, limit);
+    }
+
+    /**
+     * What each of the {@code shown} versions changed since its previous release ("removed skill `review`"; absent for
+     * a first release and when a surface cannot be read, empty when no skill, MCP server or app changed).
+     */
+    public Map<String, List<String>> changesOf(String plugin, List<VersionRow> shown) {
+        return surfaces.changesOf(plugin, shown);
+    }
+
+    /** The release {@code version}'s changes are counted from, if any ({@link RegistryDatabase#previousRelease}). */
+    public Optional<VersionRow> previousRelease(String plugin, String version) {
+        return db.previousRelease(plugin, version);
     }
 
     /** What a version's page shows, stored at publish (or computed once from the blob for older versions). */

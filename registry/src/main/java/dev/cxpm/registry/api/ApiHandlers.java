@@ -116,12 +116,19 @@ public final class ApiHandlers {
 
     public void index(Request r) throws IOException {
         String name = r.param(1);
+        String inm = r.header("If-None-Match");
+        Optional<String> stored = inm == null ? Optional.empty() : registry.currentIndexEtag(name);
+        if (stored.isPresent() && matches(inm, stored.get())) { // the client holds it: the stored bytes stay unread
+            r.exchange().getResponseHeaders().set("ETag", stored.get());
+            r.exchange().getResponseHeaders().set("Cache-Control", "public, no-cache");
+            r.exchange().sendResponseHeaders(304, -1);
+            return;
+        }
         Registry.IndexDocument doc = registry.index(name)
                 .orElseThrow(() -> new RegistryException(404, "not-found", "no plugin '" + name + "'"));
         r.exchange().getResponseHeaders().set("ETag", doc.etag());
         // revalidate each time: a publish or yank changes the document, the ETag makes it cheap
         r.exchange().getResponseHeaders().set("Cache-Control", "public, no-cache");
-        String inm = r.header("If-None-Match");
         if (inm != null && matches(inm, doc.etag())) {
             r.exchange().sendResponseHeaders(304, -1);
             return;

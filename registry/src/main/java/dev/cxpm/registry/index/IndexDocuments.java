@@ -104,6 +104,15 @@ public final class IndexDocuments implements AutoCloseable {
         return made.map(IndexDocuments::document);
     }
 
+    /**
+     * The ETag of the plugin's stored document while it is current, read without its bytes: a client revalidating the
+     * copy it holds (2.4 MB at 5,000 versions) is answered 304 from one small row. Empty when none is stored and current.
+     */
+    public Optional<String> currentEtag(String plugin) {
+        SigningKeys k = keys;
+        return k == null ? Optional.empty() : db.currentIndexEtag(plugin, k.current().id());
+    }
+
     private static boolean current(StoredIndex s, long sequenceNow, SigningKeys k) {
         return s.sequence() == sequenceNow && s.keyId().equals(k.current().id());
     }

@@ -162,14 +162,6 @@ public final class SemverGate {
      * ("removed skill `review`"); absent for a first release and for a version whose surfaces cannot be read.
      */
     public Map<String, List<String>> changes(String plugin, List<VersionRow> rows) {
-        return changes(plugin, rows, null);
-    }
-
-    /**
-     * {@link #changes(String, List)} of the versions in {@code only} alone (all when null): a page showing 20 versions
-     * of 5,000 parses and compares 40 surfaces, not 10,000. Every version's previous release is still found (one sort).
-     */
-    public Map<String, List<String>> changes(String plugin, List<VersionRow> rows, java.util.Set<String> only) {
         Map<String, String> stored = db.surfaces(plugin);
         Map<String, List<String>> out = new LinkedHashMap<>();
         Map<String, String> previousOf = previousReleases(releases(rows));
@@ -177,14 +169,39 @@ public final class SemverGate {
         rows.forEach(r -> byVersion.putIfAbsent(r.version(), r));
         Map<String, Optional<Surface>> parsed = new java.util.HashMap<>(); // each surface parsed once, not once per neighbour
         for (VersionRow v : rows) {
-            if (only != null && !only.contains(v.version())) {
-                continue;
-            }
             Optional<String> prev = Optional.ofNullable(previousOf.get(v.version()));
             if (prev.isEmpty()) {
                 continue;
             }
             VersionRow p = byVersion.get(prev.get());
+            Optional<Surface> before = parsed.computeIfAbsent(p.version(), k -> surface(p, stored));
+            Optional<Surface> after = parsed.computeIfAbsent(v.version(), k -> surface(v, stored));
+            if (before.isPresent() && after.isPresent()) {
+                out.put(v.version(), SemverCheck.lines(SurfaceDiff.between(before.get(), after.get())));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * {@link #changes(String, List)} of the {@code shown} versions (a page of 20 or 100 among thousands): each one's
+     * previous release is one indexed read, and only their surfaces and those of their previous releases are read.
+     */
+    public Map<String, List<String>> changesOf(String plugin, List<VersionRow> shown) {
+        Map<String, VersionRow> previousOf = new java.util.HashMap<>();
+        for (VersionRow v : shown) {
+            db.previousRelease(plugin, v.version()).ifPresent(p -> previousOf.put(v.version(), p));
+        }
+        java.util.Set<String> needed = new java.util.HashSet<>(previousOf.keySet());
+        previousOf.values().forEach(p -> needed.add(p.version()));
+        Map<String, String> stored = new java.util.HashMap<>(db.surfaces(plugin, needed));
+        Map<String, Optional<Surface>> parsed = new java.util.HashMap<>();
+        Map<String, List<String>> out = new LinkedHashMap<>();
+        for (VersionRow v : shown) {
+            VersionRow p = previousOf.get(v.version());
+            if (p == null) {
+                continue;
+            }
             Optional<Surface> before = parsed.computeIfAbsent(p.version(), k -> surface(p, stored));
             Optional<Surface> after = parsed.computeIfAbsent(v.version(), k -> surface(v, stored));
             if (before.isPresent() && after.isPresent()) {

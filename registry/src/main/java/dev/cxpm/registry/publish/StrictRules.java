@@ -2,6 +2,7 @@ package dev.cxpm.registry.publish;
 
 import dev.cxpm.core.UserError;
 import dev.cxpm.core.codexhome.Trees;
+import dev.cxpm.core.format.Plugin;
 import dev.cxpm.core.pack.PackLimits;
 import dev.cxpm.core.pack.Unpacker;
 import dev.cxpm.core.surface.Surface;
@@ -34,12 +35,35 @@ final class StrictRules {
         return message.replace(dir + "/", "").replace(dir.toString(), ".");
     }
 
-    /** Null when the valid plugin's surface still cannot be read: the SemVer check then refuses rather than guesses. */
-    private static Surface surface(Path root) {
+    /**
+     * What the foundation's {@link Surface} reads whole, to hash it (each skill's SKILL.md, each slash command's file),
+     * may hold at most this: validate refuses a SKILL.md over it, but a 50 MiB command file was read into the heap of
+     * every publish that carried one (a 64 MiB server died of it: issue 12). Markdown prompts, far below it.
+     */
+    static final long MAX_HASHED_FILE = 1024 * 1024;
+
+    /**
+     * The valid plugin's surface, or the problems that keep it from being read: a file it would read whole over
+     * {@link #MAX_HASHED_FILE}. Null surface and no problem when it still cannot be read: the SemVer check then refuses.
+     */
+    private static Checked surface(Path root) {
         try {
-            return Surface.of(root);
-        } catch (UserError | java.io.UncheckedIOException e) {
-            return null;
+            Plugin plugin = Plugin.load(root);
+            List<Path> hashed = new ArrayList<>();
+            plugin.skills().forEach(s -> hashed.add(s.file()));
+            plugin.commands().values().forEach(c -> hashed.add(c.file()));
+            List<Problem> tooLarge = new ArrayList<>();
+            for (Path f : hashed) {
+                long size = Files.size(f);
+                if (size > MAX_HASHED_FILE) {
+                    tooLarge.add(new Problem("file-too-large", root.relativize(f.toAbsolutePath().normalize()).toString(), "the file is " + size
+                            + " bytes; the registry reads each skill's SKILL.md and each command's file whole, and takes at most " + MAX_HASHED_FILE
+                            + " bytes (1 MiB) of one: move long material into other files"));
+                }
+            }
+            return tooLarge.isEmpty() ? new Checked(List.of(), Surface.of(plugin)) : new Checked(tooLarge, null);
+        } catch (UserError | IOException | java.io.UncheckedIOException e) {
+            return new Checked(List.of(), null);
         }
     }
 
@@ -72,7 +96,7 @@ final class StrictRules {
                     out.add(new Problem(p.code(), where, hidePaths(p.hint() == null ? p.message() : p.message() + " (" + p.hint() + ")", root)));
                 }
             }
-            return new Checked(out, out.isEmpty() ? surface(root) : null);
+            return out.isEmpty() ? surface(root) : new Checked(out, null);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {

@@ -35,6 +35,14 @@ final class IndexRows {
         }
     }
 
+    /** The stored document's ETag when it is current (the plugin's sequence, signed by {@code keyId}): no body read. */
+    static Optional<String> currentEtag(Connection c, String plugin, String keyId) throws SQLException {
+        try (PreparedStatement p = prepare(c, "SELECT d.etag FROM plugins p JOIN index_documents d ON d.plugin_id = p.id"
+                + " WHERE p.name = ? AND d.sequence = p.index_sequence AND d.key_id = ?", plugin, keyId); ResultSet rs = p.executeQuery()) {
+            return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
+        }
+    }
+
     /**
      * Stores each document unless a newer one (a higher sequence, signed by the same key) is there already: of two
      * servers storing at once, or a writer and a reader that rebuilt, the later state wins whatever the order.

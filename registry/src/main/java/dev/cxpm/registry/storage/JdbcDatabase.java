@@ -72,6 +72,66 @@ public final class JdbcDatabase implements RegistryDatabase {
             after = db.write(c -> SearchWords.backfill(c, from, haveWords));
         }
         db.write(PluginRows::fileMissingNameVariants);
+        // versions from before their order key was stored (migration 013): a full batch means there may be more
+        while (db.write(c -> VersionRows.fillOrder(c, null)) == VersionRows.FILL_BATCH) {
+            // next batch
+        }
+    }
+
+    @Override
+    public Optional<VersionPage> newestVersions(String plugin, String after, int limit) {
+        Long id = ordered(plugin);
+        return id == null ? Optional.empty() : db.read(c -> VersionRows.newest(c, id, after, limit));
+    }
+
+    @Override
+    public Optional<VersionRow> previousRelease(String plugin, String version) {
+        Long id = ordered(plugin);
+        return id == null ? Optional.empty() : db.read(c -> VersionRows.previousRelease(c, id, version));
+    }
+
+    /**
+     * The plugin's id once each of its versions has its order key: one written without it by an older cxpm still
+     * serving this database (a rolling upgrade) gets it here, before a read by the key would miss it.
+     */
+    private Long ordered(String plugin) {
+        Long id = db.read(c -> PluginRows.pluginId(c, plugin));
+        while (id != null && db.read(c -> VersionRows.unordered(c, id)) && db.write(c -> VersionRows.fillOrder(c, id)) > 0) {
+            // next batch
+        }
+        return id;
+    }
+
+    @Override
+    public Map<String, String> surfaces(String plugin, java.util.Collection<String> versions) {
+        return db.read(c -> {
+            Long id = PluginRows.pluginId(c, plugin);
+            return id == null ? Map.of() : VersionRows.surfaces(c, id, versions);
+        });
+    }
+
+    @Override
+    public Map<String, Long> downloads(String plugin, java.util.Collection<String> versions) {
+        return db.read(c -> {
+            Long id = PluginRows.pluginId(c, plugin);
+            return id == null ? Map.of() : VersionRows.downloads(c, id, versions);
+        });
+    }
+
+    @Override
+    public long totalDownloads(String plugin) {
+        return db.read(c -> {
+            Long id = PluginRows.pluginId(c, plugin);
+            return id == null ? 0L : VersionRows.totalDownloads(c, id);
+        });
+    }
+
+    @Override
+    public java.util.Set<Integrity> blobsOf(String plugin, java.util.Collection<Integrity> among) {
+        return among.isEmpty() ? java.util.Set.of() : db.read(c -> {
+            Long id = PluginRows.pluginId(c, plugin);
+            return id == null ? java.util.Set.<Integrity>of() : VersionRows.blobsOf(c, id, among);
+        });
     }
 
     public JdbcConnections connections() {
@@ -152,6 +212,11 @@ public final class JdbcDatabase implements RegistryDatabase {
     @Override
     public long indexSequence(String plugin) {
         return db.read(c -> PluginRows.indexSequence(c, plugin));
+    }
+
+    @Override
+    public Optional<String> currentIndexEtag(String plugin, String keyId) {
+        return db.read(c -> IndexRows.currentEtag(c, plugin, keyId));
     }
 
     @Override

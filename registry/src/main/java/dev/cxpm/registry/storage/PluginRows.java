@@ -108,11 +108,11 @@ public final class PluginRows {
         return missing.size();
     }
 
-    private static final String VERSION_COLUMNS =
+    static final String VERSION_COLUMNS =
             "p.name, v.version, v.integrity, v.size, v.manifest, v.dependencies, v.yanked, v.published_by, v.published_at, v.deprecated,"
             + " v.source_repository, v.source_commit";
 
-    private static VersionRow versionRow(ResultSet rs) throws SQLException {
+    static VersionRow versionRow(ResultSet rs) throws SQLException {
         return new VersionRow(rs.getString(1), rs.getString(2), Integrity.fromHex(rs.getString(3)), rs.getLong(4),
                 rs.getString(5), rs.getString(6), rs.getInt(7) != 0, rs.getString(8), Instant.parse(rs.getString(9)), rs.getString(10),
                 rs.getString(11) == null ? null : new RegistryDatabase.Provenance(rs.getString(11), rs.getString(12)));

@@ -65,10 +65,11 @@ public final class PublishTransaction {
         // under the plugin's lock: a version published meanwhile is among these, with its surface
         rule.check(PluginRows.versions(c, v.plugin()), PluginRows.surfaces(c, v.plugin()));
         update(c, "INSERT INTO versions (plugin_id, version, version_release, seq, integrity, size, manifest, dependencies, yanked, published_by,"
-                + " published_at, surface, source_repository, source_commit)"
-                + " VALUES (?, ?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM versions WHERE plugin_id = ?), ?, ?, ?, ?, 0, ?, ?, ?, ?, ?)",
+                + " published_at, surface, source_repository, source_commit, version_order)"
+                + " VALUES (?, ?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM versions WHERE plugin_id = ?), ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?)",
                 id, v.version(), release, id, v.integrity().hex(), v.size(), v.manifest(), v.dependencies(), v.publishedBy(), now, surfaceJson,
-                v.source() == null ? null : v.source().repository(), v.source() == null ? null : v.source().commit());
+                v.source() == null ? null : v.source().repository(), v.source() == null ? null : v.source().commit(),
+                Versions.orderKey(v.version()));
         PluginRows.bumpIndexSequence(c, id);
         String latest = PluginRows.refreshLatest(c, id, now);
         if (v.version().equals(latest)) {

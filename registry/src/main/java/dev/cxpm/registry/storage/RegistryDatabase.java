@@ -56,6 +56,9 @@ public interface RegistryDatabase extends AutoCloseable {
     /** One indexed read; empty when there is no such plugin. */
     Optional<IndexLookup> storedIndex(String plugin);
 
+    /** The ETag of the plugin's stored document while it is current and signed by {@code keyId}; its bytes are not read. */
+    Optional<String> currentIndexEtag(String plugin, String keyId);
+
     /** Stores documents by plugin name, in one transaction; one already stored stays when it is newer. */
     void storeIndexes(java.util.Map<String, StoredIndex> docs);
 
@@ -118,6 +121,35 @@ public interface RegistryDatabase extends AutoCloseable {
     List<VersionRow> versions(String plugin);
 
     Optional<VersionRow> version(String plugin, String version);
+
+    /** A page of a plugin's versions and how many it has in all. */
+    record VersionPage(long total, List<VersionRow> rows) {
+    }
+
+    /**
+     * At most {@code limit} of the plugin's versions, newest first by SemVer precedence (of equal ones, the first
+     * published first), after the version {@code after} (null: from the newest), read from the stored order key's index;
+     * empty when there is no such plugin or no version {@code after}.
+     */
+    Optional<VersionPage> newestVersions(String plugin, String after, int limit);
+
+    /**
+     * The release a version's changes are counted from ({@code SemverCheck.previousRelease}'s rule): the greatest
+     * version below it that is neither yanked nor a pre-release, the first published of equal ones; one indexed read.
+     */
+    Optional<VersionRow> previousRelease(String plugin, String version);
+
+    /** {@link #surfaces(String)} of just these versions. */
+    java.util.Map<String, String> surfaces(String plugin, java.util.Collection<String> versions);
+
+    /** {@link #downloads(String)} of just these versions. */
+    java.util.Map<String, Long> downloads(String plugin, java.util.Collection<String> versions);
+
+    /** The downloads flushed so far of all of a plugin's versions. */
+    long totalDownloads(String plugin);
+
+    /** Which of {@code among} are the blob of one of the plugin's versions. */
+    java.util.Set<Integrity> blobsOf(String plugin, java.util.Collection<Integrity> among);
 
     /**
      * In one transaction: creates the plugin (owned by the publisher) when new and {@code newName} allows it

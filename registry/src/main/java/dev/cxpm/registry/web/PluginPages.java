@@ -15,7 +15,6 @@ import dev.cxpm.registry.publish.VersionPages;
 import dev.cxpm.registry.storage.RegistryDatabase;
 import dev.cxpm.registry.storage.RegistryDatabase.PluginRow;
 import dev.cxpm.registry.storage.RegistryDatabase.VersionRow;
-import dev.cxpm.registry.storage.Versions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -49,13 +48,12 @@ final class PluginPages {
             return Optional.empty();
         }
         PluginRow p = row.get();
-        List<VersionRow> versions = newestFirst(registry.versions(name));
-        Optional<VersionRow> latest = versions.stream().filter(v -> v.version().equals(p.latestVersion())).findFirst();
+        RegistryDatabase.VersionPage versions = registry.newestVersions(name, null, VERSIONS_SHOWN).orElse(new RegistryDatabase.VersionPage(0, List.of()));
+        Optional<VersionRow> latest = p.latestVersion() == null ? Optional.empty() : registry.version(name, p.latestVersion());
         Optional<VersionPages.Shown> shown = latest.flatMap(registry::page);
         PageData page = shown.map(VersionPages.Shown::data).orElse(null);
         boolean icon = shown.map(s -> s.iconType() != null).orElse(false);
-        Map<String, Long> downloads = registry.downloads(name, versions);
-        long total = downloads.values().stream().mapToLong(Long::longValue).sum();
+        long total = registry.totalDownloads(name);
         StringBuilder b = new StringBuilder();
         header(b, p.name(), title(p, page), icon ? p.latestVersion() : null, p.latestVersion(), p.category(), total);
         String description = page != null ? page.description() : GeneratedDescription.authored(p.description());
@@ -71,9 +69,9 @@ final class PluginPages {
             contents(b, page);
         }
         b.append("<h2>Versions</h2>");
-        versionTable(b, name, versions.subList(0, Math.min(VERSIONS_SHOWN, versions.size())), versions, downloads);
-        if (versions.size() > VERSIONS_SHOWN) {
-            b.append("<p><a class=all-versions href=\"/plugins/").append(url(name)).append("?versions\">All ").append(versions.size())
+        versionTable(b, name, versions.rows());
+        if (versions.total() > VERSIONS_SHOWN) {
+            b.append("<p><a class=all-versions href=\"/plugins/").append(url(name)).append("?versions\">All ").append(versions.total())
                     .append(" versions</a></p>");
         }
         b.append("</div>");
@@ -95,35 +93,31 @@ final class PluginPages {
         if (row.isEmpty()) {
             return Optional.empty();
         }
-        List<VersionRow> versions = newestFirst(registry.versions(name));
-        int from = 0;
-        if (after != null) {
-            from = -1;
-            for (int i = 0; i < versions.size() && from < 0; i++) {
-                from = versions.get(i).version().equals(after) ? i + 1 : -1;
-            }
-            if (from < 0) {
-                return Optional.empty();
-            }
+        // one row more than shown tells whether an older page follows
+        Optional<RegistryDatabase.VersionPage> page = registry.newestVersions(name, after, VERSIONS_PER_PAGE + 1);
+        if (page.isEmpty()) {
+            return Optional.empty();
         }
-        List<VersionRow> shown = versions.subList(Math.min(from, versions.size()), Math.min(from + VERSIONS_PER_PAGE, versions.size()));
+        long count = page.get().total();
+        List<VersionRow> rows = page.get().rows();
+        List<VersionRow> shown = rows.subList(0, Math.min(rows.size(), VERSIONS_PER_PAGE));
         StringBuilder b = new StringBuilder("<header class=plugin><h1>").append(esc(title(row.get(), null))).append(": versions</h1>")
                 .append("<p class=meta><a href=\"/plugins/").append(url(name)).append("\">").append(esc(name)).append("</a> · ")
-                .append(versions.size()).append(versions.size() == 1 ? " version" : " versions").append("</p></header>");
-        versionTable(b, name, shown, versions, registry.downloads(name, versions));
-        if (from + VERSIONS_PER_PAGE < versions.size()) {
+                .append(count).append(count == 1 ? " version" : " versions").append("</p></header>");
+        versionTable(b, name, shown);
+        if (rows.size() > VERSIONS_PER_PAGE) {
             b.append("<p><a class=next href=\"/plugins/").append(url(name)).append("?versions&amp;after=").append(url(shown.getLast().version()))
                     .append("\">Older versions</a></p>");
         }
         return Optional.of(layout(name + " versions · cxpm registry", null, b.toString()));
     }
 
-    /** A table of the {@code shown} versions, each with what it changed since its previous release among {@code all}. */
-    private void versionTable(StringBuilder b, String name, List<VersionRow> shown, List<VersionRow> all, Map<String, Long> downloads) {
+    /** A table of the {@code shown} versions, each with its downloads and what it changed since its previous release. */
+    private void versionTable(StringBuilder b, String name, List<VersionRow> shown) {
         b.append("<div class=scroll><table class=versions><tr><th>version</th><th>published</th><th>downloads</th>"
                 + "<th>changes since the previous release</th></tr>");
-        Map<String, List<String>> changes = registry.surfaceChanges(name, all,
-                shown.stream().map(VersionRow::version).collect(Collectors.toSet()));
+        Map<String, List<String>> changes = registry.changesOf(name, shown);
+        Map<String, Long> downloads = registry.downloadsOf(name, shown);
         for (VersionRow v : shown) {
             b.append("<tr").append(v.yanked() ? " class=yanked" : "").append("><td><a href=\"").append(versionPath(v)).append("\">")
                     .append(esc(v.version())).append("</a>").append(v.yanked() ? " (yanked)" : "")
@@ -136,15 +130,14 @@ final class PluginPages {
 
     Optional<String> version(String name, String version, String baseUrl) {
         Optional<PluginRow> row = registry.plugin(name);
-        List<VersionRow> versions = registry.versions(name);
-        Optional<VersionRow> found = versions.stream().filter(v -> v.version().equals(version)).findFirst();
-        if (row.isEmpty() || found.isEmpty()) {
+        Optional<VersionRow> found = row.isEmpty() ? Optional.empty() : registry.version(name, version);
+        if (found.isEmpty()) {
             return Optional.empty();
         }
         VersionRow v = found.get();
         Optional<VersionPages.Shown> shown = registry.page(v);
         PageData page = shown.map(VersionPages.Shown::data).orElse(null);
-        long downloads = registry.downloads(name, versions).getOrDefault(v.version(), 0L);
+        long downloads = registry.downloadsOf(name, List.of(v)).getOrDefault(v.version(), 0L);
         StringBuilder b = new StringBuilder();
         header(b, name, title(row.get(), page) + " " + v.version(), shown.map(s -> s.iconType() != null).orElse(false) ? v.version() : null,
                 null, null, downloads);
@@ -170,9 +163,8 @@ final class PluginPages {
         }
         b.append("</header><div class=columns><div class=content>");
         install(b, "cxpm install " + name + " --version " + v.version() + " --registry " + baseUrl, baseUrl, name);
-        Optional<String> previous = dev.cxpm.core.surface.SemverCheck.previousRelease(v.version(),
-                versions.stream().map(r -> new dev.cxpm.core.surface.SemverCheck.Release(r.version(), r.yanked())).toList());
-        List<String> changed = registry.surfaceChanges(name, versions, java.util.Set.of(v.version())).get(v.version()); // its own alone
+        Optional<String> previous = registry.previousRelease(name, v.version()).map(VersionRow::version);
+        List<String> changed = registry.changesOf(name, List.of(v)).get(v.version()); // its own alone
         b.append("<h2>Changes</h2>");
         if (previous.isEmpty()) {
             b.append("<p>The first release.</p>");
@@ -326,11 +318,5 @@ final class PluginPages {
 
     private static String color(PageData page) {
         return page != null && page.brandColor() != null && COLOR.matcher(page.brandColor()).matches() ? page.brandColor() : null;
-    }
-
-    private static List<VersionRow> newestFirst(List<VersionRow> rows) {
-        List<VersionRow> versions = new ArrayList<>(rows);
-        versions.sort((a, b) -> Versions.ORDER.compare(b.version(), a.version()));
-        return versions;
     }
 }

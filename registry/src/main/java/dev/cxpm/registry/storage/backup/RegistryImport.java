@@ -11,6 +11,7 @@ import dev.cxpm.registry.storage.JdbcDatabase;
 import dev.cxpm.registry.storage.PluginRows;
 import dev.cxpm.registry.storage.PublishTransaction;
 import dev.cxpm.registry.storage.Sql;
+import dev.cxpm.registry.storage.VersionRows;
 import dev.cxpm.registry.storage.backup.BackupException.Cause;
 import dev.cxpm.registry.storage.backup.BackupFormat.Column;
 import dev.cxpm.registry.storage.backup.BackupFormat.Table;
@@ -245,6 +246,7 @@ public final class RegistryImport {
         }
         SearchWords.fillAll(c); // the target was empty: every plugin needs its words
         PluginRows.fileMissingNameVariants(c);
+        VersionRows.fillAll(c); // not in an export: each version's order key is this registry's own reading of it
         reindex(c, dialect);
         if (dialect == Dialect.POSTGRES) {
             try (Statement s = c.createStatement()) {
