@@ -74,8 +74,12 @@ class CommandSkillsInteropTest {
             CliRun install = CliRun.in(tmp, env, "install", id);
             assertThat(install.exitCode()).as(install.stderr()).isZero();
         }
-        // a Claude Code plugin without a .codex-plugin/ of its own gets one, for the skills
-        assertThat(files(byCxpm.resolve("plugins/cache/fx/legacy/1.0.0"))).isEqualTo(files(byCodex.resolve("plugins/cache/fx/legacy/1.0.0")))
+        // a Claude Code plugin without a .codex-plugin/ of its own gets one, for the skills; Codex leaves every link out of
+        // its copy (a command that is one makes no skill), cxpm installs one to a file inside the plugin as that file
+        // (SymlinkInstallTest)
+        Map<String, String> legacy = files(byCxpm.resolve("plugins/cache/fx/legacy/1.0.0"));
+        assertThat(legacy.remove("commands/linked.md")).isNotNull();
+        assertThat(legacy).isEqualTo(files(byCodex.resolve("plugins/cache/fx/legacy/1.0.0")))
                 .containsKey(".codex-plugin/migrated-command-skills/source-command-legacy/SKILL.md");
 
         String version = "plugins/cache/fx/cmds/1.0.0";
@@ -89,12 +93,10 @@ class CommandSkillsInteropTest {
         assertThat(files(byCxpm.resolve(version))).isEqualTo(codexFiles);
 
         // installing again over what cxpm made, or over what Codex made, changes nothing
-        for (Path h : new Path[] {byCxpm, byCodex}) {
-            for (String id : new String[] {"cmds@fx", "legacy@fx"}) {
-                CliRun again = CliRun.in(tmp, Fixtures.env(h, home), "install", id, "--json");
-                assertThat(again.exitCode()).as(again.stderr()).isZero();
-                assertThat(again.stdout()).as("%s in %s", id, h).contains("\"unchanged\": true");
-            }
+        for (String[] again : new String[][] {{"cmds@fx", byCxpm.toString()}, {"legacy@fx", byCxpm.toString()}, {"cmds@fx", byCodex.toString()}}) {
+            CliRun r = CliRun.in(tmp, Fixtures.env(Path.of(again[1]), home), "install", again[0], "--json");
+            assertThat(r.exitCode()).as(r.stderr()).isZero();
+            assertThat(r.stdout()).as("%s in %s", again[0], again[1]).contains("\"unchanged\": true");
         }
         assertThat(files(byCodex.resolve(version))).isEqualTo(codexFiles);
         CodexClient.Result list = new CodexClient(byCxpm, home).run("plugin", "list", "--json");
@@ -125,7 +127,7 @@ class CommandSkillsInteropTest {
         assertThat(frozen.exitCode()).as(frozen.stderr()).isZero();
     }
 
-    /** A marketplace fx of cmds (every case of commands()) and legacy (a Claude Code plugin: no .codex-plugin/, one command). */
+    /** A marketplace fx of cmds (every case of commands()) and legacy (a Claude Code plugin: no .codex-plugin/, a command and a link to one). */
     private Path market() throws IOException {
         Path market = Fixtures.marketplace(tmp.resolve("market"), "fx", "cmds", "1.0.0", "legacy", "1.0.0");
         for (var e : commands().entrySet()) {
@@ -137,6 +139,9 @@ class CommandSkillsInteropTest {
         Files.move(legacy.resolve(".codex-plugin"), legacy.resolve(".claude-plugin"));
         Files.createDirectories(legacy.resolve("commands"));
         Files.writeString(legacy.resolve("commands/legacy.md"), "---\ndescription: Legacy\n---\n\nDo it.\n");
+        Files.createDirectories(legacy.resolve("docs"));
+        Files.writeString(legacy.resolve("docs/linked.md"), "---\ndescription: Linked\n---\n\nDo it.\n");
+        Files.createSymbolicLink(legacy.resolve("commands/linked.md"), Path.of("../docs/linked.md"));
         return market;
     }
 

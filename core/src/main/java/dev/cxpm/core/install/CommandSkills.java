@@ -24,7 +24,7 @@ import java.util.regex.Pattern;
  *
  * <p>Codex's rule, measured against the binary (CommandSkillsInteropTest holds cxpm to it): every {@code *.md} under
  * {@code commands/} (any depth, hidden names too) that opens with a {@code ---} line, has YAML front matter closed by a
- * {@code ---} line with a non-blank scalar {@code description}, and whose body (after the front matter, trimmed) uses no
+ * {@code ---} line with a non-blank scalar {@code description} (not a link: Codex copies none), and whose body (after the front matter, trimmed) uses no
  * argument or expansion Codex cannot honour ({@code $ARGUMENTS}, {@code $0}-{@code $9}, {@code {{}, {@code !`},
  * {@code ! `}, or an {@code @file} reference: an {@code @} at a line's start or after a blank, followed by a non-blank).
  * The skill's name is {@code source-command-} and the command's path (without {@code .md}) in lower-case ASCII letters and
@@ -47,7 +47,9 @@ public final class CommandSkills {
         Map<String, String> byName = new HashMap<>();
         Map<String, Integer> seen = new HashMap<>();
         for (PluginTree.Entry e : listing.entries()) {
-            if (e.directory() || !e.path().startsWith("commands/") || !e.path().endsWith(".md")) {
+            // a command that is a link is installed as its file by cxpm (PluginTree), but Codex leaves links out of its copy
+            if (e.directory() || !e.path().startsWith("commands/") || !e.path().endsWith(".md")
+                    || !e.source().equals(listing.root().resolve(e.path()))) {
                 continue;
             }
             String command = e.path().substring("commands/".length(), e.path().length() - ".md".length()).replace('/', '-');
