@@ -51,6 +51,8 @@ class CommandSkillsInteropTest {
         c.put("dup.md", "---\ndescription: lower\n---\n\nLower.\n");
         c.put("Dup.md", "---\ndescription: upper\n---\n\nUpper.\n"); // same name as dup: both left out
         c.put("a_b.md", "---\ndescription: underscore\n---\n\nAB.\n");
+        c.put("long.md", "---\ndescription: Long\n---\n\n" + "y".repeat(3700) + "\n"); // its skill: 3,883 bytes
+        c.put("too-long.md", "---\ndescription: Too long\n---\n\n" + "y".repeat(3900) + "\n"); // over Codex's 4,000
         c.put("notes.txt", "---\ndescription: not markdown\n---\n\nTxt.\n");
         return c;
     }
@@ -89,6 +91,7 @@ class CommandSkillsInteropTest {
                 ".codex-plugin/migrated-command-skills/source-command-my-cmd/SKILL.md",
                 ".codex-plugin/migrated-command-skills/source-command-sub-deep/SKILL.md")
                 .doesNotContainKeys(".codex-plugin/migrated-command-skills/source-command-args/SKILL.md",
+                        ".codex-plugin/migrated-command-skills/source-command-too-long/SKILL.md",
                         ".codex-plugin/migrated-command-skills/source-command-dup/SKILL.md");
         assertThat(files(byCxpm.resolve(version))).isEqualTo(codexFiles);
 

@@ -27,7 +27,7 @@ import java.util.regex.Pattern;
  * {@code ---} line with a non-blank scalar {@code description} (not a link: Codex copies none), and whose body (after the front matter, trimmed) uses no
  * argument or expansion Codex cannot honour ({@code $ARGUMENTS}, {@code $0}-{@code $9}, {@code {{}, {@code !`},
  * {@code ! `}, or an {@code @file} reference: an {@code @} at a line's start or after a blank, followed by a non-blank).
- * The skill's name is {@code source-command-} and the command's path (without {@code .md}) in lower-case ASCII letters and
+ * The skill's text must come to at most 4,000 bytes. The skill's name is {@code source-command-} and the command's path (without {@code .md}) in lower-case ASCII letters and
  * digits, every other run of characters one {@code -} (trimmed); two commands that come to the same name are both left out.
  */
 public final class CommandSkills {
@@ -36,7 +36,9 @@ public final class CommandSkills {
     private static final String PREFIX = "source-command";
     private static final Pattern UNSUPPORTED = Pattern.compile("\\$ARGUMENTS|\\$[0-9]|\\{\\{|!`|! `|(?:^|\\s)@\\S");
     private static final Pattern NOT_NAME = Pattern.compile("[^a-z0-9]+");
-    /** A command file larger than this is not read (Codex installs nothing close to it; a skill is read whole). */
+    /** The largest SKILL.md Codex writes (bytes): a command whose skill would be longer makes none. */
+    private static final int MAX_SKILL = 4000;
+    /** A command file larger than this is not read: its skill could only be over MAX_SKILL. */
     private static final long MAX_COMMAND = 1 << 20;
 
     private CommandSkills() {
@@ -59,8 +61,12 @@ public final class CommandSkills {
             }
             String slug = NOT_NAME.matcher(command.toLowerCase(Locale.ROOT)).replaceAll("-").replaceAll("^-+|-+$", "");
             String name = slug.isEmpty() ? PREFIX : PREFIX + "-" + slug;
+            String text = skill.replace("\0NAME\0", name);
+            if (text.getBytes(StandardCharsets.UTF_8).length > MAX_SKILL) {
+                continue;
+            }
             seen.merge(name, 1, Integer::sum);
-            byName.put(name, skill.replace("\0NAME\0", name));
+            byName.put(name, text);
         }
         Map<String, String> out = new TreeMap<>();
         byName.forEach((name, text) -> {
