@@ -222,9 +222,11 @@ public final class Installer {
         MissingPrerequisites missing = MissingPrerequisites.check(id.toString(), plugin, vars, cwd).enforce(ignorePrerequisites);
         PluginTree.Listing listing = PluginTree.list(source, boundary, excluded);
         Integrity digest = TreeDigest.of(listing.installed());
+        // the skills Codex makes of the plugin's commands when it installs it, made here too (CommandSkills)
+        Map<String, String> commandSkills = CommandSkills.of(listing.installed());
         Path pluginDir = id.dirIn(home);
         Path target = home.versionDir(id.marketplaceName(), id.pluginName(), VersionDir.of(version));
-        boolean unchanged = Files.isDirectory(target) && TreeDigest.of(target, Set.of()).equals(digest);
+        boolean unchanged = Files.isDirectory(target) && installedAs(target, digest, commandSkills);
         Path staged = work.resolve("tree");
         if (!unchanged) {
             PluginTree.copy(listing, staged);
@@ -233,6 +235,7 @@ public final class Installer {
                 throw new UserError(UserError.Kind.INTEGRITY, "the copy of " + id + " does not match its source (" + stagedDigest
                         + " vs " + digest + ")", "the source changed while installing, or the disk is failing; retry");
             }
+            CommandSkills.write(staged, commandSkills);
         }
         // what runs is read from the very tree Codex will read, before anything of the home changes
         dev.cxpm.core.approve.ApprovalGate.checkUserInstall(home, id.toString(),
@@ -247,6 +250,16 @@ public final class Installer {
         cache.removeOtherVersions(pluginDir, version, work);
         return new Installed(id, version, target, authPolicy, unchanged, digest, missing,
                 fetched.origin().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'), listing.dropped());
+    }
+
+    /**
+     * Whether target holds the plugin of digest, with the command skills Codex adds to it or with none: sync places a
+     * plugin without them (and records its integrity so), and an install over it must not make that drift.
+     */
+    private static boolean installedAs(Path target, Integrity digest, Map<String, String> commandSkills) {
+        PluginTree.Listing there = PluginTree.list(target, target, Set.of());
+        return TreeDigest.of(CommandSkills.withoutGenerated(there)).equals(digest)
+                && (CommandSkills.holds(there, commandSkills) || CommandSkills.holds(there, Map.of()));
     }
 
     /** Removes the config entry, then the files; true when there was something to remove. */
