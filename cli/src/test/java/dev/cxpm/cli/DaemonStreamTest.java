@@ -63,8 +63,8 @@ class DaemonStreamTest {
     @Test
     void aStdoutOfMegabytesReachesTheCallerByteForByteThroughTheDaemon() throws Exception {
         bigMarketplace();
-        Run cold = c.cxpm(cold(), "search", "tool", "--json");
-        Run warm = c.cxpm(c.noJvm(), "search", "tool", "--json");
+        Run cold = c.cxpm(cold(), "search", "tool", "--json", "--limit", "100000");
+        Run warm = c.cxpm(c.noJvm(), "search", "tool", "--json", "--limit", "100000");
         assertThat(cold.code()).as(cold.err()).isZero();
         assertThat(cold.out().length()).isGreaterThan(8 * DaemonFrames.STDOUT_CHUNK);
         assertThat(warm.code()).as(warm.err()).isZero();
@@ -80,7 +80,7 @@ class DaemonStreamTest {
         List<Integer> frames = new ArrayList<>();
         ByteArrayOutputStream stdout = new ByteArrayOutputStream();
         try (Socket s = c.authenticated()) {
-            request(s, "search", "tool", "--json");
+            request(s, "search", "tool", "--json", "--limit", "100000");
             DataInputStream in = new DataInputStream(s.getInputStream());
             assertThat(line(in)).isEqualTo("ACCEPTED");
             while (true) {
@@ -98,7 +98,7 @@ class DaemonStreamTest {
                 stdout.writeBytes(b);
             }
         }
-        Run cold = c.cxpm(cold(), "search", "tool", "--json");
+        Run cold = c.cxpm(cold(), "search", "tool", "--json", "--limit", "100000");
         assertThat(stdout.toString(StandardCharsets.UTF_8)).isEqualTo(cold.out());
         assertThat(frames).hasSizeGreaterThan(8).allMatch(n -> n <= DaemonFrames.STDOUT_CHUNK);
     }
@@ -108,7 +108,7 @@ class DaemonStreamTest {
         bigMarketplace();
         long daemon = c.daemons().getFirst().pid();
         try (Socket s = c.authenticated()) {
-            request(s, "search", "tool", "--json");
+            request(s, "search", "tool", "--json", "--limit", "100000");
             DataInputStream in = new DataInputStream(s.getInputStream());
             assertThat(line(in)).isEqualTo("ACCEPTED");
             in.readNBytes(1000);
@@ -178,7 +178,7 @@ class DaemonStreamTest {
     void aReaderThatIsGoneEndsEveryPathWith141() throws Exception {
         bigMarketplace();
         for (Map<String, String> vars : List.of(cold(), c.noJvm())) {
-            for (List<String> args : List.of(List.of("search", "tool-00001"), List.of("search", "tool", "--json"))) {
+            for (List<String> args : List.of(List.of("search", "tool-00001"), List.of("search", "tool", "--json", "--limit", "100000"))) {
                 List<String> cmd = new ArrayList<>(List.of("bash", "-c",
                         "bash \"$0\" \"$@\" 2>/dev/null | { exec 0<&-; sleep 1; }; echo \"${PIPESTATUS[0]}\"", c.launcher.toString()));
                 cmd.addAll(args);
