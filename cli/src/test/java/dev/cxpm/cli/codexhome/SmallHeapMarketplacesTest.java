@@ -74,6 +74,27 @@ class SmallHeapMarketplacesTest {
         assertThat(json.out).contains("\"matched\": 300000", "tool-000001@big-3").doesNotContain("tool-000002@");
     }
 
+    /**
+     * Two of the three broken after they were added (the last entry without a source; the closing brackets cut off):
+     * each is refused with the error, line and hint a whole read gives, found from its bytes as a stream, not read
+     * whole to say it (~100 MB of text, tree and spans each).
+     */
+    @Test
+    void aBrokenMarketplaceIsRefusedWithItsLineWithoutBeingReadWhole() throws Exception {
+        Path first = tmp.resolve("big-1/.agents/plugins/marketplace.json");
+        String text = Files.readString(first);
+        Files.writeString(first, text.replace(",\"source\":\"./plugins/tool-100000\"", ""));
+        Path second = tmp.resolve("big-2/.agents/plugins/marketplace.json");
+        Files.writeString(second, text.replace("big-1", "big-2").substring(0, text.length() - 4));
+        Ran r = small(tmp, "marketplace", "list");
+        assertThat(r.code).as(r.err).isZero();
+        assertThat(r.out).contains("invalid marketplace file `" + first + "`: plugins[99999] (`tool-100000`): missing field `source` at line 100001",
+                second + ":100001:80: invalid JSON: the file ends before the `[` at line 1 column 27 is closed");
+        Ran search = small(tmp, "search", "tool-000005");
+        assertThat(search.code).as(search.err).isZero();
+        assertThat(search.out).contains("tool-000005@big-3").doesNotContain("@big-1", "@big-2");
+    }
+
     @Test
     void infoReadsEachMarketplaceEntryByEntry() throws Exception {
         Ran r = small(tmp, "info", "tool-099999@big-3");
