@@ -51,7 +51,7 @@ class DaemonExitMidCommandTest {
         LauncherCheckout.Run add = c.cxpm(c.noJvm(), "marketplace", "add", market.toString());
         assertThat(add.code()).as(add.err()).isZero();
         try (Socket s = connect()) {
-            request(s, "search", "tool", "--json");
+            request(s, "search", "tool", "--json", "--limit", "100000");
             InputStream in = s.getInputStream();
             assertThat(line(in)).isEqualTo("ACCEPTED");
             in.readNBytes(1000); // then it waits, and the command with it

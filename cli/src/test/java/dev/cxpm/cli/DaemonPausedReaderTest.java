@@ -78,7 +78,7 @@ class DaemonPausedReaderTest {
             add.getInputStream().readAllBytes();
         }
         try (Socket paused = connect(4096)) {
-            assertThat(request(paused, "search", "tool", "--json")).isEqualTo("ACCEPTED");
+            assertThat(request(paused, "search", "tool", "--json", "--limit", "100000")).isEqualTo("ACCEPTED");
             InputStream in = paused.getInputStream();
             byte[] first = in.readNBytes(1000); // a screenful, then the pager waits for the user
             assertThat(first).hasSize(1000);

@@ -58,8 +58,8 @@ class DaemonStreamTest {
     @Test
     void aStdoutOfMegabytesReachesTheCallerByteForByteThroughTheDaemon() throws Exception {
         bigMarketplace();
-        Run cold = c.cxpm(cold(), "search", "tool", "--json");
-        Run warm = c.cxpm(c.noJvm(), "search", "tool", "--json");
+        Run cold = c.cxpm(cold(), "search", "tool", "--json", "--limit", "100000");
+        Run warm = c.cxpm(c.noJvm(), "search", "tool", "--json", "--limit", "100000");
         assertThat(cold.code()).as(cold.err()).isZero();
         assertThat(cold.out().length()).isGreaterThan(8 * DaemonFrames.STDOUT_CHUNK);
         assertThat(warm.code()).as(warm.err()).isZero();
@@ -75,7 +75,7 @@ class DaemonStreamTest {
         List<Integer> frames = new ArrayList<>();
         ByteArrayOutputStream stdout = new ByteArrayOutputStream();
         try (Socket s = c.authenticated()) {
-            request(s, "search", "tool", "--json");
+            request(s, "search", "tool", "--json", "--limit", "100000");
             DataInputStream in = new DataInputStream(s.getInputStream());
             assertThat(line(in)).isEqualTo("ACCEPTED");
             while (true) {
@@ -93,7 +93,7 @@ class DaemonStreamTest {
                 stdout.writeBytes(b);
             }
         }
-        Run cold = c.cxpm(cold(), "search", "tool", "--json");
+        Run cold = c.cxpm(cold(), "search", "tool", "--json", "--limit", "100000");
         assertThat(stdout.toString(StandardCharsets.UTF_8)).isEqualTo(cold.out());
         assertThat(frames).hasSizeGreaterThan(8).allMatch(n -> n <= DaemonFrames.STDOUT_CHUNK);
     }
@@ -103,7 +103,7 @@ class DaemonStreamTest {
         bigMarketplace();
         long daemon = c.daemons().getFirst().pid();
         try (Socket s = c.authenticated()) {
-            request(s, "search", "tool", "--json");
+            request(s, "search", "tool", "--json", "--limit", "100000");
             DataInputStream in = new DataInputStream(s.getInputStream());
             assertThat(line(in)).isEqualTo("ACCEPTED");
             in.readNBytes(1000);
@@ -176,7 +176,7 @@ class DaemonStreamTest {
         bigMarketplace();
         for (String sigpipe : new String[] {"", "trap '' PIPE; "}) {
             for (Map<String, String> vars : List.of(cold(), c.noJvm())) {
-                for (List<String> args : List.of(List.of("search", "tool-00001"), List.of("search", "tool", "--json"))) {
+                for (List<String> args : List.of(List.of("search", "tool-00001"), List.of("search", "tool", "--json", "--limit", "100000"))) {
                     List<String> cmd = new ArrayList<>(List.of("bash", "-c", sigpipe
                             + "bash \"$0\" \"$@\" 2>/dev/null | { exec 0<&-; sleep 1; }; echo \"${PIPESTATUS[0]}\"", c.launcher.toString()));
                     cmd.addAll(args);

@@ -25,8 +25,8 @@ import picocli.CommandLine.ParentCommand;
                 "      Find plugins about review in every configured marketplace.",
                 "  cxpm search github triage --json",
                 "      Plugins matching both words, as JSON.",
-                "  cxpm search tool --limit 20",
-                "      The 20 best matches only."})
+                "  cxpm search tool --limit 200",
+                "      The 200 best matches (the 50 best unless told)."})
 public final class SearchCommand implements Runnable {
     @ParentCommand
     Main root;
@@ -37,17 +37,21 @@ public final class SearchCommand implements Runnable {
     @Option(names = "--json", description = "Print a JSON object.")
     boolean json;
 
+    /** The page a search shows unless told: what it holds while it reads every marketplace, whatever matched. */
+    static final int DEFAULT_LIMIT = 50;
+
     @Option(names = "--limit", paramLabel = "N",
-            description = "Show the N best matches only (default: every match).")
-    Integer limit;
+            description = "Show the N best matches (default: " + DEFAULT_LIMIT + ", at most " + Catalog.MAX_LIMIT + ").")
+    int limit = DEFAULT_LIMIT;
 
     @Override
     public void run() {
-        if (limit != null && limit < 1) {
-            throw new UserError(UserError.Kind.USAGE, "--limit must be at least 1, not " + limit, "e.g. cxpm search review --limit 20");
+        if (limit < 1 || limit > Catalog.MAX_LIMIT) {
+            throw new UserError(UserError.Kind.USAGE, "--limit must be from 1 to " + Catalog.MAX_LIMIT + ", not " + limit,
+                    "e.g. cxpm search review --limit 20");
         }
         CodexContext ctx = CodexContext.of(root.env);
-        Catalog.Found found = Catalog.of(ctx.marketplaces()).search(String.join(" ", query), limit == null ? Integer.MAX_VALUE : limit);
+        Catalog.Found found = Catalog.of(ctx.marketplaces()).search(String.join(" ", query), limit);
         Env env = ctx.env();
         Instant now = env.clock().instant();
         if (json) {
@@ -68,9 +72,7 @@ public final class SearchCommand implements Runnable {
                     g.writeEndObject();
                 }
                 g.writeEndArray();
-                if (limit != null) {
-                    g.writeNumberField("matched", found.matched());
-                }
+                g.writeNumberField("matched", found.matched());
                 g.writeArrayFieldStart("marketplaces");
                 for (Catalog.Searched c : found.marketplaces()) {
                     g.writeStartObject();
@@ -110,8 +112,9 @@ public final class SearchCommand implements Runnable {
                 }
             });
             if (found.matched() > found.hits().size()) {
-                env.out().println("(" + found.hits().size() + " of " + found.matched() + " matching plugins shown; --limit "
-                        + found.matched() + " shows them all)");
+                env.out().println("(" + found.hits().size() + " of " + found.matched() + " matching plugins shown; "
+                        + (found.matched() <= Catalog.MAX_LIMIT ? "--limit " + found.matched() + " shows them all"
+                                : "--limit " + Catalog.MAX_LIMIT + " shows the most it can; more words narrow the search") + ")");
             }
         }
         for (Catalog.Searched c : found.marketplaces()) {

@@ -76,8 +76,9 @@ class SearchInfoCommandTest {
                 + "(2 of 3 matching plugins shown; --limit 3 shows them all)\n");
         String json = cxpm("search", "git", "--limit", "1", "--json").stdout();
         assertThat(json).contains("\"pluginId\": \"git-helper@other\"", "\"matched\": 3").doesNotContain("github-tools@team");
-        assertThat(cxpm("search", "git", "--json").stdout()).doesNotContain("\"matched\"");
+        assertThat(cxpm("search", "git", "--json").stdout()).contains("\"matched\": 3");
         assertThat(cxpm("search", "git", "--limit", "0").exitCode()).isNotZero();
+        assertThat(cxpm("search", "git", "--limit", "100001").stderr()).contains("--limit must be from 1 to 100000");
     }
 
     @Test

@@ -136,7 +136,9 @@ public final class Marketplace {
      * What {@link #load} accepts and refuses, with the same errors, but the entries not held: each walk
      * ({@link #forEachPlugin}, {@link #plugin}) reads them again from the manifest's bytes, one entry's tree at a time, so
      * one marketplace of 100,000 entries costs its bytes, not their text, tree and entries at once. The manifest is read
-     * once; a manifest that is not accepted is read again by {@link #load}, whose errors (file, line, hint) it gives.
+     * once; one that is not accepted is refused with {@link #load}'s error (file, line, hint), found from its bytes as a
+     * stream ({@link MarketplaceRefusal}), not by reading it whole; but for one that writes a top-level key load reads
+     * twice (load keeps the last), which is read whole by load up to {@link #HELD_UP_TO} bytes and refused past it.
      * One of at most {@link #HELD_UP_TO} bytes is read as load reads it, its entries held (its tree is a few MB at most):
      * a cold command over the marketplaces most homes have sets up no Jackson parser (~10 ms of a fresh JVM's
      * start-up, see {@code PlainJson}).
@@ -157,7 +159,21 @@ public final class Marketplace {
             return checked(root, file, read(root, JsonFile.parse(file, bytes)));
         }
         Marketplace m = bytes == null ? null : MarketplaceEntries.check(root, file, bytes);
-        return m != null ? m : load(root, file);
+        if (m != null) {
+            return m;
+        }
+        if (bytes != null) { // refused: why, from the bytes as a stream, not from the whole text, tree and spans
+            java.util.Optional<UserError> refused = MarketplaceRefusal.of(file, bytes);
+            if (refused.isPresent()) {
+                throw refused.get();
+            }
+            if (bytes.length > HELD_UP_TO) {
+                throw new UserError(UserError.Kind.INVALID_INPUT, "marketplace file `" + file + "` writes a top-level key (`name`, "
+                        + "`interface` or `plugins`) twice, which cxpm reads only in a manifest of at most " + HELD_UP_TO
+                        + " bytes; this one is " + bytes.length, "write each of them once");
+            }
+        }
+        return load(root, file);
     }
 
     static Marketplace streamed(Path root, Path file, Optional<String> displayName, String name, byte[] bytes, long[] names,
@@ -172,11 +188,15 @@ public final class Marketplace {
     /** m, when Codex accepts the whole file; else its first whole-file error, as {@code codex plugin marketplace add} says it. */
     private static Marketplace checked(Path root, Path file, Marketplace m) {
         if (!m.fileErrors.isEmpty()) {
-            Finding f = m.fileErrors.getFirst();
-            throw new UserError(UserError.Kind.INVALID_INPUT, "invalid marketplace file `" + file + "`: " + f.message()
-                    + (f.line() > 0 ? " at line " + f.line() : ""), f.hint());
+            throw invalid(file, m.fileErrors.getFirst());
         }
         return m;
+    }
+
+    /** The error {@link #load} throws for a whole-file finding f of file. */
+    static UserError invalid(Path file, Finding f) {
+        return new UserError(UserError.Kind.INVALID_INPUT, "invalid marketplace file `" + file + "`: " + f.message()
+                + (f.line() > 0 ? " at line " + f.line() : ""), f.hint());
     }
 
     /** Reads a parsed manifest without throwing: whole-file errors and skipped entries are collected. */

@@ -71,8 +71,8 @@ public final class Catalog {
 
     /**
      * What a search result shows of a plugin: read from its files while it was scored, so a hit holds a few strings
-     * and neither the plugin's parsed manifest nor its marketplace's (a search matching all of 100,000 plugins keeps
-     * 100,000 of these, not 100,000 plugins, and no marketplace.json once it is read).
+     * and neither the plugin's parsed manifest nor its marketplace's (a search keeps as many of these as it shows, not
+     * the plugins, and no marketplace.json once it is read).
      */
     public record Summary(String marketplace, String name, Optional<String> version,
             Optional<String> displayName, Optional<String> description, Optional<String> category) {
@@ -94,7 +94,7 @@ public final class Catalog {
     }
 
     /**
-     * A search's answer: the best hits (all of them, or as many as asked for), how many matched in all, and every
+     * A search's answer: the best hits (as many as asked for), how many matched in all, and every
      * configured marketplace (readable or not) in config order.
      */
     public record Found(List<Hit> hits, int matched, List<Searched> marketplaces) {
@@ -144,24 +144,19 @@ public final class Catalog {
         return out;
     }
 
-    /**
-     * Ranked matches: every word of the query must occur in some field; a word scores by where it
-     * occurs (exact name 100, name prefix 60, name 40, display name 30, keyword 25, capability 15,
-     * category 15, description 10, long description 5). A word found nowhere may still be a typo of a
-     * word of the name, display name or a keyword (one edit for 4-7 letters, two when longer): it scores 1,
-     * below every real match. Ties break by name, then marketplace. Each plugin is read, scored and let go
-     * before the next is read, and each marketplace before the next.
-     */
-    public Found search(String query) {
-        return search(query, Integer.MAX_VALUE);
-    }
+    /** The most hits a search keeps ({@code --limit}'s largest value): what it holds is at most these, whatever matched. */
+    public static final int MAX_LIMIT = 100_000;
 
     /**
-     * The same, keeping the best {@code limit} hits only (the ones the whole ranking would put first, in its order):
-     * a search asked for a page holds that page, not every match.
+     * Ranked matches, the best {@code limit} of them (1 to {@link #MAX_LIMIT}), and how many matched in all: every word
+     * of the query must occur in some field; a word scores by where it occurs (exact name 100, name prefix 60, name 40,
+     * display name 30, keyword 25, capability 15, category 15, description 10, long description 5). A word found nowhere
+     * may still be a typo of a word of the name, display name or a keyword (one edit for 4-7 letters, two when longer):
+     * it scores 1, below every real match. Ties break by name, then marketplace. Each plugin is read, scored and let go
+     * before the next is read, and each marketplace before the next; a search holds the best limit hits, not every match.
      */
     public Found search(String query, int limit) {
-        if (limit < 1) {
+        if (limit < 1 || limit > MAX_LIMIT) {
             throw new IllegalArgumentException("limit " + limit);
         }
         List<String> words = List.of(query.toLowerCase(Locale.ROOT).trim().split("\\s+"));
@@ -201,40 +196,41 @@ public final class Catalog {
     }
 
     /**
-     * The best hits seen so far: best score first, ties by name, then marketplace, then the order they were found (a
-     * stable sort); once twice the limit is held it is cut back to the limit, so it holds at most 2 x limit hits and
-     * sorts O(n log limit) in all, and keeps the same first hits as sorting every one.
+     * The best hits seen so far, at most limit of them: best score first, ties by name, then marketplace, then the order
+     * they were found. A heap with the worst held hit on top, which a better one replaces: a search of 300,000 matches
+     * asked for 50 holds 50 hits, sorts O(n log limit) in all, and keeps the hits sorting every one would put first.
      */
     private static final class Ranking {
-        private static final Comparator<Hit> ORDER = Comparator.comparingInt(Hit::score).reversed()
-                .thenComparing(h -> h.item().name())
-                .thenComparing(h -> h.item().marketplace());
+        private static final Comparator<Ranked> ORDER = Comparator.<Ranked>comparingInt(r -> r.hit().score()).reversed()
+                .thenComparing(r -> r.hit().item().name())
+                .thenComparing(r -> r.hit().item().marketplace())
+                .thenComparingLong(Ranked::found);
         private final int limit;
-        private final List<Hit> held = new ArrayList<>();
+        /** The held hits, the worst on top ({@link #ORDER} reversed). */
+        private final java.util.PriorityQueue<Ranked> held = new java.util.PriorityQueue<>(ORDER.reversed());
         private int matched;
 
         Ranking(int limit) {
             this.limit = limit;
         }
 
-        void add(Hit h) {
-            matched++;
-            held.add(h);
-            if (held.size() - limit >= limit) {
-                cut();
-            }
+        private record Ranked(Hit hit, long found) {
         }
 
-        private void cut() {
-            held.sort(ORDER);
-            if (held.size() > limit) {
-                held.subList(limit, held.size()).clear();
+        void add(Hit h) {
+            Ranked r = new Ranked(h, matched++);
+            if (held.size() < limit) {
+                held.add(r);
+            } else if (ORDER.compare(r, held.peek()) < 0) {
+                held.poll();
+                held.add(r);
             }
         }
 
         List<Hit> best() {
-            cut();
-            return List.copyOf(held);
+            List<Ranked> sorted = new ArrayList<>(held);
+            sorted.sort(ORDER);
+            return sorted.stream().map(Ranked::hit).toList();
         }
     }
 

@@ -52,9 +52,24 @@ class CatalogHoldsTest {
 
     @Test
     void aSearchsResultHoldsNoMarketplacesManifestButEveryHit() {
-        Object found = Catalog.of(marketplaces).search("tool");
+        Object found = Catalog.of(marketplaces).search("tool", 50);
         assertThat(found.toString()).contains("tool-1", "alpha", "beta", "gamma");
         assertThat(manifestsReachedFrom(found)).isEmpty();
+    }
+
+    /** Each page is the head of the whole ranking, ties (the same score) broken by name, then marketplace. */
+    @Test
+    void aPageOfHitsIsTheHeadOfTheWholeRanking() {
+        for (String query : List.of("tool", "tool 1", "of", "gamma")) {
+            List<Catalog.Hit> all = Catalog.of(marketplaces).search(query, Catalog.MAX_LIMIT).hits();
+            for (int k = 1; k <= 16; k++) {
+                Catalog.Found page = Catalog.of(marketplaces).search(query, k);
+                assertThat(page.hits()).as(query + " --limit " + k).isEqualTo(all.subList(0, Math.min(k, all.size())));
+                assertThat(page.matched()).isEqualTo(all.size());
+            }
+        }
+        assertThat(Catalog.of(marketplaces).search("tool", 4).hits()).extracting(h -> h.item().id())
+                .containsExactly("tool-1@alpha", "tool-1@beta", "tool-1@gamma", "tool-2@alpha");
     }
 
     @Test

@@ -59,25 +59,33 @@ final class JacksonJson {
                 throw new Fail(JsonFile.syntax(file, "trailing characters", at.getLineNr(), at.getColumnNr()));
             }
             return new JsonFile(file, text, root, b.spans, b.duplicates);
-        } catch (LoneSurrogate e) {
-            throw new Fail(JsonFile.syntax(file, "a \\u escape of half a surrogate pair (Codex refuses the file: lone surrogate in hex escape)",
-                    e.line, e.column));
-        } catch (DepthException e) {
-            throw new Fail(new Failure(file, UserError.Kind.INVALID_INPUT,
-                    "JSON nested deeper than " + MAX_DEPTH + " levels", e.line, 0,
+        } catch (LoneSurrogate | DepthException | IOException e) {
+            throw failed(file, e);
+        }
+    }
+
+    /** What {@link #read} says of an exception met while it read file (and {@link StreamedFailure} while it streamed it). */
+    static Fail failed(Path file, Exception e) {
+        if (e instanceof LoneSurrogate l) {
+            return new Fail(JsonFile.syntax(file, "a \\u escape of half a surrogate pair (Codex refuses the file: lone surrogate in hex escape)",
+                    l.line, l.column));
+        }
+        if (e instanceof DepthException d) {
+            return new Fail(new Failure(file, UserError.Kind.INVALID_INPUT,
+                    "JSON nested deeper than " + MAX_DEPTH + " levels", d.line, 0,
                     "Codex rejects such files (recursion limit exceeded); flatten the structure"));
-        } catch (JsonProcessingException e) {
-            JsonLocation at = e.getLocation();
-            if (String.valueOf(e.getOriginalMessage()).contains("nesting depth")) {
-                throw new Fail(new Failure(file, UserError.Kind.INVALID_INPUT,
+        }
+        if (e instanceof JsonProcessingException j) {
+            JsonLocation at = j.getLocation();
+            if (String.valueOf(j.getOriginalMessage()).contains("nesting depth")) {
+                return new Fail(new Failure(file, UserError.Kind.INVALID_INPUT,
                         "JSON nested deeper than " + MAX_DEPTH + " levels", at == null ? 0 : at.getLineNr(), 0,
                         "Codex rejects such files (recursion limit exceeded); flatten the structure"));
             }
-            SyntaxError words = SyntaxError.json(file.toString(), e, null);
-            throw new Fail(JsonFile.syntax(file, words.problem(), words.line(), words.column()));
-        } catch (IOException e) {
-            throw new Fail(new Failure(file, UserError.Kind.IO, "cannot read: " + e, 0, 0, null));
+            SyntaxError words = SyntaxError.json(file.toString(), j, null);
+            return new Fail(JsonFile.syntax(file, words.problem(), words.line(), words.column()));
         }
+        return new Fail(new Failure(file, UserError.Kind.IO, "cannot read: " + e, 0, 0, null));
     }
 
     private static int lineCount(String text) {
@@ -155,7 +163,7 @@ final class JacksonJson {
         }
     }
 
-    private static final class DepthException extends RuntimeException {
+    static final class DepthException extends RuntimeException {
         final int line;
 
         DepthException(int line) {

@@ -83,7 +83,7 @@ public final class StreamedJson {
     }
 
     /** The bytes are UTF-8 as {@link dev.cxpm.core.FileText#utf8} takes them (which refuses, not replaces), decoded a chunk at a time. */
-    private static boolean utf8(byte[] bytes) {
+    static boolean utf8(byte[] bytes) {
         int i = 0;
         while (i < bytes.length && bytes[i] >= 0) {
             i++;

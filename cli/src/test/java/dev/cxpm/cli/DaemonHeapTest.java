@@ -1,0 +1,62 @@
+package dev.cxpm.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.cxpm.cli.LauncherCheckout.Run;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The warm daemon's resident set beside three marketplaces of 100,000 entries (7.9 MB of marketplace.json each), after
+ * commands that each read all three: its heap is capped at 256 MB and what a command keeps is a few MB, but the serial
+ * collector promotes each marketplace's bytes (held while its entries are walked) and grows the old generation before
+ * it collects it, so commands in a row took the heap to its cap (a high-water mark of 316-326 MB resident). The daemon
+ * now collects after a command that left the old generation 32 MB fuller than its last full collection.
+ */
+class DaemonHeapTest {
+    private static final int ENTRIES = 100_000;
+    /** The heap's cap in the launcher: a daemon resident past it holds at least that much of heap. */
+    private static final long HEAP_CAP_KB = 256 * 1024;
+
+    @TempDir
+    Path tmp;
+    LauncherCheckout c;
+
+    @AfterEach
+    void cleanUp() throws Exception {
+        c.cleanUp();
+    }
+
+    @Test
+    void commandsOverLargeMarketplacesInARowDoNotTakeTheDaemonToItsHeapCap() throws Exception {
+        c = new LauncherCheckout(tmp);
+        c.startDaemon();
+        for (int m = 1; m <= 3; m++) {
+            Path root = tmp.resolve("big-" + m);
+            Files.createDirectories(root.resolve(".agents/plugins"));
+            StringBuilder json = new StringBuilder(8_000_000).append("{\"name\":\"big-").append(m).append("\",\"plugins\":[\n");
+            for (int i = 1; i <= ENTRIES; i++) {
+                String name = String.format("tool-%06d", i);
+                json.append(i > 1 ? ",\n" : "").append("{\"name\":\"").append(name).append("\",\"source\":\"./plugins/").append(name)
+                        .append("\",\"description\":\"T").append(i).append("\"}");
+            }
+            Files.writeString(root.resolve(".agents/plugins/marketplace.json"), json.append("\n]}\n"));
+            Run add = c.cxpm(c.noJvm(), "marketplace", "add", root.toString());
+            assertThat(add.code()).as(add.err()).isZero();
+        }
+        long pid = c.daemons().getFirst().pid();
+        for (int i = 0; i < 4; i++) {
+            Run install = c.cxpm(c.noJvm(), "install", "tool-00000x");
+            assertThat(install.code()).as(install.err()).isEqualTo(3);
+            Run list = c.cxpm(c.noJvm(), "marketplace", "list");
+            assertThat(list.code()).as(list.err()).isZero();
+        }
+        assertThat(c.daemons()).extracting(ProcessHandle::pid).containsExactly(pid);
+        long highWater = Files.readAllLines(Path.of("/proc/" + pid + "/status")).stream().filter(l -> l.startsWith("VmHWM:"))
+                .mapToLong(l -> Long.parseLong(l.replaceAll("[^0-9]", ""))).findFirst().orElseThrow();
+        assertThat(highWater).as("the daemon's high-water resident set, kB").isLessThan(HEAP_CAP_KB);
+    }
+}
