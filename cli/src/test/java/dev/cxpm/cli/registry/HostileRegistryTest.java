@@ -20,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.UnaryOperator;
@@ -144,6 +145,25 @@ class HostileRegistryTest {
         assertThat(r.exitCode()).as(r.stdout() + r.stderr()).isEqualTo(1);
         assertThat(r.stderr()).contains("the index document from " + url, "invalid plugin version `..`: path traversal is not allowed",
                 "tell the registry's operators");
+        assertNothingInstalled();
+    }
+
+    /** On main each was an internal error (exit 70): the tarball became a URI only at the download, which threw. */
+    @Test
+    void anIndexAnswerWhoseTarballIsNoPathOrUrlIsRefusedWithTheDocument() throws Exception {
+        for (String tarball : List.of("/api/v1/blobs/a b", "//elsewhere.example/x.tgz", "file:///etc/passwd", "/api/v1/blobs/%zz")) {
+            rewrite = json -> json.replaceFirst("\"tarball\"\\s*:\\s*\"[^\"]*\"", "\"tarball\": \"" + tarball + "\"");
+            CliRun r = cxpm("install", "app@cxpm-registry");
+            assertThat(r.exitCode()).as(tarball + ": " + r.stdout() + r.stderr()).isEqualTo(4);
+            assertThat(r.stderr()).contains("the index document from " + url + "/api/v1/plugins/app cannot be read: a release's tarball `" + tarball
+                    + "` is neither a path on the registry nor an http(s) URL");
+            assertNothingInstalled();
+        }
+        Path project = Files.createDirectories(tmp.resolve("project"));
+        Files.writeString(project.resolve("cxpm.toml"), "[marketplaces]\ncxpm-registry = \"" + url + "\"\n\n[plugins]\napp = \"^1\"\n");
+        CliRun sync = CliRun.in(project, env, "sync");
+        assertThat(sync.exitCode()).as(sync.stdout() + sync.stderr()).isEqualTo(4);
+        assertThat(project.resolve("cxpm.lock")).doesNotExist();
         assertNothingInstalled();
     }
 

@@ -23,6 +23,7 @@ public final class GitCli {
     private final Path cwd;
     private final Progress progress;
     private final Duration pipesAfterExit;
+    private final Duration stall;
 
     /**
      * A ref from a file (marketplace.json, config.toml, cxpm.lock), checked before it is an argument of git: one that
@@ -49,10 +50,16 @@ public final class GitCli {
 
     /** pipesAfterExit: how long git's pipes are still read once git has exited (a test's is short). */
     GitCli(Map<String, String> env, Path cwd, Progress progress, Duration pipesAfterExit) {
+        this(env, cwd, progress, pipesAfterExit, STALL);
+    }
+
+    /** stall: how long an http(s) transfer may go at under a kilobyte a second before git gives up (a test's is short). */
+    GitCli(Map<String, String> env, Path cwd, Progress progress, Duration pipesAfterExit, Duration stall) {
         this.env = Map.copyOf(env);
         this.cwd = cwd.toAbsolutePath();
         this.progress = progress;
         this.pipesAfterExit = pipesAfterExit;
+        this.stall = stall;
     }
 
     /**
@@ -89,7 +96,7 @@ public final class GitCli {
         for (String a : args) {
             loud.add(a.equals("--quiet") ? "--progress" : a);
         }
-        try (Progress.Step step = progress.begin(Patterns.CREDENTIALS.matcher(what).replaceAll("$1"))) {
+        try (Progress.Step step = progress.begin(shown(what))) {
             return run(dir, step, args, loud.toArray(String[]::new));
         }
     }
@@ -106,6 +113,14 @@ public final class GitCli {
      * JDK's own close of the pipe at git's exit: the command does not wait for such a process.
      */
     private static final Duration PIPES_AFTER_EXIT = Duration.ofSeconds(5);
+
+    /**
+     * How long an http(s) remote may send under {@link #STALL_BYTES_PER_SECOND} before git gives up ("Operation too
+     * slow"): git itself has no bound, and waited for ever on a server that took the connection and said nothing. A
+     * user who wants another bound sets git's own {@code GIT_HTTP_LOW_SPEED_LIMIT} and {@code GIT_HTTP_LOW_SPEED_TIME}.
+     */
+    static final Duration STALL = Duration.ofSeconds(60);
+    private static final int STALL_BYTES_PER_SECOND = 1000;
 
     /** What is shown of git's stderr when it fails: its words, not what a remote chose to send without end. */
     private static final int MAX_MESSAGE_BYTES = 64 << 10;
@@ -129,6 +144,10 @@ public final class GitCli {
         penv.putAll(env);
         penv.put("GIT_TERMINAL_PROMPT", "0");
         penv.putIfAbsent("GIT_ASKPASS", "echo");
+        if (!penv.containsKey("GIT_HTTP_LOW_SPEED_LIMIT") && !penv.containsKey("GIT_HTTP_LOW_SPEED_TIME")) {
+            penv.put("GIT_HTTP_LOW_SPEED_LIMIT", Integer.toString(STALL_BYTES_PER_SECOND));
+            penv.put("GIT_HTTP_LOW_SPEED_TIME", Long.toString(Math.max(1, stall.toSeconds())));
+        }
         pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         Process p;
         try {
@@ -154,7 +173,7 @@ public final class GitCli {
             boolean outEnded = outReader.join(pipesAfterExit);
             errReader.join(pipesAfterExit); // what it said by then is shown
             if (!outEnded) {
-                throw new UserError(UserError.Kind.IO, "git " + String.join(" ", typed)
+                throw new UserError(UserError.Kind.IO, shown("git " + String.join(" ", typed))
                         + " exited, but a process it started still holds its output open",
                         "look for a process git started that is still running (a credential or fsmonitor helper) and end it");
             }
@@ -163,8 +182,8 @@ public final class GitCli {
             }
             if (code != 0) {
                 String stderr = err.words();
-                throw new UserError(UserError.Kind.NETWORK, "git " + String.join(" ", typed) + " failed with exit status " + code
-                        + (stderr.isEmpty() ? "" : ":\n" + stderr), "check the URL, the ref and your network or git credentials");
+                throw new UserError(UserError.Kind.NETWORK, shown("git " + String.join(" ", typed) + " failed with exit status " + code
+                        + (stderr.isEmpty() ? "" : ":\n" + stderr)), "check the URL, the ref and your network or git credentials");
             }
             return FileText.utf8(out.bytes()).strip();
         } catch (IOException e) {
@@ -198,6 +217,14 @@ public final class GitCli {
                 // git was ended (its output over the bound, or the caller interrupted): what was read is kept
             }
         });
+    }
+
+    /**
+     * text as it may be shown: without the {@code user:password@} of any URL in it. A remote's URL comes from config.toml
+     * or a marketplace's manifest and may carry a token; what a failure says goes to screens and CI logs.
+     */
+    static String shown(String text) {
+        return text.indexOf('@') < 0 ? text : Patterns.CREDENTIALS.matcher(text).replaceAll("$1");
     }
 
     /**

@@ -52,6 +52,7 @@ public final class RegistryClient {
     private final HttpClient http;
     private final Duration answerTime;
     private final Progress progress;
+    private final Duration blobStall;
 
     public RegistryClient(URI base, String token) {
         this(base, token, Duration.ofMinutes(2), Progress.NONE);
@@ -68,6 +69,12 @@ public final class RegistryClient {
     }
 
     private RegistryClient(URI base, String token, Duration answerTime, Progress progress) {
+        this(base, token, answerTime, progress, ArchiveDownload.STALL);
+    }
+
+    /** {@code blobStall}: how long a blob download may bring under a kilobyte a second ({@link ArchiveDownload#STALL}). */
+    RegistryClient(URI base, String token, Duration answerTime, Progress progress, Duration blobStall) {
+        this.blobStall = blobStall;
         this.base = base;
         this.token = token;
         this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
@@ -251,11 +258,14 @@ public final class RegistryClient {
                 // the announced length is the server's word: shown only when it is one a download may have
                 long announced = r.headers().firstValueAsLong("Content-Length").orElse(-1);
                 long total = announced > 0 && announced <= max ? announced : -1;
-                if (!ArchiveDownload.save(body, dest, max, done -> step.transferred(done, total))) {
+                if (!ArchiveDownload.save(body, dest, max, done -> step.transferred(done, total), blobStall)) {
                     throw new UserError(UserError.Kind.INVALID_INPUT, "the registry at " + base + " sent more than " + Sizes.human(max) + " for " + tarball,
                             "nothing was installed; no plugin cxpm installs is that large, tell the registry's operators");
                 }
             }
+        } catch (ArchiveDownload.Stalled e) {
+            throw new UserError(UserError.Kind.NETWORK, "the registry at " + base + " stopped sending " + tarball + ": " + e.getMessage(),
+                    "nothing was installed; try again, and tell the registry's operators if it keeps happening", e);
         } catch (IOException e) {
             throw unreachable(e);
         } catch (InterruptedException e) {

@@ -91,7 +91,7 @@ public record RegistryIndex(String name, Optional<String> description, List<Rele
                 Map<String, String> deps = new LinkedHashMap<>();
                 v.path("dependencies").properties().forEach(e -> deps.put(e.getKey(), e.getValue().asText()));
                 out.add(new Release(PluginVersion.of(v.path("version").asText()), Integrity.parse(v.path("integrity").asText()),
-                        v.path("size").asLong(), v.path("tarball").asText(), Map.copyOf(deps), v.path("yanked").asBoolean(false),
+                        v.path("size").asLong(), tarball(v.path("tarball").asText()), Map.copyOf(deps), v.path("yanked").asBoolean(false),
                         v.path("deprecated").isTextual() ? Optional.of(v.path("deprecated").asText()) : Optional.empty(),
                         changes(v.path("changes")), publishedAt(v), shown(v.path("publisher")),
                         shown(v.path("source").path("repository")).flatMap(r -> shown(v.path("source").path("commit")).map(c -> new Source(r, c)))));
@@ -122,6 +122,25 @@ public record RegistryIndex(String name, Optional<String> description, List<Rele
                     "nothing was installed; a cxpm registry never publishes such a name: tell the registry's operators");
         }
         return index;
+    }
+
+    /**
+     * Where a release's archive is, as the registry wrote it: a path on the registry ({@code /api/v1/blobs/HEX}) or an
+     * http(s) URL, made into a URI by the download and by sync's lockfile entry. Anything else (a space, {@code //host},
+     * another scheme) is refused with the document: as a URI it threw IllegalArgumentException, an internal error (exit 70).
+     */
+    private static String tarball(String text) throws IOException {
+        try {
+            java.net.URI u = new java.net.URI(text);
+            boolean path = u.getScheme() == null && u.getRawAuthority() == null && text.startsWith("/");
+            boolean web = ("http".equals(u.getScheme()) || "https".equals(u.getScheme())) && u.getHost() != null;
+            if (path || web) {
+                return text;
+            }
+        } catch (java.net.URISyntaxException bad) {
+            // refused below
+        }
+        throw new IOException("a release's tarball `" + PlainText.printable(text, MAX_CHANGE_CHARS) + "` is neither a path on the registry nor an http(s) URL");
     }
 
     /**

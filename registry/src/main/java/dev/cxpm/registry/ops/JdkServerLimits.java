@@ -17,6 +17,11 @@ public final class JdkServerLimits {
 
     /** The JDK server's limit, in seconds, on the time from a request's first byte to the end of its body; unset: none. */
     static final String MAX_REQUEST_TIME = "sun.net.httpserver.maxReqTime";
+    /**
+     * The JDK server's limit, in seconds, on the time from the end of a request to the end of its answer; unset: none, so
+     * a client that asks for a blob and never reads it held its connection (one of the 2,048) and a thread for ever.
+     */
+    static final String MAX_RESPONSE_TIME = "sun.net.httpserver.maxRspTime";
     /** The JDK server's limit on connections open at once (more are closed as they are accepted); unset: none. */
     static final String MAX_CONNECTIONS = "jdk.httpserver.maxConnections";
     /** The JDK server's limit on a request line and headers together, in bytes; unset: 380 KiB. */
@@ -34,12 +39,17 @@ public final class JdkServerLimits {
      * for ever (a header a second, slowloris) on as many connections as it opens, each holding up to 380 KiB of head in
      * the heap. Unless the operator set them (-D wins), every request must now arrive whole, body included, within the
      * upload time plus {@link #REQUEST_TIME_MARGIN}, and at least {@link #MIN_REQUEST_TIME} (uploads have their own, shorter, deadline: {@code api.Uploads}), with at
-     * most 2,048 connections of at most 32 KiB of head each. The JDK reads these once, when the JVM's first HTTP server
+     * most 2,048 connections of at most 32 KiB of head each; and every answer must leave whole within the same time (a
+     * download may take as long as the upload of it), else the connection is closed. The JDK reads these once, when the JVM's first HTTP server
      * is made: in a JVM that made one before (a test's stub server), they are whatever they were then.
      */
     private static void boundRequests(Duration maxUploadTime) {
+        String seconds = Long.toString(Math.max(MIN_REQUEST_TIME.toSeconds(), maxUploadTime.plus(REQUEST_TIME_MARGIN).toSeconds()));
         if (System.getProperty(MAX_REQUEST_TIME) == null) {
-            System.setProperty(MAX_REQUEST_TIME, Long.toString(Math.max(MIN_REQUEST_TIME.toSeconds(), maxUploadTime.plus(REQUEST_TIME_MARGIN).toSeconds())));
+            System.setProperty(MAX_REQUEST_TIME, seconds);
+        }
+        if (System.getProperty(MAX_RESPONSE_TIME) == null) {
+            System.setProperty(MAX_RESPONSE_TIME, seconds);
         }
         if (System.getProperty(MAX_CONNECTIONS) == null) {
             System.setProperty(MAX_CONNECTIONS, Integer.toString(DEFAULT_MAX_CONNECTIONS));
