@@ -5,9 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.cxpm.cli.LauncherCheckout.Run;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The warm daemon's resident set beside three marketplaces of 100,000 entries (7.9 MB of marketplace.json each), after
@@ -16,23 +15,15 @@ import org.junit.jupiter.api.io.TempDir;
  * it collects it, so commands in a row took the heap to its cap (a high-water mark of 316-326 MB resident). The daemon
  * now collects after a command that left the old generation 32 MB fuller than its last full collection.
  */
+@ExtendWith(LauncherCheckout.Extension.class)
 class DaemonHeapTest {
     private static final int ENTRIES = 100_000;
     /** The heap's cap in the launcher: a daemon resident past it holds at least that much of heap. */
     private static final long HEAP_CAP_KB = 256 * 1024;
 
-    @TempDir
-    Path tmp;
-    LauncherCheckout c;
-
-    @AfterEach
-    void cleanUp() throws Exception {
-        c.cleanUp();
-    }
-
     @Test
-    void commandsOverLargeMarketplacesInARowDoNotTakeTheDaemonToItsHeapCap() throws Exception {
-        c = new LauncherCheckout(tmp);
+    void commandsOverLargeMarketplacesInARowDoNotTakeTheDaemonToItsHeapCap(LauncherCheckout c) throws Exception {
+        Path tmp = c.tmp;
         c.startDaemon();
         for (int m = 1; m <= 3; m++) {
             Path root = tmp.resolve("big-" + m);
