@@ -221,6 +221,11 @@ public final class AotTraining {
         Files.writeString(dir.resolve("market/.agents/plugins/marketplace.json"), "{\"name\": \"fx\", \"plugins\": [" + entries + "]}",
                 StandardCharsets.UTF_8);
         Files.writeString(dir.resolve("cxpm.toml"), "[marketplaces]\nfx = \"./market\"\n\n[plugins]\n" + needs, StandardCharsets.UTF_8);
+        // A project policy every plugin passes: without it, a team's policy file cost each cold sync the reading of its
+        // rules and the judging of every plugin uncached (their classes loaded, lambdas and string concatenations linked
+        // at run time: ~7 % of the CPU of a cold --frozen of 1,000, docs/BENCHMARKS.md "wt-coldfrozen4"), while its few
+        // classes cost a sync without one nothing measurable
+        Files.writeString(dir.resolve("cxpm-policy.toml"), "[plugins]\ndeny = [\"evil-*\"]\n", StandardCharsets.UTF_8);
     }
 
     private static void run(Env env, String[] args) {

@@ -148,16 +148,6 @@ public final class FileText {
         }
     }
 
-    /** Whether every byte is below 0x80: ASCII, which UTF-8 decodes byte for byte, each to the char of its value. */
-    private static boolean ascii(byte[] bytes) {
-        for (byte b : bytes) {
-            if (b < 0) {
-                return false;
-            }
-        }
-        return true;
-    }
-
     /** The file's text, as {@link #bytes} reads and {@link #utf8} decodes it. */
     public static String read(Path file, long maxBytes) throws IOException {
         return utf8(bytes(file, maxBytes));
@@ -165,8 +155,12 @@ public final class FileText {
 
     /** The bytes as UTF-8 text; anything not UTF-8 is a CharacterCodingException, not replaced. */
     public static String utf8(byte[] bytes) throws CharacterCodingException {
-        if (ascii(bytes)) { // what nearly every file cxpm reads is: the same text, without a decoder and its buffers per file
-            return new String(bytes, StandardCharsets.US_ASCII);
+        // String's own decoding replaces what is not UTF-8 with U+FFFD where the strict decoder refuses, and is otherwise
+        // the same text: with no U+FFFD in it (an ASCII text is looked at by the JDK's compiled scan alone), it is the
+        // answer, without a decoder and its buffers per file or a loop of our own over every byte before it
+        String text = new String(bytes, StandardCharsets.UTF_8);
+        if (text.indexOf('\uFFFD') < 0) {
+            return text;
         }
         return StandardCharsets.UTF_8.newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT)

@@ -87,6 +87,44 @@ class FileTextTest {
         assertThatThrownBy(() -> FileText.utf8(new byte[] {'a', (byte) 0xc3})).isInstanceOf(CharacterCodingException.class);
     }
 
+    /**
+     * Random bytes, mostly near UTF-8 (ASCII, lead and continuation bytes, U+FFFD's own encoding, encoded surrogates,
+     * overlong forms, 0xF4 0x90 past U+10FFFF, 0xFF): FileText takes exactly what the strict decoder takes, as the same
+     * text, and refuses the rest.
+     */
+    @Test
+    void randomBytesAreTakenOrRefusedExactlyAsTheStrictDecoderDoes() {
+        byte[][] parts = {{'a'}, {'\n'}, {0}, {0x7f}, {(byte) 0xc3, (byte) 0xa9}, {(byte) 0xef, (byte) 0xbf, (byte) 0xbd},
+            {(byte) 0xed, (byte) 0xa0, (byte) 0x80}, {(byte) 0xc0, (byte) 0xaf}, {(byte) 0xe0, (byte) 0x80, (byte) 0xaf},
+            {(byte) 0xf0, (byte) 0x9f, (byte) 0x98, (byte) 0x80}, {(byte) 0xf4, (byte) 0x90, (byte) 0x80, (byte) 0x80},
+            {(byte) 0x80}, {(byte) 0xc3}, {(byte) 0xe6, (byte) 0x97}, {(byte) 0xff}, {(byte) 0xfe}};
+        java.util.Random random = new java.util.Random(12);
+        int taken = 0;
+        for (int i = 0; i < 20_000; i++) {
+            java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+            for (int j = random.nextInt(8); j > 0; j--) {
+                byte[] part = parts[random.nextInt(i % 2 == 0 ? 6 : parts.length)];
+                b.write(part, 0, part.length);
+            }
+            byte[] bytes = b.toByteArray();
+            String strict;
+            try {
+                strict = java.nio.charset.StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+            } catch (CharacterCodingException refused) {
+                strict = null;
+            }
+            String ours;
+            try {
+                ours = FileText.utf8(bytes);
+                taken++;
+            } catch (CharacterCodingException refused) {
+                ours = null;
+            }
+            assertThat(ours).as(java.util.HexFormat.of().formatHex(bytes)).isEqualTo(strict);
+        }
+        assertThat(taken).as("both kinds were tried").isBetween(5_000, 19_000);
+    }
+
     @Test
     void textThatIsNotUtf8IsRefusedNotReplaced() throws IOException {
         assertThat(FileText.utf8("héllo".getBytes(java.nio.charset.StandardCharsets.UTF_8))).isEqualTo("héllo");

@@ -102,10 +102,14 @@ public final class Policy {
         return e;
     }
 
+    private static final List<PolicyFile.SourceKind> LOCAL = List.of(PolicyFile.SourceKind.LOCAL);
+
     private void checkMarketplace(String subject, MarketplaceOrigin origin, Evaluation e) {
         for (PolicyFile f : files) {
-            List<PolicyFile.SourceKind> kinds = switch (origin) {
-                case MarketplaceOrigin.Local l -> List.of(PolicyFile.SourceKind.LOCAL);
+            // a local marketplace (every plugin of a project's own) before the pattern switch, whose bootstrap (the class-file
+            // API spinning a class) each cold sync under a policy paid, and whose ~25 classes every sync's start-up cache loads
+            List<PolicyFile.SourceKind> kinds = origin instanceof MarketplaceOrigin.Local ? LOCAL : switch (origin) {
+                case MarketplaceOrigin.Local l -> LOCAL;
                 case MarketplaceOrigin.Git g -> List.of(PolicyFile.SourceKind.GIT, PolicyFile.SourceKind.HOSTS);
                 case MarketplaceOrigin.Registry r -> List.of(PolicyFile.SourceKind.REGISTRIES, PolicyFile.SourceKind.HOSTS);
             };

@@ -48,8 +48,17 @@ class GlobTest {
     /** The same answers as the regex the pattern used to be compiled to, on small random patterns and values. */
     @Test
     void answersAsTheRegexItReplacesOnRandomPatternsAndValues() {
+        answersAsTheRegex("aAbB*.-/\u00e9\u00c9\u0130i\u017fs");
+    }
+
+    /** Surrogate pairs (U+1F600, U+10400 with its lower case U+10428) and the halves alone, in patterns and values. */
+    @Test
+    void answersAsTheRegexWithSurrogatePairsAndLoneHalves() {
+        answersAsTheRegex("a*\ud83d\ude00\ud801\udc00\ud801\udc28\ud83d");
+    }
+
+    private static void answersAsTheRegex(String alphabet) {
         Random random = new Random(12);
-        String alphabet = "aAbB*.-/\u00e9\u00c9\u0130i\u017fs";
         for (int n = 0; n < 20_000; n++) {
             String pattern = randomText(random, alphabet, 6);
             String value = randomText(random, alphabet.replace("*", ""), 8);
