@@ -52,7 +52,7 @@ class ReleaseDaemonTest {
 
         Map<String, String> fresh = new HashMap<>(env);
         fresh.put("CXPM_DAEMON", "0");
-        // a marketplace of 5,000 entries: `search tool --json` prints 1.2 MB, which the daemon sends in frames as it is written
+        // a marketplace of 5,000 entries: `search tool --json --limit 5000` prints 1.2 MB, which the daemon sends in frames as it is written
         Path market = Files.createDirectories(tmp.resolve("big/.agents/plugins"));
         StringBuilder entries = new StringBuilder();
         for (int i = 1; i <= 5000; i++) {
@@ -63,7 +63,7 @@ class ReleaseDaemonTest {
         assertThat(add.code()).as(add.all()).isZero();
 
         List<List<String>> commands = List.of(List.of("validate", "demo"), List.of("pack", "demo", "--dry-run", "--json"),
-                List.of("list", "--json"), List.of("--version"), List.of("validate", "no-such-plugin"), List.of("search", "tool", "--json"));
+                List.of("list", "--json"), List.of("--version"), List.of("validate", "no-such-plugin"), List.of("search", "tool", "--json", "--limit", "5000"));
         List<Run> expected = new ArrayList<>();
         for (List<String> command : commands) {
             expected.add(cxpm(fresh, work, command));
