@@ -37,8 +37,13 @@ public final class CommandSkills {
     /** Where in an installed plugin the skills go, '/'-separated. */
     public static final String DIR = ".codex-plugin/migrated-command-skills";
     private static final String PREFIX = "source-command";
-    private static final Pattern UNSUPPORTED = Pattern.compile("\\$ARGUMENTS|\\$[0-9]|\\{\\{|!`|! `|(?:^|\\s)@\\S");
-    private static final Pattern NOT_NAME = Pattern.compile("[^a-z0-9]+");
+
+    /** The rule's patterns, compiled only when a command is read: sync places plugins without commands through this class. */
+    private static final class Patterns {
+        static final Pattern UNSUPPORTED = Pattern.compile("\\$ARGUMENTS|\\$[0-9]|\\{\\{|!`|! `|(?:^|\\s)@\\S");
+        static final Pattern NOT_NAME = Pattern.compile("[^a-z0-9]+");
+    }
+
     /** The largest SKILL.md Codex writes (bytes): a command whose skill would be longer makes none. */
     private static final int MAX_SKILL = 4000;
     /** A command file larger than this is not read: its skill could only be over MAX_SKILL. */
@@ -75,7 +80,7 @@ public final class CommandSkills {
             if (skill == null) {
                 continue;
             }
-            String slug = NOT_NAME.matcher(command.toLowerCase(Locale.ROOT)).replaceAll("-").replaceAll("^-+|-+$", "");
+            String slug = Patterns.NOT_NAME.matcher(command.toLowerCase(Locale.ROOT)).replaceAll("-").replaceAll("^-+|-+$", "");
             String name = slug.isEmpty() ? PREFIX : PREFIX + "-" + slug;
             String text = skill.replace("\0NAME\0", name);
             if (text.getBytes(StandardCharsets.UTF_8).length > MAX_SKILL) {
@@ -143,7 +148,7 @@ public final class CommandSkills {
             return null;
         }
         String body = afterLines(text, fm.endLine()).strip();
-        if (UNSUPPORTED.matcher(body).find()) {
+        if (Patterns.UNSUPPORTED.matcher(body).find()) {
             return null;
         }
         String quoted = description.asText().strip().replace("\\", "\\\\").replace("\"", "\\\"");
