@@ -106,10 +106,7 @@ class CommandSkillsInteropTest {
         assertThat(list.stdout()).contains("\"pluginId\": \"cmds@fx\"", "\"enabled\": true");
     }
 
-    /**
-     * sync places a plugin without the skills (and records its integrity so): installing it again leaves it as sync
-     * placed it, and sync --frozen still finds no drift.
-     */
+    /** Installing a plugin sync placed (with the skills, as install makes them) leaves it as it is, and sync --frozen finds no drift. */
     @Test
     void installOverAPluginSyncPlacedLeavesItAsSyncRecordedIt() throws IOException {
         Path market = market();
@@ -130,8 +127,12 @@ class CommandSkillsInteropTest {
         assertThat(frozen.exitCode()).as(frozen.stderr()).isZero();
     }
 
-    /** A marketplace fx of cmds (every case of commands()) and legacy (a Claude Code plugin: no .codex-plugin/, a command and a link to one). */
     private Path market() throws IOException {
+        return market(tmp);
+    }
+
+    /** A marketplace fx of cmds (every case of commands()) and legacy (a Claude Code plugin: no .codex-plugin/, a command and a link to one). */
+    static Path market(Path tmp) throws IOException {
         Path market = Fixtures.marketplace(tmp.resolve("market"), "fx", "cmds", "1.0.0", "legacy", "1.0.0");
         for (var e : commands().entrySet()) {
             Path f = market.resolve("plugins/cmds/commands").resolve(e.getKey());
@@ -149,7 +150,7 @@ class CommandSkillsInteropTest {
     }
 
     /** Every file under dir by '/'-separated path, with its text. */
-    private static Map<String, String> files(Path dir) throws IOException {
+    static Map<String, String> files(Path dir) throws IOException {
         Map<String, String> out = new TreeMap<>();
         try (Stream<Path> s = Files.walk(dir)) {
             for (Path p : s.filter(Files::isRegularFile).toList()) {

@@ -9,6 +9,9 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -34,8 +37,13 @@ public final class CommandSkills {
     /** Where in an installed plugin the skills go, '/'-separated. */
     public static final String DIR = ".codex-plugin/migrated-command-skills";
     private static final String PREFIX = "source-command";
-    private static final Pattern UNSUPPORTED = Pattern.compile("\\$ARGUMENTS|\\$[0-9]|\\{\\{|!`|! `|(?:^|\\s)@\\S");
-    private static final Pattern NOT_NAME = Pattern.compile("[^a-z0-9]+");
+
+    /** The rule's patterns, compiled only when a command is read: sync places plugins without commands through this class. */
+    private static final class Patterns {
+        static final Pattern UNSUPPORTED = Pattern.compile("\\$ARGUMENTS|\\$[0-9]|\\{\\{|!`|! `|(?:^|\\s)@\\S");
+        static final Pattern NOT_NAME = Pattern.compile("[^a-z0-9]+");
+    }
+
     /** The largest SKILL.md Codex writes (bytes): a command whose skill would be longer makes none. */
     private static final int MAX_SKILL = 4000;
     /** A command file larger than this is not read: its skill could only be over MAX_SKILL. */
@@ -46,20 +54,33 @@ public final class CommandSkills {
 
     /** The SKILL.md files Codex would add to this listing's plugin: path under the installed plugin to its text, sorted. */
     public static Map<String, String> of(PluginTree.Listing listing) {
-        Map<String, String> byName = new HashMap<>();
-        Map<String, Integer> seen = new HashMap<>();
+        List<String> commands = new ArrayList<>();
         for (PluginTree.Entry e : listing.entries()) {
             // a command that is a link is installed as its file by cxpm (PluginTree), but Codex leaves links out of its copy
-            if (e.directory() || !e.path().startsWith("commands/") || !e.path().endsWith(".md")
-                    || !e.source().equals(listing.root().resolve(e.path()))) {
+            if (!e.directory() && isCommand(e.path()) && e.source().equals(listing.root().resolve(e.path()))) {
+                commands.add(e.path());
+            }
+        }
+        return of(listing.root(), commands);
+    }
+
+    /**
+     * The SKILL.md files Codex would add to the plugin at root, of these of its regular files ('/'-separated paths under
+     * root; only the {@link #isCommand commands} among them are read): path under the installed plugin to its text, sorted.
+     */
+    public static Map<String, String> of(Path root, Collection<String> files) {
+        Map<String, String> byName = new HashMap<>();
+        Map<String, Integer> seen = new HashMap<>();
+        for (String path : files) {
+            if (!isCommand(path)) {
                 continue;
             }
-            String command = e.path().substring("commands/".length(), e.path().length() - ".md".length()).replace('/', '-');
-            String skill = skill(e.source(), command);
+            String command = path.substring("commands/".length(), path.length() - ".md".length()).replace('/', '-');
+            String skill = skill(root.resolve(path), command);
             if (skill == null) {
                 continue;
             }
-            String slug = NOT_NAME.matcher(command.toLowerCase(Locale.ROOT)).replaceAll("-").replaceAll("^-+|-+$", "");
+            String slug = Patterns.NOT_NAME.matcher(command.toLowerCase(Locale.ROOT)).replaceAll("-").replaceAll("^-+|-+$", "");
             String name = slug.isEmpty() ? PREFIX : PREFIX + "-" + slug;
             String text = skill.replace("\0NAME\0", name);
             if (text.getBytes(StandardCharsets.UTF_8).length > MAX_SKILL) {
@@ -77,13 +98,21 @@ public final class CommandSkills {
         return out;
     }
 
+    /** Whether path (a file of a plugin, '/'-separated) is one Codex may turn into a skill: a {@code *.md} under {@code commands/}. */
+    public static boolean isCommand(String path) {
+        return path.startsWith("commands/") && path.endsWith(".md");
+    }
+
     /** Writes the skills into an installed (or staged) plugin directory. */
     public static void write(Path pluginDir, Map<String, String> skills) {
         try {
             for (var s : skills.entrySet()) {
                 Path file = pluginDir.resolve(s.getKey());
                 Files.createDirectories(file.getParent());
-                Files.writeString(file, s.getValue(), StandardCharsets.UTF_8);
+                // a new file, never one written through: sync's placed copy is hard links into the store, and a plugin
+                // may ship a file where a skill goes (only that name in the copy is removed, not the store's file)
+                Files.deleteIfExists(file);
+                Files.writeString(file, s.getValue(), StandardCharsets.UTF_8, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
             }
         } catch (IOException e) {
             throw new UserError(UserError.Kind.IO, "cannot write the command skills of " + pluginDir + ": " + e.getMessage(), null, e);
@@ -119,7 +148,7 @@ public final class CommandSkills {
             return null;
         }
         String body = afterLines(text, fm.endLine()).strip();
-        if (UNSUPPORTED.matcher(body).find()) {
+        if (Patterns.UNSUPPORTED.matcher(body).find()) {
             return null;
         }
         String quoted = description.asText().strip().replace("\\", "\\\\").replace("\"", "\\\"");

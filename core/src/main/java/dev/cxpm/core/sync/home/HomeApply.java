@@ -8,6 +8,7 @@ import dev.cxpm.core.codexhome.HomeLock;
 import dev.cxpm.core.codexhome.MarketplaceName;
 import dev.cxpm.core.codexhome.PluginName;
 import dev.cxpm.core.codexhome.VersionDir;
+import dev.cxpm.core.install.CommandSkills;
 import dev.cxpm.core.install.PluginCache;
 import dev.cxpm.core.lock.LockedPlugin;
 import dev.cxpm.core.lock.Lockfile;
@@ -296,7 +297,8 @@ public final class HomeApply {
 
     /**
      * Links the tree phase 2 checked into the worker's staging directory (copies where the store cannot be linked from),
-     * then renames it into Codex's cache: one rename, so Codex sees the whole plugin or none of it. A plugin with no
+     * adds the skills Codex makes of its commands (new files of the copy, as {@code codex plugin add} leaves them), then
+     * renames it into Codex's cache: one rename, so Codex sees the whole plugin or none of it. A plugin with no
      * directory yet gets its directory staged around the version and renamed in whole (no directory made in the
      * marketplace's, and nothing there to look at); otherwise the version is renamed in beside the older ones.
      */
@@ -307,6 +309,7 @@ public final class HomeApply {
             Path version = staged.resolve(VersionDir.of(p.version().text()).text());
             makeDirectory(staged);
             tree.placeInto(version);
+            CommandSkills.write(version, tree.commandSkills());
             if (cache.putNew(staged, pluginDir)) {
                 return new Placed(Optional.empty(), true);
             }
@@ -315,6 +318,7 @@ public final class HomeApply {
         }
         Optional<String> shown = PluginCache.shownVersion(pluginDir);
         tree.placeInto(staged);
+        CommandSkills.write(staged, tree.commandSkills());
         return new Placed(shown, cache.put(staged, versionDir(p), work));
     }
 

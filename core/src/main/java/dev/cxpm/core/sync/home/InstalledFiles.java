@@ -1,6 +1,7 @@
 package dev.cxpm.core.sync.home;
 
 import dev.cxpm.core.UserError;
+import dev.cxpm.core.install.CommandSkills;
 import dev.cxpm.core.pack.Integrity;
 import dev.cxpm.core.pack.Packer;
 import java.io.IOException;
@@ -30,7 +31,8 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
  * (which honours {@code .cxpmignore} and follows links to files), every entry counts: an unpacked plugin
  * has only regular files and directories, so a file added under any name, a link or a fifo is drift. The
  * integrity is computed as {@link Packer#contentIntegrity} computes it (path, executable bit and bytes of
- * each file, in path order), reading each file once; the per-file comparison runs only once drift is found.
+ * each file, in path order), reading each file once; the per-file comparison runs only once drift is found. The skills
+ * made of the plugin's commands ({@link CommandSkills}) are the one addition expected: made from the locked files.
  */
 public final class InstalledFiles {
     private static final int BUFFER = 64 * 1024;
@@ -40,10 +42,11 @@ public final class InstalledFiles {
 
     /** The content integrity of everything under dir; empty when it holds anything but files and directories. */
     public static Optional<Integrity> integrity(Path dir) {
-        Map<String, Path> files = new TreeMap<>();
+        TreeMap<String, Path> files = new TreeMap<>();
         if (!walk(dir, files, new ArrayList<>())) {
             return Optional.empty();
         }
+        withoutGenerated(dir, files);
         // Sha512, not MessageDigest: sync --frozen on a synced home hashes each tree, and must not set up the security providers
         dev.cxpm.core.pack.digest.Sha512 md = new dev.cxpm.core.pack.digest.Sha512();
         byte[] buf = new byte[BUFFER];
@@ -61,9 +64,10 @@ public final class InstalledFiles {
 
     /** What differs between dir and the packed plugin tgz, one line each: {@code edited: PATH}, {@code added: ...}. */
     public static List<String> differences(Path dir, Path tgz) {
-        Map<String, Path> files = new TreeMap<>();
+        TreeMap<String, Path> files = new TreeMap<>();
         List<String> others = new ArrayList<>();
         walk(dir, files, others);
+        withoutGenerated(dir, files);
         Map<String, String> installed = new TreeMap<>();
         for (var e : files.entrySet()) {
             installed.put(e.getKey(), fileDigest(e.getValue()));
@@ -83,6 +87,38 @@ public final class InstalledFiles {
         }
         others.stream().filter(p -> !locked.containsKey(p)).forEach(p -> out.add("added: " + p + " (not a regular file)"));
         return out;
+    }
+
+    /**
+     * Takes out of files the skills Codex (and cxpm's install and sync) generate from the plugin's commands
+     * ({@link CommandSkills}): they are not in the locked content, but made from it. Taken out only when each is the very
+     * text the installed commands make (an edited one stays in: drift, named "added"), and only all of them (a copy with
+     * some but not all is drift, and placed again) or none is there (a copy placed before sync made them). A plugin with
+     * no file under commands/ reads nothing more: its files under the skills' directory are its own, and count.
+     */
+    private static void withoutGenerated(Path dir, TreeMap<String, Path> files) {
+        java.util.SortedMap<String, Path> commands = files.subMap("commands/", "commands0"); // '0' follows '/'
+        if (commands.isEmpty()) {
+            return;
+        }
+        Map<String, String> skills = CommandSkills.of(dir, commands.keySet());
+        if (!skills.keySet().stream().allMatch(files::containsKey)) {
+            return;
+        }
+        for (var s : skills.entrySet()) {
+            if (sameText(files.get(s.getKey()), s.getValue())) {
+                files.remove(s.getKey());
+            }
+        }
+    }
+
+    private static boolean sameText(Path file, String text) {
+        byte[] want = text.getBytes(StandardCharsets.UTF_8);
+        try {
+            return Files.size(file) == want.length && java.util.Arrays.equals(Files.readAllBytes(file), want);
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     private static TreeSet<String> union(java.util.Set<String> a, java.util.Set<String> b) {

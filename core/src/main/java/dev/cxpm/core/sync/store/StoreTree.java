@@ -3,6 +3,7 @@ package dev.cxpm.core.sync.store;
 import dev.cxpm.core.TempPaths;
 import dev.cxpm.core.UserError;
 import dev.cxpm.core.codexhome.Trees;
+import dev.cxpm.core.install.CommandSkills;
 import dev.cxpm.core.pack.Integrity;
 import dev.cxpm.core.pack.Packer;
 import dev.cxpm.core.pack.Unpacker;
@@ -17,7 +18,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
@@ -236,6 +239,20 @@ public record StoreTree(Path files, List<String> dirs, List<File> entries) {
             throw new UserError(UserError.Kind.IO, "cannot write " + at + ": " + e.getMessage(),
                     "check free space and permissions of the Codex home", e);
         }
+    }
+
+    /**
+     * The skills Codex makes of this plugin's commands when it installs it ({@link CommandSkills}), read from the tree's
+     * files (not written there: they go into the placed copy); none, and nothing read, without a file under commands/.
+     */
+    public Map<String, String> commandSkills() {
+        List<String> commands = null;
+        for (File f : entries) {
+            if (CommandSkills.isCommand(f.path)) {
+                (commands == null ? commands = new ArrayList<>() : commands).add(f.path);
+            }
+        }
+        return commands == null ? Map.of() : CommandSkills.of(files, commands);
     }
 
     /**

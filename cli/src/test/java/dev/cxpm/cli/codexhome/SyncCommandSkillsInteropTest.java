@@ -1,0 +1,152 @@
+package dev.cxpm.cli.codexhome;
+
+import static dev.cxpm.cli.codexhome.CommandSkillsInteropTest.files;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.cxpm.cli.fixtures.CliRun;
+import dev.cxpm.cli.fixtures.Fixtures;
+import dev.cxpm.testkit.CodexClient;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * sync's twin of CommandSkillsInteropTest: a plugin sync places (hard links from the store's tree) holds the skills the
+ * real Codex CLI makes of its commands when it installs it, file for file; sync over a copy Codex installed keeps them;
+ * the checks of installed files (sync --frozen, --verify, doctor) expect them and still catch one edited; and they are
+ * new files of the placed copy, never written into the store.
+ */
+class SyncCommandSkillsInteropTest {
+
+    private static final String SKILLS = ".codex-plugin/migrated-command-skills/";
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void syncPlacesTheSkillsCodexMakesOfAPluginsCommands() throws IOException {
+        Path market = CommandSkillsInteropTest.market(tmp);
+        Path home = tmp.resolve("home");
+        Path byCodex = tmp.resolve("codex-home-codex");
+        CodexClient codex = new CodexClient(byCodex, home);
+        assertThat(codex.run("plugin", "marketplace", "add", market.toString()).exitCode()).isZero();
+        for (String id : new String[] {"cmds@fx", "legacy@fx"}) {
+            CodexClient.Result add = codex.run("plugin", "add", id);
+            assertThat(add.exitCode()).as(add.output()).isZero();
+        }
+
+        Path byCxpm = tmp.resolve("codex-home-cxpm");
+        Map<String, String> env = Fixtures.env(byCxpm, home);
+        Path project = project(market, "cmds", "legacy");
+        CliRun sync = CliRun.in(project, env, "sync", "--yes");
+        assertThat(sync.exitCode()).as(sync.stderr()).isZero();
+
+        String version = "plugins/cache/fx/cmds/1.0.0";
+        Map<String, String> codexFiles = files(byCodex.resolve(version));
+        assertThat(codexFiles).containsKey(SKILLS + "source-command-commit/SKILL.md");
+        assertThat(files(byCxpm.resolve(version))).isEqualTo(codexFiles);
+        // the store keeps a linked command as its file (packed so), so sync makes it a skill too, where Codex leaves the link out
+        Map<String, String> legacy = files(byCxpm.resolve("plugins/cache/fx/legacy/1.0.0"));
+        assertThat(legacy.remove("commands/linked.md")).isNotNull();
+        assertThat(legacy.remove(SKILLS + "source-command-linked/SKILL.md")).isNotNull();
+        assertThat(legacy).isEqualTo(files(byCodex.resolve("plugins/cache/fx/legacy/1.0.0")))
+                .containsKey(SKILLS + "source-command-legacy/SKILL.md");
+
+        // the generated files are expected: no drift
+        for (List<String> args : List.of(List.of("sync", "--frozen"), List.of("sync", "--verify", "--yes"), List.of("doctor"))) {
+            CliRun r = CliRun.in(project, env, args.toArray(String[]::new));
+            assertThat(r.exitCode()).as("%s: %s%s", args, r.stdout(), r.stderr()).isZero();
+        }
+        // an edited one is drift, named, and --verify puts back what Codex would make
+        Path commit = byCxpm.resolve(version).resolve(SKILLS + "source-command-commit/SKILL.md");
+        Files.writeString(commit, codexFiles.get(SKILLS + "source-command-commit/SKILL.md").replace("Delegate", "Exfiltrate"));
+        CliRun frozen = CliRun.in(project, env, "sync", "--frozen");
+        assertThat(frozen.exitCode()).isNotZero();
+        assertThat(frozen.stderr()).contains("source-command-commit/SKILL.md");
+        CliRun verify = CliRun.in(project, env, "sync", "--verify", "--yes");
+        assertThat(verify.exitCode()).as(verify.stderr()).isZero();
+        assertThat(files(byCxpm.resolve(version))).isEqualTo(codexFiles);
+    }
+
+    /** The defect's repro: `codex plugin add p@mk`, then a cxpm.toml naming p and `cxpm sync --yes` deleted Codex's skills. */
+    @Test
+    void syncOverAPluginCodexInstalledKeepsItsCommandSkills() throws IOException {
+        Path market = Fixtures.marketplace(tmp.resolve("market"), "mk", "p", "1.2.0");
+        Files.createDirectories(market.resolve("plugins/p/commands"));
+        Files.writeString(market.resolve("plugins/p/commands/a.md"), "---\ndescription: A\n---\n\nDo A.\n");
+        Path home = tmp.resolve("home");
+        Path codexHome = tmp.resolve("codex-home");
+        CodexClient codex = new CodexClient(codexHome, home);
+        assertThat(codex.run("plugin", "marketplace", "add", market.toString()).exitCode()).isZero();
+        CodexClient.Result add = codex.run("plugin", "add", "p@mk");
+        assertThat(add.exitCode()).as(add.output()).isZero();
+        Path version = codexHome.resolve("plugins/cache/mk/p/1.2.0");
+        Map<String, String> byCodex = files(version);
+        assertThat(byCodex).containsKey(SKILLS + "source-command-a/SKILL.md");
+
+        Map<String, String> env = Fixtures.env(codexHome, home);
+        Path project = tmp.resolve("project");
+        Files.createDirectories(project);
+        Files.writeString(project.resolve("cxpm.toml"), "[marketplaces]\nmk = \"" + market + "\"\n\n[plugins]\np = \"^1\"\n");
+        CliRun sync = CliRun.in(project, env, "sync", "--yes");
+        assertThat(sync.exitCode()).as(sync.stderr()).isZero();
+        assertThat(files(version)).isEqualTo(byCodex);
+        CliRun frozen = CliRun.in(project, env, "sync", "--frozen");
+        assertThat(frozen.exitCode()).as(frozen.stderr()).isZero();
+    }
+
+    /**
+     * A plugin that ships a file where a skill goes: the placed copy's other files are the store's (hard links), and the
+     * skill replaces that one name in the copy, never the store's file behind it.
+     */
+    @Test
+    void theSkillsAreNewFilesOfThePlacedCopyNotWrittenIntoTheStore() throws IOException {
+        Path market = Fixtures.marketplace(tmp.resolve("market"), "mk", "p", "1.2.0");
+        Path plugin = market.resolve("plugins/p");
+        Files.createDirectories(plugin.resolve("commands"));
+        Files.writeString(plugin.resolve("commands/a.md"), "---\ndescription: A\n---\n\nDo A.\n");
+        Files.createDirectories(plugin.resolve(SKILLS + "source-command-a"));
+        Files.writeString(plugin.resolve(SKILLS + "source-command-a/SKILL.md"), "shipped\n");
+        Path home = tmp.resolve("home");
+        Path codexHome = tmp.resolve("codex-home");
+        Path project = tmp.resolve("project");
+        Files.createDirectories(project);
+        Files.writeString(project.resolve("cxpm.toml"), "[marketplaces]\nmk = \"" + market + "\"\n\n[plugins]\np = \"^1\"\n");
+        CliRun sync = CliRun.in(project, Fixtures.env(codexHome, home), "sync", "--yes");
+        assertThat(sync.exitCode()).as(sync.stderr()).isZero();
+
+        Path version = codexHome.resolve("plugins/cache/mk/p/1.2.0");
+        Path inStore = storeFile(home.resolve(".cache/cxpm/store"), "commands/a.md");
+        assertThat(Files.readAttributes(version.resolve("commands/a.md"), "unix:ino", LinkOption.NOFOLLOW_LINKS))
+                .as("placed by hard link").isEqualTo(Files.readAttributes(inStore, "unix:ino", LinkOption.NOFOLLOW_LINKS));
+        Path shippedInStore = storeFile(home.resolve(".cache/cxpm/store"), SKILLS + "source-command-a/SKILL.md");
+        assertThat(Files.readString(shippedInStore)).isEqualTo("shipped\n");
+        assertThat(Files.readString(version.resolve(SKILLS + "source-command-a/SKILL.md"))).startsWith("---\nname: \"source-command-a\"");
+    }
+
+    private Path project(Path market, String... plugins) throws IOException {
+        Path project = tmp.resolve("project");
+        Files.createDirectories(project);
+        StringBuilder toml = new StringBuilder("[marketplaces]\nfx = \"" + market + "\"\n\n[plugins]\n");
+        for (String p : plugins) {
+            toml.append(p).append(" = \"^1\"\n");
+        }
+        Files.writeString(project.resolve("cxpm.toml"), toml);
+        return project;
+    }
+
+    /** The one file of the store's unpacked trees at this path under a tree's files/. */
+    private static Path storeFile(Path store, String path) throws IOException {
+        try (Stream<Path> s = Files.walk(store)) {
+            List<Path> found = s.filter(f -> f.toString().endsWith(".tree/files/" + path)).toList();
+            assertThat(found).hasSize(1);
+            return found.get(0);
+        }
+    }
+}
