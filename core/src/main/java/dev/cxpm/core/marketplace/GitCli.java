@@ -53,7 +53,7 @@ public final class GitCli {
         this(env, cwd, progress, pipesAfterExit, STALL);
     }
 
-    /** stall: how long an http(s) transfer may go at under a kilobyte a second before git gives up (a test's is short). */
+    /** stall: how long a transfer may go at under a kilobyte a second before it is given up (a test's is short). */
     GitCli(Map<String, String> env, Path cwd, Progress progress, Duration pipesAfterExit, Duration stall) {
         this.env = Map.copyOf(env);
         this.cwd = cwd.toAbsolutePath();
@@ -65,12 +65,22 @@ public final class GitCli {
     /**
      * Clones {@code url} into {@code into}, git's {@code options} (a depth, a branch, a blobless sparse clone) before
      * them: the URL, from a file, goes after {@code --}, so one such as {@code --upload-pack=CMD} is never an option.
+     * A clone that fails leaves no directory behind, and one is bounded in time and size ({@link GitWatch}).
      */
     public void clone(String url, Path into, String... options) {
         List<String> args = new ArrayList<>(List.of("clone", "--quiet"));
         args.addAll(List.of(options));
         args.addAll(List.of("--", url, into.toString()));
-        transfer("cloning " + url, null, args.toArray(String[]::new));
+        Path target = cwd.resolve(into);
+        boolean existed = java.nio.file.Files.exists(target);
+        try {
+            transfer("cloning " + url, null, target, args.toArray(String[]::new));
+        } catch (RuntimeException e) {
+            if (!existed) { // git removes a failed clone, but not one it was killed in the middle of
+                dev.cxpm.core.codexhome.Trees.delete(target);
+            }
+            throw e;
+        }
     }
 
     /** Checks out {@code ref} (checked as {@link #ref} says) in a clone that holds its files. */
@@ -89,16 +99,26 @@ public final class GitCli {
      * the status of {@code what}.
      */
     public String transfer(String what, Path dir, String... args) {
+        return transfer(what, dir, dir == null ? null : cwd.resolve(dir), args);
+    }
+
+    /** written: the directory git fills (a clone), watched for a stall and bounded in size ({@link GitWatch}); null: none. */
+    private String transfer(String what, Path dir, Path written, String... args) {
+        GitWatch.Limits limits = GitWatch.Limits.of(env, STALL_BYTES_PER_SECOND, stall);
         if (progress == Progress.NONE) {
-            return run(dir, args);
+            return run(dir, new Watched(what, written, limits), null, args, args);
         }
         List<String> loud = new ArrayList<>();
         for (String a : args) {
             loud.add(a.equals("--quiet") ? "--progress" : a);
         }
         try (Progress.Step step = progress.begin(shown(what))) {
-            return run(dir, step, args, loud.toArray(String[]::new));
+            return run(dir, new Watched(what, written, limits), step, args, loud.toArray(String[]::new));
         }
+    }
+
+    /** A transfer's bounds: what it is (for messages), the directory it writes (null: none) and the limits. */
+    private record Watched(String what, Path dir, GitWatch.Limits limits) {
     }
 
     /**
@@ -118,6 +138,7 @@ public final class GitCli {
      * How long an http(s) remote may send under {@link #STALL_BYTES_PER_SECOND} before git gives up ("Operation too
      * slow"): git itself has no bound, and waited for ever on a server that took the connection and said nothing. A
      * user who wants another bound sets git's own {@code GIT_HTTP_LOW_SPEED_LIMIT} and {@code GIT_HTTP_LOW_SPEED_TIME}.
+     * Other transports (ssh, git://) have no such setting in git: {@link GitWatch} applies the same bound to them.
      */
     static final Duration STALL = Duration.ofSeconds(60);
     private static final int STALL_BYTES_PER_SECOND = 1000;
@@ -127,11 +148,14 @@ public final class GitCli {
 
     /** Runs git in dir (null: the caller's directory) and returns its stdout, trimmed; NETWORK error on failure. */
     public String run(Path dir, String... args) {
-        return run(dir, null, args, args);
+        return run(dir, null, null, args, args);
     }
 
-    /** typed: the command as the caller wrote it, for messages (the same whether or not progress was asked for). */
-    private String run(Path dir, Progress.Step step, String[] typed, String[] args) {
+    /**
+     * typed: the command as the caller wrote it, for messages (the same whether or not progress was asked for);
+     * watched: a transfer's bounds (null: a local command, which is not bounded in time or size).
+     */
+    private String run(Path dir, Watched watched, Progress.Step step, String[] typed, String[] args) {
         Path gitExe = dev.cxpm.core.install.Executables.find("git", env.get("PATH"), cwd).orElseThrow(() -> new UserError(
                 UserError.Kind.NETWORK, "git is not installed (not found on PATH); it is needed for git marketplaces and plugin sources",
                 "install git (e.g. apt-get install git) or use a local marketplace directory"));
@@ -162,13 +186,28 @@ public final class GitCli {
         Thread errReader = read(p.getErrorStream(), err::drain);
         try {
             int code;
-            if (step == null) {
+            if (step == null && watched == null) {
                 code = p.waitFor();
             } else {
-                while (!p.waitFor(200, TimeUnit.MILLISECONDS)) {
-                    err.lastReport().ifPresent(step::status);
+                GitWatch watch = watched == null ? null
+                        : new GitWatch(watched.limits(), watched.dir(), () -> out.read() + err.read(), System.nanoTime());
+                long wait = watch == null ? 200 : Math.min(200, GitWatch.poll(watched.limits().stall()).toMillis());
+                while (!p.waitFor(wait, TimeUnit.MILLISECONDS)) {
+                    if (step != null) {
+                        err.lastReport().ifPresent(step::status);
+                    }
+                    if (watch != null) {
+                        var breach = watch.check(System.nanoTime());
+                        if (breach.isPresent()) {
+                            end(p);
+                            throw breached(breach.get(), watched, typed);
+                        }
+                    }
                 }
                 code = p.exitValue();
+                if (watch != null && code == 0 && watch.finished().isPresent()) { // it wrote over the bound between two looks
+                    throw breached(GitWatch.Breach.TOO_BIG, watched, typed);
+                }
             }
             boolean outEnded = outReader.join(pipesAfterExit);
             errReader.join(pipesAfterExit); // what it said by then is shown
@@ -196,6 +235,23 @@ public final class GitCli {
                 end(p);
             }
         }
+    }
+
+    /** What a user is told when a transfer went past a bound: which command, which bound, how to change it. */
+    private static UserError breached(GitWatch.Breach breach, Watched watched, String[] typed) {
+        String command = "git " + String.join(" ", typed);
+        GitWatch.Limits limits = watched.limits();
+        if (breach == GitWatch.Breach.TOO_BIG) {
+            return new UserError(UserError.Kind.INVALID_INPUT, shown(watched.what() + ": " + command + " was stopped after "
+                    + (watched.dir() == null ? "" : "writing ") + "over " + limits.maxBytes()
+                    + " bytes, the most cxpm lets one git transfer write"),
+                    "if the repository really is that large, set " + GitWatch.MAX_BYTES_VARIABLE + " to more bytes (now "
+                            + limits.maxBytes() + ") and run the command again");
+        }
+        return new UserError(UserError.Kind.NETWORK, shown(watched.what() + ": " + command + " was stopped: the remote sent under "
+                + limits.bytesPerSecond() + " bytes a second for " + limits.stall().toSeconds() + " s"),
+                "check the remote and your network; to wait longer set GIT_HTTP_LOW_SPEED_TIME (seconds; cxpm applies it, and "
+                        + "GIT_HTTP_LOW_SPEED_LIMIT, to every transport)");
     }
 
     /** Ends git and what it started (a remote helper): its output is not read further. */

@@ -29,6 +29,7 @@ final class GitOutput {
         private final Runnable overflow;
         private final ByteArrayOutputStream kept = new ByteArrayOutputStream();
         private volatile boolean overflowed;
+        private volatile long read;
 
         Stdout(int max, Runnable overflow) {
             this.max = max;
@@ -38,6 +39,7 @@ final class GitOutput {
         void drain(InputStream in) throws IOException {
             byte[] buf = new byte[CHUNK];
             for (int n; (n = in.read(buf)) >= 0; ) {
+                read += n;
                 if (kept.size() + n > max) {
                     overflowed = true;
                     overflow.run();
@@ -45,6 +47,11 @@ final class GitOutput {
                 }
                 kept.write(buf, 0, n);
             }
+        }
+
+        /** The bytes read so far. */
+        long read() {
+            return read;
         }
 
         boolean overflowed() {
@@ -71,6 +78,7 @@ final class GitOutput {
         private final ByteArrayOutputStream line = new ByteArrayOutputStream();
         private boolean cut;
         private volatile String lastReport;
+        private volatile long read;
 
         Stderr(int max, boolean progress) {
             this.max = max;
@@ -80,6 +88,7 @@ final class GitOutput {
         void drain(InputStream in) throws IOException {
             byte[] buf = new byte[CHUNK];
             for (int n; (n = in.read(buf)) >= 0; ) {
+                read += n;
                 if (progress) {
                     for (int i = 0; i < n; i++) {
                         take(buf[i]);
@@ -126,6 +135,11 @@ final class GitOutput {
                 cut = true;
             }
             words.write(b, off, Math.max(0, Math.min(n, room)));
+        }
+
+        /** The bytes read so far, kept or not. */
+        long read() {
+            return read;
         }
 
         /** The last line of git's progress report so far, if it reported any. */

@@ -75,7 +75,8 @@ final class MarketplaceClones {
 
     /** Clones the marketplace at root again when its remote moved since (Codex's install record says); root when it did. */
     Optional<Path> upgrade(Path root, CodexConfig.MarketplaceEntry entry) {
-        String remote = git.run(null, "ls-remote", "--", entry.source(), entry.ref().orElse("HEAD"));
+        String remote = git.transfer("asking " + entry.source() + " for its revision", null,
+                "ls-remote", "--", entry.source(), entry.ref().orElse("HEAD"));
         String remoteSha = remote.isEmpty() ? "" : remote.lines().findFirst().orElse("").split("\\s+")[0];
         Optional<String> recorded = recordedRevision(root);
         if (Files.isDirectory(root) && recorded.isPresent() && recorded.get().equals(remoteSha)) {
