@@ -112,6 +112,7 @@ public final class RegistryClient {
         return new Whoami(r.path("user").asText(), strings(r.path("scopes")), r.path("tokenId").asText());
     }
 
+    /** size: the bytes sent, known here (the registry's answer is not trusted with a number of them). */
     public record Published(String name, String version, String integrity, long size) {
     }
 
@@ -136,7 +137,7 @@ public final class RegistryClient {
             source.ifPresent(src -> req.header(PublishedSource.REPOSITORY_HEADER, src.repository()).header(PublishedSource.COMMIT_HEADER, src.commit()));
             r = send(req.PUT(body));
         }
-        return new Published(r.path("name").asText(), r.path("version").asText(), r.path("integrity").asText(), r.path("size").asLong());
+        return new Published(r.path("name").asText(), r.path("version").asText(), r.path("integrity").asText(), size);
     }
 
     /**

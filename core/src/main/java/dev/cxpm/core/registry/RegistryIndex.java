@@ -36,7 +36,7 @@ public record RegistryIndex(String name, Optional<String> description, List<Rele
      * {@code publishedAt} is when the registry says it was published; {@link Instant#MAX} when the answer has no
      * readable time, so that a minimum release age treats it as just published rather than as old.
      */
-    public record Release(PluginVersion version, Integrity integrity, long size, String tarball, Map<String, String> dependencies,
+    public record Release(PluginVersion version, Integrity integrity, Optional<ArchiveSize> size, String tarball, Map<String, String> dependencies,
             boolean yanked, Optional<String> deprecated, List<String> changes, Instant publishedAt, Optional<String> publisher,
             Optional<Source> source) {
     }
@@ -90,8 +90,9 @@ public record RegistryIndex(String name, Optional<String> description, List<Rele
             for (JsonNode v : doc.path("versions")) {
                 Map<String, String> deps = new LinkedHashMap<>();
                 v.path("dependencies").properties().forEach(e -> deps.put(e.getKey(), e.getValue().asText()));
-                out.add(new Release(PluginVersion.of(v.path("version").asText()), Integrity.parse(v.path("integrity").asText()),
-                        v.path("size").asLong(), tarball(v.path("tarball").asText()), Map.copyOf(deps), v.path("yanked").asBoolean(false),
+                PluginVersion version = PluginVersion.of(v.path("version").asText());
+                out.add(new Release(version, Integrity.parse(v.path("integrity").asText()),
+                        ArchiveSize.of(v.path("size"), "the size of version " + version.text()), tarball(v.path("tarball").asText()), Map.copyOf(deps), v.path("yanked").asBoolean(false),
                         v.path("deprecated").isTextual() ? Optional.of(v.path("deprecated").asText()) : Optional.empty(),
                         changes(v.path("changes")), publishedAt(v), shown(v.path("publisher")),
                         shown(v.path("source").path("repository")).flatMap(r -> shown(v.path("source").path("commit")).map(c -> new Source(r, c)))));
@@ -104,7 +105,7 @@ public record RegistryIndex(String name, Optional<String> description, List<Rele
             index = new RegistryIndex(doc.path("name").asText(),
                     doc.path("description").isTextual() ? Optional.of(doc.path("description").asText()) : Optional.empty(), List.copyOf(out),
                     advisories.advisories(), advisories.ignored(),
-                    doc.path("sequence").canConvertToLong() && doc.path("sequence").asLong() >= 0 ? doc.path("sequence").asLong() : NO_SEQUENCE);
+                    ArchiveSize.sequence(doc.path("sequence")));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new UserError(UserError.Kind.NETWORK, "the index document is not JSON: "
                     + dev.cxpm.core.format.json.SyntaxError.json(where, e, null).message(), "is this a cxpm registry? retry, or run cxpm marketplace update");
