@@ -55,8 +55,11 @@ public final class SemverGate {
      * upload is stored, so a doomed one writes nothing, and again by {@link #rule} inside the insert's transaction.
      */
     void check(String plugin, String version, Surface uploaded) {
-        Map<String, String> stored = db.surfaces(plugin);
-        check(plugin, version, uploaded, db.versions(plugin), row -> surface(row, stored));
+        Map<String, String> stored = new java.util.HashMap<>(); // read when the check asks: two or three, not every version's
+        check(plugin, version, uploaded, db.versions(plugin), row -> {
+            stored.computeIfAbsent(row.version(), v -> db.surfaces(plugin, List.of(v)).get(v));
+            return surface(row, stored);
+        });
     }
 
     /**
@@ -67,7 +70,7 @@ public final class SemverGate {
      */
     RegistryDatabase.VersionRule rule(String plugin, String version, Surface uploaded) {
         return (rows, stored) -> check(plugin, version, uploaded, rows,
-                row -> parse(row, stored.get(row.version())).or(() -> fromBlob(row)));
+                row -> parse(row, stored.apply(row.version())).or(() -> fromBlob(row)));
     }
 
     /**
@@ -80,7 +83,7 @@ public final class SemverGate {
             if (restored.isEmpty()) {
                 return; // not yanked (or gone): nothing changes
             }
-            Function<VersionRow, Optional<Surface>> surfaceOf = row -> parse(row, stored.get(row.version())).or(() -> fromBlob(row));
+            Function<VersionRow, Optional<Surface>> surfaceOf = row -> parse(row, stored.apply(row.version())).or(() -> fromBlob(row));
             Optional<Surface> itself = surfaceOf.apply(restored.get());
             if (itself.isEmpty()) {
                 LOG.log(System.Logger.Level.WARNING, "SemVer check of restoring " + plugin + "@" + version + " skipped: its surface cannot be read");
@@ -160,27 +163,66 @@ public final class SemverGate {
     /**
      * What each version changed since its previous release ({@link SemverCheck#previousRelease}), as lines
      * ("removed skill `review`"); absent for a first release and for a version whose surfaces cannot be read.
+     * Lines stored by an earlier build are taken while they were counted from the same previous release (no surface
+     * changes once published); only the others are diffed, and stored: after a publish, yank or restore, those
+     * whose previous release it moved, so a change to a plugin of 5,000 versions diffs one or a few, not 5,000.
      */
     public Map<String, List<String>> changes(String plugin, List<VersionRow> rows) {
-        Map<String, String> stored = db.surfaces(plugin);
-        Map<String, List<String>> out = new LinkedHashMap<>();
         Map<String, String> previousOf = previousReleases(releases(rows));
+        Map<String, RegistryDatabase.StoredChanges> kept = db.storedChanges(plugin);
+        Map<String, List<String>> out = new java.util.HashMap<>();
         Map<String, VersionRow> byVersion = new java.util.HashMap<>();
         rows.forEach(r -> byVersion.putIfAbsent(r.version(), r));
-        Map<String, Optional<Surface>> parsed = new java.util.HashMap<>(); // each surface parsed once, not once per neighbour
+        List<VersionRow> stale = new java.util.ArrayList<>();
         for (VersionRow v : rows) {
-            Optional<String> prev = Optional.ofNullable(previousOf.get(v.version()));
-            if (prev.isEmpty()) {
-                continue;
-            }
-            VersionRow p = byVersion.get(prev.get());
-            Optional<Surface> before = parsed.computeIfAbsent(p.version(), k -> surface(p, stored));
-            Optional<Surface> after = parsed.computeIfAbsent(v.version(), k -> surface(v, stored));
-            if (before.isPresent() && after.isPresent()) {
-                out.put(v.version(), SemverCheck.lines(SurfaceDiff.between(before.get(), after.get())));
+            String prev = previousOf.get(v.version());
+            RegistryDatabase.StoredChanges s = prev == null ? null : kept.get(v.version());
+            Optional<List<String>> lines = s != null && s.from().equals(prev) ? lines(s.lines()) : Optional.empty();
+            if (lines.isPresent()) {
+                out.put(v.version(), lines.get());
+            } else if (prev != null) {
+                stale.add(v);
             }
         }
+        if (stale.isEmpty()) {
+            return out;
+        }
+        java.util.Set<String> needed = new java.util.HashSet<>();
+        stale.forEach(v -> {
+            needed.add(v.version());
+            needed.add(previousOf.get(v.version()));
+        });
+        Map<String, String> stored = new java.util.HashMap<>(db.surfaces(plugin, needed));
+        Map<String, Optional<Surface>> parsed = new java.util.HashMap<>(); // each surface parsed once, not once per neighbour
+        Map<String, RegistryDatabase.StoredChanges> made = new LinkedHashMap<>();
+        for (VersionRow v : stale) {
+            VersionRow p = byVersion.get(previousOf.get(v.version()));
+            Optional<Surface> before = parsed.computeIfAbsent(p.version(), k -> surface(p, stored));
+            Optional<Surface> after = parsed.computeIfAbsent(v.version(), k -> surface(v, stored));
+            if (before.isPresent() && after.isPresent()) { // not stored otherwise: a blob unreadable now may be read later
+                List<String> lines = SemverCheck.lines(SurfaceDiff.between(before.get(), after.get()));
+                out.put(v.version(), lines);
+                made.put(v.version(), new RegistryDatabase.StoredChanges(p.version(), JSON.valueToTree(lines).toString()));
+            }
+        }
+        try {
+            db.storeChanges(plugin, made);
+        } catch (RuntimeException e) { // kept for the next build to diff again; this one has what it needs
+            LOG.log(System.Logger.Level.WARNING, "could not store the changes of " + made.size() + " versions of " + plugin, e);
+        }
         return out;
+    }
+
+    private static Optional<List<String>> lines(String json) {
+        try {
+            List<String> out = new java.util.ArrayList<>();
+            for (var node : JSON.readTree(json)) {
+                out.add(node.asText());
+            }
+            return Optional.of(out);
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty(); // unreadable: diffed again
+        }
     }
 
     /**

@@ -111,6 +111,24 @@ public final class JdbcDatabase implements RegistryDatabase {
     }
 
     @Override
+    public Map<String, StoredChanges> storedChanges(String plugin) {
+        return db.read(c -> {
+            Long id = PluginRows.pluginId(c, plugin);
+            return id == null ? Map.of() : VersionRows.storedChanges(c, id);
+        });
+    }
+
+    @Override
+    public void storeChanges(String plugin, Map<String, StoredChanges> changes) {
+        if (!changes.isEmpty()) {
+            db.write(c -> {
+                Long id = PluginRows.pluginId(c, plugin);
+                return id == null ? null : VersionRows.storeChanges(c, id, changes);
+            });
+        }
+    }
+
+    @Override
     public Map<String, Long> downloads(String plugin, java.util.Collection<String> versions) {
         return db.read(c -> {
             Long id = PluginRows.pluginId(c, plugin);
@@ -261,7 +279,8 @@ public final class JdbcDatabase implements RegistryDatabase {
     public boolean setYanked(String plugin, String version, boolean yanked, VersionRule rule) {
         return db.write(c -> {
             dialect.lockName(c, plugin.toLowerCase(java.util.Locale.ROOT));
-            rule.check(PluginRows.versions(c, plugin), PluginRows.surfaces(c, plugin));
+            Long id = PluginRows.pluginId(c, plugin);
+            rule.check(PluginRows.versions(c, plugin), id == null ? v -> null : PluginRows.surfaceReader(c, id));
             return PluginRows.setYanked(c, plugin, version, yanked);
         });
     }

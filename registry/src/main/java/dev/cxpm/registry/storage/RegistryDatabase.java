@@ -106,7 +106,8 @@ public interface RegistryDatabase extends AutoCloseable {
     interface VersionRule {
         VersionRule NONE = (published, surfaces) -> { };
 
-        void check(List<VersionRow> published, java.util.Map<String, String> surfaces);
+        /** {@code surfaceOf}: a version's stored surface (JSON text) or null, read when asked (a check needs two or three). */
+        void check(List<VersionRow> published, java.util.function.Function<String, String> surfaceOf);
     }
 
     Optional<PluginRow> plugin(String name);
@@ -141,6 +142,19 @@ public interface RegistryDatabase extends AutoCloseable {
 
     /** {@link #surfaces(String)} of just these versions. */
     java.util.Map<String, String> surfaces(String plugin, java.util.Collection<String> versions);
+
+    /**
+     * A version's "changes" lines as last built (a JSON array) and the previous release they were counted from: true
+     * for as long as that stays its previous release, since no version's surface changes once published.
+     */
+    record StoredChanges(String from, String lines) {
+    }
+
+    /** The stored changes of each of the plugin's versions that has them, by version. */
+    java.util.Map<String, StoredChanges> storedChanges(String plugin);
+
+    /** Stores (replaces) the changes of these versions of the plugin. */
+    void storeChanges(String plugin, java.util.Map<String, StoredChanges> changes);
 
     /** {@link #downloads(String)} of just these versions. */
     java.util.Map<String, Long> downloads(String plugin, java.util.Collection<String> versions);

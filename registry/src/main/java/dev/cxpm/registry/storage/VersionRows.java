@@ -140,6 +140,31 @@ public final class VersionRows {
         return out;
     }
 
+    static Map<String, RegistryDatabase.StoredChanges> storedChanges(Connection c, long pluginId) throws SQLException {
+        Map<String, RegistryDatabase.StoredChanges> out = new HashMap<>();
+        try (PreparedStatement p = prepare(c, "SELECT version, changes_from, changes FROM versions WHERE plugin_id = ? AND changes IS NOT NULL",
+                pluginId); ResultSet rs = p.executeQuery()) {
+            while (rs.next()) {
+                out.put(rs.getString(1), new RegistryDatabase.StoredChanges(rs.getString(2), rs.getString(3)));
+            }
+        }
+        return out;
+    }
+
+    static Void storeChanges(Connection c, long pluginId, Map<String, RegistryDatabase.StoredChanges> changes) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement("UPDATE versions SET changes_from = ?, changes = ? WHERE plugin_id = ? AND version = ?")) {
+            for (Map.Entry<String, RegistryDatabase.StoredChanges> e : changes.entrySet()) {
+                p.setString(1, e.getValue().from());
+                p.setString(2, e.getValue().lines());
+                p.setLong(3, pluginId);
+                p.setString(4, e.getKey());
+                p.addBatch();
+            }
+            p.executeBatch();
+        }
+        return null;
+    }
+
     /** The flushed downloads of each of these versions. */
     static Map<String, Long> downloads(Connection c, long pluginId, Collection<String> versions) throws SQLException {
         Map<String, Long> out = new HashMap<>();
@@ -155,7 +180,7 @@ public final class VersionRows {
     }
 
     static long totalDownloads(Connection c, long pluginId) throws SQLException {
-        try (PreparedStatement p = prepare(c, "SELECT COALESCE(SUM(downloads), 0) FROM versions WHERE plugin_id = ?", pluginId);
+        try (PreparedStatement p = prepare(c, "SELECT downloads FROM plugins WHERE id = ?", pluginId);
              ResultSet rs = p.executeQuery()) {
             return rs.next() ? rs.getLong(1) : 0;
         }
