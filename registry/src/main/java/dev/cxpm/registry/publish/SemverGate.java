@@ -8,7 +8,6 @@ import dev.cxpm.registry.Problem;
 import dev.cxpm.registry.RegistryException;
 import dev.cxpm.registry.storage.RegistryDatabase;
 import dev.cxpm.registry.storage.RegistryDatabase.VersionRow;
-import dev.cxpm.registry.storage.Versions;
 import dev.cxpm.registry.storage.blob.BlobStore;
 import java.io.IOException;
 import java.io.InputStream;
@@ -55,9 +54,13 @@ public final class SemverGate {
      * upload is stored, so a doomed one writes nothing, and again by {@link #rule} inside the insert's transaction.
      */
     void check(String plugin, String version, Surface uploaded) {
-        Map<String, String> stored = new java.util.HashMap<>(); // read when the check asks: two or three, not every version's
-        check(plugin, version, uploaded, db.versions(plugin), row -> {
-            stored.computeIfAbsent(row.version(), v -> db.surfaces(plugin, List.of(v)).get(v));
+        RegistryDatabase.Published published = db.published(plugin);
+        Map<String, String> stored = new java.util.HashMap<>(); // read when the check asks: two at most, not every version's
+        check(plugin, version, uploaded, published, row -> {
+            String text = published.surface(row.version());
+            if (text != null) {
+                stored.put(row.version(), text);
+            }
             return surface(row, stored);
         });
     }
@@ -69,29 +72,29 @@ public final class SemverGate {
      * the transaction holds the only writer.
      */
     RegistryDatabase.VersionRule rule(String plugin, String version, Surface uploaded) {
-        return (rows, stored) -> check(plugin, version, uploaded, rows,
-                row -> parse(row, stored.apply(row.version())).or(() -> fromBlob(row)));
+        return published -> check(plugin, version, uploaded, published,
+                row -> parse(row, published.surface(row.version())).or(() -> fromBlob(row)));
     }
 
     /**
      * Restoring a yanked version makes it a previous release again, so it is held to the rule as if published now,
-     * against the versions as they are (one published while it was yanked was compared without it).
+     * against the versions as they are (one published while it was yanked was compared without it). While yanked it
+     * is neither its own previous nor its own following release, so the versions as they are serve.
      */
     public RegistryDatabase.VersionRule restore(String plugin, String version) {
-        return (rows, stored) -> {
-            Optional<VersionRow> restored = rows.stream().filter(r -> r.version().equals(version) && r.yanked()).findFirst();
+        return published -> {
+            Optional<VersionRow> restored = published.row(version).filter(VersionRow::yanked);
             if (restored.isEmpty()) {
                 return; // not yanked (or gone): nothing changes
             }
-            Function<VersionRow, Optional<Surface>> surfaceOf = row -> parse(row, stored.apply(row.version())).or(() -> fromBlob(row));
+            Function<VersionRow, Optional<Surface>> surfaceOf = row -> parse(row, published.surface(row.version())).or(() -> fromBlob(row));
             Optional<Surface> itself = surfaceOf.apply(restored.get());
             if (itself.isEmpty()) {
                 LOG.log(System.Logger.Level.WARNING, "SemVer check of restoring " + plugin + "@" + version + " skipped: its surface cannot be read");
                 return;
             }
-            List<VersionRow> others = rows.stream().filter(r -> !r.version().equals(version)).toList();
             try {
-                check(plugin, version, itself.get(), others, surfaceOf);
+                check(plugin, version, itself.get(), published, surfaceOf);
             } catch (RegistryException e) {
                 throw new RegistryException(e.status(), e.code(), "cannot restore " + plugin + "@" + version + ": " + e.getMessage()
                         + " (or yank the release it conflicts with first)", e.problems());
@@ -99,25 +102,25 @@ public final class SemverGate {
         };
     }
 
-    private void check(String plugin, String version, Surface uploaded, List<VersionRow> rows, Function<VersionRow, Optional<Surface>> surfaceOf) {
-        List<String> taken = rows.stream().map(VersionRow::version).toList();
-        Optional<String> previous = SemverCheck.previousRelease(version, releases(rows));
-        Optional<VersionRow> following = following(version, rows);
-        if (previous.isEmpty() && following.isEmpty()) {
+    private void check(String plugin, String version, Surface uploaded, RegistryDatabase.Published published,
+                       Function<VersionRow, Optional<Surface>> surfaceOf) {
+        Optional<VersionRow> prev = published.previousRelease(version);
+        Optional<VersionRow> following = following(version, published);
+        if (prev.isEmpty() && following.isEmpty()) {
             return; // the first release of the plugin: nothing to compare with
         }
         if (uploaded == null) {
             throw new RegistryException(422, "semver-bump-too-small", "the registry could not read the plugin's skills, MCP servers"
                     + " and apps to compare them with its published versions; run 'cxpm diff' against the previous one");
         }
-        if (previous.isPresent()) {
-            VersionRow prev = rows.stream().filter(r -> r.version().equals(previous.get())).findFirst().orElseThrow();
-            Optional<Surface> before = surfaceOf.apply(prev);
+        List<String> taken = published.versions();
+        if (prev.isPresent()) {
+            Optional<Surface> before = surfaceOf.apply(prev.get());
             if (before.isEmpty()) {
                 LOG.log(System.Logger.Level.WARNING, "SemVer check of " + plugin + "@" + version + " skipped: the surface of "
-                        + prev.version() + " cannot be read from its blob");
+                        + prev.get().version() + " cannot be read from its blob");
             } else {
-                SemverCheck c = SemverCheck.of(prev.version(), before.get(), version, uploaded, taken);
+                SemverCheck c = SemverCheck.of(prev.get().version(), before.get(), version, uploaded, taken);
                 if (!c.ok()) {
                     throw new RegistryException(422, "semver-bump-too-small", c.refusal("publish"), problems(c));
                 }
@@ -138,14 +141,12 @@ public final class SemverGate {
     }
 
     /** The release that would have the new version as its previous one: the smallest above it, neither yanked nor a pre-release. */
-    private static Optional<VersionRow> following(String version, List<VersionRow> rows) {
+    private static Optional<VersionRow> following(String version, RegistryDatabase.Published published) {
         org.semver4j.Semver v = org.semver4j.Semver.parse(version);
         if (v == null || !v.getPreRelease().isEmpty()) {
             return Optional.empty(); // a pre-release is never a baseline
         }
-        return rows.stream().filter(r -> !r.yanked() && Versions.isValid(r.version()))
-                .filter(r -> org.semver4j.Semver.parse(r.version()).getPreRelease().isEmpty() && org.semver4j.Semver.parse(r.version()).compareTo(v) > 0)
-                .min((a, b) -> Versions.ORDER.compare(a.version(), b.version()));
+        return published.followingRelease(version);
     }
 
     private static List<Problem> problems(SemverCheck c) {

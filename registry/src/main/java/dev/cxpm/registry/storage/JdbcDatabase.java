@@ -111,6 +111,37 @@ public final class JdbcDatabase implements RegistryDatabase {
     }
 
     @Override
+    public Published published(String plugin) {
+        Long id = ordered(plugin);
+        return new Published() {
+            @Override
+            public List<String> versions() {
+                return id == null ? List.of() : db.read(c -> VersionRows.published(c, id).versions());
+            }
+
+            @Override
+            public Optional<VersionRow> previousRelease(String version) {
+                return id == null ? Optional.empty() : db.read(c -> VersionRows.published(c, id).previousRelease(version));
+            }
+
+            @Override
+            public Optional<VersionRow> followingRelease(String version) {
+                return id == null ? Optional.empty() : db.read(c -> VersionRows.published(c, id).followingRelease(version));
+            }
+
+            @Override
+            public String surface(String version) {
+                return id == null ? null : db.read(c -> VersionRows.published(c, id).surface(version));
+            }
+
+            @Override
+            public Optional<VersionRow> row(String version) {
+                return id == null ? Optional.empty() : db.read(c -> VersionRows.published(c, id).row(version));
+            }
+        };
+    }
+
+    @Override
     public Map<String, StoredChanges> storedChanges(String plugin) {
         return db.read(c -> {
             Long id = PluginRows.pluginId(c, plugin);
@@ -280,7 +311,9 @@ public final class JdbcDatabase implements RegistryDatabase {
         return db.write(c -> {
             dialect.lockName(c, plugin.toLowerCase(java.util.Locale.ROOT));
             Long id = PluginRows.pluginId(c, plugin);
-            rule.check(PluginRows.versions(c, plugin), id == null ? v -> null : PluginRows.surfaceReader(c, id));
+            if (id != null) {
+                rule.check(VersionRows.published(c, id));
+            }
             return PluginRows.setYanked(c, plugin, version, yanked);
         });
     }

@@ -169,18 +169,6 @@ public final class PluginRows {
         return out;
     }
 
-    /** A version's stored surface or null, read inside the caller's transaction when asked. */
-    static java.util.function.Function<String, String> surfaceReader(Connection c, long pluginId) {
-        return version -> {
-            try (PreparedStatement p = prepare(c, "SELECT surface FROM versions WHERE plugin_id = ? AND version = ?", pluginId, version);
-                 ResultSet rs = p.executeQuery()) {
-                return rs.next() ? rs.getString(1) : null;
-            } catch (SQLException e) {
-                throw new IllegalStateException("database read failed: " + e.getMessage(), e);
-            }
-        };
-    }
-
     static int setSurface(Connection c, String plugin, String version, String surfaceJson) throws SQLException {
         Long id = pluginId(c, plugin);
         return id == null ? 0 : update(c, "UPDATE versions SET surface = ? WHERE plugin_id = ? AND version = ? AND surface IS NULL",

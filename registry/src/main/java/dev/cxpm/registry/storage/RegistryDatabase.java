@@ -104,11 +104,34 @@ public interface RegistryDatabase extends AutoCloseable {
      */
     @FunctionalInterface
     interface VersionRule {
-        VersionRule NONE = (published, surfaces) -> { };
+        VersionRule NONE = published -> { };
 
-        /** {@code surfaceOf}: a version's stored surface (JSON text) or null, read when asked (a check needs two or three). */
-        void check(List<VersionRow> published, java.util.function.Function<String, String> surfaceOf);
+        void check(Published published);
     }
+
+    /**
+     * A plugin's versions as a {@link VersionRule} (or the check before an upload is stored) reads them: each answer
+     * one indexed read, so a check at 5,000 versions reads the two or three rows and surfaces it compares, not every one.
+     */
+    interface Published {
+        /** Every published version's text (for the version a refusal suggests, which must be free). */
+        List<String> versions();
+
+        /** {@link RegistryDatabase#previousRelease}: the greatest release below, neither yanked nor a pre-release. */
+        Optional<VersionRow> previousRelease(String version);
+
+        /** The smallest release above {@code version}, neither yanked nor a pre-release. */
+        Optional<VersionRow> followingRelease(String version);
+
+        /** The version's stored surface (JSON text), or null. */
+        String surface(String version);
+
+        /** The version's row, when published. */
+        Optional<VersionRow> row(String version);
+    }
+
+    /** The plugin's versions as {@link Published} reads them, each answer read when asked, outside any transaction. */
+    Published published(String plugin);
 
     Optional<PluginRow> plugin(String name);
 
