@@ -8,7 +8,6 @@ import dev.cxpm.registry.Problem;
 import dev.cxpm.registry.RegistryException;
 import dev.cxpm.registry.storage.RegistryDatabase;
 import dev.cxpm.registry.storage.RegistryDatabase.VersionRow;
-import dev.cxpm.registry.storage.Versions;
 import dev.cxpm.registry.storage.blob.BlobStore;
 import java.io.IOException;
 import java.io.InputStream;
@@ -55,8 +54,15 @@ public final class SemverGate {
      * upload is stored, so a doomed one writes nothing, and again by {@link #rule} inside the insert's transaction.
      */
     void check(String plugin, String version, Surface uploaded) {
-        Map<String, String> stored = db.surfaces(plugin);
-        check(plugin, version, uploaded, db.versions(plugin), row -> surface(row, stored));
+        RegistryDatabase.Published published = db.published(plugin);
+        Map<String, String> stored = new java.util.HashMap<>(); // read when the check asks: two at most, not every version's
+        check(plugin, version, uploaded, published, row -> {
+            String text = published.surface(row.version());
+            if (text != null) {
+                stored.put(row.version(), text);
+            }
+            return surface(row, stored);
+        });
     }
 
     /**
@@ -66,29 +72,29 @@ public final class SemverGate {
      * the transaction holds the only writer.
      */
     RegistryDatabase.VersionRule rule(String plugin, String version, Surface uploaded) {
-        return (rows, stored) -> check(plugin, version, uploaded, rows,
-                row -> parse(row, stored.get(row.version())).or(() -> fromBlob(row)));
+        return published -> check(plugin, version, uploaded, published,
+                row -> parse(row, published.surface(row.version())).or(() -> fromBlob(row)));
     }
 
     /**
      * Restoring a yanked version makes it a previous release again, so it is held to the rule as if published now,
-     * against the versions as they are (one published while it was yanked was compared without it).
+     * against the versions as they are (one published while it was yanked was compared without it). While yanked it
+     * is neither its own previous nor its own following release, so the versions as they are serve.
      */
     public RegistryDatabase.VersionRule restore(String plugin, String version) {
-        return (rows, stored) -> {
-            Optional<VersionRow> restored = rows.stream().filter(r -> r.version().equals(version) && r.yanked()).findFirst();
+        return published -> {
+            Optional<VersionRow> restored = published.row(version).filter(VersionRow::yanked);
             if (restored.isEmpty()) {
                 return; // not yanked (or gone): nothing changes
             }
-            Function<VersionRow, Optional<Surface>> surfaceOf = row -> parse(row, stored.get(row.version())).or(() -> fromBlob(row));
+            Function<VersionRow, Optional<Surface>> surfaceOf = row -> parse(row, published.surface(row.version())).or(() -> fromBlob(row));
             Optional<Surface> itself = surfaceOf.apply(restored.get());
             if (itself.isEmpty()) {
                 LOG.log(System.Logger.Level.WARNING, "SemVer check of restoring " + plugin + "@" + version + " skipped: its surface cannot be read");
                 return;
             }
-            List<VersionRow> others = rows.stream().filter(r -> !r.version().equals(version)).toList();
             try {
-                check(plugin, version, itself.get(), others, surfaceOf);
+                check(plugin, version, itself.get(), published, surfaceOf);
             } catch (RegistryException e) {
                 throw new RegistryException(e.status(), e.code(), "cannot restore " + plugin + "@" + version + ": " + e.getMessage()
                         + " (or yank the release it conflicts with first)", e.problems());
@@ -96,25 +102,25 @@ public final class SemverGate {
         };
     }
 
-    private void check(String plugin, String version, Surface uploaded, List<VersionRow> rows, Function<VersionRow, Optional<Surface>> surfaceOf) {
-        List<String> taken = rows.stream().map(VersionRow::version).toList();
-        Optional<String> previous = SemverCheck.previousRelease(version, releases(rows));
-        Optional<VersionRow> following = following(version, rows);
-        if (previous.isEmpty() && following.isEmpty()) {
+    private void check(String plugin, String version, Surface uploaded, RegistryDatabase.Published published,
+                       Function<VersionRow, Optional<Surface>> surfaceOf) {
+        Optional<VersionRow> prev = published.previousRelease(version);
+        Optional<VersionRow> following = following(version, published);
+        if (prev.isEmpty() && following.isEmpty()) {
             return; // the first release of the plugin: nothing to compare with
         }
         if (uploaded == null) {
             throw new RegistryException(422, "semver-bump-too-small", "the registry could not read the plugin's skills, MCP servers"
                     + " and apps to compare them with its published versions; run 'cxpm diff' against the previous one");
         }
-        if (previous.isPresent()) {
-            VersionRow prev = rows.stream().filter(r -> r.version().equals(previous.get())).findFirst().orElseThrow();
-            Optional<Surface> before = surfaceOf.apply(prev);
+        List<String> taken = published.versions();
+        if (prev.isPresent()) {
+            Optional<Surface> before = surfaceOf.apply(prev.get());
             if (before.isEmpty()) {
                 LOG.log(System.Logger.Level.WARNING, "SemVer check of " + plugin + "@" + version + " skipped: the surface of "
-                        + prev.version() + " cannot be read from its blob");
+                        + prev.get().version() + " cannot be read from its blob");
             } else {
-                SemverCheck c = SemverCheck.of(prev.version(), before.get(), version, uploaded, taken);
+                SemverCheck c = SemverCheck.of(prev.get().version(), before.get(), version, uploaded, taken);
                 if (!c.ok()) {
                     throw new RegistryException(422, "semver-bump-too-small", c.refusal("publish"), problems(c));
                 }
@@ -135,14 +141,12 @@ public final class SemverGate {
     }
 
     /** The release that would have the new version as its previous one: the smallest above it, neither yanked nor a pre-release. */
-    private static Optional<VersionRow> following(String version, List<VersionRow> rows) {
+    private static Optional<VersionRow> following(String version, RegistryDatabase.Published published) {
         org.semver4j.Semver v = org.semver4j.Semver.parse(version);
         if (v == null || !v.getPreRelease().isEmpty()) {
             return Optional.empty(); // a pre-release is never a baseline
         }
-        return rows.stream().filter(r -> !r.yanked() && Versions.isValid(r.version()))
-                .filter(r -> org.semver4j.Semver.parse(r.version()).getPreRelease().isEmpty() && org.semver4j.Semver.parse(r.version()).compareTo(v) > 0)
-                .min((a, b) -> Versions.ORDER.compare(a.version(), b.version()));
+        return published.followingRelease(version);
     }
 
     private static List<Problem> problems(SemverCheck c) {
@@ -160,27 +164,66 @@ public final class SemverGate {
     /**
      * What each version changed since its previous release ({@link SemverCheck#previousRelease}), as lines
      * ("removed skill `review`"); absent for a first release and for a version whose surfaces cannot be read.
+     * Lines stored by an earlier build are taken while they were counted from the same previous release (no surface
+     * changes once published); only the others are diffed, and stored: after a publish, yank or restore, those
+     * whose previous release it moved, so a change to a plugin of 5,000 versions diffs one or a few, not 5,000.
      */
     public Map<String, List<String>> changes(String plugin, List<VersionRow> rows) {
-        Map<String, String> stored = db.surfaces(plugin);
-        Map<String, List<String>> out = new LinkedHashMap<>();
         Map<String, String> previousOf = previousReleases(releases(rows));
+        Map<String, RegistryDatabase.StoredChanges> kept = db.storedChanges(plugin);
+        Map<String, List<String>> out = new java.util.HashMap<>();
         Map<String, VersionRow> byVersion = new java.util.HashMap<>();
         rows.forEach(r -> byVersion.putIfAbsent(r.version(), r));
-        Map<String, Optional<Surface>> parsed = new java.util.HashMap<>(); // each surface parsed once, not once per neighbour
+        List<VersionRow> stale = new java.util.ArrayList<>();
         for (VersionRow v : rows) {
-            Optional<String> prev = Optional.ofNullable(previousOf.get(v.version()));
-            if (prev.isEmpty()) {
-                continue;
-            }
-            VersionRow p = byVersion.get(prev.get());
-            Optional<Surface> before = parsed.computeIfAbsent(p.version(), k -> surface(p, stored));
-            Optional<Surface> after = parsed.computeIfAbsent(v.version(), k -> surface(v, stored));
-            if (before.isPresent() && after.isPresent()) {
-                out.put(v.version(), SemverCheck.lines(SurfaceDiff.between(before.get(), after.get())));
+            String prev = previousOf.get(v.version());
+            RegistryDatabase.StoredChanges s = prev == null ? null : kept.get(v.version());
+            Optional<List<String>> lines = s != null && s.from().equals(prev) ? lines(s.lines()) : Optional.empty();
+            if (lines.isPresent()) {
+                out.put(v.version(), lines.get());
+            } else if (prev != null) {
+                stale.add(v);
             }
         }
+        if (stale.isEmpty()) {
+            return out;
+        }
+        java.util.Set<String> needed = new java.util.HashSet<>();
+        stale.forEach(v -> {
+            needed.add(v.version());
+            needed.add(previousOf.get(v.version()));
+        });
+        Map<String, String> stored = new java.util.HashMap<>(db.surfaces(plugin, needed));
+        Map<String, Optional<Surface>> parsed = new java.util.HashMap<>(); // each surface parsed once, not once per neighbour
+        Map<String, RegistryDatabase.StoredChanges> made = new LinkedHashMap<>();
+        for (VersionRow v : stale) {
+            VersionRow p = byVersion.get(previousOf.get(v.version()));
+            Optional<Surface> before = parsed.computeIfAbsent(p.version(), k -> surface(p, stored));
+            Optional<Surface> after = parsed.computeIfAbsent(v.version(), k -> surface(v, stored));
+            if (before.isPresent() && after.isPresent()) { // not stored otherwise: a blob unreadable now may be read later
+                List<String> lines = SemverCheck.lines(SurfaceDiff.between(before.get(), after.get()));
+                out.put(v.version(), lines);
+                made.put(v.version(), new RegistryDatabase.StoredChanges(p.version(), JSON.valueToTree(lines).toString()));
+            }
+        }
+        try {
+            db.storeChanges(plugin, made);
+        } catch (RuntimeException e) { // kept for the next build to diff again; this one has what it needs
+            LOG.log(System.Logger.Level.WARNING, "could not store the changes of " + made.size() + " versions of " + plugin, e);
+        }
         return out;
+    }
+
+    private static Optional<List<String>> lines(String json) {
+        try {
+            List<String> out = new java.util.ArrayList<>();
+            for (var node : JSON.readTree(json)) {
+                out.add(node.asText());
+            }
+            return Optional.of(out);
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty(); // unreadable: diffed again
+        }
     }
 
     /**

@@ -111,6 +111,55 @@ public final class JdbcDatabase implements RegistryDatabase {
     }
 
     @Override
+    public Published published(String plugin) {
+        Long id = ordered(plugin);
+        return new Published() {
+            @Override
+            public List<String> versions() {
+                return id == null ? List.of() : db.read(c -> VersionRows.published(c, id).versions());
+            }
+
+            @Override
+            public Optional<VersionRow> previousRelease(String version) {
+                return id == null ? Optional.empty() : db.read(c -> VersionRows.published(c, id).previousRelease(version));
+            }
+
+            @Override
+            public Optional<VersionRow> followingRelease(String version) {
+                return id == null ? Optional.empty() : db.read(c -> VersionRows.published(c, id).followingRelease(version));
+            }
+
+            @Override
+            public String surface(String version) {
+                return id == null ? null : db.read(c -> VersionRows.published(c, id).surface(version));
+            }
+
+            @Override
+            public Optional<VersionRow> row(String version) {
+                return id == null ? Optional.empty() : db.read(c -> VersionRows.published(c, id).row(version));
+            }
+        };
+    }
+
+    @Override
+    public Map<String, StoredChanges> storedChanges(String plugin) {
+        return db.read(c -> {
+            Long id = PluginRows.pluginId(c, plugin);
+            return id == null ? Map.of() : VersionRows.storedChanges(c, id);
+        });
+    }
+
+    @Override
+    public void storeChanges(String plugin, Map<String, StoredChanges> changes) {
+        if (!changes.isEmpty()) {
+            db.write(c -> {
+                Long id = PluginRows.pluginId(c, plugin);
+                return id == null ? null : VersionRows.storeChanges(c, id, changes);
+            });
+        }
+    }
+
+    @Override
     public Map<String, Long> downloads(String plugin, java.util.Collection<String> versions) {
         return db.read(c -> {
             Long id = PluginRows.pluginId(c, plugin);
@@ -261,7 +310,10 @@ public final class JdbcDatabase implements RegistryDatabase {
     public boolean setYanked(String plugin, String version, boolean yanked, VersionRule rule) {
         return db.write(c -> {
             dialect.lockName(c, plugin.toLowerCase(java.util.Locale.ROOT));
-            rule.check(PluginRows.versions(c, plugin), PluginRows.surfaces(c, plugin));
+            Long id = PluginRows.pluginId(c, plugin);
+            if (id != null) {
+                rule.check(VersionRows.published(c, id));
+            }
             return PluginRows.setYanked(c, plugin, version, yanked);
         });
     }

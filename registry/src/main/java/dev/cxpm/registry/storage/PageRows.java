@@ -12,6 +12,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -80,17 +81,34 @@ public final class PageRows {
         return out;
     }
 
-    /** One relative update per blob: concurrent batches from several processes add up, none overwrites another. */
+    /**
+     * One relative update per blob: concurrent batches from several processes add up, none overwrites another. The
+     * plugin's total (migration 015) moves in the same transaction, by as much as the sum of its versions' counts does.
+     */
     static Void addDownloads(Connection c, Map<Integrity, Long> counts) throws SQLException {
-        try (PreparedStatement p = c.prepareStatement("UPDATE versions SET downloads = downloads + ? WHERE integrity = ?")) {
+        try (PreparedStatement p = c.prepareStatement("UPDATE versions SET downloads = downloads + ? WHERE integrity = ?");
+             PreparedStatement total = c.prepareStatement("UPDATE plugins SET downloads = downloads + ? * (SELECT count(*) FROM versions v"
+                     + " WHERE v.plugin_id = plugins.id AND v.integrity = ?) WHERE id IN (SELECT plugin_id FROM versions WHERE integrity = ?)")) {
             for (Map.Entry<Integrity, Long> e : counts.entrySet()) {
                 p.setLong(1, e.getValue());
                 p.setString(2, e.getKey().hex());
                 p.addBatch();
+                total.setLong(1, e.getValue());
+                total.setString(2, e.getKey().hex());
+                total.setString(3, e.getKey().hex());
+                total.addBatch();
             }
             p.executeBatch();
+            total.executeBatch();
         }
         return null;
+    }
+
+    /** Each plugin's total from its versions' counts (an import's plugins come without it). */
+    public static void fillTotals(Connection c) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.executeUpdate("UPDATE plugins SET downloads = (SELECT COALESCE(SUM(v.downloads), 0) FROM versions v WHERE v.plugin_id = plugins.id)");
+        }
     }
 
     /**

@@ -63,7 +63,7 @@ public final class PublishTransaction {
             return PublishOutcome.VERSION_EXISTS;
         }
         // under the plugin's lock: a version published meanwhile is among these, with its surface
-        rule.check(PluginRows.versions(c, v.plugin()), PluginRows.surfaces(c, v.plugin()));
+        rule.check(VersionRows.published(c, id));
         update(c, "INSERT INTO versions (plugin_id, version, version_release, seq, integrity, size, manifest, dependencies, yanked, published_by,"
                 + " published_at, surface, source_repository, source_commit, version_order)"
                 + " VALUES (?, ?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM versions WHERE plugin_id = ?), ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?)",

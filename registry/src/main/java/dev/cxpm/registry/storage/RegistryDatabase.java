@@ -104,10 +104,34 @@ public interface RegistryDatabase extends AutoCloseable {
      */
     @FunctionalInterface
     interface VersionRule {
-        VersionRule NONE = (published, surfaces) -> { };
+        VersionRule NONE = published -> { };
 
-        void check(List<VersionRow> published, java.util.Map<String, String> surfaces);
+        void check(Published published);
     }
+
+    /**
+     * A plugin's versions as a {@link VersionRule} (or the check before an upload is stored) reads them: each answer
+     * one indexed read, so a check at 5,000 versions reads the two or three rows and surfaces it compares, not every one.
+     */
+    interface Published {
+        /** Every published version's text (for the version a refusal suggests, which must be free). */
+        List<String> versions();
+
+        /** {@link RegistryDatabase#previousRelease}: the greatest release below, neither yanked nor a pre-release. */
+        Optional<VersionRow> previousRelease(String version);
+
+        /** The smallest release above {@code version}, neither yanked nor a pre-release. */
+        Optional<VersionRow> followingRelease(String version);
+
+        /** The version's stored surface (JSON text), or null. */
+        String surface(String version);
+
+        /** The version's row, when published. */
+        Optional<VersionRow> row(String version);
+    }
+
+    /** The plugin's versions as {@link Published} reads them, each answer read when asked, outside any transaction. */
+    Published published(String plugin);
 
     Optional<PluginRow> plugin(String name);
 
@@ -141,6 +165,19 @@ public interface RegistryDatabase extends AutoCloseable {
 
     /** {@link #surfaces(String)} of just these versions. */
     java.util.Map<String, String> surfaces(String plugin, java.util.Collection<String> versions);
+
+    /**
+     * A version's "changes" lines as last built (a JSON array) and the previous release they were counted from: true
+     * for as long as that stays its previous release, since no version's surface changes once published.
+     */
+    record StoredChanges(String from, String lines) {
+    }
+
+    /** The stored changes of each of the plugin's versions that has them, by version. */
+    java.util.Map<String, StoredChanges> storedChanges(String plugin);
+
+    /** Stores (replaces) the changes of these versions of the plugin. */
+    void storeChanges(String plugin, java.util.Map<String, StoredChanges> changes);
 
     /** {@link #downloads(String)} of just these versions. */
     java.util.Map<String, Long> downloads(String plugin, java.util.Collection<String> versions);

@@ -126,6 +126,84 @@ public final class VersionRows {
         return out.stream().findFirst();
     }
 
+    /**
+     * {@link RegistryDatabase.Published} on this connection (inside a rule's transaction, or one read): the order keys
+     * of the plugin's versions filled first where an older cxpm wrote a version without one.
+     */
+    static RegistryDatabase.Published published(Connection c, long pluginId) throws SQLException {
+        while (unordered(c, pluginId) && fillOrder(c, pluginId) > 0) {
+            // next batch
+        }
+        return new RegistryDatabase.Published() {
+            @Override
+            public List<String> versions() {
+                return unchecked(() -> {
+                    List<String> out = new ArrayList<>();
+                    try (PreparedStatement p = prepare(c, "SELECT version FROM versions WHERE plugin_id = ?", pluginId); ResultSet rs = p.executeQuery()) {
+                        while (rs.next()) {
+                            out.add(rs.getString(1));
+                        }
+                    }
+                    return out;
+                });
+            }
+
+            @Override
+            public Optional<VersionRow> previousRelease(String version) {
+                return unchecked(() -> VersionRows.previousRelease(c, pluginId, version));
+            }
+
+            @Override
+            public Optional<VersionRow> followingRelease(String version) {
+                return unchecked(() -> VersionRows.followingRelease(c, pluginId, version));
+            }
+
+            @Override
+            public String surface(String version) {
+                return unchecked(() -> {
+                    try (PreparedStatement p = prepare(c, "SELECT surface FROM versions WHERE plugin_id = ? AND version = ?", pluginId, version);
+                         ResultSet rs = p.executeQuery()) {
+                        return rs.next() ? rs.getString(1) : null;
+                    }
+                });
+            }
+
+            @Override
+            public Optional<VersionRow> row(String version) {
+                return unchecked(() -> {
+                    List<VersionRow> out = new ArrayList<>(1);
+                    rows(c, out, ROWS + " AND v.version = ?", pluginId, version);
+                    return out.stream().findFirst();
+                });
+            }
+        };
+    }
+
+    private interface SqlRead<T> {
+        T run() throws SQLException;
+    }
+
+    private static <T> T unchecked(SqlRead<T> read) {
+        try {
+            return read.run();
+        } catch (SQLException e) {
+            throw new IllegalStateException("database read failed: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The least release strictly above {@code version} in precedence, neither yanked nor a pre-release, from the
+     * index (releases compare by their numbers alone, the same in the order key as in semver4j).
+     */
+    static Optional<VersionRow> followingRelease(Connection c, long pluginId, String version) throws SQLException {
+        String release = " AND v.yanked = 0 AND v.version_order LIKE '%~'";
+        List<VersionRow> out = new ArrayList<>(1);
+        rows(c, out, ROWS + release + " AND v.version_order = (SELECT v.version_order FROM versions v WHERE v.plugin_id = ?"
+                + " AND v.version_order > ?" + release + " ORDER BY v.version_order ASC LIMIT 1) ORDER BY v.seq LIMIT 1",
+                pluginId, pluginId, Versions.orderKey(version));
+        return out.stream().findFirst();
+    }
+
     /** The stored surface of each of these versions that has one. */
     static Map<String, String> surfaces(Connection c, long pluginId, Collection<String> versions) throws SQLException {
         Map<String, String> out = new HashMap<>();
@@ -138,6 +216,31 @@ public final class VersionRows {
             }
         }
         return out;
+    }
+
+    static Map<String, RegistryDatabase.StoredChanges> storedChanges(Connection c, long pluginId) throws SQLException {
+        Map<String, RegistryDatabase.StoredChanges> out = new HashMap<>();
+        try (PreparedStatement p = prepare(c, "SELECT version, changes_from, changes FROM versions WHERE plugin_id = ? AND changes IS NOT NULL",
+                pluginId); ResultSet rs = p.executeQuery()) {
+            while (rs.next()) {
+                out.put(rs.getString(1), new RegistryDatabase.StoredChanges(rs.getString(2), rs.getString(3)));
+            }
+        }
+        return out;
+    }
+
+    static Void storeChanges(Connection c, long pluginId, Map<String, RegistryDatabase.StoredChanges> changes) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement("UPDATE versions SET changes_from = ?, changes = ? WHERE plugin_id = ? AND version = ?")) {
+            for (Map.Entry<String, RegistryDatabase.StoredChanges> e : changes.entrySet()) {
+                p.setString(1, e.getValue().from());
+                p.setString(2, e.getValue().lines());
+                p.setLong(3, pluginId);
+                p.setString(4, e.getKey());
+                p.addBatch();
+            }
+            p.executeBatch();
+        }
+        return null;
     }
 
     /** The flushed downloads of each of these versions. */
@@ -155,7 +258,7 @@ public final class VersionRows {
     }
 
     static long totalDownloads(Connection c, long pluginId) throws SQLException {
-        try (PreparedStatement p = prepare(c, "SELECT COALESCE(SUM(downloads), 0) FROM versions WHERE plugin_id = ?", pluginId);
+        try (PreparedStatement p = prepare(c, "SELECT downloads FROM plugins WHERE id = ?", pluginId);
              ResultSet rs = p.executeQuery()) {
             return rs.next() ? rs.getLong(1) : 0;
         }

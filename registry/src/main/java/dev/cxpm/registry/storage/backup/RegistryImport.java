@@ -8,6 +8,7 @@ import dev.cxpm.core.format.CodexNames;
 import dev.cxpm.core.pack.Integrity;
 import dev.cxpm.registry.storage.Dialect;
 import dev.cxpm.registry.storage.JdbcDatabase;
+import dev.cxpm.registry.storage.PageRows;
 import dev.cxpm.registry.storage.PluginRows;
 import dev.cxpm.registry.storage.PublishTransaction;
 import dev.cxpm.registry.storage.Sql;
@@ -247,6 +248,7 @@ public final class RegistryImport {
         SearchWords.fillAll(c); // the target was empty: every plugin needs its words
         PluginRows.fileMissingNameVariants(c);
         VersionRows.fillAll(c); // not in an export: each version's order key is this registry's own reading of it
+        PageRows.fillTotals(c); // nor each plugin's downloads in all: the sum of its versions' counts
         reindex(c, dialect);
         if (dialect == Dialect.POSTGRES) {
             try (Statement s = c.createStatement()) {
