@@ -60,7 +60,7 @@ public final class TempPaths {
      * 100 kB each at 1,000 plugins, where the strict encoder went char by char); other text goes through the strict
      * encoder, which refuses a lone surrogate (getBytes would write '?').
      */
-    static byte[] utf8(String text) throws java.nio.charset.CharacterCodingException {
+    public static byte[] utf8(String text) throws java.nio.charset.CharacterCodingException {
         for (int i = 0, n = text.length(); i < n; i++) {
             if (Character.isSurrogate(text.charAt(i))) {
                 ByteBuffer encoded = StandardCharsets.UTF_8.newEncoder().encode(CharBuffer.wrap(text));

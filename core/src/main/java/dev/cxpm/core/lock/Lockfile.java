@@ -81,6 +81,20 @@ public final class Lockfile {
         return new Lockfile(out);
     }
 
+    /** cxpm.lock as a sync read it: what it holds, and its text (which the sync stamp records). */
+    public record Read(Lockfile lock, String text) {
+    }
+
+    /** The lockfile in this project directory with its text, or empty when it has none. */
+    public static Optional<Read> readWithTextIfPresent(Path projectDir) {
+        Path file = projectDir.resolve(FILE_NAME);
+        if (!Files.exists(file)) {
+            return Optional.empty();
+        }
+        String text = TomlSource.readText(file, RECOVER);
+        return Optional.of(new Read(parse(file, text), text));
+    }
+
     /** The lockfile in this project directory, or empty when it has none. */
     public static Optional<Lockfile> readIfPresent(Path projectDir) {
         Path file = projectDir.resolve(FILE_NAME);
@@ -300,10 +314,13 @@ public final class Lockfile {
     }
 
     /** Writes cxpm.lock atomically (temp file in the same directory, then a move). */
-    public void write(Path projectDir) {
+    /** Writes cxpm.lock in projectDir; returns the bytes written. */
+    public byte[] write(Path projectDir) {
         Path file = projectDir.resolve(FILE_NAME);
         try {
-            TempPaths.replace(file, ".cxpm.lock", toText());
+            byte[] bytes = TempPaths.utf8(toText());
+            TempPaths.replace(file, ".cxpm.lock", bytes);
+            return bytes;
         } catch (IOException e) {
             throw new UserError(UserError.Kind.IO, "cannot write " + file + ": " + e.getMessage(), null, e);
         }

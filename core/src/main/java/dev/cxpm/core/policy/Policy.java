@@ -12,6 +12,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * The policy in force: the organisation's, the user's and the project's files together. Deny wins: a deny rule at any
@@ -74,7 +75,7 @@ public final class Policy {
 
     public Evaluation marketplace(String name, MarketplaceOrigin origin) {
         Evaluation e = new Evaluation(new ArrayList<>(), new ArrayList<>());
-        checkMarketplace("marketplace " + (name.isEmpty() ? origin.text() : "`" + name + "` (" + origin.text() + ")"), origin, e);
+        checkMarketplace(() -> "marketplace " + (name.isEmpty() ? origin.text() : "`" + name + "` (" + origin.text() + ")"), origin, e);
         return e;
     }
 
@@ -83,10 +84,16 @@ public final class Policy {
         if (files.isEmpty()) {
             return e; // no rule to apply: asked once per plugin of every sync, which built each one's subject for nothing
         }
-        p.origin().ifPresent(o -> checkMarketplace(p.id() + " (marketplace " + o.text() + ")", o, e));
+        // what a refusal names (the subject, the reason) is built only when something refuses: built for every plugin and
+        // rule, it was most of a cold sync under a policy's ~50 ms in Policy.plugin at 1,000 plugins (docs/BENCHMARKS.md, wt-cold5)
         String id = p.id();
+        if (p.origin().isPresent()) {
+            MarketplaceOrigin o = p.origin().get();
+            checkMarketplace(() -> id + " (marketplace " + o.text() + ")", o, e);
+        }
         for (PolicyFile f : files) {
-            check(f.plugins(), "plugins.allow", id, f, e, v -> matchesPlugin(v, p), "the plugin is denied", "the plugin is not on the allow list");
+            check(f.plugins(), "plugins.allow", () -> id, f, e, v -> matchesPlugin(v, p), () -> "the plugin is denied",
+                    () -> "the plugin is not on the allow list");
             Rule<PluginVersion> min = f.minVersions().get(p.name());
             if (min != null) {
                 Optional<PluginVersion> v = p.version().map(PluginVersion::of);
@@ -103,8 +110,10 @@ public final class Policy {
     }
 
     private static final List<PolicyFile.SourceKind> LOCAL = List.of(PolicyFile.SourceKind.LOCAL);
+    /** values() once: each call copies the array, once per plugin and policy file. */
+    private static final PolicyFile.SourceKind[] SOURCE_KINDS = PolicyFile.SourceKind.values();
 
-    private void checkMarketplace(String subject, MarketplaceOrigin origin, Evaluation e) {
+    private void checkMarketplace(Supplier<String> subject, MarketplaceOrigin origin, Evaluation e) {
         for (PolicyFile f : files) {
             // a local marketplace (every plugin of a project's own) before the pattern switch, whose bootstrap (the class-file
             // API spinning a class) each cold sync under a policy paid, and whose ~25 classes every sync's start-up cache loads
@@ -118,21 +127,21 @@ public final class Policy {
             Where declared = null;
             for (PolicyFile.SourceKind k : kinds) {
                 PolicyFile.AllowDeny rules = f.marketplaces().get(k);
-                Optional<String> value = valueFor(k, origin);
+                Optional<String> value = rules.deny().isEmpty() ? Optional.empty() : valueFor(k, origin); // (a path's text, a host: only for a rule)
                 for (Rule<Glob> deny : rules.deny()) {
                     if (value.isPresent() && deny.value().matches(value.get())) {
                         e.applied().add(new Applied(deny.name(), deny.where(), "denies"));
-                        e.violations().add(new Violation(subject, deny.name(), deny.where(), "the marketplace source is denied"));
+                        e.violations().add(new Violation(subject.get(), deny.name(), deny.where(), "the marketplace source is denied"));
                     }
                 }
             }
-            for (PolicyFile.SourceKind k : PolicyFile.SourceKind.values()) {
+            for (PolicyFile.SourceKind k : SOURCE_KINDS) {
                 PolicyFile.AllowDeny rules = f.marketplaces().get(k);
                 if (rules.restricts()) {
                     restricts = true;
                     declared = declared == null ? rules.allowDeclared().get() : declared;
                 }
-                Optional<String> value = kinds.contains(k) ? valueFor(k, origin) : Optional.empty();
+                Optional<String> value = kinds.contains(k) && !rules.allow().isEmpty() ? valueFor(k, origin) : Optional.empty();
                 for (Rule<Glob> allow : rules.allow()) {
                     if (value.isPresent() && allow.value().matches(value.get())) {
                         admitted = true;
@@ -142,7 +151,7 @@ public final class Policy {
             }
             if (restricts && !admitted) {
                 e.applied().add(new Applied("marketplaces.allow-*", declared, "does not list it"));
-                e.violations().add(new Violation(subject, "marketplaces.allow-* of the " + f.level().word() + " policy", declared,
+                e.violations().add(new Violation(subject.get(), "marketplaces.allow-* of the " + f.level().word() + " policy", declared,
                         "the marketplace source is not on the allow list"));
             }
         }
@@ -167,12 +176,12 @@ public final class Policy {
     }
 
     /** Deny rules that match refuse; a declared allow list that nothing matches refuses too. */
-    private static void check(PolicyFile.AllowDeny rules, String allowKey, String subject, PolicyFile f, Evaluation e,
-            java.util.function.Predicate<Glob> matches, String denied, String notAllowed) {
+    private static void check(PolicyFile.AllowDeny rules, String allowKey, Supplier<String> subject, PolicyFile f, Evaluation e,
+            java.util.function.Predicate<Glob> matches, Supplier<String> denied, Supplier<String> notAllowed) {
         for (Rule<Glob> deny : rules.deny()) {
             if (matches.test(deny.value())) {
                 e.applied().add(new Applied(deny.name(), deny.where(), "denies"));
-                e.violations().add(new Violation(subject, deny.name(), deny.where(), denied));
+                e.violations().add(new Violation(subject.get(), deny.name(), deny.where(), denied.get()));
             }
         }
         if (!rules.restricts()) {
@@ -188,7 +197,7 @@ public final class Policy {
         if (!admitted) {
             Where at = rules.allowDeclared().get();
             e.applied().add(new Applied(allowKey, at, "does not list it"));
-            e.violations().add(new Violation(subject, allowKey + " of the " + f.level().word() + " policy", at, notAllowed));
+            e.violations().add(new Violation(subject.get(), allowKey + " of the " + f.level().word() + " policy", at, notAllowed.get()));
         }
     }
 
@@ -201,19 +210,20 @@ public final class Policy {
         List<Hook> hooks = plugin.hooks();
         for (PolicyFile f : files) {
             for (McpServer s : servers.values()) {
-                String subject = id + " MCP server `" + PolicyFile.clean(s.name()) + "`"; // names from the plugin's files: no escapes to the terminal
+                // names from the plugin's files: no escapes to the terminal
+                Supplier<String> subject = () -> id + " MCP server `" + PolicyFile.clean(s.name()) + "`";
                 if (s.command().isPresent()) {
                     String command = s.command().get().strip();
                     String base = command.substring(command.lastIndexOf('/') + 1);
                     check(f.mcpCommands(), "mcp.allow-commands", subject, f, e,
                             g -> g.text().contains("/") ? g.matches(command) : g.matches(base),
-                            "the command is denied", "the command `" + PolicyFile.clean(command) + "` is not an allowed executable");
+                            () -> "the command is denied", () -> "the command `" + PolicyFile.clean(command) + "` is not an allowed executable");
                     if (f.denyUnpinned().map(Rule::value).orElse(false)) {
                         Rule<Boolean> rule = f.denyUnpinned().get();
                         Optional<String> unpinned = UnpinnedPackage.of(base, s.args());
                         if (unpinned.isPresent()) {
                             e.applied().add(new Applied(rule.name(), rule.where(), "denies"));
-                            e.violations().add(new Violation(subject, rule.name(), rule.where(), "it runs `" + base + "` on the unpinned package `"
+                            e.violations().add(new Violation(subject.get(), rule.name(), rule.where(), "it runs `" + base + "` on the unpinned package `"
                                     + PolicyFile.clean(unpinned.get()) + "`, fetched anew at each start (pin an exact version)"));
                         }
                     }
@@ -231,7 +241,7 @@ public final class Policy {
         }
     }
 
-    private static void checkUrl(String subject, String url, PolicyFile f, Evaluation e) {
+    private static void checkUrl(Supplier<String> subject, String url, PolicyFile f, Evaluation e) {
         URI uri;
         try {
             uri = URI.create(url.strip());
@@ -243,10 +253,10 @@ public final class Policy {
         if (f.httpsOnly().map(Rule::value).orElse(false) && !scheme.equals("https")) {
             Rule<Boolean> rule = f.httpsOnly().get();
             e.applied().add(new Applied(rule.name(), rule.where(), "denies"));
-            e.violations().add(new Violation(subject, rule.name(), rule.where(), "its URL `" + PolicyFile.clean(url) + "` is not HTTPS"));
+            e.violations().add(new Violation(subject.get(), rule.name(), rule.where(), "its URL `" + PolicyFile.clean(url) + "` is not HTTPS"));
         }
         check(f.mcpHosts(), "mcp.allow-hosts", subject, f, e, g -> g.matches(host),
-                "its host `" + PolicyFile.clean(host) + "` is denied", "its host `" + PolicyFile.clean(host) + "` is not an allowed MCP host");
+                () -> "its host `" + PolicyFile.clean(host) + "` is denied", () -> "its host `" + PolicyFile.clean(host) + "` is not an allowed MCP host");
     }
 
     /**

@@ -146,7 +146,7 @@ public final class ProjectSync {
     private Result sync(Optional<ProjectManifest> project, Options options) {
         try {
             ProjectManifest manifest;
-            Optional<Lockfile> existing;
+            Optional<Lockfile.Read> existing;
             // cxpm.lock is read (parsed, its entries checked) on a worker while this thread reads cxpm.toml and asks the
             // policy about what it declares: neither needs the other, and the lock's read was a serial stretch of every
             // sync (5-8 ms at 1,000 plugins). Taken after both, so a failure of either is thrown first, as before; a
@@ -155,7 +155,7 @@ public final class ProjectSync {
             // interrupts a job still running, and a read-ahead stopped half-way (a loaded machine, the lock read first)
             // was thrown away to be read again by index, after making an error of the interrupted read.
             try (SmallPool beside = SmallPool.besideCaller()) {
-                java.util.concurrent.Future<Optional<Lockfile>> lock = beside.submit(() -> Lockfile.readIfPresent(projectDir));
+                java.util.concurrent.Future<Optional<Lockfile.Read>> lock = beside.submit(() -> Lockfile.readWithTextIfPresent(projectDir));
                 manifest = project.isPresent() ? project.get() : ProjectManifest.read(projectDir);
                 ProjectManifest declared = manifest;
                 java.util.concurrent.Future<Void> marketplaces = beside.submit(() -> { // for the index, on the other worker meanwhile
@@ -166,7 +166,9 @@ public final class ProjectSync {
                 existing = SmallPool.result(lock);
                 SmallPool.result(marketplaces);
             }
-            return doSync(manifest, existing, options);
+            // (no method references: each is linked at run time on a cold JVM)
+            return existing.isPresent() ? doSync(manifest, Optional.of(existing.get().lock()), Optional.of(existing.get().text()), options)
+                    : doSync(manifest, Optional.empty(), Optional.empty(), options);
         } finally {
             remoteSources.close();
         }
@@ -190,7 +192,8 @@ public final class ProjectSync {
         gate.check(java.util.Collections.unmodifiableList(candidates));
     }
 
-    private Result doSync(ProjectManifest project, Optional<Lockfile> existing, Options options) {
+    /** existing: cxpm.lock as read, and existingText its text (which the stamp records while the file is not written again). */
+    private Result doSync(ProjectManifest project, Optional<Lockfile> existing, Optional<String> existingText, Options options) {
         List<String> disagreements = existing.map(l -> LockCheck.disagreements(project, l))
                 .orElse(List.of("there is no cxpm.lock yet"));
         if (options.frozen() && !disagreements.isEmpty()) {
@@ -226,11 +229,12 @@ public final class ProjectSync {
         SyncState state = SyncState.read(home);
         CodexConfig config = home.config();
         StoreFill.Plan plan = fill.fill(lock, state, options, lazyIndex);
-        return placeAndRecord(project, options, existing, lock, state, config, plan, lazyIndex, index, origins);
+        return placeAndRecord(project, options, existing, existingText, lock, state, config, plan, lazyIndex, index, origins);
     }
 
     /** Phase 2's checks on the unpacked content (prerequisites, policy, approvals), then phase 3 and the lockfile. */
-    private Result placeAndRecord(ProjectManifest project, Options options, Optional<Lockfile> existing, Lockfile lock, SyncState state,
+    private Result placeAndRecord(ProjectManifest project, Options options, Optional<Lockfile> existing, Optional<String> existingText,
+            Lockfile lock, SyncState state,
             CodexConfig config, StoreFill.Plan plan, java.util.function.Supplier<ProjectIndex> lazyIndex, ProjectIndex[] index,
             Map<String, Origin> origins) {
         List<LockedPlugin> toInstall = plan.toInstall();
@@ -240,10 +244,8 @@ public final class ProjectSync {
         if (toInstall.isEmpty() && apply.nothingToChange(project, lock, state, config)) {
             lock = approvals.check(existing, lock, fill.unpacked(plan), options.frozen(), consent);
             boolean written = changed(existing, lock);
-            if (written) {
-                lock.write(projectDir);
-            }
-            SyncStamp.write(projectDir, home, lock, policyFiles());
+            byte[] lockBytes = written ? lock.write(projectDir) : null;
+            stamp(project, lock, existingText, lockBytes, state);
             return new Result(lock, written, lockChanges, List.of(), fill.leftOut(), MissingPrerequisites.none(),
                     unreachable(index[0])); // the no-op path: no home lock, no home writes
         }
@@ -259,11 +261,12 @@ public final class ProjectSync {
         // Phase 3: apply, under the home lock.
         List<Change> changes = apply.underHomeLock(project, lock, toInstall, plan.repairs(), plan.trees(), state, lazyIndex);
         boolean written = false;
+        byte[] lockBytes = null;
         if (changed(existing, lock)) {
-            lock.write(projectDir);
+            lockBytes = lock.write(projectDir);
             written = true;
         }
-        SyncStamp.write(projectDir, home, lock, policyFiles());
+        stamp(project, lock, existingText, lockBytes, state);
         return new Result(lock, written, lockChanges, changes, fill.leftOut(), missing, unreachable(index[0]));
     }
 
@@ -294,6 +297,26 @@ public final class ProjectSync {
     /** Whether cxpm.lock must be written: there is none, or lock's text is not its (the lockfile read, unchanged, is not written out again to be compared). */
     private static boolean changed(Optional<Lockfile> existing, Lockfile lock) {
         return existing.isEmpty() || existing.get() != lock && !existing.get().toText().equals(lock.toText());
+    }
+
+    /**
+     * The stamp of this sync, from the bytes it worked from rather than the files read again (SyncStamp.write says why):
+     * cxpm.toml as the manifest synced to; cxpm.lock as written (lockBytes), else as read (the lock not written is the one
+     * read, or has its text: changed); the sync state as written, when it was. Reading cxpm.toml and cxpm.lock again was
+     * ~10 ms of a cold sync --frozen of 1,000 plugins' main thread (docs/BENCHMARKS.md, wt-cold5).
+     */
+    private void stamp(ProjectManifest project, Lockfile lock, Optional<String> existingText, byte[] lockBytes, SyncState state) {
+        Map<Path, byte[]> known = new java.util.HashMap<>();
+        known.put(projectDir.resolve(ProjectManifest.FILE_NAME), project.text().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        if (lockBytes != null || existingText.isPresent()) {
+            known.put(projectDir.resolve(Lockfile.FILE_NAME),
+                    lockBytes != null ? lockBytes : existingText.get().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        Optional<byte[]> stateBytes = state.written();
+        if (stateBytes.isPresent()) {
+            known.put(SyncState.fileOf(home), stateBytes.get());
+        }
+        SyncStamp.write(projectDir, home, lock, policyFiles(), known);
     }
 
     /** What decides the policy this sync was checked under, for the stamp (none when local files cannot decide it). */

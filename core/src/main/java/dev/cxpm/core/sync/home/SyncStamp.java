@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -113,13 +114,24 @@ public final class SyncStamp {
      * saves time.
      */
     public static void write(Path projectDir, CodexHome home, Lockfile lock, List<Path> policyFiles) {
+        write(projectDir, home, lock, policyFiles, Map.of());
+    }
+
+    /**
+     * As {@link #write(Path, CodexHome, Lockfile, List)}, with the bytes of covered files that the sync itself read or
+     * wrote (cxpm.toml and cxpm.lock as it parsed or wrote them, the sync state it wrote), which the stamp records instead
+     * of reading those files again: a stamp must describe what the sync worked from. Read again at the end, a file edited
+     * while the sync ran was recorded with its new bytes, vouching for a home synced to the old ones; from the sync's own
+     * bytes, such a file no longer matches the stamp and the next sync runs the full check. Files not given are read now.
+     */
+    public static void write(Path projectDir, CodexHome home, Lockfile lock, List<Path> policyFiles, Map<Path, byte[]> known) {
         try {
             // every part first, then one array of their size: no buffer grown by doublings and copied out again (the
             // stamp of a sync of 1,000 plugins is ~700 kB)
             List<byte[]> parts = new ArrayList<>();
             parts.add((HEADER + "\n").getBytes(StandardCharsets.UTF_8));
             for (Path f : covered(projectDir, home, policyFiles)) {
-                byte[] bytes = current(f);
+                byte[] bytes = known.containsKey(f) ? known.get(f) : current(f);
                 String entry = bytes == null ? "absent"
                         : f.equals(home.configFile()) ? "sha512 " + sha512(bytes) : "bytes " + bytes.length;
                 parts.add((f + "\t" + entry + "\n").getBytes(StandardCharsets.UTF_8));

@@ -34,6 +34,8 @@ public final class SyncState {
 
     private final Path file;
     private final Map<String, Entry> plugins;
+    /** The bytes this state last wrote to its file, null before it writes: what the sync stamp records of it. */
+    private byte[] written;
 
     private SyncState(Path file, Map<String, Entry> plugins) {
         this.file = file;
@@ -101,6 +103,11 @@ public final class SyncState {
         write(contents());
     }
 
+    /** The bytes this state last wrote to its file, when it wrote it. */
+    public Optional<byte[]> written() {
+        return Optional.ofNullable(written);
+    }
+
     /** The file's contents as the state is now: by hand ({@link #plainBytes}) or else through the tree. */
     public record Contents(byte[] plain, String tree) {
     }
@@ -118,11 +125,9 @@ public final class SyncState {
     public void write(Contents contents) {
         try {
             Files.createDirectories(file.getParent());
-            if (contents.plain() != null) {
-                TempPaths.replace(file, ".sync-state", contents.plain());
-            } else {
-                TempPaths.replace(file, ".sync-state", contents.tree());
-            }
+            byte[] bytes = contents.plain() != null ? contents.plain() : TempPaths.utf8(contents.tree());
+            TempPaths.replace(file, ".sync-state", bytes);
+            written = bytes;
         } catch (IOException e) {
             throw new UserError(UserError.Kind.IO, "cannot write " + file + ": " + e.getMessage(), null, e);
         }
@@ -140,10 +145,19 @@ public final class SyncState {
             return null;
         }
         String nl = System.lineSeparator();
-        StringBuilder b = new StringBuilder(plugins.size() * 220);
-        b.append('{').append(nl).append("  \"plugins\" : {");
+        String head = "{" + nl + "  \"plugins\" : {";
+        String key = nl + "    \"";
+        String version = "\" : {" + nl + "      \"version\" : \"";
+        String integrity = "\"," + nl + "      \"integrity\" : \"";
+        String project = "\"," + nl + "      \"project\" : \"";
+        String end = "\"" + nl + "    }";
+        String tail = nl + "  }" + nl + "}";
+        // One pass to check every string and add up the size, one to copy them into an array of that size: built in a
+        // StringBuilder (sized short of the text, so grown once), made a String, then encoded, the text was copied three
+        // times, ~14 ms of a cold sync of 1,000's main thread for its two writes (docs/BENCHMARKS.md, wt-cold5)
+        long size = head.length() + tail.length() + (plugins.size() - 1L)
+                + (long) plugins.size() * (key.length() + version.length() + integrity.length() + project.length() + end.length());
         String plainProject = null; // the project path last found plain: every entry of a sync names the same one
-        boolean first = true;
         for (Map.Entry<String, Entry> e : plugins.entrySet()) {
             Entry v = e.getValue();
             if (!plain(e.getKey()) || !plain(v.version()) || !plain(v.integrity())) {
@@ -155,15 +169,43 @@ public final class SyncState {
                 }
                 plainProject = v.project();
             }
-            b.append(first ? "" : ",").append(nl).append("    \"").append(e.getKey()).append("\" : {").append(nl)
-                    .append("      \"version\" : \"").append(v.version()).append("\",").append(nl)
-                    .append("      \"integrity\" : \"").append(v.integrity()).append("\",").append(nl)
-                    .append("      \"project\" : \"").append(v.project()).append('"').append(nl)
-                    .append("    }");
+            size += e.getKey().length() + v.version().length() + v.integrity().length() + v.project().length();
+        }
+        if (size > Integer.MAX_VALUE - 8) {
+            return null;
+        }
+        byte[] b = new byte[(int) size];
+        int at = ascii(b, 0, head);
+        boolean first = true;
+        for (Map.Entry<String, Entry> e : plugins.entrySet()) {
+            Entry v = e.getValue();
+            if (!first) {
+                b[at++] = ',';
+            }
+            at = ascii(b, at, key);
+            at = ascii(b, at, e.getKey());
+            at = ascii(b, at, version);
+            at = ascii(b, at, v.version());
+            at = ascii(b, at, integrity);
+            at = ascii(b, at, v.integrity());
+            at = ascii(b, at, project);
+            at = ascii(b, at, v.project());
+            at = ascii(b, at, end);
             first = false;
         }
-        b.append(nl).append("  }").append(nl).append('}');
-        return b.toString().getBytes(StandardCharsets.US_ASCII);
+        ascii(b, at, tail);
+        return b;
+    }
+
+    /**
+     * Copies s, printable ASCII ({@link #plain}, or this class's own punctuation and the line separator), into b at at;
+     * returns where it ends. String's copy of its chars' low bytes, exact for ASCII (deprecated for what it does to other
+     * chars), is one array copy of a Latin-1 string.
+     */
+    @SuppressWarnings("deprecation")
+    private static int ascii(byte[] b, int at, String s) {
+        s.getBytes(0, s.length(), b, at);
+        return at + s.length();
     }
 
     /** Whether Jackson writes s as it is between quotes, and its UTF-8 is its chars: printable ASCII but a quote or a backslash. */

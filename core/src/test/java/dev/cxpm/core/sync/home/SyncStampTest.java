@@ -75,6 +75,24 @@ class SyncStampTest {
     }
 
     @Test
+    void aStampOfTheBytesTheSyncWorkedFromDoesNotVouchForFilesEditedSince() throws IOException {
+        // a sync read cxpm.toml and cxpm.lock at its start and wrote the sync state; each file then changed before the stamp
+        // was written (an editor saving, a git checkout): the stamp describes what the sync worked from, so it is stale
+        byte[] toml = Files.readAllBytes(project.resolve("cxpm.toml"));
+        byte[] lockBytes = Files.readAllBytes(project.resolve("cxpm.lock"));
+        byte[] state = Files.readAllBytes(SyncState.fileOf(home));
+        for (Path f : List.of(project.resolve("cxpm.toml"), project.resolve("cxpm.lock"), SyncState.fileOf(home))) {
+            String before = Files.readString(f);
+            Files.writeString(f, before + " ");
+            SyncStamp.write(project, home, lock, List.of(),
+                    java.util.Map.of(project.resolve("cxpm.toml"), toml, project.resolve("cxpm.lock"), lockBytes, SyncState.fileOf(home), state));
+            assertThat(SyncStamp.upToDate(project, home)).as(f.toString()).isEmpty();
+            Files.writeString(f, before);
+            assertThat(SyncStamp.upToDate(project, home)).as(f.toString()).contains(1);
+        }
+    }
+
+    @Test
     void config_tomlIsVouchedForByItsHashNotCopied() throws IOException {
         Files.writeString(home.configFile(), "[mcp_servers.gh.env]\nGITHUB_TOKEN = \"ghp_not-to-be-copied\"\n");
         SyncStamp.write(project, home, lock, List.of());
