@@ -9,7 +9,7 @@ n="${1:-1000}"; idle="${2:-15}"
 "$root/cxpm" --version >/dev/null # builds the jar and its start-up cache when missing or stale
 t="$(mktemp -d)"
 daemon_file="$(CXPM_DAEMON=where "$root/cxpm")"
-daemon_pid() { pgrep -f "dev.cxpm.cli.Daemon $daemon_file" | head -1; }
+daemon_pid() { pgrep -f "dev.cxpm.cli.(daemon.)?Daemon $daemon_file" | head -1; }
 stop_daemon() { local p; p="$(daemon_pid)"; [[ -z "$p" ]] || kill "$p"; } # by its pid: only this checkout's daemon
 trap 'stop_daemon 2>/dev/null || true; rm -rf "$t"' EXIT
 stop_daemon 2>/dev/null || true

@@ -13,7 +13,7 @@ rounds="${1:-5}"
 "$root/cxpm" --version >/dev/null # builds the jar and its start-up cache when missing or stale
 t="$(mktemp -d)"
 daemon_file="$(CXPM_DAEMON=where "$root/cxpm")"
-daemon_pid() { pgrep -f "dev.cxpm.cli.Daemon $daemon_file" | head -1; }
+daemon_pid() { pgrep -f "dev.cxpm.cli.(daemon.)?Daemon $daemon_file" | head -1; }
 stop_daemon() { local p; p="$(daemon_pid)"; [[ -z "$p" ]] || kill "$p"; for _ in $(seq 50); do [[ -z "$(daemon_pid)" ]] && break; sleep 0.1; done; }
 trap 'stop_daemon 2>/dev/null || true; rm -rf "$t"' EXIT
 export HOME="$t/home" CODEX_HOME="$t/codex"; unset CI; mkdir -p "$HOME"

@@ -12,7 +12,7 @@ cos = {"old": os.path.abspath(old), "new": os.path.abspath(new)}
 tck = os.sysconf("SC_CLK_TCK")
 
 def daemon_cpu(co):
-    pids = subprocess.run(["pgrep", "-f", f"cp {co}/cli/target/cxpm.jar dev.cxpm.cli.Daemon"], capture_output=True, text=True).stdout.split()
+    pids = subprocess.run(["pgrep", "-f", f"cp {co}/cli/target/cxpm.jar dev.cxpm.cli.(daemon.)?Daemon"], capture_output=True, text=True).stdout.split()
     if not pids:
         return 0
     f = open(f"/proc/{pids[0]}/stat").read().rsplit(")", 1)[1].split()

@@ -66,7 +66,7 @@ def daemon_cpu(daemon_file):
     for pid in filter(str.isdigit, os.listdir("/proc")):
         try:
             cmd = open(f"/proc/{pid}/cmdline", "rb").read().split(b"\0")
-            if b"dev.cxpm.cli.Daemon" in cmd and daemon_file.encode() in cmd:
+            if {b"dev.cxpm.cli.Daemon", b"dev.cxpm.cli.daemon.Daemon"} & set(cmd) and daemon_file.encode() in cmd:
                 f = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
                 return (int(f[11]) + int(f[12])) * 1000 / tick
         except OSError:

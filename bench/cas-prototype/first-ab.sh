@@ -7,7 +7,7 @@ P=~/.cache/cxpm-bench/pnpm-12.4.2/node_modules/.bin/pnpm
 mkdir -p /tmp/trash
 $A/cxpm --version >/dev/null; $B/cxpm --version >/dev/null # builds when stale, starts each daemon
 [[ -d $d/project-firstA ]] || cp -r $d/project-first $d/project-firstA
-dpid() { pgrep -f "dev.cxpm.cli.Daemon .*$1/cli/target/cxpm.jar" | head -1; }
+dpid() { pgrep -f "dev.cxpm.cli.(daemon.)?Daemon .*$1/cli/target/cxpm.jar" | head -1; }
 cpu() { awk '{print ($14+$15)*10}' /proc/$1/stat; }
 gone() { for x in "$@"; do [[ -e $x ]] && mv $x /tmp/trash/f-$RANDOM$RANDOM; done; }
 run() { # checkout project store home

@@ -46,7 +46,7 @@ public final class AotTraining {
     }
 
     /** Runs the everyday commands once, in a temp dir removed afterwards; also how the daemon warms up at spawn. */
-    static void train() throws IOException {
+    public static void train() throws IOException {
         sweep(Path.of(System.getProperty("java.io.tmpdir")));
         Path dir = Files.createTempDirectory("cxpm-aot-training");
         // A daemon stopped while it warms up (SIGTERM, or System.exit) runs its shutdown hooks, not this method's

@@ -23,7 +23,7 @@ public final class ExitCodes {
     /** A plugin would run code that is not approved ({@code cxpm approve}); nothing was written. */
     static final int UNAPPROVED = 9;
     /** A bug in cxpm: an unexpected exception. */
-    static final int INTERNAL = 70;
+    public static final int INTERNAL = 70;
     /**
      * The reader of stdout went away before all of it was written ({@code cxpm search x | head -1}): 128 + SIGPIPE, how
      * git and other Unix tools end then, on every path (a JVM of its own, which ignores the signal, and the launcher

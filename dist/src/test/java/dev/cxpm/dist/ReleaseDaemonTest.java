@@ -92,7 +92,7 @@ class ReleaseDaemonTest {
 
     private List<ProcessHandle> daemons() {
         return ProcessHandle.allProcesses()
-                .filter(p -> p.info().arguments().map(a -> List.of(a).contains("dev.cxpm.cli.Daemon") && List.of(a).contains(daemonFile.toString()))
+                .filter(p -> p.info().arguments().map(a -> List.of(a).contains("dev.cxpm.cli.daemon.Daemon") && List.of(a).contains(daemonFile.toString()))
                         .orElse(false))
                 .toList();
     }

@@ -5,19 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cxpm.registry.publish.PluginArchive;
-import java.io.BufferedReader;
+import dev.cxpm.testkit.SmallHeapServer;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -121,30 +115,15 @@ class ArchiveLimitsTest {
         List<byte[]> bombs = List.of(zeros.bytes(), links.bytes(), TestArchive.plugin("longname", "1.0.0").longName(100L << 20).bytes(),
                 TestArchive.plugin("pax", "1.0.0").paxName(100 << 20).bytes());
 
-        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx64m",
-                "-XX:+ExitOnOutOfMemoryError", "-cp", System.getProperty("java.class.path"), SmallHeapRegistry.class.getName(), own.toString())
-                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-            URI url = URI.create(out.readLine().substring(4));
-            String token = out.readLine().substring(6);
-            HttpClient http = HttpClient.newHttpClient();
+        try (SmallHeapServer server = SmallHeapServer.start(SmallHeapRegistry.class, "64m", own.toString())) {
             List<Integer> codes = new ArrayList<>();
             for (byte[] bomb : bombs) {
-                codes.add(http.send(HttpRequest.newBuilder(url.resolve("/api/v1/plugins")).PUT(HttpRequest.BodyPublishers.ofByteArray(bomb))
-                        .header("Authorization", "Bearer " + token).timeout(Duration.ofMinutes(2)).build(),
-                        HttpResponse.BodyHandlers.ofString()).statusCode());
+                codes.add(server.put("/api/v1/plugins", bomb).statusCode());
             }
             assertThat(codes).containsExactly(400, 400, 400, 400);
-            HttpResponse<String> ok = http.send(HttpRequest.newBuilder(url.resolve("/api/v1/plugins"))
-                    .PUT(HttpRequest.BodyPublishers.ofByteArray(TestArchive.plugin("fine", "1.0.0").bytes()))
-                    .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> ok = server.put("/api/v1/plugins", TestArchive.plugin("fine", "1.0.0").bytes());
             assertThat(ok.statusCode()).as(ok.body()).isEqualTo(201);
-            assertThat(p.isAlive()).as("the 64 MiB server is still up (it exits on OutOfMemoryError)").isTrue();
-        } finally {
-            p.getOutputStream().close();
-            if (!p.waitFor(30, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-            }
+            assertThat(server.isAlive()).as("the 64 MiB server is still up (it exits on OutOfMemoryError)").isTrue();
         }
     }
 }

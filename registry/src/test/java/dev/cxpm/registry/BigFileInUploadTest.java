@@ -2,19 +2,12 @@ package dev.cxpm.registry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
+import dev.cxpm.testkit.SmallHeapServer;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -49,17 +42,10 @@ class BigFileInUploadTest {
         for (String p : paths) {
             uploads.put(p, with("big" + i++, p).bytes());
         }
-        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx64m",
-                "-XX:+ExitOnOutOfMemoryError", "-cp", System.getProperty("java.class.path"), SmallHeapRegistry.class.getName(), own.toString())
-                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-            URI url = URI.create(out.readLine().substring(4));
-            String token = out.readLine().substring(6);
-            HttpClient http = HttpClient.newHttpClient();
+        try (SmallHeapServer server = SmallHeapServer.start(SmallHeapRegistry.class, "64m", own.toString())) {
             Map<String, String> answers = new LinkedHashMap<>();
             for (var e : uploads.entrySet()) {
-                HttpResponse<String> r = http.send(HttpRequest.newBuilder(url.resolve("/api/v1/plugins")).PUT(HttpRequest.BodyPublishers.ofByteArray(e.getValue()))
-                        .header("Authorization", "Bearer " + token).timeout(Duration.ofMinutes(2)).build(), HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> r = server.put("/api/v1/plugins", e.getValue());
                 answers.put(e.getKey(), r.statusCode() + " " + r.body());
             }
             for (String readWhole : List.of(".codex-plugin/plugin.json", ".mcp.json", "skills/hello/SKILL.md", "commands/big.md", ".app.json",
@@ -70,12 +56,7 @@ class BigFileInUploadTest {
             for (String stored : List.of("README.md", "skills/hello/big.txt", "hooks/hooks.json", "agents/big.md")) {
                 assertThat(answers.get(stored)).as(stored).startsWith("201 ");
             }
-            assertThat(p.isAlive()).as("the 64 MiB server is still up (it exits on OutOfMemoryError)").isTrue();
-        } finally {
-            p.getOutputStream().close();
-            if (!p.waitFor(30, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-            }
+            assertThat(server.isAlive()).as("the 64 MiB server is still up (it exits on OutOfMemoryError)").isTrue();
         }
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cxpm.cli.fixtures.CliRun;
 import dev.cxpm.cli.fixtures.Fixtures;
+import dev.cxpm.testkit.GeneratedMarketplace;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,15 +42,7 @@ class SmallHeapMarketplacesTest {
         assertThat(CliRun.in(project, env, "sync", "--yes").exitCode()).isZero();
         assertThat(fx).isDirectory();
         for (int m = 1; m <= 3; m++) {
-            Path root = tmp.resolve("big-" + m);
-            Files.createDirectories(root.resolve(".agents/plugins"));
-            StringBuilder json = new StringBuilder(8_000_000).append("{\"name\":\"big-").append(m).append("\",\"plugins\":[\n");
-            for (int i = 1; i <= ENTRIES; i++) {
-                String name = String.format("tool-%06d", i);
-                json.append(i > 1 ? ",\n" : "").append("{\"name\":\"").append(name).append("\",\"source\":\"./plugins/").append(name)
-                        .append("\",\"description\":\"T").append(i).append("\"}");
-            }
-            Files.writeString(root.resolve(".agents/plugins/marketplace.json"), json.append("\n]}\n"));
+            Path root = GeneratedMarketplace.write(tmp.resolve("big-" + m), "big-" + m, ENTRIES);
             assertThat(CliRun.in(tmp, env, "marketplace", "add", root.toString()).exitCode()).isZero();
         }
     }

@@ -1,7 +1,8 @@
-package dev.cxpm.cli;
+package dev.cxpm.cli.daemon;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.cxpm.cli.ExitCodes;
 import java.io.File;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;

@@ -1,8 +1,8 @@
-package dev.cxpm.cli;
+package dev.cxpm.cli.daemon;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.cxpm.cli.LauncherCheckout.Run;
+import dev.cxpm.cli.daemon.LauncherCheckout.Run;
 import dev.cxpm.cli.fixtures.Fixtures;
 import java.io.File;
 import java.io.IOException;

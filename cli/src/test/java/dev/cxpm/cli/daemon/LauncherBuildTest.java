@@ -1,8 +1,9 @@
-package dev.cxpm.cli;
+package dev.cxpm.cli.daemon;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.cxpm.cli.LauncherCheckout.Run;
+import dev.cxpm.cli.ExitCodes;
+import dev.cxpm.cli.daemon.LauncherCheckout.Run;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

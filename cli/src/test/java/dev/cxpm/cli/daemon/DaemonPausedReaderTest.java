@@ -1,4 +1,4 @@
-package dev.cxpm.cli;
+package dev.cxpm.cli.daemon;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,9 +1,9 @@
-package dev.cxpm.cli;
+package dev.cxpm.cli.daemon;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.cxpm.cli.LauncherCheckout.Run;
+import dev.cxpm.cli.daemon.LauncherCheckout.Run;
 import dev.cxpm.cli.fixtures.CliRun;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

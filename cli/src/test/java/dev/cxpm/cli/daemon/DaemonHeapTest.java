@@ -1,8 +1,9 @@
-package dev.cxpm.cli;
+package dev.cxpm.cli.daemon;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.cxpm.cli.LauncherCheckout.Run;
+import dev.cxpm.cli.daemon.LauncherCheckout.Run;
+import dev.cxpm.testkit.GeneratedMarketplace;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -26,15 +27,7 @@ class DaemonHeapTest {
         Path tmp = c.tmp;
         c.startDaemon();
         for (int m = 1; m <= 3; m++) {
-            Path root = tmp.resolve("big-" + m);
-            Files.createDirectories(root.resolve(".agents/plugins"));
-            StringBuilder json = new StringBuilder(8_000_000).append("{\"name\":\"big-").append(m).append("\",\"plugins\":[\n");
-            for (int i = 1; i <= ENTRIES; i++) {
-                String name = String.format("tool-%06d", i);
-                json.append(i > 1 ? ",\n" : "").append("{\"name\":\"").append(name).append("\",\"source\":\"./plugins/").append(name)
-                        .append("\",\"description\":\"T").append(i).append("\"}");
-            }
-            Files.writeString(root.resolve(".agents/plugins/marketplace.json"), json.append("\n]}\n"));
+            Path root = GeneratedMarketplace.write(tmp.resolve("big-" + m), "big-" + m, ENTRIES);
             Run add = c.cxpm(c.noJvm(), "marketplace", "add", root.toString());
             assertThat(add.code()).as(add.err()).isZero();
         }

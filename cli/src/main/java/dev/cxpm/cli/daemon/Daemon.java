@@ -1,9 +1,13 @@
-package dev.cxpm.cli;
+package dev.cxpm.cli.daemon;
 
-import static dev.cxpm.cli.DaemonFrames.MAX_REQUEST;
+import static dev.cxpm.cli.daemon.DaemonFrames.MAX_REQUEST;
 
-import dev.cxpm.cli.DaemonFrames.Answer;
-import dev.cxpm.cli.DaemonFrames.Request;
+import dev.cxpm.cli.AotTraining;
+import dev.cxpm.cli.Env;
+import dev.cxpm.cli.ExitCodes;
+import dev.cxpm.cli.Main;
+import dev.cxpm.cli.daemon.DaemonFrames.Answer;
+import dev.cxpm.cli.daemon.DaemonFrames.Request;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,8 +1,8 @@
-package dev.cxpm.cli;
+package dev.cxpm.cli.daemon;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.cxpm.cli.LauncherCheckout.Run;
+import dev.cxpm.cli.daemon.LauncherCheckout.Run;
 import dev.cxpm.cli.fixtures.CliRun;
 import dev.cxpm.cli.fixtures.Fixtures;
 import dev.cxpm.cli.fixtures.TeamFixture;
@@ -100,7 +100,7 @@ class DaemonLauncherTest {
         assertThat(Files.readString(c.coldMark)).contains("dev.cxpm.cli.Main list");
         LauncherCheckout.waitUntil(() -> { // the new daemon is started in the background, so its mark may come a little later
             try {
-                return Files.readString(c.coldMark).contains("dev.cxpm.cli.Daemon");
+                return Files.readString(c.coldMark).contains("dev.cxpm.cli.daemon.Daemon");
             } catch (IOException e) {
                 return false;
             }
@@ -317,7 +317,7 @@ class DaemonLauncherTest {
             assertThat(connections).as("the old daemon was not spoken to").hasValue(0);
             LauncherCheckout.waitUntil(() -> {
                 try {
-                    return Files.readString(c.coldMark).contains("dev.cxpm.cli.Daemon " + c.daemonFile + " ");
+                    return Files.readString(c.coldMark).contains("dev.cxpm.cli.daemon.Daemon " + c.daemonFile + " ");
                 } catch (IOException e) {
                     return false;
                 }

@@ -1,4 +1,4 @@
-package dev.cxpm.cli;
+package dev.cxpm.cli.daemon;
 
 import java.io.IOException;
 import java.nio.file.FileVisitResult;

@@ -1,8 +1,8 @@
-package dev.cxpm.cli;
+package dev.cxpm.cli.daemon;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.cxpm.cli.DaemonFrames.Answer;
+import dev.cxpm.cli.daemon.DaemonFrames.Answer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
