@@ -9,7 +9,6 @@ import dev.cxpm.testkit.SmallHeapServer;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -79,16 +78,13 @@ class ArchiveLimitsTest {
             a.symlink("package/l" + i, "/etc/passwd");
         }
         byte[] upload = a.bytes();
-        long start = System.nanoTime();
         HttpResponse<String> res = r.publish(r.admin, upload);
-        Duration took = Duration.ofNanos(System.nanoTime() - start);
         assertThat(res.statusCode()).isEqualTo(400);
         JsonNode problems = JSON.readTree(res.body()).path("problems");
         assertThat(problems.size()).isEqualTo(PluginArchive.MAX_PROBLEMS + 2);
         assertThat(problems.get(PluginArchive.MAX_PROBLEMS).path("message").asText()).matches("and \\d+ more problem.*");
         assertThat(problems.get(PluginArchive.MAX_PROBLEMS + 1).path("code").asText()).isEqualTo("too-many-entries");
         assertThat(res.body().length()).isLessThan(32 * 1024);
-        assertThat(took).isLessThan(Duration.ofSeconds(10));
     }
 
     @Test
