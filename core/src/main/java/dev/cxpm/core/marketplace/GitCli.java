@@ -15,7 +15,7 @@ import java.util.regex.Pattern;
 /**
  * The system {@code git}, as Codex uses it: it honours the user's {@code ~/.gitconfig} (credentials,
  * {@code url.insteadOf}) and is fast. A missing git is a clear error, not a stack trace. It runs wholly
- * in the caller's environment and directory, never the JVM's: in the warm daemon (cli/Daemon) the JVM's
+ * in the caller's environment and directory, never the JVM's: in the warm daemon (cli/daemon/Daemon) the JVM's
  * are those of whoever started it.
  */
 public final class GitCli {
