@@ -213,30 +213,17 @@ public final class Marketplace {
             return new Marketplace(marketplaceRoot, json, name, List.of(), List.copyOf(errors), List.of());
         }
         JsonNode n = root.path("name");
-        if (n.isMissingNode() || n.isNull()) {
-            errors.add(new Finding("marketplace.name-missing", file, 1, "missing field `name`",
-                    "add a \"name\" made of ASCII letters, digits, `_` and `-`"));
-        } else if (!n.isTextual()) {
-            errors.add(new Finding("marketplace.name-type", file, json.lineOf("/name"),
-                    "invalid type: " + typeName(n) + ", expected a string for `name`", null));
-        } else {
+        Finding bad = TopLevel.nameProblem(file, n);
+        if (bad != null) {
+            errors.add(bad.line() == 0 ? bad.at(json.lineOf("/name")) : bad);
+        }
+        if (n.isTextual()) {
             name = n.asText();
-            if (!CodexNames.isMarketplaceName(name)) {
-                errors.add(new Finding("marketplace.name-invalid", file, json.lineOf("/name"),
-                        "invalid marketplace name: only ASCII letters, digits, `_`, and `-` are allowed",
-                        "rename it, e.g. \"" + CodexNames.asMarketplaceName(name) + "\""));
-            } else if (RESERVED_NAMES.contains(name)) {
-                errors.add(new Finding("marketplace.name-reserved", file, json.lineOf("/name"),
-                        "marketplace `" + name + "` is reserved and cannot be added from this source", "choose another name"));
-            }
         }
         JsonNode list = root.path("plugins");
-        if (list.isMissingNode() || list.isNull()) {
-            errors.add(new Finding("marketplace.plugins-missing", file, 1, "missing field `plugins`",
-                    "add \"plugins\": [ ... ]"));
-        } else if (!list.isArray()) {
-            errors.add(new Finding("marketplace.plugins-type", file, json.lineOf("/plugins"),
-                    "invalid type: " + typeName(list) + ", expected a sequence for `plugins`", null));
+        Finding badList = TopLevel.pluginsProblem(file, list);
+        if (badList != null) {
+            errors.add(badList.line() == 0 ? badList.at(json.lineOf("/plugins")) : badList);
         } else {
             Set<String> seen = new HashSet<>();
             MarketplaceEntries.Findings findings = new MarketplaceEntries.Collected(json, errors, skipped);

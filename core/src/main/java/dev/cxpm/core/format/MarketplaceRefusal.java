@@ -34,40 +34,21 @@ final class MarketplaceRefusal {
             return type == null ? Optional.empty() : Optional.of(Marketplace.invalid(file, new Finding("marketplace.not-object", file, 1,
                     "invalid type: " + type + ", expected a JSON object", "the manifest must be a JSON object")));
         }
-        JsonNode n = w.name;
-        String at;
-        Finding f;
-        if (n == null || n.isNull()) {
-            at = null;
-            f = new Finding("marketplace.name-missing", file, 1, "missing field `name`",
-                    "add a \"name\" made of ASCII letters, digits, `_` and `-`");
-        } else if (!n.isTextual()) {
-            at = "/name";
-            f = new Finding("marketplace.name-type", file, 0, "invalid type: " + Marketplace.typeName(n) + ", expected a string for `name`", null);
-        } else if (!CodexNames.isMarketplaceName(n.asText())) {
-            at = "/name";
-            f = new Finding("marketplace.name-invalid", file, 0, "invalid marketplace name: only ASCII letters, digits, `_`, and `-` are allowed",
-                    "rename it, e.g. \"" + CodexNames.asMarketplaceName(n.asText()) + "\"");
-        } else if (Marketplace.RESERVED_NAMES.contains(n.asText())) {
-            at = "/name";
-            f = new Finding("marketplace.name-reserved", file, 0, "marketplace `" + n.asText() + "` is reserved and cannot be added from this source",
-                    "choose another name");
-        } else if (w.plugins == null && !w.array || w.plugins != null && w.plugins.isNull()) {
-            at = null;
-            f = new Finding("marketplace.plugins-missing", file, 1, "missing field `plugins`", "add \"plugins\": [ ... ]");
-        } else if (w.plugins != null) {
+        Finding f = TopLevel.nameProblem(file, w.name);
+        String at = "/name";
+        if (f == null) {
+            f = TopLevel.pluginsProblem(file, w.pluginsAsRead());
             at = "/plugins";
-            f = new Finding("marketplace.plugins-type", file, 0,
-                    "invalid type: " + Marketplace.typeName(w.plugins) + ", expected a sequence for `plugins`", null);
-        } else {
-            at = w.at;
+        }
+        if (f == null) {
             f = w.first;
+            at = w.at;
         }
         if (f == null) {
             return Optional.empty();
         }
-        if (at != null) {
-            f = new Finding(f.code(), f.file(), StreamedFailure.lineOf(bytes, at), f.message(), f.hint());
+        if (f.line() == 0 && at != null) {
+            f = f.at(StreamedFailure.lineOf(bytes, at));
         }
         return Optional.of(Marketplace.invalid(file, f));
     }
@@ -102,65 +83,46 @@ final class MarketplaceRefusal {
     }
 
     /**
-     * What load reads of the top level, and the first whole-file error of an entry with the pointer whose line it
-     * names (an entry's findings ask the line of that pointer just before they are made).
+     * The first whole-file error of an entry, with the pointer whose line it names (an entry's findings ask the line of
+     * that pointer just before they are made).
      */
-    private static final class Walk extends MarketplaceEntries.Findings implements StreamedJson.Members {
+    private static final class Walk extends TopLevel {
         final Path file;
-        JsonNode name;
-        JsonNode plugins;
-        boolean array;
+        final FirstError firstError = new FirstError();
         Finding first;
         String at;
-        private String asked;
 
         Walk(Path file) {
             this.file = file;
         }
 
         @Override
-        public boolean wants(String key) {
-            return key.equals("name") || key.equals("interface") || key.equals("plugins");
-        }
-
-        @Override
-        public boolean elements(String key) {
-            array |= key.equals("plugins"); // asked when it is an array
-            return key.equals("plugins");
-        }
-
-        @Override
-        public void member(String key, JsonNode value) {
-            if (key.equals("name")) {
-                name = value;
-            } else if (key.equals("plugins")) {
-                plugins = value;
-            }
-        }
-
-        @Override
-        public void element(String key, int i, JsonNode e) {
+        void entry(int i, JsonNode e) {
             if (first == null) {
-                MarketplaceEntries.read(file, e, i, this, null);
+                MarketplaceEntries.read(file, e, i, firstError, null);
             }
         }
 
-        @Override
-        int lineOf(String pointer) {
-            asked = pointer;
-            return 0;
-        }
+        private final class FirstError extends MarketplaceEntries.Findings {
+            private String asked;
 
-        @Override
-        void error(Finding f) {
-            if (first == null) {
-                first = f;
-                at = asked;
+            @Override
+            int lineOf(String pointer) {
+                asked = pointer;
+                return 0;
             }
-        }
 
-        @Override
-        void skip(Finding f) {
+            @Override
+            void error(Finding f) {
+                if (first == null) {
+                    first = f;
+                    at = asked;
+                }
+            }
+
+            @Override
+            void skip(Finding f) {
+            }
         }
     }
 }
