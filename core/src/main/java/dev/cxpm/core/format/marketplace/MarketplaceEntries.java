@@ -1,9 +1,13 @@
-package dev.cxpm.core.format;
+package dev.cxpm.core.format.marketplace;
 
-import static dev.cxpm.core.format.Marketplace.typeName;
 import static dev.cxpm.core.format.OptionalFields.text;
+import static dev.cxpm.core.format.marketplace.ManifestTree.typeName;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.cxpm.core.format.CodexNames;
+import dev.cxpm.core.format.Finding;
+import dev.cxpm.core.format.PluginPaths;
+import dev.cxpm.core.format.PluginSource;
 import dev.cxpm.core.format.json.StreamedJson;
 import java.nio.file.Path;
 import java.util.Optional;

@@ -1,7 +1,8 @@
-package dev.cxpm.core.format;
+package dev.cxpm.core.format.marketplace;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cxpm.core.UserError;
+import dev.cxpm.core.format.Finding;
 import dev.cxpm.core.format.json.JsonFile;
 import dev.cxpm.core.format.json.StreamedFailure;
 import dev.cxpm.core.format.json.StreamedJson;

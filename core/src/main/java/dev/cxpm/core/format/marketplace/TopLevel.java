@@ -1,8 +1,10 @@
-package dev.cxpm.core.format;
+package dev.cxpm.core.format.marketplace;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.MissingNode;
+import dev.cxpm.core.format.CodexNames;
+import dev.cxpm.core.format.Finding;
 import dev.cxpm.core.format.json.StreamedJson;
 import java.nio.file.Path;
 
@@ -66,7 +68,7 @@ abstract class TopLevel implements StreamedJson.Members {
         }
         if (!list.isArray()) {
             return new Finding("marketplace.plugins-type", file, 0,
-                    "invalid type: " + Marketplace.typeName(list) + ", expected a sequence for `plugins`", null);
+                    "invalid type: " + ManifestTree.typeName(list) + ", expected a sequence for `plugins`", null);
         }
         return null;
     }
@@ -82,7 +84,7 @@ abstract class TopLevel implements StreamedJson.Members {
                     "add a \"name\" made of ASCII letters, digits, `_` and `-`");
         }
         if (!n.isTextual()) {
-            return new Finding("marketplace.name-type", file, line, "invalid type: " + Marketplace.typeName(n)
+            return new Finding("marketplace.name-type", file, line, "invalid type: " + ManifestTree.typeName(n)
                     + ", expected a string for `name`", null);
         }
         String name = n.asText();
