@@ -122,8 +122,8 @@ class SkillFrontMatterAsCodexTest {
         skips("aliasmapname", "---\nm: &m {k: v}\nname: *m\ndescription: about aliasmapname\n---\nb\n");
         skips("aliasself", "---\nname: &a *a\ndescription: about aliasself\n---\nb\n");
         skips("anchorbroken", "---\nname: &a [s10\ndescription: about anchorbroken\n---\nb\n");
-        // a key that is an alias, or carries an anchor: YAML's, resolved (cxpm refused all five: Jackson's YAML parser
-        // takes no alias as a key and never tells a key's anchor)
+        // a key that is an alias, or carries an anchor: YAML's, resolved (cxpm refused each alias key: Jackson's YAML
+        // parser takes none, and never tells a key's anchor; aliaskeytwice was refused for the alias, not the repeat)
         loads("aliaskeyname", "---\nx: &k name\n*k : s10\ndescription: about s10\n---\nb\n", "s10: about s10");
         loads("aliaskeydesc", "---\nname: s11\nx: &d description\n*d : about s11\n---\nb\n", "s11: about s11");
         loads("anchoredkey", "---\n&k name : s12\ndescription: about s12\n---\nb\n", "s12: about s12");
