@@ -1,5 +1,5 @@
 // wt-stream: the heap a loaded Marketplace holds after collections. java -XX:+UseSerialGC -cp "cli/target/cxpm.jar:cli/target/lib/*" bench/scale/MarketplaceHeld.java MARKETPLACE-ROOT
-import dev.cxpm.core.format.Marketplace;
+import dev.cxpm.core.format.marketplace.Marketplace;
 import java.nio.file.Path;
 public class MarketplaceHeld {
     public static void main(String[] a) throws Exception {

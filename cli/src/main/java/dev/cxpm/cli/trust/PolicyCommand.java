@@ -11,7 +11,7 @@ import dev.cxpm.cli.output.JsonOutput;
 import dev.cxpm.core.TempPaths;
 import dev.cxpm.core.UserError;
 import dev.cxpm.core.codexhome.CodexConfig;
-import dev.cxpm.core.format.MarketplaceEntry;
+import dev.cxpm.core.format.marketplace.MarketplaceEntry;
 import dev.cxpm.core.format.Plugin;
 import dev.cxpm.core.format.PluginSource;
 import dev.cxpm.core.install.Installer;

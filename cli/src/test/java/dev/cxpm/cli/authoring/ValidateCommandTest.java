@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cxpm.cli.fixtures.CliRun;
-import dev.cxpm.core.format.Marketplace;
+import dev.cxpm.core.format.marketplace.Marketplace;
 import dev.cxpm.core.format.PluginSource;
 import dev.cxpm.testkit.Shared;
 import dev.cxpm.testkit.TestFiles;

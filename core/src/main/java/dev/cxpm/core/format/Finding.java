@@ -7,4 +7,8 @@ import java.nio.file.Path;
  * whole file, or skips an entry. Carries a stable code so validation reports can use it as is.
  */
 public record Finding(String code, Path file, int line, String message, String hint) {
+    /** This finding at that line. */
+    public Finding at(int line) {
+        return new Finding(code, file, line, message, hint);
+    }
 }

@@ -9,14 +9,14 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * An optional field read leniently, as Codex reads manifests: a field of the wrong type is absent, not an error (the
- * validator reports it).
+ * An optional field read leniently, as Codex reads manifests (plugins here, marketplaces in {@code format.marketplace}):
+ * a field of the wrong type is absent, not an error (the validator reports it).
  */
-final class OptionalFields {
+public final class OptionalFields {
     private OptionalFields() {
     }
 
-    static Optional<String> text(JsonNode node) {
+    public static Optional<String> text(JsonNode node) {
         return node.isTextual() && !node.asText().isBlank() ? Optional.of(node.asText()) : Optional.empty();
     }
 

@@ -4,7 +4,7 @@ import dev.cxpm.core.EditDistance;
 import dev.cxpm.core.UserError;
 import dev.cxpm.core.codexhome.MarketplaceName;
 import dev.cxpm.core.codexhome.PluginName;
-import dev.cxpm.core.format.MarketplaceEntry;
+import dev.cxpm.core.format.marketplace.MarketplaceEntry;
 import dev.cxpm.core.marketplace.MarketplaceSource;
 import dev.cxpm.core.marketplace.Marketplaces;
 import dev.cxpm.core.registry.RegistryClient;

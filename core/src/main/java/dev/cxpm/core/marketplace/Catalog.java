@@ -1,7 +1,7 @@
 package dev.cxpm.core.marketplace;
 
-import dev.cxpm.core.format.Marketplace;
-import dev.cxpm.core.format.MarketplaceEntry;
+import dev.cxpm.core.format.marketplace.Marketplace;
+import dev.cxpm.core.format.marketplace.MarketplaceEntry;
 import dev.cxpm.core.format.Plugin;
 import dev.cxpm.core.format.PluginSource;
 import dev.cxpm.core.EditDistance;

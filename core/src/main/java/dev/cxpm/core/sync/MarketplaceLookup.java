@@ -1,8 +1,8 @@
 package dev.cxpm.core.sync;
 
 import dev.cxpm.core.UserError;
-import dev.cxpm.core.format.Marketplace;
-import dev.cxpm.core.format.MarketplaceEntry;
+import dev.cxpm.core.format.marketplace.Marketplace;
+import dev.cxpm.core.format.marketplace.MarketplaceEntry;
 import dev.cxpm.core.format.PluginSource;
 import java.nio.file.Path;
 import java.util.Collection;

@@ -2,8 +2,8 @@ package dev.cxpm.core.sync;
 
 import dev.cxpm.core.UserError;
 import dev.cxpm.core.codexhome.PluginName;
-import dev.cxpm.core.format.MarketplaceEntry;
-import dev.cxpm.core.format.InstallPolicy;
+import dev.cxpm.core.format.marketplace.MarketplaceEntry;
+import dev.cxpm.core.format.marketplace.InstallPolicy;
 import dev.cxpm.core.format.Plugin;
 import dev.cxpm.core.install.PluginTree;
 import dev.cxpm.core.format.PluginSource;

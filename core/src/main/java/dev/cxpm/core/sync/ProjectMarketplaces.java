@@ -4,7 +4,7 @@ import dev.cxpm.core.UserError;
 import dev.cxpm.core.codexhome.CodexConfig;
 import dev.cxpm.core.codexhome.CodexHome;
 import dev.cxpm.core.codexhome.MarketplaceName;
-import dev.cxpm.core.format.Marketplace;
+import dev.cxpm.core.format.marketplace.Marketplace;
 import dev.cxpm.core.marketplace.MarketplaceSource;
 import dev.cxpm.core.marketplace.Marketplaces;
 import dev.cxpm.core.marketplace.ScpLike;

@@ -2,7 +2,7 @@ package dev.cxpm.core.validate;
 
 import dev.cxpm.core.UserError;
 import dev.cxpm.core.format.ManifestKind;
-import dev.cxpm.core.format.Marketplace;
+import dev.cxpm.core.format.marketplace.Marketplace;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -3,7 +3,7 @@ package dev.cxpm.core.marketplace;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cxpm.core.codexhome.CodexHome;
-import dev.cxpm.core.format.Marketplace;
+import dev.cxpm.core.format.marketplace.Marketplace;
 import dev.cxpm.testkit.Reachable;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -2,7 +2,7 @@ package dev.cxpm.core.sync;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.cxpm.core.format.MarketplaceEntry;
+import dev.cxpm.core.format.marketplace.MarketplaceEntry;
 import dev.cxpm.testkit.Reachable;
 import java.nio.file.Files;
 import java.nio.file.Path;

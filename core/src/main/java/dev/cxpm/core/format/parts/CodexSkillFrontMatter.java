@@ -7,13 +7,15 @@ import dev.cxpm.core.PlainText;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * A SKILL.md's front matter as the real Codex CLI (0.171.0) reads it, measured with {@code codex debug prompt-input}
  * ({@code SkillFrontMatterAsCodexTest} holds the table):
  * <ul>
  * <li>a file that starts with a byte order mark, or a front matter line that does, is not loaded;</li>
- * <li>a {@code name} or {@code description} given twice is not loaded (other keys may repeat);</li>
+ * <li>a {@code name} or {@code description} given twice is not loaded (other keys may repeat), also where a key is an
+ * alias of it ({@code x: &k name} then {@code *k : s14}); an alias key naming another key is that key;</li>
  * <li>when the YAML does not parse, or {@code name} or {@code description} is a list or mapping, Codex reads it again
  * with each top-level value that holds {@code ": "}, or opens a {@code [} or {@code {} it does not close, as the text it
  * was written as ({@code name: [b6} is the skill {@code [b6}; a broken {@code x: [} line elsewhere is ignored); a value
@@ -25,6 +27,8 @@ import java.util.Optional;
  */
 final class CodexSkillFrontMatter {
     private static final String NOT_LOADED = "Codex does not load the skill until then";
+    /** The keys Codex reads from a front matter, which it refuses to find twice. */
+    private static final Set<String> ONCE = Set.of("name", "description");
 
     private CodexSkillFrontMatter() {
     }
@@ -58,8 +62,7 @@ final class CodexSkillFrontMatter {
             if (key != null && (key.equals("name") || key.equals("description"))) {
                 Integer first = seen.putIfAbsent(key, i + 1);
                 if (first != null) {
-                    return failed("`" + key + "` is given twice (lines " + first + " and " + (i + 1) + ")", i + 1,
-                            "keep one `" + key + "` line: " + NOT_LOADED);
+                    return repeated(key, first, i + 1);
                 }
             }
         }
@@ -90,7 +93,9 @@ final class CodexSkillFrontMatter {
         }
         JsonNode node;
         try {
-            node = FrontMatterYaml.read(yaml.toString());
+            node = FrontMatterYaml.read(yaml.toString(), ONCE);
+        } catch (YamlEvents.RepeatedKey e) { // given as an alias or with an anchor: the lines above did not see it
+            return repeated(e.key, e.first + 1, e.second + 1);
         } catch (JsonProcessingException e) {
             int at = e.getLocation() == null ? 0 : e.getLocation().getLineNr();
             return asText ? failed("", 0, "") : failed("front matter is not valid YAML: " + firstLine(String.valueOf(e.getMessage())),
@@ -154,6 +159,11 @@ final class CodexSkillFrontMatter {
     private static String firstLine(String message) {
         int nl = message.indexOf('\n');
         return nl > 0 ? message.substring(0, nl) : message;
+    }
+
+    private static FrontMatter repeated(String key, int first, int second) {
+        return failed("`" + key + "` is given twice (lines " + first + " and " + second + ")", second,
+                "keep one `" + key + "` line: " + NOT_LOADED);
     }
 
     private static FrontMatter failed(String why, int line, String fix) {

@@ -8,11 +8,13 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@link FrontMatterYaml} reads the plain {@code key: words} front matter by hand and leaves the rest to Jackson's
- * YAML module: on every text it reads itself the tree must be Jackson's, and it must not accept what Jackson refuses.
+ * {@link FrontMatterYaml} reads the plain {@code key: words} front matter by hand and leaves the rest to
+ * {@link YamlEvents}: on every text it reads itself the tree must be Jackson's YAML module's and the full reader's, and it
+ * must not accept what Jackson refuses.
  */
 class FrontMatterYamlTest {
     private static final ObjectMapper JACKSON = new ObjectMapper(new YAMLFactory());
@@ -85,6 +87,11 @@ class FrontMatterYamlTest {
         }
         assertThat(jackson).as("Jackson's tree of:\n%s", text).isNotNull();
         assertThat(shape(here)).as("the tree of:\n%s", text).isEqualTo(shape(jackson));
+        try {
+            assertThat(shape(here)).as("the full reader's tree of:\n%s", text).isEqualTo(shape(YamlEvents.read(text, Set.of())));
+        } catch (java.io.IOException e) {
+            throw new AssertionError("the full reader refuses:\n" + text, e);
+        }
         return true;
     }
 

@@ -1,5 +1,6 @@
-package dev.cxpm.core.format;
+package dev.cxpm.core.format.marketplace;
 
+import dev.cxpm.core.format.PluginSource;
 import java.util.Optional;
 
 /**

@@ -1,9 +1,13 @@
-package dev.cxpm.core.format;
+package dev.cxpm.core.format.marketplace;
 
-import static dev.cxpm.core.format.Marketplace.typeName;
 import static dev.cxpm.core.format.OptionalFields.text;
+import static dev.cxpm.core.format.marketplace.ManifestTree.typeName;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.cxpm.core.format.CodexNames;
+import dev.cxpm.core.format.Finding;
+import dev.cxpm.core.format.PluginPaths;
+import dev.cxpm.core.format.PluginSource;
 import dev.cxpm.core.format.json.StreamedJson;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -113,9 +117,8 @@ final class MarketplaceEntries {
             return null;
         }
         JsonNode n = c.name;
-        if (n == null || !n.isTextual() || !CodexNames.isMarketplaceName(n.asText()) || Marketplace.RESERVED_NAMES.contains(n.asText())
-                || !c.array) {
-            return null;
+        if (TopLevel.nameProblem(file, n) != null || TopLevel.pluginsProblem(file, c.pluginsAsRead()) != null) {
+            return null; // read has something to say
         }
         long[] names = java.util.Arrays.copyOf(c.hashes, c.count);
         java.util.Arrays.sort(names);
@@ -130,11 +133,8 @@ final class MarketplaceEntries {
     }
 
     /** What {@link #check} reads of the top level, and the hashes of the valid entries' names. */
-    private static final class Check implements StreamedJson.Members {
+    private static final class Check extends TopLevel {
         final Path file;
-        JsonNode name;
-        JsonNode iface;
-        boolean array;
         long[] hashes = new long[256];
         int count;
 
@@ -143,29 +143,7 @@ final class MarketplaceEntries {
         }
 
         @Override
-        public boolean wants(String key) {
-            return key.equals("name") || key.equals("interface") || key.equals("plugins");
-        }
-
-        @Override
-        public boolean elements(String key) {
-            array |= key.equals("plugins"); // asked when it is an array
-            return key.equals("plugins");
-        }
-
-        @Override
-        public void member(String key, JsonNode value) {
-            if (key.equals("name")) {
-                name = value;
-            } else if (key.equals("interface")) {
-                iface = value;
-            } else {
-                throw REJECTED; // plugins that is not an array (null included): read had something to say
-            }
-        }
-
-        @Override
-        public void element(String key, int i, JsonNode e) {
+        void entry(int i, JsonNode e) {
             Optional<MarketplaceEntry> entry = read(file, e, i, STREAMED, null);
             if (entry.isPresent()) {
                 if (count == hashes.length) {

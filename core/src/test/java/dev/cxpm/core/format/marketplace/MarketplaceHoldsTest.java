@@ -1,4 +1,4 @@
-package dev.cxpm.core.format;
+package dev.cxpm.core.format.marketplace;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,9 +1,10 @@
-package dev.cxpm.core.format;
+package dev.cxpm.core.format.marketplace;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cxpm.core.UserError;
+import dev.cxpm.core.format.PluginSource;
 import dev.cxpm.testkit.TestFiles;
 import java.nio.file.Path;
 import java.util.Optional;

@@ -1,17 +1,17 @@
-package dev.cxpm.core.format;
+package dev.cxpm.core.format.marketplace;
 
 import static dev.cxpm.core.format.OptionalFields.text;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.cxpm.core.FileText;
 import dev.cxpm.core.UserError;
+import dev.cxpm.core.format.Finding;
+import dev.cxpm.core.format.PluginSource;
 import dev.cxpm.core.format.json.JsonFile;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -72,7 +72,7 @@ public final class Marketplace {
         this.repeated = repeated;
     }
 
-    private Marketplace(Path root, JsonFile json, String name, List<MarketplaceEntry> plugins,
+    Marketplace(Path root, JsonFile json, String name, List<MarketplaceEntry> plugins,
             List<Finding> fileErrors, List<Finding> skipped) {
         this(root, json.path(), text(json.root().path("interface").path("displayName")), name, plugins, fileErrors, skipped,
                 null, null, null);
@@ -199,77 +199,9 @@ public final class Marketplace {
                 + (f.line() > 0 ? " at line " + f.line() : ""), f.hint());
     }
 
-    /** Reads a parsed manifest without throwing: whole-file errors and skipped entries are collected. */
+    /** Reads a parsed manifest without throwing: whole-file errors and skipped entries are collected ({@link ManifestTree}). */
     public static Marketplace read(Path marketplaceRoot, JsonFile json) {
-        Path file = json.path();
-        List<Finding> errors = new ArrayList<>();
-        List<Finding> skipped = new ArrayList<>();
-        List<MarketplaceEntry> entries = new ArrayList<>();
-        JsonNode root = json.root();
-        String name = "";
-        if (!root.isObject()) {
-            errors.add(new Finding("marketplace.not-object", file, 1,
-                    "invalid type: " + typeName(root) + ", expected a JSON object", "the manifest must be a JSON object"));
-            return new Marketplace(marketplaceRoot, json, name, List.of(), List.copyOf(errors), List.of());
-        }
-        JsonNode n = root.path("name");
-        if (n.isMissingNode() || n.isNull()) {
-            errors.add(new Finding("marketplace.name-missing", file, 1, "missing field `name`",
-                    "add a \"name\" made of ASCII letters, digits, `_` and `-`"));
-        } else if (!n.isTextual()) {
-            errors.add(new Finding("marketplace.name-type", file, json.lineOf("/name"),
-                    "invalid type: " + typeName(n) + ", expected a string for `name`", null));
-        } else {
-            name = n.asText();
-            if (!CodexNames.isMarketplaceName(name)) {
-                errors.add(new Finding("marketplace.name-invalid", file, json.lineOf("/name"),
-                        "invalid marketplace name: only ASCII letters, digits, `_`, and `-` are allowed",
-                        "rename it, e.g. \"" + CodexNames.asMarketplaceName(name) + "\""));
-            } else if (RESERVED_NAMES.contains(name)) {
-                errors.add(new Finding("marketplace.name-reserved", file, json.lineOf("/name"),
-                        "marketplace `" + name + "` is reserved and cannot be added from this source", "choose another name"));
-            }
-        }
-        JsonNode list = root.path("plugins");
-        if (list.isMissingNode() || list.isNull()) {
-            errors.add(new Finding("marketplace.plugins-missing", file, 1, "missing field `plugins`",
-                    "add \"plugins\": [ ... ]"));
-        } else if (!list.isArray()) {
-            errors.add(new Finding("marketplace.plugins-type", file, json.lineOf("/plugins"),
-                    "invalid type: " + typeName(list) + ", expected a sequence for `plugins`", null));
-        } else {
-            Set<String> seen = new HashSet<>();
-            MarketplaceEntries.Findings findings = new MarketplaceEntries.Collected(json, errors, skipped);
-            for (int i = 0; i < list.size(); i++) {
-                MarketplaceEntries.read(file, list.get(i), i, findings, seen).ifPresent(entries::add);
-            }
-        }
-        return new Marketplace(marketplaceRoot, json, name, List.copyOf(entries), List.copyOf(errors), List.copyOf(skipped));
-    }
-
-    static String typeName(JsonNode n) {
-        if (n.isObject()) {
-            return "map";
-        }
-        if (n.isArray()) {
-            return "sequence";
-        }
-        if (n.isTextual()) {
-            return "string";
-        }
-        if (n.isBoolean()) {
-            return "boolean";
-        }
-        if (n.isIntegralNumber()) {
-            return "integer";
-        }
-        if (n.isNumber()) {
-            return "floating point";
-        }
-        if (n.isMissingNode()) {
-            return "missing";
-        }
-        return "null";
+        return ManifestTree.read(marketplaceRoot, json);
     }
 
     public Path root() {
