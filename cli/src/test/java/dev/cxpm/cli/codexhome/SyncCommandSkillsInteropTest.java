@@ -36,27 +36,24 @@ class SyncCommandSkillsInteropTest {
         Path byCodex = tmp.resolve("codex-home-codex");
         CodexClient codex = new CodexClient(byCodex, home);
         assertThat(codex.run("plugin", "marketplace", "add", market.toString()).exitCode()).isZero();
-        for (String id : new String[] {"cmds@fx", "legacy@fx"}) {
+        for (String id : CommandSkillsInteropTest.PLUGINS) {
             CodexClient.Result add = codex.run("plugin", "add", id);
             assertThat(add.exitCode()).as(add.output()).isZero();
         }
 
         Path byCxpm = tmp.resolve("codex-home-cxpm");
         Map<String, String> env = Fixtures.env(byCxpm, home);
-        Path project = project(market, "cmds", "legacy");
+        Path project = project(market, "cmds", "legacy", "shipped", "shipfile");
         CliRun sync = CliRun.in(project, env, "sync", "--yes");
         assertThat(sync.exitCode()).as(sync.stderr()).isZero();
+        assertThat(sync.stderr()).contains("commands/linked.md is not installed (a command that is a symlink");
 
         String version = "plugins/cache/fx/cmds/1.0.0";
         Map<String, String> codexFiles = files(byCodex.resolve(version));
         assertThat(codexFiles).containsKey(SKILLS + "source-command-commit/SKILL.md");
-        assertThat(files(byCxpm.resolve(version))).isEqualTo(codexFiles);
-        // the store keeps a linked command as its file (packed so), so sync makes it a skill too, where Codex leaves the link out
-        Map<String, String> legacy = files(byCxpm.resolve("plugins/cache/fx/legacy/1.0.0"));
-        assertThat(legacy.remove("commands/linked.md")).isNotNull();
-        assertThat(legacy.remove(SKILLS + "source-command-linked/SKILL.md")).isNotNull();
-        assertThat(legacy).isEqualTo(files(byCodex.resolve("plugins/cache/fx/legacy/1.0.0")))
-                .containsKey(SKILLS + "source-command-legacy/SKILL.md");
+        // a command that is a link is packed as no file (CodexCopy), so sync makes no skill of it, as Codex leaves the link
+        // out; a shipped migrated-command-skills/ is not packed, and the placed copy holds only the skills made here
+        CommandSkillsInteropTest.assertSameCopies(byCodex, byCxpm);
 
         // the generated files are expected: no drift
         for (List<String> args : List.of(List.of("sync", "--frozen"), List.of("sync", "--verify", "--yes"), List.of("doctor"))) {
@@ -102,8 +99,8 @@ class SyncCommandSkillsInteropTest {
     }
 
     /**
-     * A plugin that ships a file where a skill goes: the placed copy's other files are the store's (hard links), and the
-     * skill replaces that one name in the copy, never the store's file behind it.
+     * A plugin that ships a file where a skill goes: the placed copy's other files are the store's (hard links), what Codex
+     * drops is not packed into the store, and the skill is a file of the copy alone.
      */
     @Test
     void theSkillsAreNewFilesOfThePlacedCopyNotWrittenIntoTheStore() throws IOException {
@@ -125,15 +122,23 @@ class SyncCommandSkillsInteropTest {
         Path inStore = storeFile(home.resolve(".cache/cxpm/store"), "commands/a.md");
         assertThat(Files.readAttributes(version.resolve("commands/a.md"), "unix:ino", LinkOption.NOFOLLOW_LINKS))
                 .as("placed by hard link").isEqualTo(Files.readAttributes(inStore, "unix:ino", LinkOption.NOFOLLOW_LINKS));
-        Path shippedInStore = storeFile(home.resolve(".cache/cxpm/store"), SKILLS + "source-command-a/SKILL.md");
-        assertThat(Files.readString(shippedInStore)).isEqualTo("shipped\n");
-        assertThat(Files.readString(version.resolve(SKILLS + "source-command-a/SKILL.md"))).startsWith("---\nname: \"source-command-a\"");
+        try (Stream<Path> inStore2 = Files.walk(home.resolve(".cache/cxpm/store"))) {
+            assertThat(inStore2.filter(f -> f.toString().contains("migrated-command-skills")))
+                    .as("what Codex drops is not packed (CodexCopy)").isEmpty();
+        }
+        Path skill = version.resolve(SKILLS + "source-command-a/SKILL.md");
+        assertThat(Files.readString(skill)).startsWith("---\nname: \"source-command-a\"");
+        assertThat(Files.getAttribute(skill, "unix:nlink", LinkOption.NOFOLLOW_LINKS)).as("a file of the copy alone").isEqualTo(1);
     }
 
     private Path project(Path market, String... plugins) throws IOException {
+        return projectIn(market, "fx", plugins);
+    }
+
+    private Path projectIn(Path market, String marketplace, String... plugins) throws IOException {
         Path project = tmp.resolve("project");
         Files.createDirectories(project);
-        StringBuilder toml = new StringBuilder("[marketplaces]\nfx = \"" + market + "\"\n\n[plugins]\n");
+        StringBuilder toml = new StringBuilder("[marketplaces]\n" + marketplace + " = \"" + market + "\"\n\n[plugins]\n");
         for (String p : plugins) {
             toml.append(p).append(" = \"^1\"\n");
         }
