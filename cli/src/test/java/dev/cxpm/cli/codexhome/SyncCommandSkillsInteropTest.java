@@ -71,31 +71,92 @@ class SyncCommandSkillsInteropTest {
         assertThat(files(byCxpm.resolve(version))).isEqualTo(codexFiles);
     }
 
-    /** The defect's repro: `codex plugin add p@mk`, then a cxpm.toml naming p and `cxpm sync --yes` deleted Codex's skills. */
+    /**
+     * `codex plugin add p@mk`, then a cxpm.toml naming p and `cxpm sync --yes`: the copy Codex made is the locked content
+     * (its command skills expected), so sync adopts it as npm keeps a matching tree: no line for it, no file placed again,
+     * the sync state and cxpm.lock written; --frozen, --json and doctor find nothing to do. (Before: `~ p@mk 1.2.0 ->
+     * 1.2.0`, and the copy replaced.)
+     */
     @Test
-    void syncOverAPluginCodexInstalledKeepsItsCommandSkills() throws IOException {
+    void syncAdoptsTheCopyCodexInstalledWhenItHoldsTheLockedContent() throws IOException {
         Path market = Fixtures.marketplace(tmp.resolve("market"), "mk", "p", "1.2.0");
         Files.createDirectories(market.resolve("plugins/p/commands"));
         Files.writeString(market.resolve("plugins/p/commands/a.md"), "---\ndescription: A\n---\n\nDo A.\n");
         Path home = tmp.resolve("home");
         Path codexHome = tmp.resolve("codex-home");
+        Path version = codexAdd(market, home, codexHome);
+        Map<String, String> byCodex = files(version);
+        assertThat(byCodex).containsKey(SKILLS + "source-command-a/SKILL.md");
+        Object inode = Files.getAttribute(version.resolve("commands/a.md"), "unix:ino", LinkOption.NOFOLLOW_LINKS);
+
+        Map<String, String> env = Fixtures.env(codexHome, home);
+        Path project = projectIn(market, "mk", "p");
+        CliRun sync = CliRun.in(project, env, "sync", "--yes");
+        assertThat(sync.exitCode()).as(sync.stderr()).isZero();
+        assertThat(sync.stdout()).doesNotContain("p@mk").contains("Already in sync: 1 plugin(s)", "Wrote cxpm.lock.");
+        assertThat(files(version)).isEqualTo(byCodex);
+        assertThat(Files.getAttribute(version.resolve("commands/a.md"), "unix:ino", LinkOption.NOFOLLOW_LINKS))
+                .as("Codex's copy kept, not placed again").isEqualTo(inode);
+        assertThat(project.resolve("cxpm.lock")).exists();
+
+        CliRun json = CliRun.in(project, env, "sync", "--frozen", "--json");
+        assertThat(json.exitCode()).as(json.stderr()).isZero();
+        assertThat(json.stdout()).contains("\"changes\" : [ ]");
+        CliRun again = CliRun.in(project, env, "sync", "--yes");
+        assertThat(again.stdout()).contains("Already in sync: 1 plugin(s)");
+        CliRun doctor = CliRun.in(project, env, "doctor");
+        assertThat(doctor.exitCode()).as(doctor.stdout() + doctor.stderr()).isZero();
+        assertThat(Files.getAttribute(version.resolve("commands/a.md"), "unix:ino", LinkOption.NOFOLLOW_LINKS)).isEqualTo(inode);
+        assertThat(new CodexClient(codexHome, home).run("plugin", "list", "--json").stdout())
+                .contains("\"pluginId\": \"p@mk\"", "\"enabled\": true");
+    }
+
+    /**
+     * The copy Codex installed is not the locked content (a file of it edited): sync places the locked one, and its line
+     * says why rather than `~ p@mk 1.2.0 -> 1.2.0` (and under --json the action is `replace`); --frozen refuses it as drift.
+     */
+    @Test
+    void syncSaysWhyItReplacesACopyOfTheSameVersionThatDiffers() throws IOException {
+        Path market = Fixtures.marketplace(tmp.resolve("market"), "mk", "p", "1.2.0");
+        Path home = tmp.resolve("home");
+        Path codexHome = tmp.resolve("codex-home");
+        Path version = codexAdd(market, home, codexHome);
+        Map<String, String> byCodex = files(version);
+        Files.writeString(version.resolve("skills/hello/SKILL.md"), "---\nname: hello\ndescription: Says goodbye\n---\nBye.\n");
+
+        Map<String, String> env = Fixtures.env(codexHome, home);
+        Path project = projectIn(market, "mk", "p");
+        CliRun sync = CliRun.in(project, env, "sync", "--yes", "--json");
+        assertThat(sync.exitCode()).as(sync.stderr()).isZero();
+        assertThat(sync.stdout()).contains("\"action\" : \"replace\"").doesNotContain("\"action\" : \"update\"");
+        assertThat(files(version)).isEqualTo(byCodex);
+        // recorded now: an edit after it is drift for --frozen
+        Files.writeString(version.resolve("skills/hello/SKILL.md"), "edited\n");
+        assertThat(CliRun.in(project, env, "sync", "--frozen").exitCode()).isNotZero();
+    }
+
+    /** The text line of a replace. */
+    @Test
+    void syncPrintsWhyItReplacesACopyOfTheSameVersion() throws IOException {
+        Path market = Fixtures.marketplace(tmp.resolve("market"), "mk", "p", "1.2.0");
+        Path home = tmp.resolve("home");
+        Path codexHome = tmp.resolve("codex-home");
+        Path version = codexAdd(market, home, codexHome);
+        Files.writeString(version.resolve("extra.txt"), "added by hand\n");
+        CliRun sync = CliRun.in(projectIn(market, "mk", "p"), Fixtures.env(codexHome, home), "sync", "--yes");
+        assertThat(sync.exitCode()).as(sync.stderr()).isZero();
+        assertThat(sync.stdout()).contains("! p@mk 1.2.0 (its files differed from the locked content; replaced)")
+                .doesNotContain("1.2.0 -> 1.2.0");
+        assertThat(version.resolve("extra.txt")).doesNotExist();
+    }
+
+    /** `codex plugin add p@mk` of market into codexHome: the installed version's directory. */
+    private static Path codexAdd(Path market, Path home, Path codexHome) {
         CodexClient codex = new CodexClient(codexHome, home);
         assertThat(codex.run("plugin", "marketplace", "add", market.toString()).exitCode()).isZero();
         CodexClient.Result add = codex.run("plugin", "add", "p@mk");
         assertThat(add.exitCode()).as(add.output()).isZero();
-        Path version = codexHome.resolve("plugins/cache/mk/p/1.2.0");
-        Map<String, String> byCodex = files(version);
-        assertThat(byCodex).containsKey(SKILLS + "source-command-a/SKILL.md");
-
-        Map<String, String> env = Fixtures.env(codexHome, home);
-        Path project = tmp.resolve("project");
-        Files.createDirectories(project);
-        Files.writeString(project.resolve("cxpm.toml"), "[marketplaces]\nmk = \"" + market + "\"\n\n[plugins]\np = \"^1\"\n");
-        CliRun sync = CliRun.in(project, env, "sync", "--yes");
-        assertThat(sync.exitCode()).as(sync.stderr()).isZero();
-        assertThat(files(version)).isEqualTo(byCodex);
-        CliRun frozen = CliRun.in(project, env, "sync", "--frozen");
-        assertThat(frozen.exitCode()).as(frozen.stderr()).isZero();
+        return codexHome.resolve("plugins/cache/mk/p/1.2.0");
     }
 
     /**
