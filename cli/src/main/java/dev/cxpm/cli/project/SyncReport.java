@@ -71,6 +71,7 @@ final class SyncReport {
                 case INSTALL -> "+ " + c.id() + " " + c.to().orElse("");
                 case UPDATE -> "~ " + c.id() + " " + c.from().orElse("?") + " -> " + c.to().orElse("");
                 case REPAIR -> "! " + c.id() + " " + c.to().orElse("") + " (files were edited; reinstalled)";
+                case REPLACE -> "! " + c.id() + " " + c.to().orElse("") + " (its files differed from the locked content; replaced)";
                 case REMOVE -> "- " + c.id() + " " + c.from().orElse("");
                 case ENABLE -> "  " + c.id() + " enabled";
                 case DISABLE -> "  " + c.id() + " disabled";

@@ -24,6 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class CommandSkillsInteropTest {
 
+    static final String SKILLS = ".codex-plugin/migrated-command-skills/";
+
     @TempDir
     Path tmp;
 
@@ -54,6 +56,17 @@ class CommandSkillsInteropTest {
         c.put("long.md", "---\ndescription: Long\n---\n\n" + "y".repeat(3700) + "\n"); // its skill: 3,883 bytes
         c.put("too-long.md", "---\ndescription: Too long\n---\n\n" + "y".repeat(3900) + "\n"); // over Codex's 4,000
         c.put("notes.txt", "---\ndescription: not markdown\n---\n\nTxt.\n");
+        // hostile names and sizes: Codex makes no skill of a name over 64 characters ("source-command-" and 49 is 64), and
+        // makes one of a command of megabytes of blank lines or of front matter (cxpm reads them as streams, bounded)
+        c.put("b".repeat(49) + ".md", "---\ndescription: 64\n---\n\nSixty-four.\n");
+        c.put("c".repeat(50) + ".md", "---\ndescription: 65\n---\n\nSixty-five.\n");
+        c.put("d".repeat(200) + ".md", "---\ndescription: 215\n---\n\nToo long a name for a file of Codex's.\n");
+        c.put("blank.md", "---\ndescription: Blank lines\n---\n" + " \n".repeat(1_500_000) + "Blanks.\n" + "\n \t".repeat(500_000));
+        c.put("big-front.md", "---\ndescription: Big front matter\nx: \"" + "y".repeat(2_000_000) + "\"\n---\n\nBig.\n");
+        c.put(".md", "---\ndescription: Hidden\n---\n\nHidden.\n"); // no extension to Codex: no skill
+        c.put("日本.md", "---\ndescription: Nothing left\n---\n\nNothing.\n"); // the name source-command, alone
+        c.put("日本/x.md", "---\ndescription: Unicode\n---\n\nUnicode.\n"); // source-command-x
+        c.put("x.md", "---\ndescription: Clash\n---\n\nClash.\n"); // source-command-x too: both left out
         return c;
     }
 
@@ -64,7 +77,7 @@ class CommandSkillsInteropTest {
         Path byCodex = tmp.resolve("codex-home-codex");
         CodexClient codex = new CodexClient(byCodex, home);
         assertThat(codex.run("plugin", "marketplace", "add", market.toString()).exitCode()).isZero();
-        for (String id : new String[] {"cmds@fx", "legacy@fx"}) {
+        for (String id : PLUGINS) {
             CodexClient.Result add = codex.run("plugin", "add", id);
             assertThat(add.exitCode()).as(add.output()).isZero();
         }
@@ -72,27 +85,31 @@ class CommandSkillsInteropTest {
         Path byCxpm = tmp.resolve("codex-home-cxpm");
         Map<String, String> env = Fixtures.env(byCxpm, home);
         assertThat(CliRun.in(tmp, env, "marketplace", "add", market.toString()).exitCode()).isZero();
-        for (String id : new String[] {"cmds@fx", "legacy@fx"}) {
+        for (String id : PLUGINS) {
             CliRun install = CliRun.in(tmp, env, "install", id);
             assertThat(install.exitCode()).as(install.stderr()).isZero();
         }
         // a Claude Code plugin without a .codex-plugin/ of its own gets one, for the skills; Codex leaves every link out of
-        // its copy (a command that is one makes no skill), cxpm installs one to a file inside the plugin as that file
-        // (SymlinkInstallTest)
-        Map<String, String> legacy = files(byCxpm.resolve("plugins/cache/fx/legacy/1.0.0"));
-        assertThat(legacy.remove("commands/linked.md")).isNotNull();
-        assertThat(legacy).isEqualTo(files(byCodex.resolve("plugins/cache/fx/legacy/1.0.0")))
-                .containsKey(".codex-plugin/migrated-command-skills/source-command-legacy/SKILL.md");
+        // its copy, and cxpm a command that is one (no file, no skill: CodexCopy); a shipped migrated-command-skills/ is
+        // dropped (whatever it holds), and only the skills made of the commands are there
+        assertSameCopies(byCodex, byCxpm);
+        assertThat(files(byCodex.resolve("plugins/cache/fx/legacy/1.0.0")))
+                .containsKey(SKILLS + "source-command-legacy/SKILL.md").doesNotContainKey("commands/linked.md");
+        assertThat(files(byCodex.resolve("plugins/cache/fx/shipped/1.0.0")).keySet().stream().filter(f -> f.startsWith(SKILLS)))
+                .containsExactly(SKILLS + "source-command-a/SKILL.md");
 
         String version = "plugins/cache/fx/cmds/1.0.0";
         Map<String, String> codexFiles = files(byCodex.resolve(version));
         assertThat(codexFiles).as("the cases still show Codex's rule").containsKeys(
+                SKILLS + "source-command-" + "b".repeat(49) + "/SKILL.md", SKILLS + "source-command-blank/SKILL.md",
+                SKILLS + "source-command-big-front/SKILL.md", SKILLS + "source-command/SKILL.md",
                 ".codex-plugin/migrated-command-skills/source-command-commit/SKILL.md",
                 ".codex-plugin/migrated-command-skills/source-command-my-cmd/SKILL.md",
                 ".codex-plugin/migrated-command-skills/source-command-sub-deep/SKILL.md")
                 .doesNotContainKeys(".codex-plugin/migrated-command-skills/source-command-args/SKILL.md",
                         ".codex-plugin/migrated-command-skills/source-command-too-long/SKILL.md",
-                        ".codex-plugin/migrated-command-skills/source-command-dup/SKILL.md");
+                        ".codex-plugin/migrated-command-skills/source-command-dup/SKILL.md",
+                        SKILLS + "source-command-" + "c".repeat(50) + "/SKILL.md", SKILLS + "source-command-x/SKILL.md");
         assertThat(files(byCxpm.resolve(version))).isEqualTo(codexFiles);
 
         // installing again over what cxpm made, or over what Codex made, changes nothing
@@ -131,9 +148,26 @@ class CommandSkillsInteropTest {
         return market(tmp);
     }
 
-    /** A marketplace fx of cmds (every case of commands()) and legacy (a Claude Code plugin: no .codex-plugin/, a command and a link to one). */
+    /** The plugins of {@link #market}, each installed by Codex and by cxpm in the tests. */
+    static final String[] PLUGINS = {"cmds@fx", "legacy@fx", "shipped@fx", "shipfile@fx"};
+
+    /**
+     * A marketplace fx of cmds (every case of commands()), legacy (a Claude Code plugin: no .codex-plugin/, a command and
+     * a link to one), shipped (ships a .codex-plugin/migrated-command-skills/ of its own, one of its skills named as the
+     * one made of its command) and shipfile (a file where that directory goes).
+     */
     static Path market(Path tmp) throws IOException {
-        Path market = Fixtures.marketplace(tmp.resolve("market"), "fx", "cmds", "1.0.0", "legacy", "1.0.0");
+        Path market = Fixtures.marketplace(tmp.resolve("market"), "fx", "cmds", "1.0.0", "legacy", "1.0.0", "shipped", "1.0.0",
+                "shipfile", "1.0.0");
+        Path shipped = market.resolve("plugins/shipped");
+        Files.createDirectories(shipped.resolve("commands"));
+        Files.writeString(shipped.resolve("commands/a.md"), "---\ndescription: A\n---\n\nDo A.\n");
+        for (String f : new String[] {"source-command-a/SKILL.md", "source-command-a/extra.txt", "mine/SKILL.md", "top.txt"}) {
+            Files.createDirectories(shipped.resolve(SKILLS + f).getParent());
+            Files.writeString(shipped.resolve(SKILLS + f), "shipped " + f + "\n");
+        }
+        Path shipfile = market.resolve("plugins/shipfile");
+        Files.writeString(shipfile.resolve(".codex-plugin/migrated-command-skills"), "not a directory\n");
         for (var e : commands().entrySet()) {
             Path f = market.resolve("plugins/cmds/commands").resolve(e.getKey());
             Files.createDirectories(f.getParent());
@@ -147,6 +181,14 @@ class CommandSkillsInteropTest {
         Files.writeString(legacy.resolve("docs/linked.md"), "---\ndescription: Linked\n---\n\nDo it.\n");
         Files.createSymbolicLink(legacy.resolve("commands/linked.md"), Path.of("../docs/linked.md"));
         return market;
+    }
+
+    /** Every plugin of {@link #PLUGINS} holds the same files with the same text in both homes. */
+    static void assertSameCopies(Path byCodex, Path byCxpm) throws IOException {
+        for (String id : PLUGINS) {
+            String version = "plugins/cache/fx/" + id.substring(0, id.indexOf('@')) + "/1.0.0";
+            assertThat(files(byCxpm.resolve(version))).as(id).isEqualTo(files(byCodex.resolve(version)));
+        }
     }
 
     /** Every file under dir by '/'-separated path, with its text. */

@@ -36,27 +36,24 @@ class SyncCommandSkillsInteropTest {
         Path byCodex = tmp.resolve("codex-home-codex");
         CodexClient codex = new CodexClient(byCodex, home);
         assertThat(codex.run("plugin", "marketplace", "add", market.toString()).exitCode()).isZero();
-        for (String id : new String[] {"cmds@fx", "legacy@fx"}) {
+        for (String id : CommandSkillsInteropTest.PLUGINS) {
             CodexClient.Result add = codex.run("plugin", "add", id);
             assertThat(add.exitCode()).as(add.output()).isZero();
         }
 
         Path byCxpm = tmp.resolve("codex-home-cxpm");
         Map<String, String> env = Fixtures.env(byCxpm, home);
-        Path project = project(market, "cmds", "legacy");
+        Path project = project(market, "cmds", "legacy", "shipped", "shipfile");
         CliRun sync = CliRun.in(project, env, "sync", "--yes");
         assertThat(sync.exitCode()).as(sync.stderr()).isZero();
+        assertThat(sync.stderr()).contains("commands/linked.md is not installed (a command that is a symlink");
 
         String version = "plugins/cache/fx/cmds/1.0.0";
         Map<String, String> codexFiles = files(byCodex.resolve(version));
         assertThat(codexFiles).containsKey(SKILLS + "source-command-commit/SKILL.md");
-        assertThat(files(byCxpm.resolve(version))).isEqualTo(codexFiles);
-        // the store keeps a linked command as its file (packed so), so sync makes it a skill too, where Codex leaves the link out
-        Map<String, String> legacy = files(byCxpm.resolve("plugins/cache/fx/legacy/1.0.0"));
-        assertThat(legacy.remove("commands/linked.md")).isNotNull();
-        assertThat(legacy.remove(SKILLS + "source-command-linked/SKILL.md")).isNotNull();
-        assertThat(legacy).isEqualTo(files(byCodex.resolve("plugins/cache/fx/legacy/1.0.0")))
-                .containsKey(SKILLS + "source-command-legacy/SKILL.md");
+        // a command that is a link is packed as no file (CodexCopy), so sync makes no skill of it, as Codex leaves the link
+        // out; a shipped migrated-command-skills/ is not packed, and the placed copy holds only the skills made here
+        CommandSkillsInteropTest.assertSameCopies(byCodex, byCxpm);
 
         // the generated files are expected: no drift
         for (List<String> args : List.of(List.of("sync", "--frozen"), List.of("sync", "--verify", "--yes"), List.of("doctor"))) {
@@ -74,36 +71,97 @@ class SyncCommandSkillsInteropTest {
         assertThat(files(byCxpm.resolve(version))).isEqualTo(codexFiles);
     }
 
-    /** The defect's repro: `codex plugin add p@mk`, then a cxpm.toml naming p and `cxpm sync --yes` deleted Codex's skills. */
+    /**
+     * `codex plugin add p@mk`, then a cxpm.toml naming p and `cxpm sync --yes`: the copy Codex made is the locked content
+     * (its command skills expected), so sync adopts it as npm keeps a matching tree: no line for it, no file placed again,
+     * the sync state and cxpm.lock written; --frozen, --json and doctor find nothing to do. (Before: `~ p@mk 1.2.0 ->
+     * 1.2.0`, and the copy replaced.)
+     */
     @Test
-    void syncOverAPluginCodexInstalledKeepsItsCommandSkills() throws IOException {
+    void syncAdoptsTheCopyCodexInstalledWhenItHoldsTheLockedContent() throws IOException {
         Path market = Fixtures.marketplace(tmp.resolve("market"), "mk", "p", "1.2.0");
         Files.createDirectories(market.resolve("plugins/p/commands"));
         Files.writeString(market.resolve("plugins/p/commands/a.md"), "---\ndescription: A\n---\n\nDo A.\n");
         Path home = tmp.resolve("home");
         Path codexHome = tmp.resolve("codex-home");
+        Path version = codexAdd(market, home, codexHome);
+        Map<String, String> byCodex = files(version);
+        assertThat(byCodex).containsKey(SKILLS + "source-command-a/SKILL.md");
+        Object inode = Files.getAttribute(version.resolve("commands/a.md"), "unix:ino", LinkOption.NOFOLLOW_LINKS);
+
+        Map<String, String> env = Fixtures.env(codexHome, home);
+        Path project = projectIn(market, "mk", "p");
+        CliRun sync = CliRun.in(project, env, "sync", "--yes");
+        assertThat(sync.exitCode()).as(sync.stderr()).isZero();
+        assertThat(sync.stdout()).doesNotContain("p@mk").contains("Already in sync: 1 plugin(s)", "Wrote cxpm.lock.");
+        assertThat(files(version)).isEqualTo(byCodex);
+        assertThat(Files.getAttribute(version.resolve("commands/a.md"), "unix:ino", LinkOption.NOFOLLOW_LINKS))
+                .as("Codex's copy kept, not placed again").isEqualTo(inode);
+        assertThat(project.resolve("cxpm.lock")).exists();
+
+        CliRun json = CliRun.in(project, env, "sync", "--frozen", "--json");
+        assertThat(json.exitCode()).as(json.stderr()).isZero();
+        assertThat(json.stdout()).contains("\"changes\" : [ ]");
+        CliRun again = CliRun.in(project, env, "sync", "--yes");
+        assertThat(again.stdout()).contains("Already in sync: 1 plugin(s)");
+        CliRun doctor = CliRun.in(project, env, "doctor");
+        assertThat(doctor.exitCode()).as(doctor.stdout() + doctor.stderr()).isZero();
+        assertThat(Files.getAttribute(version.resolve("commands/a.md"), "unix:ino", LinkOption.NOFOLLOW_LINKS)).isEqualTo(inode);
+        assertThat(new CodexClient(codexHome, home).run("plugin", "list", "--json").stdout())
+                .contains("\"pluginId\": \"p@mk\"", "\"enabled\": true");
+    }
+
+    /**
+     * The copy Codex installed is not the locked content (a file of it edited): sync places the locked one, and its line
+     * says why rather than `~ p@mk 1.2.0 -> 1.2.0` (and under --json the action is `replace`); --frozen refuses it as drift.
+     */
+    @Test
+    void syncSaysWhyItReplacesACopyOfTheSameVersionThatDiffers() throws IOException {
+        Path market = Fixtures.marketplace(tmp.resolve("market"), "mk", "p", "1.2.0");
+        Path home = tmp.resolve("home");
+        Path codexHome = tmp.resolve("codex-home");
+        Path version = codexAdd(market, home, codexHome);
+        Map<String, String> byCodex = files(version);
+        Files.writeString(version.resolve("skills/hello/SKILL.md"), "---\nname: hello\ndescription: Says goodbye\n---\nBye.\n");
+
+        Map<String, String> env = Fixtures.env(codexHome, home);
+        Path project = projectIn(market, "mk", "p");
+        CliRun sync = CliRun.in(project, env, "sync", "--yes", "--json");
+        assertThat(sync.exitCode()).as(sync.stderr()).isZero();
+        assertThat(sync.stdout()).contains("\"action\" : \"replace\"").doesNotContain("\"action\" : \"update\"");
+        assertThat(files(version)).isEqualTo(byCodex);
+        // recorded now: an edit after it is drift for --frozen
+        Files.writeString(version.resolve("skills/hello/SKILL.md"), "edited\n");
+        assertThat(CliRun.in(project, env, "sync", "--frozen").exitCode()).isNotZero();
+    }
+
+    /** The text line of a replace. */
+    @Test
+    void syncPrintsWhyItReplacesACopyOfTheSameVersion() throws IOException {
+        Path market = Fixtures.marketplace(tmp.resolve("market"), "mk", "p", "1.2.0");
+        Path home = tmp.resolve("home");
+        Path codexHome = tmp.resolve("codex-home");
+        Path version = codexAdd(market, home, codexHome);
+        Files.writeString(version.resolve("extra.txt"), "added by hand\n");
+        CliRun sync = CliRun.in(projectIn(market, "mk", "p"), Fixtures.env(codexHome, home), "sync", "--yes");
+        assertThat(sync.exitCode()).as(sync.stderr()).isZero();
+        assertThat(sync.stdout()).contains("! p@mk 1.2.0 (its files differed from the locked content; replaced)")
+                .doesNotContain("1.2.0 -> 1.2.0");
+        assertThat(version.resolve("extra.txt")).doesNotExist();
+    }
+
+    /** `codex plugin add p@mk` of market into codexHome: the installed version's directory. */
+    private static Path codexAdd(Path market, Path home, Path codexHome) {
         CodexClient codex = new CodexClient(codexHome, home);
         assertThat(codex.run("plugin", "marketplace", "add", market.toString()).exitCode()).isZero();
         CodexClient.Result add = codex.run("plugin", "add", "p@mk");
         assertThat(add.exitCode()).as(add.output()).isZero();
-        Path version = codexHome.resolve("plugins/cache/mk/p/1.2.0");
-        Map<String, String> byCodex = files(version);
-        assertThat(byCodex).containsKey(SKILLS + "source-command-a/SKILL.md");
-
-        Map<String, String> env = Fixtures.env(codexHome, home);
-        Path project = tmp.resolve("project");
-        Files.createDirectories(project);
-        Files.writeString(project.resolve("cxpm.toml"), "[marketplaces]\nmk = \"" + market + "\"\n\n[plugins]\np = \"^1\"\n");
-        CliRun sync = CliRun.in(project, env, "sync", "--yes");
-        assertThat(sync.exitCode()).as(sync.stderr()).isZero();
-        assertThat(files(version)).isEqualTo(byCodex);
-        CliRun frozen = CliRun.in(project, env, "sync", "--frozen");
-        assertThat(frozen.exitCode()).as(frozen.stderr()).isZero();
+        return codexHome.resolve("plugins/cache/mk/p/1.2.0");
     }
 
     /**
-     * A plugin that ships a file where a skill goes: the placed copy's other files are the store's (hard links), and the
-     * skill replaces that one name in the copy, never the store's file behind it.
+     * A plugin that ships a file where a skill goes: the placed copy's other files are the store's (hard links), what Codex
+     * drops is not packed into the store, and the skill is a file of the copy alone.
      */
     @Test
     void theSkillsAreNewFilesOfThePlacedCopyNotWrittenIntoTheStore() throws IOException {
@@ -125,15 +183,23 @@ class SyncCommandSkillsInteropTest {
         Path inStore = storeFile(home.resolve(".cache/cxpm/store"), "commands/a.md");
         assertThat(Files.readAttributes(version.resolve("commands/a.md"), "unix:ino", LinkOption.NOFOLLOW_LINKS))
                 .as("placed by hard link").isEqualTo(Files.readAttributes(inStore, "unix:ino", LinkOption.NOFOLLOW_LINKS));
-        Path shippedInStore = storeFile(home.resolve(".cache/cxpm/store"), SKILLS + "source-command-a/SKILL.md");
-        assertThat(Files.readString(shippedInStore)).isEqualTo("shipped\n");
-        assertThat(Files.readString(version.resolve(SKILLS + "source-command-a/SKILL.md"))).startsWith("---\nname: \"source-command-a\"");
+        try (Stream<Path> inStore2 = Files.walk(home.resolve(".cache/cxpm/store"))) {
+            assertThat(inStore2.filter(f -> f.toString().contains("migrated-command-skills")))
+                    .as("what Codex drops is not packed (CodexCopy)").isEmpty();
+        }
+        Path skill = version.resolve(SKILLS + "source-command-a/SKILL.md");
+        assertThat(Files.readString(skill)).startsWith("---\nname: \"source-command-a\"");
+        assertThat(Files.getAttribute(skill, "unix:nlink", LinkOption.NOFOLLOW_LINKS)).as("a file of the copy alone").isEqualTo(1);
     }
 
     private Path project(Path market, String... plugins) throws IOException {
+        return projectIn(market, "fx", plugins);
+    }
+
+    private Path projectIn(Path market, String marketplace, String... plugins) throws IOException {
         Path project = tmp.resolve("project");
         Files.createDirectories(project);
-        StringBuilder toml = new StringBuilder("[marketplaces]\nfx = \"" + market + "\"\n\n[plugins]\n");
+        StringBuilder toml = new StringBuilder("[marketplaces]\n" + marketplace + " = \"" + market + "\"\n\n[plugins]\n");
         for (String p : plugins) {
             toml.append(p).append(" = \"^1\"\n");
         }

@@ -3,6 +3,7 @@ package dev.cxpm.core.install;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cxpm.core.UserError;
 import dev.cxpm.core.format.parts.FrontMatter;
+import dev.cxpm.core.pack.CodexCopy;
 import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -16,6 +17,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
 
@@ -31,11 +33,14 @@ import java.util.regex.Pattern;
  * argument or expansion Codex cannot honour ({@code $ARGUMENTS}, {@code $0}-{@code $9}, {@code {{}, {@code !`},
  * {@code ! `}, or an {@code @file} reference: an {@code @} at a line's start or after a blank, followed by a non-blank).
  * The skill's text must come to at most 4,000 bytes. The skill's name is {@code source-command-} and the command's path (without {@code .md}) in lower-case ASCII letters and
- * digits, every other run of characters one {@code -} (trimmed); two commands that come to the same name are both left out.
+ * digits, every other run of characters one {@code -} (trimmed), at most 64 characters (a longer one makes no skill); two
+ * commands that come to the same name are both left out. A command's size does not decide (Codex makes a skill of one of
+ * megabytes of blank lines or front matter), so commands are read as streams, in bounded memory. Codex drops a
+ * {@code .codex-plugin/migrated-command-skills} the plugin ships ({@link CodexCopy}): only the skills made here are there.
  */
 public final class CommandSkills {
     /** Where in an installed plugin the skills go, '/'-separated. */
-    public static final String DIR = ".codex-plugin/migrated-command-skills";
+    public static final String DIR = CodexCopy.COMMAND_SKILLS;
     private static final String PREFIX = "source-command";
 
     /** The rule's patterns, compiled only when a command is read: sync places plugins without commands through this class. */
@@ -46,8 +51,10 @@ public final class CommandSkills {
 
     /** The largest SKILL.md Codex writes (bytes): a command whose skill would be longer makes none. */
     private static final int MAX_SKILL = 4000;
-    /** A command file larger than this is not read: its skill could only be over MAX_SKILL. */
-    private static final long MAX_COMMAND = 1 << 20;
+    /** The longest front matter (characters) read: a command's description fits in a skill, and Codex's YAML reader takes a few MB. */
+    private static final int MAX_FRONT_MATTER = 4 << 20;
+    /** The longest skill name Codex writes (ASCII characters): a command whose name would be longer makes none. */
+    private static final int MAX_NAME = 64;
 
     private CommandSkills() {
     }
@@ -56,7 +63,7 @@ public final class CommandSkills {
     public static Map<String, String> of(PluginTree.Listing listing) {
         List<String> commands = new ArrayList<>();
         for (PluginTree.Entry e : listing.entries()) {
-            // a command that is a link is installed as its file by cxpm (PluginTree), but Codex leaves links out of its copy
+            // a command that is a link is no command of Codex's copy (codexCopy leaves it out of what install copies)
             if (!e.directory() && isCommand(e.path()) && e.source().equals(listing.root().resolve(e.path()))) {
                 commands.add(e.path());
             }
@@ -82,6 +89,9 @@ public final class CommandSkills {
             }
             String slug = Patterns.NOT_NAME.matcher(command.toLowerCase(Locale.ROOT)).replaceAll("-").replaceAll("^-+|-+$", "");
             String name = slug.isEmpty() ? PREFIX : PREFIX + "-" + slug;
+            if (name.length() > MAX_NAME) {
+                continue;
+            }
             String text = skill.replace("\0NAME\0", name);
             if (text.getBytes(StandardCharsets.UTF_8).length > MAX_SKILL) {
                 continue;
@@ -100,14 +110,45 @@ public final class CommandSkills {
 
     /** Whether path (a file of a plugin, '/'-separated) is one Codex may turn into a skill: a {@code *.md} under {@code commands/}. */
     public static boolean isCommand(String path) {
-        return path.startsWith("commands/") && path.endsWith(".md");
+        return CodexCopy.isCommand(path);
+    }
+
+    /**
+     * The listing of a plugin's source without what Codex leaves out of its copy ({@link CodexCopy}): a shipped
+     * {@link #DIR} (whatever it holds) and commands that are links, each named in the listing's dropped entries.
+     */
+    public static PluginTree.Listing codexCopy(PluginTree.Listing source) {
+        List<PluginTree.Entry> kept = new ArrayList<>(source.entries().size());
+        List<PluginTree.Dropped> dropped = new ArrayList<>(source.dropped());
+        for (PluginTree.Entry e : source.entries()) {
+            if (generated(e.path())) {
+                if (e.path().equals(DIR)) {
+                    dropped.add(new PluginTree.Dropped(e.path(), CodexCopy.leftOut(DIR, false).orElseThrow()));
+                }
+                continue;
+            }
+            boolean link = !e.directory() && !e.source().equals(source.root().resolve(e.path()));
+            Optional<String> why = CodexCopy.leftOut(e.path(), link);
+            if (why.isPresent()) {
+                dropped.add(new PluginTree.Dropped(e.path(), why.get()));
+            } else {
+                kept.add(e);
+            }
+        }
+        dropped.sort((a, b) -> a.path().compareTo(b.path()));
+        return new PluginTree.Listing(source.root(), List.copyOf(kept), List.copyOf(dropped));
     }
 
     /** Writes the skills into an installed (or staged) plugin directory. */
     public static void write(Path pluginDir, Map<String, String> skills) {
         try {
+            Path dir = pluginDir.resolve(DIR);
             for (var s : skills.entrySet()) {
                 Path file = pluginDir.resolve(s.getKey());
+                // made of [a-z0-9-] only (of), so always one directory below DIR: proven here, the one place skills are written
+                if (!file.normalize().startsWith(dir) || dir.relativize(file.normalize()).getNameCount() != 2) {
+                    throw new IllegalArgumentException("not a command skill's path: " + s.getKey());
+                }
                 Files.createDirectories(file.getParent());
                 // a new file, never one written through: sync's placed copy is hard links into the store, and a plugin
                 // may ship a file where a skill goes (only that name in the copy is removed, not the store's file)
@@ -124,30 +165,34 @@ public final class CommandSkills {
         return path.equals(DIR) || path.startsWith(DIR + "/");
     }
 
-    /** The skill's text (its name left as a marker), or null when Codex does not turn this command into a skill. */
+    /**
+     * The skill's text (its name left as a marker), or null when Codex does not turn this command into a skill. Read as a
+     * stream in bounded memory, whatever the file's size (Codex makes a skill of a command of megabytes of front matter or
+     * of blank lines): the front matter is kept up to {@link #MAX_FRONT_MATTER} characters, and of the body only what can
+     * still fit in a skill, its trailing blanks counted, not kept.
+     */
     private static String skill(Path file, String command) {
-        String text;
-        try {
-            if (Files.size(file) > MAX_COMMAND) {
+        String frontMatter;
+        String body;
+        try (java.io.Reader in = new java.io.BufferedReader(new java.io.InputStreamReader(Files.newInputStream(file),
+                StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                        .onUnmappableCharacter(CodingErrorAction.REPORT)), 64 * 1024)) {
+            frontMatter = frontMatter(in);
+            if (frontMatter == null) {
                 return null;
             }
-            text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .decode(java.nio.ByteBuffer.wrap(Files.readAllBytes(file))).toString();
+            body = body(in);
         } catch (CharacterCodingException e) {
             return null;
         } catch (IOException e) {
             throw new UserError(UserError.Kind.IO, "cannot read " + file + ": " + e.getMessage(), null, e);
         }
-        if (!(text.startsWith("---\n") || text.startsWith("---\r\n"))) {
-            return null;
-        }
-        FrontMatter fm = FrontMatter.parse(text);
+        FrontMatter fm = FrontMatter.parse(frontMatter);
         JsonNode description = fm.yaml().get("description");
-        if (fm.error().isPresent() || description == null || !description.isValueNode() || description.isNull()
+        if (body == null || fm.error().isPresent() || description == null || !description.isValueNode() || description.isNull()
                 || description.asText().strip().isEmpty()) {
             return null;
         }
-        String body = afterLines(text, fm.endLine()).strip();
         if (Patterns.UNSUPPORTED.matcher(body).find()) {
             return null;
         }
@@ -157,17 +202,63 @@ public final class CommandSkills {
                 + "## Command Template\n\n" + (body.isEmpty() ? "No command template body was found." : body) + "\n";
     }
 
-    /** text after its first n lines. */
-    private static String afterLines(String text, int n) {
-        int at = 0;
-        for (int i = 0; i < n; i++) {
-            int nl = text.indexOf('\n', at);
-            if (nl < 0) {
-                return "";
+    /**
+     * The command's front matter, its {@code ---} lines included (the reader left just after the closing one's end of
+     * line), or null when it has none Codex reads: the file does not open with a {@code ---} line, the front matter is
+     * not closed, or it is longer than {@link #MAX_FRONT_MATTER}.
+     */
+    private static String frontMatter(java.io.Reader in) throws IOException {
+        StringBuilder text = new StringBuilder();
+        int lineStart = 0;
+        for (int c; (c = in.read()) >= 0; ) {
+            text.append((char) c);
+            if (text.length() > MAX_FRONT_MATTER) {
+                return null;
             }
-            at = nl + 1;
+            if (c == '\n') {
+                String line = text.substring(lineStart, text.length() - 1);
+                if (lineStart == 0) {
+                    if (!(line.equals("---") || line.equals("---\r"))) {
+                        return null;
+                    }
+                } else if (line.trim().equals("---")) {
+                    return text.toString();
+                }
+                lineStart = text.length();
+            } else if (lineStart == 0 && text.length() > 4) {
+                return null; // the first line is not ---
+            }
         }
-        return text.substring(at);
+        return lineStart > 0 && text.substring(lineStart).trim().equals("---") ? text.toString() : null;
+    }
+
+    /**
+     * The rest of the command (the body), stripped of blanks at both ends as Codex trims it, or null when it is too long
+     * for a skill (the rest is not read). At most MAX_SKILL characters are kept; blanks after the last non-blank
+     * are counted, and kept only while they could still be inside the body.
+     */
+    private static String body(java.io.Reader in) throws IOException {
+        StringBuilder kept = new StringBuilder();
+        StringBuilder blanks = new StringBuilder(); // since the last non-blank, while they could still fit
+        long blankCount = 0;
+        for (int c; (c = in.read()) >= 0; ) {
+            if (Character.isWhitespace(c)) {
+                if (kept.length() > 0) {
+                    blankCount++;
+                    if (kept.length() + blankCount <= MAX_SKILL) {
+                        blanks.append((char) c);
+                    }
+                }
+                continue;
+            }
+            if (kept.length() + blankCount + 1 > MAX_SKILL) {
+                return null; // no skill, whatever the rest holds: not read
+            }
+            kept.append(blanks).append((char) c);
+            blanks.setLength(0);
+            blankCount = 0;
+        }
+        return kept.toString();
     }
 
     /** The listing without the skills Codex wrote into an installed plugin (nor .codex-plugin/, when made only for them). */

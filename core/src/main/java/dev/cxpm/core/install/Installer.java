@@ -220,7 +220,7 @@ public final class Installer {
         gate.check(List.of(new PluginGate.Candidate(id.plugin(), id.marketplace(), Optional.of(mk.entry()), mk.registry(),
                 Optional.of(version), Optional.of(plugin))));
         MissingPrerequisites missing = MissingPrerequisites.check(id.toString(), plugin, vars, cwd).enforce(ignorePrerequisites);
-        PluginTree.Listing listing = PluginTree.list(source, boundary, excluded);
+        PluginTree.Listing listing = CommandSkills.codexCopy(PluginTree.list(source, boundary, excluded)); // what Codex's copy holds
         Integrity digest = TreeDigest.of(listing.installed());
         // the skills Codex makes of the plugin's commands when it installs it, made here too (CommandSkills)
         Map<String, String> commandSkills = CommandSkills.of(listing.installed());

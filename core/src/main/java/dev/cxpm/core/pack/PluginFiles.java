@@ -15,10 +15,12 @@ import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Which files of a plugin directory a pack holds, and which it leaves out and why (see {@link Packer}): the walk of the
- * tree, apart from writing the archive. Links are never followed out of the plugin, into .git, or to a directory.
+ * tree, apart from writing the archive. Links are never followed out of the plugin, into .git, or to a directory; what
+ * Codex never installs ({@link CodexCopy}) is left out.
  */
 final class PluginFiles {
     private static final String IGNORE_FILE = Packer.IGNORE_FILE;
@@ -68,6 +70,11 @@ final class PluginFiles {
             BasicFileAttributes attrs = lstat(child);
             if (name.equals(".git")) {
                 excluded.add(new Excluded(rel, ".git is never packed"));
+                continue;
+            }
+            Optional<String> notInCodexCopy = CodexCopy.leftOut(rel, attrs.isSymbolicLink());
+            if (notInCodexCopy.isPresent()) {
+                excluded.add(new Excluded(rel, notInCodexCopy.get()));
                 continue;
             }
             if (GitReservedNames.isReserved(name) && !rules.ignores(rel, attrs.isDirectory())) {

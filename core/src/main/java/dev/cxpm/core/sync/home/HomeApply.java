@@ -135,7 +135,10 @@ public final class HomeApply {
                     alone.add(ids[i]);
                 }
                 Optional<String> from = placed.get(i).shownBefore();
-                Action action = repairs.contains(ids[i]) ? Action.REPAIR : from.isPresent() ? Action.UPDATE : Action.INSTALL;
+                // the version Codex showed placed again: its files were not the locked ones (edited, or another content)
+                Action action = repairs.contains(ids[i]) ? Action.REPAIR
+                        : from.filter(p.version().text()::equals).isPresent() ? Action.REPLACE
+                        : from.isPresent() ? Action.UPDATE : Action.INSTALL;
                 changes.add(new Change(action, p.name(), p.marketplace(), from, Optional.of(p.version().text())));
             }
         }
@@ -182,7 +185,7 @@ public final class HomeApply {
                 }
             }
             SyncState.Entry s = state.plugins().get(id);
-            if (s == null || !s.project().equals(projectDir.toString())) {
+            if (!recorded(s, p)) { // not this project's yet, or a copy phase 2 adopted
                 state.put(id, new SyncState.Entry(p.version().text(), p.integrity().toString(), projectDir.toString()));
             }
         }
@@ -217,7 +220,7 @@ public final class HomeApply {
             lockedIds.add(id);
             boolean want = Optional.ofNullable(project.plugins().get(p.name())).map(PluginRequirement::enabled).orElse(true);
             SyncState.Entry s = state.plugins().get(id);
-            if (!Boolean.valueOf(want).equals(enabled.get(id)) || s == null || !s.project().equals(projectDir.toString())) {
+            if (!Boolean.valueOf(want).equals(enabled.get(id)) || !recorded(s, p)) {
                 return false;
             }
         }
@@ -232,6 +235,12 @@ public final class HomeApply {
             }
         }
         return true;
+    }
+
+    /** Whether the sync state records p as this project's, with its locked version and content. */
+    private boolean recorded(SyncState.Entry s, LockedPlugin p) {
+        return s != null && s.project().equals(projectDir.toString()) && s.version().equals(p.version().text())
+                && s.integrity().equals(p.integrity().toString());
     }
 
     /** What placing one plugin found and did: the version Codex showed before (empty: none), and whether it made the plugin's directory. */

@@ -101,10 +101,14 @@ public final class StoreFill {
                 // directory once for all its plugins)
                 Path versionDir = p.versionDirIn(looking);
                 // installed: sync finished placing this exact content, and it is the version Codex shows
-                boolean installed = s != null && s.version().equals(p.version().text())
-                        && s.integrity().equals(p.integrity().toString())
-                        && PluginCache.shownVersion(versionDir.getParent()).filter(p.version().text()::equals).isPresent();
-                if (installed && (options.verify() || options.frozen()) && !Doctor.sameContent(versionDir, p.integrity())) {
+                boolean shown = PluginCache.shownVersion(versionDir.getParent()).filter(p.version().text()::equals).isPresent();
+                boolean recorded = s != null && s.version().equals(p.version().text()) && s.integrity().equals(p.integrity().toString());
+                boolean installed = recorded && shown;
+                // adopted: the copy Codex shows is the locked content (as `codex plugin add` or `cxpm install` left it, the
+                // skills of its commands expected), recorded by phase 3 and not placed again (npm keeps a matching tree)
+                boolean adopted = !recorded && shown && Doctor.sameContent(versionDir, p.integrity());
+                installed |= adopted;
+                if (installed && !adopted && (options.verify() || options.frozen()) && !Doctor.sameContent(versionDir, p.integrity())) {
                     if (options.frozen()) {
                         drifted.put(id, versionDir);
                         continue;
