@@ -3,7 +3,6 @@ package dev.cxpm.cli;
 import dev.cxpm.core.TempPaths;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -147,6 +146,9 @@ public final class AotTraining {
         Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
         sweep(tmp);
         Path dir = TempPaths.directory(tmp, "cxpm-aot-training");
+        // Main's own Env, made as a command's (nothing read or written through it): its stdin reader's decoder was loaded
+        // outside the cache at every cold sync (-Xlog:class+load, docs/BENCHMARKS.md "wt-cold6")
+        Env.system();
         try {
             return switch (command) {
                 case "sync" -> sync(dir);
@@ -263,7 +265,8 @@ public final class AotTraining {
         vars.put("CODEX_HOME", dir.resolve("codex-home").toString());
         vars.put("CXPM_STORE", dir.resolve("store").toString());
         vars.put("TOKEN", "training"); // what the team's MCP servers read (team(dir)): else sync stops at prerequisites
-        PrintWriter sink = new PrintWriter(Writer.nullWriter());
+        // output encoded as a command's is, through a stream (the encoder's char buffer is then in the cache), and dropped
+        PrintWriter sink = new PrintWriter(java.io.OutputStream.nullOutputStream(), true);
         return new Env(vars, cwd, sink, sink, Clock.systemUTC());
     }
 

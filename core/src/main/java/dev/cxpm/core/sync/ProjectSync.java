@@ -302,7 +302,7 @@ public final class ProjectSync {
     /**
      * The stamp of this sync, from the bytes it worked from rather than the files read again (SyncStamp.write says why):
      * cxpm.toml as the manifest synced to; cxpm.lock as written (lockBytes), else as read (the lock not written is the one
-     * read, or has its text: changed); the sync state as written, when it was. Reading cxpm.toml and cxpm.lock again was
+     * read, or has its text: changed); the sync state as written, else as read, when it was either. Reading cxpm.toml and cxpm.lock again was
      * ~10 ms of a cold sync --frozen of 1,000 plugins' main thread (docs/BENCHMARKS.md, wt-cold5).
      */
     private void stamp(ProjectManifest project, Lockfile lock, Optional<String> existingText, byte[] lockBytes, SyncState state) {
@@ -312,7 +312,7 @@ public final class ProjectSync {
             known.put(projectDir.resolve(Lockfile.FILE_NAME),
                     lockBytes != null ? lockBytes : existingText.get().getBytes(java.nio.charset.StandardCharsets.UTF_8));
         }
-        Optional<byte[]> stateBytes = state.written();
+        Optional<byte[]> stateBytes = state.bytes();
         if (stateBytes.isPresent()) {
             known.put(SyncState.fileOf(home), stateBytes.get());
         }

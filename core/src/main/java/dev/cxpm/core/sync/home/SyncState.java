@@ -34,8 +34,8 @@ public final class SyncState {
 
     private final Path file;
     private final Map<String, Entry> plugins;
-    /** The bytes this state last wrote to its file, null before it writes: what the sync stamp records of it. */
-    private byte[] written;
+    /** The file's bytes as this state was read from them or last wrote them, null when neither: what the sync stamp records of it. */
+    private byte[] bytes;
 
     private SyncState(Path file, Map<String, Entry> plugins) {
         this.file = file;
@@ -50,20 +50,24 @@ public final class SyncState {
     public static SyncState read(CodexHome home) {
         Path file = fileOf(home);
         Map<String, Entry> plugins = new TreeMap<>();
+        byte[] read = null;
         if (Files.isRegularFile(file)) {
             try {
                 // the hand JSON reader, not an ObjectMapper: every sync that is not a no-op reads and writes this file, and
-                // a first ObjectMapper costs a fresh JVM tens of ms (its date format's locale data)
-                if (!(JsonFile.tryRead(file) instanceof JsonFile.Parsed parsed)) {
-                    throw new IOException("not JSON");
+                // a first ObjectMapper costs a fresh JVM tens of ms (its date format's locale data). Its bytes are kept
+                // for the stamp, which read the file again on the no-op path (and so could vouch for bytes not synced from)
+                read = JsonFile.bytesIfReadable(file);
+                if (read == null) {
+                    throw new IOException("not readable");
                 }
-                JsonNode root = parsed.file().root();
+                JsonNode root = JsonFile.parse(file, read).root();
                 for (var e : (Iterable<Map.Entry<String, JsonNode>>) root.path("plugins")::fields) {
                     JsonNode v = e.getValue();
                     plugins.put(e.getKey(), new Entry(v.path("version").asText(), v.path("integrity").asText(), v.path("project").asText()));
                 }
             } catch (IOException | RuntimeException e) {
                 plugins.clear();
+                read = null;
             }
         }
         List<String> hostile = new ArrayList<>();
@@ -74,7 +78,9 @@ public final class SyncState {
                     + String.join("\n  ", hostile.subList(0, Math.min(hostile.size(), 10))),
                     "this file is written by cxpm only: delete it and run `cxpm sync` again (plugins it listed are then left installed)");
         }
-        return new SyncState(file, plugins);
+        SyncState state = new SyncState(file, plugins);
+        state.bytes = read;
+        return state;
     }
 
     /** Why an entry cannot be one sync wrote: its id is not {@code plugin@marketplace} with names Codex accepts, or its version is path syntax. */
@@ -103,9 +109,9 @@ public final class SyncState {
         write(contents());
     }
 
-    /** The bytes this state last wrote to its file, when it wrote it. */
-    public Optional<byte[]> written() {
-        return Optional.ofNullable(written);
+    /** The file's bytes as this state was read from them or last wrote them, when it was either. */
+    public Optional<byte[]> bytes() {
+        return Optional.ofNullable(bytes);
     }
 
     /** The file's contents as the state is now: by hand ({@link #plainBytes}) or else through the tree. */
@@ -127,7 +133,7 @@ public final class SyncState {
             Files.createDirectories(file.getParent());
             byte[] bytes = contents.plain() != null ? contents.plain() : TempPaths.utf8(contents.tree());
             TempPaths.replace(file, ".sync-state", bytes);
-            written = bytes;
+            this.bytes = bytes;
         } catch (IOException e) {
             throw new UserError(UserError.Kind.IO, "cannot write " + file + ": " + e.getMessage(), null, e);
         }

@@ -47,6 +47,29 @@ class SyncStateTest {
     }
 
     /**
+     * The state keeps the bytes it was read from: the sync stamp of a no-op sync records those (it read the file again,
+     * and so recorded whatever was there at the end, not what the sync worked from); none from a state that is not JSON.
+     */
+    @Test
+    void keepsTheBytesItWasReadFrom() throws Exception {
+        CodexHome home = new CodexHome(Files.createDirectories(tmp.resolve("codex")));
+        assertThat(SyncState.read(home).bytes()).as("no file").isEmpty();
+        SyncState first = SyncState.read(home);
+        first.put("demo@fx", new SyncState.Entry("1.0.0", "sha512-abc", "/p"));
+        first.write();
+        Path file = SyncState.fileOf(home);
+        byte[] synced = Files.readAllBytes(file);
+        assertThat(first.bytes()).hasValueSatisfying(b -> assertThat(b).isEqualTo(synced));
+
+        SyncState read = SyncState.read(home);
+        Files.writeString(file, "{\"plugins\": {}}\n");
+        assertThat(read.bytes()).as("the bytes read, not the file's now").hasValueSatisfying(b -> assertThat(b).isEqualTo(synced));
+
+        Files.writeString(file, "{\"plugins\": ");
+        assertThat(SyncState.read(home).bytes()).as("not JSON").isEmpty();
+    }
+
+    /**
      * A sync's own state (ids, versions, integrities and a project path of printable ASCII) is written by hand, not
      * through Jackson's tree: the same bytes an ObjectMapper writes, for one plugin, many, and none; a state with one
      * string Jackson escapes or that is not ASCII is written through the tree, whole.
