@@ -142,7 +142,7 @@ public final class SemverGate {
 
     /** The release that would have the new version as its previous one: the smallest above it, neither yanked nor a pre-release. */
     private static Optional<VersionRow> following(String version, RegistryDatabase.Published published) {
-        org.semver4j.Semver v = org.semver4j.Semver.parse(version);
+        org.semver4j.Semver v = dev.cxpm.core.resolve.PluginVersion.parseSemver(version);
         if (v == null || !v.getPreRelease().isEmpty()) {
             return Optional.empty(); // a pre-release is never a baseline
         }
@@ -264,7 +264,7 @@ public final class SemverGate {
         }
         List<Parsed> sorted = new java.util.ArrayList<>(published.size());
         for (SemverCheck.Release r : published) {
-            org.semver4j.Semver s = org.semver4j.Semver.parse(r.version());
+            org.semver4j.Semver s = dev.cxpm.core.resolve.PluginVersion.parseSemver(r.version());
             if (s != null) {
                 sorted.add(new Parsed(r.version(), s, !r.yanked() && s.getPreRelease().isEmpty()));
             }
