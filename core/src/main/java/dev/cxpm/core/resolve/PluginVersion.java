@@ -22,10 +22,40 @@ public final class PluginVersion implements Comparable<PluginVersion> {
         } else {
             Semver sa = a.semver();
             Semver sb = b.semver();
-            bySemver = sa == null ? (sb == null ? 0 : -1) : sb == null ? 1 : sa.compareTo(sb);
+            bySemver = sa == null ? (sb == null ? 0 : -1) : sb == null ? 1 : precedence(sa, sb);
         }
         return bySemver != 0 ? bySemver : a.text.compareTo(b.text);
     };
+
+    /**
+     * SemVer's precedence (spec item 11), which the registry's stored order key follows too. Not semver4j's compareTo:
+     * it ranks {@code rc2} below {@code rc10} (digits inside an identifier read as a number), where SemVer compares
+     * such identifiers as ASCII text ({@code rc10} first). Numbers fit a long: {@link #parseSemver} holds them to it.
+     */
+    private static int precedence(Semver a, Semver b) {
+        int c = Integer.compare(a.getMajor(), b.getMajor());
+        c = c != 0 ? c : Integer.compare(a.getMinor(), b.getMinor());
+        c = c != 0 ? c : Integer.compare(a.getPatch(), b.getPatch());
+        if (c != 0) {
+            return c;
+        }
+        java.util.List<String> pa = a.getPreRelease();
+        java.util.List<String> pb = b.getPreRelease();
+        if (pa.isEmpty() || pb.isEmpty()) {
+            return Boolean.compare(pa.isEmpty(), pb.isEmpty()); // a release ranks above its pre-releases
+        }
+        for (int i = 0; i < Math.min(pa.size(), pb.size()); i++) {
+            String x = pa.get(i);
+            String y = pb.get(i);
+            boolean nx = isDigits(x, 0, x.length());
+            boolean ny = isDigits(y, 0, y.length());
+            int d = nx && ny ? Long.compare(Long.parseLong(x), Long.parseLong(y)) : nx != ny ? (nx ? -1 : 1) : x.compareTo(y);
+            if (d != 0) {
+                return d;
+            }
+        }
+        return Integer.compare(pa.size(), pb.size());
+    }
 
     private final String text;
     /** The three numbers of a plain version, else null. */
