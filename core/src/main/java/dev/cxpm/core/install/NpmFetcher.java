@@ -197,7 +197,7 @@ public final class NpmFetcher {
         }
         Semver best = null;
         for (Iterator<String> it = versions.fieldNames(); it.hasNext(); ) {
-            Semver v = Semver.parse(it.next());
+            Semver v = dev.cxpm.core.resolve.PluginVersion.parseSemver(it.next()); // npm's list is from outside
             if (v != null && (wanted.isEmpty() || satisfies(v, wanted.get())) && (best == null || v.isGreaterThan(best))) {
                 best = v;
             }

@@ -22,10 +22,40 @@ public final class PluginVersion implements Comparable<PluginVersion> {
         } else {
             Semver sa = a.semver();
             Semver sb = b.semver();
-            bySemver = sa == null ? (sb == null ? 0 : -1) : sb == null ? 1 : sa.compareTo(sb);
+            bySemver = sa == null ? (sb == null ? 0 : -1) : sb == null ? 1 : precedence(sa, sb);
         }
         return bySemver != 0 ? bySemver : a.text.compareTo(b.text);
     };
+
+    /**
+     * SemVer's precedence (spec item 11), which the registry's stored order key follows too. Not semver4j's compareTo:
+     * it ranks {@code rc2} below {@code rc10} (digits inside an identifier read as a number), where SemVer compares
+     * such identifiers as ASCII text ({@code rc10} first). Numbers fit a long: {@link #parseSemver} holds them to it.
+     */
+    private static int precedence(Semver a, Semver b) {
+        int c = Integer.compare(a.getMajor(), b.getMajor());
+        c = c != 0 ? c : Integer.compare(a.getMinor(), b.getMinor());
+        c = c != 0 ? c : Integer.compare(a.getPatch(), b.getPatch());
+        if (c != 0) {
+            return c;
+        }
+        java.util.List<String> pa = a.getPreRelease();
+        java.util.List<String> pb = b.getPreRelease();
+        if (pa.isEmpty() || pb.isEmpty()) {
+            return Boolean.compare(pa.isEmpty(), pb.isEmpty()); // a release ranks above its pre-releases
+        }
+        for (int i = 0; i < Math.min(pa.size(), pb.size()); i++) {
+            String x = pa.get(i);
+            String y = pb.get(i);
+            boolean nx = isDigits(x, 0, x.length());
+            boolean ny = isDigits(y, 0, y.length());
+            int d = nx && ny ? Long.compare(Long.parseLong(x), Long.parseLong(y)) : nx != ny ? (nx ? -1 : 1) : x.compareTo(y);
+            if (d != 0) {
+                return d;
+            }
+        }
+        return Integer.compare(pa.size(), pb.size());
+    }
 
     private final String text;
     /** The three numbers of a plain version, else null. */
@@ -42,7 +72,61 @@ public final class PluginVersion implements Comparable<PluginVersion> {
     public static PluginVersion of(String text) {
         String t = text.strip();
         int[] plain = Plain.parse(t);
-        return plain != null ? new PluginVersion(t, plain, null) : new PluginVersion(t, null, Semver.parse(t));
+        return plain != null ? new PluginVersion(t, plain, null) : new PluginVersion(t, null, parseSemver(t));
+    }
+
+    /**
+     * semver4j's reading of a version, or null when it is not SemVer or {@link #numbersFit its numbers do not fit}:
+     * the one way a version from outside (a manifest, a registry's index, npm) becomes a Semver that may be compared.
+     */
+    public static Semver parseSemver(String text) {
+        return text == null || !numbersFit(text) ? null : Semver.parse(text);
+    }
+
+    /**
+     * Whether each numeric pre-release identifier fits a long (at most 9223372036854775807), the one rule cxpm adds
+     * to SemVer's grammar: semver4j reads them as longs when it compares two versions, and throws on a larger one.
+     * (MAJOR, MINOR and PATCH are held to an int by semver4j's parse itself.)
+     */
+    public static boolean numbersFit(String text) {
+        return tooLargeNumber(text) == null;
+    }
+
+    /** The first numeric pre-release identifier of the text that is past a long, or null when there is none. */
+    public static String tooLargeNumber(String text) {
+        int dash = text.indexOf('-');
+        if (dash < 0) {
+            return null;
+        }
+        int plus = text.indexOf('+', dash);
+        int end = plus < 0 ? text.length() : plus;
+        for (int start = dash + 1; start <= end; ) {
+            int dot = text.indexOf('.', start);
+            int stop = dot < 0 || dot > end ? end : dot;
+            if (stop - start > 18 && isDigits(text, start, stop) && !fitsLong(text, start, stop)) {
+                return text.substring(start, stop);
+            }
+            start = stop + 1;
+        }
+        return null;
+    }
+
+    private static boolean isDigits(String s, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (s.charAt(i) < '0' || s.charAt(i) > '9') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean fitsLong(String s, int from, int to) {
+        try {
+            Long.parseLong(s, from, to, 10);
+            return true;
+        } catch (NumberFormatException e) {
+            return false;
+        }
     }
 
     public String text() {
@@ -53,7 +137,7 @@ public final class PluginVersion implements Comparable<PluginVersion> {
     public Semver semver() {
         Semver s = semver;
         if (s == null && plain != null) {
-            s = Semver.parse(text);
+            s = Semver.parse(text); // a plain version has no pre-release identifiers
             semver = s;
         }
         return s;

@@ -1,5 +1,6 @@
 package dev.cxpm.core.surface;
 
+import dev.cxpm.core.resolve.PluginVersion;
 import dev.cxpm.core.version.BumpLevel;
 import java.util.Collection;
 import java.util.List;
@@ -36,11 +37,12 @@ public record SemverCheck(String previous, String next, SurfaceDiff diff, BumpLe
 
     /** The release {@code next} is compared with; empty for the first release of a plugin. */
     public static Optional<String> previousRelease(String next, Collection<Release> published) {
-        Semver n = Semver.parse(next);
+        Semver n = PluginVersion.parseSemver(next);
         if (n == null) {
             return Optional.empty();
         }
-        return published.stream().filter(r -> !r.yanked() && Semver.isValid(r.version()))
+        // a registry's list is from outside: a version semver4j cannot compare is not a baseline
+        return published.stream().filter(r -> !r.yanked() && PluginVersion.parseSemver(r.version()) != null)
                 .filter(r -> Semver.parse(r.version()).getPreRelease().isEmpty() && Semver.parse(r.version()).compareTo(n) < 0)
                 .max((a, b) -> Semver.parse(a.version()).compareTo(Semver.parse(b.version()))).map(Release::version);
     }

@@ -254,7 +254,11 @@ public final class PluginValidator {
                     "use a SemVer version such as \"1.0.0\"");
             return;
         }
-        if (!SemverText.isSemver(s)) {
+        String tooLarge = dev.cxpm.core.resolve.PluginVersion.tooLargeNumber(s);
+        if (tooLarge != null && SemverText.isSemver(s)) {
+            p.strict("version.number-too-large", file, line, "version `" + s + "` has the pre-release number " + tooLarge
+                    + ", past the largest cxpm reads (9223372036854775807, a long)", "use a smaller number");
+        } else if (!SemverText.isSemver(s)) {
             p.strict("version.not-semver", file, line, "version `" + s + "` is not SemVer (MAJOR.MINOR.PATCH)",
                     "use a version such as \"" + s.replaceAll("[^0-9.]", "") + "\" in MAJOR.MINOR.PATCH form");
         }

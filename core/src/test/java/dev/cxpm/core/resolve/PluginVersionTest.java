@@ -27,4 +27,17 @@ class PluginVersionTest {
             }
         }
     }
+
+    /** SemVer's order (spec item 11), the registry's order key's too, where semver4j's compareTo reads digits inside an identifier. */
+    @Test
+    void preReleaseIdentifiersCompareAsTheSemverSpecSays() {
+        List<String> ascending = List.of("1.0.0-1", "1.0.0-9223372036854775807", "1.0.0--1", "1.0.0-a", "1.0.0-a.1", "1.0.0-rc.2",
+                "1.0.0-rc.10", "1.0.0-rc10", "1.0.0-rc2", "1.0.0-undef", "1.0.0");
+        for (int i = 0; i < ascending.size(); i++) {
+            for (int j = 0; j < ascending.size(); j++) {
+                assertThat(Integer.signum(PluginVersion.of(ascending.get(i)).compareTo(PluginVersion.of(ascending.get(j)))))
+                        .as("%s against %s", ascending.get(i), ascending.get(j)).isEqualTo(Integer.signum(Integer.compare(i, j)));
+            }
+        }
+    }
 }

@@ -18,6 +18,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -248,7 +250,8 @@ public final class IndexDocuments implements AutoCloseable {
         }
         ArrayNode versions = doc.putArray("versions");
         List<VersionRow> rows = new ArrayList<>(db.versions(plugin));
-        rows.sort((a, b) -> Versions.ORDER.compare(a.version(), b.version()));
+        Map<String, String> keys = new HashMap<>(); // each version's order key built once, not at every compare
+        rows.sort(Comparator.comparing(r -> keys.computeIfAbsent(r.version(), Versions::orderKey)));
         Map<String, List<String>> changes = surfaces.changes(plugin, rows);
         for (VersionRow v : rows) {
             ObjectNode o = versions.addObject();

@@ -176,7 +176,7 @@ public final class Mirror implements AutoCloseable {
         for (JsonNode v : versions) {
             String version = v.path("version").asText("");
             try {
-                if (!VERSION.matcher(version).matches() || org.semver4j.Semver.parse(version) == null) {
+                if (!VERSION.matcher(version).matches() || !dev.cxpm.registry.storage.Versions.isValid(version)) {
                     throw new MirrorStore.Refused("not a SemVer version");
                 }
                 Integrity integrity = integrity(v);

@@ -8,6 +8,7 @@ import dev.cxpm.registry.Problem;
 import dev.cxpm.registry.RegistryException;
 import dev.cxpm.registry.storage.RegistryDatabase;
 import dev.cxpm.registry.storage.RegistryDatabase.VersionRow;
+import dev.cxpm.registry.storage.Versions;
 import dev.cxpm.registry.storage.blob.BlobStore;
 import java.io.IOException;
 import java.io.InputStream;
@@ -142,7 +143,7 @@ public final class SemverGate {
 
     /** The release that would have the new version as its previous one: the smallest above it, neither yanked nor a pre-release. */
     private static Optional<VersionRow> following(String version, RegistryDatabase.Published published) {
-        org.semver4j.Semver v = org.semver4j.Semver.parse(version);
+        org.semver4j.Semver v = dev.cxpm.core.resolve.PluginVersion.parseSemver(version);
         if (v == null || !v.getPreRelease().isEmpty()) {
             return Optional.empty(); // a pre-release is never a baseline
         }
@@ -260,21 +261,21 @@ public final class SemverGate {
      * it has none: from one sort, each version parsed once, where asking that for each version scanned them all.
      */
     static Map<String, String> previousReleases(List<SemverCheck.Release> published) {
-        record Parsed(String version, org.semver4j.Semver semver, boolean release) {
+        record Parsed(String version, String key, boolean release) {
         }
         List<Parsed> sorted = new java.util.ArrayList<>(published.size());
         for (SemverCheck.Release r : published) {
-            org.semver4j.Semver s = org.semver4j.Semver.parse(r.version());
+            org.semver4j.Semver s = dev.cxpm.core.resolve.PluginVersion.parseSemver(r.version());
             if (s != null) {
-                sorted.add(new Parsed(r.version(), s, !r.yanked() && s.getPreRelease().isEmpty()));
+                sorted.add(new Parsed(r.version(), Versions.orderKey(r.version()), !r.yanked() && s.getPreRelease().isEmpty()));
             }
         }
-        sorted.sort((a, b) -> a.semver().compareTo(b.semver())); // stable: equal versions stay in the order given
+        sorted.sort((a, b) -> a.key().compareTo(b.key())); // SemVer's order, as the index lists them; stable: equal versions stay in the order given
         Map<String, String> out = new java.util.HashMap<>();
         String below = null; // the previous release of every version above those seen so far
         for (int i = 0, j; i < sorted.size(); i = j) {
             String firstReleaseHere = null;
-            for (j = i; j < sorted.size() && sorted.get(j).semver().compareTo(sorted.get(i).semver()) == 0; j++) {
+            for (j = i; j < sorted.size() && sorted.get(j).key().equals(sorted.get(i).key()); j++) {
                 if (below != null) {
                     out.putIfAbsent(sorted.get(j).version(), below);
                 }

@@ -3,6 +3,7 @@ package dev.cxpm.registry.storage;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.Optional;
+import dev.cxpm.core.resolve.PluginVersion;
 import org.semver4j.Semver;
 
 /** SemVer rules the registry applies: what a valid version is, and which one is the latest. */
@@ -12,7 +13,7 @@ public final class Versions {
     }
 
     public static boolean isValid(String version) {
-        return version != null && Semver.isValid(version);
+        return PluginVersion.parseSemver(version) != null;
     }
 
     /**
@@ -24,7 +25,8 @@ public final class Versions {
         return plus < 0 ? version : version.substring(0, plus);
     }
 
-    public static final Comparator<String> ORDER = Comparator.comparing(Semver::parse);
+    /** SemVer precedence, read from each side's {@link #orderKey}: never semver4j's compare, which throws on a number past a long. */
+    public static final Comparator<String> ORDER = Comparator.comparing(Versions::orderKey);
 
     /**
      * The version's SemVer precedence as ASCII text whose byte order is {@link #ORDER} (build metadata ignored, as
@@ -35,7 +37,7 @@ public final class Versions {
      * an identifier, so a shorter list ranks lower. Empty for a string that is not a version (none is stored).
      */
     public static String orderKey(String version) {
-        Semver s = version == null ? null : Semver.parse(version);
+        Semver s = PluginVersion.parseSemver(version);
         if (s == null) {
             return "";
         }
