@@ -17,7 +17,7 @@ import java.util.Optional;
  * statements that differ. {@link JdbcConnections} holds the connections and transactions, and
  * the statements live by table: {@link PluginRows}, {@link PublishTransaction}, {@link SearchRows},
  * {@link TokenRows}, {@link AuditRows}, {@link AdvisoryRows},
- * {@link IndexRows}.
+ * {@link IndexRows}, and a plugin's versions by its name in {@link PluginVersions}.
  */
 public final class JdbcDatabase implements RegistryDatabase {
 
@@ -25,6 +25,7 @@ public final class JdbcDatabase implements RegistryDatabase {
     private final Dialect dialect;
     private final String url;
     private final InMemorySearch searchIndex;
+    private final PluginVersions pluginVersions;
 
     /** The embedded database: one SQLite file. */
     public static JdbcDatabase sqlite(Path file) {
@@ -65,6 +66,7 @@ public final class JdbcDatabase implements RegistryDatabase {
         this.dialect = dialect;
         this.url = url;
         this.searchIndex = new InMemorySearch(db, dialect);
+        this.pluginVersions = new PluginVersions(db);
         // plugins published before search_words existed, in short transactions so publishes are not held up
         java.util.Set<Long> haveWords = db.read(SearchWords::pluginsWithWords);
         for (long after = 0; after >= 0; ) {
@@ -80,107 +82,47 @@ public final class JdbcDatabase implements RegistryDatabase {
 
     @Override
     public Optional<VersionPage> newestVersions(String plugin, String after, int limit) {
-        Long id = ordered(plugin);
-        return id == null ? Optional.empty() : db.read(c -> VersionRows.newest(c, id, after, limit));
+        return pluginVersions.newest(plugin, after, limit);
     }
 
     @Override
     public Optional<VersionRow> previousRelease(String plugin, String version) {
-        Long id = ordered(plugin);
-        return id == null ? Optional.empty() : db.read(c -> VersionRows.previousRelease(c, id, version));
-    }
-
-    /**
-     * The plugin's id once each of its versions has its order key: one written without it by an older cxpm still
-     * serving this database (a rolling upgrade) gets it here, before a read by the key would miss it.
-     */
-    private Long ordered(String plugin) {
-        Long id = db.read(c -> PluginRows.pluginId(c, plugin));
-        while (id != null && db.read(c -> VersionRows.unordered(c, id)) && db.write(c -> VersionRows.fillOrder(c, id)) > 0) {
-            // next batch
-        }
-        return id;
+        return pluginVersions.previousRelease(plugin, version);
     }
 
     @Override
     public Map<String, String> surfaces(String plugin, java.util.Collection<String> versions) {
-        return db.read(c -> {
-            Long id = PluginRows.pluginId(c, plugin);
-            return id == null ? Map.of() : VersionRows.surfaces(c, id, versions);
-        });
+        return pluginVersions.surfaces(plugin, versions);
     }
 
     @Override
     public Published published(String plugin) {
-        Long id = ordered(plugin);
-        return new Published() {
-            @Override
-            public List<String> versions() {
-                return id == null ? List.of() : db.read(c -> VersionRows.published(c, id).versions());
-            }
-
-            @Override
-            public Optional<VersionRow> previousRelease(String version) {
-                return id == null ? Optional.empty() : db.read(c -> VersionRows.published(c, id).previousRelease(version));
-            }
-
-            @Override
-            public Optional<VersionRow> followingRelease(String version) {
-                return id == null ? Optional.empty() : db.read(c -> VersionRows.published(c, id).followingRelease(version));
-            }
-
-            @Override
-            public String surface(String version) {
-                return id == null ? null : db.read(c -> VersionRows.published(c, id).surface(version));
-            }
-
-            @Override
-            public Optional<VersionRow> row(String version) {
-                return id == null ? Optional.empty() : db.read(c -> VersionRows.published(c, id).row(version));
-            }
-        };
+        return pluginVersions.published(plugin);
     }
 
     @Override
     public Map<String, StoredChanges> storedChanges(String plugin) {
-        return db.read(c -> {
-            Long id = PluginRows.pluginId(c, plugin);
-            return id == null ? Map.of() : VersionRows.storedChanges(c, id);
-        });
+        return pluginVersions.storedChanges(plugin);
     }
 
     @Override
     public void storeChanges(String plugin, Map<String, StoredChanges> changes) {
-        if (!changes.isEmpty()) {
-            db.write(c -> {
-                Long id = PluginRows.pluginId(c, plugin);
-                return id == null ? null : VersionRows.storeChanges(c, id, changes);
-            });
-        }
+        pluginVersions.storeChanges(plugin, changes);
     }
 
     @Override
     public Map<String, Long> downloads(String plugin, java.util.Collection<String> versions) {
-        return db.read(c -> {
-            Long id = PluginRows.pluginId(c, plugin);
-            return id == null ? Map.of() : VersionRows.downloads(c, id, versions);
-        });
+        return pluginVersions.downloads(plugin, versions);
     }
 
     @Override
     public long totalDownloads(String plugin) {
-        return db.read(c -> {
-            Long id = PluginRows.pluginId(c, plugin);
-            return id == null ? 0L : VersionRows.totalDownloads(c, id);
-        });
+        return pluginVersions.totalDownloads(plugin);
     }
 
     @Override
     public java.util.Set<Integrity> blobsOf(String plugin, java.util.Collection<Integrity> among) {
-        return among.isEmpty() ? java.util.Set.of() : db.read(c -> {
-            Long id = PluginRows.pluginId(c, plugin);
-            return id == null ? java.util.Set.<Integrity>of() : VersionRows.blobsOf(c, id, among);
-        });
+        return pluginVersions.blobsOf(plugin, among);
     }
 
     public JdbcConnections connections() {
@@ -308,14 +250,7 @@ public final class JdbcDatabase implements RegistryDatabase {
 
     @Override
     public boolean setYanked(String plugin, String version, boolean yanked, VersionRule rule) {
-        return db.write(c -> {
-            dialect.lockName(c, plugin.toLowerCase(java.util.Locale.ROOT));
-            Long id = PluginRows.pluginId(c, plugin);
-            if (id != null) {
-                rule.check(VersionRows.published(c, id));
-            }
-            return PluginRows.setYanked(c, plugin, version, yanked);
-        });
+        return db.write(c -> PublishTransaction.setYanked(c, dialect, plugin, version, yanked, rule));
     }
 
     @Override

@@ -18,7 +18,8 @@ import java.util.Locale;
 /**
  * One publish, inside the caller's write transaction: across processes (PostgreSQL) it takes a
  * transaction-scoped advisory lock on the plugin's name (SQLite has one writer), and the unique keys on names and
- * versions stand behind it. The SemVer rule is asked under that lock, so it sees every version published before.
+ * versions stand behind it. The SemVer rule is asked under that lock, so it sees every version published before;
+ * a yank or unyank takes the same lock and asks its rule the same way.
  */
 public final class PublishTransaction {
 
@@ -87,5 +88,16 @@ public final class PublishTransaction {
     public static String splitName(String name) {
         String spaced = name.replaceAll("[._-]+", " ");
         return spaced.equals(name) ? name : name + " " + spaced;
+    }
+
+    /** Yanks or unyanks a version under the name's lock, once {@code rule} has accepted the versions as they are. */
+    static boolean setYanked(Connection c, Dialect dialect, String plugin, String version, boolean yanked,
+                             RegistryDatabase.VersionRule rule) throws SQLException {
+        dialect.lockName(c, plugin.toLowerCase(Locale.ROOT));
+        Long id = PluginRows.pluginId(c, plugin);
+        if (id != null) {
+            rule.check(VersionRows.published(c, id));
+        }
+        return PluginRows.setYanked(c, plugin, version, yanked);
     }
 }
