@@ -108,7 +108,7 @@ final class SearchCache {
         if (text != null && text.strip().length() > maxChars || category != null && category.strip().length() > maxChars) {
             throw new RegistryException(400, "query-too-long", "a search query or category is at most " + maxChars + " characters");
         }
-        java.util.List<String> words = dev.cxpm.registry.storage.Dialect.words(text);
+        java.util.List<String> words = dev.cxpm.registry.storage.jdbc.Dialect.words(text);
         if (words.size() > PluginSearch.MAX_QUERY_TERMS) {
             throw new RegistryException(400, "query-too-long", "a search query has at most " + PluginSearch.MAX_QUERY_TERMS + " words");
         }

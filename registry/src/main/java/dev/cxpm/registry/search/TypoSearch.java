@@ -1,8 +1,8 @@
 package dev.cxpm.registry.search;
 
 import dev.cxpm.core.EditDistance;
-import dev.cxpm.registry.storage.Dialect;
 import dev.cxpm.registry.storage.RegistryDatabase;
+import dev.cxpm.registry.storage.jdbc.Dialect;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;

@@ -1,8 +1,10 @@
 package dev.cxpm.registry.storage;
 
-import static dev.cxpm.registry.storage.Sql.update;
+import static dev.cxpm.registry.storage.jdbc.Sql.update;
 
 import dev.cxpm.registry.storage.RegistryDatabase.AdvisoryRow;
+import dev.cxpm.registry.storage.jdbc.Dialect;
+import dev.cxpm.registry.storage.jdbc.Sql;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

@@ -1,9 +1,10 @@
 package dev.cxpm.registry.storage;
 
-import static dev.cxpm.registry.storage.Sql.prepare;
+import static dev.cxpm.registry.storage.jdbc.Sql.prepare;
 
 import dev.cxpm.registry.storage.RegistryDatabase.IndexLookup;
 import dev.cxpm.registry.storage.RegistryDatabase.StoredIndex;
+import dev.cxpm.registry.storage.jdbc.Sql;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

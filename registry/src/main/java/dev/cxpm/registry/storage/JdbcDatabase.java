@@ -1,6 +1,8 @@
 package dev.cxpm.registry.storage;
 
 import dev.cxpm.core.pack.Integrity;
+import dev.cxpm.registry.storage.jdbc.Dialect;
+import dev.cxpm.registry.storage.jdbc.JdbcConnections;
 import dev.cxpm.registry.storage.search.InMemorySearch;
 import dev.cxpm.registry.storage.search.SearchRows;
 import dev.cxpm.registry.storage.search.SearchWords;
@@ -43,7 +45,7 @@ public final class JdbcDatabase implements RegistryDatabase {
      * instead of reporting a bug.
      */
     public static final class CannotConnect extends IllegalStateException {
-        CannotConnect(String message, SQLException cause) {
+        public CannotConnect(String message, SQLException cause) {
             super(message, cause);
         }
     }

@@ -1,9 +1,9 @@
 package dev.cxpm.registry.storage;
 
-import static dev.cxpm.registry.storage.Sql.exists;
-import static dev.cxpm.registry.storage.Sql.prepare;
-import static dev.cxpm.registry.storage.Sql.strings;
-import static dev.cxpm.registry.storage.Sql.update;
+import static dev.cxpm.registry.storage.jdbc.Sql.exists;
+import static dev.cxpm.registry.storage.jdbc.Sql.prepare;
+import static dev.cxpm.registry.storage.jdbc.Sql.strings;
+import static dev.cxpm.registry.storage.jdbc.Sql.update;
 
 import dev.cxpm.core.pack.Integrity;
 import dev.cxpm.registry.storage.RegistryDatabase.PluginRow;

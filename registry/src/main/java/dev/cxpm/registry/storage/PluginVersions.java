@@ -5,6 +5,7 @@ import dev.cxpm.registry.storage.RegistryDatabase.Published;
 import dev.cxpm.registry.storage.RegistryDatabase.StoredChanges;
 import dev.cxpm.registry.storage.RegistryDatabase.VersionPage;
 import dev.cxpm.registry.storage.RegistryDatabase.VersionRow;
+import dev.cxpm.registry.storage.jdbc.JdbcConnections;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;

@@ -1,13 +1,14 @@
 package dev.cxpm.registry.storage;
 
-import static dev.cxpm.registry.storage.Sql.exists;
-import static dev.cxpm.registry.storage.Sql.prepare;
-import static dev.cxpm.registry.storage.Sql.update;
+import static dev.cxpm.registry.storage.jdbc.Sql.exists;
+import static dev.cxpm.registry.storage.jdbc.Sql.prepare;
+import static dev.cxpm.registry.storage.jdbc.Sql.update;
 
 import dev.cxpm.registry.storage.RegistryDatabase.NewNameRule;
 import dev.cxpm.registry.storage.RegistryDatabase.PublishOutcome;
 import dev.cxpm.registry.storage.RegistryDatabase.Summary;
 import dev.cxpm.registry.storage.RegistryDatabase.VersionRow;
+import dev.cxpm.registry.storage.jdbc.Dialect;
 import dev.cxpm.registry.storage.search.SearchWords;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

@@ -1,7 +1,7 @@
 package dev.cxpm.registry.storage;
 
-import static dev.cxpm.registry.storage.Sql.prepare;
-import static dev.cxpm.registry.storage.Sql.update;
+import static dev.cxpm.registry.storage.jdbc.Sql.prepare;
+import static dev.cxpm.registry.storage.jdbc.Sql.update;
 
 import dev.cxpm.registry.storage.RegistryDatabase.TokenRow;
 import java.sql.Connection;

@@ -1,10 +1,11 @@
 package dev.cxpm.registry.storage;
 
-import static dev.cxpm.registry.storage.Sql.prepare;
+import static dev.cxpm.registry.storage.jdbc.Sql.prepare;
 
 import dev.cxpm.core.pack.Integrity;
 import dev.cxpm.registry.storage.RegistryDatabase.VersionPage;
 import dev.cxpm.registry.storage.RegistryDatabase.VersionRow;
+import dev.cxpm.registry.storage.jdbc.Sql;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

@@ -1,6 +1,7 @@
 package dev.cxpm.registry.storage;
 
 import dev.cxpm.registry.storage.RegistryDatabase.SearchQuery;
+import dev.cxpm.registry.storage.jdbc.Dialect;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

@@ -4,11 +4,11 @@ import static dev.cxpm.registry.storage.backup.BackupFormat.JSON;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cxpm.core.pack.Integrity;
-import dev.cxpm.registry.storage.JdbcConnections;
 import dev.cxpm.registry.storage.JdbcDatabase;
 import dev.cxpm.registry.storage.backup.BackupFormat.Column;
 import dev.cxpm.registry.storage.backup.BackupFormat.Table;
 import dev.cxpm.registry.storage.blob.BlobStore;
+import dev.cxpm.registry.storage.jdbc.JdbcConnections;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;

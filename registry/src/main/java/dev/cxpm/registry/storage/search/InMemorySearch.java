@@ -1,9 +1,9 @@
 package dev.cxpm.registry.storage.search;
 
-import dev.cxpm.registry.storage.Dialect;
-import dev.cxpm.registry.storage.JdbcConnections;
 import dev.cxpm.registry.storage.RegistryDatabase.SearchPage;
 import dev.cxpm.registry.storage.RegistryDatabase.SearchQuery;
+import dev.cxpm.registry.storage.jdbc.Dialect;
+import dev.cxpm.registry.storage.jdbc.JdbcConnections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;

@@ -1,7 +1,7 @@
 package dev.cxpm.registry.storage.search;
 
-import dev.cxpm.registry.storage.Dialect;
 import dev.cxpm.registry.storage.RegistryDatabase.PluginRow;
+import dev.cxpm.registry.storage.jdbc.Dialect;
 import java.text.Normalizer;
 import java.util.ArrayList;
 import java.util.Arrays;

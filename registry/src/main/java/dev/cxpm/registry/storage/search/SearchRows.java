@@ -1,14 +1,14 @@
 package dev.cxpm.registry.storage.search;
 
-import static dev.cxpm.registry.storage.Sql.prepare;
+import static dev.cxpm.registry.storage.jdbc.Sql.prepare;
 
-import dev.cxpm.registry.storage.Dialect;
-import dev.cxpm.registry.storage.JdbcConnections;
 import dev.cxpm.registry.storage.PluginRows;
 import dev.cxpm.registry.storage.PublishTransaction;
 import dev.cxpm.registry.storage.RegistryDatabase.PluginRow;
 import dev.cxpm.registry.storage.RegistryDatabase.SearchPage;
 import dev.cxpm.registry.storage.RegistryDatabase.SearchQuery;
+import dev.cxpm.registry.storage.jdbc.Dialect;
+import dev.cxpm.registry.storage.jdbc.JdbcConnections;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

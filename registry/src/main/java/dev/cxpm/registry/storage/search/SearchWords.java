@@ -1,7 +1,7 @@
 package dev.cxpm.registry.storage.search;
 
-import dev.cxpm.registry.storage.Dialect;
 import dev.cxpm.registry.storage.PageRows;
+import dev.cxpm.registry.storage.jdbc.Dialect;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

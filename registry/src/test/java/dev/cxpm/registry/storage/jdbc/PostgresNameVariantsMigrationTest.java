@@ -1,7 +1,8 @@
-package dev.cxpm.registry.storage;
+package dev.cxpm.registry.storage.jdbc;
 
 import static org.assertj.core.api.Assumptions.assumeThat;
 
+import dev.cxpm.registry.storage.JdbcDatabase;
 import dev.cxpm.testkit.PostgresServer;
 import org.junit.jupiter.api.BeforeAll;
 

@@ -1,4 +1,4 @@
-package dev.cxpm.registry.storage;
+package dev.cxpm.registry.storage.jdbc;
 
 import java.io.IOException;
 import java.io.InputStream;

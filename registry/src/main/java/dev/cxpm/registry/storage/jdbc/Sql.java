@@ -1,4 +1,4 @@
-package dev.cxpm.registry.storage;
+package dev.cxpm.registry.storage.jdbc;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -21,7 +21,7 @@ public final class Sql {
         return p;
     }
 
-    static int update(Connection c, String sql, Object... args) throws SQLException {
+    public static int update(Connection c, String sql, Object... args) throws SQLException {
         try (PreparedStatement p = prepare(c, sql, args)) {
             return p.executeUpdate();
         }
@@ -33,7 +33,7 @@ public final class Sql {
         }
     }
 
-    static List<String> strings(Connection c, String sql, Object... args) throws SQLException {
+    public static List<String> strings(Connection c, String sql, Object... args) throws SQLException {
         List<String> out = new ArrayList<>();
         try (PreparedStatement p = prepare(c, sql, args); ResultSet rs = p.executeQuery()) {
             while (rs.next()) {

@@ -1,5 +1,6 @@
-package dev.cxpm.registry.storage;
+package dev.cxpm.registry.storage.jdbc;
 
+import dev.cxpm.registry.storage.JdbcDatabase;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -27,12 +28,12 @@ public enum Dialect {
         }
 
         @Override
-        void lockName(Connection c, String nameKey) {
+        public void lockName(Connection c, String nameKey) {
             // one process owns the file, and JdbcDatabase's write lock already serialises its writes
         }
 
         @Override
-        void lockNewNames(Connection c) {
+        public void lockNewNames(Connection c) {
             // same: every write transaction of the one process runs alone
         }
 
@@ -71,7 +72,7 @@ public enum Dialect {
         }
 
         @Override
-        void lockName(Connection c, String nameKey) throws SQLException {
+        public void lockName(Connection c, String nameKey) throws SQLException {
             // held until the transaction ends: two registry processes publishing one name take turns
             try (var p = Sql.prepare(c, "SELECT pg_advisory_xact_lock(hashtext(?))", nameKey); var rs = p.executeQuery()) {
                 rs.next();
@@ -79,7 +80,7 @@ public enum Dialect {
         }
 
         @Override
-        void lockNewNames(Connection c) throws SQLException {
+        public void lockNewNames(Connection c) throws SQLException {
             // one key for all new names: creating a plugin is rare, and each must see the names created before it
             try (var p = Sql.prepare(c, "SELECT pg_advisory_xact_lock(?)", NEW_NAMES_LOCK); var rs = p.executeQuery()) {
                 rs.next();
@@ -144,13 +145,13 @@ public enum Dialect {
         return Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
     }
 
-    abstract void lockName(Connection c, String nameKey) throws SQLException;
+    public abstract void lockName(Connection c, String nameKey) throws SQLException;
 
     /**
      * Held until the transaction ends, by a publish that creates a plugin: the look-alike check of a new name
      * and its insert are one step across every process (taken after {@link #lockName}, never before it).
      */
-    abstract void lockNewNames(Connection c) throws SQLException;
+    public abstract void lockNewNames(Connection c) throws SQLException;
 
     /** The advisory lock key of {@link #lockNewNames} (a 64-bit key; {@link #lockName} uses 32-bit hashes). */
     private static final long NEW_NAMES_LOCK = 0x6378706d4e45574eL;

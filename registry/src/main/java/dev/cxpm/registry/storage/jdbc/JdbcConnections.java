@@ -1,5 +1,7 @@
-package dev.cxpm.registry.storage;
+package dev.cxpm.registry.storage.jdbc;
 
+import dev.cxpm.registry.storage.JdbcDatabase;
+import dev.cxpm.registry.storage.RegistryDatabase;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -29,7 +31,7 @@ public final class JdbcConnections {
     private final java.util.concurrent.atomic.AtomicInteger waitingReaders = new java.util.concurrent.atomic.AtomicInteger();
     private final java.util.concurrent.atomic.AtomicInteger waitingSearchers = new java.util.concurrent.atomic.AtomicInteger();
 
-    JdbcConnections(String url, Dialect dialect) throws SQLException {
+    public JdbcConnections(String url, Dialect dialect) throws SQLException {
         this.dialect = dialect;
         this.file = dialect == Dialect.SQLITE ? java.nio.file.Path.of(url.substring("jdbc:sqlite:".length())) : null;
         writer = connect(url);
@@ -93,7 +95,7 @@ public final class JdbcConnections {
         });
     }
 
-    <T> T search(Work<T> work) {
+    public <T> T search(Work<T> work) {
         return take(searchers, waitingSearchers, work);
     }
 
@@ -154,7 +156,7 @@ public final class JdbcConnections {
     }
 
     /** The pools as they are now: connections, idle ones, threads waiting for one. */
-    java.util.List<RegistryDatabase.Pool> pools() {
+    public java.util.List<RegistryDatabase.Pool> pools() {
         return java.util.List.of(
                 new RegistryDatabase.Pool("write", 1, writeLock.isLocked() ? 0 : 1, writeLock.getQueueLength()),
                 new RegistryDatabase.Pool("read", dialect.readers(), readers.size(), waitingReaders.get()),
@@ -165,7 +167,7 @@ public final class JdbcConnections {
      * Throws unless a read connection answers within the deadline (and, for SQLite, the database file is still
      * there: a deleted or moved file would go on answering through the open connections until the next restart).
      */
-    void check(java.time.Duration deadline) {
+    public void check(java.time.Duration deadline) {
         if (file != null && !(java.nio.file.Files.isRegularFile(file) && java.nio.file.Files.isReadable(file)
                 && java.nio.file.Files.isWritable(file))) {
             throw new IllegalStateException("the database file " + file + " is missing or not readable and writable");
@@ -191,7 +193,7 @@ public final class JdbcConnections {
         }
     }
 
-    void close() {
+    public void close() {
         writeLock.lock();
         try {
             writer.close();

@@ -1,7 +1,9 @@
-package dev.cxpm.registry.storage;
+package dev.cxpm.registry.storage.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.cxpm.registry.storage.JdbcDatabase;
+import dev.cxpm.registry.storage.RegistryDatabase;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
