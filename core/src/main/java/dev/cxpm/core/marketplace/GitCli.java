@@ -2,6 +2,7 @@ package dev.cxpm.core.marketplace;
 
 import dev.cxpm.core.FileText;
 import dev.cxpm.core.Progress;
+import dev.cxpm.core.Stall;
 import dev.cxpm.core.UserError;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -50,10 +51,10 @@ public final class GitCli {
 
     /** pipesAfterExit: how long git's pipes are still read once git has exited (a test's is short). */
     GitCli(Map<String, String> env, Path cwd, Progress progress, Duration pipesAfterExit) {
-        this(env, cwd, progress, pipesAfterExit, STALL);
+        this(env, cwd, progress, pipesAfterExit, Stall.TIME);
     }
 
-    /** stall: how long a transfer may go at under a kilobyte a second before it is given up (a test's is short). */
+    /** stall: how long a transfer may go under {@link Stall#BYTES_PER_SECOND} a second before it is given up (a test's is short). */
     GitCli(Map<String, String> env, Path cwd, Progress progress, Duration pipesAfterExit, Duration stall) {
         this.env = Map.copyOf(env);
         this.cwd = cwd.toAbsolutePath();
@@ -104,7 +105,7 @@ public final class GitCli {
 
     /** written: the directory git fills (a clone), watched for a stall and bounded in size ({@link GitWatch}); null: none. */
     private String transfer(String what, Path dir, Path written, String... args) {
-        GitWatch.Limits limits = GitWatch.Limits.of(env, STALL_BYTES_PER_SECOND, stall);
+        GitWatch.Limits limits = GitWatch.Limits.of(env, stall);
         if (progress == Progress.NONE) {
             return run(dir, new Watched(what, written, limits), null, args, args);
         }
@@ -134,15 +135,6 @@ public final class GitCli {
      */
     private static final Duration PIPES_AFTER_EXIT = Duration.ofSeconds(5);
 
-    /**
-     * How long an http(s) remote may send under {@link #STALL_BYTES_PER_SECOND} before git gives up ("Operation too
-     * slow"): git itself has no bound, and waited for ever on a server that took the connection and said nothing. A
-     * user who wants another bound sets git's own {@code GIT_HTTP_LOW_SPEED_LIMIT} and {@code GIT_HTTP_LOW_SPEED_TIME}.
-     * Other transports (ssh, git://) have no such setting in git: {@link GitWatch} applies the same bound to them.
-     */
-    static final Duration STALL = Duration.ofSeconds(60);
-    private static final int STALL_BYTES_PER_SECOND = 1000;
-
     /** What is shown of git's stderr when it fails: its words, not what a remote chose to send without end. */
     private static final int MAX_MESSAGE_BYTES = 64 << 10;
 
@@ -169,7 +161,10 @@ public final class GitCli {
         penv.put("GIT_TERMINAL_PROMPT", "0");
         penv.putIfAbsent("GIT_ASKPASS", "echo");
         if (!penv.containsKey("GIT_HTTP_LOW_SPEED_LIMIT") && !penv.containsKey("GIT_HTTP_LOW_SPEED_TIME")) {
-            penv.put("GIT_HTTP_LOW_SPEED_LIMIT", Integer.toString(STALL_BYTES_PER_SECOND));
+            // git itself has no bound, and waited for ever on an http(s) server that took the connection and said
+            // nothing; a user who wants another bound sets these two of git's own. Other transports (ssh, git://)
+            // have no such setting in git: GitWatch applies the same bound to them.
+            penv.put("GIT_HTTP_LOW_SPEED_LIMIT", Long.toString(Stall.BYTES_PER_SECOND));
             penv.put("GIT_HTTP_LOW_SPEED_TIME", Long.toString(Math.max(1, stall.toSeconds())));
         }
         pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));

@@ -1,5 +1,6 @@
 package dev.cxpm.core.marketplace;
 
+import dev.cxpm.core.Stall;
 import dev.cxpm.core.UserError;
 import java.io.IOException;
 import java.nio.file.FileVisitResult;
@@ -35,11 +36,11 @@ final class GitWatch {
     record Limits(long bytesPerSecond, Duration stall, long maxBytes) {
         /**
          * From the caller's environment: git's own {@code GIT_HTTP_LOW_SPEED_LIMIT} and {@code GIT_HTTP_LOW_SPEED_TIME}
-         * when set (one knob for every transport), else {@code bytesPerSecond} for {@code stall}; {@value #MAX_BYTES_VARIABLE},
-         * else {@link #MAX_BYTES}.
+         * when set (one knob for every transport of git), else {@link Stall#BYTES_PER_SECOND} for {@code stall} ({@link
+         * Stall#TIME} but in a test); {@value #MAX_BYTES_VARIABLE}, else {@link #MAX_BYTES}.
          */
-        static Limits of(Map<String, String> env, long bytesPerSecond, Duration stall) {
-            long rate = number(env, "GIT_HTTP_LOW_SPEED_LIMIT").orElse(bytesPerSecond);
+        static Limits of(Map<String, String> env, Duration stall) {
+            long rate = number(env, "GIT_HTTP_LOW_SPEED_LIMIT").orElse(Stall.BYTES_PER_SECOND);
             Duration time = number(env, "GIT_HTTP_LOW_SPEED_TIME").map(Duration::ofSeconds).orElse(stall);
             long max = number(env, MAX_BYTES_VARIABLE).orElse(MAX_BYTES);
             return new Limits(rate, time.isZero() ? Duration.ofSeconds(1) : time, max);

@@ -1,5 +1,6 @@
 package dev.cxpm.core.pack;
 
+import dev.cxpm.core.Stall;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -13,21 +14,13 @@ import java.util.function.LongConsumer;
  * A download of an archive, streamed to a file and cut off at {@link PackLimits#maxArchiveBytes()}:
  * more than any archive cxpm would unpack, whatever the server announced, so a hostile or broken
  * server can neither fill the disk nor the heap before the integrity check; and given up when the
- * bytes stop coming, or come at a trickle, so it cannot hold the command either.
+ * bytes stop coming, or come at a trickle ({@link Stall}), so it cannot hold the command either.
  */
 public final class ArchiveDownload {
-    /**
-     * How long a download may bring less than {@link #MIN_BYTES_PER_SECOND} a second before it is given up (git's own
-     * words for the same bound are {@code GIT_HTTP_LOW_SPEED_TIME} and {@code _LIMIT}). An HTTP request's timeout ends
-     * when the headers arrive: a server that sent them and then one byte a minute, or nothing, held a sync for ever.
-     */
-    public static final Duration STALL = Duration.ofSeconds(60);
-    static final int MIN_BYTES_PER_SECOND = 1000;
-
     /** What {@link #save} throws when the bytes stopped coming: the stream was closed under the read. */
     public static final class Stalled extends IOException {
         Stalled(Duration stall) {
-            super("less than " + MIN_BYTES_PER_SECOND + " bytes a second came for " + stall.toSeconds() + " seconds");
+            super("less than " + Stall.BYTES_PER_SECOND + " bytes a second came for " + stall.toSeconds() + " seconds");
         }
     }
 
@@ -42,12 +35,12 @@ public final class ArchiveDownload {
 
     /** As {@link #save(InputStream, Path, long)}, telling {@code saved} the bytes written so far after each chunk. */
     public static boolean save(InputStream in, Path file, long max, LongConsumer saved) throws IOException {
-        return save(in, file, max, saved, STALL);
+        return save(in, file, max, saved, Stall.TIME);
     }
 
     /**
      * As {@link #save(InputStream, Path, long, LongConsumer)}; {@link Stalled}, with nothing left at file, when a
-     * period of {@code stall} brings less than {@link #MIN_BYTES_PER_SECOND} a second (a test's is short).
+     * period of {@code stall} brings less than {@link Stall#BYTES_PER_SECOND} a second ({@link Stall#TIME}; a test's is short).
      */
     public static boolean save(InputStream in, Path file, long max, LongConsumer saved, Duration stall) throws IOException {
         AtomicLong total = new AtomicLong();
@@ -84,7 +77,7 @@ public final class ArchiveDownload {
 
         Watch(InputStream in, AtomicLong total, Duration stall) {
             this.stall = stall;
-            long least = Math.max(1, stall.toSeconds()) * MIN_BYTES_PER_SECOND;
+            long least = Math.max(1, stall.toSeconds()) * Stall.BYTES_PER_SECOND;
             this.thread = Thread.ofVirtual().start(() -> {
                 try {
                     for (long seen = 0; ; ) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cxpm.core.Progress;
 import dev.cxpm.core.UserError;
+import dev.cxpm.core.Stall;
 import dev.cxpm.core.pack.ArchiveDownload;
 import dev.cxpm.core.pack.PackLimits;
 import dev.cxpm.core.pack.Sizes;
@@ -69,10 +70,10 @@ public final class RegistryClient {
     }
 
     private RegistryClient(URI base, String token, Duration answerTime, Progress progress) {
-        this(base, token, answerTime, progress, ArchiveDownload.STALL);
+        this(base, token, answerTime, progress, Stall.TIME);
     }
 
-    /** {@code blobStall}: how long a blob download may bring under a kilobyte a second ({@link ArchiveDownload#STALL}). */
+    /** {@code blobStall}: how long a blob download may bring under {@link Stall#BYTES_PER_SECOND} a second ({@link Stall#TIME}). */
     RegistryClient(URI base, String token, Duration answerTime, Progress progress, Duration blobStall) {
         this.blobStall = blobStall;
         this.base = base;
