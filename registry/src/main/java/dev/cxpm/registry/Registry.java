@@ -9,6 +9,7 @@ import dev.cxpm.registry.publish.VersionPages;
 import dev.cxpm.registry.search.PluginSearch;
 import dev.cxpm.registry.storage.JdbcDatabase;
 import dev.cxpm.registry.storage.RegistryDatabase;
+import dev.cxpm.registry.storage.jdbc.JdbcConnections;
 import dev.cxpm.registry.storage.RegistryDatabase.AdvisoryRow;
 import dev.cxpm.registry.storage.RegistryDatabase.PluginRow;
 import dev.cxpm.registry.storage.RegistryDatabase.VersionRow;
@@ -395,7 +396,7 @@ public final class Registry implements AutoCloseable {
     }
 
     /** The database's connection pools as they are now, for the metrics. */
-    public List<RegistryDatabase.Pool> databasePools() {
+    public List<JdbcConnections.Pool> databasePools() {
         return db.pools();
     }
 

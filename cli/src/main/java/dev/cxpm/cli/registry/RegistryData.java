@@ -4,6 +4,7 @@ import dev.cxpm.cli.Env;
 import dev.cxpm.core.UserError;
 import dev.cxpm.registry.Registry;
 import dev.cxpm.registry.storage.JdbcDatabase;
+import dev.cxpm.registry.storage.jdbc.JdbcConnections;
 import dev.cxpm.registry.storage.blob.BlobStore;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -49,7 +50,7 @@ public final class RegistryData {
         String url = postgresUrl(database);
         try {
             return JdbcDatabase.postgres(url);
-        } catch (JdbcDatabase.CannotConnect e) {
+        } catch (JdbcConnections.CannotConnect e) {
             throw new UserError(UserError.Kind.NETWORK, e.getMessage(),
                     "check the host, port, database, user and password in --database, and that PostgreSQL runs there", e);
         }
@@ -57,7 +58,7 @@ public final class RegistryData {
 
     /** {@code --database} as the operator should see it again (in logs, in hints): without its password. */
     static String shown(String database) {
-        return JdbcDatabase.redacted(database);
+        return JdbcConnections.redacted(database);
     }
 
     /**
@@ -75,7 +76,7 @@ public final class RegistryData {
     private static Registry connecting(Supplier<Registry> open) {
         try {
             return open.get();
-        } catch (JdbcDatabase.CannotConnect e) {
+        } catch (JdbcConnections.CannotConnect e) {
             throw new UserError(UserError.Kind.NETWORK, e.getMessage(),
                     "check the host, port, database, user and password in --database, and that PostgreSQL runs there", e);
         }

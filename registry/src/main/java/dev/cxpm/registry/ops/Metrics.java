@@ -1,6 +1,6 @@
 package dev.cxpm.registry.ops;
 
-import dev.cxpm.registry.storage.RegistryDatabase;
+import dev.cxpm.registry.storage.jdbc.JdbcConnections;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryUsage;
 import java.util.List;
@@ -106,7 +106,7 @@ public final class Metrics {
     }
 
     /** The exposition text, with the database pools as they are now and the JVM's memory. */
-    public String render(List<RegistryDatabase.Pool> pools) {
+    public String render(List<JdbcConnections.Pool> pools) {
         StringBuilder out = new StringBuilder(8192);
         header(out, "cxpm_http_requests_total", "counter", "HTTP requests answered, by route template, method and status.");
         new TreeMap<String, Long>(requests.entrySet().stream().collect(java.util.stream.Collectors.toMap(
@@ -126,12 +126,12 @@ public final class Metrics {
         header(out, "cxpm_blob_store_errors_total", "counter", "Blob store operations that failed.");
         out.append("cxpm_blob_store_errors_total ").append(blobErrors.sum()).append('\n');
         header(out, "cxpm_db_pool_connections", "gauge", "Database connections by pool and state (active, idle).");
-        for (RegistryDatabase.Pool p : pools) {
+        for (JdbcConnections.Pool p : pools) {
             out.append("cxpm_db_pool_connections{pool=\"").append(p.name()).append("\",state=\"active\"} ").append(p.size() - p.idle()).append('\n');
             out.append("cxpm_db_pool_connections{pool=\"").append(p.name()).append("\",state=\"idle\"} ").append(p.idle()).append('\n');
         }
         header(out, "cxpm_db_pool_waiting", "gauge", "Requests waiting for a database connection, by pool.");
-        for (RegistryDatabase.Pool p : pools) {
+        for (JdbcConnections.Pool p : pools) {
             out.append("cxpm_db_pool_waiting{pool=\"").append(p.name()).append("\"} ").append(p.waiting()).append('\n');
         }
         header(out, "cxpm_jvm_memory_bytes", "gauge", "JVM memory by area (heap, nonheap) and kind (used, committed, max; -1: no limit).");

@@ -39,27 +39,11 @@ public final class JdbcDatabase implements RegistryDatabase {
         return open(jdbcUrl, Dialect.POSTGRES);
     }
 
-    /**
-     * No connection to the database could be made (server down, wrong host or port, credentials or
-     * database refused): nothing was read or written. Callers tell an operator to check the URL
-     * instead of reporting a bug.
-     */
-    public static final class CannotConnect extends IllegalStateException {
-        public CannotConnect(String message, SQLException cause) {
-            super(message, cause);
-        }
-    }
-
-    /** A JDBC URL as it may be shown or logged: its password replaced by {@code ***}. */
-    public static String redacted(String url) {
-        return url.replaceAll("password=[^&]*", "password=***");
-    }
-
     private static JdbcDatabase open(String url, Dialect dialect) {
         try {
             return new JdbcDatabase(new JdbcConnections(url, dialect), dialect, url);
         } catch (SQLException e) {
-            throw new IllegalStateException("cannot open the registry database " + redacted(url) + ": " + e.getMessage(), e);
+            throw new IllegalStateException("cannot open the registry database " + JdbcConnections.redacted(url) + ": " + e.getMessage(), e);
         }
     }
 
@@ -136,7 +120,7 @@ public final class JdbcDatabase implements RegistryDatabase {
     }
 
     @Override
-    public List<Pool> pools() {
+    public List<JdbcConnections.Pool> pools() {
         return db.pools();
     }
 

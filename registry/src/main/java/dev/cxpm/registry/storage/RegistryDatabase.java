@@ -2,6 +2,7 @@ package dev.cxpm.registry.storage;
 
 import dev.cxpm.core.pack.Integrity;
 import dev.cxpm.registry.Registry;
+import dev.cxpm.registry.storage.jdbc.JdbcConnections;
 import dev.cxpm.registry.storage.search.NameVariants;
 import java.time.Instant;
 import java.util.List;
@@ -289,11 +290,8 @@ public interface RegistryDatabase extends AutoCloseable {
     /** At most {@code limit} of the user's tokens, by id, after the id {@code after} (null for the first). */
     List<TokenRow> tokens(String user, String after, int limit);
 
-    /** A pool of connections as it is now, for the metrics an operator watches: its size, idle ones, threads waiting. */
-    record Pool(String name, int size, int idle, int waiting) {
-    }
-
-    List<Pool> pools();
+    /** The connection pools as they are now, for the metrics an operator watches. */
+    List<JdbcConnections.Pool> pools();
 
     /** Throws (with the details for the log) unless the database answers within the deadline; for readiness checks. */
     void check(java.time.Duration deadline);

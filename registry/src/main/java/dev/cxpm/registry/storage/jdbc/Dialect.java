@@ -1,6 +1,5 @@
 package dev.cxpm.registry.storage.jdbc;
 
-import dev.cxpm.registry.storage.JdbcDatabase;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -12,7 +11,7 @@ import java.util.Locale;
  * What differs between the embedded SQLite database and PostgreSQL: connection settings, the
  * migrations folder, how names are locked across processes, and full-text search (an FTS5
  * table ranked by bm25 vs. a weighted tsvector column ranked by ts_rank). Everything else in
- * {@link JdbcDatabase} and its row classes is plain SQL both run.
+ * {@code JdbcDatabase} and its row classes is plain SQL both run.
  */
 public enum Dialect {
 

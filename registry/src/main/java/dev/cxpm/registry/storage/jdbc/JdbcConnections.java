@@ -1,7 +1,5 @@
 package dev.cxpm.registry.storage.jdbc;
 
-import dev.cxpm.registry.storage.JdbcDatabase;
-import dev.cxpm.registry.storage.RegistryDatabase;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -11,13 +9,33 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The connections behind {@link JdbcDatabase}: writes go through one connection under a lock
+ * The connections behind the registry's JDBC database (storage/JdbcDatabase): writes go through one connection under a lock
  * (SQLite has one writer anyway, and queuing here beats SQLITE_BUSY retries); reads share a
  * small pool, and searches (each a full-text match over many rows) have their own, smaller one, so that a burst of
  * searches queues behind itself instead of taking every connection from index reads. Opening migrates the schema
  * before any reader exists.
  */
 public final class JdbcConnections {
+
+    /**
+     * No connection to the database could be made (server down, wrong host or port, credentials or
+     * database refused): nothing was read or written. Callers tell an operator to check the URL
+     * instead of reporting a bug.
+     */
+    public static final class CannotConnect extends IllegalStateException {
+        public CannotConnect(String message, SQLException cause) {
+            super(message, cause);
+        }
+    }
+
+    /** A JDBC URL as it may be shown or logged: its password replaced by {@code ***}. */
+    public static String redacted(String url) {
+        return url.replaceAll("password=[^&]*", "password=***");
+    }
+
+    /** A pool of connections as it is now, for the metrics an operator watches: its size, idle ones, threads waiting. */
+    public record Pool(String name, int size, int idle, int waiting) {
+    }
 
     private final Connection writer;
     private final ReentrantLock writeLock = new ReentrantLock();
@@ -56,7 +74,7 @@ public final class JdbcConnections {
         try {
             c = DriverManager.getConnection(url);
         } catch (SQLException e) {
-            throw new JdbcDatabase.CannotConnect("cannot connect to the registry database " + JdbcDatabase.redacted(url) + ": " + e.getMessage(), e);
+            throw new CannotConnect("cannot connect to the registry database " + redacted(url) + ": " + e.getMessage(), e);
         }
         dialect.configure(c);
         return c;
@@ -156,11 +174,11 @@ public final class JdbcConnections {
     }
 
     /** The pools as they are now: connections, idle ones, threads waiting for one. */
-    public java.util.List<RegistryDatabase.Pool> pools() {
+    public java.util.List<Pool> pools() {
         return java.util.List.of(
-                new RegistryDatabase.Pool("write", 1, writeLock.isLocked() ? 0 : 1, writeLock.getQueueLength()),
-                new RegistryDatabase.Pool("read", dialect.readers(), readers.size(), waitingReaders.get()),
-                new RegistryDatabase.Pool("search", dialect.searchers(), searchers.size(), waitingSearchers.get()));
+                new Pool("write", 1, writeLock.isLocked() ? 0 : 1, writeLock.getQueueLength()),
+                new Pool("read", dialect.readers(), readers.size(), waitingReaders.get()),
+                new Pool("search", dialect.searchers(), searchers.size(), waitingSearchers.get()));
     }
 
     /**
