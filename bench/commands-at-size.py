@@ -5,11 +5,11 @@ command a team runs, in a project of N plugins made by bench/sync-gen.sh (synced
 when missing). Prints one line per command, size and mode: the median of ROUNDS (default 3) runs.
 Issue 12 asks that nothing grow as N^2: compare N=2000 with N=1000 after subtracting N=10 (the fixed start cost)."""
 import os, statistics, subprocess, sys
+from daemoncpu import daemon_cpu  # this script's directory is on sys.path
 
 root, work, sizes = sys.argv[1], sys.argv[2], [int(n) for n in sys.argv[3:]]
 rounds = int(os.environ.get("ROUNDS", "3"))
 only = os.environ.get("ONLY")  # a comma-separated subset of the command labels
-tick = os.sysconf("SC_CLK_TCK")
 here = os.path.dirname(os.path.abspath(__file__))
 
 
@@ -34,18 +34,6 @@ def commands(n):
         ("home: audit", ["audit"], ".."), ("home: audit --json", ["audit", "--json"], ".."),
         ("home: info", ["info", last + "@fx"], ".."), ("home: search", ["search", "plugin"], ".."),
     ]
-
-
-def daemon_cpu(daemon_file):
-    for pid in filter(str.isdigit, os.listdir("/proc")):
-        try:
-            cmd = open(f"/proc/{pid}/cmdline", "rb").read().split(b"\0")
-            if {b"dev.cxpm.cli.Daemon", b"dev.cxpm.cli.daemon.Daemon"} & set(cmd) and daemon_file.encode() in cmd:
-                f = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
-                return (int(f[11]) + int(f[12])) * 1000 / tick
-        except OSError:
-            pass
-    return 0.0
 
 
 def run(args, cwd, env):

@@ -32,14 +32,13 @@ mkdir -p "$BENCH_TRASH"
 gone="$root/bench/gone.sh"
 export HOME="$work/user-home"
 mkdir -p "$HOME"
-eval "$(sed -n '/^generate() {/,/^}/p' bench/sync.sh)" # the same marketplace, project and files as bench/sync.sh
 scenarios="$work/scenarios.tsv" # N, situation, side, daemon file or -, set-up, timed command
 : > "$scenarios"
 for n in ${SIZES:-200 1000}; do
   d="$work/n$n"
   echo "generating $n plugins..." >&2
-  generate "$n" "$d" >/dev/null 2>&1
-  (cd "$d/project" && CXPM_STORE="$d/store-B" CODEX_HOME="$d/home-a" "$root/cxpm" sync --yes >/dev/null)
+  bench/sync-gen.sh "$n" "$d" >/dev/null 2>&1 # bench/sync.sh's marketplace and project, synced once into DIR/store
+  mv "$d/store" "$d/store-B"
   cp -r "$d/store-B" "$d/store-A"
   for side in A B; do
     launcher="$root/cxpm"; [[ "$side" == A ]] && launcher="$base/cxpm"
@@ -57,21 +56,10 @@ done
 
 python3 - "$runs" "$scenarios" "${WARMUP:-3}" <<'PY'
 import os, resource, statistics, subprocess, sys, time
+sys.path.insert(0, "bench")
+from daemoncpu import daemon_cpu
 runs, table, warmup = int(sys.argv[1]), sys.argv[2], int(sys.argv[3])
 rows = [line.rstrip("\n").split("\t") for line in open(table)]
-tick = os.sysconf("SC_CLK_TCK")
-
-def daemon_cpu(daemon_file):
-    """user + sys ms of the daemon announcing itself in daemon_file (0 when there is none yet)."""
-    for pid in filter(str.isdigit, os.listdir("/proc")):
-        try:
-            cmd = open(f"/proc/{pid}/cmdline", "rb").read().split(b"\0")
-            if {b"dev.cxpm.cli.Daemon", b"dev.cxpm.cli.daemon.Daemon"} & set(cmd) and daemon_file.encode() in cmd:
-                f = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
-                return (int(f[11]) + int(f[12])) * 1000 / tick
-        except OSError:
-            pass
-    return 0.0
 
 wall, cpu = {}, {}
 for i in range(warmup + runs):  # the first rounds warm the page cache and the daemons' JIT: not counted

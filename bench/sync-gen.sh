@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # sync-gen.sh N DIR: bench/sync.sh's project of N plugins under DIR (market/, project/, project-first/, npm-project/...),
-# synced once into DIR/home-a with DIR/store (by this checkout's cxpm), for sync-ab.py and sync-add-one.sh. Keeps DIR.
+# synced once into DIR/home-a with DIR/store (by this checkout's cxpm), for sync-ab.sh, sync-ab.py, sync-add-one.sh and commands-at-size.py. Keeps DIR.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 n=$1; d=$2
