@@ -20,7 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Nothing cxpm installs is a symbolic link, and no link is followed out of a plugin (docs/PACKING.md, "Links").
  * The real Codex CLI 0.171.0 leaves every link out of the copy; cxpm installs a link to a file inside the plugin as
  * that file (as pack does), and leaves out, with a warning, links that leave the plugin, loop, dangle or name a
- * directory. A plugin directory that is itself a link to outside its marketplace is refused.
+ * directory. A plugin directory that is itself a link to outside its marketplace is refused, and so is a Codex home
+ * whose plugin cache leads out of it through a link.
  */
 class SymlinkInstallTest {
 
@@ -110,6 +111,37 @@ class SymlinkInstallTest {
         assertNoSecretIn(t.codexHome());
         CliRun frozen = t.cxpm("sync", "--frozen");
         assertThat(frozen.exitCode()).as(frozen.stderr()).isZero();
+    }
+
+    /**
+     * The Codex home's {@code plugins/}, {@code plugins/cache/} or cxpm's staging area a link to a directory outside the
+     * home (a dotfiles set-up, or a planted one): sync and install placed the plugin, or staged it, through the link.
+     * Now each refuses (exit 6, naming the link) and nothing appears, or goes, where it points.
+     */
+    @Test
+    void aPluginsDirectoryThatLinksOutsideTheHomeIsNeverWrittenThrough() throws Exception {
+        for (String linked : List.of("plugins", "plugins/cache", "plugins/.cxpm-staging")) {
+            TeamFixture t = new TeamFixture(dir.resolve(linked.replace('/', '-'))).plugin("lone", "1.0.0").needs("lone", "^1");
+            Path outside = Files.createDirectories(t.dir.resolve("outside"));
+            Path kept = outside.resolve("kept/file.txt"); // what a leftover staging directory would hold, to be deleted
+            TeamFixture.write(kept, "not cxpm's\n");
+            Path link = t.codexHome().resolve(linked);
+            Files.createDirectories(link.getParent());
+            Files.createSymbolicLink(link, outside);
+            assertThat(t.cxpm("marketplace", "add", t.market.toString()).exitCode()).isZero();
+
+            for (List<String> command : List.of(List.of("sync"), List.of("install", "lone@fx"))) {
+                CliRun r = t.cxpm(command.toArray(String[]::new));
+
+                String shown = linked + ": cxpm " + String.join(" ", command) + "\n" + r.stdout() + r.stderr();
+                assertThat(r.exitCode()).as(shown).isEqualTo(6);
+                assertThat(r.stderr()).as(shown).contains(link + " is a symbolic link");
+                try (Stream<Path> s = Files.list(outside)) {
+                    assertThat(s.toList()).as(shown).containsExactly(kept.getParent());
+                }
+                assertThat(kept).as(shown).hasContent("not cxpm's");
+            }
+        }
     }
 
     @Test

@@ -205,6 +205,19 @@ public final class CodexHome {
         if (!named) {
             throw outside(told != null ? told.toString() : r + "/" + String.join("/", names), r);
         }
+        // the directories from the home down to r as well (plugins/, plugins/cache/): a link there, to a directory
+        // outside the home, took every path below it out of the home, with a clean check below r
+        Path a = normalDir;
+        for (int i = 0, n = r.getNameCount() - normalDir.getNameCount(); i < n; i++) {
+            a = a.resolve(r.getName(normalDir.getNameCount() + i));
+            Kind kind = kind(a);
+            if (kind == Kind.LINK) {
+                throw linked(told != null ? told : r.resolve(String.join("/", names)), a);
+            }
+            if (kind == Kind.MISSING) {
+                break;
+            }
+        }
         Path p = r;
         boolean looking = true; // from the root down, stopping at a missing directory: nothing under it is there to be a link
         for (int i = 0; i < names.length; i++) {
@@ -260,9 +273,17 @@ public final class CodexHome {
                 + root, "cxpm builds these paths only from names Codex accepts: please report this as a bug, with the command you ran");
     }
 
-    /** cxpm's staging area for installs: inside the Codex home so the final move is a rename. */
+    /**
+     * cxpm's staging area for installs: inside the Codex home so the final move is a rename; a UserError when
+     * {@code plugins/} is a link (staging there wrote outside the home).
+     */
     public Path installStaging() {
-        return dir.resolve("plugins").resolve(".cxpm-staging");
+        return inside(dir, dir.resolve("plugins").resolve(".cxpm-staging"));
+    }
+
+    /** A directory of the staging area, by name: a UserError when {@code plugins/} or the staging area is a link. */
+    public Path installStaging(String name) {
+        return inside(dir, dir.resolve("plugins").resolve(".cxpm-staging").resolve(name));
     }
 
     /** The inter-process lock file cxpm holds while it changes this home. */

@@ -50,7 +50,7 @@ public final class PluginCache {
         try {
             Files.createDirectories(work);
             for (int attempt = 0; ; attempt++) {
-                work = home.installStaging().resolve(WORK_PREFIX + unique());
+                work = home.installStaging(WORK_PREFIX + unique());
                 try {
                     return Files.createDirectory(work);
                 } catch (FileAlreadyExistsException taken) {
@@ -193,7 +193,7 @@ public final class PluginCache {
         if (!Files.exists(pluginDir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
             return false;
         }
-        Path work = home.installStaging().resolve(WORK_PREFIX + "removed-" + unique());
+        Path work = home.installStaging(WORK_PREFIX + "removed-" + unique());
         move(pluginDir, work);
         Trees.delete(work);
         return true;
@@ -221,7 +221,8 @@ public final class PluginCache {
             return;
         }
         try (Stream<Path> s = Files.list(staging)) {
-            for (Path work : s.toList()) {
+            for (Path listed : s.toList()) {
+                Path work = home.installStaging(listed.getFileName().toString()); // refused when the staging area is a link
                 if (Files.isDirectory(work, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
                     try (Stream<Path> children = Files.list(work)) {
                         for (Path aside : children.filter(c -> c.getFileName().toString().startsWith(REPLACED_PREFIX)).toList()) {
