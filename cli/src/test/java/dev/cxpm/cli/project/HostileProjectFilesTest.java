@@ -152,6 +152,33 @@ class HostileProjectFilesTest {
         assertNothingElseChanged();
     }
 
+    /**
+     * A config.toml of 50 MB (a comment past the 16 MiB cxpm reads of a TOML file): it was "cannot read ...: is over
+     * 16777216 bytes", a file-system error (exit 7) that says nothing of what to do. Now it is what README's table
+     * says of every TOML file cxpm reads: invalid input (exit 1), named with the limit and the fix; nothing changed.
+     */
+    @Test
+    void aConfigTomlPastTheLimitIsRefusedAsInvalidInputWithTheLimit() throws Exception {
+        Path config = t.codexHome().resolve("config.toml");
+        String before = t.read(config);
+        try (var out = Files.newBufferedWriter(config, java.nio.file.StandardOpenOption.APPEND)) {
+            out.write("\n# ");
+            char[] line = new char[1 << 20];
+            java.util.Arrays.fill(line, 'a');
+            for (int i = 0; i < 50; i++) {
+                out.write(line);
+            }
+            out.write("\n");
+        }
+        for (String command : new String[] {"sync", "list", "doctor"}) {
+            CliRun r = t.cxpm(command);
+            assertThat(r.exitCode()).as(command + ": " + r.stdout() + r.stderr()).isEqualTo(1);
+            assertThat(r.stderr()).as(command).contains(config + " is larger than the 16 MiB cxpm reads", "fix config.toml by hand");
+        }
+        assertNothingElseChanged();
+        assertThat(Files.size(config)).isEqualTo(before.length() + 3 + (50L << 20) + 1);
+    }
+
     @Test
     void aConfigMarketplaceKeyThatIsPathSyntaxIsReportedByDoctorAndIgnoredBySync() throws Exception {
         Path config = t.codexHome().resolve("config.toml");

@@ -68,6 +68,8 @@ public final class CodexConfig {
             return parse(file, FileText.read(file, TomlSource.MAX_BYTES));
         } catch (NoSuchFileException e) {
             return parse(file, "");
+        } catch (FileText.TooLarge | FileText.NotRegularFile e) { // 50 MB of config.toml was "cannot read" (IO, exit 7)
+            throw TomlSource.notRead(file, e, HAND_FIX);
         } catch (java.nio.charset.CharacterCodingException e) {
             throw new UserError(UserError.Kind.INVALID_INPUT, file + " is not UTF-8 text, so it is not TOML", HAND_FIX, e);
         } catch (IOException e) {

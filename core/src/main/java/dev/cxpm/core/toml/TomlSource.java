@@ -53,10 +53,8 @@ public final class TomlSource {
     public static String readText(Path file, String fixHint) {
         try {
             return FileText.read(file, MAX_BYTES);
-        } catch (FileText.NotRegularFile e) {
-            throw new UserError(UserError.Kind.INVALID_INPUT, e.getMessage(), fixHint);
-        } catch (FileText.TooLarge e) {
-            throw new UserError(UserError.Kind.INVALID_INPUT, file + " is larger than the " + MAX_BYTES / (1 << 20) + " MiB cxpm reads", fixHint);
+        } catch (FileText.NotRegularFile | FileText.TooLarge e) {
+            throw notRead(file, e, fixHint);
         } catch (CharacterCodingException e) {
             throw new UserError(UserError.Kind.INVALID_INPUT, file + " is not UTF-8 text", fixHint);
         } catch (NoSuchFileException e) {
@@ -64,6 +62,12 @@ public final class TomlSource {
         } catch (IOException e) {
             throw new UserError(UserError.Kind.IO, "cannot read " + file + ": " + e.getMessage(), null, e);
         }
+    }
+
+    /** The refusal of a TOML file that {@link FileText} would not read (not a regular file, or larger than MAX_BYTES). */
+    public static UserError notRead(Path file, IOException e, String fixHint) {
+        return new UserError(UserError.Kind.INVALID_INPUT, e instanceof FileText.TooLarge
+                ? file + " is larger than the " + MAX_BYTES / (1 << 20) + " MiB cxpm reads" : e.getMessage(), fixHint);
     }
 
     public static TomlSource parse(Path file, String text, String fixHint) {
