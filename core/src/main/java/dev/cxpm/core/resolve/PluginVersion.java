@@ -17,15 +17,8 @@ public final class PluginVersion implements Comparable<PluginVersion> {
 
     // written out, not Comparator.comparing: its lambda is serializable, which the class-data archive cannot hold
     private static final Comparator<PluginVersion> ORDER = (a, b) -> {
-        int bySemver;
-        if (a.plain != null && b.plain != null) {
-            bySemver = Plain.compare(a.plain, b.plain);
-        } else {
-            Semver sa = a.semver();
-            Semver sb = b.semver();
-            bySemver = sa == null ? (sb == null ? 0 : -1) : sb == null ? 1 : precedence(sa, sb);
-        }
-        return bySemver != 0 ? bySemver : a.text.compareTo(b.text);
+        int c = a.precedence(b);
+        return c != 0 ? c : a.text.compareTo(b.text);
     };
 
     /**
@@ -164,6 +157,19 @@ public final class PluginVersion implements Comparable<PluginVersion> {
 
     public boolean isSemver() {
         return plain != null || semver != null;
+    }
+
+    /**
+     * SemVer's precedence ({@link #precedence(Semver, Semver)}): 0 for versions that differ only in build metadata; a
+     * version that is not SemVer ranks below every SemVer one. {@link #compareTo} breaks its ties by the text.
+     */
+    public int precedence(PluginVersion o) {
+        if (plain != null && o.plain != null) {
+            return Plain.compare(plain, o.plain);
+        }
+        Semver sa = semver();
+        Semver sb = o.semver();
+        return sa == null ? (sb == null ? 0 : -1) : sb == null ? 1 : precedence(sa, sb);
     }
 
     @Override
