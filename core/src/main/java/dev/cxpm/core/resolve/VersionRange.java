@@ -15,8 +15,8 @@ public final class VersionRange {
 
     /**
      * The longest range read: ranges come from files and registry answers, and each version a resolution tries is
-     * matched against every comparator of one. Far above any range written by hand (npm's longest are a few dozen
-     * characters), and it bounds the comparators a range holds to a few hundred.
+     * matched against every comparator of one. Far above a range written by hand, and it bounds the comparators a range
+     * holds to about a thousand.
      */
     public static final int MAX_CHARS = 1024;
     private static final int PARSED_LIMIT = 4096;
