@@ -107,7 +107,7 @@ public final class Advisories {
     private static String range(String text) {
         String t = text == null ? "" : text.strip();
         if (t.isEmpty() || t.length() > MAX_RANGE || !RANGE_CHARS.matcher(t).matches()
-                || VersionRange.parse(t).filter(r -> r.ranges() != null).isEmpty()) {
+                || VersionRange.parse(t).filter(VersionRange::isSemverRange).isEmpty()) {
             throw new RegistryException(400, "invalid-range", "not a version range (e.g. \"<1.2.3\" or \">=1.0.0 <1.4.2\")");
         }
         return t;

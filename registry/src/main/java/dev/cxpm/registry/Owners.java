@@ -58,7 +58,7 @@ final class Owners {
         requireOwner(caller, plugin, "deprecate versions of");
         String msg = message == null || message.isBlank() ? null : message.strip();
         VersionRange r = range == null || range.isBlank() ? VersionRange.ANY
-                : VersionRange.parse(range).filter(x -> x.ranges() != null)
+                : VersionRange.parse(range).filter(VersionRange::isSemverRange)
                         .orElseThrow(() -> new RegistryException(400, "invalid-range", "not a version range: " + range));
         List<VersionRow> versions = db.versions(plugin);
         // one transaction: the versions changed and the one audit row that says so

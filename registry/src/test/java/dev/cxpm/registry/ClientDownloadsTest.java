@@ -59,6 +59,8 @@ class ClientDownloadsTest {
         release(releases, "1.9.0", "nine");
         String sum = release(releases, "1.10.0", "ten");
         release(releases, "1.10.0-rc.1", "ten, release candidate");
+        release(releases, "1.10.0-rc2", "ten, candidate 2");
+        release(releases, "1.10.0-rc10", "ten, candidate 10");
         Files.writeString(releases.resolve("cxpm-1.11.0-linux-x64.tar.gz"), "no sum beside it: not a release");
         try (Served s = serve(releases)) {
             assertThat(s.get("/install.sh").body()).contains("version='1.10.0'", "archive='cxpm-1.10.0-linux-x64.tar.gz'", "sha512='" + sum + "'");
@@ -66,6 +68,17 @@ class ClientDownloadsTest {
             for (String older : new String[] {"1.9.0", "1.10.0-rc.1", "1.11.0"}) {
                 assertThat(s.get("/downloads/cxpm-" + older + "-linux-x64.tar.gz").statusCode()).as(older).isEqualTo(404);
             }
+        }
+    }
+
+    /** Of pre-releases alone, SemVer's order: rc10 ranks below rc2 (identifiers with letters compare as text). */
+    @Test
+    void ofPreReleasesTheNewestBySemverPrecedenceIsServed() throws Exception {
+        Path releases = Files.createDirectories(tmp.resolve("releases"));
+        release(releases, "1.10.0-rc10", "ten, candidate 10");
+        String sum = release(releases, "1.10.0-rc2", "ten, candidate 2");
+        try (Served s = serve(releases)) {
+            assertThat(s.get("/install.sh").body()).contains("version='1.10.0-rc2'", "sha512='" + sum + "'");
         }
     }
 

@@ -116,7 +116,7 @@ public final class InstallCommand implements Runnable {
         if (text.isBlank()) {
             throw new UserError(UserError.Kind.USAGE, "empty version range", hint);
         }
-        return VersionRange.parse(text).filter(r -> r.ranges() != null)
+        return VersionRange.parse(text).filter(VersionRange::isSemverRange)
                 .orElseThrow(() -> new UserError(UserError.Kind.USAGE, "invalid version range '" + text + "'", hint));
     }
 }

@@ -19,7 +19,7 @@ public record PluginSpec(String plugin, Optional<String> range) {
         int at = text.lastIndexOf('@');
         String tail = at > 0 ? text.substring(at + 1) : "";
         boolean isRange = !tail.isBlank() && MarketplaceName.problem(tail).isPresent()
-                && VersionRange.parse(tail).filter(r -> r.ranges() != null).isPresent();
+                && VersionRange.parse(tail).filter(VersionRange::isSemverRange).isPresent();
         if (!isRange) {
             return new PluginSpec(text, Optional.ofNullable(rangeOption));
         }

@@ -11,6 +11,8 @@ import dev.cxpm.core.pack.Integrity;
 import dev.cxpm.core.pack.PackLimits;
 import dev.cxpm.core.pack.Sizes;
 import dev.cxpm.core.pack.Unpacker;
+import dev.cxpm.core.resolve.PluginVersion;
+import dev.cxpm.core.resolve.VersionRange;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -29,7 +31,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.semver4j.Semver;
 
 /**
  * Fetches an {@code npm} plugin source the way {@code npm pack} would: the registry comes from the
@@ -195,26 +196,24 @@ public final class NpmFetcher {
                 return latest;
             }
         }
-        Semver best = null;
-        for (Iterator<String> it = versions.fieldNames(); it.hasNext(); ) {
-            Semver v = dev.cxpm.core.resolve.PluginVersion.parseSemver(it.next()); // npm's list is from outside
-            if (v != null && (wanted.isEmpty() || satisfies(v, wanted.get())) && (best == null || v.isGreaterThan(best))) {
-                best = v;
+        // npm's list is from outside; matched and ordered as cxpm's own versions are (SemVer precedence, npm's range
+        // rules). No range and no `latest` tag: the highest of all, pre-releases too.
+        Optional<VersionRange> range = wanted.flatMap(VersionRange::parse);
+        String best = null;
+        PluginVersion bestVersion = null;
+        for (Iterator<String> it = versions.fieldNames(); it.hasNext() && (wanted.isEmpty() || range.isPresent()); ) {
+            String name = it.next();
+            PluginVersion v = PluginVersion.of(name);
+            if (v.isSemver() && (range.isEmpty() || range.get().includes(v)) && (bestVersion == null || v.compareTo(bestVersion) > 0)) {
+                best = name;
+                bestVersion = v;
             }
         }
         if (best == null) {
             throw new UserError(UserError.Kind.NOT_FOUND, "no version of npm package " + pkg + " matches " + wanted.orElse("latest"),
                     "check the marketplace entry's version");
         }
-        return best.getVersion();
-    }
-
-    private static boolean satisfies(Semver v, String range) {
-        try {
-            return v.satisfies(range);
-        } catch (RuntimeException e) {
-            return false;
-        }
+        return best;
     }
 
     /**

@@ -228,7 +228,8 @@ public final class ProjectManifest {
     private static Optional<VersionRange> range(TomlSource toml, String plugin, String text, List<String> problems) {
         Optional<VersionRange> r = VersionRange.parse(text);
         if (r.isEmpty()) {
-            problems.add(toml.where("plugins", plugin) + ": `" + text + "` is not a version range (plugin `" + plugin + "`)");
+            problems.add(toml.where("plugins", plugin) + ": " + VersionRange.quoted(text) + " is not a version range (plugin `" + plugin + "`): "
+                    + VersionRange.problem(text).orElse("") + "; write one such as \"^1.2\"");
         }
         return r;
     }

@@ -90,7 +90,7 @@ public record Advisory(String id, VersionRange range, Level severity, String sum
             return "no valid `range`";
         }
         Optional<VersionRange> r = VersionRange.parse(range.asText().strip());
-        if (r.isEmpty() || r.get().ranges() == null) {
+        if (r.isEmpty() || !r.get().isSemverRange()) {
             return "`range` is not a SemVer range";
         }
         JsonNode severity = a.path("severity");

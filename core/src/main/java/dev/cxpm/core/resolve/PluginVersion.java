@@ -1,6 +1,7 @@
 package dev.cxpm.core.resolve;
 
 import java.util.Comparator;
+import java.util.List;
 import org.semver4j.Semver;
 
 /**
@@ -16,40 +17,38 @@ public final class PluginVersion implements Comparable<PluginVersion> {
 
     // written out, not Comparator.comparing: its lambda is serializable, which the class-data archive cannot hold
     private static final Comparator<PluginVersion> ORDER = (a, b) -> {
-        int bySemver;
-        if (a.plain != null && b.plain != null) {
-            bySemver = Plain.compare(a.plain, b.plain);
-        } else {
-            Semver sa = a.semver();
-            Semver sb = b.semver();
-            bySemver = sa == null ? (sb == null ? 0 : -1) : sb == null ? 1 : precedence(sa, sb);
-        }
-        return bySemver != 0 ? bySemver : a.text.compareTo(b.text);
+        int c = a.precedence(b);
+        return c != 0 ? c : a.text.compareTo(b.text);
     };
 
     /**
-     * SemVer's precedence (spec item 11), which the registry's stored order key follows too. Not semver4j's compareTo:
-     * it ranks {@code rc2} below {@code rc10} (digits inside an identifier read as a number), where SemVer compares
-     * such identifiers as ASCII text ({@code rc10} first). Numbers fit a long: {@link #parseSemver} holds them to it.
+     * SemVer's precedence (spec item 11), which the registry's stored order key and {@link VersionRange} follow too. Not
+     * semver4j's compareTo: it ranks {@code rc2} below {@code rc10} (digits inside an identifier read as a number), where
+     * SemVer compares such identifiers as ASCII text ({@code rc10} first). Build metadata is ignored.
      */
-    private static int precedence(Semver a, Semver b) {
+    static int precedence(Semver a, Semver b) {
         int c = Integer.compare(a.getMajor(), b.getMajor());
         c = c != 0 ? c : Integer.compare(a.getMinor(), b.getMinor());
         c = c != 0 ? c : Integer.compare(a.getPatch(), b.getPatch());
-        if (c != 0) {
-            return c;
-        }
-        java.util.List<String> pa = a.getPreRelease();
-        java.util.List<String> pb = b.getPreRelease();
+        return c != 0 ? c : comparePreReleases(a.getPreRelease(), b.getPreRelease());
+    }
+
+    /**
+     * Two pre-release parts by SemVer's rule (an empty one, a release, ranks above any other): numeric identifiers as
+     * numbers, of any length (the grammar forbids their leading zeros, so the longer is the larger), below alphanumeric
+     * ones, which compare as ASCII text; a shorter list of equal identifiers ranks lower.
+     */
+    static int comparePreReleases(List<String> pa, List<String> pb) {
         if (pa.isEmpty() || pb.isEmpty()) {
             return Boolean.compare(pa.isEmpty(), pb.isEmpty()); // a release ranks above its pre-releases
         }
         for (int i = 0; i < Math.min(pa.size(), pb.size()); i++) {
             String x = pa.get(i);
             String y = pb.get(i);
-            boolean nx = isDigits(x, 0, x.length());
-            boolean ny = isDigits(y, 0, y.length());
-            int d = nx && ny ? Long.compare(Long.parseLong(x), Long.parseLong(y)) : nx != ny ? (nx ? -1 : 1) : x.compareTo(y);
+            boolean nx = SemverText.isDigits(x, 0, x.length());
+            boolean ny = SemverText.isDigits(y, 0, y.length());
+            int d = nx && ny ? (x.length() != y.length() ? Integer.compare(x.length(), y.length()) : x.compareTo(y))
+                    : nx != ny ? (nx ? -1 : 1) : x.compareTo(y);
             if (d != 0) {
                 return d;
             }
@@ -103,21 +102,12 @@ public final class PluginVersion implements Comparable<PluginVersion> {
         for (int start = dash + 1; start <= end; ) {
             int dot = text.indexOf('.', start);
             int stop = dot < 0 || dot > end ? end : dot;
-            if (stop - start > 18 && isDigits(text, start, stop) && !fitsLong(text, start, stop)) {
+            if (stop - start > 18 && SemverText.isDigits(text, start, stop) && !fitsLong(text, start, stop)) {
                 return text.substring(start, stop);
             }
             start = stop + 1;
         }
         return null;
-    }
-
-    private static boolean isDigits(String s, int from, int to) {
-        for (int i = from; i < to; i++) {
-            if (s.charAt(i) < '0' || s.charAt(i) > '9') {
-                return false;
-            }
-        }
-        return true;
     }
 
     private static boolean fitsLong(String s, int from, int to) {
@@ -148,8 +138,38 @@ public final class PluginVersion implements Comparable<PluginVersion> {
         return plain;
     }
 
+    /** MAJOR, MINOR, PATCH and the pre-release identifiers of a SemVer version: what a range compares. */
+    int major() {
+        return plain != null ? plain[0] : semver.getMajor();
+    }
+
+    int minor() {
+        return plain != null ? plain[1] : semver.getMinor();
+    }
+
+    int patch() {
+        return plain != null ? plain[2] : semver.getPatch();
+    }
+
+    List<String> preRelease() {
+        return plain != null ? List.of() : semver.getPreRelease();
+    }
+
     public boolean isSemver() {
         return plain != null || semver != null;
+    }
+
+    /**
+     * SemVer's precedence ({@link #precedence(Semver, Semver)}): 0 for versions that differ only in build metadata; a
+     * version that is not SemVer ranks below every SemVer one. {@link #compareTo} breaks its ties by the text.
+     */
+    public int precedence(PluginVersion o) {
+        if (plain != null && o.plain != null) {
+            return Plain.compare(plain, o.plain);
+        }
+        Semver sa = semver();
+        Semver sb = o.semver();
+        return sa == null ? (sb == null ? 0 : -1) : sb == null ? 1 : precedence(sa, sb);
     }
 
     @Override

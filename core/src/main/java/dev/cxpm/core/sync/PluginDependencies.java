@@ -42,7 +42,8 @@ public final class PluginDependencies {
                     problems.add(file + ":" + plugin.manifestJson().lineOf(pointer) + ": dependency: " + badName.get());
                 } else if (r.isEmpty()) {
                     problems.add(file + ":" + plugin.manifestJson().lineOf(pointer) + ": dependency `" + e.getKey()
-                            + "` needs a version range string such as \"^1.2\"");
+                            + "` needs a version range string such as \"^1.2\"" + (e.getValue().isTextual()
+                            ? ": " + VersionRange.problem(e.getValue().asText()).orElse("") : ""));
                 } else {
                     out.put(e.getKey(), r.get());
                 }

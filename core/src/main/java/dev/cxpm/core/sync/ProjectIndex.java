@@ -240,8 +240,8 @@ public final class ProjectIndex implements PluginIndex {
             Map<String, VersionRange> deps = new java.util.TreeMap<>();
             for (var d : r.dependencies().entrySet()) {
                 deps.put(d.getKey(), VersionRange.parse(d.getValue()).orElseThrow(() -> new UserError(UserError.Kind.INVALID_INPUT,
-                        plugin + " " + r.version() + " from " + url + " declares dependency `" + d.getKey() + "` with an invalid range `"
-                                + d.getValue() + "`", "ask the plugin's owners to publish a fixed version, or pin another in cxpm.toml")));
+                        plugin + " " + r.version() + " from " + url + " declares dependency `" + d.getKey() + "` with an invalid range "
+                                + VersionRange.quoted(d.getValue()) + ": " + VersionRange.problem(d.getValue()).orElse(""), "ask the plugin's owners to publish a fixed version, or pin another in cxpm.toml")));
             }
             PluginRelease release = new PluginRelease(plugin, r.version(), deps, s.name());
             out.add(new Found(release, new Content.RegistryBlob(url, plugin, r),

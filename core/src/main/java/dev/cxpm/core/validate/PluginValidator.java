@@ -11,6 +11,7 @@ import dev.cxpm.core.format.marketplace.Marketplace;
 import dev.cxpm.core.format.marketplace.MarketplaceEntry;
 import dev.cxpm.core.format.Plugin;
 import dev.cxpm.core.format.PluginSource;
+import dev.cxpm.core.resolve.SemverText;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -125,6 +125,23 @@ class NpmFetcherTest {
         return new PluginSource.Npm("demo-plugin", Optional.empty(), Optional.empty());
     }
 
+    /** A marketplace entry's npm range picks as cxpm's own ranges do: SemVer precedence, where rc2 ranks above rc10. */
+    @Test
+    void aRangePicksTheHighestVersionBySemverPrecedence() throws IOException {
+        Packer.Result p = packed();
+        registry.serve("/demo-plugin-1.0.0.tgz", Files.readAllBytes(p.file()));
+        String dist = "{\"dist\": {\"tarball\": \"" + registry.url() + "demo-plugin-1.0.0.tgz\"}}";
+        registry.serve("/demo-plugin", ("{\"name\": \"demo-plugin\", \"dist-tags\": {\"latest\": \"0.9.0\"}, \"versions\": {"
+                + "\"0.9.0\": " + dist + ", \"1.0.0-rc10\": " + dist + ", \"1.0.0-rc2\": " + dist + ", \"1.0.0-rc1\": " + dist
+                + ", \"1.0.1-rc9\": " + dist + "}}").getBytes(StandardCharsets.UTF_8));
+        NpmFetcher npm = fetcher("registry=" + registry.url() + "\n");
+
+        NpmFetcher.Fetched f = npm.fetch(new PluginSource.Npm("demo-plugin", Optional.of(">=1.0.0-rc1 <1.0.1"), Optional.empty()),
+                Files.createDirectories(tmp.resolve("work")));
+
+        assertThat(f.version()).isEqualTo("1.0.0-rc2");
+    }
+
     @Test
     void tokenForTheRegistryIsNotSentToATarballOnAnotherHost() throws IOException {
         Packer.Result p = packed();

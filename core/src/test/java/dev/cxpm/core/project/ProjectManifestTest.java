@@ -81,6 +81,18 @@ class ProjectManifestTest {
                 .contains("cxpm.toml:10: marketplace `nosource` has no `source`");
     }
 
+    /** A range of 1 MB or one that names a number no version holds is a problem of its line, not a stall or a crash. */
+    @Test
+    void aHostileRangeIsAProblemOfItsLine() {
+        UserError e = problem("[plugins]\nlong = \"" + "1.0.0 || ".repeat(100_000) + "2.0.0\"\nbig = \"^99999999999999999999\"\n");
+        assertThat(e.getMessage())
+                .contains("cxpm.toml:2: `1.0.0 || 1.0.0 || ")
+                .contains("(900005 characters) is not a version range (plugin `long`): the range is 900005 characters long, more than the 1024 read")
+                .contains("cxpm.toml:3: `^99999999999999999999` is not a version range (plugin `big`): `^99999999999999999999`: "
+                        + "99999999999999999999 is past 2147483647")
+                .hasSizeLessThan(2000);
+    }
+
     @Test
     void unknownTopLevelKeyIsAProblem() {
         assertThat(problem("[plugin]\na = \"^1\"\n").getMessage()).contains("cxpm.toml:1: unknown key `plugin`");

@@ -1,7 +1,6 @@
 package dev.cxpm.registry.storage;
 
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.Optional;
 import dev.cxpm.core.resolve.PluginVersion;
 import org.semver4j.Semver;
@@ -25,12 +24,9 @@ public final class Versions {
         return plus < 0 ? version : version.substring(0, plus);
     }
 
-    /** SemVer precedence, read from each side's {@link #orderKey}: never semver4j's compare, which throws on a number past a long. */
-    public static final Comparator<String> ORDER = Comparator.comparing(Versions::orderKey);
-
     /**
-     * The version's SemVer precedence as ASCII text whose byte order is {@link #ORDER} (build metadata ignored, as
-     * precedence ignores it), stored with each version so the database sorts and pages a plugin's versions. Each
+     * The version's SemVer precedence as ASCII text whose byte order is {@link PluginVersion#precedence}'s (build
+     * metadata ignored, as precedence ignores it; VersionOrderKeyTest compares), stored with each version so the database sorts and pages a plugin's versions. Each
      * number is its digits after their count (fixed width), so 10 sorts after 9; a release ends with {@code ~}, above
      * the {@code -} that starts any pre-release part; a pre-release identifier is {@code 0} and a number (numbers rank
      * lower) or {@code 1} and its text, each followed by {@code #}, the last by {@code !}, both below any character of
@@ -61,15 +57,31 @@ public final class Versions {
         return b.toString();
     }
 
+    /** The digits (no leading zero: SemVer's grammar) after their count in three digits. */
     private static StringBuilder number(StringBuilder b, String digits) {
-        String d = digits.replaceFirst("^0+(?=.)", "");
-        return b.append(String.format("%03d", d.length())).append(d);
+        int n = digits.length();
+        return b.append((char) ('0' + n / 100)).append((char) ('0' + n / 10 % 10)).append((char) ('0' + n % 10)).append(digits);
     }
 
-    /** The highest release among the given versions, or the highest pre-release when there is no release. */
+    /**
+     * The highest release among the given versions, or the highest pre-release when there is no release; of equal ones,
+     * the first. Each version's key is built once, not twice per comparison.
+     */
     public static Optional<String> latest(Collection<String> versions) {
-        Optional<String> release = versions.stream().filter(Versions::isValid)
-                .filter(v -> Semver.parse(v).getPreRelease().isEmpty()).max(ORDER);
-        return release.isPresent() ? release : versions.stream().filter(Versions::isValid).max(ORDER);
+        String best = null;
+        String bestKey = null;
+        for (String v : versions) {
+            String key = orderKey(v);
+            if (key.isEmpty()) {
+                continue; // not a version
+            }
+            boolean release = key.endsWith("~");
+            boolean bestRelease = bestKey != null && bestKey.endsWith("~");
+            if (best == null || release && !bestRelease || release == bestRelease && key.compareTo(bestKey) > 0) {
+                best = v;
+                bestKey = key;
+            }
+        }
+        return Optional.ofNullable(best);
     }
 }

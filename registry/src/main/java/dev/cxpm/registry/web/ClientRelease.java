@@ -1,5 +1,6 @@
 package dev.cxpm.registry.web;
 
+import dev.cxpm.core.resolve.PluginVersion;
 import dev.cxpm.registry.RegistryException;
 import dev.cxpm.registry.api.Request;
 import java.io.IOException;
@@ -16,7 +17,6 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.semver4j.Semver;
 
 /**
  * The cxpm client this registry hands out: {@code GET /install.sh} (a POSIX sh script that downloads the release,
@@ -49,13 +49,13 @@ public final class ClientRelease {
 
     /** The newest release in {@code dir}, if it holds one (a directory that cannot be read holds none). */
     public static Optional<ClientRelease> find(Path dir) {
-        Semver best = null;
+        PluginVersion best = null;
         String bestName = null;
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
             for (Path p : entries) {
                 Matcher m = SELF_CONTAINED.matcher(p.getFileName().toString());
-                Semver v = m.matches() ? Semver.parse(m.group(1)) : null;
-                if (v != null && sumOf(p).isPresent() && (best == null || v.isGreaterThan(best))) {
+                PluginVersion v = m.matches() ? PluginVersion.of(m.group(1)) : null; // SemVer's order, as plugins are sorted
+                if (v != null && v.isSemver() && sumOf(p).isPresent() && (best == null || v.compareTo(best) > 0)) {
                     best = v;
                     bestName = m.group(0);
                 }

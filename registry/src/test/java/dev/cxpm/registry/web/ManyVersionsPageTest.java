@@ -2,6 +2,7 @@ package dev.cxpm.registry.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.cxpm.core.resolve.PluginVersion;
 import dev.cxpm.core.surface.SemverCheck;
 import dev.cxpm.registry.Caller;
 import dev.cxpm.registry.Registry;
@@ -43,7 +44,7 @@ import org.junit.jupiter.api.io.TempDir;
  * A plugin with 5,000 versions (anyone may publish that many; issue 12). Session 16 (wt-reg5) made its page show the
  * newest {@link PluginPages#VERSIONS_SHOWN} with a link to all of them a page at a time, but every page still read all
  * 5,000 rows (and their surfaces and download counts) to sort them in Java. Now each page reads about the rows it shows,
- * in SemVer order from the stored order key, which this checks against {@link Versions#ORDER} on versions published out
+ * in SemVer order from the stored order key, which this checks against SemVer precedence ({@link PluginVersion#precedence}) on versions published out
  * of order, pre-releases and yanked ones among them. What a page reads is counted at the database interface, not timed.
  * The versions are made straight in the database, copies of one published version (publishing 5,000 takes minutes),
  * without their order key, as an older cxpm on the same database would write them.
@@ -86,7 +87,7 @@ class ManyVersionsPageTest {
         List<String> all = new ArrayList<>(published);
         all.addFirst("1.0.0");
         expected = new ArrayList<>(all);
-        expected.sort(Versions.ORDER.reversed()); // stable: equal ones stay in publication order
+        expected.sort(java.util.Comparator.comparing(PluginVersion::of, PluginVersion::precedence).reversed()); // stable: equal ones stay in publication order
         server = RegistryServer.start(registry, "127.0.0.1", 0, new RegistryServer.Options(data.resolve("codex-marketplace.git"), "cxpm-registry"));
     }
 

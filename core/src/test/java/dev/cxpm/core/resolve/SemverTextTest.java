@@ -1,4 +1,4 @@
-package dev.cxpm.core.validate;
+package dev.cxpm.core.resolve;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

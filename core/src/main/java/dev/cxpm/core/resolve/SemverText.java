@@ -1,4 +1,4 @@
-package dev.cxpm.core.validate;
+package dev.cxpm.core.resolve;
 
 /**
  * Whether a version is SemVer, with the same answer as semver4j's {@code Semver.parse(s) != null} (its strict pattern,
@@ -7,7 +7,7 @@ package dev.cxpm.core.validate;
  * Read by hand, not by semver4j's regular expression: compiling one runs interpreted on a fresh JVM (a few ms of a
  * cold {@code validate}). {@code SemverTextTest} holds it to semver4j's answer.
  */
-final class SemverText {
+public final class SemverText {
     private SemverText() {
     }
 
@@ -16,7 +16,7 @@ final class SemverText {
      * {@code 0|[1-9][0-9]*}, each PRE such a number or {@code [0-9A-Za-z-]+} with a letter or hyphen, each BUILD
      * {@code [0-9A-Za-z-]+}.
      */
-    static boolean isSemver(String version) {
+    public static boolean isSemver(String version) {
         String s = version.trim();
         int i = s.startsWith("v") ? 1 : 0;
         for (int part = 0; part < 3; part++) {
@@ -47,8 +47,11 @@ final class SemverText {
         return i == s.length();
     }
 
-    /** Where the dot-separated identifiers from i end, or -1 when one is empty (or, pre-release, a number with a leading 0). */
-    private static int identifiers(String s, int i, boolean preRelease) {
+    /**
+     * Where the dot-separated identifiers from i end, or -1 when one is empty (or, pre-release, a number with a leading 0).
+     * A range's versions ({@link RangeGrammar}) are read with it too.
+     */
+    static int identifiers(String s, int i, boolean preRelease) {
         while (true) {
             int start = i;
             boolean letter = false;
@@ -67,15 +70,20 @@ final class SemverText {
         }
     }
 
-    private static int digitsEnd(String s, int i) {
+    static int digitsEnd(String s, int i) {
         while (i < s.length() && isDigit(s.charAt(i))) {
             i++;
         }
         return i;
     }
 
-    private static boolean isDigit(char c) {
+    static boolean isDigit(char c) {
         return c >= '0' && c <= '9';
+    }
+
+    /** Whether s[from, to) is all ASCII digits (true when empty). */
+    static boolean isDigits(String s, int from, int to) {
+        return digitsEnd(s, from) >= to;
     }
 
     private static boolean isIdentifierChar(char c) {
