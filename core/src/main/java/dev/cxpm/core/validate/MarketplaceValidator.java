@@ -46,7 +46,34 @@ public final class MarketplaceValidator {
         if (Files.isRegularFile(claude)) {
             new ClaudeRules(p, root).marketplace(claude);
         }
-        Path file = codexFile.get();
+        Read read = read(root, codexFile.get(), claudeOnly, p);
+        if (read == null) {
+            return p.list();
+        }
+        Marketplace m = read.marketplace();
+        for (Finding f : m.fileErrors()) {
+            codex.reject(f.code(), f.file(), f.line(), f.message(), f.hint());
+        }
+        for (Finding f : m.skipped()) {
+            p.strict(f.code(), f.file(), f.line(), f.message(), f.hint());
+        }
+        for (MarketplaceEntry e : m.plugins()) {
+            if (e.source() instanceof PluginSource.Local local) {
+                checkLocal(m, read.lines().getOrDefault(e.name(), 0), e, local, p);
+            }
+        }
+        return p.list();
+    }
+
+    /** The manifest as read, and the line of each name's first entry: what the checks need, not the parsed file. */
+    private record Read(Marketplace marketplace, java.util.Map<String, Integer> lines) {
+    }
+
+    /**
+     * Reads the manifest; null (its problem added) when it is not JSON. The parsed file (text, tree and spans: ~100 MB
+     * for 100,000 entries) is let go when this returns, before the checks of each local entry add their problems.
+     */
+    private static Read read(Path root, Path file, boolean claudeOnly, Problems p) {
         JsonFile json;
         switch (JsonFile.tryRead(file)) {
             case JsonFile.Parsed parsed -> json = parsed.file();
@@ -55,39 +82,10 @@ public final class MarketplaceValidator {
                 if (!claudeOnly) {
                     p.unparsable(Severity.ERROR, "marketplace.invalid-json", f, "invalid marketplace file");
                 }
-                return p.list();
+                return null;
             }
         }
-        Marketplace m = Marketplace.read(root, json);
-        for (Finding f : m.fileErrors()) {
-            codex.reject(f.code(), f.file(), f.line(), f.message(), f.hint());
-        }
-        for (Finding f : m.skipped()) {
-            p.strict(f.code(), f.file(), f.line(), f.message(), f.hint());
-        }
-        java.util.Map<String, Integer> lines = entryLines(json);
-        for (MarketplaceEntry e : m.plugins()) {
-            if (e.source() instanceof PluginSource.Local local) {
-                checkLocal(m, lines.getOrDefault(e.name(), 0), e, local, p);
-            }
-        }
-        return p.list();
-    }
-
-    /**
-     * The line of each name's first entry, in one pass: looked up entry by entry ({@link PluginValidator#entryLine}), a
-     * marketplace of 100,000 local entries took 5 billion name comparisons (over 5 minutes).
-     */
-    private static java.util.Map<String, Integer> entryLines(JsonFile json) {
-        com.fasterxml.jackson.databind.JsonNode list = json.root().path("plugins");
-        java.util.Map<String, Integer> lines = java.util.HashMap.newHashMap(list.size());
-        for (int i = 0; i < list.size(); i++) {
-            String name = list.get(i).path("name").asText(null);
-            if (name != null && !lines.containsKey(name)) {
-                lines.put(name, json.lineOf("/plugins/" + i));
-            }
-        }
-        return lines;
+        return new Read(Marketplace.read(root, json), EntryLines.of(json));
     }
 
     private static void checkLocal(Marketplace m, int line, MarketplaceEntry e, PluginSource.Local local, Problems p) {
