@@ -59,6 +59,28 @@ class UpdateOutdatedDoctorTest {
     }
 
     @Test
+    void updateTakesALocalPluginChangedUnderTheSameVersionEvenWithItsSizeAndTimeKept() throws Exception {
+        TeamFixture t = new TeamFixture(dir).plugin("app", "1.2.0", "util", "^2").plugin("util", "2.0.5").needs("app", "^1");
+        Thread.sleep(1_100); // files older than the look a sync records trusts (file system clocks tick coarsely)
+        assertThat(t.cxpm("sync").exitCode()).isZero();
+        String lock = t.read(t.project.resolve("cxpm.lock"));
+        CliRun same = t.cxpm("update");
+        assertThat(same.stdout()).contains("Everything is at the newest version its range allows.");
+        assertThat(t.read(t.project.resolve("cxpm.lock"))).isEqualTo(lock);
+
+        Path skill = t.market.resolve("plugins/util/skills/util-skill/SKILL.md");
+        String text = t.read(skill);
+        var before = Files.getLastModifiedTime(skill);
+        Files.writeString(skill, text.replace("a", "A")); // the same size, and the time set back: as `cp -p` leaves it
+        Files.setLastModifiedTime(skill, before);
+        CliRun r = t.cxpm("update");
+        assertThat(r.exitCode()).as(r.stderr()).isZero();
+        assertThat(r.stdout()).contains("util: 2.0.5 -> 2.0.5");
+        assertThat(t.read(t.project.resolve("cxpm.lock"))).isNotEqualTo(lock);
+        assertThat(t.read(t.codexHome().resolve("plugins/cache/fx/util/2.0.5/skills/util-skill/SKILL.md"))).isEqualTo(text.replace("a", "A"));
+    }
+
+    @Test
     void updateOfOnePluginLeavesTheOthersLocked() {
         TeamFixture t = synced();
         t.plugin("util", "2.1.0");

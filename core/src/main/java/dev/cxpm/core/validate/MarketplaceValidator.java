@@ -46,19 +46,11 @@ public final class MarketplaceValidator {
         if (Files.isRegularFile(claude)) {
             new ClaudeRules(p, root).marketplace(claude);
         }
-        Path file = codexFile.get();
-        JsonFile json;
-        switch (JsonFile.tryRead(file)) {
-            case JsonFile.Parsed parsed -> json = parsed.file();
-            case JsonFile.Failed failed -> {
-                JsonFile.Failure f = failed.failure();
-                if (!claudeOnly) {
-                    p.unparsable(Severity.ERROR, "marketplace.invalid-json", f, "invalid marketplace file");
-                }
-                return p.list();
-            }
+        Read read = read(root, codexFile.get(), claudeOnly, p);
+        if (read == null) {
+            return p.list();
         }
-        Marketplace m = Marketplace.read(root, json);
+        Marketplace m = read.marketplace();
         for (Finding f : m.fileErrors()) {
             codex.reject(f.code(), f.file(), f.line(), f.message(), f.hint());
         }
@@ -67,15 +59,37 @@ public final class MarketplaceValidator {
         }
         for (MarketplaceEntry e : m.plugins()) {
             if (e.source() instanceof PluginSource.Local local) {
-                checkLocal(m, json, e, local, p);
+                checkLocal(m, read.lines().getOrDefault(e.name(), 0), e, local, p);
             }
         }
         return p.list();
     }
 
-    private static void checkLocal(Marketplace m, JsonFile json, MarketplaceEntry e, PluginSource.Local local, Problems p) {
+    /** The manifest as read, and the line of each name's first entry: what the checks need, not the parsed file. */
+    private record Read(Marketplace marketplace, java.util.Map<String, Integer> lines) {
+    }
+
+    /**
+     * Reads the manifest; null (its problem added) when it is not JSON. The parsed file (text, tree and spans: ~100 MB
+     * for 100,000 entries) is let go when this returns, before the checks of each local entry add their problems.
+     */
+    private static Read read(Path root, Path file, boolean claudeOnly, Problems p) {
+        JsonFile json;
+        switch (JsonFile.tryRead(file)) {
+            case JsonFile.Parsed parsed -> json = parsed.file();
+            case JsonFile.Failed failed -> {
+                JsonFile.Failure f = failed.failure();
+                if (!claudeOnly) {
+                    p.unparsable(Severity.ERROR, "marketplace.invalid-json", f, "invalid marketplace file");
+                }
+                return null;
+            }
+        }
+        return new Read(Marketplace.read(root, json), EntryLines.of(json));
+    }
+
+    private static void checkLocal(Marketplace m, int line, MarketplaceEntry e, PluginSource.Local local, Problems p) {
         Path file = m.manifestFile();
-        int line = PluginValidator.entryLine(json, e.name());
         Path dir = m.localPluginDir(local);
         if (!Files.isDirectory(dir)) {
             p.strict("marketplace.plugin-missing", file, line, "plugin `" + e.name() + "`: directory " + local.path()

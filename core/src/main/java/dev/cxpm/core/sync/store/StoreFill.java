@@ -46,6 +46,8 @@ public final class StoreFill {
     private boolean marketplacesUnreadable;
 
     private final Progress progress;
+    /** What each local plugin directory packed to when it last looked as it does: not packed again to learn it. */
+    private final LocalPacks localPacks;
     /**
      * The trees this sync packed (by content integrity): phase 2 takes them as they were made, a moment ago in this process,
      * instead of reading each one's index back and checking every file with an lstat (a first sync made them all).
@@ -62,6 +64,7 @@ public final class StoreFill {
         this.home = home;
         this.store = store;
         this.progress = progress;
+        this.localPacks = new LocalPacks(store, java.time.Clock.systemUTC()); // the file system's clock, not the user's
     }
 
     /** The links the releases brought into the store so far left out. */
@@ -314,6 +317,12 @@ public final class StoreFill {
     public Stored stored(ProjectIndex.Found found) {
         // instanceof, not a switch on the type: a fresh JVM spins a class for that switch (ColdPathTest)
         if (found.content() instanceof ProjectIndex.Content.Directory d) {
+            // looked at before it is packed: a file changed after this look differs from it next time
+            Optional<LocalPacks.Look> look = localPacks.look(d.dir());
+            Optional<Integrity> same = look.flatMap(localPacks::packedTo);
+            if (same.isPresent()) {
+                return new Stored(same.get(), List.of()); // its links left out are none: a look with one is empty
+            }
             StoreTree.Packed both = StoreTree.packed(store, d.dir());
             dev.cxpm.core.pack.Packer.Stored packed = both.result();
             both.tree().ifPresent(t -> packedNow.put(packed.contentIntegrity(), new PackedNow(t, packed.kept())));
@@ -323,6 +332,9 @@ public final class StoreFill {
                             found.release().name() + " " + found.release().version() + ": " + e.path() + " is not installed (" + e.reason() + ")",
                             "nothing installed is a link: replace it with the file it names, or remove it"))
                     .toList();
+            if (left.isEmpty()) {
+                look.ifPresent(l -> localPacks.packed(l, packed.contentIntegrity()));
+            }
             return new Stored(packed.contentIntegrity(), left);
         }
         ProjectIndex.Content.RegistryBlob b = (ProjectIndex.Content.RegistryBlob) found.content();
