@@ -22,6 +22,7 @@ import java.util.Set;
 import java.util.zip.Deflater;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import org.apache.commons.compress.archivers.zip.ZipEncoding;
 
 /**
  * Writes a {@link Listing} as the deterministic {@code .tgz} {@link Packer} describes (sorted regular files under
@@ -102,7 +103,7 @@ final class ArchiveWriter {
     }
 
     static TarArchiveEntry header(String path, long size, boolean executable) {
-        TarArchiveEntry te = new TarArchiveEntry(Packer.PREFIX + path, true);
+        TarArchiveEntry te = new FileEntry(Packer.PREFIX + path);
         te.setSize(size);
         te.setModTime(Packer.FIXED_TIME.toEpochMilli());
         te.setMode(TarArchiveEntry.DEFAULT_FILE_MODE & ~0777 | (executable ? 0755 : 0644));
@@ -123,6 +124,98 @@ final class ArchiveWriter {
             gz.flush();
         } finally {
             gz.release();
+        }
+    }
+
+    /**
+     * A regular file's tar entry whose header block is written here when every field is plain (ASCII names that fit,
+     * numbers in octal), the very bytes commons-compress writes for it (ArchiveWriterTest holds them equal); any other
+     * entry is left to commons-compress. Its own writer asks commons-io's {@code FileTimes} for the time, and that
+     * class's initialisation sets up {@code BigDecimal}, whose static initialiser (JDK 25) squares its way to 5^65536:
+     * tens of ms of interpreted CPU in a fresh JVM, paid by every first sync (it packs each plugin) for one constant.
+     */
+    static final class FileEntry extends TarArchiveEntry {
+        private static final int NAME = 100;
+        private static final byte[] MAGIC_AND_VERSION = {'u', 's', 't', 'a', 'r', 0, '0', '0'};
+
+        FileEntry(String name) {
+            super(name, true);
+        }
+
+        @Override
+        public void writeEntryHeader(byte[] out, ZipEncoding encoding, boolean starMode) throws IOException {
+            long time = getLastModifiedTime().toMillis();
+            if (starMode || out.length != 512 || getLinkFlag() != LF_NORMAL || time % 1000 != 0
+                    || !ascii(getName(), NAME) || !ascii(getLinkName(), NAME)
+                    || !ascii(getUserName(), 32) || !ascii(getGroupName(), 32)) {
+                super.writeEntryHeader(out, encoding, starMode);
+                return;
+            }
+            java.util.Arrays.fill(out, (byte) 0);
+            int at = name(getName(), out, 0, NAME);
+            boolean octal = octal(getMode(), out, at, 8)
+                    && octal(getLongUserId(), out, at += 8, 8)
+                    && octal(getLongGroupId(), out, at += 8, 8)
+                    && octal(getSize(), out, at += 8, 12)
+                    && octal(time / 1000, out, at += 12, 12);
+            if (!octal) {
+                super.writeEntryHeader(out, encoding, starMode);
+                return;
+            }
+            int checksum = at += 12;
+            java.util.Arrays.fill(out, checksum, checksum + 8, (byte) ' ');
+            out[at += 8] = LF_NORMAL;
+            at = name(getLinkName(), out, at + 1, NAME);
+            System.arraycopy(MAGIC_AND_VERSION, 0, out, at, 8);
+            at = name(getUserName(), out, at + 8, 32);
+            at = name(getGroupName(), out, at, 32);
+            if (!octal(getDevMajor(), out, at, 8) || !octal(getDevMinor(), out, at + 8, 8)) {
+                super.writeEntryHeader(out, encoding, starMode);
+                return;
+            }
+            long sum = 0;
+            for (byte b : out) {
+                sum += b & 0xff;
+            }
+            digits(sum, out, checksum, 6);
+            out[checksum + 6] = 0; // the checksum's octal digits, then a NUL and a space, as tar writes it
+        }
+
+        private static boolean ascii(String s, int room) {
+            if (s.length() > room) {
+                return false;
+            }
+            for (int i = 0; i < s.length(); i++) {
+                char c = s.charAt(i);
+                if (c == 0 || c > 0x7f) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        /** The name's bytes, NUL-padded to its field; the offset past the field. */
+        private static int name(String s, byte[] out, int at, int room) {
+            for (int i = 0; i < s.length(); i++) {
+                out[at + i] = (byte) s.charAt(i);
+            }
+            return at + room;
+        }
+
+        /** A value as room - 1 zero-padded octal digits and a space, when it fits; false (nothing said) when not. */
+        private static boolean octal(long value, byte[] out, int at, int room) {
+            if (value < 0 || value >= 1L << 3 * (room - 1)) {
+                return false;
+            }
+            digits(value, out, at, room - 1);
+            out[at + room - 1] = ' ';
+            return true;
+        }
+
+        private static void digits(long value, byte[] out, int at, int count) {
+            for (int i = count - 1; i >= 0; i--, value >>>= 3) {
+                out[at + i] = (byte) ('0' + (value & 7));
+            }
         }
     }
 
