@@ -25,7 +25,7 @@ import java.util.concurrent.TimeUnit;
  * paths, executable bits, sizes, modification and change times, inodes) takes that integrity instead of packing the
  * directory again to learn it, as git trusts its index and cargo a path dependency's fingerprint. The change time is in
  * the look because a user cannot set it back: a file rewritten with its size kept and its modification time restored
- * ({@code cp -p}, {@code touch -d}) is packed again. A file changed within {@link #SETTLED} before its look was taken
+ * ({@code cp -p}, {@code touch -d}) is packed again. A file changed within {@link #SETTLED_NANOS} before its look was taken
  * may change again with the same times (file system clocks tick coarsely): then nothing is recorded, and the next run
  * packs. Whatever looks different, or cannot be looked at, is packed: a stale integrity is worse than a slow one.
  */
