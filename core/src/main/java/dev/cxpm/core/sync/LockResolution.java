@@ -98,7 +98,7 @@ final class LockResolution {
                     if (list.size() == 1 && candidates.size() == 1 && StoreFill.packs(candidates.get(0))
                             && !keeps(old, candidates.get(0), options)) {
                         ProjectIndex.Found only = candidates.get(0);
-                        packing.computeIfAbsent(only.release(), r -> pool.submit(() -> fill.stored(only)));
+                        packing.computeIfAbsent(only.release(), r -> pool.submit(() -> fill.stored(only, old != null)));
                     }
                     return list;
                 }
@@ -115,7 +115,8 @@ final class LockResolution {
                 Optional<ProjectIndex.Found> f = index.found(r.name()).stream().filter(x -> x.release().equals(r)).findFirst();
                 offered.add(f);
                 if (f.isPresent() && StoreFill.packs(f.get()) && !keeps(lockedNow.get(r.name()), f.get(), options)) {
-                    packing.computeIfAbsent(r, x -> pool.submit(() -> fill.stored(f.get())));
+                    boolean locked = lockedNow.containsKey(r.name());
+                    packing.computeIfAbsent(r, x -> pool.submit(() -> fill.stored(f.get(), locked)));
                 }
             }
             List<LockedPlugin> locked = new ArrayList<>();
@@ -129,7 +130,7 @@ final class LockResolution {
                 ProjectIndex.Found f = offered.get(i).get();
                 java.util.concurrent.Future<StoreFill.Stored> packed = packing.get(r);
                 Integrity integrity = keeps(old, f, options) ? old.integrity()
-                        : packed != null ? fill.took(SmallPool.result(packed)) : fill.intoStore(f);
+                        : packed != null ? fill.took(SmallPool.result(packed)) : fill.intoStore(f, old != null);
                 locked.add(new LockedPlugin(r.name(), r.version(), r.origin(), f.source(), integrity,
                         new java.util.TreeMap<>(r.dependencies()), Optional.empty(), index.registryKey(r.origin())));
             }
