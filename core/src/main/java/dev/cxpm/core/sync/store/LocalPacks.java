@@ -6,6 +6,7 @@ import dev.cxpm.core.pack.Integrity;
 import dev.cxpm.core.pack.Packer;
 import dev.cxpm.core.pack.digest.Sha512;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -13,6 +14,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
@@ -46,14 +48,13 @@ final class LocalPacks {
     }
 
     /**
-     * How pluginDir's files look now: what a pack would hold (the packer's own listing, its limits checked), with
-     * each file's times and inode; empty when the listing leaves a link out (the pack reports that, so it runs) or a
-     * file cannot be looked at this way.
+     * How a plugin directory's files look now: what a pack would hold (listing, the packer's own, its limits checked:
+     * the pack takes the same listing), with each file's times and inode; empty when the listing leaves a link out (the
+     * pack reports that, so it runs) or a file cannot be looked at this way.
      */
-    Optional<Look> look(Path pluginDir) {
-        java.time.Instant at = clock.instant();
+    Optional<Look> look(Packer.Listing listing) {
+        Instant at = clock.instant();
         long now = TimeUnit.SECONDS.toNanos(at.getEpochSecond()) + at.getNano();
-        Packer.Listing listing = new Packer().list(pluginDir);
         if (listing.excluded().stream().anyMatch(e -> e.reason().contains("symlink"))) {
             return Optional.empty();
         }
@@ -74,7 +75,7 @@ final class LocalPacks {
         } catch (IOException | UnsupportedOperationException | IllegalArgumentException | ClassCastException cannotLook) {
             return Optional.empty();
         }
-        return Optional.of(new Look(pluginDir, HexFormat.of().formatHex(md.digest()), newest < now - SETTLED_NANOS));
+        return Optional.of(new Look(listing.root(), HexFormat.of().formatHex(md.digest()), newest < now - SETTLED_NANOS));
     }
 
     /** How a directory's packed files looked: a digest, and whether they had settled (see {@link #SETTLED_NANOS}). */
@@ -86,9 +87,7 @@ final class LocalPacks {
         String text;
         try {
             text = FileText.read(record(look.dir()), MAX_RECORD_BYTES);
-        } catch (NoSuchFileException | FileText.TooLarge never) {
-            return Optional.empty();
-        } catch (IOException unreadable) {
+        } catch (IOException noneOrUnreadable) { // never recorded, or too large to be one: packed, and recorded again
             return Optional.empty();
         }
         String[] parts = text.strip().split(" ");
@@ -130,7 +129,7 @@ final class LocalPacks {
     }
 
     private static byte[] longs(long... values) {
-        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(values.length * Long.BYTES);
+        ByteBuffer b = ByteBuffer.allocate(values.length * Long.BYTES);
         for (long v : values) {
             b.putLong(v);
         }

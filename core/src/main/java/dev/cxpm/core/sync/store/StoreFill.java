@@ -323,13 +323,15 @@ public final class StoreFill {
     public Stored stored(ProjectIndex.Found found, boolean locked) {
         // instanceof, not a switch on the type: a fresh JVM spins a class for that switch (ColdPathTest)
         if (found.content() instanceof ProjectIndex.Content.Directory d) {
-            // looked at before it is packed: a file changed after this look differs from it next time
-            Optional<LocalPacks.Look> look = locked ? localPacks.look(d.dir()) : Optional.empty();
+            // listed once, for the look and the pack; looked at before it is packed: a file changed after this look
+            // differs from it next time
+            dev.cxpm.core.pack.Packer.Listing listing = new dev.cxpm.core.pack.Packer().list(d.dir());
+            Optional<LocalPacks.Look> look = locked ? localPacks.look(listing) : Optional.empty();
             Optional<Integrity> same = look.flatMap(localPacks::packedTo);
             if (same.isPresent()) {
                 return new Stored(same.get(), List.of()); // its links left out are none: a look with one is empty
             }
-            StoreTree.Packed both = StoreTree.packed(store, d.dir());
+            StoreTree.Packed both = StoreTree.packed(store, listing);
             dev.cxpm.core.pack.Packer.Stored packed = both.result();
             both.tree().ifPresent(t -> packedNow.put(packed.contentIntegrity(), new PackedNow(t, packed.kept())));
             // what pack leaves out of a directory (links leaving the plugin, loops, ...) is not installed: say so

@@ -3,6 +3,7 @@ package dev.cxpm.core.sync.store;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cxpm.core.pack.Integrity;
+import dev.cxpm.core.pack.Packer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -37,14 +38,14 @@ class LocalPacksTest {
 
     /** What a sync does with a local plugin: looks, packs, records. */
     private Integrity packed() {
-        LocalPacks.Look look = packs.look(plugin).orElseThrow();
+        LocalPacks.Look look = packs.look(new Packer().list(plugin)).orElseThrow();
         Integrity integrity = store.add(plugin);
         packs.packed(look, integrity);
         return integrity;
     }
 
     private Optional<Integrity> again() {
-        return packs.look(plugin).flatMap(packs::packedTo);
+        return packs.look(new Packer().list(plugin)).flatMap(packs::packedTo);
     }
 
     private void settle() throws InterruptedException {
@@ -96,6 +97,6 @@ class LocalPacksTest {
     @Test
     void aPluginWithALinkLeftOutIsAlwaysPacked() throws Exception {
         Files.createSymbolicLink(plugin.resolve("outside"), tmp);
-        assertThat(packs.look(plugin)).isEmpty(); // the pack says what it left out: it runs
+        assertThat(packs.look(new Packer().list(plugin))).isEmpty(); // the pack says what it left out: it runs
     }
 }
