@@ -126,6 +126,7 @@ public final class StoreFill {
             }
             treesOf(toInstall, fromStore, trees, lazyIndex, step, options.verify());
         } // closing waits for every job
+        localPacks.prune(); // every local plugin of this run packed or taken: its records are this run's
         if (!drifted.isEmpty()) {
             throw drift(lock, drifted);
         }
