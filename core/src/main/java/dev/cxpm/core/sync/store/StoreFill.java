@@ -318,8 +318,10 @@ public final class StoreFill {
      * Brings a release's content into the store, touching nothing of this fill's but the store: several run at once (see
      * {@link #packs}); the caller hands each result to {@link #took} in lock order. A local directory is looked at first
      * ({@link LocalPacks}) only when the lock already names its plugin (an update, or a sync after cxpm.toml changed):
-     * for a plugin new to the lock, as every plugin of a first sync, the look and its record cost a walk of the
-     * directory and a file per plugin (a first sync of 1,000 took 30% more CPU) for an update that may never come.
+     * for a plugin new to the lock, as every plugin of a first sync, the look and its record cost a file per plugin for
+     * an update that may never come: with the listing shared, a first sync of 1,000 through the daemon still took 40%
+     * more CPU (1,239 to 1,741 ms), most of it the records' creation (openat), the rest the stats (BENCHMARKS.md,
+     * wt-local3). So the first update after a first sync packs each local plugin once, and records it.
      */
     public Stored stored(ProjectIndex.Found found, boolean locked) {
         // instanceof, not a switch on the type: a fresh JVM spins a class for that switch (ColdPathTest)
