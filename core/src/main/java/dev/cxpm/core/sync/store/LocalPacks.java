@@ -36,6 +36,8 @@ import java.util.concurrent.TimeUnit;
  * ({@code cp -p}, {@code touch -d}) is packed again. A file changed within {@link #SETTLED_NANOS} before its look was taken
  * may change again with the same times (file system clocks tick coarsely): then nothing is recorded, and the next run
  * packs. Whatever looks different, or cannot be looked at, is packed: a stale integrity is worse than a slow one.
+ * Records are a cache of shortcuts: one that is not a small regular file is none (replaced when the plugin is packed),
+ * and a store keeps about {@link #MAX_RECORDS} of them ({@link #prune}).
  */
 final class LocalPacks {
 
