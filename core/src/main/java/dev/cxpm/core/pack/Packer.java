@@ -144,7 +144,11 @@ public final class Packer {
      * were packed (see {@link Stored#kept}): the manifests a sync checks the lock against, without reading them back.
      */
     public Stored packInto(Path pluginRoot, OutputStream tmp, Path copyInto, java.util.Set<String> keep) throws IOException {
-        Listing listing = list(pluginRoot);
+        return packInto(list(pluginRoot), tmp, copyInto, keep);
+    }
+
+    /** As {@link #packInto(Path, OutputStream, Path, java.util.Set)}, of a listing {@link #list} made (not listed again). */
+    public Stored packInto(Listing listing, OutputStream tmp, Path copyInto, java.util.Set<String> keep) throws IOException {
         Sha512 content512 = new Sha512();
         Map<String, byte[]> kept = new java.util.HashMap<>();
         OutputStream out = new BufferedOutputStream(tmp, ArchiveWriter.bufferFor(listing));

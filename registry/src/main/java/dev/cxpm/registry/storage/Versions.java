@@ -31,6 +31,12 @@ public final class Versions {
      * the {@code -} that starts any pre-release part; a pre-release identifier is {@code 0} and a number (numbers rank
      * lower) or {@code 1} and its text, each followed by {@code #}, the last by {@code !}, both below any character of
      * an identifier, so a shorter list ranks lower. Empty for a string that is not a version (none is stored).
+     *
+     * <p>The count-then-digits rule holds for numbers without a leading zero and of at most 999 digits: so are all a
+     * key is made of (VersionOrderKeyTest): MAJOR, MINOR and PATCH are ints, written by Integer.toString (at most 10
+     * digits); a numeric pre-release identifier is the text itself, which SemVer's grammar (semver4j's parse) keeps
+     * free of leading zeros ({@code 1.0.0-01} is no version) and {@link PluginVersion#parseSemver} within a long (at
+     * most 19 digits). {@link #number} asserts both.
      */
     public static String orderKey(String version) {
         Semver s = PluginVersion.parseSemver(version);
@@ -57,9 +63,10 @@ public final class Versions {
         return b.toString();
     }
 
-    /** The digits (no leading zero: SemVer's grammar) after their count in three digits. */
+    /** The digits (no leading zero, at most 999 of them: see {@link #orderKey}) after their count in three digits. */
     private static StringBuilder number(StringBuilder b, String digits) {
         int n = digits.length();
+        assert n >= 1 && n <= 999 && (n == 1 || digits.charAt(0) != '0') : digits;
         return b.append((char) ('0' + n / 100)).append((char) ('0' + n / 10 % 10)).append((char) ('0' + n % 10)).append(digits);
     }
 

@@ -55,6 +55,22 @@ class VersionOrderKeyTest {
         assertThat(wrong).isEmpty();
     }
 
+    /**
+     * The key's count-then-digits rule holds only for numbers without a leading zero and of at most 999 digits
+     * ({@link Versions#orderKey}): a version with a leading zero or a number past an int (MAJOR, MINOR, PATCH) or a long
+     * (a pre-release identifier) is no version and has no key; the largest that are keep the order.
+     */
+    @Test
+    void keysAreMadeOnlyOfNumbersWithoutLeadingZerosAndOfFewDigits() {
+        for (String notAVersion : List.of("1.0.0-01", "1.0.0-rc.00", "01.0.0", "1.00.0", "1.0.00", "2147483648.0.0",
+                "1.0.0-9223372036854775808", "1.0.0-" + "9".repeat(1000))) {
+            assertThat(Versions.orderKey(notAVersion)).as(notAVersion).isEmpty();
+        }
+        assertThat(Versions.orderKey("1.0.0-0")).isEqualTo("0011.0010.0010-00010!");
+        List<String> largest = List.of("0.0.0-9", "0.0.0-10", "0.0.0-9223372036854775807", "0.0.0", "2147483647.2147483647.2147483647");
+        assertThat(largest.stream().sorted(Comparator.comparing(Versions::orderKey)).toList()).containsExactlyElementsOf(largest);
+    }
+
     /** The latest is the highest release, else the highest pre-release; of equal ones the first; what is not a version is skipped. */
     @Test
     void latestIsTheHighestReleaseElseTheHighestPreRelease() {

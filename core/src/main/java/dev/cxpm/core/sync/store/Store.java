@@ -90,7 +90,12 @@ public record Store(Path dir) {
      * manifests ({@link LockedContent#MANIFESTS}) are kept, for the lock to be checked against without reading them back.
      */
     Packer.Stored add(Path pluginDir, Path copyInto) {
-        return write(out -> new Packer().packInto(pluginDir, out, copyInto, LockedContent.MANIFESTS), Packer.Stored::contentIntegrity);
+        return add(new Packer().list(pluginDir), copyInto);
+    }
+
+    /** As {@link #add(Path, Path)}, of a plugin directory {@link Packer#list} listed (not listed again). */
+    Packer.Stored add(Packer.Listing listing, Path copyInto) {
+        return write(out -> new Packer().packInto(listing, out, copyInto, LockedContent.MANIFESTS), Packer.Stored::contentIntegrity);
     }
 
     private interface Fill<T> {

@@ -126,6 +126,7 @@ public final class StoreFill {
             }
             treesOf(toInstall, fromStore, trees, lazyIndex, step, options.verify());
         } // closing waits for every job
+        localPacks.prune(); // every local plugin of this run packed or taken: its records are this run's
         if (!drifted.isEmpty()) {
             throw drift(lock, drifted);
         }
@@ -317,19 +318,23 @@ public final class StoreFill {
      * Brings a release's content into the store, touching nothing of this fill's but the store: several run at once (see
      * {@link #packs}); the caller hands each result to {@link #took} in lock order. A local directory is looked at first
      * ({@link LocalPacks}) only when the lock already names its plugin (an update, or a sync after cxpm.toml changed):
-     * for a plugin new to the lock, as every plugin of a first sync, the look and its record cost a walk of the
-     * directory and a file per plugin (a first sync of 1,000 took 30% more CPU) for an update that may never come.
+     * for a plugin new to the lock, as every plugin of a first sync, the look and its record cost a file per plugin for
+     * an update that may never come: with the listing shared, a first sync of 1,000 through the daemon still took 40%
+     * more CPU (1,239 to 1,741 ms), most of it the records' creation (openat), the rest the stats (BENCHMARKS.md,
+     * wt-local3). So the first update after a first sync packs each local plugin once, and records it.
      */
     public Stored stored(ProjectIndex.Found found, boolean locked) {
         // instanceof, not a switch on the type: a fresh JVM spins a class for that switch (ColdPathTest)
         if (found.content() instanceof ProjectIndex.Content.Directory d) {
-            // looked at before it is packed: a file changed after this look differs from it next time
-            Optional<LocalPacks.Look> look = locked ? localPacks.look(d.dir()) : Optional.empty();
+            // listed once, for the look and the pack; looked at before it is packed: a file changed after this look
+            // differs from it next time
+            dev.cxpm.core.pack.Packer.Listing listing = new dev.cxpm.core.pack.Packer().list(d.dir());
+            Optional<LocalPacks.Look> look = locked ? localPacks.look(listing) : Optional.empty();
             Optional<Integrity> same = look.flatMap(localPacks::packedTo);
             if (same.isPresent()) {
                 return new Stored(same.get(), List.of()); // its links left out are none: a look with one is empty
             }
-            StoreTree.Packed both = StoreTree.packed(store, d.dir());
+            StoreTree.Packed both = StoreTree.packed(store, listing);
             dev.cxpm.core.pack.Packer.Stored packed = both.result();
             both.tree().ifPresent(t -> packedNow.put(packed.contentIntegrity(), new PackedNow(t, packed.kept())));
             // what pack leaves out of a directory (links leaving the plugin, loops, ...) is not installed: say so

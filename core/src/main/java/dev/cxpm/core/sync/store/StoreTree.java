@@ -128,20 +128,21 @@ public record StoreTree(Path files, List<String> dirs, List<File> entries) {
      * places what it packed instead of unpacking it again: the files are the bytes the content integrity was computed
      * over, written as the unpacker would write them (a path it would refuse: no tree, the archive alone is kept).
      * Returns what was packed (its content integrity, and what the listing left out) with the tree kept, when there is one.
+     * listing: the plugin directory as {@link Packer#list} listed it (the caller's look took it: not listed again).
      */
-    static Packed packed(Store store, Path pluginDir) {
+    static Packed packed(Store store, Packer.Listing listing) {
         Path tmp = null;
         try {
             tmp = tempDir(store.dir());
             Files.createDirectory(tmp.resolve(FILES));
             Packer.Stored result;
             try {
-                result = store.add(pluginDir, tmp.resolve(FILES));
+                result = store.add(listing, tmp.resolve(FILES));
             } catch (UserError notUnpackable) {
                 if (notUnpackable.kind() != UserError.Kind.INVALID_INPUT) {
                     throw notUnpackable;
                 }
-                return new Packed(store.add(pluginDir, null), Optional.empty());
+                return new Packed(store.add(listing, null), Optional.empty());
             }
             Integrity integrity = result.contentIntegrity();
             // renamed into place without a look first: a tree is there already only when a sync of another project made

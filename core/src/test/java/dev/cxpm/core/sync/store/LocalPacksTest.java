@@ -2,14 +2,23 @@ package dev.cxpm.core.sync.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.cxpm.core.codexhome.Trees;
 import dev.cxpm.core.pack.Integrity;
+import dev.cxpm.core.pack.Packer;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.ThrowingConsumer;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -37,14 +46,14 @@ class LocalPacksTest {
 
     /** What a sync does with a local plugin: looks, packs, records. */
     private Integrity packed() {
-        LocalPacks.Look look = packs.look(plugin).orElseThrow();
+        LocalPacks.Look look = packs.look(new Packer().list(plugin)).orElseThrow();
         Integrity integrity = store.add(plugin);
         packs.packed(look, integrity);
         return integrity;
     }
 
     private Optional<Integrity> again() {
-        return packs.look(plugin).flatMap(packs::packedTo);
+        return packs.look(new Packer().list(plugin)).flatMap(packs::packedTo);
     }
 
     private void settle() throws InterruptedException {
@@ -96,6 +105,99 @@ class LocalPacksTest {
     @Test
     void aPluginWithALinkLeftOutIsAlwaysPacked() throws Exception {
         Files.createSymbolicLink(plugin.resolve("outside"), tmp);
-        assertThat(packs.look(plugin)).isEmpty(); // the pack says what it left out: it runs
+        assertThat(packs.look(new Packer().list(plugin))).isEmpty(); // the pack says what it left out: it runs
+    }
+
+    /** The one record in the store: the plugin's. */
+    private Path onlyRecord() throws Exception {
+        try (Stream<Path> s = Files.list(store.dir().resolve("local"))) {
+            return s.collect(Collectors.toList()).stream().reduce((a, b) -> {
+                throw new AssertionError("more than one record: " + a + ", " + b);
+            }).orElseThrow();
+        }
+    }
+
+    @Test
+    void aHostileRecordIsIgnoredAndReplacedNeverFollowed() throws Throwable {
+        settle();
+        Integrity integrity = packed();
+        Path record = onlyRecord();
+        String good = Files.readString(record);
+        Path elsewhere = tmp.resolve("elsewhere");
+        Files.writeString(elsewhere, good); // a true record, but not at the record's name: never taken through a link
+        Map<String, ThrowingConsumer<Path>> hostile = new LinkedHashMap<>();
+        hostile.put("huge", r -> Files.writeString(r, good.repeat(20_000)));
+        hostile.put("truncated", r -> Files.writeString(r, good.substring(0, good.length() / 2)));
+        hostile.put("garbage", r -> Files.write(r, new byte[] {(byte) 0xff, (byte) 0xfe, 0, 1, ' ', (byte) 0xc3}));
+        hostile.put("a link to a true record", r -> Files.createSymbolicLink(r, elsewhere));
+        hostile.put("a link to /dev/zero", r -> Files.createSymbolicLink(r, Path.of("/dev/zero")));
+        hostile.put("a directory", r -> {
+            Files.createDirectories(r.resolve("sub"));
+            Files.writeString(r.resolve("sub/file"), good);
+        });
+        hostile.put("a named pipe", r -> assertThat(new ProcessBuilder("mkfifo", r.toString()).start().waitFor()).isZero());
+        for (Map.Entry<String, ThrowingConsumer<Path>> h : hostile.entrySet()) {
+            Trees.delete(record);
+            h.getValue().accept(record);
+            assertThat(again()).as(h.getKey()).isEmpty();
+            packed();
+            assertThat(Files.isRegularFile(record, LinkOption.NOFOLLOW_LINKS)).as(h.getKey()).isTrue();
+            assertThat(again()).as(h.getKey()).contains(integrity);
+        }
+        assertThat(Files.readString(elsewhere)).isEqualTo(good);
+    }
+
+    @Test
+    void recordsOverTheirBoundArePrunedOldestFirstButNeverThoseThisRunUsed() throws Exception {
+        Path other = tmp.resolve("other");
+        Files.createDirectories(other.resolve(".codex-plugin"));
+        Files.writeString(other.resolve(".codex-plugin/plugin.json"), "{\"name\": \"other\", \"version\": \"1.0.0\"}");
+        Path local = store.dir().resolve("local");
+        Files.createDirectories(local);
+        for (int i = 0; i < 12; i++) { // records of directories long gone, the oldest first; one a directory, one a link
+            Path r = local.resolve(String.format("%064x", i));
+            if (i == 1) {
+                Files.createDirectories(r.resolve("sub"));
+            } else if (i == 2) {
+                Files.createSymbolicLink(r, plugin.resolve("skills/s/SKILL.md"));
+            } else {
+                Files.writeString(r, "old");
+            }
+            touch(r, 1_000 * (i + 2));
+        }
+        settle();
+        LocalPacks.Look otherLook = packs.look(new Packer().list(other)).orElseThrow();
+        Integrity otherIntegrity = store.add(other);
+        packs.packed(otherLook, otherIntegrity);
+        Path otherRecord;
+        try (Stream<Path> s = Files.list(local)) {
+            otherRecord = s.filter(p -> !p.getFileName().toString().startsWith("0000")).findFirst().orElseThrow();
+        }
+        touch(otherRecord, 1_000); // written before any other: the oldest
+
+        LocalPacks bounded = new LocalPacks(store, Clock.systemUTC(), 8);
+        assertThat(bounded.look(new Packer().list(other)).flatMap(bounded::packedTo)).contains(otherIntegrity);
+        bounded.prune();
+        assertThat(names(local)).as("a run that only took records prunes nothing").hasSize(13);
+
+        LocalPacks.Look look = bounded.look(new Packer().list(plugin)).orElseThrow();
+        bounded.packed(look, store.add(plugin));
+        bounded.prune(); // 14 entries over a bound of 8: down to 6, the oldest first, not the two this run used
+        List<String> left = names(local);
+        assertThat(left).hasSize(6).contains(otherRecord.getFileName().toString())
+                .containsAll(java.util.stream.IntStream.range(8, 12).mapToObj(i -> String.format("%064x", i)).toList());
+        assertThat(plugin.resolve("skills/s/SKILL.md")).exists(); // the link was deleted, not what it named
+        assertThat(bounded.look(new Packer().list(other)).flatMap(bounded::packedTo)).contains(otherIntegrity);
+    }
+
+    private static List<String> names(Path dir) throws Exception {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.map(p -> p.getFileName().toString()).toList();
+        }
+    }
+
+    /** Sets p's own modification time (a link's, not its target's) to seconds after the epoch. */
+    private static void touch(Path p, long seconds) throws Exception {
+        assertThat(new ProcessBuilder("touch", "-h", "-d", "@" + seconds, p.toString()).start().waitFor()).isZero();
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cxpm.core.UserError;
+import dev.cxpm.core.pack.Packer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
@@ -35,8 +36,8 @@ class StoreTreePackedTest {
 
     @Test
     void aTreeAlreadyThereAndIntactIsTheOneTaken() {
-        StoreTree.Packed first = StoreTree.packed(store, plugin);
-        StoreTree.Packed second = StoreTree.packed(store, plugin);
+        StoreTree.Packed first = StoreTree.packed(store, new Packer().list(plugin));
+        StoreTree.Packed second = StoreTree.packed(store, new Packer().list(plugin));
         assertThat(second.result().contentIntegrity()).isEqualTo(first.result().contentIntegrity());
         assertThat(second.tree()).isPresent();
         assertThat(second.tree().get().entries()).isEqualTo(first.tree().get().entries()); // the same inodes: the first tree's
@@ -45,28 +46,28 @@ class StoreTreePackedTest {
 
     @Test
     void aDamagedTreeThereIsReplacedByThePackedOne() throws Exception {
-        StoreTree.Packed first = StoreTree.packed(store, plugin);
+        StoreTree.Packed first = StoreTree.packed(store, new Packer().list(plugin));
         Path dir = StoreTree.dir(store, first.result().contentIntegrity());
         Files.writeString(dir.resolve("files/skills/s/SKILL.md"), "edited through a link in a Codex home");
-        StoreTree.Packed again = StoreTree.packed(store, plugin);
+        StoreTree.Packed again = StoreTree.packed(store, new Packer().list(plugin));
         assertThat(again.tree()).isPresent();
         assertThat(StoreTree.checked(store, first.result().contentIntegrity())).isPresent();
         assertThat(Files.readString(dir.resolve("files/skills/s/SKILL.md"))).isEqualTo("---\nname: s\ndescription: d\n---\n");
         assertThat(temps()).isEmpty();
 
         Files.delete(dir.resolve("index")); // not a tree cxpm wrote
-        assertThat(StoreTree.packed(store, plugin).tree()).isPresent();
+        assertThat(StoreTree.packed(store, new Packer().list(plugin)).tree()).isPresent();
         assertThat(dir.resolve("index")).isRegularFile();
         assertThat(temps()).isEmpty();
     }
 
     @Test
     void aFileAtTheTreesNameFailsThePackAndLeavesNoTemp() throws Exception {
-        StoreTree.Packed first = StoreTree.packed(store, plugin);
+        StoreTree.Packed first = StoreTree.packed(store, new Packer().list(plugin));
         Path dir = StoreTree.dir(store, first.result().contentIntegrity());
         StoreTree.throwAway(store, dir);
         Files.writeString(dir, "not a tree");
-        assertThatThrownBy(() -> StoreTree.packed(store, plugin)).isInstanceOf(UserError.class).hasMessageContaining("cannot write to the store");
+        assertThatThrownBy(() -> StoreTree.packed(store, new Packer().list(plugin))).isInstanceOf(UserError.class).hasMessageContaining("cannot write to the store");
         assertThat(dir).isRegularFile();
         assertThat(temps()).isEmpty();
     }
