@@ -43,7 +43,10 @@ class ColdPathTest {
             // logging provider in every jar on the class path (19 jars opened and read)
             "jdk/internal/logger/BootstrapLogger$DetectBackend",
             // a resource looked up by name (the version's properties file was): the JDK's modules image is searched first
-            "jdk/internal/jimage/ImageReaderFactory");
+            "jdk/internal/jimage/ImageReaderFactory",
+            // commons-lang3's StringUtils (a regular expression and the JDK's table of Unicode blocks): every
+            // TarArchiveEntry's constructor reads user.name through lang3, and a first sync or install packs plugins
+            "org/apache/commons/lang3/StringUtils");
     /** Jackson's parser factory: --json writes with Jackson's generator, but reading what PlainJson reads needs none. */
     private static final String JSON_FACTORY = "com/fasterxml/jackson/core/JsonFactory";
 
@@ -119,8 +122,9 @@ class ColdPathTest {
             @SuppressWarnings("unchecked")
             List<String> args = (List<String>) run.get(1);
             String initialized = coldRun(team.project, env, args);
-            // the first sync packs plugins into the store: its tar headers are written without commons-io's
-            // FileTimes, whose BigDecimal constants make JDK 25's BigDecimal square its way to 5^65536 interpreted;
+            // the first sync packs plugins into the store: its tars are written without commons-compress's entries
+            // (no StringUtils) nor commons-io's FileTimes, whose BigDecimal constants make JDK 25's BigDecimal square
+            // its way to 5^65536 interpreted;
             // it hashes the archives with the plain-Java digests, so no sync sets up the security providers.
             // --frozen and the no-op take trees from the store. Comparing locked sources and approvals spins no
             // record method bootstrap (ObjectMethods) on any.

@@ -26,6 +26,10 @@ public interface Progress {
     /** One piece of long work. Every report is optional. */
     interface Step extends AutoCloseable {
         Step NONE = new Step() {
+            @Override
+            public void item(int n, int count, String verb, Object name, Object marketplace, Object version) {
+                // nobody watching (a pipe, CI): no words built per plugin
+            }
         };
 
         /** {@code done} bytes have been sent or received of {@code total} (-1 when not known). */
@@ -38,6 +42,14 @@ public interface Progress {
 
         /** The {@code n}-th (from 1) of {@code count} items begins, e.g. {@code installing foo@1.2.3}. */
         default void item(int n, int count, String what) {
+        }
+
+        /**
+         * As {@link #item(int, int, String)} with {@code VERB NAME@MARKETPLACE VERSION} as the words, built only when
+         * someone watches: a sync reports each of its plugins, and with nobody watching those words were built for nothing.
+         */
+        default void item(int n, int count, String verb, Object name, Object marketplace, Object version) {
+            item(n, count, verb + " " + name + "@" + marketplace + " " + version);
         }
 
         @Override

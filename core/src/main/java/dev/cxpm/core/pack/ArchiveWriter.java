@@ -22,6 +22,7 @@ import java.util.Set;
 import java.util.zip.Deflater;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import org.apache.commons.compress.archivers.tar.TarConstants;
 import org.apache.commons.compress.archivers.zip.ZipEncoding;
 
 /**
@@ -106,7 +107,7 @@ final class ArchiveWriter {
         TarArchiveEntry te = new FileEntry(Packer.PREFIX + path);
         te.setSize(size);
         te.setModTime(Packer.FIXED_TIME.toEpochMilli());
-        te.setMode(TarArchiveEntry.DEFAULT_FILE_MODE & ~0777 | (executable ? 0755 : 0644));
+        te.setMode(PlainTar.mode(executable));
         te.setIds(0, 0);
         te.setUserName("");
         te.setGroupName("");
@@ -115,11 +116,21 @@ final class ArchiveWriter {
 
     /** Writes the entries as a deterministic tar.gz to {@code out} (not closed): the one writer pack and archive share. */
     static void writeTgz(OutputStream out, long expectedTarBytes, TarBody body) throws IOException {
-        StableGzipOutputStream gz = new StableGzipOutputStream(out, Deflater.DEFAULT_COMPRESSION, expectedTarBytes);
-        try {
+        writeGz(out, expectedTarBytes, gz -> {
             TarArchiveOutputStream tar = newTar(gz);
             body.writeTo(tar);
             tar.finish();
+        });
+    }
+
+    private interface GzBody {
+        void writeTo(OutputStream gz) throws IOException;
+    }
+
+    private static void writeGz(OutputStream out, long expectedTarBytes, GzBody body) throws IOException {
+        StableGzipOutputStream gz = new StableGzipOutputStream(out, Deflater.DEFAULT_COMPRESSION, expectedTarBytes);
+        try {
+            body.writeTo(gz);
             gz.finish();
             gz.flush();
         } finally {
@@ -135,8 +146,6 @@ final class ArchiveWriter {
      * tens of ms of interpreted CPU in a fresh JVM, paid by every first sync (it packs each plugin) for one constant.
      */
     static final class FileEntry extends TarArchiveEntry {
-        private static final int NAME = 100;
-        private static final byte[] MAGIC_AND_VERSION = {'u', 's', 't', 'a', 'r', 0, '0', '0'};
 
         FileEntry(String name) {
             super(name, true);
@@ -146,75 +155,9 @@ final class ArchiveWriter {
         public void writeEntryHeader(byte[] out, ZipEncoding encoding, boolean starMode) throws IOException {
             long time = getLastModifiedTime().toMillis();
             if (starMode || out.length != 512 || getLinkFlag() != LF_NORMAL || time % 1000 != 0
-                    || !ascii(getName(), NAME) || !ascii(getLinkName(), NAME)
-                    || !ascii(getUserName(), 32) || !ascii(getGroupName(), 32)) {
+                    || !PlainTar.block(out, getName(), getMode(), getLongUserId(), getLongGroupId(), getSize(), time / 1000,
+                            getLinkName(), getUserName(), getGroupName(), getDevMajor(), getDevMinor())) {
                 super.writeEntryHeader(out, encoding, starMode);
-                return;
-            }
-            java.util.Arrays.fill(out, (byte) 0);
-            int at = name(getName(), out, 0, NAME);
-            boolean octal = octal(getMode(), out, at, 8)
-                    && octal(getLongUserId(), out, at += 8, 8)
-                    && octal(getLongGroupId(), out, at += 8, 8)
-                    && octal(getSize(), out, at += 8, 12)
-                    && octal(time / 1000, out, at += 12, 12);
-            if (!octal) {
-                super.writeEntryHeader(out, encoding, starMode);
-                return;
-            }
-            int checksum = at += 12;
-            java.util.Arrays.fill(out, checksum, checksum + 8, (byte) ' ');
-            out[at += 8] = LF_NORMAL;
-            at = name(getLinkName(), out, at + 1, NAME);
-            System.arraycopy(MAGIC_AND_VERSION, 0, out, at, 8);
-            at = name(getUserName(), out, at + 8, 32);
-            at = name(getGroupName(), out, at, 32);
-            if (!octal(getDevMajor(), out, at, 8) || !octal(getDevMinor(), out, at + 8, 8)) {
-                super.writeEntryHeader(out, encoding, starMode);
-                return;
-            }
-            long sum = 0;
-            for (byte b : out) {
-                sum += b & 0xff;
-            }
-            digits(sum, out, checksum, 6);
-            out[checksum + 6] = 0; // the checksum's octal digits, then a NUL and a space, as tar writes it
-        }
-
-        private static boolean ascii(String s, int room) {
-            if (s.length() > room) {
-                return false;
-            }
-            for (int i = 0; i < s.length(); i++) {
-                char c = s.charAt(i);
-                if (c == 0 || c > 0x7f) {
-                    return false;
-                }
-            }
-            return true;
-        }
-
-        /** The name's bytes, NUL-padded to its field; the offset past the field. */
-        private static int name(String s, byte[] out, int at, int room) {
-            for (int i = 0; i < s.length(); i++) {
-                out[at + i] = (byte) s.charAt(i);
-            }
-            return at + room;
-        }
-
-        /** A value as room - 1 zero-padded octal digits and a space, when it fits; false (nothing said) when not. */
-        private static boolean octal(long value, byte[] out, int at, int room) {
-            if (value < 0 || value >= 1L << 3 * (room - 1)) {
-                return false;
-            }
-            digits(value, out, at, room - 1);
-            out[at + room - 1] = ' ';
-            return true;
-        }
-
-        private static void digits(long value, byte[] out, int at, int count) {
-            for (int i = count - 1; i >= 0; i--, value >>>= 3) {
-                out[at + i] = (byte) ('0' + (value & 7));
             }
         }
     }
@@ -223,6 +166,18 @@ final class ArchiveWriter {
         void writeTo(TarArchiveOutputStream tar) throws IOException;
     }
 
+    /** Where a listing's entries go, one file after another: a {@link PlainTar}, or commons-compress's tar. */
+    interface Sink {
+        void begin(Entry e) throws IOException;
+
+        void write(byte[] b, int off, int len) throws IOException;
+
+        void end() throws IOException;
+    }
+
+    /** Whether {@link #write(Listing, OutputStream, Path, Sha256, Sha512, Set, Map)} writes the tar itself: tests set it. */
+    static boolean plainTar = true;
+
     /**
      * Writes the listing as a deterministic tar.gz to {@code out} (not closed), feeding each file's share of the
      * content digests ({@link Packer#digestFile}; the SHA-256 one unless null), each file also written under copyInto (unless null),
@@ -230,54 +185,80 @@ final class ArchiveWriter {
      */
     static void write(Listing listing, OutputStream out, Path copyInto, Sha256 content, Sha512 content512,
             Set<String> keep, Map<String, byte[]> kept) throws IOException {
-        byte[] buf = readBuffer(listing);
-        Set<String> made = new HashSet<>();
-        writeTgz(out, tarBytes(listing), tar -> {
-            for (Entry e : listing.entries()) {
+        if (plainTar && PlainTar.fits(listing)) {
+            writeGz(out, tarBytes(listing), gz -> {
+                PlainTar tar = new PlainTar(gz);
+                entries(listing, tar, copyInto, content, content512, keep, kept);
+                tar.finish();
+            });
+            return;
+        }
+        writeTgz(out, tarBytes(listing), tar -> entries(listing, new Sink() {
+            @Override
+            public void begin(Entry e) throws IOException {
                 tar.putArchiveEntry(header(e.path(), e.size(), e.executable()));
-                byte[] header = Packer.header(e.path(), e.executable());
-                if (content != null) {
-                    content.update(header);
-                }
-                content512.update(header);
-                Path copy = copyInto == null ? null : Destination.fileIn(copyInto, e.path(), made);
-                try (InputStream in = Files.newInputStream(e.source());
-                     OutputStream copied = copy == null ? OutputStream.nullOutputStream()
-                             : Files.newOutputStream(copy, StandardOpenOption.CREATE_NEW)) {
-                    long copiedBytes = 0;
-                    ByteArrayOutputStream keeping = null;
-                    if (keep.contains(e.path())) {
-                        keeping = e.size() <= Packer.MAX_KEPT_BYTES ? new ByteArrayOutputStream((int) e.size()) : null;
-                        kept.put(e.path(), null);
-                    }
-                    for (int n; (n = in.read(buf)) > 0; ) {
-                        if (keeping != null) {
-                            keeping.write(buf, 0, n);
-                        }
-                        if (content != null) {
-                            content.update(buf, 0, n);
-                        }
-                        content512.update(buf, 0, n);
-                        tar.write(buf, 0, n);
-                        copied.write(buf, 0, n);
-                        copiedBytes += n;
-                    }
-                    if (content != null) {
-                        content.update(ZERO);
-                    }
-                    content512.update(ZERO);
-                    if (copiedBytes != e.size()) {
-                        throw new IOException(e.path() + " changed while packing");
-                    }
-                    if (keeping != null) {
-                        kept.put(e.path(), keeping.toByteArray());
-                    }
-                }
-                if (copy != null && e.executable()) {
-                    Destination.allowExecution(copy);
-                }
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                tar.write(b, off, len);
+            }
+
+            @Override
+            public void end() throws IOException {
                 tar.closeArchiveEntry();
             }
-        });
+        }, copyInto, content, content512, keep, kept));
+    }
+
+    private static void entries(Listing listing, Sink tar, Path copyInto, Sha256 content, Sha512 content512,
+            Set<String> keep, Map<String, byte[]> kept) throws IOException {
+        byte[] buf = readBuffer(listing);
+        Set<String> made = new HashSet<>();
+        for (Entry e : listing.entries()) {
+            tar.begin(e);
+            byte[] header = Packer.header(e.path(), e.executable());
+            if (content != null) {
+                content.update(header);
+            }
+            content512.update(header);
+            Path copy = copyInto == null ? null : Destination.fileIn(copyInto, e.path(), made);
+            try (InputStream in = Files.newInputStream(e.source());
+                 OutputStream copied = copy == null ? OutputStream.nullOutputStream()
+                         : Files.newOutputStream(copy, StandardOpenOption.CREATE_NEW)) {
+                long copiedBytes = 0;
+                ByteArrayOutputStream keeping = null;
+                if (keep.contains(e.path())) {
+                    keeping = e.size() <= Packer.MAX_KEPT_BYTES ? new ByteArrayOutputStream((int) e.size()) : null;
+                    kept.put(e.path(), null);
+                }
+                for (int n; (n = in.read(buf)) > 0; ) {
+                    if (keeping != null) {
+                        keeping.write(buf, 0, n);
+                    }
+                    if (content != null) {
+                        content.update(buf, 0, n);
+                    }
+                    content512.update(buf, 0, n);
+                    tar.write(buf, 0, n);
+                    copied.write(buf, 0, n);
+                    copiedBytes += n;
+                }
+                if (content != null) {
+                    content.update(ZERO);
+                }
+                content512.update(ZERO);
+                if (copiedBytes != e.size()) {
+                    throw new IOException(e.path() + " changed while packing");
+                }
+                if (keeping != null) {
+                    kept.put(e.path(), keeping.toByteArray());
+                }
+            }
+            if (copy != null && e.executable()) {
+                Destination.allowExecution(copy);
+            }
+            tar.end();
+        }
     }
 }

@@ -90,11 +90,25 @@ public final class Resolver {
             return; // checked against the chosen release by the caller; its candidates matter again only once it is unchosen
         }
         List<PluginRelease> before = candidates.get(name);
-        List<PluginRelease> after = before == null ? ranked(name, r) : before.stream().filter(rel -> r.range().includes(rel.version())).toList();
-        if (before != null) {
-            open.remove(name);
-            narrowed.computeIfAbsent(name, k -> new ArrayDeque<>()).push(before);
+        if (before == null) {
+            candidates.put(name, ranked(name, r));
+            open.add(name);
+            return;
         }
+        // a plugin required again (a dependency the project names too): its candidates narrowed by a plain loop, not a
+        // stream and lambdas, which the sync training never links and a cold JVM would spin at run time
+        List<PluginRelease> after = new ArrayList<>(before.size());
+        for (PluginRelease rel : before) {
+            if (r.range().includes(rel.version())) {
+                after.add(rel);
+            }
+        }
+        open.remove(name);
+        Deque<List<PluginRelease>> restore = narrowed.get(name);
+        if (restore == null) {
+            narrowed.put(name, restore = new ArrayDeque<>());
+        }
+        restore.push(before);
         candidates.put(name, after);
         open.add(name);
     }

@@ -275,7 +275,7 @@ public final class HomeApply {
                     for (int i; !failed.get() && (i = next.getAndIncrement()) < count; ) {
                         LockedPlugin p = toInstall.get(i);
                         try {
-                            step.item(i + 1, count, "installing " + ids[i] + " " + p.version());
+                            step.item(i + 1, count, "installing", p.name(), p.marketplace(), p.version());
                             if (!made) {
                                 makeDirectory(staging);
                                 made = true;

@@ -91,9 +91,7 @@ public final class StoreFill {
         try (Progress.Step step = progress.begin("checking " + count + " plugins"); SmallPool pool = new SmallPool(count)) {
             for (LockedPlugin p : lock.plugins().values()) {
                 n++;
-                if (step != Progress.Step.NONE) { // nobody watching (a pipe, CI): no words built per plugin
-                    step.item(n, count, "checking " + id(p) + " " + p.version());
-                }
+                step.item(n, count, "checking", p.name(), p.marketplace(), p.version());
                 offered(p, lazyIndex).ifPresent(f -> {
                     LockedContent.checkSource(p, f.source());
                     p.registryKey().ifPresent(k -> LockedContent.checkRegistryKey(p, k, lazyIndex.get()));
@@ -162,12 +160,10 @@ public final class StoreFill {
             Map<String, StoreTree> trees, Supplier<ProjectIndex> lazyIndex, Progress.Step step, boolean verify) {
         for (int i = 0; i < plugins.size(); i++) {
             LockedPlugin p = plugins.get(i);
-            if (step != Progress.Step.NONE) {
-                step.item(i + 1, plugins.size(), "unpacking " + id(p) + " " + p.version());
-            }
+            step.item(i + 1, plugins.size(), "unpacking", p.name(), p.marketplace(), p.version());
             Optional<StoreTree> tree = SmallPool.result(fromStore.get(i));
             if (tree.isEmpty()) {
-                step.item(i + 1, plugins.size(), "fetching " + id(p) + " " + p.version());
+                step.item(i + 1, plugins.size(), "fetching", p.name(), p.marketplace(), p.version());
                 tree = Optional.of(fetch(p, lazyIndex, verify));
             }
             trees.put(id(p), tree.get());
