@@ -341,6 +341,11 @@ public final class Marketplace {
 
     /** The plugin directory a local entry points to (not checked for existence). */
     public Path localPluginDir(PluginSource.Local source) {
+        return localPluginDir(root, source);
+    }
+
+    /** The plugin directory a local entry of the marketplace at root points to (not checked for existence). */
+    public static Path localPluginDir(Path root, PluginSource.Local source) {
         return root.resolve(source.path().substring(2)).normalize();
     }
 }
