@@ -40,7 +40,12 @@ final class EntryLines {
 
     /** The line of the first entry named name; 0 when none is. */
     int lineOf(String name) {
-        return lines.getOrDefault(name, 0);
+        return lineOf(name, 0);
+    }
+
+    /** The line of the first entry named name; otherwise when none is. */
+    int lineOf(String name, int otherwise) {
+        return lines.getOrDefault(name, otherwise);
     }
 
     static EntryLines of(JsonFile json) {

@@ -66,13 +66,8 @@ public final class MarketplaceValidator {
         Problems skipped = new Problems(strict);
         Problems local = new Problems(strict);
         PluginValidator.Codex rejects = new PluginValidator.Codex(errors, codex.judges());
-        EntryLines lines = new EntryLines();
+        EntryLines others = new EntryLines(); // a valid entry's line is its own, unless an entry not valid gave its name first
         Optional<List<Finding>> topLevel = ManifestStream.read(file, bytes, new ManifestStream.Visitor() {
-            @Override
-            public void read(com.fasterxml.jackson.databind.JsonNode entry, int line) {
-                lines.add(entry, line);
-            }
-
             @Override
             public void error(Finding f) {
                 rejects.reject(f.code(), f.file(), f.line(), f.message(), f.hint());
@@ -84,9 +79,11 @@ public final class MarketplaceValidator {
             }
 
             @Override
-            public void entry(MarketplaceEntry e, int line) {
-                if (e.source() instanceof PluginSource.Local l) {
-                    checkLocal(root, file, lines.lineOf(e.name()), e, l, local);
+            public void entry(com.fasterxml.jackson.databind.JsonNode tree, int line, MarketplaceEntry e) {
+                if (e == null) {
+                    others.add(tree, line);
+                } else if (e.source() instanceof PluginSource.Local l) {
+                    checkLocal(root, file, others.lineOf(e.name(), line), e, l, local);
                 }
             }
         });

@@ -22,17 +22,17 @@ public final class ManifestStream {
 
     /** What the read hands over, in the manifest's order. */
     public interface Visitor {
-        /** Entry index, as read (valid or not), starting at line: before what it is found to be. */
-        void read(JsonNode entry, int line);
-
         /** A problem of an entry that makes Codex reject the whole file. */
         void error(Finding f);
 
         /** An entry Codex skips. */
         void skipped(Finding f);
 
-        /** A valid entry (the first of its name) at line. */
-        void entry(MarketplaceEntry e, int line);
+        /**
+         * Each entry, as read, that starts at line, after its findings: valid, the first of its name, as e; else e is
+         * null.
+         */
+        void entry(JsonNode tree, int line, MarketplaceEntry e);
     }
 
     /**
@@ -78,9 +78,8 @@ public final class ManifestStream {
 
         @Override
         void entry(int i, JsonNode e, int line, long offset) {
-            visit.read(e, line);
             findings.at(i, line, (int) offset);
-            MarketplaceEntries.read(file, e, i, findings, seen).ifPresent(entry -> visit.entry(entry, line));
+            visit.entry(e, line, MarketplaceEntries.read(file, e, i, findings, seen).orElse(null));
         }
 
         /** Findings of entry i, which starts at line and byte offset: a pointer's line is looked up in its bytes. */
