@@ -171,7 +171,12 @@ public final class RegistryMarketplaces {
         }
         String where = url + "/api/v1/plugins/" + plugin;
         RegistryPin verifiedBy = IndexSignatures.verify(pin, fetched, url, where, () -> keys(url));
-        RegistryIndex index = RegistryIndex.parse(fetched.json(), where);
+        RegistryIndex index;
+        try {
+            index = RegistryIndex.parse(fetched.json(), where);
+        } catch (UserError e) { // which marketplace, beside the URL: the one the user added and can update or remove
+            throw new UserError(e.kind(), "marketplace `" + marketplace + "`: " + e.getMessage(), e.hint());
+        }
         if (!pin.unsigned()) {
             IndexSignatures.refuseOther(index, plugin, where);
             cached.ifPresent(c -> IndexSignatures.refuseReplay(c.index(), index, where));
@@ -217,12 +222,12 @@ public final class RegistryMarketplaces {
 
     /** Fetches the index documents of these plugins (and of every one cached before); returns one line per failure. */
     List<String> refresh(String marketplace, URI url, Collection<String> plugins) {
-        List<String> names = new ArrayList<>(plugins);
+        java.util.Set<String> names = new java.util.LinkedHashSet<>(plugins); // not a list's contains per cached index: N^2
         Path idx = dir(marketplace).resolve("index");
         if (Files.isDirectory(idx)) {
             try (var s = Files.list(idx)) {
                 s.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".json")).map(n -> n.substring(0, n.length() - 5))
-                        .filter(n -> PluginName.problem(n).isEmpty() && !names.contains(n)).forEach(names::add);
+                        .filter(n -> PluginName.problem(n).isEmpty()).forEach(names::add);
             } catch (IOException e) {
                 // only costs a refetch later
             }

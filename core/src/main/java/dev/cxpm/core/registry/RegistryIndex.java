@@ -28,7 +28,8 @@ import java.util.Optional;
 public record RegistryIndex(String name, Optional<String> description, List<Release> releases, List<Advisory> advisories,
         List<String> ignoredAdvisories, long sequence) {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** A key given twice (a second {@code name}, a version's second {@code integrity}) is refused, not read as its last value. */
+    private static final ObjectMapper JSON = new ObjectMapper().enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
     /**
      * One published version; {@code changes} are its surface changes since the previous release as the registry
@@ -82,6 +83,13 @@ public record RegistryIndex(String name, Optional<String> description, List<Rele
         return List.copyOf(out);
     }
 
+    /** Why text, a name or version that becomes a directory, cannot be one: longer than a file name may be (255 bytes). */
+    private static Optional<String> tooLong(String what, String text) {
+        int bytes = text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+        return bytes <= 255 ? Optional.empty() : Optional.of(what + " is " + bytes + " bytes long (`" + PlainText.printable(text, 40)
+                + "`), longer than a directory name can be (255 bytes)");
+    }
+
     public static RegistryIndex parse(byte[] json, String where) {
         RegistryIndex index;
         try {
@@ -98,6 +106,11 @@ public record RegistryIndex(String name, Optional<String> description, List<Rele
                         shown(v.path("source").path("repository")).flatMap(r -> shown(v.path("source").path("commit")).map(c -> new Source(r, c)))));
             }
             out.sort(Comparator.comparing(Release::version));
+            for (int i = 1; i < out.size(); i++) {
+                if (out.get(i).version().compareTo(out.get(i - 1).version()) == 0) { // which of the two would install?
+                    throw new IOException("version " + out.get(i).version().text() + " is listed twice");
+                }
+            }
             if (!doc.path("name").isTextual()) {
                 throw new IOException("no name");
             }
@@ -114,9 +127,11 @@ public record RegistryIndex(String name, Optional<String> description, List<Rele
                     "is this a cxpm registry? retry, or run cxpm marketplace update");
         }
         // names and versions become directories of the Codex home: a registry answering path syntax is not trusted with any
-        Optional<String> hostile = PluginName.problem(index.name()).or(() -> index.releases().stream()
-                .flatMap(r -> VersionDir.problem(r.version().text()).or(() -> r.dependencies().keySet().stream()
-                        .flatMap(d -> PluginName.problem(d).stream()).findFirst()).stream())
+        Optional<String> hostile = PluginName.problem(index.name()).or(() -> tooLong("its name", index.name()))
+                .or(() -> index.releases().stream()
+                .flatMap(r -> VersionDir.problem(r.version().text()).or(() -> tooLong("a version", r.version().text()))
+                        .or(() -> r.dependencies().keySet().stream()
+                        .flatMap(d -> PluginName.problem(d).or(() -> tooLong("a dependency's name", d)).stream()).findFirst()).stream())
                 .findFirst());
         if (hostile.isPresent()) {
             throw new UserError(UserError.Kind.INVALID_INPUT, "the index document from " + where + " is refused: " + hostile.get(),

@@ -3,6 +3,7 @@ package dev.cxpm.core.validate;
 import dev.cxpm.core.format.Finding;
 import dev.cxpm.core.format.json.JsonFile;
 import dev.cxpm.core.format.ManifestLocation;
+import dev.cxpm.core.format.marketplace.ManifestStream;
 import dev.cxpm.core.format.marketplace.Marketplace;
 import dev.cxpm.core.format.marketplace.MarketplaceEntry;
 import dev.cxpm.core.format.Plugin;
@@ -46,9 +47,63 @@ public final class MarketplaceValidator {
         if (Files.isRegularFile(claude)) {
             new ClaudeRules(p, root).marketplace(claude);
         }
-        Read read = read(root, codexFile.get(), claudeOnly, p);
+        Path file = codexFile.get();
+        byte[] bytes = JsonFile.bytesIfReadable(file);
+        if (bytes == null || !streamed(root, file, bytes, codex, p)) {
+            whole(root, file, claudeOnly, codex, p);
+        }
+        return p.list();
+    }
+
+    /**
+     * Validates the manifest as it streams, one entry's tree at a time (its bytes, at most 8 MiB, and the problems held):
+     * the findings and checks {@link #whole} makes, in its order (whole-file errors, skipped entries, then the local
+     * entries' checks: a report keeps that order among problems of one line). False, nothing added, when the stream
+     * leaves the text to be read whole.
+     */
+    private boolean streamed(Path root, Path file, byte[] bytes, PluginValidator.Codex codex, Problems p) {
+        Problems errors = new Problems(strict);
+        Problems skipped = new Problems(strict);
+        Problems local = new Problems(strict);
+        PluginValidator.Codex rejects = new PluginValidator.Codex(errors, codex.judges());
+        EntryLines others = new EntryLines(); // a valid entry's line is its own, unless an entry not valid gave its name first
+        Optional<List<Finding>> topLevel = ManifestStream.read(file, bytes, new ManifestStream.Visitor() {
+            @Override
+            public void error(Finding f) {
+                rejects.reject(f.code(), f.file(), f.line(), f.message(), f.hint());
+            }
+
+            @Override
+            public void skipped(Finding f) {
+                skipped.strict(f.code(), f.file(), f.line(), f.message(), f.hint());
+            }
+
+            @Override
+            public void entry(com.fasterxml.jackson.databind.JsonNode tree, int line, MarketplaceEntry e) {
+                if (e == null) {
+                    others.add(tree, line);
+                } else if (e.source() instanceof PluginSource.Local l) {
+                    checkLocal(root, file, others.lineOf(e.name(), line), e, l, local);
+                }
+            }
+        });
+        if (topLevel.isEmpty()) {
+            return false;
+        }
+        for (Finding f : topLevel.get()) {
+            codex.reject(f.code(), f.file(), f.line(), f.message(), f.hint());
+        }
+        p.addAll(errors.list());
+        p.addAll(skipped.list());
+        p.addAll(local.list());
+        return true;
+    }
+
+    /** Validates the manifest read whole (its text, tree and spans): what the stream leaves to it. */
+    private static void whole(Path root, Path file, boolean claudeOnly, PluginValidator.Codex codex, Problems p) {
+        Read read = read(root, file, claudeOnly, p);
         if (read == null) {
-            return p.list();
+            return;
         }
         Marketplace m = read.marketplace();
         for (Finding f : m.fileErrors()) {
@@ -59,14 +114,13 @@ public final class MarketplaceValidator {
         }
         for (MarketplaceEntry e : m.plugins()) {
             if (e.source() instanceof PluginSource.Local local) {
-                checkLocal(m, read.lines().getOrDefault(e.name(), 0), e, local, p);
+                checkLocal(root, file, read.lines().lineOf(e.name()), e, local, p);
             }
         }
-        return p.list();
     }
 
     /** The manifest as read, and the line of each name's first entry: what the checks need, not the parsed file. */
-    private record Read(Marketplace marketplace, java.util.Map<String, Integer> lines) {
+    private record Read(Marketplace marketplace, EntryLines lines) {
     }
 
     /**
@@ -88,15 +142,14 @@ public final class MarketplaceValidator {
         return new Read(Marketplace.read(root, json), EntryLines.of(json));
     }
 
-    private static void checkLocal(Marketplace m, int line, MarketplaceEntry e, PluginSource.Local local, Problems p) {
-        Path file = m.manifestFile();
-        Path dir = m.localPluginDir(local);
+    private static void checkLocal(Path root, Path file, int line, MarketplaceEntry e, PluginSource.Local local, Problems p) {
+        Path dir = Marketplace.localPluginDir(root, local);
         if (!Files.isDirectory(dir)) {
             p.strict("marketplace.plugin-missing", file, line, "plugin `" + e.name() + "`: directory " + local.path()
                     + " does not exist (Codex fails at plugin add)", "fix the source path or add the plugin");
             return;
         }
-        if (!PluginPaths.isInside(m.root(), dir)) {
+        if (!PluginPaths.isInside(root, dir)) {
             p.strict("marketplace.plugin-outside", file, line, "plugin `" + e.name() + "`: " + local.path()
                     + " leads outside the marketplace (symlink)", "keep plugins inside the marketplace directory");
             return;

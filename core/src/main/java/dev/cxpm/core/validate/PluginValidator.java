@@ -305,13 +305,7 @@ public final class PluginValidator {
 
     /** The line of a marketplace manifest's first entry of this name (0: none); json is the manifest as parsed. */
     static int entryLine(JsonFile json, String name) {
-        JsonNode list = json.root().path("plugins");
-        for (int i = 0; i < list.size(); i++) {
-            if (name.equals(list.get(i).path("name").asText(null))) {
-                return json.lineOf("/plugins/" + i);
-            }
-        }
-        return 0;
+        return EntryLines.fromTree(json).lineOf(name);
     }
 
     static boolean sameDir(Path a, Path b) {

@@ -27,14 +27,15 @@ class EntryLinesTest {
                 """);
         var lines = EntryLines.of(json);
         for (String name : List.of("5", "b", "c", "", "true", "de", "gone", "nested")) {
-            assertThat(lines.getOrDefault(name, 0)).as(name).isEqualTo(PluginValidator.entryLine(json, name));
+            assertThat(lines.lineOf(name)).as(name).isEqualTo(PluginValidator.entryLine(json, name));
         }
-        assertThat(lines).containsEntry("5", 3).containsEntry("c", 7).containsEntry("", 6).containsEntry("de", 10).doesNotContainKey("gone");
+        assertThat(List.of(lines.lineOf("5"), lines.lineOf("c"), lines.lineOf(""), lines.lineOf("de"), lines.lineOf("gone")))
+                .containsExactly(3, 7, 6, 10, 0);
     }
 
     @Test
     void pluginsThatAreNotAListHaveNoLines() {
-        assertThat(EntryLines.of(JsonFile.parse(Path.of("m.json"), "{\"name\": \"m\", \"plugins\": {\"a\": {\"name\": \"a\"}}}"))).isEmpty();
-        assertThat(EntryLines.of(JsonFile.parse(Path.of("m.json"), "[]"))).isEmpty();
+        assertThat(EntryLines.of(JsonFile.parse(Path.of("m.json"), "{\"name\": \"m\", \"plugins\": {\"a\": {\"name\": \"a\"}}}")).lineOf("a")).isZero();
+        assertThat(EntryLines.of(JsonFile.parse(Path.of("m.json"), "[]")).lineOf("a")).isZero();
     }
 }

@@ -60,11 +60,19 @@ public final class StreamedFailure {
      * as {@link JsonFile#lineOf} gives it; 0 when there is no such value or the bytes are not JSON.
      */
     public static int lineOf(byte[] bytes, String jsonPointer) {
+        return lineOf(bytes, 0, jsonPointer);
+    }
+
+    /**
+     * {@link #lineOf(byte[], String)} in the value that starts at byte offset of bytes (the value read alone, what follows
+     * it not read), counted from that value's line as 1: what a stream that met the value at a line adds, less one.
+     */
+    public static int lineOf(byte[] bytes, int offset, String jsonPointer) {
         String[] keys = jsonPointer.isEmpty() ? new String[0] : jsonPointer.substring(1).split("/", -1);
         for (int i = 0; i < keys.length; i++) {
             keys[i] = keys[i].replace("~1", "/").replace("~0", "~");
         }
-        try (JsonParser p = JacksonJson.Factory.FACTORY.createParser(text(bytes))) {
+        try (JsonParser p = JacksonJson.Factory.FACTORY.createParser(text(bytes, offset))) {
             return p.nextToken() == null ? 0 : find(p, keys, 0, 0);
         } catch (IOException | RuntimeException notJson) {
             return 0;
@@ -136,7 +144,11 @@ public final class StreamedFailure {
 
     /** The bytes as characters, decoded as they are read (checked as UTF-8 before). */
     private static Reader text(byte[] bytes) {
-        return new InputStreamReader(new ByteArrayInputStream(bytes), StandardCharsets.UTF_8);
+        return text(bytes, 0);
+    }
+
+    private static Reader text(byte[] bytes, int offset) {
+        return new InputStreamReader(new ByteArrayInputStream(bytes, offset, bytes.length - offset), StandardCharsets.UTF_8);
     }
 
     /** What {@link JacksonJson} says is the line of an empty file's end: one more than its \n characters. */

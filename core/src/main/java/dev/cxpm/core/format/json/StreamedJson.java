@@ -45,6 +45,11 @@ public final class StreamedJson {
         void member(String key, JsonNode value);
 
         void element(String key, int index, JsonNode value);
+
+        /** {@link #element}, told where the value starts in the bytes: its 1-based line and its byte offset. */
+        default void element(String key, int index, JsonNode value, int line, long offset) {
+            element(key, index, value);
+        }
     }
 
     /** Walks the object in bytes; false when JsonFile would not read it as this walk did (see above): nothing it handed over counts. */
@@ -68,7 +73,8 @@ public final class StreamedJson {
                 if (each) {
                     int i = 0;
                     while (p.nextToken() != JsonToken.END_ARRAY) {
-                        members.element(key, i++, value(p, 2));
+                        com.fasterxml.jackson.core.JsonLocation at = p.currentTokenLocation();
+                        members.element(key, i++, value(p, 2), at.getLineNr(), at.getByteOffset());
                     }
                 } else if (wanted) {
                     members.member(key, value(p, 1));

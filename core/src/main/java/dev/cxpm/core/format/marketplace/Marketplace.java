@@ -243,6 +243,22 @@ public final class Marketplace {
         }
     }
 
+    /** The names of the first limit valid entries, in order: an {@link #open}ed one is read no further than them. */
+    public List<String> names(int limit) {
+        List<String> out = new ArrayList<>();
+        if (plugins != null) {
+            for (int i = 0; i < plugins.size() && i < limit; i++) {
+                out.add(plugins.get(i).name());
+            }
+        } else if (limit > 0) {
+            MarketplaceEntries.walk(this, bytes, repeated, e -> {
+                out.add(e.name());
+                return out.size() < limit;
+            });
+        }
+        return out;
+    }
+
     /** How many valid entries (duplicates counted once). */
     public int pluginCount() {
         if (plugins != null) {
@@ -341,6 +357,11 @@ public final class Marketplace {
 
     /** The plugin directory a local entry points to (not checked for existence). */
     public Path localPluginDir(PluginSource.Local source) {
+        return localPluginDir(root, source);
+    }
+
+    /** The plugin directory a local entry of the marketplace at root points to (not checked for existence). */
+    public static Path localPluginDir(Path root, PluginSource.Local source) {
         return root.resolve(source.path().substring(2)).normalize();
     }
 }

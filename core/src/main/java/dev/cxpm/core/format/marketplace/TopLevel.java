@@ -26,6 +26,11 @@ abstract class TopLevel implements StreamedJson.Members {
     /** Entry i of an array {@code plugins}. */
     abstract void entry(int i, JsonNode e);
 
+    /** {@link #entry}, told the line and byte offset the entry starts at. */
+    void entry(int i, JsonNode e, int line, long offset) {
+        entry(i, e);
+    }
+
     @Override
     public final boolean wants(String key) {
         return key.equals("name") || key.equals("interface") || key.equals("plugins");
@@ -49,6 +54,11 @@ abstract class TopLevel implements StreamedJson.Members {
     @Override
     public final void element(String key, int i, JsonNode e) {
         entry(i, e);
+    }
+
+    @Override
+    public final void element(String key, int i, JsonNode e, int line, long offset) {
+        entry(i, e, line, offset);
     }
 
     /** What load reads as {@code plugins} of what the walk met: missing, an array (its entries went to entry) or the value. */
