@@ -4,14 +4,13 @@ import dev.cxpm.core.UserError;
 import dev.cxpm.core.codexhome.CodexHome;
 import dev.cxpm.core.codexhome.Trees;
 import dev.cxpm.core.codexhome.VersionDir;
+import dev.cxpm.core.codexhome.VersionDirOrder;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import dev.cxpm.core.resolve.PluginVersion;
-import java.util.Comparator;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -237,7 +236,7 @@ public final class PluginCache {
         }
     }
 
-    /** The version directory Codex shows when there are several: {@code local} first, then the highest version. */
+    /** The version directory Codex shows when there are several: {@code local} first, then the highest in {@link VersionDirOrder}. */
     public static Optional<String> shownVersion(Path pluginDir) {
         // java.io.File's one native listing and a loop, not a Files.list stream: list runs this once per installed
         // plugin, and on a fresh JVM each stream pipeline is interpreted lambdas (its first one also sets up core
@@ -267,12 +266,7 @@ public final class PluginCache {
         if (b.equals(Installer.LOCAL_VERSION)) {
             return -1;
         }
-        PluginVersion va = PluginVersion.of(a);
-        PluginVersion vb = PluginVersion.of(b);
-        if (va.isSemver() && vb.isSemver()) {
-            return va.semver().compareTo(vb.semver());
-        }
-        return Comparator.<String>naturalOrder().compare(a, b);
+        return VersionDirOrder.compare(a, b);
     }
 
     private void putBack(Path aside) throws IOException {
