@@ -69,12 +69,14 @@ class PluginCacheShownVersionTest {
     }
 
     @Test
-    void theHighestVersionDirectoryIgnoringFilesHiddenAndInvalidNames() throws IOException {
+    void theHighestVersionDirectoryIgnoringFilesLinksHiddenAndInvalidNames() throws IOException {
         Path plugin = tmp.resolve("demo");
         for (String dir : new String[] {"1.2.0", "1.10.0", "1.9.9", ".staging-2.0.0", "not a version"}) {
             Files.createDirectories(plugin.resolve(dir));
         }
         Files.writeString(plugin.resolve("3.0.0"), "a file, not a version directory");
+        // a link to a directory: Codex 0.171.0 shows no plugin through one (measured with plugin list)
+        Files.createSymbolicLink(plugin.resolve("9.0.0"), Files.createDirectories(tmp.resolve("elsewhere/9.0.0")));
         assertThat(PluginCache.shownVersion(plugin)).contains("1.10.0");
         Files.createDirectories(plugin.resolve(Installer.LOCAL_VERSION));
         assertThat(PluginCache.shownVersion(plugin)).contains(Installer.LOCAL_VERSION);
