@@ -81,6 +81,9 @@ public final class InstallCommand implements Runnable {
         for (var d : in.notInstalled()) {
             Terminal.of(env).warning("not installed: " + d);
         }
+        if (in.replacedLink()) {
+            env.err().println("note: " + in.installedPath() + " was a link, not followed (Codex shows no plugin through one); replaced it with a copy");
+        }
         if (in.origin().equals("store-offline")) {
             env.err().println("note: the source could not be reached; installed the copy kept in the cxpm store");
         }

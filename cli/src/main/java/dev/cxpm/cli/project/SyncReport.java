@@ -72,6 +72,7 @@ final class SyncReport {
                 case UPDATE -> "~ " + c.id() + " " + c.from().orElse("?") + " -> " + c.to().orElse("");
                 case REPAIR -> "! " + c.id() + " " + c.to().orElse("") + " (files were edited; reinstalled)";
                 case REPLACE -> "! " + c.id() + " " + c.to().orElse("") + " (its files differed from the locked content; replaced)";
+                case REPLACE_LINK -> "! " + c.id() + " " + c.to().orElse("") + " (its directory was a link, not followed; replaced)";
                 case REMOVE -> "- " + c.id() + " " + c.from().orElse("");
                 case ENABLE -> "  " + c.id() + " enabled";
                 case DISABLE -> "  " + c.id() + " disabled";

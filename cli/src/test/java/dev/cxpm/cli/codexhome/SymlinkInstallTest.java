@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.cxpm.cli.fixtures.CliRun;
 import dev.cxpm.cli.fixtures.Fixtures;
 import dev.cxpm.cli.fixtures.TeamFixture;
+import dev.cxpm.core.codexhome.Trees;
 import dev.cxpm.testkit.CodexClient;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -244,5 +245,43 @@ class SymlinkInstallTest {
         assertThat(cxpm.exitCode()).as(cxpm.stdout() + cxpm.stderr()).isEqualTo(1);
         assertThat(cxpm.stderr()).contains("missing plugin.json");
         assertThat(t.codexHome().resolve("plugins/cache/fx/lone")).doesNotExist();
+    }
+
+    /**
+     * A version directory that is a link (to a copy of the plugin outside the home): Codex does not follow it, so the plugin
+     * is not installed for Codex. Sync and install replace the link with a real directory and say so (they said the files
+     * differed from the locked content), nothing is written where it points, and Codex then shows the plugin.
+     */
+    @Test
+    void aVersionDirectoryThatIsALinkIsReplacedAndTheLinkNamed() throws Exception {
+        TeamFixture t = new TeamFixture(dir).plugin("lone", "1.0.0").needs("lone", "^1");
+        assertThat(t.cxpm("sync").exitCode()).isZero();
+        Path version = t.codexHome().resolve("plugins/cache/fx/lone/1.0.0");
+        Path outside = dir.resolve("outside/1.0.0");
+        Files.createDirectories(outside.getParent());
+        Files.move(version, outside);
+        Files.createSymbolicLink(version, outside);
+        CodexClient codex = new CodexClient(t.codexHome(), dir.resolve("home"));
+        assertThat(codex.run("plugin", "list", "--json").stdout()).doesNotContain("\"pluginId\": \"lone@fx\"");
+        assertThat(t.cxpm("list").stdout()).doesNotContain("1.0.0");
+
+        CliRun sync = t.cxpm("sync");
+
+        assertThat(sync.exitCode()).as(sync.stdout() + sync.stderr()).isZero();
+        assertThat(sync.stdout()).contains("! lone@fx 1.0.0 (its directory was a link, not followed; replaced)")
+                .doesNotContain("differed");
+        assertThat(Files.isSymbolicLink(version)).isFalse();
+        assertThat(version.resolve(".codex-plugin/plugin.json")).isRegularFile();
+        assertThat(outside.resolve(".codex-plugin/plugin.json")).isRegularFile(); // where it pointed: left as it was
+        assertThat(codex.run("plugin", "list", "--json").stdout()).contains("\"pluginId\": \"lone@fx\"", "\"version\": \"1.0.0\"");
+        assertThat(t.cxpm("sync", "--frozen").exitCode()).isZero();
+
+        Trees.delete(version);
+        Files.createSymbolicLink(version, outside);
+        CliRun install = t.cxpm("install", "lone@fx");
+        assertThat(install.exitCode()).as(install.stdout() + install.stderr()).isZero();
+        assertThat(install.stdout() + install.stderr()).contains("was a link, not followed").doesNotContain("differed");
+        assertThat(Files.isSymbolicLink(version)).isFalse();
+        assertThat(outside.resolve(".codex-plugin/plugin.json")).isRegularFile();
     }
 }

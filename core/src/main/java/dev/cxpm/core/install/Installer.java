@@ -103,7 +103,8 @@ public final class Installer {
     }
 
     public record Installed(PluginId id, String version, Path installedPath, AuthPolicy authPolicy, boolean unchanged,
-            Integrity integrity, MissingPrerequisites missingPrerequisites, String origin, List<PluginTree.Dropped> notInstalled) {
+            Integrity integrity, MissingPrerequisites missingPrerequisites, String origin, List<PluginTree.Dropped> notInstalled,
+            boolean replacedLink) {
     }
 
     /** An installed plugin: a config entry plus its files in the plugin cache. */
@@ -226,7 +227,9 @@ public final class Installer {
         Map<String, String> commandSkills = CommandSkills.of(listing.installed());
         Path pluginDir = id.dirIn(home);
         Path target = home.versionDir(id.marketplaceName(), id.pluginName(), VersionDir.of(version));
-        boolean unchanged = Files.isDirectory(target) && installedAs(target, digest, commandSkills);
+        // a version directory that is a link shows Codex no plugin: replaced by a directory, nothing read through it
+        boolean link = Files.isSymbolicLink(target);
+        boolean unchanged = !link && Files.isDirectory(target) && installedAs(target, digest, commandSkills);
         Path staged = work.resolve("tree");
         if (!unchanged) {
             PluginTree.copy(listing, staged);
@@ -249,7 +252,7 @@ public final class Installer {
         }
         cache.removeOtherVersions(pluginDir, version, work);
         return new Installed(id, version, target, authPolicy, unchanged, digest, missing,
-                fetched.origin().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'), listing.dropped());
+                fetched.origin().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'), listing.dropped(), link);
     }
 
     /**

@@ -4,14 +4,14 @@ import dev.cxpm.core.UserError;
 import dev.cxpm.core.codexhome.CodexHome;
 import dev.cxpm.core.codexhome.Trees;
 import dev.cxpm.core.codexhome.VersionDir;
+import dev.cxpm.core.codexhome.VersionDirOrder;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import dev.cxpm.core.resolve.PluginVersion;
-import java.util.Comparator;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -94,7 +94,7 @@ public final class PluginCache {
             throw new UserError(UserError.Kind.IO, "cannot create " + versionDir.getParent() + ": " + e.getMessage(),
                     "check free space and permissions of the Codex home", e);
         }
-        if (Files.exists(versionDir)) {
+        if (Files.exists(versionDir, LinkOption.NOFOLLOW_LINKS)) { // a link too (even dangling): moved aside, never written through
             Path aside = work.resolve(REPLACED_PREFIX + unique());
             try {
                 Files.createDirectories(aside);
@@ -159,7 +159,7 @@ public final class PluginCache {
             Files.createDirectory(dir);
             return true;
         } catch (FileAlreadyExistsException there) {
-            if (!Files.isDirectory(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
                 throw there;
             }
             return false;
@@ -173,7 +173,7 @@ public final class PluginCache {
     /** Moves every version directory of the plugin but {@code keep} into work (deleted with it). */
     public void removeOtherVersions(Path plugin, String keep, Path work) {
         Path pluginDir = home.pluginPath(plugin, 2);
-        if (!Files.isDirectory(pluginDir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        if (!Files.isDirectory(pluginDir, LinkOption.NOFOLLOW_LINKS)) {
             return;
         }
         try (Stream<Path> s = Files.list(pluginDir)) {
@@ -190,7 +190,7 @@ public final class PluginCache {
     /** Removes a plugin's whole directory: one rename out of Codex's sight, then the delete. True when there was one. */
     public boolean remove(Path plugin) {
         Path pluginDir = home.pluginPath(plugin, 2);
-        if (!Files.exists(pluginDir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        if (!Files.exists(pluginDir, LinkOption.NOFOLLOW_LINKS)) {
             return false;
         }
         Path work = home.installStaging(WORK_PREFIX + "removed-" + unique());
@@ -223,7 +223,7 @@ public final class PluginCache {
         try (Stream<Path> s = Files.list(staging)) {
             for (Path listed : s.toList()) {
                 Path work = home.installStaging(listed.getFileName().toString()); // refused when the staging area is a link
-                if (Files.isDirectory(work, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                if (Files.isDirectory(work, LinkOption.NOFOLLOW_LINKS)) {
                     try (Stream<Path> children = Files.list(work)) {
                         for (Path aside : children.filter(c -> c.getFileName().toString().startsWith(REPLACED_PREFIX)).toList()) {
                             putBack(aside);
@@ -237,7 +237,7 @@ public final class PluginCache {
         }
     }
 
-    /** The version directory Codex shows when there are several: {@code local} first, then the highest version. */
+    /** The version directory Codex shows when there are several: {@code local} first, then the highest in {@link VersionDirOrder}. */
     public static Optional<String> shownVersion(Path pluginDir) {
         // java.io.File's one native listing and a loop, not a Files.list stream: list runs this once per installed
         // plugin, and on a fresh JVM each stream pipeline is interpreted lambdas (its first one also sets up core
@@ -249,7 +249,8 @@ public final class PluginCache {
         }
         String shown = null;
         for (String n : names) {
-            if (!n.startsWith(".") && VersionDir.problem(n).isEmpty() && new File(dir, n).isDirectory()
+            // a link is not a version directory: Codex takes the entry's own type (a link to a directory shows nothing)
+            if (!n.startsWith(".") && VersionDir.problem(n).isEmpty() && Files.isDirectory(pluginDir.resolve(n), LinkOption.NOFOLLOW_LINKS)
                     && (shown == null || compareVersions(shown, n) < 0)) { // the first of equals, as Stream.max
                 shown = n;
             }
@@ -267,12 +268,7 @@ public final class PluginCache {
         if (b.equals(Installer.LOCAL_VERSION)) {
             return -1;
         }
-        PluginVersion va = PluginVersion.of(a);
-        PluginVersion vb = PluginVersion.of(b);
-        if (va.isSemver() && vb.isSemver()) {
-            return va.semver().compareTo(vb.semver());
-        }
-        return Comparator.<String>naturalOrder().compare(a, b);
+        return VersionDirOrder.compare(a, b);
     }
 
     private void putBack(Path aside) throws IOException {
@@ -286,7 +282,7 @@ public final class PluginCache {
             } catch (UserError notAPlaceWeBuild) {
                 place = Optional.empty(); // the marker was not written by cxpm: the tree goes with the work directory
             }
-            if (place.isPresent() && !Files.exists(place.get(), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            if (place.isPresent() && !Files.exists(place.get(), LinkOption.NOFOLLOW_LINKS)) {
                 move(tree, place.get());
             }
         }

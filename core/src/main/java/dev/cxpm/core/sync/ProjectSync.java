@@ -38,7 +38,7 @@ import java.util.Set;
  */
 public final class ProjectSync {
 
-    public enum Action { INSTALL, UPDATE, REMOVE, ENABLE, DISABLE, REPAIR, REPLACE }
+    public enum Action { INSTALL, UPDATE, REMOVE, ENABLE, DISABLE, REPAIR, REPLACE, REPLACE_LINK }
 
     /** One change made to the Codex home. */
     public record Change(Action action, String plugin, String marketplace, Optional<String> from, Optional<String> to) {

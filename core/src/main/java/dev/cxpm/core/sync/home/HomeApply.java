@@ -137,7 +137,8 @@ public final class HomeApply {
                 }
                 Optional<String> from = placed.get(i).shownBefore();
                 // the version Codex showed placed again: its files were not the locked ones (edited, or another content)
-                Action action = repairs.contains(ids[i]) ? Action.REPAIR
+                Action action = placed.get(i).replacedLink() ? Action.REPLACE_LINK
+                        : repairs.contains(ids[i]) ? Action.REPAIR
                         : from.filter(p.version().text()::equals).isPresent() ? Action.REPLACE
                         : from.isPresent() ? Action.UPDATE : Action.INSTALL;
                 changes.add(new Change(action, p.name(), p.marketplace(), from, Optional.of(p.version().text())));
@@ -245,7 +246,8 @@ public final class HomeApply {
     }
 
     /** What placing one plugin found and did: the version Codex showed before (empty: none), and whether it made the plugin's directory. */
-    private record Placed(Optional<String> shownBefore, boolean made) {
+    /** replacedLink: the version directory was a link (Codex shows no plugin through one), now a directory. */
+    private record Placed(Optional<String> shownBefore, boolean made, boolean replacedLink) {
     }
 
     /**
@@ -327,15 +329,17 @@ public final class HomeApply {
             tree.placeInto(version);
             CommandSkills.write(version, tree.commandSkills());
             if (cache.putNew(staged, pluginDir)) {
-                return new Placed(Optional.empty(), true);
+                return new Placed(Optional.empty(), true, false);
             }
             Optional<String> shown = PluginCache.shownVersion(pluginDir); // made meanwhile: placed as an update
-            return new Placed(shown, cache.put(version, versionDir(p), work));
+            boolean link = Files.isSymbolicLink(versionDir(p));
+            return new Placed(shown, cache.put(version, versionDir(p), work), link);
         }
         Optional<String> shown = PluginCache.shownVersion(pluginDir);
+        boolean link = Files.isSymbolicLink(versionDir(p));
         tree.placeInto(staged);
         CommandSkills.write(staged, tree.commandSkills());
-        return new Placed(shown, cache.put(staged, versionDir(p), work));
+        return new Placed(shown, cache.put(staged, versionDir(p), work), link);
     }
 
     private static void makeDirectory(Path dir) {

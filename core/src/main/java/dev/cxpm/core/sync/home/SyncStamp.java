@@ -282,8 +282,8 @@ public final class SyncStamp {
     }
 
     private static boolean isTheOnlyVersion(File versionDir) {
-        if (!versionDir.isDirectory()) {
-            return false;
+        if (!Files.isDirectory(versionDir.toPath(), LinkOption.NOFOLLOW_LINKS)) {
+            return false; // gone, or a link (Codex shows no plugin through one): the full check replaces it
         }
         // java.io.File: one native call lists the names, where a no-op running this once per plugin spent ~80 us each on
         // a cold JVM in a DirectoryStream's interpreted iterator and Path objects (and linked the first lambda, its
