@@ -10,6 +10,9 @@ import java.util.List;
  */
 public record PackLimits(long maxFileBytes, long maxTotalBytes, int maxEntries) {
 
+    /** The longest path an archive entry may have, in characters: the registry refuses longer ones, and so does unpack. */
+    public static final int MAX_PATH = 1024;
+
     public static final PackLimits DEFAULT = new PackLimits(64L << 20, 256L << 20, 20_000);
 
     public PackLimits {

@@ -21,6 +21,9 @@ final class UnpackRules {
         if (!Unpacker.isRegularFile(e)) {
             throw refused(tgz, "entry " + e.getName() + " is a " + typeName(e) + "; only files and directories are allowed");
         }
+        if (e.isSparse() || e.isPaxGNU1XSparse()) { // no packer writes one, and commons-compress reads a map of many holes by recursing per hole
+            throw refused(tgz, "entry " + e.getName() + " is a sparse file; only plain files and directories are allowed");
+        }
         if (rel.isEmpty()) {
             throw refused(tgz, "entry " + e.getName() + " is a file outside the archive's top directory");
         }
@@ -43,6 +46,9 @@ final class UnpackRules {
     }
 
     static String safeRelativePath(Path tgz, String name) {
+        if (name.length() > PackLimits.MAX_PATH) {
+            throw refused(tgz, "entry " + name.substring(0, 80) + "... has a path longer than " + PackLimits.MAX_PATH + " characters");
+        }
         if (name.indexOf('\0') >= 0 || name.indexOf('\\') >= 0) {
             throw refused(tgz, "entry " + printable(name) + " has a NUL or backslash in its path");
         }
@@ -62,6 +68,28 @@ final class UnpackRules {
             return "";
         }
         return String.join("/", parts.subList(1, parts.size()));
+    }
+
+    /**
+     * Records directory dir (a directory entry, or a file's parent) and those above it not recorded yet in dirs, and
+     * returns the new ones, outermost first (to be made in that order). Each is refused when a file of that path was
+     * seen, and past the limit of entries the archive is refused, whether its directories were listed or implied by
+     * deep paths: a small archive must not make a client create millions of directories. Climbs only to the first
+     * directory already recorded (whose own parents were checked with it), so an entry costs about its path's length.
+     */
+    static List<String> newDirectories(Path tgz, PackLimits limits, String dir, Set<String> files, Set<String> dirs) {
+        List<String> made = new ArrayList<>();
+        for (String d = dir; !d.isEmpty() && !dirs.contains(d); d = d.substring(0, Math.max(d.lastIndexOf('/'), 0))) {
+            if (files.contains(d)) {
+                throw refused(tgz, "entry " + d + " is both a file and a directory");
+            }
+            made.add(d);
+        }
+        if (dirs.size() + made.size() > limits.maxEntries()) {
+            throw refused(tgz, "it has more than " + limits.maxEntries() + " directories");
+        }
+        dirs.addAll(made);
+        return made.reversed();
     }
 
     /**

@@ -1,9 +1,9 @@
 package dev.cxpm.core.pack;
 
 import static dev.cxpm.core.pack.Destination.allowExecution;
-import static dev.cxpm.core.pack.Destination.makeDirs;
 import static dev.cxpm.core.pack.Destination.onDisk;
 import static dev.cxpm.core.pack.UnpackRules.admitFile;
+import static dev.cxpm.core.pack.UnpackRules.newDirectories;
 import static dev.cxpm.core.pack.UnpackRules.refused;
 import static dev.cxpm.core.pack.UnpackRules.safeRelativePath;
 import static dev.cxpm.core.pack.UnpackRules.withinSizeLimits;
@@ -74,30 +74,26 @@ public final class Unpacker {
                 }
                 String rel = safeRelativePath(tgz, e.getName());
                 if (e.isDirectory()) {
-                    if (!rel.isEmpty()) {
-                        dirs.add(rel);
-                    }
+                    newDirectories(tgz, limits, rel, seen, dirs);
                     continue;
                 }
                 admitFile(tgz, e, rel, seen);
+                fileNotADirectory(tgz, rel, seen, dirs);
                 total = withinSizeLimits(limits, tgz, e, total);
                 files.add(new FileEntry(rel, e.getSize(), (e.getMode() & 0100) != 0));
             }
         } catch (IOException | IllegalArgumentException e) {
             throw refused(tgz, "it is not a readable tar.gz (" + e.getMessage() + ")");
         }
-        // A file whose path is also a directory (or a parent of another file) cannot be extracted.
-        for (FileEntry f : files) {
-            for (int i = f.path().indexOf('/'); i > 0; i = f.path().indexOf('/', i + 1)) {
-                dirs.add(f.path().substring(0, i));
-            }
-        }
-        for (FileEntry f : files) {
-            if (dirs.contains(f.path())) {
-                throw refused(tgz, "entry " + f.path() + " is both a file and a directory");
-            }
-        }
         return files;
+    }
+
+    /** A file's path (already in seen) is no directory the archive listed or implied; its parents are recorded (and returned to make). */
+    private List<String> fileNotADirectory(Path tgz, String rel, Set<String> seen, Set<String> dirs) {
+        if (dirs.contains(rel)) {
+            throw refused(tgz, "entry " + rel + " is both a file and a directory");
+        }
+        return newDirectories(tgz, limits, rel.substring(0, Math.max(rel.lastIndexOf('/'), 0)), seen, dirs);
     }
 
     /**
@@ -187,7 +183,6 @@ public final class Unpacker {
         List<FileEntry> files = new ArrayList<>();
         Set<String> seen = new HashSet<>();
         Set<String> dirs = new HashSet<>();
-        Set<String> made = new HashSet<>();
         MessageDigest md = Integrity.newSha512();
         long total = 0;
         int count = 0;
@@ -203,37 +198,17 @@ public final class Unpacker {
                     throw refused(tgz, "entry " + e.getName() + " leaves the destination");
                 }
                 if (e.isDirectory()) {
-                    if (!rel.isEmpty()) {
-                        if (seen.contains(rel)) {
-                            throw refused(tgz, "entry " + rel + " is both a file and a directory");
-                        }
-                        for (int i = rel.indexOf('/'); i > 0; i = rel.indexOf('/', i + 1)) {
-                            if (seen.contains(rel.substring(0, i))) {
-                                throw refused(tgz, "entry " + rel.substring(0, i) + " is both a file and a directory");
-                            }
-                        }
-                        dirs.add(rel);
-                        onDisk(() -> makeDirs(into, rel, made));
+                    for (String d : newDirectories(tgz, limits, rel, seen, dirs)) {
+                        onDisk(() -> Files.createDirectory(into.resolve(d)));
                     }
                     continue;
                 }
                 admitFile(tgz, e, rel, seen);
-                if (dirs.contains(rel)) {
-                    throw refused(tgz, "entry " + rel + " is both a file and a directory");
-                }
-                for (int i = rel.indexOf('/'); i > 0; i = rel.indexOf('/', i + 1)) {
-                    String parent = rel.substring(0, i);
-                    if (seen.contains(parent)) {
-                        throw refused(tgz, "entry " + parent + " is both a file and a directory");
-                    }
-                    dirs.add(parent);
+                for (String d : fileNotADirectory(tgz, rel, seen, dirs)) {
+                    onDisk(() -> Files.createDirectory(into.resolve(d)));
                 }
                 total = withinSizeLimits(limits, tgz, e, total);
                 boolean executable = (e.getMode() & 0100) != 0;
-                int slash = rel.lastIndexOf('/');
-                if (slash > 0) {
-                    onDisk(() -> makeDirs(into, rel.substring(0, slash), made));
-                }
                 String name = e.getName().startsWith(Packer.PREFIX) ? e.getName().substring(Packer.PREFIX.length()) : e.getName();
                 OutputStream out = onDisk(() -> Files.newOutputStream(p, java.nio.file.StandardOpenOption.CREATE_NEW));
                 try (ArchiveStreams.Tee tee = new ArchiveStreams.Tee(tar, out, limits.maxFileBytes(), tgz, e.getName())) {
@@ -259,7 +234,7 @@ public final class Unpacker {
         dev.cxpm.core.FileText.regularFile(tgz); // a named pipe's open would wait for a writer, forever
         InputStream raw = new BufferedInputStream(Files.newInputStream(tgz), 64 * 1024);
         try {
-            return new TarArchiveInputStream(new ArchiveStreams.Bounded(new GZIPInputStream(raw, 64 * 1024), limits.maxArchiveBytes()), "UTF-8");
+            return new BoundedTar(new ArchiveStreams.Bounded(new GZIPInputStream(raw, 64 * 1024), limits.maxArchiveBytes()));
         } catch (ZipException e) {
             raw.close();
             throw new IOException("not gzip: " + e.getMessage(), e);

@@ -186,6 +186,99 @@ class UnpackerTest {
         }), "both a file and a directory");
     }
 
+    void assertRefusedByCheckAndUnpack(Path tgz, PackLimits limits, String messagePart) {
+        Path dest = tmp.resolve("dest");
+        for (Runnable read : new Runnable[] {() -> new Unpacker(limits).check(tgz), () -> new Unpacker(limits).unpack(tgz, dest)}) {
+            assertThatThrownBy(read::run).isInstanceOf(UserError.class).hasMessageContaining(messagePart)
+                    .extracting(e -> ((UserError) e).kind()).isEqualTo(UserError.Kind.INVALID_INPUT);
+        }
+        assertThat(dest).doesNotExist();
+        assertThat(tmp.toFile().list()).allMatch(n -> !n.startsWith(".cxpm-unpack-"));
+    }
+
+    @Test
+    void directoriesPastTheEntryLimitAreRefusedWhetherListedOrImpliedByDeepPaths() throws IOException {
+        // 10 files, each at the bottom of a chain of 9 directories no other file shares: 90 directories, so an archive
+        // of a few KB cannot make a client create (and remember the paths of) ten million directories. Before, only
+        // entries were counted: 20,000 such files of 1,000-character paths took 9 minutes and then ran out of memory.
+        Path tgz = archive(tar -> {
+            for (int i = 0; i < 10; i++) {
+                file(tar, "package/" + i + "/a/b/c/d/e/f/g/h/file", "x");
+            }
+        });
+        PackLimits limits = new PackLimits(1024, 4096, 50);
+        assertRefusedByCheckAndUnpack(tgz, limits, "more than 50 directories");
+        Path fewer = archive(tar -> {
+            for (int i = 0; i < 5; i++) {
+                file(tar, "package/" + i + "/a/b/c/d/e/f/g/h/file", "x");
+            }
+        });
+        assertThat(new Unpacker(limits).check(fewer)).hasSize(5);
+        assertThat(new Unpacker(limits).unpack(fewer, tmp.resolve("fewer"))).hasSize(5);
+        assertThat(tmp.resolve("fewer/4/a/b/c/d/e/f/g/h/file")).hasContent("x");
+    }
+
+    @Test
+    void aPathLongerThanTheRegistryAcceptsIsRefused() throws IOException {
+        String deep = "d/".repeat(600) + "f"; // 1,201 characters: the registry refuses it, and a client holding each of
+        // its 600 parents' paths would hold 360,000 characters for one entry
+        assertRefusedByCheckAndUnpack(archive(tar -> file(tar, "package/" + deep, "x")), PackLimits.DEFAULT, "longer than 1024");
+        String ok = "d/".repeat(100) + "f";
+        assertThat(new Unpacker().check(archive(tar -> file(tar, "package/" + ok, "x")))).extracting(Unpacker.FileEntry::path)
+                .containsExactly(ok);
+    }
+
+    @Test
+    void aPaxHeaderOrLongNameOfMegabytesIsRefusedUnread() throws IOException {
+        // commons-compress reads either whole into memory: 300 MiB of one, compressed to 300 KB, ended a client
+        // with a 256 MiB heap in an OutOfMemoryError (exit 70)
+        Path pax = archive(tar -> {
+            TarArchiveEntry e = new TarArchiveEntry("package/a.txt", true);
+            e.addPaxHeader("comment", "v".repeat(1 << 20));
+            e.setSize(1);
+            tar.putArchiveEntry(e);
+            tar.write('a');
+            tar.closeArchiveEntry();
+        });
+        assertRefusedByCheckAndUnpack(pax, PackLimits.DEFAULT, "a PAX header of");
+        Path longName = Files.createTempFile(tmp, "a", ".tgz");
+        try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(longName));
+             TarArchiveOutputStream tar = new TarArchiveOutputStream(out)) {
+            tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_GNU);
+            file(tar, "package/" + "n".repeat(100_000), "x"); // past the 64 KiB read
+        }
+        assertRefusedByCheckAndUnpack(longName, PackLimits.DEFAULT, "a long name of");
+    }
+
+    @Test
+    void aSparseFileIsRefusedAsNoPackerWritesOne() throws IOException {
+        // GNU tar's PAX 1.0 sparse format: a map of a million holes made commons-compress recurse once per hole while
+        // the file was read, a StackOverflowError (exit 70); cxpm pack and npm pack never write a sparse file
+        byte[] map = "1\n0\n1\n".getBytes(StandardCharsets.US_ASCII);
+        byte[] data = new byte[1024];
+        System.arraycopy(map, 0, data, 0, map.length);
+        data[512] = 'x';
+        StringBuilder records = new StringBuilder();
+        for (String kv : new String[] {"GNU.sparse.major=1", "GNU.sparse.minor=0", "GNU.sparse.name=package/big", "GNU.sparse.realsize=1"}) {
+            int n = kv.length() + 4; // " " + "\n" + a two-digit length
+            records.append(n).append(' ').append(kv).append('\n');
+        }
+        byte[] pax = records.toString().getBytes(StandardCharsets.US_ASCII);
+        Path tgz = archive(tar -> { // the extended header written by hand: commons-compress's writer keeps GNU.sparse.* to itself
+            TarArchiveEntry h = new TarArchiveEntry("PaxHeaders/big", TarConstants.LF_PAX_EXTENDED_HEADER_LC, true);
+            h.setSize(pax.length);
+            tar.putArchiveEntry(h);
+            tar.write(pax);
+            tar.closeArchiveEntry();
+            TarArchiveEntry e = new TarArchiveEntry("package/GNUSparseFile.0/big", true);
+            e.setSize(data.length);
+            tar.putArchiveEntry(e);
+            tar.write(data);
+            tar.closeArchiveEntry();
+        });
+        assertRefusedByCheckAndUnpack(tgz, PackLimits.DEFAULT, "sparse");
+    }
+
     @Test
     void garbageIsRefusedAsNotATarGz() throws IOException {
         Path junk = tmp.resolve("junk.tgz");

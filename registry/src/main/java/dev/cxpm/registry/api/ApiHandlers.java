@@ -227,13 +227,28 @@ public final class ApiHandlers {
         r.sendJson(200, o);
     }
 
+    /**
+     * A token's lifetime as asked: absent or null for none, else a whole number of days from 1. Anything else was read
+     * as no expiry ("30", 1e12) or as already expired (-5), so a caller asking for a short-lived token got a permanent one.
+     */
+    private static Duration expiry(JsonNode days) {
+        if (days.isMissingNode() || days.isNull()) {
+            return null;
+        }
+        if (!days.isIntegralNumber() || !days.canConvertToInt() || days.asInt() < 1) {
+            throw new RegistryException(400, "invalid-parameter", "expiresInDays must be a whole number of days from 1 to "
+                    + Integer.MAX_VALUE + ", or absent for a token that never expires");
+        }
+        return Duration.ofDays(days.asInt());
+    }
+
     public void createToken(Request r) throws IOException {
         Caller c = r.caller();
         JsonNode body = r.jsonBody();
         List<String> scopes = new ArrayList<>();
         body.path("scopes").forEach(s -> scopes.add(s.asText()));
         String user = body.path("user").asText(c.user());
-        Duration ttl = body.path("expiresInDays").canConvertToInt() ? Duration.ofDays(body.path("expiresInDays").asInt()) : null;
+        Duration ttl = expiry(body.path("expiresInDays"));
         Registry.CreatedToken t = registry.createToken(c, user, scopes, ttl, body.path("description").asText(null));
         ObjectNode o = JSON.createObjectNode().put("id", t.id()).put("token", t.token()).put("user", t.user())
                 .put("expiresAt", t.expiresAt() == null ? null : t.expiresAt().toString());

@@ -44,7 +44,7 @@ public final class PluginArchive {
     public static final long MAX_FILE_BYTES = dev.cxpm.core.pack.PackLimits.DEFAULT.maxFileBytes();
     /** Problems listed in one answer; the rest are counted in a last one. */
     public static final int MAX_PROBLEMS = 100;
-    private static final int MAX_PATH = 1024;
+    private static final int MAX_PATH = dev.cxpm.core.pack.PackLimits.MAX_PATH;
     /** A manifest or component file the server parses whole. */
     private static final int MAX_KEPT_FILE = 1024 * 1024;
     /** Of a SKILL.md only the head is kept: its front matter is all the registry reads. */
@@ -152,7 +152,7 @@ public final class PluginArchive {
      * names or PAX headers bigger than a page are refused unread. Also how the Codex view reads stored archives.
      */
     public static TarArchiveInputStream tar(InputStream tgz) throws IOException {
-        return new BoundedTar(new Budget(new GZIPInputStream(tgz, 64 * 1024)));
+        return new dev.cxpm.core.pack.BoundedTar(new Budget(new GZIPInputStream(tgz, 64 * 1024)));
     }
 
     /**
@@ -350,36 +350,6 @@ public final class PluginArchive {
                 throw new Exceeded();
             }
             return s;
-        }
-    }
-
-    /**
-     * A tar reader that refuses a GNU long name or link, or a PAX extended header, bigger than {@link #MAX_META}
-     * instead of reading it all into memory (the library keeps them whole; it reads them through this stream).
-     */
-    private static final class BoundedTar extends TarArchiveInputStream {
-        private static final int MAX_META = 64 * 1024;
-
-        BoundedTar(InputStream in) {
-            super(in, "UTF-8");
-        }
-
-        @Override
-        public int read(byte[] buf, int offset, int length) throws IOException {
-            TarArchiveEntry e = getCurrentEntry();
-            if (e != null && (e.isPaxHeader() || e.isGlobalPaxHeader()) && e.getSize() > MAX_META) {
-                throw new IOException("a PAX header of " + e.getSize() + " bytes");
-            }
-            return super.read(buf, offset, length);
-        }
-
-        @Override
-        protected byte[] getLongNameData() throws IOException {
-            TarArchiveEntry e = getCurrentEntry();
-            if (e != null && e.getSize() > MAX_META) {
-                throw new IOException("a long name of " + e.getSize() + " bytes");
-            }
-            return super.getLongNameData();
         }
     }
 }
